@@ -1,0 +1,2 @@
+/** The smart-seal protocol, its transports and the reference device. */
+export {};

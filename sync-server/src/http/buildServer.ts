@@ -1,0 +1,84 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import fastifyStatic from '@fastify/static';
+import type { ServerConfig } from '../config';
+import type { Store } from '../couch/store';
+import { ApiError } from './errors';
+
+export interface ServerDeps {
+  readonly config: ServerConfig;
+  readonly store: Store;
+}
+
+/** Default bound on request bodies; endpoints that take more (attachments) raise their own. */
+export const DEFAULT_BODY_LIMIT = 256 * 1024;
+
+function errorBody(err: FastifyError | ApiError): { status: number; error: string; message: string } {
+  if (err instanceof ApiError) return { status: err.statusCode, error: err.code, message: err.message };
+  switch (err.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return { status: 400, error: 'invalid_json', message: `The body is not valid JSON: ${err.message}` };
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return { status: 413, error: 'payload_too_large', message: err.message };
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return { status: 415, error: 'unsupported_media_type', message: err.message };
+    default: {
+      const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+      return status === 500
+        ? { status, error: 'internal_error', message: 'The server failed to handle this request' }
+        : { status, error: status === 429 ? 'rate_limited' : 'bad_request', message: err.message };
+    }
+  }
+}
+
+/** The HTTP face of the sync-server: API routes, `/healthz`, and the built PWA. */
+export async function buildServer({ config, store }: ServerDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    bodyLimit: DEFAULT_BODY_LIMIT,
+    logger: process.env.LOG_LEVEL ? { level: process.env.LOG_LEVEL } : false,
+    trustProxy: false,
+  });
+
+  app.setErrorHandler((err: FastifyError | ApiError, request, reply) => {
+    const { status, error, message } = errorBody(err);
+    if (status >= 500) request.log.error({ err }, 'request failed');
+    return reply.status(status).send({ error, message });
+  });
+
+  app.get('/healthz', async (_request, reply) => {
+    const storeHealth = await store.health();
+    return reply
+      .status(storeHealth.reachable ? 200 : 503)
+      .header('cache-control', 'no-store')
+      .send({ status: storeHealth.reachable ? 'ok' : 'degraded', store: storeHealth });
+  });
+
+  const hasApp = existsSync(join(config.staticDir, 'index.html'));
+  if (hasApp) {
+    await app.register(fastifyStatic, {
+      root: config.staticDir,
+      wildcard: false,
+      setHeaders(res, path) {
+        // The service worker and the HTML shell must be revalidated so updates reach tablets.
+        if (/(sw\.js|workbox-[^/]*\.js|index\.html|manifest\.webmanifest)$/.test(path)) {
+          res.header('cache-control', 'no-cache');
+        } else if (/\/assets\//.test(path)) {
+          res.header('cache-control', 'public, max-age=31536000, immutable');
+        }
+      },
+    });
+  }
+
+  app.setNotFoundHandler((request, reply) => {
+    const isApi = request.url.startsWith('/api/') || request.url === '/api';
+    // Client-side routes of the PWA fall back to its shell.
+    if (hasApp && !isApi && request.method === 'GET' && (request.headers.accept ?? '').includes('text/html')) {
+      return reply.header('cache-control', 'no-cache').sendFile('index.html');
+    }
+    return reply.status(404).send({ error: 'not_found', message: `No route for ${request.method} ${request.url}` });
+  });
+
+  return app;
+}

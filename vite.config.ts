@@ -1,0 +1,81 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+import solid from 'vite-plugin-solid';
+import { VitePWA } from 'vite-plugin-pwa';
+
+const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
+
+const alias = {
+  '@seal/shared': here('./shared/src/index.ts'),
+  '@seal/device-bridge': here('./device-bridge/src/index.ts'),
+};
+
+export default defineConfig({
+  root: here('./app'),
+  publicDir: here('./public'),
+  resolve: { alias },
+  optimizeDeps: { exclude: ['@automerge/automerge'] },
+  build: {
+    outDir: here('./dist/app'),
+    emptyOutDir: true,
+    target: 'es2022',
+    sourcemap: true,
+  },
+  plugins: [
+    solid(),
+    VitePWA({
+      registerType: 'autoUpdate',
+      injectRegister: false,
+      includeAssets: ['icons/*.png', 'icons/*.svg'],
+      manifest: {
+        id: '/',
+        name: 'Seal Control 印章管控',
+        short_name: 'Seal Control',
+        description: 'Local-first control of physical and electronic company seals',
+        lang: 'zh-CN',
+        start_url: '/',
+        scope: '/',
+        display: 'standalone',
+        orientation: 'any',
+        background_color: '#f7f4ef',
+        theme_color: '#a4161a',
+        icons: [
+          { src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png', purpose: 'any' },
+          { src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
+          { src: '/icons/icon-maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+        ],
+      },
+      workbox: {
+        // Automerge's wasm (3.6 MB) must be precached: the site tablet works offline for days.
+        globPatterns: ['**/*.{js,css,html,png,svg,wasm,webmanifest}'],
+        maximumFileSizeToCacheInBytes: 8 * 1024 * 1024,
+        navigateFallback: '/index.html',
+        navigateFallbackDenylist: [/^\/api\//, /^\/healthz/],
+      },
+    }),
+  ],
+  test: {
+    projects: [
+      {
+        resolve: { alias },
+        test: {
+          name: 'unit',
+          environment: 'node',
+          include: ['{shared,device-bridge,sync-server,app}/src/**/*.test.ts', 'tests/unit/**/*.test.ts'],
+          testTimeout: 20_000,
+        },
+      },
+      {
+        resolve: { alias },
+        test: {
+          name: 'e2e',
+          environment: 'node',
+          include: ['tests/e2e/**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
