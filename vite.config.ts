@@ -55,9 +55,12 @@ export default defineConfig({
     }),
   ],
   test: {
+    root: here('.'),
+    environment: 'node',
     projects: [
       {
         resolve: { alias },
+        root: here('.'),
         test: {
           name: 'unit',
           environment: 'node',
@@ -67,6 +70,7 @@ export default defineConfig({
       },
       {
         resolve: { alias },
+        root: here('.'),
         test: {
           name: 'e2e',
           environment: 'node',
