@@ -42,6 +42,13 @@ module.exports = {
       to: { path: '^sync-server/' },
     },
     {
+      name: 'app-not-device-node',
+      comment: 'device-bridge/src/node/ holds the Node-only side (CLI, emulated-peripheral harness): never in the app.',
+      severity: 'error',
+      from: { path: '^app/' },
+      to: { path: '^device-bridge/src/node/' },
+    },
+    {
       name: 'app-no-node-builtins',
       comment: 'app/ runs in the browser: no Node built-in module.',
       severity: 'error',

@@ -40,8 +40,10 @@ async function main(): Promise<void> {
       process.exit(1);
     }
   };
-  process.once('SIGINT', (s) => void stop(s));
-  process.once('SIGTERM', (s) => void stop(s));
+  // `on`, not `once`: a second signal (Ctrl-C in a terminal reaches npm and us both) must not
+  // fall through to Node's default handler and kill the process mid-shutdown.
+  process.on('SIGINT', (s) => void stop(s));
+  process.on('SIGTERM', (s) => void stop(s));
 }
 
 main().catch((err: unknown) => {

@@ -1,0 +1,153 @@
+/**
+ * Browser-test harness: the real sync-server as a child process serving the built PWA, and
+ * Debian's Chromium driven by playwright-core. Every test file starts its own server (fresh
+ * DATA_DIR) and browser, and closes both in `afterAll`.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser } from 'playwright-core';
+
+export const REPO_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+const DIST_APP = join(REPO_ROOT, 'dist/app');
+const START_TIMEOUT_MS = 60_000;
+const STOP_TIMEOUT_MS = 10_000;
+
+export interface RunningServer {
+  /** `http://localhost:PORT`: `localhost`, not 127.0.0.1, because WebAuthn needs a domain rpID. */
+  readonly url: string;
+  readonly dataDir: string;
+  /** Everything the server printed so far (for failure messages). */
+  output(): string;
+  /** SIGTERM, wait for the exit (SIGKILL after 10 s), then remove the temporary DATA_DIR. */
+  stop(): Promise<void>;
+}
+
+function newestMtime(path: string): number {
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = stat.mtimeMs;
+  for (const entry of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, entry)));
+  return newest;
+}
+
+/**
+ * Builds the PWA when dist/app is missing or older than its sources, so that running the e2e
+ * project alone never tests a stale bundle. `npm test` builds first, which makes this a no-op.
+ */
+export function ensureAppBuilt(): void {
+  const index = join(DIST_APP, 'index.html');
+  if (existsSync(index)) {
+    const sources = ['app', 'public', 'vite.config.ts'].map((p) => newestMtime(join(REPO_ROOT, p)));
+    if (Math.max(...sources) <= statSync(index).mtimeMs) return;
+  }
+  const result = spawnSync(join(REPO_ROOT, 'node_modules/.bin/vite'), ['build', '--logLevel', 'warn'], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+  });
+  if (result.status !== 0) {
+    throw new Error(`vite build failed (exit ${String(result.status)}):\n${result.stdout}\n${result.stderr}`);
+  }
+}
+
+function waitForExit(child: ChildProcess, timeoutMs: number): Promise<boolean> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
+  return new Promise((done) => {
+    const timer = setTimeout(() => done(false), timeoutMs);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      done(true);
+    });
+  });
+}
+
+async function waitForHealthy(url: string, child: ChildProcess, output: () => string): Promise<void> {
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  let lastProblem = 'no answer yet';
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`sync-server exited with ${child.exitCode}:\n${output()}`);
+    try {
+      const response = await fetch(`${url}/healthz`);
+      if (response.status === 200) return;
+      lastProblem = `GET /healthz answered ${response.status}: ${await response.text()}`;
+    } catch (err) {
+      lastProblem = err instanceof Error ? err.message : String(err);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`sync-server was not healthy within ${START_TIMEOUT_MS} ms (${lastProblem}):\n${output()}`);
+}
+
+/** Starts `sync-server/src/main.ts` on a free port with a fresh DATA_DIR, serving dist/app. */
+export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
+  ensureAppBuilt();
+  const dataDir = await mkdtemp(join(tmpdir(), 'seal-e2e-'));
+  const child = spawn(join(REPO_ROOT, 'node_modules/.bin/tsx'), ['sync-server/src/main.ts'], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, PORT: '0', DATA_DIR: dataDir, STATIC_DIR: DIST_APP, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  const output = (): string => log;
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      if (!(await waitForExit(child, STOP_TIMEOUT_MS))) {
+        child.kill('SIGKILL');
+        await waitForExit(child, STOP_TIMEOUT_MS);
+      }
+    }
+    await rm(dataDir, { recursive: true, force: true });
+  };
+
+  try {
+    // The server prints the address it actually bound, which is how PORT=0 becomes a real port.
+    const url = await new Promise<string>((found, fail) => {
+      const timer = setTimeout(() => fail(new Error(`sync-server printed no address within ${START_TIMEOUT_MS} ms:\n${log}`)), START_TIMEOUT_MS);
+      const onData = (chunk: Buffer): void => {
+        log += chunk.toString();
+        const match = /listening on http:\/\/(?:localhost|127\.0\.0\.1):(\d+)/.exec(log);
+        if (match) {
+          clearTimeout(timer);
+          found(`http://localhost:${match[1]!}`);
+        }
+      };
+      child.stdout!.on('data', onData);
+      child.stderr!.on('data', (chunk: Buffer) => (log += chunk.toString()));
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        fail(new Error(`sync-server exited with ${String(code)} before listening:\n${log}`));
+      });
+    });
+    await waitForHealthy(url, child, output);
+    return { url, dataDir, output, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+/** Chromium flags that keep a headless run quiet and offline-friendly on these machines. */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** Launches Debian's Chromium headless; playwright's own browser downloads cannot run here. */
+export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(CHROMIUM_PATH)) {
+    throw new Error(
+      `Chromium was not found at ${CHROMIUM_PATH}. Install it with: apt-get update && apt-get install -y chromium`,
+    );
+  }
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+}
