@@ -24,7 +24,8 @@ export default defineConfig({
   plugins: [
     solid(),
     VitePWA({
-      registerType: 'autoUpdate',
+      // 'prompt': an update never reloads a tablet mid-form; the toast offers the reload.
+      registerType: 'prompt',
       injectRegister: false,
       includeAssets: ['icons/*.png', 'icons/*.svg'],
       manifest: {
@@ -49,6 +50,8 @@ export default defineConfig({
         // Automerge's wasm (3.6 MB) must be precached: the site tablet works offline for days.
         globPatterns: ['**/*.{js,css,html,png,svg,wasm,webmanifest}'],
         maximumFileSizeToCacheInBytes: 8 * 1024 * 1024,
+        // Take control of the first page at once, so chunks loaded later on demand work offline.
+        clientsClaim: true,
         navigateFallback: '/index.html',
         navigateFallbackDenylist: [/^\/api\//, /^\/healthz/],
       },

@@ -1,5 +1,7 @@
 import { render } from 'solid-js/web';
+import { App } from './App';
+import './styles.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('#root is missing from index.html');
-render(() => <main><h1>Seal Control</h1></main>, root);
+render(() => <App />, root);

@@ -6,6 +6,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -82,13 +83,46 @@ async function waitForHealthy(url: string, child: ChildProcess, output: () => st
   throw new Error(`sync-server was not healthy within ${START_TIMEOUT_MS} ms (${lastProblem}):\n${output()}`);
 }
 
-/** Starts `sync-server/src/main.ts` on a free port with a fresh DATA_DIR, serving dist/app. */
+/** A port that was free a moment ago: bind port 0 on loopback, read the port, release it. */
+export function freePort(): Promise<number> {
+  return new Promise((found, fail) => {
+    const probe = createServer();
+    probe.once('error', fail);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => {
+        if (address && typeof address === 'object') found(address.port);
+        else fail(new Error(`Unexpected probe address ${String(address)}`));
+      });
+    });
+  });
+}
+
+/**
+ * Starts `sync-server/src/main.ts` on a free port with a fresh DATA_DIR, serving dist/app.
+ * The port is chosen here rather than with PORT=0 because the server derives its WebAuthn
+ * origin (`http://localhost:PORT`) from PORT. `env` adds to or overrides the server's environment.
+ */
 export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
   ensureAppBuilt();
+  let lastError: unknown;
+  // Another process may take the port between the probe and the server's bind: try again.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      return await startServerOnce(String(await freePort()), env);
+    } catch (err) {
+      lastError = err;
+      if (!(err instanceof Error && err.message.includes('EADDRINUSE'))) throw err;
+    }
+  }
+  throw lastError;
+}
+
+async function startServerOnce(port: string, env: Record<string, string>): Promise<RunningServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'seal-e2e-'));
   const child = spawn(join(REPO_ROOT, 'node_modules/.bin/tsx'), ['sync-server/src/main.ts'], {
     cwd: REPO_ROOT,
-    env: { ...process.env, PORT: '0', DATA_DIR: dataDir, STATIC_DIR: DIST_APP, ...env },
+    env: { ...process.env, PORT: port, DATA_DIR: dataDir, STATIC_DIR: DIST_APP, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';
@@ -105,7 +139,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
   };
 
   try {
-    // The server prints the address it actually bound, which is how PORT=0 becomes a real port.
+    // The server prints the address it actually bound (the port it was given, or its own with PORT=0).
     const url = await new Promise<string>((found, fail) => {
       const timer = setTimeout(() => fail(new Error(`sync-server printed no address within ${START_TIMEOUT_MS} ms:\n${log}`)), START_TIMEOUT_MS);
       const onData = (chunk: Buffer): void => {
@@ -116,8 +150,8 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
           found(`http://localhost:${match[1]!}`);
         }
       };
-      child.stdout!.on('data', onData);
-      child.stderr!.on('data', (chunk: Buffer) => (log += chunk.toString()));
+      child.stdout.on('data', onData);
+      child.stderr.on('data', (chunk: Buffer) => (log += chunk.toString()));
       child.once('exit', (code) => {
         clearTimeout(timer);
         fail(new Error(`sync-server exited with ${String(code)} before listening:\n${log}`));

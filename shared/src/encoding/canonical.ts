@@ -26,7 +26,7 @@ function assertJsonOnly(value: unknown, path: string): void {
   if (typeof value === 'object') {
     const proto = Object.getPrototypeOf(value) as unknown;
     if (proto !== Object.prototype && proto !== null) {
-      throw new CanonicalEncodingError(`${path} is a ${(value as object).constructor?.name ?? 'non-plain object'}: only plain objects are allowed`);
+      throw new CanonicalEncodingError(`${path} is a ${value.constructor?.name ?? 'non-plain object'}: only plain objects are allowed`);
     }
     for (const [key, item] of Object.entries(value)) {
       // An undefined property would silently vanish from the bytes; refuse it so signer and

@@ -1,0 +1,37 @@
+import { A, type RouteSectionProps } from '@solidjs/router';
+import { Show } from 'solid-js';
+import { useI18n } from '../i18n/I18nProvider';
+import { createOnlineStatus } from '../primitives/createOnlineStatus';
+import { ConnectionStatus } from './ConnectionStatus';
+import { LanguageSwitch } from './LanguageSwitch';
+import { ServiceWorkerToast } from './ServiceWorkerToast';
+
+/** The frame around every screen: header (product, connection, language), the screen, the toast. */
+export function AppShell(props: RouteSectionProps) {
+  const { t } = useI18n();
+  const online = createOnlineStatus();
+  return (
+    <div class="shell">
+      <header class="app-header">
+        <div class="app-header-inner">
+          <A href="/" class="brand" end>
+            <img class="brand-mark" src="/icons/icon.svg" alt="" width="36" height="36" />
+            <span class="brand-name">{t('app.name')}</span>
+          </A>
+          <div class="header-tools">
+            <ConnectionStatus />
+            <LanguageSwitch />
+          </div>
+        </div>
+        {/* Tablets have no hover: say in words what offline means, not only in the pill. */}
+        <Show when={!online()}>
+          <p class="offline-banner">{t('connection.offlineHint')}</p>
+        </Show>
+      </header>
+      <main class="app-main" id="main">
+        {props.children}
+      </main>
+      <ServiceWorkerToast />
+    </div>
+  );
+}

@@ -1,0 +1,64 @@
+import { Show, createEffect, onCleanup } from 'solid-js';
+import { useRegisterSW } from 'virtual:pwa-register/solid';
+import { useI18n } from '../i18n/I18nProvider';
+
+/** How often a long-open tablet asks for a new version while it has a network. */
+const UPDATE_CHECK_INTERVAL_MS = 60 * 60 * 1000;
+/** "Ready to work offline" is news once; it leaves by itself. "Update available" stays. */
+const OFFLINE_READY_VISIBLE_MS = 8_000;
+
+/**
+ * Registers the service worker and says, unobtrusively, when the app works offline and when a
+ * new version waits for a reload.
+ */
+export function ServiceWorkerToast() {
+  const { t } = useI18n();
+  let updateTimer: ReturnType<typeof setInterval> | undefined;
+  const {
+    offlineReady: [offlineReady, setOfflineReady],
+    needRefresh: [needRefresh, setNeedRefresh],
+    updateServiceWorker,
+  } = useRegisterSW({
+    onRegisteredSW(_swUrl, registration) {
+      if (!registration) return;
+      updateTimer = setInterval(() => {
+        if (!navigator.onLine) return;
+        registration.update().catch((err: unknown) => console.warn('Service worker update check failed', err));
+      }, UPDATE_CHECK_INTERVAL_MS);
+    },
+    onRegisterError(err: unknown) {
+      console.error('Service worker registration failed: the app will not work offline', err);
+    },
+  });
+  onCleanup(() => clearInterval(updateTimer));
+
+  createEffect(() => {
+    if (!offlineReady()) return;
+    const timer = setTimeout(() => setOfflineReady(false), OFFLINE_READY_VISIBLE_MS);
+    onCleanup(() => clearTimeout(timer));
+  });
+
+  const close = (): void => {
+    setOfflineReady(false);
+    setNeedRefresh(false);
+  };
+  const reload = (): void => {
+    updateServiceWorker(true).catch((err: unknown) => console.error('Could not activate the update', err));
+  };
+
+  return (
+    <Show when={offlineReady() || needRefresh()}>
+      <div class="toast" role="status" data-testid="sw-toast">
+        <p class="toast-message">{needRefresh() ? t('serviceWorker.needRefresh') : t('serviceWorker.offlineReady')}</p>
+        <Show when={needRefresh()}>
+          <button type="button" class="button button-primary" onClick={reload}>
+            {t('serviceWorker.reload')}
+          </button>
+        </Show>
+        <button type="button" class="button button-quiet" onClick={close} aria-label={t('serviceWorker.dismiss')}>
+          ×
+        </button>
+      </div>
+    </Show>
+  );
+}
