@@ -1,0 +1,95 @@
+import { refuse, ok, type Refusal, type Result } from '../result';
+import type { UnitId } from './ids';
+import type { OrgUnit, UnitKind } from './orgUnit';
+
+/** Units looked up by id. Build one with {@link indexUnits} when many lookups follow. */
+export type UnitIndex = ReadonlyMap<UnitId, OrgUnit>;
+
+/** Units as a list (as stored) or already indexed. Every tree helper accepts either. */
+export type Units = readonly OrgUnit[] | UnitIndex;
+
+/** Indexes units by id (the first of duplicate ids wins; `checkUnitTree` reports duplicates). */
+export function indexUnits(units: Units): UnitIndex {
+  if (!Array.isArray(units)) return units as UnitIndex;
+  const index = new Map<UnitId, OrgUnit>();
+  for (const unit of units as readonly OrgUnit[]) if (!index.has(unit.id)) index.set(unit.id, unit);
+  return index;
+}
+
+/**
+ * The ancestors of a unit, nearest first (parent, grandparent, …, HQ). Empty for the root or an
+ * unknown unit. Stops at a missing parent or a cycle rather than looping: synced data may be
+ * incomplete, and `checkUnitTree` is what reports it.
+ */
+export function ancestors(unitId: UnitId, units: Units): OrgUnit[] {
+  const index = indexUnits(units);
+  const result: OrgUnit[] = [];
+  const seen = new Set<UnitId>([unitId]);
+  let parentId = index.get(unitId)?.parentId ?? null;
+  while (parentId !== null && !seen.has(parentId)) {
+    const parent = index.get(parentId);
+    if (parent === undefined) break;
+    result.push(parent);
+    seen.add(parentId);
+    parentId = parent.parentId;
+  }
+  return result;
+}
+
+/**
+ * Whether `unitId` is `rootId` itself or lies below it: the test behind every role's scope ("a
+ * grant on a unit covers its whole subtree"). False when `unitId` is unknown.
+ */
+export function isInSubtree(unitId: UnitId, rootId: UnitId, units: Units): boolean {
+  const index = indexUnits(units);
+  if (!index.has(unitId)) return false;
+  return unitId === rootId || ancestors(unitId, index).some((unit) => unit.id === rootId);
+}
+
+/** The ids of `rootId` and every unit below it (what a replica scoped to that unit holds). */
+export function subtreeIds(rootId: UnitId, units: Units): Set<UnitId> {
+  const index = indexUnits(units);
+  const result = new Set<UnitId>();
+  for (const id of index.keys()) if (isInSubtree(id, rootId, index)) result.add(id);
+  return result;
+}
+
+/** Why a set of units is not a well-formed tree. */
+export type UnitTreeRefusalCode = 'duplicate_unit' | 'no_root' | 'several_roots' | 'unknown_parent' | 'bad_parent_kind' | 'cycle';
+
+const allowedParents: Record<UnitKind, readonly UnitKind[]> = {
+  hq: [],
+  branch: ['hq', 'branch'],
+  site: ['hq', 'branch'],
+};
+
+/**
+ * Checks tree-wide rules that one unit's schema cannot: ids are unique, there is exactly one HQ,
+ * every parent exists and may have this child (a branch under the HQ or a branch; a site under
+ * the HQ or a branch, never under a site), and following parents always reaches the HQ.
+ */
+export function checkUnitTree(units: readonly OrgUnit[]): Result<UnitIndex, Refusal<UnitTreeRefusalCode>> {
+  const index = new Map<UnitId, OrgUnit>();
+  for (const unit of units) {
+    if (index.has(unit.id)) return refuse('duplicate_unit', `expected unique unit ids, got "${unit.id}" twice`);
+    index.set(unit.id, unit);
+  }
+  const roots = units.filter((unit) => unit.parentId === null);
+  if (roots.length === 0) return refuse('no_root', 'expected one HQ unit without a parent, got none');
+  if (roots.length > 1) return refuse('several_roots', `expected one HQ unit without a parent, got ${roots.length}: ${roots.map((u) => `"${u.id}"`).join(', ')}`);
+  for (const unit of units) {
+    if (unit.parentId === null) continue;
+    const parent = index.get(unit.parentId);
+    if (parent === undefined) return refuse('unknown_parent', `expected the parent "${unit.parentId}" of unit "${unit.id}" to exist, got no such unit`);
+    if (!allowedParents[unit.kind].includes(parent.kind)) {
+      return refuse('bad_parent_kind', `expected a ${unit.kind} ("${unit.id}") under ${allowedParents[unit.kind].join(' or ')}, got it under a ${parent.kind} ("${parent.id}")`);
+    }
+  }
+  const rootId = roots[0]!.id;
+  for (const unit of units) {
+    if (unit.id !== rootId && !ancestors(unit.id, index).some((a) => a.id === rootId)) {
+      return refuse('cycle', `expected unit "${unit.id}" to reach the HQ "${rootId}" through its parents, got a cycle`);
+    }
+  }
+  return ok(index);
+}

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+
+/**
+ * A point in time: integer milliseconds since the Unix epoch (UTC). Never a `Date`: records must
+ * be plain JSON so that `hashRecord` gives every replica the same bytes.
+ */
+export const millisSchema = z.int().nonnegative();
+/** See {@link millisSchema}. */
+export type Millis = z.infer<typeof millisSchema>;
+
+/** Unpadded base64url text (RFC 4648 §5): how bytes travel inside records. */
+export const base64UrlSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]*$/, { message: 'expected unpadded base64url (A-Z a-z 0-9 - _)' })
+  .refine((text) => text.length % 4 !== 1, { message: 'expected base64url: a length of 4n+1 characters encodes no whole byte' });
+/** See {@link base64UrlSchema}. */
+export type Base64Url = z.infer<typeof base64UrlSchema>;
+
+/** A SHA-256 digest as 64 lowercase hex characters (one spelling only, so it can be compared as text). */
+export const sha256HexSchema = z.string().regex(/^[0-9a-f]{64}$/, { message: 'expected a SHA-256 digest as 64 lowercase hex characters' });
+/** See {@link sha256HexSchema}. */
+export type Sha256Hex = z.infer<typeof sha256HexSchema>;
+
+/** The longest reason or comment a record keeps (characters). */
+export const MAX_REASON_LENGTH = 2000;
+
+/**
+ * A reason a person gives for a lifecycle change, a cancellation or a refusal: required, recorded,
+ * and never blank (whitespace alone is no reason).
+ */
+export const reasonSchema = z
+  .string()
+  .max(MAX_REASON_LENGTH)
+  .refine((text) => text.trim().length > 0, { message: 'expected a reason: it is empty or only whitespace' });
+/** See {@link reasonSchema}. */
+export type Reason = z.infer<typeof reasonSchema>;
+
+/** True when `text` is a usable reason (not blank, not too long). */
+export const isReason = (text: unknown): text is Reason => reasonSchema.safeParse(text).success;

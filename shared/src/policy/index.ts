@@ -1,0 +1,3 @@
+export * from './action';
+export * from './permissions';
+export * from './can';
