@@ -17,3 +17,34 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PORT: '70000' })).toThrow(ConfigError);
   });
 });
+
+describe('loadConfig: WebAuthn relying party and sessions', () => {
+  it('defaults RP_ID to localhost and the origin to http://localhost:PORT', () => {
+    expect(loadConfig({ PORT: '9000' }, '/x')).toMatchObject({ rpId: 'localhost', origins: ['http://localhost:9000'] });
+  });
+
+  it('reads a comma-separated ORIGINS list (first is canonical), or a single ORIGIN', () => {
+    const config = loadConfig({ RP_ID: 'seal.example.cn', ORIGINS: 'https://seal.example.cn, https://hq.seal.example.cn:8443' });
+    expect(config.origins).toEqual(['https://seal.example.cn', 'https://hq.seal.example.cn:8443']);
+    expect(loadConfig({ RP_ID: 'example.cn', ORIGIN: 'https://example.cn' }).origins).toEqual(['https://example.cn']);
+  });
+
+  it('refuses an origin outside the RP ID, one with a path, and an IP address as RP ID', () => {
+    expect(() => loadConfig({ RP_ID: 'example.cn', ORIGINS: 'https://evil.com' })).toThrow(/not within RP_ID "example.cn"/);
+    expect(() => loadConfig({ ORIGINS: 'http://localhost:8080/app' })).toThrow(/bare origin/);
+    expect(() => loadConfig({ ORIGINS: 'ftp://localhost' })).toThrow(ConfigError);
+    expect(() => loadConfig({ RP_ID: '127.0.0.1' })).toThrow(/not an IP address/);
+  });
+
+  it('keeps the org key in the data directory unless ORG_KEY_PATH says otherwise', () => {
+    expect(loadConfig({ DATA_DIR: '/var/lib/seal' }).orgKeyPath).toBe('/var/lib/seal/org-key.pem');
+    expect(loadConfig({ ORG_KEY_PATH: 'secrets/org.pem' }, '/srv').orgKeyPath).toBe('/srv/secrets/org.pem');
+  });
+
+  it('reads session, invitation, challenge and rate-limit settings, refusing nonsense', () => {
+    const config = loadConfig({ SESSION_IDLE_MINUTES: '30', SESSION_MAX_HOURS: '24', INVITATION_TTL_HOURS: '48', CHALLENGE_TTL_SECONDS: '120', AUTH_RATE_LIMIT: '10' });
+    expect(config).toMatchObject({ sessionIdleMs: 1_800_000, sessionMaxMs: 86_400_000, invitationTtlMs: 172_800_000, challengeTtlMs: 120_000, authRateLimitPerMinute: 10 });
+    expect(loadConfig({})).toMatchObject({ sessionIdleMs: 12 * 3_600_000, invitationTtlMs: 72 * 3_600_000 });
+    expect(() => loadConfig({ SESSION_IDLE_MINUTES: '-1' })).toThrow(new ConfigError('SESSION_IDLE_MINUTES must be a positive number, got "-1"'));
+  });
+});

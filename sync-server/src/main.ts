@@ -1,14 +1,32 @@
 import { mkdir } from 'node:fs/promises';
-import { loadConfig } from './config';
+import { createServer } from 'node:net';
+import { loadConfig, type ServerConfig } from './config';
 import { startEmbeddedStore, type EmbeddedStore } from './couch/embeddedStore';
 import { connectStore } from './couch/store';
+import { DATABASES, openRepositories, prepareStore } from './couch/repositories';
+import { loadOrCreateOrgKey } from './auth/orgKey';
+import { prepareSetup, setupBanner, sweepExpired } from './auth/bootstrap';
 import { buildServer } from './http/buildServer';
 
-/** Logical databases; each is created (idempotently) at start. */
-export const DATABASES = ['meta'] as const;
+export { DATABASES };
+
+const SWEEP_EVERY_MS = 10 * 60_000;
+
+/** A free TCP port, so that PORT=0 still gives WebAuthn a definite origin to expect. */
+function freePort(host: string): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, host, () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
 
 async function main(): Promise<void> {
-  const config = loadConfig();
+  let config: ServerConfig = loadConfig();
+  if (config.port === 0) config = loadConfig({ ...process.env, PORT: String(await freePort(config.host)) });
   await mkdir(config.dataDir, { recursive: true });
 
   let embedded: EmbeddedStore | undefined;
@@ -18,19 +36,30 @@ async function main(): Promise<void> {
     storeUrl = embedded.url;
   }
   const store = connectStore(storeUrl, embedded ? 'embedded' : 'couchdb', config.dbPrefix);
-  await store.ensureDatabases(DATABASES);
+  await prepareStore(store);
+  const orgKey = await loadOrCreateOrgKey(config.orgKeyPath, (line) => console.log(line));
+  const repos = openRepositories(store, Date.now);
+  const setup = await prepareSetup(repos, Date.now());
 
-  const app = await buildServer({ config, store });
+  const app = await buildServer({ config, store, orgKey });
   const address = await app.listen({ port: config.port, host: config.host });
   const shownAddress = address.replace('127.0.0.1', 'localhost');
   console.log(`Seal Control sync-server listening on ${shownAddress}`);
   console.log(`  store: ${embedded ? `embedded (${config.dataDir})` : 'Apache CouchDB at COUCHDB_URL'}`);
+  console.log(`  passkeys: RP ID "${config.rpId}", origins ${config.origins.join(', ')}; org key ${orgKey.keyId}`);
+  if (setup.state === 'pending') console.log(setupBanner(setup.code, config.origins[0]!));
+
+  const sweeper = setInterval(() => {
+    sweepExpired(repos, Date.now()).catch((err: unknown) => console.error('Sweeping expired sessions failed:', err));
+  }, SWEEP_EVERY_MS);
+  sweeper.unref();
 
   let stopping = false;
   const stop = async (signal: NodeJS.Signals): Promise<void> => {
     if (stopping) return;
     stopping = true;
     console.log(`${signal} received: closing connections and the store`);
+    clearInterval(sweeper);
     try {
       await app.close();
       await embedded?.close();

@@ -2,13 +2,31 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import fastifyStatic from '@fastify/static';
+import fastifyCookie from '@fastify/cookie';
+import fastifyRateLimit from '@fastify/rate-limit';
 import type { ServerConfig } from '../config';
 import type { Store } from '../couch/store';
+import { openRepositories } from '../couch/repositories';
+import { loadOrCreateOrgKey, type OrgKey } from '../auth/orgKey';
+import { createApi, openApiDocument, type ServerContext } from './api';
 import { ApiError } from './errors';
+import { auditRoutes } from './routes/audit';
+import { authRoutes } from './routes/auth';
+import { decisionRoutes } from './routes/decisions';
+import { invitationRoutes } from './routes/invitations';
+import { passkeyRoutes } from './routes/passkeys';
+import { rosterRoutes } from './routes/roster';
+import { setupRoutes } from './routes/setup';
+import { unitRoutes } from './routes/units';
+import { userRoutes } from './routes/users';
 
 export interface ServerDeps {
   readonly config: ServerConfig;
   readonly store: Store;
+  /** The organisation key; loaded from (or generated at) `config.orgKeyPath` when not given. */
+  readonly orgKey?: OrgKey;
+  /** The clock, in milliseconds; tests move it. */
+  readonly now?: () => number;
 }
 
 /** Default bound on request bodies; endpoints that take more (attachments) raise their own. */
@@ -34,7 +52,7 @@ function errorBody(err: FastifyError | ApiError): { status: number; error: strin
 }
 
 /** The HTTP face of the sync-server: API routes, `/healthz`, and the built PWA. */
-export async function buildServer({ config, store }: ServerDeps): Promise<FastifyInstance> {
+export async function buildServer({ config, store, orgKey, now = Date.now }: ServerDeps): Promise<FastifyInstance> {
   const app = Fastify({
     bodyLimit: DEFAULT_BODY_LIMIT,
     logger: process.env.LOG_LEVEL ? { level: process.env.LOG_LEVEL } : false,
@@ -46,6 +64,21 @@ export async function buildServer({ config, store }: ServerDeps): Promise<Fastif
     if (status >= 500) request.log.error({ err }, 'request failed');
     return reply.status(status).send({ error, message });
   });
+
+  await app.register(fastifyCookie);
+  // Limits are per server instance (memory); behind a load balancer each instance counts its own.
+  await app.register(fastifyRateLimit, { global: false });
+
+  const ctx: ServerContext = { config, repos: openRepositories(store, now), orgKey: orgKey ?? (await loadOrCreateOrgKey(config.orgKeyPath)), now };
+  const api = createApi(app, ctx, { max: config.authRateLimitPerMinute, timeWindow: 60_000 });
+  for (const register of [setupRoutes, authRoutes, passkeyRoutes, invitationRoutes, unitRoutes, userRoutes, rosterRoutes, decisionRoutes, auditRoutes]) {
+    register(api);
+  }
+  const document = openApiDocument(api.routes, [
+    { method: 'GET', url: '/healthz', summary: 'Liveness and store reachability (503 when the store is down)', tag: 'health' },
+    { method: 'GET', url: '/api/openapi.json', summary: 'This document', tag: 'health' },
+  ]);
+  app.get('/api/openapi.json', (_request, reply) => reply.header('cache-control', 'no-cache').send(document));
 
   app.get('/healthz', async (_request, reply) => {
     const storeHealth = await store.health();

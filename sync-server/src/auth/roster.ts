@@ -1,0 +1,44 @@
+import { signRoster, type Roster, type RosterUser, type SignedRoster } from '@seal/shared';
+import type { Repositories } from '../couch/repositories';
+import type { ServerConfig } from '../config';
+import type { OrgKey } from './orgKey';
+
+const byId = <T extends { id: string }>(a: T, b: T): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/**
+ * The current roster from the store: active users with their roles and unrevoked passkeys;
+ * revoked passkeys, and every passkey of a deactivated user, under `revokedCredentials` so that
+ * holders refuse them by id. The version is read FIRST: the data is then at least as new as
+ * the version says, so a holder that keeps the highest version never keeps stale data.
+ */
+export async function buildRoster(repos: Repositories, config: ServerConfig, orgKey: OrgKey, now: number): Promise<Roster> {
+  const version = await repos.meta.rosterVersion();
+  const [users, credentials] = await Promise.all([repos.users.list(), repos.credentials.list()]);
+  const active = new Map(users.filter((u) => u.active).map((u) => [u.id, u]));
+  const deactivatedAt = new Map(users.filter((u) => !u.active).map((u) => [u.id, u.deactivatedAt ?? now]));
+  const rosterUsers = new Map<string, RosterUser>(
+    [...active.values()].map((u) => [u.id, { id: u.id, displayName: u.name, roles: u.grants.map((g) => ({ role: g.role, unitId: g.unitId })), credentials: [] }]),
+  );
+  const revokedCredentials: Roster['revokedCredentials'] = [];
+  for (const c of [...credentials].sort(byId)) {
+    const revokedAt = c.revokedAt ?? deactivatedAt.get(c.userId);
+    if (revokedAt !== undefined) revokedCredentials.push({ id: c.id, revokedAt, userId: c.userId });
+    else rosterUsers.get(c.userId)?.credentials.push({ id: c.id, publicKeyJwk: c.jwk, addedAt: c.createdAt });
+  }
+  return {
+    version,
+    issuedAt: now,
+    orgKeyId: orgKey.keyId,
+    users: [...rosterUsers.values()].sort(byId),
+    revokedCredentials,
+    rpId: config.rpId,
+    origins: [...config.origins],
+  };
+}
+
+/** {@link buildRoster}, signed with the organisation key. Throws if the store holds an invalid roster (a bug). */
+export async function currentSignedRoster(repos: Repositories, config: ServerConfig, orgKey: OrgKey, now: number): Promise<SignedRoster> {
+  const signed = await signRoster(orgKey.privateKey, await buildRoster(repos, config, orgKey, now));
+  if (!signed.ok) throw new Error(`the stored users and passkeys do not form a valid roster: ${signed.error.message}`);
+  return signed.value;
+}

@@ -1,0 +1,80 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ServerContext } from '../context';
+import { ApiError } from '../http/errors';
+import type { SessionDoc, UserDoc } from '../couch/model';
+import { hashSecret, newSessionToken } from './secrets';
+
+/** Who is signed in, for the handler of a `session` route. */
+export interface SignedIn {
+  readonly user: UserDoc;
+  readonly session: SessionDoc;
+  /** The passkey this session was opened with. */
+  readonly credentialId: string;
+  /** The store key of the session (hash of the cookie token). */
+  readonly sessionId: string;
+}
+
+/** Sessions move their idle deadline at most this often, to spare the store a write per request. */
+const TOUCH_EVERY_MS = 60_000;
+
+/** Whether cookies must be `Secure`: when the canonical origin is https. */
+export const cookieIsSecure = (ctx: Pick<ServerContext, 'config'>): boolean => ctx.config.origins[0]!.startsWith('https:');
+
+/** `__Host-` (Secure, Path=/, no Domain: the browser enforces all three) when served over https. */
+export const sessionCookieName = (ctx: Pick<ServerContext, 'config'>): string =>
+  cookieIsSecure(ctx) ? '__Host-sealctl_session' : 'sealctl_session';
+
+/** Opens a session for a user who just proved a passkey, and sets its cookie. */
+export async function startSession(ctx: ServerContext, reply: FastifyReply, userId: string, credentialId: string): Promise<SessionDoc> {
+  const token = newSessionToken();
+  const now = ctx.now();
+  const session: SessionDoc = {
+    type: 'session',
+    userId,
+    credentialId,
+    createdAt: now,
+    lastSeenAt: now,
+    expiresAt: now + ctx.config.sessionMaxMs,
+    idleExpiresAt: Math.min(now + ctx.config.sessionIdleMs, now + ctx.config.sessionMaxMs),
+  };
+  await ctx.repos.sessions.create(hashSecret(token), session);
+  reply.setCookie(sessionCookieName(ctx), token, {
+    httpOnly: true,
+    sameSite: 'strict',
+    secure: cookieIsSecure(ctx),
+    path: '/',
+    maxAge: Math.floor(ctx.config.sessionMaxMs / 1000),
+  });
+  return session;
+}
+
+/**
+ * Resolves the session cookie to a signed-in user. Throws 401 `unauthenticated` when there is no
+ * cookie, an unknown or revoked session, or a deactivated user; 401 `session_expired` when the
+ * session ran past its idle or absolute deadline.
+ */
+export async function readSession(ctx: ServerContext, request: FastifyRequest): Promise<SignedIn> {
+  const token = request.cookies[sessionCookieName(ctx)];
+  if (!token) throw new ApiError(401, 'unauthenticated', 'Sign in with a passkey first');
+  const sessionId = hashSecret(token);
+  const session = await ctx.repos.sessions.get(sessionId);
+  if (!session) throw new ApiError(401, 'unauthenticated', 'This session is unknown: sign in again');
+  if (session.revokedAt !== undefined) throw new ApiError(401, 'unauthenticated', 'This session was ended (signed out, passkey revoked or account deactivated): sign in again');
+  const now = ctx.now();
+  if (now >= session.expiresAt || now >= session.idleExpiresAt) {
+    throw new ApiError(401, 'session_expired', `This session expired at ${new Date(Math.min(session.expiresAt, session.idleExpiresAt)).toISOString()}: sign in again`);
+  }
+  const user = await ctx.repos.users.get(session.userId);
+  if (!user?.active) throw new ApiError(401, 'unauthenticated', 'This account is deactivated');
+  if (now - session.lastSeenAt >= TOUCH_EVERY_MS) {
+    await ctx.repos.sessions.touch(sessionId, now, Math.min(ctx.config.sessionIdleMs, session.expiresAt - now));
+  }
+  return { user, session, credentialId: session.credentialId, sessionId };
+}
+
+/** Ends the current session (if any) and clears its cookie. */
+export async function endSession(ctx: ServerContext, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const token = request.cookies[sessionCookieName(ctx)];
+  if (token) await ctx.repos.sessions.revoke(hashSecret(token), ctx.now());
+  reply.clearCookie(sessionCookieName(ctx), { path: '/', httpOnly: true, sameSite: 'strict', secure: cookieIsSecure(ctx) });
+}

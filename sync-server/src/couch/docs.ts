@@ -1,0 +1,103 @@
+import type { DocumentScope } from 'nano';
+
+/** What CouchDB adds to every stored document. */
+export interface Stored {
+  readonly _id: string;
+  readonly _rev: string;
+}
+
+/** The HTTP status of a failed nano call, if it carries one. */
+export function statusOf(error: unknown): number | undefined {
+  const status = (error as { statusCode?: unknown } | null)?.statusCode;
+  return typeof status === 'number' ? status : undefined;
+}
+
+/** True when CouchDB refused a write because the document changed (or exists) meanwhile. */
+export const isConflict = (error: unknown): boolean => statusOf(error) === 409;
+
+/**
+ * Ids that name a CouchDB endpoint rather than a document (`_all_docs`, `_design/…`, `_changes`):
+ * one of those reaching `GET /db/{id}` would answer with something that is not our document, or
+ * (`_changes` with a filter) take the embedded stand-in down.
+ */
+export const isReservedId = (id: string): boolean => id === '' || id.startsWith('_');
+
+/** Reads a document, or `undefined` when there is none (deleted or never written, or a reserved id). */
+export async function getDoc<T>(db: DocumentScope<T>, id: string): Promise<(T & Stored) | undefined> {
+  if (isReservedId(id)) return undefined;
+  try {
+    return await db.get(id);
+  } catch (error) {
+    if (statusOf(error) === 404) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Every document whose id starts with `prefix` (all when empty), design documents excluded.
+ * Uses `_all_docs` key ranges only: nothing a client sends reaches the store's query API.
+ */
+export async function listDocs<T>(db: DocumentScope<T>, prefix = ''): Promise<(T & Stored)[]> {
+  const range = prefix ? { startkey: prefix, endkey: `${prefix}\ufff0` } : {};
+  const page = await db.list({ include_docs: true, ...range });
+  return page.rows
+    .filter((row) => !row.id.startsWith('_design/') && row.doc)
+    .map((row) => row.doc as T & Stored);
+}
+
+/** The documents a view emits for one key, with `include_docs`. */
+export async function docsByKey<T>(db: DocumentScope<T>, design: string, view: string, key: string): Promise<(T & Stored)[]> {
+  const result = await db.view<unknown>(design, view, { key, include_docs: true });
+  return result.rows.filter((row) => row.doc).map((row) => row.doc as T & Stored);
+}
+
+/** Ids (and revs) of documents a view emits with a numeric key below `bound`. */
+export async function idsBelow<T>(db: DocumentScope<T>, design: string, view: string, bound: number, limit = 500): Promise<{ id: string; rev: string }[]> {
+  const result = await db.view<string>(design, view, { startkey: 0, endkey: bound, inclusive_end: false, limit });
+  return result.rows.map((row) => ({ id: row.id, rev: row.value }));
+}
+
+/** Deletes documents by id and rev in one `_bulk_docs`; losing a race to another server is fine. */
+export async function deleteAll<T>(db: DocumentScope<T>, docs: readonly { id: string; rev: string }[]): Promise<number> {
+  if (docs.length === 0) return 0;
+  const results = await db.bulk({ docs: docs.map((d) => ({ _id: d.id, _rev: d.rev, _deleted: true })) });
+  return results.filter((r) => !r.error).length;
+}
+
+/**
+ * Read-modify-write with CouchDB's optimistic concurrency: `change` gets the current document and
+ * returns the next one (or `undefined` to leave it); a conflicting write by another request or
+ * server is retried on the fresh copy. Returns `{before, after}`, or `undefined` if there is no
+ * such document.
+ */
+export async function updateDoc<T extends object>(
+  db: DocumentScope<T>,
+  id: string,
+  change: (current: T) => T | undefined,
+): Promise<{ before: T; after: T } | undefined> {
+  for (let attempt = 0; ; attempt++) {
+    const stored = await getDoc(db, id);
+    if (!stored) return undefined;
+    const { _id: _ignoredId, _rev, ...current } = stored;
+    const next = change(current as unknown as T);
+    if (next === undefined) return { before: current as unknown as T, after: current as unknown as T };
+    try {
+      await db.insert({ ...next, _id: id, _rev });
+      return { before: current as unknown as T, after: next };
+    } catch (error) {
+      if (!isConflict(error) || attempt >= 8) throw error;
+    }
+  }
+}
+
+/** Creates a document under a new id; `false` if the id is taken (a 409 from the store). */
+export async function createDoc<T extends object>(db: DocumentScope<T>, id: string, doc: T): Promise<boolean> {
+  if (isReservedId(id)) throw new Error(`refusing to write a document under the reserved id "${id}"`);
+  try {
+    await db.insert({ ...doc, _id: id });
+    return true;
+  } catch (error) {
+    if (isConflict(error)) return false;
+    throw error;
+  }
+}

@@ -1,0 +1,56 @@
+import type { DocumentScope } from 'nano';
+import { createDoc, deleteAll, docsByKey, getDoc, idsBelow, isConflict, type Stored } from './docs';
+import type { SessionDoc } from './model';
+
+/** Server-side sessions, keyed by the SHA-256 of the cookie token. */
+export interface SessionsRepo {
+  get(tokenHash: string): Promise<SessionDoc | undefined>;
+  create(tokenHash: string, session: SessionDoc): Promise<void>;
+  /** Moves the idle deadline forward; a concurrent touch winning the race is fine. */
+  touch(tokenHash: string, now: number, idleMs: number): Promise<void>;
+  revoke(tokenHash: string, now: number): Promise<void>;
+  /** Revokes every session of a user (disabled) or signed in with a credential (revoked). */
+  revokeWhere(by: { userId: string } | { credentialId: string }, now: number): Promise<number>;
+  /** Deletes sessions that can no longer be used; returns how many. */
+  sweep(now: number): Promise<number>;
+}
+
+export function sessionsRepo(db: DocumentScope<SessionDoc>): SessionsRepo {
+  const revokeDocs = async (docs: (SessionDoc & Stored)[], now: number): Promise<number> => {
+    const live = docs.filter((d) => d.revokedAt === undefined);
+    if (live.length === 0) return 0;
+    const results = await db.bulk({ docs: live.map((d) => ({ ...d, revokedAt: now })) });
+    return results.filter((r) => !r.error).length;
+  };
+  return {
+    async get(tokenHash) {
+      const doc = await getDoc(db, tokenHash);
+      if (!doc) return undefined;
+      const { _id: _i, _rev: _r, ...session } = doc;
+      return session;
+    },
+    async create(tokenHash, session) {
+      if (!(await createDoc(db, tokenHash, session))) throw new Error('session token collision (256-bit token): refusing');
+    },
+    async touch(tokenHash, now, idleMs) {
+      const doc = await getDoc(db, tokenHash);
+      if (!doc || doc.revokedAt !== undefined) return;
+      try {
+        await db.insert({ ...doc, lastSeenAt: now, idleExpiresAt: now + idleMs });
+      } catch (error) {
+        if (!isConflict(error)) throw error;
+      }
+    },
+    async revoke(tokenHash, now) {
+      const doc = await getDoc(db, tokenHash);
+      if (doc) await revokeDocs([doc], now);
+    },
+    async revokeWhere(by, now) {
+      const [view, key] = 'userId' in by ? ['by_user', by.userId] : ['by_credential', by.credentialId];
+      return revokeDocs(await docsByKey(db, 'sessions', view, key), now);
+    },
+    async sweep(now) {
+      return deleteAll(db, await idsBelow(db, 'sessions', 'by_expiry', now));
+    },
+  };
+}

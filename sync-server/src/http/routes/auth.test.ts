@@ -1,0 +1,184 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createUnit, inviteAndRegister, sessionCookieOf, setUpOrganisation, signIn, startTestServer, startTestStore, type TestServer, type TestStore } from '../../testing/testServer';
+
+describe('passkey sign-in, sessions and passkey management', () => {
+  let testStore: TestStore;
+  let server: TestServer;
+  let admin: Awaited<ReturnType<typeof setUpOrganisation>>;
+
+  beforeAll(async () => {
+    testStore = await startTestStore();
+    server = await startTestServer(testStore);
+    admin = await setUpOrganisation(server);
+  });
+  afterAll(async () => {
+    await server?.close();
+    await testStore?.close();
+  });
+
+  const loginOptions = async () => (await server.call('POST', '/api/auth/login/options')).json<{ challenge: string; allowCredentials?: unknown[]; userVerification: string }>();
+  const verify = (response: unknown) => server.call('POST', '/api/auth/login/verify', { body: { response } });
+
+  it('offers discoverable sign-in: empty allowCredentials, user verification required', async () => {
+    const options = await loginOptions();
+    expect(options.allowCredentials ?? []).toEqual([]);
+    expect(options.userVerification).toBe('required');
+  });
+
+  it('signs in with a session cookie that is httpOnly and SameSite=Strict', async () => {
+    const res = await signIn(server, admin.authenticator);
+    expect(res.statusCode).toBe(200);
+    const cookie = res.cookies.find((c) => c.name === 'sealctl_session')!;
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/' });
+    expect(cookie.secure).toBeFalsy(); // http://localhost origin; __Host- + Secure under https
+    const stored = await server.repos.sessions.get(cookie.value);
+    expect(stored).toBeUndefined(); // the store keys sessions by the token's hash, not the token
+  });
+
+  it('refuses a replayed assertion (400 challenge_used)', async () => {
+    const { challenge } = await loginOptions();
+    const response = await admin.authenticator.assert(challenge);
+    expect((await verify(response)).statusCode).toBe(200);
+    const replay = await verify(response);
+    expect(replay.statusCode).toBe(400);
+    expect(replay.json()).toMatchObject({ error: 'challenge_used' });
+  });
+
+  it('refuses an assertion from another origin (400 origin_mismatch)', async () => {
+    const { challenge } = await loginOptions();
+    const res = await verify(await admin.authenticator.assert(challenge, undefined, { origin: 'https://evil.example' }));
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ error: 'origin_mismatch' });
+    expect(res.json<{ message: string }>().message).toContain('"https://evil.example"');
+  });
+
+  it('refuses a challenge it never issued, or one issued for another ceremony', async () => {
+    const unknown = await verify(await admin.authenticator.assert('bm90LWlzc3VlZC1ieS10aGlzLXNlcnZlcg'));
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json()).toMatchObject({ error: 'challenge_unknown' });
+    const registration = await server.call('POST', '/api/auth/passkeys/options', { cookie: admin.cookie });
+    const mismatch = await verify(await admin.authenticator.assert(registration.json<{ challenge: string }>().challenge));
+    expect(mismatch.statusCode).toBe(400);
+    expect(mismatch.json()).toMatchObject({ error: 'challenge_mismatch' });
+  });
+
+  it('refuses an expired challenge', async () => {
+    const { challenge } = await loginOptions();
+    server.clock.advance(server.config.challengeTtlMs + 1);
+    const res = await verify(await admin.authenticator.assert(challenge));
+    expect(res.json()).toMatchObject({ error: 'challenge_expired' });
+  });
+
+  it('refuses an unknown passkey (401 unknown_credential)', async () => {
+    const stranger = server.authenticator();
+    await stranger.register({ ...(await server.call('POST', '/api/auth/passkeys/options', { cookie: admin.cookie })).json(), challenge: 'c3RyYW5nZXI' });
+    const res = await signIn(server, stranger);
+    expect(res.statusCode).toBe(401);
+    expect(res.json()).toMatchObject({ error: 'unknown_credential' });
+  });
+
+  it('refuses an assertion without user verification', async () => {
+    const { challenge } = await loginOptions();
+    const res = await verify(await admin.authenticator.assert(challenge, undefined, { userVerified: false }));
+    expect(res.statusCode).toBe(401);
+    expect(res.json()).toMatchObject({ error: 'assertion_refused' });
+  });
+
+  it('refuses and audits a regressing sign counter', async () => {
+    const { challenge } = await loginOptions();
+    const res = await verify(await admin.authenticator.assert(challenge, undefined, { signCount: 1 }));
+    expect(res.statusCode).toBe(401);
+    expect(res.json()).toMatchObject({ error: 'counter_regressed' });
+    const audit = await server.call('GET', '/api/audit?limit=500', { cookie: admin.cookie });
+    expect(audit.json<{ records: { action: string }[] }>().records.map((r) => r.action)).toContain('credential.counter_regressed');
+  });
+
+  it('accepts passkeys that keep no counter (always 0)', async () => {
+    const branch = await createUnit(server, admin.cookie, admin.rootUnitId, 'Branch');
+    const synced = await inviteAndRegister(server, admin.cookie, branch, ['staff'], 'Synced', server.authenticator(false));
+    expect((await signIn(server, synced.authenticator)).statusCode).toBe(200);
+    expect((await signIn(server, synced.authenticator)).statusCode).toBe(200);
+  });
+
+  it('adds a second passkey while signed in; either signs in', async () => {
+    const options = await server.call('POST', '/api/auth/passkeys/options', { cookie: admin.cookie });
+    expect(options.statusCode).toBe(200);
+    const second = server.authenticator();
+    const res = await server.call('POST', '/api/auth/passkeys/verify', { cookie: admin.cookie, body: { response: await second.register(options.json()), label: 'Laptop' } });
+    expect(res.statusCode).toBe(201);
+    expect(res.json()).toMatchObject({ credential: { label: 'Laptop', userId: admin.userId } });
+    expect((await signIn(server, second)).statusCode).toBe(200);
+    const list = await server.call('GET', '/api/auth/passkeys', { cookie: admin.cookie });
+    expect(list.json<{ credentials: unknown[] }>().credentials).toHaveLength(2);
+  });
+
+  it('revoking a passkey refuses it at sign-in and ends the sessions it opened', async () => {
+    const branch = await createUnit(server, admin.cookie, admin.rootUnitId, 'Lost-phone branch');
+    const user = await inviteAndRegister(server, admin.cookie, branch, ['staff'], 'Li Lost');
+    expect((await server.call('GET', '/api/auth/session', { cookie: user.cookie })).statusCode).toBe(200);
+    const own = await server.call('POST', `/api/credentials/${user.credentialId}/revoke`, { cookie: user.cookie });
+    expect(own.statusCode).toBe(409); // their only passkey
+    expect(own.json()).toMatchObject({ error: 'last_passkey' });
+    const revoked = await server.call('POST', `/api/credentials/${user.credentialId}/revoke`, { cookie: admin.cookie });
+    expect(revoked.statusCode).toBe(200);
+    expect(revoked.json()).toMatchObject({ credential: { revokedBy: admin.userId } });
+    const session = await server.call('GET', '/api/auth/session', { cookie: user.cookie });
+    expect(session.statusCode).toBe(401);
+    expect(session.json()).toMatchObject({ error: 'unauthenticated' });
+    const again = await signIn(server, user.authenticator);
+    expect(again.statusCode).toBe(401);
+    expect(again.json()).toMatchObject({ error: 'credential_revoked' });
+  });
+
+  it('refuses a request without a session (401 unauthenticated)', async () => {
+    const res = await server.call('GET', '/api/auth/session');
+    expect(res.statusCode).toBe(401);
+    expect(res.json()).toMatchObject({ error: 'unauthenticated' });
+    const bogus = await server.call('GET', '/api/auth/session', { cookie: 'sealctl_session=forged' });
+    expect(bogus.json()).toMatchObject({ error: 'unauthenticated' });
+  });
+
+  it('expires an idle session, and any session past its absolute end (401 session_expired)', async () => {
+    const idle = sessionCookieOf(await signIn(server, admin.authenticator));
+    server.clock.advance(server.config.sessionIdleMs + 1);
+    const res = await server.call('GET', '/api/auth/session', { cookie: idle });
+    expect(res.statusCode).toBe(401);
+    expect(res.json()).toMatchObject({ error: 'session_expired' });
+
+    const busy = sessionCookieOf(await signIn(server, admin.authenticator));
+    const start = server.clock.now();
+    while (server.clock.now() - start < server.config.sessionMaxMs) {
+      server.clock.advance(server.config.sessionIdleMs / 2);
+      const step = await server.call('GET', '/api/auth/session', { cookie: busy });
+      if (server.clock.now() - start < server.config.sessionMaxMs) expect(step.statusCode).toBe(200);
+      else expect(step.json()).toMatchObject({ error: 'session_expired' });
+    }
+  });
+
+  it('logs out: the session is revoked server-side, the cookie cleared', async () => {
+    const cookie = sessionCookieOf(await signIn(server, admin.authenticator));
+    const out = await server.call('POST', '/api/auth/logout', { cookie });
+    expect(out.statusCode).toBe(204);
+    expect(out.cookies.find((c) => c.name === 'sealctl_session')?.value).toBe('');
+    const res = await server.call('GET', '/api/auth/session', { cookie });
+    expect(res.statusCode).toBe(401);
+    expect(res.json()).toMatchObject({ error: 'unauthenticated' });
+  });
+
+  it('deactivating a user ends their sessions and refuses their passkeys', async () => {
+    const cookie = sessionCookieOf(await signIn(server, admin.authenticator));
+    const user = await inviteAndRegister(server, cookie, admin.rootUnitId, ['auditor'], 'Zhao Leaving');
+    const res = await server.call('POST', `/api/users/${user.userId}/deactivate`, { cookie });
+    expect(res.statusCode).toBe(200);
+    expect((await server.call('GET', '/api/auth/session', { cookie: user.cookie })).json()).toMatchObject({ error: 'unauthenticated' });
+    expect((await signIn(server, user.authenticator)).json()).toMatchObject({ error: 'user_deactivated' });
+  });
+
+  it('sweeps expired sessions and challenges from the store', async () => {
+    server.clock.advance(server.config.sessionMaxMs * 2);
+    const { sweepExpired } = await import('../../auth/bootstrap');
+    const swept = await sweepExpired(server.repos, server.clock.now());
+    expect(swept.sessions).toBeGreaterThan(0);
+    expect(swept.challenges).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import { decisionPayloadSchema, userIdSchema, verifyAssertionWithRoster, webAuthnAssertionSchema } from '@seal/shared';
+import { buildRoster } from '../../auth/roster';
+import { holdsRoleOn, loadUnitTree, permission } from '../../auth/scope';
+import type { Api } from '../api';
+import { ApiError } from '../errors';
+import { userView } from '../views';
+
+const verifyBody = z.object({
+  payload: decisionPayloadSchema.describe('The canonical decision record the approver signed (its hashRecord is the challenge)'),
+  assertion: webAuthnAssertionSchema.describe('The passkey assertion over it, fields base64url'),
+  requesterId: userIdSchema.optional().describe('Who made the request: when given, deciding one\'s own request is refused'),
+});
+
+/**
+ * `POST /api/decisions/verify`: checks an approver's passkey-signed decision against the current
+ * roster with the same offline verifier the app and the seal device use, then checks the signer's
+ * authority (approver on a unit covering the request's place) with the domain policy.
+ */
+export function decisionRoutes(api: Api): void {
+  const { ctx } = api;
+
+  api.route({
+    method: 'POST', url: '/api/decisions/verify', tag: 'decisions', auth: 'session', body: verifyBody,
+    summary: 'Verify a signed decision: challenge = hashRecord(payload); origin, rpId, UV, known and unrevoked passkey; signer is an approver over payload.place.unitId',
+    responses: {
+      200: '{ verified: true, signer: { user, credentialId, permit }, rosterVersion }',
+      400: 'invalid_body',
+      401: 'unauthenticated',
+      422: 'the assertion is refused (code from the verifier: challenge_mismatch, origin_mismatch, rp_id_mismatch, user_not_verified, unknown_credential, revoked_credential, bad_signature…) or the signer lacks authority (signer_not_permitted, signer_out_of_scope, self_decision)',
+    },
+  }, async ({ body }) => {
+    const roster = await buildRoster(ctx.repos, ctx.config, ctx.orgKey, ctx.now());
+    const verified = await verifyAssertionWithRoster({ assertion: body.assertion, expected: { record: body.payload } }, roster);
+    if (!verified.ok) throw new ApiError(422, verified.error.code, verified.error.message);
+    const signer = await ctx.repos.users.get(verified.value.userId);
+    if (!signer) throw new ApiError(422, 'unknown_credential', `The signer "${verified.value.userId}" is not a user here`);
+    const tree = await loadUnitTree(ctx.repos.units);
+    const unitId = body.payload.place.unitId;
+    let permit;
+    if (body.requesterId === undefined) {
+      // Without the requester, only scope can be checked: approver on a unit covering the place.
+      permit = signer.grants.find((g) => g.role === 'approver' && holdsRoleOn({ ...signer, grants: [g] }, ['approver'], unitId, tree));
+      if (!permit) {
+        const code = signer.grants.some((g) => g.role === 'approver') ? 'signer_out_of_scope' : 'signer_not_permitted';
+        throw new ApiError(422, code, `The signer "${signer.id}" is not an approver over unit "${unitId}"`);
+      }
+    } else {
+      const outcome = permission(signer, 'request.decide', { unitId, requesterId: body.requesterId }, tree);
+      if (!outcome.ok) {
+        const { code, message } = outcome.error;
+        throw new ApiError(422, code === 'out_of_scope' ? 'signer_out_of_scope' : code === 'self_decision' ? 'self_decision' : 'signer_not_permitted', message);
+      }
+      permit = outcome.value;
+    }
+    return {
+      verified: true,
+      signer: { user: userView(signer), credentialId: verified.value.credentialId, permit },
+      verdict: body.payload.verdict,
+      rosterVersion: roster.version,
+    };
+  });
+}

@@ -1,0 +1,158 @@
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { roleSchema } from '@seal/shared';
+import type { CredentialDoc, InvitationDoc, UserDoc } from '../../couch/model';
+import type { Invitation } from '../../couch/invitationsRepo';
+import { hashOneTimeCode, hashSecret, newId, newOneTimeCode, normaliseOneTimeCode } from '../../auth/secrets';
+import { holdsRoleOn, loadUnitTree, requireAnyRole, requirePermission } from '../../auth/scope';
+import { startSession } from '../../auth/sessions';
+import { consumeCeremonyChallenge, registrationOptions, verifyRegistration } from '../../auth/webauthn';
+import { registrationResponseSchema } from '../../auth/webauthnSchemas';
+import type { Api, ServerContext } from '../api';
+import { ApiError, notFound } from '../errors';
+import { recordIdParam } from '../ids';
+import { actorOf, recordChange } from '../recordChange';
+import { credentialView, invitationView, userView } from '../views';
+
+const MAX_TTL_HOURS = 30 * 24;
+const createBody = z.object({
+  unitId: recordIdParam,
+  roles: z.array(roleSchema).min(1).max(5).refine((r) => new Set(r).size === r.length, 'roles must not repeat'),
+  note: z.string().trim().max(500).default('').describe('Who the invitation is for, shown to admins'),
+  ttlHours: z.number().positive().max(MAX_TTL_HOURS).optional().describe('Defaults to INVITATION_TTL_HOURS (72)'),
+});
+const codeBody = z.object({ invitationCode: z.string().max(64) });
+const registerOptionsBody = codeBody.extend({ name: z.string().trim().min(1).max(200) });
+const registerVerifyBody = z.object({ response: registrationResponseSchema, label: z.string().trim().max(100).optional() });
+const idParams = z.object({ id: z.string().regex(/^[0-9a-f]{64}$/) });
+
+/** Why an invitation cannot be used now, or `undefined` if it can. */
+function invitationRefusal(invitation: InvitationDoc, now: number): ApiError | undefined {
+  if (invitation.revokedAt !== undefined) return new ApiError(410, 'invitation_revoked', 'This invitation was withdrawn: ask for a new one');
+  if (invitation.usedAt !== undefined) return new ApiError(409, 'invitation_used', 'This invitation was already used: each code registers one person once');
+  if (invitation.expiresAt <= now) return new ApiError(410, 'invitation_expired', `This invitation expired at ${new Date(invitation.expiresAt).toISOString()}: ask for a new one`);
+  return undefined;
+}
+
+async function findByCode(ctx: ServerContext, code: string): Promise<Invitation> {
+  const hash = normaliseOneTimeCode(code) === undefined ? undefined : hashOneTimeCode(code);
+  const invitation = hash === undefined ? undefined : await ctx.repos.invitations.get(hash);
+  if (!invitation) throw new ApiError(404, 'invitation_invalid', 'No invitation has this code: check it, or ask for a new one');
+  const refusal = invitationRefusal(invitation, ctx.now());
+  if (refusal) throw refusal;
+  return invitation;
+}
+
+/** Invitations: admins issue single-use codes; invitees register their first passkey with one. */
+export function invitationRoutes(api: Api): void {
+  const { ctx } = api;
+
+  api.route({
+    method: 'POST', url: '/api/invitations', tag: 'invitations', auth: 'session', body: createBody,
+    summary: 'Invite a person to a unit with roles (admins, within their subtree); the code is shown once',
+    responses: { 201: '{ invitation, code }', 400: 'invalid_body | unit_invalid', 401: 'unauthenticated', 403: 'forbidden | out_of_scope' },
+  }, async ({ body, signedIn, reply }) => {
+    const tree = await loadUnitTree(ctx.repos.units);
+    requireAnyRole(signedIn.user, ['admin'], 'invite people');
+    if (!tree.has(body.unitId as never)) throw new ApiError(400, 'unit_invalid', `Unit "${body.unitId}" does not exist`);
+    requirePermission(signedIn.user, 'user.invite', { unitId: body.unitId }, tree);
+    const code = newOneTimeCode();
+    const now = ctx.now();
+    const invitation: InvitationDoc = {
+      type: 'invitation', unitId: body.unitId, roles: body.roles, note: body.note, createdBy: signedIn.user.id, createdAt: now,
+      expiresAt: now + (body.ttlHours !== undefined ? body.ttlHours * 3_600_000 : ctx.config.invitationTtlMs),
+    };
+    const id = hashSecret(normaliseOneTimeCode(code)!);
+    await ctx.repos.invitations.create(id, invitation);
+    const view = invitationView({ ...invitation, id }, now);
+    await recordChange(ctx, { actor: actorOf(signedIn), action: 'invitation.create', target: { kind: 'invitation', id }, unitId: body.unitId, after: view });
+    reply.status(201);
+    return { invitation: view, code };
+  });
+
+  api.route({
+    method: 'GET', url: '/api/invitations', tag: 'invitations', auth: 'session',
+    summary: 'Invitations to units within the admin\'s subtrees',
+    responses: { 200: '{ invitations }', 401: 'unauthenticated', 403: 'forbidden' },
+  }, async ({ signedIn }) => {
+    requireAnyRole(signedIn.user, ['admin'], 'see invitations');
+    const tree = await loadUnitTree(ctx.repos.units);
+    const now = ctx.now();
+    const visible = (await ctx.repos.invitations.list()).filter((i) => holdsRoleOn(signedIn.user, ['admin'], i.unitId, tree));
+    return { invitations: visible.sort((a, b) => b.createdAt - a.createdAt).map((i) => invitationView(i, now)) };
+  });
+
+  api.route({
+    method: 'POST', url: '/api/invitations/:id/revoke', tag: 'invitations', auth: 'session', params: idParams,
+    summary: 'Withdraw an unused invitation',
+    responses: { 200: '{ invitation }', 401: 'unauthenticated', 403: 'forbidden | out_of_scope', 404: 'not_found', 409: 'invitation_used' },
+  }, async ({ params, signedIn }) => {
+    const invitation = await ctx.repos.invitations.get(params.id);
+    if (!invitation) throw notFound(`Invitation "${params.id}"`);
+    requirePermission(signedIn.user, 'user.invite', { unitId: invitation.unitId }, await loadUnitTree(ctx.repos.units));
+    const now = ctx.now();
+    const changed = await ctx.repos.invitations.update(params.id, (i) => {
+      if (i.usedAt !== undefined) throw new ApiError(409, 'invitation_used', 'This invitation was already used; deactivate the user instead');
+      return i.revokedAt === undefined ? { ...i, revokedAt: now } : undefined;
+    });
+    const after = invitationView({ ...changed!.after, id: params.id }, now);
+    await recordChange(ctx, { actor: actorOf(signedIn), action: 'invitation.revoke', target: { kind: 'invitation', id: params.id }, unitId: invitation.unitId, before: invitationView(invitation, now), after });
+    return { invitation: after };
+  });
+
+  api.route({
+    method: 'POST', url: '/api/invitations/check', tag: 'invitations', auth: 'public', rateLimited: true, body: codeBody,
+    summary: 'What an invitation code is for (unit and roles), before registering',
+    responses: { 200: '{ unit: { id, name }, roles, expiresAt }', 404: 'invitation_invalid', 409: 'invitation_used', 410: 'invitation_expired | invitation_revoked', 429: 'rate_limited' },
+  }, async ({ body }) => {
+    const invitation = await findByCode(ctx, body.invitationCode);
+    const unit = await ctx.repos.units.get(invitation.unitId);
+    return { unit: { id: invitation.unitId, name: unit?.name ?? invitation.unitId }, roles: invitation.roles, expiresAt: invitation.expiresAt };
+  });
+
+  api.route({
+    method: 'POST', url: '/api/auth/register/options', tag: 'invitations', auth: 'public', rateLimited: true, body: registerOptionsBody,
+    summary: 'Check an invitation code and get registration options for the invitee\'s first passkey',
+    responses: { 200: 'PublicKeyCredentialCreationOptionsJSON', 404: 'invitation_invalid', 409: 'invitation_used', 410: 'invitation_expired | invitation_revoked', 429: 'rate_limited' },
+  }, async ({ body }) => {
+    const invitation = await findByCode(ctx, body.invitationCode);
+    const webauthnUserId = randomBytes(16).toString('base64url');
+    return registrationOptions(ctx, { name: body.name, webauthnUserId }, [], {
+      purpose: 'invitation', invitationId: invitation.id, userId: newId('usr'), webauthnUserId, displayName: body.name,
+    });
+  });
+
+  api.route({
+    method: 'POST', url: '/api/auth/register/verify', tag: 'invitations', auth: 'public', rateLimited: true, body: registerVerifyBody,
+    summary: 'Register the invitee\'s passkey: uses up the invitation, creates the user with its roles, signs them in',
+    responses: { 201: '{ user, credential } and a session cookie', 400: 'challenge or registration refused', 409: 'invitation_used | credential_exists', 410: 'invitation_expired | invitation_revoked', 429: 'rate_limited' },
+  }, async ({ body, reply }) => {
+    const { clientData, challenge } = await consumeCeremonyChallenge(ctx, body.response.response.clientDataJSON, 'webauthn.create', ['invitation']);
+    const registered = await verifyRegistration(ctx, body.response, clientData.challenge);
+    const now = ctx.now();
+    const userId = challenge.userId!;
+    // Claim the invitation (single use, decided by the store's revision check), then create.
+    const claimed = await ctx.repos.invitations.update(challenge.invitationId!, (i) => {
+      const refusal = invitationRefusal(i, now);
+      if (refusal) throw refusal;
+      return { ...i, usedAt: now, usedBy: userId };
+    });
+    if (!claimed) throw new ApiError(404, 'invitation_invalid', 'The invitation no longer exists');
+    const invitation = claimed.after;
+    const user: UserDoc = {
+      type: 'user', id: userId, name: challenge.displayName!, unitId: invitation.unitId,
+      grants: invitation.roles.map((role) => ({ role, unitId: invitation.unitId }) as UserDoc['grants'][number]),
+      active: true, webauthnUserId: challenge.webauthnUserId!, createdAt: now,
+    };
+    const credential: CredentialDoc = { type: 'credential', ...registered, userId, label: body.label || 'Passkey 1', createdAt: now };
+    if (!(await ctx.repos.credentials.create(credential))) throw new ApiError(409, 'credential_exists', 'This passkey is already registered');
+    await ctx.repos.users.create(user);
+    const actor = { userId, credentialId: credential.id };
+    await recordChange(ctx, { actor, action: 'invitation.use', target: { kind: 'invitation', id: challenge.invitationId! }, unitId: invitation.unitId, after: { usedAt: now, usedBy: userId } });
+    await recordChange(ctx, { actor, action: 'user.create', target: { kind: 'user', id: userId }, unitId: invitation.unitId, after: userView(user) });
+    await recordChange(ctx, { actor, action: 'credential.register', target: { kind: 'credential', id: credential.id }, unitId: invitation.unitId, after: credentialView(credential) }, { roster: true });
+    await startSession(ctx, reply, userId, credential.id);
+    reply.status(201);
+    return { user: userView(user), credential: credentialView(credential) };
+  });
+}

@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import type { CredentialDoc } from '../../couch/model';
+import { loadUnitTree, requirePermission } from '../../auth/scope';
+import { consumeCeremonyChallenge, registrationOptions, verifyRegistration } from '../../auth/webauthn';
+import { credentialIdSchema, registrationResponseSchema } from '../../auth/webauthnSchemas';
+import type { Api } from '../api';
+import { ApiError, notFound } from '../errors';
+import { actorOf, recordChange } from '../recordChange';
+import { credentialView } from '../views';
+
+const verifyBody = z.object({ response: registrationResponseSchema, label: z.string().trim().max(100).optional() });
+const idParams = z.object({ id: credentialIdSchema });
+
+/** A signed-in user's passkeys: add another, list them, revoke a lost one. */
+export function passkeyRoutes(api: Api): void {
+  const { ctx } = api;
+
+  api.route({
+    method: 'GET', url: '/api/auth/passkeys', tag: 'passkeys', auth: 'session',
+    summary: 'The signed-in user\'s passkeys (revoked ones included)',
+    responses: { 200: '{ credentials }', 401: 'unauthenticated | session_expired' },
+  }, async ({ signedIn }) => ({ credentials: (await ctx.repos.credentials.ofUser(signedIn.user.id)).map(credentialView) }));
+
+  api.route({
+    method: 'POST', url: '/api/auth/passkeys/options', tag: 'passkeys', auth: 'session', rateLimited: true,
+    summary: 'Registration options for another passkey of the signed-in user (existing ones excluded)',
+    responses: { 200: 'PublicKeyCredentialCreationOptionsJSON', 401: 'unauthenticated | session_expired', 429: 'rate_limited' },
+  }, async ({ signedIn }) => {
+    const existing = (await ctx.repos.credentials.ofUser(signedIn.user.id)).filter((c) => c.revokedAt === undefined);
+    return registrationOptions(ctx, signedIn.user, existing, { purpose: 'add-passkey', userId: signedIn.user.id });
+  });
+
+  api.route({
+    method: 'POST', url: '/api/auth/passkeys/verify', tag: 'passkeys', auth: 'session', rateLimited: true, body: verifyBody,
+    summary: 'Register another passkey for the signed-in user',
+    responses: { 201: '{ credential }', 400: 'challenge or registration refused', 401: 'unauthenticated | session_expired', 409: 'credential_exists', 429: 'rate_limited' },
+  }, async ({ body, signedIn, reply }) => {
+    const { clientData, challenge } = await consumeCeremonyChallenge(ctx, body.response.response.clientDataJSON, 'webauthn.create', ['add-passkey']);
+    if (challenge.userId !== signedIn.user.id) {
+      throw new ApiError(400, 'challenge_mismatch', 'This challenge was issued to another user\'s session');
+    }
+    const registered = await verifyRegistration(ctx, body.response, clientData.challenge);
+    const count = (await ctx.repos.credentials.ofUser(signedIn.user.id)).length;
+    const credential: CredentialDoc = { type: 'credential', ...registered, userId: signedIn.user.id, label: body.label || `Passkey ${count + 1}`, createdAt: ctx.now() };
+    if (!(await ctx.repos.credentials.create(credential))) throw new ApiError(409, 'credential_exists', 'This passkey is already registered');
+    await recordChange(ctx, {
+      actor: actorOf(signedIn), action: 'credential.register', target: { kind: 'credential', id: credential.id },
+      unitId: signedIn.user.unitId, after: credentialView(credential),
+    }, { roster: true });
+    reply.status(201);
+    return { credential: credentialView(credential) };
+  });
+
+  api.route({
+    method: 'POST', url: '/api/credentials/:id/revoke', tag: 'passkeys', auth: 'session', params: idParams,
+    summary: 'Revoke a passkey (your own, or as an admin over its owner\'s unit); ends the sessions it opened',
+    responses: {
+      200: '{ credential }', 401: 'unauthenticated | session_expired', 403: 'forbidden | out_of_scope',
+      404: 'no such passkey', 409: 'last_passkey (your only active passkey)',
+    },
+  }, async ({ params, signedIn }) => {
+    const credential = await ctx.repos.credentials.get(params.id);
+    if (!credential) throw notFound(`Passkey "${params.id}"`);
+    const owner = await ctx.repos.users.get(credential.userId);
+    if (!owner) throw notFound(`The owner of passkey "${params.id}"`);
+    const own = owner.id === signedIn.user.id;
+    if (!own) requirePermission(signedIn.user, 'user.manage', { unitId: owner.unitId }, await loadUnitTree(ctx.repos.units));
+    if (credential.revokedAt !== undefined) return { credential: credentialView(credential) };
+    if (own) {
+      const active = (await ctx.repos.credentials.ofUser(owner.id)).filter((c) => c.revokedAt === undefined);
+      if (active.length <= 1) throw new ApiError(409, 'last_passkey', 'This is your only passkey: add another before revoking it, or ask an administrator');
+    }
+    const now = ctx.now();
+    const changed = await ctx.repos.credentials.update(credential.id, (c) => (c.revokedAt === undefined ? { ...c, revokedAt: now, revokedBy: signedIn.user.id } : undefined));
+    const after = changed?.after ?? credential;
+    await ctx.repos.sessions.revokeWhere({ credentialId: credential.id }, now);
+    await recordChange(ctx, {
+      actor: actorOf(signedIn), action: 'credential.revoke', target: { kind: 'credential', id: credential.id },
+      unitId: owner.unitId, before: credentialView(credential), after: credentialView(after),
+    }, { roster: true });
+    return { credential: credentialView(after) };
+  });
+}

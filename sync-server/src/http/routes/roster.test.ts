@@ -1,0 +1,122 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifySignedRoster, type Roster, type SignedRoster } from '@seal/shared';
+import { createUnit, inviteAndRegister, setUpOrganisation, startTestServer, startTestStore, type TestServer, type TestStore } from '../../testing/testServer';
+
+describe('organisation key, signed roster and signed decisions', () => {
+  let testStore: TestStore;
+  let server: TestServer;
+  let admin: Awaited<ReturnType<typeof setUpOrganisation>>;
+  let east: string;
+  let west: string;
+  let approver: Awaited<ReturnType<typeof inviteAndRegister>>;
+
+  beforeAll(async () => {
+    testStore = await startTestStore();
+    server = await startTestServer(testStore);
+    admin = await setUpOrganisation(server);
+    east = await createUnit(server, admin.cookie, admin.rootUnitId, 'East branch');
+    west = await createUnit(server, admin.cookie, admin.rootUnitId, 'West branch');
+    approver = await inviteAndRegister(server, admin.cookie, east, ['approver'], 'Chen Approver');
+  });
+  afterAll(async () => {
+    await server?.close();
+    await testStore?.close();
+  });
+
+  const orgKey = async () => (await server.call('GET', '/api/org-key')).json<{ keyId: string; publicJwk: { kty: 'EC'; crv: 'P-256'; x: string; y: string } }>();
+  const roster = async () => (await server.call('GET', '/api/roster', { cookie: admin.cookie })).json<SignedRoster>();
+
+  it('publishes the organisation public key and its RFC 7638 key id', async () => {
+    const key = await orgKey();
+    expect(key).toEqual({ keyId: server.orgKey.keyId, publicJwk: server.orgKey.publicJwk });
+    expect(key.publicJwk).not.toHaveProperty('d');
+  });
+
+  it('serves a roster signed by the org key, listing users, passkey JWKs and roles', async () => {
+    const signed = await roster();
+    const verified = await verifySignedRoster(signed, (await orgKey()).publicJwk);
+    expect(verified.ok).toBe(true);
+    const r = signed.roster;
+    expect(r).toMatchObject({ rpId: 'localhost', origins: ['http://localhost:8080'], orgKeyId: server.orgKey.keyId });
+    const chen = r.users.find((u) => u.id === approver.userId)!;
+    expect(chen).toMatchObject({ displayName: 'Chen Approver', roles: [{ role: 'approver', unitId: east }] });
+    expect(chen.credentials[0]).toMatchObject({ id: approver.credentialId, publicKeyJwk: { kty: 'EC', crv: 'P-256' } });
+    expect((await server.call('GET', '/api/roster')).statusCode).toBe(401);
+  });
+
+  it('a tampered roster fails verification', async () => {
+    const signed = await roster();
+    const key = (await orgKey()).publicJwk;
+    const promoted: Roster = { ...signed.roster, users: signed.roster.users.map((u) => (u.id === approver.userId ? { ...u, roles: [...u.roles, { role: 'admin', unitId: admin.rootUnitId }] } : u)) };
+    const result = await verifySignedRoster({ ...signed, roster: promoted }, key);
+    expect(result).toMatchObject({ ok: false, error: { code: 'bad_signature' } });
+    const older = await verifySignedRoster(signed, key, { minVersion: signed.roster.version + 1 });
+    expect(older).toMatchObject({ ok: false, error: { code: 'stale_roster' } });
+  });
+
+  it('bumps the roster version on every change to who may sign, and lists revoked passkeys', async () => {
+    const before = (await roster()).roster.version;
+    await server.call('POST', `/api/users/${approver.userId}/grants`, { cookie: admin.cookie, body: { role: 'approver', unitId: west } });
+    const afterGrant = (await roster()).roster;
+    expect(afterGrant.version).toBe(before + 1);
+    const options = await server.call('POST', '/api/auth/passkeys/options', { cookie: approver.cookie });
+    const spare = server.authenticator();
+    const added = await server.call('POST', '/api/auth/passkeys/verify', { cookie: approver.cookie, body: { response: await spare.register(options.json()) } });
+    const spareId = added.json<{ credential: { id: string } }>().credential.id;
+    await server.call('POST', `/api/credentials/${spareId}/revoke`, { cookie: approver.cookie });
+    const after = (await roster()).roster;
+    expect(after.version).toBe(before + 3);
+    expect(after.revokedCredentials).toContainEqual(expect.objectContaining({ id: spareId, userId: approver.userId }));
+    expect(after.users.flatMap((u) => u.credentials.map((c) => c.id))).not.toContain(spareId);
+    await server.call('POST', `/api/users/${approver.userId}/grants/revoke`, { cookie: admin.cookie, body: { role: 'approver', unitId: west } });
+  });
+
+  const payload = (unitId: string, verdict: 'approve' | 'reject' = 'approve') => ({
+    purpose: 'seal-use-decision',
+    requestId: 'req-2024-0001',
+    documentSha256: 'a'.repeat(64),
+    sealId: 'seal-contract-1',
+    uses: 2,
+    window: { notBefore: 1_700_000_000_000, notAfter: 1_700_086_400_000 },
+    place: { unitId },
+    verdict,
+  });
+  const verifyDecision = (body: object) => server.call('POST', '/api/decisions/verify', { cookie: admin.cookie, body });
+
+  it('verifies an approver\'s signed decision and names the signer', async () => {
+    const record = payload(east);
+    const res = await verifyDecision({ payload: record, assertion: await approver.authenticator.signRecord(record), requesterId: admin.userId });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ verified: true, verdict: 'approve', signer: { user: { id: approver.userId }, credentialId: approver.credentialId, permit: { role: 'approver', unitId: east } } });
+  });
+
+  it('refuses a decision whose record differs from what was signed (challenge_mismatch)', async () => {
+    const assertion = await approver.authenticator.signRecord(payload(east, 'reject'));
+    const res = await verifyDecision({ payload: payload(east, 'approve'), assertion });
+    expect(res.statusCode).toBe(422);
+    expect(res.json()).toMatchObject({ error: 'challenge_mismatch' });
+  });
+
+  it('refuses a signer who is no approver over the request\'s unit, or decides their own request', async () => {
+    const outside = payload(west);
+    const scope = await verifyDecision({ payload: outside, assertion: await approver.authenticator.signRecord(outside) });
+    expect(scope.json()).toMatchObject({ error: 'signer_out_of_scope' });
+    const byAdmin = payload(east);
+    const notApprover = await verifyDecision({ payload: byAdmin, assertion: await admin.authenticator.signRecord(byAdmin) });
+    expect(notApprover.json()).toMatchObject({ error: 'signer_not_permitted' });
+    const own = await verifyDecision({ payload: byAdmin, assertion: await approver.authenticator.signRecord(byAdmin), requesterId: approver.userId });
+    expect(own.json()).toMatchObject({ error: 'self_decision' });
+  });
+
+  it('refuses an unknown or revoked passkey, a foreign origin and a missing UV', async () => {
+    const record = payload(east);
+    const stranger = server.authenticator();
+    await stranger.register({ ...(await server.call('POST', '/api/auth/passkeys/options', { cookie: admin.cookie })).json(), challenge: 'eA' });
+    expect((await verifyDecision({ payload: record, assertion: await stranger.signRecord(record) })).json()).toMatchObject({ error: 'unknown_credential' });
+    expect((await verifyDecision({ payload: record, assertion: await approver.authenticator.signRecord(record, undefined, { origin: 'https://evil.example' }) })).json()).toMatchObject({ error: 'origin_mismatch' });
+    expect((await verifyDecision({ payload: record, assertion: await approver.authenticator.signRecord(record, undefined, { userVerified: false }) })).json()).toMatchObject({ error: 'user_not_verified' });
+    const assertion = await approver.authenticator.signRecord(record);
+    await server.call('POST', `/api/credentials/${approver.credentialId}/revoke`, { cookie: admin.cookie });
+    expect((await verifyDecision({ payload: record, assertion })).json()).toMatchObject({ error: 'revoked_credential' });
+  });
+});

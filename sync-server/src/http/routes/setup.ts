@@ -1,0 +1,82 @@
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import type { CredentialDoc, UnitDoc, UserDoc } from '../../couch/model';
+import { hashOneTimeCode, newId, sameHash } from '../../auth/secrets';
+import { startSession } from '../../auth/sessions';
+import { consumeCeremonyChallenge, registrationOptions, verifyRegistration } from '../../auth/webauthn';
+import { registrationResponseSchema } from '../../auth/webauthnSchemas';
+import type { Api } from '../api';
+import { ApiError } from '../errors';
+import { recordChange } from '../recordChange';
+import { credentialView, unitView, userView } from '../views';
+
+const optionsBody = z.object({
+  setupCode: z.string().max(64).describe('The one-time code the server printed at first start'),
+  adminName: z.string().trim().min(1).max(200).describe('Name of the first administrator'),
+  organisationName: z.string().trim().min(1).max(200).describe('Name of the root (HQ) unit'),
+});
+const verifyBody = z.object({ response: registrationResponseSchema, label: z.string().trim().max(100).optional() });
+
+const alreadyDone = (): ApiError => new ApiError(409, 'setup_already_done', 'Setup was already completed: sign in with a passkey, or ask an administrator for an invitation');
+const badCode = (): ApiError => new ApiError(403, 'setup_code_invalid', 'This setup code is not valid (it may have been replaced when the server restarted): use the code the server printed last');
+
+/** First start: the holder of the printed setup code registers the first passkey and becomes system admin. */
+export function setupRoutes(api: Api): void {
+  const { ctx } = api;
+
+  api.route({
+    method: 'GET', url: '/api/setup', tag: 'setup', auth: 'public',
+    summary: 'Whether first-start setup is still pending',
+    responses: { 200: '{ state: "pending" | "done" }' },
+  }, async () => ({ state: (await ctx.repos.meta.getSetup())?.state === 'done' ? 'done' : 'pending' }));
+
+  api.route({
+    method: 'POST', url: '/api/setup/options', tag: 'setup', auth: 'public', rateLimited: true, body: optionsBody,
+    summary: 'Check the setup code and get passkey registration options for the first administrator',
+    responses: { 200: 'PublicKeyCredentialCreationOptionsJSON', 403: 'setup_code_invalid', 409: 'setup_already_done', 429: 'rate_limited' },
+  }, async ({ body }) => {
+    const setup = await ctx.repos.meta.getSetup();
+    if (setup?.state === 'done') throw alreadyDone();
+    const codeHash = hashOneTimeCode(body.setupCode);
+    if (!setup || !codeHash || !sameHash(codeHash, setup.codeHash)) throw badCode();
+    const webauthnUserId = randomBytes(16).toString('base64url');
+    return registrationOptions(ctx, { name: body.adminName, webauthnUserId }, [], {
+      purpose: 'setup', userId: newId('usr'), webauthnUserId, displayName: body.adminName,
+      setupCodeHash: codeHash, rootUnitName: body.organisationName,
+    });
+  });
+
+  api.route({
+    method: 'POST', url: '/api/setup/verify', tag: 'setup', auth: 'public', rateLimited: true, body: verifyBody,
+    summary: 'Register the first passkey: creates the HQ unit and the system administrator, and signs them in',
+    responses: { 201: '{ user, unit, credential } and a session cookie', 400: 'challenge or registration refused', 403: 'setup_code_invalid', 409: 'setup_already_done', 429: 'rate_limited' },
+  }, async ({ body, reply }) => {
+    const { clientData, challenge } = await consumeCeremonyChallenge(ctx, body.response.response.clientDataJSON, 'webauthn.create', ['setup']);
+    if ((await ctx.repos.meta.getSetup())?.state === 'done') throw alreadyDone();
+    const registered = await verifyRegistration(ctx, body.response, clientData.challenge);
+    const now = ctx.now();
+    const userId = challenge.userId!;
+    const rootUnitId = newId('unit');
+    // Claim the setup first (one winner across concurrent requests and servers), then create.
+    if (!(await ctx.repos.meta.completeSetup(challenge.setupCodeHash!, { adminUserId: userId, rootUnitId }, now))) {
+      throw (await ctx.repos.meta.getSetup())?.state === 'done' ? alreadyDone() : badCode();
+    }
+    const unit: UnitDoc = { type: 'unit', id: rootUnitId, name: challenge.rootUnitName!, kind: 'hq', parentId: null, createdAt: now, updatedAt: now };
+    const user: UserDoc = {
+      type: 'user', id: userId, name: challenge.displayName!, unitId: rootUnitId,
+      grants: [{ role: 'admin', unitId: rootUnitId } as UserDoc['grants'][number]],
+      active: true, webauthnUserId: challenge.webauthnUserId!, createdAt: now,
+    };
+    const credential: CredentialDoc = { type: 'credential', ...registered, userId, label: body.label || 'Passkey 1', createdAt: now };
+    await ctx.repos.units.create(unit);
+    await ctx.repos.users.create(user);
+    if (!(await ctx.repos.credentials.create(credential))) throw new ApiError(409, 'credential_exists', 'This passkey is already registered');
+    const actor = { userId, credentialId: credential.id };
+    await recordChange(ctx, { actor, action: 'setup.complete', target: { kind: 'unit', id: rootUnitId }, unitId: rootUnitId, after: unitView(unit) });
+    await recordChange(ctx, { actor, action: 'user.create', target: { kind: 'user', id: userId }, unitId: rootUnitId, after: userView(user) });
+    await recordChange(ctx, { actor, action: 'credential.register', target: { kind: 'credential', id: credential.id }, unitId: rootUnitId, after: credentialView(credential) }, { roster: true });
+    await startSession(ctx, reply, userId, credential.id);
+    reply.status(201);
+    return { user: userView(user), unit: unitView(unit), credential: credentialView(credential) };
+  });
+}

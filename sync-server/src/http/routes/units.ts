@@ -1,0 +1,84 @@
+import { z } from 'zod';
+import { checkUnitTree, geofenceSchema, orgUnitSchema, type OrgUnit } from '@seal/shared';
+import type { UnitDoc } from '../../couch/model';
+import { newId } from '../../auth/secrets';
+import { requirePermission, unitTree } from '../../auth/scope';
+import type { Api } from '../api';
+import { ApiError, notFound } from '../errors';
+import { idParams, recordIdParam } from '../ids';
+import { actorOf, recordChange } from '../recordChange';
+import { unitView } from '../views';
+
+const createBody = z.object({
+  name: z.string().trim().min(1).max(200),
+  kind: z.enum(['branch', 'site']),
+  parentId: recordIdParam,
+  geofence: geofenceSchema.optional().describe('Only on a site: where its seals may be used'),
+});
+const updateBody = z.object({
+  name: z.string().trim().min(1).max(200).optional(),
+  geofence: geofenceSchema.nullable().optional().describe('null removes it'),
+}).refine((b) => b.name !== undefined || b.geofence !== undefined, 'nothing to change: give name and/or geofence');
+
+/** Refuses (400 `unit_invalid`) a unit the domain's schema or tree rules refuse. */
+function checkUnit(unit: UnitDoc, others: readonly UnitDoc[]): void {
+  const { type: _t, createdAt: _c, updatedAt: _u, ...orgUnit } = unit;
+  const parsed = orgUnitSchema.safeParse(orgUnit);
+  if (!parsed.success) throw new ApiError(400, 'unit_invalid', `The unit is not valid:\n${z.prettifyError(parsed.error)}`);
+  const tree = checkUnitTree([...others.filter((u) => u.id !== unit.id), unit] as unknown as OrgUnit[]);
+  if (!tree.ok) throw new ApiError(400, 'unit_invalid', tree.error.message);
+}
+
+/** The organisation tree: every signed-in user reads it; admins change their subtree. */
+export function unitRoutes(api: Api): void {
+  const { ctx } = api;
+
+  api.route({
+    method: 'GET', url: '/api/units', tag: 'units', auth: 'session',
+    summary: 'The organisation tree (HQ, branches, sites with their geofences)',
+    responses: { 200: '{ units }', 401: 'unauthenticated | session_expired' },
+  }, async () => ({ units: (await ctx.repos.units.list()).map(unitView) }));
+
+  api.route({
+    method: 'POST', url: '/api/units', tag: 'units', auth: 'session', body: createBody,
+    summary: 'Create a branch or site under a unit the admin covers',
+    responses: { 201: '{ unit }', 400: 'invalid_body | unit_invalid', 401: 'unauthenticated', 403: 'forbidden | out_of_scope' },
+  }, async ({ body, signedIn, reply }) => {
+    const units = await ctx.repos.units.list();
+    const tree = unitTree(units);
+    if (!tree.has(body.parentId as never)) throw new ApiError(400, 'unit_invalid', `Parent unit "${body.parentId}" does not exist`);
+    requirePermission(signedIn.user, 'unit.manage', { unitId: body.parentId }, tree);
+    const now = ctx.now();
+    const unit: UnitDoc = {
+      type: 'unit', id: newId('unit'), name: body.name, kind: body.kind, parentId: body.parentId,
+      ...(body.geofence ? { geofence: body.geofence } : {}), createdAt: now, updatedAt: now,
+    };
+    checkUnit(unit, units);
+    await ctx.repos.units.create(unit);
+    await recordChange(ctx, { actor: actorOf(signedIn), action: 'unit.create', target: { kind: 'unit', id: unit.id }, unitId: unit.id, after: unitView(unit) });
+    reply.status(201);
+    return { unit: unitView(unit) };
+  });
+
+  api.route({
+    method: 'PATCH', url: '/api/units/:id', tag: 'units', auth: 'session', params: idParams, body: updateBody,
+    summary: 'Rename a unit or set / remove a site\'s geofence',
+    responses: { 200: '{ unit }', 400: 'invalid_body | unit_invalid', 401: 'unauthenticated', 403: 'forbidden | out_of_scope', 404: 'not_found' },
+  }, async ({ params, body, signedIn }) => {
+    const units = await ctx.repos.units.list();
+    const current = units.find((u) => u.id === params.id);
+    if (!current) throw notFound(`Unit "${params.id}"`);
+    requirePermission(signedIn.user, 'unit.manage', { unitId: params.id }, unitTree(units));
+    const now = ctx.now();
+    const changed = await ctx.repos.units.update(params.id, (unit) => {
+      const { geofence: _g, ...rest } = unit;
+      const geofence = body.geofence === undefined ? unit.geofence : body.geofence ?? undefined;
+      const next: UnitDoc = { ...rest, ...(body.name ? { name: body.name } : {}), ...(geofence ? { geofence } : {}), updatedAt: now };
+      checkUnit(next, units);
+      return next;
+    });
+    const after = changed!.after;
+    await recordChange(ctx, { actor: actorOf(signedIn), action: 'unit.update', target: { kind: 'unit', id: params.id }, unitId: params.id, before: unitView(changed!.before), after: unitView(after) });
+    return { unit: unitView(after) };
+  });
+}

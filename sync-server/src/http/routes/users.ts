@@ -1,0 +1,111 @@
+import { z } from 'zod';
+import { roleSchema } from '@seal/shared';
+import type { UserDoc } from '../../couch/model';
+import { holdsRoleOn, isSystemAdmin, loadUnitTree, requireAnyRole, requirePermission, requireRoleOn, rootUnitId, type UnitTree } from '../../auth/scope';
+import type { SignedIn } from '../../auth/sessions';
+import type { Api, ServerContext } from '../api';
+import { ApiError, notFound } from '../errors';
+import { idParams, recordIdParam } from '../ids';
+import { actorOf, recordChange } from '../recordChange';
+import { credentialView, userView } from '../views';
+
+const grantBody = z.object({ role: roleSchema, unitId: recordIdParam });
+
+/** Whether `viewer` (admin or auditor) may see `user`: home unit or any grant within their subtrees. */
+const canSee = (viewer: UserDoc, user: UserDoc, tree: UnitTree): boolean =>
+  viewer.id === user.id || [user.unitId, ...user.grants.map((g) => g.unitId)].some((u) => holdsRoleOn(viewer, ['admin', 'auditor'], u, tree));
+
+/** Refuses a change that would leave no active system administrator (409 `last_system_admin`). */
+async function keepOneSystemAdmin(ctx: ServerContext, tree: UnitTree, changed: UserDoc): Promise<void> {
+  if (isSystemAdmin(changed, tree) && changed.active) return;
+  const others = (await ctx.repos.users.list()).filter((u) => u.id !== changed.id && u.active && isSystemAdmin(u, tree));
+  if (others.length === 0) throw new ApiError(409, 'last_system_admin', 'This would leave no active system administrator (admin on the HQ unit): make someone else one first');
+}
+
+/** People: list them, grant and revoke roles within one's subtree, deactivate. */
+export function userRoutes(api: Api): void {
+  const { ctx } = api;
+
+  const load = async (id: string): Promise<UserDoc> => {
+    const user = await ctx.repos.users.get(id);
+    if (!user) throw notFound(`User "${id}"`);
+    return user;
+  };
+  const withCredentials = async (user: UserDoc) => ({ ...userView(user), credentials: (await ctx.repos.credentials.ofUser(user.id)).map(credentialView) });
+
+  api.route({
+    method: 'GET', url: '/api/users', tag: 'users', auth: 'session',
+    summary: 'Users whose unit or roles lie within the admin\'s or auditor\'s subtrees',
+    responses: { 200: '{ users }', 401: 'unauthenticated', 403: 'forbidden' },
+  }, async ({ signedIn }) => {
+    requireAnyRole(signedIn.user, ['admin', 'auditor'], 'list users');
+    const tree = await loadUnitTree(ctx.repos.units);
+    const users = (await ctx.repos.users.list()).filter((u) => canSee(signedIn.user, u, tree));
+    return { users: await Promise.all(users.sort((a, b) => a.createdAt - b.createdAt).map(withCredentials)) };
+  });
+
+  api.route({
+    method: 'GET', url: '/api/users/:id', tag: 'users', auth: 'session', params: idParams,
+    summary: 'One user with their passkeys',
+    responses: { 200: '{ user }', 401: 'unauthenticated', 403: 'forbidden | out_of_scope', 404: 'not_found' },
+  }, async ({ params, signedIn }) => {
+    const user = await load(params.id);
+    const tree = await loadUnitTree(ctx.repos.units);
+    if (!canSee(signedIn.user, user, tree)) requireRoleOn(signedIn.user, ['admin', 'auditor'], user.unitId, tree, 'see this user');
+    return { user: await withCredentials(user) };
+  });
+
+  const changeGrant = async (mode: 'grant' | 'revoke', id: string, grant: z.output<typeof grantBody>, signedIn: SignedIn) => {
+    const tree = await loadUnitTree(ctx.repos.units);
+    if (!tree.has(grant.unitId as never)) throw new ApiError(400, 'unit_invalid', `Unit "${grant.unitId}" does not exist`);
+    requirePermission(signedIn.user, 'role.grant', { unitId: grant.unitId }, tree);
+    const target = await load(id);
+    const same = (g: UserDoc['grants'][number]) => g.role === grant.role && g.unitId === grant.unitId;
+    if (mode === 'revoke' && grant.role === 'admin' && grant.unitId === rootUnitId(tree)) {
+      await keepOneSystemAdmin(ctx, tree, { ...target, grants: target.grants.filter((g) => !same(g)) });
+    }
+    const changed = await ctx.repos.users.update(id, (user) => {
+      const has = user.grants.some(same);
+      if (mode === 'grant') return has ? undefined : { ...user, grants: [...user.grants, { role: grant.role, unitId: grant.unitId } as UserDoc['grants'][number]] };
+      return has ? { ...user, grants: user.grants.filter((g) => !same(g)) } : undefined;
+    });
+    const { before, after } = changed!;
+    if (before === after) return { user: userView(after) };
+    await recordChange(ctx, { actor: actorOf(signedIn), action: `user.${mode}_role`, target: { kind: 'user', id }, unitId: grant.unitId, before: userView(before), after: userView(after) }, { roster: true });
+    return { user: userView(after) };
+  };
+
+  api.route({
+    method: 'POST', url: '/api/users/:id/grants', tag: 'users', auth: 'session', params: idParams, body: grantBody,
+    summary: 'Grant a role on a unit (and so its subtree) within the admin\'s scope',
+    responses: { 200: '{ user }', 400: 'invalid_body | unit_invalid', 401: 'unauthenticated', 403: 'forbidden | out_of_scope', 404: 'not_found' },
+  }, async ({ params, body, signedIn }) => changeGrant('grant', params.id, body, signedIn));
+
+  api.route({
+    method: 'POST', url: '/api/users/:id/grants/revoke', tag: 'users', auth: 'session', params: idParams, body: grantBody,
+    summary: 'Revoke a role on a unit within the admin\'s scope',
+    responses: { 200: '{ user }', 400: 'invalid_body | unit_invalid', 401: 'unauthenticated', 403: 'forbidden | out_of_scope', 404: 'not_found', 409: 'last_system_admin' },
+  }, async ({ params, body, signedIn }) => changeGrant('revoke', params.id, body, signedIn));
+
+  for (const mode of ['deactivate', 'activate'] as const) {
+    api.route({
+      method: 'POST', url: `/api/users/:id/${mode}`, tag: 'users', auth: 'session', params: idParams,
+      summary: mode === 'deactivate' ? 'Deactivate a user: ends their sessions and drops their passkeys from the roster' : 'Reactivate a deactivated user',
+      responses: { 200: '{ user }', 401: 'unauthenticated', 403: 'forbidden | out_of_scope', 404: 'not_found', 409: 'last_system_admin' },
+    }, async ({ params, signedIn }) => {
+      const target = await load(params.id);
+      const tree = await loadUnitTree(ctx.repos.units);
+      requirePermission(signedIn.user, 'user.manage', { unitId: target.unitId }, tree);
+      const now = ctx.now();
+      const active = mode === 'activate';
+      const next: UserDoc = active ? (({ deactivatedAt: _d, ...u }) => ({ ...u, active: true }))(target) : { ...target, active: false, deactivatedAt: now };
+      if (!active) await keepOneSystemAdmin(ctx, tree, next);
+      const changed = await ctx.repos.users.update(params.id, (user) => (user.active === active ? undefined : { ...next, grants: user.grants }));
+      const { before, after } = changed!;
+      if (before === after) return { user: userView(after) };
+      if (!active) await ctx.repos.sessions.revokeWhere({ userId: params.id }, now);
+      await recordChange(ctx, { actor: actorOf(signedIn), action: `user.${mode}`, target: { kind: 'user', id: params.id }, unitId: target.unitId, before: userView(before), after: userView(after) }, { roster: true });
+      return { user: userView(after) };
+    });
+  }
+}
