@@ -176,12 +176,18 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
+export interface LaunchOptions {
+  /** Turns on `navigator.bluetooth` (`--enable-features=WebBluetooth`), off by default on Linux. */
+  readonly webBluetooth?: boolean;
+}
+
 /** Launches Debian's Chromium headless; playwright's own browser downloads cannot run here. */
-export async function launchBrowser(): Promise<Browser> {
+export async function launchBrowser(options: LaunchOptions = {}): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(
       `Chromium was not found at ${CHROMIUM_PATH}. Install it with: apt-get update && apt-get install -y chromium`,
     );
   }
-  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+  const args = options.webBluetooth ? [...CHROMIUM_ARGS, '--enable-features=WebBluetooth'] : CHROMIUM_ARGS;
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args });
 }

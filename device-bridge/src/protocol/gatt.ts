@@ -16,3 +16,24 @@ export const SEAL_GATT = {
 
 /** ATT payload of the default MTU (23 − 3 bytes of ATT header). */
 export const DEFAULT_FRAME_SIZE = 20;
+
+/**
+ * The device's side of the service: the handlers a peripheral runs for the three
+ * characteristics. The reference device implements it (`SealDevice.gatt`); a transport or an
+ * emulation harness (memory, the CDP Bluetooth emulation) forwards GATT operations to it.
+ * (Added by the device/protocol work; purely additive.)
+ */
+export interface SealGattServer {
+  /**
+   * A write to `control`, one frame. Resolves once the frame is taken; for a frame written WITH
+   * response that completes a command, only once the reply is ready — the device holds its ATT
+   * Write Response until then, so the tablet's first read finds the reply (no empty reads).
+   */
+  write(frame: Uint8Array, withResponse: boolean): Promise<void>;
+  /** A read of `reply`: the next reply frame, or an empty array when nothing is waiting. */
+  read(): Uint8Array;
+  /** The link dropped: forget a partial command, an unread reply and the negotiated frame size. */
+  disconnected(): void;
+  /** `hint`: `listener` runs whenever a reply becomes ready. Returns the unsubscribe function. */
+  onReplyReady(listener: () => void): () => void;
+}

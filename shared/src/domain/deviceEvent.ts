@@ -44,7 +44,8 @@ export const deviceEventSchemas = {
   grant_installed: event('grant_installed', z.object({ grantId: grantIdSchema, requestId: requestIdSchema })),
   unlock: event('unlock', z.object({ grantId: grantIdSchema, requestId: requestIdSchema, holderId: userIdSchema, position: positionSchema.optional() })),
   stamp: event('stamp', stampPayloadSchema),
-  lock: event('lock', z.object({ cause: z.enum(['holder', 'timeout', 'uses_exhausted', 'window_closed', 'remote']) })),
+  /** `tamper` and `geofence_breach`: the device locked itself after that event (logged just before). */
+  lock: event('lock', z.object({ cause: z.enum(['holder', 'timeout', 'uses_exhausted', 'window_closed', 'remote', 'tamper', 'geofence_breach']) })),
   refusal: event('refusal', z.object({ code: z.string().min(1).max(64), message: z.string().max(500), requestId: requestIdSchema.nullable(), grantId: grantIdSchema.nullable() })),
   tamper: event('tamper', z.object({ detail: z.string().min(1).max(500) })),
   geofence_breach: event('geofence_breach', z.object({ position: positionSchema, geofence: geofenceSchema })),

@@ -28,3 +28,4 @@ export * from './alarm';
 export * from './checkApprovals';
 export * from './requestStatus';
 export * from './deriveRequestStatus';
+export * from './verifyDeviceLog';

@@ -1,0 +1,180 @@
+import {
+  canonicalJson,
+  hashRecordHex,
+  type DeviceEventOf,
+  type DeviceEventType,
+  type DeviceId,
+  type Geofence,
+  type GrantId,
+  type RequestId,
+  type Roster,
+  type User,
+  type UserId,
+} from '@seal/shared';
+import { FRAMING_CODES, type DeviceErrorCode } from '../protocol/codes';
+import { encodeErrorReply } from '../protocol/envelope';
+import type { SealBinding, Signed } from '../protocol/orgRecords';
+import { DeviceLog } from './DeviceLog';
+import { clockStateSchema, countersSchema, identitySchema, metaSchema, storedBindingSchema, storedRosterSchema, type ClockState, type Counters, type Identity, type Meta } from './persisted';
+import type { ClockPort, DeviceKey, HardwarePort, KeyPort, StoragePort } from './ports';
+import { rosterUsers } from './rosterPolicy';
+import { readJson, writeJson } from './stateStore';
+
+/** Tunables of the reference device (defaults in `DEFAULT_DEVICE_SETTINGS`). */
+export interface DeviceSettings {
+  readonly firmware: string;
+  /** How long a nonce lives (device clock). */
+  readonly nonceTtlMs: number;
+  /** An unlocked device with no press for this long locks itself. */
+  readonly sessionIdleMs: number;
+  /** Below this battery level the device logs `low_battery` (once, until recharged). */
+  readonly lowBatteryPercent: number;
+  readonly maxMessageBytes: number;
+}
+
+export const DEFAULT_DEVICE_SETTINGS: DeviceSettings = {
+  firmware: 'seal-ref 1.0.0',
+  nonceTtlMs: 180_000,
+  sessionIdleMs: 10 * 60_000,
+  lowBatteryPercent: 15,
+  maxMessageBytes: 32 * 1024,
+};
+
+/** An unlocked session (RAM only: the device boots locked). */
+export interface Session {
+  readonly requestId: RequestId;
+  readonly grantId: GrantId;
+  readonly holderId: UserId;
+  readonly usesAllowed: number;
+  readonly notAfter: number;
+  readonly geofence?: Geofence;
+  lastActivityAt: number;
+}
+
+/** The installed roster with what the checks derive from it once. */
+export interface InstalledRoster {
+  readonly signed: { readonly roster: Roster; readonly signature: string };
+  readonly roster: Roster;
+  readonly sha256: string;
+  readonly users: readonly User[];
+}
+
+/** Where a refusal is logged and what it concerns. */
+export interface RefusalContext {
+  readonly requestId?: RequestId | null;
+  readonly grantId?: GrantId | null;
+}
+
+const NOT_LOGGED: readonly DeviceErrorCode[] = [...FRAMING_CODES, 'bad_message', 'unsupported_version', 'unknown_command', 'not_provisioned', 'no_such_entry', 'internal_error'];
+
+/**
+ * The device's state and the primitives every command and sensor handler shares: the clock,
+ * the log, persistence, refusals, locking. One instance per device; handlers run one at a time.
+ */
+export class DeviceCore {
+  identity: Identity | null = null;
+  binding: Signed<SealBinding> | null = null;
+  roster: InstalledRoster | null = null;
+  clockState: ClockState = { offsetMs: 0, lastTimeAt: null };
+  counters: Counters = {};
+  meta: Meta = { stampCount: 0, lowBatteryLatched: false };
+  session: Session | null = null;
+  nonce: { value: Uint8Array; expiresAt: number } | null = null;
+  /** Recently consumed nonces, newest first (to tell a replay from a stranger). */
+  spentNonces: Uint8Array[] = [];
+  lastUnlock: { nonce: Uint8Array; code: number; seq?: number } | null = null;
+
+  private constructor(
+    readonly storage: StoragePort,
+    readonly clock: ClockPort,
+    readonly hardware: HardwarePort,
+    readonly key: DeviceKey,
+    readonly log: DeviceLog,
+    readonly settings: DeviceSettings,
+  ) {}
+
+  /** Loads state; generates the device key on first start. Throws `StorageCorruptError` on corrupt state. */
+  static async load(ports: { storage: StoragePort; clock: ClockPort; hardware: HardwarePort; keys: KeyPort }, settings: DeviceSettings): Promise<DeviceCore> {
+    const { storage } = ports;
+    const key = (await ports.keys.load()) ?? (await ports.keys.generate());
+    const core = new DeviceCore(storage, ports.clock, ports.hardware, key, await DeviceLog.open(storage, key), settings);
+    core.identity = (await readJson(storage, 'identity', identitySchema)) ?? null;
+    core.binding = (await readJson(storage, 'binding', storedBindingSchema)) ?? null;
+    const signed = await readJson(storage, 'roster', storedRosterSchema);
+    if (signed !== undefined) core.roster = await installedRoster(signed);
+    core.clockState = (await readJson(storage, 'clock', clockStateSchema)) ?? core.clockState;
+    core.counters = (await readJson(storage, 'counters', countersSchema)) ?? {};
+    core.meta = (await readJson(storage, 'meta', metaSchema)) ?? core.meta;
+    return core;
+  }
+
+  /** The device clock: the RTC plus the correction from the last accepted time record. */
+  now(): number {
+    return this.clock.now() + this.clockState.offsetMs;
+  }
+
+  get deviceId(): DeviceId | null {
+    return this.identity?.deviceId ?? null;
+  }
+
+  /** Appends an event to the log (the device must be provisioned). */
+  async record<T extends DeviceEventType>(type: T, payload: DeviceEventOf<T>['payload']): Promise<DeviceEventOf<T>> {
+    if (this.identity === null) throw new Error(`cannot log "${type}" before provisioning`);
+    return this.log.append(this.identity.deviceId, this.now(), type, payload);
+  }
+
+  /** Logs a refusal (when it is of a logged kind and the device can log) and returns its seq. */
+  async logRefusal(code: DeviceErrorCode, message: string, context: RefusalContext = {}): Promise<number | undefined> {
+    if (this.identity === null || NOT_LOGGED.includes(code)) return undefined;
+    const entry = await this.record('refusal', { code, message: message.slice(0, 500), requestId: context.requestId ?? null, grantId: context.grantId ?? null });
+    return entry.seq;
+  }
+
+  /** Logs a refusal and encodes the error reply that surfaces it. */
+  async refuse(code: DeviceErrorCode, message: string, context: RefusalContext = {}): Promise<Uint8Array> {
+    const seq = await this.logRefusal(code, message, context);
+    return encodeErrorReply(code, { message, ...(seq === undefined ? {} : { seq }) });
+  }
+
+  /** Ends the session, if any: logs the lock and drives the motor. Returns the lock entry's seq. */
+  async lock(cause: DeviceEventOf<'lock'>['payload']['cause']): Promise<number | undefined> {
+    if (this.session === null) return undefined;
+    this.session = null;
+    this.hardware.setLocked(true);
+    return (await this.record('lock', { cause })).seq;
+  }
+
+  /** Locks a session that ran out of time: idle too long, or past its window. */
+  async expireSession(): Promise<void> {
+    const session = this.session;
+    if (session === null) return;
+    const now = this.now();
+    if (now > session.notAfter) await this.lock('window_closed');
+    else if (now - session.lastActivityAt > this.settings.sessionIdleMs) await this.lock('timeout');
+  }
+
+  usesMade(requestId: string): number {
+    return this.counters[requestId]?.used ?? 0;
+  }
+
+  /** Persists the counter of a request; prunes entries whose window is over. */
+  async saveCounter(requestId: string, used: number, notAfter: number): Promise<void> {
+    const now = this.now();
+    const kept = Object.entries(this.counters).filter(([id, c]) => id === requestId || c.notAfter >= now);
+    this.counters = Object.fromEntries([...kept.filter(([id]) => id !== requestId), [requestId, { used, notAfter: Math.max(notAfter, this.counters[requestId]?.notAfter ?? 0) }]]);
+    await writeJson(this.storage, 'counters', this.counters);
+  }
+
+  save(key: 'identity' | 'binding' | 'roster' | 'clock' | 'meta'): Promise<void> {
+    const value = { identity: this.identity, binding: this.binding, roster: this.roster?.signed, clock: this.clockState, meta: this.meta }[key];
+    return writeJson(this.storage, key, value);
+  }
+}
+
+/** A verified roster as the device keeps it. */
+export async function installedRoster(signed: { roster: Roster; signature: string }): Promise<InstalledRoster> {
+  return { signed, roster: signed.roster, sha256: await hashRecordHex(signed.roster), users: rosterUsers(signed.roster) };
+}
+
+/** Whether two records are the same bytes in canonical form. */
+export const sameRecord = (a: unknown, b: unknown): boolean => canonicalJson(a) === canonicalJson(b);

@@ -1,0 +1,95 @@
+import {
+  err,
+  grantMismatch,
+  isInsideGeofence,
+  ok,
+  type DeviceId,
+  type Grant,
+  type Position,
+  type Refusal,
+  type Result,
+  type Roster,
+  type User,
+} from '@seal/shared';
+import { bytesEqual } from '../protocol/bytesEqual';
+import type { DeviceErrorCode } from '../protocol/codes';
+import { approvedRequest } from '../protocol/grantWire';
+import type { RequestOf } from '../protocol/messages';
+import type { SealBinding } from '../protocol/orgRecords';
+import { unlockRecord } from '../protocol/unlockRecord';
+import { checkApprovalsOffline } from './checkApprovalsOffline';
+import { checkHolder } from './checkHolder';
+
+/** What the device knows when an unlock arrives: all of it its own. */
+export interface UnlockContext {
+  readonly deviceId: DeviceId;
+  readonly binding: SealBinding | null;
+  readonly roster: Roster | null;
+  readonly rosterUsers: readonly User[];
+  /** The device clock. */
+  readonly now: number;
+  readonly position: Position | null;
+  /** Uses already made under a request (the non-volatile counter). */
+  readonly used: (requestId: string) => number;
+  /** The nonce that was outstanding when the command arrived (already taken: single use). */
+  readonly nonce: { readonly value: Uint8Array; readonly expiresAt: number } | null;
+  /** Nonces the device issued and consumed before (most recent first). */
+  readonly spentNonces: readonly Uint8Array[];
+}
+
+/** What an accepted unlock opens. */
+export interface Admission {
+  readonly usesLeft: number;
+  readonly approvedBy: readonly string[];
+}
+
+type Outcome = Result<Admission, Refusal<DeviceErrorCode>>;
+const no = (code: DeviceErrorCode, message: string): Outcome => err({ code, message });
+
+function checkNonce(ctx: UnlockContext, sent: Uint8Array): Outcome | null {
+  const spent = ctx.spentNonces.some((n) => bytesEqual(n, sent));
+  if (ctx.nonce === null) return spent ? no('nonce_reused', 'this nonce was already used') : no('nonce_missing', 'no nonce is outstanding: ask for one first');
+  if (!bytesEqual(ctx.nonce.value, sent)) return spent ? no('nonce_reused', 'this nonce was already used') : no('nonce_unknown', 'not the nonce this device issued');
+  if (ctx.now > ctx.nonce.expiresAt) return no('nonce_expired', `the nonce expired at ${ctx.nonce.expiresAt}, device clock ${ctx.now}`);
+  return null;
+}
+
+/**
+ * Judges an unlock offline, cheapest checks first (so junk costs little and the reason given is
+ * the useful one): nonce; binding and roster present; grant names this device and its seal and
+ * keeps to the approved terms; window by the device clock; uses left by the device counter;
+ * geofence by the device position; the holder's assertion; the approvals.
+ */
+export async function checkUnlock(ctx: UnlockContext, command: RequestOf<'unlock'>): Promise<Outcome> {
+  const nonceRefusal = checkNonce(ctx, command.nonce);
+  if (nonceRefusal !== null) return nonceRefusal;
+  const { binding, roster } = ctx;
+  const g = command.grant;
+  if (binding === null) return no('not_bound', 'no seal is bound to this device');
+  if (roster === null) return no('roster_missing', 'no roster is installed');
+  if (g.deviceId !== ctx.deviceId) return no('wrong_device', `grant for device "${g.deviceId}", this is "${ctx.deviceId}"`);
+  if (g.sealId !== binding.sealId) return no('wrong_seal', `grant for seal "${g.sealId}", this device holds "${binding.sealId}"`);
+
+  const request = approvedRequest(g);
+  const grant: Grant = { ...g, window: g.window, decisions: [] };
+  const mismatch = grantMismatch(grant, request);
+  if (mismatch !== null) return no('grant_mismatch', mismatch);
+
+  if (ctx.now < g.window.notBefore) return no('window_not_yet_valid', `valid from ${g.window.notBefore}, device clock ${ctx.now}`);
+  if (ctx.now > g.window.notAfter) return no('window_expired', `valid until ${g.window.notAfter}, device clock ${ctx.now}`);
+  const used = ctx.used(g.requestId);
+  if (used >= g.uses) return no('uses_exhausted', `${used} of ${g.uses} uses made under request "${g.requestId}"`);
+  if (g.geofence !== undefined) {
+    if (ctx.position === null) return no('no_position', 'no GNSS fix: the geofence cannot be checked');
+    if (!isInsideGeofence(ctx.position, g.geofence)) return no('outside_geofence', `position ${ctx.position.lat},${ctx.position.lon} ±${ctx.position.accuracyM ?? 0} m is outside the geofence`);
+  }
+
+  // The holder and the approvals are independent: checked together, the holder's refusal first.
+  const [holder, approvals] = await Promise.all([
+    checkHolder(roster, unlockRecord(ctx.deviceId, command.nonce, g.requestId, g.holderId), command.holder),
+    checkApprovalsOffline(roster, ctx.rosterUsers, binding, g, command.approvals),
+  ]);
+  if (!holder.ok) return holder;
+  if (!approvals.ok) return approvals;
+  return ok({ usesLeft: g.uses - used, approvedBy: approvals.value });
+}

@@ -1,0 +1,81 @@
+import { bytesEqual } from '../protocol/bytesEqual';
+import { DEVICE_CODES } from '../protocol/codes';
+import { encodeErrorReply, encodeOkReply } from '../protocol/envelope';
+import { NONCE_BYTES } from '../protocol/fields';
+import type { RequestOf } from '../protocol/messages';
+import { checkUnlock } from './checkUnlock';
+import type { DeviceCore } from './DeviceCore';
+
+/** How many consumed nonces the device remembers to name a replay as one. */
+const SPENT_NONCES_KEPT = 8;
+
+/** `nonce`: a fresh random nonce, single use, short-lived; it replaces any outstanding one. */
+export function issueNonce(core: DeviceCore): Uint8Array {
+  const value = crypto.getRandomValues(new Uint8Array(NONCE_BYTES));
+  const expiresAt = core.now() + core.settings.nonceTtlMs;
+  core.nonce = { value, expiresAt };
+  return encodeOkReply('nonce', { nonce: value, expiresAt });
+}
+
+/**
+ * `unlock`: the nonce it names, if outstanding, is consumed whatever happens (one try per
+ * nonce; a message naming another nonce leaves the outstanding one alone), then the
+ * grant, the holder and the approvals are judged offline (`checkUnlock`). A refusal is logged and
+ * surfaced; an acceptance ends any other session, logs `unlock` and frees the seal. The outcome
+ * is remembered against the nonce, so a tablet that lost the link can ask `status` what became
+ * of its unlock instead of sending it again.
+ */
+export async function unlock(core: DeviceCore, body: RequestOf<'unlock'>): Promise<Uint8Array> {
+  const outstanding = core.nonce;
+  if (outstanding !== null && bytesEqual(outstanding.value, body.nonce)) {
+    core.nonce = null;
+    core.spentNonces = [outstanding.value, ...core.spentNonces].slice(0, SPENT_NONCES_KEPT);
+  }
+  const g = body.grant;
+  const roster = core.roster;
+  const verdict = await checkUnlock(
+    {
+      deviceId: core.deviceId!,
+      binding: core.binding?.record ?? null,
+      roster: roster?.roster ?? null,
+      rosterUsers: roster?.users ?? [],
+      now: core.now(),
+      position: core.hardware.position(),
+      used: (requestId) => core.usesMade(requestId),
+      nonce: outstanding,
+      spentNonces: core.spentNonces,
+    },
+    body,
+  );
+  const remember = (code: number, seq: number | undefined) => {
+    if (outstanding !== null && bytesEqual(outstanding.value, body.nonce)) core.lastUnlock = { nonce: body.nonce, code, ...(seq === undefined ? {} : { seq }) };
+  };
+  if (!verdict.ok) {
+    const { code, message } = verdict.error;
+    const seq = await core.logRefusal(code, message, { requestId: g.requestId, grantId: g.id });
+    remember(DEVICE_CODES[code], seq);
+    return encodeErrorReply(code, { message, ...(seq === undefined ? {} : { seq }) });
+  }
+  await core.lock('holder');
+  const now = core.now();
+  core.session = {
+    requestId: g.requestId,
+    grantId: g.id,
+    holderId: g.holderId,
+    usesAllowed: g.uses,
+    notAfter: g.window.notAfter,
+    ...(g.geofence === undefined ? {} : { geofence: g.geofence }),
+    lastActivityAt: now,
+  };
+  const position = core.hardware.position();
+  const entry = await core.record('unlock', { grantId: g.id, requestId: g.requestId, holderId: g.holderId, ...(position === null ? {} : { position }) });
+  core.hardware.setLocked(false);
+  remember(DEVICE_CODES.ok, entry.seq);
+  return encodeOkReply('unlock', { usesLeft: verdict.value.usesLeft, seq: entry.seq });
+}
+
+/** `lock`: ends the session (a no-op when already locked). */
+export async function lock(core: DeviceCore): Promise<Uint8Array> {
+  const seq = await core.lock('holder');
+  return encodeOkReply('lock', seq === undefined ? {} : { seq });
+}
