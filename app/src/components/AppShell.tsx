@@ -1,15 +1,17 @@
-import { A, type RouteSectionProps } from '@solidjs/router';
+import { A, useLocation, type RouteSectionProps } from '@solidjs/router';
 import { Show } from 'solid-js';
 import { useI18n } from '../i18n/I18nProvider';
 import { createOnlineStatus } from '../primitives/createOnlineStatus';
+import { AccountMenu } from './AccountMenu';
 import { ConnectionStatus } from './ConnectionStatus';
 import { LanguageSwitch } from './LanguageSwitch';
 import { ServiceWorkerToast } from './ServiceWorkerToast';
 
-/** The frame around every screen: header (product, connection, language), the screen, the toast. */
+/** The frame around every screen: header (product, who is signed in, connection, language), the screen, the toast. */
 export function AppShell(props: RouteSectionProps) {
   const { t } = useI18n();
   const online = createOnlineStatus();
+  const location = useLocation();
   return (
     <div class="shell">
       <header class="app-header">
@@ -22,6 +24,9 @@ export function AppShell(props: RouteSectionProps) {
             <ConnectionStatus />
             <LanguageSwitch />
           </div>
+          <Show when={location.pathname !== '/signin'}>
+            <AccountMenu />
+          </Show>
         </div>
         {/* Tablets have no hover: say in words what offline means, not only in the pill. */}
         <Show when={!online()}>

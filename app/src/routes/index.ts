@@ -1,14 +1,26 @@
 import type { RouteDefinition } from '@solidjs/router';
+import { Invitations } from './admin/Invitations';
+import { Units } from './admin/Units';
 import { Home } from './Home';
+import { Join } from './Join';
 import { NotFound } from './NotFound';
+import { Passkeys } from './Passkeys';
+import { Setup } from './Setup';
+import { SignIn } from './SignIn';
 
 /**
  * Every screen of the app. Later screens are added here, lazily where they are heavy
  * (`component: lazy(() => import('./Stamping'))`; lazy chunks are precached all the same):
- * `/setup` (first administrator, one-time code), `/sign-in`, `/passkeys`, `/requests`,
- * `/requests/:id`, `/stamping/:grantId`, `/seals`, `/devices`, `/hq`. The catch-all stays last.
+ * `/requests`, `/requests/:id`, `/stamping/:grantId`, `/seals`, `/devices`, `/hq`.
+ * The catch-all stays last.
  */
 export const routes: RouteDefinition[] = [
   { path: '/', component: Home },
+  { path: '/setup', component: Setup },
+  { path: '/join', component: Join },
+  { path: '/signin', component: SignIn },
+  { path: '/passkeys', component: Passkeys },
+  { path: '/admin/invitations', component: Invitations },
+  { path: '/admin/units', component: Units },
   { path: '*404', component: NotFound },
 ];

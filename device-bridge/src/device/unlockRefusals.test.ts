@@ -1,4 +1,4 @@
-import { asId, fromBase64Url, sealIdSchema, toBase64Url, deviceIdSchema, type Grant } from '@seal/shared';
+import { asId, fromBase64Url, sealIdSchema, toBase64Url, deviceIdSchema, userIdSchema, type Grant } from '@seal/shared';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { exchange, DEFAULT_TIMING } from '../client/exchange';
 import { SealDeviceClient } from '../client/SealDeviceClient';
@@ -10,7 +10,8 @@ import { SimulatedHardware } from './SimulatedHardware';
 import { grantEvidence } from '../protocol/grantWire';
 import type { RequestOf } from '../protocol/messages';
 import { expectRefused } from './refusalExpect.testing';
-import { approve, createSealWorld, defaultGrant, grantFor, holderConfirms, HOUR, T0, worldRoster, type SealWorld } from './sealWorld.testing';
+import { SoftPasskey } from '../../../shared/src/crypto/softAuthenticator.testing';
+import { approve, createSealWorld, defaultGrant, grantFor, holderConfirms, HOUR, ORIGIN, RP_ID, T0, worldRoster, type SealWorld } from './sealWorld.testing';
 
 let world: SealWorld;
 beforeEach(async () => {
@@ -104,6 +105,22 @@ describe('unlock refusals: each refused, logged as a refusal and surfaced with i
     await expectRefused(world, unlockWith(grant), 'outside_geofence');
     await world.hardware.moveTo(null);
     await expectRefused(world, unlockWith(grant), 'no_position');
+  });
+
+  it('a valid grant copied by another member of staff who names themselves as its holder', async () => {
+    // The approvers signed who asked (decisionPayload.requesterId): only that person may stamp.
+    const other = await SoftPasskey.create(ORIGIN, RP_ID);
+    const v2 = await worldRoster(world.org, world.passkeys, 2, (r) => ({
+      ...r,
+      users: [...r.users, { id: 'holder-2', displayName: 'holder-2', roles: [{ role: 'staff', unitId: 'S1' }], credentials: [other.rosterCredential(T0 - HOUR)] }],
+    }));
+    await world.client.installRoster(v2);
+    const grant = await defaultGrant(world);
+    const copied = { ...grant, holderId: asId(userIdSchema, 'holder-2') };
+    const { nonce } = await world.client.nonce();
+    const reply = await sendRaw(unlockBody(copied, nonce, await other.assertRecord(world.client.unlockRecord(copied))));
+    expect(reply).toMatchObject({ ok: false, code: 'approval_invalid' });
+    expect(world.hardware.locked).toBe(true);
   });
 
   it('a holder assertion replayed (nonce already used)', async () => {

@@ -15,12 +15,15 @@ export const DECISION_PURPOSE = 'seal-use-decision';
  * The record an approver signs: its `hashRecord` is the WebAuthn challenge. It binds the verdict
  * to the request's terms as DESIGN §5 lists them — request id, document hash, seal, uses, window,
  * place — so an approval can never be replayed for another document, seal, count, time or place.
+ * It also names the requester, who is the only person the grant lets stamp: without it, anyone
+ * in the roster could copy a valid grant, name themselves as its holder and unlock the seal.
  * `purpose` says what the record is, so that an assertion over it can never be read as another
  * kind of signed record (e.g. an unlock confirmation).
  */
 export const decisionPayloadSchema = z.strictObject({
   purpose: z.literal(DECISION_PURPOSE),
   requestId: requestIdSchema,
+  requesterId: userIdSchema,
   documentSha256: sha256HexSchema,
   sealId: sealIdSchema,
   uses: z.int().positive(),
@@ -39,6 +42,7 @@ export function decisionPayload(request: UseRequest, verdict: Verdict): Decision
   return {
     purpose: DECISION_PURPOSE,
     requestId: request.id,
+    requesterId: request.requesterId,
     documentSha256: request.document.sha256,
     sealId: request.sealId,
     uses: request.usesRequested,

@@ -31,6 +31,7 @@ describe('decisionPayload', () => {
     expect(payload).toEqual({
       purpose: 'seal-use-decision',
       requestId: 'req-1',
+      requesterId: request.requesterId,
       documentSha256: 'ab'.repeat(32),
       sealId: 'seal-contract-b1',
       uses: 2,
@@ -55,6 +56,7 @@ describe('decisionPayload', () => {
       { ...request, document: { ...request.document, sha256: 'cd'.repeat(32) } },
       { ...request, window: { ...request.window, notAfter: request.window.notAfter + 1 } },
       { ...request, place: { unitId: request.place.unitId } },
+      { ...request, requesterId: 'someone-else' as typeof request.requesterId },
     ];
     for (const variant of variants) expect(await hashRecordHex(decisionPayload(variant, 'approve'))).not.toBe(base);
     expect(await hashRecordHex(decisionPayload(request, 'reject'))).not.toBe(base);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { decisionPayloadSchema, userIdSchema, verifyAssertionWithRoster, webAuthnAssertionSchema } from '@seal/shared';
+import { decisionPayloadSchema, verifyAssertionWithRoster, webAuthnAssertionSchema } from '@seal/shared';
 import { buildRoster } from '../../auth/roster';
-import { holdsRoleOn, loadUnitTree, permission } from '../../auth/scope';
+import { loadUnitTree, permission } from '../../auth/scope';
 import type { Api } from '../api';
 import { ApiError } from '../errors';
 import { userView } from '../views';
@@ -9,7 +9,6 @@ import { userView } from '../views';
 const verifyBody = z.object({
   payload: decisionPayloadSchema.describe('The canonical decision record the approver signed (its hashRecord is the challenge)'),
   assertion: webAuthnAssertionSchema.describe('The passkey assertion over it, fields base64url'),
-  requesterId: userIdSchema.optional().describe('Who made the request: when given, deciding one\'s own request is refused'),
 });
 
 /**
@@ -37,22 +36,13 @@ export function decisionRoutes(api: Api): void {
     if (!signer) throw new ApiError(422, 'unknown_credential', `The signer "${verified.value.userId}" is not a user here`);
     const tree = await loadUnitTree(ctx.repos.units);
     const unitId = body.payload.place.unitId;
-    let permit;
-    if (body.requesterId === undefined) {
-      // Without the requester, only scope can be checked: approver on a unit covering the place.
-      permit = signer.grants.find((g) => g.role === 'approver' && holdsRoleOn({ ...signer, grants: [g] }, ['approver'], unitId, tree));
-      if (!permit) {
-        const code = signer.grants.some((g) => g.role === 'approver') ? 'signer_out_of_scope' : 'signer_not_permitted';
-        throw new ApiError(422, code, `The signer "${signer.id}" is not an approver over unit "${unitId}"`);
-      }
-    } else {
-      const outcome = permission(signer, 'request.decide', { unitId, requesterId: body.requesterId }, tree);
-      if (!outcome.ok) {
-        const { code, message } = outcome.error;
-        throw new ApiError(422, code === 'out_of_scope' ? 'signer_out_of_scope' : code === 'self_decision' ? 'self_decision' : 'signer_not_permitted', message);
-      }
-      permit = outcome.value;
+    // The payload names the requester (signed), so deciding one's own request is always caught.
+    const outcome = permission(signer, 'request.decide', { unitId, requesterId: body.payload.requesterId }, tree);
+    if (!outcome.ok) {
+      const { code, message } = outcome.error;
+      throw new ApiError(422, code === 'out_of_scope' ? 'signer_out_of_scope' : code === 'self_decision' ? 'self_decision' : 'signer_not_permitted', message);
     }
+    const permit = outcome.value;
     return {
       verified: true,
       signer: { user: userView(signer), credentialId: verified.value.credentialId, permit },

@@ -71,9 +71,10 @@ describe('organisation key, signed roster and signed decisions', () => {
     await server.call('POST', `/api/users/${approver.userId}/grants/revoke`, { cookie: admin.cookie, body: { role: 'approver', unitId: west } });
   });
 
-  const payload = (unitId: string, verdict: 'approve' | 'reject' = 'approve') => ({
+  const payload = (unitId: string, verdict: 'approve' | 'reject' = 'approve', requesterId = admin.userId) => ({
     purpose: 'seal-use-decision',
     requestId: 'req-2024-0001',
+    requesterId,
     documentSha256: 'a'.repeat(64),
     sealId: 'seal-contract-1',
     uses: 2,
@@ -85,7 +86,7 @@ describe('organisation key, signed roster and signed decisions', () => {
 
   it('verifies an approver\'s signed decision and names the signer', async () => {
     const record = payload(east);
-    const res = await verifyDecision({ payload: record, assertion: await approver.authenticator.signRecord(record), requesterId: admin.userId });
+    const res = await verifyDecision({ payload: record, assertion: await approver.authenticator.signRecord(record) });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ verified: true, verdict: 'approve', signer: { user: { id: approver.userId }, credentialId: approver.credentialId, permit: { role: 'approver', unitId: east } } });
   });
@@ -104,7 +105,8 @@ describe('organisation key, signed roster and signed decisions', () => {
     const byAdmin = payload(east);
     const notApprover = await verifyDecision({ payload: byAdmin, assertion: await admin.authenticator.signRecord(byAdmin) });
     expect(notApprover.json()).toMatchObject({ error: 'signer_not_permitted' });
-    const own = await verifyDecision({ payload: byAdmin, assertion: await approver.authenticator.signRecord(byAdmin), requesterId: approver.userId });
+    const ownRequest = payload(east, 'approve', approver.userId);
+    const own = await verifyDecision({ payload: ownRequest, assertion: await approver.authenticator.signRecord(ownRequest) });
     expect(own.json()).toMatchObject({ error: 'self_decision' });
   });
 

@@ -1,0 +1,114 @@
+import { createContext, createEffect, createSignal, on, onCleanup, onMount, useContext, type Accessor, type ParentProps } from 'solid-js';
+import { ApiError, isSignedOutError } from '../api/ApiError';
+import { fetchSession, logout } from '../api/auth';
+import { onSignedOut } from '../api/request';
+import { fetchSetupState, type SetupState } from '../api/setup';
+import type { Session } from '../api/types';
+import { createOnlineStatus } from '../primitives/createOnlineStatus';
+import { cacheSession, cacheSetupState, cachedSession, cachedSetupState } from './sessionCache';
+
+export interface Auth {
+  /** `unknown` until the server answered once (or this device remembers an answer). */
+  readonly setupState: Accessor<SetupState | 'unknown'>;
+  /** The signed-in session; `null` when signed out; `undefined` while not known yet. */
+  readonly session: Accessor<Session | null | undefined>;
+  /** True when `session` is what this device remembered because the server cannot be asked. */
+  readonly sessionFromCache: Accessor<boolean>;
+  /** False until the first check (server or cache) has finished. */
+  readonly ready: Accessor<boolean>;
+  /** Asks the server again (after a ceremony, or when the network returns). */
+  readonly refresh: () => Promise<void>;
+  /** Ends the session on the server (when reachable) and here. */
+  readonly signOut: () => Promise<void>;
+}
+
+const AuthContext = createContext<Auth>();
+
+/**
+ * Holds who is signed in, for the header, the home screen and the guards. The server is the
+ * authority (the session is an httpOnly cookie); without a network the last answer is used.
+ */
+export function AuthProvider(props: ParentProps) {
+  const online = createOnlineStatus();
+  const [setupState, setSetupState] = createSignal<SetupState | 'unknown'>(cachedSetupState() ?? 'unknown');
+  const [session, setSessionSignal] = createSignal<Session | null | undefined>(undefined);
+  const [sessionFromCache, setSessionFromCache] = createSignal(false);
+  const [ready, setReady] = createSignal(false);
+  let generation = 0;
+
+  const setSession = (next: Session | null): void => {
+    setSessionSignal(next);
+    setSessionFromCache(false);
+    cacheSession(next);
+  };
+
+  const useCache = (): void => {
+    const remembered = cachedSession();
+    setSessionSignal(remembered ?? null);
+    setSessionFromCache(remembered !== undefined);
+  };
+
+  const refresh = async (): Promise<void> => {
+    const mine = ++generation;
+    if (!navigator.onLine) {
+      useCache();
+      return;
+    }
+    try {
+      const state = await fetchSetupState();
+      if (mine !== generation) return;
+      setSetupState(state);
+      cacheSetupState(state);
+      if (state === 'pending') {
+        setSession(null);
+        return;
+      }
+      const current = await fetchSession();
+      if (mine === generation) setSession(current);
+    } catch (err) {
+      if (mine !== generation) return;
+      if (isSignedOutError(err)) setSession(null);
+      else if (err instanceof ApiError && (err.code === 'offline' || err.code === 'network')) useCache();
+      else {
+        console.warn('Could not ask the server who is signed in', err);
+        useCache();
+      }
+    }
+  };
+
+  const signOut = async (): Promise<void> => {
+    generation++;
+    try {
+      await logout();
+    } catch (err) {
+      // Signed out here all the same; the server session ends by itself (idle timeout).
+      console.warn('Sign-out did not reach the server', err);
+    }
+    setSession(null);
+  };
+
+  // Any screen's request that finds the session gone signs this device out (the guards then offer sign-in).
+  onCleanup(
+    onSignedOut(() => {
+      generation++;
+      setSession(null);
+    }),
+  );
+
+  onMount(() => void refresh().finally(() => setReady(true)));
+  // Back online after starting offline: ask the server what the cache only guessed.
+  createEffect(
+    on(online, (isOnline, wasOnline) => {
+      if (isOnline && wasOnline === false && (sessionFromCache() || setupState() === 'unknown')) void refresh();
+    }),
+  );
+
+  const auth: Auth = { setupState, session, sessionFromCache, ready, refresh, signOut };
+  return <AuthContext.Provider value={auth}>{props.children}</AuthContext.Provider>;
+}
+
+export function useAuth(): Auth {
+  const context = useContext(AuthContext);
+  if (!context) throw new Error('useAuth() must be called inside <AuthProvider>');
+  return context;
+}

@@ -1,0 +1,43 @@
+import { A, useLocation } from '@solidjs/router';
+import { Match, Switch, type JSX } from 'solid-js';
+import type { Role, Session } from '../api/types';
+import { useAuth } from '../auth/AuthProvider';
+import { holdsRole } from '../auth/roles';
+import { useI18n } from '../i18n/I18nProvider';
+
+/**
+ * Shows its children only to a signed-in user (holding `role`, if given); otherwise says why and
+ * offers the way in. The server checks every request anyway: this only spares a useless screen.
+ */
+export function RequireSession(props: { role?: Role; children: (session: Session) => JSX.Element }) {
+  const { t } = useI18n();
+  const auth = useAuth();
+  const location = useLocation();
+  const signInHref = (): string => `/signin?next=${encodeURIComponent(location.pathname + location.search)}`;
+  return (
+    <Switch>
+      <Match when={auth.session() === undefined}>
+        <p class="loading">{t('common.loading')}</p>
+      </Match>
+      <Match when={auth.session() === null}>
+        <section class="panel panel-narrow" aria-labelledby="guard-title">
+          <h1 id="guard-title">{t('guard.signInTitle')}</h1>
+          <p class="muted">{t('guard.signInBody')}</p>
+          <A href={signInHref()} class="button button-primary">
+            {t('guard.signIn')}
+          </A>
+        </section>
+      </Match>
+      <Match when={props.role !== undefined && !holdsRole(auth.session(), props.role)}>
+        <section class="panel panel-narrow" aria-labelledby="guard-title">
+          <h1 id="guard-title">{t('guard.adminTitle')}</h1>
+          <p class="muted">{t('guard.adminBody')}</p>
+          <A href="/" class="button button-secondary">
+            {t('common.backHome')}
+          </A>
+        </section>
+      </Match>
+      <Match when={auth.session()}>{(session) => props.children(session())}</Match>
+    </Switch>
+  );
+}

@@ -1,0 +1,150 @@
+import { useNavigate, useSearchParams } from '@solidjs/router';
+import { Show, createSignal, onMount } from 'solid-js';
+import { checkInvitation, registerOptions, registerVerify } from '../api/invitations';
+import type { InvitationPreview } from '../api/types';
+import { useAuth } from '../auth/AuthProvider';
+import { deviceLabel } from '../auth/deviceLabel';
+import { createPasskey } from '../auth/passkeyCeremonies';
+import { ErrorAlert } from '../components/ErrorAlert';
+import { Field } from '../components/Field';
+import { OneTimeCodeInput } from '../components/OneTimeCodeInput';
+import { Progress } from '../components/Progress';
+import { RoleList } from '../components/RoleList';
+import { formatDateTime } from '../i18n/format';
+import { useI18n } from '../i18n/I18nProvider';
+import { createAction } from '../primitives/createAction';
+import { formatOneTimeCode, isCompleteOneTimeCode } from '../primitives/oneTimeCode';
+
+type Stage = 'checking' | 'passkey' | 'verifying';
+
+/**
+ * Joining with an invitation (`/join?code=…` from the link, or the code typed in): shows what the
+ * invitation is for, then the invitee names themselves and creates their first passkey.
+ */
+export function Join() {
+  const { t, locale } = useI18n();
+  const auth = useAuth();
+  const navigate = useNavigate();
+  const [params] = useSearchParams<{ code?: string }>();
+  const [code, setCode] = createSignal(formatOneTimeCode(typeof params.code === 'string' ? params.code : ''));
+  const [codeIncomplete, setCodeIncomplete] = createSignal(false);
+  const [preview, setPreview] = createSignal<InvitationPreview>();
+  const [name, setName] = createSignal('');
+  const [stage, setStage] = createSignal<Stage>();
+
+  const check = createAction(async () => {
+    setPreview(await checkInvitation(code()));
+  });
+
+  const register = createAction(async () => {
+    setStage('checking');
+    try {
+      const options = await registerOptions(code(), name().trim());
+      setStage('passkey');
+      const response = await createPasskey(options);
+      setStage('verifying');
+      await registerVerify(response, deviceLabel(navigator.userAgent));
+      await auth.refresh();
+      navigate('/', { replace: true });
+    } finally {
+      setStage(undefined);
+    }
+  });
+
+  onMount(() => {
+    if (isCompleteOneTimeCode(code())) void check.run();
+  });
+
+  const onCheck = (event: SubmitEvent): void => {
+    event.preventDefault();
+    setCodeIncomplete(!isCompleteOneTimeCode(code()));
+    if (!codeIncomplete()) void check.run();
+  };
+  const onRegister = (event: SubmitEvent): void => {
+    event.preventDefault();
+    void register.run();
+  };
+  const otherCode = (): void => {
+    setPreview(undefined);
+    setCode('');
+    register.clearError();
+  };
+  const progress = (): string | undefined => {
+    if (check.pending()) return t('ceremony.checking');
+    const current = stage();
+    if (current === 'checking') return t('ceremony.checking');
+    if (current === 'passkey') return t('ceremony.creatingPasskey');
+    if (current === 'verifying') return t('ceremony.verifying');
+    return undefined;
+  };
+
+  return (
+    <section class="screen screen-form" aria-labelledby="join-title">
+      <header class="screen-header">
+        <h1 id="join-title">{t('join.title')}</h1>
+        <Show when={!preview()}>
+          <p class="lead">{t('join.lead')}</p>
+        </Show>
+      </header>
+      <Show when={auth.session()}>{(session) => <p class="note">{t('join.signedInNote', { name: session().user.name })}</p>}</Show>
+      <Show
+        when={preview()}
+        fallback={
+          <form class="panel form" onSubmit={onCheck}>
+            <Field id="join-code" label={t('join.codeLabel')} hint={t('join.codeHint')}>
+              <OneTimeCodeInput id="join-code" value={code()} onChange={setCode} disabled={check.pending()} describedBy="join-code-hint" />
+            </Field>
+            <Show when={codeIncomplete()}>
+              <p class="alert alert-error" role="alert" data-error-code="code_incomplete">
+                {t('common.codeIncomplete')}
+              </p>
+            </Show>
+            <ErrorAlert error={check.error()} />
+            <div class="form-actions">
+              <button type="submit" class="button button-primary button-large" disabled={check.pending()}>
+                {t('join.check')}
+              </button>
+            </div>
+            <Progress message={progress()} />
+          </form>
+        }
+      >
+        {(invitation) => (
+          <form class="panel form" onSubmit={onRegister}>
+            <div class="invitation-card" data-testid="invitation-preview">
+              <p class="invitation-for">{t('join.invitedTo')}</p>
+              <p class="invitation-unit">{invitation().unit.name}</p>
+              <RoleList grants={invitation().roles.map((role) => ({ role, unitId: invitation().unit.id }))} label={t('join.rolesLabel')} />
+              <p class="muted small">{t('join.validUntil', { date: formatDateTime(invitation().expiresAt, locale()) })}</p>
+              <p class="code-echo">{code()}</p>
+            </div>
+            <Field id="join-name" label={t('join.nameLabel')} hint={t('join.nameHint')}>
+              <input
+                id="join-name"
+                class="input"
+                type="text"
+                required
+                maxLength={200}
+                autocomplete="name"
+                value={name()}
+                onInput={(e) => setName(e.currentTarget.value)}
+                disabled={register.pending()}
+                aria-describedby="join-name-hint"
+              />
+            </Field>
+            <ErrorAlert error={register.error()} />
+            <div class="form-actions">
+              <button type="submit" class="button button-primary button-large" disabled={register.pending()}>
+                {t('join.submit')}
+              </button>
+              <button type="button" class="button button-secondary" onClick={otherCode} disabled={register.pending()}>
+                {t('join.otherCode')}
+              </button>
+            </div>
+            <Progress message={progress()} />
+          </form>
+        )}
+      </Show>
+    </section>
+  );
+}

@@ -1,0 +1,166 @@
+import { For, Show, createSignal } from 'solid-js';
+import { addPasskeyOptions, addPasskeyVerify, fetchPasskeys, revokePasskey } from '../api/passkeys';
+import type { Credential, Session } from '../api/types';
+import { useAuth } from '../auth/AuthProvider';
+import { createPasskey } from '../auth/passkeyCeremonies';
+import { ConfirmDialog } from '../components/ConfirmDialog';
+import { ErrorAlert } from '../components/ErrorAlert';
+import { Field } from '../components/Field';
+import { Notice } from '../components/Notice';
+import { Progress } from '../components/Progress';
+import { RequireSession } from '../components/RequireSession';
+import { formatDateTime } from '../i18n/format';
+import { useI18n } from '../i18n/I18nProvider';
+import { createAction } from '../primitives/createAction';
+import { createLoad } from '../primitives/createLoad';
+
+/** The signed-in user's passkeys: list, add another, revoke one. */
+export function Passkeys() {
+  return <RequireSession>{(session) => <PasskeyManager session={session} />}</RequireSession>;
+}
+
+function PasskeyManager(props: { session: Session }) {
+  const { t, locale } = useI18n();
+  const auth = useAuth();
+  const passkeys = createLoad(fetchPasskeys);
+  // Empty on purpose: the new passkey is usually on ANOTHER device, which only the person can name.
+  const [label, setLabel] = createSignal('');
+  const [adding, setAdding] = createSignal<'passkey' | 'verifying'>();
+  const [notice, setNotice] = createSignal<string>();
+  const [toRevoke, setToRevoke] = createSignal<Credential>();
+
+  const add = createAction(async () => {
+    setNotice(undefined);
+    try {
+      const options = await addPasskeyOptions();
+      setAdding('passkey');
+      const response = await createPasskey(options);
+      setAdding('verifying');
+      const credential = await addPasskeyVerify(response, label().trim());
+      setNotice(t('passkeys.added', { label: credential.label }));
+      await passkeys.reload();
+    } finally {
+      setAdding(undefined);
+    }
+  });
+
+  const revoke = createAction(async (credential: Credential) => {
+    await revokePasskey(credential.id);
+    setToRevoke(undefined);
+    setNotice(t('passkeys.revoked', { label: credential.label }));
+    // Revoking the passkey of this session ends the session on the server.
+    if (credential.id === props.session.credentialId) await auth.refresh();
+    else await passkeys.reload();
+  });
+
+  const sorted = (): Credential[] =>
+    [...(passkeys.data() ?? [])].sort((a, b) => Number(a.revokedAt !== undefined) - Number(b.revokedAt !== undefined) || a.createdAt - b.createdAt);
+  const activeCount = (): number => (passkeys.data() ?? []).filter((c) => c.revokedAt === undefined).length;
+  const date = (ms: number): string => formatDateTime(ms, locale());
+
+  return (
+    <section class="screen" aria-labelledby="passkeys-title">
+      <header class="screen-header">
+        <h1 id="passkeys-title">{t('passkeys.title')}</h1>
+        <p class="lead">{t('passkeys.lead')}</p>
+      </header>
+      <Notice message={notice()} />
+      <div class="columns">
+        <div class="column-main">
+          <ErrorAlert error={passkeys.error()} />
+          <Show when={passkeys.data()} fallback={<Show when={passkeys.loading()}><p class="loading">{t('common.loading')}</p></Show>}>
+            <ul class="card-list" aria-label={t('passkeys.listLabel')}>
+              <For each={sorted()}>
+                {(credential) => (
+                  <li class="card passkey" classList={{ 'is-revoked': credential.revokedAt !== undefined }} data-credential-id={credential.id}>
+                    <div class="card-body">
+                      <p class="card-title">
+                        <span class="passkey-icon" aria-hidden="true" />
+                        <span class="passkey-label">{credential.label}</span>
+                        <Show when={credential.id === props.session.credentialId && credential.revokedAt === undefined}>
+                          <span class="badge badge-ok">{t('passkeys.current')}</span>
+                        </Show>
+                      </p>
+                      <p class="card-meta">
+                        <span>{t('passkeys.created', { date: date(credential.createdAt) })}</span>
+                        <Show when={credential.revokedAt} fallback={<span>{credential.lastUsedAt === undefined ? t('passkeys.neverUsed') : t('passkeys.lastUsed', { date: date(credential.lastUsedAt) })}</span>}>
+                          {(revokedAt) => <span class="text-danger">{t('passkeys.revokedOn', { date: date(revokedAt()) })}</span>}
+                        </Show>
+                      </p>
+                    </div>
+                    <Show when={credential.revokedAt === undefined}>
+                      <button
+                        type="button"
+                        class="button button-secondary button-danger-text"
+                        onClick={() => {
+                          revoke.clearError();
+                          setToRevoke(credential);
+                        }}
+                      >
+                        {t('passkeys.revoke')}
+                      </button>
+                    </Show>
+                  </li>
+                )}
+              </For>
+            </ul>
+            <Show when={activeCount() === 1}>
+              <p class="note note-quiet">{t('passkeys.onlyOne')}</p>
+            </Show>
+          </Show>
+        </div>
+        <form
+          class="panel form column-side"
+          aria-labelledby="add-passkey-title"
+          onSubmit={(event) => {
+            event.preventDefault();
+            void add.run();
+          }}
+        >
+          <h2 id="add-passkey-title">{t('passkeys.addTitle')}</h2>
+          <p class="muted">{t('passkeys.addLead')}</p>
+          <Field id="passkey-label" label={t('passkeys.labelLabel')} hint={t('passkeys.labelHint')}>
+            <input
+              id="passkey-label"
+              class="input"
+              type="text"
+              required
+              maxLength={100}
+              value={label()}
+              onInput={(e) => setLabel(e.currentTarget.value)}
+              disabled={add.pending()}
+              aria-describedby="passkey-label-hint"
+            />
+          </Field>
+          <ErrorAlert error={add.error()} />
+          <div class="form-actions">
+            <button type="submit" class="button button-primary" disabled={add.pending()}>
+              {t('passkeys.add')}
+            </button>
+          </div>
+          <Progress message={adding() === 'passkey' ? t('ceremony.creatingPasskey') : adding() === 'verifying' ? t('ceremony.verifying') : undefined} />
+        </form>
+      </div>
+      <ConfirmDialog
+        open={toRevoke() !== undefined}
+        title={t('passkeys.revokeTitle', { label: toRevoke()?.label ?? '' })}
+        confirmLabel={t('passkeys.revokeConfirm')}
+        pending={revoke.pending()}
+        error={revoke.error()}
+        onConfirm={() => {
+          const credential = toRevoke();
+          if (credential) void revoke.run(credential);
+        }}
+        onCancel={() => {
+          setToRevoke(undefined);
+          revoke.clearError();
+        }}
+      >
+        <p>{t('passkeys.revokeBody')}</p>
+        <Show when={toRevoke()?.id === props.session.credentialId}>
+          <p class="muted">{t('passkeys.revokeCurrent')}</p>
+        </Show>
+      </ConfirmDialog>
+    </section>
+  );
+}

@@ -1,0 +1,145 @@
+import { A, useNavigate } from '@solidjs/router';
+import { Show, createSignal } from 'solid-js';
+import { ApiError } from '../api/ApiError';
+import { setupOptions, setupVerify } from '../api/setup';
+import { useAuth } from '../auth/AuthProvider';
+import { deviceLabel } from '../auth/deviceLabel';
+import { createPasskey } from '../auth/passkeyCeremonies';
+import { ErrorAlert } from '../components/ErrorAlert';
+import { Field } from '../components/Field';
+import { OneTimeCodeInput } from '../components/OneTimeCodeInput';
+import { Progress } from '../components/Progress';
+import { useI18n } from '../i18n/I18nProvider';
+import { createAction } from '../primitives/createAction';
+import { isCompleteOneTimeCode } from '../primitives/oneTimeCode';
+
+type Stage = 'checking' | 'passkey' | 'verifying';
+
+/**
+ * First start: the holder of the one-time setup code names the organisation and themselves,
+ * creates the first passkey, and is signed in as the system administrator.
+ */
+export function Setup() {
+  const { t } = useI18n();
+  const auth = useAuth();
+  const navigate = useNavigate();
+  const [organisation, setOrganisation] = createSignal('');
+  const [name, setName] = createSignal('');
+  const [code, setCode] = createSignal('');
+  const [stage, setStage] = createSignal<Stage>();
+  const [codeIncomplete, setCodeIncomplete] = createSignal(false);
+  // Set on success, so the "already set up" panel does not flash before the redirect.
+  const [finished, setFinished] = createSignal(false);
+  const alreadyDoneError = (): boolean => submit.error() instanceof ApiError && (submit.error() as ApiError).code === 'setup_already_done';
+
+  const submit = createAction(async () => {
+    setStage('checking');
+    try {
+      const options = await setupOptions({ setupCode: code(), adminName: name().trim(), organisationName: organisation().trim() });
+      setStage('passkey');
+      const response = await createPasskey(options);
+      setStage('verifying');
+      await setupVerify(response, deviceLabel(navigator.userAgent));
+      setFinished(true);
+      await auth.refresh();
+      navigate('/', { replace: true });
+    } catch (err) {
+      // Someone finished setup after this page opened: the rest of the app should know it too.
+      if (err instanceof ApiError && err.code === 'setup_already_done') void auth.refresh();
+      throw err;
+    } finally {
+      setStage(undefined);
+    }
+  });
+
+  const onSubmit = (event: SubmitEvent): void => {
+    event.preventDefault();
+    if (!isCompleteOneTimeCode(code())) {
+      setCodeIncomplete(true);
+      return;
+    }
+    setCodeIncomplete(false);
+    void submit.run();
+  };
+
+  const progress = (): string | undefined => {
+    const current = stage();
+    if (current === 'checking') return t('ceremony.checking');
+    if (current === 'passkey') return t('ceremony.creatingPasskey');
+    if (current === 'verifying') return t('ceremony.verifying');
+    return undefined;
+  };
+
+  return (
+    <Show
+      when={auth.setupState() !== 'done' || finished() || submit.pending() || alreadyDoneError()}
+      fallback={
+        <section class="panel panel-narrow" aria-labelledby="setup-title">
+          <h1 id="setup-title">{t('setup.doneTitle')}</h1>
+          <p class="muted">{t('setup.doneBody')}</p>
+          <A href="/signin" class="button button-primary">
+            {t('setup.goSignIn')}
+          </A>
+        </section>
+      }
+    >
+      <section class="screen screen-form" aria-labelledby="setup-title">
+        <header class="screen-header">
+          <h1 id="setup-title">{t('setup.title')}</h1>
+          <p class="lead">{t('setup.lead')}</p>
+        </header>
+        <form class="panel form" onSubmit={onSubmit}>
+          <Field id="setup-organisation" label={t('setup.organisationLabel')} hint={t('setup.organisationHint')}>
+            <input
+              id="setup-organisation"
+              class="input"
+              type="text"
+              required
+              maxLength={200}
+              autocomplete="organization"
+              value={organisation()}
+              onInput={(e) => setOrganisation(e.currentTarget.value)}
+              disabled={submit.pending()}
+              aria-describedby="setup-organisation-hint"
+            />
+          </Field>
+          <Field id="setup-name" label={t('setup.nameLabel')} hint={t('setup.nameHint')}>
+            <input
+              id="setup-name"
+              class="input"
+              type="text"
+              required
+              maxLength={200}
+              autocomplete="name"
+              value={name()}
+              onInput={(e) => setName(e.currentTarget.value)}
+              disabled={submit.pending()}
+              aria-describedby="setup-name-hint"
+            />
+          </Field>
+          <Field id="setup-code" label={t('setup.codeLabel')} hint={t('setup.codeHint')}>
+            <OneTimeCodeInput id="setup-code" value={code()} onChange={setCode} disabled={submit.pending()} describedBy="setup-code-hint" />
+          </Field>
+          <Show when={codeIncomplete()}>
+            <p class="alert alert-error" role="alert" data-error-code="code_incomplete">
+              {t('common.codeIncomplete')}
+            </p>
+          </Show>
+          <p class="note note-quiet">{t('setup.passkeyNote')}</p>
+          <ErrorAlert error={submit.error()} />
+          <Show when={alreadyDoneError()}>
+            <A href="/signin" class="button button-secondary">
+              {t('setup.goSignIn')}
+            </A>
+          </Show>
+          <div class="form-actions">
+            <button type="submit" class="button button-primary button-large" disabled={submit.pending()}>
+              {t('setup.submit')}
+            </button>
+          </div>
+          <Progress message={progress()} />
+        </form>
+      </section>
+    </Show>
+  );
+}

@@ -1,0 +1,49 @@
+import { A } from '@solidjs/router';
+import { For, Show } from 'solid-js';
+import type { Session } from '../../api/types';
+import { fetchUnits } from '../../api/units';
+import { useAuth } from '../../auth/AuthProvider';
+import { holdsRole } from '../../auth/roles';
+import { RoleList } from '../../components/RoleList';
+import { useI18n } from '../../i18n/I18nProvider';
+import { createLoad } from '../../primitives/createLoad';
+
+/** Signed in: who you are, your roles, and where to go. Later this becomes the work list. */
+export function WelcomeHome(props: { session: Session }) {
+  const { t } = useI18n();
+  const auth = useAuth();
+  // Unit names make the roles readable; without them (offline) the role names alone are shown.
+  const units = createLoad(fetchUnits);
+  const links = () => [
+    { href: '/passkeys', title: t('home.passkeysLink'), body: t('home.passkeysBody'), show: true },
+    { href: '/admin/invitations', title: t('home.invitationsLink'), body: t('home.invitationsBody'), show: holdsRole(props.session, 'admin') },
+    { href: '/admin/units', title: t('home.unitsLink'), body: t('home.unitsBody'), show: holdsRole(props.session, 'admin') },
+  ];
+  return (
+    <section class="welcome" aria-labelledby="welcome-title" data-user-id={props.session.user.id}>
+      <h1 id="welcome-title">{t('home.welcomeTitle', { name: props.session.user.name })}</h1>
+      <p class="lead">{t('home.welcomeLead')}</p>
+      <Show when={auth.sessionFromCache()}>
+        <p class="note note-warn">{t('home.offlineSession')}</p>
+      </Show>
+      <h2 class="steps-label">{t('home.rolesLabel')}</h2>
+      <Show when={props.session.user.grants.length > 0} fallback={<p class="muted">{t('home.noRoles')}</p>}>
+        <RoleList grants={props.session.user.grants} units={units.data()} label={t('home.rolesLabel')} />
+      </Show>
+      <h2 class="steps-label">{t('home.linksLabel')}</h2>
+      <ul class="link-cards">
+        <For each={links().filter((l) => l.show)}>
+          {(link) => (
+            <li>
+              <A href={link.href} class="link-card">
+                <span class="link-card-title">{link.title}</span>
+                <span class="link-card-body">{link.body}</span>
+              </A>
+            </li>
+          )}
+        </For>
+      </ul>
+      <p class="note note-quiet">{t('home.comingSoon')}</p>
+    </section>
+  );
+}
