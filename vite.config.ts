@@ -67,7 +67,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           environment: 'node',
-          include: ['{shared,device-bridge,sync-server,app}/src/**/*.test.ts', 'tests/unit/**/*.test.ts'],
+          include: ['{shared,device-bridge,sync-server,app}/src/**/*.test.ts', 'tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts'],
           testTimeout: 20_000,
         },
       },

@@ -5,3 +5,4 @@ export * from './crypto';
 export * from './domain';
 export * from './policy';
 export * from './validation';
+export * from './sync';

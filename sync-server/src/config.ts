@@ -33,9 +33,17 @@ export interface ServerConfig {
   readonly invitationTtlMs: number;
   /** Life of a WebAuthn challenge (CHALLENGE_TTL_SECONDS, default 300). */
   readonly challengeTtlMs: number;
-  /** Requests per client IP per minute to the auth endpoints together (AUTH_RATE_LIMIT, default 30). */
+  /**
+   * AUTH_RATE_LIMIT (default 30): requests per client address per minute to the routes that check
+   * a one-time code (setup and invitation codes), together. Sign-in and passkey ceremonies are
+   * counted apart and get {@link CEREMONY_RATE_LIMIT_FACTOR} times as many, so that a site's
+   * tablets behind one address keep signing in while someone mistypes a code.
+   */
   readonly authRateLimitPerMinute: number;
 }
+
+/** How many times AUTH_RATE_LIMIT sign-in and passkey ceremonies may run per client address per minute. */
+export const CEREMONY_RATE_LIMIT_FACTOR = 4;
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';

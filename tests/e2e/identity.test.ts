@@ -163,11 +163,11 @@ describe('identity with passkeys', () => {
     expect(passkeys[0]!.isResidentCredential).toBe(true);
 
     expect((await pageFetch<{ state: string }>(page, '/api/setup')).body.state).toBe('done');
-    const session = await pageFetch<{ user: { id: string; unitId: string; grants: { role: string }[] } }>(page, '/api/auth/session');
-    expect(session.status).toBe(200);
-    expect(session.body.user.grants.map((g) => g.role)).toEqual(['admin']);
-    state.adminId = session.body.user.id;
-    state.hqUnitId = session.body.user.unitId;
+    const { status, body } = await pageFetch<{ session: { user: { id: string; unitId: string; grants: { role: string }[] } } }>(page, '/api/auth/session');
+    expect(status).toBe(200);
+    expect(body.session.user.grants.map((g) => g.role)).toEqual(['admin']);
+    state.adminId = body.session.user.id;
+    state.hqUnitId = body.session.user.unitId;
   });
 
   it('refuses the setup code a second time, with a clear message', async () => {
@@ -182,10 +182,27 @@ describe('identity with passkeys', () => {
     );
     await page.getByRole('link', { name: 'Go to sign-in' }).click();
     await expect.poll(() => heading(page).textContent()).toBe('Sign in');
+    // An ordinary signed-out visitor: the app asks who is signed in and is told "nobody", not 401.
+    expect(await pageFetch(page, '/api/auth/session')).toEqual({ status: 200, body: { session: null } });
+    expect(await page.getByTestId('session-ended').count()).toBe(0);
 
     // Opened afresh, the setup screen says setup is over instead of offering the form.
     await page.goto(`${server!.url}/setup`);
     await expect.poll(() => heading(page).textContent()).toBe('The organisation is already set up');
+  });
+
+  it('a browser whose session cookie no longer opens a session is told, once, that its session ended', async () => {
+    const { context, page } = state.stale!;
+    // A session that ended meanwhile (expired, or ended elsewhere) looks the same to the browser.
+    await context.addCookies([{ name: 'sealctl_session', value: 'a-session-that-has-ended', url: server!.url, httpOnly: true, sameSite: 'Strict' }]);
+    await page.goto(server!.url);
+    await expect.poll(() => heading(page).textContent()).toBe('Sign in with a passkey');
+    await expect.poll(() => page.getByTestId('session-ended').textContent()).toMatch(/^Your session has ended/);
+    // The server cleared the dead cookie: the next visit is an ordinary signed-out one.
+    expect((await context.cookies()).filter((c) => c.name === 'sealctl_session')).toEqual([]);
+    await page.reload();
+    await expect.poll(() => heading(page).textContent()).toBe('Sign in with a passkey');
+    expect(await page.getByTestId('session-ended').count()).toBe(0);
   });
 
   it('the administrator adds a site with a geofence', async () => {
@@ -242,6 +259,8 @@ describe('identity with passkeys', () => {
     const preview = page.getByTestId('invitation-preview');
     await preview.waitFor();
     expect(await preview.textContent()).toContain('华建集团');
+    // Where the unit sits: its kind and its path from headquarters (here, headquarters itself).
+    expect(await preview.getByTestId('invitation-path').textContent()).toBe('Headquarters华建集团');
     expect(await preview.locator('.badge').allTextContents()).toEqual(['Approver']);
 
     await page.getByLabel('Your name').fill('Li Approver');
@@ -251,15 +270,21 @@ describe('identity with passkeys', () => {
     expect(await approver.authenticator.credentials()).toHaveLength(1);
     // The two people's passkeys live on their own authenticators.
     expect(await state.admin!.authenticator.credentials()).toHaveLength(1);
-    const session = await pageFetch<{ user: { id: string } }>(page, '/api/auth/session');
-    state.approverId = session.body.user.id;
+    const session = await pageFetch<{ session: { user: { id: string } } }>(page, '/api/auth/session');
+    state.approverId = session.body.session.user.id;
     expect(state.approverId).not.toBe(state.adminId);
 
-    // Sign out from the header: the server session ends too.
+    // Sign out from the header: the server session ends too, and the cookie goes.
     await page.getByRole('button', { name: 'Sign out' }).click();
     await expect.poll(() => heading(page).textContent()).toBe('Sign in with a passkey');
-    expect((await pageFetch(page, '/api/auth/session')).status).toBe(401);
+    expect(await pageFetch(page, '/api/auth/session')).toEqual({ status: 200, body: { session: null } });
     expect(await page.getByTestId('account').count()).toBe(0);
+    // Signed out by choice: no "your session ended", and a reload logs no error at all.
+    const errorsBefore = pageErrors.length;
+    await page.reload();
+    await expect.poll(() => heading(page).textContent()).toBe('Sign in with a passkey');
+    expect(await page.getByTestId('session-ended').count()).toBe(0);
+    expect(pageErrors.slice(errorsBefore)).toEqual([]);
 
     // Sign in again with the passkey (discoverable: no user name asked).
     await page.getByRole('link', { name: 'Sign in with a passkey' }).click();
@@ -378,7 +403,7 @@ describe('identity with passkeys', () => {
 
   it("a decision signed with the approver's passkey verifies on the server and offline", async () => {
     const { page } = state.approver!;
-    const session = await pageFetch<{ user: { id: string }; credentialId: string }>(page, '/api/auth/session');
+    const session = (await pageFetch<{ session: { user: { id: string }; credentialId: string } }>(page, '/api/auth/session')).body.session;
     const now = Date.now();
     const request = useRequestSchema.parse({
       id: 'req-e2e-0001',
@@ -419,7 +444,7 @@ describe('identity with passkeys', () => {
           ...(response.userHandle ? { userHandle: toB64u(response.userHandle) } : {}),
         };
       },
-      { challenge, credentialId: session.body.credentialId },
+      { challenge, credentialId: session.credentialId },
     );
 
     // (a) The server verifies it against its roster and names the signer.
@@ -432,7 +457,7 @@ describe('identity with passkeys', () => {
     expect(verified.body.verified).toBe(true);
     expect(verified.body.verdict).toBe('approve');
     expect(verified.body.signer.user.id).toBe(state.approverId);
-    expect(verified.body.signer.credentialId).toBe(session.body.credentialId);
+    expect(verified.body.signer.credentialId).toBe(session.credentialId);
 
     const tampered: DecisionPayload = { ...payload, uses: payload.uses + 1 };
     const refused = await pageFetch<{ error: string }>(page, '/api/decisions/verify', { payload: tampered, assertion, requesterId: state.adminId });
@@ -440,7 +465,8 @@ describe('identity with passkeys', () => {
     expect(refused.body.error).toBe('challenge_mismatch');
 
     // (b) A separate process with only the signed roster and the org public key verifies it offline.
-    const signedRoster = (await pageFetch<{ roster: { users: { displayName: string }[] }; signature: string }>(page, '/api/roster')).body;
+    type SignedRosterBody = { roster: { version: number; users: { displayName: string }[]; units: unknown[] }; signature: string };
+    const signedRoster = (await pageFetch<SignedRosterBody>(page, '/api/roster')).body;
     const orgKey = (await pageFetch<{ publicJwk: unknown }>(page, '/api/org-key')).body;
     const good = await verifyOffline('decision', { signedRoster, orgPublicJwk: orgKey.publicJwk, payload, assertion });
     expect(good.code, good.stderr).toBe(0);
@@ -461,5 +487,26 @@ describe('identity with passkeys', () => {
     expect(badRoster.code).not.toBe(0);
     expect(badRoster.stderr).toMatch(/^bad_signature: /);
     expect(badRoster.stdout).toBe('');
+
+    // The signed roster carries the unit tree, the site's geofence included: the offline verifier
+    // judges the signer's scope with it.
+    expect(signedRoster.roster.units).toEqual(expect.arrayContaining([
+      { id: state.hqUnitId, parentId: null, kind: 'hq' },
+      expect.objectContaining({ parentId: state.hqUnitId, kind: 'site', geofence: { lat: 31.2304, lon: 121.4737, radiusM: 300 } }),
+    ]));
+    // The administrator narrows the approver to the site: in the newer roster the same signature
+    // carries no authority over headquarters, offline as on the server.
+    const admin = state.admin!.page;
+    const units = (await pageFetch<{ units: { id: string; kind: string }[] }>(admin, '/api/units')).body.units;
+    const siteId = units.find((u) => u.kind === 'site')!.id;
+    expect((await pageFetch(admin, `/api/users/${state.approverId}/grants`, { role: 'approver', unitId: siteId })).status).toBe(200);
+    expect((await pageFetch(admin, `/api/users/${state.approverId}/grants/revoke`, { role: 'approver', unitId: state.hqUnitId })).status).toBe(200);
+    const narrowed = (await pageFetch<SignedRosterBody>(page, '/api/roster')).body;
+    expect(narrowed.roster.version).toBeGreaterThan(signedRoster.roster.version);
+    const outOfScope = await verifyOffline('decision-out-of-scope', { signedRoster: narrowed, orgPublicJwk: orgKey.publicJwk, payload, assertion });
+    expect(outOfScope.code, outOfScope.stderr).toBe(1);
+    expect(outOfScope.stderr).toMatch(/^signer_out_of_scope: /);
+    expect(outOfScope.stdout).toBe('');
+    expect(await pageFetch(page, '/api/decisions/verify', { payload, assertion })).toMatchObject({ status: 422, body: { error: 'signer_out_of_scope' } });
   });
 });

@@ -11,14 +11,16 @@
  * Checks, in order: the roster's signature by the org key (`verifySignedRoster`); the payload's
  * shape (`decisionPayloadSchema`); the assertion against the roster: challenge = hashRecord(payload),
  * origin, rpId, UV, a known and unrevoked passkey, its ES256 signature (`verifyAssertionWithRoster`);
- * then that the signer holds the approver role. (Whether that role's unit covers
- * `payload.place.unitId` needs the unit tree, which the roster does not carry.)
+ * then the signer's authority, by the roster's signed unit tree: not deciding their own request
+ * (`self_decision`), and the approver role on a unit whose subtree contains `payload.place.unitId`
+ * (`rosterAuthorises`): `signer_not_permitted` when they hold it nowhere, `signer_out_of_scope`
+ * when only elsewhere — the server's codes for the same refusals.
  *
  * Exit 0 and print the signer's user id on stdout; exit 1 with `code: message` on stderr when
  * anything is refused; exit 2 when the input cannot be read.
  */
 import { readFile } from 'node:fs/promises';
-import { decisionPayloadSchema, p256PublicJwkSchema, verifyAssertionWithRoster, verifySignedRoster, webAuthnAssertionSchema } from '@seal/shared';
+import { decisionPayloadSchema, p256PublicJwkSchema, rosterAuthorises, verifyAssertionWithRoster, verifySignedRoster, webAuthnAssertionSchema } from '@seal/shared';
 
 interface Refused {
   readonly code: string;
@@ -38,10 +40,20 @@ async function verifyDecision(input: Record<string, unknown>): Promise<{ ok: tru
 
   const verified = await verifyAssertionWithRoster({ assertion: assertion.data, expected: { record: payload.data } }, roster.value);
   if (!verified.ok) return { ok: false, refused: verified.error };
-  if (!verified.value.user.roles.some((r) => r.role === 'approver')) {
-    return { ok: false, refused: { code: 'signer_not_permitted', message: `User "${verified.value.userId}" holds no approver role in roster version ${roster.value.version}` } };
+  const { userId, user } = verified.value;
+  const { place, requesterId } = payload.data;
+  const version = roster.value.version;
+  if (requesterId === userId) {
+    return { ok: false, refused: { code: 'self_decision', message: `User "${userId}" signed a decision on their own request` } };
   }
-  return { ok: true, signerId: verified.value.userId };
+  if (!user.roles.some((r) => r.role === 'approver')) {
+    return { ok: false, refused: { code: 'signer_not_permitted', message: `User "${userId}" holds no approver role in roster version ${version}` } };
+  }
+  if (!rosterAuthorises(roster.value, userId, 'approver', place.unitId)) {
+    const held = user.roles.filter((r) => r.role === 'approver').map((r) => `"${r.unitId}"`).join(', ');
+    return { ok: false, refused: { code: 'signer_out_of_scope', message: `User "${userId}" is an approver on ${held} only, none of which contains unit "${place.unitId}" in roster version ${version}` } };
+  }
+  return { ok: true, signerId: userId };
 }
 
 async function main(): Promise<number> {

@@ -39,7 +39,7 @@ export type ApiErrorCode =
   | 'unsupported_key'
   | 'credential_exists'
   | 'unknown_credential'
-  | 'credential_revoked'
+  | 'revoked_credential'
   | 'user_handle_mismatch'
   | 'user_deactivated'
   | 'counter_regressed'
@@ -66,6 +66,10 @@ export class ApiError extends Error {
   }
 }
 
-/** Whether `err` says the session is gone (signed out elsewhere, expired, passkey revoked). */
-export const isSignedOutError = (err: unknown): boolean =>
+/**
+ * Whether `err` says the session is gone: `unauthenticated` (no session cookie was sent) or
+ * `session_expired` (one was sent but its session ended: expired, signed out elsewhere, passkey
+ * revoked, account deactivated).
+ */
+export const isSignedOutError = (err: unknown): err is ApiError =>
   err instanceof ApiError && (err.code === 'unauthenticated' || err.code === 'session_expired');

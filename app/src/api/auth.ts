@@ -2,8 +2,16 @@ import type { AuthenticationResponseJSON, PublicKeyCredentialRequestOptionsJSON 
 import { apiRequest } from './request';
 import type { Session, User } from './types';
 
-/** `GET /api/auth/session`: who is signed in (401 `unauthenticated` / `session_expired` otherwise). */
-export const fetchSession = (): Promise<Session> => apiRequest('GET', '/api/auth/session');
+/**
+ * `GET /api/auth/session`: who is signed in, or `null` for a visitor without a session cookie
+ * (an ordinary signed-out visit is not an error). Rejects with `session_expired` when this
+ * browser's session cookie no longer opens a session (expired, or ended elsewhere); the server
+ * clears that cookie, so the next visit is an ordinary signed-out one.
+ */
+export async function fetchSession(): Promise<Session | null> {
+  const { session } = await apiRequest<{ session: Session | null }>('GET', '/api/auth/session');
+  return session;
+}
 
 /** `POST /api/auth/login/options`: a fresh challenge for a discoverable passkey. */
 export const loginOptions = (): Promise<PublicKeyCredentialRequestOptionsJSON> => apiRequest('POST', '/api/auth/login/options');

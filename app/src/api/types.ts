@@ -75,7 +75,13 @@ export interface Invitation {
 
 /** What an invitation code is for, as `POST /api/invitations/check` tells the invitee. */
 export interface InvitationPreview {
-  readonly unit: { readonly id: string; readonly name: string };
+  readonly unit: {
+    readonly id: string;
+    readonly name: string;
+    readonly kind: UnitKind;
+    /** Names from headquarters down to this unit itself: `['HQ', 'Branch', 'Site']`. */
+    readonly path: readonly string[];
+  };
   readonly roles: readonly Role[];
   readonly expiresAt: number;
 }

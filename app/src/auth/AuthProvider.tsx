@@ -14,6 +14,11 @@ export interface Auth {
   readonly session: Accessor<Session | null | undefined>;
   /** True when `session` is what this device remembered because the server cannot be asked. */
   readonly sessionFromCache: Accessor<boolean>;
+  /**
+   * True once this device's session ended without the person signing out here (it expired, or
+   * was ended elsewhere): the screens that offer sign-in say so. Cleared by signing in or out.
+   */
+  readonly sessionEnded: Accessor<boolean>;
   /** False until the first check (server or cache) has finished. */
   readonly ready: Accessor<boolean>;
   /** Asks the server again (after a ceremony, or when the network returns). */
@@ -33,6 +38,7 @@ export function AuthProvider(props: ParentProps) {
   const [setupState, setSetupState] = createSignal<SetupState | 'unknown'>(cachedSetupState() ?? 'unknown');
   const [session, setSessionSignal] = createSignal<Session | null | undefined>(undefined);
   const [sessionFromCache, setSessionFromCache] = createSignal(false);
+  const [sessionEnded, setSessionEnded] = createSignal(false);
   const [ready, setReady] = createSignal(false);
   let generation = 0;
 
@@ -40,6 +46,7 @@ export function AuthProvider(props: ParentProps) {
     setSessionSignal(next);
     setSessionFromCache(false);
     cacheSession(next);
+    if (next !== null) setSessionEnded(false);
   };
 
   const useCache = (): void => {
@@ -64,11 +71,17 @@ export function AuthProvider(props: ParentProps) {
         return;
       }
       const current = await fetchSession();
-      if (mine === generation) setSession(current);
+      if (mine !== generation) return;
+      // No cookie, yet this device remembers a session: the browser dropped the cookie at its
+      // maximum age, so that session ended.
+      if (current === null && cachedSession() !== undefined) setSessionEnded(true);
+      setSession(current);
     } catch (err) {
       if (mine !== generation) return;
-      if (isSignedOutError(err)) setSession(null);
-      else if (err instanceof ApiError && (err.code === 'offline' || err.code === 'network')) useCache();
+      if (isSignedOutError(err)) {
+        setSession(null);
+        if (err.code === 'session_expired') setSessionEnded(true);
+      } else if (err instanceof ApiError && (err.code === 'offline' || err.code === 'network')) useCache();
       else {
         console.warn('Could not ask the server who is signed in', err);
         useCache();
@@ -85,13 +98,16 @@ export function AuthProvider(props: ParentProps) {
       console.warn('Sign-out did not reach the server', err);
     }
     setSession(null);
+    setSessionEnded(false);
   };
 
-  // Any screen's request that finds the session gone signs this device out (the guards then offer sign-in).
+  // Any screen's request (this provider's `fetchSession` included) that finds the session gone
+  // signs this device out; the guards then offer sign-in, saying the session ended if it did.
   onCleanup(
-    onSignedOut(() => {
+    onSignedOut((err) => {
       generation++;
       setSession(null);
+      if (err.code === 'session_expired') setSessionEnded(true);
     }),
   );
 
@@ -103,7 +119,7 @@ export function AuthProvider(props: ParentProps) {
     }),
   );
 
-  const auth: Auth = { setupState, session, sessionFromCache, ready, refresh, signOut };
+  const auth: Auth = { setupState, session, sessionFromCache, sessionEnded, ready, refresh, signOut };
   return <AuthContext.Provider value={auth}>{props.children}</AuthContext.Provider>;
 }
 

@@ -1,7 +1,8 @@
 /**
  * A default name for a new passkey, from the browser's user agent: "Android · Chrome",
  * "iPad · Safari", "Windows · Edge". It tells the passkeys apart in the list; people can choose
- * their own when they add another.
+ * their own when they add another. Empty when the agent says nothing useful: the server then
+ * names the passkey itself, in both languages ("Passkey · 通行密钥 1").
  */
 export function deviceLabel(userAgent: string): string {
   const platform = /iPad/.test(userAgent)
@@ -32,5 +33,5 @@ export function deviceLabel(userAgent: string): string {
             : /Safari\//.test(userAgent)
               ? 'Safari'
               : undefined;
-  return [platform, browser].filter(Boolean).join(' · ') || 'Passkey';
+  return [platform, browser].filter(Boolean).join(' · ');
 }

@@ -4,6 +4,7 @@ import type { Role, Session } from '../api/types';
 import { useAuth } from '../auth/AuthProvider';
 import { holdsRole } from '../auth/roles';
 import { useI18n } from '../i18n/I18nProvider';
+import { SessionEndedNote } from './SessionEndedNote';
 
 /**
  * Shows its children only to a signed-in user (holding `role`, if given); otherwise says why and
@@ -23,6 +24,7 @@ export function RequireSession(props: { role?: Role; children: (session: Session
         <section class="panel panel-narrow" aria-labelledby="guard-title">
           <h1 id="guard-title">{t('guard.signInTitle')}</h1>
           <p class="muted">{t('guard.signInBody')}</p>
+          <SessionEndedNote />
           <A href={signInHref()} class="button button-primary">
             {t('guard.signIn')}
           </A>

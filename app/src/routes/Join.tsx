@@ -114,6 +114,11 @@ export function Join() {
             <div class="invitation-card" data-testid="invitation-preview">
               <p class="invitation-for">{t('join.invitedTo')}</p>
               <p class="invitation-unit">{invitation().unit.name}</p>
+              {/* Where the unit sits: "集团总部 › 华东分公司 › 杭州项目部", so a site's invitee knows which site. */}
+              <p class="invitation-path" data-testid="invitation-path">
+                <span class="invitation-kind">{t(`unitKinds.${invitation().unit.kind}`)}</span>
+                <span>{invitation().unit.path.join(' › ')}</span>
+              </p>
               <RoleList grants={invitation().roles.map((role) => ({ role, unitId: invitation().unit.id }))} label={t('join.rolesLabel')} />
               <p class="muted small">{t('join.validUntil', { date: formatDateTime(invitation().expiresAt, locale()) })}</p>
               <p class="code-echo">{code()}</p>

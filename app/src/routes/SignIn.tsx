@@ -5,6 +5,7 @@ import { useAuth } from '../auth/AuthProvider';
 import { usePasskey } from '../auth/passkeyCeremonies';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { Progress } from '../components/Progress';
+import { SessionEndedNote } from '../components/SessionEndedNote';
 import { useI18n } from '../i18n/I18nProvider';
 import { createAction } from '../primitives/createAction';
 
@@ -51,6 +52,7 @@ export function SignIn() {
             <h1 id="signin-title">{t('signIn.title')}</h1>
             <p class="lead">{t('signIn.lead')}</p>
           </header>
+          <SessionEndedNote />
           <div class="panel form signin-panel">
             <button type="button" class="button button-primary button-large button-block" onClick={() => void signIn.run()} disabled={signIn.pending()}>
               <span class="passkey-icon" aria-hidden="true" />

@@ -80,7 +80,7 @@ export interface SealWorld {
   readonly request: UseRequest;
 }
 
-/** A roster of the world's passkeys at `version`, signed by the org key. */
+/** A roster of the world's passkeys and units (HQ → B1 → S1, HQ → B2) at `version`, signed by the org key. */
 export async function worldRoster(org: OrgKeyPair, passkeys: SealWorld['passkeys'], version: number, edit: (r: Roster) => Roster = (r) => r): Promise<SignedRoster> {
   const entry = (id: string, roles: [string, string][], keys: SoftPasskey[]) => ({
     id,
@@ -103,6 +103,12 @@ export async function worldRoster(org: OrgKeyPair, passkeys: SealWorld['passkeys
       entry('revoked-approver', [['approver', 'B1']], []),
     ],
     revokedCredentials: [{ id: passkeys.revoked.id, revokedAt: T0 - 1, userId: 'revoked-approver' }],
+    units: [
+      { id: 'HQ', parentId: null, kind: 'hq' },
+      { id: 'B1', parentId: 'HQ', kind: 'branch' },
+      { id: 'B2', parentId: 'HQ', kind: 'branch' },
+      { id: 'S1', parentId: 'B1', kind: 'site', geofence: FENCE },
+    ],
   });
   const signed = await signRoster(org.privateKey, roster);
   if (!signed.ok) throw new Error(signed.error.message);

@@ -1,9 +1,13 @@
 import { z } from 'zod';
+import { geofenceSchema } from '../domain/geo';
+import { checkUnitTree } from '../domain/orgTree';
+import { unitKindSchema } from '../domain/orgUnit';
 import { base64UrlBytesSchema, p256PublicJwkSchema } from './p256PublicJwk';
 
 /**
- * Roles a roster grants. Same names as the domain's roles (shared/src/domain); kept here so the
- * crypto layer does not depend on the domain. Reconcile by re-exporting one from the other.
+ * Roles a roster grants. Same names as the domain's roles (shared/src/domain). The roster reuses
+ * only the domain's leaf modules (unit kinds, geofences, tree checks), which import nothing of
+ * crypto; reconcile the two role lists by re-exporting one from the other.
  */
 export const rosterRoleSchema = z.enum(['admin', 'custodian', 'approver', 'staff', 'auditor']);
 export type RosterRole = z.infer<typeof rosterRoleSchema>;
@@ -28,6 +32,19 @@ export const rosterUserSchema = z.object({
 });
 export type RosterUser = z.infer<typeof rosterUserSchema>;
 
+/**
+ * A unit of the organisation tree as the roster carries it: enough for an offline verifier (the
+ * app, a seal device) to tell whether a role held on one unit covers another, and where a site's
+ * seals may be used. Names are left out: they change often and decide nothing.
+ */
+export const rosterUnitSchema = z.object({
+  id,
+  parentId: id.nullable(),
+  kind: unitKindSchema,
+  geofence: geofenceSchema.optional(),
+});
+export type RosterUnit = z.infer<typeof rosterUnitSchema>;
+
 export const revokedCredentialSchema = z.object({ id: base64UrlBytesSchema(), revokedAt: timeMs, userId: id });
 export type RevokedCredential = z.infer<typeof revokedCredentialSchema>;
 
@@ -36,8 +53,10 @@ export type RevokedCredential = z.infer<typeof revokedCredentialSchema>;
  * key; replicas and seal devices verify passkey assertions against it offline.
  *
  * Consistency (refused otherwise): user ids are unique; a credential id belongs to one user
- * only; a revoked credential is listed in no user's credentials. `version` only grows: a holder
- * refuses a roster older than the one it has (see `verifySignedRoster`'s `minVersion`).
+ * only; a revoked credential is listed in no user's credentials; `units` form one tree (unique
+ * ids, known parents, a single root, no cycles: the domain's `checkUnitTree`). `version` only
+ * grows, and changes whenever any of this does (users, roles, passkeys, units and geofences): a
+ * holder refuses a roster older than the one it has (see `verifySignedRoster`'s `minVersion`).
  */
 export const rosterSchema = z
   .object({
@@ -47,6 +66,8 @@ export const rosterSchema = z
     orgKeyId: base64UrlBytesSchema(32),
     users: z.array(rosterUserSchema),
     revokedCredentials: z.array(revokedCredentialSchema),
+    /** The organisation tree; roles' `unitId`s name these units. */
+    units: z.array(rosterUnitSchema),
     rpId: z.string().min(1),
     origins: z.array(z.string().min(1)).min(1),
   })
@@ -69,6 +90,8 @@ export const rosterSchema = z
         ctx.addIssue({ code: 'custom', path: ['revokedCredentials', r, 'id'], message: `revoked credential "${revoked.id}" is still listed under user "${credentials.get(revoked.id)}"` });
       }
     });
+    const tree = checkUnitTree(roster.units);
+    if (!tree.ok) ctx.addIssue({ code: 'custom', path: ['units'], message: `${tree.error.code}: ${tree.error.message}` });
   });
 export type Roster = z.infer<typeof rosterSchema>;
 

@@ -40,6 +40,9 @@ describe('signRoster / verifySignedRoster', () => {
     ['a credential moved to another user', (r) => r.users[0]!.credentials.push(r.users[1]!.credentials.pop()!)],
     ['a credential added', (r) => r.users[1]!.credentials.push({ ...r.users[1]!.credentials[0]!, id: 'AAAA' })],
     ['a revocation removed', (r) => r.revokedCredentials.pop()],
+    ['a unit moved to another parent', (r) => (r.units[2]!.parentId = 'unit-hq')],
+    ["a site's geofence", (r) => (r.units[2]!.geofence = { lat: 0, lon: 0, radiusM: 50_000 })],
+    ['a unit added', (r) => r.units.push({ id: 'unit-x', parentId: 'unit-hq', kind: 'branch' })],
     ['rpId', (r) => (r.rpId = 'evil.example')],
     ['origins', (r) => r.origins.push('https://evil.example')],
     ['an added unknown member', (r) => (r.note = 'hi')],
@@ -84,6 +87,11 @@ describe('signRoster / verifySignedRoster', () => {
       { ...base, users: [{ ...approver, credentials: [{ ...approver.credentials[0]!, publicKeyJwk: { ...approver.credentials[0]!.publicKeyJwk, d: 'AAAA' } as never }] }] },
       { ...base, users: [{ ...approver, roles: [{ role: 'root' as never, unitId: 'u' }] }] },
       { ...base, origins: [] },
+      { ...base, units: [] },
+      { ...base, units: [...base.units, base.units[1]!] },
+      { ...base, units: [...base.units, { id: 'unit-hq-2', parentId: null, kind: 'hq' }] },
+      { ...base, units: [...base.units, { id: 'unit-lost', parentId: 'unit-gone', kind: 'site' }] },
+      { ...base, units: [...base.units, { id: 'unit-a', parentId: 'unit-b', kind: 'branch' }, { id: 'unit-b', parentId: 'unit-a', kind: 'branch' }] },
     ];
     for (const roster of cases) {
       const result = await signRoster(org.privateKey, roster);

@@ -41,7 +41,7 @@ export function editClientData(edit: (json: string) => string): AssertionFields 
   return editAssertion('clientDataJSON', (bytes) => new TextEncoder().encode(edit(new TextDecoder().decode(bytes))));
 }
 
-/** A roster (unsigned) holding both captured passkeys. */
+/** A roster (unsigned) holding both captured passkeys: HQ → branch 2 → site 7 (with a geofence). */
 export function fixtureRoster(orgKeyId: string, overrides: Partial<Roster> = {}): Roster {
   return {
     version: 7,
@@ -62,6 +62,11 @@ export function fixtureRoster(orgKeyId: string, overrides: Partial<Roster> = {})
       },
     ],
     revokedCredentials: [],
+    units: [
+      { id: 'unit-hq', parentId: null, kind: 'hq' },
+      { id: 'unit-branch-2', parentId: 'unit-hq', kind: 'branch' },
+      { id: 'unit-site-7', parentId: 'unit-branch-2', kind: 'site', geofence: { lat: 31.2304, lon: 121.4737, radiusM: 300 } },
+    ],
     rpId: captured.rpId,
     origins: [captured.origin],
     ...overrides,

@@ -1,18 +1,28 @@
 import { refuse, ok, type Refusal, type Result } from '../result';
-import type { UnitId } from './ids';
 import type { OrgUnit, UnitKind } from './orgUnit';
 
+/**
+ * What the tree helpers read of a unit: its id, its parent and its kind. An {@link OrgUnit} is
+ * one; so is a roster's unit (`RosterUnit`), whose ids are plain strings, so an offline verifier
+ * walks the signed tree with the same helpers as the server.
+ */
+export interface TreeUnit {
+  readonly id: string;
+  readonly parentId: string | null;
+  readonly kind: UnitKind;
+}
+
 /** Units looked up by id. Build one with {@link indexUnits} when many lookups follow. */
-export type UnitIndex = ReadonlyMap<UnitId, OrgUnit>;
+export type UnitIndex<U extends TreeUnit = OrgUnit> = ReadonlyMap<U['id'], U>;
 
 /** Units as a list (as stored) or already indexed. Every tree helper accepts either. */
-export type Units = readonly OrgUnit[] | UnitIndex;
+export type Units<U extends TreeUnit = OrgUnit> = readonly U[] | UnitIndex<U>;
 
 /** Indexes units by id (the first of duplicate ids wins; `checkUnitTree` reports duplicates). */
-export function indexUnits(units: Units): UnitIndex {
-  if (!Array.isArray(units)) return units as UnitIndex;
-  const index = new Map<UnitId, OrgUnit>();
-  for (const unit of units as readonly OrgUnit[]) if (!index.has(unit.id)) index.set(unit.id, unit);
+export function indexUnits<U extends TreeUnit = OrgUnit>(units: Units<U>): UnitIndex<U> {
+  if (!Array.isArray(units)) return units as UnitIndex<U>;
+  const index = new Map<U['id'], U>();
+  for (const unit of units as readonly U[]) if (!index.has(unit.id)) index.set(unit.id, unit);
   return index;
 }
 
@@ -21,13 +31,13 @@ export function indexUnits(units: Units): UnitIndex {
  * unknown unit. Stops at a missing parent or a cycle rather than looping: synced data may be
  * incomplete, and `checkUnitTree` is what reports it.
  */
-export function ancestors(unitId: UnitId, units: Units): OrgUnit[] {
+export function ancestors<U extends TreeUnit = OrgUnit>(unitId: U['id'], units: Units<U>): U[] {
   const index = indexUnits(units);
-  const result: OrgUnit[] = [];
-  const seen = new Set<UnitId>([unitId]);
+  const result: U[] = [];
+  const seen = new Set<string>([unitId]);
   let parentId = index.get(unitId)?.parentId ?? null;
   while (parentId !== null && !seen.has(parentId)) {
-    const parent = index.get(parentId);
+    const parent: U | undefined = index.get(parentId);
     if (parent === undefined) break;
     result.push(parent);
     seen.add(parentId);
@@ -40,16 +50,16 @@ export function ancestors(unitId: UnitId, units: Units): OrgUnit[] {
  * Whether `unitId` is `rootId` itself or lies below it: the test behind every role's scope ("a
  * grant on a unit covers its whole subtree"). False when `unitId` is unknown.
  */
-export function isInSubtree(unitId: UnitId, rootId: UnitId, units: Units): boolean {
+export function isInSubtree<U extends TreeUnit = OrgUnit>(unitId: U['id'], rootId: U['id'], units: Units<U>): boolean {
   const index = indexUnits(units);
   if (!index.has(unitId)) return false;
   return unitId === rootId || ancestors(unitId, index).some((unit) => unit.id === rootId);
 }
 
 /** The ids of `rootId` and every unit below it (what a replica scoped to that unit holds). */
-export function subtreeIds(rootId: UnitId, units: Units): Set<UnitId> {
+export function subtreeIds<U extends TreeUnit = OrgUnit>(rootId: U['id'], units: Units<U>): Set<U['id']> {
   const index = indexUnits(units);
-  const result = new Set<UnitId>();
+  const result = new Set<U['id']>();
   for (const id of index.keys()) if (isInSubtree(id, rootId, index)) result.add(id);
   return result;
 }
@@ -68,8 +78,8 @@ const allowedParents: Record<UnitKind, readonly UnitKind[]> = {
  * every parent exists and may have this child (a branch under the HQ or a branch; a site under
  * the HQ or a branch, never under a site), and following parents always reaches the HQ.
  */
-export function checkUnitTree(units: readonly OrgUnit[]): Result<UnitIndex, Refusal<UnitTreeRefusalCode>> {
-  const index = new Map<UnitId, OrgUnit>();
+export function checkUnitTree<U extends TreeUnit = OrgUnit>(units: readonly U[]): Result<UnitIndex<U>, Refusal<UnitTreeRefusalCode>> {
+  const index = new Map<U['id'], U>();
   for (const unit of units) {
     if (index.has(unit.id)) return refuse('duplicate_unit', `expected unique unit ids, got "${unit.id}" twice`);
     index.set(unit.id, unit);

@@ -1,3 +1,4 @@
 export * from './action';
 export * from './permissions';
 export * from './can';
+export * from './rosterAuthorises';

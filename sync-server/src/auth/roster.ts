@@ -1,4 +1,4 @@
-import { signRoster, type Roster, type RosterUser, type SignedRoster } from '@seal/shared';
+import { signRoster, type Roster, type RosterUnit, type RosterUser, type SignedRoster } from '@seal/shared';
 import type { Repositories } from '../couch/repositories';
 import type { ServerConfig } from '../config';
 import type { OrgKey } from './orgKey';
@@ -8,12 +8,13 @@ const byId = <T extends { id: string }>(a: T, b: T): number => (a.id < b.id ? -1
 /**
  * The current roster from the store: active users with their roles and unrevoked passkeys;
  * revoked passkeys, and every passkey of a deactivated user, under `revokedCredentials` so that
- * holders refuse them by id. The version is read FIRST: the data is then at least as new as
+ * holders refuse them by id; the unit tree (ids, parents, kinds, geofences) so that holders can
+ * judge a role's scope offline. The version is read FIRST: the data is then at least as new as
  * the version says, so a holder that keeps the highest version never keeps stale data.
  */
 export async function buildRoster(repos: Repositories, config: ServerConfig, orgKey: OrgKey, now: number): Promise<Roster> {
   const version = await repos.meta.rosterVersion();
-  const [users, credentials] = await Promise.all([repos.users.list(), repos.credentials.list()]);
+  const [users, credentials, units] = await Promise.all([repos.users.list(), repos.credentials.list(), repos.units.list()]);
   const active = new Map(users.filter((u) => u.active).map((u) => [u.id, u]));
   const deactivatedAt = new Map(users.filter((u) => !u.active).map((u) => [u.id, u.deactivatedAt ?? now]));
   const rosterUsers = new Map<string, RosterUser>(
@@ -31,6 +32,7 @@ export async function buildRoster(repos: Repositories, config: ServerConfig, org
     orgKeyId: orgKey.keyId,
     users: [...rosterUsers.values()].sort(byId),
     revokedCredentials,
+    units: units.sort(byId).map((u): RosterUnit => ({ id: u.id, parentId: u.parentId, kind: u.kind, ...(u.geofence ? { geofence: u.geofence } : {}) })),
     rpId: config.rpId,
     origins: [...config.origins],
   };

@@ -48,24 +48,37 @@ export async function startSession(ctx: ServerContext, reply: FastifyReply, user
   return session;
 }
 
+/** Whether the request carries a session cookie at all (valid or not). */
+export const hasSessionCookie = (ctx: Pick<ServerContext, 'config'>, request: FastifyRequest): boolean =>
+  Boolean(request.cookies[sessionCookieName(ctx)]);
+
+const clearSessionCookie = (ctx: Pick<ServerContext, 'config'>, reply: FastifyReply): void => {
+  reply.clearCookie(sessionCookieName(ctx), { path: '/', httpOnly: true, sameSite: 'strict', secure: cookieIsSecure(ctx) });
+};
+
 /**
- * Resolves the session cookie to a signed-in user. Throws 401 `unauthenticated` when there is no
- * cookie, an unknown or revoked session, or a deactivated user; 401 `session_expired` when the
- * session ran past its idle or absolute deadline.
+ * Resolves the session cookie to a signed-in user. Throws 401 `unauthenticated` when no cookie
+ * was sent; 401 `session_expired` when one was sent but opens no session (past its idle or
+ * absolute deadline, ended by sign-out, a revoked passkey or a deactivation, or unknown here),
+ * and then also clears the cookie, so the next visit is an ordinary signed-out one.
  */
-export async function readSession(ctx: ServerContext, request: FastifyRequest): Promise<SignedIn> {
+export async function readSession(ctx: ServerContext, request: FastifyRequest, reply: FastifyReply): Promise<SignedIn> {
   const token = request.cookies[sessionCookieName(ctx)];
   if (!token) throw new ApiError(401, 'unauthenticated', 'Sign in with a passkey first');
+  const ended = (message: string): ApiError => {
+    clearSessionCookie(ctx, reply);
+    return new ApiError(401, 'session_expired', message);
+  };
   const sessionId = hashSecret(token);
   const session = await ctx.repos.sessions.get(sessionId);
-  if (!session) throw new ApiError(401, 'unauthenticated', 'This session is unknown: sign in again');
-  if (session.revokedAt !== undefined) throw new ApiError(401, 'unauthenticated', 'This session was ended (signed out, passkey revoked or account deactivated): sign in again');
+  if (!session) throw ended('This session is unknown (it may have expired and been cleared): sign in again');
+  if (session.revokedAt !== undefined) throw ended('This session was ended (signed out, passkey revoked or account deactivated): sign in again');
   const now = ctx.now();
   if (now >= session.expiresAt || now >= session.idleExpiresAt) {
-    throw new ApiError(401, 'session_expired', `This session expired at ${new Date(Math.min(session.expiresAt, session.idleExpiresAt)).toISOString()}: sign in again`);
+    throw ended(`This session expired at ${new Date(Math.min(session.expiresAt, session.idleExpiresAt)).toISOString()}: sign in again`);
   }
   const user = await ctx.repos.users.get(session.userId);
-  if (!user?.active) throw new ApiError(401, 'unauthenticated', 'This account is deactivated');
+  if (!user?.active) throw ended('This account is deactivated');
   if (now - session.lastSeenAt >= TOUCH_EVERY_MS) {
     await ctx.repos.sessions.touch(sessionId, now, Math.min(ctx.config.sessionIdleMs, session.expiresAt - now));
   }
@@ -76,5 +89,5 @@ export async function readSession(ctx: ServerContext, request: FastifyRequest): 
 export async function endSession(ctx: ServerContext, request: FastifyRequest, reply: FastifyReply): Promise<void> {
   const token = request.cookies[sessionCookieName(ctx)];
   if (token) await ctx.repos.sessions.revoke(hashSecret(token), ctx.now());
-  reply.clearCookie(sessionCookieName(ctx), { path: '/', httpOnly: true, sameSite: 'strict', secure: cookieIsSecure(ctx) });
+  clearSessionCookie(ctx, reply);
 }

@@ -1,4 +1,5 @@
 import type { Store } from './store';
+import { SYNC_DATABASES, SYNC_DESIGN_DOCS } from '../sync/databases';
 import { migrateDesignDocs } from './designDocs';
 import { auditLog, type AuditLog } from './auditLog';
 import { challengesRepo, type ChallengesRepo } from './challengesRepo';
@@ -10,7 +11,7 @@ import { unitsRepo, type UnitsRepo } from './unitsRepo';
 import { usersRepo, type UsersRepo } from './usersRepo';
 
 /** Logical databases; each is created (idempotently) at start, then given its design docs. */
-export const DATABASES = ['meta', 'users', 'units', 'credentials', 'sessions', 'challenges', 'invitations', 'audit'] as const;
+export const DATABASES = ['meta', 'users', 'units', 'credentials', 'sessions', 'challenges', 'invitations', 'audit', ...SYNC_DATABASES] as const;
 
 /** Every repository the HTTP layer uses, over one store. */
 export interface Repositories {
@@ -42,4 +43,5 @@ export function openRepositories(store: Store, now: () => number): Repositories 
 export async function prepareStore(store: Store): Promise<void> {
   await store.ensureDatabases(DATABASES);
   await migrateDesignDocs(store);
+  await migrateDesignDocs(store, SYNC_DESIGN_DOCS);
 }

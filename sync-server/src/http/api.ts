@@ -8,6 +8,19 @@ export type { ServerContext };
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
+/**
+ * The rate-limit groups of the auth routes, each one counter per client address shared by
+ * its routes (a per-route limit would let a client spread its guesses over the routes):
+ * - `codes`: routes that check a one-time code (setup, invitation): strict, as that is where
+ *   guessing happens;
+ * - `ceremonies`: sign-in and passkey ceremonies: looser, so that a site's tablets behind one
+ *   address keep signing in while someone there mistypes a code.
+ */
+export type RateLimitGroup = 'codes' | 'ceremonies';
+
+/** Requests per `timeWindow` (ms) per client address, by group. */
+export type RateLimits = Readonly<Record<RateLimitGroup, { readonly max: number; readonly timeWindow: number }>>;
+
 /** One API route: how it is called, documented and guarded. */
 export interface RouteDef<B extends z.ZodType | undefined, Q extends z.ZodType | undefined, P extends z.ZodType | undefined> {
   readonly method: Method;
@@ -22,8 +35,10 @@ export interface RouteDef<B extends z.ZodType | undefined, Q extends z.ZodType |
   readonly params?: P;
   /** Status → description of each answer, for the OpenAPI document. */
   readonly responses: Readonly<Record<number, string>>;
-  /** Counted against the shared sign-in/registration rate limit. */
-  readonly rateLimited?: boolean;
+  /** The rate-limit group this route counts against, if any. */
+  readonly rateLimited?: RateLimitGroup;
+  /** A larger body bound than the server default (bytes), for endpoints that take more. */
+  readonly bodyLimit?: number;
 }
 
 type Infer<T> = T extends z.ZodType ? z.output<T> : undefined;
@@ -41,6 +56,8 @@ export interface RouteInput<B, Q, P, S> {
 /** The routes of one server, registered with Fastify and listed for the OpenAPI document. */
 export interface Api {
   readonly ctx: ServerContext;
+  /** The Fastify instance, for lifecycle hooks (e.g. ending live streams on close). */
+  readonly app: FastifyInstance;
   readonly routes: readonly RouteDef<z.ZodType | undefined, z.ZodType | undefined, z.ZodType | undefined>[];
   route<B extends z.ZodType | undefined = undefined, Q extends z.ZodType | undefined = undefined, P extends z.ZodType | undefined = undefined, A extends 'public' | 'session' = 'public' | 'session'>(
     def: RouteDef<B, Q, P> & { auth: A },
@@ -57,27 +74,32 @@ function parse<T extends z.ZodType>(schema: T, value: unknown, code: 'invalid_bo
 const UNSAFE = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
 
 /** Creates the route registry for a Fastify instance. */
-export function createApi(app: FastifyInstance, ctx: ServerContext, rateLimit: { max: number; timeWindow: number }): Api {
+export function createApi(app: FastifyInstance, ctx: ServerContext, rateLimits: RateLimits): Api {
   const routes: RouteDef<z.ZodType | undefined, z.ZodType | undefined, z.ZodType | undefined>[] = [];
-  // One limiter (one counter per client IP) shared by every auth route: a per-route limit would
-  // let a client spread its guesses over the routes.
-  const authLimiter = app.createRateLimit(rateLimit);
-  const limitAuth = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
-    const verdict = await authLimiter(request);
-    // `isAllowed` means "on the allow list"; `isExceeded` is the verdict.
-    if (verdict.isAllowed || !verdict.isExceeded) return;
-    reply.header('retry-after', String(verdict.ttlInSeconds));
-    throw new ApiError(429, 'rate_limited', `Too many sign-in or registration attempts: at most ${verdict.max} a minute; try again in ${verdict.ttlInSeconds} s`);
+  const what: Record<RateLimitGroup, string> = { codes: 'setup or invitation code checks', ceremonies: 'sign-in or passkey attempts' };
+  const limiter = (group: RateLimitGroup) => {
+    // Each limiter has its own store; the key prefix keeps the groups apart in a shared one too.
+    const limit = app.createRateLimit({ ...rateLimits[group], keyGenerator: (request) => `${group}:${request.ip}` });
+    return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+      const verdict = await limit(request);
+      // `isAllowed` means "on the allow list"; `isExceeded` is the verdict.
+      if (verdict.isAllowed || !verdict.isExceeded) return;
+      reply.header('retry-after', String(verdict.ttlInSeconds));
+      throw new ApiError(429, 'rate_limited', `Too many ${what[group]} from this address: at most ${verdict.max} a minute; try again in ${verdict.ttlInSeconds} s`);
+    };
   };
+  const limiters: Record<RateLimitGroup, ReturnType<typeof limiter>> = { codes: limiter('codes'), ceremonies: limiter('ceremonies') };
   return {
     ctx,
+    app,
     routes,
     route(def, handler) {
       routes.push(def);
       app.route({
         method: def.method,
         url: def.url,
-        ...(def.rateLimited ? { onRequest: limitAuth } : {}),
+        ...(def.rateLimited ? { onRequest: limiters[def.rateLimited] } : {}),
+        ...(def.bodyLimit ? { bodyLimit: def.bodyLimit } : {}),
         handler: async (request, reply) => {
           // SameSite=Strict already keeps the cookie off cross-site requests; refusing foreign
           // origins outright also stops a page elsewhere from driving public ceremonies.
@@ -85,7 +107,7 @@ export function createApi(app: FastifyInstance, ctx: ServerContext, rateLimit: {
           if (UNSAFE.has(def.method) && origin !== undefined && !ctx.config.origins.includes(origin)) {
             throw new ApiError(403, 'origin_not_allowed', `Requests from origin "${origin}" are not accepted, expected one of ${ctx.config.origins.join(', ')}`);
           }
-          const signedIn = def.auth === 'session' ? await readSession(ctx, request) : undefined;
+          const signedIn = def.auth === 'session' ? await readSession(ctx, request, reply) : undefined;
           const input = {
             body: def.body ? parse(def.body, request.body, 'invalid_body', 'request body') : undefined,
             query: def.query ? parse(def.query, request.query, 'invalid_query', 'query string') : undefined,

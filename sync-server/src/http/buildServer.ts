@@ -4,7 +4,7 @@ import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import fastifyCookie from '@fastify/cookie';
 import fastifyRateLimit from '@fastify/rate-limit';
-import type { ServerConfig } from '../config';
+import { CEREMONY_RATE_LIMIT_FACTOR, type ServerConfig } from '../config';
 import type { Store } from '../couch/store';
 import { openRepositories } from '../couch/repositories';
 import { loadOrCreateOrgKey, type OrgKey } from '../auth/orgKey';
@@ -19,6 +19,7 @@ import { rosterRoutes } from './routes/roster';
 import { setupRoutes } from './routes/setup';
 import { unitRoutes } from './routes/units';
 import { userRoutes } from './routes/users';
+import { syncRoutes } from '../sync/syncRoutes';
 
 export interface ServerDeps {
   readonly config: ServerConfig;
@@ -70,10 +71,14 @@ export async function buildServer({ config, store, orgKey, now = Date.now }: Ser
   await app.register(fastifyRateLimit, { global: false });
 
   const ctx: ServerContext = { config, repos: openRepositories(store, now), orgKey: orgKey ?? (await loadOrCreateOrgKey(config.orgKeyPath)), now };
-  const api = createApi(app, ctx, { max: config.authRateLimitPerMinute, timeWindow: 60_000 });
+  const api = createApi(app, ctx, {
+    codes: { max: config.authRateLimitPerMinute, timeWindow: 60_000 },
+    ceremonies: { max: config.authRateLimitPerMinute * CEREMONY_RATE_LIMIT_FACTOR, timeWindow: 60_000 },
+  });
   for (const register of [setupRoutes, authRoutes, passkeyRoutes, invitationRoutes, unitRoutes, userRoutes, rosterRoutes, decisionRoutes, auditRoutes]) {
     register(api);
   }
+  syncRoutes(api, store);
   const document = openApiDocument(api.routes, [
     { method: 'GET', url: '/healthz', summary: 'Liveness and store reachability (503 when the store is down)', tag: 'health' },
     { method: 'GET', url: '/api/openapi.json', summary: 'This document', tag: 'health' },

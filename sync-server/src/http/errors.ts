@@ -1,4 +1,23 @@
-/** Error codes the HTTP API answers with, in `{ error, message }` bodies. */
+/**
+ * Error codes the HTTP API answers with, in `{ error, message }` bodies.
+ *
+ * One code per meaning, everywhere: a passkey the server does not know is `unknown_credential`
+ * and a revoked one `revoked_credential`, whether it was offered to sign in or found on a signed
+ * record (the names of the shared offline verifier, `verifyAssertionWithRoster`, so the app,
+ * the seal device and the server say the same thing). The STATUS says how the request failed
+ * where it was made:
+ * - 401 when the caller's own authentication fails: a sign-in assertion, a missing session
+ *   (`unauthenticated`: no session cookie was sent) or a dead one (`session_expired`: a cookie
+ *   was sent but opens no session — expired, signed out elsewhere, passkey revoked, account
+ *   deactivated, or unknown; the server also clears that cookie);
+ * - 422 when the caller is signed in fine but a record they submitted does not verify (a
+ *   decision's assertion at `POST /api/decisions/verify`);
+ * - 403 `setup_code_invalid` / `invitation_invalid` for a one-time code that matches nothing:
+ *   the code is the credential that lets someone register, so a wrong one is refused like any
+ *   wrong credential, the same way for both kinds of code (and the status says nothing about
+ *   whether anything exists behind a guessed code). A code that matches a used, expired or
+ *   withdrawn invitation says so (409 / 410): only its holder can learn that.
+ */
 export type ApiErrorCode =
   | 'bad_request'
   | 'invalid_json'
@@ -36,7 +55,7 @@ export type ApiErrorCode =
   | 'unsupported_key'
   | 'credential_exists'
   | 'unknown_credential'
-  | 'credential_revoked'
+  | 'revoked_credential'
   | 'user_handle_mismatch'
   | 'user_deactivated'
   | 'counter_regressed'

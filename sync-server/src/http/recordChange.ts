@@ -7,8 +7,9 @@ import type { ServerContext } from './api';
 export const actorOf = (signedIn: SignedIn): Actor => ({ userId: signedIn.user.id, credentialId: signedIn.credentialId });
 
 /**
- * Records an administrative change: bumps the roster version first when the change alters who
- * may sign (users, roles, passkeys), then appends the audit record.
+ * Records an administrative change: bumps the roster version first when the change alters what
+ * the roster carries (users, roles, passkeys, units and their geofences), then appends the
+ * audit record.
  */
 export async function recordChange(ctx: ServerContext, entry: AuditEntry, options: { readonly roster?: boolean } = {}): Promise<void> {
   if (options.roster) await ctx.repos.meta.bumpRosterVersion(ctx.now());

@@ -1,4 +1,5 @@
 import { A } from '@solidjs/router';
+import { SessionEndedNote } from '../../components/SessionEndedNote';
 import { useI18n } from '../../i18n/I18nProvider';
 
 /** The organisation exists and nobody is signed in on this device: sign in, or join. */
@@ -9,6 +10,7 @@ export function SignedOutHome() {
       <img class="empty-mark" src="/icons/icon.svg" alt="" width="88" height="88" />
       <h1 id="signed-out-title">{t('home.signedOutTitle')}</h1>
       <p class="lead">{t('home.signedOutLead')}</p>
+      <SessionEndedNote />
       <div class="cta">
         <A href="/signin" class="button button-primary button-large">
           <span class="passkey-icon" aria-hidden="true" />

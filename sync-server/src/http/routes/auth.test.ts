@@ -112,6 +112,15 @@ describe('passkey sign-in, sessions and passkey management', () => {
     expect(list.json<{ credentials: unknown[] }>().credentials).toHaveLength(2);
   });
 
+  it('names a passkey added without a label neutrally: "Passkey · 通行密钥 N"', async () => {
+    const options = await server.call('POST', '/api/auth/passkeys/options', { cookie: admin.cookie });
+    const res = await server.call('POST', '/api/auth/passkeys/verify', { cookie: admin.cookie, body: { response: await server.authenticator().register(options.json()) } });
+    expect(res.statusCode).toBe(201);
+    const count = (await server.call('GET', '/api/auth/passkeys', { cookie: admin.cookie })).json<{ credentials: unknown[] }>().credentials.length;
+    expect(res.json()).toMatchObject({ credential: { label: `Passkey · 通行密钥 ${count}` } });
+    expect(res.json<{ credential: object }>().credential).not.toHaveProperty('lastUsedAt'); // added, not yet used to sign in
+  });
+
   it('revoking a passkey refuses it at sign-in and ends the sessions it opened', async () => {
     const branch = await createUnit(server, admin.cookie, admin.rootUnitId, 'Lost-phone branch');
     const user = await inviteAndRegister(server, admin.cookie, branch, ['staff'], 'Li Lost');
@@ -124,18 +133,38 @@ describe('passkey sign-in, sessions and passkey management', () => {
     expect(revoked.json()).toMatchObject({ credential: { revokedBy: admin.userId } });
     const session = await server.call('GET', '/api/auth/session', { cookie: user.cookie });
     expect(session.statusCode).toBe(401);
-    expect(session.json()).toMatchObject({ error: 'unauthenticated' });
+    expect(session.json()).toMatchObject({ error: 'session_expired' });
     const again = await signIn(server, user.authenticator);
     expect(again.statusCode).toBe(401);
-    expect(again.json()).toMatchObject({ error: 'credential_revoked' });
+    expect(again.json()).toMatchObject({ error: 'revoked_credential' });
   });
 
-  it('refuses a request without a session (401 unauthenticated)', async () => {
+  it('answers a signed-out visitor (no cookie) with 200 { session: null }, not an error', async () => {
     const res = await server.call('GET', '/api/auth/session');
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ session: null });
+    expect(res.headers['cache-control']).toBe('no-store');
+  });
+
+  it('answers a signed-in one with the session: user, passkey, deadlines', async () => {
+    const res = await server.call('GET', '/api/auth/session', { cookie: admin.cookie });
+    expect(res.statusCode).toBe(200);
+    const { session } = res.json<{ session: { user: { id: string }; credentialId: string; expiresAt: number; idleExpiresAt: number } }>();
+    expect(session).toMatchObject({ user: { id: admin.userId }, credentialId: admin.credentialId });
+    expect(session.idleExpiresAt).toBeLessThanOrEqual(session.expiresAt);
+  });
+
+  it('refuses a request without a session cookie (401 unauthenticated) and a dead cookie (401 session_expired, cleared)', async () => {
+    const res = await server.call('GET', '/api/auth/passkeys');
     expect(res.statusCode).toBe(401);
     expect(res.json()).toMatchObject({ error: 'unauthenticated' });
-    const bogus = await server.call('GET', '/api/auth/session', { cookie: 'sealctl_session=forged' });
-    expect(bogus.json()).toMatchObject({ error: 'unauthenticated' });
+    for (const url of ['/api/auth/session', '/api/auth/passkeys']) {
+      const forged = await server.call('GET', url, { cookie: 'sealctl_session=forged' });
+      expect(forged.statusCode, url).toBe(401);
+      expect(forged.json(), url).toMatchObject({ error: 'session_expired' });
+      // Cleared, so the browser's next visit is an ordinary signed-out one.
+      expect(forged.cookies.find((c) => c.name === 'sealctl_session')?.value, url).toBe('');
+    }
   });
 
   it('expires an idle session, and any session past its absolute end (401 session_expired)', async () => {
@@ -160,9 +189,10 @@ describe('passkey sign-in, sessions and passkey management', () => {
     const out = await server.call('POST', '/api/auth/logout', { cookie });
     expect(out.statusCode).toBe(204);
     expect(out.cookies.find((c) => c.name === 'sealctl_session')?.value).toBe('');
+    // A copy of the old cookie no longer opens anything.
     const res = await server.call('GET', '/api/auth/session', { cookie });
     expect(res.statusCode).toBe(401);
-    expect(res.json()).toMatchObject({ error: 'unauthenticated' });
+    expect(res.json()).toMatchObject({ error: 'session_expired' });
   });
 
   it('deactivating a user ends their sessions and refuses their passkeys', async () => {
@@ -170,7 +200,7 @@ describe('passkey sign-in, sessions and passkey management', () => {
     const user = await inviteAndRegister(server, cookie, admin.rootUnitId, ['auditor'], 'Zhao Leaving');
     const res = await server.call('POST', `/api/users/${user.userId}/deactivate`, { cookie });
     expect(res.statusCode).toBe(200);
-    expect((await server.call('GET', '/api/auth/session', { cookie: user.cookie })).json()).toMatchObject({ error: 'unauthenticated' });
+    expect((await server.call('GET', '/api/auth/session', { cookie: user.cookie })).json()).toMatchObject({ error: 'session_expired' });
     expect((await signIn(server, user.authenticator)).json()).toMatchObject({ error: 'user_deactivated' });
   });
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { endSession, startSession } from '../../auth/sessions';
+import { endSession, hasSessionCookie, readSession, startSession } from '../../auth/sessions';
 import { authenticationOptions, consumeCeremonyChallenge, verifyLoginAssertion } from '../../auth/webauthn';
 import { authenticationResponseSchema } from '../../auth/webauthnSchemas';
 import type { Api } from '../api';
@@ -14,18 +14,18 @@ export function authRoutes(api: Api): void {
   const { ctx } = api;
 
   api.route({
-    method: 'POST', url: '/api/auth/login/options', tag: 'auth', auth: 'public', rateLimited: true,
+    method: 'POST', url: '/api/auth/login/options', tag: 'auth', auth: 'public', rateLimited: 'ceremonies',
     summary: 'Get sign-in options: a fresh challenge, empty allowCredentials (discoverable passkeys), UV required',
     responses: { 200: 'PublicKeyCredentialRequestOptionsJSON', 429: 'rate_limited' },
   }, async () => authenticationOptions(ctx));
 
   api.route({
-    method: 'POST', url: '/api/auth/login/verify', tag: 'auth', auth: 'public', rateLimited: true, body: verifyBody,
+    method: 'POST', url: '/api/auth/login/verify', tag: 'auth', auth: 'public', rateLimited: 'ceremonies', body: verifyBody,
     summary: 'Verify a sign-in assertion and open a session (httpOnly, SameSite=Strict cookie)',
     responses: {
       200: '{ user } and a session cookie',
       400: 'challenge_unknown | challenge_used | challenge_expired | challenge_mismatch | origin_mismatch | wrong_type | malformed_client_data',
-      401: 'unknown_credential | credential_revoked | user_handle_mismatch | assertion_refused | counter_regressed',
+      401: 'unknown_credential | revoked_credential | user_handle_mismatch | assertion_refused | counter_regressed',
       403: 'user_deactivated',
       429: 'rate_limited',
     },
@@ -34,7 +34,7 @@ export function authRoutes(api: Api): void {
     const { clientData } = await consumeCeremonyChallenge(ctx, response.response.clientDataJSON, 'webauthn.get', ['login']);
     const credential = await ctx.repos.credentials.get(response.id);
     if (!credential) throw new ApiError(401, 'unknown_credential', `Passkey "${response.id}" is not registered here`);
-    if (credential.revokedAt !== undefined) throw new ApiError(401, 'credential_revoked', `Passkey "${response.id}" was revoked at ${new Date(credential.revokedAt).toISOString()}`);
+    if (credential.revokedAt !== undefined) throw new ApiError(401, 'revoked_credential', `Passkey "${response.id}" was revoked at ${new Date(credential.revokedAt).toISOString()}`);
     const user = await ctx.repos.users.get(credential.userId);
     if (!user?.active) throw new ApiError(403, 'user_deactivated', 'This account is deactivated: ask an administrator');
     if (response.response.userHandle !== undefined && response.response.userHandle !== user.webauthnUserId) {
@@ -62,15 +62,25 @@ export function authRoutes(api: Api): void {
   });
 
   api.route({
-    method: 'GET', url: '/api/auth/session', tag: 'auth', auth: 'session',
-    summary: 'Who is signed in, with which passkey, until when',
-    responses: { 200: '{ user, credentialId, expiresAt, idleExpiresAt }', 401: 'unauthenticated | session_expired' },
-  }, ({ signedIn }) => ({
-    user: userView(signedIn.user),
-    credentialId: signedIn.credentialId,
-    expiresAt: signedIn.session.expiresAt,
-    idleExpiresAt: signedIn.session.idleExpiresAt,
-  }));
+    method: 'GET', url: '/api/auth/session', tag: 'auth', auth: 'public',
+    summary: 'Who is signed in, with which passkey, until when. A visitor who sends no session cookie is simply signed out (200, session null); a cookie that opens no session is 401 session_expired, and is cleared',
+    responses: {
+      200: '{ session: { user, credentialId, expiresAt, idleExpiresAt } } when signed in; { session: null } when no session cookie was sent',
+      401: 'session_expired (a session cookie was sent but its session expired, was ended or is unknown; the cookie is cleared)',
+    },
+  }, async ({ request, reply }) => {
+    reply.header('cache-control', 'no-store');
+    if (!hasSessionCookie(ctx, request)) return { session: null };
+    const signedIn = await readSession(ctx, request, reply);
+    return {
+      session: {
+        user: userView(signedIn.user),
+        credentialId: signedIn.credentialId,
+        expiresAt: signedIn.session.expiresAt,
+        idleExpiresAt: signedIn.session.idleExpiresAt,
+      },
+    };
+  });
 
   api.route({
     method: 'POST', url: '/api/auth/logout', tag: 'auth', auth: 'public',

@@ -33,13 +33,24 @@ describe('invitations', () => {
     expect(code).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){4}$/);
     expect(JSON.stringify(await server.repos.invitations.get(invitation.id))).not.toContain(code.replace(/-/g, ''));
     const check = await server.call('POST', '/api/invitations/check', { body: { invitationCode: code.toLowerCase() } });
-    expect(check.json()).toMatchObject({ unit: { id: east, name: 'East branch' }, roles: ['staff', 'approver'] });
+    expect(check.json()).toMatchObject({ unit: { id: east, name: 'East branch', kind: 'branch', path: ['HQ 总部', 'East branch'] }, roles: ['staff', 'approver'] });
+  });
+
+  it('tells an invitee to a site where it sits: its kind and the names from HQ down', async () => {
+    const site = await createUnit(server, admin.cookie, west, 'Site 3', 'site');
+    const { code } = (await invite(admin.cookie, site, ['staff'])).json<{ code: string }>();
+    const check = await server.call('POST', '/api/invitations/check', { body: { invitationCode: code } });
+    expect(check.statusCode).toBe(200);
+    expect(check.json()).toMatchObject({ unit: { id: site, name: 'Site 3', kind: 'site', path: ['HQ 总部', 'West branch', 'Site 3'] } });
   });
 
   it('registers the invitee with the invitation\'s unit and roles; the code is then used up (409)', async () => {
     const user = await inviteAndRegister(server, admin.cookie, east, ['approver'], 'Chen Approver');
     const me = await server.call('GET', '/api/auth/session', { cookie: user.cookie });
-    expect(me.json()).toMatchObject({ user: { unitId: east, grants: [{ role: 'approver', unitId: east }] } });
+    expect(me.json()).toMatchObject({ session: { user: { unitId: east, grants: [{ role: 'approver', unitId: east }] }, credentialId: user.credentialId } });
+    // Registering signed them in: the passkey's first use, named neutrally as none was given.
+    const [passkey] = (await server.call('GET', '/api/auth/passkeys', { cookie: user.cookie })).json<{ credentials: { createdAt: number; lastUsedAt?: number; label: string }[] }>().credentials;
+    expect(passkey).toMatchObject({ label: 'Passkey · 通行密钥 1', lastUsedAt: passkey!.createdAt });
     const again = await registerOptions(user.code);
     expect(again.statusCode).toBe(409);
     expect(again.json()).toMatchObject({ error: 'invitation_used' });
@@ -75,12 +86,15 @@ describe('invitations', () => {
     expect(res.json()).toMatchObject({ error: 'invitation_expired' });
   });
 
-  it('refuses a withdrawn invitation (410 invitation_revoked) and an unknown code (404)', async () => {
+  it('refuses a withdrawn invitation (410 invitation_revoked) and an unknown code (403 invitation_invalid, as a wrong setup code)', async () => {
     const created = (await invite(admin.cookie, west, ['staff'])).json<{ code: string; invitation: { id: string } }>();
     const revoked = await server.call('POST', `/api/invitations/${created.invitation.id}/revoke`, { cookie: admin.cookie });
     expect(revoked.json()).toMatchObject({ invitation: { state: 'revoked' } });
     expect((await registerOptions(created.code)).json()).toMatchObject({ error: 'invitation_revoked' });
-    expect((await registerOptions('0000-0000-0000-0000-0000')).json()).toMatchObject({ error: 'invitation_invalid' });
+    for (const res of [await registerOptions('0000-0000-0000-0000-0000'), await server.call('POST', '/api/invitations/check', { body: { invitationCode: 'not a code' } })]) {
+      expect(res.statusCode).toBe(403);
+      expect(res.json()).toMatchObject({ error: 'invitation_invalid' });
+    }
   });
 
   it('lets a unit admin invite within their subtree only (403 out_of_scope elsewhere)', async () => {

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { roleSchema } from '@seal/shared';
+import { ancestors, roleSchema, type UnitId } from '@seal/shared';
 import type { CredentialDoc, InvitationDoc, UserDoc } from '../../couch/model';
 import type { Invitation } from '../../couch/invitationsRepo';
+import { defaultPasskeyLabel, passkeyLabelSchema } from '../../auth/passkeyLabel';
 import { hashOneTimeCode, hashSecret, newId, newOneTimeCode, normaliseOneTimeCode } from '../../auth/secrets';
 import { holdsRoleOn, loadUnitTree, requireAnyRole, requirePermission } from '../../auth/scope';
 import { startSession } from '../../auth/sessions';
@@ -23,7 +24,7 @@ const createBody = z.object({
 });
 const codeBody = z.object({ invitationCode: z.string().max(64) });
 const registerOptionsBody = codeBody.extend({ name: z.string().trim().min(1).max(200) });
-const registerVerifyBody = z.object({ response: registrationResponseSchema, label: z.string().trim().max(100).optional() });
+const registerVerifyBody = z.object({ response: registrationResponseSchema, label: passkeyLabelSchema });
 const idParams = z.object({ id: z.string().regex(/^[0-9a-f]{64}$/) });
 
 /** Why an invitation cannot be used now, or `undefined` if it can. */
@@ -34,10 +35,13 @@ function invitationRefusal(invitation: InvitationDoc, now: number): ApiError | u
   return undefined;
 }
 
+/** A code that opens no invitation: 403, like a wrong setup code (see errors.ts). */
+const invalidCode = (message: string): ApiError => new ApiError(403, 'invitation_invalid', message);
+
 async function findByCode(ctx: ServerContext, code: string): Promise<Invitation> {
   const hash = normaliseOneTimeCode(code) === undefined ? undefined : hashOneTimeCode(code);
   const invitation = hash === undefined ? undefined : await ctx.repos.invitations.get(hash);
-  if (!invitation) throw new ApiError(404, 'invitation_invalid', 'No invitation has this code: check it, or ask for a new one');
+  if (!invitation) throw invalidCode('No invitation has this code: check it, or ask for a new one');
   const refusal = invitationRefusal(invitation, ctx.now());
   if (refusal) throw refusal;
   return invitation;
@@ -101,19 +105,26 @@ export function invitationRoutes(api: Api): void {
   });
 
   api.route({
-    method: 'POST', url: '/api/invitations/check', tag: 'invitations', auth: 'public', rateLimited: true, body: codeBody,
-    summary: 'What an invitation code is for (unit and roles), before registering',
-    responses: { 200: '{ unit: { id, name }, roles, expiresAt }', 404: 'invitation_invalid', 409: 'invitation_used', 410: 'invitation_expired | invitation_revoked', 429: 'rate_limited' },
+    method: 'POST', url: '/api/invitations/check', tag: 'invitations', auth: 'public', rateLimited: 'codes', body: codeBody,
+    summary: 'What an invitation code is for (the unit, where it sits in the organisation, and the roles), before registering',
+    responses: {
+      200: '{ unit: { id, name, kind, path }, roles, expiresAt }; path: the names from HQ down to the unit itself ("HQ", "Branch", "Site")',
+      403: 'invitation_invalid', 409: 'invitation_used', 410: 'invitation_expired | invitation_revoked', 429: 'rate_limited',
+    },
   }, async ({ body }) => {
     const invitation = await findByCode(ctx, body.invitationCode);
-    const unit = await ctx.repos.units.get(invitation.unitId);
-    return { unit: { id: invitation.unitId, name: unit?.name ?? invitation.unitId }, roles: invitation.roles, expiresAt: invitation.expiresAt };
+    const tree = await loadUnitTree(ctx.repos.units);
+    const unit = tree.get(invitation.unitId as UnitId);
+    // Units are never deleted, and an invitation is only made to an existing one.
+    if (!unit) throw new Error(`invitation to unit "${invitation.unitId}", which does not exist`);
+    const path = [...ancestors(unit.id, tree).map((u) => u.name).reverse(), unit.name];
+    return { unit: { id: unit.id, name: unit.name, kind: unit.kind, path }, roles: invitation.roles, expiresAt: invitation.expiresAt };
   });
 
   api.route({
-    method: 'POST', url: '/api/auth/register/options', tag: 'invitations', auth: 'public', rateLimited: true, body: registerOptionsBody,
+    method: 'POST', url: '/api/auth/register/options', tag: 'invitations', auth: 'public', rateLimited: 'codes', body: registerOptionsBody,
     summary: 'Check an invitation code and get registration options for the invitee\'s first passkey',
-    responses: { 200: 'PublicKeyCredentialCreationOptionsJSON', 404: 'invitation_invalid', 409: 'invitation_used', 410: 'invitation_expired | invitation_revoked', 429: 'rate_limited' },
+    responses: { 200: 'PublicKeyCredentialCreationOptionsJSON', 403: 'invitation_invalid', 409: 'invitation_used', 410: 'invitation_expired | invitation_revoked', 429: 'rate_limited' },
   }, async ({ body }) => {
     const invitation = await findByCode(ctx, body.invitationCode);
     const webauthnUserId = randomBytes(16).toString('base64url');
@@ -123,9 +134,9 @@ export function invitationRoutes(api: Api): void {
   });
 
   api.route({
-    method: 'POST', url: '/api/auth/register/verify', tag: 'invitations', auth: 'public', rateLimited: true, body: registerVerifyBody,
+    method: 'POST', url: '/api/auth/register/verify', tag: 'invitations', auth: 'public', rateLimited: 'ceremonies', body: registerVerifyBody,
     summary: 'Register the invitee\'s passkey: uses up the invitation, creates the user with its roles, signs them in',
-    responses: { 201: '{ user, credential } and a session cookie', 400: 'challenge or registration refused', 409: 'invitation_used | credential_exists', 410: 'invitation_expired | invitation_revoked', 429: 'rate_limited' },
+    responses: { 201: '{ user, credential } and a session cookie', 400: 'challenge or registration refused', 403: 'invitation_invalid', 409: 'invitation_used | credential_exists', 410: 'invitation_expired | invitation_revoked', 429: 'rate_limited' },
   }, async ({ body, reply }) => {
     const { clientData, challenge } = await consumeCeremonyChallenge(ctx, body.response.response.clientDataJSON, 'webauthn.create', ['invitation']);
     const registered = await verifyRegistration(ctx, body.response, clientData.challenge);
@@ -137,14 +148,15 @@ export function invitationRoutes(api: Api): void {
       if (refusal) throw refusal;
       return { ...i, usedAt: now, usedBy: userId };
     });
-    if (!claimed) throw new ApiError(404, 'invitation_invalid', 'The invitation no longer exists');
+    if (!claimed) throw invalidCode('The invitation no longer exists');
     const invitation = claimed.after;
     const user: UserDoc = {
       type: 'user', id: userId, name: challenge.displayName!, unitId: invitation.unitId,
       grants: invitation.roles.map((role) => ({ role, unitId: invitation.unitId }) as UserDoc['grants'][number]),
       active: true, webauthnUserId: challenge.webauthnUserId!, createdAt: now,
     };
-    const credential: CredentialDoc = { type: 'credential', ...registered, userId, label: body.label || 'Passkey 1', createdAt: now };
+    // Registering signs the invitee in: this is the passkey's first use.
+    const credential: CredentialDoc = { type: 'credential', ...registered, userId, label: body.label || defaultPasskeyLabel(1), createdAt: now, lastUsedAt: now };
     if (!(await ctx.repos.credentials.create(credential))) throw new ApiError(409, 'credential_exists', 'This passkey is already registered');
     await ctx.repos.users.create(user);
     const actor = { userId, credentialId: credential.id };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { CredentialDoc } from '../../couch/model';
+import { defaultPasskeyLabel, passkeyLabelSchema } from '../../auth/passkeyLabel';
 import { loadUnitTree, requirePermission } from '../../auth/scope';
 import { consumeCeremonyChallenge, registrationOptions, verifyRegistration } from '../../auth/webauthn';
 import { credentialIdSchema, registrationResponseSchema } from '../../auth/webauthnSchemas';
@@ -8,7 +9,7 @@ import { ApiError, notFound } from '../errors';
 import { actorOf, recordChange } from '../recordChange';
 import { credentialView } from '../views';
 
-const verifyBody = z.object({ response: registrationResponseSchema, label: z.string().trim().max(100).optional() });
+const verifyBody = z.object({ response: registrationResponseSchema, label: passkeyLabelSchema });
 const idParams = z.object({ id: credentialIdSchema });
 
 /** A signed-in user's passkeys: add another, list them, revoke a lost one. */
@@ -22,7 +23,7 @@ export function passkeyRoutes(api: Api): void {
   }, async ({ signedIn }) => ({ credentials: (await ctx.repos.credentials.ofUser(signedIn.user.id)).map(credentialView) }));
 
   api.route({
-    method: 'POST', url: '/api/auth/passkeys/options', tag: 'passkeys', auth: 'session', rateLimited: true,
+    method: 'POST', url: '/api/auth/passkeys/options', tag: 'passkeys', auth: 'session', rateLimited: 'ceremonies',
     summary: 'Registration options for another passkey of the signed-in user (existing ones excluded)',
     responses: { 200: 'PublicKeyCredentialCreationOptionsJSON', 401: 'unauthenticated | session_expired', 429: 'rate_limited' },
   }, async ({ signedIn }) => {
@@ -31,7 +32,7 @@ export function passkeyRoutes(api: Api): void {
   });
 
   api.route({
-    method: 'POST', url: '/api/auth/passkeys/verify', tag: 'passkeys', auth: 'session', rateLimited: true, body: verifyBody,
+    method: 'POST', url: '/api/auth/passkeys/verify', tag: 'passkeys', auth: 'session', rateLimited: 'ceremonies', body: verifyBody,
     summary: 'Register another passkey for the signed-in user',
     responses: { 201: '{ credential }', 400: 'challenge or registration refused', 401: 'unauthenticated | session_expired', 409: 'credential_exists', 429: 'rate_limited' },
   }, async ({ body, signedIn, reply }) => {
@@ -41,7 +42,7 @@ export function passkeyRoutes(api: Api): void {
     }
     const registered = await verifyRegistration(ctx, body.response, clientData.challenge);
     const count = (await ctx.repos.credentials.ofUser(signedIn.user.id)).length;
-    const credential: CredentialDoc = { type: 'credential', ...registered, userId: signedIn.user.id, label: body.label || `Passkey ${count + 1}`, createdAt: ctx.now() };
+    const credential: CredentialDoc = { type: 'credential', ...registered, userId: signedIn.user.id, label: body.label || defaultPasskeyLabel(count + 1), createdAt: ctx.now() };
     if (!(await ctx.repos.credentials.create(credential))) throw new ApiError(409, 'credential_exists', 'This passkey is already registered');
     await recordChange(ctx, {
       actor: actorOf(signedIn), action: 'credential.register', target: { kind: 'credential', id: credential.id },

@@ -44,6 +44,30 @@ describe('organisation key, signed roster and signed decisions', () => {
     expect((await server.call('GET', '/api/roster')).statusCode).toBe(401);
   });
 
+  it('carries the unit tree, and a new version when a unit is added or a geofence changes (not on a rename)', async () => {
+    const first = (await roster()).roster;
+    expect(first.units).toEqual(expect.arrayContaining([
+      { id: admin.rootUnitId, parentId: null, kind: 'hq' },
+      { id: east, parentId: admin.rootUnitId, kind: 'branch' },
+      { id: west, parentId: admin.rootUnitId, kind: 'branch' },
+    ]));
+    const fence = { lat: 31.2304, lon: 121.4737, radiusM: 300 };
+    const site = await createUnit(server, admin.cookie, east, 'East site', 'site');
+    const added = (await roster()).roster;
+    expect(added.version).toBe(first.version + 1);
+    expect(added.units).toContainEqual({ id: site, parentId: east, kind: 'site' });
+    expect((await server.call('PATCH', `/api/units/${site}`, { cookie: admin.cookie, body: { geofence: fence } })).statusCode).toBe(200);
+    const fenced = (await roster()).roster;
+    expect(fenced.version).toBe(added.version + 1);
+    expect(fenced.units).toContainEqual({ id: site, parentId: east, kind: 'site', geofence: fence });
+    await server.call('PATCH', `/api/units/${site}`, { cookie: admin.cookie, body: { name: 'East site (renamed)', geofence: fence } });
+    expect((await roster()).roster.version).toBe(fenced.version);
+    await server.call('PATCH', `/api/units/${site}`, { cookie: admin.cookie, body: { geofence: null } });
+    const unfenced = (await roster()).roster;
+    expect(unfenced.version).toBe(fenced.version + 1);
+    expect(unfenced.units).toContainEqual({ id: site, parentId: east, kind: 'site' });
+  });
+
   it('a tampered roster fails verification', async () => {
     const signed = await roster();
     const key = (await orgKey()).publicJwk;

@@ -23,7 +23,7 @@ describe('first-start setup', () => {
     expect((await server.call('GET', '/api/setup')).json()).toEqual({ state: 'pending' });
   });
 
-  it('refuses a wrong code', async () => {
+  it('refuses a wrong code (403 setup_code_invalid, as a wrong invitation code)', async () => {
     const res = await server.call('POST', '/api/setup/options', { body: { setupCode: 'AAAA-BBBB-CCCC-DDDD-EEEE', adminName: 'x', organisationName: 'y' } });
     expect(res.statusCode).toBe(403);
     expect(res.json()).toMatchObject({ error: 'setup_code_invalid' });
@@ -42,7 +42,10 @@ describe('first-start setup', () => {
     const admin = await setUpOrganisation(server);
     const session = await server.call('GET', '/api/auth/session', { cookie: admin.cookie });
     expect(session.statusCode).toBe(200);
-    expect(session.json()).toMatchObject({ user: { name: 'Wang Admin', unitId: admin.rootUnitId, grants: [{ role: 'admin', unitId: admin.rootUnitId }], active: true } });
+    expect(session.json()).toMatchObject({ session: { user: { name: 'Wang Admin', unitId: admin.rootUnitId, grants: [{ role: 'admin', unitId: admin.rootUnitId }], active: true } } });
+    // Setup signed the administrator in with the new passkey: its first use; no label given, a neutral one.
+    const passkeys = (await server.call('GET', '/api/auth/passkeys', { cookie: admin.cookie })).json<{ credentials: { createdAt: number; lastUsedAt?: number; label: string }[] }>();
+    expect(passkeys.credentials).toEqual([expect.objectContaining({ label: 'Passkey · 通行密钥 1', lastUsedAt: passkeys.credentials[0]!.createdAt })]);
     const units = await server.call('GET', '/api/units', { cookie: admin.cookie });
     expect(units.json()).toMatchObject({ units: [{ id: admin.rootUnitId, name: 'HQ 总部', kind: 'hq', parentId: null }] });
     expect((await server.call('GET', '/api/setup')).json()).toEqual({ state: 'done' });

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { CredentialDoc, UnitDoc, UserDoc } from '../../couch/model';
+import { defaultPasskeyLabel, passkeyLabelSchema } from '../../auth/passkeyLabel';
 import { hashOneTimeCode, newId, sameHash } from '../../auth/secrets';
 import { startSession } from '../../auth/sessions';
 import { consumeCeremonyChallenge, registrationOptions, verifyRegistration } from '../../auth/webauthn';
@@ -15,7 +16,7 @@ const optionsBody = z.object({
   adminName: z.string().trim().min(1).max(200).describe('Name of the first administrator'),
   organisationName: z.string().trim().min(1).max(200).describe('Name of the root (HQ) unit'),
 });
-const verifyBody = z.object({ response: registrationResponseSchema, label: z.string().trim().max(100).optional() });
+const verifyBody = z.object({ response: registrationResponseSchema, label: passkeyLabelSchema });
 
 const alreadyDone = (): ApiError => new ApiError(409, 'setup_already_done', 'Setup was already completed: sign in with a passkey, or ask an administrator for an invitation');
 const badCode = (): ApiError => new ApiError(403, 'setup_code_invalid', 'This setup code is not valid (it may have been replaced when the server restarted): use the code the server printed last');
@@ -31,7 +32,7 @@ export function setupRoutes(api: Api): void {
   }, async () => ({ state: (await ctx.repos.meta.getSetup())?.state === 'done' ? 'done' : 'pending' }));
 
   api.route({
-    method: 'POST', url: '/api/setup/options', tag: 'setup', auth: 'public', rateLimited: true, body: optionsBody,
+    method: 'POST', url: '/api/setup/options', tag: 'setup', auth: 'public', rateLimited: 'codes', body: optionsBody,
     summary: 'Check the setup code and get passkey registration options for the first administrator',
     responses: { 200: 'PublicKeyCredentialCreationOptionsJSON', 403: 'setup_code_invalid', 409: 'setup_already_done', 429: 'rate_limited' },
   }, async ({ body }) => {
@@ -47,7 +48,7 @@ export function setupRoutes(api: Api): void {
   });
 
   api.route({
-    method: 'POST', url: '/api/setup/verify', tag: 'setup', auth: 'public', rateLimited: true, body: verifyBody,
+    method: 'POST', url: '/api/setup/verify', tag: 'setup', auth: 'public', rateLimited: 'ceremonies', body: verifyBody,
     summary: 'Register the first passkey: creates the HQ unit and the system administrator, and signs them in',
     responses: { 201: '{ user, unit, credential } and a session cookie', 400: 'challenge or registration refused', 403: 'setup_code_invalid', 409: 'setup_already_done', 429: 'rate_limited' },
   }, async ({ body, reply }) => {
@@ -67,7 +68,8 @@ export function setupRoutes(api: Api): void {
       grants: [{ role: 'admin', unitId: rootUnitId } as UserDoc['grants'][number]],
       active: true, webauthnUserId: challenge.webauthnUserId!, createdAt: now,
     };
-    const credential: CredentialDoc = { type: 'credential', ...registered, userId, label: body.label || 'Passkey 1', createdAt: now };
+    // Registering signs the administrator in: this is the passkey's first use.
+    const credential: CredentialDoc = { type: 'credential', ...registered, userId, label: body.label || defaultPasskeyLabel(1), createdAt: now, lastUsedAt: now };
     await ctx.repos.units.create(unit);
     await ctx.repos.users.create(user);
     if (!(await ctx.repos.credentials.create(credential))) throw new ApiError(409, 'credential_exists', 'This passkey is already registered');

@@ -20,6 +20,10 @@ const updateBody = z.object({
   geofence: geofenceSchema.nullable().optional().describe('null removes it'),
 }).refine((b) => b.name !== undefined || b.geofence !== undefined, 'nothing to change: give name and/or geofence');
 
+/** Whether two geofences are the same circle (both absent counts as the same). */
+const sameGeofence = (a: UnitDoc['geofence'], b: UnitDoc['geofence']): boolean =>
+  a === b || (a !== undefined && b !== undefined && a.lat === b.lat && a.lon === b.lon && a.radiusM === b.radiusM);
+
 /** Refuses (400 `unit_invalid`) a unit the domain's schema or tree rules refuse. */
 function checkUnit(unit: UnitDoc, others: readonly UnitDoc[]): void {
   const { type: _t, createdAt: _c, updatedAt: _u, ...orgUnit } = unit;
@@ -41,7 +45,7 @@ export function unitRoutes(api: Api): void {
 
   api.route({
     method: 'POST', url: '/api/units', tag: 'units', auth: 'session', body: createBody,
-    summary: 'Create a branch or site under a unit the admin covers',
+    summary: 'Create a branch or site under a unit the admin covers (a new roster version)',
     responses: { 201: '{ unit }', 400: 'invalid_body | unit_invalid', 401: 'unauthenticated', 403: 'forbidden | out_of_scope' },
   }, async ({ body, signedIn, reply }) => {
     const units = await ctx.repos.units.list();
@@ -55,14 +59,15 @@ export function unitRoutes(api: Api): void {
     };
     checkUnit(unit, units);
     await ctx.repos.units.create(unit);
-    await recordChange(ctx, { actor: actorOf(signedIn), action: 'unit.create', target: { kind: 'unit', id: unit.id }, unitId: unit.id, after: unitView(unit) });
+    // The roster carries the tree: a new unit is a new roster version.
+    await recordChange(ctx, { actor: actorOf(signedIn), action: 'unit.create', target: { kind: 'unit', id: unit.id }, unitId: unit.id, after: unitView(unit) }, { roster: true });
     reply.status(201);
     return { unit: unitView(unit) };
   });
 
   api.route({
     method: 'PATCH', url: '/api/units/:id', tag: 'units', auth: 'session', params: idParams, body: updateBody,
-    summary: 'Rename a unit or set / remove a site\'s geofence',
+    summary: 'Rename a unit or set / remove a site\'s geofence (a geofence change is a new roster version)',
     responses: { 200: '{ unit }', 400: 'invalid_body | unit_invalid', 401: 'unauthenticated', 403: 'forbidden | out_of_scope', 404: 'not_found' },
   }, async ({ params, body, signedIn }) => {
     const units = await ctx.repos.units.list();
@@ -77,8 +82,13 @@ export function unitRoutes(api: Api): void {
       checkUnit(next, units);
       return next;
     });
-    const after = changed!.after;
-    await recordChange(ctx, { actor: actorOf(signedIn), action: 'unit.update', target: { kind: 'unit', id: params.id }, unitId: params.id, before: unitView(changed!.before), after: unitView(after) });
+    const { before, after } = changed!;
+    // Names are not in the roster; geofences are (a seal device enforces them offline).
+    await recordChange(
+      ctx,
+      { actor: actorOf(signedIn), action: 'unit.update', target: { kind: 'unit', id: params.id }, unitId: params.id, before: unitView(before), after: unitView(after) },
+      { roster: !sameGeofence(before.geofence, after.geofence) },
+    );
     return { unit: unitView(after) };
   });
 }
