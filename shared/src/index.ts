@@ -5,4 +5,3 @@ export * from './crypto';
 export * from './domain';
 export * from './policy';
 export * from './validation';
-export * from './sync';
