@@ -69,6 +69,8 @@ export default defineConfig({
           environment: 'node',
           include: ['{shared,device-bridge,sync-server,app}/src/**/*.test.ts', 'tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts'],
           testTimeout: 20_000,
+          // Integration tests start and stop real servers; on 2 loaded cores closing one can take a while.
+          hookTimeout: 60_000,
         },
       },
       {

@@ -3,5 +3,7 @@ export * from './encoding/base64url';
 export * from './encoding/canonical';
 export * from './crypto';
 export * from './domain';
+export * from './device';
 export * from './policy';
 export * from './validation';
+export * from './sync';

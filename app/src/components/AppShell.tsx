@@ -6,6 +6,7 @@ import { AccountMenu } from './AccountMenu';
 import { ConnectionStatus } from './ConnectionStatus';
 import { LanguageSwitch } from './LanguageSwitch';
 import { ServiceWorkerToast } from './ServiceWorkerToast';
+import { SyncStatus } from '../sync/SyncStatus';
 
 /** The frame around every screen: header (product, who is signed in, connection, language), the screen, the toast. */
 export function AppShell(props: RouteSectionProps) {
@@ -32,6 +33,7 @@ export function AppShell(props: RouteSectionProps) {
         <Show when={!online()}>
           <p class="offline-banner">{t('connection.offlineHint')}</p>
         </Show>
+        <SyncStatus />
       </header>
       <main class="app-main" id="main">
         {props.children}

@@ -7,6 +7,7 @@ import { NotFound } from './NotFound';
 import { Passkeys } from './Passkeys';
 import { Setup } from './Setup';
 import { SignIn } from './SignIn';
+import { Stamp } from './Stamp';
 
 /**
  * Every screen of the app. Later screens are added here, lazily where they are heavy
@@ -22,5 +23,6 @@ export const routes: RouteDefinition[] = [
   { path: '/passkeys', component: Passkeys },
   { path: '/admin/invitations', component: Invitations },
   { path: '/admin/units', component: Units },
+  { path: '/stamp', component: Stamp },
   { path: '*404', component: NotFound },
 ];

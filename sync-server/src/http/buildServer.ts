@@ -13,6 +13,7 @@ import { ApiError } from './errors';
 import { auditRoutes } from './routes/audit';
 import { authRoutes } from './routes/auth';
 import { decisionRoutes } from './routes/decisions';
+import { deviceRoutes } from './routes/devices';
 import { invitationRoutes } from './routes/invitations';
 import { passkeyRoutes } from './routes/passkeys';
 import { rosterRoutes } from './routes/roster';
@@ -75,7 +76,7 @@ export async function buildServer({ config, store, orgKey, now = Date.now }: Ser
     codes: { max: config.authRateLimitPerMinute, timeWindow: 60_000 },
     ceremonies: { max: config.authRateLimitPerMinute * CEREMONY_RATE_LIMIT_FACTOR, timeWindow: 60_000 },
   });
-  for (const register of [setupRoutes, authRoutes, passkeyRoutes, invitationRoutes, unitRoutes, userRoutes, rosterRoutes, decisionRoutes, auditRoutes]) {
+  for (const register of [setupRoutes, authRoutes, passkeyRoutes, invitationRoutes, unitRoutes, userRoutes, rosterRoutes, decisionRoutes, auditRoutes, deviceRoutes]) {
     register(api);
   }
   syncRoutes(api, store);

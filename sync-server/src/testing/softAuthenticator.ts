@@ -42,7 +42,7 @@ export interface CeremonyTweaks {
 const sha256 = (bytes: Uint8Array | string): Uint8Array => new Uint8Array(createHash('sha256').update(bytes).digest());
 const b64u = (bytes: Uint8Array): string => toBase64Url(bytes);
 const u32 = (n: number): Uint8Array => new Uint8Array([(n >>> 24) & 255, (n >>> 16) & 255, (n >>> 8) & 255, n & 255]);
-const concat = (...parts: Uint8Array[]): Uint8Array => new Uint8Array(Buffer.concat(parts));
+const concat = (...parts: Uint8Array[]): Uint8Array<ArrayBuffer> => new Uint8Array(Buffer.concat(parts));
 
 export class SoftAuthenticator {
   readonly credentials = new Map<string, SoftCredential>();

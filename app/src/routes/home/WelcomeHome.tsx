@@ -16,6 +16,7 @@ export function WelcomeHome(props: { session: Session }) {
   const units = createLoad(fetchUnits);
   const links = () => [
     { href: '/passkeys', title: t('home.passkeysLink'), body: t('home.passkeysBody'), show: true },
+    { href: '/stamp', title: t('stamp.title'), body: t('stamp.homeBody'), show: true },
     { href: '/admin/invitations', title: t('home.invitationsLink'), body: t('home.invitationsBody'), show: holdsRole(props.session, 'admin') },
     { href: '/admin/units', title: t('home.unitsLink'), body: t('home.unitsBody'), show: holdsRole(props.session, 'admin') },
   ];

@@ -1,0 +1,218 @@
+import { grantSchema, type Grant } from '@seal/shared';
+import { For, Show, createSignal } from 'solid-js';
+import { z } from 'zod';
+import type { Session } from '../api/types';
+import { RequireSession } from '../components/RequireSession';
+import { startSimulatedSeal, type SimulatedSeal } from '../device/simulatedDevice';
+import { createStampSession } from '../device/stampSession';
+import { formatDateTime } from '../i18n/format';
+import { useI18n } from '../i18n/I18nProvider';
+import { zhCN } from '../i18n/zh-CN';
+
+/** Stamping at the site: choose a grant, connect the seal device, confirm, unlock, watch the stamps. */
+export function Stamp() {
+  return <RequireSession>{(session) => <StampScreen session={session} />}</RequireSession>;
+}
+
+function StampScreen(props: { session: Session }) {
+  const { t, locale } = useI18n();
+  const session = createStampSession();
+  const [grant, setGrant] = createSignal<Grant>();
+  const [fileError, setFileError] = createSignal<string>();
+  const [sim, setSim] = createSignal<SimulatedSeal>();
+  const codeText = (code: string): string =>
+    Object.hasOwn(zhCN.stamp.codes, code) ? t(`stamp.codes.${code}` as 'stamp.codes.unknown_error') : t('stamp.codes.unknown_code', { code });
+  const date = (ms: number): string => formatDateTime(ms, locale());
+
+  async function importFile(file: File | undefined): Promise<void> {
+    setFileError(undefined);
+    if (file === undefined) return;
+    let json: unknown;
+    try {
+      json = JSON.parse(await file.text());
+    } catch {
+      setFileError(t('stamp.fileNotJson'));
+      return;
+    }
+    const parsed = grantSchema.safeParse(json);
+    if (!parsed.success) {
+      setFileError(t('stamp.fileNotGrant', { detail: z.prettifyError(parsed.error).split('\n').slice(0, 3).join(' ') }));
+      return;
+    }
+    if (parsed.data.holderId !== props.session.user.id) {
+      setFileError(t('stamp.notYourGrant'));
+      return;
+    }
+    setGrant(parsed.data);
+  }
+
+  const usesLeft = (): number | undefined => {
+    const s = session.status()?.session;
+    return s && s.grantId === grant()?.id ? s.usesLeft : undefined;
+  };
+
+  const connectSimulated = () =>
+    // eslint-disable-next-line solid/reactivity -- called from the button's click handler
+    session.connectTransport(async () => {
+      const seal = await startSimulatedSeal(grant()!, props.session.user.id);
+      setSim(seal);
+      return seal.transport;
+    });
+
+  return (
+    <section class="panel stamp" aria-labelledby="stamp-title">
+      <h1 id="stamp-title">{t('stamp.title')}</h1>
+      <p class="muted">{t('stamp.intro')}</p>
+
+      <div class="card" data-testid="grant-card">
+        <h2>{t('stamp.grantTitle')}</h2>
+        <Show when={grant()} fallback={<p class="muted">{t('stamp.noGrant')}</p>}>
+          {(g) => (
+            <dl class="stamp-facts" data-testid="grant">
+              <dt>{t('stamp.request')}</dt>
+              <dd>{g().requestId}</dd>
+              <dt>{t('stamp.seal')}</dt>
+              <dd>{g().sealId}</dd>
+              <dt>{t('stamp.uses')}</dt>
+              <dd>{g().uses}</dd>
+              <dt>{t('stamp.window')}</dt>
+              <dd>{`${date(g().window.notBefore)} – ${date(g().window.notAfter)}`}</dd>
+            </dl>
+          )}
+        </Show>
+        <label class="button button-secondary" for="grant-file">
+          {t('stamp.importGrant')}
+        </label>
+        <input id="grant-file" class="visually-hidden" type="file" accept="application/json,.json" aria-label={t('stamp.importGrant')} onChange={(e) => void importFile(e.currentTarget.files?.[0])} />
+        <Show when={fileError()}>
+          <p class="alert alert-error" role="alert" data-error-code="grant_file_invalid">
+            {fileError()}
+          </p>
+        </Show>
+      </div>
+
+      <Show when={grant()}>
+        <div class="card" data-testid="device-card">
+          <h2>{t('stamp.deviceTitle')}</h2>
+          <Show when={session.phase() === 'idle' || session.phase() === 'connecting'}>
+            <div class="button-row">
+              <button type="button" class="button button-primary" disabled={session.phase() === 'connecting'} onClick={() => void session.connectBluetooth()}>
+                {t('stamp.connect')}
+              </button>
+              <button type="button" class="button button-secondary" disabled={session.phase() === 'connecting'} onClick={() => void connectSimulated()}>
+                {t('stamp.connectSimulated')}
+              </button>
+            </div>
+          </Show>
+          <Show when={session.info()}>
+            {(info) => (
+              <dl class="stamp-facts" data-testid="device-state">
+                <dt>{t('stamp.sealId')}</dt>
+                <dd>{info().sealId ?? '—'}</dd>
+                <dt>{t('stamp.battery')}</dt>
+                <dd>{`${session.status()?.batteryPercent ?? info().batteryPercent}%`}</dd>
+                <dt>{t('stamp.clock')}</dt>
+                <dd>{date(session.status()?.clock ?? info().clock)}</dd>
+                <dt>{t('stamp.lockState')}</dt>
+                <dd data-testid="lock-state">{session.status()?.locked === false ? t('stamp.unlocked') : t('stamp.locked')}</dd>
+                <dt>{t('stamp.usesLeft')}</dt>
+                <dd data-testid="uses-left">{usesLeft() ?? '—'}</dd>
+              </dl>
+            )}
+          </Show>
+          <Show when={!session.linkUp()}>
+            <p class="note note-warn" role="status">{t('stamp.reconnecting')}</p>
+          </Show>
+          <Show when={session.error()}>
+            {(code) => (
+              <p class="alert alert-error" role="alert" data-error-code={code()}>
+                {codeText(code())}
+              </p>
+            )}
+          </Show>
+          <div class="button-row">
+            <Show when={session.phase() === 'connected'}>
+              <button type="button" class="button button-primary" onClick={() => void session.unlock(grant()!)}>
+                {t('stamp.unlock')}
+              </button>
+            </Show>
+            <Show when={session.phase() === 'confirming'}>
+              <p class="muted">{t('stamp.confirming')}</p>
+            </Show>
+            <Show when={session.phase() === 'unlocked'}>
+              <button type="button" class="button button-primary" onClick={() => void session.lock()}>
+                {t('stamp.lock')}
+              </button>
+            </Show>
+            <Show when={session.phase() === 'connected' || session.phase() === 'unlocked'}>
+              <button type="button" class="button button-secondary" onClick={() => void session.pullLog()}>
+                {t('stamp.pullLog')}
+              </button>
+            </Show>
+          </div>
+        </div>
+
+        <Show when={sim()}>
+          {(seal) => (
+            <div class="card sim-panel" data-testid="simulated-device">
+              <p class="sim-label">SIMULATED DEVICE · 模拟设备</p>
+              <div class="button-row">
+                <button type="button" class="button button-secondary" onClick={() => void seal().hardware.press(session.shots().length + 1)}>
+                  {t('stamp.simPress')}
+                </button>
+                <button type="button" class="button button-secondary" onClick={() => void seal().hardware.openCase()}>
+                  {t('stamp.simTamper')}
+                </button>
+                <button type="button" class="button button-secondary" onClick={() => void seal().hardware.moveTo({ lat: (grant()?.geofence?.lat ?? 0) + 0.1, lon: grant()?.geofence?.lon ?? 0, accuracyM: 10 })}>
+                  {t('stamp.simGeofence')}
+                </button>
+                <button type="button" class="button button-secondary" onClick={() => void seal().hardware.setBattery(8)}>
+                  {t('stamp.simBattery')}
+                </button>
+              </div>
+            </div>
+          )}
+        </Show>
+
+        <div class="card" data-testid="stamps-card">
+          <h2>
+            {t('stamp.stampsTitle')} <span data-testid="stamp-count">{session.shots().length}</span>
+          </h2>
+          <ul class="stamp-shots">
+            <For each={session.shots()}>
+              {(shot) => (
+                <li data-testid="stamp" data-seq={shot.seq}>
+                  <Show when={shot.photo} fallback={<span class="muted">{t('stamp.noPhoto')}</span>}>
+                    {(src) => <img src={src()} width="96" height="96" alt={t('stamp.photoAlt', { n: String(shot.useIndex ?? shot.seq) })} />}
+                  </Show>
+                  <span>{t('stamp.useN', { n: String(shot.useIndex ?? '?') })}</span>
+                  <span class="muted">{date(shot.at)}</span>
+                </li>
+              )}
+            </For>
+          </ul>
+        </div>
+
+        <div class="card" data-testid="events-card">
+          <h2>{t('stamp.eventsTitle')}</h2>
+          <Show when={session.events().length > 0} fallback={<p class="muted">{t('stamp.noEvents')}</p>}>
+            <ul class="stamp-events">
+              <For each={session.events()}>
+                {(event) => (
+                  <li data-testid="device-event" data-type={event.type} data-code={event.type === 'refusal' ? event.payload.code : undefined}>
+                    <span class="muted">{date(event.at)}</span>{' '}
+                    {event.type === 'refusal'
+                      ? t('stamp.refused', { reason: codeText(event.payload.code) })
+                      : event.type === 'lock'
+                        ? t('stamp.lockedBecause', { cause: t(`stamp.lockCause.${event.payload.cause}`) })
+                        : t(`stamp.alarm.${event.type}` as 'stamp.alarm.tamper')}
+                  </li>
+                )}
+              </For>
+            </ul>
+          </Show>
+        </div>
+      </Show>
+    </section>
+  );
+}

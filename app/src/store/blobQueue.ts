@@ -1,0 +1,159 @@
+import type { Subscription } from 'rxjs';
+import { BLOB_CHUNK_BYTES, fromBase64Url, sha256, toBase64Url, toHex, type AttachmentMeta } from '@seal/shared';
+import type { BlobEntry } from './collections';
+import type { FactLog } from './factLog';
+import type { LocalBook } from './localBook';
+import { StoreError } from './StoreError';
+import { SyncHttpError, type SyncClient } from './syncClient';
+import type { SyncStatus } from './syncStatus';
+
+/** What to attach: the bytes, what they belong to, their type. */
+export interface AttachmentInput {
+  readonly bytes: Uint8Array;
+  /** The record the attachment belongs to, e.g. `request:R1`. */
+  readonly about: string;
+  readonly mime: AttachmentMeta['mime'];
+  readonly name?: string;
+}
+
+const chunkCount = (size: number): number => Math.max(1, Math.ceil(size / BLOB_CHUNK_BYTES));
+
+function concat(parts: readonly Uint8Array[], size: number): Uint8Array {
+  const whole = new Uint8Array(size);
+  let offset = 0;
+  for (const part of parts) {
+    whole.set(part, offset);
+    offset += part.length;
+  }
+  return whole;
+}
+
+/**
+ * Attachment bytes (photos, PDFs): kept locally in chunks, described by an `attachment` fact that
+ * replicates with the other rows, and uploaded by their own queue only once the server answered
+ * that fact — so bytes never hold up facts — chunk by chunk, asking the server first which chunks
+ * it holds, so that an upload interrupted at any point resumes where it stopped.
+ */
+export class BlobQueue {
+  private running = false;
+  private stopped = false;
+  private wake: (() => void) | undefined;
+  private readonly subscription: Subscription;
+
+  private retryTimeMs = 5000;
+
+  constructor(
+    private readonly book: LocalBook,
+    private readonly facts: FactLog,
+    private readonly now: () => number,
+  ) {
+    // An answered fact may let its bytes go.
+    this.subscription = book.answered$().subscribe(() => this.wake?.());
+  }
+
+  /** Keeps the bytes, records the attachment fact, and queues the bytes to go up after it. */
+  async add(input: AttachmentInput, scopeUnitId: string): Promise<{ readonly factRowId: string; readonly sha256: string }> {
+    const sha = toHex(await sha256(input.bytes));
+    const chunks = chunkCount(input.bytes.length);
+    if (!(await this.book.blob(sha))) {
+      await this.book.putChunks(sha, Array.from({ length: chunks }, (_, i) => toBase64Url(input.bytes.subarray(i * BLOB_CHUNK_BYTES, (i + 1) * BLOB_CHUNK_BYTES))));
+    }
+    const { row } = await this.facts.append('attachment', {
+      sha256: sha, about: input.about, mime: input.mime, size: input.bytes.length, at: this.now(), ...(input.name ? { name: input.name } : {}),
+    }, scopeUnitId);
+    if (!(await this.book.blob(sha))) await this.book.putBlob(sha, { factRowId: row.id, mime: input.mime, size: input.bytes.length, chunks, state: 'queued' });
+    this.wake?.();
+    return { factRowId: row.id, sha256: sha };
+  }
+
+  /** The bytes of an attachment: held here, or fetched from the server chunk by chunk, checked and kept. */
+  async bytes(sha: string, factRowId: string, client: SyncClient): Promise<Uint8Array> {
+    const held = await this.localBytes(sha);
+    if (held) return held;
+    const status = await client.blobStatus(sha, factRowId);
+    const parts: string[] = [];
+    for (let index = 0; index < status.chunks; index++) parts.push(await client.getChunk(sha, index, factRowId));
+    const whole = concat(parts.map(fromBase64Url), status.size);
+    if (toHex(await sha256(whole)) !== sha) throw new StoreError('invalid_fact', `the downloaded bytes do not hash to ${sha}`);
+    await this.book.putChunks(sha, parts);
+    await this.book.putBlob(sha, { factRowId, mime: 'application/octet-stream', size: status.size, chunks: status.chunks, state: 'downloaded' });
+    return whole;
+  }
+
+  /** Runs the upload loop until `stop`; after a failure it waits `retryTimeMs` (or a wake-up). */
+  start(client: SyncClient, status: SyncStatus, retryTimeMs = 5000): void {
+    if (this.running || this.stopped) return;
+    this.running = true;
+    this.retryTimeMs = retryTimeMs;
+    void this.loop(client, status);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.subscription.unsubscribe();
+    this.wake?.();
+  }
+
+  /** Uploads every queued attachment whose fact the server accepted; resolves when none of those is left. */
+  async drain(client: SyncClient, status: SyncStatus): Promise<void> {
+    for (;;) {
+      const queued = await this.book.queuedBlobs();
+      const bytesTotal = queued.reduce((sum, blob) => sum + blob.entry.size, 0);
+      const previous = status.get().attachments;
+      status.update({ attachments: { queued: queued.length, bytesTotal, bytesSent: Math.min(previous.bytesSent, bytesTotal) } });
+      const ready = [];
+      for (const blob of queued) {
+        const answered = !(await this.book.isWaiting(blob.entry.factRowId));
+        const refused = (await this.book.refusalsOf([blob.entry.factRowId])).size > 0;
+        if (answered && !refused) ready.push(blob);
+      }
+      if (ready.length === 0) return;
+      for (const blob of ready) await this.upload(blob.sha, blob.entry, client, status);
+    }
+  }
+
+  private async loop(client: SyncClient, status: SyncStatus): Promise<void> {
+    while (!this.stopped) {
+      let delay = 0;
+      try {
+        await this.drain(client, status);
+      } catch (error) {
+        // Offline, or the server failed: the bytes wait and the facts go on without them.
+        if (!(error instanceof SyncHttpError)) console.warn('Attachment upload failed', error);
+        delay = this.retryTimeMs;
+      }
+      if (this.stopped) return;
+      await new Promise<void>((resolve) => {
+        const timer = delay > 0 ? setTimeout(() => resolve(), delay) : undefined;
+        this.wake = () => {
+          clearTimeout(timer);
+          this.wake = undefined;
+          resolve();
+        };
+      });
+    }
+  }
+
+  private async upload(sha: string, blob: BlobEntry, client: SyncClient, status: SyncStatus): Promise<void> {
+    const server = await client.blobStatus(sha, blob.factRowId);
+    if (!server.complete) {
+      const held = new Set(server.received);
+      for (let index = 0; index < blob.chunks; index++) {
+        if (held.has(index)) continue;
+        const data = await this.book.chunk(sha, index);
+        if (data === undefined) throw new StoreError('invalid_fact', `chunk ${index} of ${sha} is missing here`);
+        await client.putChunk(sha, index, blob.factRowId, data);
+        const { attachments } = status.get();
+        status.update({ attachments: { ...attachments, bytesSent: attachments.bytesSent + fromBase64Url(data).length } });
+      }
+    }
+    await this.book.putBlob(sha, { ...blob, state: 'uploaded' });
+  }
+
+  private async localBytes(sha: string): Promise<Uint8Array | undefined> {
+    const blob = await this.book.blob(sha);
+    if (!blob) return undefined;
+    const chunks = await this.book.chunks(sha);
+    return chunks.length === blob.chunks ? concat(chunks.map(fromBase64Url), blob.size) : undefined;
+  }
+}

@@ -1,0 +1,36 @@
+import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
+import { loadAutomergeInBrowser } from './automergeBrowser';
+import { openLocalStore, type LocalStore } from './localStore';
+import { startSync, type SyncEngine } from './syncEngine';
+
+/** The signed-in user's store and its sync with this origin's sync-server. */
+export interface BrowserSync {
+  readonly store: LocalStore;
+  readonly engine: SyncEngine;
+  stop(): Promise<void>;
+}
+
+/**
+ * Opens the user's store in IndexedDB (RxDB, dexie storage) and syncs it with the server this
+ * page came from. Loaded on demand (a dynamic import) after sign-in, so RxDB and Automerge stay
+ * out of the first paint. The network coming back triggers a sync at once.
+ */
+export async function startBrowserSync(userId: string): Promise<BrowserSync> {
+  const store = await openLocalStore({ userId, storage: getRxStorageDexie(), loadAutomerge: loadAutomergeInBrowser, multiInstance: true });
+  // Without a network, fail at once (as the API client does) rather than have the browser log
+  // every refused connection; RxDB retries, and the `online` event below wakes it.
+  const browserFetch: typeof fetch = (input, init) =>
+    navigator.onLine ? fetch(input, init) : Promise.reject(new TypeError('offline: the browser reports no network'));
+  const engine = startSync(store, { baseUrl: '', fetch: browserFetch });
+  const onOnline = (): void => engine.syncNow();
+  window.addEventListener('online', onOnline);
+  return {
+    store,
+    engine,
+    async stop() {
+      window.removeEventListener('online', onOnline);
+      await engine.stop();
+      await store.close();
+    },
+  };
+}

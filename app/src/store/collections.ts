@@ -1,0 +1,140 @@
+import type { RxCollection, RxDatabase, RxJsonSchema } from 'rxdb';
+import type { SyncRefusalCode, SyncRow } from '@seal/shared';
+
+/** A replicated row as RxDB stores it (facts carry `body`, changes `bytes`). */
+export type RowDoc = SyncRow;
+
+/** `records`: the projection of one subject, derived locally from the merged rows; never replicated. */
+export interface RecordDoc {
+  /** The subject, `kind:recordId`. */
+  readonly id: string;
+  readonly kind: string;
+  readonly recordId: string;
+  readonly scopeUnitId: string;
+  readonly heads: readonly string[];
+  /** The merged document (`null` while only facts about it are known). */
+  readonly record: unknown;
+  readonly valid: boolean;
+  readonly derived: Readonly<Record<string, unknown>>;
+}
+
+/** A row the server refused, kept with its reason; it stays out of projections. */
+export interface Refusal {
+  readonly code: SyncRefusalCode;
+  readonly message: string;
+  readonly row: SyncRow;
+}
+
+/** An attachment's bytes, queued to go up after the fact that describes it. */
+export interface BlobEntry {
+  /** The attachment fact's row id the bytes are uploaded under. */
+  readonly factRowId: string;
+  readonly mime: string;
+  readonly size: number;
+  readonly chunks: number;
+  /** `queued` → `uploaded` here; `downloaded` once fetched from the server. */
+  readonly state: 'queued' | 'uploaded' | 'downloaded';
+}
+
+/** What each kind of device-local entry holds in `data`. */
+export interface LocalData {
+  /** A row made here the server has not answered yet (what "waiting to go up" counts). Key: row id. */
+  outbox: null;
+  /** Key: row id. */
+  refusal: Refusal;
+  /** Key: SHA-256 of the bytes. */
+  blob: BlobEntry;
+  /** One chunk of an attachment's bytes, base64url. Key: `sha256:index` (index zero-padded). */
+  chunk: { readonly data: string };
+  /** A small named value (last successful sync…). Key: its name. */
+  state: unknown;
+}
+export type LocalType = keyof LocalData;
+
+/**
+ * `local`: device-local bookkeeping that never replicates — the outbox, refusals, attachment
+ * bytes and small state — in one collection, keyed `type:key`. One collection rather than five:
+ * RxDB's open core allows 13 collections per JS context, and a test process runs several replicas.
+ */
+export interface LocalDoc<T extends LocalType = LocalType> {
+  readonly id: string;
+  readonly type: T;
+  readonly key: string;
+  readonly at: number;
+  readonly data: LocalData[T];
+}
+
+export interface SealCollections {
+  rows: RxCollection<RowDoc>;
+  records: RxCollection<RecordDoc>;
+  local: RxCollection<LocalDoc>;
+}
+
+export type SealDatabase = RxDatabase<SealCollections>;
+
+/** The id of a local entry. */
+export const localId = (type: LocalType, key: string): string => `${type}:${key}`;
+
+const text = (maxLength: number) => ({ type: 'string', maxLength }) as const;
+
+const rowsSchema = {
+  title: 'replicated rows: append-only facts and Automerge changes',
+  version: 0,
+  primaryKey: 'id',
+  type: 'object',
+  properties: {
+    id: text(600),
+    type: { type: 'string', enum: ['fact', 'change'], maxLength: 8 },
+    kind: text(40),
+    subject: text(200),
+    scopeUnitId: text(128),
+    author: text(128),
+    createdAt: { type: 'integer', minimum: 0 },
+    body: { type: 'object' },
+    bytes: { type: 'string' },
+  },
+  required: ['id', 'type', 'kind', 'subject', 'scopeUnitId', 'author', 'createdAt'],
+  indexes: ['subject'],
+} as unknown as RxJsonSchema<RowDoc>;
+
+const recordsSchema = {
+  title: 'local projections of records',
+  version: 0,
+  primaryKey: 'id',
+  type: 'object',
+  properties: {
+    id: text(200),
+    kind: text(20),
+    recordId: text(128),
+    scopeUnitId: text(128),
+    heads: { type: 'array', items: { type: 'string' } },
+    record: {},
+    valid: { type: 'boolean' },
+    derived: { type: 'object' },
+  },
+  required: ['id', 'kind', 'recordId', 'scopeUnitId', 'heads', 'valid', 'derived'],
+  indexes: ['kind'],
+} as unknown as RxJsonSchema<RecordDoc>;
+
+const localSchema = {
+  title: 'device-local bookkeeping: outbox, refusals, attachment bytes, state',
+  version: 0,
+  primaryKey: 'id',
+  type: 'object',
+  properties: {
+    id: text(640),
+    type: { type: 'string', enum: ['outbox', 'refusal', 'blob', 'chunk', 'state'], maxLength: 8 },
+    key: text(620),
+    at: { type: 'integer', minimum: 0 },
+    data: {},
+  },
+  required: ['id', 'type', 'key', 'at'],
+  indexes: [['type', 'key']],
+} as unknown as RxJsonSchema<LocalDoc>;
+
+/** The local store's three collections. */
+export const COLLECTION_SCHEMAS = {
+  rows: { schema: rowsSchema },
+  records: { schema: recordsSchema },
+  local: { schema: localSchema },
+} as const;

@@ -1,0 +1,89 @@
+import {
+  canonicalJson, factBodySchemas, factIdOf, factRowId, factSubjectOf, parseRecord,
+  type FactBody, type FactKind, type FactRow, type UnitId, type UserId,
+} from '@seal/shared';
+import type { SealDatabase } from './collections';
+import type { LocalBook } from './localBook';
+import { asRow } from './rowCodec';
+import { StoreError } from './StoreError';
+
+/** Fact kinds a replica records (alarms come from the server). */
+export type LocalFactKind = Exclude<FactKind, 'alarm'>;
+
+/** A fact to record; content-addressed kinds may leave `id` out (it is computed). */
+export type FactInput<K extends LocalFactKind> = K extends 'decision' | 'grant' | 'attachment' ? Omit<FactBody<K>, 'id'> & { id?: string } : FactBody<K>;
+
+/** What recording a fact came to: a new row, or the same fact already held (pulled, or recorded before). */
+export interface AppendOutcome {
+  readonly row: FactRow;
+  readonly added: boolean;
+}
+
+/**
+ * Records append-only facts. The id is the one the fact's kind defines (content address or
+ * origin key), so recording the same fact twice — here, or on another replica — is one fact; a
+ * different body under a held id is refused (`fact_conflict`) and nothing is written.
+ */
+export class FactLog {
+  constructor(private readonly db: SealDatabase, private readonly book: LocalBook, private readonly userId: UserId, private readonly now: () => number) {}
+
+  /** Builds the row of a fact, checking its body against its kind's schema. */
+  async rowOf<K extends LocalFactKind>(kind: K, input: FactInput<K>, scopeUnitId: string): Promise<FactRow> {
+    const contentAddressed = kind === 'decision' || kind === 'grant' || kind === 'attachment';
+    const draft = contentAddressed ? { ...input, id: '0'.repeat(64) } : input;
+    const checked = parseRecord(factBodySchemas[kind], draft, `a ${kind} fact`);
+    if (!checked.ok) throw new StoreError('invalid_fact', checked.error.message);
+    let body = input as unknown as FactBody<K>;
+    let factId: string;
+    if (contentAddressed) {
+      const { id: given, ...rest } = input as { id?: string };
+      factId = await factIdOf(kind, { ...rest, id: '' } as unknown as FactBody<K>);
+      if (given !== undefined && given !== factId) throw new StoreError('invalid_fact', `expected the ${kind}'s content address "${factId}", got "${given}"`);
+      body = { ...rest, id: factId } as unknown as FactBody<K>;
+    } else {
+      factId = await factIdOf(kind, body);
+    }
+    return {
+      id: factRowId(kind, factId),
+      type: 'fact',
+      kind,
+      subject: factSubjectOf(kind, body),
+      scopeUnitId: scopeUnitId as UnitId,
+      author: this.userId,
+      createdAt: this.now(),
+      body: body as unknown as Record<string, unknown>,
+    };
+  }
+
+  /** Records one fact. */
+  async append<K extends LocalFactKind>(kind: K, input: FactInput<K>, scopeUnitId: string): Promise<AppendOutcome> {
+    const [outcome] = await this.appendMany(kind, [input], scopeUnitId);
+    return outcome!;
+  }
+
+  /** Records many facts of one kind in one write (a device log, a backlog). */
+  async appendMany<K extends LocalFactKind>(kind: K, inputs: readonly FactInput<K>[], scopeUnitId: string): Promise<AppendOutcome[]> {
+    const rows = await Promise.all(inputs.map((input) => this.rowOf(kind, input, scopeUnitId)));
+    const held = await this.db.rows.findByIds(rows.map((row) => row.id)).exec();
+    const fresh = new Map<string, FactRow>();
+    const outcomes = rows.map((row): AppendOutcome => {
+      const existing = held.get(row.id);
+      const prior = existing ? asRow(existing.toJSON()) : fresh.get(row.id);
+      if (prior === undefined) {
+        fresh.set(row.id, row);
+        return { row, added: true };
+      }
+      if (prior.type !== 'fact' || canonicalJson(prior.body) !== canonicalJson(row.body)) {
+        throw new StoreError('fact_conflict', `"${row.id}" is already held with a different body`);
+      }
+      return { row: prior, added: false };
+    });
+    if (fresh.size > 0) {
+      const added = [...fresh.values()];
+      // The outbox entries first: a crash between the two writes leaves stale entries (swept at open), never an uncounted row.
+      await this.book.addToOutbox(added.map((row) => row.id));
+      await this.db.rows.bulkInsert(added);
+    }
+    return outcomes;
+  }
+}

@@ -1,0 +1,105 @@
+import type { Observable } from 'rxjs';
+import { filter, map } from 'rxjs';
+import type { SyncRow } from '@seal/shared';
+import { localId, type BlobEntry, type LocalData, type LocalDoc, type LocalType, type Refusal, type SealDatabase } from './collections';
+
+/** Typed access to the `local` collection. */
+export class LocalBook {
+  constructor(private readonly db: SealDatabase, private readonly now: () => number) {}
+
+  private get local() {
+    return this.db.local;
+  }
+
+  private async get<T extends LocalType>(type: T, key: string): Promise<LocalDoc<T> | undefined> {
+    return (await this.local.findOne(localId(type, key)).exec())?.toJSON() as LocalDoc<T> | undefined;
+  }
+
+  private async getMany<T extends LocalType>(type: T, keys: readonly string[]): Promise<Map<string, LocalDoc<T>>> {
+    const found = await this.local.findByIds(keys.map((key) => localId(type, key))).exec();
+    return new Map([...found.values()].map((doc) => [doc.key, doc.toJSON() as LocalDoc<T>]));
+  }
+
+  private put<T extends LocalType>(type: T, entries: readonly { key: string; data: LocalData[T] }[]): Promise<unknown> {
+    const at = this.now();
+    return this.local.bulkUpsert(entries.map(({ key, data }) => ({ id: localId(type, key), type, key, at, data })));
+  }
+
+  private list<T extends LocalType>(type: T, prefix = ''): Promise<LocalDoc<T>[]> {
+    const selector = prefix === '' ? { type } : { type, key: { $gte: prefix, $lt: `${prefix}\uffff` } };
+    return this.local.find({ selector, sort: [{ type: 'asc' }, { key: 'asc' }] }).exec().then((docs) => docs.map((d) => d.toJSON() as LocalDoc<T>));
+  }
+
+  // The outbox: rows made here that the server has not answered.
+  addToOutbox(rowIds: readonly string[]): Promise<unknown> {
+    return this.put('outbox', rowIds.map((key) => ({ key, data: null })));
+  }
+  async removeFromOutbox(rowIds: readonly string[]): Promise<void> {
+    if (rowIds.length > 0) await this.local.bulkRemove(rowIds.map((id) => localId('outbox', id)));
+  }
+  outboxIds(): Promise<string[]> {
+    return this.list('outbox').then((docs) => docs.map((d) => d.key));
+  }
+  async isWaiting(rowId: string): Promise<boolean> {
+    return (await this.get('outbox', rowId)) !== undefined;
+  }
+  pending$(): Observable<number> {
+    return this.local.count({ selector: { type: 'outbox' } }).$;
+  }
+  /** Emits whenever the server answered a row (an outbox entry left). */
+  answered$(): Observable<string> {
+    return this.local.remove$.pipe(map((event) => (event.documentData as LocalDoc).id));
+  }
+
+  // Refusals.
+  putRefusals(refusals: readonly Refusal[]): Promise<unknown> {
+    return this.put('refusal', refusals.map((data) => ({ key: data.row.id, data })));
+  }
+  async refusalsOf(rowIds: readonly string[]): Promise<Map<string, Refusal>> {
+    const docs = await this.getMany('refusal', rowIds);
+    return new Map([...docs].map(([key, doc]) => [key, doc.data]));
+  }
+  refusals$(): Observable<{ refusal: Refusal; at: number }[]> {
+    return this.local.find({ selector: { type: 'refusal' }, sort: [{ type: 'asc' }, { key: 'asc' }] }).$.pipe(
+      map((docs) => docs.map((d) => ({ refusal: (d.toJSON() as LocalDoc<'refusal'>).data, at: d.at }))),
+    );
+  }
+  /** Emits the row of every refusal written. */
+  refusedRows$(): Observable<SyncRow> {
+    return this.local.$.pipe(
+      map((event) => event.documentData as LocalDoc),
+      filter((doc): doc is LocalDoc<'refusal'> => doc.type === 'refusal'),
+      map((doc) => doc.data.row),
+    );
+  }
+
+  // Attachment bytes.
+  blob(sha: string): Promise<BlobEntry | undefined> {
+    return this.get('blob', sha).then((doc) => doc?.data);
+  }
+  putBlob(sha: string, entry: BlobEntry): Promise<unknown> {
+    return this.put('blob', [{ key: sha, data: entry }]);
+  }
+  queuedBlobs(): Promise<{ sha: string; entry: BlobEntry }[]> {
+    return this.list('blob').then((docs) => docs.filter((d) => d.data.state === 'queued').map((d) => ({ sha: d.key, entry: d.data })));
+  }
+  putChunks(sha: string, chunks: readonly string[]): Promise<unknown> {
+    return this.put('chunk', chunks.map((data, index) => ({ key: chunkKey(sha, index), data: { data } })));
+  }
+  chunk(sha: string, index: number): Promise<string | undefined> {
+    return this.get('chunk', chunkKey(sha, index)).then((doc) => doc?.data.data);
+  }
+  chunks(sha: string): Promise<string[]> {
+    return this.list('chunk', `${sha}:`).then((docs) => docs.map((d) => d.data.data));
+  }
+
+  // Small state.
+  state(name: string): Promise<unknown> {
+    return this.get('state', name).then((doc) => doc?.data);
+  }
+  setState(name: string, value: unknown): Promise<unknown> {
+    return this.put('state', [{ key: name, data: value }]);
+  }
+}
+
+const chunkKey = (sha: string, index: number): string => `${sha}:${String(index).padStart(6, '0')}`;

@@ -1,0 +1,120 @@
+import { createRxDatabase, type RxStorage } from 'rxdb';
+import { newActorId, sha256, toBase64Url, toHex, type UserId } from '@seal/shared';
+import { onceLoader, type AutomergeLoader } from './automerge';
+import { BlobQueue } from './blobQueue';
+import { COLLECTION_SCHEMAS, type RecordDoc, type Refusal, type SealCollections, type SealDatabase } from './collections';
+import { LocalBook } from './localBook';
+import { FactLog } from './factLog';
+import { Projector } from './projector';
+import { RecordEditor } from './recordEditor';
+import { SyncStatus, type RefusedRowView } from './syncStatus';
+
+export interface LocalStoreOptions {
+  /** The signed-in user: their replica holds only what their roles' subtrees cover. */
+  readonly userId: string;
+  /** The RxDB storage: dexie over IndexedDB (the browser's, or fake-indexeddb in Node). */
+  readonly storage: RxStorage<unknown, unknown>;
+  readonly loadAutomerge: AutomergeLoader;
+  /** One database per user and server; default `sealctl-<hash of userId>`. */
+  readonly databaseName?: string;
+  /** Several tabs sharing the database (the browser); default false. */
+  readonly multiInstance?: boolean;
+  readonly now?: () => number;
+}
+
+/**
+ * The app's local store: RxDB collections (rows that replicate, projections that do not, the
+ * outbox, refusals, attachment chunks), recording of facts, edits of records as Automerge
+ * changes, and the live sync status. Runs in the browser and in Node alike: no DOM here.
+ */
+export interface LocalStore {
+  readonly userId: UserId;
+  /** This store's Automerge actor: the user's prefix and a suffix of its own. */
+  readonly actorId: string;
+  /** This local database's own id (random, kept with it): the server leaves rows it pushed out of its pulls. */
+  readonly replicaId: string;
+  readonly db: SealDatabase;
+  /** Device-local bookkeeping (outbox, refusals, attachment bytes, state). */
+  readonly book: LocalBook;
+  readonly facts: FactLog;
+  readonly records: RecordEditor;
+  readonly attachments: BlobQueue;
+  readonly status: SyncStatus;
+  readonly loadAutomerge: AutomergeLoader;
+  readonly now: () => number;
+  /** The projection of one record (`seal:S1`), if held. */
+  projection(subject: string): Promise<RecordDoc | undefined>;
+  /** Resolves once every row that arrived so far is reflected in `records`. */
+  whenProjected(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The database name of a user's replica (a hash: user ids stay out of IndexedDB names). */
+export async function databaseNameFor(userId: string): Promise<string> {
+  return `sealctl-${toHex(await sha256(new TextEncoder().encode(userId))).slice(0, 24)}`;
+}
+
+const refusalView = ({ refusal, at }: { refusal: Refusal; at: number }): RefusedRowView => ({
+  id: refusal.row.id, kind: refusal.row.kind, subject: refusal.row.subject, code: refusal.code, message: refusal.message, refusedAt: at,
+});
+
+/** Opens (creating if needed) a user's local store. */
+export async function openLocalStore(options: LocalStoreOptions): Promise<LocalStore> {
+  const now = options.now ?? Date.now;
+  const userId = options.userId as UserId;
+  const db: SealDatabase = await createRxDatabase<SealCollections>({
+    name: options.databaseName ?? (await databaseNameFor(userId)),
+    storage: options.storage,
+    multiInstance: options.multiInstance ?? false,
+    eventReduce: true,
+    closeDuplicates: true,
+  });
+  await db.addCollections(COLLECTION_SCHEMAS);
+  const book = new LocalBook(db, now);
+  // An outbox entry whose row was never written (a crash between the two writes) waits for nothing.
+  const waiting = await book.outboxIds();
+  const written = await db.rows.findByIds(waiting).exec();
+  await book.removeFromOutbox(waiting.filter((id) => !written.has(id)));
+
+  const loadAutomerge = onceLoader(options.loadAutomerge);
+  const actorId = await newActorId(userId);
+  let replicaId = await book.state('replicaId');
+  if (typeof replicaId !== 'string') {
+    replicaId = toBase64Url(crypto.getRandomValues(new Uint8Array(16)));
+    await book.setState('replicaId', replicaId);
+  }
+  const status = new SyncStatus();
+  const lastSync = await book.state('lastSyncAt');
+  if (typeof lastSync === 'number') status.update({ lastSyncAt: lastSync });
+  const facts = new FactLog(db, book, userId, now);
+  const projector = new Projector(db, book, loadAutomerge);
+  const subscriptions = [
+    book.pending$().subscribe((pending) => status.update({ pending })),
+    book.refusals$().subscribe((refusals) => status.update({ refusals: refusals.map(refusalView) })),
+  ];
+  const attachments = new BlobQueue(book, facts, now);
+  return {
+    userId,
+    actorId,
+    replicaId: replicaId as string,
+    db,
+    book,
+    facts,
+    records: new RecordEditor(db, book, loadAutomerge, userId, actorId, now),
+    attachments,
+    status,
+    loadAutomerge,
+    now,
+    async projection(subject) {
+      return (await db.records.findOne(subject).exec())?.toJSON();
+    },
+    whenProjected: () => projector.whenIdle(),
+    async close() {
+      attachments.stop();
+      projector.stop();
+      subscriptions.forEach((s) => s.unsubscribe());
+      await projector.whenIdle().catch(() => undefined);
+      await db.close();
+    },
+  };
+}

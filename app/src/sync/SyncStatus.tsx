@@ -1,0 +1,76 @@
+import { For, Show, createMemo } from 'solid-js';
+import type { SyncRefusalCode } from '@seal/shared';
+import { useAuth } from '../auth/AuthProvider';
+import { formatDateTime } from '../i18n/format';
+import { useI18n } from '../i18n/I18nProvider';
+import { createSyncStatus } from './createSyncStatus';
+import './syncStatus.css';
+
+/**
+ * What the user sees of sync, beside the online pill: when this device last had everything, how
+ * many rows wait to go up, the progress of a long catch-up and of attachment uploads, and the
+ * rows the server refused — kept here, with the reason.
+ */
+export function SyncStatus() {
+  const { t, locale } = useI18n();
+  const auth = useAuth();
+  const sync = createSyncStatus(() => auth.session()?.user.id);
+  const percent = (done: number, total: number): number => (total <= 0 ? 0 : Math.min(100, Math.round((done / total) * 100)));
+  const catchUpPercent = createMemo(() => {
+    const catchUp = sync.status()?.catchUp;
+    return catchUp ? percent(catchUp.pulled, catchUp.pulled + catchUp.remaining) : 0;
+  });
+  const reason = (code: SyncRefusalCode): string => t(`sync.refusal.${code}`) ?? code;
+  return (
+    <Show when={sync.status()}>
+      {(status) => (
+        <div class="sync-status" data-connection={status().connection} data-pending={status().pending} data-refused={status().refusals.length}>
+          <p class="sync-line" role="status" aria-live="polite">
+            <span>{status().lastSyncAt === null ? t('sync.neverSynced') : t('sync.lastSync', { time: formatDateTime(status().lastSyncAt!, locale()) })}</span>
+            <span class="sync-pending" classList={{ 'is-waiting': status().pending > 0 }}>
+              {status().pending > 0 ? t('sync.pending', { count: String(status().pending) }) : t('sync.upToDate')}
+            </span>
+            <Show when={status().connection === 'signed_out'}>
+              <span class="sync-warning">{t('sync.signedOut')}</span>
+            </Show>
+            <Show when={status().connection === 'offline'}>
+              <span class="sync-warning">{t('sync.serverUnreachable')}</span>
+            </Show>
+            <button type="button" class="sync-now" onClick={() => sync.syncNow()}>{t('sync.syncNow')}</button>
+          </p>
+          <Show when={status().catchUp}>
+            {(catchUp) => (
+              <div class="sync-progress">
+                <progress max="100" value={catchUpPercent()} aria-label={t('sync.catchingUpLabel')} />
+                <span>{t('sync.catchingUp', { pulled: String(catchUp().pulled), remaining: String(catchUp().remaining) })}</span>
+              </div>
+            )}
+          </Show>
+          <Show when={status().attachments.queued > 0}>
+            <div class="sync-progress">
+              <progress max="100" value={percent(status().attachments.bytesSent, status().attachments.bytesTotal)} aria-label={t('sync.attachmentsLabel')} />
+              <span>{t('sync.attachments', { count: String(status().attachments.queued) })}</span>
+            </div>
+          </Show>
+          <Show when={status().refusals.length > 0}>
+            <details class="sync-refusals">
+              <summary>{t('sync.refusedTitle', { count: String(status().refusals.length) })}</summary>
+              <p>{t('sync.refusedHint')}</p>
+              <ul>
+                <For each={status().refusals}>
+                  {(refusal) => (
+                    <li data-code={refusal.code}>
+                      <strong>{reason(refusal.code)}</strong>
+                      <span class="sync-refusal-what">{refusal.subject} · {refusal.kind}</span>
+                      <span class="sync-refusal-detail">{refusal.message}</span>
+                    </li>
+                  )}
+                </For>
+              </ul>
+            </details>
+          </Show>
+        </div>
+      )}
+    </Show>
+  );
+}

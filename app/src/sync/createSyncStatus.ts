@@ -1,0 +1,51 @@
+import { createEffect, createSignal, on, onCleanup, type Accessor } from 'solid-js';
+import type { SyncStatusSnapshot } from '../store/syncStatus';
+import type { BrowserSync } from '../store/browser';
+
+/** The running sync, its status, and a way to ask for a sync now. */
+export interface SyncStatusHandle {
+  readonly status: Accessor<SyncStatusSnapshot | undefined>;
+  readonly syncNow: () => void;
+}
+
+/**
+ * Runs the local store and its sync for the signed-in user (started on sign-in, closed on
+ * sign-out or when another user signs in) and exposes its live status. The store's code is
+ * imported on demand, after the first paint.
+ */
+export function createSyncStatus(userId: Accessor<string | undefined>): SyncStatusHandle {
+  const [status, setStatus] = createSignal<SyncStatusSnapshot>();
+  let running: Promise<BrowserSync | undefined> = Promise.resolve(undefined);
+  let unsubscribe: (() => void) | undefined;
+
+  const stop = (): void => {
+    unsubscribe?.();
+    unsubscribe = undefined;
+    setStatus(undefined);
+    const previous = running;
+    running = Promise.resolve(undefined);
+    void previous.then((sync) => sync?.stop()).catch((error: unknown) => console.warn('Stopping sync failed', error));
+  };
+
+  createEffect(on(userId, (id) => {
+    stop();
+    if (id === undefined) return;
+    const starting = import('../store/browser').then(async ({ startBrowserSync }) => {
+      const sync = await startBrowserSync(id);
+      if (running !== starting) {
+        await sync.stop();
+        return undefined;
+      }
+      unsubscribe = sync.store.status.subscribe((next) => setStatus(next));
+      return sync;
+    });
+    running = starting;
+    starting.catch((error: unknown) => console.error('The local store could not be opened', error));
+  }));
+  onCleanup(stop);
+
+  return {
+    status,
+    syncNow: () => void running.then((sync) => sync?.engine.syncNow()),
+  };
+}

@@ -1,0 +1,142 @@
+/**
+ * Sync: N facts from one replica through the sync-server to a fresh replica, beside PouchDB
+ * replicating the same documents through the same store in the same run.
+ *
+ * Ours: replica A (RxDB, the app's store code) holds N facts; timed from starting its sync until
+ * the server acknowledged all N (every row validated: schema, author, id, scope, policy), plus
+ * from starting a fresh replica B until it holds all N (checkpointed, scoped pull). PouchDB: a
+ * local database with the same N documents replicates to a database of the same embedded store
+ * (`replicate.to`), then a fresh local database replicates from it (`replicate.from`); no
+ * validation. Both sides use their Node storage: RxDB's dexie storage over fake-indexeddb (the
+ * app's storage, emulated) and, for reference, RxDB's memory storage; PouchDB's LevelDB.
+ */
+import { createRequire } from 'node:module';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { indexedDB, IDBKeyRange } from 'fake-indexeddb';
+import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
+import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
+import type { RxStorage } from 'rxdb';
+import type { SyncRow } from '../shared/src';
+import { openLocalStore } from '../app/src/store/localStore';
+import { startSync } from '../app/src/store/syncEngine';
+import { createUnit, inviteAndRegister, setUpOrganisation, startTestServer, startTestStore, type TestServer, type TestStore } from '../sync-server/src/testing/testServer';
+import { median, writeResult } from './stats';
+
+const N = Number(process.env.SYNC_BENCH_DOCS ?? 2000);
+const ROUNDS = Number(process.env.SYNC_BENCH_ROUNDS ?? 3);
+const require = createRequire(import.meta.url);
+
+interface PouchLike {
+  bulkDocs(docs: object[]): Promise<unknown>;
+  info(): Promise<{ doc_count: number }>;
+  replicate: { to(url: string, options?: object): Promise<unknown>; from(url: string, options?: object): Promise<unknown> };
+  destroy(): Promise<void>;
+}
+type PouchCtor = new (name: string) => PouchLike;
+
+/** Facts as the site tablet records them: attachment descriptions (content-addressed, ~300 B of JSON). */
+const facts = (i: number) => ({ sha256: i.toString(16).padStart(64, '0'), about: `request:req-${i % 97}`, mime: 'image/jpeg' as const, size: 20_000 + i, at: 1_790_000_000_000 + i });
+
+let dbCounter = 0;
+
+/**
+ * A sync-server with databases of its own (a fresh prefix) on the shared store, a site and a
+ * person there: each measured run syncs exactly its N rows, as PouchDB's run uses a fresh database.
+ */
+async function freshServer(store: TestStore) {
+  const server = await startTestServer(store);
+  const admin = await setUpOrganisation(server);
+  const siteId = await createUnit(server, admin.cookie, admin.rootUnitId, 'Bench site', 'site');
+  const person = await inviteAndRegister(server, admin.cookie, siteId, ['staff'], 'Bench');
+  await server.app.listen({ port: 0, host: '127.0.0.1' });
+  return { server, url: `http://127.0.0.1:${(server.app.server.address() as AddressInfo).port}`, who: { userId: person.userId, cookie: person.cookie, siteId } };
+}
+
+async function ours(url: string, { userId, cookie, siteId }: { userId: string; cookie: string; siteId: string }, storage: () => RxStorage<unknown, unknown>): Promise<{ ms: number; rows: SyncRow[] }> {
+  const fetchWithCookie: typeof fetch = (input, init = {}) => fetch(input, { ...init, headers: { ...Object.fromEntries(new Headers(init.headers)), cookie } });
+  const open = () => openLocalStore({ userId, storage: storage(), loadAutomerge: () => import('@automerge/automerge'), databaseName: `bench-${process.pid}-${++dbCounter}` });
+  const a = await open();
+  for (let i = 0; i < N; i += 100) await a.facts.appendMany('attachment', Array.from({ length: Math.min(100, N - i) }, (_, k) => facts(dbCounter * 1_000_000 + i + k)), siteId);
+  const rows = (await a.db.rows.find().exec()).map((d) => d.toJSON() as SyncRow);
+  const options = { baseUrl: url, fetch: fetchWithCookie, live: false, pushBatchSize: 500, pullBatchSize: 1000, retryTimeMs: 200 };
+  const started = performance.now();
+  const syncA = startSync(a, options);
+  await syncA.awaitInSync();
+  const b = await open();
+  const syncB = startSync(b, options);
+  await syncB.awaitInSync();
+  const ms = performance.now() - started;
+  const held = await b.db.rows.count().exec();
+  if (held < N) throw new Error(`the fresh replica holds ${held} rows, expected at least ${N}`);
+  await syncA.stop();
+  await syncB.stop();
+  await a.close();
+  await b.close();
+  return { ms, rows };
+}
+
+async function pouch(storeUrl: string, rows: readonly SyncRow[]): Promise<number> {
+  const PouchDB = require('pouchdb-node') as PouchCtor;
+  const dir = await mkdtemp(join(tmpdir(), 'bench-pouch-'));
+  const local = new PouchDB(join(dir, 'a'));
+  const fresh = new PouchDB(join(dir, 'b'));
+  const remote = `${storeUrl}/bench_pouch_${process.pid}_${++dbCounter}`;
+  await local.bulkDocs(rows.map((row) => ({ ...row, _id: row.id })));
+  const started = performance.now();
+  await local.replicate.to(remote, { batch_size: 500 });
+  await fresh.replicate.from(remote, { batch_size: 500 });
+  const ms = performance.now() - started;
+  const held = (await fresh.info()).doc_count;
+  if (held !== rows.length) throw new Error(`PouchDB's fresh replica holds ${held} docs, expected ${rows.length}`);
+  await local.destroy();
+  await fresh.destroy();
+  await rm(dir, { recursive: true, force: true });
+  return ms;
+}
+
+export async function run(): Promise<void> {
+  const store = await startTestStore();
+  const servers: TestServer[] = [];
+  const measure = async (storage: () => RxStorage<unknown, unknown>) => {
+    const { server, url, who } = await freshServer(store);
+    servers.push(server);
+    return ours(url, who, storage);
+  };
+  try {
+    const dexie = () => getRxStorageDexie({ indexedDB, IDBKeyRange }) as RxStorage<unknown, unknown>;
+    const memory = () => getRxStorageMemory() as RxStorage<unknown, unknown>;
+    // A warm-up of each path (JIT, Automerge, connections), not counted.
+    const warm = await measure(memory);
+    await pouch(store.embedded.url, warm.rows.slice(0, 200));
+
+    // Three rounds, interleaved; the median of each (2 cores: a neighbour's burst should not decide).
+    const times = { dexie: [] as number[], memory: [] as number[], pouch: [] as number[] };
+    for (let round = 0; round < ROUNDS; round++) {
+      const withDexie = await measure(dexie);
+      times.dexie.push(withDexie.ms);
+      times.memory.push((await measure(memory)).ms);
+      times.pouch.push(await pouch(store.embedded.url, withDexie.rows));
+    }
+    const withDexie = { ms: median(times.dexie) };
+    const withMemory = { ms: median(times.memory) };
+    const pouchMs = median(times.pouch);
+    const perS = (ms: number) => Math.round(N / (ms / 1000));
+    const oursPerS = perS(withDexie.ms);
+    const pouchPerS = perS(pouchMs);
+    console.log(`ours (dexie on fake-indexeddb): ${oursPerS} docs/s · ours (memory storage): ${perS(withMemory.ms)} docs/s · PouchDB (LevelDB): ${pouchPerS} docs/s`);
+    writeResult('sync', {
+      docs: N,
+      ours_docs_per_s: oursPerS,
+      pouchdb_docs_per_s: pouchPerS,
+      ratio: Number((oursPerS / pouchPerS).toFixed(3)),
+      ours_memory_storage_docs_per_s: perS(withMemory.ms),
+      ratio_memory_storage: Number((perS(withMemory.ms) / pouchPerS).toFixed(3)),
+    });
+  } finally {
+    for (const server of servers) await server.close();
+    await store.close();
+  }
+}

@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import type { SyncRow } from './rows';
+
+/** Most rows one push may carry. */
+export const MAX_PUSH_ROWS = 1000;
+/** Most rows one pull returns. */
+export const MAX_PULL_ROWS = 2000;
+/** Bytes per attachment chunk (the last one may be shorter). */
+export const BLOB_CHUNK_BYTES = 128 * 1024;
+
+/**
+ * Why the server refused a pushed row. The row comes back with one of these and a sentence; the
+ * app keeps the row, marks it and shows why.
+ */
+export type SyncRefusalCode =
+  | 'invalid_row'
+  | 'invalid_record'
+  | 'invalid_change'
+  | 'id_mismatch'
+  | 'not_pushable'
+  | 'forged_author'
+  | 'fact_conflict'
+  | 'bad_signature'
+  | 'unknown_credential'
+  | 'revoked_credential'
+  | 'unknown_record'
+  | 'wrong_scope'
+  | 'missing_dependency'
+  | 'illegal_transition'
+  | 'not_permitted'
+  | 'out_of_scope'
+  | 'not_own_request'
+  | 'self_decision'
+  | 'seal_custodian_excluded'
+  | 'inactive_user';
+
+/**
+ * A replica's own id (random, kept with its local database): the server notes it with the rows
+ * the replica pushed and leaves those out of the replica's pulls — it holds them already.
+ */
+export const replicaIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, { message: 'expected a replica id of 8–64 characters from A-Z a-z 0-9 _ -' });
+
+/** `POST /api/sync/push`: rows are parsed one by one, so one bad row never sinks its batch. */
+export const pushRequestSchema = z.strictObject({ rows: z.array(z.unknown()).min(1).max(MAX_PUSH_ROWS), replica: replicaIdSchema.optional() });
+
+/** The answer for one pushed row, in the order pushed. */
+export type PushResult =
+  | { readonly id: string; readonly status: 'accepted' }
+  /** The server already held the row. `stored` is its copy when that differs from what was sent (another replica's envelope). */
+  | { readonly id: string; readonly status: 'duplicate'; readonly stored?: SyncRow }
+  | { readonly id: string; readonly status: 'refused'; readonly code: SyncRefusalCode; readonly message: string };
+
+export interface PushResponse {
+  readonly results: readonly PushResult[];
+}
+
+/** `GET /api/sync/pull`: an opaque checkpoint, a batch size, the replica asking. Nothing else is accepted. */
+export const pullQuerySchema = z.strictObject({
+  since: z.string().min(1).max(200).optional(),
+  replica: replicaIdSchema.optional(),
+  limit: z.coerce.number().int().min(1).max(MAX_PULL_ROWS).optional(),
+});
+
+export interface PullResponse {
+  readonly rows: readonly SyncRow[];
+  /** Pass back as `since` (opaque: the store's change sequence). */
+  readonly checkpoint: string;
+  /** An upper bound on the store changes still to scan after this checkpoint (for progress). */
+  readonly remaining: number;
+  /**
+   * True when the server stopped scanning before the end of the feed (a request scans a bounded
+   * number of changes): there may be more rows in scope even if fewer than `limit` came.
+   */
+  readonly more: boolean;
+}
+
+/** `GET /api/sync/blobs/:sha256`: which chunks of an attachment the server holds. */
+export interface BlobStatus {
+  readonly sha256: string;
+  readonly size: number;
+  readonly chunks: number;
+  readonly received: readonly number[];
+  readonly complete: boolean;
+}
+
+/** Which attachment fact a blob request is made under (the server checks its scope). */
+export const blobQuerySchema = z.strictObject({ fact: z.string().min(1).max(600) });
+
+/** `PUT /api/sync/blobs/:sha256/chunks/:index?fact=…`: one chunk, base64url. */
+export const blobChunkBodySchema = z.strictObject({
+  data: z.string().regex(/^[A-Za-z0-9_-]*$/).min(1).max(Math.ceil((BLOB_CHUNK_BYTES * 4) / 3) + 4),
+});
+
+/** Events on `GET /api/sync/stream` (server-sent events). */
+export const SYNC_STREAM_EVENTS = { ready: 'ready', changes: 'changes' } as const;

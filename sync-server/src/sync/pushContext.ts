@@ -1,0 +1,52 @@
+import {
+  can, isInSubtree, refuse, ok,
+  type Action, type PolicyRefusalCode, type PolicyTarget, type Refusal, type Result, type Roster, type SyncRefusalCode, type UnitId, type User,
+} from '@seal/shared';
+import type { UserDoc } from '../couch/model';
+import { asPolicyUser, type UnitTree } from '../auth/scope';
+import type { DeviceKeyCache } from './deviceSignature';
+import type { RecordStates } from './recordStates';
+
+/** What validating one push needs: who pushes, the tree, the records touched, the roster (lazily). */
+export interface PushContext {
+  readonly user: UserDoc;
+  readonly tree: UnitTree;
+  /** The Automerge actor prefix of the session user (see `actorPrefix`). */
+  readonly actorPrefix: string;
+  readonly records: RecordStates;
+  /** Device keys imported so far in this push. */
+  readonly deviceKeys: DeviceKeyCache;
+  roster(): Promise<Roster>;
+}
+
+/** A row's verdict: accepted (`ok(undefined)`) or refused with a code the app shows. */
+export type RowVerdict = Result<void, Refusal<SyncRefusalCode>>;
+export const ACCEPT: RowVerdict = ok(undefined);
+
+const POLICY_CODES: Readonly<Record<PolicyRefusalCode, SyncRefusalCode>> = {
+  inactive_user: 'inactive_user',
+  not_permitted: 'not_permitted',
+  out_of_scope: 'out_of_scope',
+  not_own_request: 'not_own_request',
+  self_decision: 'self_decision',
+  not_grant_holder: 'not_permitted',
+  seal_custodian_excluded: 'seal_custodian_excluded',
+  missing_target: 'not_permitted',
+};
+
+/** The domain policy (`can`) as a row verdict. */
+export function allowed(user: User | UserDoc, action: Action, target: PolicyTarget, tree: UnitTree): RowVerdict {
+  const outcome = can(asPolicyUser(user as UserDoc), action, target, tree);
+  return outcome.ok ? ACCEPT : refuse(POLICY_CODES[outcome.error.code], outcome.error.message);
+}
+
+/** Whether the user holds any role on a unit whose subtree contains `unitId` (what pulling needs too). */
+export function covers(user: UserDoc, unitId: string, tree: UnitTree): RowVerdict {
+  if (!user.active) return refuse('inactive_user', `expected an active user, got the deactivated user "${user.id}"`);
+  if (!tree.has(unitId as UnitId)) return refuse('out_of_scope', `expected a known unit, got "${unitId}"`);
+  if (user.grants.some((g) => isInSubtree(unitId as UnitId, g.unitId, tree))) return ACCEPT;
+  return refuse('out_of_scope', `expected a role on a unit containing "${unitId}", got ${user.grants.map((g) => `${g.role}@${g.unitId}`).join(', ') || 'none'}`);
+}
+
+/** `refuse` with a sync refusal code. */
+export const refuseRow = (code: SyncRefusalCode, message: string): RowVerdict => refuse(code, message);

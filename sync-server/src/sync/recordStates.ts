@@ -1,0 +1,47 @@
+import * as Automerge from '@automerge/automerge';
+import { fromBase64Url, type ChangeRow, type RecordKind, type SyncRow } from '@seal/shared';
+import type { RowsRepo } from './rowsRepo';
+
+/** A record as the server holds it: its merged Automerge document and its scope. */
+export interface RecordState {
+  /** `null` while no change of the record is stored. */
+  readonly doc: Automerge.Doc<unknown> | null;
+  readonly json: Record<string, unknown> | null;
+  /** The unit every change of the record was pushed under (fixed at creation). */
+  readonly scopeUnitId: string | null;
+}
+
+const EMPTY: RecordState = { doc: null, json: null, scopeUnitId: null };
+
+/** Builds a document from change rows, in any order (Automerge orders them by their dependencies). */
+export function mergeChangeRows(rows: readonly SyncRow[]): RecordState {
+  const changes = rows.filter((row): row is ChangeRow => row.type === 'change');
+  if (changes.length === 0) return EMPTY;
+  const [doc] = Automerge.applyChanges(Automerge.init<unknown>(), changes.map((row) => fromBase64Url(row.bytes)));
+  return { doc, json: Automerge.toJS(doc) as Record<string, unknown>, scopeUnitId: changes[0]!.scopeUnitId };
+}
+
+/**
+ * Records loaded once per push: the state the store holds, plus the changes accepted earlier in
+ * the same batch (so a batch may create a seal and then record its first lifecycle change).
+ */
+export class RecordStates {
+  private readonly cache = new Map<string, Promise<RecordState>>();
+
+  constructor(private readonly rows: RowsRepo) {}
+
+  get(kind: RecordKind, recordId: string): Promise<RecordState> {
+    const key = `${kind}:${recordId}`;
+    let state = this.cache.get(key);
+    if (!state) {
+      state = this.rows.changesOf(kind, recordId).then(mergeChangeRows);
+      this.cache.set(key, state);
+    }
+    return state;
+  }
+
+  /** Records the state after an accepted change, for the rows after it in the batch. */
+  set(kind: RecordKind, recordId: string, state: RecordState): void {
+    this.cache.set(`${kind}:${recordId}`, Promise.resolve(state));
+  }
+}

@@ -1,0 +1,104 @@
+import type { DocumentScope } from 'nano';
+import { changeRowPrefix, type RecordKind, type SyncRow } from '@seal/shared';
+import { statusOf } from '../couch/docs';
+
+/**
+ * A row as stored: the row itself under `_id` = row id (no field of ours starts with `_`), and
+ * `origin`, the replica that pushed it (kept out of that replica's pulls; never sent to clients).
+ */
+type StoredRow = SyncRow & { readonly _id: string; readonly _rev?: string; readonly origin?: string };
+
+/** What writing one new row came to. */
+export type RowWriteOutcome = 'written' | 'exists';
+
+/** One page of the store's change feed, already reduced to rows. */
+export interface RowChangesPage {
+  readonly entries: readonly { readonly seq: string; readonly row: SyncRow | undefined; readonly origin: string | undefined }[];
+  readonly lastSeq: string;
+}
+
+/** The replicated rows in CouchDB: append-only, keyed by row id. */
+export interface RowsRepo {
+  /** The stored rows among `ids` (missing ids are absent from the map). */
+  getMany(ids: readonly string[]): Promise<Map<string, SyncRow>>;
+  /** Writes new rows (distinct ids) in one `_bulk_docs`; resolves only once the store has answered for each. */
+  createMany(rows: readonly SyncRow[], origin?: string): Promise<RowWriteOutcome[]>;
+  /** Every change row of one record (an `_all_docs` key range: nothing a client sends reaches a query). */
+  changesOf(kind: RecordKind, recordId: string): Promise<SyncRow[]>;
+  /** The change feed after `since`, with documents. */
+  changesSince(since: string, limit: number): Promise<RowChangesPage>;
+  /** The store's current update sequence (for progress estimates and the live feed). */
+  updateSeq(): Promise<string>;
+  /** Waits (up to `timeoutMs`) for a change after `since`; resolves with the new last sequence. */
+  waitForChange(since: string, timeoutMs: number): Promise<string>;
+}
+
+export const rowFromDoc = (doc: StoredRow): SyncRow => {
+  const { _id: _i, _rev: _r, origin: _o, ...row } = doc;
+  return row;
+};
+
+const seqText = (seq: unknown): string => (typeof seq === 'string' ? seq : JSON.stringify(seq));
+
+export function rowsRepo(db: DocumentScope<SyncRow>): RowsRepo {
+  return {
+    async getMany(ids) {
+      const found = new Map<string, SyncRow>();
+      if (ids.length === 0) return found;
+      const result = await db.fetch({ keys: [...new Set(ids)] });
+      for (const entry of result.rows) {
+        if ('doc' in entry && entry.doc) found.set(entry.id, rowFromDoc(entry.doc));
+      }
+      return found;
+    },
+    async createMany(rows, origin) {
+      if (rows.length === 0) return [];
+      const results = await db.bulk({ docs: rows.map((row) => ({ ...row, _id: row.id, ...(origin ? { origin } : {}) })) });
+      // Matched by id, not position: the embedded stand-in lists refused documents first (the
+      // property test caught a row reported written that the store had refused).
+      const byId = new Map(results.map((result) => [result.id, result]));
+      return rows.map((row) => {
+        const result = byId.get(row.id);
+        if (!result) throw new Error(`the store did not answer for row "${row.id}"`);
+        if (!result.error) return 'written';
+        // The append-only validation answers `forbidden` for an existing id; CouchDB may answer `conflict`.
+        if (result.error === 'conflict' || result.error === 'forbidden') return 'exists';
+        throw new Error(`the store refused row "${row.id}": ${result.error} ${result.reason ?? ''}`);
+      });
+    },
+    async changesOf(kind, recordId) {
+      const prefix = changeRowPrefix(kind, recordId);
+      const page = await db.list({ include_docs: true, startkey: prefix, endkey: `${prefix}\ufff0` });
+      return page.rows.filter((r) => r.doc).map((r) => rowFromDoc(r.doc as unknown as StoredRow));
+    },
+    async changesSince(since, limit) {
+      const page = await db.changes({ since, limit, include_docs: true } as never);
+      return {
+        entries: page.results.map((change) => {
+          const doc = (change as { doc?: unknown }).doc as StoredRow | undefined;
+          const usable = doc && !change.deleted && !change.id.startsWith('_design/');
+          return { seq: seqText(change.seq), row: usable ? rowFromDoc(doc) : undefined, origin: usable ? doc.origin : undefined };
+        }),
+        lastSeq: seqText(page.last_seq),
+      };
+    },
+    async updateSeq() {
+      return seqText((await db.info()).update_seq);
+    },
+    async waitForChange(since, timeoutMs) {
+      try {
+        const page = await db.changes({ feed: 'longpoll', since, timeout: timeoutMs } as never);
+        return seqText(page.last_seq);
+      } catch (error) {
+        if (statusOf(error) === undefined) throw error;
+        return since;
+      }
+    },
+  };
+}
+
+/** The number at the front of a sequence (`123` or `"123-g1AAA…"`), for estimates only. */
+export function seqNumber(seq: string): number {
+  const n = Number.parseInt(seq.replace(/^"/, ''), 10);
+  return Number.isFinite(n) ? n : 0;
+}

@@ -1,0 +1,83 @@
+import type { ServerResponse } from 'node:http';
+import { actorPrefix, pullQuerySchema, pushRequestSchema, SYNC_STREAM_EVENTS, type Roster } from '@seal/shared';
+import type { Store } from '../couch/store';
+import { buildRoster } from '../auth/roster';
+import { loadUnitTree } from '../auth/scope';
+import type { Api } from '../http/api';
+import { blobRoutes } from './blobRoutes';
+import { blobsRepo } from './blobsRepo';
+import { ChangeFeed } from './changeFeed';
+import { pullRows } from './pullRows';
+import { pushRows } from './pushRows';
+import { RecordStates } from './recordStates';
+import { rowsRepo } from './rowsRepo';
+
+/** Pushes carry up to 500 rows: facts of a few KiB (a grant carries its decisions). */
+const PUSH_BODY_LIMIT = 8 * 1024 * 1024;
+const DEFAULT_PULL_LIMIT = 200;
+/** A comment line every so often keeps proxies and the client's idle timers from closing the stream. */
+const HEARTBEAT_MS = 15_000;
+
+/**
+ * Replication endpoints: batched push (every row validated), checkpointed pull (scoped in
+ * Node), a live stream of "pull now" hints (server-sent events), and attachment bytes. Nothing is
+ * kept between requests but what the store holds.
+ */
+export function syncRoutes(api: Api, store: Store): void {
+  const { ctx } = api;
+  const rows = rowsRepo(store.couch.use(store.dbName('rows')));
+  const feed = new ChangeFeed(rows, (error) => api.app.log.warn({ err: error }, 'the store change feed failed; retrying'));
+  const streams = new Set<ServerResponse>();
+  api.app.addHook('preClose', (done) => {
+    feed.close();
+    for (const stream of streams) stream.end();
+    done();
+  });
+
+  api.route({
+    method: 'POST', url: '/api/sync/push', tag: 'sync', auth: 'session', body: pushRequestSchema, bodyLimit: PUSH_BODY_LIMIT,
+    summary: 'Push a batch of rows (facts and Automerge changes); each is answered accepted, duplicate or refused with a reason',
+    responses: { 200: '{ results: [{ id, status, code?, message?, stored? }] }', 400: 'invalid_body', 401: 'unauthenticated | session_expired', 413: 'payload_too_large' },
+  }, async ({ body, signedIn }) => {
+    let roster: Promise<Roster> | undefined;
+    const pushCtx = {
+      user: signedIn.user,
+      tree: await loadUnitTree(ctx.repos.units),
+      actorPrefix: await actorPrefix(signedIn.user.id),
+      records: new RecordStates(rows),
+      deviceKeys: new Map(),
+      roster: () => (roster ??= buildRoster(ctx.repos, ctx.config, ctx.orgKey, ctx.now())),
+    };
+    return { results: await pushRows(body.rows, pushCtx, rows, ctx.now(), body.replica) };
+  });
+
+  api.route({
+    method: 'GET', url: '/api/sync/pull', tag: 'sync', auth: 'session', query: pullQuerySchema,
+    summary: 'Rows in the user\'s scope after a checkpoint (the store\'s change sequence, opaque)',
+    responses: { 200: '{ rows, checkpoint, remaining }', 400: 'invalid_query', 401: 'unauthenticated | session_expired' },
+  }, async ({ query, signedIn, reply }) => {
+    reply.header('cache-control', 'no-store');
+    return pullRows(signedIn.user, await loadUnitTree(ctx.repos.units), rows, query.since ?? '0', query.limit ?? DEFAULT_PULL_LIMIT, query.replica);
+  });
+
+  api.route({
+    method: 'GET', url: '/api/sync/stream', tag: 'sync', auth: 'session',
+    summary: 'Server-sent events: `ready` once connected, `changes` whenever the store changed (then pull)',
+    responses: { 200: 'text/event-stream', 401: 'unauthenticated | session_expired' },
+  }, ({ request, reply }) => {
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    res.write(`retry: 3000\nevent: ${SYNC_STREAM_EVENTS.ready}\ndata: {}\n\n`);
+    streams.add(res);
+    const unsubscribe = feed.subscribe(() => res.write(`event: ${SYNC_STREAM_EVENTS.changes}\ndata: {}\n\n`));
+    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
+    request.raw.once('close', () => {
+      unsubscribe();
+      clearInterval(heartbeat);
+      streams.delete(res);
+    });
+  });
+
+  blobRoutes(api, rows, blobsRepo(store.couch.use(store.dbName('blobs'))));
+}

@@ -1,0 +1,72 @@
+import * as Automerge from '@automerge/automerge';
+import { changeRowId, fromBase64Url, isActorOf, parseRecord, parseSubject, RECORD_ACTIONS, recordSchemas, scopeOfRecord, type ChangeRow } from '@seal/shared';
+import { ACCEPT, allowed, refuseRow, type PushContext, type RowVerdict } from './pushContext';
+import type { RecordState } from './recordStates';
+
+function decode(row: ChangeRow): { bytes: Uint8Array; change: Automerge.DecodedChange } | undefined {
+  try {
+    const bytes = fromBase64Url(row.bytes);
+    return { bytes, change: Automerge.decodeChange(bytes) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Who may make this change: the kind's action, plus the requester / own-profile rules. */
+function checkPolicy(row: ChangeRow, before: RecordState, after: Record<string, unknown>, ctx: PushContext): RowVerdict {
+  const unitId = row.scopeUnitId;
+  const creating = before.doc === null;
+  switch (row.kind) {
+    case 'seal':
+    case 'device':
+      return allowed(ctx.user, creating ? RECORD_ACTIONS[row.kind].create : RECORD_ACTIONS[row.kind].update, { unitId }, ctx.tree);
+    case 'request': {
+      const requesterBefore = creating ? row.author : before.json?.requesterId;
+      if (requesterBefore !== row.author || after.requesterId !== row.author) {
+        return refuseRow('not_own_request', `expected the requester "${String(requesterBefore)}" to edit request "${String(after.id)}", got "${row.author}"`);
+      }
+      return allowed(ctx.user, 'request.create', { unitId }, ctx.tree);
+    }
+    case 'profile':
+      // One's own profile, in one's own home unit; anyone else's needs `user.manage` there.
+      if (after.id !== row.author) return allowed(ctx.user, 'user.manage', { unitId }, ctx.tree);
+      if (after.unitId !== ctx.user.unitId) return refuseRow('wrong_scope', `expected your profile in your home unit "${ctx.user.unitId}", got "${String(after.unitId)}"`);
+      return ctx.user.active ? ACCEPT : refuseRow('inactive_user', `expected an active user, got the deactivated user "${ctx.user.id}"`);
+  }
+}
+
+/**
+ * Checks one Automerge change row: it decodes, its id is its hash, its actor is the session
+ * user's, it applies on top of what the server holds (dependencies present), the merged document
+ * satisfies the kind's schema, keeps its id and scope, and the user may make it. On success the
+ * batch's view of the record moves forward.
+ */
+export async function validateChange(row: ChangeRow, ctx: PushContext): Promise<RowVerdict> {
+  const subject = parseSubject(row.subject);
+  if (subject === undefined || subject.kind !== row.kind) return refuseRow('invalid_row', `expected a ${row.kind} subject, got "${row.subject}"`);
+  const decoded = decode(row);
+  if (decoded === undefined) return refuseRow('invalid_change', `expected an Automerge change in "bytes" of row "${row.id}"`);
+  const expectedId = changeRowId(row.kind, subject.recordId, decoded.change.hash);
+  if (row.id !== expectedId) return refuseRow('id_mismatch', `expected the row id "${expectedId}" (the change's hash), got "${row.id}"`);
+  if (!isActorOf(decoded.change.actor, ctx.actorPrefix)) {
+    return refuseRow('forged_author', `expected a change by an actor of "${ctx.user.id}" (prefix ${ctx.actorPrefix}), got actor ${decoded.change.actor}`);
+  }
+  const before = await ctx.records.get(row.kind, subject.recordId);
+  if (before.scopeUnitId !== null && before.scopeUnitId !== row.scopeUnitId) {
+    return refuseRow('wrong_scope', `expected ${row.subject} in its unit "${before.scopeUnitId}", got "${row.scopeUnitId}"`);
+  }
+  const base = before.doc === null ? Automerge.init<unknown>() : Automerge.clone(before.doc);
+  const [doc] = Automerge.applyChanges(base, [decoded.bytes]);
+  const missing = Automerge.getMissingDeps(doc, []);
+  if (missing.length > 0) return refuseRow('missing_dependency', `change ${decoded.change.hash} depends on ${missing.join(', ')}, which this server does not hold (refused or never pushed)`);
+  const json = Automerge.toJS(doc) as Record<string, unknown>;
+  const parsed = parseRecord(recordSchemas[row.kind], json, `a ${row.kind} record`);
+  if (!parsed.ok) return refuseRow('invalid_record', parsed.error.message);
+  if (json.id !== subject.recordId) return refuseRow('invalid_record', `expected ${row.subject} to keep its id "${subject.recordId}", got "${String(json.id)}"`);
+  const scope = scopeOfRecord(parsed.value);
+  if (scope !== row.scopeUnitId) return refuseRow('wrong_scope', `expected the row's scope "${row.scopeUnitId}" to be the record's unit, got "${scope}"`);
+  const permitted = checkPolicy(row, before, json, ctx);
+  if (!permitted.ok) return permitted;
+  ctx.records.set(row.kind, subject.recordId, { doc, json, scopeUnitId: row.scopeUnitId });
+  return ACCEPT;
+}

@@ -1,0 +1,101 @@
+import {
+  factActorOf, factBodySchemas, factIdOf, factRowId, factSubjectOf, findSealTransition, parseRecord,
+  PUSHABLE_FACT_KINDS, verifyAssertionWithRoster,
+  type Decision, type FactBody, type FactKind, type FactRow, type UserId,
+} from '@seal/shared';
+import { verifyDeviceSignature } from './deviceSignature';
+import { nodeSha256Hex } from './nodeHash';
+import { ACCEPT, allowed, covers, refuseRow, type PushContext, type RowVerdict } from './pushContext';
+
+/** Verifies a decision's passkey assertion against the current roster; the signer must be its approver. */
+async function verifyDecision(decision: Decision, ctx: PushContext): Promise<RowVerdict> {
+  if (decision.id !== (await factIdOf('decision', decision, nodeSha256Hex))) return refuseRow('id_mismatch', `decision "${decision.id}" is not the content address of its body`);
+  const verified = await verifyAssertionWithRoster({ assertion: decision.assertion, expected: { record: decision.payload } }, await ctx.roster());
+  if (!verified.ok) {
+    const code = verified.error.code === 'unknown_credential' || verified.error.code === 'revoked_credential' ? verified.error.code : 'bad_signature';
+    return refuseRow(code, `decision "${decision.id}": ${verified.error.code}: ${verified.error.message}`);
+  }
+  if (verified.value.userId !== decision.approverId) {
+    return refuseRow('forged_author', `decision "${decision.id}" names approver "${decision.approverId}" but was signed with a passkey of "${verified.value.userId}"`);
+  }
+  return ACCEPT;
+}
+
+/** The request a fact is about, with its scope checked against the row's. */
+async function requestOf(row: FactRow, requestId: string, ctx: PushContext) {
+  const request = await ctx.records.get('request', requestId);
+  if (request.json === null) return { verdict: refuseRow('unknown_record', `expected request "${requestId}" to be on the server first, got no such request`) };
+  if (request.scopeUnitId !== row.scopeUnitId) return { verdict: refuseRow('wrong_scope', `expected the scope of request "${requestId}" ("${request.scopeUnitId}"), got "${row.scopeUnitId}"`) };
+  return { verdict: ACCEPT, json: request.json };
+}
+
+type Checker = (row: FactRow, body: never, ctx: PushContext) => Promise<RowVerdict>;
+
+const CHECKS: Readonly<Record<Exclude<FactKind, 'alarm'>, Checker>> = {
+  async decision(row, body: FactBody<'decision'>, ctx) {
+    const request = await requestOf(row, body.payload.requestId, ctx);
+    if (!request.json) return request.verdict;
+    const signed = await verifyDecision(body, ctx);
+    if (!signed.ok) return signed;
+    return allowed(ctx.user, 'request.decide', { unitId: row.scopeUnitId, requesterId: request.json.requesterId as UserId }, ctx.tree);
+  },
+  async cancellation(row, body: FactBody<'cancellation'>, ctx) {
+    const request = await requestOf(row, body.requestId, ctx);
+    if (!request.json) return request.verdict;
+    return allowed(ctx.user, 'request.cancel', { unitId: row.scopeUnitId, requesterId: request.json.requesterId as UserId }, ctx.tree);
+  },
+  async grant(row, body: FactBody<'grant'>, ctx) {
+    const request = await requestOf(row, body.requestId, ctx);
+    if (!request.json) return request.verdict;
+    for (const decision of body.decisions) {
+      if (decision.payload.requestId !== body.requestId) return refuseRow('invalid_row', `grant "${body.id}" carries decision "${decision.id}" about another request`);
+      const signed = await verifyDecision(decision, ctx);
+      if (!signed.ok) return signed;
+    }
+    return covers(ctx.user, row.scopeUnitId, ctx.tree);
+  },
+  async seal_status_change(row, body: FactBody<'seal_status_change'>, ctx) {
+    const seal = await ctx.records.get('seal', body.sealId);
+    if (seal.json === null) return refuseRow('unknown_record', `expected seal "${body.sealId}" to be on the server first, got no such seal`);
+    if (seal.scopeUnitId !== row.scopeUnitId) return refuseRow('wrong_scope', `expected the scope of seal "${body.sealId}" ("${seal.scopeUnitId}"), got "${row.scopeUnitId}"`);
+    const rule = findSealTransition(body.from, body.to);
+    const move = `${body.from ?? 'new'} → ${body.to}`;
+    if (rule === undefined) return refuseRow('illegal_transition', `${move} is not a move of the seal life cycle`);
+    if (!rule.roles.includes(body.actorRole)) return refuseRow('illegal_transition', `${move} is not a move a ${body.actorRole} may make (only ${rule.roles.join(', ')})`);
+    // The recorded role must be one the actor holds over the seal: judge with that role's grants only.
+    const asRole = { ...ctx.user, grants: ctx.user.grants.filter((g) => g.role === body.actorRole) };
+    const target = { unitId: row.scopeUnitId, sealCustodianId: seal.json.custodianId as UserId, transition: { from: body.from, to: body.to } };
+    return allowed(asRole, 'seal.transition', target, ctx.tree);
+  },
+  async device_event(row, body: FactBody<'device_event'>, ctx) {
+    const device = await ctx.records.get('device', body.deviceId);
+    if (device.json === null) return refuseRow('unknown_record', `expected device "${body.deviceId}" to be on the server first, got no such device`);
+    if (device.scopeUnitId !== row.scopeUnitId) return refuseRow('wrong_scope', `expected the scope of device "${body.deviceId}" ("${device.scopeUnitId}"), got "${row.scopeUnitId}"`);
+    if (!(await verifyDeviceSignature(ctx.deviceKeys, body.deviceId, device.json.publicKeyJwk, body))) {
+      return refuseRow('bad_signature', `device event ${body.deviceId}:${body.seq}: the signature does not verify with the key of device "${body.deviceId}"`);
+    }
+    return covers(ctx.user, row.scopeUnitId, ctx.tree);
+  },
+  attachment(row, _body: FactBody<'attachment'>, ctx) {
+    return Promise.resolve(covers(ctx.user, row.scopeUnitId, ctx.tree));
+  },
+};
+
+/**
+ * Checks one fact row: a kind clients may push, a body that satisfies its schema, the id its kind
+ * defines, the subject it is about, its maker is the author, then the kind's own rules
+ * (signatures, referenced records and their scope, policy, legal lifecycle moves).
+ */
+export async function validateFact(row: FactRow, ctx: PushContext): Promise<RowVerdict> {
+  if (!PUSHABLE_FACT_KINDS.includes(row.kind) || row.kind === 'alarm') return refuseRow('not_pushable', `clients may not push ${row.kind} facts`);
+  const parsed = parseRecord(factBodySchemas[row.kind], row.body, `a ${row.kind} fact`);
+  if (!parsed.ok) return refuseRow('invalid_row', parsed.error.message);
+  const body = parsed.value as FactBody<typeof row.kind>;
+  const expectedId = factRowId(row.kind, await factIdOf(row.kind, body, nodeSha256Hex));
+  if (row.id !== expectedId) return refuseRow('id_mismatch', `expected the row id "${expectedId}" (from the fact's body), got "${row.id}"`);
+  const subject = factSubjectOf(row.kind, body);
+  if (row.subject !== subject) return refuseRow('invalid_row', `expected the subject "${subject}", got "${row.subject}"`);
+  const actor = factActorOf(row.kind, body);
+  if (actor !== undefined && actor !== row.author) return refuseRow('forged_author', `the ${row.kind} names "${actor}" as its maker, but "${row.author}" pushed it`);
+  return CHECKS[row.kind](row, body as never, ctx);
+}

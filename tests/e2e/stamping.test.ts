@@ -1,0 +1,235 @@
+/**
+ * Stamping at a site in real Chromium: the staff member imports a grant file on /stamp, connects
+ * the reference seal device over the real Web Bluetooth path (an emulated peripheral answered by
+ * the Node-side device), confirms with their own passkey and unlocks; the device is pressed
+ * exactly the approved number of times and the screen counts those stamps with their photos;
+ * the next press is refused, and unlocking again with the same grant is refused (uses_exhausted).
+ *
+ * The device is provisioned like a real one: the server's org public key, a seal binding and a
+ * time record signed by the org key through POST /api/devices/:id/…, and the signed roster.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createSealDevice,
+  MemoryKeys,
+  MemoryStorage,
+  MemoryTransport,
+  SealDeviceClient,
+  SimulatedClock,
+  SimulatedHardware,
+  type SealBinding,
+  type SealDevice,
+  type Signed,
+  type TimeRecord,
+} from '@seal/device-bridge';
+import {
+  assertionChallenge,
+  contentId,
+  decisionPayload,
+  grantBody,
+  sha256,
+  toHex,
+  useRequestSchema,
+  type Decision,
+  type Grant,
+  type P256PublicJwk,
+  type PhysicalSeal,
+  type SignedRoster,
+} from '@seal/shared';
+import { EmulatedPeripheral, gattServerHandler } from './bluetooth/emulatedPeripheral';
+import { launchBrowser, REPO_ROOT, startServer, type RunningServer } from './harness';
+import { invite, newPerson, pageFetch, setUpOrganisation, signInPage, type Person } from './people';
+import { setupCodeFrom } from './setupCode';
+
+const SITE = { lat: 31.2304, lon: 121.4737, radiusM: 300 };
+const DEVICE_ID = 'dev-e2e-0001';
+const USES = 2;
+
+let server: RunningServer | undefined;
+let browser: Browser | undefined;
+const people: Person[] = [];
+let peripheral: EmulatedPeripheral | undefined;
+/** What the first test hands on to the second. */
+const state: { admin?: Person; adminId?: string; approver?: Person; approverCredentialId?: string; approverId?: string; siteId?: string } = {};
+
+beforeAll(async () => {
+  server = await startServer({ AUTH_RATE_LIMIT: '500' });
+  browser = await launchBrowser({ webBluetooth: true });
+});
+
+afterAll(async () => {
+  await peripheral?.stop().catch(() => undefined);
+  // Closing the browser closes every person's context with it.
+  const results = await Promise.allSettled([browser?.close()]);
+  const stopped = await Promise.allSettled([server?.stop()]);
+  for (const r of [...results, ...stopped]) if (r.status === 'rejected') throw r.reason;
+});
+
+/** A grant for `requesterId` at the site, approved by the approver's passkey in their page. */
+async function approvedGrant(id: string, requesterId: string, siteId: string, approver: Person, approverId: string, approverCredentialId: string, custodianId: string): Promise<Grant> {
+  const now = Date.now();
+  const request = useRequestSchema.parse({
+    id,
+    requesterId,
+    unitId: siteId,
+    sealId: 'seal-site-contract',
+    document: { title: 'Supply contract', sha256: toHex(await sha256(new TextEncoder().encode('contract'))), pages: 3 },
+    copies: USES,
+    purpose: 'Sign a supply contract',
+    usesRequested: USES,
+    window: { notBefore: now - 60_000, notAfter: now + 86_400_000 },
+    place: { unitId: siteId, geofence: SITE },
+    createdAt: now - 120_000,
+  });
+  const payload = decisionPayload(request, 'approve');
+  const assertion = await signInPage(approver.page, await assertionChallenge(payload), approverCredentialId);
+  const decisionBody = { approverId, payload, assertion, at: now } as Omit<Decision, 'id'>;
+  const decision = { ...decisionBody, id: await contentId(decisionBody) } as Decision;
+  const seal = {
+    id: request.sealId, name: 'Site contract seal', kind: 'contract', form: 'physical', unitId: siteId, custodianId,
+    status: 'active', createdAt: 0, antiCounterfeitCode: '3301020012345', deviceId: DEVICE_ID,
+  } as unknown as PhysicalSeal;
+  const body = grantBody(request, seal, [decision]);
+  if (!body.ok) throw new Error(body.error.message);
+  return { ...body.value, id: await contentId(body.value) } as Grant;
+}
+
+async function person(locale: 'zh-CN' | 'en'): Promise<Person> {
+  const p = await newPerson(browser!, locale);
+  people.push(p);
+  return p;
+}
+
+describe('stamping with a seal device over Web Bluetooth', () => {
+  it('counts exactly the approved stamps with photos, then refuses', async () => {
+    const url = server!.url;
+    // People: the administrator, an approver at HQ, a staff member at the site.
+    const admin = await person('en');
+    const adminUser = await setUpOrganisation(admin, url, setupCodeFrom(server!.output()), 'Wang Admin');
+    const hqId = adminUser.unitId;
+    const site = await pageFetch<{ unit: { id: string } }>(admin.page, '/api/units', { name: 'Site 3', kind: 'site', parentId: hqId, geofence: SITE });
+    expect(site.status, JSON.stringify(site.body)).toBe(201);
+    const siteId = site.body.unit.id;
+    const approver = await person('en');
+    const approverUser = await invite(admin, approver, url, hqId, ['approver'], 'Li Approver');
+    const staff = await person('en');
+    const staffUser = await invite(admin, staff, url, siteId, ['staff'], 'Zhao Staff');
+    Object.assign(state, { admin, adminId: adminUser.id, approver, approverCredentialId: approverUser.credentialId, approverId: approverUser.id, siteId });
+
+    // The approver signs a decision in their page over a request by the staff member.
+    const now = Date.now();
+    const grant = await approvedGrant('req-e2e-stamp-1', staffUser.id, siteId, approver, approverUser.id, approverUser.credentialId, adminUser.id);
+    const seal = { id: grant.sealId };
+
+    // The reference device, provisioned with records the server signs with the org key.
+    const orgKey = (await pageFetch<{ publicJwk: P256PublicJwk }>(admin.page, '/api/org-key')).body;
+    const roster = (await pageFetch<SignedRoster>(admin.page, '/api/roster')).body;
+    const binding = await pageFetch<Signed<SealBinding>>(admin.page, `/api/devices/${DEVICE_ID}/binding`, {
+      sealId: seal.id, sealKind: 'contract', minApprovals: 1, custodianId: adminUser.id, unitId: siteId,
+    });
+    expect(binding.status, JSON.stringify(binding.body)).toBe(200);
+    expect(binding.body.record.sealUnitPath).toEqual([siteId, hqId]);
+    const time = await pageFetch<Signed<TimeRecord>>(admin.page, `/api/devices/${DEVICE_ID}/time`, {});
+    expect(time.status, JSON.stringify(time.body)).toBe(200);
+    // Staff may not have records signed for devices.
+    expect((await pageFetch(staff.page, `/api/devices/${DEVICE_ID}/time`, {})).status).toBe(403);
+
+    const hardware = new SimulatedHardware({ position: { lat: SITE.lat, lon: SITE.lon, accuracyM: 10 }, batteryPercent: 76 });
+    const device: SealDevice = await createSealDevice({ storage: new MemoryStorage(), clock: new SimulatedClock(now - 3_600_000), hardware, keys: new MemoryKeys() });
+    const setup = new SealDeviceClient(new MemoryTransport(device.gatt, { frameSize: 185 }));
+    await setup.provision(grant.deviceId, orgKey.publicJwk);
+    await setup.setTime(time.body);
+    await setup.bindSeal(binding.body);
+    await setup.installRoster(roster);
+    await setup.transport.close();
+
+    // The staff member's tablet: /stamp, import the grant file, connect over Web Bluetooth.
+    const { page } = staff;
+    await page.goto(`${url}/stamp`);
+    await page.locator('main h1', { hasText: 'Stamp' }).waitFor();
+    await page.locator('#grant-file').setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{"id": 1}') });
+    await expect.poll(() => page.locator('[data-error-code="grant_file_invalid"]').textContent()).toContain('not a valid grant');
+    await page.locator('#grant-file').setInputFiles({ name: 'grant.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(grant)) });
+    await page.getByTestId('grant').waitFor();
+
+    peripheral = await EmulatedPeripheral.start(browser!, page, { handler: gattServerHandler(device.gatt) });
+    await page.getByRole('button', { name: 'Connect seal device (Bluetooth)' }).click();
+    const deviceState = page.getByTestId('device-state');
+    await deviceState.waitFor({ timeout: 30_000 });
+    expect(await deviceState.textContent()).toContain(seal.id);
+    expect(await deviceState.textContent()).toContain('76%');
+
+    // Confirm with the staff passkey, unlock.
+    await page.getByRole('button', { name: 'Confirm identity and unlock' }).click();
+    await expect.poll(() => page.getByTestId('lock-state').textContent(), { timeout: 30_000 }).toBe('Unlocked');
+    await expect.poll(() => page.getByTestId('uses-left').textContent(), { timeout: 10_000 }).toBe(String(USES));
+
+    // The seal is pressed exactly the approved number of times.
+    for (let n = 1; n <= USES; n++) {
+      const outcome = await hardware.press(n);
+      expect(outcome).toMatchObject({ stamped: true, useIndex: n });
+    }
+    await expect.poll(() => page.getByTestId('stamp-count').textContent(), { timeout: 30_000 }).toBe(String(USES));
+    await expect.poll(() => page.locator('[data-testid="stamp"] img').count(), { timeout: 30_000 }).toBe(USES);
+    const src = await page.locator('[data-testid="stamp"] img').first().getAttribute('src');
+    expect(src).toMatch(/^data:image\/png;base64,/);
+    await expect.poll(() => page.getByTestId('lock-state').textContent(), { timeout: 10_000 }).toBe('Locked');
+
+    // One press more: refused by the device, logged, shown; the count stays.
+    const refused = await hardware.press(USES + 1);
+    expect(refused).toMatchObject({ stamped: false, code: 'locked' });
+    await expect.poll(() => page.locator('[data-testid="device-event"][data-type="refusal"][data-code="locked"]').count(), { timeout: 30_000 }).toBe(1);
+    expect(await page.locator('[data-testid="device-event"][data-code="locked"]').textContent()).toContain('a press while locked was refused');
+    expect(await page.getByTestId('stamp-count').textContent()).toBe(String(USES));
+
+    // The same grant again: the device refuses to unlock (uses exhausted), and the screen says so.
+    await page.getByRole('button', { name: 'Confirm identity and unlock' }).click();
+    await expect.poll(() => page.locator('main [role="alert"]').first().getAttribute('data-error-code'), { timeout: 30_000 }).toBe('uses_exhausted');
+    expect(await page.locator('main [role="alert"]').first().textContent()).toBe('All uses approved for this grant have been used.');
+    expect(await page.getByTestId('stamp-count').textContent()).toBe(String(USES));
+
+    // Screenshots for a human look (en, then zh-CN), tablet landscape.
+    const out = join(REPO_ROOT, 'screenshots');
+    await mkdir(out, { recursive: true });
+    await page.screenshot({ path: join(out, 'stamp-en.png'), fullPage: true });
+    await page.locator('.language-switch button[aria-pressed="false"]').first().click();
+    await page.locator('main h1', { hasText: '用印' }).waitFor();
+    await page.screenshot({ path: join(out, 'stamp-zh-CN.png'), fullPage: true });
+
+    expect(peripheral.problems, peripheral.trace.join('\n')).toEqual([]);
+    expect(staff.errors.filter((e) => !/status of (401|403|409|422)/.test(e))).toEqual([]);
+  });
+
+  it('the SIMULATED device runs the whole flow in the page, provisioned from the server', async () => {
+    const admin = state.admin!;
+    const { page } = admin;
+    // The demo runs as an administrator (the server signs device records for admins and custodians
+    // only) who may also stamp at the site.
+    expect((await pageFetch(page, `/api/users/${state.adminId!}/grants`, { role: 'staff', unitId: state.siteId })).status).toBe(200);
+    const grant = await approvedGrant('req-e2e-sim-1', state.adminId!, state.siteId!, state.approver!, state.approverId!, state.approverCredentialId!, state.adminId!);
+    await page.goto(`${server!.url}/stamp`);
+    await page.locator('#grant-file').setInputFiles({ name: 'grant.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(grant)) });
+    await page.getByRole('button', { name: 'Use simulated device (demo)' }).click();
+    await expect
+      .poll(async () => ((await page.getByTestId('simulated-device').count()) > 0 ? 'simulated' : await page.locator('main [role="alert"]').allTextContents()), { timeout: 30_000 })
+      .toBe('simulated');
+    expect(await page.getByTestId('simulated-device').textContent()).toContain('SIMULATED DEVICE · 模拟设备');
+    await page.getByTestId('device-state').waitFor();
+    await page.getByRole('button', { name: 'Confirm identity and unlock' }).click();
+    await expect
+      .poll(async () => [await page.getByTestId('lock-state').textContent(), ...(await page.locator('main [role="alert"]').allTextContents())].join(' | '), { timeout: 30_000 })
+      .toBe('Unlocked');
+    await page.getByRole('button', { name: 'Press stamp (next page)' }).click();
+    await expect.poll(() => page.getByTestId('stamp-count').textContent(), { timeout: 10_000 }).toBe('1');
+    await expect.poll(() => page.locator('[data-testid="stamp"] img').count()).toBe(1);
+    await page.getByRole('button', { name: 'Open case (tamper)' }).click();
+    await expect.poll(() => page.locator('[data-testid="device-event"][data-type="tamper"]').count(), { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => page.getByTestId('lock-state').textContent(), { timeout: 10_000 }).toBe('Locked');
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: join(REPO_ROOT, 'screenshots', 'stamp-simulated-en.png'), fullPage: true });
+    expect(admin.errors.filter((e) => !/status of (401|403|409|422)/.test(e))).toEqual([]);
+  });
+});

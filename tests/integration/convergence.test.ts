@@ -1,0 +1,187 @@
+/**
+ * Convergence, property-tested: four replicas (RxDB + dexie on fake-indexeddb) of three users
+ * and the real sync-server over HTTP on the embedded store. Random edits on every replica
+ * (records as Automerge changes, facts), random offline windows, lost answers (so the server
+ * sees retries), duplicated pushes, stale and shuffled pulls, delays, and concurrent edits of
+ * the same record by two replicas. After a final sync, every replica and the server hold the
+ * same rows and the same projections, and every fact made anywhere is held exactly once.
+ */
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nextSealStatuses, findSealTransition, type SealStatus, type UseRequest } from '@seal/shared';
+import { createUnit } from '../../sync-server/src/testing/testServer';
+import { decision, deviceWithLog, sealMove, sealRecord, useRequest } from './fixtures';
+import { openReplica, setUpWorld, startSyncServer, syncAll, type Person, type Replica, type RunningSync, type World } from './harness';
+import { canon, replicaProjections, replicaRows, rowDiff, serverProjections, serverRows } from './serverView';
+
+const RUNS = Number(process.env.CONVERGENCE_RUNS ?? 15);
+const ACTIONS = ['editSeal', 'editSeal', 'sealMove', 'sealMove', 'request', 'request', 'cancel', 'decide', 'decide', 'deviceEvent', 'offline', 'offline', 'faults', 'sync', 'wait'] as const;
+type Action = (typeof ACTIONS)[number];
+interface Op { readonly who: number; readonly action: Action; readonly pick: number }
+
+/** Which replicas may do an action: 0, 1 the custodian's tablet and phone, 2 the site tablet (staff), 3 the approver's phone. */
+const ACTORS: Readonly<Record<Action, readonly number[]>> = {
+  editSeal: [0, 1], sealMove: [0, 1], request: [2], cancel: [2], decide: [3], deviceEvent: [0, 1, 2], offline: [0, 1, 2, 3], faults: [0, 1, 2, 3], sync: [0, 1, 2, 3], wait: [0],
+};
+
+const opArb: fc.Arbitrary<Op> = fc.record({ who: fc.nat(3), action: fc.constantFrom(...ACTIONS), pick: fc.nat(1000) });
+
+/** A small seeded PRNG, so that a failing run's network faults replay with its seed. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+let running: RunningSync;
+let world: World;
+let run = 0;
+let clock = 1_790_000_100_000;
+const tick = () => ++clock;
+
+beforeAll(async () => {
+  running = await startSyncServer();
+  world = await setUpWorld(running.server);
+}, 60_000);
+afterAll(async () => running?.close());
+
+async function projected<T>(replica: Replica, subject: string): Promise<{ record: T; derived: Record<string, unknown> } | undefined> {
+  await replica.store.whenProjected();
+  const doc = await replica.store.projection(subject);
+  return doc?.record ? { record: doc.record as T, derived: doc.derived } : undefined;
+}
+
+async function oneRun(ops: readonly Op[], seed: number): Promise<void> {
+  run += 1;
+  const random = prng(seed);
+  const siteId = await createUnit(running.server, world.admin.cookie, world.branchId, `Site ${run}`, 'site');
+  // One at a time: the audit log appends by sequence number.
+  const custodian: Person = await world.person(siteId, ['custodian'], `Custodian ${run}`);
+  const staff: Person = await world.person(siteId, ['staff'], `Staff ${run}`);
+  const approver: Person = await world.person(siteId, ['approver'], `Approver ${run}`);
+  const replicas = await Promise.all([
+    openReplica(running.url, custodian, 'custodian-tablet', { random }),
+    openReplica(running.url, custodian, 'custodian-phone', { random }),
+    openReplica(running.url, staff, 'site-tablet', { random }),
+    openReplica(running.url, approver, 'approver-phone', { random }),
+  ]);
+  const [c1, , s] = replicas;
+  const facts = new Set<string>();
+  try {
+    const seals = [`seal-${run}-a`, `seal-${run}-b`];
+    const requests = [`req-${run}-a`, `req-${run}-b`];
+    // Every run starts from a device, an active seal and a request on it, held everywhere.
+    const device = await deviceWithLog(`dev-${run}`, siteId, 5);
+    await c1.store.records.create('device', device.record);
+    await c1.store.records.create('seal', sealRecord(seals[0]!, siteId, custodian.userId));
+    facts.add((await c1.store.facts.append('seal_status_change', sealMove(seals[0]!, null, 'active', custodian.userId, 'custodian', tick()), siteId)).row.id);
+    await syncAll(replicas);
+    await s.store.records.create('request', useRequest(requests[0]!, staff.userId, siteId, seals[0]!));
+    await syncAll(replicas);
+
+    const apply = async (op: Op): Promise<void> => {
+      const actors = ACTORS[op.action];
+      const index = actors[op.who % actors.length]!;
+      const replica = replicas[index]!;
+      const role = index <= 1 ? 'custodian' : index === 2 ? 'staff' : 'approver';
+      switch (op.action) {
+        case 'offline':
+          replica.network.setOnline(!replica.network.online);
+          return;
+        case 'faults':
+          replica.network.faults = { dropAnswer: random() * 0.3, duplicatePush: random() * 0.3, replayPull: random() * 0.2, shufflePulls: random() < 0.5, maxDelayMs: Math.floor(random() * 30) };
+          return;
+        case 'sync':
+          if (replica.network.online) await Promise.race([replica.sync!.awaitInSync(), new Promise((r) => setTimeout(r, 300))]);
+          return;
+        case 'wait':
+          await new Promise((r) => setTimeout(r, 10 + (op.pick % 40)));
+          return;
+        case 'editSeal': {
+          if (role !== 'custodian') return;
+          const sealId = seals[op.pick % 2]!;
+          if (await projected(replica, `seal:${sealId}`)) await replica.store.records.update('seal', sealId, (doc) => void ((doc as { name: string }).name = `印章 ${op.pick}`));
+          else await replica.store.records.create('seal', sealRecord(sealId, siteId, custodian.userId));
+          return;
+        }
+        case 'sealMove': {
+          if (role !== 'custodian') return;
+          const sealId = seals[op.pick % 2]!;
+          const seal = await projected(replica, `seal:${sealId}`);
+          if (!seal) return;
+          const from = seal.derived.status as SealStatus | null;
+          const moves = nextSealStatuses(from).filter((to) => findSealTransition(from, to)?.roles.includes('custodian'));
+          if (moves.length === 0) return;
+          const { row } = await replica.store.facts.append('seal_status_change', sealMove(sealId, from, moves[op.pick % moves.length]!, custodian.userId, 'custodian', tick()), siteId);
+          facts.add(row.id);
+          return;
+        }
+        case 'request': {
+          if (role !== 'staff') return;
+          const requestId = requests[op.pick % 2]!;
+          const sealId = seals.find((id) => id.endsWith(op.pick % 3 === 0 ? 'a' : 'b'))!;
+          if (await projected(replica, `request:${requestId}`)) await replica.store.records.update('request', requestId, (doc) => void ((doc as { purpose: string }).purpose = `purpose ${op.pick}`));
+          else if (await projected(replica, `seal:${sealId}`)) await replica.store.records.create('request', useRequest(requestId, staff.userId, siteId, sealId));
+          return;
+        }
+        case 'cancel': {
+          if (role !== 'staff') return;
+          const requestId = requests[op.pick % 2]!;
+          if (!(await projected(replica, `request:${requestId}`))) return;
+          const at = tick();
+          const { row } = await replica.store.facts.append('cancellation', { id: `${requestId}:cancel:${staff.userId}:${at}`, requestId, actorId: staff.userId, reason: 'no longer needed', at } as never, siteId);
+          facts.add(row.id);
+          return;
+        }
+        case 'decide': {
+          if (role !== 'approver') return;
+          const request = await projected<UseRequest>(replica, `request:${requests[op.pick % 2]!}`);
+          if (!request) return;
+          const { row } = await replica.store.facts.append('decision', await decision(approver, request.record, op.pick % 3 === 0 ? 'reject' : 'approve', tick()), siteId);
+          facts.add(row.id);
+          return;
+        }
+        case 'deviceEvent': {
+          if (role === 'approver') return;
+          // The same entry may be uploaded by several tablets: one fact, whoever brings it first.
+          const { row } = await replica.store.facts.append('device_event', device.log[op.pick % device.log.length]!, siteId);
+          facts.add(row.id);
+          return;
+        }
+      }
+    };
+    for (const op of ops) await apply(op);
+    await syncAll(replicas);
+
+    const held = await serverRows(running.server, siteId);
+    const heldFacts = held.filter((r) => r.type === 'fact').map((r) => r.id).sort();
+    expect(heldFacts).toEqual([...facts].sort());
+    for (const replica of replicas) {
+      expect(replica.store.status.get().refusals, `${replica.name} refusals`).toEqual([]);
+      const rows = await replicaRows(replica);
+      const everywhere = async (id: string) => (await Promise.all(replicas.map(async (r) => `${r.name}:${(await replicaRows(r)).find((x) => x.id === id)?.createdAt ?? '-'} [${(r.network.trail.get(id) ?? []).join(',')}]`))).join(' ');
+      const differing = rows.filter((r) => canon(r) !== canon(held.find((h) => h.id === r.id)));
+      const who = `custodian ${custodian.userId}, staff ${staff.userId}; copies ${(await Promise.all(differing.map((r) => everywhere(r.id)))).join('; ')}`;
+      expect(canon(rows), `${replica.name} rows: ${rowDiff(rows, held)} (${who})`).toBe(canon(held));
+    }
+    const expected = canon(serverProjections(held));
+    if (process.env.CONVERGENCE_DEBUG) console.log(`run ${run}: ${held.length} rows, ${facts.size} facts, ${serverProjections(held).length} projections, pushes ${replicas.map((r) => r.network.counts.get('/api/sync/push') ?? 0).join('/')}`);
+    for (const replica of replicas) expect(canon(await replicaProjections(replica)), `${replica.name} projections`).toBe(expected);
+    // Concurrent edits of one seal on two replicas merged the same way everywhere.
+    const names = await Promise.all(replicas.map(async (r) => (await projected<{ name: string }>(r, `seal:${seals[0]!}`))?.record.name ?? null));
+    expect(new Set(names).size).toBe(1);
+  } finally {
+    await Promise.all(replicas.map((r) => r.close()));
+  }
+}
+
+describe('convergence of replicas through the sync-server', () => {
+  it(`holds for ${RUNS} random interleavings of edits, offline windows and faulty deliveries`, async () => {
+    await fc.assert(fc.asyncProperty(fc.array(opArb, { minLength: 15, maxLength: 35 }), fc.integer({ min: 1, max: 2 ** 31 - 1 }), oneRun), { numRuns: RUNS, endOnFailure: true });
+  }, 600_000);
+});

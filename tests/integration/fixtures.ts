@@ -1,0 +1,48 @@
+/** Records and facts for integration tests, built the way the app builds them. */
+import {
+  decisionPayload, deviceEventHash, exportPublicJwk, GENESIS_PREV_HASH, signRecord, sealStatusChangeId,
+  type DeviceEvent, type Role, type SealStatus, type UseRequest, type Verdict,
+} from '@seal/shared';
+import type { FactInput } from '../../app/src/store/factLog';
+import type { Person } from './harness';
+
+export const sealRecord = (id: string, unitId: string, custodianId: string, name = '合同专用章') => ({
+  id, name, kind: 'contract', unitId, custodianId, createdAt: 1_790_000_000_000, form: 'electronic',
+}) as never;
+
+export const useRequest = (id: string, requesterId: string, unitId: string, sealId: string): UseRequest => ({
+  id, requesterId, unitId, sealId,
+  document: { title: '分包合同 Subcontract', sha256: 'ab'.repeat(32), pages: 3 },
+  copies: 2, purpose: 'sign the subcontract', usesRequested: 2,
+  window: { notBefore: 1_790_000_000_000, notAfter: 1_790_086_400_000 },
+  place: { unitId },
+  createdAt: 1_790_000_000_000,
+}) as UseRequest;
+
+/** A lifecycle change, keyed by its origin. */
+export const sealMove = (sealId: string, from: SealStatus | null, to: SealStatus, actorId: string, actorRole: Role, at: number): FactInput<'seal_status_change'> => ({
+  id: sealStatusChangeId(sealId as never, from, to, actorId as never, at), sealId, from, to, actorId, actorRole, reason: `${from ?? 'new'} → ${to}`, at,
+}) as FactInput<'seal_status_change'>;
+
+/** An approver's decision: the canonical payload signed with their passkey. */
+export async function decision(approver: Person, request: UseRequest, verdict: Verdict, at: number): Promise<FactInput<'decision'>> {
+  const payload = decisionPayload(request, verdict);
+  return { approverId: approver.userId, payload, assertion: await approver.authenticator.signRecord(payload, approver.credentialId), at } as FactInput<'decision'>;
+}
+
+/** A smart-seal device with a fresh key, and a signed, chained log of `length` entries. */
+export async function deviceWithLog(deviceId: string, unitId: string, length: number) {
+  const keys = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify']);
+  const record = { id: deviceId, serial: `SN-${deviceId}`, publicKeyJwk: await exportPublicJwk(keys.publicKey), unitId, state: 'provisioned', sealId: null, provisionedAt: 1_790_000_000_000 } as never;
+  const log: DeviceEvent[] = [];
+  let prevHash = GENESIS_PREV_HASH;
+  for (let seq = 0; seq < length; seq++) {
+    const unsigned = seq === 0
+      ? { deviceId, seq, prevHash, at: 1_790_000_000_000 + seq, type: 'boot', payload: { firmware: '1.0.0' } }
+      : { deviceId, seq, prevHash, at: 1_790_000_000_000 + seq, type: 'low_battery', payload: { percent: 100 - (seq % 100) } };
+    const event = { ...unsigned, signature: await signRecord(keys.privateKey, unsigned) } as DeviceEvent;
+    log.push(event);
+    prevHash = await deviceEventHash(event);
+  }
+  return { record, log, privateKey: keys.privateKey };
+}

@@ -1,0 +1,142 @@
+/**
+ * Integration harness: the real sync-server (in process, on a real loopback port, over the
+ * embedded store) and app replicas — RxDB with the dexie storage on fake-indexeddb — talking to
+ * it over HTTP exactly as the browser does.
+ */
+import type { AddressInfo } from 'node:net';
+import { indexedDB, IDBKeyRange } from 'fake-indexeddb';
+import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
+import {
+  createUnit, inviteAndRegister, setUpOrganisation, startTestServer, startTestStore, type TestServer, type TestStore,
+} from '../../sync-server/src/testing/testServer';
+import { openLocalStore, type LocalStore } from '../../app/src/store/localStore';
+import { startSync, type SyncEngine } from '../../app/src/store/syncEngine';
+import type { SoftAuthenticator } from '../../sync-server/src/testing/softAuthenticator';
+import { NO_FAULTS, TestNetwork } from './network';
+
+/** Node's Automerge entry (the browser uses the slim build and a wasm URL). */
+export const loadAutomergeInNode = () => import('@automerge/automerge');
+
+export interface RunningSync {
+  readonly store: TestStore;
+  readonly server: TestServer;
+  /** `http://127.0.0.1:PORT` */
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** Starts a store and a sync-server listening on a free loopback port. */
+export async function startSyncServer(): Promise<RunningSync> {
+  const store = await startTestStore();
+  const server = await startTestServer(store);
+  await server.app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = server.app.server.address() as AddressInfo;
+  return {
+    store, server, url: `http://127.0.0.1:${port}`,
+    async close() {
+      await server.close();
+      await store.close();
+    },
+  };
+}
+
+/** A person with a session: who they are, their cookie and passkey. */
+export interface Person {
+  readonly userId: string;
+  readonly cookie: string;
+  readonly credentialId: string;
+  readonly authenticator: SoftAuthenticator;
+}
+
+/** The organisation every test starts from: HQ with a branch, its site, and another branch. */
+export interface World {
+  readonly admin: Person & { readonly rootUnitId: string };
+  readonly branchId: string;
+  readonly siteId: string;
+  readonly otherBranchId: string;
+  /** Invites someone with roles on a unit and signs them in. */
+  person(unitId: string, roles: string[], name: string): Promise<Person>;
+}
+
+export async function setUpWorld(server: TestServer): Promise<World> {
+  const admin = await setUpOrganisation(server);
+  const branchId = await createUnit(server, admin.cookie, admin.rootUnitId, 'Branch 分公司');
+  const siteId = await createUnit(server, admin.cookie, branchId, 'Site 项目部', 'site');
+  const otherBranchId = await createUnit(server, admin.cookie, admin.rootUnitId, 'Other branch');
+  return {
+    admin: { ...admin, userId: admin.userId },
+    branchId, siteId, otherBranchId,
+    async person(unitId, roles, name) {
+      const p = await inviteAndRegister(server, admin.cookie, unitId, roles, name);
+      return { userId: p.userId, cookie: p.cookie, credentialId: p.credentialId, authenticator: p.authenticator };
+    },
+  };
+}
+
+let replicaCounter = 0;
+
+/** One app replica: its local store, its network, its running sync. */
+export interface Replica {
+  readonly name: string;
+  readonly person: Person;
+  readonly store: LocalStore;
+  readonly network: TestNetwork;
+  sync: SyncEngine | undefined;
+  start(options?: { live?: boolean }): SyncEngine;
+  stop(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function openReplica(url: string, person: Person, name: string, options: { random?: () => number; retryTimeMs?: number; pullBatchSize?: number; pushBatchSize?: number } = {}): Promise<Replica> {
+  const store = await openLocalStore({
+    userId: person.userId,
+    storage: getRxStorageDexie({ indexedDB, IDBKeyRange }),
+    loadAutomerge: loadAutomergeInNode,
+    databaseName: `replica-${process.pid}-${++replicaCounter}-${name.replace(/[^a-z0-9]/gi, '')}`.toLowerCase(),
+  });
+  const network = new TestNetwork(person.cookie, options.random);
+  const replica: Replica = {
+    name, person, store, network, sync: undefined,
+    start(startOptions = {}) {
+      replica.sync ??= startSync(store, {
+        baseUrl: url, fetch: network.fetch, retryTimeMs: options.retryTimeMs ?? 100, live: startOptions.live ?? true,
+        ...(options.pullBatchSize ? { pullBatchSize: options.pullBatchSize } : {}),
+        ...(options.pushBatchSize ? { pushBatchSize: options.pushBatchSize } : {}),
+      });
+      return replica.sync;
+    },
+    async stop() {
+      await replica.sync?.stop();
+      replica.sync = undefined;
+    },
+    async close() {
+      await replica.stop();
+      await store.close();
+    },
+  };
+  return replica;
+}
+
+/**
+ * Brings every replica online with a faultless network and syncs them all, round after round,
+ * until nothing waits to go up and a whole round brought no replica a new row.
+ */
+export async function syncAll(replicas: readonly Replica[], rounds = 10): Promise<void> {
+  for (const replica of replicas) {
+    replica.network.setOnline(true);
+    replica.network.faults = NO_FAULTS;
+    replica.start();
+  }
+  let previous = '';
+  for (let round = 0; round < rounds; round++) {
+    for (const replica of replicas) {
+      replica.sync!.syncNow();
+      await replica.sync!.awaitInSync();
+    }
+    const pending = await Promise.all(replicas.map((r) => r.store.book.outboxIds()));
+    const counts = (await Promise.all(replicas.map((r) => r.store.db.rows.count().exec()))).join();
+    if (pending.every((ids) => ids.length === 0) && counts === previous) return;
+    previous = counts;
+  }
+  throw new Error('the replicas did not settle');
+}

@@ -1,0 +1,121 @@
+/**
+ * A controllable network between one replica and the sync-server, for tests: it adds the
+ * replica's session cookie, and can be cut (offline), drop answers after the server acted
+ * (the replica retries what the server already stored), send a push twice, replay a stale pull,
+ * shuffle pulled rows and delay requests (so that deliveries interleave across replicas).
+ */
+export interface NetworkFaults {
+  /** Probability that an answer is lost after the server handled the request. */
+  dropAnswer: number;
+  /** Probability that a push is delivered twice (the second copy concurrently). */
+  duplicatePush: number;
+  /** Probability that a pull is answered with an earlier pull's answer (a stale, duplicated delivery). */
+  replayPull: number;
+  /** Shuffle the rows of each pull (reordered delivery). */
+  shufflePulls: boolean;
+  /** Random delay per request, ms (upper bound). */
+  maxDelayMs: number;
+}
+
+export const NO_FAULTS: NetworkFaults = { dropAnswer: 0, duplicatePush: 0, replayPull: 0, shufflePulls: false, maxDelayMs: 0 };
+
+export class TestNetwork {
+  online = true;
+  faults: NetworkFaults = NO_FAULTS;
+  /** Requests by path prefix, for assertions. */
+  readonly counts = new Map<string, number>();
+  /** Requests sent and not yet answered. */
+  inFlight = 0;
+  /** Called with every push answer the replica receives (what the server acknowledged). */
+  onPushAnswer: ((answer: { results: { id: string; status: string }[] }) => void) | undefined;
+  /** Push answers to lose after the server handled the push, one-shot (besides `faults.dropAnswer`). */
+  dropNextAnswers = 0;
+  /** Requests whose path matches fail as if the network dropped them (e.g. only attachment uploads). */
+  blockPaths: RegExp | undefined;
+  /** Called before each request is sent; throwing fails it as a dropped connection would. */
+  intercept: ((path: string, init: RequestInit) => void) | undefined;
+  /** Per row id: what happened to it on this network (sent, answers, lost answers), for failure messages. */
+  readonly trail = new Map<string, string[]>();
+  /** Called as each push leaves. */
+  onPushSent: (() => void) | undefined;
+  private readonly pullAnswers: string[] = [];
+  private readonly streams = new Set<AbortController>();
+
+  constructor(private readonly cookie: string, private readonly random: () => number = Math.random) {}
+
+  /** Cuts the network (and every open live stream) or restores it. */
+  setOnline(online: boolean): void {
+    this.online = online;
+    if (!online) for (const stream of this.streams) stream.abort();
+  }
+
+  readonly fetch: typeof fetch = async (input, init = {}) => {
+    const url = String(input instanceof Request ? input.url : input);
+    const path = new URL(url).pathname;
+    this.counts.set(path, (this.counts.get(path) ?? 0) + 1);
+    if (!this.online) throw new TypeError('fetch failed: the test network is offline');
+    if (this.blockPaths?.test(path)) throw new TypeError(`fetch failed: ${path} is blocked`);
+    this.intercept?.(path, init);
+    const headers = new Headers(init.headers);
+    headers.set('cookie', this.cookie);
+    if (path === '/api/sync/stream') {
+      // The live stream is cut when the network goes: its body errors, as a dropped connection's would.
+      const response = await fetch(url, { ...init, headers });
+      if (!response.body) return response;
+      const cut = new AbortController();
+      this.streams.add(cut);
+      const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
+      response.body.pipeTo(writable, { signal: cut.signal }).catch(() => undefined).finally(() => this.streams.delete(cut));
+      return new Response(readable, { status: response.status, headers: response.headers });
+    }
+    if (this.faults.maxDelayMs > 0) await new Promise((r) => setTimeout(r, this.random() * this.faults.maxDelayMs));
+    const send = async () => {
+      this.inFlight++;
+      try {
+        return await fetch(url, { ...init, headers });
+      } finally {
+        this.inFlight--;
+      }
+    };
+    if (path === '/api/sync/pull' && this.pullAnswers.length > 0 && this.random() < this.faults.replayPull) {
+      const stale = this.pullAnswers[Math.floor(this.random() * this.pullAnswers.length)]!;
+      return new Response(stale, { status: 200, headers: { 'content-type': 'application/json' } });
+    }
+    if (path === '/api/sync/push') this.onPushSent?.();
+    const pushedIds = path === '/api/sync/push' ? ((JSON.parse(String(init.body)) as { rows: { id: string }[] }).rows.map((r) => r.id)) : [];
+    const note = (id: string, what: string) => this.trail.set(id, [...(this.trail.get(id) ?? []), what]);
+    pushedIds.forEach((id) => note(id, `sent@${Date.now() % 100000}`));
+    if (path === '/api/sync/push' && this.random() < this.faults.duplicatePush) void send().then((r) => r.text()).catch(() => undefined);
+    const response = await send();
+    if (!this.online) throw new TypeError('fetch failed: the test network went offline');
+    const dropPush = path === '/api/sync/push' && this.dropNextAnswers > 0;
+    if (dropPush || this.random() < this.faults.dropAnswer) {
+      pushedIds.forEach((id) => note(id, 'answer-lost'));
+      if (dropPush) this.dropNextAnswers--;
+      await response.text();
+      throw new TypeError('fetch failed: the answer was lost');
+    }
+    if (path === '/api/sync/push' && response.ok) {
+      const text = await response.text();
+      const answer = JSON.parse(text) as { results: { id: string; status: string; stored?: unknown }[] };
+      answer.results.forEach((r) => note(r.id, `${r.status}${r.stored ? '+stored' : ''}`));
+      this.onPushAnswer?.(answer);
+      return new Response(text, { status: 200, headers: { 'content-type': 'application/json' } });
+    }
+    if (path === '/api/sync/push' && !response.ok) pushedIds.forEach((id) => note(id, `http ${response.status}`));
+    if (path === '/api/sync/push' && response.ok && this.onPushAnswer) {
+      const text = await response.text();
+      this.onPushAnswer(JSON.parse(text) as { results: { id: string; status: string }[] });
+      return new Response(text, { status: 200, headers: { 'content-type': 'application/json' } });
+    }
+    if (path === '/api/sync/pull' && response.ok) {
+      const answer = (await response.json()) as { rows: unknown[] };
+      if (this.faults.shufflePulls) answer.rows.sort(() => this.random() - 0.5);
+      const text = JSON.stringify(answer);
+      this.pullAnswers.push(text);
+      if (this.pullAnswers.length > 20) this.pullAnswers.shift();
+      return new Response(text, { status: 200, headers: { 'content-type': 'application/json' } });
+    }
+    return response;
+  };
+}
