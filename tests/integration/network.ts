@@ -82,7 +82,7 @@ export class TestNetwork {
       return new Response(stale, { status: 200, headers: { 'content-type': 'application/json' } });
     }
     if (path === '/api/sync/push') this.onPushSent?.();
-    const pushedIds = path === '/api/sync/push' ? ((JSON.parse(String(init.body)) as { rows: { id: string }[] }).rows.map((r) => r.id)) : [];
+    const pushedIds = path === '/api/sync/push' ? ((JSON.parse(typeof init.body === 'string' ? init.body : '{"rows":[]}') as { rows: { id: string }[] }).rows.map((r) => r.id)) : [];
     const note = (id: string, what: string) => this.trail.set(id, [...(this.trail.get(id) ?? []), what]);
     pushedIds.forEach((id) => note(id, `sent@${Date.now() % 100000}`));
     if (path === '/api/sync/push' && this.random() < this.faults.duplicatePush) void send().then((r) => r.text()).catch(() => undefined);
