@@ -3,12 +3,15 @@ import { AuthProvider } from './auth/AuthProvider';
 import { AppShell } from './components/AppShell';
 import { I18nProvider } from './i18n/I18nProvider';
 import { routes } from './routes';
+import { SyncProvider } from './sync/SyncProvider';
 
 export function App() {
   return (
     <I18nProvider>
       <AuthProvider>
-        <Router root={AppShell}>{routes}</Router>
+        <SyncProvider>
+          <Router root={AppShell}>{routes}</Router>
+        </SyncProvider>
       </AuthProvider>
     </I18nProvider>
   );

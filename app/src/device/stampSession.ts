@@ -1,8 +1,12 @@
 import { connectWebBluetooth, SealDeviceClient, SealDeviceError, TransportError, type DeviceInfo, type DeviceStatus, type Transport } from '@seal/device-bridge';
-import type { DeviceEvent, Grant } from '@seal/shared';
-import { batch, createSignal, onCleanup } from 'solid-js';
+import { deviceEventHash, type Device, type DeviceEvent, type DeviceLogProblem, type Grant } from '@seal/shared';
+import { batch, createSignal, onCleanup, type Accessor } from 'solid-js';
+import type { LocalStore } from '../store/localStore';
+import { StoreError } from '../store/StoreError';
+import { captureDeviceLog, heldLogHead, registeredDevice, type HeldLogHead } from './deviceLog';
 import { holderAssertion } from './holderAssertion';
 import { pgmToDataUrl } from './pgm';
+import { registerDevice } from './registerDevice';
 
 export type StampPhase = 'idle' | 'connecting' | 'connected' | 'confirming' | 'unlocked';
 
@@ -13,6 +17,21 @@ export interface StampShot {
   readonly photo: string | null;
 }
 
+/**
+ * What becomes of the device's log on this tablet: recorded (to sync) once the device is
+ * registered; an unregistered device keeps its log until someone registers it.
+ */
+export interface LogRecording {
+  readonly state: 'no_store' | 'unregistered' | 'recording';
+  /** The last entry this tablet holds. */
+  readonly heldSeq: number | null;
+  /** Entries and photos recorded during this session. */
+  readonly recorded: number;
+  readonly photos: number;
+  /** Entries that did not verify here (recorded all the same: the server raises the alarms). */
+  readonly problems: readonly DeviceLogProblem[];
+}
+
 /** Log entries the holder must see: refusals and alarms. */
 const NOTABLE: readonly DeviceEvent['type'][] = ['refusal', 'tamper', 'geofence_breach', 'low_battery', 'lock'];
 
@@ -20,6 +39,7 @@ const NOTABLE: readonly DeviceEvent['type'][] = ['refusal', 'tamper', 'geofence_
 export function stampErrorCode(error: unknown): string {
   if (error instanceof SealDeviceError || error instanceof TransportError) return error.code;
   if (error instanceof DOMException && error.name === 'NotAllowedError') return 'passkey_cancelled';
+  if (error instanceof StoreError) return `store_${error.code}`;
   return 'unknown_error';
 }
 
@@ -27,7 +47,7 @@ export function stampErrorCode(error: unknown): string {
  * One stamping session with one device: connect, watch its state, unlock with the holder's
  * passkey, count the stamps (with their photos) while unlocked, lock, and pull the log.
  */
-export function createStampSession() {
+export function createStampSession(store: Accessor<LocalStore | undefined> = () => undefined) {
   const [phase, setPhase] = createSignal<StampPhase>('idle');
   const [info, setInfo] = createSignal<DeviceInfo>();
   const [status, setStatus] = createSignal<DeviceStatus>();
@@ -35,8 +55,15 @@ export function createStampSession() {
   const [shots, setShots] = createSignal<StampShot[]>([]);
   const [events, setEvents] = createSignal<DeviceEvent[]>([]);
   const [error, setError] = createSignal<string>();
+  const [recording, setRecording] = createSignal<LogRecording>({ state: 'no_store', heldSeq: null, recorded: 0, photos: 0, problems: [] });
   let client: SealDeviceClient | undefined;
+  /** The next seq to read from the device. */
   let nextSeq = 0;
+  /** Entries from here on happened during this session (shown); earlier ones are only recorded. */
+  let shownFrom = 0;
+  /** The registered device whose log is recorded, and the last entry held. */
+  let device: Device | undefined;
+  let held: HeldLogHead | null = null;
   let timer: ReturnType<typeof setInterval> | undefined;
   let polling = false;
   // One command at a time on the link: polling must not interleave with unlock or lock.
@@ -56,34 +83,38 @@ export function createStampSession() {
     void client?.transport.close();
   });
 
-  /** Reads status and the new log entries (fetching each new stamp's photo). */
+  /** Reads status and the new log entries (with each new stamp's photo), shows and records them. */
   async function refresh(): Promise<void> {
     if (client === undefined || polling) return;
     polling = true;
     const c = client;
     try {
-      const { current, entries, newShots } = await exclusive(async () => {
+      const { current, entries, photos } = await exclusive(async () => {
         const current = await c.status();
         const entries = await c.readLogSince(nextSeq);
-        const newShots: StampShot[] = [];
+        const photos = new Map<number, Uint8Array | null>();
         for (const entry of entries) {
-          nextSeq = Math.max(nextSeq, entry.seq + 1);
-          if (entry.type === 'stamp') {
-            const photo = await c.photo(entry.seq).then(pgmToDataUrl, () => null);
-            newShots.push({ seq: entry.seq, at: entry.at, useIndex: entry.payload.useIndex, photo });
-          }
+          if (entry.type === 'stamp' && (entry.seq >= shownFrom || device !== undefined)) photos.set(entry.seq, await c.photo(entry.seq).catch(() => null));
         }
-        return { current, entries, newShots };
+        return { current, entries, photos };
+      });
+      for (const entry of entries) nextSeq = Math.max(nextSeq, entry.seq + 1);
+      const shown = entries.filter((e) => e.seq >= shownFrom);
+      const newShots = shown.flatMap((entry): StampShot[] => {
+        if (entry.type !== 'stamp') return [];
+        const bytes = photos.get(entry.seq);
+        return [{ seq: entry.seq, at: entry.at, useIndex: entry.payload.useIndex, photo: bytes ? pgmToDataUrl(bytes) : null }];
       });
       batch(() => {
         setStatus(current);
         setLinkUp(true);
         if (newShots.length > 0) setShots((s) => [...s, ...newShots]);
-        const notable = entries.filter((e) => NOTABLE.includes(e.type));
+        const notable = shown.filter((e) => NOTABLE.includes(e.type));
         if (notable.length > 0) setEvents((e) => [...e, ...notable]);
         if (!current.locked && phase() !== 'unlocked') setPhase('unlocked');
         if (current.locked && phase() === 'unlocked') setPhase('connected');
       });
+      await record(entries, photos);
     } catch (err) {
       setError(stampErrorCode(err));
     } finally {
@@ -91,11 +122,36 @@ export function createStampSession() {
     }
   }
 
+  /** Records what was read as facts of the registered device (nothing for an unregistered one). */
+  async function record(entries: readonly DeviceEvent[], photos: ReadonlyMap<number, Uint8Array | null>): Promise<void> {
+    const local = store();
+    if (local === undefined || device === undefined || entries.length === 0) return;
+    const fresh = held === null ? entries : entries.filter((e) => e.seq > held!.seq);
+    if (fresh.length === 0) return;
+    const outcome = await captureDeviceLog(local, { device, entries: fresh, held, photoOf: (seq) => Promise.resolve(photos.get(seq) ?? null) });
+    const last = fresh.at(-1)!;
+    held = { seq: last.seq, hash: await deviceEventHash(last) };
+    setRecording((r) => ({
+      state: 'recording', heldSeq: last.seq, recorded: r.recorded + outcome.recorded, photos: r.photos + outcome.photos, problems: [...r.problems, ...outcome.problems],
+    }));
+  }
+
+  /** Finds the device among the registered ones and where its log resumes; reading starts there. */
+  async function prepareRecording(deviceId: string | null): Promise<void> {
+    const local = store();
+    device = local && deviceId !== null ? await registeredDevice(local, deviceId) : undefined;
+    held = local && device ? await heldLogHead(local, device.id) : null;
+    if (device !== undefined) nextSeq = Math.min(shownFrom, held === null ? 0 : held.seq + 1);
+    setRecording({ state: local === undefined ? 'no_store' : device === undefined ? 'unregistered' : 'recording', heldSeq: held?.seq ?? null, recorded: 0, photos: 0, problems: [] });
+  }
+
   async function attach(transport: Transport): Promise<void> {
     client = new SealDeviceClient(transport);
     const who = await client.info();
-    // Only what happens from now on is this session's; earlier entries stay on the device.
-    nextSeq = who.logHead === null ? 0 : who.logHead.seq + 1;
+    // What happens from now on is this session's; earlier entries are only recorded, if not held yet.
+    shownFrom = who.logHead === null ? 0 : who.logHead.seq + 1;
+    nextSeq = shownFrom;
+    await prepareRecording(who.deviceId);
     batch(() => {
       setInfo(who);
       setPhase('connected');
@@ -127,7 +183,19 @@ export function createStampSession() {
     shots,
     events,
     error,
+    recording,
     setError,
+    /** Registers the connected device in `unitId` (admins, custodians), then records its whole log. */
+    register: (unitId: string) =>
+      // eslint-disable-next-line solid/reactivity -- an action: it runs from the screen's event handlers, not during render
+      run(async () => {
+        const local = store();
+        const who = info();
+        if (local === undefined || who === undefined) return;
+        await registerDevice(local, who, unitId);
+        await prepareRecording(who.deviceId);
+        await refresh();
+      }, phase(), phase()),
     /** Web Bluetooth: the chooser, then the link (it resumes by itself after a drop). */
     connectBluetooth: () =>
       // eslint-disable-next-line solid/reactivity -- an action: it runs from the screen's event handlers, not during render

@@ -1,13 +1,16 @@
-import { grantSchema, type Grant } from '@seal/shared';
-import { For, Show, createSignal } from 'solid-js';
+import { grantSchema, subjectOf, type Grant } from '@seal/shared';
+import { For, Show, createMemo, createSignal } from 'solid-js';
 import { z } from 'zod';
 import type { Session } from '../api/types';
+import { holdsRole } from '../auth/roles';
 import { RequireSession } from '../components/RequireSession';
 import { startSimulatedSeal, type SimulatedSeal } from '../device/simulatedDevice';
 import { createStampSession } from '../device/stampSession';
 import { formatDateTime } from '../i18n/format';
 import { useI18n } from '../i18n/I18nProvider';
 import { zhCN } from '../i18n/zh-CN';
+import { createFacts } from '../sync/createFacts';
+import { useSync } from '../sync/SyncProvider';
 
 /** Stamping at the site: choose a grant, connect the seal device, confirm, unlock, watch the stamps. */
 export function Stamp() {
@@ -16,8 +19,31 @@ export function Stamp() {
 
 function StampScreen(props: { session: Session }) {
   const { t, locale } = useI18n();
-  const session = createStampSession();
+  const sync = useSync();
+  const session = createStampSession(sync.store);
   const [grant, setGrant] = createSignal<Grant>();
+  // Grants that reached this tablet by sync, newest window first; a file import is the other way in.
+  const grants = createFacts('grant');
+  const myGrants = createMemo(() =>
+    grants()
+      .filter((g) => g.holderId === props.session.user.id)
+      .sort((a, b) => b.window.notAfter - a.window.notAfter),
+  );
+  const deviceSubject = () => {
+    const g = grant();
+    return g === undefined ? undefined : subjectOf('device', g.deviceId);
+  };
+  const deviceLog = createFacts('device_event', deviceSubject);
+  /** Stamps under the chosen grant that this tablet holds in the device's log (any tablet's, once synced). */
+  const usesRecorded = createMemo(() => deviceLog().filter((e) => e.type === 'stamp' && e.payload.grantId === grant()?.id).length);
+  const alarms = createFacts('alarm');
+  const deviceAlarms = createMemo(() => {
+    const g = grant();
+    return g === undefined ? [] : alarms().filter((a) => a.ref.startsWith(`${g.deviceId}:`)).sort((a, b) => b.at - a.at);
+  });
+  const mayRegister = () => holdsRole(props.session, 'admin') || holdsRole(props.session, 'custodian');
+  const hqAlarmText = (kind: string): string =>
+    kind === 'log_gap' || kind === 'log_fork' || kind === 'bad_signature' ? t(`stamp.hqAlarm.${kind}`) : t('stamp.hqAlarm.other', { kind });
   const [fileError, setFileError] = createSignal<string>();
   const [sim, setSim] = createSignal<SimulatedSeal>();
   const codeText = (code: string): string =>
@@ -77,8 +103,30 @@ function StampScreen(props: { session: Session }) {
               <dd>{g().uses}</dd>
               <dt>{t('stamp.window')}</dt>
               <dd>{`${date(g().window.notBefore)} – ${date(g().window.notAfter)}`}</dd>
+              <dt>{t('stamp.usesRecorded')}</dt>
+              <dd data-testid="uses-recorded">{usesRecorded()}</dd>
             </dl>
           )}
+        </Show>
+        <h3>{t('stamp.myGrants')}</h3>
+        <Show when={myGrants().length > 0} fallback={<p class="muted">{t('stamp.noGrantsHeld')}</p>}>
+          <ul class="grant-list" data-testid="my-grants">
+            <For each={myGrants()}>
+              {(g) => (
+                <li data-grant-id={g.id}>
+                  <span>
+                    <strong>{g.requestId}</strong> · {g.sealId} · {t('stamp.uses')} {g.uses}
+                  </span>
+                  <span class="muted">{`${date(g.window.notBefore)} – ${date(g.window.notAfter)}`}</span>
+                  <Show when={grant()?.id !== g.id} fallback={<span class="grant-in-use">{t('stamp.grantInUse')}</span>}>
+                    <button type="button" class="button button-secondary" disabled={session.phase() !== 'idle'} onClick={() => setGrant(g)}>
+                      {t('stamp.useGrant')}
+                    </button>
+                  </Show>
+                </li>
+              )}
+            </For>
+          </ul>
         </Show>
         <label class="button button-secondary" for="grant-file">
           {t('stamp.importGrant')}
@@ -119,6 +167,33 @@ function StampScreen(props: { session: Session }) {
                 <dd data-testid="uses-left">{usesLeft() ?? '—'}</dd>
               </dl>
             )}
+          </Show>
+          <Show when={session.info()}>
+            <div class="device-log" data-testid="device-log" data-state={session.recording().state}>
+              <Show when={session.recording().state === 'no_store'}>
+                <p class="muted">{t('stamp.logNoStore')}</p>
+              </Show>
+              <Show when={session.recording().state === 'unregistered'}>
+                <p class="note note-warn">{t('stamp.logUnregistered')}</p>
+                <Show when={mayRegister()}>
+                  <button type="button" class="button button-secondary" onClick={() => void session.register(grant()!.decisions[0]!.payload.place.unitId)}>
+                    {t('stamp.register')}
+                  </button>
+                </Show>
+              </Show>
+              <Show when={session.recording().state === 'recording'}>
+                <p class="muted" data-testid="log-recording" data-held-seq={session.recording().heldSeq ?? ''}>
+                  {session.recording().heldSeq === null
+                    ? t('stamp.logNothingHeld')
+                    : t('stamp.logRecording', { seq: String(session.recording().heldSeq), recorded: String(session.recording().recorded), photos: String(session.recording().photos) })}
+                </p>
+              </Show>
+              <Show when={session.recording().problems.length > 0}>
+                <p class="alert alert-error" role="alert" data-error-code="device_log_problem">
+                  {t('stamp.logProblems', { count: String(session.recording().problems.length) })}
+                </p>
+              </Show>
+            </div>
           </Show>
           <Show when={!session.linkUp()}>
             <p class="note note-warn" role="status">{t('stamp.reconnecting')}</p>
@@ -195,6 +270,18 @@ function StampScreen(props: { session: Session }) {
 
         <div class="card" data-testid="events-card">
           <h2>{t('stamp.eventsTitle')}</h2>
+          <Show when={deviceAlarms().length > 0}>
+            <h3>{t('stamp.hqAlarms')}</h3>
+            <ul class="stamp-events" data-testid="device-alarms">
+              <For each={deviceAlarms()}>
+                {(alarm) => (
+                  <li data-testid="device-alarm" data-kind={alarm.kind} data-severity={alarm.severity}>
+                    <span class="muted">{date(alarm.at)}</span> {hqAlarmText(alarm.kind)} <span class="muted">({alarm.ref})</span>
+                  </li>
+                )}
+              </For>
+            </ul>
+          </Show>
           <Show when={session.events().length > 0} fallback={<p class="muted">{t('stamp.noEvents')}</p>}>
             <ul class="stamp-events">
               <For each={session.events()}>

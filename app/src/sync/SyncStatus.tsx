@@ -1,9 +1,8 @@
 import { For, Show, createMemo } from 'solid-js';
 import type { SyncRefusalCode } from '@seal/shared';
-import { useAuth } from '../auth/AuthProvider';
 import { formatDateTime } from '../i18n/format';
 import { useI18n } from '../i18n/I18nProvider';
-import { createSyncStatus } from './createSyncStatus';
+import { useSync } from './SyncProvider';
 import './syncStatus.css';
 
 /**
@@ -13,8 +12,7 @@ import './syncStatus.css';
  */
 export function SyncStatus() {
   const { t, locale } = useI18n();
-  const auth = useAuth();
-  const sync = createSyncStatus(() => auth.session()?.user.id);
+  const sync = useSync();
   const percent = (done: number, total: number): number => (total <= 0 ? 0 : Math.min(100, Math.round((done / total) * 100)));
   const catchUpPercent = createMemo(() => {
     const catchUp = sync.status()?.catchUp;

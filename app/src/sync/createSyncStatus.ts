@@ -1,11 +1,14 @@
 import { createEffect, createSignal, on, onCleanup, type Accessor } from 'solid-js';
 import type { SyncStatusSnapshot } from '../store/syncStatus';
 import type { BrowserSync } from '../store/browser';
+import type { LocalStore } from '../store/localStore';
 
 /** The running sync, its status, and a way to ask for a sync now. */
 export interface SyncStatusHandle {
   readonly status: Accessor<SyncStatusSnapshot | undefined>;
   readonly syncNow: () => void;
+  /** Resolves once everything local went up and everything in scope came down (rejects when it cannot). */
+  readonly awaitInSync: () => Promise<void>;
 }
 
 /**
@@ -13,7 +16,7 @@ export interface SyncStatusHandle {
  * sign-out or when another user signs in) and exposes its live status. The store's code is
  * imported on demand, after the first paint.
  */
-export function createSyncStatus(userId: Accessor<string | undefined>): SyncStatusHandle {
+export function createSyncStatus(userId: Accessor<string | undefined>, onStore: (store: LocalStore | undefined) => void = () => undefined): SyncStatusHandle {
   const [status, setStatus] = createSignal<SyncStatusSnapshot>();
   let running: Promise<BrowserSync | undefined> = Promise.resolve(undefined);
   let unsubscribe: (() => void) | undefined;
@@ -22,6 +25,7 @@ export function createSyncStatus(userId: Accessor<string | undefined>): SyncStat
     unsubscribe?.();
     unsubscribe = undefined;
     setStatus(undefined);
+    onStore(undefined);
     const previous = running;
     running = Promise.resolve(undefined);
     void previous.then((sync) => sync?.stop()).catch((error: unknown) => console.warn('Stopping sync failed', error));
@@ -37,6 +41,7 @@ export function createSyncStatus(userId: Accessor<string | undefined>): SyncStat
         return undefined;
       }
       unsubscribe = sync.store.status.subscribe((next) => setStatus(next));
+      onStore(sync.store);
       return sync;
     });
     running = starting;
@@ -47,5 +52,6 @@ export function createSyncStatus(userId: Accessor<string | undefined>): SyncStat
   return {
     status,
     syncNow: () => void running.then((sync) => sync?.engine.syncNow()),
+    awaitInSync: () => running.then((sync) => sync?.engine.awaitInSync()),
   };
 }

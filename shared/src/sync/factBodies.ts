@@ -11,8 +11,11 @@ import { sealStatusChangeId, sealStatusChangeSchema } from '../domain/sealStatus
 import type { FactKind } from './kinds';
 import { subjectOf, subjectSchema } from './subject';
 
-/** Attachments the app takes: photos of stamped pages, and PDFs. */
-export const attachmentMimeSchema = z.enum(['image/jpeg', 'image/png', 'image/webp', 'application/pdf']);
+/**
+ * Attachments the app takes: photos of stamped pages, and PDFs. `image/x-portable-graymap` is the
+ * reference seal device's camera format (kept byte for byte: its SHA-256 is in the device's log).
+ */
+export const attachmentMimeSchema = z.enum(['image/jpeg', 'image/png', 'image/webp', 'image/x-portable-graymap', 'application/pdf']);
 /** The largest attachment (bytes). */
 export const MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024;
 

@@ -1,0 +1,29 @@
+import { createContext, createSignal, useContext, type Accessor, type ParentProps } from 'solid-js';
+import type { LocalStore } from '../store/localStore';
+import { useAuth } from '../auth/AuthProvider';
+import { createSyncStatus, type SyncStatusHandle } from './createSyncStatus';
+
+/** The signed-in user's local store (once opened) and its sync, for every screen. */
+export interface SyncContextValue extends SyncStatusHandle {
+  /** The local store; `undefined` while signed out or still opening. */
+  readonly store: Accessor<LocalStore | undefined>;
+}
+
+const SyncContext = createContext<SyncContextValue>();
+
+/**
+ * Opens the local store on sign-in and syncs it (one per signed-in user: see `createSyncStatus`).
+ * Screens read and record through `useSync().store()`; the header shows `status`.
+ */
+export function SyncProvider(props: ParentProps) {
+  const auth = useAuth();
+  const [store, setStore] = createSignal<LocalStore>();
+  const handle = createSyncStatus(() => auth.session()?.user.id, setStore);
+  return <SyncContext.Provider value={{ ...handle, store }}>{props.children}</SyncContext.Provider>;
+}
+
+export function useSync(): SyncContextValue {
+  const value = useContext(SyncContext);
+  if (value === undefined) throw new Error('useSync() needs a <SyncProvider> above it');
+  return value;
+}

@@ -1,0 +1,182 @@
+/**
+ * A seal device's log, from the site to HQ, through real parts: a reference device provisioned
+ * with the server's org key, signed binding and roster; a custodian's replica registers it; a
+ * staff member's replica unlocks it with a grant approved on the server, reads its log after two
+ * stamps and records it (entries and photos); the server checks every entry; an HQ replica pulls
+ * them — the same entries, photos whose SHA-256 is the one the log names, and no alarm. A later
+ * pull from the device records only what is new.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createSealDevice, MemoryKeys, MemoryStorage, MemoryTransport, SealDeviceClient, SimulatedClock, SimulatedHardware,
+  type SealBinding, type Signed,
+} from '@seal/device-bridge';
+import {
+  asId, contentId, deviceIdSchema, grantBody, requestIdSchema, sha256, subjectOf, toHex, unitIdSchema, userIdSchema,
+  type DeviceEvent, type Grant, type P256PublicJwk, type PhysicalSeal, type SignedRoster, type UseRequest,
+} from '@seal/shared';
+import { captureDeviceLog, heldLogHead, registeredDevice } from '../../app/src/device/deviceLog';
+import { registerDevice } from '../../app/src/device/registerDevice';
+import { decision } from './fixtures';
+import { openReplica, setUpWorld, startSyncServer, syncAll, type Person, type Replica, type RunningSync, type World } from './harness';
+
+const DEVICE_ID = 'dev-site-7';
+const FENCE = { lat: 31.2304, lon: 121.4737, radiusM: 300 };
+const T = 1_790_000_000_000;
+
+let running: RunningSync;
+let world: World;
+let custodian: Person;
+let staff: Person;
+let approver: Person;
+const replicas: Replica[] = [];
+
+beforeAll(async () => {
+  running = await startSyncServer();
+  world = await setUpWorld(running.server);
+  custodian = await world.person(world.siteId, ['custodian'], 'Custodian 保管员');
+  staff = await world.person(world.siteId, ['staff'], 'Staff 员工');
+  approver = await world.person(world.branchId, ['approver'], 'Approver 审批人');
+}, 60_000);
+afterEach(async () => {
+  await Promise.all(replicas.splice(0).map((r) => r.close()));
+});
+afterAll(async () => running?.close());
+
+async function replica(person: Person, name: string): Promise<Replica> {
+  const r = await openReplica(running.url, person, name);
+  replicas.push(r);
+  return r;
+}
+
+async function get<T>(url: string, cookie: string, body?: unknown): Promise<T> {
+  const response = await running.server.call(body === undefined ? 'GET' : 'POST', url, { cookie, ...(body === undefined ? {} : { body }) });
+  expect(response.statusCode, response.body).toBe(200);
+  return response.json<T>();
+}
+
+/** The seal at the site, its device provisioned and bound by the org key, and the server's roster. */
+async function provisionedDevice(seal: PhysicalSeal): Promise<{ hardware: SimulatedHardware; client: SealDeviceClient }> {
+  const hardware = new SimulatedHardware({ position: { lat: FENCE.lat, lon: FENCE.lon, accuracyM: 10 }, batteryPercent: 90 });
+  const device = await createSealDevice({ storage: new MemoryStorage(), clock: new SimulatedClock(T + 3_600_000, { manual: true }), hardware, keys: new MemoryKeys() });
+  const client = new SealDeviceClient(new MemoryTransport(device.gatt, { frameSize: 185 }), { sleep: () => Promise.resolve() });
+  const orgKey = await get<{ publicJwk: P256PublicJwk }>('/api/org-key', custodian.cookie);
+  const binding = await get<Signed<SealBinding>>(`/api/devices/${DEVICE_ID}/binding`, custodian.cookie, {
+    sealId: seal.id, sealKind: 'contract', minApprovals: 1, custodianId: custodian.userId, unitId: world.siteId,
+  });
+  await client.provision(asId(deviceIdSchema, DEVICE_ID), orgKey.publicJwk);
+  await client.bindSeal(binding);
+  await client.installRoster(await get<SignedRoster>('/api/roster', custodian.cookie));
+  return { hardware, client };
+}
+
+/** A request by the staff member, approved on the server by the approver's passkey, and its grant. */
+async function approvedGrant(staffReplica: Replica, approverReplica: Replica, seal: PhysicalSeal): Promise<Grant> {
+  const request: UseRequest = {
+    id: asId(requestIdSchema, 'req-site-7-1'),
+    requesterId: asId(userIdSchema, staff.userId),
+    unitId: asId(unitIdSchema, world.siteId),
+    sealId: seal.id,
+    document: { title: '分包合同 Subcontract', sha256: 'cd'.repeat(32), pages: 2 },
+    copies: 2, purpose: 'sign the subcontract', usesRequested: 2,
+    window: { notBefore: T, notAfter: T + 86_400_000 },
+    place: { unitId: asId(unitIdSchema, world.siteId), geofence: FENCE },
+    createdAt: T - 3_600_000,
+  };
+  await staffReplica.store.records.create('request', request);
+  await syncAll([staffReplica, approverReplica]);
+  const approval = await approverReplica.store.facts.append('decision', await decision(approver, request, 'approve', T - 1_800_000), world.siteId);
+  const body = grantBody(request, seal, [approval.row.body as never]);
+  if (!body.ok) throw new Error(body.error.message);
+  const grant = { ...body.value, id: await contentId(body.value) } as Grant;
+  await staffReplica.store.facts.append('grant', grant, world.siteId);
+  await syncAll([staffReplica, approverReplica]);
+  return grant;
+}
+
+const deviceEvents = async (r: Replica): Promise<DeviceEvent[]> =>
+  (await r.store.db.rows.find({ selector: { subject: subjectOf('device', DEVICE_ID), kind: 'device_event' } }).exec())
+    .map((doc) => (doc.toJSON() as unknown as { body: DeviceEvent }).body)
+    .sort((a, b) => a.seq - b.seq);
+
+describe("a seal device's log reaches HQ through the staff member's tablet", () => {
+  it('records entries and photos once, the server accepts them, HQ sees the same log and no alarm', async () => {
+    const seal = {
+      id: 'seal-site-7', name: '项目部合同章', kind: 'contract', form: 'physical', unitId: world.siteId, custodianId: custodian.userId,
+      status: 'active', createdAt: 0, antiCounterfeitCode: '3301020012345', deviceId: DEVICE_ID,
+    } as unknown as PhysicalSeal;
+    const { hardware, client } = await provisionedDevice(seal);
+
+    // The custodian registers the device (its public key) from their tablet.
+    const custodianTablet = await replica(custodian, 'custodian');
+    const registered = await registerDevice(custodianTablet.store, await client.info(), world.siteId);
+    expect(registered).toMatchObject({ id: DEVICE_ID, state: 'bound', sealId: seal.id, unitId: world.siteId });
+    await syncAll([custodianTablet]);
+
+    // The staff member's tablet: the grant, the unlock with their passkey, two stamps.
+    const staffTablet = await replica(staff, 'staff');
+    const approverTablet = await replica(approver, 'approver');
+    const grant = await approvedGrant(staffTablet, approverTablet, seal);
+    await staffTablet.store.whenProjected();
+    const known = await registeredDevice(staffTablet.store, DEVICE_ID);
+    expect(known?.publicKeyJwk).toEqual((await client.info()).publicKey);
+
+    await client.nonce();
+    await client.unlock(grant, await staff.authenticator.signRecord(client.unlockRecord(grant), staff.credentialId));
+    expect(await hardware.press(1)).toMatchObject({ stamped: true, useIndex: 1 });
+    expect(await hardware.press(2)).toMatchObject({ stamped: true, useIndex: 2 });
+
+    const held = await heldLogHead(staffTablet.store, DEVICE_ID);
+    expect(held).toBeNull();
+    const entries = await client.readLogSince(0);
+    const outcome = await captureDeviceLog(staffTablet.store, { device: known!, entries, held, photoOf: (seq) => client.photo(seq) });
+    expect(outcome).toEqual({ recorded: entries.length, photos: 2, problems: [] });
+    await syncAll([staffTablet]);
+    await staffTablet.sync!.drainAttachments();
+    expect(staffTablet.store.status.get().refusals).toEqual([]);
+
+    // HQ pulls the merged log: the same entries, the photos the log names, no alarm.
+    const hq = await replica(world.admin, 'hq');
+    await syncAll([hq]);
+    expect(await deviceEvents(hq)).toEqual(entries);
+    const stamps = entries.filter((e): e is Extract<DeviceEvent, { type: 'stamp' }> => e.type === 'stamp');
+    expect(stamps.map((s) => s.payload.useIndex)).toEqual([1, 2]);
+    const photos = (await hq.store.db.rows.find({ selector: { kind: 'attachment', subject: subjectOf('device', DEVICE_ID) } }).exec())
+      .map((doc) => ({ rowId: doc.id, meta: (doc.toJSON() as unknown as { body: { sha256: string; mime: string } }).body }));
+    expect(photos.map((p) => p.meta.sha256).sort()).toEqual(stamps.map((s) => s.payload.photoSha256).sort());
+    for (const photo of photos) {
+      const bytes = await hq.store.attachments.bytes(photo.meta.sha256, photo.rowId, hq.sync!.client);
+      expect(toHex(await sha256(bytes))).toBe(photo.meta.sha256);
+      expect(photo.meta.mime).toBe('image/x-portable-graymap');
+    }
+    expect((await hq.store.db.rows.find({ selector: { kind: 'alarm' } }).exec()).map((d) => d.id)).toEqual([]);
+
+    // Later, at the site: a press while locked is refused and logged; the next pull records only that.
+    expect(await hardware.press(3)).toMatchObject({ stamped: false });
+    const head = await heldLogHead(staffTablet.store, DEVICE_ID);
+    expect(head?.seq).toBe(entries.at(-1)!.seq);
+    const more = await client.readLogSince(head!.seq + 1);
+    expect(more.map((e) => e.type)).toContain('refusal');
+    const again = await captureDeviceLog(staffTablet.store, { device: known!, entries: more, held: head, photoOf: (seq) => client.photo(seq) });
+    expect(again).toEqual({ recorded: more.length, photos: 0, problems: [] });
+    await syncAll([staffTablet, hq]);
+    expect(await deviceEvents(hq)).toEqual([...entries, ...more]);
+  });
+
+  it('says so when the device answers with an entry it did not sign, and sends it up for the server to refuse', async () => {
+    const custodianTablet = await replica(custodian, 'custodian2');
+    await custodianTablet.start().awaitInSync();
+    const device = await registeredDevice(custodianTablet.store, DEVICE_ID);
+    expect(device).toBeDefined();
+    const held = await heldLogHead(custodianTablet.store, DEVICE_ID);
+    const events = await deviceEvents(custodianTablet);
+    // A forged continuation: well formed, chained, but not signed by the device key.
+    const forged = { ...events.at(-1)!, seq: held!.seq + 1, prevHash: held!.hash, type: 'low_battery', payload: { percent: 3 } } as DeviceEvent;
+    const outcome = await captureDeviceLog(custodianTablet.store, { device: device!, entries: [forged], held, photoOf: () => Promise.resolve(null) });
+    expect(outcome.recorded).toBe(1);
+    expect(outcome.problems.map((p) => p.kind)).toEqual(['bad_signature']);
+    // It goes up all the same (the server is the judge): refused, with its reason.
+    await syncAll([custodianTablet]);
+    expect(custodianTablet.store.status.get().refusals.map((r) => r.code)).toEqual(['bad_signature']);
+  });
+});
