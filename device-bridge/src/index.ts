@@ -31,6 +31,6 @@ export { createSealDevice, type SealDevice, type SealDeviceOptions } from './dev
 export { DEFAULT_DEVICE_SETTINGS, type DeviceSettings } from './device/DeviceCore';
 export type { StoragePort, ClockPort, KeyPort, DeviceKey, HardwarePort, HardwareHandlers, PhotoSubject, PressOutcome } from './device/ports';
 export { MemoryStorage } from './device/MemoryStorage';
-export { MemoryKeys } from './device/memoryKeys';
+export { MemoryKeys, deviceKeyFrom } from './device/memoryKeys';
 export { SimulatedHardware, SimulatedClock } from './device/SimulatedHardware';
 export { StorageCorruptError } from './device/stateStore';

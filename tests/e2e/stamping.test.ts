@@ -197,6 +197,7 @@ describe('stamping with a seal device over Web Bluetooth', () => {
     await page.screenshot({ path: join(out, 'stamp-en.png'), fullPage: true });
     await page.locator('.language-switch button[aria-pressed="false"]').first().click();
     await page.locator('main h1', { hasText: '用印' }).waitFor();
+    await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: join(out, 'stamp-zh-CN.png'), fullPage: true });
 
     expect(peripheral.problems, peripheral.trace.join('\n')).toEqual([]);
@@ -218,6 +219,10 @@ describe('stamping with a seal device over Web Bluetooth', () => {
       .toBe('simulated');
     expect(await page.getByTestId('simulated-device').textContent()).toContain('SIMULATED DEVICE · 模拟设备');
     await page.getByTestId('device-state').waitFor();
+    // A device nobody registered keeps its log; the administrator registers it, and its log is recorded from seq 0.
+    await expect.poll(() => page.getByTestId('device-log').getAttribute('data-state'), { timeout: 10_000 }).toBe('unregistered');
+    await page.getByRole('button', { name: "Register this device at the grant's unit" }).click();
+    await expect.poll(() => page.getByTestId('device-log').getAttribute('data-state'), { timeout: 10_000 }).toBe('recording');
     await page.getByRole('button', { name: 'Confirm identity and unlock' }).click();
     await expect
       .poll(async () => [await page.getByTestId('lock-state').textContent(), ...(await page.locator('main [role="alert"]').allTextContents())].join(' | '), { timeout: 30_000 })
@@ -228,6 +233,17 @@ describe('stamping with a seal device over Web Bluetooth', () => {
     await page.getByRole('button', { name: 'Open case (tamper)' }).click();
     await expect.poll(() => page.locator('[data-testid="device-event"][data-type="tamper"]').count(), { timeout: 10_000 }).toBe(1);
     await expect.poll(() => page.getByTestId('lock-state').textContent(), { timeout: 10_000 }).toBe('Locked');
+    // The whole log, photo included, is recorded on the tablet and synced: the server holds every entry.
+    const held = async () => Number(await page.getByTestId('log-recording').getAttribute('data-held-seq'));
+    const lastSeq = async () => {
+      const rows = await pageFetch<{ rows: { kind: string; subject: string; body: { seq: number; type: string } }[] }>(page, '/api/sync/pull?since=0&limit=500');
+      return rows.body.rows.filter((r) => r.kind === 'device_event' && r.subject === `device:${grant.deviceId}`).map((r) => r.body);
+    };
+    await expect.poll(async () => (await lastSeq()).length, { timeout: 30_000 }).toBe((await held()) + 1);
+    const onServer = await lastSeq();
+    expect(onServer.map((e) => e.type)).toEqual(expect.arrayContaining(['unlock', 'stamp', 'tamper', 'lock']));
+    await expect.poll(() => page.locator('.sync-status').getAttribute('data-pending'), { timeout: 30_000 }).toBe('0');
+    expect(await page.locator('.sync-status').getAttribute('data-refused')).toBe('0');
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: join(REPO_ROOT, 'screenshots', 'stamp-simulated-en.png'), fullPage: true });
     expect(admin.errors.filter((e) => !/status of (401|403|409|422)/.test(e))).toEqual([]);

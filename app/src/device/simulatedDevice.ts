@@ -1,7 +1,5 @@
 import {
   createSealDevice,
-  MemoryKeys,
-  MemoryStorage,
   MemoryTransport,
   SealDeviceClient,
   SimulatedClock,
@@ -11,16 +9,30 @@ import {
   type TimeRecord,
 } from '@seal/device-bridge';
 import type { Grant, P256PublicJwk, SignedRoster } from '@seal/shared';
+import { ApiError } from '../api/ApiError';
 import { apiRequest } from '../api/request';
+import { openPersistentDevicePorts } from './browserDevicePorts';
 
 /**
  * A SIMULATED seal device for demos without hardware: the reference device runs in this page,
  * behind an in-memory transport, provisioned like a real one from the server (org public key,
- * signed roster, a seal binding and a time record signed by the org key).
+ * signed roster, a seal binding and a time record signed by the org key). Its flash and key live
+ * in this browser's IndexedDB, so it keeps its identity, log and counters across reloads — and
+ * once an administrator or custodian set it up, a staff member on the same tablet can use it.
  */
 export interface SimulatedSeal {
   readonly transport: MemoryTransport;
   readonly hardware: SimulatedHardware;
+}
+
+/** The server's signed record, or `undefined` when the user may not ask for it (staff). */
+async function signedOrNothing<T>(path: string, body?: unknown): Promise<T | undefined> {
+  try {
+    return await apiRequest<T>('POST', path, body);
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 403) return undefined;
+    throw error;
+  }
 }
 
 export async function startSimulatedSeal(grant: Grant, custodianId: string): Promise<SimulatedSeal> {
@@ -29,23 +41,26 @@ export async function startSimulatedSeal(grant: Grant, custodianId: string): Pro
     apiRequest<SignedRoster>('GET', '/api/roster'),
   ]);
   const place = grant.decisions[0]!.payload.place;
-  const binding = await apiRequest<Signed<SealBinding>>('POST', `/api/devices/${encodeURIComponent(grant.deviceId)}/binding`, {
+  const device = encodeURIComponent(grant.deviceId);
+  const binding = await signedOrNothing<Signed<SealBinding>>(`/api/devices/${device}/binding`, {
     sealId: grant.sealId,
     sealKind: 'contract',
     minApprovals: 1,
     custodianId,
     unitId: place.unitId,
   });
-  const time = await apiRequest<Signed<TimeRecord>>('POST', `/api/devices/${encodeURIComponent(grant.deviceId)}/time`);
+  const time = await signedOrNothing<Signed<TimeRecord>>(`/api/devices/${device}/time`);
   const fence = grant.geofence;
-  // The board's clock starts a little behind (as after a power-off); the signed time record moves it on.
   const hardware = new SimulatedHardware({ position: fence ? { lat: fence.lat, lon: fence.lon, accuracyM: 10 } : null, batteryPercent: 87 });
-  const device = await createSealDevice({ storage: new MemoryStorage(), clock: new SimulatedClock(time.record.at - 60_000), hardware, keys: new MemoryKeys() });
-  const transport = new MemoryTransport(device.gatt, { frameSize: 185 });
+  const ports = openPersistentDevicePorts(`sealctl-simulated-${grant.deviceId}`);
+  // The board's clock starts a little behind (as after a power-off); the signed time record moves it on.
+  const sim = await createSealDevice({ ...ports, clock: new SimulatedClock((time?.record.at ?? Date.now()) - 60_000), hardware });
+  const transport = new MemoryTransport(sim.gatt, { frameSize: 185 });
   const admin = new SealDeviceClient(transport);
-  await admin.provision(grant.deviceId, orgKey.publicJwk);
-  await admin.setTime(time);
-  await admin.bindSeal(binding);
+  const info = await admin.info();
+  if (info.deviceId === null) await admin.provision(grant.deviceId, orgKey.publicJwk);
+  if (time) await admin.setTime(time);
+  if (binding) await admin.bindSeal(binding);
   await admin.installRoster(roster);
   return { transport, hardware };
 }

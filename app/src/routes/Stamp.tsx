@@ -72,9 +72,12 @@ function StampScreen(props: { session: Session }) {
     setGrant(parsed.data);
   }
 
+  /** The device's own count while this grant's session is open; otherwise what the held log says. */
   const usesLeft = (): number | undefined => {
     const s = session.status()?.session;
-    return s && s.grantId === grant()?.id ? s.usesLeft : undefined;
+    const g = grant();
+    if (s && s.grantId === g?.id) return s.usesLeft;
+    return g === undefined ? undefined : Math.max(0, g.uses - usesRecorded());
   };
 
   const connectSimulated = () =>
