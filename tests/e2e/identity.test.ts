@@ -9,24 +9,33 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { assertionChallenge, decisionPayload, sha256, toHex, useRequestSchema, type DecisionPayload } from '@seal/shared';
 import { launchBrowser, REPO_ROOT, startServer, type RunningServer } from './harness';
+import {
+  fillSetupForm,
+  joinAs,
+  newPerson,
+  newVisitor,
+  openInvitation,
+  pageFetch,
+  sessionOf,
+  signInPage,
+  submitSetupForm,
+  watchErrors,
+  type Locale,
+  type Person,
+  type Visitor,
+} from './people';
 import { setupCodeFrom } from './setupCode';
-import { addVirtualAuthenticator, createOn, type VirtualAuthenticator } from './virtualAuthenticator';
-
-interface Person {
-  readonly context: BrowserContext;
-  readonly page: Page;
-  authenticator: VirtualAuthenticator & { readonly cdp: CDPSession };
-}
+import { createOn } from './virtualAuthenticator';
 
 let server: RunningServer | undefined;
 let browser: Browser | undefined;
 let tempDir: string | undefined;
-const contexts: BrowserContext[] = [];
-let pageErrors: string[] = [];
+/** Everyone the tests brought in: their contexts close after the run, their pages' errors are checked after each test. */
+const visitors: Visitor[] = [];
 /** The API's expected refusals show up as console errors ("Failed to load resource: … 409"); nothing else may. */
 const EXPECTED_REFUSAL = /^console\.error: Failed to load resource: the server responded with a status of (401|403|409|410|422) /;
 
@@ -34,7 +43,7 @@ const EXPECTED_REFUSAL = /^console\.error: Failed to load resource: the server r
 const state: {
   setupCode?: string;
   admin?: Person;
-  stale?: Person;
+  stale?: Visitor;
   approver?: Person;
   joinLink?: string;
   approverId?: string;
@@ -49,55 +58,33 @@ beforeAll(async () => {
 });
 
 afterEach(() => {
-  const errors = pageErrors.filter((e) => !EXPECTED_REFUSAL.test(e));
-  pageErrors = [];
+  const errors = visitors.flatMap((v) => v.errors.splice(0)).filter((e) => !EXPECTED_REFUSAL.test(e));
   expect(errors, 'errors in the page').toEqual([]);
 });
 
 afterAll(async () => {
-  const closed = await Promise.allSettled([...contexts.splice(0).map((c) => c.close())]);
+  const closed = await Promise.allSettled([...visitors.splice(0).map((v) => v.context.close())]);
   const results = await Promise.allSettled([browser?.close()]);
   const stopped = await Promise.allSettled([server?.stop(), tempDir ? rm(tempDir, { recursive: true, force: true }) : undefined]);
   for (const r of [...closed, ...results, ...stopped]) if (r.status === 'rejected') throw r.reason;
 });
 
-/** Collects the page's uncaught exceptions and console errors into `pageErrors`. */
-function watched(page: Page): Page {
-  page.on('pageerror', (err) => pageErrors.push(`pageerror: ${err.message}`));
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') pageErrors.push(`console.error: ${msg.text()}`);
-  });
-  return page;
+/** A person on their own browser context (own cookies) with their own passkey authenticator, closed after the run. */
+async function person(locale: Locale): Promise<Person> {
+  const p = await newPerson(browser!, locale);
+  visitors.push(p);
+  return p;
 }
 
-/** A person on their own browser context (own cookies), optionally with their own passkey authenticator. */
-async function newPerson(locale: 'zh-CN' | 'en', withAuthenticator = true): Promise<Person> {
-  const context = await browser!.newContext({ locale, viewport: { width: 1280, height: 800 } });
-  contexts.push(context);
-  const page = watched(await context.newPage());
-  const authenticator = withAuthenticator ? await addVirtualAuthenticator(page) : (undefined as never);
-  return { context, page, authenticator };
+/** Someone on their own browser context without a passkey authenticator, closed after the run. */
+async function visitor(locale: Locale): Promise<Visitor> {
+  const v = await newVisitor(browser!, locale);
+  visitors.push(v);
+  return v;
 }
 
 const heading = (page: Page) => page.locator('main h1');
 const alertCode = (page: Page) => page.locator('main [role="alert"]').first().getAttribute('data-error-code');
-
-/** `fetch` from inside the page: same origin, its session cookie, its Origin header. */
-async function pageFetch<T = unknown>(page: Page, path: string, body?: unknown): Promise<{ status: number; body: T }> {
-  return page.evaluate(
-    async ({ path, body }) => {
-      const response = await fetch(path, {
-        method: body === undefined ? 'GET' : 'POST',
-        credentials: 'same-origin',
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      const text = await response.text();
-      return { status: response.status, body: (text ? JSON.parse(text) : undefined) as never };
-    },
-    { path, body },
-  );
-}
 
 interface OfflineVerdict {
   readonly code: number | null;
@@ -127,11 +114,11 @@ describe('identity with passkeys', () => {
   it('the first administrator sets up the organisation with the printed code and a passkey, and is signed in', async () => {
     state.setupCode = setupCodeFrom(server!.output());
     // Someone else opens the setup screen too, before the administrator finishes (used below).
-    state.stale = await newPerson('en', false);
+    state.stale = await visitor('en');
     await state.stale.page.goto(`${server!.url}/setup`);
     await expect.poll(() => heading(state.stale!.page).textContent()).toBe('Set up the organisation');
 
-    const admin = await newPerson('zh-CN');
+    const admin = await person('zh-CN');
     state.admin = admin;
     const { page } = admin;
     await page.goto(server!.url);
@@ -139,12 +126,11 @@ describe('identity with passkeys', () => {
     await page.getByRole('link', { name: '开始设置' }).click();
     await expect.poll(() => heading(page).textContent()).toBe('设置组织');
 
-    await page.getByLabel('组织名称').fill('华建集团');
-    await page.getByLabel('您的姓名').fill('王管理');
+    await fillSetupForm(admin, { organisation: '华建集团', name: '王管理' });
     // A wrong code, typed in lower case without dashes: formatted as it is typed, refused by the server.
     await page.getByLabel('一次性设置码').pressSequentially('abcdefghjkmnpqrstvwx');
     expect(await page.getByLabel('一次性设置码').inputValue()).toBe('ABCD-EFGH-JKMN-PQRS-TVWX');
-    await page.getByRole('button', { name: '创建通行密钥并完成设置' }).click();
+    await submitSetupForm(admin);
     await expect.poll(() => alertCode(page)).toBe('setup_code_invalid');
     expect(await page.locator('main [role="alert"]').textContent()).toContain('设置码不正确');
     expect(await admin.authenticator.credentials()).toHaveLength(0);
@@ -152,7 +138,7 @@ describe('identity with passkeys', () => {
     // The printed code, pasted as people paste: lower case, spaces instead of dashes.
     await page.getByLabel('一次性设置码').fill(state.setupCode.toLowerCase().replaceAll('-', ' '));
     expect(await page.getByLabel('一次性设置码').inputValue()).toBe(state.setupCode);
-    await page.getByRole('button', { name: '创建通行密钥并完成设置' }).click();
+    await submitSetupForm(admin);
 
     await expect.poll(() => heading(page).textContent(), { timeout: 20_000 }).toBe('您好，王管理');
     expect(new URL(page.url()).pathname).toBe('/');
@@ -171,11 +157,10 @@ describe('identity with passkeys', () => {
   });
 
   it('refuses the setup code a second time, with a clear message', async () => {
-    const { page } = state.stale!;
-    await page.getByLabel('Organisation name').fill('Impostor Ltd');
-    await page.getByLabel('Your name').fill('Mallory');
-    await page.getByLabel('One-time setup code').fill(state.setupCode!);
-    await page.getByRole('button', { name: 'Create passkey and finish setup' }).click();
+    const stale = state.stale!;
+    const { page } = stale;
+    await fillSetupForm(stale, { organisation: 'Impostor Ltd', name: 'Mallory', setupCode: state.setupCode! });
+    await submitSetupForm(stale);
     await expect.poll(() => alertCode(page)).toBe('setup_already_done');
     expect(await page.locator('main [role="alert"]').textContent()).toBe(
       'The organisation is already set up, so this setup code no longer works. Sign in with a passkey instead.',
@@ -252,26 +237,23 @@ describe('identity with passkeys', () => {
   });
 
   it('the invitee opens the link, registers their own passkey, signs out and signs in again', async () => {
-    const approver = await newPerson('en');
+    const approver = await person('en');
     state.approver = approver;
     const { page } = approver;
-    await page.goto(state.joinLink!);
+    await openInvitation(approver, state.joinLink!);
     const preview = page.getByTestId('invitation-preview');
-    await preview.waitFor();
     expect(await preview.textContent()).toContain('华建集团');
     // Where the unit sits: its kind and its path from headquarters (here, headquarters itself).
     expect(await preview.getByTestId('invitation-path').textContent()).toBe('Headquarters华建集团');
     expect(await preview.locator('.badge').allTextContents()).toEqual(['Approver']);
 
-    await page.getByLabel('Your name').fill('Li Approver');
-    await page.getByRole('button', { name: 'Create passkey and join' }).click();
-    await expect.poll(() => heading(page).textContent(), { timeout: 20_000 }).toBe('Welcome, Li Approver');
+    await joinAs(approver, 'Li Approver');
+    expect(await heading(page).textContent()).toBe('Welcome, Li Approver');
     await expect.poll(() => page.locator('main .badge').allTextContents()).toEqual(['Approver · 华建集团']);
     expect(await approver.authenticator.credentials()).toHaveLength(1);
     // The two people's passkeys live on their own authenticators.
     expect(await state.admin!.authenticator.credentials()).toHaveLength(1);
-    const session = await pageFetch<{ session: { user: { id: string } } }>(page, '/api/auth/session');
-    state.approverId = session.body.session.user.id;
+    state.approverId = (await sessionOf(page)).id;
     expect(state.approverId).not.toBe(state.adminId);
 
     // Sign out from the header: the server session ends too, and the cookie goes.
@@ -280,11 +262,11 @@ describe('identity with passkeys', () => {
     expect(await pageFetch(page, '/api/auth/session')).toEqual({ status: 200, body: { session: null } });
     expect(await page.getByTestId('account').count()).toBe(0);
     // Signed out by choice: no "your session ended", and a reload logs no error at all.
-    const errorsBefore = pageErrors.length;
+    const errorsBefore = approver.errors.length;
     await page.reload();
     await expect.poll(() => heading(page).textContent()).toBe('Sign in with a passkey');
     expect(await page.getByTestId('session-ended').count()).toBe(0);
-    expect(pageErrors.slice(errorsBefore)).toEqual([]);
+    expect(approver.errors.slice(errorsBefore)).toEqual([]);
 
     // Sign in again with the passkey (discoverable: no user name asked).
     await page.getByRole('link', { name: 'Sign in with a passkey' }).click();
@@ -334,7 +316,7 @@ describe('identity with passkeys', () => {
     // Device 1 goes away (its passkey stays registered); device 2 arrives.
     const first = admin.authenticator;
     await first.remove();
-    admin.authenticator = await createOn(first.cdp);
+    state.admin = { ...admin, authenticator: await createOn(first.cdp) };
     await page.goto(`${server!.url}/passkeys`);
     await expect.poll(() => heading(page).textContent()).toBe('我的通行密钥');
     await page.getByLabel('名称').fill('工地平板');
@@ -352,10 +334,10 @@ describe('identity with passkeys', () => {
   });
 
   it('offline, the installed app still shows who signed in last on this device, and says so', async () => {
-    const { context } = state.approver!;
+    const { context, errors } = state.approver!;
     // A fresh tab of the same browser profile: the person's page carries a second CDP session (the
     // virtual authenticator), and with it Chromium reports navigator.onLine = true while offline.
-    const page = watched(await context.newPage());
+    const page = watchErrors(await context.newPage(), errors);
     await page.goto(server!.url);
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 30_000 });
     await context.setOffline(true);
@@ -403,7 +385,7 @@ describe('identity with passkeys', () => {
 
   it("a decision signed with the approver's passkey verifies on the server and offline", async () => {
     const { page } = state.approver!;
-    const session = (await pageFetch<{ session: { user: { id: string }; credentialId: string } }>(page, '/api/auth/session')).body.session;
+    const session = await sessionOf(page);
     const now = Date.now();
     const request = useRequestSchema.parse({
       id: 'req-e2e-0001',
@@ -420,32 +402,7 @@ describe('identity with passkeys', () => {
     });
     const payload = decisionPayload(request, 'approve');
     // The challenge is the SHA-256 of the payload's RFC 8785 canonical JSON, passed in as BYTES.
-    const challenge = [...(await assertionChallenge(payload))];
-
-    const assertion = await page.evaluate(
-      async ({ challenge, credentialId }) => {
-        const toBytes = (b64u: string): Uint8Array<ArrayBuffer> => Uint8Array.from(atob(b64u.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
-        const toB64u = (buffer: ArrayBuffer): string => btoa(String.fromCharCode(...new Uint8Array(buffer))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-        const credential = (await navigator.credentials.get({
-          publicKey: {
-            challenge: new Uint8Array(challenge),
-            rpId: location.hostname,
-            userVerification: 'required',
-            allowCredentials: [{ type: 'public-key', id: toBytes(credentialId) }],
-            timeout: 60_000,
-          },
-        })) as PublicKeyCredential;
-        const response = credential.response as AuthenticatorAssertionResponse;
-        return {
-          credentialId: toB64u(credential.rawId),
-          authenticatorData: toB64u(response.authenticatorData),
-          clientDataJSON: toB64u(response.clientDataJSON),
-          signature: toB64u(response.signature),
-          ...(response.userHandle ? { userHandle: toB64u(response.userHandle) } : {}),
-        };
-      },
-      { challenge, credentialId: session.credentialId },
-    );
+    const assertion = await signInPage(page, await assertionChallenge(payload), session.credentialId);
 
     // (a) The server verifies it against its roster and names the signer.
     const verified = await pageFetch<{ verified: boolean; verdict: string; signer: { user: { id: string }; credentialId: string } }>(page, '/api/decisions/verify', {

@@ -5,19 +5,17 @@
  *
  *   npx tsx tests/e2e/identityScreenshots.ts
  */
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, REPO_ROOT, startServer, type RunningServer } from './harness';
+import type { RunningServer } from './harness';
+import { fillSetupForm, newPerson, submitSetupForm, waitForWelcome } from './people';
+import { forEachLocaleAndDevice, runScreenshots, saveScreenshot, type ScreenshotDevice } from './screenshotRun';
 import { setupCodeFrom } from './setupCode';
-import { addVirtualAuthenticator, createOn } from './virtualAuthenticator';
+import { createOn } from './virtualAuthenticator';
 
-const OUT_DIR = join(REPO_ROOT, 'screenshots');
-const DEVICES = [
+const DEVICES: readonly ScreenshotDevice[] = [
   { name: 'phone', viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true },
   { name: 'tablet', viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1, isMobile: true },
-] as const;
-const LOCALES = ['zh-CN', 'en'] as const;
+];
 type StorageState = Awaited<ReturnType<BrowserContext['storageState']>>;
 
 const TEXT = {
@@ -25,22 +23,16 @@ const TEXT = {
   en: { org: 'Organisation name', name: 'Your name', code: 'One-time setup code', submit: 'Create passkey and finish setup', joinName: 'Your name', revoke: 'Revoke', role: 'Approver', note: 'Note', create: 'Create invitation', unitName: 'Name', lat: 'Latitude' },
 } as const;
 
-async function shot(page: Page, name: string, fullPage = true): Promise<void> {
-  await page.evaluate(() => window.scrollTo(0, 0));
-  await page.screenshot({ path: join(OUT_DIR, `identity-${name}.png`), fullPage, animations: 'disabled' });
-}
+const shot = (page: Page, name: string, fullPage = true): Promise<void> => saveScreenshot(page, `identity-${name}`, { fullPage });
 
 /** Completes setup as the administrator and gives the org some shape: units, passkeys, invitations. */
 async function prepareOrganisation(browser: Browser, server: RunningServer): Promise<{ admin: StorageState; inviteCode: string }> {
-  const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 800 } });
-  const page = await context.newPage();
-  const authenticator = await addVirtualAuthenticator(page);
+  const admin = await newPerson(browser, 'zh-CN');
+  const { context, page, authenticator } = admin;
   await page.goto(`${server.url}/setup`);
-  await page.getByLabel('组织名称').fill('华建集团有限公司');
-  await page.getByLabel('您的姓名').fill('王建国');
-  await page.getByLabel('一次性设置码').fill(setupCodeFrom(server.output()));
-  await page.getByRole('button', { name: '创建通行密钥并完成设置' }).click();
-  await page.getByText('您好，王建国').waitFor();
+  await fillSetupForm(admin, { organisation: '华建集团有限公司', name: '王建国', setupCode: setupCodeFrom(server.output()) });
+  await submitSetupForm(admin);
+  await waitForWelcome(admin, '王建国');
 
   await page.goto(`${server.url}/admin/units`);
   await page.getByLabel('分公司').check();
@@ -91,104 +83,77 @@ async function prepareOrganisation(browser: Browser, server: RunningServer): Pro
     inviteCode = (await page.getByTestId('invitation-code').textContent())!;
     await page.getByRole('button', { name: '完成' }).click();
   }
-  const admin = await context.storageState();
+  const signedIn = await context.storageState();
   await context.close();
-  return { admin, inviteCode };
+  return { admin: signedIn, inviteCode };
 }
 
-async function main(): Promise<void> {
-  await mkdir(OUT_DIR, { recursive: true });
-  const server = await startServer({ AUTH_RATE_LIMIT: '500' });
-  const browser = await launchBrowser().catch(async (err: unknown) => {
-    await server.stop();
-    throw err;
+runScreenshots({ AUTH_RATE_LIMIT: '500' }, async (browser, server) => {
+  // Setup, while the organisation does not exist yet: the form, and a refused code.
+  await forEachLocaleAndDevice(browser, DEVICES, async ({ locale, tag, open }) => {
+    const page = await open();
+    const text = TEXT[locale];
+    await page.goto(`${server.url}/`);
+    await page.locator('main .cta').waitFor();
+    await shot(page, `home-empty-${tag}`);
+    await page.goto(`${server.url}/setup`);
+    await page.getByLabel(text.org).fill(locale === 'en' ? 'Huajian Group Co., Ltd.' : '华建集团有限公司');
+    await page.getByLabel(text.name).fill(locale === 'en' ? 'Wang Jianguo' : '王建国');
+    await page.getByLabel(text.code).fill('7kq2m9xd');
+    await shot(page, `setup-${tag}`);
+    await page.getByLabel(text.code).fill('7kq2 m9xd ab3c zz90 hjkm');
+    await page.getByRole('button', { name: text.submit }).click();
+    await page.locator('main [role="alert"]').waitFor();
+    await shot(page, `setup-error-${tag}`);
   });
-  try {
-    // Setup, while the organisation does not exist yet: the form, and a refused code.
-    for (const locale of LOCALES) {
-      for (const device of DEVICES) {
-        const context = await browser.newContext({ ...device, locale, hasTouch: true });
-        const page = await context.newPage();
-        const text = TEXT[locale];
-        await page.goto(`${server.url}/`);
-        await page.locator('main .cta').waitFor();
-        await shot(page, `home-empty-${locale}-${device.name}`);
-        await page.goto(`${server.url}/setup`);
-        await page.getByLabel(text.org).fill(locale === 'en' ? 'Huajian Group Co., Ltd.' : '华建集团有限公司');
-        await page.getByLabel(text.name).fill(locale === 'en' ? 'Wang Jianguo' : '王建国');
-        await page.getByLabel(text.code).fill('7kq2m9xd');
-        await shot(page, `setup-${locale}-${device.name}`);
-        await page.getByLabel(text.code).fill('7kq2 m9xd ab3c zz90 hjkm');
-        await page.getByRole('button', { name: text.submit }).click();
-        await page.locator('main [role="alert"]').waitFor();
-        await shot(page, `setup-error-${locale}-${device.name}`);
-        await context.close();
-      }
-    }
 
-    const { admin, inviteCode } = await prepareOrganisation(browser, server);
+  const { admin, inviteCode } = await prepareOrganisation(browser, server);
 
-    for (const locale of LOCALES) {
-      for (const device of DEVICES) {
-        const tag = `${locale}-${device.name}`;
-        const text = TEXT[locale];
-        // Signed out: home, sign-in, join.
-        const guest = await browser.newContext({ ...device, locale, hasTouch: true });
-        const page = await guest.newPage();
-        await page.goto(`${server.url}/`);
-        await page.locator('main .hero').waitFor();
-        await shot(page, `home-signed-out-${tag}`);
-        await page.goto(`${server.url}/signin`);
-        await page.locator('.signin-panel').waitFor();
-        await shot(page, `signin-${tag}`);
-        await page.goto(`${server.url}/join`);
-        await page.locator('#join-code').waitFor();
-        await shot(page, `join-code-${tag}`);
-        await page.goto(`${server.url}/join?code=${inviteCode}`);
-        await page.getByTestId('invitation-preview').waitFor();
-        await page.getByLabel(text.joinName).fill(locale === 'en' ? 'Zhang Wei' : '张伟');
-        await shot(page, `join-${tag}`);
-        await guest.close();
+  await forEachLocaleAndDevice(browser, DEVICES, async ({ locale, tag, open }) => {
+    const text = TEXT[locale];
+    // Signed out: home, sign-in, join.
+    const page = await open();
+    await page.goto(`${server.url}/`);
+    await page.locator('main .hero').waitFor();
+    await shot(page, `home-signed-out-${tag}`);
+    await page.goto(`${server.url}/signin`);
+    await page.locator('.signin-panel').waitFor();
+    await shot(page, `signin-${tag}`);
+    await page.goto(`${server.url}/join`);
+    await page.locator('#join-code').waitFor();
+    await shot(page, `join-code-${tag}`);
+    await page.goto(`${server.url}/join?code=${inviteCode}`);
+    await page.getByTestId('invitation-preview').waitFor();
+    await page.getByLabel(text.joinName).fill(locale === 'en' ? 'Zhang Wei' : '张伟');
+    await shot(page, `join-${tag}`);
+    await page.context().close();
 
-        // The administrator: home, passkeys (with the confirm dialog), invitations, units.
-        const signedIn = await browser.newContext({ ...device, locale, hasTouch: true, storageState: admin });
-        const adminPage = await signedIn.newPage();
-        await adminPage.goto(`${server.url}/`);
-        await adminPage.locator('main .welcome').waitFor();
-        await adminPage.locator('main .badge', { hasText: '·' }).waitFor();
-        await shot(adminPage, `home-welcome-${tag}`);
-        await adminPage.goto(`${server.url}/passkeys`);
-        await adminPage.locator('main li.passkey').first().waitFor();
-        await shot(adminPage, `passkeys-${tag}`);
-        await adminPage.locator('main li.passkey:not(.is-revoked)').getByRole('button', { name: text.revoke }).click();
-        await adminPage.getByRole('dialog').waitFor();
-        await adminPage.getByRole('dialog').getByRole('button').last().click();
-        await adminPage.getByRole('dialog').locator('[role="alert"]').waitFor();
-        await shot(adminPage, `passkeys-last-${tag}`, false);
-        await adminPage.keyboard.press('Escape');
+    // The administrator: home, passkeys (with the confirm dialog), invitations, units.
+    const adminPage = await open({ storageState: admin });
+    await adminPage.goto(`${server.url}/`);
+    await adminPage.locator('main .welcome').waitFor();
+    await adminPage.locator('main .badge', { hasText: '·' }).waitFor();
+    await shot(adminPage, `home-welcome-${tag}`);
+    await adminPage.goto(`${server.url}/passkeys`);
+    await adminPage.locator('main li.passkey').first().waitFor();
+    await shot(adminPage, `passkeys-${tag}`);
+    await adminPage.locator('main li.passkey:not(.is-revoked)').getByRole('button', { name: text.revoke }).click();
+    await adminPage.getByRole('dialog').waitFor();
+    await adminPage.getByRole('dialog').getByRole('button').last().click();
+    await adminPage.getByRole('dialog').locator('[role="alert"]').waitFor();
+    await shot(adminPage, `passkeys-last-${tag}`, false);
+    await adminPage.keyboard.press('Escape');
 
-        await adminPage.goto(`${server.url}/admin/invitations`);
-        await adminPage.getByTestId('open-invitations').waitFor();
-        await adminPage.getByLabel(text.role).check();
-        await adminPage.getByLabel(text.note).fill(locale === 'en' ? 'Li, approver at HQ' : '李审批，总部');
-        await adminPage.getByRole('button', { name: text.create }).click();
-        await adminPage.getByTestId('created-invitation').waitFor();
-        await shot(adminPage, `invitations-${tag}`);
+    await adminPage.goto(`${server.url}/admin/invitations`);
+    await adminPage.getByTestId('open-invitations').waitFor();
+    await adminPage.getByLabel(text.role).check();
+    await adminPage.getByLabel(text.note).fill(locale === 'en' ? 'Li, approver at HQ' : '李审批，总部');
+    await adminPage.getByRole('button', { name: text.create }).click();
+    await adminPage.getByTestId('created-invitation').waitFor();
+    await shot(adminPage, `invitations-${tag}`);
 
-        await adminPage.goto(`${server.url}/admin/units`);
-        await adminPage.getByTestId('unit-tree').waitFor();
-        await shot(adminPage, `units-${tag}`);
-        await signedIn.close();
-      }
-    }
-    console.log(`screenshots written to ${OUT_DIR}`);
-  } finally {
-    await browser.close();
-    await server.stop();
-  }
-}
-
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
+    await adminPage.goto(`${server.url}/admin/units`);
+    await adminPage.getByTestId('unit-tree').waitFor();
+    await shot(adminPage, `units-${tag}`);
+  });
 });

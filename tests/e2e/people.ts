@@ -6,23 +6,61 @@ import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core'
 import type { AssertionFields } from '@seal/shared';
 import { addVirtualAuthenticator, type VirtualAuthenticator } from './virtualAuthenticator';
 
-export interface Person {
+export type Locale = 'zh-CN' | 'en';
+
+/** Someone with a browser of their own but no passkey authenticator (a passer-by, an impostor). */
+export interface Visitor {
+  readonly locale: Locale;
   readonly context: BrowserContext;
   readonly page: Page;
-  readonly authenticator: VirtualAuthenticator & { readonly cdp: CDPSession };
   readonly errors: string[];
 }
 
-/** A person on a fresh context at 1280×800, collecting the page's errors into `errors`. */
-export async function newPerson(browser: Browser, locale: 'zh-CN' | 'en'): Promise<Person> {
-  const context = await browser.newContext({ locale, viewport: { width: 1280, height: 800 } });
-  const page = await context.newPage();
-  const errors: string[] = [];
+export interface Person extends Visitor {
+  readonly authenticator: VirtualAuthenticator & { readonly cdp: CDPSession };
+}
+
+/** What the setup and join screens say, in the language the person reads them in. */
+const SCREEN_TEXT = {
+  en: {
+    organisation: 'Organisation name',
+    name: 'Your name',
+    setupCode: 'One-time setup code',
+    finishSetup: 'Create passkey and finish setup',
+    join: 'Create passkey and join',
+    welcome: (name: string) => `Welcome, ${name}`,
+  },
+  'zh-CN': {
+    organisation: '组织名称',
+    name: '您的姓名',
+    setupCode: '一次性设置码',
+    finishSetup: '创建通行密钥并完成设置',
+    join: '创建通行密钥并加入',
+    welcome: (name: string) => `您好，${name}`,
+  },
+} as const satisfies Record<Locale, unknown>;
+
+/** Collects `page`'s uncaught exceptions and console errors into `errors`. */
+export function watchErrors(page: Page, errors: string[]): Page {
   page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
   page.on('console', (msg) => {
     if (msg.type() === 'error') errors.push(`console.error: ${msg.text()}`);
   });
-  return { context, page, authenticator: await addVirtualAuthenticator(page), errors };
+  return page;
+}
+
+/** A visitor on a fresh context at 1280×800, collecting the page's errors into `errors`. */
+export async function newVisitor(browser: Browser, locale: Locale): Promise<Visitor> {
+  const context = await browser.newContext({ locale, viewport: { width: 1280, height: 800 } });
+  const errors: string[] = [];
+  const page = watchErrors(await context.newPage(), errors);
+  return { locale, context, page, errors };
+}
+
+/** A person on a fresh context at 1280×800 with their own authenticator, collecting the page's errors into `errors`. */
+export async function newPerson(browser: Browser, locale: Locale): Promise<Person> {
+  const visitor = await newVisitor(browser, locale);
+  return { ...visitor, authenticator: await addVirtualAuthenticator(visitor.page) };
 }
 
 /** `fetch` from inside the page: same origin, its session cookie, its Origin header. */
@@ -53,27 +91,56 @@ export async function sessionOf(page: Page): Promise<SessionUser> {
   return { id: body.session.user.id, unitId: body.session.user.unitId, credentialId: body.session.credentialId };
 }
 
-/** The first administrator sets up the organisation through the English setup screen. */
-export async function setUpOrganisation(person: Person, serverUrl: string, setupCode: string, name: string): Promise<SessionUser> {
-  const { page } = person;
-  await page.goto(`${serverUrl}/setup`);
-  await page.getByLabel('Organisation name').fill('Huajian Group');
-  await page.getByLabel('Your name').fill(name);
-  await page.getByLabel('One-time setup code').fill(setupCode);
-  await page.getByRole('button', { name: 'Create passkey and finish setup' }).click();
-  await page.locator('main h1', { hasText: `Welcome, ${name}` }).waitFor({ timeout: 20_000 });
-  return sessionOf(page);
+/**
+ * Types into the setup screen's form: the organisation's and the person's names, and the setup
+ * code when given (left out, the caller types it, e.g. key by key).
+ */
+export async function fillSetupForm(visitor: Visitor, form: { organisation: string; name: string; setupCode?: string }): Promise<void> {
+  const text = SCREEN_TEXT[visitor.locale];
+  await visitor.page.getByLabel(text.organisation).fill(form.organisation);
+  await visitor.page.getByLabel(text.name).fill(form.name);
+  if (form.setupCode !== undefined) await visitor.page.getByLabel(text.setupCode).fill(form.setupCode);
 }
 
-/** The admin invites (API) and the invitee joins through the English join screen with their own passkey. */
+/** Presses the setup screen's "create passkey and finish setup". */
+export async function submitSetupForm(visitor: Visitor): Promise<void> {
+  await visitor.page.getByRole('button', { name: SCREEN_TEXT[visitor.locale].finishSetup }).click();
+}
+
+/** Waits for home to welcome `name`: the end of a passkey ceremony, so up to 20 s. */
+export async function waitForWelcome(visitor: Visitor, name: string): Promise<void> {
+  await visitor.page.locator('main h1', { hasText: SCREEN_TEXT[visitor.locale].welcome(name) }).waitFor({ timeout: 20_000 });
+}
+
+/** The first administrator sets up the organisation through the setup screen. */
+export async function setUpOrganisation(person: Person, serverUrl: string, setupCode: string, name: string): Promise<SessionUser> {
+  await person.page.goto(`${serverUrl}/setup`);
+  await fillSetupForm(person, { organisation: 'Huajian Group', name, setupCode });
+  await submitSetupForm(person);
+  await waitForWelcome(person, name);
+  return sessionOf(person.page);
+}
+
+/** Opens an invitation link and waits for the join screen to show what the invitation is for. */
+export async function openInvitation(invitee: Person, link: string): Promise<void> {
+  await invitee.page.goto(link);
+  await invitee.page.getByTestId('invitation-preview').waitFor();
+}
+
+/** On the join screen, showing an invitation: the invitee names themselves, creates their passkey and is welcomed. */
+export async function joinAs(invitee: Person, name: string): Promise<void> {
+  const text = SCREEN_TEXT[invitee.locale];
+  await invitee.page.getByLabel(text.name).fill(name);
+  await invitee.page.getByRole('button', { name: text.join }).click();
+  await waitForWelcome(invitee, name);
+}
+
+/** The admin invites (API) and the invitee joins through the join screen with their own passkey. */
 export async function invite(admin: Person, invitee: Person, serverUrl: string, unitId: string, roles: string[], name: string): Promise<SessionUser> {
   const created = await pageFetch<{ code: string }>(admin.page, '/api/invitations', { unitId, roles, note: name });
   if (created.status !== 201 && created.status !== 200) throw new Error(`invitation refused: ${JSON.stringify(created.body)}`);
-  await invitee.page.goto(`${serverUrl}/join?code=${created.body.code}`);
-  await invitee.page.getByTestId('invitation-preview').waitFor();
-  await invitee.page.getByLabel('Your name').fill(name);
-  await invitee.page.getByRole('button', { name: 'Create passkey and join' }).click();
-  await invitee.page.locator('main h1', { hasText: `Welcome, ${name}` }).waitFor({ timeout: 20_000 });
+  await openInvitation(invitee, `${serverUrl}/join?code=${created.body.code}`);
+  await joinAs(invitee, name);
   return sessionOf(invitee.page);
 }
 

@@ -1,52 +1,15 @@
+import type { ApiErrorCode } from '@seal/shared';
+
 /**
- * Codes the sync-server answers with (`{ error, message }`), plus the client's own: `offline`
- * (no network interface), `network` (the request did not reach the server or got no answer),
- * `bad_response` (an answer that is not the JSON the API promises).
+ * Codes an {@link ApiError} carries: the sync-server's (`{ error, message }`, shared with it),
+ * plus the client's own: `offline` (no network interface), `network` (the request did not reach
+ * the server or got no answer), `bad_response` (an answer that is not the JSON the API promises).
  */
-export type ApiErrorCode =
+export type ApiClientErrorCode =
+  | ApiErrorCode
   | 'offline'
   | 'network'
   | 'bad_response'
-  | 'bad_request'
-  | 'invalid_json'
-  | 'invalid_body'
-  | 'invalid_query'
-  | 'payload_too_large'
-  | 'not_found'
-  | 'rate_limited'
-  | 'store_unreachable'
-  | 'internal_error'
-  | 'unauthenticated'
-  | 'session_expired'
-  | 'forbidden'
-  | 'out_of_scope'
-  | 'origin_not_allowed'
-  | 'setup_already_done'
-  | 'setup_code_invalid'
-  | 'invitation_invalid'
-  | 'invitation_expired'
-  | 'invitation_used'
-  | 'invitation_revoked'
-  | 'challenge_unknown'
-  | 'challenge_used'
-  | 'challenge_expired'
-  | 'challenge_mismatch'
-  | 'malformed_client_data'
-  | 'wrong_type'
-  | 'origin_mismatch'
-  | 'registration_refused'
-  | 'assertion_refused'
-  | 'unsupported_key'
-  | 'credential_exists'
-  | 'unknown_credential'
-  | 'revoked_credential'
-  | 'user_handle_mismatch'
-  | 'user_deactivated'
-  | 'counter_regressed'
-  | 'last_passkey'
-  | 'unit_invalid'
-  | 'last_system_admin'
-  | 'conflict'
   // A code this client does not know yet (a newer server): shown with the server's message.
   | (string & {});
 
@@ -54,11 +17,11 @@ export type ApiErrorCode =
 export class ApiError extends Error {
   override readonly name = 'ApiError';
   readonly status: number;
-  readonly code: ApiErrorCode;
+  readonly code: ApiClientErrorCode;
   /** Seconds the server asked us to wait (`retry-after`), on `rate_limited`. */
   readonly retryAfterSeconds: number | undefined;
 
-  constructor(init: { status: number; code: ApiErrorCode; message: string; retryAfterSeconds?: number; cause?: unknown }) {
+  constructor(init: { status: number; code: ApiClientErrorCode; message: string; retryAfterSeconds?: number; cause?: unknown }) {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
     this.status = init.status;
     this.code = init.code;

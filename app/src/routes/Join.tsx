@@ -5,17 +5,17 @@ import type { InvitationPreview } from '../api/types';
 import { useAuth } from '../auth/AuthProvider';
 import { deviceLabel } from '../auth/deviceLabel';
 import { createPasskey } from '../auth/passkeyCeremonies';
+import { CreatePasskeyActions, type RegistrationStage } from '../components/CreatePasskeyActions';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { Field } from '../components/Field';
 import { OneTimeCodeInput } from '../components/OneTimeCodeInput';
+import { PersonNameField } from '../components/PersonNameField';
 import { Progress } from '../components/Progress';
 import { RoleList } from '../components/RoleList';
 import { formatDateTime } from '../i18n/format';
 import { useI18n } from '../i18n/I18nProvider';
 import { createAction } from '../primitives/createAction';
 import { formatOneTimeCode, isCompleteOneTimeCode } from '../primitives/oneTimeCode';
-
-type Stage = 'checking' | 'passkey' | 'verifying';
 
 /**
  * Joining with an invitation (`/join?code=…` from the link, or the code typed in): shows what the
@@ -30,7 +30,7 @@ export function Join() {
   const [codeIncomplete, setCodeIncomplete] = createSignal(false);
   const [preview, setPreview] = createSignal<InvitationPreview>();
   const [name, setName] = createSignal('');
-  const [stage, setStage] = createSignal<Stage>();
+  const [stage, setStage] = createSignal<RegistrationStage>();
 
   const check = createAction(async () => {
     setPreview(await checkInvitation(code()));
@@ -69,14 +69,6 @@ export function Join() {
     setCode('');
     register.clearError();
   };
-  const progress = (): string | undefined => {
-    if (check.pending()) return t('ceremony.checking');
-    const current = stage();
-    if (current === 'checking') return t('ceremony.checking');
-    if (current === 'passkey') return t('ceremony.creatingPasskey');
-    if (current === 'verifying') return t('ceremony.verifying');
-    return undefined;
-  };
 
   return (
     <section class="screen screen-form" aria-labelledby="join-title">
@@ -105,7 +97,7 @@ export function Join() {
                 {t('join.check')}
               </button>
             </div>
-            <Progress message={progress()} />
+            <Progress message={check.pending() ? t('ceremony.checking') : undefined} />
           </form>
         }
       >
@@ -123,30 +115,13 @@ export function Join() {
               <p class="muted small">{t('join.validUntil', { date: formatDateTime(invitation().expiresAt, locale()) })}</p>
               <p class="code-echo">{code()}</p>
             </div>
-            <Field id="join-name" label={t('join.nameLabel')} hint={t('join.nameHint')}>
-              <input
-                id="join-name"
-                class="input"
-                type="text"
-                required
-                maxLength={200}
-                autocomplete="name"
-                value={name()}
-                onInput={(e) => setName(e.currentTarget.value)}
-                disabled={register.pending()}
-                aria-describedby="join-name-hint"
-              />
-            </Field>
+            <PersonNameField id="join-name" label={t('join.nameLabel')} hint={t('join.nameHint')} value={name()} onInput={setName} disabled={register.pending()} />
             <ErrorAlert error={register.error()} />
-            <div class="form-actions">
-              <button type="submit" class="button button-primary button-large" disabled={register.pending()}>
-                {t('join.submit')}
-              </button>
+            <CreatePasskeyActions label={t('join.submit')} pending={register.pending()} stage={stage()}>
               <button type="button" class="button button-secondary" onClick={otherCode} disabled={register.pending()}>
                 {t('join.otherCode')}
               </button>
-            </div>
-            <Progress message={progress()} />
+            </CreatePasskeyActions>
           </form>
         )}
       </Show>

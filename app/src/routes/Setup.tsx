@@ -5,15 +5,14 @@ import { setupOptions, setupVerify } from '../api/setup';
 import { useAuth } from '../auth/AuthProvider';
 import { deviceLabel } from '../auth/deviceLabel';
 import { createPasskey } from '../auth/passkeyCeremonies';
+import { CreatePasskeyActions, type RegistrationStage } from '../components/CreatePasskeyActions';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { Field } from '../components/Field';
 import { OneTimeCodeInput } from '../components/OneTimeCodeInput';
-import { Progress } from '../components/Progress';
+import { PersonNameField } from '../components/PersonNameField';
 import { useI18n } from '../i18n/I18nProvider';
 import { createAction } from '../primitives/createAction';
 import { isCompleteOneTimeCode } from '../primitives/oneTimeCode';
-
-type Stage = 'checking' | 'passkey' | 'verifying';
 
 /**
  * First start: the holder of the one-time setup code names the organisation and themselves,
@@ -26,7 +25,7 @@ export function Setup() {
   const [organisation, setOrganisation] = createSignal('');
   const [name, setName] = createSignal('');
   const [code, setCode] = createSignal('');
-  const [stage, setStage] = createSignal<Stage>();
+  const [stage, setStage] = createSignal<RegistrationStage>();
   const [codeIncomplete, setCodeIncomplete] = createSignal(false);
   // Set on success, so the "already set up" panel does not flash before the redirect.
   const [finished, setFinished] = createSignal(false);
@@ -62,14 +61,6 @@ export function Setup() {
     void submit.run();
   };
 
-  const progress = (): string | undefined => {
-    const current = stage();
-    if (current === 'checking') return t('ceremony.checking');
-    if (current === 'passkey') return t('ceremony.creatingPasskey');
-    if (current === 'verifying') return t('ceremony.verifying');
-    return undefined;
-  };
-
   return (
     <Show
       when={auth.setupState() !== 'done' || finished() || submit.pending() || alreadyDoneError()}
@@ -103,20 +94,7 @@ export function Setup() {
               aria-describedby="setup-organisation-hint"
             />
           </Field>
-          <Field id="setup-name" label={t('setup.nameLabel')} hint={t('setup.nameHint')}>
-            <input
-              id="setup-name"
-              class="input"
-              type="text"
-              required
-              maxLength={200}
-              autocomplete="name"
-              value={name()}
-              onInput={(e) => setName(e.currentTarget.value)}
-              disabled={submit.pending()}
-              aria-describedby="setup-name-hint"
-            />
-          </Field>
+          <PersonNameField id="setup-name" label={t('setup.nameLabel')} hint={t('setup.nameHint')} value={name()} onInput={setName} disabled={submit.pending()} />
           <Field id="setup-code" label={t('setup.codeLabel')} hint={t('setup.codeHint')}>
             <OneTimeCodeInput id="setup-code" value={code()} onChange={setCode} disabled={submit.pending()} describedBy="setup-code-hint" />
           </Field>
@@ -132,12 +110,7 @@ export function Setup() {
               {t('setup.goSignIn')}
             </A>
           </Show>
-          <div class="form-actions">
-            <button type="submit" class="button button-primary button-large" disabled={submit.pending()}>
-              {t('setup.submit')}
-            </button>
-          </div>
-          <Progress message={progress()} />
+          <CreatePasskeyActions label={t('setup.submit')} pending={submit.pending()} stage={stage()} />
         </form>
       </section>
     </Show>

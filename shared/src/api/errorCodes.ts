@@ -1,0 +1,55 @@
+/**
+ * Error codes the sync-server's HTTP API answers with, in `{ error, message }` bodies: the server
+ * refuses with them and the app translates them, so both take them from here.
+ *
+ * One code per meaning, everywhere: a passkey the server does not know is `unknown_credential`
+ * and a revoked one `revoked_credential`, whether it was offered to sign in or found on a signed
+ * record (the names of the shared offline verifier, `verifyAssertionWithRoster`, so the app,
+ * the seal device and the server say the same thing).
+ */
+export type ApiErrorCode =
+  | 'bad_request'
+  | 'invalid_json'
+  | 'invalid_body'
+  | 'invalid_query'
+  | 'payload_too_large'
+  | 'not_found'
+  | 'method_not_allowed'
+  | 'rate_limited'
+  | 'store_unreachable'
+  | 'internal_error'
+  // sessions and permissions
+  | 'unauthenticated'
+  | 'session_expired'
+  | 'forbidden'
+  | 'out_of_scope'
+  | 'origin_not_allowed'
+  // bootstrap and invitations
+  | 'setup_already_done'
+  | 'setup_code_invalid'
+  | 'invitation_invalid'
+  | 'invitation_expired'
+  | 'invitation_used'
+  | 'invitation_revoked'
+  // WebAuthn ceremonies
+  | 'challenge_unknown'
+  | 'challenge_used'
+  | 'challenge_expired'
+  | 'challenge_mismatch'
+  | 'malformed_client_data'
+  | 'wrong_type'
+  | 'origin_mismatch'
+  | 'registration_refused'
+  | 'assertion_refused'
+  | 'unsupported_key'
+  | 'credential_exists'
+  | 'unknown_credential'
+  | 'revoked_credential'
+  | 'user_handle_mismatch'
+  | 'user_deactivated'
+  | 'counter_regressed'
+  | 'last_passkey'
+  // administration
+  | 'unit_invalid'
+  | 'last_system_admin'
+  | 'conflict';
