@@ -3,22 +3,19 @@
  * organisation key, passkeys for approvers and a holder, a signed roster, a provisioned and
  * bound reference device with its simulated board, and builders for grants and unlocks.
  *
- * HQ → B1 → S1. The device `dev-1` holds B1's contract seal (route: one approval), kept by the
- * custodian. The holder is staff at S1; `approver` approves on B1, `approverHq` on HQ,
- * `outsider` on B2 (not over the seal), `revoked` had a passkey revoked.
+ * The people, units and roster are the simulator's demo organisation (`node/demoWorld.ts`, which
+ * says who is who), fixed at time `T0`. The device `dev-1` holds B1's contract seal (route: one
+ * approval), kept by the custodian.
  */
 import {
   asId,
   contentId,
-  decisionIdSchema,
-  decisionPayload,
   deviceIdSchema,
   generateOrgKeyPair,
   grantBody,
   grantIdSchema,
   requestIdSchema,
   sealIdSchema,
-  signRoster,
   unitIdSchema,
   userIdSchema,
   type AssertionFields,
@@ -31,7 +28,8 @@ import {
   type SignedRoster,
   type UseRequest,
 } from '@seal/shared';
-import { SoftPasskey } from '../../../shared/src/crypto/softAuthenticator.testing';
+import type { SoftPasskey } from '../../../shared/src/crypto/softAuthenticator.testing';
+import { approveAs, demoPasskeys, demoRoster, FENCE, SITE, type DemoPasskeys } from '../node/demoWorld';
 import { SealDeviceClient } from '../client/SealDeviceClient';
 import { signSealBinding, signTimeRecord } from '../protocol/orgRecords';
 import { MemoryTransport } from '../transport/memoryTransport';
@@ -40,13 +38,10 @@ import { MemoryKeys } from './memoryKeys';
 import { MemoryStorage } from './MemoryStorage';
 import { SimulatedClock, SimulatedHardware } from './SimulatedHardware';
 
-export const ORIGIN = 'https://seal.example.cn';
-export const RP_ID = 'seal.example.cn';
+export { FENCE, ORIGIN, RP_ID, SITE } from '../node/demoWorld';
 export const T0 = 1_767_225_600_000;
 export const HOUR = 3_600_000;
 export const DEVICE_ID: DeviceId = asId(deviceIdSchema, 'dev-1');
-export const SITE = { lat: 30.25, lon: 120.17 };
-export const FENCE = { ...SITE, radiusM: 500 };
 const unit = (id: string) => asId(unitIdSchema, id);
 const user = (id: string) => asId(userIdSchema, id);
 
@@ -66,7 +61,7 @@ export const SEAL: PhysicalSeal = {
 /** Everything a device test needs, ready: the device is provisioned, bound, rostered and on time. */
 export interface SealWorld {
   readonly org: OrgKeyPair;
-  readonly passkeys: Record<'approver' | 'approverHq' | 'outsider' | 'holder' | 'custodian' | 'revoked', SoftPasskey>;
+  readonly passkeys: DemoPasskeys;
   readonly roster: Roster;
   readonly signedRoster: SignedRoster;
   readonly storage: MemoryStorage;
@@ -80,46 +75,14 @@ export interface SealWorld {
   readonly request: UseRequest;
 }
 
-/** A roster of the world's passkeys and units (HQ → B1 → S1, HQ → B2) at `version`, signed by the org key. */
-export async function worldRoster(org: OrgKeyPair, passkeys: SealWorld['passkeys'], version: number, edit: (r: Roster) => Roster = (r) => r): Promise<SignedRoster> {
-  const entry = (id: string, roles: [string, string][], keys: SoftPasskey[]) => ({
-    id,
-    displayName: id,
-    roles: roles.map(([role, unitId]) => ({ role: role as 'staff', unitId })),
-    credentials: keys.map((k) => k.rosterCredential(T0 - HOUR)),
-  });
-  const roster: Roster = edit({
-    version,
-    issuedAt: T0,
-    orgKeyId: org.keyId,
-    rpId: RP_ID,
-    origins: [ORIGIN],
-    users: [
-      entry('approver', [['approver', 'B1']], [passkeys.approver]),
-      entry('approver-hq', [['approver', 'HQ']], [passkeys.approverHq]),
-      entry('outsider', [['approver', 'B2']], [passkeys.outsider]),
-      entry('holder', [['staff', 'S1']], [passkeys.holder]),
-      entry('custodian', [['custodian', 'B1'], ['approver', 'B1']], [passkeys.custodian]),
-      entry('revoked-approver', [['approver', 'B1']], []),
-    ],
-    revokedCredentials: [{ id: passkeys.revoked.id, revokedAt: T0 - 1, userId: 'revoked-approver' }],
-    units: [
-      { id: 'HQ', parentId: null, kind: 'hq' },
-      { id: 'B1', parentId: 'HQ', kind: 'branch' },
-      { id: 'B2', parentId: 'HQ', kind: 'branch' },
-      { id: 'S1', parentId: 'B1', kind: 'site', geofence: FENCE },
-    ],
-  });
-  const signed = await signRoster(org.privateKey, roster);
-  if (!signed.ok) throw new Error(signed.error.message);
-  return signed.value;
-}
+/** A roster of the world's passkeys and units (HQ → B1 → S1, HQ → B2) at `version`, issued at T0, signed by the org key. */
+export const worldRoster = (org: OrgKeyPair, passkeys: DemoPasskeys, version: number, edit?: (r: Roster) => Roster): Promise<SignedRoster> =>
+  demoRoster(org, passkeys, version, T0, edit);
 
 /** Builds the world, with the device behind a memory transport of `frameSize` bytes. */
 export async function createSealWorld(options: { readonly frameSize?: number } = {}): Promise<SealWorld> {
   const org = await generateOrgKeyPair();
-  const make = () => SoftPasskey.create(ORIGIN, RP_ID);
-  const passkeys = { approver: await make(), approverHq: await make(), outsider: await make(), holder: await make(), custodian: await make(), revoked: await make() };
+  const passkeys = await demoPasskeys();
   const signedRoster = await worldRoster(org, passkeys, 1);
   const storage = new MemoryStorage();
   const keys = new MemoryKeys();
@@ -149,11 +112,8 @@ export async function createSealWorld(options: { readonly frameSize?: number } =
 }
 
 /** A decision approving `request`, signed by `passkey` as `approverId`. */
-export async function approve(request: UseRequest, approverId: string, passkey: SoftPasskey): Promise<Decision> {
-  const payload = decisionPayload(request, 'approve');
-  const body = { approverId: user(approverId), payload, assertion: await passkey.assertRecord(payload), at: T0 - 30 * 60_000 };
-  return { ...body, id: asId(decisionIdSchema, await contentId(body)) };
-}
+export const approve = (request: UseRequest, approverId: string, passkey: SoftPasskey): Promise<Decision> =>
+  approveAs(request, approverId, passkey, T0 - 30 * 60_000);
 
 /** A grant for `request` on the world's seal, approved by the given decisions, with optional edits. */
 export async function grantFor(request: UseRequest, decisions: Decision[], edit: (g: Omit<Grant, 'id'>) => Omit<Grant, 'id'> = (g) => g): Promise<Grant> {

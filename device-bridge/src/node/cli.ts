@@ -14,8 +14,8 @@ import { createInterface } from 'node:readline/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { verifyDeviceLog } from '@seal/shared';
-import { SITE } from '../device/sealWorld.testing';
-import { demoPasskeys, prepareDevice, runDemo, type DemoPasskeys } from './demo';
+import { prepareDevice, runDemo } from './demo';
+import { demoPasskeys, SITE, type DemoPasskeys } from './demoWorld';
 import { loadOrCreateOrgKey, startSimulatedDevice, type SimulatedDevice } from './simulator';
 
 const HELP = `commands (DEV is a device id, e.g. dev-1):

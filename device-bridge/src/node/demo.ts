@@ -1,19 +1,11 @@
 /**
- * The simulator's demo organisation: software passkeys, a signed roster, a seal per device, and
- * a scripted unlock. Dev tooling (it borrows the test world's builders), never product code.
+ * The simulator's demo on a device: a seal per device, provisioning for the demo organisation
+ * (`demoWorld.ts`), and a scripted unlock. Dev tooling, never part of the app.
  */
 import { asId, grantBody, grantIdSchema, contentId, requestIdSchema, sealIdSchema, unitIdSchema, userIdSchema, verifyDeviceLog, type Grant, type OrgKeyPair, type PhysicalSeal, type UseRequest } from '@seal/shared';
-import { SoftPasskey } from '../../../shared/src/crypto/softAuthenticator.testing';
-import { approve, FENCE, ORIGIN, RP_ID, worldRoster, type SealWorld } from '../device/sealWorld.testing';
 import { signSealBinding, signTimeRecord } from '../protocol/orgRecords';
+import { approveAs, demoRoster, FENCE, type DemoPasskeys } from './demoWorld';
 import type { SimulatedDevice } from './simulator';
-
-export type DemoPasskeys = SealWorld['passkeys'];
-
-export async function demoPasskeys(): Promise<DemoPasskeys> {
-  const make = () => SoftPasskey.create(ORIGIN, RP_ID);
-  return { approver: await make(), approverHq: await make(), outsider: await make(), holder: await make(), custodian: await make(), revoked: await make() };
-}
 
 const sealOf = (sim: SimulatedDevice): PhysicalSeal => ({
   id: asId(sealIdSchema, `seal-contract-${sim.deviceId}`),
@@ -39,7 +31,7 @@ export async function prepareDevice(sim: SimulatedDevice, org: OrgKeyPair, passk
   // A slow clock is put right (forward only); one a little ahead is left alone.
   if (Date.now() - info.clock > 2_000) await client.setTime(await signTimeRecord(org.privateKey, sim.deviceId, Date.now()));
   // Passkeys are new each run, so each run's roster must be newer: version = seconds now.
-  await client.installRoster(await worldRoster(org, passkeys, Math.floor(Date.now() / 1000)));
+  await client.installRoster(await demoRoster(org, passkeys, Math.floor(Date.now() / 1000), Date.now()));
   await client.info();
 }
 
@@ -60,7 +52,7 @@ export async function demoGrant(sim: SimulatedDevice, passkeys: DemoPasskeys): P
     place: { unitId: asId(unitIdSchema, 'S1'), geofence: FENCE },
     createdAt: now,
   };
-  const body = grantBody(request, seal, [await approve(request, 'approver', passkeys.approver)]);
+  const body = grantBody(request, seal, [await approveAs(request, 'approver', passkeys.approver, now)]);
   if (!body.ok) throw new Error(body.error.message);
   return { ...body.value, id: asId(grantIdSchema, await contentId(body.value)) };
 }

@@ -71,6 +71,8 @@ export function auditLog(db: DocumentScope<AuditRecord>, now: () => number): Aud
     async append(entry) {
       // Several servers may append at once: the record id is its sequence number, so only one
       // of them gets each number and the loser re-reads the head and chains after the winner.
+      // (createDoc says `false` for a lost race whether the store answers 409 or, as the embedded
+      // store does, 403 from the append-only validator.)
       for (let attempt = 0; attempt < 50; attempt++) {
         const last = await head();
         const body: Omit<AuditRecord, 'hash'> = {

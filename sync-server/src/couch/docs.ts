@@ -90,14 +90,25 @@ export async function updateDoc<T extends object>(
   }
 }
 
-/** Creates a document under a new id; `false` if the id is taken (a 409 from the store). */
+/**
+ * True when a refused create lost the race for its id. Apache CouchDB answers 409 before it runs
+ * any validation, but the embedded store runs `validate_doc_update` first, so a validator that
+ * refuses to overwrite (the audit log's append-only rule) answers 403 `forbidden` instead. A 403
+ * counts as taken only if the id now holds a document: any other refusal is a real one.
+ */
+async function lostRaceFor<T>(db: DocumentScope<T>, id: string, error: unknown): Promise<boolean> {
+  if (isConflict(error)) return true;
+  return statusOf(error) === 403 && (await getDoc(db, id)) !== undefined;
+}
+
+/** Creates a document under a new id; `false` if the id is taken (by an earlier or a concurrent write). */
 export async function createDoc<T extends object>(db: DocumentScope<T>, id: string, doc: T): Promise<boolean> {
   if (isReservedId(id)) throw new Error(`refusing to write a document under the reserved id "${id}"`);
   try {
     await db.insert({ ...doc, _id: id });
     return true;
   } catch (error) {
-    if (isConflict(error)) return false;
+    if (await lostRaceFor(db, id, error)) return false;
     throw error;
   }
 }

@@ -4,11 +4,11 @@ import { migrateDesignDocs } from './designDocs';
 import { auditLog, type AuditLog } from './auditLog';
 import { challengesRepo, type ChallengesRepo } from './challengesRepo';
 import { credentialsRepo, type CredentialsRepo } from './credentialsRepo';
+import { docRepo, type DocRepo } from './docRepo';
 import { invitationsRepo, type InvitationsRepo } from './invitationsRepo';
 import { metaRepo, type MetaRepo } from './metaRepo';
 import { sessionsRepo, type SessionsRepo } from './sessionsRepo';
-import { unitsRepo, type UnitsRepo } from './unitsRepo';
-import { usersRepo, type UsersRepo } from './usersRepo';
+import type { UnitDoc, UserDoc } from './model';
 
 /** Logical databases; each is created (idempotently) at start, then given its design docs. */
 export const DATABASES = ['meta', 'users', 'units', 'credentials', 'sessions', 'challenges', 'invitations', 'audit', ...SYNC_DATABASES] as const;
@@ -16,8 +16,10 @@ export const DATABASES = ['meta', 'users', 'units', 'credentials', 'sessions', '
 /** Every repository the HTTP layer uses, over one store. */
 export interface Repositories {
   readonly meta: MetaRepo;
-  readonly users: UsersRepo;
-  readonly units: UnitsRepo;
+  /** The people who may sign in: profile, roles and whether they are disabled. */
+  readonly users: DocRepo<UserDoc>;
+  /** The organisation tree: headquarters at the root, branches and sites below. */
+  readonly units: DocRepo<UnitDoc>;
   readonly credentials: CredentialsRepo;
   readonly sessions: SessionsRepo;
   readonly challenges: ChallengesRepo;
@@ -29,8 +31,8 @@ export function openRepositories(store: Store, now: () => number): Repositories 
   const db = <T>(logical: (typeof DATABASES)[number]) => store.couch.use<T>(store.dbName(logical));
   return {
     meta: metaRepo(db('meta')),
-    users: usersRepo(db('users')),
-    units: unitsRepo(db('units')),
+    users: docRepo<UserDoc>(db('users')),
+    units: docRepo<UnitDoc>(db('units')),
     credentials: credentialsRepo(db('credentials')),
     sessions: sessionsRepo(db('sessions')),
     challenges: challengesRepo(db('challenges')),

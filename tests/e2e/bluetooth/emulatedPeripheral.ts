@@ -75,7 +75,7 @@ const ATT_UNLIKELY_ERROR = 0x0e;
 /** HCI "Connection Failed to be Established". */
 const HCI_CONNECTION_FAILED = 0x3e;
 const CCCD = '00002902-0000-1000-8000-00805f9b34fb';
-/** How long no operation must arrive before a drop is sent (see quirk: a pending op blocks it). */
+/** How long no operation must arrive before a drop between operations is sent (see quirk: a pending op blocks it). */
 const DROP_QUIET_MS = 30;
 
 export class EmulatedPeripheral {
@@ -102,7 +102,8 @@ export class EmulatedPeripheral {
   #lastOperationAt = 0;
   #linkDown = false;
   #refuseConnections = 0;
-  #dropPlan: { type: CharacteristicOp; remaining: number; done: () => void; failed: (err: unknown) => void } | undefined;
+  /** A planned drop; `triggered` once its operation arrived (the link is down, the disconnection not yet sent). */
+  #dropPlan: { type: CharacteristicOp; remaining: number; triggered: boolean; done: () => void; failed: (err: unknown) => void } | undefined;
   #holds: { type: CharacteristicOp; arrived: (held: HeldOperation) => void }[] = [];
   #releases = new Set<() => Promise<void>>();
   #settledPrompts = new Set<string>();
@@ -171,12 +172,17 @@ export class EmulatedPeripheral {
 
   /**
    * Drops the link when the `nth` (1-based) operation of `type` from now arrives: that operation
-   * and everything after it fail with an ATT error and reach no handler, then the link drops.
-   * Resolves once the drop is done and the device can be reconnected.
+   * and everything after it fail with an ATT error and reach no handler, and the disconnection
+   * follows the answer to the first operation the page waits on (a read, a write with response),
+   * that one or a later one. Resolves once the drop is done and the device can be reconnected.
+   *
+   * Why not sooner: a disconnection sent while an operation is unanswered does nothing (see the
+   * README), and the page may already have sent one that has not arrived here yet. The page
+   * sends nothing while it waits for an answer, so right after answering, nothing is in flight.
    */
   dropLinkOn(type: CharacteristicOp, nth = 1): Promise<void> {
     const dropped = new Promise<void>((done, failed) => {
-      this.#dropPlan = { type, remaining: nth, done, failed };
+      this.#dropPlan = { type, remaining: nth, triggered: false, done, failed };
     });
     // Recorded here as well, so a drop nobody awaited (a test that failed first) is no unhandled rejection.
     this.#dropping = dropped.catch((err: unknown) => {
@@ -210,7 +216,9 @@ export class EmulatedPeripheral {
     await Promise.allSettled([...this.#releases].map((release) => release()));
     await this.#chain;
     if (this.#dropPlan) {
-      this.#dropPlan.failed(new Error('the peripheral stopped before the planned drop'));
+      this.#dropPlan.failed(new Error(this.#dropPlan.triggered
+        ? 'the peripheral stopped before the page sent an operation that waits for an answer, so the planned drop was never sent'
+        : 'the peripheral stopped before the planned drop'));
       this.#dropPlan = undefined;
     } else {
       await this.#dropping.catch(() => undefined); // its failure is already in `problems`
@@ -303,26 +311,35 @@ export class EmulatedPeripheral {
     }
     const answer: { characteristicId: string; type: CharacteristicOp; code: number; data?: string } = { characteristicId: e.characteristicId, type: e.type, code };
     if (e.type === 'read' && code === 0) answer.data = Buffer.from(data ?? new Uint8Array()).toString('base64');
-    try {
-      await this.#browserSession.send('BluetoothEmulation.simulateCharacteristicOperationResponse', answer);
-    } catch (err) {
+    const answered = this.#browserSession.send('BluetoothEmulation.simulateCharacteristicOperationResponse', answer).catch((err: unknown) => {
       // After a drop Chromium refuses answers to operations it already abandoned: expected then.
       if (linkWasUp && !this.#linkDown) this.problems.push(`answering ${e.type} on ${role ?? '?'}: ${String(err)}`);
       else this.#log(`answer refused after drop: ${String(err)}`);
-    }
+    });
+    // Sent right behind the answer, in order on the same session: the page gets the answer, then
+    // the drop, with no chance to send anything in between.
+    this.#dropIfTriggered();
+    await answered;
   }
 
   #shouldDropNow(type: CharacteristicOp): boolean {
     const plan = this.#dropPlan;
-    if (!plan || plan.type !== type || --plan.remaining > 0) return false;
-    this.#dropPlan = undefined;
+    if (!plan || plan.triggered || plan.type !== type || --plan.remaining > 0) return false;
+    plan.triggered = true;
     this.#linkDown = true;
-    // Not awaited in the chain: the drop waits for the chain to answer every straggler first.
-    this.#completeDrop().then(plan.done, plan.failed);
     return true;
   }
 
-  /** Answers everything outstanding, waits for quiet, disconnects, rebuilds the GATT table. */
+  /** Sends a triggered planned drop; called only right after answering an operation the page waited on. */
+  #dropIfTriggered(): void {
+    const plan = this.#dropPlan;
+    if (!plan?.triggered) return;
+    this.#dropPlan = undefined;
+    // Not awaited in the chain: the reconnection's operations must still be answered meanwhile.
+    this.#disconnect().then(plan.done, plan.failed);
+  }
+
+  /** Between operations: answers everything outstanding, waits for quiet, then disconnects. */
   async #completeDrop(): Promise<void> {
     for (;;) {
       await this.#chain;
@@ -330,6 +347,11 @@ export class EmulatedPeripheral {
       if (quietFor >= DROP_QUIET_MS) break;
       await new Promise((r) => setTimeout(r, DROP_QUIET_MS - quietFor));
     }
+    await this.#disconnect();
+  }
+
+  /** Disconnects now and rebuilds the GATT table; the caller knows no operation is unanswered. */
+  async #disconnect(): Promise<void> {
     let rebuilt!: () => void;
     this.#tableReady = new Promise((r) => (rebuilt = r));
     try {
