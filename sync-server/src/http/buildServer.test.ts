@@ -22,6 +22,8 @@ describe('sync-server HTTP basics against the real embedded store', () => {
     await store.ensureDatabases(['meta']); // idempotent: a second start changes nothing
     app = await buildServer({ config, store });
     app.post('/api/echo', (request, reply) => reply.send({ got: request.body }));
+    // What the store says when a write is refused: a real CouchDB answer, through nano.
+    app.post('/api/store-refuses', async () => store.couch.use(store.dbName('meta')).insert({ _id: '_bad id' }));
   });
 
   afterAll(async () => {
@@ -57,6 +59,12 @@ describe('sync-server HTTP basics against the real embedded store', () => {
     const res = await app.inject({ method: 'POST', url: '/api/echo', headers: { 'content-type': 'application/json' }, payload });
     expect(res.statusCode).toBe(413);
     expect(res.json()).toMatchObject({ error: 'payload_too_large' });
+  });
+
+  it("answers a store's refusal as the server's own failure (500), not the client's, and keeps its words in", async () => {
+    const res = await app.inject({ method: 'POST', url: '/api/store-refuses', headers: { 'content-type': 'application/json' }, payload: '{}' });
+    expect(res.statusCode).toBe(500);
+    expect(res.json()).toEqual({ error: 'internal_error', message: 'The server failed to handle this request' });
   });
 
   it('answers unknown API routes with a JSON 404', async () => {

@@ -45,7 +45,10 @@ function errorBody(err: FastifyError | ApiError): { status: number; error: strin
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return { status: 415, error: 'unsupported_media_type', message: err.message };
     default: {
-      const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+      // Only fastify's own refusals (and the rate limiter's) are the client's fault. A status on
+      // anything else — a CouchDB answer through nano — is the store's, so it is a server error.
+      const clientFault = err.statusCode === 429 || (typeof err.code === 'string' && err.code.startsWith('FST_'));
+      const status = clientFault && err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
       return status === 500
         ? { status, error: 'internal_error', message: 'The server failed to handle this request' }
         : { status, error: status === 429 ? 'rate_limited' : 'bad_request', message: err.message };
