@@ -7,6 +7,10 @@
  *
  * The device is provisioned like a real one: the server's org public key, a seal binding and a
  * time record signed by the org key through POST /api/devices/:id/…, and the signed roster.
+ *
+ * Then the SIMULATED device in the page: the grant reaches the tablet by sync (request, decision
+ * and grant pushed by their authors' replicas) and is chosen from the list; the administrator
+ * registers the device, and its whole log, photos included, is recorded and reaches the server.
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -38,9 +42,11 @@ import {
   type P256PublicJwk,
   type PhysicalSeal,
   type SignedRoster,
+  type UseRequest,
 } from '@seal/shared';
 import { EmulatedPeripheral, gattServerHandler } from './bluetooth/emulatedPeripheral';
 import { launchBrowser, REPO_ROOT, startServer, type RunningServer } from './harness';
+import { openReplica, type Replica } from '../integration/harness';
 import { invite, newPerson, pageFetch, setUpOrganisation, signInPage, type Person } from './people';
 import { setupCodeFrom } from './setupCode';
 
@@ -69,7 +75,7 @@ afterAll(async () => {
 });
 
 /** A grant for `requesterId` at the site, approved by the approver's passkey in their page. */
-async function approvedGrant(id: string, requesterId: string, siteId: string, approver: Person, approverId: string, approverCredentialId: string, custodianId: string): Promise<Grant> {
+async function approvedGrant(id: string, requesterId: string, siteId: string, approver: Person, approverId: string, approverCredentialId: string, custodianId: string): Promise<{ request: UseRequest; grant: Grant }> {
   const now = Date.now();
   const request = useRequestSchema.parse({
     id,
@@ -94,7 +100,13 @@ async function approvedGrant(id: string, requesterId: string, siteId: string, ap
   } as unknown as PhysicalSeal;
   const body = grantBody(request, seal, [decision]);
   if (!body.ok) throw new Error(body.error.message);
-  return { ...body.value, id: await contentId(body.value) } as Grant;
+  return { request, grant: { ...body.value, id: await contentId(body.value) } as Grant };
+}
+
+/** A Node replica (RxDB on fake-indexeddb) signed in with `person`'s browser session: pushes as them. */
+async function replicaOf(person: Person, userId: string, name: string): Promise<Replica> {
+  const cookie = (await person.context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+  return openReplica(server!.url, { userId, cookie, credentialId: '', authenticator: undefined as never }, name);
 }
 
 async function person(locale: 'zh-CN' | 'en'): Promise<Person> {
@@ -121,7 +133,7 @@ describe('stamping with a seal device over Web Bluetooth', () => {
 
     // The approver signs a decision in their page over a request by the staff member.
     const now = Date.now();
-    const grant = await approvedGrant('req-e2e-stamp-1', staffUser.id, siteId, approver, approverUser.id, approverUser.credentialId, adminUser.id);
+    const { grant } = await approvedGrant('req-e2e-stamp-1', staffUser.id, siteId, approver, approverUser.id, approverUser.credentialId, adminUser.id);
     const seal = { id: grant.sealId };
 
     // The reference device, provisioned with records the server signs with the org key.
@@ -210,9 +222,29 @@ describe('stamping with a seal device over Web Bluetooth', () => {
     // The demo runs as an administrator (the server signs device records for admins and custodians
     // only) who may also stamp at the site.
     expect((await pageFetch(page, `/api/users/${state.adminId!}/grants`, { role: 'staff', unitId: state.siteId })).status).toBe(200);
-    const grant = await approvedGrant('req-e2e-sim-1', state.adminId!, state.siteId!, state.approver!, state.approverId!, state.approverCredentialId!, state.adminId!);
+    const { request, grant } = await approvedGrant('req-e2e-sim-1', state.adminId!, state.siteId!, state.approver!, state.approverId!, state.approverCredentialId!, state.adminId!);
+    // The grant reaches the tablet by sync: the request, the approver's decision and the grant,
+    // each pushed to the server by its author's replica.
+    const requester = await replicaOf(admin, state.adminId!, 'e2e-requester');
+    const approving = await replicaOf(state.approver!, state.approverId!, 'e2e-approver');
+    try {
+      await requester.store.records.create('request', request);
+      await requester.start({ live: false }).awaitInSync();
+      await approving.store.facts.append('decision', grant.decisions[0]!, state.siteId!);
+      await approving.start({ live: false }).awaitInSync();
+      await requester.store.facts.append('grant', grant, state.siteId!);
+      requester.sync!.syncNow();
+      await requester.sync!.awaitInSync();
+      expect([requester.store.status.get().refusals, approving.store.status.get().refusals]).toEqual([[], []]);
+    } finally {
+      await Promise.all([requester.close(), approving.close()]);
+    }
     await page.goto(`${server!.url}/stamp`);
-    await page.locator('#grant-file').setInputFiles({ name: 'grant.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(grant)) });
+    const listed = page.locator(`[data-testid="my-grants"] li[data-grant-id="${grant.id}"]`);
+    await listed.waitFor({ timeout: 30_000 });
+    expect(await listed.textContent()).toContain('req-e2e-sim-1');
+    await listed.getByRole('button', { name: 'Use this grant' }).click();
+    await page.getByTestId('grant').waitFor();
     await page.getByRole('button', { name: 'Use simulated device (demo)' }).click();
     await expect
       .poll(async () => ((await page.getByTestId('simulated-device').count()) > 0 ? 'simulated' : await page.locator('main [role="alert"]').allTextContents()), { timeout: 30_000 })
@@ -239,11 +271,12 @@ describe('stamping with a seal device over Web Bluetooth', () => {
       const rows = await pageFetch<{ rows: { kind: string; subject: string; body: { seq: number; type: string } }[] }>(page, '/api/sync/pull?since=0&limit=500');
       return rows.body.rows.filter((r) => r.kind === 'device_event' && r.subject === `device:${grant.deviceId}`).map((r) => r.body);
     };
-    await expect.poll(async () => (await lastSeq()).length, { timeout: 30_000 }).toBe((await held()) + 1);
-    const onServer = await lastSeq();
-    expect(onServer.map((e) => e.type)).toEqual(expect.arrayContaining(['unlock', 'stamp', 'tamper', 'lock']));
+    await expect.poll(async () => (await lastSeq()).map((e) => e.type), { timeout: 30_000 }).toEqual(expect.arrayContaining(['unlock', 'stamp', 'tamper', 'lock']));
     await expect.poll(() => page.locator('.sync-status').getAttribute('data-pending'), { timeout: 30_000 }).toBe('0');
     expect(await page.locator('.sync-status').getAttribute('data-refused')).toBe('0');
+    const onServer = await lastSeq();
+    expect(onServer.map((e) => e.seq)).toEqual([...Array(onServer.length).keys()]);
+    expect(onServer.length).toBe((await held()) + 1);
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: join(REPO_ROOT, 'screenshots', 'stamp-simulated-en.png'), fullPage: true });
     expect(admin.errors.filter((e) => !/status of (401|403|409|422)/.test(e))).toEqual([]);
