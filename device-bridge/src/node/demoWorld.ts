@@ -10,9 +10,8 @@
  * No Node built-ins: WebCrypto only, like the device it feeds.
  */
 import { asId, contentId, decisionIdSchema, decisionPayload, signRoster, userIdSchema, type Decision, type OrgKeyPair, type Roster, type SignedRoster, type UseRequest } from '@seal/shared';
-// The demo's people sign with the tests' software passkeys: shared keeps SoftPasskey with its test
-// helpers (not exported from @seal/shared), so this is the one test module the CLI still reaches.
-import { SoftPasskey } from '../../../shared/src/crypto/softAuthenticator.testing';
+// The demo's people sign with software passkeys (kept out of @seal/shared's exports: not for real users).
+import { SoftPasskey } from '../../../shared/src/crypto/softPasskey';
 
 /** The demo organisation's web origin and WebAuthn relying party. */
 export const ORIGIN = 'https://seal.example.cn';

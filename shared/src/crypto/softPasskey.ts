@@ -1,5 +1,6 @@
 /**
- * A software ES256 passkey for tests (test-only: not exported from the package). WebCrypto only,
+ * A software ES256 passkey for tests and simulators (the device CLI's demo people) — never for
+ * real users: its private key sits in memory. Not exported from the package. WebCrypto only,
  * so it runs in Node, the browser and the device simulator alike. It plays authenticator AND
  * browser: `authenticatorData = SHA-256(rpId) ‖ flags (UP|UV) ‖ counter (u32 BE)`,
  * `clientDataJSON = {type:'webauthn.get', challenge: base64url(challenge), origin, crossOrigin:false}`,
