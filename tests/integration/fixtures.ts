@@ -1,7 +1,7 @@
 /** Records and facts for integration tests, built the way the app builds them. */
 import {
   decisionPayload, deviceEventHash, exportPublicJwk, GENESIS_PREV_HASH, signRecord, sealStatusChangeId,
-  type DeviceEvent, type Role, type SealStatus, type UseRequest, type Verdict,
+  type DeviceEvent, type Role, type UnsignedDeviceEvent, type SealStatus, type UseRequest, type Verdict,
 } from '@seal/shared';
 import type { FactInput } from '../../app/src/store/factLog';
 import type { Person } from './harness';
@@ -30,6 +30,11 @@ export async function decision(approver: Person, request: UseRequest, verdict: V
   return { approverId: approver.userId, payload, assertion: await approver.authenticator.signRecord(payload, approver.credentialId), at } as FactInput<'decision'>;
 }
 
+/** A device log entry signed with the device's key, as the device signs it. */
+export async function signDeviceEntry(privateKey: CryptoKey, unsigned: UnsignedDeviceEvent): Promise<DeviceEvent> {
+  return { ...unsigned, signature: await signRecord(privateKey, unsigned) };
+}
+
 /** A smart-seal device with a fresh key, and a signed, chained log of `length` entries. */
 export async function deviceWithLog(deviceId: string, unitId: string, length: number) {
   const keys = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify']);
@@ -40,7 +45,7 @@ export async function deviceWithLog(deviceId: string, unitId: string, length: nu
     const unsigned = seq === 0
       ? { deviceId, seq, prevHash, at: 1_790_000_000_000 + seq, type: 'boot', payload: { firmware: '1.0.0' } }
       : { deviceId, seq, prevHash, at: 1_790_000_000_000 + seq, type: 'low_battery', payload: { percent: 100 - (seq % 100) } };
-    const event = { ...unsigned, signature: await signRecord(keys.privateKey, unsigned) } as DeviceEvent;
+    const event = await signDeviceEntry(keys.privateKey, unsigned as UnsignedDeviceEvent);
     log.push(event);
     prevHash = await deviceEventHash(event);
   }

@@ -59,11 +59,21 @@ export function startRowReplication(options: RowReplicationOptions): RowReplicat
   const pullBatchSize = options.pullBatchSize ?? 200;
   const hints = new Subject<RxReplicationPullStreamItem<RowDoc, RowCheckpoint>>();
 
+  // One push request at a time, in the order RxDB hands the batches over. RxDB sends a backlog's
+  // batches in parallel; a device's log must reach the server in seq order, or a later batch
+  // stored first looks like a gap in it (the server waits a little, then raises `log_gap`).
+  let pushing: Promise<unknown> = Promise.resolve();
+  const pushInOrder = (sent: RowDoc[]) => {
+    const run = pushing.then(() => client.push(sent));
+    pushing = run.catch(() => undefined);
+    return run;
+  };
+
   const pushHandler = async (rows: RxReplicationWriteToMasterRow<RowDoc>[]): Promise<WithDeleted<RowDoc>[]> => {
     const sent = rows.map((r) => asRow(r.newDocumentState));
     let response;
     try {
-      response = await client.push(sent);
+      response = await pushInOrder(sent);
     } catch (error) {
       failed(status, error);
     }

@@ -3,14 +3,30 @@ import type { VersionedDesignDoc } from '../couch/designDocs';
 /** The databases replication needs: every replicated row, and attachment bytes. */
 export const SYNC_DATABASES = ['rows', 'blobs'] as const;
 
+/** The `rows` view that orders each device's log entries: key `[deviceId, seq]`, no value. */
+export const DEVICE_LOG_VIEW = 'device_log';
+
 /**
  * `rows` is append-only, enforced by the store itself: a row, once written, is never rewritten or
  * deleted, whatever a server instance does. A second write under an id comes back `forbidden`
  * (or `conflict`), and the push path compares the stored row with what was sent.
+ *
+ * `device_log` lets a server instance read a device's stored log around a seq without keeping
+ * any state of its own (row ids hold the seq as text, so `_all_docs` would sort 10 before 9).
  */
 export const SYNC_DESIGN_DOCS: Readonly<Record<string, readonly VersionedDesignDoc[]>> = {
   rows: [{
-    _id: '_design/rows', version: 1, language: 'javascript',
+    _id: '_design/rows', version: 2, language: 'javascript',
+    views: {
+      [DEVICE_LOG_VIEW]: {
+        map: [
+          'function (doc) {',
+          '  if (doc.type === "fact" && doc.kind === "device_event" && doc.body && typeof doc.body.deviceId === "string" && typeof doc.body.seq === "number")',
+          '    emit([doc.body.deviceId, doc.body.seq], null);',
+          '}',
+        ].join('\n'),
+      },
+    },
     validate_doc_update: [
       'function (newDoc, oldDoc) {',
       '  if (newDoc._id.indexOf("_design/") === 0) return;',

@@ -1,9 +1,11 @@
 import {
-  alarmId, ALARM_SEVERITY, canonicalJson, factRowId, hashRecordHex, parseRecord, SERVER_AUTHOR, subjectOf, syncRowSchema,
-  type Alarm, type FactRow, type PushResult, type SyncRow, type UserId,
+  canonicalJson, hashRecordHex, parseRecord, syncRowSchema,
+  type DeviceEvent, type FactRow, type PushResult, type SyncRow,
 } from '@seal/shared';
-import { refuseRow, type PushContext, type RowVerdict } from './pushContext';
+import { auditDeviceLogs } from './auditDeviceLogs';
+import { covers, refuseRow, type PushContext, type RowVerdict } from './pushContext';
 import type { RowsRepo } from './rowsRepo';
+import { deviceEntryRef, serverAlarmRow } from './serverAlarm';
 import { validateChange } from './validateChange';
 import { validateFact } from './validateFact';
 
@@ -18,18 +20,47 @@ function compareWithStored(row: SyncRow, stored: SyncRow): PushResult {
   return canonicalJson(row) === canonicalJson(stored) ? { id: row.id, status: 'duplicate' } : { id: row.id, status: 'duplicate', stored };
 }
 
-/** The alarm raised for a second body under a fact's id, as a server-authored fact row. */
-async function conflictAlarm(stored: SyncRow, pushedBy: string, now: number): Promise<FactRow> {
+const isDeviceEntry = (row: SyncRow): row is FactRow => row.type === 'fact' && row.kind === 'device_event';
+
+/**
+ * The alarm raised for a second body under a fact's id. For a device log entry it is a fork: the
+ * second body passed validation, so the device key signed two entries for one seq.
+ */
+async function conflictAlarm(stored: SyncRow, pushedBy: string, at: number): Promise<FactRow> {
+  if (isDeviceEntry(stored)) {
+    const { deviceId, seq } = stored.body as unknown as DeviceEvent;
+    const message = `device "${deviceId}" signed two different entries for seq ${seq}: the one held, and the one user "${pushedBy}" pushed; the device's history diverged (e.g. its storage was rolled back)`;
+    return serverAlarmRow({ kind: 'log_fork', ref: deviceEntryRef(deviceId, seq), message, scopeUnitId: stored.scopeUnitId, at });
+  }
   const ref = stored.id.length <= 480 ? stored.id : await hashRecordHex(stored.id);
-  const alarm: Alarm = {
-    id: alarmId('fact_conflict', ref), kind: 'fact_conflict', severity: ALARM_SEVERITY.fact_conflict,
-    source: { kind: 'server', id: SERVER_AUTHOR }, ref,
-    message: `user "${pushedBy}" pushed a different body under "${stored.id}"`, at: now,
-  };
-  return {
-    id: factRowId('alarm', alarm.id), type: 'fact', kind: 'alarm', subject: subjectOf('alarm', alarm.kind),
-    scopeUnitId: stored.scopeUnitId, author: SERVER_AUTHOR as UserId, createdAt: now, body: alarm as unknown as Record<string, unknown>,
-  };
+  return serverAlarmRow({ kind: 'fact_conflict', ref, message: `user "${pushedBy}" pushed a different body under "${stored.id}"`, scopeUnitId: stored.scopeUnitId, at });
+}
+
+/**
+ * The alarm for a device log entry refused because its signature does not verify (altered after
+ * signing, or never signed by the device), pushed by someone the device's unit covers. Someone
+ * out of scope never raises one: validateFact checks scope before the signature, and so does this.
+ */
+function badSignatureAlarm(row: SyncRow, verdict: RowVerdict, ctx: PushContext, at: number): FactRow | undefined {
+  if (!isDeviceEntry(row) || verdict.ok || verdict.error.code !== 'bad_signature' || !covers(ctx.user, row.scopeUnitId, ctx.tree).ok) return undefined;
+  const { deviceId, seq } = row.body as unknown as DeviceEvent;
+  const message = `device "${deviceId}": entry ${seq}, pushed by user "${ctx.user.id}", does not verify with the device's key: altered after signing, or not signed by the device`;
+  return serverAlarmRow({ kind: 'bad_signature', ref: deviceEntryRef(deviceId, seq), message, scopeUnitId: row.scopeUnitId, at });
+}
+
+/**
+ * Audits the device logs around the entries just stored and raises what it finds. Never throws:
+ * the rows are stored and about to be acknowledged, and an audit that failed must not change that.
+ */
+async function raiseDeviceLogAlarms(written: readonly FactRow[], ctx: PushContext, rows: RowsRepo, at: number): Promise<void> {
+  if (written.length === 0) return;
+  try {
+    const publicKeyOf = async (deviceId: string) => (await ctx.records.get('device', deviceId)).json?.publicKeyJwk;
+    const alarms = await auditDeviceLogs(written, { rows, publicKeyOf }, at);
+    if (alarms.length > 0) await rows.createMany(alarms);
+  } catch (error) {
+    ctx.warn(error, `the device-log audit of ${written.length} new entries failed; they are stored, unaudited`);
+  }
 }
 
 const idOf = (raw: unknown): string => {
@@ -41,8 +72,11 @@ const idOf = (raw: unknown): string => {
  * Validates and stores one pushed batch, in order. Each row is answered: `accepted` once the
  * store has confirmed it, `duplicate` when it was already held (a retry, or another replica's
  * copy), `refused` with a reason. A second body under a held id is refused and raises a
- * `fact_conflict` alarm. Throws when the store fails, so that nothing is acknowledged unwritten
- * and the client pushes the batch again.
+ * `fact_conflict` alarm (`log_fork` for a device log entry); a device log entry whose signature
+ * does not verify raises `bad_signature`. Throws when the store fails, so that nothing is
+ * acknowledged unwritten and the client pushes the batch again. Before answering, the device
+ * logs around newly stored entries are audited (gaps, forks; see `auditDeviceLogs`), so the
+ * alarms are there by the pusher's next pull.
  *
  * New rows are the common case, so the store is not asked first which ids it holds: rows are
  * validated and written, and only the ids the store reports as existing (and refused rows, in
@@ -59,6 +93,7 @@ export async function pushRows(rawRows: readonly unknown[], ctx: PushContext, ro
   const repeats: { index: number; row: SyncRow }[] = [];
   const refused: { index: number; row: SyncRow }[] = [];
   const inBatch = new Map<string, SyncRow>();
+  const alarms = new Map<string, FactRow>();
   for (const [index, row] of parsed.entries()) {
     if (!row) continue;
     if (row.author !== ctx.user.id) {
@@ -82,6 +117,8 @@ export async function pushRows(rawRows: readonly unknown[], ctx: PushContext, ro
     if (!verdict.ok) {
       results[index] = { id: row.id, status: 'refused', code: verdict.error.code, message: verdict.error.message };
       refused.push({ index, row });
+      const alarm = badSignatureAlarm(row, verdict, ctx, now);
+      if (alarm) alarms.set(alarm.id, alarm);
       continue;
     }
     pending.push({ index, row });
@@ -94,21 +131,23 @@ export async function pushRows(rawRows: readonly unknown[], ctx: PushContext, ro
   });
   // Read back what the store already held, and refused rows that may be a retry of a held row.
   const stored = await rows.getMany([...held, ...refused].map((p) => p.row.id));
-  const alarms: FactRow[] = [];
   for (const { index, row } of held) {
     const winner = stored.get(row.id);
     if (!winner) throw new Error(`the store said "${row.id}" exists but does not return it`);
     results[index] = compareWithStored(row, winner);
-    if (results[index].status === 'refused') alarms.push(await conflictAlarm(winner, ctx.user.id, now));
+    if (results[index].status !== 'refused') continue;
+    const alarm = await conflictAlarm(winner, ctx.user.id, now);
+    alarms.set(alarm.id, alarm);
   }
   // A refused row that is exactly a held row is a copy of it coming back (a retry, or a replica
   // holding the server's copy of another replica's fact): a duplicate. Anything else stays
-  // refused — a refused row never learns what the store holds, and never raises an alarm.
+  // refused — a refused row never learns what the store holds, and never raises a conflict alarm.
   for (const { index, row } of refused) {
     const winner = stored.get(row.id);
     if (winner && canonicalJson(row) === canonicalJson(winner)) results[index] = { id: row.id, status: 'duplicate' };
   }
   for (const { index, row } of repeats) results[index] = compareWithStored(row, stored.get(row.id) ?? inBatch.get(row.id)!);
-  if (alarms.length > 0) await rows.createMany(alarms);
+  if (alarms.size > 0) await rows.createMany([...alarms.values()]);
+  await raiseDeviceLogAlarms(pending.filter((_, i) => outcomes[i] === 'written').map((p) => p.row).filter(isDeviceEntry), ctx, rows, now);
   return results.map((result, i) => result ?? { id: idOf(rawRows[i]), status: 'refused', code: 'invalid_row', message: 'not processed' });
 }

@@ -1,6 +1,7 @@
 import type { DocumentScope } from 'nano';
-import { changeRowPrefix, type RecordKind, type SyncRow } from '@seal/shared';
+import { changeRowPrefix, type FactRow, type RecordKind, type SyncRow } from '@seal/shared';
 import { statusOf } from '../couch/docs';
+import { DEVICE_LOG_VIEW } from './databases';
 
 /**
  * A row as stored: the row itself under `_id` = row id (no field of ours starts with `_`), and
@@ -25,6 +26,12 @@ export interface RowsRepo {
   createMany(rows: readonly SyncRow[], origin?: string): Promise<RowWriteOutcome[]>;
   /** Every change row of one record (an `_all_docs` key range: nothing a client sends reaches a query). */
   changesOf(kind: RecordKind, recordId: string): Promise<SyncRow[]>;
+  /**
+   * The device's stored log entry (`device_event` fact) with the highest seq below `seq`, or
+   * `undefined` when none is. A view query: the store first indexes the rows written since the
+   * last one, so read entries whose seq is known by id (`getMany`) instead.
+   */
+  deviceEntryBelow(deviceId: string, seq: number): Promise<FactRow | undefined>;
   /** The change feed after `since`, with documents. */
   changesSince(since: string, limit: number): Promise<RowChangesPage>;
   /** The store's current update sequence (for progress estimates and the live feed). */
@@ -70,6 +77,13 @@ export function rowsRepo(db: DocumentScope<SyncRow>): RowsRepo {
       const prefix = changeRowPrefix(kind, recordId);
       const page = await db.list({ include_docs: true, startkey: prefix, endkey: `${prefix}\ufff0` });
       return page.rows.filter((r) => r.doc).map((r) => rowFromDoc(r.doc as unknown as StoredRow));
+    },
+    async deviceEntryBelow(deviceId, seq) {
+      if (seq <= 0) return undefined;
+      // Descending from [deviceId, seq − 1] down to [deviceId] (a shorter array sorts first): the nearest one below.
+      const page = await db.view('rows', DEVICE_LOG_VIEW, { startkey: [deviceId, seq - 1], endkey: [deviceId], descending: true, limit: 1, include_docs: true });
+      const doc = page.rows[0]?.doc;
+      return doc ? (rowFromDoc(doc) as FactRow) : undefined;
     },
     async changesSince(since, limit) {
       const page = await db.changes({ since, limit, include_docs: true } as never);

@@ -71,10 +71,14 @@ const CHECKS: Readonly<Record<Exclude<FactKind, 'alarm'>, Checker>> = {
     const device = await ctx.records.get('device', body.deviceId);
     if (device.json === null) return refuseRow('unknown_record', `expected device "${body.deviceId}" to be on the server first, got no such device`);
     if (device.scopeUnitId !== row.scopeUnitId) return refuseRow('wrong_scope', `expected the scope of device "${body.deviceId}" ("${device.scopeUnitId}"), got "${row.scopeUnitId}"`);
+    // Scope before the signature: a bad signature raises an alarm (see pushRows), and only someone
+    // the device's unit covers may raise one.
+    const inScope = covers(ctx.user, row.scopeUnitId, ctx.tree);
+    if (!inScope.ok) return inScope;
     if (!(await verifyDeviceSignature(ctx.deviceKeys, body.deviceId, device.json.publicKeyJwk, body))) {
       return refuseRow('bad_signature', `device event ${body.deviceId}:${body.seq}: the signature does not verify with the key of device "${body.deviceId}"`);
     }
-    return covers(ctx.user, row.scopeUnitId, ctx.tree);
+    return ACCEPT;
   },
   attachment(row, _body: FactBody<'attachment'>, ctx) {
     return Promise.resolve(covers(ctx.user, row.scopeUnitId, ctx.tree));

@@ -1,0 +1,225 @@
+/**
+ * Device logs, through real replicas (DESIGN §6: the server verifies chain, signatures and
+ * continuity; a gap or a fork is an alarm, never silently accepted). A site tablet pushes what it
+ * pulled from a device; what is asserted is what a user at HQ sees after syncing: the alarms,
+ * each keyed by the entry it is about, raised once however often the problem comes back.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { deviceEventHash, type Alarm, type DeviceEvent, type UnsignedDeviceEvent } from '@seal/shared';
+import { createUnit } from '../../sync-server/src/testing/testServer';
+import { deviceWithLog, signDeviceEntry } from './fixtures';
+import { openReplica, setUpWorld, startSyncServer, syncAll, type Person, type Replica, type RunningSync, type World } from './harness';
+
+type Device = Awaited<ReturnType<typeof deviceWithLog>>;
+
+let running: RunningSync;
+let world: World;
+let custodian: Person;
+let elsewhere: Person;
+const replicas: Replica[] = [];
+
+beforeAll(async () => {
+  running = await startSyncServer();
+  world = await setUpWorld(running.server);
+  const otherSiteId = await createUnit(running.server, world.admin.cookie, world.otherBranchId, 'Other site', 'site');
+  custodian = await world.person(world.siteId, ['custodian'], 'Custodian 保管员');
+  elsewhere = await world.person(otherSiteId, ['custodian'], 'Custodian elsewhere');
+}, 60_000);
+// RxDB's open core allows 13 collections per JS context: close each test's replicas.
+afterEach(async () => {
+  await Promise.all(replicas.splice(0).map((r) => r.close()));
+});
+afterAll(async () => running?.close());
+
+async function replica(person: Person, name: string, options: { offline?: boolean; pushBatchSize?: number } = {}): Promise<Replica> {
+  const opened = await openReplica(running.url, person, name, options.pushBatchSize ? { pushBatchSize: options.pushBatchSize } : {});
+  replicas.push(opened);
+  if (options.offline) opened.network.setOnline(false);
+  opened.start();
+  return opened;
+}
+
+/**
+ * Another tablet of the site, offline since before the entries it will push reached the server
+ * (so it holds none of them; it could not record a second body under a held id otherwise).
+ */
+const otherTablet = (name: string, pushBatchSize?: number) => replica(custodian, name, { offline: true, ...(pushBatchSize ? { pushBatchSize } : {}) });
+
+/** A site tablet that registered the device; its sync is running. */
+async function tabletWith(device: Device, name: string): Promise<Replica> {
+  const tablet = await replica(custodian, name);
+  await tablet.store.records.create('device', device.record);
+  await tablet.sync!.awaitInSync();
+  return tablet;
+}
+
+/** Records entries pulled from the device and waits for the server's answers. */
+async function pushEntries(into: Replica, entries: readonly DeviceEvent[]): Promise<void> {
+  await into.store.facts.appendMany('device_event', entries, world.siteId);
+  into.network.setOnline(true);
+  into.sync!.syncNow();
+  await into.sync!.awaitInSync();
+}
+
+/** An entry the device signed after its storage was rolled back (or one it signed wrongly). */
+const signed = (device: Device, unsigned: UnsignedDeviceEvent) => signDeviceEntry(device.privateKey, unsigned);
+const unsignedOf = ({ signature: _signature, ...rest }: DeviceEvent) => rest;
+
+/** What someone at HQ sees about a device after syncing: its alarms, by ref. */
+async function alarmsSeenAtHq(deviceId: string): Promise<Pick<Alarm, 'kind' | 'ref' | 'severity' | 'message' | 'at'>[]> {
+  const hq = await replica({ ...world.admin }, `hq-${deviceId}`);
+  await syncAll([hq]);
+  const docs = await hq.store.db.rows.find({ selector: { kind: 'alarm' } }).exec();
+  const alarms = docs.map((d) => (d.toJSON() as unknown as { body: Alarm }).body).filter((a) => a.ref.startsWith(`${deviceId}:`));
+  await hq.close();
+  replicas.splice(replicas.indexOf(hq), 1);
+  return alarms.map(({ kind, ref, severity, message, at }) => ({ kind, ref, severity, message, at })).sort((a, b) => `${a.ref}/${a.kind}`.localeCompare(`${b.ref}/${b.kind}`));
+}
+
+const refusalOf = (into: Replica, id: string) => into.store.status.get().refusals.find((r) => r.id === id);
+const rowIdOf = (entry: DeviceEvent) => `fact:device_event:${entry.deviceId}:${entry.seq}`;
+const kindsAndRefs = (alarms: readonly { kind: string; ref: string; severity: string }[]) => alarms.map(({ kind, ref, severity }) => ({ kind, ref, severity }));
+
+describe('device log audit', () => {
+  it('raises no alarm for an honest log pushed in several batches, retries included', async () => {
+    const device = await deviceWithLog('dev-honest', world.siteId, 12);
+    const tablet = await tabletWith(device, 'honest');
+    await pushEntries(tablet, device.log.slice(0, 5));
+    await pushEntries(tablet, device.log.slice(5, 9));
+    // Another tablet that pulled the same device pushes an overlapping stretch: duplicates, then new ones.
+    const other = await otherTablet('honest-2');
+    await pushEntries(other, device.log.slice(7, 12));
+    expect(tablet.store.status.get().refusals).toEqual([]);
+    expect(other.store.status.get().refusals).toEqual([]);
+    expect(await alarmsSeenAtHq('dev-honest')).toEqual([]);
+  });
+
+  it('raises no alarm for an honest backlog whose batches go up in parallel and land in any order', async () => {
+    const device = await deviceWithLog('dev-backlog', world.siteId, 250);
+    await tabletWith(device, 'backlog-office');
+    // RxDB sends a backlog's batches at once (here 0–199 and 200–249): the small one is stored, and
+    // audited, before the one below it lands.
+    const tablet = await otherTablet('backlog', 200);
+    await pushEntries(tablet, device.log);
+    expect(tablet.store.status.get().refusals).toEqual([]);
+    expect(await alarmsSeenAtHq('dev-backlog')).toEqual([]);
+  });
+
+  it('refuses an entry altered after signing, raises bad_signature, and the gap it leaves', async () => {
+    const device = await deviceWithLog('dev-tamper', world.siteId, 6);
+    const tablet = await tabletWith(device, 'tamper');
+    const altered = { ...device.log[3]!, payload: { percent: 5 } } as DeviceEvent;
+    await pushEntries(tablet, [...device.log.slice(0, 3), altered, ...device.log.slice(4)]);
+    expect(refusalOf(tablet, rowIdOf(altered))?.code).toBe('bad_signature');
+    const alarms = await alarmsSeenAtHq('dev-tamper');
+    expect(kindsAndRefs(alarms)).toEqual([
+      { kind: 'bad_signature', ref: 'dev-tamper:3', severity: 'critical' },
+      { kind: 'log_gap', ref: 'dev-tamper:3', severity: 'critical' },
+    ]);
+    expect(alarms[1]!.message).toContain('entry 3 is missing');
+  });
+
+  it('raises log_gap naming an entry removed from the middle of the log', async () => {
+    const device = await deviceWithLog('dev-gap', world.siteId, 8);
+    const tablet = await tabletWith(device, 'gap');
+    await pushEntries(tablet, [...device.log.slice(0, 4), ...device.log.slice(5)]);
+    expect(tablet.store.status.get().refusals).toEqual([]);
+    const alarms = await alarmsSeenAtHq('dev-gap');
+    expect(kindsAndRefs(alarms)).toEqual([{ kind: 'log_gap', ref: 'dev-gap:4', severity: 'critical' }]);
+    expect(alarms[0]!.message).toContain('entry 4 is missing');
+  });
+
+  it('raises log_gap from entry 0 for a log whose first entries never arrived', async () => {
+    const device = await deviceWithLog('dev-headless', world.siteId, 5);
+    const tablet = await tabletWith(device, 'headless');
+    await pushEntries(tablet, device.log.slice(2));
+    const alarms = await alarmsSeenAtHq('dev-headless');
+    expect(kindsAndRefs(alarms)).toEqual([{ kind: 'log_gap', ref: 'dev-headless:0', severity: 'critical' }]);
+    expect(alarms[0]!.message).toContain('entries 0–1 are missing');
+  });
+
+  it('raises log_fork when a rolled-back device signs a different entry at a held seq, and goes on from it', async () => {
+    const device = await deviceWithLog('dev-rollback', world.siteId, 6);
+    const tablet = await tabletWith(device, 'rollback');
+    await pushEntries(tablet, device.log);
+    // The device's storage went back to entry 4: it signs another 5, then a 6 chained to it.
+    const other5 = await signed(device, { ...unsignedOf(device.log[5]!), at: device.log[5]!.at + 60_000, payload: { percent: 42 } } as UnsignedDeviceEvent);
+    const next6 = await signed(device, { ...unsignedOf(device.log[5]!), seq: 6, prevHash: await deviceEventHash(other5), at: other5.at + 1 });
+    const phone = await otherTablet('rollback-phone');
+    await pushEntries(phone, [other5, next6]);
+    expect(refusalOf(phone, rowIdOf(other5))?.code).toBe('fact_conflict');
+    expect(refusalOf(phone, rowIdOf(next6))).toBeUndefined();
+    expect(kindsAndRefs(await alarmsSeenAtHq('dev-rollback'))).toEqual([
+      { kind: 'log_fork', ref: 'dev-rollback:5', severity: 'critical' },
+      { kind: 'log_fork', ref: 'dev-rollback:6', severity: 'critical' },
+    ]);
+  });
+
+  it('raises log_fork for a validly signed entry whose prevHash does not chain, on either side', async () => {
+    const device = await deviceWithLog('dev-chain', world.siteId, 10);
+    const tablet = await tabletWith(device, 'chain');
+    // Entry 3 links to entry 1 instead of 2; entry 4 links to that 3, so only 3 breaks the chain.
+    const bad3 = await signed(device, { ...unsignedOf(device.log[3]!), prevHash: await deviceEventHash(device.log[1]!) });
+    const then4 = await signed(device, { ...unsignedOf(device.log[4]!), prevHash: await deviceEventHash(bad3) });
+    await pushEntries(tablet, [...device.log.slice(0, 3), bad3, then4]);
+    expect(tablet.store.status.get().refusals).toEqual([]);
+    // Later: 6–9 arrive (entry 5 missing), then a late 5 that links to 4 but is not the 5 that 6 links to.
+    await pushEntries(tablet, device.log.slice(6));
+    const late5 = await signed(device, { ...unsignedOf(device.log[5]!), prevHash: await deviceEventHash(then4) });
+    await pushEntries(tablet, [late5]);
+    expect(kindsAndRefs(await alarmsSeenAtHq('dev-chain'))).toEqual([
+      { kind: 'log_fork', ref: 'dev-chain:3', severity: 'critical' },
+      { kind: 'log_gap', ref: 'dev-chain:5', severity: 'critical' },
+      { kind: 'log_fork', ref: 'dev-chain:6', severity: 'critical' },
+    ]);
+  });
+
+  it('raises each problem once, however often it is pushed again', async () => {
+    const device = await deviceWithLog('dev-twice', world.siteId, 6);
+    const tablet = await tabletWith(device, 'twice');
+    const altered = { ...device.log[3]!, payload: { percent: 1 } } as DeviceEvent;
+    const other5 = await signed(device, { ...unsignedOf(device.log[5]!), payload: { percent: 7 } } as UnsignedDeviceEvent);
+    await pushEntries(tablet, [...device.log.slice(0, 3), altered, device.log[4]!, device.log[5]!]);
+    const first = await alarmsSeenAtHq('dev-twice');
+    running.server.clock.advance(3_600_000);
+    for (const name of ['twice-phone', 'twice-laptop']) {
+      const again = await otherTablet(name);
+      await pushEntries(again, [altered, other5]);
+      expect(refusalOf(again, rowIdOf(altered))?.code).toBe('bad_signature');
+      expect(refusalOf(again, rowIdOf(other5))?.code).toBe('fact_conflict');
+    }
+    const after = await alarmsSeenAtHq('dev-twice');
+    expect(kindsAndRefs(after)).toEqual([
+      { kind: 'bad_signature', ref: 'dev-twice:3', severity: 'critical' },
+      { kind: 'log_gap', ref: 'dev-twice:3', severity: 'critical' },
+      { kind: 'log_fork', ref: 'dev-twice:5', severity: 'critical' },
+    ]);
+    // The alarms seen before are the same ones, still from when they were first raised.
+    expect(after.filter((a) => a.kind !== 'log_fork')).toEqual(first);
+  });
+
+  it('raises nothing new when a late entry that chains correctly fills a gap', async () => {
+    const device = await deviceWithLog('dev-late', world.siteId, 8);
+    const tablet = await tabletWith(device, 'late');
+    await pushEntries(tablet, [...device.log.slice(0, 3), ...device.log.slice(6)]);
+    const before = await alarmsSeenAtHq('dev-late');
+    expect(kindsAndRefs(before)).toEqual([{ kind: 'log_gap', ref: 'dev-late:3', severity: 'critical' }]);
+    expect(before[0]!.message).toContain('entries 3–5 are missing');
+    // The top of the gap first (the gap that remains starts at the same entry), then the rest.
+    await pushEntries(tablet, [device.log[5]!]);
+    await pushEntries(tablet, device.log.slice(3, 5));
+    expect(tablet.store.status.get().refusals).toEqual([]);
+    expect(await alarmsSeenAtHq('dev-late')).toEqual(before);
+  });
+
+  it('raises no alarm for an entry pushed by someone out of the device\'s scope', async () => {
+    const device = await deviceWithLog('dev-outsider', world.siteId, 2);
+    await tabletWith(device, 'outsider-site');
+    const outsider = await replica(elsewhere, 'outsider');
+    const altered = { ...device.log[1]!, payload: { percent: 3 } } as DeviceEvent;
+    await pushEntries(outsider, [device.log[0]!, altered]);
+    expect(refusalOf(outsider, rowIdOf(device.log[0]!))?.code).toBe('out_of_scope');
+    expect(refusalOf(outsider, rowIdOf(altered))?.code).toBe('out_of_scope');
+    expect(await alarmsSeenAtHq('dev-outsider')).toEqual([]);
+  });
+});
