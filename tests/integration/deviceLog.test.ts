@@ -155,6 +155,22 @@ describe('device log audit', () => {
     ]);
   });
 
+  it('raises log_fork for two signed bodies of one seq in the same push', async () => {
+    const device = await deviceWithLog('dev-same-push', world.siteId, 3);
+    const tablet = await tabletWith(device, 'same-push');
+    await pushEntries(tablet, device.log.slice(0, 2));
+    const first = device.log[2]!;
+    const second = await signed(device, { ...unsignedOf(first), at: first.at + 5, payload: { percent: 7 } } as UnsignedDeviceEvent);
+    // No replica holds two bodies under one id: this is a hand-made push, straight over HTTP.
+    const row = (entry: DeviceEvent) => ({
+      id: rowIdOf(entry), type: 'fact', kind: 'device_event', subject: `device:${entry.deviceId}`, scopeUnitId: world.siteId, author: custodian.userId, createdAt: entry.at, body: entry,
+    });
+    const response = await running.server.call('POST', '/api/sync/push', { cookie: custodian.cookie, body: { rows: [row(first), row(second)] } });
+    expect(response.statusCode, response.body).toBe(200);
+    expect(response.json<{ results: { status: string; code?: string }[] }>().results.map((r) => r.code ?? r.status)).toEqual(['accepted', 'fact_conflict']);
+    expect(kindsAndRefs(await alarmsSeenAtHq('dev-same-push'))).toEqual([{ kind: 'log_fork', ref: 'dev-same-push:2', severity: 'critical' }]);
+  });
+
   it('raises log_fork for a validly signed entry whose prevHash does not chain, on either side', async () => {
     const device = await deviceWithLog('dev-chain', world.siteId, 10);
     const tablet = await tabletWith(device, 'chain');

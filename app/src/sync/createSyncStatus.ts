@@ -20,6 +20,8 @@ export function createSyncStatus(userId: Accessor<string | undefined>, onStore: 
   const [status, setStatus] = createSignal<SyncStatusSnapshot>();
   let running: Promise<BrowserSync | undefined> = Promise.resolve(undefined);
   let unsubscribe: (() => void) | undefined;
+  /** Resolves once the previous user's store is closed: the next one opens after (same IndexedDB names). */
+  let closed: Promise<unknown> = Promise.resolve();
 
   const stop = (): void => {
     unsubscribe?.();
@@ -28,13 +30,14 @@ export function createSyncStatus(userId: Accessor<string | undefined>, onStore: 
     onStore(undefined);
     const previous = running;
     running = Promise.resolve(undefined);
-    void previous.then((sync) => sync?.stop()).catch((error: unknown) => console.warn('Stopping sync failed', error));
+    closed = previous.then((sync) => sync?.stop()).catch((error: unknown) => console.warn('Stopping sync failed', error));
   };
 
   createEffect(on(userId, (id) => {
     stop();
     if (id === undefined) return;
-    const starting = import('../store/browser').then(async ({ startBrowserSync }) => {
+    const starting = closed.then(() => import('../store/browser')).then(async ({ startBrowserSync }) => {
+      if (running !== starting) return undefined;
       const sync = await startBrowserSync(id);
       if (running !== starting) {
         await sync.stop();

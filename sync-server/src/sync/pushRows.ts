@@ -146,7 +146,17 @@ export async function pushRows(rawRows: readonly unknown[], ctx: PushContext, ro
     const winner = stored.get(row.id);
     if (winner && canonicalJson(row) === canonicalJson(winner)) results[index] = { id: row.id, status: 'duplicate' };
   }
-  for (const { index, row } of repeats) results[index] = compareWithStored(row, stored.get(row.id) ?? inBatch.get(row.id)!);
+  // The same id twice in one batch with two bodies is a conflict too: alarmed like one across
+  // batches, once the second body passes validation itself (a device key signed both: a fork).
+  for (const { index, row } of repeats) {
+    const first = stored.get(row.id) ?? inBatch.get(row.id)!;
+    results[index] = compareWithStored(row, first);
+    if (results[index].status !== 'refused' || row.type !== 'fact') continue;
+    const verdict = await validateFact(row, ctx).catch(() => refuseRow('invalid_row', 'does not validate'));
+    if (!verdict.ok) continue;
+    const alarm = await conflictAlarm(first, ctx.user.id, now);
+    alarms.set(alarm.id, alarm);
+  }
   if (alarms.size > 0) await rows.createMany([...alarms.values()]);
   await raiseDeviceLogAlarms(pending.filter((_, i) => outcomes[i] === 'written').map((p) => p.row).filter(isDeviceEntry), ctx, rows, now);
   return results.map((result, i) => result ?? { id: idOf(rawRows[i]), status: 'refused', code: 'invalid_row', message: 'not processed' });
