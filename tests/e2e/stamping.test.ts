@@ -6,7 +6,9 @@
  * the next press is refused, and unlocking again with the same grant is refused (uses_exhausted).
  *
  * The device is provisioned like a real one: the server's org public key, a seal binding and a
- * time record signed by the org key through POST /api/devices/:id/…, and the signed roster.
+ * time record signed by the org key through POST /api/devices/:id/…, and the signed roster; the
+ * administrator registers it from their tablet. The stamping itself happens OFFLINE: the tablet
+ * records the device's log and photos, and they reach the server once it is back online.
  *
  * Then the SIMULATED device in the page: the grant reaches the tablet by sync (request, decision
  * and grant pushed by their authors' replicas) and is chosen from the list; the administrator
@@ -33,11 +35,13 @@ import {
   assertionChallenge,
   contentId,
   decisionPayload,
+  deviceEventHash,
   grantBody,
   sha256,
   toHex,
   useRequestSchema,
   type Decision,
+  type DeviceEvent,
   type Grant,
   type P256PublicJwk,
   type PhysicalSeal,
@@ -46,6 +50,7 @@ import {
 } from '@seal/shared';
 import { EmulatedPeripheral, gattServerHandler } from './bluetooth/emulatedPeripheral';
 import { launchBrowser, REPO_ROOT, startServer, type RunningServer } from './harness';
+import { registerDevice } from '../../app/src/device/registerDevice';
 import { openReplica, type Replica } from '../integration/harness';
 import { invite, newPerson, pageFetch, setUpOrganisation, signInPage, type Person } from './people';
 import { setupCodeFrom } from './setupCode';
@@ -75,7 +80,7 @@ afterAll(async () => {
 });
 
 /** A grant for `requesterId` at the site, approved by the approver's passkey in their page. */
-async function approvedGrant(id: string, requesterId: string, siteId: string, approver: Person, approverId: string, approverCredentialId: string, custodianId: string): Promise<{ request: UseRequest; grant: Grant }> {
+async function approvedGrant(id: string, requesterId: string, siteId: string, approver: Person, approverId: string, approverCredentialId: string, custodianId: string, deviceId = DEVICE_ID): Promise<{ request: UseRequest; grant: Grant }> {
   const now = Date.now();
   const request = useRequestSchema.parse({
     id,
@@ -96,7 +101,7 @@ async function approvedGrant(id: string, requesterId: string, siteId: string, ap
   const decision = { ...decisionBody, id: await contentId(decisionBody) } as Decision;
   const seal = {
     id: request.sealId, name: 'Site contract seal', kind: 'contract', form: 'physical', unitId: siteId, custodianId,
-    status: 'active', createdAt: 0, antiCounterfeitCode: '3301020012345', deviceId: DEVICE_ID,
+    status: 'active', createdAt: 0, antiCounterfeitCode: '3301020012345', deviceId,
   } as unknown as PhysicalSeal;
   const body = grantBody(request, seal, [decision]);
   if (!body.ok) throw new Error(body.error.message);
@@ -156,6 +161,15 @@ describe('stamping with a seal device over Web Bluetooth', () => {
     await setup.setTime(time.body);
     await setup.bindSeal(binding.body);
     await setup.installRoster(roster);
+    // The administrator registers the device (its id and public key) from their tablet.
+    const adminTablet = await replicaOf(admin, adminUser.id, 'e2e-admin-tablet');
+    try {
+      await registerDevice(adminTablet.store, await setup.info(), siteId);
+      await adminTablet.start({ live: false }).awaitInSync();
+      expect(adminTablet.store.status.get().refusals).toEqual([]);
+    } finally {
+      await adminTablet.close();
+    }
     await setup.transport.close();
 
     // The staff member's tablet: /stamp, import the grant file, connect over Web Bluetooth.
@@ -173,6 +187,12 @@ describe('stamping with a seal device over Web Bluetooth', () => {
     await deviceState.waitFor({ timeout: 30_000 });
     expect(await deviceState.textContent()).toContain(seal.id);
     expect(await deviceState.textContent()).toContain('76%');
+    // The registration reached this tablet by sync: the device's log is recorded here.
+    await expect.poll(() => page.getByTestId('device-log').getAttribute('data-state'), { timeout: 30_000 }).toBe('recording');
+
+    // The site has no network from here on: the device decides alone, the tablet keeps the log.
+    await staff.context.setOffline(true);
+    await page.locator('.offline-banner').waitFor();
 
     // Confirm with the staff passkey, unlock.
     await page.getByRole('button', { name: 'Confirm identity and unlock' }).click();
@@ -203,9 +223,27 @@ describe('stamping with a seal device over Web Bluetooth', () => {
     expect(await page.locator('main [role="alert"]').first().textContent()).toBe('All uses approved for this grant have been used.');
     expect(await page.getByTestId('stamp-count').textContent()).toBe(String(USES));
 
+    // Offline, the whole log and both photos wait on the tablet; back online, they reach the server.
+    const heldSeq = async () => Number(await page.getByTestId('log-recording').getAttribute('data-held-seq'));
+    await expect.poll(() => page.getByTestId('log-recording').textContent(), { timeout: 30_000 }).toMatch(/photos: 2/);
+    expect(Number(await page.locator('.sync-status').getAttribute('data-pending'))).toBeGreaterThan(0);
+    expect(await page.getByTestId('uses-recorded').textContent()).toBe(String(USES));
+    // Read straight from the device's state (a second link to its GATT server would cut into the tablet's).
+    const onDevice = device.core.log.head!.seq;
+    await expect.poll(heldSeq, { timeout: 30_000 }).toBe(onDevice);
+    await staff.context.setOffline(false);
+    await expect.poll(() => page.locator('.sync-status').getAttribute('data-pending'), { timeout: 30_000 }).toBe('0');
+    const onServer = await pageFetch<{ rows: { kind: string; subject: string; body: { seq: number } }[] }>(page, '/api/sync/pull?since=0&limit=500');
+    const serverSeqs = onServer.body.rows.filter((r) => r.kind === 'device_event' && r.subject === `device:${DEVICE_ID}`).map((r) => r.body.seq).sort((a, b) => a - b);
+    expect(serverSeqs).toEqual([...Array(onDevice + 1).keys()]);
+    expect(onServer.body.rows.filter((r) => r.kind === 'attachment' && r.subject === `device:${DEVICE_ID}`)).toHaveLength(USES);
+    // All along, the link to the device stayed sound: the last thing the screen says is still the refusal.
+    expect(await page.locator('main [role="alert"]').allTextContents()).toEqual(['All uses approved for this grant have been used.']);
+
     // Screenshots for a human look (en, then zh-CN), tablet landscape.
     const out = join(REPO_ROOT, 'screenshots');
     await mkdir(out, { recursive: true });
+    await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: join(out, 'stamp-en.png'), fullPage: true });
     await page.locator('.language-switch button[aria-pressed="false"]').first().click();
     await page.locator('main h1', { hasText: '用印' }).waitFor();
@@ -222,7 +260,7 @@ describe('stamping with a seal device over Web Bluetooth', () => {
     // The demo runs as an administrator (the server signs device records for admins and custodians
     // only) who may also stamp at the site.
     expect((await pageFetch(page, `/api/users/${state.adminId!}/grants`, { role: 'staff', unitId: state.siteId })).status).toBe(200);
-    const { request, grant } = await approvedGrant('req-e2e-sim-1', state.adminId!, state.siteId!, state.approver!, state.approverId!, state.approverCredentialId!, state.adminId!);
+    const { request, grant } = await approvedGrant('req-e2e-sim-1', state.adminId!, state.siteId!, state.approver!, state.approverId!, state.approverCredentialId!, state.adminId!, 'dev-e2e-sim');
     // The grant reaches the tablet by sync: the request, the approver's decision and the grant,
     // each pushed to the server by its author's replica.
     const requester = await replicaOf(admin, state.adminId!, 'e2e-requester');
@@ -269,7 +307,7 @@ describe('stamping with a seal device over Web Bluetooth', () => {
     const held = async () => Number(await page.getByTestId('log-recording').getAttribute('data-held-seq'));
     const lastSeq = async () => {
       const rows = await pageFetch<{ rows: { kind: string; subject: string; body: { seq: number; type: string } }[] }>(page, '/api/sync/pull?since=0&limit=500');
-      return rows.body.rows.filter((r) => r.kind === 'device_event' && r.subject === `device:${grant.deviceId}`).map((r) => r.body);
+      return rows.body.rows.filter((r) => r.kind === 'device_event' && r.subject === `device:${grant.deviceId}`).map((r) => r.body).sort((a, b) => a.seq - b.seq);
     };
     await expect.poll(async () => (await lastSeq()).map((e) => e.type), { timeout: 30_000 }).toEqual(expect.arrayContaining(['unlock', 'stamp', 'tamper', 'lock']));
     await expect.poll(() => page.locator('.sync-status').getAttribute('data-pending'), { timeout: 30_000 }).toBe('0');
@@ -277,6 +315,22 @@ describe('stamping with a seal device over Web Bluetooth', () => {
     const onServer = await lastSeq();
     expect(onServer.map((e) => e.seq)).toEqual([...Array(onServer.length).keys()]);
     expect(onServer.length).toBe((await held()) + 1);
+
+    // Someone pushes an entry the device never signed: the server refuses it and raises an alarm,
+    // which reaches this tablet by sync and shows beside the device.
+    const last = onServer.at(-1)! as unknown as DeviceEvent;
+    const forged = { ...last, seq: last.seq + 1, prevHash: await deviceEventHash(last), type: 'low_battery', payload: { percent: 1 } } as DeviceEvent;
+    const forger = await replicaOf(admin, state.adminId!, 'e2e-forger');
+    try {
+      await forger.store.facts.append('device_event', forged, state.siteId!);
+      await forger.start({ live: false }).awaitInSync();
+      expect(forger.store.status.get().refusals.map((r) => r.code)).toEqual(['bad_signature']);
+    } finally {
+      await forger.close();
+    }
+    const alarm = page.locator('[data-testid="device-alarm"][data-kind="bad_signature"]');
+    await alarm.waitFor({ timeout: 30_000 });
+    expect(await alarm.textContent()).toContain(`A device log entry does not verify (altered?) (${grant.deviceId}:${forged.seq})`);
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: join(REPO_ROOT, 'screenshots', 'stamp-simulated-en.png'), fullPage: true });
     expect(admin.errors.filter((e) => !/status of (401|403|409|422)/.test(e))).toEqual([]);

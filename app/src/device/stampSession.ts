@@ -61,6 +61,8 @@ export function createStampSession(store: Accessor<LocalStore | undefined> = () 
   let nextSeq = 0;
   /** Entries from here on happened during this session (shown); earlier ones are only recorded. */
   let shownFrom = 0;
+  /** The next entry not shown yet. */
+  let nextShown = 0;
   /** The registered device whose log is recorded, and the last entry held. */
   let device: Device | undefined;
   let held: HeldLogHead | null = null;
@@ -99,7 +101,9 @@ export function createStampSession(store: Accessor<LocalStore | undefined> = () 
         return { current, entries, photos };
       });
       for (const entry of entries) nextSeq = Math.max(nextSeq, entry.seq + 1);
-      const shown = entries.filter((e) => e.seq >= shownFrom);
+      // Each entry is shown once, even when reading restarts lower down to record a backlog.
+      const shown = entries.filter((e) => e.seq >= Math.max(shownFrom, nextShown));
+      for (const entry of shown) nextShown = Math.max(nextShown, entry.seq + 1);
       const newShots = shown.flatMap((entry): StampShot[] => {
         if (entry.type !== 'stamp') return [];
         const bytes = photos.get(entry.seq);
@@ -114,6 +118,8 @@ export function createStampSession(store: Accessor<LocalStore | undefined> = () 
         if (!current.locked && phase() !== 'unlocked') setPhase('unlocked');
         if (current.locked && phase() === 'unlocked') setPhase('connected');
       });
+      // A registration (or the store) may arrive by sync during the session: recording starts then.
+      if (device === undefined && store() !== undefined && recording().state !== 'recording') await prepareRecording(info()?.deviceId ?? null);
       await record(entries, photos);
     } catch (err) {
       setError(stampErrorCode(err));
@@ -151,6 +157,7 @@ export function createStampSession(store: Accessor<LocalStore | undefined> = () 
     // What happens from now on is this session's; earlier entries are only recorded, if not held yet.
     shownFrom = who.logHead === null ? 0 : who.logHead.seq + 1;
     nextSeq = shownFrom;
+    nextShown = shownFrom;
     await prepareRecording(who.deviceId);
     batch(() => {
       setInfo(who);

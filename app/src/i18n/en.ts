@@ -344,7 +344,7 @@ export const en: Dictionary = {
     logUnregistered: "This device is not registered, so its log stays on the device until an administrator or custodian registers it.",
     register: "Register this device at the grant's unit",
     logNothingHeld: "Device log: nothing saved on this tablet yet.",
-    logRecording: "Device log saved on this tablet up to entry {{ seq }} (this session: {{ recorded }} entries, {{ photos }} photos); it goes to HQ with the next sync.",
+    logRecording: "Device log saved on this tablet up to entry {{ seq }} (this session: entries: {{ recorded }}, photos: {{ photos }}); it goes to HQ with the next sync.",
     logProblems: "The device's log does not verify on this tablet ({{ count }} problems). It is saved and sent all the same: HQ will be alerted.",
     hqAlarms: "Alarms about this device",
     simPress: "Press stamp (next page)",

@@ -345,7 +345,7 @@ export const zhCN = {
     logUnregistered: '该设备尚未登记，其日志留在设备上，待管理员或印章保管人登记后再保存。',
     register: '将该设备登记到审批所属单位',
     logNothingHeld: '设备日志：本平板尚未保存任何条目。',
-    logRecording: '设备日志已保存到本平板第 {{ seq }} 条（本次保存 {{ recorded }} 条、照片 {{ photos }} 张），下次同步时送达总部。',
+    logRecording: '设备日志已保存到本平板第 {{ seq }} 条（本次保存条目：{{ recorded }}，照片：{{ photos }}），下次同步时送达总部。',
     logProblems: '设备日志在本平板上校验未通过（{{ count }} 处问题）。日志照常保存并上传，总部将收到告警。',
     hqAlarms: '该设备的告警',
     simPress: "按压盖章（下一页）",
