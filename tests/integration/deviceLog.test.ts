@@ -78,6 +78,10 @@ async function alarmsSeenAtHq(deviceId: string): Promise<Pick<Alarm, 'kind' | 'r
 
 const refusalOf = (into: Replica, id: string) => into.store.status.get().refusals.find((r) => r.id === id);
 const rowIdOf = (entry: DeviceEvent) => `fact:device_event:${entry.deviceId}:${entry.seq}`;
+/** The custodian's sync row of a device entry, for pushes made by hand over HTTP. */
+const entryRow = (entry: DeviceEvent) => ({
+  id: rowIdOf(entry), type: 'fact', kind: 'device_event', subject: `device:${entry.deviceId}`, scopeUnitId: world.siteId, author: custodian.userId, createdAt: entry.at, body: entry,
+});
 const kindsAndRefs = (alarms: readonly { kind: string; ref: string; severity: string }[]) => alarms.map(({ kind, ref, severity }) => ({ kind, ref, severity }));
 
 describe('device log audit', () => {
@@ -94,15 +98,28 @@ describe('device log audit', () => {
     expect(await alarmsSeenAtHq('dev-honest')).toEqual([]);
   });
 
-  it('raises no alarm for an honest backlog whose batches go up in parallel and land in any order', async () => {
+  it('raises no alarm for an honest backlog pushed in several batches by a tablet', async () => {
     const device = await deviceWithLog('dev-backlog', world.siteId, 250);
     await tabletWith(device, 'backlog-office');
-    // RxDB sends a backlog's batches at once (here 0–199 and 200–249): the small one is stored, and
-    // audited, before the one below it lands.
     const tablet = await otherTablet('backlog', 200);
     await pushEntries(tablet, device.log);
     expect(tablet.store.status.get().refusals).toEqual([]);
     expect(await alarmsSeenAtHq('dev-backlog')).toEqual([]);
+  });
+
+  it('raises no alarm when the batch below lands a moment after the one above it', async () => {
+    const device = await deviceWithLog('dev-late-batch', world.siteId, 40);
+    await tabletWith(device, 'late-batch-office');
+    // Two requests at once, the upper half sent first: its audit waits for the entry below it.
+    const push = (entries: readonly DeviceEvent[]) => running.server.call('POST', '/api/sync/push', { cookie: custodian.cookie, body: { rows: entries.map(entryRow) } });
+    const upper = push(device.log.slice(20));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const lower = push(device.log.slice(0, 20));
+    for (const response of await Promise.all([upper, lower])) {
+      expect(response.statusCode, response.body).toBe(200);
+      expect(new Set(response.json<{ results: { status: string }[] }>().results.map((r) => r.status))).toEqual(new Set(['accepted']));
+    }
+    expect(await alarmsSeenAtHq('dev-late-batch')).toEqual([]);
   });
 
   it('refuses an entry altered after signing, raises bad_signature, and the gap it leaves', async () => {
@@ -162,13 +179,24 @@ describe('device log audit', () => {
     const first = device.log[2]!;
     const second = await signed(device, { ...unsignedOf(first), at: first.at + 5, payload: { percent: 7 } } as UnsignedDeviceEvent);
     // No replica holds two bodies under one id: this is a hand-made push, straight over HTTP.
-    const row = (entry: DeviceEvent) => ({
-      id: rowIdOf(entry), type: 'fact', kind: 'device_event', subject: `device:${entry.deviceId}`, scopeUnitId: world.siteId, author: custodian.userId, createdAt: entry.at, body: entry,
-    });
-    const response = await running.server.call('POST', '/api/sync/push', { cookie: custodian.cookie, body: { rows: [row(first), row(second)] } });
+    const response = await running.server.call('POST', '/api/sync/push', { cookie: custodian.cookie, body: { rows: [entryRow(first), entryRow(second)] } });
     expect(response.statusCode, response.body).toBe(200);
     expect(response.json<{ results: { status: string; code?: string }[] }>().results.map((r) => r.code ?? r.status)).toEqual(['accepted', 'fact_conflict']);
     expect(kindsAndRefs(await alarmsSeenAtHq('dev-same-push'))).toEqual([{ kind: 'log_fork', ref: 'dev-same-push:2', severity: 'critical' }]);
+  });
+
+  it("refuses a change of a registered device's key: its log is checked with it", async () => {
+    const device = await deviceWithLog('dev-rekey', world.siteId, 2);
+    const tablet = await tabletWith(device, 'rekey');
+    await pushEntries(tablet, device.log);
+    const impostor = await deviceWithLog('dev-impostor', world.siteId, 1);
+    const change = await tablet.store.records.update('device', 'dev-rekey', (d) => {
+      d.publicKeyJwk = (impostor.record as { publicKeyJwk: typeof d.publicKeyJwk }).publicKeyJwk;
+    });
+    tablet.sync!.syncNow();
+    await tablet.sync!.awaitInSync();
+    expect(refusalOf(tablet, change!.id)).toMatchObject({ code: 'invalid_record' });
+    expect(refusalOf(tablet, change!.id)?.message).toContain('keep its public key');
   });
 
   it('raises log_fork for a validly signed entry whose prevHash does not chain, on either side', async () => {

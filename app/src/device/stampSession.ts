@@ -57,8 +57,6 @@ export function createStampSession(store: Accessor<LocalStore | undefined> = () 
   const [error, setError] = createSignal<string>();
   const [recording, setRecording] = createSignal<LogRecording>({ state: 'no_store', heldSeq: null, recorded: 0, photos: 0, problems: [] });
   let client: SealDeviceClient | undefined;
-  /** The next seq to read from the device. */
-  let nextSeq = 0;
   /** Entries from here on happened during this session (shown); earlier ones are only recorded. */
   let shownFrom = 0;
   /** The next entry not shown yet. */
@@ -66,6 +64,14 @@ export function createStampSession(store: Accessor<LocalStore | undefined> = () 
   /** The registered device whose log is recorded, and the last entry held. */
   let device: Device | undefined;
   let held: HeldLogHead | null = null;
+  /**
+   * Where the next read starts: the first entry not shown yet or — for a registered device — not
+   * recorded yet. Derived each time, never stored: a failed or skipped recording is read again.
+   */
+  const readFrom = (): number => {
+    const unshown = Math.max(shownFrom, nextShown);
+    return device === undefined ? unshown : Math.min(unshown, held === null ? 0 : held.seq + 1);
+  };
   let timer: ReturnType<typeof setInterval> | undefined;
   let polling = false;
   // One command at a time on the link: polling must not interleave with unlock or lock.
@@ -93,14 +99,13 @@ export function createStampSession(store: Accessor<LocalStore | undefined> = () 
     try {
       const { current, entries, photos } = await exclusive(async () => {
         const current = await c.status();
-        const entries = await c.readLogSince(nextSeq);
+        const entries = await c.readLogSince(readFrom());
         const photos = new Map<number, Uint8Array | null>();
         for (const entry of entries) {
           if (entry.type === 'stamp' && (entry.seq >= shownFrom || device !== undefined)) photos.set(entry.seq, await c.photo(entry.seq).catch(() => null));
         }
         return { current, entries, photos };
       });
-      for (const entry of entries) nextSeq = Math.max(nextSeq, entry.seq + 1);
       // Each entry is shown once, even when reading restarts lower down to record a backlog.
       const shown = entries.filter((e) => e.seq >= Math.max(shownFrom, nextShown));
       for (const entry of shown) nextShown = Math.max(nextShown, entry.seq + 1);
@@ -132,8 +137,11 @@ export function createStampSession(store: Accessor<LocalStore | undefined> = () 
   async function record(entries: readonly DeviceEvent[], photos: ReadonlyMap<number, Uint8Array | null>): Promise<void> {
     const local = store();
     if (local === undefined || device === undefined || entries.length === 0) return;
-    const fresh = held === null ? entries : entries.filter((e) => e.seq > held!.seq);
-    if (fresh.length === 0) return;
+    // Only what continues the held log: entries read before the device became known (or read
+    // while a registration landed) may start further on; the next read starts at `start` again.
+    const start = held === null ? 0 : held.seq + 1;
+    const fresh = entries.filter((e) => e.seq >= start);
+    if (fresh[0]?.seq !== start) return;
     const outcome = await captureDeviceLog(local, { device, entries: fresh, held, photoOf: (seq) => Promise.resolve(photos.get(seq) ?? null) });
     const last = fresh.at(-1)!;
     held = { seq: last.seq, hash: await deviceEventHash(last) };
@@ -142,12 +150,11 @@ export function createStampSession(store: Accessor<LocalStore | undefined> = () 
     }));
   }
 
-  /** Finds the device among the registered ones and where its log resumes; reading starts there. */
+  /** Finds the device among the registered ones and where its log resumes (reading starts there). */
   async function prepareRecording(deviceId: string | null): Promise<void> {
     const local = store();
     device = local && deviceId !== null ? await registeredDevice(local, deviceId) : undefined;
     held = local && device ? await heldLogHead(local, device.id) : null;
-    if (device !== undefined) nextSeq = Math.min(shownFrom, held === null ? 0 : held.seq + 1);
     setRecording({ state: local === undefined ? 'no_store' : device === undefined ? 'unregistered' : 'recording', heldSeq: held?.seq ?? null, recorded: 0, photos: 0, problems: [] });
   }
 
@@ -156,7 +163,6 @@ export function createStampSession(store: Accessor<LocalStore | undefined> = () 
     const who = await client.info();
     // What happens from now on is this session's; earlier entries are only recorded, if not held yet.
     shownFrom = who.logHead === null ? 0 : who.logHead.seq + 1;
-    nextSeq = shownFrom;
     nextShown = shownFrom;
     await prepareRecording(who.deviceId);
     batch(() => {

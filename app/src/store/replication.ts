@@ -62,10 +62,19 @@ export function startRowReplication(options: RowReplicationOptions): RowReplicat
   // One push request at a time, in the order RxDB hands the batches over. RxDB sends a backlog's
   // batches in parallel; a device's log must reach the server in seq order, or a later batch
   // stored first looks like a gap in it (the server waits a little, then raises `log_gap`).
+  // A batch queued behind one that fails is not sent either: it fails too, and RxDB retries them
+  // all, so a later batch never lands before an earlier one's retry.
   let pushing: Promise<unknown> = Promise.resolve();
+  let failures = 0;
   const pushInOrder = (sent: RowDoc[]) => {
-    const run = pushing.then(() => client.push(sent));
-    pushing = run.catch(() => undefined);
+    const queuedAt = failures;
+    const run = pushing.then(() => {
+      if (failures !== queuedAt) throw new TypeError('an earlier batch failed to go up: this one goes up after it, in order');
+      return client.push(sent);
+    });
+    pushing = run.then(() => undefined, () => {
+      if (failures === queuedAt) failures++;
+    });
     return run;
   };
 

@@ -17,8 +17,6 @@ export interface PushContext {
   /** Device keys imported so far in this push. */
   readonly deviceKeys: DeviceKeyCache;
   roster(): Promise<Roster>;
-  /** Logs a failure that must not fail the push (the device-log audit, after the rows are stored). */
-  warn(error: unknown, message: string): void;
 }
 
 /** A row's verdict: accepted (`ok(undefined)`) or refused with a code the app shows. */

@@ -49,18 +49,17 @@ function badSignatureAlarm(row: SyncRow, verdict: RowVerdict, ctx: PushContext, 
 }
 
 /**
- * Audits the device logs around the entries just stored and raises what it finds. Never throws:
- * the rows are stored and about to be acknowledged, and an audit that failed must not change that.
+ * Audits the device logs around the entries this push stored or found already stored, and raises
+ * what it finds. Throws when it cannot (the store failed): the push then fails, the client pushes
+ * the batch again, its entries come back as duplicates and are audited then — an entry is never
+ * acknowledged unaudited (DESIGN §6: never silently accepted). Alarm ids are idempotent, so
+ * auditing an entry twice raises nothing twice.
  */
-async function raiseDeviceLogAlarms(written: readonly FactRow[], ctx: PushContext, rows: RowsRepo, at: number): Promise<void> {
-  if (written.length === 0) return;
-  try {
-    const publicKeyOf = async (deviceId: string) => (await ctx.records.get('device', deviceId)).json?.publicKeyJwk;
-    const alarms = await auditDeviceLogs(written, { rows, publicKeyOf }, at);
-    if (alarms.length > 0) await rows.createMany(alarms);
-  } catch (error) {
-    ctx.warn(error, `the device-log audit of ${written.length} new entries failed; they are stored, unaudited`);
-  }
+async function raiseDeviceLogAlarms(entries: readonly FactRow[], ctx: PushContext, rows: RowsRepo, at: number): Promise<void> {
+  if (entries.length === 0) return;
+  const publicKeyOf = async (deviceId: string) => (await ctx.records.get('device', deviceId)).json?.publicKeyJwk;
+  const alarms = await auditDeviceLogs(entries, { rows, publicKeyOf }, at);
+  if (alarms.length > 0) await rows.createMany(alarms);
 }
 
 const idOf = (raw: unknown): string => {
@@ -153,11 +152,17 @@ export async function pushRows(rawRows: readonly unknown[], ctx: PushContext, ro
     results[index] = compareWithStored(row, first);
     if (results[index].status !== 'refused' || row.type !== 'fact') continue;
     const verdict = await validateFact(row, ctx).catch(() => refuseRow('invalid_row', 'does not validate'));
-    if (!verdict.ok) continue;
+    if (!verdict.ok) {
+      const tampered = badSignatureAlarm(row, verdict, ctx, now);
+      if (tampered) alarms.set(tampered.id, tampered);
+      continue;
+    }
     const alarm = await conflictAlarm(first, ctx.user.id, now);
     alarms.set(alarm.id, alarm);
   }
   if (alarms.size > 0) await rows.createMany([...alarms.values()]);
-  await raiseDeviceLogAlarms(pending.filter((_, i) => outcomes[i] === 'written').map((p) => p.row).filter(isDeviceEntry), ctx, rows, now);
+  // Stored now, or already held with the same body (a retry whose first answer was lost, or whose audit failed).
+  const audited = pending.filter(({ index }, i) => outcomes[i] === 'written' || results[index]?.status === 'duplicate').map((p) => p.row).filter(isDeviceEntry);
+  await raiseDeviceLogAlarms(audited, ctx, rows, now);
   return results.map((result, i) => result ?? { id: idOf(rawRows[i]), status: 'refused', code: 'invalid_row', message: 'not processed' });
 }

@@ -38,7 +38,7 @@ export function syncRoutes(api: Api, store: Store): void {
     method: 'POST', url: '/api/sync/push', tag: 'sync', auth: 'session', body: pushRequestSchema, bodyLimit: PUSH_BODY_LIMIT,
     summary: 'Push a batch of rows (facts and Automerge changes); each is answered accepted, duplicate or refused with a reason',
     responses: { 200: '{ results: [{ id, status, code?, message?, stored? }] }', 400: 'invalid_body', 401: 'unauthenticated | session_expired', 413: 'payload_too_large' },
-  }, async ({ body, signedIn, request }) => {
+  }, async ({ body, signedIn }) => {
     let roster: Promise<Roster> | undefined;
     const pushCtx = {
       user: signedIn.user,
@@ -47,7 +47,6 @@ export function syncRoutes(api: Api, store: Store): void {
       records: new RecordStates(rows),
       deviceKeys: new Map(),
       roster: () => (roster ??= buildRoster(ctx.repos, ctx.config, ctx.orgKey, ctx.now())),
-      warn: (error: unknown, message: string) => request.log.warn({ err: error }, message),
     };
     return { results: await pushRows(body.rows, pushCtx, rows, ctx.now(), body.replica) };
   });

@@ -1,5 +1,5 @@
 import * as Automerge from '@automerge/automerge';
-import { changeRowId, fromBase64Url, isActorOf, parseRecord, parseSubject, RECORD_ACTIONS, recordSchemas, scopeOfRecord, type ChangeRow } from '@seal/shared';
+import { canonicalJson, changeRowId, fromBase64Url, isActorOf, parseRecord, parseSubject, RECORD_ACTIONS, recordSchemas, scopeOfRecord, type ChangeRow } from '@seal/shared';
 import { ACCEPT, allowed, refuseRow, type PushContext, type RowVerdict } from './pushContext';
 import type { RecordState } from './recordStates';
 
@@ -63,6 +63,11 @@ export async function validateChange(row: ChangeRow, ctx: PushContext): Promise<
   const parsed = parseRecord(recordSchemas[row.kind], json, `a ${row.kind} record`);
   if (!parsed.ok) return refuseRow('invalid_record', parsed.error.message);
   if (json.id !== subject.recordId) return refuseRow('invalid_record', `expected ${row.subject} to keep its id "${subject.recordId}", got "${String(json.id)}"`);
+  // A device's key is what its whole log is checked with: changing it would unverify the past
+  // entries and let another key's entries in. A new key is a new device, under a new id.
+  if (row.kind === 'device' && before.json !== null && canonicalJson(before.json.publicKeyJwk) !== canonicalJson(json.publicKeyJwk)) {
+    return refuseRow('invalid_record', `expected device "${subject.recordId}" to keep its public key (its log is checked with it); a new key is a new device, registered under a new id`);
+  }
   const scope = scopeOfRecord(parsed.value);
   if (scope !== row.scopeUnitId) return refuseRow('wrong_scope', `expected the row's scope "${row.scopeUnitId}" to be the record's unit, got "${scope}"`);
   const permitted = checkPolicy(row, before, json, ctx);
