@@ -42,7 +42,7 @@ const SCREEN_TEXT = {
 
 /** Collects `page`'s uncaught exceptions and console errors into `errors`. */
 export function watchErrors(page: Page, errors: string[]): Page {
-  page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
+  page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}${process.env.PAGE_ERROR_STACKS ? `\n${err.stack ?? ''}` : ''}`));
   page.on('console', (msg) => {
     if (msg.type() === 'error') errors.push(`console.error: ${msg.text()}`);
   });

@@ -100,9 +100,12 @@ export function createStampSession(store: Accessor<LocalStore | undefined> = () 
       const { current, entries, photos } = await exclusive(async () => {
         const current = await c.status();
         const entries = await c.readLogSince(readFrom());
+        // A photo the device says it lacks is `null`; one lost to the link is missing (read again later).
         const photos = new Map<number, Uint8Array | null>();
         for (const entry of entries) {
-          if (entry.type === 'stamp' && (entry.seq >= shownFrom || device !== undefined)) photos.set(entry.seq, await c.photo(entry.seq).catch(() => null));
+          if (entry.type !== 'stamp' || (entry.seq < shownFrom && device === undefined)) continue;
+          const photo = await c.photo(entry.seq).catch((error: unknown) => (error instanceof SealDeviceError ? null : undefined));
+          if (photo !== undefined) photos.set(entry.seq, photo);
         }
         return { current, entries, photos };
       });
@@ -140,8 +143,12 @@ export function createStampSession(store: Accessor<LocalStore | undefined> = () 
     // Only what continues the held log: entries read before the device became known (or read
     // while a registration landed) may start further on; the next read starts at `start` again.
     const start = held === null ? 0 : held.seq + 1;
-    const fresh = entries.filter((e) => e.seq >= start);
-    if (fresh[0]?.seq !== start) return;
+    const continuing = entries.filter((e) => e.seq >= start);
+    if (continuing[0]?.seq !== start) return;
+    // Up to the first stamp whose photo the link lost: from there on, it is all read again.
+    const lost = continuing.findIndex((e) => e.type === 'stamp' && e.payload.photoSha256 !== null && !photos.has(e.seq));
+    const fresh = lost === -1 ? continuing : continuing.slice(0, lost);
+    if (fresh.length === 0) return;
     const outcome = await captureDeviceLog(local, { device, entries: fresh, held, photoOf: (seq) => Promise.resolve(photos.get(seq) ?? null) });
     const last = fresh.at(-1)!;
     held = { seq: last.seq, hash: await deviceEventHash(last) };

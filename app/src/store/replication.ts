@@ -132,7 +132,11 @@ export function startRowReplication(options: RowReplicationOptions): RowReplicat
       catchUp: caughtUp ? null : { pulled: (previous?.pulled ?? 0) + rows.length, remaining: response.remaining },
       ...(caughtUp ? { lastSyncAt: now() } : {}),
     });
-    if (caughtUp) void book.setState('lastSyncAt', now());
+    // Not awaited (the pull answers RxDB at once): a pull that ends as the user signs out finds the
+    // store closed, and a lost "last synced" time is all that is lost then — never an unhandled error.
+    if (caughtUp) book.setState('lastSyncAt', now()).catch((error: unknown) => {
+      if (!db.closed) console.warn('Could not keep the time of the last sync', error);
+    });
     return { checkpoint: { seq: response.checkpoint }, documents: response.rows.map((row) => ({ ...row, _deleted: false })) };
   };
 
