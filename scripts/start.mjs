@@ -18,3 +18,11 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => server.kill(signal));
 }
 server.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+// `npm start` runs this under `sh -c`, which does not pass a SIGTERM sent to npm on: when the
+// shell is gone (this process is handed to another parent), stop the server as if told to.
+const parent = process.ppid;
+const orphaned = setInterval(() => {
+  if (process.ppid === parent) return;
+  clearInterval(orphaned);
+  server.kill('SIGTERM');
+}, 1000).unref();
