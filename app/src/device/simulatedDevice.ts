@@ -23,6 +23,8 @@ import { openPersistentDevicePorts } from './browserDevicePorts';
 export interface SimulatedSeal {
   readonly transport: MemoryTransport;
   readonly hardware: SimulatedHardware;
+  /** Powers the device off: its IndexedDB connection closes (its flash and key stay). */
+  close(): void;
 }
 
 /** The server's signed record, or `undefined` when the user may not ask for it (staff). */
@@ -62,5 +64,5 @@ export async function startSimulatedSeal(grant: Grant, custodianId: string): Pro
   if (time) await admin.setTime(time);
   if (binding) await admin.bindSeal(binding);
   await admin.installRoster(roster);
-  return { transport, hardware };
+  return { transport, hardware, close: () => ports.close() };
 }

@@ -1,5 +1,5 @@
 import { grantSchema, subjectOf, type Grant } from '@seal/shared';
-import { For, Show, createMemo, createSignal } from 'solid-js';
+import { For, Show, createMemo, createSignal, onCleanup } from 'solid-js';
 import { z } from 'zod';
 import type { Session } from '../api/types';
 import { holdsRole } from '../auth/roles';
@@ -46,6 +46,7 @@ function StampScreen(props: { session: Session }) {
     kind === 'log_gap' || kind === 'log_fork' || kind === 'bad_signature' ? t(`stamp.hqAlarm.${kind}`) : t('stamp.hqAlarm.other', { kind });
   const [fileError, setFileError] = createSignal<string>();
   const [sim, setSim] = createSignal<SimulatedSeal>();
+  onCleanup(() => sim()?.close());
   const codeText = (code: string): string =>
     Object.hasOwn(zhCN.stamp.codes, code) ? t(`stamp.codes.${code}` as 'stamp.codes.unknown_error') : t('stamp.codes.unknown_code', { code });
   const date = (ms: number): string => formatDateTime(ms, locale());
@@ -84,6 +85,7 @@ function StampScreen(props: { session: Session }) {
     // eslint-disable-next-line solid/reactivity -- called from the button's click handler
     session.connectTransport(async () => {
       const seal = await startSimulatedSeal(grant()!, props.session.user.id);
+      sim()?.close();
       setSim(seal);
       return seal.transport;
     });
