@@ -136,6 +136,20 @@ describe('device log audit', () => {
     expect(alarms[1]!.message).toContain('entry 3 is missing');
   });
 
+  it('raises one bad_signature alarm for a push full of forged entries, naming them', async () => {
+    const device = await deviceWithLog('dev-flood', world.siteId, 2);
+    const tablet = await tabletWith(device, 'flood');
+    await pushEntries(tablet, device.log);
+    const template = device.log[1]!;
+    const forgeries = Array.from({ length: 30 }, (_, i) => ({ ...template, seq: 100 + i, payload: { percent: i } }) as DeviceEvent);
+    const response = await running.server.call('POST', '/api/sync/push', { cookie: custodian.cookie, body: { rows: forgeries.map(entryRow) } });
+    expect(response.statusCode, response.body).toBe(200);
+    expect(new Set(response.json<{ results: { code?: string }[] }>().results.map((r) => r.code))).toEqual(new Set(['bad_signature']));
+    const alarms = (await alarmsSeenAtHq('dev-flood')).filter((a) => a.kind === 'bad_signature');
+    expect(kindsAndRefs(alarms)).toEqual([{ kind: 'bad_signature', ref: 'dev-flood:100', severity: 'critical' }]);
+    expect(alarms[0]!.message).toContain('entries 100, 101, 102, 103, 104, 105, 106, 107, 108, 109 and 20 more');
+  });
+
   it('raises log_gap naming an entry removed from the middle of the log', async () => {
     const device = await deviceWithLog('dev-gap', world.siteId, 8);
     const tablet = await tabletWith(device, 'gap');

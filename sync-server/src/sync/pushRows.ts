@@ -37,15 +37,32 @@ async function conflictAlarm(stored: SyncRow, pushedBy: string, at: number): Pro
 }
 
 /**
- * The alarm for a device log entry refused because its signature does not verify (altered after
- * signing, or never signed by the device), pushed by someone the device's unit covers. Someone
- * out of scope never raises one: validateFact checks scope before the signature, and so does this.
+ * Device log entries refused in one push because their signature does not verify (altered after
+ * signing, or never signed by the device), by device. Only someone the device's unit covers is
+ * noted: validateFact checks scope before the signature, and so does this.
  */
-function badSignatureAlarm(row: SyncRow, verdict: RowVerdict, ctx: PushContext, at: number): FactRow | undefined {
-  if (!isDeviceEntry(row) || verdict.ok || verdict.error.code !== 'bad_signature' || !covers(ctx.user, row.scopeUnitId, ctx.tree).ok) return undefined;
-  const { deviceId, seq } = row.body as unknown as DeviceEvent;
-  const message = `device "${deviceId}": entry ${seq}, pushed by user "${ctx.user.id}", does not verify with the device's key: altered after signing, or not signed by the device`;
-  return serverAlarmRow({ kind: 'bad_signature', ref: deviceEntryRef(deviceId, seq), message, scopeUnitId: row.scopeUnitId, at });
+class ForgedEntries {
+  private readonly byDevice = new Map<string, { readonly row: FactRow; readonly seqs: number[] }>();
+
+  note(row: SyncRow, verdict: RowVerdict, ctx: PushContext): void {
+    if (!isDeviceEntry(row) || verdict.ok || verdict.error.code !== 'bad_signature' || !covers(ctx.user, row.scopeUnitId, ctx.tree).ok) return;
+    const { deviceId, seq } = row.body as unknown as DeviceEvent;
+    const noted = this.byDevice.get(deviceId) ?? { row, seqs: [] };
+    noted.seqs.push(seq);
+    this.byDevice.set(deviceId, noted);
+  }
+
+  /**
+   * One `bad_signature` alarm per device, at its first forged seq, naming the others: a push of a
+   * thousand forged entries is one alarm to look into, not a thousand that bury the rest.
+   */
+  alarms(pushedBy: string, at: number): FactRow[] {
+    return [...this.byDevice].map(([deviceId, { row, seqs }]) => {
+      const listed = seqs.slice(0, 10).join(', ') + (seqs.length > 10 ? ` and ${seqs.length - 10} more` : '');
+      const message = `device "${deviceId}": ${seqs.length === 1 ? `entry ${listed}` : `entries ${listed}`}, pushed by user "${pushedBy}", ${seqs.length === 1 ? 'does' : 'do'} not verify with the device's key: altered after signing, or not signed by the device`;
+      return serverAlarmRow({ kind: 'bad_signature', ref: deviceEntryRef(deviceId, seqs[0]!), message, scopeUnitId: row.scopeUnitId, at });
+    });
+  }
 }
 
 /**
@@ -93,6 +110,7 @@ export async function pushRows(rawRows: readonly unknown[], ctx: PushContext, ro
   const refused: { index: number; row: SyncRow }[] = [];
   const inBatch = new Map<string, SyncRow>();
   const alarms = new Map<string, FactRow>();
+  const forged = new ForgedEntries();
   for (const [index, row] of parsed.entries()) {
     if (!row) continue;
     if (row.author !== ctx.user.id) {
@@ -116,8 +134,7 @@ export async function pushRows(rawRows: readonly unknown[], ctx: PushContext, ro
     if (!verdict.ok) {
       results[index] = { id: row.id, status: 'refused', code: verdict.error.code, message: verdict.error.message };
       refused.push({ index, row });
-      const alarm = badSignatureAlarm(row, verdict, ctx, now);
-      if (alarm) alarms.set(alarm.id, alarm);
+      forged.note(row, verdict, ctx);
       continue;
     }
     pending.push({ index, row });
@@ -153,13 +170,13 @@ export async function pushRows(rawRows: readonly unknown[], ctx: PushContext, ro
     if (results[index].status !== 'refused' || row.type !== 'fact') continue;
     const verdict = await validateFact(row, ctx).catch(() => refuseRow('invalid_row', 'does not validate'));
     if (!verdict.ok) {
-      const tampered = badSignatureAlarm(row, verdict, ctx, now);
-      if (tampered) alarms.set(tampered.id, tampered);
+      forged.note(row, verdict, ctx);
       continue;
     }
     const alarm = await conflictAlarm(first, ctx.user.id, now);
     alarms.set(alarm.id, alarm);
   }
+  for (const alarm of forged.alarms(ctx.user.id, now)) alarms.set(alarm.id, alarm);
   if (alarms.size > 0) await rows.createMany([...alarms.values()]);
   // Stored now, or already held with the same body (a retry whose first answer was lost, or whose audit failed).
   const audited = pending.filter(({ index }, i) => outcomes[i] === 'written' || results[index]?.status === 'duplicate').map((p) => p.row).filter(isDeviceEntry);
