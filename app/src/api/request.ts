@@ -45,19 +45,24 @@ async function readJson(response: Response): Promise<unknown> {
  * The body type is the caller's promise about the route (see sync-server/src/http/routes), not
  * checked here: the server is ours and validates what it sends.
  */
+/** A same-origin JSON request to our server: never cached, JSON in (when there is a body) and out. */
+export function jsonRequestInit(method: string, body?: unknown): RequestInit {
+  return {
+    method,
+    credentials: 'same-origin',
+    cache: 'no-store',
+    headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  };
+}
+
 export async function apiRequest<T>(method: Method, path: string, body?: unknown): Promise<T> {
   if (!navigator.onLine) {
     throw new ApiError({ status: 0, code: 'offline', message: `No network: ${method} ${path} was not sent` });
   }
   let response: Response;
   try {
-    response = await fetch(path, {
-      method,
-      credentials: 'same-origin',
-      cache: 'no-store',
-      headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
+    response = await fetch(path, jsonRequestInit(method, body));
   } catch (cause) {
     const code = navigator.onLine ? 'network' : 'offline';
     throw new ApiError({ status: 0, code, message: `${method} ${path} got no answer from the server`, cause });

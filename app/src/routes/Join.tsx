@@ -7,8 +7,7 @@ import { deviceLabel } from '../auth/deviceLabel';
 import { createPasskey } from '../auth/passkeyCeremonies';
 import { CreatePasskeyActions, type RegistrationStage } from '../components/CreatePasskeyActions';
 import { ErrorAlert } from '../components/ErrorAlert';
-import { Field } from '../components/Field';
-import { OneTimeCodeInput } from '../components/OneTimeCodeInput';
+import { OneTimeCodeField } from '../components/OneTimeCodeField';
 import { PersonNameField } from '../components/PersonNameField';
 import { Progress } from '../components/Progress';
 import { RoleList } from '../components/RoleList';
@@ -83,14 +82,7 @@ export function Join() {
         when={preview()}
         fallback={
           <form class="panel form" onSubmit={onCheck}>
-            <Field id="join-code" label={t('join.codeLabel')} hint={t('join.codeHint')}>
-              <OneTimeCodeInput id="join-code" value={code()} onChange={setCode} disabled={check.pending()} describedBy="join-code-hint" />
-            </Field>
-            <Show when={codeIncomplete()}>
-              <p class="alert alert-error" role="alert" data-error-code="code_incomplete">
-                {t('common.codeIncomplete')}
-              </p>
-            </Show>
+            <OneTimeCodeField id="join-code" label={t('join.codeLabel')} hint={t('join.codeHint')} value={code()} onChange={setCode} disabled={check.pending()} incomplete={codeIncomplete()} />
             <ErrorAlert error={check.error()} />
             <div class="form-actions">
               <button type="submit" class="button button-primary button-large" disabled={check.pending()}>

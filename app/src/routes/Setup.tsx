@@ -8,7 +8,7 @@ import { createPasskey } from '../auth/passkeyCeremonies';
 import { CreatePasskeyActions, type RegistrationStage } from '../components/CreatePasskeyActions';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { Field } from '../components/Field';
-import { OneTimeCodeInput } from '../components/OneTimeCodeInput';
+import { OneTimeCodeField } from '../components/OneTimeCodeField';
 import { PersonNameField } from '../components/PersonNameField';
 import { useI18n } from '../i18n/I18nProvider';
 import { createAction } from '../primitives/createAction';
@@ -95,14 +95,7 @@ export function Setup() {
             />
           </Field>
           <PersonNameField id="setup-name" label={t('setup.nameLabel')} hint={t('setup.nameHint')} value={name()} onInput={setName} disabled={submit.pending()} />
-          <Field id="setup-code" label={t('setup.codeLabel')} hint={t('setup.codeHint')}>
-            <OneTimeCodeInput id="setup-code" value={code()} onChange={setCode} disabled={submit.pending()} describedBy="setup-code-hint" />
-          </Field>
-          <Show when={codeIncomplete()}>
-            <p class="alert alert-error" role="alert" data-error-code="code_incomplete">
-              {t('common.codeIncomplete')}
-            </p>
-          </Show>
+          <OneTimeCodeField id="setup-code" label={t('setup.codeLabel')} hint={t('setup.codeHint')} value={code()} onChange={setCode} disabled={submit.pending()} incomplete={codeIncomplete()} />
           <p class="note note-quiet">{t('setup.passkeyNote')}</p>
           <ErrorAlert error={submit.error()} />
           <Show when={alreadyDoneError()}>

@@ -1,4 +1,5 @@
 import type { BlobStatus, PullResponse, PushResponse, SyncRow } from '@seal/shared';
+import { jsonRequestInit } from '../api/request';
 
 /** How the store reaches the sync-server: injected, so the same code runs in the browser and in Node. */
 export interface SyncTransport {
@@ -66,13 +67,7 @@ export class SyncClient {
   private async call<T>(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<T> {
     let response: Response;
     try {
-      response = await this.transport.fetch(`${this.transport.baseUrl}${path}`, {
-        method,
-        credentials: 'same-origin',
-        cache: 'no-store',
-        headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
+      response = await this.transport.fetch(`${this.transport.baseUrl}${path}`, jsonRequestInit(method, body));
     } catch (cause) {
       throw new SyncHttpError('network', 0, `${method} ${path} did not reach the server: ${cause instanceof Error ? cause.message : String(cause)}`);
     }
