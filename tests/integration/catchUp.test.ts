@@ -6,11 +6,11 @@
  * replica learns of new rows from the live stream (no polling), and after its connection drops it
  * reconnects and catches up with what it missed.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BLOB_CHUNK_BYTES } from '@seal/shared';
 import type { SyncStatusSnapshot } from '../../app/src/store/syncStatus';
 import { deviceWithLog, sealMove, sealRecord } from './fixtures';
-import { openReplica, setUpWorld, startSyncServer, syncAll, type Person, type Replica, type RunningSync, type World } from './harness';
+import { replicaPool, setUpWorld, startSyncServer, syncAll, type Person, type Replica, type ReplicaOptions, type RunningSync, type World } from './harness';
 
 const BACKLOG = Number(process.env.BACKLOG_FACTS ?? 3000);
 let running: RunningSync;
@@ -18,7 +18,7 @@ let world: World;
 let custodian: Person;
 let staff: Person;
 let auditor: Person;
-const replicas: Replica[] = [];
+const replicas = replicaPool(() => running.url);
 
 beforeAll(async () => {
   running = await startSyncServer();
@@ -27,16 +27,9 @@ beforeAll(async () => {
   staff = await world.person(world.siteId, ['staff'], 'Site staff');
   auditor = await world.person(world.branchId, ['auditor'], 'Auditor');
 }, 60_000);
-afterEach(async () => {
-  await Promise.all(replicas.splice(0).map((r) => r.close()));
-});
 afterAll(async () => running?.close());
 
-async function replica(person: Person, name: string, options: Parameters<typeof openReplica>[3] = {}): Promise<Replica> {
-  const opened = await openReplica(running.url, person, name, options);
-  replicas.push(opened);
-  return opened;
-}
+const replica = (person: Person, name: string, options?: ReplicaOptions): Promise<Replica> => replicas.open(person, name, options);
 
 /** Every status snapshot a store publishes from now on. */
 function record(r: Replica): SyncStatusSnapshot[] {

@@ -4,11 +4,11 @@
  * pulled from a device; what is asserted is what a user at HQ sees after syncing: the alarms,
  * each keyed by the entry it is about, raised once however often the problem comes back.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deviceEventHash, type Alarm, type DeviceEvent, type UnsignedDeviceEvent } from '@seal/shared';
 import { createUnit } from '../../sync-server/src/testing/testServer';
 import { deviceWithLog, signDeviceEntry } from './fixtures';
-import { openReplica, setUpWorld, startSyncServer, syncAll, type Person, type Replica, type RunningSync, type World } from './harness';
+import { replicaPool, setUpWorld, startSyncServer, syncAll, type Person, type Replica, type RunningSync, type World } from './harness';
 
 type Device = Awaited<ReturnType<typeof deviceWithLog>>;
 
@@ -16,7 +16,7 @@ let running: RunningSync;
 let world: World;
 let custodian: Person;
 let elsewhere: Person;
-const replicas: Replica[] = [];
+const replicas = replicaPool(() => running.url);
 
 beforeAll(async () => {
   running = await startSyncServer();
@@ -25,15 +25,10 @@ beforeAll(async () => {
   custodian = await world.person(world.siteId, ['custodian'], 'Custodian 保管员');
   elsewhere = await world.person(otherSiteId, ['custodian'], 'Custodian elsewhere');
 }, 60_000);
-// RxDB's open core allows 13 collections per JS context: close each test's replicas.
-afterEach(async () => {
-  await Promise.all(replicas.splice(0).map((r) => r.close()));
-});
 afterAll(async () => running?.close());
 
 async function replica(person: Person, name: string, options: { offline?: boolean; pushBatchSize?: number } = {}): Promise<Replica> {
-  const opened = await openReplica(running.url, person, name, options.pushBatchSize ? { pushBatchSize: options.pushBatchSize } : {});
-  replicas.push(opened);
+  const opened = await replicas.open(person, name, options.pushBatchSize ? { pushBatchSize: options.pushBatchSize } : {});
   if (options.offline) opened.network.setOnline(false);
   opened.start();
   return opened;
@@ -71,8 +66,7 @@ async function alarmsSeenAtHq(deviceId: string): Promise<Pick<Alarm, 'kind' | 'r
   await syncAll([hq]);
   const docs = await hq.store.db.rows.find({ selector: { kind: 'alarm' } }).exec();
   const alarms = docs.map((d) => (d.toJSON() as unknown as { body: Alarm }).body).filter((a) => a.ref.startsWith(`${deviceId}:`));
-  await hq.close();
-  replicas.splice(replicas.indexOf(hq), 1);
+  await replicas.close(hq);
   return alarms.map(({ kind, ref, severity, message, at }) => ({ kind, ref, severity, message, at })).sort((a, b) => `${a.ref}/${a.kind}`.localeCompare(`${b.ref}/${b.kind}`));
 }
 

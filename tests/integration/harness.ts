@@ -6,6 +6,7 @@
 import type { AddressInfo } from 'node:net';
 import { indexedDB, IDBKeyRange } from 'fake-indexeddb';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
+import { afterEach } from 'vitest';
 import {
   createUnit, inviteAndRegister, setUpOrganisation, startTestServer, startTestStore, type TestServer, type TestStore,
 } from '../../sync-server/src/testing/testServer';
@@ -139,4 +140,34 @@ export async function syncAll(replicas: readonly Replica[], rounds = 10): Promis
     previous = counts;
   }
   throw new Error('the replicas did not settle');
+}
+
+/** Options of `openReplica`. */
+export type ReplicaOptions = Parameters<typeof openReplica>[3];
+
+/** A test file's replicas: opened on the running server, each closed after its test. */
+export interface ReplicaPool {
+  open(person: Person, name: string, options?: ReplicaOptions): Promise<Replica>;
+  /** Closes one before the test ends (RxDB's open core allows 13 collections per JS context). */
+  close(replica: Replica): Promise<void>;
+}
+
+/** Registers an `afterEach` that closes every replica the test opened through the pool. */
+export function replicaPool(url: () => string): ReplicaPool {
+  const open: Replica[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((r) => r.close()));
+  });
+  return {
+    async open(person, name, options = {}) {
+      const replica = await openReplica(url(), person, name, options);
+      open.push(replica);
+      return replica;
+    },
+    async close(replica) {
+      const at = open.indexOf(replica);
+      if (at !== -1) open.splice(at, 1);
+      await replica.close();
+    },
+  };
 }

@@ -6,11 +6,11 @@
  * replica keeps it, lists it in its sync status, and leaves it out of its projections.
  */
 import * as Automerge from '@automerge/automerge';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actorPrefix, changeRowId, subjectOf, toBase64Url, type ChangeRow, type SyncRow, type UnitId, type UserId } from '@seal/shared';
 import { createUnit } from '../../sync-server/src/testing/testServer';
 import { decision, deviceWithLog, sealMove, sealRecord, useRequest } from './fixtures';
-import { openReplica, setUpWorld, startSyncServer, syncAll, type Person, type Replica, type RunningSync, type World } from './harness';
+import { replicaPool, setUpWorld, startSyncServer, syncAll, type Person, type Replica, type RunningSync, type World } from './harness';
 
 let running: RunningSync;
 let world: World;
@@ -19,7 +19,7 @@ let staff: Person;
 let approver: Person;
 let elsewhere: Person;
 let otherSiteId: string;
-const replicas: Replica[] = [];
+const replicas = replicaPool(() => running.url);
 let clock = 1_790_000_200_000;
 const tick = () => ++clock;
 
@@ -32,15 +32,10 @@ beforeAll(async () => {
   approver = await world.person(world.siteId, ['approver'], 'Approver 审批人');
   elsewhere = await world.person(otherSiteId, ['custodian'], 'Custodian elsewhere');
 }, 60_000);
-// RxDB's open core allows 13 collections per JS context: close each test's replicas.
-afterEach(async () => {
-  await Promise.all(replicas.splice(0).map((r) => r.close()));
-});
 afterAll(async () => running?.close());
 
 async function replica(person: Person, name: string): Promise<Replica> {
-  const opened = await openReplica(running.url, person, name);
-  replicas.push(opened);
+  const opened = await replicas.open(person, name);
   opened.start();
   return opened;
 }

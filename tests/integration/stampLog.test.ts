@@ -6,7 +6,7 @@
  * them — the same entries, photos whose SHA-256 is the one the log names, and no alarm. A later
  * pull from the device records only what is new.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createSealDevice, MemoryKeys, MemoryStorage, MemoryTransport, SealDeviceClient, SimulatedClock, SimulatedHardware,
   type SealBinding, type Signed,
@@ -18,7 +18,7 @@ import {
 import { captureDeviceLog, heldLogHead, registeredDevice } from '../../app/src/device/deviceLog';
 import { registerDevice } from '../../app/src/device/registerDevice';
 import { decision } from './fixtures';
-import { openReplica, setUpWorld, startSyncServer, syncAll, type Person, type Replica, type RunningSync, type World } from './harness';
+import { replicaPool, setUpWorld, startSyncServer, syncAll, type Person, type Replica, type RunningSync, type World } from './harness';
 
 const DEVICE_ID = 'dev-site-7';
 const FENCE = { lat: 31.2304, lon: 121.4737, radiusM: 300 };
@@ -29,7 +29,7 @@ let world: World;
 let custodian: Person;
 let staff: Person;
 let approver: Person;
-const replicas: Replica[] = [];
+const replicas = replicaPool(() => running.url);
 
 beforeAll(async () => {
   running = await startSyncServer();
@@ -38,16 +38,9 @@ beforeAll(async () => {
   staff = await world.person(world.siteId, ['staff'], 'Staff 员工');
   approver = await world.person(world.branchId, ['approver'], 'Approver 审批人');
 }, 60_000);
-afterEach(async () => {
-  await Promise.all(replicas.splice(0).map((r) => r.close()));
-});
 afterAll(async () => running?.close());
 
-async function replica(person: Person, name: string): Promise<Replica> {
-  const r = await openReplica(running.url, person, name);
-  replicas.push(r);
-  return r;
-}
+const replica = (person: Person, name: string): Promise<Replica> => replicas.open(person, name);
 
 async function get<T>(url: string, cookie: string, body?: unknown): Promise<T> {
   const response = await running.server.call(body === undefined ? 'GET' : 'POST', url, { cookie, ...(body === undefined ? {} : { body }) });
