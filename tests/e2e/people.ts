@@ -40,6 +40,19 @@ const SCREEN_TEXT = {
   },
 } as const satisfies Record<Locale, unknown>;
 
+/** The API's expected refusals show up as console errors ("Failed to load resource: … 409"). */
+const EXPECTED_REFUSAL = /^console\.error: Failed to load resource: the server responded with a status of (401|403|409|410|422) /;
+/** A request in flight when a test cuts the network (the live sync stream, a push) fails with this. */
+const NETWORK_CUT = /^console\.error: Failed to load resource: net::ERR_INTERNET_DISCONNECTED$/;
+
+/**
+ * The errors a page must not have: all of `errors` but the API's refusals a test provokes and,
+ * when the test cut the network on purpose (`networkCut`), the requests that were in flight then.
+ */
+export function unexpectedErrors(errors: readonly string[], { networkCut = false } = {}): string[] {
+  return errors.filter((e) => !EXPECTED_REFUSAL.test(e) && !(networkCut && NETWORK_CUT.test(e)));
+}
+
 /** Collects `page`'s uncaught exceptions and console errors into `errors`. */
 export function watchErrors(page: Page, errors: string[]): Page {
   page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}${process.env.PAGE_ERROR_STACKS ? `\n${err.stack ?? ''}` : ''}`));
