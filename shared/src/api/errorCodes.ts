@@ -7,6 +7,8 @@
  * record (the names of the shared offline verifier, `verifyAssertionWithRoster`, so the app,
  * the seal device and the server say the same thing).
  */
+import type { RosterAssertionRefusalCode } from '../crypto/verifyAssertionWithRoster';
+
 export type ApiErrorCode =
   | 'bad_request'
   | 'invalid_json'
@@ -49,6 +51,16 @@ export type ApiErrorCode =
   | 'user_deactivated'
   | 'counter_regressed'
   | 'last_passkey'
+  // a signed decision checked by the server (`POST /api/decisions/verify`): the verifier's
+  // refusals, then the signer's authority
+  | RosterAssertionRefusalCode
+  | 'signer_not_permitted'
+  | 'signer_out_of_scope'
+  | 'self_decision'
+  // attachment bytes (`/api/sync/blobs`)
+  | 'fact_not_synced'
+  | 'chunk_conflict'
+  | 'blob_hash_mismatch'
   // administration
   | 'unit_invalid'
   | 'last_system_admin'

@@ -20,7 +20,7 @@ export class ApiError extends Error {
   override readonly name = 'ApiError';
   constructor(
     readonly statusCode: number,
-    readonly code: ApiErrorCode | (string & {}),
+    readonly code: ApiErrorCode,
     message: string,
   ) {
     super(message);
