@@ -2,6 +2,7 @@ import { Router } from '@solidjs/router';
 import { AuthProvider } from './auth/AuthProvider';
 import { AppShell } from './components/AppShell';
 import { I18nProvider } from './i18n/I18nProvider';
+import { DirectoryProvider } from './org/DirectoryProvider';
 import { routes } from './routes';
 import { SyncProvider } from './sync/SyncProvider';
 
@@ -10,7 +11,9 @@ export function App() {
     <I18nProvider>
       <AuthProvider>
         <SyncProvider>
-          <Router root={AppShell}>{routes}</Router>
+          <DirectoryProvider>
+            <Router root={AppShell}>{routes}</Router>
+          </DirectoryProvider>
         </SyncProvider>
       </AuthProvider>
     </I18nProvider>

@@ -1,0 +1,88 @@
+import {
+  verifySignedRoster,
+  type P256PublicJwk,
+  type Roster,
+  type SignedRoster,
+  type User as DomainUser,
+  type OrgUnit,
+} from '@seal/shared';
+import type { Unit } from '../api/types';
+
+/**
+ * The organisation as this device last saw it: who is who (the roster the organisation key
+ * signed: names, roles and scopes, passkeys) and the unit tree with its names. Kept in the local
+ * store so that offline screens still show names, and approvers can be counted offline with the
+ * same rules the server and the seal device use.
+ */
+export interface Directory {
+  readonly signedRoster: SignedRoster;
+  /** The verified roster. */
+  readonly roster: Roster;
+  /** The org key that signed it (public JWK): a later roster must be signed by the same key. */
+  readonly orgPublicJwk: P256PublicJwk;
+  /** Units with their names (the roster leaves names out). */
+  readonly units: readonly Unit[];
+  /** When this copy was fetched from the server. */
+  readonly fetchedAt: number;
+}
+
+/** What a fetched directory came to. */
+export type DirectoryCheck =
+  | { readonly ok: true; readonly directory: Directory }
+  | { readonly ok: false; readonly code: string; readonly message: string };
+
+/**
+ * Checks a freshly fetched roster against the org key — and, when one is held, against the
+ * held copy: same org key, and never an older version (a replayed old roster would bring back
+ * revoked passkeys and lost roles).
+ */
+export async function checkDirectory(
+  fetched: { signedRoster: unknown; orgPublicJwk: P256PublicJwk; units: readonly Unit[]; fetchedAt: number },
+  held: Directory | undefined,
+): Promise<DirectoryCheck> {
+  if (held !== undefined && JSON.stringify(held.orgPublicJwk) !== JSON.stringify(fetched.orgPublicJwk)) {
+    return { ok: false, code: 'org_key_mismatch', message: 'The server now presents another organisation key than this device knows' };
+  }
+  const verified = await verifySignedRoster(fetched.signedRoster, fetched.orgPublicJwk, { minVersion: held?.roster.version ?? 0 });
+  if (!verified.ok) return { ok: false, code: verified.error.code, message: verified.error.message };
+  return {
+    ok: true,
+    directory: { signedRoster: fetched.signedRoster as SignedRoster, roster: verified.value, orgPublicJwk: fetched.orgPublicJwk, units: fetched.units, fetchedAt: fetched.fetchedAt },
+  };
+}
+
+/** A directory read back from the local store, if it still has the expected shape. */
+export function parseHeldDirectory(value: unknown): Directory | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const d = value as Partial<Directory>;
+  const ok = d.signedRoster !== undefined && d.roster !== undefined && d.orgPublicJwk !== undefined && Array.isArray(d.units) && typeof d.fetchedAt === 'number';
+  return ok ? (d as Directory) : undefined;
+}
+
+/**
+ * The roster's users as the domain's `User` (what `checkApprovals`, `can` and
+ * `deriveRequestStatus` take). A user's home unit is the unit of their first role; roster users
+ * are all active (the server leaves deactivated users out).
+ */
+export function domainUsers(directory: Directory): DomainUser[] {
+  const root = directory.roster.units.find((u) => u.parentId === null)?.id ?? '';
+  return directory.roster.users.map((u) => ({
+    id: u.id,
+    name: u.displayName.length > 0 ? u.displayName : u.id,
+    unitId: u.roles[0]?.unitId ?? root,
+    grants: u.roles.map((r) => ({ role: r.role, unitId: r.unitId })),
+    active: true,
+  })) as DomainUser[];
+}
+
+/** The units as the domain's `OrgUnit` (names from the unit list, tree from the roster). */
+export function domainUnits(directory: Directory): OrgUnit[] {
+  const names = new Map(directory.units.map((u) => [u.id, u.name]));
+  return directory.roster.units.map((u) => ({
+    id: u.id,
+    name: names.get(u.id) ?? u.id,
+    kind: u.kind,
+    parentId: u.parentId,
+    ...(u.geofence === undefined ? {} : { geofence: u.geofence }),
+  })) as OrgUnit[];
+}
