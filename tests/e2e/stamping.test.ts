@@ -80,7 +80,7 @@ afterAll(async () => {
 });
 
 /** A grant for `requesterId` at the site, approved by the approver's passkey in their page. */
-async function approvedGrant(id: string, requesterId: string, siteId: string, approver: Person, approverId: string, approverCredentialId: string, custodianId: string, deviceId = DEVICE_ID): Promise<{ request: UseRequest; grant: Grant }> {
+async function approvedGrant(id: string, requesterId: string, siteId: string, approver: Person, approverId: string, approverCredentialId: string, custodianId: string, deviceId = DEVICE_ID): Promise<{ request: UseRequest; seal: PhysicalSeal; grant: Grant }> {
   const now = Date.now();
   const request = useRequestSchema.parse({
     id,
@@ -105,7 +105,7 @@ async function approvedGrant(id: string, requesterId: string, siteId: string, ap
   } as unknown as PhysicalSeal;
   const body = grantBody(request, seal, [decision]);
   if (!body.ok) throw new Error(body.error.message);
-  return { request, grant: { ...body.value, id: await contentId(body.value) } as Grant };
+  return { request, seal, grant: { ...body.value, id: await contentId(body.value) } as Grant };
 }
 
 /** A Node replica (RxDB on fake-indexeddb) signed in with `person`'s browser session: pushes as them. */
@@ -261,12 +261,15 @@ describe('stamping with a seal device over Web Bluetooth', () => {
     // The demo runs as an administrator (the server signs device records for admins and custodians
     // only) who may also stamp at the site.
     expect((await pageFetch(page, `/api/users/${state.adminId!}/grants`, { role: 'staff', unitId: state.siteId })).status).toBe(200);
-    const { request, grant } = await approvedGrant('req-e2e-sim-1', state.adminId!, state.siteId!, state.approver!, state.approverId!, state.approverCredentialId!, state.adminId!, 'dev-e2e-sim');
+    const { request, seal, grant } = await approvedGrant('req-e2e-sim-1', state.adminId!, state.siteId!, state.approver!, state.approverId!, state.approverCredentialId!, state.adminId!, 'dev-e2e-sim');
     // The grant reaches the tablet by sync: the request, the approver's decision and the grant,
     // each pushed to the server by its author's replica.
     const requester = await replicaOf(admin, state.adminId!, 'e2e-requester');
     const approving = await replicaOf(state.approver!, state.approverId!, 'e2e-approver');
     try {
+      // The seal's record (the simulated device's binding is made from it) and the request.
+      const { status: _status, ...sealRecord } = seal;
+      await requester.store.records.create('seal', sealRecord);
       await requester.store.records.create('request', request);
       await requester.start({ live: false }).awaitInSync();
       await approving.store.facts.append('decision', grant.decisions[0]!, state.siteId!);
@@ -281,7 +284,9 @@ describe('stamping with a seal device over Web Bluetooth', () => {
     await page.goto(`${server!.url}/stamp`);
     const listed = page.locator(`[data-testid="my-grants"] li[data-grant-id="${grant.id}"]`);
     await listed.waitFor({ timeout: 30_000 });
-    expect(await listed.textContent()).toContain('req-e2e-sim-1');
+    // Named by the request's document and purpose and the seal's name, not by their ids.
+    expect(await listed.textContent()).toContain('Supply contract · Sign a supply contract');
+    expect(await listed.textContent()).toContain('Site contract seal');
     await listed.getByRole('button', { name: 'Use this grant' }).click();
     await page.getByTestId('grant').waitFor();
     await page.getByRole('button', { name: 'Use simulated device (demo)' }).click();
@@ -290,6 +295,8 @@ describe('stamping with a seal device over Web Bluetooth', () => {
       .toBe('simulated');
     expect(await page.getByTestId('simulated-device').textContent()).toContain('SIMULATED DEVICE · 模拟设备');
     await page.getByTestId('device-state').waitFor();
+    // Bound (from the seal's record) to the seal the grant names, shown by its name.
+    await expect.poll(() => page.getByTestId('device-state').textContent(), { timeout: 10_000 }).toContain('Site contract seal');
     // A device nobody registered keeps its log; the administrator registers it, and its log is recorded from seq 0.
     await expect.poll(() => page.getByTestId('device-log').getAttribute('data-state'), { timeout: 10_000 }).toBe('unregistered');
     await page.getByRole('button', { name: "Register this device at the grant's unit" }).click();

@@ -8,7 +8,7 @@ import {
   type Signed,
   type TimeRecord,
 } from '@seal/device-bridge';
-import type { Grant, P256PublicJwk, SignedRoster } from '@seal/shared';
+import { approvalRouteFor, type Grant, type P256PublicJwk, type SealKind, type SignedRoster } from '@seal/shared';
 import { ApiError } from '../api/ApiError';
 import { apiRequest } from '../api/request';
 import { openPersistentDevicePorts } from './browserDevicePorts';
@@ -37,20 +37,30 @@ async function signedOrNothing<T>(path: string, body?: unknown): Promise<T | und
   }
 }
 
-export async function startSimulatedSeal(grant: Grant, custodianId: string): Promise<SimulatedSeal> {
+/** What the binding of a seal device says about its seal: taken from the seal's record. */
+export interface SealForBinding {
+  readonly kind: SealKind;
+  readonly custodianId: string;
+  readonly unitId: string;
+}
+
+/** The binding asked of the server for `seal`: the approval route of its kind, its custodian and unit. */
+export function bindingRequest(sealId: string, seal: SealForBinding): { sealId: string; sealKind: SealKind; minApprovals: number; custodianId: string; unitId: string } {
+  return { sealId, sealKind: seal.kind, minApprovals: approvalRouteFor(seal.kind).minApprovals, custodianId: seal.custodianId, unitId: seal.unitId };
+}
+
+/**
+ * Starts (or wakes) the simulated device for `grant`, provisioned from the server. The seal
+ * binding is taken from the seal's record held on this tablet; when the record is not held, the
+ * device keeps the binding it has (a device never bound refuses to unlock, and says so).
+ */
+export async function startSimulatedSeal(grant: Grant, seal: SealForBinding | undefined): Promise<SimulatedSeal> {
   const [orgKey, roster] = await Promise.all([
     apiRequest<{ publicJwk: P256PublicJwk }>('GET', '/api/org-key'),
     apiRequest<SignedRoster>('GET', '/api/roster'),
   ]);
-  const place = grant.decisions[0]!.payload.place;
   const device = encodeURIComponent(grant.deviceId);
-  const binding = await signedOrNothing<Signed<SealBinding>>(`/api/devices/${device}/binding`, {
-    sealId: grant.sealId,
-    sealKind: 'contract',
-    minApprovals: 1,
-    custodianId,
-    unitId: place.unitId,
-  });
+  const binding = seal === undefined ? undefined : await signedOrNothing<Signed<SealBinding>>(`/api/devices/${device}/binding`, bindingRequest(grant.sealId, seal));
   const time = await signedOrNothing<Signed<TimeRecord>>(`/api/devices/${device}/time`);
   const fence = grant.geofence;
   const hardware = new SimulatedHardware({ position: fence ? { lat: fence.lat, lon: fence.lon, accuracyM: 10 } : null, batteryPercent: 87 });

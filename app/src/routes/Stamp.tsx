@@ -10,6 +10,7 @@ import { formatDateTime } from '../i18n/format';
 import { useI18n } from '../i18n/I18nProvider';
 import { zhCN } from '../i18n/zh-CN';
 import { createFacts } from '../sync/createFacts';
+import { createRecords } from '../sync/createRecords';
 import { useSync } from '../sync/SyncProvider';
 
 /** Stamping at the site: choose a grant, connect the seal device, confirm, unlock, watch the stamps. */
@@ -37,6 +38,16 @@ function StampScreen(props: { session: Session }) {
   /** Stamps under the chosen grant that this tablet holds in the device's log (any tablet's, once synced). */
   const usesRecorded = createMemo(() => deviceLog().filter((e) => e.type === 'stamp' && e.payload.grantId === grant()?.id).length);
   const alarms = createFacts('alarm');
+  // Names for the ids a grant carries, from the records this tablet holds (ids when not held).
+  const seals = createRecords('seal');
+  const requests = createRecords('request');
+  const sealOf = (id: string) => seals().find((s) => s.recordId === id)?.record;
+  const sealName = (id: string): string => sealOf(id)?.name ?? id;
+  const sealLabel = (id: string | null): string => (id === null ? '—' : sealName(id));
+  const requestTitle = (id: string): string => {
+    const request = requests().find((r) => r.recordId === id)?.record;
+    return request === undefined ? id : `${request.document.title} · ${request.purpose}`;
+  };
   const deviceAlarms = createMemo(() => {
     const g = grant();
     return g === undefined ? [] : alarms().filter((a) => a.ref.startsWith(`${g.deviceId}:`)).sort((a, b) => b.at - a.at);
@@ -84,7 +95,8 @@ function StampScreen(props: { session: Session }) {
   const connectSimulated = () =>
     // eslint-disable-next-line solid/reactivity -- called from the button's click handler
     session.connectTransport(async () => {
-      const seal = await startSimulatedSeal(grant()!, props.session.user.id);
+      const g = grant()!;
+      const seal = await startSimulatedSeal(g, sealOf(g.sealId));
       sim()?.close();
       setSim(seal);
       return seal.transport;
@@ -101,9 +113,9 @@ function StampScreen(props: { session: Session }) {
           {(g) => (
             <dl class="stamp-facts" data-testid="grant">
               <dt>{t('stamp.request')}</dt>
-              <dd>{g().requestId}</dd>
+              <dd>{requestTitle(g().requestId)}</dd>
               <dt>{t('stamp.seal')}</dt>
-              <dd>{g().sealId}</dd>
+              <dd>{sealName(g().sealId)}</dd>
               <dt>{t('stamp.uses')}</dt>
               <dd>{g().uses}</dd>
               <dt>{t('stamp.window')}</dt>
@@ -120,7 +132,7 @@ function StampScreen(props: { session: Session }) {
               {(g) => (
                 <li data-grant-id={g.id}>
                   <span>
-                    <strong>{g.requestId}</strong> · {g.sealId} · {t('stamp.uses')} {g.uses}
+                    <strong>{requestTitle(g.requestId)}</strong> · {sealName(g.sealId)} · {t('stamp.uses')} {g.uses}
                   </span>
                   <span class="muted">{`${date(g.window.notBefore)} – ${date(g.window.notAfter)}`}</span>
                   <Show when={grant()?.id !== g.id} fallback={<span class="grant-in-use">{t('stamp.grantInUse')}</span>}>
@@ -161,7 +173,7 @@ function StampScreen(props: { session: Session }) {
             {(info) => (
               <dl class="stamp-facts" data-testid="device-state">
                 <dt>{t('stamp.sealId')}</dt>
-                <dd>{info().sealId ?? '—'}</dd>
+                <dd>{sealLabel(info().sealId)}</dd>
                 <dt>{t('stamp.battery')}</dt>
                 <dd>{`${session.status()?.batteryPercent ?? info().batteryPercent}%`}</dd>
                 <dt>{t('stamp.clock')}</dt>
