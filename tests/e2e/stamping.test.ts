@@ -86,7 +86,7 @@ async function approvedGrant(id: string, requesterId: string, siteId: string, ap
     id,
     requesterId,
     unitId: siteId,
-    sealId: 'seal-site-contract',
+    sealId: deviceId === DEVICE_ID ? 'seal-site-contract' : `seal-${deviceId}`,
     document: { title: 'Supply contract', sha256: toHex(await sha256(new TextEncoder().encode('contract'))), pages: 3 },
     copies: USES,
     purpose: 'Sign a supply contract',
@@ -138,8 +138,17 @@ describe('stamping with a seal device over Web Bluetooth', () => {
 
     // The approver signs a decision in their page over a request by the staff member.
     const now = Date.now();
-    const { grant } = await approvedGrant('req-e2e-stamp-1', staffUser.id, siteId, approver, approverUser.id, approverUser.credentialId, adminUser.id);
-    const seal = { id: grant.sealId };
+    const { grant, seal } = await approvedGrant('req-e2e-stamp-1', staffUser.id, siteId, approver, approverUser.id, approverUser.credentialId, adminUser.id);
+    // The administrator records the seal, locked in the device: the server signs bindings only for recorded seals.
+    const sealTablet = await replicaOf(admin, adminUser.id, 'e2e-admin-seals');
+    try {
+      const { status: _status, ...sealRecord } = seal;
+      await sealTablet.store.records.create('seal', sealRecord);
+      await sealTablet.start({ live: false }).awaitInSync();
+      expect(sealTablet.store.status.get().refusals).toEqual([]);
+    } finally {
+      await sealTablet.close();
+    }
 
     // The reference device, provisioned with records the server signs with the org key.
     const orgKey = (await pageFetch<{ publicJwk: P256PublicJwk }>(admin.page, '/api/org-key')).body;
@@ -185,7 +194,8 @@ describe('stamping with a seal device over Web Bluetooth', () => {
     await page.getByRole('button', { name: 'Connect seal device (Bluetooth)' }).click();
     const deviceState = page.getByTestId('device-state');
     await deviceState.waitFor({ timeout: 30_000 });
-    expect(await deviceState.textContent()).toContain(seal.id);
+    // The seal's record reached the staff member's tablet: the seal is shown by its name.
+    expect(await deviceState.textContent()).toContain(seal.name);
     expect(await deviceState.textContent()).toContain('76%');
     // The registration reached this tablet by sync: the device's log is recorded here.
     await expect.poll(() => page.getByTestId('device-log').getAttribute('data-state'), { timeout: 30_000 }).toBe('recording');

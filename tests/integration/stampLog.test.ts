@@ -98,10 +98,14 @@ describe("a seal device's log reaches HQ through the staff member's tablet", () 
       id: 'seal-site-7', name: '项目部合同章', kind: 'contract', form: 'physical', unitId: world.siteId, custodianId: custodian.userId,
       status: 'active', createdAt: 0, antiCounterfeitCode: '3301020012345', deviceId: DEVICE_ID,
     } as unknown as PhysicalSeal;
+    // The custodian records the seal, locked in the device (the server signs bindings only for recorded seals).
+    const custodianTablet = await replica(custodian, 'custodian');
+    const { status: _status, ...sealRecord } = seal;
+    await custodianTablet.store.records.create('seal', sealRecord);
+    await syncAll([custodianTablet]);
     const { hardware, client } = await provisionedDevice(seal);
 
     // The custodian registers the device (its public key) from their tablet.
-    const custodianTablet = await replica(custodian, 'custodian');
     const registered = await registerDevice(custodianTablet.store, await client.info(), world.siteId);
     expect(registered).toMatchObject({ id: DEVICE_ID, state: 'bound', sealId: seal.id, unitId: world.siteId });
     await syncAll([custodianTablet]);

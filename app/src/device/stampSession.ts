@@ -1,6 +1,7 @@
 import { connectWebBluetooth, SealDeviceClient, SealDeviceError, TransportError, type DeviceInfo, type DeviceStatus, type Transport } from '@seal/device-bridge';
 import { deviceEventHash, type Device, type DeviceEvent, type DeviceLogProblem, type Grant } from '@seal/shared';
 import { batch, createSignal, onCleanup, type Accessor } from 'solid-js';
+import { ApiError } from '../api/ApiError';
 import type { LocalStore } from '../store/localStore';
 import { StoreError } from '../store/StoreError';
 import { captureDeviceLog, heldLogHead, registeredDevice, type HeldLogHead } from './deviceLog';
@@ -40,6 +41,8 @@ export function stampErrorCode(error: unknown): string {
   if (error instanceof SealDeviceError || error instanceof TransportError) return error.code;
   if (error instanceof DOMException && error.name === 'NotAllowedError') return 'passkey_cancelled';
   if (error instanceof StoreError) return `store_${error.code}`;
+  // The server's answer while provisioning (e.g. a binding refused, no network): its own code.
+  if (error instanceof ApiError) return error.code;
   return 'unknown_error';
 }
 
@@ -54,7 +57,15 @@ export function createStampSession(store: Accessor<LocalStore | undefined> = () 
   const [linkUp, setLinkUp] = createSignal(true);
   const [shots, setShots] = createSignal<StampShot[]>([]);
   const [events, setEvents] = createSignal<DeviceEvent[]>([]);
-  const [error, setError] = createSignal<string>();
+  const [error, setErrorCode] = createSignal<string>();
+  /** The failure behind `error`, for the words (a server refusal carries its own message). */
+  const [failure, setFailure] = createSignal<unknown>();
+  const setError = (code: string | undefined, cause?: unknown): void => {
+    batch(() => {
+      setErrorCode(code);
+      setFailure(cause);
+    });
+  };
   const [recording, setRecording] = createSignal<LogRecording>({ state: 'no_store', heldSeq: null, recorded: 0, photos: 0, problems: [] });
   let client: SealDeviceClient | undefined;
   /** Entries from here on happened during this session (shown); earlier ones are only recorded. */
@@ -130,7 +141,7 @@ export function createStampSession(store: Accessor<LocalStore | undefined> = () 
       if (device === undefined && store() !== undefined && recording().state !== 'recording') await prepareRecording(info()?.deviceId ?? null);
       await record(entries, photos);
     } catch (err) {
-      setError(stampErrorCode(err));
+      setError(stampErrorCode(err), err);
     } finally {
       polling = false;
     }
@@ -189,7 +200,7 @@ export function createStampSession(store: Accessor<LocalStore | undefined> = () 
       await step();
       if (phase() === during) setPhase(after);
     } catch (err) {
-      setError(stampErrorCode(err));
+      setError(stampErrorCode(err), err);
       if (phase() === during) setPhase(before);
       await refresh();
     }
@@ -203,6 +214,7 @@ export function createStampSession(store: Accessor<LocalStore | undefined> = () 
     shots,
     events,
     error,
+    failure,
     recording,
     setError,
     /** Registers the connected device in `unitId` (admins, custodians), then records its whole log. */

@@ -320,6 +320,7 @@ export const en: Dictionary = {
     signer_not_permitted: 'You do not hold the approver role this decision needs.',
     signer_out_of_scope: 'This request is for a place outside the units you approve for.',
     self_decision: 'Nobody may decide their own request.',
+    binding_mismatch: 'The seal device cannot be bound: {{ detail }}',
     not_found: 'What you tried to change no longer exists.',
     passkey_cancelled: 'The passkey prompt was cancelled or timed out. Try again when you are ready.',
     passkey_exists: 'This device already holds a passkey for you. Add one on another device or security key.',

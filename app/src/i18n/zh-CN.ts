@@ -321,6 +321,7 @@ export const zhCN = {
     signer_not_permitted: '您没有作出此审批所需的审批人角色。',
     signer_out_of_scope: '此申请的用印地点不在您负责审批的单位范围内。',
     self_decision: '不能审批自己提交的申请。',
+    binding_mismatch: '无法绑定印章设备：{{ detail }}',
     not_found: '找不到要操作的对象，它可能已被删除。',
     passkey_cancelled: '通行密钥操作已取消或超时。准备好后请重试。',
     passkey_exists: '这台设备上已经有您的通行密钥了。请在另一台设备或安全密钥上添加。',

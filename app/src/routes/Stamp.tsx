@@ -1,11 +1,13 @@
 import { grantSchema, subjectOf, type Grant } from '@seal/shared';
 import { For, Show, createMemo, createSignal, onCleanup } from 'solid-js';
 import { z } from 'zod';
+import { ApiError } from '../api/ApiError';
 import type { Session } from '../api/types';
 import { holdsRole } from '../auth/roles';
 import { RequireSession } from '../components/RequireSession';
 import { startSimulatedSeal, type SimulatedSeal } from '../device/simulatedDevice';
 import { createStampSession } from '../device/stampSession';
+import { describeError } from '../i18n/describeError';
 import { formatDateTime } from '../i18n/format';
 import { useI18n } from '../i18n/I18nProvider';
 import { zhCN } from '../i18n/zh-CN';
@@ -61,6 +63,11 @@ function StampScreen(props: { session: Session }) {
   const codeText = (code: string): string =>
     Object.hasOwn(zhCN.stamp.codes, code) ? t(`stamp.codes.${code}` as 'stamp.codes.unknown_error') : t('stamp.codes.unknown_code', { code });
   const date = (ms: number): string => formatDateTime(ms, locale());
+  /** A server refusal (while provisioning the simulated device) in its own words; a device code by its translation. */
+  const errorText = (code: string): string => {
+    const failure = session.failure();
+    return failure instanceof ApiError ? describeError(t, failure) : codeText(code);
+  };
 
   async function importFile(file: File | undefined): Promise<void> {
     setFileError(undefined);
@@ -218,7 +225,7 @@ function StampScreen(props: { session: Session }) {
           <Show when={session.error()}>
             {(code) => (
               <p class="alert alert-error" role="alert" data-error-code={code()}>
-                {codeText(code())}
+                {errorText(code())}
               </p>
             )}
           </Show>

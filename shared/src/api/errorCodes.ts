@@ -61,6 +61,8 @@ export type ApiErrorCode =
   | 'fact_not_synced'
   | 'chunk_conflict'
   | 'blob_hash_mismatch'
+  // seal devices: a binding that does not match the seal's record
+  | 'binding_mismatch'
   // administration
   | 'unit_invalid'
   | 'last_system_admin'

@@ -79,9 +79,10 @@ export async function buildServer({ config, store, orgKey, now = Date.now }: Ser
     codes: { max: config.authRateLimitPerMinute, timeWindow: 60_000 },
     ceremonies: { max: config.authRateLimitPerMinute * CEREMONY_RATE_LIMIT_FACTOR, timeWindow: 60_000 },
   });
-  for (const register of [setupRoutes, authRoutes, passkeyRoutes, invitationRoutes, unitRoutes, userRoutes, rosterRoutes, decisionRoutes, auditRoutes, deviceRoutes]) {
+  for (const register of [setupRoutes, authRoutes, passkeyRoutes, invitationRoutes, unitRoutes, userRoutes, rosterRoutes, decisionRoutes, auditRoutes]) {
     register(api);
   }
+  deviceRoutes(api, store);
   syncRoutes(api, store);
   const document = openApiDocument(api.routes, [
     { method: 'GET', url: '/healthz', summary: 'Liveness and store reachability (503 when the store is down)', tag: 'health' },

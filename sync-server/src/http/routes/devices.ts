@@ -1,6 +1,9 @@
 import { z } from 'zod';
-import { approvalRouteSchema, signSealBinding, signTimeRecord, type DeviceId, type SealId, type UnitId, type UserId } from '@seal/shared';
+import { approvalRouteFor, approvalRouteSchema, sealRecordSchema, signSealBinding, signTimeRecord, type DeviceId, type SealId, type UnitId, type UserId } from '@seal/shared';
 import { loadUnitTree, requirePermission } from '../../auth/scope';
+import type { Store } from '../../couch/store';
+import { mergeChangeRows } from '../../sync/recordStates';
+import { rowsRepo } from '../../sync/rowsRepo';
 import type { Api } from '../api';
 import { ApiError } from '../errors';
 import { idParams, recordIdParam } from '../ids';
@@ -14,22 +17,48 @@ const bindingBody = z.object({
   version: z.int().nonnegative().optional().describe('Defaults to the issue time (ms): later bindings always win'),
 });
 
+type BindingBody = z.infer<typeof bindingBody>;
+
+/**
+ * Checks a binding asked for against the seal's record as the server holds it: the seal must be
+ * recorded, physical and locked in this very device, and the binding must say what the record
+ * says (kind, custodian, unit) with at least the approvals its kind's route needs. Otherwise an
+ * admin could sign a device into accepting one approval for an official seal (公章).
+ */
+function bindingMismatch(deviceId: string, body: BindingBody, json: Record<string, unknown> | null): string | undefined {
+  const parsed = sealRecordSchema.safeParse(json);
+  if (!parsed.success) return `seal "${body.sealId}" is not recorded here: record the seal (bound to this device) first`;
+  const seal = parsed.data;
+  if (seal.form !== 'physical') return `seal "${seal.id}" is electronic: no device holds it`;
+  if (seal.deviceId !== deviceId) return `seal "${seal.id}" is locked in ${seal.deviceId === null ? 'no device' : `device "${seal.deviceId}"`}, not "${deviceId}"`;
+  if (body.sealKind !== seal.kind) return `seal "${seal.id}" is of kind ${seal.kind}, not ${body.sealKind}`;
+  if (body.custodianId !== seal.custodianId) return `the custodian of seal "${seal.id}" is "${seal.custodianId}", not "${body.custodianId}"`;
+  if (body.unitId !== seal.unitId) return `seal "${seal.id}" belongs to unit "${seal.unitId}", not "${body.unitId}"`;
+  const needed = approvalRouteFor(seal.kind).minApprovals;
+  if (body.minApprovals < needed) return `a ${seal.kind} seal needs ${needed} approvals, not ${body.minApprovals}`;
+  return undefined;
+}
+
 /**
  * Records the organisation key signs for one seal device: the seal binding (which seal it holds,
  * its approval route, custodian and unit path) and a time record. Admins and custodians over the
- * seal's unit (binding) or over any unit (time) only.
+ * seal's unit (binding) or over any unit (time) only; a binding only for a recorded seal locked
+ * in that device, saying what its record says.
  */
-export function deviceRoutes(api: Api): void {
+export function deviceRoutes(api: Api, store: Store): void {
   const { ctx } = api;
+  const rows = rowsRepo(store.couch.use(store.dbName('rows')));
 
   api.route({
     method: 'POST', url: '/api/devices/:id/binding', tag: 'devices', auth: 'session', params: idParams, body: bindingBody,
     summary: 'A seal binding for the device, signed by the org key (the device checks it offline)',
-    responses: { 200: 'Signed<SealBinding> { record, signature }', 400: 'invalid_body | unit_invalid', 401: 'unauthenticated', 403: 'forbidden | out_of_scope' },
+    responses: { 200: 'Signed<SealBinding> { record, signature }', 400: 'invalid_body | unit_invalid', 401: 'unauthenticated', 403: 'forbidden | out_of_scope', 409: 'binding_mismatch' },
   }, async ({ params, body, signedIn, reply }) => {
     const tree = await loadUnitTree(ctx.repos.units);
     if (!tree.has(body.unitId as UnitId)) throw new ApiError(400, 'unit_invalid', `Unit "${body.unitId}" does not exist`);
     requirePermission(signedIn.user, 'device.bind', { unitId: body.unitId }, tree);
+    const mismatch = bindingMismatch(params.id, body, mergeChangeRows(await rows.changesOf('seal', body.sealId)).json);
+    if (mismatch !== undefined) throw new ApiError(409, 'binding_mismatch', `No binding signed: ${mismatch}`);
     const path: UnitId[] = [];
     for (let id: UnitId | null = body.unitId as UnitId; id !== null && path.length < 16; id = tree.get(id)?.parentId ?? null) path.push(id);
     const now = ctx.now();

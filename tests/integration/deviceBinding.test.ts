@@ -1,0 +1,57 @@
+/**
+ * The org key signs a seal device's binding only for a seal recorded on the server, locked in
+ * that device, and only as its record says — kind, custodian, unit, and at least the approvals
+ * its kind's route needs. A custodian or admin cannot sign a device into accepting one approval
+ * for an official seal (公章), nor bind a seal to a device it is not locked in.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SealRecord } from '@seal/shared';
+import { replicaPool, setUpWorld, startSyncServer, syncAll, type Person, type RunningSync, type World } from './harness';
+
+let running: RunningSync;
+let world: World;
+let custodian: Person;
+const replicas = replicaPool(() => running.url);
+
+beforeAll(async () => {
+  running = await startSyncServer();
+  world = await setUpWorld(running.server);
+  custodian = await world.person(world.siteId, ['custodian'], 'Custodian 保管员');
+}, 60_000);
+afterAll(async () => running?.close());
+
+const bind = (deviceId: string, body: Record<string, unknown>) =>
+  running.server.call('POST', `/api/devices/${deviceId}/binding`, { cookie: custodian.cookie, body });
+
+describe('signed seal bindings follow the seal records', () => {
+  it('signs the binding the record says, and refuses every other', async () => {
+    const tablet = await replicas.open(custodian, 'custodian');
+    const official = {
+      id: 'seal-site-official', name: '项目部公章', kind: 'official', form: 'physical', unitId: world.siteId, custodianId: custodian.userId,
+      createdAt: 0, antiCounterfeitCode: '3301020012345', deviceId: 'dev-official',
+    } as unknown as SealRecord;
+    await tablet.store.records.create('seal', official);
+    await tablet.store.records.create('seal', { ...official, id: 'seal-site-e', name: '电子章', form: 'electronic', deviceId: undefined } as unknown as SealRecord);
+    await syncAll([tablet]);
+    expect(tablet.store.status.get().refusals).toEqual([]);
+
+    const asked = { sealId: official.id, sealKind: 'official', minApprovals: 2, custodianId: custodian.userId, unitId: world.siteId };
+    const signed = await bind('dev-official', asked);
+    expect(signed.statusCode, signed.body).toBe(200);
+    expect(signed.json<{ record: { sealId: string; route: unknown } }>().record).toMatchObject({ sealId: official.id, route: { sealKind: 'official', minApprovals: 2 } });
+
+    const refusals: [string, string, Record<string, unknown>, RegExp][] = [
+      ['one approval for an official seal', 'dev-official', { ...asked, minApprovals: 1 }, /needs 2 approvals/],
+      ['another kind', 'dev-official', { ...asked, sealKind: 'contract', minApprovals: 1 }, /is of kind official, not contract/],
+      ['another custodian', 'dev-official', { ...asked, custodianId: world.admin.userId }, /custodian/],
+      ['a device the seal is not locked in', 'dev-other', asked, /locked in device "dev-official", not "dev-other"/],
+      ['a seal nobody recorded', 'dev-official', { ...asked, sealId: 'seal-nowhere' }, /not recorded here/],
+      ['an electronic seal', 'dev-official', { ...asked, sealId: 'seal-site-e' }, /electronic/],
+    ];
+    for (const [what, deviceId, body, message] of refusals) {
+      const response = await bind(deviceId, body);
+      expect(response.statusCode, `${what}: ${response.body}`).toBe(409);
+      expect(response.json<{ error: string; message: string }>(), what).toMatchObject({ error: 'binding_mismatch', message: expect.stringMatching(message) as unknown });
+    }
+  });
+});
