@@ -8,7 +8,7 @@ import {
   type Signed,
   type TimeRecord,
 } from '@seal/device-bridge';
-import { approvalRouteFor, type Grant, type P256PublicJwk, type SealKind, type SignedRoster } from '@seal/shared';
+import { approvalRouteFor, type DeviceId, type Grant, type P256PublicJwk, type SealKind, type SignedRoster } from '@seal/shared';
 import { ApiError } from '../api/ApiError';
 import { apiRequest } from '../api/request';
 import { openPersistentDevicePorts } from './browserDevicePorts';
@@ -23,6 +23,8 @@ import { openPersistentDevicePorts } from './browserDevicePorts';
 export interface SimulatedSeal {
   readonly transport: MemoryTransport;
   readonly hardware: SimulatedHardware;
+  /** A client on the device's link (one command at a time: not while a stamping session uses it). */
+  readonly client: SealDeviceClient;
   /** Powers the device off: its IndexedDB connection closes (its flash and key stay). */
   close(): void;
 }
@@ -49,30 +51,64 @@ export function bindingRequest(sealId: string, seal: SealForBinding): { sealId: 
   return { sealId, sealKind: seal.kind, minApprovals: approvalRouteFor(seal.kind).minApprovals, custodianId: seal.custodianId, unitId: seal.unitId };
 }
 
+/** IndexedDB names of simulated devices start with this, then the device id. */
+const DB_PREFIX = 'sealctl-simulated-';
+
+/** The ids of the simulated devices this browser keeps (one IndexedDB database each). */
+export async function simulatedDeviceIds(): Promise<string[]> {
+  const databases = typeof indexedDB.databases === 'function' ? await indexedDB.databases() : [];
+  return databases.flatMap((d) => (d.name?.startsWith(DB_PREFIX) ? [d.name.slice(DB_PREFIX.length)] : [])).sort();
+}
+
+export interface OpenSimulatedSealOptions {
+  /** The seal the device holds, from its record: its binding is signed and installed (admins, custodians). */
+  readonly seal?: SealForBinding & { readonly id: string };
+  /** Where the simulated device is (a site's geofence centre), if known. */
+  readonly position?: { readonly lat: number; readonly lon: number } | null;
+}
+
 /**
- * Starts (or wakes) the simulated device for `grant`, provisioned from the server. The seal
- * binding is taken from the seal's record held on this tablet; when the record is not held, the
- * device keeps the binding it has (a device never bound refuses to unlock, and says so).
+ * Opens the simulated device `deviceId` in this page — made on first use, with its own
+ * non-extractable key — and brings it up to date from the server: the org key (on first use), a
+ * time record and the seal binding when the user may have them signed (admins and custodians),
+ * and the current roster. What the user may not have signed, the device keeps from before.
  */
-export async function startSimulatedSeal(grant: Grant, seal: SealForBinding | undefined): Promise<SimulatedSeal> {
+export async function openSimulatedSeal(deviceId: string, options: OpenSimulatedSealOptions = {}): Promise<SimulatedSeal> {
   const [orgKey, roster] = await Promise.all([
     apiRequest<{ publicJwk: P256PublicJwk }>('GET', '/api/org-key'),
     apiRequest<SignedRoster>('GET', '/api/roster'),
   ]);
-  const device = encodeURIComponent(grant.deviceId);
-  const binding = seal === undefined ? undefined : await signedOrNothing<Signed<SealBinding>>(`/api/devices/${device}/binding`, bindingRequest(grant.sealId, seal));
+  const device = encodeURIComponent(deviceId);
+  const { seal } = options;
+  const binding = seal === undefined ? undefined : await signedOrNothing<Signed<SealBinding>>(`/api/devices/${device}/binding`, bindingRequest(seal.id, seal));
   const time = await signedOrNothing<Signed<TimeRecord>>(`/api/devices/${device}/time`);
-  const fence = grant.geofence;
-  const hardware = new SimulatedHardware({ position: fence ? { lat: fence.lat, lon: fence.lon, accuracyM: 10 } : null, batteryPercent: 87 });
-  const ports = openPersistentDevicePorts(`sealctl-simulated-${grant.deviceId}`);
-  // The board's clock starts a little behind (as after a power-off); the signed time record moves it on.
-  const sim = await createSealDevice({ ...ports, clock: new SimulatedClock((time?.record.at ?? Date.now()) - 60_000), hardware });
-  const transport = new MemoryTransport(sim.gatt, { frameSize: 185 });
-  const admin = new SealDeviceClient(transport);
-  const info = await admin.info();
-  if (info.deviceId === null) await admin.provision(grant.deviceId, orgKey.publicJwk);
-  if (time) await admin.setTime(time);
-  if (binding) await admin.bindSeal(binding);
-  await admin.installRoster(roster);
-  return { transport, hardware, close: () => ports.close() };
+  const at = options.position ?? null;
+  const hardware = new SimulatedHardware({ position: at === null ? null : { lat: at.lat, lon: at.lon, accuracyM: 10 }, batteryPercent: 87 });
+  const ports = openPersistentDevicePorts(`${DB_PREFIX}${deviceId}`);
+  try {
+    // The board's clock starts a little behind (as after a power-off); the signed time record moves it on.
+    const sim = await createSealDevice({ ...ports, clock: new SimulatedClock((time?.record.at ?? Date.now()) - 60_000), hardware });
+    const transport = new MemoryTransport(sim.gatt, { frameSize: 185 });
+    const admin = new SealDeviceClient(transport);
+    const info = await admin.info();
+    if (info.deviceId === null) await admin.provision(deviceId as DeviceId, orgKey.publicJwk);
+    if (time) await admin.setTime(time);
+    if (binding) await admin.bindSeal(binding);
+    // Only a newer roster: the server re-signs the same version on each request (a new issue
+    // time), and a device refuses a second, different roster under a version it holds.
+    if (info.rosterVersion === null || roster.roster.version > info.rosterVersion) await admin.installRoster(roster);
+    return { transport, hardware, client: admin, close: () => ports.close() };
+  } catch (error) {
+    ports.close();
+    throw error;
+  }
+}
+
+/**
+ * Starts (or wakes) the simulated device for `grant`, placed at the grant's geofence. The seal
+ * binding is taken from the seal's record held on this tablet; when the record is not held, the
+ * device keeps the binding it has (a device never bound refuses to unlock, and says so).
+ */
+export function startSimulatedSeal(grant: Grant, seal: SealForBinding | undefined): Promise<SimulatedSeal> {
+  return openSimulatedSeal(grant.deviceId, { ...(seal === undefined ? {} : { seal: { ...seal, id: grant.sealId } }), position: grant.geofence ?? null });
 }

@@ -1,3 +1,4 @@
+import { SealDeviceError, TransportError } from '@seal/device-bridge';
 import { ApiError } from '../api/ApiError';
 import { PasskeyError } from '../auth/PasskeyError';
 import type { Translate } from './I18nProvider';
@@ -6,6 +7,8 @@ import { zhCN, type Dictionary } from './zh-CN';
 type ErrorKey = keyof Dictionary['errors'];
 const KNOWN = new Set<string>(Object.keys(zhCN.errors));
 const isKnown = (code: string): code is ErrorKey => KNOWN.has(code) && code !== 'unknown';
+type DeviceCodeKey = keyof Dictionary['stamp']['codes'];
+const DEVICE_CODES = new Set<string>(Object.keys(zhCN.stamp.codes));
 
 /**
  * The sentence to show a person for a failure: the translation of its code when this app knows
@@ -19,8 +22,13 @@ export function describeError(t: Translate, err: unknown): string {
     const key = isKnown(err.code) ? err.code : 'unknown';
     return t(`errors.${key}`, { detail: err.message });
   }
+  // A seal device's refusal or a broken link: the words the stamping screen uses for its code.
+  if (err instanceof SealDeviceError || err instanceof TransportError) {
+    return DEVICE_CODES.has(err.code) ? t(`stamp.codes.${err.code as DeviceCodeKey}`) : t('stamp.codes.unknown_code', { code: err.code });
+  }
   return t('errors.unknown', { detail: err instanceof Error ? err.message : String(err) });
 }
 
 /** The code of a failure, for tests and `data-error-code` attributes. */
-export const errorCode = (err: unknown): string => (err instanceof ApiError || err instanceof PasskeyError ? err.code : 'unknown');
+export const errorCode = (err: unknown): string =>
+  err instanceof ApiError || err instanceof PasskeyError || err instanceof SealDeviceError || err instanceof TransportError ? err.code : 'unknown';

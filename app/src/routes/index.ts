@@ -1,6 +1,7 @@
 import type { RouteDefinition } from '@solidjs/router';
 import { Invitations } from './admin/Invitations';
 import { Units } from './admin/Units';
+import { Devices } from './Devices';
 import { Home } from './Home';
 import { Join } from './Join';
 import { NotFound } from './NotFound';
@@ -24,5 +25,6 @@ export const routes: RouteDefinition[] = [
   { path: '/admin/invitations', component: Invitations },
   { path: '/admin/units', component: Units },
   { path: '/stamp', component: Stamp },
+  { path: '/devices', component: Devices },
   { path: '*404', component: NotFound },
 ];

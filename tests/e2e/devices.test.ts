@@ -1,0 +1,95 @@
+/**
+ * Seal devices in the PWA: an administrator sets up a SIMULATED seal device for a demo at a site
+ * (made in the browser, with its own key, registered with that key), a seal is recorded as
+ * locked in it, and "update" installs the seal's binding (signed by the org key from the seal's
+ * record) on the device — which then reports that seal. A staff member sees no setup controls.
+ */
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SealRecord } from '@seal/shared';
+import { launchBrowser, startServer, type RunningServer } from './harness';
+import { openReplica } from '../integration/harness';
+import { invite, newPerson, pageFetch, setUpOrganisation, unexpectedErrors, type Person } from './people';
+import { setupCodeFrom } from './setupCode';
+
+const SITE = { lat: 31.2304, lon: 121.4737, radiusM: 300 };
+
+let server: RunningServer | undefined;
+let browser: Browser | undefined;
+
+beforeAll(async () => {
+  server = await startServer({ AUTH_RATE_LIMIT: '500' });
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  const results = await Promise.allSettled([browser?.close()]);
+  const stopped = await Promise.allSettled([server?.stop()]);
+  for (const r of [...results, ...stopped]) if (r.status === 'rejected') throw r.reason;
+});
+
+async function cookieOf(person: Person): Promise<string> {
+  return (await person.context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+}
+
+describe('seal devices', () => {
+  it('an administrator adds a simulated device at a site, a seal is bound to it, and the device takes the binding', async () => {
+    const url = server!.url;
+    const admin = await newPerson(browser!, 'en');
+    const adminUser = await setUpOrganisation(admin, url, setupCodeFrom(server!.output()), 'Wang Admin');
+    const site = await pageFetch<{ unit: { id: string } }>(admin.page, '/api/units', { name: 'Site 9', kind: 'site', parentId: adminUser.unitId, geofence: SITE });
+    expect(site.status, JSON.stringify(site.body)).toBe(201);
+    const siteId = site.body.unit.id;
+    const { page } = admin;
+
+    await page.goto(`${url}/devices`);
+    await page.locator('main h1', { hasText: 'Seal devices' }).waitFor();
+    expect(await page.locator('main').textContent()).toContain('No seal device is registered in your units yet.');
+    await expect.poll(() => page.locator('#device-unit option:checked').textContent(), { timeout: 10_000 }).toBe('Site 9 · Site');
+    await page.getByRole('button', { name: 'Add simulated device' }).click();
+    const row = page.locator('[data-testid="device-list"] li').first();
+    await row.waitFor({ timeout: 20_000 });
+    const deviceId = (await row.getAttribute('data-device-id'))!;
+    expect(deviceId).toMatch(/^sim-[0-9a-f]{8}$/);
+    expect(await row.textContent()).toContain('Simulated · in this browser');
+    expect(await row.textContent()).toContain('Site 9');
+    expect(await row.getByTestId('device-seal').textContent()).toBe('No seal bound');
+    expect(await page.locator('main p.alert-ok').allTextContents()).toContain(`Simulated device ${deviceId} is registered in Site 9.`);
+
+    // The device record reached the server with the device's own public key.
+    await expect.poll(async () => {
+      const pulled = await pageFetch<{ rows: { kind: string; subject: string }[] }>(page, '/api/sync/pull?since=0&limit=500');
+      return pulled.body.rows.some((r) => r.subject === `device:${deviceId}`);
+    }, { timeout: 20_000 }).toBe(true);
+
+    // A seal recorded as locked in the device (the seal screens do this; here a replica of the admin).
+    const tablet = await openReplica(url, { userId: adminUser.id, cookie: await cookieOf(admin), credentialId: '', authenticator: undefined as never }, 'e2e-devices-admin');
+    try {
+      const seal = {
+        id: 'seal-site-9', name: 'Site 9 contract seal', kind: 'contract', form: 'physical', unitId: siteId, custodianId: adminUser.id,
+        createdAt: Date.now(), antiCounterfeitCode: '3301020012345', deviceId,
+      } as unknown as SealRecord;
+      await tablet.store.records.create('seal', seal);
+      await tablet.start({ live: false }).awaitInSync();
+      expect(tablet.store.status.get().refusals).toEqual([]);
+    } finally {
+      await tablet.close();
+    }
+    await expect.poll(() => row.getByTestId('device-seal').textContent(), { timeout: 20_000 }).toBe('Holds: Site 9 contract seal');
+    await row.getByRole('button', { name: /Update simulated device/ }).click();
+    await expect
+      .poll(async () => [...(await page.locator('main p.alert-ok').allTextContents()), ...(await page.locator('main [role="alert"]').allTextContents())].join(' | '), { timeout: 20_000 })
+      .toContain(`Device ${deviceId} is up to date and holds Site 9 contract seal.`);
+
+    // A staff member at the site sees the device but may not set one up.
+    const staff = await newPerson(browser!, 'zh-CN');
+    await invite(admin, staff, url, siteId, ['staff'], '赵员工');
+    await staff.page.goto(`${url}/devices`);
+    await staff.page.locator('main h1', { hasText: '印章设备' }).waitFor();
+    await expect.poll(() => staff.page.locator(`[data-device-id="${deviceId}"]`).count(), { timeout: 20_000 }).toBe(1);
+    expect(await staff.page.getByRole('button', { name: '添加模拟设备' }).count()).toBe(0);
+
+    expect(unexpectedErrors(admin.errors)).toEqual([]);
+    expect(unexpectedErrors(staff.errors)).toEqual([]);
+  });
+});
