@@ -7,6 +7,10 @@ import { NotFound } from './NotFound';
 import { Passkeys } from './Passkeys';
 import { Setup } from './Setup';
 import { SignIn } from './SignIn';
+import { Approvals } from './requests/Approvals';
+import { NewRequest } from './requests/NewRequest';
+import { RequestDetail } from './requests/RequestDetail';
+import { Requests } from './requests/Requests';
 import { Stamp } from './Stamp';
 
 /**
@@ -24,5 +28,9 @@ export const routes: RouteDefinition[] = [
   { path: '/admin/invitations', component: Invitations },
   { path: '/admin/units', component: Units },
   { path: '/stamp', component: Stamp },
+  { path: '/requests', component: Requests },
+  { path: '/requests/new', component: NewRequest },
+  { path: '/requests/:id', component: RequestDetail },
+  { path: '/approvals', component: Approvals },
   { path: '*404', component: NotFound },
 ];
