@@ -3,6 +3,7 @@ import { AuthProvider } from './auth/AuthProvider';
 import { AppShell } from './components/AppShell';
 import { I18nProvider } from './i18n/I18nProvider';
 import { DirectoryProvider } from './org/DirectoryProvider';
+import { RequestsProvider } from './requests/RequestsProvider';
 import { routes } from './routes';
 import { SyncProvider } from './sync/SyncProvider';
 
@@ -12,7 +13,9 @@ export function App() {
       <AuthProvider>
         <SyncProvider>
           <DirectoryProvider>
-            <Router root={AppShell}>{routes}</Router>
+            <RequestsProvider>
+              <Router root={AppShell}>{routes}</Router>
+            </RequestsProvider>
           </DirectoryProvider>
         </SyncProvider>
       </AuthProvider>

@@ -167,7 +167,7 @@ describe('app shell', () => {
     expect(await page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
 
     // A deep link opened offline still gets the shell (workbox navigateFallback), then the router.
-    await page.goto(`${server!.url}/requests/42`);
+    await page.goto(`${server!.url}/no/such/screen/42`);
     await expect.poll(() => heading(page).textContent()).toBe('找不到这个页面');
 
     await context.setOffline(false);

@@ -8,12 +8,16 @@ import { NotFound } from './NotFound';
 import { Passkeys } from './Passkeys';
 import { Setup } from './Setup';
 import { SignIn } from './SignIn';
+import { Approvals } from './requests/Approvals';
+import { NewRequest } from './requests/NewRequest';
+import { RequestDetail } from './requests/RequestDetail';
+import { Requests } from './requests/Requests';
 import { Stamp } from './Stamp';
 
 /**
  * Every screen of the app. Later screens are added here, lazily where they are heavy
  * (`component: lazy(() => import('./Stamping'))`; lazy chunks are precached all the same):
- * `/requests`, `/requests/:id`, `/stamping/:grantId`, `/seals`, `/devices`, `/hq`.
+ * `/seals`, `/hq`.
  * The catch-all stays last.
  */
 export const routes: RouteDefinition[] = [
@@ -26,5 +30,9 @@ export const routes: RouteDefinition[] = [
   { path: '/admin/units', component: Units },
   { path: '/stamp', component: Stamp },
   { path: '/devices', component: Devices },
+  { path: '/requests', component: Requests },
+  { path: '/requests/new', component: NewRequest },
+  { path: '/requests/:id', component: RequestDetail },
+  { path: '/approvals', component: Approvals },
   { path: '*404', component: NotFound },
 ];

@@ -7,6 +7,9 @@ import { holdsRole } from '../../auth/roles';
 import { RoleList } from '../../components/RoleList';
 import { useI18n } from '../../i18n/I18nProvider';
 import { createLoad } from '../../primitives/createLoad';
+import { awaitingDecision } from '../../requests/requestBook';
+import { useRequests } from '../../requests/RequestsProvider';
+import { useDirectory } from '../../org/DirectoryProvider';
 
 /** Signed in: who you are, your roles, and where to go. Later this becomes the work list. */
 export function WelcomeHome(props: { session: Session }) {
@@ -14,7 +17,15 @@ export function WelcomeHome(props: { session: Session }) {
   const auth = useAuth();
   // Unit names make the roles readable; without them (offline) the role names alone are shown.
   const units = createLoad(fetchUnits);
+  const requests = useRequests();
+  const directory = useDirectory();
+  const awaiting = (): number => {
+    const me = requests.me();
+    return me === undefined ? 0 : awaitingDecision(requests.entries(), me, directory.units()).length;
+  };
   const links = () => [
+    { href: '/approvals', title: t('approvals.title'), body: awaiting() > 0 ? t('approvals.homeCount', { count: String(awaiting()) }) : t('approvals.homeBody'), show: holdsRole(props.session, 'approver') },
+    { href: '/requests', title: t('requests.title'), body: t('requests.homeBody'), show: holdsRole(props.session, 'staff') },
     { href: '/passkeys', title: t('home.passkeysLink'), body: t('home.passkeysBody'), show: true },
     { href: '/stamp', title: t('stamp.title'), body: t('stamp.homeBody'), show: true },
     { href: '/devices', title: t('devices.title'), body: t('devices.homeBody'), show: holdsRole(props.session, 'admin') || holdsRole(props.session, 'custodian') || holdsRole(props.session, 'auditor') },
@@ -45,7 +56,6 @@ export function WelcomeHome(props: { session: Session }) {
           )}
         </For>
       </ul>
-      <p class="note note-quiet">{t('home.comingSoon')}</p>
     </section>
   );
 }

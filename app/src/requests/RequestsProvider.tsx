@@ -1,0 +1,150 @@
+import { createContext, createEffect, createMemo, createSignal, onCleanup, useContext, type Accessor, type ParentProps } from 'solid-js';
+import type { DeviceEvent, Seal, User as DomainUser } from '@seal/shared';
+import { useAuth } from '../auth/AuthProvider';
+import { useDirectory } from '../org/DirectoryProvider';
+import { createFacts } from '../sync/createFacts';
+import { createRecords } from '../sync/createRecords';
+import { useSync } from '../sync/SyncProvider';
+import { missingGrants, requestEntries, sealStatusOf, type RequestEntry } from './requestBook';
+
+/** How often derived states are recomputed without any new fact: windows open and close by the clock. */
+const TICK_MS = 30_000;
+
+export interface RequestsContextValue {
+  /** Every request this device holds, with its derived state, newest first. */
+  readonly entries: Accessor<readonly RequestEntry[]>;
+  /** One request by id, if held. */
+  entry(id: string): RequestEntry | undefined;
+  /** The seals this device holds, each with its status derived from its lifecycle facts (`null`: none held yet). */
+  readonly seals: Accessor<readonly (Omit<Seal, 'status'> & { readonly status: Seal['status'] | null })[]>;
+  /** The signed-in user as the domain policy takes them. */
+  readonly me: Accessor<DomainUser | undefined>;
+  readonly now: Accessor<number>;
+  /** Whether a row made here is still waiting to go up (its row id). */
+  isWaiting(rowId: string): boolean;
+  /** Whether any change of the request made here is still waiting to go up. */
+  isRequestWaiting(requestId: string): boolean;
+}
+
+const RequestsContext = createContext<RequestsContextValue>();
+
+/**
+ * The requests this device holds and what their facts add up to, for every screen that lists or
+ * decides them. It also does the requester's part of issuing grants: when one of the signed-in
+ * user's requests is approved and no grant is held, it assembles the grant (deterministic, so the
+ * same one the completing approver's app assembles) and records it, so that the site tablet gets
+ * it even if the approver's app never could.
+ */
+export function RequestsProvider(props: ParentProps) {
+  const auth = useAuth();
+  const sync = useSync();
+  const directory = useDirectory();
+  const requestRecords = createRecords('request');
+  const sealRecords = createRecords('seal');
+  const sealChanges = createFacts('seal_status_change');
+  const decisions = createFacts('decision');
+  const cancellations = createFacts('cancellation');
+  const grants = createFacts('grant');
+  const [stamps, setStamps] = createSignal<DeviceEvent[]>([]);
+  const [outbox, setOutbox] = createSignal<ReadonlySet<string>>(new Set());
+  const [now, setNow] = createSignal(Date.now());
+  const timer = setInterval(() => setNow(Date.now()), TICK_MS);
+  onCleanup(() => clearInterval(timer));
+
+  createEffect(() => {
+    const store = sync.store();
+    setStamps([]);
+    setOutbox(new Set<string>());
+    if (store === undefined) return;
+    // Only the stamp entries of device logs: the rest of a log says nothing about requests.
+    const selector = { type: 'fact', kind: 'device_event', 'body.type': 'stamp' } as never;
+    const stampWatch = store.db.rows.find({ selector }).$.subscribe((docs) => setStamps(docs.map((d) => (d.toJSON() as unknown as { body: DeviceEvent }).body)));
+    const outboxWatch = store.db.local.find({ selector: { type: 'outbox' } }).$.subscribe((docs) => setOutbox(new Set(docs.map((d) => d.key))));
+    onCleanup(() => {
+      stampWatch.unsubscribe();
+      outboxWatch.unsubscribe();
+    });
+  });
+
+  const me = createMemo((): DomainUser | undefined => {
+    const user = auth.session()?.user;
+    return user === undefined ? undefined : ({ id: user.id, name: user.name, unitId: user.unitId, grants: user.grants, active: user.active } as DomainUser);
+  });
+
+  const entries = createMemo(() =>
+    requestEntries(
+      {
+        requests: requestRecords().map((r) => r.record),
+        seals: sealRecords().map((r) => r.record),
+        sealChanges: sealChanges(),
+        decisions: decisions(),
+        cancellations: cancellations(),
+        grants: grants(),
+        stamps: stamps(),
+        users: directory.users(),
+        units: directory.units(),
+      },
+      now(),
+    ),
+  );
+  const byId = createMemo(() => new Map(entries().map((e) => [e.request.id as string, e])));
+  const seals = createMemo(() => {
+    const changes = sealChanges();
+    return sealRecords().map(({ record }) => ({ ...record, status: sealStatusOf(changes.filter((c) => c.sealId === record.id), now()) }));
+  });
+
+  // A decision by someone the held directory does not know, or a request in a unit it does not:
+  // the directory is older than the facts (a new approver, a new site), and approvals would be
+  // miscounted until its next refresh. Fetch it again now, once per unknown id.
+  const askedAbout = new Set<string>();
+  createEffect(() => {
+    if (directory.state() === 'loading' || directory.directory() === undefined) return;
+    const known = new Set<string>([...directory.users().map((u) => u.id), ...directory.units().map((u) => u.id)]);
+    const referenced = [
+      ...decisions().map((d) => d.approverId),
+      ...requestRecords().flatMap(({ record }) => [record.requesterId, record.unitId, record.place.unitId]),
+      ...sealRecords().map(({ record }) => record.unitId),
+    ];
+    const unknown = referenced.filter((id) => !known.has(id) && !askedAbout.has(id));
+    if (unknown.length === 0) return;
+    unknown.forEach((id) => askedAbout.add(id));
+    void directory.refresh();
+  });
+
+  // The requester's app issues the grant of an approved request when none is held (idempotent: same content id).
+  const issuing = new Set<string>();
+  createEffect(() => {
+    const store = sync.store();
+    const user = me();
+    if (store === undefined || user === undefined) return;
+    for (const body of missingGrants(entries(), user.id, directory.users(), directory.units())) {
+      if (issuing.has(body.requestId)) continue;
+      issuing.add(body.requestId);
+      store.facts
+        .append('grant', body, byId().get(body.requestId)!.request.unitId)
+        .catch((err: unknown) => console.warn(`Could not record the grant of request "${body.requestId}"`, err))
+        .finally(() => issuing.delete(body.requestId));
+    }
+  });
+
+  const value: RequestsContextValue = {
+    entries,
+    entry: (id) => byId().get(id),
+    seals,
+    me,
+    now,
+    isWaiting: (rowId) => outbox().has(rowId),
+    isRequestWaiting: (requestId) => {
+      const prefix = `change:request:${requestId}:`;
+      for (const id of outbox()) if (id.startsWith(prefix)) return true;
+      return false;
+    },
+  };
+  return <RequestsContext.Provider value={value}>{props.children}</RequestsContext.Provider>;
+}
+
+export function useRequests(): RequestsContextValue {
+  const value = useContext(RequestsContext);
+  if (value === undefined) throw new Error('useRequests() needs a <RequestsProvider> above it');
+  return value;
+}

@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { contentId, sealStatusChangeId, type DeviceEvent, type Grant, type SealRecord, type SealStatusChange, type UseRequest } from '@seal/shared';
+import {
+  admin, approverB1, approverHQ, cancel, contractSeal, decide, HOUR, request, staff, stampEvent, T0, UNITS, USERS,
+} from '../../../shared/src/domain/fixtures.testing';
+import { assembleGrant, awaitingDecision, decidedBy, missingGrants, requestEntries, sealStatusOf, type RequestBookInput } from './requestBook';
+
+const { status: _status, ...sealRecord } = contractSeal;
+const SEAL: SealRecord = sealRecord;
+const created: SealStatusChange = {
+  id: sealStatusChangeId(contractSeal.id, null, 'active', admin.id, 1_000), sealId: contractSeal.id, from: null, to: 'active', actorId: admin.id, actorRole: 'admin', reason: 'new seal', at: 1_000,
+};
+const NOW = T0 + HOUR;
+const later: UseRequest = { ...request, id: 'req-2' as UseRequest['id'], createdAt: request.createdAt + 10 };
+
+const book = (patch: Partial<RequestBookInput> = {}): RequestBookInput => ({
+  requests: [request, later], seals: [SEAL], sealChanges: [created], decisions: [], cancellations: [], grants: [], stamps: [], users: USERS, units: UNITS, ...patch,
+});
+
+async function withId(body: Omit<Grant, 'id'>): Promise<Grant> {
+  return { ...body, id: await contentId(body) } as Grant;
+}
+
+describe('requestEntries', () => {
+  it('derives each request status from the held facts, newest first', () => {
+    const entries = requestEntries(book({ decisions: [decide(request, approverB1, 'approve')], cancellations: [cancel(later, staff, T0)] }), NOW);
+    expect(entries.map((e) => [e.request.id, e.view?.status])).toEqual([['req-2', 'cancelled'], ['req-1', 'approved']]);
+    expect(entries[1]!.seal?.status).toBe('active');
+  });
+
+  it('says the seal is halted from its lifecycle facts', () => {
+    const suspended: SealStatusChange = { ...created, id: sealStatusChangeId(contractSeal.id, 'active', 'suspended', admin.id, T0), from: 'active', to: 'suspended', at: T0 };
+    expect(sealStatusOf([created, suspended], NOW)).toBe('suspended');
+    expect(sealStatusOf([], NOW)).toBeNull();
+    expect(requestEntries(book({ sealChanges: [created, suspended] }), NOW)[0]!.view?.status).toBe('halted');
+  });
+
+  it('counts the stamps tied to the request by its id or by one of its grants', async () => {
+    const decision = decide(request, approverB1, 'approve');
+    const grant = await withId(assembleGrant(request, contractSeal, [decision], USERS, UNITS)!);
+    const byGrant = stampEvent(1, T0 + 60_000, { requestId: null, grantId: grant.id });
+    const other = stampEvent(2, T0 + 120_000, { requestId: later.id, grantId: null });
+    const entry = requestEntries(book({ decisions: [decision], grants: [grant], stamps: [byGrant, other] as DeviceEvent[] }), NOW).find((e) => e.request.id === request.id)!;
+    expect(entry.view?.status).toBe('in_use');
+    expect(entry.view?.usesConsumed).toBe(1);
+  });
+
+  it('leaves the view out while the seal is not held', () => {
+    const [entry] = requestEntries(book({ seals: [], requests: [request] }), NOW);
+    expect(entry).toMatchObject({ seal: undefined, view: undefined });
+  });
+});
+
+describe('the approver inbox', () => {
+  it('lists pending requests the approver may decide, not their own and not decided by them', () => {
+    const own: UseRequest = { ...request, id: 'req-own' as UseRequest['id'], requesterId: approverB1.id };
+    const entries = requestEntries(book({ requests: [request, later, own], decisions: [decide(later, approverB1, 'reject')] }), NOW);
+    expect(awaitingDecision(entries, approverB1, UNITS).map((e) => e.request.id)).toEqual(['req-1']);
+    expect(decidedBy(entries, approverB1.id).map((e) => [e.request.id, e.view?.status])).toEqual([['req-2', 'rejected']]);
+  });
+
+  it('leaves out requests outside the approver scope', () => {
+    const elsewhere = { ...approverB1, id: 'approver-b2' as typeof approverB1.id, grants: [{ role: 'approver' as const, unitId: 'B2' as typeof approverB1.unitId }] };
+    expect(awaitingDecision(requestEntries(book(), NOW), elsewhere, UNITS)).toEqual([]);
+  });
+});
+
+describe('assembling grants', () => {
+  it('assembles the same grant from the decisions that count, whoever does it', async () => {
+    const decisions = [decide(request, approverB1, 'approve'), decide(request, approverHQ, 'approve', T0 - 1000)];
+    const first = await withId(assembleGrant(request, contractSeal, decisions, USERS, UNITS)!);
+    const second = await withId(assembleGrant(request, contractSeal, [...decisions].reverse(), USERS, UNITS)!);
+    expect(first.id).toBe(second.id);
+    expect(first).toMatchObject({ requestId: request.id, holderId: staff.id, deviceId: contractSeal.deviceId, uses: 2 });
+  });
+
+  it('assembles nothing before the route is met, or for a seal without a device', () => {
+    expect(assembleGrant(request, contractSeal, [], USERS, UNITS)).toBeUndefined();
+    expect(assembleGrant(request, { ...contractSeal, deviceId: null }, [decide(request, approverB1, 'approve')], USERS, UNITS)).toBeUndefined();
+  });
+
+  it('names the grants the requester app still has to assemble: approved, none held', async () => {
+    const decision = decide(request, approverB1, 'approve');
+    const entries = requestEntries(book({ decisions: [decision] }), NOW);
+    const missing = missingGrants(entries, staff.id, USERS, UNITS);
+    expect(missing.map((g) => g.requestId)).toEqual([request.id]);
+    expect(missingGrants(entries, approverB1.id, USERS, UNITS)).toEqual([]);
+    const held = await withId(missing[0]!);
+    expect(missingGrants(requestEntries(book({ decisions: [decision], grants: [held] }), NOW), staff.id, USERS, UNITS)).toEqual([]);
+  });
+});

@@ -1,0 +1,68 @@
+import {
+  assertionChallenge, decisionPayload, toBase64Url, verifyAssertionWithRoster,
+  type Decision, type Roster, type UseRequest, type UserId, type Verdict,
+} from '@seal/shared';
+import { usePasskey } from '../auth/passkeyCeremonies';
+
+/** Why a passkey signature could not be used for a decision (the ceremony itself fails with a `PasskeyError`). */
+export type DecisionSigningCode = 'not_your_passkey' | 'signature_invalid';
+
+export class DecisionSigningError extends Error {
+  override readonly name = 'DecisionSigningError';
+  constructor(
+    readonly code: DecisionSigningCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A decision before its content address is added (the local store computes it). */
+export type DecisionBody = Omit<Decision, 'id'>;
+
+/**
+ * The approver confirms a verdict with their passkey: a WebAuthn assertion whose challenge is
+ * `assertionChallenge(decisionPayload(request, verdict))` — the request's terms and the verdict —
+ * so it verifies later against the signed roster, at the server and on the seal device, offline.
+ * When this device holds the roster, the assertion is checked here first (with the same code the
+ * server runs): a passkey of someone else, or a signature that does not verify, is never recorded.
+ * A passkey the held roster does not know yet (added since it was fetched) is left to the server.
+ */
+export async function signDecision(options: {
+  readonly request: UseRequest;
+  readonly verdict: Verdict;
+  readonly approverId: UserId;
+  readonly comment?: string;
+  readonly roster?: Roster;
+  readonly now: () => number;
+}): Promise<DecisionBody> {
+  const payload = decisionPayload(options.request, options.verdict);
+  const challenge = await assertionChallenge(payload);
+  // Any passkey of this site may be offered (a discoverable credential, as at sign-in): the
+  // held roster may not list a passkey added since; whose it is is checked below.
+  const response = await usePasskey({
+    challenge: toBase64Url(challenge),
+    rpId: options.roster?.rpId ?? location.hostname,
+    userVerification: 'required',
+    timeout: 120_000,
+    allowCredentials: [],
+  });
+  const assertion = {
+    credentialId: response.rawId,
+    authenticatorData: response.response.authenticatorData,
+    clientDataJSON: response.response.clientDataJSON,
+    signature: response.response.signature,
+    ...(response.response.userHandle ? { userHandle: response.response.userHandle } : {}),
+  };
+  if (options.roster !== undefined) {
+    const verified = await verifyAssertionWithRoster({ assertion, expected: { record: payload } }, options.roster);
+    if (verified.ok && verified.value.userId !== options.approverId) {
+      throw new DecisionSigningError('not_your_passkey', `expected a passkey of "${options.approverId}", got one of "${verified.value.userId}"`);
+    }
+    if (!verified.ok && verified.error.code !== 'unknown_credential') {
+      throw new DecisionSigningError('signature_invalid', `${verified.error.code}: ${verified.error.message}`);
+    }
+  }
+  const comment = options.comment?.trim() ?? '';
+  return { approverId: options.approverId, payload, assertion, ...(comment === '' ? {} : { comment }), at: options.now() };
+}

@@ -1,0 +1,135 @@
+import { Match, Show, Switch, createSignal } from 'solid-js';
+import type { UserId, Verdict } from '@seal/shared';
+import type { Session } from '../../api/types';
+import { holdsRole } from '../../auth/roles';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { Field } from '../../components/Field';
+import { Notice } from '../../components/Notice';
+import { Progress } from '../../components/Progress';
+import { useI18n } from '../../i18n/I18nProvider';
+import { useDirectory } from '../../org/DirectoryProvider';
+import { createAction } from '../../primitives/createAction';
+import { recordDecision } from '../../requests/requestActions';
+import { mayDecide, verdictOf, type RequestEntry } from '../../requests/requestBook';
+import { useRequests } from '../../requests/RequestsProvider';
+import { DecisionSigningError, signDecision } from '../../requests/signDecision';
+import { useSync } from '../../sync/SyncProvider';
+
+/**
+ * An approver's part of a request: approve or reject, each confirmed with their passkey over the
+ * request's terms and the verdict (a rejection needs a reason). The decision is recorded on this
+ * device and syncs; if it completes the approval route, the grant is assembled here too.
+ */
+export function DecidePanel(props: { session: Session; entry: RequestEntry }) {
+  const { t } = useI18n();
+  const sync = useSync();
+  const directory = useDirectory();
+  const requests = useRequests();
+  const [comment, setComment] = createSignal('');
+  const [reasonMissing, setReasonMissing] = createSignal(false);
+  const [notice, setNotice] = createSignal<string>();
+  const me = () => requests.me();
+  const mine = () => verdictOf(props.entry, props.session.user.id);
+  const own = () => props.entry.request.requesterId === props.session.user.id;
+  const mayI = () => {
+    const user = me();
+    return user !== undefined && mayDecide(user, props.entry, directory.units());
+  };
+
+  const decide = createAction(async (verdict: Verdict) => {
+    const store = sync.store();
+    if (store === undefined) return;
+    const body = await signDecision({
+      request: props.entry.request,
+      verdict,
+      approverId: props.session.user.id as UserId,
+      comment: comment(),
+      ...(directory.directory() === undefined ? {} : { roster: directory.directory()!.roster }),
+      now: store.now,
+    });
+    const { decision, grantRowId } = await recordDecision(store, props.entry, body, directory.users(), directory.units());
+    const waiting = requests.isWaiting(`fact:decision:${decision.id}`) || (grantRowId !== undefined && requests.isWaiting(grantRowId));
+    setNotice(navigator.onLine || !waiting ? t('approvals.recorded') : t('approvals.recordedOffline'));
+    setComment('');
+  });
+  const run = (verdict: Verdict): void => {
+    setNotice(undefined);
+    if (verdict === 'reject' && comment().trim() === '') {
+      setReasonMissing(true);
+      document.getElementById('decision-comment')?.focus();
+      return;
+    }
+    setReasonMissing(false);
+    void decide.run(verdict);
+  };
+  const signingError = () => {
+    const err = decide.error();
+    return err instanceof DecisionSigningError ? err : undefined;
+  };
+
+  return (
+    <Show when={holdsRole(props.session, 'approver')}>
+      <section class="panel decide-panel" aria-labelledby="decide-title" data-testid="decide-panel">
+        <h2 id="decide-title">{t('approvals.decideTitle')}</h2>
+        <Notice message={notice()} />
+        <Switch>
+          <Match when={mine()}>
+            {(verdict) => (
+              <p class="verdict" data-testid="my-verdict" data-verdict={verdict()}>
+                {t('approvals.yourVerdict', { verdict: t(`requests.verdict_${verdict()}`) })}
+              </p>
+            )}
+          </Match>
+          <Match when={own()}>
+            <p class="muted">{t('approvals.ownRequest')}</p>
+          </Match>
+          <Match when={props.entry.view?.status !== 'pending'}>
+            <p class="muted">{t(`requestStatuses.${props.entry.view?.status ?? 'pending'}`)}</p>
+          </Match>
+          <Match when={!mayI()}>
+            <p class="muted">{t('approvals.notYours')}</p>
+          </Match>
+          <Match when={true}>
+            <p class="muted">{t('approvals.decideLead')}</p>
+            <Field id="decision-comment" label={t('approvals.commentLabel')} hint={t('approvals.commentHint')}>
+              <textarea
+                id="decision-comment"
+                class="input"
+                rows={3}
+                maxLength={2000}
+                value={comment()}
+                onInput={(e) => {
+                  setComment(e.currentTarget.value);
+                  if (e.currentTarget.value.trim() !== '') setReasonMissing(false);
+                }}
+                disabled={decide.pending()}
+                aria-invalid={reasonMissing() ? 'true' : undefined}
+              />
+              <Show when={reasonMissing()}>
+                <p class="field-problem" data-field="comment">
+                  {t('approvals.reasonRequired')}
+                </p>
+              </Show>
+            </Field>
+            <Progress message={decide.pending() ? t('approvals.signing') : undefined} />
+            <Show when={signingError()} fallback={<ErrorAlert error={decide.error()} />}>
+              {(err) => (
+                <p class="alert alert-error" role="alert" data-error-code={err().code}>
+                  {t(`approvals.errors.${err().code}`)}
+                </p>
+              )}
+            </Show>
+            <div class="form-actions decide-actions">
+              <button type="button" class="button button-primary button-large" disabled={decide.pending()} onClick={() => run('approve')}>
+                {t('approvals.approve')}
+              </button>
+              <button type="button" class="button button-secondary button-danger-text button-large" disabled={decide.pending()} onClick={() => run('reject')}>
+                {t('approvals.reject')}
+              </button>
+            </div>
+          </Match>
+        </Switch>
+      </section>
+    </Show>
+  );
+}
