@@ -47,6 +47,8 @@ describe('seal requests and passkey approvals', () => {
     await staff.page.goto(`${url}/requests`);
     await staff.page.getByRole('link', { name: 'New request' }).click();
     await staff.page.locator('main h1', { hasText: 'New seal request' }).waitFor();
+    // The tablet synced the site's seal before leaving for the site.
+    await staff.page.locator(`#request-seal option[value="${SEAL_ID}"]`).waitFor({ state: 'attached', timeout: 30_000 });
     await staff.context.setOffline(true);
     await staff.page.locator('.offline-banner').waitFor();
     await fillRequestForm(staff.page, { ...contract, purpose: '' });
@@ -92,8 +94,11 @@ describe('seal requests and passkey approvals', () => {
     expect(await decision.textContent()).toContain('Li Approver');
     await staff.page.getByTestId('grant-issued').waitFor({ timeout: 30_000 });
     await staff.page.getByRole('link', { name: 'Go to stamping' }).click();
-    const listed = staff.page.locator('[data-testid="my-grants"] li', { hasText: firstId });
+    const listed = staff.page.locator(`[data-testid="my-grants"] li[data-request-id="${firstId}"]`);
     await listed.waitFor({ timeout: 30_000 });
+    // Named by the document and purpose, and the seal by its name.
+    expect(await listed.textContent()).toContain('supply-contract.pdf · Sign the steel supply contract');
+    expect(await listed.textContent()).toContain('Site 3 contract seal');
     await listed.getByRole('button', { name: 'Use this grant' }).waitFor();
 
     // A second request, online this time: the approver rejects it, with a reason.

@@ -137,7 +137,7 @@ function StampScreen(props: { session: Session }) {
           <ul class="grant-list" data-testid="my-grants">
             <For each={myGrants()}>
               {(g) => (
-                <li data-grant-id={g.id}>
+                <li data-grant-id={g.id} data-request-id={g.requestId}>
                   <span>
                     <strong>{requestTitle(g.requestId)}</strong> · {sealName(g.sealId)} · {t('stamp.uses')} {g.uses}
                   </span>
