@@ -1,4 +1,5 @@
 import type { RouteDefinition } from '@solidjs/router';
+import { lazy } from 'solid-js';
 import { Invitations } from './admin/Invitations';
 import { Units } from './admin/Units';
 import { Home } from './Home';
@@ -8,6 +9,9 @@ import { Passkeys } from './Passkeys';
 import { Setup } from './Setup';
 import { SignIn } from './SignIn';
 import { Stamp } from './Stamp';
+
+const Seals = lazy(() => import('./seals/Seals').then((m) => ({ default: m.Seals })));
+const SealDetail = lazy(() => import('./seals/SealDetail').then((m) => ({ default: m.SealDetail })));
 
 /**
  * Every screen of the app. Later screens are added here, lazily where they are heavy
@@ -24,5 +28,7 @@ export const routes: RouteDefinition[] = [
   { path: '/admin/invitations', component: Invitations },
   { path: '/admin/units', component: Units },
   { path: '/stamp', component: Stamp },
+  { path: '/seals', component: Seals },
+  { path: '/seals/:id', component: SealDetail },
   { path: '*404', component: NotFound },
 ];
