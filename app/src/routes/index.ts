@@ -1,4 +1,5 @@
 import type { RouteDefinition } from '@solidjs/router';
+import { lazy } from 'solid-js';
 import { Invitations } from './admin/Invitations';
 import { Units } from './admin/Units';
 import { Devices } from './Devices';
@@ -14,10 +15,13 @@ import { RequestDetail } from './requests/RequestDetail';
 import { Requests } from './requests/Requests';
 import { Stamp } from './Stamp';
 
+const Seals = lazy(() => import('./seals/Seals').then((m) => ({ default: m.Seals })));
+const SealDetail = lazy(() => import('./seals/SealDetail').then((m) => ({ default: m.SealDetail })));
+
 /**
  * Every screen of the app. Later screens are added here, lazily where they are heavy
  * (`component: lazy(() => import('./Stamping'))`; lazy chunks are precached all the same):
- * `/seals`, `/hq`.
+ * `/hq`.
  * The catch-all stays last.
  */
 export const routes: RouteDefinition[] = [
@@ -29,6 +33,8 @@ export const routes: RouteDefinition[] = [
   { path: '/admin/invitations', component: Invitations },
   { path: '/admin/units', component: Units },
   { path: '/stamp', component: Stamp },
+  { path: '/seals', component: Seals },
+  { path: '/seals/:id', component: SealDetail },
   { path: '/devices', component: Devices },
   { path: '/requests', component: Requests },
   { path: '/requests/new', component: NewRequest },

@@ -28,6 +28,7 @@ export function WelcomeHome(props: { session: Session }) {
     { href: '/requests', title: t('requests.title'), body: t('requests.homeBody'), show: holdsRole(props.session, 'staff') },
     { href: '/passkeys', title: t('home.passkeysLink'), body: t('home.passkeysBody'), show: true },
     { href: '/stamp', title: t('stamp.title'), body: t('stamp.homeBody'), show: true },
+    { href: '/seals', title: t('seals.homeLink'), body: t('seals.homeBody'), show: (['custodian', 'admin', 'auditor'] as const).some((role) => holdsRole(props.session, role)) },
     { href: '/devices', title: t('devices.title'), body: t('devices.homeBody'), show: holdsRole(props.session, 'admin') || holdsRole(props.session, 'custodian') || holdsRole(props.session, 'auditor') },
     { href: '/admin/invitations', title: t('home.invitationsLink'), body: t('home.invitationsBody'), show: holdsRole(props.session, 'admin') },
     { href: '/admin/units', title: t('home.unitsLink'), body: t('home.unitsBody'), show: holdsRole(props.session, 'admin') },

@@ -1,0 +1,189 @@
+import { For, Show, createEffect, createMemo, createSignal, on } from 'solid-js';
+import { SEAL_KINDS, type NewSeal, type SealForm, type SealId, type SealKind } from '@seal/shared';
+import type { Session } from '../../api/types';
+import { Field } from '../../components/Field';
+import { useI18n } from '../../i18n/I18nProvider';
+import { useDirectory } from '../../org/DirectoryProvider';
+import { createAction } from '../../primitives/createAction';
+import { StoreError } from '../../store/StoreError';
+import { useSync } from '../../sync/SyncProvider';
+import { unitTreeRows } from '../admin/unitTree';
+import type { SealData } from './createSealData';
+import { makeSeal } from './sealActions';
+import { checkSealDraft, type DraftProblems } from './sealDraft';
+import { FieldProblem, SealErrorAlert } from './SealErrorAlert';
+import { bindableDevices, custodiansFor, unitsWhereMayCreate } from './sealViews';
+
+type ProblemField = keyof DraftProblems;
+
+/** The control of each field that can be wrong, in the order the form shows them. */
+const FIELD_IDS: Readonly<Record<ProblemField, string>> = {
+  name: 'seal-name',
+  unitId: 'seal-unit',
+  custodianId: 'seal-custodian',
+  antiCounterfeitCode: 'seal-code',
+  reason: 'seal-reason',
+};
+
+/**
+ * Makes a seal on this device (it syncs from there): name, kind, form, the unit that owns it
+ * (units where the user may `seal.create`), its custodian (people holding `custodian` over that
+ * unit), the anti-counterfeit code, for a physical seal the device it is locked in, and the
+ * reason on record. Each problem shows beside its field; nothing typed is lost on a failure.
+ */
+export function NewSealForm(props: { session: Session; data: SealData; onCreated: (name: string) => void }) {
+  const { t } = useI18n();
+  const sync = useSync();
+  const directory = useDirectory();
+  const [name, setName] = createSignal('');
+  const [kind, setKind] = createSignal<SealKind>('official');
+  const [form, setForm] = createSignal<SealForm>('physical');
+  const [unitId, setUnitId] = createSignal('');
+  const [custodianId, setCustodianId] = createSignal('');
+  const [code, setCode] = createSignal('');
+  const [deviceId, setDeviceId] = createSignal('');
+  const [reason, setReason] = createSignal('');
+  const [problems, setProblems] = createSignal<DraftProblems>({});
+
+  const unitRows = createMemo(() => {
+    const rows = unitTreeRows(directory.directory()?.units ?? []);
+    const allowed = new Set(unitsWhereMayCreate(props.data.actor(), rows.map((r) => r.unit), directory.units()).map((u) => u.id));
+    return rows.filter((row) => allowed.has(row.unit.id));
+  });
+  const custodians = createMemo(() => (unitId() === '' ? [] : custodiansFor(unitId(), directory.users(), directory.units())));
+  const devices = createMemo(() => (unitId() === '' ? [] : bindableDevices(props.data.devices(), { id: '' as SealId, unitId: unitId() as NewSeal['unitId'] }, props.data.actor(), directory.units())));
+
+  createEffect(() => {
+    const first = unitRows()[0];
+    if (first && !unitRows().some((r) => r.unit.id === unitId())) setUnitId(first.unit.id);
+  });
+  // A new unit has its own custodians and devices: keep a choice only where it still stands; propose oneself.
+  createEffect(on([unitId, custodians], ([, people]) => {
+    if (people.some((p) => p.id === custodianId())) return;
+    setCustodianId(people.find((p) => p.id === props.session.user.id)?.id ?? people[0]?.id ?? '');
+  }));
+  createEffect(on(devices, (list) => {
+    if (deviceId() !== '' && !list.some((d) => d.id === deviceId())) setDeviceId('');
+  }));
+
+  const clear = (field: ProblemField): void => {
+    if (problems()[field] !== undefined) setProblems(({ [field]: _gone, ...rest }) => rest);
+  };
+  const problemText = (field: ProblemField): string | undefined => {
+    const problem = problems()[field];
+    if (problem === undefined) return undefined;
+    if (field === 'name') return problem === 'too_long' ? t('seals.problems.nameTooLong') : t('seals.problems.nameRequired');
+    if (field === 'unitId') return t('seals.problems.unitRequired');
+    if (field === 'custodianId') return t('seals.problems.custodianRequired');
+    if (field === 'reason') return t('seals.problems.reasonRequired');
+    return problem === 'not_digits' ? t('seals.problems.codeNotDigits') : problem === 'wrong_length' ? t('seals.problems.codeWrongLength') : t('seals.problems.codeRequired');
+  };
+  const describedBy = (id: string, field: ProblemField): string => [`${id}-hint`, ...(problems()[field] !== undefined ? [`${id}-problem`] : [])].join(' ');
+
+  const create = createAction(async (seal: NewSeal, why: string) => {
+    const store = sync.store();
+    if (store === undefined) throw new StoreError('closed', 'the local store is not open yet');
+    const made = await makeSeal(store, seal, props.data.actor(), why, directory.units(), props.data.devices());
+    props.onCreated(made.name);
+    setName('');
+    setCode('');
+    setDeviceId('');
+    setReason('');
+  });
+
+  const onSubmit = (event: SubmitEvent): void => {
+    event.preventDefault();
+    const checked = checkSealDraft(
+      { name: name(), kind: kind(), form: form(), unitId: unitId(), custodianId: custodianId(), antiCounterfeitCode: code(), deviceId: deviceId(), reason: reason() },
+      `seal-${crypto.randomUUID()}` as SealId,
+      Date.now(),
+    );
+    if (!checked.ok) {
+      setProblems(checked.problems);
+      create.clearError();
+      // The form is long on a phone: take the person to the first field to fix.
+      const first = (Object.keys(FIELD_IDS) as ProblemField[]).find((field) => checked.problems[field] !== undefined);
+      if (first !== undefined) document.getElementById(FIELD_IDS[first])?.focus();
+      return;
+    }
+    setProblems({});
+    void create.run(checked.seal, checked.reason);
+  };
+
+  return (
+    <form class="panel form new-seal" aria-labelledby="new-seal-title" onSubmit={onSubmit} novalidate data-testid="new-seal-form">
+      <h2 id="new-seal-title">{t('seals.createTitle')}</h2>
+      <Field id="seal-name" label={t('seals.nameLabel')} hint={t('seals.nameHint')}>
+        <input id="seal-name" class="input" type="text" maxLength={200} value={name()} aria-invalid={problems().name !== undefined} aria-describedby={describedBy('seal-name', 'name')}
+          onInput={(e) => { setName(e.currentTarget.value); clear('name'); }} disabled={create.pending()} />
+      </Field>
+      <FieldProblem id="seal-name-problem" code={problems().name} text={problemText('name')} />
+      <Field id="seal-kind" label={t('seals.kindLabel')}>
+        <select id="seal-kind" class="input" value={kind()} onChange={(e) => setKind(e.currentTarget.value as SealKind)} disabled={create.pending()}>
+          <For each={SEAL_KINDS}>{(option) => <option value={option}>{t(`sealKinds.${option}`)}</option>}</For>
+        </select>
+      </Field>
+      <fieldset class="field">
+        <legend class="field-label">{t('seals.formLabel')}</legend>
+        <div class="choices choices-inline">
+          <For each={['physical', 'electronic'] as const}>
+            {(option) => (
+              <label class="choice">
+                <input type="radio" name="seal-form" value={option} checked={form() === option} onChange={() => { setForm(option); clear('antiCounterfeitCode'); }} disabled={create.pending()} />
+                <span>{t(`seals.formShort.${option}`)}</span>
+              </label>
+            )}
+          </For>
+        </div>
+      </fieldset>
+      <Field id="seal-unit" label={t('seals.unitLabel')}>
+        <select id="seal-unit" class="input" value={unitId()} onChange={(e) => { setUnitId(e.currentTarget.value); clear('unitId'); }} disabled={create.pending()}>
+          <For each={unitRows()}>
+            {(row) => (
+              <option value={row.unit.id}>
+                {'\u00a0\u00a0\u00a0'.repeat(row.depth)}
+                {row.unit.name} · {t(`unitKinds.${row.unit.kind}`)}
+              </option>
+            )}
+          </For>
+        </select>
+      </Field>
+      <FieldProblem id="seal-unit-problem" code={problems().unitId} text={problemText('unitId')} />
+      <Field id="seal-custodian" label={t('seals.custodianLabel')} hint={t('seals.custodianHint')}>
+        <select id="seal-custodian" class="input" value={custodianId()} aria-invalid={problems().custodianId !== undefined} aria-describedby={describedBy('seal-custodian', 'custodianId')}
+          onChange={(e) => { setCustodianId(e.currentTarget.value); clear('custodianId'); }} disabled={create.pending() || custodians().length === 0}>
+          <For each={custodians()}>{(person) => <option value={person.id}>{person.name}</option>}</For>
+        </select>
+      </Field>
+      <Show when={unitId() !== '' && custodians().length === 0}>
+        <p class="note note-warn">{t('seals.noCustodians')}</p>
+      </Show>
+      <FieldProblem id="seal-custodian-problem" code={problems().custodianId} text={problemText('custodianId')} />
+      <Field id="seal-code" label={t('seals.codeLabel')} hint={form() === 'physical' ? t('seals.codeHint') : t('seals.codeHintElectronic')} optional={form() === 'electronic' ? t('common.optional') : undefined}>
+        <input id="seal-code" class="input input-code seal-code-input" type="text" inputmode="numeric" autocomplete="off" maxLength={40} placeholder="3301 020 012345"
+          value={code()} aria-invalid={problems().antiCounterfeitCode !== undefined} aria-describedby={describedBy('seal-code', 'antiCounterfeitCode')}
+          onInput={(e) => { setCode(e.currentTarget.value); clear('antiCounterfeitCode'); }} disabled={create.pending()} />
+      </Field>
+      <FieldProblem id="seal-code-problem" code={problems().antiCounterfeitCode} text={problemText('antiCounterfeitCode')} />
+      <Show when={form() === 'physical'}>
+        <Field id="seal-device" label={t('seals.deviceLabel')} hint={devices().length === 0 ? t('seals.noDevices') : t('seals.deviceHint')} optional={t('common.optional')}>
+          <select id="seal-device" class="input" value={deviceId()} onChange={(e) => setDeviceId(e.currentTarget.value)} disabled={create.pending()} aria-describedby="seal-device-hint">
+            <option value="">{t('seals.deviceNone')}</option>
+            <For each={devices()}>{(device) => <option value={device.id}>{device.serial} · {directory.unitName(device.unitId)}</option>}</For>
+          </select>
+        </Field>
+      </Show>
+      <Field id="seal-reason" label={t('seals.reasonLabel')} hint={t('seals.createReasonHint')}>
+        <textarea id="seal-reason" class="input seal-reason" rows="2" maxLength={2000} value={reason()} aria-invalid={problems().reason !== undefined} aria-describedby={describedBy('seal-reason', 'reason')}
+          onInput={(e) => { setReason(e.currentTarget.value); clear('reason'); }} disabled={create.pending()} />
+      </Field>
+      <FieldProblem id="seal-reason-problem" code={problems().reason} text={problemText('reason')} />
+      <SealErrorAlert error={create.error()} />
+      <div class="form-actions">
+        <button type="submit" class="button button-primary" disabled={create.pending() || unitRows().length === 0}>
+          {t('seals.create')}
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,80 @@
+import { For, Show, createMemo, createSignal } from 'solid-js';
+import type { SealRecord, SealStatus, User } from '@seal/shared';
+import { useI18n } from '../../i18n/I18nProvider';
+import { useDirectory } from '../../org/DirectoryProvider';
+import { createAction } from '../../primitives/createAction';
+import { StoreError } from '../../store/StoreError';
+import { useSync } from '../../sync/SyncProvider';
+import { ReasonDialog } from './ReasonDialog';
+import { moveSeal } from './sealActions';
+import { isFinalMove, moveName, movesFor } from './sealViews';
+
+/**
+ * The lifecycle moves the signed-in user may make on this seal now (legal from its status and
+ * allowed for their roles; nothing for staff, approvers or auditors), each asking for a reason
+ * and recorded as a `seal_status_change` fact.
+ */
+export function SealMoves(props: { seal: SealRecord; status: SealStatus | null; actor: User; onMoved: (to: SealStatus) => void }) {
+  const { t } = useI18n();
+  const sync = useSync();
+  const directory = useDirectory();
+  const moves = createMemo(() => movesFor(props.actor, props.seal, props.status, directory.units()));
+  const [chosen, setChosen] = createSignal<SealStatus>();
+  const label = (to: SealStatus): string => (props.status === null ? '' : t(`seals.moves.${moveName(props.status, to)}`));
+  const move = createAction(async (to: SealStatus, reason: string) => {
+    const store = sync.store();
+    if (store === undefined || props.status === null) throw new StoreError('closed', 'the local store is not open yet');
+    await moveSeal(store, props.seal, props.status, to, props.actor, reason, directory.units());
+    setChosen(undefined);
+    props.onMoved(to);
+  });
+  const emptyText = (): string => (props.status === 'destroyed' ? t('seals.noMovesTerminal') : props.status === null ? t('seals.noMovesUnknown') : t('seals.noMoves'));
+  return (
+    <section class="panel seal-panel" aria-labelledby="seal-moves-title" data-testid="seal-moves">
+      <h2 id="seal-moves-title">{t('seals.actionsTitle')}</h2>
+      <Show when={moves().length > 0} fallback={<p class="muted">{emptyText()}</p>}>
+        <div class="seal-moves">
+          <For each={moves()}>
+            {(to) => (
+              <button
+                type="button"
+                class="button button-secondary"
+                classList={{ 'button-danger-text': isFinalMove(to) }}
+                data-move={to}
+                onClick={() => {
+                  move.clearError();
+                  setChosen(to);
+                }}
+              >
+                {label(to)}
+              </button>
+            )}
+          </For>
+        </div>
+      </Show>
+      <ReasonDialog
+        open={chosen() !== undefined}
+        title={t('seals.moveTitle', { move: chosen() === undefined ? '' : label(chosen()!), name: props.seal.name })}
+        confirmLabel={chosen() === undefined ? '' : label(chosen()!)}
+        danger={chosen() !== undefined && isFinalMove(chosen()!)}
+        pending={move.pending()}
+        error={move.error()}
+        onConfirm={(reason) => {
+          const to = chosen();
+          if (to !== undefined) void move.run(to, reason);
+        }}
+        onCancel={() => {
+          setChosen(undefined);
+          move.clearError();
+        }}
+      >
+        <Show when={chosen() !== undefined && props.status !== null}>
+          <p>{t('seals.moveBody', { from: t(`sealStatuses.${props.status!}`), to: t(`sealStatuses.${chosen()!}`) })}</p>
+          <Show when={isFinalMove(chosen()!)}>
+            <p class="text-danger">{t('seals.moveFinal')}</p>
+          </Show>
+        </Show>
+      </ReasonDialog>
+    </section>
+  );
+}

@@ -1,0 +1,29 @@
+import { createMemo, type Accessor } from 'solid-js';
+import type { Device, User } from '@seal/shared';
+import type { Session } from '../../api/types';
+import { createFacts } from '../../sync/createFacts';
+import { createRecords } from '../../sync/createRecords';
+import { createRowStates, type RowStates } from './createRowStates';
+import { actorFromSession, sealViews, type SealView } from './sealViews';
+
+/** What the seal screens read, all from this device: seals, devices, lifecycle facts, row states. */
+export interface SealData {
+  readonly views: Accessor<SealView[]>;
+  readonly devices: Accessor<Device[]>;
+  readonly changes: ReturnType<typeof createFacts<'seal_status_change'>>;
+  readonly rows: RowStates;
+  /** The signed-in user as the domain's policy takes them. */
+  readonly actor: Accessor<User>;
+}
+
+/** Follows the local store (and the directory held for names and the unit tree). Works offline. */
+export function createSealData(session: Accessor<Session>): SealData {
+  const seals = createRecords('seal');
+  const deviceRecords = createRecords('device');
+  const changes = createFacts('seal_status_change');
+  const rows = createRowStates();
+  const views = createMemo(() => sealViews(seals().map((held) => held.record), changes(), rows.refusedIds()));
+  const devices = createMemo(() => deviceRecords().map((held) => held.record));
+  const actor = createMemo(() => actorFromSession(session().user));
+  return { views, devices, changes, rows, actor };
+}

@@ -1,0 +1,78 @@
+import {
+  createSeal, transitionSeal,
+  type CreateSealRefusalCode, type Device, type NewSeal, type Seal, type SealRecord, type SealStatus, type SealTransitionRefusalCode, type Units, type User,
+} from '@seal/shared';
+import type { LocalStore } from '../../store/localStore';
+
+/** Why the app would not make a seal change (nothing was written). */
+export type SealActionCode = CreateSealRefusalCode | SealTransitionRefusalCode | 'device_unavailable' | 'not_physical';
+
+/** A seal change the domain refused before anything was written; `code` says why, for the screen. */
+export class SealActionError extends Error {
+  override readonly name = 'SealActionError';
+  constructor(readonly code: SealActionCode, message: string) {
+    super(message);
+  }
+}
+
+const recordOf = (seal: Seal): SealRecord => {
+  const { status: _status, ...record } = seal;
+  return record;
+};
+
+/** The device's record once it holds `sealId` (or, with `null`, none). */
+const holding = (sealId: string | null) => (doc: Device): void => {
+  doc.state = sealId === null ? 'provisioned' : 'bound';
+  doc.sealId = sealId as Device['sealId'];
+};
+
+/** The held device a seal may be locked in: in service, and holding no other seal. */
+function freeDevice(devices: readonly Device[], deviceId: string, sealId: string): Device {
+  const device = devices.find((d) => d.id === deviceId);
+  if (device === undefined || (device.sealId !== null && device.sealId !== sealId) || device.state === 'retired' || device.state === 'lost') {
+    throw new SealActionError('device_unavailable', `expected a registered device in service that holds no other seal, got "${deviceId}"`);
+  }
+  return device;
+}
+
+/**
+ * Makes a seal: `createSeal` validates it and the actor's permission and gives its creation
+ * change; the record is written first, then the change (the server wants the seal before facts
+ * about it), then — for a seal locked in a device (one of the held `devices`, free) — the
+ * device's record names the seal.
+ */
+export async function makeSeal(store: LocalStore, input: NewSeal, actor: User, reason: string, units: Units, devices: readonly Device[]): Promise<SealRecord> {
+  const made = createSeal(input, actor, reason, store.now(), units);
+  if (!made.ok) throw new SealActionError(made.error.code, made.error.message);
+  const record = recordOf(made.value.seal);
+  if (record.form === 'physical' && record.deviceId !== null) freeDevice(devices, record.deviceId, record.id);
+  await store.records.create('seal', record);
+  await store.facts.append('seal_status_change', made.value.change, record.unitId);
+  if (record.form === 'physical' && record.deviceId !== null) await store.records.update('device', record.deviceId, holding(record.id));
+  return record;
+}
+
+/** Moves a seal in its life cycle, with the reason given: one `seal_status_change` fact in the seal's unit. */
+export async function moveSeal(store: LocalStore, seal: SealRecord, status: SealStatus, to: SealStatus, actor: User, reason: string, units: Units): Promise<void> {
+  const moved = transitionSeal({ ...seal, status }, to, actor, reason, store.now(), units);
+  if (!moved.ok) throw new SealActionError(moved.error.code, moved.error.message);
+  await store.facts.append('seal_status_change', moved.value, seal.unitId);
+}
+
+/**
+ * Locks a physical seal in a device (or, with `null`, takes it out): the seal names the device,
+ * the device names the seal, and a device it leaves names none. `devices` are the held device
+ * records; the one chosen must be free or already hold this seal.
+ */
+export async function bindSeal(store: LocalStore, seal: SealRecord, deviceId: string | null, devices: readonly Device[]): Promise<void> {
+  if (seal.form !== 'physical') throw new SealActionError('not_physical', `expected a physical seal to bind, got the electronic seal "${seal.id}"`);
+  const next = deviceId === null ? undefined : freeDevice(devices, deviceId, seal.id);
+  const previous = seal.deviceId;
+  if (previous === deviceId) return;
+  await store.records.update('seal', seal.id, (doc) => {
+    if (doc.form === 'physical') doc.deviceId = deviceId as typeof doc.deviceId;
+  });
+  const left = previous === null ? undefined : devices.find((d) => d.id === previous);
+  if (left !== undefined && left.sealId === seal.id) await store.records.update('device', left.id, holding(null));
+  if (next !== undefined && next.sealId !== seal.id) await store.records.update('device', next.id, holding(seal.id));
+}
