@@ -8,8 +8,8 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SealRecord } from '@seal/shared';
 import { launchBrowser, startServer, type RunningServer } from './harness';
-import { openReplica } from '../integration/harness';
-import { invite, newPerson, pageFetch, setUpOrganisation, unexpectedErrors, type Person } from './people';
+import { invite, newPerson, pageFetch, setUpOrganisation, unexpectedErrors } from './people';
+import { replicaOf } from './replicas';
 import { setupCodeFrom } from './setupCode';
 
 const SITE = { lat: 31.2304, lon: 121.4737, radiusM: 300 };
@@ -27,10 +27,6 @@ afterAll(async () => {
   const stopped = await Promise.allSettled([server?.stop()]);
   for (const r of [...results, ...stopped]) if (r.status === 'rejected') throw r.reason;
 });
-
-async function cookieOf(person: Person): Promise<string> {
-  return (await person.context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
-}
 
 describe('seal devices', () => {
   it('an administrator adds a simulated device at a site, a seal is bound to it, and the device takes the binding', async () => {
@@ -63,7 +59,7 @@ describe('seal devices', () => {
     }, { timeout: 20_000 }).toBe(true);
 
     // A seal recorded as locked in the device (the seal screens do this; here a replica of the admin).
-    const tablet = await openReplica(url, { userId: adminUser.id, cookie: await cookieOf(admin), credentialId: '', authenticator: undefined as never }, 'e2e-devices-admin');
+    const tablet = await replicaOf(server!, admin, adminUser.id, 'e2e-devices-admin');
     try {
       const seal = {
         id: 'seal-site-9', name: 'Site 9 contract seal', kind: 'contract', form: 'physical', unitId: siteId, custodianId: adminUser.id,

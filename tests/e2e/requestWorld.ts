@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { createSeal, type NewSeal, type OrgUnit, type User } from '@seal/shared';
 import type { RunningServer } from './harness';
-import { openReplica, type Replica } from '../integration/harness';
+import { replicaOf } from './replicas';
 import { invite, newPerson, pageFetch, setUpOrganisation, type Locale, type Person, type SessionUser } from './people';
 import { setupCodeFrom } from './setupCode';
 
@@ -35,11 +35,6 @@ export interface WorldNames {
   readonly seal: string;
 }
 
-/** A Node replica (RxDB on fake-indexeddb) signed in with `person`'s browser session: pushes as them. */
-export async function replicaOf(server: RunningServer, person: Person, userId: string, name: string): Promise<Replica> {
-  const cookie = (await person.context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
-  return openReplica(server.url, { userId, cookie, credentialId: '', authenticator: undefined as never }, name);
-}
 
 /** Sets up the organisation, the site, the approver (approver + staff at HQ) and staff at the site. */
 export async function setUpRequestWorld(browser: Browser, server: RunningServer, names: WorldNames, locale: Locale = 'en'): Promise<RequestWorld> {
@@ -100,9 +95,9 @@ export interface RequestFields {
 export const sha256Hex = (text: string): string => createHash('sha256').update(text).digest('hex');
 
 /** On /requests/new: chooses the site seal once it has synced, picks the file and types the rest (no submit). */
-export async function fillRequestForm(page: Page, fields: RequestFields): Promise<void> {
-  await page.locator(`#request-seal option[value="${SEAL_ID}"]`).waitFor({ state: 'attached', timeout: 30_000 });
-  await page.locator('#request-seal').selectOption(SEAL_ID);
+export async function fillRequestForm(page: Page, fields: RequestFields, sealId: string = SEAL_ID): Promise<void> {
+  await page.locator(`#request-seal option[value="${sealId}"]`).waitFor({ state: 'attached', timeout: 30_000 });
+  await page.locator('#request-seal').selectOption(sealId);
   await page.locator('#request-file').setInputFiles({ name: fields.fileName, mimeType: 'application/pdf', buffer: Buffer.from(fields.fileText) });
   await page.locator('[data-testid="document-sha256"]', { hasText: sha256Hex(fields.fileText) }).waitFor();
   await page.locator('#request-pages').fill(String(fields.pages));

@@ -12,7 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useRequestSchema, type UseRequest } from '@seal/shared';
 import { launchBrowser, startServer, type RunningServer } from './harness';
 import { pageFetch, unexpectedErrors } from './people';
-import { fillRequestForm, replicaOf, SEAL_ID, setUpRequestWorld, sha256Hex, SITE_FENCE, submitRequestForm } from './requestWorld';
+import { replicaOf } from './replicas';
+import { fillRequestForm, SEAL_ID, setUpRequestWorld, sha256Hex, SITE_FENCE, submitRequestForm } from './requestWorld';
 
 let server: RunningServer | undefined;
 let browser: Browser | undefined;

@@ -12,7 +12,8 @@ import type { Unit } from '../../app/src/api/types';
 import { makeSeal, moveSeal } from '../../app/src/routes/seals/sealActions';
 import { pageFetch, sessionOf, type Person } from './people';
 import { forEachLocaleAndDevice, runScreenshots, saveScreenshot, type ScreenshotDevice } from './screenshotRun';
-import { replicaOf, setUpSealsWorld } from './sealsWorld';
+import { replicaOf } from './replicas';
+import { setUpSealsWorld } from './sealsWorld';
 
 const DEVICES: readonly ScreenshotDevice[] = [
   { name: 'tablet', viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1, isMobile: true },

@@ -8,7 +8,7 @@ import type { Browser } from 'playwright-core';
 import { createSealDevice, MemoryKeys, MemoryStorage, MemoryTransport, SealDeviceClient, SimulatedClock, SimulatedHardware } from '@seal/device-bridge';
 import type { DeviceId, P256PublicJwk } from '@seal/shared';
 import { registerDevice } from '../../app/src/device/registerDevice';
-import { openReplica, type Replica } from '../integration/harness';
+import { replicaOf } from './replicas';
 import type { RunningServer } from './harness';
 import { invite, newPerson, pageFetch, setUpOrganisation, type Locale, type Person } from './people';
 import { setupCodeFrom } from './setupCode';
@@ -33,11 +33,6 @@ export interface SealsWorldOptions {
   readonly people: Person[];
 }
 
-/** A Node replica (RxDB on fake-indexeddb) signed in with `person`'s browser session: it pushes as them. */
-export async function replicaOf(server: RunningServer, person: Person, userId: string, name: string): Promise<Replica> {
-  const cookie = (await person.context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
-  return openReplica(server.url, { userId, cookie, credentialId: '', authenticator: undefined as never }, name);
-}
 
 export async function setUpSealsWorld(browser: Browser, server: RunningServer, options: SealsWorldOptions): Promise<SealsWorld> {
   const person = async (locale: Locale): Promise<Person> => {

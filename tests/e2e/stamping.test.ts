@@ -51,8 +51,9 @@ import {
 import { EmulatedPeripheral, gattServerHandler } from './bluetooth/emulatedPeripheral';
 import { launchBrowser, REPO_ROOT, startServer, type RunningServer } from './harness';
 import { registerDevice } from '../../app/src/device/registerDevice';
-import { openReplica, type Replica } from '../integration/harness';
+import type { Replica } from '../integration/harness';
 import { invite, newPerson, pageFetch, setUpOrganisation, signInPage, unexpectedErrors, type Person } from './people';
+import { replicaOf as replicaOfPerson } from './replicas';
 import { setupCodeFrom } from './setupCode';
 
 const SITE = { lat: 31.2304, lon: 121.4737, radiusM: 300 };
@@ -108,11 +109,8 @@ async function approvedGrant(id: string, requesterId: string, siteId: string, ap
   return { request, seal, grant: { ...body.value, id: await contentId(body.value) } as Grant };
 }
 
-/** A Node replica (RxDB on fake-indexeddb) signed in with `person`'s browser session: pushes as them. */
-async function replicaOf(person: Person, userId: string, name: string): Promise<Replica> {
-  const cookie = (await person.context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
-  return openReplica(server!.url, { userId, cookie, credentialId: '', authenticator: undefined as never }, name);
-}
+/** A Node replica signed in with `person`'s browser session: pushes as them. */
+const replicaOf = (person: Person, userId: string, name: string): Promise<Replica> => replicaOfPerson(server!, person, userId, name);
 
 async function person(locale: 'zh-CN' | 'en'): Promise<Person> {
   const p = await newPerson(browser!, locale);

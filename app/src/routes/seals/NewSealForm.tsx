@@ -9,6 +9,7 @@ import { StoreError } from '../../store/StoreError';
 import { useSync } from '../../sync/SyncProvider';
 import { unitTreeRows } from '../admin/unitTree';
 import type { SealData } from './createSealData';
+import { installBindingOnSimulatedDevice } from '../../device/simulatedDevice';
 import { makeSeal } from './sealActions';
 import { checkSealDraft, type DraftProblems } from './sealDraft';
 import { FieldProblem, SealErrorAlert } from './SealErrorAlert';
@@ -85,6 +86,8 @@ export function NewSealForm(props: { session: Session; data: SealData; onCreated
     if (store === undefined) throw new StoreError('closed', 'the local store is not open yet');
     const made = await makeSeal(store, seal, props.data.actor(), why, directory.units(), props.data.devices());
     props.onCreated(made.name);
+    // A simulated device in this browser takes the binding once the seal is on the server.
+    void installBindingOnSimulatedDevice(made, sync.awaitInSync);
     setName('');
     setCode('');
     setDeviceId('');

@@ -5,6 +5,7 @@ import { useDirectory } from '../../org/DirectoryProvider';
 import { createAction } from '../../primitives/createAction';
 import { StoreError } from '../../store/StoreError';
 import { useSync } from '../../sync/SyncProvider';
+import { installBindingOnSimulatedDevice } from '../../device/simulatedDevice';
 import { bindSeal } from './sealActions';
 import { SealErrorAlert } from './SealErrorAlert';
 import { bindableDevices } from './sealViews';
@@ -36,6 +37,8 @@ export function SealBinding(props: { seal: PhysicalSealRecord; status: SealStatu
     if (store === undefined) throw new StoreError('closed', 'the local store is not open yet');
     await bindSeal(store, props.seal, deviceId, props.devices);
     props.onChanged(deviceId);
+    // A simulated device in this browser takes the new binding once the record is on the server.
+    if (deviceId !== null) void installBindingOnSimulatedDevice({ ...props.seal, deviceId }, sync.awaitInSync);
   });
   const deviceLabel = (device: Device | undefined, id: string): string => (device === undefined ? t('seals.deviceNotHeld', { id }) : `${device.serial} · ${directory.unitName(device.unitId)}`);
 
