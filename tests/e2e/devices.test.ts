@@ -41,7 +41,7 @@ describe('seal devices', () => {
     await page.goto(`${url}/devices`);
     await page.locator('main h1', { hasText: 'Seal devices' }).waitFor();
     expect(await page.locator('main').textContent()).toContain('No seal device is registered in your units yet.');
-    await expect.poll(() => page.locator('#device-unit option:checked').textContent(), { timeout: 10_000 }).toBe('Site 9 · Site');
+    await expect.poll(() => page.locator('#device-unit option:checked').textContent(), { timeout: 30_000 }).toBe('Site 9 · Site');
     await page.getByRole('button', { name: 'Add simulated device' }).click();
     const row = page.locator('[data-testid="device-list"] li').first();
     await row.waitFor({ timeout: 20_000 });
@@ -82,7 +82,7 @@ describe('seal devices', () => {
     await invite(admin, staff, url, siteId, ['staff'], '赵员工');
     await staff.page.goto(`${url}/devices`);
     await staff.page.locator('main h1', { hasText: '印章设备' }).waitFor();
-    await expect.poll(() => staff.page.locator(`[data-device-id="${deviceId}"]`).count(), { timeout: 20_000 }).toBe(1);
+    await expect.poll(async () => ((await staff.page.locator(`[data-device-id="${deviceId}"]`).count()) === 1 ? 'listed' : `${await staff.page.locator('.sync-status').textContent()} ${JSON.stringify(staff.errors)}`), { timeout: 30_000 }).toBe('listed');
     expect(await staff.page.getByRole('button', { name: '添加模拟设备' }).count()).toBe(0);
 
     expect(unexpectedErrors(admin.errors)).toEqual([]);

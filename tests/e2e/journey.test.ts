@@ -43,7 +43,7 @@ describe('the whole flow with the simulated seal device', () => {
 
     // On the site tablet: a simulated seal device, registered at the site.
     await page.goto(`${url}/devices`);
-    await expect.poll(() => page.locator('#device-unit option:checked').textContent(), { timeout: 10_000 }).toBe('Chengdu Site 1 · Site');
+    await expect.poll(() => page.locator('#device-unit option:checked').textContent(), { timeout: 30_000 }).toBe('Chengdu Site 1 · Site');
     await page.getByRole('button', { name: 'Add simulated device' }).click();
     const deviceRow = page.locator('[data-testid="device-list"] li').first();
     await deviceRow.waitFor({ timeout: 20_000 });
@@ -83,7 +83,9 @@ describe('the whole flow with the simulated seal device', () => {
     expect(await listed.textContent()).toContain('Chengdu Site 1 contract seal');
     await listed.getByRole('button', { name: 'Use this grant' }).click();
     await page.getByRole('button', { name: 'Use simulated device (demo)' }).click();
-    await page.getByTestId('simulated-device').waitFor({ timeout: 30_000 });
+    await expect
+      .poll(async () => ((await page.getByTestId('simulated-device').count()) > 0 ? 'simulated' : await page.locator('main [role="alert"]').allTextContents()), { timeout: 30_000 })
+      .toBe('simulated');
     await expect.poll(() => page.getByTestId('device-log').getAttribute('data-state'), { timeout: 10_000 }).toBe('recording');
     await page.getByRole('button', { name: 'Confirm identity and unlock' }).click();
     await expect

@@ -92,7 +92,10 @@ export async function openSimulatedSeal(deviceId: string, options: OpenSimulated
     const admin = new SealDeviceClient(transport);
     const info = await admin.info();
     if (info.deviceId === null) await admin.provision(deviceId as DeviceId, orgKey.publicJwk);
-    if (time) await admin.setTime(time);
+    // Only a time record ahead of the device's clock: the board keeps its offset from an earlier
+    // setting, so a record issued just before this start is already behind it (and the device
+    // would refuse it, and log the refusal).
+    if (time && time.record.at > info.clock) await admin.setTime(time);
     if (binding) await admin.bindSeal(binding);
     // Only a newer roster: the server re-signs the same version on each request (a new issue
     // time), and a device refuses a second, different roster under a version it holds.

@@ -1,7 +1,8 @@
-import { createContext, createEffect, createMemo, createSignal, onCleanup, useContext, type Accessor, type ParentProps } from 'solid-js';
+import { batch, createContext, createEffect, createMemo, createSignal, on, onCleanup, useContext, type Accessor, type ParentProps } from 'solid-js';
 import type { OrgUnit, P256PublicJwk, User as DomainUser } from '@seal/shared';
 import { apiRequest } from '../api/request';
 import { fetchUnits } from '../api/units';
+import { useAuth } from '../auth/AuthProvider';
 import { createOnlineStatus } from '../primitives/createOnlineStatus';
 import { useSync } from '../sync/SyncProvider';
 import { checkDirectory, domainUnits, domainUsers, parseHeldDirectory, type Directory } from './directory';
@@ -31,6 +32,8 @@ const DirectoryContext = createContext<DirectoryContextValue>();
 const HELD_KEY = 'directory';
 /** How often a signed-in, online app fetches the directory again: roles and passkeys change. */
 const REFRESH_MS = 5 * 60_000;
+/** The first retry after a failed fetch; it doubles up to {@link REFRESH_MS}. */
+const RETRY_FIRST_MS = 2_000;
 
 /**
  * Keeps the organisation directory (signed roster + named units) for the signed-in user: read
@@ -38,16 +41,25 @@ const REFRESH_MS = 5 * 60_000;
  * on reconnecting and every few minutes, verified with the org key, and kept again.
  */
 export function DirectoryProvider(props: ParentProps) {
+  const auth = useAuth();
   const sync = useSync();
   const online = createOnlineStatus();
   const [directory, setDirectory] = createSignal<Directory>();
   const [state, setState] = createSignal<DirectoryState>('loading');
   const [problem, setProblem] = createSignal<string>();
+  /** Bumped on every sign-in or sign-out: answers for an earlier user are dropped. */
   let generation = 0;
+  let retry: ReturnType<typeof setTimeout> | undefined;
+  let retryDelay = RETRY_FIRST_MS;
+
+  /** Keeps the directory in the signed-in user's local store (for offline starts), once it is open. */
+  const keep = (value: Directory): void => {
+    void sync.store()?.book.setState(HELD_KEY, value).catch(() => undefined);
+  };
 
   async function fetchFresh(gen: number): Promise<void> {
-    const store = sync.store();
-    if (store === undefined || !navigator.onLine) return;
+    if (!auth.session() || !navigator.onLine) return;
+    clearTimeout(retry);
     try {
       const [signedRoster, orgKey, units] = await Promise.all([
         apiRequest<unknown>('GET', '/api/roster'),
@@ -58,49 +70,70 @@ export function DirectoryProvider(props: ParentProps) {
       const checked = await checkDirectory({ signedRoster, orgPublicJwk: orgKey.publicJwk, units, fetchedAt: Date.now() }, directory());
       if (gen !== generation) return;
       if (!checked.ok) {
+        // A roster that does not verify is refused, not retried: the held copy stays in use.
         setProblem(checked.code);
-        if (directory() !== undefined) setState('held');
-        else setState('unavailable');
+        setState(directory() === undefined ? 'unavailable' : 'held');
         return;
       }
+      retryDelay = RETRY_FIRST_MS;
       setDirectory(checked.directory);
       setState('fresh');
       setProblem(undefined);
-      await store.book.setState(HELD_KEY, checked.directory).catch(() => undefined);
+      keep(checked.directory);
     } catch (error) {
       if (gen !== generation) return;
       setProblem(error instanceof Error && 'code' in error ? String((error as { code: unknown }).code) : 'network');
       setState(directory() === undefined ? 'unavailable' : 'held');
+      // The network or the server failed: try again soon, backing off to the regular interval.
+      retry = setTimeout(() => void fetchFresh(gen), retryDelay);
+      retryDelay = Math.min(retryDelay * 2, REFRESH_MS);
     }
   }
 
-  createEffect(() => {
-    const store = sync.store();
+  // On sign-in (or another user signing in): start over; fetch at once, without waiting for the store.
+  createEffect(on(() => auth.session()?.user.id, (userId) => {
     const gen = ++generation;
-    setDirectory(undefined);
-    setProblem(undefined);
-    setState('loading');
+    clearTimeout(retry);
+    retryDelay = RETRY_FIRST_MS;
+    batch(() => {
+      setDirectory(undefined);
+      setProblem(undefined);
+      setState('loading');
+    });
+    if (userId === undefined) return;
+    void fetchFresh(gen);
+    const timer = setInterval(() => void fetchFresh(gen), REFRESH_MS);
+    onCleanup(() => {
+      clearInterval(timer);
+      clearTimeout(retry);
+    });
+  }));
+  // Once the user's store is open: the copy held there stands in until (or unless) a fresh one arrives,
+  // and a fresh one that came first is kept there.
+  createEffect(on(sync.store, (store) => {
     if (store === undefined) return;
+    const gen = generation;
     void store.book
       .state(HELD_KEY)
+      // eslint-disable-next-line solid/reactivity -- reads the directory of the moment the held copy arrives, on purpose
       .then((value) => {
         if (gen !== generation) return;
-        const held = parseHeldDirectory(value);
-        if (held !== undefined) {
-          setDirectory(held);
-          setState('held');
+        const current = directory();
+        if (current !== undefined) {
+          keep(current);
+          return;
         }
+        const held = parseHeldDirectory(value);
+        if (held === undefined) return;
+        setDirectory(held);
+        if (state() !== 'fresh') setState('held');
       })
-      .catch(() => undefined)
-      // eslint-disable-next-line solid/reactivity -- a fetch after the held copy is read: it reads the directory of that moment, on purpose
-      .then(() => fetchFresh(gen));
-    const timer = setInterval(() => void fetchFresh(gen), REFRESH_MS);
-    onCleanup(() => clearInterval(timer));
-  });
+      .catch(() => undefined);
+  }));
   // Back online: fetch again (roles or passkeys may have changed meanwhile).
-  createEffect(() => {
-    if (online() && sync.store() !== undefined && state() !== 'loading') void fetchFresh(generation);
-  });
+  createEffect(on(online, (isOnline) => {
+    if (isOnline) void fetchFresh(generation);
+  }, { defer: true }));
 
   const users = createMemo(() => {
     const d = directory();

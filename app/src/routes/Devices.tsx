@@ -146,7 +146,7 @@ function DeviceList(props: { session: Session }) {
                   setPicked(true);
                   setUnitId(e.currentTarget.value);
                 }} disabled={addSimulated.pending()}>
-                <For each={unitChoices()}>{(unit) => <option value={unit.id}>{`${unit.name} · ${t(`unitKinds.${unit.kind}`)}`}</option>}</For>
+                <For each={unitChoices()}>{(unit) => <option value={unit.id} selected={unit.id === unitId()}>{`${unit.name} · ${t(`unitKinds.${unit.kind}`)}`}</option>}</For>
               </select>
             </Field>
             <ErrorAlert error={addSimulated.error()} />

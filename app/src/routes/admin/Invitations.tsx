@@ -160,7 +160,7 @@ function InvitationManager(props: { session: Session }) {
             <select id="invitation-unit" class="input" required value={unitId()} onChange={(e) => setUnitId(e.currentTarget.value)} disabled={create.pending()}>
               <For each={unitRows()}>
                 {(row) => (
-                  <option value={row.unit.id}>
+                  <option value={row.unit.id} selected={row.unit.id === unitId()}>
                     {'\u00a0\u00a0\u00a0'.repeat(row.depth)}
                     {row.unit.name} · {t(`unitKinds.${row.unit.kind}`)}
                   </option>

@@ -138,7 +138,7 @@ function UnitManager(props: { session: Session }) {
             <select id="unit-parent" class="input" required value={parentId()} onChange={(e) => setParentId(e.currentTarget.value)} disabled={add.pending()}>
               <For each={parents()}>
                 {(unit) => (
-                  <option value={unit.id}>
+                  <option value={unit.id} selected={unit.id === parentId()}>
                     {'\u00a0\u00a0\u00a0'.repeat(depthOf(unit.id))}
                     {unit.name} · {t(`unitKinds.${unit.kind}`)}
                   </option>

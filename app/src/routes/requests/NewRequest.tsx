@@ -161,7 +161,7 @@ function RequestForm(props: { session: Session }) {
             <Field id="request-seal" label={t('requests.sealLabel')}>
               <select id="request-seal" class="input" value={sealId()} onChange={(e) => setSealId(e.currentTarget.value)} disabled={busy()} {...invalid('sealId')}>
                 <option value="">{t('requests.sealChoose')}</option>
-                <For each={activeSeals()}>{(seal) => <option value={seal.id}>{`${seal.name} · ${t(`sealKinds.${seal.kind}`)}`}</option>}</For>
+                <For each={activeSeals()}>{(seal) => <option value={seal.id} selected={seal.id === sealId()}>{`${seal.name} · ${t(`sealKinds.${seal.kind}`)}`}</option>}</For>
               </select>
               <Problem field="sealId" text={problemText('sealId')} />
               <Show when={activeSeals().length === 0}>
@@ -178,7 +178,7 @@ function RequestForm(props: { session: Session }) {
             <Show when={requestUnits().length !== 1}>
               <Field id="request-unit" label={t('requests.unitLabel')}>
                 <select id="request-unit" class="input" value={unitId()} onChange={(e) => setUnitId(e.currentTarget.value)} disabled={busy()} {...invalid('unitId')}>
-                  <For each={requestUnits()}>{(unit) => <option value={unit.id}>{`${unit.name} · ${t(`unitKinds.${unit.kind}`)}`}</option>}</For>
+                  <For each={requestUnits()}>{(unit) => <option value={unit.id} selected={unit.id === unitId()}>{`${unit.name} · ${t(`unitKinds.${unit.kind}`)}`}</option>}</For>
                 </select>
                 <Problem field="unitId" text={problemText('unitId')} />
               </Field>
@@ -256,7 +256,7 @@ function RequestForm(props: { session: Session }) {
             <legend class="section-title">{t('requests.placeSection')}</legend>
             <Field id="request-place" label={t('requests.placeLabel')}>
               <select id="request-place" class="input" value={placeUnitId()} onChange={(e) => setPlaceUnitId(e.currentTarget.value)} disabled={busy()} {...invalid('place')}>
-                <For each={placeUnits()}>{(unit) => <option value={unit.id}>{`${unit.name} · ${t(`unitKinds.${unit.kind}`)}`}</option>}</For>
+                <For each={placeUnits()}>{(unit) => <option value={unit.id} selected={unit.id === placeUnitId()}>{`${unit.name} · ${t(`unitKinds.${unit.kind}`)}`}</option>}</For>
               </select>
               <Problem field="place" text={problemText('place')} />
             </Field>

@@ -143,7 +143,7 @@ export function NewSealForm(props: { session: Session; data: SealData; onCreated
         <select id="seal-unit" class="input" value={unitId()} onChange={(e) => { setUnitId(e.currentTarget.value); clear('unitId'); }} disabled={create.pending()}>
           <For each={unitRows()}>
             {(row) => (
-              <option value={row.unit.id}>
+              <option value={row.unit.id} selected={row.unit.id === unitId()}>
                 {'\u00a0\u00a0\u00a0'.repeat(row.depth)}
                 {row.unit.name} · {t(`unitKinds.${row.unit.kind}`)}
               </option>
@@ -155,7 +155,7 @@ export function NewSealForm(props: { session: Session; data: SealData; onCreated
       <Field id="seal-custodian" label={t('seals.custodianLabel')} hint={t('seals.custodianHint')}>
         <select id="seal-custodian" class="input" value={custodianId()} aria-invalid={problems().custodianId !== undefined} aria-describedby={describedBy('seal-custodian', 'custodianId')}
           onChange={(e) => { setCustodianId(e.currentTarget.value); clear('custodianId'); }} disabled={create.pending() || custodians().length === 0}>
-          <For each={custodians()}>{(person) => <option value={person.id}>{person.name}</option>}</For>
+          <For each={custodians()}>{(person) => <option value={person.id} selected={person.id === custodianId()}>{person.name}</option>}</For>
         </select>
       </Field>
       <Show when={unitId() !== '' && custodians().length === 0}>
@@ -172,7 +172,7 @@ export function NewSealForm(props: { session: Session; data: SealData; onCreated
         <Field id="seal-device" label={t('seals.deviceLabel')} hint={devices().length === 0 ? t('seals.noDevices') : t('seals.deviceHint')} optional={t('common.optional')}>
           <select id="seal-device" class="input" value={deviceId()} onChange={(e) => setDeviceId(e.currentTarget.value)} disabled={create.pending()} aria-describedby="seal-device-hint">
             <option value="">{t('seals.deviceNone')}</option>
-            <For each={devices()}>{(device) => <option value={device.id}>{device.serial} · {directory.unitName(device.unitId)}</option>}</For>
+            <For each={devices()}>{(device) => <option value={device.id} selected={device.id === deviceId()}>{device.serial} · {directory.unitName(device.unitId)}</option>}</For>
           </select>
         </Field>
       </Show>

@@ -56,7 +56,7 @@ export function SealBinding(props: { seal: PhysicalSealRecord; status: SealStatu
                 {t('seals.deviceLabel')}
               </label>
               <select id="seal-bind-device" class="input" value={choice()} onChange={(e) => setChoice(e.currentTarget.value)} disabled={change.pending()}>
-                <For each={choices()}>{(device) => <option value={device.id}>{deviceLabel(device, device.id)}</option>}</For>
+                <For each={choices()}>{(device) => <option value={device.id} selected={device.id === choice()}>{deviceLabel(device, device.id)}</option>}</For>
               </select>
               <button type="button" class="button button-primary" disabled={change.pending() || choice() === ''} onClick={() => void change.run(choice())}>
                 {props.seal.deviceId === null ? t('seals.bind') : t('seals.rebind')}
