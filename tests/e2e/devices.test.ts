@@ -4,10 +4,12 @@
  * locked in it, and "update" installs the seal's binding (signed by the org key from the seal's
  * record) on the device — which then reports that seal. A staff member sees no setup controls.
  */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SealRecord } from '@seal/shared';
-import { launchBrowser, startServer, type RunningServer } from './harness';
+import { launchBrowser, REPO_ROOT, startServer, type RunningServer } from './harness';
 import { invite, newPerson, pageFetch, setUpOrganisation, unexpectedErrors } from './people';
 import { replicaOf } from './replicas';
 import { setupCodeFrom } from './setupCode';
@@ -47,10 +49,10 @@ describe('seal devices', () => {
     await row.waitFor({ timeout: 20_000 });
     const deviceId = (await row.getAttribute('data-device-id'))!;
     expect(deviceId).toMatch(/^sim-[0-9a-f]{8}$/);
-    expect(await row.textContent()).toContain('Simulated · in this browser');
+    await expect.poll(() => row.textContent(), { timeout: 20_000 }).toContain('Simulated · in this browser');
     expect(await row.textContent()).toContain('Site 9');
     expect(await row.getByTestId('device-seal').textContent()).toBe('No seal bound');
-    expect(await page.locator('main p.alert-ok').allTextContents()).toContain(`Simulated device ${deviceId} is registered in Site 9.`);
+    await expect.poll(() => page.locator('main p.alert-ok').allTextContents(), { timeout: 20_000 }).toContain(`Simulated device ${deviceId} is registered in Site 9.`);
 
     // The device record reached the server with the device's own public key.
     await expect.poll(async () => {
@@ -77,6 +79,9 @@ describe('seal devices', () => {
       .poll(async () => [...(await page.locator('main p.alert-ok').allTextContents()), ...(await page.locator('main [role="alert"]').allTextContents())].join(' | '), { timeout: 20_000 })
       .toContain(`Device ${deviceId} is up to date and holds Site 9 contract seal.`);
 
+    await mkdir(join(REPO_ROOT, 'screenshots'), { recursive: true });
+    await page.screenshot({ path: join(REPO_ROOT, 'screenshots', 'devices-en.png'), fullPage: true });
+
     // A staff member at the site sees the device but may not set one up.
     const staff = await newPerson(browser!, 'zh-CN');
     await invite(admin, staff, url, siteId, ['staff'], '赵员工');
@@ -84,6 +89,7 @@ describe('seal devices', () => {
     await staff.page.locator('main h1', { hasText: '印章设备' }).waitFor();
     await expect.poll(async () => ((await staff.page.locator(`[data-device-id="${deviceId}"]`).count()) === 1 ? 'listed' : `${await staff.page.locator('.sync-status').textContent()} ${JSON.stringify(staff.errors)}`), { timeout: 30_000 }).toBe('listed');
     expect(await staff.page.getByRole('button', { name: '添加模拟设备' }).count()).toBe(0);
+    await staff.page.screenshot({ path: join(REPO_ROOT, 'screenshots', 'devices-staff-zh-CN.png'), fullPage: true });
 
     expect(unexpectedErrors(admin.errors)).toEqual([]);
     expect(unexpectedErrors(staff.errors)).toEqual([]);

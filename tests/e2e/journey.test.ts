@@ -100,6 +100,9 @@ describe('the whole flow with the simulated seal device', () => {
     await press.click();
     await expect.poll(() => page.locator('[data-testid="device-event"][data-type="refusal"][data-code="locked"]').count(), { timeout: 20_000 }).toBe(1);
     expect(await page.getByTestId('stamp-count').textContent()).toBe('2');
+    // The same grant again: the device refuses to unlock, its uses are spent.
+    await page.getByRole('button', { name: 'Confirm identity and unlock' }).click();
+    await expect.poll(() => page.locator('main [role="alert"]').first().getAttribute('data-error-code'), { timeout: 30_000 }).toBe('uses_exhausted');
 
     // The request now shows both uses made.
     await page.goto(`${url}/requests/${requestId}`);

@@ -142,7 +142,9 @@ describe('seal requests and passkey approvals', () => {
     await approver.page.goto(`${url}/requests`);
     await approver.page.locator(`[data-testid="my-requests"] li[data-request-id="${own.id}"][data-status="pending"]`).waitFor({ timeout: 30_000 });
     await approver.page.goto(`${url}/approvals`);
-    await approver.page.getByTestId('decided-by-me').waitFor();
+    // First a sign that the inbox is judged with the directory loaded (an approval counts only with
+    // its approver known), so that the request's absence below means something.
+    await approver.page.locator(`[data-testid="decided-by-me"] li[data-request-id="${firstId}"][data-status="approved"]`).waitFor({ timeout: 30_000 });
     expect(await approver.page.locator(`li[data-request-id="${own.id}"]`).count()).toBe(0);
     expect(await approver.page.getByText('Nothing is waiting for your decision.').count()).toBe(1);
     await approver.page.goto(`${url}/requests/${own.id}`);

@@ -112,7 +112,8 @@ describe('the seal custodian journey', () => {
     await page.locator('main [role="status"]', { hasText: `Seal "${SEAL_NAME}" made.` }).waitFor();
     expect(await page.locator('#seal-name').inputValue()).toBe('');
     const card = sealCard(page, SEAL_NAME);
-    expect(await card.getAttribute('data-status')).toBe('active');
+    // The record shows first; its creation fact (the status) lands just after.
+    await expect.poll(() => card.getAttribute('data-status')).toBe('active');
     expect(await card.textContent()).toMatch(/Contract seal.*Physical.*Site 3.*Li Custodian.*dev-e2e-seal-01/);
 
     // The seal's own screen: the device it is locked in, and the custodian's moves only.
@@ -210,8 +211,8 @@ describe('the seal custodian journey', () => {
     await page.getByTestId('new-seal-form').getByRole('button', { name: 'Make seal' }).click();
     const card = sealCard(page, 'Site 3 Electronic Seal');
     await card.waitFor();
-    expect(await card.getAttribute('data-status')).toBe('active');
-    expect(await card.getAttribute('data-waiting')).toBe('true');
+    await expect.poll(() => card.getAttribute('data-status')).toBe('active');
+    await expect.poll(() => card.getAttribute('data-waiting')).toBe('true');
     expect(await card.getByTestId('waiting').textContent()).toBe('Waiting to sync');
     expect(Number(await page.locator('.sync-status').getAttribute('data-pending'))).toBeGreaterThanOrEqual(2);
 

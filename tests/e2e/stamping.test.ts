@@ -193,7 +193,7 @@ describe('stamping with a seal device over Web Bluetooth', () => {
     const deviceState = page.getByTestId('device-state');
     await deviceState.waitFor({ timeout: 30_000 });
     // The seal's record reached the staff member's tablet: the seal is shown by its name.
-    expect(await deviceState.textContent()).toContain(seal.name);
+    await expect.poll(() => deviceState.textContent(), { timeout: 30_000 }).toContain(seal.name);
     expect(await deviceState.textContent()).toContain('76%');
     // The registration reached this tablet by sync: the device's log is recorded here.
     await expect.poll(() => page.getByTestId('device-log').getAttribute('data-state'), { timeout: 30_000 }).toBe('recording');

@@ -53,5 +53,23 @@ describe('signed seal bindings follow the seal records', () => {
       expect(response.statusCode, `${what}: ${response.body}`).toBe(409);
       expect(response.json<{ error: string; message: string }>(), what).toMatchObject({ error: 'binding_mismatch', message: expect.stringMatching(message) as unknown });
     }
+
+    // No caller pins a binding's version (a later, legitimate binding must always win): it is the issue time.
+    const pinned = await bind('dev-official', { ...asked, version: 9e15 });
+    expect(pinned.statusCode, pinned.body).toBe(200);
+    expect(pinned.json<{ record: { version: number } }>().record.version).toBeLessThan(Date.now() + 60_000);
+  });
+
+  it("refuses to turn a seal into another kind (which would carry its device's binding over to another route)", async () => {
+    const tablet = await replicas.open(custodian, 'custodian-kind');
+    await syncAll([tablet]);
+    await tablet.store.whenProjected();
+    await tablet.store.records.update('seal', 'seal-site-official', (doc) => {
+      doc.kind = 'contract';
+    });
+    await syncAll([tablet]);
+    expect(tablet.store.status.get().refusals.map((r) => [r.code, r.message])).toEqual([['invalid_record', expect.stringContaining('to keep its kind "official"') as unknown]]);
+    const asked = { sealId: 'seal-site-official', sealKind: 'contract', minApprovals: 1, custodianId: custodian.userId, unitId: world.siteId };
+    expect((await bind('dev-official', asked)).statusCode).toBe(409);
   });
 });

@@ -29,14 +29,44 @@ export interface SimulatedSeal {
   close(): void;
 }
 
-/** The server's signed record, or `undefined` when the user may not ask for it (staff). */
-async function signedOrNothing<T>(path: string, body?: unknown): Promise<T | undefined> {
+/** Whether a failed request never reached the server (no network, or no answer). */
+const unreachable = (error: unknown): boolean => error instanceof ApiError && (error.code === 'offline' || error.code === 'network');
+
+/**
+ * The server's signed record, or `undefined` when the user may not ask for it (staff, 403), when
+ * there is no network (the device keeps what it has), or — `tolerate` — for the listed codes.
+ */
+async function signedOrNothing<T>(path: string, body?: unknown, tolerate: readonly string[] = []): Promise<T | undefined> {
   try {
     return await apiRequest<T>('POST', path, body);
   } catch (error) {
-    if (error instanceof ApiError && error.status === 403) return undefined;
+    if (error instanceof ApiError && (error.status === 403 || tolerate.includes(error.code))) return undefined;
+    if (unreachable(error)) return undefined;
     throw error;
   }
+}
+
+/** Thrown when another part of the app holds the simulated device (one user of a board at a time). */
+export class SimulatedDeviceBusy extends Error {
+  override readonly name = 'SimulatedDeviceBusy';
+}
+
+/**
+ * Holds the Web Lock of one simulated device for as long as it is powered on in this browser, so
+ * that two instances never write its flash at once (each would keep its own log head and fork the
+ * log). Resolves with the release, or `undefined` when `wait` is false and the device is in use.
+ */
+function holdDevice(name: string, wait: boolean): Promise<(() => void) | undefined> {
+  if (!('locks' in navigator)) return Promise.resolve(() => undefined);
+  return new Promise((resolve) => {
+    void navigator.locks.request(name, wait ? {} : { ifAvailable: true }, (lock) => {
+      if (lock === null) {
+        resolve(undefined);
+        return undefined;
+      }
+      return new Promise<void>((release) => resolve(() => release()));
+    });
+  });
 }
 
 /** What the binding of a seal device says about its seal: taken from the seal's record. */
@@ -65,6 +95,14 @@ export interface OpenSimulatedSealOptions {
   readonly seal?: SealForBinding & { readonly id: string };
   /** Where the simulated device is (a site's geofence centre), if known. */
   readonly position?: { readonly lat: number; readonly lon: number } | null;
+  /** Wait while another part of the app holds the device (default), or fail at once with {@link SimulatedDeviceBusy}. */
+  readonly wait?: boolean;
+  /**
+   * Keep the device's current binding when the server refuses the one asked for (`binding_mismatch`:
+   * this tablet's copy of the seal's record lags the server's). For stamping, where the device's
+   * own binding is what counts; /devices shows the refusal instead.
+   */
+  readonly tolerateBindingMismatch?: boolean;
 }
 
 /**
@@ -74,24 +112,36 @@ export interface OpenSimulatedSealOptions {
  * and the current roster. What the user may not have signed, the device keeps from before.
  */
 export async function openSimulatedSeal(deviceId: string, options: OpenSimulatedSealOptions = {}): Promise<SimulatedSeal> {
-  const [orgKey, roster] = await Promise.all([
-    apiRequest<{ publicJwk: P256PublicJwk }>('GET', '/api/org-key'),
-    apiRequest<SignedRoster>('GET', '/api/roster'),
-  ]);
-  const device = encodeURIComponent(deviceId);
-  const { seal } = options;
-  const binding = seal === undefined ? undefined : await signedOrNothing<Signed<SealBinding>>(`/api/devices/${device}/binding`, bindingRequest(seal.id, seal));
-  const time = await signedOrNothing<Signed<TimeRecord>>(`/api/devices/${device}/time`);
-  const at = options.position ?? null;
-  const hardware = new SimulatedHardware({ position: at === null ? null : { lat: at.lat, lon: at.lon, accuracyM: 10 }, batteryPercent: 87 });
-  const ports = openPersistentDevicePorts(`${DB_PREFIX}${deviceId}`);
+  const name = `${DB_PREFIX}${deviceId}`;
+  const release = await holdDevice(name, options.wait ?? true);
+  if (release === undefined) throw new SimulatedDeviceBusy(`the simulated device "${deviceId}" is in use elsewhere in this browser`);
+  let ports: ReturnType<typeof openPersistentDevicePorts> | undefined;
   try {
+    // Offline the device keeps its org key, roster, binding and clock from before.
+    const fetched = await Promise.all([
+      apiRequest<{ publicJwk: P256PublicJwk }>('GET', '/api/org-key'),
+      apiRequest<SignedRoster>('GET', '/api/roster'),
+    ]).catch((error: unknown) => {
+      if (unreachable(error)) return undefined;
+      throw error;
+    });
+    const device = encodeURIComponent(deviceId);
+    const { seal } = options;
+    const binding =
+      seal === undefined || fetched === undefined ? undefined : await signedOrNothing<Signed<SealBinding>>(`/api/devices/${device}/binding`, bindingRequest(seal.id, seal), options.tolerateBindingMismatch ? ['binding_mismatch'] : []);
+    const time = fetched === undefined ? undefined : await signedOrNothing<Signed<TimeRecord>>(`/api/devices/${device}/time`);
+    const at = options.position ?? null;
+    const hardware = new SimulatedHardware({ position: at === null ? null : { lat: at.lat, lon: at.lon, accuracyM: 10 }, batteryPercent: 87 });
+    ports = openPersistentDevicePorts(name);
     // The board's clock starts a little behind (as after a power-off); the signed time record moves it on.
     const sim = await createSealDevice({ ...ports, clock: new SimulatedClock((time?.record.at ?? Date.now()) - 60_000), hardware });
     const transport = new MemoryTransport(sim.gatt, { frameSize: 185 });
     const admin = new SealDeviceClient(transport);
     const info = await admin.info();
-    if (info.deviceId === null) await admin.provision(deviceId as DeviceId, orgKey.publicJwk);
+    if (info.deviceId === null) {
+      if (fetched === undefined) throw new ApiError({ status: 0, code: 'offline', message: 'A new simulated device needs the network once, to take the organisation key' });
+      await admin.provision(deviceId as DeviceId, fetched[0].publicJwk);
+    }
     // Only a time record ahead of the device's clock: the board keeps its offset from an earlier
     // setting, so a record issued just before this start is already behind it (and the device
     // would refuse it, and log the refusal).
@@ -99,10 +149,21 @@ export async function openSimulatedSeal(deviceId: string, options: OpenSimulated
     if (binding) await admin.bindSeal(binding);
     // Only a newer roster: the server re-signs the same version on each request (a new issue
     // time), and a device refuses a second, different roster under a version it holds.
-    if (info.rosterVersion === null || roster.roster.version > info.rosterVersion) await admin.installRoster(roster);
-    return { transport, hardware, client: admin, close: () => ports.close() };
+    const roster = fetched?.[1];
+    if (roster !== undefined && (info.rosterVersion === null || roster.roster.version > info.rosterVersion)) await admin.installRoster(roster);
+    const opened = ports;
+    return {
+      transport,
+      hardware,
+      client: admin,
+      close: () => {
+        opened.close();
+        release();
+      },
+    };
   } catch (error) {
-    ports.close();
+    ports?.close();
+    release();
     throw error;
   }
 }
@@ -113,7 +174,7 @@ export async function openSimulatedSeal(deviceId: string, options: OpenSimulated
  * device keeps the binding it has (a device never bound refuses to unlock, and says so).
  */
 export function startSimulatedSeal(grant: Grant, seal: SealForBinding | undefined): Promise<SimulatedSeal> {
-  return openSimulatedSeal(grant.deviceId, { ...(seal === undefined ? {} : { seal: { ...seal, id: grant.sealId } }), position: grant.geofence ?? null });
+  return openSimulatedSeal(grant.deviceId, { ...(seal === undefined ? {} : { seal: { ...seal, id: grant.sealId } }), position: grant.geofence ?? null, tolerateBindingMismatch: true });
 }
 
 /**
@@ -128,7 +189,8 @@ export async function installBindingOnSimulatedDevice(seal: SealForBinding & { r
   if (!(await simulatedDeviceIds()).includes(seal.deviceId)) return false;
   try {
     await awaitInSync();
-    const sim = await openSimulatedSeal(seal.deviceId, { seal });
+    // Not while a stamping session holds the device: /devices offers "update" for later.
+    const sim = await openSimulatedSeal(seal.deviceId, { seal, wait: false });
     const installed = (await sim.client.info()).sealId === seal.id;
     sim.close();
     return installed;

@@ -51,6 +51,8 @@ export function DirectoryProvider(props: ParentProps) {
   let generation = 0;
   let retry: ReturnType<typeof setTimeout> | undefined;
   let retryDelay = RETRY_FIRST_MS;
+  /** Whether the copy held in the user's store (if any) has been read, this sign-in. */
+  let heldRead = false;
 
   /** Keeps the directory in the signed-in user's local store (for offline starts), once it is open. */
   const keep = (value: Directory): void => {
@@ -58,7 +60,12 @@ export function DirectoryProvider(props: ParentProps) {
   };
 
   async function fetchFresh(gen: number): Promise<void> {
-    if (!auth.session() || !navigator.onLine) return;
+    if (!auth.session()) return;
+    if (!navigator.onLine) {
+      // Offline with no copy on this device: say so (screens explain), instead of "loading" for ever.
+      if (heldRead && directory() === undefined) setState('unavailable');
+      return;
+    }
     clearTimeout(retry);
     try {
       const [signedRoster, orgKey, units] = await Promise.all([
@@ -93,6 +100,7 @@ export function DirectoryProvider(props: ParentProps) {
   // On sign-in (or another user signing in): start over; fetch at once, without waiting for the store.
   createEffect(on(() => auth.session()?.user.id, (userId) => {
     const gen = ++generation;
+    heldRead = false;
     clearTimeout(retry);
     retryDelay = RETRY_FIRST_MS;
     batch(() => {
@@ -116,17 +124,31 @@ export function DirectoryProvider(props: ParentProps) {
     void store.book
       .state(HELD_KEY)
       // eslint-disable-next-line solid/reactivity -- reads the directory of the moment the held copy arrives, on purpose
-      .then((value) => {
+      .then(async (value) => {
         if (gen !== generation) return;
+        heldRead = true;
+        const held = parseHeldDirectory(value);
         const current = directory();
-        if (current !== undefined) {
-          keep(current);
+        if (current === undefined) {
+          if (held !== undefined) {
+            setDirectory(held);
+            setState('held');
+          } else if (!navigator.onLine) {
+            setState('unavailable');
+          }
           return;
         }
-        const held = parseHeldDirectory(value);
-        if (held === undefined) return;
-        setDirectory(held);
-        if (state() !== 'fresh') setState('held');
+        // A fresh copy came first, checked against nothing: check it against the held one now
+        // (same org key, never an older roster) before it replaces it.
+        const checked = held === undefined ? undefined : await checkDirectory(current, held);
+        if (gen !== generation) return;
+        if (checked !== undefined && !checked.ok) {
+          setProblem(checked.code);
+          setDirectory(held);
+          setState('held');
+          return;
+        }
+        keep(current);
       })
       .catch(() => undefined);
   }));

@@ -1,11 +1,14 @@
 import { createContext, createEffect, createMemo, createSignal, onCleanup, useContext, type Accessor, type ParentProps } from 'solid-js';
-import type { DeviceEvent, Seal, User as DomainUser } from '@seal/shared';
+import { changeRowPrefix, type DeviceEvent, type Seal, type User as DomainUser } from '@seal/shared';
 import { useAuth } from '../auth/AuthProvider';
 import { useDirectory } from '../org/DirectoryProvider';
+import { createRowStates } from '../routes/seals/createRowStates';
+import { actorFromSession } from '../routes/seals/sealViews';
 import { createFacts } from '../sync/createFacts';
 import { createRecords } from '../sync/createRecords';
 import { useSync } from '../sync/SyncProvider';
-import { missingGrants, requestEntries, sealStatusOf, type RequestEntry } from './requestBook';
+import { missingGrants, requestEntries, type RequestBookInput, type RequestEntry } from './requestBook';
+import { sealStatusOf } from './sealStatusOf';
 
 /** How often derived states are recomputed without any new fact: windows open and close by the clock. */
 const TICK_MS = 30_000;
@@ -15,13 +18,13 @@ export interface RequestsContextValue {
   readonly entries: Accessor<readonly RequestEntry[]>;
   /** One request by id, if held. */
   entry(id: string): RequestEntry | undefined;
+  /** Everything held that the entries are derived from (read it again after a long wait, e.g. a passkey ceremony). */
+  readonly book: Accessor<RequestBookInput>;
   /** The seals this device holds, each with its status derived from its lifecycle facts (`null`: none held yet). */
   readonly seals: Accessor<readonly (Omit<Seal, 'status'> & { readonly status: Seal['status'] | null })[]>;
   /** The signed-in user as the domain policy takes them. */
   readonly me: Accessor<DomainUser | undefined>;
   readonly now: Accessor<number>;
-  /** Whether a row made here is still waiting to go up (its row id). */
-  isWaiting(rowId: string): boolean;
   /** Whether any change of the request made here is still waiting to go up. */
   isRequestWaiting(requestId: string): boolean;
 }
@@ -45,8 +48,8 @@ export function RequestsProvider(props: ParentProps) {
   const decisions = createFacts('decision');
   const cancellations = createFacts('cancellation');
   const grants = createFacts('grant');
+  const rows = createRowStates();
   const [stamps, setStamps] = createSignal<DeviceEvent[]>([]);
-  const [outbox, setOutbox] = createSignal<ReadonlySet<string>>(new Set());
   const [now, setNow] = createSignal(Date.now());
   const timer = setInterval(() => setNow(Date.now()), TICK_MS);
   onCleanup(() => clearInterval(timer));
@@ -54,43 +57,41 @@ export function RequestsProvider(props: ParentProps) {
   createEffect(() => {
     const store = sync.store();
     setStamps([]);
-    setOutbox(new Set<string>());
     if (store === undefined) return;
     // Only the stamp entries of device logs: the rest of a log says nothing about requests.
     const selector = { type: 'fact', kind: 'device_event', 'body.type': 'stamp' } as never;
     const stampWatch = store.db.rows.find({ selector }).$.subscribe((docs) => setStamps(docs.map((d) => (d.toJSON() as unknown as { body: DeviceEvent }).body)));
-    const outboxWatch = store.db.local.find({ selector: { type: 'outbox' } }).$.subscribe((docs) => setOutbox(new Set(docs.map((d) => d.key))));
-    onCleanup(() => {
-      stampWatch.unsubscribe();
-      outboxWatch.unsubscribe();
-    });
+    onCleanup(() => stampWatch.unsubscribe());
   });
 
   const me = createMemo((): DomainUser | undefined => {
     const user = auth.session()?.user;
-    return user === undefined ? undefined : ({ id: user.id, name: user.name, unitId: user.unitId, grants: user.grants, active: user.active } as DomainUser);
+    return user === undefined ? undefined : actorFromSession(user);
   });
 
-  const entries = createMemo(() =>
-    requestEntries(
-      {
-        requests: requestRecords().map((r) => r.record),
-        seals: sealRecords().map((r) => r.record),
-        sealChanges: sealChanges(),
-        decisions: decisions(),
-        cancellations: cancellations(),
-        grants: grants(),
-        stamps: stamps(),
-        users: directory.users(),
-        units: directory.units(),
-      },
-      now(),
-    ),
+  const book = createMemo(
+    (): RequestBookInput => ({
+      requests: requestRecords().map((r) => r.record),
+      seals: sealRecords().map((r) => r.record),
+      sealChanges: sealChanges(),
+      refusedRowIds: rows.refusedIds(),
+      decisions: decisions(),
+      cancellations: cancellations(),
+      grants: grants(),
+      stamps: stamps(),
+      users: directory.users(),
+      units: directory.units(),
+    }),
   );
+  // The clock is read afresh whenever a fact arrives (one just made here is dated now), and by the tick.
+  const clock = (): number => Math.max(now(), Date.now());
+  const entries = createMemo(() => requestEntries(book(), clock()));
   const byId = createMemo(() => new Map(entries().map((e) => [e.request.id as string, e])));
   const seals = createMemo(() => {
     const changes = sealChanges();
-    return sealRecords().map(({ record }) => ({ ...record, status: sealStatusOf(changes.filter((c) => c.sealId === record.id), now()) }));
+    const refused = rows.refusedIds();
+    const at = clock();
+    return sealRecords().map(({ record }) => ({ ...record, status: sealStatusOf(changes.filter((c) => c.sealId === record.id), refused, at) }));
   });
 
   // A decision by someone the held directory does not know, or a request in a unit it does not:
@@ -130,13 +131,13 @@ export function RequestsProvider(props: ParentProps) {
   const value: RequestsContextValue = {
     entries,
     entry: (id) => byId().get(id),
+    book,
     seals,
     me,
     now,
-    isWaiting: (rowId) => outbox().has(rowId),
     isRequestWaiting: (requestId) => {
-      const prefix = `change:request:${requestId}:`;
-      for (const id of outbox()) if (id.startsWith(prefix)) return true;
+      const prefix = changeRowPrefix('request', requestId);
+      for (const id of rows.waiting()) if (id.startsWith(prefix)) return true;
       return false;
     },
   };

@@ -1,24 +1,25 @@
-import { cancellationId, type Cancellation, type Decision, type OrgUnit, type User, type UserId } from '@seal/shared';
+import { cancellationId, type Cancellation, type Decision, type UseRequest, type UserId } from '@seal/shared';
 import type { LocalStore } from '../store/localStore';
-import { assembleGrant, type RequestEntry } from './requestBook';
+import { grantAfterDecision, type RequestBookInput, type RequestEntry } from './requestBook';
 import type { DecisionBody } from './signDecision';
 
 /**
- * Records a signed decision in the request's scope (the server checks it there) and, when it is
- * the decision that meets the approval route, assembles and records the grant at once, so the
- * site tablet gets it by the next sync. Both are facts: recording them again is a no-op.
+ * Records a signed decision in the request's scope (the server checks it there) and, when with it
+ * the request is approved, assembles and records the grant at once, so the site tablet gets it by
+ * the next sync. `book` is read after the decision was signed (the passkey ceremony may take
+ * minutes, during which a withdrawal or a seal's suspension may have synced): the request's status
+ * is derived again from it (`grantAfterDecision`). Both are facts: recording them again is a no-op.
  */
 export async function recordDecision(
   store: LocalStore,
-  entry: RequestEntry,
+  request: UseRequest,
   body: DecisionBody,
-  users: readonly User[],
-  units: readonly OrgUnit[],
+  book: () => RequestBookInput,
 ): Promise<{ decision: Decision; grantRowId: string | undefined }> {
-  const scope = entry.request.unitId;
+  const scope = request.unitId;
   const { row } = await store.facts.append('decision', body, scope);
   const decision = row.body as unknown as Decision;
-  const grant = entry.seal === undefined ? undefined : assembleGrant(entry.request, entry.seal, [...entry.decisions, decision], users, units);
+  const grant = grantAfterDecision(book(), request.id, decision, store.now());
   const grantRow = grant === undefined ? undefined : (await store.facts.append('grant', grant, scope)).row;
   return { decision, grantRowId: grantRow?.id };
 }

@@ -3,7 +3,8 @@ import { contentId, sealStatusChangeId, type DeviceEvent, type Grant, type SealR
 import {
   admin, approverB1, approverHQ, cancel, contractSeal, decide, HOUR, request, staff, stampEvent, T0, UNITS, USERS,
 } from '../../../shared/src/domain/fixtures.testing';
-import { assembleGrant, awaitingDecision, decidedBy, missingGrants, requestEntries, sealStatusOf, type RequestBookInput } from './requestBook';
+import { assembleGrant, awaitingDecision, decidedBy, grantAfterDecision, missingGrants, requestEntries, type RequestBookInput } from './requestBook';
+import { statusChangeRowId } from './sealStatusOf';
 
 const { status: _status, ...sealRecord } = contractSeal;
 const SEAL: SealRecord = sealRecord;
@@ -14,7 +15,7 @@ const NOW = T0 + HOUR;
 const later: UseRequest = { ...request, id: 'req-2' as UseRequest['id'], createdAt: request.createdAt + 10 };
 
 const book = (patch: Partial<RequestBookInput> = {}): RequestBookInput => ({
-  requests: [request, later], seals: [SEAL], sealChanges: [created], decisions: [], cancellations: [], grants: [], stamps: [], users: USERS, units: UNITS, ...patch,
+  requests: [request, later], seals: [SEAL], sealChanges: [created], refusedRowIds: new Set(), decisions: [], cancellations: [], grants: [], stamps: [], users: USERS, units: UNITS, ...patch,
 });
 
 async function withId(body: Omit<Grant, 'id'>): Promise<Grant> {
@@ -30,9 +31,13 @@ describe('requestEntries', () => {
 
   it('says the seal is halted from its lifecycle facts', () => {
     const suspended: SealStatusChange = { ...created, id: sealStatusChangeId(contractSeal.id, 'active', 'suspended', admin.id, T0), from: 'active', to: 'suspended', at: T0 };
-    expect(sealStatusOf([created, suspended], NOW)).toBe('suspended');
-    expect(sealStatusOf([], NOW)).toBeNull();
     expect(requestEntries(book({ sealChanges: [created, suspended] }), NOW)[0]!.view?.status).toBe('halted');
+    expect(requestEntries(book({ sealChanges: [created, suspended], refusedRowIds: new Set([statusChangeRowId(suspended)]) }), NOW)[0]!.view?.status).toBe('pending');
+  });
+
+  it('does not halt the requests of a seal whose status is not known, and says it is not known', () => {
+    const [entry] = requestEntries(book({ sealChanges: [], requests: [request] }), NOW);
+    expect(entry).toMatchObject({ sealStatus: null, view: { status: 'pending', sealStatus: null } });
   });
 
   it('counts the stamps tied to the request by its id or by one of its grants', async () => {
@@ -77,6 +82,20 @@ describe('assembling grants', () => {
   it('assembles nothing before the route is met, or for a seal without a device', () => {
     expect(assembleGrant(request, contractSeal, [], USERS, UNITS)).toBeUndefined();
     expect(assembleGrant(request, { ...contractSeal, deviceId: null }, [decide(request, approverB1, 'approve')], USERS, UNITS)).toBeUndefined();
+  });
+
+  it('issues a grant with the decision that completes the route, from what is held after signing', () => {
+    const decision = decide(request, approverB1, 'approve');
+    expect(grantAfterDecision(book(), request.id, decision, NOW)).toEqual(assembleGrant(request, contractSeal, [decision], USERS, UNITS));
+    expect(grantAfterDecision(book(), request.id, decide(request, approverB1, 'reject'), NOW)).toBeUndefined();
+  });
+
+  it('issues no grant for a request withdrawn, halted or past its window while the approver signed', () => {
+    const decision = decide(request, approverB1, 'approve');
+    expect(grantAfterDecision(book({ cancellations: [cancel(request, staff, T0 - 1000)] }), request.id, decision, NOW)).toBeUndefined();
+    const suspended: SealStatusChange = { ...created, id: sealStatusChangeId(contractSeal.id, 'active', 'suspended', admin.id, T0), from: 'active', to: 'suspended', at: T0 };
+    expect(grantAfterDecision(book({ sealChanges: [created, suspended] }), request.id, decision, NOW)).toBeUndefined();
+    expect(grantAfterDecision(book(), request.id, decision, request.window.notAfter + 1)).toBeUndefined();
   });
 
   it('names the grants the requester app still has to assemble: approved, none held', async () => {

@@ -1,14 +1,17 @@
 import {
-  approvalRouteFor, can, checkApprovals, compareText, deriveRequestStatus, grantBody, sealStatusAt, sealStatusTimeline,
-  type Cancellation, type Decision, type DeviceEvent, type Grant, type GrantBody, type Millis, type OrgUnit, type RequestView,
+  approvalRouteFor, can, checkApprovals, compareText, deriveRequestStatus, grantBody,
+  type Cancellation, type Decision, type DeviceEvent, type Grant, type GrantBody, type Millis, type OrgUnit, type RequestId, type RequestView,
   type Seal, type SealRecord, type SealStatus, type SealStatusChange, type StampEvent, type UseRequest, type User, type Verdict,
 } from '@seal/shared';
+import { sealStatusOf, statusChangeRowId } from './sealStatusOf';
 
 /** Everything this replica holds that a request's state is derived from. */
 export interface RequestBookInput {
   readonly requests: readonly UseRequest[];
   readonly seals: readonly SealRecord[];
   readonly sealChanges: readonly SealStatusChange[];
+  /** Row ids the server refused (a refused lifecycle change takes no effect). */
+  readonly refusedRowIds: ReadonlySet<string>;
   readonly decisions: readonly Decision[];
   readonly cancellations: readonly Cancellation[];
   readonly grants: readonly Grant[];
@@ -21,21 +24,17 @@ export interface RequestBookInput {
 /** One request as the screens show it: its seal, its derived view (when the seal is held), its facts. */
 export interface RequestEntry {
   readonly request: UseRequest;
-  /** The request's seal with its status derived at `now`; `undefined` while this replica does not hold it. */
+  /**
+   * The request's seal as its requests are judged at `now`; `undefined` while this replica does
+   * not hold it. A seal whose status is not known (`sealStatus` null) is judged as active.
+   */
   readonly seal: Seal | undefined;
+  /** The seal's status at `now`; `null` while not known (no lifecycle fact held), as the seal screens say. */
+  readonly sealStatus: SealStatus | null;
   readonly view: RequestView | undefined;
   /** Decisions about the request, earliest first. */
   readonly decisions: readonly Decision[];
   readonly grants: readonly Grant[];
-}
-
-/**
- * A seal record (its mutable fields) with its status at `now`, replayed from its lifecycle facts
- * (`sealStatusTimeline`). `null` when no lifecycle fact is held, or before the seal was created.
- */
-export function sealStatusOf(changes: readonly SealStatusChange[], now: Millis): SealStatus | null {
-  if (changes.length === 0) return null;
-  return sealStatusAt(sealStatusTimeline(changes), now);
 }
 
 const groupBy = <T>(items: readonly T[], key: (item: T) => string | null | undefined): Map<string, T[]> => {
@@ -52,12 +51,15 @@ const groupBy = <T>(items: readonly T[], key: (item: T) => string | null | undef
 
 /**
  * Every held request with its derived state at `now` (`deriveRequestStatus`, the route of its
- * seal's kind), newest first. A seal whose lifecycle is not held yet is taken as its record says
- * nothing against it (active): its status shows once its facts arrive.
+ * seal's kind), newest first. Lifecycle changes the server refused are left out. A seal whose
+ * status is not known yet (no lifecycle fact held) is not offered for new requests, but nothing
+ * held speaks against it either: its requests are not halted (judged as if it were active), and
+ * `sealStatus` says "not known" until its facts arrive.
  */
 export function requestEntries(input: RequestBookInput, now: Millis): RequestEntry[] {
   const sealsById = new Map(input.seals.map((s) => [s.id as string, s]));
-  const changesBySeal = groupBy(input.sealChanges, (c) => c.sealId);
+  const counted = input.refusedRowIds.size === 0 ? input.sealChanges : input.sealChanges.filter((c) => !input.refusedRowIds.has(statusChangeRowId(c)));
+  const changesBySeal = groupBy(counted, (c) => c.sealId);
   const decisionsByRequest = groupBy(input.decisions, (d) => d.payload.requestId);
   const cancellationsByRequest = groupBy(input.cancellations, (c) => c.requestId);
   const grantsByRequest = groupBy(input.grants, (g) => g.requestId);
@@ -69,9 +71,10 @@ export function requestEntries(input: RequestBookInput, now: Millis): RequestEnt
     const decisions = [...(decisionsByRequest.get(request.id) ?? [])].sort((a, b) => a.at - b.at || compareText(a.id, b.id));
     const grants = grantsByRequest.get(request.id) ?? [];
     const record = sealsById.get(request.sealId);
-    if (record === undefined) return { request, seal: undefined, view: undefined, decisions, grants };
+    if (record === undefined) return { request, seal: undefined, sealStatus: null, view: undefined, decisions, grants };
     const sealChanges = changesBySeal.get(request.sealId) ?? [];
-    const seal = { ...record, status: sealStatusOf(sealChanges, now) ?? 'active' };
+    const sealStatus = sealStatusOf(sealChanges, new Set(), now);
+    const seal = { ...record, status: sealStatus ?? 'active' };
     const deviceEvents = [...new Set([...(stampsByRequest.get(request.id) ?? []), ...grants.flatMap((g) => stampsByGrant.get(g.id) ?? [])])];
     const view = deriveRequestStatus(
       {
@@ -80,7 +83,7 @@ export function requestEntries(input: RequestBookInput, now: Millis): RequestEnt
       },
       now,
     );
-    return { request, seal, view, decisions, grants };
+    return { request, seal, sealStatus, view: { ...view, sealStatus }, decisions, grants };
   });
   return entries.sort((a, b) => b.request.createdAt - a.request.createdAt || compareText(a.request.id, b.request.id));
 }
@@ -107,9 +110,14 @@ export function awaitingDecision(entries: readonly RequestEntry[], user: User, u
     .sort((a, b) => a.request.createdAt - b.request.createdAt || compareText(a.request.id, b.request.id));
 }
 
+/** When `userId` last decided the request (`-Infinity` when they did not). */
+export function lastDecisionAt(entry: RequestEntry, userId: string): number {
+  return Math.max(...entry.decisions.filter((d) => d.approverId === userId).map((d) => d.at));
+}
+
 /** The requests `userId` decided, most recently decided first. */
 export function decidedBy(entries: readonly RequestEntry[], userId: string): RequestEntry[] {
-  const lastAt = (e: RequestEntry): number => Math.max(...e.decisions.filter((d) => d.approverId === userId).map((d) => d.at));
+  const lastAt = (e: RequestEntry): number => lastDecisionAt(e, userId);
   return entries.filter((e) => verdictOf(e, userId) !== undefined).sort((a, b) => lastAt(b) - lastAt(a) || compareText(a.request.id, b.request.id));
 }
 
@@ -127,6 +135,19 @@ export function assembleGrant(request: UseRequest, seal: Seal, decisions: readon
   const approving = decisions.filter((d) => counted.has(d.id) && d.payload.verdict === 'approve');
   const body = grantBody(request, seal, approving);
   return body.ok ? body.value : undefined;
+}
+
+/**
+ * The grant to record with a new decision: the request's status is derived again from everything
+ * held now (`requestEntries`), the decision included, and the grant is assembled only when that
+ * is `approved`. What synced while the approver was signing (a withdrawal, a suspended seal, the
+ * window's end) is taken into account, so no grant is issued for a request no longer approvable.
+ */
+export function grantAfterDecision(book: RequestBookInput, requestId: RequestId, decision: Decision, now: Millis): GrantBody | undefined {
+  const requests = book.requests.filter((r) => r.id === requestId);
+  const [entry] = requestEntries({ ...book, requests, decisions: [...book.decisions, decision] }, now);
+  if (entry?.seal === undefined || entry.view?.status !== 'approved' || entry.view.grantIds.length > 0) return undefined;
+  return assembleGrant(entry.request, entry.seal, entry.decisions, book.users, book.units);
 }
 
 /**

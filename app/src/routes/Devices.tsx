@@ -1,4 +1,5 @@
 import { For, Show, createEffect, createMemo, createResource, createSignal, onMount } from 'solid-js';
+import { isInSubtree, type UnitId } from '@seal/shared';
 import type { Session } from '../api/types';
 import { holdsRole } from '../auth/roles';
 import { ErrorAlert } from '../components/ErrorAlert';
@@ -35,14 +36,9 @@ function DeviceList(props: { session: Session }) {
   const manages = () => holdsRole(props.session, 'admin') || holdsRole(props.session, 'custodian');
   /** Units where this user may register a device: those their admin or custodian roles cover. */
   const unitChoices = createMemo(() => {
-    const roots = props.session.user.grants.filter((g) => g.role === 'admin' || g.role === 'custodian').map((g) => g.unitId);
+    const roots = props.session.user.grants.filter((g) => g.role === 'admin' || g.role === 'custodian').map((g) => g.unitId as UnitId);
     const units = directory.units();
-    const parent = new Map(units.map((u) => [u.id as string, u.parentId as string | null]));
-    const covered = (id: string): boolean => {
-      for (let at: string | null | undefined = id, steps = 0; at && steps <= units.length; at = parent.get(at), steps++) if (roots.includes(at)) return true;
-      return false;
-    };
-    return units.filter((u) => covered(u.id));
+    return units.filter((u) => roots.some((root) => isInSubtree(u.id, root, units)));
   });
   // Until the user picks one, the first site (devices go to sites), as the directory arrives or refreshes.
   const [picked, setPicked] = createSignal(false);

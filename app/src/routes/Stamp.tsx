@@ -1,4 +1,4 @@
-import { grantSchema, subjectOf, type Grant } from '@seal/shared';
+import { grantSchema, subjectOf, type Grant, type RequestStatus } from '@seal/shared';
 import { For, Show, createMemo, createSignal, onCleanup } from 'solid-js';
 import { z } from 'zod';
 import { ApiError } from '../api/ApiError';
@@ -11,9 +11,13 @@ import { describeError } from '../i18n/describeError';
 import { formatDateTime } from '../i18n/format';
 import { useI18n } from '../i18n/I18nProvider';
 import { zhCN } from '../i18n/zh-CN';
+import { useRequests } from '../requests/RequestsProvider';
 import { createFacts } from '../sync/createFacts';
 import { createRecords } from '../sync/createRecords';
 import { useSync } from '../sync/SyncProvider';
+
+/** Statuses of a request under which its grant is no longer offered for stamping. */
+const UNUSABLE: ReadonlySet<RequestStatus> = new Set<RequestStatus>(['cancelled', 'rejected', 'halted', 'expired']);
 
 /** Stamping at the site: choose a grant, connect the seal device, confirm, unlock, watch the stamps. */
 export function Stamp() {
@@ -25,11 +29,14 @@ function StampScreen(props: { session: Session }) {
   const sync = useSync();
   const session = createStampSession(sync.store);
   const [grant, setGrant] = createSignal<Grant>();
+  const book = useRequests();
   // Grants that reached this tablet by sync, newest window first; a file import is the other way in.
+  // Grants of requests held here that can no longer be used (withdrawn, rejected, halted, expired)
+  // are not offered; a grant whose request is not held here is (the device judges it when unlocking).
   const grants = createFacts('grant');
   const myGrants = createMemo(() =>
     grants()
-      .filter((g) => g.holderId === props.session.user.id)
+      .filter((g) => g.holderId === props.session.user.id && !UNUSABLE.has(book.entry(g.requestId)?.view?.status ?? 'pending'))
       .sort((a, b) => b.window.notAfter - a.window.notAfter),
   );
   const deviceSubject = () => {
@@ -103,8 +110,10 @@ function StampScreen(props: { session: Session }) {
     // eslint-disable-next-line solid/reactivity -- called from the button's click handler
     session.connectTransport(async () => {
       const g = grant()!;
-      const seal = await startSimulatedSeal(g, sealOf(g.sealId));
+      // Power the previous board off first: one instance of a device at a time (it holds the device's lock).
       sim()?.close();
+      setSim(undefined);
+      const seal = await startSimulatedSeal(g, sealOf(g.sealId));
       setSim(seal);
       return seal.transport;
     });

@@ -68,6 +68,16 @@ export async function validateChange(row: ChangeRow, ctx: PushContext): Promise<
   if (row.kind === 'device' && before.json !== null && canonicalJson(before.json.publicKeyJwk) !== canonicalJson(json.publicKeyJwk)) {
     return refuseRow('invalid_record', `expected device "${subject.recordId}" to keep its public key (its log is checked with it); a new key is a new device, registered under a new id`);
   }
+  // A seal's kind and form decide its approval route and whether a device holds it: a seal that
+  // changed them would carry old device bindings and approvals over to other terms. A seal of
+  // another kind or form is a new seal, under a new id.
+  if (row.kind === 'seal' && before.json !== null) {
+    for (const field of ['kind', 'form'] as const) {
+      if (before.json[field] !== json[field]) {
+        return refuseRow('invalid_record', `expected seal "${subject.recordId}" to keep its ${field} "${String(before.json[field])}", got "${String(json[field])}": a seal of another ${field} is a new seal`);
+      }
+    }
+  }
   const scope = scopeOfRecord(parsed.value);
   if (scope !== row.scopeUnitId) return refuseRow('wrong_scope', `expected the row's scope "${row.scopeUnitId}" to be the record's unit, got "${scope}"`);
   const permitted = checkPolicy(row, before, json, ctx);

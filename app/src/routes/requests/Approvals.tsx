@@ -5,7 +5,7 @@ import { RequireSession } from '../../components/RequireSession';
 import { formatDateTime } from '../../i18n/format';
 import { useI18n } from '../../i18n/I18nProvider';
 import { useDirectory } from '../../org/DirectoryProvider';
-import { awaitingDecision, decidedBy, verdictOf } from '../../requests/requestBook';
+import { awaitingDecision, decidedBy, lastDecisionAt, verdictOf } from '../../requests/requestBook';
 import { useRequests } from '../../requests/RequestsProvider';
 import { RequestCard } from './RequestCard';
 
@@ -23,7 +23,6 @@ function ApprovalInbox(props: { session: Session }) {
     return me === undefined ? [] : awaitingDecision(requests.entries(), me, directory.units());
   });
   const decided = createMemo(() => decidedBy(requests.entries(), props.session.user.id));
-  const myDecisionAt = (id: string): number => Math.max(...(requests.entry(id)?.decisions.filter((d) => d.approverId === props.session.user.id).map((d) => d.at) ?? [0]));
   return (
     <section class="screen" aria-labelledby="approvals-title">
       <header class="screen-header">
@@ -67,7 +66,7 @@ function ApprovalInbox(props: { session: Session }) {
                       <span data-testid="my-verdict" data-verdict={verdictOf(entry, props.session.user.id)}>
                         {t('approvals.decidedAt', {
                           verdict: t(`requests.verdict_${verdictOf(entry, props.session.user.id) ?? 'approve'}`),
-                          date: formatDateTime(myDecisionAt(entry.request.id), locale()),
+                          date: formatDateTime(lastDecisionAt(entry, props.session.user.id), locale()),
                         })}
                       </span>
                     </span>

@@ -47,9 +47,10 @@ export function DecidePanel(props: { session: Session; entry: RequestEntry }) {
       ...(directory.directory() === undefined ? {} : { roster: directory.directory()!.roster }),
       now: store.now,
     });
-    const { decision, grantRowId } = await recordDecision(store, props.entry, body, directory.users(), directory.units());
-    const waiting = requests.isWaiting(`fact:decision:${decision.id}`) || (grantRowId !== undefined && requests.isWaiting(grantRowId));
-    setNotice(navigator.onLine || !waiting ? t('approvals.recorded') : t('approvals.recordedOffline'));
+    // The book is read after the ceremony: what synced meanwhile decides whether a grant is issued.
+    await recordDecision(store, props.entry.request, body, requests.book);
+    // Offline, the decision waits to go up; online it may still be on its way, which is not news.
+    setNotice(navigator.onLine ? t('approvals.recorded') : t('approvals.recordedOffline'));
     setComment('');
   });
   const run = (verdict: Verdict): void => {

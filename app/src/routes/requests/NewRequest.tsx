@@ -9,6 +9,7 @@ import { RequireSession } from '../../components/RequireSession';
 import { useI18n } from '../../i18n/I18nProvider';
 import { useDirectory } from '../../org/DirectoryProvider';
 import { createAction } from '../../primitives/createAction';
+import { approvalGroups } from '../../requests/approvalGroups';
 import { fileSha256 } from '../../requests/fileSha256';
 import { buildRequest, toLocalDateTime, type FieldProblem, type RequestField } from '../../requests/requestForm';
 import { useRequests } from '../../requests/RequestsProvider';
@@ -24,7 +25,7 @@ export function NewRequest() {
 }
 
 function RequestForm(props: { session: Session }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const sync = useSync();
   const directory = useDirectory();
   const requests = useRequests();
@@ -136,9 +137,12 @@ function RequestForm(props: { session: Session }) {
   const busy = () => submit.pending() || hash.pending();
   const routeText = (): string => {
     const seal = chosenSeal();
-    return seal === undefined
-      ? t('requests.routeAny')
-      : t('requests.routeFor', { kind: t(`sealKinds.${seal.kind}`), count: String(approvalRouteFor(seal.kind).minApprovals) });
+    if (seal === undefined) {
+      const kinds = new Intl.ListFormat(locale(), { type: 'conjunction' });
+      const groups = approvalGroups().map((g) => t('requests.routeGroup', { count: String(g.count), kinds: kinds.format(g.kinds.map((k) => t(`sealKinds.${k}`))) }));
+      return t('requests.routeAny', { groups: groups.join(t('requests.routeGroupSeparator')) });
+    }
+    return t('requests.routeFor', { kind: t(`sealKinds.${seal.kind}`), count: String(approvalRouteFor(seal.kind).minApprovals) });
   };
   const onSubmit = (event: SubmitEvent): void => {
     event.preventDefault();

@@ -1,4 +1,4 @@
-import { createMemo, type Accessor } from 'solid-js';
+import { createMemo, createSignal, onCleanup, type Accessor } from 'solid-js';
 import type { Device, User } from '@seal/shared';
 import type { Session } from '../../api/types';
 import { createFacts } from '../../sync/createFacts';
@@ -16,13 +16,20 @@ export interface SealData {
   readonly actor: Accessor<User>;
 }
 
+/** How often statuses are derived again without any new fact: a change dated ahead takes effect by the clock. */
+const TICK_MS = 30_000;
+
 /** Follows the local store (and the directory held for names and the unit tree). Works offline. */
 export function createSealData(session: Accessor<Session>): SealData {
   const seals = createRecords('seal');
   const deviceRecords = createRecords('device');
   const changes = createFacts('seal_status_change');
   const rows = createRowStates();
-  const views = createMemo(() => sealViews(seals().map((held) => held.record), changes(), rows.refusedIds()));
+  const [now, setNow] = createSignal(Date.now());
+  const timer = setInterval(() => setNow(Date.now()), TICK_MS);
+  onCleanup(() => clearInterval(timer));
+  // The clock is read afresh whenever a fact arrives (a change just made here is dated now), and by the tick.
+  const views = createMemo(() => sealViews(seals().map((held) => held.record), changes(), rows.refusedIds(), Math.max(now(), Date.now())));
   const devices = createMemo(() => deviceRecords().map((held) => held.record));
   const actor = createMemo(() => actorFromSession(session().user));
   return { views, devices, changes, rows, actor };

@@ -41,26 +41,32 @@ const change = (sealId: string, from: SealStatus | null, to: SealStatus, actor: 
 const device = (id: string, unitId: string, extra: Partial<Device> = {}): Device =>
   ({ id: id as DeviceId, serial: `SN-${id}`, publicKeyJwk: { kty: 'EC', crv: 'P-256', x: 'x', y: 'y' }, unitId: unitId as UnitId, state: 'provisioned', sealId: null, provisionedAt: 0, ...extra });
 
+const NOW = 1_000;
+
 describe('seal status from lifecycle facts', () => {
   const made = change('A', null, 'active', custodian, 'custodian', 10);
   const suspended = change('A', 'active', 'suspended', custodian, 'custodian', 20);
   const resumed = change('A', 'suspended', 'active', custodian, 'custodian', 30);
 
   it('derives the status of each seal, in any order and with copies, newest seal first', () => {
-    const views = sealViews([seal('A'), seal('B', { createdAt: 2_000 })], [resumed, made, suspended, suspended, change('B', null, 'active', admin, 'admin', 5)], new Set());
+    const views = sealViews([seal('A'), seal('B', { createdAt: 2_000 })], [resumed, made, suspended, suspended, change('B', null, 'active', admin, 'admin', 5)], new Set(), NOW);
     expect(views.map((v) => [v.seal.id, v.status])).toEqual([['B', 'active'], ['A', 'active']]);
-    expect(sealViews([seal('A')], [made, suspended], new Set())[0]!.status).toBe('suspended');
+    expect(sealViews([seal('A')], [made, suspended], new Set(), NOW)[0]!.status).toBe('suspended');
   });
 
   it('leaves refused changes out, and says "not known" without a creation change', () => {
     const refused = new Set([statusChangeRowId(resumed)]);
-    expect(sealViews([seal('A')], [made, suspended, resumed], refused)[0]!.status).toBe('suspended');
-    expect(sealViews([seal('A')], [], new Set())[0]!.status).toBeNull();
+    expect(sealViews([seal('A')], [made, suspended, resumed], refused, NOW)[0]!.status).toBe('suspended');
+    expect(sealViews([seal('A')], [], new Set(), NOW)[0]!.status).toBeNull();
     expect(changesBySeal([made, suspended], new Set([statusChangeRowId(made)])).get('A')).toEqual([suspended]);
   });
 
+  it('takes a change into account from its time on', () => {
+    expect(sealViews([seal('A')], [made, suspended], new Set(), 15)[0]!.status).toBe('active');
+  });
+
   it('filters and counts by status', () => {
-    const views = sealViews([seal('A'), seal('B'), seal('C')], [made, suspended, change('B', null, 'active', custodian, 'custodian', 1)], new Set());
+    const views = sealViews([seal('A'), seal('B'), seal('C')], [made, suspended, change('B', null, 'active', custodian, 'custodian', 1)], new Set(), NOW);
     expect(filterByStatus(views, 'suspended').map((v) => v.seal.id)).toEqual(['A']);
     expect(filterByStatus(views, 'unknown').map((v) => v.seal.id)).toEqual(['C']);
     expect(filterByStatus(views, 'all')).toHaveLength(3);

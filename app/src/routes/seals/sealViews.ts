@@ -1,7 +1,10 @@
 import {
   can, changeRowPrefix, dedupeById, factRowId, isInSubtree, nextSealStatuses, sealStatusTimeline, subjectOf,
-  type Device, type OrgUnit, type Role, type SealRecord, type SealStatus, type SealStatusChange, type Units, type User,
+  type Device, type Millis, type OrgUnit, type Role, type SealRecord, type SealStatus, type SealStatusChange, type Units, type User,
 } from '@seal/shared';
+import { sealStatusOf, statusChangeRowId } from '../../requests/sealStatusOf';
+
+export { statusChangeRowId };
 
 /** The signed-in user (as the session names them) as the domain's policy takes a user. */
 export function actorFromSession(user: { readonly id: string; readonly name: string; readonly unitId: string; readonly grants: readonly { readonly role: Role; readonly unitId: string }[]; readonly active: boolean }): User {
@@ -14,9 +17,6 @@ export interface SealView {
   /** `null` while no creation change is held (it was refused, or has not arrived yet). */
   readonly status: SealStatus | null;
 }
-
-/** The row id a lifecycle change travels under (what the outbox and refusals name). */
-export const statusChangeRowId = (change: SealStatusChange): string => factRowId('seal_status_change', change.id);
 
 /**
  * The lifecycle changes of each seal, without those the server refused: a refused change takes
@@ -33,18 +33,11 @@ export function changesBySeal(changes: readonly SealStatusChange[], refusedRowId
   return bySeal;
 }
 
-/** The status a seal's changes lead to (the same rule as the store's projection: `sealStatusTimeline`). */
-export function sealStatusOf(changes: readonly SealStatusChange[]): SealStatus | null {
-  if (changes.length === 0) return null;
-  const timeline = sealStatusTimeline(changes);
-  return timeline.steps.at(-1)?.status ?? timeline.initial;
-}
-
-/** Seals with their derived status, newest first (then by name, then id, so the order is stable). */
-export function sealViews(seals: readonly SealRecord[], changes: readonly SealStatusChange[], refusedRowIds: ReadonlySet<string>): SealView[] {
+/** Seals with their status at `now` (`sealStatusOf`), newest first (then by name, then id, so the order is stable). */
+export function sealViews(seals: readonly SealRecord[], changes: readonly SealStatusChange[], refusedRowIds: ReadonlySet<string>, now: Millis): SealView[] {
   const bySeal = changesBySeal(changes, refusedRowIds);
   return seals
-    .map((seal) => ({ seal, status: sealStatusOf(bySeal.get(seal.id) ?? []) }))
+    .map((seal) => ({ seal, status: sealStatusOf(bySeal.get(seal.id) ?? [], new Set(), now) }))
     .sort((a, b) => b.seal.createdAt - a.seal.createdAt || a.seal.name.localeCompare(b.seal.name) || a.seal.id.localeCompare(b.seal.id));
 }
 

@@ -14,7 +14,6 @@ const bindingBody = z.object({
   minApprovals: approvalRouteSchema.shape.minApprovals,
   custodianId: recordIdParam,
   unitId: recordIdParam.describe("The seal's unit; its path up to HQ goes into the binding"),
-  version: z.int().nonnegative().optional().describe('Defaults to the issue time (ms): later bindings always win'),
 });
 
 type BindingBody = z.infer<typeof bindingBody>;
@@ -22,8 +21,8 @@ type BindingBody = z.infer<typeof bindingBody>;
 /**
  * Checks a binding asked for against the seal's record as the server holds it: the seal must be
  * recorded, physical and locked in this very device, and the binding must say what the record
- * says (kind, custodian, unit) with at least the approvals its kind's route needs. Otherwise an
- * admin could sign a device into accepting one approval for an official seal (公章).
+ * says (kind, custodian, unit) with at least the approvals its kind's route needs. Otherwise an admin could sign a device into accepting one
+ * approval for an official seal (公章). A seal's kind and form never change (validateChange).
  */
 function bindingMismatch(deviceId: string, body: BindingBody, json: Record<string, unknown> | null): string | undefined {
   const parsed = sealRecordSchema.safeParse(json);
@@ -65,7 +64,8 @@ export function deviceRoutes(api: Api, store: Store): void {
     reply.header('cache-control', 'no-store');
     return signSealBinding(ctx.orgKey.privateKey, {
       deviceId: params.id as DeviceId,
-      version: body.version ?? now,
+      // The issue time: later bindings always win, and no caller can pin a version above them.
+      version: now,
       sealId: body.sealId as SealId,
       route: { sealKind: body.sealKind, minApprovals: body.minApprovals },
       custodianId: body.custodianId as UserId,
