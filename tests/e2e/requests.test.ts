@@ -79,7 +79,7 @@ describe('seal requests and passkey approvals', () => {
     await approver.page.getByRole('link', { name: /Approvals/ }).click();
     const waitingFirst = approver.page.locator(`[data-testid="awaiting-decision"] li[data-request-id="${firstId}"]`);
     await waitingFirst.waitFor({ timeout: 30_000 });
-    expect(await waitingFirst.textContent()).toContain('Requested by Zhao Staff');
+    await expect.poll(() => waitingFirst.textContent(), { timeout: 30_000 }).toContain('Requested by Zhao Staff');
     await waitingFirst.getByRole('link').click();
     expect(await approver.page.getByTestId('terms-sha256').textContent()).toBe(sha256Hex(contract.fileText));
     expect(await approver.page.getByTestId('terms-uses').textContent()).toBe('2');
@@ -92,7 +92,7 @@ describe('seal requests and passkey approvals', () => {
     await staff.page.goto(`${url}/requests/${firstId}`);
     await expect.poll(() => staff.page.getByTestId('request-status').textContent(), { timeout: 30_000 }).toBe('Approved');
     const decision = staff.page.locator('[data-testid="decision"][data-verdict="approve"]');
-    expect(await decision.textContent()).toContain('Li Approver');
+    await expect.poll(() => decision.textContent(), { timeout: 30_000 }).toContain('Li Approver');
     await staff.page.getByTestId('grant-issued').waitFor({ timeout: 30_000 });
     await staff.page.getByRole('link', { name: 'Go to stamping' }).click();
     const listed = staff.page.locator(`[data-testid="my-grants"] li[data-request-id="${firstId}"]`);

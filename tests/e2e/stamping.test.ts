@@ -293,8 +293,8 @@ describe('stamping with a seal device over Web Bluetooth', () => {
     const listed = page.locator(`[data-testid="my-grants"] li[data-grant-id="${grant.id}"]`);
     await listed.waitFor({ timeout: 30_000 });
     // Named by the request's document and purpose and the seal's name, not by their ids.
-    expect(await listed.textContent()).toContain('Supply contract · Sign a supply contract');
-    expect(await listed.textContent()).toContain('Site contract seal');
+    await expect.poll(() => listed.textContent(), { timeout: 30_000 }).toContain('Supply contract · Sign a supply contract');
+    await expect.poll(() => listed.textContent(), { timeout: 30_000 }).toContain('Site contract seal');
     await listed.getByRole('button', { name: 'Use this grant' }).click();
     await page.getByTestId('grant').waitFor();
     await page.getByRole('button', { name: 'Use simulated device (demo)' }).click();

@@ -35,7 +35,11 @@ export async function startSyncServer(): Promise<RunningSync> {
   return {
     store, server, url: `http://127.0.0.1:${port}`,
     async close() {
-      await server.close();
+      // Teardown: nothing is waited for. A connection still open (a replica's live stream, a
+      // keep-alive socket mid-request) would otherwise hold the close until it times out.
+      const closing = server.close();
+      server.app.server.closeAllConnections();
+      await closing;
       await store.close();
     },
   };
