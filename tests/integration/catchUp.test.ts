@@ -160,3 +160,22 @@ describe('live sync', () => {
     expect(phone.store.status.get()).toMatchObject({ connection: 'online', pending: 0 });
   }, 30_000);
 });
+
+describe('the outbox', () => {
+  it('lets go of a fact the server sent down first: a fact recorded on two tablets is not "waiting to sync" for ever', async () => {
+    const tablet = await replica(custodian, 'outbox-tablet');
+    const phone = await replica(custodian, 'outbox-phone');
+    await tablet.store.records.create('seal', sealRecord('seal-outbox', world.siteId, custodian.userId));
+    await syncAll([tablet]);
+    // The same lifecycle fact (content-addressed: the same id) on both; the phone cannot push at all.
+    const move = sealMove('seal-outbox', null, 'active', custodian.userId, 'custodian', 1_790_000_400_000);
+    await phone.store.facts.append('seal_status_change', move, world.siteId);
+    await tablet.store.facts.append('seal_status_change', move, world.siteId);
+    await syncAll([tablet]);
+    phone.network.blockPaths = /\/api\/sync\/push/;
+    phone.start();
+    // The server's copy comes down: the phone's own copy waits for nothing any more.
+    expect(await eventually(() => (phone.store.status.get().pending === 0 ? true : undefined), 10_000)).toBe(true);
+    expect(phone.store.status.get().refusals).toEqual([]);
+  });
+});

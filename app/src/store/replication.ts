@@ -124,6 +124,14 @@ export function startRowReplication(options: RowReplicationOptions): RowReplicat
     } catch (error) {
       failed(status, error);
     }
+    // A row the server sent is on the server. If this replica was still waiting to push a row of
+    // that id (it recorded the same fact, e.g. the same content-addressed grant, and the server's
+    // copy came down first), RxDB sees nothing left to push and would never answer it: it would
+    // count as "waiting to sync" for ever.
+    if (rows.length > 0) {
+      const waiting = new Set(await book.outboxIds());
+      await book.removeFromOutbox(rows.map((row) => row.id).filter((id) => waiting.has(id)));
+    }
     const caughtUp = rows.length < batchSize;
     const previous = status.get().catchUp;
     status.update({
