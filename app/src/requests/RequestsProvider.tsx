@@ -85,7 +85,21 @@ export function RequestsProvider(props: ParentProps) {
   );
   // The clock is read afresh whenever a fact arrives (one just made here is dated now), and by the tick.
   const clock = (): number => Math.max(now(), Date.now());
-  const entries = createMemo(() => requestEntries(book(), clock()));
+  // An entry that did not change keeps its object: lists (`<For>`, matched by reference) keep its
+  // card — and the keyboard focus in it — instead of rebuilding every card on each tick or fact.
+  let previous = new Map<string, { readonly key: string; readonly entry: RequestEntry }>();
+  const entries = createMemo(() => {
+    const kept = new Map<string, { readonly key: string; readonly entry: RequestEntry }>();
+    const next = requestEntries(book(), clock()).map((fresh) => {
+      const key = JSON.stringify(fresh);
+      const old = previous.get(fresh.request.id);
+      const entry = old !== undefined && old.key === key ? old.entry : fresh;
+      kept.set(fresh.request.id, { key, entry });
+      return entry;
+    });
+    previous = kept;
+    return next;
+  });
   const byId = createMemo(() => new Map(entries().map((e) => [e.request.id as string, e])));
   const seals = createMemo(() => {
     const changes = sealChanges();
