@@ -6,38 +6,21 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { SealRecord } from '@seal/shared';
-import { launchBrowser, REPO_ROOT, startServer, type RunningServer } from './harness';
-import { invite, newPerson, pageFetch, setUpOrganisation, unexpectedErrors } from './people';
+import { REPO_ROOT } from './harness';
+import { invite, newPerson, organisationWithSite, pageFetch, unexpectedErrors } from './people';
 import { replicaOf } from './replicas';
-import { setupCodeFrom } from './setupCode';
+import { serverAndBrowser } from './suite';
 
 const SITE = { lat: 31.2304, lon: 121.4737, radiusM: 300 };
 
-let server: RunningServer | undefined;
-let browser: Browser | undefined;
-
-beforeAll(async () => {
-  server = await startServer({ AUTH_RATE_LIMIT: '500' });
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  const results = await Promise.allSettled([browser?.close()]);
-  const stopped = await Promise.allSettled([server?.stop()]);
-  for (const r of [...results, ...stopped]) if (r.status === 'rejected') throw r.reason;
-});
+const suite = serverAndBrowser();
 
 describe('seal devices', () => {
   it('an administrator adds a simulated device at a site, a seal is bound to it, and the device takes the binding', async () => {
-    const url = server!.url;
-    const admin = await newPerson(browser!, 'en');
-    const adminUser = await setUpOrganisation(admin, url, setupCodeFrom(server!.output()), 'Wang Admin');
-    const site = await pageFetch<{ unit: { id: string } }>(admin.page, '/api/units', { name: 'Site 9', kind: 'site', parentId: adminUser.unitId, geofence: SITE });
-    expect(site.status, JSON.stringify(site.body)).toBe(201);
-    const siteId = site.body.unit.id;
+    const url = suite.server().url;
+    const { admin, adminUser, siteId } = await organisationWithSite(suite.browser(), suite.server(), { admin: 'Wang Admin', site: 'Site 9' }, SITE);
     const { page } = admin;
 
     await page.goto(`${url}/devices`);
@@ -61,7 +44,7 @@ describe('seal devices', () => {
     }, { timeout: 20_000 }).toBe(true);
 
     // A seal recorded as locked in the device (the seal screens do this; here a replica of the admin).
-    const tablet = await replicaOf(server!, admin, adminUser.id, 'e2e-devices-admin');
+    const tablet = await replicaOf(suite.server(), admin, adminUser.id, 'e2e-devices-admin');
     try {
       const seal = {
         id: 'seal-site-9', name: 'Site 9 contract seal', kind: 'contract', form: 'physical', unitId: siteId, custodianId: adminUser.id,
@@ -83,7 +66,7 @@ describe('seal devices', () => {
     await page.screenshot({ path: join(REPO_ROOT, 'screenshots', 'devices-en.png'), fullPage: true });
 
     // A staff member at the site sees the device but may not set one up.
-    const staff = await newPerson(browser!, 'zh-CN');
+    const staff = await newPerson(suite.browser(), 'zh-CN');
     await invite(admin, staff, url, siteId, ['staff'], '赵员工');
     await staff.page.goto(`${url}/devices`);
     await staff.page.locator('main h1', { hasText: '印章设备' }).waitFor();

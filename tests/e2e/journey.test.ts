@@ -5,39 +5,22 @@
  * with a passkey; back on the tablet the grant is there, the device unlocks after the holder's
  * passkey and counts the approved stamps, refusing one more. Nothing is made behind the screens.
  */
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, startServer, type RunningServer } from './harness';
-import { invite, newPerson, pageFetch, setUpOrganisation, unexpectedErrors } from './people';
+import { describe, expect, it } from 'vitest';
+import { invite, newPerson, organisationWithSite, unexpectedErrors } from './people';
 import { fillRequestForm, submitRequestForm } from './requestWorld';
-import { setupCodeFrom } from './setupCode';
+import { serverAndBrowser } from './suite';
 
 const SITE = { lat: 30.5728, lon: 104.0668, radiusM: 500 };
 
-let server: RunningServer | undefined;
-let browser: Browser | undefined;
-
-beforeAll(async () => {
-  server = await startServer({ AUTH_RATE_LIMIT: '500' });
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  const results = await Promise.allSettled([browser?.close()]);
-  const stopped = await Promise.allSettled([server?.stop()]);
-  for (const r of [...results, ...stopped]) if (r.status === 'rejected') throw r.reason;
-});
+const suite = serverAndBrowser();
 
 describe('the whole flow with the simulated seal device', () => {
   it('device, seal, request, passkey approval, unlock and exactly the approved stamps', async () => {
-    const url = server!.url;
-    const admin = await newPerson(browser!, 'en');
-    const adminUser = await setUpOrganisation(admin, url, setupCodeFrom(server!.output()), 'Wang Admin');
-    const site = await pageFetch<{ unit: { id: string } }>(admin.page, '/api/units', { name: 'Chengdu Site 1', kind: 'site', parentId: adminUser.unitId, geofence: SITE });
-    expect(site.status, JSON.stringify(site.body)).toBe(201);
-    const keeper = await newPerson(browser!, 'en');
-    await invite(admin, keeper, url, site.body.unit.id, ['custodian', 'staff'], 'Zhao Keeper');
-    const approver = await newPerson(browser!, 'en');
+    const url = suite.server().url;
+    const { admin, adminUser, siteId } = await organisationWithSite(suite.browser(), suite.server(), { admin: 'Wang Admin', site: 'Chengdu Site 1' }, SITE);
+    const keeper = await newPerson(suite.browser(), 'en');
+    await invite(admin, keeper, url, siteId, ['custodian', 'staff'], 'Zhao Keeper');
+    const approver = await newPerson(suite.browser(), 'en');
     await invite(admin, approver, url, adminUser.unitId, ['approver'], 'Li Approver');
     const { page } = keeper;
 

@@ -4,6 +4,8 @@
  */
 import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
 import type { AssertionFields } from '@seal/shared';
+import type { RunningServer } from './harness';
+import { setupCodeFrom } from './setupCode';
 import { addVirtualAuthenticator, type VirtualAuthenticator } from './virtualAuthenticator';
 
 export type Locale = 'zh-CN' | 'en';
@@ -178,4 +180,26 @@ export async function signInPage(page: Page, challenge: Uint8Array, credentialId
     { challenge: [...challenge], credentialId },
   );
   return fields;
+}
+
+export interface OrganisationWithSite {
+  readonly admin: Person;
+  readonly adminUser: SessionUser;
+  readonly hqId: string;
+  readonly siteId: string;
+}
+
+/** An administrator sets the organisation up through the UI and adds a site (with its geofence) under HQ. */
+export async function organisationWithSite(
+  browser: Browser,
+  server: Pick<RunningServer, 'url' | 'output'>,
+  names: { readonly admin: string; readonly site: string },
+  geofence: { readonly lat: number; readonly lon: number; readonly radiusM: number },
+  locale: Locale = 'en',
+): Promise<OrganisationWithSite> {
+  const admin = await newPerson(browser, locale);
+  const adminUser = await setUpOrganisation(admin, server.url, setupCodeFrom(server.output()), names.admin);
+  const site = await pageFetch<{ unit: { id: string } }>(admin.page, '/api/units', { name: names.site, kind: 'site', parentId: adminUser.unitId, geofence });
+  if (site.status !== 201) throw new Error(`site refused: ${JSON.stringify(site.body)}`);
+  return { admin, adminUser, hqId: adminUser.unitId, siteId: site.body.unit.id };
 }

@@ -9,8 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { createSeal, type NewSeal, type OrgUnit, type User } from '@seal/shared';
 import type { RunningServer } from './harness';
 import { replicaOf } from './replicas';
-import { invite, newPerson, pageFetch, setUpOrganisation, type Locale, type Person, type SessionUser } from './people';
-import { setupCodeFrom } from './setupCode';
+import { invite, newPerson, organisationWithSite, type Locale, type Person, type SessionUser } from './people';
 
 export const SITE_FENCE = { lat: 31.2304, lon: 121.4737, radiusM: 300 };
 export const SEAL_ID = 'seal-site3-contract';
@@ -38,12 +37,7 @@ export interface WorldNames {
 
 /** Sets up the organisation, the site, the approver (approver + staff at HQ) and staff at the site. */
 export async function setUpRequestWorld(browser: Browser, server: RunningServer, names: WorldNames, locale: Locale = 'en'): Promise<RequestWorld> {
-  const admin = await newPerson(browser, locale);
-  const adminUser = await setUpOrganisation(admin, server.url, setupCodeFrom(server.output()), names.admin);
-  const hqId = adminUser.unitId;
-  const site = await pageFetch<{ unit: { id: string } }>(admin.page, '/api/units', { name: names.site, kind: 'site', parentId: hqId, geofence: SITE_FENCE });
-  if (site.status !== 201) throw new Error(`site refused: ${JSON.stringify(site.body)}`);
-  const siteId = site.body.unit.id;
+  const { admin, adminUser, hqId, siteId } = await organisationWithSite(browser, server, { admin: names.admin, site: names.site }, SITE_FENCE, locale);
   const approver = await newPerson(browser, locale);
   const approverUser = await invite(admin, approver, server.url, hqId, ['approver', 'staff'], names.approver);
   const staff = await newPerson(browser, locale);

@@ -7,27 +7,14 @@
  * finds their own request to decide, and withdraws it. The server holds every request, decision,
  * grant and cancellation, and refused none of them.
  */
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { useRequestSchema, type UseRequest } from '@seal/shared';
-import { launchBrowser, startServer, type RunningServer } from './harness';
 import { pageFetch, unexpectedErrors } from './people';
 import { replicaOf } from './replicas';
 import { fillRequestForm, SEAL_ID, setUpRequestWorld, sha256Hex, SITE_FENCE, submitRequestForm } from './requestWorld';
+import { serverAndBrowser } from './suite';
 
-let server: RunningServer | undefined;
-let browser: Browser | undefined;
-
-beforeAll(async () => {
-  server = await startServer({ AUTH_RATE_LIMIT: '500' });
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  const results = await Promise.allSettled([browser?.close()]);
-  const stopped = await Promise.allSettled([server?.stop()]);
-  for (const r of [...results, ...stopped]) if (r.status === 'rejected') throw r.reason;
-});
+const suite = serverAndBrowser();
 
 interface PulledRow {
   readonly id: string;
@@ -39,9 +26,9 @@ interface PulledRow {
 
 describe('seal requests and passkey approvals', () => {
   it('applies (offline once), approves with a passkey, issues the grant to /stamp, rejects with a reason', async () => {
-    const world = await setUpRequestWorld(browser!, server!, { admin: 'Wang Admin', approver: 'Li Approver', staff: 'Zhao Staff', site: 'Site 3', seal: 'Site 3 contract seal' });
+    const world = await setUpRequestWorld(suite.browser(), suite.server(), { admin: 'Wang Admin', approver: 'Li Approver', staff: 'Zhao Staff', site: 'Site 3', seal: 'Site 3 contract seal' });
     const { staff, approver } = world;
-    const url = server!.url;
+    const url = suite.server().url;
     const contract = { fileName: 'supply-contract.pdf', fileText: '%PDF-1.7 steel supply contract', pages: 3, copies: 2, purpose: 'Sign the steel supply contract', uses: 2 };
 
     // The staff member applies while the site has no network: the request waits on the tablet.
@@ -131,7 +118,7 @@ describe('seal requests and passkey approvals', () => {
       document: { title: 'HQ framework agreement', sha256: sha256Hex('framework'), pages: 5 }, copies: 1, purpose: 'Framework agreement', usesRequested: 1,
       window: { notBefore: now, notAfter: now + 86_400_000 }, place: { unitId: world.siteId, geofence: SITE_FENCE }, createdAt: now,
     });
-    const approverTablet = await replicaOf(server!, approver, world.approverUser.id, 'e2e-approver-own');
+    const approverTablet = await replicaOf(suite.server(), approver, world.approverUser.id, 'e2e-approver-own');
     try {
       await approverTablet.store.records.create('request', own);
       await approverTablet.start({ live: false }).awaitInSync();

@@ -10,8 +10,7 @@ import type { DeviceId, P256PublicJwk } from '@seal/shared';
 import { registerDevice } from '../../app/src/device/registerDevice';
 import { replicaOf } from './replicas';
 import type { RunningServer } from './harness';
-import { invite, newPerson, pageFetch, setUpOrganisation, type Locale, type Person } from './people';
-import { setupCodeFrom } from './setupCode';
+import { invite, newPerson, pageFetch, organisationWithSite, type Locale, type Person } from './people';
 
 export interface SealsWorld {
   readonly admin: Person;
@@ -40,12 +39,8 @@ export async function setUpSealsWorld(browser: Browser, server: RunningServer, o
     options.people.push(p);
     return p;
   };
-  const admin = await person(options.locales.admin);
-  const adminUser = await setUpOrganisation(admin, server.url, setupCodeFrom(server.output()), options.names.admin);
-  const hqId = adminUser.unitId;
-  const site = await pageFetch<{ unit: { id: string } }>(admin.page, '/api/units', { name: options.names.site, kind: 'site', parentId: hqId, geofence: { lat: 31.2304, lon: 121.4737, radiusM: 300 } });
-  if (site.status !== 201) throw new Error(`the site was refused: ${JSON.stringify(site.body)}`);
-  const siteId = site.body.unit.id;
+  const { admin, adminUser, hqId, siteId } = await organisationWithSite(browser, server, { admin: options.names.admin, site: options.names.site }, { lat: 31.2304, lon: 121.4737, radiusM: 300 }, options.locales.admin);
+  options.people.push(admin);
   const custodian = await person(options.locales.custodian);
   const custodianUser = await invite(admin, custodian, server.url, siteId, ['custodian'], options.names.custodian);
   const auditor = await person(options.locales.auditor);
