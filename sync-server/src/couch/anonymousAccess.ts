@@ -4,16 +4,14 @@ export interface OpenDoor {
   readonly answer: string;
 }
 
-const bare = (url: string): URL => {
+/** The store's base URL without credentials and without a trailing slash (CouchDB may sit under a path). */
+const bare = (url: string): string => {
   const u = new URL(url);
-  u.username = '';
-  u.password = '';
-  u.pathname = u.pathname.replace(/\/+$/, '');
-  return u;
+  return `${u.origin}${u.pathname.replace(/\/+$/, '')}`;
 };
 
-async function anonymous(base: URL, method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
-  const response = await fetch(`${base.origin}${base.pathname}${path}`, {
+async function anonymous(base: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
+  const response = await fetch(`${base}${path}`, {
     method,
     headers: { accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),

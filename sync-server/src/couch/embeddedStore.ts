@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { carriesCredential, loadOrCreateStoreCredential, urlWithCredential, type StoreCredential } from './storeCredential';
@@ -31,6 +31,23 @@ const UNUSED_PARTS = [
   'routes/cluster-rewrite', 'routes/rewrite', 'routes/show', 'routes/list', 'routes/update', 'routes/temp-views',
 ];
 
+/**
+ * Turns express-pouchdb's admin party off: the store credential is its one admin, written
+ * (already hashed, as express-pouchdb would) into its config file before it starts, so no request
+ * is ever served as an anonymous administrator even past the credential check.
+ */
+async function configureAdmin(configPath: string, credential: StoreCredential): Promise<void> {
+  let config: Record<string, unknown> = {};
+  try {
+    config = JSON.parse(await readFile(configPath, 'utf8')) as Record<string, unknown>;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  /* eslint-disable-next-line @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-member-access -- untyped CommonJS package */
+  const admins: Record<string, string> = await require('pouchdb-auth').hashAdminPasswords({ [credential.username]: credential.password });
+  await writeFile(configPath, `${JSON.stringify({ ...config, admins }, null, 2)}\n`, { mode: 0o600 });
+}
+
 /** What every request without the credential gets, before any express-pouchdb handler runs. */
 function refuse(response: ServerResponse): void {
   const body = JSON.stringify({ error: 'unauthorized', reason: 'This store answers only the sync-server (HTTP Basic authentication required)' });
@@ -58,6 +75,8 @@ export async function startEmbeddedStore(dataDir: string, log?: (line: string) =
   const dbDir = join(dataDir, 'couch');
   await mkdir(dbDir, { recursive: true, mode: 0o700 });
   const credential: StoreCredential = await loadOrCreateStoreCredential(storeCredentialPath(dataDir), log);
+  const configPath = join(dataDir, 'couch-config.json');
+  await configureAdmin(configPath, credential);
   /* eslint-disable @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-member-access -- untyped CommonJS packages */
   const PouchDB = require('pouchdb-node');
   const expressPouchDB = require('express-pouchdb');
@@ -66,7 +85,7 @@ export async function startEmbeddedStore(dataDir: string, log?: (line: string) =
   const app = express();
   // express-pouchdb writes its config and log files; keep them inside the data directory.
   app.use('/', expressPouchDB(OnDisk, {
-    configPath: join(dataDir, 'couch-config.json'),
+    configPath,
     logPath: join(dataDir, 'couch-log.txt'),
     overrideMode: { exclude: UNUSED_PARTS },
   }));
