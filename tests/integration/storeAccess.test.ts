@@ -12,7 +12,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { readFile, rm, stat, unlink } from 'node:fs/promises';
+import { readdir, readFile, readlink, rm, stat, unlink } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -143,11 +143,35 @@ function storeUrls(): [string, string, unknown?][] {
   return urls;
 }
 
+/**
+ * The loopback ports the server process listens on besides its API, found as a local attacker
+ * would: the process whose environment names this data directory, its sockets' inodes, and the
+ * listening entries of /proc/net/tcp with those inodes.
+ */
+async function listeningPortsOfServer(dataDir: string, apiPort: number): Promise<number[]> {
+  const pids = (await readdir('/proc')).filter((name) => /^\d+$/.test(name));
+  const inodes = new Set<string>();
+  for (const pid of pids) {
+    const environ = await readFile(`/proc/${pid}/environ`, 'utf8').catch(() => '');
+    if (!environ.split('\0').includes(`DATA_DIR=${dataDir}`)) continue;
+    for (const fd of await readdir(`/proc/${pid}/fd`).catch(() => [] as string[])) {
+      const target = await readlink(`/proc/${pid}/fd/${fd}`).catch(() => '');
+      const inode = /^socket:\[(\d+)\]$/.exec(target)?.[1];
+      if (inode) inodes.add(inode);
+    }
+  }
+  const ports = (await readFile('/proc/net/tcp', 'utf8')).split('\n').slice(1)
+    .map((line) => line.trim().split(/\s+/))
+    .filter((fields) => fields[3] === '0A' && inodes.has(fields[9] ?? ''))
+    .map((fields) => Number.parseInt(fields[1]!.split(':')[1]!, 16));
+  return [...new Set(ports)].filter((port) => port !== apiPort);
+}
+
 beforeAll(async () => {
   proc = await startServerProcess();
-  // The server names its store's address in its log; an attacker finds the same port in /proc/net/tcp.
-  storeUrl = /store: embedded at (http:\/\/127\.0\.0\.1:\d+)/.exec(proc.output())?.[1] ?? '';
-  expect(storeUrl, proc.output()).not.toBe('');
+  const ports = await listeningPortsOfServer(proc.dataDir, Number(new URL(proc.url).port));
+  expect(ports.length, `listening ports besides the API: ${ports.join()}`).toBe(1);
+  storeUrl = `http://127.0.0.1:${ports[0]}`;
   admin = await setUpOverHttp();
   staff = await invite(admin.rootUnitId, ['staff'], 'Staff 员工');
 }, 120_000);
@@ -313,7 +337,8 @@ describe('documents written straight into the store (with the real credential) g
     try {
       await replica.store.facts.appendMany('attachment', [{ sha256: randomBytes(32).toString('hex'), about: 'request:r-2', mime: 'image/jpeg' as const, size: 99, at: Date.now() }], admin.rootUnitId);
       const row = (await replicaRows(replica)).find((r) => r.type === 'fact' && r.kind === 'attachment')!;
-      await writeDoc('rows', { ...row, _id: row.id, body: { ...(row.body as object), size: 1 } });
+      if (row.type !== 'fact') throw new Error('expected the attachment fact');
+      await writeDoc('rows', { ...row, _id: row.id, body: { ...row.body, size: 1 } });
       const push = await api('POST', '/api/sync/push', { cookie: admin.cookie, body: { rows: [row] } });
       expect(push.status).toBe(200);
       const [result] = ((await push.json()) as { results: { id: string; status: string; code?: string }[] }).results;

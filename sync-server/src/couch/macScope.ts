@@ -45,28 +45,24 @@ export function macScope<T>(db: DocumentScope<T>, database: string, mac: StoreMa
       return doc ? [{ ...row, doc }] : [];
     });
 
-  const overrides = {
-    async insert(doc: Doc, params?: unknown) {
-      return db.insert(mark(doc) as never, params as never);
-    },
-    async bulk(body: { docs: Doc[] } & Record<string, unknown>, params?: unknown) {
-      return db.bulk({ ...body, docs: body.docs.map(mark) } as never, params as never);
-    },
-    async get(id: string, params?: unknown) {
-      const doc = await db.get(id, params as never);
-      const ok = verified(doc);
+  const overrides: Record<string, (...args: never[]) => Promise<unknown>> = {
+    insert: async (doc: Doc, params?: unknown) => db.insert(mark(doc) as never, params as never),
+    bulk: async (body: { docs: Doc[] } & Record<string, unknown>, params?: unknown) =>
+      db.bulk({ ...body, docs: body.docs.map(mark) }, params as never),
+    get: async (id: string, params?: unknown) => {
+      const ok = verified(await db.get(id, params as never));
       if (!ok) throw new UnverifiedDocumentError(database, id);
       return ok;
     },
-    async list(params?: Record<string, unknown>) {
+    list: async (params?: Record<string, unknown>) => {
       const page = await db.list(params as never);
       return { ...page, rows: keepVerified(page.rows as { doc?: unknown }[]) };
     },
-    async view(design: string, view: string, params?: Record<string, unknown>) {
+    view: async (design: string, view: string, params?: Record<string, unknown>) => {
       const page = await db.view(design, view, params as never);
       return { ...page, rows: keepVerified(page.rows as { doc?: unknown }[]) };
     },
-    async fetch(body: { keys: string[] }, params?: Record<string, unknown>) {
+    fetch: async (body: { keys: string[] }, params?: Record<string, unknown>) => {
       const page = await db.fetch(body, params as never);
       const rows = page.rows.map((row) => {
         if (!('doc' in row) || !row.doc) return row;
@@ -75,7 +71,7 @@ export function macScope<T>(db: DocumentScope<T>, database: string, mac: StoreMa
       });
       return { ...page, rows };
     },
-    async changes(params?: Record<string, unknown>) {
+    changes: async (params?: Record<string, unknown>) => {
       const page = await db.changes(params as never);
       const results = page.results.map((change) => {
         const { doc } = change as { doc?: unknown };
@@ -90,7 +86,7 @@ export function macScope<T>(db: DocumentScope<T>, database: string, mac: StoreMa
   };
   return new Proxy(db, {
     get(target, property, receiver) {
-      if (typeof property === 'string' && Object.hasOwn(overrides, property)) return overrides[property as keyof typeof overrides];
+      if (typeof property === 'string' && Object.hasOwn(overrides, property)) return overrides[property];
       // Methods that would read or write documents in ways not covered above are refused, not passed by.
       if (typeof property === 'string' && UNCOVERED.has(property)) {
         return () => Promise.reject(new Error(`${property} is not available on a MAC-checked database ("${database}")`));
