@@ -1,10 +1,12 @@
 import { bytesEqual } from '../protocol/bytesEqual';
-import { DEVICE_CODES } from '../protocol/codes';
+import { DEVICE_CODES, type DeviceErrorCode } from '../protocol/codes';
 import { encodeErrorReply, encodeOkReply } from '../protocol/envelope';
 import { NONCE_BYTES } from '../protocol/fields';
+import { approvedRequest } from '../protocol/grantWire';
 import type { RequestOf } from '../protocol/messages';
 import { checkUnlock } from './checkUnlock';
 import type { DeviceCore } from './DeviceCore';
+import { isBelowWatermark } from './useCounters';
 
 /** How many consumed nonces the device remembers to name a replay as one. */
 const SPENT_NONCES_KEPT = 8;
@@ -50,11 +52,17 @@ export async function unlock(core: DeviceCore, body: RequestOf<'unlock'>): Promi
   const remember = (code: number, seq: number | undefined) => {
     if (outstanding !== null && bytesEqual(outstanding.value, body.nonce)) core.lastUnlock = { nonce: body.nonce, code, ...(seq === undefined ? {} : { seq }) };
   };
-  if (!verdict.ok) {
-    const { code, message } = verdict.error;
+  const refuse = async ({ code, message }: { code: DeviceErrorCode; message: string }): Promise<Uint8Array> => {
     const seq = await core.logRefusal(code, message, { requestId: g.requestId, grantId: g.id });
     remember(DEVICE_CODES[code], seq);
     return encodeErrorReply(code, { message, ...(seq === undefined ? {} : { seq }) });
+  };
+  if (!verdict.ok) return refuse(verdict.error);
+  // The approved window is known only now that the approvals verified (they sign it). A request
+  // whose counter the device may have evicted is refused, never counted afresh.
+  const approvedNotAfter = approvedRequest(g).window.notAfter;
+  if (isBelowWatermark(core.counters, g.requestId, approvedNotAfter)) {
+    return refuse({ code: 'below_watermark', message: `no use counter is kept for request "${g.requestId}" and its approved window ends at ${approvedNotAfter}, at or before the watermark ${core.counters.watermark}` });
   }
   await core.lock('holder');
   const now = core.now();
@@ -64,6 +72,7 @@ export async function unlock(core: DeviceCore, body: RequestOf<'unlock'>): Promi
     holderId: g.holderId,
     usesAllowed: g.uses,
     notAfter: g.window.notAfter,
+    approvedNotAfter,
     ...(g.geofence === undefined ? {} : { geofence: g.geofence }),
     lastActivityAt: now,
   };

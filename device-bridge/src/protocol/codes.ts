@@ -31,6 +31,8 @@ export const DEVICE_CODES = {
   uses_exhausted: 0x35,
   outside_geofence: 0x36,
   no_position: 0x37,
+  /** No use counter kept for the request, and its approved window ends at or before the watermark. */
+  below_watermark: 0x38,
   // The device nonce the holder's assertion must be bound to.
   nonce_missing: 0x40,
   nonce_expired: 0x41,
