@@ -36,6 +36,8 @@ export interface DeviceSettings {
    * earliest is evicted and the watermark rises (`useCounters.ts`): refused, never forgotten.
    */
   readonly maxRequestCounters: number;
+  /** How long a read session (photos) lasts on its link, by the device clock. */
+  readonly readSessionMs: number;
 }
 
 export const DEFAULT_DEVICE_SETTINGS: DeviceSettings = {
@@ -45,6 +47,7 @@ export const DEFAULT_DEVICE_SETTINGS: DeviceSettings = {
   lowBatteryPercent: 15,
   maxMessageBytes: 32 * 1024,
   maxRequestCounters: 512,
+  readSessionMs: 10 * 60_000,
 };
 
 /** An unlocked session (RAM only: the device boots locked). */

@@ -6,6 +6,8 @@ import { approvedRequest } from '../protocol/grantWire';
 import type { RequestOf } from '../protocol/messages';
 import { checkUnlock } from './checkUnlock';
 import type { DeviceCore } from './DeviceCore';
+import type { LinkState } from './readCommands';
+import { openHolderReads } from './readSession';
 import { isBelowWatermark } from './useCounters';
 
 /** How many consumed nonces the device remembers to name a replay as one. */
@@ -25,9 +27,10 @@ export function issueNonce(core: DeviceCore): Uint8Array {
  * grant, the holder and the approvals are judged offline (`checkUnlock`). A refusal is logged and
  * surfaced; an acceptance ends any other session, logs `unlock` and frees the seal. The outcome
  * is remembered against the nonce, so a tablet that lost the link can ask `status` what became
- * of its unlock instead of sending it again.
+ * of its unlock instead of sending it again. The holder's passkey over the nonce also opens reads
+ * of the photos of their own stamps on this link (`readSession.ts`).
  */
-export async function unlock(core: DeviceCore, body: RequestOf<'unlock'>): Promise<Uint8Array> {
+export async function unlock(core: DeviceCore, body: RequestOf<'unlock'>, link: LinkState): Promise<Uint8Array> {
   const outstanding = core.nonce;
   if (outstanding !== null && bytesEqual(outstanding.value, body.nonce)) {
     core.nonce = null;
@@ -79,6 +82,7 @@ export async function unlock(core: DeviceCore, body: RequestOf<'unlock'>): Promi
   const position = core.hardware.position();
   const entry = await core.record('unlock', { grantId: g.id, requestId: g.requestId, holderId: g.holderId, ...(position === null ? {} : { position }) });
   core.hardware.setLocked(false);
+  openHolderReads(core, link, g.holderId);
   remember(DEVICE_CODES.ok, entry.seq);
   return encodeOkReply('unlock', { usesLeft: verdict.value.usesLeft, seq: entry.seq });
 }
