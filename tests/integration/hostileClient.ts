@@ -60,7 +60,7 @@ export async function factRowOf<K extends FactKind>(person: Person, kind: K, bod
   const contentAddressed = kind === 'decision' || kind === 'grant' || kind === 'attachment';
   const withId = contentAddressed ? { ...body, id: factId } : body;
   return {
-    id: factRowId(kind, factId), type: 'fact', kind, subject: factSubjectOf(kind, withId as unknown as FactBody<K>) as FactRow['subject'],
+    id: factRowId(kind, factId), type: 'fact', kind, subject: factSubjectOf(kind, withId as never),
     scopeUnitId: unitId as UnitId, author: person.userId as UserId, createdAt: 1_790_000_000_000, body: withId,
   };
 }

@@ -40,7 +40,7 @@ const refusal = (result: PushResult | undefined): { code?: string; message?: str
 
 /** A seal on the server, created (record and `new → active`) by the custodian. */
 async function activeSeal(id: string, at = tick()) {
-  const made = await creation(custodian, 'seal', sealRecord(id, world.siteId, custodian.userId) as Record<string, unknown>);
+  const made = await creation(custodian, 'seal', sealRecord(id, world.siteId, custodian.userId));
   const created = await factRowOf(custodian, 'seal_status_change', sealMove(id, null, 'active', custodian.userId, 'custodian', at) as never, world.siteId);
   expect(outcomes(await push(running, custodian, [made.row, created]))).toEqual(['accepted', 'accepted']);
   return made;
@@ -65,7 +65,7 @@ describe('a record is created once', () => {
   });
 
   it('refuses a second creation within one batch', async () => {
-    const one = await creation(custodian, 'seal', sealRecord('seal-batch', world.siteId, custodian.userId) as Record<string, unknown>);
+    const one = await creation(custodian, 'seal', sealRecord('seal-batch', world.siteId, custodian.userId));
     const two = await creation(custodian, 'seal', { ...(sealRecord('seal-batch', world.siteId, custodian.userId) as Record<string, unknown>), name: 'Twin' });
     expect(outcomes(await push(running, custodian, [one.row, two.row]))).toEqual(['accepted', 'refused:record_exists']);
   });
@@ -118,14 +118,14 @@ describe('a record keeps what it was created with', () => {
 
   it('refuses edits that change a device\'s key or a request\'s requester', async () => {
     const device = await deviceWithLog('dev-fixed', world.siteId, 0);
-    const made = await creation(custodian, 'device', device.record as unknown as Record<string, unknown>);
+    const made = await creation(custodian, 'device', device.record);
     expect(outcomes(await push(running, custodian, [made.row]))).toEqual(['accepted']);
     const other = await deviceWithLog('dev-thief', world.siteId, 0);
     const rekeyed = await edit(custodian, 'device', made.doc, world.siteId, (d) => void (d.publicKeyJwk = JSON.parse(JSON.stringify((other.record as unknown as Record<string, unknown>).publicKeyJwk)) as unknown));
     expect(refusal((await push(running, custodian, [rekeyed.row]))[0])).toMatchObject({ code: 'invalid_record', message: expect.stringContaining('keep its publicKeyJwk') as unknown });
 
     await activeSeal('seal-for-requester');
-    const asked = await creation(staff, 'request', useRequest('req-fixed', staff.userId, world.siteId, 'seal-for-requester') as unknown as Record<string, unknown>);
+    const asked = await creation(staff, 'request', useRequest('req-fixed', staff.userId, world.siteId, 'seal-for-requester'));
     expect(outcomes(await push(running, staff, [asked.row]))).toEqual(['accepted']);
     const handedOver = await edit(staff, 'request', asked.doc, world.siteId, (d) => void (d.requesterId = otherCustodian.userId));
     expect(refusal((await push(running, staff, [handedOver.row]))[0])).toMatchObject({ code: 'invalid_record', message: expect.stringContaining('keep its requesterId') as unknown });

@@ -28,9 +28,9 @@ beforeAll(async () => {
   custodian = await world.person(world.siteId, ['custodian'], 'Custodian 保管员');
   staff = await world.person(world.siteId, ['staff'], 'Staff 员工');
   approver = await world.person(world.siteId, ['approver'], 'Approver 审批人');
-  const seal = await creation(custodian, 'seal', sealRecord('seal-strict', world.siteId, custodian.userId) as Record<string, unknown>);
+  const seal = await creation(custodian, 'seal', sealRecord('seal-strict', world.siteId, custodian.userId));
   const active = await factRowOf(custodian, 'seal_status_change', sealMove('seal-strict', null, 'active', custodian.userId, 'custodian', tick()) as never, world.siteId);
-  const request = await creation(staff, 'request', useRequest('req-strict', staff.userId, world.siteId, 'seal-strict') as unknown as Record<string, unknown>);
+  const request = await creation(staff, 'request', useRequest('req-strict', staff.userId, world.siteId, 'seal-strict'));
   const results = [...(await push(running, custodian, [seal.row, active])), ...(await push(running, staff, [request.row]))];
   if (results.some((r) => r.status !== 'accepted')) throw new Error(`setup refused: ${JSON.stringify(results)}`);
 }, 60_000);
@@ -99,7 +99,7 @@ describe('fact bodies are strict, at every depth', () => {
 
   it('refuses a device log entry with extra fields, at the top or in its payload, though its signature verifies', async () => {
     const device = await deviceWithLog('dev-strict', world.siteId, 1);
-    const made = await creation(custodian, 'device', device.record as unknown as Record<string, unknown>);
+    const made = await creation(custodian, 'device', device.record);
     expect(outcomes(await push(running, custodian, [made.row]))).toEqual(['accepted']);
     const entry = device.log[0]! as unknown as Body;
     await expectExtrasRefused(custodian, 'device_event', entry, {
@@ -138,7 +138,7 @@ describe('record documents are strict, at every depth', () => {
     refusedRecord(await push(running, custodian, [created.row]), 'isAdmin');
     const withConstructor = await creation(custodian, 'seal', { ...(sealRecord('seal-ctor', world.siteId, custodian.userId) as Body), constructor: 'Object' });
     refusedRecord(await push(running, custodian, [withConstructor.row]), 'constructor');
-    const plain = await creation(custodian, 'seal', sealRecord('seal-plain', world.siteId, custodian.userId) as Body);
+    const plain = await creation(custodian, 'seal', sealRecord('seal-plain', world.siteId, custodian.userId));
     expect(outcomes(await push(running, custodian, [plain.row]))).toEqual(['accepted']);
     const promoted = await edit(custodian, 'seal', plain.doc, world.siteId, (d) => void (d.isAdmin = true));
     refusedRecord(await push(running, custodian, [promoted.row]), 'isAdmin');
@@ -147,7 +147,7 @@ describe('record documents are strict, at every depth', () => {
   });
 
   it('refuses a seal edit whose document maps "__proto__" (fields inherited, not own)', async () => {
-    const plain = await creation(custodian, 'seal', sealRecord('seal-proto', world.siteId, custodian.userId) as Body);
+    const plain = await creation(custodian, 'seal', sealRecord('seal-proto', world.siteId, custodian.userId));
     expect(outcomes(await push(running, custodian, [plain.row]))).toEqual(['accepted']);
     // The Automerge proxy refuses this key; a hostile client writes the operation itself.
     const poisoned = Automerge.clone(plain.doc, { actor: await actorOf(custodian) });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { judgeSealMove } from './judgeSealMove';
 import { SEAL_STATUSES, type SealStatus } from './seal';
+import type { SealStatusChange } from './sealStatusChange';
 import { SEAL_TRANSITIONS } from './sealTransitions';
 import { sealLifecycleStateOf, sealStatusTimeline } from './sealStatusTimeline';
 import { custodian, sealChange } from './fixtures.testing';
@@ -20,7 +21,7 @@ describe('judgeSealMove', () => {
   });
 
   it('refuses as stale: a move from another status, a second creation, a move before its creation, a move after destruction', () => {
-    const cases: [Parameters<typeof judgeSealMove>[0], Parameters<typeof judgeSealMove>[1], RegExp][] = [
+    const cases: [Parameters<typeof judgeSealMove>[0], SealStatusChange, RegExp][] = [
       [{ status: 'lost', since: 20 }, sealChange('suspended', 'active', 30, custodian, 'custodian'), /current status lost; got suspended → active/],
       [{ status: 'active', since: 10 }, sealChange(null, 'active', 30, custodian, 'custodian'), /second creation/],
       [{ status: null, since: null }, sealChange('active', 'suspended', 30), /has no status yet/],

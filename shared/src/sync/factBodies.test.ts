@@ -43,7 +43,7 @@ describe('fact bodies are strict', () => {
     decision, grant, alarm,
     cancellation: cancel(request, staff, 10),
     seal_status_change: sealChange('active', 'suspended', 10),
-    device_event: stampEvent(1, 10) as unknown as Record<string, unknown>,
+    device_event: stampEvent(1, 10),
     attachment: { ...attachment, id: 'cd'.repeat(32) },
   };
 
