@@ -1,1 +1,2 @@
 export * from './parseRecord';
+export * from './plainJsonProblem';
