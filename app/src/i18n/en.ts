@@ -580,6 +580,8 @@ export const en: Dictionary = {
     last_passkey: 'This is your only active passkey, so it cannot be revoked. Add another passkey first.',
     unit_invalid: 'The unit is not valid: {{ detail }}',
     last_system_admin: 'That would leave no system administrator. Make someone else one first.',
+    self_grant: 'Nobody can add roles to themselves: ask another administrator.',
+    incompatible_roles: 'These roles cannot be held by one person (separation of duties): an auditor holds no other role, and an administrator neither approves nor applies for seals.',
     signer_not_permitted: 'You do not hold the approver role this decision needs.',
     signer_out_of_scope: 'This request is for a place outside the units you approve for.',
     self_decision: 'Nobody may decide their own request.',

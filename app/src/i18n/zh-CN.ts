@@ -581,6 +581,8 @@ export const zhCN = {
     last_passkey: '这是您唯一有效的通行密钥，不能吊销。请先添加另一个通行密钥。',
     unit_invalid: '单位无效：{{ detail }}',
     last_system_admin: '这样会没有任何系统管理员。请先指定另一位系统管理员。',
+    self_grant: '任何人都不能给自己增加角色，请让另一位管理员操作。',
+    incompatible_roles: '这些角色不能由同一人兼任（职责分离）：审计员不兼任其他角色，管理员不审批也不申请用印。',
     signer_not_permitted: '您没有作出此审批所需的审批人角色。',
     signer_out_of_scope: '此申请的用印地点不在您负责审批的单位范围内。',
     self_decision: '不能审批自己提交的申请。',
