@@ -32,8 +32,8 @@ export function csrfRefusal(request: Pick<FastifyRequest, 'method' | 'headers'>,
  * present and future, so no route can forget it.
  */
 export function registerCsrfGuard(app: FastifyInstance, origins: readonly string[]): void {
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', (request, _reply, done) => {
     const refusal = csrfRefusal(request, origins);
-    if (refusal !== undefined) throw new ApiError(403, 'origin_not_allowed', refusal);
+    done(refusal === undefined ? undefined : new ApiError(403, 'origin_not_allowed', refusal));
   });
 }
