@@ -485,6 +485,8 @@ export const en: Dictionary = {
     unitLabel: 'Unit',
     rolesLabel: 'Roles',
     rolesHint: 'Roles hold on the chosen unit and every unit below it.',
+    rolesSeparation: 'Separation of duties: an auditor holds no other role, and an administrator is neither approver nor staff.',
+    notWith: 'not with {{ roles }}',
     rolesRequired: 'Choose at least one role.',
     noteLabel: 'Note',
     noteHint: 'Who it is for; only administrators see it, e.g. "Zhang, site 3".',

@@ -486,6 +486,8 @@ export const zhCN = {
     unitLabel: '单位',
     rolesLabel: '角色',
     rolesHint: '角色对所选单位及其下属单位有效。',
+    rolesSeparation: '职责分离：审计员不兼任其他角色，管理员不兼任审批人或员工。',
+    notWith: '不能与{{ roles }}兼任',
     rolesRequired: '请至少选择一个角色。',
     noteLabel: '备注',
     noteHint: '邀请给谁，只有管理员可见，例如“张工，三号项目部”。',
