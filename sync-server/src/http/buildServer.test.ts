@@ -51,20 +51,20 @@ describe('sync-server HTTP basics against the real embedded store', () => {
   });
 
   it('refuses malformed JSON with 400 invalid_json', async () => {
-    const res = await app.inject({ method: 'POST', url: '/api/echo', headers: { 'content-type': 'application/json' }, payload: '{"a":' });
+    const res = await app.inject({ method: 'POST', url: '/api/echo', headers: { 'content-type': 'application/json', origin: 'http://localhost:8080' }, payload: '{"a":' });
     expect(res.statusCode).toBe(400);
     expect(res.json()).toMatchObject({ error: 'invalid_json' });
   });
 
   it('refuses an oversize body with 413 payload_too_large', async () => {
     const payload = JSON.stringify({ blob: 'x'.repeat(DEFAULT_BODY_LIMIT + 1) });
-    const res = await app.inject({ method: 'POST', url: '/api/echo', headers: { 'content-type': 'application/json' }, payload });
+    const res = await app.inject({ method: 'POST', url: '/api/echo', headers: { 'content-type': 'application/json', origin: 'http://localhost:8080' }, payload });
     expect(res.statusCode).toBe(413);
     expect(res.json()).toMatchObject({ error: 'payload_too_large' });
   });
 
   it("answers a store's refusal as the server's own failure (500), not the client's, and keeps its words in", async () => {
-    const res = await app.inject({ method: 'POST', url: '/api/store-refuses', headers: { 'content-type': 'application/json' }, payload: '{}' });
+    const res = await app.inject({ method: 'POST', url: '/api/store-refuses', headers: { 'content-type': 'application/json', origin: 'http://localhost:8080' }, payload: '{}' });
     expect(res.statusCode).toBe(500);
     expect(res.json()).toEqual({ error: 'internal_error', message: 'The server failed to handle this request' });
   });

@@ -10,6 +10,7 @@ import { openRepositories } from '../couch/repositories';
 import { loadOrCreateOrgKey, type OrgKey } from '../auth/orgKey';
 import { createApi, openApiDocument, type ServerContext } from './api';
 import { ApiError } from './errors';
+import { registerCsrfGuard } from './csrfGuard';
 import { auditRoutes } from './routes/audit';
 import { authRoutes } from './routes/auth';
 import { decisionRoutes } from './routes/decisions';
@@ -70,6 +71,7 @@ export async function buildServer({ config, store, orgKey, now = Date.now }: Ser
     return reply.status(status).send({ error, message });
   });
 
+  registerCsrfGuard(app, config.origins);
   await app.register(fastifyCookie);
   // Limits are per server instance (memory); behind a load balancer each instance counts its own.
   await app.register(fastifyRateLimit, { global: false });

@@ -75,7 +75,9 @@ export async function startTestServer(testStore: TestStore, env: Record<string, 
     call: (method, url, options = {}) =>
       app.inject({
         method, url,
-        headers: { ...(options.cookie ? { cookie: options.cookie } : {}), ...(options.headers ?? {}) },
+        // As a browser on the app's page does: every request carries the page's Origin (a test
+        // that wants another, or none, uses `app.inject` or passes its own `origin` header).
+        headers: { origin: config.origins[0]!, ...(options.cookie ? { cookie: options.cookie } : {}), ...(options.headers ?? {}) },
         ...(options.body === undefined ? {} : { payload: options.body as object }),
       }),
     close: () => app.close(),
