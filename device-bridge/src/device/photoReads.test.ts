@@ -107,16 +107,26 @@ describe('photos of stamped pages: only to a client with a right to them', () =>
     await expectRefusedOn(client, client.photo(stampSeq), 'read_unauthenticated');
   });
 
-  it('roster members without authority over the seal\'s unit cannot open reads (an approver there, an admin elsewhere)', async () => {
+  it('roster members without authority over the seal\'s unit cannot open reads (an approver there, an admin elsewhere, a custodian below)', async () => {
     const { client } = await newLink();
     // B1's approver approves, but reading logs is admin, custodian or auditor.
     await expectRefusedOn(client, openReadsAs(client, world.passkeys.approver), 'reader_not_entitled');
     await expectRefusedOn(client, openReadsAs(client, world.passkeys.outsider), 'reader_not_entitled');
+    // An admin of another branch, and a custodian of the site BELOW the seal's unit: neither is over B1.
     const b2admin = await SoftPasskey.create(ORIGIN, RP_ID);
+    const s1custodian = await SoftPasskey.create(ORIGIN, RP_ID);
     await world.client.installRoster(
-      await worldRoster(world.org, world.passkeys, 3, (r) => ({ ...r, users: [...r.users, { id: 'admin-b2', displayName: 'admin-b2', roles: [{ role: 'admin', unitId: 'B2' }], credentials: [b2admin.rosterCredential(T0 - HOUR)] }] })),
+      await worldRoster(world.org, world.passkeys, 3, (r) => ({
+        ...r,
+        users: [
+          ...r.users,
+          { id: 'admin-b2', displayName: 'admin-b2', roles: [{ role: 'admin', unitId: 'B2' }], credentials: [b2admin.rosterCredential(T0 - HOUR)] },
+          { id: 'custodian-s1', displayName: 'custodian-s1', roles: [{ role: 'custodian', unitId: 'S1' }], credentials: [s1custodian.rosterCredential(T0 - HOUR)] },
+        ],
+      })),
     );
     await expectRefusedOn(client, openReadsAs(client, b2admin), 'reader_not_entitled');
+    await expectRefusedOn(client, openReadsAs(client, s1custodian), 'reader_not_entitled');
     await expectRefusedOn(client, client.photo(stampSeq), 'read_unauthenticated');
   });
 

@@ -3,14 +3,10 @@ import { MAX_FRAME_SIZE, MIN_FRAME_SIZE } from '../protocol/frames';
 import { logEntryToWire } from '../protocol/logWire';
 import { MAX_LOG_PAGE, type RequestOf } from '../protocol/messages';
 import type { DeviceCore } from './DeviceCore';
-import { photoReadRefusal, type ReadSession } from './readSession';
+import type { LinkState } from './linkState';
+import { photoReadRefusal } from './readSession';
 
-/** The link's negotiated frame size (reset to 20 on disconnect). */
-export interface LinkState {
-  frameSize: number;
-  /** The read session opened on this link (RAM; gone when the link drops). */
-  reader?: ReadSession | null;
-}
+export type { LinkState } from './linkState';
 
 /** Log entries per `read_log` page unless the tablet asks for fewer. */
 export const DEFAULT_LOG_PAGE = 16;

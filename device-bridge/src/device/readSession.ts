@@ -5,9 +5,10 @@ import { encodeErrorReply, encodeOkReply } from '../protocol/envelope';
 import type { RequestOf } from '../protocol/messages';
 import { readRecord } from '../protocol/readRecord';
 import { checkNonce } from './checkNonce';
-import { checkReader, type Reader } from './checkReader';
+import { checkReader } from './checkReader';
 import type { DeviceCore } from './DeviceCore';
-import type { LinkState } from './readCommands';
+import type { LinkState } from './linkState';
+export type { ReadSession } from './linkState';
 
 /**
  * Reads of photos (PROTOCOL.md §5, "Reading photos"). The log is open to any tablet — its entries
@@ -16,11 +17,6 @@ import type { LinkState } from './readCommands';
  * over the device's fresh nonce (`open_reads`), or the holder's own unlock. The session belongs
  * to the link: it ends when the link drops, or after `readSessionMs` by the device clock.
  */
-
-/** A read session, in RAM, on one link. */
-export interface ReadSession extends Reader {
-  readonly expiresAt: number;
-}
 
 /** How many consumed nonces the device remembers to name a replay as one (as for unlocks). */
 const SPENT_NONCES_KEPT = 8;

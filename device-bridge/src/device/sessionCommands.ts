@@ -6,7 +6,7 @@ import { approvedRequest } from '../protocol/grantWire';
 import type { RequestOf } from '../protocol/messages';
 import { checkUnlock } from './checkUnlock';
 import type { DeviceCore } from './DeviceCore';
-import type { LinkState } from './readCommands';
+import type { LinkState } from './linkState';
 import { openHolderReads } from './readSession';
 import { isBelowWatermark } from './useCounters';
 
