@@ -41,6 +41,11 @@ describe('loadConfig: WebAuthn relying party and sessions', () => {
     expect(loadConfig({ ORG_KEY_PATH: 'secrets/org.pem' }, '/srv').orgKeyPath).toBe('/srv/secrets/org.pem');
   });
 
+  it('keeps the store MAC key in the data directory unless STORE_MAC_KEY_PATH says otherwise (instances share it)', () => {
+    expect(loadConfig({ DATA_DIR: '/var/lib/seal' }).storeMacKeyPath).toBe('/var/lib/seal/store-mac.key');
+    expect(loadConfig({ STORE_MAC_KEY_PATH: 'secrets/mac.key' }, '/srv').storeMacKeyPath).toBe('/srv/secrets/mac.key');
+  });
+
   it('reads session, invitation, challenge and rate-limit settings, refusing nonsense', () => {
     const config = loadConfig({ SESSION_IDLE_MINUTES: '30', SESSION_MAX_HOURS: '24', INVITATION_TTL_HOURS: '48', CHALLENGE_TTL_SECONDS: '120', AUTH_RATE_LIMIT: '10' });
     expect(config).toMatchObject({ sessionIdleMs: 1_800_000, sessionMaxMs: 86_400_000, invitationTtlMs: 172_800_000, challengeTtlMs: 120_000, authRateLimitPerMinute: 10 });

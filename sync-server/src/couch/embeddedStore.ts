@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { carriesCredential, loadOrCreateStoreCredential, urlWithCredential, type StoreCredential } from './storeCredential';
@@ -23,30 +23,17 @@ export const storeCredentialPath = (dataDir: string): string => join(dataDir, 's
  * Parts of express-pouchdb the sync-server never uses and that must not exist on a store holding
  * passkeys and sessions: the admin UI (`_utils`), the configuration (with the cookie secret),
  * the log, replication (which could copy the store anywhere), and the rest of the CouchDB
- * surface beyond documents, views and changes.
+ * surface beyond documents, views and changes. Its own user model (`_users`, `_session`, cookie
+ * and basic-auth logins, per-database authorisation) goes too: the credential check in front is
+ * the only gate, and express-pouchdb's basic-auth login would cost a pbkdf2 and a `_users` read on
+ * every request behind it while deciding nothing more.
  */
 const UNUSED_PARTS = [
+  'routes/authentication', 'routes/authorization', 'routes/session', 'routes/session-stub',
   'routes/fauxton', 'routes/config', 'routes/log', 'routes/replicate', 'replicator', 'routes/active-tasks',
   'routes/db-updates', 'routes/stats', 'routes/special-test-auth', 'routes/vhosts', 'routes/cluster',
   'routes/cluster-rewrite', 'routes/rewrite', 'routes/show', 'routes/list', 'routes/update', 'routes/temp-views',
 ];
-
-/**
- * Turns express-pouchdb's admin party off: the store credential is its one admin, written
- * (already hashed, as express-pouchdb would) into its config file before it starts, so no request
- * is ever served as an anonymous administrator even past the credential check.
- */
-async function configureAdmin(configPath: string, credential: StoreCredential): Promise<void> {
-  let config: Record<string, unknown> = {};
-  try {
-    config = JSON.parse(await readFile(configPath, 'utf8')) as Record<string, unknown>;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
-  /* eslint-disable-next-line @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-member-access -- untyped CommonJS package */
-  const admins: Record<string, string> = await require('pouchdb-auth').hashAdminPasswords({ [credential.username]: credential.password });
-  await writeFile(configPath, `${JSON.stringify({ ...config, admins }, null, 2)}\n`, { mode: 0o600 });
-}
 
 /** What every request without the credential gets, before any express-pouchdb handler runs. */
 function refuse(response: ServerResponse): void {
@@ -68,15 +55,15 @@ function refuse(response: ServerResponse): void {
  *
  * It speaks CouchDB's HTTP API, so the rest of the server uses it through nano exactly as it
  * would use Apache CouchDB: swapping in `COUCHDB_URL` changes no other code. The credential
- * check wraps the whole app, so no express-pouchdb handler ever sees an anonymous request
- * (some of them crash the process on one; see docs/adr/004-store-access.md).
+ * check wraps the whole app, so no express-pouchdb handler ever sees a request without the
+ * credential (some of them crash the process on an anonymous one; see docs/adr/004-store-access.md):
+ * it is the store's `require_valid_user`, and there is no anonymous administrator behind it.
  */
 export async function startEmbeddedStore(dataDir: string, log?: (line: string) => void): Promise<EmbeddedStore> {
   const dbDir = join(dataDir, 'couch');
   await mkdir(dbDir, { recursive: true, mode: 0o700 });
   const credential: StoreCredential = await loadOrCreateStoreCredential(storeCredentialPath(dataDir), log);
   const configPath = join(dataDir, 'couch-config.json');
-  await configureAdmin(configPath, credential);
   /* eslint-disable @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-member-access -- untyped CommonJS packages */
   const PouchDB = require('pouchdb-node');
   const expressPouchDB = require('express-pouchdb');
