@@ -70,6 +70,9 @@ const CHECKS: Readonly<Record<Exclude<FactKind, 'alarm'>, Checker>> = {
     // Policy first: only someone who may move the seal learns where it stands. Then the move must
     // start where the seal is now, by the rule every replica's timeline applies (judgeSealMove).
     const held = await ctx.records.lifecycleOf(body.sealId);
+    // Its id already held: a copy (a duplicate) or a second body (a conflict, alarmed) — for the
+    // store's answer to tell apart (see pushRows), not a move to judge again.
+    if (held.some((change) => change.id === body.id)) return ACCEPT;
     const current = judgeSealMove(sealLifecycleStateOf(sealStatusTimeline(held)), body);
     if (!current.ok) return refuseRow(current.error.code, current.error.message);
     ctx.records.addLifecycleChange(body);
