@@ -4,7 +4,9 @@
  * (records as Automerge changes, facts), random offline windows, lost answers (so the server
  * sees retries), duplicated pushes, stale and shuffled pulls, delays, and concurrent edits of
  * the same record by two replicas. After a final sync, every replica and the server hold the
- * same rows and the same projections, and every fact made anywhere is held exactly once.
+ * same rows and the same projections, and every fact made anywhere is held exactly once — but
+ * for the losers of races made offline (a second creation, a stale lifecycle move), which are
+ * refused, stay on their replica only, and drop out of its projections.
  * The server's own rows (alarms about the device log the tablets upload) replicate the same way.
  */
 import fc from 'fast-check';
@@ -19,6 +21,9 @@ const RUNS = Number(process.env.CONVERGENCE_RUNS ?? 15);
 const ACTIONS = ['editSeal', 'editSeal', 'sealMove', 'sealMove', 'request', 'request', 'cancel', 'decide', 'decide', 'deviceEvent', 'offline', 'offline', 'faults', 'sync', 'wait'] as const;
 type Action = (typeof ACTIONS)[number];
 interface Op { readonly who: number; readonly action: Action; readonly pick: number }
+
+/** What replicas that raced offline may be refused: the second creation of a record, edits built on it, the second of two moves from one status. */
+const RACE_REFUSALS: ReadonlySet<string> = new Set(['record_exists', 'missing_dependency', 'stale_transition']);
 
 /** Which replicas may do an action: 0, 1 the custodian's tablet and phone, 2 the site tablet (staff), 3 the approver's phone. */
 const ACTORS: Readonly<Record<Action, readonly number[]>> = {
@@ -160,15 +165,21 @@ async function oneRun(ops: readonly Op[], seed: number): Promise<void> {
     await syncAll(replicas);
 
     const held = await serverRows(running.server, siteId);
+    // Replicas that were offline can race: two creations of one seal (the second is refused,
+    // `record_exists`, and edits built on it miss their dependency), two lifecycle moves from one
+    // status (the second to arrive is `stale_transition`). Those are the only refusals; a refused
+    // row stays on its replica, marked, and is held nowhere else (docs/adr/001, 003).
+    const refusals = replicas.flatMap((replica) => replica.store.status.get().refusals);
+    expect(refusals.filter((r) => !RACE_REFUSALS.has(r.code)), 'refusals other than lost races').toEqual([]);
+    const refused = new Set(refusals.map((r) => r.id));
     const heldFacts = held.filter((r) => r.type === 'fact' && r.author !== SERVER_AUTHOR).map((r) => r.id).sort();
-    expect(heldFacts).toEqual([...facts].sort());
+    expect(heldFacts).toEqual([...facts].filter((id) => !refused.has(id)).sort());
     // The server's own alarms: the tablets upload random entries of an honest log, so the only
     // thing it can notice is entries missing below others (never a fork or a bad signature).
     const alarms = held.flatMap((r) => (r.type === 'fact' && r.author === SERVER_AUTHOR ? [r.body.kind] : []));
     expect(alarms.filter((kind) => kind !== 'log_gap')).toEqual([]);
     for (const replica of replicas) {
-      expect(replica.store.status.get().refusals, `${replica.name} refusals`).toEqual([]);
-      const rows = await replicaRows(replica);
+      const rows = (await replicaRows(replica)).filter((row) => !refused.has(row.id));
       const everywhere = async (id: string) => (await Promise.all(replicas.map(async (r) => `${r.name}:${(await replicaRows(r)).find((x) => x.id === id)?.createdAt ?? '-'} [${(r.network.trail.get(id) ?? []).join(',')}]`))).join(' ');
       const differing = rows.filter((r) => canon(r) !== canon(held.find((h) => h.id === r.id)));
       const who = `custodian ${custodian.userId}, staff ${staff.userId}; copies ${(await Promise.all(differing.map((r) => everywhere(r.id)))).join('; ')}`;

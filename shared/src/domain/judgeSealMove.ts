@@ -31,9 +31,8 @@ const moveText = (change: Pick<SealStatusChange, 'from' | 'to'>): string => `${c
  * Who may make the move (roles over the seal's unit, the custodian exclusion) is `can`'s to judge.
  */
 export function judgeSealMove(state: SealLifecycleState, change: Pick<SealStatusChange, 'from' | 'to' | 'actorRole' | 'at'>): Result<void, Refusal<SealMoveRefusalCode>> {
-  const rule = findSealTransition(change.from, change.to);
-  if (rule === undefined) return refuse('illegal_transition', `${moveText(change)} is not a move of the seal life cycle`);
-  if (!rule.roles.includes(change.actorRole)) return refuse('illegal_transition', `${moveText(change)} is not a move a ${change.actorRole} may make (only ${rule.roles.join(', ')})`);
+  const legal = judgeSealMoveInTable(change);
+  if (!legal.ok) return legal;
   if (change.from !== state.status) {
     if (state.status === null) return refuse('stale_transition', `expected the seal's creation (new → active) first, got ${moveText(change)} for a seal that has no status yet`);
     const terminal = TERMINAL_SEAL_STATUSES.includes(state.status) ? ': nothing leaves that state' : '';
@@ -43,5 +42,13 @@ export function judgeSealMove(state: SealLifecycleState, change: Pick<SealStatus
   if (state.since !== null && change.at <= state.since) {
     return refuse('stale_transition', `expected a move made after the seal's last move (at ${state.since}), got ${moveText(change)} made at ${change.at}`);
   }
+  return ok(undefined);
+}
+
+/** Rule 1 of {@link judgeSealMove} alone: the move is in the table for its recorded role, whatever the seal's state. */
+export function judgeSealMoveInTable(change: Pick<SealStatusChange, 'from' | 'to' | 'actorRole'>): Result<void, Refusal<'illegal_transition'>> {
+  const rule = findSealTransition(change.from, change.to);
+  if (rule === undefined) return refuse('illegal_transition', `${moveText(change)} is not a move of the seal life cycle`);
+  if (!rule.roles.includes(change.actorRole)) return refuse('illegal_transition', `${moveText(change)} is not a move a ${change.actorRole} may make (only ${rule.roles.join(', ')})`);
   return ok(undefined);
 }

@@ -56,6 +56,9 @@ export async function validateChange(row: ChangeRow, ctx: PushContext): Promise<
   if (before.scopeUnitId !== null && before.scopeUnitId !== row.scopeUnitId) {
     return refuseRow('wrong_scope', `expected ${row.subject} in its unit "${before.scopeUnitId}", got "${row.scopeUnitId}"`);
   }
+  // A change the server holds already (a retry, another replica's copy): the store's answer makes
+  // it a duplicate (see pushRows); judging it again would call its own creation a second one.
+  if (before.doc !== null && Automerge.hasHeads(before.doc, [decoded.change.hash])) return ACCEPT;
   const base = before.doc === null ? Automerge.init<unknown>() : Automerge.clone(before.doc);
   const [doc] = Automerge.applyChanges(base, [decoded.bytes]);
   const missing = Automerge.getMissingDeps(doc, []);

@@ -1,5 +1,5 @@
 import {
-  factActorOf, factIdOf, factRowId, factSubjectOf, findSealTransition, judgeSealMove, parseFactBody, sealLifecycleStateOf, sealStatusTimeline,
+  factActorOf, factIdOf, factRowId, factSubjectOf, judgeSealMove, judgeSealMoveInTable, parseFactBody, sealLifecycleStateOf, sealStatusTimeline,
   PUSHABLE_FACT_KINDS, verifyAssertionWithRoster,
   type Decision, type FactBody, type FactKind, type FactRow, type UserId,
 } from '@seal/shared';
@@ -58,10 +58,8 @@ const CHECKS: Readonly<Record<Exclude<FactKind, 'alarm'>, Checker>> = {
     const seal = await ctx.records.get('seal', body.sealId);
     if (seal.json === null) return refuseRow('unknown_record', `expected seal "${body.sealId}" to be on the server first, got no such seal`);
     if (seal.scopeUnitId !== row.scopeUnitId) return refuseRow('wrong_scope', `expected the scope of seal "${body.sealId}" ("${seal.scopeUnitId}"), got "${row.scopeUnitId}"`);
-    const rule = findSealTransition(body.from, body.to);
-    const move = `${body.from ?? 'new'} → ${body.to}`;
-    if (rule === undefined) return refuseRow('illegal_transition', `${move} is not a move of the seal life cycle`);
-    if (!rule.roles.includes(body.actorRole)) return refuseRow('illegal_transition', `${move} is not a move a ${body.actorRole} may make (only ${rule.roles.join(', ')})`);
+    const legal = judgeSealMoveInTable(body);
+    if (!legal.ok) return refuseRow(legal.error.code, legal.error.message);
     // The recorded role must be one the actor holds over the seal: judge with that role's grants only.
     const asRole = { ...ctx.user, grants: ctx.user.grants.filter((g) => g.role === body.actorRole) };
     const target = { unitId: row.scopeUnitId, sealCustodianId: seal.json.custodianId as UserId, transition: { from: body.from, to: body.to } };
@@ -70,6 +68,9 @@ const CHECKS: Readonly<Record<Exclude<FactKind, 'alarm'>, Checker>> = {
     // Policy first: only someone who may move the seal learns where it stands. Then the move must
     // start where the seal is now, by the rule every replica's timeline applies (judgeSealMove).
     const held = await ctx.records.lifecycleOf(body.sealId);
+    // Its id already held: a copy (a duplicate) or a second body (a conflict, alarmed) — for the
+    // store's answer to tell apart (see pushRows), not a move to judge again.
+    if (held.some((change) => change.id === body.id)) return ACCEPT;
     const current = judgeSealMove(sealLifecycleStateOf(sealStatusTimeline(held)), body);
     if (!current.ok) return refuseRow(current.error.code, current.error.message);
     ctx.records.addLifecycleChange(body);
