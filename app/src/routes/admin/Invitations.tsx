@@ -177,22 +177,26 @@ function InvitationManager(props: { session: Session }) {
             <div class="choices">
               <For each={ROLES}>
                 {(role) => (
-                  <label class="choice">
-                    <input
-                      type="checkbox"
-                      name="roles"
-                      value={role}
-                      checked={roles().includes(role)}
-                      onChange={(e) => toggleRole(role, e.currentTarget.checked)}
-                      disabled={create.pending() || blockedBy(role).length > 0}
-                    />
-                    <span>{t(`roles.${role}`)}</span>
+                  <>
+                    <label class="choice">
+                      <input
+                        type="checkbox"
+                        name="roles"
+                        value={role}
+                        checked={roles().includes(role)}
+                        onChange={(e) => toggleRole(role, e.currentTarget.checked)}
+                        disabled={create.pending() || blockedBy(role).length > 0}
+                        aria-describedby={blockedBy(role).length > 0 ? `role-blocked-${role}` : undefined}
+                      />
+                      <span>{t(`roles.${role}`)}</span>
+                    </label>
+                    {/* Outside the label, so that the role's accessible name stays its own. */}
                     <Show when={blockedBy(role).length > 0}>
-                      <span class="muted" data-testid={`role-blocked-${role}`}>
-                        {' '}({t('invitations.notWith', { roles: blockedBy(role).map((r) => t(`roles.${r}`)).join(', ') })})
+                      <span class="muted" id={`role-blocked-${role}`} data-testid={`role-blocked-${role}`}>
+                        ({t('invitations.notWith', { roles: blockedBy(role).map((r) => t(`roles.${r}`)).join(', ') })})
                       </span>
                     </Show>
-                  </label>
+                  </>
                 )}
               </For>
             </div>
