@@ -2,3 +2,4 @@ export * from './action';
 export * from './permissions';
 export * from './can';
 export * from './rosterAuthorises';
+export * from './rosterAsDomain';
