@@ -95,7 +95,7 @@ describe('who issues grants (from the store, grantIssuer)', () => {
   });
 
   it('nobody, for a seal that is in no device', () => {
-    const entries = requestEntries(book({ seals: [{ ...SEAL, deviceId: null } as SealRecord], decisions: [decide(request, approverB1, 'approve')] }), NOW);
+    const entries = requestEntries(book({ seals: [{ ...SEAL, deviceId: null }], decisions: [decide(request, approverB1, 'approve')] }), NOW);
     expect(ids(entries, staff.id)).toEqual([]);
   });
 });

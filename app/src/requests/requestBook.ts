@@ -1,6 +1,6 @@
 import {
   approvalRouteFor, can, compareText, deriveRequestStatus,
-  type Cancellation, type Decision, type DeviceEvent, type Grant, type Millis, type OrgUnit, type RequestId, type RequestView,
+  type Cancellation, type Decision, type DeviceEvent, type Grant, type Millis, type OrgUnit, type RequestView,
   type Seal, type SealRecord, type SealStatus, type SealStatusChange, type StampEvent, type UseRequest, type User, type Verdict,
 } from '@seal/shared';
 import { sealStatusOf, statusChangeRowId } from './sealStatusOf';

@@ -37,7 +37,7 @@ export const approvalsOf = (decisions: readonly Decision[]): GrantApproval[] =>
  */
 export function grantBodyFrom(records: GrantRecords, decisions: readonly Decision[]): Result<GrantBody, GrantRefusal> {
   const { request, roster } = records;
-  const seal = { status: 'active', ...records.seal } as Seal;
+  const seal: Seal = { status: 'active' as const, ...records.seal };
   const route = grantSealOf(seal, records.routes).route;
   const check = checkApprovals(route, request, seal, decisions, rosterUsers(roster), rosterUnits(roster));
   if (check.outcome === 'rejected') return err({ code: 'grant_rejected', message: `expected an approved request, got "${request.id}" rejected by ${check.rejectedBy.join(', ')}` });
