@@ -7,7 +7,8 @@ import { actorFromSession } from '../routes/seals/sealViews';
 import { createFacts } from '../sync/createFacts';
 import { createRecords } from '../sync/createRecords';
 import { useSync } from '../sync/SyncProvider';
-import { missingGrants, requestEntries, type RequestBookInput, type RequestEntry } from './requestBook';
+import { grantCandidates, issueMissingGrant } from './grantIssuer';
+import { requestEntries, type RequestBookInput, type RequestEntry } from './requestBook';
 import { sealStatusOf } from './sealStatusOf';
 
 /** How often derived states are recomputed without any new fact: windows open and close by the clock. */
@@ -126,19 +127,26 @@ export function RequestsProvider(props: ParentProps) {
     void directory.refresh();
   });
 
-  // The requester's app issues the grant of an approved request when none is held (idempotent: same content id).
-  const issuing = new Set<string>();
+  // Grants are issued here, from what the store holds, not by a screen. Each request is looked at
+  // again only when its facts or the roster change (judging and issuing verify signatures).
+  const settled = new Map<string, string>();
   createEffect(() => {
     const store = sync.store();
     const user = me();
-    if (store === undefined || user === undefined) return;
-    for (const body of missingGrants(entries(), user.id, directory.users(), directory.units())) {
-      if (issuing.has(body.requestId)) continue;
-      issuing.add(body.requestId);
-      store.facts
-        .append('grant', body, byId().get(body.requestId)!.request.unitId)
-        .catch((err: unknown) => console.warn(`Could not record the grant of request "${body.requestId}"`, err))
-        .finally(() => issuing.delete(body.requestId));
+    const roster = directory.directory()?.roster;
+    if (store === undefined || user === undefined || roster === undefined) return;
+    for (const entry of grantCandidates(entries(), user.id)) {
+      const key = JSON.stringify([roster.version, entry.decisions.map((d) => d.id), entry.grants.map((g) => g.id)]);
+      if (settled.get(entry.request.id) === key) continue;
+      settled.set(entry.request.id, key);
+      issueMissingGrant(store, entry, roster)
+        .then((outcome) => {
+          if (typeof outcome !== 'string') console.info(`No grant for request "${entry.request.id}" yet: ${outcome.code}: ${outcome.message}`);
+        })
+        .catch((err: unknown) => {
+          settled.delete(entry.request.id); // try again with the next change
+          console.warn(`Could not record the grant of request "${entry.request.id}"`, err);
+        });
     }
   });
 

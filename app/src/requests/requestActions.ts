@@ -1,27 +1,17 @@
 import { cancellationId, type Cancellation, type Decision, type UseRequest, type UserId } from '@seal/shared';
 import type { LocalStore } from '../store/localStore';
-import { grantAfterDecision, type RequestBookInput, type RequestEntry } from './requestBook';
+import type { RequestEntry } from './requestBook';
 import type { DecisionBody } from './signDecision';
 
 /**
- * Records a signed decision in the request's scope (the server checks it there) and, when with it
- * the request is approved, assembles and records the grant at once, so the site tablet gets it by
- * the next sync. `book` is read after the decision was signed (the passkey ceremony may take
- * minutes, during which a withdrawal or a seal's suspension may have synced): the request's status
- * is derived again from it (`grantAfterDecision`). Both are facts: recording them again is a no-op.
+ * Records a signed decision in the request's scope (the server checks it there). The grant, when
+ * the decision completes the route, is not issued here but by the store's observer (`grantIssuer`
+ * in `RequestsProvider`), from everything held once the decision is: what synced while the
+ * approver was signing is taken into account. A fact: recording it again is a no-op.
  */
-export async function recordDecision(
-  store: LocalStore,
-  request: UseRequest,
-  body: DecisionBody,
-  book: () => RequestBookInput,
-): Promise<{ decision: Decision; grantRowId: string | undefined }> {
-  const scope = request.unitId;
-  const { row } = await store.facts.append('decision', body, scope);
-  const decision = row.body as unknown as Decision;
-  const grant = grantAfterDecision(book(), request.id, decision, store.now());
-  const grantRow = grant === undefined ? undefined : (await store.facts.append('grant', grant, scope)).row;
-  return { decision, grantRowId: grantRow?.id };
+export async function recordDecision(store: LocalStore, request: UseRequest, body: DecisionBody): Promise<Decision> {
+  const { row } = await store.facts.append('decision', body, request.unitId);
+  return row.body as unknown as Decision;
 }
 
 /** Records the requester's withdrawal of a request (a cancellation fact, keyed by who and when). */

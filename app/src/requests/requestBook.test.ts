@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { contentId, sealStatusChangeId, type DeviceEvent, type Grant, type SealRecord, type SealStatusChange, type UseRequest } from '@seal/shared';
+import { contentId, grantBody, sealStatusChangeId, type DeviceEvent, type Grant, type SealRecord, type SealStatusChange, type UseRequest } from '@seal/shared';
 import {
   admin, approverB1, approverHQ, cancel, contractSeal, decide, HOUR, request, staff, stampEvent, T0, UNITS, USERS,
 } from '../../../shared/src/domain/fixtures.testing';
-import { assembleGrant, awaitingDecision, decidedBy, grantAfterDecision, missingGrants, requestEntries, type RequestBookInput } from './requestBook';
+import { grantCandidates } from './grantIssuer';
+import { awaitingDecision, decidedBy, requestEntries, type RequestBookInput } from './requestBook';
 import { statusChangeRowId } from './sealStatusOf';
 
 const { status: _status, ...sealRecord } = contractSeal;
@@ -42,7 +43,9 @@ describe('requestEntries', () => {
 
   it('counts the stamps tied to the request by its id or by one of its grants', async () => {
     const decision = decide(request, approverB1, 'approve');
-    const grant = await withId(assembleGrant(request, contractSeal, [decision], USERS, UNITS)!);
+    const body = grantBody(request, contractSeal, [decision]);
+    if (!body.ok) throw new Error(body.error.message);
+    const grant = await withId(body.value);
     const byGrant = stampEvent(1, T0 + 60_000, { requestId: null, grantId: grant.id });
     const other = stampEvent(2, T0 + 120_000, { requestId: later.id, grantId: null });
     const entry = requestEntries(book({ decisions: [decision], grants: [grant], stamps: [byGrant, other] as DeviceEvent[] }), NOW).find((e) => e.request.id === request.id)!;
@@ -70,41 +73,29 @@ describe('the approver inbox', () => {
   });
 });
 
-describe('assembling grants', () => {
-  it('assembles the same grant from the decisions that count, whoever does it', async () => {
-    const decisions = [decide(request, approverB1, 'approve'), decide(request, approverHQ, 'approve', T0 - 1000)];
-    const first = await withId(assembleGrant(request, contractSeal, decisions, USERS, UNITS)!);
-    const second = await withId(assembleGrant(request, contractSeal, [...decisions].reverse(), USERS, UNITS)!);
-    expect(first.id).toBe(second.id);
-    expect(first).toMatchObject({ requestId: request.id, holderId: staff.id, deviceId: contractSeal.deviceId, uses: 2 });
+describe('who issues grants (from the store, grantIssuer)', () => {
+  const ids = (entries: ReturnType<typeof requestEntries>, userId: string) => grantCandidates(entries, userId).map((e) => e.request.id);
+
+  it('the requester and every approver who approved, for an approved request of a seal in a device', () => {
+    const entries = requestEntries(book({ decisions: [decide(request, approverB1, 'approve')] }), NOW);
+    expect(ids(entries, staff.id)).toEqual([request.id]);
+    expect(ids(entries, approverB1.id)).toEqual([request.id]);
+    // Someone else holding the request (an approver who did not decide it) does not.
+    expect(ids(entries, approverHQ.id)).toEqual([]);
   });
 
-  it('assembles nothing before the route is met, or for a seal without a device', () => {
-    expect(assembleGrant(request, contractSeal, [], USERS, UNITS)).toBeUndefined();
-    expect(assembleGrant(request, { ...contractSeal, deviceId: null }, [decide(request, approverB1, 'approve')], USERS, UNITS)).toBeUndefined();
-  });
-
-  it('issues a grant with the decision that completes the route, from what is held after signing', () => {
-    const decision = decide(request, approverB1, 'approve');
-    expect(grantAfterDecision(book(), request.id, decision, NOW)).toEqual(assembleGrant(request, contractSeal, [decision], USERS, UNITS));
-    expect(grantAfterDecision(book(), request.id, decide(request, approverB1, 'reject'), NOW)).toBeUndefined();
-  });
-
-  it('issues no grant for a request withdrawn, halted or past its window while the approver signed', () => {
-    const decision = decide(request, approverB1, 'approve');
-    expect(grantAfterDecision(book({ cancellations: [cancel(request, staff, T0 - 1000)] }), request.id, decision, NOW)).toBeUndefined();
+  it('nobody, for a request pending, rejected, withdrawn, halted or past its window', () => {
+    expect(ids(requestEntries(book(), NOW), staff.id)).toEqual([]);
+    expect(ids(requestEntries(book({ decisions: [decide(request, approverB1, 'approve'), decide(request, approverHQ, 'reject')] }), NOW), staff.id)).toEqual([]);
+    const decisions = [decide(request, approverB1, 'approve')];
+    expect(ids(requestEntries(book({ decisions, cancellations: [cancel(request, staff, T0 - 1000)] }), NOW), staff.id)).toEqual([]);
     const suspended: SealStatusChange = { ...created, id: sealStatusChangeId(contractSeal.id, 'active', 'suspended', admin.id, T0), from: 'active', to: 'suspended', at: T0 };
-    expect(grantAfterDecision(book({ sealChanges: [created, suspended] }), request.id, decision, NOW)).toBeUndefined();
-    expect(grantAfterDecision(book(), request.id, decision, request.window.notAfter + 1)).toBeUndefined();
+    expect(ids(requestEntries(book({ decisions, sealChanges: [created, suspended] }), NOW), staff.id)).toEqual([]);
+    expect(ids(requestEntries(book({ decisions }), request.window.notAfter + 1), staff.id)).toEqual([]);
   });
 
-  it('names the grants the requester app still has to assemble: approved, none held', async () => {
-    const decision = decide(request, approverB1, 'approve');
-    const entries = requestEntries(book({ decisions: [decision] }), NOW);
-    const missing = missingGrants(entries, staff.id, USERS, UNITS);
-    expect(missing.map((g) => g.requestId)).toEqual([request.id]);
-    expect(missingGrants(entries, approverB1.id, USERS, UNITS)).toEqual([]);
-    const held = await withId(missing[0]!);
-    expect(missingGrants(requestEntries(book({ decisions: [decision], grants: [held] }), NOW), staff.id, USERS, UNITS)).toEqual([]);
+  it('nobody, for a seal that is in no device', () => {
+    const entries = requestEntries(book({ seals: [{ ...SEAL, deviceId: null }], decisions: [decide(request, approverB1, 'approve')] }), NOW);
+    expect(ids(entries, staff.id)).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import {
-  approvalRouteFor, can, checkApprovals, compareText, deriveRequestStatus, grantBody,
-  type Cancellation, type Decision, type DeviceEvent, type Grant, type GrantBody, type Millis, type OrgUnit, type RequestId, type RequestView,
+  approvalRouteFor, can, compareText, deriveRequestStatus,
+  type Cancellation, type Decision, type DeviceEvent, type Grant, type Millis, type OrgUnit, type RequestView,
   type Seal, type SealRecord, type SealStatus, type SealStatusChange, type StampEvent, type UseRequest, type User, type Verdict,
 } from '@seal/shared';
 import { sealStatusOf, statusChangeRowId } from './sealStatusOf';
@@ -119,47 +119,4 @@ export function lastDecisionAt(entry: RequestEntry, userId: string): number {
 export function decidedBy(entries: readonly RequestEntry[], userId: string): RequestEntry[] {
   const lastAt = (e: RequestEntry): number => lastDecisionAt(e, userId);
   return entries.filter((e) => verdictOf(e, userId) !== undefined).sort((a, b) => lastAt(b) - lastAt(a) || compareText(a.request.id, b.request.id));
-}
-
-/**
- * The grant a device needs for an approved request, when one can be assembled: the route is met
- * (`checkApprovals` with the given decisions), the seal is physical and bound to a device. Built
- * from the decisions that count, so every replica holding the same decisions builds the same
- * grant (same content id). `undefined` otherwise.
- */
-export function assembleGrant(request: UseRequest, seal: Seal, decisions: readonly Decision[], users: readonly User[], units: readonly OrgUnit[]): GrantBody | undefined {
-  if (seal.form !== 'physical' || seal.deviceId === null) return undefined;
-  const approvals = checkApprovals(approvalRouteFor(seal.kind), request, seal, decisions, users, units);
-  if (approvals.outcome !== 'approved') return undefined;
-  const counted = new Set<string>(approvals.countedDecisionIds);
-  const approving = decisions.filter((d) => counted.has(d.id) && d.payload.verdict === 'approve');
-  const body = grantBody(request, seal, approving);
-  return body.ok ? body.value : undefined;
-}
-
-/**
- * The grant to record with a new decision: the request's status is derived again from everything
- * held now (`requestEntries`), the decision included, and the grant is assembled only when that
- * is `approved`. What synced while the approver was signing (a withdrawal, a suspended seal, the
- * window's end) is taken into account, so no grant is issued for a request no longer approvable.
- */
-export function grantAfterDecision(book: RequestBookInput, requestId: RequestId, decision: Decision, now: Millis): GrantBody | undefined {
-  const requests = book.requests.filter((r) => r.id === requestId);
-  const [entry] = requestEntries({ ...book, requests, decisions: [...book.decisions, decision] }, now);
-  if (entry?.seal === undefined || entry.view?.status !== 'approved' || entry.view.grantIds.length > 0) return undefined;
-  return assembleGrant(entry.request, entry.seal, entry.decisions, book.users, book.units);
-}
-
-/**
- * Grants the requester's app should assemble: its own requests that are approved (not cancelled,
- * not past their window, seal active) with no grant held yet.
- */
-export function missingGrants(entries: readonly RequestEntry[], requesterId: string, users: readonly User[], units: readonly OrgUnit[]): GrantBody[] {
-  const bodies: GrantBody[] = [];
-  for (const entry of entries) {
-    if (entry.request.requesterId !== requesterId || entry.view?.status !== 'approved' || entry.view.grantIds.length > 0 || entry.seal === undefined) continue;
-    const body = assembleGrant(entry.request, entry.seal, entry.decisions, users, units);
-    if (body !== undefined) bodies.push(body);
-  }
-  return bodies;
 }

@@ -1,10 +1,9 @@
 import {
   err,
-  grantMismatch,
+  grantTermsRefusal,
   isInsideGeofence,
   ok,
   type DeviceId,
-  type Grant,
   type Position,
   type Refusal,
   type Result,
@@ -12,19 +11,20 @@ import {
   type User,
 } from '@seal/shared';
 import type { DeviceErrorCode } from '../protocol/codes';
-import { approvedRequest } from '../protocol/grantWire';
 import type { RequestOf } from '../protocol/messages';
 import type { SealBinding } from '../protocol/orgRecords';
 import { unlockRecord } from '../protocol/unlockRecord';
-import { checkApprovalsOffline } from './checkApprovalsOffline';
+import { asDeviceRefusal, checkApprovalsOffline, evidenceApprovals } from './checkApprovalsOffline';
 import { checkHolder } from './checkHolder';
 import { checkNonce } from './checkNonce';
+import { bindingGrantSeal } from './rosterPolicy';
 
 /** What the device knows when an unlock arrives: all of it its own. */
 export interface UnlockContext {
   readonly deviceId: DeviceId;
   readonly binding: SealBinding | null;
   readonly roster: Roster | null;
+  /** The roster's users (kept for the device's own use; the grant rule reads the roster itself). */
   readonly rosterUsers: readonly User[];
   /** The device clock. */
   readonly now: number;
@@ -49,8 +49,9 @@ const no = (code: DeviceErrorCode, message: string): Outcome => err({ code, mess
 /**
  * Judges an unlock offline, cheapest checks first (so junk costs little and the reason given is
  * the useful one): nonce; binding and roster present; grant names this device and its seal and
- * keeps to the approved terms; window by the device clock; uses left by the device counter;
- * geofence by the device position; the holder's assertion; the approvals.
+ * keeps to the approved terms (the shared `grantTermsRefusal`); window by the device clock; uses
+ * left by the device counter; geofence by the device position; the holder's assertion; the
+ * approvals (the shared `judgeGrantEvidence`, the rule the app and the server run too).
  */
 export async function checkUnlock(ctx: UnlockContext, command: RequestOf<'unlock'>): Promise<Outcome> {
   const nonceRefusal = checkNonce(ctx, command.nonce);
@@ -60,12 +61,10 @@ export async function checkUnlock(ctx: UnlockContext, command: RequestOf<'unlock
   if (binding === null) return no('not_bound', 'no seal is bound to this device');
   if (roster === null) return no('roster_missing', 'no roster is installed');
   if (g.deviceId !== ctx.deviceId) return no('wrong_device', `grant for device "${g.deviceId}", this is "${ctx.deviceId}"`);
-  if (g.sealId !== binding.sealId) return no('wrong_seal', `grant for seal "${g.sealId}", this device holds "${binding.sealId}"`);
-
-  const request = approvedRequest(g);
-  const grant: Grant = { ...g, window: g.window, decisions: [] };
-  const mismatch = grantMismatch(grant, request);
-  if (mismatch !== null) return no('grant_mismatch', mismatch);
+  // The shared grant rule's cheap part first (seal, device, approvals only, terms as approved); the
+  // whole rule, signatures and authority included, runs with the holder's check below.
+  const terms = grantTermsRefusal(g, evidenceApprovals(g, command.approvals), bindingGrantSeal(binding));
+  if (terms !== null) return err(asDeviceRefusal(terms));
 
   if (ctx.now < g.window.notBefore) return no('window_not_yet_valid', `valid from ${g.window.notBefore}, device clock ${ctx.now}`);
   if (ctx.now > g.window.notAfter) return no('window_expired', `valid until ${g.window.notAfter}, device clock ${ctx.now}`);
@@ -79,7 +78,7 @@ export async function checkUnlock(ctx: UnlockContext, command: RequestOf<'unlock
   // The holder and the approvals are independent: checked together, the holder's refusal first.
   const [holder, approvals] = await Promise.all([
     checkHolder(roster, unlockRecord(ctx.deviceId, command.nonce, g.requestId, g.holderId), command.holder),
-    checkApprovalsOffline(roster, ctx.rosterUsers, binding, g, command.approvals),
+    checkApprovalsOffline(roster, binding, g, command.approvals),
   ]);
   if (!holder.ok) return holder;
   if (!approvals.ok) return approvals;

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { canonicalJson } from '../encoding/canonical';
-import { refuse, ok, type Refusal, type Result } from '../result';
+import { refuse, ok, type Result } from '../result';
 import { compareText } from './compare';
 import { decisionPayload, decisionSchema, type Decision } from './decision';
+import type { GrantRefusal } from './grantRefusal';
 import { geofenceSchema } from './geo';
 import { deviceIdSchema, grantIdSchema, requestIdSchema, sealIdSchema, userIdSchema } from './ids';
 import type { Seal } from './seal';
@@ -34,8 +35,6 @@ export type Grant = z.infer<typeof grantSchema>;
 /** A grant before its content address is added (see `withContentId`). */
 export type GrantBody = Omit<Grant, 'id'>;
 
-/** Why a grant could not be assembled. */
-export type GrantRefusalCode = 'not_physical' | 'seal_not_bound' | 'seal_mismatch' | 'decision_mismatch';
 
 /**
  * Assembles the body of a grant for an approved request. It checks that the seal is the request's,
@@ -43,14 +42,18 @@ export type GrantRefusalCode = 'not_physical' | 'seal_not_bound' | 'seal_mismatc
  * terms; it does NOT judge the approvers' authority — pass the decisions `checkApprovals`
  * counted. The holder is the requester: whoever asked is who stamps.
  */
-export function grantBody(request: UseRequest, seal: Seal, approvingDecisions: readonly Decision[]): Result<GrantBody, Refusal<GrantRefusalCode>> {
-  if (seal.id !== request.sealId) return refuse('seal_mismatch', `expected the request's seal "${request.sealId}", got "${seal.id}"`);
-  if (seal.form !== 'physical') return refuse('not_physical', `expected a physical seal for a device grant, got the electronic seal "${seal.id}"`);
-  if (seal.deviceId === null) return refuse('seal_not_bound', `expected seal "${seal.id}" to be bound to a device, got none`);
+export function grantBody(request: UseRequest, seal: Seal, approvingDecisions: readonly Decision[]): Result<GrantBody, GrantRefusal> {
+  if (seal.id !== request.sealId) return refuse('grant_wrong_seal', `expected the request's seal "${request.sealId}", got "${seal.id}"`);
+  if (seal.form !== 'physical') return refuse('grant_wrong_device', `expected a physical seal for a device grant, got the electronic seal "${seal.id}"`);
+  if (seal.deviceId === null) return refuse('grant_wrong_device', `expected seal "${seal.id}" to be locked in a device, got none`);
   const expected = canonicalJson(decisionPayload(request, 'approve'));
-  const stray = approvingDecisions.find((decision) => canonicalJson(decision.payload) !== expected);
-  if (stray !== undefined) return refuse('decision_mismatch', `expected decisions approving request "${request.id}" as it stands, got decision "${stray.id}" (${stray.payload.verdict}) over other terms`);
-  if (approvingDecisions.length === 0) return refuse('decision_mismatch', `expected at least one approving decision for request "${request.id}", got none`);
+  for (const decision of approvingDecisions) {
+    const { payload } = decision;
+    if (payload.verdict !== 'approve') return refuse('grant_rejected', `expected only approving decisions, got decision "${decision.id}" rejecting request "${payload.requestId}"`);
+    if (payload.requestId !== request.id) return refuse('grant_terms_mismatch', `expected decisions on request "${request.id}", got decision "${decision.id}" on "${payload.requestId}"`);
+    if (canonicalJson(payload) !== expected) return refuse('grant_stale_terms', `expected decisions approving request "${request.id}" as it stands, got decision "${decision.id}" over other terms (the request was edited after it)`);
+  }
+  if (approvingDecisions.length === 0) return refuse('grant_insufficient_approvals', `expected at least one approving decision for request "${request.id}", got none`);
   const decisions = [...new Map(approvingDecisions.map((d) => [d.id, d])).values()].sort((a, b) => compareText(a.id, b.id));
   const body: GrantBody = {
     requestId: request.id,

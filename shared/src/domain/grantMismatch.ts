@@ -5,16 +5,17 @@ import type { UseRequest } from './useRequest';
 
 /**
  * How a grant departs from its request's terms, or `null` when it keeps to them: same seal, the
- * requester as holder, no more uses, a window inside the request's, the same geofence, and only
- * decisions approving the request as it stands. A mismatched grant authorises no stamp.
+ * requester as holder, exactly the request's uses, window and geofence (what `issueGrant` puts
+ * in, and what `grantTermsRefusal` holds every judge to), and only decisions approving the
+ * request as it stands. A mismatched grant authorises no stamp.
  */
 export function grantMismatch(grant: Grant, request: UseRequest): string | null {
   if (grant.requestId !== request.id) return `grant "${grant.id}" is for request "${grant.requestId}", not "${request.id}"`;
   if (grant.sealId !== request.sealId) return `grant "${grant.id}" names seal "${grant.sealId}", expected "${request.sealId}"`;
   if (grant.holderId !== request.requesterId) return `grant "${grant.id}" names holder "${grant.holderId}", expected the requester "${request.requesterId}"`;
-  if (grant.uses > request.usesRequested) return `grant "${grant.id}" allows ${grant.uses} uses, expected at most the ${request.usesRequested} requested`;
-  if (grant.window.notBefore < request.window.notBefore || grant.window.notAfter > request.window.notAfter) {
-    return `grant "${grant.id}" window ${grant.window.notBefore}–${grant.window.notAfter} is not inside the request's ${request.window.notBefore}–${request.window.notAfter}`;
+  if (grant.uses !== request.usesRequested) return `grant "${grant.id}" allows ${grant.uses} uses, expected the ${request.usesRequested} requested`;
+  if (grant.window.notBefore !== request.window.notBefore || grant.window.notAfter !== request.window.notAfter) {
+    return `grant "${grant.id}" window ${grant.window.notBefore}–${grant.window.notAfter} is not the request's ${request.window.notBefore}–${request.window.notAfter}`;
   }
   if (canonicalJson(grant.geofence ?? null) !== canonicalJson(request.place.geofence ?? null)) return `grant "${grant.id}" geofence differs from the request's place`;
   const terms = canonicalJson(decisionPayload(request, 'approve'));

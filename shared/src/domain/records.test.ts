@@ -132,11 +132,12 @@ describe('grants and content ids', () => {
 
   it('refuse electronic seals, unbound seals and decisions over other terms', () => {
     const approve = decide(request, approverB1, 'approve');
-    expect(grantBody(request, { ...contractSeal, deviceId: null }, [approve])).toMatchObject({ ok: false, error: { code: 'seal_not_bound' } });
+    expect(grantBody(request, { ...contractSeal, deviceId: null }, [approve])).toMatchObject({ ok: false, error: { code: 'grant_wrong_device' } });
     const { deviceId: _d, ...base } = contractSeal;
-    expect(grantBody(request, { ...base, form: 'electronic' }, [approve])).toMatchObject({ ok: false, error: { code: 'not_physical' } });
-    expect(grantBody(request, contractSeal, [decide(request, approverB1, 'reject')])).toMatchObject({ ok: false, error: { code: 'decision_mismatch' } });
-    expect(grantBody(request, contractSeal, [])).toMatchObject({ ok: false, error: { code: 'decision_mismatch' } });
+    expect(grantBody(request, { ...base, form: 'electronic' }, [approve])).toMatchObject({ ok: false, error: { code: 'grant_wrong_device' } });
+    expect(grantBody(request, contractSeal, [decide(request, approverB1, 'reject')])).toMatchObject({ ok: false, error: { code: 'grant_rejected' } });
+    expect(grantBody(request, contractSeal, [decide({ ...request, usesRequested: 9 }, approverB1, 'approve')])).toMatchObject({ ok: false, error: { code: 'grant_stale_terms' } });
+    expect(grantBody(request, contractSeal, [])).toMatchObject({ ok: false, error: { code: 'grant_insufficient_approvals' } });
   });
 
   it('refuse to hash a fact that still has its id', async () => {

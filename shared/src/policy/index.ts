@@ -4,3 +4,4 @@ export * from './can';
 export * from './rosterAuthorises';
 export * from './roleCombination';
 export * from './checkRoleGrantChange';
+export * from './rosterAsDomain';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { SyncRow } from './rows';
+import type { GrantRefusalCode } from '../domain/grantRefusal';
 
 /** Most rows one push may carry. */
 export const MAX_PUSH_ROWS = 1000;
@@ -36,7 +37,9 @@ export type SyncRefusalCode =
   | 'not_own_request'
   | 'self_decision'
   | 'seal_custodian_excluded'
-  | 'inactive_user';
+  | 'inactive_user'
+  // a grant that the shared grant rule (`judgeGrant`) refuses
+  | GrantRefusalCode;
 
 /**
  * A replica's own id (random, kept with its local database): the server notes it with the rows

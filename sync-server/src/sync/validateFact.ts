@@ -3,6 +3,7 @@ import {
   PUSHABLE_FACT_KINDS, verifyAssertionWithRoster,
   type Decision, type FactBody, type FactKind, type FactRow, type UserId,
 } from '@seal/shared';
+import { judgePushedGrant } from './judgePushedGrant';
 import { verifyDeviceSignature } from './deviceSignature';
 import { nodeSha256Hex } from './nodeHash';
 import { ACCEPT, allowed, covers, refuseRow, type PushContext, type RowVerdict } from './pushContext';
@@ -47,12 +48,9 @@ const CHECKS: Readonly<Record<Exclude<FactKind, 'alarm'>, Checker>> = {
   async grant(row, body: FactBody<'grant'>, ctx) {
     const request = await requestOf(row, body.requestId, ctx);
     if (!request.json) return request.verdict;
-    for (const decision of body.decisions) {
-      if (decision.payload.requestId !== body.requestId) return refuseRow('invalid_row', `grant "${body.id}" carries decision "${decision.id}" about another request`);
-      const signed = await verifyDecision(decision, ctx);
-      if (!signed.ok) return signed;
-    }
-    return covers(ctx.user, row.scopeUnitId, ctx.tree);
+    const inScope = covers(ctx.user, row.scopeUnitId, ctx.tree);
+    if (!inScope.ok) return inScope;
+    return judgePushedGrant(body, request.json, ctx);
   },
   async seal_status_change(row, body: FactBody<'seal_status_change'>, ctx) {
     const seal = await ctx.records.get('seal', body.sealId);

@@ -18,7 +18,7 @@ import { useSync } from '../../sync/SyncProvider';
 /**
  * An approver's part of a request: approve or reject, each confirmed with their passkey over the
  * request's terms and the verdict (a rejection needs a reason). The decision is recorded on this
- * device and syncs; if it completes the approval route, the grant is assembled here too.
+ * device and syncs; if it completes the approval route, the app issues the grant from the store.
  */
 export function DecidePanel(props: { session: Session; entry: RequestEntry }) {
   const { t } = useI18n();
@@ -47,8 +47,8 @@ export function DecidePanel(props: { session: Session; entry: RequestEntry }) {
       ...(directory.directory() === undefined ? {} : { roster: directory.directory()!.roster }),
       now: store.now,
     });
-    // The book is read after the ceremony: what synced meanwhile decides whether a grant is issued.
-    await recordDecision(store, props.entry.request, body, requests.book);
+    // No grant is issued here: the store's observer issues it once the route is met (grantIssuer).
+    await recordDecision(store, props.entry.request, body);
     // Offline, the decision waits to go up; online it may still be on its way, which is not news.
     setNotice(navigator.onLine ? t('approvals.recorded') : t('approvals.recordedOffline'));
     setComment('');
