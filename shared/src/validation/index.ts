@@ -1,1 +1,7 @@
 export * from './parseRecord';
+export * from './wellFormedUnicode';
+export * from './decodeUtf8Strict';
+export * from './jsonLimits';
+export * from './scanJsonText';
+export * from './checkJsonValue';
+export * from './parseJsonStrict';

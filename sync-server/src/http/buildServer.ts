@@ -9,7 +9,8 @@ import type { Store } from '../couch/store';
 import { openRepositories } from '../couch/repositories';
 import { loadOrCreateOrgKey, type OrgKey } from '../auth/orgKey';
 import { createApi, openApiDocument, type ServerContext } from './api';
-import { ApiError } from './errors';
+import { errorReplyOf, type ApiError } from './errors';
+import { answerFrameworkError, registerInputGuards } from './inputGuards';
 import { auditRoutes } from './routes/audit';
 import { authRoutes } from './routes/auth';
 import { decisionRoutes } from './routes/decisions';
@@ -34,41 +35,21 @@ export interface ServerDeps {
 /** Default bound on request bodies; endpoints that take more (attachments) raise their own. */
 export const DEFAULT_BODY_LIMIT = 256 * 1024;
 
-function errorBody(err: FastifyError | ApiError): { status: number; error: string; message: string } {
-  if (err instanceof ApiError) return { status: err.statusCode, error: err.code, message: err.message };
-  switch (err.code) {
-    case 'FST_ERR_CTP_INVALID_JSON_BODY':
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return { status: 400, error: 'invalid_json', message: `The body is not valid JSON: ${err.message}` };
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return { status: 413, error: 'payload_too_large', message: err.message };
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return { status: 415, error: 'unsupported_media_type', message: err.message };
-    default: {
-      // Only fastify's own refusals (and the rate limiter's) are the client's fault. A status on
-      // anything else — a CouchDB answer through nano — is the store's, so it is a server error.
-      const clientFault = err.statusCode === 429 || (typeof err.code === 'string' && err.code.startsWith('FST_'));
-      const status = clientFault && err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
-      return status === 500
-        ? { status, error: 'internal_error', message: 'The server failed to handle this request' }
-        : { status, error: status === 429 ? 'rate_limited' : 'bad_request', message: err.message };
-    }
-  }
-}
-
 /** The HTTP face of the sync-server: API routes, `/healthz`, and the built PWA. */
 export async function buildServer({ config, store, orgKey, now = Date.now }: ServerDeps): Promise<FastifyInstance> {
   const app = Fastify({
     bodyLimit: DEFAULT_BODY_LIMIT,
     logger: process.env.LOG_LEVEL ? { level: process.env.LOG_LEVEL } : false,
     trustProxy: false,
+    frameworkErrors: answerFrameworkError,
   });
 
   app.setErrorHandler((err: FastifyError | ApiError, request, reply) => {
-    const { status, error, message } = errorBody(err);
+    const { status, error, message } = errorReplyOf(err);
     if (status >= 500) request.log.error({ err }, 'request failed');
     return reply.status(status).send({ error, message });
   });
+  registerInputGuards(app);
 
   await app.register(fastifyCookie);
   // Limits are per server instance (memory); behind a load balancer each instance counts its own.
