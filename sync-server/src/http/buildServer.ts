@@ -7,6 +7,8 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import { CEREMONY_RATE_LIMIT_FACTOR, type ServerConfig } from '../config';
 import type { Store } from '../couch/store';
 import { openRepositories } from '../couch/repositories';
+import type { AuditLog } from '../couch/auditLog';
+import { changeJournal } from '../couch/changeJournal';
 import { loadOrCreateOrgKey, type OrgKey } from '../auth/orgKey';
 import { createApi, openApiDocument, type ServerContext } from './api';
 import { errorReplyOf, type ApiError } from './errors';
@@ -30,13 +32,15 @@ export interface ServerDeps {
   readonly orgKey?: OrgKey;
   /** The clock, in milliseconds; tests move it. */
   readonly now?: () => number;
+  /** Wraps the audit log (tests: one that fails, to show a change never stands without its record). */
+  readonly auditLog?: (log: AuditLog) => AuditLog;
 }
 
 /** Default bound on request bodies; endpoints that take more (attachments) raise their own. */
 export const DEFAULT_BODY_LIMIT = 256 * 1024;
 
 /** The HTTP face of the sync-server: API routes, `/healthz`, and the built PWA. */
-export async function buildServer({ config, store, orgKey, now = Date.now }: ServerDeps): Promise<FastifyInstance> {
+export async function buildServer({ config, store, orgKey, now = Date.now, auditLog }: ServerDeps): Promise<FastifyInstance> {
   const app = Fastify({
     bodyLimit: DEFAULT_BODY_LIMIT,
     logger: process.env.LOG_LEVEL ? { level: process.env.LOG_LEVEL } : false,
@@ -55,7 +59,12 @@ export async function buildServer({ config, store, orgKey, now = Date.now }: Ser
   // Limits are per server instance (memory); behind a load balancer each instance counts its own.
   await app.register(fastifyRateLimit, { global: false });
 
-  const ctx: ServerContext = { config, repos: openRepositories(store, now), orgKey: orgKey ?? (await loadOrCreateOrgKey(config.orgKeyPath)), now };
+  const opened = openRepositories(store, now);
+  const repos = auditLog ? { ...opened, audit: auditLog(opened.audit) } : opened;
+  const changes = changeJournal(store, repos.audit, repos.meta, now, (err, intent) => app.log.warn({ err, intent }, 'a journalled change could not be settled yet'));
+  // A change left half-made by a crash is finished or undone before this server makes new ones.
+  await changes.reconcile().catch((err: unknown) => app.log.warn({ err }, 'journalled changes could not be reconciled at start'));
+  const ctx: ServerContext = { config, repos, changes, orgKey: orgKey ?? (await loadOrCreateOrgKey(config.orgKeyPath)), now };
   const api = createApi(app, ctx, {
     codes: { max: config.authRateLimitPerMinute, timeWindow: 60_000 },
     ceremonies: { max: config.authRateLimitPerMinute * CEREMONY_RATE_LIMIT_FACTOR, timeWindow: 60_000 },

@@ -53,6 +53,7 @@ const named = (err: unknown, name: string): boolean => err instanceof Error && e
 export function errorReplyOf(err: unknown): ErrorReply {
   if (err instanceof ApiError) return { status: err.statusCode, error: err.code, message: err.message };
   const message = err instanceof Error ? err.message : String(err);
+  if (named(err, 'PlanConflict')) return { status: 409, error: 'conflict', message: 'The records this change reads kept changing under it: try again' };
   if (named(err, 'ZodError')) return { status: 400, error: 'invalid_body', message: `The request is not valid: ${message}` };
   if (named(err, 'CanonicalEncodingError')) return { status: 400, error: 'invalid_body', message: `The request holds a value with no canonical form: ${message}` };
   if (err instanceof SyntaxError) return { status: 400, error: 'invalid_json', message: `The body is not valid JSON: ${message}` };
