@@ -3,7 +3,7 @@ import { JSON_LIMITS, type JsonLimits } from './jsonLimits';
 import { firstLoneSurrogate } from './wellFormedUnicode';
 
 /** Why a parsed JSON value is refused. */
-export type JsonValueProblem = 'bad_unicode' | 'too_deep' | 'forbidden_key';
+export type JsonValueProblem = 'bad_unicode' | 'too_deep' | 'too_large' | 'forbidden_key';
 
 /** A path kept as links to the parent, rendered only when something is refused. */
 interface PathLink {
@@ -26,7 +26,8 @@ const loneSurrogate = (where: string, text: string, at: number): Result<never, R
 /**
  * Walks a parsed value without recursion and refuses what no schema may accept: strings or keys
  * that are not well-formed Unicode (lone surrogates, which JSON's `\ud800` escape lets in),
- * nesting deeper than the limit, and `__proto__` keys. Used on every request body, query and
+ * nesting deeper than the limit, numbers out of range (`1e309` parses to Infinity), and
+ * `__proto__` keys. Used on every request body, query and
  * path by the server, and by the app on what it reads from outside.
  */
 export function checkJsonValue(value: unknown, limits: JsonLimits = JSON_LIMITS): Result<void, Refusal<JsonValueProblem>> {
@@ -37,6 +38,10 @@ export function checkJsonValue(value: unknown, limits: JsonLimits = JSON_LIMITS)
       const at = firstLoneSurrogate(current);
       if (at >= 0) return loneSurrogate(`The text at ${render(path)}`, current, at);
       continue;
+    }
+    if (typeof current === 'number' && !Number.isFinite(current)) {
+      // `1e309` is valid JSON text that parses to Infinity, which no record can hold or hash.
+      return refuse('too_large', `The number at ${render(path)} is out of range (${current}): expected a finite number`);
     }
     if (current === null || typeof current !== 'object') continue;
     if (depth >= limits.maxDepth) {
