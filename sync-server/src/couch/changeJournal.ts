@@ -62,7 +62,7 @@ export interface ChangePlan<R> {
  * each change for intents older than a grace period) completes or undoes it by the same rule.
  */
 export interface ChangeJournal {
-  commit<R>(plan: (tx: ChangeTx) => Promise<ChangePlan<R>>): Promise<R>;
+  commit<R>(plan: (tx: ChangeTx) => ChangePlan<R> | Promise<ChangePlan<R>>): Promise<R>;
   /** Finishes or undoes intents older than `olderThanMs`; returns how many it settled. */
   reconcile(olderThanMs?: number): Promise<number>;
 }
@@ -168,7 +168,7 @@ export function changeJournal(store: Store, audit: AuditLog, meta: MetaRepo, now
     }
   };
 
-  const attempt = async <R>(plan: (tx: ChangeTx) => Promise<ChangePlan<R>>): Promise<R> => {
+  const attempt = async <R>(plan: (tx: ChangeTx) => ChangePlan<R> | Promise<ChangePlan<R>>): Promise<R> => {
     const seen = new Map<string, { rev: string | undefined; before: AnyDoc | null }>();
     const planned: IntentWrite[] = [];
     const tx: ChangeTx = {
@@ -191,7 +191,7 @@ export function changeJournal(store: Store, audit: AuditLog, meta: MetaRepo, now
     await checkEntries(entries);
 
     const intent: ChangeIntentDoc = { type: 'change-intent', id: randomUUID(), createdAt: now(), afterSeq: await audit.headSeq(), writes: planned, entries: entries.map(asStored) as unknown as AuditEntry[], roster };
-    await intents.insert({ ...intent, _id: intentDocId(intent.id) } as ChangeIntentDoc & { _id: string });
+    await intents.insert({ ...intent, _id: intentDocId(intent.id) });
 
     const applied: IntentWrite[] = [];
     try {

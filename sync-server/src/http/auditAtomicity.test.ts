@@ -226,7 +226,7 @@ describe('a server that dies between a change and its audit record', () => {
   /** Starts another server on the same databases, past the grace period: what a restart sees. */
   async function restart(server: TestServer) {
     server.clock.advance(60_000);
-    return buildServer({ config: server.config, store: server.store, orgKey: server.orgKey, now: server.clock.now });
+    return buildServer({ config: server.config, store: server.store, orgKey: server.orgKey, now: () => server.clock.now() });
   }
 
   it('undoes the change when none of its records was written', async () => {

@@ -200,7 +200,8 @@ describe('every route the server lists', () => {
         const signedIn = 'cookie' in session;
         const urls = [
           ...(route.path.includes('{') ? HOSTILE_PARAMS.map((value) => fill(route.path, value)) : [route.path]),
-          ...HOSTILE_QUERIES.map((query) => `${fill(route.path, 'x')}?${query}`),
+          // Routes that read a query get every one; the others (which ignore it once it decodes) a sample.
+          ...(route.queryNames.length > 0 || !signedIn ? HOSTILE_QUERIES : HOSTILE_QUERIES.slice(0, 4)).map((query) => `${fill(route.path, 'x')}?${query}`),
         ];
         for (const url of urls) {
           const request = { method: route.method, url, headers: session };

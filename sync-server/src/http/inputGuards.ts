@@ -16,9 +16,20 @@ export interface InputGuardRouteConfig {
 
 const badRequest = (code: 'bad_unicode' | 'too_large' | 'bad_request', message: string): ApiError => new ApiError(400, code, message);
 
-// A control character (C0 or DEL) has no business in a URL; printable ASCII and UTF-8 bytes do.
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f]/;
+/** A control character (C0 or DEL) has no business in a URL; printable ASCII and UTF-8 bytes do. */
+const hasControl = (text: string): boolean => {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) return true;
+  }
+  return false;
+};
+/** The highest UTF-16 code unit in a string (0 when empty). */
+const maxCodeUnit = (text: string): number => {
+  let max = 0;
+  for (let i = 0; i < text.length; i++) max = Math.max(max, text.charCodeAt(i));
+  return max;
+};
 const MALFORMED_ESCAPE = /%(?![0-9A-Fa-f]{2})/;
 
 /** Percent-decodes one component strictly: malformed escapes and escaped non-UTF-8 are refused. */
@@ -35,9 +46,9 @@ function decodeComponent(raw: string, where: string): string {
 /** The request target: bounded, no control characters, and every part decodes to well-formed Unicode. */
 function checkUrl(url: string): void {
   if (url.length > MAX_URL_LENGTH) throw badRequest('too_large', `The URL is ${url.length} characters long: expected at most ${MAX_URL_LENGTH}`);
-  if (CONTROL.test(url)) throw badRequest('bad_request', 'The URL contains a control character: expected printable characters only');
+  if (hasControl(url)) throw badRequest('bad_request', 'The URL contains a control character: expected printable characters only');
   // Node hands raw non-ASCII bytes of the request line over one char per byte (latin1).
-  if (/[^\u0000-\u007f]/.test(url)) checkHeaderText(url, 'The URL');
+  if (maxCodeUnit(url) > 0x7f) checkHeaderText(url, 'The URL');
   const queryAt = url.indexOf('?');
   const path = queryAt < 0 ? url : url.slice(0, queryAt);
   for (const segment of path.split('/')) checkText(decodeComponent(segment, 'The path'), 'The path');
@@ -55,7 +66,7 @@ function checkText(text: string, where: string): void {
 /** A header value as Node gives it (one char per byte): its bytes must be UTF-8. */
 function checkHeaderText(value: string, where: string): void {
   checkText(value, where);
-  if (!/[^\u0000-\u00ff]/.test(value)) {
+  if (maxCodeUnit(value) <= 0xff) {
     const decoded = decodeUtf8Strict(Buffer.from(value, 'latin1'), where);
     if (!decoded.ok) throw badRequest('bad_unicode', decoded.error.message);
   }
@@ -63,8 +74,10 @@ function checkHeaderText(value: string, where: string): void {
 
 function checkHeaders(request: FastifyRequest): void {
   for (const name of READ_HEADERS) {
-    const raw = request.headers[name];
-    for (const value of Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]) {
+    const raw: unknown = request.headers[name];
+    const values: unknown[] = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
+    for (const value of values) {
+      if (typeof value !== 'string') continue;
       if (value.length > MAX_READ_HEADER_LENGTH) throw badRequest('too_large', `The ${name} header is ${value.length} characters long: expected at most ${MAX_READ_HEADER_LENGTH}`);
       checkHeaderText(value, `The ${name} header`);
     }
@@ -87,9 +100,15 @@ const charsetOf = (contentType: string | undefined): string | undefined =>
  * Size bounds are Fastify's `bodyLimit` (server default, raised per route) → 413.
  */
 export function registerInputGuards(app: FastifyInstance): void {
-  app.addHook('onRequest', async (request) => {
-    checkUrl(request.raw.url ?? '/');
-    checkHeaders(request);
+  app.addHook('onRequest', (request, _reply, done) => {
+    try {
+      checkUrl(request.raw.url ?? '/');
+      checkHeaders(request);
+    } catch (refusal) {
+      done(refusal as ApiError);
+      return;
+    }
+    done();
   });
 
   app.removeAllContentTypeParsers();
@@ -100,7 +119,7 @@ export function registerInputGuards(app: FastifyInstance): void {
       return;
     }
     const limits = (request.routeOptions.config as InputGuardRouteConfig | undefined)?.jsonLimits ?? JSON_LIMITS;
-    const parsed = parseJsonStrict(body as Buffer, limits);
+    const parsed = parseJsonStrict(body, limits);
     if (parsed.ok) done(null, parsed.value);
     else done(new ApiError(400, parsed.error.code, parsed.error.message), undefined);
   });

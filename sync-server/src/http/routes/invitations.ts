@@ -69,7 +69,7 @@ export function invitationRoutes(api: Api): void {
     };
     const id = hashSecret(normaliseOneTimeCode(code)!);
     const view = invitationView({ ...invitation, id }, now);
-    await ctx.changes.commit(async (tx) => {
+    await ctx.changes.commit((tx) => {
       tx.write('invitations', id, invitation);
       return { result: undefined, audit: [{ actor: actorOf(signedIn), action: 'invitation.create', target: { kind: 'invitation', id }, unitId: body.unitId, after: view }] };
     });

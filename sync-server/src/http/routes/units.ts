@@ -59,7 +59,7 @@ export function unitRoutes(api: Api): void {
     };
     checkUnit(unit, units);
     // The roster carries the tree: a new unit is a new roster version.
-    await ctx.changes.commit(async (tx) => {
+    await ctx.changes.commit((tx) => {
       tx.write('units', unit.id, unit);
       return { result: unit, audit: [{ actor: actorOf(signedIn), action: 'unit.create', target: { kind: 'unit', id: unit.id }, unitId: unit.id, after: unitView(unit) }], roster: true };
     });
