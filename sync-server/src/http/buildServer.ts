@@ -12,7 +12,7 @@ import { changeJournal } from '../couch/changeJournal';
 import { loadOrCreateOrgKey, type OrgKey } from '../auth/orgKey';
 import { createApi, openApiDocument, type ServerContext } from './api';
 import { errorReplyOf, type ApiError } from './errors';
-import { answerFrameworkError, registerInputGuards } from './inputGuards';
+import { answerClientError, answerFrameworkError, registerInputGuards } from './inputGuards';
 import { auditRoutes } from './routes/audit';
 import { authRoutes } from './routes/auth';
 import { decisionRoutes } from './routes/decisions';
@@ -46,6 +46,7 @@ export async function buildServer({ config, store, orgKey, now = Date.now, audit
     logger: process.env.LOG_LEVEL ? { level: process.env.LOG_LEVEL } : false,
     trustProxy: false,
     frameworkErrors: answerFrameworkError,
+    clientErrorHandler: answerClientError,
   });
 
   app.setErrorHandler((err: FastifyError | ApiError, request, reply) => {

@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import type { FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
 import { decodeUtf8Strict, firstLoneSurrogate, JSON_LIMITS, parseJsonStrict, type JsonLimits } from '@seal/shared';
 import { ApiError, errorReplyOf } from './errors';
@@ -139,4 +140,25 @@ export const answerFrameworkError: NonNullable<FastifyServerOptions['frameworkEr
   }
   const { status, error: code, message } = errorReplyOf(refused);
   void (reply as FastifyReply).code(status).send({ error: code, message });
+};
+
+/** Node's own refusals of what is not HTTP, before Fastify sees a request: status, reason, code, message. */
+function clientErrorAnswer(code: string | undefined): [number, string, string, string] {
+  if (code === 'HPE_HEADER_OVERFLOW') return [431, 'Request Header Fields Too Large', 'too_large', 'The request headers are larger than the server accepts: expected at most 16 KiB of headers'];
+  if (code === 'ERR_HTTP_REQUEST_TIMEOUT') return [408, 'Request Timeout', 'bad_request', 'The request did not arrive in time: expected a whole request'];
+  return [400, 'Bad Request', 'bad_request', `The request is not valid HTTP (${code ?? 'unparseable'}): expected an HTTP/1.1 request`];
+}
+
+/**
+ * Fastify's `clientErrorHandler`: a request Node's HTTP parser refuses (headers too large, bytes
+ * that are not HTTP) still gets a `{ error, message }` answer, and the connection is closed.
+ */
+export const answerClientError: NonNullable<FastifyServerOptions['clientErrorHandler']> = (error: Error & { code?: string }, socket: Socket) => {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const [status, reason, code, message] = clientErrorAnswer(error.code);
+  const body = JSON.stringify({ error: code, message });
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
 };
