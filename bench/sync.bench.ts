@@ -56,7 +56,7 @@ async function freshServer(store: TestStore) {
 }
 
 async function ours(url: string, { userId, cookie, siteId }: { userId: string; cookie: string; siteId: string }, storage: () => RxStorage<unknown, unknown>): Promise<{ ms: number; rows: SyncRow[] }> {
-  const fetchWithCookie: typeof fetch = (input, init = {}) => fetch(input, { ...init, headers: { ...Object.fromEntries(new Headers(init.headers)), cookie } });
+  const fetchWithCookie: typeof fetch = (input, init = {}) => fetch(input, { ...init, headers: { ...Object.fromEntries(new Headers(init.headers)), cookie, 'sec-fetch-site': 'same-origin' } });
   const open = () => openLocalStore({ userId, storage: storage(), loadAutomerge: () => import('@automerge/automerge'), databaseName: `bench-${process.pid}-${++dbCounter}` });
   const a = await open();
   for (let i = 0; i < N; i += 100) await a.facts.appendMany('attachment', Array.from({ length: Math.min(100, N - i) }, (_, k) => facts(dbCounter * 1_000_000 + i + k)), siteId);

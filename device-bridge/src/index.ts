@@ -15,6 +15,7 @@ export { grantEvidence, approvedPayload, approvedRequest, type UnlockEvidence, t
 export { EVENT_TYPE_CODES, logEntryFromWire, logEntryToWire } from './protocol/logWire';
 export * from './protocol/orgRecords';
 export * from './protocol/unlockRecord';
+export * from './protocol/readRecord';
 export { stampPhoto, PHOTO_SIDE } from './device/stampPhoto';
 
 // Transports.
@@ -23,7 +24,7 @@ export { MemoryTransport, type MemoryTransportOptions } from './transport/memory
 export * from './transport/webBluetooth';
 
 // Tablet-side client.
-export { SealDeviceClient, type SealDeviceClientOptions, type DeviceInfo, type DeviceStatus, type DeviceNonce, type UnlockResult, type LogPage } from './client/SealDeviceClient';
+export { SealDeviceClient, type SealDeviceClientOptions, type DeviceInfo, type DeviceStatus, type DeviceNonce, type UnlockResult, type ReadSessionOpened, type LogPage } from './client/SealDeviceClient';
 export { SealDeviceError, type SealDeviceErrorCode } from './client/SealDeviceError';
 
 // Reference device (runs in the browser demo as in Node).

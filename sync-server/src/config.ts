@@ -25,6 +25,11 @@ export interface ServerConfig {
   readonly origins: readonly string[];
   /** PKCS#8 PEM of the organisation's ECDSA P-256 key (ORG_KEY_PATH, default DATA_DIR/org-key.pem). */
   readonly orgKeyPath: string;
+  /**
+   * Key of the MAC every document the server writes to the store carries (STORE_MAC_KEY_PATH,
+   * default DATA_DIR/store-mac.key). Servers sharing one CouchDB must share this file.
+   */
+  readonly storeMacKeyPath: string;
   /** A session ends after this long without a request (SESSION_IDLE_MINUTES, default 12 h). */
   readonly sessionIdleMs: number;
   /** A session ends this long after sign-in whatever happens (SESSION_MAX_HOURS, default 7 days). */
@@ -117,6 +122,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     rpName: env.RP_NAME || 'Seal Control 印章管控',
     origins: parseOrigins(env, port, rpId),
     orgKeyPath: resolve(cwd, env.ORG_KEY_PATH || resolve(dataDir, 'org-key.pem')),
+    storeMacKeyPath: resolve(cwd, env.STORE_MAC_KEY_PATH || resolve(dataDir, 'store-mac.key')),
     sessionIdleMs: parsePositive('SESSION_IDLE_MINUTES', env.SESSION_IDLE_MINUTES, 12 * 60) * 60_000,
     sessionMaxMs: parsePositive('SESSION_MAX_HOURS', env.SESSION_MAX_HOURS, 7 * 24) * 3_600_000,
     invitationTtlMs: parsePositive('INVITATION_TTL_HOURS', env.INVITATION_TTL_HOURS, 72) * 3_600_000,

@@ -3,6 +3,8 @@ import { createServer } from 'node:net';
 import { loadConfig, type ServerConfig } from './config';
 import { startEmbeddedStore, type EmbeddedStore } from './couch/embeddedStore';
 import { connectStore } from './couch/store';
+import { loadOrCreateStoreMac } from './couch/storeMac';
+import { anonymousAccess, openStoreMessage } from './couch/anonymousAccess';
 import { DATABASES, openRepositories, prepareStore } from './couch/repositories';
 import { loadOrCreateOrgKey } from './auth/orgKey';
 import { prepareSetup, setupBanner, sweepExpired } from './auth/bootstrap';
@@ -27,17 +29,26 @@ function freePort(host: string): Promise<number> {
 async function main(): Promise<void> {
   let config: ServerConfig = loadConfig();
   if (config.port === 0) config = loadConfig({ ...process.env, PORT: String(await freePort(config.host)) });
-  await mkdir(config.dataDir, { recursive: true });
+  await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+  const log = (line: string): void => console.log(line);
 
+  const mac = await loadOrCreateStoreMac(config.storeMacKeyPath, log);
   let embedded: EmbeddedStore | undefined;
   let storeUrl = config.couchUrl;
   if (!storeUrl) {
-    embedded = await startEmbeddedStore(config.dataDir);
+    embedded = await startEmbeddedStore(config.dataDir, log);
     storeUrl = embedded.url;
   }
-  const store = connectStore(storeUrl, embedded ? 'embedded' : 'couchdb', config.dbPrefix);
+  // Nothing but this server may reach the store: refuse to run on one that answers anyone else
+  // (Apache CouchDB left open; and the embedded store's own lock, checked as a client would).
+  const doors = await anonymousAccess(storeUrl, `${config.dbPrefix}meta`);
+  if (doors.length > 0) {
+    await embedded?.close();
+    throw new Error(openStoreMessage(doors, embedded ? 'the embedded store' : undefined));
+  }
+  const store = connectStore(storeUrl, embedded ? 'embedded' : 'couchdb', config.dbPrefix, mac);
   await prepareStore(store);
-  const orgKey = await loadOrCreateOrgKey(config.orgKeyPath, (line) => console.log(line));
+  const orgKey = await loadOrCreateOrgKey(config.orgKeyPath, log);
   const repos = openRepositories(store, Date.now);
   const setup = await prepareSetup(repos, Date.now());
 
@@ -45,7 +56,7 @@ async function main(): Promise<void> {
   const address = await app.listen({ port: config.port, host: config.host });
   const shownAddress = address.replace('127.0.0.1', 'localhost');
   console.log(`Seal Control sync-server listening on ${shownAddress}`);
-  console.log(`  store: ${embedded ? `embedded (${config.dataDir})` : 'Apache CouchDB at COUCHDB_URL'}`);
+  console.log(`  store: ${embedded ? `embedded at ${embedded.address} (${config.dataDir}; credential in store-credential.json)` : 'Apache CouchDB at COUCHDB_URL'}`);
   console.log(`  passkeys: RP ID "${config.rpId}", origins ${config.origins.join(', ')}; org key ${orgKey.keyId}`);
   if (setup.state === 'pending') console.log(setupBanner(setup.code, config.origins[0]!));
 

@@ -17,7 +17,7 @@ let proc: ServerProcess;
 let admin: Person & { rootUnitId: string };
 
 async function post(path: string, body: unknown): Promise<Response> {
-  return fetch(`${proc.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return fetch(`${proc.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', origin: proc.origin }, body: JSON.stringify(body) });
 }
 
 /** First-start setup over HTTP with a software passkey: the administrator's session. */

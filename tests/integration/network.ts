@@ -58,6 +58,8 @@ export class TestNetwork {
     this.intercept?.(path, init);
     const headers = new Headers(init.headers);
     headers.set('cookie', this.cookie);
+    // What a browser adds to the app's own requests (the server refuses a state change without it).
+    if (!headers.has('origin')) headers.set('sec-fetch-site', 'same-origin');
     if (path === '/api/sync/stream') {
       // The live stream is cut when the network goes: its body errors, as a dropped connection's would.
       const response = await fetch(url, { ...init, headers });

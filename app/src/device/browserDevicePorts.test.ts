@@ -3,6 +3,7 @@ import { asId, deviceIdSchema, generateOrgKeyPair, verifyDeviceLog } from '@seal
 import { createSealDevice, MemoryTransport, SealDeviceClient, SimulatedClock, SimulatedHardware } from '@seal/device-bridge';
 import { describe, expect, it } from 'vitest';
 import { runStoragePortTests } from '../../../device-bridge/src/device/storageSuite.testing';
+import { runDoubleStampTests } from '../../../device-bridge/src/device/doubleStamp.testing';
 import { openPersistentDevicePorts } from './browserDevicePorts';
 
 let counter = 0;
@@ -15,6 +16,22 @@ runStoragePortTests('IndexedDB (simulated device in the browser)', () => {
   let ports = open(name);
   return Promise.resolve({
     storage: ports.storage,
+    reopen: () => {
+      ports.close();
+      ports = open(name);
+      return Promise.resolve(ports.storage);
+    },
+    teardown: () => Promise.resolve(ports.close()),
+  });
+});
+
+runDoubleStampTests('IndexedDB flash (simulated device in the browser)', () => {
+  const name = fresh();
+  let ports = open(name);
+  return Promise.resolve({
+    storage: ports.storage,
+    // The secure element of whichever opening of the database is current.
+    keys: { load: () => ports.keys.load(), generate: () => ports.keys.generate() },
     reopen: () => {
       ports.close();
       ports = open(name);

@@ -94,12 +94,23 @@ export async function captureDeviceLog(store: LocalStore, input: CaptureInput): 
     if (entry.type !== 'stamp' || entry.payload.photoSha256 === null) continue;
     const bytes = await input.photoOf(entry.seq);
     if (bytes === null) continue;
-    // A photo that is not the one the entry names goes up all the same: it is evidence too.
-    if (toHex(await sha256(bytes)) !== entry.payload.photoSha256) {
-      problems.push({ kind: 'tampered', alarmKind: 'bad_signature', seq: entry.seq, message: `the photo of stamp ${entry.seq} does not hash to the one its log entry names` });
-    }
-    await store.attachments.add({ bytes, about: subjectOf('device', device.id), mime: 'image/x-portable-graymap', name: photoName(device.id, entry.seq) }, device.unitId);
+    const problem = await attachStampPhoto(store, device, entry, bytes);
+    if (problem !== null) problems.push(problem);
     photos++;
   }
   return { recorded, photos, problems };
+}
+
+/**
+ * Queues the photo of a stamp entry as an attachment about the device (its bytes go up after the
+ * facts). A photo that is not the one the entry names goes up all the same — it is evidence
+ * too — and comes back as a problem. Also used for photos read after the entry was recorded
+ * (the device shows them only once someone with a right to them confirmed with a passkey).
+ */
+export async function attachStampPhoto(store: LocalStore, device: Device, entry: DeviceEvent, bytes: Uint8Array): Promise<DeviceLogProblem | null> {
+  const named = entry.type === 'stamp' ? entry.payload.photoSha256 : null;
+  const problem: DeviceLogProblem | null =
+    toHex(await sha256(bytes)) === named ? null : { kind: 'tampered', alarmKind: 'bad_signature', seq: entry.seq, message: `the photo of stamp ${entry.seq} does not hash to the one its log entry names` };
+  await store.attachments.add({ bytes, about: subjectOf('device', device.id), mime: 'image/x-portable-graymap', name: photoName(device.id, entry.seq) }, device.unitId);
+  return problem;
 }

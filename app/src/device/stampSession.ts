@@ -4,7 +4,7 @@ import { batch, createSignal, onCleanup, type Accessor } from 'solid-js';
 import { ApiError } from '../api/ApiError';
 import type { LocalStore } from '../store/localStore';
 import { StoreError } from '../store/StoreError';
-import { captureDeviceLog, heldLogHead, registeredDevice, type HeldLogHead } from './deviceLog';
+import { attachStampPhoto, captureDeviceLog, heldLogHead, registeredDevice, type HeldLogHead } from './deviceLog';
 import { holderAssertion } from './holderAssertion';
 import { pgmToDataUrl } from './pgm';
 import { registerDevice } from './registerDevice';
@@ -36,6 +36,13 @@ export interface LogRecording {
 /** Log entries the holder must see: refusals and alarms. */
 const NOTABLE: readonly DeviceEvent['type'][] = ['refusal', 'tamper', 'geofence_breach', 'low_battery', 'lock'];
 
+/**
+ * Refusals that mean "not to this link": the device shows a photo only on a link where someone
+ * with a right to it confirmed with a passkey (the holder's unlock, for their own stamps). The
+ * entry is carried all the same; the photo waits on the device until such a reader asks.
+ */
+const PHOTO_WITHHELD: readonly string[] = ['read_unauthenticated', 'reader_not_entitled'];
+
 /** The error code a failure shows as (device, transport, or the passkey prompt). */
 export function stampErrorCode(error: unknown): string {
   if (error instanceof SealDeviceError || error instanceof TransportError) return error.code;
@@ -66,6 +73,8 @@ export function createStampSession(store: Accessor<LocalStore | undefined> = () 
       setFailure(cause);
     });
   };
+  /** Stamp entries whose photos the device withheld from this link (read once someone with a right confirms). */
+  const [withheld, setWithheld] = createSignal<ReadonlyMap<number, DeviceEvent>>(new Map());
   const [recording, setRecording] = createSignal<LogRecording>({ state: 'no_store', heldSeq: null, recorded: 0, photos: 0, problems: [] });
   let client: SealDeviceClient | undefined;
   /** Entries from here on happened during this session (shown); earlier ones are only recorded. */
@@ -115,7 +124,10 @@ export function createStampSession(store: Accessor<LocalStore | undefined> = () 
         const photos = new Map<number, Uint8Array | null>();
         for (const entry of entries) {
           if (entry.type !== 'stamp' || (entry.seq < shownFrom && device === undefined)) continue;
-          const photo = await c.photo(entry.seq).catch((error: unknown) => (error instanceof SealDeviceError ? null : undefined));
+          const photo = await c.photo(entry.seq).catch((error: unknown) => {
+            if (error instanceof SealDeviceError && PHOTO_WITHHELD.includes(error.code)) setWithheld((w) => new Map(w).set(entry.seq, entry));
+            return error instanceof SealDeviceError ? null : undefined;
+          });
           if (photo !== undefined) photos.set(entry.seq, photo);
         }
         return { current, entries, photos };
@@ -176,6 +188,44 @@ export function createStampSession(store: Accessor<LocalStore | undefined> = () 
     setRecording({ state: local === undefined ? 'no_store' : device === undefined ? 'unregistered' : 'recording', heldSeq: held?.seq ?? null, recorded: 0, photos: 0, problems: [] });
   }
 
+  /**
+   * Opens reads of photos on this link with the person's passkey over the device's fresh nonce,
+   * then reads the photos the device withheld: shown if this session shows their stamps, queued
+   * as attachments for a registered device. Photos still refused stay withheld.
+   */
+  async function readWithheldPhotos(): Promise<void> {
+    const c = client!;
+    const pending = [...withheld().values()];
+    const read = await exclusive(async () => {
+      await c.nonce();
+      await c.openReads(await holderAssertion(c.readRecord()));
+      const got = new Map<number, Uint8Array>();
+      for (const entry of pending) {
+        const bytes = await c.photo(entry.seq).catch((error: unknown) => {
+          if (error instanceof SealDeviceError && PHOTO_WITHHELD.includes(error.code)) return null;
+          throw error;
+        });
+        if (bytes !== null) got.set(entry.seq, bytes);
+      }
+      return got;
+    });
+    const local = store();
+    let attached = 0;
+    const problems: DeviceLogProblem[] = [];
+    for (const entry of pending) {
+      const bytes = read.get(entry.seq);
+      if (bytes === undefined || local === undefined || device === undefined) continue;
+      const problem = await attachStampPhoto(local, device, entry, bytes);
+      if (problem !== null) problems.push(problem);
+      attached++;
+    }
+    batch(() => {
+      setWithheld((w) => new Map([...w].filter(([seq]) => !read.has(seq))));
+      setShots((list) => list.map((shot) => (read.has(shot.seq) && shot.photo === null ? { ...shot, photo: pgmToDataUrl(read.get(shot.seq)!) } : shot)));
+      if (attached > 0 || problems.length > 0) setRecording((r) => ({ ...r, photos: r.photos + attached, problems: [...r.problems, ...problems] }));
+    });
+  }
+
   async function attach(transport: Transport): Promise<void> {
     client = new SealDeviceClient(transport);
     const who = await client.info();
@@ -216,6 +266,8 @@ export function createStampSession(store: Accessor<LocalStore | undefined> = () 
     error,
     failure,
     recording,
+    /** How many stamp photos the device withheld from this link (until someone with a right confirms). */
+    photosWithheld: () => withheld().size,
     setError,
     /** Registers the connected device in `unitId` (admins, custodians), then records its whole log. */
     register: (unitId: string) =>
@@ -256,6 +308,8 @@ export function createStampSession(store: Accessor<LocalStore | undefined> = () 
         await refresh();
       }, phase(), 'connected'),
     pullLog: () => run(refresh, phase(), phase()),
+    /** The person confirms with a passkey to read the photos the device withheld (admin, custodian or auditor over the seal's unit; or their holder). */
+    readPhotos: () => run(readWithheldPhotos, phase(), phase()),
     disconnect: async () => {
       stopPolling();
       await client?.transport.close();

@@ -257,6 +257,11 @@ function StampScreen(props: { session: Session }) {
                 {t('stamp.pullLog')}
               </button>
             </Show>
+            <Show when={session.photosWithheld() > 0 && (session.phase() === 'connected' || session.phase() === 'unlocked')}>
+              <button type="button" class="button button-secondary" data-testid="read-photos" onClick={() => void session.readPhotos()}>
+                {t('stamp.readPhotos', { count: String(session.photosWithheld()) })}
+              </button>
+            </Show>
           </div>
         </div>
 

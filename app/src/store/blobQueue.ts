@@ -16,6 +16,14 @@ export interface AttachmentInput {
   readonly name?: string;
 }
 
+/** The server holds an upload but has not (yet) confirmed its bytes: the queue tries again later. */
+export class BlobNotCompleteError extends Error {
+  override readonly name = 'BlobNotCompleteError';
+  constructor(readonly sha256: string, readonly received: number, readonly chunks: number) {
+    super(`the server holds ${received} of ${chunks} chunks of ${sha256} but has not confirmed the bytes yet`);
+  }
+}
+
 const chunkCount = (size: number): number => Math.max(1, Math.ceil(size / BLOB_CHUNK_BYTES));
 
 function concat(parts: readonly Uint8Array[], size: number): Uint8Array {
@@ -61,9 +69,25 @@ export class BlobQueue {
     const { row } = await this.facts.append('attachment', {
       sha256: sha, about: input.about, mime: input.mime, size: input.bytes.length, at: this.now(), ...(input.name ? { name: input.name } : {}),
     }, scopeUnitId);
-    if (!(await this.book.blob(sha))) await this.book.putBlob(sha, { factRowId: row.id, mime: input.mime, size: input.bytes.length, chunks, state: 'queued' });
+    await this.queueUnder(sha, row.id, { mime: input.mime, size: input.bytes.length, chunks });
     this.wake?.();
     return { factRowId: row.id, sha256: sha };
+  }
+
+  /**
+   * Queues the bytes to go up under the fact `factRowId`. Bytes held here already (uploaded or
+   * downloaded under another fact) go up again under this one: the server opens bytes only to the
+   * readers of a fact whose own upload delivered them, so every fact made here must upload.
+   */
+  private async queueUnder(sha: string, factRowId: string, shape: Pick<BlobEntry, 'mime' | 'size' | 'chunks'>): Promise<void> {
+    const held = await this.book.blob(sha);
+    if (held === undefined || held.state !== 'queued') {
+      if (held?.factRowId === factRowId && held.state === 'uploaded') return;
+      await this.book.putBlob(sha, { ...shape, factRowId, state: 'queued' });
+      return;
+    }
+    if (held.factRowId === factRowId || held.alsoUnder?.includes(factRowId)) return;
+    await this.book.putBlob(sha, { ...held, alsoUnder: [...(held.alsoUnder ?? []), factRowId] });
   }
 
   /** The bytes of an attachment: held here, or fetched from the server chunk by chunk, checked and kept. */
@@ -119,7 +143,7 @@ export class BlobQueue {
         await this.drain(client, status);
       } catch (error) {
         // Offline, or the server failed: the bytes wait and the facts go on without them.
-        if (!(error instanceof SyncHttpError)) console.warn('Attachment upload failed', error);
+        if (!(error instanceof SyncHttpError) && !(error instanceof BlobNotCompleteError)) console.warn('Attachment upload failed', error);
         delay = this.retryTimeMs;
       }
       if (this.stopped) return;
@@ -134,20 +158,31 @@ export class BlobQueue {
     }
   }
 
+  /**
+   * Sends the chunks the server lacks. Done only when the SERVER says the upload is complete (it
+   * assembled and checked the bytes): "every chunk is held" is not enough, as a server that
+   * stored the last chunk and failed before assembling would otherwise keep them unassembled for
+   * ever. Asking again makes the server assemble what it holds.
+   */
   private async upload(sha: string, blob: BlobEntry, client: SyncClient, status: SyncStatus): Promise<void> {
-    const server = await client.blobStatus(sha, blob.factRowId);
+    let server = await client.blobStatus(sha, blob.factRowId);
     if (!server.complete) {
       const held = new Set(server.received);
       for (let index = 0; index < blob.chunks; index++) {
         if (held.has(index)) continue;
         const data = await this.book.chunk(sha, index);
         if (data === undefined) throw new StoreError('invalid_fact', `chunk ${index} of ${sha} is missing here`);
-        await client.putChunk(sha, index, blob.factRowId, data);
+        server = await client.putChunk(sha, index, blob.factRowId, data);
         const { attachments } = status.get();
         status.update({ attachments: { ...attachments, bytesSent: attachments.bytesSent + fromBase64Url(data).length } });
       }
+      if (!server.complete) server = await client.blobStatus(sha, blob.factRowId);
     }
-    await this.book.putBlob(sha, { ...blob, state: 'uploaded' });
+    // Still not complete: the queue waits and asks again (the loop's retry), nothing is resent blindly.
+    if (!server.complete) throw new BlobNotCompleteError(sha, server.received.length, server.chunks);
+    const [next, ...rest] = blob.alsoUnder ?? [];
+    const { alsoUnder: _done, ...uploaded } = blob;
+    await this.book.putBlob(sha, next === undefined ? { ...uploaded, state: 'uploaded' } : { ...uploaded, factRowId: next, ...(rest.length > 0 ? { alsoUnder: rest } : {}), state: 'queued' });
   }
 
   private async localBytes(sha: string): Promise<Uint8Array | undefined> {

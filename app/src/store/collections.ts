@@ -34,6 +34,11 @@ export interface BlobEntry {
   readonly chunks: number;
   /** `queued` → `uploaded` here; `downloaded` once fetched from the server. */
   readonly state: 'queued' | 'uploaded' | 'downloaded';
+  /**
+   * Further attachment facts made here that name the same bytes, to upload under next: the
+   * server opens bytes only to readers of a fact whose own upload delivered them.
+   */
+  readonly alsoUnder?: readonly string[];
 }
 
 /** What each kind of device-local entry holds in `data`. */

@@ -1,5 +1,5 @@
 import {
-  changeRowId, parseRecord, recordSchemas, scopeOfRecord, subjectOf, toBase64Url,
+  changeRowId, judgeRecordEdit, scopeOfRecord, subjectOf, toBase64Url,
   type ChangeRow, type RecordKind, type RecordOf, type UnitId, type UserId,
 } from '@seal/shared';
 import type { AutomergeLoader } from './automerge';
@@ -30,23 +30,27 @@ export class RecordEditor {
     private readonly now: () => number,
   ) {}
 
-  /** Creates a record (refused if this replica already holds a change of it). */
+  /**
+   * Creates a record: refused if this replica already holds a change of it, and judged by the
+   * same record rules the server applies (`judgeRecordEdit`: strict schema, plain JSON).
+   */
   create<K extends RecordKind>(kind: K, record: RecordOf<K>): Promise<ChangeRow> {
     return this.serial(async () => {
-      const checked = parseRecord(recordSchemas[kind], record, `a ${kind} record`);
-      if (!checked.ok) throw new StoreError('invalid_record', checked.error.message);
       const recordId = (record as { id: string }).id;
       const held = await subjectRows(this.db, this.book, subjectOf(kind, recordId));
-      if (held.some((row) => row.type === 'change')) throw new StoreError('record_exists', `${kind} "${recordId}" already exists`);
       const automerge = await this.loadAutomerge();
-      const doc = automerge.from(plain(record), { actor: this.actorId });
+      const before = held.some((row) => row.type === 'change') ? (mergeRows(automerge, held).document?.json ?? null) : null;
+      const after = plain(record);
+      this.judge(kind, recordId, true, before, after);
+      const doc = automerge.from(after, { actor: this.actorId });
       return this.write(kind, recordId, scopeOfRecord(record), automerge.getLastLocalChange(doc)!, automerge);
     });
   }
 
   /**
    * Edits a record with an Automerge change function. Resolves with the change row, or `null`
-   * when the edit changed nothing. The result must still satisfy the record's schema.
+   * when the edit changed nothing. The result must pass the record rules (`judgeRecordEdit`):
+   * its strict schema, and the fields fixed at creation unchanged.
    */
   update<K extends RecordKind>(kind: K, recordId: string, edit: (doc: RecordOf<K>) => void): Promise<ChangeRow | null> {
     return this.serial(async () => {
@@ -57,10 +61,15 @@ export class RecordEditor {
       const next = automerge.change(merged.doc as never, (doc: RecordOf<K>) => edit(doc));
       const change = automerge.getLastLocalChange(next);
       if (change === undefined || automerge.getHeads(next).join() === headsBefore) return null;
-      const checked = parseRecord(recordSchemas[kind], automerge.toJS(next), `a ${kind} record`);
-      if (!checked.ok) throw new StoreError('invalid_record', checked.error.message);
+      this.judge(kind, recordId, false, merged.document.json, automerge.toJS(next));
       return this.write(kind, recordId, merged.scopeUnitId, change, automerge);
     });
+  }
+
+  /** The record rules the server applies to the same change (`judgeRecordEdit`), before anything is written. */
+  private judge(kind: RecordKind, recordId: string, creation: boolean, before: unknown, after: unknown): void {
+    const judged = judgeRecordEdit({ kind, recordId, creation, before: before as Record<string, unknown> | null, after });
+    if (!judged.ok) throw new StoreError(judged.error.code, judged.error.message);
   }
 
   private async write(kind: RecordKind, recordId: string, scopeUnitId: string, change: Uint8Array, automerge: Awaited<ReturnType<AutomergeLoader>>): Promise<ChangeRow> {

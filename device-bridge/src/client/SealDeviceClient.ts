@@ -7,6 +7,7 @@ import { grantEvidence } from '../protocol/grantWire';
 import { logEntryFromWire } from '../protocol/logWire';
 import type { CommandName, ReplyOf, RequestOf } from '../protocol/messages';
 import type { SealBinding, Signed, TimeRecord } from '../protocol/orgRecords';
+import { readRecord, type ReadRecord } from '../protocol/readRecord';
 import { unlockRecord, type UnlockRecord } from '../protocol/unlockRecord';
 import { TransportError, type Transport } from '../transport/Transport';
 import { DEFAULT_TIMING, exchange, type ExchangeTiming } from './exchange';
@@ -16,6 +17,7 @@ export type DeviceInfo = ReplyOf<'info'>;
 export type DeviceStatus = ReplyOf<'status'>;
 export type DeviceNonce = ReplyOf<'nonce'>;
 export type UnlockResult = ReplyOf<'unlock'>;
+export type ReadSessionOpened = ReplyOf<'open_reads'>;
 /** A page of the device log, entries rebuilt in the shared format (not yet verified). */
 export interface LogPage {
   readonly entries: readonly DeviceEvent[];
@@ -118,7 +120,27 @@ export class SealDeviceClient {
     }
   }
 
-  /** The photo of the stamp logged at `seq`. */
+  /** What a reader's passkey must sign to open reads of photos with the current nonce. */
+  readRecord(): ReadRecord {
+    if (this.currentNonce === null) throw new SealDeviceError('no_nonce', 'fetch a nonce() before the passkey prompt');
+    const deviceId = this.known?.deviceId;
+    if (deviceId === undefined || deviceId === null) throw new SealDeviceError('not_provisioned', 'ask info() first: the read record names the device');
+    return readRecord(deviceId, this.currentNonce);
+  }
+
+  /**
+   * Opens a read session on this link with a passkey assertion over {@link readRecord}: photos
+   * are given only on a link that has one (the holder's unlock opens one for their own stamps).
+   * It ends when the link drops; the device never applies it twice (the nonce is single use).
+   */
+  async openReads(readerAssertion: AssertionFields): Promise<ReadSessionOpened> {
+    const nonce = this.currentNonce;
+    if (nonce === null) throw new SealDeviceError('no_nonce', 'fetch a nonce() before the passkey prompt');
+    this.currentNonce = null;
+    return this.call('open_reads', { nonce, reader: readerAssertion });
+  }
+
+  /** The photo of the stamp logged at `seq` (needs a read session on this link: `openReads`, or the holder's unlock). */
   async photo(seq: number): Promise<Uint8Array> {
     return (await this.call('get_photo', { seq })).photo;
   }

@@ -15,10 +15,11 @@ import { FRAMING_CODES, type DeviceErrorCode } from '../protocol/codes';
 import { encodeErrorReply } from '../protocol/envelope';
 import type { SealBinding, Signed } from '../protocol/orgRecords';
 import { DeviceLog } from './DeviceLog';
-import { clockStateSchema, countersSchema, identitySchema, metaSchema, storedBindingSchema, storedRosterSchema, type ClockState, type Counters, type Identity, type Meta } from './persisted';
+import { clockStateSchema, countersSchema, identitySchema, metaSchema, storedBindingSchema, storedRosterSchema, type ClockState, type Identity, type Meta, type UseCounters } from './persisted';
 import type { ClockPort, DeviceKey, HardwarePort, KeyPort, StoragePort } from './ports';
 import { rosterUsers } from './rosterPolicy';
 import { readJson, writeJson } from './stateStore';
+import { EMPTY_USE_COUNTERS, recordUse, usesMadeUnder, type UseRecord } from './useCounters';
 
 /** Tunables of the reference device (defaults in `DEFAULT_DEVICE_SETTINGS`). */
 export interface DeviceSettings {
@@ -30,6 +31,13 @@ export interface DeviceSettings {
   /** Below this battery level the device logs `low_battery` (once, until recharged). */
   readonly lowBatteryPercent: number;
   readonly maxMessageBytes: number;
+  /**
+   * Requests whose use counters the device keeps. When full, the one whose approved window ends
+   * earliest is evicted and the watermark rises (`useCounters.ts`): refused, never forgotten.
+   */
+  readonly maxRequestCounters: number;
+  /** How long a read session (photos) lasts on its link, by the device clock. */
+  readonly readSessionMs: number;
 }
 
 export const DEFAULT_DEVICE_SETTINGS: DeviceSettings = {
@@ -38,6 +46,8 @@ export const DEFAULT_DEVICE_SETTINGS: DeviceSettings = {
   sessionIdleMs: 10 * 60_000,
   lowBatteryPercent: 15,
   maxMessageBytes: 32 * 1024,
+  maxRequestCounters: 512,
+  readSessionMs: 10 * 60_000,
 };
 
 /** An unlocked session (RAM only: the device boots locked). */
@@ -47,6 +57,8 @@ export interface Session {
   readonly holderId: UserId;
   readonly usesAllowed: number;
   readonly notAfter: number;
+  /** The end of the request's approved window (what the approvers signed): the counter's lifetime. */
+  readonly approvedNotAfter: number;
   readonly geofence?: Geofence;
   lastActivityAt: number;
 }
@@ -76,7 +88,7 @@ export class DeviceCore {
   binding: Signed<SealBinding> | null = null;
   roster: InstalledRoster | null = null;
   clockState: ClockState = { offsetMs: 0, lastTimeAt: null };
-  counters: Counters = {};
+  counters: UseCounters = EMPTY_USE_COUNTERS;
   meta: Meta = { stampCount: 0, lowBatteryLatched: false };
   session: Session | null = null;
   nonce: { value: Uint8Array; expiresAt: number } | null = null;
@@ -103,7 +115,7 @@ export class DeviceCore {
     const signed = await readJson(storage, 'roster', storedRosterSchema);
     if (signed !== undefined) core.roster = await installedRoster(signed);
     core.clockState = (await readJson(storage, 'clock', clockStateSchema)) ?? core.clockState;
-    core.counters = (await readJson(storage, 'counters', countersSchema)) ?? {};
+    core.counters = (await readJson(storage, 'counters', countersSchema)) ?? EMPTY_USE_COUNTERS;
     core.meta = (await readJson(storage, 'meta', metaSchema)) ?? core.meta;
     return core;
   }
@@ -154,14 +166,15 @@ export class DeviceCore {
   }
 
   usesMade(requestId: string): number {
-    return this.counters[requestId]?.used ?? 0;
+    return usesMadeUnder(this.counters, requestId);
   }
 
-  /** Persists the counter of a request; prunes entries whose window is over. */
-  async saveCounter(requestId: string, used: number, notAfter: number): Promise<void> {
-    const now = this.now();
-    const kept = Object.entries(this.counters).filter(([id, c]) => id === requestId || c.notAfter >= now);
-    this.counters = Object.fromEntries([...kept.filter(([id]) => id !== requestId), [requestId, { used, notAfter: Math.max(notAfter, this.counters[requestId]?.notAfter ?? 0) }]]);
+  /**
+   * Persists a use of a request, keyed to its approved window; a full table evicts the
+   * earliest-ending other entry and raises the watermark, in the same write (`useCounters.ts`).
+   */
+  async saveCounter(use: UseRecord): Promise<void> {
+    this.counters = recordUse(this.counters, use, this.settings.maxRequestCounters);
     await writeJson(this.storage, 'counters', this.counters);
   }
 

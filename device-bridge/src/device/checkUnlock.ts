@@ -11,7 +11,6 @@ import {
   type Roster,
   type User,
 } from '@seal/shared';
-import { bytesEqual } from '../protocol/bytesEqual';
 import type { DeviceErrorCode } from '../protocol/codes';
 import { approvedRequest } from '../protocol/grantWire';
 import type { RequestOf } from '../protocol/messages';
@@ -19,6 +18,7 @@ import type { SealBinding } from '../protocol/orgRecords';
 import { unlockRecord } from '../protocol/unlockRecord';
 import { checkApprovalsOffline } from './checkApprovalsOffline';
 import { checkHolder } from './checkHolder';
+import { checkNonce } from './checkNonce';
 
 /** What the device knows when an unlock arrives: all of it its own. */
 export interface UnlockContext {
@@ -45,14 +45,6 @@ export interface Admission {
 
 type Outcome = Result<Admission, Refusal<DeviceErrorCode>>;
 const no = (code: DeviceErrorCode, message: string): Outcome => err({ code, message });
-
-function checkNonce(ctx: UnlockContext, sent: Uint8Array): Outcome | null {
-  const spent = ctx.spentNonces.some((n) => bytesEqual(n, sent));
-  if (ctx.nonce === null) return spent ? no('nonce_reused', 'this nonce was already used') : no('nonce_missing', 'no nonce is outstanding: ask for one first');
-  if (!bytesEqual(ctx.nonce.value, sent)) return spent ? no('nonce_reused', 'this nonce was already used') : no('nonce_unknown', 'not the nonce this device issued');
-  if (ctx.now > ctx.nonce.expiresAt) return no('nonce_expired', `the nonce expired at ${ctx.nonce.expiresAt}, device clock ${ctx.now}`);
-  return null;
-}
 
 /**
  * Judges an unlock offline, cheapest checks first (so junk costs little and the reason given is

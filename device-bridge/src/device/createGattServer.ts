@@ -58,6 +58,8 @@ export function createGattServer(handle: MessageHandler, maxMessageBytes: number
       replyFrames = [];
       generation += 1;
       link.frameSize = DEFAULT_FRAME_SIZE;
+      // Reads were opened by whoever held this link: the next one starts with none.
+      link.reader = null;
     },
     onReplyReady(listener) {
       listeners.add(listener);

@@ -6,6 +6,7 @@ import { createGattServer } from './createGattServer';
 import { DEFAULT_DEVICE_SETTINGS, DeviceCore, type DeviceSettings } from './DeviceCore';
 import type { ClockPort, HardwarePort, KeyPort, PressOutcome, StoragePort } from './ports';
 import { getPhoto, info, readLog, status, type LinkState } from './readCommands';
+import { openReads } from './readSession';
 import { batteryChanged, caseOpened, positionChanged, press } from './sensors';
 import { issueNonce, lock, unlock } from './sessionCommands';
 
@@ -73,13 +74,15 @@ export async function createSealDevice(options: SealDeviceOptions): Promise<Seal
       case 'nonce':
         return issueNonce(core);
       case 'unlock':
-        return unlock(core, command.body);
+        return unlock(core, command.body, link);
       case 'lock':
         return lock(core);
       case 'read_log':
         return readLog(core, command.body);
       case 'get_photo':
-        return getPhoto(core, command.body);
+        return getPhoto(core, command.body, link);
+      case 'open_reads':
+        return openReads(core, command.body, link);
       case 'install_roster':
         return installRoster(core, command.body);
       case 'set_time':

@@ -23,11 +23,23 @@ export const clockStateSchema = z.object({ offsetMs: z.int(), lastTimeAt: millis
 export type ClockState = z.infer<typeof clockStateSchema>;
 
 /**
- * `counters`: uses made per request id — the anti-replay counter. An entry may be dropped once
- * its window is over: the clock never goes back, so no grant for it can pass the window again.
+ * `counters`: uses made per request id — the anti-replay counter — with the end of each
+ * request's APPROVED window (what its approvers signed) and its holder, and the watermark below
+ * which the device refuses requests it holds no counter for (see `useCounters.ts`). Entries are
+ * never pruned by time; only a full table evicts, and eviction raises the watermark.
  */
-export const countersSchema = z.record(z.string(), z.object({ used: z.int().nonnegative(), notAfter: millisSchema }));
-export type Counters = z.infer<typeof countersSchema>;
+const useCounterSchema = z.object({ used: z.int().nonnegative(), approvedNotAfter: millisSchema, holderId: z.string().max(128).optional() });
+const currentCountersSchema = z.object({ watermark: millisSchema, requests: z.record(z.string(), useCounterSchema) });
+/**
+ * What firmware 1.0.0 stored: `{ [requestId]: { used, notAfter } }` with the end of the GRANT's
+ * window (which let a second grant stamp again: issue 10). Read once and kept as it was, with
+ * the grant's end standing for the approved one and no watermark; rewritten on the next use.
+ */
+const legacyCountersSchema = z
+  .record(z.string(), z.object({ used: z.int().nonnegative(), notAfter: millisSchema }))
+  .transform((old) => ({ watermark: 0, requests: Object.fromEntries(Object.entries(old).map(([id, c]) => [id, { used: c.used, approvedNotAfter: c.notAfter }])) }));
+export const countersSchema = z.union([currentCountersSchema, legacyCountersSchema]);
+export type UseCounters = z.infer<typeof currentCountersSchema>;
 
 /** `meta`: lifetime stamp count and the low-battery latch. */
 export const metaSchema = z.object({ stampCount: z.int().nonnegative(), lowBatteryLatched: z.boolean() });

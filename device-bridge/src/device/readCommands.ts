@@ -3,10 +3,13 @@ import { MAX_FRAME_SIZE, MIN_FRAME_SIZE } from '../protocol/frames';
 import { logEntryToWire } from '../protocol/logWire';
 import { MAX_LOG_PAGE, type RequestOf } from '../protocol/messages';
 import type { DeviceCore } from './DeviceCore';
+import { photoReadRefusal, type ReadSession } from './readSession';
 
 /** The link's negotiated frame size (reset to 20 on disconnect). */
 export interface LinkState {
   frameSize: number;
+  /** The read session opened on this link (RAM; gone when the link drops). */
+  reader?: ReadSession | null;
 }
 
 /** Log entries per `read_log` page unless the tablet asks for fewer. */
@@ -55,8 +58,10 @@ export async function readLog(core: DeviceCore, body: RequestOf<'read_log'>): Pr
   return encodeOkReply('read_log', { entries: entries.map(logEntryToWire), nextSeq });
 }
 
-/** `get_photo`: the photo taken at the stamp logged as `seq`. */
-export async function getPhoto(core: DeviceCore, body: RequestOf<'get_photo'>): Promise<Uint8Array> {
+/** `get_photo`: the photo taken at the stamp logged as `seq`, to a link whose read session may read it. */
+export async function getPhoto(core: DeviceCore, body: RequestOf<'get_photo'>, link: LinkState): Promise<Uint8Array> {
+  const refusal = await photoReadRefusal(core, link, body.seq);
+  if (refusal !== null) return refusal;
   const photo = await core.storage.get(`photo/${body.seq}`);
   if (photo === undefined) return encodeErrorReply('no_such_entry', { message: `no photo for log entry ${body.seq}` });
   return encodeOkReply('get_photo', { photo });

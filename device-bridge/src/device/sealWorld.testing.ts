@@ -34,6 +34,8 @@ import { SealDeviceClient } from '../client/SealDeviceClient';
 import { signSealBinding, signTimeRecord } from '../protocol/orgRecords';
 import { MemoryTransport } from '../transport/memoryTransport';
 import { createSealDevice, type SealDevice } from './createSealDevice';
+import type { DeviceSettings } from './DeviceCore';
+import type { KeyPort, StoragePort } from './ports';
 import { MemoryKeys } from './memoryKeys';
 import { MemoryStorage } from './MemoryStorage';
 import { SimulatedClock, SimulatedHardware } from './SimulatedHardware';
@@ -64,8 +66,8 @@ export interface SealWorld {
   readonly passkeys: DemoPasskeys;
   readonly roster: Roster;
   readonly signedRoster: SignedRoster;
-  readonly storage: MemoryStorage;
-  readonly keys: MemoryKeys;
+  readonly storage: StoragePort;
+  readonly keys: KeyPort;
   readonly clock: SimulatedClock;
   readonly hardware: SimulatedHardware;
   readonly device: SealDevice;
@@ -79,16 +81,37 @@ export interface SealWorld {
 export const worldRoster = (org: OrgKeyPair, passkeys: DemoPasskeys, version: number, edit?: (r: Roster) => Roster): Promise<SignedRoster> =>
   demoRoster(org, passkeys, version, T0, edit);
 
+/** How to build a world: the link's frame size, the device's flash and key (memory by default), its tunables. */
+export interface SealWorldOptions {
+  readonly frameSize?: number;
+  readonly storage?: StoragePort;
+  readonly keys?: KeyPort;
+  readonly settings?: Partial<DeviceSettings>;
+}
+
+/**
+ * The same world after a power cycle: a new device started from the same flash and key (it
+ * boots locked, forgets nonces and sessions), behind a new link. `storage` may be reopened (a
+ * file or IndexedDB store closed and opened again).
+ */
+export async function rebootWorld(world: SealWorld, storage: StoragePort = world.storage, settings?: Partial<DeviceSettings>): Promise<SealWorld> {
+  const device = await createSealDevice({ storage, keys: world.keys, clock: world.clock, hardware: world.hardware, ...(settings === undefined ? {} : { settings }) });
+  const transport = new MemoryTransport(device.gatt, { frameSize: world.transport.frameSize });
+  const client = new SealDeviceClient(transport, { sleep: () => Promise.resolve() });
+  await client.info();
+  return { ...world, storage, device, transport, client };
+}
+
 /** Builds the world, with the device behind a memory transport of `frameSize` bytes. */
-export async function createSealWorld(options: { readonly frameSize?: number } = {}): Promise<SealWorld> {
+export async function createSealWorld(options: SealWorldOptions = {}): Promise<SealWorld> {
   const org = await generateOrgKeyPair();
   const passkeys = await demoPasskeys();
   const signedRoster = await worldRoster(org, passkeys, 1);
-  const storage = new MemoryStorage();
-  const keys = new MemoryKeys();
+  const storage = options.storage ?? new MemoryStorage();
+  const keys = options.keys ?? new MemoryKeys();
   const clock = new SimulatedClock(T0 + HOUR, { manual: true });
   const hardware = new SimulatedHardware({ position: { ...SITE, accuracyM: 10 }, batteryPercent: 80 });
-  const device = await createSealDevice({ storage, clock, hardware, keys });
+  const device = await createSealDevice({ storage, clock, hardware, keys, ...(options.settings === undefined ? {} : { settings: options.settings }) });
   const transport = new MemoryTransport(device.gatt, { frameSize: options.frameSize ?? 20 });
   const client = new SealDeviceClient(transport, { sleep: () => Promise.resolve() });
   await client.provision(DEVICE_ID, org.publicJwk);

@@ -45,7 +45,7 @@ export async function press(core: DeviceCore, page: number): Promise<PressOutcom
     return outcome;
   }
   const useIndex = used + 1;
-  await core.saveCounter(session.requestId, useIndex, session.notAfter);
+  await core.saveCounter({ requestId: session.requestId, used: useIndex, approvedNotAfter: session.approvedNotAfter, holderId: session.holderId });
   const photo = core.hardware.capturePhoto({ requestId: session.requestId, page, at: now, useIndex });
   const entry = await core.record('stamp', {
     requestId: session.requestId,

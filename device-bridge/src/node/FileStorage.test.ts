@@ -7,12 +7,18 @@ import { createSealDevice } from '../device/createSealDevice';
 import { SimulatedClock, SimulatedHardware } from '../device/SimulatedHardware';
 import { encodeCommand } from '../protocol/envelope';
 import { runStoragePortTests } from '../device/storageSuite.testing';
+import { runDoubleStampTests } from '../device/doubleStamp.testing';
 import { FileKeys } from './FileKeys';
 import { FileStorage } from './FileStorage';
 
 runStoragePortTests('FileStorage', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'seal-storage-'));
   return { storage: await FileStorage.open(dir), reopen: () => FileStorage.open(dir), teardown: () => rm(dir, { recursive: true, force: true }) };
+});
+
+runDoubleStampTests('file flash', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'seal-counters-'));
+  return { storage: await FileStorage.open(dir), keys: new FileKeys(join(dir, 'key.json')), reopen: () => FileStorage.open(dir), teardown: () => rm(dir, { recursive: true, force: true }) };
 });
 
 describe('a file-backed device', () => {

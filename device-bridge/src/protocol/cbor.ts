@@ -1,4 +1,5 @@
 import { Decoder, Encoder } from 'cbor-x';
+import { definiteLengthProblem } from './cborDefinite';
 
 /**
  * CBOR (RFC 8949) as the protocol uses it: definite lengths, integer map keys for protocol
@@ -22,9 +23,12 @@ export class CborError extends Error {
 
 /**
  * Decodes exactly one CBOR item; throws {@link CborError} on anything else (garbage, truncation,
- * trailing bytes, nesting deep enough to exhaust the stack).
+ * trailing bytes, nesting deep enough to exhaust the stack) and on indefinite lengths or a
+ * stray break byte, which the protocol does not allow (`cborDefinite.ts`).
  */
 export function decodeCbor(bytes: Uint8Array): unknown {
+  const problem = definiteLengthProblem(bytes);
+  if (problem !== null) throw new CborError(`not one definite-length CBOR item: ${problem}`);
   try {
     return decoder.decode(bytes);
   } catch (error) {

@@ -2,7 +2,7 @@
  * Reply status codes (one byte on the wire). `ok` is 0; every other code is a refusal or an
  * error, with its own number so the tablet and the UI can tell them apart. Grouped by range:
  * 0x10 framing, 0x20 message, 0x30 grant terms, 0x40 nonce, 0x48 holder, 0x50 approvals,
- * 0x58 stamping, 0x60 roster, 0x68 time, 0x70 binding, 0x78 log. PROTOCOL.md has the table.
+ * 0x58 stamping, 0x60 roster, 0x68 time, 0x70 binding, 0x78 log and photo reads. PROTOCOL.md has the table.
  */
 export const DEVICE_CODES = {
   ok: 0x00,
@@ -31,6 +31,8 @@ export const DEVICE_CODES = {
   uses_exhausted: 0x35,
   outside_geofence: 0x36,
   no_position: 0x37,
+  /** No use counter kept for the request, and its approved window ends at or before the watermark. */
+  below_watermark: 0x38,
   // The device nonce the holder's assertion must be bound to.
   nonce_missing: 0x40,
   nonce_expired: 0x41,
@@ -64,6 +66,15 @@ export const DEVICE_CODES = {
   binding_stale: 0x71,
   // Log and photos.
   no_such_entry: 0x78,
+  // Reading photos: a read session opened by a roster member's passkey over the device nonce.
+  /** `get_photo` on a link with no read session open (or one expired). */
+  read_unauthenticated: 0x79,
+  reader_unknown: 0x7a,
+  reader_revoked: 0x7b,
+  /** Bad signature, origin, rp id or UV, or a challenge over another nonce or record. */
+  reader_assertion_invalid: 0x7c,
+  /** No authority over the seal's unit, and (for a photo) not the holder of that stamp's request. */
+  reader_not_entitled: 0x7d,
 } as const;
 
 /** A reply status by name. */

@@ -138,6 +138,12 @@ export const COMMANDS = {
     request: struct({ binding: req(0, json(6)), signature: req(1, base64UrlBytes(64)) }),
     reply: struct({ sealId: req(0, idField(sealIdSchema)), version: req(1, uint()), seq: opt(2, uint()) }),
   },
+  open_reads: {
+    op: 0x0c,
+    request: struct({ nonce: req(0, nonceField()), reader: req(1, assertionField()) }),
+    /** scope 0: every photo of this device (authority over the seal's unit); 1: the photos of the reader's own stamps. */
+    reply: struct({ readerId: req(0, idField(userIdSchema)), scope: req(1, uint(1)), expiresAt: req(2, uint()) }),
+  },
   provision: {
     op: 0x0b,
     request: struct({ deviceId: req(0, idField(deviceIdSchema)), orgPublicKey: req(1, p256Key()) }),

@@ -76,4 +76,7 @@ export type ApiErrorCode =
   // administration
   | 'unit_invalid'
   | 'last_system_admin'
+  // separation of duties: nobody adds roles to themselves; some roles never go together
+  | 'self_grant'
+  | 'incompatible_roles'
   | 'conflict';

@@ -43,14 +43,14 @@ export const ALARM_SEVERITY: Readonly<Record<AlarmKind, AlarmSeverity>> = {
 };
 
 /** Who raised an alarm: a device (its own log), the sync-server, or a replica deriving state. */
-export const alarmSourceSchema = z.object({ kind: z.enum(['device', 'server', 'replica']), id: z.string().min(1).max(128) });
+export const alarmSourceSchema = z.strictObject({ kind: z.enum(['device', 'server', 'replica']), id: z.string().min(1).max(128) });
 export type AlarmSource = z.infer<typeof alarmSourceSchema>;
 
 /**
  * An alarm (an append-only fact). Keyed by what raised it — `kind:ref` (see {@link alarmId}) — so
  * two replicas that notice the same thing raise the same alarm, once.
  */
-export const alarmSchema = z.object({
+export const alarmSchema = z.strictObject({
   id: alarmIdSchema,
   kind: alarmKindSchema,
   severity: alarmSeveritySchema,
@@ -68,7 +68,7 @@ export function alarmId(kind: AlarmKind, ref: string): AlarmId {
 }
 
 /** Someone acknowledged an alarm (an append-only fact; the alarm itself never changes). */
-export const alarmAcknowledgementSchema = z.object({
+export const alarmAcknowledgementSchema = z.strictObject({
   id: z.string().min(1).max(600),
   alarmId: alarmIdSchema,
   actorId: userIdSchema,

@@ -7,7 +7,7 @@ import { millisSchema, reasonSchema, type Millis } from './primitives';
  * Keyed by origin (see {@link cancellationId}). Several may exist for one request (from several
  * offline replicas); the earliest valid one counts.
  */
-export const cancellationSchema = z.object({
+export const cancellationSchema = z.strictObject({
   id: cancellationIdSchema,
   requestId: requestIdSchema,
   actorId: userIdSchema,

@@ -58,7 +58,7 @@ export function decisionPayload(request: UseRequest, verdict: Verdict): Decision
  * `contentId` of the rest. The request id and verdict live in the payload, so what was signed and
  * what is counted can never differ.
  */
-export const decisionSchema = z.object({
+export const decisionSchema = z.strictObject({
   id: decisionIdSchema,
   approverId: userIdSchema,
   payload: decisionPayloadSchema,

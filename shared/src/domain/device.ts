@@ -18,7 +18,7 @@ export type DeviceState = z.infer<typeof deviceStateSchema>;
  * names a seal.
  */
 export const deviceSchema = z
-  .object({
+  .strictObject({
     id: deviceIdSchema,
     /** The manufacturer's serial number, as printed on the case. */
     serial: z.string().min(1).max(100),

@@ -19,14 +19,14 @@ const entry = {
   signature: base64UrlSchema.length(86),
 };
 
-const event = <T extends string, P extends z.ZodType>(type: T, payload: P) => z.object({ ...entry, type: z.literal(type), payload });
+const event = <T extends string, P extends z.ZodType>(type: T, payload: P) => z.strictObject({ ...entry, type: z.literal(type), payload });
 
 /**
  * A stamp (用印): which request and grant it used (null when the device stamped without one: that
  * is always an anomaly), its use number under the request (the device's counter, 1-based), the
  * hash of the photo taken of the stamped page, and where.
  */
-export const stampPayloadSchema = z.object({
+export const stampPayloadSchema = z.strictObject({
   requestId: requestIdSchema.nullable(),
   grantId: grantIdSchema.nullable(),
   useIndex: z.int().positive().nullable(),
@@ -37,19 +37,19 @@ export type StampPayload = z.infer<typeof stampPayloadSchema>;
 
 /** The device log entry schemas, one per event type. */
 export const deviceEventSchemas = {
-  boot: event('boot', z.object({ firmware: z.string().min(1).max(100) })),
-  time_set: event('time_set', z.object({ previous: millisSchema, source: z.enum(['app', 'gnss', 'manual']) })),
-  roster_installed: event('roster_installed', z.object({ rosterVersion: z.int().nonnegative(), rosterSha256: sha256HexSchema })),
-  seal_bound: event('seal_bound', z.object({ sealId: sealIdSchema })),
-  grant_installed: event('grant_installed', z.object({ grantId: grantIdSchema, requestId: requestIdSchema })),
-  unlock: event('unlock', z.object({ grantId: grantIdSchema, requestId: requestIdSchema, holderId: userIdSchema, position: positionSchema.optional() })),
+  boot: event('boot', z.strictObject({ firmware: z.string().min(1).max(100) })),
+  time_set: event('time_set', z.strictObject({ previous: millisSchema, source: z.enum(['app', 'gnss', 'manual']) })),
+  roster_installed: event('roster_installed', z.strictObject({ rosterVersion: z.int().nonnegative(), rosterSha256: sha256HexSchema })),
+  seal_bound: event('seal_bound', z.strictObject({ sealId: sealIdSchema })),
+  grant_installed: event('grant_installed', z.strictObject({ grantId: grantIdSchema, requestId: requestIdSchema })),
+  unlock: event('unlock', z.strictObject({ grantId: grantIdSchema, requestId: requestIdSchema, holderId: userIdSchema, position: positionSchema.optional() })),
   stamp: event('stamp', stampPayloadSchema),
   /** `tamper` and `geofence_breach`: the device locked itself after that event (logged just before). */
-  lock: event('lock', z.object({ cause: z.enum(['holder', 'timeout', 'uses_exhausted', 'window_closed', 'remote', 'tamper', 'geofence_breach']) })),
-  refusal: event('refusal', z.object({ code: z.string().min(1).max(64), message: z.string().max(500), requestId: requestIdSchema.nullable(), grantId: grantIdSchema.nullable() })),
-  tamper: event('tamper', z.object({ detail: z.string().min(1).max(500) })),
-  geofence_breach: event('geofence_breach', z.object({ position: positionSchema, geofence: geofenceSchema })),
-  low_battery: event('low_battery', z.object({ percent: z.int().min(0).max(100) })),
+  lock: event('lock', z.strictObject({ cause: z.enum(['holder', 'timeout', 'uses_exhausted', 'window_closed', 'remote', 'tamper', 'geofence_breach']) })),
+  refusal: event('refusal', z.strictObject({ code: z.string().min(1).max(64), message: z.string().max(500), requestId: requestIdSchema.nullable(), grantId: grantIdSchema.nullable() })),
+  tamper: event('tamper', z.strictObject({ detail: z.string().min(1).max(500) })),
+  geofence_breach: event('geofence_breach', z.strictObject({ position: positionSchema, geofence: geofenceSchema })),
+  low_battery: event('low_battery', z.strictObject({ percent: z.int().min(0).max(100) })),
 } as const;
 
 /**

@@ -10,18 +10,18 @@ const lat = z.number().min(-90).max(90);
 const lon = z.number().min(-180).max(180);
 
 /** A point in WGS 84 degrees. */
-export const latLonSchema = z.object({ lat, lon });
+export const latLonSchema = z.strictObject({ lat, lon });
 export type LatLon = z.infer<typeof latLonSchema>;
 
 /**
  * A measured position: WGS 84 degrees and, when the source reports it, the radius (metres) of the
  * circle the true position lies in (`GeolocationCoordinates.accuracy`, a GNSS fix's estimate).
  */
-export const positionSchema = z.object({ lat, lon, accuracyM: z.number().nonnegative().optional() });
+export const positionSchema = z.strictObject({ lat, lon, accuracyM: z.number().nonnegative().optional() });
 export type Position = z.infer<typeof positionSchema>;
 
 /** A circular geofence (电子围栏): a centre and a radius in metres. */
-export const geofenceSchema = z.object({ lat, lon, radiusM: z.number().positive().max(MAX_GEOFENCE_RADIUS_M) });
+export const geofenceSchema = z.strictObject({ lat, lon, radiusM: z.number().positive().max(MAX_GEOFENCE_RADIUS_M) });
 export type Geofence = z.infer<typeof geofenceSchema>;
 
 const toRadians = (degrees: number): number => (degrees * Math.PI) / 180;

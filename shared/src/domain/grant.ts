@@ -17,7 +17,7 @@ import { timeWindowSchema, type UseRequest } from './useRequest';
  * Uses are counted per REQUEST, not per grant (device counter and `deriveRequestStatus` alike), so
  * two grants assembled for one request by two replicas never double its uses.
  */
-export const grantSchema = z.object({
+export const grantSchema = z.strictObject({
   id: grantIdSchema,
   requestId: requestIdSchema,
   sealId: sealIdSchema,

@@ -12,6 +12,7 @@ export * from './antiCounterfeitCode';
 export * from './seal';
 export * from './sealTransitions';
 export * from './sealStatusChange';
+export * from './judgeSealMove';
 export * from './sealStatusTimeline';
 export * from './transitionSeal';
 export * from './createSeal';

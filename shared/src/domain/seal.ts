@@ -43,7 +43,7 @@ const sealBase = {
 };
 
 /** A physical seal: it carries its anti-counterfeit code and, once bound, its device. */
-export const physicalSealSchema = z.object({
+export const physicalSealSchema = z.strictObject({
   ...sealBase,
   form: z.literal('physical'),
   antiCounterfeitCode: antiCounterfeitCodeSchema,
@@ -53,7 +53,7 @@ export const physicalSealSchema = z.object({
 export type PhysicalSeal = z.infer<typeof physicalSealSchema>;
 
 /** An electronic seal: drawn and stamped by the app; the code, when it has one, is drawn on it. */
-export const electronicSealSchema = z.object({
+export const electronicSealSchema = z.strictObject({
   ...sealBase,
   form: z.literal('electronic'),
   antiCounterfeitCode: antiCounterfeitCodeSchema.optional(),

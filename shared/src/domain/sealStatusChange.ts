@@ -9,7 +9,7 @@ import { sealStatusSchema, type SealStatus } from './seal';
  * why, and under which role. `from` is `null` for the creation. Keyed by origin: see
  * {@link sealStatusChangeId}.
  */
-export const sealStatusChangeSchema = z.object({
+export const sealStatusChangeSchema = z.strictObject({
   id: sealStatusChangeIdSchema,
   sealId: sealIdSchema,
   from: sealStatusSchema.nullable(),

@@ -13,9 +13,24 @@ describe('sealStatusTimeline', () => {
     expect(timeline.skipped).toEqual([]);
   });
 
-  it('applies a concurrent move that is legal from where the seal got to (suspend ∥ revoke)', () => {
-    const timeline = sealStatusTimeline([sealChange('active', 'suspended', 20, custodian, 'custodian'), sealChange('active', 'revoked', 21)]);
-    expect(sealStatusAt(timeline, 100)).toBe('revoked');
+  it('applies only the first of two concurrent moves from one status (suspend ∥ revoke), whatever order they come in', () => {
+    const suspend = sealChange('active', 'suspended', 20, custodian, 'custodian');
+    const revoke = sealChange('active', 'revoked', 21);
+    for (const changes of [[suspend, revoke], [revoke, suspend]]) {
+      const timeline = sealStatusTimeline([sealChange(null, 'active', 10), ...changes]);
+      expect(sealStatusAt(timeline, 100)).toBe('suspended');
+      expect(timeline.skipped).toEqual([{ changeId: revoke.id, reason: expect.stringMatching(/current status suspended/) as unknown }]);
+    }
+  });
+
+  it('skips a second creation, and a move dated no later than the last applied one', () => {
+    const timeline = sealStatusTimeline([sealChange(null, 'active', 10), sealChange(null, 'active', 11, custodian, 'custodian'), sealChange('active', 'suspended', 30), sealChange('suspended', 'active', 30, custodian, 'custodian'), sealChange('suspended', 'lost', 25)]);
+    expect(sealStatusAt(timeline, 100)).toBe('suspended');
+    expect(timeline.skipped.map((s) => s.reason)).toEqual([
+      "expected a move from the seal's current status active; got a second creation (new → active)",
+      "expected a move from the seal's current status active; got suspended → lost, made from a status the seal has left",
+      "expected a move made after the seal's last move (at 30), got suspended → active made at 30",
+    ]);
   });
 
   it('skips a move the table would not allow from there (a custodian resuming a lost seal)', () => {
@@ -25,7 +40,7 @@ describe('sealStatusTimeline', () => {
       sealChange('suspended', 'active', 30, custodian, 'custodian'),
     ]);
     expect(sealStatusAt(timeline, 100)).toBe('lost');
-    expect(timeline.skipped).toEqual([{ changeId: expect.stringContaining('suspended:active') as unknown, reason: 'lost → active by a custodian is not a legal move' }]);
+    expect(timeline.skipped).toEqual([{ changeId: expect.stringContaining('suspended:active') as unknown, reason: "expected a move from the seal's current status lost; got suspended → active, made from a status the seal has left" }]);
   });
 
   it('nothing applies after destruction', () => {

@@ -3,7 +3,7 @@ import type { SealStatus } from './seal';
 import type { SealStatusChange } from './sealStatusChange';
 import { compareText } from './compare';
 import { dedupeById } from './dedupeById';
-import { findSealTransition, TERMINAL_SEAL_STATUSES } from './sealTransitions';
+import { judgeSealMove, type SealLifecycleState } from './judgeSealMove';
 
 /** A seal's status over time, derived from its lifecycle changes (see {@link sealStatusTimeline}). */
 export interface SealStatusTimeline {
@@ -20,12 +20,14 @@ const byTimeThenId = (a: SealStatusChange, b: SealStatusChange): number => a.at 
 /**
  * Replays a seal's lifecycle changes — in any order, with duplicates — into its status over time.
  *
- * Copies of a change count once (see `dedupeById`). Changes are applied by `at`, then id. Offline replicas can record concurrent moves from the
- * same state (a custodian suspends while an admin revokes), so a change is applied when the move
- * from the status reached so far to its `to` is in the table for its `actorRole`, even if its
- * recorded `from` differs (suspended → revoked is as legal as active → revoked). A change that
- * is not legal from there (e.g. a custodian's `suspended → active` after the seal was reported
- * lost) is skipped and reported: it never revives a seal the table would not let it revive.
+ * Copies of a change count once (see `dedupeById`). Changes are taken by `at`, then id, and each
+ * applies only if `judgeSealMove` — the rule the server judges a pushed move by — lets it apply to
+ * the status reached so far: a move of the table for its role, from exactly that status, made
+ * after the last applied move. Anything else is skipped and reported, never carried: a
+ * custodian's `suspended → active` made offline while the seal was meanwhile reported lost, the
+ * second of two concurrent moves from one status, a second creation. The server refuses such
+ * moves (`stale_transition`) and refused rows drop out of every projection, so a replica holding
+ * only what the server accepted applies every change it holds (docs/adr/001).
  *
  * Starts from `null` (not yet created) when the creation change is among `changes`; otherwise
  * from the first change's `from` (a replica may hold only recent history).
@@ -33,24 +35,26 @@ const byTimeThenId = (a: SealStatusChange, b: SealStatusChange): number => a.at 
 export function sealStatusTimeline(changes: readonly SealStatusChange[]): SealStatusTimeline {
   const unique = dedupeById(changes).facts.sort(byTimeThenId);
   const first = unique.find((c) => c.from === null) ?? unique[0];
-  let current: SealStatus | null = first?.from ?? null;
-  const initial = current;
+  let state: SealLifecycleState = { status: first?.from ?? null, since: null };
+  const initial = state.status;
   const steps: { at: Millis; status: SealStatus; changeId: string }[] = [];
   const skipped: { changeId: string; reason: string }[] = [];
   for (const change of unique) {
-    if (current !== null && TERMINAL_SEAL_STATUSES.includes(current)) {
-      skipped.push({ changeId: change.id, reason: `the seal was already ${current}` });
+    const verdict = judgeSealMove(state, change);
+    if (!verdict.ok) {
+      skipped.push({ changeId: change.id, reason: verdict.error.message });
       continue;
     }
-    const rule = findSealTransition(current, change.to);
-    if (rule === undefined || !rule.roles.includes(change.actorRole)) {
-      skipped.push({ changeId: change.id, reason: `${current ?? 'new'} → ${change.to} by a ${change.actorRole} is not a legal move` });
-      continue;
-    }
-    current = change.to;
+    state = { status: change.to, since: change.at };
     steps.push({ at: change.at, status: change.to, changeId: change.id });
   }
   return { initial, steps, skipped };
+}
+
+/** Where a timeline ends: the status after its last applied change, and when that change was made. */
+export function sealLifecycleStateOf(timeline: SealStatusTimeline): SealLifecycleState {
+  const last = timeline.steps.at(-1);
+  return last === undefined ? { status: timeline.initial, since: null } : { status: last.status, since: last.at };
 }
 
 /** The seal's status at time `at` on a timeline (the last step at or before `at`); `null` before creation. */

@@ -8,7 +8,7 @@ export const MAX_USES_PER_REQUEST = 1000;
 
 /** A time window, both ends included: valid from `notBefore` through `notAfter`. */
 export const timeWindowSchema = z
-  .object({ notBefore: millisSchema, notAfter: millisSchema })
+  .strictObject({ notBefore: millisSchema, notAfter: millisSchema })
   .refine((w) => w.notBefore < w.notAfter, { message: 'expected notBefore to be earlier than notAfter' });
 export type TimeWindow = z.infer<typeof timeWindowSchema>;
 
@@ -16,7 +16,7 @@ export type TimeWindow = z.infer<typeof timeWindowSchema>;
 export const isWithinWindow = (at: number, window: TimeWindow): boolean => at >= window.notBefore && at <= window.notAfter;
 
 /** The document to be stamped: its title, the SHA-256 of its file (lowercase hex), its pages. */
-export const requestDocumentSchema = z.object({
+export const requestDocumentSchema = z.strictObject({
   title: z.string().min(1).max(500),
   sha256: sha256HexSchema,
   pages: z.int().positive(),
@@ -24,7 +24,7 @@ export const requestDocumentSchema = z.object({
 export type RequestDocument = z.infer<typeof requestDocumentSchema>;
 
 /** Where the seal will be used: a unit and, optionally, a geofence the device enforces. */
-export const usePlaceSchema = z.object({ unitId: unitIdSchema, geofence: geofenceSchema.optional() });
+export const usePlaceSchema = z.strictObject({ unitId: unitIdSchema, geofence: geofenceSchema.optional() });
 export type UsePlace = z.infer<typeof usePlaceSchema>;
 
 /**
@@ -32,7 +32,7 @@ export type UsePlace = z.infer<typeof usePlaceSchema>;
  * and where. Approvers sign these terms (see `decisionPayload`); its status is never stored but
  * derived from the facts about it (see `deriveRequestStatus`).
  */
-export const useRequestSchema = z.object({
+export const useRequestSchema = z.strictObject({
   id: requestIdSchema,
   requesterId: userIdSchema,
   /** The requester's unit (usually a site). */

@@ -6,7 +6,7 @@ import { base64UrlSchema } from './primitives';
  * from `navigator.credentials.get`, each base64url (the same shape as the crypto layer's
  * `AssertionFields`). The domain never interprets it; `verifyAssertion` does.
  */
-export const webAuthnAssertionSchema = z.object({
+export const webAuthnAssertionSchema = z.strictObject({
   credentialId: base64UrlSchema.min(1),
   authenticatorData: base64UrlSchema.min(1),
   clientDataJSON: base64UrlSchema.min(1),

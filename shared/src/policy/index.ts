@@ -2,3 +2,5 @@ export * from './action';
 export * from './permissions';
 export * from './can';
 export * from './rosterAuthorises';
+export * from './roleCombination';
+export * from './checkRoleGrantChange';

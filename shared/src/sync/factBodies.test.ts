@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { contentId } from '../domain/contentId';
 import { toHex } from '../encoding/base64url';
-import { factIdOf, factSubjectOf } from './factBodies';
+import { alarmId } from '../domain/alarm';
+import { approverB1, cancel, decide, grantFor, request, sealChange, staff, stampEvent } from '../domain/fixtures.testing';
+import { factIdOf, factSubjectOf, parseFactBody } from './factBodies';
+import type { FactKind } from './kinds';
 import { changeRowId, changeRowPrefix, factRowId } from './rows';
 import { parseSubject, subjectOf } from './subject';
 
@@ -29,5 +32,41 @@ describe('fact ids', () => {
     expect(changeRowId('seal', 'S10', 'ff').startsWith(changeRowPrefix('seal', 'S1'))).toBe(false);
     expect(parseSubject(subjectOf('request', 'R1'))).toEqual({ kind: 'request', recordId: 'R1' });
     expect(parseSubject('alarm:fact_conflict')).toBeUndefined();
+  });
+});
+
+describe('fact bodies are strict', () => {
+  const decision = decide(request, approverB1, 'approve');
+  const grant = grantFor(request, [decision]);
+  const alarm = { id: alarmId('tamper', 'dev-1:3'), kind: 'tamper', severity: 'critical', source: { kind: 'device', id: 'dev-1' }, ref: 'dev-1:3', message: 'opened', at: 5 };
+  const bodies: Record<FactKind, Record<string, unknown>> = {
+    decision, grant, alarm,
+    cancellation: cancel(request, staff, 10),
+    seal_status_change: sealChange('active', 'suspended', 10),
+    device_event: stampEvent(1, 10),
+    attachment: { ...attachment, id: 'cd'.repeat(32) },
+  };
+
+  it('takes each kind\'s body as it is, and refuses an unknown field at its top', () => {
+    for (const [kind, body] of Object.entries(bodies) as [FactKind, Record<string, unknown>][]) {
+      expect(parseFactBody(kind, body).ok, kind).toBe(true);
+      expect(parseFactBody(kind, { ...body, status: 'approved' }), kind).toMatchObject({ ok: false, error: { message: expect.stringContaining('status') as unknown } });
+      expect(parseFactBody(kind, { ...body, constructor: 'Object' }).ok, kind).toBe(false);
+      expect(parseFactBody(kind, JSON.parse(JSON.stringify({ ...body, __proto__x: 1 }).replace('__proto__x', '__proto__')) as unknown).ok, kind).toBe(false);
+    }
+  });
+
+  it('refuses unknown fields nested at any depth', () => {
+    const nested: [FactKind, Record<string, unknown>][] = [
+      ['decision', { ...decision, payload: { ...decision.payload, grantedUses: 9 } }],
+      ['decision', { ...decision, payload: { ...decision.payload, window: { ...decision.payload.window, x: 1 } } }],
+      ['decision', { ...decision, payload: { ...decision.payload, place: { ...decision.payload.place, geofence: { ...decision.payload.place.geofence, x: 1 } } } }],
+      ['decision', { ...decision, assertion: { ...decision.assertion, x: 1 } }],
+      ['grant', { ...grant, decisions: [{ ...decision, note: '<b>' }] }],
+      ['grant', { ...grant, geofence: { ...grant.geofence, x: 1 } }],
+      ['device_event', { ...bodies.device_event, payload: { ...(bodies.device_event.payload as object), debug: true } }],
+      ['alarm', { ...alarm, source: { ...alarm.source, x: 1 } }],
+    ];
+    for (const [kind, body] of nested) expect(parseFactBody(kind, body).ok, `${kind}: ${JSON.stringify(body).slice(0, 60)}`).toBe(false);
   });
 });

@@ -9,6 +9,9 @@ import { toHex } from '../encoding/base64url';
 import { canonicalBytes, sha256 } from '../encoding/canonical';
 import { sealStatusChangeId, sealStatusChangeSchema } from '../domain/sealStatusChange';
 import type { FactKind } from './kinds';
+import { refuse, type Refusal, type Result } from '../result';
+import { parseRecord } from '../validation/parseRecord';
+import { plainJsonProblem } from '../validation/plainJsonProblem';
 import { subjectOf, subjectSchema } from './subject';
 
 /**
@@ -50,6 +53,18 @@ export const factBodySchemas = {
 /** The body type of a fact kind. */
 export type FactBody<K extends FactKind> = z.infer<(typeof factBodySchemas)[K]>;
 
+/**
+ * Checks an untrusted fact body: plain JSON data (no `__proto__`, `constructor` or `prototype`
+ * key anywhere) that satisfies its kind's strict schema — every object in it, nested ones too,
+ * refuses fields it does not know. What passes is exactly what `factIdOf` addresses: no field
+ * rides along outside the content address.
+ */
+export function parseFactBody<K extends FactKind>(kind: K, body: unknown): Result<FactBody<K>, Refusal<'invalid_record'>> {
+  const problem = plainJsonProblem(body, '(body)');
+  if (problem !== undefined) return refuse('invalid_record', `expected a ${kind} fact of plain JSON data: ${problem}`);
+  return parseRecord(factBodySchemas[kind], body, `a ${kind} fact`) as Result<FactBody<K>, Refusal<'invalid_record'>>;
+}
+
 const withoutId = (body: { readonly id: string }): object => {
   const { id: _id, ...rest } = body;
   return rest;
@@ -62,7 +77,8 @@ const webCryptoSha256Hex: Sha256HexFunction = async (bytes) => toHex(await sha25
 
 /**
  * A fact's id as its kind defines it: the `contentId` of the body (decisions, grants,
- * attachments: SHA-256 of its canonical JSON without `id`), or its origin key
+ * attachments: SHA-256 of its canonical JSON without `id` — the WHOLE body, so pass the body as
+ * it arrived, after `parseFactBody` refused any field the schema does not know), or its origin key
  * (`requestId:cancel:actorId:at`, `sealId:from:to:actorId:at`, `deviceId:seq`, `kind:ref`). A body
  * whose stated id differs from this is refused.
  */

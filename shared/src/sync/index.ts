@@ -3,6 +3,7 @@ export * from './subject';
 export * from './rows';
 export * from './factBodies';
 export * from './recordSchemas';
+export * from './recordRules';
 export * from './actor';
 export * from './projection';
 export * from './protocol';

@@ -27,6 +27,10 @@ export type SyncRefusalCode =
   | 'wrong_scope'
   | 'missing_dependency'
   | 'illegal_transition'
+  /** A lifecycle move made from a status the seal has left (offline, concurrently): see `judgeSealMove`. */
+  | 'stale_transition'
+  /** A second creation of a record the server holds: see `judgeRecordEdit`. */
+  | 'record_exists'
   | 'not_permitted'
   | 'out_of_scope'
   | 'not_own_request'

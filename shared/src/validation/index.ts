@@ -1,4 +1,5 @@
 export * from './parseRecord';
+export * from './plainJsonProblem';
 export * from './wellFormedUnicode';
 export * from './decodeUtf8Strict';
 export * from './jsonLimits';

@@ -14,7 +14,7 @@ describe('store preparation', () => {
   });
 
   it('creates every database and design document once; a re-run (another start) is a no-op', async () => {
-    const store = connectStore(testStore.embedded.url, 'embedded', 'mig_');
+    const store = connectStore(testStore.embedded.url, 'embedded', 'mig_', testStore.mac);
     await prepareStore(store);
     const names = await store.couch.db.list();
     for (const logical of DATABASES) expect(names).toContain(`mig_${logical}`);
@@ -23,7 +23,7 @@ describe('store preparation', () => {
   });
 
   it('rewrites a design document whose version changed, and only that one', async () => {
-    const store = connectStore(testStore.embedded.url, 'embedded', 'mig2_');
+    const store = connectStore(testStore.embedded.url, 'embedded', 'mig2_', testStore.mac);
     await prepareStore(store);
     const bumped = { ...DESIGN_DOCS, sessions: DESIGN_DOCS.sessions!.map((d) => ({ ...d, version: d.version + 1 })) };
     expect(await migrateDesignDocs(store, bumped)).toEqual(['sessions/_design/sessions']);
@@ -31,8 +31,8 @@ describe('store preparation', () => {
   });
 
   it('lets two servers prepare the same store at once', async () => {
-    const a = connectStore(testStore.embedded.url, 'embedded', 'mig3_');
-    const b = connectStore(testStore.embedded.url, 'embedded', 'mig3_');
+    const a = connectStore(testStore.embedded.url, 'embedded', 'mig3_', testStore.mac);
+    const b = connectStore(testStore.embedded.url, 'embedded', 'mig3_', testStore.mac);
     await Promise.all([prepareStore(a), prepareStore(b)]);
     expect(await migrateDesignDocs(a)).toEqual([]);
   });

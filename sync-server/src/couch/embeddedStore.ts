@@ -1,29 +1,82 @@
 import { createRequire } from 'node:module';
-import { createServer, type Server } from 'node:http';
-import { mkdir } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
+import { carriesCredential, loadOrCreateStoreCredential, urlWithCredential, type StoreCredential } from './storeCredential';
 
 const require = createRequire(import.meta.url);
 
 /** A running embedded CouchDB-compatible store. */
 export interface EmbeddedStore {
-  /** Base URL on loopback, to hand to nano exactly as one would hand it Apache CouchDB's. */
+  /** Base URL on loopback with the store credential in it, to hand to nano as one would COUCHDB_URL. */
   readonly url: string;
+  /** `http://127.0.0.1:PORT`, without credentials: what any local process can find. */
+  readonly address: string;
   close(): Promise<void>;
 }
 
+/** Where the embedded store's credential lives inside the data directory. */
+export const storeCredentialPath = (dataDir: string): string => join(dataDir, 'store-credential.json');
+
 /**
- * Starts express-pouchdb (PouchDB on LevelDB, on local disk) on a random loopback port.
+ * Parts of express-pouchdb the sync-server never uses and that must not exist on a store holding
+ * passkeys and sessions: the admin UI (`_utils`), the configuration (with the cookie secret),
+ * the log, replication (which could copy the store anywhere), and the rest of the CouchDB
+ * surface beyond documents, views and changes.
+ */
+const UNUSED_PARTS = [
+  'routes/fauxton', 'routes/config', 'routes/log', 'routes/replicate', 'replicator', 'routes/active-tasks',
+  'routes/db-updates', 'routes/stats', 'routes/special-test-auth', 'routes/vhosts', 'routes/cluster',
+  'routes/cluster-rewrite', 'routes/rewrite', 'routes/show', 'routes/list', 'routes/update', 'routes/temp-views',
+];
+
+/**
+ * Turns express-pouchdb's admin party off: the store credential is its one admin, written
+ * (already hashed, as express-pouchdb would) into its config file before it starts, so no request
+ * is ever served as an anonymous administrator even past the credential check.
+ */
+async function configureAdmin(configPath: string, credential: StoreCredential): Promise<void> {
+  let config: Record<string, unknown> = {};
+  try {
+    config = JSON.parse(await readFile(configPath, 'utf8')) as Record<string, unknown>;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  /* eslint-disable-next-line @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-member-access -- untyped CommonJS package */
+  const admins: Record<string, string> = await require('pouchdb-auth').hashAdminPasswords({ [credential.username]: credential.password });
+  await writeFile(configPath, `${JSON.stringify({ ...config, admins }, null, 2)}\n`, { mode: 0o600 });
+}
+
+/** What every request without the credential gets, before any express-pouchdb handler runs. */
+function refuse(response: ServerResponse): void {
+  const body = JSON.stringify({ error: 'unauthorized', reason: 'This store answers only the sync-server (HTTP Basic authentication required)' });
+  response.writeHead(401, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(body),
+    'www-authenticate': 'Basic realm="sealctl-store"',
+    // The request body (if any) is never read: end the connection rather than parse what follows.
+    connection: 'close',
+  });
+  response.end(body);
+}
+
+/**
+ * Starts express-pouchdb (PouchDB on LevelDB, on local disk) on a random loopback port, behind a
+ * check that lets through only requests carrying the store credential (generated on first start
+ * into `DATA_DIR/store-credential.json`, mode 0600).
  *
  * It speaks CouchDB's HTTP API, so the rest of the server uses it through nano exactly as it
- * would use Apache CouchDB: swapping in `COUCHDB_URL` changes no other code. It listens on
- * 127.0.0.1 only and is never exposed: clients reach data through the sync-server's validated
- * endpoints, never through the store's own API.
+ * would use Apache CouchDB: swapping in `COUCHDB_URL` changes no other code. The credential
+ * check wraps the whole app, so no express-pouchdb handler ever sees an anonymous request
+ * (some of them crash the process on one; see docs/adr/004-store-access.md).
  */
-export async function startEmbeddedStore(dataDir: string): Promise<EmbeddedStore> {
+export async function startEmbeddedStore(dataDir: string, log?: (line: string) => void): Promise<EmbeddedStore> {
   const dbDir = join(dataDir, 'couch');
-  await mkdir(dbDir, { recursive: true });
+  await mkdir(dbDir, { recursive: true, mode: 0o700 });
+  const credential: StoreCredential = await loadOrCreateStoreCredential(storeCredentialPath(dataDir), log);
+  const configPath = join(dataDir, 'couch-config.json');
+  await configureAdmin(configPath, credential);
   /* eslint-disable @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-member-access -- untyped CommonJS packages */
   const PouchDB = require('pouchdb-node');
   const expressPouchDB = require('express-pouchdb');
@@ -32,18 +85,25 @@ export async function startEmbeddedStore(dataDir: string): Promise<EmbeddedStore
   const app = express();
   // express-pouchdb writes its config and log files; keep them inside the data directory.
   app.use('/', expressPouchDB(OnDisk, {
-    configPath: join(dataDir, 'couch-config.json'),
+    configPath,
     logPath: join(dataDir, 'couch-log.txt'),
+    overrideMode: { exclude: UNUSED_PARTS },
   }));
   /* eslint-enable @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-member-access */
-  const server: Server = createServer(app as Parameters<typeof createServer>[1]);
+  const pouchApp = app as (request: IncomingMessage, response: ServerResponse) => void;
+  const server: Server = createServer((request, response) => {
+    if (!carriesCredential(request, credential)) return refuse(response);
+    pouchApp(request, response);
+  });
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolveListen());
   });
   const { port } = server.address() as AddressInfo;
+  const address = `http://127.0.0.1:${port}`;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: urlWithCredential(address, credential),
+    address,
     close: () =>
       new Promise<void>((resolveClose, reject) => {
         server.closeAllConnections();

@@ -1,6 +1,8 @@
 import type { Store } from './store';
 import { SYNC_DATABASES, SYNC_DESIGN_DOCS } from '../sync/databases';
 import { migrateDesignDocs } from './designDocs';
+import { statusOf } from './docs';
+import { UnverifiedDocumentError } from './macScope';
 import { auditLog, type AuditLog } from './auditLog';
 import { challengesRepo, type ChallengesRepo } from './challengesRepo';
 import { credentialsRepo, type CredentialsRepo } from './credentialsRepo';
@@ -41,9 +43,22 @@ export function openRepositories(store: Store, now: () => number): Repositories 
   };
 }
 
-/** Creates the databases and design documents this server needs; a no-op when they are current. */
+/**
+ * Creates the databases and design documents this server needs (a no-op when they are current),
+ * then checks that the store's setup record is this server's: one whose MAC fails means the store
+ * was written under another key (a second instance without the shared STORE_MAC_KEY_PATH), before
+ * documents carried MACs, or forged — running on would hide every document or reopen setup.
+ */
 export async function prepareStore(store: Store): Promise<void> {
   await store.ensureDatabases(DATABASES);
   await migrateDesignDocs(store);
   await migrateDesignDocs(store, SYNC_DESIGN_DOCS);
+  try {
+    await store.couch.use(store.dbName('meta')).get('setup');
+  } catch (error) {
+    if (error instanceof UnverifiedDocumentError) {
+      throw new Error(`the store holds a setup record that does not carry this server's MAC: it was written under another key, before store MACs existed, or by someone else. Point STORE_MAC_KEY_PATH at the key the store was written with, or start on an empty store`, { cause: error });
+    }
+    if (statusOf(error) !== 404) throw error;
+  }
 }

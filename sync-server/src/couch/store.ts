@@ -1,4 +1,6 @@
-import Nano, { type ServerScope } from 'nano';
+import Nano, { type DocumentScope, type ServerScope } from 'nano';
+import { macScope } from './macScope';
+import type { StoreMac } from './storeMac';
 
 /** What `/healthz` reports of the store. */
 export interface StoreHealth {
@@ -12,6 +14,10 @@ export interface StoreHealth {
 /** The CouchDB the server persists to, embedded or external, always reached over HTTP via nano. */
 export interface Store {
   readonly kind: 'embedded' | 'couchdb';
+  /**
+   * nano, with every database it opens (`use`) MAC-checked: documents written carry the server's
+   * MAC, documents read without a valid one are absent (see `macScope`).
+   */
   readonly couch: ServerScope;
   /** Full database name for a logical one (`requests` → `sealctl_requests`). */
   dbName(logical: string): string;
@@ -27,8 +33,20 @@ interface CouchWelcome {
   'express-pouchdb'?: string;
 }
 
-export function connectStore(url: string, kind: Store['kind'], prefix: string): Store {
-  const couch = Nano({ url });
+/** nano whose `use` (and `db.use`) opens MAC-checked databases, bound to their logical names. */
+function withMacs(couch: ServerScope, prefix: string, mac: StoreMac): ServerScope {
+  const use = <T>(name: string): DocumentScope<T> =>
+    macScope(couch.use<T>(name), name.startsWith(prefix) ? name.slice(prefix.length) : name, mac);
+  const db = new Proxy(couch.db, { get: (target, p, r) => (p === 'use' ? use : Reflect.get(target, p, r) as unknown) });
+  return new Proxy(couch, { get: (target, p, r) => (p === 'use' || p === 'scope' ? use : p === 'db' ? db : Reflect.get(target, p, r) as unknown) });
+}
+
+/**
+ * Connects to the store at `url` (credentials in the URL: the embedded store's generated ones, or
+ * COUCHDB_URL's); `mac` marks what the server writes and checks what it reads.
+ */
+export function connectStore(url: string, kind: Store['kind'], prefix: string, mac: StoreMac): Store {
+  const couch = withMacs(Nano({ url }), prefix, mac);
   const dbName = (logical: string): string => `${prefix}${logical}`;
   return {
     kind,

@@ -117,7 +117,7 @@ describe('a change and its audit record: both or neither', () => {
   it('a unit named with a lone surrogate is refused (400 bad_unicode) and leaves nothing behind', async () => {
     const before = await snapshot(server.store);
     const res = await server.app.inject({
-      method: 'POST', url: '/api/units', headers: { cookie: admin.cookie, 'content-type': 'application/json' },
+      method: 'POST', url: '/api/units', headers: { cookie: admin.cookie, origin: server.config.origins[0]!, 'content-type': 'application/json' },
       payload: `{"name":"lone\\ud800surrogate","kind":"site","parentId":"${east}"}`,
     });
     expect(res.statusCode).toBe(400);
@@ -248,7 +248,7 @@ describe('a server that dies between a change and its audit record', () => {
       expect(await snapshot(server.store)).toEqual(before);
       expect(await server.repos.meta.rosterVersion()).toBe(versionBefore);
       // The restarted server takes the same change normally.
-      const res = await restarted.inject({ method: 'POST', url: '/api/units', headers: { cookie: admin.cookie }, payload: { name: 'Whole', kind: 'branch', parentId: admin.rootUnitId } });
+      const res = await restarted.inject({ method: 'POST', url: '/api/units', headers: { cookie: admin.cookie, origin: server.config.origins[0]! }, payload: { name: 'Whole', kind: 'branch', parentId: admin.rootUnitId } });
       expect(res.statusCode).toBe(201);
     } finally {
       audit.release();
@@ -282,9 +282,10 @@ describe('a server that dies between a change and its audit record', () => {
       expect(await server.repos.meta.rosterVersion()).toBeGreaterThan(versionBefore);
       expect(await server.repos.audit.verify()).toMatchObject({ ok: true, length: records.length });
       // The invitee exists and can sign in with the passkey registered before the "crash".
-      const login = await restarted.inject({ method: 'POST', url: '/api/auth/login/options' });
+      const origin = server.config.origins[0]!;
+      const login = await restarted.inject({ method: 'POST', url: '/api/auth/login/options', headers: { origin } });
       const assertion = await authenticator.assert(login.json<{ challenge: string }>().challenge);
-      const signedIn = await restarted.inject({ method: 'POST', url: '/api/auth/login/verify', payload: { response: assertion } });
+      const signedIn = await restarted.inject({ method: 'POST', url: '/api/auth/login/verify', headers: { origin }, payload: { response: assertion } });
       expect(signedIn.statusCode).toBe(200);
       expect(sessionCookieOf(signedIn)).toMatch(/sealctl_session=/);
     } finally {

@@ -5,7 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../config';
 import { startEmbeddedStore, type EmbeddedStore } from '../couch/embeddedStore';
+import { randomBytes } from 'node:crypto';
 import { connectStore } from '../couch/store';
+import { storeMac } from '../couch/storeMac';
 import { buildServer, DEFAULT_BODY_LIMIT } from './buildServer';
 
 describe('sync-server HTTP basics against the real embedded store', () => {
@@ -17,7 +19,7 @@ describe('sync-server HTTP basics against the real embedded store', () => {
     dataDir = await mkdtemp(join(tmpdir(), 'sealctl-http-'));
     embedded = await startEmbeddedStore(dataDir);
     const config = loadConfig({ DATA_DIR: dataDir, STATIC_DIR: join(dataDir, 'no-app') });
-    const store = connectStore(embedded.url, 'embedded', 'test_');
+    const store = connectStore(embedded.url, 'embedded', 'test_', storeMac(randomBytes(32)));
     await store.ensureDatabases(['meta']);
     await store.ensureDatabases(['meta']); // idempotent: a second start changes nothing
     app = await buildServer({ config, store });
@@ -40,7 +42,7 @@ describe('sync-server HTTP basics against the real embedded store', () => {
 
   it('answers /healthz with 503 when the store is gone', async () => {
     const config = loadConfig({ DATA_DIR: dataDir });
-    const unreachable = connectStore('http://127.0.0.1:9', 'couchdb', 'test_');
+    const unreachable = connectStore('http://127.0.0.1:9', 'couchdb', 'test_', storeMac(randomBytes(32)));
     const down = await buildServer({ config, store: unreachable });
     const res = await down.inject({ method: 'GET', url: '/healthz' });
     await down.close();
@@ -49,20 +51,20 @@ describe('sync-server HTTP basics against the real embedded store', () => {
   });
 
   it('refuses malformed JSON with 400 invalid_json', async () => {
-    const res = await app.inject({ method: 'POST', url: '/api/echo', headers: { 'content-type': 'application/json' }, payload: '{"a":' });
+    const res = await app.inject({ method: 'POST', url: '/api/echo', headers: { 'content-type': 'application/json', origin: 'http://localhost:8080' }, payload: '{"a":' });
     expect(res.statusCode).toBe(400);
     expect(res.json()).toMatchObject({ error: 'invalid_json' });
   });
 
   it('refuses an oversize body with 413 payload_too_large', async () => {
     const payload = JSON.stringify({ blob: 'x'.repeat(DEFAULT_BODY_LIMIT + 1) });
-    const res = await app.inject({ method: 'POST', url: '/api/echo', headers: { 'content-type': 'application/json' }, payload });
+    const res = await app.inject({ method: 'POST', url: '/api/echo', headers: { 'content-type': 'application/json', origin: 'http://localhost:8080' }, payload });
     expect(res.statusCode).toBe(413);
     expect(res.json()).toMatchObject({ error: 'payload_too_large' });
   });
 
   it("answers a store's refusal as the server's own failure (500), not the client's, and keeps its words in", async () => {
-    const res = await app.inject({ method: 'POST', url: '/api/store-refuses', headers: { 'content-type': 'application/json' }, payload: '{}' });
+    const res = await app.inject({ method: 'POST', url: '/api/store-refuses', headers: { 'content-type': 'application/json', origin: 'http://localhost:8080' }, payload: '{}' });
     expect(res.statusCode).toBe(500);
     expect(res.json()).toEqual({ error: 'internal_error', message: 'The server failed to handle this request' });
   });

@@ -13,6 +13,7 @@ import { loadOrCreateOrgKey, type OrgKey } from '../auth/orgKey';
 import { createApi, openApiDocument, type ServerContext } from './api';
 import { errorReplyOf, type ApiError } from './errors';
 import { answerClientError, answerFrameworkError, registerInputGuards } from './inputGuards';
+import { registerCsrfGuard } from './csrfGuard';
 import { auditRoutes } from './routes/audit';
 import { authRoutes } from './routes/auth';
 import { decisionRoutes } from './routes/decisions';
@@ -56,6 +57,7 @@ export async function buildServer({ config, store, orgKey, now = Date.now, audit
   });
   registerInputGuards(app);
 
+  registerCsrfGuard(app, config.origins);
   await app.register(fastifyCookie);
   // Limits are per server instance (memory); behind a load balancer each instance counts its own.
   await app.register(fastifyRateLimit, { global: false });

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import {
-  BLOB_CHUNK_BYTES, blobChunkBodySchema, blobQuerySchema, factBodySchemas, fromBase64Url, sha256, sha256HexSchema, toHex,
-  type BlobStatus,
+  BLOB_CHUNK_BYTES, blobChunkBodySchema, blobQuerySchema, factBodySchemas, fromBase64Url, sha256HexSchema,
 } from '@seal/shared';
 import type { UserDoc } from '../couch/model';
 import { loadUnitTree } from '../auth/scope';
@@ -10,6 +9,7 @@ import { ApiError } from '../http/errors';
 import { chunkCount, chunkLength, type BlobsRepo } from './blobsRepo';
 import { covers } from './pushContext';
 import type { RowsRepo } from './rowsRepo';
+import { settleUpload, uploadKeyOf } from './settleUpload';
 
 const shaParams = z.strictObject({ sha256: sha256HexSchema });
 const chunkParams = z.strictObject({ sha256: sha256HexSchema, index: z.coerce.number().int().min(0).max(1_000_000) });
@@ -27,61 +27,54 @@ async function attachmentFor(api: Api, rows: RowsRepo, user: UserDoc, factRowId:
   return meta;
 }
 
-async function status(blobs: BlobsRepo, sha: string, size: number): Promise<BlobStatus> {
-  const [received, complete] = await Promise.all([blobs.received(sha), blobs.isComplete(sha)]);
-  return { sha256: sha, size, chunks: chunkCount(size), received, complete };
-}
-
 /**
  * Attachment bytes, after the facts that describe them: chunked (so an upload resumes where it
- * stopped), content-addressed (the assembled bytes must hash to their name), and only under an
- * attachment fact the server already holds and the user's scope covers.
+ * stopped), content-addressed (the assembled bytes must hash to their name), uploaded under an
+ * attachment fact the server already holds and the user's scope covers, and readable only under
+ * a fact whose own upload delivered them (see `settleUpload`): knowing a hash gives nothing.
  */
 export function blobRoutes(api: Api, rows: RowsRepo, blobs: BlobsRepo): void {
   api.route({
     method: 'GET', url: '/api/sync/blobs/:sha256', tag: 'sync', auth: 'session', params: shaParams, query: blobQuerySchema,
-    summary: 'Which chunks of an attachment the server holds (to resume an upload)',
-    responses: { 200: 'BlobStatus', 401: 'unauthenticated', 403: 'out_of_scope', 409: 'fact_not_synced' },
+    summary: 'Which chunks of an upload under this attachment fact the server holds (to resume it); assembles it if they all are. `complete`: an upload under this fact delivered the bytes',
+    responses: { 200: 'BlobStatus', 401: 'unauthenticated', 403: 'out_of_scope', 409: 'fact_not_synced', 422: 'blob_hash_mismatch' },
   }, async ({ params, query, signedIn }) => {
     const meta = await attachmentFor(api, rows, signedIn.user, query.fact, params.sha256);
-    return status(blobs, params.sha256, meta.size);
+    // A check also completes an upload whose chunks all arrived but were never assembled.
+    return settleUpload(blobs, params.sha256, query.fact, meta.size);
   });
 
   api.route({
     method: 'PUT', url: '/api/sync/blobs/:sha256/chunks/:index', tag: 'sync', auth: 'session', params: chunkParams, query: blobQuerySchema, body: blobChunkBodySchema,
     bodyLimit: 2 * BLOB_CHUNK_BYTES,
-    summary: 'Upload one chunk of an attachment; the last one completes it once the bytes hash to their name',
+    summary: 'Upload one chunk of an attachment under its fact; the upload completes once every chunk is in and the bytes hash to their name',
     responses: { 200: 'BlobStatus', 400: 'invalid_body', 401: 'unauthenticated', 403: 'out_of_scope', 409: 'fact_not_synced | chunk_conflict', 422: 'blob_hash_mismatch' },
   }, async ({ params, query, body, signedIn }) => {
     const meta = await attachmentFor(api, rows, signedIn.user, query.fact, params.sha256);
+    const upload = uploadKeyOf(query.fact);
+    if (await blobs.isProven(params.sha256, upload)) return settleUpload(blobs, params.sha256, query.fact, meta.size);
     const chunks = chunkCount(meta.size);
     if (params.index >= chunks) throw new ApiError(400, 'invalid_query', `Chunk ${params.index} is past the last chunk (${chunks - 1}) of ${meta.size} bytes`);
     const bytes = fromBase64Url(body.data);
     const expected = chunkLength(meta.size, params.index);
     if (bytes.length !== expected) throw new ApiError(400, 'invalid_body', `Chunk ${params.index} must be ${expected} bytes, got ${bytes.length}`);
-    if (!(await blobs.putChunk(params.sha256, params.index, body.data))) {
-      throw new ApiError(409, 'chunk_conflict', `A different chunk ${params.index} of ${params.sha256} is already held`);
+    if (!(await blobs.stage(params.sha256, upload, params.index, body.data))) {
+      throw new ApiError(409, 'chunk_conflict', `A different chunk ${params.index} of ${params.sha256} is already held for this attachment fact`);
     }
-    const current = await status(blobs, params.sha256, meta.size);
-    if (current.complete || current.received.length < chunks) return current;
-    const parts = await Promise.all(current.received.map(async (i) => fromBase64Url((await blobs.getChunk(params.sha256, i))!)));
-    const whole = new Uint8Array(meta.size);
-    parts.forEach((part, i) => whole.set(part, i * BLOB_CHUNK_BYTES));
-    if (toHex(await sha256(whole)) !== params.sha256) {
-      await blobs.discard(params.sha256);
-      throw new ApiError(422, 'blob_hash_mismatch', `The uploaded bytes do not hash to ${params.sha256}: they were discarded, upload again`);
-    }
-    await blobs.markComplete(params.sha256, meta.size);
-    return { ...current, complete: true };
+    return settleUpload(blobs, params.sha256, query.fact, meta.size);
   });
 
   api.route({
     method: 'GET', url: '/api/sync/blobs/:sha256/chunks/:index', tag: 'sync', auth: 'session', params: chunkParams, query: blobQuerySchema,
-    summary: 'Download one chunk of a complete attachment',
+    summary: 'Download one chunk of an attachment, under a fact whose own upload delivered it',
     responses: { 200: '{ data } (base64url)', 401: 'unauthenticated', 403: 'out_of_scope', 404: 'not_found', 409: 'fact_not_synced' },
   }, async ({ params, query, signedIn, reply }) => {
     await attachmentFor(api, rows, signedIn.user, query.fact, params.sha256);
-    if (!(await blobs.isComplete(params.sha256))) throw new ApiError(404, 'not_found', `The bytes of ${params.sha256} have not all arrived yet`);
+    // Only a fact whose own upload delivered the bytes opens them: the same answer whether or not
+    // someone else's upload did, so a hash named in a fact of one's own reveals nothing.
+    if (!(await blobs.isProven(params.sha256, uploadKeyOf(query.fact)))) {
+      throw new ApiError(404, 'not_found', `No upload under the attachment fact "${query.fact}" has delivered the bytes of ${params.sha256} (yet)`);
+    }
     const data = await blobs.getChunk(params.sha256, params.index);
     if (data === undefined) throw new ApiError(404, 'not_found', `Chunk ${params.index} of ${params.sha256} does not exist`);
     reply.header('cache-control', 'private, max-age=31536000, immutable');

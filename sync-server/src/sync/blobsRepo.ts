@@ -2,7 +2,20 @@ import type { DocumentScope } from 'nano';
 import { BLOB_CHUNK_BYTES } from '@seal/shared';
 import { getDoc, isConflict, statusOf } from '../couch/docs';
 
-/** `blobs/chunk:<sha256>:<index>`: one chunk of an attachment's bytes. */
+/**
+ * `blobs/part:<sha256>:<upload>:<index>`: one chunk as one upload sent it, before its bytes were
+ * checked. `upload` names the attachment fact the upload is made under (see `uploadKeyOf`):
+ * uploads under different facts never see or touch each other's parts.
+ */
+interface PartDoc {
+  readonly type: 'part';
+  readonly sha256: string;
+  readonly upload: string;
+  readonly index: number;
+  readonly data: string;
+}
+
+/** `blobs/chunk:<sha256>:<index>`: one chunk of bytes that were checked against their hash. */
 interface ChunkDoc {
   readonly type: 'chunk';
   readonly sha256: string;
@@ -18,36 +31,87 @@ interface BlobDoc {
   readonly chunks: number;
 }
 
-type BlobsDoc = ChunkDoc | BlobDoc;
+/** `blobs/proof:<sha256>:<upload>`: an upload under this attachment fact delivered the bytes. */
+interface ProofDoc {
+  readonly type: 'proof';
+  readonly sha256: string;
+  readonly upload: string;
+  readonly factRowId: string;
+}
+
+type BlobsDoc = PartDoc | ChunkDoc | BlobDoc | ProofDoc;
 
 const pad = (index: number): string => String(index).padStart(6, '0');
 const chunkId = (sha: string, index: number): string => `chunk:${sha}:${pad(index)}`;
+const partPrefix = (sha: string, upload: string): string => `part:${sha}:${upload}:`;
+const proofId = (sha: string, upload: string): string => `proof:${sha}:${upload}`;
 
 /** The number of chunks of an attachment of `size` bytes. */
 export const chunkCount = (size: number): number => Math.max(1, Math.ceil(size / BLOB_CHUNK_BYTES));
 /** The byte length of chunk `index` of an attachment of `size` bytes. */
 export const chunkLength = (size: number, index: number): number => Math.min(BLOB_CHUNK_BYTES, size - index * BLOB_CHUNK_BYTES);
 
-/** Attachment bytes, chunk by chunk, so an interrupted upload resumes where it stopped. */
+/**
+ * Attachment bytes. Uploads are staged per attachment fact (`stage…`), so an interrupted upload
+ * resumes where it stopped and nobody's upload can be spoiled by another's chunks; once checked,
+ * the bytes are kept once per hash (`chunk…`, `blob…`) and each fact whose upload delivered them
+ * is recorded (`proof…`): only such facts open the bytes to readers.
+ */
 export interface BlobsRepo {
-  received(sha: string): Promise<number[]>;
+  /** The chunk indices staged by the upload `upload`. */
+  staged(sha: string, upload: string): Promise<number[]>;
+  /** Stages a chunk of an upload; `false` when a different chunk is already staged under its index. */
+  stage(sha: string, upload: string, index: number, data: string): Promise<boolean>;
+  stagedChunk(sha: string, upload: string, index: number): Promise<string | undefined>;
+  /** Drops an upload's staged chunks (once proven, or after its bytes failed their hash). */
+  dropStaged(sha: string, upload: string): Promise<void>;
   isComplete(sha: string): Promise<boolean>;
-  /** Stores a chunk; `false` when a different chunk is already held under its index. */
+  /** Keeps a checked chunk; `false` when a different one is held (a broken invariant). */
   putChunk(sha: string, index: number, data: string): Promise<boolean>;
   getChunk(sha: string, index: number): Promise<string | undefined>;
   markComplete(sha: string, size: number): Promise<void>;
-  /** Drops every chunk of an attachment (after the assembled bytes failed their hash). */
-  discard(sha: string): Promise<void>;
+  isProven(sha: string, upload: string): Promise<boolean>;
+  markProven(sha: string, upload: string, factRowId: string): Promise<void>;
+}
+
+/** Inserts a document that is the same whoever writes it: an existing one is fine. */
+async function insertOnce(db: DocumentScope<BlobsDoc>, doc: BlobsDoc & { _id: string }): Promise<void> {
+  try {
+    await db.insert(doc);
+  } catch (error) {
+    if (!isConflict(error) && statusOf(error) !== 409) throw error;
+  }
 }
 
 export function blobsRepo(db: DocumentScope<BlobsDoc>): BlobsRepo {
-  const chunkIds = async (sha: string) => {
-    const page = await db.list({ startkey: `chunk:${sha}:`, endkey: `chunk:${sha}:\ufff0` });
+  const partIds = async (sha: string, upload: string) => {
+    const prefix = partPrefix(sha, upload);
+    const page = await db.list({ startkey: prefix, endkey: `${prefix}\ufff0` });
     return page.rows.map((row) => ({ id: row.id, rev: row.value.rev, index: Number(row.id.slice(row.id.lastIndexOf(':') + 1)) }));
   };
   return {
-    async received(sha) {
-      return (await chunkIds(sha)).map((c) => c.index);
+    async staged(sha, upload) {
+      return (await partIds(sha, upload)).map((p) => p.index);
+    },
+    async stage(sha, upload, index, data) {
+      const id = `${partPrefix(sha, upload)}${pad(index)}`;
+      try {
+        await db.insert({ type: 'part', sha256: sha, upload, index, data, _id: id });
+        return true;
+      } catch (error) {
+        if (!isConflict(error)) throw error;
+        const held = await getDoc(db, id);
+        return held?.type === 'part' && held.data === data;
+      }
+    },
+    async stagedChunk(sha, upload, index) {
+      const doc = await getDoc(db, `${partPrefix(sha, upload)}${pad(index)}`);
+      return doc?.type === 'part' ? doc.data : undefined;
+    },
+    async dropStaged(sha, upload) {
+      const parts = await partIds(sha, upload);
+      // Another request may be dropping them too: a conflict per document is fine.
+      if (parts.length > 0) await db.bulk({ docs: parts.map((p) => ({ _id: p.id, _rev: p.rev, _deleted: true })) as never });
     },
     async isComplete(sha) {
       return (await getDoc(db, `blob:${sha}`)) !== undefined;
@@ -66,16 +130,10 @@ export function blobsRepo(db: DocumentScope<BlobsDoc>): BlobsRepo {
       const doc = await getDoc(db, chunkId(sha, index));
       return doc?.type === 'chunk' ? doc.data : undefined;
     },
-    async markComplete(sha, size) {
-      try {
-        await db.insert({ type: 'blob', sha256: sha, size, chunks: chunkCount(size), _id: `blob:${sha}` });
-      } catch (error) {
-        if (!isConflict(error) && statusOf(error) !== 409) throw error;
-      }
+    markComplete: (sha, size) => insertOnce(db, { type: 'blob', sha256: sha, size, chunks: chunkCount(size), _id: `blob:${sha}` }),
+    async isProven(sha, upload) {
+      return (await getDoc(db, proofId(sha, upload))) !== undefined;
     },
-    async discard(sha) {
-      const chunks = await chunkIds(sha);
-      if (chunks.length > 0) await db.bulk({ docs: chunks.map((c) => ({ _id: c.id, _rev: c.rev, _deleted: true })) as never });
-    },
+    markProven: (sha, upload, factRowId) => insertOnce(db, { type: 'proof', sha256: sha, upload, factRowId, _id: proofId(sha, upload) }),
   };
 }

@@ -6,22 +6,29 @@ const LONGPOLL_MS = 10_000;
 const COALESCE_MS = 50;
 /** After the store failed to answer, wait this long before asking again. */
 const RETRY_MS = 1_000;
+/** Changes read per page when finding out which units a change touched. */
+const PAGE = 500;
+
+/** What a batch of changes touched: the scope unit of each changed row (nothing else). */
+export type ChangedUnits = ReadonlySet<string>;
 
 /**
  * One long-poll of the store's `_changes` per server process, shared by every live stream, run
- * only while someone listens. It says only "something changed": each client then pulls from its
- * own checkpoint through the scoped pull, so the hint itself can carry nothing out of scope.
+ * only while someone listens. It announces which units' rows changed (each row's `scopeUnitId`),
+ * so that each stream hints only users whose scope covers one of them; the hint itself still
+ * carries nothing, and each client pulls from its own checkpoint through the scoped pull.
  */
 export class ChangeFeed {
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners = new Set<(units: ChangedUnits) => void>();
   private running = false;
   private closed = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private pending = new Set<string>();
 
   constructor(private readonly rows: RowsRepo, private readonly onError: (error: unknown) => void) {}
 
-  /** Calls `listener` after changes; returns the unsubscribe function. */
-  subscribe(listener: () => void): () => void {
+  /** Calls `listener` with the units whose rows changed; returns the unsubscribe function. */
+  subscribe(listener: (units: ChangedUnits) => void): () => void {
     this.listeners.add(listener);
     if (!this.running && !this.closed) void this.run();
     return () => this.listeners.delete(listener);
@@ -34,12 +41,28 @@ export class ChangeFeed {
     clearTimeout(this.timer);
   }
 
-  private announce(): void {
-    if (this.timer !== undefined) return;
+  private announce(units: Iterable<string>): void {
+    for (const unit of units) this.pending.add(unit);
+    if (this.timer !== undefined || this.pending.size === 0) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      for (const listener of [...this.listeners]) listener();
+      const batch = this.pending;
+      this.pending = new Set();
+      for (const listener of [...this.listeners]) listener(batch);
     }, COALESCE_MS);
+  }
+
+  /** Reads the changes after `since` (with their rows) and returns the units they touched and where they end. */
+  private async unitsAfter(since: string): Promise<{ units: Set<string>; last: string }> {
+    const units = new Set<string>();
+    let cursor = since;
+    for (;;) {
+      const page = await this.rows.changesSince(cursor, PAGE);
+      for (const entry of page.entries) if (entry.row) units.add(entry.row.scopeUnitId);
+      if (page.entries.length === 0) return { units, last: cursor };
+      cursor = page.lastSeq;
+      if (page.entries.length < PAGE) return { units, last: cursor };
+    }
   }
 
   private async run(): Promise<void> {
@@ -50,8 +73,9 @@ export class ChangeFeed {
         since ??= await this.rows.updateSeq();
         const next = await this.rows.waitForChange(since, LONGPOLL_MS);
         if (next !== since) {
-          since = next;
-          this.announce();
+          const { units, last } = await this.unitsAfter(since);
+          since = last;
+          this.announce(units);
         }
       } catch (error) {
         this.onError(error);

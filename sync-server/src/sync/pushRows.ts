@@ -144,6 +144,7 @@ export async function pushRows(rawRows: readonly unknown[], ctx: PushContext, ro
   const held = pending.filter((_, i) => outcomes[i] === 'exists');
   pending.forEach(({ index, row }, i) => {
     if (outcomes[i] === 'written') results[index] = { id: row.id, status: 'accepted' };
+    if (outcomes[i] === 'foreign') results[index] = { id: row.id, status: 'refused', code: 'fact_conflict', message: `the store holds a document under "${row.id}" that this server did not write: refused (operators: the store was written to directly)` };
   });
   // Read back what the store already held, and refused rows that may be a retry of a held row.
   const stored = await rows.getMany([...held, ...refused].map((p) => p.row.id));

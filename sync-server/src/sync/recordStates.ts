@@ -1,5 +1,5 @@
 import * as Automerge from '@automerge/automerge';
-import { fromBase64Url, type ChangeRow, type RecordKind, type SyncRow } from '@seal/shared';
+import { fromBase64Url, type ChangeRow, type RecordKind, type SealStatusChange, type SyncRow } from '@seal/shared';
 import type { RowsRepo } from './rowsRepo';
 
 /** A record as the server holds it: its merged Automerge document and its scope. */
@@ -27,6 +27,7 @@ export function mergeChangeRows(rows: readonly SyncRow[]): RecordState {
  */
 export class RecordStates {
   private readonly cache = new Map<string, Promise<RecordState>>();
+  private readonly lifecycles = new Map<string, Promise<SealStatusChange[]>>();
 
   constructor(private readonly rows: RowsRepo) {}
 
@@ -38,6 +39,22 @@ export class RecordStates {
       this.cache.set(key, state);
     }
     return state;
+  }
+
+  /** A seal's lifecycle changes: those stored, plus those accepted earlier in the batch. */
+  lifecycleOf(sealId: string): Promise<readonly SealStatusChange[]> {
+    let changes = this.lifecycles.get(sealId);
+    if (!changes) {
+      changes = this.rows.lifecycleOf(sealId).then((rows) => rows.map((row) => row.body as unknown as SealStatusChange));
+      this.lifecycles.set(sealId, changes);
+    }
+    return changes;
+  }
+
+  /** Records a lifecycle change accepted in this batch, for the rows after it (call after `lifecycleOf`). */
+  addLifecycleChange(change: SealStatusChange): void {
+    const held = this.lifecycles.get(change.sealId) ?? Promise.resolve([]);
+    this.lifecycles.set(change.sealId, held.then((changes) => [...changes, change]));
   }
 
   /** Records the state after an accepted change, for the rows after it in the batch. */

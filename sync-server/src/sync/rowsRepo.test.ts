@@ -18,7 +18,7 @@ describe('rowsRepo: a device log read by seq', () => {
   let rows: RowsRepo;
   beforeAll(async () => {
     testStore = await startTestStore();
-    const store = connectStore(testStore.embedded.url, 'embedded', 'rowsrepo_');
+    const store = connectStore(testStore.embedded.url, 'embedded', 'rowsrepo_', testStore.mac);
     await store.ensureDatabases(['rows']);
     await migrateDesignDocs(store, SYNC_DESIGN_DOCS);
     rows = rowsRepo(store.couch.use(store.dbName('rows')));

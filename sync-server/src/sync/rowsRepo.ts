@@ -1,5 +1,5 @@
 import type { DocumentScope } from 'nano';
-import { changeRowPrefix, type FactRow, type RecordKind, type SyncRow } from '@seal/shared';
+import { changeRowPrefix, factRowId, type FactRow, type RecordKind, type SyncRow } from '@seal/shared';
 import { statusOf } from '../couch/docs';
 import { DEVICE_LOG_VIEW } from './databases';
 
@@ -9,8 +9,11 @@ import { DEVICE_LOG_VIEW } from './databases';
  */
 type StoredRow = SyncRow & { readonly _id: string; readonly _rev?: string; readonly origin?: string };
 
-/** What writing one new row came to. */
-export type RowWriteOutcome = 'written' | 'exists';
+/**
+ * What writing one new row came to: `foreign` when the id is taken by a document this server did
+ * not write (its MAC fails: someone wrote into the store directly), which is never served.
+ */
+export type RowWriteOutcome = 'written' | 'exists' | 'foreign';
 
 /** One page of the store's change feed, already reduced to rows. */
 export interface RowChangesPage {
@@ -18,7 +21,12 @@ export interface RowChangesPage {
   readonly lastSeq: string;
 }
 
-/** The replicated rows in CouchDB: append-only, keyed by row id. */
+/**
+ * The replicated rows in CouchDB: append-only, keyed by row id. `db` is a MAC-checked database
+ * (`Store.couch.use`): each row written carries the server's MAC, and a row read without a valid
+ * one — written into the store by anyone but this server — is absent from every read here (pulls,
+ * validation lookups, the change feed's documents).
+ */
 export interface RowsRepo {
   /** The stored rows among `ids` (missing ids are absent from the map). */
   getMany(ids: readonly string[]): Promise<Map<string, SyncRow>>;
@@ -26,6 +34,8 @@ export interface RowsRepo {
   createMany(rows: readonly SyncRow[], origin?: string): Promise<RowWriteOutcome[]>;
   /** Every change row of one record (an `_all_docs` key range: nothing a client sends reaches a query). */
   changesOf(kind: RecordKind, recordId: string): Promise<SyncRow[]>;
+  /** Every stored lifecycle change of one seal (an `_all_docs` key range over `fact:seal_status_change:sealId:`). */
+  lifecycleOf(sealId: string): Promise<FactRow[]>;
   /**
    * The device's stored log entry (`device_event` fact) with the highest seq below `seq`, or
    * `undefined` when none is. A view query: the store first indexes the rows written since the
@@ -48,23 +58,24 @@ export const rowFromDoc = (doc: StoredRow): SyncRow => {
 const seqText = (seq: unknown): string => (typeof seq === 'string' ? seq : JSON.stringify(seq));
 
 export function rowsRepo(db: DocumentScope<SyncRow>): RowsRepo {
+  const getMany = async (ids: readonly string[]): Promise<Map<string, SyncRow>> => {
+    const found = new Map<string, SyncRow>();
+    if (ids.length === 0) return found;
+    const result = await db.fetch({ keys: [...new Set(ids)] });
+    for (const entry of result.rows) {
+      if ('doc' in entry && entry.doc) found.set(entry.id, rowFromDoc(entry.doc));
+    }
+    return found;
+  };
   return {
-    async getMany(ids) {
-      const found = new Map<string, SyncRow>();
-      if (ids.length === 0) return found;
-      const result = await db.fetch({ keys: [...new Set(ids)] });
-      for (const entry of result.rows) {
-        if ('doc' in entry && entry.doc) found.set(entry.id, rowFromDoc(entry.doc));
-      }
-      return found;
-    },
+    getMany,
     async createMany(rows, origin) {
       if (rows.length === 0) return [];
       const results = await db.bulk({ docs: rows.map((row) => ({ ...row, _id: row.id, ...(origin ? { origin } : {}) })) });
       // Matched by id, not position: the embedded stand-in lists refused documents first (the
       // property test caught a row reported written that the store had refused).
       const byId = new Map(results.map((result) => [result.id, result]));
-      return rows.map((row) => {
+      const outcomes = rows.map((row): RowWriteOutcome => {
         const result = byId.get(row.id);
         if (!result) throw new Error(`the store did not answer for row "${row.id}"`);
         if (!result.error) return 'written';
@@ -72,11 +83,22 @@ export function rowsRepo(db: DocumentScope<SyncRow>): RowsRepo {
         if (result.error === 'conflict' || result.error === 'forbidden') return 'exists';
         throw new Error(`the store refused row "${row.id}": ${result.error} ${result.reason ?? ''}`);
       });
+      // An id held by a document that fails its MAC is not a row the server holds.
+      const taken = rows.filter((_, i) => outcomes[i] === 'exists').map((row) => row.id);
+      if (taken.length === 0) return outcomes;
+      const held = await getMany(taken);
+      return outcomes.map((outcome, i) => (outcome === 'exists' && !held.has(rows[i]!.id) ? 'foreign' : outcome));
     },
     async changesOf(kind, recordId) {
       const prefix = changeRowPrefix(kind, recordId);
       const page = await db.list({ include_docs: true, startkey: prefix, endkey: `${prefix}\ufff0` });
       return page.rows.filter((r) => r.doc).map((r) => rowFromDoc(r.doc as unknown as StoredRow));
+    },
+    async lifecycleOf(sealId) {
+      // A seal id has no ':' (see `subjectSchema`), so this prefix names one seal's changes only.
+      const prefix = `${factRowId('seal_status_change', sealId)}:`;
+      const page = await db.list({ include_docs: true, startkey: prefix, endkey: `${prefix}\ufff0` });
+      return page.rows.filter((r) => r.doc).map((r) => rowFromDoc(r.doc as unknown as StoredRow) as FactRow);
     },
     async deviceEntryBelow(deviceId, seq) {
       if (seq <= 0) return undefined;

@@ -1,4 +1,3 @@
-import type { ServerResponse } from 'node:http';
 import { actorPrefix, pullQuerySchema, pushRequestSchema, SYNC_STREAM_EVENTS, type Roster } from '@seal/shared';
 import type { Store } from '../couch/store';
 import { buildRoster } from '../auth/roster';
@@ -7,6 +6,7 @@ import type { Api } from '../http/api';
 import { blobRoutes } from './blobRoutes';
 import { blobsRepo } from './blobsRepo';
 import { ChangeFeed } from './changeFeed';
+import { ScopedHints } from './scopedHints';
 import { pullRows } from './pullRows';
 import { pushRows } from './pushRows';
 import { RecordStates } from './recordStates';
@@ -27,10 +27,14 @@ export function syncRoutes(api: Api, store: Store): void {
   const { ctx } = api;
   const rows = rowsRepo(store.couch.use(store.dbName('rows')));
   const feed = new ChangeFeed(rows, (error) => api.app.log.warn({ err: error }, 'the store change feed failed; retrying'));
-  const streams = new Set<ServerResponse>();
+  const streams = new ScopedHints(
+    feed,
+    { user: (id) => ctx.repos.users.get(id), tree: () => loadUnitTree(ctx.repos.units) },
+    (error) => api.app.log.warn({ err: error }, 'live hints failed for one batch of changes'),
+  );
   api.app.addHook('preClose', (done) => {
     feed.close();
-    for (const stream of streams) stream.end();
+    for (const stream of streams.all()) stream.end();
     done();
   });
 
@@ -62,20 +66,18 @@ export function syncRoutes(api: Api, store: Store): void {
 
   api.route({
     method: 'GET', url: '/api/sync/stream', tag: 'sync', auth: 'session',
-    summary: 'Server-sent events: `ready` once connected, `changes` whenever the store changed (then pull)',
+    summary: 'Server-sent events: `ready` once connected, `changes` whenever rows in the user\'s scope changed (then pull)',
     responses: { 200: 'text/event-stream', 401: 'unauthenticated | session_expired' },
-  }, ({ request, reply }) => {
+  }, ({ request, reply, signedIn }) => {
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
     res.write(`retry: 3000\nevent: ${SYNC_STREAM_EVENTS.ready}\ndata: {}\n\n`);
-    streams.add(res);
-    const unsubscribe = feed.subscribe(() => res.write(`event: ${SYNC_STREAM_EVENTS.changes}\ndata: {}\n\n`));
+    streams.add(res, signedIn.user.id);
     const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
     request.raw.once('close', () => {
-      unsubscribe();
       clearInterval(heartbeat);
-      streams.delete(res);
+      streams.remove(res);
     });
   });
 

@@ -1,5 +1,5 @@
 import * as Automerge from '@automerge/automerge';
-import { canonicalJson, changeRowId, fromBase64Url, isActorOf, parseRecord, parseSubject, RECORD_ACTIONS, recordSchemas, scopeOfRecord, type ChangeRow } from '@seal/shared';
+import { changeRowId, fromBase64Url, isActorOf, judgeRecordEdit, parseSubject, RECORD_ACTIONS, scopeOfRecord, type ChangeRow } from '@seal/shared';
 import { ACCEPT, allowed, refuseRow, type PushContext, type RowVerdict } from './pushContext';
 import type { RecordState } from './recordStates';
 
@@ -37,8 +37,9 @@ function checkPolicy(row: ChangeRow, before: RecordState, after: Record<string, 
 
 /**
  * Checks one Automerge change row: it decodes, its id is its hash, its actor is the session
- * user's, it applies on top of what the server holds (dependencies present), the merged document
- * satisfies the kind's schema, keeps its id and scope, and the user may make it. On success the
+ * user's, it applies on top of what the server holds (dependencies present), and the edit passes
+ * the record rules the app's editor applies too (`judgeRecordEdit`: one creation per record, a
+ * strict schema, id and fixed fields kept), stays in its scope, and the user may make it. On success the
  * batch's view of the record moves forward.
  */
 export async function validateChange(row: ChangeRow, ctx: PushContext): Promise<RowVerdict> {
@@ -60,24 +61,11 @@ export async function validateChange(row: ChangeRow, ctx: PushContext): Promise<
   const missing = Automerge.getMissingDeps(doc, []);
   if (missing.length > 0) return refuseRow('missing_dependency', `change ${decoded.change.hash} depends on ${missing.join(', ')}, which this server does not hold (refused or never pushed)`);
   const json = Automerge.toJS(doc) as Record<string, unknown>;
-  const parsed = parseRecord(recordSchemas[row.kind], json, `a ${row.kind} record`);
-  if (!parsed.ok) return refuseRow('invalid_record', parsed.error.message);
-  if (json.id !== subject.recordId) return refuseRow('invalid_record', `expected ${row.subject} to keep its id "${subject.recordId}", got "${String(json.id)}"`);
-  // A device's key is what its whole log is checked with: changing it would unverify the past
-  // entries and let another key's entries in. A new key is a new device, under a new id.
-  if (row.kind === 'device' && before.json !== null && canonicalJson(before.json.publicKeyJwk) !== canonicalJson(json.publicKeyJwk)) {
-    return refuseRow('invalid_record', `expected device "${subject.recordId}" to keep its public key (its log is checked with it); a new key is a new device, registered under a new id`);
-  }
-  // A seal's kind and form decide its approval route and whether a device holds it: a seal that
-  // changed them would carry old device bindings and approvals over to other terms. A seal of
-  // another kind or form is a new seal, under a new id.
-  if (row.kind === 'seal' && before.json !== null) {
-    for (const field of ['kind', 'form'] as const) {
-      if (before.json[field] !== json[field]) {
-        return refuseRow('invalid_record', `expected seal "${subject.recordId}" to keep its ${field} "${String(before.json[field])}", got "${String(json[field])}": a seal of another ${field} is a new seal`);
-      }
-    }
-  }
+  // A change that depends on nothing starts a document: a creation. One more for a record the
+  // server holds would merge in as a concurrent edit and overwrite the first creation's fields.
+  const creation = decoded.change.deps.length === 0;
+  const parsed = judgeRecordEdit({ kind: row.kind, recordId: subject.recordId, creation, before: before.json, after: json });
+  if (!parsed.ok) return refuseRow(parsed.error.code, parsed.error.message);
   const scope = scopeOfRecord(parsed.value);
   if (scope !== row.scopeUnitId) return refuseRow('wrong_scope', `expected the row's scope "${row.scopeUnitId}" to be the record's unit, got "${scope}"`);
   const permitted = checkPolicy(row, before, json, ctx);

@@ -1,5 +1,5 @@
 import {
-  factActorOf, factBodySchemas, factIdOf, factRowId, factSubjectOf, findSealTransition, parseRecord,
+  factActorOf, factIdOf, factRowId, factSubjectOf, findSealTransition, judgeSealMove, parseFactBody, sealLifecycleStateOf, sealStatusTimeline,
   PUSHABLE_FACT_KINDS, verifyAssertionWithRoster,
   type Decision, type FactBody, type FactKind, type FactRow, type UserId,
 } from '@seal/shared';
@@ -65,7 +65,15 @@ const CHECKS: Readonly<Record<Exclude<FactKind, 'alarm'>, Checker>> = {
     // The recorded role must be one the actor holds over the seal: judge with that role's grants only.
     const asRole = { ...ctx.user, grants: ctx.user.grants.filter((g) => g.role === body.actorRole) };
     const target = { unitId: row.scopeUnitId, sealCustodianId: seal.json.custodianId as UserId, transition: { from: body.from, to: body.to } };
-    return allowed(asRole, 'seal.transition', target, ctx.tree);
+    const permitted = allowed(asRole, 'seal.transition', target, ctx.tree);
+    if (!permitted.ok) return permitted;
+    // Policy first: only someone who may move the seal learns where it stands. Then the move must
+    // start where the seal is now, by the rule every replica's timeline applies (judgeSealMove).
+    const held = await ctx.records.lifecycleOf(body.sealId);
+    const current = judgeSealMove(sealLifecycleStateOf(sealStatusTimeline(held)), body);
+    if (!current.ok) return refuseRow(current.error.code, current.error.message);
+    ctx.records.addLifecycleChange(body);
+    return ACCEPT;
   },
   async device_event(row, body: FactBody<'device_event'>, ctx) {
     const device = await ctx.records.get('device', body.deviceId);
@@ -92,10 +100,12 @@ const CHECKS: Readonly<Record<Exclude<FactKind, 'alarm'>, Checker>> = {
  */
 export async function validateFact(row: FactRow, ctx: PushContext): Promise<RowVerdict> {
   if (!PUSHABLE_FACT_KINDS.includes(row.kind) || row.kind === 'alarm') return refuseRow('not_pushable', `clients may not push ${row.kind} facts`);
-  const parsed = parseRecord(factBodySchemas[row.kind], row.body, `a ${row.kind} fact`);
+  const parsed = parseFactBody(row.kind, row.body);
   if (!parsed.ok) return refuseRow('invalid_row', parsed.error.message);
   const body = parsed.value as FactBody<typeof row.kind>;
-  const expectedId = factRowId(row.kind, await factIdOf(row.kind, body, nodeSha256Hex));
+  // The id is computed over the body as it arrived (the schema is strict, so nothing in it is
+  // unknown): the bytes stored and replicated are exactly the bytes addressed.
+  const expectedId = factRowId(row.kind, await factIdOf(row.kind, row.body as unknown as FactBody<typeof row.kind>, nodeSha256Hex));
   if (row.id !== expectedId) return refuseRow('id_mismatch', `expected the row id "${expectedId}" (from the fact's body), got "${row.id}"`);
   const subject = factSubjectOf(row.kind, body);
   if (row.subject !== subject) return refuseRow('invalid_row', `expected the subject "${subject}", got "${row.subject}"`);

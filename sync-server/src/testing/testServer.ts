@@ -5,6 +5,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { loadConfig, type ServerConfig } from '../config';
 import { startEmbeddedStore, type EmbeddedStore } from '../couch/embeddedStore';
 import { connectStore, type Store } from '../couch/store';
+import { loadOrCreateStoreMac, type StoreMac } from '../couch/storeMac';
 import { openRepositories, prepareStore, type Repositories } from '../couch/repositories';
 import { loadOrCreateOrgKey, type OrgKey } from '../auth/orgKey';
 import { prepareSetup } from '../auth/bootstrap';
@@ -32,6 +33,8 @@ export interface TestServer {
 export interface TestStore {
   readonly dataDir: string;
   readonly embedded: EmbeddedStore;
+  /** The MAC key of this store's data directory (as the server loads it from STORE_MAC_KEY_PATH). */
+  readonly mac: StoreMac;
   close(): Promise<void>;
 }
 
@@ -40,9 +43,11 @@ let prefixCounter = 0;
 export async function startTestStore(): Promise<TestStore> {
   const dataDir = await mkdtemp(join(tmpdir(), 'sealctl-test-'));
   const embedded = await startEmbeddedStore(dataDir);
+  const mac = await loadOrCreateStoreMac(join(dataDir, 'store-mac.key'));
   return {
     dataDir,
     embedded,
+    mac,
     async close() {
       await embedded.close();
       await rm(dataDir, { recursive: true, force: true });
@@ -55,7 +60,7 @@ export async function startTestServer(testStore: TestStore, env: Record<string, 
   const prefix = `t${process.pid}_${++prefixCounter}_`;
   // The sign-in rate limit is real time and per process: tests that want it set AUTH_RATE_LIMIT.
   const config = loadConfig({ PORT: '8080', DATA_DIR: testStore.dataDir, STATIC_DIR: join(testStore.dataDir, 'no-app'), DB_PREFIX: prefix, AUTH_RATE_LIMIT: '100000', ...env });
-  const store = connectStore(testStore.embedded.url, 'embedded', prefix);
+  const store = connectStore(testStore.embedded.url, 'embedded', prefix, testStore.mac);
   await prepareStore(store);
   let time = Date.now();
   const clock = { now: () => time, advance: (ms: number) => void (time += ms) };
@@ -70,7 +75,9 @@ export async function startTestServer(testStore: TestStore, env: Record<string, 
     call: (method, url, options = {}) =>
       app.inject({
         method, url,
-        headers: { ...(options.cookie ? { cookie: options.cookie } : {}), ...(options.headers ?? {}) },
+        // As a browser on the app's page does: every request carries the page's Origin (a test
+        // that wants another, or none, uses `app.inject` or passes its own `origin` header).
+        headers: { origin: config.origins[0]!, ...(options.cookie ? { cookie: options.cookie } : {}), ...(options.headers ?? {}) },
         ...(options.body === undefined ? {} : { payload: options.body as object }),
       }),
     close: () => app.close(),

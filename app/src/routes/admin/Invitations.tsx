@@ -1,4 +1,5 @@
 import { For, Show, createEffect, createSignal } from 'solid-js';
+import { rolesIncompatibleWith } from '@seal/shared';
 import { createInvitation, fetchInvitations, revokeInvitation } from '../../api/invitations';
 import { ROLES, type Invitation, type Role, type Session } from '../../api/types';
 import { fetchUnits } from '../../api/units';
@@ -46,6 +47,9 @@ function InvitationManager(props: { session: Session }) {
     const first = unitRows()[0];
     if (first && unitId() === '') setUnitId(first.unit.id);
   });
+  // The shared separation-of-duties rule (the server applies the same one): a role that cannot be
+  // held with one already chosen is not offered, and says why.
+  const blockedBy = (role: Role): Role[] => roles().filter((chosen) => rolesIncompatibleWith(role).includes(chosen));
   const toggleRole = (role: Role, on: boolean): void => {
     setRoles((current) => (on ? ROLES.filter((r) => r === role || current.includes(r)) : current.filter((r) => r !== role)));
     if (on) setRolesMissing(false);
@@ -180,15 +184,20 @@ function InvitationManager(props: { session: Session }) {
                       value={role}
                       checked={roles().includes(role)}
                       onChange={(e) => toggleRole(role, e.currentTarget.checked)}
-                      disabled={create.pending()}
+                      disabled={create.pending() || blockedBy(role).length > 0}
                     />
                     <span>{t(`roles.${role}`)}</span>
+                    <Show when={blockedBy(role).length > 0}>
+                      <span class="muted" data-testid={`role-blocked-${role}`}>
+                        {' '}({t('invitations.notWith', { roles: blockedBy(role).map((r) => t(`roles.${r}`)).join(', ') })})
+                      </span>
+                    </Show>
                   </label>
                 )}
               </For>
             </div>
             <p class="field-hint" id="invitation-roles-hint">
-              {t('invitations.rolesHint')}
+              {t('invitations.rolesHint')} {t('invitations.rolesSeparation')}
             </p>
           </fieldset>
           <Show when={rolesMissing()}>

@@ -76,7 +76,7 @@ function SealDetailScreen(props: { session: Session }) {
               </p>
             </header>
             <Notice message={notice()} />
-            <SealRefusals refusals={refusals()} />
+            <SealRefusals refusals={refusals()} stale={{ changes: data.changes(), statusOf: () => current().status }} />
             <div class="columns">
               <div class="column-main seal-main">
                 <section class="panel" aria-labelledby="seal-details-title">
@@ -110,7 +110,7 @@ function SealDetailScreen(props: { session: Session }) {
                 </section>
               </div>
               <div class="column-side seal-side" classList={{ 'is-read-only': readOnly() }}>
-                <SealMoves seal={current().seal} status={current().status} actor={data.actor()} onMoved={(to) => setNotice(t('seals.moved', { to: t(`sealStatuses.${to}`) }))} />
+                <SealMoves seal={current().seal} status={current().status} since={current().since} actor={data.actor()} onMoved={(to) => setNotice(t('seals.moved', { to: t(`sealStatuses.${to}`) }))} />
                 <Show when={physicalOf(current().seal)}>
                   {(physical) => (
                     <SealBinding

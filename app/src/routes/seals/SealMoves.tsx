@@ -1,5 +1,5 @@
 import { For, Show, createMemo, createSignal } from 'solid-js';
-import type { SealRecord, SealStatus, User } from '@seal/shared';
+import type { Millis, SealRecord, SealStatus, User } from '@seal/shared';
 import { useI18n } from '../../i18n/I18nProvider';
 import { useDirectory } from '../../org/DirectoryProvider';
 import { createAction } from '../../primitives/createAction';
@@ -14,7 +14,7 @@ import { isFinalMove, moveName, movesFor } from './sealViews';
  * allowed for their roles; nothing for staff, approvers or auditors), each asking for a reason
  * and recorded as a `seal_status_change` fact.
  */
-export function SealMoves(props: { seal: SealRecord; status: SealStatus | null; actor: User; onMoved: (to: SealStatus) => void }) {
+export function SealMoves(props: { seal: SealRecord; status: SealStatus | null; since?: Millis | null; actor: User; onMoved: (to: SealStatus) => void }) {
   const { t } = useI18n();
   const sync = useSync();
   const directory = useDirectory();
@@ -24,7 +24,7 @@ export function SealMoves(props: { seal: SealRecord; status: SealStatus | null; 
   const move = createAction(async (to: SealStatus, reason: string) => {
     const store = sync.store();
     if (store === undefined || props.status === null) throw new StoreError('closed', 'the local store is not open yet');
-    await moveSeal(store, props.seal, props.status, to, props.actor, reason, directory.units());
+    await moveSeal(store, props.seal, props.status, to, props.actor, reason, directory.units(), props.since ?? null);
     setChosen(undefined);
     props.onMoved(to);
   });

@@ -49,7 +49,10 @@ function SealsScreen(props: { session: Session }) {
         </Show>
       </header>
       <Notice message={notice()} />
-      <SealRefusals refusals={data.rows.refusals().filter((r) => r.subject.startsWith('seal:'))} />
+      <SealRefusals
+        refusals={data.rows.refusals().filter((r) => r.subject.startsWith('seal:'))}
+        stale={{ changes: data.changes(), statusOf: (sealId) => data.views().find((v) => v.seal.id === sealId)?.status }}
+      />
       <Show when={directory.state() === 'unavailable'}>
         <p class="note note-warn">{t('seals.noDirectory')}</p>
       </Show>

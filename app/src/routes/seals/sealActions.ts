@@ -1,6 +1,6 @@
 import {
   createSeal, transitionSeal,
-  type CreateSealRefusalCode, type Device, type NewSeal, type Seal, type SealRecord, type SealStatus, type SealTransitionRefusalCode, type Units, type User,
+  type CreateSealRefusalCode, type Device, type Millis, type NewSeal, type Seal, type SealRecord, type SealStatus, type SealTransitionRefusalCode, type Units, type User,
 } from '@seal/shared';
 import type { LocalStore } from '../../store/localStore';
 
@@ -52,9 +52,14 @@ export async function makeSeal(store: LocalStore, input: NewSeal, actor: User, r
   return record;
 }
 
-/** Moves a seal in its life cycle, with the reason given: one `seal_status_change` fact in the seal's unit. */
-export async function moveSeal(store: LocalStore, seal: SealRecord, status: SealStatus, to: SealStatus, actor: User, reason: string, units: Units): Promise<void> {
-  const moved = transitionSeal({ ...seal, status }, to, actor, reason, store.now(), units);
+/**
+ * Moves a seal in its life cycle, with the reason given: one `seal_status_change` fact in the
+ * seal's unit. `since` is when the seal's last move was made: a move must be made after it
+ * (`judgeSealMove`), so a clock behind the one that made that move dates this one just after it.
+ */
+export async function moveSeal(store: LocalStore, seal: SealRecord, status: SealStatus, to: SealStatus, actor: User, reason: string, units: Units, since: Millis | null = null): Promise<void> {
+  const at = since === null ? store.now() : Math.max(store.now(), since + 1);
+  const moved = transitionSeal({ ...seal, status }, to, actor, reason, at, units);
   if (!moved.ok) throw new SealActionError(moved.error.code, moved.error.message);
   await store.facts.append('seal_status_change', moved.value, seal.unitId);
 }

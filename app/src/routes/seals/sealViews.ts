@@ -1,5 +1,5 @@
 import {
-  can, changeRowPrefix, dedupeById, factRowId, isInSubtree, nextSealStatuses, sealStatusTimeline, subjectOf,
+  can, changeRowPrefix, dedupeById, factRowId, isInSubtree, nextSealStatuses, sealLifecycleStateOf, sealStatusTimeline, subjectOf,
   type Device, type Millis, type OrgUnit, type Role, type SealRecord, type SealStatus, type SealStatusChange, type Units, type User,
 } from '@seal/shared';
 import { sealStatusOf, statusChangeRowId } from '../../requests/sealStatusOf';
@@ -16,6 +16,8 @@ export interface SealView {
   readonly seal: SealRecord;
   /** `null` while no creation change is held (it was refused, or has not arrived yet). */
   readonly status: SealStatus | null;
+  /** When its last applied lifecycle change was made (`null` when none is held): a new move is dated after it. */
+  readonly since: Millis | null;
 }
 
 /**
@@ -37,7 +39,10 @@ export function changesBySeal(changes: readonly SealStatusChange[], refusedRowId
 export function sealViews(seals: readonly SealRecord[], changes: readonly SealStatusChange[], refusedRowIds: ReadonlySet<string>, now: Millis): SealView[] {
   const bySeal = changesBySeal(changes, refusedRowIds);
   return seals
-    .map((seal) => ({ seal, status: sealStatusOf(bySeal.get(seal.id) ?? [], new Set(), now) }))
+    .map((seal) => {
+      const counted = bySeal.get(seal.id) ?? [];
+      return { seal, status: sealStatusOf(counted, new Set(), now), since: counted.length === 0 ? null : sealLifecycleStateOf(sealStatusTimeline(counted)).since };
+    })
     .sort((a, b) => b.seal.createdAt - a.seal.createdAt || a.seal.name.localeCompare(b.seal.name) || a.seal.id.localeCompare(b.seal.id));
 }
 

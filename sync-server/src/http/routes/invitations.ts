@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { ancestors, roleSchema, type UnitId } from '@seal/shared';
+import { ancestors, checkInvitationRoles, roleSchema, type UnitId } from '@seal/shared';
 import { credentialDocId } from '../../couch/credentialsRepo';
 import type { CredentialDoc, InvitationDoc, UserDoc } from '../../couch/model';
 import type { Invitation } from '../../couch/invitationsRepo';
 import { defaultPasskeyLabel, passkeyLabelSchema } from '../../auth/passkeyLabel';
 import { hashOneTimeCode, hashSecret, newId, newOneTimeCode, normaliseOneTimeCode } from '../../auth/secrets';
-import { holdsRoleOn, loadUnitTree, requireAnyRole, requirePermission } from '../../auth/scope';
+import { asPolicyUser, holdsRoleOn, loadUnitTree, requireAnyRole, requirePermission } from '../../auth/scope';
 import { startSession } from '../../auth/sessions';
 import { consumeCeremonyChallenge, registrationOptions, verifyRegistration } from '../../auth/webauthn';
 import { registrationResponseSchema } from '../../auth/webauthnSchemas';
@@ -55,12 +55,17 @@ export function invitationRoutes(api: Api): void {
   api.route({
     method: 'POST', url: '/api/invitations', tag: 'invitations', auth: 'session', body: createBody,
     summary: 'Invite a person to a unit with roles (admins, within their subtree); the code is shown once',
-    responses: { 201: '{ invitation, code }', 400: 'invalid_body | unit_invalid', 401: 'unauthenticated', 403: 'forbidden | out_of_scope' },
+    responses: { 201: '{ invitation, code }', 400: 'invalid_body | unit_invalid', 401: 'unauthenticated', 403: 'forbidden | out_of_scope | incompatible_roles' },
   }, async ({ body, signedIn, reply }) => {
     const tree = await loadUnitTree(ctx.repos.units);
     requireAnyRole(signedIn.user, ['admin'], 'invite people');
     if (!tree.has(body.unitId as never)) throw new ApiError(400, 'unit_invalid', `Unit "${body.unitId}" does not exist`);
-    requirePermission(signedIn.user, 'user.invite', { unitId: body.unitId }, tree);
+    // The same rule as a role grant: in scope, and roles one person may hold together.
+    const allowed = checkInvitationRoles(asPolicyUser(signedIn.user), body.unitId as UnitId, body.roles, tree);
+    if (!allowed.ok) {
+      const { code, message } = allowed.error;
+      throw new ApiError(403, code === 'out_of_scope' || code === 'incompatible_roles' ? code : 'forbidden', message);
+    }
     const code = newOneTimeCode();
     const now = ctx.now();
     const invitation: InvitationDoc = {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { roleSchema } from '@seal/shared';
+import { checkRoleGrantChange, roleSchema, type RoleGrantChange, type UnitId } from '@seal/shared';
 import type { UserDoc } from '../../couch/model';
-import { holdsRoleOn, isSystemAdmin, loadUnitTree, requireAnyRole, requirePermission, requireRoleOn, rootUnitId, type UnitTree } from '../../auth/scope';
+import { asPolicyUser, holdsRoleOn, isSystemAdmin, loadUnitTree, requireAnyRole, requirePermission, requireRoleOn, rootUnitId, type UnitTree } from '../../auth/scope';
 import type { SignedIn } from '../../auth/sessions';
 import type { Api, ServerContext } from '../api';
 import { ApiError, notFound } from '../errors';
@@ -60,6 +60,16 @@ export function userRoutes(api: Api): void {
     if (!tree.has(grant.unitId as never)) throw new ApiError(400, 'unit_invalid', `Unit "${grant.unitId}" does not exist`);
     requirePermission(signedIn.user, 'role.grant', { unitId: grant.unitId }, tree);
     const target = await load(id);
+    const change: RoleGrantChange = { mode, role: grant.role, unitId: grant.unitId as UnitId };
+    // The shared rule: not oneself, the target and the grant's unit both in scope, roles that
+    // one person may hold together. Checked again on the stored user inside the update.
+    const check = (user: UserDoc): void => {
+      const outcome = checkRoleGrantChange(asPolicyUser(signedIn.user), asPolicyUser(user), change, tree);
+      if (outcome.ok) return;
+      const { code, message } = outcome.error;
+      throw new ApiError(403, code === 'out_of_scope' || code === 'self_grant' || code === 'incompatible_roles' ? code : 'forbidden', message);
+    };
+    check(target);
     const same = (g: UserDoc['grants'][number]) => g.role === grant.role && g.unitId === grant.unitId;
     if (mode === 'revoke' && grant.role === 'admin' && grant.unitId === rootUnitId(tree)) {
       await keepOneSystemAdmin(ctx, tree, { ...target, grants: target.grants.filter((g) => !same(g)) });
@@ -68,6 +78,7 @@ export function userRoutes(api: Api): void {
     return ctx.changes.commit(async (tx) => {
       const user = await tx.read<UserDoc>('users', id);
       if (!user) throw notFound(`User "${id}"`);
+      check(user);
       const has = user.grants.some(same);
       const after = mode === 'grant'
         ? (has ? undefined : { ...user, grants: [...user.grants, { role: grant.role, unitId: grant.unitId } as UserDoc['grants'][number]] })
@@ -84,14 +95,14 @@ export function userRoutes(api: Api): void {
 
   api.route({
     method: 'POST', url: '/api/users/:id/grants', tag: 'users', auth: 'session', params: idParams, body: grantBody,
-    summary: 'Grant a role on a unit (and so its subtree) within the admin\'s scope',
-    responses: { 200: '{ user }', 400: 'invalid_body | unit_invalid', 401: 'unauthenticated', 403: 'forbidden | out_of_scope', 404: 'not_found' },
+    summary: 'Grant a role on a unit (and so its subtree) to someone else the admin manages; never to oneself, never a combination that breaks separation of duties',
+    responses: { 200: '{ user }', 400: 'invalid_body | unit_invalid', 401: 'unauthenticated', 403: 'forbidden | out_of_scope (the user\'s unit or the grant\'s) | self_grant | incompatible_roles', 404: 'not_found' },
   }, async ({ params, body, signedIn }) => changeGrant('grant', params.id, body, signedIn));
 
   api.route({
     method: 'POST', url: '/api/users/:id/grants/revoke', tag: 'users', auth: 'session', params: idParams, body: grantBody,
     summary: 'Revoke a role on a unit within the admin\'s scope',
-    responses: { 200: '{ user }', 400: 'invalid_body | unit_invalid', 401: 'unauthenticated', 403: 'forbidden | out_of_scope', 404: 'not_found', 409: 'last_system_admin' },
+    responses: { 200: '{ user }', 400: 'invalid_body | unit_invalid', 401: 'unauthenticated', 403: 'forbidden | out_of_scope (the user\'s unit or the grant\'s)', 404: 'not_found', 409: 'last_system_admin' },
   }, async ({ params, body, signedIn }) => changeGrant('revoke', params.id, body, signedIn));
 
   for (const mode of ['deactivate', 'activate'] as const) {

@@ -1,0 +1,46 @@
+import { can, err, ok, verifyAssertionWithRoster, type AssertionFields, type Refusal, type Result, type Roster, type User, type UserId } from '@seal/shared';
+import type { SealBinding } from '../protocol/orgRecords';
+import type { ReadRecord } from '../protocol/readRecord';
+import { bindingSeal, bindingUnits } from './rosterPolicy';
+
+export type ReaderRefusalCode = 'reader_unknown' | 'reader_revoked' | 'reader_assertion_invalid' | 'reader_not_entitled';
+
+/** Who opened reads, and what they may read. */
+export interface Reader {
+  readonly readerId: UserId;
+  /**
+   * `device`: every photo (the shared policy's `log.read` — admin, custodian or auditor — over
+   * the seal's unit); `own`: only the photos of stamps under requests the reader holds.
+   */
+  readonly scope: 'device' | 'own';
+}
+
+/**
+ * A reader's fresh passkey assertion over THIS device's read record (its current nonce): by a
+ * passkey in the installed roster (`reader_unknown`, `reader_revoked`), valid for the roster's
+ * rp id and origins with user verification and bound to the record (`reader_assertion_invalid`
+ * otherwise). The reader's scope is `device` when the shared policy lets them read the seal's
+ * logs; otherwise `own` if `holdsStamps` says they hold requests stamped here, else refused
+ * (`reader_not_entitled`).
+ */
+export async function checkReader(
+  roster: Roster,
+  users: readonly User[],
+  binding: SealBinding,
+  record: ReadRecord,
+  assertion: AssertionFields,
+  holdsStamps: (userId: string) => boolean,
+): Promise<Result<Reader, Refusal<ReaderRefusalCode>>> {
+  const verified = await verifyAssertionWithRoster({ assertion, expected: { record } }, roster);
+  if (!verified.ok) {
+    const { code, message } = verified.error;
+    const mapped = code === 'revoked_credential' ? 'reader_revoked' : code === 'unknown_credential' ? 'reader_unknown' : 'reader_assertion_invalid';
+    return err({ code: mapped, message: `reader assertion: ${code}: ${message}` });
+  }
+  const user = users.find((u) => u.id === verified.value.userId);
+  if (user === undefined) return err({ code: 'reader_unknown', message: `roster user "${verified.value.userId}" is not a valid user (roster v${roster.version})` });
+  const sealUnit = bindingSeal(binding).unitId;
+  if (can(user, 'log.read', { unitId: sealUnit }, bindingUnits(binding)).ok) return ok({ readerId: user.id, scope: 'device' });
+  if (holdsStamps(user.id)) return ok({ readerId: user.id, scope: 'own' });
+  return err({ code: 'reader_not_entitled', message: `"${user.id}" may not read the logs of seal unit "${sealUnit}" (admin, custodian or auditor over it) and holds no request stamped on this device` });
+}

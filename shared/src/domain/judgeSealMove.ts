@@ -1,0 +1,47 @@
+import { refuse, ok, type Refusal, type Result } from '../result';
+import type { Millis } from './primitives';
+import type { SealStatus } from './seal';
+import type { SealStatusChange } from './sealStatusChange';
+import { findSealTransition, TERMINAL_SEAL_STATUSES } from './sealTransitions';
+
+/** Where a seal's life cycle stands: its status (`null` before its creation) and since when. */
+export interface SealLifecycleState {
+  readonly status: SealStatus | null;
+  /** When the last applied move was made (`null` before any). */
+  readonly since: Millis | null;
+}
+
+/** Why a lifecycle move does not apply: not a move of the table for its role, or not from where the seal is. */
+export type SealMoveRefusalCode = 'illegal_transition' | 'stale_transition';
+
+const moveText = (change: Pick<SealStatusChange, 'from' | 'to'>): string => `${change.from ?? 'new'} → ${change.to}`;
+
+/**
+ * Whether a lifecycle move applies to a seal in `state`. The one rule the server judges a pushed
+ * move by (in arrival order) and every replica replays a seal's moves by (`sealStatusTimeline`):
+ * 1. `illegal_transition` — the move is not in `SEAL_TRANSITIONS`, or not for the recorded role;
+ * 2. `stale_transition` — its `from` is not the seal's current status (it was made, offline,
+ *    from a status the seal has since left: a second creation, a resume of a seal meanwhile lost,
+ *    the second of two concurrent moves from one status, any move of a destroyed seal), or it
+ *    was made no later than the seal's last move.
+ *
+ * The second half of 2 makes the moves a server accepts a chain ordered by `at`: each starts
+ * where the one before ended, and later. So replaying the accepted moves by `(at, id)` applies
+ * every one of them, in the order the server accepted them, on every replica (docs/adr/001).
+ * Who may make the move (roles over the seal's unit, the custodian exclusion) is `can`'s to judge.
+ */
+export function judgeSealMove(state: SealLifecycleState, change: Pick<SealStatusChange, 'from' | 'to' | 'actorRole' | 'at'>): Result<void, Refusal<SealMoveRefusalCode>> {
+  const rule = findSealTransition(change.from, change.to);
+  if (rule === undefined) return refuse('illegal_transition', `${moveText(change)} is not a move of the seal life cycle`);
+  if (!rule.roles.includes(change.actorRole)) return refuse('illegal_transition', `${moveText(change)} is not a move a ${change.actorRole} may make (only ${rule.roles.join(', ')})`);
+  if (change.from !== state.status) {
+    if (state.status === null) return refuse('stale_transition', `expected the seal's creation (new → active) first, got ${moveText(change)} for a seal that has no status yet`);
+    const terminal = TERMINAL_SEAL_STATUSES.includes(state.status) ? ': nothing leaves that state' : '';
+    const got = change.from === null ? `a second creation (new → ${change.to})` : `${moveText(change)}, made from a status the seal has left`;
+    return refuse('stale_transition', `expected a move from the seal's current status ${state.status}${terminal}; got ${got}`);
+  }
+  if (state.since !== null && change.at <= state.since) {
+    return refuse('stale_transition', `expected a move made after the seal's last move (at ${state.since}), got ${moveText(change)} made at ${change.at}`);
+  }
+  return ok(undefined);
+}

@@ -1,0 +1,71 @@
+import Nano from 'nano';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestStore, type TestStore } from '../testing/testServer';
+import { connectStore, type Store } from './store';
+import { MAC_FIELD } from './storeMac';
+
+/**
+ * Every way the server reads documents, against documents written straight into the store (with
+ * the store credential, not through the server): none of them comes back.
+ */
+describe('a MAC-checked database', () => {
+  let testStore: TestStore;
+  let store: Store;
+  const raw = () => Nano(testStore.embedded.url).use<Record<string, unknown>>('macscope_things');
+
+  beforeAll(async () => {
+    testStore = await startTestStore();
+    store = connectStore(testStore.embedded.url, 'embedded', 'macscope_', testStore.mac);
+    await store.ensureDatabases(['things']);
+    const things = store.couch.use<Record<string, unknown>>(store.dbName('things'));
+    await things.insert({ _id: 'ours', type: 'thing', n: 1 });
+    await things.insert({ _id: '_design/things', views: { by_type: { map: 'function (doc) { emit(doc.type, null); }' } } });
+    // Written by someone else: no MAC, a made-up MAC, and our own document's MAC copied to another id.
+    const ours = await raw().get('ours');
+    await raw().insert({ _id: 'forged', type: 'thing', n: 2 });
+    await raw().insert({ _id: 'fake-mac', type: 'thing', n: 3, [MAC_FIELD]: 'A'.repeat(43) });
+    await raw().insert({ _id: 'copied', type: 'thing', n: 1, [MAC_FIELD]: ours[MAC_FIELD] });
+  }, 60_000);
+  afterAll(async () => testStore?.close());
+
+  const things = () => store.couch.use<Record<string, unknown>>(store.dbName('things'));
+  const foreign = ['forged', 'fake-mac', 'copied'];
+
+  it('stores what the server writes with a MAC, and returns it without', async () => {
+    expect(typeof (await raw().get('ours'))[MAC_FIELD]).toBe('string');
+    const doc = await things().get('ours');
+    expect(doc).toMatchObject({ _id: 'ours', type: 'thing', n: 1 });
+    expect(doc).not.toHaveProperty(MAC_FIELD);
+  });
+
+  it('answers 404 for each foreign document by id', async () => {
+    for (const id of foreign) await expect(things().get(id)).rejects.toMatchObject({ statusCode: 404 });
+  });
+
+  it('leaves foreign documents out of _all_docs, fetch, views and the change feed', async () => {
+    const listed = (await things().list({ include_docs: true })).rows.map((r) => r.id);
+    expect(listed).toContain('ours');
+    for (const id of foreign) expect(listed).not.toContain(id);
+    const fetched = (await things().fetch({ keys: ['ours', ...foreign] })).rows;
+    expect(fetched.filter((r) => 'doc' in r && r.doc).map((r) => ('id' in r ? r.id : ''))).toEqual(['ours']);
+    const viewed = (await things().view('things', 'by_type', { key: 'thing', include_docs: true })).rows.map((r) => r.id);
+    expect(viewed).toEqual(['ours']);
+    const changes = (await things().changes({ include_docs: true } as never)).results;
+    expect(changes.filter((c) => (c as { doc?: unknown }).doc).map((c) => c.id).sort()).toEqual(['_design/things', 'ours']);
+    expect(changes.map((c) => c.id)).toEqual(expect.arrayContaining(foreign));
+  });
+
+  it('re-marks a document it updates; the same document edited in the store fails its MAC', async () => {
+    const doc = await things().get('ours');
+    await things().insert({ ...doc, n: 5 });
+    expect(await things().get('ours')).toMatchObject({ n: 5 });
+    // A changed field under the old MAC (someone editing our document) fails.
+    const stored = await raw().get('ours');
+    await raw().insert({ ...stored, n: 6 });
+    await expect(things().get('ours')).rejects.toMatchObject({ statusCode: 404 });
+  });
+
+  it('refuses nano methods that would read documents around the check', async () => {
+    await expect(things().find({ selector: {} })).rejects.toThrow(/not available on a MAC-checked database/);
+  });
+});

@@ -1,0 +1,100 @@
+import type { DocumentScope } from 'nano';
+import type { StoreMac } from './storeMac';
+
+/** A document the server did not write, read as absent: nano's 404, so every caller's "not found" path applies. */
+export class UnverifiedDocumentError extends Error {
+  override readonly name = 'UnverifiedDocumentError';
+  readonly statusCode = 404;
+  readonly error = 'not_found';
+  constructor(readonly database: string, readonly id: string) {
+    super(`"${id}" in "${database}" does not carry this server's MAC: read as absent`);
+  }
+}
+
+type Doc = Record<string, unknown> & { _id?: unknown; _deleted?: unknown };
+
+/** Design and local documents are the store's machinery, not data: they carry no MAC. */
+const isMachinery = (id: unknown): boolean => typeof id === 'string' && (id.startsWith('_design/') || id.startsWith('_local/'));
+
+/**
+ * `db` with a MAC on every document written and a check on every document read, so that every
+ * repository over it (and any code added later) gets both: `insert` and `bulk` mark; `get` answers
+ * 404 for a document whose MAC fails; `list`, `view` and `fetch` with documents leave such rows
+ * out (`fetch` answers `not_found` for them); `changes` keeps the change (its sequence moves on)
+ * without the document. Documents come back without the MAC field.
+ *
+ * @param database - the logical database name the MACs are bound to (`rows`, not `sealctl_rows`)
+ */
+export function macScope<T>(db: DocumentScope<T>, database: string, mac: StoreMac): DocumentScope<T> {
+  const mark = (doc: Doc): Doc => {
+    if (doc._deleted === true || isMachinery(doc._id)) return doc;
+    if (typeof doc._id !== 'string') throw new Error(`a document written to "${database}" must carry its _id (the MAC covers it)`);
+    return mac.mark(database, doc._id, doc);
+  };
+  const verified = (doc: unknown): Doc | undefined => {
+    if (!doc || typeof doc !== 'object') return undefined;
+    const { _id: id } = doc as Doc;
+    if (isMachinery(id)) return doc as Doc;
+    return typeof id === 'string' ? mac.verify(database, id, doc as Doc) : undefined;
+  };
+  /** Rows with `doc`: those whose document fails are left out, the others get the document without MAC. */
+  const keepVerified = <R extends { doc?: unknown }>(rows: R[]): R[] =>
+    rows.flatMap((row) => {
+      if (row.doc === undefined || row.doc === null) return [row];
+      const doc = verified(row.doc);
+      return doc ? [{ ...row, doc }] : [];
+    });
+
+  const overrides: Record<string, (...args: never[]) => Promise<unknown>> = {
+    insert: async (doc: Doc, params?: unknown) => db.insert(mark(doc) as never, params as never),
+    bulk: async (body: { docs: Doc[] } & Record<string, unknown>, params?: unknown) =>
+      db.bulk({ ...body, docs: body.docs.map(mark) }, params as never),
+    get: async (id: string, params?: unknown) => {
+      const ok = verified(await db.get(id, params as never));
+      if (!ok) throw new UnverifiedDocumentError(database, id);
+      return ok;
+    },
+    list: async (params?: Record<string, unknown>) => {
+      const page = await db.list(params as never);
+      return { ...page, rows: keepVerified(page.rows as { doc?: unknown }[]) };
+    },
+    view: async (design: string, view: string, params?: Record<string, unknown>) => {
+      const page = await db.view(design, view, params as never);
+      return { ...page, rows: keepVerified(page.rows as { doc?: unknown }[]) };
+    },
+    fetch: async (body: { keys: string[] }, params?: Record<string, unknown>) => {
+      const page = await db.fetch(body, params as never);
+      const rows = page.rows.map((row) => {
+        if (!('doc' in row) || !row.doc) return row;
+        const doc = verified(row.doc);
+        return doc ? { ...row, doc } : { key: row.key, error: 'not_found' };
+      });
+      return { ...page, rows };
+    },
+    changes: async (params?: Record<string, unknown>) => {
+      const page = await db.changes(params as never);
+      const results = page.results.map((change) => {
+        const { doc } = change as { doc?: unknown };
+        if (doc === undefined || doc === null || (change as { deleted?: boolean }).deleted) return change;
+        const ok = verified(doc);
+        if (ok) return { ...change, doc: ok };
+        const { doc: _forged, ...rest } = change as typeof change & { doc?: unknown };
+        return rest;
+      });
+      return { ...page, results };
+    },
+  };
+  return new Proxy(db, {
+    get(target, property, receiver) {
+      if (typeof property === 'string' && Object.hasOwn(overrides, property)) return overrides[property];
+      // Methods that would read or write documents in ways not covered above are refused, not passed by.
+      if (typeof property === 'string' && UNCOVERED.has(property)) {
+        return () => Promise.reject(new Error(`${property} is not available on a MAC-checked database ("${database}")`));
+      }
+      return Reflect.get(target, property, receiver) as unknown;
+    },
+  });
+}
+
+/** nano methods that read or write documents bypassing the checks above. */
+const UNCOVERED = new Set(['atomic', 'find', 'findAsStream', 'search', 'head', 'listAsStream', 'fetchRevs', 'viewAsStream', 'partitionedList', 'partitionedFind', 'partitionedView', 'partitionedSearch', 'viewWithList', 'show', 'updateWithHandler', 'changesAsStream', 'copy', 'multipart', 'attachment', 'follow', 'changesReader']);

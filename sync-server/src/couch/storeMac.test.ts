@@ -1,0 +1,51 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadOrCreateStoreMac, MAC_FIELD, storeMac } from './storeMac';
+
+const session = { type: 'session', userId: 'usr_a', credentialId: 'c1', createdAt: 1, lastSeenAt: 1, expiresAt: 9, idleExpiresAt: 9 };
+
+describe('the store MAC', () => {
+  const mac = storeMac(randomBytes(32));
+
+  it('verifies what it marked, with CouchDB fields around it, and returns the document without the MAC', () => {
+    const stored = { ...mac.mark('sessions', 'h1', session), _id: 'h1', _rev: '1-abc' };
+    expect(mac.verify('sessions', 'h1', stored)).toEqual({ ...session, _id: 'h1', _rev: '1-abc' });
+  });
+
+  it('refuses a document without a MAC, with a changed field, an added field, or a MAC for another id or database', () => {
+    const marked = mac.mark('sessions', 'h1', session);
+    expect(mac.verify('sessions', 'h1', session)).toBeUndefined();
+    expect(mac.verify('sessions', 'h1', { ...marked, userId: 'usr_admin' })).toBeUndefined();
+    expect(mac.verify('sessions', 'h1', { ...marked, roles: ['admin'] })).toBeUndefined();
+    expect(mac.verify('sessions', 'h2', marked)).toBeUndefined();
+    expect(mac.verify('users', 'h1', marked)).toBeUndefined();
+    expect(mac.verify('sessions', 'h1', { ...marked, [MAC_FIELD]: 'AAAA' })).toBeUndefined();
+    expect(mac.verify('sessions', 'h1', { ...marked, [MAC_FIELD]: 42 })).toBeUndefined();
+  });
+
+  it('refuses a document marked under another key', () => {
+    const other = storeMac(randomBytes(32));
+    expect(mac.verify('sessions', 'h1', other.mark('sessions', 'h1', session))).toBeUndefined();
+  });
+
+  it('does not depend on key order, and ignores undefined fields as JSON does', () => {
+    const marked = mac.mark('users', 'u', { b: 1, a: { y: 2, x: undefined } });
+    expect(mac.verify('users', 'u', JSON.parse(JSON.stringify({ [MAC_FIELD]: marked[MAC_FIELD], a: { y: 2 }, b: 1 })) as object)).toBeDefined();
+  });
+
+  it('generates its key once, mode 0600, and reads the same key back', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sealctl-mac-'));
+    try {
+      const path = join(dir, 'nested', 'store-mac.key');
+      const first = await loadOrCreateStoreMac(path);
+      expect((await stat(path)).mode & 0o777).toBe(0o600);
+      const again = await loadOrCreateStoreMac(path);
+      expect(again.verify('meta', 'setup', first.mark('meta', 'setup', { state: 'done' }))).toEqual({ state: 'done' });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

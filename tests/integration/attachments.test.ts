@@ -1,0 +1,182 @@
+/**
+ * Attachment bytes against the real server, as outsiders and unlucky tablets meet them:
+ * - a hash alone is worth nothing: staff at one site who learn the SHA-256 of another site's
+ *   photo and push an attachment fact of their own naming it get no byte of it, however they ask;
+ *   bytes open only under a fact whose own upload delivered them (so possession, once proven by
+ *   uploading the bytes, does open them);
+ * - an upload whose chunks all reached the server before it assembled them (the store failed the
+ *   assembly's write) still completes when the tablet resumes: the tablet keeps it queued until
+ *   the server says complete, sends no chunk twice, and colleagues then download the bytes.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BLOB_CHUNK_BYTES, toBase64Url } from '@seal/shared';
+import { createUnit } from '../../sync-server/src/testing/testServer';
+import { replicaPool, setUpWorld, startSyncServer, syncAll, type Person, type Replica, type RunningSync, type World } from './harness';
+
+let running: RunningSync;
+let world: World;
+let staff: Person;
+let colleague: Person;
+let stranger: Person;
+let otherSiteId: string;
+const replicas = replicaPool(() => running.url);
+
+beforeAll(async () => {
+  running = await startSyncServer();
+  world = await setUpWorld(running.server);
+  otherSiteId = await createUnit(running.server, world.admin.cookie, world.otherBranchId, 'Other site', 'site');
+  staff = await world.person(world.siteId, ['staff'], 'Site staff');
+  colleague = await world.person(world.siteId, ['custodian'], 'Site custodian');
+  stranger = await world.person(otherSiteId, ['staff'], 'Staff elsewhere');
+}, 60_000);
+afterAll(async () => running?.close());
+
+const photo = (size: number, seed: number) => Uint8Array.from({ length: size }, (_, i) => (i * 37 + seed) % 253);
+
+async function eventually<T>(probe: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** A raw HTTP call as `person`, the way a script (not our app) would make it. */
+async function raw(person: Person, method: 'GET' | 'PUT', path: string, body?: unknown): Promise<{ status: number; body: { error?: string; complete?: boolean; received?: number[]; data?: string } }> {
+  const res = await fetch(`${running.url}${path}`, {
+    method,
+    headers: { cookie: person.cookie, 'sec-fetch-site': 'same-origin', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  return { status: res.status, body: (await res.json()) as never };
+}
+const blobPath = (sha: string, fact: string, index?: number) => `/api/sync/blobs/${sha}${index === undefined ? '' : `/chunks/${index}`}?fact=${encodeURIComponent(fact)}`;
+
+/** The stranger's own attachment fact naming `sha` (pushed through a replica, so it is valid). */
+async function strangersFact(sha: string, size: number, at: number): Promise<string> {
+  const tablet = await replicas.open(stranger, `stranger-${at}`);
+  tablet.start();
+  const { row } = await tablet.store.facts.append('attachment', { sha256: sha, about: 'request:req-stolen', mime: 'image/jpeg', size, at }, otherSiteId);
+  await tablet.sync!.awaitInSync();
+  expect(tablet.store.status.get().refusals).toEqual([]);
+  await replicas.close(tablet);
+  return row.id;
+}
+
+async function uploaded(tablet: Replica, sha: string): Promise<void> {
+  await eventually(async () => ((await tablet.store.book.blob(sha))?.state === 'uploaded' ? true : undefined), `the upload of ${sha}`);
+}
+
+describe('a hash alone opens no bytes', () => {
+  it('refuses another site\'s photo to staff who name its hash in a fact of their own, before and after it arrives', async () => {
+    const bytes = photo(2 * BLOB_CHUNK_BYTES + 77, 3);
+    const tablet = await replicas.open(staff, 'site-camera');
+    // The stranger learned the hash first and got in first: a fact of their own, and garbage
+    // staged under it, before the real upload (which must not be spoiled by it).
+    const sha = (await tablet.store.attachments.add({ bytes, about: 'request:req-contract', mime: 'image/jpeg' }, world.siteId)).sha256;
+    const stolen = await strangersFact(sha, bytes.length, 1_790_000_500_000);
+    const garbage = toBase64Url(new Uint8Array(BLOB_CHUNK_BYTES));
+    expect((await raw(stranger, 'PUT', blobPath(sha, stolen, 0), { data: garbage })).status).toBe(200);
+
+    tablet.start();
+    await uploaded(tablet, sha);
+    const factRowId = (await tablet.store.book.blob(sha))!.factRowId;
+
+    // Colleagues at the site read it under the site's fact.
+    const office = await replicas.open(colleague, 'site-office');
+    await syncAll([office]);
+    expect(await office.store.attachments.bytes(sha, factRowId, office.sync!.client)).toEqual(bytes);
+
+    // The stranger: under their own fact nothing is complete and no chunk is served…
+    const status = await raw(stranger, 'GET', blobPath(sha, stolen));
+    expect(status).toMatchObject({ status: 200, body: { complete: false, received: [0] } });
+    for (const index of [0, 1, 2]) {
+      const chunk = await raw(stranger, 'GET', blobPath(sha, stolen, index));
+      expect(chunk.status, `chunk ${index}`).toBe(404);
+      expect(chunk.body.data).toBeUndefined();
+    }
+    // …the site's fact is out of their scope…
+    expect(await raw(stranger, 'GET', blobPath(sha, factRowId, 0))).toMatchObject({ status: 403, body: { error: 'out_of_scope' } });
+    expect(await raw(stranger, 'GET', blobPath(sha, factRowId))).toMatchObject({ status: 403, body: { error: 'out_of_scope' } });
+    // …and finishing the upload with wrong bytes is refused and opens nothing.
+    const rest = [1, 2].map((i) => toBase64Url(new Uint8Array(i === 2 ? 77 : BLOB_CHUNK_BYTES)));
+    expect((await raw(stranger, 'PUT', blobPath(sha, stolen, 1), { data: rest[0] })).status).toBe(200);
+    expect(await raw(stranger, 'PUT', blobPath(sha, stolen, 2), { data: rest[1] })).toMatchObject({ status: 422, body: { error: 'blob_hash_mismatch' } });
+    expect((await raw(stranger, 'GET', blobPath(sha, stolen, 0))).status).toBe(404);
+    expect(await raw(stranger, 'GET', blobPath(sha, stolen))).toMatchObject({ status: 200, body: { complete: false, received: [] } });
+  }, 60_000);
+
+  it('opens the bytes under a fact whose own upload delivered them: possession, not the hash, is what counts', async () => {
+    const bytes = photo(BLOB_CHUNK_BYTES + 5, 11);
+    const tablet = await replicas.open(staff, 'site-camera-2');
+    tablet.start();
+    const { sha256: sha } = await tablet.store.attachments.add({ bytes, about: 'request:req-2', mime: 'image/jpeg' }, world.siteId);
+    await uploaded(tablet, sha);
+    // The stranger really holds the same bytes (say, the same public notice photographed) and uploads them.
+    const theirs = await strangersFact(sha, bytes.length, 1_790_000_500_001);
+    expect((await raw(stranger, 'GET', blobPath(sha, theirs, 0))).status).toBe(404);
+    expect((await raw(stranger, 'PUT', blobPath(sha, theirs, 0), { data: toBase64Url(bytes.subarray(0, BLOB_CHUNK_BYTES)) })).body).toMatchObject({ complete: false });
+    expect((await raw(stranger, 'PUT', blobPath(sha, theirs, 1), { data: toBase64Url(bytes.subarray(BLOB_CHUNK_BYTES)) })).body).toMatchObject({ complete: true });
+    expect(await raw(stranger, 'GET', blobPath(sha, theirs, 1))).toMatchObject({ status: 200, body: { data: toBase64Url(bytes.subarray(BLOB_CHUNK_BYTES)) } });
+  }, 60_000);
+
+  it('uploads bytes again under a second fact made on the same tablet, so that fact\'s readers get them too', async () => {
+    const bytes = photo(1000, 5);
+    const tablet = await replicas.open(staff, 'site-camera-3');
+    tablet.start();
+    const first = await tablet.store.attachments.add({ bytes, about: 'request:req-3', mime: 'image/jpeg' }, world.siteId);
+    await uploaded(tablet, first.sha256);
+    const second = await tablet.store.attachments.add({ bytes, about: 'request:req-4', mime: 'image/jpeg' }, world.siteId);
+    expect(second.factRowId).not.toBe(first.factRowId);
+    await eventually(async () => ((await tablet.store.book.blob(first.sha256))?.factRowId === second.factRowId ? true : undefined), 'the second upload');
+    await uploaded(tablet, first.sha256);
+    const chunk = await raw(colleague, 'GET', blobPath(first.sha256, second.factRowId, 0));
+    expect(chunk).toMatchObject({ status: 200, body: { data: toBase64Url(bytes) } });
+  }, 60_000);
+});
+
+describe('an upload whose chunks all arrived before the server assembled them', () => {
+  it('completes when the tablet resumes: queued until the server says complete, no chunk twice, then downloadable', async () => {
+    const blobsDb = running.server.store.couch.use(running.server.store.dbName('blobs'));
+    // The fault: the store refuses the write that marks assembled bytes complete, so the request
+    // carrying the last chunk stores it and then fails (as a server killed at that point would).
+    const fault = await blobsDb.insert({
+      _id: '_design/injected_fault',
+      validate_doc_update: "function (doc) { if (doc._id.indexOf('blob:') === 0) throw({ forbidden: 'injected fault: the assembly fails' }); }",
+    } as never);
+    const bytes = photo(3 * BLOB_CHUNK_BYTES + 9, 17);
+    const tablet = await replicas.open(staff, 'site-camera-fault');
+    const puts: number[] = [];
+    tablet.network.intercept = (path, init) => {
+      const chunk = /\/chunks\/(\d+)$/.exec(path);
+      if (chunk && init.method === 'PUT') puts.push(Number(chunk[1]));
+    };
+    const { sha256: sha, factRowId } = await tablet.store.attachments.add({ bytes, about: 'request:req-fault', mime: 'image/jpeg' }, world.siteId);
+    const checks = () => tablet.network.counts.get(`/api/sync/blobs/${sha}`) ?? 0;
+    tablet.start();
+    // Every chunk went up; the tablet has asked since, more than once, and is still not done.
+    await eventually(async () => (checks() >= 4 || (await tablet.store.book.blob(sha))?.state === 'uploaded' ? true : undefined), 'the tablet to ask again');
+    expect((await tablet.store.book.blob(sha))?.state).toBe('queued');
+    expect(puts).toEqual([0, 1, 2, 3]);
+    expect((await raw(colleague, 'GET', blobPath(sha, factRowId, 0))).status).toBe(404);
+
+    // The fault clears (the server is back): the next check assembles what the server holds.
+    await blobsDb.destroy('_design/injected_fault', fault.rev).catch(() => blobsDb.destroy('_design/injected_fault', fault.rev));
+    await uploaded(tablet, sha);
+    expect(puts).toEqual([0, 1, 2, 3]);
+
+    const office = await replicas.open(colleague, 'site-office-fault');
+    await syncAll([office]);
+    expect(await office.store.attachments.bytes(sha, factRowId, office.sync!.client)).toEqual(bytes);
+    // Held once: one assembled copy per chunk, nothing left staged.
+    const ids = async (prefix: string) => {
+      // A fresh request each time: the store may have closed this test's idle keep-alive socket.
+      const list = () => blobsDb.list({ startkey: prefix, endkey: `${prefix}\ufff0` });
+      return (await list().catch(list)).rows.map((row) => row.id);
+    };
+    expect(await ids(`chunk:${sha}:`)).toHaveLength(4);
+    expect(await ids(`part:${sha}:`)).toEqual([]);
+  }, 60_000);
+});

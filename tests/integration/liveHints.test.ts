@@ -1,0 +1,147 @@
+/**
+ * The live stream tells a user only of changes in their scope: two sites, each with its people
+ * listening; pushes at one site reach that site's streams (and HQ's), never the other site's. The
+ * scope is the user's as it stands at each change: a role granted at the other site opens its
+ * hints, and revoking it closes them again. Streams are read raw, as any client could.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createUnit } from '../../sync-server/src/testing/testServer';
+import { replicaPool, setUpWorld, startSyncServer, type Person, type Replica, type RunningSync, type World } from './harness';
+
+let running: RunningSync;
+let world: World;
+let siteA: string;
+let siteB: string;
+let atA: Person;
+let atB: Person;
+const replicas = replicaPool(() => running.url);
+
+beforeAll(async () => {
+  running = await startSyncServer();
+  world = await setUpWorld(running.server);
+  siteA = world.siteId;
+  siteB = await createUnit(running.server, world.admin.cookie, world.otherBranchId, 'Site B', 'site');
+  atA = await world.person(siteA, ['staff'], 'Staff at A');
+  atB = await world.person(siteB, ['staff'], 'Staff at B');
+}, 60_000);
+afterAll(async () => running?.close());
+
+interface Listener {
+  /** Event names in arrival order, with the test's own markers in between. */
+  readonly events: string[];
+  hints(): number;
+  close(): void;
+}
+
+/** Opens `GET /api/sync/stream` as `person` and records the events it receives. */
+async function listen(person: Person): Promise<Listener> {
+  const abort = new AbortController();
+  const res = await fetch(`${running.url}/api/sync/stream`, { headers: { cookie: person.cookie }, signal: abort.signal });
+  expect(res.status).toBe(200);
+  const events: string[] = [];
+  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+  const read = async () => {
+    let buffer = '';
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return;
+      buffer += value;
+      for (let end = buffer.indexOf('\n\n'); end !== -1; end = buffer.indexOf('\n\n')) {
+        const event = /^event: (.+)$/m.exec(buffer.slice(0, end));
+        if (event) events.push(event[1]!);
+        buffer = buffer.slice(end + 2);
+      }
+    }
+  };
+  // Closing aborts the read; anything else ending the stream is recorded for the assertions.
+  read().catch((error: unknown) => {
+    if (!abort.signal.aborted) events.push(`failed: ${String(error)}`);
+  });
+  await until(() => events.includes('ready'), `${person.userId}'s stream to open`);
+  return { events, hints: () => events.filter((e) => e === 'changes').length, close: () => abort.abort() };
+}
+
+async function until(done: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+let at = 1_790_000_600_000;
+/** Pushes one new fact in `unitId` from `tablet` and waits until the server accepted it. */
+async function pushAt(tablet: Replica, unitId: string): Promise<void> {
+  const n = ++at;
+  await tablet.store.facts.append('attachment', { sha256: n.toString(16).padStart(64, '0'), about: 'request:req-live', mime: 'image/jpeg', size: 10, at: n }, unitId);
+  await tablet.sync!.awaitInSync();
+  expect(tablet.store.status.get().refusals).toEqual([]);
+}
+
+/** The events a listener received between two of the test's markers. */
+const between = (listener: Listener, from: string, to?: string): string[] =>
+  listener.events.slice(listener.events.indexOf(from) + 1, to === undefined ? undefined : listener.events.indexOf(to));
+
+describe('live hints follow scope', () => {
+  it('pushes at site B produce no hint on site A\'s stream; pushes at A do (and HQ hears both)', async () => {
+    const tabletA = await replicas.open(atA, 'tablet-a');
+    const tabletB = await replicas.open(atB, 'tablet-b');
+    tabletA.start();
+    tabletB.start();
+    await tabletA.sync!.awaitInSync();
+    await tabletB.sync!.awaitInSync();
+    const [a, b, hq] = [await listen(atA), await listen(atB), await listen(world.admin)];
+
+    a.events.push('mark: B pushes');
+    for (let i = 1; i <= 3; i++) {
+      const [bBefore, hqBefore] = [b.hints(), hq.hints()];
+      await pushAt(tabletB, siteB);
+      await until(() => b.hints() > bBefore && hq.hints() > hqBefore, `the hint of B's push ${i}`);
+    }
+    a.events.push('mark: A pushes');
+    b.events.push('mark: A pushes');
+    const hqBefore = hq.hints();
+    await pushAt(tabletA, siteA);
+    await until(() => a.hints() > 0 && hq.hints() > hqBefore, 'the hint of A\'s push');
+    expect(between(a, 'mark: B pushes', 'mark: A pushes')).toEqual([]);
+    expect(between(a, 'mark: A pushes')).toContain('changes');
+
+    // And the other way round: B hears nothing of A's push (checked once B's next own hint is in,
+    // which the server sends after any hint of A's push on the same connection).
+    b.events.push('mark: B pushes again');
+    const bBefore = b.hints();
+    await pushAt(tabletB, siteB);
+    await until(() => b.hints() > bBefore, 'the hint of B\'s next push');
+    expect(between(b, 'mark: A pushes', 'mark: B pushes again')).toEqual([]);
+    for (const listener of [a, b, hq]) listener.close();
+  }, 60_000);
+
+  it('follows grants as they change: a role at B opens B\'s hints to A\'s stream, revoking it closes them', async () => {
+    const tabletA = await replicas.open(atA, 'tablet-a2');
+    const tabletB = await replicas.open(atB, 'tablet-b2');
+    tabletA.start();
+    tabletB.start();
+    await tabletA.sync!.awaitInSync();
+    await tabletB.sync!.awaitInSync();
+    const a = await listen(atA);
+    const grants = (mode: 'grants' | 'grants/revoke') => running.server.call('POST', `/api/users/${atA.userId}/${mode}`, { cookie: world.admin.cookie, body: { role: 'staff', unitId: siteB } });
+
+    expect((await grants('grants')).statusCode).toBe(200);
+    a.events.push('mark: granted');
+    await pushAt(tabletB, siteB);
+    await until(() => between(a, 'mark: granted').includes('changes'), 'a hint of B\'s push after the grant');
+
+    expect((await grants('grants/revoke')).statusCode).toBe(200);
+    a.events.push('mark: revoked');
+    const b = await listen(atB);
+    const bBefore = b.hints();
+    await pushAt(tabletB, siteB);
+    await until(() => b.hints() > bBefore, 'B\'s own hint');
+    a.events.push('mark: A pushes');
+    await pushAt(tabletA, siteA);
+    await until(() => between(a, 'mark: A pushes').includes('changes'), 'the hint of A\'s push');
+    expect(between(a, 'mark: revoked', 'mark: A pushes')).toEqual([]);
+    a.close();
+    b.close();
+  }, 60_000);
+});
