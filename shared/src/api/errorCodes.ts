@@ -15,6 +15,16 @@ export type ApiErrorCode =
   | 'invalid_body'
   | 'invalid_query'
   | 'payload_too_large'
+  | 'unsupported_media_type'
+  // input that no schema may accept, refused before any schema runs (shared/src/validation):
+  // not well-formed Unicode (invalid UTF-8, lone surrogates in strings or keys), nested deeper
+  // than JSON_LIMITS, a part of the request (URL, query, a header) longer than allowed, a key
+  // named twice in one object, a `__proto__` key
+  | 'bad_unicode'
+  | 'too_deep'
+  | 'too_large'
+  | 'duplicate_key'
+  | 'forbidden_key'
   | 'not_found'
   | 'method_not_allowed'
   | 'rate_limited'

@@ -14,6 +14,8 @@ export interface AuditEntry {
   readonly unitId: string | null;
   readonly before?: unknown;
   readonly after?: unknown;
+  /** The journalled change (`ChangeJournal`) this record belongs to, so a restart can tell it was chained. */
+  readonly change?: string;
 }
 
 /** Result of re-checking the chain. */
@@ -24,6 +26,8 @@ export type ChainCheck =
 /** The append-only audit log: every administrative change, who, when, before and after. */
 export interface AuditLog {
   append(entry: AuditEntry): Promise<AuditRecord>;
+  /** The sequence number of the last record (0 when there is none). */
+  headSeq(): Promise<number>;
   /** Records with `seq > afterSeq`, oldest first. */
   list(afterSeq: number, limit: number): Promise<AuditRecord[]>;
   /** Re-hashes every record and follows the chain from genesis to head. */
@@ -85,6 +89,8 @@ export function auditLog(db: DocumentScope<AuditRecord>, now: () => number): Aud
           unitId: entry.unitId,
           before: asJson(entry.before),
           after: asJson(entry.after),
+          // Only when set, so records written without a journal keep the form (and hash) they had.
+          ...(entry.change === undefined ? {} : { change: entry.change }),
           prevHash: last?.hash ?? AUDIT_GENESIS,
         };
         const record: AuditRecord = { ...body, hash: await auditRecordHash(body) };
@@ -92,6 +98,7 @@ export function auditLog(db: DocumentScope<AuditRecord>, now: () => number): Aud
       }
       throw new Error('could not append to the audit log: too many concurrent writers');
     },
+    headSeq: async () => (await head())?.seq ?? 0,
     list,
     async verify() {
       const all: AuditRecord[] = [];

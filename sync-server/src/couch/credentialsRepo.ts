@@ -13,7 +13,8 @@ export interface CredentialsRepo {
 }
 
 // Credential ids are base64url and may start with "_", which CouchDB reserves: prefix them.
-const docId = (credentialId: string): string => `cred:${credentialId}`;
+export const credentialDocId = (credentialId: string): string => `cred:${credentialId}`;
+const docId = credentialDocId;
 const strip = ({ _id: _i, _rev: _r, ...doc }: CredentialDoc & { _id: string; _rev: string }): CredentialDoc => doc;
 
 export function credentialsRepo(db: DocumentScope<CredentialDoc>): CredentialsRepo {

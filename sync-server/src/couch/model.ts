@@ -136,6 +136,8 @@ export interface AuditRecord {
   readonly unitId: string | null;
   readonly before: unknown;
   readonly after: unknown;
+  /** The journalled change this record is part of (see `ChangeJournal`); absent on older records. */
+  readonly change?: string;
   readonly prevHash: string;
   /** SHA-256 hex of the canonical record without `hash`, `_id` and `_rev`. */
   readonly hash: string;

@@ -132,8 +132,8 @@ const toJsonSchema = (schema: z.ZodType): unknown => z.toJSONSchema(schema, { io
 export function openApiDocument(routes: Api['routes'], extra: readonly { method: Method; url: string; summary: string; tag: string }[] = []): unknown {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const def of [...routes, ...extra.map((e) => ({ ...e, auth: 'public' as const, responses: { 200: 'OK' } }))]) {
-    const path = def.url.replace(/:([A-Za-z]+)/g, '{$1}');
-    const parameters: unknown[] = [...def.url.matchAll(/:([A-Za-z]+)/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+    const path = def.url.replace(/:([A-Za-z][A-Za-z0-9]*)/g, '{$1}');
+    const parameters: unknown[] = [...def.url.matchAll(/:([A-Za-z][A-Za-z0-9]*)/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
     if ('query' in def && def.query) {
       const schema = toJsonSchema(def.query) as { properties?: Record<string, unknown>; required?: string[] };
       for (const [name, s] of Object.entries(schema.properties ?? {})) {

@@ -7,9 +7,12 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import { CEREMONY_RATE_LIMIT_FACTOR, type ServerConfig } from '../config';
 import type { Store } from '../couch/store';
 import { openRepositories } from '../couch/repositories';
+import type { AuditLog } from '../couch/auditLog';
+import { changeJournal, INTENT_GRACE_MS } from '../couch/changeJournal';
 import { loadOrCreateOrgKey, type OrgKey } from '../auth/orgKey';
 import { createApi, openApiDocument, type ServerContext } from './api';
-import { ApiError } from './errors';
+import { errorReplyOf, type ApiError } from './errors';
+import { answerClientError, answerFrameworkError, registerInputGuards } from './inputGuards';
 import { registerCsrfGuard } from './csrfGuard';
 import { auditRoutes } from './routes/audit';
 import { authRoutes } from './routes/auth';
@@ -30,53 +33,51 @@ export interface ServerDeps {
   readonly orgKey?: OrgKey;
   /** The clock, in milliseconds; tests move it. */
   readonly now?: () => number;
+  /** Wraps the audit log (tests: one that fails, to show a change never stands without its record). */
+  readonly auditLog?: (log: AuditLog) => AuditLog;
 }
 
 /** Default bound on request bodies; endpoints that take more (attachments) raise their own. */
 export const DEFAULT_BODY_LIMIT = 256 * 1024;
 
-function errorBody(err: FastifyError | ApiError): { status: number; error: string; message: string } {
-  if (err instanceof ApiError) return { status: err.statusCode, error: err.code, message: err.message };
-  switch (err.code) {
-    case 'FST_ERR_CTP_INVALID_JSON_BODY':
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return { status: 400, error: 'invalid_json', message: `The body is not valid JSON: ${err.message}` };
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return { status: 413, error: 'payload_too_large', message: err.message };
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return { status: 415, error: 'unsupported_media_type', message: err.message };
-    default: {
-      // Only fastify's own refusals (and the rate limiter's) are the client's fault. A status on
-      // anything else — a CouchDB answer through nano — is the store's, so it is a server error.
-      const clientFault = err.statusCode === 429 || (typeof err.code === 'string' && err.code.startsWith('FST_'));
-      const status = clientFault && err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
-      return status === 500
-        ? { status, error: 'internal_error', message: 'The server failed to handle this request' }
-        : { status, error: status === 429 ? 'rate_limited' : 'bad_request', message: err.message };
-    }
-  }
-}
-
 /** The HTTP face of the sync-server: API routes, `/healthz`, and the built PWA. */
-export async function buildServer({ config, store, orgKey, now = Date.now }: ServerDeps): Promise<FastifyInstance> {
+export async function buildServer({ config, store, orgKey, now = Date.now, auditLog }: ServerDeps): Promise<FastifyInstance> {
   const app = Fastify({
     bodyLimit: DEFAULT_BODY_LIMIT,
     logger: process.env.LOG_LEVEL ? { level: process.env.LOG_LEVEL } : false,
     trustProxy: false,
+    frameworkErrors: answerFrameworkError,
+    clientErrorHandler: answerClientError,
   });
 
   app.setErrorHandler((err: FastifyError | ApiError, request, reply) => {
-    const { status, error, message } = errorBody(err);
+    const { status, error, message } = errorReplyOf(err);
     if (status >= 500) request.log.error({ err }, 'request failed');
     return reply.status(status).send({ error, message });
   });
+  registerInputGuards(app);
 
   registerCsrfGuard(app, config.origins);
   await app.register(fastifyCookie);
   // Limits are per server instance (memory); behind a load balancer each instance counts its own.
   await app.register(fastifyRateLimit, { global: false });
 
-  const ctx: ServerContext = { config, repos: openRepositories(store, now), orgKey: orgKey ?? (await loadOrCreateOrgKey(config.orgKeyPath)), now };
+  const opened = openRepositories(store, now);
+  const repos = auditLog ? { ...opened, audit: auditLog(opened.audit) } : opened;
+  const changes = changeJournal(store, repos.audit, repos.meta, now, (err, intent) => app.log.warn({ err, intent }, 'a journalled change could not be settled yet'));
+  // A change left half-made by a crash is finished or undone before this server makes new ones.
+  await changes.reconcile().catch((err: unknown) => app.log.warn({ err }, 'journalled changes could not be reconciled at start'));
+  // And again while running: an intent another instance left behind when it died is settled
+  // once it is older than the grace period, even if no new change comes to trigger it.
+  const reconciler = setInterval(() => {
+    changes.reconcile().catch((err: unknown) => app.log.warn({ err }, 'journalled changes could not be reconciled'));
+  }, INTENT_GRACE_MS);
+  reconciler.unref();
+  app.addHook('onClose', (_instance, done) => {
+    clearInterval(reconciler);
+    done();
+  });
+  const ctx: ServerContext = { config, repos, changes, orgKey: orgKey ?? (await loadOrCreateOrgKey(config.orgKeyPath)), now };
   const api = createApi(app, ctx, {
     codes: { max: config.authRateLimitPerMinute, timeWindow: 60_000 },
     ceremonies: { max: config.authRateLimitPerMinute * CEREMONY_RATE_LIMIT_FACTOR, timeWindow: 60_000 },

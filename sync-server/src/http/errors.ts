@@ -29,3 +29,51 @@ export class ApiError extends Error {
 
 /** Shorthands for the common refusals. */
 export const notFound = (what: string): ApiError => new ApiError(404, 'not_found', `${what} does not exist`);
+
+/** The `{ error, message }` answer to a failed request, and its status. */
+export interface ErrorReply {
+  readonly status: number;
+  readonly error: string;
+  readonly message: string;
+}
+
+const INTERNAL: ErrorReply = { status: 500, error: 'internal_error', message: 'The server failed to handle this request' };
+
+const named = (err: unknown, name: string): boolean => err instanceof Error && err.name === name;
+
+/**
+ * Maps any error a request ended with to its answer. Expected refusals (`ApiError`) keep their
+ * status and code; Fastify's own refusals of a request (`FST_*` with a 4xx) and the rate
+ * limiter's keep theirs; and a parse or validation error that escaped a route's own checks — a
+ * schema's `parse` that threw, malformed JSON, a bad percent-escape, a value nested too deeply
+ * for a recursive step, a record with no canonical form — is the input's fault, so 4xx. Only
+ * what is left (a store that failed, a broken invariant) is a 500, and its message never
+ * carries the error's own words or stack.
+ */
+export function errorReplyOf(err: unknown): ErrorReply {
+  if (err instanceof ApiError) return { status: err.statusCode, error: err.code, message: err.message };
+  const message = err instanceof Error ? err.message : String(err);
+  if (named(err, 'PlanConflict')) return { status: 409, error: 'conflict', message: 'The records this change reads kept changing under it: try again' };
+  if (named(err, 'ZodError')) return { status: 400, error: 'invalid_body', message: `The request is not valid: ${message}` };
+  if (named(err, 'CanonicalEncodingError')) return { status: 400, error: 'invalid_body', message: `The request holds a value with no canonical form: ${message}` };
+  if (err instanceof SyntaxError) return { status: 400, error: 'invalid_json', message: `The body is not valid JSON: ${message}` };
+  if (err instanceof URIError) return { status: 400, error: 'bad_request', message: `The URL does not decode: ${message}` };
+  if (err instanceof RangeError && /call stack/i.test(message)) return { status: 400, error: 'too_deep', message: 'The input nests too deeply to process' };
+  const { code, statusCode } = (err ?? {}) as { code?: unknown; statusCode?: unknown };
+  switch (code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return { status: 400, error: 'invalid_json', message: `The body is not valid JSON: ${message}` };
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return { status: 413, error: 'payload_too_large', message };
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return { status: 415, error: 'unsupported_media_type', message: `${message}: expected application/json` };
+    default: {
+      // Only Fastify's own refusals (and the rate limiter's) are the client's fault. A status on
+      // anything else — a CouchDB answer through nano — is the store's, so it is a server error.
+      const clientFault = statusCode === 429 || (typeof code === 'string' && code.startsWith('FST_'));
+      if (!clientFault || typeof statusCode !== 'number' || statusCode < 400 || statusCode >= 500) return INTERNAL;
+      return { status: statusCode, error: statusCode === 429 ? 'rate_limited' : statusCode === 413 ? 'payload_too_large' : 'bad_request', message };
+    }
+  }
+}

@@ -7,11 +7,10 @@ import type { ServerContext } from './api';
 export const actorOf = (signedIn: SignedIn): Actor => ({ userId: signedIn.user.id, credentialId: signedIn.credentialId });
 
 /**
- * Records an administrative change: bumps the roster version first when the change alters what
- * the roster carries (users, roles, passkeys, units and their geofences), then appends the
- * audit record.
+ * Records an event that changes no state (a refused sign-in with a cloned passkey's counter).
+ * A change of state is never recorded with this: it goes through `ctx.changes.commit`, which
+ * writes the change and its audit records together (see `ChangeJournal`).
  */
-export async function recordChange(ctx: ServerContext, entry: AuditEntry, options: { readonly roster?: boolean } = {}): Promise<void> {
-  if (options.roster) await ctx.repos.meta.bumpRosterVersion(ctx.now());
+export async function recordChange(ctx: ServerContext, entry: AuditEntry): Promise<void> {
   await ctx.repos.audit.append(entry);
 }

@@ -9,7 +9,7 @@ import { loadOrCreateStoreMac, type StoreMac } from '../couch/storeMac';
 import { openRepositories, prepareStore, type Repositories } from '../couch/repositories';
 import { loadOrCreateOrgKey, type OrgKey } from '../auth/orgKey';
 import { prepareSetup } from '../auth/bootstrap';
-import { buildServer } from '../http/buildServer';
+import { buildServer, type ServerDeps } from '../http/buildServer';
 import { SoftAuthenticator } from './softAuthenticator';
 
 /** A sync-server on the real embedded store in a temporary directory, driven with `inject`. */
@@ -55,8 +55,8 @@ export async function startTestStore(): Promise<TestStore> {
   };
 }
 
-/** Starts a server (fresh databases) on a test store; `env` overrides configuration. */
-export async function startTestServer(testStore: TestStore, env: Record<string, string> = {}): Promise<TestServer> {
+/** Starts a server (fresh databases) on a test store; `env` overrides configuration, `deps` wraps parts (a failing audit log). */
+export async function startTestServer(testStore: TestStore, env: Record<string, string> = {}, deps: Pick<ServerDeps, 'auditLog'> = {}): Promise<TestServer> {
   const prefix = `t${process.pid}_${++prefixCounter}_`;
   // The sign-in rate limit is real time and per process: tests that want it set AUTH_RATE_LIMIT.
   const config = loadConfig({ PORT: '8080', DATA_DIR: testStore.dataDir, STATIC_DIR: join(testStore.dataDir, 'no-app'), DB_PREFIX: prefix, AUTH_RATE_LIMIT: '100000', ...env });
@@ -67,7 +67,7 @@ export async function startTestServer(testStore: TestStore, env: Record<string, 
   const orgKey = await loadOrCreateOrgKey(join(testStore.dataDir, `${prefix}org-key.pem`));
   const repos = openRepositories(store, clock.now);
   const setup = await prepareSetup(repos, clock.now());
-  const app = await buildServer({ config, store, orgKey, now: clock.now });
+  const app = await buildServer({ config, store, orgKey, now: clock.now, ...deps });
   return {
     app, config, store, repos, orgKey, clock,
     setupCode: setup.state === 'pending' ? setup.code : '',

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { ancestors, checkInvitationRoles, roleSchema, type UnitId } from '@seal/shared';
+import { credentialDocId } from '../../couch/credentialsRepo';
 import type { CredentialDoc, InvitationDoc, UserDoc } from '../../couch/model';
 import type { Invitation } from '../../couch/invitationsRepo';
 import { defaultPasskeyLabel, passkeyLabelSchema } from '../../auth/passkeyLabel';
@@ -12,7 +13,7 @@ import { registrationResponseSchema } from '../../auth/webauthnSchemas';
 import type { Api, ServerContext } from '../api';
 import { ApiError, notFound } from '../errors';
 import { recordIdParam } from '../ids';
-import { actorOf, recordChange } from '../recordChange';
+import { actorOf } from '../recordChange';
 import { credentialView, invitationView, userView } from '../views';
 
 const MAX_TTL_HOURS = 30 * 24;
@@ -72,9 +73,11 @@ export function invitationRoutes(api: Api): void {
       expiresAt: now + (body.ttlHours !== undefined ? body.ttlHours * 3_600_000 : ctx.config.invitationTtlMs),
     };
     const id = hashSecret(normaliseOneTimeCode(code)!);
-    await ctx.repos.invitations.create(id, invitation);
     const view = invitationView({ ...invitation, id }, now);
-    await recordChange(ctx, { actor: actorOf(signedIn), action: 'invitation.create', target: { kind: 'invitation', id }, unitId: body.unitId, after: view });
+    await ctx.changes.commit((tx) => {
+      tx.write('invitations', id, invitation);
+      return { result: undefined, audit: [{ actor: actorOf(signedIn), action: 'invitation.create', target: { kind: 'invitation', id }, unitId: body.unitId, after: view }] };
+    });
     reply.status(201);
     return { invitation: view, code };
   });
@@ -100,12 +103,16 @@ export function invitationRoutes(api: Api): void {
     if (!invitation) throw notFound(`Invitation "${params.id}"`);
     requirePermission(signedIn.user, 'user.invite', { unitId: invitation.unitId }, await loadUnitTree(ctx.repos.units));
     const now = ctx.now();
-    const changed = await ctx.repos.invitations.update(params.id, (i) => {
-      if (i.usedAt !== undefined) throw new ApiError(409, 'invitation_used', 'This invitation was already used; deactivate the user instead');
-      return i.revokedAt === undefined ? { ...i, revokedAt: now } : undefined;
+    const after = await ctx.changes.commit(async (tx) => {
+      const current = await tx.read<InvitationDoc>('invitations', params.id);
+      if (!current) throw notFound(`Invitation "${params.id}"`);
+      if (current.usedAt !== undefined) throw new ApiError(409, 'invitation_used', 'This invitation was already used; deactivate the user instead');
+      if (current.revokedAt !== undefined) return { result: invitationView({ ...current, id: params.id }, now), audit: [] };
+      const revoked: InvitationDoc = { ...current, revokedAt: now };
+      const view = invitationView({ ...revoked, id: params.id }, now);
+      tx.write('invitations', params.id, revoked);
+      return { result: view, audit: [{ actor: actorOf(signedIn), action: 'invitation.revoke', target: { kind: 'invitation', id: params.id }, unitId: invitation.unitId, before: invitationView({ ...current, id: params.id }, now), after: view }] };
     });
-    const after = invitationView({ ...changed!.after, id: params.id }, now);
-    await recordChange(ctx, { actor: actorOf(signedIn), action: 'invitation.revoke', target: { kind: 'invitation', id: params.id }, unitId: invitation.unitId, before: invitationView(invitation, now), after });
     return { invitation: after };
   });
 
@@ -147,27 +154,37 @@ export function invitationRoutes(api: Api): void {
     const registered = await verifyRegistration(ctx, body.response, clientData.challenge);
     const now = ctx.now();
     const userId = challenge.userId!;
-    // Claim the invitation (single use, decided by the store's revision check), then create.
-    const claimed = await ctx.repos.invitations.update(challenge.invitationId!, (i) => {
-      const refusal = invitationRefusal(i, now);
+    const invitationId = challenge.invitationId!;
+    // Everything is checked first (the invitation still usable, the passkey new); then the
+    // claim (single use, decided by the store's revision check), the passkey, the user and their
+    // audit records are written together, or not at all (see ChangeJournal).
+    const { user, credential } = await ctx.changes.commit(async (tx) => {
+      const current = await tx.read<InvitationDoc>('invitations', invitationId);
+      if (!current) throw invalidCode('The invitation no longer exists');
+      const refusal = invitationRefusal(current, now);
       if (refusal) throw refusal;
-      return { ...i, usedAt: now, usedBy: userId };
+      // Registering signs the invitee in: this is the passkey's first use.
+      const credential: CredentialDoc = { type: 'credential', ...registered, userId, label: body.label || defaultPasskeyLabel(1), createdAt: now, lastUsedAt: now };
+      if (await tx.read('credentials', credentialDocId(credential.id))) throw new ApiError(409, 'credential_exists', 'This passkey is already registered');
+      const user: UserDoc = {
+        type: 'user', id: userId, name: challenge.displayName!, unitId: current.unitId,
+        grants: current.roles.map((role) => ({ role, unitId: current.unitId }) as UserDoc['grants'][number]),
+        active: true, webauthnUserId: challenge.webauthnUserId!, createdAt: now,
+      };
+      tx.write('invitations', invitationId, { ...current, usedAt: now, usedBy: userId });
+      tx.write('credentials', credentialDocId(credential.id), credential);
+      tx.write('users', userId, user);
+      const actor = { userId, credentialId: credential.id };
+      return {
+        result: { user, credential },
+        audit: [
+          { actor, action: 'invitation.use', target: { kind: 'invitation', id: invitationId }, unitId: current.unitId, after: { usedAt: now, usedBy: userId } },
+          { actor, action: 'user.create', target: { kind: 'user', id: userId }, unitId: current.unitId, after: userView(user) },
+          { actor, action: 'credential.register', target: { kind: 'credential', id: credential.id }, unitId: current.unitId, after: credentialView(credential) },
+        ],
+        roster: true,
+      };
     });
-    if (!claimed) throw invalidCode('The invitation no longer exists');
-    const invitation = claimed.after;
-    const user: UserDoc = {
-      type: 'user', id: userId, name: challenge.displayName!, unitId: invitation.unitId,
-      grants: invitation.roles.map((role) => ({ role, unitId: invitation.unitId }) as UserDoc['grants'][number]),
-      active: true, webauthnUserId: challenge.webauthnUserId!, createdAt: now,
-    };
-    // Registering signs the invitee in: this is the passkey's first use.
-    const credential: CredentialDoc = { type: 'credential', ...registered, userId, label: body.label || defaultPasskeyLabel(1), createdAt: now, lastUsedAt: now };
-    if (!(await ctx.repos.credentials.create(credential))) throw new ApiError(409, 'credential_exists', 'This passkey is already registered');
-    await ctx.repos.users.create(user);
-    const actor = { userId, credentialId: credential.id };
-    await recordChange(ctx, { actor, action: 'invitation.use', target: { kind: 'invitation', id: challenge.invitationId! }, unitId: invitation.unitId, after: { usedAt: now, usedBy: userId } });
-    await recordChange(ctx, { actor, action: 'user.create', target: { kind: 'user', id: userId }, unitId: invitation.unitId, after: userView(user) });
-    await recordChange(ctx, { actor, action: 'credential.register', target: { kind: 'credential', id: credential.id }, unitId: invitation.unitId, after: credentialView(credential) }, { roster: true });
     await startSession(ctx, reply, userId, credential.id);
     reply.status(201);
     return { user: userView(user), credential: credentialView(credential) };

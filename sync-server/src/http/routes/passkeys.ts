@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { credentialDocId } from '../../couch/credentialsRepo';
 import type { CredentialDoc } from '../../couch/model';
 import { defaultPasskeyLabel, passkeyLabelSchema } from '../../auth/passkeyLabel';
 import { loadUnitTree, requirePermission } from '../../auth/scope';
@@ -6,7 +7,7 @@ import { consumeCeremonyChallenge, registrationOptions, verifyRegistration } fro
 import { credentialIdSchema, registrationResponseSchema } from '../../auth/webauthnSchemas';
 import type { Api } from '../api';
 import { ApiError, notFound } from '../errors';
-import { actorOf, recordChange } from '../recordChange';
+import { actorOf } from '../recordChange';
 import { credentialView } from '../views';
 
 const verifyBody = z.object({ response: registrationResponseSchema, label: passkeyLabelSchema });
@@ -43,11 +44,15 @@ export function passkeyRoutes(api: Api): void {
     const registered = await verifyRegistration(ctx, body.response, clientData.challenge);
     const count = (await ctx.repos.credentials.ofUser(signedIn.user.id)).length;
     const credential: CredentialDoc = { type: 'credential', ...registered, userId: signedIn.user.id, label: body.label || defaultPasskeyLabel(count + 1), createdAt: ctx.now() };
-    if (!(await ctx.repos.credentials.create(credential))) throw new ApiError(409, 'credential_exists', 'This passkey is already registered');
-    await recordChange(ctx, {
-      actor: actorOf(signedIn), action: 'credential.register', target: { kind: 'credential', id: credential.id },
-      unitId: signedIn.user.unitId, after: credentialView(credential),
-    }, { roster: true });
+    await ctx.changes.commit(async (tx) => {
+      if (await tx.read('credentials', credentialDocId(credential.id))) throw new ApiError(409, 'credential_exists', 'This passkey is already registered');
+      tx.write('credentials', credentialDocId(credential.id), credential);
+      return {
+        result: undefined,
+        audit: [{ actor: actorOf(signedIn), action: 'credential.register', target: { kind: 'credential', id: credential.id }, unitId: signedIn.user.unitId, after: credentialView(credential) }],
+        roster: true,
+      };
+    });
     reply.status(201);
     return { credential: credentialView(credential) };
   });
@@ -72,13 +77,20 @@ export function passkeyRoutes(api: Api): void {
       if (active.length <= 1) throw new ApiError(409, 'last_passkey', 'This is your only passkey: add another before revoking it, or ask an administrator');
     }
     const now = ctx.now();
-    const changed = await ctx.repos.credentials.update(credential.id, (c) => (c.revokedAt === undefined ? { ...c, revokedAt: now, revokedBy: signedIn.user.id } : undefined));
-    const after = changed?.after ?? credential;
+    const after = await ctx.changes.commit(async (tx) => {
+      const current = await tx.read<CredentialDoc>('credentials', credentialDocId(credential.id));
+      if (!current) throw notFound(`Passkey "${params.id}"`);
+      if (current.revokedAt !== undefined) return { result: current, audit: [] };
+      const revoked: CredentialDoc = { ...current, revokedAt: now, revokedBy: signedIn.user.id };
+      tx.write('credentials', credentialDocId(credential.id), revoked);
+      return {
+        result: revoked,
+        audit: [{ actor: actorOf(signedIn), action: 'credential.revoke', target: { kind: 'credential', id: credential.id }, unitId: owner.unitId, before: credentialView(current), after: credentialView(revoked) }],
+        roster: true,
+      };
+    });
+    // Its sessions end once the revocation stands (readSession refuses a revoked passkey meanwhile).
     await ctx.repos.sessions.revokeWhere({ credentialId: credential.id }, now);
-    await recordChange(ctx, {
-      actor: actorOf(signedIn), action: 'credential.revoke', target: { kind: 'credential', id: credential.id },
-      unitId: owner.unitId, before: credentialView(credential), after: credentialView(after),
-    }, { roster: true });
     return { credential: credentialView(after) };
   });
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import type { CredentialDoc, UnitDoc, UserDoc } from '../../couch/model';
+import { credentialDocId } from '../../couch/credentialsRepo';
+import type { CredentialDoc, SetupDoc, UnitDoc, UserDoc } from '../../couch/model';
 import { defaultPasskeyLabel, passkeyLabelSchema } from '../../auth/passkeyLabel';
 import { hashOneTimeCode, newId, sameHash } from '../../auth/secrets';
 import { startSession } from '../../auth/sessions';
@@ -8,7 +9,6 @@ import { consumeCeremonyChallenge, registrationOptions, verifyRegistration } fro
 import { registrationResponseSchema } from '../../auth/webauthnSchemas';
 import type { Api } from '../api';
 import { ApiError } from '../errors';
-import { recordChange } from '../recordChange';
 import { credentialView, unitView, userView } from '../views';
 
 const optionsBody = z.object({
@@ -58,10 +58,6 @@ export function setupRoutes(api: Api): void {
     const now = ctx.now();
     const userId = challenge.userId!;
     const rootUnitId = newId('unit');
-    // Claim the setup first (one winner across concurrent requests and servers), then create.
-    if (!(await ctx.repos.meta.completeSetup(challenge.setupCodeHash!, { adminUserId: userId, rootUnitId }, now))) {
-      throw (await ctx.repos.meta.getSetup())?.state === 'done' ? alreadyDone() : badCode();
-    }
     const unit: UnitDoc = { type: 'unit', id: rootUnitId, name: challenge.rootUnitName!, kind: 'hq', parentId: null, createdAt: now, updatedAt: now };
     const user: UserDoc = {
       type: 'user', id: userId, name: challenge.displayName!, unitId: rootUnitId,
@@ -70,13 +66,29 @@ export function setupRoutes(api: Api): void {
     };
     // Registering signs the administrator in: this is the passkey's first use.
     const credential: CredentialDoc = { type: 'credential', ...registered, userId, label: body.label || defaultPasskeyLabel(1), createdAt: now, lastUsedAt: now };
-    await ctx.repos.units.create(unit);
-    await ctx.repos.users.create(user);
-    if (!(await ctx.repos.credentials.create(credential))) throw new ApiError(409, 'credential_exists', 'This passkey is already registered');
     const actor = { userId, credentialId: credential.id };
-    await recordChange(ctx, { actor, action: 'setup.complete', target: { kind: 'unit', id: rootUnitId }, unitId: rootUnitId, after: unitView(unit) });
-    await recordChange(ctx, { actor, action: 'user.create', target: { kind: 'user', id: userId }, unitId: rootUnitId, after: userView(user) });
-    await recordChange(ctx, { actor, action: 'credential.register', target: { kind: 'credential', id: credential.id }, unitId: rootUnitId, after: credentialView(credential) }, { roster: true });
+    // The claim of the setup (one winner across concurrent requests and servers, by the store's
+    // revision check), the HQ unit, the administrator, their passkey and the audit records are
+    // written together, or not at all (see ChangeJournal).
+    await ctx.changes.commit(async (tx) => {
+      const setup = await tx.read<SetupDoc>('meta', 'setup');
+      if (setup?.state === 'done') throw alreadyDone();
+      if (!setup || setup.codeHash !== challenge.setupCodeHash) throw badCode();
+      if (await tx.read('credentials', credentialDocId(credential.id))) throw new ApiError(409, 'credential_exists', 'This passkey is already registered');
+      tx.write('meta', 'setup', { ...setup, adminUserId: userId, rootUnitId, state: 'done', doneAt: now } satisfies SetupDoc);
+      tx.write('units', unit.id, unit);
+      tx.write('users', user.id, user);
+      tx.write('credentials', credentialDocId(credential.id), credential);
+      return {
+        result: undefined,
+        audit: [
+          { actor, action: 'setup.complete', target: { kind: 'unit', id: rootUnitId }, unitId: rootUnitId, after: unitView(unit) },
+          { actor, action: 'user.create', target: { kind: 'user', id: userId }, unitId: rootUnitId, after: userView(user) },
+          { actor, action: 'credential.register', target: { kind: 'credential', id: credential.id }, unitId: rootUnitId, after: credentialView(credential) },
+        ],
+        roster: true,
+      };
+    });
     await startSession(ctx, reply, userId, credential.id);
     reply.status(201);
     return { user: userView(user), unit: unitView(unit), credential: credentialView(credential) };

@@ -6,7 +6,7 @@ import { requirePermission, unitTree } from '../../auth/scope';
 import type { Api } from '../api';
 import { ApiError, notFound } from '../errors';
 import { idParams, recordIdParam } from '../ids';
-import { actorOf, recordChange } from '../recordChange';
+import { actorOf } from '../recordChange';
 import { unitView } from '../views';
 
 const createBody = z.object({
@@ -58,9 +58,11 @@ export function unitRoutes(api: Api): void {
       ...(body.geofence ? { geofence: body.geofence } : {}), createdAt: now, updatedAt: now,
     };
     checkUnit(unit, units);
-    await ctx.repos.units.create(unit);
     // The roster carries the tree: a new unit is a new roster version.
-    await recordChange(ctx, { actor: actorOf(signedIn), action: 'unit.create', target: { kind: 'unit', id: unit.id }, unitId: unit.id, after: unitView(unit) }, { roster: true });
+    await ctx.changes.commit((tx) => {
+      tx.write('units', unit.id, unit);
+      return { result: unit, audit: [{ actor: actorOf(signedIn), action: 'unit.create', target: { kind: 'unit', id: unit.id }, unitId: unit.id, after: unitView(unit) }], roster: true };
+    });
     reply.status(201);
     return { unit: unitView(unit) };
   });
@@ -75,20 +77,21 @@ export function unitRoutes(api: Api): void {
     if (!current) throw notFound(`Unit "${params.id}"`);
     requirePermission(signedIn.user, 'unit.manage', { unitId: params.id }, unitTree(units));
     const now = ctx.now();
-    const changed = await ctx.repos.units.update(params.id, (unit) => {
+    const after = await ctx.changes.commit(async (tx) => {
+      const unit = await tx.read<UnitDoc>('units', params.id);
+      if (!unit) throw notFound(`Unit "${params.id}"`);
       const { geofence: _g, ...rest } = unit;
       const geofence = body.geofence === undefined ? unit.geofence : body.geofence ?? undefined;
       const next: UnitDoc = { ...rest, ...(body.name ? { name: body.name } : {}), ...(geofence ? { geofence } : {}), updatedAt: now };
       checkUnit(next, units);
-      return next;
+      tx.write('units', params.id, next);
+      // Names are not in the roster; geofences are (a seal device enforces them offline).
+      return {
+        result: next,
+        audit: [{ actor: actorOf(signedIn), action: 'unit.update', target: { kind: 'unit', id: params.id }, unitId: params.id, before: unitView(unit), after: unitView(next) }],
+        roster: !sameGeofence(unit.geofence, next.geofence),
+      };
     });
-    const { before, after } = changed!;
-    // Names are not in the roster; geofences are (a seal device enforces them offline).
-    await recordChange(
-      ctx,
-      { actor: actorOf(signedIn), action: 'unit.update', target: { kind: 'unit', id: params.id }, unitId: params.id, before: unitView(before), after: unitView(after) },
-      { roster: !sameGeofence(before.geofence, after.geofence) },
-    );
     return { unit: unitView(after) };
   });
 }

@@ -6,7 +6,7 @@ import type { SignedIn } from '../../auth/sessions';
 import type { Api, ServerContext } from '../api';
 import { ApiError, notFound } from '../errors';
 import { idParams, recordIdParam } from '../ids';
-import { actorOf, recordChange } from '../recordChange';
+import { actorOf } from '../recordChange';
 import { credentialView, userView } from '../views';
 
 const grantBody = z.object({ role: roleSchema, unitId: recordIdParam });
@@ -74,16 +74,23 @@ export function userRoutes(api: Api): void {
     if (mode === 'revoke' && grant.role === 'admin' && grant.unitId === rootUnitId(tree)) {
       await keepOneSystemAdmin(ctx, tree, { ...target, grants: target.grants.filter((g) => !same(g)) });
     }
-    const changed = await ctx.repos.users.update(id, (user) => {
+    // The new grants and their audit record are written together (see ChangeJournal).
+    return ctx.changes.commit(async (tx) => {
+      const user = await tx.read<UserDoc>('users', id);
+      if (!user) throw notFound(`User "${id}"`);
       check(user);
       const has = user.grants.some(same);
-      if (mode === 'grant') return has ? undefined : { ...user, grants: [...user.grants, { role: grant.role, unitId: grant.unitId } as UserDoc['grants'][number]] };
-      return has ? { ...user, grants: user.grants.filter((g) => !same(g)) } : undefined;
+      const after = mode === 'grant'
+        ? (has ? undefined : { ...user, grants: [...user.grants, { role: grant.role, unitId: grant.unitId } as UserDoc['grants'][number]] })
+        : (has ? { ...user, grants: user.grants.filter((g) => !same(g)) } : undefined);
+      if (!after) return { result: { user: userView(user) }, audit: [] };
+      tx.write('users', id, after);
+      return {
+        result: { user: userView(after) },
+        audit: [{ actor: actorOf(signedIn), action: `user.${mode}_role`, target: { kind: 'user', id }, unitId: grant.unitId, before: userView(user), after: userView(after) }],
+        roster: true,
+      };
     });
-    const { before, after } = changed!;
-    if (before === after) return { user: userView(after) };
-    await recordChange(ctx, { actor: actorOf(signedIn), action: `user.${mode}_role`, target: { kind: 'user', id }, unitId: grant.unitId, before: userView(before), after: userView(after) }, { roster: true });
-    return { user: userView(after) };
   };
 
   api.route({
@@ -111,11 +118,20 @@ export function userRoutes(api: Api): void {
       const active = mode === 'activate';
       const next: UserDoc = active ? (({ deactivatedAt: _d, ...u }) => ({ ...u, active: true }))(target) : { ...target, active: false, deactivatedAt: now };
       if (!active) await keepOneSystemAdmin(ctx, tree, next);
-      const changed = await ctx.repos.users.update(params.id, (user) => (user.active === active ? undefined : { ...next, grants: user.grants }));
-      const { before, after } = changed!;
-      if (before === after) return { user: userView(after) };
-      if (!active) await ctx.repos.sessions.revokeWhere({ userId: params.id }, now);
-      await recordChange(ctx, { actor: actorOf(signedIn), action: `user.${mode}`, target: { kind: 'user', id: params.id }, unitId: target.unitId, before: userView(before), after: userView(after) }, { roster: true });
+      const { after, changed } = await ctx.changes.commit(async (tx) => {
+        const user = await tx.read<UserDoc>('users', params.id);
+        if (!user) throw notFound(`User "${params.id}"`);
+        if (user.active === active) return { result: { after: user, changed: false }, audit: [] };
+        const changedUser: UserDoc = { ...next, grants: user.grants };
+        tx.write('users', params.id, changedUser);
+        return {
+          result: { after: changedUser, changed: true },
+          audit: [{ actor: actorOf(signedIn), action: `user.${mode}`, target: { kind: 'user', id: params.id }, unitId: target.unitId, before: userView(user), after: userView(changedUser) }],
+          roster: true,
+        };
+      });
+      // Sessions end once the deactivation stands (readSession refuses an inactive user meanwhile).
+      if (changed && !active) await ctx.repos.sessions.revokeWhere({ userId: params.id }, now);
       return { user: userView(after) };
     });
   }
