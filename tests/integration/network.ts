@@ -17,6 +17,14 @@ export interface NetworkFaults {
   maxDelayMs: number;
 }
 
+/**
+ * The cookies of one browser profile: every tab's requests carry them, so a sign-in in one tab
+ * changes the session the others send.
+ */
+export class CookieJar {
+  constructor(public cookie: string) {}
+}
+
 export const NO_FAULTS: NetworkFaults = { dropAnswer: 0, duplicatePush: 0, replayPull: 0, shufflePulls: false, maxDelayMs: 0 };
 
 export class TestNetwork {
@@ -41,7 +49,12 @@ export class TestNetwork {
   private readonly pullAnswers: string[] = [];
   private readonly streams = new Set<AbortController>();
 
-  constructor(private readonly cookie: string, private readonly random: () => number = Math.random) {}
+  private readonly jar: CookieJar;
+
+  /** @param cookie - this replica's session cookie, or a jar it shares with other "tabs" */
+  constructor(cookie: string | CookieJar, private readonly random: () => number = Math.random) {
+    this.jar = typeof cookie === 'string' ? new CookieJar(cookie) : cookie;
+  }
 
   /** Cuts the network (and every open live stream) or restores it. */
   setOnline(online: boolean): void {
@@ -57,7 +70,7 @@ export class TestNetwork {
     if (this.blockPaths?.test(path)) throw new TypeError(`fetch failed: ${path} is blocked`);
     this.intercept?.(path, init);
     const headers = new Headers(init.headers);
-    headers.set('cookie', this.cookie);
+    headers.set('cookie', this.jar.cookie);
     if (path === '/api/sync/stream') {
       // The live stream is cut when the network goes: its body errors, as a dropped connection's would.
       const response = await fetch(url, { ...init, headers });
