@@ -68,6 +68,45 @@ describe('a sparse site across a lowered scan cap', () => {
   }, 120_000);
 });
 
+describe('resuming', () => {
+  it('a push whose answer is lost and a pull failing between its requests: nothing lost, nothing twice', async () => {
+    const siteId = await createUnit(running.server, world.admin.cookie, world.branchId, 'Resume site', 'site');
+    const custodian = await world.person(siteId, ['custodian'], 'Resume custodian');
+    const tablet = await replicas.open(custodian, 'resume-tablet', { pullBatchSize: 3 });
+    tablet.start();
+    // The server stores the first push, and its answer is lost: the retry is answered `duplicate`.
+    tablet.network.dropNextAnswers = 1;
+    await activeSeal(tablet, 'seal-resume', siteId, 'resume');
+    await syncAll([tablet]);
+    const stored = (await serverRows(running.server, siteId)).map((row) => row.id);
+    expect(stored).toHaveLength(2);
+    const lost = stored.filter((id) => tablet.network.trail.get(id)?.includes('answer-lost'));
+    expect(lost.length).toBeGreaterThan(0);
+    for (const id of lost) expect(tablet.network.trail.get(id)?.at(-1), id).toBe('duplicate');
+    expect(await tablet.store.book.outboxIds()).toEqual([]);
+    expect(tablet.store.status.get().refusals).toEqual([]);
+
+    // Rows of the site far apart in the feed; a fresh replica's pulls fail every third request.
+    for (let i = 0; i < 3; i++) {
+      await fillFeed(running.server, world.otherBranchId, SCAN_CAP + 11);
+      await tablet.store.facts.append('seal_status_change', sealMove('seal-resume', i % 2 === 0 ? 'active' : 'suspended', i % 2 === 0 ? 'suspended' : 'active', custodian.userId, 'custodian', ++clock), siteId);
+      await syncAll([tablet]);
+    }
+    const fresh = await replicas.open(custodian, 'resume-fresh', { pullBatchSize: 2 });
+    let pulls = 0;
+    fresh.network.intercept = (path) => {
+      if (path === '/api/sync/pull' && ++pulls % 3 === 0) throw new TypeError('fetch failed: the connection dropped between two requests of one pull');
+    };
+    await syncAll([fresh]);
+    expect(pulls).toBeGreaterThan(3);
+    const held = await serverRows(running.server, siteId);
+    expect(held).toHaveLength(5);
+    const rows = await replicaRows(fresh);
+    expect(canon(rows), rowDiff(rows, held)).toBe(canon(held));
+    expect((await fresh.store.projection('seal:seal-resume'))?.derived).toMatchObject({ status: 'suspended', lifecycleChanges: 4 });
+  }, 120_000);
+});
+
 describe('a grant added, revoked and added again', () => {
   let siteA: string;
   let siteB: string;

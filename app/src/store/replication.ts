@@ -100,6 +100,16 @@ export function startRowReplication(options: RowReplicationOptions): RowReplicat
     if (signedOut) throw signedOut;
   };
 
+  // A pull cut short by a failed request (see the pull handler) hands RxDB a short batch, which
+  // RxDB takes for "caught up": until a pull reaches the end of the feed, this replica knows it is not.
+  let behind = false;
+  const waitingForEnd: (() => void)[] = [];
+  const settle = (): void => {
+    behind = false;
+    waitingForEnd.splice(0).forEach((resolve) => resolve());
+  };
+  const reachedEnd = (): Promise<void> => (behind ? new Promise((resolve) => waitingForEnd.push(resolve)) : Promise.resolve());
+
   // One push request at a time, in the order RxDB hands the batches over. RxDB sends a backlog's
   // batches in parallel; a device's log must reach the server in seq order, or a later batch
   // stored first looks like a gap in it (the server waits a little, then raises `log_gap`).
@@ -156,8 +166,7 @@ export function startRowReplication(options: RowReplicationOptions): RowReplicat
     // RxDB takes a short batch as "caught up": when the server stopped scanning early (`more`:
     // its scan cap, or the end of a back-fill of units newly in scope), ask again from where it
     // stopped until the batch is full or the feed ends — and hand RxDB every row of every answer
-    // with the last checkpoint. A request failing half-way fails the whole batch: RxDB retries it
-    // from the checkpoint it holds, so nothing is skipped (rows asked for twice are the same rows).
+    // with the last checkpoint.
     let response: PullResponse | undefined;
     const rows: PullResponse['rows'][number][] = [];
     const left = new Set<string>();
@@ -170,8 +179,16 @@ export function startRowReplication(options: RowReplicationOptions): RowReplicat
         since = response.checkpoint;
       } while (response.more && rows.length < batchSize);
     } catch (error) {
-      check(error);
+      // A request failing half-way: what the answers so far brought is kept with their checkpoint
+      // (RxDB persists both together), and the pull goes on from there at once — never from the
+      // start again, which a link that keeps failing every few requests would never get past.
+      // Nothing came yet: RxDB retries from the checkpoint it holds.
+      if (response === undefined || isSignedOutSyncError(error)) check(error);
+      behind = true;
+      status.update({ lastError: error instanceof Error ? error.message : String(error) });
+      setTimeout(() => hints.next('RESYNC'), 0);
     }
+    if (!response.more) settle();
     // A row the server sent is on the server. If this replica was still waiting to push a row of
     // that id (it recorded the same fact, e.g. the same content-addressed grant, and the server's
     // copy came down first), RxDB sees nothing left to push and would never answer it: it would
@@ -181,7 +198,7 @@ export function startRowReplication(options: RowReplicationOptions): RowReplicat
       await book.removeFromOutbox(rows.map((row) => row.id).filter((id) => waiting.has(id)));
     }
     const removed = await rowsLeavingScope(db, book, [...left], new Set(rows.map((row) => row.id)));
-    const caughtUp = !response.more;
+    const caughtUp = !response.more && !behind;
     const previous = status.get().catchUp;
     status.update({
       connection: 'online',
@@ -225,7 +242,14 @@ export function startRowReplication(options: RowReplicationOptions): RowReplicat
       if (signedOut) return Promise.reject(signedOut);
       const halted = new Promise<never>((_, reject) => onHalt.push(reject));
       halted.catch(() => undefined);
-      return Promise.race([state.awaitInSync().then(() => undefined), halted]);
+      const inSync = async (): Promise<void> => {
+        await state.awaitInSync();
+        while (behind) {
+          await reachedEnd();
+          await state.awaitInSync();
+        }
+      };
+      return Promise.race([inSync(), halted]);
     },
     cancel: async () => {
       hints.complete();
