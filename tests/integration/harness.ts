@@ -13,7 +13,7 @@ import {
 import { openLocalStore, type LocalStore } from '../../app/src/store/localStore';
 import { startSync, type SyncEngine } from '../../app/src/store/syncEngine';
 import type { SoftAuthenticator } from '../../sync-server/src/testing/softAuthenticator';
-import { CookieJar, NO_FAULTS, TestNetwork } from './network';
+import { type CookieJar, NO_FAULTS, TestNetwork } from './network';
 
 /** Node's Automerge entry (the browser uses the slim build and a wasm URL). */
 export const loadAutomergeInNode = () => import('@automerge/automerge');

@@ -15,6 +15,8 @@ export interface NetworkFaults {
   shufflePulls: boolean;
   /** Random delay per request, ms (upper bound). */
   maxDelayMs: number;
+  /** Probability that a pull request fails before it reaches the server (often in the middle of a multi-request pull). */
+  failPull?: number;
 }
 
 /**
@@ -49,7 +51,12 @@ export class TestNetwork {
   private readonly pullAnswers: string[] = [];
   private readonly streams = new Set<AbortController>();
 
-  private readonly jar: CookieJar;
+  private jar: CookieJar;
+
+  /** Sends this replica's requests with the cookies of `jar` from now on (a tab opened in, or closed from, a shared profile). */
+  useJar(jar: CookieJar): void {
+    this.jar = jar;
+  }
 
   /** @param cookie - this replica's session cookie, or a jar it shares with other "tabs" */
   constructor(cookie: string | CookieJar, private readonly random: () => number = Math.random) {
@@ -82,6 +89,7 @@ export class TestNetwork {
       return new Response(readable, { status: response.status, headers: response.headers });
     }
     if (this.faults.maxDelayMs > 0) await new Promise((r) => setTimeout(r, this.random() * this.faults.maxDelayMs));
+    if (path === '/api/sync/pull' && this.random() < (this.faults.failPull ?? 0)) throw new TypeError('fetch failed: the pull request was cut');
     const send = async () => {
       this.inFlight++;
       try {

@@ -88,8 +88,11 @@ export function startRowReplication(options: RowReplicationOptions): RowReplicat
   // handlers refusing at once, without touching the network.
   let signedOut: SyncHttpError | undefined;
   const onHalt: ((error: SyncHttpError) => void)[] = [];
-  const check: (error: unknown) => never = (error) => {
-    if (isSignedOutSyncError(error) && signedOut === undefined) {
+  // Bumped by `resume`: a request sent before a sign-in whose 401 arrives after it must not stop
+  // the sync that sign-in resumed.
+  let epoch = 0;
+  const check: (error: unknown, sentIn: number) => never = (error, sentIn) => {
+    if (isSignedOutSyncError(error) && signedOut === undefined && sentIn === epoch) {
       signedOut = error;
       onHalt.splice(0).forEach((reject) => reject(error));
       options.onSignedOut?.(error);
@@ -131,12 +134,13 @@ export function startRowReplication(options: RowReplicationOptions): RowReplicat
 
   const pushHandler = async (rows: RxReplicationWriteToMasterRow<RowDoc>[]): Promise<WithDeleted<RowDoc>[]> => {
     refuseWhileSignedOut();
+    const sentIn = epoch;
     const sent = rows.map((r) => asRow(r.newDocumentState));
     let response;
     try {
       response = await pushInOrder(sent);
     } catch (error) {
-      check(error);
+      check(error, sentIn);
     }
     const answered: string[] = [];
     const refusals: Refusal[] = [];
@@ -163,6 +167,7 @@ export function startRowReplication(options: RowReplicationOptions): RowReplicat
 
   const pullHandler = async (checkpoint: RowCheckpoint | undefined, batchSize: number) => {
     refuseWhileSignedOut();
+    const sentIn = epoch;
     // RxDB takes a short batch as "caught up": when the server stopped scanning early (`more`:
     // its scan cap, or the end of a back-fill of units newly in scope), ask again from where it
     // stopped until the batch is full or the feed ends — and hand RxDB every row of every answer
@@ -183,7 +188,7 @@ export function startRowReplication(options: RowReplicationOptions): RowReplicat
       // (RxDB persists both together), and the pull goes on from there at once — never from the
       // start again, which a link that keeps failing every few requests would never get past.
       // Nothing came yet: RxDB retries from the checkpoint it holds.
-      if (response === undefined || isSignedOutSyncError(error)) check(error);
+      if (response === undefined || isSignedOutSyncError(error)) check(error, sentIn);
       behind = true;
       status.update({ lastError: error instanceof Error ? error.message : String(error) });
       setTimeout(() => hints.next('RESYNC'), 0);
@@ -231,6 +236,7 @@ export function startRowReplication(options: RowReplicationOptions): RowReplicat
     resync: () => hints.next('RESYNC'),
     resume: () => {
       signedOut = undefined;
+      epoch++;
       status.update({ lastError: null });
       hints.next('RESYNC');
       state.reSync();
