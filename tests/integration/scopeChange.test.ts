@@ -128,7 +128,13 @@ describe('a grant added, revoked and added again', () => {
     await fillFeed(running.server, world.otherBranchId, 3 * SCAN_CAP);
     const tablet = await replicas.open(person, 'roaming-tablet', { pullBatchSize: 4 });
     await activeSeal(tablet, 'seal-a', siteA, 'A 合同章');
+    // The person's phone makes a seal too, which the tablet pulls: its checkpoint now lies past B's rows.
+    const phone = await replicas.open(person, 'roaming-phone');
+    await activeSeal(phone, 'seal-a2', siteA, 'A 财务章');
+    await syncAll([phone]);
+    await replicas.close(phone);
     await syncAll([tablet, keeper]);
+    expect((await tablet.store.projection('seal:seal-a2'))?.derived.status).toBe('active');
     expect(await tablet.store.projection('seal:seal-b')).toBeUndefined();
 
     // Granted site B: its history comes down, and what happens there now.
