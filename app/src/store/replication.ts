@@ -43,6 +43,9 @@ export interface RowReplication {
   cancel(): Promise<void>;
 }
 
+/** How often a request in the middle of a multi-request pull is tried before the pull gives up. */
+const MIDWAY_ATTEMPTS = 3;
+
 /** Notes a failed request in the status and rethrows it (RxDB retries). */
 function failed(status: SyncStatus, error: unknown): never {
   const connection = isSignedOutSyncError(error) ? 'signed_out' : error instanceof SyncHttpError && error.code === 'network' ? 'offline' : status.get().connection;
@@ -165,6 +168,20 @@ export function startRowReplication(options: RowReplicationOptions): RowReplicat
     return [];
   };
 
+  // A request in the middle of a pull is asked again a few times before the pull gives up: RxDB
+  // keeps no checkpoint from a batch without rows, so a pull that scanned far without finding any
+  // would otherwise start over, and a link failing every few requests would never get past it.
+  const pullAgainOnFailure = async (since: string | undefined, limit: number, midway: boolean): Promise<PullResponse> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await client.pull(since, limit);
+      } catch (error) {
+        if (!midway || attempt >= MIDWAY_ATTEMPTS || isSignedOutSyncError(error)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(options.retryTimeMs ?? 5000, 1000)));
+      }
+    }
+  };
+
   const pullHandler = async (checkpoint: RowCheckpoint | undefined, batchSize: number) => {
     refuseWhileSignedOut();
     const sentIn = epoch;
@@ -178,7 +195,7 @@ export function startRowReplication(options: RowReplicationOptions): RowReplicat
     let since = checkpoint?.seq;
     try {
       do {
-        response = await client.pull(since, batchSize - rows.length);
+        response = await pullAgainOnFailure(since, batchSize - rows.length, response !== undefined);
         rows.push(...response.rows);
         (response.left ?? []).forEach((unit) => left.add(unit));
         since = response.checkpoint;
