@@ -118,4 +118,18 @@ describe('another person signing in in a second tab', () => {
     expect((await running.server.call('GET', '/api/sync/pull', as(second.userId))).statusCode).toBe(200);
     expect((await running.server.call('GET', '/api/sync/pull', { cookie: second.cookie })).statusCode).toBe(200);
   }, 30_000);
+
+  it('answers a forged or broken checkpoint 400, never 500, and never with rows outside the scope', async () => {
+    for (const since of ['{"v":1,', '{"v":1,"seq":"0","units":[],"fill":null,"selector":{}}', `{"v":1,"seq":"1","units":[],"fill":${'['.repeat(3000)}${']'.repeat(3000)}}`, 'x'.repeat(9000)]) {
+      const res = await running.server.call('GET', `/api/sync/pull?since=${encodeURIComponent(since)}`, { cookie: second.cookie });
+      expect(res.statusCode, since.slice(0, 40)).toBe(400);
+      expect(res.json()).toMatchObject({ error: 'invalid_query' });
+    }
+    // A checkpoint claiming the whole organisation as delivered, with a back-fill of it: only person 2's rows come.
+    const claim = JSON.stringify({ v: 1, seq: '1', units: [world.admin.rootUnitId], fill: { seq: '0', units: [world.admin.rootUnitId, world.siteId] } });
+    const res = await running.server.call('GET', `/api/sync/pull?since=${encodeURIComponent(claim)}&limit=2000`, { cookie: second.cookie });
+    expect(res.statusCode).toBe(200);
+    const rows = res.json<{ rows: { scopeUnitId: string }[] }>().rows;
+    expect(rows.filter((row) => row.scopeUnitId !== world.otherBranchId)).toEqual([]);
+  }, 30_000);
 });
