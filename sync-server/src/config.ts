@@ -45,6 +45,12 @@ export interface ServerConfig {
    * tablets behind one address keep signing in while someone mistypes a code.
    */
   readonly authRateLimitPerMinute: number;
+  /**
+   * PULL_SCAN_LIMIT (default 20,000): most changes of the store's feed one pull request reads while
+   * looking for rows in the asker's scope; past it the pull answers with what it found and `more`.
+   * Tests lower it to cross the cap with few rows.
+   */
+  readonly pullScanLimit: number;
 }
 
 /** How many times AUTH_RATE_LIMIT sign-in and passkey ceremonies may run per client address per minute. */
@@ -128,5 +134,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     invitationTtlMs: parsePositive('INVITATION_TTL_HOURS', env.INVITATION_TTL_HOURS, 72) * 3_600_000,
     challengeTtlMs: parsePositive('CHALLENGE_TTL_SECONDS', env.CHALLENGE_TTL_SECONDS, 300) * 1000,
     authRateLimitPerMinute: parsePositive('AUTH_RATE_LIMIT', env.AUTH_RATE_LIMIT, 30),
+    pullScanLimit: Math.ceil(parsePositive('PULL_SCAN_LIMIT', env.PULL_SCAN_LIMIT, 20_000)),
   };
 }

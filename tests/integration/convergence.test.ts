@@ -2,23 +2,33 @@
  * Convergence, property-tested: four replicas (RxDB + dexie on fake-indexeddb) of three users
  * and the real sync-server over HTTP on the embedded store. Random edits on every replica
  * (records as Automerge changes, facts), random offline windows, lost answers (so the server
- * sees retries), duplicated pushes, stale and shuffled pulls, delays, and concurrent edits of
- * the same record by two replicas. After a final sync, every replica and the server hold the
- * same rows and the same projections, and every fact made anywhere is held exactly once — but
- * for the losers of races made offline (a second creation, a stale lifecycle move), which are
- * refused, stay on their replica only, and drop out of its projections.
- * The server's own rows (alarms about the device log the tablets upload) replicate the same way.
+ * sees retries), duplicated pushes, stale and shuffled pulls, pull requests cut in the middle of
+ * multi-request pulls, delays, and concurrent edits of the same record by two replicas. Scopes
+ * are sparse: another branch writes bursts of rows that cross the server's (lowered) scan cap;
+ * the approver's read grant on a second site is added, revoked and added again mid-run; the site
+ * tablet and the approver's phone are two tabs of one browser profile, sharing the cookie jar,
+ * whichever person signed in last holding it (the other tab stops, then resumes on sign-in).
+ * After a final sync, every replica holds what a fresh replica of its person holds, fresh
+ * replicas hold exactly the server's rows in their person's scope, and every fact made anywhere
+ * is held exactly once — but for the losers of races made offline (a second creation, a stale
+ * lifecycle move), which are refused, stay on their replica only, and drop out of its
+ * projections. The server's own rows (alarms about the device log the tablets upload) replicate
+ * the same way.
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nextSealStatuses, findSealTransition, SERVER_AUTHOR, type SealStatus, type UseRequest } from '@seal/shared';
 import { createUnit } from '../../sync-server/src/testing/testServer';
+import { fillFeed } from './feedFiller';
 import { decision, deviceWithLog, sealMove, sealRecord, useRequest } from './fixtures';
-import { openReplica, setUpWorld, startSyncServer, syncAll, type Person, type Replica, type RunningSync, type World } from './harness';
-import { canon, replicaProjections, replicaRows, rowDiff, serverProjections, serverRows } from './serverView';
+import { changeGrant, openReplica, setUpWorld, startSyncServer, syncAll, type Person, type Replica, type RunningSync, type World } from './harness';
+import { CookieJar } from './network';
+import { canon, replicaProjections, replicaRows, replicaView, rowDiff, serverProjections, serverRows } from './serverView';
 
-const RUNS = Number(process.env.CONVERGENCE_RUNS ?? 15);
-const ACTIONS = ['editSeal', 'editSeal', 'sealMove', 'sealMove', 'request', 'request', 'cancel', 'decide', 'decide', 'deviceEvent', 'offline', 'offline', 'faults', 'sync', 'wait'] as const;
+const RUNS = Number(process.env.CONVERGENCE_RUNS ?? 12);
+/** The server's scan cap, lowered so that a burst of another branch's rows crosses it. */
+const SCAN_CAP = 40;
+const ACTIONS = ['editSeal', 'editSeal', 'sealMove', 'sealMove', 'request', 'request', 'cancel', 'decide', 'decide', 'deviceEvent', 'offline', 'offline', 'faults', 'sync', 'wait', 'noise', 'grant', 'tab'] as const;
 type Action = (typeof ACTIONS)[number];
 interface Op { readonly who: number; readonly action: Action; readonly pick: number }
 
@@ -28,6 +38,7 @@ const RACE_REFUSALS: ReadonlySet<string> = new Set(['record_exists', 'missing_de
 /** Which replicas may do an action: 0, 1 the custodian's tablet and phone, 2 the site tablet (staff), 3 the approver's phone. */
 const ACTORS: Readonly<Record<Action, readonly number[]>> = {
   editSeal: [0, 1], sealMove: [0, 1], request: [2], cancel: [2], decide: [3], deviceEvent: [0, 1, 2], offline: [0, 1, 2, 3], faults: [0, 1, 2, 3], sync: [0, 1, 2, 3], wait: [0],
+  noise: [0], grant: [3], tab: [2],
 };
 
 const opArb: fc.Arbitrary<Op> = fc.record({ who: fc.nat(3), action: fc.constantFrom(...ACTIONS), pick: fc.nat(1000) });
@@ -51,7 +62,7 @@ let clock = 1_790_000_100_000;
 const tick = () => ++clock;
 
 beforeAll(async () => {
-  running = await startSyncServer();
+  running = await startSyncServer({ PULL_SCAN_LIMIT: String(SCAN_CAP) });
   world = await setUpWorld(running.server);
 }, 60_000);
 afterAll(async () => running?.close());
@@ -66,10 +77,14 @@ async function oneRun(ops: readonly Op[], seed: number): Promise<void> {
   run += 1;
   const random = prng(seed);
   const siteId = await createUnit(running.server, world.admin.cookie, world.branchId, `Site ${run}`, 'site');
+  // A second site, in the other branch: the custodian keeps a seal there; the approver's read
+  // grant on it comes and goes.
+  const siteB = await createUnit(running.server, world.admin.cookie, world.otherBranchId, `Site B ${run}`, 'site');
   // One at a time: the audit log appends by sequence number.
   const custodian: Person = await world.person(siteId, ['custodian'], `Custodian ${run}`);
   const staff: Person = await world.person(siteId, ['staff'], `Staff ${run}`);
   const approver: Person = await world.person(siteId, ['approver'], `Approver ${run}`);
+  await changeGrant(running.server, world.admin, custodian, 'grant', 'custodian', siteB);
   const replicas = await Promise.all([
     openReplica(running.url, custodian, 'custodian-tablet', { random }),
     openReplica(running.url, custodian, 'custodian-phone', { random }),
@@ -78,17 +93,28 @@ async function oneRun(ops: readonly Op[], seed: number): Promise<void> {
   ]);
   const [c1, , s] = replicas;
   const facts = new Set<string>();
+  let approverOnB = false;
+  // The site tablet and the approver's phone as two tabs of one browser profile: `shared` holds
+  // whoever signed in last; the other tab's replica stops until its person signs in again.
+  const profile = new CookieJar(staff.cookie);
+  let tabsShared = false;
+  let closed = false;
   try {
     const seals = [`seal-${run}-a`, `seal-${run}-b`];
+    const sealB = `seal-${run}-B`;
     const requests = [`req-${run}-a`, `req-${run}-b`];
-    // Every run starts from a device, an active seal and a request on it, held everywhere.
+    // Every run starts from a device, an active seal and a request on it, held everywhere, and
+    // an active seal at site B.
     const device = await deviceWithLog(`dev-${run}`, siteId, 5);
     await c1.store.records.create('device', device.record);
     await c1.store.records.create('seal', sealRecord(seals[0]!, siteId, custodian.userId));
     facts.add((await c1.store.facts.append('seal_status_change', sealMove(seals[0]!, null, 'active', custodian.userId, 'custodian', tick()), siteId)).row.id);
+    await c1.store.records.create('seal', sealRecord(sealB, siteB, custodian.userId));
+    facts.add((await c1.store.facts.append('seal_status_change', sealMove(sealB, null, 'active', custodian.userId, 'custodian', tick()), siteB)).row.id);
     await syncAll(replicas);
     await s.store.records.create('request', useRequest(requests[0]!, staff.userId, siteId, seals[0]!));
     await syncAll(replicas);
+    const unitOf = (sealId: string) => (sealId === sealB ? siteB : siteId);
 
     const apply = async (op: Op): Promise<void> => {
       const actors = ACTORS[op.action];
@@ -100,30 +126,58 @@ async function oneRun(ops: readonly Op[], seed: number): Promise<void> {
           replica.network.setOnline(!replica.network.online);
           return;
         case 'faults':
-          replica.network.faults = { dropAnswer: random() * 0.3, duplicatePush: random() * 0.3, replayPull: random() * 0.2, shufflePulls: random() < 0.5, maxDelayMs: Math.floor(random() * 30) };
+          replica.network.faults = { dropAnswer: random() * 0.3, duplicatePush: random() * 0.3, replayPull: random() * 0.2, shufflePulls: random() < 0.5, maxDelayMs: Math.floor(random() * 30), failPull: random() * 0.3 };
           return;
         case 'sync':
-          if (replica.network.online) await Promise.race([replica.sync!.awaitInSync(), new Promise((r) => setTimeout(r, 300))]);
+          // A tab stopped as signed out does not get in sync: that is the point.
+          if (replica.network.online) await Promise.race([replica.sync!.awaitInSync().catch(() => undefined), new Promise((r) => setTimeout(r, 300))]);
           return;
         case 'wait':
           await new Promise((r) => setTimeout(r, 10 + (op.pick % 40)));
           return;
+        case 'noise':
+          // Another branch writes a burst: this run's sites become sparse across the scan cap.
+          await fillFeed(running.server, world.otherBranchId, 10 + (op.pick % (2 * SCAN_CAP)));
+          return;
+        case 'grant':
+          approverOnB = !approverOnB;
+          await changeGrant(running.server, world.admin, approver, approverOnB ? 'grant' : 'revoke', 'auditor', siteB);
+          return;
+        case 'tab': {
+          const [tablet, phone] = [replicas[2], replicas[3]];
+          if (tabsShared && op.pick % 3 === 0) {
+            // The profile is left: each goes back to its own device and session.
+            tabsShared = false;
+            for (const r of [tablet, phone]) {
+              r.network.useJar(new CookieJar(r.person.cookie));
+              r.sync!.resume();
+            }
+            return;
+          }
+          tabsShared = true;
+          const signedIn = op.pick % 2 === 0 ? tablet : phone;
+          profile.cookie = signedIn.person.cookie;
+          tablet.network.useJar(profile);
+          phone.network.useJar(profile);
+          signedIn.sync!.resume();
+          return;
+        }
         case 'editSeal': {
           if (role !== 'custodian') return;
-          const sealId = seals[op.pick % 2]!;
+          const sealId = [...seals, sealB][op.pick % 3]!;
           if (await projected(replica, `seal:${sealId}`)) await replica.store.records.update('seal', sealId, (doc) => void ((doc as { name: string }).name = `印章 ${op.pick}`));
-          else await replica.store.records.create('seal', sealRecord(sealId, siteId, custodian.userId));
+          else await replica.store.records.create('seal', sealRecord(sealId, unitOf(sealId), custodian.userId));
           return;
         }
         case 'sealMove': {
           if (role !== 'custodian') return;
-          const sealId = seals[op.pick % 2]!;
+          const sealId = [...seals, sealB][op.pick % 3]!;
           const seal = await projected(replica, `seal:${sealId}`);
           if (!seal) return;
           const from = seal.derived.status as SealStatus | null;
           const moves = nextSealStatuses(from).filter((to) => findSealTransition(from, to)?.roles.includes('custodian'));
           if (moves.length === 0) return;
-          const { row } = await replica.store.facts.append('seal_status_change', sealMove(sealId, from, moves[op.pick % moves.length]!, custodian.userId, 'custodian', tick()), siteId);
+          const { row } = await replica.store.facts.append('seal_status_change', sealMove(sealId, from, moves[op.pick % moves.length]!, custodian.userId, 'custodian', tick()), unitOf(sealId));
           facts.add(row.id);
           return;
         }
@@ -162,9 +216,14 @@ async function oneRun(ops: readonly Op[], seed: number): Promise<void> {
       }
     };
     for (const op of ops) await apply(op);
+    // The tabs are closed: each replica back on its own session, and syncing.
+    for (const r of [replicas[2], replicas[3]]) {
+      r.network.useJar(new CookieJar(r.person.cookie));
+      r.sync?.resume();
+    }
     await syncAll(replicas);
 
-    const held = await serverRows(running.server, siteId);
+    const held = (await serverRows(running.server)).filter((r) => r.scopeUnitId === siteId || r.scopeUnitId === siteB);
     // Replicas that were offline can race: two creations of one seal (the second is refused,
     // `record_exists`, and edits built on it miss their dependency), two lifecycle moves from one
     // status (the second to arrive is `stale_transition`). Those are the only refusals; a refused
@@ -178,21 +237,42 @@ async function oneRun(ops: readonly Op[], seed: number): Promise<void> {
     // thing it can notice is entries missing below others (never a fork or a bad signature).
     const alarms = held.flatMap((r) => (r.type === 'fact' && r.author === SERVER_AUTHOR ? [r.body.kind] : []));
     expect(alarms.filter((kind) => kind !== 'log_gap')).toEqual([]);
-    for (const replica of replicas) {
-      const rows = (await replicaRows(replica)).filter((row) => !refused.has(row.id));
-      const everywhere = async (id: string) => (await Promise.all(replicas.map(async (r) => `${r.name}:${(await replicaRows(r)).find((x) => x.id === id)?.createdAt ?? '-'} [${(r.network.trail.get(id) ?? []).join(',')}]`))).join(' ');
-      const differing = rows.filter((r) => canon(r) !== canon(held.find((h) => h.id === r.id)));
-      const who = `custodian ${custodian.userId}, staff ${staff.userId}; copies ${(await Promise.all(differing.map((r) => everywhere(r.id)))).join('; ')}`;
-      expect(canon(rows), `${replica.name} rows: ${rowDiff(rows, held)} (${who})`).toBe(canon(held));
-    }
-    const expected = canon(serverProjections(held));
-    if (process.env.CONVERGENCE_DEBUG) console.log(`run ${run}: ${held.length} rows, ${facts.size} facts, ${serverProjections(held).length} projections, pushes ${replicas.map((r) => r.network.counts.get('/api/sync/push') ?? 0).join('/')}`);
-    for (const replica of replicas) expect(canon(await replicaProjections(replica)), `${replica.name} projections`).toBe(expected);
     // Concurrent edits of one seal on two replicas merged the same way everywhere.
     const names = await Promise.all(replicas.map(async (r) => (await projected<{ name: string }>(r, `seal:${seals[0]!}`))?.record.name ?? null));
     expect(new Set(names).size).toBe(1);
-  } finally {
+    const views = await Promise.all(replicas.map((r) => replicaView(r)));
+    const trails = (id: string) => replicas.map((r) => `${r.name}:[${(r.network.trail.get(id) ?? []).join(',')}]`).join(' ');
+    // RxDB's open core allows 13 collections per JS context: the fresh replicas open after these close.
+    closed = true;
     await Promise.all(replicas.map((r) => r.close()));
+
+    // A fresh replica of each person holds exactly the server's rows in their scope today, and
+    // every replica of theirs holds what the fresh one does.
+    const scopes: [Person, readonly string[]][] = [[custodian, [siteId, siteB]], [staff, [siteId]], [approver, approverOnB ? [siteId, siteB] : [siteId]]];
+    for (const [person, units] of scopes) {
+      const owed = held.filter((r) => units.includes(r.scopeUnitId));
+      const fresh = await openReplica(running.url, person, `fresh-${person.userId}`);
+      try {
+        await syncAll([fresh]);
+        const rows = await replicaRows(fresh);
+        expect(canon(rows), `fresh replica of ${person.userId}: ${rowDiff(rows, owed)}`).toBe(canon(owed));
+        expect(canon(await replicaProjections(fresh)), `fresh replica of ${person.userId} projections`).toBe(canon(serverProjections(owed)));
+        const freshView = await replicaView(fresh);
+        replicas.forEach((replica, i) => {
+          if (replica.person !== person) return;
+          const view = views[i]!;
+          const mine = { rows: view.rows.filter((row) => !refused.has(row.id)), projections: view.projections };
+          const differing = mine.rows.filter((r) => canon(r) !== canon(owed.find((h) => h.id === r.id)));
+          expect(canon(mine.rows), `${replica.name} rows against a fresh replica: ${rowDiff(mine.rows, freshView.rows)} (${differing.map((r) => trails(r.id)).join('; ')})`).toBe(canon(freshView.rows));
+          expect(canon(mine.projections), `${replica.name} projections against a fresh replica`).toBe(canon(freshView.projections));
+        });
+      } finally {
+        await fresh.close();
+      }
+    }
+    if (process.env.CONVERGENCE_DEBUG) console.log(`run ${run}: ${held.length} rows, ${facts.size} facts, approver on B: ${approverOnB}, pushes ${replicas.map((r) => r.network.counts.get('/api/sync/push') ?? 0).join('/')}`);
+  } finally {
+    if (!closed) await Promise.all(replicas.map((r) => r.close()));
   }
 }
 

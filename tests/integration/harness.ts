@@ -13,7 +13,7 @@ import {
 import { openLocalStore, type LocalStore } from '../../app/src/store/localStore';
 import { startSync, type SyncEngine } from '../../app/src/store/syncEngine';
 import type { SoftAuthenticator } from '../../sync-server/src/testing/softAuthenticator';
-import { NO_FAULTS, TestNetwork } from './network';
+import { type CookieJar, NO_FAULTS, TestNetwork } from './network';
 
 /** Node's Automerge entry (the browser uses the slim build and a wasm URL). */
 export const loadAutomergeInNode = () => import('@automerge/automerge');
@@ -26,10 +26,10 @@ export interface RunningSync {
   close(): Promise<void>;
 }
 
-/** Starts a store and a sync-server listening on a free loopback port. */
-export async function startSyncServer(): Promise<RunningSync> {
+/** Starts a store and a sync-server listening on a free loopback port; `env` overrides its configuration (e.g. `PULL_SCAN_LIMIT`). */
+export async function startSyncServer(env: Record<string, string> = {}): Promise<RunningSync> {
   const store = await startTestStore();
-  const server = await startTestServer(store);
+  const server = await startTestServer(store, env);
   await server.app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = server.app.server.address() as AddressInfo;
   return {
@@ -92,14 +92,25 @@ export interface Replica {
   close(): Promise<void>;
 }
 
-export async function openReplica(url: string, person: Person, name: string, options: { random?: () => number; retryTimeMs?: number; pullBatchSize?: number; pushBatchSize?: number } = {}): Promise<Replica> {
+export interface ReplicaOpenOptions {
+  readonly random?: () => number;
+  readonly retryTimeMs?: number;
+  readonly pullBatchSize?: number;
+  readonly pushBatchSize?: number;
+  /** The cookies this replica's "tab" shares with others (default: its own, holding the person's session). */
+  readonly jar?: CookieJar;
+  /** Called when the server answers this replica signed out, or under another person's session. */
+  readonly onSignedOut?: (error: Error) => void;
+}
+
+export async function openReplica(url: string, person: Person, name: string, options: ReplicaOpenOptions = {}): Promise<Replica> {
   const store = await openLocalStore({
     userId: person.userId,
     storage: getRxStorageDexie({ indexedDB, IDBKeyRange }),
     loadAutomerge: loadAutomergeInNode,
     databaseName: `replica-${process.pid}-${++replicaCounter}-${name.replace(/[^a-z0-9]/gi, '')}`.toLowerCase(),
   });
-  const network = new TestNetwork(person.cookie, options.random);
+  const network = new TestNetwork(options.jar ?? person.cookie, options.random);
   const replica: Replica = {
     name, person, store, network, sync: undefined,
     start(startOptions = {}) {
@@ -107,6 +118,7 @@ export async function openReplica(url: string, person: Person, name: string, opt
         baseUrl: url, fetch: network.fetch, retryTimeMs: options.retryTimeMs ?? 100, live: startOptions.live ?? true,
         ...(options.pullBatchSize ? { pullBatchSize: options.pullBatchSize } : {}),
         ...(options.pushBatchSize ? { pushBatchSize: options.pushBatchSize } : {}),
+        ...(options.onSignedOut ? { onSignedOut: options.onSignedOut } : {}),
       });
       return replica.sync;
     },
@@ -174,4 +186,10 @@ export function replicaPool(url: () => string): ReplicaPool {
       await replica.close();
     },
   };
+}
+
+/** Grants (or revokes) `role` on `unitId` to a person, as the organisation's administrator. */
+export async function changeGrant(server: TestServer, admin: Person, person: Person, mode: 'grant' | 'revoke', role: string, unitId: string): Promise<void> {
+  const res = await server.call('POST', `/api/users/${person.userId}/grants${mode === 'revoke' ? '/revoke' : ''}`, { cookie: admin.cookie, body: { role, unitId } });
+  if (res.statusCode !== 200) throw new Error(`${mode} ${role} on ${unitId}: ${res.statusCode} ${res.body}`);
 }

@@ -15,6 +15,16 @@ export interface NetworkFaults {
   shufflePulls: boolean;
   /** Random delay per request, ms (upper bound). */
   maxDelayMs: number;
+  /** Probability that a pull request fails before it reaches the server (often in the middle of a multi-request pull). */
+  failPull?: number;
+}
+
+/**
+ * The cookies of one browser profile: every tab's requests carry them, so a sign-in in one tab
+ * changes the session the others send.
+ */
+export class CookieJar {
+  constructor(public cookie: string) {}
 }
 
 export const NO_FAULTS: NetworkFaults = { dropAnswer: 0, duplicatePush: 0, replayPull: 0, shufflePulls: false, maxDelayMs: 0 };
@@ -41,7 +51,17 @@ export class TestNetwork {
   private readonly pullAnswers: string[] = [];
   private readonly streams = new Set<AbortController>();
 
-  constructor(private readonly cookie: string, private readonly random: () => number = Math.random) {}
+  private jar: CookieJar;
+
+  /** Sends this replica's requests with the cookies of `jar` from now on (a tab opened in, or closed from, a shared profile). */
+  useJar(jar: CookieJar): void {
+    this.jar = jar;
+  }
+
+  /** @param cookie - this replica's session cookie, or a jar it shares with other "tabs" */
+  constructor(cookie: string | CookieJar, private readonly random: () => number = Math.random) {
+    this.jar = typeof cookie === 'string' ? new CookieJar(cookie) : cookie;
+  }
 
   /** Cuts the network (and every open live stream) or restores it. */
   setOnline(online: boolean): void {
@@ -57,7 +77,7 @@ export class TestNetwork {
     if (this.blockPaths?.test(path)) throw new TypeError(`fetch failed: ${path} is blocked`);
     this.intercept?.(path, init);
     const headers = new Headers(init.headers);
-    headers.set('cookie', this.cookie);
+    headers.set('cookie', this.jar.cookie);
     // What a browser adds to the app's own requests (the server refuses a state change without it).
     if (!headers.has('origin')) headers.set('sec-fetch-site', 'same-origin');
     if (path === '/api/sync/stream') {
@@ -71,6 +91,7 @@ export class TestNetwork {
       return new Response(readable, { status: response.status, headers: response.headers });
     }
     if (this.faults.maxDelayMs > 0) await new Promise((r) => setTimeout(r, this.random() * this.faults.maxDelayMs));
+    if (path === '/api/sync/pull' && this.random() < (this.faults.failPull ?? 0)) throw new TypeError('fetch failed: the pull request was cut');
     const send = async () => {
       this.inFlight++;
       try {

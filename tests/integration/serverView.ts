@@ -4,7 +4,7 @@ import { canonicalJson, compareText, projectSubject, type FactRow, type SyncRow 
 import type { TestServer } from '../../sync-server/src/testing/testServer';
 import { mergeChangeRows } from '../../sync-server/src/sync/recordStates';
 import type { RecordDoc } from '../../app/src/store/collections';
-import { asRow } from '../../app/src/store/rowCodec';
+import { asRow, isRefusedRow } from '../../app/src/store/rowCodec';
 import type { Replica } from './harness';
 
 /** Every row the server's store holds under a unit (by scope), sorted by id. */
@@ -61,4 +61,23 @@ export function rowDiff(actual: readonly SyncRow[], expected: readonly SyncRow[]
   const byId = (rows: readonly SyncRow[], id: string) => rows.find((r) => r.id === id);
   const changed = [...e.keys()].filter((id) => a.has(id) && a.get(id) !== e.get(id)).map((id) => `${id}: here ${brief(byId(actual, id))}, server ${brief(byId(expected, id))}`);
   return JSON.stringify({ missing, extra, changed }, null, 1);
+}
+
+/** The rows a replica counts: every row it holds except those the server refused (kept apart, with the reason). */
+export async function countedRows(replica: Replica): Promise<SyncRow[]> {
+  const rows = await replicaRows(replica);
+  const refusals = await replica.store.book.refusalsOf(rows.map((row) => row.id));
+  return rows.filter((row) => !isRefusedRow(row, refusals.get(row.id)));
+}
+
+/**
+ * What a replica shows, to compare with a fresh replica of the same person: the rows it counts
+ * and the projections of their subjects (a subject whose only rows were refused shows nothing
+ * that synced).
+ */
+export async function replicaView(replica: Replica): Promise<{ rows: SyncRow[]; projections: Record<string, unknown>[] }> {
+  const rows = await countedRows(replica);
+  const subjects = new Set(rows.map((row) => row.subject));
+  const projections = (await replicaProjections(replica)).filter((p) => subjects.has(p.id as string));
+  return { rows, projections };
 }

@@ -1,4 +1,4 @@
-import { createContext, createEffect, createSignal, on, onCleanup, onMount, useContext, type Accessor, type ParentProps } from 'solid-js';
+import { createContext, createEffect, createSignal, on, onCleanup, onMount, untrack, useContext, type Accessor, type ParentProps } from 'solid-js';
 import { ApiError, isSignedOutError } from '../api/ApiError';
 import { fetchSession, logout } from '../api/auth';
 import { onSignedOut } from '../api/request';
@@ -6,6 +6,7 @@ import { fetchSetupState, type SetupState } from '../api/setup';
 import type { Session } from '../api/types';
 import { createOnlineStatus } from '../primitives/createOnlineStatus';
 import { cacheSession, cacheSetupState, cachedSession, cachedSetupState } from './sessionCache';
+import { announceSession, listenForSessionElsewhere } from './sessionChannel';
 
 export interface Auth {
   /** `unknown` until the server answered once (or this device remembers an answer). */
@@ -43,7 +44,10 @@ export function AuthProvider(props: ParentProps) {
   let generation = 0;
 
   const setSession = (next: Session | null): void => {
+    const before = untrack(session)?.user.id ?? null;
     setSessionSignal(next);
+    // Another person signed in here (or this one out): other tabs run under this cookie too.
+    if ((next?.user.id ?? null) !== before) announceSession(next?.user.id ?? null);
     setSessionFromCache(false);
     cacheSession(next);
     if (next !== null) setSessionEnded(false);
@@ -108,6 +112,18 @@ export function AuthProvider(props: ParentProps) {
       generation++;
       setSession(null);
       if (err.code === 'session_expired') setSessionEnded(true);
+    }),
+  );
+
+  // Another tab signed in as someone else, or out: the cookie this tab runs under changed. Drop
+  // the session at once (the store of the person before stops, its outbox kept in its own
+  // database), then ask the server who is signed in now.
+  onCleanup(
+    listenForSessionElsewhere((userId) => {
+      if (userId === (untrack(session)?.user.id ?? null)) return;
+      generation++;
+      setSessionSignal(undefined);
+      void refresh();
     }),
   );
 

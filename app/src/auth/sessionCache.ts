@@ -58,3 +58,26 @@ export function cachedSession(): Session | undefined {
 }
 
 export const cacheSession = (session: Session | null): void => write(SESSION_KEY, session === null ? undefined : JSON.stringify(session));
+
+/**
+ * Calls `listener` with the user id another tab of this origin just remembered (`null`: signed
+ * out) — the `storage` event, which fires in every other tab when the remembered session changes.
+ * The fallback where BroadcastChannel is missing; returns the unsubscribe function.
+ */
+export function onSessionCachedElsewhere(listener: (userId: string | null) => void): () => void {
+  if (typeof window === 'undefined') return () => undefined;
+  const onStorage = (event: StorageEvent): void => {
+    if (event.key !== SESSION_KEY && event.key !== null) return;
+    const text = event.key === null ? null : event.newValue;
+    let userId: string | null = null;
+    try {
+      userId = text === null ? null : ((JSON.parse(text) as Partial<Session>).user?.id ?? null);
+    } catch (err) {
+      console.warn('Ignoring an unreadable session remembered by another tab', err);
+      return;
+    }
+    listener(userId);
+  };
+  window.addEventListener('storage', onStorage);
+  return () => window.removeEventListener('storage', onStorage);
+}

@@ -15,13 +15,15 @@ export interface BrowserSync {
  * page came from. Loaded on demand (a dynamic import) after sign-in, so RxDB and Automerge stay
  * out of the first paint. The network coming back triggers a sync at once.
  */
-export async function startBrowserSync(userId: string): Promise<BrowserSync> {
+export async function startBrowserSync(userId: string, onSignedOut: () => void = () => undefined): Promise<BrowserSync> {
   const store = await openLocalStore({ userId, storage: getRxStorageDexie(), loadAutomerge: loadAutomergeInBrowser, multiInstance: true });
   // Without a network, fail at once (as the API client does) rather than have the browser log
   // every refused connection; RxDB retries, and the `online` event below wakes it.
   const browserFetch: typeof fetch = (input, init) =>
     navigator.onLine ? fetch(input, init) : Promise.reject(new TypeError('offline: the browser reports no network'));
-  const engine = startSync(store, { baseUrl: '', fetch: browserFetch });
+  // The server answering signed out (or another person's session: another tab signed in) stops
+  // this store's sync; the caller asks who is signed in now and swaps or closes the store.
+  const engine = startSync(store, { baseUrl: '', fetch: browserFetch, onSignedOut });
   const onOnline = (): void => engine.syncNow();
   window.addEventListener('online', onOnline);
   return {

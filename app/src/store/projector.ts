@@ -23,7 +23,8 @@ export async function subjectRows(db: SealDatabase, book: LocalBook, subject: st
  * Keeps `records` (local projections, never replicated) in step with `rows`: every change row or
  * projected fact that arrives — written here or pulled — marks its subject, and marked subjects are
  * re-projected from all their rows (`projectSubject`), in batches, one at a time. A refusal marks
- * its row's subject too, so a refused edit drops out of what the user sees.
+ * its row's subject too, so a refused edit drops out of what the user sees; a subject left with
+ * no row (its unit left the replica's scope) loses its record.
  */
 export class Projector {
   private readonly dirty = new Set<string>();
@@ -34,8 +35,9 @@ export class Projector {
   constructor(private readonly db: SealDatabase, private readonly book: LocalBook, private readonly loadAutomerge: AutomergeLoader) {
     this.subscriptions = [
       db.rows.$.subscribe((event) => {
-        const row = event.documentData as unknown as SyncRow;
-        if (projects(row)) this.mark(row.subject);
+        // A deletion (rows of a unit that left this replica's scope) marks its subject too.
+        const row = (event.documentData ?? event.previousDocumentData) as unknown as SyncRow | undefined;
+        if (row && projects(row)) this.mark(row.subject);
       }),
       book.refusedRows$().subscribe((row) => this.mark(row.subject)),
     ];
@@ -66,14 +68,22 @@ export class Projector {
       try {
         const automerge = await this.loadAutomerge();
         const docs: RecordDoc[] = [];
+        const gone: string[] = [];
         for (const subject of subjects) {
-          const merged = mergeRows(automerge, await subjectRows(this.db, this.book, subject));
+          const rows = await subjectRows(this.db, this.book, subject);
+          // No row of it is held any more (its unit left this replica's scope): nor is its record.
+          if (rows.length === 0 && (await this.db.rows.count({ selector: { subject } }).exec()) === 0) {
+            gone.push(subject);
+            continue;
+          }
+          const merged = mergeRows(automerge, rows);
           const projection = projectSubject(subject, merged.document, merged.facts);
           if (!projection) continue;
           const { subject: id, heads, scopeUnitId, ...rest } = projection;
           docs.push({ ...rest, id, heads: [...heads], scopeUnitId: scopeUnitId ?? merged.facts[0]?.scopeUnitId ?? '' });
         }
         if (docs.length > 0) await this.db.records.bulkUpsert(docs);
+        if (gone.length > 0) await this.db.records.bulkRemove(gone);
       } catch (error) {
         this.failure = error instanceof Error ? error : new Error(String(error));
         console.error('Projecting records failed', error);

@@ -4,8 +4,8 @@ import type { RxReplicationPullStreamItem, RxReplicationWriteToMasterRow, WithDe
 import type { PullResponse, PushResult } from '@seal/shared';
 import type { Refusal, RowDoc, SealDatabase } from './collections';
 import type { LocalBook } from './localBook';
-import { asRow } from './rowCodec';
-import { SyncHttpError, type SyncClient } from './syncClient';
+import { asRow, isRefusedRow } from './rowCodec';
+import { isSignedOutSyncError, SyncHttpError, type SyncClient } from './syncClient';
 import type { SyncStatus } from './syncStatus';
 
 /** The replication checkpoint: the server's change sequence, opaque here. */
@@ -25,23 +25,49 @@ export interface RowReplicationOptions {
   readonly pushBatchSize?: number;
   /** Wait before retrying a failed request, ms (default 5 s; skipped when the browser comes back online). */
   readonly retryTimeMs?: number;
+  /** Called once when the server answers signed out (or another person's session): syncing stops until `resume`. */
+  readonly onSignedOut?: (error: SyncHttpError) => void;
 }
 
 /** The running replication of `rows`. */
 export interface RowReplication {
   readonly state: RxReplicationState<RowDoc, RowCheckpoint>;
-  /** Pull now (and push what waits): what a live-stream hint or "sync now" triggers. */
+  /** Pull now (and push what waits): what a live-stream hint triggers. Does nothing new while stopped as signed out. */
   resync(): void;
-  /** Resolves once everything local went up and everything in scope came down. */
+  /** Syncs again after the server answered signed out (a new sign-in), then pulls and pushes now. */
+  resume(): void;
+  /** Why syncing stopped, if the server answered signed out; `undefined` while it runs. */
+  readonly signedOut: SyncHttpError | undefined;
+  /** Resolves once everything local went up and everything in scope came down; rejects if syncing stops as signed out. */
   awaitInSync(): Promise<void>;
   cancel(): Promise<void>;
 }
 
+/** How often a request in the middle of a multi-request pull is tried before the pull gives up. */
+const MIDWAY_ATTEMPTS = 3;
+
 /** Notes a failed request in the status and rethrows it (RxDB retries). */
 function failed(status: SyncStatus, error: unknown): never {
-  const connection = error instanceof SyncHttpError && error.code === 'unauthenticated' ? 'signed_out' : error instanceof SyncHttpError && error.code === 'network' ? 'offline' : status.get().connection;
+  const connection = isSignedOutSyncError(error) ? 'signed_out' : error instanceof SyncHttpError && error.code === 'network' ? 'offline' : status.get().connection;
   status.update({ connection, lastError: error instanceof Error ? error.message : String(error) });
   throw error;
+}
+
+/**
+ * The rows this replica holds in units that left its scope, as deletions from the server's side
+ * (RxDB removes them without pushing anything). Kept: the user's own rows still waiting to go up
+ * (they go up and the server judges them under today's grants: accepted, or refused and kept with
+ * the reason), rows refused already (the user's record of what was not accepted), and rows this
+ * very pull brought.
+ */
+async function rowsLeavingScope(db: SealDatabase, book: LocalBook, units: readonly string[], pulled: ReadonlySet<string>): Promise<WithDeleted<RowDoc>[]> {
+  if (units.length === 0) return [];
+  const held = (await db.rows.find({ selector: { scopeUnitId: { $in: [...units] } } }).exec()).map((doc) => asRow(doc.toJSON()));
+  const waiting = new Set(await book.outboxIds());
+  const refusals = await book.refusalsOf(held.map((row) => row.id));
+  return held
+    .filter((row) => !pulled.has(row.id) && !waiting.has(row.id) && !isRefusedRow(row, refusals.get(row.id)))
+    .map((row) => ({ ...row, _deleted: true }));
 }
 
 /**
@@ -58,6 +84,37 @@ export function startRowReplication(options: RowReplicationOptions): RowReplicat
   const { db, book, client, status, now } = options;
   const pullBatchSize = options.pullBatchSize ?? 200;
   const hints = new Subject<RxReplicationPullStreamItem<RowDoc, RowCheckpoint>>();
+
+  // Signed out, or the session became another person's (another tab signed in): no request goes
+  // out until `resume` — nothing pulled into this person's store, nothing of theirs pushed under
+  // someone else's name, the outbox left as it is, no refusal recorded. RxDB's retries find the
+  // handlers refusing at once, without touching the network.
+  let signedOut: SyncHttpError | undefined;
+  const onHalt: ((error: SyncHttpError) => void)[] = [];
+  // Bumped by `resume`: a request sent before a sign-in whose 401 arrives after it must not stop
+  // the sync that sign-in resumed.
+  let epoch = 0;
+  const check: (error: unknown, sentIn: number) => never = (error, sentIn) => {
+    if (isSignedOutSyncError(error) && signedOut === undefined && sentIn === epoch) {
+      signedOut = error;
+      onHalt.splice(0).forEach((reject) => reject(error));
+      options.onSignedOut?.(error);
+    }
+    return failed(status, error);
+  };
+  const refuseWhileSignedOut = (): void => {
+    if (signedOut) throw signedOut;
+  };
+
+  // A pull cut short by a failed request (see the pull handler) hands RxDB a short batch, which
+  // RxDB takes for "caught up": until a pull reaches the end of the feed, this replica knows it is not.
+  let behind = false;
+  const waitingForEnd: (() => void)[] = [];
+  const settle = (): void => {
+    behind = false;
+    waitingForEnd.splice(0).forEach((resolve) => resolve());
+  };
+  const reachedEnd = (): Promise<void> => (behind ? new Promise((resolve) => waitingForEnd.push(resolve)) : Promise.resolve());
 
   // One push request at a time, in the order RxDB hands the batches over. RxDB sends a backlog's
   // batches in parallel; a device's log must reach the server in seq order, or a later batch
@@ -79,12 +136,14 @@ export function startRowReplication(options: RowReplicationOptions): RowReplicat
   };
 
   const pushHandler = async (rows: RxReplicationWriteToMasterRow<RowDoc>[]): Promise<WithDeleted<RowDoc>[]> => {
+    refuseWhileSignedOut();
+    const sentIn = epoch;
     const sent = rows.map((r) => asRow(r.newDocumentState));
     let response;
     try {
       response = await pushInOrder(sent);
     } catch (error) {
-      failed(status, error);
+      check(error, sentIn);
     }
     const answered: string[] = [];
     const refusals: Refusal[] = [];
@@ -109,21 +168,49 @@ export function startRowReplication(options: RowReplicationOptions): RowReplicat
     return [];
   };
 
+  // A request in the middle of a pull is asked again a few times before the pull gives up: RxDB
+  // keeps no checkpoint from a batch without rows, so a pull that scanned far without finding any
+  // would otherwise start over, and a link failing every few requests would never get past it.
+  const pullAgainOnFailure = async (since: string | undefined, limit: number, midway: boolean): Promise<PullResponse> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await client.pull(since, limit);
+      } catch (error) {
+        if (!midway || attempt >= MIDWAY_ATTEMPTS || isSignedOutSyncError(error)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(options.retryTimeMs ?? 5000, 1000)));
+      }
+    }
+  };
+
   const pullHandler = async (checkpoint: RowCheckpoint | undefined, batchSize: number) => {
-    // RxDB takes a short batch as "caught up": when the server stopped scanning early (`more`),
-    // ask again from where it stopped until the batch is full or the feed ends.
-    let response;
+    refuseWhileSignedOut();
+    const sentIn = epoch;
+    // RxDB takes a short batch as "caught up": when the server stopped scanning early (`more`:
+    // its scan cap, or the end of a back-fill of units newly in scope), ask again from where it
+    // stopped until the batch is full or the feed ends — and hand RxDB every row of every answer
+    // with the last checkpoint.
+    let response: PullResponse | undefined;
     const rows: PullResponse['rows'][number][] = [];
-    let seq = checkpoint?.seq;
+    const left = new Set<string>();
+    let since = checkpoint?.seq;
     try {
       do {
-        response = await client.pull(seq, batchSize - rows.length);
+        response = await pullAgainOnFailure(since, batchSize - rows.length, response !== undefined);
         rows.push(...response.rows);
-        seq = response.checkpoint;
+        (response.left ?? []).forEach((unit) => left.add(unit));
+        since = response.checkpoint;
       } while (response.more && rows.length < batchSize);
     } catch (error) {
-      failed(status, error);
+      // A request failing half-way: what the answers so far brought is kept with their checkpoint
+      // (RxDB persists both together), and the pull goes on from there at once — never from the
+      // start again, which a link that keeps failing every few requests would never get past.
+      // Nothing came yet: RxDB retries from the checkpoint it holds.
+      if (response === undefined || isSignedOutSyncError(error)) check(error, sentIn);
+      behind = true;
+      status.update({ lastError: error instanceof Error ? error.message : String(error) });
+      setTimeout(() => hints.next('RESYNC'), 0);
     }
+    if (!response.more) settle();
     // A row the server sent is on the server. If this replica was still waiting to push a row of
     // that id (it recorded the same fact, e.g. the same content-addressed grant, and the server's
     // copy came down first), RxDB sees nothing left to push and would never answer it: it would
@@ -132,7 +219,8 @@ export function startRowReplication(options: RowReplicationOptions): RowReplicat
       const waiting = new Set(await book.outboxIds());
       await book.removeFromOutbox(rows.map((row) => row.id).filter((id) => waiting.has(id)));
     }
-    const caughtUp = rows.length < batchSize;
+    const removed = await rowsLeavingScope(db, book, [...left], new Set(rows.map((row) => row.id)));
+    const caughtUp = !response.more && !behind;
     const previous = status.get().catchUp;
     status.update({
       connection: 'online',
@@ -145,7 +233,8 @@ export function startRowReplication(options: RowReplicationOptions): RowReplicat
     if (caughtUp) book.setState('lastSyncAt', now()).catch((error: unknown) => {
       if (!db.closed) console.warn('Could not keep the time of the last sync', error);
     });
-    return { checkpoint: { seq: response.checkpoint }, documents: response.rows.map((row) => ({ ...row, _deleted: false })) };
+    const documents: WithDeleted<RowDoc>[] = [...rows.map((row) => ({ ...row, _deleted: false })), ...removed];
+    return { checkpoint: { seq: response.checkpoint }, documents };
   };
 
   const state = replicateRxCollection<RowDoc, RowCheckpoint>({
@@ -162,7 +251,29 @@ export function startRowReplication(options: RowReplicationOptions): RowReplicat
   return {
     state,
     resync: () => hints.next('RESYNC'),
-    awaitInSync: () => state.awaitInSync().then(() => undefined),
+    resume: () => {
+      signedOut = undefined;
+      epoch++;
+      status.update({ lastError: null });
+      hints.next('RESYNC');
+      state.reSync();
+    },
+    get signedOut() {
+      return signedOut;
+    },
+    awaitInSync: () => {
+      if (signedOut) return Promise.reject(signedOut);
+      const halted = new Promise<never>((_, reject) => onHalt.push(reject));
+      halted.catch(() => undefined);
+      const inSync = async (): Promise<void> => {
+        await state.awaitInSync();
+        while (behind) {
+          await reachedEnd();
+          await state.awaitInSync();
+        }
+      };
+      return Promise.race([inSync(), halted]);
+    },
     cancel: async () => {
       hints.complete();
       await state.cancel();

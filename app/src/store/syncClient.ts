@@ -1,4 +1,4 @@
-import type { BlobStatus, PullResponse, PushResponse, SyncRow } from '@seal/shared';
+import { REPLICA_USER_HEADER, type BlobStatus, type PullResponse, type PushResponse, type SyncRow } from '@seal/shared';
 import { jsonRequestInit } from '../api/request';
 
 /** How the store reaches the sync-server: injected, so the same code runs in the browser and in Node. */
@@ -24,10 +24,17 @@ interface ErrorBody {
   readonly message?: string;
 }
 
+/** Whether the server answered that this replica may not sync under the session it has (signed out, or another person's). */
+export const isSignedOutSyncError = (error: unknown): error is SyncHttpError => error instanceof SyncHttpError && error.code === 'unauthenticated';
+
 /** The sync-server's replication API. */
 export class SyncClient {
-  /** @param replicaId - this local database's id: the server leaves the rows it pushed out of its pulls */
-  constructor(private readonly transport: SyncTransport, private readonly replicaId?: string) {}
+  /**
+   * @param replicaId - this local database's id: the server leaves the rows it pushed out of its pulls
+   * @param userId - the user this replica belongs to, sent with every request: the server refuses
+   *   (401 `replica_user_mismatch`) a session of anyone else, e.g. after another tab signed in
+   */
+  constructor(private readonly transport: SyncTransport, private readonly replicaId?: string, private readonly userId?: string) {}
 
   get baseUrl(): string {
     return this.transport.baseUrl;
@@ -57,17 +64,22 @@ export class SyncClient {
   /** Opens the live stream (the caller reads it; see `openHintStream`). */
   openStream(signal: AbortSignal): Promise<Response> {
     return this.transport.fetch(`${this.transport.baseUrl}/api/sync/stream`, {
-      headers: { accept: 'text/event-stream' },
+      headers: { accept: 'text/event-stream', ...this.bindingHeader() },
       credentials: 'same-origin',
       cache: 'no-store',
       signal,
     });
   }
 
+  private bindingHeader(): Record<string, string> {
+    return this.userId === undefined ? {} : { [REPLICA_USER_HEADER]: this.userId };
+  }
+
   private async call<T>(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<T> {
     let response: Response;
     try {
-      response = await this.transport.fetch(`${this.transport.baseUrl}${path}`, jsonRequestInit(method, body));
+      const init = jsonRequestInit(method, body);
+      response = await this.transport.fetch(`${this.transport.baseUrl}${path}`, { ...init, headers: { ...(init.headers as Record<string, string>), ...this.bindingHeader() } });
     } catch (cause) {
       throw new SyncHttpError('network', 0, `${method} ${path} did not reach the server: ${cause instanceof Error ? cause.message : String(cause)}`);
     }

@@ -1,7 +1,7 @@
 import { openHintStream } from './eventStream';
 import type { LocalStore } from './localStore';
 import { startRowReplication, type RowReplication } from './replication';
-import { SyncClient, type SyncTransport } from './syncClient';
+import { SyncClient, type SyncHttpError, type SyncTransport } from './syncClient';
 
 export interface SyncOptions extends SyncTransport {
   /** Listen to the server's live stream of hints (default true). */
@@ -9,6 +9,8 @@ export interface SyncOptions extends SyncTransport {
   readonly pullBatchSize?: number;
   readonly pushBatchSize?: number;
   readonly retryTimeMs?: number;
+  /** Called when the server answers signed out, or that the session is another person's: syncing stops until `resume`. */
+  readonly onSignedOut?: (error: SyncHttpError) => void;
 }
 
 /** A local store's running sync with one server: rows, hints, attachment bytes. */
@@ -17,6 +19,8 @@ export interface SyncEngine {
   readonly replication: RowReplication;
   /** Push and pull now. */
   syncNow(): void;
+  /** Syncs again after it stopped as signed out (this store's user signed in again). */
+  resume(): void;
   /** Resolves once everything local went up, everything in scope came down and is projected. */
   awaitInSync(): Promise<void>;
   /** Uploads the attachment bytes that can go now. */
@@ -29,12 +33,14 @@ export interface SyncEngine {
  * a reconnect, triggers a pull from the checkpoint), and the attachment queue.
  */
 export function startSync(store: LocalStore, options: SyncOptions): SyncEngine {
-  const client = new SyncClient(options, store.replicaId);
+  // Every request names the store's user: a session of anyone else is refused, never used.
+  const client = new SyncClient(options, store.replicaId, store.userId);
   const replication = startRowReplication({
     db: store.db, book: store.book, client, status: store.status, now: store.now,
     ...(options.pullBatchSize ? { pullBatchSize: options.pullBatchSize } : {}),
     ...(options.pushBatchSize ? { pushBatchSize: options.pushBatchSize } : {}),
     ...(options.retryTimeMs ? { retryTimeMs: options.retryTimeMs } : {}),
+    ...(options.onSignedOut ? { onSignedOut: options.onSignedOut } : {}),
   });
   const closeStream = options.live === false ? () => undefined : openHintStream(client, {
     onReady: () => replication.resync(),
@@ -46,6 +52,7 @@ export function startSync(store: LocalStore, options: SyncOptions): SyncEngine {
     client,
     replication,
     syncNow: () => replication.resync(),
+    resume: () => replication.resume(),
     async awaitInSync() {
       await replication.awaitInSync();
       await store.whenProjected();

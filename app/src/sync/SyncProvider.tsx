@@ -18,7 +18,7 @@ const SyncContext = createContext<SyncContextValue>();
 export function SyncProvider(props: ParentProps) {
   const auth = useAuth();
   const [store, setStore] = createSignal<LocalStore>();
-  const handle = createSyncStatus(() => auth.session()?.user.id, setStore);
+  const handle = createSyncStatus(() => auth.session()?.user.id, setStore, { onSignedOut: () => void auth.refresh(), session: auth.session });
   return <SyncContext.Provider value={{ ...handle, store }}>{props.children}</SyncContext.Provider>;
 }
 

@@ -11,12 +11,20 @@ export interface SyncStatusHandle {
   readonly awaitInSync: () => Promise<void>;
 }
 
+/** How the running sync meets the session around it. */
+export interface SessionHooks {
+  /** The server answered signed out, or that the session is another person's: ask who is signed in now. */
+  readonly onSignedOut?: () => void;
+  /** Changes on every sign-in (a new session object): a sync stopped as signed out resumes. */
+  readonly session?: Accessor<unknown>;
+}
+
 /**
  * Runs the local store and its sync for the signed-in user (started on sign-in, closed on
  * sign-out or when another user signs in) and exposes its live status. The store's code is
  * imported on demand, after the first paint.
  */
-export function createSyncStatus(userId: Accessor<string | undefined>, onStore: (store: LocalStore | undefined) => void = () => undefined): SyncStatusHandle {
+export function createSyncStatus(userId: Accessor<string | undefined>, onStore: (store: LocalStore | undefined) => void = () => undefined, hooks: SessionHooks = {}): SyncStatusHandle {
   const [status, setStatus] = createSignal<SyncStatusSnapshot>();
   let running: Promise<BrowserSync | undefined> = Promise.resolve(undefined);
   let unsubscribe: (() => void) | undefined;
@@ -38,7 +46,7 @@ export function createSyncStatus(userId: Accessor<string | undefined>, onStore: 
     if (id === undefined) return;
     const starting = closed.then(() => import('../store/browser')).then(async ({ startBrowserSync }) => {
       if (running !== starting) return undefined;
-      const sync = await startBrowserSync(id);
+      const sync = await startBrowserSync(id, () => hooks.onSignedOut?.());
       if (running !== starting) {
         await sync.stop();
         return undefined;
@@ -50,6 +58,8 @@ export function createSyncStatus(userId: Accessor<string | undefined>, onStore: 
     running = starting;
     starting.catch((error: unknown) => console.error('The local store could not be opened', error));
   }));
+  // The same person signed in again (their session had ended): their stopped sync goes on.
+  if (hooks.session) createEffect(on(hooks.session, () => void running.then((sync) => sync?.engine.resume()), { defer: true }));
   onCleanup(stop);
 
   return {

@@ -33,6 +33,9 @@ export type ApiErrorCode =
   // sessions and permissions
   | 'unauthenticated'
   | 'session_expired'
+  // the session is another person's than the local replica asking (another tab signed in): the
+  // replica stops as if signed out, keeping what waits to go up
+  | 'replica_user_mismatch'
   | 'forbidden'
   | 'out_of_scope'
   | 'origin_not_allowed'

@@ -61,17 +61,37 @@ export interface PushResponse {
   readonly results: readonly PushResult[];
 }
 
+/** Most characters of a pull checkpoint: the store's sequence (long on a CouchDB cluster) and the units it covers. */
+export const MAX_PULL_CHECKPOINT_CHARS = 8192;
+
+/**
+ * The header every sync request of a local replica carries: the user its store belongs to. Tabs
+ * share cookies, so the session may be another person's (signed in in another tab); the server
+ * then answers 401 `replica_user_mismatch` and does nothing, and the replica stops syncing with
+ * its outbox intact. The header only ever makes the server refuse: it grants nothing.
+ */
+export const REPLICA_USER_HEADER = 'x-sealctl-replica-user';
+
 /** `GET /api/sync/pull`: an opaque checkpoint, a batch size, the replica asking. Nothing else is accepted. */
 export const pullQuerySchema = z.strictObject({
-  since: z.string().min(1).max(200).optional(),
+  since: z.string().min(1).max(MAX_PULL_CHECKPOINT_CHARS).optional(),
   replica: replicaIdSchema.optional(),
   limit: z.coerce.number().int().min(1).max(MAX_PULL_ROWS).optional(),
 });
 
 export interface PullResponse {
   readonly rows: readonly SyncRow[];
-  /** Pass back as `since` (opaque: the store's change sequence). */
+  /**
+   * Pass back as `since`. Opaque to the client: the server's position in the store's change feed
+   * together with the scope (the units) it was taken under, so that a scope that grew is filled
+   * from the start of the feed and one that shrank is announced in `left`.
+   */
   readonly checkpoint: string;
+  /**
+   * Units that were in scope when the checkpoint given as `since` was taken and are no longer:
+   * the replica removes the rows it holds in them (keeping its own rows still waiting to go up).
+   */
+  readonly left: readonly string[];
   /** An upper bound on the store changes still to scan after this checkpoint (for progress). */
   readonly remaining: number;
   /**

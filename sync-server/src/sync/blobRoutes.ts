@@ -10,6 +10,7 @@ import { chunkCount, chunkLength, type BlobsRepo } from './blobsRepo';
 import { covers } from './pushContext';
 import type { RowsRepo } from './rowsRepo';
 import { settleUpload, uploadKeyOf } from './settleUpload';
+import { requireReplicaUser } from './requireReplicaUser';
 
 const shaParams = z.strictObject({ sha256: sha256HexSchema });
 const chunkParams = z.strictObject({ sha256: sha256HexSchema, index: z.coerce.number().int().min(0).max(1_000_000) });
@@ -37,8 +38,9 @@ export function blobRoutes(api: Api, rows: RowsRepo, blobs: BlobsRepo): void {
   api.route({
     method: 'GET', url: '/api/sync/blobs/:sha256', tag: 'sync', auth: 'session', params: shaParams, query: blobQuerySchema,
     summary: 'Which chunks of an upload under this attachment fact the server holds (to resume it); assembles it if they all are. `complete`: an upload under this fact delivered the bytes',
-    responses: { 200: 'BlobStatus', 401: 'unauthenticated', 403: 'out_of_scope', 409: 'fact_not_synced', 422: 'blob_hash_mismatch' },
-  }, async ({ params, query, signedIn }) => {
+    responses: { 200: 'BlobStatus', 401: 'unauthenticated | replica_user_mismatch', 403: 'out_of_scope', 409: 'fact_not_synced', 422: 'blob_hash_mismatch' },
+  }, async ({ params, query, signedIn, request }) => {
+    requireReplicaUser(request, signedIn);
     const meta = await attachmentFor(api, rows, signedIn.user, query.fact, params.sha256);
     // A check also completes an upload whose chunks all arrived but were never assembled.
     return settleUpload(blobs, params.sha256, query.fact, meta.size);
@@ -48,8 +50,9 @@ export function blobRoutes(api: Api, rows: RowsRepo, blobs: BlobsRepo): void {
     method: 'PUT', url: '/api/sync/blobs/:sha256/chunks/:index', tag: 'sync', auth: 'session', params: chunkParams, query: blobQuerySchema, body: blobChunkBodySchema,
     bodyLimit: 2 * BLOB_CHUNK_BYTES,
     summary: 'Upload one chunk of an attachment under its fact; the upload completes once every chunk is in and the bytes hash to their name',
-    responses: { 200: 'BlobStatus', 400: 'invalid_body', 401: 'unauthenticated', 403: 'out_of_scope', 409: 'fact_not_synced | chunk_conflict', 422: 'blob_hash_mismatch' },
-  }, async ({ params, query, body, signedIn }) => {
+    responses: { 200: 'BlobStatus', 400: 'invalid_body', 401: 'unauthenticated | replica_user_mismatch', 403: 'out_of_scope', 409: 'fact_not_synced | chunk_conflict', 422: 'blob_hash_mismatch' },
+  }, async ({ params, query, body, signedIn, request }) => {
+    requireReplicaUser(request, signedIn);
     const meta = await attachmentFor(api, rows, signedIn.user, query.fact, params.sha256);
     const upload = uploadKeyOf(query.fact);
     if (await blobs.isProven(params.sha256, upload)) return settleUpload(blobs, params.sha256, query.fact, meta.size);
@@ -67,8 +70,9 @@ export function blobRoutes(api: Api, rows: RowsRepo, blobs: BlobsRepo): void {
   api.route({
     method: 'GET', url: '/api/sync/blobs/:sha256/chunks/:index', tag: 'sync', auth: 'session', params: chunkParams, query: blobQuerySchema,
     summary: 'Download one chunk of an attachment, under a fact whose own upload delivered it',
-    responses: { 200: '{ data } (base64url)', 401: 'unauthenticated', 403: 'out_of_scope', 404: 'not_found', 409: 'fact_not_synced' },
-  }, async ({ params, query, signedIn, reply }) => {
+    responses: { 200: '{ data } (base64url)', 401: 'unauthenticated | replica_user_mismatch', 403: 'out_of_scope', 404: 'not_found', 409: 'fact_not_synced' },
+  }, async ({ params, query, signedIn, reply, request }) => {
+    requireReplicaUser(request, signedIn);
     await attachmentFor(api, rows, signedIn.user, query.fact, params.sha256);
     // Only a fact whose own upload delivered the bytes opens them: the same answer whether or not
     // someone else's upload did, so a hash named in a fact of one's own reveals nothing.

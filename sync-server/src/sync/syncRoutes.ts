@@ -6,10 +6,13 @@ import type { Api } from '../http/api';
 import { blobRoutes } from './blobRoutes';
 import { blobsRepo } from './blobsRepo';
 import { ChangeFeed } from './changeFeed';
+import { ApiError } from '../http/errors';
+import { decodePullCheckpoint } from './pullCheckpoint';
 import { ScopedHints } from './scopedHints';
 import { pullRows } from './pullRows';
 import { pushRows } from './pushRows';
 import { RecordStates } from './recordStates';
+import { requireReplicaUser } from './requireReplicaUser';
 import { rowsRepo } from './rowsRepo';
 
 /** Pushes carry up to 500 rows: facts of a few KiB (a grant carries its decisions). */
@@ -41,8 +44,9 @@ export function syncRoutes(api: Api, store: Store): void {
   api.route({
     method: 'POST', url: '/api/sync/push', tag: 'sync', auth: 'session', body: pushRequestSchema, bodyLimit: PUSH_BODY_LIMIT,
     summary: 'Push a batch of rows (facts and Automerge changes); each is answered accepted, duplicate or refused with a reason',
-    responses: { 200: '{ results: [{ id, status, code?, message?, stored? }] }', 400: 'invalid_body', 401: 'unauthenticated | session_expired', 413: 'payload_too_large' },
-  }, async ({ body, signedIn }) => {
+    responses: { 200: '{ results: [{ id, status, code?, message?, stored? }] }', 400: 'invalid_body', 401: 'unauthenticated | session_expired | replica_user_mismatch', 413: 'payload_too_large' },
+  }, async ({ body, signedIn, request }) => {
+    requireReplicaUser(request, signedIn);
     let roster: Promise<Roster> | undefined;
     const pushCtx = {
       user: signedIn.user,
@@ -57,18 +61,22 @@ export function syncRoutes(api: Api, store: Store): void {
 
   api.route({
     method: 'GET', url: '/api/sync/pull', tag: 'sync', auth: 'session', query: pullQuerySchema,
-    summary: 'Rows in the user\'s scope after a checkpoint (the store\'s change sequence, opaque)',
-    responses: { 200: '{ rows, checkpoint, remaining }', 400: 'invalid_query', 401: 'unauthenticated | session_expired' },
-  }, async ({ query, signedIn, reply }) => {
+    summary: 'Rows in the user\'s scope after a checkpoint (opaque: a position in the store\'s change feed and the scope it was taken under)',
+    responses: { 200: '{ rows, checkpoint, left, remaining, more }', 400: 'invalid_query', 401: 'unauthenticated | session_expired | replica_user_mismatch' },
+  }, async ({ query, signedIn, reply, request }) => {
+    requireReplicaUser(request, signedIn);
     reply.header('cache-control', 'no-store');
-    return pullRows(signedIn.user, await loadUnitTree(ctx.repos.units), rows, query.since ?? '0', query.limit ?? DEFAULT_PULL_LIMIT, query.replica);
+    const checkpoint = decodePullCheckpoint(query.since);
+    if (!checkpoint.ok) throw new ApiError(400, 'invalid_query', `The query string is not valid: since: ${checkpoint.message}`);
+    return pullRows(signedIn.user, await loadUnitTree(ctx.repos.units), rows, checkpoint.value, query.limit ?? DEFAULT_PULL_LIMIT, { replica: query.replica, maxScan: ctx.config.pullScanLimit });
   });
 
   api.route({
     method: 'GET', url: '/api/sync/stream', tag: 'sync', auth: 'session',
     summary: 'Server-sent events: `ready` once connected, `changes` whenever rows in the user\'s scope changed (then pull)',
-    responses: { 200: 'text/event-stream', 401: 'unauthenticated | session_expired' },
+    responses: { 200: 'text/event-stream', 401: 'unauthenticated | session_expired | replica_user_mismatch' },
   }, ({ request, reply, signedIn }) => {
+    requireReplicaUser(request, signedIn);
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });

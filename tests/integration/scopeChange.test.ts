@@ -1,0 +1,209 @@
+/**
+ * A replica's scope changes: grants added, revoked and added again, on a server whose scan cap
+ * is lowered (PULL_SCAN_LIMIT) so that a few hundred rows cross it. Every time, the replica ends
+ * holding what a fresh replica of the same person holds: a unit granted later brings its whole
+ * history; a unit revoked takes its rows and records away (the person's own unpushed edit is
+ * kept, goes up, and is refused with its reason); a unit granted again comes back as it is now.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createUnit } from '../../sync-server/src/testing/testServer';
+import { fillFeed } from './feedFiller';
+import { sealMove, sealRecord } from './fixtures';
+import { changeGrant, replicaPool, setUpWorld, startSyncServer, syncAll, type Person, type Replica, type RunningSync, type World } from './harness';
+import { canon, replicaProjections, replicaRows, replicaView, rowDiff, serverProjections, serverRows } from './serverView';
+
+const SCAN_CAP = 60;
+let running: RunningSync;
+let world: World;
+const replicas = replicaPool(() => running.url);
+let clock = 1_790_000_600_000;
+
+beforeAll(async () => {
+  running = await startSyncServer({ PULL_SCAN_LIMIT: String(SCAN_CAP) });
+  world = await setUpWorld(running.server);
+}, 60_000);
+afterAll(async () => running?.close());
+
+/** A seal made and put into use on a replica. */
+async function activeSeal(replica: Replica, sealId: string, unitId: string, name: string): Promise<void> {
+  await replica.store.records.create('seal', sealRecord(sealId, unitId, replica.person.userId, name));
+  await replica.store.facts.append('seal_status_change', sealMove(sealId, null, 'active', replica.person.userId, 'custodian', ++clock), unitId);
+}
+
+/** The replica shows what a fresh replica of its person shows (rows it counts, projections). */
+async function expectSameAsFresh(replica: Replica): Promise<void> {
+  const fresh = await replicas.open(replica.person, `fresh-${replica.name}`);
+  await syncAll([fresh]);
+  const [mine, theirs] = [await replicaView(replica), await replicaView(fresh)];
+  expect(canon(mine.rows), `${replica.name} rows against a fresh replica: ${rowDiff(mine.rows, theirs.rows)}`).toBe(canon(theirs.rows));
+  expect(canon(mine.projections), `${replica.name} projections against a fresh replica`).toBe(canon(theirs.projections));
+  await replicas.close(fresh);
+}
+
+describe('a sparse site across a lowered scan cap', () => {
+  it('comes down whole, whatever the batch size', async () => {
+    const siteId = await createUnit(running.server, world.admin.cookie, world.branchId, 'Sparse site', 'site');
+    const custodian = await world.person(siteId, ['custodian'], 'Sparse custodian');
+    const tablet = await replicas.open(custodian, 'sparse-tablet');
+    await activeSeal(tablet, 'seal-sparse-1', siteId, 'first');
+    await syncAll([tablet]);
+    await fillFeed(running.server, world.otherBranchId, 4 * SCAN_CAP + 7);
+    await activeSeal(tablet, 'seal-sparse-2', siteId, 'second');
+    await syncAll([tablet]);
+    await fillFeed(running.server, world.otherBranchId, 2 * SCAN_CAP + 3);
+    await tablet.store.facts.append('seal_status_change', sealMove('seal-sparse-1', 'active', 'suspended', custodian.userId, 'custodian', ++clock), siteId);
+    await syncAll([tablet]);
+    await replicas.close(tablet);
+
+    const held = await serverRows(running.server, siteId);
+    expect(held).toHaveLength(5);
+    for (const pullBatchSize of [1, 2, 3, 200]) {
+      const fresh = await replicas.open(custodian, `fresh-${pullBatchSize}`, { pullBatchSize });
+      await syncAll([fresh]);
+      const rows = await replicaRows(fresh);
+      expect(canon(rows), `batch size ${pullBatchSize}: ${rowDiff(rows, held)}`).toBe(canon(held));
+      expect(canon(await replicaProjections(fresh)), `batch size ${pullBatchSize}`).toBe(canon(serverProjections(held)));
+      await replicas.close(fresh);
+    }
+  }, 120_000);
+});
+
+describe('resuming', () => {
+  it('a push whose answer is lost and a pull failing between its requests: nothing lost, nothing twice', async () => {
+    const siteId = await createUnit(running.server, world.admin.cookie, world.branchId, 'Resume site', 'site');
+    const custodian = await world.person(siteId, ['custodian'], 'Resume custodian');
+    const tablet = await replicas.open(custodian, 'resume-tablet', { pullBatchSize: 3 });
+    tablet.start();
+    // The server stores the first push, and its answer is lost: the retry is answered `duplicate`.
+    tablet.network.dropNextAnswers = 1;
+    await activeSeal(tablet, 'seal-resume', siteId, 'resume');
+    await syncAll([tablet]);
+    const stored = (await serverRows(running.server, siteId)).map((row) => row.id);
+    expect(stored).toHaveLength(2);
+    const lost = stored.filter((id) => tablet.network.trail.get(id)?.includes('answer-lost'));
+    expect(lost.length).toBeGreaterThan(0);
+    for (const id of lost) expect(tablet.network.trail.get(id)?.at(-1), id).toBe('duplicate');
+    expect(await tablet.store.book.outboxIds()).toEqual([]);
+    expect(tablet.store.status.get().refusals).toEqual([]);
+
+    // Rows of the site far apart in the feed; a fresh replica's pulls fail every third request.
+    for (let i = 0; i < 3; i++) {
+      await fillFeed(running.server, world.otherBranchId, SCAN_CAP + 11);
+      await tablet.store.facts.append('seal_status_change', sealMove('seal-resume', i % 2 === 0 ? 'active' : 'suspended', i % 2 === 0 ? 'suspended' : 'active', custodian.userId, 'custodian', ++clock), siteId);
+      await syncAll([tablet]);
+    }
+    const fresh = await replicas.open(custodian, 'resume-fresh', { pullBatchSize: 2 });
+    let pulls = 0;
+    fresh.network.intercept = (path) => {
+      if (path === '/api/sync/pull' && ++pulls % 3 === 0) throw new TypeError('fetch failed: the connection dropped between two requests of one pull');
+    };
+    await syncAll([fresh]);
+    expect(pulls).toBeGreaterThan(3);
+    const held = await serverRows(running.server, siteId);
+    expect(held).toHaveLength(5);
+    const rows = await replicaRows(fresh);
+    expect(canon(rows), rowDiff(rows, held)).toBe(canon(held));
+    expect((await fresh.store.projection('seal:seal-resume'))?.derived).toMatchObject({ status: 'suspended', lifecycleChanges: 4 });
+  }, 120_000);
+});
+
+describe('a grant added, revoked and added again', () => {
+  let siteA: string;
+  let siteB: string;
+  let person: Person;
+  let keeperB: Person;
+
+  beforeAll(async () => {
+    siteA = await createUnit(running.server, world.admin.cookie, world.branchId, 'Site A', 'site');
+    siteB = await createUnit(running.server, world.admin.cookie, world.otherBranchId, 'Site B', 'site');
+    person = await world.person(siteA, ['custodian'], 'Roaming custodian');
+    keeperB = await world.person(siteB, ['custodian'], 'Keeper of B');
+  }, 60_000);
+
+  it('brings the history of a unit granted later, drops it when revoked (keeping the person\'s unpushed edit, refused with its reason), and brings it back as it is now when granted again', async () => {
+    // Site B's seal is made long before; then much of another branch; then the person's own site.
+    const keeper = await replicas.open(keeperB, 'keeper-b');
+    await activeSeal(keeper, 'seal-b', siteB, 'B 合同章');
+    await syncAll([keeper]);
+    await fillFeed(running.server, world.otherBranchId, 3 * SCAN_CAP);
+    const tablet = await replicas.open(person, 'roaming-tablet', { pullBatchSize: 4 });
+    await activeSeal(tablet, 'seal-a', siteA, 'A 合同章');
+    // The person's phone makes a seal too, which the tablet pulls: its checkpoint now lies past B's rows.
+    const phone = await replicas.open(person, 'roaming-phone');
+    await activeSeal(phone, 'seal-a2', siteA, 'A 财务章');
+    await syncAll([phone]);
+    await replicas.close(phone);
+    await syncAll([tablet, keeper]);
+    expect((await tablet.store.projection('seal:seal-a2'))?.derived.status).toBe('active');
+    expect(await tablet.store.projection('seal:seal-b')).toBeUndefined();
+
+    // Granted site B: its history comes down, and what happens there now.
+    await changeGrant(running.server, world.admin, person, 'grant', 'custodian', siteB);
+    await keeper.store.records.update('seal', 'seal-b', (doc) => void ((doc as { name: string }).name = 'B 合同章 (renamed)'));
+    await syncAll([keeper, tablet]);
+    expect(await tablet.store.projection('seal:seal-b')).toMatchObject({ record: { name: 'B 合同章 (renamed)', unitId: siteB }, derived: { status: 'active' } });
+    await expectSameAsFresh(tablet);
+
+    // Offline, the person renames B's seal; meanwhile the grant is revoked and B's seal suspended.
+    tablet.network.setOnline(false);
+    const edit = await tablet.store.records.update('seal', 'seal-b', (doc) => void ((doc as { name: string }).name = 'renamed offline'));
+    await changeGrant(running.server, world.admin, person, 'revoke', 'custodian', siteB);
+    await keeper.store.facts.append('seal_status_change', sealMove('seal-b', 'active', 'suspended', keeperB.userId, 'custodian', ++clock), siteB);
+    await syncAll([keeper, tablet]);
+    // B's rows and record are gone; the person's own edit was kept, went up and was refused, with its reason.
+    const inB = (await replicaRows(tablet)).filter((row) => row.scopeUnitId === siteB);
+    expect(inB.map((row) => row.id)).toEqual([edit!.id]);
+    expect(tablet.store.status.get().refusals).toMatchObject([{ id: edit!.id }]);
+    expect(tablet.store.status.get().refusals[0]!.code).not.toBe('forged_author');
+    expect(await tablet.store.book.outboxIds()).toEqual([]);
+    expect((await tablet.store.projection('seal:seal-b'))?.record ?? null).toBeNull();
+    expect((await tablet.store.projection('seal:seal-b'))?.derived.status ?? null).toBeNull();
+    expect((await tablet.store.projection('seal:seal-a'))?.derived.status).toBe('active');
+    await expectSameAsFresh(tablet);
+
+    // Granted again: B comes back as it is now (suspended), not as it was.
+    await changeGrant(running.server, world.admin, person, 'grant', 'custodian', siteB);
+    await syncAll([tablet]);
+    expect(await tablet.store.projection('seal:seal-b')).toMatchObject({ record: { name: 'B 合同章 (renamed)' }, derived: { status: 'suspended' } });
+    await expectSameAsFresh(tablet);
+  }, 120_000);
+
+  it('back-fills a unit granted while an earlier back-fill is still running, and drops both when they are revoked, keeping the rest', async () => {
+    const siteC = await createUnit(running.server, world.admin.cookie, world.otherBranchId, 'Site C', 'site');
+    const keeperC = await world.person(siteC, ['custodian'], 'Keeper of C');
+    const keeper = await replicas.open(keeperC, 'keeper-c');
+    await activeSeal(keeper, 'seal-c', siteC, 'C 合同章');
+    await syncAll([keeper]);
+    await fillFeed(running.server, world.otherBranchId, 3 * SCAN_CAP);
+    const auditor = await world.person(siteA, ['auditor'], 'Roaming auditor');
+    const laptop = await replicas.open(auditor, 'auditor-laptop', { pullBatchSize: 1 });
+    await syncAll([laptop]);
+    const before = (await replicaRows(laptop)).length;
+    expect(before).toBeGreaterThan(0);
+
+    // B granted; one small pull (a batch of one row) leaves its back-fill half-done; then C is granted too.
+    await changeGrant(running.server, world.admin, auditor, 'grant', 'auditor', siteB);
+    let pulls = 0;
+    laptop.network.intercept = (path) => {
+      if (path === '/api/sync/pull' && ++pulls > 1) throw new TypeError('fetch failed: offline after one request');
+    };
+    laptop.start().syncNow();
+    while (pulls < 2) await new Promise((r) => setTimeout(r, 20));
+    await laptop.stop();
+    laptop.network.intercept = undefined;
+    await changeGrant(running.server, world.admin, auditor, 'grant', 'auditor', siteC);
+    await syncAll([laptop]);
+    expect((await laptop.store.projection('seal:seal-b'))?.derived.status).toBe('suspended');
+    expect((await laptop.store.projection('seal:seal-c'))?.derived.status).toBe('active');
+    await expectSameAsFresh(laptop);
+
+    // Both revoked: their rows leave, the rest stays.
+    await changeGrant(running.server, world.admin, auditor, 'revoke', 'auditor', siteB);
+    await changeGrant(running.server, world.admin, auditor, 'revoke', 'auditor', siteC);
+    await syncAll([laptop]);
+    expect((await replicaRows(laptop)).filter((row) => row.scopeUnitId === siteB || row.scopeUnitId === siteC)).toEqual([]);
+    expect(await laptop.store.projection('seal:seal-c')).toBeUndefined();
+    expect((await replicaRows(laptop)).length).toBe(before);
+    await expectSameAsFresh(laptop);
+  }, 120_000);
+});
