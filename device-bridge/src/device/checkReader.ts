@@ -1,7 +1,7 @@
 import { can, err, ok, verifyAssertionWithRoster, type AssertionFields, type Refusal, type Result, type Roster, type User, type UserId } from '@seal/shared';
 import type { SealBinding } from '../protocol/orgRecords';
 import type { ReadRecord } from '../protocol/readRecord';
-import { bindingSeal, bindingUnits } from './rosterPolicy';
+import { bindingGrantSeal, bindingUnits } from './rosterPolicy';
 
 export type ReaderRefusalCode = 'reader_unknown' | 'reader_revoked' | 'reader_assertion_invalid' | 'reader_not_entitled';
 
@@ -39,7 +39,7 @@ export async function checkReader(
   }
   const user = users.find((u) => u.id === verified.value.userId);
   if (user === undefined) return err({ code: 'reader_unknown', message: `roster user "${verified.value.userId}" is not a valid user (roster v${roster.version})` });
-  const sealUnit = bindingSeal(binding).unitId;
+  const sealUnit = bindingGrantSeal(binding).unitId;
   if (can(user, 'log.read', { unitId: sealUnit }, bindingUnits(binding)).ok) return ok({ readerId: user.id, scope: 'device' });
   if (holdsStamps(user.id)) return ok({ readerId: user.id, scope: 'own' });
   return err({ code: 'reader_not_entitled', message: `"${user.id}" may not read the logs of seal unit "${sealUnit}" (admin, custodian or auditor over it) and holds no request stamped on this device` });

@@ -1,4 +1,4 @@
-import type { GrantSeal, Roster, RosterUser } from '@seal/shared';
+import type { GrantSeal, OrgUnit, Roster, RosterUser } from '@seal/shared';
 import type { SealBinding } from '../protocol/orgRecords';
 
 /**
@@ -24,3 +24,9 @@ export const bindingGrantSeal = (binding: SealBinding): GrantSeal => ({
   custodianId: binding.custodianId,
   unitId: binding.sealUnitPath[0]!,
 });
+
+/** The seal's unit and its ancestors, as the binding signs them, as a unit chain (all `isInSubtree` needs). */
+export function bindingUnits(binding: SealBinding): OrgUnit[] {
+  const path = binding.sealUnitPath;
+  return path.map((id, i) => ({ id, name: id, kind: i === path.length - 1 ? 'hq' : 'branch', parentId: path[i + 1] ?? null }));
+}
