@@ -42,8 +42,8 @@ export class TestNetwork {
   dropNextAnswers = 0;
   /** Requests whose path matches fail as if the network dropped them (e.g. only attachment uploads). */
   blockPaths: RegExp | undefined;
-  /** Called before each request is sent; throwing fails it as a dropped connection would. */
-  intercept: ((path: string, init: RequestInit) => void) | undefined;
+  /** Called (and awaited) before each request is sent; throwing fails it as a dropped connection would. */
+  intercept: ((path: string, init: RequestInit) => void | Promise<void>) | undefined;
   /** Per row id: what happened to it on this network (sent, answers, lost answers), for failure messages. */
   readonly trail = new Map<string, string[]>();
   /** Called as each push leaves. */
@@ -75,7 +75,7 @@ export class TestNetwork {
     this.counts.set(path, (this.counts.get(path) ?? 0) + 1);
     if (!this.online) throw new TypeError('fetch failed: the test network is offline');
     if (this.blockPaths?.test(path)) throw new TypeError(`fetch failed: ${path} is blocked`);
-    this.intercept?.(path, init);
+    await this.intercept?.(path, init);
     const headers = new Headers(init.headers);
     headers.set('cookie', this.jar.cookie);
     // What a browser adds to the app's own requests (the server refuses a state change without it).

@@ -206,4 +206,35 @@ describe('a grant added, revoked and added again', () => {
     expect((await replicaRows(laptop)).length).toBe(before);
     await expectSameAsFresh(laptop);
   }, 120_000);
+
+  it('drops what the first request of a pull brought of a unit revoked before its next request', async () => {
+    const siteD = await createUnit(running.server, world.admin.cookie, world.otherBranchId, 'Site D', 'site');
+    const keeperD = await world.person(siteD, ['custodian'], 'Keeper of D');
+    const keeper = await replicas.open(keeperD, 'keeper-d');
+    await activeSeal(keeper, 'seal-d', siteD, 'D 合同章');
+    await syncAll([keeper]);
+    // D's rows first in the feed, then more than one scan's worth of another branch, then the person's own site.
+    await fillFeed(running.server, world.otherBranchId, 2 * SCAN_CAP);
+    const roamer = await world.person(siteA, ['custodian'], 'Custodian passing through D');
+    await changeGrant(running.server, world.admin, roamer, 'grant', 'custodian', siteD);
+    const own = await replicas.open(roamer, 'roamer-own');
+    await activeSeal(own, 'seal-a-roamer', siteA, 'A 法人章');
+    await syncAll([own]);
+    await replicas.close(own);
+
+    // A fresh tablet pulls: the first request brings D's rows and stops at the scan cap; before
+    // the next request of the same pull, the grant on D is revoked.
+    const tablet = await replicas.open(roamer, 'roamer-tablet');
+    let pulls = 0;
+    tablet.network.intercept = async (path) => {
+      if (path === '/api/sync/pull' && ++pulls === 2) await changeGrant(running.server, world.admin, roamer, 'revoke', 'custodian', siteD);
+    };
+    await syncAll([tablet]);
+    tablet.network.intercept = undefined;
+    expect(pulls).toBeGreaterThan(2);
+    expect((await replicaRows(tablet)).filter((row) => row.scopeUnitId === siteD)).toEqual([]);
+    expect(await tablet.store.projection('seal:seal-d')).toBeUndefined();
+    expect((await tablet.store.projection('seal:seal-a-roamer'))?.derived.status).toBe('active');
+    await expectSameAsFresh(tablet);
+  }, 120_000);
 });

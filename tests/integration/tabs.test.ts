@@ -123,7 +123,8 @@ describe('another person signing in in a second tab', () => {
     for (const since of ['{"v":1,', '{"v":1,"seq":"0","units":[],"fill":null,"selector":{}}', `{"v":1,"seq":"1","units":[],"fill":${'['.repeat(3000)}${']'.repeat(3000)}}`, 'x'.repeat(9000)]) {
       const res = await running.server.call('GET', `/api/sync/pull?since=${encodeURIComponent(since)}`, { cookie: second.cookie });
       expect(res.statusCode, since.slice(0, 40)).toBe(400);
-      expect(res.json()).toMatchObject({ error: 'invalid_query' });
+      // Refused by the checkpoint's own check, or earlier by the input guards (too large, too deep).
+      expect(['invalid_query', 'too_large', 'too_deep'], since.slice(0, 40)).toContain(res.json().error);
     }
     // A checkpoint claiming the whole organisation as delivered, with a back-fill of it: only person 2's rows come.
     const claim = JSON.stringify({ v: 1, seq: '1', units: [world.admin.rootUnitId], fill: { seq: '0', units: [world.admin.rootUnitId, world.siteId] } });

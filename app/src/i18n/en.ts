@@ -17,6 +17,7 @@ export const en: Dictionary = {
     lastSync: 'Last synced {{ time }}',
     pending: '{{ count }} waiting to go up',
     upToDate: 'All changes here are uploaded',
+    anotherUser: 'Someone else signed in on this browser: sign in again as yourself to sync your work',
     signedOut: 'Sign in again to sync',
     serverUnreachable: 'The server cannot be reached; changes are kept here',
     syncNow: 'Sync now',

@@ -18,6 +18,7 @@ export const zhCN = {
     lastSync: '上次同步：{{ time }}',
     pending: '{{ count }} 条待上传',
     upToDate: '本机更改已全部上传',
+    anotherUser: '这个浏览器上已有其他人登录：请您用自己的通行密钥重新登录，才能同步您的数据',
     signedOut: '登录已过期，重新登录后才能同步',
     serverUnreachable: '连不上服务器，更改保存在本机',
     syncNow: '立即同步',

@@ -49,7 +49,8 @@ const MIDWAY_ATTEMPTS = 3;
 /** Notes a failed request in the status and rethrows it (RxDB retries). */
 function failed(status: SyncStatus, error: unknown): never {
   const connection = isSignedOutSyncError(error) ? 'signed_out' : error instanceof SyncHttpError && error.code === 'network' ? 'offline' : status.get().connection;
-  status.update({ connection, lastError: error instanceof Error ? error.message : String(error) });
+  const signedOutCode = isSignedOutSyncError(error) ? error.serverCode : undefined;
+  status.update({ connection, signedOutCode, lastError: error instanceof Error ? error.message : String(error) });
   throw error;
 }
 
@@ -196,8 +197,12 @@ export function startRowReplication(options: RowReplicationOptions): RowReplicat
     try {
       do {
         response = await pullAgainOnFailure(since, batchSize - rows.length, response !== undefined);
+        // Units that left the scope since an earlier answer of this pull: what that answer brought
+        // of them is not handed to RxDB (it would stay, the next checkpoint no longer naming them).
+        const leaving = new Set(response.left ?? []);
+        if (leaving.size > 0) rows.splice(0, rows.length, ...rows.filter((row) => !leaving.has(row.scopeUnitId)));
         rows.push(...response.rows);
-        (response.left ?? []).forEach((unit) => left.add(unit));
+        leaving.forEach((unit) => left.add(unit));
         since = response.checkpoint;
       } while (response.more && rows.length < batchSize);
     } catch (error) {

@@ -29,6 +29,8 @@ export interface AttachmentProgress {
 export interface SyncStatusSnapshot {
   /** `offline`: the server cannot be reached; `signed_out`: it refuses the session. */
   readonly connection: 'unknown' | 'online' | 'offline' | 'signed_out';
+  /** While `signed_out`: the server's code (`replica_user_mismatch`: someone else signed in on this browser). */
+  readonly signedOutCode?: string | undefined;
   /** Last time this replica had everything it was owed (a pull reached the server's head). */
   readonly lastSyncAt: number | null;
   /** Rows made here the server has not answered yet. */

@@ -29,7 +29,7 @@ export function SyncStatus() {
               {status().pending > 0 ? t('sync.pending', { count: String(status().pending) }) : t('sync.upToDate')}
             </span>
             <Show when={status().connection === 'signed_out'}>
-              <span class="sync-warning">{t('sync.signedOut')}</span>
+              <span class="sync-warning">{status().signedOutCode === 'replica_user_mismatch' ? t('sync.anotherUser') : t('sync.signedOut')}</span>
             </Show>
             <Show when={status().connection === 'offline'}>
               <span class="sync-warning">{t('sync.serverUnreachable')}</span>

@@ -159,9 +159,19 @@ export async function pushRows(rawRows: readonly unknown[], ctx: PushContext, ro
   // A refused row that is exactly a held row is a copy of it coming back (a retry, or a replica
   // holding the server's copy of another replica's fact): a duplicate. Anything else stays
   // refused — a refused row never learns what the store holds, and never raises a conflict alarm.
+  // A row refused only because the state moved on (`stale_transition`) passed every check of who
+  // may write it; when the move it was judged against is the one held under its own id, the
+  // truth is a second body under that id: a conflict, alarmed like any other.
   for (const { index, row } of refused) {
     const winner = stored.get(row.id);
-    if (winner && canonicalJson(row) === canonicalJson(winner)) results[index] = { id: row.id, status: 'duplicate' };
+    if (!winner) continue;
+    if (canonicalJson(row) === canonicalJson(winner)) results[index] = { id: row.id, status: 'duplicate' };
+    else if (results[index]?.status === 'refused' && results[index].code === 'stale_transition' && row.type === 'fact') {
+      results[index] = compareWithStored(row, winner);
+      if (results[index].status !== 'refused') continue;
+      const alarm = await conflictAlarm(winner, ctx.user.id, now);
+      alarms.set(alarm.id, alarm);
+    }
   }
   // The same id twice in one batch with two bodies is a conflict too: alarmed like one across
   // batches, once the second body passes validation itself (a device key signed both: a fork).
