@@ -264,15 +264,16 @@ describe('stamping with a seal device over Web Bluetooth', () => {
   });
 
   it('the SIMULATED device runs the whole flow in the page, provisioned from the server', async () => {
-    const admin = state.admin!;
-    const { page } = admin;
-    // The demo runs as an administrator (the server signs device records for admins and custodians
-    // only) who may also stamp at the site.
-    expect((await pageFetch(page, `/api/users/${state.adminId!}/grants`, { role: 'staff', unitId: state.siteId })).status).toBe(200);
-    const { request, seal, grant } = await approvedGrant('req-e2e-sim-1', state.adminId!, state.siteId!, state.approver!, state.approverId!, state.approverCredentialId!, state.adminId!, 'dev-e2e-sim');
+    // The demo runs as the site's seal keeper (custodian, and staff): the server signs device
+    // records for custodians and administrators, and an administrator may not also stamp
+    // (separation of duties).
+    const keeper = await person('en');
+    const keeperUser = await invite(state.admin!, keeper, server!.url, state.siteId!, ['custodian', 'staff'], 'Sun Keeper');
+    const { page } = keeper;
+    const { request, seal, grant } = await approvedGrant('req-e2e-sim-1', keeperUser.id, state.siteId!, state.approver!, state.approverId!, state.approverCredentialId!, keeperUser.id, 'dev-e2e-sim');
     // The grant reaches the tablet by sync: the request, the approver's decision and the grant,
     // each pushed to the server by its author's replica.
-    const requester = await replicaOf(admin, state.adminId!, 'e2e-requester');
+    const requester = await replicaOf(keeper, keeperUser.id, 'e2e-requester');
     const approving = await replicaOf(state.approver!, state.approverId!, 'e2e-approver');
     try {
       // The seal's record (the simulated device's binding is made from it) and the request.
@@ -336,7 +337,7 @@ describe('stamping with a seal device over Web Bluetooth', () => {
     // which reaches this tablet by sync and shows beside the device.
     const last = onServer.at(-1)! as unknown as DeviceEvent;
     const forged = { ...last, seq: last.seq + 1, prevHash: await deviceEventHash(last), type: 'low_battery', payload: { percent: 1 } } as DeviceEvent;
-    const forger = await replicaOf(admin, state.adminId!, 'e2e-forger');
+    const forger = await replicaOf(keeper, keeperUser.id, 'e2e-forger');
     try {
       await forger.store.facts.append('device_event', forged, state.siteId!);
       await forger.start({ live: false }).awaitInSync();
@@ -349,6 +350,6 @@ describe('stamping with a seal device over Web Bluetooth', () => {
     expect(await alarm.textContent()).toContain(`A device log entry does not verify (altered?) (${grant.deviceId}:${forged.seq})`);
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: join(REPO_ROOT, 'screenshots', 'stamp-simulated-en.png'), fullPage: true });
-    expect(unexpectedErrors(admin.errors)).toEqual([]);
+    expect(unexpectedErrors(keeper.errors)).toEqual([]);
   });
 });

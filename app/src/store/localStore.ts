@@ -88,6 +88,7 @@ export async function openLocalStore(options: LocalStoreOptions): Promise<LocalS
   if (typeof lastSync === 'number') status.update({ lastSyncAt: lastSync });
   const facts = new FactLog(db, book, userId, now);
   const projector = new Projector(db, book, loadAutomerge);
+  void projector.start();
   const subscriptions = [
     book.pending$().subscribe((pending) => status.update({ pending })),
     book.refusals$().subscribe((refusals) => status.update({ refusals: refusals.map(refusalView) })),

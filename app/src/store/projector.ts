@@ -1,4 +1,5 @@
 import type { Subscription } from 'rxjs';
+import { getChangedDocumentsSince } from 'rxdb';
 import { PROJECTED_FACT_KINDS, projectSubject, type SyncRow } from '@seal/shared';
 import type { AutomergeLoader } from './automerge';
 import type { RecordDoc, SealDatabase } from './collections';
@@ -8,6 +9,27 @@ import { asRow, isRefusedRow } from './rowCodec';
 
 /** Subjects re-projected per write to `records`. */
 const FLUSH_BATCH = 50;
+/** Rows read per step when catching up at start. */
+const CATCH_UP_BATCH = 500;
+/** Where in `rows` (RxDB's write order) every row is known projected; kept in the local book. */
+const CHECKPOINT_STATE = 'projectedThrough';
+
+interface RowsCheckpoint {
+  readonly id: string;
+  readonly lwt: number;
+}
+
+const isCheckpoint = (value: unknown): value is RowsCheckpoint =>
+  typeof value === 'object' && value !== null && typeof (value as RowsCheckpoint).id === 'string' && typeof (value as RowsCheckpoint).lwt === 'number';
+
+const later = (a: RowsCheckpoint | undefined, b: RowsCheckpoint): RowsCheckpoint =>
+  a === undefined || b.lwt > a.lwt || (b.lwt === a.lwt && b.id > a.id) ? b : a;
+
+/** A row document's place in RxDB's write order, when it carries one. */
+function placeOf(doc: unknown): RowsCheckpoint | undefined {
+  const { id, _meta } = (doc ?? {}) as { id?: unknown; _meta?: { lwt?: unknown } };
+  return typeof id === 'string' && typeof _meta?.lwt === 'number' ? { id, lwt: _meta.lwt } : undefined;
+}
 
 const projects = (row: SyncRow): boolean => row.type === 'change' || (PROJECTED_FACT_KINDS as readonly string[]).includes(row.kind);
 
@@ -25,18 +47,27 @@ export async function subjectRows(db: SealDatabase, book: LocalBook, subject: st
  * re-projected from all their rows (`projectSubject`), in batches, one at a time. A refusal marks
  * its row's subject too, so a refused edit drops out of what the user sees; a subject left with
  * no row (its unit left the replica's scope) loses its record.
+ *
+ * Rows written while nobody projected them (the tab was closed or reloaded between a pull's write
+ * and its projection) are found at start: the book keeps the place in `rows`' write order up to
+ * which everything is projected, and `start` marks the subjects of every row written after it.
  */
 export class Projector {
   private readonly dirty = new Set<string>();
   private flushing: Promise<void> | undefined;
   private readonly subscriptions: Subscription[];
   private failure: Error | undefined;
+  /** The newest row place marked so far; kept as the checkpoint whenever every mark is projected. */
+  private newest: RowsCheckpoint | undefined;
+  private catchingUp: Promise<void> | undefined;
 
   constructor(private readonly db: SealDatabase, private readonly book: LocalBook, private readonly loadAutomerge: AutomergeLoader) {
     this.subscriptions = [
       db.rows.$.subscribe((event) => {
         // A deletion (rows of a unit that left this replica's scope) marks its subject too.
         const row = (event.documentData ?? event.previousDocumentData) as unknown as SyncRow | undefined;
+        const place = placeOf(event.documentData);
+        if (place) this.newest = later(this.newest, place);
         if (row && projects(row)) this.mark(row.subject);
       }),
       book.refusedRows$().subscribe((row) => this.mark(row.subject)),
@@ -46,11 +77,50 @@ export class Projector {
   /** Re-projects a subject soon. */
   mark(subject: string): void {
     this.dirty.add(subject);
-    this.flushing ??= this.flush().finally(() => (this.flushing = undefined));
+    this.kick();
+  }
+
+  /**
+   * Starts a flush unless one runs. A subject marked after a flush's last look at `dirty` but
+   * before it let go of `flushing` (a few microtasks) starts the next one: it is never left marked
+   * with nobody to project it.
+   */
+  private kick(): void {
+    if (this.flushing !== undefined) return;
+    this.flushing = this.flush().finally(() => {
+      this.flushing = undefined;
+      if (this.dirty.size > 0) this.kick();
+    });
+  }
+
+  /** Marks the subjects of rows written after the kept checkpoint (see the class comment). */
+  start(): Promise<void> {
+    this.catchingUp ??= this.catchUp().catch((error: unknown) => {
+      this.failure = error instanceof Error ? error : new Error(String(error));
+      console.error('Finding rows to project failed', error);
+    });
+    return this.catchingUp;
+  }
+
+  private async catchUp(): Promise<void> {
+    const kept = await this.book.state(CHECKPOINT_STATE);
+    let checkpoint: RowsCheckpoint | undefined = isCheckpoint(kept) ? kept : undefined;
+    for (;;) {
+      const batch = await getChangedDocumentsSince(this.db.rows.storageInstance, CATCH_UP_BATCH, checkpoint);
+      for (const doc of batch.documents) {
+        const row = doc as unknown as SyncRow;
+        if (projects(row)) this.mark(row.subject);
+      }
+      if (batch.documents.length === 0) break;
+      checkpoint = batch.checkpoint as RowsCheckpoint;
+      this.newest = later(this.newest, checkpoint);
+      if (batch.documents.length < CATCH_UP_BATCH) break;
+    }
   }
 
   /** Resolves once every subject marked so far is projected (rejects if projecting failed). */
   async whenIdle(): Promise<void> {
+    if (this.catchingUp) await this.catchingUp;
     while (this.flushing) await this.flushing;
     if (this.failure !== undefined) throw this.failure;
   }
@@ -88,6 +158,10 @@ export class Projector {
         this.failure = error instanceof Error ? error : new Error(String(error));
         console.error('Projecting records failed', error);
       }
+    }
+    // Everything marked is projected: rows up to the newest place seen need no second look.
+    if (this.failure === undefined && this.newest !== undefined && !this.db.closed) {
+      await this.book.setState(CHECKPOINT_STATE, this.newest).catch(() => undefined);
     }
   }
 }
