@@ -17,7 +17,7 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { nextSealStatuses, findSealTransition, SERVER_AUTHOR, type SealStatus, type UseRequest } from '@seal/shared';
+import { BLOB_CHUNK_BYTES, chunkCount, nextSealStatuses, findSealTransition, SERVER_AUTHOR, type SealStatus, type UseRequest } from '@seal/shared';
 import { createUnit } from '../../sync-server/src/testing/testServer';
 import { fillFeed } from './feedFiller';
 import { decision, deviceWithLog, sealMove, sealRecord, useRequest } from './fixtures';
@@ -28,7 +28,7 @@ import { canon, replicaProjections, replicaRows, replicaView, rowDiff, serverPro
 const RUNS = Number(process.env.CONVERGENCE_RUNS ?? 12);
 /** The server's scan cap, lowered so that a burst of another branch's rows crosses it. */
 const SCAN_CAP = 40;
-const ACTIONS = ['editSeal', 'editSeal', 'sealMove', 'sealMove', 'request', 'request', 'cancel', 'decide', 'decide', 'deviceEvent', 'offline', 'offline', 'faults', 'sync', 'wait', 'noise', 'grant', 'tab'] as const;
+const ACTIONS = ['editSeal', 'editSeal', 'sealMove', 'sealMove', 'request', 'request', 'cancel', 'decide', 'decide', 'deviceEvent', 'offline', 'offline', 'faults', 'sync', 'wait', 'noise', 'grant', 'tab', 'attach', 'attach', 'assemblyFault'] as const;
 type Action = (typeof ACTIONS)[number];
 interface Op { readonly who: number; readonly action: Action; readonly pick: number }
 
@@ -38,8 +38,11 @@ const RACE_REFUSALS: ReadonlySet<string> = new Set(['record_exists', 'missing_de
 /** Which replicas may do an action: 0, 1 the custodian's tablet and phone, 2 the site tablet (staff), 3 the approver's phone. */
 const ACTORS: Readonly<Record<Action, readonly number[]>> = {
   editSeal: [0, 1], sealMove: [0, 1], request: [2], cancel: [2], decide: [3], deviceEvent: [0, 1, 2], offline: [0, 1, 2, 3], faults: [0, 1, 2, 3], sync: [0, 1, 2, 3], wait: [0],
-  noise: [0], grant: [3], tab: [2],
+  noise: [0], grant: [3], tab: [2], attach: [0, 1, 2], assemblyFault: [0],
 };
+
+/** Photo-like bytes: usually one chunk, sometimes two (a page photographed at higher resolution). */
+const photo = (pick: number): Uint8Array => Uint8Array.from({ length: pick % 4 === 0 ? BLOB_CHUNK_BYTES + 7 * pick : 300 + 11 * pick }, (_, i) => (i * 31 + pick) % 251);
 
 const opArb: fc.Arbitrary<Op> = fc.record({ who: fc.nat(3), action: fc.constantFrom(...ACTIONS), pick: fc.nat(1000) });
 
@@ -99,6 +102,17 @@ async function oneRun(ops: readonly Op[], seed: number): Promise<void> {
   const profile = new CookieJar(staff.cookie);
   let tabsShared = false;
   let closed = false;
+  // Attachments made during the run, and the injected fault that fails a blob's assembly after
+  // its last chunk is stored (as a server killed between the two would).
+  const attached: { readonly sha256: string; readonly factRowId: string; readonly bytes: Uint8Array; readonly by: Replica }[] = [];
+  const blobsDb = running.server.store.couch.use(running.server.store.dbName('blobs'));
+  let fault: string | undefined;
+  const clearFault = async () => {
+    if (fault === undefined) return;
+    const rev = fault;
+    fault = undefined;
+    await blobsDb.destroy('_design/injected_fault', rev).catch(() => blobsDb.destroy('_design/injected_fault', rev));
+  };
   try {
     const seals = [`seal-${run}-a`, `seal-${run}-b`];
     const sealB = `seal-${run}-B`;
@@ -206,6 +220,23 @@ async function oneRun(ops: readonly Op[], seed: number): Promise<void> {
           facts.add(row.id);
           return;
         }
+        case 'attach': {
+          if (role === 'approver') return;
+          const bytes = photo(op.pick);
+          const added = await replica.store.attachments.add({ bytes, about: `request:${requests[op.pick % 2]!}`, mime: 'image/jpeg' }, siteId);
+          facts.add(added.factRowId);
+          attached.push({ ...added, bytes, by: replica });
+          return;
+        }
+        case 'assemblyFault': {
+          if (fault !== undefined) return clearFault();
+          const inserted = await blobsDb.insert({
+            _id: '_design/injected_fault',
+            validate_doc_update: "function (doc) { if (doc._id.indexOf('blob:') === 0) throw({ forbidden: 'injected fault: the assembly fails' }); }",
+          } as never);
+          fault = inserted.rev;
+          return;
+        }
         case 'deviceEvent': {
           if (role === 'approver') return;
           // The same entry may be uploaded by several tablets: one fact, whoever brings it first.
@@ -216,12 +247,22 @@ async function oneRun(ops: readonly Op[], seed: number): Promise<void> {
       }
     };
     for (const op of ops) await apply(op);
+    await clearFault();
     // The tabs are closed: each replica back on its own session, and syncing.
     for (const r of [replicas[2], replicas[3]]) {
       r.network.useJar(new CookieJar(r.person.cookie));
       r.sync?.resume();
     }
     await syncAll(replicas);
+    // Every attachment's upload ends: the server says the blob is complete (the replica asks again
+    // after a failed assembly; it never takes "all chunks held" for done).
+    for (const { sha256, by } of attached) {
+      const deadline = Date.now() + 30_000;
+      while ((await by.store.book.blob(sha256))?.state !== 'uploaded') {
+        if (Date.now() > deadline) throw new Error(`the upload of ${sha256} on ${by.name} did not finish`);
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    }
 
     const held = (await serverRows(running.server)).filter((r) => r.scopeUnitId === siteId || r.scopeUnitId === siteB);
     // Replicas that were offline can race: two creations of one seal (the second is refused,
@@ -270,7 +311,25 @@ async function oneRun(ops: readonly Op[], seed: number): Promise<void> {
         await fresh.close();
       }
     }
-    if (process.env.CONVERGENCE_DEBUG) console.log(`run ${run}: ${held.length} rows, ${facts.size} facts, approver on B: ${approverOnB}, pushes ${replicas.map((r) => r.network.counts.get('/api/sync/push') ?? 0).join('/')}`);
+    // Every attachment is downloadable by a fresh replica of a colleague at the site, byte for
+    // byte, and the server holds each blob's chunks once, nothing left staged.
+    if (attached.length > 0) {
+      const office = await openReplica(running.url, custodian, `fresh-office-${run}`);
+      try {
+        await syncAll([office]);
+        for (const { sha256, factRowId, bytes } of attached) {
+          expect(await office.store.attachments.bytes(sha256, factRowId, office.sync!.client), `attachment ${sha256}`).toEqual(bytes);
+        }
+      } finally {
+        await office.close();
+      }
+      const ids = async (prefix: string) => (await blobsDb.list({ startkey: prefix, endkey: `${prefix}\ufff0` })).rows.map((row) => row.id);
+      for (const sha of new Set(attached.map((a) => a.sha256))) {
+        expect(await ids(`chunk:${sha}:`), `chunks of ${sha}`).toHaveLength(chunkCount(attached.find((a) => a.sha256 === sha)!.bytes.length));
+        expect(await ids(`part:${sha}:`), `staged parts of ${sha}`).toEqual([]);
+      }
+    }
+    if (process.env.CONVERGENCE_DEBUG) console.log(`run ${run}: ${held.length} rows, ${facts.size} facts, approver on B: ${approverOnB}, attachments ${attached.length}, assembly fault toggled ${ops.filter((o) => o.action === 'assemblyFault').length}, pushes ${replicas.map((r) => r.network.counts.get('/api/sync/push') ?? 0).join('/')}`);
   } finally {
     if (!closed) await Promise.all(replicas.map((r) => r.close()));
   }

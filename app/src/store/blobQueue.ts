@@ -1,5 +1,5 @@
 import type { Subscription } from 'rxjs';
-import { BLOB_CHUNK_BYTES, fromBase64Url, sha256, toBase64Url, toHex, type AttachmentMeta } from '@seal/shared';
+import { BLOB_CHUNK_BYTES, chunkCount, fromBase64Url, sha256, toBase64Url, toHex, type AttachmentMeta } from '@seal/shared';
 import type { BlobEntry } from './collections';
 import type { FactLog } from './factLog';
 import type { LocalBook } from './localBook';
@@ -24,7 +24,6 @@ export class BlobNotCompleteError extends Error {
   }
 }
 
-const chunkCount = (size: number): number => Math.max(1, Math.ceil(size / BLOB_CHUNK_BYTES));
 
 function concat(parts: readonly Uint8Array[], size: number): Uint8Array {
   const whole = new Uint8Array(size);

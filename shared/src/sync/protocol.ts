@@ -8,6 +8,8 @@ export const MAX_PUSH_ROWS = 1000;
 export const MAX_PULL_ROWS = 2000;
 /** Bytes per attachment chunk (the last one may be shorter). */
 export const BLOB_CHUNK_BYTES = 128 * 1024;
+/** How many chunks a blob of `size` bytes is sent in (an empty blob is one empty chunk). */
+export const chunkCount = (size: number): number => Math.max(1, Math.ceil(size / BLOB_CHUNK_BYTES));
 
 /**
  * Why the server refused a pushed row. The row comes back with one of these and a sentence; the

@@ -1,5 +1,5 @@
 import type { DocumentScope } from 'nano';
-import { BLOB_CHUNK_BYTES } from '@seal/shared';
+import { BLOB_CHUNK_BYTES, chunkCount } from '@seal/shared';
 import { getDoc, isConflict, statusOf } from '../couch/docs';
 
 /**
@@ -47,7 +47,7 @@ const partPrefix = (sha: string, upload: string): string => `part:${sha}:${uploa
 const proofId = (sha: string, upload: string): string => `proof:${sha}:${upload}`;
 
 /** The number of chunks of an attachment of `size` bytes. */
-export const chunkCount = (size: number): number => Math.max(1, Math.ceil(size / BLOB_CHUNK_BYTES));
+export { chunkCount };
 /** The byte length of chunk `index` of an attachment of `size` bytes. */
 export const chunkLength = (size: number, index: number): number => Math.min(BLOB_CHUNK_BYTES, size - index * BLOB_CHUNK_BYTES);
 
