@@ -124,7 +124,7 @@ describe('another person signing in in a second tab', () => {
       const res = await running.server.call('GET', `/api/sync/pull?since=${encodeURIComponent(since)}`, { cookie: second.cookie });
       expect(res.statusCode, since.slice(0, 40)).toBe(400);
       // Refused by the checkpoint's own check, or earlier by the input guards (too large, too deep).
-      expect(['invalid_query', 'too_large', 'too_deep'], since.slice(0, 40)).toContain((res.json() as { error?: string }).error);
+      expect(['invalid_query', 'too_large', 'too_deep'], since.slice(0, 40)).toContain(res.json<{ error?: string }>().error);
     }
     // A checkpoint claiming the whole organisation as delivered, with a back-fill of it: only person 2's rows come.
     const claim = JSON.stringify({ v: 1, seq: '1', units: [world.admin.rootUnitId], fill: { seq: '0', units: [world.admin.rootUnitId, world.siteId] } });
