@@ -224,6 +224,7 @@ export const en: Dictionary = {
       record_exists: 'A record with this ID is already on this device.',
       unknown_record: 'The record is not on this device (not synced yet?).',
       fact_conflict: 'A different record already has this ID.',
+      write_failed: 'This device could not save the record. Try again; if it keeps failing, restart the app.',
       closed: 'The data on this device is not open yet. Try again in a moment.',
     },
     refusalsTitle: 'The server refused {{ count }} change(s) to seals; they take no effect:',

@@ -225,6 +225,7 @@ export const zhCN = {
       record_exists: '本设备上已有同一编号的记录。',
       unknown_record: '本设备上没有该记录（可能尚未同步）。',
       fact_conflict: '已有同一编号但内容不同的记录。',
+      write_failed: '本设备未能保存该记录。请重试；如果一直失败，请重新打开应用。',
       closed: '本地数据尚未打开，请稍候再试。',
     },
     refusalsTitle: '服务器拒绝了 {{ count }} 项与印章有关的变更，这些变更不生效：',

@@ -82,7 +82,30 @@ export class FactLog {
       const added = [...fresh.values()];
       // The outbox entries first: a crash between the two writes leaves stale entries (swept at open), never an uncounted row.
       await this.book.addToOutbox(added.map((row) => row.id));
-      await this.db.rows.bulkInsert(added);
+      const { error } = await this.db.rows.bulkInsert(added);
+      // A pull wrote some of these ids between the look above and this write (the same fact,
+      // recorded on another replica first — e.g. a content-addressed grant): the held copy is the
+      // server's and nothing of ours waits to go up. Left in the outbox, such an id would count as
+      // "waiting to sync" for ever.
+      const taken = error.filter((e) => e.status === 409).map((e) => e.documentId);
+      if (taken.length > 0) {
+        await this.book.removeFromOutbox(taken);
+        const now = await this.db.rows.findByIds(taken).exec();
+        for (const [i, outcome] of outcomes.entries()) {
+          const winner = now.get(outcome.row.id);
+          if (!outcome.added || winner === undefined) continue;
+          const held = asRow(winner.toJSON());
+          if (held.type !== 'fact' || canonicalJson(held.body) !== canonicalJson(outcome.row.body)) {
+            throw new StoreError('fact_conflict', `"${outcome.row.id}" arrived from the server with a different body while it was being recorded here`);
+          }
+          outcomes[i] = { row: held, added: false };
+        }
+      }
+      const failed = error.filter((e) => e.status !== 409);
+      if (failed.length > 0) {
+        await this.book.removeFromOutbox(failed.map((e) => e.documentId));
+        throw new StoreError('write_failed', `could not record ${failed.length} fact(s): ${failed.map((e) => `${e.documentId} (${e.status})`).join(', ')}`);
+      }
     }
     return outcomes;
   }

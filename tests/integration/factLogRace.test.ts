@@ -1,0 +1,66 @@
+/**
+ * A fact recorded on this tablet while a pull brings the same fact from the server (another
+ * replica recorded it first: a content-addressed grant, a device log entry two tablets carry).
+ * The pull's write lands between the fact log's look at what is held and its own write. Nothing
+ * of ours is then waiting to go up: the tablet must not show it as "waiting to sync" for ever.
+ */
+import { indexedDB, IDBKeyRange } from 'fake-indexeddb';
+import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
+import { describe, expect, it } from 'vitest';
+import { openLocalStore, type LocalStore } from '../../app/src/store/localStore';
+import { StoreError } from '../../app/src/store/StoreError';
+import { sealMove } from './fixtures';
+import { loadAutomergeInNode } from './harness';
+
+const USER = 'usr_factlograce00001';
+const UNIT = 'unit_factlogracesite1';
+let counter = 0;
+
+async function tablet(): Promise<LocalStore> {
+  return openLocalStore({ userId: USER, storage: getRxStorageDexie({ indexedDB, IDBKeyRange }), loadAutomerge: loadAutomergeInNode, databaseName: `factlog-race-${process.pid}-${++counter}` });
+}
+
+/** Makes the next write to `rows` find `row` written just before it, as a pull would. */
+function pullWritesFirst(store: LocalStore, row: Record<string, unknown>): void {
+  const rows = store.db.rows;
+  const original = rows.bulkInsert.bind(rows);
+  rows.bulkInsert = (async (docs: never[]) => {
+    rows.bulkInsert = original;
+    await rows.insert(row as never);
+    return original(docs);
+  }) as typeof rows.bulkInsert;
+}
+
+describe('a fact recorded here as the same fact arrives from the server', () => {
+  it('is held once, and nothing waits to go up', async () => {
+    const store = await tablet();
+    const move = sealMove('seal-race', null, 'active', USER, 'custodian', 1_790_000_000_500);
+    // What the server holds: the same fact, recorded by another replica of this person.
+    const other = await tablet();
+    const { row: serverCopy } = await other.facts.append('seal_status_change', move, UNIT);
+    await other.close();
+
+    pullWritesFirst(store, serverCopy as unknown as Record<string, unknown>);
+    const outcome = await store.facts.append('seal_status_change', move, UNIT);
+    expect(outcome.added).toBe(false);
+    expect(outcome.row).toMatchObject({ id: serverCopy.id, body: serverCopy.body });
+    expect(await store.book.outboxIds()).toEqual([]);
+    expect((await store.db.rows.find().exec()).map((d) => d.id)).toEqual([serverCopy.id]);
+    await store.close();
+  });
+
+  it('refuses, and keeps nothing waiting, when the arriving fact has another body under the id', async () => {
+    const store = await tablet();
+    const move = sealMove('seal-race-2', null, 'active', USER, 'custodian', 1_790_000_000_600);
+    const other = await tablet();
+    const { row: serverCopy } = await other.facts.append('seal_status_change', { ...move, reason: 'recorded elsewhere' }, UNIT);
+    await other.close();
+
+    pullWritesFirst(store, serverCopy as unknown as Record<string, unknown>);
+    const attempt = store.facts.append('seal_status_change', move, UNIT);
+    await expect(attempt).rejects.toBeInstanceOf(StoreError);
+    await expect(attempt).rejects.toMatchObject({ code: 'fact_conflict' });
+    expect(await store.book.outboxIds()).toEqual([]);
+    await store.close();
+  });
+});
