@@ -28,7 +28,7 @@ function pullWritesFirst(store: LocalStore, row: Record<string, unknown>): void 
     rows.bulkInsert = original;
     await rows.insert(row as never);
     return original(docs);
-  }) as typeof rows.bulkInsert;
+  });
 }
 
 describe('a fact recorded here as the same fact arrives from the server', () => {
@@ -40,7 +40,7 @@ describe('a fact recorded here as the same fact arrives from the server', () => 
     const { row: serverCopy } = await other.facts.append('seal_status_change', move, UNIT);
     await other.close();
 
-    pullWritesFirst(store, serverCopy as unknown as Record<string, unknown>);
+    pullWritesFirst(store, serverCopy);
     const outcome = await store.facts.append('seal_status_change', move, UNIT);
     expect(outcome.added).toBe(false);
     expect(outcome.row).toMatchObject({ id: serverCopy.id, body: serverCopy.body });
@@ -56,7 +56,7 @@ describe('a fact recorded here as the same fact arrives from the server', () => 
     const { row: serverCopy } = await other.facts.append('seal_status_change', { ...move, reason: 'recorded elsewhere' }, UNIT);
     await other.close();
 
-    pullWritesFirst(store, serverCopy as unknown as Record<string, unknown>);
+    pullWritesFirst(store, serverCopy);
     const attempt = store.facts.append('seal_status_change', move, UNIT);
     await expect(attempt).rejects.toBeInstanceOf(StoreError);
     await expect(attempt).rejects.toMatchObject({ code: 'fact_conflict' });
