@@ -1,6 +1,8 @@
 /**
  * Imports flow one way: app → device-bridge → shared, sync-server → shared.
  * shared imports nothing of ours and no Node built-in; nothing imports app or sync-server.
+ * shared/ and device-bridge/ are packages: from outside they are reached only through the entries
+ * their package.json exports (`.` and `./testing`), from any code of ours, tests and benches included.
  * Inside app/ and sync-server/ the folders are layers too (below): a module imports its own layer
  * and those under it, never one above.
  * `npm test` runs this check; tests/unit/importRules.test.ts proves each rule fires on a fixture
@@ -108,6 +110,20 @@ module.exports = {
       from: { path: '^app/' },
       to: { dependencyTypes: ['core'] },
     },
+    {
+      name: 'shared-only-through-its-entries',
+      comment: 'Outside shared/, the domain is imported as @seal/shared or @seal/shared/testing (the exports of shared/package.json: src/index.ts, src/testing.ts), never by a path past them.',
+      severity: 'error',
+      from: { pathNot: '^shared/' },
+      to: { path: '^shared/', pathNot: '^shared/src/(index|testing)\\.ts$' },
+    },
+    {
+      name: 'device-bridge-only-through-its-entries',
+      comment: 'Outside device-bridge/, it is imported as @seal/device-bridge or @seal/device-bridge/testing (the exports of device-bridge/package.json: src/index.ts, src/testing.ts), never by a path past them.',
+      severity: 'error',
+      from: { pathNot: '^device-bridge/' },
+      to: { path: '^device-bridge/', pathNot: '^device-bridge/src/(index|testing)\\.ts$' },
+    },
     ...appLayerRules(),
     {
       name: 'app-folder-has-a-layer',
@@ -153,7 +169,8 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: '(^|/)(node_modules|dist)/' },
+    // tests/fixtures/ holds trees that break the rules on purpose (tests/unit/importRules.test.ts).
+    exclude: { path: '(^|/)(node_modules|dist)/|^tests/fixtures/' },
     tsConfig: { fileName: 'tsconfig.json' },
     tsPreCompilationDeps: true,
     enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'] },

@@ -23,7 +23,10 @@ async function violationsIn(baseDir: string, parts = ['shared', 'device-bridge',
   return result.summary.violations.map((v) => ({ rule: v.rule.name, from: v.from, to: v.to }));
 }
 
-describe('import rules (app → device-bridge → shared, sync-server → shared)', () => {
+const byRule = (a: { rule: string; from: string }, b: { rule: string; from: string }): number =>
+  a.rule.localeCompare(b.rule) || a.from.localeCompare(b.from);
+
+describe('import rules (app → device-bridge → shared, sync-server → shared, parts through their entries)', () => {
   it('flags every wrong import in a tree that breaks the rules', async () => {
     const found = await violationsIn(fixture);
     expect(found).toEqual(
@@ -37,12 +40,18 @@ describe('import rules (app → device-bridge → shared, sync-server → shared
     // shared importing shared is allowed.
     expect(found.filter((v) => v.from === 'shared/src/fine.ts')).toEqual([]);
   });
+
+  it('flags an import past a package entry, and only that: index.ts and testing.ts are the way in', async () => {
+    const found = await violationsIn(fixture);
+    expect(found.filter((v) => v.from.endsWith('/deepImport.ts')).sort(byRule)).toEqual([
+      { rule: 'device-bridge-only-through-its-entries', from: 'app/src/deepImport.ts', to: 'device-bridge/src/internal.ts' },
+      { rule: 'shared-only-through-its-entries', from: 'sync-server/src/deepImport.ts', to: 'shared/src/internal.ts' },
+    ]);
+  });
 });
 
 /** The rules for the layers inside app/ and sync-server/ (the rules between parts are proven above). */
 const isLayerRule = (name: string): boolean => /^(app-layer-|app-folder-|server-)/.test(name);
-const byRule = (a: { rule: string; from: string }, b: { rule: string; from: string }): number =>
-  a.rule.localeCompare(b.rule) || a.from.localeCompare(b.from);
 
 describe('layers inside app/ and sync-server/', () => {
   it('flags each wrong import of the fixture, one per layer rule, and none of its allowed imports', async () => {
@@ -76,7 +85,7 @@ describe('layers inside app/ and sync-server/', () => {
     const options = await extractDepcruiseOptions(`${repoRoot}/.dependency-cruiser.cjs`);
     const tsConfigFile = `${repoRoot}/tsconfig.json`;
     const { output } = await cruise(
-      ['app', 'shared', 'device-bridge', 'sync-server'],
+      ['app', 'shared', 'device-bridge', 'sync-server', 'tests', 'bench', 'scripts'],
       { ...options, baseDir: repoRoot, tsConfig: { fileName: tsConfigFile } },
       {},
       { tsConfig: extractTSConfig(tsConfigFile) },
