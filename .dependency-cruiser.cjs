@@ -1,8 +1,63 @@
 /**
  * Imports flow one way: app → device-bridge → shared, sync-server → shared.
  * shared imports nothing of ours and no Node built-in; nothing imports app or sync-server.
- * `npm test` runs this check; tests/unit/importRules.test.ts proves a wrong import fails it.
+ * shared/ and device-bridge/ are packages: from outside they are reached only through the entries
+ * their package.json exports (`.` and `./testing`), from any code of ours, tests and benches included.
+ * Inside app/ and sync-server/ the folders are layers too (below): a module imports its own layer
+ * and those under it, never one above.
+ * `npm test` runs this check; tests/unit/importRules.test.ts proves each rule fires on a fixture
+ * (tests/fixtures/wrong-import, tests/fixtures/wrong-layer) and that the real tree passes.
  */
+
+/**
+ * The layers of app/src, top to bottom; each folder of app/src belongs to exactly one.
+ * A module may import its own layer and any layer below it. The root files (App.tsx, main.tsx)
+ * are the composition root: they import anything, nothing imports them but main.tsx.
+ *
+ * Primitives are at the very bottom, not beside components: they are generic solid helpers
+ * (createAction, createLoad, createOnlineStatus, oneTimeCode) that know nothing of the app, and
+ * auth/ and org/ use them. auth/ and i18n/ sit above store/: the session and the language know
+ * nothing of the local database, and sync/ is where the store meets the signed-in user.
+ */
+const APP_LAYERS = [
+  { layer: 'screens', folders: ['routes'], what: 'the screens and their route table' },
+  { layer: 'components', folders: ['components'], what: 'UI pieces the screens share' },
+  { layer: 'features', folders: ['requests', 'org', 'device'], what: 'what the screens are about: requests and grants, the organisation and its directory, the seal device' },
+  { layer: 'sync', folders: ['sync'], what: 'the local store as solid signals and providers: facts, records, row states, sync status' },
+  { layer: 'session', folders: ['auth', 'i18n'], what: 'who is signed in (passkeys, roles) and in which language the app speaks' },
+  { layer: 'store', folders: ['store'], what: 'the local database and its replication with the server' },
+  { layer: 'api', folders: ['api'], what: 'the HTTP client of the server' },
+  { layer: 'primitives', folders: ['primitives'], what: 'generic solid helpers that know nothing of the app' },
+];
+
+const alternation = (folders) => `(${folders.join('|')})`;
+
+/** One rule per layer: its folders import nothing of app/src that is not in their layer or below. */
+function appLayerRules() {
+  return APP_LAYERS.map(({ layer, folders, what }, index) => {
+    const allowed = APP_LAYERS.slice(index).flatMap((l) => l.folders);
+    return {
+      name: `app-layer-${layer}`,
+      comment: `app/src/${alternation(folders)}/ is the ${layer} layer (${what}): it may import only ${allowed.map((f) => `${f}/`).join(', ')}, never a layer above it nor the root files.`,
+      severity: 'error',
+      from: { path: `^app/src/${alternation(folders)}/` },
+      to: { path: '^app/src/', pathNot: `^app/src/${alternation(allowed)}/` },
+    };
+  });
+}
+
+const APP_FOLDERS = APP_LAYERS.flatMap((l) => l.folders);
+
+/**
+ * The layers of sync-server/src, top to bottom: main.ts and testing/ (the composition root and the
+ * test harness) > http/ (the server, its guards and every route) > sync/ (replication: push, pull,
+ * blobs, validation) > auth/ (passkeys, sessions, scope) > couch/ (the store: nano, design docs,
+ * repositories). config.ts and context.ts (values and types) may be taken by any layer above couch/.
+ * Tests (*.test.ts) may use the harness in testing/, which builds the whole server.
+ */
+const SERVER_PRODUCTION = { pathNot: '\\.test\\.ts$' };
+const SERVER_FOLDERS = ['testing', 'http', 'sync', 'auth', 'couch'];
+
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
@@ -56,6 +111,56 @@ module.exports = {
       to: { dependencyTypes: ['core'] },
     },
     {
+      name: 'shared-only-through-its-entries',
+      comment: 'Outside shared/, the domain is imported as @seal/shared or @seal/shared/testing (the exports of shared/package.json: src/index.ts, src/testing.ts), never by a path past them.',
+      severity: 'error',
+      from: { pathNot: '^shared/' },
+      to: { path: '^shared/', pathNot: '^shared/src/(index|testing)\\.ts$' },
+    },
+    {
+      name: 'device-bridge-only-through-its-entries',
+      comment: 'Outside device-bridge/, it is imported as @seal/device-bridge or @seal/device-bridge/testing (the exports of device-bridge/package.json: src/index.ts, src/testing.ts), never by a path past them.',
+      severity: 'error',
+      from: { pathNot: '^device-bridge/' },
+      to: { path: '^device-bridge/', pathNot: '^device-bridge/src/(index|testing)\\.ts$' },
+    },
+    ...appLayerRules(),
+    {
+      name: 'app-folder-has-a-layer',
+      comment: `Every folder of app/src belongs to a layer (APP_LAYERS in .dependency-cruiser.cjs): a new folder is placed there before it imports anything. Known: ${APP_FOLDERS.join(', ')}.`,
+      severity: 'error',
+      from: { path: '^app/src/[^/]+/', pathNot: `^app/src/${alternation(APP_FOLDERS)}/` },
+      to: {},
+    },
+    {
+      name: 'server-routes-live-in-http',
+      comment: 'HTTP routes are declared under sync-server/src/http/ only: below it (sync/, auth/, couch/) nothing takes the route registrar (http/api.ts), the server or a route module. The one thing every layer may use is the error the server answers with (http/errors.ts).',
+      severity: 'error',
+      from: { path: '^sync-server/src/(sync|auth|couch)/', ...SERVER_PRODUCTION },
+      to: { path: '^sync-server/src/(http|testing)/|^sync-server/src/main\\.ts$', pathNot: '^sync-server/src/http/errors\\.ts$' },
+    },
+    {
+      name: 'server-auth-below-sync',
+      comment: 'sync-server/src/auth/ (passkeys, sessions, scope) knows nothing of replication: it imports nothing from sync/.',
+      severity: 'error',
+      from: { path: '^sync-server/src/auth/', ...SERVER_PRODUCTION },
+      to: { path: '^sync-server/src/sync/' },
+    },
+    {
+      name: 'server-couch-at-the-bottom',
+      comment: 'sync-server/src/couch/ is the store (nano, design docs, repositories): it imports nothing of the server outside couch/ (not sync/, auth/, http/, nor the root files).',
+      severity: 'error',
+      from: { path: '^sync-server/src/couch/', ...SERVER_PRODUCTION },
+      to: { path: '^sync-server/src/', pathNot: '^sync-server/src/couch/' },
+    },
+    {
+      name: 'server-folder-has-a-layer',
+      comment: `Every folder of sync-server/src belongs to a layer (see above): a new folder is placed in SERVER_FOLDERS and given its rules before it imports anything. Known: ${SERVER_FOLDERS.join(', ')}.`,
+      severity: 'error',
+      from: { path: '^sync-server/src/[^/]+/', pathNot: `^sync-server/src/${alternation(SERVER_FOLDERS)}/` },
+      to: {},
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       from: {},
@@ -64,7 +169,8 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: '(^|/)(node_modules|dist)/' },
+    // tests/fixtures/ holds trees that break the rules on purpose (tests/unit/importRules.test.ts).
+    exclude: { path: '(^|/)(node_modules|dist)/|^tests/fixtures/' },
     tsConfig: { fileName: 'tsconfig.json' },
     tsPreCompilationDeps: true,
     enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'] },

@@ -5,7 +5,11 @@ import { VitePWA } from 'vite-plugin-pwa';
 
 const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
 
+// The entries of shared/package.json and device-bridge/package.json (also tsconfig.json `paths`).
+// The `/testing` entries come first: an alias matches its key and every path below it.
 const alias = {
+  '@seal/shared/testing': here('./shared/src/testing.ts'),
+  '@seal/device-bridge/testing': here('./device-bridge/src/testing.ts'),
   '@seal/shared': here('./shared/src/index.ts'),
   '@seal/device-bridge': here('./device-bridge/src/index.ts'),
 };

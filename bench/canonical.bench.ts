@@ -4,7 +4,7 @@
  * canonical form costs on the path every approval and grant takes.
  */
 import { webcrypto } from 'node:crypto';
-import { hashRecord } from '../shared/src/encoding/canonical';
+import { hashRecord } from '@seal/shared';
 import { median, timeRuns, writeResult } from './stats';
 
 const record = {

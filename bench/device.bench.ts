@@ -11,8 +11,8 @@
  *   binding, terms, window, counter, geofence, holder ES256, approvals ES256 against the roster,
  *   `checkApprovals` — and appending the signed `unlock` entry), median over the runs.
  */
-import { SealDeviceClient } from '../device-bridge/src/client/SealDeviceClient';
-import { approve, createSealWorld, grantFor } from '../device-bridge/src/device/sealWorld.testing';
+import { SealDeviceClient } from '@seal/device-bridge';
+import { approve, createSealWorld, grantFor } from '@seal/device-bridge/testing';
 import { median, writeResult } from './stats';
 
 const RUNS = 60;

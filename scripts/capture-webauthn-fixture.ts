@@ -1,6 +1,6 @@
 /**
  * Captures a REAL WebAuthn ES256 registration and two assertions from Chromium's virtual
- * authenticator, and writes them to tests/fixtures/webauthn/chromium-es256.json for the offline
+ * authenticator, and writes them to shared/src/crypto/fixtures/chromium-es256.json for the offline
  * verifier's tests (shared/src/crypto). Run once; the fixture is committed.
  *
  *   npx tsx scripts/capture-webauthn-fixture.ts [--out path]
@@ -16,15 +16,11 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { verifyAuthenticationResponse, verifyRegistrationResponse } from '@simplewebauthn/server';
-import { fromBase64Url, toBase64Url } from '../shared/src/encoding/base64url';
-import { hashRecordHex } from '../shared/src/encoding/canonical';
-import { assertionChallenge } from '../shared/src/crypto/assertionChallenge';
-import { coseToJwk } from '../shared/src/crypto/coseToJwk';
-import { verifyAssertion, type AssertionFields } from '../shared/src/crypto/verifyAssertion';
+import { assertionChallenge, coseToJwk, fromBase64Url, hashRecordHex, toBase64Url, verifyAssertion, type AssertionFields } from '@seal/shared';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const outArg = process.argv[process.argv.indexOf('--out') + 1];
-const outFile = process.argv.includes('--out') && outArg ? resolve(outArg) : resolve(root, 'tests/fixtures/webauthn/chromium-es256.json');
+const outFile = process.argv.includes('--out') && outArg ? resolve(outArg) : resolve(root, 'shared/src/crypto/fixtures/chromium-es256.json');
 const rpId = 'localhost';
 
 /** base64url helpers the served page defines on `window`. */

@@ -25,7 +25,7 @@ import {
   contentId, factRowId, grantBody, issueGrant, subjectOf, verifySignedRoster, withContentId,
   type AssertionFields, type Decision, type Grant, type P256PublicJwk, type PhysicalSeal, type PushResult, type Roster, type UseRequest, type Verdict,
 } from '@seal/shared';
-import { DEFAULT_TIMING, exchange } from '../../device-bridge/src/client/exchange';
+import { DEFAULT_TIMING, exchange } from '@seal/device-bridge/testing';
 import { judgeHeldGrant } from '../../app/src/requests/grantIssuer';
 import type { RequestEntry } from '../../app/src/requests/requestBook';
 import { decision as signedDecision } from './fixtures';

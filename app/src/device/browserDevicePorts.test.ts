@@ -2,8 +2,7 @@ import { indexedDB, IDBKeyRange } from 'fake-indexeddb';
 import { asId, deviceIdSchema, generateOrgKeyPair, verifyDeviceLog } from '@seal/shared';
 import { createSealDevice, MemoryTransport, SealDeviceClient, SimulatedClock, SimulatedHardware } from '@seal/device-bridge';
 import { describe, expect, it } from 'vitest';
-import { runStoragePortTests } from '../../../device-bridge/src/device/storageSuite.testing';
-import { runDoubleStampTests } from '../../../device-bridge/src/device/doubleStamp.testing';
+import { runDoubleStampTests, runStoragePortTests } from '@seal/device-bridge/testing';
 import { openPersistentDevicePorts } from './browserDevicePorts';
 
 let counter = 0;

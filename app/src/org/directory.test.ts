@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { generateOrgKeyPair, signRoster, type OrgKeyPair, type Roster } from '@seal/shared';
-import { fixtureRoster } from '../../../shared/src/crypto/webauthnFixture.testing';
+import { fixtureRoster } from '@seal/shared/testing';
 import type { Unit } from '../api/types';
 import { checkDirectory, domainUnits, domainUsers, parseHeldDirectory, type Directory } from './directory';
 

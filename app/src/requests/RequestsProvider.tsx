@@ -2,10 +2,10 @@ import { createContext, createEffect, createMemo, createSignal, onCleanup, useCo
 import { changeRowPrefix, type DeviceEvent, type Seal, type User as DomainUser } from '@seal/shared';
 import { useAuth } from '../auth/AuthProvider';
 import { useDirectory } from '../org/DirectoryProvider';
-import { createRowStates } from '../routes/seals/createRowStates';
-import { actorFromSession } from '../routes/seals/sealViews';
+import { actorFromSession } from '../auth/actorFromSession';
 import { createFacts } from '../sync/createFacts';
 import { createRecords } from '../sync/createRecords';
+import { createRowStates } from '../sync/createRowStates';
 import { useSync } from '../sync/SyncProvider';
 import { grantCandidates, issueMissingGrant } from './grantIssuer';
 import { requestEntries, type RequestBookInput, type RequestEntry } from './requestBook';

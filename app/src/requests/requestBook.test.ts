@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { contentId, grantBody, sealStatusChangeId, type DeviceEvent, type Grant, type SealRecord, type SealStatusChange, type UseRequest } from '@seal/shared';
 import {
   admin, approverB1, approverHQ, cancel, contractSeal, decide, HOUR, request, staff, stampEvent, T0, UNITS, USERS,
-} from '../../../shared/src/domain/fixtures.testing';
+} from '@seal/shared/testing';
 import { grantCandidates } from './grantIssuer';
 import { awaitingDecision, decidedBy, requestEntries, type RequestBookInput } from './requestBook';
 import { statusChangeRowId } from './sealStatusOf';

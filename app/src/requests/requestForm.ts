@@ -1,5 +1,5 @@
 import { useRequestSchema, type UseRequest } from '@seal/shared';
-import { parseGeofence, type GeofenceProblem } from '../routes/admin/parseGeofence';
+import { parseGeofence, type GeofenceProblem } from '../org/parseGeofence';
 
 /** What the new-request form holds: the text of its fields as typed, plus what the screen knows. */
 export interface RequestFormInput {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { admin, HOUR, sealChange, T0 } from '../../../shared/src/domain/fixtures.testing';
+import { admin, HOUR, sealChange, T0 } from '@seal/shared/testing';
 import { sealStatusOf, statusChangeRowId } from './sealStatusOf';
 
 describe('sealStatusOf', () => {

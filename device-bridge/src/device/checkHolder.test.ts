@@ -1,10 +1,10 @@
 import { asId, deviceIdSchema, fromBase64Url, requestIdSchema, userIdSchema } from '@seal/shared';
 import { describe, expect, it } from 'vitest';
-import { fixtureRoster, holderRegistration, unlockAssertion } from '../../../shared/src/crypto/webauthnFixture.testing';
+import { fixtureRoster, holderRegistration, unlockAssertion } from '@seal/shared/testing';
 import { unlockRecord } from '../protocol/unlockRecord';
 import { checkHolder } from './checkHolder';
 
-// The real Chromium assertion captured over an unlock record (tests/fixtures/webauthn).
+// The real Chromium assertion captured over an unlock record (shared/src/crypto/fixtures, via @seal/shared/testing).
 const captured = unlockAssertion.record as { purpose: string; deviceId: string; nonce: string; requestId: string; holderId: string };
 const record = unlockRecord(asId(deviceIdSchema, captured.deviceId), fromBase64Url(captured.nonce), asId(requestIdSchema, captured.requestId), asId(userIdSchema, captured.holderId));
 const roster = fixtureRoster('A'.repeat(43));

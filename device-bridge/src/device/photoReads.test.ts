@@ -1,6 +1,6 @@
 import { asId, deviceIdSchema, requestIdSchema, sha256, toHex, userIdSchema, type AssertionFields, type Grant } from '@seal/shared';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { SoftPasskey } from '../../../shared/src/crypto/softPasskey';
+import { SoftPasskey } from '@seal/shared/testing';
 import { DEFAULT_TIMING, exchange } from '../client/exchange';
 import { SealDeviceClient } from '../client/SealDeviceClient';
 import { SealDeviceError } from '../client/SealDeviceError';

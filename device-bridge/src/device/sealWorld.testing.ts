@@ -28,7 +28,7 @@ import {
   type SignedRoster,
   type UseRequest,
 } from '@seal/shared';
-import type { SoftPasskey } from '../../../shared/src/crypto/softPasskey';
+import type { SoftPasskey } from '@seal/shared/testing';
 import { approveAs, demoPasskeys, demoRoster, FENCE, SITE, type DemoPasskeys } from '../node/demoWorld';
 import { SealDeviceClient } from '../client/SealDeviceClient';
 import { signSealBinding, signTimeRecord } from '../protocol/orgRecords';

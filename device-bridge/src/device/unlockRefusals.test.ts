@@ -10,7 +10,7 @@ import { SimulatedHardware } from './SimulatedHardware';
 import { grantEvidence } from '../protocol/grantWire';
 import type { RequestOf } from '../protocol/messages';
 import { expectRefused } from './refusalExpect.testing';
-import { SoftPasskey } from '../../../shared/src/crypto/softPasskey';
+import { SoftPasskey } from '@seal/shared/testing';
 import { approve, createSealWorld, defaultGrant, grantFor, holderConfirms, HOUR, ORIGIN, RP_ID, T0, worldRoster, type SealWorld } from './sealWorld.testing';
 
 let world: SealWorld;

@@ -11,7 +11,7 @@
  */
 import { asId, contentId, decisionIdSchema, decisionPayload, signRoster, userIdSchema, type Decision, type OrgKeyPair, type Roster, type SignedRoster, type UseRequest } from '@seal/shared';
 // The demo's people sign with software passkeys (kept out of @seal/shared's exports: not for real users).
-import { SoftPasskey } from '../../../shared/src/crypto/softPasskey';
+import { SoftPasskey } from '@seal/shared/testing';
 
 /** The demo organisation's web origin and WebAuthn relying party. */
 export const ORIGIN = 'https://seal.example.cn';

@@ -1,8 +1,8 @@
 /**
- * Test-only access to the real WebAuthn capture (tests/fixtures/webauthn/chromium-es256.json,
- * written by scripts/capture-webauthn-fixture.ts). Not exported from the package.
+ * Test-only access to the real WebAuthn capture (fixtures/chromium-es256.json beside this file,
+ * written by scripts/capture-webauthn-fixture.ts). Exported from `@seal/shared/testing` only.
  */
-import captured from '../../../tests/fixtures/webauthn/chromium-es256.json';
+import captured from './fixtures/chromium-es256.json';
 import { fromBase64Url, toBase64Url } from '../encoding/base64url';
 import type { P256PublicJwk } from './p256PublicJwk';
 import type { Roster } from './roster';

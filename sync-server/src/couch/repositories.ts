@@ -1,5 +1,5 @@
 import type { Store } from './store';
-import { SYNC_DATABASES, SYNC_DESIGN_DOCS } from '../sync/databases';
+import { SYNC_DATABASES, SYNC_DESIGN_DOCS } from './syncDatabases';
 import { migrateDesignDocs } from './designDocs';
 import { statusOf } from './docs';
 import { UnverifiedDocumentError } from './macScope';

@@ -24,7 +24,7 @@ import { rosterRoutes } from './routes/roster';
 import { setupRoutes } from './routes/setup';
 import { unitRoutes } from './routes/units';
 import { userRoutes } from './routes/users';
-import { syncRoutes } from '../sync/syncRoutes';
+import { syncRoutes } from './routes/sync';
 
 export interface ServerDeps {
   readonly config: ServerConfig;

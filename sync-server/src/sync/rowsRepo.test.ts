@@ -3,7 +3,7 @@ import { factRowId, subjectOf, type FactRow, type UnitId, type UserId } from '@s
 import { migrateDesignDocs } from '../couch/designDocs';
 import { connectStore } from '../couch/store';
 import { startTestStore, type TestStore } from '../testing/testServer';
-import { SYNC_DESIGN_DOCS } from './databases';
+import { SYNC_DESIGN_DOCS } from '../couch/syncDatabases';
 import { rowsRepo, type RowsRepo } from './rowsRepo';
 
 /** A stored device log entry as the push path stores it (the view reads only `deviceId` and `seq`). */

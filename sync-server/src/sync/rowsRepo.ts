@@ -1,7 +1,7 @@
 import type { DocumentScope } from 'nano';
 import { changeRowPrefix, factRowId, type FactRow, type RecordKind, type SyncRow } from '@seal/shared';
 import { statusOf } from '../couch/docs';
-import { DEVICE_LOG_VIEW } from './databases';
+import { DEVICE_LOG_VIEW } from '../couch/syncDatabases';
 
 /**
  * A row as stored: the row itself under `_id` = row id (no field of ours starts with `_`), and

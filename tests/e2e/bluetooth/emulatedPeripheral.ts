@@ -9,7 +9,7 @@
  * Quirks this works around are listed in tests/e2e/bluetooth/README.md.
  */
 import type { Browser, CDPSession, Page } from 'playwright-core';
-import { SEAL_GATT, type SealGattServer } from '../../../device-bridge/src/protocol/gatt';
+import { SEAL_GATT, type SealGattServer } from '@seal/device-bridge';
 
 /** The device side of the byte pipe: what the tablet writes to `control`, what it reads from `reply`. */
 export interface PeripheralByteHandler {

@@ -4,7 +4,7 @@
  */
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, expect } from 'vitest';
-import { runTransportTests } from '../../../device-bridge/src/transport/transportSuite.testing';
+import { runTransportTests } from '@seal/device-bridge/testing';
 import { launchBrowser } from '../harness';
 import { EmulatedPeripheral, gattServerHandler } from './emulatedPeripheral';
 import { BrowserTransport, openTransportPage, startTransportPageServer, type TransportPageServer } from './transportPage';

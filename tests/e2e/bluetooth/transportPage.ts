@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import type { Page } from 'playwright-core';
-import { TransportError, type Transport, type TransportErrorCode, type TransportStats } from '../../../device-bridge/src/transport/Transport';
+import { TransportError, type Transport, type TransportErrorCode, type TransportStats } from '@seal/device-bridge';
 import type { PageConnectOptions, PageOutcome, PageTransportState } from './page/transportTestApi';
 
 const ENTRY = join(fileURLToPath(new URL('.', import.meta.url)), 'page/transportTestApi.ts');

@@ -6,7 +6,7 @@
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { TransportError, type TransportErrorCode } from '../../../device-bridge/src/transport/Transport';
+import { TransportError, type TransportErrorCode } from '@seal/device-bridge';
 import { launchBrowser } from '../harness';
 import { EmulatedPeripheral, type EmulatedPeripheralOptions } from './emulatedPeripheral';
 import { LoopbackDevice, loopbackReply, sampleMessage, toFrames } from './loopbackDevice';

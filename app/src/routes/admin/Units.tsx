@@ -9,7 +9,7 @@ import { RequireSession } from '../../components/RequireSession';
 import { useI18n } from '../../i18n/I18nProvider';
 import { createAction } from '../../primitives/createAction';
 import { createLoad } from '../../primitives/createLoad';
-import { parseGeofence, type GeofenceProblem } from './parseGeofence';
+import { parseGeofence, type GeofenceProblem } from '../../org/parseGeofence';
 import { unitTreeRows } from './unitTree';
 
 /** Admins see the organisation tree and add branches and sites (a site may carry a geofence). */

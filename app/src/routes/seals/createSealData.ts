@@ -3,8 +3,9 @@ import type { Device, User } from '@seal/shared';
 import type { Session } from '../../api/types';
 import { createFacts } from '../../sync/createFacts';
 import { createRecords } from '../../sync/createRecords';
-import { createRowStates, type RowStates } from './createRowStates';
-import { actorFromSession, sealViews, type SealView } from './sealViews';
+import { actorFromSession } from '../../auth/actorFromSession';
+import { createRowStates, type RowStates } from '../../sync/createRowStates';
+import { sealViews, type SealView } from './sealViews';
 
 /** What the seal screens read, all from this device: seals, devices, lifecycle facts, row states. */
 export interface SealData {

@@ -4,9 +4,10 @@ import {
   type Device, type DeviceId, type OrgUnit, type Role, type SealId, type SealRecord, type SealStatus, type SealStatusChange, type UnitId, type User,
 } from '@seal/shared';
 import {
-  actorFromSession, bindableDevices, changesBySeal, countByStatus, custodiansFor, filterByStatus, isFinalMove, moveName, movesFor,
+  bindableDevices, changesBySeal, countByStatus, custodiansFor, filterByStatus, isFinalMove, moveName, movesFor,
   normalizeAntiCounterfeitCode, sealIsWaiting, sealViews, statusChangeRowId, timelineEntries, unitsWhereMayCreate,
 } from './sealViews';
+import { actorFromSession } from '../../auth/actorFromSession';
 
 // HQ → B1 → S1, HQ → S2.
 const UNITS: OrgUnit[] = [

@@ -1,15 +1,10 @@
 import {
   can, changeRowPrefix, dedupeById, factRowId, isInSubtree, nextSealStatuses, sealLifecycleStateOf, sealStatusTimeline, subjectOf,
-  type Device, type Millis, type OrgUnit, type Role, type SealRecord, type SealStatus, type SealStatusChange, type Units, type User,
+  type Device, type Millis, type OrgUnit, type SealRecord, type SealStatus, type SealStatusChange, type Units, type User,
 } from '@seal/shared';
 import { sealStatusOf, statusChangeRowId } from '../../requests/sealStatusOf';
 
 export { statusChangeRowId };
-
-/** The signed-in user (as the session names them) as the domain's policy takes a user. */
-export function actorFromSession(user: { readonly id: string; readonly name: string; readonly unitId: string; readonly grants: readonly { readonly role: Role; readonly unitId: string }[]; readonly active: boolean }): User {
-  return { id: user.id, name: user.name, unitId: user.unitId, grants: user.grants.map((g) => ({ role: g.role, unitId: g.unitId })), active: user.active } as User;
-}
 
 /** A seal as the screens show it: its record and the status its lifecycle facts add up to. */
 export interface SealView {

@@ -3,13 +3,14 @@
  * exposes the Web Bluetooth transport on `window.sealTransportTest` so that Node can drive it
  * through the real `navigator.bluetooth`. Bytes cross as number arrays, errors as plain objects.
  */
-import { TransportError, type TransportStats } from '../../../../device-bridge/src/transport/Transport';
 import {
   connectWebBluetooth,
   isWebBluetoothAvailable,
+  TransportError,
+  type TransportStats,
   type WebBluetoothOptions,
   type WebBluetoothTransport,
-} from '../../../../device-bridge/src/transport/webBluetooth';
+} from '@seal/device-bridge';
 
 export interface PageTransportState {
   readonly connected: boolean;

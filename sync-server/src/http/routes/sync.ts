@@ -1,19 +1,19 @@
 import { actorPrefix, pullQuerySchema, pushRequestSchema, SYNC_STREAM_EVENTS, type Roster } from '@seal/shared';
-import type { Store } from '../couch/store';
-import { buildRoster } from '../auth/roster';
-import { loadUnitTree } from '../auth/scope';
-import type { Api } from '../http/api';
-import { blobRoutes } from './blobRoutes';
-import { blobsRepo } from './blobsRepo';
-import { ChangeFeed } from './changeFeed';
-import { ApiError } from '../http/errors';
-import { decodePullCheckpoint } from './pullCheckpoint';
-import { ScopedHints } from './scopedHints';
-import { pullRows } from './pullRows';
-import { pushRows } from './pushRows';
-import { RecordStates } from './recordStates';
-import { requireReplicaUser } from './requireReplicaUser';
-import { rowsRepo } from './rowsRepo';
+import type { Store } from '../../couch/store';
+import { buildRoster } from '../../auth/roster';
+import { loadUnitTree } from '../../auth/scope';
+import type { Api } from '../api';
+import { blobRoutes } from './blobs';
+import { blobsRepo } from '../../sync/blobsRepo';
+import { ChangeFeed } from '../../sync/changeFeed';
+import { ApiError } from '../errors';
+import { decodePullCheckpoint } from '../../sync/pullCheckpoint';
+import { ScopedHints } from '../../sync/scopedHints';
+import { pullRows } from '../../sync/pullRows';
+import { pushRows } from '../../sync/pushRows';
+import { RecordStates } from '../../sync/recordStates';
+import { requireReplicaUser } from '../../sync/requireReplicaUser';
+import { rowsRepo } from '../../sync/rowsRepo';
 
 /** Pushes carry up to 500 rows: facts of a few KiB (a grant carries its decisions). */
 const PUSH_BODY_LIMIT = 8 * 1024 * 1024;

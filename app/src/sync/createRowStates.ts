@@ -1,6 +1,6 @@
 import { createEffect, createMemo, createSignal, onCleanup, type Accessor } from 'solid-js';
-import type { RefusedRowView } from '../../store/syncStatus';
-import { useSync } from '../../sync/SyncProvider';
+import type { RefusedRowView } from '../store/syncStatus';
+import { useSync } from './SyncProvider';
 
 /** What the screens need to know about rows made here: which still wait to go up, and which the server refused. */
 export interface RowStates {

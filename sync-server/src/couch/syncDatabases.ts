@@ -1,4 +1,4 @@
-import type { VersionedDesignDoc } from '../couch/designDocs';
+import type { VersionedDesignDoc } from './designDocs';
 
 /** The databases replication needs: every replicated row, and attachment bytes. */
 export const SYNC_DATABASES = ['rows', 'blobs'] as const;

@@ -2,15 +2,15 @@ import { z } from 'zod';
 import {
   BLOB_CHUNK_BYTES, blobChunkBodySchema, blobQuerySchema, factBodySchemas, fromBase64Url, sha256HexSchema,
 } from '@seal/shared';
-import type { UserDoc } from '../couch/model';
-import { loadUnitTree } from '../auth/scope';
-import type { Api } from '../http/api';
-import { ApiError } from '../http/errors';
-import { chunkCount, chunkLength, type BlobsRepo } from './blobsRepo';
-import { covers } from './pushContext';
-import type { RowsRepo } from './rowsRepo';
-import { settleUpload, uploadKeyOf } from './settleUpload';
-import { requireReplicaUser } from './requireReplicaUser';
+import type { UserDoc } from '../../couch/model';
+import { loadUnitTree } from '../../auth/scope';
+import type { Api } from '../api';
+import { ApiError } from '../errors';
+import { chunkCount, chunkLength, type BlobsRepo } from '../../sync/blobsRepo';
+import { covers } from '../../sync/pushContext';
+import type { RowsRepo } from '../../sync/rowsRepo';
+import { settleUpload, uploadKeyOf } from '../../sync/settleUpload';
+import { requireReplicaUser } from '../../sync/requireReplicaUser';
 
 const shaParams = z.strictObject({ sha256: sha256HexSchema });
 const chunkParams = z.strictObject({ sha256: sha256HexSchema, index: z.coerce.number().int().min(0).max(1_000_000) });
