@@ -18,7 +18,7 @@ export interface EmbeddedStore {
 }
 
 /** Where the embedded store's credential lives inside the data directory. */
-export const storeCredentialPath = (dataDir: string): string => join(dataDir, 'store-credential.json');
+const storeCredentialPath = (dataDir: string): string => join(dataDir, 'store-credential.json');
 
 /**
  * Parts of express-pouchdb the sync-server never uses and that must not exist on a store holding
