@@ -12,6 +12,8 @@ const blankAsUnset = (value: unknown): unknown => (value === '' ? undefined : va
 
 /** A setting with a default: `expected` is the phrase the refusal says ("PORT must be …"). */
 export const withDefault = <T extends z.ZodType>(schema: T, fallback: z.output<T>, expected: string) =>
+  // `default` is typed against the concrete schema (`this`), which a generic T cannot name; the
+  // parameter above already ties the fallback to T's output.
   z.preprocess(blankAsUnset, schema.default(fallback as never)).describe(expected);
 
 /** A setting without a default (unset stays `undefined`). */
