@@ -69,9 +69,24 @@ export default defineConfig({
         resolve: { alias },
         root: here('.'),
         test: {
+          // Tests beside the code of each part, and the cross-part rules in tests/unit. Some start
+          // the server in-process on a real embedded store (sync-server/src/testing).
           name: 'unit',
           environment: 'node',
-          include: ['{shared,device-bridge,sync-server,app}/src/**/*.test.ts', 'tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts'],
+          include: ['{shared,device-bridge,sync-server,app}/src/**/*.test.ts', 'tests/unit/**/*.test.ts'],
+          testTimeout: 20_000,
+          // Starting and closing a real store on 2 loaded cores can take a while.
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        resolve: { alias },
+        root: here('.'),
+        test: {
+          // The real server over HTTP (or as a process) with app replicas and devices: tests/integration.
+          name: 'integration',
+          environment: 'node',
+          include: ['tests/integration/**/*.test.ts'],
           testTimeout: 20_000,
           // Integration tests start and stop real servers; on 2 loaded cores closing one can take a while.
           hookTimeout: 60_000,

@@ -13,7 +13,7 @@ describe('loadConfig', () => {
   });
 
   it('refuses a PORT that is not a port number, saying what it got', () => {
-    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(new ConfigError('PORT must be an integer between 0 and 65535, got "eighty"'));
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(new ConfigError('PORT must be an integer between 0 and 65535 (0 picks a free port), got "eighty"'));
     expect(() => loadConfig({ PORT: '70000' })).toThrow(ConfigError);
   });
 });
@@ -30,7 +30,7 @@ describe('loadConfig: WebAuthn relying party and sessions', () => {
   });
 
   it('refuses an origin outside the RP ID, one with a path, and an IP address as RP ID', () => {
-    expect(() => loadConfig({ RP_ID: 'example.cn', ORIGINS: 'https://evil.com' })).toThrow(/not within RP_ID "example.cn"/);
+    expect(() => loadConfig({ RP_ID: 'example.cn', ORIGINS: 'https://evil.com' })).toThrow('ORIGINS must be origins within RP_ID "example.cn" (passkeys would never work elsewhere), got "https://evil.com"');
     expect(() => loadConfig({ ORIGINS: 'http://localhost:8080/app' })).toThrow(/bare origin/);
     expect(() => loadConfig({ ORIGINS: 'ftp://localhost' })).toThrow(ConfigError);
     expect(() => loadConfig({ RP_ID: '127.0.0.1' })).toThrow(/not an IP address/);
@@ -50,6 +50,6 @@ describe('loadConfig: WebAuthn relying party and sessions', () => {
     const config = loadConfig({ SESSION_IDLE_MINUTES: '30', SESSION_MAX_HOURS: '24', INVITATION_TTL_HOURS: '48', CHALLENGE_TTL_SECONDS: '120', AUTH_RATE_LIMIT: '10' });
     expect(config).toMatchObject({ sessionIdleMs: 1_800_000, sessionMaxMs: 86_400_000, invitationTtlMs: 172_800_000, challengeTtlMs: 120_000, authRateLimitPerMinute: 10 });
     expect(loadConfig({})).toMatchObject({ sessionIdleMs: 12 * 3_600_000, invitationTtlMs: 72 * 3_600_000 });
-    expect(() => loadConfig({ SESSION_IDLE_MINUTES: '-1' })).toThrow(new ConfigError('SESSION_IDLE_MINUTES must be a positive number, got "-1"'));
+    expect(() => loadConfig({ SESSION_IDLE_MINUTES: '-1' })).toThrow(new ConfigError('SESSION_IDLE_MINUTES must be a positive number of minutes, at most 525600 (a year), got "-1"'));
   });
 });

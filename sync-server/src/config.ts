@@ -1,6 +1,10 @@
-import { resolve } from 'node:path';
+import { describeProblems } from './env/describeProblems';
+import { environmentSchema } from './env/environmentSchema';
 
-/** Everything the sync-server reads from its environment, resolved once at start. */
+/**
+ * Everything the sync-server reads from its environment, resolved once at start. Each variable,
+ * its default and its bounds are declared once, in `env/environmentSchema.ts`.
+ */
 export interface ServerConfig {
   /** TCP port of the HTTP API and the served PWA. */
   readonly port: number;
@@ -51,89 +55,24 @@ export interface ServerConfig {
    * Tests lower it to cross the cap with few rows.
    */
   readonly pullScanLimit: number;
+  /** LOG_LEVEL: fastify's request log at this pino level; unset, no request log. */
+  readonly logLevel: string | undefined;
 }
 
 /** How many times AUTH_RATE_LIMIT sign-in and passkey ceremonies may run per client address per minute. */
 export const CEREMONY_RATE_LIMIT_FACTOR = 4;
 
+/** The environment refused: one sentence per variable at fault, one per line. */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
-function parsePort(raw: string | undefined, fallback: number): number {
-  if (raw === undefined || raw === '') return fallback;
-  const port = Number(raw);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new ConfigError(`PORT must be an integer between 0 and 65535, got "${raw}"`);
-  }
-  return port;
-}
-
-function parsePositive(name: string, raw: string | undefined, fallback: number): number {
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) throw new ConfigError(`${name} must be a positive number, got "${raw}"`);
-  return value;
-}
-
-/** Parses one origin strictly: scheme, host and port only, as browsers write it in clientDataJSON. */
-function parseOrigin(raw: string): string {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new ConfigError(`ORIGINS entry "${raw}" is not a URL (expected e.g. https://seal.example.com)`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new ConfigError(`ORIGINS entry "${raw}" must be http: or https:, got ${url.protocol}`);
-  }
-  if (url.origin !== raw.replace(/\/$/, '')) {
-    throw new ConfigError(`ORIGINS entry "${raw}" must be a bare origin (no path, query or default port): "${url.origin}"`);
-  }
-  return url.origin;
-}
-
-function parseOrigins(env: NodeJS.ProcessEnv, port: number, rpId: string): string[] {
-  const raw = env.ORIGINS || env.ORIGIN || `http://localhost:${port}`;
-  const origins = [...new Set(raw.split(',').map((s) => s.trim()).filter(Boolean).map(parseOrigin))];
-  for (const origin of origins) {
-    const host = new URL(origin).hostname;
-    if (host !== rpId && !host.endsWith(`.${rpId}`)) {
-      throw new ConfigError(`Origin "${origin}" is not within RP_ID "${rpId}": passkeys would never work there`);
-    }
-  }
-  return origins;
-}
-
-/** Reads the configuration from the environment; throws `ConfigError` saying what is wrong. */
+/**
+ * Reads the configuration from the environment through {@link environmentSchema}; throws
+ * `ConfigError` naming each variable refused, what it must be and what arrived.
+ */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): ServerConfig {
-  const prefix = env.DB_PREFIX ?? 'sealctl_';
-  if (!/^[a-z][a-z0-9_$()+/-]*$/.test(prefix)) {
-    throw new ConfigError(`DB_PREFIX must be a valid CouchDB database name prefix, got "${prefix}"`);
-  }
-  const port = parsePort(env.PORT, 8080);
-  const dataDir = resolve(cwd, env.DATA_DIR ?? 'data');
-  const rpId = env.RP_ID || 'localhost';
-  if (!/^[a-z0-9.-]+$/i.test(rpId) || /^[0-9.]+$/.test(rpId)) {
-    throw new ConfigError(`RP_ID must be a domain name (not an IP address), got "${rpId}"`);
-  }
-  return {
-    port,
-    host: env.HOST ?? '127.0.0.1',
-    dataDir,
-    couchUrl: env.COUCHDB_URL || undefined,
-    staticDir: resolve(cwd, env.STATIC_DIR ?? 'dist/app'),
-    dbPrefix: prefix,
-    rpId,
-    rpName: env.RP_NAME || 'Seal Control 印章管控',
-    origins: parseOrigins(env, port, rpId),
-    orgKeyPath: resolve(cwd, env.ORG_KEY_PATH || resolve(dataDir, 'org-key.pem')),
-    storeMacKeyPath: resolve(cwd, env.STORE_MAC_KEY_PATH || resolve(dataDir, 'store-mac.key')),
-    sessionIdleMs: parsePositive('SESSION_IDLE_MINUTES', env.SESSION_IDLE_MINUTES, 12 * 60) * 60_000,
-    sessionMaxMs: parsePositive('SESSION_MAX_HOURS', env.SESSION_MAX_HOURS, 7 * 24) * 3_600_000,
-    invitationTtlMs: parsePositive('INVITATION_TTL_HOURS', env.INVITATION_TTL_HOURS, 72) * 3_600_000,
-    challengeTtlMs: parsePositive('CHALLENGE_TTL_SECONDS', env.CHALLENGE_TTL_SECONDS, 300) * 1000,
-    authRateLimitPerMinute: parsePositive('AUTH_RATE_LIMIT', env.AUTH_RATE_LIMIT, 30),
-    pullScanLimit: Math.ceil(parsePositive('PULL_SCAN_LIMIT', env.PULL_SCAN_LIMIT, 20_000)),
-  };
+  const parsed = environmentSchema(cwd).safeParse(env);
+  if (parsed.success) return parsed.data;
+  throw new ConfigError(describeProblems(parsed.error.issues, env).join('\n'));
 }

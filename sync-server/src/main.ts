@@ -32,13 +32,14 @@ async function main(): Promise<void> {
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   const log = (line: string): void => console.log(line);
 
-  const mac = await loadOrCreateStoreMac(config.storeMacKeyPath, log);
   let embedded: EmbeddedStore | undefined;
   let storeUrl = config.couchUrl;
   if (!storeUrl) {
+    // First: it refuses a data directory another instance holds, before anything is written there.
     embedded = await startEmbeddedStore(config.dataDir, log);
     storeUrl = embedded.url;
   }
+  const mac = await loadOrCreateStoreMac(config.storeMacKeyPath, log);
   // Nothing but this server may reach the store: refuse to run on one that answers anyone else
   // (Apache CouchDB left open; and the embedded store's own lock, checked as a client would).
   const doors = await anonymousAccess(storeUrl, `${config.dbPrefix}meta`);

@@ -1,5 +1,5 @@
 /** A binary PGM (Netpbm P5, 8-bit grey) as RGBA pixels; `null` when the bytes are not one. */
-export function parsePgm(bytes: Uint8Array): { width: number; height: number; rgba: Uint8ClampedArray<ArrayBuffer> } | null {
+function parsePgm(bytes: Uint8Array): { width: number; height: number; rgba: Uint8ClampedArray<ArrayBuffer> } | null {
   const fields: number[] = [];
   let i = 0;
   const text = (from: number, to: number) => String.fromCharCode(...bytes.subarray(from, to));

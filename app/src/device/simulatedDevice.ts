@@ -47,7 +47,7 @@ async function signedOrNothing<T>(path: string, body?: unknown, tolerate: readon
 }
 
 /** Thrown when another part of the app holds the simulated device (one user of a board at a time). */
-export class SimulatedDeviceBusy extends Error {
+class SimulatedDeviceBusy extends Error {
   override readonly name = 'SimulatedDeviceBusy';
 }
 
@@ -77,7 +77,7 @@ export interface SealForBinding {
 }
 
 /** The binding asked of the server for `seal`: the approval route of its kind, its custodian and unit. */
-export function bindingRequest(sealId: string, seal: SealForBinding): { sealId: string; sealKind: SealKind; minApprovals: number; custodianId: string; unitId: string } {
+function bindingRequest(sealId: string, seal: SealForBinding): { sealId: string; sealKind: SealKind; minApprovals: number; custodianId: string; unitId: string } {
   return { sealId, sealKind: seal.kind, minApprovals: approvalRouteFor(seal.kind).minApprovals, custodianId: seal.custodianId, unitId: seal.unitId };
 }
 

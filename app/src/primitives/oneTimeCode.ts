@@ -1,5 +1,5 @@
 /** Characters in a one-time code (setup and invitation codes): 20 of Crockford's base32. */
-export const ONE_TIME_CODE_LENGTH = 20;
+const ONE_TIME_CODE_LENGTH = 20;
 
 const CROCKFORD = /[0-9A-HJKMNP-TV-Z]/;
 

@@ -17,7 +17,7 @@ export interface AttachmentInput {
 }
 
 /** The server holds an upload but has not (yet) confirmed its bytes: the queue tries again later. */
-export class BlobNotCompleteError extends Error {
+class BlobNotCompleteError extends Error {
   override readonly name = 'BlobNotCompleteError';
   constructor(readonly sha256: string, readonly received: number, readonly chunks: number) {
     super(`the server holds ${received} of ${chunks} chunks of ${sha256} but has not confirmed the bytes yet`);

@@ -50,7 +50,7 @@ export interface LocalStore {
 }
 
 /** The database name of a user's replica (a hash: user ids stay out of IndexedDB names). */
-export async function databaseNameFor(userId: string): Promise<string> {
+async function databaseNameFor(userId: string): Promise<string> {
   return `sealctl-${toHex(await sha256(new TextEncoder().encode(userId))).slice(0, 24)}`;
 }
 

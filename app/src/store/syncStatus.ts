@@ -42,7 +42,7 @@ export interface SyncStatusSnapshot {
   readonly lastError: string | null;
 }
 
-export const INITIAL_STATUS: SyncStatusSnapshot = {
+const INITIAL_STATUS: SyncStatusSnapshot = {
   connection: 'unknown',
   lastSyncAt: null,
   pending: 0,

@@ -9,7 +9,7 @@ import { photoReadRefusal } from './readSession';
 export type { LinkState } from './linkState';
 
 /** Log entries per `read_log` page unless the tablet asks for fewer. */
-export const DEFAULT_LOG_PAGE = 16;
+const DEFAULT_LOG_PAGE = 16;
 
 /** `info`: who the device is and what it holds; also negotiates the reply frame size. */
 export function info(core: DeviceCore, body: RequestOf<'info'>, link: LinkState): Uint8Array {

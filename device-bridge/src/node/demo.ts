@@ -36,7 +36,7 @@ export async function prepareDevice(sim: SimulatedDevice, org: OrgKeyPair, passk
 }
 
 /** A fresh request and grant for the device's seal: 2 uses, now − 1 h … now + 24 h, the demo fence. */
-export async function demoGrant(sim: SimulatedDevice, passkeys: DemoPasskeys): Promise<Grant> {
+async function demoGrant(sim: SimulatedDevice, passkeys: DemoPasskeys): Promise<Grant> {
   const now = Date.now();
   const seal = sealOf(sim);
   const request: UseRequest = {

@@ -19,7 +19,7 @@ export const SUPPORTED_VERSIONS: readonly number[] = [PROTOCOL_VERSION];
 /** Most log entries one `read_log` page carries. */
 export const MAX_LOG_PAGE = 32;
 /** Largest photo the device keeps. */
-export const MAX_PHOTO_BYTES = 8 * 1024;
+const MAX_PHOTO_BYTES = 8 * 1024;
 
 const grantIdField = checked(compactId(512), grantIdSchema);
 
@@ -29,7 +29,7 @@ const grantIdField = checked(compactId(512), grantIdSchema);
  * grant's). The decision payload every approver signed is rebuilt from these, so the approvals
  * travel as bare assertions. See `grantWire.ts`.
  */
-export const grantEvidenceCodec = struct({
+const grantEvidenceCodec = struct({
   id: req(0, grantIdField),
   requestId: req(1, idField(requestIdSchema)),
   deviceId: req(2, idField(deviceIdSchema)),
@@ -46,7 +46,7 @@ export const grantEvidenceCodec = struct({
 export type GrantEvidence = ValueOf<typeof grantEvidenceCodec>;
 
 /** One log entry without its device id (known from `info`): `[seq, prevHash, at, type, payload, signature]`. */
-export const logEntryCodec = tuple(uint(), hexDigest(), uint(), uint(255), json(8), base64UrlBytes(64));
+const logEntryCodec = tuple(uint(), hexDigest(), uint(), uint(255), json(8), base64UrlBytes(64));
 
 const empty = struct({});
 const session = struct({

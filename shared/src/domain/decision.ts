@@ -9,7 +9,7 @@ export const verdictSchema = z.enum(['approve', 'reject']);
 export type Verdict = z.infer<typeof verdictSchema>;
 
 /** What a decision payload says it is (domain separation for the passkey challenge). */
-export const DECISION_PURPOSE = 'seal-use-decision';
+const DECISION_PURPOSE = 'seal-use-decision';
 
 /**
  * The record an approver signs: its `hashRecord` is the WebAuthn challenge. It binds the verdict

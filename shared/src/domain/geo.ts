@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Mean Earth radius (IUGG, metres): haversine on a sphere errs by under 0.5 % — far below GPS noise. */
-export const EARTH_RADIUS_M = 6_371_008.8;
+const EARTH_RADIUS_M = 6_371_008.8;
 
 /** The largest geofence radius accepted (metres). A "fence" wider than a city protects nothing. */
 export const MAX_GEOFENCE_RADIUS_M = 50_000;
@@ -39,7 +39,7 @@ export function distanceM(a: LatLon, b: LatLon): number {
  * How far (metres) the position's whole accuracy circle lies inside the fence: `radius − distance
  * − accuracy`. Negative when any part of the circle is outside.
  */
-export function geofenceMarginM(position: Position, fence: Geofence): number {
+function geofenceMarginM(position: Position, fence: Geofence): number {
   return fence.radiusM - distanceM(position, fence) - (position.accuracyM ?? 0);
 }
 

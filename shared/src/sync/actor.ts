@@ -2,9 +2,9 @@ import { toHex } from '../encoding/base64url';
 import { sha256 } from '../encoding/canonical';
 
 /** Hex characters of an actor id that name its user: the first 16 bytes of SHA-256(userId). */
-export const ACTOR_USER_HEX = 32;
+const ACTOR_USER_HEX = 32;
 /** Hex characters of an actor id that name one replica (one open store) of that user. */
-export const ACTOR_REPLICA_HEX = 16;
+const ACTOR_REPLICA_HEX = 16;
 
 /**
  * The part of an Automerge actor id that ties a change to its author: hex of the first 16 bytes

@@ -7,7 +7,7 @@ import { z } from 'zod';
  */
 export const factKindSchema = z.enum(['decision', 'cancellation', 'grant', 'seal_status_change', 'device_event', 'attachment', 'alarm']);
 export type FactKind = z.infer<typeof factKindSchema>;
-export const FACT_KINDS: readonly FactKind[] = factKindSchema.options;
+const FACT_KINDS: readonly FactKind[] = factKindSchema.options;
 
 /** Fact kinds a client may push (everything but server-raised alarms). */
 export const PUSHABLE_FACT_KINDS: readonly FactKind[] = FACT_KINDS.filter((kind) => kind !== 'alarm');
@@ -19,4 +19,3 @@ export const PUSHABLE_FACT_KINDS: readonly FactKind[] = FACT_KINDS.filter((kind)
  */
 export const recordKindSchema = z.enum(['seal', 'device', 'request', 'profile']);
 export type RecordKind = z.infer<typeof recordKindSchema>;
-export const RECORD_KINDS: readonly RecordKind[] = recordKindSchema.options;

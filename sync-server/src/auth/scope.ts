@@ -29,7 +29,7 @@ export function isSystemAdmin(user: UserDoc, tree: UnitTree): boolean {
 }
 
 /** The units (roots of subtrees) on which `user` holds one of `roles`. */
-export const scopesOf = (user: UserDoc, roles: readonly Role[]): string[] =>
+const scopesOf = (user: UserDoc, roles: readonly Role[]): string[] =>
   user.grants.filter((g) => roles.includes(g.role)).map((g) => g.unitId);
 
 /**

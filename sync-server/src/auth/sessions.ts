@@ -18,10 +18,10 @@ export interface SignedIn {
 const TOUCH_EVERY_MS = 60_000;
 
 /** Whether cookies must be `Secure`: when the canonical origin is https. */
-export const cookieIsSecure = (ctx: Pick<ServerContext, 'config'>): boolean => ctx.config.origins[0]!.startsWith('https:');
+const cookieIsSecure = (ctx: Pick<ServerContext, 'config'>): boolean => ctx.config.origins[0]!.startsWith('https:');
 
 /** `__Host-` (Secure, Path=/, no Domain: the browser enforces all three) when served over https. */
-export const sessionCookieName = (ctx: Pick<ServerContext, 'config'>): string =>
+const sessionCookieName = (ctx: Pick<ServerContext, 'config'>): string =>
   cookieIsSecure(ctx) ? '__Host-sealctl_session' : 'sealctl_session';
 
 /** Opens a session for a user who just proved a passkey, and sets its cookie. */

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
+import { lockDataDir } from './dataDirLock';
 import { carriesCredential, loadOrCreateStoreCredential, urlWithCredential, type StoreCredential } from './storeCredential';
 
 const require = createRequire(import.meta.url);
@@ -17,7 +18,7 @@ export interface EmbeddedStore {
 }
 
 /** Where the embedded store's credential lives inside the data directory. */
-export const storeCredentialPath = (dataDir: string): string => join(dataDir, 'store-credential.json');
+const storeCredentialPath = (dataDir: string): string => join(dataDir, 'store-credential.json');
 
 /**
  * Parts of express-pouchdb the sync-server never uses and that must not exist on a store holding
@@ -58,8 +59,24 @@ function refuse(response: ServerResponse): void {
  * check wraps the whole app, so no express-pouchdb handler ever sees a request without the
  * credential (some of them crash the process on an anonymous one; see docs/adr/004-store-access.md):
  * it is the store's `require_valid_user`, and there is no anonymous administrator behind it.
+ *
+ * A data directory another running process holds is refused, with one sentence saying so.
  */
 export async function startEmbeddedStore(dataDir: string, log?: (line: string) => void): Promise<EmbeddedStore> {
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  // Before anything is written into the directory: another instance may be using it.
+  const locked = await lockDataDir(dataDir);
+  if (!locked.ok) throw new Error(locked.error.message);
+  const lock = locked.value;
+  try {
+    return await startLocked(dataDir, log, () => lock.release());
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
+}
+
+async function startLocked(dataDir: string, log: ((line: string) => void) | undefined, unlock: () => Promise<void>): Promise<EmbeddedStore> {
   const dbDir = join(dataDir, 'couch');
   await mkdir(dbDir, { recursive: true, mode: 0o700 });
   const credential: StoreCredential = await loadOrCreateStoreCredential(storeCredentialPath(dataDir), log);
@@ -91,10 +108,12 @@ export async function startEmbeddedStore(dataDir: string, log?: (line: string) =
   return {
     url: urlWithCredential(address, credential),
     address,
-    close: () =>
-      new Promise<void>((resolveClose, reject) => {
+    close: async () => {
+      await new Promise<void>((resolveClose, reject) => {
         server.closeAllConnections();
         server.close((err) => (err ? reject(err) : resolveClose()));
-      }),
+      });
+      await unlock();
+    },
   };
 }

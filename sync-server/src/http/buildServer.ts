@@ -44,7 +44,7 @@ export const DEFAULT_BODY_LIMIT = 256 * 1024;
 export async function buildServer({ config, store, orgKey, now = Date.now, auditLog }: ServerDeps): Promise<FastifyInstance> {
   const app = Fastify({
     bodyLimit: DEFAULT_BODY_LIMIT,
-    logger: process.env.LOG_LEVEL ? { level: process.env.LOG_LEVEL } : false,
+    logger: config.logLevel ? { level: config.logLevel } : false,
     trustProxy: false,
     frameworkErrors: answerFrameworkError,
     clientErrorHandler: answerClientError,

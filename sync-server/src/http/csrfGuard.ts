@@ -15,7 +15,7 @@ const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  * none of ours is ever cross-site to another), or no evidence at all. The session cookie is
  * SameSite=Strict as well; this does not rely on it.
  */
-export function csrfRefusal(request: Pick<FastifyRequest, 'method' | 'headers'>, origins: readonly string[]): string | undefined {
+function csrfRefusal(request: Pick<FastifyRequest, 'method' | 'headers'>, origins: readonly string[]): string | undefined {
   if (!UNSAFE.has(request.method.toUpperCase())) return undefined;
   const origin = request.headers.origin;
   const site = request.headers['sec-fetch-site'];

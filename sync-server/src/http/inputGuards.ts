@@ -4,9 +4,9 @@ import { decodeUtf8Strict, firstLoneSurrogate, JSON_LIMITS, parseJsonStrict, typ
 import { ApiError, errorReplyOf } from './errors';
 
 /** The longest request target (path and query) accepted; the app's longest is well under 1 KiB. */
-export const MAX_URL_LENGTH = 8 * 1024;
+const MAX_URL_LENGTH = 8 * 1024;
 /** The longest value of a header the server reads; a browser's cookie for this origin is ~100 bytes. */
-export const MAX_READ_HEADER_LENGTH = 8 * 1024;
+const MAX_READ_HEADER_LENGTH = 8 * 1024;
 /** Headers the server (or a hook of it) reads: each must be well-formed and bounded. */
 const READ_HEADERS = ['cookie', 'origin', 'referer', 'sec-fetch-site', 'content-type', 'accept'] as const;
 

@@ -7,10 +7,10 @@ import { seqNumber, type RowChangesPage, type RowsRepo } from './rowsRepo';
 /** Changes read from the store per page while looking for rows in scope. */
 const SCAN_PAGE = 500;
 /** Most changes one request scans by default; past that it answers with what it found and `more`. */
-export const DEFAULT_MAX_SCAN = 20_000;
+const DEFAULT_MAX_SCAN = 20_000;
 
 /** The subtrees a user's replica holds: the units of all their role grants (none when deactivated). */
-export function scopeRoots(user: UserDoc): UnitId[] {
+function scopeRoots(user: UserDoc): UnitId[] {
   return user.active ? [...new Set(user.grants.map((g) => g.unitId))] : [];
 }
 

@@ -50,7 +50,7 @@ export interface RowsRepo {
   waitForChange(since: string, timeoutMs: number): Promise<string>;
 }
 
-export const rowFromDoc = (doc: StoredRow): SyncRow => {
+const rowFromDoc = (doc: StoredRow): SyncRow => {
   const { _id: _i, _rev: _r, origin: _o, ...row } = doc;
   return row;
 };

@@ -105,7 +105,7 @@ export class SoftAuthenticator {
 }
 
 /** The fields the offline verifier reads, from a `PublicKeyCredential.toJSON()` assertion. */
-export function toAssertionFields(response: AuthenticationResponseJSON): AssertionFields {
+function toAssertionFields(response: AuthenticationResponseJSON): AssertionFields {
   return {
     credentialId: response.rawId,
     authenticatorData: response.response.authenticatorData,

@@ -59,7 +59,7 @@ export async function startTestStore(): Promise<TestStore> {
 export async function startTestServer(testStore: TestStore, env: Record<string, string> = {}, deps: Pick<ServerDeps, 'auditLog'> = {}): Promise<TestServer> {
   const prefix = `t${process.pid}_${++prefixCounter}_`;
   // The sign-in rate limit is real time and per process: tests that want it set AUTH_RATE_LIMIT.
-  const config = loadConfig({ PORT: '8080', DATA_DIR: testStore.dataDir, STATIC_DIR: join(testStore.dataDir, 'no-app'), DB_PREFIX: prefix, AUTH_RATE_LIMIT: '100000', ...env });
+  const config = loadConfig({ PORT: '8080', DATA_DIR: testStore.dataDir, STATIC_DIR: join(testStore.dataDir, 'no-app'), DB_PREFIX: prefix, AUTH_RATE_LIMIT: '100000', LOG_LEVEL: process.env.LOG_LEVEL, ...env });
   const store = connectStore(testStore.embedded.url, 'embedded', prefix, testStore.mac);
   await prepareStore(store);
   let time = Date.now();

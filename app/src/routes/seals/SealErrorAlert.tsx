@@ -5,7 +5,7 @@ import { StoreError } from '../../store/StoreError';
 import { SealActionError } from './sealActions';
 
 /** The sentence for a failed seal change: the domain's refusal, the local store's, or any other failure. */
-export function sealErrorText(t: Translate, error: unknown): string {
+function sealErrorText(t: Translate, error: unknown): string {
   if (error instanceof SealActionError) return t(`seals.errors.${error.code}`);
   if (error instanceof StoreError) return t(`seals.storeErrors.${error.code}`, { detail: error.message });
   return describeError(t, error);
