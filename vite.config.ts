@@ -20,6 +20,9 @@ export default defineConfig({
     emptyOutDir: true,
     target: 'es2022',
     sourcemap: true,
+    // dist/app/.vite/manifest.json: which chunks the entry imports statically, so bench/initialJs.ts
+    // can measure the first page's JS (held to its budget by tests/unit/initialJs.test.ts).
+    manifest: true,
   },
   plugins: [
     solid(),
