@@ -12,6 +12,7 @@ import { approvalRouteFor, type DeviceId, type Grant, type P256PublicJwk, type S
 import { ApiError } from '../api/ApiError';
 import { apiRequest } from '../api/request';
 import { openPersistentDevicePorts } from './browserDevicePorts';
+import { SIMULATED_DEVICE_DB_PREFIX } from './simulatedDeviceIds';
 
 /**
  * A SIMULATED seal device for demos without hardware: the reference device runs in this page,
@@ -81,15 +82,6 @@ export function bindingRequest(sealId: string, seal: SealForBinding): { sealId: 
   return { sealId, sealKind: seal.kind, minApprovals: approvalRouteFor(seal.kind).minApprovals, custodianId: seal.custodianId, unitId: seal.unitId };
 }
 
-/** IndexedDB names of simulated devices start with this, then the device id. */
-const DB_PREFIX = 'sealctl-simulated-';
-
-/** The ids of the simulated devices this browser keeps (one IndexedDB database each). */
-export async function simulatedDeviceIds(): Promise<string[]> {
-  const databases = typeof indexedDB.databases === 'function' ? await indexedDB.databases() : [];
-  return databases.flatMap((d) => (d.name?.startsWith(DB_PREFIX) ? [d.name.slice(DB_PREFIX.length)] : [])).sort();
-}
-
 export interface OpenSimulatedSealOptions {
   /** The seal the device holds, from its record: its binding is signed and installed (admins, custodians). */
   readonly seal?: SealForBinding & { readonly id: string };
@@ -112,7 +104,7 @@ export interface OpenSimulatedSealOptions {
  * and the current roster. What the user may not have signed, the device keeps from before.
  */
 export async function openSimulatedSeal(deviceId: string, options: OpenSimulatedSealOptions = {}): Promise<SimulatedSeal> {
-  const name = `${DB_PREFIX}${deviceId}`;
+  const name = `${SIMULATED_DEVICE_DB_PREFIX}${deviceId}`;
   const release = await holdDevice(name, options.wait ?? true);
   if (release === undefined) throw new SimulatedDeviceBusy(`the simulated device "${deviceId}" is in use elsewhere in this browser`);
   let ports: ReturnType<typeof openPersistentDevicePorts> | undefined;
@@ -175,27 +167,4 @@ export async function openSimulatedSeal(deviceId: string, options: OpenSimulated
  */
 export function startSimulatedSeal(grant: Grant, seal: SealForBinding | undefined): Promise<SimulatedSeal> {
   return openSimulatedSeal(grant.deviceId, { ...(seal === undefined ? {} : { seal: { ...seal, id: grant.sealId } }), position: grant.geofence ?? null, tolerateBindingMismatch: true });
-}
-
-/**
- * After a seal was recorded as locked in a device: when that device is a simulated one kept in
- * this browser, installs the seal's binding on it as soon as the record has reached the server
- * (the server signs bindings only for recorded seals). Best effort — offline, or when the sync
- * fails, the binding waits for "Update simulated device" on /devices. Resolves with whether the
- * binding was installed.
- */
-export async function installBindingOnSimulatedDevice(seal: SealForBinding & { readonly id: string; readonly form: string; readonly deviceId?: string | null }, awaitInSync: () => Promise<void>): Promise<boolean> {
-  if (seal.form !== 'physical' || seal.deviceId === null || seal.deviceId === undefined || !navigator.onLine) return false;
-  if (!(await simulatedDeviceIds()).includes(seal.deviceId)) return false;
-  try {
-    await awaitInSync();
-    // Not while a stamping session holds the device: /devices offers "update" for later.
-    const sim = await openSimulatedSeal(seal.deviceId, { seal, wait: false });
-    const installed = (await sim.client.info()).sealId === seal.id;
-    sim.close();
-    return installed;
-  } catch (error) {
-    console.warn(`The simulated device "${seal.deviceId}" did not take the binding of seal "${seal.id}" yet`, error);
-    return false;
-  }
 }
