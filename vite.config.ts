@@ -24,6 +24,17 @@ export default defineConfig({
     emptyOutDir: true,
     target: 'es2022',
     sourcemap: true,
+    // dist/app/.vite/manifest.json: which chunks the entry imports statically, so bench/initialJs.ts
+    // can measure the first page's JS (held to its budget by tests/unit/initialJs.test.ts).
+    manifest: true,
+    rolldownOptions: {
+      // device-bridge's browser-side modules only declare: no top-level statement runs for its
+      // effect (tests/unit/sideEffectFree.test.ts holds them to it). Told so, the bundler skips a
+      // module whose exports a chunk does not use; otherwise the `@seal/device-bridge` barrel, which
+      // the stamping screen imports for the Bluetooth client, puts the whole reference device on
+      // the first page, though only the lazily loaded simulated device uses it.
+      treeshake: { moduleSideEffects: (id) => (/\/device-bridge\/src\/(?!node\/)/.test(id) ? false : undefined) },
+    },
   },
   plugins: [
     solid(),

@@ -2,6 +2,7 @@ import {
   createSealDevice,
   MemoryTransport,
   SealDeviceClient,
+  SealDeviceError,
   SimulatedClock,
   SimulatedHardware,
   type SealBinding,
@@ -12,6 +13,7 @@ import { approvalRouteFor, type DeviceId, type Grant, type P256PublicJwk, type S
 import { ApiError } from '../api/ApiError';
 import { apiRequest } from '../api/request';
 import { openPersistentDevicePorts } from './browserDevicePorts';
+import { SIMULATED_DEVICE_DB_PREFIX } from './simulatedDeviceIds';
 
 /**
  * A SIMULATED seal device for demos without hardware: the reference device runs in this page,
@@ -69,6 +71,20 @@ function holdDevice(name: string, wait: boolean): Promise<(() => void) | undefin
   });
 }
 
+/**
+ * Sets the device's clock from `time`. The board's clock runs on between reading it and this
+ * command: a record only just ahead of it may be behind it by the time the device judges it (seen
+ * on a loaded machine), which the device refuses as `time_backwards` — then there is nothing to
+ * correct, and opening the device goes on.
+ */
+async function setTimeUnlessPassed(client: SealDeviceClient, time: Signed<TimeRecord>): Promise<void> {
+  try {
+    await client.setTime(time);
+  } catch (error) {
+    if (!(error instanceof SealDeviceError && error.code === 'time_backwards')) throw error;
+  }
+}
+
 /** What the binding of a seal device says about its seal: taken from the seal's record. */
 export interface SealForBinding {
   readonly kind: SealKind;
@@ -79,15 +95,6 @@ export interface SealForBinding {
 /** The binding asked of the server for `seal`: the approval route of its kind, its custodian and unit. */
 function bindingRequest(sealId: string, seal: SealForBinding): { sealId: string; sealKind: SealKind; minApprovals: number; custodianId: string; unitId: string } {
   return { sealId, sealKind: seal.kind, minApprovals: approvalRouteFor(seal.kind).minApprovals, custodianId: seal.custodianId, unitId: seal.unitId };
-}
-
-/** IndexedDB names of simulated devices start with this, then the device id. */
-const DB_PREFIX = 'sealctl-simulated-';
-
-/** The ids of the simulated devices this browser keeps (one IndexedDB database each). */
-export async function simulatedDeviceIds(): Promise<string[]> {
-  const databases = typeof indexedDB.databases === 'function' ? await indexedDB.databases() : [];
-  return databases.flatMap((d) => (d.name?.startsWith(DB_PREFIX) ? [d.name.slice(DB_PREFIX.length)] : [])).sort();
 }
 
 export interface OpenSimulatedSealOptions {
@@ -112,7 +119,7 @@ export interface OpenSimulatedSealOptions {
  * and the current roster. What the user may not have signed, the device keeps from before.
  */
 export async function openSimulatedSeal(deviceId: string, options: OpenSimulatedSealOptions = {}): Promise<SimulatedSeal> {
-  const name = `${DB_PREFIX}${deviceId}`;
+  const name = `${SIMULATED_DEVICE_DB_PREFIX}${deviceId}`;
   const release = await holdDevice(name, options.wait ?? true);
   if (release === undefined) throw new SimulatedDeviceBusy(`the simulated device "${deviceId}" is in use elsewhere in this browser`);
   let ports: ReturnType<typeof openPersistentDevicePorts> | undefined;
@@ -145,7 +152,7 @@ export async function openSimulatedSeal(deviceId: string, options: OpenSimulated
     // Only a time record ahead of the device's clock: the board keeps its offset from an earlier
     // setting, so a record issued just before this start is already behind it (and the device
     // would refuse it, and log the refusal).
-    if (time && time.record.at > info.clock) await admin.setTime(time);
+    if (time && time.record.at > info.clock) await setTimeUnlessPassed(admin, time);
     if (binding) await admin.bindSeal(binding);
     // Only a newer roster: the server re-signs the same version on each request (a new issue
     // time), and a device refuses a second, different roster under a version it holds.
@@ -175,27 +182,4 @@ export async function openSimulatedSeal(deviceId: string, options: OpenSimulated
  */
 export function startSimulatedSeal(grant: Grant, seal: SealForBinding | undefined): Promise<SimulatedSeal> {
   return openSimulatedSeal(grant.deviceId, { ...(seal === undefined ? {} : { seal: { ...seal, id: grant.sealId } }), position: grant.geofence ?? null, tolerateBindingMismatch: true });
-}
-
-/**
- * After a seal was recorded as locked in a device: when that device is a simulated one kept in
- * this browser, installs the seal's binding on it as soon as the record has reached the server
- * (the server signs bindings only for recorded seals). Best effort — offline, or when the sync
- * fails, the binding waits for "Update simulated device" on /devices. Resolves with whether the
- * binding was installed.
- */
-export async function installBindingOnSimulatedDevice(seal: SealForBinding & { readonly id: string; readonly form: string; readonly deviceId?: string | null }, awaitInSync: () => Promise<void>): Promise<boolean> {
-  if (seal.form !== 'physical' || seal.deviceId === null || seal.deviceId === undefined || !navigator.onLine) return false;
-  if (!(await simulatedDeviceIds()).includes(seal.deviceId)) return false;
-  try {
-    await awaitInSync();
-    // Not while a stamping session holds the device: /devices offers "update" for later.
-    const sim = await openSimulatedSeal(seal.deviceId, { seal, wait: false });
-    const installed = (await sim.client.info()).sealId === seal.id;
-    sim.close();
-    return installed;
-  } catch (error) {
-    console.warn(`The simulated device "${seal.deviceId}" did not take the binding of seal "${seal.id}" yet`, error);
-    return false;
-  }
 }

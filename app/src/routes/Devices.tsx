@@ -7,7 +7,8 @@ import { Field } from '../components/Field';
 import { Notice } from '../components/Notice';
 import { RequireSession } from '../components/RequireSession';
 import { registerDevice } from '../device/registerDevice';
-import { openSimulatedSeal, simulatedDeviceIds } from '../device/simulatedDevice';
+import { loadSimulatedDevice } from '../device/loadSimulatedDevice';
+import { simulatedDeviceIds } from '../device/simulatedDeviceIds';
 import { formatDateTime } from '../i18n/format';
 import { useI18n } from '../i18n/I18nProvider';
 import { useDirectory } from '../org/DirectoryProvider';
@@ -58,6 +59,7 @@ function DeviceList(props: { session: Session }) {
     const store = sync.store();
     if (store === undefined) throw new Error(t('devices.noStore'));
     const unit = unitId();
+    const { openSimulatedSeal } = await loadSimulatedDevice();
     const sim = await openSimulatedSeal(newSimulatedId(), { position: fenceCentre(unit) });
     try {
       const device = await registerDevice(store, await sim.client.info(), unit);
@@ -70,6 +72,7 @@ function DeviceList(props: { session: Session }) {
 
   const update = createAction(async (deviceId: string, deviceUnitId: string, sealId: string | null) => {
     const seal = sealIn(deviceId, sealId);
+    const { openSimulatedSeal } = await loadSimulatedDevice();
     const sim = await openSimulatedSeal(deviceId, {
       ...(seal === undefined ? {} : { seal: { id: seal.id, kind: seal.kind, custodianId: seal.custodianId, unitId: seal.unitId } }),
       position: fenceCentre(deviceUnitId),

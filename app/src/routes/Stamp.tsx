@@ -5,7 +5,8 @@ import { ApiError } from '../api/ApiError';
 import type { Session } from '../api/types';
 import { holdsRole } from '../auth/roles';
 import { RequireSession } from '../components/RequireSession';
-import { startSimulatedSeal, type SimulatedSeal } from '../device/simulatedDevice';
+import { loadSimulatedDevice } from '../device/loadSimulatedDevice';
+import type { SimulatedSeal } from '../device/simulatedDevice';
 import { createStampSession } from '../device/stampSession';
 import { describeError } from '../i18n/describeError';
 import { formatDateTime } from '../i18n/format';
@@ -113,6 +114,7 @@ function StampScreen(props: { session: Session }) {
       // Power the previous board off first: one instance of a device at a time (it holds the device's lock).
       sim()?.close();
       setSim(undefined);
+      const { startSimulatedSeal } = await loadSimulatedDevice();
       const seal = await startSimulatedSeal(g, sealOf(g.sealId));
       setSim(seal);
       return seal.transport;

@@ -9,7 +9,7 @@ import { StoreError } from '../../store/StoreError';
 import { useSync } from '../../sync/SyncProvider';
 import { unitTreeRows } from '../admin/unitTree';
 import type { SealData } from './createSealData';
-import { installBindingOnSimulatedDevice } from '../../device/simulatedDevice';
+import { installBindingOnSimulatedDevice } from '../../device/installBindingOnSimulatedDevice';
 import { makeSeal } from './sealActions';
 import { checkSealDraft, type DraftProblems } from './sealDraft';
 import { FieldProblem, SealErrorAlert } from './SealErrorAlert';

@@ -5,7 +5,7 @@ import { useDirectory } from '../../org/DirectoryProvider';
 import { createAction } from '../../primitives/createAction';
 import { StoreError } from '../../store/StoreError';
 import { useSync } from '../../sync/SyncProvider';
-import { installBindingOnSimulatedDevice } from '../../device/simulatedDevice';
+import { installBindingOnSimulatedDevice } from '../../device/installBindingOnSimulatedDevice';
 import { bindSeal } from './sealActions';
 import { SealErrorAlert } from './SealErrorAlert';
 import { bindableDevices } from './sealViews';
