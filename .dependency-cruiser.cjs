@@ -52,11 +52,12 @@ const APP_FOLDERS = APP_LAYERS.flatMap((l) => l.folders);
  * The layers of sync-server/src, top to bottom: main.ts and testing/ (the composition root and the
  * test harness) > http/ (the server, its guards and every route) > sync/ (replication: push, pull,
  * blobs, validation) > auth/ (passkeys, sessions, scope) > couch/ (the store: nano, design docs,
- * repositories). config.ts and context.ts (values and types) may be taken by any layer above couch/.
+ * repositories). config.ts and context.ts (values and types) may be taken by any layer above couch/;
+ * env/ is the environment's schema behind config.ts (values only: it imports nothing of the server).
  * Tests (*.test.ts) may use the harness in testing/, which builds the whole server.
  */
 const SERVER_PRODUCTION = { pathNot: '\\.test\\.ts$' };
-const SERVER_FOLDERS = ['testing', 'http', 'sync', 'auth', 'couch'];
+const SERVER_FOLDERS = ['testing', 'http', 'sync', 'auth', 'couch', 'env'];
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -152,6 +153,13 @@ module.exports = {
       severity: 'error',
       from: { path: '^sync-server/src/couch/', ...SERVER_PRODUCTION },
       to: { path: '^sync-server/src/', pathNot: '^sync-server/src/couch/' },
+    },
+    {
+      name: 'server-env-is-values',
+      comment: 'sync-server/src/env/ (the schema of the environment, behind config.ts) imports nothing of the server outside env/.',
+      severity: 'error',
+      from: { path: '^sync-server/src/env/', ...SERVER_PRODUCTION },
+      to: { path: '^sync-server/src/', pathNot: '^sync-server/src/env/' },
     },
     {
       name: 'server-folder-has-a-layer',
