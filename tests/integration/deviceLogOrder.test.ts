@@ -13,7 +13,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deviceEventHash, type Alarm, type AlarmResolution, type DeviceEvent, type SyncRow, type UnsignedDeviceEvent } from '@seal/shared';
 import { deviceWithLog, signDeviceEntry } from './fixtures';
-import { replicaPool, setUpWorld, startSyncServer, type Person, type RunningSync, type World } from './harness';
+import { replicaPool, setUpWorld, startSyncServer, type Person, type Replica, type RunningSync, type World } from './harness';
 
 type Device = Awaited<ReturnType<typeof deviceWithLog>>;
 
@@ -33,14 +33,14 @@ beforeAll(async () => {
 afterAll(async () => running?.close());
 
 let devices = 0;
-/** A new device with an honest log of `length` entries, registered on the server by a custodian's replica. */
-async function registeredDevice(name: string, length: number): Promise<Device> {
+/** A new device with an honest log of `length` entries, registered on the server by a custodian's replica (`office`, or one opened for it). */
+async function registeredDevice(name: string, length: number, office?: Replica): Promise<Device> {
   const device = await deviceWithLog(`dev-${name}-${++devices}`, world.siteId, length);
-  const office = await replicas.open(tabletA, `office-${devices}`);
-  office.start();
-  await office.store.records.create('device', device.record);
-  await office.sync!.awaitInSync();
-  await replicas.close(office);
+  const registrar = office ?? (await replicas.open(tabletA, `office-${devices}`));
+  registrar.start();
+  await registrar.store.records.create('device', device.record);
+  await registrar.sync!.awaitInSync();
+  if (office === undefined) await replicas.close(registrar);
   return device;
 }
 
@@ -103,6 +103,20 @@ describe('the device-log audit judges what is held, not when it arrived', () => 
     // Each entry arrived above a hole: every one of those gaps was raised, and every one resolved.
     expect(seen.resolved).toEqual(['log_gap@0', 'log_gap@1', 'log_gap@2', 'log_gap@3', 'log_gap@4']);
     for (const resolution of seen.resolutions) expect(resolution).toMatchObject({ source: { kind: 'server' }, kind: 'log_gap' });
+  });
+
+  it('leaves no alarm open after a tablet restarted with a backlog uploads it in RxDB\'s order', async () => {
+    const device = await registeredDevice('restart', 250);
+    // Recorded before its sync starts (a tablet reopened after days offline): RxDB's first upload
+    // reads the backlog by write time, then row id — "…:100" before "…:99" — not in seq order.
+    const tablet = await replicas.open(tabletB, 'restarted-tablet', { pushBatchSize: 100 });
+    await tablet.store.facts.appendMany('device_event', device.log, world.siteId);
+    tablet.start();
+    await tablet.sync!.awaitInSync();
+    expect(tablet.store.status.get()).toMatchObject({ pending: 0, refusals: [] });
+    const seen = await seenAtHq(device.log[0]!.deviceId);
+    expect(seen.open).toEqual([]);
+    expect(seen.resolved.every((label) => label.startsWith('log_gap@'))).toBe(true);
   });
 
   it('ends with no alarm when the upper half comes from one tablet and the lower half from another, much later', async () => {
@@ -185,10 +199,11 @@ describe('the device-log audit judges what is held, not when it arrived', () => 
     const chunkArb = fc.record({ seqs: fc.uniqueArray(fc.nat(LENGTH - 1), { minLength: 1, maxLength: 4 }), byB: fc.boolean(), wave: fc.nat(3), delayMs: fc.nat(15) });
     const planArb = fc.record({ chunks: fc.array(chunkArb, { minLength: 1, maxLength: 12 }), everything: fc.boolean() });
     const sentIn = (chunks: readonly { readonly seqs: readonly number[] }[]) => new Set(chunks.flatMap((c) => c.seqs));
+    const office = await replicas.open(tabletA, 'office-property');
     let run = 0;
     await fc.assert(
       fc.asyncProperty(planArb, async (plan) => {
-        const device = await registeredDevice(`prop-${++run}`, LENGTH);
+        const device = await registeredDevice(`prop-${++run}`, LENGTH, office);
         const id = device.log[0]!.deviceId;
         // Half the runs also upload, last, whatever the chunks left out: nothing may stay open then.
         const chunks = plan.everything ? [...plan.chunks, { seqs: [...Array(LENGTH).keys()].filter((s) => !sentIn(plan.chunks).has(s)), byB: false, wave: 4, delayMs: 0 }] : plan.chunks;
