@@ -92,7 +92,7 @@ function gapsOf(held: ReadonlySet<number>): string[] {
 }
 
 const reorder = <T,>(items: readonly T[], order: readonly number[]): T[] => order.map((i) => items[i]!);
-const unsignedOf = ({ signature: _signature, ...rest }: DeviceEvent): UnsignedDeviceEvent => rest as UnsignedDeviceEvent;
+const unsignedOf = ({ signature: _signature, ...rest }: DeviceEvent): UnsignedDeviceEvent => rest;
 
 describe('the device-log audit judges what is held, not when it arrived', () => {
   it('ends with no alarm for a log pushed in reverse, one entry per request, each after the last was answered', async () => {
