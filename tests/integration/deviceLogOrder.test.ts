@@ -193,6 +193,24 @@ describe('the device-log audit judges what is held, not when it arrived', () => 
     expect(seen.resolved).toEqual(['log_gap@2']);
   });
 
+  it('refuses a resolution pushed by anyone but the server: an open gap cannot be silenced', async () => {
+    const device = await registeredDevice('silenced', 4);
+    const id = device.log[0]!.deviceId;
+    expect(await push(tabletA, [device.log[0]!, device.log[3]!])).toEqual(['accepted', 'accepted']);
+    const [gap] = (await seenAtHq(id)).alarms;
+    expect(gap).toMatchObject({ kind: 'log_gap', ref: `${id}:2` });
+    const forged = { id: gap!.id, kind: 'log_gap', source: { kind: 'server', id: 'sync-server' }, message: 'the entries arrived', at: gap!.at + 1 };
+    for (const author of [tabletA.userId, 'sync-server']) {
+      const response = await running.server.call('POST', '/api/sync/push', {
+        cookie: tabletA.cookie,
+        body: { rows: [{ id: `fact:alarm_resolution:${gap!.id}`, type: 'fact', kind: 'alarm_resolution', subject: 'alarm:log_gap', scopeUnitId: world.siteId, author, createdAt: forged.at, body: forged }] },
+      });
+      expect(response.statusCode, response.body).toBe(200);
+      expect(response.json<{ results: { status: string; code?: string }[] }>().results).toMatchObject([{ status: 'refused', code: author === 'sync-server' ? 'forged_author' : 'not_pushable' }]);
+    }
+    expect((await seenAtHq(id)).open).toEqual(['log_gap@2']);
+  });
+
   it('ends with exactly the gaps the held entries call for, however the uploads are split, ordered, repeated and overlapped', async () => {
     const LENGTH = 10;
     /** A chunk of entries (indexes into the log), who pushes it, and in which wave; a wave's chunks go up at once. */
