@@ -772,5 +772,6 @@ export const en: Dictionary = {
       bad_signature: "A device log entry does not verify (altered?)",
       other: "Alarm: {{ kind }}",
     },
+    hqAlarmResolved: "Resolved {{ time }}: the missing entries reached the server",
   },
 };

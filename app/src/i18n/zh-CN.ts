@@ -773,6 +773,7 @@ export const zhCN = {
       bad_signature: '设备日志条目签名无效（可能被篡改）',
       other: '告警：{{ kind }}',
     },
+    hqAlarmResolved: '已于 {{ time }} 解除：缺失的条目已送达服务器',
   },
 };
 

@@ -1,4 +1,4 @@
-import { grantSchema, subjectOf, type Grant, type RequestStatus } from '@seal/shared';
+import { alarmsWithResolutions, grantSchema, subjectOf, type Grant, type RequestStatus } from '@seal/shared';
 import { For, Show, createMemo, createSignal, onCleanup } from 'solid-js';
 import { z } from 'zod';
 import { ApiError } from '../api/ApiError';
@@ -48,6 +48,7 @@ function StampScreen(props: { session: Session }) {
   /** Stamps under the chosen grant that this tablet holds in the device's log (any tablet's, once synced). */
   const usesRecorded = createMemo(() => deviceLog().filter((e) => e.type === 'stamp' && e.payload.grantId === grant()?.id).length);
   const alarms = createFacts('alarm');
+  const alarmResolutions = createFacts('alarm_resolution');
   // Names for the ids a grant carries, from the records this tablet holds (ids when not held).
   const seals = createRecords('seal');
   const requests = createRecords('request');
@@ -60,7 +61,9 @@ function StampScreen(props: { session: Session }) {
   };
   const deviceAlarms = createMemo(() => {
     const g = grant();
-    return g === undefined ? [] : alarms().filter((a) => a.ref.startsWith(`${g.deviceId}:`)).sort((a, b) => b.at - a.at);
+    if (g === undefined) return [];
+    // A resolved alarm stays listed, marked: the gap was real for a while, and HQ sees both facts.
+    return alarmsWithResolutions(alarms().filter((a) => a.ref.startsWith(`${g.deviceId}:`)), alarmResolutions()).sort((a, b) => b.alarm.at - a.alarm.at);
   });
   const mayRegister = () => holdsRole(props.session, 'admin') || holdsRole(props.session, 'custodian');
   const hqAlarmText = (kind: string): string =>
@@ -314,9 +317,10 @@ function StampScreen(props: { session: Session }) {
             <h3>{t('stamp.hqAlarms')}</h3>
             <ul class="stamp-events" data-testid="device-alarms">
               <For each={deviceAlarms()}>
-                {(alarm) => (
-                  <li data-testid="device-alarm" data-kind={alarm.kind} data-severity={alarm.severity}>
+                {({ alarm, resolution }) => (
+                  <li data-testid="device-alarm" data-kind={alarm.kind} data-severity={alarm.severity} data-state={resolution ? 'resolved' : 'open'}>
                     <span class="muted">{date(alarm.at)}</span> {hqAlarmText(alarm.kind)} <span class="muted">({alarm.ref})</span>
+                    <Show when={resolution}>{(closed) => <span class="muted"> · {t('stamp.hqAlarmResolved', { time: date(closed().at) })}</span>}</Show>
                   </li>
                 )}
               </For>

@@ -1,14 +1,14 @@
 import {
   canonicalJson, factBodySchemas, factIdOf, factRowId, factSubjectOf, parseRecord,
-  type FactBody, type FactKind, type FactRow, type UnitId, type UserId,
+  type FactBody, type FactKind, type FactRow, type ServerFactKind, type UnitId, type UserId,
 } from '@seal/shared';
 import type { SealDatabase } from './collections';
 import type { LocalBook } from './localBook';
 import { asRow } from './rowCodec';
 import { StoreError } from './StoreError';
 
-/** Fact kinds a replica records (alarms come from the server). */
-export type LocalFactKind = Exclude<FactKind, 'alarm'>;
+/** Fact kinds a replica records (alarms and their resolutions come from the server). */
+export type LocalFactKind = Exclude<FactKind, ServerFactKind>;
 
 /** A fact to record; content-addressed kinds may leave `id` out (it is computed). */
 export type FactInput<K extends LocalFactKind> = K extends 'decision' | 'grant' | 'attachment' ? Omit<FactBody<K>, 'id'> & { id?: string } : FactBody<K>;

@@ -118,10 +118,12 @@ export function startRowReplication(options: RowReplicationOptions): RowReplicat
   const reachedEnd = (): Promise<void> => (behind ? new Promise((resolve) => waitingForEnd.push(resolve)) : Promise.resolve());
 
   // One push request at a time, in the order RxDB hands the batches over. RxDB sends a backlog's
-  // batches in parallel; a device's log must reach the server in seq order, or a later batch
-  // stored first looks like a gap in it (the server waits a little, then raises `log_gap`).
-  // A batch queued behind one that fails is not sent either: it fails too, and RxDB retries them
-  // all, so a later batch never lands before an earlier one's retry.
+  // batches in parallel; the server judges each row against what it holds, so a row judged before
+  // one it depends on (a seal's creation before its first lifecycle fact: ADR 003) would be
+  // refused. A batch queued behind one that fails is not sent either: it fails too, and RxDB
+  // retries them all, so a later batch never lands before an earlier one's retry. (The device-log
+  // audit does not rely on this: RxDB hands a backlog over in its own order, not in seq order,
+  // and the server resolves a gap alarm whenever the missing entries arrive.)
   let pushing: Promise<unknown> = Promise.resolve();
   let failures = 0;
   const pushInOrder = (sent: RowDoc[]) => {

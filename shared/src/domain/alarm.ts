@@ -67,6 +67,24 @@ export function alarmId(kind: AlarmKind, ref: string): AlarmId {
   return alarmIdSchema.parse(`${kind}:${ref}`);
 }
 
+/**
+ * The server's word that what an alarm reported no longer holds (an append-only fact; the alarm
+ * itself never changes): the entries a `log_gap` named missing arrived — late, out of order, or
+ * from another tablet. It carries the alarm's own `id` and `kind` (so it shares the alarm's
+ * subject, `alarm:kind`), which makes it one fact per alarm however many pushes or server
+ * instances notice. An alarm without one is open; HQ sees both, and when each came.
+ */
+export const alarmResolutionSchema = z
+  .strictObject({
+    id: alarmIdSchema,
+    kind: alarmKindSchema,
+    source: alarmSourceSchema,
+    message: z.string().max(2000),
+    at: millisSchema,
+  })
+  .refine((resolution) => resolution.id.startsWith(`${resolution.kind}:`), { message: 'expected the id of an alarm of its kind (`kind:ref`)', path: ['id'] });
+export type AlarmResolution = z.infer<typeof alarmResolutionSchema>;
+
 /** Someone acknowledged an alarm (an append-only fact; the alarm itself never changes). */
 export const alarmAcknowledgementSchema = z.strictObject({
   id: z.string().min(1).max(600),

@@ -26,6 +26,7 @@ export * from './grant';
 export * from './grantMismatch';
 export * from './deviceEvent';
 export * from './alarm';
+export * from './alarmsWithResolutions';
 export * from './checkApprovals';
 export * from './requestStatus';
 export * from './deriveRequestStatus';

@@ -39,8 +39,10 @@ describe('fact bodies are strict', () => {
   const decision = decide(request, approverB1, 'approve');
   const grant = grantFor(request, [decision]);
   const alarm = { id: alarmId('tamper', 'dev-1:3'), kind: 'tamper', severity: 'critical', source: { kind: 'device', id: 'dev-1' }, ref: 'dev-1:3', message: 'opened', at: 5 };
+  const resolution = { id: alarm.id, kind: alarm.kind, source: { kind: 'server', id: 'sync-server' }, message: 'the missing entries arrived', at: 6 };
   const bodies: Record<FactKind, Record<string, unknown>> = {
     decision, grant, alarm,
+    alarm_resolution: resolution,
     cancellation: cancel(request, staff, 10),
     seal_status_change: sealChange('active', 'suspended', 10),
     device_event: stampEvent(1, 10),
@@ -66,6 +68,7 @@ describe('fact bodies are strict', () => {
       ['grant', { ...grant, geofence: { ...grant.geofence, x: 1 } }],
       ['device_event', { ...bodies.device_event, payload: { ...(bodies.device_event.payload as object), debug: true } }],
       ['alarm', { ...alarm, source: { ...alarm.source, x: 1 } }],
+      ['alarm_resolution', { ...resolution, source: { ...resolution.source, x: 1 } }],
     ];
     for (const [kind, body] of nested) expect(parseFactBody(kind, body).ok, `${kind}: ${JSON.stringify(body).slice(0, 60)}`).toBe(false);
   });

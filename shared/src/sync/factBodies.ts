@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { alarmSchema } from '../domain/alarm';
+import { alarmResolutionSchema, alarmSchema } from '../domain/alarm';
 import { cancellationId, cancellationSchema } from '../domain/cancellation';
 import { decisionSchema } from '../domain/decision';
 import { deviceEventId, deviceEventSchema } from '../domain/deviceEvent';
@@ -48,6 +48,7 @@ export const factBodySchemas = {
   device_event: deviceEventSchema,
   attachment: attachmentMetaSchema,
   alarm: alarmSchema,
+  alarm_resolution: alarmResolutionSchema,
 } as const satisfies Record<FactKind, z.ZodType>;
 
 /** The body type of a fact kind. */
@@ -79,7 +80,8 @@ const webCryptoSha256Hex: Sha256HexFunction = async (bytes) => toHex(await sha25
  * A fact's id as its kind defines it: the `contentId` of the body (decisions, grants,
  * attachments: SHA-256 of its canonical JSON without `id` — the WHOLE body, so pass the body as
  * it arrived, after `parseFactBody` refused any field the schema does not know), or its origin key
- * (`requestId:cancel:actorId:at`, `sealId:from:to:actorId:at`, `deviceId:seq`, `kind:ref`). A body
+ * (`requestId:cancel:actorId:at`, `sealId:from:to:actorId:at`, `deviceId:seq`, `kind:ref` — an
+ * alarm's, also for its resolution). A body
  * whose stated id differs from this is refused.
  */
 export async function factIdOf<K extends FactKind>(kind: K, body: FactBody<K>, sha256Hex: Sha256HexFunction = webCryptoSha256Hex): Promise<string> {
@@ -99,7 +101,8 @@ export async function factIdOf<K extends FactKind>(kind: K, body: FactBody<K>, s
     case 'device_event':
       return deviceEventId(body as FactBody<'device_event'>);
     case 'alarm':
-      return (body as FactBody<'alarm'>).id;
+    case 'alarm_resolution':
+      return (body as FactBody<'alarm' | 'alarm_resolution'>).id;
     default:
       throw new TypeError(`unknown fact kind "${String(kind)}"`);
   }
@@ -120,7 +123,8 @@ export function factSubjectOf<K extends FactKind>(kind: K, body: FactBody<K>): s
     case 'attachment':
       return (body as FactBody<'attachment'>).about;
     case 'alarm':
-      return subjectOf('alarm', (body as FactBody<'alarm'>).kind);
+    case 'alarm_resolution':
+      return subjectOf('alarm', (body as FactBody<'alarm' | 'alarm_resolution'>).kind);
     default:
       throw new TypeError(`unknown fact kind "${String(kind)}"`);
   }

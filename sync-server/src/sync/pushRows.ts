@@ -66,17 +66,17 @@ class ForgedEntries {
 }
 
 /**
- * Audits the device logs around the entries this push stored or found already stored, and raises
- * what it finds. Throws when it cannot (the store failed): the push then fails, the client pushes
- * the batch again, its entries come back as duplicates and are audited then — an entry is never
- * acknowledged unaudited (DESIGN §6: never silently accepted). Alarm ids are idempotent, so
- * auditing an entry twice raises nothing twice.
+ * Audits the device logs around the entries this push stored or found already stored: raises the
+ * gaps and forks it finds, and resolves the gaps they fill. Throws when it cannot (the store
+ * failed): the push then fails, the client pushes the batch again, its entries come back as
+ * duplicates and are audited then — an entry is never acknowledged unaudited (DESIGN §6: never
+ * silently accepted). Alarm and resolution ids are idempotent, so auditing an entry twice raises
+ * nothing twice.
  */
-async function raiseDeviceLogAlarms(entries: readonly FactRow[], ctx: PushContext, rows: RowsRepo, at: number): Promise<void> {
+async function auditPushedEntries(entries: readonly FactRow[], ctx: PushContext, rows: RowsRepo, at: number): Promise<void> {
   if (entries.length === 0) return;
   const publicKeyOf = async (deviceId: string) => (await ctx.records.get('device', deviceId)).json?.publicKeyJwk;
-  const alarms = await auditDeviceLogs(entries, { rows, publicKeyOf }, at);
-  if (alarms.length > 0) await rows.createMany(alarms);
+  await auditDeviceLogs(entries, { rows, publicKeyOf }, at);
 }
 
 const idOf = (raw: unknown): string => {
@@ -91,8 +91,8 @@ const idOf = (raw: unknown): string => {
  * `fact_conflict` alarm (`log_fork` for a device log entry); a device log entry whose signature
  * does not verify raises `bad_signature`. Throws when the store fails, so that nothing is
  * acknowledged unwritten and the client pushes the batch again. Before answering, the device
- * logs around newly stored entries are audited (gaps, forks; see `auditDeviceLogs`), so the
- * alarms are there by the pusher's next pull.
+ * logs around newly stored entries are audited (gaps, forks, gaps these entries fill; see
+ * `auditDeviceLogs`), so the alarms and resolutions are there by the pusher's next pull.
  *
  * New rows are the common case, so the store is not asked first which ids it holds: rows are
  * validated and written, and only the ids the store reports as existing (and refused rows, in
@@ -191,6 +191,6 @@ export async function pushRows(rawRows: readonly unknown[], ctx: PushContext, ro
   if (alarms.size > 0) await rows.createMany([...alarms.values()]);
   // Stored now, or already held with the same body (a retry whose first answer was lost, or whose audit failed).
   const audited = pending.filter(({ index }, i) => outcomes[i] === 'written' || results[index]?.status === 'duplicate').map((p) => p.row).filter(isDeviceEntry);
-  await raiseDeviceLogAlarms(audited, ctx, rows, now);
+  await auditPushedEntries(audited, ctx, rows, now);
   return results.map((result, i) => result ?? { id: idOf(rawRows[i]), status: 'refused', code: 'invalid_row', message: 'not processed' });
 }

@@ -1,7 +1,7 @@
 import {
   factActorOf, factIdOf, factRowId, factSubjectOf, judgeSealMove, judgeSealMoveInTable, parseFactBody, sealLifecycleStateOf, sealStatusTimeline,
   PUSHABLE_FACT_KINDS, verifyAssertionWithRoster,
-  type Decision, type FactBody, type FactKind, type FactRow, type UserId,
+  type Decision, type FactBody, type FactKind, type FactRow, type ServerFactKind, type UserId,
 } from '@seal/shared';
 import { judgePushedGrant } from './judgePushedGrant';
 import { verifyDeviceSignature } from './deviceSignature';
@@ -32,7 +32,7 @@ async function requestOf(row: FactRow, requestId: string, ctx: PushContext) {
 
 type Checker = (row: FactRow, body: never, ctx: PushContext) => Promise<RowVerdict>;
 
-const CHECKS: Readonly<Record<Exclude<FactKind, 'alarm'>, Checker>> = {
+const CHECKS: Readonly<Record<Exclude<FactKind, ServerFactKind>, Checker>> = {
   async decision(row, body: FactBody<'decision'>, ctx) {
     const request = await requestOf(row, body.payload.requestId, ctx);
     if (!request.json) return request.verdict;
@@ -98,7 +98,7 @@ const CHECKS: Readonly<Record<Exclude<FactKind, 'alarm'>, Checker>> = {
  * (signatures, referenced records and their scope, policy, legal lifecycle moves).
  */
 export async function validateFact(row: FactRow, ctx: PushContext): Promise<RowVerdict> {
-  if (!PUSHABLE_FACT_KINDS.includes(row.kind) || row.kind === 'alarm') return refuseRow('not_pushable', `clients may not push ${row.kind} facts`);
+  if (!PUSHABLE_FACT_KINDS.includes(row.kind) || row.kind === 'alarm' || row.kind === 'alarm_resolution') return refuseRow('not_pushable', `clients may not push ${row.kind} facts`);
   const parsed = parseFactBody(row.kind, row.body);
   if (!parsed.ok) return refuseRow('invalid_row', parsed.error.message);
   const body = parsed.value as FactBody<typeof row.kind>;
