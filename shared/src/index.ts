@@ -1,5 +1,5 @@
 export * from './result';
-export * from './api/errorCodes';
+export * from './api';
 export * from './encoding/base64url';
 export * from './encoding/canonical';
 export * from './crypto';

@@ -8,7 +8,7 @@
  */
 import type { BrowserContext, Page } from 'playwright-core';
 import type { Device, OrgUnit, SealStatus, User } from '@seal/shared';
-import type { Unit } from '../../app/src/api/types';
+import type { UnitView as Unit } from '@seal/shared';
 import { makeSeal, moveSeal } from '../../app/src/routes/seals/sealActions';
 import { pageFetch, sessionOf, type Person } from './people';
 import { forEachLocaleAndDevice, runScreenshots, saveScreenshot, type ScreenshotDevice } from './screenshotRun';

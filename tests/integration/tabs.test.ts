@@ -69,8 +69,8 @@ describe('another person signing in in a second tab', () => {
     await replicas.close(otherDevice);
     tabA.sync!.syncNow();
     await eventually(() => stops.length > 0, 'tab A stopped as signed out');
-    expect(stops[0]).toMatchObject({ status: 401, serverCode: 'replica_user_mismatch' });
-    await expect(tabA.sync!.awaitInSync()).rejects.toMatchObject({ serverCode: 'replica_user_mismatch' });
+    expect(stops[0]).toMatchObject({ status: 401, code: 'replica_user_mismatch' });
+    await expect(tabA.sync!.awaitInSync()).rejects.toMatchObject({ code: 'replica_user_mismatch' });
     expect(tabA.store.status.get().connection).toBe('signed_out');
     expect(await tabA.store.book.outboxIds()).toEqual([move.row.id]);
     expect(tabA.store.status.get().refusals).toEqual([]);

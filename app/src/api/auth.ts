@@ -1,6 +1,6 @@
 import type { AuthenticationResponseJSON, PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/browser';
-import { apiRequest } from './request';
-import type { Session, User } from './types';
+import { loginVerifyResponseSchema, requestOptionsSchema, sessionResponseSchema, type SessionView } from '@seal/shared';
+import { apiRequest, noAnswer } from './request';
 
 /**
  * `GET /api/auth/session`: who is signed in, or `null` for a visitor without a session cookie
@@ -8,17 +8,18 @@ import type { Session, User } from './types';
  * browser's session cookie no longer opens a session (expired, or ended elsewhere); the server
  * clears that cookie, so the next visit is an ordinary signed-out one.
  */
-export async function fetchSession(): Promise<Session | null> {
-  const { session } = await apiRequest<{ session: Session | null }>('GET', '/api/auth/session');
+export async function fetchSession(): Promise<SessionView | null> {
+  const { session } = await apiRequest('GET', '/api/auth/session', sessionResponseSchema);
   return session;
 }
 
 /** `POST /api/auth/login/options`: a fresh challenge for a discoverable passkey. */
-export const loginOptions = (): Promise<PublicKeyCredentialRequestOptionsJSON> => apiRequest('POST', '/api/auth/login/options');
+export const loginOptions = (): Promise<PublicKeyCredentialRequestOptionsJSON> =>
+  apiRequest('POST', '/api/auth/login/options', requestOptionsSchema);
 
 /** `POST /api/auth/login/verify`: checks the assertion and opens a session. */
-export const loginVerify = (response: AuthenticationResponseJSON): Promise<{ user: User; expiresAt: number }> =>
-  apiRequest('POST', '/api/auth/login/verify', { response });
+export const loginVerify = (response: AuthenticationResponseJSON) =>
+  apiRequest('POST', '/api/auth/login/verify', loginVerifyResponseSchema, { response });
 
 /** `POST /api/auth/logout`: ends the session on the server and clears its cookie. */
-export const logout = (): Promise<void> => apiRequest('POST', '/api/auth/logout');
+export const logout = (): Promise<void> => apiRequest('POST', '/api/auth/logout', noAnswer);

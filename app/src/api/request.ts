@@ -1,3 +1,5 @@
+import { z } from 'zod';
+import { apiErrorBodySchema } from '@seal/shared';
 import { ApiError, isSignedOutError } from './ApiError';
 
 type SignedOutListener = (err: ApiError) => void;
@@ -12,39 +14,6 @@ export function onSignedOut(listener: SignedOutListener): () => void {
   return () => signedOutListeners.delete(listener);
 }
 
-type Method = 'GET' | 'POST' | 'PATCH';
-
-interface ErrorBody {
-  readonly error: string;
-  readonly message: string;
-}
-
-const isErrorBody = (value: unknown): value is ErrorBody =>
-  typeof value === 'object' && value !== null && typeof (value as ErrorBody).error === 'string' && typeof (value as ErrorBody).message === 'string';
-
-async function readJson(response: Response): Promise<unknown> {
-  const text = await response.text();
-  if (text === '') return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (cause) {
-    throw new ApiError({
-      status: response.status,
-      code: 'bad_response',
-      message: `Expected JSON from ${response.url}, got ${JSON.stringify(text.slice(0, 80))}`,
-      cause,
-    });
-  }
-}
-
-/**
- * One call to the sync-server's JSON API (same origin, session cookie included). Resolves with
- * the parsed body (`undefined` for 204); rejects with an {@link ApiError} whose `code` is the
- * server's `error`, or `offline` / `network` / `bad_response` when no usable answer came.
- *
- * The body type is the caller's promise about the route (see sync-server/src/http/routes), not
- * checked here: the server is ours and validates what it sends.
- */
 /** A same-origin JSON request to our server: never cached, JSON in (when there is a body) and out. */
 export function jsonRequestInit(method: string, body?: unknown): RequestInit {
   return {
@@ -56,33 +25,73 @@ export function jsonRequestInit(method: string, body?: unknown): RequestInit {
   };
 }
 
-export async function apiRequest<T>(method: Method, path: string, body?: unknown): Promise<T> {
-  if (!navigator.onLine) {
-    throw new ApiError({ status: 0, code: 'offline', message: `No network: ${method} ${path} was not sent` });
-  }
-  let response: Response;
+const isOffline = (): boolean => typeof navigator !== 'undefined' && !navigator.onLine;
+
+/** The body of an answer: `undefined` when empty, else its JSON (`bad_response` if it is none). */
+function parseBody(text: string, status: number, what: string): unknown {
+  if (text === '') return undefined;
   try {
-    response = await fetch(path, jsonRequestInit(method, body));
+    return JSON.parse(text) as unknown;
   } catch (cause) {
-    const code = navigator.onLine ? 'network' : 'offline';
-    throw new ApiError({ status: 0, code, message: `${method} ${path} got no answer from the server`, cause });
+    throw new ApiError({ status, code: 'bad_response', message: `Expected JSON from ${what}, got ${JSON.stringify(text.slice(0, 80))}`, cause });
   }
-  const parsed = await readJson(response);
-  if (response.ok) return parsed as T;
-  if (isErrorBody(parsed)) {
-    const retryAfter = Number(response.headers.get('retry-after'));
-    const error = new ApiError({
-      status: response.status,
-      code: parsed.error,
-      message: parsed.message,
-      ...(Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfterSeconds: retryAfter } : {}),
-    });
+}
+
+/** The refusal a failed answer carries (`{ error, message }`), or one made from its status. */
+function refusalOf(response: Response, body: unknown, what: string): ApiError {
+  const parsed = apiErrorBodySchema.safeParse(body);
+  if (!parsed.success) {
+    const code = response.status === 429 ? 'rate_limited' : response.status >= 500 ? 'internal_error' : 'bad_response';
+    return new ApiError({ status: response.status, code, message: `${what} answered ${response.status} without an error body`, cause: parsed.error });
+  }
+  const retryAfter = Number(response.headers.get('retry-after'));
+  return new ApiError({
+    status: response.status,
+    code: parsed.data.error,
+    message: parsed.data.message,
+    cause: parsed.data,
+    ...(Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfterSeconds: retryAfter } : {}),
+  });
+}
+
+/**
+ * Sends one request with `send` and reads its answer with `schema` (from shared/src/api): the
+ * parsed answer, or an {@link ApiError} — the server's code, or `offline` / `network` when no
+ * answer came, or `bad_response` when the answer is not what the schema says (the `ZodError` is
+ * its cause): an answer is never taken on trust.
+ */
+export async function readAnswer<S extends z.ZodType>(what: string, schema: S, send: () => Promise<Response>): Promise<z.output<S>> {
+  if (isOffline()) throw new ApiError({ status: 0, code: 'offline', message: `No network: ${what} was not sent`, cause: undefined });
+  let response: Response;
+  let text: string;
+  try {
+    response = await send();
+    text = await response.text();
+  } catch (cause) {
+    throw new ApiError({ status: 0, code: isOffline() ? 'offline' : 'network', message: `${what} got no answer from the server`, cause });
+  }
+  const body = parseBody(text, response.status, what);
+  if (!response.ok) throw refusalOf(response, body, what);
+  const parsed = schema.safeParse(body);
+  if (parsed.success) return parsed.data;
+  throw new ApiError({ status: response.status, code: 'bad_response', message: `${what} answered with an unexpected shape:\n${z.prettifyError(parsed.error)}`, cause: parsed.error });
+}
+
+type Method = 'GET' | 'POST' | 'PATCH';
+
+/**
+ * One call to the sync-server's JSON API (same origin, session cookie included), its answer
+ * read with `schema` (see {@link readAnswer}). Every listener of {@link onSignedOut} hears of
+ * an answer saying the session is gone.
+ */
+export async function apiRequest<S extends z.ZodType>(method: Method, path: string, schema: S, body?: unknown): Promise<z.output<S>> {
+  try {
+    return await readAnswer(`${method} ${path}`, schema, () => fetch(path, jsonRequestInit(method, body)));
+  } catch (error) {
     if (isSignedOutError(error)) for (const listener of signedOutListeners) listener(error);
     throw error;
   }
-  throw new ApiError({
-    status: response.status,
-    code: response.status === 429 ? 'rate_limited' : response.status >= 500 ? 'internal_error' : 'bad_response',
-    message: `${method} ${path} answered ${response.status} without an error body`,
-  });
 }
+
+/** What a call with no answer (204) is read with. */
+export const noAnswer = z.undefined();

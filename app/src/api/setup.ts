@@ -1,25 +1,20 @@
 import type { PublicKeyCredentialCreationOptionsJSON, RegistrationResponseJSON } from '@simplewebauthn/browser';
+import { creationOptionsSchema, setupStateResponseSchema, setupVerifyResponseSchema, type SetupOptionsBody, type SetupState } from '@seal/shared';
 import { apiRequest } from './request';
-import type { Credential, Unit, User } from './types';
 
-export type SetupState = 'pending' | 'done';
+export type { SetupState };
+export type SetupRequest = SetupOptionsBody;
 
 /** `GET /api/setup`: whether the first administrator still has to set the organisation up. */
 export async function fetchSetupState(): Promise<SetupState> {
-  const { state } = await apiRequest<{ state: SetupState }>('GET', '/api/setup');
+  const { state } = await apiRequest('GET', '/api/setup', setupStateResponseSchema);
   return state;
-}
-
-export interface SetupRequest {
-  readonly setupCode: string;
-  readonly adminName: string;
-  readonly organisationName: string;
 }
 
 /** `POST /api/setup/options`: checks the one-time code; passkey creation options for the first administrator. */
 export const setupOptions = (request: SetupRequest): Promise<PublicKeyCredentialCreationOptionsJSON> =>
-  apiRequest('POST', '/api/setup/options', request);
+  apiRequest('POST', '/api/setup/options', creationOptionsSchema, request);
 
 /** `POST /api/setup/verify`: registers the passkey, creates HQ and the administrator, signs them in. */
-export const setupVerify = (response: RegistrationResponseJSON, label: string): Promise<{ user: User; unit: Unit; credential: Credential }> =>
-  apiRequest('POST', '/api/setup/verify', { response, label });
+export const setupVerify = (response: RegistrationResponseJSON, label: string) =>
+  apiRequest('POST', '/api/setup/verify', setupVerifyResponseSchema, { response, label });

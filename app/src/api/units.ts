@@ -1,22 +1,16 @@
+import { unitResponseSchema, unitsResponseSchema, type NewUnit, type UnitView } from '@seal/shared';
 import { apiRequest } from './request';
-import type { Geofence, Unit } from './types';
+
+export type { NewUnit };
 
 /** `GET /api/units`: the whole organisation tree (every signed-in user may read it). */
-export async function fetchUnits(): Promise<Unit[]> {
-  const { units } = await apiRequest<{ units: Unit[] }>('GET', '/api/units');
+export async function fetchUnits(): Promise<UnitView[]> {
+  const { units } = await apiRequest('GET', '/api/units', unitsResponseSchema);
   return units;
 }
 
-export interface NewUnit {
-  readonly name: string;
-  readonly kind: 'branch' | 'site';
-  readonly parentId: string;
-  /** Only on a site. */
-  readonly geofence?: Geofence;
-}
-
 /** `POST /api/units`: a branch or site under a unit the admin covers. */
-export async function createUnit(unit: NewUnit): Promise<Unit> {
-  const { unit: created } = await apiRequest<{ unit: Unit }>('POST', '/api/units', unit);
+export async function createUnit(unit: NewUnit): Promise<UnitView> {
+  const { unit: created } = await apiRequest('POST', '/api/units', unitResponseSchema, unit);
   return created;
 }

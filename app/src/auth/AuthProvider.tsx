@@ -3,7 +3,7 @@ import { ApiError, isSignedOutError } from '../api/ApiError';
 import { fetchSession, logout } from '../api/auth';
 import { onSignedOut } from '../api/request';
 import { fetchSetupState, type SetupState } from '../api/setup';
-import type { Session } from '../api/types';
+import type { SessionView as Session } from '@seal/shared';
 import { createOnlineStatus } from '../primitives/createOnlineStatus';
 import { cacheSession, cacheSetupState, cachedSession, cachedSetupState } from './sessionCache';
 import { announceSession, listenForSessionElsewhere } from './sessionChannel';

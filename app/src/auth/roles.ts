@@ -1,4 +1,4 @@
-import type { Role, Session, Unit } from '../api/types';
+import type { Role, SessionView as Session, UnitView as Unit } from '@seal/shared';
 
 /** Whether the session's user holds `role` on any unit. */
 export const holdsRole = (session: Session | null | undefined, role: Role): boolean =>

@@ -1,5 +1,5 @@
 import type { SetupState } from '../api/setup';
-import type { Session } from '../api/types';
+import type { SessionView as Session } from '@seal/shared';
 
 /**
  * What this device last learnt from the server, so that a tablet opened without a network still

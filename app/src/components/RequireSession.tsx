@@ -1,6 +1,6 @@
 import { A, useLocation } from '@solidjs/router';
 import { Match, Switch, type JSX } from 'solid-js';
-import type { Role, Session } from '../api/types';
+import type { Role, SessionView as Session } from '@seal/shared';
 import { useAuth } from '../auth/AuthProvider';
 import { holdsRole } from '../auth/roles';
 import { useI18n } from '../i18n/I18nProvider';

@@ -1,5 +1,5 @@
 import { For, Show } from 'solid-js';
-import type { RoleGrant, Unit } from '../api/types';
+import type { RoleGrantView as RoleGrant, UnitView as Unit } from '@seal/shared';
 import { useI18n } from '../i18n/I18nProvider';
 
 /** Roles as badges: "Approver · Huajian HQ" (the unit id until the unit names are known). */

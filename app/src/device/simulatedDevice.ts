@@ -5,11 +5,13 @@ import {
   SealDeviceError,
   SimulatedClock,
   SimulatedHardware,
-  type SealBinding,
   type Signed,
   type TimeRecord,
 } from '@seal/device-bridge';
-import { approvalRouteFor, type DeviceId, type Grant, type P256PublicJwk, type SealKind, type SignedRoster } from '@seal/shared';
+import type { z } from 'zod';
+import {
+  approvalRouteFor, orgKeyResponseSchema, signedRosterResponseSchema, signedSealBindingSchema, signedTimeRecordSchema, type DeviceId, type Grant, type SealKind,
+} from '@seal/shared';
 import { ApiError } from '../api/ApiError';
 import { apiRequest } from '../api/request';
 import { openPersistentDevicePorts } from './browserDevicePorts';
@@ -38,9 +40,9 @@ const unreachable = (error: unknown): boolean => error instanceof ApiError && (e
  * The server's signed record, or `undefined` when the user may not ask for it (staff, 403), when
  * there is no network (the device keeps what it has), or — `tolerate` — for the listed codes.
  */
-async function signedOrNothing<T>(path: string, body?: unknown, tolerate: readonly string[] = []): Promise<T | undefined> {
+async function signedOrNothing<S extends z.ZodType>(path: string, schema: S, body?: unknown, tolerate: readonly string[] = []): Promise<z.output<S> | undefined> {
   try {
-    return await apiRequest<T>('POST', path, body);
+    return await apiRequest('POST', path, schema, body);
   } catch (error) {
     if (error instanceof ApiError && (error.status === 403 || tolerate.includes(error.code))) return undefined;
     if (unreachable(error)) return undefined;
@@ -126,8 +128,8 @@ export async function openSimulatedSeal(deviceId: string, options: OpenSimulated
   try {
     // Offline the device keeps its org key, roster, binding and clock from before.
     const fetched = await Promise.all([
-      apiRequest<{ publicJwk: P256PublicJwk }>('GET', '/api/org-key'),
-      apiRequest<SignedRoster>('GET', '/api/roster'),
+      apiRequest('GET', '/api/org-key', orgKeyResponseSchema),
+      apiRequest('GET', '/api/roster', signedRosterResponseSchema),
     ]).catch((error: unknown) => {
       if (unreachable(error)) return undefined;
       throw error;
@@ -135,8 +137,8 @@ export async function openSimulatedSeal(deviceId: string, options: OpenSimulated
     const device = encodeURIComponent(deviceId);
     const { seal } = options;
     const binding =
-      seal === undefined || fetched === undefined ? undefined : await signedOrNothing<Signed<SealBinding>>(`/api/devices/${device}/binding`, bindingRequest(seal.id, seal), options.tolerateBindingMismatch ? ['binding_mismatch'] : []);
-    const time = fetched === undefined ? undefined : await signedOrNothing<Signed<TimeRecord>>(`/api/devices/${device}/time`);
+      seal === undefined || fetched === undefined ? undefined : await signedOrNothing(`/api/devices/${device}/binding`, signedSealBindingSchema, bindingRequest(seal.id, seal), options.tolerateBindingMismatch ? ['binding_mismatch'] : []);
+    const time = fetched === undefined ? undefined : await signedOrNothing(`/api/devices/${device}/time`, signedTimeRecordSchema);
     const at = options.position ?? null;
     const hardware = new SimulatedHardware({ position: at === null ? null : { lat: at.lat, lon: at.lon, accuracyM: 10 }, batteryPercent: 87 });
     ports = openPersistentDevicePorts(name);
@@ -146,7 +148,7 @@ export async function openSimulatedSeal(deviceId: string, options: OpenSimulated
     const admin = new SealDeviceClient(transport);
     const info = await admin.info();
     if (info.deviceId === null) {
-      if (fetched === undefined) throw new ApiError({ status: 0, code: 'offline', message: 'A new simulated device needs the network once, to take the organisation key' });
+      if (fetched === undefined) throw new ApiError({ status: 0, code: 'offline', message: 'A new simulated device needs the network once, to take the organisation key', cause: undefined });
       await admin.provision(deviceId as DeviceId, fetched[0].publicJwk);
     }
     // Only a time record ahead of the device's clock: the board keeps its offset from an earlier

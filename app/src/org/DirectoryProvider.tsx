@@ -1,5 +1,5 @@
 import { batch, createContext, createEffect, createMemo, createSignal, on, onCleanup, useContext, type Accessor, type ParentProps } from 'solid-js';
-import type { OrgUnit, P256PublicJwk, User as DomainUser } from '@seal/shared';
+import { orgKeyResponseSchema, signedRosterResponseSchema, type OrgUnit, type User as DomainUser } from '@seal/shared';
 import { apiRequest } from '../api/request';
 import { fetchUnits } from '../api/units';
 import { useAuth } from '../auth/AuthProvider';
@@ -69,8 +69,8 @@ export function DirectoryProvider(props: ParentProps) {
     clearTimeout(retry);
     try {
       const [signedRoster, orgKey, units] = await Promise.all([
-        apiRequest<unknown>('GET', '/api/roster'),
-        apiRequest<{ publicJwk: P256PublicJwk }>('GET', '/api/org-key'),
+        apiRequest('GET', '/api/roster', signedRosterResponseSchema),
+        apiRequest('GET', '/api/org-key', orgKeyResponseSchema),
         fetchUnits(),
       ]);
       if (gen !== generation) return;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { generateOrgKeyPair, signRoster, type OrgKeyPair, type Roster } from '@seal/shared';
 import { fixtureRoster } from '@seal/shared/testing';
-import type { Unit } from '../api/types';
+import type { UnitView as Unit } from '@seal/shared';
 import { checkDirectory, domainUnits, domainUsers, parseHeldDirectory, type Directory } from './directory';
 
 async function signed(org: OrgKeyPair, roster: Roster) {

@@ -6,7 +6,7 @@ import {
   type User as DomainUser,
   type OrgUnit,
 } from '@seal/shared';
-import type { Unit } from '../api/types';
+import type { UnitView as Unit } from '@seal/shared';
 
 /**
  * The organisation as this device last saw it: who is who (the roster the organisation key

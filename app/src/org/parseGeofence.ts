@@ -1,4 +1,4 @@
-import type { Geofence } from '../api/types';
+import type { Geofence } from '@seal/shared';
 
 /** The largest radius the server accepts (shared's MAX_GEOFENCE_RADIUS_M). */
 const MAX_RADIUS_M = 50_000;

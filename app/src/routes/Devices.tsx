@@ -1,6 +1,6 @@
 import { For, Show, createEffect, createMemo, createResource, createSignal, onMount } from 'solid-js';
 import { isInSubtree, type UnitId } from '@seal/shared';
-import type { Session } from '../api/types';
+import type { SessionView as Session } from '@seal/shared';
 import { holdsRole } from '../auth/roles';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { Field } from '../components/Field';

@@ -1,7 +1,7 @@
 import { useNavigate, useSearchParams } from '@solidjs/router';
 import { Show, createSignal, onMount } from 'solid-js';
 import { checkInvitation, registerOptions, registerVerify } from '../api/invitations';
-import type { InvitationPreview } from '../api/types';
+import type { InvitationPreview } from '@seal/shared';
 import { useAuth } from '../auth/AuthProvider';
 import { deviceLabel } from '../auth/deviceLabel';
 import { createPasskey } from '../auth/passkeyCeremonies';

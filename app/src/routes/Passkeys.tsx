@@ -1,6 +1,6 @@
 import { For, Show, createSignal } from 'solid-js';
 import { addPasskeyOptions, addPasskeyVerify, fetchPasskeys, revokePasskey } from '../api/passkeys';
-import type { Credential, Session } from '../api/types';
+import type { CredentialView as Credential, SessionView as Session } from '@seal/shared';
 import { useAuth } from '../auth/AuthProvider';
 import { createPasskey } from '../auth/passkeyCeremonies';
 import { ConfirmDialog } from '../components/ConfirmDialog';

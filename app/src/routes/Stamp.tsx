@@ -2,7 +2,7 @@ import { alarmsWithResolutions, grantSchema, subjectOf, type Grant, type Request
 import { For, Show, createMemo, createSignal, onCleanup } from 'solid-js';
 import { z } from 'zod';
 import { ApiError } from '../api/ApiError';
-import type { Session } from '../api/types';
+import type { SessionView as Session } from '@seal/shared';
 import { holdsRole } from '../auth/roles';
 import { RequireSession } from '../components/RequireSession';
 import { loadSimulatedDevice } from '../device/loadSimulatedDevice';

@@ -4,7 +4,8 @@ import type { BlobEntry } from './collections';
 import type { FactLog } from './factLog';
 import type { LocalBook } from './localBook';
 import { StoreError } from './StoreError';
-import { SyncHttpError, type SyncClient } from './syncClient';
+import { ApiError } from '../api/ApiError';
+import type { SyncClient } from './syncClient';
 import type { SyncStatus } from './syncStatus';
 
 /** What to attach: the bytes, what they belong to, their type. */
@@ -142,7 +143,7 @@ export class BlobQueue {
         await this.drain(client, status);
       } catch (error) {
         // Offline, or the server failed: the bytes wait and the facts go on without them.
-        if (!(error instanceof SyncHttpError) && !(error instanceof BlobNotCompleteError)) console.warn('Attachment upload failed', error);
+        if (!(error instanceof ApiError) && !(error instanceof BlobNotCompleteError)) console.warn('Attachment upload failed', error);
         delay = this.retryTimeMs;
       }
       if (this.stopped) return;

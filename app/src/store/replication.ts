@@ -5,7 +5,8 @@ import type { PullResponse, PushResult } from '@seal/shared';
 import type { Refusal, RowDoc, SealDatabase } from './collections';
 import type { LocalBook } from './localBook';
 import { asRow, isRefusedRow } from './rowCodec';
-import { isSignedOutSyncError, SyncHttpError, type SyncClient } from './syncClient';
+import { isReplicaHaltError, isUnreachableError, type ApiError } from '../api/ApiError';
+import type { SyncClient } from './syncClient';
 import type { SyncStatus } from './syncStatus';
 
 /** The replication checkpoint: the server's change sequence, opaque here. */
@@ -26,7 +27,7 @@ export interface RowReplicationOptions {
   /** Wait before retrying a failed request, ms (default 5 s; skipped when the browser comes back online). */
   readonly retryTimeMs?: number;
   /** Called once when the server answers signed out (or another person's session): syncing stops until `resume`. */
-  readonly onSignedOut?: (error: SyncHttpError) => void;
+  readonly onSignedOut?: (error: ApiError) => void;
 }
 
 /** The running replication of `rows`. */
@@ -37,7 +38,7 @@ export interface RowReplication {
   /** Syncs again after the server answered signed out (a new sign-in), then pulls and pushes now. */
   resume(): void;
   /** Why syncing stopped, if the server answered signed out; `undefined` while it runs. */
-  readonly signedOut: SyncHttpError | undefined;
+  readonly signedOut: ApiError | undefined;
   /** Resolves once everything local went up and everything in scope came down; rejects if syncing stops as signed out. */
   awaitInSync(): Promise<void>;
   cancel(): Promise<void>;
@@ -48,8 +49,8 @@ const MIDWAY_ATTEMPTS = 3;
 
 /** Notes a failed request in the status and rethrows it (RxDB retries). */
 function failed(status: SyncStatus, error: unknown): never {
-  const connection = isSignedOutSyncError(error) ? 'signed_out' : error instanceof SyncHttpError && error.code === 'network' ? 'offline' : status.get().connection;
-  const signedOutCode = isSignedOutSyncError(error) ? error.serverCode : undefined;
+  const connection = isReplicaHaltError(error) ? 'signed_out' : isUnreachableError(error) ? 'offline' : status.get().connection;
+  const signedOutCode = isReplicaHaltError(error) ? error.code : undefined;
   status.update({ connection, signedOutCode, lastError: error instanceof Error ? error.message : String(error) });
   throw error;
 }
@@ -90,13 +91,13 @@ export function startRowReplication(options: RowReplicationOptions): RowReplicat
   // out until `resume` — nothing pulled into this person's store, nothing of theirs pushed under
   // someone else's name, the outbox left as it is, no refusal recorded. RxDB's retries find the
   // handlers refusing at once, without touching the network.
-  let signedOut: SyncHttpError | undefined;
-  const onHalt: ((error: SyncHttpError) => void)[] = [];
+  let signedOut: ApiError | undefined;
+  const onHalt: ((error: ApiError) => void)[] = [];
   // Bumped by `resume`: a request sent before a sign-in whose 401 arrives after it must not stop
   // the sync that sign-in resumed.
   let epoch = 0;
   const check: (error: unknown, sentIn: number) => never = (error, sentIn) => {
-    if (isSignedOutSyncError(error) && signedOut === undefined && sentIn === epoch) {
+    if (isReplicaHaltError(error) && signedOut === undefined && sentIn === epoch) {
       signedOut = error;
       onHalt.splice(0).forEach((reject) => reject(error));
       options.onSignedOut?.(error);
@@ -179,7 +180,7 @@ export function startRowReplication(options: RowReplicationOptions): RowReplicat
       try {
         return await client.pull(since, limit);
       } catch (error) {
-        if (!midway || attempt >= MIDWAY_ATTEMPTS || isSignedOutSyncError(error)) throw error;
+        if (!midway || attempt >= MIDWAY_ATTEMPTS || isReplicaHaltError(error)) throw error;
         await new Promise((resolve) => setTimeout(resolve, Math.min(options.retryTimeMs ?? 5000, 1000)));
       }
     }
@@ -212,7 +213,7 @@ export function startRowReplication(options: RowReplicationOptions): RowReplicat
       // (RxDB persists both together), and the pull goes on from there at once — never from the
       // start again, which a link that keeps failing every few requests would never get past.
       // Nothing came yet: RxDB retries from the checkpoint it holds.
-      if (response === undefined || isSignedOutSyncError(error)) check(error, sentIn);
+      if (response === undefined || isReplicaHaltError(error)) check(error, sentIn);
       behind = true;
       status.update({ lastError: error instanceof Error ? error.message : String(error) });
       setTimeout(() => hints.next('RESYNC'), 0);

@@ -1,5 +1,9 @@
-import { REPLICA_USER_HEADER, type BlobStatus, type PullResponse, type PushResponse, type SyncRow } from '@seal/shared';
-import { jsonRequestInit } from '../api/request';
+import type { z } from 'zod';
+import {
+  blobChunkResponseSchema, blobStatusSchema, pullResponseSchema, pushResponseSchema, REPLICA_USER_HEADER,
+  type BlobStatus, type PullResponse, type PushResponse, type SyncRow,
+} from '@seal/shared';
+import { jsonRequestInit, readAnswer } from '../api/request';
 
 /** How the store reaches the sync-server: injected, so the same code runs in the browser and in Node. */
 export interface SyncTransport {
@@ -8,24 +12,6 @@ export interface SyncTransport {
   /** `fetch` (the browser's, or one that adds a session cookie in Node tests). */
   readonly fetch: typeof fetch;
 }
-
-/** Why a call to the sync-server failed. `network` and `server` are retried; `unauthenticated` needs a sign-in. */
-export type SyncHttpErrorCode = 'network' | 'unauthenticated' | 'server' | 'refused';
-
-export class SyncHttpError extends Error {
-  override readonly name = 'SyncHttpError';
-  constructor(readonly code: SyncHttpErrorCode, readonly status: number, message: string, readonly serverCode?: string) {
-    super(message);
-  }
-}
-
-interface ErrorBody {
-  readonly error?: string;
-  readonly message?: string;
-}
-
-/** Whether the server answered that this replica may not sync under the session it has (signed out, or another person's). */
-export const isSignedOutSyncError = (error: unknown): error is SyncHttpError => error instanceof SyncHttpError && error.code === 'unauthenticated';
 
 /** The sync-server's replication API. */
 export class SyncClient {
@@ -41,24 +27,24 @@ export class SyncClient {
   }
 
   push(rows: readonly SyncRow[]): Promise<PushResponse> {
-    return this.call<PushResponse>('POST', '/api/sync/push', { rows, ...(this.replicaId ? { replica: this.replicaId } : {}) });
+    return this.call('POST', '/api/sync/push', pushResponseSchema, { rows, ...(this.replicaId ? { replica: this.replicaId } : {}) });
   }
 
   pull(since: string | undefined, limit: number): Promise<PullResponse> {
     const query = new URLSearchParams({ limit: String(limit), ...(since === undefined ? {} : { since }), ...(this.replicaId ? { replica: this.replicaId } : {}) });
-    return this.call<PullResponse>('GET', `/api/sync/pull?${query.toString()}`);
+    return this.call('GET', `/api/sync/pull?${query.toString()}`, pullResponseSchema);
   }
 
   blobStatus(sha256: string, factRowId: string): Promise<BlobStatus> {
-    return this.call<BlobStatus>('GET', `/api/sync/blobs/${sha256}?fact=${encodeURIComponent(factRowId)}`);
+    return this.call('GET', `/api/sync/blobs/${sha256}?fact=${encodeURIComponent(factRowId)}`, blobStatusSchema);
   }
 
   putChunk(sha256: string, index: number, factRowId: string, data: string): Promise<BlobStatus> {
-    return this.call<BlobStatus>('PUT', `/api/sync/blobs/${sha256}/chunks/${index}?fact=${encodeURIComponent(factRowId)}`, { data });
+    return this.call('PUT', `/api/sync/blobs/${sha256}/chunks/${index}?fact=${encodeURIComponent(factRowId)}`, blobStatusSchema, { data });
   }
 
   async getChunk(sha256: string, index: number, factRowId: string): Promise<string> {
-    return (await this.call<{ data: string }>('GET', `/api/sync/blobs/${sha256}/chunks/${index}?fact=${encodeURIComponent(factRowId)}`)).data;
+    return (await this.call('GET', `/api/sync/blobs/${sha256}/chunks/${index}?fact=${encodeURIComponent(factRowId)}`, blobChunkResponseSchema)).data;
   }
 
   /** Opens the live stream (the caller reads it; see `openHintStream`). */
@@ -75,25 +61,10 @@ export class SyncClient {
     return this.userId === undefined ? {} : { [REPLICA_USER_HEADER]: this.userId };
   }
 
-  private async call<T>(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<T> {
-    let response: Response;
-    try {
-      const init = jsonRequestInit(method, body);
-      response = await this.transport.fetch(`${this.transport.baseUrl}${path}`, { ...init, headers: { ...(init.headers as Record<string, string>), ...this.bindingHeader() } });
-    } catch (cause) {
-      throw new SyncHttpError('network', 0, `${method} ${path} did not reach the server: ${cause instanceof Error ? cause.message : String(cause)}`);
-    }
-    const text = await response.text().catch(() => '');
-    if (response.ok) return JSON.parse(text) as T;
-    let parsed: ErrorBody = {};
-    try {
-      parsed = JSON.parse(text) as ErrorBody;
-    } catch {
-      parsed = { message: text.slice(0, 200) };
-    }
-    const message = `${method} ${path}: ${response.status} ${parsed.error ?? ''} ${parsed.message ?? ''}`.trim();
-    if (response.status === 401) throw new SyncHttpError('unauthenticated', 401, message, parsed.error);
-    if (response.status >= 500 || response.status === 429 || response.status === 408) throw new SyncHttpError('server', response.status, message, parsed.error);
-    throw new SyncHttpError('refused', response.status, message, parsed.error);
+  /** One request; its answer read with `schema`, or an `ApiError` (see `readAnswer`). */
+  private call<S extends z.ZodType>(method: 'GET' | 'POST' | 'PUT', path: string, schema: S, body?: unknown): Promise<z.output<S>> {
+    const init = jsonRequestInit(method, body);
+    return readAnswer(`${method} ${path}`, schema, () =>
+      this.transport.fetch(`${this.transport.baseUrl}${path}`, { ...init, headers: { ...(init.headers as Record<string, string>), ...this.bindingHeader() } }));
   }
 }

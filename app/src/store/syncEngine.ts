@@ -1,7 +1,8 @@
 import { openHintStream } from './eventStream';
 import type { LocalStore } from './localStore';
 import { startRowReplication, type RowReplication } from './replication';
-import { SyncClient, type SyncHttpError, type SyncTransport } from './syncClient';
+import type { ApiError } from '../api/ApiError';
+import { SyncClient, type SyncTransport } from './syncClient';
 
 export interface SyncOptions extends SyncTransport {
   /** Listen to the server's live stream of hints (default true). */
@@ -10,7 +11,7 @@ export interface SyncOptions extends SyncTransport {
   readonly pushBatchSize?: number;
   readonly retryTimeMs?: number;
   /** Called when the server answers signed out, or that the session is another person's: syncing stops until `resume`. */
-  readonly onSignedOut?: (error: SyncHttpError) => void;
+  readonly onSignedOut?: (error: ApiError) => void;
 }
 
 /** A local store's running sync with one server: rows, hints, attachment bytes. */

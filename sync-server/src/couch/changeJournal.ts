@@ -78,7 +78,7 @@ type Db = DocumentScope<AnyDoc>;
 const asStored = (doc: object): AnyDoc => JSON.parse(JSON.stringify(doc)) as AnyDoc;
 const withoutCouchFields = ({ _id: _i, _rev: _r, ...doc }: AnyDoc & Partial<Stored>): AnyDoc => doc;
 
-class PlanConflict extends Error {
+export class PlanConflict extends Error {
   override readonly name = 'PlanConflict';
 }
 

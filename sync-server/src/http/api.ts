@@ -1,5 +1,7 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchema, FastifySchemaCompiler, FastifySerializerCompiler } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { apiErrorBodySchema } from '@seal/shared';
 import type { ServerContext } from '../context';
 import { readSession, type SignedIn } from '../auth/sessions';
 import { ApiError } from './errors';
@@ -21,8 +23,15 @@ export type RateLimitGroup = 'codes' | 'ceremonies';
 /** Requests per `timeWindow` (ms) per client address, by group. */
 export type RateLimits = Readonly<Record<RateLimitGroup, { readonly max: number; readonly timeWindow: number }>>;
 
+/**
+ * The answers of a route, by status: a schema (from shared/src/api) for each success, whose
+ * `description` documents it; a sentence for each refusal, whose body is always
+ * `{ error, message }` ({@link apiErrorBodySchema}).
+ */
+export type Responses = Readonly<Record<number, z.ZodType | string>>;
+
 /** One API route: how it is called, documented and guarded. */
-export interface RouteDef<B extends z.ZodType | undefined, Q extends z.ZodType | undefined, P extends z.ZodType | undefined> {
+export interface RouteDef<B extends z.ZodType | undefined, Q extends z.ZodType | undefined, P extends z.ZodType | undefined, R extends Responses> {
   readonly method: Method;
   /** Fastify path, e.g. `/api/units/:id`. */
   readonly url: string;
@@ -33,8 +42,7 @@ export interface RouteDef<B extends z.ZodType | undefined, Q extends z.ZodType |
   readonly body?: B;
   readonly query?: Q;
   readonly params?: P;
-  /** Status → description of each answer, for the OpenAPI document. */
-  readonly responses: Readonly<Record<number, string>>;
+  readonly responses: R;
   /** The rate-limit group this route counts against, if any. */
   readonly rateLimited?: RateLimitGroup;
   /** A larger body bound than the server default (bytes), for endpoints that take more. */
@@ -53,29 +61,86 @@ export interface RouteInput<B, Q, P, S> {
   readonly reply: FastifyReply;
 }
 
-/** The routes of one server, registered with Fastify and listed for the OpenAPI document. */
+/** The routes of one server, registered with Fastify (which documents them, see `registerOpenApi`). */
 export interface Api {
   readonly ctx: ServerContext;
   /** The Fastify instance, for lifecycle hooks (e.g. ending live streams on close). */
   readonly app: FastifyInstance;
-  readonly routes: readonly RouteDef<z.ZodType | undefined, z.ZodType | undefined, z.ZodType | undefined>[];
-  route<B extends z.ZodType | undefined = undefined, Q extends z.ZodType | undefined = undefined, P extends z.ZodType | undefined = undefined, A extends 'public' | 'session' = 'public' | 'session'>(
-    def: RouteDef<B, Q, P> & { auth: A },
+  route<B extends z.ZodType | undefined = undefined, Q extends z.ZodType | undefined = undefined, P extends z.ZodType | undefined = undefined, R extends Responses = Responses, A extends 'public' | 'session' = 'public' | 'session'>(
+    def: RouteDef<B, Q, P, R> & { auth: A },
     handler: (input: RouteInput<Infer<B>, Infer<Q>, Infer<P>, A extends 'session' ? SignedIn : undefined>) => unknown,
   ): void;
 }
 
-function parse<T extends z.ZodType>(schema: T, value: unknown, code: 'invalid_body' | 'invalid_query', where: string): z.output<T> {
-  const result = schema.safeParse(value);
-  if (!result.success) throw new ApiError(400, code, `The ${where} is not valid:\n${z.prettifyError(result.error)}`);
-  return result.data;
+/**
+ * Request parts are checked by their zod schema; a failure keeps the `ZodError` itself, so that
+ * the route can refuse it in the project's words (400 `invalid_body` / `invalid_query`, saying
+ * where) once it has checked the origin and the session, in that order, as before any schema.
+ */
+export const validatorCompiler: FastifySchemaCompiler<z.ZodType> = ({ schema }) => (data) => {
+  const result = schema.safeParse(data);
+  return result.success ? { value: result.data } : { error: result.error };
+};
+
+/**
+ * Answers are checked against their schema before they leave (a mismatch is the server's bug:
+ * 500, logged), and sent as the handler made them: a schema never strips or rewrites an answer
+ * (a signed roster must reach the client byte for byte as it was signed).
+ */
+export const serializerCompiler: FastifySerializerCompiler<z.ZodType> = ({ schema, method, url }) => (data) => {
+  const result = schema.safeParse(data);
+  if (!result.success) throw new ApiError(500, 'internal_error', `The answer of ${method} ${url} does not match its schema`, { cause: result.error });
+  return JSON.stringify(data);
+};
+
+const where = { body: ['invalid_body', 'request body'], querystring: ['invalid_query', 'query string'], params: ['invalid_query', 'path'] } as const;
+
+/** The refusal of a request part its schema refused (see {@link validatorCompiler}). */
+function validationRefusal(error: Error & { validationContext?: string }): ApiError {
+  const [code, part] = where[error.validationContext as keyof typeof where] ?? where.body;
+  const details = error instanceof z.ZodError ? z.prettifyError(error) : error.message;
+  return new ApiError(400, code, `The ${part} is not valid:\n${details}`, { cause: error });
 }
 
 const UNSAFE = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
 
+const refusal = (description: string) => ({ description, content: { 'application/json': { schema: apiErrorBodySchema } } });
+
+/**
+ * The Fastify `schema` of a route: its parts, and every answer it can give. Besides the route's
+ * own, every route may refuse hostile input (400, 413, 415: the input guards run on all of
+ * them) and fail (500); a session route may answer 401, a state-changing one 403 (foreign
+ * origin), a rate-limited one 429.
+ */
+function fastifySchema(def: RouteDef<z.ZodType | undefined, z.ZodType | undefined, z.ZodType | undefined, Responses>): FastifySchema {
+  const response: Record<string, unknown> = {
+    400: refusal('bad_request | invalid_json | invalid_body | invalid_query | bad_unicode | too_deep | too_large | duplicate_key | forbidden_key'),
+    413: refusal('payload_too_large'),
+    415: refusal('unsupported_media_type'),
+    500: refusal('internal_error'),
+    ...(def.auth === 'session' ? { 401: refusal('unauthenticated | session_expired') } : {}),
+    ...(UNSAFE.has(def.method) ? { 403: refusal('origin_not_allowed') } : {}),
+    ...(def.rateLimited ? { 429: refusal('rate_limited') } : {}),
+  };
+  for (const [status, answer] of Object.entries(def.responses)) {
+    if (typeof answer === 'string') response[status] = refusal(answer);
+    // An empty answer is described by its schema alone (`null`: no content).
+    else if (Number(status) === 204) response[status] = answer;
+    else response[status] = { description: answer.description ?? 'OK', content: { 'application/json': { schema: answer } } };
+  }
+  return {
+    summary: def.summary,
+    tags: [def.tag],
+    ...(def.auth === 'session' ? { security: [{ session: [] }] } : {}),
+    ...(def.body ? { body: def.body } : {}),
+    ...(def.query ? { querystring: def.query } : {}),
+    ...(def.params ? { params: def.params } : {}),
+    response,
+  };
+}
+
 /** Creates the route registry for a Fastify instance. */
 export function createApi(app: FastifyInstance, ctx: ServerContext, rateLimits: RateLimits): Api {
-  const routes: RouteDef<z.ZodType | undefined, z.ZodType | undefined, z.ZodType | undefined>[] = [];
   const what: Record<RateLimitGroup, string> = { codes: 'setup or invitation code checks', ceremonies: 'sign-in or passkey attempts' };
   const limiter = (group: RateLimitGroup) => {
     // Each limiter has its own store; the key prefix keeps the groups apart in a shared one too.
@@ -89,15 +154,17 @@ export function createApi(app: FastifyInstance, ctx: ServerContext, rateLimits: 
     };
   };
   const limiters: Record<RateLimitGroup, ReturnType<typeof limiter>> = { codes: limiter('codes'), ceremonies: limiter('ceremonies') };
+  const typed = app.withTypeProvider<ZodTypeProvider>();
   return {
     ctx,
     app,
-    routes,
     route(def, handler) {
-      routes.push(def);
-      app.route({
+      typed.route({
         method: def.method,
         url: def.url,
+        schema: fastifySchema(def),
+        // The route refuses a part its schema refused itself, after the origin and session checks.
+        attachValidation: true,
         ...(def.rateLimited ? { onRequest: limiters[def.rateLimited] } : {}),
         ...(def.bodyLimit ? { bodyLimit: def.bodyLimit } : {}),
         handler: async (request, reply) => {
@@ -108,14 +175,8 @@ export function createApi(app: FastifyInstance, ctx: ServerContext, rateLimits: 
             throw new ApiError(403, 'origin_not_allowed', `Requests from origin "${origin}" are not accepted, expected one of ${ctx.config.origins.join(', ')}`);
           }
           const signedIn = def.auth === 'session' ? await readSession(ctx, request, reply) : undefined;
-          const input = {
-            body: def.body ? parse(def.body, request.body, 'invalid_body', 'request body') : undefined,
-            query: def.query ? parse(def.query, request.query, 'invalid_query', 'query string') : undefined,
-            params: def.params ? parse(def.params, request.params, 'invalid_query', 'path') : undefined,
-            signedIn,
-            request,
-            reply,
-          };
+          if (request.validationError) throw validationRefusal(request.validationError);
+          const input = { body: request.body, query: request.query, params: request.params, signedIn, request, reply };
           const result = await handler(input as Parameters<typeof handler>[0]);
           if (reply.sent) return reply;
           if (result === undefined) return reply.status(204).send();
@@ -123,46 +184,5 @@ export function createApi(app: FastifyInstance, ctx: ServerContext, rateLimits: 
         },
       });
     },
-  };
-}
-
-const toJsonSchema = (schema: z.ZodType): unknown => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
-
-/** The OpenAPI 3.1 document of every registered route. */
-export function openApiDocument(routes: Api['routes'], extra: readonly { method: Method; url: string; summary: string; tag: string }[] = []): unknown {
-  const paths: Record<string, Record<string, unknown>> = {};
-  for (const def of [...routes, ...extra.map((e) => ({ ...e, auth: 'public' as const, responses: { 200: 'OK' } }))]) {
-    const path = def.url.replace(/:([A-Za-z][A-Za-z0-9]*)/g, '{$1}');
-    const parameters: unknown[] = [...def.url.matchAll(/:([A-Za-z][A-Za-z0-9]*)/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
-    if ('query' in def && def.query) {
-      const schema = toJsonSchema(def.query) as { properties?: Record<string, unknown>; required?: string[] };
-      for (const [name, s] of Object.entries(schema.properties ?? {})) {
-        parameters.push({ name, in: 'query', required: schema.required?.includes(name) ?? false, schema: s });
-      }
-    }
-    const responses = Object.fromEntries(Object.entries(def.responses).map(([status, description]) => [
-      status,
-      Number(status) >= 400 || Number(status) === 204
-        ? { description, ...(Number(status) >= 400 ? { content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } } : {}) }
-        : { description, content: { 'application/json': { schema: {} } } },
-    ]));
-    paths[path] ??= {};
-    paths[path][def.method.toLowerCase()] = {
-      summary: def.summary,
-      tags: [def.tag],
-      ...(def.auth === 'session' ? { security: [{ session: [] }] } : {}),
-      ...(parameters.length ? { parameters } : {}),
-      ...('body' in def && def.body ? { requestBody: { required: true, content: { 'application/json': { schema: toJsonSchema(def.body) } } } } : {}),
-      responses,
-    };
-  }
-  return {
-    openapi: '3.1.0',
-    info: { title: 'Seal Control sync-server', version: '0.1.0', description: 'Passkeys, sessions, organisation, roster, audit. Errors are { error, message }.' },
-    components: {
-      securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'sealctl_session', description: '`__Host-sealctl_session` when served over https' } },
-      schemas: { Error: { type: 'object', required: ['error', 'message'], properties: { error: { type: 'string' }, message: { type: 'string' } } } },
-    },
-    paths,
   };
 }

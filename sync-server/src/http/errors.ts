@@ -1,4 +1,6 @@
-import type { ApiErrorCode } from '@seal/shared';
+import { z } from 'zod';
+import { CanonicalEncodingError, type ApiErrorCode } from '@seal/shared';
+import { PlanConflict } from '../couch/changeJournal';
 
 /**
  * An expected failure of a request: its status and code reach the client as JSON. The codes are
@@ -22,8 +24,10 @@ export class ApiError extends Error {
     readonly statusCode: number,
     readonly code: ApiErrorCode,
     message: string,
+    /** What this refusal was made of (a schema's `ZodError`, a store's answer), for the log. */
+    options?: { readonly cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
   }
 }
 
@@ -39,8 +43,6 @@ export interface ErrorReply {
 
 const INTERNAL: ErrorReply = { status: 500, error: 'internal_error', message: 'The server failed to handle this request' };
 
-const named = (err: unknown, name: string): boolean => err instanceof Error && err.name === name;
-
 /**
  * Maps any error a request ended with to its answer. Expected refusals (`ApiError`) keep their
  * status and code; Fastify's own refusals of a request (`FST_*` with a 4xx) and the rate
@@ -53,9 +55,9 @@ const named = (err: unknown, name: string): boolean => err instanceof Error && e
 export function errorReplyOf(err: unknown): ErrorReply {
   if (err instanceof ApiError) return { status: err.statusCode, error: err.code, message: err.message };
   const message = err instanceof Error ? err.message : String(err);
-  if (named(err, 'PlanConflict')) return { status: 409, error: 'conflict', message: 'The records this change reads kept changing under it: try again' };
-  if (named(err, 'ZodError')) return { status: 400, error: 'invalid_body', message: `The request is not valid: ${message}` };
-  if (named(err, 'CanonicalEncodingError')) return { status: 400, error: 'invalid_body', message: `The request holds a value with no canonical form: ${message}` };
+  if (err instanceof PlanConflict) return { status: 409, error: 'conflict', message: 'The records this change reads kept changing under it: try again' };
+  if (err instanceof z.core.$ZodError) return { status: 400, error: 'invalid_body', message: `The request is not valid: ${message}` };
+  if (err instanceof CanonicalEncodingError) return { status: 400, error: 'invalid_body', message: `The request holds a value with no canonical form: ${message}` };
   if (err instanceof SyntaxError) return { status: 400, error: 'invalid_json', message: `The body is not valid JSON: ${message}` };
   if (err instanceof URIError) return { status: 400, error: 'bad_request', message: `The URL does not decode: ${message}` };
   if (err instanceof RangeError && /call stack/i.test(message)) return { status: 400, error: 'too_deep', message: 'The input nests too deeply to process' };

@@ -1,5 +1,5 @@
 import {
-  canonicalJson, hashRecordHex, parseRecord, syncRowSchema,
+  CanonicalEncodingError, canonicalJson, hashRecordHex, parseRecord, syncRowSchema,
   type DeviceEvent, type FactRow, type PushResult, type SyncRow,
 } from '@seal/shared';
 import { auditDeviceLogs } from './auditDeviceLogs';
@@ -128,7 +128,7 @@ export async function pushRows(rawRows: readonly unknown[], ctx: PushContext, ro
       verdict = row.type === 'fact' ? await validateFact(row, ctx) : await validateChange(row, ctx);
     } catch (error) {
       // A CanonicalEncodingError or a malformed key inside a body is the row's fault, not the server's.
-      if (error instanceof TypeError || (error as Error).name === 'CanonicalEncodingError') verdict = refuseRow('invalid_row', (error as Error).message);
+      if (error instanceof TypeError || error instanceof CanonicalEncodingError) verdict = refuseRow('invalid_row', (error as Error).message);
       else throw error;
     }
     if (!verdict.ok) {

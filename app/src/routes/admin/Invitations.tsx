@@ -1,7 +1,7 @@
 import { For, Show, createEffect, createSignal } from 'solid-js';
 import { rolesIncompatibleWith } from '@seal/shared';
 import { createInvitation, fetchInvitations, revokeInvitation } from '../../api/invitations';
-import { ROLES, type Invitation, type Role, type Session } from '../../api/types';
+import { ROLES, type InvitationView as Invitation, type Role, type SessionView as Session } from '@seal/shared';
 import { fetchUnits } from '../../api/units';
 import { unitsCoveredBy } from '../../auth/roles';
 import { ConfirmDialog } from '../../components/ConfirmDialog';

@@ -1,5 +1,5 @@
 import { For, Show, createEffect, createSignal } from 'solid-js';
-import type { Geofence, Session, Unit } from '../../api/types';
+import type { Geofence, SessionView as Session, UnitView as Unit } from '@seal/shared';
 import { createUnit, fetchUnits } from '../../api/units';
 import { unitsCoveredBy } from '../../auth/roles';
 import { ErrorAlert } from '../../components/ErrorAlert';

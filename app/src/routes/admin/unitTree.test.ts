@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Unit } from '../../api/types';
+import type { UnitView as Unit } from '@seal/shared';
 import { unitTreeRows } from './unitTree';
 
 const unit = (id: string, kind: Unit['kind'], parentId: string | null, createdAt: number): Unit => ({ id, name: id, kind, parentId, createdAt, updatedAt: createdAt });

@@ -1,4 +1,4 @@
-import type { Unit } from '../../api/types';
+import type { UnitView as Unit } from '@seal/shared';
 
 export interface UnitRow {
   readonly unit: Unit;

@@ -1,6 +1,6 @@
 import { A } from '@solidjs/router';
 import { For, Show } from 'solid-js';
-import type { Session } from '../../api/types';
+import type { SessionView as Session } from '@seal/shared';
 import { fetchUnits } from '../../api/units';
 import { useAuth } from '../../auth/AuthProvider';
 import { holdsRole } from '../../auth/roles';

@@ -1,5 +1,5 @@
 import { For, Show, createMemo } from 'solid-js';
-import type { Session } from '../../api/types';
+import type { SessionView as Session } from '@seal/shared';
 import { holdsRole } from '../../auth/roles';
 import { RequireSession } from '../../components/RequireSession';
 import { formatDateTime } from '../../i18n/format';

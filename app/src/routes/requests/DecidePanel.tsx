@@ -1,6 +1,6 @@
 import { Match, Show, Switch, createSignal } from 'solid-js';
 import type { UserId, Verdict } from '@seal/shared';
-import type { Session } from '../../api/types';
+import type { SessionView as Session } from '@seal/shared';
 import { holdsRole } from '../../auth/roles';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { Field } from '../../components/Field';

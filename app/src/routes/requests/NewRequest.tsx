@@ -1,7 +1,7 @@
 import { A, useNavigate } from '@solidjs/router';
 import { For, Show, createEffect, createMemo, createSignal, on } from 'solid-js';
 import { approvalRouteFor, can, compareText, isInSubtree } from '@seal/shared';
-import type { Session } from '../../api/types';
+import type { SessionView as Session } from '@seal/shared';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { Field } from '../../components/Field';
 import { Progress } from '../../components/Progress';

@@ -1,7 +1,7 @@
 import { A, useParams, useSearchParams } from '@solidjs/router';
 import { For, Show, createSignal } from 'solid-js';
 import type { UserId } from '@seal/shared';
-import type { Session } from '../../api/types';
+import type { SessionView as Session } from '@seal/shared';
 import { holdsRole } from '../../auth/roles';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { Field } from '../../components/Field';

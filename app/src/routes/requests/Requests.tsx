@@ -1,6 +1,6 @@
 import { A } from '@solidjs/router';
 import { For, Show, createMemo } from 'solid-js';
-import type { Session } from '../../api/types';
+import type { SessionView as Session } from '@seal/shared';
 import { holdsRole } from '../../auth/roles';
 import { RequireSession } from '../../components/RequireSession';
 import { useI18n } from '../../i18n/I18nProvider';

@@ -1,6 +1,6 @@
 import { For, Show, createEffect, createMemo, createSignal, on } from 'solid-js';
 import { SEAL_KINDS, type NewSeal, type SealForm, type SealId, type SealKind } from '@seal/shared';
-import type { Session } from '../../api/types';
+import type { SessionView as Session } from '@seal/shared';
 import { Field } from '../../components/Field';
 import { useI18n } from '../../i18n/I18nProvider';
 import { useDirectory } from '../../org/DirectoryProvider';

@@ -1,7 +1,7 @@
 import { A, useParams } from '@solidjs/router';
 import { Show, createMemo, createSignal } from 'solid-js';
 import { can, subjectOf, type SealRecord } from '@seal/shared';
-import type { Session } from '../../api/types';
+import type { SessionView as Session } from '@seal/shared';
 import { Notice } from '../../components/Notice';
 import { RequireSession } from '../../components/RequireSession';
 import { formatDateTime } from '../../i18n/format';

@@ -1,7 +1,7 @@
 import { A } from '@solidjs/router';
 import { For, Show, createMemo, createSignal } from 'solid-js';
 import { SEAL_STATUSES } from '@seal/shared';
-import type { Session } from '../../api/types';
+import type { SessionView as Session } from '@seal/shared';
 import { Notice } from '../../components/Notice';
 import { RequireSession } from '../../components/RequireSession';
 import { useI18n } from '../../i18n/I18nProvider';

@@ -1,6 +1,6 @@
 import { createMemo, createSignal, onCleanup, type Accessor } from 'solid-js';
 import type { Device, User } from '@seal/shared';
-import type { Session } from '../../api/types';
+import type { SessionView as Session } from '@seal/shared';
 import { createFacts } from '../../sync/createFacts';
 import { createRecords } from '../../sync/createRecords';
 import { actorFromSession } from '../../auth/actorFromSession';

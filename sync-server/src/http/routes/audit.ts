@@ -1,21 +1,16 @@
-import { z } from 'zod';
+import { auditChainResponseSchema, auditPageResponseSchema, auditQuerySchema } from '@seal/shared';
 import { holdsRoleOn, loadUnitTree, requireAnyRole, requirePermission, rootUnitId } from '../../auth/scope';
 import type { Api } from '../api';
 import { ApiError } from '../errors';
-
-const listQuery = z.object({
-  after: z.coerce.number().int().nonnegative().default(0).describe('Return records with seq greater than this'),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-});
 
 /** The append-only audit log, for admins and auditors (each sees their subtrees). */
 export function auditRoutes(api: Api): void {
   const { ctx } = api;
 
   api.route({
-    method: 'GET', url: '/api/audit', tag: 'audit', auth: 'session', query: listQuery,
+    method: 'GET', url: '/api/audit', tag: 'audit', auth: 'session', query: auditQuerySchema,
     summary: 'Audit records (who, when, what, before/after, hash chain) within the reader\'s subtrees, oldest first',
-    responses: { 200: '{ records, nextAfter }', 401: 'unauthenticated', 403: 'forbidden' },
+    responses: { 200: auditPageResponseSchema, 401: 'unauthenticated', 403: 'forbidden' },
   }, async ({ query, signedIn }) => {
     requireAnyRole(signedIn.user, ['admin', 'auditor'], 'read the audit log');
     const tree = await loadUnitTree(ctx.repos.units);
@@ -28,7 +23,7 @@ export function auditRoutes(api: Api): void {
   api.route({
     method: 'GET', url: '/api/audit/verify', tag: 'audit', auth: 'session',
     summary: 'Re-hash the whole audit chain from genesis (admins and auditors on the HQ unit)',
-    responses: { 200: '{ ok: true, length, headHash } or { ok: false, seq, code, message }', 401: 'unauthenticated', 403: 'forbidden | out_of_scope' },
+    responses: { 200: auditChainResponseSchema, 401: 'unauthenticated', 403: 'forbidden | out_of_scope' },
   }, async ({ signedIn }) => {
     const tree = await loadUnitTree(ctx.repos.units);
     const root = rootUnitId(tree);

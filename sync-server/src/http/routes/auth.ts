@@ -1,13 +1,10 @@
-import { z } from 'zod';
+import { loginVerifyBodySchema, loginVerifyResponseSchema, noContentSchema, requestOptionsSchema, sessionResponseSchema } from '@seal/shared';
 import { endSession, hasSessionCookie, readSession, startSession } from '../../auth/sessions';
 import { authenticationOptions, consumeCeremonyChallenge, verifyLoginAssertion } from '../../auth/webauthn';
-import { authenticationResponseSchema } from '../../auth/webauthnSchemas';
 import type { Api } from '../api';
 import { ApiError } from '../errors';
 import { recordChange } from '../recordChange';
 import { userView } from '../views';
-
-const verifyBody = z.object({ response: authenticationResponseSchema });
 
 /** Sign-in with a discoverable passkey, the current session, sign-out. */
 export function authRoutes(api: Api): void {
@@ -16,14 +13,14 @@ export function authRoutes(api: Api): void {
   api.route({
     method: 'POST', url: '/api/auth/login/options', tag: 'auth', auth: 'public', rateLimited: 'ceremonies',
     summary: 'Get sign-in options: a fresh challenge, empty allowCredentials (discoverable passkeys), UV required',
-    responses: { 200: 'PublicKeyCredentialRequestOptionsJSON', 429: 'rate_limited' },
+    responses: { 200: requestOptionsSchema, 429: 'rate_limited' },
   }, async () => authenticationOptions(ctx));
 
   api.route({
-    method: 'POST', url: '/api/auth/login/verify', tag: 'auth', auth: 'public', rateLimited: 'ceremonies', body: verifyBody,
+    method: 'POST', url: '/api/auth/login/verify', tag: 'auth', auth: 'public', rateLimited: 'ceremonies', body: loginVerifyBodySchema,
     summary: 'Verify a sign-in assertion and open a session (httpOnly, SameSite=Strict cookie)',
     responses: {
-      200: '{ user } and a session cookie',
+      200: loginVerifyResponseSchema.describe('The user and when the session ends; a session cookie is set'),
       400: 'challenge_unknown | challenge_used | challenge_expired | challenge_mismatch | origin_mismatch | wrong_type | malformed_client_data',
       401: 'unknown_credential | revoked_credential | user_handle_mismatch | assertion_refused | counter_regressed',
       403: 'user_deactivated',
@@ -65,7 +62,7 @@ export function authRoutes(api: Api): void {
     method: 'GET', url: '/api/auth/session', tag: 'auth', auth: 'public',
     summary: 'Who is signed in, with which passkey, until when. A visitor who sends no session cookie is simply signed out (200, session null); a cookie that opens no session is 401 session_expired, and is cleared',
     responses: {
-      200: '{ session: { user, credentialId, expiresAt, idleExpiresAt } } when signed in; { session: null } when no session cookie was sent',
+      200: sessionResponseSchema.describe('{ session } when signed in; { session: null } when no session cookie was sent'),
       401: 'session_expired (a session cookie was sent but its session expired, was ended or is unknown; the cookie is cleared)',
     },
   }, async ({ request, reply }) => {
@@ -85,7 +82,7 @@ export function authRoutes(api: Api): void {
   api.route({
     method: 'POST', url: '/api/auth/logout', tag: 'auth', auth: 'public',
     summary: 'End the current session (server-side) and clear its cookie',
-    responses: { 204: 'signed out' },
+    responses: { 204: noContentSchema.describe('Signed out') },
   }, async ({ request, reply }) => {
     await endSession(ctx, request, reply);
   });

@@ -1,6 +1,6 @@
-import { z } from 'zod';
 import {
-  BLOB_CHUNK_BYTES, blobChunkBodySchema, blobQuerySchema, factBodySchemas, fromBase64Url, sha256HexSchema,
+  BLOB_CHUNK_BYTES, blobChunkBodySchema, blobChunkParamsSchema, blobChunkResponseSchema, blobParamsSchema, blobQuerySchema, blobStatusSchema,
+  factBodySchemas, fromBase64Url,
 } from '@seal/shared';
 import type { UserDoc } from '../../couch/model';
 import { loadUnitTree } from '../../auth/scope';
@@ -12,8 +12,8 @@ import type { RowsRepo } from '../../sync/rowsRepo';
 import { settleUpload, uploadKeyOf } from '../../sync/settleUpload';
 import { requireReplicaUser } from '../../sync/requireReplicaUser';
 
-const shaParams = z.strictObject({ sha256: sha256HexSchema });
-const chunkParams = z.strictObject({ sha256: sha256HexSchema, index: z.coerce.number().int().min(0).max(1_000_000) });
+const shaParams = blobParamsSchema;
+const chunkParams = blobChunkParamsSchema;
 
 /** The attachment fact a blob request is made under: stored, naming these bytes, in the user's scope. */
 async function attachmentFor(api: Api, rows: RowsRepo, user: UserDoc, factRowId: string, sha: string) {
@@ -38,7 +38,7 @@ export function blobRoutes(api: Api, rows: RowsRepo, blobs: BlobsRepo): void {
   api.route({
     method: 'GET', url: '/api/sync/blobs/:sha256', tag: 'sync', auth: 'session', params: shaParams, query: blobQuerySchema,
     summary: 'Which chunks of an upload under this attachment fact the server holds (to resume it); assembles it if they all are. `complete`: an upload under this fact delivered the bytes',
-    responses: { 200: 'BlobStatus', 401: 'unauthenticated | replica_user_mismatch', 403: 'out_of_scope', 409: 'fact_not_synced', 422: 'blob_hash_mismatch' },
+    responses: { 200: blobStatusSchema, 401: 'unauthenticated | replica_user_mismatch', 403: 'out_of_scope', 409: 'fact_not_synced', 422: 'blob_hash_mismatch' },
   }, async ({ params, query, signedIn, request }) => {
     requireReplicaUser(request, signedIn);
     const meta = await attachmentFor(api, rows, signedIn.user, query.fact, params.sha256);
@@ -50,7 +50,7 @@ export function blobRoutes(api: Api, rows: RowsRepo, blobs: BlobsRepo): void {
     method: 'PUT', url: '/api/sync/blobs/:sha256/chunks/:index', tag: 'sync', auth: 'session', params: chunkParams, query: blobQuerySchema, body: blobChunkBodySchema,
     bodyLimit: 2 * BLOB_CHUNK_BYTES,
     summary: 'Upload one chunk of an attachment under its fact; the upload completes once every chunk is in and the bytes hash to their name',
-    responses: { 200: 'BlobStatus', 400: 'invalid_body', 401: 'unauthenticated | replica_user_mismatch', 403: 'out_of_scope', 409: 'fact_not_synced | chunk_conflict', 422: 'blob_hash_mismatch' },
+    responses: { 200: blobStatusSchema, 400: 'invalid_body', 401: 'unauthenticated | replica_user_mismatch', 403: 'out_of_scope', 409: 'fact_not_synced | chunk_conflict', 422: 'blob_hash_mismatch' },
   }, async ({ params, query, body, signedIn, request }) => {
     requireReplicaUser(request, signedIn);
     const meta = await attachmentFor(api, rows, signedIn.user, query.fact, params.sha256);
@@ -70,7 +70,7 @@ export function blobRoutes(api: Api, rows: RowsRepo, blobs: BlobsRepo): void {
   api.route({
     method: 'GET', url: '/api/sync/blobs/:sha256/chunks/:index', tag: 'sync', auth: 'session', params: chunkParams, query: blobQuerySchema,
     summary: 'Download one chunk of an attachment, under a fact whose own upload delivered it',
-    responses: { 200: '{ data } (base64url)', 401: 'unauthenticated | replica_user_mismatch', 403: 'out_of_scope', 404: 'not_found', 409: 'fact_not_synced' },
+    responses: { 200: blobChunkResponseSchema.describe('{ data }: the chunk, base64url'), 401: 'unauthenticated | replica_user_mismatch', 403: 'out_of_scope', 404: 'not_found', 409: 'fact_not_synced' },
   }, async ({ params, query, signedIn, reply, request }) => {
     requireReplicaUser(request, signedIn);
     await attachmentFor(api, rows, signedIn.user, query.fact, params.sha256);

@@ -1,15 +1,9 @@
-import { z } from 'zod';
-import { decisionPayloadSchema, verifyAssertionWithRoster, webAuthnAssertionSchema } from '@seal/shared';
+import { verifyAssertionWithRoster, verifyDecisionBodySchema, verifyDecisionResponseSchema } from '@seal/shared';
 import { buildRoster } from '../../auth/roster';
 import { loadUnitTree, permission } from '../../auth/scope';
 import type { Api } from '../api';
 import { ApiError } from '../errors';
 import { userView } from '../views';
-
-const verifyBody = z.object({
-  payload: decisionPayloadSchema.describe('The canonical decision record the approver signed (its hashRecord is the challenge)'),
-  assertion: webAuthnAssertionSchema.describe('The passkey assertion over it, fields base64url'),
-});
 
 /**
  * `POST /api/decisions/verify`: checks an approver's passkey-signed decision against the current
@@ -20,10 +14,10 @@ export function decisionRoutes(api: Api): void {
   const { ctx } = api;
 
   api.route({
-    method: 'POST', url: '/api/decisions/verify', tag: 'decisions', auth: 'session', body: verifyBody,
+    method: 'POST', url: '/api/decisions/verify', tag: 'decisions', auth: 'session', body: verifyDecisionBodySchema,
     summary: 'Verify a signed decision: challenge = hashRecord(payload); origin, rpId, UV, known and unrevoked passkey; signer is an approver over payload.place.unitId',
     responses: {
-      200: '{ verified: true, signer: { user, credentialId, permit }, rosterVersion }',
+      200: verifyDecisionResponseSchema,
       400: 'invalid_body',
       401: 'unauthenticated',
       422: 'the assertion is refused (code from the verifier: challenge_mismatch, origin_mismatch, rp_id_mismatch, user_not_verified, unknown_credential, revoked_credential, bad_signature…) or the signer lacks authority (signer_not_permitted, signer_out_of_scope, self_decision)',

@@ -1,22 +1,13 @@
-import { z } from 'zod';
-import { approvalRouteFor, approvalRouteSchema, sealRecordSchema, signSealBinding, signTimeRecord, type DeviceId, type SealId, type UnitId, type UserId } from '@seal/shared';
+import {
+  approvalRouteFor, idParamsSchema, sealBindingBodySchema, sealRecordSchema, signedSealBindingSchema, signedTimeRecordSchema, type SealBindingBody, signSealBinding, signTimeRecord, type DeviceId, type SealId, type UnitId, type UserId } from '@seal/shared';
 import { loadUnitTree, requirePermission } from '../../auth/scope';
 import type { Store } from '../../couch/store';
 import { mergeChangeRows } from '../../sync/recordStates';
 import { rowsRepo } from '../../sync/rowsRepo';
 import type { Api } from '../api';
 import { ApiError } from '../errors';
-import { idParams, recordIdParam } from '../ids';
 
-const bindingBody = z.object({
-  sealId: recordIdParam,
-  sealKind: approvalRouteSchema.shape.sealKind,
-  minApprovals: approvalRouteSchema.shape.minApprovals,
-  custodianId: recordIdParam,
-  unitId: recordIdParam.describe("The seal's unit; its path up to HQ goes into the binding"),
-});
-
-type BindingBody = z.infer<typeof bindingBody>;
+type BindingBody = SealBindingBody;
 
 /**
  * Checks a binding asked for against the seal's record as the server holds it: the seal must be
@@ -49,9 +40,9 @@ export function deviceRoutes(api: Api, store: Store): void {
   const rows = rowsRepo(store.couch.use(store.dbName('rows')));
 
   api.route({
-    method: 'POST', url: '/api/devices/:id/binding', tag: 'devices', auth: 'session', params: idParams, body: bindingBody,
+    method: 'POST', url: '/api/devices/:id/binding', tag: 'devices', auth: 'session', params: idParamsSchema, body: sealBindingBodySchema,
     summary: 'A seal binding for the device, signed by the org key (the device checks it offline)',
-    responses: { 200: 'Signed<SealBinding> { record, signature }', 400: 'invalid_body | unit_invalid', 401: 'unauthenticated', 403: 'forbidden | out_of_scope', 409: 'binding_mismatch' },
+    responses: { 200: signedSealBindingSchema.describe('Signed<SealBinding> { record, signature }'), 400: 'invalid_body | unit_invalid', 401: 'unauthenticated', 403: 'forbidden | out_of_scope', 409: 'binding_mismatch' },
   }, async ({ params, body, signedIn, reply }) => {
     const tree = await loadUnitTree(ctx.repos.units);
     if (!tree.has(body.unitId as UnitId)) throw new ApiError(400, 'unit_invalid', `Unit "${body.unitId}" does not exist`);
@@ -75,9 +66,9 @@ export function deviceRoutes(api: Api, store: Store): void {
   });
 
   api.route({
-    method: 'POST', url: '/api/devices/:id/time', tag: 'devices', auth: 'session', params: idParams,
+    method: 'POST', url: '/api/devices/:id/time', tag: 'devices', auth: 'session', params: idParamsSchema,
     summary: "A time record for the device (now, by the server's clock), signed by the org key",
-    responses: { 200: 'Signed<TimeRecord> { record, signature }', 401: 'unauthenticated', 403: 'forbidden' },
+    responses: { 200: signedTimeRecordSchema.describe('Signed<TimeRecord> { record, signature }'), 401: 'unauthenticated', 403: 'forbidden' },
   }, async ({ params, signedIn, reply }) => {
     const tree = await loadUnitTree(ctx.repos.units);
     const units = signedIn.user.grants.filter((g) => g.role === 'admin' || g.role === 'custodian').map((g) => g.unitId);

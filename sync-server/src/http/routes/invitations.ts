@@ -1,32 +1,21 @@
 import { randomBytes } from 'node:crypto';
-import { z } from 'zod';
-import { ancestors, checkInvitationRoles, roleSchema, type UnitId } from '@seal/shared';
+import {
+  ancestors, checkInvitationRoles, createInvitationBodySchema, createInvitationResponseSchema, creationOptionsSchema, defaultPasskeyLabel,
+  invitationCodeBodySchema, invitationIdParamsSchema, invitationPreviewSchema, invitationResponseSchema, invitationsResponseSchema,
+  registerOptionsBodySchema, registerVerifyBodySchema, registerVerifyResponseSchema, type UnitId,
+} from '@seal/shared';
 import { credentialDocId } from '../../couch/credentialsRepo';
 import type { CredentialDoc, InvitationDoc, UserDoc } from '../../couch/model';
 import type { Invitation } from '../../couch/invitationsRepo';
-import { defaultPasskeyLabel, passkeyLabelSchema } from '../../auth/passkeyLabel';
 import { hashOneTimeCode, hashSecret, newId, newOneTimeCode, normaliseOneTimeCode } from '../../auth/secrets';
 import { asPolicyUser, holdsRoleOn, loadUnitTree, requireAnyRole, requirePermission } from '../../auth/scope';
 import { startSession } from '../../auth/sessions';
 import { consumeCeremonyChallenge, registrationOptions, verifyRegistration } from '../../auth/webauthn';
-import { registrationResponseSchema } from '../../auth/webauthnSchemas';
 import type { Api, ServerContext } from '../api';
 import { ApiError, notFound } from '../errors';
-import { recordIdParam } from '../ids';
 import { actorOf } from '../recordChange';
 import { credentialView, invitationView, userView } from '../views';
 
-const MAX_TTL_HOURS = 30 * 24;
-const createBody = z.object({
-  unitId: recordIdParam,
-  roles: z.array(roleSchema).min(1).max(5).refine((r) => new Set(r).size === r.length, 'roles must not repeat'),
-  note: z.string().trim().max(500).default('').describe('Who the invitation is for, shown to admins'),
-  ttlHours: z.number().positive().max(MAX_TTL_HOURS).optional().describe('Defaults to INVITATION_TTL_HOURS (72)'),
-});
-const codeBody = z.object({ invitationCode: z.string().max(64) });
-const registerOptionsBody = codeBody.extend({ name: z.string().trim().min(1).max(200) });
-const registerVerifyBody = z.object({ response: registrationResponseSchema, label: passkeyLabelSchema });
-const idParams = z.object({ id: z.string().regex(/^[0-9a-f]{64}$/) });
 
 /** Why an invitation cannot be used now, or `undefined` if it can. */
 function invitationRefusal(invitation: InvitationDoc, now: number): ApiError | undefined {
@@ -50,12 +39,18 @@ async function findByCode(ctx: ServerContext, code: string): Promise<Invitation>
 
 /** Invitations: admins issue single-use codes; invitees register their first passkey with one. */
 export function invitationRoutes(api: Api): void {
+  issuingRoutes(api);
+  redeemingRoutes(api);
+}
+
+/** An administrator's side: invite, list, withdraw. */
+function issuingRoutes(api: Api): void {
   const { ctx } = api;
 
   api.route({
-    method: 'POST', url: '/api/invitations', tag: 'invitations', auth: 'session', body: createBody,
+    method: 'POST', url: '/api/invitations', tag: 'invitations', auth: 'session', body: createInvitationBodySchema,
     summary: 'Invite a person to a unit with roles (admins, within their subtree); the code is shown once',
-    responses: { 201: '{ invitation, code }', 400: 'invalid_body | unit_invalid', 401: 'unauthenticated', 403: 'forbidden | out_of_scope | incompatible_roles' },
+    responses: { 201: createInvitationResponseSchema, 400: 'invalid_body | unit_invalid', 401: 'unauthenticated', 403: 'forbidden | out_of_scope | incompatible_roles' },
   }, async ({ body, signedIn, reply }) => {
     const tree = await loadUnitTree(ctx.repos.units);
     requireAnyRole(signedIn.user, ['admin'], 'invite people');
@@ -85,7 +80,7 @@ export function invitationRoutes(api: Api): void {
   api.route({
     method: 'GET', url: '/api/invitations', tag: 'invitations', auth: 'session',
     summary: 'Invitations to units within the admin\'s subtrees',
-    responses: { 200: '{ invitations }', 401: 'unauthenticated', 403: 'forbidden' },
+    responses: { 200: invitationsResponseSchema, 401: 'unauthenticated', 403: 'forbidden' },
   }, async ({ signedIn }) => {
     requireAnyRole(signedIn.user, ['admin'], 'see invitations');
     const tree = await loadUnitTree(ctx.repos.units);
@@ -95,9 +90,9 @@ export function invitationRoutes(api: Api): void {
   });
 
   api.route({
-    method: 'POST', url: '/api/invitations/:id/revoke', tag: 'invitations', auth: 'session', params: idParams,
+    method: 'POST', url: '/api/invitations/:id/revoke', tag: 'invitations', auth: 'session', params: invitationIdParamsSchema,
     summary: 'Withdraw an unused invitation',
-    responses: { 200: '{ invitation }', 401: 'unauthenticated', 403: 'forbidden | out_of_scope', 404: 'not_found', 409: 'invitation_used' },
+    responses: { 200: invitationResponseSchema, 401: 'unauthenticated', 403: 'forbidden | out_of_scope', 404: 'not_found', 409: 'invitation_used' },
   }, async ({ params, signedIn }) => {
     const invitation = await ctx.repos.invitations.get(params.id);
     if (!invitation) throw notFound(`Invitation "${params.id}"`);
@@ -116,11 +111,17 @@ export function invitationRoutes(api: Api): void {
     return { invitation: after };
   });
 
+}
+
+/** The invitee's side: what a code is for, then registering a first passkey with it. */
+function redeemingRoutes(api: Api): void {
+  const { ctx } = api;
+
   api.route({
-    method: 'POST', url: '/api/invitations/check', tag: 'invitations', auth: 'public', rateLimited: 'codes', body: codeBody,
+    method: 'POST', url: '/api/invitations/check', tag: 'invitations', auth: 'public', rateLimited: 'codes', body: invitationCodeBodySchema,
     summary: 'What an invitation code is for (the unit, where it sits in the organisation, and the roles), before registering',
     responses: {
-      200: '{ unit: { id, name, kind, path }, roles, expiresAt }; path: the names from HQ down to the unit itself ("HQ", "Branch", "Site")',
+      200: invitationPreviewSchema.describe('The unit (with `path`, the names from HQ down to it), the roles, the expiry'),
       403: 'invitation_invalid', 409: 'invitation_used', 410: 'invitation_expired | invitation_revoked', 429: 'rate_limited',
     },
   }, async ({ body }) => {
@@ -134,9 +135,9 @@ export function invitationRoutes(api: Api): void {
   });
 
   api.route({
-    method: 'POST', url: '/api/auth/register/options', tag: 'invitations', auth: 'public', rateLimited: 'codes', body: registerOptionsBody,
+    method: 'POST', url: '/api/auth/register/options', tag: 'invitations', auth: 'public', rateLimited: 'codes', body: registerOptionsBodySchema,
     summary: 'Check an invitation code and get registration options for the invitee\'s first passkey',
-    responses: { 200: 'PublicKeyCredentialCreationOptionsJSON', 403: 'invitation_invalid', 409: 'invitation_used', 410: 'invitation_expired | invitation_revoked', 429: 'rate_limited' },
+    responses: { 200: creationOptionsSchema, 403: 'invitation_invalid', 409: 'invitation_used', 410: 'invitation_expired | invitation_revoked', 429: 'rate_limited' },
   }, async ({ body }) => {
     const invitation = await findByCode(ctx, body.invitationCode);
     const webauthnUserId = randomBytes(16).toString('base64url');
@@ -146,9 +147,9 @@ export function invitationRoutes(api: Api): void {
   });
 
   api.route({
-    method: 'POST', url: '/api/auth/register/verify', tag: 'invitations', auth: 'public', rateLimited: 'ceremonies', body: registerVerifyBody,
+    method: 'POST', url: '/api/auth/register/verify', tag: 'invitations', auth: 'public', rateLimited: 'ceremonies', body: registerVerifyBodySchema,
     summary: 'Register the invitee\'s passkey: uses up the invitation, creates the user with its roles, signs them in',
-    responses: { 201: '{ user, credential } and a session cookie', 400: 'challenge or registration refused', 403: 'invitation_invalid', 409: 'invitation_used | credential_exists', 410: 'invitation_expired | invitation_revoked', 429: 'rate_limited' },
+    responses: { 201: registerVerifyResponseSchema.describe('The new user and their passkey; a session cookie is set'), 400: 'challenge or registration refused', 403: 'invitation_invalid', 409: 'invitation_used | credential_exists', 410: 'invitation_expired | invitation_revoked', 429: 'rate_limited' },
   }, async ({ body, reply }) => {
     const { clientData, challenge } = await consumeCeremonyChallenge(ctx, body.response.response.clientDataJSON, 'webauthn.create', ['invitation']);
     const registered = await verifyRegistration(ctx, body.response, clientData.challenge);

@@ -1,17 +1,12 @@
-import { z } from 'zod';
+import { credentialIdParamsSchema, credentialResponseSchema, credentialsResponseSchema, creationOptionsSchema, defaultPasskeyLabel, registerVerifyBodySchema } from '@seal/shared';
 import { credentialDocId } from '../../couch/credentialsRepo';
 import type { CredentialDoc } from '../../couch/model';
-import { defaultPasskeyLabel, passkeyLabelSchema } from '../../auth/passkeyLabel';
 import { loadUnitTree, requirePermission } from '../../auth/scope';
 import { consumeCeremonyChallenge, registrationOptions, verifyRegistration } from '../../auth/webauthn';
-import { credentialIdSchema, registrationResponseSchema } from '../../auth/webauthnSchemas';
 import type { Api } from '../api';
 import { ApiError, notFound } from '../errors';
 import { actorOf } from '../recordChange';
 import { credentialView } from '../views';
-
-const verifyBody = z.object({ response: registrationResponseSchema, label: passkeyLabelSchema });
-const idParams = z.object({ id: credentialIdSchema });
 
 /** A signed-in user's passkeys: add another, list them, revoke a lost one. */
 export function passkeyRoutes(api: Api): void {
@@ -20,22 +15,22 @@ export function passkeyRoutes(api: Api): void {
   api.route({
     method: 'GET', url: '/api/auth/passkeys', tag: 'passkeys', auth: 'session',
     summary: 'The signed-in user\'s passkeys (revoked ones included)',
-    responses: { 200: '{ credentials }', 401: 'unauthenticated | session_expired' },
+    responses: { 200: credentialsResponseSchema, 401: 'unauthenticated | session_expired' },
   }, async ({ signedIn }) => ({ credentials: (await ctx.repos.credentials.ofUser(signedIn.user.id)).map(credentialView) }));
 
   api.route({
     method: 'POST', url: '/api/auth/passkeys/options', tag: 'passkeys', auth: 'session', rateLimited: 'ceremonies',
     summary: 'Registration options for another passkey of the signed-in user (existing ones excluded)',
-    responses: { 200: 'PublicKeyCredentialCreationOptionsJSON', 401: 'unauthenticated | session_expired', 429: 'rate_limited' },
+    responses: { 200: creationOptionsSchema, 401: 'unauthenticated | session_expired', 429: 'rate_limited' },
   }, async ({ signedIn }) => {
     const existing = (await ctx.repos.credentials.ofUser(signedIn.user.id)).filter((c) => c.revokedAt === undefined);
     return registrationOptions(ctx, signedIn.user, existing, { purpose: 'add-passkey', userId: signedIn.user.id });
   });
 
   api.route({
-    method: 'POST', url: '/api/auth/passkeys/verify', tag: 'passkeys', auth: 'session', rateLimited: 'ceremonies', body: verifyBody,
+    method: 'POST', url: '/api/auth/passkeys/verify', tag: 'passkeys', auth: 'session', rateLimited: 'ceremonies', body: registerVerifyBodySchema,
     summary: 'Register another passkey for the signed-in user',
-    responses: { 201: '{ credential }', 400: 'challenge or registration refused', 401: 'unauthenticated | session_expired', 409: 'credential_exists', 429: 'rate_limited' },
+    responses: { 201: credentialResponseSchema, 400: 'challenge or registration refused', 401: 'unauthenticated | session_expired', 409: 'credential_exists', 429: 'rate_limited' },
   }, async ({ body, signedIn, reply }) => {
     const { clientData, challenge } = await consumeCeremonyChallenge(ctx, body.response.response.clientDataJSON, 'webauthn.create', ['add-passkey']);
     if (challenge.userId !== signedIn.user.id) {
@@ -58,10 +53,10 @@ export function passkeyRoutes(api: Api): void {
   });
 
   api.route({
-    method: 'POST', url: '/api/credentials/:id/revoke', tag: 'passkeys', auth: 'session', params: idParams,
+    method: 'POST', url: '/api/credentials/:id/revoke', tag: 'passkeys', auth: 'session', params: credentialIdParamsSchema,
     summary: 'Revoke a passkey (your own, or as an admin over its owner\'s unit); ends the sessions it opened',
     responses: {
-      200: '{ credential }', 401: 'unauthenticated | session_expired', 403: 'forbidden | out_of_scope',
+      200: credentialResponseSchema, 401: 'unauthenticated | session_expired', 403: 'forbidden | out_of_scope',
       404: 'no such passkey', 409: 'last_passkey (your only active passkey)',
     },
   }, async ({ params, signedIn }) => {

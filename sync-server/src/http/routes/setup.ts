@@ -1,22 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { z } from 'zod';
+import {
+  creationOptionsSchema, defaultPasskeyLabel, registerVerifyBodySchema, setupOptionsBodySchema, setupStateResponseSchema, setupVerifyResponseSchema,
+} from '@seal/shared';
 import { credentialDocId } from '../../couch/credentialsRepo';
 import type { CredentialDoc, SetupDoc, UnitDoc, UserDoc } from '../../couch/model';
-import { defaultPasskeyLabel, passkeyLabelSchema } from '../../auth/passkeyLabel';
 import { hashOneTimeCode, newId, sameHash } from '../../auth/secrets';
 import { startSession } from '../../auth/sessions';
 import { consumeCeremonyChallenge, registrationOptions, verifyRegistration } from '../../auth/webauthn';
-import { registrationResponseSchema } from '../../auth/webauthnSchemas';
 import type { Api } from '../api';
 import { ApiError } from '../errors';
 import { credentialView, unitView, userView } from '../views';
-
-const optionsBody = z.object({
-  setupCode: z.string().max(64).describe('The one-time code the server printed at first start'),
-  adminName: z.string().trim().min(1).max(200).describe('Name of the first administrator'),
-  organisationName: z.string().trim().min(1).max(200).describe('Name of the root (HQ) unit'),
-});
-const verifyBody = z.object({ response: registrationResponseSchema, label: passkeyLabelSchema });
 
 const alreadyDone = (): ApiError => new ApiError(409, 'setup_already_done', 'Setup was already completed: sign in with a passkey, or ask an administrator for an invitation');
 const badCode = (): ApiError => new ApiError(403, 'setup_code_invalid', 'This setup code is not valid (it may have been replaced when the server restarted): use the code the server printed last');
@@ -28,13 +21,13 @@ export function setupRoutes(api: Api): void {
   api.route({
     method: 'GET', url: '/api/setup', tag: 'setup', auth: 'public',
     summary: 'Whether first-start setup is still pending',
-    responses: { 200: '{ state: "pending" | "done" }' },
+    responses: { 200: setupStateResponseSchema },
   }, async () => ({ state: (await ctx.repos.meta.getSetup())?.state === 'done' ? 'done' : 'pending' }));
 
   api.route({
-    method: 'POST', url: '/api/setup/options', tag: 'setup', auth: 'public', rateLimited: 'codes', body: optionsBody,
+    method: 'POST', url: '/api/setup/options', tag: 'setup', auth: 'public', rateLimited: 'codes', body: setupOptionsBodySchema,
     summary: 'Check the setup code and get passkey registration options for the first administrator',
-    responses: { 200: 'PublicKeyCredentialCreationOptionsJSON', 403: 'setup_code_invalid', 409: 'setup_already_done', 429: 'rate_limited' },
+    responses: { 200: creationOptionsSchema, 403: 'setup_code_invalid', 409: 'setup_already_done', 429: 'rate_limited' },
   }, async ({ body }) => {
     const setup = await ctx.repos.meta.getSetup();
     if (setup?.state === 'done') throw alreadyDone();
@@ -48,9 +41,9 @@ export function setupRoutes(api: Api): void {
   });
 
   api.route({
-    method: 'POST', url: '/api/setup/verify', tag: 'setup', auth: 'public', rateLimited: 'ceremonies', body: verifyBody,
+    method: 'POST', url: '/api/setup/verify', tag: 'setup', auth: 'public', rateLimited: 'ceremonies', body: registerVerifyBodySchema,
     summary: 'Register the first passkey: creates the HQ unit and the system administrator, and signs them in',
-    responses: { 201: '{ user, unit, credential } and a session cookie', 400: 'challenge or registration refused', 403: 'setup_code_invalid', 409: 'setup_already_done', 429: 'rate_limited' },
+    responses: { 201: setupVerifyResponseSchema.describe('The administrator, the HQ unit and the passkey; a session cookie is set'), 400: 'challenge or registration refused', 403: 'setup_code_invalid', 409: 'setup_already_done', 429: 'rate_limited' },
   }, async ({ body, reply }) => {
     const { clientData, challenge } = await consumeCeremonyChallenge(ctx, body.response.response.clientDataJSON, 'webauthn.create', ['setup']);
     if ((await ctx.repos.meta.getSetup())?.state === 'done') throw alreadyDone();

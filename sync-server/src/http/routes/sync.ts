@@ -1,4 +1,4 @@
-import { actorPrefix, pullQuerySchema, pushRequestSchema, SYNC_STREAM_EVENTS, type Roster } from '@seal/shared';
+import { actorPrefix, eventStreamSchema, pullQuerySchema, pullResponseSchema, pushRequestSchema, pushResponseSchema, SYNC_STREAM_EVENTS, type Roster } from '@seal/shared';
 import type { Store } from '../../couch/store';
 import { buildRoster } from '../../auth/roster';
 import { loadUnitTree } from '../../auth/scope';
@@ -44,7 +44,7 @@ export function syncRoutes(api: Api, store: Store): void {
   api.route({
     method: 'POST', url: '/api/sync/push', tag: 'sync', auth: 'session', body: pushRequestSchema, bodyLimit: PUSH_BODY_LIMIT,
     summary: 'Push a batch of rows (facts and Automerge changes); each is answered accepted, duplicate or refused with a reason',
-    responses: { 200: '{ results: [{ id, status, code?, message?, stored? }] }', 400: 'invalid_body', 401: 'unauthenticated | session_expired | replica_user_mismatch', 413: 'payload_too_large' },
+    responses: { 200: pushResponseSchema.describe('Each row answered accepted, duplicate or refused, in the order pushed'), 400: 'invalid_body', 401: 'unauthenticated | session_expired | replica_user_mismatch', 413: 'payload_too_large' },
   }, async ({ body, signedIn, request }) => {
     requireReplicaUser(request, signedIn);
     let roster: Promise<Roster> | undefined;
@@ -62,7 +62,7 @@ export function syncRoutes(api: Api, store: Store): void {
   api.route({
     method: 'GET', url: '/api/sync/pull', tag: 'sync', auth: 'session', query: pullQuerySchema,
     summary: 'Rows in the user\'s scope after a checkpoint (opaque: a position in the store\'s change feed and the scope it was taken under)',
-    responses: { 200: '{ rows, checkpoint, left, remaining, more }', 400: 'invalid_query', 401: 'unauthenticated | session_expired | replica_user_mismatch' },
+    responses: { 200: pullResponseSchema, 400: 'invalid_query', 401: 'unauthenticated | session_expired | replica_user_mismatch' },
   }, async ({ query, signedIn, reply, request }) => {
     requireReplicaUser(request, signedIn);
     reply.header('cache-control', 'no-store');
@@ -74,7 +74,7 @@ export function syncRoutes(api: Api, store: Store): void {
   api.route({
     method: 'GET', url: '/api/sync/stream', tag: 'sync', auth: 'session',
     summary: 'Server-sent events: `ready` once connected, `changes` whenever rows in the user\'s scope changed (then pull)',
-    responses: { 200: 'text/event-stream', 401: 'unauthenticated | session_expired | replica_user_mismatch' },
+    responses: { 200: eventStreamSchema, 401: 'unauthenticated | session_expired | replica_user_mismatch' },
   }, ({ request, reply, signedIn }) => {
     requireReplicaUser(request, signedIn);
     reply.hijack();

@@ -1,24 +1,12 @@
 import { z } from 'zod';
-import { checkUnitTree, geofenceSchema, orgUnitSchema, type OrgUnit } from '@seal/shared';
+import { checkUnitTree, createUnitBodySchema, idParamsSchema, orgUnitSchema, unitResponseSchema, unitsResponseSchema, updateUnitBodySchema, type OrgUnit } from '@seal/shared';
 import type { UnitDoc } from '../../couch/model';
 import { newId } from '../../auth/secrets';
 import { requirePermission, unitTree } from '../../auth/scope';
 import type { Api } from '../api';
 import { ApiError, notFound } from '../errors';
-import { idParams, recordIdParam } from '../ids';
 import { actorOf } from '../recordChange';
 import { unitView } from '../views';
-
-const createBody = z.object({
-  name: z.string().trim().min(1).max(200),
-  kind: z.enum(['branch', 'site']),
-  parentId: recordIdParam,
-  geofence: geofenceSchema.optional().describe('Only on a site: where its seals may be used'),
-});
-const updateBody = z.object({
-  name: z.string().trim().min(1).max(200).optional(),
-  geofence: geofenceSchema.nullable().optional().describe('null removes it'),
-}).refine((b) => b.name !== undefined || b.geofence !== undefined, 'nothing to change: give name and/or geofence');
 
 /** Whether two geofences are the same circle (both absent counts as the same). */
 const sameGeofence = (a: UnitDoc['geofence'], b: UnitDoc['geofence']): boolean =>
@@ -40,13 +28,13 @@ export function unitRoutes(api: Api): void {
   api.route({
     method: 'GET', url: '/api/units', tag: 'units', auth: 'session',
     summary: 'The organisation tree (HQ, branches, sites with their geofences)',
-    responses: { 200: '{ units }', 401: 'unauthenticated | session_expired' },
+    responses: { 200: unitsResponseSchema, 401: 'unauthenticated | session_expired' },
   }, async () => ({ units: (await ctx.repos.units.list()).map(unitView) }));
 
   api.route({
-    method: 'POST', url: '/api/units', tag: 'units', auth: 'session', body: createBody,
+    method: 'POST', url: '/api/units', tag: 'units', auth: 'session', body: createUnitBodySchema,
     summary: 'Create a branch or site under a unit the admin covers (a new roster version)',
-    responses: { 201: '{ unit }', 400: 'invalid_body | unit_invalid', 401: 'unauthenticated', 403: 'forbidden | out_of_scope' },
+    responses: { 201: unitResponseSchema, 400: 'invalid_body | unit_invalid', 401: 'unauthenticated', 403: 'forbidden | out_of_scope' },
   }, async ({ body, signedIn, reply }) => {
     const units = await ctx.repos.units.list();
     const tree = unitTree(units);
@@ -68,9 +56,9 @@ export function unitRoutes(api: Api): void {
   });
 
   api.route({
-    method: 'PATCH', url: '/api/units/:id', tag: 'units', auth: 'session', params: idParams, body: updateBody,
+    method: 'PATCH', url: '/api/units/:id', tag: 'units', auth: 'session', params: idParamsSchema, body: updateUnitBodySchema,
     summary: 'Rename a unit or set / remove a site\'s geofence (a geofence change is a new roster version)',
-    responses: { 200: '{ unit }', 400: 'invalid_body | unit_invalid', 401: 'unauthenticated', 403: 'forbidden | out_of_scope', 404: 'not_found' },
+    responses: { 200: unitResponseSchema, 400: 'invalid_body | unit_invalid', 401: 'unauthenticated', 403: 'forbidden | out_of_scope', 404: 'not_found' },
   }, async ({ params, body, signedIn }) => {
     const units = await ctx.repos.units.list();
     const current = units.find((u) => u.id === params.id);

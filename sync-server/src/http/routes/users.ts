@@ -1,15 +1,18 @@
-import { z } from 'zod';
-import { checkRoleGrantChange, roleSchema, type RoleGrantChange, type UnitId } from '@seal/shared';
+import type { z } from 'zod';
+import {
+  checkRoleGrantChange, idParamsSchema, roleGrantBodySchema, userResponseSchema, usersResponseSchema, userWithCredentialsResponseSchema,
+  type RoleGrantChange, type UnitId,
+} from '@seal/shared';
 import type { UserDoc } from '../../couch/model';
 import { asPolicyUser, holdsRoleOn, isSystemAdmin, loadUnitTree, requireAnyRole, requirePermission, requireRoleOn, rootUnitId, type UnitTree } from '../../auth/scope';
 import type { SignedIn } from '../../auth/sessions';
 import type { Api, ServerContext } from '../api';
 import { ApiError, notFound } from '../errors';
-import { idParams, recordIdParam } from '../ids';
 import { actorOf } from '../recordChange';
 import { credentialView, userView } from '../views';
 
-const grantBody = z.object({ role: roleSchema, unitId: recordIdParam });
+const grantBody = roleGrantBodySchema;
+const idParams = idParamsSchema;
 
 /** Whether `viewer` (admin or auditor) may see `user`: home unit or any grant within their subtrees. */
 const canSee = (viewer: UserDoc, user: UserDoc, tree: UnitTree): boolean =>
@@ -36,7 +39,7 @@ export function userRoutes(api: Api): void {
   api.route({
     method: 'GET', url: '/api/users', tag: 'users', auth: 'session',
     summary: 'Users whose unit or roles lie within the admin\'s or auditor\'s subtrees',
-    responses: { 200: '{ users }', 401: 'unauthenticated', 403: 'forbidden' },
+    responses: { 200: usersResponseSchema, 401: 'unauthenticated', 403: 'forbidden' },
   }, async ({ signedIn }) => {
     requireAnyRole(signedIn.user, ['admin', 'auditor'], 'list users');
     const tree = await loadUnitTree(ctx.repos.units);
@@ -47,7 +50,7 @@ export function userRoutes(api: Api): void {
   api.route({
     method: 'GET', url: '/api/users/:id', tag: 'users', auth: 'session', params: idParams,
     summary: 'One user with their passkeys',
-    responses: { 200: '{ user }', 401: 'unauthenticated', 403: 'forbidden | out_of_scope', 404: 'not_found' },
+    responses: { 200: userWithCredentialsResponseSchema, 401: 'unauthenticated', 403: 'forbidden | out_of_scope', 404: 'not_found' },
   }, async ({ params, signedIn }) => {
     const user = await load(params.id);
     const tree = await loadUnitTree(ctx.repos.units);
@@ -96,20 +99,20 @@ export function userRoutes(api: Api): void {
   api.route({
     method: 'POST', url: '/api/users/:id/grants', tag: 'users', auth: 'session', params: idParams, body: grantBody,
     summary: 'Grant a role on a unit (and so its subtree) to someone else the admin manages; never to oneself, never a combination that breaks separation of duties',
-    responses: { 200: '{ user }', 400: 'invalid_body | unit_invalid', 401: 'unauthenticated', 403: 'forbidden | out_of_scope (the user\'s unit or the grant\'s) | self_grant | incompatible_roles', 404: 'not_found' },
+    responses: { 200: userResponseSchema, 400: 'invalid_body | unit_invalid', 401: 'unauthenticated', 403: 'forbidden | out_of_scope (the user\'s unit or the grant\'s) | self_grant | incompatible_roles', 404: 'not_found' },
   }, async ({ params, body, signedIn }) => changeGrant('grant', params.id, body, signedIn));
 
   api.route({
     method: 'POST', url: '/api/users/:id/grants/revoke', tag: 'users', auth: 'session', params: idParams, body: grantBody,
     summary: 'Revoke a role on a unit within the admin\'s scope',
-    responses: { 200: '{ user }', 400: 'invalid_body | unit_invalid', 401: 'unauthenticated', 403: 'forbidden | out_of_scope (the user\'s unit or the grant\'s)', 404: 'not_found', 409: 'last_system_admin' },
+    responses: { 200: userResponseSchema, 400: 'invalid_body | unit_invalid', 401: 'unauthenticated', 403: 'forbidden | out_of_scope (the user\'s unit or the grant\'s)', 404: 'not_found', 409: 'last_system_admin' },
   }, async ({ params, body, signedIn }) => changeGrant('revoke', params.id, body, signedIn));
 
   for (const mode of ['deactivate', 'activate'] as const) {
     api.route({
       method: 'POST', url: `/api/users/:id/${mode}`, tag: 'users', auth: 'session', params: idParams,
       summary: mode === 'deactivate' ? 'Deactivate a user: ends their sessions and drops their passkeys from the roster' : 'Reactivate a deactivated user',
-      responses: { 200: '{ user }', 401: 'unauthenticated', 403: 'forbidden | out_of_scope', 404: 'not_found', 409: 'last_system_admin' },
+      responses: { 200: userResponseSchema, 401: 'unauthenticated', 403: 'forbidden | out_of_scope', 404: 'not_found', 409: 'last_system_admin' },
     }, async ({ params, signedIn }) => {
       const target = await load(params.id);
       const tree = await loadUnitTree(ctx.repos.units);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultPasskeyLabel, passkeyLabelSchema } from './passkeyLabel';
+import { defaultPasskeyLabel, passkeyLabelSchema } from './auth';
 
 describe('passkey labels', () => {
   it('default to a neutral, numbered, bilingual name', () => {

@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { sha256HexSchema } from '../domain/primitives';
+import type { SyncRefusalCode } from '../sync/protocol';
+import { syncRowSchema } from '../sync/rows';
+
+/**
+ * The answers of the replication endpoints. Their requests are in shared/src/sync/protocol.ts
+ * (`pushRequestSchema`, `pullQuerySchema`, …), beside the rules they carry.
+ */
+
+/**
+ * A refusal's code: one of {@link SyncRefusalCode}, checked as a string so that a client still
+ * reads a newer server's refusal (and shows its message).
+ */
+const refusalCode = z.string().min(1) as unknown as z.ZodType<SyncRefusalCode>;
+
+/** The answer for one pushed row, in the order pushed. */
+export const pushResultSchema = z.discriminatedUnion('status', [
+  z.object({ id: z.string(), status: z.literal('accepted') }),
+  z.object({ id: z.string(), status: z.literal('duplicate'), stored: syncRowSchema.optional() }),
+  z.object({ id: z.string(), status: z.literal('refused'), code: refusalCode, message: z.string() }),
+]);
+export const pushResponseSchema = z.object({ results: z.array(pushResultSchema) });
+
+export const pullResponseSchema = z.object({
+  rows: z.array(syncRowSchema),
+  checkpoint: z.string(),
+  left: z.array(z.string()),
+  remaining: z.number().nonnegative(),
+  more: z.boolean(),
+});
+
+export const blobParamsSchema = z.strictObject({ sha256: sha256HexSchema });
+export const blobChunkParamsSchema = z.strictObject({ sha256: sha256HexSchema, index: z.coerce.number().int().min(0).max(1_000_000) });
+export const blobStatusSchema = z.object({
+  sha256: sha256HexSchema,
+  size: z.int().nonnegative(),
+  chunks: z.int().nonnegative(),
+  received: z.array(z.int().nonnegative()),
+  complete: z.boolean(),
+});
+export const blobChunkResponseSchema = z.object({ data: z.string() });
+/** `GET /api/sync/stream` answers server-sent events, not JSON. */
+export const eventStreamSchema = z.string().describe('text/event-stream: `ready` once connected, then `changes` hints');
