@@ -1,0 +1,78 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, startTestStore, type TestServer, type TestStore } from '../testing/testServer';
+
+interface Operation {
+  readonly responses?: Record<string, { description?: string; content?: Record<string, { schema?: unknown }> }>;
+}
+
+/**
+ * Every route Fastify has, read from its own route tree (not from a list kept here). In
+ * `printRoutes({ commonPrefix: false })` each line is a node: its depth is where its branch
+ * (`├── ` / `└── `) starts, four characters a level; its path continues its parent's.
+ */
+function registeredRoutes(server: TestServer): { method: string; path: string }[] {
+  const parents: string[] = [];
+  const routes: { method: string; path: string }[] = [];
+  for (const line of server.app.printRoutes({ commonPrefix: false }).split('\n')) {
+    const node = /^(.*?)[├└]── (\S+)(?: \(([A-Z, ]+)\))?$/.exec(line);
+    if (!node) continue;
+    const depth = node[1]!.length / 4;
+    parents.length = depth;
+    const path = `${parents.join('')}${node[2]!}`;
+    parents.push(node[2]!);
+    for (const method of node[3]?.split(', ') ?? []) if (method !== 'HEAD') routes.push({ method, path });
+  }
+  return routes;
+}
+
+describe('the generated OpenAPI document', () => {
+  let testStore: TestStore;
+  let server: TestServer;
+  let paths: Record<string, Record<string, Operation>>;
+
+  beforeAll(async () => {
+    testStore = await startTestStore();
+    server = await startTestServer(testStore);
+    paths = (await server.call('GET', '/api/openapi.json')).json<{ paths: typeof paths }>().paths;
+  });
+  afterAll(async () => {
+    await server?.close();
+    await testStore?.close();
+  });
+
+  it('lists every registered route with a schema for each of its answers, refusals included', () => {
+    const routes = registeredRoutes(server);
+    expect(routes.length).toBeGreaterThan(30);
+    // Both ways: the document lists no operation Fastify does not have.
+    expect(routes).toHaveLength(Object.values(paths).flatMap((operations) => Object.keys(operations)).length);
+    for (const { method, path } of routes) {
+      const operation = paths[path.replace(/:([A-Za-z][A-Za-z0-9]*)/g, '{$1}')]?.[method.toLowerCase()];
+      expect(operation, `${method} ${path} is not in the document`).toBeDefined();
+      const responses = Object.entries(operation!.responses ?? {});
+      const successes = responses.filter(([status]) => status.startsWith('2'));
+      expect(successes.length, `${method} ${path}: no success answer`).toBeGreaterThan(0);
+      for (const [status, response] of responses) {
+        expect(response.description, `${method} ${path} ${status}: no description`).toBeTruthy();
+        if (status === '204') continue;
+        const schema = response.content?.['application/json']?.schema;
+        expect(schema, `${method} ${path} ${status}: no schema`).toBeDefined();
+        expect(schema, `${method} ${path} ${status}: an empty schema`).not.toEqual({});
+      }
+      // Every route says how it fails: hostile input, its own refusals, a server failure.
+      for (const status of ['400', '500']) {
+        expect(operation!.responses?.[status]?.content?.['application/json']?.schema, `${method} ${path} ${status}`).toMatchObject({
+          type: 'object', required: ['error', 'message'],
+        });
+      }
+    }
+  });
+
+  it('describes a session route\'s 401 and a state-changing route\'s 403 as { error, message }', () => {
+    const post = paths['/api/units']!.post!;
+    for (const status of ['401', '403']) {
+      expect(post.responses?.[status]?.content?.['application/json']?.schema, status).toMatchObject({ required: ['error', 'message'] });
+    }
+    expect(post.responses?.['201']?.content?.['application/json']?.schema).toMatchObject({ required: ['unit'] });
+    expect(paths['/api/auth/logout']!.post!.responses?.['204']).toBeDefined();
+  });
+});
