@@ -1,8 +1,9 @@
+import type { CredentialView, InvitationView, UnitView, UserView } from '@seal/shared';
 import type { CredentialDoc, UnitDoc, UserDoc } from '../couch/model';
 import type { Invitation } from '../couch/invitationsRepo';
 
 /** A user as the API shows it. */
-export const userView = (user: UserDoc) => ({
+export const userView = (user: UserDoc): UserView => ({
   id: user.id,
   name: user.name,
   unitId: user.unitId,
@@ -13,18 +14,18 @@ export const userView = (user: UserDoc) => ({
 });
 
 /** A passkey as the API shows it (its public key is in the roster). */
-export const credentialView = (c: CredentialDoc) => ({
+export const credentialView = (c: CredentialDoc): CredentialView => ({
   id: c.id,
   userId: c.userId,
   label: c.label,
-  transports: c.transports,
+  transports: [...c.transports],
   createdAt: c.createdAt,
   ...(c.lastUsedAt === undefined ? {} : { lastUsedAt: c.lastUsedAt }),
   ...(c.revokedAt === undefined ? {} : { revokedAt: c.revokedAt, revokedBy: c.revokedBy }),
 });
 
 /** A unit as the API shows it. */
-export const unitView = (u: UnitDoc) => ({
+export const unitView = (u: UnitDoc): UnitView => ({
   id: u.id,
   name: u.name,
   kind: u.kind,
@@ -35,10 +36,10 @@ export const unitView = (u: UnitDoc) => ({
 });
 
 /** An invitation as the API shows it (never the code: only its hash is stored). */
-export const invitationView = (i: Invitation, now: number) => ({
+export const invitationView = (i: Invitation, now: number): InvitationView => ({
   id: i.id,
   unitId: i.unitId,
-  roles: i.roles,
+  roles: [...i.roles],
   note: i.note,
   createdBy: i.createdBy,
   createdAt: i.createdAt,

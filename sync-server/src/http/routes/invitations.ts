@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import {
-  ancestors, checkInvitationRoles, createInvitationBodySchema, createInvitationResponseSchema, creationOptionsSchema, defaultPasskeyLabel,
+  ancestors, checkInvitationRoles, createInvitationBodySchema, createInvitationResponseSchema, creationOptionsSchema,
   invitationCodeBodySchema, invitationIdParamsSchema, invitationPreviewSchema, invitationResponseSchema, invitationsResponseSchema,
   registerOptionsBodySchema, registerVerifyBodySchema, registerVerifyResponseSchema, type UnitId,
 } from '@seal/shared';
 import { credentialDocId } from '../../couch/credentialsRepo';
-import type { CredentialDoc, InvitationDoc, UserDoc } from '../../couch/model';
+import type { InvitationDoc, UserDoc } from '../../couch/model';
 import type { Invitation } from '../../couch/invitationsRepo';
 import { hashOneTimeCode, hashSecret, newId, newOneTimeCode, normaliseOneTimeCode } from '../../auth/secrets';
 import { asPolicyUser, holdsRoleOn, loadUnitTree, requireAnyRole, requirePermission } from '../../auth/scope';
@@ -15,6 +15,7 @@ import type { Api, ServerContext } from '../api';
 import { ApiError, notFound } from '../errors';
 import { actorOf } from '../recordChange';
 import { credentialView, invitationView, userView } from '../views';
+import { newPasskey, refuseKnownPasskey } from './newPasskey';
 
 
 /** Why an invitation cannot be used now, or `undefined` if it can. */
@@ -165,8 +166,8 @@ function redeemingRoutes(api: Api): void {
       const refusal = invitationRefusal(current, now);
       if (refusal) throw refusal;
       // Registering signs the invitee in: this is the passkey's first use.
-      const credential: CredentialDoc = { type: 'credential', ...registered, userId, label: body.label || defaultPasskeyLabel(1), createdAt: now, lastUsedAt: now };
-      if (await tx.read('credentials', credentialDocId(credential.id))) throw new ApiError(409, 'credential_exists', 'This passkey is already registered');
+      const credential = newPasskey(registered, userId, body.label, 1, now, true);
+      await refuseKnownPasskey(tx, credential);
       const user: UserDoc = {
         type: 'user', id: userId, name: challenge.displayName!, unitId: current.unitId,
         grants: current.roles.map((role) => ({ role, unitId: current.unitId }) as UserDoc['grants'][number]),

@@ -1,4 +1,4 @@
-import { credentialIdParamsSchema, credentialResponseSchema, credentialsResponseSchema, creationOptionsSchema, defaultPasskeyLabel, registerVerifyBodySchema } from '@seal/shared';
+import { credentialIdParamsSchema, credentialResponseSchema, credentialsResponseSchema, creationOptionsSchema, registerVerifyBodySchema } from '@seal/shared';
 import { credentialDocId } from '../../couch/credentialsRepo';
 import type { CredentialDoc } from '../../couch/model';
 import { loadUnitTree, requirePermission } from '../../auth/scope';
@@ -6,6 +6,7 @@ import { consumeCeremonyChallenge, registrationOptions, verifyRegistration } fro
 import type { Api } from '../api';
 import { ApiError, notFound } from '../errors';
 import { actorOf } from '../recordChange';
+import { newPasskey, refuseKnownPasskey } from './newPasskey';
 import { credentialView } from '../views';
 
 /** A signed-in user's passkeys: add another, list them, revoke a lost one. */
@@ -38,9 +39,9 @@ export function passkeyRoutes(api: Api): void {
     }
     const registered = await verifyRegistration(ctx, body.response, clientData.challenge);
     const count = (await ctx.repos.credentials.ofUser(signedIn.user.id)).length;
-    const credential: CredentialDoc = { type: 'credential', ...registered, userId: signedIn.user.id, label: body.label || defaultPasskeyLabel(count + 1), createdAt: ctx.now() };
+    const credential = newPasskey(registered, signedIn.user.id, body.label, count + 1, ctx.now(), false);
     await ctx.changes.commit(async (tx) => {
-      if (await tx.read('credentials', credentialDocId(credential.id))) throw new ApiError(409, 'credential_exists', 'This passkey is already registered');
+      await refuseKnownPasskey(tx, credential);
       tx.write('credentials', credentialDocId(credential.id), credential);
       return {
         result: undefined,

@@ -1,15 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import {
-  creationOptionsSchema, defaultPasskeyLabel, registerVerifyBodySchema, setupOptionsBodySchema, setupStateResponseSchema, setupVerifyResponseSchema,
+  creationOptionsSchema, registerVerifyBodySchema, setupOptionsBodySchema, setupStateResponseSchema, setupVerifyResponseSchema,
 } from '@seal/shared';
 import { credentialDocId } from '../../couch/credentialsRepo';
-import type { CredentialDoc, SetupDoc, UnitDoc, UserDoc } from '../../couch/model';
+import type { SetupDoc, UnitDoc, UserDoc } from '../../couch/model';
 import { hashOneTimeCode, newId, sameHash } from '../../auth/secrets';
 import { startSession } from '../../auth/sessions';
 import { consumeCeremonyChallenge, registrationOptions, verifyRegistration } from '../../auth/webauthn';
 import type { Api } from '../api';
 import { ApiError } from '../errors';
 import { credentialView, unitView, userView } from '../views';
+import { newPasskey, refuseKnownPasskey } from './newPasskey';
 
 const alreadyDone = (): ApiError => new ApiError(409, 'setup_already_done', 'Setup was already completed: sign in with a passkey, or ask an administrator for an invitation');
 const badCode = (): ApiError => new ApiError(403, 'setup_code_invalid', 'This setup code is not valid (it may have been replaced when the server restarted): use the code the server printed last');
@@ -58,7 +59,7 @@ export function setupRoutes(api: Api): void {
       active: true, webauthnUserId: challenge.webauthnUserId!, createdAt: now,
     };
     // Registering signs the administrator in: this is the passkey's first use.
-    const credential: CredentialDoc = { type: 'credential', ...registered, userId, label: body.label || defaultPasskeyLabel(1), createdAt: now, lastUsedAt: now };
+    const credential = newPasskey(registered, userId, body.label, 1, now, true);
     const actor = { userId, credentialId: credential.id };
     // The claim of the setup (one winner across concurrent requests and servers, by the store's
     // revision check), the HQ unit, the administrator, their passkey and the audit records are
@@ -67,7 +68,7 @@ export function setupRoutes(api: Api): void {
       const setup = await tx.read<SetupDoc>('meta', 'setup');
       if (setup?.state === 'done') throw alreadyDone();
       if (!setup || setup.codeHash !== challenge.setupCodeHash) throw badCode();
-      if (await tx.read('credentials', credentialDocId(credential.id))) throw new ApiError(409, 'credential_exists', 'This passkey is already registered');
+      await refuseKnownPasskey(tx, credential);
       tx.write('meta', 'setup', { ...setup, adminUserId: userId, rootUnitId, state: 'done', doneAt: now } satisfies SetupDoc);
       tx.write('units', unit.id, unit);
       tx.write('users', user.id, user);
