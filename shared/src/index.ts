@@ -1,4 +1,5 @@
 export * from './result';
+export * from './codedError';
 export * from './api/errorCodes';
 export * from './encoding/base64url';
 export * from './encoding/canonical';
