@@ -9,6 +9,9 @@
  * (tests/fixtures/wrong-import, tests/fixtures/wrong-layer) and that the real tree passes.
  */
 
+/** A forbidden import: modules whose path matches `from` import nothing matching `to`. */
+const rule = (name, comment, from, to) => ({ name, comment, severity: 'error', from, to });
+
 /**
  * The layers of app/src, top to bottom; each folder of app/src belongs to exactly one.
  * A module may import its own layer and any layer below it. The root files (App.tsx, main.tsx)
@@ -36,13 +39,12 @@ const alternation = (folders) => `(${folders.join('|')})`;
 function appLayerRules() {
   return APP_LAYERS.map(({ layer, folders, what }, index) => {
     const allowed = APP_LAYERS.slice(index).flatMap((l) => l.folders);
-    return {
-      name: `app-layer-${layer}`,
-      comment: `app/src/${alternation(folders)}/ is the ${layer} layer (${what}): it may import only ${allowed.map((f) => `${f}/`).join(', ')}, never a layer above it nor the root files.`,
-      severity: 'error',
-      from: { path: `^app/src/${alternation(folders)}/` },
-      to: { path: '^app/src/', pathNot: `^app/src/${alternation(allowed)}/` },
-    };
+    return rule(
+      `app-layer-${layer}`,
+      `app/src/${alternation(folders)}/ is the ${layer} layer (${what}): it may import only ${allowed.map((f) => `${f}/`).join(', ')}, never a layer above it nor the root files.`,
+      { path: `^app/src/${alternation(folders)}/` },
+      { path: '^app/src/', pathNot: `^app/src/${alternation(allowed)}/` },
+    );
   });
 }
 
@@ -59,115 +61,70 @@ const APP_FOLDERS = APP_LAYERS.flatMap((l) => l.folders);
 const SERVER_PRODUCTION = { pathNot: '\\.test\\.ts$' };
 const SERVER_FOLDERS = ['testing', 'http', 'sync', 'auth', 'couch', 'env'];
 
+/** Imports between the parts: [rule, from part, parts it must not import, why]. */
+const PART_RULES = [
+  ['shared-is-independent', 'shared', 'app|device-bridge|sync-server', 'shared/ is the domain core: it imports nothing of app, device-bridge or sync-server.'],
+  ['device-bridge-only-shared', 'device-bridge', 'app|sync-server', 'device-bridge/ may import shared/ only, never app/ or sync-server/.'],
+  ['sync-server-only-shared', 'sync-server', 'app|device-bridge', 'sync-server/ may import shared/ only, never app/ or device-bridge/.'],
+  ['app-not-server', 'app', 'sync-server', 'app/ talks to sync-server over HTTP only, never by import.'],
+  ['app-not-device-node', 'app', 'device-bridge/src/node', 'device-bridge/src/node/ holds the Node-only side (CLI, emulated-peripheral harness): never in the app.'],
+];
+
+/** Parts that run outside Node (no Node built-in module), and where they run. */
+const NODE_FREE_PARTS = [
+  ['shared', 'in the browser, in Node and on the device'],
+  ['app', 'in the browser'],
+];
+
+/** Parts that are packages: reached from outside only through their package.json exports. */
+const PACKAGES = ['shared', 'device-bridge'];
+
+/** Server folders that import nothing of the server outside themselves: [rule, folder, why]. */
+const SELF_CONTAINED_SERVER_FOLDERS = [
+  ['server-couch-at-the-bottom', 'couch', 'sync-server/src/couch/ is the store (nano, design docs, repositories): it imports nothing of the server outside couch/ (not sync/, auth/, http/, nor the root files).'],
+  ['server-env-is-values', 'env', 'sync-server/src/env/ (the schema of the environment, behind config.ts) imports nothing of the server outside env/.'],
+];
+
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
-    {
-      name: 'shared-is-independent',
-      comment: 'shared/ is the domain core: it imports nothing of app, device-bridge or sync-server.',
-      severity: 'error',
-      from: { path: '^shared/' },
-      to: { path: '^(app|device-bridge|sync-server)/' },
-    },
-    {
-      name: 'shared-no-node-builtins',
-      comment: 'shared/ runs in the browser, in Node and on the device: no Node-only module.',
-      severity: 'error',
-      from: { path: '^shared/' },
-      to: { dependencyTypes: ['core'] },
-    },
-    {
-      name: 'device-bridge-only-shared',
-      comment: 'device-bridge/ may import shared/ only, never app/ or sync-server/.',
-      severity: 'error',
-      from: { path: '^device-bridge/' },
-      to: { path: '^(app|sync-server)/' },
-    },
-    {
-      name: 'sync-server-only-shared',
-      comment: 'sync-server/ may import shared/ only, never app/ or device-bridge/.',
-      severity: 'error',
-      from: { path: '^sync-server/' },
-      to: { path: '^(app|device-bridge)/' },
-    },
-    {
-      name: 'app-not-server',
-      comment: 'app/ talks to sync-server over HTTP only, never by import.',
-      severity: 'error',
-      from: { path: '^app/' },
-      to: { path: '^sync-server/' },
-    },
-    {
-      name: 'app-not-device-node',
-      comment: 'device-bridge/src/node/ holds the Node-only side (CLI, emulated-peripheral harness): never in the app.',
-      severity: 'error',
-      from: { path: '^app/' },
-      to: { path: '^device-bridge/src/node/' },
-    },
-    {
-      name: 'app-no-node-builtins',
-      comment: 'app/ runs in the browser: no Node built-in module.',
-      severity: 'error',
-      from: { path: '^app/' },
-      to: { dependencyTypes: ['core'] },
-    },
-    {
-      name: 'shared-only-through-its-entries',
-      comment: 'Outside shared/, the domain is imported as @seal/shared or @seal/shared/testing (the exports of shared/package.json: src/index.ts, src/testing.ts), never by a path past them.',
-      severity: 'error',
-      from: { pathNot: '^shared/' },
-      to: { path: '^shared/', pathNot: '^shared/src/(index|testing)\\.ts$' },
-    },
-    {
-      name: 'device-bridge-only-through-its-entries',
-      comment: 'Outside device-bridge/, it is imported as @seal/device-bridge or @seal/device-bridge/testing (the exports of device-bridge/package.json: src/index.ts, src/testing.ts), never by a path past them.',
-      severity: 'error',
-      from: { pathNot: '^device-bridge/' },
-      to: { path: '^device-bridge/', pathNot: '^device-bridge/src/(index|testing)\\.ts$' },
-    },
+    ...PART_RULES.map(([name, from, to, comment]) => rule(name, comment, { path: `^${from}/` }, { path: `^(${to})/` })),
+    ...NODE_FREE_PARTS.map(([part, where]) =>
+      rule(`${part}-no-node-builtins`, `${part}/ runs ${where}: no Node-only module.`, { path: `^${part}/` }, { dependencyTypes: ['core'] })),
+    ...PACKAGES.map((part) =>
+      rule(
+        `${part}-only-through-its-entries`,
+        `Outside ${part}/, it is imported as @seal/${part} or @seal/${part}/testing (the exports of ${part}/package.json: src/index.ts, src/testing.ts), never by a path past them.`,
+        { pathNot: `^${part}/` },
+        { path: `^${part}/`, pathNot: `^${part}/src/(index|testing)\\.ts$` },
+      )),
     ...appLayerRules(),
-    {
-      name: 'app-folder-has-a-layer',
-      comment: `Every folder of app/src belongs to a layer (APP_LAYERS in .dependency-cruiser.cjs): a new folder is placed there before it imports anything. Known: ${APP_FOLDERS.join(', ')}.`,
-      severity: 'error',
-      from: { path: '^app/src/[^/]+/', pathNot: `^app/src/${alternation(APP_FOLDERS)}/` },
-      to: {},
-    },
-    {
-      name: 'server-routes-live-in-http',
-      comment: 'HTTP routes are declared under sync-server/src/http/ only: below it (sync/, auth/, couch/) nothing takes the route registrar (http/api.ts), the server or a route module. The one thing every layer may use is the error the server answers with (http/errors.ts).',
-      severity: 'error',
-      from: { path: '^sync-server/src/(sync|auth|couch)/', ...SERVER_PRODUCTION },
-      to: { path: '^sync-server/src/(http|testing)/|^sync-server/src/main\\.ts$', pathNot: '^sync-server/src/http/errors\\.ts$' },
-    },
-    {
-      name: 'server-auth-below-sync',
-      comment: 'sync-server/src/auth/ (passkeys, sessions, scope) knows nothing of replication: it imports nothing from sync/.',
-      severity: 'error',
-      from: { path: '^sync-server/src/auth/', ...SERVER_PRODUCTION },
-      to: { path: '^sync-server/src/sync/' },
-    },
-    {
-      name: 'server-couch-at-the-bottom',
-      comment: 'sync-server/src/couch/ is the store (nano, design docs, repositories): it imports nothing of the server outside couch/ (not sync/, auth/, http/, nor the root files).',
-      severity: 'error',
-      from: { path: '^sync-server/src/couch/', ...SERVER_PRODUCTION },
-      to: { path: '^sync-server/src/', pathNot: '^sync-server/src/couch/' },
-    },
-    {
-      name: 'server-env-is-values',
-      comment: 'sync-server/src/env/ (the schema of the environment, behind config.ts) imports nothing of the server outside env/.',
-      severity: 'error',
-      from: { path: '^sync-server/src/env/', ...SERVER_PRODUCTION },
-      to: { path: '^sync-server/src/', pathNot: '^sync-server/src/env/' },
-    },
-    {
-      name: 'server-folder-has-a-layer',
-      comment: `Every folder of sync-server/src belongs to a layer (see above): a new folder is placed in SERVER_FOLDERS and given its rules before it imports anything. Known: ${SERVER_FOLDERS.join(', ')}.`,
-      severity: 'error',
-      from: { path: '^sync-server/src/[^/]+/', pathNot: `^sync-server/src/${alternation(SERVER_FOLDERS)}/` },
-      to: {},
-    },
+    rule(
+      'app-folder-has-a-layer',
+      `Every folder of app/src belongs to a layer (APP_LAYERS in .dependency-cruiser.cjs): a new folder is placed there before it imports anything. Known: ${APP_FOLDERS.join(', ')}.`,
+      { path: '^app/src/[^/]+/', pathNot: `^app/src/${alternation(APP_FOLDERS)}/` },
+      {},
+    ),
+    rule(
+      'server-routes-live-in-http',
+      'HTTP routes are declared under sync-server/src/http/ only: below it (sync/, auth/, couch/) nothing takes the route registrar (http/api.ts), the server or a route module. The one thing every layer may use is the error the server answers with (http/errors.ts).',
+      { path: '^sync-server/src/(sync|auth|couch)/', ...SERVER_PRODUCTION },
+      { path: '^sync-server/src/(http|testing)/|^sync-server/src/main\\.ts$', pathNot: '^sync-server/src/http/errors\\.ts$' },
+    ),
+    rule(
+      'server-auth-below-sync',
+      'sync-server/src/auth/ (passkeys, sessions, scope) knows nothing of replication: it imports nothing from sync/.',
+      { path: '^sync-server/src/auth/', ...SERVER_PRODUCTION },
+      { path: '^sync-server/src/sync/' },
+    ),
+    ...SELF_CONTAINED_SERVER_FOLDERS.map(([name, folder, comment]) =>
+      rule(name, comment, { path: `^sync-server/src/${folder}/`, ...SERVER_PRODUCTION }, { path: '^sync-server/src/', pathNot: `^sync-server/src/${folder}/` })),
+    rule(
+      'server-folder-has-a-layer',
+      `Every folder of sync-server/src belongs to a layer (see above): a new folder is placed in SERVER_FOLDERS and given its rules before it imports anything. Known: ${SERVER_FOLDERS.join(', ')}.`,
+      { path: '^sync-server/src/[^/]+/', pathNot: `^sync-server/src/${alternation(SERVER_FOLDERS)}/` },
+      {},
+    ),
     {
       name: 'no-circular',
       severity: 'error',

@@ -14,6 +14,19 @@ const alias = {
   '@seal/device-bridge': here('./device-bridge/src/index.ts'),
 };
 
+// Every test file ends with the leak check (an open database, server, socket or child process
+// fails it). SEAL_LEAK_FIXTURES=1 adds the files that leak on purpose, to prove the check fires
+// under this very configuration (tests/unit/leakCheck.test.ts).
+const setupFiles = [here('./tests/setup/leakCheck.ts')];
+const leakFixtures = process.env['SEAL_LEAK_FIXTURES'] === '1' ? ['tests/fixtures/leaks/*.leaky.ts'] : [];
+
+/** A vitest project: its name, its test files and its timeouts; the rest every project shares. */
+const project = (name: string, include: string[], options: { testTimeout: number; hookTimeout: number; fileParallelism?: boolean }) => ({
+  resolve: { alias },
+  root: here('.'),
+  test: { name, environment: 'node' as const, include, setupFiles, ...options },
+});
+
 export default defineConfig({
   root: here('./app'),
   publicDir: here('./public'),
@@ -76,45 +89,20 @@ export default defineConfig({
     root: here('.'),
     environment: 'node',
     projects: [
-      {
-        resolve: { alias },
-        root: here('.'),
-        test: {
-          // Tests beside the code of each part, and the cross-part rules in tests/unit. Some start
-          // the server in-process on a real embedded store (sync-server/src/testing).
-          name: 'unit',
-          environment: 'node',
-          include: ['{shared,device-bridge,sync-server,app}/src/**/*.test.ts', 'tests/unit/**/*.test.ts'],
-          testTimeout: 20_000,
-          // Starting and closing a real store on 2 loaded cores can take a while.
-          hookTimeout: 60_000,
-        },
-      },
-      {
-        resolve: { alias },
-        root: here('.'),
-        test: {
-          // The real server over HTTP (or as a process) with app replicas and devices: tests/integration.
-          name: 'integration',
-          environment: 'node',
-          include: ['tests/integration/**/*.test.ts'],
-          testTimeout: 20_000,
-          // Integration tests start and stop real servers; on 2 loaded cores closing one can take a while.
-          hookTimeout: 60_000,
-        },
-      },
-      {
-        resolve: { alias },
-        root: here('.'),
-        test: {
-          name: 'e2e',
-          environment: 'node',
-          include: ['tests/e2e/**/*.test.ts'],
-          testTimeout: 120_000,
-          hookTimeout: 120_000,
-          fileParallelism: false,
-        },
-      },
+      // Tests beside the code of each part, and the cross-part rules in tests/unit. Some start
+      // the server in-process on a real embedded store (sync-server/src/testing).
+      project('unit', ['{shared,device-bridge,sync-server,app}/src/**/*.test.ts', 'tests/unit/**/*.test.ts', ...leakFixtures], {
+        testTimeout: 20_000,
+        // Starting and closing a real store on 2 loaded cores can take a while.
+        hookTimeout: 60_000,
+      }),
+      // The real server over HTTP (or as a process) with app replicas and devices: tests/integration.
+      project('integration', ['tests/integration/**/*.test.ts'], {
+        testTimeout: 20_000,
+        // Integration tests start and stop real servers; on 2 loaded cores closing one can take a while.
+        hookTimeout: 60_000,
+      }),
+      project('e2e', ['tests/e2e/**/*.test.ts'], { testTimeout: 120_000, hookTimeout: 120_000, fileParallelism: false }),
     ],
   },
 });

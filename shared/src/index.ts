@@ -1,5 +1,6 @@
 export * from './result';
 export * from './api';
+export * from './codedError';
 export * from './encoding/base64url';
 export * from './encoding/canonical';
 export * from './crypto';

@@ -13,14 +13,14 @@
  * origin, rpId, UV, a known and unrevoked passkey, its ES256 signature (`verifyAssertionWithRoster`);
  * then the signer's authority, by the roster's signed unit tree: not deciding their own request
  * (`self_decision`), and the approver role on a unit whose subtree contains `payload.place.unitId`
- * (`rosterAuthorises`): `signer_not_permitted` when they hold it nowhere, `signer_out_of_scope`
+ * (`rosterView(...).authorises`): `signer_not_permitted` when they hold it nowhere, `signer_out_of_scope`
  * when only elsewhere — the server's codes for the same refusals.
  *
  * Exit 0 and print the signer's user id on stdout; exit 1 with `code: message` on stderr when
  * anything is refused; exit 2 when the input cannot be read.
  */
 import { readFile } from 'node:fs/promises';
-import { decisionPayloadSchema, p256PublicJwkSchema, rosterAuthorises, verifyAssertionWithRoster, verifySignedRoster, webAuthnAssertionSchema } from '@seal/shared';
+import { decisionPayloadSchema, p256PublicJwkSchema, rosterView, verifyAssertionWithRoster, verifySignedRoster, webAuthnAssertionSchema } from '@seal/shared';
 
 interface Refused {
   readonly code: string;
@@ -49,7 +49,7 @@ async function verifyDecision(input: Record<string, unknown>): Promise<{ ok: tru
   if (!user.roles.some((r) => r.role === 'approver')) {
     return { ok: false, refused: { code: 'signer_not_permitted', message: `User "${userId}" holds no approver role in roster version ${version}` } };
   }
-  if (!rosterAuthorises(roster.value, userId, 'approver', place.unitId)) {
+  if (!rosterView(roster.value).authorises(userId, 'approver', place.unitId)) {
     const held = user.roles.filter((r) => r.role === 'approver').map((r) => `"${r.unitId}"`).join(', ');
     return { ok: false, refused: { code: 'signer_out_of_scope', message: `User "${userId}" is an approver on ${held} only, none of which contains unit "${place.unitId}" in roster version ${version}` } };
   }

@@ -1,4 +1,5 @@
 import { WebAuthnError } from '@simplewebauthn/browser';
+import { CodedError } from '@seal/shared';
 
 /** Why the browser or the authenticator did not produce a passkey or an assertion. */
 export type PasskeyErrorCode =
@@ -13,15 +14,8 @@ export type PasskeyErrorCode =
   | 'passkey_failed';
 
 /** A failed WebAuthn ceremony in the browser (the server was not asked yet, or not at all). */
-export class PasskeyError extends Error {
+export class PasskeyError extends CodedError<PasskeyErrorCode> {
   override readonly name = 'PasskeyError';
-  constructor(
-    readonly code: PasskeyErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 }
 
 const UNSUPPORTED = new Set([

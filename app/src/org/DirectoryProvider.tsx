@@ -5,7 +5,7 @@ import { fetchUnits } from '../api/units';
 import { useAuth } from '../auth/AuthProvider';
 import { createOnlineStatus } from '../primitives/createOnlineStatus';
 import { useSync } from '../sync/SyncProvider';
-import { checkDirectory, domainUnits, domainUsers, parseHeldDirectory, type Directory } from './directory';
+import { checkDirectory, directoryView, parseHeldDirectory, type Directory } from './directory';
 
 /** Where the directory on this device stands. */
 export type DirectoryState = 'loading' | 'fresh' | 'held' | 'unavailable';
@@ -157,14 +157,12 @@ export function DirectoryProvider(props: ParentProps) {
     if (isOnline) void fetchFresh(generation);
   }, { defer: true }));
 
-  const users = createMemo(() => {
+  const view = createMemo(() => {
     const d = directory();
-    return d === undefined ? [] : domainUsers(d);
+    return d === undefined ? undefined : directoryView(d);
   });
-  const units = createMemo(() => {
-    const d = directory();
-    return d === undefined ? [] : domainUnits(d);
-  });
+  const users = createMemo(() => view()?.users ?? []);
+  const units = createMemo(() => view()?.units ?? []);
   const userNames = createMemo(() => new Map(users().map((u) => [u.id as string, u.name])));
   const unitNames = createMemo(() => new Map(units().map((u) => [u.id as string, u.name])));
 

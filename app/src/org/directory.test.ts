@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { generateOrgKeyPair, signRoster, type OrgKeyPair, type Roster } from '@seal/shared';
 import { fixtureRoster } from '@seal/shared/testing';
 import type { UnitView as Unit } from '@seal/shared';
-import { checkDirectory, domainUnits, domainUsers, parseHeldDirectory, type Directory } from './directory';
+import { checkDirectory, directoryView, parseHeldDirectory, type Directory } from './directory';
 
 async function signed(org: OrgKeyPair, roster: Roster) {
   const result = await signRoster(org.privateKey, roster);
@@ -46,11 +46,10 @@ describe('the organisation directory kept on a device', () => {
   it('gives the domain its users (roles as grants) and units (names from the unit list)', async () => {
     const org = await generateOrgKeyPair();
     const directory = await held(org, 1);
-    const users = domainUsers(directory);
+    const { users, units } = directoryView(directory);
     expect(users).toHaveLength(directory.roster.users.length);
     const first = directory.roster.users[0]!;
     expect(users[0]).toEqual({ id: first.id, name: first.displayName, unitId: first.roles[0]!.unitId, grants: first.roles, active: true });
-    const units = domainUnits(directory);
     expect(units.find((u) => u.id === 'unit-hq')?.name).toBe('Head office');
     const other = units.find((u) => u.id !== 'unit-hq')!;
     expect(other.name).toBe(other.id);

@@ -1,10 +1,10 @@
 import {
+  rosterView,
   verifySignedRoster,
   type P256PublicJwk,
   type Roster,
+  type RosterView,
   type SignedRoster,
-  type User as DomainUser,
-  type OrgUnit,
 } from '@seal/shared';
 import type { UnitView as Unit } from '@seal/shared';
 
@@ -60,29 +60,10 @@ export function parseHeldDirectory(value: unknown): Directory | undefined {
 }
 
 /**
- * The roster's users as the domain's `User` (what `checkApprovals`, `can` and
- * `deriveRequestStatus` take). A user's home unit is the unit of their first role; roster users
- * are all active (the server leaves deactivated users out).
+ * The directory as the domain reads it: the roster's users and unit tree (`rosterView`, the one
+ * reading the server and the seal device use too, so approvers are counted alike offline), with
+ * the units' names from the unit list.
  */
-export function domainUsers(directory: Directory): DomainUser[] {
-  const root = directory.roster.units.find((u) => u.parentId === null)?.id ?? '';
-  return directory.roster.users.map((u) => ({
-    id: u.id,
-    name: u.displayName.length > 0 ? u.displayName : u.id,
-    unitId: u.roles[0]?.unitId ?? root,
-    grants: u.roles.map((r) => ({ role: r.role, unitId: r.unitId })),
-    active: true,
-  })) as DomainUser[];
-}
-
-/** The units as the domain's `OrgUnit` (names from the unit list, tree from the roster). */
-export function domainUnits(directory: Directory): OrgUnit[] {
-  const names = new Map(directory.units.map((u) => [u.id, u.name]));
-  return directory.roster.units.map((u) => ({
-    id: u.id,
-    name: names.get(u.id) ?? u.id,
-    kind: u.kind,
-    parentId: u.parentId,
-    ...(u.geofence === undefined ? {} : { geofence: u.geofence }),
-  })) as OrgUnit[];
+export function directoryView(directory: Directory): RosterView {
+  return rosterView(directory.roster, new Map(directory.units.map((u) => [u.id, u.name])));
 }

@@ -1,23 +1,21 @@
 import {
   approvalRouteFor, can, compareText, deriveRequestStatus,
-  type Cancellation, type Decision, type DeviceEvent, type Grant, type Millis, type OrgUnit, type RequestView,
-  type Seal, type SealRecord, type SealStatus, type SealStatusChange, type StampEvent, type UseRequest, type User, type Verdict,
+  type Decision, type DeviceEvent, type Grant, type Millis, type OrgUnit, type RequestFacts, type RequestView,
+  type Seal, type SealRecord, type SealStatus, type StampEvent, type UseRequest, type User, type Verdict,
 } from '@seal/shared';
 import { sealStatusOf, statusChangeRowId } from './sealStatusOf';
 
-/** Everything this replica holds that a request's state is derived from. */
-export interface RequestBookInput {
+/**
+ * Everything this replica holds that a request's state is derived from: the facts
+ * `deriveRequestStatus` takes, for every request at once.
+ */
+export interface RequestBookInput extends Pick<RequestFacts, 'sealChanges' | 'decisions' | 'cancellations' | 'grants' | 'users'> {
   readonly requests: readonly UseRequest[];
   readonly seals: readonly SealRecord[];
-  readonly sealChanges: readonly SealStatusChange[];
   /** Row ids the server refused (a refused lifecycle change takes no effect). */
   readonly refusedRowIds: ReadonlySet<string>;
-  readonly decisions: readonly Decision[];
-  readonly cancellations: readonly Cancellation[];
-  readonly grants: readonly Grant[];
   /** Stamp entries of device logs (other device events are ignored). */
   readonly stamps: readonly DeviceEvent[];
-  readonly users: readonly User[];
   readonly units: readonly OrgUnit[];
 }
 

@@ -1,5 +1,5 @@
 import {
-  assertionChallenge, decisionPayload, toBase64Url, verifyAssertionWithRoster,
+  assertionChallenge, CodedError, decisionPayload, toBase64Url, verifyAssertionWithRoster,
   type Decision, type Roster, type UseRequest, type UserId, type Verdict,
 } from '@seal/shared';
 import { usePasskey } from '../auth/passkeyCeremonies';
@@ -7,14 +7,8 @@ import { usePasskey } from '../auth/passkeyCeremonies';
 /** Why a passkey signature could not be used for a decision (the ceremony itself fails with a `PasskeyError`). */
 export type DecisionSigningCode = 'not_your_passkey' | 'signature_invalid';
 
-export class DecisionSigningError extends Error {
+export class DecisionSigningError extends CodedError<DecisionSigningCode> {
   override readonly name = 'DecisionSigningError';
-  constructor(
-    readonly code: DecisionSigningCode,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 /** A decision before its content address is added (the local store computes it). */

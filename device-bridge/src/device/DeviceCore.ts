@@ -1,6 +1,7 @@
 import {
   canonicalJson,
   hashRecordHex,
+  rosterView,
   type DeviceEventOf,
   type DeviceEventType,
   type DeviceId,
@@ -8,7 +9,7 @@ import {
   type GrantId,
   type RequestId,
   type Roster,
-  type User,
+  type RosterView,
   type UserId,
 } from '@seal/shared';
 import { FRAMING_CODES, type DeviceErrorCode } from '../protocol/codes';
@@ -17,7 +18,6 @@ import type { SealBinding, Signed } from '../protocol/orgRecords';
 import { DeviceLog } from './DeviceLog';
 import { clockStateSchema, countersSchema, identitySchema, metaSchema, storedBindingSchema, storedRosterSchema, type ClockState, type Identity, type Meta, type UseCounters } from './persisted';
 import type { ClockPort, DeviceKey, HardwarePort, KeyPort, StoragePort } from './ports';
-import { rosterUsers } from './rosterPolicy';
 import { readJson, writeJson } from './stateStore';
 import { EMPTY_USE_COUNTERS, recordUse, usesMadeUnder, type UseRecord } from './useCounters';
 
@@ -68,7 +68,8 @@ export interface InstalledRoster {
   readonly signed: { readonly roster: Roster; readonly signature: string };
   readonly roster: Roster;
   readonly sha256: string;
-  readonly users: readonly User[];
+  /** The roster as the domain reads it (`rosterView`: the users and tree the app and the server read). */
+  readonly view: RosterView;
 }
 
 /** Where a refusal is logged and what it concerns. */
@@ -186,7 +187,7 @@ export class DeviceCore {
 
 /** A verified roster as the device keeps it. */
 export async function installedRoster(signed: { roster: Roster; signature: string }): Promise<InstalledRoster> {
-  return { signed, roster: signed.roster, sha256: await hashRecordHex(signed.roster), users: rosterUsers(signed.roster) };
+  return { signed, roster: signed.roster, sha256: await hashRecordHex(signed.roster), view: rosterView(signed.roster) };
 }
 
 /** Whether two records are the same bytes in canonical form. */

@@ -1,7 +1,6 @@
-import { can, err, ok, verifyAssertionWithRoster, type AssertionFields, type Refusal, type Result, type Roster, type User, type UserId } from '@seal/shared';
+import { can, chainUnits, err, ok, verifyAssertionWithRoster, type AssertionFields, type Refusal, type Result, type Roster, type RosterView, type UserId } from '@seal/shared';
 import type { SealBinding } from '../protocol/orgRecords';
 import type { ReadRecord } from '../protocol/readRecord';
-import { bindingGrantSeal, bindingUnits } from './rosterPolicy';
 
 export type ReaderRefusalCode = 'reader_unknown' | 'reader_revoked' | 'reader_assertion_invalid' | 'reader_not_entitled';
 
@@ -25,7 +24,7 @@ export interface Reader {
  */
 export async function checkReader(
   roster: Roster,
-  users: readonly User[],
+  view: RosterView,
   binding: SealBinding,
   record: ReadRecord,
   assertion: AssertionFields,
@@ -37,10 +36,11 @@ export async function checkReader(
     const mapped = code === 'revoked_credential' ? 'reader_revoked' : code === 'unknown_credential' ? 'reader_unknown' : 'reader_assertion_invalid';
     return err({ code: mapped, message: `reader assertion: ${code}: ${message}` });
   }
-  const user = users.find((u) => u.id === verified.value.userId);
+  const user = view.user(verified.value.userId);
   if (user === undefined) return err({ code: 'reader_unknown', message: `roster user "${verified.value.userId}" is not a valid user (roster v${roster.version})` });
-  const sealUnit = bindingGrantSeal(binding).unitId;
-  if (can(user, 'log.read', { unitId: sealUnit }, bindingUnits(binding)).ok) return ok({ readerId: user.id, scope: 'device' });
+  // The binding signs the seal's unit and its ancestors: all the scope check reads of the tree.
+  const sealUnit = binding.sealUnitPath[0]!;
+  if (can(user, 'log.read', { unitId: sealUnit }, chainUnits(binding.sealUnitPath)).ok) return ok({ readerId: user.id, scope: 'device' });
   if (holdsStamps(user.id)) return ok({ readerId: user.id, scope: 'own' });
   return err({ code: 'reader_not_entitled', message: `"${user.id}" may not read the logs of seal unit "${sealUnit}" (admin, custodian or auditor over it) and holds no request stamped on this device` });
 }

@@ -8,7 +8,6 @@ import {
   type Refusal,
   type Result,
   type Roster,
-  type User,
 } from '@seal/shared';
 import type { DeviceErrorCode } from '../protocol/codes';
 import type { RequestOf } from '../protocol/messages';
@@ -24,8 +23,6 @@ export interface UnlockContext {
   readonly deviceId: DeviceId;
   readonly binding: SealBinding | null;
   readonly roster: Roster | null;
-  /** The roster's users (kept for the device's own use; the grant rule reads the roster itself). */
-  readonly rosterUsers: readonly User[];
   /** The device clock. */
   readonly now: number;
   readonly position: Position | null;

@@ -22,6 +22,27 @@ export interface DeviceFlashHarness extends StorageHarness {
 
 const MINUTE = 60_000;
 
+/** A request of the world's holder on the world's seal: `uses` approved uses over `window`. */
+const requestOf = (world: SealWorld, id: string, uses: number, window: { notBefore: number; notAfter: number }): UseRequest => ({
+  ...world.request,
+  id: asId(requestIdSchema, id),
+  usesRequested: uses,
+  window,
+});
+/** A grant for `request`, approved by B1's approver; with `window`, a forged one whose window departs from the approval. */
+const grantWithin = async (world: SealWorld, request: UseRequest, window?: { notBefore: number; notAfter: number }): Promise<Grant> =>
+  grantFor(request, [await approve(request, 'approver', world.passkeys.approver)], (g) => (window === undefined ? g : { ...g, window }));
+
+const unlockWith = async (world: SealWorld, grant: Grant) => world.client.unlock(grant, await holderConfirms(world, grant));
+/** Unlocks with `grant` and presses once; returns the press outcome. */
+const stampOnce = async (world: SealWorld, grant: Grant) => {
+  await unlockWith(world, grant);
+  return world.hardware.press(1);
+};
+/** The stamps the device's signed log shows under `requestId`. */
+const stampsUnder = async (world: SealWorld, requestId: string) =>
+  (await world.client.readLogSince(0)).filter((e) => e.type === 'stamp' && e.payload.requestId === requestId);
+
 export function runDoubleStampTests(name: string, setup: () => Promise<DeviceFlashHarness>): void {
   describe(`one approved use stamps once, whatever grants are shown (${name})`, () => {
     let harness: DeviceFlashHarness | undefined;
@@ -36,27 +57,6 @@ export function runDoubleStampTests(name: string, setup: () => Promise<DeviceFla
     };
     /** Power cycle: the flash closed and opened again, a new device on it. */
     const reboot = async (world: SealWorld, settings?: Partial<DeviceSettings>): Promise<SealWorld> => rebootWorld(world, await harness!.reopen(), settings);
-
-    /** A request of the world's holder on the world's seal: `uses` approved uses over `window`. */
-    const requestOf = (world: SealWorld, id: string, uses: number, window: { notBefore: number; notAfter: number }): UseRequest => ({
-      ...world.request,
-      id: asId(requestIdSchema, id),
-      usesRequested: uses,
-      window,
-    });
-    /** A grant for `request`, approved by B1's approver; with `window`, a forged one whose window departs from the approval. */
-    const grantWithin = async (world: SealWorld, request: UseRequest, window?: { notBefore: number; notAfter: number }): Promise<Grant> =>
-      grantFor(request, [await approve(request, 'approver', world.passkeys.approver)], (g) => (window === undefined ? g : { ...g, window }));
-
-    const unlockWith = async (world: SealWorld, grant: Grant) => world.client.unlock(grant, await holderConfirms(world, grant));
-    /** Unlocks with `grant` and presses once; returns the press outcome. */
-    const stampOnce = async (world: SealWorld, grant: Grant) => {
-      await unlockWith(world, grant);
-      return world.hardware.press(1);
-    };
-    /** The stamps the device's signed log shows under `requestId`. */
-    const stampsUnder = async (world: SealWorld, requestId: string) =>
-      (await world.client.readLogSince(0)).filter((e) => e.type === 'stamp' && e.payload.requestId === requestId);
 
     it('a short grant is refused outright; the approved grant stamps once, and a second grant for the same request after other stamps and a reboot is refused', async () => {
       let world = await start();

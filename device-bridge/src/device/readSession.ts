@@ -42,7 +42,7 @@ export async function openReads(core: DeviceCore, body: RequestOf<'open_reads'>,
   const { binding, roster } = core;
   if (binding === null) return refuse('not_bound', 'no seal is bound to this device: whose photos would be read?');
   if (roster === null) return refuse('roster_missing', 'no roster is installed: no reader can be recognised');
-  const reader = await checkReader(roster.roster, roster.users, binding.record, readRecord(core.deviceId!, body.nonce), body.reader, (id) => holdsStampsHere(core, id));
+  const reader = await checkReader(roster.roster, roster.view, binding.record, readRecord(core.deviceId!, body.nonce), body.reader, (id) => holdsStampsHere(core, id));
   if (!reader.ok) return refuse(reader.error.code, reader.error.message);
   link.reader = { ...reader.value, expiresAt: now + core.settings.readSessionMs };
   return encodeOkReply('open_reads', { readerId: reader.value.readerId, scope: reader.value.scope === 'device' ? 0 : 1, expiresAt: link.reader.expiresAt });

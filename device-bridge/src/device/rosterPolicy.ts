@@ -1,4 +1,4 @@
-import type { GrantSeal, OrgUnit, Roster, RosterUser } from '@seal/shared';
+import type { GrantSeal, Roster, RosterUser } from '@seal/shared';
 import type { SealBinding } from '../protocol/orgRecords';
 
 /**
@@ -8,9 +8,6 @@ import type { SealBinding } from '../protocol/orgRecords';
  * server and the app additionally check what the device cannot: the request as it stands now
  * and the grant's content address.
  */
-
-/** Roster users as domain users (shared: the app and the server read the roster the same way). */
-export { rosterUsers } from '@seal/shared';
 
 /** The roster user whose passkey `credentialId` is, if any. */
 export const credentialOwner = (roster: Roster, credentialId: string): RosterUser | undefined =>
@@ -24,9 +21,3 @@ export const bindingGrantSeal = (binding: SealBinding): GrantSeal => ({
   custodianId: binding.custodianId,
   unitId: binding.sealUnitPath[0]!,
 });
-
-/** The seal's unit and its ancestors, as the binding signs them, as a unit chain (all `isInSubtree` needs). */
-export function bindingUnits(binding: SealBinding): OrgUnit[] {
-  const path = binding.sealUnitPath;
-  return path.map((id, i) => ({ id, name: id, kind: i === path.length - 1 ? 'hq' : 'branch', parentId: path[i + 1] ?? null }));
-}

@@ -43,7 +43,6 @@ export async function unlock(core: DeviceCore, body: RequestOf<'unlock'>, link: 
       deviceId: core.deviceId!,
       binding: core.binding?.record ?? null,
       roster: roster?.roster ?? null,
-      rosterUsers: roster?.users ?? [],
       now: core.now(),
       position: core.hardware.position(),
       used: (requestId) => core.usesMade(requestId),

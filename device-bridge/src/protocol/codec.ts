@@ -130,6 +130,21 @@ export const tuple = <const C extends readonly Codec<unknown>[]>(...items: C): C
   },
 });
 
+/**
+ * An object sent as a {@link tuple}: each named member at its position, the names staying in
+ * code and off the wire (a window travels as `[notBefore, notAfter]`).
+ */
+export const namedTuple = <const F extends readonly (readonly [string, Codec<unknown>])[]>(
+  ...fields: F
+): Codec<{ [E in F[number] as E[0]]: CodecOf<E[1]> }> => {
+  type Named = { [E in F[number] as E[0]]: CodecOf<E[1]> };
+  return mapped(
+    tuple(...fields.map(([, codec]) => codec)),
+    (values) => Object.fromEntries(fields.map(([name], i) => [name, values[i]])) as Named,
+    (value) => fields.map(([name]) => (value as Record<string, unknown>)[name]),
+  );
+};
+
 /** One member of a {@link struct}: its integer key, its codec, and whether it may be absent. */
 export interface Field<T, O extends boolean = boolean> {
   readonly key: number;

@@ -11,7 +11,7 @@ import {
   type TimeWindow,
 } from '@seal/shared';
 import type { z } from 'zod';
-import { base64UrlBytes, bytes, checked, float, hexDigest, mapped, opt, req, struct, text, tuple, uint, type Codec } from './codec';
+import { base64UrlBytes, bytes, checked, float, hexDigest, mapped, namedTuple, opt, req, struct, text, uint, type Codec } from './codec';
 
 /**
  * Field codecs several messages share: ids, keys, windows, places, assertions, log heads.
@@ -34,23 +34,11 @@ export const p256Key = (): Codec<P256PublicJwk> =>
   );
 
 /** A time window as `[notBefore, notAfter]` (ms). */
-export const windowField = (): Codec<TimeWindow> =>
-  mapped(
-    tuple(uint(), uint()),
-    ([notBefore, notAfter]) => ({ notBefore, notAfter }),
-    (w) => [w.notBefore, w.notAfter] as [number, number],
-  );
+export const windowField = (): Codec<TimeWindow> => namedTuple(['notBefore', uint()], ['notAfter', uint()]);
 
 /** A geofence as `[lat, lon, radiusM]`. */
 export const geofenceField = (): Codec<Geofence> =>
-  checked(
-    mapped(
-      tuple(float(), float(), float()),
-      ([lat, lon, radiusM]) => ({ lat, lon, radiusM }),
-      (g) => [g.lat, g.lon, g.radiusM] as [number, number, number],
-    ),
-    geofenceSchema,
-  );
+  checked(namedTuple(['lat', float()], ['lon', float()], ['radiusM', float()]), geofenceSchema);
 
 /** A position: `{0: lat, 1: lon, 2?: accuracy (m)}`. */
 export const positionField = (): Codec<Position> =>
@@ -68,22 +56,18 @@ export interface LogHead {
   readonly seq: number;
   readonly hash: string;
 }
-export const logHeadField = (): Codec<LogHead> =>
-  mapped(
-    tuple(uint(), hexDigest()),
-    ([seq, hash]) => ({ seq, hash }),
-    (h) => [h.seq, h.hash] as [number, string],
-  );
+export const logHeadField = (): Codec<LogHead> => namedTuple(['seq', uint()], ['hash', hexDigest()]);
 
 /**
  * A WebAuthn assertion as `[credentialId, authenticatorData, clientDataJSON, signature (DER)]`,
  * all raw bytes. The user handle is not sent: the device finds the user by credential.
  */
 export const assertionField = (): Codec<AssertionFields> =>
-  mapped(
-    tuple(base64UrlBytes({ min: 1, max: 1023 }), base64UrlBytes({ min: 37, max: 1024 }), base64UrlBytes({ min: 2, max: 1024 }), base64UrlBytes({ min: 8, max: 80 })),
-    ([credentialId, authenticatorData, clientDataJSON, signature]) => ({ credentialId, authenticatorData, clientDataJSON, signature }),
-    (a) => [a.credentialId, a.authenticatorData, a.clientDataJSON, a.signature] as [string, string, string, string],
+  namedTuple(
+    ['credentialId', base64UrlBytes({ min: 1, max: 1023 })],
+    ['authenticatorData', base64UrlBytes({ min: 37, max: 1024 })],
+    ['clientDataJSON', base64UrlBytes({ min: 2, max: 1024 })],
+    ['signature', base64UrlBytes({ min: 8, max: 80 })],
   );
 
 /** A nonce: 16 random bytes. */

@@ -1,3 +1,5 @@
+import { CodedError } from '@seal/shared';
+
 /** Why a transport operation failed, as a value the UI can show. */
 export type TransportErrorCode =
   | 'bluetooth_unavailable' // no Web Bluetooth in this browser / OS (e.g. iOS)
@@ -8,15 +10,8 @@ export type TransportErrorCode =
   | 'gatt_error' // the peripheral answered a GATT operation with an error
   | 'timeout';
 
-export class TransportError extends Error {
+export class TransportError extends CodedError<TransportErrorCode> {
   override readonly name = 'TransportError';
-  constructor(
-    readonly code: TransportErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 }
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { approvalRouteFor, DEFAULT_APPROVAL_ROUTES } from './approvalRoute';
-import { checkApprovals } from './checkApprovals';
+import { checkApprovals, type ApprovalInput } from './checkApprovals';
 import {
   approverB1,
   approverB2,
@@ -12,15 +12,20 @@ import {
   request,
   staff,
   staffApprover,
-  UNITS,
+  unit,
   USERS,
 } from './fixtures.testing';
-import type { Decision } from './decision';
+import { decisionTerms, type Decision } from './decision';
 import type { UseRequest } from './useRequest';
+import type { User } from './user';
 
 const oneApproval = approvalRouteFor('contract');
 const twoApprovals = { sealKind: 'contract' as const, minApprovals: 2 };
-const check = (decisions: Decision[], route = oneApproval, req: UseRequest = request) => checkApprovals(route, req, contractSeal, decisions, USERS, UNITS);
+/** The contract seal (unit B1, under HQ) as the route sees it. */
+const input = (route = oneApproval, req: UseRequest = request, users: readonly User[] = USERS): ApprovalInput => ({
+  terms: decisionTerms(req), route, sealUnitChain: [unit('B1'), unit('HQ')], custodianId: contractSeal.custodianId, users,
+});
+const check = (decisions: Decision[], route = oneApproval, req: UseRequest = request) => checkApprovals(input(route, req), decisions);
 
 describe('approval routes', () => {
   it('need two approvers for official, legal-representative and finance seals, one otherwise', () => {
@@ -45,9 +50,18 @@ describe('checkApprovals: separation of duties', () => {
 
   it('ignores approvers granted only below the seal unit (a site cannot approve its branch’s seal)', () => {
     const siteApprover = person('site-approver', 'approver@S1');
-    const result = checkApprovals(oneApproval, request, contractSeal, [decide(request, siteApprover, 'approve')], [...USERS, siteApprover], UNITS);
+    const result = checkApprovals(input(oneApproval, request, [...USERS, siteApprover]), [decide(request, siteApprover, 'approve')]);
     expect(result.outcome).toBe('pending');
     expect(result.ignored[0]?.reason).toBe('not_authorised');
+  });
+
+  it('reads only the seal’s unit chain: a role on any link counts, and no chain (an unknown unit) counts nobody', () => {
+    const onlyBranch = { ...input(), sealUnitChain: [unit('B1')] };
+    expect(checkApprovals(onlyBranch, [decide(request, approverB1, 'approve')]).outcome).toBe('approved');
+    expect(checkApprovals(onlyBranch, [decide(request, approverHQ, 'approve')]).ignored.map((i) => i.reason)).toEqual(['not_authorised']);
+    const none = checkApprovals({ ...input(), sealUnitChain: [] }, [decide(request, approverHQ, 'approve'), decide(request, approverB1, 'approve')]);
+    expect(none).toMatchObject({ outcome: 'pending', approvedBy: [], missing: 1 });
+    expect(none.ignored.map((i) => i.reason)).toEqual(['not_authorised', 'not_authorised']);
   });
 
   it('never counts a decision on one’s own request', () => {
@@ -94,7 +108,7 @@ describe('checkApprovals: separation of duties', () => {
     const ghost = person('ghost', 'approver@HQ');
     expect(check([decide(request, ghost, 'approve')]).ignored[0]?.reason).toBe('unknown_approver');
     const inactive = { ...approverHQ, active: false };
-    expect(checkApprovals(oneApproval, request, contractSeal, [decide(request, approverHQ, 'approve')], [inactive], UNITS).ignored[0]?.reason).toBe('not_authorised');
+    expect(checkApprovals(input(oneApproval, request, [inactive]), [decide(request, approverHQ, 'approve')]).ignored[0]?.reason).toBe('not_authorised');
     const other = { ...request, id: 'req-2' as typeof request.id };
     expect(check([decide(other, approverB1, 'approve')]).ignored[0]?.reason).toBe('other_request');
   });

@@ -2,12 +2,10 @@ import { canonicalJson } from '../encoding/canonical';
 import { can } from '../policy/can';
 import { compareText } from './compare';
 import { dedupeById } from './dedupeById';
-import { decisionPayload, type Decision, type Verdict } from './decision';
-import type { DecisionId, UserId } from './ids';
+import type { Decision, DecisionTerms } from './decision';
+import type { DecisionId, UnitId, UserId } from './ids';
 import type { ApprovalRoute } from './approvalRoute';
-import type { Units } from './orgTree';
-import type { Seal } from './seal';
-import type { UseRequest } from './useRequest';
+import { chainUnits } from './orgTree';
 import type { User } from './user';
 
 /** Where the approvals of a request stand. */
@@ -22,6 +20,23 @@ export interface IgnoredDecision {
   readonly approverId: UserId;
   readonly reason: IgnoredDecisionReason;
   readonly message: string;
+}
+
+/** What {@link checkApprovals} judges decisions against: the request's terms, and its seal as the route sees it. */
+export interface ApprovalInput {
+  /** The request's terms as its approvers sign them (`decisionTerms`, or `signedTerms` of a payload). */
+  readonly terms: DecisionTerms;
+  /** The seal kind's route. */
+  readonly route: ApprovalRoute;
+  /**
+   * The seal's unit, then its ancestors up to the HQ (`unitChain`, or a seal binding's signed
+   * path): an approver role on any of them covers the seal. Empty when the seal's unit is unknown.
+   */
+  readonly sealUnitChain: readonly UnitId[];
+  /** The seal's custodian: never the only approver. */
+  readonly custodianId: UserId;
+  /** The users who may approve (the current roster's, as `rosterView` gives them). */
+  readonly users: readonly User[];
 }
 
 /** The result of {@link checkApprovals}. Every list is sorted, so equal inputs give equal results. */
@@ -46,7 +61,7 @@ export interface ApprovalCheck {
  * Separation of duties for one request: which decisions count and what they add up to.
  *
  * A decision counts when
- * - it is about this request and its signed payload equals `decisionPayload(request, verdict)` —
+ * - it is about this request and its signed payload is `input.terms` with its verdict —
  *   the terms approved are the terms requested (`stale_terms` otherwise: the request changed);
  * - its approver is a known, active user who may `request.decide` on the SEAL's unit: holds
  *   `approver` on a subtree containing it (`not_authorised`), and is not the requester
@@ -60,21 +75,14 @@ export interface ApprovalCheck {
  * the only approver. Otherwise `pending`.
  *
  * Decisions are judged by the users as given (the current roster): the caller decides which
- * version of the users applies.
+ * version of the users applies. Only the seal's unit chain is read of the tree, so a seal device
+ * holding just its binding's signed path judges exactly as the server holding the whole tree.
  */
-export function checkApprovals(
-  route: ApprovalRoute,
-  request: UseRequest,
-  seal: Seal,
-  decisions: readonly Decision[],
-  users: readonly User[],
-  units: Units,
-): ApprovalCheck {
-  const usersById = new Map(users.map((user) => [user.id, user]));
-  const terms: Record<Verdict, string> = {
-    approve: canonicalJson(decisionPayload(request, 'approve')),
-    reject: canonicalJson(decisionPayload(request, 'reject')),
-  };
+export function checkApprovals(input: ApprovalInput, decisions: readonly Decision[]): ApprovalCheck {
+  const { terms, route, sealUnitChain, custodianId } = input;
+  const usersById = new Map(input.users.map((user) => [user.id, user]));
+  const sealUnit = sealUnitChain[0];
+  const scope = chainUnits(sealUnitChain);
   const ignored: IgnoredDecision[] = [];
   const byApprover = new Map<UserId, Decision[]>();
   const sorted = dedupeById(decisions).facts;
@@ -82,11 +90,11 @@ export function checkApprovals(
   for (const decision of sorted) {
     const { approverId, payload } = decision;
     const skip = (reason: IgnoredDecisionReason, message: string) => ignored.push({ decisionId: decision.id, approverId, reason, message });
-    if (payload.requestId !== request.id) {
-      skip('other_request', `expected a decision on request "${request.id}", got one on "${payload.requestId}"`);
+    if (payload.requestId !== terms.requestId) {
+      skip('other_request', `expected a decision on request "${terms.requestId}", got one on "${payload.requestId}"`);
       continue;
     }
-    if (canonicalJson(payload) !== terms[payload.verdict]) {
+    if (canonicalJson(payload) !== canonicalJson({ ...terms, verdict: payload.verdict })) {
       skip('stale_terms', `expected the decision to sign the request's current terms, got different terms (document, seal, uses, window or place changed)`);
       continue;
     }
@@ -95,7 +103,11 @@ export function checkApprovals(
       skip('unknown_approver', `expected a known approver, got unknown user "${approverId}"`);
       continue;
     }
-    const permit = can(approver, 'request.decide', { unitId: seal.unitId, requesterId: request.requesterId }, units);
+    if (sealUnit === undefined) {
+      skip('not_authorised', `expected the seal's unit in the unit tree, got none: nobody's role covers it`);
+      continue;
+    }
+    const permit = can(approver, 'request.decide', { unitId: sealUnit, requesterId: terms.requesterId }, scope);
     if (!permit.ok) {
       skip(permit.error.code === 'self_decision' ? 'self_decision' : 'not_authorised', permit.error.message);
       continue;
@@ -118,7 +130,7 @@ export function checkApprovals(
   countedDecisionIds.sort(compareText);
 
   const enough = approvedBy.length >= route.minApprovals;
-  const hasNonCustodian = approvedBy.some((id) => id !== seal.custodianId);
+  const hasNonCustodian = approvedBy.some((id) => id !== custodianId);
   const outcome: ApprovalOutcome = rejectedBy.length > 0 ? 'rejected' : enough && hasNonCustodian ? 'approved' : 'pending';
   const needsNonCustodian = outcome === 'pending' && enough && !hasNonCustodian;
   const missing = outcome === 'pending' ? Math.max(route.minApprovals - approvedBy.length, needsNonCustodian ? 1 : 0) : 0;

@@ -33,23 +33,41 @@ export const decisionPayloadSchema = z.strictObject({
 });
 export type DecisionPayload = z.infer<typeof decisionPayloadSchema>;
 
+/** The terms an approver signs: the decision payload without its verdict (see `decisionTerms`). */
+export type DecisionTerms = Omit<DecisionPayload, 'verdict'>;
+
+/** Terms in canonical form: plain JSON with no `undefined` member (an absent geofence is left out). */
+function canonicalTerms(terms: Omit<DecisionTerms, 'purpose'>): DecisionTerms {
+  const { window, place } = terms;
+  return {
+    purpose: DECISION_PURPOSE,
+    requestId: terms.requestId,
+    requesterId: terms.requesterId,
+    documentSha256: terms.documentSha256,
+    sealId: terms.sealId,
+    uses: terms.uses,
+    window: { notBefore: window.notBefore, notAfter: window.notAfter },
+    place: place.geofence === undefined ? { unitId: place.unitId } : { unitId: place.unitId, geofence: { ...place.geofence } },
+  };
+}
+
+/** The request's terms as its approvers sign them (what `checkApprovals` holds every decision to). */
+export function decisionTerms(request: UseRequest): DecisionTerms {
+  const { id: requestId, requesterId, document, sealId, usesRequested: uses, window, place } = request;
+  return canonicalTerms({ requestId, requesterId, documentSha256: document.sha256, sealId, uses, window, place });
+}
+
+/** The terms a signed payload carries, in the same canonical form (where only the payload travels: a grant's approvals). */
+export function signedTerms(payload: DecisionPayload): DecisionTerms {
+  return canonicalTerms(payload);
+}
+
 /**
  * The canonical decision payload for a request and a verdict. Plain JSON with no `undefined`
  * member (an absent geofence is left out), ready for `hashRecord`.
  */
 export function decisionPayload(request: UseRequest, verdict: Verdict): DecisionPayload {
-  const { window, place } = request;
-  return {
-    purpose: DECISION_PURPOSE,
-    requestId: request.id,
-    requesterId: request.requesterId,
-    documentSha256: request.document.sha256,
-    sealId: request.sealId,
-    uses: request.usesRequested,
-    window: { notBefore: window.notBefore, notAfter: window.notAfter },
-    place: place.geofence === undefined ? { unitId: place.unitId } : { unitId: place.unitId, geofence: { ...place.geofence } },
-    verdict,
-  };
+  return { ...decisionTerms(request), verdict };
 }
 
 /**

@@ -3,14 +3,14 @@ import type { ApprovalRoute } from './approvalRoute';
 import type { Cancellation } from './cancellation';
 import { checkApprovals, type ApprovalCheck } from './checkApprovals';
 import { compareText } from './compare';
-import type { Decision } from './decision';
+import { decisionTerms, type Decision } from './decision';
 import { dedupeBy, dedupeById } from './dedupeById';
 import { deviceEventId, type DeviceEvent, type StampEvent } from './deviceEvent';
 import { isInsideGeofence } from './geo';
 import type { Grant } from './grant';
 import { grantMismatch } from './grantMismatch';
 import type { DeviceEventId, DeviceId, GrantId, RequestId, UserId } from './ids';
-import type { Units } from './orgTree';
+import { unitChain, type Units } from './orgTree';
 import type { Millis } from './primitives';
 import type { RequestAnomaly, RequestAnomalyKind, RequestStatus } from './requestStatus';
 import type { Seal, SealStatus } from './seal';
@@ -135,7 +135,10 @@ export function deriveRequestStatus(facts: RequestFacts, now: Millis): RequestVi
   [decisions, cancellations, grants, changes, stampEvents].forEach((set) => conflicts(set.conflicts));
 
   // Approvals.
-  const approvals = checkApprovals(route, request, seal, decisions.facts, facts.users, units);
+  const approvals = checkApprovals(
+    { terms: decisionTerms(request), route, sealUnitChain: unitChain(seal.unitId, units), custodianId: seal.custodianId, users: facts.users },
+    decisions.facts,
+  );
   for (const skipped of approvals.ignored) flag('ignored_decision', skipped.decisionId, skipped.message);
   for (const approverId of approvals.conflictingApprovers) {
     const reject = decisions.facts.find((d) => d.approverId === approverId && approvals.countedDecisionIds.includes(d.id))!;

@@ -1,10 +1,10 @@
 import type { Roster } from '../crypto/roster';
-import { rosterUnits, rosterUsers } from '../policy/rosterAsDomain';
+import { rosterView } from '../policy/rosterView';
 import { err, ok, type Result } from '../result';
 import type { ApprovalRoute } from './approvalRoute';
 import { checkApprovals } from './checkApprovals';
 import { withContentId } from './contentId';
-import type { Decision } from './decision';
+import { decisionTerms, type Decision } from './decision';
 import { grantBody, type Grant, type GrantBody } from './grant';
 import type { GrantRefusal } from './grantRefusal';
 import { grantSealOf } from './grantSeal';
@@ -39,7 +39,8 @@ export function grantBodyFrom(records: GrantRecords, decisions: readonly Decisio
   const { request, roster } = records;
   const seal: Seal = { status: 'active' as const, ...records.seal };
   const route = grantSealOf(seal, records.routes).route;
-  const check = checkApprovals(route, request, seal, decisions, rosterUsers(roster), rosterUnits(roster));
+  const view = rosterView(roster);
+  const check = checkApprovals({ terms: decisionTerms(request), route, sealUnitChain: view.unitChain(seal.unitId), custodianId: seal.custodianId, users: view.users }, decisions);
   if (check.outcome === 'rejected') return err({ code: 'grant_rejected', message: `expected an approved request, got "${request.id}" rejected by ${check.rejectedBy.join(', ')}` });
   if (check.outcome === 'pending') return err({ code: 'grant_insufficient_approvals', message: `expected the route of a ${route.sealKind} seal to be met, ${check.missing} approval(s) missing` });
   const counted = new Set<string>(check.countedDecisionIds);

@@ -1,16 +1,14 @@
 import type { AssertionFields } from '../crypto/verifyAssertion';
 import type { Roster } from '../crypto/roster';
 import { verifyAssertionWithRoster } from '../crypto/verifyAssertionWithRoster';
-import { rosterUnits, rosterUsers } from '../policy/rosterAsDomain';
+import { rosterView } from '../policy/rosterView';
 import { err, ok, type Result } from '../result';
 import { checkApprovals } from './checkApprovals';
-import type { Decision, DecisionPayload } from './decision';
+import { signedTerms, type Decision, type DecisionPayload } from './decision';
 import type { GrantRefusal, GrantRefusalCode } from './grantRefusal';
 import type { GrantSeal } from './grantSeal';
 import { grantTermsRefusal, type GrantTerms } from './grantTermsRefusal';
 import type { DecisionId, UserId } from './ids';
-import type { PhysicalSeal } from './seal';
-import type { UseRequest } from './useRequest';
 
 /** One approval a grant carries: the payload its approver signed, and the passkey assertion over it. */
 export interface GrantApproval {
@@ -26,29 +24,6 @@ export interface GrantApproval {
 export interface GrantApproved {
   readonly approvedBy: readonly UserId[];
 }
-
-/** The request the approvers signed, rebuilt from their payload (only the signed terms are real). */
-function signedRequest(payload: DecisionPayload): UseRequest {
-  return {
-    id: payload.requestId,
-    requesterId: payload.requesterId,
-    unitId: payload.place.unitId,
-    sealId: payload.sealId,
-    document: { title: '-', sha256: payload.documentSha256, pages: 1 },
-    copies: 1,
-    purpose: '-',
-    usesRequested: payload.uses,
-    window: payload.window,
-    place: payload.place,
-    createdAt: 0,
-  };
-}
-
-/** The seal as `checkApprovals` reads it (its unit and custodian). */
-const sealForApprovals = (seal: GrantSeal): PhysicalSeal => ({
-  id: seal.sealId, name: seal.sealId, kind: seal.route.sealKind, form: 'physical', unitId: seal.unitId, custodianId: seal.custodianId,
-  status: 'active', createdAt: 0, antiCounterfeitCode: '', deviceId: seal.deviceId,
-});
 
 const SIGNATURE_CODES: Readonly<Record<string, GrantRefusalCode>> = {
   revoked_credential: 'grant_approver_revoked',
@@ -95,7 +70,11 @@ export async function judgeGrantEvidence(
     decisions.push({ id: approval.label as DecisionId, approverId: signer as UserId, payload: approval.payload, assertion: approval.assertion, at: 0 });
   }
 
-  const check = checkApprovals(seal.route, signedRequest(approvals[0]!.payload), sealForApprovals(seal), decisions, rosterUsers(roster), rosterUnits(roster));
+  const view = rosterView(roster);
+  const check = checkApprovals(
+    { terms: signedTerms(approvals[0]!.payload), route: seal.route, sealUnitChain: view.unitChain(seal.unitId), custodianId: seal.custodianId, users: view.users },
+    decisions,
+  );
   const ignored = check.ignored[0];
   if (ignored !== undefined) return err({ code: 'grant_approver_not_entitled', message: `${ignored.decisionId} by "${ignored.approverId}": ${ignored.reason}: ${ignored.message}` });
   if (check.outcome !== 'approved') {

@@ -2,13 +2,17 @@ import { refuse, ok, type Refusal, type Result } from '../result';
 import type { OrgUnit, UnitKind } from './orgUnit';
 
 /**
- * What the tree helpers read of a unit: its id, its parent and its kind. An {@link OrgUnit} is
- * one; so is a roster's unit (`RosterUnit`), whose ids are plain strings, so an offline verifier
- * walks the signed tree with the same helpers as the server.
+ * What the tree helpers read of a unit: its id and its parent. An {@link OrgUnit} is one; so is a
+ * roster's unit (`RosterUnit`), whose ids are plain strings, and so is each link of a unit chain
+ * (`chainUnits`), so an offline verifier walks the signed tree with the same helpers as the server.
  */
 export interface TreeUnit {
   readonly id: string;
   readonly parentId: string | null;
+}
+
+/** A tree unit with its level, as `checkUnitTree` reads it. */
+export interface KindedTreeUnit extends TreeUnit {
   readonly kind: UnitKind;
 }
 
@@ -56,6 +60,24 @@ export function isInSubtree<U extends TreeUnit = OrgUnit>(unitId: U['id'], rootI
   return unitId === rootId || ancestors(unitId, index).some((unit) => unit.id === rootId);
 }
 
+/**
+ * The unit and its ancestors, nearest first (`[unitId, parent, …, HQ]`): what decides whether a
+ * role held somewhere covers the unit. Empty for a unit the tree does not list.
+ */
+export function unitChain<U extends TreeUnit = OrgUnit>(unitId: U['id'], units: Units<U>): U['id'][] {
+  const index = indexUnits(units);
+  return index.has(unitId) ? [unitId, ...ancestors(unitId, index).map((unit) => unit.id)] : [];
+}
+
+/**
+ * A unit chain (a unit, then its ancestors: `unitChain`, or a seal binding's signed path) as the
+ * units the tree helpers walk: each link's parent is the next link. Nothing is guessed: a chain
+ * says nothing of kinds or names, and the helpers read neither.
+ */
+export function chainUnits<Id extends string>(chain: readonly Id[]): { readonly id: Id; readonly parentId: Id | null }[] {
+  return chain.map((id, i) => ({ id, parentId: chain[i + 1] ?? null }));
+}
+
 /** The ids of `rootId` and every unit below it (what a replica scoped to that unit holds). */
 export function subtreeIds<U extends TreeUnit = OrgUnit>(rootId: U['id'], units: Units<U>): Set<U['id']> {
   const index = indexUnits(units);
@@ -78,7 +100,7 @@ const allowedParents: Record<UnitKind, readonly UnitKind[]> = {
  * every parent exists and may have this child (a branch under the HQ or a branch; a site under
  * the HQ or a branch, never under a site), and following parents always reaches the HQ.
  */
-export function checkUnitTree<U extends TreeUnit = OrgUnit>(units: readonly U[]): Result<UnitIndex<U>, Refusal<UnitTreeRefusalCode>> {
+export function checkUnitTree<U extends KindedTreeUnit = OrgUnit>(units: readonly U[]): Result<UnitIndex<U>, Refusal<UnitTreeRefusalCode>> {
   const index = new Map<U['id'], U>();
   for (const unit of units) {
     if (index.has(unit.id)) return refuse('duplicate_unit', `expected unique unit ids, got "${unit.id}" twice`);

@@ -1,5 +1,5 @@
 import { compareText } from '../domain/compare';
-import { isInSubtree, type Units } from '../domain/orgTree';
+import { isInSubtree, type TreeUnit, type Units } from '../domain/orgTree';
 import type { UnitId, UserId } from '../domain/ids';
 import { ROLES, type Role, type RoleGrant } from '../domain/role';
 import type { SealStatus } from '../domain/seal';
@@ -88,7 +88,7 @@ function checkRule(actor: User, action: Action, rule: PermissionRule, target: Po
  * request, not the requester, grant holder…). Grants are tried in role order, then unit id, so
  * the answer is deterministic; when none allows the action, the most specific refusal is given.
  */
-export function can(actor: User, action: Action, target: PolicyTarget, units: Units): Outcome {
+export function can(actor: User, action: Action, target: PolicyTarget, units: Units<TreeUnit>): Outcome {
   if (!actor.active) return no('inactive_user', `expected an active user to ${action}, got the deactivated user "${actor.id}"`);
   const roles = rolesFor(action, target);
   const candidates = actor.grants

@@ -73,6 +73,8 @@ const MAX_PLAN_ATTEMPTS = 8;
 
 type AnyDoc = Record<string, unknown>;
 type Db = DocumentScope<AnyDoc>;
+/** The journal's databases by their logical name. */
+type JournalDbs = (logical: JournalDb) => Db;
 
 /** JSON only, as the store keeps it (drops `undefined`), so before/after compare canonically. */
 const asStored = (doc: object): AnyDoc => JSON.parse(JSON.stringify(doc)) as AnyDoc;
@@ -82,52 +84,78 @@ export class PlanConflict extends Error {
   override readonly name = 'PlanConflict';
 }
 
+/** Refuses (before any write) an audit record that has no canonical form, so it could never be chained. */
+async function checkEntries(entries: readonly AuditEntry[]): Promise<void> {
+  for (const entry of entries) {
+    await auditRecordHash({ type: 'audit', seq: 1, at: 0, actor: entry.actor, action: entry.action, target: entry.target, unitId: entry.unitId, before: entry.before ?? null, after: entry.after ?? null, prevHash: AUDIT_GENESIS });
+  }
+}
+
+/** A plan's transaction: what it read (each document's revision and body) and the writes it planned over them. */
+function recordingTx(db: JournalDbs): { tx: ChangeTx; planned: IntentWrite[]; revOf: (write: IntentWrite) => string | undefined } {
+  const seen = new Map<string, { rev: string | undefined; before: AnyDoc | null }>();
+  const planned: IntentWrite[] = [];
+  const tx: ChangeTx = {
+    async read<T extends object>(name: JournalDb, id: string) {
+      const stored = await getDoc(db(name), id);
+      seen.set(`${name}/${id}`, { rev: stored?._rev, before: stored ? withoutCouchFields(stored) : null });
+      return stored ? (withoutCouchFields(stored) as T) : undefined;
+    },
+    write(name, id, doc) {
+      const before = seen.get(`${name}/${id}`)?.before ?? null;
+      planned.push({ db: name, id, before, after: asStored(doc) });
+    },
+  };
+  return { tx, planned, revOf: (write) => seen.get(`${write.db}/${write.id}`)?.rev };
+}
+
+/** Puts `doc` over `rev` (or creates it); returns the new revision. A lost race is a PlanConflict. */
+async function put(db: JournalDbs, write: IntentWrite, rev: string | undefined): Promise<string> {
+  if (isReservedId(write.id)) throw new Error(`refusing to write a document under the reserved id "${write.id}"`);
+  try {
+    return (await db(write.db).insert({ ...write.after, _id: write.id, ...(rev ? { _rev: rev } : {}) })).rev;
+  } catch (error) {
+    if (isConflict(error)) throw new PlanConflict(`${write.db}/${write.id} changed while the change was being made`);
+    throw error;
+  }
+}
+
+/** Puts back what a write replaced, if the document still holds what the write put there. */
+async function undo(db: JournalDbs, write: IntentWrite): Promise<void> {
+  const current = await getDoc(db(write.db), write.id);
+  if (!current || canonicalJson(withoutCouchFields(current)) !== canonicalJson(write.after)) return;
+  if (write.before === null) await db(write.db).destroy(write.id, current._rev);
+  else await db(write.db).insert({ ...write.before, _id: write.id, _rev: current._rev });
+}
+
+/** Undoes writes, the last one first. */
+async function undoAll(db: JournalDbs, writes: readonly IntentWrite[]): Promise<void> {
+  for (const write of [...writes].reverse()) await undo(db, write);
+}
+
+/** How many of an intent's audit records are already in the chain. */
+async function chainedCount(audit: AuditLog, intent: ChangeIntentDoc): Promise<number> {
+  let count = 0;
+  for (let after = intent.afterSeq; ;) {
+    const page = await audit.list(after, 500);
+    count += page.filter((r) => r.change === intent.id).length;
+    if (page.length < 500) return count;
+    after = page.at(-1)!.seq;
+  }
+}
+
 /**
  * @param onSettleError told when an intent could not be settled now (the store failed meanwhile):
  *   it stays, and the next `reconcile` tries again; a change is never blocked by another's intent.
  */
 export function changeJournal(store: Store, audit: AuditLog, meta: MetaRepo, now: () => number, onSettleError: (error: unknown, intentId: string) => void): ChangeJournal {
-  const db = (logical: JournalDb): Db => store.couch.use<AnyDoc>(store.dbName(logical));
+  const db: JournalDbs = (logical) => store.couch.use<AnyDoc>(store.dbName(logical));
   const intents = db('meta') as unknown as DocumentScope<ChangeIntentDoc>;
   const intentDocId = (id: string): string => `intent:${id}`;
-
-  /** Puts `doc` over `rev` (or creates it); returns the new revision. A lost race is a PlanConflict. */
-  const put = async (write: IntentWrite, rev: string | undefined): Promise<string> => {
-    if (isReservedId(write.id)) throw new Error(`refusing to write a document under the reserved id "${write.id}"`);
-    try {
-      return (await db(write.db).insert({ ...write.after, _id: write.id, ...(rev ? { _rev: rev } : {}) })).rev;
-    } catch (error) {
-      if (isConflict(error)) throw new PlanConflict(`${write.db}/${write.id} changed while the change was being made`);
-      throw error;
-    }
-  };
-
-  /** Puts back what a write replaced, if the document still holds what the write put there. */
-  const undo = async (write: IntentWrite): Promise<void> => {
-    const current = await getDoc(db(write.db), write.id);
-    if (!current || canonicalJson(withoutCouchFields(current)) !== canonicalJson(write.after)) return;
-    if (write.before === null) await db(write.db).destroy(write.id, current._rev);
-    else await db(write.db).insert({ ...write.before, _id: write.id, _rev: current._rev });
-  };
-
-  const undoAll = async (writes: readonly IntentWrite[]): Promise<void> => {
-    for (const write of [...writes].reverse()) await undo(write);
-  };
 
   const removeIntent = async (id: string): Promise<void> => {
     const stored = await getDoc(intents, intentDocId(id));
     if (stored) await intents.destroy(intentDocId(id), stored._rev);
-  };
-
-  /** How many of an intent's audit records are already in the chain. */
-  const chainedCount = async (intent: ChangeIntentDoc): Promise<number> => {
-    let count = 0;
-    for (let after = intent.afterSeq; ;) {
-      const page = await audit.list(after, 500);
-      count += page.filter((r) => r.change === intent.id).length;
-      if (page.length < 500) return count;
-      after = page.at(-1)!.seq;
-    }
   };
 
   /** Appends records `from…` of an intent, then bumps the roster and drops the intent: the roll-forward. */
@@ -138,11 +166,11 @@ export function changeJournal(store: Store, audit: AuditLog, meta: MetaRepo, now
   };
 
   const settle = async (intent: ChangeIntentDoc): Promise<void> => {
-    const chained = await chainedCount(intent);
+    const chained = await chainedCount(audit, intent);
     if (chained > 0) {
       await finish(intent, chained);
     } else {
-      await undoAll(intent.writes);
+      await undoAll(db, intent.writes);
       await removeIntent(intent.id);
     }
   };
@@ -161,50 +189,24 @@ export function changeJournal(store: Store, audit: AuditLog, meta: MetaRepo, now
     return settled;
   };
 
-  /** Refuses (before any write) an audit record that has no canonical form, so it could never be chained. */
-  const checkEntries = async (entries: readonly AuditEntry[]): Promise<void> => {
-    for (const entry of entries) {
-      await auditRecordHash({ type: 'audit', seq: 1, at: 0, actor: entry.actor, action: entry.action, target: entry.target, unitId: entry.unitId, before: entry.before ?? null, after: entry.after ?? null, prevHash: AUDIT_GENESIS });
-    }
-  };
-
-  const attempt = async <R>(plan: (tx: ChangeTx) => ChangePlan<R> | Promise<ChangePlan<R>>): Promise<R> => {
-    const seen = new Map<string, { rev: string | undefined; before: AnyDoc | null }>();
-    const planned: IntentWrite[] = [];
-    const tx: ChangeTx = {
-      async read<T extends object>(name: JournalDb, id: string) {
-        const stored = await getDoc(db(name), id);
-        seen.set(`${name}/${id}`, { rev: stored?._rev, before: stored ? withoutCouchFields(stored) : null });
-        return stored ? (withoutCouchFields(stored) as T) : undefined;
-      },
-      write(name, id, doc) {
-        const before = seen.get(`${name}/${id}`)?.before ?? null;
-        planned.push({ db: name, id, before, after: asStored(doc) });
-      },
-    };
-    const { result, audit: entries, roster = false } = await plan(tx);
-    if (planned.length === 0) {
-      // Nothing changed: nothing to record (a plan that changes nothing audits nothing).
-      return result;
-    }
-    if (entries.length === 0) throw new Error('a change with writes must have at least one audit record');
-    await checkEntries(entries);
-
-    const intent: ChangeIntentDoc = { type: 'change-intent', id: randomUUID(), createdAt: now(), afterSeq: await audit.headSeq(), writes: planned, entries: entries.map(asStored) as unknown as AuditEntry[], roster };
-    await intents.insert({ ...intent, _id: intentDocId(intent.id) });
-
+  /** Applies an intent's writes over the revisions its plan read; on a failure undoes them and drops the intent. */
+  const applyWrites = async (intent: ChangeIntentDoc, revOf: (write: IntentWrite) => string | undefined): Promise<IntentWrite[]> => {
     const applied: IntentWrite[] = [];
     try {
-      for (const write of planned) {
-        await put(write, seen.get(`${write.db}/${write.id}`)?.rev);
+      for (const write of intent.writes) {
+        await put(db, write, revOf(write));
         applied.push(write);
       }
     } catch (error) {
-      await undoAll(applied);
+      await undoAll(db, applied);
       await removeIntent(intent.id);
       throw error;
     }
+    return applied;
+  };
 
+  /** Chains an intent's audit records (the first is the commit point), bumps the roster if asked, drops the intent. */
+  const chainRecords = async (intent: ChangeIntentDoc, applied: readonly IntentWrite[]): Promise<void> => {
     let chained = 0;
     try {
       for (const entry of intent.entries) {
@@ -215,13 +217,28 @@ export function changeJournal(store: Store, audit: AuditLog, meta: MetaRepo, now
       // Before the first record is chained the change is undone; after it, it stands and the
       // intent stays for `reconcile` to chain the rest.
       if (chained === 0) {
-        await undoAll(applied);
+        await undoAll(db, applied);
         await removeIntent(intent.id);
       }
       throw error;
     }
-    if (roster) await meta.bumpRosterVersion(now());
+    if (intent.roster) await meta.bumpRosterVersion(now());
     await removeIntent(intent.id);
+  };
+
+  const attempt = async <R>(plan: (tx: ChangeTx) => ChangePlan<R> | Promise<ChangePlan<R>>): Promise<R> => {
+    const { tx, planned, revOf } = recordingTx(db);
+    const { result, audit: entries, roster = false } = await plan(tx);
+    if (planned.length === 0) {
+      // Nothing changed: nothing to record (a plan that changes nothing audits nothing).
+      return result;
+    }
+    if (entries.length === 0) throw new Error('a change with writes must have at least one audit record');
+    await checkEntries(entries);
+
+    const intent: ChangeIntentDoc = { type: 'change-intent', id: randomUUID(), createdAt: now(), afterSeq: await audit.headSeq(), writes: planned, entries: entries.map(asStored) as unknown as AuditEntry[], roster };
+    await intents.insert({ ...intent, _id: intentDocId(intent.id) });
+    await chainRecords(intent, await applyWrites(intent, revOf));
     return result;
   };
 
