@@ -14,6 +14,17 @@ const alias = {
   '@seal/device-bridge': here('./device-bridge/src/index.ts'),
 };
 
+// Unit tests of the app's solid primitives need solid's reactive (browser) build: under Node it
+// resolves to its server build, where effects never run. Inlined, so that solid-js/store takes the
+// same copy.
+const solidInBrowserBuild = {
+  alias: [
+    ...Object.entries(alias).map(([find, replacement]) => ({ find, replacement })),
+    { find: /^solid-js$/, replacement: here('./node_modules/solid-js/dist/solid.js') },
+    { find: /^solid-js\/store$/, replacement: here('./node_modules/solid-js/store/dist/store.js') },
+  ],
+};
+
 export default defineConfig({
   root: here('./app'),
   publicDir: here('./public'),
@@ -77,12 +88,13 @@ export default defineConfig({
     environment: 'node',
     projects: [
       {
-        resolve: { alias },
+        resolve: solidInBrowserBuild,
         root: here('.'),
         test: {
           // Tests beside the code of each part, and the cross-part rules in tests/unit. Some start
           // the server in-process on a real embedded store (sync-server/src/testing).
           name: 'unit',
+          server: { deps: { inline: [/solid-js/] } },
           environment: 'node',
           include: ['{shared,device-bridge,sync-server,app}/src/**/*.test.ts', 'tests/unit/**/*.test.ts'],
           testTimeout: 20_000,
