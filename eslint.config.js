@@ -26,6 +26,20 @@ export default tseslint.config(
     languageOptions: { ...solid.languageOptions, globals: globals.browser, parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
   },
   {
+    // The RxDB database stays inside app/src/store/: the app beyond it takes the store as a
+    // `LocalStore` (no `db`) from store/browser.ts, and asks through `store.query`.
+    files: ['app/src/**/*.{ts,tsx}'],
+    ignores: ['app/src/store/**', 'app/src/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['**/store/localStore'], importNames: ['openLocalStore', 'OpenedLocalStore'], message: 'Only app/src/store/ opens the local store and holds its database: take a LocalStore and use store.query.' },
+          { group: ['rxdb', 'rxdb/*'], message: 'RxDB is used inside app/src/store/ only: take a LocalStore and use store.query.' },
+        ],
+      }],
+    },
+  },
+  {
     files: ['**/*.{js,mjs,cjs}'],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: {

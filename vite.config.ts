@@ -14,6 +14,17 @@ const alias = {
   '@seal/device-bridge': here('./device-bridge/src/index.ts'),
 };
 
+// Unit tests of the app's solid primitives need solid's reactive (browser) build: under Node it
+// resolves to its server build, where effects never run. Inlined, so that solid-js/store takes the
+// same copy.
+const solidInBrowserBuild = {
+  alias: [
+    ...Object.entries(alias).map(([find, replacement]) => ({ find, replacement })),
+    { find: /^solid-js$/, replacement: here('./node_modules/solid-js/dist/solid.js') },
+    { find: /^solid-js\/store$/, replacement: here('./node_modules/solid-js/store/dist/store.js') },
+  ],
+};
+
 // Every test file ends with the leak check (an open database, server, socket or child process
 // fails it). SEAL_LEAK_FIXTURES=1 adds the files that leak on purpose, to prove the check fires
 // under this very configuration (tests/unit/leakCheck.test.ts).
@@ -21,8 +32,13 @@ const setupFiles = [here('./tests/setup/leakCheck.ts')];
 const leakFixtures = process.env['SEAL_LEAK_FIXTURES'] === '1' ? ['tests/fixtures/leaks/*.leaky.ts'] : [];
 
 /** A vitest project: its name, its test files and its timeouts; the rest every project shares. */
-const project = (name: string, include: string[], options: { testTimeout: number; hookTimeout: number; fileParallelism?: boolean }) => ({
-  resolve: { alias },
+const project = (
+  name: string,
+  include: string[],
+  options: { testTimeout: number; hookTimeout: number; fileParallelism?: boolean; server?: { deps: { inline: RegExp[] } } },
+  resolve: object = { alias },
+) => ({
+  resolve,
   root: here('.'),
   test: { name, environment: 'node' as const, include, setupFiles, ...options },
 });
@@ -95,7 +111,8 @@ export default defineConfig({
         testTimeout: 20_000,
         // Starting and closing a real store on 2 loaded cores can take a while.
         hookTimeout: 60_000,
-      }),
+        server: { deps: { inline: [/solid-js/] } },
+      }, solidInBrowserBuild),
       // The real server over HTTP (or as a process) with app replicas and devices: tests/integration.
       project('integration', ['tests/integration/**/*.test.ts'], {
         testTimeout: 20_000,

@@ -9,3 +9,4 @@ export * from './device';
 export * from './policy';
 export * from './validation';
 export * from './sync';
+export * from './util/retry';

@@ -7,7 +7,7 @@
 import { indexedDB, IDBKeyRange } from 'fake-indexeddb';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { describe, expect, it } from 'vitest';
-import { openLocalStore, type LocalStore } from '../../app/src/store/localStore';
+import { openLocalStore, type OpenedLocalStore } from '../../app/src/store/localStore';
 import { StoreError } from '../../app/src/store/StoreError';
 import { sealMove } from './fixtures';
 import { loadAutomergeInNode } from './harness';
@@ -16,12 +16,12 @@ const USER = 'usr_factlograce00001';
 const UNIT = 'unit_factlogracesite1';
 let counter = 0;
 
-async function tablet(): Promise<LocalStore> {
+async function tablet(): Promise<OpenedLocalStore> {
   return openLocalStore({ userId: USER, storage: getRxStorageDexie({ indexedDB, IDBKeyRange }), loadAutomerge: loadAutomergeInNode, databaseName: `factlog-race-${process.pid}-${++counter}` });
 }
 
 /** Makes the next write to `rows` find `row` written just before it, as a pull would. */
-function pullWritesFirst(store: LocalStore, row: Record<string, unknown>): void {
+function pullWritesFirst(store: OpenedLocalStore, row: Record<string, unknown>): void {
   const rows = store.db.rows;
   const original = rows.bulkInsert.bind(rows);
   rows.bulkInsert = (async (docs: never[]) => {

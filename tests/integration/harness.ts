@@ -10,7 +10,7 @@ import { afterEach } from 'vitest';
 import {
   createUnit, inviteAndRegister, setUpOrganisation, startTestServer, startTestStore, type TestServer, type TestStore,
 } from '../../sync-server/src/testing/testServer';
-import { openLocalStore, type LocalStore } from '../../app/src/store/localStore';
+import { openLocalStore, type OpenedLocalStore } from '../../app/src/store/localStore';
 import { startSync, type SyncEngine } from '../../app/src/store/syncEngine';
 import type { SoftAuthenticator } from '../../sync-server/src/testing/softAuthenticator';
 import { type CookieJar, NO_FAULTS, TestNetwork } from './network';
@@ -84,7 +84,7 @@ let replicaCounter = 0;
 export interface Replica {
   readonly name: string;
   readonly person: Person;
-  readonly store: LocalStore;
+  readonly store: OpenedLocalStore;
   readonly network: TestNetwork;
   sync: SyncEngine | undefined;
   start(options?: { live?: boolean }): SyncEngine;

@@ -16,12 +16,9 @@ export interface HeldLogHead {
  * `null` when none. The tablet reads the device's log from the one after it.
  */
 export async function heldLogHead(store: LocalStore, deviceId: string): Promise<HeldLogHead | null> {
-  const rows = await store.db.rows.find({ selector: { subject: subjectOf('device', deviceId), kind: 'device_event' } }).exec();
+  const bodies = await store.query.facts('device_event', { subject: subjectOf('device', deviceId) });
   let last: DeviceEvent | undefined;
-  for (const doc of rows) {
-    const body = (doc.toJSON() as { body?: DeviceEvent }).body;
-    if (body !== undefined && (last === undefined || body.seq > last.seq)) last = body;
-  }
+  for (const body of bodies) if (last === undefined || body.seq > last.seq) last = body;
   return last === undefined ? null : { seq: last.seq, hash: await deviceEventHash(last) };
 }
 

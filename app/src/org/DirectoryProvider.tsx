@@ -1,5 +1,5 @@
-import { batch, createContext, createEffect, createMemo, createSignal, on, onCleanup, useContext, type Accessor, type ParentProps } from 'solid-js';
-import { orgKeyResponseSchema, signedRosterResponseSchema, type OrgUnit, type User as DomainUser } from '@seal/shared';
+import { batch, createContext, createEffect, createMemo, createSignal, on, onCleanup, useContext, type Accessor, type ParentProps, type Setter } from 'solid-js';
+import { Backoff, orgKeyResponseSchema, signedRosterResponseSchema, type BackoffPolicy, type OrgUnit, type User as DomainUser } from '@seal/shared';
 import { apiRequest } from '../api/request';
 import { fetchUnits } from '../api/units';
 import { useAuth } from '../auth/AuthProvider';
@@ -32,129 +32,151 @@ const DirectoryContext = createContext<DirectoryContextValue>();
 const HELD_KEY = 'directory';
 /** How often a signed-in, online app fetches the directory again: roles and passkeys change. */
 const REFRESH_MS = 5 * 60_000;
-/** The first retry after a failed fetch; it doubles up to {@link REFRESH_MS}. */
-const RETRY_FIRST_MS = 2_000;
+/** After a failed fetch: retry after 2 s, doubling up to {@link REFRESH_MS}. */
+const RETRY: BackoffPolicy = { initialDelayMs: 2_000, maxDelayMs: REFRESH_MS };
+
+/** What the server holds now: the signed roster, the org key and the named units, not yet checked. */
+async function fetchDirectory(): Promise<Omit<Parameters<typeof checkDirectory>[0], 'fetchedAt'>> {
+  const [signedRoster, orgKey, units] = await Promise.all([
+    apiRequest('GET', '/api/roster', signedRosterResponseSchema),
+    apiRequest('GET', '/api/org-key', orgKeyResponseSchema),
+    fetchUnits(),
+  ]);
+  return { signedRoster, orgPublicJwk: orgKey.publicJwk, units };
+}
+
+/** The directory of the signed-in user as signals, and what the fetches and the held copy do to them. */
+interface DirectoryCell {
+  readonly directory: Accessor<Directory | undefined>;
+  readonly setDirectory: Setter<Directory | undefined>;
+  readonly setState: Setter<DirectoryState>;
+  readonly setProblem: Setter<string | undefined>;
+  /** Bumped on every sign-in or sign-out: answers for an earlier user are dropped. */
+  generation: number;
+  /** Whether the copy held in the user's store (if any) has been read, this sign-in. */
+  heldRead: boolean;
+  retry: ReturnType<typeof setTimeout> | undefined;
+  readonly backoff: Backoff;
+  /** Keeps the directory in the signed-in user's local store (for offline starts), once it is open. */
+  keep(value: Directory): void;
+}
+
+/** Fetches the directory, checks it and adopts it; on a network or server failure, tries again later. */
+async function fetchFresh(cell: DirectoryCell, gen: number, signedIn: () => boolean): Promise<void> {
+  const { directory, setDirectory, setState, setProblem } = cell;
+  if (!signedIn()) return;
+  if (!navigator.onLine) {
+    // Offline with no copy on this device: say so (screens explain), instead of "loading" for ever.
+    if (cell.heldRead && directory() === undefined) setState('unavailable');
+    return;
+  }
+  clearTimeout(cell.retry);
+  try {
+    const fetched = await fetchDirectory();
+    if (gen !== cell.generation) return;
+    const checked = await checkDirectory({ ...fetched, fetchedAt: Date.now() }, directory());
+    if (gen !== cell.generation) return;
+    if (!checked.ok) {
+      // A roster that does not verify is refused, not retried: the held copy stays in use.
+      setProblem(checked.code);
+      setState(directory() === undefined ? 'unavailable' : 'held');
+      return;
+    }
+    cell.backoff.reset();
+    setDirectory(checked.directory);
+    setState('fresh');
+    setProblem(undefined);
+    cell.keep(checked.directory);
+  } catch (error) {
+    if (gen !== cell.generation) return;
+    setProblem(error instanceof Error && 'code' in error ? String((error as { code: unknown }).code) : 'network');
+    setState(directory() === undefined ? 'unavailable' : 'held');
+    // The network or the server failed: try again soon, backing off to the regular interval.
+    cell.retry = setTimeout(() => void fetchFresh(cell, gen, signedIn), cell.backoff.next());
+  }
+}
 
 /**
- * Keeps the organisation directory (signed roster + named units) for the signed-in user: read
- * from the local store at once (works offline), fetched from the server when online, on sign-in,
- * on reconnecting and every few minutes, verified with the org key, and kept again.
+ * Once the user's store is open: the copy held there stands in until (or unless) a fresh one
+ * arrives, and a fresh one that came first is checked against it and kept there.
  */
-export function DirectoryProvider(props: ParentProps) {
+async function adoptHeld(cell: DirectoryCell, value: unknown, gen: number): Promise<void> {
+  const { directory, setDirectory, setState } = cell;
+  if (gen !== cell.generation) return;
+  cell.heldRead = true;
+  const held = parseHeldDirectory(value);
+  const current = directory();
+  if (current === undefined) {
+    if (held !== undefined) {
+      setDirectory(held);
+      setState('held');
+    } else if (!navigator.onLine) {
+      setState('unavailable');
+    }
+    return;
+  }
+  // A fresh copy came first, checked against nothing: check it against the held one now
+  // (same org key, never an older roster) before it replaces it.
+  const checked = held === undefined ? undefined : await checkDirectory(current, held);
+  if (gen !== cell.generation) return;
+  if (checked !== undefined && !checked.ok) {
+    cell.setProblem(checked.code);
+    setDirectory(held);
+    setState('held');
+    return;
+  }
+  cell.keep(current);
+}
+
+/** The directory for the signed-in user, following sign-ins, the local store and the network. */
+function createDirectory(): DirectoryContextValue {
   const auth = useAuth();
   const sync = useSync();
   const online = createOnlineStatus();
   const [directory, setDirectory] = createSignal<Directory>();
   const [state, setState] = createSignal<DirectoryState>('loading');
   const [problem, setProblem] = createSignal<string>();
-  /** Bumped on every sign-in or sign-out: answers for an earlier user are dropped. */
-  let generation = 0;
-  let retry: ReturnType<typeof setTimeout> | undefined;
-  let retryDelay = RETRY_FIRST_MS;
-  /** Whether the copy held in the user's store (if any) has been read, this sign-in. */
-  let heldRead = false;
-
-  /** Keeps the directory in the signed-in user's local store (for offline starts), once it is open. */
-  const keep = (value: Directory): void => {
-    void sync.store()?.book.setState(HELD_KEY, value).catch(() => undefined);
+  const cell: DirectoryCell = {
+    directory,
+    setDirectory,
+    setState,
+    setProblem,
+    generation: 0,
+    heldRead: false,
+    retry: undefined,
+    backoff: new Backoff(RETRY),
+    keep: (value) => void sync.store()?.book.setState(HELD_KEY, value).catch(() => undefined),
   };
-
-  async function fetchFresh(gen: number): Promise<void> {
-    if (!auth.session()) return;
-    if (!navigator.onLine) {
-      // Offline with no copy on this device: say so (screens explain), instead of "loading" for ever.
-      if (heldRead && directory() === undefined) setState('unavailable');
-      return;
-    }
-    clearTimeout(retry);
-    try {
-      const [signedRoster, orgKey, units] = await Promise.all([
-        apiRequest('GET', '/api/roster', signedRosterResponseSchema),
-        apiRequest('GET', '/api/org-key', orgKeyResponseSchema),
-        fetchUnits(),
-      ]);
-      if (gen !== generation) return;
-      const checked = await checkDirectory({ signedRoster, orgPublicJwk: orgKey.publicJwk, units, fetchedAt: Date.now() }, directory());
-      if (gen !== generation) return;
-      if (!checked.ok) {
-        // A roster that does not verify is refused, not retried: the held copy stays in use.
-        setProblem(checked.code);
-        setState(directory() === undefined ? 'unavailable' : 'held');
-        return;
-      }
-      retryDelay = RETRY_FIRST_MS;
-      setDirectory(checked.directory);
-      setState('fresh');
-      setProblem(undefined);
-      keep(checked.directory);
-    } catch (error) {
-      if (gen !== generation) return;
-      setProblem(error instanceof Error && 'code' in error ? String((error as { code: unknown }).code) : 'network');
-      setState(directory() === undefined ? 'unavailable' : 'held');
-      // The network or the server failed: try again soon, backing off to the regular interval.
-      retry = setTimeout(() => void fetchFresh(gen), retryDelay);
-      retryDelay = Math.min(retryDelay * 2, REFRESH_MS);
-    }
-  }
+  const signedIn = (): boolean => Boolean(auth.session());
+  const refresh = (gen: number): Promise<void> => fetchFresh(cell, gen, signedIn);
 
   // On sign-in (or another user signing in): start over; fetch at once, without waiting for the store.
   createEffect(on(() => auth.session()?.user.id, (userId) => {
-    const gen = ++generation;
-    heldRead = false;
-    clearTimeout(retry);
-    retryDelay = RETRY_FIRST_MS;
+    const gen = ++cell.generation;
+    cell.heldRead = false;
+    clearTimeout(cell.retry);
+    cell.backoff.reset();
     batch(() => {
       setDirectory(undefined);
       setProblem(undefined);
       setState('loading');
     });
     if (userId === undefined) return;
-    void fetchFresh(gen);
-    const timer = setInterval(() => void fetchFresh(gen), REFRESH_MS);
+    void refresh(gen);
+    const timer = setInterval(() => void refresh(gen), REFRESH_MS);
     onCleanup(() => {
       clearInterval(timer);
-      clearTimeout(retry);
+      clearTimeout(cell.retry);
     });
   }));
-  // Once the user's store is open: the copy held there stands in until (or unless) a fresh one arrives,
-  // and a fresh one that came first is kept there.
   createEffect(on(sync.store, (store) => {
     if (store === undefined) return;
-    const gen = generation;
-    void store.book
-      .state(HELD_KEY)
-      // eslint-disable-next-line solid/reactivity -- reads the directory of the moment the held copy arrives, on purpose
-      .then(async (value) => {
-        if (gen !== generation) return;
-        heldRead = true;
-        const held = parseHeldDirectory(value);
-        const current = directory();
-        if (current === undefined) {
-          if (held !== undefined) {
-            setDirectory(held);
-            setState('held');
-          } else if (!navigator.onLine) {
-            setState('unavailable');
-          }
-          return;
-        }
-        // A fresh copy came first, checked against nothing: check it against the held one now
-        // (same org key, never an older roster) before it replaces it.
-        const checked = held === undefined ? undefined : await checkDirectory(current, held);
-        if (gen !== generation) return;
-        if (checked !== undefined && !checked.ok) {
-          setProblem(checked.code);
-          setDirectory(held);
-          setState('held');
-          return;
-        }
-        keep(current);
-      })
-      .catch(() => undefined);
+    const gen = cell.generation;
+    void store.book.state(HELD_KEY).then((value) => adoptHeld(cell, value, gen)).catch(() => undefined);
   }));
   // Back online: fetch again (roles or passkeys may have changed meanwhile).
   createEffect(on(online, (isOnline) => {
-    if (isOnline) void fetchFresh(generation);
+    if (isOnline) void refresh(cell.generation);
   }, { defer: true }));
 
   const view = createMemo(() => {
@@ -165,8 +187,7 @@ export function DirectoryProvider(props: ParentProps) {
   const units = createMemo(() => view()?.units ?? []);
   const userNames = createMemo(() => new Map(users().map((u) => [u.id as string, u.name])));
   const unitNames = createMemo(() => new Map(units().map((u) => [u.id as string, u.name])));
-
-  const value: DirectoryContextValue = {
+  return {
     directory,
     state,
     problem,
@@ -174,9 +195,17 @@ export function DirectoryProvider(props: ParentProps) {
     units,
     userName: (id) => userNames().get(id) ?? id,
     unitName: (id) => unitNames().get(id) ?? id,
-    refresh: () => fetchFresh(generation),
+    refresh: () => refresh(cell.generation),
   };
-  return <DirectoryContext.Provider value={value}>{props.children}</DirectoryContext.Provider>;
+}
+
+/**
+ * Keeps the organisation directory (signed roster + named units) for the signed-in user: read
+ * from the local store at once (works offline), fetched from the server when online, on sign-in,
+ * on reconnecting and every few minutes, verified with the org key, and kept again.
+ */
+export function DirectoryProvider(props: ParentProps) {
+  return <DirectoryContext.Provider value={createDirectory()}>{props.children}</DirectoryContext.Provider>;
 }
 
 export function useDirectory(): DirectoryContextValue {

@@ -1,3 +1,5 @@
+import { createEffect, type Accessor } from 'solid-js';
+import { unwrap } from 'solid-js/store';
 import { issueGrant, judgeGrant, type Grant, type GrantRefusal, type Result, type Roster } from '@seal/shared';
 import type { LocalStore } from '../store/localStore';
 import { verdictOf, type RequestEntry } from './requestBook';
@@ -42,4 +44,67 @@ export async function issueMissingGrant(store: LocalStore, entry: RequestEntry, 
   if (!grant.ok) return grant.error;
   await store.facts.append('grant', grant.value, entry.request.unitId);
   return 'issued';
+}
+
+/** What the issuer follows: the store, who is signed in, the roster held and the entries derived from the store. */
+export interface GrantIssuingInputs {
+  readonly store: Accessor<LocalStore | undefined>;
+  readonly userId: Accessor<string | undefined>;
+  readonly roster: Accessor<Roster | undefined>;
+  readonly entries: Accessor<readonly RequestEntry[]>;
+}
+
+/**
+ * The app's part in issuing grants, kept apart from any screen: `consider` is called whenever what
+ * the store holds changes, and looks at a request again only when its decisions, its grants or
+ * the roster changed since (judging and issuing verify signatures). Idempotent: a request being
+ * issued is not issued again meanwhile, and the grant is content-addressed (recording it twice,
+ * here or on another replica, is one fact).
+ */
+export class GrantIssuer {
+  #store: LocalStore | undefined;
+  /** Per request: what it was last looked at with. */
+  readonly #settled = new Map<string, string>();
+
+  constructor(private readonly log: Pick<Console, 'info' | 'warn'> = console) {}
+
+  consider(store: LocalStore, entries: readonly RequestEntry[], userId: string, roster: Roster): void {
+    if (store !== this.#store) {
+      this.#store = store;
+      this.#settled.clear();
+    }
+    for (const entry of grantCandidates(entries, userId)) {
+      const key = [roster.version, ...entry.decisions.map((d) => d.id), '/', ...entry.grants.map((g) => g.id)].join(' ');
+      if (this.#settled.get(entry.id) === key) continue;
+      this.#settled.set(entry.id, key);
+      // A snapshot: the entry is live state (a solid store) that may change while this runs.
+      const snapshot = structuredClone(unwrap(entry));
+      issueMissingGrant(store, snapshot, roster)
+        .then((outcome) => {
+          if (typeof outcome !== 'string') this.log.info(`No grant for request "${entry.id}" yet: ${outcome.code}: ${outcome.message}`);
+        })
+        .catch((err: unknown) => {
+          if (this.#settled.get(snapshot.id) === key) this.#settled.delete(snapshot.id); // try again with the next change
+          this.log.warn(`Could not record the grant of request "${snapshot.id}"`, err);
+        });
+    }
+  }
+}
+
+/**
+ * Issues grants from the store for as long as the owner lives (the app: `RequestsProvider`),
+ * whatever screen is open: when one of the signed-in user's requests (or one they approved) is
+ * approved and no valid grant is held, it assembles the grant (deterministic, so the same one
+ * every such app assembles) and records it, so that the site tablet gets it by whichever path
+ * syncs first.
+ */
+export function createGrantIssuing(inputs: GrantIssuingInputs): void {
+  const issuer = new GrantIssuer();
+  createEffect(() => {
+    const store = inputs.store();
+    const userId = inputs.userId();
+    const roster = inputs.roster();
+    if (store === undefined || userId === undefined || roster === undefined) return;
+    issuer.consider(store, inputs.entries(), userId, roster);
+  });
 }

@@ -21,6 +21,8 @@ export interface RequestBookInput extends Pick<RequestFacts, 'sealChanges' | 'de
 
 /** One request as the screens show it: its seal, its derived view (when the seal is held), its facts. */
 export interface RequestEntry {
+  /** The request's id: what lists key their entries by. */
+  readonly id: string;
   readonly request: UseRequest;
   /**
    * The request's seal as its requests are judged at `now`; `undefined` while this replica does
@@ -69,7 +71,7 @@ export function requestEntries(input: RequestBookInput, now: Millis): RequestEnt
     const decisions = [...(decisionsByRequest.get(request.id) ?? [])].sort((a, b) => a.at - b.at || compareText(a.id, b.id));
     const grants = grantsByRequest.get(request.id) ?? [];
     const record = sealsById.get(request.sealId);
-    if (record === undefined) return { request, seal: undefined, sealStatus: null, view: undefined, decisions, grants };
+    if (record === undefined) return { id: request.id, request, seal: undefined, sealStatus: null, view: undefined, decisions, grants };
     const sealChanges = changesBySeal.get(request.sealId) ?? [];
     const sealStatus = sealStatusOf(sealChanges, new Set(), now);
     const seal = { ...record, status: sealStatus ?? 'active' };
@@ -81,7 +83,7 @@ export function requestEntries(input: RequestBookInput, now: Millis): RequestEnt
       },
       now,
     );
-    return { request, seal, sealStatus, view: { ...view, sealStatus }, decisions, grants };
+    return { id: request.id, request, seal, sealStatus, view: { ...view, sealStatus }, decisions, grants };
   });
   return entries.sort((a, b) => b.request.createdAt - a.request.createdAt || compareText(a.request.id, b.request.id));
 }

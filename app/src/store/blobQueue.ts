@@ -1,5 +1,5 @@
 import type { Subscription } from 'rxjs';
-import { BLOB_CHUNK_BYTES, chunkCount, fromBase64Url, sha256, toBase64Url, toHex, type AttachmentMeta } from '@seal/shared';
+import { Backoff, BLOB_CHUNK_BYTES, chunkCount, sleep, fromBase64Url, sha256, toBase64Url, toHex, type AttachmentMeta } from '@seal/shared';
 import type { BlobEntry } from './collections';
 import type { FactLog } from './factLog';
 import type { LocalBook } from './localBook';
@@ -47,8 +47,6 @@ export class BlobQueue {
   private stopped = false;
   private wake: (() => void) | undefined;
   private readonly subscription: Subscription;
-
-  private retryTimeMs = 5000;
 
   constructor(
     private readonly book: LocalBook,
@@ -108,8 +106,7 @@ export class BlobQueue {
   start(client: SyncClient, status: SyncStatus, retryTimeMs = 5000): void {
     if (this.running || this.stopped) return;
     this.running = true;
-    this.retryTimeMs = retryTimeMs;
-    void this.loop(client, status);
+    void this.loop(client, status, new Backoff({ initialDelayMs: retryTimeMs, maxDelayMs: retryTimeMs, factor: 1 }));
   }
 
   stop(): void {
@@ -136,25 +133,25 @@ export class BlobQueue {
     }
   }
 
-  private async loop(client: SyncClient, status: SyncStatus): Promise<void> {
+  private async loop(client: SyncClient, status: SyncStatus, backoff: Backoff): Promise<void> {
     while (!this.stopped) {
-      let delay = 0;
+      let delay: number | undefined;
       try {
         await this.drain(client, status);
+        backoff.reset();
       } catch (error) {
         // Offline, or the server failed: the bytes wait and the facts go on without them.
         if (!(error instanceof ApiError) && !(error instanceof BlobNotCompleteError)) console.warn('Attachment upload failed', error);
-        delay = this.retryTimeMs;
+        delay = backoff.next();
       }
       if (this.stopped) return;
-      await new Promise<void>((resolve) => {
-        const timer = delay > 0 ? setTimeout(() => resolve(), delay) : undefined;
-        this.wake = () => {
-          clearTimeout(timer);
-          this.wake = undefined;
-          resolve();
-        };
-      });
+      // Until the retry is due (after a failure) or, either way, until something wakes the queue.
+      const woken = new AbortController();
+      this.wake = () => {
+        this.wake = undefined;
+        woken.abort();
+      };
+      await sleep(delay ?? Infinity, woken.signal).catch(() => undefined);
     }
   }
 

@@ -26,8 +26,10 @@ export async function startBrowserSync(userId: string, onSignedOut: () => void =
   const engine = startSync(store, { baseUrl: '', fetch: browserFetch, onSignedOut });
   const onOnline = (): void => engine.syncNow();
   window.addEventListener('online', onOnline);
+  // The app beyond store/ gets the store without its database (queries go through `store.query`).
+  const { db: _db, ...appStore } = store;
   return {
-    store,
+    store: appStore,
     engine,
     async stop() {
       window.removeEventListener('online', onOnline);

@@ -1,4 +1,4 @@
-import { SYNC_STREAM_EVENTS } from '@seal/shared';
+import { Backoff, sleep, SYNC_STREAM_EVENTS } from '@seal/shared';
 import type { SyncClient } from './syncClient';
 
 /** What the live stream reports. */
@@ -11,8 +11,8 @@ export interface HintHandlers {
   onDrop(error: unknown): void;
 }
 
-const MIN_BACKOFF_MS = 500;
-const MAX_BACKOFF_MS = 30_000;
+/** Reconnecting waits 0.5 s, then twice as long each time up to 30 s; any event starts over. */
+const RECONNECT = { initialDelayMs: 500, maxDelayMs: 30_000 };
 
 /** Splits a server-sent-events text stream into events (`event:` name; data and comments ignored). */
 export async function readEvents(body: ReadableStream<Uint8Array>, onEvent: (name: string) => void): Promise<void> {
@@ -39,14 +39,14 @@ export async function readEvents(body: ReadableStream<Uint8Array>, onEvent: (nam
  */
 export function openHintStream(client: SyncClient, handlers: HintHandlers): () => void {
   const abort = new AbortController();
-  let backoff = MIN_BACKOFF_MS;
+  const backoff = new Backoff(RECONNECT);
   const loop = async (): Promise<void> => {
     while (!abort.signal.aborted) {
       try {
         const response = await client.openStream(abort.signal);
         if (!response.ok || !response.body) throw new Error(`the live stream answered ${response.status}`);
         await readEvents(response.body, (name) => {
-          backoff = MIN_BACKOFF_MS;
+          backoff.reset();
           if (name === SYNC_STREAM_EVENTS.ready) handlers.onReady();
           else if (name === SYNC_STREAM_EVENTS.changes) handlers.onChanges();
         });
@@ -55,8 +55,8 @@ export function openHintStream(client: SyncClient, handlers: HintHandlers): () =
         if (abort.signal.aborted) return;
         handlers.onDrop(error);
       }
-      await new Promise((resolve) => setTimeout(resolve, backoff));
-      backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
+      // Closed while waiting: the loop ends.
+      await sleep(backoff.next(), abort.signal).catch(() => undefined);
     }
   };
   void loop();

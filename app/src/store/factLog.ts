@@ -10,6 +10,17 @@ import { StoreError } from './StoreError';
 /** Fact kinds a replica records (alarms and their resolutions come from the server). */
 export type LocalFactKind = Exclude<FactKind, ServerFactKind>;
 
+/**
+ * A deep copy of plain data (own enumerable fields; `undefined` members kept, for the schema and
+ * the canonical form to judge): what a screen hands over may be a view onto live state (a solid
+ * store's proxy), which IndexedDB cannot store and which may change while the fact is written.
+ */
+function plainCopy<T>(value: T): T {
+  if (Array.isArray(value)) return value.map((item: unknown) => plainCopy(item)) as T;
+  if (typeof value !== 'object' || value === null || value instanceof Uint8Array) return value;
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, plainCopy(item as unknown)])) as T;
+}
+
 /** A fact to record; content-addressed kinds may leave `id` out (it is computed). */
 export type FactInput<K extends LocalFactKind> = K extends 'decision' | 'grant' | 'attachment' ? Omit<FactBody<K>, 'id'> & { id?: string } : FactBody<K>;
 
@@ -28,7 +39,8 @@ export class FactLog {
   constructor(private readonly db: SealDatabase, private readonly book: LocalBook, private readonly userId: UserId, private readonly now: () => number) {}
 
   /** Builds the row of a fact, checking its body against its kind's schema. */
-  async rowOf<K extends LocalFactKind>(kind: K, input: FactInput<K>, scopeUnitId: string): Promise<FactRow> {
+  async rowOf<K extends LocalFactKind>(kind: K, given: FactInput<K>, scopeUnitId: string): Promise<FactRow> {
+    const input = plainCopy(given);
     const contentAddressed = kind === 'decision' || kind === 'grant' || kind === 'attachment';
     const draft = contentAddressed ? { ...input, id: '0'.repeat(64) } : input;
     const checked = parseRecord(factBodySchemas[kind], draft, `a ${kind} fact`);

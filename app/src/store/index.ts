@@ -8,4 +8,4 @@ export * from './syncStatus';
 export * from './syncClient';
 export * from './localStore';
 export * from './syncEngine';
-export * from './watchFacts';
+export * from './queries';

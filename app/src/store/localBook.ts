@@ -43,6 +43,10 @@ export class LocalBook {
   async isWaiting(rowId: string): Promise<boolean> {
     return (await this.get('outbox', rowId)) !== undefined;
   }
+  /** The ids `outboxIds` answers, live. */
+  outboxIds$(): Observable<string[]> {
+    return this.local.find({ selector: { type: 'outbox' } }).$.pipe(map((docs) => docs.map((doc) => doc.key)));
+  }
   pending$(): Observable<number> {
     return this.local.count({ selector: { type: 'outbox' } }).$;
   }

@@ -7,6 +7,7 @@ import { LocalBook } from './localBook';
 import { FactLog } from './factLog';
 import { Projector } from './projector';
 import { RecordEditor } from './recordEditor';
+import { StoreQueries } from './queries';
 import { SyncStatus, type RefusedRowView } from './syncStatus';
 
 export interface LocalStoreOptions {
@@ -33,7 +34,8 @@ export interface LocalStore {
   readonly actorId: string;
   /** This local database's own id (random, kept with it): the server leaves rows it pushed out of its pulls. */
   readonly replicaId: string;
-  readonly db: SealDatabase;
+  /** What is held, as plain values (live or once): the database itself stays inside `store/`. */
+  readonly query: StoreQueries;
   /** Device-local bookkeeping (outbox, refusals, attachment bytes, state). */
   readonly book: LocalBook;
   readonly facts: FactLog;
@@ -49,6 +51,14 @@ export interface LocalStore {
   close(): Promise<void>;
 }
 
+/**
+ * The store as `openLocalStore` hands it to `store/` (replication needs the database) and to
+ * tests; the app beyond `store/` takes it as a `LocalStore`, without the database.
+ */
+export interface OpenedLocalStore extends LocalStore {
+  readonly db: SealDatabase;
+}
+
 /** The database name of a user's replica (a hash: user ids stay out of IndexedDB names). */
 async function databaseNameFor(userId: string): Promise<string> {
   return `sealctl-${toHex(await sha256(new TextEncoder().encode(userId))).slice(0, 24)}`;
@@ -59,7 +69,7 @@ const refusalView = ({ refusal, at }: { refusal: Refusal; at: number }): Refused
 });
 
 /** Opens (creating if needed) a user's local store. */
-export async function openLocalStore(options: LocalStoreOptions): Promise<LocalStore> {
+export async function openLocalStore(options: LocalStoreOptions): Promise<OpenedLocalStore> {
   const now = options.now ?? Date.now;
   const userId = options.userId as UserId;
   const db: SealDatabase = await createRxDatabase<SealCollections>({
@@ -99,6 +109,7 @@ export async function openLocalStore(options: LocalStoreOptions): Promise<LocalS
     actorId,
     replicaId: replicaId as string,
     db,
+    query: new StoreQueries(db, book),
     book,
     facts,
     records: new RecordEditor(db, book, loadAutomerge, userId, actorId, now),

@@ -1,5 +1,5 @@
 import { openHintStream } from './eventStream';
-import type { LocalStore } from './localStore';
+import type { OpenedLocalStore } from './localStore';
 import { startRowReplication, type RowReplication } from './replication';
 import type { ApiError } from '../api/ApiError';
 import { SyncClient, type SyncTransport } from './syncClient';
@@ -33,7 +33,7 @@ export interface SyncEngine {
  * Starts syncing a local store: the RxDB replication of `rows`, the live hint stream (a hint, or
  * a reconnect, triggers a pull from the checkpoint), and the attachment queue.
  */
-export function startSync(store: LocalStore, options: SyncOptions): SyncEngine {
+export function startSync(store: OpenedLocalStore, options: SyncOptions): SyncEngine {
   // Every request names the store's user: a session of anyone else is refused, never used.
   const client = new SyncClient(options, store.replicaId, store.userId);
   const replication = startRowReplication({

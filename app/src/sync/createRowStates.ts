@@ -1,4 +1,6 @@
-import { createEffect, createMemo, createSignal, onCleanup, type Accessor } from 'solid-js';
+import { createMemo, type Accessor } from 'solid-js';
+import { map } from 'rxjs';
+import { createQuery } from '../primitives/createQuery';
 import type { RefusedRowView } from '../store/syncStatus';
 import { useSync } from './SyncProvider';
 
@@ -17,16 +19,10 @@ export interface RowStates {
  */
 export function createRowStates(): RowStates {
   const sync = useSync();
-  const [waiting, setWaiting] = createSignal<ReadonlySet<string>>(new Set());
-  createEffect(() => {
-    const store = sync.store();
-    setWaiting(new Set<string>());
-    if (store === undefined) return;
-    const subscription = store.db.local.find({ selector: { type: 'outbox' } }).$.subscribe((docs) => {
-      setWaiting(new Set(docs.map((doc) => doc.key)));
-    });
-    onCleanup(() => subscription.unsubscribe());
-  });
+  const waiting = createQuery(
+    () => sync.store()?.query.waiting$().pipe(map((ids): ReadonlySet<string> => new Set(ids))),
+    { initial: new Set<string>() },
+  );
   const refusals = createMemo(() => sync.status()?.refusals ?? []);
   const refusedIds = createMemo(() => new Set(refusals().map((r) => r.id)) as ReadonlySet<string>);
   return { waiting, refusals, refusedIds };

@@ -1,4 +1,5 @@
 import { createEffect, createSignal, on, onCleanup, type Accessor } from 'solid-js';
+import { createQuery } from '../primitives/createQuery';
 import type { SyncStatusSnapshot } from '../store/syncStatus';
 import type { BrowserSync } from '../store/browser';
 import type { LocalStore } from '../store/localStore';
@@ -25,16 +26,15 @@ export interface SessionHooks {
  * imported on demand, after the first paint.
  */
 export function createSyncStatus(userId: Accessor<string | undefined>, onStore: (store: LocalStore | undefined) => void = () => undefined, hooks: SessionHooks = {}): SyncStatusHandle {
-  const [status, setStatus] = createSignal<SyncStatusSnapshot>();
+  /** The running store, once open. */
+  const [current, setCurrent] = createSignal<LocalStore>();
+  const status = createQuery<SyncStatusSnapshot | undefined>(() => current()?.status, { initial: undefined });
   let running: Promise<BrowserSync | undefined> = Promise.resolve(undefined);
-  let unsubscribe: (() => void) | undefined;
   /** Resolves once the previous user's store is closed: the next one opens after (same IndexedDB names). */
   let closed: Promise<unknown> = Promise.resolve();
 
   const stop = (): void => {
-    unsubscribe?.();
-    unsubscribe = undefined;
-    setStatus(undefined);
+    setCurrent(undefined);
     onStore(undefined);
     const previous = running;
     running = Promise.resolve(undefined);
@@ -51,7 +51,7 @@ export function createSyncStatus(userId: Accessor<string | undefined>, onStore: 
         await sync.stop();
         return undefined;
       }
-      unsubscribe = sync.store.status.subscribe((next) => setStatus(next));
+      setCurrent(sync.store);
       onStore(sync.store);
       return sync;
     });

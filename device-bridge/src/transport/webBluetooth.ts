@@ -9,9 +9,11 @@
  * the caller decides whether to resend) and the transport reconnects to the same device, without
  * the chooser, with bounded exponential backoff. Later operations wait for that reconnection.
  */
+import { retry, sleep } from '@seal/shared';
 import { DEFAULT_FRAME_SIZE, SEAL_GATT } from '../protocol/gatt';
 import { TransportError, type Transport, type TransportStats } from './Transport';
 import { BLUETOOTH_OFF_MESSAGE, NO_WEB_BLUETOOTH_MESSAGE, toTransportError } from './webBluetoothErrors';
+import { adapterAvailable, copyOf, openLink, subscribeHint, writeFrames, type Link } from './webBluetoothLink';
 
 export interface ReconnectPolicy {
   /** Connection attempts in one `reconnect()`, the first one immediate. */
@@ -86,56 +88,6 @@ function navigatorBluetooth(): Bluetooth | undefined {
   return (navigator as Navigator & { bluetooth?: Bluetooth }).bluetooth ?? undefined;
 }
 
-async function adapterAvailable(bluetooth: Bluetooth): Promise<boolean> {
-  try {
-    return await bluetooth.getAvailability();
-  } catch (err) {
-    // Some browsers reject instead of answering; requestDevice will report the real problem.
-    console.warn('navigator.bluetooth.getAvailability() failed', err);
-    return true;
-  }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((done) => setTimeout(done, ms));
-}
-
-function copyOf(view: DataView): Uint8Array {
-  return new Uint8Array(view.buffer.slice(view.byteOffset, view.byteOffset + view.byteLength));
-}
-
-/** One GATT connection: its characteristics are invalid after a reconnection. */
-interface Link {
-  readonly server: BluetoothRemoteGATTServer;
-  readonly control: BluetoothRemoteGATTCharacteristic;
-  readonly reply: BluetoothRemoteGATTCharacteristic;
-  readonly hint: BluetoothRemoteGATTCharacteristic | undefined;
-  withoutResponse: boolean;
-  dropped: boolean;
-  /** Settles (never rejects) when the link drops or the transport closes. */
-  readonly lost: Promise<TransportError>;
-  markLost(reason: TransportError): void;
-}
-
-function newLink(fields: Pick<Link, 'server' | 'control' | 'reply' | 'hint'>): Link {
-  let markLost: (reason: TransportError) => void = () => undefined;
-  const lost = new Promise<TransportError>((settle) => (markLost = settle));
-  const withoutResponse =
-    fields.control.properties.writeWithoutResponse && typeof fields.control.writeValueWithoutResponse === 'function';
-  return { ...fields, withoutResponse, dropped: false, lost, markLost };
-}
-
-function writeWithResponse(characteristic: BluetoothRemoteGATTCharacteristic, value: Uint8Array<ArrayBuffer>): Promise<void> {
-  // writeValueWithResponse arrived in Chrome 85; writeValue is its older name.
-  return typeof characteristic.writeValueWithResponse === 'function'
-    ? characteristic.writeValueWithResponse(value)
-    : characteristic.writeValue(value);
-}
-
-function isLinkFailure(err: unknown): boolean {
-  return err instanceof Error && (err.name === 'NetworkError' || err.name === 'InvalidStateError');
-}
-
 class BluetoothGattTransport implements WebBluetoothTransport {
   readonly frameSize: number;
   readonly stats: TransportStats = { roundTrips: 0, bytesWritten: 0, bytesRead: 0 };
@@ -189,7 +141,7 @@ class BluetoothGattTransport implements WebBluetoothTransport {
     }
     if (frames.length === 0) return;
     const copies = frames.map((frame) => new Uint8Array(frame));
-    await this.#serially(() => this.#operate('write', (link) => this.#writeFrames(link, copies)));
+    await this.#serially(() => this.#operate('write', (link) => writeFrames(link, copies, this.stats)));
   }
 
   read(): Promise<Uint8Array> {
@@ -227,26 +179,6 @@ class BluetoothGattTransport implements WebBluetoothTransport {
     }
     this.#hintActive = false;
     if (this.#device.gatt?.connected) this.#device.gatt.disconnect();
-  }
-
-  async #writeFrames(link: Link, frames: readonly Uint8Array<ArrayBuffer>[]): Promise<void> {
-    for (const [index, frame] of frames.entries()) {
-      const last = index === frames.length - 1;
-      if (!last && link.withoutResponse) {
-        try {
-          await link.control.writeValueWithoutResponse(frame);
-          this.stats.bytesWritten += frame.byteLength;
-          continue;
-        } catch (err) {
-          if (isLinkFailure(err)) throw err;
-          // The characteristic refused write-without-response: use with-response from now on.
-          link.withoutResponse = false;
-        }
-      }
-      await writeWithResponse(link.control, frame);
-      this.stats.roundTrips++;
-      this.stats.bytesWritten += frame.byteLength;
-    }
   }
 
   #serially<T>(run: () => Promise<T>): Promise<T> {
@@ -295,91 +227,36 @@ class BluetoothGattTransport implements WebBluetoothTransport {
   }
 
   async #reconnectWithBackoff(): Promise<void> {
-    let last: TransportError | undefined;
-    for (let attempt = 0; attempt < this.#policy.attempts; attempt++) {
-      if (attempt > 0) await sleep(Math.min(this.#policy.maxDelayMs, this.#policy.initialDelayMs * 2 ** (attempt - 1)));
-      if (this.#closed) throw this.#closedError();
+    const { attempts, initialDelayMs, maxDelayMs } = this.#policy;
+    // A failure no further attempt can mend: it ends the reconnection as it is.
+    let fatal: unknown;
+    const attempt = async (): Promise<void> => {
+      if (this.#closed) throw (fatal = this.#closedError());
       try {
         await this.#openLink();
-        return;
       } catch (err) {
-        last = toTransportError(err, 'connect');
-        if (last.code === 'permission_denied' || last.code === 'bluetooth_unavailable') throw last;
-        if (!(await adapterAvailable(this.#bluetooth))) {
-          throw new TransportError('bluetooth_off', BLUETOOTH_OFF_MESSAGE, { cause: last });
-        }
+        const mapped = toTransportError(err, 'connect');
+        if (mapped.code === 'permission_denied' || mapped.code === 'bluetooth_unavailable') throw (fatal = mapped);
+        if (!(await adapterAvailable(this.#bluetooth))) throw (fatal = new TransportError('bluetooth_off', BLUETOOTH_OFF_MESSAGE, { cause: mapped }));
+        throw mapped;
       }
+    };
+    try {
+      await retry(attempt, { attempts, initialDelayMs, maxDelayMs, retryIf: (err) => err !== fatal });
+    } catch (err) {
+      if (err === fatal) throw err;
+      const last = err as TransportError;
+      throw new TransportError('disconnected', `Could not reconnect to ${this.#label()} in ${attempts} attempts: ${last.message}`, { cause: last });
     }
-    throw new TransportError(
-      'disconnected',
-      `Could not reconnect to ${this.#label()} in ${this.#policy.attempts} attempts: ${last?.message ?? 'no attempt made'}`,
-      { cause: last },
-    );
   }
 
   async #openLink(): Promise<void> {
-    const gatt = this.#device.gatt;
-    if (!gatt) throw new TransportError('device_not_found', `${this.#label()} has no GATT server`);
-    const server = await this.#connectGatt(gatt);
-    let fields: Pick<Link, 'server' | 'control' | 'reply' | 'hint'>;
-    try {
-      const service = await server.getPrimaryService(SEAL_GATT.service);
-      const [control, reply] = await Promise.all([
-        service.getCharacteristic(SEAL_GATT.control),
-        service.getCharacteristic(SEAL_GATT.reply),
-      ]);
-      const hint = await service.getCharacteristic(SEAL_GATT.hint).catch((err: unknown) => {
-        if (isLinkFailure(err)) throw err;
-        return undefined; // an older device without the hint: nothing depends on it
-      });
-      fields = { server, control, reply, hint };
-    } catch (err) {
-      throw toTransportError(err, 'discover');
-    }
-    if (this.#closed) {
-      server.disconnect();
-      throw this.#closedError();
-    }
-    if (!server.connected) throw new TransportError('disconnected', `The link to ${this.#label()} dropped while connecting`);
-    const link = newLink(fields);
+    const connectTimeoutMs = this.#options.connectTimeoutMs ?? 10_000;
+    const link = await openLink(this.#device, { label: this.#label(), connectTimeoutMs, closed: () => (this.#closed ? this.#closedError() : undefined) });
     this.#link = link;
-    await this.#subscribeHint(link);
-    this.#options.onConnectionChange?.(true);
-  }
-
-  async #connectGatt(gatt: BluetoothRemoteGATTServer): Promise<BluetoothRemoteGATTServer> {
-    const timeoutMs = this.#options.connectTimeoutMs ?? 10_000;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timedOut = new Promise<never>((_, fail) => {
-      timer = setTimeout(() => {
-        gatt.disconnect(); // abandons the pending attempt
-        fail(new TransportError('timeout', `${this.#label()} did not accept a connection within ${timeoutMs} ms`));
-      }, timeoutMs);
-    });
-    try {
-      return await Promise.race([gatt.connect(), timedOut]);
-    } catch (err) {
-      throw toTransportError(err, 'connect');
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
-  async #subscribeHint(link: Link): Promise<void> {
     this.#hintActive = false;
-    if (!link.hint?.properties.notify) return;
-    link.hint.addEventListener('characteristicvaluechanged', this.#onHintChanged);
-    try {
-      await Promise.race([
-        link.hint.startNotifications(),
-        sleep(2_000).then(() => Promise.reject(new Error('startNotifications did not answer within 2 s'))),
-      ]);
-      this.#hintActive = true;
-    } catch (err) {
-      // Only a hint: the protocol polls the reply characteristic anyway.
-      link.hint.removeEventListener('characteristicvaluechanged', this.#onHintChanged);
-      console.info('Seal hint notifications unavailable; polling only', err);
-    }
+    this.#hintActive = await subscribeHint(link, this.#onHintChanged);
+    this.#options.onConnectionChange?.(true);
   }
 
   readonly #onHintChanged = (): void => {
