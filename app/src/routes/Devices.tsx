@@ -15,6 +15,7 @@ import { useDirectory } from '../org/DirectoryProvider';
 import { createAction } from '../primitives/createAction';
 import { createRecords } from '../sync/createRecords';
 import { useSync } from '../sync/SyncProvider';
+import { UnitSelect } from '../components/UnitSelect';
 
 /** Seal devices: the registered ones in scope, and (for demos) simulated devices kept in this browser. */
 export function Devices() {
@@ -141,12 +142,17 @@ function DeviceList(props: { session: Session }) {
             <h2 id="add-device-title">{t('devices.addTitle')}</h2>
             <p class="muted">{t('devices.addBody')}</p>
             <Field id="device-unit" label={t('devices.unitLabel')}>
-              <select id="device-unit" class="input" required value={unitId()} onChange={(e) => {
+              <UnitSelect
+                id="device-unit"
+                required
+                value={unitId()}
+                units={unitChoices().map((unit) => ({ unit }))}
+                onChange={(value) => {
                   setPicked(true);
-                  setUnitId(e.currentTarget.value);
-                }} disabled={addSimulated.pending()}>
-                <For each={unitChoices()}>{(unit) => <option value={unit.id} selected={unit.id === unitId()}>{`${unit.name} · ${t(`unitKinds.${unit.kind}`)}`}</option>}</For>
-              </select>
+                  setUnitId(value);
+                }}
+                disabled={addSimulated.pending()}
+              />
             </Field>
             <ErrorAlert error={addSimulated.error()} />
             <button type="submit" class="button button-primary" disabled={addSimulated.pending() || unitId() === '' || sync.store() === undefined}>

@@ -16,6 +16,8 @@ import { useI18n } from '../../i18n/I18nProvider';
 import { createAction } from '../../primitives/createAction';
 import { createLoad } from '../../primitives/createLoad';
 import { unitTreeRows } from './unitTree';
+import { UnitSelect } from '../../components/UnitSelect';
+import { Select } from '../../components/Select';
 
 const TTL_DAYS = [1, 3, 7, 30] as const;
 const DEFAULT_TTL_DAYS = 3;
@@ -161,16 +163,7 @@ function InvitationManager(props: { session: Session }) {
           <h2 id="new-invitation-title">{t('invitations.formTitle')}</h2>
           <ErrorAlert error={units.error()} />
           <Field id="invitation-unit" label={t('invitations.unitLabel')}>
-            <select id="invitation-unit" class="input" required value={unitId()} onChange={(e) => setUnitId(e.currentTarget.value)} disabled={create.pending()}>
-              <For each={unitRows()}>
-                {(row) => (
-                  <option value={row.unit.id} selected={row.unit.id === unitId()}>
-                    {'\u00a0\u00a0\u00a0'.repeat(row.depth)}
-                    {row.unit.name} · {t(`unitKinds.${row.unit.kind}`)}
-                  </option>
-                )}
-              </For>
-            </select>
+            <UnitSelect id="invitation-unit" required value={unitId()} units={unitRows()} onChange={setUnitId} disabled={create.pending()} />
           </Field>
           <fieldset class="field" aria-describedby="invitation-roles-hint">
             <legend class="field-label">{t('invitations.rolesLabel')}</legend>
@@ -222,9 +215,7 @@ function InvitationManager(props: { session: Session }) {
             />
           </Field>
           <Field id="invitation-ttl" label={t('invitations.ttlLabel')}>
-            <select id="invitation-ttl" class="input" value={String(ttlDays())} onChange={(e) => setTtlDays(Number(e.currentTarget.value))} disabled={create.pending()}>
-              <For each={TTL_DAYS}>{(days) => <option value={String(days)}>{t('invitations.ttlDays', { days })}</option>}</For>
-            </select>
+            <Select id="invitation-ttl" value={String(ttlDays())} options={TTL_DAYS.map((days) => ({ value: String(days), label: t('invitations.ttlDays', { days }) }))} onChange={(value) => setTtlDays(Number(value))} disabled={create.pending()} />
           </Field>
           <ErrorAlert error={create.error()} />
           <div class="form-actions">

@@ -11,6 +11,7 @@ import { createAction } from '../../primitives/createAction';
 import { createLoad } from '../../primitives/createLoad';
 import { parseGeofence, type GeofenceProblem } from '../../org/parseGeofence';
 import { unitTreeRows } from './unitTree';
+import { UnitSelect } from '../../components/UnitSelect';
 
 /** Admins see the organisation tree and add branches and sites (a site may carry a geofence). */
 export function Units() {
@@ -135,16 +136,7 @@ function UnitManager(props: { session: Session }) {
             <input id="unit-name" class="input" type="text" required maxLength={200} value={name()} onInput={(e) => setName(e.currentTarget.value)} disabled={add.pending()} />
           </Field>
           <Field id="unit-parent" label={t('units.parentLabel')}>
-            <select id="unit-parent" class="input" required value={parentId()} onChange={(e) => setParentId(e.currentTarget.value)} disabled={add.pending()}>
-              <For each={parents()}>
-                {(unit) => (
-                  <option value={unit.id} selected={unit.id === parentId()}>
-                    {'\u00a0\u00a0\u00a0'.repeat(depthOf(unit.id))}
-                    {unit.name} · {t(`unitKinds.${unit.kind}`)}
-                  </option>
-                )}
-              </For>
-            </select>
+            <UnitSelect id="unit-parent" required value={parentId()} units={parents().map((unit) => ({ unit, depth: depthOf(unit.id) }))} onChange={setParentId} disabled={add.pending()} />
           </Field>
           <Show when={kind() === 'site'}>
             <fieldset class="field geofence" aria-describedby="geofence-hint">

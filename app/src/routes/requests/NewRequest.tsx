@@ -1,5 +1,5 @@
 import { A, useNavigate } from '@solidjs/router';
-import { For, Show, createEffect, createMemo, createSignal, on } from 'solid-js';
+import { Show, createEffect, createMemo, createSignal, on } from 'solid-js';
 import { approvalRouteFor, can, compareText, isInSubtree } from '@seal/shared';
 import type { Session } from '../../api/types';
 import { ErrorAlert } from '../../components/ErrorAlert';
@@ -16,6 +16,8 @@ import { useRequests } from '../../requests/RequestsProvider';
 import { useSync } from '../../sync/SyncProvider';
 import { NumberField, Problem } from './FormFields';
 import './requests.css';
+import { UnitSelect } from '../../components/UnitSelect';
+import { Select } from '../../components/Select';
 
 const DEFAULT_DAYS = 3;
 
@@ -163,10 +165,7 @@ function RequestForm(props: { session: Session }) {
           <fieldset class="form-section">
             <legend class="section-title">{t('requests.sealSection')}</legend>
             <Field id="request-seal" label={t('requests.sealLabel')}>
-              <select id="request-seal" class="input" value={sealId()} onChange={(e) => setSealId(e.currentTarget.value)} disabled={busy()} {...invalid('sealId')}>
-                <option value="">{t('requests.sealChoose')}</option>
-                <For each={activeSeals()}>{(seal) => <option value={seal.id} selected={seal.id === sealId()}>{`${seal.name} · ${t(`sealKinds.${seal.kind}`)}`}</option>}</For>
-              </select>
+              <Select id="request-seal" value={sealId()} placeholder={t('requests.sealChoose')} options={activeSeals().map((seal) => ({ value: seal.id, label: `${seal.name} · ${t(`sealKinds.${seal.kind}`)}` }))} onChange={setSealId} disabled={busy()} {...invalid('sealId')} />
               <Problem field="sealId" text={problemText('sealId')} />
               <Show when={activeSeals().length === 0}>
                 <p class="field-hint">{t('requests.sealNone')}</p>
@@ -181,9 +180,7 @@ function RequestForm(props: { session: Session }) {
             </Field>
             <Show when={requestUnits().length !== 1}>
               <Field id="request-unit" label={t('requests.unitLabel')}>
-                <select id="request-unit" class="input" value={unitId()} onChange={(e) => setUnitId(e.currentTarget.value)} disabled={busy()} {...invalid('unitId')}>
-                  <For each={requestUnits()}>{(unit) => <option value={unit.id} selected={unit.id === unitId()}>{`${unit.name} · ${t(`unitKinds.${unit.kind}`)}`}</option>}</For>
-                </select>
+                <UnitSelect id="request-unit" value={unitId()} units={requestUnits().map((unit) => ({ unit }))} onChange={setUnitId} disabled={busy()} {...invalid('unitId')} />
                 <Problem field="unitId" text={problemText('unitId')} />
               </Field>
             </Show>
@@ -259,9 +256,7 @@ function RequestForm(props: { session: Session }) {
           <fieldset class="form-section">
             <legend class="section-title">{t('requests.placeSection')}</legend>
             <Field id="request-place" label={t('requests.placeLabel')}>
-              <select id="request-place" class="input" value={placeUnitId()} onChange={(e) => setPlaceUnitId(e.currentTarget.value)} disabled={busy()} {...invalid('place')}>
-                <For each={placeUnits()}>{(unit) => <option value={unit.id} selected={unit.id === placeUnitId()}>{`${unit.name} · ${t(`unitKinds.${unit.kind}`)}`}</option>}</For>
-              </select>
+              <UnitSelect id="request-place" value={placeUnitId()} units={placeUnits().map((unit) => ({ unit }))} onChange={setPlaceUnitId} disabled={busy()} {...invalid('place')} />
               <Problem field="place" text={problemText('place')} />
             </Field>
             <fieldset class="field geofence" aria-describedby="request-fence-hint">

@@ -14,6 +14,8 @@ import { makeSeal } from './sealActions';
 import { checkSealDraft, type DraftProblems } from './sealDraft';
 import { FieldProblem, SealErrorAlert } from './SealErrorAlert';
 import { bindableDevices, custodiansFor, unitsWhereMayCreate } from './sealViews';
+import { UnitSelect } from '../../components/UnitSelect';
+import { Select } from '../../components/Select';
 
 type ProblemField = keyof DraftProblems;
 
@@ -122,9 +124,7 @@ export function NewSealForm(props: { session: Session; data: SealData; onCreated
       </Field>
       <FieldProblem id="seal-name-problem" code={problems().name} text={problemText('name')} />
       <Field id="seal-kind" label={t('seals.kindLabel')}>
-        <select id="seal-kind" class="input" value={kind()} onChange={(e) => setKind(e.currentTarget.value as SealKind)} disabled={create.pending()}>
-          <For each={SEAL_KINDS}>{(option) => <option value={option}>{t(`sealKinds.${option}`)}</option>}</For>
-        </select>
+        <Select id="seal-kind" value={kind()} options={SEAL_KINDS.map((option) => ({ value: option, label: t(`sealKinds.${option}`) }))} onChange={(value) => setKind(value as SealKind)} disabled={create.pending()} />
       </Field>
       <fieldset class="field">
         <legend class="field-label">{t('seals.formLabel')}</legend>
@@ -140,23 +140,12 @@ export function NewSealForm(props: { session: Session; data: SealData; onCreated
         </div>
       </fieldset>
       <Field id="seal-unit" label={t('seals.unitLabel')}>
-        <select id="seal-unit" class="input" value={unitId()} onChange={(e) => { setUnitId(e.currentTarget.value); clear('unitId'); }} disabled={create.pending()}>
-          <For each={unitRows()}>
-            {(row) => (
-              <option value={row.unit.id} selected={row.unit.id === unitId()}>
-                {'\u00a0\u00a0\u00a0'.repeat(row.depth)}
-                {row.unit.name} · {t(`unitKinds.${row.unit.kind}`)}
-              </option>
-            )}
-          </For>
-        </select>
+        <UnitSelect id="seal-unit" value={unitId()} units={unitRows()} onChange={(value) => { setUnitId(value); clear('unitId'); }} disabled={create.pending()} />
       </Field>
       <FieldProblem id="seal-unit-problem" code={problems().unitId} text={problemText('unitId')} />
       <Field id="seal-custodian" label={t('seals.custodianLabel')} hint={t('seals.custodianHint')}>
-        <select id="seal-custodian" class="input" value={custodianId()} aria-invalid={problems().custodianId !== undefined} aria-describedby={describedBy('seal-custodian', 'custodianId')}
-          onChange={(e) => { setCustodianId(e.currentTarget.value); clear('custodianId'); }} disabled={create.pending() || custodians().length === 0}>
-          <For each={custodians()}>{(person) => <option value={person.id} selected={person.id === custodianId()}>{person.name}</option>}</For>
-        </select>
+        <Select id="seal-custodian" value={custodianId()} options={custodians().map((person) => ({ value: person.id, label: person.name }))} aria-invalid={problems().custodianId !== undefined} aria-describedby={describedBy('seal-custodian', 'custodianId')}
+          onChange={(value) => { setCustodianId(value); clear('custodianId'); }} disabled={create.pending() || custodians().length === 0} />
       </Field>
       <Show when={unitId() !== '' && custodians().length === 0}>
         <p class="note note-warn">{t('seals.noCustodians')}</p>
@@ -170,10 +159,7 @@ export function NewSealForm(props: { session: Session; data: SealData; onCreated
       <FieldProblem id="seal-code-problem" code={problems().antiCounterfeitCode} text={problemText('antiCounterfeitCode')} />
       <Show when={form() === 'physical'}>
         <Field id="seal-device" label={t('seals.deviceLabel')} hint={devices().length === 0 ? t('seals.noDevices') : t('seals.deviceHint')} optional={t('common.optional')}>
-          <select id="seal-device" class="input" value={deviceId()} onChange={(e) => setDeviceId(e.currentTarget.value)} disabled={create.pending()} aria-describedby="seal-device-hint">
-            <option value="">{t('seals.deviceNone')}</option>
-            <For each={devices()}>{(device) => <option value={device.id} selected={device.id === deviceId()}>{device.serial} · {directory.unitName(device.unitId)}</option>}</For>
-          </select>
+          <Select id="seal-device" value={deviceId()} placeholder={t('seals.deviceNone')} options={devices().map((device) => ({ value: device.id, label: `${device.serial} · ${directory.unitName(device.unitId)}` }))} onChange={setDeviceId} disabled={create.pending()} aria-describedby="seal-device-hint" />
         </Field>
       </Show>
       <Field id="seal-reason" label={t('seals.reasonLabel')} hint={t('seals.createReasonHint')}>
