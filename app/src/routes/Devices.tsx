@@ -4,7 +4,6 @@ import type { Session } from '../api/types';
 import { holdsRole } from '../auth/roles';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { Field } from '../components/Field';
-import { Notice } from '../components/Notice';
 import { RequireSession } from '../components/RequireSession';
 import { registerDevice } from '../device/registerDevice';
 import { loadSimulatedDevice } from '../device/loadSimulatedDevice';
@@ -16,6 +15,7 @@ import { createAction } from '../primitives/createAction';
 import { createRecords } from '../sync/createRecords';
 import { useSync } from '../sync/SyncProvider';
 import { UnitSelect } from '../components/UnitSelect';
+import { Screen } from '../components/Screen';
 
 /** Seal devices: the registered ones in scope, and (for demos) simulated devices kept in this browser. */
 export function Devices() {
@@ -87,12 +87,7 @@ function DeviceList(props: { session: Session }) {
   });
 
   return (
-    <section class="screen" aria-labelledby="devices-title">
-      <header class="screen-header">
-        <h1 id="devices-title">{t('devices.title')}</h1>
-        <p class="lead">{t('devices.lead')}</p>
-      </header>
-      <Notice message={notice()} />
+    <Screen id="devices" title={t('devices.title')} lead={t('devices.lead')} notice={notice()}>
       <div class="columns">
         <div class="column-main">
           <h2 class="section-title">{t('devices.listTitle')}</h2>
@@ -161,6 +156,6 @@ function DeviceList(props: { session: Session }) {
           </form>
         </Show>
       </div>
-    </section>
+    </Screen>
   );
 }

@@ -6,13 +6,13 @@ import { createPasskey } from '../auth/passkeyCeremonies';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { Field } from '../components/Field';
-import { Notice } from '../components/Notice';
 import { Progress } from '../components/Progress';
 import { RequireSession } from '../components/RequireSession';
 import { formatDateTime } from '../i18n/format';
 import { useI18n } from '../i18n/I18nProvider';
 import { createAction } from '../primitives/createAction';
 import { createLoad } from '../primitives/createLoad';
+import { Screen } from '../components/Screen';
 
 /** The signed-in user's passkeys: list, add another, revoke one. */
 export function Passkeys() {
@@ -59,12 +59,7 @@ function PasskeyManager(props: { session: Session }) {
   const date = (ms: number): string => formatDateTime(ms, locale());
 
   return (
-    <section class="screen" aria-labelledby="passkeys-title">
-      <header class="screen-header">
-        <h1 id="passkeys-title">{t('passkeys.title')}</h1>
-        <p class="lead">{t('passkeys.lead')}</p>
-      </header>
-      <Notice message={notice()} />
+    <Screen id="passkeys" title={t('passkeys.title')} lead={t('passkeys.lead')} notice={notice()}>
       <div class="columns">
         <div class="column-main">
           <ErrorAlert error={passkeys.error()} />
@@ -161,6 +156,6 @@ function PasskeyManager(props: { session: Session }) {
           <p class="muted">{t('passkeys.revokeCurrent')}</p>
         </Show>
       </ConfirmDialog>
-    </section>
+    </Screen>
   );
 }

@@ -13,6 +13,7 @@ import { PersonNameField } from '../components/PersonNameField';
 import { useI18n } from '../i18n/I18nProvider';
 import { createAction } from '../primitives/createAction';
 import { isCompleteOneTimeCode } from '../primitives/oneTimeCode';
+import { MessagePanel } from '../components/MessagePanel';
 
 /**
  * First start: the holder of the one-time setup code names the organisation and themselves,
@@ -65,13 +66,11 @@ export function Setup() {
     <Show
       when={auth.setupState() !== 'done' || finished() || submit.pending() || alreadyDoneError()}
       fallback={
-        <section class="panel panel-narrow" aria-labelledby="setup-title">
-          <h1 id="setup-title">{t('setup.doneTitle')}</h1>
-          <p class="muted">{t('setup.doneBody')}</p>
+        <MessagePanel titleId="setup-title" title={t('setup.doneTitle')} body={t('setup.doneBody')}>
           <A href="/signin" class="button button-primary">
             {t('setup.goSignIn')}
           </A>
-        </section>
+        </MessagePanel>
       }
     >
       <section class="screen screen-form" aria-labelledby="setup-title">

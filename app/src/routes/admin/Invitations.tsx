@@ -8,7 +8,6 @@ import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { CopyButton } from '../../components/CopyButton';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { Field } from '../../components/Field';
-import { Notice } from '../../components/Notice';
 import { RequireSession } from '../../components/RequireSession';
 import { RoleList } from '../../components/RoleList';
 import { formatDateTime } from '../../i18n/format';
@@ -18,6 +17,7 @@ import { createLoad } from '../../primitives/createLoad';
 import { unitTreeRows } from './unitTree';
 import { UnitSelect } from '../../components/UnitSelect';
 import { Select } from '../../components/Select';
+import { Screen } from '../../components/Screen';
 
 const TTL_DAYS = [1, 3, 7, 30] as const;
 const DEFAULT_TTL_DAYS = 3;
@@ -118,12 +118,7 @@ function InvitationManager(props: { session: Session }) {
   );
 
   return (
-    <section class="screen" aria-labelledby="invitations-title">
-      <header class="screen-header">
-        <h1 id="invitations-title">{t('invitations.title')}</h1>
-        <p class="lead">{t('invitations.lead')}</p>
-      </header>
-      <Notice message={notice()} />
+    <Screen id="invitations" title={t('invitations.title')} lead={t('invitations.lead')} notice={notice()}>
       <Show when={created()}>
         {(result) => (
           <section class="panel created-invitation" aria-labelledby="created-title" data-testid="created-invitation">
@@ -264,6 +259,6 @@ function InvitationManager(props: { session: Session }) {
           {(invitation) => <RoleList grants={invitation().roles.map((role) => ({ role, unitId: invitation().unitId }))} units={units.data()} label={t('invitations.rolesLabel')} />}
         </Show>
       </ConfirmDialog>
-    </section>
+    </Screen>
   );
 }

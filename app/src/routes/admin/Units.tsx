@@ -4,7 +4,6 @@ import { createUnit, fetchUnits } from '../../api/units';
 import { unitsCoveredBy } from '../../auth/roles';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { Field } from '../../components/Field';
-import { Notice } from '../../components/Notice';
 import { RequireSession } from '../../components/RequireSession';
 import { useI18n } from '../../i18n/I18nProvider';
 import { createAction } from '../../primitives/createAction';
@@ -12,6 +11,7 @@ import { createLoad } from '../../primitives/createLoad';
 import { parseGeofence, type GeofenceProblem } from '../../org/parseGeofence';
 import { unitTreeRows } from './unitTree';
 import { UnitSelect } from '../../components/UnitSelect';
+import { Screen } from '../../components/Screen';
 
 /** Admins see the organisation tree and add branches and sites (a site may carry a geofence). */
 export function Units() {
@@ -87,12 +87,7 @@ function UnitManager(props: { session: Session }) {
   };
 
   return (
-    <section class="screen" aria-labelledby="units-title">
-      <header class="screen-header">
-        <h1 id="units-title">{t('units.title')}</h1>
-        <p class="lead">{t('units.lead')}</p>
-      </header>
-      <Notice message={notice()} />
+    <Screen id="units" title={t('units.title')} lead={t('units.lead')} notice={notice()}>
       <div class="columns">
         <div class="column-main">
           <h2 class="section-title">{t('units.treeLabel')}</h2>
@@ -182,6 +177,6 @@ function UnitManager(props: { session: Session }) {
           </div>
         </form>
       </div>
-    </section>
+    </Screen>
   );
 }

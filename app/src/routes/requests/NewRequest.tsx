@@ -18,6 +18,7 @@ import { NumberField, Problem } from './FormFields';
 import './requests.css';
 import { UnitSelect } from '../../components/UnitSelect';
 import { Select } from '../../components/Select';
+import { Screen } from '../../components/Screen';
 
 const DEFAULT_DAYS = 3;
 
@@ -152,11 +153,7 @@ function RequestForm(props: { session: Session }) {
   };
 
   return (
-    <section class="screen" aria-labelledby="new-request-title">
-      <header class="screen-header">
-        <h1 id="new-request-title">{t('requests.formTitle')}</h1>
-        <p class="lead">{t('requests.formLead')}</p>
-      </header>
+    <Screen id="new-request" title={t('requests.formTitle')} lead={t('requests.formLead')}>
       <Show when={directory.state() === 'unavailable'}>
         <p class="note note-warn">{t('requests.noDirectory')}</p>
       </Show>
@@ -299,6 +296,6 @@ function RequestForm(props: { session: Session }) {
           </ol>
         </aside>
       </div>
-    </section>
+    </Screen>
   );
 }
