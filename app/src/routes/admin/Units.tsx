@@ -11,6 +11,8 @@ import { createLoad } from '../../primitives/createLoad';
 import { parseGeofence, type GeofenceProblem } from '../../org/parseGeofence';
 import { unitTreeRows } from './unitTree';
 import { UnitSelect } from '../../components/UnitSelect';
+import { GeofenceFields } from '../../components/GeofenceFields';
+import { ChoiceGroup } from '../../components/ChoiceGroup';
 import { Screen } from '../../components/Screen';
 
 /** Admins see the organisation tree and add branches and sites (a site may carry a geofence). */
@@ -114,19 +116,7 @@ function UnitManager(props: { session: Session }) {
         </div>
         <form class="panel form column-side" aria-labelledby="add-unit-title" onSubmit={onSubmit}>
           <h2 id="add-unit-title">{t('units.addTitle')}</h2>
-          <fieldset class="field">
-            <legend class="field-label">{t('units.kindLabel')}</legend>
-            <div class="choices choices-inline">
-              <For each={['site', 'branch'] as const}>
-                {(option) => (
-                  <label class="choice">
-                    <input type="radio" name="unit-kind" value={option} checked={kind() === option} onChange={() => setKind(option)} disabled={add.pending()} />
-                    <span>{t(`unitKinds.${option}`)}</span>
-                  </label>
-                )}
-              </For>
-            </div>
-          </fieldset>
+          <ChoiceGroup name="unit-kind" legend={t('units.kindLabel')} options={['site', 'branch'] as const} value={kind()} label={(option) => t(`unitKinds.${option}`)} onChange={setKind} disabled={add.pending()} />
           <Field id="unit-name" label={t('units.nameLabel')}>
             <input id="unit-name" class="input" type="text" required maxLength={200} value={name()} onInput={(e) => setName(e.currentTarget.value)} disabled={add.pending()} />
           </Field>
@@ -134,22 +124,7 @@ function UnitManager(props: { session: Session }) {
             <UnitSelect id="unit-parent" required value={parentId()} units={parents().map((unit) => ({ unit, depth: depthOf(unit.id) }))} onChange={setParentId} disabled={add.pending()} />
           </Field>
           <Show when={kind() === 'site'}>
-            <fieldset class="field geofence" aria-describedby="geofence-hint">
-              <legend class="field-label">{t('units.geofenceTitle')}</legend>
-              <p class="field-hint" id="geofence-hint">
-                {t('units.geofenceHint')}
-              </p>
-              <div class="geofence-grid">
-                <Field id="fence-lat" label={t('units.latLabel')}>
-                  <input id="fence-lat" class="input" type="number" inputmode="decimal" step="any" min="-90" max="90" value={lat()} onInput={(e) => setLat(e.currentTarget.value)} disabled={add.pending()} />
-                </Field>
-                <Field id="fence-lon" label={t('units.lonLabel')}>
-                  <input id="fence-lon" class="input" type="number" inputmode="decimal" step="any" min="-180" max="180" value={lon()} onInput={(e) => setLon(e.currentTarget.value)} disabled={add.pending()} />
-                </Field>
-                <Field id="fence-radius" label={t('units.radiusLabel')}>
-                  <input id="fence-radius" class="input" type="number" inputmode="numeric" step="any" min="1" max="50000" value={radius()} onInput={(e) => setRadius(e.currentTarget.value)} disabled={add.pending()} />
-                </Field>
-              </div>
+            <GeofenceFields idPrefix="fence" hintId="geofence-hint" hint={t('units.geofenceHint')} lat={{ value: lat(), set: setLat }} lon={{ value: lon(), set: setLon }} radius={{ value: radius(), set: setRadius }} disabled={add.pending()} limits>
               <Show when={'geolocation' in navigator}>
                 <button type="button" class="button button-secondary" onClick={useMyLocation} disabled={add.pending()}>
                   {t('units.useLocation')}
@@ -160,7 +135,7 @@ function UnitManager(props: { session: Session }) {
                   {locationError()}
                 </p>
               </Show>
-            </fieldset>
+            </GeofenceFields>
           </Show>
           <Show when={problem()}>
             {(p) => (

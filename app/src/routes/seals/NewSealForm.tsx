@@ -1,8 +1,8 @@
-import { For, Show, createEffect, createMemo, createSignal, on } from 'solid-js';
+import { Show, createEffect, createMemo, createSignal, on } from 'solid-js';
 import { SEAL_KINDS, type NewSeal, type SealForm, type SealId, type SealKind } from '@seal/shared';
 import type { Session } from '../../api/types';
 import { Field } from '../../components/Field';
-import { useI18n } from '../../i18n/I18nProvider';
+import { useI18n, type Translate } from '../../i18n/I18nProvider';
 import { useDirectory } from '../../org/DirectoryProvider';
 import { createAction } from '../../primitives/createAction';
 import { StoreError } from '../../store/StoreError';
@@ -16,6 +16,7 @@ import { FieldProblem, SealErrorAlert } from './SealErrorAlert';
 import { bindableDevices, custodiansFor, unitsWhereMayCreate } from './sealViews';
 import { UnitSelect } from '../../components/UnitSelect';
 import { Select } from '../../components/Select';
+import { ChoiceGroup } from '../../components/ChoiceGroup';
 
 type ProblemField = keyof DraftProblems;
 
@@ -27,6 +28,16 @@ const FIELD_IDS: Readonly<Record<ProblemField, string>> = {
   antiCounterfeitCode: 'seal-code',
   reason: 'seal-reason',
 };
+
+/** The words for a problem with one field of the new seal. */
+function sealProblemText(t: Translate, field: ProblemField, problem: DraftProblems[ProblemField]): string | undefined {
+  if (problem === undefined) return undefined;
+  if (field === 'name') return problem === 'too_long' ? t('seals.problems.nameTooLong') : t('seals.problems.nameRequired');
+  if (field === 'unitId') return t('seals.problems.unitRequired');
+  if (field === 'custodianId') return t('seals.problems.custodianRequired');
+  if (field === 'reason') return t('seals.problems.reasonRequired');
+  return problem === 'not_digits' ? t('seals.problems.codeNotDigits') : problem === 'wrong_length' ? t('seals.problems.codeWrongLength') : t('seals.problems.codeRequired');
+}
 
 /**
  * Makes a seal on this device (it syncs from there): name, kind, form, the unit that owns it
@@ -72,15 +83,7 @@ export function NewSealForm(props: { session: Session; data: SealData; onCreated
   const clear = (field: ProblemField): void => {
     if (problems()[field] !== undefined) setProblems(({ [field]: _gone, ...rest }) => rest);
   };
-  const problemText = (field: ProblemField): string | undefined => {
-    const problem = problems()[field];
-    if (problem === undefined) return undefined;
-    if (field === 'name') return problem === 'too_long' ? t('seals.problems.nameTooLong') : t('seals.problems.nameRequired');
-    if (field === 'unitId') return t('seals.problems.unitRequired');
-    if (field === 'custodianId') return t('seals.problems.custodianRequired');
-    if (field === 'reason') return t('seals.problems.reasonRequired');
-    return problem === 'not_digits' ? t('seals.problems.codeNotDigits') : problem === 'wrong_length' ? t('seals.problems.codeWrongLength') : t('seals.problems.codeRequired');
-  };
+  const problemText = (field: ProblemField): string | undefined => sealProblemText(t, field, problems()[field]);
   const describedBy = (id: string, field: ProblemField): string => [`${id}-hint`, ...(problems()[field] !== undefined ? [`${id}-problem`] : [])].join(' ');
 
   const create = createAction(async (seal: NewSeal, why: string) => {
@@ -126,19 +129,7 @@ export function NewSealForm(props: { session: Session; data: SealData; onCreated
       <Field id="seal-kind" label={t('seals.kindLabel')}>
         <Select id="seal-kind" value={kind()} options={SEAL_KINDS.map((option) => ({ value: option, label: t(`sealKinds.${option}`) }))} onChange={(value) => setKind(value as SealKind)} disabled={create.pending()} />
       </Field>
-      <fieldset class="field">
-        <legend class="field-label">{t('seals.formLabel')}</legend>
-        <div class="choices choices-inline">
-          <For each={['physical', 'electronic'] as const}>
-            {(option) => (
-              <label class="choice">
-                <input type="radio" name="seal-form" value={option} checked={form() === option} onChange={() => { setForm(option); clear('antiCounterfeitCode'); }} disabled={create.pending()} />
-                <span>{t(`seals.formShort.${option}`)}</span>
-              </label>
-            )}
-          </For>
-        </div>
-      </fieldset>
+      <ChoiceGroup name="seal-form" legend={t('seals.formLabel')} options={['physical', 'electronic'] as const} value={form()} label={(option) => t(`seals.formShort.${option}`)} onChange={(option) => { setForm(option); clear('antiCounterfeitCode'); }} disabled={create.pending()} />
       <Field id="seal-unit" label={t('seals.unitLabel')}>
         <UnitSelect id="seal-unit" value={unitId()} units={unitRows()} onChange={(value) => { setUnitId(value); clear('unitId'); }} disabled={create.pending()} />
       </Field>
