@@ -1,4 +1,4 @@
-import { For, Show, createEffect, createSignal } from 'solid-js';
+import { Show, createEffect, createSignal } from 'solid-js';
 import type { Geofence, Session, Unit } from '../../api/types';
 import { createUnit, fetchUnits } from '../../api/units';
 import { unitsCoveredBy } from '../../auth/roles';
@@ -10,10 +10,24 @@ import { createAction } from '../../primitives/createAction';
 import { createLoad } from '../../primitives/createLoad';
 import { parseGeofence, type GeofenceProblem } from '../../org/parseGeofence';
 import { unitTreeRows } from './unitTree';
+import { UnitTree } from './UnitTree';
 import { UnitSelect } from '../../components/UnitSelect';
 import { GeofenceFields } from '../../components/GeofenceFields';
 import { ChoiceGroup } from '../../components/ChoiceGroup';
 import { Screen } from '../../components/Screen';
+
+/** Fills a geofence's centre from this device's position, and its radius from the fix's accuracy when asked. */
+function locateInto(fence: { setLat: (v: string) => void; setLon: (v: string) => void; setRadius: ((v: string) => void) | undefined }, onError: (reason: string) => void): void {
+  navigator.geolocation.getCurrentPosition(
+    (position) => {
+      fence.setLat(position.coords.latitude.toFixed(6));
+      fence.setLon(position.coords.longitude.toFixed(6));
+      fence.setRadius?.(String(Math.max(100, Math.ceil(position.coords.accuracy / 50) * 50)));
+    },
+    (err) => onError(err.message),
+    { enableHighAccuracy: true, timeout: 15_000 },
+  );
+}
 
 /** Admins see the organisation tree and add branches and sites (a site may carry a geofence). */
 export function Units() {
@@ -76,16 +90,7 @@ function UnitManager(props: { session: Session }) {
 
   const useMyLocation = (): void => {
     setLocationError(undefined);
-    const keepRadius = radius() !== '';
-    navigator.geolocation.getCurrentPosition(
-      (position) => {
-        setLat(position.coords.latitude.toFixed(6));
-        setLon(position.coords.longitude.toFixed(6));
-        if (!keepRadius) setRadius(String(Math.max(100, Math.ceil(position.coords.accuracy / 50) * 50)));
-      },
-      (err) => setLocationError(t('units.locationFailed', { reason: err.message })),
-      { enableHighAccuracy: true, timeout: 15_000 },
-    );
+    locateInto({ setLat, setLon, setRadius: radius() === '' ? setRadius : undefined }, (reason) => setLocationError(t('units.locationFailed', { reason })));
   };
 
   return (
@@ -94,25 +99,7 @@ function UnitManager(props: { session: Session }) {
         <div class="column-main">
           <h2 class="section-title">{t('units.treeLabel')}</h2>
           <ErrorAlert error={units.error()} />
-          <Show when={units.data()} fallback={<Show when={units.loading()}><p class="loading">{t('common.loading')}</p></Show>}>
-            <ul class="unit-tree" aria-label={t('units.treeLabel')} data-testid="unit-tree">
-              <For each={rows()}>
-                {(row) => (
-                  <li class="unit-row" style={{ '--depth': String(row.depth) }} data-unit-id={row.unit.id} data-kind={row.unit.kind}>
-                    <span class="unit-name">{row.unit.name}</span>
-                    <span class={`badge badge-kind-${row.unit.kind}`}>{t(`unitKinds.${row.unit.kind}`)}</span>
-                    <Show when={row.unit.geofence}>
-                      {(fence) => (
-                        <span class="unit-fence">
-                          {t('units.geofence', { lat: fence().lat.toFixed(5), lon: fence().lon.toFixed(5), radius: fence().radiusM })}
-                        </span>
-                      )}
-                    </Show>
-                  </li>
-                )}
-              </For>
-            </ul>
-          </Show>
+          <UnitTree units={units.data()} loading={units.loading()} />
         </div>
         <form class="panel form column-side" aria-labelledby="add-unit-title" onSubmit={onSubmit}>
           <h2 id="add-unit-title">{t('units.addTitle')}</h2>
