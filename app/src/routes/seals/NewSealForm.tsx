@@ -29,6 +29,12 @@ const FIELD_IDS: Readonly<Record<ProblemField, string>> = {
   reason: 'seal-reason',
 };
 
+/** The form is long on a phone: takes the person to the first field to fix. */
+function focusFirstProblem(problems: DraftProblems): void {
+  const first = (Object.keys(FIELD_IDS) as ProblemField[]).find((field) => problems[field] !== undefined);
+  if (first !== undefined) document.getElementById(FIELD_IDS[first])?.focus();
+}
+
 /** The words for a problem with one field of the new seal. */
 function sealProblemText(t: Translate, field: ProblemField, problem: DraftProblems[ProblemField]): string | undefined {
   if (problem === undefined) return undefined;
@@ -109,9 +115,7 @@ export function NewSealForm(props: { session: Session; data: SealData; onCreated
     if (!checked.ok) {
       setProblems(checked.problems);
       create.clearError();
-      // The form is long on a phone: take the person to the first field to fix.
-      const first = (Object.keys(FIELD_IDS) as ProblemField[]).find((field) => checked.problems[field] !== undefined);
-      if (first !== undefined) document.getElementById(FIELD_IDS[first])?.focus();
+      focusFirstProblem(checked.problems);
       return;
     }
     setProblems({});
