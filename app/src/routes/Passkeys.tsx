@@ -13,6 +13,7 @@ import { useI18n } from '../i18n/I18nProvider';
 import { createAction } from '../primitives/createAction';
 import { createLoad } from '../primitives/createLoad';
 import { Screen } from '../components/Screen';
+import { FormSubmit } from '../components/FormSubmit';
 
 /** One passkey: its label, when it was made and last used (or revoked), and the way to revoke it. */
 function PasskeyCard(props: { credential: Credential; current: boolean; onRevoke: () => void }) {
@@ -139,12 +140,7 @@ function PasskeyManager(props: { session: Session }) {
               aria-describedby="passkey-label-hint"
             />
           </Field>
-          <ErrorAlert error={add.error()} />
-          <div class="form-actions">
-            <button type="submit" class="button button-primary" disabled={add.pending()}>
-              {t('passkeys.add')}
-            </button>
-          </div>
+          <FormSubmit label={t('passkeys.add')} disabled={add.pending()} error={add.error()} />
           <Progress message={adding() === 'passkey' ? t('ceremony.creatingPasskey') : adding() === 'verifying' ? t('ceremony.verifying') : undefined} />
         </form>
       </div>

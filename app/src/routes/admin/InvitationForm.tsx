@@ -10,6 +10,7 @@ import { UnitSelect } from '../../components/UnitSelect';
 import { useI18n } from '../../i18n/I18nProvider';
 import { createAction } from '../../primitives/createAction';
 import { unitTreeRows } from './unitTree';
+import { FormSubmit } from '../../components/FormSubmit';
 
 const TTL_DAYS = [1, 3, 7, 30] as const;
 const DEFAULT_TTL_DAYS = 3;
@@ -113,12 +114,7 @@ export function InvitationForm(props: { session: Session; units: readonly Unit[]
       <Field id="invitation-ttl" label={t('invitations.ttlLabel')}>
         <Select id="invitation-ttl" value={String(ttlDays())} options={TTL_DAYS.map((days) => ({ value: String(days), label: t('invitations.ttlDays', { days }) }))} onChange={(value) => setTtlDays(Number(value))} disabled={create.pending()} />
       </Field>
-      <ErrorAlert error={create.error()} />
-      <div class="form-actions">
-        <button type="submit" class="button button-primary" disabled={create.pending() || unitRows().length === 0}>
-          {t('invitations.create')}
-        </button>
-      </div>
+      <FormSubmit label={t('invitations.create')} disabled={create.pending() || unitRows().length === 0} error={create.error()} />
     </form>
   );
 }

@@ -15,6 +15,7 @@ import { UnitSelect } from '../../components/UnitSelect';
 import { GeofenceFields } from '../../components/GeofenceFields';
 import { ChoiceGroup } from '../../components/ChoiceGroup';
 import { Screen } from '../../components/Screen';
+import { FormSubmit } from '../../components/FormSubmit';
 
 /** Fills a geofence's centre from this device's position, and its radius from the fix's accuracy when asked. */
 function locateInto(fence: { setLat: (v: string) => void; setLon: (v: string) => void; setRadius: ((v: string) => void) | undefined }, onError: (reason: string) => void): void {
@@ -131,12 +132,7 @@ function UnitManager(props: { session: Session }) {
               </p>
             )}
           </Show>
-          <ErrorAlert error={add.error()} />
-          <div class="form-actions">
-            <button type="submit" class="button button-primary" disabled={add.pending() || parents().length === 0}>
-              {t('units.add')}
-            </button>
-          </div>
+          <FormSubmit label={t('units.add')} disabled={add.pending() || parents().length === 0} error={add.error()} />
         </form>
       </div>
     </Screen>

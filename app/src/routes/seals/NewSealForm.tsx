@@ -17,6 +17,7 @@ import { bindableDevices, custodiansFor, unitsWhereMayCreate } from './sealViews
 import { UnitSelect } from '../../components/UnitSelect';
 import { Select } from '../../components/Select';
 import { ChoiceGroup } from '../../components/ChoiceGroup';
+import { FormSubmit } from '../../components/FormSubmit';
 
 type ProblemField = keyof DraftProblems;
 
@@ -163,11 +164,7 @@ export function NewSealForm(props: { session: Session; data: SealData; onCreated
       </Field>
       <FieldProblem id="seal-reason-problem" code={problems().reason} text={problemText('reason')} />
       <SealErrorAlert error={create.error()} />
-      <div class="form-actions">
-        <button type="submit" class="button button-primary" disabled={create.pending() || unitRows().length === 0}>
-          {t('seals.create')}
-        </button>
-      </div>
+      <FormSubmit label={t('seals.create')} disabled={create.pending() || unitRows().length === 0} />
     </form>
   );
 }
