@@ -14,6 +14,7 @@ import { createAction } from '../primitives/createAction';
 import { createLoad } from '../primitives/createLoad';
 import { Screen } from '../components/Screen';
 import { FormSubmit } from '../components/FormSubmit';
+import { TextField } from '../components/TextField';
 
 /** One passkey: its label, when it was made and last used (or revoked), and the way to revoke it. */
 function PasskeyCard(props: { credential: Credential; current: boolean; onRevoke: () => void }) {
@@ -127,19 +128,7 @@ function PasskeyManager(props: { session: Session }) {
         >
           <h2 id="add-passkey-title">{t('passkeys.addTitle')}</h2>
           <p class="muted">{t('passkeys.addLead')}</p>
-          <Field id="passkey-label" label={t('passkeys.labelLabel')} hint={t('passkeys.labelHint')}>
-            <input
-              id="passkey-label"
-              class="input"
-              type="text"
-              required
-              maxLength={100}
-              value={label()}
-              onInput={(e) => setLabel(e.currentTarget.value)}
-              disabled={add.pending()}
-              aria-describedby="passkey-label-hint"
-            />
-          </Field>
+          <TextField id="passkey-label" label={t('passkeys.labelLabel')} hint={t('passkeys.labelHint')} required maxLength={100} value={label()} onInput={setLabel} disabled={add.pending()} />
           <FormSubmit label={t('passkeys.add')} disabled={add.pending()} error={add.error()} />
           <Progress message={adding() === 'passkey' ? t('ceremony.creatingPasskey') : adding() === 'verifying' ? t('ceremony.verifying') : undefined} />
         </form>

@@ -11,6 +11,7 @@ import { useI18n } from '../../i18n/I18nProvider';
 import { createAction } from '../../primitives/createAction';
 import { unitTreeRows } from './unitTree';
 import { FormSubmit } from '../../components/FormSubmit';
+import { TextField } from '../../components/TextField';
 
 const TTL_DAYS = [1, 3, 7, 30] as const;
 const DEFAULT_TTL_DAYS = 3;
@@ -99,18 +100,7 @@ export function InvitationForm(props: { session: Session; units: readonly Unit[]
           {t('invitations.rolesRequired')}
         </p>
       </Show>
-      <Field id="invitation-note" label={t('invitations.noteLabel')} hint={t('invitations.noteHint')} optional={t('common.optional')}>
-        <input
-          id="invitation-note"
-          class="input"
-          type="text"
-          maxLength={500}
-          value={note()}
-          onInput={(e) => setNote(e.currentTarget.value)}
-          disabled={create.pending()}
-          aria-describedby="invitation-note-hint"
-        />
-      </Field>
+      <TextField id="invitation-note" label={t('invitations.noteLabel')} hint={t('invitations.noteHint')} optional={t('common.optional')} maxLength={500} value={note()} onInput={setNote} disabled={create.pending()} />
       <Field id="invitation-ttl" label={t('invitations.ttlLabel')}>
         <Select id="invitation-ttl" value={String(ttlDays())} options={TTL_DAYS.map((days) => ({ value: String(days), label: t('invitations.ttlDays', { days }) }))} onChange={(value) => setTtlDays(Number(value))} disabled={create.pending()} />
       </Field>

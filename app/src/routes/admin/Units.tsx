@@ -16,6 +16,7 @@ import { GeofenceFields } from '../../components/GeofenceFields';
 import { ChoiceGroup } from '../../components/ChoiceGroup';
 import { Screen } from '../../components/Screen';
 import { FormSubmit } from '../../components/FormSubmit';
+import { TextField } from '../../components/TextField';
 
 /** Fills a geofence's centre from this device's position, and its radius from the fix's accuracy when asked. */
 function locateInto(fence: { setLat: (v: string) => void; setLon: (v: string) => void; setRadius: ((v: string) => void) | undefined }, onError: (reason: string) => void): void {
@@ -105,9 +106,7 @@ function UnitManager(props: { session: Session }) {
         <form class="panel form column-side" aria-labelledby="add-unit-title" onSubmit={onSubmit}>
           <h2 id="add-unit-title">{t('units.addTitle')}</h2>
           <ChoiceGroup name="unit-kind" legend={t('units.kindLabel')} options={['site', 'branch'] as const} value={kind()} label={(option) => t(`unitKinds.${option}`)} onChange={setKind} disabled={add.pending()} />
-          <Field id="unit-name" label={t('units.nameLabel')}>
-            <input id="unit-name" class="input" type="text" required maxLength={200} value={name()} onInput={(e) => setName(e.currentTarget.value)} disabled={add.pending()} />
-          </Field>
+          <TextField id="unit-name" label={t('units.nameLabel')} required maxLength={200} value={name()} onInput={setName} disabled={add.pending()} />
           <Field id="unit-parent" label={t('units.parentLabel')}>
             <UnitSelect id="unit-parent" required value={parentId()} units={parents().map((unit) => ({ unit, depth: depthOf(unit.id) }))} onChange={setParentId} disabled={add.pending()} />
           </Field>
