@@ -5,7 +5,6 @@ import { useAuth } from '../auth/AuthProvider';
 import { createPasskey } from '../auth/passkeyCeremonies';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { ErrorAlert } from '../components/ErrorAlert';
-import { Field } from '../components/Field';
 import { Progress } from '../components/Progress';
 import { RequireSession } from '../components/RequireSession';
 import { formatDateTime } from '../i18n/format';

@@ -7,7 +7,6 @@ import { deviceLabel } from '../auth/deviceLabel';
 import { createPasskey } from '../auth/passkeyCeremonies';
 import { CreatePasskeyActions, type RegistrationStage } from '../components/CreatePasskeyActions';
 import { ErrorAlert } from '../components/ErrorAlert';
-import { Field } from '../components/Field';
 import { OneTimeCodeField } from '../components/OneTimeCodeField';
 import { PersonNameField } from '../components/PersonNameField';
 import { useI18n } from '../i18n/I18nProvider';
