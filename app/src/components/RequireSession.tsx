@@ -5,6 +5,7 @@ import { useAuth } from '../auth/AuthProvider';
 import { holdsRole } from '../auth/roles';
 import { useI18n } from '../i18n/I18nProvider';
 import { SessionEndedNote } from './SessionEndedNote';
+import { MessagePanel } from './MessagePanel';
 
 /**
  * Shows its children only to a signed-in user (holding `role`, if given); otherwise says why and
@@ -21,23 +22,19 @@ export function RequireSession(props: { role?: Role; children: (session: Session
         <p class="loading">{t('common.loading')}</p>
       </Match>
       <Match when={auth.session() === null}>
-        <section class="panel panel-narrow" aria-labelledby="guard-title">
-          <h1 id="guard-title">{t('guard.signInTitle')}</h1>
-          <p class="muted">{t('guard.signInBody')}</p>
+        <MessagePanel titleId="guard-title" title={t('guard.signInTitle')} body={t('guard.signInBody')}>
           <SessionEndedNote />
           <A href={signInHref()} class="button button-primary">
             {t('guard.signIn')}
           </A>
-        </section>
+        </MessagePanel>
       </Match>
       <Match when={props.role !== undefined && !holdsRole(auth.session(), props.role)}>
-        <section class="panel panel-narrow" aria-labelledby="guard-title">
-          <h1 id="guard-title">{t('guard.adminTitle')}</h1>
-          <p class="muted">{t('guard.adminBody')}</p>
+        <MessagePanel titleId="guard-title" title={t('guard.adminTitle')} body={t('guard.adminBody')}>
           <A href="/" class="button button-secondary">
             {t('common.backHome')}
           </A>
-        </section>
+        </MessagePanel>
       </Match>
       <Match when={auth.session()}>{(session) => props.children(session())}</Match>
     </Switch>

@@ -1,10 +1,9 @@
 import { For, Show, createEffect, createMemo, createResource, createSignal, onMount } from 'solid-js';
-import { isInSubtree, type UnitId } from '@seal/shared';
+import { isInSubtree, type Device, type UnitId } from '@seal/shared';
 import type { SessionView as Session } from '@seal/shared';
 import { holdsRole } from '../auth/roles';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { Field } from '../components/Field';
-import { Notice } from '../components/Notice';
 import { RequireSession } from '../components/RequireSession';
 import { registerDevice } from '../device/registerDevice';
 import { loadSimulatedDevice } from '../device/loadSimulatedDevice';
@@ -15,17 +14,46 @@ import { useDirectory } from '../org/DirectoryProvider';
 import { createAction } from '../primitives/createAction';
 import { createRecords } from '../sync/createRecords';
 import { useSync } from '../sync/SyncProvider';
+import { UnitSelect } from '../components/UnitSelect';
+import { Screen } from '../components/Screen';
 
 /** Seal devices: the registered ones in scope, and (for demos) simulated devices kept in this browser. */
 export function Devices() {
   return <RequireSession>{(session) => <DeviceList session={session} />}</RequireSession>;
 }
 
+/** One registered device: serial, unit, the seal it holds, when it was registered; a simulated one can be updated. */
+function DeviceRow(props: { device: Device; seal: { name: string } | undefined; simulated: boolean; mayUpdate: boolean; updating: boolean; onUpdate: () => void }) {
+  const { t, locale } = useI18n();
+  const directory = useDirectory();
+  const d = () => props.device;
+  return (
+    <li data-device-id={d().id}>
+      <div class="device-main">
+        <strong>{d().serial}</strong>
+        <Show when={props.simulated}>
+          <span class="badge badge-sim">{t('devices.simulatedBadge')}</span>
+        </Show>
+        <span class="muted">{directory.unitName(d().unitId)}</span>
+      </div>
+      <div class="device-meta">
+        <span data-testid="device-seal">{props.seal === undefined ? t('devices.noSeal') : t('devices.holds', { seal: props.seal.name })}</span>
+        <span class="muted">{t('devices.registeredAt', { at: formatDateTime(d().provisionedAt, locale()) })}</span>
+      </div>
+      <Show when={props.simulated && props.mayUpdate}>
+        <button type="button" class="button button-secondary" disabled={props.updating} onClick={() => props.onUpdate()}>
+          {t('devices.update')}
+        </button>
+      </Show>
+    </li>
+  );
+}
+
 /** A fresh id for a simulated device: `sim-` and 8 random hex digits. */
 const newSimulatedId = (): string => `sim-${[...crypto.getRandomValues(new Uint8Array(4))].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
 
 function DeviceList(props: { session: Session }) {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const sync = useSync();
   const directory = useDirectory();
   const devices = createRecords('device');
@@ -86,12 +114,7 @@ function DeviceList(props: { session: Session }) {
   });
 
   return (
-    <section class="screen" aria-labelledby="devices-title">
-      <header class="screen-header">
-        <h1 id="devices-title">{t('devices.title')}</h1>
-        <p class="lead">{t('devices.lead')}</p>
-      </header>
-      <Notice message={notice()} />
+    <Screen id="devices" title={t('devices.title')} lead={t('devices.lead')} notice={notice()}>
       <div class="columns">
         <div class="column-main">
           <h2 class="section-title">{t('devices.listTitle')}</h2>
@@ -99,31 +122,16 @@ function DeviceList(props: { session: Session }) {
           <Show when={sorted().length > 0} fallback={<p class="muted">{t('devices.none')}</p>}>
             <ul class="device-list" data-testid="device-list">
               <For each={sorted()}>
-                {(held) => {
-                  const d = () => held.record;
-                  const seal = () => sealIn(d().id, d().sealId);
-                  const isSimulated = () => simulated().includes(d().id);
-                  return (
-                    <li data-device-id={d().id}>
-                      <div class="device-main">
-                        <strong>{d().serial}</strong>
-                        <Show when={isSimulated()}>
-                          <span class="badge badge-sim">{t('devices.simulatedBadge')}</span>
-                        </Show>
-                        <span class="muted">{directory.unitName(d().unitId)}</span>
-                      </div>
-                      <div class="device-meta">
-                        <span data-testid="device-seal">{seal() === undefined ? t('devices.noSeal') : t('devices.holds', { seal: seal()!.name })}</span>
-                        <span class="muted">{t('devices.registeredAt', { at: formatDateTime(d().provisionedAt, locale()) })}</span>
-                      </div>
-                      <Show when={isSimulated() && manages()}>
-                        <button type="button" class="button button-secondary" disabled={update.pending()} onClick={() => void update.run(d().id, d().unitId, d().sealId)}>
-                          {t('devices.update')}
-                        </button>
-                      </Show>
-                    </li>
-                  );
-                }}
+                {(held) => (
+                  <DeviceRow
+                    device={held.record}
+                    seal={sealIn(held.record.id, held.record.sealId)}
+                    simulated={simulated().includes(held.record.id)}
+                    mayUpdate={manages()}
+                    updating={update.pending()}
+                    onUpdate={() => void update.run(held.record.id, held.record.unitId, held.record.sealId)}
+                  />
+                )}
               </For>
             </ul>
           </Show>
@@ -141,12 +149,17 @@ function DeviceList(props: { session: Session }) {
             <h2 id="add-device-title">{t('devices.addTitle')}</h2>
             <p class="muted">{t('devices.addBody')}</p>
             <Field id="device-unit" label={t('devices.unitLabel')}>
-              <select id="device-unit" class="input" required value={unitId()} onChange={(e) => {
+              <UnitSelect
+                id="device-unit"
+                required
+                value={unitId()}
+                units={unitChoices().map((unit) => ({ unit }))}
+                onChange={(value) => {
                   setPicked(true);
-                  setUnitId(e.currentTarget.value);
-                }} disabled={addSimulated.pending()}>
-                <For each={unitChoices()}>{(unit) => <option value={unit.id} selected={unit.id === unitId()}>{`${unit.name} · ${t(`unitKinds.${unit.kind}`)}`}</option>}</For>
-              </select>
+                  setUnitId(value);
+                }}
+                disabled={addSimulated.pending()}
+              />
             </Field>
             <ErrorAlert error={addSimulated.error()} />
             <button type="submit" class="button button-primary" disabled={addSimulated.pending() || unitId() === '' || sync.store() === undefined}>
@@ -155,6 +168,6 @@ function DeviceList(props: { session: Session }) {
           </form>
         </Show>
       </div>
-    </section>
+    </Screen>
   );
 }

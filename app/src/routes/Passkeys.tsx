@@ -5,14 +5,49 @@ import { useAuth } from '../auth/AuthProvider';
 import { createPasskey } from '../auth/passkeyCeremonies';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { ErrorAlert } from '../components/ErrorAlert';
-import { Field } from '../components/Field';
-import { Notice } from '../components/Notice';
 import { Progress } from '../components/Progress';
 import { RequireSession } from '../components/RequireSession';
 import { formatDateTime } from '../i18n/format';
 import { useI18n } from '../i18n/I18nProvider';
 import { createAction } from '../primitives/createAction';
 import { createLoad } from '../primitives/createLoad';
+import { Screen } from '../components/Screen';
+import { FormSubmit } from '../components/FormSubmit';
+import { TextField } from '../components/TextField';
+
+/** One passkey: its label, when it was made and last used (or revoked), and the way to revoke it. */
+function PasskeyCard(props: { credential: Credential; current: boolean; onRevoke: () => void }) {
+  const { t, locale } = useI18n();
+  const date = (ms: number): string => formatDateTime(ms, locale());
+  return (
+    <li class="card passkey" classList={{ 'is-revoked': props.credential.revokedAt !== undefined }} data-credential-id={props.credential.id}>
+      <div class="card-body">
+        <p class="card-title">
+          <span class="passkey-icon" aria-hidden="true" />
+          <span class="passkey-label">{props.credential.label}</span>
+          <Show when={props.current && props.credential.revokedAt === undefined}>
+            <span class="badge badge-ok">{t('passkeys.current')}</span>
+          </Show>
+        </p>
+        <p class="card-meta">
+          <span>{t('passkeys.created', { date: date(props.credential.createdAt) })}</span>
+          <Show when={props.credential.revokedAt} fallback={<span>{props.credential.lastUsedAt === undefined ? t('passkeys.neverUsed') : t('passkeys.lastUsed', { date: date(props.credential.lastUsedAt) })}</span>}>
+            {(revokedAt) => <span class="text-danger">{t('passkeys.revokedOn', { date: date(revokedAt()) })}</span>}
+          </Show>
+        </p>
+      </div>
+      <Show when={props.credential.revokedAt === undefined}>
+        <button
+          type="button"
+          class="button button-secondary button-danger-text"
+          onClick={() => props.onRevoke()}
+        >
+          {t('passkeys.revoke')}
+        </button>
+      </Show>
+    </li>
+  );
+}
 
 /** The signed-in user's passkeys: list, add another, revoke one. */
 export function Passkeys() {
@@ -20,7 +55,7 @@ export function Passkeys() {
 }
 
 function PasskeyManager(props: { session: Session }) {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const auth = useAuth();
   const passkeys = createLoad(fetchPasskeys);
   // Empty on purpose: the new passkey is usually on ANOTHER device, which only the person can name.
@@ -56,15 +91,9 @@ function PasskeyManager(props: { session: Session }) {
   const sorted = (): Credential[] =>
     [...(passkeys.data() ?? [])].sort((a, b) => Number(a.revokedAt !== undefined) - Number(b.revokedAt !== undefined) || a.createdAt - b.createdAt);
   const activeCount = (): number => (passkeys.data() ?? []).filter((c) => c.revokedAt === undefined).length;
-  const date = (ms: number): string => formatDateTime(ms, locale());
 
   return (
-    <section class="screen" aria-labelledby="passkeys-title">
-      <header class="screen-header">
-        <h1 id="passkeys-title">{t('passkeys.title')}</h1>
-        <p class="lead">{t('passkeys.lead')}</p>
-      </header>
-      <Notice message={notice()} />
+    <Screen id="passkeys" title={t('passkeys.title')} lead={t('passkeys.lead')} notice={notice()}>
       <div class="columns">
         <div class="column-main">
           <ErrorAlert error={passkeys.error()} />
@@ -72,35 +101,14 @@ function PasskeyManager(props: { session: Session }) {
             <ul class="card-list" aria-label={t('passkeys.listLabel')}>
               <For each={sorted()}>
                 {(credential) => (
-                  <li class="card passkey" classList={{ 'is-revoked': credential.revokedAt !== undefined }} data-credential-id={credential.id}>
-                    <div class="card-body">
-                      <p class="card-title">
-                        <span class="passkey-icon" aria-hidden="true" />
-                        <span class="passkey-label">{credential.label}</span>
-                        <Show when={credential.id === props.session.credentialId && credential.revokedAt === undefined}>
-                          <span class="badge badge-ok">{t('passkeys.current')}</span>
-                        </Show>
-                      </p>
-                      <p class="card-meta">
-                        <span>{t('passkeys.created', { date: date(credential.createdAt) })}</span>
-                        <Show when={credential.revokedAt} fallback={<span>{credential.lastUsedAt === undefined ? t('passkeys.neverUsed') : t('passkeys.lastUsed', { date: date(credential.lastUsedAt) })}</span>}>
-                          {(revokedAt) => <span class="text-danger">{t('passkeys.revokedOn', { date: date(revokedAt()) })}</span>}
-                        </Show>
-                      </p>
-                    </div>
-                    <Show when={credential.revokedAt === undefined}>
-                      <button
-                        type="button"
-                        class="button button-secondary button-danger-text"
-                        onClick={() => {
-                          revoke.clearError();
-                          setToRevoke(credential);
-                        }}
-                      >
-                        {t('passkeys.revoke')}
-                      </button>
-                    </Show>
-                  </li>
+                  <PasskeyCard
+                    credential={credential}
+                    current={credential.id === props.session.credentialId}
+                    onRevoke={() => {
+                      revoke.clearError();
+                      setToRevoke(credential);
+                    }}
+                  />
                 )}
               </For>
             </ul>
@@ -119,25 +127,8 @@ function PasskeyManager(props: { session: Session }) {
         >
           <h2 id="add-passkey-title">{t('passkeys.addTitle')}</h2>
           <p class="muted">{t('passkeys.addLead')}</p>
-          <Field id="passkey-label" label={t('passkeys.labelLabel')} hint={t('passkeys.labelHint')}>
-            <input
-              id="passkey-label"
-              class="input"
-              type="text"
-              required
-              maxLength={100}
-              value={label()}
-              onInput={(e) => setLabel(e.currentTarget.value)}
-              disabled={add.pending()}
-              aria-describedby="passkey-label-hint"
-            />
-          </Field>
-          <ErrorAlert error={add.error()} />
-          <div class="form-actions">
-            <button type="submit" class="button button-primary" disabled={add.pending()}>
-              {t('passkeys.add')}
-            </button>
-          </div>
+          <TextField id="passkey-label" label={t('passkeys.labelLabel')} hint={t('passkeys.labelHint')} required maxLength={100} value={label()} onInput={setLabel} disabled={add.pending()} />
+          <FormSubmit label={t('passkeys.add')} disabled={add.pending()} error={add.error()} />
           <Progress message={adding() === 'passkey' ? t('ceremony.creatingPasskey') : adding() === 'verifying' ? t('ceremony.verifying') : undefined} />
         </form>
       </div>
@@ -161,6 +152,6 @@ function PasskeyManager(props: { session: Session }) {
           <p class="muted">{t('passkeys.revokeCurrent')}</p>
         </Show>
       </ConfirmDialog>
-    </section>
+    </Screen>
   );
 }

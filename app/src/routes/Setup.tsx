@@ -7,12 +7,13 @@ import { deviceLabel } from '../auth/deviceLabel';
 import { createPasskey } from '../auth/passkeyCeremonies';
 import { CreatePasskeyActions, type RegistrationStage } from '../components/CreatePasskeyActions';
 import { ErrorAlert } from '../components/ErrorAlert';
-import { Field } from '../components/Field';
 import { OneTimeCodeField } from '../components/OneTimeCodeField';
 import { PersonNameField } from '../components/PersonNameField';
 import { useI18n } from '../i18n/I18nProvider';
 import { createAction } from '../primitives/createAction';
 import { isCompleteOneTimeCode } from '../primitives/oneTimeCode';
+import { MessagePanel } from '../components/MessagePanel';
+import { TextField } from '../components/TextField';
 
 /**
  * First start: the holder of the one-time setup code names the organisation and themselves,
@@ -65,13 +66,11 @@ export function Setup() {
     <Show
       when={auth.setupState() !== 'done' || finished() || submit.pending() || alreadyDoneError()}
       fallback={
-        <section class="panel panel-narrow" aria-labelledby="setup-title">
-          <h1 id="setup-title">{t('setup.doneTitle')}</h1>
-          <p class="muted">{t('setup.doneBody')}</p>
+        <MessagePanel titleId="setup-title" title={t('setup.doneTitle')} body={t('setup.doneBody')}>
           <A href="/signin" class="button button-primary">
             {t('setup.goSignIn')}
           </A>
-        </section>
+        </MessagePanel>
       }
     >
       <section class="screen screen-form" aria-labelledby="setup-title">
@@ -80,20 +79,7 @@ export function Setup() {
           <p class="lead">{t('setup.lead')}</p>
         </header>
         <form class="panel form" onSubmit={onSubmit}>
-          <Field id="setup-organisation" label={t('setup.organisationLabel')} hint={t('setup.organisationHint')}>
-            <input
-              id="setup-organisation"
-              class="input"
-              type="text"
-              required
-              maxLength={200}
-              autocomplete="organization"
-              value={organisation()}
-              onInput={(e) => setOrganisation(e.currentTarget.value)}
-              disabled={submit.pending()}
-              aria-describedby="setup-organisation-hint"
-            />
-          </Field>
+          <TextField id="setup-organisation" label={t('setup.organisationLabel')} hint={t('setup.organisationHint')} required maxLength={200} autocomplete="organization" value={organisation()} onInput={setOrganisation} disabled={submit.pending()} />
           <PersonNameField id="setup-name" label={t('setup.nameLabel')} hint={t('setup.nameHint')} value={name()} onInput={setName} disabled={submit.pending()} />
           <OneTimeCodeField id="setup-code" label={t('setup.codeLabel')} hint={t('setup.codeHint')} value={code()} onChange={setCode} disabled={submit.pending()} incomplete={codeIncomplete()} />
           <p class="note note-quiet">{t('setup.passkeyNote')}</p>

@@ -8,6 +8,7 @@ import { Progress } from '../components/Progress';
 import { SessionEndedNote } from '../components/SessionEndedNote';
 import { useI18n } from '../i18n/I18nProvider';
 import { createAction } from '../primitives/createAction';
+import { MessagePanel } from '../components/MessagePanel';
 
 /** Where to go after signing in: a path inside the app only (never `//elsewhere` or a full URL). */
 const safeNext = (next: unknown): string => (typeof next === 'string' && next.startsWith('/') && !next.startsWith('//') ? next : '/');
@@ -71,23 +72,19 @@ export function SignIn() {
       }
     >
       <Match when={auth.setupState() === 'pending'}>
-        <section class="panel panel-narrow" aria-labelledby="signin-title">
-          <h1 id="signin-title">{t('signIn.setupPendingTitle')}</h1>
-          <p class="muted">{t('signIn.setupPendingBody')}</p>
+        <MessagePanel titleId="signin-title" title={t('signIn.setupPendingTitle')} body={t('signIn.setupPendingBody')}>
           <A href="/setup" class="button button-primary">
             {t('signIn.goSetup')}
           </A>
-        </section>
+        </MessagePanel>
       </Match>
       <Match when={!signedInHere() && !signIn.pending() && auth.session()}>
         {(session) => (
-          <section class="panel panel-narrow" aria-labelledby="signin-title">
-            <h1 id="signin-title">{t('signIn.alreadyTitle')}</h1>
-            <p class="muted">{t('signIn.alreadyBody', { name: session().user.name })}</p>
+          <MessagePanel titleId="signin-title" title={t('signIn.alreadyTitle')} body={t('signIn.alreadyBody', { name: session().user.name })}>
             <A href="/" class="button button-primary">
               {t('common.backHome')}
             </A>
-          </section>
+          </MessagePanel>
         )}
       </Match>
     </Switch>

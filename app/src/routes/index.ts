@@ -13,7 +13,7 @@ import { Approvals } from './requests/Approvals';
 import { NewRequest } from './requests/NewRequest';
 import { RequestDetail } from './requests/RequestDetail';
 import { Requests } from './requests/Requests';
-import { Stamp } from './Stamp';
+import { Stamp } from './stamp/Stamp';
 
 const Seals = lazy(() => import('./seals/Seals').then((m) => ({ default: m.Seals })));
 const SealDetail = lazy(() => import('./seals/SealDetail').then((m) => ({ default: m.SealDetail })));

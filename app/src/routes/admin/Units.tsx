@@ -1,16 +1,35 @@
-import { For, Show, createEffect, createSignal } from 'solid-js';
+import { Show, createEffect, createSignal } from 'solid-js';
 import type { Geofence, SessionView as Session, UnitView as Unit } from '@seal/shared';
 import { createUnit, fetchUnits } from '../../api/units';
 import { unitsCoveredBy } from '../../auth/roles';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { Field } from '../../components/Field';
-import { Notice } from '../../components/Notice';
 import { RequireSession } from '../../components/RequireSession';
 import { useI18n } from '../../i18n/I18nProvider';
 import { createAction } from '../../primitives/createAction';
 import { createLoad } from '../../primitives/createLoad';
 import { parseGeofence, type GeofenceProblem } from '../../org/parseGeofence';
 import { unitTreeRows } from './unitTree';
+import { UnitTree } from './UnitTree';
+import { UnitSelect } from '../../components/UnitSelect';
+import { GeofenceFields } from '../../components/GeofenceFields';
+import { ChoiceGroup } from '../../components/ChoiceGroup';
+import { Screen } from '../../components/Screen';
+import { FormSubmit } from '../../components/FormSubmit';
+import { TextField } from '../../components/TextField';
+
+/** Fills a geofence's centre from this device's position, and its radius from the fix's accuracy when asked. */
+function locateInto(fence: { setLat: (v: string) => void; setLon: (v: string) => void; setRadius: ((v: string) => void) | undefined }, onError: (reason: string) => void): void {
+  navigator.geolocation.getCurrentPosition(
+    (position) => {
+      fence.setLat(position.coords.latitude.toFixed(6));
+      fence.setLon(position.coords.longitude.toFixed(6));
+      fence.setRadius?.(String(Math.max(100, Math.ceil(position.coords.accuracy / 50) * 50)));
+    },
+    (err) => onError(err.message),
+    { enableHighAccuracy: true, timeout: 15_000 },
+  );
+}
 
 /** Admins see the organisation tree and add branches and sites (a site may carry a geofence). */
 export function Units() {
@@ -73,96 +92,26 @@ function UnitManager(props: { session: Session }) {
 
   const useMyLocation = (): void => {
     setLocationError(undefined);
-    const keepRadius = radius() !== '';
-    navigator.geolocation.getCurrentPosition(
-      (position) => {
-        setLat(position.coords.latitude.toFixed(6));
-        setLon(position.coords.longitude.toFixed(6));
-        if (!keepRadius) setRadius(String(Math.max(100, Math.ceil(position.coords.accuracy / 50) * 50)));
-      },
-      (err) => setLocationError(t('units.locationFailed', { reason: err.message })),
-      { enableHighAccuracy: true, timeout: 15_000 },
-    );
+    locateInto({ setLat, setLon, setRadius: radius() === '' ? setRadius : undefined }, (reason) => setLocationError(t('units.locationFailed', { reason })));
   };
 
   return (
-    <section class="screen" aria-labelledby="units-title">
-      <header class="screen-header">
-        <h1 id="units-title">{t('units.title')}</h1>
-        <p class="lead">{t('units.lead')}</p>
-      </header>
-      <Notice message={notice()} />
+    <Screen id="units" title={t('units.title')} lead={t('units.lead')} notice={notice()}>
       <div class="columns">
         <div class="column-main">
           <h2 class="section-title">{t('units.treeLabel')}</h2>
           <ErrorAlert error={units.error()} />
-          <Show when={units.data()} fallback={<Show when={units.loading()}><p class="loading">{t('common.loading')}</p></Show>}>
-            <ul class="unit-tree" aria-label={t('units.treeLabel')} data-testid="unit-tree">
-              <For each={rows()}>
-                {(row) => (
-                  <li class="unit-row" style={{ '--depth': String(row.depth) }} data-unit-id={row.unit.id} data-kind={row.unit.kind}>
-                    <span class="unit-name">{row.unit.name}</span>
-                    <span class={`badge badge-kind-${row.unit.kind}`}>{t(`unitKinds.${row.unit.kind}`)}</span>
-                    <Show when={row.unit.geofence}>
-                      {(fence) => (
-                        <span class="unit-fence">
-                          {t('units.geofence', { lat: fence().lat.toFixed(5), lon: fence().lon.toFixed(5), radius: fence().radiusM })}
-                        </span>
-                      )}
-                    </Show>
-                  </li>
-                )}
-              </For>
-            </ul>
-          </Show>
+          <UnitTree units={units.data()} loading={units.loading()} />
         </div>
         <form class="panel form column-side" aria-labelledby="add-unit-title" onSubmit={onSubmit}>
           <h2 id="add-unit-title">{t('units.addTitle')}</h2>
-          <fieldset class="field">
-            <legend class="field-label">{t('units.kindLabel')}</legend>
-            <div class="choices choices-inline">
-              <For each={['site', 'branch'] as const}>
-                {(option) => (
-                  <label class="choice">
-                    <input type="radio" name="unit-kind" value={option} checked={kind() === option} onChange={() => setKind(option)} disabled={add.pending()} />
-                    <span>{t(`unitKinds.${option}`)}</span>
-                  </label>
-                )}
-              </For>
-            </div>
-          </fieldset>
-          <Field id="unit-name" label={t('units.nameLabel')}>
-            <input id="unit-name" class="input" type="text" required maxLength={200} value={name()} onInput={(e) => setName(e.currentTarget.value)} disabled={add.pending()} />
-          </Field>
+          <ChoiceGroup name="unit-kind" legend={t('units.kindLabel')} options={['site', 'branch'] as const} value={kind()} label={(option) => t(`unitKinds.${option}`)} onChange={setKind} disabled={add.pending()} />
+          <TextField id="unit-name" label={t('units.nameLabel')} required maxLength={200} value={name()} onInput={setName} disabled={add.pending()} />
           <Field id="unit-parent" label={t('units.parentLabel')}>
-            <select id="unit-parent" class="input" required value={parentId()} onChange={(e) => setParentId(e.currentTarget.value)} disabled={add.pending()}>
-              <For each={parents()}>
-                {(unit) => (
-                  <option value={unit.id} selected={unit.id === parentId()}>
-                    {'\u00a0\u00a0\u00a0'.repeat(depthOf(unit.id))}
-                    {unit.name} · {t(`unitKinds.${unit.kind}`)}
-                  </option>
-                )}
-              </For>
-            </select>
+            <UnitSelect id="unit-parent" required value={parentId()} units={parents().map((unit) => ({ unit, depth: depthOf(unit.id) }))} onChange={setParentId} disabled={add.pending()} />
           </Field>
           <Show when={kind() === 'site'}>
-            <fieldset class="field geofence" aria-describedby="geofence-hint">
-              <legend class="field-label">{t('units.geofenceTitle')}</legend>
-              <p class="field-hint" id="geofence-hint">
-                {t('units.geofenceHint')}
-              </p>
-              <div class="geofence-grid">
-                <Field id="fence-lat" label={t('units.latLabel')}>
-                  <input id="fence-lat" class="input" type="number" inputmode="decimal" step="any" min="-90" max="90" value={lat()} onInput={(e) => setLat(e.currentTarget.value)} disabled={add.pending()} />
-                </Field>
-                <Field id="fence-lon" label={t('units.lonLabel')}>
-                  <input id="fence-lon" class="input" type="number" inputmode="decimal" step="any" min="-180" max="180" value={lon()} onInput={(e) => setLon(e.currentTarget.value)} disabled={add.pending()} />
-                </Field>
-                <Field id="fence-radius" label={t('units.radiusLabel')}>
-                  <input id="fence-radius" class="input" type="number" inputmode="numeric" step="any" min="1" max="50000" value={radius()} onInput={(e) => setRadius(e.currentTarget.value)} disabled={add.pending()} />
-                </Field>
-              </div>
+            <GeofenceFields idPrefix="fence" hintId="geofence-hint" hint={t('units.geofenceHint')} lat={{ value: lat(), set: setLat }} lon={{ value: lon(), set: setLon }} radius={{ value: radius(), set: setRadius }} disabled={add.pending()} limits>
               <Show when={'geolocation' in navigator}>
                 <button type="button" class="button button-secondary" onClick={useMyLocation} disabled={add.pending()}>
                   {t('units.useLocation')}
@@ -173,7 +122,7 @@ function UnitManager(props: { session: Session }) {
                   {locationError()}
                 </p>
               </Show>
-            </fieldset>
+            </GeofenceFields>
           </Show>
           <Show when={problem()}>
             {(p) => (
@@ -182,14 +131,9 @@ function UnitManager(props: { session: Session }) {
               </p>
             )}
           </Show>
-          <ErrorAlert error={add.error()} />
-          <div class="form-actions">
-            <button type="submit" class="button button-primary" disabled={add.pending() || parents().length === 0}>
-              {t('units.add')}
-            </button>
-          </div>
+          <FormSubmit label={t('units.add')} disabled={add.pending() || parents().length === 0} error={add.error()} />
         </form>
       </div>
-    </section>
+    </Screen>
   );
 }

@@ -8,6 +8,7 @@ import { useDirectory } from '../../org/DirectoryProvider';
 import { awaitingDecision, decidedBy, lastDecisionAt, verdictOf } from '../../requests/requestBook';
 import { useRequests } from '../../requests/RequestsProvider';
 import { RequestCard } from './RequestCard';
+import { Screen } from '../../components/Screen';
 
 /** `/approvals`: the requests in the approver's scope awaiting their decision, and those they decided. */
 export function Approvals() {
@@ -24,11 +25,7 @@ function ApprovalInbox(props: { session: Session }) {
   });
   const decided = createMemo(() => decidedBy(requests.entries(), props.session.user.id));
   return (
-    <section class="screen" aria-labelledby="approvals-title">
-      <header class="screen-header">
-        <h1 id="approvals-title">{t('approvals.title')}</h1>
-        <p class="lead">{t('approvals.lead')}</p>
-      </header>
+    <Screen id="approvals" title={t('approvals.title')} lead={t('approvals.lead')}>
       <Show when={directory.state() === 'unavailable'}>
         <p class="note note-warn">{t('requests.noDirectory')}</p>
       </Show>
@@ -77,6 +74,6 @@ function ApprovalInbox(props: { session: Session }) {
           </Show>
         </section>
       </div>
-    </section>
+    </Screen>
   );
 }

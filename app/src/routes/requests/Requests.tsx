@@ -7,6 +7,7 @@ import { useI18n } from '../../i18n/I18nProvider';
 import { useDirectory } from '../../org/DirectoryProvider';
 import { useRequests } from '../../requests/RequestsProvider';
 import { RequestCard } from './RequestCard';
+import { Screen } from '../../components/Screen';
 
 /** `/requests`: the signed-in user's own seal requests, newest first, with their derived status. */
 export function Requests() {
@@ -19,11 +20,7 @@ function MyRequests(props: { session: Session }) {
   const directory = useDirectory();
   const mine = createMemo(() => requests.entries().filter((e) => e.request.requesterId === props.session.user.id));
   return (
-    <section class="screen" aria-labelledby="requests-title">
-      <header class="screen-header">
-        <h1 id="requests-title">{t('requests.title')}</h1>
-        <p class="lead">{t('requests.lead')}</p>
-      </header>
+    <Screen id="requests" title={t('requests.title')} lead={t('requests.lead')}>
       <Show when={directory.state() === 'unavailable'}>
         <p class="note note-warn">{t('requests.noDirectory')}</p>
       </Show>
@@ -39,6 +36,6 @@ function MyRequests(props: { session: Session }) {
           <For each={mine()}>{(entry) => <RequestCard entry={entry} />}</For>
         </ul>
       </Show>
-    </section>
+    </Screen>
   );
 }

@@ -1,8 +1,8 @@
-import { For, Show, createEffect, createMemo, createSignal, on } from 'solid-js';
+import { Show, createEffect, createMemo, createSignal, on } from 'solid-js';
 import { SEAL_KINDS, type NewSeal, type SealForm, type SealId, type SealKind } from '@seal/shared';
 import type { SessionView as Session } from '@seal/shared';
 import { Field } from '../../components/Field';
-import { useI18n } from '../../i18n/I18nProvider';
+import { useI18n, type Translate } from '../../i18n/I18nProvider';
 import { useDirectory } from '../../org/DirectoryProvider';
 import { createAction } from '../../primitives/createAction';
 import { StoreError } from '../../store/StoreError';
@@ -14,6 +14,10 @@ import { makeSeal } from './sealActions';
 import { checkSealDraft, type DraftProblems } from './sealDraft';
 import { FieldProblem, SealErrorAlert } from './SealErrorAlert';
 import { bindableDevices, custodiansFor, unitsWhereMayCreate } from './sealViews';
+import { UnitSelect } from '../../components/UnitSelect';
+import { Select } from '../../components/Select';
+import { ChoiceGroup } from '../../components/ChoiceGroup';
+import { FormSubmit } from '../../components/FormSubmit';
 
 type ProblemField = keyof DraftProblems;
 
@@ -25,6 +29,22 @@ const FIELD_IDS: Readonly<Record<ProblemField, string>> = {
   antiCounterfeitCode: 'seal-code',
   reason: 'seal-reason',
 };
+
+/** The form is long on a phone: takes the person to the first field to fix. */
+function focusFirstProblem(problems: DraftProblems): void {
+  const first = (Object.keys(FIELD_IDS) as ProblemField[]).find((field) => problems[field] !== undefined);
+  if (first !== undefined) document.getElementById(FIELD_IDS[first])?.focus();
+}
+
+/** The words for a problem with one field of the new seal. */
+function sealProblemText(t: Translate, field: ProblemField, problem: DraftProblems[ProblemField]): string | undefined {
+  if (problem === undefined) return undefined;
+  if (field === 'name') return problem === 'too_long' ? t('seals.problems.nameTooLong') : t('seals.problems.nameRequired');
+  if (field === 'unitId') return t('seals.problems.unitRequired');
+  if (field === 'custodianId') return t('seals.problems.custodianRequired');
+  if (field === 'reason') return t('seals.problems.reasonRequired');
+  return problem === 'not_digits' ? t('seals.problems.codeNotDigits') : problem === 'wrong_length' ? t('seals.problems.codeWrongLength') : t('seals.problems.codeRequired');
+}
 
 /**
  * Makes a seal on this device (it syncs from there): name, kind, form, the unit that owns it
@@ -70,15 +90,7 @@ export function NewSealForm(props: { session: Session; data: SealData; onCreated
   const clear = (field: ProblemField): void => {
     if (problems()[field] !== undefined) setProblems(({ [field]: _gone, ...rest }) => rest);
   };
-  const problemText = (field: ProblemField): string | undefined => {
-    const problem = problems()[field];
-    if (problem === undefined) return undefined;
-    if (field === 'name') return problem === 'too_long' ? t('seals.problems.nameTooLong') : t('seals.problems.nameRequired');
-    if (field === 'unitId') return t('seals.problems.unitRequired');
-    if (field === 'custodianId') return t('seals.problems.custodianRequired');
-    if (field === 'reason') return t('seals.problems.reasonRequired');
-    return problem === 'not_digits' ? t('seals.problems.codeNotDigits') : problem === 'wrong_length' ? t('seals.problems.codeWrongLength') : t('seals.problems.codeRequired');
-  };
+  const problemText = (field: ProblemField): string | undefined => sealProblemText(t, field, problems()[field]);
   const describedBy = (id: string, field: ProblemField): string => [`${id}-hint`, ...(problems()[field] !== undefined ? [`${id}-problem`] : [])].join(' ');
 
   const create = createAction(async (seal: NewSeal, why: string) => {
@@ -104,9 +116,7 @@ export function NewSealForm(props: { session: Session; data: SealData; onCreated
     if (!checked.ok) {
       setProblems(checked.problems);
       create.clearError();
-      // The form is long on a phone: take the person to the first field to fix.
-      const first = (Object.keys(FIELD_IDS) as ProblemField[]).find((field) => checked.problems[field] !== undefined);
-      if (first !== undefined) document.getElementById(FIELD_IDS[first])?.focus();
+      focusFirstProblem(checked.problems);
       return;
     }
     setProblems({});
@@ -122,41 +132,16 @@ export function NewSealForm(props: { session: Session; data: SealData; onCreated
       </Field>
       <FieldProblem id="seal-name-problem" code={problems().name} text={problemText('name')} />
       <Field id="seal-kind" label={t('seals.kindLabel')}>
-        <select id="seal-kind" class="input" value={kind()} onChange={(e) => setKind(e.currentTarget.value as SealKind)} disabled={create.pending()}>
-          <For each={SEAL_KINDS}>{(option) => <option value={option}>{t(`sealKinds.${option}`)}</option>}</For>
-        </select>
+        <Select id="seal-kind" value={kind()} options={SEAL_KINDS.map((option) => ({ value: option, label: t(`sealKinds.${option}`) }))} onChange={(value) => setKind(value as SealKind)} disabled={create.pending()} />
       </Field>
-      <fieldset class="field">
-        <legend class="field-label">{t('seals.formLabel')}</legend>
-        <div class="choices choices-inline">
-          <For each={['physical', 'electronic'] as const}>
-            {(option) => (
-              <label class="choice">
-                <input type="radio" name="seal-form" value={option} checked={form() === option} onChange={() => { setForm(option); clear('antiCounterfeitCode'); }} disabled={create.pending()} />
-                <span>{t(`seals.formShort.${option}`)}</span>
-              </label>
-            )}
-          </For>
-        </div>
-      </fieldset>
+      <ChoiceGroup name="seal-form" legend={t('seals.formLabel')} options={['physical', 'electronic'] as const} value={form()} label={(option) => t(`seals.formShort.${option}`)} onChange={(option) => { setForm(option); clear('antiCounterfeitCode'); }} disabled={create.pending()} />
       <Field id="seal-unit" label={t('seals.unitLabel')}>
-        <select id="seal-unit" class="input" value={unitId()} onChange={(e) => { setUnitId(e.currentTarget.value); clear('unitId'); }} disabled={create.pending()}>
-          <For each={unitRows()}>
-            {(row) => (
-              <option value={row.unit.id} selected={row.unit.id === unitId()}>
-                {'\u00a0\u00a0\u00a0'.repeat(row.depth)}
-                {row.unit.name} · {t(`unitKinds.${row.unit.kind}`)}
-              </option>
-            )}
-          </For>
-        </select>
+        <UnitSelect id="seal-unit" value={unitId()} units={unitRows()} onChange={(value) => { setUnitId(value); clear('unitId'); }} disabled={create.pending()} />
       </Field>
       <FieldProblem id="seal-unit-problem" code={problems().unitId} text={problemText('unitId')} />
       <Field id="seal-custodian" label={t('seals.custodianLabel')} hint={t('seals.custodianHint')}>
-        <select id="seal-custodian" class="input" value={custodianId()} aria-invalid={problems().custodianId !== undefined} aria-describedby={describedBy('seal-custodian', 'custodianId')}
-          onChange={(e) => { setCustodianId(e.currentTarget.value); clear('custodianId'); }} disabled={create.pending() || custodians().length === 0}>
-          <For each={custodians()}>{(person) => <option value={person.id} selected={person.id === custodianId()}>{person.name}</option>}</For>
-        </select>
+        <Select id="seal-custodian" value={custodianId()} options={custodians().map((person) => ({ value: person.id, label: person.name }))} aria-invalid={problems().custodianId !== undefined} aria-describedby={describedBy('seal-custodian', 'custodianId')}
+          onChange={(value) => { setCustodianId(value); clear('custodianId'); }} disabled={create.pending() || custodians().length === 0} />
       </Field>
       <Show when={unitId() !== '' && custodians().length === 0}>
         <p class="note note-warn">{t('seals.noCustodians')}</p>
@@ -170,10 +155,7 @@ export function NewSealForm(props: { session: Session; data: SealData; onCreated
       <FieldProblem id="seal-code-problem" code={problems().antiCounterfeitCode} text={problemText('antiCounterfeitCode')} />
       <Show when={form() === 'physical'}>
         <Field id="seal-device" label={t('seals.deviceLabel')} hint={devices().length === 0 ? t('seals.noDevices') : t('seals.deviceHint')} optional={t('common.optional')}>
-          <select id="seal-device" class="input" value={deviceId()} onChange={(e) => setDeviceId(e.currentTarget.value)} disabled={create.pending()} aria-describedby="seal-device-hint">
-            <option value="">{t('seals.deviceNone')}</option>
-            <For each={devices()}>{(device) => <option value={device.id} selected={device.id === deviceId()}>{device.serial} · {directory.unitName(device.unitId)}</option>}</For>
-          </select>
+          <Select id="seal-device" value={deviceId()} placeholder={t('seals.deviceNone')} options={devices().map((device) => ({ value: device.id, label: `${device.serial} · ${directory.unitName(device.unitId)}` }))} onChange={setDeviceId} disabled={create.pending()} aria-describedby="seal-device-hint" />
         </Field>
       </Show>
       <Field id="seal-reason" label={t('seals.reasonLabel')} hint={t('seals.createReasonHint')}>
@@ -182,11 +164,7 @@ export function NewSealForm(props: { session: Session; data: SealData; onCreated
       </Field>
       <FieldProblem id="seal-reason-problem" code={problems().reason} text={problemText('reason')} />
       <SealErrorAlert error={create.error()} />
-      <div class="form-actions">
-        <button type="submit" class="button button-primary" disabled={create.pending() || unitRows().length === 0}>
-          {t('seals.create')}
-        </button>
-      </div>
+      <FormSubmit label={t('seals.create')} disabled={create.pending() || unitRows().length === 0} />
     </form>
   );
 }

@@ -1,4 +1,4 @@
-import { For, Show, createEffect, createMemo, createSignal, on } from 'solid-js';
+import { Show, createEffect, createMemo, createSignal, on } from 'solid-js';
 import { can, type Device, type SealRecord, type SealStatus, type User } from '@seal/shared';
 import { useI18n } from '../../i18n/I18nProvider';
 import { useDirectory } from '../../org/DirectoryProvider';
@@ -9,6 +9,7 @@ import { installBindingOnSimulatedDevice } from '../../device/installBindingOnSi
 import { bindSeal } from './sealActions';
 import { SealErrorAlert } from './SealErrorAlert';
 import { bindableDevices } from './sealViews';
+import { Select } from '../../components/Select';
 
 /** A physical seal's record. */
 export type PhysicalSealRecord = Extract<SealRecord, { form: 'physical' }>;
@@ -55,9 +56,7 @@ export function SealBinding(props: { seal: PhysicalSealRecord; status: SealStatu
               <label class="visually-hidden" for="seal-bind-device">
                 {t('seals.deviceLabel')}
               </label>
-              <select id="seal-bind-device" class="input" value={choice()} onChange={(e) => setChoice(e.currentTarget.value)} disabled={change.pending()}>
-                <For each={choices()}>{(device) => <option value={device.id} selected={device.id === choice()}>{deviceLabel(device, device.id)}</option>}</For>
-              </select>
+              <Select id="seal-bind-device" value={choice()} options={choices().map((device) => ({ value: device.id, label: deviceLabel(device, device.id) }))} onChange={setChoice} disabled={change.pending()} />
               <button type="button" class="button button-primary" disabled={change.pending() || choice() === ''} onClick={() => void change.run(choice())}>
                 {props.seal.deviceId === null ? t('seals.bind') : t('seals.rebind')}
               </button>

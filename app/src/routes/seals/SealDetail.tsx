@@ -16,6 +16,7 @@ import { SealStatusBadge, WaitingBadge } from './SealStatusBadge';
 import { SealTimeline } from './SealTimeline';
 import { movesFor, sealIsWaiting, sealSubject, timelineEntries } from './sealViews';
 import './seals.css';
+import './sealDetail.css';
 
 const physicalOf = (seal: SealRecord): PhysicalSealRecord | undefined => (seal.form === 'physical' ? seal : undefined);
 

@@ -1,6 +1,7 @@
 import { Show } from 'solid-js';
+import { ErrorAlert } from '../../components/ErrorAlert';
 import { describeError } from '../../i18n/describeError';
-import { useI18n, type Translate } from '../../i18n/I18nProvider';
+import type { Translate } from '../../i18n/I18nProvider';
 import { StoreError } from '../../store/StoreError';
 import { SealActionError } from './sealActions';
 
@@ -16,14 +17,7 @@ const codeOf = (error: unknown): string =>
 
 /** A failed seal change, said in the person's language; `data-error-code` carries the code. */
 export function SealErrorAlert(props: { error: unknown }) {
-  const { t } = useI18n();
-  return (
-    <Show when={props.error !== undefined}>
-      <p class="alert alert-error" role="alert" data-error-code={codeOf(props.error)}>
-        {sealErrorText(t, props.error)}
-      </p>
-    </Show>
-  );
+  return <ErrorAlert error={props.error} describe={sealErrorText} code={codeOf} />;
 }
 
 /** A problem with one field, under it (the field points at it with `aria-describedby`). */

@@ -2,7 +2,7 @@ import { A } from '@solidjs/router';
 import { For, Show, createMemo, createSignal } from 'solid-js';
 import { SEAL_STATUSES } from '@seal/shared';
 import type { SessionView as Session } from '@seal/shared';
-import { Notice } from '../../components/Notice';
+import { Screen } from '../../components/Screen';
 import { RequireSession } from '../../components/RequireSession';
 import { useI18n } from '../../i18n/I18nProvider';
 import { useDirectory } from '../../org/DirectoryProvider';
@@ -36,10 +36,13 @@ function SealsScreen(props: { session: Session }) {
   let form: HTMLDivElement | undefined;
 
   return (
-    <section class="screen seals" aria-labelledby="seals-title">
-      <header class="screen-header">
-        <h1 id="seals-title">{t('seals.title')}</h1>
-        <p class="lead">{t('seals.lead')}</p>
+    <Screen
+      id="seals"
+      class="seals"
+      title={t('seals.title')}
+      lead={t('seals.lead')}
+      notice={notice()}
+      actions={
         <Show when={mayCreate()}>
           <div class="seals-jump">
             <button type="button" class="button button-secondary" onClick={() => form?.scrollIntoView({ behavior: 'smooth', block: 'start' })}>
@@ -47,8 +50,8 @@ function SealsScreen(props: { session: Session }) {
             </button>
           </div>
         </Show>
-      </header>
-      <Notice message={notice()} />
+      }
+    >
       <SealRefusals
         refusals={data.rows.refusals().filter((r) => r.subject.startsWith('seal:'))}
         stale={{ changes: data.changes(), statusOf: (sealId) => data.views().find((v) => v.seal.id === sealId)?.status }}
@@ -128,6 +131,6 @@ function SealsScreen(props: { session: Session }) {
           </div>
         </Show>
       </div>
-    </section>
+    </Screen>
   );
 }

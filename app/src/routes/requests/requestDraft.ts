@@ -1,0 +1,127 @@
+import { useNavigate } from '@solidjs/router';
+import { can, compareText, isInSubtree } from '@seal/shared';
+import { createEffect, createMemo, createSignal, on, type Accessor } from 'solid-js';
+import type { SessionView as Session } from '@seal/shared';
+import { useDirectory } from '../../org/DirectoryProvider';
+import { createAction } from '../../primitives/createAction';
+import { fileSha256 } from '../../requests/fileSha256';
+import { buildRequest, toLocalDateTime, type FieldProblem, type RequestField } from '../../requests/requestForm';
+import { useRequests } from '../../requests/RequestsProvider';
+import { useSync } from '../../sync/SyncProvider';
+
+const DEFAULT_DAYS = 3;
+
+/** One text field of the draft: what it holds and how to change it. */
+export interface DraftValue {
+  readonly value: string;
+  readonly set: (value: string) => void;
+}
+
+const draftValue = (initial: string): DraftValue => {
+  const [value, set] = createSignal(initial);
+  return {
+    get value() {
+      return value();
+    },
+    set,
+  };
+};
+
+/**
+ * A seal request being written: its fields, the choices the directory allows (units, places,
+ * active seals), the document's fingerprint, and the submit that records it on this device.
+ */
+export function createRequestDraft(session: Accessor<Session>) {
+  const sync = useSync();
+  const directory = useDirectory();
+  const requests = useRequests();
+  const navigate = useNavigate();
+  const now = Date.now();
+  const fields = {
+    sealId: draftValue(''),
+    unitId: draftValue(''),
+    title: draftValue(''),
+    pages: draftValue('1'),
+    copies: draftValue('1'),
+    purpose: draftValue(''),
+    uses: draftValue('1'),
+    notBefore: draftValue(toLocalDateTime(now)),
+    notAfter: draftValue(toLocalDateTime(now + DEFAULT_DAYS * 86_400_000)),
+    placeUnitId: draftValue(''),
+    fenceLat: draftValue(''),
+    fenceLon: draftValue(''),
+    fenceRadius: draftValue(''),
+  };
+  const [file, setFile] = createSignal<{ name: string; sha256: string }>();
+  const [problems, setProblems] = createSignal<Partial<Record<RequestField, FieldProblem>>>({});
+
+  const units = () => directory.units();
+  // Units the user may apply for (request.create), and places within their reach.
+  const requestUnits = createMemo(() => {
+    const user = requests.me();
+    return user === undefined ? [] : units().filter((u) => can(user, 'request.create', { unitId: u.id }, units()).ok);
+  });
+  const placeUnits = createMemo(() => units().filter((u) => session().user.grants.some((g) => isInSubtree(u.id, g.unitId as typeof u.id, units()))));
+  const activeSeals = createMemo(() => requests.seals().filter((s) => s.status === 'active').sort((a, b) => compareText(a.name, b.name)));
+
+  createEffect(() => {
+    const options = requestUnits();
+    if (fields.unitId.value !== '' || options.length === 0) return;
+    fields.unitId.set((options.find((u) => u.id === session().user.unitId) ?? options[0]!).id);
+  });
+  createEffect(() => {
+    if (fields.placeUnitId.value === '' && fields.unitId.value !== '') fields.placeUnitId.set(fields.unitId.value);
+  });
+  // The place's geofence (a site's, from the directory) fills the fence fields; they stay editable.
+  createEffect(
+    on(
+      () => fields.placeUnitId.value,
+      (id) => {
+        const fence = units().find((u) => u.id === id)?.geofence;
+        fields.fenceLat.set(fence === undefined ? '' : String(fence.lat));
+        fields.fenceLon.set(fence === undefined ? '' : String(fence.lon));
+        fields.fenceRadius.set(fence === undefined ? '' : String(fence.radiusM));
+      },
+    ),
+  );
+
+  const hash = createAction(async (chosen: File) => {
+    const sha256 = await fileSha256(chosen);
+    const previous = file()?.name;
+    setFile({ name: chosen.name, sha256 });
+    if (fields.title.value.trim() === '' || fields.title.value === previous) fields.title.set(chosen.name);
+    setProblems(({ file: _file, ...rest }) => rest);
+  });
+
+  const submit = createAction(async () => {
+    const store = sync.store();
+    if (store === undefined) return;
+    const values = Object.fromEntries(Object.entries(fields).map(([name, field]) => [name, field.value])) as Record<keyof typeof fields, string>;
+    const input = { ...values, id: `req-${crypto.randomUUID()}`, requesterId: session().user.id, sha256: file()?.sha256 ?? '', createdAt: store.now() };
+    const result = buildRequest(input, store.now());
+    if (!result.ok) {
+      setProblems(result.problems);
+      document.querySelector<HTMLElement>('.request-form [aria-invalid="true"]')?.focus();
+      return;
+    }
+    setProblems({});
+    await store.records.create('request', result.request);
+    navigate(`/requests/${result.request.id}?submitted=1`);
+  });
+
+  return {
+    fields,
+    file: file as Accessor<{ name: string; sha256: string } | undefined>,
+    problems,
+    requestUnits,
+    placeUnits,
+    activeSeals,
+    chosenSeal: () => activeSeals().find((s) => s.id === fields.sealId.value),
+    hash,
+    submit,
+    busy: (): boolean => submit.pending() || hash.pending(),
+    canSubmit: (): boolean => sync.store() !== undefined,
+    directoryUnavailable: (): boolean => directory.state() === 'unavailable',
+  };
+}
+export type RequestDraft = ReturnType<typeof createRequestDraft>;
