@@ -1,6 +1,12 @@
 import { render } from 'solid-js/web';
 import { App } from './App';
-import './styles.css';
+import './styles/base.css';
+import './styles/common.css';
+import './styles/identity.css';
+import './styles/forms.css';
+import './styles/lists.css';
+import './styles/admin.css';
+import './styles/screens.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('#root is missing from index.html');
