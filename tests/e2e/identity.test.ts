@@ -408,7 +408,6 @@ describe('identity with passkeys', () => {
     const verified = await pageFetch<{ verified: boolean; verdict: string; signer: { user: { id: string }; credentialId: string } }>(page, '/api/decisions/verify', {
       payload,
       assertion,
-      requesterId: state.adminId,
     });
     expect(verified.status, JSON.stringify(verified.body)).toBe(200);
     expect(verified.body.verified).toBe(true);
@@ -417,7 +416,7 @@ describe('identity with passkeys', () => {
     expect(verified.body.signer.credentialId).toBe(session.credentialId);
 
     const tampered: DecisionPayload = { ...payload, uses: payload.uses + 1 };
-    const refused = await pageFetch<{ error: string }>(page, '/api/decisions/verify', { payload: tampered, assertion, requesterId: state.adminId });
+    const refused = await pageFetch<{ error: string }>(page, '/api/decisions/verify', { payload: tampered, assertion });
     expect(refused.status).toBe(422);
     expect(refused.body.error).toBe('challenge_mismatch');
 

@@ -54,10 +54,14 @@ describe('signed seal bindings follow the seal records', () => {
       expect(response.json<{ error: string; message: string }>(), what).toMatchObject({ error: 'binding_mismatch', message: expect.stringMatching(message) as unknown });
     }
 
-    // No caller pins a binding's version (a later, legitimate binding must always win): it is the issue time.
+    // No caller pins a binding's version (a later, legitimate binding must always win): a body
+    // naming one is refused (bodies are strict), and the version is always the issue time.
     const pinned = await bind('dev-official', { ...asked, version: 9e15 });
-    expect(pinned.statusCode, pinned.body).toBe(200);
-    expect(pinned.json<{ record: { version: number } }>().record.version).toBeLessThan(Date.now() + 60_000);
+    expect(pinned.statusCode, pinned.body).toBe(400);
+    expect(pinned.json<{ error: string }>().error).toBe('invalid_body');
+    const issued = await bind('dev-official', asked);
+    expect(issued.statusCode, issued.body).toBe(200);
+    expect(issued.json<{ record: { version: number } }>().record.version).toBeLessThan(Date.now() + 60_000);
   });
 
   it("refuses to turn a seal into another kind (which would carry its device's binding over to another route)", async () => {
