@@ -86,7 +86,9 @@ const entryRow = (entry: DeviceEvent) => ({
 });
 const kindsAndRefs = (alarms: readonly { kind: string; ref: string; severity: string }[]) => alarms.map(({ kind, ref, severity }) => ({ kind, ref, severity }));
 
-describe('device log audit', () => {
+// Each test runs several replicas, a server and signed logs: 60 s is a guard against a hang, not a
+// speed limit (the default 20 s ran out at load 16 on two cores).
+describe('device log audit', { timeout: 60_000 }, () => {
   it('raises no alarm for an honest log pushed in several batches, retries included', async () => {
     const device = await deviceWithLog('dev-honest', world.siteId, 12);
     const tablet = await tabletWith(device, 'honest');

@@ -94,7 +94,9 @@ function gapsOf(held: ReadonlySet<number>): string[] {
 const reorder = <T,>(items: readonly T[], order: readonly number[]): T[] => order.map((i) => items[i]!);
 const unsignedOf = ({ signature: _signature, ...rest }: DeviceEvent): UnsignedDeviceEvent => rest;
 
-describe('the device-log audit judges what is held, not when it arrived', () => {
+// Each test runs several replicas, a server and signed logs: 60 s is a guard against a hang, not a
+// speed limit (the default 20 s ran out at load 16 on two cores).
+describe('the device-log audit judges what is held, not when it arrived', { timeout: 60_000 }, () => {
   it('ends with no alarm for a log pushed in reverse, one entry per request, each after the last was answered', async () => {
     const device = await registeredDevice('reversed', 6);
     await pushOneByOne(tabletA, [...device.log].reverse());
