@@ -52,14 +52,15 @@ const APP_FOLDERS = APP_LAYERS.flatMap((l) => l.folders);
 
 /**
  * The layers of sync-server/src, top to bottom: main.ts and testing/ (the composition root and the
- * test harness) > http/ (the server, its guards and every route) > sync/ (replication: push, pull,
+ * test harness) > http/ (the server, its guards and every route) > hq/ (headquarters' queries and
+ * evidence, below the routes that serve them) > sync/ (replication: push, pull,
  * blobs, validation) > auth/ (passkeys, sessions, scope) > couch/ (the store: nano, design docs,
  * repositories). config.ts and context.ts (values and types) may be taken by any layer above couch/;
  * env/ is the environment's schema behind config.ts (values only: it imports nothing of the server).
  * Tests (*.test.ts) may use the harness in testing/, which builds the whole server.
  */
 const SERVER_PRODUCTION = { pathNot: '\\.test\\.ts$' };
-const SERVER_FOLDERS = ['testing', 'http', 'sync', 'auth', 'couch', 'env'];
+const SERVER_FOLDERS = ['testing', 'http', 'hq', 'sync', 'auth', 'couch', 'env'];
 
 /** Imports between the parts: [rule, from part, parts it must not import, why]. */
 const PART_RULES = [
