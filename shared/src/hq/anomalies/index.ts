@@ -1,0 +1,3 @@
+export * from './anomalyRules';
+export * from './anomaly';
+export * from './detectAnomalies';
