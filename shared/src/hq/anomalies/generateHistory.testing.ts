@@ -15,6 +15,8 @@ export interface GenerateHistoryOptions {
   readonly sitesPerBranch?: number;
   readonly devicesPerSite?: number;
   readonly weeks?: number;
+  /** The unit id of each site, in order (see `WorldShape`). */
+  readonly siteUnits?: readonly string[];
   /** What to plant (each on its own device); default every plant. `device_silent` is planted by stopping a device after day 2. */
   readonly plants?: readonly (PlantName | 'device_silent')[];
 }
@@ -58,7 +60,7 @@ async function honestDay(device: WorldDevice, facts: HistoryFacts, day: number, 
 export async function generateHistory(options: GenerateHistoryOptions = {}): Promise<GeneratedHistory> {
   const weeks = options.weeks ?? 4;
   const dice = new Dice(options.seed ?? 20260302);
-  const { devices, people } = await buildWorld({ branches: options.branches ?? 4, sitesPerBranch: options.sitesPerBranch ?? 2, devicesPerSite: options.devicesPerSite ?? 3 });
+  const { devices, people } = await buildWorld({ branches: options.branches ?? 4, sitesPerBranch: options.sitesPerBranch ?? 2, devicesPerSite: options.devicesPerSite ?? 3, ...(options.siteUnits ? { siteUnits: options.siteUnits } : {}) });
   const wanted = options.plants ?? [...PLANT_NAMES, 'device_silent'];
   // Plants go to devices from the second on (the first device's grants are the "other device" ones).
   if (wanted.length > devices.length - 1) throw new RangeError(`${wanted.length} plants need ${wanted.length + 1} devices, got ${devices.length}`);

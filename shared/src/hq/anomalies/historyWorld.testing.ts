@@ -67,7 +67,13 @@ export interface WorldDevice {
   readonly approver: UserId;
 }
 
-export interface WorldShape { readonly branches: number; readonly sitesPerBranch: number; readonly devicesPerSite: number }
+export interface WorldShape {
+  readonly branches: number;
+  readonly sitesPerBranch: number;
+  readonly devicesPerSite: number;
+  /** The unit id of each site, in order (default `B1-S1`, `B1-S2`…), e.g. a test server's units. */
+  readonly siteUnits?: readonly string[];
+}
 
 /** Builds the organisation: `HQ` → branches `B1…` → sites `B1-S1…`, three staff per site, an approver and a custodian per branch. */
 export async function buildWorld(shape: WorldShape): Promise<{ devices: WorldDevice[]; people: UserId[] }> {
@@ -79,7 +85,7 @@ export async function buildWorld(shape: WorldShape): Promise<{ devices: WorldDev
     const custodian = asId(userIdSchema, `B${b}-custodian`);
     people.push(approver, custodian);
     for (let s = 1; s <= shape.sitesPerBranch; s++) {
-      const unitId = asId(unitIdSchema, `B${b}-S${s}`);
+      const unitId = asId(unitIdSchema, shape.siteUnits?.[(b - 1) * shape.sitesPerBranch + s - 1] ?? `B${b}-S${s}`);
       const staff = [1, 2, 3].map((n) => asId(userIdSchema, `${unitId}-staff${n}`));
       people.push(...staff);
       const site: WorldSite = { unitId, branchId, staff };
