@@ -45,7 +45,10 @@ export const caseIdParamsSchema = z.strictObject({ id: z.string().regex(/^[0-9a-
 export const resolveCaseBodySchema = z.strictObject({ note: reasonSchema.describe('Why the case is closed: required') });
 export const acknowledgeCaseBodySchema = z.strictObject({ note: z.string().max(2000).optional() });
 
-export const anomalyScanBodySchema = z.strictObject({ unit: recordIdParamSchema });
+export const anomalyScanBodySchema = z.strictObject({
+  unit: recordIdParamSchema,
+  verifyPhotoBytes: z.boolean().optional().describe("Read every photo's bytes back and hash them (finds storage corrupted since upload; slower)"),
+});
 export const anomalyScanResponseSchema = z.object({
   unit: z.string(),
   devices: z.int().nonnegative(),

@@ -18,10 +18,11 @@ function recordRows(kind: RecordKind, id: string, scopeUnitId: string, record: o
 /**
  * Writes a generated history into a test server's store as replication would have left it (rows
  * carrying the server's MAC, complete photo blobs): device, seal and request records, grants, every
- * device log entry (the first body of a seq only, as the store keeps it). Test-only: in production
+ * device log entry (the first body of a seq only, as the store keeps it), and each photo's bytes
+ * (a corrupt photo's bytes under its name, as storage corrupted after upload would hold them). Test-only: in production
  * nothing reaches the store except through the server's validated push.
  */
-export async function storeHistory(server: TestServer, history: AnomalyHistory): Promise<void> {
+export async function storeHistory(server: TestServer, history: AnomalyHistory, photoBytes: ReadonlyMap<string, Uint8Array>): Promise<void> {
   const rows: SyncRow[] = [];
   const at = 1_700_000_000_000;
   for (const d of history.devices) {
@@ -43,9 +44,11 @@ export async function storeHistory(server: TestServer, history: AnomalyHistory):
   }
   const repo = rowsRepo(server.store.couch.use(server.store.dbName('rows')));
   for (let i = 0; i < rows.length; i += 500) await repo.createMany(rows.slice(i, i + 500));
+  // Each photo's bytes in one chunk, then its blob marker, as a settled upload leaves them.
   const blobs = server.store.couch.use<object>(server.store.dbName('blobs'));
-  const held = history.photos.filter((p) => p.contentSha256 === p.sha256);
-  for (let i = 0; i < held.length; i += 500) {
-    await blobs.bulk({ docs: held.slice(i, i + 500).map((p) => ({ _id: `blob:${p.sha256}`, type: 'blob', sha256: p.sha256, size: 1, chunks: 1 })) });
-  }
+  const docs = [...photoBytes].flatMap(([sha256, bytes]) => [
+    { _id: `chunk:${sha256}:000000`, type: 'chunk', sha256, index: 0, data: toBase64Url(bytes) },
+    { _id: `blob:${sha256}`, type: 'blob', sha256, size: bytes.length, chunks: 1 },
+  ]);
+  for (let i = 0; i < docs.length; i += 500) await blobs.bulk({ docs: docs.slice(i, i + 500) });
 }

@@ -28,6 +28,8 @@ export interface GeneratedHistory {
   readonly now: number;
   readonly planted: readonly PlantedAnomaly[];
   readonly people: number;
+  /** The bytes held under each photo's name (for storing the history in a real store). */
+  readonly photoBytes: ReadonlyMap<string, Uint8Array>;
 }
 
 /** The day most plants happen on: Tuesday of the second week. */
@@ -96,5 +98,6 @@ export async function generateHistory(options: GenerateHistoryOptions = {}): Pro
     now: localTime(weeks * 7, 0) + DAY,
     planted,
     people: people.length,
+    photoBytes: facts.photoBytes,
   };
 }

@@ -7,7 +7,7 @@ import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { generateOrgKeyPair, type OrgKeyPair } from '../../crypto/generateOrgKeyPair';
 import { signRecord } from '../../crypto/signRecord';
-import { hashRecordHex } from '../../encoding/canonical';
+import { canonicalBytes, hashRecordHex } from '../../encoding/canonical';
 import { contentId } from '../../domain/contentId';
 import { decisionPayload, type Decision } from '../../domain/decision';
 import { deviceEventHash, GENESIS_PREV_HASH, type DeviceEventOf, type DeviceEventType, type UnsignedDeviceEvent } from '../../domain/deviceEvent';
@@ -109,6 +109,8 @@ export class HistoryFacts {
   readonly decisions: Decision[] = [];
   readonly grants: Grant[] = [];
   readonly photos: HistoryPhoto[] = [];
+  /** The bytes held under each photo's name (a corrupt photo's differ from what the name hashes). */
+  readonly photoBytes = new Map<string, Uint8Array>();
   private photoCount = 0;
 
   /** A request for `uses` stamps on `device`'s seal in `[from, to]`, approved by the branch approver, and its grant. */
@@ -136,7 +138,10 @@ export class HistoryFacts {
   async photo(held: 'held' | 'missing' | 'corrupt' = 'held'): Promise<string> {
     this.photoCount += 1;
     const sha256 = await hashRecordHex({ photo: this.photoCount });
-    if (held !== 'missing') this.photos.push({ sha256, contentSha256: held === 'held' ? sha256 : await hashRecordHex({ corrupt: this.photoCount }) });
+    if (held === 'missing') return sha256;
+    const content = held === 'held' ? { photo: this.photoCount } : { corrupt: this.photoCount };
+    this.photos.push({ sha256, contentSha256: await hashRecordHex(content) });
+    this.photoBytes.set(sha256, canonicalBytes(content));
     return sha256;
   }
 }

@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import type { DocumentScope } from 'nano';
 import {
-  changeRowPrefix, deviceSchema, factRowId, grantSchema, sealRecordSchema, useRequestSchema,
-  type AnomalyHistory, type Grant, type HistoryDevice, type HistorySeal, type RecordKind, type SyncRow, type UseRequest,
+  changeRowPrefix, deviceSchema, fromBase64Url, factRowId, grantSchema, sealRecordSchema, useRequestSchema,
+  type AnomalyHistory, type Grant, type HistoryDevice, type HistoryPhoto, type HistorySeal, type RecordKind, type SyncRow, type UseRequest,
 } from '@seal/shared';
 import type { Store } from '../../couch/store';
 import { DEVICE_LOG_VIEW } from '../../couch/syncDatabases';
@@ -84,6 +85,30 @@ function referencesOf(devices: readonly HistoryDevice[]): { grants: Set<string>;
   return refs;
 }
 
+interface BlobDoc { readonly type: string; readonly chunks?: number; readonly data?: string }
+
+/**
+ * The photos held among `shas`: a complete blob is held. The server stores a blob only once its
+ * bytes hashed to its name, so its content hash is its name — unless `rehash`, which reads the
+ * chunks back and hashes them (finds storage corrupted since; costs every photo's bytes).
+ */
+async function heldPhotos(store: Store, shas: readonly string[], rehash: boolean): Promise<HistoryPhoto[]> {
+  if (shas.length === 0) return [];
+  const blobs = store.couch.use<BlobDoc>(store.dbName('blobs'));
+  const held = (await blobs.fetch({ keys: shas.map((sha) => `blob:${sha}`) })).rows
+    .flatMap((row) => ('doc' in row && row.doc?.type === 'blob' ? [{ sha256: row.key.slice(5), chunks: row.doc.chunks ?? 0 }] : []));
+  if (!rehash) return held.map(({ sha256 }) => ({ sha256, contentSha256: sha256 }));
+  const photos: HistoryPhoto[] = [];
+  for (const { sha256, chunks } of held) {
+    const keys = Array.from({ length: chunks }, (_, i) => `chunk:${sha256}:${String(i).padStart(6, '0')}`);
+    const parts = keys.length === 0 ? [] : (await blobs.fetch({ keys })).rows.map((row) => ('doc' in row && row.doc?.type === 'chunk' ? row.doc.data : undefined));
+    const hash = createHash('sha256');
+    for (const part of parts) if (part !== undefined) hash.update(fromBase64Url(part));
+    photos.push({ sha256, contentSha256: parts.includes(undefined) ? 'chunk-missing' : hash.digest('hex') });
+  }
+  return photos;
+}
+
 /**
  * Loads what detection reads for the devices of a scope (`keepDevice`, by default those in `inScope`): the device and seal records (merged
  * from their change rows), each device's log through the `device_log` view, then only the grants,
@@ -95,6 +120,7 @@ export async function loadHistory(
   store: Store,
   inScope: (unitId: string) => boolean,
   keepDevice: (device: { readonly unitId: string; readonly sealId: string | null }) => boolean = (device) => inScope(device.unitId),
+  rehashPhotos = false,
 ): Promise<{ history: AnomalyHistory; entries: number }> {
   const db = store.couch.use<SyncRow>(store.dbName('rows'));
   const devices: HistoryDevice[] = [];
@@ -124,9 +150,7 @@ export async function loadHistory(
   }
   for (const g of grants) refs.requests.add(g.requestId);
   const requests = await requestsById(db, [...refs.requests].sort());
-  const blobs = store.couch.use<{ type: string }>(store.dbName('blobs'));
-  const blobRows = refs.photos.size === 0 ? [] : (await blobs.fetch({ keys: [...refs.photos].map((sha) => `blob:${sha}`) })).rows;
-  const photos = blobRows.filter((row) => 'doc' in row && row.doc?.type === 'blob').map((row) => ({ sha256: row.key.slice(5), contentSha256: row.key.slice(5) }));
+  const photos = await heldPhotos(store, [...refs.photos], rehashPhotos);
   const decisions = grants.flatMap((g) => g.decisions);
   return { history: { devices, seals, requests, decisions, grants, photos }, entries };
 }

@@ -27,10 +27,11 @@ const sameEvidence = (a: readonly string[], b: readonly string[]): boolean => a.
  * twice opens nothing the second time; two servers scanning at once write each case once (the
  * journal re-plans a write that lost a race, and then finds the case there).
  */
-export async function scanCases(ctx: ServerContext, store: Store, unitId: string, actor: Actor): Promise<ScanOutcome> {
+export async function scanCases(ctx: ServerContext, store: Store, unitId: string, actor: Actor, options: { readonly verifyPhotoBytes?: boolean } = {}): Promise<ScanOutcome> {
   const cases = casesRepo(store.couch.use(store.dbName('cases')));
   const tree = await loadUnitTree(ctx.repos.units);
-  const { history, entries } = await loadHistory(store, (u) => isInSubtree(u as UnitId, unitId as UnitId, tree));
+  const inScope = (u: string) => isInSubtree(u as UnitId, unitId as UnitId, tree);
+  const { history, entries } = await loadHistory(store, inScope, (d) => inScope(d.unitId), options.verifyPhotoBytes ?? false);
   const { rules } = await cases.rules();
   const anomalies = await detectAnomalies(history, rules, ctx.now());
   let opened = 0;

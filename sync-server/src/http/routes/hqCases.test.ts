@@ -18,9 +18,9 @@ const auditActions = async () => (await org.server.repos.audit.list(0, 10_000)).
 
 beforeAll(async () => {
   org = await startTestOrganisation();
-  // Four devices a branch; plants go to devices 1–5: East gets the first three, West the other two.
-  generated = await generateHistory({ seed: 5, branches: 2, sitesPerBranch: 1, devicesPerSite: 4, weeks: 2, siteUnits: [org.east, org.west], plants: ['over_use', 'tamper', 'refusal_burst', 'off_hours', 'photo_missing'] });
-  await storeHistory(org.server, generated.history);
+  // Four devices a branch; plants go to devices 1–6: East gets the first three, West the other three.
+  generated = await generateHistory({ seed: 5, branches: 2, sitesPerBranch: 1, devicesPerSite: 4, weeks: 2, siteUnits: [org.east, org.west], plants: ['over_use', 'tamper', 'refusal_burst', 'off_hours', 'photo_missing', 'photo_mismatch'] });
+  await storeHistory(org.server, generated.history, generated.photoBytes);
   auditorEast = await org.invite(org.east, ['auditor'], 'East auditor 审计');
   staffEast = await org.invite(org.east, ['staff'], 'East staff');
 }, 120_000);
@@ -43,10 +43,14 @@ describe('anomaly cases over HTTP', () => {
   });
 
   it('opens one case per planted root cause, and none on a second scan', async () => {
-    const first = await org.server.call('POST', '/api/hq/anomalies/scan', { cookie: org.admin.cookie, body: { unit: org.admin.rootUnitId } });
+    // A plain scan trusts the upload check: the photo corrupted in storage since is not seen.
+    const plain = await org.server.call('POST', '/api/hq/anomalies/scan', { cookie: org.admin.cookie, body: { unit: org.west } });
+    expect(plain.statusCode, plain.body).toBe(200);
+    expect(plain.json()).toMatchObject({ opened: 2 });
+    const first = await org.server.call('POST', '/api/hq/anomalies/scan', { cookie: org.admin.cookie, body: { unit: org.admin.rootUnitId, verifyPhotoBytes: true } });
     expect(first.statusCode, first.body).toBe(200);
-    expect(first.json()).toMatchObject({ devices: 8, anomalies: generated.planted.length, opened: generated.planted.length, updated: 0 });
-    const again = await org.server.call('POST', '/api/hq/anomalies/scan', { cookie: org.admin.cookie, body: { unit: org.admin.rootUnitId } });
+    expect(first.json()).toMatchObject({ devices: 8, anomalies: generated.planted.length, opened: generated.planted.length - 2, updated: 0 });
+    const again = await org.server.call('POST', '/api/hq/anomalies/scan', { cookie: org.admin.cookie, body: { unit: org.admin.rootUnitId, verifyPhotoBytes: true } });
     expect(again.json()).toMatchObject({ opened: 0, updated: 0 });
     const all = await cases(org.admin.cookie, '?limit=200');
     expect(all.cases.map((c) => c.caseKey).sort()).toEqual(generated.planted.map((p) => p.caseKey).sort());
@@ -60,7 +64,7 @@ describe('anomaly cases over HTTP', () => {
     const second = await cases(org.admin.cookie, `?limit=2&cursor=${first.nextCursor}`);
     expect(second.cases.map((c) => c.id)).not.toContain(first.cases[0]!.id);
     expect((await cases(org.admin.cookie, '?kind=tamper')).cases.map((c) => c.kind)).toEqual(['tamper']);
-    expect((await cases(org.admin.cookie, `?unit=${org.west}`)).cases.map((c) => c.kind).sort()).toEqual(['off_hours', 'photo_missing']);
+    expect((await cases(org.admin.cookie, `?unit=${org.west}`)).cases.map((c) => c.kind).sort()).toEqual(['off_hours', 'photo_mismatch', 'photo_missing']);
   });
 
   it('shows an East auditor East cases only: a West case can be neither seen nor resolved', async () => {

@@ -100,7 +100,7 @@ function hqScanAndRuleRoutes(api: Api, store: Store, cases: CasesRepo): void {
     const tree = await loadUnitTree(ctx.repos.units);
     if (!tree.has(body.unit as UnitId)) throw notFound(`Unit "${body.unit}"`);
     requirePermission(signedIn.user, 'case.review', { unitId: body.unit }, tree);
-    return scanCases(ctx, store, body.unit, actorOf(signedIn));
+    return scanCases(ctx, store, body.unit, actorOf(signedIn), { verifyPhotoBytes: body.verifyPhotoBytes ?? false });
   });
 
   api.route({
