@@ -43,12 +43,12 @@ export async function storeHistory(server: TestServer, history: AnomalyHistory, 
     rows.push({ id: factRowId('grant', g.id), type: 'fact', kind: 'grant', subject: subjectOf('request', g.requestId), scopeUnitId: history.requests.find((r) => r.id === g.requestId)!.unitId, author: 'test-replica' as UserId, createdAt: at, body: g as unknown as Record<string, unknown> });
   }
   const repo = rowsRepo(server.store.couch.use(server.store.dbName('rows')));
-  for (let i = 0; i < rows.length; i += 500) await repo.createMany(rows.slice(i, i + 500));
+  for (let i = 0; i < rows.length; i += 200) await repo.createMany(rows.slice(i, i + 200));
   // Each photo's bytes in one chunk, then its blob marker, as a settled upload leaves them.
   const blobs = server.store.couch.use<object>(server.store.dbName('blobs'));
   const docs = [...photoBytes].flatMap(([sha256, bytes]) => [
     { _id: `chunk:${sha256}:000000`, type: 'chunk', sha256, index: 0, data: toBase64Url(bytes) },
     { _id: `blob:${sha256}`, type: 'blob', sha256, size: bytes.length, chunks: 1 },
   ]);
-  for (let i = 0; i < docs.length; i += 500) await blobs.bulk({ docs: docs.slice(i, i + 500) });
+  for (let i = 0; i < docs.length; i += 200) await blobs.bulk({ docs: docs.slice(i, i + 200) });
 }

@@ -63,7 +63,10 @@ export interface Anomaly {
   /** When it happened (the device's clock for device events). */
   readonly at: number;
   readonly message: string;
-  /** Row ids (`fact:device_event:dev:12`, `fact:grant:…`, `change:request:R1:` prefix…) of the evidence, sorted. */
+  /**
+   * The evidence, sorted: row ids (`fact:device_event:dev:12`, `fact:grant:…`), a record's change-row
+   * prefix (`change:request:R1:`), and for a photo mismatch the blob (`blob:<sha256>`).
+   */
   readonly evidence: readonly string[];
 }
 

@@ -95,8 +95,12 @@ interface BlobDoc { readonly type: string; readonly chunks?: number; readonly da
 async function heldPhotos(store: Store, shas: readonly string[], rehash: boolean): Promise<HistoryPhoto[]> {
   if (shas.length === 0) return [];
   const blobs = store.couch.use<BlobDoc>(store.dbName('blobs'));
-  const held = (await blobs.fetch({ keys: shas.map((sha) => `blob:${sha}`) })).rows
-    .flatMap((row) => ('doc' in row && row.doc?.type === 'blob' ? [{ sha256: row.key.slice(5), chunks: row.doc.chunks ?? 0 }] : []));
+  const held: { sha256: string; chunks: number }[] = [];
+  for (let i = 0; i < shas.length; i += PAGE) {
+    for (const row of (await blobs.fetch({ keys: shas.slice(i, i + PAGE).map((sha) => `blob:${sha}`) })).rows) {
+      if ('doc' in row && row.doc?.type === 'blob') held.push({ sha256: row.key.slice(5), chunks: row.doc.chunks ?? 0 });
+    }
+  }
   if (!rehash) return held.map(({ sha256 }) => ({ sha256, contentSha256: sha256 }));
   const photos: HistoryPhoto[] = [];
   for (const { sha256, chunks } of held) {
@@ -142,11 +146,13 @@ export async function loadHistory(
     if (inScope(parsed.data.unitId) || (deviceId !== null && deviceIds.has(deviceId))) seals.push({ id: parsed.data.id, unitId: parsed.data.unitId, deviceId });
   }
   const refs = referencesOf(devices);
-  const grantRows = [...refs.grants].length === 0 ? [] : (await db.fetch({ keys: [...refs.grants].map((id) => factRowId('grant', id)) })).rows;
   const grants: Grant[] = [];
-  for (const row of grantRows) {
-    const parsed = 'doc' in row && row.doc && row.doc.type === 'fact' ? grantSchema.safeParse(row.doc.body) : undefined;
-    if (parsed?.success) grants.push(parsed.data);
+  const grantKeys = [...refs.grants].sort().map((id) => factRowId('grant', id));
+  for (let i = 0; i < grantKeys.length; i += PAGE) {
+    for (const row of (await db.fetch({ keys: grantKeys.slice(i, i + PAGE) })).rows) {
+      const parsed = 'doc' in row && row.doc && row.doc.type === 'fact' ? grantSchema.safeParse(row.doc.body) : undefined;
+      if (parsed?.success) grants.push(parsed.data);
+    }
   }
   for (const g of grants) refs.requests.add(g.requestId);
   const requests = await requestsById(db, [...refs.requests].sort());
