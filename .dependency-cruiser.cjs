@@ -52,8 +52,8 @@ const APP_FOLDERS = APP_LAYERS.flatMap((l) => l.folders);
 
 /**
  * The layers of sync-server/src, top to bottom: main.ts and testing/ (the composition root and the
- * test harness) > http/ (the server, its guards and every route) > hq/ (headquarters' queries and
- * evidence, below the routes that serve them) > sync/ (replication: push, pull,
+ * test harness) > http/ (the server, its guards and every route) > hq/ (headquarters: the merged
+ * log, evidence, anomaly cases, reconciliation, notifications; no routes) > sync/ (replication: push, pull,
  * blobs, validation) > auth/ (passkeys, sessions, scope) > couch/ (the store: nano, design docs,
  * repositories). config.ts and context.ts (values and types) may be taken by any layer above couch/;
  * env/ is the environment's schema behind config.ts (values only: it imports nothing of the server).
@@ -109,7 +109,7 @@ module.exports = {
     rule(
       'server-routes-live-in-http',
       'HTTP routes are declared under sync-server/src/http/ only: below it (sync/, auth/, couch/) nothing takes the route registrar (http/api.ts), the server or a route module. The one thing every layer may use is the error the server answers with (http/errors.ts).',
-      { path: '^sync-server/src/(sync|auth|couch)/', ...SERVER_PRODUCTION },
+      { path: '^sync-server/src/(hq|sync|auth|couch)/', ...SERVER_PRODUCTION },
       { path: '^sync-server/src/(http|testing)/|^sync-server/src/main\\.ts$', pathNot: '^sync-server/src/http/errors\\.ts$' },
     ),
     rule(

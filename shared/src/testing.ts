@@ -6,3 +6,5 @@
 export * from './domain/fixtures.testing';
 export * from './crypto/webauthnFixture.testing';
 export * from './crypto/softPasskey';
+export * from './hq/anomalies/generateHistory.testing';
+export { PLANT_NAMES, type PlantedAnomaly, type PlantName } from './hq/anomalies/plants.testing';

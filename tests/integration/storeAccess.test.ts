@@ -25,7 +25,7 @@ import { startServerProcess, type ServerProcess } from './serverProcess';
 
 const REPO_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 const PREFIX = 'sealctl_';
-const DATABASES = ['meta', 'users', 'units', 'credentials', 'sessions', 'challenges', 'invitations', 'audit', 'rows', 'blobs'];
+const DATABASES = ['meta', 'users', 'units', 'credentials', 'sessions', 'challenges', 'invitations', 'audit', 'cases', 'rows', 'blobs'];
 
 let proc: ServerProcess;
 let storeUrl: string;

@@ -84,4 +84,6 @@ export type ApiErrorCode =
   // separation of duties: nobody adds roles to themselves; some roles never go together
   | 'self_grant'
   | 'incompatible_roles'
-  | 'conflict';
+  | 'conflict'
+  // headquarters: a scan or sample over more than one request may read (narrow the unit or period)
+  | 'scope_too_large';

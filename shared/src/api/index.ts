@@ -9,3 +9,4 @@ export * from './org';
 export * from './records';
 export * from './sync';
 export * from './hqEvidence';
+export * from './hqAnomalies';

@@ -20,6 +20,8 @@ export const actionSchema = z.enum([
   'report.view',
   'export',
   'alarm.acknowledge',
+  /** Acknowledge or resolve an anomaly case, record a spot-check verdict (an auditor's own work). */
+  'case.review',
 ]);
 export type Action = z.infer<typeof actionSchema>;
 

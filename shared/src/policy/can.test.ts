@@ -6,11 +6,11 @@ import { can, type PolicyTarget } from './can';
 
 /** Who may do what, written out by hand (NOT read from PERMISSIONS). */
 const EXPECTED: Record<Role, readonly Action[]> = {
-  admin: ['unit.manage', 'user.invite', 'user.manage', 'role.grant', 'seal.create', 'seal.update', 'seal.transition', 'seal.bind_device', 'device.provision', 'device.bind', 'request.cancel', 'log.read', 'report.view', 'export', 'alarm.acknowledge'],
-  custodian: ['seal.create', 'seal.update', 'seal.transition', 'seal.bind_device', 'device.provision', 'device.bind', 'log.read', 'report.view', 'alarm.acknowledge'],
+  admin: ['unit.manage', 'user.invite', 'user.manage', 'role.grant', 'seal.create', 'seal.update', 'seal.transition', 'seal.bind_device', 'device.provision', 'device.bind', 'request.cancel', 'log.read', 'report.view', 'export', 'alarm.acknowledge', 'case.review'],
+  custodian: ['seal.create', 'seal.update', 'seal.transition', 'seal.bind_device', 'device.provision', 'device.bind', 'log.read', 'report.view', 'alarm.acknowledge', 'case.review'],
   approver: ['request.decide'],
   staff: ['request.create', 'request.cancel', 'stamp.perform'],
-  auditor: ['log.read', 'report.view', 'export'],
+  auditor: ['log.read', 'report.view', 'export', 'case.review'],
 };
 
 /**

@@ -38,4 +38,5 @@ export const PERMISSIONS: Readonly<Record<Action, Readonly<Partial<Record<Role, 
   'report.view': { admin: 'scope', custodian: 'scope', auditor: 'scope' },
   export: { admin: 'scope', auditor: 'scope' },
   'alarm.acknowledge': { admin: 'scope', custodian: 'scope' },
+  'case.review': { admin: 'scope', custodian: 'scope', auditor: 'scope' },
 };

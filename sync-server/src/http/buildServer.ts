@@ -29,6 +29,8 @@ import { setupRoutes } from './routes/setup';
 import { unitRoutes } from './routes/units';
 import { userRoutes } from './routes/users';
 import { syncRoutes } from './routes/sync';
+import { hqCaseRoutes } from './routes/hqCases';
+import { hqReconciliationRoutes } from './routes/hqReconciliation';
 
 export interface ServerDeps {
   readonly config: ServerConfig;
@@ -95,6 +97,8 @@ export async function buildServer({ config, store, orgKey, now = Date.now, audit
   deviceRoutes(api, store);
   hqEvidenceRoutes(api, store);
   syncRoutes(api, store);
+  hqCaseRoutes(api, store);
+  hqReconciliationRoutes(api, store);
   healthRoutes(api, store);
   const hasApp = existsSync(join(config.staticDir, 'index.html'));
   if (hasApp) {

@@ -25,7 +25,7 @@ export interface TestServer {
   readonly clock: { now(): number; advance(ms: number): void };
   /** A passkey authenticator in a "browser" at the server's origin. */
   authenticator(counting?: boolean): SoftAuthenticator;
-  call(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, options?: { body?: unknown; cookie?: string; headers?: Record<string, string> }): Promise<LightMyRequestResponse>;
+  call(method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', url: string, options?: { body?: unknown; cookie?: string; headers?: Record<string, string> }): Promise<LightMyRequestResponse>;
   close(): Promise<void>;
 }
 

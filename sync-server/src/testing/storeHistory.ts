@@ -1,0 +1,54 @@
+import * as Automerge from '@automerge/automerge';
+import {
+  changeRowId, factRowId, subjectOf, toBase64Url,
+  type AnomalyHistory, type RecordKind, type SyncRow, type UserId,
+} from '@seal/shared';
+import { rowsRepo } from '../sync/rowsRepo';
+import type { TestServer } from './testServer';
+
+/** The change rows that create a record (one Automerge change), as a replica would push them. */
+function recordRows(kind: RecordKind, id: string, scopeUnitId: string, record: object, createdAt: number): SyncRow[] {
+  const doc = Automerge.from(JSON.parse(JSON.stringify(record)) as Record<string, unknown>);
+  return Automerge.getAllChanges(doc).map((bytes) => ({
+    id: changeRowId(kind, id, Automerge.decodeChange(bytes).hash), type: 'change', kind, subject: subjectOf(kind, id),
+    scopeUnitId: scopeUnitId as never, author: 'test-replica' as UserId, createdAt, bytes: toBase64Url(bytes),
+  }));
+}
+
+/**
+ * Writes a generated history into a test server's store as replication would have left it (rows
+ * carrying the server's MAC, complete photo blobs): device, seal and request records, grants, every
+ * device log entry (the first body of a seq only, as the store keeps it), and each photo's bytes
+ * (a corrupt photo's bytes under its name, as storage corrupted after upload would hold them). Test-only: in production
+ * nothing reaches the store except through the server's validated push.
+ */
+export async function storeHistory(server: TestServer, history: AnomalyHistory, photoBytes: ReadonlyMap<string, Uint8Array>): Promise<void> {
+  const rows: SyncRow[] = [];
+  const at = 1_700_000_000_000;
+  for (const d of history.devices) {
+    rows.push(...recordRows('device', d.id, d.unitId, { id: d.id, serial: `SN-${d.id}`, publicKeyJwk: d.publicKeyJwk, unitId: d.unitId, state: d.state, sealId: d.sealId, provisionedAt: at }, at));
+    const seqs = new Set<number>();
+    for (const { event } of d.entries) {
+      const seq = (event as { seq: number }).seq;
+      if (seqs.has(seq)) continue;
+      seqs.add(seq);
+      rows.push({ id: factRowId('device_event', `${d.id}:${seq}`), type: 'fact', kind: 'device_event', subject: subjectOf('device', d.id), scopeUnitId: d.unitId, author: 'test-replica' as UserId, createdAt: at, body: event as Record<string, unknown> });
+    }
+  }
+  for (const s of history.seals) {
+    rows.push(...recordRows('seal', s.id, s.unitId, { id: s.id, name: `seal ${s.id}`, kind: 'contract', form: 'physical', unitId: s.unitId, custodianId: 'custodian', createdAt: at, antiCounterfeitCode: '3301020012345', deviceId: s.deviceId }, at));
+  }
+  for (const r of history.requests) rows.push(...recordRows('request', r.id, r.unitId, r, r.createdAt));
+  for (const g of history.grants) {
+    rows.push({ id: factRowId('grant', g.id), type: 'fact', kind: 'grant', subject: subjectOf('request', g.requestId), scopeUnitId: history.requests.find((r) => r.id === g.requestId)!.unitId, author: 'test-replica' as UserId, createdAt: at, body: g as unknown as Record<string, unknown> });
+  }
+  const repo = rowsRepo(server.store.couch.use(server.store.dbName('rows')));
+  for (let i = 0; i < rows.length; i += 200) await repo.createMany(rows.slice(i, i + 200));
+  // Each photo's bytes in one chunk, then its blob marker, as a settled upload leaves them.
+  const blobs = server.store.couch.use<object>(server.store.dbName('blobs'));
+  const docs = [...photoBytes].flatMap(([sha256, bytes]) => [
+    { _id: `chunk:${sha256}:000000`, type: 'chunk', sha256, index: 0, data: toBase64Url(bytes) },
+    { _id: `blob:${sha256}`, type: 'blob', sha256, size: bytes.length, chunks: 1 },
+  ]);
+  for (let i = 0; i < docs.length; i += 200) await blobs.bulk({ docs: docs.slice(i, i + 200) });
+}
