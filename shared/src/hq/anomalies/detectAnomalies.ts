@@ -54,7 +54,7 @@ function silence(device: HistoryDevice, entries: readonly HeldEntry[], rules: An
  * Finds the anomalies in a history, one per root cause, sorted by case key. Pure and
  * deterministic: the same history (in any order) and rules give the same anomalies, so re-running
  * detection opens no second case. See `AnomalyKind` for what each kind means and
- * `docs/adr/006-anomaly-cases.md` for the case keys.
+ * `docs/adr/007-anomaly-cases.md` for the case keys.
  */
 export async function detectAnomalies(history: AnomalyHistory, rules: AnomalyRules, now: number): Promise<Anomaly[]> {
   const grants = new Map(history.grants.map((g) => [g.id as string, g]));
