@@ -16,12 +16,12 @@ export function formatDateTime(ms: number, locale: Locale): string {
 const CHINA_TIME_ZONE = 'Asia/Shanghai';
 const chinaFormatters = new Map<string, Intl.DateTimeFormat>();
 
-function chinaFormatter(locale: Locale, style: 'dateTime' | 'time' | 'day'): Intl.DateTimeFormat {
+function chinaFormatter(locale: Locale, style: 'dateTime' | 'dateMinute' | 'time' | 'day'): Intl.DateTimeFormat {
   const key = `${locale}:${style}`;
   let formatter = chinaFormatters.get(key);
   if (!formatter) {
     const options: Intl.DateTimeFormatOptions =
-      style === 'dateTime' ? { dateStyle: 'medium', timeStyle: 'medium' } : style === 'time' ? { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' } : { dateStyle: 'medium' };
+      style === 'dateTime' ? { dateStyle: 'medium', timeStyle: 'medium' } : style === 'dateMinute' ? { dateStyle: 'medium', timeStyle: 'short' } : style === 'time' ? { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' } : { dateStyle: 'medium' };
     formatter = new Intl.DateTimeFormat(locale, { ...options, timeZone: CHINA_TIME_ZONE });
     chinaFormatters.set(key, formatter);
   }
@@ -30,6 +30,9 @@ function chinaFormatter(locale: Locale, style: 'dateTime' | 'time' | 'day'): Int
 
 /** A moment in China Standard Time, with seconds: "2026年12月3日 14:05:09", "3 Dec 2026, 14:05:09". */
 export const formatChinaDateTime = (ms: number, locale: Locale): string => chinaFormatter(locale, 'dateTime').format(ms);
+
+/** A moment in China Standard Time, to the minute: "2026年12月3日 14:05", "3 Dec 2026, 14:05". */
+export const formatChinaDateMinute = (ms: number, locale: Locale): string => chinaFormatter(locale, 'dateMinute').format(ms);
 
 /** A moment in China Standard Time: the time alone when it is today there, else the date and time. */
 export function formatChinaMoment(ms: number, locale: Locale, now = Date.now()): string {

@@ -28,7 +28,7 @@ export function DashboardCharts(props: { data: HqDashboardResponse; unitName: (i
 
   const unitLabel = (u: { unitId: string; name: string }): string => (u.name !== '' ? u.name : props.unitName(u.unitId));
   const categoryData = (values: readonly number[]): [number[], number[]] => [values.map((_, i) => i), [...values]];
-  const topOf = (rows: readonly ChartRow[]): string => (rows[0] === undefined ? '' : ` ${rows[0].label}: ${rows[0].value}.`);
+  const topOf = (rows: readonly ChartRow[]): string => (rows[0] === undefined ? '' : t('hqDashboard.most', { label: rows[0].label, count: rows[0].value }));
 
   const unitRows = createMemo(() => byUnit().map((u) => ({ label: unitLabel(u), value: String(u.stamps) })));
   const sealKindRows = createMemo(() => bySealKind().map((k) => ({ label: sealKindWords(k.sealKind), value: String(k.stamps) })));
@@ -40,7 +40,7 @@ export function DashboardCharts(props: { data: HqDashboardResponse; unitName: (i
       <ChartFigure
         id="chart-per-day"
         title={t('hqDashboard.usesPerDay')}
-        summary={`${t('hqDashboard.total', { count: String(totalStamps()) })}${busiest() !== undefined && busiest()!.stamps > 0 ? ` ${formatChinaDay(busiest()!.day, locale())}: ${busiest()!.stamps}.` : ''}`}
+        summary={`${t('hqDashboard.total', { count: String(totalStamps()) })}${busiest() !== undefined && busiest()!.stamps > 0 ? t('hqDashboard.most', { label: formatChinaDay(busiest()!.day, locale()), count: String(busiest()!.stamps) }) : ''}`}
         columns={columns}
         rows={perDayRows()}
         empty={totalStamps() === 0 ? t('hqDashboard.noStamps') : undefined}

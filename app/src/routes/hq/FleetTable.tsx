@@ -1,6 +1,6 @@
 import { For, Show } from 'solid-js';
 import type { HqDashboardResponse } from '@seal/shared';
-import { formatChinaDateTime } from '../../i18n/format';
+import { formatChinaDateMinute } from '../../i18n/format';
 import { useI18n } from '../../i18n/I18nProvider';
 
 type Fleet = HqDashboardResponse['fleet'];
@@ -38,7 +38,7 @@ export function FleetTable(props: { fleet: Fleet; unitName: (id: string) => stri
                     <td class="hq-num" classList={{ 'hq-low': device.batteryPercent !== null && device.batteryPercent <= 20 }}>
                       {device.batteryPercent === null ? t('hqDashboard.unknown') : `${device.batteryPercent}%`}
                     </td>
-                    <td>{device.lastContactAt === null ? t('hqDashboard.unknown') : formatChinaDateTime(device.lastContactAt, locale())}</td>
+                    <td>{device.lastContactAt === null ? t('hqDashboard.unknown') : formatChinaDateMinute(device.lastContactAt, locale())}</td>
                     <td class="hq-num">{device.stampCount}</td>
                     <td>
                       <div class="hq-ink">

@@ -8,7 +8,7 @@ import { Screen } from '../../components/Screen';
 import { UnitSelect } from '../../components/UnitSelect';
 import { createHqDashboard } from '../../hq/createHqDashboard';
 import { dashboardSearchOf, dashboardViewOf, type HqDashboardView } from '../../hq/hqViews';
-import { formatChinaDateTime } from '../../i18n/format';
+import { formatChinaDateMinute } from '../../i18n/format';
 import { useI18n } from '../../i18n/I18nProvider';
 import { createOnlineStatus } from '../../primitives/createOnlineStatus';
 import { useSync } from '../../sync/SyncProvider';
@@ -61,7 +61,7 @@ function DashboardScreen(props: { session: Session }) {
         {(data) => (
           <div class="hq-dashboard" data-testid="hq-dashboard">
             <p class="muted" data-testid="hq-period">
-              {t('hqDashboard.period', { from: formatChinaDateTime(data().from, locale()), to: formatChinaDateTime(data().to, locale()) })} ({t('hq.chinaTime')})
+              {t('hqDashboard.period', { from: formatChinaDateMinute(data().from, locale()), to: formatChinaDateMinute(data().to, locale()) })} ({t('hq.chinaTime')})
             </p>
             <DashboardCharts data={data()} unitName={choices.unitName} />
             <LatencyPanel latency={data().approvalLatency} />

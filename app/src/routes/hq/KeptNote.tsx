@@ -13,10 +13,11 @@ export function KeptNote(props: { source: ViewSource; nothingKept: boolean; offl
   const time = (ms: number): string => `${formatChinaMoment(ms, locale())} (${t('hq.chinaTime')})`;
   return (
     <Switch>
+      {/* Offline by the error of the fetch or by the browser's word now (an answer may fail just before it says so). */}
       <Match when={props.source.kind === 'kept' ? props.source : undefined}>
         {(kept) => (
           <p class="note note-warn hq-kept" role="status" data-testid="hq-kept" data-fetched-at={kept().fetchedAt}>
-            {kept().offline ? t('hq.keptOffline', { time: time(kept().fetchedAt) }) : t('hq.keptUnreachable', { time: time(kept().fetchedAt) })}
+            {kept().offline || props.offline ? t('hq.keptOffline', { time: time(kept().fetchedAt) }) : t('hq.keptUnreachable', { time: time(kept().fetchedAt) })}
           </p>
         )}
       </Match>

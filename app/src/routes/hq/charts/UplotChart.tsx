@@ -16,7 +16,9 @@ export function UplotChart(props: { options: ChartOptions; data: uPlot.AlignedDa
   let chart: uPlot | undefined;
   const width = (): number => Math.max(240, Math.floor(host?.clientWidth ?? 480));
   onMount(() => {
-    const observer = new ResizeObserver(() => chart?.setSize({ width: width(), height: HEIGHT }));
+    const observer = new ResizeObserver(() => {
+      if (chart !== undefined && chart.width !== width()) chart.setSize({ width: width(), height: HEIGHT });
+    });
     if (host !== undefined) observer.observe(host);
     onCleanup(() => observer.disconnect());
   });
