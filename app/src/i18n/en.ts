@@ -814,7 +814,7 @@ export const en: Dictionary = {
     nothingKeptOffline: 'You are offline, and this view was never loaded on this device.',
     nothingKeptUnreachable: 'The server cannot be reached, and this view was never loaded on this device.',
     fetchedAt: 'Fetched {{ time }}',
-    chinaTime: 'China time',
+    chinaMoment: '{{ time }} (China time)',
     eventUnit: 'Unit',
     eventSeal: 'Seal',
     eventDevice: 'Device',

@@ -815,7 +815,7 @@ export const zhCN = {
     nothingKeptOffline: '您目前离线，这台设备上没有保存这个视图的结果。',
     nothingKeptUnreachable: '目前无法连接服务器，这台设备上没有保存这个视图的结果。',
     fetchedAt: '获取于 {{ time }}',
-    chinaTime: '北京时间',
+    chinaMoment: '{{ time }}（北京时间）',
     eventUnit: '单位',
     eventSeal: '印章',
     eventDevice: '设备',

@@ -61,7 +61,7 @@ function DashboardScreen(props: { session: Session }) {
         {(data) => (
           <div class="hq-dashboard" data-testid="hq-dashboard">
             <p class="muted" data-testid="hq-period">
-              {t('hqDashboard.period', { from: formatChinaDateMinute(data().from, locale()), to: formatChinaDateMinute(data().to, locale()) })} ({t('hq.chinaTime')})
+              {t('hq.chinaMoment', { time: t('hqDashboard.period', { from: formatChinaDateMinute(data().from, locale()), to: formatChinaDateMinute(data().to, locale()) }) })}
             </p>
             <DashboardCharts data={data()} unitName={choices.unitName} />
             <LatencyPanel latency={data().approvalLatency} />

@@ -10,7 +10,7 @@ import { useI18n } from '../../i18n/I18nProvider';
  */
 export function KeptNote(props: { source: ViewSource; nothingKept: boolean; offline: boolean }) {
   const { t, locale } = useI18n();
-  const time = (ms: number): string => `${formatChinaMoment(ms, locale())} (${t('hq.chinaTime')})`;
+  const time = (ms: number): string => t('hq.chinaMoment', { time: formatChinaMoment(ms, locale()) });
   return (
     <Switch>
       {/* Offline by the error of the fetch or by the browser's word now (an answer may fail just before it says so). */}
