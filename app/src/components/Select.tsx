@@ -1,4 +1,4 @@
-import { For, Show, splitProps, type JSX } from 'solid-js';
+import { createEffect, For, on, Show, splitProps, type JSX } from 'solid-js';
 
 /** One choice of a `Select`: the value it stands for and the words shown. */
 export interface SelectOption {
@@ -22,8 +22,13 @@ export type SelectProps = Omit<JSX.SelectHTMLAttributes<HTMLSelectElement>, 'val
  */
 export function Select(props: SelectProps) {
   const [own, rest] = splitProps(props, ['value', 'options', 'placeholder', 'onChange']);
+  let select: HTMLSelectElement | undefined;
+  // Options that arrive after the value (or are replaced) can leave the placeholder shown: say the value again.
+  createEffect(on(() => [own.value, own.options] as const, ([value]) => {
+    if (select !== undefined && select.value !== value) select.value = value;
+  }));
   return (
-    <select {...rest} class="input" value={own.value} onChange={(e) => own.onChange(e.currentTarget.value)}>
+    <select {...rest} ref={select} class="input" value={own.value} onChange={(e) => own.onChange(e.currentTarget.value)}>
       <Show when={own.placeholder !== undefined}>
         <option value="">{own.placeholder}</option>
       </Show>

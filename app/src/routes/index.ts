@@ -17,11 +17,13 @@ import { Stamp } from './stamp/Stamp';
 
 const Seals = lazy(() => import('./seals/Seals').then((m) => ({ default: m.Seals })));
 const SealDetail = lazy(() => import('./seals/SealDetail').then((m) => ({ default: m.SealDetail })));
+// Headquarters reads across sites, online mostly: its screens (and the charts library) load on demand.
+const HqLog = lazy(() => import('./hq/HqLog').then((m) => ({ default: m.HqLog })));
+const HqDashboard = lazy(() => import('./hq/HqDashboard').then((m) => ({ default: m.HqDashboard })));
 
 /**
  * Every screen of the app. Later screens are added here, lazily where they are heavy
- * (`component: lazy(() => import('./Stamping'))`; lazy chunks are precached all the same):
- * `/hq`.
+ * (`component: lazy(() => import('./Stamping'))`; lazy chunks are precached all the same).
  * The catch-all stays last.
  */
 export const routes: RouteDefinition[] = [
@@ -40,5 +42,7 @@ export const routes: RouteDefinition[] = [
   { path: '/requests/new', component: NewRequest },
   { path: '/requests/:id', component: RequestDetail },
   { path: '/approvals', component: Approvals },
+  { path: '/hq', component: HqLog },
+  { path: '/hq/dashboard', component: HqDashboard },
   { path: '*404', component: NotFound },
 ];

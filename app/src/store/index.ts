@@ -9,3 +9,4 @@ export * from './syncClient';
 export * from './localStore';
 export * from './syncEngine';
 export * from './queries';
+export * from './keptAnswers';

@@ -104,6 +104,13 @@ export class LocalBook {
   setState(name: string, value: unknown): Promise<unknown> {
     return this.put('state', [{ key: name, data: value }]);
   }
+  /** The small values whose names start with `prefix`, with when each was written. */
+  statesUnder(prefix: string): Promise<{ name: string; at: number; value: unknown }[]> {
+    return this.list('state', prefix).then((docs) => docs.map((d) => ({ name: d.key, at: d.at, value: d.data })));
+  }
+  async removeStates(names: readonly string[]): Promise<void> {
+    if (names.length > 0) await this.local.bulkRemove(names.map((name) => localId('state', name)));
+  }
 }
 
 const chunkKey = (sha: string, index: number): string => `${sha}:${String(index).padStart(6, '0')}`;

@@ -3,6 +3,7 @@ import { newActorId, sha256, toBase64Url, toHex, type UserId } from '@seal/share
 import { onceLoader, type AutomergeLoader } from './automerge';
 import { BlobQueue } from './blobQueue';
 import { COLLECTION_SCHEMAS, type RecordDoc, type Refusal, type SealCollections, type SealDatabase } from './collections';
+import { KeptAnswers } from './keptAnswers';
 import { LocalBook } from './localBook';
 import { FactLog } from './factLog';
 import { Projector } from './projector';
@@ -41,6 +42,8 @@ export interface LocalStore {
   readonly facts: FactLog;
   readonly records: RecordEditor;
   readonly attachments: BlobQueue;
+  /** The last answers of read-only views (headquarters), for reading them offline. */
+  readonly kept: KeptAnswers;
   readonly status: SyncStatus;
   readonly loadAutomerge: AutomergeLoader;
   readonly now: () => number;
@@ -114,6 +117,7 @@ export async function openLocalStore(options: LocalStoreOptions): Promise<Opened
     facts,
     records: new RecordEditor(db, book, loadAutomerge, userId, actorId, now),
     attachments,
+    kept: new KeptAnswers(book),
     status,
     loadAutomerge,
     now,

@@ -10,3 +10,4 @@ export * from './records';
 export * from './sync';
 export * from './hqEvidence';
 export * from './hqAnomalies';
+export * from './hq';

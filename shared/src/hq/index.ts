@@ -1,1 +1,3 @@
 export * from './anomalies';
+export * from './event';
+export * from './constants';

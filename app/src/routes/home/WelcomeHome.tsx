@@ -4,6 +4,7 @@ import type { SessionView as Session } from '@seal/shared';
 import { fetchUnits } from '../../api/units';
 import { useAuth } from '../../auth/AuthProvider';
 import { holdsRole } from '../../auth/roles';
+import { mayReadHq } from '../../hq/hqAccess';
 import { RoleList } from '../../components/RoleList';
 import { useI18n } from '../../i18n/I18nProvider';
 import { createLoad } from '../../primitives/createLoad';
@@ -23,7 +24,9 @@ export function WelcomeHome(props: { session: Session }) {
     const me = requests.me();
     return me === undefined ? 0 : awaitingDecision(requests.entries(), me, directory.units()).length;
   };
+  // Headquarters first for those who read the merged log: for an auditor it is the work itself.
   const links = () => [
+    { href: '/hq', title: t('hq.homeLink'), body: t('hq.homeBody'), show: mayReadHq(props.session) },
     { href: '/approvals', title: t('approvals.title'), body: awaiting() > 0 ? t('approvals.homeCount', { count: String(awaiting()) }) : t('approvals.homeBody'), show: holdsRole(props.session, 'approver') },
     { href: '/requests', title: t('requests.title'), body: t('requests.homeBody'), show: holdsRole(props.session, 'staff') },
     { href: '/passkeys', title: t('home.passkeysLink'), body: t('home.passkeysBody'), show: true },
