@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HqEventsResponse, TimelineEvent } from '@seal/shared';
 import { createUnit } from '../../sync-server/src/testing/testServer';
+import { HqService } from '../../sync-server/src/hq/service';
 import { deviceWithLog, sealRecord, useRequest } from './fixtures';
 import { replicaPool, setUpWorld, startSyncServer, syncAll, type Person, type Replica, type RunningSync, type World } from './harness';
 
@@ -165,5 +166,33 @@ describe('the merged log', () => {
     const west = dash.fleet.devices.find((d) => d.deviceId === 'dev-west-1');
     // The fixture's last entry (seq length-1) reports 100 - ((length-1) % 100) percent.
     expect(west).toMatchObject({ batteryPercent: 100 - (WEST_ENTRIES - 1), lastContactAt: T + WEST_ENTRIES - 1, stampCount: 0 });
+  });
+
+  it('stays the same index across a restart and a second instance re-deriving everything', async () => {
+    const before = await hq(hqAuditor, '/api/hq/events?limit=200');
+    const dashBefore = await hq(hqAuditor, `/api/hq/dashboard?from=${T - 86_400_000}&to=${T + 86_400_000}`);
+    // Two more instances on the same store: one finds no checkpoint (as after a crash before its
+    // first), both index at once; then the server answers again.
+    const other = new HqService(running.server.store);
+    const third = new HqService(running.server.store);
+    const db = running.server.store.couch.use<{ _rev: string }>(running.server.store.dbName('hq_events'));
+    const checkpoint = await db.get('checkpoint');
+    await db.destroy('checkpoint', checkpoint._rev);
+    await Promise.all([other.indexer.catchUp(), third.indexer.catchUp()]);
+    const after = await hq(hqAuditor, '/api/hq/events?limit=200');
+    expect(after.counts).toEqual(before.counts);
+    expect(after.events.map((e) => e.id)).toEqual(before.events.map((e) => e.id));
+    expect(await hq(hqAuditor, `/api/hq/dashboard?from=${T - 86_400_000}&to=${T + 86_400_000}`)).toEqual(dashBefore);
+    const docs = await db.list({ startkey: 'e:', endkey: 'e:\ufff0' });
+    expect(docs.rows).toHaveLength(before.counts.total);
+  });
+
+  it('shows a row as soon as it is pushed (read-your-writes)', async () => {
+    const phone = await replicas.open(staff, 'staff-phone-2');
+    phone.start();
+    await phone.store.records.create('request', useRequest('req-east-2', staff.userId, eastSite, 'seal-east-1'));
+    await syncAll([phone]);
+    const person = await hq(hqAuditor, `/api/hq/events?person=${staff.userId}&kind=request_created`);
+    expect(person.events.map((e) => e.requestId).sort()).toEqual(['req-east-1', 'req-east-2']);
   });
 });

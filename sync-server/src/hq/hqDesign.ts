@@ -9,7 +9,7 @@ export const HQ_BY_VIEW = 'by';
 export const HQ_REQUEST_VIEW = 'request';
 /** Devices' seal bindings: `[deviceId, seq]` → sealId. */
 export const HQ_BIND_VIEW = 'bind';
-/** Approval latencies: `[unitId, day]` → ms. */
+/** Approval latencies: `[day, unitId]` → ms. */
 export const HQ_LATENCY_VIEW = 'latency';
 
 /**
@@ -42,7 +42,7 @@ const BIND_MAP = `function (doc) {
 }`;
 
 const LATENCY_MAP = `function (doc) {
-  if (doc.type === "latency" && typeof doc.ms === "number") emit([doc.unitId, doc.day], doc.ms);
+  if (doc.type === "latency" && typeof doc.ms === "number") emit([doc.day, doc.unitId], doc.ms);
 }`;
 
 export const HQ_DESIGN_DOCS: Readonly<Record<string, readonly VersionedDesignDoc[]>> = {

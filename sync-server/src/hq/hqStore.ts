@@ -66,10 +66,12 @@ export class HqStore {
 
   /** Writes new event documents; one already there (the same event, derived before) is left as it is. */
   async writeEvents(events: readonly EventDoc[]): Promise<void> {
-    if (events.length === 0) return;
-    const results = await this.db.bulk({ docs: events.map((event) => ({ ...event, _id: eventDocId(event.id) })) });
-    for (const result of results) {
-      if (result.error && result.error !== 'conflict') throw new Error(`the store refused HQ event "${result.id}": ${result.error} ${result.reason ?? ''}`);
+    // In bulks of at most 500 (the embedded store resets a connection carrying a much larger body).
+    for (let i = 0; i < events.length; i += 500) {
+      const results = await this.db.bulk({ docs: events.slice(i, i + 500).map((event) => ({ ...event, _id: eventDocId(event.id) })) });
+      for (const result of results) {
+        if (result.error && result.error !== 'conflict') throw new Error(`the store refused HQ event "${result.id}": ${result.error} ${result.reason ?? ''}`);
+      }
     }
   }
 

@@ -8,6 +8,8 @@ export interface IndexerOptions {
   readonly page?: number;
   /** Events indexed between two checkpoints (rollups are recomputed at each). */
   readonly flushEvery?: number;
+  /** Told of each step of a run (`page`: events written; `flush`: rollups and latencies recomputed). */
+  readonly onProgress?: (step: 'page' | 'flush', count: number) => void;
 }
 
 /**
@@ -22,10 +24,12 @@ export class HqIndexer {
   private queued: Promise<void> | undefined;
   private readonly page: number;
   private readonly flushEvery: number;
+  private readonly progress: NonNullable<IndexerOptions['onProgress']>;
 
   constructor(private readonly rows: RowsRepo, private readonly hq: HqStore, options: IndexerOptions = {}) {
     this.page = options.page ?? 500;
     this.flushEvery = options.flushEvery ?? 50_000;
+    this.progress = options.onProgress ?? (() => undefined);
   }
 
   /**
@@ -57,16 +61,21 @@ export class HqIndexer {
       const events = await deriveEvents(rows, this.hq, this.rows, bindings);
       await this.hq.writeEvents(events);
       dirty.note(events);
+      this.progress('page', events.length);
       since = page.lastSeq;
       sinceFlush += events.length;
       if (sinceFlush >= this.flushEvery) {
+        this.progress('flush', dirty.size);
         await flushDirty(this.hq, dirty);
         await this.hq.saveCheckpoint(since);
         sinceFlush = 0;
       }
       if (page.entries.length < this.page) break;
     }
-    if (dirty.size > 0) await flushDirty(this.hq, dirty);
+    if (dirty.size > 0) {
+      this.progress('flush', dirty.size);
+      await flushDirty(this.hq, dirty);
+    }
     if (since !== start) await this.hq.saveCheckpoint(since);
   }
 }

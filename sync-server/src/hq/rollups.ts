@@ -1,6 +1,6 @@
 import { DAY_MS, hqDayOf, hqDayStart } from '@seal/shared';
 import { HQ_BY_VIEW, HQ_LATENCY_VIEW, HQ_REQUEST_VIEW } from './hqDesign';
-import { latencyDocId, rollupDocId, type DeviceDay, type HqDoc, type HqStore, type LatencyDoc, type RollupDoc } from './hqStore';
+import { latencyDocId, rollupDocId, type HqDoc, type HqStore, type LatencyDoc, type RollupDoc } from './hqStore';
 
 /** What a batch of new events touched: the (unit, day) rollups and the requests' latencies to recompute. */
 export class Dirty {
@@ -79,23 +79,30 @@ async function latencies(hq: HqStore, requestIds: readonly string[]): Promise<Ma
   }));
 }
 
-/** One unit's day from its events (the by-view, values only) and its latency documents. */
-async function rollupOf(hq: HqStore, day: string, unitId: string): Promise<RollupDoc> {
+/** Every unit's rollup of one day, from the day's events (one read of the whole-organisation path, values only) and its latencies. */
+async function rollupsOfDay(hq: HqStore, day: string, unitIds: ReadonlySet<string>): Promise<RollupDoc[]> {
   const start = hqDayStart(day);
   const [rows, lat] = await Promise.all([
-    hq.view<unknown[], EventValue>(HQ_BY_VIEW, { startkey: ['u', unitId, start], endkey: ['u', unitId, start + DAY_MS - 1, {}] }),
-    hq.view<unknown[], number>(HQ_LATENCY_VIEW, { key: [unitId, day] }),
+    hq.view<unknown[], EventValue>(HQ_BY_VIEW, { startkey: ['t', start], endkey: ['t', start + DAY_MS - 1, {}] }),
+    hq.view<[string, string], number>(HQ_LATENCY_VIEW, { startkey: [day], endkey: [day, {}] }),
   ]);
-  const byKind: Record<string, number> = {};
-  const stampsBySeal: Record<string, number> = {};
-  const devices: Record<string, DeviceDay> = {};
+  const rollups = new Map<string, RollupDoc>();
+  const rollupOf = (unitId: string): RollupDoc | undefined => {
+    if (!unitIds.has(unitId)) return undefined;
+    let rollup = rollups.get(unitId);
+    if (!rollup) rollups.set(unitId, rollup = { type: 'rollup', unitId, day, byKind: {}, stampsBySeal: {}, devices: {}, latencies: [] });
+    return rollup;
+  };
+  for (const unitId of unitIds) rollupOf(unitId);
   for (const row of rows) {
-    const [kind, , sealId, deviceId, n] = row.value;
-    const at = row.key[2] as number;
-    byKind[kind] = (byKind[kind] ?? 0) + 1;
-    if (kind === 'stamp') stampsBySeal[sealId ?? ''] = (stampsBySeal[sealId ?? ''] ?? 0) + 1;
+    const [kind, unitId, sealId, deviceId, n] = row.value;
+    const rollup = rollupOf(unitId);
+    if (!rollup) continue;
+    const at = row.key[1] as number;
+    rollup.byKind[kind] = (rollup.byKind[kind] ?? 0) + 1;
+    if (kind === 'stamp') rollup.stampsBySeal[sealId ?? ''] = (rollup.stampsBySeal[sealId ?? ''] ?? 0) + 1;
     if (!deviceId || !DEVICE_LOG_KINDS.has(kind)) continue;
-    const device = (devices[deviceId] ??= { stamps: 0, lastAt: at });
+    const device = (rollup.devices[deviceId] ??= { stamps: 0, lastAt: at });
     if (kind === 'stamp') device.stamps++;
     if (at >= device.lastAt) {
       device.lastAt = at;
@@ -103,7 +110,9 @@ async function rollupOf(hq: HqStore, day: string, unitId: string): Promise<Rollu
     }
     if (kind === 'low_battery' && n !== null && (!device.battery || at >= device.battery[0])) device.battery = [at, n];
   }
-  return { type: 'rollup', unitId, day, byKind, stampsBySeal, devices, latencies: lat.map((r) => r.value).sort((a, b) => a - b) };
+  for (const row of lat) rollupOf(row.key[1])?.latencies.push(row.value);
+  for (const rollup of rollups.values()) rollup.latencies.sort((a, b) => a - b);
+  return [...rollups.values()];
 }
 
 /**
@@ -123,13 +132,18 @@ export async function flushDirty(hq: HqStore, dirty: Dirty): Promise<void> {
       return docs;
     });
   }
-  const unitDays = [...dirty.unitDays].sort().map((key) => key.split('\u0000') as [string, string]);
-  await forEachParallel(chunks(unitDays, 50), 3, async (batch) => {
-    await writeDerived(hq, batch.map(([day, unitId]) => rollupDocId(day, unitId)), async (ids) => {
-      const wanted = batch.filter(([day, unitId]) => ids.includes(rollupDocId(day, unitId)));
-      const docs = await Promise.all(wanted.map(([day, unitId]) => rollupOf(hq, day, unitId)));
-      return new Map(docs.map((doc) => [rollupDocId(doc.day, doc.unitId), doc]));
-    });
+  const days = new Map<string, Set<string>>();
+  for (const key of dirty.unitDays) {
+    const [day, unitId] = key.split('\u0000') as [string, string];
+    days.set(day, (days.get(day) ?? new Set()).add(unitId));
+  }
+  await forEachParallel([...days].sort(), 2, async ([day, unitIds]) => {
+    for (const batch of chunks([...unitIds].sort(), 200)) {
+      await writeDerived(hq, batch.map((unitId) => rollupDocId(day, unitId)), async (ids) => {
+        const docs = await rollupsOfDay(hq, day, new Set(batch.filter((unitId) => ids.includes(rollupDocId(day, unitId)))));
+        return new Map(docs.map((doc) => [rollupDocId(doc.day, doc.unitId), doc]));
+      });
+    }
   });
   dirty.clear();
 }
