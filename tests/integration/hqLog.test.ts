@@ -156,6 +156,10 @@ describe('the merged log', () => {
       const response = await running.server.call('GET', `/api/hq/events?${query}`, { cookie: hqAuditor.cookie });
       expect(response.statusCode, query).toBe(400);
     }
+    // A cursor from another period (below this one's start) ends the listing, it does not fail.
+    const first = await hq(hqAuditor, '/api/hq/events?limit=1');
+    const outside = await hq(hqAuditor, `/api/hq/events?from=${T + 10_000_000_000}&cursor=${encodeURIComponent(first.nextCursor!)}`);
+    expect(outside.events).toEqual([]);
     expect((await running.server.call('GET', '/api/hq/events?unit=no-such-unit', { cookie: hqAuditor.cookie })).statusCode).toBe(404);
     expect((await running.server.call('GET', '/api/hq/dashboard?from=zzz', { cookie: hqAuditor.cookie })).statusCode).toBe(400);
   });

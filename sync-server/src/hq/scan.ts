@@ -39,8 +39,11 @@ export class ViewStream {
     if (bounds.before && (bounds.to === undefined || bounds.before.at < bounds.to)) {
       this.start = [...prefix, bounds.before.at, bounds.before.h];
       this.exclude = bounds.before;
+      // A cursor below the period: nothing is left (the store refuses a reversed range).
+      if (bounds.before.at < this.from) this.done = true;
     } else {
       this.start = bounds.to === undefined ? [...prefix, {}] : [...prefix, bounds.to - 1, {}];
+      if (bounds.to !== undefined && bounds.to <= this.from) this.done = true;
     }
   }
 
