@@ -113,6 +113,12 @@ module.exports = {
       { path: '^sync-server/src/(http|testing)/|^sync-server/src/main\\.ts$', pathNot: '^sync-server/src/http/errors\\.ts$' },
     ),
     rule(
+      'server-hq-above-sync',
+      'sync-server/src/hq/ (the HQ index derived from the replicated rows) sits on sync/: replication, auth and the store import nothing from it.',
+      { path: '^sync-server/src/(sync|auth|couch)/', ...SERVER_PRODUCTION },
+      { path: '^sync-server/src/hq/' },
+    ),
+    rule(
       'server-auth-below-sync',
       'sync-server/src/auth/ (passkeys, sessions, scope) knows nothing of replication: it imports nothing from sync/.',
       { path: '^sync-server/src/auth/', ...SERVER_PRODUCTION },

@@ -1,3 +1,4 @@
 export * from './anomalies';
 export * from './event';
 export * from './constants';
+export * from './timeline';

@@ -31,6 +31,8 @@ import { userRoutes } from './routes/users';
 import { syncRoutes } from './routes/sync';
 import { hqCaseRoutes } from './routes/hqCases';
 import { hqReconciliationRoutes } from './routes/hqReconciliation';
+import { hqRoutes } from './routes/hq';
+import type { HqOptions } from '../hq/service';
 
 export interface ServerDeps {
   readonly config: ServerConfig;
@@ -41,13 +43,15 @@ export interface ServerDeps {
   readonly now?: () => number;
   /** Wraps the audit log (tests: one that fails, to show a change never stands without its record). */
   readonly auditLog?: (log: AuditLog) => AuditLog;
+  /** Headquarters' index: paging, checkpoints, the anomaly detector's hook. */
+  readonly hq?: HqOptions;
 }
 
 /** Default bound on request bodies; endpoints that take more (attachments) raise their own. */
 export const DEFAULT_BODY_LIMIT = 256 * 1024;
 
 /** The HTTP face of the sync-server: API routes, `/healthz`, and the built PWA. */
-export async function buildServer({ config, store, orgKey, now = Date.now, auditLog }: ServerDeps): Promise<FastifyInstance> {
+export async function buildServer({ config, store, orgKey, now = Date.now, auditLog, hq }: ServerDeps): Promise<FastifyInstance> {
   const app = Fastify({
     bodyLimit: DEFAULT_BODY_LIMIT,
     logger: config.logLevel ? { level: config.logLevel } : false,
@@ -99,6 +103,7 @@ export async function buildServer({ config, store, orgKey, now = Date.now, audit
   syncRoutes(api, store);
   hqCaseRoutes(api, store);
   hqReconciliationRoutes(api, store);
+  await hqRoutes(api, store, hq);
   healthRoutes(api, store);
   const hasApp = existsSync(join(config.staticDir, 'index.html'));
   if (hasApp) {

@@ -1,0 +1,81 @@
+import { createHash } from 'node:crypto';
+import { factRowId, timelineEventsOf, type FactBody, type FactRow, type SyncRow } from '@seal/shared';
+import type { RowsRepo } from '../sync/rowsRepo';
+import { changeFactsOf } from './changeFacts';
+import { HQ_BIND_VIEW } from './hqDesign';
+import type { EventDoc, HqStore } from './hqStore';
+
+type DeviceEntry = FactBody<'device_event'>;
+
+/** A device's seal bindings, `[seq, sealId]` ascending by seq. */
+type Bindings = [number, string][];
+
+const entryOf = (row: SyncRow): DeviceEntry | undefined =>
+  row.type === 'fact' && row.kind === 'device_event' ? (row.body as DeviceEntry) : undefined;
+
+/** The seal bound at `seq`: the binding with the greatest seq not above it. */
+function boundAt(bindings: Bindings | undefined, seq: number): string | undefined {
+  let seal: string | undefined;
+  for (const [at, sealId] of bindings ?? []) {
+    if (at > seq) break;
+    seal = sealId;
+  }
+  return seal;
+}
+
+/**
+ * The seal each device entry of a batch was made with: the device's binding (`seal_bound`) in
+ * force at its seq — from the index and from the batch itself — or else the seal of the grant the
+ * entry names. Resolved when the entry is indexed: a binding or grant that arrives after the
+ * entries it covers does not reach back (ADR 006).
+ */
+async function sealsOf(rows: readonly SyncRow[], hq: HqStore, rowsRepo: RowsRepo, bindings: Map<string, Bindings>): Promise<Map<string, string>> {
+  const entries = rows.flatMap((row) => { const e = entryOf(row); return e ? [{ row, e }] : []; });
+  for (const deviceId of new Set(entries.map(({ e }) => e.deviceId))) {
+    if (bindings.has(deviceId)) continue;
+    const stored = await hq.view<[string, number], string>(HQ_BIND_VIEW, { startkey: [deviceId], endkey: [deviceId, {}] });
+    bindings.set(deviceId, stored.map((r) => [r.key[1], r.value]));
+  }
+  for (const { e } of entries) {
+    if (e.type !== 'seal_bound') continue;
+    const list = bindings.get(e.deviceId)!;
+    if (list.some(([seq]) => seq === e.seq)) continue;
+    list.push([e.seq, e.payload.sealId]);
+    list.sort((a, b) => a[0] - b[0]);
+  }
+  const seals = new Map<string, string>();
+  const byGrant: { rowId: string; grantId: string }[] = [];
+  for (const { row, e } of entries) {
+    const seal = boundAt(bindings.get(e.deviceId), e.seq);
+    if (seal) seals.set(row.id, seal);
+    else if ('grantId' in e.payload && typeof e.payload.grantId === 'string') byGrant.push({ rowId: row.id, grantId: e.payload.grantId });
+  }
+  if (byGrant.length > 0) {
+    const grants = await rowsRepo.getMany(byGrant.map(({ grantId }) => factRowId('grant', grantId)));
+    for (const { rowId, grantId } of byGrant) {
+      const grant = grants.get(factRowId('grant', grantId)) as FactRow | undefined;
+      if (grant) seals.set(rowId, (grant.body as FactBody<'grant'>).sealId);
+    }
+  }
+  return seals;
+}
+
+/** Devices' seal bindings, as far as one indexing run has read them. */
+export type BindingCache = Map<string, Bindings>;
+
+/** The event ids' tie-break in view keys: hex collates alike in CouchDB (ICU) and PouchDB. */
+export const tieOf = (eventId: string): string => createHash('sha256').update(eventId).digest('hex').slice(0, 24);
+
+/** The event documents a batch of rows stands for (see `timelineEventsOf`). */
+export async function deriveEvents(rows: readonly SyncRow[], hq: HqStore, rowsRepo: RowsRepo, bindings: BindingCache = new Map()): Promise<EventDoc[]> {
+  const seals = await sealsOf(rows, hq, rowsRepo, bindings);
+  return rows.flatMap((row) => {
+    const sealId = seals.get(row.id);
+    const context = row.type === 'change' ? { change: changeFactsOf(row) } : sealId ? { sealId } : {};
+    return timelineEventsOf(row, context).map((event): EventDoc => {
+      const entry = entryOf(row);
+      const n = entry?.type === 'low_battery' ? entry.payload.percent : undefined;
+      return { ...event, type: 'event', h: tieOf(event.id), ...(n === undefined ? {} : { n }) };
+    });
+  });
+}

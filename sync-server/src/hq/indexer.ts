@@ -1,0 +1,81 @@
+import type { RowsRepo } from '../sync/rowsRepo';
+import { deriveEvents, type BindingCache } from './derive';
+import type { HqStore } from './hqStore';
+import { Dirty, flushDirty } from './rollups';
+
+export interface IndexerOptions {
+  /** Rows read per page of the store's change feed. */
+  readonly page?: number;
+  /** Events indexed between two checkpoints (rollups are recomputed at each). */
+  readonly flushEvery?: number;
+  /** Told of each step of a run (`page`: events written; `flush`: rollups and latencies recomputed). */
+  readonly onProgress?: (step: 'page' | 'flush', count: number) => void;
+}
+
+/**
+ * Follows the `rows` database's change feed into the HQ index: one event document per timeline
+ * event, then the rollups and latencies the new events touched, then the checkpoint (a document in
+ * the index, never process memory). Every write is idempotent — event ids come from row ids,
+ * derived documents are recomputed from the events — so two instances indexing the same rows, or
+ * one resuming after a crash from an older checkpoint, end in the same index (ADR 006).
+ */
+export class HqIndexer {
+  private running: Promise<void> | undefined;
+  private queued: Promise<void> | undefined;
+  private readonly page: number;
+  private readonly flushEvery: number;
+  private readonly progress: NonNullable<IndexerOptions['onProgress']>;
+
+  constructor(private readonly rows: RowsRepo, private readonly hq: HqStore, options: IndexerOptions = {}) {
+    this.page = options.page ?? 500;
+    this.flushEvery = options.flushEvery ?? 50_000;
+    this.progress = options.onProgress ?? (() => undefined);
+  }
+
+  /**
+   * Brings the index up to every row stored before the call (read-your-writes): a run already
+   * going may have read the feed before the caller's write, so one more run follows it.
+   */
+  catchUp(): Promise<void> {
+    if (!this.running) {
+      this.running = this.run().finally(() => { this.running = undefined; });
+      return this.running;
+    }
+    this.queued ??= this.running.catch(() => undefined).then(() => {
+      this.queued = undefined;
+      return this.catchUp();
+    });
+    return this.queued;
+  }
+
+  private async run(): Promise<void> {
+    const start = (await this.hq.checkpoint()).seq;
+    let since = start;
+    const dirty = new Dirty();
+    const bindings: BindingCache = new Map();
+    let sinceFlush = 0;
+    for (;;) {
+      const page = await this.rows.changesSince(since, this.page);
+      if (page.entries.length === 0) break;
+      const rows = page.entries.flatMap((entry) => (entry.row ? [entry.row] : []));
+      const events = await deriveEvents(rows, this.hq, this.rows, bindings);
+      await this.hq.writeEvents(events);
+      dirty.note(events);
+      this.progress('page', events.length);
+      since = page.lastSeq;
+      sinceFlush += events.length;
+      if (sinceFlush >= this.flushEvery) {
+        this.progress('flush', dirty.size);
+        await flushDirty(this.hq, dirty);
+        await this.hq.saveCheckpoint(since);
+        sinceFlush = 0;
+      }
+      if (page.entries.length < this.page) break;
+    }
+    if (dirty.size > 0) {
+      this.progress('flush', dirty.size);
+      await flushDirty(this.hq, dirty);
+    }
+    if (since !== start) await this.hq.saveCheckpoint(since);
+  }
+}

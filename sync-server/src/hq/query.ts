@@ -1,0 +1,127 @@
+import { DAY_MS, hqDayOf, hqDayStart, type HqEventCounts, type TimelineEvent } from '@seal/shared';
+import type { EventDoc, HqStore } from './hqStore';
+import { newerThan, positionOf, ViewStream, type EventRow, type Position } from './scan';
+
+/** A merged-log query, its scope already resolved to unit ids. */
+export interface EventFilter {
+  /** The units whose events may show (the reader's scope ∩ the requested subtree). */
+  readonly unitIds: ReadonlySet<string>;
+  /** How many units the organisation has (to judge how much of it the scope covers). */
+  readonly allUnits: number;
+  readonly seal?: string | undefined;
+  readonly device?: string | undefined;
+  readonly person?: string | undefined;
+  readonly kinds?: readonly string[] | undefined;
+  readonly from?: number | undefined;
+  readonly to?: number | undefined;
+  /** Only these events (anomalies only): event ids. */
+  readonly only?: ReadonlySet<string> | undefined;
+}
+
+/**
+ * Scopes covering at least this share of the organisation read the whole-organisation order and
+ * drop other units' events; smaller ones merge their units' own orders (one read per unit).
+ */
+const WIDE_SCOPE = 0.25;
+
+/** The by-view access paths a filter reads, each newest first: their merge is the answer's order. */
+function pathsOf(filter: EventFilter): unknown[][] {
+  if (filter.person) return [['p', filter.person]];
+  if (filter.seal) return [['s', filter.seal]];
+  if (filter.device) return [['d', filter.device]];
+  const wide = filter.unitIds.size >= filter.allUnits * WIDE_SCOPE;
+  if (filter.kinds && (wide || filter.kinds.length <= 2)) return filter.kinds.map((kind) => ['k', kind]);
+  return wide ? [['t']] : [...filter.unitIds].sort().map((unitId) => ['u', unitId]);
+}
+
+/** Whether a by-view row passes the filter (everything but the person, which only its own path reads). */
+function passes(filter: EventFilter, row: EventRow): boolean {
+  const [kind, unitId, sealId, deviceId] = row.value;
+  if (!filter.unitIds.has(unitId)) return false;
+  if (filter.kinds && !filter.kinds.includes(kind)) return false;
+  if (filter.seal && sealId !== filter.seal) return false;
+  if (filter.device && deviceId !== filter.device) return false;
+  if (filter.only && !filter.only.has(row.id.slice(2))) return false;
+  return true;
+}
+
+/** Reads the filter's events newest first, strictly after `before`, up to `limit`. */
+export async function scanEvents(hq: HqStore, filter: EventFilter, before: Position | undefined, limit: number): Promise<EventRow[]> {
+  const streams = pathsOf(filter).map((prefix) => new ViewStream(hq, prefix, { from: filter.from, to: filter.to, before }, limit + 1));
+  const found: EventRow[] = [];
+  while (found.length < limit) {
+    const heads = await Promise.all(streams.map((s) => s.head()));
+    let best = -1;
+    heads.forEach((head, i) => {
+      if (head && (best < 0 || newerThan(positionOf(head), positionOf(heads[best]!)))) best = i;
+    });
+    if (best < 0) break;
+    const row = streams[best]!.shift()!;
+    if (passes(filter, row)) found.push(row);
+  }
+  return found;
+}
+
+/** The events of the rows found, as the API shows them. */
+export async function eventsOf(hq: HqStore, rows: readonly EventRow[]): Promise<TimelineEvent[]> {
+  const docs = await hq.getMany<EventDoc>(rows.map((row) => row.id));
+  return rows.flatMap((row) => {
+    const doc = docs.get(row.id);
+    if (!doc) return [];
+    const { type: _t, h: _h, n: _n, _rev: _r, _id: _i, ...event } = doc as EventDoc & { _rev: string; _id?: string };
+    return [event];
+  });
+}
+
+/** An opaque cursor: the position of the last event shown. */
+export const encodeCursor = (p: Position): string => Buffer.from(JSON.stringify([p.at, p.h])).toString('base64url');
+
+export function decodeCursor(cursor: string): Position | undefined {
+  try {
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (!Array.isArray(value) || value.length !== 2) return undefined;
+    const [at, h] = value as unknown[];
+    return Number.isSafeInteger(at) && (at as number) >= 0 && typeof h === 'string' && /^[0-9a-f]{1,64}$/.test(h) ? { at: at as number, h } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function add(counts: HqEventCounts, kind: string, n: number): void {
+  counts.total += n;
+  counts.byKind[kind] = (counts.byKind[kind] ?? 0) + n;
+}
+
+async function countByScan(hq: HqStore, filter: EventFilter, counts: HqEventCounts): Promise<void> {
+  for (const row of await scanEvents(hq, filter, undefined, Number.MAX_SAFE_INTEGER)) add(counts, row.value[0], 1);
+}
+
+/**
+ * Counts of everything the filter matches. A seal's, a device's or a person's events are counted
+ * by reading their path (no documents); a scope's whole days come from the (unit, day) rollups,
+ * and only a partial first or last day is read event by event.
+ */
+export async function countEvents(hq: HqStore, filter: EventFilter): Promise<HqEventCounts> {
+  const counts: HqEventCounts = { total: 0, byKind: {} };
+  if (filter.person || filter.seal || filter.device || filter.only) {
+    await countByScan(hq, filter, counts);
+    return counts;
+  }
+  const from = filter.from ?? 0;
+  const firstWhole = from === hqDayStart(hqDayOf(from)) ? from : hqDayStart(hqDayOf(from)) + DAY_MS;
+  const to = filter.to;
+  const lastWholeEnd = to === undefined ? undefined : hqDayStart(hqDayOf(to));
+  if (lastWholeEnd !== undefined && lastWholeEnd <= firstWhole) {
+    await countByScan(hq, filter, counts);
+    return counts;
+  }
+  if (firstWhole > from) await countByScan(hq, { ...filter, from, to: firstWhole }, counts);
+  if (to !== undefined && lastWholeEnd! < to) await countByScan(hq, { ...filter, from: lastWholeEnd, to }, counts);
+  const lastDay = lastWholeEnd === undefined ? '9999-12-31' : hqDayOf(lastWholeEnd - 1);
+  for (const rollup of await hq.rollups(hqDayOf(firstWhole), lastDay)) {
+    if (!filter.unitIds.has(rollup.unitId)) continue;
+    for (const [kind, n] of Object.entries(rollup.byKind)) if (!filter.kinds || filter.kinds.includes(kind)) add(counts, kind, n);
+  }
+  return counts;
+}
+
