@@ -6,6 +6,7 @@ export * from './encoding/canonical';
 export * from './crypto';
 export * from './domain';
 export * from './device';
+export * from './evidence';
 export * from './policy';
 export * from './validation';
 export * from './sync';

@@ -1,0 +1,4 @@
+export * from './bundleSchema';
+export * from './report';
+export * from './verifyBundle';
+export * from './attestBundle';
