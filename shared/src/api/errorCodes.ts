@@ -26,6 +26,8 @@ export type ApiErrorCode =
   | 'duplicate_key'
   | 'forbidden_key'
   | 'not_found'
+  // the store lacks a piece an evidence bundle needs (a seal binding signed before bindings were archived)
+  | 'evidence_incomplete'
   | 'method_not_allowed'
   | 'rate_limited'
   | 'store_unreachable'

@@ -8,3 +8,4 @@ export * from './invitations';
 export * from './org';
 export * from './records';
 export * from './sync';
+export * from './hqEvidence';

@@ -38,9 +38,22 @@ export async function buildRoster(repos: Repositories, config: ServerConfig, org
   };
 }
 
-/** {@link buildRoster}, signed with the organisation key. Throws if the store holds an invalid roster (a bug). */
+/**
+ * The signed roster of the current version: the one archived for it, or {@link buildRoster}
+ * signed with the organisation key and archived (the first server to archive a version wins), so
+ * that every holder of a version holds the same bytes — the hash a device logs when it installs
+ * it — and evidence can later show the roster in force when a decision was made. A version's
+ * `issuedAt` is when it was first served, at or after the change that made it. Throws if the
+ * store holds an invalid roster (a bug).
+ */
 export async function currentSignedRoster(repos: Repositories, config: ServerConfig, orgKey: OrgKey, now: number): Promise<SignedRoster> {
+  const version = await repos.meta.rosterVersion();
+  const archived = await repos.archive.roster(version);
+  const current = archived !== undefined && archived.roster.orgKeyId === orgKey.keyId && archived.roster.rpId === config.rpId && archived.roster.origins.join('\n') === config.origins.join('\n');
+  if (current) return archived;
   const signed = await signRoster(orgKey.privateKey, await buildRoster(repos, config, orgKey, now));
   if (!signed.ok) throw new Error(`the stored users and passkeys do not form a valid roster: ${signed.error.message}`);
-  return signed.value;
+  // A version built while a later change was written carries that later data: still at least as
+  // new as its number says, and the next version is archived again.
+  return archived === undefined ? repos.archive.keepRoster(signed.value) : signed.value;
 }

@@ -7,6 +7,7 @@ import { auditLog, type AuditLog } from './auditLog';
 import { challengesRepo, type ChallengesRepo } from './challengesRepo';
 import { credentialsRepo, type CredentialsRepo } from './credentialsRepo';
 import { docRepo, type DocRepo } from './docRepo';
+import { evidenceArchive, type EvidenceArchive } from './evidenceArchive';
 import { invitationsRepo, type InvitationsRepo } from './invitationsRepo';
 import { metaRepo, type MetaRepo } from './metaRepo';
 import { sessionsRepo, type SessionsRepo } from './sessionsRepo';
@@ -27,6 +28,8 @@ export interface Repositories {
   readonly challenges: ChallengesRepo;
   readonly invitations: InvitationsRepo;
   readonly audit: AuditLog;
+  /** Signed rosters, bindings and time records as issued: what evidence bundles carry. */
+  readonly archive: EvidenceArchive;
 }
 
 export function openRepositories(store: Store, now: () => number): Repositories {
@@ -40,6 +43,7 @@ export function openRepositories(store: Store, now: () => number): Repositories 
     challenges: challengesRepo(db('challenges')),
     invitations: invitationsRepo(db('invitations')),
     audit: auditLog(db('audit'), now),
+    archive: evidenceArchive(db('meta')),
   };
 }
 

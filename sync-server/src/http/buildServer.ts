@@ -21,6 +21,7 @@ import { auditRoutes } from './routes/audit';
 import { authRoutes } from './routes/auth';
 import { decisionRoutes } from './routes/decisions';
 import { deviceRoutes } from './routes/devices';
+import { hqEvidenceRoutes } from './routes/hqEvidence';
 import { invitationRoutes } from './routes/invitations';
 import { passkeyRoutes } from './routes/passkeys';
 import { rosterRoutes } from './routes/roster';
@@ -92,6 +93,7 @@ export async function buildServer({ config, store, orgKey, now = Date.now, audit
     register(api);
   }
   deviceRoutes(api, store);
+  hqEvidenceRoutes(api, store);
   syncRoutes(api, store);
   healthRoutes(api, store);
   const hasApp = existsSync(join(config.staticDir, 'index.html'));

@@ -53,7 +53,7 @@ export function deviceRoutes(api: Api, store: Store): void {
     for (let id: UnitId | null = body.unitId as UnitId; id !== null && path.length < 16; id = tree.get(id)?.parentId ?? null) path.push(id);
     const now = ctx.now();
     reply.header('cache-control', 'no-store');
-    return signSealBinding(ctx.orgKey.privateKey, {
+    const signed = await signSealBinding(ctx.orgKey.privateKey, {
       deviceId: params.id as DeviceId,
       // The issue time: later bindings always win, and no caller can pin a version above them.
       version: now,
@@ -63,6 +63,8 @@ export function deviceRoutes(api: Api, store: Store): void {
       sealUnitPath: path,
       issuedAt: now,
     });
+    await ctx.repos.archive.keepBinding(signed);
+    return signed;
   });
 
   api.route({
@@ -75,6 +77,8 @@ export function deviceRoutes(api: Api, store: Store): void {
     if (units.length === 0) throw new ApiError(403, 'forbidden', 'To set a device clock you need the role admin or custodian');
     requirePermission(signedIn.user, 'device.bind', { unitId: units[0]! }, tree);
     reply.header('cache-control', 'no-store');
-    return signTimeRecord(ctx.orgKey.privateKey, params.id as DeviceId, ctx.now());
+    const signed = await signTimeRecord(ctx.orgKey.privateKey, params.id as DeviceId, ctx.now());
+    await ctx.repos.archive.keepTimeRecord(signed);
+    return signed;
   });
 }

@@ -1,0 +1,256 @@
+/**
+ * Evidence anyone can verify: real stamps made through the real server (a reference device
+ * provisioned, bound, rostered and timed by the org key over HTTP; requests approved by passkeys;
+ * the device's log and photos recorded by a staff member's tablet), an auditor downloads a
+ * stamp's bundle, the organisation's public key is written ALONE to a temp dir, and the CLI runs
+ * in a separate process on the honest bundle and on bundles with one thing changed — each named
+ * by the check that fails. A second stamp's approval is dated after its passkey was revoked: its
+ * honest bundle fails on that approval.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createSealDevice, MemoryKeys, MemoryStorage, MemoryTransport, SealDeviceClient, SimulatedClock, SimulatedHardware,
+  type SealBinding, type Signed,
+} from '@seal/device-bridge';
+import {
+  asId, contentId, deviceIdSchema, fromBase64Url, grantBody, requestIdSchema, toBase64Url, unitIdSchema, userIdSchema,
+  type EvidenceBundle, type EvidenceResponse, type Grant, type P256PublicJwk, type PhysicalSeal, type SignedRoster, type TimeRecord, type UseRequest,
+} from '@seal/shared';
+import { captureDeviceLog, registeredDevice } from '../../app/src/device/deviceLog';
+import { registerDevice } from '../../app/src/device/registerDevice';
+import { decision } from './fixtures';
+import { replicaPool, setUpWorld, startSyncServer, syncAll, type Person, type Replica, type RunningSync, type World } from './harness';
+
+const DEVICE_ID = 'dev-evidence-1';
+const FENCE = { lat: 31.2304, lon: 121.4737, radiusM: 300 };
+const HOUR = 3_600_000;
+const ROOT = resolve(import.meta.dirname, '../..');
+
+let running: RunningSync;
+let world: World;
+let custodian: Person;
+let staff: Person;
+let approver: Person;
+let lateApprover: Person;
+let auditor: Person;
+let dir: string;
+const replicas = replicaPool(() => running.url);
+const stamps: { honest: string; revoked: string; requestId: string } = { honest: '', revoked: '', requestId: '' };
+
+async function call<T>(method: 'GET' | 'POST', url: string, cookie: string, body?: unknown): Promise<T> {
+  const response = await running.server.call(method, url, { cookie, ...(body === undefined ? {} : { body }) });
+  expect(response.statusCode, response.body).toBe(200);
+  return response.json<T>();
+}
+
+/** Over real HTTP, as a browser would download it. */
+const download = (path: string, person: Person) => fetch(`${running.url}${path}`, { headers: { cookie: person.cookie } });
+
+/** The CLI in a process of its own: exit code and output. */
+function cli(...args: string[]): Promise<{ code: number; out: string }> {
+  return new Promise((done) => {
+    execFile(join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, 'scripts/verify-bundle.ts'), ...args], { cwd: ROOT }, (error, stdout, stderr) => {
+      done({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : -1, out: `${stdout}${stderr}` });
+    });
+  });
+}
+
+async function verifyFile(name: string, bundle: unknown) {
+  const path = join(dir, name);
+  await writeFile(path, JSON.stringify(bundle));
+  return cli('verify', path, '--org-key', join(dir, 'org-public-key.jwk.json'));
+}
+
+const requestFor = (id: string, uses: number, now: number): UseRequest => ({
+  id: asId(requestIdSchema, id),
+  requesterId: asId(userIdSchema, staff.userId),
+  unitId: asId(unitIdSchema, world.siteId),
+  sealId: 'seal-evidence-1' as never,
+  document: { title: '分包合同 Subcontract', sha256: 'cd'.repeat(32), pages: 2 },
+  copies: uses, purpose: 'sign the subcontract', usesRequested: uses,
+  window: { notBefore: now - HOUR, notAfter: now + 24 * HOUR },
+  place: { unitId: asId(unitIdSchema, world.siteId), geofence: FENCE },
+  createdAt: now - HOUR,
+});
+
+/** The request recorded, approved on the server by `by` (decision dated `at`), and its grant. */
+async function approvedGrant(tablets: Replica[], by: Person, request: UseRequest, seal: PhysicalSeal, at: number): Promise<Grant> {
+  const [staffTablet, approverTablet] = tablets as [Replica, Replica];
+  await staffTablet.store.records.create('request', request);
+  await syncAll([staffTablet, approverTablet]);
+  const approval = await approverTablet.store.facts.append('decision', await decision(by, request, 'approve', at), world.siteId);
+  const body = grantBody(request, seal, [approval.row.body as never]);
+  if (!body.ok) throw new Error(body.error.message);
+  const grant = { ...body.value, id: await contentId(body.value) } as Grant;
+  await staffTablet.store.facts.append('grant', grant, world.siteId);
+  await syncAll([staffTablet, approverTablet]);
+  return grant;
+}
+
+beforeAll(async () => {
+  running = await startSyncServer();
+  world = await setUpWorld(running.server);
+  custodian = await world.person(world.siteId, ['custodian'], 'Custodian 保管员');
+  staff = await world.person(world.siteId, ['staff'], 'Staff 员工');
+  approver = await world.person(world.branchId, ['approver'], 'Approver 审批人');
+  lateApprover = await world.person(world.branchId, ['approver'], 'Late approver 审批人');
+  auditor = await world.person(world.admin.rootUnitId, ['auditor'], 'Auditor 审计');
+  dir = await mkdtemp(join(tmpdir(), 'evidence-'));
+  const now = Date.now();
+  const seal = {
+    id: 'seal-evidence-1', name: '项目部合同章', kind: 'contract', form: 'physical', unitId: world.siteId, custodianId: custodian.userId,
+    createdAt: 0, antiCounterfeitCode: '3301020012345', deviceId: DEVICE_ID,
+  } as unknown as PhysicalSeal;
+  const custodianTablet = await replicas.open(custodian, 'custodian');
+  await custodianTablet.store.records.create('seal', seal);
+  await syncAll([custodianTablet]);
+
+  // The device: provisioned with the org key, bound, rostered and set to the server's time, all over the API.
+  const hardware = new SimulatedHardware({ position: { lat: FENCE.lat, lon: FENCE.lon, accuracyM: 10 }, batteryPercent: 90 });
+  const device = await createSealDevice({ storage: new MemoryStorage(), clock: new SimulatedClock(now - HOUR, { manual: true }), hardware, keys: new MemoryKeys() });
+  const client = new SealDeviceClient(new MemoryTransport(device.gatt, { frameSize: 185 }), { sleep: () => Promise.resolve() });
+  const orgKey = await call<{ publicJwk: P256PublicJwk }>('GET', '/api/org-key', custodian.cookie);
+  await client.provision(asId(deviceIdSchema, DEVICE_ID), orgKey.publicJwk);
+  await client.bindSeal(await call<Signed<SealBinding>>('POST', `/api/devices/${DEVICE_ID}/binding`, custodian.cookie, {
+    sealId: seal.id, sealKind: 'contract', minApprovals: 1, custodianId: custodian.userId, unitId: world.siteId,
+  }));
+  await client.installRoster(await call<SignedRoster>('GET', '/api/roster', custodian.cookie));
+  await client.setTime(await call<Signed<TimeRecord>>('POST', `/api/devices/${DEVICE_ID}/time`, custodian.cookie));
+  await registerDevice(custodianTablet.store, await client.info(), world.siteId);
+  await syncAll([custodianTablet]);
+
+  const staffTablet = await replicas.open(staff, 'staff');
+  const approverTablet = await replicas.open(approver, 'approver');
+  const lateTablet = await replicas.open(lateApprover, 'late');
+  // Request 1: approved now, stamped once.
+  const first = requestFor('req-evidence-1', 1, now);
+  const grant1 = await approvedGrant([staffTablet, approverTablet], approver, first, seal, Date.now());
+  await client.nonce();
+  await client.unlock(grant1, await staff.authenticator.signRecord(client.unlockRecord(grant1), staff.credentialId));
+  expect(await hardware.press(1)).toMatchObject({ stamped: true, useIndex: 1 });
+  // Request 2: its approval is dated two hours ahead — after the passkey is revoked below.
+  const second = requestFor('req-evidence-2', 1, now);
+  const grant2 = await approvedGrant([staffTablet, lateTablet], lateApprover, second, seal, now + 2 * HOUR);
+  await client.nonce();
+  await client.unlock(grant2, await staff.authenticator.signRecord(client.unlockRecord(grant2), staff.credentialId));
+  expect(await hardware.press(1)).toMatchObject({ stamped: true, useIndex: 1 });
+
+  // The staff member's tablet records the device's log and photos; they reach the server.
+  await staffTablet.store.whenProjected();
+  const known = await registeredDevice(staffTablet.store, DEVICE_ID);
+  const entries = await client.readLogSince(0);
+  expect(await captureDeviceLog(staffTablet.store, { device: known!, entries, held: null, photoOf: (seq) => client.photo(seq) })).toMatchObject({ problems: [] });
+  await syncAll([staffTablet]);
+  await staffTablet.sync!.drainAttachments();
+  const stampSeqs = entries.filter((e) => e.type === 'stamp').map((e) => e.seq);
+  stamps.honest = `${DEVICE_ID}:${stampSeqs[0]}`;
+  stamps.revoked = `${DEVICE_ID}:${stampSeqs[1]}`;
+  stamps.requestId = first.id;
+
+  // The late approver's passkey is revoked; the roster that says so is issued.
+  await call('POST', `/api/credentials/${lateApprover.credentialId}/revoke`, world.admin.cookie, {});
+  await call('GET', '/api/roster', custodian.cookie);
+  // The organisation's public key, alone, as a verifier outside would hold it.
+  await writeFile(join(dir, 'org-public-key.jwk.json'), JSON.stringify((await (await fetch(`${running.url}/api/org-key`)).json() as { publicJwk: unknown }).publicJwk));
+}, 180_000);
+
+afterAll(async () => {
+  await running?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe('an evidence bundle, verified in a separate process with only the organisation public key', () => {
+  let honest: EvidenceBundle;
+
+  it('downloads as a file, and the CLI accepts it (exit 0), each check printed', async () => {
+    const response = await download(`/api/hq/bundles/stamps/${stamps.honest}`, auditor);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-disposition')).toBe(`attachment; filename="evidence-stamp-${stamps.honest.replace(':', '-')}.json"`);
+    honest = (await response.json()) as EvidenceBundle;
+    const { code, out } = await verifyFile('honest.json', honest);
+    expect(out).toMatch(/^VALID: all \d+ checks hold$/m);
+    for (const check of ['log.chain', 'grant.terms', 'decision.assertion', 'stamp.photo', 'stamp.place', 'stamp.clock']) expect(out).toMatch(new RegExp(`^PASS  ${check.replace('.', '\\.')} `, 'm'));
+    expect(code, out).toBe(0);
+  }, 60_000);
+
+  it('rejects a changed photo byte (exit 1), naming the photo', async () => {
+    const changed = structuredClone(honest);
+    const bytes = fromBase64Url(changed.stamps[0]!.photo!.bytes);
+    bytes[bytes.length - 1] = bytes[bytes.length - 1]! ^ 0x01;
+    changed.stamps[0]!.photo!.bytes = toBase64Url(bytes);
+    const { code, out } = await verifyFile('photo.json', changed);
+    expect(out).toMatch(/^FAIL  stamp\.photo .*the photo was changed/m);
+    expect(code, out).toBe(1);
+  }, 60_000);
+
+  it('rejects a changed grant term (exit 1), naming the grant', async () => {
+    const changed = structuredClone(honest);
+    changed.grants[0]!.window.notAfter += 86_400_000;
+    const { code, out } = await verifyFile('grant.json', changed);
+    expect(out).toMatch(/^FAIL  grant\.terms .*window/m);
+    expect(out).toMatch(/^FAIL  grant\.content /m);
+    expect(code, out).toBe(1);
+  }, 60_000);
+
+  it('rejects a removed log entry (exit 1), naming the chain', async () => {
+    const changed = structuredClone(honest);
+    changed.log.splice(2, 1);
+    const { code, out } = await verifyFile('log.json', changed);
+    expect(out).toMatch(/^FAIL  log\.chain .*gap at 2/m);
+    expect(code, out).toBe(1);
+  }, 60_000);
+
+  it('rejects an approval by a passkey already revoked when it was made (exit 1), naming the decision', async () => {
+    const response = await download(`/api/hq/bundles/stamps/${stamps.revoked}`, auditor);
+    expect(response.status).toBe(200);
+    const { code, out } = await verifyFile('revoked.json', await response.json());
+    expect(out).toMatch(/^FAIL  decision\.assertion .*already revoked when the decision was made/m);
+    expect(out).toMatch(/^PASS  bundle\.attestation /m);
+    expect(code, out).toBe(1);
+  }, 60_000);
+
+  it('says so for a usage error (exit 2)', async () => {
+    expect((await cli('verify', join(dir, 'honest.json'))).code).toBe(2);
+  }, 60_000);
+});
+
+describe('evidence through the API', () => {
+  it("exports a request's bundle (all its stamps), which verifies", async () => {
+    const response = await download(`/api/hq/bundles/requests/${stamps.requestId}`, auditor);
+    expect(response.status).toBe(200);
+    const bundle = (await response.json()) as EvidenceBundle;
+    expect(bundle).toMatchObject({ kind: 'request', stamps: [{ seq: Number(stamps.honest.split(':')[1]) }] });
+    const { code, out } = await verifyFile('request.json', bundle);
+    expect(out).toMatch(/^PASS  records\.stamps /m);
+    expect(code, out).toBe(0);
+  }, 60_000);
+
+  it("shows a stamp's evidence with each check, and a seal's ledger with each request's verdict", async () => {
+    const evidence = await call<EvidenceResponse>('GET', `/api/hq/evidence/stamps/${stamps.honest}`, auditor.cookie);
+    expect(evidence.report.valid).toBe(true);
+    expect(evidence.report.checks.find((c) => c.check === 'stamp.photo')).toMatchObject({ ok: true });
+    const ledger = await call<{ requests: { requestId: string; valid: boolean; failed: string[] }[] }>('GET', '/api/hq/evidence/seals/seal-evidence-1', auditor.cookie);
+    expect(ledger.requests).toEqual([
+      expect.objectContaining({ requestId: 'req-evidence-1', valid: true, failed: [] }),
+      expect.objectContaining({ requestId: 'req-evidence-2', valid: false, failed: expect.arrayContaining(['decision.assertion']) }),
+    ]);
+  }, 60_000);
+
+  it('refuses a staff member (403), and answers 404 for a stamp that does not exist', async () => {
+    for (const path of [`/api/hq/evidence/stamps/${stamps.honest}`, `/api/hq/bundles/stamps/${stamps.honest}`, `/api/hq/bundles/requests/${stamps.requestId}`]) {
+      const refused = await running.server.call('GET', path, { cookie: staff.cookie });
+      expect(refused.statusCode, path).toBe(403);
+    }
+    const custodianExport = await running.server.call('GET', `/api/hq/bundles/stamps/${stamps.honest}`, { cookie: custodian.cookie });
+    expect(custodianExport.statusCode).toBe(403);
+    const unknown = await running.server.call('GET', `/api/hq/evidence/stamps/${DEVICE_ID}:9999`, { cookie: auditor.cookie });
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json()).toMatchObject({ error: 'not_found' });
+    const unknownRequest = await running.server.call('GET', '/api/hq/bundles/requests/req-nowhere', { cookie: auditor.cookie });
+    expect(unknownRequest.statusCode).toBe(404);
+  }, 60_000);
+});
