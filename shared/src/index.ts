@@ -11,3 +11,4 @@ export * from './policy';
 export * from './validation';
 export * from './sync';
 export * from './util/retry';
+export * from './hq';
