@@ -17,6 +17,10 @@ import { Stamp } from './stamp/Stamp';
 
 const Seals = lazy(() => import('./seals/Seals').then((m) => ({ default: m.Seals })));
 const SealDetail = lazy(() => import('./seals/SealDetail').then((m) => ({ default: m.SealDetail })));
+const StampEvidence = lazy(() => import('./hq/evidence/StampEvidence').then((m) => ({ default: m.StampEvidence })));
+const RequestEvidence = lazy(() => import('./hq/evidence/RequestEvidence').then((m) => ({ default: m.RequestEvidence })));
+const SealLedger = lazy(() => import('./hq/evidence/SealLedger').then((m) => ({ default: m.SealLedger })));
+const VerifyBundle = lazy(() => import('./hq/verify/Verify').then((m) => ({ default: m.Verify })));
 
 /**
  * Every screen of the app. Later screens are added here, lazily where they are heavy
@@ -40,5 +44,9 @@ export const routes: RouteDefinition[] = [
   { path: '/requests/new', component: NewRequest },
   { path: '/requests/:id', component: RequestDetail },
   { path: '/approvals', component: Approvals },
+  { path: '/hq/stamps/:deviceEventId', component: StampEvidence },
+  { path: '/hq/requests/:requestId/evidence', component: RequestEvidence },
+  { path: '/hq/seals/:sealId/ledger', component: SealLedger },
+  { path: '/hq/verify', component: VerifyBundle },
   { path: '*404', component: NotFound },
 ];
