@@ -48,7 +48,7 @@ async function readJson(path: string, what: string): Promise<unknown> {
 }
 
 function orgKeyOf(value: unknown): P256PublicJwk {
-  const inner = typeof value === 'object' && value !== null && 'publicJwk' in value ? (value as { publicJwk: unknown }).publicJwk : value;
+  const inner = typeof value === 'object' && value !== null && 'publicJwk' in value ? value.publicJwk : value;
   const parsed = p256PublicJwkSchema.safeParse(inner);
   if (!parsed.success) throw new UsageError('the --org-key file is not a P-256 public JWK ({kty, crv, x, y}) nor a GET /api/org-key answer');
   return parsed.data;

@@ -36,7 +36,7 @@ interface Stamped {
 }
 
 /** A device stamps once under a grant approved at `decidedAt`; the bundle carries `laterRosters` besides the device's. */
-async function stamped(decidedAt = T0 + 10 * MINUTE, laterRosters: (w: SealWorld) => Promise<EvidenceBundle['rosters']> = async () => []): Promise<Stamped> {
+async function stamped(decidedAt = T0 + 10 * MINUTE, laterRosters: (w: SealWorld) => Promise<EvidenceBundle['rosters']> = () => Promise.resolve([])): Promise<Stamped> {
   const world = await createSealWorld({ frameSize: 185 });
   const time = await timeRecord(world, T0 + 2 * HOUR);
   await world.client.setTime(time);
@@ -58,7 +58,7 @@ async function stamped(decidedAt = T0 + 10 * MINUTE, laterRosters: (w: SealWorld
     format: 'seal-control-evidence', version: 1, kind: 'stamp', exportedAt: T0 + 3 * HOUR, orgPublicKey: world.org.publicJwk,
     request: world.request, seal, device, binding, timeRecords: [time],
     rosters: [world.signedRoster, ...(await laterRosters(world))], grants: [grant], log,
-    stamps: [{ seq, photo: { sha256: log.find((e) => e.seq === seq)!.payload.photoSha256 as string, mime: 'image/x-portable-graymap', bytes: toBase64Url(photo) } }],
+    stamps: [{ seq, photo: { sha256: (log.find((e) => e.seq === seq)!.payload as { photoSha256: string }).photoSha256, mime: 'image/x-portable-graymap', bytes: toBase64Url(photo) } }],
   });
   return { world, bundle };
 }
@@ -140,6 +140,17 @@ describe('verifyBundle', () => {
     const revoked = check(report, 'decision.revoked_since')[0]!;
     expect(revoked).toMatchObject({ ok: true, warning: true });
     expect(revoked.detail).toMatch(/revoked since/);
+  });
+
+  it('rejects a request bundle that leaves out one of its stamps', async () => {
+    const { world, bundle } = await stamped();
+    const { attestation: _a, ...body } = bundle;
+    const whole = await attestBundle(world.org.privateKey, { ...body, kind: 'request' });
+    expect(failed(await verifyBundle(whole, world.org.publicJwk))).toEqual([]);
+    const partial = await attestBundle(world.org.privateKey, { ...body, kind: 'request', stamps: [] });
+    const report = await verifyBundle(partial, world.org.publicJwk);
+    expect(failed(report)).toEqual(['records.stamps']);
+    expect(check(report, 'records.stamps')[0]!.detail).toMatch(/does not list: entries \d+/);
   });
 
   it("rejects a bundle under another organisation's key, and what is not a bundle", async () => {
