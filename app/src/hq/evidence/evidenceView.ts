@@ -82,3 +82,12 @@ export function stampsOf(bundle: EvidenceBundle) {
 
 /** The i18n key of a check code: `log.chain` → `log_chain`. */
 export const checkKey = (code: string): string => code.replace(/\./g, '_');
+
+/** A route parameter as the id it names, whether or not the link encoded it (`dev-1%3A12` → `dev-1:12`). */
+export function routeId(param: string): string {
+  try {
+    return decodeURIComponent(param);
+  } catch {
+    return param;
+  }
+}

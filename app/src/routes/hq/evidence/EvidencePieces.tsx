@@ -33,7 +33,7 @@ function StampPhoto(props: { stamped: Stamped }) {
     <Show when={props.stamped.stamp.photo} fallback={<p class="muted">{t('evidence.noPhoto')}</p>}>
       {(photo) => (
         <Show when={photoDataUrl(photo())} fallback={<p class="muted">{t('evidence.photoUnshown', { mime: photo().mime })}</p>}>
-          {(src) => <img class="evidence-photo" src={src()} alt={t('evidence.photoAlt', { n: n() })} data-testid="evidence-photo" />}
+          {(src) => <img class="evidence-photo" src={src()} alt={t('evidence.photoAlt', { n: n() })} data-testid="stamp-photo" />}
         </Show>
       )}
     </Show>
@@ -158,7 +158,7 @@ export function StampCards(props: { bundle: EvidenceBundle; report: EvidenceRepo
                 </h2>
                 <StampPhoto stamped={stamped} />
                 <p class="muted">{formatDateTime(stamped.entry.at, locale())}</p>
-                <A href={`/hq/stamps/${encodeURIComponent(`${props.bundle.device.id}:${stamped.entry.seq}`)}`}>{t('evidence.openStamp')}</A>
+                <A href={`/hq/stamps/${props.bundle.device.id}:${stamped.entry.seq}`}>{t('evidence.openStamp')}</A>
               </li>
             );
           }}

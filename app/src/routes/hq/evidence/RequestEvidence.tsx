@@ -3,7 +3,7 @@ import { For, Show } from 'solid-js';
 import { bundleDownloadPath, fetchRequestEvidence } from '../../../api/hqEvidence';
 import { ErrorAlert } from '../../../components/ErrorAlert';
 import { RequireSession } from '../../../components/RequireSession';
-import { checksIn } from '../../../hq/evidence/evidenceView';
+import { checksIn, routeId } from '../../../hq/evidence/evidenceView';
 import { useI18n } from '../../../i18n/I18nProvider';
 import { createLoad } from '../../../primitives/createLoad';
 import { EvidencePanel, ReportSummary } from './EvidenceChecks';
@@ -21,7 +21,7 @@ export function RequestEvidence() {
 function RequestEvidenceScreen() {
   const { t } = useI18n();
   const params = useParams<{ requestId: string }>();
-  const load = createLoad(() => fetchRequestEvidence(params.requestId));
+  const load = createLoad(() => fetchRequestEvidence(routeId(params.requestId)));
   return (
     <section class="screen evidence" aria-labelledby="evidence-title">
       <header class="screen-header">
@@ -42,7 +42,7 @@ function RequestEvidenceScreen() {
               </p>
               <ReportSummary report={evidence().report} />
               <div class="button-row">
-                <a class="button button-primary" href={bundleDownloadPath('request', params.requestId)} download="" data-testid="export-bundle">
+                <a class="button button-primary" href={bundleDownloadPath('request', routeId(params.requestId))} download="" data-testid="export-bundle">
                   {t('evidence.export')}
                 </a>
                 <A class="button button-secondary" href="/hq/verify">

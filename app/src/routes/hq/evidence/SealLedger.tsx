@@ -1,6 +1,7 @@
 import { A, useParams, useSearchParams } from '@solidjs/router';
 import { For, Show, createSignal } from 'solid-js';
 import { fetchSealLedger } from '../../../api/hqEvidence';
+import { routeId } from '../../../hq/evidence/evidenceView';
 import { ErrorAlert } from '../../../components/ErrorAlert';
 import { RequireSession } from '../../../components/RequireSession';
 import { formatDateTime } from '../../../i18n/format';
@@ -32,7 +33,7 @@ function SealLedgerScreen() {
     const end = dayStart(search.to);
     return { ...(dayStart(search.from) === undefined ? {} : { from: dayStart(search.from) }), ...(end === undefined ? {} : { to: end + DAY_MS - 1 }) };
   };
-  const load = createLoad(() => fetchSealLedger(params.sealId, period()));
+  const load = createLoad(() => fetchSealLedger(routeId(params.sealId), period()));
   const apply = (event: SubmitEvent) => {
     event.preventDefault();
     setSearch({ from: from() || undefined, to: to() || undefined });
@@ -108,7 +109,7 @@ function SealLedgerScreen() {
                             <td>{formatDateTime(entry.at, locale())}</td>
                             <td>
                               <Show when={entry.type === 'stamp'} fallback={typeText(entry.type)}>
-                                <A href={`/hq/stamps/${encodeURIComponent(entry.deviceEventId)}`}>
+                                <A href={`/hq/stamps/${entry.deviceEventId}`}>
                                   {typeText(entry.type)}
                                   {entry.useIndex === null ? '' : ` · ${t('evidence.stampN', { n: String(entry.useIndex) })}`}
                                 </A>

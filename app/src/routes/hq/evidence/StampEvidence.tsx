@@ -3,7 +3,7 @@ import { Show, createMemo } from 'solid-js';
 import { bundleDownloadPath, fetchStampEvidence } from '../../../api/hqEvidence';
 import { ErrorAlert } from '../../../components/ErrorAlert';
 import { RequireSession } from '../../../components/RequireSession';
-import { stampsOf } from '../../../hq/evidence/evidenceView';
+import { routeId, stampsOf } from '../../../hq/evidence/evidenceView';
 import { formatDateTime } from '../../../i18n/format';
 import { useI18n } from '../../../i18n/I18nProvider';
 import { createLoad } from '../../../primitives/createLoad';
@@ -19,7 +19,7 @@ export function StampEvidence() {
 function StampEvidenceScreen() {
   const { t, locale } = useI18n();
   const params = useParams<{ deviceEventId: string }>();
-  const load = createLoad(() => fetchStampEvidence(params.deviceEventId));
+  const load = createLoad(() => fetchStampEvidence(routeId(params.deviceEventId)));
   const stamped = createMemo(() => {
     const evidence = load.data();
     return evidence === undefined ? undefined : stampsOf(evidence.bundle)[0];
@@ -48,7 +48,7 @@ function StampEvidenceScreen() {
               </p>
               <ReportSummary report={evidence().report} />
               <div class="button-row">
-                <a class="button button-primary" href={bundleDownloadPath('stamp', params.deviceEventId)} download="" data-testid="export-bundle">
+                <a class="button button-primary" href={bundleDownloadPath('stamp', routeId(params.deviceEventId))} download="" data-testid="export-bundle">
                   {t('evidence.export')}
                 </a>
                 <A class="button button-secondary" href={`/hq/requests/${encodeURIComponent(evidence().bundle.request.id)}/evidence`}>
