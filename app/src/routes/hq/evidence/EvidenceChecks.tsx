@@ -83,12 +83,13 @@ export function ReportSummary(props: { report: EvidenceReport; valid?: string; i
   );
 }
 
-/** A piece of evidence: its title with the verdict of its checks, what it holds, then the checks. */
-export function EvidencePanel(props: { id: string; title: string; checks: readonly EvidenceCheck[]; children?: JSX.Element }) {
+/** A piece of evidence: its title with the verdict of its checks (or the one given, when they are shown inside), what it holds, then the checks. */
+export function EvidencePanel(props: { id: string; title: string; checks: readonly EvidenceCheck[]; verdict?: Verdict; children?: JSX.Element }) {
+  const verdict = () => props.verdict ?? verdictOf(props.checks);
   return (
-    <section class="panel evidence-panel" aria-labelledby={`${props.id}-title`} data-testid={`evidence-${props.id}`} data-verdict={verdictOf(props.checks)}>
+    <section class="panel evidence-panel" aria-labelledby={`${props.id}-title`} data-testid={`evidence-${props.id}`} data-verdict={verdict()}>
       <h2 id={`${props.id}-title`}>
-        <VerdictMark verdict={verdictOf(props.checks)} /> {props.title}
+        <VerdictMark verdict={verdict()} /> {props.title}
       </h2>
       {props.children}
       <Show when={props.checks.length > 0}>

@@ -122,7 +122,7 @@ export function RequestPieces(props: { bundle: EvidenceBundle; report: EvidenceR
           ]}
         />
       </EvidencePanel>
-      <EvidencePanel id="approvals" title={t('evidence.sections.approvals')} checks={[]}>
+      <EvidencePanel id="approvals" title={t('evidence.sections.approvals')} checks={[]} verdict={verdictOf(checksIn(props.report, 'approvals'))}>
         <ul class="evidence-approvals">
           <For each={approvalsOf(props.bundle, props.report)}>
             {(approval) => (
