@@ -20,6 +20,10 @@ const SealDetail = lazy(() => import('./seals/SealDetail').then((m) => ({ defaul
 // Headquarters reads across sites, online mostly: its screens (and the charts library) load on demand.
 const HqLog = lazy(() => import('./hq/HqLog').then((m) => ({ default: m.HqLog })));
 const HqDashboard = lazy(() => import('./hq/HqDashboard').then((m) => ({ default: m.HqDashboard })));
+const StampEvidence = lazy(() => import('./hq/evidence/StampEvidence').then((m) => ({ default: m.StampEvidence })));
+const RequestEvidence = lazy(() => import('./hq/evidence/RequestEvidence').then((m) => ({ default: m.RequestEvidence })));
+const SealLedger = lazy(() => import('./hq/evidence/SealLedger').then((m) => ({ default: m.SealLedger })));
+const VerifyBundle = lazy(() => import('./hq/verify/Verify').then((m) => ({ default: m.Verify })));
 
 /**
  * Every screen of the app. Later screens are added here, lazily where they are heavy
@@ -44,5 +48,9 @@ export const routes: RouteDefinition[] = [
   { path: '/approvals', component: Approvals },
   { path: '/hq', component: HqLog },
   { path: '/hq/dashboard', component: HqDashboard },
+  { path: '/hq/stamps/:deviceEventId', component: StampEvidence },
+  { path: '/hq/requests/:requestId/evidence', component: RequestEvidence },
+  { path: '/hq/seals/:sealId/ledger', component: SealLedger },
+  { path: '/hq/verify', component: VerifyBundle },
   { path: '*404', component: NotFound },
 ];
