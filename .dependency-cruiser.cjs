@@ -52,14 +52,15 @@ const APP_FOLDERS = APP_LAYERS.flatMap((l) => l.folders);
 
 /**
  * The layers of sync-server/src, top to bottom: main.ts and testing/ (the composition root and the
- * test harness) > http/ (the server, its guards and every route) > sync/ (replication: push, pull,
+ * test harness) > http/ (the server, its guards and every route) > hq/ (headquarters: notifications,
+ * webhooks, reports) > sync/ (replication: push, pull,
  * blobs, validation) > auth/ (passkeys, sessions, scope) > couch/ (the store: nano, design docs,
  * repositories). config.ts and context.ts (values and types) may be taken by any layer above couch/;
  * env/ is the environment's schema behind config.ts (values only: it imports nothing of the server).
  * Tests (*.test.ts) may use the harness in testing/, which builds the whole server.
  */
 const SERVER_PRODUCTION = { pathNot: '\\.test\\.ts$' };
-const SERVER_FOLDERS = ['testing', 'http', 'sync', 'auth', 'couch', 'env'];
+const SERVER_FOLDERS = ['testing', 'http', 'hq', 'sync', 'auth', 'couch', 'env'];
 
 /** Imports between the parts: [rule, from part, parts it must not import, why]. */
 const PART_RULES = [
@@ -108,8 +109,14 @@ module.exports = {
     rule(
       'server-routes-live-in-http',
       'HTTP routes are declared under sync-server/src/http/ only: below it (sync/, auth/, couch/) nothing takes the route registrar (http/api.ts), the server or a route module. The one thing every layer may use is the error the server answers with (http/errors.ts).',
-      { path: '^sync-server/src/(sync|auth|couch)/', ...SERVER_PRODUCTION },
+      { path: '^sync-server/src/(hq|sync|auth|couch)/', ...SERVER_PRODUCTION },
       { path: '^sync-server/src/(http|testing)/|^sync-server/src/main\\.ts$', pathNot: '^sync-server/src/http/errors\\.ts$' },
+    ),
+    rule(
+      'server-hq-above-sync',
+      'sync-server/src/hq/ (headquarters: notifications, webhooks, reports) sits on replication: sync/, auth/ and couch/ import nothing from it (sync/ tells it of accepted rows through a listener it is given).',
+      { path: '^sync-server/src/(sync|auth|couch)/', ...SERVER_PRODUCTION },
+      { path: '^sync-server/src/hq/' },
     ),
     rule(
       'server-auth-below-sync',

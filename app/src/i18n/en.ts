@@ -600,6 +600,7 @@ export const en: Dictionary = {
     counter_regressed: 'This passkey may have been copied: sign-in was refused and recorded. Ask your administrator.',
     last_passkey: 'This is your only active passkey, so it cannot be revoked. Add another passkey first.',
     unit_invalid: 'The unit is not valid: {{ detail }}',
+    webhook_url_refused: 'The server will not send to this address: {{ detail }}',
     last_system_admin: 'That would leave no system administrator. Make someone else one first.',
     self_grant: 'Nobody can add roles to themselves: ask another administrator.',
     incompatible_roles: 'These roles cannot be held by one person (separation of duties): an auditor holds no other role, and an administrator neither approves nor applies for seals.',

@@ -601,6 +601,7 @@ export const zhCN = {
     counter_regressed: '这个通行密钥可能被复制过，登录已被拒绝并记录。请联系管理员。',
     last_passkey: '这是您唯一有效的通行密钥，不能吊销。请先添加另一个通行密钥。',
     unit_invalid: '单位无效：{{ detail }}',
+    webhook_url_refused: '服务器不会向这个地址发送：{{ detail }}',
     last_system_admin: '这样会没有任何系统管理员。请先指定另一位系统管理员。',
     self_grant: '任何人都不能给自己增加角色，请让另一位管理员操作。',
     incompatible_roles: '这些角色不能由同一人兼任（职责分离）：审计员不兼任其他角色，管理员不审批也不申请用印。',

@@ -8,3 +8,5 @@ export * from './invitations';
 export * from './org';
 export * from './records';
 export * from './sync';
+export * from './hqWebhooks';
+export * from './notifications';

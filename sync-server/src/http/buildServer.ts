@@ -28,6 +28,10 @@ import { setupRoutes } from './routes/setup';
 import { unitRoutes } from './routes/units';
 import { userRoutes } from './routes/users';
 import { syncRoutes } from './routes/sync';
+import { notificationRoutes } from './routes/notifications';
+import { webhookRoutes } from './routes/webhooks';
+import { startNotifier } from '../hq/notify/notifier';
+import { webhookDeliveryDocument } from './webhookDocument';
 
 export interface ServerDeps {
   readonly config: ServerConfig;
@@ -91,8 +95,16 @@ export async function buildServer({ config, store, orgKey, now = Date.now, audit
   for (const register of [setupRoutes, authRoutes, passkeyRoutes, invitationRoutes, unitRoutes, userRoutes, rosterRoutes, decisionRoutes, auditRoutes]) {
     register(api);
   }
+  const notifier = await startNotifier({
+    store, repos, settings: config.webhooks, now,
+    warn: (err, message) => app.log.warn({ err }, message),
+    log: (line) => app.log.info(line),
+  });
+  app.addHook('onClose', async () => notifier.close());
+  webhookRoutes(api, notifier);
+  notificationRoutes(api, notifier);
   deviceRoutes(api, store);
-  syncRoutes(api, store);
+  syncRoutes(api, store, notifier.onAccepted);
   healthRoutes(api, store);
   const hasApp = existsSync(join(config.staticDir, 'index.html'));
   if (hasApp) {
@@ -135,6 +147,7 @@ async function registerOpenApi(app: FastifyInstance): Promise<void> {
       components: {
         securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'sealctl_session', description: '`__Host-sealctl_session` when served over https' } },
       },
+      webhooks: webhookDeliveryDocument(),
     },
     transform: jsonSchemaTransform,
   });
