@@ -10,3 +10,4 @@ export * from './records';
 export * from './sync';
 export * from './hqWebhooks';
 export * from './notifications';
+export * from './hqReport';

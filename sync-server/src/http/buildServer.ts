@@ -30,6 +30,9 @@ import { userRoutes } from './routes/users';
 import { syncRoutes } from './routes/sync';
 import { notificationRoutes } from './routes/notifications';
 import { webhookRoutes } from './routes/webhooks';
+import { reportRoutes } from './routes/report';
+import { scanReportSource } from '../hq/report/scanReportSource';
+import { rowsRepo } from '../sync/rowsRepo';
 import { startNotifier } from '../hq/notify/notifier';
 import { webhookDeliveryDocument } from './webhookDocument';
 
@@ -103,6 +106,7 @@ export async function buildServer({ config, store, orgKey, now = Date.now, audit
   app.addHook('onClose', async () => notifier.close());
   webhookRoutes(api, notifier);
   notificationRoutes(api, notifier);
+  reportRoutes(api, scanReportSource(rowsRepo(store.couch.use(store.dbName('rows'))), repos));
   deviceRoutes(api, store);
   syncRoutes(api, store, notifier.onAccepted);
   healthRoutes(api, store);

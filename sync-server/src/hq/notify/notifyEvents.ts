@@ -15,7 +15,7 @@ export interface NotifyEvent {
 }
 
 /** Device log entries that are alarms in themselves (the device noticed, and locked). */
-const DEVICE_ALARMS: Readonly<Partial<Record<DeviceEvent['type'], AlarmKind>>> = { tamper: 'tamper', geofence_breach: 'geofence_breach', low_battery: 'low_battery' };
+export const DEVICE_ALARMS: Readonly<Partial<Record<DeviceEvent['type'], AlarmKind>>> = { tamper: 'tamper', geofence_breach: 'geofence_breach', low_battery: 'low_battery' };
 
 /** What the notifier reads of the store to name a stamp's seal, custodian and approvers. */
 class Lookups {

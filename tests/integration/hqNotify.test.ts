@@ -1,14 +1,20 @@
 /**
- * Telling people (issue 13, item 8), through real parts: a webhook receiver on loopback answers
+ * Telling people (issue 13, item 8) and the PDF audit report (item 7), through real parts: a webhook receiver on loopback answers
  * 500 to the first attempt of each event and 200 after; a site tablet pushes a device log holding
  * a stamp and missing an entry (the server raises a `log_gap` alarm). Each event reaches the
  * receiver signed with the hook's secret — checked here with node:crypto, not with the server's
  * code — and again, with the same event id, after the 500; the delivery log shows both attempts.
- * The seal's custodian finds the stamp among their notifications.
+ * The seal's custodian finds the stamp among their notifications. The audit report of the branch
+ * then counts that stamp and that alarm, in a PDF whose Chinese text poppler extracts.
  */
+import { execFile } from 'node:child_process';
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { GENESIS_PREV_HASH, deviceEventHash, type DeviceEvent, type UnsignedDeviceEvent } from '@seal/shared';
 import { deviceWithLog, sealRecord, signDeviceEntry } from './fixtures';
@@ -167,4 +173,41 @@ describe('webhooks', () => {
     const othersView = await call('GET', '/api/notifications', world.admin.cookie);
     expect(othersView.json<{ notifications: { read: boolean }[] }>().notifications.every((n) => !n.read)).toBe(true);
   }, 60_000);
+});
+
+describe('the PDF audit report', () => {
+  // From before the device's entries (its clock) to after the server raised the gap (the server's clock).
+  const period = { from: 1_790_000_000_000 - 86_400_000, to: () => running.server.clock.now() + 86_400_000 };
+  const reportUrl = (unit: string) => `/api/hq/report.pdf?unit=${unit}&from=${period.from}&to=${period.to()}`;
+
+  it('is refused to people without report.view on the unit, and for a period that ends before it starts', async () => {
+    expect((await call('GET', reportUrl(world.branchId), custodian.cookie)).statusCode).toBe(403);
+    const backwards = await call('GET', `/api/hq/report.pdf?unit=${world.branchId}&from=${period.to()}&to=${period.from}`, world.admin.cookie);
+    expect(backwards.statusCode, backwards.body).toBe(400);
+    expect((await call('GET', reportUrl('no-such-unit'), world.admin.cookie)).statusCode).toBe(404);
+  });
+
+  it('counts what the store holds for the branch, in a PDF whose Chinese text is embedded', async () => {
+    const response = await running.server.app.inject({ method: 'GET', url: reportUrl(world.branchId), headers: { cookie: world.admin.cookie } });
+    expect(response.statusCode, response.body.slice(0, 300)).toBe(200);
+    expect(response.headers['content-type']).toBe('application/pdf');
+    expect(response.headers['content-disposition']).toMatch(/^attachment; filename="audit-report-/);
+    const dir = await mkdtemp(join(tmpdir(), 'sealctl-hq-report-'));
+    try {
+      await writeFile(join(dir, 'report.pdf'), response.rawPayload);
+      const { stdout: text } = await promisify(execFile)('pdftotext', ['-layout', '-enc', 'UTF-8', join(dir, 'report.pdf'), '-']);
+      expect(text).toContain('用印审计报告');
+      expect(text).toContain('Branch 分公司');
+      // The one stamp the earlier test pushed (made without a grant), at its site; its seal is a contract seal.
+      expect(text).toMatch(/用印次数 Stamps\s+1\b/);
+      expect(text).toMatch(/无授权用印 Stamps without a grant\s+1\b/);
+      expect(text).toMatch(/Site 项目部\s+1\b/);
+      expect(text).toContain('合同专用章 contract');
+      // The log gap is open: nothing filled entry 3.
+      expect(text).toMatch(/日志缺失 log gap/);
+      expect(text).toMatch(/未结案件 Open cases\s+1\b/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });
