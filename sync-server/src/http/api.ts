@@ -110,6 +110,9 @@ function validationRefusal(error: Error & { validationContext?: string }): ApiEr
 
 const UNSAFE = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
 
+/** A file's bytes in the document: `{ type: string, format: binary }`. */
+const FILE_BYTES = z.string().meta({ format: 'binary' });
+
 const refusal = (description: string) => ({ description, content: { 'application/json': { schema: apiErrorBodySchema } } });
 
 /**
@@ -131,7 +134,7 @@ function fastifySchema(def: RouteDef<z.ZodType | undefined, z.ZodType | undefine
   for (const [status, answer] of Object.entries(def.responses)) {
     if (typeof answer === 'string') response[status] = refusal(answer);
     // A file is sent as bytes (a Buffer, which Fastify never serialises): documented, not checked.
-    else if ('mediaType' in answer) response[status] = { description: answer.description, content: { [answer.mediaType]: { schema: { type: 'string', format: 'binary' } } } };
+    else if ('mediaType' in answer) response[status] = { description: answer.description, content: { [answer.mediaType]: { schema: FILE_BYTES } } };
     // An empty answer is described by its schema alone (`null`: no content).
     else if (Number(status) === 204) response[status] = answer;
     else response[status] = { description: answer.description ?? 'OK', content: { 'application/json': { schema: answer } } };
