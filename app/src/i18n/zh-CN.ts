@@ -776,6 +776,29 @@ export const zhCN = {
     },
     hqAlarmResolved: '已于 {{ time }} 解除：缺失的条目已送达服务器',
   },
+  notifications: {
+    title: '通知',
+    lead: '您保管或审批过的印章每次用印，以及您负责范围内的每个告警，都会在这里通知您。',
+    nav: '通知',
+    unreadBadge: '{{ count }} 条未读通知',
+    empty: '暂时没有通知。',
+    markRead: '标为已读',
+    markAllRead: '全部标为已读',
+    unread: '未读',
+    loadOlder: '加载更早的通知',
+    seal: '印章 {{ seal }}',
+    device: '设备 {{ device }}',
+    request: '申请 {{ request }}',
+    kinds: {
+      stamp: '用印',
+      unlock: '开锁',
+      lock: '上锁',
+      refusal: '设备拒绝',
+      alarm: '告警',
+      request_decided: '审批决定',
+      seal_moved: '印章状态变更',
+    },
+  },
 };
 
 /** The shape every locale's dictionary must have: the keys of zh-CN, with string values. */

@@ -16,6 +16,7 @@ import { Requests } from './requests/Requests';
 import { Stamp } from './stamp/Stamp';
 
 const Seals = lazy(() => import('./seals/Seals').then((m) => ({ default: m.Seals })));
+const Notifications = lazy(() => import('./notifications/Notifications').then((m) => ({ default: m.Notifications })));
 const SealDetail = lazy(() => import('./seals/SealDetail').then((m) => ({ default: m.SealDetail })));
 
 /**
@@ -40,5 +41,6 @@ export const routes: RouteDefinition[] = [
   { path: '/requests/new', component: NewRequest },
   { path: '/requests/:id', component: RequestDetail },
   { path: '/approvals', component: Approvals },
+  { path: '/notifications', component: Notifications },
   { path: '*404', component: NotFound },
 ];
