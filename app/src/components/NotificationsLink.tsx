@@ -39,9 +39,10 @@ export function NotificationsLink() {
       <A href="/notifications" class="button button-secondary button-small notifications-link" data-testid="notifications-link">
         {t('notifications.nav')}
         <Show when={unread() > 0}>
-          <span class="badge badge-admin notifications-count" aria-label={t('notifications.unreadBadge', { count: unread() })}>
+          <span class="badge badge-admin notifications-count" aria-hidden="true">
             {unread()}
           </span>
+          <span class="visually-hidden">{t('notifications.unreadBadge', { count: unread() })}</span>
         </Show>
       </A>
     </Show>
