@@ -25,6 +25,8 @@ export interface DispatcherDeps {
   /** Real time: retries wait in it (the server's clock may be a test's frozen one). */
   readonly now: () => number;
   readonly warn: (error: unknown, message: string) => void;
+  /** Resolves once the databases exist (see `Notifier.ready`). */
+  readonly ready?: () => Promise<void>;
 }
 
 /** The status and next try after an attempt: delivered on 2xx, else retried with doubling waits until the cap. */
@@ -73,6 +75,7 @@ export class DeliveryDispatcher {
   }
 
   private async drain(): Promise<void> {
+    await this.deps.ready?.();
     for (;;) {
       const due = await this.deps.deliveries.due(this.deps.now(), BATCH);
       if (due.length === 0 || this.closed) return;

@@ -24,6 +24,8 @@ export interface Notifier {
   readonly notifications: NotificationsRepo;
   readonly box: SecretBox;
   readonly settings: WebhookSettings;
+  /** Resolves once the notification and delivery databases exist (created on first need: the server starts without its store). */
+  ready(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -60,19 +62,28 @@ async function recipientsOf(notice: NotifyEvent, repos: Repositories, tree: () =
   return [...named];
 }
 
+/** Starts telling people; touches the store only when there is something to do (it may be down at start). */
 export async function startNotifier({ store, repos, settings, now, warn, log }: NotifierDeps): Promise<Notifier> {
-  await store.ensureDatabases(NOTIFY_DATABASES);
-  await migrateDesignDocs(store, NOTIFY_DESIGN_DOCS);
+  let prepared: Promise<void> | undefined;
+  // A failure (the store is down) is not kept: the next call tries again.
+  const ready = (): Promise<void> => (prepared ??= (async () => {
+    await store.ensureDatabases(NOTIFY_DATABASES);
+    await migrateDesignDocs(store, NOTIFY_DESIGN_DOCS);
+  })().catch((error: unknown) => {
+    prepared = undefined;
+    throw error;
+  }));
   const box = await loadOrCreateSecretBox(settings.keyPath, log);
   const rows = rowsRepo(store.couch.use(store.dbName('rows')));
   const hooks = webhooksRepo(store.couch.use(store.dbName('meta')));
   const deliveries = deliveriesRepo(store.couch.use(store.dbName('hq_deliveries')));
   const notifications = notificationsRepo(store.couch.use(store.dbName('hq_notifications')));
-  const dispatcher = new DeliveryDispatcher({ deliveries, hooks, box, settings, now: Date.now, warn });
+  const dispatcher = new DeliveryDispatcher({ deliveries, hooks, box, settings, now: Date.now, warn, ready });
 
   const onAccepted: AcceptedRowsListener = async (accepted: readonly SyncRow[]) => {
     const notices = await notifyEventsOf(accepted, rows);
     if (notices.length === 0) return;
+    await ready();
     let units: Promise<UnitTree> | undefined;
     const tree = () => (units ??= loadUnitTree(repos.units));
     const allHooks = await hooks.list();
@@ -91,5 +102,5 @@ export async function startNotifier({ store, repos, settings, now, warn, log }: 
   };
   // Deliveries left pending by a restart (or by another instance) are picked up now.
   dispatcher.kick();
-  return { onAccepted, hooks, deliveries, notifications, box, settings, close: () => dispatcher.close() };
+  return { onAccepted, hooks, deliveries, notifications, box, settings, ready, close: () => dispatcher.close() };
 }

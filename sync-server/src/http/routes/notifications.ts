@@ -18,6 +18,7 @@ export function notificationRoutes(api: Api, notifier: Notifier): void {
     responses: { 200: notificationsResponseSchema, 400: 'invalid_query' },
   }, async ({ query, signedIn, reply }) => {
     reply.header('cache-control', 'no-store');
+    await notifier.ready();
     const page = await notifier.notifications.page(signedIn.user.id, query.cursor, query.limit ?? DEFAULT_PAGE);
     return { ...page, unread: await notifier.notifications.unread(signedIn.user.id) };
   });
@@ -28,6 +29,7 @@ export function notificationRoutes(api: Api, notifier: Notifier): void {
     responses: { 200: unreadCountResponseSchema, 400: 'invalid_body', 404: 'not_found' },
   }, async ({ body, signedIn }) => {
     const userId = signedIn.user.id;
+    await notifier.ready();
     if ('ids' in body) await notifier.notifications.markRead(userId, body.ids, ctx.now());
     else if (!(await notifier.notifications.markReadUpTo(userId, body.upTo, ctx.now()))) throw notFound(`Notification "${body.upTo}"`);
     return { unread: await notifier.notifications.unread(userId) };

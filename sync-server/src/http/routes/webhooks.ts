@@ -90,6 +90,7 @@ export function webhookRoutes(api: Api, notifier: Notifier): void {
     requireAnyRole(signedIn.user, ['admin'], DOING);
     const hook = await hookInScope(params.id, signedIn.user);
     reply.header('cache-control', 'no-store');
+    await notifier.ready();
     return { deliveries: await notifier.deliveries.forHook(hook.id, LOG_LIMIT) };
   });
 }
