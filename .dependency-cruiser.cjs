@@ -114,7 +114,7 @@ module.exports = {
     ),
     rule(
       'server-hq-above-sync',
-      'sync-server/src/hq/ (the HQ index derived from the replicated rows) sits on sync/: replication, auth and the store import nothing from it.',
+      'sync-server/src/hq/ (headquarters: the index derived from the replicated rows, evidence, cases, notifications, webhooks, reports) sits on replication: sync/, auth/ and couch/ import nothing from it (sync/ tells it of accepted rows through a listener it is given).',
       { path: '^sync-server/src/(sync|auth|couch)/', ...SERVER_PRODUCTION },
       { path: '^sync-server/src/hq/' },
     ),

@@ -1,31 +1,38 @@
 // `npm test`: everything CI checks, from a fresh clone. Installs what the tests need (npm
-// dependencies; Debian's chromium for the browser tests), then runs typecheck, lint, the import
+// dependencies; Debian's chromium for the browser tests, poppler-utils to render and read the PDF
+// reports, a CJK font so Chinese shows in screenshots), then runs typecheck, lint, the import
 // rules, the build, and every test (unit and browser) with vitest.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildApp, ensureDependencies, log, root, run } from './lib.mjs';
 
-const CHROMIUM = '/usr/bin/chromium';
+/** Debian packages the tests need: [package, a file it installs, what for]. */
+const SYSTEM_PACKAGES = [
+  ['chromium', '/usr/bin/chromium', 'the browser tests (npx playwright install cannot download browsers here; we drive the system chromium)'],
+  ['poppler-utils', '/usr/bin/pdftoppm', 'rendering and reading the PDF reports (pdftoppm, pdftotext, pdffonts)'],
+  ['fonts-noto-cjk', '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc', 'Chinese text in browser screenshots (a bare Chromium shows boxes)'],
+];
 
-function ensureChromium() {
-  if (existsSync(CHROMIUM)) return;
+function ensureSystemPackages() {
+  const missing = SYSTEM_PACKAGES.filter(([, file]) => !existsSync(file));
+  if (missing.length === 0) return;
+  const names = missing.map(([name]) => name);
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   if (!isRoot) {
     console.error(
-      `✗ The browser tests need Debian's chromium at ${CHROMIUM}.\n` +
-        '  Install it with:  sudo apt-get update && sudo apt-get install -y chromium\n' +
-        '  (npx playwright install cannot download browsers here; we drive the system chromium.)',
+      `✗ The tests need Debian packages that are missing:\n${missing.map(([name, file, why]) => `  ${name} (${file}): ${why}`).join('\n')}\n` +
+        `  Install them with:  sudo apt-get update && sudo apt-get install -y ${names.join(' ')}`,
     );
     process.exit(1);
   }
-  log('Installing Debian chromium for the browser tests (apt-get)…');
+  log(`Installing ${names.join(', ')} for the tests (apt-get)…`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   run('apt-get', ['update', '-qq'], { env });
-  run('apt-get', ['install', '-y', '-qq', 'chromium'], { env });
+  run('apt-get', ['install', '-y', '-qq', ...names], { env });
 }
 
 ensureDependencies();
-ensureChromium();
+ensureSystemPackages();
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 log('Typecheck');
 run('npm', ['run', '--silent', 'typecheck']);

@@ -55,8 +55,30 @@ export interface ServerConfig {
    * Tests lower it to cross the cap with few rows.
    */
   readonly pullScanLimit: number;
+  /** Outbound webhooks (see hq/notify). */
+  readonly webhooks: WebhookSettings;
   /** LOG_LEVEL: fastify's request log at this pino level; unset, no request log. */
   readonly logLevel: string | undefined;
+}
+
+/** How the server delivers webhooks. */
+export interface WebhookSettings {
+  /**
+   * WEBHOOK_KEY_PATH (default DATA_DIR/webhook-secrets.key): the AES-256-GCM key the hooks'
+   * signing secrets are encrypted with in the store (an HMAC secret cannot be kept as a hash).
+   * Servers sharing one CouchDB must share this file, as they share STORE_MAC_KEY_PATH.
+   */
+  readonly keyPath: string;
+  /**
+   * WEBHOOK_ALLOW_PRIVATE (default false): whether hooks may reach loopback, private, link-local
+   * or otherwise internal addresses. Off, a hook cannot be used to probe the server's own
+   * network; tests (a receiver on 127.0.0.1) and intranet OA systems turn it on.
+   */
+  readonly allowPrivateAddresses: boolean;
+  /** WEBHOOK_RETRY_BASE_MS (default 30 s): the wait before the first retry; each next one doubles it. */
+  readonly retryBaseMs: number;
+  /** WEBHOOK_MAX_ATTEMPTS (default 8): attempts per delivery before it is marked failed. */
+  readonly maxAttempts: number;
 }
 
 /** How many times AUTH_RATE_LIMIT sign-in and passkey ceremonies may run per client address per minute. */

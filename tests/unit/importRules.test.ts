@@ -71,6 +71,7 @@ describe('layers inside app/ and sync-server/', () => {
       { rule: 'server-couch-at-the-bottom', from: 'sync-server/src/couch/repo.ts', to: 'sync-server/src/sync/leaf.ts' },
       { rule: 'server-env-is-values', from: 'sync-server/src/env/schema.ts', to: 'sync-server/src/couch/docs.ts' },
       { rule: 'server-folder-has-a-layer', from: 'sync-server/src/reports/report.ts', to: 'sync-server/src/http/api.ts' },
+      { rule: 'server-hq-above-sync', from: 'sync-server/src/sync/listener.ts', to: 'sync-server/src/hq/leaf.ts' },
       { rule: 'server-routes-live-in-http', from: 'sync-server/src/sync/service.ts', to: 'sync-server/src/http/api.ts' },
     ]);
   });

@@ -5,10 +5,11 @@ import { createOnlineStatus } from '../primitives/createOnlineStatus';
 import { AccountMenu } from './AccountMenu';
 import { ConnectionStatus } from './ConnectionStatus';
 import { LanguageSwitch } from './LanguageSwitch';
+import { NotificationsLink } from './NotificationsLink';
 import { ServiceWorkerToast } from './ServiceWorkerToast';
 import { SyncStatus } from '../sync/SyncStatus';
 
-/** The frame around every screen: header (product, who is signed in, connection, language), the screen, the toast. */
+/** The frame around every screen: header (product, notifications, connection, language, who is signed in), the screen, the toast. */
 export function AppShell(props: RouteSectionProps) {
   const { t } = useI18n();
   const online = createOnlineStatus();
@@ -22,6 +23,7 @@ export function AppShell(props: RouteSectionProps) {
             <span class="brand-name">{t('app.name')}</span>
           </A>
           <div class="header-tools">
+            <NotificationsLink />
             <ConnectionStatus />
             <LanguageSwitch />
           </div>

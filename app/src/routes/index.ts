@@ -16,6 +16,7 @@ import { Requests } from './requests/Requests';
 import { Stamp } from './stamp/Stamp';
 
 const Seals = lazy(() => import('./seals/Seals').then((m) => ({ default: m.Seals })));
+const Notifications = lazy(() => import('./notifications/Notifications').then((m) => ({ default: m.Notifications })));
 const SealDetail = lazy(() => import('./seals/SealDetail').then((m) => ({ default: m.SealDetail })));
 // Headquarters reads across sites, online mostly: its screens (and the charts library) load on demand.
 const HqLog = lazy(() => import('./hq/HqLog').then((m) => ({ default: m.HqLog })));
@@ -52,5 +53,6 @@ export const routes: RouteDefinition[] = [
   { path: '/hq/requests/:requestId/evidence', component: RequestEvidence },
   { path: '/hq/seals/:sealId/ledger', component: SealLedger },
   { path: '/hq/verify', component: VerifyBundle },
+  { path: '/notifications', component: Notifications },
   { path: '*404', component: NotFound },
 ];

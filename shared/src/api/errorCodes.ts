@@ -80,6 +80,8 @@ export type ApiErrorCode =
   | 'binding_mismatch'
   // administration
   | 'unit_invalid'
+  // webhooks: a URL the server will not send to (an internal address while that is not allowed)
+  | 'webhook_url_refused'
   | 'last_system_admin'
   // separation of duties: nobody adds roles to themselves; some roles never go together
   | 'self_grant'

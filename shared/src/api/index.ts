@@ -11,3 +11,6 @@ export * from './sync';
 export * from './hqEvidence';
 export * from './hqAnomalies';
 export * from './hq';
+export * from './hqWebhooks';
+export * from './notifications';
+export * from './hqReport';

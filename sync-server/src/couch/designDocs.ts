@@ -7,7 +7,7 @@ export interface VersionedDesignDoc {
   readonly _id: `_design/${string}`;
   /** Bump on any change; migration rewrites only when the stored version differs. */
   readonly version: number;
-  readonly views?: Record<string, { map: string }>;
+  readonly views?: Record<string, { map: string; reduce?: string }>;
   readonly validate_doc_update?: string;
   readonly language?: 'javascript';
 }

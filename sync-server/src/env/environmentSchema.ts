@@ -37,6 +37,10 @@ export const environmentFields = {
   CHALLENGE_TTL_SECONDS: withDefault(positiveDecimal(3600), 300, 'a positive number of seconds, at most 3600 (an hour)'),
   AUTH_RATE_LIMIT: withDefault(wholeNumber(1, 1_000_000), 30, 'a whole number of requests per minute from 1 to 1000000'),
   PULL_SCAN_LIMIT: withDefault(wholeNumber(1, 10_000_000), 20_000, 'a whole number of changes from 1 to 10000000'),
+  WEBHOOK_KEY_PATH: optionalSetting(pathText, 'a file path without control characters or surrounding spaces'),
+  WEBHOOK_ALLOW_PRIVATE: withDefault(z.enum(['true', 'false']).transform((text) => text === 'true'), false, 'true or false'),
+  WEBHOOK_RETRY_BASE_MS: withDefault(wholeNumber(1, 3_600_000), 30_000, 'a whole number of milliseconds from 1 to 3600000'),
+  WEBHOOK_MAX_ATTEMPTS: withDefault(wholeNumber(1, 20), 8, 'a whole number of attempts from 1 to 20'),
   LOG_LEVEL: optionalSetting(z.enum(LOG_LEVELS), `one of ${LOG_LEVELS.join(', ')} (or unset: no request log)`),
 } as const;
 
@@ -56,6 +60,7 @@ function combine(settings: Settings, cwd: string, problem: (variable: Environmen
   const staticDir = resolve(cwd, settings.STATIC_DIR);
   const orgKeyPath = resolve(cwd, settings.ORG_KEY_PATH ?? resolve(dataDir, 'org-key.pem'));
   const storeMacKeyPath = resolve(cwd, settings.STORE_MAC_KEY_PATH ?? resolve(dataDir, 'store-mac.key'));
+  const webhookKeyPath = resolve(cwd, settings.WEBHOOK_KEY_PATH ?? resolve(dataDir, 'webhook-secrets.key'));
   const originsVariable = settings.ORIGINS !== undefined || settings.ORIGIN === undefined ? 'ORIGINS' : 'ORIGIN';
   const origins = parseOrigins(settings.ORIGINS ?? settings.ORIGIN ?? `http://localhost:${settings.PORT}`, settings.RP_ID);
   let sound = true;
@@ -66,7 +71,7 @@ function combine(settings: Settings, cwd: string, problem: (variable: Environmen
   if (!origins.ok) refuse(originsVariable, origins.problem);
   // Everything under STATIC_DIR is served to anyone who asks: keys and the store credential must
   // not be there (STATIC_DIR=. with the default DATA_DIR would publish the organisation key).
-  const secrets = [['DATA_DIR', dataDir], ['ORG_KEY_PATH', orgKeyPath], ['STORE_MAC_KEY_PATH', storeMacKeyPath]] as const;
+  const secrets = [['DATA_DIR', dataDir], ['ORG_KEY_PATH', orgKeyPath], ['STORE_MAC_KEY_PATH', storeMacKeyPath], ['WEBHOOK_KEY_PATH', webhookKeyPath]] as const;
   const exposed = secrets.find(([, path]) => within(staticDir, path));
   if (exposed) {
     refuse('STATIC_DIR', { expected: `a directory that does not hold ${exposed[0]} (${exposed[1]}): everything in it is served to anyone`, arrived: settings.STATIC_DIR });
@@ -93,6 +98,12 @@ function combine(settings: Settings, cwd: string, problem: (variable: Environmen
     challengeTtlMs: Math.round(settings.CHALLENGE_TTL_SECONDS * 1000),
     authRateLimitPerMinute: settings.AUTH_RATE_LIMIT,
     pullScanLimit: settings.PULL_SCAN_LIMIT,
+    webhooks: {
+      keyPath: webhookKeyPath,
+      allowPrivateAddresses: settings.WEBHOOK_ALLOW_PRIVATE,
+      retryBaseMs: settings.WEBHOOK_RETRY_BASE_MS,
+      maxAttempts: settings.WEBHOOK_MAX_ATTEMPTS,
+    },
     logLevel: settings.LOG_LEVEL,
   };
 }

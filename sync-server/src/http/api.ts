@@ -28,7 +28,13 @@ export type RateLimits = Readonly<Record<RateLimitGroup, { readonly max: number;
  * `description` documents it; a sentence for each refusal, whose body is always
  * `{ error, message }` ({@link apiErrorBodySchema}).
  */
-export type Responses = Readonly<Record<number, z.ZodType | string>>;
+export type Responses = Readonly<Record<number, z.ZodType | string | FileAnswer>>;
+
+/** An answer that is a file, not JSON (a PDF report): its media type and what it is. */
+export interface FileAnswer {
+  readonly mediaType: string;
+  readonly description: string;
+}
 
 /** One API route: how it is called, documented and guarded. */
 export interface RouteDef<B extends z.ZodType | undefined, Q extends z.ZodType | undefined, P extends z.ZodType | undefined, R extends Responses> {
@@ -104,6 +110,9 @@ function validationRefusal(error: Error & { validationContext?: string }): ApiEr
 
 const UNSAFE = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
 
+/** A file's bytes in the document: `{ type: string, format: binary }`. */
+const FILE_BYTES = z.string().meta({ format: 'binary' });
+
 const refusal = (description: string) => ({ description, content: { 'application/json': { schema: apiErrorBodySchema } } });
 
 /**
@@ -124,6 +133,8 @@ function fastifySchema(def: RouteDef<z.ZodType | undefined, z.ZodType | undefine
   };
   for (const [status, answer] of Object.entries(def.responses)) {
     if (typeof answer === 'string') response[status] = refusal(answer);
+    // A file is sent as bytes (a Buffer, which Fastify never serialises): documented, not checked.
+    else if ('mediaType' in answer) response[status] = { description: answer.description, content: { [answer.mediaType]: { schema: FILE_BYTES } } };
     // An empty answer is described by its schema alone (`null`: no content).
     else if (Number(status) === 204) response[status] = answer;
     else response[status] = { description: answer.description ?? 'OK', content: { 'application/json': { schema: answer } } };

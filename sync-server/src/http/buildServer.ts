@@ -33,6 +33,13 @@ import { hqCaseRoutes } from './routes/hqCases';
 import { hqReconciliationRoutes } from './routes/hqReconciliation';
 import { hqRoutes } from './routes/hq';
 import type { HqOptions } from '../hq/service';
+import { notificationRoutes } from './routes/notifications';
+import { webhookRoutes } from './routes/webhooks';
+import { reportRoutes } from './routes/report';
+import { scanReportSource } from '../hq/report/scanReportSource';
+import { rowsRepo } from '../sync/rowsRepo';
+import { startNotifier } from '../hq/notify/notifier';
+import { webhookDeliveryDocument } from './webhookDocument';
 
 export interface ServerDeps {
   readonly config: ServerConfig;
@@ -98,9 +105,18 @@ export async function buildServer({ config, store, orgKey, now = Date.now, audit
   for (const register of [setupRoutes, authRoutes, passkeyRoutes, invitationRoutes, unitRoutes, userRoutes, rosterRoutes, decisionRoutes, auditRoutes]) {
     register(api);
   }
+  const notifier = await startNotifier({
+    store, repos, settings: config.webhooks, now,
+    warn: (err, message) => app.log.warn({ err }, message),
+    log: (line) => app.log.info(line),
+  });
+  app.addHook('onClose', async () => notifier.close());
+  webhookRoutes(api, notifier);
+  notificationRoutes(api, notifier);
+  reportRoutes(api, scanReportSource(rowsRepo(store.couch.use(store.dbName('rows'))), repos));
   deviceRoutes(api, store);
   hqEvidenceRoutes(api, store);
-  syncRoutes(api, store);
+  syncRoutes(api, store, notifier.onAccepted);
   hqCaseRoutes(api, store);
   hqReconciliationRoutes(api, store);
   await hqRoutes(api, store, hq);
@@ -146,6 +162,7 @@ async function registerOpenApi(app: FastifyInstance): Promise<void> {
       components: {
         securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'sealctl_session', description: '`__Host-sealctl_session` when served over https' } },
       },
+      webhooks: webhookDeliveryDocument(),
     },
     transform: jsonSchemaTransform,
   });

@@ -54,7 +54,10 @@ describe('the generated OpenAPI document', () => {
       for (const [status, response] of responses) {
         expect(response.description, `${method} ${path} ${status}: no description`).toBeTruthy();
         if (status === '204') continue;
-        const schema = response.content?.['application/json']?.schema;
+        // A file (the PDF report) is described by its own media type; everything else is JSON.
+        const [mediaType] = Object.keys(response.content ?? {});
+        expect(mediaType === 'application/json' || (status.startsWith('2') && mediaType === 'application/pdf'), `${method} ${path} ${status}: ${mediaType}`).toBe(true);
+        const schema = response.content?.[mediaType!]?.schema;
         expect(schema, `${method} ${path} ${status}: no schema`).toBeDefined();
         expect(schema, `${method} ${path} ${status}: an empty schema`).not.toEqual({});
       }
@@ -65,6 +68,14 @@ describe('the generated OpenAPI document', () => {
         });
       }
     }
+  });
+
+  it('describes the webhook deliveries: their body and the headers that sign them', async () => {
+    const document = (await server.call('GET', '/api/openapi.json')).json<{ webhooks: Record<string, { post: { parameters: { name: string }[]; requestBody: { content: Record<string, { schema: { required?: string[] } }> } } }> }>();
+    const delivery = document.webhooks.sealEvent!.post;
+    expect(delivery.parameters.map((p) => p.name)).toEqual(['x-seal-event-id', 'x-seal-timestamp', 'x-seal-signature']);
+    expect(delivery.requestBody.content['application/json']!.schema.required).toEqual(expect.arrayContaining(['id', 'kind', 'at', 'unitId', 'sealId', 'deviceId', 'requestId', 'summary']));
+    expect(paths['/api/hq/report.pdf']!.get!.responses!['200']!.content!['application/pdf']!.schema).toMatchObject({ type: 'string', format: 'binary' });
   });
 
   it('describes a session route\'s 401 and a state-changing route\'s 403 as { error, message }', () => {

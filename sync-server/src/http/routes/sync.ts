@@ -14,6 +14,7 @@ import { pushRows } from '../../sync/pushRows';
 import { RecordStates } from '../../sync/recordStates';
 import { requireReplicaUser } from '../../sync/requireReplicaUser';
 import { rowsRepo } from '../../sync/rowsRepo';
+import { reportingAcceptedRows, type AcceptedRowsListener } from '../../sync/acceptedRows';
 
 /** Pushes carry up to 500 rows: facts of a few KiB (a grant carries its decisions). */
 const PUSH_BODY_LIMIT = 8 * 1024 * 1024;
@@ -26,9 +27,11 @@ const HEARTBEAT_MS = 15_000;
  * Node), a live stream of "pull now" hints (server-sent events), and attachment bytes. Nothing is
  * kept between requests but what the store holds.
  */
-export function syncRoutes(api: Api, store: Store): void {
+export function syncRoutes(api: Api, store: Store, onAccepted?: AcceptedRowsListener): void {
   const { ctx } = api;
-  const rows = rowsRepo(store.couch.use(store.dbName('rows')));
+  const stored = rowsRepo(store.couch.use(store.dbName('rows')));
+  // Rows the store takes for the first time are told to `onAccepted` (notifications, webhooks).
+  const rows = onAccepted ? reportingAcceptedRows(stored, onAccepted, (err) => api.app.log.warn({ err }, 'accepted rows could not be passed on')) : stored;
   const feed = new ChangeFeed(rows, (error) => api.app.log.warn({ err: error }, 'the store change feed failed; retrying'));
   const streams = new ScopedHints(
     feed,

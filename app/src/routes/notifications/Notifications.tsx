@@ -1,0 +1,93 @@
+import { For, Show, createSignal } from 'solid-js';
+import type { AppNotification } from '@seal/shared';
+import { fetchNotifications, markNotificationsRead } from '../../api/notifications';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { showUnread } from '../../components/NotificationsLink';
+import { RequireSession } from '../../components/RequireSession';
+import { Screen } from '../../components/Screen';
+import { formatDateTime } from '../../i18n/format';
+import { useI18n } from '../../i18n/I18nProvider';
+import { createAction } from '../../primitives/createAction';
+
+/** The signed-in person's notifications: stamps of their seals, alarms in their scope. */
+export function Notifications() {
+  return <RequireSession>{() => <NotificationList />}</RequireSession>;
+}
+
+function NotificationItem(props: { item: AppNotification; onRead: () => void }) {
+  const { t, locale } = useI18n();
+  const n = () => props.item;
+  const where = () => [
+    n().sealId && t('notifications.seal', { seal: n().sealId! }),
+    n().deviceId && t('notifications.device', { device: n().deviceId! }),
+    n().requestId && t('notifications.request', { request: n().requestId! }),
+  ].filter(Boolean).join(' · ');
+  return (
+    <li class={n().read ? 'notification' : 'notification notification-unread'} data-notification-kind={n().kind}>
+      <div class="notification-main">
+        <strong>{t(`notifications.kinds.${n().kind}`)}</strong>
+        <Show when={!n().read}>
+          <span class="badge">{t('notifications.unread')}</span>
+        </Show>
+        <span class="muted">{formatDateTime(n().at, locale())}</span>
+      </div>
+      <Show when={where()}>
+        <p class="notification-where">{where()}</p>
+      </Show>
+      <p class="muted notification-summary">{n().summary}</p>
+      <Show when={!n().read}>
+        <button type="button" class="button button-secondary button-small" onClick={() => props.onRead()}>
+          {t('notifications.markRead')}
+        </button>
+      </Show>
+    </li>
+  );
+}
+
+function NotificationList() {
+  const { t } = useI18n();
+  const [items, setItems] = createSignal<AppNotification[]>([]);
+  const [next, setNext] = createSignal<string | null>(null);
+  const load = createAction(async (cursor?: string) => {
+    const page = await fetchNotifications(cursor);
+    setItems((shown) => (cursor ? [...shown, ...page.notifications] : page.notifications));
+    setNext(page.next);
+    showUnread(page.unread);
+  });
+  const mark = createAction(async (which: { ids: string[] } | { upTo: string }) => {
+    showUnread(await markNotificationsRead(which));
+    const read = 'ids' in which ? new Set(which.ids) : undefined;
+    setItems((shown) => shown.map((n) => (read === undefined || read.has(n.id) ? { ...n, read: true } : n)));
+  });
+  void load.run();
+  return (
+    <Screen
+      id="notifications"
+      title={t('notifications.title')}
+      lead={t('notifications.lead')}
+      actions={
+        <Show when={items().some((n) => !n.read)}>
+          <button type="button" class="button button-secondary" disabled={mark.pending()} onClick={() => void mark.run({ upTo: items()[0]!.id })}>
+            {t('notifications.markAllRead')}
+          </button>
+        </Show>
+      }
+    >
+      <ErrorAlert error={load.error() ?? mark.error()} />
+      <Show when={!load.pending() || items().length > 0} fallback={<p class="loading">{t('common.loading')}</p>}>
+        <Show when={items().length > 0} fallback={<p class="muted">{t('notifications.empty')}</p>}>
+          <ul class="card-list notification-list">
+            <For each={items()}>{(item) => <NotificationItem item={item} onRead={() => void mark.run({ ids: [item.id] })} />}</For>
+          </ul>
+        </Show>
+      </Show>
+      <Show when={next()}>
+        {(cursor) => (
+          <button type="button" class="button button-secondary" disabled={load.pending()} onClick={() => void load.run(cursor())}>
+            {t('notifications.loadOlder')}
+          </button>
+        )}
+      </Show>
+    </Screen>
+  );
+}

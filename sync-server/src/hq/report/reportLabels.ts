@@ -1,0 +1,37 @@
+/** Chinese and English names for what a report counts (alarm kinds, seal kinds), as one label. */
+const ALARM_KINDS: Readonly<Record<string, string>> = {
+  tamper: '篡改 tamper',
+  geofence_breach: '越出地理围栏 geofence breach',
+  low_battery: '电量低 low battery',
+  device_refusal: '设备拒绝 device refusal',
+  log_gap: '日志缺失 log gap',
+  log_fork: '日志分叉 log fork',
+  bad_signature: '签名无效 bad signature',
+  fact_conflict: '记录冲突 fact conflict',
+  stamp_anomaly: '用印异常 stamp anomaly',
+  seal_lost: '印章遗失 seal lost',
+};
+
+const SEAL_KINDS: Readonly<Record<string, string>> = {
+  official: '公章 official',
+  contract: '合同专用章 contract',
+  finance: '财务专用章 finance',
+  legal_rep: '法人章 legal representative',
+  invoice: '发票专用章 invoice',
+  personal: '个人名章 personal',
+};
+
+export const alarmKindLabel = (kind: string): string => ALARM_KINDS[kind] ?? kind;
+export const sealKindLabel = (kind: string): string => SEAL_KINDS[kind] ?? kind;
+
+/** `YYYY-MM-DD HH:mm` at `utcOffsetMinutes` east of UTC. */
+export function formatTime(ms: number, utcOffsetMinutes: number): string {
+  return new Date(ms + utcOffsetMinutes * 60_000).toISOString().slice(0, 16).replace('T', ' ');
+}
+
+/** `UTC+8`, `UTC-5:30`. */
+export function offsetLabel(utcOffsetMinutes: number): string {
+  const sign = utcOffsetMinutes < 0 ? '-' : '+';
+  const abs = Math.abs(utcOffsetMinutes);
+  return `UTC${sign}${Math.floor(abs / 60)}${abs % 60 ? `:${String(abs % 60).padStart(2, '0')}` : ''}`;
+}
