@@ -942,6 +942,7 @@ export const en: Dictionary = {
     no: 'no',
     noAccessTitle: 'Not for your roles',
     noAccessBody: 'The merged log and the dashboard are for administrators, seal custodians and auditors.',
+    openEvidence: 'See the evidence of this stamp',
   },
   hqDashboard: {
     title: 'Dashboard',

@@ -943,6 +943,7 @@ export const zhCN = {
     no: '否',
     noAccessTitle: '没有查看权限',
     noAccessBody: '合并日志和统计图表供系统管理员、印章管理员和审计员查看。',
+    openEvidence: '查看这次用印的证据',
   },
   hqDashboard: {
     title: '统计图表',

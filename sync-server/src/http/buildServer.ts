@@ -33,6 +33,7 @@ import { hqCaseRoutes } from './routes/hqCases';
 import { hqReconciliationRoutes } from './routes/hqReconciliation';
 import { hqRoutes } from './routes/hq';
 import type { HqOptions } from '../hq/service';
+import { casesAnomalyHook } from '../hq/anomalies/casesAnomalyHook';
 import { notificationRoutes } from './routes/notifications';
 import { webhookRoutes } from './routes/webhooks';
 import { reportRoutes } from './routes/report';
@@ -119,7 +120,8 @@ export async function buildServer({ config, store, orgKey, now = Date.now, audit
   syncRoutes(api, store, notifier.onAccepted);
   hqCaseRoutes(api, store);
   hqReconciliationRoutes(api, store);
-  await hqRoutes(api, store, hq);
+  // The merged log's "anomalies only" and the dashboard's anomaly counts come from the cases.
+  await hqRoutes(api, store, { ...hq, anomalies: hq?.anomalies ?? casesAnomalyHook(store) });
   healthRoutes(api, store);
   const hasApp = existsSync(join(config.staticDir, 'index.html'));
   if (hasApp) {

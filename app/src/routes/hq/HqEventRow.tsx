@@ -8,6 +8,11 @@ import type { HqChoices } from './hqChoices';
 /** Alarms and what the device refused stand out from the routine. */
 const ALERT_KINDS = new Set(['tamper', 'geofence_breach', 'refusal', 'alarm', 'low_battery']);
 
+/** A device log row's id is `fact:device_event:<deviceId>:<seq>`; its evidence page takes `deviceId:seq`. */
+const DEVICE_EVENT_ROW = 'fact:device_event:';
+const stampEvidenceId = (event: TimelineEvent): string | undefined =>
+  event.kind === 'stamp' && event.rowId.startsWith(DEVICE_EVENT_ROW) ? event.rowId.slice(DEVICE_EVENT_ROW.length) : undefined;
+
 /** One event of the merged log: what, when (China time), where, with which seal and device, who, and the rest of its summary. */
 export function HqEventRow(props: { event: TimelineEvent; choices: HqChoices }) {
   const { t, locale } = useI18n();
@@ -64,6 +69,13 @@ export function HqEventRow(props: { event: TimelineEvent; choices: HqChoices }) 
           )}
         </Show>
       </dl>
+      <Show when={stampEvidenceId(e())}>
+        {(id) => (
+          <p>
+            <a href={`/hq/stamps/${id()}`} data-testid="hq-event-evidence">{t('hq.openEvidence')}</a>
+          </p>
+        )}
+      </Show>
       <Show when={items().length > 0}>
         <p class="hq-event-summary">
           <span class="visually-hidden">{t('hq.eventDetails')}: </span>
