@@ -57,12 +57,13 @@ export default defineConfig({
     // can measure the first page's JS (held to its budget by tests/unit/initialJs.test.ts).
     manifest: true,
     rolldownOptions: {
-      // device-bridge's browser-side modules only declare: no top-level statement runs for its
-      // effect (tests/unit/sideEffectFree.test.ts holds them to it). Told so, the bundler skips a
+      // device-bridge's browser-side modules and shared's only declare: no top-level statement runs
+      // for its effect (tests/unit/sideEffectFree.test.ts holds them to it). For shared, this keeps
+      // headquarters' schemas (evidence bundles, anomaly rules) off the first page. Told so, the bundler skips a
       // module whose exports a chunk does not use; otherwise the `@seal/device-bridge` barrel, which
       // the stamping screen imports for the Bluetooth client, puts the whole reference device on
       // the first page, though only the lazily loaded simulated device uses it.
-      treeshake: { moduleSideEffects: (id) => (/\/device-bridge\/src\/(?!node\/)/.test(id) ? false : undefined) },
+      treeshake: { moduleSideEffects: (id) => (/\/(device-bridge\/src\/(?!node\/)|shared\/src\/)/.test(id) ? false : undefined) },
     },
   },
   plugins: [

@@ -12,6 +12,16 @@ import { describe, expect, it } from 'vitest';
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const DEVICE_BRIDGE_SRC = join(REPO_ROOT, 'device-bridge/src');
+const SHARED_SRC = join(REPO_ROOT, 'shared/src');
+
+/** shared's modules as vite.config.ts declares them: every one but tests. */
+function sharedModules(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return sharedModules(path);
+    return entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') ? [path] : [];
+  });
+}
 
 /** device-bridge's modules as vite.config.ts declares them: all but tests and the Node-only `node/`. */
 function browserSideModules(dir: string): string[] {
@@ -46,10 +56,16 @@ function effectfulStatements(path: string): string[] {
   );
 }
 
-describe("device-bridge's browser-side modules, declared side-effect free to the bundler", () => {
+describe("device-bridge's browser-side modules and shared's, declared side-effect free to the bundler", () => {
   it('run nothing at their top level: only imports, exports and declarations', () => {
     const modules = browserSideModules(DEVICE_BRIDGE_SRC);
     expect(modules.length).toBeGreaterThan(20);
+    expect(modules.flatMap(effectfulStatements)).toEqual([]);
+  });
+
+  it("and shared's modules too (the `@seal/shared` barrel must not put headquarters' schemas on the first page)", () => {
+    const modules = sharedModules(SHARED_SRC);
+    expect(modules.length).toBeGreaterThan(100);
     expect(modules.flatMap(effectfulStatements)).toEqual([]);
   });
 

@@ -26,7 +26,7 @@ export class HqService {
   readonly indexer: HqIndexer;
   readonly anomalies: AnomalyHook;
 
-  constructor(store: Store, options: HqOptions = {}, rows: RowsRepo = rowsRepo(store.couch.use(store.dbName('rows')))) {
+  constructor(private readonly store: Store, options: HqOptions = {}, rows: RowsRepo = rowsRepo(store.couch.use(store.dbName('rows')))) {
     this.hq = new HqStore(store.couch.use(store.dbName(HQ_DATABASE)));
     this.indexer = new HqIndexer(rows, this.hq, options);
     this.anomalies = options.anomalies ?? NO_ANOMALIES;
@@ -38,11 +38,27 @@ export class HqService {
     await migrateDesignDocs(store, HQ_DESIGN_DOCS);
   }
 
+  private prepared: Promise<void> | undefined;
+
+  /**
+   * Prepares the index on first use (not at start: a server whose store is down must still start
+   * and say so on /healthz), then brings it up to the rows the store holds. A failed preparation is
+   * tried again by the next query.
+   */
+  async caughtUp(): Promise<void> {
+    this.prepared ??= this.prepare(this.store).catch((error: unknown) => {
+      this.prepared = undefined;
+      throw error;
+    });
+    await this.prepared;
+    await this.indexer.catchUp();
+  }
+
   /** One page, newest first, strictly after `cursor`; throws `RangeError` for a cursor that is not ours. */
   async page(filter: HqFilter, cursor: string | undefined, limit: number, withCounts = true): Promise<HqEventsResponse> {
     const before = cursor === undefined ? undefined : decodeCursor(cursor);
     if (cursor !== undefined && !before) throw new RangeError('the cursor is not one this server gave');
-    await this.indexer.catchUp();
+    await this.caughtUp();
     if (filter.anomalies) return this.flaggedPage(filter, before, limit);
     const [rows, counts] = await Promise.all([scanEvents(this.hq, filter, before, limit + 1), withCounts ? countEvents(this.hq, filter) : { total: 0, byKind: {} }]);
     const shown = rows.slice(0, limit);
@@ -88,7 +104,7 @@ export class HqService {
   }
 
   async dashboard(scope: DashboardScope, from: number, to: number): Promise<HqDashboardResponse> {
-    await this.indexer.catchUp();
+    await this.caughtUp();
     return dashboard(this.hq, this.anomalies, scope, from, to);
   }
 }

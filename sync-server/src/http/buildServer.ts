@@ -121,7 +121,7 @@ export async function buildServer({ config, store, orgKey, now = Date.now, audit
   hqCaseRoutes(api, store);
   hqReconciliationRoutes(api, store);
   // The merged log's "anomalies only" and the dashboard's anomaly counts come from the cases.
-  await hqRoutes(api, store, { ...hq, anomalies: hq?.anomalies ?? casesAnomalyHook(store) });
+  hqRoutes(api, store, { ...hq, anomalies: hq?.anomalies ?? casesAnomalyHook(store) });
   healthRoutes(api, store);
   const hasApp = existsSync(join(config.staticDir, 'index.html'));
   if (hasApp) {

@@ -17,10 +17,9 @@ const DEFAULT_PERIOD_MS = 30 * DAY_MS;
  * Headquarters: the merged log of every site (filters, cursor pages, counts), its CSV, and the
  * dashboard. Readers see their subtrees only (`log.read`, `report.view`, `export`).
  */
-export async function hqRoutes(api: Api, store: Store, options: HqOptions = {}): Promise<HqService> {
+export function hqRoutes(api: Api, store: Store, options: HqOptions = {}): HqService {
   const { ctx } = api;
   const service = new HqService(store, options);
-  await service.prepare(store);
 
   const filterOf = async (user: UserDoc, action: Action, query: HqEventsCsvQuery): Promise<{ filter: HqFilter; unitName: (id: string) => string }> => {
     if (query.from !== undefined && query.to !== undefined && query.from >= query.to) throw new ApiError(400, 'invalid_query', '`from` must be before `to`');
@@ -55,7 +54,7 @@ export async function hqRoutes(api: Api, store: Store, options: HqOptions = {}):
     responses: { 200: z.string().describe('text/csv; charset=utf-8, as an attachment'), 401: 'unauthenticated', 403: 'forbidden | out_of_scope', 404: 'not_found' },
   }, async ({ query, signedIn, reply }) => {
     const { filter, unitName } = await filterOf(signedIn.user, 'export', query);
-    await service.indexer.catchUp();
+    await service.caughtUp();
     const name = `hq-events-${new Date(ctx.now()).toISOString().slice(0, 10)}.csv`;
     reply.header('content-type', 'text/csv; charset=utf-8');
     reply.header('content-disposition', `attachment; filename="${name}"`);
