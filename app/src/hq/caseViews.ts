@@ -1,4 +1,4 @@
-import { anomalyKindSchema, caseStatusSchema, type AnomalyKind, type CaseStatus, type SessionView as Session, type UnitView as Unit } from '@seal/shared';
+import { PERMISSIONS, anomalyKindSchema, caseStatusSchema, type AnomalyKind, type CaseStatus, type SessionView as Session, type UnitView as Unit } from '@seal/shared';
 import { unitsFor } from './hqAccess';
 import type { SearchParams, SearchUpdate } from './hqViews';
 
@@ -40,6 +40,8 @@ export function evidenceHref(rowId: string): string | undefined {
  */
 export function scanUnitsOf(session: Session, units: readonly Unit[], chosen: string | undefined): string[] {
   if (chosen !== undefined) return [chosen];
+  // The directory not held yet: the units of the person's grants (a scan is idempotent, overlaps cost time only).
+  if (units.length === 0) return [...new Set(session.user.grants.filter((g) => PERMISSIONS['case.review'][g.role] !== undefined).map((g) => g.unitId))];
   const covered = unitsFor(session, 'case.review', units);
   const ids = new Set(covered.map((u) => u.id));
   return covered.filter((u) => u.parentId === null || !ids.has(u.parentId)).map((u) => u.id);
