@@ -24,6 +24,8 @@ const HqDashboard = lazy(() => import('./hq/HqDashboard').then((m) => ({ default
 const StampEvidence = lazy(() => import('./hq/evidence/StampEvidence').then((m) => ({ default: m.StampEvidence })));
 const RequestEvidence = lazy(() => import('./hq/evidence/RequestEvidence').then((m) => ({ default: m.RequestEvidence })));
 const SealLedger = lazy(() => import('./hq/evidence/SealLedger').then((m) => ({ default: m.SealLedger })));
+const HqCases = lazy(() => import('./hq/cases/HqCases').then((m) => ({ default: m.HqCases })));
+const CaseDetail = lazy(() => import('./hq/cases/CaseDetail').then((m) => ({ default: m.CaseDetail })));
 const VerifyBundle = lazy(() => import('./hq/verify/Verify').then((m) => ({ default: m.Verify })));
 
 /**
@@ -49,6 +51,8 @@ export const routes: RouteDefinition[] = [
   { path: '/approvals', component: Approvals },
   { path: '/hq', component: HqLog },
   { path: '/hq/dashboard', component: HqDashboard },
+  { path: '/hq/cases', component: HqCases },
+  { path: '/hq/cases/:id', component: CaseDetail },
   { path: '/hq/stamps/:deviceEventId', component: StampEvidence },
   { path: '/hq/requests/:requestId/evidence', component: RequestEvidence },
   { path: '/hq/seals/:sealId/ledger', component: SealLedger },

@@ -22,7 +22,7 @@ function recordRows(kind: RecordKind, id: string, scopeUnitId: string, record: o
  * (a corrupt photo's bytes under its name, as storage corrupted after upload would hold them). Test-only: in production
  * nothing reaches the store except through the server's validated push.
  */
-export async function storeHistory(server: TestServer, history: AnomalyHistory, photoBytes: ReadonlyMap<string, Uint8Array>): Promise<void> {
+export async function storeHistory(server: Pick<TestServer, 'store'>, history: AnomalyHistory, photoBytes: ReadonlyMap<string, Uint8Array>): Promise<void> {
   const rows: SyncRow[] = [];
   const at = 1_700_000_000_000;
   for (const d of history.devices) {

@@ -1,6 +1,7 @@
 import { useSearchParams } from '@solidjs/router';
 import { Show, createMemo } from 'solid-js';
 import type { SessionView as Session } from '@seal/shared';
+import { auditReportHref } from '../../api/hqCases';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { Field } from '../../components/Field';
 import { RequireSession } from '../../components/RequireSession';
@@ -62,6 +63,12 @@ function DashboardScreen(props: { session: Session }) {
           <div class="hq-dashboard" data-testid="hq-dashboard">
             <p class="muted" data-testid="hq-period">
               {t('hq.chinaMoment', { time: t('hqDashboard.period', { from: formatChinaDateMinute(data().from, locale()), to: formatChinaDateMinute(data().to, locale()) }) })}
+            </p>
+            <p class="hq-report">
+              <a class="button button-secondary" href={auditReportHref({ unit: data().unitId, from: data().from, to: data().to })} download="" data-testid="report-pdf">
+                {t('hqDashboard.reportPdf')}
+              </a>{' '}
+              <span class="muted">{t('hqDashboard.reportPdfHint')}</span>
             </p>
             <DashboardCharts data={data()} unitName={choices.unitName} />
             <LatencyPanel latency={data().approvalLatency} />

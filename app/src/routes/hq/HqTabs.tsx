@@ -2,10 +2,10 @@ import { A } from '@solidjs/router';
 import { useI18n } from '../../i18n/I18nProvider';
 import type { SearchParams } from '../../hq/hqViews';
 
-/** The query parameters both views read (scope and period): kept when switching between them. */
+/** The query parameters the views read (scope and period): kept when switching between them. */
 const SHARED = ['unit', 'from', 'to'] as const;
 
-/** Headquarters' two views, as links that keep the scope and period chosen. */
+/** Headquarters' views, as links that keep the scope and period chosen. */
 export function HqTabs(props: { params: SearchParams }) {
   const { t } = useI18n();
   const carried = (): string => {
@@ -26,6 +26,7 @@ export function HqTabs(props: { params: SearchParams }) {
     <nav class="hq-tabs" aria-label={t('hq.navLabel')}>
       {tab('/hq', t('hq.tabLog'))}
       {tab('/hq/dashboard', t('hq.tabDashboard'))}
+      {tab('/hq/cases', t('hq.tabCases'))}
     </nav>
   );
 }
