@@ -113,7 +113,8 @@ describe("headquarters' merged log and dashboard", () => {
     const shared = page.url();
     await page.reload();
     await expect.poll(() => page.getByTestId('hq-total').textContent(), { timeout: 30_000 }).toBe(`${stampsAtA.length} events`);
-    expect(await page.locator('#hq-unit').inputValue()).toBe(siteA);
+    // The units arrive with the directory, after the kept page of events: the drop-down catches up.
+    await expect.poll(() => page.locator('#hq-unit').inputValue(), { timeout: 15_000 }).toBe(siteA);
     expect(await page.getByRole('checkbox', { name: 'Stamp', exact: true }).isChecked()).toBe(true);
     expect(await rowIds(page)).toEqual(newestFirst(stampsAtA).slice(0, 50));
 
