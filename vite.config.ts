@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 import solid from 'vite-plugin-solid';
@@ -105,6 +106,10 @@ export default defineConfig({
   test: {
     root: here('.'),
     environment: 'node',
+    // vitest's default is one worker less than the cores: on the 2-core CI machine that is ONE, and
+    // the whole suite ran file after file (20 min). Two workers: unit and integration files run two
+    // at a time; e2e stays one file at a time (fileParallelism: false), after them.
+    maxWorkers: Math.max(2, availableParallelism()),
     projects: [
       // Tests beside the code of each part, and the cross-part rules in tests/unit. Some start
       // the server in-process on a real embedded store (sync-server/src/testing).

@@ -4,7 +4,7 @@
 // rules, the build, and every test (unit and browser) with vitest.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildApp, ensureDependencies, log, root, run } from './lib.mjs';
+import { buildApp, ensureDependencies, log, root, run, runAll } from './lib.mjs';
 
 /** Debian packages the tests need: [package, a file it installs, what for]. */
 const SYSTEM_PACKAGES = [
@@ -34,12 +34,11 @@ function ensureSystemPackages() {
 ensureDependencies();
 ensureSystemPackages();
 const bin = (name) => join(root, 'node_modules', '.bin', name);
-log('Typecheck');
-run('npm', ['run', '--silent', 'typecheck']);
-log('Lint');
-run('npm', ['run', '--silent', 'lint']);
-log('Import rules');
-run('npm', ['run', '--silent', 'check:imports']);
+const npm = (script) => ({ name: script, command: 'npm', args: ['run', '--silent', script] });
+log('Typecheck, lint and import rules (side by side)');
+await runAll([npm('typecheck'), npm('lint'), npm('check:imports')]);
 buildApp();
-log('Tests (unit and browser)');
+log('Tests (unit, integration and browser)');
+const t0 = Date.now();
 run(bin('vitest'), ['run', ...process.argv.slice(2)]);
+console.log(`  tests done in ${Math.round((Date.now() - t0) / 1000)} s`);

@@ -10,9 +10,13 @@
  */
 import * as Automerge from '@automerge/automerge';
 import type { Browser, Page } from 'playwright-core';
+import { createHmac } from 'node:crypto';
+import { join } from 'node:path';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromBase64Url, type FactRow, type SealStatusChange, type SyncRow } from '@seal/shared';
-import { launchBrowser, startServer, type RunningServer } from './harness';
+import { REPO_ROOT, launchBrowser, startServer, type RunningServer } from './harness';
 import { pageFetch, unexpectedErrors, type Person } from './people';
 import { setUpSealsWorld, type SealsWorld } from './sealsWorld';
 
@@ -25,7 +29,7 @@ const people: Person[] = [];
 let world: SealsWorld | undefined;
 
 beforeAll(async () => {
-  server = await startServer({ AUTH_RATE_LIMIT: '500' });
+  server = await startServer({ AUTH_RATE_LIMIT: '500', WEBHOOK_ALLOW_PRIVATE: 'true', WEBHOOK_RETRY_BASE_MS: '200', WEBHOOK_MAX_ATTEMPTS: '4' });
   browser = await launchBrowser();
   world = await setUpSealsWorld(browser, server, {
     names: { admin: 'Wang Admin', custodian: 'Li Custodian', auditor: 'Zhou Auditor', site: 'Site 3' },
@@ -229,5 +233,96 @@ describe('the seal custodian journey', () => {
     expect(await page.locator('.sync-status').getAttribute('data-refused')).toBe('0');
     // The test cut the tablet's network: requests in flight then failed, as they should.
     expect(unexpectedErrors(custodian.errors, { networkCut: true })).toEqual([]);
+  });
+
+  it('an administrator connects a webhook on the screen; the next seal move reaches it signed, again after a 500, and the log shows both tries', async () => {
+    const { admin, custodian } = world!;
+    // A receiving system on loopback: the first delivery of each event answers 500, the next 200.
+    const received: { headers: IncomingHttpHeaders; body: string; answered: number }[] = [];
+    const receiver = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        const answered = received.some((r) => r.headers['x-seal-event-id'] === req.headers['x-seal-event-id']) ? 200 : 500;
+        received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), answered });
+        res.writeHead(answered).end();
+      });
+    });
+    await new Promise<void>((listening) => receiver.listen(0, '127.0.0.1', listening));
+    try {
+      const hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/oa/seal-events`;
+      const { page } = admin;
+      await page.goto(server!.url);
+      await page.locator('a.link-card[href="/admin/webhooks"]').click();
+      await page.locator('main h1', { hasText: 'Webhooks' }).waitFor();
+      await page.locator('main .empty', { hasText: 'No webhooks yet.' }).waitFor();
+
+      // A URL with a password is refused on the form, with nothing sent.
+      await page.locator('#webhook-url').fill('https://user:secret@oa.example.com/hook');
+      await page.getByRole('button', { name: 'Create webhook' }).click();
+      await page.locator('[data-error-code="url_invalid"]').waitFor();
+      await page.locator('#webhook-url').fill(hookUrl);
+      await page.locator('input[name="eventKinds"][value="stamp"]').uncheck();
+      await page.locator('input[name="eventKinds"][value="alarm"]').uncheck();
+      await page.locator('input[name="eventKinds"][value="seal_moved"]').check();
+      await page.locator('#webhook-description').fill('OA: seal status');
+      await page.getByRole('button', { name: 'Create webhook' }).click();
+      const secret = (await page.getByTestId('webhook-secret-value').textContent())!;
+      expect(secret).toMatch(/^whsec_/);
+      await page.getByRole('button', { name: 'I have stored it' }).click();
+      expect(await page.getByTestId('webhook-secret').count()).toBe(0);
+      const hook = page.getByTestId('webhook');
+      await expect.poll(() => hook.count()).toBe(1);
+      expect(await hook.textContent()).toMatch(/Active.*Seal status changed.*OA: seal status/);
+      // The secret is never shown again, even after a reload.
+      await page.reload();
+      await hook.waitFor();
+      expect(await page.locator('main').textContent()).not.toContain(secret);
+
+      // The custodian makes a seal (its first status, a move too), then suspends it.
+      const tablet = custodian.page;
+      await tablet.goto(`${server!.url}/seals`);
+      await tablet.locator('#seal-name').fill('Site 3 Finance Seal (e-contracts)');
+      await tablet.getByTestId('new-seal-form').getByText('Electronic', { exact: true }).click();
+      await tablet.locator('#seal-reason').fill('For e-invoices');
+      await tablet.getByTestId('new-seal-form').getByRole('button', { name: 'Make seal' }).click();
+      const card = sealCard(tablet, 'Site 3 Finance Seal (e-contracts)');
+      await expect.poll(() => card.getAttribute('data-status'), { timeout: 20_000 }).toBe('active');
+      await card.click();
+      await tablet.locator('h1.seal-title', { hasText: 'Site 3 Finance Seal (e-contracts)' }).waitFor();
+      const sealId = (await tablet.locator('h1.seal-title').getAttribute('data-seal-id'))!;
+      await move(tablet, 'suspended', 'Quarterly check');
+      await expect.poll(() => statusOf(tablet)).toBe('suspended');
+
+      // The suspension reached the receiver twice (500, then 200), signed with the secret, the same event id each time.
+      const suspension = () => received.filter((r) => (JSON.parse(r.body) as { id: string }).id.includes(':active:suspended:'));
+      await expect.poll(() => suspension().map((r) => r.answered), { timeout: 30_000 }).toEqual([500, 200]);
+      expect(new Set(received.map((r) => r.headers['x-seal-event-id'])).size).toBe(2);
+      for (const delivery of received) {
+        const timestamp = String(delivery.headers['x-seal-timestamp']);
+        expect(delivery.headers['x-seal-signature']).toBe(`sha256=${createHmac('sha256', secret).update(`${timestamp}.${delivery.body}`).digest('hex')}`);
+        expect(JSON.parse(delivery.body)).toMatchObject({ kind: 'seal_moved', sealId });
+      }
+      expect(suspension()[0]!.headers['x-seal-event-id']).toBe(suspension()[1]!.headers['x-seal-event-id']);
+
+      // The delivery log on the screen shows the event delivered, with both attempts.
+      await page.getByRole('button', { name: 'Delivery log' }).click();
+      expect(new URL(page.url()).searchParams.get('hook')).toBeTruthy();
+      const delivery = page.getByTestId('webhook-delivery');
+      await expect.poll(async () => {
+        await page.getByRole('button', { name: 'Refresh' }).click();
+        return delivery.evaluateAll((items) => items.map((item) => item.getAttribute('data-status')));
+      }, { timeout: 20_000 }).toEqual(['delivered', 'delivered']);
+      expect(await delivery.first().getByTestId('webhook-attempt').allTextContents()).toEqual([expect.stringContaining('answered 500'), expect.stringContaining('answered 200')]);
+      await page.screenshot({ path: join(REPO_ROOT, 'screenshots', 'webhooks-en.png'), fullPage: true });
+
+      // Disabled after a confirmation: it stays listed, marked disabled.
+      await page.getByRole('button', { name: 'Disable' }).first().click();
+      await page.locator('dialog[open]').getByRole('button', { name: 'Disable' }).click();
+      await expect.poll(() => hook.getAttribute('data-enabled')).toBe('false');
+      expect(unexpectedErrors(admin.errors)).toEqual([]);
+    } finally {
+      await new Promise<void>((closed) => receiver.close(() => closed()));
+    }
   });
 });

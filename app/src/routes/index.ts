@@ -26,6 +26,7 @@ const RequestEvidence = lazy(() => import('./hq/evidence/RequestEvidence').then(
 const SealLedger = lazy(() => import('./hq/evidence/SealLedger').then((m) => ({ default: m.SealLedger })));
 const HqCases = lazy(() => import('./hq/cases/HqCases').then((m) => ({ default: m.HqCases })));
 const CaseDetail = lazy(() => import('./hq/cases/CaseDetail').then((m) => ({ default: m.CaseDetail })));
+const Webhooks = lazy(() => import('./admin/Webhooks').then((m) => ({ default: m.Webhooks })));
 const VerifyBundle = lazy(() => import('./hq/verify/Verify').then((m) => ({ default: m.Verify })));
 
 /**
@@ -41,6 +42,7 @@ export const routes: RouteDefinition[] = [
   { path: '/passkeys', component: Passkeys },
   { path: '/admin/invitations', component: Invitations },
   { path: '/admin/units', component: Units },
+  { path: '/admin/webhooks', component: Webhooks },
   { path: '/stamp', component: Stamp },
   { path: '/seals', component: Seals },
   { path: '/seals/:id', component: SealDetail },

@@ -35,6 +35,7 @@ export function WelcomeHome(props: { session: Session }) {
     { href: '/devices', title: t('devices.title'), body: t('devices.homeBody'), show: holdsRole(props.session, 'admin') || holdsRole(props.session, 'custodian') || holdsRole(props.session, 'auditor') },
     { href: '/admin/invitations', title: t('home.invitationsLink'), body: t('home.invitationsBody'), show: holdsRole(props.session, 'admin') },
     { href: '/admin/units', title: t('home.unitsLink'), body: t('home.unitsBody'), show: holdsRole(props.session, 'admin') },
+    { href: '/admin/webhooks', title: t('webhooks.title'), body: t('webhooks.homeBody'), show: holdsRole(props.session, 'admin') },
   ];
   return (
     <section class="welcome" aria-labelledby="welcome-title" data-user-id={props.session.user.id}>
