@@ -56,7 +56,7 @@ describe('the generated OpenAPI document', () => {
         if (status === '204') continue;
         // A file (the PDF report) is described by its own media type; everything else is JSON.
         const [mediaType] = Object.keys(response.content ?? {});
-        expect(mediaType === 'application/json' || (status.startsWith('2') && mediaType === 'application/pdf'), `${method} ${path} ${status}: ${mediaType}`).toBe(true);
+        expect(mediaType === 'application/json' || (status.startsWith('2') && (mediaType === 'application/pdf' || mediaType === 'text/csv')), `${method} ${path} ${status}: ${mediaType}`).toBe(true);
         const schema = response.content?.[mediaType!]?.schema;
         expect(schema, `${method} ${path} ${status}: no schema`).toBeDefined();
         expect(schema, `${method} ${path} ${status}: an empty schema`).not.toEqual({});
@@ -76,6 +76,7 @@ describe('the generated OpenAPI document', () => {
     expect(delivery.parameters.map((p) => p.name)).toEqual(['x-seal-event-id', 'x-seal-timestamp', 'x-seal-signature']);
     expect(delivery.requestBody.content['application/json']!.schema.required).toEqual(expect.arrayContaining(['id', 'kind', 'at', 'unitId', 'sealId', 'deviceId', 'requestId', 'summary']));
     expect(paths['/api/hq/report.pdf']!.get!.responses!['200']!.content!['application/pdf']!.schema).toMatchObject({ type: 'string', format: 'binary' });
+    expect(Object.keys(paths['/api/hq/events.csv']!.get!.responses!['200']!.content!)).toEqual(['text/csv']);
   });
 
   it('describes a session route\'s 401 and a state-changing route\'s 403 as { error, message }', () => {

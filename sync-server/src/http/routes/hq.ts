@@ -2,7 +2,6 @@ import {
   DAY_MS, hqDashboardQuerySchema, hqDashboardResponseSchema, hqEventsCsvQuerySchema, hqEventsQuerySchema, hqEventsResponseSchema,
   type Action, type HqEventsCsvQuery,
 } from '@seal/shared';
-import { z } from 'zod';
 import type { Store } from '../../couch/store';
 import { eventsCsv } from '../../hq/csv';
 import { dashboardScope, readScope } from '../../hq/scope';
@@ -51,7 +50,7 @@ export function hqRoutes(api: Api, store: Store, options: HqOptions = {}): HqSer
   api.route({
     method: 'GET', url: '/api/hq/events.csv', tag: 'hq', auth: 'session', query: hqEventsCsvQuerySchema,
     summary: 'The merged log as CSV (UTF-8 with BOM, bilingual headers), streamed: every matching event, newest first',
-    responses: { 200: z.string().describe('text/csv; charset=utf-8, as an attachment'), 401: 'unauthenticated', 403: 'forbidden | out_of_scope', 404: 'not_found' },
+    responses: { 200: { mediaType: 'text/csv', description: 'The events as CSV (UTF-8 with BOM), as a download' }, 401: 'unauthenticated', 403: 'forbidden | out_of_scope', 404: 'not_found' },
   }, async ({ query, signedIn, reply }) => {
     const { filter, unitName } = await filterOf(signedIn.user, 'export', query);
     await service.caughtUp();
