@@ -38,6 +38,11 @@ export interface EvidencePlan {
   readonly deviceId: string;
   readonly seal: { readonly id: string; readonly name: string };
   readonly document: { readonly title: string; readonly sha256: string };
+  /**
+   * The device clock before the server sets it: how far off, and whether it stands still between
+   * entries (default an hour behind, standing: a skew its time_set records, entries at one time).
+   */
+  readonly clock?: { readonly offsetMs: number; readonly manual: boolean };
   /** Request ids are `<requestIdPrefix>-1` and `-2` (default `req-<deviceId>`). */
   readonly requestIdPrefix?: string;
   /** Presses on the locked seal after the stamps: each is refused and logged (a burst is an anomaly). */
@@ -105,7 +110,7 @@ export async function seedEvidence(api: SeedApi, cast: EvidenceCast, plan: Evide
 
     // The device: provisioned with the org key, bound, rostered and set to the server's time, all over the API.
     const hardware = new SimulatedHardware({ position: { lat: plan.fence.lat, lon: plan.fence.lon, accuracyM: 10 }, batteryPercent: 90 });
-    const device = await createSealDevice({ storage: new MemoryStorage(), clock: new SimulatedClock(now - HOUR, { manual: true }), hardware, keys: new MemoryKeys() });
+    const device = await createSealDevice({ storage: new MemoryStorage(), clock: new SimulatedClock(now + (plan.clock?.offsetMs ?? -HOUR), { manual: plan.clock?.manual ?? true }), hardware, keys: new MemoryKeys() });
     const client = new SealDeviceClient(new MemoryTransport(device.gatt, { frameSize: 185 }), { sleep: () => Promise.resolve() });
     const orgKey = await api.call<{ publicJwk: P256PublicJwk }>('GET', '/api/org-key', custodian.cookie);
     await client.provision(asId(deviceIdSchema, plan.deviceId), orgKey.publicJwk);
@@ -134,6 +139,8 @@ export async function seedEvidence(api: SeedApi, cast: EvidenceCast, plan: Evide
       await stampWith(await approvedGrant(staffTablet, lateTablet, lateApprover, requestFor(plan, staff, `${prefix}-2`, now), seal, now + 2 * HOUR));
     }
     for (let i = 0; i < (plan.refusedPresses ?? 0); i++) {
+      // A running clock gives each entry a time of its own.
+      await new Promise((later) => setTimeout(later, 5));
       const pressed = await hardware.press(1);
       if (pressed.stamped) throw new Error('the locked seal stamped');
     }

@@ -16,7 +16,7 @@ export interface HttpAnswer {
 }
 
 /** One request as a page of the app at `origin` would send it (Origin header, the session cookie). */
-export async function httpCall(base: string, method: 'GET' | 'POST', path: string, options: { cookie?: string; body?: unknown; origin?: string } = {}): Promise<HttpAnswer> {
+export async function httpCall(base: string, method: 'GET' | 'POST' | 'PUT', path: string, options: { cookie?: string; body?: unknown; origin?: string } = {}): Promise<HttpAnswer> {
   const response = await fetch(`${base}${path}`, {
     method,
     headers: {
@@ -34,14 +34,14 @@ export async function httpCall(base: string, method: 'GET' | 'POST', path: strin
 /** What the seeding needs of a server: its address and a call that throws unless the answer is 2xx. */
 export interface SeedApi {
   readonly url: string;
-  call<T>(method: 'GET' | 'POST', path: string, cookie: string, body?: unknown): Promise<T>;
+  call<T>(method: 'GET' | 'POST' | 'PUT', path: string, cookie: string, body?: unknown): Promise<T>;
 }
 
 /** `origin`: the page origin the server accepts (default: `url` itself, as for the server of a browser test). */
 export function httpApi(url: string, origin = url): SeedApi {
   return {
     url,
-    async call<T>(method: 'GET' | 'POST', path: string, cookie: string, body?: unknown): Promise<T> {
+    async call<T>(method: 'GET' | 'POST' | 'PUT', path: string, cookie: string, body?: unknown): Promise<T> {
       const answer = await httpCall(url, method, path, { cookie, body, origin });
       if (answer.status < 200 || answer.status > 299) throw new Error(`${method} ${path}: ${answer.status} ${answer.text}`);
       return answer.text === '' ? (undefined as T) : answer.json<T>();
