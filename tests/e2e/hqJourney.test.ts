@@ -79,9 +79,9 @@ describe('headquarters, end to end: an auditor audits a real history', () => {
     await openInvitation(auditor, `${suite.server().url}/join?code=${world.auditorInvitation}`);
     await joinAs(auditor, NAMES.auditor);
     await page.getByRole('button', { name: 'Sign out' }).click();
-    await expect.poll(() => heading(page).textContent()).toBe('Sign in with a passkey');
+    await expect.poll(() => heading(page).textContent(), { timeout: 30_000 }).toBe('Sign in with a passkey');
     await page.getByRole('link', { name: 'Sign in with a passkey' }).click();
-    await expect.poll(() => heading(page).textContent()).toBe('Sign in');
+    await expect.poll(() => heading(page).textContent(), { timeout: 30_000 }).toBe('Sign in');
     await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
     await expect.poll(() => heading(page).textContent(), { timeout: 20_000 }).toBe(`Welcome, ${NAMES.auditor}`);
     expect(await auditor.authenticator.credentials()).toHaveLength(1);
@@ -139,7 +139,7 @@ describe('headquarters, end to end: an auditor audits a real history', () => {
     while ((await page.getByTestId('hq-load-more').count()) > 0) {
       const before = (await rowIds(page)).length;
       await page.getByTestId('hq-load-more').click();
-      await expect.poll(async () => (await rowIds(page)).length).toBeGreaterThan(before);
+      await expect.poll(async () => (await rowIds(page)).length, { timeout: 30_000 }).toBeGreaterThan(before);
     }
     const ids = await rowIds(page);
     expect([ids.length, new Set(ids).size]).toEqual([total, total]);
@@ -254,8 +254,8 @@ describe('headquarters, end to end: an auditor audits a real history', () => {
 
     // The kind filter lives in the address; at site A, the only anomaly is the planted burst.
     await page.locator('#cases-kind').selectOption('tamper');
-    await expect.poll(() => new URL(page.url()).searchParams.get('kind')).toBe('tamper');
-    await expect.poll(() => page.locator('[data-testid="cases-list"] li').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-kind')))).toEqual(['tamper']);
+    await expect.poll(() => new URL(page.url()).searchParams.get('kind'), { timeout: 30_000 }).toBe('tamper');
+    await expect.poll(() => page.locator('[data-testid="cases-list"] li').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-kind'))), { timeout: 30_000 }).toEqual(['tamper']);
     await page.goto(`${suite.server().url}/hq/cases?unit=${world.siteA}`);
     await expect.poll(() => page.locator('[data-testid="cases-list"] li').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-kind'))), { timeout: 30_000 }).toEqual(['refusal_burst']);
     await page.locator('[data-testid="cases-list"] li').first().getByRole('link').first().click();
@@ -282,6 +282,13 @@ describe('headquarters, end to end: an auditor audits a real history', () => {
 
   it('downloads the PDF report from the dashboard: it renders, with its Chinese text', async () => {
     const { page } = auditor;
+    // The cases still open (all but the resolved burst), as the exception queue lists them.
+    await page.goto(`${suite.server().url}/hq/cases`);
+    await page.getByTestId('cases-total').waitFor({ timeout: 30_000 });
+    const statuses = await page.locator('[data-testid="cases-list"] li').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-status')));
+    expect(await page.getByTestId('cases-total').textContent()).toMatch(new RegExp(`^${statuses.length}\\b`));
+    const stillOpen = statuses.filter((s) => s !== 'resolved').length;
+    expect(stillOpen).toBe(statuses.length - 1);
     await page.goto(`${suite.server().url}/hq/dashboard`);
     await page.getByTestId('hq-dashboard').waitFor({ timeout: 60_000 });
     expect(await page.getByTestId('chart-per-day-summary').textContent()).toMatch(/^1 in all/);
@@ -301,6 +308,12 @@ describe('headquarters, end to end: an auditor audits a real history', () => {
     const { stdout: text } = await run('pdftotext', ['-layout', join(dir, 'report.pdf'), '-']);
     expect(text).toContain(NAMES.organisation);
     expect(text).toContain(NAMES.siteA);
+    expect(text).toMatch(/用印次数 Stamps\s+1\b/);
+    // Its open cases are the exception queue's: the planted tamper and over-use among them, the resolved burst not.
+    expect(text).toMatch(new RegExp(`未结案件 Open cases\\s+${stillOpen}\\b`));
+    expect(text).toContain('篡改 tamper');
+    expect(text).toContain('超次用印');
+    expect(text).not.toContain('连续拒绝开锁');
     await run('pdftoppm', ['-png', '-r', '80', '-f', '1', '-l', '1', '-singlefile', join(dir, 'report.pdf'), join(SHOTS, 'hq-report-page1')]);
     expect((await readFile(join(SHOTS, 'hq-report-page1.png'))).subarray(1, 4).toString()).toBe('PNG');
     // The HQ queries the offline step cut (it closed their connections) are the only errors allowed.
