@@ -13,6 +13,8 @@ import type { ReportRequest, ReportSource } from './reportSource';
 const PAGE = 2000;
 const DAY = 86_400_000;
 const OPEN_CASES_SHOWN = 50;
+/** Anomaly kinds the rows already count as alarms (a device's alarm entry, the server's log alarms): their cases are not counted again. */
+const ROW_ALARM_KINDS: ReadonlySet<string> = new Set(['tamper', 'geofence_breach', 'log_gap', 'log_fork']);
 
 /** Counts by key, sorted by count (largest first). */
 class Tally {
@@ -128,9 +130,12 @@ export function scanReportSource(rows: RowsRepo, repos: Pick<Repositories, 'unit
       latencies.sort((a, b) => a - b);
       // Open cases: the server's unresolved alarms and the exception queue's unresolved anomaly cases, in scope, opened before the period ends.
       const inScope = (unitId: string) => tree.has(unitId as UnitId) && isInSubtree(unitId as UnitId, request.unitId as UnitId, tree);
+      const scopedCases = (await cases()).filter((c) => inScope(c.unitId));
+      // Anomalies of the period: the rows' alarms, and the cases of the kinds no row raises (a refusal burst, over-use…).
+      for (const c of scopedCases) if (!ROW_ALARM_KINDS.has(c.kind) && c.at >= request.from && c.at < request.to) seen.anomalies.add(c.kind);
       const open = [
         ...seen.alarms.filter(({ alarm }) => !seen.resolved.has(alarm.id)).map(({ row, alarm }) => ({ kind: alarm.kind, unit: nameOf(row.scopeUnitId), openedAt: alarm.at, summary: alarm.message.slice(0, 200) })),
-        ...(await cases()).filter((c) => c.status !== 'resolved' && c.openedAt < request.to && inScope(c.unitId)).map((c) => ({ kind: c.kind, unit: nameOf(c.unitId), openedAt: c.at, summary: c.message.slice(0, 200) })),
+        ...scopedCases.filter((c) => c.status !== 'resolved' && c.openedAt < request.to).map((c) => ({ kind: c.kind, unit: nameOf(c.unitId), openedAt: c.at, summary: c.message.slice(0, 200) })),
       ].sort((a, b) => a.openedAt - b.openedAt);
       return {
         scopeName: nameOf(request.unitId),
