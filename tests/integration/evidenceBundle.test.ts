@@ -12,33 +12,21 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createSealDevice, MemoryKeys, MemoryStorage, MemoryTransport, SealDeviceClient, SimulatedClock, SimulatedHardware,
-  type SealBinding, type Signed,
-} from '@seal/device-bridge';
-import {
-  asId, contentId, deviceIdSchema, fromBase64Url, grantBody, requestIdSchema, toBase64Url, unitIdSchema, userIdSchema,
-  type EvidenceBundle, type EvidenceResponse, type Grant, type P256PublicJwk, type PhysicalSeal, type SignedRoster, type TimeRecord, type UseRequest,
-} from '@seal/shared';
-import { captureDeviceLog, registeredDevice } from '../../app/src/device/deviceLog';
-import { registerDevice } from '../../app/src/device/registerDevice';
-import { decision } from './fixtures';
-import { replicaPool, setUpWorld, startSyncServer, syncAll, type Person, type Replica, type RunningSync, type World } from './harness';
+import { fromBase64Url, toBase64Url, type EvidenceBundle, type EvidenceResponse } from '@seal/shared';
+import { seedEvidence } from './evidenceSeed';
+import { setUpWorld, startSyncServer, type Person, type RunningSync, type World } from './harness';
+import { httpApi } from './httpWorld';
 
 const DEVICE_ID = 'dev-evidence-1';
 const FENCE = { lat: 31.2304, lon: 121.4737, radiusM: 300 };
-const HOUR = 3_600_000;
 const ROOT = resolve(import.meta.dirname, '../..');
 
 let running: RunningSync;
 let world: World;
 let custodian: Person;
 let staff: Person;
-let approver: Person;
-let lateApprover: Person;
 let auditor: Person;
 let dir: string;
-const replicas = replicaPool(() => running.url);
 const stamps: { honest: string; revoked: string; requestId: string } = { honest: '', revoked: '', requestId: '' };
 
 async function call<T>(method: 'GET' | 'POST', url: string, cookie: string, body?: unknown): Promise<T> {
@@ -65,95 +53,22 @@ async function verifyFile(name: string, bundle: unknown) {
   return cli('verify', path, '--org-key', join(dir, 'org-public-key.jwk.json'));
 }
 
-const requestFor = (id: string, uses: number, now: number): UseRequest => ({
-  id: asId(requestIdSchema, id),
-  requesterId: asId(userIdSchema, staff.userId),
-  unitId: asId(unitIdSchema, world.siteId),
-  sealId: 'seal-evidence-1' as never,
-  document: { title: '分包合同 Subcontract', sha256: 'cd'.repeat(32), pages: 2 },
-  copies: uses, purpose: 'sign the subcontract', usesRequested: uses,
-  window: { notBefore: now - HOUR, notAfter: now + 24 * HOUR },
-  place: { unitId: asId(unitIdSchema, world.siteId), geofence: FENCE },
-  createdAt: now - HOUR,
-});
-
-/** The request recorded, approved on the server by `by` (decision dated `at`), and its grant. */
-async function approvedGrant(tablets: Replica[], by: Person, request: UseRequest, seal: PhysicalSeal, at: number): Promise<Grant> {
-  const [staffTablet, approverTablet] = tablets as [Replica, Replica];
-  await staffTablet.store.records.create('request', request);
-  await syncAll([staffTablet, approverTablet]);
-  const approval = await approverTablet.store.facts.append('decision', await decision(by, request, 'approve', at), world.siteId);
-  const body = grantBody(request, seal, [approval.row.body as never]);
-  if (!body.ok) throw new Error(body.error.message);
-  const grant = { ...body.value, id: await contentId(body.value) } as Grant;
-  await staffTablet.store.facts.append('grant', grant, world.siteId);
-  await syncAll([staffTablet, approverTablet]);
-  return grant;
-}
-
 beforeAll(async () => {
   running = await startSyncServer();
   world = await setUpWorld(running.server);
   custodian = await world.person(world.siteId, ['custodian'], 'Custodian 保管员');
   staff = await world.person(world.siteId, ['staff'], 'Staff 员工');
-  approver = await world.person(world.branchId, ['approver'], 'Approver 审批人');
-  lateApprover = await world.person(world.branchId, ['approver'], 'Late approver 审批人');
+  const approver = await world.person(world.branchId, ['approver'], 'Approver 审批人');
+  const lateApprover = await world.person(world.branchId, ['approver'], 'Late approver 审批人');
   auditor = await world.person(world.admin.rootUnitId, ['auditor'], 'Auditor 审计');
   dir = await mkdtemp(join(tmpdir(), 'evidence-'));
-  const now = Date.now();
-  const seal = {
-    id: 'seal-evidence-1', name: '项目部合同章', kind: 'contract', form: 'physical', unitId: world.siteId, custodianId: custodian.userId,
-    createdAt: 0, antiCounterfeitCode: '3301020012345', deviceId: DEVICE_ID,
-  } as unknown as PhysicalSeal;
-  const custodianTablet = await replicas.open(custodian, 'custodian');
-  await custodianTablet.store.records.create('seal', seal);
-  await syncAll([custodianTablet]);
-
-  // The device: provisioned with the org key, bound, rostered and set to the server's time, all over the API.
-  const hardware = new SimulatedHardware({ position: { lat: FENCE.lat, lon: FENCE.lon, accuracyM: 10 }, batteryPercent: 90 });
-  const device = await createSealDevice({ storage: new MemoryStorage(), clock: new SimulatedClock(now - HOUR, { manual: true }), hardware, keys: new MemoryKeys() });
-  const client = new SealDeviceClient(new MemoryTransport(device.gatt, { frameSize: 185 }), { sleep: () => Promise.resolve() });
-  const orgKey = await call<{ publicJwk: P256PublicJwk }>('GET', '/api/org-key', custodian.cookie);
-  await client.provision(asId(deviceIdSchema, DEVICE_ID), orgKey.publicJwk);
-  await client.bindSeal(await call<Signed<SealBinding>>('POST', `/api/devices/${DEVICE_ID}/binding`, custodian.cookie, {
-    sealId: seal.id, sealKind: 'contract', minApprovals: 1, custodianId: custodian.userId, unitId: world.siteId,
-  }));
-  await client.installRoster(await call<SignedRoster>('GET', '/api/roster', custodian.cookie));
-  await client.setTime(await call<Signed<TimeRecord>>('POST', `/api/devices/${DEVICE_ID}/time`, custodian.cookie));
-  await registerDevice(custodianTablet.store, await client.info(), world.siteId);
-  await syncAll([custodianTablet]);
-
-  const staffTablet = await replicas.open(staff, 'staff');
-  const approverTablet = await replicas.open(approver, 'approver');
-  const lateTablet = await replicas.open(lateApprover, 'late');
-  // Request 1: approved now, stamped once.
-  const first = requestFor('req-evidence-1', 1, now);
-  const grant1 = await approvedGrant([staffTablet, approverTablet], approver, first, seal, Date.now());
-  await client.nonce();
-  await client.unlock(grant1, await staff.authenticator.signRecord(client.unlockRecord(grant1), staff.credentialId));
-  expect(await hardware.press(1)).toMatchObject({ stamped: true, useIndex: 1 });
-  // Request 2: its approval is dated two hours ahead — after the passkey is revoked below.
-  const second = requestFor('req-evidence-2', 1, now);
-  const grant2 = await approvedGrant([staffTablet, lateTablet], lateApprover, second, seal, now + 2 * HOUR);
-  await client.nonce();
-  await client.unlock(grant2, await staff.authenticator.signRecord(client.unlockRecord(grant2), staff.credentialId));
-  expect(await hardware.press(1)).toMatchObject({ stamped: true, useIndex: 1 });
-
-  // The staff member's tablet records the device's log and photos; they reach the server.
-  await staffTablet.store.whenProjected();
-  const known = await registeredDevice(staffTablet.store, DEVICE_ID);
-  const entries = await client.readLogSince(0);
-  expect(await captureDeviceLog(staffTablet.store, { device: known!, entries, held: null, photoOf: (seq) => client.photo(seq) })).toMatchObject({ problems: [] });
-  await syncAll([staffTablet]);
-  await staffTablet.sync!.drainAttachments();
-  const stampSeqs = entries.filter((e) => e.type === 'stamp').map((e) => e.seq);
-  stamps.honest = `${DEVICE_ID}:${stampSeqs[0]}`;
-  stamps.revoked = `${DEVICE_ID}:${stampSeqs[1]}`;
-  stamps.requestId = first.id;
-
-  // The late approver's passkey is revoked; the roster that says so is issued.
-  await call('POST', `/api/credentials/${lateApprover.credentialId}/revoke`, world.admin.cookie, {});
-  await call('GET', '/api/roster', custodian.cookie);
+  const seeded = await seedEvidence(httpApi(running.url, running.server.config.origins[0]), { custodian, staff, approver, lateApprover, admin: world.admin }, {
+    siteId: world.siteId, fence: FENCE, deviceId: DEVICE_ID, seal: { id: 'seal-evidence-1', name: '项目部合同章' },
+    document: { title: '分包合同 Subcontract', sha256: 'cd'.repeat(32) }, requestIdPrefix: 'req-evidence',
+  });
+  stamps.honest = seeded.honest;
+  stamps.revoked = seeded.revoked!;
+  stamps.requestId = seeded.requestId;
   // The organisation's public key, alone, as a verifier outside would hold it.
   await writeFile(join(dir, 'org-public-key.jwk.json'), JSON.stringify((await (await fetch(`${running.url}/api/org-key`)).json() as { publicJwk: unknown }).publicJwk));
 }, 180_000);

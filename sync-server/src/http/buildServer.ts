@@ -34,6 +34,7 @@ import { hqReconciliationRoutes } from './routes/hqReconciliation';
 import { hqRoutes } from './routes/hq';
 import type { HqOptions } from '../hq/service';
 import { casesAnomalyHook } from '../hq/anomalies/casesAnomalyHook';
+import { casesRepo } from '../hq/anomalies/casesRepo';
 import { notificationRoutes } from './routes/notifications';
 import { webhookRoutes } from './routes/webhooks';
 import { reportRoutes } from './routes/report';
@@ -114,7 +115,7 @@ export async function buildServer({ config, store, orgKey, now = Date.now, audit
   app.addHook('onClose', async () => notifier.close());
   webhookRoutes(api, notifier);
   notificationRoutes(api, notifier);
-  reportRoutes(api, scanReportSource(rowsRepo(store.couch.use(store.dbName('rows'))), repos));
+  reportRoutes(api, scanReportSource(rowsRepo(store.couch.use(store.dbName('rows'))), repos, () => casesRepo(store.couch.use(store.dbName('cases'))).list()));
   deviceRoutes(api, store);
   hqEvidenceRoutes(api, store);
   syncRoutes(api, store, notifier.onAccepted);

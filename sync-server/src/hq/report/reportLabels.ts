@@ -10,6 +10,17 @@ const ALARM_KINDS: Readonly<Record<string, string>> = {
   fact_conflict: '记录冲突 fact conflict',
   stamp_anomaly: '用印异常 stamp anomaly',
   seal_lost: '印章遗失 seal lost',
+  // The exception queue's anomaly kinds (tamper, geofence_breach, log_gap and log_fork above).
+  over_use: '超次用印 stamps beyond approval',
+  unauthorised_stamp: '无授权用印 stamp with no grant',
+  refusal_burst: '连续拒绝开锁 refusal burst',
+  forced_open: '强行开启 forced open',
+  log_tampered: '日志被篡改 log tampered',
+  device_silent: '设备失联 device silent',
+  clock_skew: '时钟偏差 clock skew',
+  off_hours: '非工作时间用印 off-hours use',
+  photo_missing: '缺少照片 photo missing',
+  photo_mismatch: '照片不符 photo mismatch',
 };
 
 const SEAL_KINDS: Readonly<Record<string, string>> = {

@@ -1,6 +1,6 @@
 import {
   factRowId, isInSubtree,
-  type Alarm, type AlarmResolution, type Decision, type DeviceEvent, type FactRow, type Grant, type UnitId,
+  type Alarm, type AlarmResolution, type CaseView, type Decision, type DeviceEvent, type FactRow, type Grant, type UnitId,
 } from '@seal/shared';
 import type { Repositories } from '../../couch/repositories';
 import { loadUnitTree, type UnitTree } from '../../auth/scope';
@@ -13,6 +13,8 @@ import type { ReportRequest, ReportSource } from './reportSource';
 const PAGE = 2000;
 const DAY = 86_400_000;
 const OPEN_CASES_SHOWN = 50;
+/** Anomaly kinds the rows already count as alarms (a device's alarm entry, the server's log alarms): their cases are not counted again. */
+const ROW_ALARM_KINDS: ReadonlySet<string> = new Set(['tamper', 'geofence_breach', 'log_gap', 'log_fork']);
 
 /** Counts by key, sorted by count (largest first). */
 class Tally {
@@ -99,7 +101,7 @@ function perDay(request: ReportRequest, stampTimes: readonly number[]): AuditRep
  * creation time). It reads everything the store holds, so its cost grows with the store: fine
  * for a report now and then, and to be replaced by the merged log's indexed aggregates.
  */
-export function scanReportSource(rows: RowsRepo, repos: Pick<Repositories, 'units'>): ReportSource {
+export function scanReportSource(rows: RowsRepo, repos: Pick<Repositories, 'units'>, cases: () => Promise<readonly CaseView[]> = () => Promise.resolve([])): ReportSource {
   return {
     async build(request) {
       const tree = await loadUnitTree(repos.units);
@@ -126,7 +128,15 @@ export function scanReportSource(rows: RowsRepo, repos: Pick<Repositories, 'unit
         if (decision.payload.verdict === 'approve' && typeof createdAt === 'number') latencies.push(Math.max(0, decision.at - createdAt) / 3_600_000);
       }
       latencies.sort((a, b) => a - b);
-      const open = seen.alarms.filter(({ alarm }) => !seen.resolved.has(alarm.id)).sort((a, b) => a.alarm.at - b.alarm.at);
+      // Open cases: the server's unresolved alarms and the exception queue's unresolved anomaly cases, in scope, opened before the period ends.
+      const inScope = (unitId: string) => tree.has(unitId as UnitId) && isInSubtree(unitId as UnitId, request.unitId as UnitId, tree);
+      const scopedCases = (await cases()).filter((c) => inScope(c.unitId));
+      // Anomalies of the period: the rows' alarms, and the cases of the kinds no row raises (a refusal burst, over-use…).
+      for (const c of scopedCases) if (!ROW_ALARM_KINDS.has(c.kind) && c.at >= request.from && c.at < request.to) seen.anomalies.add(c.kind);
+      const open = [
+        ...seen.alarms.filter(({ alarm }) => !seen.resolved.has(alarm.id)).map(({ row, alarm }) => ({ kind: alarm.kind, unit: nameOf(row.scopeUnitId), openedAt: alarm.at, summary: alarm.message.slice(0, 200) })),
+        ...scopedCases.filter((c) => c.status !== 'resolved' && c.openedAt < request.to).map((c) => ({ kind: c.kind, unit: nameOf(c.unitId), openedAt: c.at, summary: c.message.slice(0, 200) })),
+      ].sort((a, b) => a.openedAt - b.openedAt);
       return {
         scopeName: nameOf(request.unitId),
         period: { from: request.from, to: request.to },
@@ -145,7 +155,7 @@ export function scanReportSource(rows: RowsRepo, repos: Pick<Repositories, 'unit
         bySealKind: bySealKind.sorted().map(({ key, count }) => ({ kind: key, count })),
         anomaliesByKind: seen.anomalies.sorted().map(({ key, count }) => ({ kind: key, count })),
         approvalLatency: { decided: latencies.length, medianHours: quantile(latencies, 0.5), p90Hours: quantile(latencies, 0.9), maxHours: latencies.at(-1) ?? null },
-        openCases: open.slice(0, OPEN_CASES_SHOWN).map(({ row, alarm }) => ({ kind: alarm.kind, unit: nameOf(row.scopeUnitId), openedAt: alarm.at, summary: alarm.message.slice(0, 200) })),
+        openCases: open.slice(0, OPEN_CASES_SHOWN),
       };
     },
   };
