@@ -36,7 +36,7 @@ const leakFixtures = process.env['SEAL_LEAK_FIXTURES'] === '1' ? ['tests/fixture
 const project = (
   name: string,
   include: string[],
-  options: { testTimeout: number; hookTimeout: number; fileParallelism?: boolean; server?: { deps: { inline: RegExp[] } } },
+  options: { testTimeout: number; hookTimeout: number; fileParallelism?: boolean; expect?: { poll: { timeout: number } }; server?: { deps: { inline: RegExp[] } } },
   resolve: object = { alias },
 ) => ({
   resolve,
@@ -107,8 +107,8 @@ export default defineConfig({
     root: here('.'),
     environment: 'node',
     // vitest's default is one worker less than the cores: on the 2-core CI machine that is ONE, and
-    // the whole suite ran file after file (20 min). Two workers: unit and integration files run two
-    // at a time; e2e stays one file at a time (fileParallelism: false), after them.
+    // the whole suite ran file after file (20 min). Two workers: every project's files run two at
+    // a time (each test file starts its own server, store and browser on free ports).
     maxWorkers: Math.max(2, availableParallelism()),
     projects: [
       // Tests beside the code of each part, and the cross-part rules in tests/unit. Some start
@@ -122,10 +122,14 @@ export default defineConfig({
       // The real server over HTTP (or as a process) with app replicas and devices: tests/integration.
       project('integration', ['tests/integration/**/*.test.ts'], {
         testTimeout: 20_000,
+        expect: { poll: { timeout: 10_000 } },
         // Integration tests start and stop real servers; on 2 loaded cores closing one can take a while.
         hookTimeout: 60_000,
       }),
-      project('e2e', ['tests/e2e/**/*.test.ts'], { testTimeout: 120_000, hookTimeout: 120_000, fileParallelism: false }),
+      // Browser tests run two files at a time beside the others. A page on 2 busy cores can take more
+      // than expect.poll's default second to show what it will show: polls wait up to 15 s unless
+      // they say otherwise (a wrong value still fails, only later).
+      project('e2e', ['tests/e2e/**/*.test.ts'], { testTimeout: 120_000, hookTimeout: 120_000, expect: { poll: { timeout: 15_000 } } }),
     ],
   },
 });
