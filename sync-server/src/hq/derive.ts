@@ -2,8 +2,7 @@ import { createHash } from 'node:crypto';
 import { factRowId, timelineEventsOf, type FactBody, type FactRow, type SyncRow } from '@seal/shared';
 import type { RowsRepo } from '../sync/rowsRepo';
 import { changeFactsOf } from './changeFacts';
-import { HQ_BIND_VIEW } from './hqDesign';
-import type { EventDoc, HqStore } from './hqStore';
+import { bindingsDocId, type BindingsDoc, type EventDoc, type HqStore } from './hqStore';
 
 type DeviceEntry = FactBody<'device_event'>;
 
@@ -31,10 +30,11 @@ function boundAt(bindings: Bindings | undefined, seq: number): string | undefine
  */
 async function sealsOf(rows: readonly SyncRow[], hq: HqStore, rowsRepo: RowsRepo, bindings: Map<string, Bindings>): Promise<Map<string, string>> {
   const entries = rows.flatMap((row) => { const e = entryOf(row); return e ? [{ row, e }] : []; });
-  for (const deviceId of new Set(entries.map(({ e }) => e.deviceId))) {
-    if (bindings.has(deviceId)) continue;
-    const stored = await hq.view<[string, number], string>(HQ_BIND_VIEW, { startkey: [deviceId], endkey: [deviceId, {}] });
-    bindings.set(deviceId, stored.map((r) => [r.key[1], r.value]));
+  const unknown = [...new Set(entries.map(({ e }) => e.deviceId))].filter((deviceId) => !bindings.has(deviceId));
+  const stored = await hq.getMany<BindingsDoc>(unknown.map(bindingsDocId));
+  for (const deviceId of unknown) {
+    const doc = stored.get(bindingsDocId(deviceId));
+    bindings.set(deviceId, Object.entries(doc?.bindings ?? {}).map(([seq, sealId]): [number, string] => [Number(seq), sealId]).sort((a, b) => a[0] - b[0]));
   }
   for (const { e } of entries) {
     if (e.type !== 'seal_bound') continue;
