@@ -63,12 +63,19 @@ async function sealsOf(rows: readonly SyncRow[], hq: HqStore, rowsRepo: RowsRepo
 /** Devices' seal bindings, as far as one indexing run has read them. */
 export type BindingCache = Map<string, Bindings>;
 
-/** The event ids' tie-break in view keys: hex collates alike in CouchDB (ICU) and PouchDB. */
+/** The event ids' tie-break in the newest-first order (hex: it compares alike everywhere). */
 export const tieOf = (eventId: string): string => createHash('sha256').update(eventId).digest('hex').slice(0, 24);
 
-/** The event documents a batch of rows stands for (see `timelineEventsOf`). */
+/** The events a batch of rows stands for (see `timelineEventsOf`). */
 export async function deriveEvents(rows: readonly SyncRow[], hq: HqStore, rowsRepo: RowsRepo, bindings: BindingCache = new Map()): Promise<EventDoc[]> {
-  const seals = await sealsOf(rows, hq, rowsRepo, bindings);
+  return eventsOfRows(rows, await sealsOf(rows, hq, rowsRepo, bindings));
+}
+
+/**
+ * The events of rows whose device entries' seals are known (`seals`, by row id): how a page
+ * shows the events its postings name, with the seal the index resolved when it indexed them.
+ */
+export function eventsOfRows(rows: readonly SyncRow[], seals: ReadonlyMap<string, string>): EventDoc[] {
   return rows.flatMap((row) => {
     const sealId = seals.get(row.id);
     const context = row.type === 'change' ? { change: changeFactsOf(row) } : sealId ? { sealId } : {};

@@ -5,8 +5,9 @@ import { seqNumber } from '../sync/rowsRepo';
 import type { PostingDoc } from './postings';
 
 /**
- * An event as the index stores it (`_id` = `e:` + event id): the timeline event, `h` (its
- * tie-break in the newest-first order: see `tieOf`) and `n` (a low battery's percent).
+ * An event as the indexer derives it from its row (the index stores no copy: its postings name
+ * the row, read again to show it): the timeline event, `h` (its tie-break in the newest-first
+ * order: see `tieOf`) and `n` (a low battery's percent).
  */
 export type EventDoc = TimelineEvent & { readonly type: 'event'; readonly h: string; readonly n?: number };
 
@@ -59,7 +60,6 @@ export interface BindingsDoc {
 
 export type HqDoc = EventDoc | PostingDoc | CountsDoc | DayDoc | RequestDoc | BindingsDoc | { readonly type: 'checkpoint'; readonly seq: string; readonly format?: number };
 
-export const eventDocId = (eventId: string): string => `e:${eventId}`;
 export const countsDocId = (day: string): string => `c:${day}`;
 export const dayDocId = (day: string): string => `g:${day}`;
 export const requestDocId = (requestId: string): string => `q:${requestId}`;
@@ -79,14 +79,6 @@ const sizeOf = (doc: object): number => ('entries' in doc && typeof doc.entries 
 /** The HQ index database (MAC-checked: every document written carries the server's MAC). */
 export class HqStore {
   constructor(readonly db: DocumentScope<HqDoc>) {}
-
-  /** Writes new event documents; one already there (the same event, derived before) is left as it is. */
-  async writeEvents(events: readonly EventDoc[]): Promise<void> {
-    const results = await this.bulk(events.map((event) => ({ ...event, _id: eventDocId(event.id) })));
-    for (const result of results) {
-      if (result.error && result.error !== 'conflict') throw new Error(`the store refused HQ event "${result.id}": ${result.error} ${result.reason ?? ''}`);
-    }
-  }
 
   /** `_bulk_docs` in pieces the embedded store takes (it resets a connection carrying a much larger body). */
   private async bulk(docs: readonly object[]): Promise<{ id: string; error?: string; reason?: string }[]> {

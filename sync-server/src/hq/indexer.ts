@@ -13,11 +13,11 @@ export interface IndexerOptions {
 }
 
 /**
- * Follows the `rows` database's change feed into the HQ index: one event document per timeline
- * event as it goes; then, every `flushEvery` events, their postings (one document per access path
+ * Follows the `rows` database's change feed into the HQ index: it derives each row's timeline
+ * event, and every `flushEvery` events stores their postings (one document per access path
  * and time bucket), requests and bindings merged in, the touched days' counts and aggregates
  * recomputed, and the checkpoint (a document in the index, never process memory). Every write is
- * idempotent — event ids come from row ids, merges are unions, aggregates are recomputed from the
+ * idempotent — event ids are row ids, merges are unions, aggregates are recomputed from the
  * stored postings — so two instances indexing the same rows, or one resuming after a crash from an
  * older checkpoint, end in the same index (ADR 006).
  */
@@ -60,7 +60,6 @@ export class HqIndexer {
       if (page.entries.length === 0) break;
       const rows = page.entries.flatMap((entry) => (entry.row ? [entry.row] : []));
       const events = await deriveEvents(rows, this.hq, this.rows, bindings);
-      await this.hq.writeEvents(events);
       pending.note(events);
       this.progress('page', events.length);
       since = page.lastSeq;

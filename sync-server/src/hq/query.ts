@@ -1,5 +1,7 @@
 import { DAY_MS, hqDayOf, hqDayStart, type HqEventCounts, type TimelineEvent } from '@seal/shared';
-import { eventDocId, type EventDoc, type HqStore } from './hqStore';
+import type { RowsRepo } from '../sync/rowsRepo';
+import { eventsOfRows } from './derive';
+import type { HqStore } from './hqStore';
 import { ALL_PATH, devicePath, kindPath, personPath, sealPath, unitPath } from './postings';
 import { countsOfDays } from './rollups';
 import { newerThan, PathStream, positionOf, type EventRow, type Position } from './scan';
@@ -64,14 +66,19 @@ export async function scanEvents(hq: HqStore, filter: EventFilter, before: Posit
   return found;
 }
 
-/** The events of the rows found, as the API shows them. */
-export async function eventsOf(hq: HqStore, rows: readonly EventRow[]): Promise<TimelineEvent[]> {
-  const docs = await hq.getMany<EventDoc>(rows.map((row) => eventDocId(row[2])));
-  return rows.flatMap((row) => {
-    const doc = docs.get(eventDocId(row[2]));
-    if (!doc) return [];
-    const { type: _t, h: _h, n: _n, _rev: _r, _id: _i, ...event } = doc as EventDoc & { _rev: string; _id?: string };
-    return [event];
+/**
+ * The events the postings found name, as the API shows them: their rows read again (by id: an
+ * event's id is its row's) and derived with the seal the index resolved for them.
+ */
+export async function eventsOf(rowsRepo: RowsRepo, found: readonly EventRow[]): Promise<TimelineEvent[]> {
+  const stored = await rowsRepo.getMany(found.map((p) => p[2]));
+  const seals = new Map(found.flatMap((p): [string, string][] => (p[5] ? [[p[2], p[5]]] : [])));
+  const byId = new Map(eventsOfRows([...stored.values()], seals).map((event) => [event.id, event]));
+  return found.flatMap((p) => {
+    const event = byId.get(p[2]);
+    if (!event) return [];
+    const { type: _t, h: _h, n: _n, ...shown } = event;
+    return [shown];
   });
 }
 

@@ -16,7 +16,8 @@ export const newerThan = (a: Position, b: Position): boolean => a.at > b.at || (
 /** The position an event stands at, whatever the path it was read from. */
 export const positionOf = (row: EventRow): Position => ({ at: row[0], h: row[1] });
 
-const HOUR_MS = 3_600_000;
+/** Posting documents read at most in one request. */
+const MAX_CHUNK = 64;
 
 /**
  * One access path (`t`, `u:unitId`…: see `pathsOfEvent`) read newest first, bucket document by
@@ -30,7 +31,6 @@ export class PathStream {
   private high: number;
   private readonly low: number;
   private chunk = 1;
-  private readonly maxChunk: number;
 
   constructor(private readonly hq: HqStore, private readonly path: string, private readonly bounds: { from?: number | undefined; to?: number | undefined; before?: Position | undefined }) {
     const width = bucketWidth(path);
@@ -40,7 +40,6 @@ export class PathStream {
     this.low = from - (from % width);
     // A cursor or `to` below the period: nothing is left (the store refuses a reversed range).
     if (top < from) this.done = true;
-    this.maxChunk = width <= HOUR_MS ? 8 : 64;
   }
 
   async head(): Promise<EventRow | undefined> {
@@ -66,6 +65,7 @@ export class PathStream {
       this.high = last.bucket - 1;
       if (this.high < this.low) this.done = true;
     }
-    this.chunk = Math.min(this.maxChunk, this.chunk * 2);
+    // Sparse paths (a rare kind, a quiet site) hold few postings a document: read more at a time.
+    this.chunk = Math.min(MAX_CHUNK, this.chunk * 4);
   }
 }
