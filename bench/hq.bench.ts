@@ -90,6 +90,8 @@ export async function run(): Promise<void> {
       }
       loaded += batch.length;
     }
+    // A load stopped early (`loaded` unknown in its file): the rows the store holds are the events.
+    if (reused && !reused.loaded) loaded = (await rows.changesSince('0', 1)).lastSeq === '0' ? 0 : Number((await store.couch.db.get(store.dbName('rows'))).doc_count) - 1;
     const loadS = reused?.loadS ?? (performance.now() - loadStart) / 1000;
     console.log(`loaded ${loaded} rows in ${round(loadS)} s${reused ? ' (an earlier run, reused)' : ''}`);
     if (DATA_DIR && !reused) writeFileSync(loadedFile, JSON.stringify({ loaded, loadS }));

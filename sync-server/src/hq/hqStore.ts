@@ -2,7 +2,6 @@ import type { DocumentScope } from 'nano';
 import type { TimelineEvent } from '@seal/shared';
 import { isConflict, statusOf } from '../couch/docs';
 import { seqNumber } from '../sync/rowsRepo';
-import type { PostingDoc } from './postings';
 
 /**
  * An event as the indexer derives it from its row (the index stores no copy: its postings name
@@ -10,6 +9,19 @@ import type { PostingDoc } from './postings';
  * order: see `tieOf`) and `n` (a low battery's percent).
  */
 export type EventDoc = TimelineEvent & { readonly type: 'event'; readonly h: string; readonly n?: number };
+
+/**
+ * The postings of one access path in one time bucket (`_id` = `x:` + path + `:` + the bucket's
+ * start, zero-padded): the primary index (`_all_docs`) orders them by path, then time, so a
+ * path's events newest first are a descending `_all_docs` range — no view to build. `entries` is
+ * the JSON text of the postings, newest first (a string: its MAC and its parsing stay cheap).
+ */
+export interface PostingDoc {
+  readonly type: 'postings';
+  readonly path: string;
+  readonly bucket: number;
+  readonly entries: string;
+}
 
 /** A device's day in one unit, as a day's aggregates keep it. */
 export interface DeviceDay {

@@ -1,4 +1,6 @@
-import type { EventDoc } from './hqStore';
+import type { EventDoc, PostingDoc } from './hqStore';
+
+export type { PostingDoc } from './hqStore';
 
 /**
  * One event on one access path: `[at, h, eventId, kind, unitId, sealId, deviceId, extra]` —
@@ -6,19 +8,6 @@ import type { EventDoc } from './hqStore';
  * low battery's percent, a seal creation's seal kind, or a decision's request id.
  */
 export type Posting = [number, string, string, string, string, string | null, string | null, string | number | null];
-
-/**
- * The postings of one access path in one time bucket (`_id` = `x:` + path + `:` + the bucket's
- * start, zero-padded): the primary index (`_all_docs`) orders them by path, then time, so a
- * path's events newest first are a descending `_all_docs` range — no view to build. `entries` is
- * the JSON text of the postings, newest first (a string: its MAC and its parsing stay cheap).
- */
-export interface PostingDoc {
-  readonly type: 'postings';
-  readonly path: string;
-  readonly bucket: number;
-  readonly entries: string;
-}
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
