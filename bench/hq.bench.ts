@@ -97,7 +97,9 @@ export async function run(): Promise<void> {
     if (DATA_DIR && !reused) writeFileSync(loadedFile, JSON.stringify({ loaded, loadS }));
     if (process.env.HQ_BENCH_LOAD_ONLY) return;
     // A kept store: the index is rebuilt from nothing at every run.
-    if (DATA_DIR) await store.couch.db.destroy(store.dbName('hq_events')).catch(() => undefined);
+    // (`HQ_BENCH_KEEP_INDEX`: the index a run left is kept, to time queries alone; nothing is written to results.)
+    const keepIndex = Boolean(DATA_DIR && process.env.HQ_BENCH_KEEP_INDEX);
+    if (DATA_DIR && !keepIndex) await store.couch.db.destroy(store.dbName('hq_events')).catch(() => undefined);
 
     let indexed = 0;
     const t0 = performance.now();
@@ -146,6 +148,10 @@ export async function run(): Promise<void> {
       const start = performance.now();
       await service.dashboard(dashboardScope(org, scopes[i % scopes.length]!), to - 30 * DAY_MS, to);
       aggregateTimes.push(performance.now() - start);
+    }
+    if (keepIndex) {
+      console.log(JSON.stringify({ events: loaded, page_p50_ms: round(quantile(pageTimes, 0.5)), page_p95_ms: round(quantile(pageTimes, 0.95)), aggregate_p50_ms: round(quantile(aggregateTimes, 0.5)), aggregate_p95_ms: round(quantile(aggregateTimes, 0.95)) }));
+      return;
     }
     writeResult('hq', {
       events: loaded,

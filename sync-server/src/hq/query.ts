@@ -28,14 +28,35 @@ export interface EventFilter {
  */
 const WIDE_SCOPE = 0.25;
 
-/** The access paths a filter reads, each newest first: their merge is the answer's order. */
-function pathsOf(filter: EventFilter): string[] {
+/** Postings a stream costs beyond those it reads: one request at least (a posting document's worth). */
+const STREAM_COST = 200;
+
+/**
+ * The access paths a filter reads, each newest first: their merge is the answer's order. Kinds
+ * within a narrow scope go by whichever reads fewer postings — the kinds' paths (every unit's
+ * events of those kinds) or the units' (every kind's events of those units) — as the days' counts
+ * tell: rare kinds (alarms) by kind, a common kind in a few sites by unit.
+ */
+async function pathsOf(hq: HqStore, filter: EventFilter): Promise<string[]> {
   if (filter.person) return [personPath(filter.person)];
   if (filter.seal) return [sealPath(filter.seal)];
   if (filter.device) return [devicePath(filter.device)];
   const wide = filter.unitIds.size >= filter.allUnits * WIDE_SCOPE;
-  if (filter.kinds && (wide || filter.kinds.length <= 2)) return filter.kinds.map(kindPath);
-  return wide ? [ALL_PATH] : [...filter.unitIds].sort().map(unitPath);
+  const byKind = () => filter.kinds!.map(kindPath);
+  const byUnit = () => [...filter.unitIds].sort().map(unitPath);
+  if (!filter.kinds) return wide ? [ALL_PATH] : byUnit();
+  if (wide || filter.kinds.length === 1) return byKind();
+  let kindPostings = filter.kinds.length * STREAM_COST;
+  let unitPostings = filter.unitIds.size * STREAM_COST;
+  for (const day of await countsOfDays(hq, '0000-00-00', '9999-12-31')) {
+    for (const [unitId, byKinds] of Object.entries(day.units)) {
+      for (const [kind, n] of Object.entries(byKinds)) {
+        if (filter.kinds.includes(kind)) kindPostings += n;
+        if (filter.unitIds.has(unitId)) unitPostings += n;
+      }
+    }
+  }
+  return kindPostings <= unitPostings ? byKind() : byUnit();
 }
 
 /** Whether a posting passes the filter (everything but the person, which only its own path reads). */
@@ -51,7 +72,7 @@ function passes(filter: EventFilter, row: EventRow): boolean {
 
 /** Reads the filter's events newest first, strictly after `before`, up to `limit`. */
 export async function scanEvents(hq: HqStore, filter: EventFilter, before: Position | undefined, limit: number): Promise<EventRow[]> {
-  const streams = pathsOf(filter).map((path) => new PathStream(hq, path, { from: filter.from, to: filter.to, before }));
+  const streams = (await pathsOf(hq, filter)).map((path) => new PathStream(hq, path, { from: filter.from, to: filter.to, before }));
   const found: EventRow[] = [];
   while (found.length < limit) {
     const heads = await Promise.all(streams.map((s) => s.head()));
