@@ -110,7 +110,17 @@ export async function run(): Promise<void> {
     const service = new HqService(store, { page: 2000, flushEvery: 100_000, onProgress }, rows);
     await service.prepare(store);
     const indexStart = performance.now();
-    await service.indexer.catchUp();
+    // On 2 starved cores the store may reset a connection (ECONNRESET): the run resumes from its
+    // last checkpoint (every indexer write is idempotent), as the next query would on a server.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await service.indexer.catchUp();
+        break;
+      } catch (error) {
+        if (attempt >= 3 || !String(error).includes('ECONNRESET')) throw error;
+        console.log(`  connection reset (${String(error)}): resuming from the checkpoint`);
+      }
+    }
     console.log(`  indexer caught up (${round((performance.now() - t0) / 1000)} s)`);
     const indexS = (performance.now() - indexStart) / 1000;
     console.log(`index built in ${round(indexS)} s`);

@@ -99,10 +99,6 @@ async function startLocked(dataDir: string, log: ((line: string) => void) | unde
     if (!carriesCredential(request, credential)) return refuse(response);
     pouchApp(request, response);
   });
-  // nano's client (undici) drops a keep-alive socket after 4 s idle; Node's server closes one after
-  // 5 s. On a busy event loop both timers fire late together, and a request sent on a socket the
-  // server is closing fails with ECONNRESET: let the client always be the one that closes.
-  server.keepAliveTimeout = 30_000;
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolveListen());
