@@ -2,25 +2,42 @@
  * Headquarters' merged log at scale: HQ_BENCH_EVENTS rows (default 1,000,000) of a generated
  * construction group (bench/hqHistory.ts) written straight into an embedded store (bulk, through
  * the MAC-checked nano the server uses, without the push's validation); then the HQ index built
- * from them (indexer catch-up: event documents, rollups, latencies, and every view); then p50/p95
+ * from them (indexer catch-up: event documents, postings, requests, bindings, day aggregates — no
+ * view is left to build after it); then p50/p95
  * of filtered page queries (several filter shapes, random pages, counts included) and of the
  * dashboard aggregates, through the service the routes call (no HTTP or session in the figures).
  */
 import { DAY_MS, type SyncRow } from '../shared/src';
 import { prepareStore } from '../sync-server/src/couch/repositories';
 import { connectStore } from '../sync-server/src/couch/store';
-import { HQ_BIND_VIEW, HQ_BY_VIEW, HQ_LATENCY_VIEW, HQ_REQUEST_VIEW } from '../sync-server/src/hq/hqDesign';
 import { encodeCursor } from '../sync-server/src/hq/query';
 import { HqService, type HqFilter } from '../sync-server/src/hq/service';
 import type { DashboardScope } from '../sync-server/src/hq/dashboard';
 import { rowsRepo } from '../sync-server/src/sync/rowsRepo';
-import { startTestStore } from '../sync-server/src/testing/testServer';
+import { startEmbeddedStore } from '../sync-server/src/couch/embeddedStore';
+import { loadOrCreateStoreMac } from '../sync-server/src/couch/storeMac';
+import { startTestStore, type TestStore } from '../sync-server/src/testing/testServer';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { HISTORY_START, history, organisation, type Organisation } from './hqHistory';
 import { writeResult } from './stats';
 
 const EVENTS = Number(process.env.HQ_BENCH_EVENTS ?? 1_000_000);
 const PAGE_RUNS = Number(process.env.HQ_BENCH_PAGE_RUNS ?? 60);
 const AGGREGATE_RUNS = Number(process.env.HQ_BENCH_AGGREGATE_RUNS ?? 20);
+/**
+ * A data directory kept between runs (optional): its rows, once loaded, are reused (the load time
+ * measured then is kept beside them) and only the index is rebuilt. `HQ_BENCH_LOAD_ONLY` stops
+ * after the load.
+ */
+const DATA_DIR = process.env.HQ_BENCH_DATA_DIR;
+
+async function benchStore(): Promise<TestStore> {
+  if (!DATA_DIR) return startTestStore();
+  const embedded = await startEmbeddedStore(DATA_DIR);
+  const mac = await loadOrCreateStoreMac(join(DATA_DIR, 'store-mac.key'));
+  return { dataDir: DATA_DIR, embedded, mac, close: () => embedded.close() };
+}
 
 const quantile = (values: readonly number[], q: number): number => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -48,7 +65,7 @@ function dashboardScope(org: Organisation, unitId: string): DashboardScope {
 }
 
 export async function run(): Promise<void> {
-  const testStore = await startTestStore();
+  const testStore = await benchStore();
   try {
     const store = connectStore(testStore.embedded.url, 'embedded', 'hqbench_', testStore.mac);
     await prepareStore(store);
@@ -56,9 +73,11 @@ export async function run(): Promise<void> {
     const org = organisation();
     const allUnits = 1 + org.parentOf.size;
 
-    let loaded = 0;
+    const loadedFile = join(testStore.dataDir, `hq-bench-loaded-${EVENTS}.json`);
+    const reused = DATA_DIR && existsSync(loadedFile) ? (JSON.parse(readFileSync(loadedFile, 'utf8')) as { loaded: number; loadS: number }) : undefined;
+    let loaded = reused?.loaded ?? 0;
     const loadStart = performance.now();
-    for (const batch of history(org, EVENTS, 500)) {
+    for (const batch of reused ? [] : history(org, EVENTS, 500)) {
       // A keep-alive socket the store closed while the next batch was generated answers
       // ECONNRESET: write again (rows are append-only: a row already there is `exists`).
       for (let attempt = 0; ; attempt++) {
@@ -71,21 +90,38 @@ export async function run(): Promise<void> {
       }
       loaded += batch.length;
     }
-    const loadS = (performance.now() - loadStart) / 1000;
-    console.log(`loaded ${loaded} rows in ${round(loadS)} s`);
+    // A load stopped early (`loaded` unknown in its file): the rows the store holds are the events.
+    if (reused && !reused.loaded) loaded = (await rows.changesSince('0', 1)).lastSeq === '0' ? 0 : Number((await store.couch.db.get(store.dbName('rows'))).doc_count) - 1;
+    const loadS = reused?.loadS ?? (performance.now() - loadStart) / 1000;
+    console.log(`loaded ${loaded} rows in ${round(loadS)} s${reused ? ' (an earlier run, reused)' : ''}`);
+    if (DATA_DIR && !reused) writeFileSync(loadedFile, JSON.stringify({ loaded, loadS }));
+    if (process.env.HQ_BENCH_LOAD_ONLY) return;
+    // A kept store: the index is rebuilt from nothing at every run.
+    // (`HQ_BENCH_KEEP_INDEX`: the index a run left is kept, to time queries alone; nothing is written to results.)
+    const keepIndex = Boolean(DATA_DIR && process.env.HQ_BENCH_KEEP_INDEX);
+    if (DATA_DIR && !keepIndex) await store.couch.db.destroy(store.dbName('hq_events')).catch(() => undefined);
 
     let indexed = 0;
     const t0 = performance.now();
     const onProgress = (step: 'page' | 'flush', count: number): void => {
       if (step === 'page' && (indexed += count) % 20_000 < count) console.log(`  indexed ${indexed} events (${round((performance.now() - t0) / 1000)} s)`);
-      if (step === 'flush') console.log(`  recomputing ${count} rollups and latencies (${round((performance.now() - t0) / 1000)} s)`);
+      if (step === 'flush') console.log(`  storing the postings and aggregates of ${count} events (${round((performance.now() - t0) / 1000)} s)`);
     };
-    const service = new HqService(store, { page: 1000, flushEvery: 200_000, onProgress }, rows);
+    const service = new HqService(store, { page: 2000, flushEvery: 100_000, onProgress }, rows);
     await service.prepare(store);
     const indexStart = performance.now();
-    await service.indexer.catchUp();
+    // On 2 starved cores the store may reset a connection (ECONNRESET): the run resumes from its
+    // last checkpoint (every indexer write is idempotent), as the next query would on a server.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await service.indexer.catchUp();
+        break;
+      } catch (error) {
+        if (attempt >= 3 || !String(error).includes('ECONNRESET')) throw error;
+        console.log(`  connection reset (${String(error)}): resuming from the checkpoint`);
+      }
+    }
     console.log(`  indexer caught up (${round((performance.now() - t0) / 1000)} s)`);
-    for (const view of [HQ_BY_VIEW, HQ_REQUEST_VIEW, HQ_BIND_VIEW, HQ_LATENCY_VIEW]) await service.hq.view(view, { limit: 1 });
     const indexS = (performance.now() - indexStart) / 1000;
     console.log(`index built in ${round(indexS)} s`);
 
@@ -122,6 +158,10 @@ export async function run(): Promise<void> {
       const start = performance.now();
       await service.dashboard(dashboardScope(org, scopes[i % scopes.length]!), to - 30 * DAY_MS, to);
       aggregateTimes.push(performance.now() - start);
+    }
+    if (keepIndex) {
+      console.log(JSON.stringify({ events: loaded, page_p50_ms: round(quantile(pageTimes, 0.5)), page_p95_ms: round(quantile(pageTimes, 0.95)), aggregate_p50_ms: round(quantile(aggregateTimes, 0.5)), aggregate_p95_ms: round(quantile(aggregateTimes, 0.95)) }));
+      return;
     }
     writeResult('hq', {
       events: loaded,

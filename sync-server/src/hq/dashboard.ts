@@ -1,7 +1,9 @@
 import { DAY_MS, hqDayOf, hqDayStart, INK_BOX_LIFE_STAMPS, type HqDashboardResponse } from '@seal/shared';
 import type { AnomalyHook } from './anomalyHook';
-import { HQ_BY_VIEW } from './hqDesign';
-import type { DeviceDay, EventDoc, HqStore, RollupDoc } from './hqStore';
+import type { DeviceDay, HqStore } from './hqStore';
+import { kindPath } from './postings';
+import { aggregatesOfDays } from './rollups';
+import { PathStream } from './scan';
 
 /** The scope of a dashboard: its unit, the units below it, and which child of the scope each one counts under. */
 export interface DashboardScope {
@@ -17,13 +19,13 @@ export function percentile(sorted: readonly number[], p: number): number | null 
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 }
 
-/** The kind of every seal, from the seals' creation events. */
+/** The kind of every seal, from the seals' creation events (their postings carry it). */
 async function sealKinds(hq: HqStore): Promise<Map<string, string>> {
-  const rows = await hq.view(HQ_BY_VIEW, { startkey: ['k', 'seal_created'], endkey: ['k', 'seal_created', {}], include_docs: true });
+  const stream = new PathStream(hq, kindPath('seal_created'), {});
   const kinds = new Map<string, string>();
-  for (const row of rows) {
-    const doc = row.doc as EventDoc | undefined;
-    if (doc?.sealId && typeof doc.summary.sealKind === 'string') kinds.set(doc.sealId, doc.summary.sealKind);
+  for (let row = await stream.head(); row; stream.shift(), row = await stream.head()) {
+    const [, , , , , sealId, , sealKind] = row;
+    if (sealId && typeof sealKind === 'string' && !kinds.has(sealId)) kinds.set(sealId, sealKind);
   }
   return kinds;
 }
@@ -44,14 +46,14 @@ function mergeDevice(fleet: Map<string, Fleet>, deviceId: string, unitId: string
 
 /**
  * The dashboard of a scope over whole days (China Standard Time) from `from` to `to`: read from
- * the (unit, day) rollups only — one range of small documents, whatever the number of events.
- * The fleet is over each device's whole history; the rest over the period.
+ * the days' aggregates only — one range of small documents (one a day), whatever the number of
+ * events. The fleet is over each device's whole history; the rest over the period.
  */
 export async function dashboard(hq: HqStore, anomalies: AnomalyHook, scope: DashboardScope, from: number, to: number): Promise<HqDashboardResponse> {
   const fromDay = hqDayOf(from);
   const toDay = hqDayOf(Math.max(from, to - 1));
   const [all, kinds, anomalyCounts] = await Promise.all([
-    hq.rollups('0000-00-00', '9999-12-31'),
+    aggregatesOfDays(hq, '0000-00-00', '9999-12-31'),
     sealKinds(hq),
     anomalies.countsByKind({ unitIds: scope.unitIds, from: hqDayStart(fromDay), to: hqDayStart(toDay) + DAY_MS }),
   ]);
@@ -61,21 +63,26 @@ export async function dashboard(hq: HqStore, anomalies: AnomalyHook, scope: Dash
   const bySealKind = new Map<string, number>();
   const latencies: number[] = [];
   const fleet = new Map<string, Fleet>();
-  const scoped: RollupDoc[] = all.filter((r) => scope.unitIds.has(r.unitId));
-  for (const rollup of scoped) {
-    for (const [deviceId, d] of Object.entries(rollup.devices)) mergeDevice(fleet, deviceId, rollup.unitId, rollup.day, d);
-    if (rollup.day < fromDay || rollup.day > toDay) continue;
-    const stamps = rollup.byKind.stamp ?? 0;
-    perDay.set(rollup.day, (perDay.get(rollup.day) ?? 0) + stamps);
-    const bucket = scope.bucketOf(rollup.unitId);
-    const unit = byUnit.get(bucket.id) ?? { unitId: bucket.id, name: bucket.name, stamps: 0 };
-    unit.stamps += stamps;
-    byUnit.set(bucket.id, unit);
-    for (const [sealId, n] of Object.entries(rollup.stampsBySeal)) {
-      const kind = kinds.get(sealId) ?? 'unknown';
-      bySealKind.set(kind, (bySealKind.get(kind) ?? 0) + n);
+  for (const { day, units } of all) {
+    const inPeriod = day >= fromDay && day <= toDay;
+    for (const unitId of Object.keys(units).sort()) {
+      if (!scope.unitIds.has(unitId)) continue;
+      const unitDay = units[unitId]!;
+      for (const [deviceId, d] of Object.entries(unitDay.devices)) mergeDevice(fleet, deviceId, unitId, day, d);
+      if (!inPeriod) continue;
+      let stamps = 0;
+      for (const [sealId, n] of Object.entries(unitDay.stampsBySeal)) {
+        const kind = kinds.get(sealId) ?? 'unknown';
+        bySealKind.set(kind, (bySealKind.get(kind) ?? 0) + n);
+        stamps += n;
+      }
+      perDay.set(day, (perDay.get(day) ?? 0) + stamps);
+      const bucket = scope.bucketOf(unitId);
+      const unit = byUnit.get(bucket.id) ?? { unitId: bucket.id, name: bucket.name, stamps: 0 };
+      unit.stamps += stamps;
+      byUnit.set(bucket.id, unit);
+      latencies.push(...unitDay.latencies);
     }
-    latencies.push(...rollup.latencies);
   }
   latencies.sort((a, b) => a - b);
   return {

@@ -2,8 +2,7 @@ import { createHash } from 'node:crypto';
 import { factRowId, timelineEventsOf, type FactBody, type FactRow, type SyncRow } from '@seal/shared';
 import type { RowsRepo } from '../sync/rowsRepo';
 import { changeFactsOf } from './changeFacts';
-import { HQ_BIND_VIEW } from './hqDesign';
-import type { EventDoc, HqStore } from './hqStore';
+import { bindingsDocId, type BindingsDoc, type EventDoc, type HqStore } from './hqStore';
 
 type DeviceEntry = FactBody<'device_event'>;
 
@@ -31,10 +30,11 @@ function boundAt(bindings: Bindings | undefined, seq: number): string | undefine
  */
 async function sealsOf(rows: readonly SyncRow[], hq: HqStore, rowsRepo: RowsRepo, bindings: Map<string, Bindings>): Promise<Map<string, string>> {
   const entries = rows.flatMap((row) => { const e = entryOf(row); return e ? [{ row, e }] : []; });
-  for (const deviceId of new Set(entries.map(({ e }) => e.deviceId))) {
-    if (bindings.has(deviceId)) continue;
-    const stored = await hq.view<[string, number], string>(HQ_BIND_VIEW, { startkey: [deviceId], endkey: [deviceId, {}] });
-    bindings.set(deviceId, stored.map((r) => [r.key[1], r.value]));
+  const unknown = [...new Set(entries.map(({ e }) => e.deviceId))].filter((deviceId) => !bindings.has(deviceId));
+  const stored = await hq.getMany<BindingsDoc>(unknown.map(bindingsDocId));
+  for (const deviceId of unknown) {
+    const doc = stored.get(bindingsDocId(deviceId));
+    bindings.set(deviceId, Object.entries(doc?.bindings ?? {}).map(([seq, sealId]): [number, string] => [Number(seq), sealId]).sort((a, b) => a[0] - b[0]));
   }
   for (const { e } of entries) {
     if (e.type !== 'seal_bound') continue;
@@ -63,12 +63,19 @@ async function sealsOf(rows: readonly SyncRow[], hq: HqStore, rowsRepo: RowsRepo
 /** Devices' seal bindings, as far as one indexing run has read them. */
 export type BindingCache = Map<string, Bindings>;
 
-/** The event ids' tie-break in view keys: hex collates alike in CouchDB (ICU) and PouchDB. */
+/** The event ids' tie-break in the newest-first order (hex: it compares alike everywhere). */
 export const tieOf = (eventId: string): string => createHash('sha256').update(eventId).digest('hex').slice(0, 24);
 
-/** The event documents a batch of rows stands for (see `timelineEventsOf`). */
+/** The events a batch of rows stands for (see `timelineEventsOf`). */
 export async function deriveEvents(rows: readonly SyncRow[], hq: HqStore, rowsRepo: RowsRepo, bindings: BindingCache = new Map()): Promise<EventDoc[]> {
-  const seals = await sealsOf(rows, hq, rowsRepo, bindings);
+  return eventsOfRows(rows, await sealsOf(rows, hq, rowsRepo, bindings));
+}
+
+/**
+ * The events of rows whose device entries' seals are known (`seals`, by row id): how a page
+ * shows the events its postings name, with the seal the index resolved when it indexed them.
+ */
+export function eventsOfRows(rows: readonly SyncRow[], seals: ReadonlyMap<string, string>): EventDoc[] {
   return rows.flatMap((row) => {
     const sealId = seals.get(row.id);
     const context = row.type === 'change' ? { change: changeFactsOf(row) } : sealId ? { sealId } : {};

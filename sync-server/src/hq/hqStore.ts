@@ -2,15 +2,28 @@ import type { DocumentScope } from 'nano';
 import type { TimelineEvent } from '@seal/shared';
 import { isConflict, statusOf } from '../couch/docs';
 import { seqNumber } from '../sync/rowsRepo';
-import { HQ_DESIGN } from './hqDesign';
 
 /**
- * An event as the index stores it (`_id` = `e:` + event id): the timeline event, `h` (the tie-break
- * of its view keys: see `tieOf`) and `n` (a number its views use: a low battery's percent).
+ * An event as the indexer derives it from its row (the index stores no copy: its postings name
+ * the row, read again to show it): the timeline event, `h` (its tie-break in the newest-first
+ * order: see `tieOf`) and `n` (a low battery's percent).
  */
 export type EventDoc = TimelineEvent & { readonly type: 'event'; readonly h: string; readonly n?: number };
 
-/** A device's day in one unit, as a rollup keeps it. */
+/**
+ * The postings of one access path in one time bucket (`_id` = `x:` + path + `:` + the bucket's
+ * start, zero-padded): the primary index (`_all_docs`) orders them by path, then time, so a
+ * path's events newest first are a descending `_all_docs` range — no view to build. `entries` is
+ * the JSON text of the postings, newest first (a string: its MAC and its parsing stay cheap).
+ */
+export interface PostingDoc {
+  readonly type: 'postings';
+  readonly path: string;
+  readonly bucket: number;
+  readonly entries: string;
+}
+
+/** A device's day in one unit, as a day's aggregates keep it. */
 export interface DeviceDay {
   stamps: number;
   lastAt: number;
@@ -20,84 +33,146 @@ export interface DeviceDay {
   sealId?: string;
 }
 
-/** Everything the dashboard needs of one unit's day (`_id` = `r:` + day + `:` + unitId), recomputed from its events. */
-export interface RollupDoc {
-  readonly type: 'rollup';
-  readonly unitId: string;
-  readonly day: string;
-  readonly byKind: Record<string, number>;
+/** One unit's part of a day's aggregates. */
+export interface UnitDay {
   readonly stampsBySeal: Record<string, number>;
   readonly devices: Record<string, DeviceDay>;
   /** Approval latencies (ms) of the unit's requests whose last approval fell that day, ascending. */
   readonly latencies: number[];
 }
 
-/** A request's approval latency (`_id` = `l:` + request id). */
-export interface LatencyDoc {
-  readonly type: 'latency';
-  readonly requestId: string;
-  readonly unitId: string;
+/** Events of one day by unit and kind (`_id` = `c:` + day): what the log's counts add up. */
+export interface CountsDoc {
+  readonly type: 'counts';
   readonly day: string;
-  readonly ms: number;
+  readonly units: Record<string, Record<string, number>>;
 }
 
-export type HqDoc = EventDoc | RollupDoc | LatencyDoc | { readonly type: 'checkpoint'; readonly seq: string };
+/** The dashboard's figures of one day by unit (`_id` = `g:` + day), recomputed from the day's events. */
+export interface DayDoc {
+  readonly type: 'day';
+  readonly day: string;
+  readonly units: Record<string, UnitDay>;
+}
 
-export const eventDocId = (eventId: string): string => `e:${eventId}`;
-export const rollupDocId = (day: string, unitId: string): string => `r:${day}:${unitId}`;
-export const latencyDocId = (requestId: string): string => `l:${requestId}`;
+/** What the index knows of a request (`_id` = `q:` + request id): its creation and each verdict, by event id. */
+export interface RequestDoc {
+  readonly type: 'request';
+  readonly requestId: string;
+  readonly created: [number, string] | null;
+  readonly verdicts: Record<string, [number, 'a' | 'x']>;
+}
+
+/** A device's seal bindings (`_id` = `b:` + device id): seq → seal id. */
+export interface BindingsDoc {
+  readonly type: 'bindings';
+  readonly deviceId: string;
+  readonly bindings: Record<string, string>;
+}
+
+export type HqDoc = EventDoc | PostingDoc | CountsDoc | DayDoc | RequestDoc | BindingsDoc | { readonly type: 'checkpoint'; readonly seq: string; readonly format?: number };
+
+export const countsDocId = (day: string): string => `c:${day}`;
+export const dayDocId = (day: string): string => `g:${day}`;
+export const requestDocId = (requestId: string): string => `q:${requestId}`;
+export const bindingsDocId = (deviceId: string): string => `b:${deviceId}`;
 const CHECKPOINT_ID = 'checkpoint';
+/** The index's layout: a checkpoint of another layout counts as none (everything is derived again). */
+const FORMAT = 2;
 
-export interface ViewRow<K = unknown[], V = unknown> {
-  readonly id: string;
-  readonly key: K;
-  readonly value: V;
-  readonly doc?: unknown;
-}
+type Stored<T> = T & { _rev: string };
+
+/** Bulk writes of at most this many documents or characters (the embedded store is one process). */
+const BULK_DOCS = 500;
+const BULK_CHARS = 4_000_000;
+
+const sizeOf = (doc: object): number => ('entries' in doc && typeof doc.entries === 'string' ? doc.entries.length + 200 : 500);
 
 /** The HQ index database (MAC-checked: every document written carries the server's MAC). */
 export class HqStore {
   constructor(readonly db: DocumentScope<HqDoc>) {}
 
-  async view<K = unknown[], V = unknown>(view: string, params: Record<string, unknown>): Promise<ViewRow<K, V>[]> {
-    const page = await this.db.view(HQ_DESIGN, view, params as never);
-    return page.rows as unknown as ViewRow<K, V>[];
-  }
-
-  /** Writes new event documents; one already there (the same event, derived before) is left as it is. */
-  async writeEvents(events: readonly EventDoc[]): Promise<void> {
-    // In bulks of at most 500 (the embedded store resets a connection carrying a much larger body).
-    for (let i = 0; i < events.length; i += 500) {
-      const results = await this.db.bulk({ docs: events.slice(i, i + 500).map((event) => ({ ...event, _id: eventDocId(event.id) })) });
-      for (const result of results) {
-        if (result.error && result.error !== 'conflict') throw new Error(`the store refused HQ event "${result.id}": ${result.error} ${result.reason ?? ''}`);
-      }
+  /** `_bulk_docs` in pieces the embedded store takes (it resets a connection carrying a much larger body). */
+  private async bulk(docs: readonly object[]): Promise<{ id: string; error?: string; reason?: string }[]> {
+    const results: { id: string; error?: string; reason?: string }[] = [];
+    let chunk: object[] = [];
+    let chars = 0;
+    const send = async (): Promise<void> => {
+      if (chunk.length === 0) return;
+      results.push(...(await this.db.bulk({ docs: chunk as never[] })) as { id: string; error?: string; reason?: string }[]);
+      chunk = [];
+      chars = 0;
+    };
+    for (const doc of docs) {
+      if (chunk.length >= BULK_DOCS || (chars > 0 && chars + sizeOf(doc) > BULK_CHARS)) await send();
+      chunk.push(doc);
+      chars += sizeOf(doc);
     }
+    await send();
+    return results;
   }
 
   /** The stored documents among `ids`, with their revisions. */
-  async getMany<T extends HqDoc>(ids: readonly string[]): Promise<Map<string, T & { _rev: string }>> {
-    const found = new Map<string, T & { _rev: string }>();
-    if (ids.length === 0) return found;
-    const page = await this.db.fetch({ keys: [...ids] });
-    for (const row of page.rows) if ('doc' in row && row.doc) found.set(row.id, row.doc as unknown as T & { _rev: string });
+  async getMany<T extends HqDoc>(ids: readonly string[]): Promise<Map<string, Stored<T>>> {
+    const found = new Map<string, Stored<T>>();
+    for (let i = 0; i < ids.length; i += 1000) {
+      const page = await this.db.fetch({ keys: ids.slice(i, i + 1000) });
+      for (const row of page.rows) if ('doc' in row && row.doc) found.set(row.id, row.doc as unknown as Stored<T>);
+    }
     return found;
   }
 
+  /** Documents by id range (`_all_docs`, the primary index), `descending` from `start` to `end` inclusive. */
+  async range<T extends HqDoc>(start: string, end: string, options: { descending?: boolean; limit?: number } = {}): Promise<Stored<T>[]> {
+    const page = await this.db.list({ include_docs: true, startkey: start, endkey: end, ...options });
+    return page.rows.flatMap((row) => (row.doc ? [row.doc as unknown as Stored<T>] : []));
+  }
+
   /**
-   * Writes derived documents (`undefined`: delete) over what `stored` held. Those that lost a race
-   * (another instance wrote first) are returned, for the caller to recompute and try again.
+   * Read-merge-write: `merge` gives what a document becomes over what is stored (`undefined`:
+   * unchanged). A write that lost a race (another instance wrote first) is merged again over the
+   * newer document: merges are unions, so every instance ends with the same documents.
    */
-  async putDerived(docs: ReadonlyMap<string, HqDoc | undefined>, stored: ReadonlyMap<string, { _rev: string }>): Promise<string[]> {
-    const writes = [...docs].flatMap(([id, doc]) => {
-      const rev = stored.get(id)?._rev;
-      if (doc === undefined) return rev ? [{ _id: id, _rev: rev, _deleted: true } as never] : [];
-      return [{ ...doc, _id: id, ...(rev ? { _rev: rev } : {}) } as never];
-    });
-    if (writes.length === 0) return [];
-    const results = await this.db.bulk({ docs: writes });
+  async mergeDocs<T extends HqDoc>(ids: readonly string[], merge: (id: string, stored: T | undefined) => T | undefined): Promise<void> {
+    let pending = [...ids];
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt >= 10) throw new Error(`HQ index documents kept changing under the indexer: ${pending.slice(0, 3).join(', ')}…`);
+      const stored = await this.getMany<T>(pending);
+      const writes = pending.flatMap((id) => {
+        const held = stored.get(id);
+        const doc = merge(id, held && stripped(held));
+        return doc ? [{ ...doc, _id: id, ...(held ? { _rev: held._rev } : {}) }] : [];
+      });
+      pending = await this.written(writes);
+    }
+  }
+
+  /**
+   * Recomputed documents: their revisions are read *before* `compute` reads the events, so a
+   * write that succeeds was computed from everything stored before it; one that lost a race is
+   * computed again. `undefined` deletes.
+   */
+  async replaceDocs(ids: readonly string[], compute: (ids: readonly string[]) => Promise<Map<string, HqDoc | undefined>>): Promise<void> {
+    let pending = [...ids];
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt >= 10) throw new Error(`HQ aggregates kept changing under the indexer: ${pending.slice(0, 3).join(', ')}…`);
+      const stored = await this.getMany(pending);
+      const docs = await compute(pending);
+      const writes = pending.flatMap((id): object[] => {
+        const held = stored.get(id);
+        const doc = docs.get(id);
+        if (doc === undefined) return held ? [{ _id: id, _rev: held._rev, _deleted: true }] : [];
+        if (held && JSON.stringify(stripped(held)) === JSON.stringify(doc)) return [];
+        return [{ ...doc, _id: id, ...(held ? { _rev: held._rev } : {}) }];
+      });
+      pending = await this.written(writes);
+    }
+  }
+
+  /** Writes, returning the ids that lost a race. */
+  private async written(writes: readonly object[]): Promise<string[]> {
     const lost: string[] = [];
-    for (const result of results) {
+    for (const result of await this.bulk(writes)) {
       if (!result.error) continue;
       if (result.error === 'conflict') lost.push(result.id);
       else throw new Error(`the store refused HQ document "${result.id}": ${result.error} ${result.reason ?? ''}`);
@@ -105,16 +180,10 @@ export class HqStore {
     return lost;
   }
 
-  /** Rollups from `fromDay` to `toDay` (inclusive), every unit. */
-  async rollups(fromDay: string, toDay: string): Promise<RollupDoc[]> {
-    const page = await this.db.list({ include_docs: true, startkey: `r:${fromDay}:`, endkey: `r:${toDay}:\ufff0` });
-    return page.rows.flatMap((row) => (row.doc ? [row.doc as unknown as RollupDoc] : []));
-  }
-
   async checkpoint(): Promise<{ seq: string; rev?: string }> {
     try {
-      const doc = (await this.db.get(CHECKPOINT_ID)) as unknown as { seq: string; _rev: string };
-      return { seq: doc.seq, rev: doc._rev };
+      const doc = (await this.db.get(CHECKPOINT_ID)) as unknown as { seq: string; format?: number; _rev: string };
+      return { seq: doc.format === FORMAT ? doc.seq : '0', rev: doc._rev };
     } catch (error) {
       if (statusOf(error) === 404) return { seq: '0' };
       throw error;
@@ -129,13 +198,19 @@ export class HqStore {
   async saveCheckpoint(seq: string): Promise<void> {
     for (let attempt = 0; attempt < 5; attempt++) {
       const stored = await this.checkpoint();
-      if (stored.seq === seq || (stored.rev && seqNumber(stored.seq) >= seqNumber(seq))) return;
+      if (stored.seq === seq || (stored.rev && stored.seq !== '0' && seqNumber(stored.seq) >= seqNumber(seq))) return;
       try {
-        await this.db.insert({ type: 'checkpoint', seq, _id: CHECKPOINT_ID, ...(stored.rev ? { _rev: stored.rev } : {}) } as never);
+        await this.db.insert({ type: 'checkpoint', seq, format: FORMAT, _id: CHECKPOINT_ID, ...(stored.rev ? { _rev: stored.rev } : {}) } as never);
         return;
       } catch (error) {
         if (!isConflict(error)) throw error;
       }
     }
   }
+}
+
+/** A stored document without CouchDB's fields. */
+function stripped<T>(doc: T & { _rev: string }): T {
+  const { _id: _i, _rev: _r, ...rest } = doc as T & { _rev: string; _id?: string };
+  return rest as T;
 }

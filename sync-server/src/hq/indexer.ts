@@ -1,23 +1,25 @@
 import type { RowsRepo } from '../sync/rowsRepo';
 import { deriveEvents, type BindingCache } from './derive';
 import type { HqStore } from './hqStore';
-import { Dirty, flushDirty } from './rollups';
+import { flushPending, Pending } from './rollups';
 
 export interface IndexerOptions {
   /** Rows read per page of the store's change feed. */
   readonly page?: number;
-  /** Events indexed between two checkpoints (rollups are recomputed at each). */
+  /** Events indexed between two checkpoints (postings and aggregates are stored at each). */
   readonly flushEvery?: number;
-  /** Told of each step of a run (`page`: events written; `flush`: rollups and latencies recomputed). */
+  /** Told of each step of a run (`page`: events written; `flush`: postings and aggregates stored, with how many events). */
   readonly onProgress?: (step: 'page' | 'flush', count: number) => void;
 }
 
 /**
- * Follows the `rows` database's change feed into the HQ index: one event document per timeline
- * event, then the rollups and latencies the new events touched, then the checkpoint (a document in
- * the index, never process memory). Every write is idempotent — event ids come from row ids,
- * derived documents are recomputed from the events — so two instances indexing the same rows, or
- * one resuming after a crash from an older checkpoint, end in the same index (ADR 006).
+ * Follows the `rows` database's change feed into the HQ index: it derives each row's timeline
+ * event, and every `flushEvery` events stores their postings (one document per access path
+ * and time bucket), requests and bindings merged in, the touched days' counts and aggregates
+ * recomputed, and the checkpoint (a document in the index, never process memory). Every write is
+ * idempotent — event ids are row ids, merges are unions, aggregates are recomputed from the
+ * stored postings — so two instances indexing the same rows, or one resuming after a crash from an
+ * older checkpoint, end in the same index (ADR 006).
  */
 export class HqIndexer {
   private running: Promise<void> | undefined;
@@ -27,7 +29,7 @@ export class HqIndexer {
   private readonly progress: NonNullable<IndexerOptions['onProgress']>;
 
   constructor(private readonly rows: RowsRepo, private readonly hq: HqStore, options: IndexerOptions = {}) {
-    this.page = options.page ?? 500;
+    this.page = options.page ?? 1000;
     this.flushEvery = options.flushEvery ?? 50_000;
     this.progress = options.onProgress ?? (() => undefined);
   }
@@ -51,30 +53,27 @@ export class HqIndexer {
   private async run(): Promise<void> {
     const start = (await this.hq.checkpoint()).seq;
     let since = start;
-    const dirty = new Dirty();
+    let pending = new Pending();
     const bindings: BindingCache = new Map();
-    let sinceFlush = 0;
     for (;;) {
       const page = await this.rows.changesSince(since, this.page);
       if (page.entries.length === 0) break;
       const rows = page.entries.flatMap((entry) => (entry.row ? [entry.row] : []));
       const events = await deriveEvents(rows, this.hq, this.rows, bindings);
-      await this.hq.writeEvents(events);
-      dirty.note(events);
+      pending.note(events);
       this.progress('page', events.length);
       since = page.lastSeq;
-      sinceFlush += events.length;
-      if (sinceFlush >= this.flushEvery) {
-        this.progress('flush', dirty.size);
-        await flushDirty(this.hq, dirty);
+      if (pending.events >= this.flushEvery) {
+        this.progress('flush', pending.events);
+        await flushPending(this.hq, pending);
         await this.hq.saveCheckpoint(since);
-        sinceFlush = 0;
+        pending = new Pending();
       }
       if (page.entries.length < this.page) break;
     }
-    if (dirty.size > 0) {
-      this.progress('flush', dirty.size);
-      await flushDirty(this.hq, dirty);
+    if (pending.events > 0) {
+      this.progress('flush', pending.events);
+      await flushPending(this.hq, pending);
     }
     if (since !== start) await this.hq.saveCheckpoint(since);
   }

@@ -1,6 +1,10 @@
 import { DAY_MS, hqDayOf, hqDayStart, type HqEventCounts, type TimelineEvent } from '@seal/shared';
-import type { EventDoc, HqStore } from './hqStore';
-import { newerThan, positionOf, ViewStream, type EventRow, type Position } from './scan';
+import type { RowsRepo } from '../sync/rowsRepo';
+import { eventsOfRows } from './derive';
+import type { HqStore } from './hqStore';
+import { ALL_PATH, devicePath, kindPath, personPath, sealPath, unitPath } from './postings';
+import { countsOfDays } from './rollups';
+import { newerThan, PathStream, positionOf, type EventRow, type Position } from './scan';
 
 /** A merged-log query, its scope already resolved to unit ids. */
 export interface EventFilter {
@@ -24,30 +28,51 @@ export interface EventFilter {
  */
 const WIDE_SCOPE = 0.25;
 
-/** The by-view access paths a filter reads, each newest first: their merge is the answer's order. */
-function pathsOf(filter: EventFilter): unknown[][] {
-  if (filter.person) return [['p', filter.person]];
-  if (filter.seal) return [['s', filter.seal]];
-  if (filter.device) return [['d', filter.device]];
+/** Postings a stream costs beyond those it reads: one request at least (a posting document's worth). */
+const STREAM_COST = 200;
+
+/**
+ * The access paths a filter reads, each newest first: their merge is the answer's order. Kinds
+ * within a narrow scope go by whichever reads fewer postings — the kinds' paths (every unit's
+ * events of those kinds) or the units' (every kind's events of those units) — as the days' counts
+ * tell: rare kinds (alarms) by kind, a common kind in a few sites by unit.
+ */
+async function pathsOf(hq: HqStore, filter: EventFilter): Promise<string[]> {
+  if (filter.person) return [personPath(filter.person)];
+  if (filter.seal) return [sealPath(filter.seal)];
+  if (filter.device) return [devicePath(filter.device)];
   const wide = filter.unitIds.size >= filter.allUnits * WIDE_SCOPE;
-  if (filter.kinds && (wide || filter.kinds.length <= 2)) return filter.kinds.map((kind) => ['k', kind]);
-  return wide ? [['t']] : [...filter.unitIds].sort().map((unitId) => ['u', unitId]);
+  const byKind = () => filter.kinds!.map(kindPath);
+  const byUnit = () => [...filter.unitIds].sort().map(unitPath);
+  if (!filter.kinds) return wide ? [ALL_PATH] : byUnit();
+  if (wide || filter.kinds.length === 1) return byKind();
+  let kindPostings = filter.kinds.length * STREAM_COST;
+  let unitPostings = filter.unitIds.size * STREAM_COST;
+  for (const day of await countsOfDays(hq, '0000-00-00', '9999-12-31')) {
+    for (const [unitId, byKinds] of Object.entries(day.units)) {
+      for (const [kind, n] of Object.entries(byKinds)) {
+        if (filter.kinds.includes(kind)) kindPostings += n;
+        if (filter.unitIds.has(unitId)) unitPostings += n;
+      }
+    }
+  }
+  return kindPostings <= unitPostings ? byKind() : byUnit();
 }
 
-/** Whether a by-view row passes the filter (everything but the person, which only its own path reads). */
+/** Whether a posting passes the filter (everything but the person, which only its own path reads). */
 function passes(filter: EventFilter, row: EventRow): boolean {
-  const [kind, unitId, sealId, deviceId] = row.value;
+  const [, , id, kind, unitId, sealId, deviceId] = row;
   if (!filter.unitIds.has(unitId)) return false;
   if (filter.kinds && !filter.kinds.includes(kind)) return false;
   if (filter.seal && sealId !== filter.seal) return false;
   if (filter.device && deviceId !== filter.device) return false;
-  if (filter.only && !filter.only.has(row.id.slice(2))) return false;
+  if (filter.only && !filter.only.has(id)) return false;
   return true;
 }
 
 /** Reads the filter's events newest first, strictly after `before`, up to `limit`. */
 export async function scanEvents(hq: HqStore, filter: EventFilter, before: Position | undefined, limit: number): Promise<EventRow[]> {
-  const streams = pathsOf(filter).map((prefix) => new ViewStream(hq, prefix, { from: filter.from, to: filter.to, before }, limit + 1));
+  const streams = (await pathsOf(hq, filter)).map((path) => new PathStream(hq, path, { from: filter.from, to: filter.to, before }));
   const found: EventRow[] = [];
   while (found.length < limit) {
     const heads = await Promise.all(streams.map((s) => s.head()));
@@ -62,14 +87,19 @@ export async function scanEvents(hq: HqStore, filter: EventFilter, before: Posit
   return found;
 }
 
-/** The events of the rows found, as the API shows them. */
-export async function eventsOf(hq: HqStore, rows: readonly EventRow[]): Promise<TimelineEvent[]> {
-  const docs = await hq.getMany<EventDoc>(rows.map((row) => row.id));
-  return rows.flatMap((row) => {
-    const doc = docs.get(row.id);
-    if (!doc) return [];
-    const { type: _t, h: _h, n: _n, _rev: _r, _id: _i, ...event } = doc as EventDoc & { _rev: string; _id?: string };
-    return [event];
+/**
+ * The events the postings found name, as the API shows them: their rows read again (by id: an
+ * event's id is its row's) and derived with the seal the index resolved for them.
+ */
+export async function eventsOf(rowsRepo: RowsRepo, found: readonly EventRow[]): Promise<TimelineEvent[]> {
+  const stored = await rowsRepo.getMany(found.map((p) => p[2]));
+  const seals = new Map(found.flatMap((p): [string, string][] => (p[5] ? [[p[2], p[5]]] : [])));
+  const byId = new Map(eventsOfRows([...stored.values()], seals).map((event) => [event.id, event]));
+  return found.flatMap((p) => {
+    const event = byId.get(p[2]);
+    if (!event) return [];
+    const { type: _t, h: _h, n: _n, ...shown } = event;
+    return [shown];
   });
 }
 
@@ -93,12 +123,12 @@ function add(counts: HqEventCounts, kind: string, n: number): void {
 }
 
 async function countByScan(hq: HqStore, filter: EventFilter, counts: HqEventCounts): Promise<void> {
-  for (const row of await scanEvents(hq, filter, undefined, Number.MAX_SAFE_INTEGER)) add(counts, row.value[0], 1);
+  for (const row of await scanEvents(hq, filter, undefined, Number.MAX_SAFE_INTEGER)) add(counts, row[3], 1);
 }
 
 /**
  * Counts of everything the filter matches. A seal's, a device's or a person's events are counted
- * by reading their path (no documents); a scope's whole days come from the (unit, day) rollups,
+ * by reading their path (no documents); a scope's whole days come from the days' counts (by unit and kind),
  * and only a partial first or last day is read event by event.
  */
 export async function countEvents(hq: HqStore, filter: EventFilter): Promise<HqEventCounts> {
@@ -118,9 +148,11 @@ export async function countEvents(hq: HqStore, filter: EventFilter): Promise<HqE
   if (firstWhole > from) await countByScan(hq, { ...filter, from, to: firstWhole }, counts);
   if (to !== undefined && lastWholeEnd! < to) await countByScan(hq, { ...filter, from: lastWholeEnd, to }, counts);
   const lastDay = lastWholeEnd === undefined ? '9999-12-31' : hqDayOf(lastWholeEnd - 1);
-  for (const rollup of await hq.rollups(hqDayOf(firstWhole), lastDay)) {
-    if (!filter.unitIds.has(rollup.unitId)) continue;
-    for (const [kind, n] of Object.entries(rollup.byKind)) if (!filter.kinds || filter.kinds.includes(kind)) add(counts, kind, n);
+  for (const day of await countsOfDays(hq, hqDayOf(firstWhole), lastDay)) {
+    for (const [unitId, byKind] of Object.entries(day.units)) {
+      if (!filter.unitIds.has(unitId)) continue;
+      for (const [kind, n] of Object.entries(byKind)) if (!filter.kinds || filter.kinds.includes(kind)) add(counts, kind, n);
+    }
   }
   return counts;
 }

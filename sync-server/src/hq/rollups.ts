@@ -1,34 +1,100 @@
 import { DAY_MS, hqDayOf, hqDayStart } from '@seal/shared';
-import { HQ_BY_VIEW, HQ_LATENCY_VIEW, HQ_REQUEST_VIEW } from './hqDesign';
-import { latencyDocId, rollupDocId, type HqDoc, type HqStore, type LatencyDoc, type RollupDoc } from './hqStore';
+import {
+  bindingsDocId, countsDocId, dayDocId, requestDocId,
+  type BindingsDoc, type CountsDoc, type DayDoc, type EventDoc, type HqDoc, type HqStore, type RequestDoc, type UnitDay,
+} from './hqStore';
+import { ALL_PATH, comparePostings, decodeEntries, mergePostings, postingRange, postingsOfEvents, type Posting, type PostingDoc } from './postings';
 
-/** What a batch of new events touched: the (unit, day) rollups and the requests' latencies to recompute. */
-export class Dirty {
-  readonly unitDays = new Set<string>();
-  readonly requests = new Set<string>();
-  note(events: readonly { unitId: string; at: number; kind: string; requestId?: string }[]): void {
+type NewRequest = { created: [number, string] | null; verdicts: Record<string, [number, 'a' | 'x']> };
+
+/**
+ * What the events indexed since the last checkpoint add to the index, kept until the next one:
+ * postings by document, requests' creations and verdicts, devices' seal bindings, and the days
+ * whose aggregates they change. Only work in progress: the checkpoint, written after all of it
+ * is stored, is the truth; a crash before it re-derives the same.
+ */
+export class Pending {
+  readonly postings = new Map<string, { path: string; bucket: number; entries: Posting[] }>();
+  readonly requests = new Map<string, NewRequest>();
+  readonly bindings = new Map<string, Record<string, string>>();
+  readonly days = new Set<string>();
+  events = 0;
+
+  note(events: readonly EventDoc[]): void {
+    postingsOfEvents(events, this.postings);
+    this.events += events.length;
     for (const event of events) {
-      this.unitDays.add(`${hqDayOf(event.at)}\u0000${event.unitId}`);
-      if (event.requestId && (event.kind === 'request_created' || event.kind === 'decision')) this.requests.add(event.requestId);
+      this.days.add(hqDayOf(event.at));
+      if (event.requestId && (event.kind === 'request_created' || event.kind === 'decision')) {
+        const request = this.requests.get(event.requestId) ?? { created: null, verdicts: {} };
+        if (event.kind === 'request_created') request.created = earlier(request.created, [event.at, event.unitId]);
+        else request.verdicts[event.id] = [event.at, event.summary.verdict === 'approve' ? 'a' : 'x'];
+        this.requests.set(event.requestId, request);
+      }
+      if (event.kind === 'seal_bound' && event.deviceId && event.sealId && typeof event.summary.seq === 'number') {
+        const bindings = this.bindings.get(event.deviceId) ?? {};
+        bindings[String(event.summary.seq)] = event.sealId;
+        this.bindings.set(event.deviceId, bindings);
+      }
     }
   }
-  get size(): number {
-    return this.unitDays.size + this.requests.size;
-  }
-  clear(): void {
-    this.unitDays.clear();
-    this.requests.clear();
-  }
+}
+
+/** Of two creations of one request (never, in practice), the one every instance keeps. */
+const earlier = (a: [number, string] | null, b: [number, string] | null): [number, string] | null =>
+  !a ? b : !b ? a : a[0] < b[0] || (a[0] === b[0] && a[1] <= b[1]) ? a : b;
+
+const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+
+/** A request's approval latency: creation to its last approval; none if rejected, not approved or not created. */
+export function latencyOf(request: Pick<RequestDoc, 'created' | 'verdicts'>): { day: string; unitId: string; ms: number } | undefined {
+  const verdicts = Object.values(request.verdicts);
+  if (!request.created || verdicts.length === 0 || verdicts.some(([, v]) => v === 'x')) return undefined;
+  const approved = Math.max(...verdicts.map(([at]) => at));
+  return { day: hqDayOf(approved), unitId: request.created[1], ms: Math.max(0, approved - request.created[0]) };
 }
 
 /** The kinds a device's own log writes: what counts as the device's contact. */
 const DEVICE_LOG_KINDS: ReadonlySet<string> = new Set(['boot', 'time_set', 'roster_installed', 'seal_bound', 'grant_installed', 'unlock', 'stamp', 'lock', 'refusal', 'tamper', 'geofence_breach', 'low_battery']);
 
-/** By-view row value: `[kind, unitId, sealId, deviceId, n]`. */
-type EventValue = [string, string, string | null, string | null, number | null];
+/** Every posting of the whole organisation in one HQ day, newest first. */
+export async function dayPostings(hq: HqStore, day: string): Promise<Posting[]> {
+  const start = hqDayStart(day);
+  const { low, high } = postingRange(ALL_PATH, start, start + DAY_MS - 1);
+  const docs = await hq.range<PostingDoc>(low, high);
+  return docs.flatMap((doc) => decodeEntries(doc)).filter(([at]) => at >= start && at < start + DAY_MS).sort(comparePostings);
+}
 
-const chunks = <T>(items: readonly T[], size: number): T[][] =>
-  Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, i * size + size));
+/** A day's counts and aggregates, from its postings and the requests its decisions name. */
+async function aggregatesOfDay(hq: HqStore, day: string): Promise<[CountsDoc | undefined, DayDoc | undefined]> {
+  const postings = await dayPostings(hq, day);
+  const requestIds = [...new Set(postings.flatMap((p) => (p[3] === 'decision' && typeof p[7] === 'string' ? [p[7]] : [])))];
+  const requests = await hq.getMany<RequestDoc>(requestIds.map(requestDocId));
+  const counts: Record<string, Record<string, number>> = {};
+  const units: Record<string, UnitDay> = {};
+  const unitDay = (unitId: string): UnitDay => (units[unitId] ??= { stampsBySeal: {}, devices: {}, latencies: [] });
+  for (const [at, , , kind, unitId, sealId, deviceId, extra] of [...postings].reverse()) {
+    const byKind = (counts[unitId] ??= {});
+    byKind[kind] = (byKind[kind] ?? 0) + 1;
+    const unit = unitDay(unitId);
+    if (kind === 'stamp') unit.stampsBySeal[sealId ?? ''] = (unit.stampsBySeal[sealId ?? ''] ?? 0) + 1;
+    if (!deviceId || !DEVICE_LOG_KINDS.has(kind)) continue;
+    const device = (unit.devices[deviceId] ??= { stamps: 0, lastAt: at });
+    if (kind === 'stamp') device.stamps++;
+    if (at >= device.lastAt) {
+      device.lastAt = at;
+      if (sealId) device.sealId = sealId;
+    }
+    if (kind === 'low_battery' && typeof extra === 'number' && (!device.battery || at >= device.battery[0])) device.battery = [at, extra];
+  }
+  for (const request of requests.values()) {
+    const latency = latencyOf(request);
+    if (latency?.day === day) unitDay(latency.unitId).latencies.push(latency.ms);
+  }
+  for (const unit of Object.values(units)) unit.latencies.sort((a, b) => a - b);
+  if (postings.length === 0) return [undefined, undefined];
+  return [{ type: 'counts', day, units: counts }, { type: 'day', day, units }];
+}
 
 /** Runs `work` over `items`, `parallel` at a time. */
 async function forEachParallel<T>(items: readonly T[], parallel: number, work: (item: T) => Promise<void>): Promise<void> {
@@ -39,111 +105,39 @@ async function forEachParallel<T>(items: readonly T[], parallel: number, work: (
 }
 
 /**
- * Writes computed documents, recomputing those another instance wrote meanwhile (a lost race)
- * until they stick: each is a function of the events only, so the last writer agrees with the first.
+ * Stores what `pending` holds: postings, requests and bindings merged into what is stored
+ * (unions: any order of writers converges), then every touched day's counts and aggregates
+ * recomputed from the stored postings (the days of the new events, and those a request's
+ * latency lands on or leaves).
  */
-async function writeDerived(hq: HqStore, ids: readonly string[], compute: (ids: readonly string[]) => Promise<Map<string, HqDoc | undefined>>): Promise<void> {
-  let pending = [...ids];
-  for (let attempt = 0; pending.length > 0 && attempt < 5; attempt++) {
-    const [docs, stored] = await Promise.all([compute(pending), hq.getMany(pending)]);
-    const changed = new Map([...docs].filter(([id, doc]) => !sameDoc(doc, stored.get(id))));
-    pending = await hq.putDerived(changed, stored);
-  }
-}
-
-function sameDoc(doc: HqDoc | undefined, stored: (HqDoc & { _rev: string }) | undefined): boolean {
-  if (!doc || !stored) return doc === stored;
-  const { _id: _i, _rev: _r, ...rest } = stored as HqDoc & { _rev: string; _id?: string };
-  return JSON.stringify(rest) === JSON.stringify(doc);
-}
-
-/** The latency of each request: creation to its last approving decision; none if rejected, not approved or not created. */
-async function latencies(hq: HqStore, requestIds: readonly string[]): Promise<Map<string, LatencyDoc | undefined>> {
-  const keys = requestIds.flatMap((id) => [[id, 'c'], [id, 'a'], [id, 'x']]);
-  const rows = await hq.view<[string, string], [number, string]>(HQ_REQUEST_VIEW, { keys });
-  const seen = new Map<string, { created?: [number, string]; approved?: number; rejected: boolean }>();
-  for (const row of rows) {
-    const [requestId, what] = row.key;
-    const entry = seen.get(requestId) ?? { rejected: false };
-    if (what === 'c') entry.created = row.value;
-    if (what === 'a') entry.approved = Math.max(entry.approved ?? 0, row.value[0]);
-    if (what === 'x') entry.rejected = true;
-    seen.set(requestId, entry);
-  }
-  return new Map(requestIds.map((requestId) => {
-    const entry = seen.get(requestId);
-    if (!entry?.created || entry.approved === undefined || entry.rejected) return [latencyDocId(requestId), undefined];
-    const [createdAt, unitId] = entry.created;
-    const doc: LatencyDoc = { type: 'latency', requestId, unitId, day: hqDayOf(entry.approved), ms: Math.max(0, entry.approved - createdAt) };
-    return [latencyDocId(requestId), doc];
-  }));
-}
-
-/** Every unit's rollup of one day, from the day's events (one read of the whole-organisation path, values only) and its latencies. */
-async function rollupsOfDay(hq: HqStore, day: string, unitIds: ReadonlySet<string>): Promise<RollupDoc[]> {
-  const start = hqDayStart(day);
-  const [rows, lat] = await Promise.all([
-    hq.view<unknown[], EventValue>(HQ_BY_VIEW, { startkey: ['t', start], endkey: ['t', start + DAY_MS - 1, {}] }),
-    hq.view<[string, string], number>(HQ_LATENCY_VIEW, { startkey: [day], endkey: [day, {}] }),
-  ]);
-  const rollups = new Map<string, RollupDoc>();
-  const rollupOf = (unitId: string): RollupDoc | undefined => {
-    if (!unitIds.has(unitId)) return undefined;
-    let rollup = rollups.get(unitId);
-    if (!rollup) rollups.set(unitId, rollup = { type: 'rollup', unitId, day, byKind: {}, stampsBySeal: {}, devices: {}, latencies: [] });
-    return rollup;
-  };
-  for (const unitId of unitIds) rollupOf(unitId);
-  for (const row of rows) {
-    const [kind, unitId, sealId, deviceId, n] = row.value;
-    const rollup = rollupOf(unitId);
-    if (!rollup) continue;
-    const at = row.key[1] as number;
-    rollup.byKind[kind] = (rollup.byKind[kind] ?? 0) + 1;
-    if (kind === 'stamp') rollup.stampsBySeal[sealId ?? ''] = (rollup.stampsBySeal[sealId ?? ''] ?? 0) + 1;
-    if (!deviceId || !DEVICE_LOG_KINDS.has(kind)) continue;
-    const device = (rollup.devices[deviceId] ??= { stamps: 0, lastAt: at });
-    if (kind === 'stamp') device.stamps++;
-    if (at >= device.lastAt) {
-      device.lastAt = at;
-      if (sealId) device.sealId = sealId;
-    }
-    if (kind === 'low_battery' && n !== null && (!device.battery || at >= device.battery[0])) device.battery = [at, n];
-  }
-  for (const row of lat) rollupOf(row.key[1])?.latencies.push(row.value);
-  for (const rollup of rollups.values()) rollup.latencies.sort((a, b) => a - b);
-  return [...rollups.values()];
-}
-
-/**
- * Recomputes what `dirty` names, deterministically from the events: first the requests'
- * latencies (which mark the days they land on, and left), then every touched (unit, day) rollup.
- */
-export async function flushDirty(hq: HqStore, dirty: Dirty): Promise<void> {
-  for (const batch of chunks([...dirty.requests], 300)) {
-    const before = await hq.getMany<LatencyDoc>(batch.map(latencyDocId));
-    for (const doc of before.values()) dirty.unitDays.add(`${doc.day}\u0000${doc.unitId}`);
-    const computed = await latencies(hq, batch);
-    for (const doc of computed.values()) if (doc) dirty.unitDays.add(`${doc.day}\u0000${doc.unitId}`);
-    let first: Map<string, LatencyDoc | undefined> | undefined = computed;
-    await writeDerived(hq, batch.map(latencyDocId), async (ids) => {
-      const docs = first ?? (await latencies(hq, ids.map((id) => id.slice(2))));
-      first = undefined;
-      return docs;
-    });
-  }
-  const days = new Map<string, Set<string>>();
-  for (const key of dirty.unitDays) {
-    const [day, unitId] = key.split('\u0000') as [string, string];
-    days.set(day, (days.get(day) ?? new Set()).add(unitId));
-  }
-  await forEachParallel([...days].sort(), 2, async ([day, unitIds]) => {
-    for (const batch of chunks([...unitIds].sort(), 200)) {
-      await writeDerived(hq, batch.map((unitId) => rollupDocId(day, unitId)), async (ids) => {
-        const docs = await rollupsOfDay(hq, day, new Set(batch.filter((unitId) => ids.includes(rollupDocId(day, unitId)))));
-        return new Map(docs.map((doc) => [rollupDocId(doc.day, doc.unitId), doc]));
-      });
-    }
+export async function flushPending(hq: HqStore, pending: Pending): Promise<void> {
+  await hq.mergeDocs<PostingDoc>([...pending.postings.keys()], (id, stored) => {
+    const added = pending.postings.get(id)!;
+    const entries = JSON.stringify(mergePostings(stored ? decodeEntries(stored) : [], added.entries));
+    return stored?.entries === entries ? undefined : { type: 'postings', path: added.path, bucket: added.bucket, entries };
   });
-  dirty.clear();
+  const days = new Set(pending.days);
+  await hq.mergeDocs<RequestDoc>([...pending.requests.keys()].map(requestDocId), (id, stored) => {
+    const requestId = id.slice(2);
+    const added = pending.requests.get(requestId)!;
+    const doc: RequestDoc = { type: 'request', requestId, created: earlier(stored?.created ?? null, added.created), verdicts: { ...stored?.verdicts, ...added.verdicts } };
+    for (const [at, verdict] of Object.values(doc.verdicts)) if (verdict === 'a') days.add(hqDayOf(at));
+    return stored && sameJson(stored, doc) ? undefined : doc;
+  });
+  await hq.mergeDocs<BindingsDoc>([...pending.bindings.keys()].map(bindingsDocId), (id, stored) => {
+    const deviceId = id.slice(2);
+    const doc: BindingsDoc = { type: 'bindings', deviceId, bindings: { ...stored?.bindings, ...pending.bindings.get(deviceId) } };
+    return stored && sameJson(stored, doc) ? undefined : doc;
+  });
+  await forEachParallel([...days].sort(), 2, async (day) => {
+    await hq.replaceDocs([countsDocId(day), dayDocId(day)], async () => {
+      const [counts, aggregates] = await aggregatesOfDay(hq, day);
+      return new Map<string, HqDoc | undefined>([[countsDocId(day), counts], [dayDocId(day), aggregates]]);
+    });
+  });
 }
+
+/** Counts of days from `fromDay` to `toDay` (inclusive), every unit. */
+export const countsOfDays = (hq: HqStore, fromDay: string, toDay: string): Promise<CountsDoc[]> => hq.range<CountsDoc>(countsDocId(fromDay), countsDocId(toDay));
+/** Aggregates of days from `fromDay` to `toDay` (inclusive), every unit. */
+export const aggregatesOfDays = (hq: HqStore, fromDay: string, toDay: string): Promise<DayDoc[]> => hq.range<DayDoc>(dayDocId(fromDay), dayDocId(toDay));

@@ -1,9 +1,8 @@
-import { HQ_BY_VIEW } from './hqDesign';
-import type { HqStore, ViewRow } from './hqStore';
+import type { HqStore } from './hqStore';
+import { bucketWidth, decodeEntries, postingDocId, type Posting, type PostingDoc } from './postings';
 
-/** By-view row value: `[kind, unitId, sealId, deviceId, n]`. */
-export type EventValue = [string, string, string | null, string | null, number | null];
-export type EventRow = ViewRow<unknown[], EventValue>;
+/** An event as a page reads it: its posting (see `Posting`). */
+export type EventRow = Posting;
 
 /** A position in the newest-first order: an event's time and tie-break. */
 export interface Position {
@@ -14,37 +13,33 @@ export interface Position {
 /** Newest first: `a` before `b`. */
 export const newerThan = (a: Position, b: Position): boolean => a.at > b.at || (a.at === b.at && a.h > b.h);
 
-/** The position a by-view row stands at, whatever its prefix. */
-export function positionOf(row: EventRow): Position {
-  const n = row.key.length;
-  return { at: row.key[n - 2] as number, h: row.key[n - 1] as string };
-}
+/** The position an event stands at, whatever the path it was read from. */
+export const positionOf = (row: EventRow): Position => ({ at: row[0], h: row[1] });
+
+/** Posting documents read at most in one request. */
+const MAX_CHUNK = 64;
 
 /**
- * One access path of the by-view (`['u', unitId]`, `['t']`…), read newest first in growing chunks
- * between `from` (inclusive) and an upper bound: `before` (exclusive, a cursor's position) or `to`
- * (exclusive).
+ * One access path (`t`, `u:unitId`…: see `pathsOfEvent`) read newest first, bucket document by
+ * bucket document (a descending `_all_docs` range, in growing chunks), between `from`
+ * (inclusive) and `to` (exclusive), strictly after `before` (a cursor's position) when given.
  */
-export class ViewStream {
+export class PathStream {
   private buffer: EventRow[] = [];
   private done = false;
-  private start: unknown[];
-  private exclude: Position | undefined;
-  private chunk: number;
-  private readonly from: number;
+  /** The highest bucket start still to read. */
+  private high: number;
+  private readonly low: number;
+  private chunk = 1;
 
-  constructor(private readonly hq: HqStore, private readonly prefix: readonly unknown[], bounds: { from?: number | undefined; to?: number | undefined; before?: Position | undefined }, chunk: number, private readonly maxChunk = 2000) {
-    this.from = bounds.from ?? 0;
-    this.chunk = Math.max(1, chunk);
-    if (bounds.before && (bounds.to === undefined || bounds.before.at < bounds.to)) {
-      this.start = [...prefix, bounds.before.at, bounds.before.h];
-      this.exclude = bounds.before;
-      // A cursor below the period: nothing is left (the store refuses a reversed range).
-      if (bounds.before.at < this.from) this.done = true;
-    } else {
-      this.start = bounds.to === undefined ? [...prefix, {}] : [...prefix, bounds.to - 1, {}];
-      if (bounds.to !== undefined && bounds.to <= this.from) this.done = true;
-    }
+  constructor(private readonly hq: HqStore, private readonly path: string, private readonly bounds: { from?: number | undefined; to?: number | undefined; before?: Position | undefined }) {
+    const width = bucketWidth(path);
+    const top = Math.min(bounds.to === undefined ? Number.MAX_SAFE_INTEGER : bounds.to - 1, bounds.before?.at ?? Number.MAX_SAFE_INTEGER);
+    const from = bounds.from ?? 0;
+    this.high = Math.min(top - (top % width), 999_999_999_999_999);
+    this.low = from - (from % width);
+    // A cursor or `to` below the period: nothing is left (the store refuses a reversed range).
+    if (top < from) this.done = true;
   }
 
   async head(): Promise<EventRow | undefined> {
@@ -56,17 +51,21 @@ export class ViewStream {
     return this.buffer.shift();
   }
 
+  private keeps(row: EventRow): boolean {
+    const { from, to, before } = this.bounds;
+    return (from === undefined || row[0] >= from) && (to === undefined || row[0] < to) && (!before || newerThan(before, positionOf(row)));
+  }
+
   private async fill(): Promise<void> {
-    const rows = await this.hq.view<unknown[], EventValue>(HQ_BY_VIEW, { startkey: this.start, endkey: [...this.prefix, this.from], descending: true, limit: this.chunk });
-    if (rows.length < this.chunk) this.done = true;
-    const exclude = this.exclude;
-    // The start key is inclusive: the row at it was read already (or is the cursor's own event).
-    this.buffer = exclude ? rows.filter((row) => { const p = positionOf(row); return p.at !== exclude.at || p.h !== exclude.h; }) : rows;
-    const last = rows.at(-1);
+    const docs = await this.hq.range<PostingDoc>(postingDocId(this.path, this.high), postingDocId(this.path, this.low), { descending: true, limit: this.chunk });
+    if (docs.length < this.chunk) this.done = true;
+    for (const doc of docs) for (const row of decodeEntries(doc)) if (this.keeps(row)) this.buffer.push(row);
+    const last = docs.at(-1);
     if (last) {
-      this.start = last.key;
-      this.exclude = positionOf(last);
+      this.high = last.bucket - 1;
+      if (this.high < this.low) this.done = true;
     }
-    this.chunk = Math.min(this.maxChunk, this.chunk * 2);
+    // Sparse paths (a rare kind, a quiet site) hold few postings a document: read more at a time.
+    this.chunk = Math.min(MAX_CHUNK, this.chunk * 4);
   }
 }

@@ -4,7 +4,8 @@ import { NO_ANOMALIES, type AnomalyHook } from './anomalyHook';
 import { dashboard, type DashboardScope } from './dashboard';
 import { HQ_DATABASE, HQ_DESIGN_DOCS } from './hqDesign';
 import { migrateDesignDocs } from '../couch/designDocs';
-import { eventDocId, HqStore, type EventDoc } from './hqStore';
+import { deriveEvents } from './derive';
+import { HqStore, type EventDoc } from './hqStore';
 import { HqIndexer, type IndexerOptions } from './indexer';
 import { countEvents, decodeCursor, encodeCursor, eventsOf, scanEvents, type EventFilter } from './query';
 import { newerThan, positionOf, type Position } from './scan';
@@ -26,7 +27,7 @@ export class HqService {
   readonly indexer: HqIndexer;
   readonly anomalies: AnomalyHook;
 
-  constructor(private readonly store: Store, options: HqOptions = {}, rows: RowsRepo = rowsRepo(store.couch.use(store.dbName('rows')))) {
+  constructor(private readonly store: Store, options: HqOptions = {}, private readonly rows: RowsRepo = rowsRepo(store.couch.use(store.dbName('rows')))) {
     this.hq = new HqStore(store.couch.use(store.dbName(HQ_DATABASE)));
     this.indexer = new HqIndexer(rows, this.hq, options);
     this.anomalies = options.anomalies ?? NO_ANOMALIES;
@@ -62,16 +63,16 @@ export class HqService {
     if (filter.anomalies) return this.flaggedPage(filter, before, limit);
     const [rows, counts] = await Promise.all([scanEvents(this.hq, filter, before, limit + 1), withCounts ? countEvents(this.hq, filter) : { total: 0, byKind: {} }]);
     const shown = rows.slice(0, limit);
-    const events = await eventsOf(this.hq, shown);
+    const events = await eventsOf(this.rows, shown);
     const last = shown.at(-1);
     return { events, nextCursor: rows.length > limit && last ? encodeCursor(positionOf(last)) : null, counts };
   }
 
-  /** The flagged events (few: the detector's cases) matching the filter, read by id. */
+  /** The flagged events (few: the detector's cases) matching the filter, derived from their rows (read by id). */
   private async flaggedEvents(filter: HqFilter): Promise<EventDoc[]> {
     const ids = await this.anomalies.flaggedEventIds({ unitIds: filter.unitIds, from: filter.from, to: filter.to });
-    const docs = await this.hq.getMany<EventDoc>([...ids].map(eventDocId));
-    return [...docs.values()].filter((e) =>
+    const rows = await this.rows.getMany([...ids]);
+    return (await deriveEvents([...rows.values()], this.hq, this.rows)).filter((e) =>
       filter.unitIds.has(e.unitId) && (!filter.kinds || filter.kinds.includes(e.kind)) && (!filter.seal || e.sealId === filter.seal)
       && (!filter.device || e.deviceId === filter.device) && (!filter.person || e.personIds.includes(filter.person))
       && (filter.from === undefined || e.at >= filter.from) && (filter.to === undefined || e.at < filter.to),
