@@ -29,8 +29,8 @@ export function toPem(label: string, der: Uint8Array): string {
 }
 
 /** Every block of `label` in PEM text, as DER bytes, in order. */
-export function fromPem(label: string, pem: string): Uint8Array[] {
-  const out: Uint8Array[] = [];
+export function fromPem(label: string, pem: string): Uint8Array<ArrayBuffer>[] {
+  const out: Uint8Array<ArrayBuffer>[] = [];
   for (const match of pem.matchAll(PEM_RE)) {
     if (match[1] !== label) continue;
     const binary = atob(match[2]!.replace(/\s+/g, ''));
