@@ -49,8 +49,14 @@ export function countersignRefusal(checks: readonly PdfSignatureCheck[], record:
 export const signerSerial = (check: PdfSignatureCheck): string | undefined =>
   check.certificate === undefined ? undefined : serialHexOf(readCertificate(check.certificate));
 
-/** Checks a stamped PDF and, when the seal's signature stands, appends the organisation's countersignature. */
-export async function countersignPdf(pdf: Uint8Array, caCertificate: Uint8Array, lookup: (serial: string) => Promise<CertificateDoc | undefined>, signer: () => Promise<Signer>, at: Date) {
+/**
+ * Checks a stamped PDF and, when the seal's signature stands and `mayAsk` lets the caller have this
+ * certificate's documents countersigned (it throws otherwise), appends the organisation's countersignature.
+ */
+export async function countersignPdf(
+  pdf: Uint8Array, caCertificate: Uint8Array, lookup: (serial: string) => Promise<CertificateDoc | undefined>, mayAsk: (record: CertificateDoc) => Promise<void>,
+  signer: () => Promise<Signer>, at: Date,
+) {
   let checks: PdfSignatureCheck[];
   try {
     checks = await checkPdfSignatures(pdf, [caCertificate]);
@@ -59,6 +65,7 @@ export async function countersignPdf(pdf: Uint8Array, caCertificate: Uint8Array,
   }
   const serial = checks.length === 1 ? signerSerial(checks[0]!) : undefined;
   const record = serial === undefined ? undefined : await lookup(serial);
+  if (record) await mayAsk(record);
   const reason = countersignRefusal(checks, record);
   if (reason !== undefined || !record) return { ok: false as const, reason: reason ?? 'no certificate record' };
   const signed = await signPdf(pdf, await signer(), { name: 'org-countersignature', signedAt: at, reason: `Seal ${record.sealId}: signature and certificate ${record.serial} checked` });

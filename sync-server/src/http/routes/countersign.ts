@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { countersignBodySchema, countersignResponseSchema } from '@seal/shared';
 import { loadUnitTree, permission } from '../../auth/scope';
 import type { Store } from '../../couch/store';
-import { certificatesRepo, certificateView } from '../../couch/certificatesRepo';
+import { certificatesRepo, certificateView, type CertificateDoc } from '../../couch/certificatesRepo';
 import { countersigner, countersignPdf } from '../../auth/countersign';
 import { orgCaOf } from '../../auth/orgCaLoader';
 import type { Api } from '../api';
@@ -27,13 +27,13 @@ export function countersignRoutes(api: Api, store: Store): void {
   }, async ({ body, signedIn }) => {
     const pdf = new Uint8Array(Buffer.from(body.pdf, 'base64'));
     const ca = await orgCaOf(ctx);
-    const outcome = await countersignPdf(pdf, ca.certificate, (serial) => certificates.get(serial), signer, new Date(ctx.now()));
+    const mayAsk = async (record: CertificateDoc): Promise<void> => {
+      if (record.holderId === signedIn.user.id || permission(signedIn.user, 'log.read', { unitId: record.unitId }, await loadUnitTree(ctx.repos.units)).ok) return;
+      throw new ApiError(403, 'forbidden', "Only the certificate's holder, or someone who reads the seal's unit, may have its documents countersigned");
+    };
+    const outcome = await countersignPdf(pdf, ca.certificate, (serial) => certificates.get(serial), mayAsk, signer, new Date(ctx.now()));
     if (!outcome.ok) throw new ApiError(422, 'not_countersignable', `Not countersigned: ${outcome.reason}`);
     const { record } = outcome;
-    const tree = await loadUnitTree(ctx.repos.units);
-    if (record.holderId !== signedIn.user.id && !permission(signedIn.user, 'log.read', { unitId: record.unitId }, tree).ok) {
-      throw new ApiError(403, 'forbidden', "Only the certificate's holder, or someone who reads the seal's unit, may have its documents countersigned");
-    }
     const sha256 = createHash('sha256').update(outcome.pdf).digest('hex');
     await recordChange(ctx, {
       actor: actorOf(signedIn), action: 'document.countersign', target: { kind: 'signing_certificate', id: record.serial }, unitId: record.unitId,
