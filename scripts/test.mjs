@@ -11,6 +11,7 @@ const SYSTEM_PACKAGES = [
   ['chromium', '/usr/bin/chromium', 'the browser tests (npx playwright install cannot download browsers here; we drive the system chromium)'],
   ['poppler-utils', '/usr/bin/pdftoppm', 'rendering and reading the PDF reports (pdftoppm, pdftotext, pdffonts)'],
   ['fonts-noto-cjk', '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc', 'Chinese text in browser screenshots (a bare Chromium shows boxes)'],
+  ['libnss3-tools', '/usr/bin/certutil', 'an NSS database trusting the test CA, for pdfsig to judge signed PDFs (tests/integration/pdfSignature.test.ts)'],
 ];
 
 function ensureSystemPackages() {

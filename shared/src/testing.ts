@@ -8,3 +8,4 @@ export * from './crypto/webauthnFixture.testing';
 export * from './crypto/softPasskey';
 export * from './hq/anomalies/generateHistory.testing';
 export { PLANT_NAMES, type PlantedAnomaly, type PlantName } from './hq/anomalies/plants.testing';
+export * from './documents/testPki.testing';

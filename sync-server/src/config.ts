@@ -30,6 +30,11 @@ export interface ServerConfig {
   /** PKCS#8 PEM of the organisation's ECDSA P-256 key (ORG_KEY_PATH, default DATA_DIR/org-key.pem). */
   readonly orgKeyPath: string;
   /**
+   * The organisation CA's key and certificate, one PEM file (ORG_CA_PATH, default DATA_DIR/org-ca.pem;
+   * ADR 008). Servers sharing one CouchDB must share it, as they share ORG_KEY_PATH.
+   */
+  readonly orgCaPath?: string;
+  /**
    * Key of the MAC every document the server writes to the store carries (STORE_MAC_KEY_PATH,
    * default DATA_DIR/store-mac.key). Servers sharing one CouchDB must share this file.
    */

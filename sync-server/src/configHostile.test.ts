@@ -74,7 +74,7 @@ describe('loadConfig: an empty variable means its default, never "here" or "noth
     expect(loadConfig({}, '/srv/seal')).toEqual({
       port: 8080, host: '127.0.0.1', dataDir: '/srv/seal/data', couchUrl: undefined, staticDir: '/srv/seal/dist/app', dbPrefix: 'sealctl_',
       rpId: 'localhost', rpName: 'Seal Control 印章管控', origins: ['http://localhost:8080'],
-      orgKeyPath: '/srv/seal/data/org-key.pem', storeMacKeyPath: '/srv/seal/data/store-mac.key',
+      orgKeyPath: '/srv/seal/data/org-key.pem', orgCaPath: '/srv/seal/data/org-ca.pem', storeMacKeyPath: '/srv/seal/data/store-mac.key',
       sessionIdleMs: 720 * 60_000, sessionMaxMs: 168 * 3_600_000, invitationTtlMs: 72 * 3_600_000, challengeTtlMs: 300_000,
       authRateLimitPerMinute: 30, pullScanLimit: 20_000, logLevel: undefined,
       webhooks: { keyPath: '/srv/seal/data/webhook-secrets.key', allowPrivateAddresses: false, retryBaseMs: 30_000, maxAttempts: 8 },
@@ -92,11 +92,17 @@ describe('loadConfig refuses paths that would publish secrets or mix them up', (
   it('refuses a STATIC_DIR that holds a key kept outside the data directory', () => {
     expect(expectOneSentence({ STATIC_DIR: '/srv/www', ORG_KEY_PATH: '/srv/www/keys/org.pem' }, 'STATIC_DIR', '/srv/www')).toContain('ORG_KEY_PATH');
     expect(expectOneSentence({ STATIC_DIR: '/srv/www', STORE_MAC_KEY_PATH: '/srv/www/mac.key' }, 'STATIC_DIR', '/srv/www')).toContain('STORE_MAC_KEY_PATH');
+    expect(expectOneSentence({ STATIC_DIR: '/srv/www', ORG_CA_PATH: '/srv/www/ca.pem' }, 'STATIC_DIR', '/srv/www')).toContain('ORG_CA_PATH');
   });
 
   it('keeps a STATIC_DIR beside or below the data directory', () => {
     expect(loadConfig({ STATIC_DIR: '/srv/seal/data/no-app', DATA_DIR: '/srv/seal/data' }).staticDir).toBe('/srv/seal/data/no-app');
     expect(loadConfig({ STATIC_DIR: '/srv/app', DATA_DIR: '/srv/application-data' }).staticDir).toBe('/srv/app');
+  });
+
+  it('refuses one file for the organisation CA and another key', () => {
+    expectOneSentence({ ORG_KEY_PATH: '/etc/seal/key', ORG_CA_PATH: '/etc/seal/key' }, 'ORG_CA_PATH', '/etc/seal/key');
+    expectOneSentence({ STORE_MAC_KEY_PATH: '/etc/seal/mac', ORG_CA_PATH: '/etc/seal/mac' }, 'ORG_CA_PATH', '/etc/seal/mac');
   });
 
   it('refuses one file for both the organisation key and the store MAC key', () => {

@@ -1,4 +1,5 @@
 import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { loadConfig, type ServerConfig } from './config';
 import { startEmbeddedStore, type EmbeddedStore } from './couch/embeddedStore';
@@ -7,6 +8,7 @@ import { loadOrCreateStoreMac } from './couch/storeMac';
 import { anonymousAccess, openStoreMessage } from './couch/anonymousAccess';
 import { DATABASES, openRepositories, prepareStore } from './couch/repositories';
 import { loadOrCreateOrgKey } from './auth/orgKey';
+import { loadOrCreateOrgCa } from './auth/orgCa';
 import { prepareSetup, setupBanner, sweepExpired } from './auth/bootstrap';
 import { buildServer } from './http/buildServer';
 
@@ -50,6 +52,8 @@ async function main(): Promise<void> {
   const store = connectStore(storeUrl, embedded ? 'embedded' : 'couchdb', config.dbPrefix, mac);
   await prepareStore(store);
   const orgKey = await loadOrCreateOrgKey(config.orgKeyPath, log);
+  // The organisation CA (ADR 008) is made on first start, like the organisation key.
+  await loadOrCreateOrgCa(config.orgCaPath ?? join(config.dataDir, 'org-ca.pem'), config.rpName, Date.now(), log);
   const repos = openRepositories(store, Date.now);
   const setup = await prepareSetup(repos, Date.now());
 

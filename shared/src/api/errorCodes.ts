@@ -88,4 +88,9 @@ export type ApiErrorCode =
   | 'incompatible_roles'
   | 'conflict'
   // headquarters: a scan or sample over more than one request may read (narrow the unit or period)
-  | 'scope_too_large';
+  | 'scope_too_large'
+  // electronic-seal certificates (ADR 008): a signing request that is not a P-256 key's own; a seal that cannot sign; a PDF
+  // whose seal signature does not stand (changed, not chained, revoked), so the organisation does not countersign it
+  | 'signing_request_invalid'
+  | 'seal_not_signable'
+  | 'not_countersignable';

@@ -30,6 +30,7 @@ export const environmentFields = {
   ORIGINS: optionalSetting(z.string(), 'comma-separated origins'),
   ORIGIN: optionalSetting(z.string(), 'an origin'),
   ORG_KEY_PATH: optionalSetting(pathText, 'a file path without control characters or surrounding spaces'),
+  ORG_CA_PATH: optionalSetting(pathText, 'a file path without control characters or surrounding spaces'),
   STORE_MAC_KEY_PATH: optionalSetting(pathText, 'a file path without control characters or surrounding spaces'),
   SESSION_IDLE_MINUTES: withDefault(positiveDecimal(HOURS_PER_YEAR * 60), 12 * 60, `a positive number of minutes, at most ${HOURS_PER_YEAR * 60} (a year)`),
   SESSION_MAX_HOURS: withDefault(positiveDecimal(HOURS_PER_YEAR), 7 * 24, `a positive number of hours, at most ${HOURS_PER_YEAR} (a year)`),
@@ -59,6 +60,7 @@ function combine(settings: Settings, cwd: string, problem: (variable: Environmen
   const dataDir = resolve(cwd, settings.DATA_DIR);
   const staticDir = resolve(cwd, settings.STATIC_DIR);
   const orgKeyPath = resolve(cwd, settings.ORG_KEY_PATH ?? resolve(dataDir, 'org-key.pem'));
+  const orgCaPath = resolve(cwd, settings.ORG_CA_PATH ?? resolve(dataDir, 'org-ca.pem'));
   const storeMacKeyPath = resolve(cwd, settings.STORE_MAC_KEY_PATH ?? resolve(dataDir, 'store-mac.key'));
   const webhookKeyPath = resolve(cwd, settings.WEBHOOK_KEY_PATH ?? resolve(dataDir, 'webhook-secrets.key'));
   const originsVariable = settings.ORIGINS !== undefined || settings.ORIGIN === undefined ? 'ORIGINS' : 'ORIGIN';
@@ -71,13 +73,16 @@ function combine(settings: Settings, cwd: string, problem: (variable: Environmen
   if (!origins.ok) refuse(originsVariable, origins.problem);
   // Everything under STATIC_DIR is served to anyone who asks: keys and the store credential must
   // not be there (STATIC_DIR=. with the default DATA_DIR would publish the organisation key).
-  const secrets = [['DATA_DIR', dataDir], ['ORG_KEY_PATH', orgKeyPath], ['STORE_MAC_KEY_PATH', storeMacKeyPath], ['WEBHOOK_KEY_PATH', webhookKeyPath]] as const;
+  const secrets = [['DATA_DIR', dataDir], ['ORG_KEY_PATH', orgKeyPath], ['ORG_CA_PATH', orgCaPath], ['STORE_MAC_KEY_PATH', storeMacKeyPath], ['WEBHOOK_KEY_PATH', webhookKeyPath]] as const;
   const exposed = secrets.find(([, path]) => within(staticDir, path));
   if (exposed) {
     refuse('STATIC_DIR', { expected: `a directory that does not hold ${exposed[0]} (${exposed[1]}): everything in it is served to anyone`, arrived: settings.STATIC_DIR });
   }
   if (orgKeyPath === storeMacKeyPath) {
     refuse('STORE_MAC_KEY_PATH', { expected: 'a file other than ORG_KEY_PATH (the two keys are different secrets)', arrived: settings.STORE_MAC_KEY_PATH ?? storeMacKeyPath });
+  }
+  if (orgCaPath === orgKeyPath || orgCaPath === storeMacKeyPath) {
+    refuse('ORG_CA_PATH', { expected: 'a file of its own, other than ORG_KEY_PATH and STORE_MAC_KEY_PATH (the CA key is a different secret)', arrived: settings.ORG_CA_PATH ?? orgCaPath });
   }
   if (!sound || !origins.ok) return undefined;
   return {
@@ -91,6 +96,7 @@ function combine(settings: Settings, cwd: string, problem: (variable: Environmen
     rpName: settings.RP_NAME,
     origins: origins.origins,
     orgKeyPath,
+    orgCaPath,
     storeMacKeyPath,
     sessionIdleMs: Math.round(settings.SESSION_IDLE_MINUTES * MINUTE_MS),
     sessionMaxMs: Math.round(settings.SESSION_MAX_HOURS * HOUR_MS),

@@ -42,6 +42,8 @@ import { scanReportSource } from '../hq/report/scanReportSource';
 import { rowsRepo } from '../sync/rowsRepo';
 import { startNotifier } from '../hq/notify/notifier';
 import { webhookDeliveryDocument } from './webhookDocument';
+import { signingCertificateRoutes } from './routes/signingCertificates';
+import { countersignRoutes } from './routes/countersign';
 
 export interface ServerDeps {
   readonly config: ServerConfig;
@@ -120,6 +122,8 @@ export async function buildServer({ config, store, orgKey, now = Date.now, audit
   hqEvidenceRoutes(api, store);
   syncRoutes(api, store, notifier.onAccepted);
   hqCaseRoutes(api, store);
+  signingCertificateRoutes(api, store);
+  countersignRoutes(api, store);
   hqReconciliationRoutes(api, store);
   // The merged log's "anomalies only" and the dashboard's anomaly counts come from the cases.
   hqRoutes(api, store, { ...hq, anomalies: hq?.anomalies ?? casesAnomalyHook(store) });

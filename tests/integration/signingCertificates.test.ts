@@ -1,0 +1,170 @@
+/**
+ * The organisation CA and holders' certificates (ADR 008) through the API: a tablet's
+ * non-extractable key gets a short-lived certificate for an active electronic seal in its scope,
+ * then signs a real PDF with no network at all, and pdfsig — trusting only the CA certificate the
+ * server publishes — finds the signature valid and trusted.
+ */
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { createSigningRequest, generateSigningKeyPair, fromPem, signPdf, toPem } from '@seal/shared';
+import { makeTestPki } from '@seal/shared/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sealMove, sealRecord } from './fixtures';
+import { openReplica, setUpWorld, startSyncServer, syncAll, type Person, type RunningSync, type World } from './harness';
+
+const run = promisify(execFile);
+const FIXTURE = new URL('../fixtures/documents/fontconfig-user.pdf', import.meta.url);
+const AT = 1_790_000_300_000;
+
+let running: RunningSync;
+let world: World;
+let staff: Person;
+let custodian: Person;
+let outsider: Person;
+let dir: string;
+
+async function csrFor(keys: Awaited<ReturnType<typeof generateSigningKeyPair>>): Promise<string> {
+  return toPem('CERTIFICATE REQUEST', await createSigningRequest(keys, { commonName: 'tablet', organization: 'ignored: the server names the subject' }));
+}
+
+/** A holder's signer: a fresh non-extractable key and the certificate the server issued for it. */
+async function holderSigner(person: Person, sealId = 'eseal-1') {
+  const keys = await generateSigningKeyPair({ extractable: false });
+  const issued = (await ask(person, { sealId, csr: await csrFor(keys) })).json<{ record: { serial: string }; certificate: string; chain: string[] }>();
+  const signer = { privateKey: keys.privateKey, certificate: fromPem('CERTIFICATE', issued.certificate)[0]!, chain: issued.chain.map((p) => fromPem('CERTIFICATE', p)[0]!) };
+  return { signer, serial: issued.record.serial };
+}
+
+const countersign = (person: Person, pdf: Uint8Array) =>
+  running.server.call('POST', '/api/documents/countersign', { cookie: person.cookie, body: { pdf: Buffer.from(pdf).toString('base64') } });
+
+const ask = (person: Person, body: unknown) => running.server.call('POST', '/api/documents/signing-certificates', { cookie: person.cookie, body });
+
+beforeAll(async () => {
+  running = await startSyncServer();
+  world = await setUpWorld(running.server);
+  custodian = await world.person(world.siteId, ['custodian'], 'Custodian 保管员');
+  staff = await world.person(world.siteId, ['staff'], 'Staff 经办人');
+  outsider = await world.person(world.otherBranchId, ['staff'], 'Outsider');
+  const tablet = await openReplica(running.url, custodian, 'custodian-tablet');
+  await tablet.store.records.create('seal', sealRecord('eseal-1', world.siteId, custodian.userId));
+  await tablet.store.facts.append('seal_status_change', sealMove('eseal-1', null, 'active', custodian.userId, 'custodian', AT), world.siteId);
+  await tablet.store.records.create('seal', sealRecord('eseal-off', world.siteId, custodian.userId, '作废章'));
+  await tablet.store.facts.append('seal_status_change', sealMove('eseal-off', null, 'active', custodian.userId, 'custodian', AT), world.siteId);
+  await tablet.store.facts.append('seal_status_change', sealMove('eseal-off', 'active', 'suspended', custodian.userId, 'custodian', AT + 1), world.siteId);
+  await syncAll([tablet]);
+  await tablet.close();
+  dir = await mkdtemp(join(tmpdir(), 'signing-certs-'));
+});
+afterAll(async () => {
+  await running?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe('signing certificates for electronic seals', () => {
+  it('issues a certificate to staff of the seal\'s unit; the tablet signs offline; pdfsig trusts it through the published CA', async () => {
+    const keys = await generateSigningKeyPair({ extractable: false });
+    const issued = await ask(staff, { sealId: 'eseal-1', csr: await csrFor(keys), days: 2 });
+    expect(issued.statusCode, issued.body).toBe(200);
+    const { record, certificate, chain } = issued.json<{ record: Record<string, unknown>; certificate: string; chain: string[] }>();
+    expect(record).toMatchObject({ sealId: 'eseal-1', holderId: staff.userId, unitId: world.siteId, revokedAt: null });
+    expect(Date.parse(record.notAfter as string) - Date.parse(record.notBefore as string)).toBeLessThanOrEqual(2 * 86_400_000 + 5 * 60_000);
+    const ca = await running.server.call('GET', '/api/documents/ca');
+    expect(ca.statusCode).toBe(200);
+    expect(chain).toEqual([ca.json<{ certificate: string }>().certificate]);
+
+    // Offline from here: nothing below talks to the server.
+    const signed = await signPdf(new Uint8Array(await readFile(FIXTURE)), {
+      privateKey: keys.privateKey, certificate: fromPem('CERTIFICATE', certificate)[0]!, chain: chain.map((p) => fromPem('CERTIFICATE', p)[0]!),
+    }, { name: 'seal:eseal-1', signedAt: new Date(), reason: 'Electronic seal' });
+
+    const nss = join(dir, 'nss');
+    await run('mkdir', ['-p', nss]);
+    await run('certutil', ['-N', '-d', `sql:${nss}`, '--empty-password']);
+    await writeFile(join(dir, 'ca.pem'), ca.json<{ certificate: string }>().certificate);
+    await run('certutil', ['-A', '-d', `sql:${nss}`, '-n', 'org CA', '-t', 'CT,C,C', '-i', join(dir, 'ca.pem')]);
+    await writeFile(join(dir, 'signed.pdf'), signed);
+    const { stdout } = await run('pdfsig', ['-nssdir', `sql:${nss}`, join(dir, 'signed.pdf')]);
+    expect(stdout).toContain('Signer Certificate Common Name: 合同专用章');
+    expect(stdout).toContain('serialNumber=eseal-1');
+    expect(stdout).toContain('Signature Validation: Signature is Valid.');
+    expect(stdout).toContain('Certificate Validation: Certificate is Trusted.');
+  });
+
+  it('refuses a seal out of scope (as absent), a suspended seal, a forged request and unknown fields', async () => {
+    const keys = await generateSigningKeyPair({ extractable: false });
+    const csr = await csrFor(keys);
+    expect((await ask(outsider, { sealId: 'eseal-1', csr })).json()).toMatchObject({ error: 'not_found' });
+    expect((await ask(staff, { sealId: 'no-such-seal', csr })).statusCode).toBe(404);
+    const suspended = await ask(staff, { sealId: 'eseal-off', csr });
+    expect(suspended.statusCode).toBe(409);
+    expect(suspended.json()).toMatchObject({ error: 'seal_not_signable' });
+    const other = await generateSigningKeyPair({ extractable: false });
+    const forged = toPem('CERTIFICATE REQUEST', await createSigningRequest({ publicKey: keys.publicKey, privateKey: other.privateKey }, { commonName: 't', organization: 'o' }));
+    const refused = await ask(staff, { sealId: 'eseal-1', csr: forged });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json()).toMatchObject({ error: 'signing_request_invalid' });
+    expect((await ask(staff, { sealId: 'eseal-1', csr, days: 30 })).json()).toMatchObject({ error: 'invalid_body' });
+    expect((await ask(staff, { sealId: 'eseal-1', csr, holderId: custodian.userId })).json()).toMatchObject({ error: 'invalid_body' });
+  });
+
+  it('the custodian revokes a certificate, once; anyone can read its status; an outsider cannot revoke', async () => {
+    const issued = await ask(staff, { sealId: 'eseal-1', csr: await csrFor(await generateSigningKeyPair({ extractable: false })) });
+    const serial = issued.json<{ record: { serial: string } }>().record.serial;
+    const revoke = (person: Person) => running.server.call('POST', `/api/documents/signing-certificates/${serial}/revoke`, { cookie: person.cookie, body: { reason: 'tablet lost' } });
+    expect((await revoke(outsider)).statusCode).toBe(404);
+    const done = await revoke(custodian);
+    expect(done.statusCode, done.body).toBe(200);
+    expect(done.json()).toMatchObject({ record: { serial, revocationReason: 'tablet lost' } });
+    expect((await revoke(custodian)).json()).toMatchObject({ error: 'conflict' });
+    const seen = await running.server.call('GET', `/api/documents/signing-certificates/${serial}`);
+    expect(seen.json<{ record: { revokedAt: string | null } }>().record.revokedAt).not.toBeNull();
+    expect((await running.server.call('GET', `/api/documents/signing-certificates/${'0'.repeat(32)}`)).statusCode).toBe(404);
+  });
+
+  it('countersigns a PDF signed offline once back online; pdfsig validates both signatures', async () => {
+    const { signer, serial } = await holderSigner(staff);
+    const signed = await signPdf(new Uint8Array(await readFile(FIXTURE)), signer, { name: 'seal:eseal-1', signedAt: new Date() });
+    const answer = await countersign(staff, signed);
+    expect(answer.statusCode, answer.body).toBe(200);
+    const body = answer.json<{ pdf: string; sha256: string; certificate: { serial: string } }>();
+    expect(body.certificate.serial).toBe(serial);
+    const twice = Buffer.from(body.pdf, 'base64');
+    expect(twice.subarray(0, signed.length).equals(Buffer.from(signed))).toBe(true);
+    expect(createHash('sha256').update(twice).digest('hex')).toBe(body.sha256);
+    await writeFile(join(dir, 'countersigned.pdf'), twice);
+    const { stdout } = await run('pdfsig', ['-nssdir', `sql:${join(dir, 'nss')}`, join(dir, 'countersigned.pdf')]);
+    const [seal, org] = stdout.split(/^Signature #\d+:$/m).slice(1);
+    expect(seal).toContain('Signature Validation: Signature is Valid.');
+    expect(org).toContain('Signature Field Name: org-countersignature');
+    expect(org).toContain('Signature Validation: Signature is Valid.');
+    expect(org).toContain('Certificate Validation: Certificate is Trusted.');
+    expect(org).toContain('Total document signed');
+  });
+
+  it('does not countersign a changed PDF, a signature by a revoked certificate, or another CA\'s signature', async () => {
+    const pdf = new Uint8Array(await readFile(FIXTURE));
+    const { signer, serial } = await holderSigner(staff);
+    const signed = await signPdf(pdf, signer, { name: 'seal:eseal-1', signedAt: new Date() });
+    const changed = signed.slice();
+    changed[5000] = changed[5000]! ^ 0x20;
+    const refusedChange = await countersign(staff, changed);
+    expect(refusedChange.statusCode).toBe(422);
+    expect(refusedChange.json()).toMatchObject({ error: 'not_countersignable' });
+
+    const revoked = await running.server.call('POST', `/api/documents/signing-certificates/${serial}/revoke`, { cookie: custodian.cookie, body: { reason: 'tablet lost' } });
+    expect(revoked.statusCode).toBe(200);
+    const late = await signPdf(pdf, signer, { name: 'seal:eseal-1', signedAt: new Date(Date.now() + 2000) });
+    const refusedRevoked = await countersign(staff, late);
+    expect(refusedRevoked.json<{ message: string }>().message).toMatch(/revoked/);
+
+    const stranger = await makeTestPki();
+    const foreign = await signPdf(pdf, await stranger.signer({ commonName: '合同专用章' }), { name: 'seal:eseal-1', signedAt: new Date() });
+    expect((await countersign(staff, foreign)).json<{ message: string }>().message).toMatch(/organisation CA/);
+    expect((await countersign(staff, new TextEncoder().encode('not a pdf'))).statusCode).toBe(422);
+  });
+});
