@@ -12,3 +12,4 @@ export * from './validation';
 export * from './sync';
 export * from './util/retry';
 export * from './hq';
+export * from './documents';

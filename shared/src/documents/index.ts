@@ -1,0 +1,4 @@
+export * from './sealText';
+export * from './sealAppearance';
+export * from './sealSvg';
+export * from './sealPdf';
