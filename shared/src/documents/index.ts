@@ -2,3 +2,4 @@ export * from './sealText';
 export * from './sealAppearance';
 export * from './sealSvg';
 export * from './sealPdf';
+export * from './processSheet';
