@@ -14,3 +14,4 @@ export * from './hq';
 export * from './hqWebhooks';
 export * from './notifications';
 export * from './hqReport';
+export * from './processSheets';

@@ -28,6 +28,7 @@ import { rosterRoutes } from './routes/roster';
 import { setupRoutes } from './routes/setup';
 import { unitRoutes } from './routes/units';
 import { userRoutes } from './routes/users';
+import { processSheetRoutes } from './routes/processSheets';
 import { syncRoutes } from './routes/sync';
 import { hqCaseRoutes } from './routes/hqCases';
 import { hqReconciliationRoutes } from './routes/hqReconciliation';
@@ -118,6 +119,7 @@ export async function buildServer({ config, store, orgKey, now = Date.now, audit
   deviceRoutes(api, store);
   hqEvidenceRoutes(api, store);
   syncRoutes(api, store, notifier.onAccepted);
+  processSheetRoutes(api, store, notifier.onAccepted);
   hqCaseRoutes(api, store);
   hqReconciliationRoutes(api, store);
   // The merged log's "anomalies only" and the dashboard's anomaly counts come from the cases.
