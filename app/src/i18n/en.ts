@@ -606,6 +606,8 @@ export const en: Dictionary = {
     incompatible_roles: 'These roles cannot be held by one person (separation of duties): an auditor holds no other role, and an administrator neither approves nor applies for seals.',
     signer_not_permitted: 'You do not hold the approver role this decision needs.',
     signer_out_of_scope: 'This request is for a place outside the units you approve for.',
+    unknown_request: 'The sheet’s code names no recorded request: nothing was filed. Check that you scanned the right sheet.',
+    not_a_sheet_code: 'This QR code is not a Seal Control process sheet’s.',
     self_decision: 'Nobody may decide their own request.',
     binding_mismatch: 'The seal device cannot be bound: {{ detail }}',
     not_found: 'What you tried to change no longer exists.',

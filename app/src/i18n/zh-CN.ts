@@ -607,6 +607,8 @@ export const zhCN = {
     incompatible_roles: '这些角色不能由同一人兼任（职责分离）：审计员不兼任其他角色，管理员不审批也不申请用印。',
     signer_not_permitted: '您没有作出此审批所需的审批人角色。',
     signer_out_of_scope: '此申请的用印地点不在您负责审批的单位范围内。',
+    unknown_request: '流程单上的编号没有对应的用印申请，未归档。请确认扫描的是正确的流程单。',
+    not_a_sheet_code: '这个二维码不是本系统的用印流程单。',
     self_decision: '不能审批自己提交的申请。',
     binding_mismatch: '无法绑定印章设备：{{ detail }}',
     not_found: '找不到要操作的对象，它可能已被删除。',

@@ -40,6 +40,9 @@ export type ApiErrorCode =
   | 'replica_user_mismatch'
   | 'forbidden'
   | 'out_of_scope'
+  // process sheets: a scan whose code names no request, or is no sheet's code
+  | 'unknown_request'
+  | 'not_a_sheet_code'
   | 'origin_not_allowed'
   // bootstrap and invitations
   | 'setup_already_done'

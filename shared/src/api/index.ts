@@ -15,3 +15,4 @@ export * from './hqWebhooks';
 export * from './notifications';
 export * from './hqReport';
 export * from './documents';
+export * from './processSheets';

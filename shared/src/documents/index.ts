@@ -3,3 +3,8 @@ export * from './cms';
 export { fromPem, hexOf, toPem } from './der';
 export * from './pades';
 export * from './verifyPdf';
+export * from './sealText';
+export * from './sealAppearance';
+export * from './sealSvg';
+export * from './sealPdf';
+export * from './processSheet';

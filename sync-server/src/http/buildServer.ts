@@ -28,6 +28,7 @@ import { rosterRoutes } from './routes/roster';
 import { setupRoutes } from './routes/setup';
 import { unitRoutes } from './routes/units';
 import { userRoutes } from './routes/users';
+import { processSheetRoutes } from './routes/processSheets';
 import { syncRoutes } from './routes/sync';
 import { hqCaseRoutes } from './routes/hqCases';
 import { hqReconciliationRoutes } from './routes/hqReconciliation';
@@ -121,6 +122,7 @@ export async function buildServer({ config, store, orgKey, now = Date.now, audit
   deviceRoutes(api, store);
   hqEvidenceRoutes(api, store);
   syncRoutes(api, store, notifier.onAccepted);
+  processSheetRoutes(api, store, notifier.onAccepted);
   hqCaseRoutes(api, store);
   signingCertificateRoutes(api, store);
   countersignRoutes(api, store);

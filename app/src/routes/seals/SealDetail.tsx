@@ -3,6 +3,7 @@ import { Show, createMemo, createSignal } from 'solid-js';
 import { can, subjectOf, type SealRecord } from '@seal/shared';
 import type { SessionView as Session } from '@seal/shared';
 import { Notice } from '../../components/Notice';
+import { SealImage } from '../../components/SealImage';
 import { RequireSession } from '../../components/RequireSession';
 import { formatDateTime } from '../../i18n/format';
 import { useI18n } from '../../i18n/I18nProvider';
@@ -64,7 +65,8 @@ function SealDetailScreen(props: { session: Session }) {
       >
         {(current) => (
           <>
-            <header class="screen-header">
+            <header class="screen-header seal-header">
+              <SealImage seal={current().seal} unitName={directory.unitName(current().seal.unitId)} size="8rem" class="seal-header-image" />
               <h1 id="seal-title" class="seal-title" data-seal-id={current().seal.id} data-status={current().status ?? 'unknown'}>
                 <span>{current().seal.name}</span>
                 <SealStatusBadge status={current().status} />

@@ -2,6 +2,7 @@ import { A } from '@solidjs/router';
 import { For, Show, createMemo, createSignal } from 'solid-js';
 import { SEAL_STATUSES } from '@seal/shared';
 import type { SessionView as Session } from '@seal/shared';
+import { SealImage } from '../../components/SealImage';
 import { Screen } from '../../components/Screen';
 import { RequireSession } from '../../components/RequireSession';
 import { useI18n } from '../../i18n/I18nProvider';
@@ -84,6 +85,7 @@ function SealsScreen(props: { session: Session }) {
                         data-status={view.status ?? 'unknown'}
                         data-waiting={sealIsWaiting(view.seal.id, data.rows.waiting()) ? 'true' : 'false'}
                       >
+                        <SealImage seal={view.seal} unitName={directory.unitName(view.seal.unitId)} size="4.5rem" class="seal-card-image" />
                         <div class="card-body">
                           <div class="card-title">
                             <span class="seal-name">{view.seal.name}</span>

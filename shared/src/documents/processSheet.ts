@@ -1,0 +1,118 @@
+import { rgb, type PDFDocument, type PDFFont, type PDFPage } from '@cantoo/pdf-lib';
+import QRCode from 'qrcode';
+import jsQR from 'jsqr';
+import { requestIdSchema, type RequestId } from '../domain/ids';
+import { ok, refuse, type Refusal, type Result } from '../result';
+import { drawSealOnPage, POINTS_PER_MM } from './sealPdf';
+import type { SealAppearance } from './sealAppearance';
+
+/**
+ * The process sheet (用印流程单) for physical stamping: printed with the request's code as a QR,
+ * stamped on paper beside the document, then scanned or photographed and filed back to its
+ * request. The QR carries `SEALCTL:REQ:<request id>`: a prefix of ours, so a QR from anything else
+ * on the page (a bank slip, a delivery note) is told apart from a sheet's.
+ */
+export const PROCESS_SHEET_PREFIX = 'SEALCTL:REQ:';
+
+export const processSheetCode = (requestId: RequestId): string => `${PROCESS_SHEET_PREFIX}${requestId}`;
+
+/** Why a text or an image is not a process sheet's code. */
+export type ProcessSheetRefusalCode = 'not_a_sheet_code' | 'no_code_found';
+
+/** The request a sheet's code names. */
+export function parseProcessSheetCode(text: string): Result<RequestId, Refusal<ProcessSheetRefusalCode>> {
+  if (!text.startsWith(PROCESS_SHEET_PREFIX)) return refuse('not_a_sheet_code', `expected a code starting "${PROCESS_SHEET_PREFIX}", got ${JSON.stringify(text.slice(0, 80))}`);
+  const id = requestIdSchema.safeParse(text.slice(PROCESS_SHEET_PREFIX.length));
+  if (!id.success) return refuse('not_a_sheet_code', `expected a request id after "${PROCESS_SHEET_PREFIX}", got ${JSON.stringify(text.slice(PROCESS_SHEET_PREFIX.length, 120))}`);
+  return ok(id.data);
+}
+
+/** RGBA pixels, as a canvas's ImageData holds them (4 bytes a pixel, rows top to bottom). */
+export interface RgbaPixels {
+  readonly data: Uint8ClampedArray;
+  readonly width: number;
+  readonly height: number;
+}
+
+/**
+ * Reads a sheet's code from a scan or a photo (jsQR: it finds the QR's finder patterns, so a
+ * sheet turned a little, or photographed at a slant, still reads), then parses it.
+ */
+export function readProcessSheet(image: RgbaPixels): Result<RequestId, Refusal<ProcessSheetRefusalCode>> {
+  const found = jsQR(image.data, image.width, image.height, { inversionAttempts: 'attemptBoth' });
+  if (found === null) return refuse('no_code_found', `found no QR code in the ${image.width} × ${image.height} image: scan the whole sheet, flat and in focus`);
+  return parseProcessSheetCode(found.data);
+}
+
+/** What a process sheet says besides its code. */
+export interface ProcessSheetContent {
+  readonly requestId: RequestId;
+  readonly title: string;
+  readonly sealName: string;
+  readonly unitName: string;
+  readonly requester: string;
+  readonly uses: number;
+  /** One line per approval, e.g. "王经理 批准 2026-12-03 10:20". */
+  readonly approvals: readonly string[];
+  /** Printed as the sheet's date line. */
+  readonly printedAt: string;
+  /** The seal's picture, drawn small beside its name. */
+  readonly seal?: SealAppearance;
+}
+
+const A4: [number, number] = [595.28, 841.89];
+const INK = rgb(0.1, 0.1, 0.1);
+
+/** The QR as vector squares (no image: sharp when printed, and no PNG encoder needed). */
+function drawQr(page: PDFPage, text: string, x: number, top: number, size: number): void {
+  const qr = QRCode.create(text, { errorCorrectionLevel: 'M' });
+  const n = qr.modules.size;
+  const cell = size / (n + 8);
+  for (let row = 0; row < n; row += 1) {
+    for (let col = 0; col < n; col += 1) {
+      if (qr.modules.get(row, col)) page.drawRectangle({ x: x + (col + 4) * cell, y: top - (row + 5) * cell, width: cell, height: cell, color: rgb(0, 0, 0) });
+    }
+  }
+}
+
+/**
+ * Adds an A4 process sheet to `doc`: the title, the request's facts and approvals on the left,
+ * its code as a QR (with the code in words under it) on the right, and an empty box where the
+ * seal is stamped on paper. `font` holds the characters (see `embedSealFont`).
+ */
+export function drawProcessSheet(doc: PDFDocument, content: ProcessSheetContent, font: PDFFont): PDFPage {
+  const page = doc.addPage(A4);
+  const margin = 20 * POINTS_PER_MM;
+  const top = A4[1] - margin;
+  const text = (value: string, x: number, y: number, size: number) => page.drawText(value, { x, y, size, font, color: INK });
+  text('用印流程单 Process sheet', margin, top - 24, 22);
+  const lines: [string, string][] = [
+    ['文件 Document', content.title],
+    ['印章 Seal', content.sealName],
+    ['单位 Unit', content.unitName],
+    ['申请人 Requester', content.requester],
+    ['次数 Uses', String(content.uses)],
+    ['打印 Printed', content.printedAt],
+    ['编号 Code', processSheetCode(content.requestId)],
+  ];
+  let y = top - 70;
+  for (const [label, value] of lines) {
+    text(label, margin, y, 10);
+    text(value.slice(0, 60), margin + 100, y, 12);
+    y -= 22;
+  }
+  y -= 10;
+  text('审批 Approvals', margin, y, 12);
+  for (const approval of content.approvals.length === 0 ? ['—'] : content.approvals) {
+    y -= 18;
+    text(approval.slice(0, 70), margin + 12, y, 10);
+  }
+  const qrSize = 150;
+  drawQr(page, processSheetCode(content.requestId), A4[0] - margin - qrSize, top - 40, qrSize);
+  if (content.seal !== undefined) drawSealOnPage(page, content.seal, font, { x: A4[0] - margin - qrSize / 2, y: top - 60 - qrSize - 70, scale: 2 });
+  // The box the paper is stamped in.
+  const box = { x: margin, y: margin + 20, width: A4[0] - 2 * margin, height: 260 };
+  page.drawRectangle({ ...box, borderColor: rgb(0.55, 0.55, 0.55), borderWidth: 1, borderDashArray: [4, 3] });
+  text('盖章处 Stamp here', box.x + 8, box.y + box.height - 18, 10);
+  return page;
+}
