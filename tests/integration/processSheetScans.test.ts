@@ -28,6 +28,7 @@ let running: RunningSync;
 let world: World;
 let staff: Person;
 let stranger: Person;
+let auditor: Person;
 const replicas = replicaPool(() => running.url);
 const REQUEST_ID = 'req-sheet-01';
 
@@ -38,6 +39,7 @@ beforeAll(async () => {
   staff = await world.person(world.siteId, ['staff'], 'Site staff');
   const custodian = await world.person(world.siteId, ['custodian'], 'Site custodian');
   stranger = await world.person(otherSiteId, ['staff'], 'Staff elsewhere');
+  auditor = await world.person(world.siteId, ['auditor'], 'Site auditor');
   const custody = await replicas.open(custodian, 'custody');
   const requester = await replicas.open(staff, 'requester');
   await custody.store.records.create('seal', sealRecord('seal-sheet', world.siteId, custodian.userId));
@@ -122,6 +124,11 @@ describe('a scanned process sheet', () => {
   it("is refused to someone whose scope does not hold the request's unit", async () => {
     const refused = await call(stranger, 'POST', '/api/process-sheets/scans', { code: `SEALCTL:REQ:${REQUEST_ID}`, mime: 'image/png', data: toBase64Url(new Uint8Array([137, 80, 78, 71])) });
     expect(refused).toMatchObject({ status: 403, body: { error: 'out_of_scope' } });
+  });
+
+  it('is refused to an auditor of the request\'s own unit: auditors read, they do not file', async () => {
+    const refused = await call(auditor, 'POST', '/api/process-sheets/scans', { code: `SEALCTL:REQ:${REQUEST_ID}`, mime: 'image/png', data: toBase64Url(new Uint8Array([137, 80, 78, 71])) });
+    expect(refused).toMatchObject({ status: 403, body: { error: 'forbidden' } });
   });
 
   it('is refused when the QR is not a sheet\'s, and an unknown field is refused by the schema', async () => {

@@ -22,6 +22,8 @@ export const actionSchema = z.enum([
   'alarm.acknowledge',
   /** Acknowledge or resolve an anomaly case, record a spot-check verdict (an auditor's own work). */
   'case.review',
+  /** File a scan of a stamped process sheet to the request it was printed for (a change: not an auditor's). */
+  'sheet.file',
 ]);
 export type Action = z.infer<typeof actionSchema>;
 

@@ -6,10 +6,10 @@ import { can, type PolicyTarget } from './can';
 
 /** Who may do what, written out by hand (NOT read from PERMISSIONS). */
 const EXPECTED: Record<Role, readonly Action[]> = {
-  admin: ['unit.manage', 'user.invite', 'user.manage', 'role.grant', 'seal.create', 'seal.update', 'seal.transition', 'seal.bind_device', 'device.provision', 'device.bind', 'request.cancel', 'log.read', 'report.view', 'export', 'alarm.acknowledge', 'case.review'],
-  custodian: ['seal.create', 'seal.update', 'seal.transition', 'seal.bind_device', 'device.provision', 'device.bind', 'log.read', 'report.view', 'alarm.acknowledge', 'case.review'],
+  admin: ['unit.manage', 'user.invite', 'user.manage', 'role.grant', 'seal.create', 'seal.update', 'seal.transition', 'seal.bind_device', 'device.provision', 'device.bind', 'request.cancel', 'log.read', 'report.view', 'export', 'alarm.acknowledge', 'case.review', 'sheet.file'],
+  custodian: ['seal.create', 'seal.update', 'seal.transition', 'seal.bind_device', 'device.provision', 'device.bind', 'log.read', 'report.view', 'alarm.acknowledge', 'case.review', 'sheet.file'],
   approver: ['request.decide'],
-  staff: ['request.create', 'request.cancel', 'stamp.perform'],
+  staff: ['request.create', 'request.cancel', 'stamp.perform', 'sheet.file'],
   auditor: ['log.read', 'report.view', 'export', 'case.review'],
 };
 

@@ -39,4 +39,5 @@ export const PERMISSIONS: Readonly<Record<Action, Readonly<Partial<Record<Role, 
   export: { admin: 'scope', auditor: 'scope' },
   'alarm.acknowledge': { admin: 'scope', custodian: 'scope' },
   'case.review': { admin: 'scope', custodian: 'scope', auditor: 'scope' },
+  'sheet.file': { admin: 'scope', custodian: 'scope', staff: 'scope' },
 };

@@ -2,11 +2,10 @@ import {
   BLOB_CHUNK_BYTES, factIdOf, factRowId, factSubjectOf, fromBase64Url, parseProcessSheetCode, processSheetScanBodySchema, processSheetScanResponseSchema,
   sha256, toBase64Url, toHex, useRequestSchema, MAX_SCAN_BYTES, type AttachmentMeta, type FactRow, type UserId,
 } from '@seal/shared';
-import { loadUnitTree } from '../../auth/scope';
+import { loadUnitTree, requirePermission } from '../../auth/scope';
 import type { Store } from '../../couch/store';
 import { reportingAcceptedRows, type AcceptedRowsListener } from '../../sync/acceptedRows';
 import { blobsRepo } from '../../sync/blobsRepo';
-import { covers } from '../../sync/pushContext';
 import { mergeChangeRows } from '../../sync/recordStates';
 import { rowsRepo } from '../../sync/rowsRepo';
 import { settleUpload, uploadKeyOf } from '../../sync/settleUpload';
@@ -35,7 +34,7 @@ export function processSheetRoutes(api: Api, store: Store, onAccepted?: Accepted
       201: processSheetScanResponseSchema,
       400: 'invalid_body | not_a_sheet_code',
       401: 'unauthenticated',
-      403: 'out_of_scope | inactive_user',
+      403: 'forbidden | out_of_scope',
       404: 'unknown_request',
     },
   }, async ({ body, signedIn, reply }) => {
@@ -44,8 +43,9 @@ export function processSheetRoutes(api: Api, store: Store, onAccepted?: Accepted
     const requestId = code.value;
     const request = useRequestSchema.safeParse(mergeChangeRows(await stored.changesOf('request', requestId)).json);
     if (!request.success) throw new ApiError(404, 'unknown_request', `The sheet's code names request "${requestId}", which is not recorded: no scan was filed`);
-    const scope = covers(signedIn.user, request.data.unitId, await loadUnitTree(ctx.repos.units));
-    if (!scope.ok) throw new ApiError(403, 'out_of_scope', `Request "${requestId}" belongs to a unit outside your scope: no scan was filed (${scope.error.message})`);
+    // Filing is a change (an attachment on the request): staff, custodians and administrators of
+    // the request's unit or above may; an auditor or approver may not (403 forbidden).
+    requirePermission(signedIn.user, 'sheet.file', { unitId: request.data.unitId }, await loadUnitTree(ctx.repos.units));
     const bytes = fromBase64Url(body.data);
     if (bytes.length === 0 || bytes.length > MAX_SCAN_BYTES) throw new ApiError(400, 'invalid_body', `A scan must be 1 to ${MAX_SCAN_BYTES} bytes, got ${bytes.length}`);
 
