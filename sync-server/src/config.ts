@@ -60,6 +60,12 @@ export interface ServerConfig {
    * Tests lower it to cross the cap with few rows.
    */
   readonly pullScanLimit: number;
+  /**
+   * ELECTRONIC_SIGNING (default false): whether signing certificates are issued and documents
+   * countersigned (ADR 008). Off until the electronic grant (the approved document hash, uses and
+   * window) is judged for each document: a certificate alone would let its holder sign anything.
+   */
+  readonly electronicSigning: boolean;
   /** Outbound webhooks (see hq/notify). */
   readonly webhooks: WebhookSettings;
   /** LOG_LEVEL: fastify's request log at this pino level; unset, no request log. */

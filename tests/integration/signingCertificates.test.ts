@@ -45,7 +45,7 @@ const countersign = (person: Person, pdf: Uint8Array) =>
 const ask = (person: Person, body: unknown) => running.server.call('POST', '/api/documents/signing-certificates', { cookie: person.cookie, body });
 
 beforeAll(async () => {
-  running = await startSyncServer();
+  running = await startSyncServer({ ELECTRONIC_SIGNING: 'true' });
   world = await setUpWorld(running.server);
   custodian = await world.person(world.siteId, ['custodian'], 'Custodian 保管员');
   staff = await world.person(world.siteId, ['staff'], 'Staff 经办人');
@@ -66,6 +66,21 @@ afterAll(async () => {
 });
 
 describe('signing certificates for electronic seals', () => {
+  it('are not issued, and nothing is countersigned, by a server where ELECTRONIC_SIGNING is not on (the default)', async () => {
+    const plain = await startSyncServer();
+    try {
+      const plainWorld = await setUpWorld(plain.server);
+      const siteStaff = await plainWorld.person(plainWorld.siteId, ['staff'], 'Staff 经办人');
+      const csr = await csrFor(await generateSigningKeyPair({ extractable: false }));
+      const issued = await plain.server.call('POST', '/api/documents/signing-certificates', { cookie: siteStaff.cookie, body: { sealId: 'eseal-1', csr } });
+      expect({ status: issued.statusCode, body: issued.json<unknown>() }).toMatchObject({ status: 403, body: { error: 'signing_disabled' } });
+      const countersigned = await plain.server.call('POST', '/api/documents/countersign', { cookie: siteStaff.cookie, body: { pdf: Buffer.from('%PDF-1.7').toString('base64') } });
+      expect({ status: countersigned.statusCode, body: countersigned.json<unknown>() }).toMatchObject({ status: 403, body: { error: 'signing_disabled' } });
+    } finally {
+      await plain.close();
+    }
+  });
+
   it('issues a certificate to staff of the seal\'s unit; the tablet signs offline; pdfsig trusts it through the published CA', async () => {
     const keys = await generateSigningKeyPair({ extractable: false });
     const issued = await ask(staff, { sealId: 'eseal-1', csr: await csrFor(keys), days: 2 });

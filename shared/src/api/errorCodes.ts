@@ -96,4 +96,6 @@ export type ApiErrorCode =
   // whose seal signature does not stand (changed, not chained, revoked), so the organisation does not countersign it
   | 'signing_request_invalid'
   | 'seal_not_signable'
-  | 'not_countersignable';
+  | 'not_countersignable'
+  // electronic signing is off on this server (ELECTRONIC_SIGNING): no per-document grant judges it yet
+  | 'signing_disabled';

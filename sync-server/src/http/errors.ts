@@ -79,3 +79,14 @@ export function errorReplyOf(err: unknown): ErrorReply {
     }
   }
 }
+
+/**
+ * Electronic signing (certificates, countersignatures) only where the server was told to
+ * (ELECTRONIC_SIGNING=true): until each document is judged against its electronic grant, a
+ * certificate would let its holder sign any document in the organisation's name.
+ */
+export function requireSigningEnabled(config: { readonly electronicSigning: boolean }): void {
+  if (!config.electronicSigning) {
+    throw new ApiError(403, 'signing_disabled', 'Electronic signing is not enabled on this server (ELECTRONIC_SIGNING): no document can yet be judged against an approved electronic grant');
+  }
+}

@@ -6,7 +6,7 @@ import { certificatesRepo, certificateView, type CertificateDoc } from '../../co
 import { countersigner, countersignPdf } from '../../auth/countersign';
 import { orgCaOf } from '../../auth/orgCaLoader';
 import type { Api } from '../api';
-import { ApiError } from '../errors';
+import { ApiError, requireSigningEnabled } from '../errors';
 import { recordChange, actorOf } from '../recordChange';
 
 /**
@@ -23,8 +23,9 @@ export function countersignRoutes(api: Api, store: Store): void {
   api.route({
     method: 'POST', url: '/api/documents/countersign', tag: 'documents', auth: 'session', body: countersignBodySchema, bodyLimit: 6_200_000,
     summary: "The organisation's countersignature on a PDF a seal holder signed offline, once its signature is checked; audited",
-    responses: { 200: countersignResponseSchema, 400: 'invalid_body', 401: 'unauthenticated', 403: 'forbidden', 413: 'payload_too_large', 422: 'not_countersignable' },
+    responses: { 200: countersignResponseSchema, 400: 'invalid_body', 401: 'unauthenticated', 403: 'forbidden | signing_disabled', 413: 'payload_too_large', 422: 'not_countersignable' },
   }, async ({ body, signedIn }) => {
+    requireSigningEnabled(ctx.config);
     const pdf = new Uint8Array(Buffer.from(body.pdf, 'base64'));
     const ca = await orgCaOf(ctx);
     const mayAsk = async (record: CertificateDoc): Promise<void> => {

@@ -10,7 +10,7 @@ import { certificateDocId, certificatesRepo, certificateView, type CertificateDo
 import { mergeChangeRows } from '../../sync/recordStates';
 import { rowsRepo } from '../../sync/rowsRepo';
 import type { Api } from '../api';
-import { ApiError, notFound } from '../errors';
+import { ApiError, notFound, requireSigningEnabled } from '../errors';
 import { actorOf } from '../recordChange';
 
 const DAY_MS = 86_400_000;
@@ -37,10 +37,11 @@ export function signingCertificateRoutes(api: Api, store: Store): void {
     method: 'POST', url: '/api/documents/signing-certificates', tag: 'documents', auth: 'session', body: signingCertificateBodySchema,
     summary: "A short-lived certificate for a tablet's P-256 key to sign PDFs with one electronic seal offline; audited",
     responses: {
-      200: signingCertificateResponseSchema, 400: 'invalid_body | signing_request_invalid', 401: 'unauthenticated', 403: 'forbidden',
+      200: signingCertificateResponseSchema, 400: 'invalid_body | signing_request_invalid', 401: 'unauthenticated', 403: 'forbidden | signing_disabled',
       404: 'not_found', 409: 'seal_not_signable',
     },
   }, async ({ body, signedIn, reply }) => {
+    requireSigningEnabled(ctx.config);
     const seal = sealRecordSchema.safeParse(mergeChangeRows(await rows.changesOf('seal', body.sealId)).json);
     const tree = await loadUnitTree(ctx.repos.units);
     // A seal the person may not see is answered as absent, never described.
