@@ -2,14 +2,13 @@ import { For, Show, createEffect, createSignal } from 'solid-js';
 import { rolesIncompatibleWith } from '@seal/shared';
 import { createInvitation } from '../../api/invitations';
 import { ROLES, type InvitationView as Invitation, type Role, type SessionView as Session, type UnitView as Unit } from '@seal/shared';
-import { unitsCoveredBy } from '../../auth/roles';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { Field } from '../../components/Field';
 import { Select } from '../../components/Select';
 import { UnitSelect } from '../../components/UnitSelect';
 import { useI18n } from '../../i18n/I18nProvider';
 import { createAction } from '../../primitives/createAction';
-import { unitTreeRows } from './unitTree';
+import { adminUnitRows } from './unitTree';
 import { FormSubmit } from '../../components/FormSubmit';
 import { TextField } from '../../components/TextField';
 
@@ -25,10 +24,7 @@ export function InvitationForm(props: { session: Session; units: readonly Unit[]
   const [ttlDays, setTtlDays] = createSignal<number>(DEFAULT_TTL_DAYS);
   const [rolesMissing, setRolesMissing] = createSignal(false);
 
-  const unitRows = () => {
-    const covered = new Set(unitsCoveredBy(props.session, 'admin', props.units ?? []).map((u) => u.id));
-    return unitTreeRows(props.units ?? []).filter((row) => covered.has(row.unit.id));
-  };
+  const unitRows = () => adminUnitRows(props.session, props.units);
   // Preselect the top unit the admin covers once the tree is known.
   createEffect(() => {
     const first = unitRows()[0];

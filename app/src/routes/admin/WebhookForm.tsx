@@ -1,14 +1,13 @@
 import { For, Show, createEffect, createSignal } from 'solid-js';
 import { alarmKindSchema, webhookEventKindSchema, webhookUrlSchema, type AlarmKind, type SessionView as Session, type UnitView as Unit, type WebhookEventKind } from '@seal/shared';
 import { createWebhook, type Webhook } from '../../api/webhooks';
-import { unitsCoveredBy } from '../../auth/roles';
 import { Field } from '../../components/Field';
 import { FormSubmit } from '../../components/FormSubmit';
 import { TextField } from '../../components/TextField';
 import { UnitSelect } from '../../components/UnitSelect';
 import { useI18n } from '../../i18n/I18nProvider';
 import { createAction } from '../../primitives/createAction';
-import { unitTreeRows } from './unitTree';
+import { adminUnitRows } from './unitTree';
 
 const EVENT_KINDS = webhookEventKindSchema.options;
 const ALARM_KINDS = alarmKindSchema.options;
@@ -24,10 +23,7 @@ export function WebhookForm(props: { session: Session; units: readonly Unit[] | 
   const [description, setDescription] = createSignal('');
   const [problem, setProblem] = createSignal<'url_invalid' | 'kinds_missing'>();
 
-  const unitRows = () => {
-    const covered = new Set(unitsCoveredBy(props.session, 'admin', props.units ?? []).map((u) => u.id));
-    return unitTreeRows(props.units ?? []).filter((row) => covered.has(row.unit.id));
-  };
+  const unitRows = () => adminUnitRows(props.session, props.units);
   createEffect(() => {
     const first = unitRows()[0];
     if (first && unitId() === '') setUnitId(first.unit.id);

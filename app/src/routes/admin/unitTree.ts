@@ -1,4 +1,5 @@
-import type { UnitView as Unit } from '@seal/shared';
+import type { SessionView as Session, UnitView as Unit } from '@seal/shared';
+import { unitsCoveredBy } from '../../auth/roles';
 
 export interface UnitRow {
   readonly unit: Unit;
@@ -35,4 +36,10 @@ export function unitTreeRows(units: readonly Unit[]): UnitRow[] {
   // Cycles leave units unreached from any root: show them rather than lose them.
   for (const unit of units) visit(unit, 0);
   return rows;
+}
+
+/** The tree's rows an administrator may pick (the units their admin grants cover), in tree order. */
+export function adminUnitRows(session: Session, units: readonly Unit[] | undefined): UnitRow[] {
+  const covered = new Set(unitsCoveredBy(session, 'admin', units ?? []).map((u) => u.id));
+  return unitTreeRows(units ?? []).filter((row) => covered.has(row.unit.id));
 }
