@@ -19,6 +19,7 @@ import { fromBase64Url, type FactRow, type SealStatusChange, type SyncRow } from
 import { REPO_ROOT, launchBrowser, startServer, type RunningServer } from './harness';
 import { pageFetch, unexpectedErrors, type Person } from './people';
 import { setUpSealsWorld, type SealsWorld } from './sealsWorld';
+import { shootWebhookScreens } from './webhookScreenshots';
 
 const DEVICE_ID = 'dev-e2e-seal-01';
 const SEAL_NAME = 'Site 3 Contract Seal';
@@ -315,6 +316,8 @@ describe('the seal custodian journey', () => {
       }, { timeout: 20_000 }).toEqual(['delivered', 'delivered']);
       expect(await delivery.first().getByTestId('webhook-attempt').allTextContents()).toEqual([expect.stringContaining('answered 500'), expect.stringContaining('answered 200')]);
       await page.screenshot({ path: join(REPO_ROOT, 'screenshots', 'webhooks-en.png'), fullPage: true });
+      // Both languages, laptop and phone, online and offline: SEAL_SCREENSHOTS=1 (screenshots/webhooks-*.png).
+      if (process.env.SEAL_SCREENSHOTS === '1') await shootWebhookScreens(browser!, server!.url, await page.context().storageState(), new URL(page.url()).searchParams.get('hook')!);
 
       // Disabled after a confirmation: it stays listed, marked disabled.
       await page.getByRole('button', { name: 'Disable' }).first().click();

@@ -4,11 +4,10 @@ import { recordIdParamSchema } from './ids';
 const millis = z.coerce.number().int().min(0).max(8_640_000_000_000_000);
 const MAX_SPAN_MS = 400 * 86_400_000;
 
-/** `GET /api/hq/report.pdf`: the unit whose subtree it covers, and the period `[from, to)`. */
+/** `GET /api/hq/report.pdf`: the unit whose subtree it covers, and the period `[from, to)` (counted in whole HQ days, China time, as the dashboard). */
 export const auditReportQuerySchema = z.strictObject({
   unit: recordIdParamSchema,
   from: millis.describe('Start of the period, ms since the epoch (included)'),
   to: millis.describe('End of the period, ms since the epoch (excluded)'),
-  utcOffsetMinutes: z.coerce.number().int().min(-720).max(840).optional().describe('Days are counted at this offset east of UTC (default 480: China Standard Time)'),
 }).refine((q) => q.to > q.from && q.to - q.from <= MAX_SPAN_MS, { message: 'expected from < to, at most 400 days apart', path: ['to'] });
 export type AuditReportQuery = z.output<typeof auditReportQuerySchema>;

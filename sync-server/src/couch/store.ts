@@ -1,5 +1,6 @@
 import Nano, { type DocumentScope, type ServerScope } from 'nano';
 import { macScope } from './macScope';
+import { retryReads, retryServerReads } from './retryReads';
 import type { StoreMac } from './storeMac';
 
 /** What `/healthz` reports of the store. */
@@ -33,10 +34,14 @@ interface CouchWelcome {
   'express-pouchdb'?: string;
 }
 
-/** nano whose `use` (and `db.use`) opens MAC-checked databases, bound to their logical names. */
+/**
+ * nano whose `use` (and `db.use`) opens MAC-checked databases, bound to their logical names; every
+ * read, of a database or of the server, retries (bounded) when the connection fails before an
+ * answer — a keep-alive socket the store closed, a reset under load (see `retryReads`).
+ */
 function withMacs(couch: ServerScope, prefix: string, mac: StoreMac): ServerScope {
   const use = <T>(name: string): DocumentScope<T> =>
-    macScope(couch.use<T>(name), name.startsWith(prefix) ? name.slice(prefix.length) : name, mac);
+    macScope(retryReads(couch.use<T>(name)), name.startsWith(prefix) ? name.slice(prefix.length) : name, mac);
   const db = new Proxy(couch.db, { get: (target, p, r) => (p === 'use' ? use : Reflect.get(target, p, r) as unknown) });
   return new Proxy(couch, { get: (target, p, r) => (p === 'use' || p === 'scope' ? use : p === 'db' ? db : Reflect.get(target, p, r) as unknown) });
 }
@@ -46,7 +51,7 @@ function withMacs(couch: ServerScope, prefix: string, mac: StoreMac): ServerScop
  * COUCHDB_URL's); `mac` marks what the server writes and checks what it reads.
  */
 export function connectStore(url: string, kind: Store['kind'], prefix: string, mac: StoreMac): Store {
-  const couch = withMacs(Nano({ url }), prefix, mac);
+  const couch = withMacs(retryServerReads(Nano({ url })), prefix, mac);
   const dbName = (logical: string): string => `${prefix}${logical}`;
   return {
     kind,

@@ -36,6 +36,8 @@ export interface DeviceDay {
 /** One unit's part of a day's aggregates. */
 export interface UnitDay {
   readonly stampsBySeal: Record<string, number>;
+  /** Of those stamps, how many the device made without a grant. */
+  stampsWithoutGrant: number;
   readonly devices: Record<string, DeviceDay>;
   /** Approval latencies (ms) of the unit's requests whose last approval fell that day, ascending. */
   readonly latencies: number[];
@@ -78,7 +80,7 @@ export const requestDocId = (requestId: string): string => `q:${requestId}`;
 export const bindingsDocId = (deviceId: string): string => `b:${deviceId}`;
 const CHECKPOINT_ID = 'checkpoint';
 /** The index's layout: a checkpoint of another layout counts as none (everything is derived again). */
-const FORMAT = 2;
+const FORMAT = 3;
 
 type Stored<T> = T & { _rev: string };
 

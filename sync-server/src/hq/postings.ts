@@ -5,9 +5,13 @@ export type { PostingDoc } from './hqStore';
 /**
  * One event on one access path: `[at, h, eventId, kind, unitId, sealId, deviceId, extra]` —
  * enough to order, filter, count and roll up without reading the event's document. `extra` is a
- * low battery's percent, a seal creation's seal kind, or a decision's request id.
+ * low battery's percent, a seal creation's seal kind, a decision's request id, or `NO_GRANT` for a
+ * stamp made without a grant.
  */
 export type Posting = [number, string, string, string, string, string | null, string | null, string | number | null];
+
+/** A stamp posting's `extra` when the device stamped without a grant. */
+export const NO_GRANT = 'no_grant';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
@@ -50,7 +54,8 @@ export function pathsOfEvent(event: EventDoc): string[] {
 
 export function postingOf(event: EventDoc): Posting {
   const sealKind = event.kind === 'seal_created' && typeof event.summary.sealKind === 'string' ? event.summary.sealKind : undefined;
-  const extra = event.n ?? sealKind ?? (event.kind === 'decision' ? event.requestId : undefined) ?? null;
+  const noGrant = event.kind === 'stamp' && event.summary.withoutGrant === true ? NO_GRANT : undefined;
+  const extra = event.n ?? sealKind ?? (event.kind === 'decision' ? event.requestId : undefined) ?? noGrant ?? null;
   return [event.at, event.h, event.id, event.kind, event.unitId, event.sealId ?? null, event.deviceId ?? null, extra];
 }
 

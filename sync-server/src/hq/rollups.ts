@@ -3,7 +3,7 @@ import {
   bindingsDocId, countsDocId, dayDocId, requestDocId,
   type BindingsDoc, type CountsDoc, type DayDoc, type EventDoc, type HqDoc, type HqStore, type RequestDoc, type UnitDay,
 } from './hqStore';
-import { ALL_PATH, comparePostings, decodeEntries, mergePostings, postingRange, postingsOfEvents, type Posting, type PostingDoc } from './postings';
+import { ALL_PATH, NO_GRANT, comparePostings, decodeEntries, mergePostings, postingRange, postingsOfEvents, type Posting, type PostingDoc } from './postings';
 
 type NewRequest = { created: [number, string] | null; verdicts: Record<string, [number, 'a' | 'x']> };
 
@@ -72,12 +72,13 @@ async function aggregatesOfDay(hq: HqStore, day: string): Promise<[CountsDoc | u
   const requests = await hq.getMany<RequestDoc>(requestIds.map(requestDocId));
   const counts: Record<string, Record<string, number>> = {};
   const units: Record<string, UnitDay> = {};
-  const unitDay = (unitId: string): UnitDay => (units[unitId] ??= { stampsBySeal: {}, devices: {}, latencies: [] });
+  const unitDay = (unitId: string): UnitDay => (units[unitId] ??= { stampsBySeal: {}, stampsWithoutGrant: 0, devices: {}, latencies: [] });
   for (const [at, , , kind, unitId, sealId, deviceId, extra] of [...postings].reverse()) {
     const byKind = (counts[unitId] ??= {});
     byKind[kind] = (byKind[kind] ?? 0) + 1;
     const unit = unitDay(unitId);
     if (kind === 'stamp') unit.stampsBySeal[sealId ?? ''] = (unit.stampsBySeal[sealId ?? ''] ?? 0) + 1;
+    if (kind === 'stamp' && extra === NO_GRANT) unit.stampsWithoutGrant++;
     if (!deviceId || !DEVICE_LOG_KINDS.has(kind)) continue;
     const device = (unit.devices[deviceId] ??= { stamps: 0, lastAt: at });
     if (kind === 'stamp') device.stamps++;

@@ -39,8 +39,7 @@ import { casesRepo } from '../hq/anomalies/casesRepo';
 import { notificationRoutes } from './routes/notifications';
 import { webhookRoutes } from './routes/webhooks';
 import { reportRoutes } from './routes/report';
-import { scanReportSource } from '../hq/report/scanReportSource';
-import { rowsRepo } from '../sync/rowsRepo';
+import { indexReportSource } from '../hq/report/indexReportSource';
 import { startNotifier } from '../hq/notify/notifier';
 import { webhookDeliveryDocument } from './webhookDocument';
 import { signingCertificateRoutes } from './routes/signingCertificates';
@@ -118,7 +117,6 @@ export async function buildServer({ config, store, orgKey, now = Date.now, audit
   app.addHook('onClose', async () => notifier.close());
   webhookRoutes(api, notifier);
   notificationRoutes(api, notifier);
-  reportRoutes(api, scanReportSource(rowsRepo(store.couch.use(store.dbName('rows'))), repos, () => casesRepo(store.couch.use(store.dbName('cases'))).list()));
   deviceRoutes(api, store);
   hqEvidenceRoutes(api, store);
   syncRoutes(api, store, notifier.onAccepted);
@@ -128,7 +126,9 @@ export async function buildServer({ config, store, orgKey, now = Date.now, audit
   countersignRoutes(api, store);
   hqReconciliationRoutes(api, store);
   // The merged log's "anomalies only" and the dashboard's anomaly counts come from the cases.
-  hqRoutes(api, store, { ...hq, anomalies: hq?.anomalies ?? casesAnomalyHook(store) });
+  const hqService = hqRoutes(api, store, { ...hq, anomalies: hq?.anomalies ?? casesAnomalyHook(store) });
+  // The PDF report reads the dashboard's aggregates (the same index, the same days and buckets).
+  reportRoutes(api, indexReportSource(hqService, repos.units, () => casesRepo(store.couch.use(store.dbName('cases'))).list()));
   healthRoutes(api, store);
   const hasApp = existsSync(join(config.staticDir, 'index.html'));
   if (hasApp) {

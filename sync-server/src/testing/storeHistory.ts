@@ -17,12 +17,12 @@ function recordRows(kind: RecordKind, id: string, scopeUnitId: string, record: o
 
 /**
  * Writes a generated history into a test server's store as replication would have left it (rows
- * carrying the server's MAC, complete photo blobs): device, seal and request records, grants, every
+ * carrying the server's MAC, complete photo blobs): device, seal and request records, grants (and decisions, with `decisions`), every
  * device log entry (the first body of a seq only, as the store keeps it), and each photo's bytes
  * (a corrupt photo's bytes under its name, as storage corrupted after upload would hold them). Test-only: in production
  * nothing reaches the store except through the server's validated push.
  */
-export async function storeHistory(server: Pick<TestServer, 'store'>, history: AnomalyHistory, photoBytes: ReadonlyMap<string, Uint8Array>): Promise<void> {
+export async function storeHistory(server: Pick<TestServer, 'store'>, history: AnomalyHistory, photoBytes: ReadonlyMap<string, Uint8Array>, options: { readonly decisions?: boolean } = {}): Promise<void> {
   const rows: SyncRow[] = [];
   const at = 1_700_000_000_000;
   for (const d of history.devices) {
@@ -41,6 +41,11 @@ export async function storeHistory(server: Pick<TestServer, 'store'>, history: A
   for (const r of history.requests) rows.push(...recordRows('request', r.id, r.unitId, r, r.createdAt));
   for (const g of history.grants) {
     rows.push({ id: factRowId('grant', g.id), type: 'fact', kind: 'grant', subject: subjectOf('request', g.requestId), scopeUnitId: history.requests.find((r) => r.id === g.requestId)!.unitId, author: 'test-replica' as UserId, createdAt: at, body: g as unknown as Record<string, unknown> });
+  }
+  // The approvals too, when asked (the dashboard's approval latency reads them; detection reads the grants' copies).
+  for (const d of options.decisions ? history.decisions : []) {
+    const unitId = history.requests.find((r) => r.id === d.payload.requestId)!.unitId;
+    rows.push({ id: factRowId('decision', d.id), type: 'fact', kind: 'decision', subject: subjectOf('request', d.payload.requestId), scopeUnitId: unitId, author: 'test-replica' as UserId, createdAt: d.at, body: d as unknown as Record<string, unknown> });
   }
   const repo = rowsRepo(server.store.couch.use(server.store.dbName('rows')));
   for (let i = 0; i < rows.length; i += 200) await repo.createMany(rows.slice(i, i + 200));

@@ -40,7 +40,8 @@ export function WebhookDeliveries(props: { hook: Webhook; onClose: () => void })
                     <p>
                       <strong>{t(`notifications.kinds.${delivery.eventKind}`)}</strong> · <span class={`badge ${STATUS_BADGE[delivery.status]}`}>{t(`webhooks.status.${delivery.status}`)}</span>
                     </p>
-                    <p class="muted webhook-event">{t('webhooks.eventLine', { time: when(delivery.createdAt), id: delivery.eventId })}</p>
+                    <p class="muted">{t('webhooks.eventLine', { time: when(delivery.createdAt) })}</p>
+                    <p class="muted webhook-event">{t('webhooks.eventIdLabel')} <code>{delivery.eventId}</code></p>
                     <ol class="attempts" aria-label={t('webhooks.attemptsLabel')}>
                       <For each={delivery.attempts}>{(attempt) => <li data-testid="webhook-attempt">{attemptLine(attempt)}</li>}</For>
                     </ol>

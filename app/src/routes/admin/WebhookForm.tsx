@@ -74,7 +74,7 @@ export function WebhookForm(props: { session: Session; units: readonly Unit[] | 
       <Show when={kinds().includes('alarm')}>
         <fieldset class="field" aria-describedby="webhook-alarms-hint">
           <legend class="field-label">{t('webhooks.alarmKindsLabel')}</legend>
-          <div class="choices">
+          <div class="choices choices-long">
             <For each={ALARM_KINDS}>
               {(kind) => (
                 <label class="choice">

@@ -4,7 +4,7 @@ import { barChart, columnChart } from './charts';
 import { notoSansScRegular } from './cjkFont';
 import { MUTED, PdfCanvas } from './pdfCanvas';
 import type { AuditReportModel } from './reportModel';
-import { alarmKindLabel, formatTime, offsetLabel, sealKindLabel } from './reportLabels';
+import { alarmKindLabel, formatDay, formatTime, sealKindLabel } from './reportLabels';
 
 const hours = (value: number | null): string => (value === null ? '—' : `${value.toFixed(1)} h`);
 
@@ -17,21 +17,22 @@ function summary(canvas: PdfCanvas, model: AuditReportModel): void {
     ['审批决定 Decisions', String(totals.decisions)],
     ['告警 Alarms', String(totals.alarms)],
     ['未结案件 Open cases', String(totals.openCases)],
-    ['审批耗时中位数 Approval latency, median', hours(latency.medianHours)],
-    ['审批耗时 P90 Approval latency, 90th percentile', hours(latency.p90Hours)],
-    ['审批耗时最长 Approval latency, longest', hours(latency.maxHours)],
+    ['已批准申请 Requests approved', String(latency.decided)],
+    ['审批耗时中位数 Approval latency, median', hours(latency.p50Hours)],
+    ['审批耗时 P95 Approval latency, 95th percentile', hours(latency.p95Hours)],
   ]);
 }
 
 function openCases(canvas: PdfCanvas, model: AuditReportModel): void {
   canvas.heading('未结案件 Open cases');
+  canvas.text('截至生成时未解决、异常发生于期间结束前 Unresolved when generated, about anomalies before the period ended', { color: MUTED });
   if (model.openCases.length === 0) {
     canvas.text('无 None', { color: MUTED });
     return;
   }
   canvas.table(
-    [{ label: '发生时间 Opened', share: 0.2 }, { label: '类型 Kind', share: 0.22 }, { label: '单位 Unit', share: 0.18 }, { label: '说明 Summary', share: 0.4 }],
-    model.openCases.map((c) => [formatTime(c.openedAt, model.utcOffsetMinutes), alarmKindLabel(c.kind), c.unit, c.summary]),
+    [{ label: '立案时间 Case opened', share: 0.2 }, { label: '异常时间 Anomaly at', share: 0.2 }, { label: '类型 Kind', share: 0.18 }, { label: '单位 Unit', share: 0.14 }, { label: '说明 Summary', share: 0.28 }],
+    model.openCases.map((c) => [formatTime(c.openedAt), formatTime(c.anomalyAt), alarmKindLabel(c.kind), c.unit, c.summary]),
   );
 }
 
@@ -44,7 +45,6 @@ export async function buildAuditReportPdf(model: AuditReportModel): Promise<Uint
   const doc = await PDFDocument.create();
   doc.registerFontkit(fontkit);
   const font = await doc.embedFont(await notoSansScRegular(), { subset: true });
-  const tz = model.utcOffsetMinutes;
   const title = `用印审计报告 Seal use audit report — ${model.scopeName}`;
   doc.setTitle(title);
   doc.setCreator('Seal Control 印章管控');
@@ -53,8 +53,8 @@ export async function buildAuditReportPdf(model: AuditReportModel): Promise<Uint
   const canvas = new PdfCanvas(doc, font);
   canvas.text('用印审计报告', { size: 22, gap: 2 });
   canvas.text(`Seal use audit report · ${model.scopeName}`, { size: 13, gap: 6 });
-  canvas.text(`期间 Period: ${formatTime(model.period.from, tz)} — ${formatTime(model.period.to, tz)} (${offsetLabel(tz)})`, { color: MUTED });
-  canvas.text(`生成 Generated: ${formatTime(model.generatedAt, tz)} · ${model.generatedBy}`, { color: MUTED });
+  canvas.text(`期间 Period: ${formatDay(model.period.from)} — ${formatDay(model.period.to - 1)}（北京时间 China time, UTC+8）`, { color: MUTED });
+  canvas.text(`生成 Generated: ${formatTime(model.generatedAt)} · ${model.generatedBy}`, { color: MUTED });
 
   summary(canvas, model);
   canvas.heading('每日用印 Stamps per day');

@@ -1,3 +1,5 @@
+import { HQ_DAY_OFFSET_MS, hqDayOf } from '@seal/shared';
+
 /** Chinese and English names for what a report counts (alarm kinds, seal kinds), as one label. */
 const ALARM_KINDS: Readonly<Record<string, string>> = {
   tamper: '篡改 tamper',
@@ -30,19 +32,16 @@ const SEAL_KINDS: Readonly<Record<string, string>> = {
   legal_rep: '法人章 legal representative',
   invoice: '发票专用章 invoice',
   personal: '个人名章 personal',
+  unknown: '未知 unknown',
 };
 
 export const alarmKindLabel = (kind: string): string => ALARM_KINDS[kind] ?? kind;
 export const sealKindLabel = (kind: string): string => SEAL_KINDS[kind] ?? kind;
 
-/** `YYYY-MM-DD HH:mm` at `utcOffsetMinutes` east of UTC. */
-export function formatTime(ms: number, utcOffsetMinutes: number): string {
-  return new Date(ms + utcOffsetMinutes * 60_000).toISOString().slice(0, 16).replace('T', ' ');
+/** `YYYY-MM-DD HH:mm`, China time (UTC+8: HQ days, `hqDayOf`). */
+export function formatTime(ms: number): string {
+  return new Date(ms + HQ_DAY_OFFSET_MS).toISOString().slice(0, 16).replace('T', ' ');
 }
 
-/** `UTC+8`, `UTC-5:30`. */
-export function offsetLabel(utcOffsetMinutes: number): string {
-  const sign = utcOffsetMinutes < 0 ? '-' : '+';
-  const abs = Math.abs(utcOffsetMinutes);
-  return `UTC${sign}${Math.floor(abs / 60)}${abs % 60 ? `:${String(abs % 60).padStart(2, '0')}` : ''}`;
-}
+/** The HQ day (`YYYY-MM-DD`, China time) of an instant. */
+export const formatDay = (ms: number): string => hqDayOf(ms);
