@@ -3,6 +3,7 @@ import {
   readProcessSheet, sealSchema, sha256, toBase64Url, toHex, useRequestSchema, MAX_SCAN_BYTES, type AttachmentMeta, type FactRow, type RequestId, type UnitId, type UseRequest, type UserId,
 } from '@seal/shared';
 import { loadUnitTree, requirePermission } from '../../auth/scope';
+import { notoSansScRegular } from '../../hq/report/cjkFont';
 import { scanDocId, scansRepo, type ScanDoc } from '../../couch/scansRepo';
 import type { Store } from '../../couch/store';
 import { reportingAcceptedRows, type AcceptedRowsListener } from '../../sync/acceptedRows';
@@ -115,5 +116,15 @@ export function processSheetRoutes(api: Api, store: Store, onAccepted?: Accepted
     await rows.createMany([filedRow]);
     reply.code(201);
     return { requestId, factRowId: filedRow.id, sha256: sha, size: filed.size };
+  });
+
+  api.route({
+    method: 'GET', url: '/api/process-sheets/font', tag: 'sync', auth: 'session',
+    summary: "The font a process sheet is printed in (Noto Sans SC, OTF): the app embeds the subset the sheet's text uses",
+    responses: { 200: { mediaType: 'font/otf', description: 'Noto Sans SC Regular (SIL Open Font License 1.1)' }, 401: 'unauthenticated' },
+  }, async ({ reply }) => {
+    reply.header('content-type', 'font/otf');
+    reply.header('cache-control', 'private, max-age=604800');
+    return Buffer.from(await notoSansScRegular());
   });
 }
