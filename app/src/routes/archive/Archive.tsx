@@ -43,28 +43,28 @@ function ArchiveScreen(props: { session: Session }) {
     <Screen id="archive" title={t('archive.title')} lead={t('archive.lead')} class="archive">
       <Show when={mayReadArchive(props.session)} fallback={<p class="note note-warn">{t('errors.forbidden')}</p>}>
         <form class="panel archive-filters" aria-label={t('archive.filters')} onSubmit={(ev) => { ev.preventDefault(); void search.run(false); }}>
-          <TextField id="archive-title" label={t('archive.titleFilter')} value={filter().title ?? ''} onInput={(v) => set({ title: v })} />
-          <TextField id="archive-seal" label={t('archive.sealFilter')} value={filter().seal ?? ''} onInput={(v) => set({ seal: v })} />
-          <Field id="archive-unit" label={t('archive.unitFilter')}>
-            <UnitSelect id="archive-unit" value={filter().unit ?? ''} units={units()} placeholder={t('archive.anyUnit')} onChange={(v) => set({ unit: v === '' ? undefined : v })} />
+          <TextField id="archive-filter-title" label={t('archive.titleFilter')} value={filter().title ?? ''} onInput={(v) => set({ title: v })} />
+          <TextField id="archive-filter-seal" label={t('archive.sealFilter')} value={filter().seal ?? ''} onInput={(v) => set({ seal: v })} />
+          <Field id="archive-filter-unit" label={t('archive.unitFilter')}>
+            <UnitSelect id="archive-filter-unit" value={filter().unit ?? ''} units={units()} placeholder={t('archive.anyUnit')} onChange={(v) => set({ unit: v === '' ? undefined : v })} />
           </Field>
-          <TextField id="archive-code" label={t('archive.codeFilter')} value={filter().code ?? ''} onInput={(v) => set({ code: v })} />
-          <Field id="archive-from" label={t('archive.from')}>
-            <input id="archive-from" class="input" type="date" value={filter().from ?? ''} onInput={(ev) => set({ from: ev.currentTarget.value })} />
+          <TextField id="archive-filter-code" label={t('archive.codeFilter')} value={filter().code ?? ''} onInput={(v) => set({ code: v })} />
+          <Field id="archive-filter-from" label={t('archive.from')}>
+            <input id="archive-filter-from" class="input" type="date" value={filter().from ?? ''} onInput={(ev) => set({ from: ev.currentTarget.value })} />
           </Field>
-          <Field id="archive-to" label={t('archive.to')}>
-            <input id="archive-to" class="input" type="date" value={filter().to ?? ''} onInput={(ev) => set({ to: ev.currentTarget.value })} />
+          <Field id="archive-filter-to" label={t('archive.to')}>
+            <input id="archive-filter-to" class="input" type="date" value={filter().to ?? ''} onInput={(ev) => set({ to: ev.currentTarget.value })} />
           </Field>
           <div class="button-row">
             <button type="submit" class="button button-primary" disabled={search.pending()}>{t('archive.search')}</button>
-            <button type="button" class="button" onClick={() => { setFilter({}); void search.run(false); }}>{t('archive.reset')}</button>
+            <button type="button" class="button button-secondary" onClick={() => { setFilter({}); void search.run(false); }}>{t('archive.reset')}</button>
           </div>
         </form>
         <div role="status" aria-live="polite" class="archive-count" data-testid="archive-count">
-          <Show when={answer()}>{(a) => t('archive.results', { count: String(a().total) })}</Show>
+          <Show when={answer()}>{(a) => <span>{t('archive.results', { count: String(a().total) })}</span>}</Show>
         </div>
         <Show when={search.error() !== undefined}>
-          <p class="note note-error" role="alert">{describeError(t, search.error())}</p>
+          <p class="note note-warn" role="alert">{describeError(t, search.error())}</p>
         </Show>
         <Show when={entries().length > 0} fallback={<Show when={answer()}><p class="muted">{t('archive.none')}</p></Show>}>
           <ul class="archive-list" data-testid="archive-entries">
@@ -72,7 +72,7 @@ function ArchiveScreen(props: { session: Session }) {
           </ul>
         </Show>
         <Show when={answer()?.nextCursor}>
-          <button type="button" class="button" disabled={search.pending()} onClick={() => void search.run(true)}>{t('archive.more')}</button>
+          <button type="button" class="button button-secondary" disabled={search.pending()} onClick={() => void search.run(true)}>{t('archive.more')}</button>
         </Show>
         <p class="muted">{t('archive.electronicLater')}</p>
       </Show>
@@ -90,7 +90,7 @@ function ArchiveItem(props: { entry: Entry }) {
         <p>{props.entry.sealName} · {props.entry.unitName} · <span class="badge">{t(`archive.kind_${props.entry.kind}`)}</span></p>
         <p class="muted"><code>{props.entry.code}</code></p>
         <p class="muted">{t('archive.filedBy', { name: props.entry.filedByName, date: formatDateTime(props.entry.filedAt, locale()) })}</p>
-        <p class="button-row">
+        <p class="archive-links">
           <A href={`/requests/${encodeURIComponent(props.entry.requestId)}`}>{t('archive.openRequest')}</A>
           <a href={scanImageUrl(props.entry.id)} target="_blank" rel="noopener">{t('archive.openImage')}</a>
         </p>

@@ -48,7 +48,7 @@ export function CameraCapture(props: { onCapture: (frame: HTMLCanvasElement) => 
         <button type="button" class="button button-primary" disabled={!ready()} onClick={capture}>
           {t('sheets.capture')}
         </button>
-        <button type="button" class="button" onClick={() => { stop(); props.onCancel(); }}>
+        <button type="button" class="button button-secondary" onClick={() => { stop(); props.onCancel(); }}>
           {t('common.cancel')}
         </button>
       </div>

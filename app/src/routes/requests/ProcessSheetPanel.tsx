@@ -105,18 +105,18 @@ function SheetPanel(props: { entry: RequestEntry; session: Session }) {
       <Show when={mayFile()}>
         <p class="muted">{t('sheets.lead', { code: processSheetCode(requestId()) })}</p>
         <div class="button-row">
-          <button type="button" class="button" data-testid="print-sheet" disabled={busy()} onClick={() => void print()}>
+          <button type="button" class="button button-primary" data-testid="print-sheet" disabled={busy()} onClick={() => void print()}>
             {t('sheets.print')}
           </button>
           <Show when={pdfUrl()}>
-            {(url) => <a class="button button-quiet" href={url()} target="_blank" rel="noopener">{t('sheets.openPdf')}</a>}
+            {(url) => <a class="button button-secondary" href={url()} target="_blank" rel="noopener">{t('sheets.openPdf')}</a>}
           </Show>
         </div>
         <Show when={online()} fallback={<p class="note note-warn" data-testid="sheet-offline">{t('sheets.needsConnection')}</p>}>
           <div class="sheet-file">
             <input id="sheet-upload" class="visually-hidden" type="file" accept="image/*" disabled={busy()} onChange={(ev) => onFile(ev.currentTarget)} />
-            <label class="button" for="sheet-upload">{t('sheets.upload')}</label>
-            <button type="button" class="button" data-testid="sheet-camera" disabled={busy()} aria-expanded={camera()} onClick={() => setCamera(!camera())}>
+            <label class="button button-secondary" for="sheet-upload">{t('sheets.upload')}</label>
+            <button type="button" class="button button-secondary" data-testid="sheet-camera" disabled={busy()} aria-expanded={camera()} onClick={() => setCamera(!camera())}>
               {t('sheets.camera')}
             </button>
           </div>
@@ -130,11 +130,11 @@ function SheetPanel(props: { entry: RequestEntry; session: Session }) {
           <p class="progress-line">{t(`sheets.step_${progress().step as 'reading' | 'uploading' | 'printing'}`)}</p>
         </Show>
         <Show when={progress().step === 'filed'}>
-          <p class="note">{t('sheets.filed')}</p>
+          <p class="note note-quiet">{t('sheets.filed')}</p>
         </Show>
       </div>
       <Show when={progress().step === 'refused' ? (progress() as { code: string; text: string }) : undefined}>
-        {(refused) => <p class="note note-error" role="alert" data-testid="sheet-refusal" data-code={refused().code}>{refused().text}</p>}
+        {(refused) => <p class="note note-warn" role="alert" data-testid="sheet-refusal" data-code={refused().code}>{refused().text}</p>}
       </Show>
       <FiledScans scans={scans} />
     </section>

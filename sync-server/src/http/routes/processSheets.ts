@@ -1,6 +1,6 @@
 import {
   BLOB_CHUNK_BYTES, factIdOf, factRowId, factSubjectOf, fromBase64Url, parseProcessSheetCode, processSheetCode, processSheetScanBodySchema, processSheetScanResponseSchema,
-  readProcessSheet, sealSchema, sha256, toBase64Url, toHex, useRequestSchema, MAX_SCAN_BYTES, type AttachmentMeta, type FactRow, type RequestId, type UnitId, type UseRequest, type UserId,
+  readProcessSheet, sha256, toBase64Url, toHex, useRequestSchema, MAX_SCAN_BYTES, type AttachmentMeta, type FactRow, type RequestId, type UnitId, type UseRequest, type UserId,
 } from '@seal/shared';
 import { loadUnitTree, requirePermission } from '../../auth/scope';
 import { notoSansScRegular } from '../../hq/report/cjkFont';
@@ -41,8 +41,9 @@ function checkImage(bytes: Uint8Array, requestId: RequestId): void {
 async function recordedRequest(rows: RowsRepo, requestId: RequestId): Promise<{ request: UseRequest; sealName: string }> {
   const request = useRequestSchema.safeParse(mergeChangeRows(await rows.changesOf('request', requestId)).json);
   if (!request.success) throw new ApiError(404, 'unknown_request', `The sheet's code names request "${requestId}", which is not recorded: no scan was filed`);
-  const seal = sealSchema.safeParse(mergeChangeRows(await rows.changesOf('seal', request.data.sealId)).json);
-  return { request: request.data, sealName: seal.success ? seal.data.name : request.data.sealId };
+  // The seal's name as recorded (read as it is: a record written by an older version still names its seal).
+  const seal = mergeChangeRows(await rows.changesOf('seal', request.data.sealId)).json as { name?: unknown } | undefined;
+  return { request: request.data, sealName: typeof seal?.name === 'string' && seal.name !== '' ? seal.name : request.data.sealId };
 }
 
 /**
