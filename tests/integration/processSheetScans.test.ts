@@ -183,7 +183,8 @@ describe('a scanned process sheet', () => {
     const image = await fetch(`${running.url}/api/process-sheets/scans/${encodeURIComponent(first.body['factRowId'] as string)}/image`, { headers: { cookie: auditor.cookie, 'sec-fetch-site': 'same-origin' } });
     expect(image.status).toBe(200);
     expect(Buffer.from(await image.arrayBuffer()).equals(Buffer.from(png))).toBe(true);
-    expect((await call(stranger, 'GET', `/api/process-sheets/scans?request=${REQUEST_ID}`)).status).toBe(404);
+    expect(await call(stranger, 'GET', `/api/process-sheets/scans?request=${REQUEST_ID}`)).toMatchObject({ status: 200, body: { scans: [] } });
+    expect((await fetch(`${running.url}/api/process-sheets/scans/${encodeURIComponent(first.body['factRowId'] as string)}/image`, { headers: { cookie: stranger.cookie, 'sec-fetch-site': 'same-origin' } })).status).toBe(404);
 
     const audit = await call(world.admin, 'GET', '/api/audit?limit=200');
     const records = (audit.body['records'] as { action: string; after: { factRowId?: string } | null }[]).filter((r) => r.action === 'process_sheet.scan_filed' && r.after?.factRowId === first.body['factRowId']);

@@ -41,11 +41,12 @@ export function archiveRoutes(api: Api, store: Store): void {
 
   api.route({
     method: 'GET', url: '/api/process-sheets/scans', tag: 'sync', auth: 'session', query: processSheetScansQuerySchema,
-    summary: 'The process-sheet scans filed to one request, newest first (for whoever reads the request)',
-    responses: { 200: processSheetScansResponseSchema, 400: 'invalid_query', 401: 'unauthenticated', 404: 'not_found' },
+    summary: 'The process-sheet scans filed to one request, newest first (none for a request the reader may not read, or that is not recorded)',
+    responses: { 200: processSheetScansResponseSchema, 400: 'invalid_query', 401: 'unauthenticated' },
   }, async ({ query, signedIn }) => {
+    // A request not (yet) recorded, and one the reader may not read, answer alike: no scans.
     const request = useRequestSchema.safeParse(mergeChangeRows(await rows.changesOf('request', query.request)).json);
-    if (!request.success || !readsUnit(signedIn.user, request.data.unitId, await loadUnitTree(ctx.repos.units))) throw notFound(`Request "${query.request}"`);
+    if (!request.success || !readsUnit(signedIn.user, request.data.unitId, await loadUnitTree(ctx.repos.units))) return { scans: [] };
     const people = await names();
     return { scans: (await scans.ofRequest(query.request)).sort(order).map((d) => view(d, people)) };
   });
