@@ -31,6 +31,7 @@ let stranger: Person;
 let auditor: Person;
 const replicas = replicaPool(() => running.url);
 const REQUEST_ID = 'req-sheet-01';
+const OTHER_REQUEST_ID = 'req-sheet-02';
 
 beforeAll(async () => {
   running = await startSyncServer();
@@ -45,6 +46,7 @@ beforeAll(async () => {
   await custody.store.records.create('seal', sealRecord('seal-sheet', world.siteId, custodian.userId));
   await syncAll([custody, requester]);
   await requester.store.records.create('request', useRequest(REQUEST_ID, staff.userId, world.siteId, 'seal-sheet'));
+  await requester.store.records.create('request', useRequest(OTHER_REQUEST_ID, staff.userId, world.siteId, 'seal-sheet'));
   await syncAll([requester]);
   await replicas.close(custody);
   await replicas.close(requester);
@@ -129,6 +131,71 @@ describe('a scanned process sheet', () => {
   it('is refused to an auditor of the request\'s own unit: auditors read, they do not file', async () => {
     const refused = await call(auditor, 'POST', '/api/process-sheets/scans', { code: `SEALCTL:REQ:${REQUEST_ID}`, mime: 'image/png', data: toBase64Url(new Uint8Array([137, 80, 78, 71])) });
     expect(refused).toMatchObject({ status: 403, body: { error: 'forbidden' } });
+  });
+
+  it("is refused when the image's own QR names another request than the code sent with it", async () => {
+    const { png } = await scannedSheet(REQUEST_ID, 2);
+    const claimed = await call(staff, 'POST', '/api/process-sheets/scans', { code: `SEALCTL:REQ:${OTHER_REQUEST_ID}`, mime: 'image/png', data: toBase64Url(png) });
+    expect(claimed).toMatchObject({ status: 400, body: { error: 'code_mismatch' } });
+    expect(claimed.body['message']).toContain(REQUEST_ID);
+    const listed = await call(staff, 'GET', `/api/process-sheets/scans?request=${OTHER_REQUEST_ID}`);
+    expect(listed).toMatchObject({ status: 200, body: { scans: [] } });
+  });
+
+  it('is refused when filed from another request than the one its sheet names', async () => {
+    const { png } = await scannedSheet(REQUEST_ID, 1);
+    const refused = await call(staff, 'POST', '/api/process-sheets/scans', { code: `SEALCTL:REQ:${REQUEST_ID}`, requestId: OTHER_REQUEST_ID, mime: 'image/png', data: toBase64Url(png) });
+    expect(refused).toMatchObject({ status: 409, body: { error: 'wrong_request' } });
+  });
+
+  it('is refused with 400 when the file is not a PNG, or a PNG with no QR, and never answers 5xx', async () => {
+    const cases: Uint8Array[] = [
+      new TextEncoder().encode('%PDF-1.7 not an image at all'),
+      new Uint8Array([137, 80, 78, 71, 13, 10, 26, 10]),
+      new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 16, 74, 70, 73, 70]),
+      // A valid signature and header claiming 100000 × 100000 pixels.
+      Uint8Array.from([137, 80, 78, 71, 13, 10, 26, 10, 0, 0, 0, 13, 73, 72, 68, 82, 0, 1, 134, 160, 0, 1, 134, 160, 8, 6, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 73, 69, 78, 68, 0, 0, 0, 0]),
+    ];
+    for (const bytes of cases) {
+      const refused = await call(staff, 'POST', '/api/process-sheets/scans', { code: `SEALCTL:REQ:${REQUEST_ID}`, mime: 'image/png', data: toBase64Url(bytes) });
+      expect(refused).toMatchObject({ status: 400, body: { error: 'not_an_image' } });
+    }
+    // A real PNG of a blank page: no QR in it.
+    const blank = await PDFDocument.create();
+    blank.addPage([200, 200]);
+    writeFileSync(join(work, 'blank.pdf'), await blank.save());
+    execFileSync('pdftoppm', ['-png', '-r', '50', '-singlefile', join(work, 'blank.pdf'), join(work, 'blank')]);
+    const noQr = await call(staff, 'POST', '/api/process-sheets/scans', { code: `SEALCTL:REQ:${REQUEST_ID}`, mime: 'image/png', data: toBase64Url(readFileSync(join(work, 'blank.png'))) });
+    expect(noQr).toMatchObject({ status: 400, body: { error: 'no_code_found' } });
+    const jpeg = await call(staff, 'POST', '/api/process-sheets/scans', { code: `SEALCTL:REQ:${REQUEST_ID}`, mime: 'image/jpeg', data: 'AAAA' });
+    expect(jpeg).toMatchObject({ status: 400, body: { error: 'invalid_body' } });
+  });
+
+  it('is listed on its request, its image served whole, found in the archive by an auditor, and audited once however often it is filed', async () => {
+    const { png } = await scannedSheet(REQUEST_ID, -2);
+    const first = await call(staff, 'POST', '/api/process-sheets/scans', { code: `SEALCTL:REQ:${REQUEST_ID}`, requestId: REQUEST_ID, mime: 'image/png', data: toBase64Url(png) });
+    const again = await call(staff, 'POST', '/api/process-sheets/scans', { code: `SEALCTL:REQ:${REQUEST_ID}`, requestId: REQUEST_ID, mime: 'image/png', data: toBase64Url(png) });
+    expect(first.status).toBe(201);
+    expect(again.body['factRowId']).toBe(first.body['factRowId']);
+    const listed = await call(staff, 'GET', `/api/process-sheets/scans?request=${REQUEST_ID}`);
+    const scans = listed.body['scans'] as { id: string; filedByName: string; title: string }[];
+    expect(scans.filter((s) => s.id === first.body['factRowId'])).toEqual([expect.objectContaining({ filedByName: 'Site staff', requestId: REQUEST_ID, code: `SEALCTL:REQ:${REQUEST_ID}` })]);
+    const image = await fetch(`${running.url}/api/process-sheets/scans/${encodeURIComponent(first.body['factRowId'] as string)}/image`, { headers: { cookie: auditor.cookie, 'sec-fetch-site': 'same-origin' } });
+    expect(image.status).toBe(200);
+    expect(Buffer.from(await image.arrayBuffer()).equals(Buffer.from(png))).toBe(true);
+    expect(await call(stranger, 'GET', `/api/process-sheets/scans?request=${REQUEST_ID}`)).toMatchObject({ status: 200, body: { scans: [] } });
+    expect((await fetch(`${running.url}/api/process-sheets/scans/${encodeURIComponent(first.body['factRowId'] as string)}/image`, { headers: { cookie: stranger.cookie, 'sec-fetch-site': 'same-origin' } })).status).toBe(404);
+
+    const audit = await call(world.admin, 'GET', '/api/audit?limit=200');
+    const records = (audit.body['records'] as { action: string; after: { factRowId?: string } | null }[]).filter((r) => r.action === 'process_sheet.scan_filed' && r.after?.factRowId === first.body['factRowId']);
+    expect(records).toHaveLength(1);
+
+    const found = await call(auditor, 'GET', `/api/archive?code=${REQUEST_ID}&title=${encodeURIComponent('subcontract')}`);
+    expect(found.status).toBe(200);
+    expect((found.body['entries'] as { id: string }[]).map((e) => e.id)).toContain(first.body['factRowId']);
+    expect((await call(auditor, 'GET', '/api/archive?title=no-such-title')).body).toMatchObject({ entries: [], total: 0 });
+    expect((await call(staff, 'GET', '/api/archive')).status).toBe(403);
+    expect((await call(world.admin, 'GET', '/api/archive?unit=nowhere')).status).toBe(404);
   });
 
   it('is refused when the QR is not a sheet\'s, and an unknown field is refused by the schema', async () => {

@@ -27,6 +27,7 @@ const SealLedger = lazy(() => import('./hq/evidence/SealLedger').then((m) => ({ 
 const HqCases = lazy(() => import('./hq/cases/HqCases').then((m) => ({ default: m.HqCases })));
 const CaseDetail = lazy(() => import('./hq/cases/CaseDetail').then((m) => ({ default: m.CaseDetail })));
 const Webhooks = lazy(() => import('./admin/Webhooks').then((m) => ({ default: m.Webhooks })));
+const Archive = lazy(() => import('./archive/Archive').then((m) => ({ default: m.Archive })));
 const VerifyBundle = lazy(() => import('./hq/verify/Verify').then((m) => ({ default: m.Verify })));
 
 /**
@@ -59,6 +60,7 @@ export const routes: RouteDefinition[] = [
   { path: '/hq/requests/:requestId/evidence', component: RequestEvidence },
   { path: '/hq/seals/:sealId/ledger', component: SealLedger },
   { path: '/hq/verify', component: VerifyBundle },
+  { path: '/archive', component: Archive },
   { path: '/notifications', component: Notifications },
   { path: '*404', component: NotFound },
 ];

@@ -43,6 +43,11 @@ export type ApiErrorCode =
   // process sheets: a scan whose code names no request, or is no sheet's code
   | 'unknown_request'
   | 'not_a_sheet_code'
+  // the scan's own QR is not the code sent, names another request than the page's, or the file is no readable PNG
+  | 'code_mismatch'
+  | 'wrong_request'
+  | 'no_code_found'
+  | 'not_an_image'
   | 'origin_not_allowed'
   // bootstrap and invitations
   | 'setup_already_done'

@@ -29,6 +29,7 @@ import { setupRoutes } from './routes/setup';
 import { unitRoutes } from './routes/units';
 import { userRoutes } from './routes/users';
 import { processSheetRoutes } from './routes/processSheets';
+import { archiveRoutes } from './routes/archive';
 import { syncRoutes } from './routes/sync';
 import { hqCaseRoutes } from './routes/hqCases';
 import { hqReconciliationRoutes } from './routes/hqReconciliation';
@@ -121,6 +122,7 @@ export async function buildServer({ config, store, orgKey, now = Date.now, audit
   hqEvidenceRoutes(api, store);
   syncRoutes(api, store, notifier.onAccepted);
   processSheetRoutes(api, store, notifier.onAccepted);
+  archiveRoutes(api, store);
   hqCaseRoutes(api, store);
   signingCertificateRoutes(api, store);
   countersignRoutes(api, store);

@@ -29,6 +29,7 @@ export function WelcomeHome(props: { session: Session }) {
     { href: '/hq', title: t('hq.homeLink'), body: t('hq.homeBody'), show: mayReadHq(props.session) },
     { href: '/approvals', title: t('approvals.title'), body: awaiting() > 0 ? t('approvals.homeCount', { count: String(awaiting()) }) : t('approvals.homeBody'), show: holdsRole(props.session, 'approver') },
     { href: '/requests', title: t('requests.title'), body: t('requests.homeBody'), show: holdsRole(props.session, 'staff') },
+    { href: '/archive', title: t('archive.homeLink'), body: t('archive.homeBody'), show: (['custodian', 'admin', 'auditor'] as const).some((role) => holdsRole(props.session, role)) },
     { href: '/passkeys', title: t('home.passkeysLink'), body: t('home.passkeysBody'), show: true },
     { href: '/stamp', title: t('stamp.title'), body: t('stamp.homeBody'), show: true },
     { href: '/seals', title: t('seals.homeLink'), body: t('seals.homeBody'), show: (['custodian', 'admin', 'auditor'] as const).some((role) => holdsRole(props.session, role)) },

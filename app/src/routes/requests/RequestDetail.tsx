@@ -16,6 +16,7 @@ import type { RequestEntry } from '../../requests/requestBook';
 import { useRequests } from '../../requests/RequestsProvider';
 import { useSync } from '../../sync/SyncProvider';
 import { DecidePanel } from './DecidePanel';
+import { ProcessSheetPanel } from './ProcessSheetPanel';
 import { RefusedRows, StatusBadge, WaitingBadge } from './RequestCard';
 import { RequestTerms } from './RequestTerms';
 
@@ -83,6 +84,7 @@ function RequestScreen(props: { session: Session }) {
               <div class="column-side request-side">
                 <DecidePanel session={props.session} entry={e()} />
                 <GrantPanel entry={e()} session={props.session} />
+                <ProcessSheetPanel entry={e()} session={props.session} />
                 <CancelPanel entry={e()} session={props.session} />
               </div>
             </div>

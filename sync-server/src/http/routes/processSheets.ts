@@ -1,75 +1,131 @@
 import {
-  BLOB_CHUNK_BYTES, factIdOf, factRowId, factSubjectOf, fromBase64Url, parseProcessSheetCode, processSheetScanBodySchema, processSheetScanResponseSchema,
-  sha256, toBase64Url, toHex, useRequestSchema, MAX_SCAN_BYTES, type AttachmentMeta, type FactRow, type UserId,
+  BLOB_CHUNK_BYTES, factIdOf, factRowId, factSubjectOf, fromBase64Url, parseProcessSheetCode, processSheetCode, processSheetScanBodySchema, processSheetScanResponseSchema,
+  readProcessSheet, sha256, toBase64Url, toHex, useRequestSchema, MAX_SCAN_BYTES, type AttachmentMeta, type FactRow, type RequestId, type UnitId, type UseRequest, type UserId,
 } from '@seal/shared';
 import { loadUnitTree, requirePermission } from '../../auth/scope';
+import { notoSansScRegular } from '../../hq/report/cjkFont';
+import { scanDocId, scansRepo, type ScanDoc } from '../../couch/scansRepo';
 import type { Store } from '../../couch/store';
 import { reportingAcceptedRows, type AcceptedRowsListener } from '../../sync/acceptedRows';
 import { blobsRepo } from '../../sync/blobsRepo';
+import { pngPixels } from '../../sync/pngPixels';
 import { mergeChangeRows } from '../../sync/recordStates';
-import { rowsRepo } from '../../sync/rowsRepo';
+import { rowsRepo, type RowsRepo } from '../../sync/rowsRepo';
 import { settleUpload, uploadKeyOf } from '../../sync/settleUpload';
 import type { Api } from '../api';
 import { ApiError } from '../errors';
-import { actorOf, recordChange } from '../recordChange';
+import { actorOf } from '../recordChange';
+
+/** The attachment fact a filed scan is, rebuilt from its document (the same every time: its id is its content's). */
+async function attachmentRow(doc: ScanDoc): Promise<FactRow> {
+  const meta = { sha256: doc.sha256, about: `request:${doc.requestId}`, mime: doc.mime as AttachmentMeta['mime'], size: doc.size, at: doc.filedAt, ...(doc.name === undefined ? {} : { name: doc.name }) };
+  const attachment = { ...meta, id: await factIdOf('attachment', { ...meta, id: '' }) };
+  return {
+    id: factRowId('attachment', attachment.id), type: 'fact', kind: 'attachment', subject: factSubjectOf('attachment', attachment),
+    scopeUnitId: doc.unitId as UnitId, author: doc.filedBy as UserId, createdAt: doc.filedAt, body: attachment,
+  };
+}
+
+/** The image's own QR must be the code sent: the server reads it from the pixels, it does not take the client's word. */
+function checkImage(bytes: Uint8Array, requestId: RequestId): void {
+  if (bytes.length === 0 || bytes.length > MAX_SCAN_BYTES) throw new ApiError(400, 'invalid_body', `A scan must be 1 to ${MAX_SCAN_BYTES} bytes, got ${bytes.length}`);
+  const pixels = pngPixels(bytes);
+  if (!pixels.ok) throw new ApiError(400, 'not_an_image', `The scan is not a PNG the server can read: ${pixels.error}`);
+  const read = readProcessSheet(pixels.value);
+  if (!read.ok && read.error.code === 'no_code_found') throw new ApiError(400, 'no_code_found', `No QR code was found in the scan: ${read.error.message}`);
+  if (!read.ok) throw new ApiError(400, 'code_mismatch', `The scan's QR code is not a process sheet's, but "${processSheetCode(requestId)}" was sent with it: nothing was filed`);
+  if (read.value !== requestId) throw new ApiError(400, 'code_mismatch', `The scan's QR code names request "${read.value}", but "${processSheetCode(requestId)}" was sent with it: nothing was filed`);
+}
+
+/** The request a sheet names, and its seal's name, as recorded; 404 when the request is not. */
+async function recordedRequest(rows: RowsRepo, requestId: RequestId): Promise<{ request: UseRequest; sealName: string }> {
+  const request = useRequestSchema.safeParse(mergeChangeRows(await rows.changesOf('request', requestId)).json);
+  if (!request.success) throw new ApiError(404, 'unknown_request', `The sheet's code names request "${requestId}", which is not recorded: no scan was filed`);
+  // The seal's name as recorded (read as it is: a record written by an older version still names its seal).
+  const seal = mergeChangeRows(await rows.changesOf('seal', request.data.sealId)).json as { name?: unknown } | undefined;
+  return { request: request.data, sealName: typeof seal?.name === 'string' && seal.name !== '' ? seal.name : request.data.sealId };
+}
 
 /**
- * Process sheets come back: a scan or photo of a stamped sheet is filed to the request its QR
- * names, as an attachment (the fact `request:<id>` and its bytes, kept like any attachment and
- * replicated to whoever reads the request) — after the code is checked to name a recorded
- * request in the caller's scope. The client decodes the QR (`readProcessSheet`); the server
- * trusts only what it can check: the request and the scope.
+ * Process sheets come back: a scan or photo of a stamped sheet (a PNG) is filed to the request its
+ * QR names. The server decodes the image and reads the QR itself; the code must name a recorded
+ * request in the caller's scope (and the request the scan was filed from, when it says which).
+ * Filing is a change: the scan's document (what the archive searches) and its audit record are
+ * written together through the change journal; the attachment fact and bytes (replicated to the
+ * request's readers) follow, rebuilt from that document, so a retry of the same scan completes it.
  */
 export function processSheetRoutes(api: Api, store: Store, onAccepted?: AcceptedRowsListener): void {
   const { ctx } = api;
   const stored = rowsRepo(store.couch.use(store.dbName('rows')));
   const rows = onAccepted ? reportingAcceptedRows(stored, onAccepted, (err) => api.app.log.warn({ err }, 'accepted rows could not be passed on')) : stored;
   const blobs = blobsRepo(store.couch.use(store.dbName('blobs')));
+  const scans = scansRepo(store.couch.use(store.dbName('scans')));
 
   api.route({
     method: 'POST', url: '/api/process-sheets/scans', tag: 'sync', auth: 'session', body: processSheetScanBodySchema,
     bodyLimit: Math.ceil((MAX_SCAN_BYTES * 4) / 3) + 4096,
-    summary: "File a scan of a stamped process sheet to the request its QR code names (an attachment about `request:<id>`), if that request is recorded and in the caller's scope",
+    summary: "File a scan (PNG) of a stamped process sheet to the request its QR code names (read by the server from the image), if that request is recorded, in the caller's scope, and the one filed from; audited",
     responses: {
       201: processSheetScanResponseSchema,
-      400: 'invalid_body | not_a_sheet_code',
+      400: 'invalid_body | not_a_sheet_code | not_an_image | no_code_found | code_mismatch',
       401: 'unauthenticated',
       403: 'forbidden | out_of_scope',
       404: 'unknown_request',
+      409: 'wrong_request',
     },
   }, async ({ body, signedIn, reply }) => {
     const code = parseProcessSheetCode(body.code);
     if (!code.ok) throw new ApiError(400, 'not_a_sheet_code', `This is not a process sheet's code: ${code.error.message}`);
     const requestId = code.value;
-    const request = useRequestSchema.safeParse(mergeChangeRows(await stored.changesOf('request', requestId)).json);
-    if (!request.success) throw new ApiError(404, 'unknown_request', `The sheet's code names request "${requestId}", which is not recorded: no scan was filed`);
+    const { request, sealName } = await recordedRequest(stored, requestId);
     // Filing is a change (an attachment on the request): staff, custodians and administrators of
     // the request's unit or above may; an auditor or approver may not (403 forbidden).
-    requirePermission(signedIn.user, 'sheet.file', { unitId: request.data.unitId }, await loadUnitTree(ctx.repos.units));
+    requirePermission(signedIn.user, 'sheet.file', { unitId: request.unitId }, await loadUnitTree(ctx.repos.units));
+    if (body.requestId !== undefined && body.requestId !== requestId) {
+      throw new ApiError(409, 'wrong_request', `The sheet is request "${requestId}"'s, not "${body.requestId}"'s, which it was filed from: file it from its own request`);
+    }
     const bytes = fromBase64Url(body.data);
-    if (bytes.length === 0 || bytes.length > MAX_SCAN_BYTES) throw new ApiError(400, 'invalid_body', `A scan must be 1 to ${MAX_SCAN_BYTES} bytes, got ${bytes.length}`);
+    checkImage(bytes, requestId);
 
     const sha = toHex(await sha256(bytes));
-    const at = ctx.now();
-    const meta = { sha256: sha, about: `request:${requestId}`, mime: body.mime, size: bytes.length, at, ...(body.name === undefined ? {} : { name: body.name }) };
-    const id = await factIdOf('attachment', { ...meta, id: '' });
-    const attachment = { ...meta, id } as AttachmentMeta;
-    const row: FactRow = {
-      id: factRowId('attachment', id), type: 'fact', kind: 'attachment', subject: factSubjectOf('attachment', attachment),
-      scopeUnitId: request.data.unitId, author: signedIn.user.id as UserId, createdAt: at, body: attachment,
+    const fresh: ScanDoc = {
+      type: 'sheet-scan', id: '', requestId, code: processSheetCode(requestId), title: request.document.title, sealId: request.sealId, sealName,
+      unitId: request.unitId, filedBy: signedIn.user.id, filedAt: ctx.now(), sha256: sha, mime: body.mime, size: bytes.length, ...(body.name === undefined ? {} : { name: body.name }),
     };
-    await rows.createMany([row]);
-    // The bytes, staged under this fact's upload and settled as any upload is: checked against their hash.
+    const planned = (await scans.get(requestId, sha)) ?? { ...fresh, id: (await attachmentRow(fresh)).id };
+    const row = await attachmentRow(planned);
+    // The bytes first (content-addressed, served to no one until a fact names them), staged under
+    // this fact's upload and settled as any upload is: checked against their hash.
     const upload = uploadKeyOf(row.id);
     for (let index = 0; index * BLOB_CHUNK_BYTES < bytes.length; index += 1) {
       await blobs.stage(sha, upload, index, toBase64Url(bytes.subarray(index * BLOB_CHUNK_BYTES, (index + 1) * BLOB_CHUNK_BYTES)));
     }
     await settleUpload(blobs, sha, row.id, bytes.length);
-    await recordChange(ctx, {
-      actor: actorOf(signedIn), action: 'process_sheet.scan_filed', target: { kind: 'request', id: requestId },
-      unitId: request.data.unitId, before: null, after: { factRowId: row.id, sha256: sha, size: bytes.length, mime: body.mime },
+    const filed = await ctx.changes.commit(async (tx) => {
+      const held = await tx.read<ScanDoc>('scans', scanDocId(requestId, sha));
+      if (held) return { result: held, audit: [] };
+      tx.write('scans', scanDocId(requestId, sha), planned);
+      return {
+        result: planned,
+        audit: [{
+          actor: actorOf(signedIn), action: 'process_sheet.scan_filed', target: { kind: 'request', id: requestId }, unitId: request.unitId,
+          before: null, after: { factRowId: planned.id, sha256: sha, size: bytes.length, mime: body.mime, title: planned.title, seal: planned.sealId },
+        }],
+      };
     });
+    const filedRow = await attachmentRow(filed);
+    await rows.createMany([filedRow]);
     reply.code(201);
-    return { requestId, factRowId: row.id, sha256: sha, size: bytes.length };
+    return { requestId, factRowId: filedRow.id, sha256: sha, size: filed.size };
+  });
+
+  api.route({
+    method: 'GET', url: '/api/process-sheets/font', tag: 'sync', auth: 'session',
+    summary: "The font a process sheet is printed in (Noto Sans SC, OTF): the app embeds the subset the sheet's text uses",
+    responses: { 200: { mediaType: 'font/otf', description: 'Noto Sans SC Regular (SIL Open Font License 1.1)' }, 401: 'unauthenticated' },
+  }, async ({ reply }) => {
+    reply.header('content-type', 'font/otf');
+    reply.header('cache-control', 'private, max-age=604800');
+    return Buffer.from(await notoSansScRegular());
   });
 }

@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { recordIdParamSchema } from './ids';
+import { filedScanSchema } from './processSheets';
+
+/** A day or a moment in a query: epoch milliseconds or an ISO 8601 date / date-time. */
+const queryTimeSchema = z
+  .string()
+  .max(40)
+  .transform((text, ctx) => {
+    const value = /^\d{1,15}$/.test(text) ? Number(text) : /^\d{4}-\d{2}-\d{2}/.test(text) ? Date.parse(text) : Number.NaN;
+    if (!Number.isSafeInteger(value) || value < 0) {
+      ctx.addIssue({ code: 'custom', message: 'expected epoch milliseconds or an ISO 8601 date' });
+      return z.NEVER;
+    }
+    return value;
+  })
+  .describe('Epoch milliseconds, or an ISO 8601 date / date-time');
+
+/**
+ * `GET /api/archive`: stamped documents in the reader's scope (`log.read`), newest first. Every
+ * text filter matches case-insensitively anywhere in its field.
+ */
+export const archiveQuerySchema = z.strictObject({
+  title: z.string().min(1).max(200).optional().describe("Part of the document's title"),
+  seal: z.string().min(1).max(200).optional().describe("Part of the seal's name, or its id"),
+  unit: recordIdParamSchema.optional().describe("A unit: its whole subtree (default: the reader's scope)"),
+  code: z.string().min(1).max(300).optional().describe("Part of the document's code (a process sheet's `SEALCTL:REQ:<id>`) or its request's id"),
+  from: queryTimeSchema.optional().describe('Inclusive lower bound of the filing time'),
+  to: queryTimeSchema.optional().describe('Exclusive upper bound of the filing time'),
+  cursor: z.string().min(1).max(400).optional().describe('Opaque: `nextCursor` of the previous page'),
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+});
+export type ArchiveQuery = z.output<typeof archiveQuerySchema>;
+
+/**
+ * One stamped document. `paper_scan`: a scanned process sheet (stamped on paper). Electronic
+ * impressions are the next kind (`electronic_impression`), once that fact exists.
+ */
+export const archiveEntrySchema = z.strictObject({
+  kind: z.literal('paper_scan'),
+  ...filedScanSchema.shape,
+  unitName: z.string(),
+});
+export type ArchiveEntry = z.infer<typeof archiveEntrySchema>;
+
+export const archiveResponseSchema = z.strictObject({
+  entries: z.array(archiveEntrySchema),
+  /** `null` on the last page. */
+  nextCursor: z.string().nullable(),
+  total: z.int().nonnegative(),
+});
+export type ArchiveResponse = z.infer<typeof archiveResponseSchema>;
