@@ -11,6 +11,7 @@ import { useRequests } from '../../requests/RequestsProvider';
 import { createFacts } from '../../sync/createFacts';
 import { useSync } from '../../sync/SyncProvider';
 import { DeviceCard } from './DeviceCard';
+import { ElectronicGrantsCard } from './ElectronicGrantsCard';
 import { GrantCard } from './GrantCard';
 import { SimulatedPanel } from './SimulatedPanel';
 import { EventsCard, StampsCard } from './StampLists';
@@ -37,6 +38,13 @@ function StampScreen(props: { session: Session }) {
   const grants = createFacts('grant');
   const myGrants = createMemo(() =>
     grants()
+      .filter((g) => g.holderId === props.session.user.id && !UNUSABLE.has(book.entry(g.requestId)?.view?.status ?? 'pending'))
+      .sort((a, b) => b.window.notAfter - a.window.notAfter),
+  );
+  // Electronic grants: stamping a PDF, no device.
+  const electronicGrants = createFacts('electronic_grant');
+  const myElectronicGrants = createMemo(() =>
+    electronicGrants()
       .filter((g) => g.holderId === props.session.user.id && !UNUSABLE.has(book.entry(g.requestId)?.view?.status ?? 'pending'))
       .sort((a, b) => b.window.notAfter - a.window.notAfter),
   );
@@ -84,6 +92,7 @@ function StampScreen(props: { session: Session }) {
     <section class="panel stamp" aria-labelledby="stamp-title">
       <h1 id="stamp-title">{t('stamp.title')}</h1>
       <p class="muted">{t('stamp.intro')}</p>
+      <ElectronicGrantsCard grants={myElectronicGrants()} names={names} />
       <GrantCard
         holderId={props.session.user.id}
         grant={grant()}

@@ -1,0 +1,142 @@
+import { sealAppearance, sealOrganisationName, type ImpressionPlacement, type SealLook } from '@seal/shared';
+import { Show, createMemo, createResource, createSignal, onCleanup } from 'solid-js';
+import { Progress } from '../../components/Progress';
+import { checkChosenDocument, stampDocument, type ElectronicGrantView, type ImpressionSigner, type StampedDocument, type StampStep } from '../../documents/electronicStamping';
+import { openPdfPages, type PdfPages } from '../../documents/pdfPages';
+import { sealFontHeld } from '../../documents/sealFont';
+import { defaultPlacement, impressionChoice } from '../../documents/sealPlacement';
+import { useI18n } from '../../i18n/I18nProvider';
+import { DocumentPicker } from './DocumentPicker';
+import { PagePreview } from './PagePreview';
+import { PlacementFields } from './PlacementFields';
+import { StampedResult } from './StampedResult';
+
+/** A chosen document: its name, bytes and pages (PDF.js). */
+interface Chosen {
+  readonly name: string;
+  readonly bytes: Uint8Array;
+  readonly pages: PdfPages;
+}
+
+/**
+ * Stamping a PDF under an electronic grant: choose the approved document (any other is refused
+ * at once), place the seal on a page preview, optionally across the page edges, stamp; then the
+ * stamped PDF to download and its verification code. Loaded on demand: PDF.js, pdf-lib and the
+ * QR encoder stay off the first page.
+ */
+export default function ElectronicStamp(props: { grant: ElectronicGrantView; seal: SealLook; unitName: string; signer: ImpressionSigner }) {
+  const { t } = useI18n();
+  const sealMm = createMemo(() => sealAppearance(props.seal, sealOrganisationName(props.seal, props.unitName)).width);
+  const [chosen, setChosen] = createSignal<Chosen>();
+  const [refusal, setRefusal] = createSignal<string>();
+  const [opening, setOpening] = createSignal(false);
+  const [page, setPage] = createSignal(0);
+  const [placement, setPlacement] = createSignal<ImpressionPlacement>();
+  const [seam, setSeam] = createSignal(false);
+  const [step, setStep] = createSignal<StampStep>();
+  const [failure, setFailure] = createSignal<string>();
+  const [done, setDone] = createSignal<StampedDocument>();
+  const [fontHeld] = createResource(() => sealFontHeld().catch(() => false));
+  onCleanup(() => void chosen()?.pages.close());
+
+  async function choose(file: File): Promise<void> {
+    setRefusal(undefined);
+    setFailure(undefined);
+    setDone(undefined);
+    const checked = await checkChosenDocument(file, props.grant);
+    if (!checked.ok) {
+      setRefusal(checked.error.code === 'document_mismatch' ? t('stampPdf.wrongDocument', { name: file.name }) : t('stampPdf.notPdf'));
+      return;
+    }
+    setOpening(true);
+    try {
+      await chosen()?.pages.close();
+      const pages = await openPdfPages(checked.value.bytes);
+      setChosen({ name: file.name, bytes: checked.value.bytes, pages });
+      setPage(pages.count - 1);
+      setPlacement(defaultPlacement(pages.count - 1, pages.sizes[pages.count - 1]!, sealMm()));
+    } catch (error) {
+      setRefusal(t('stampPdf.unreadable', { detail: error instanceof Error ? error.message : String(error) }));
+    } finally {
+      setOpening(false);
+    }
+  }
+
+  const choice = createMemo(() => {
+    const c = chosen();
+    const p = placement();
+    return c === undefined || p === undefined ? undefined : impressionChoice(p, seam(), c.pages.sizes);
+  });
+
+  async function stamp(): Promise<void> {
+    const c = chosen();
+    const ch = choice();
+    if (c === undefined || ch === undefined) return;
+    setFailure(undefined);
+    try {
+      const result = await stampDocument({ grant: props.grant, source: c.bytes, pageCount: c.pages.count, seal: props.seal, unitName: props.unitName, ...ch, origin: location.origin }, props.signer, setStep);
+      if (result.ok) setDone(result.value);
+      else setFailure(t('stampPdf.stampFailed', { detail: result.error.message }));
+    } catch (error) {
+      setFailure(t('stampPdf.stampFailed', { detail: error instanceof Error ? error.message : String(error) }));
+    } finally {
+      setStep(undefined);
+    }
+  }
+
+  const stepText = (s: StampStep | undefined): string | undefined => (s === undefined ? undefined : t(`stampPdf.step.${s}`));
+
+  return (
+    <div class="card electronic-stamp" data-testid="electronic-stamp">
+      <h2>{t('stampPdf.title')}</h2>
+      <p class="muted">{t('stampPdf.intro')}</p>
+      <Show when={fontHeld() === false}>
+        <p class="alert alert-warning" data-testid="seal-font-missing">{t('stampPdf.fontMissing')}</p>
+      </Show>
+      <Show when={done() === undefined}>
+        <DocumentPicker disabled={opening() || step() !== undefined} onFile={(file) => void choose(file)} />
+        <Show when={refusal()}>
+          <p class="alert alert-error" role="alert" data-error-code="document_refused" data-testid="document-refused">{refusal()}</p>
+        </Show>
+        <Progress message={opening() ? t('stampPdf.opening') : undefined} />
+      </Show>
+      <Show when={done() === undefined && chosen()}>
+        {(c) => (
+          <>
+            <p data-testid="document-accepted" class="alert alert-success">{t('stampPdf.accepted', { name: c().name, pages: String(c().pages.count) })}</p>
+            <PlacementFields
+              pages={c().pages}
+              page={page()}
+              placement={placement()!}
+              sealMm={sealMm()}
+              seam={seam()}
+              onPage={setPage}
+              onPlace={(p) => { setPlacement(p); setPage(p.page); }}
+              onSeam={setSeam}
+            />
+            <PagePreview
+              pages={c().pages}
+              page={page()}
+              placement={placement()!}
+              sealMm={sealMm()}
+              seamY={choice()?.seam?.y}
+              seal={props.seal}
+              unitName={props.unitName}
+              onPlace={(at) => setPlacement({ page: page(), ...at })}
+            />
+            <div class="button-row">
+              <button type="button" class="button button-primary" data-testid="stamp-pdf" disabled={step() !== undefined} onClick={() => void stamp()}>
+                {t('stampPdf.stamp')}
+              </button>
+            </div>
+            <Progress message={stepText(step())} />
+            <Show when={failure()}>
+              <p class="alert alert-error" role="alert" data-error-code="stamp_failed">{failure()}</p>
+            </Show>
+          </>
+        )}
+      </Show>
+      <Show when={done()}>{(d) => <StampedResult stamped={d()} sourceName={chosen()?.name ?? 'document.pdf'} />}</Show>
+    </div>
+  );
+}
