@@ -1,5 +1,5 @@
 import type { ElectronicGrant, SealLook } from '@seal/shared';
-import { For, Show, Suspense, createSignal, lazy } from 'solid-js';
+import { For, Show, Suspense, lazy } from 'solid-js';
 import { impressionSigner } from '../../documents/impressionSigner';
 import { useI18n } from '../../i18n/I18nProvider';
 import { useDirectory } from '../../org/DirectoryProvider';
@@ -10,10 +10,9 @@ import './stampPdf.css';
 const ElectronicStamp = lazy(() => import('./ElectronicStamp'));
 
 /** The electronic seal grants this person holds on this tablet, and the stamping of a PDF under the one chosen. */
-export function ElectronicGrantsCard(props: { grants: readonly ElectronicGrant[]; names: StampNames }) {
+export function ElectronicGrantsCard(props: { grants: readonly ElectronicGrant[]; chosen: ElectronicGrant | undefined; onChoose: (grant: ElectronicGrant) => void; names: StampNames }) {
   const { t } = useI18n();
   const directory = useDirectory();
-  const [chosen, setChosen] = createSignal<ElectronicGrant>();
   const signer = impressionSigner();
   const window = (g: ElectronicGrant): string => `${props.names.date(g.window.notBefore)} – ${props.names.date(g.window.notAfter)}`;
   const look = (g: ElectronicGrant): SealLook => {
@@ -36,8 +35,8 @@ export function ElectronicGrantsCard(props: { grants: readonly ElectronicGrant[]
                 <span class="muted">
                   {t('stampPdf.approvedDocument')}: <code>{g.documentSha256.slice(0, 16)}…</code>
                 </span>
-                <Show when={chosen()?.id !== g.id} fallback={<span class="grant-in-use">{t('stamp.grantInUse')}</span>}>
-                  <button type="button" class="button button-secondary" data-testid="use-electronic-grant" onClick={() => setChosen(g)}>
+                <Show when={props.chosen?.id !== g.id} fallback={<span class="grant-in-use">{t('stamp.grantInUse')}</span>}>
+                  <button type="button" class="button button-secondary" data-testid="use-electronic-grant" onClick={() => props.onChoose(g)}>
                     {t('stampPdf.useElectronicGrant')}
                   </button>
                 </Show>
@@ -46,7 +45,7 @@ export function ElectronicGrantsCard(props: { grants: readonly ElectronicGrant[]
           </For>
         </ul>
       </div>
-      <Show when={chosen()} keyed>
+      <Show when={props.chosen} keyed>
         {(g) => (
           <Suspense fallback={<p class="loading">{t('stampPdf.opening')}</p>}>
             <ElectronicStamp grant={g} seal={look(g)} unitName={directory.unitName(props.names.sealOf(g.sealId)?.unitId ?? '')} signer={signer} />

@@ -44,29 +44,28 @@ export default function ElectronicStamp(props: { grant: ElectronicGrantView; sea
     setFailure(undefined);
     setDone(undefined);
     const checked = await checkChosenDocument(file, props.grant);
+    // Whatever was chosen before goes: the screen shows only the file just chosen.
+    await chosen()?.pages.close();
+    setChosen(undefined);
     if (!checked.ok) {
       setRefusal(checked.error.code === 'document_mismatch' ? t('stampPdf.wrongDocument', { name: file.name }) : t('stampPdf.notPdf'));
       return;
     }
     setOpening(true);
-    try {
-      await chosen()?.pages.close();
-      const pages = await openPdfPages(checked.value.bytes);
-      setChosen({ name: file.name, bytes: checked.value.bytes, pages });
-      setPage(pages.count - 1);
-      setPlacement(defaultPlacement(pages.count - 1, pages.sizes[pages.count - 1]!, sealMm()));
-    } catch (error) {
-      setRefusal(t('stampPdf.unreadable', { detail: error instanceof Error ? error.message : String(error) }));
-    } finally {
-      setOpening(false);
+    const pages = await openPdfPages(checked.value.bytes).catch((error: unknown) => error as Error);
+    setOpening(false);
+    if (pages instanceof Error) {
+      setRefusal(t('stampPdf.unreadable', { detail: pages.message }));
+      return;
     }
+    // The seal starts on the last page, where documents are signed; the place before the pages.
+    const last = pages.count - 1;
+    setPlacement(defaultPlacement(last, pages.sizes[last]!, sealMm()));
+    setPage(last);
+    setChosen({ name: file.name, bytes: checked.value.bytes, pages });
   }
 
-  const choice = createMemo(() => {
-    const c = chosen();
-    const p = placement();
-    return c === undefined || p === undefined ? undefined : impressionChoice(p, seam(), c.pages.sizes);
-  });
+  const choice = createMemo(() => (chosen() === undefined || placement() === undefined ? undefined : impressionChoice(placement()!, seam(), chosen()!.pages.sizes)));
 
   async function stamp(): Promise<void> {
     const c = chosen();
@@ -76,7 +75,7 @@ export default function ElectronicStamp(props: { grant: ElectronicGrantView; sea
     try {
       const result = await stampDocument({ grant: props.grant, source: c.bytes, pageCount: c.pages.count, seal: props.seal, unitName: props.unitName, ...ch, origin: location.origin }, props.signer, setStep);
       if (result.ok) setDone(result.value);
-      else setFailure(t('stampPdf.stampFailed', { detail: result.error.message }));
+      else setFailure(result.error.code === 'signing_unavailable' ? t('stampPdf.signingUnavailable') : t('stampPdf.stampFailed', { detail: result.error.message }));
     } catch (error) {
       setFailure(t('stampPdf.stampFailed', { detail: error instanceof Error ? error.message : String(error) }));
     } finally {
@@ -84,59 +83,73 @@ export default function ElectronicStamp(props: { grant: ElectronicGrantView; sea
     }
   }
 
-  const stepText = (s: StampStep | undefined): string | undefined => (s === undefined ? undefined : t(`stampPdf.step.${s}`));
-
   return (
     <div class="card electronic-stamp" data-testid="electronic-stamp">
       <h2>{t('stampPdf.title')}</h2>
       <p class="muted">{t('stampPdf.intro')}</p>
       <Show when={fontHeld() === false}>
-        <p class="alert alert-warning" data-testid="seal-font-missing">{t('stampPdf.fontMissing')}</p>
+        <p class="alert alert-error" data-testid="seal-font-missing">{t('stampPdf.fontMissing')}</p>
       </Show>
       <Show when={done() === undefined}>
         <DocumentPicker disabled={opening() || step() !== undefined} onFile={(file) => void choose(file)} />
-        <Show when={refusal()}>
-          <p class="alert alert-error" role="alert" data-error-code="document_refused" data-testid="document-refused">{refusal()}</p>
-        </Show>
-        <Progress message={opening() ? t('stampPdf.opening') : undefined} />
+        <ChooseOutcome refusal={refusal()} opening={opening()} />
       </Show>
       <Show when={done() === undefined && chosen()}>
         {(c) => (
           <>
-            <p data-testid="document-accepted" class="alert alert-success">{t('stampPdf.accepted', { name: c().name, pages: String(c().pages.count) })}</p>
-            <PlacementFields
-              pages={c().pages}
-              page={page()}
-              placement={placement()!}
-              sealMm={sealMm()}
-              seam={seam()}
-              onPage={setPage}
-              onPlace={(p) => { setPlacement(p); setPage(p.page); }}
-              onSeam={setSeam}
-            />
-            <PagePreview
-              pages={c().pages}
-              page={page()}
-              placement={placement()!}
-              sealMm={sealMm()}
-              seamY={choice()?.seam?.y}
-              seal={props.seal}
-              unitName={props.unitName}
-              onPlace={(at) => setPlacement({ page: page(), ...at })}
-            />
-            <div class="button-row">
-              <button type="button" class="button button-primary" data-testid="stamp-pdf" disabled={step() !== undefined} onClick={() => void stamp()}>
-                {t('stampPdf.stamp')}
-              </button>
+            <p data-testid="document-accepted" class="alert alert-ok">{t('stampPdf.accepted', { name: c().name, pages: String(c().pages.count) })}</p>
+            <div class="estamp-work">
+              <div class="estamp-controls">
+                <PlacementFields
+                  pages={c().pages}
+                  page={page()}
+                  placement={placement()!}
+                  sealMm={sealMm()}
+                  seam={seam()}
+                  onPage={setPage}
+                  onPlace={(p) => { setPlacement(p); setPage(p.page); }}
+                  onSeam={setSeam}
+                />
+                <div class="button-row">
+                  <button type="button" class="button button-primary" data-testid="stamp-pdf" disabled={step() !== undefined} onClick={() => void stamp()}>
+                    {t('stampPdf.stamp')}
+                  </button>
+                </div>
+                <Progress message={step() === undefined ? undefined : t(`stampPdf.step.${step()!}`)} />
+                <Show when={failure()}>
+                  <p class="alert alert-error" role="alert" data-error-code="stamp_failed">{failure()}</p>
+                </Show>
+              </div>
+              <div class="estamp-page">
+                <PagePreview
+                  pages={c().pages}
+                  page={page()}
+                  placement={placement()!}
+                  sealMm={sealMm()}
+                  seamY={choice()?.seam?.y}
+                  seal={props.seal}
+                  unitName={props.unitName}
+                  onPlace={(at) => setPlacement({ page: page(), ...at })}
+                />
+              </div>
             </div>
-            <Progress message={stepText(step())} />
-            <Show when={failure()}>
-              <p class="alert alert-error" role="alert" data-error-code="stamp_failed">{failure()}</p>
-            </Show>
           </>
         )}
       </Show>
       <Show when={done()}>{(d) => <StampedResult stamped={d()} sourceName={chosen()?.name ?? 'document.pdf'} />}</Show>
     </div>
+  );
+}
+
+/** Why the chosen file was refused, or that it is being opened. */
+function ChooseOutcome(props: { refusal: string | undefined; opening: boolean }) {
+  const { t } = useI18n();
+  return (
+    <>
+      <Show when={props.refusal}>
+        <p class="alert alert-error" role="alert" data-error-code="document_refused" data-testid="document-refused">{props.refusal}</p>
+      </Show>
+      <Progress message={props.opening ? t('stampPdf.opening') : undefined} />
+    </>
   );
 }

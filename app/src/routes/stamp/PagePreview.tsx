@@ -35,7 +35,10 @@ export function PagePreview(props: {
       (index) => {
         setRendering(true);
         setFailed(false);
-        const width = Math.max(240, Math.min(frame.parentElement?.clientWidth ?? 600, 900));
+        // The whole page in view: as wide as the column, no taller than the window.
+        const page = props.pages.sizes[index]!;
+        const fitHeight = ((window.innerHeight - 24) * page.width) / page.height;
+        const width = Math.max(240, Math.min(frame.parentElement?.clientWidth ?? 600, fitHeight, 1000));
         props.pages.render(index, canvas, width).then(
           () => setRendering(false),
           () => { setRendering(false); setFailed(true); },
@@ -74,8 +77,6 @@ export function PagePreview(props: {
   };
 
   const onThisPage = () => props.placement.page === props.page;
-  const slices = () => props.pages.count;
-  const sliceMm = () => props.sealMm / slices();
 
   return (
     <div
@@ -116,17 +117,20 @@ export function PagePreview(props: {
           <SealImage seal={props.seal} unitName={props.unitName} size="100%" />
         </div>
       </Show>
-      <Show when={props.seamY !== undefined && slices() > 1}>
-        <div
-          class="seam-slice"
-          data-testid="seam-slice"
-          style={{ width: pct(sliceMm(), size().width), top: pct((props.seamY ?? 0) - props.sealMm / 2, size().height) }}
-        >
-          <div style={{ width: `${slices() * 100}%`, 'margin-left': `${-props.page * 100}%` }}>
-            <SealImage seal={props.seal} unitName={props.unitName} size="100%" />
-          </div>
-        </div>
-      </Show>
+      <Show when={props.seamY}>{(y) => <SeamSliceHint pages={props.pages} page={props.page} y={y()} sealMm={props.sealMm} seal={props.seal} unitName={props.unitName} />}</Show>
+    </div>
+  );
+}
+
+/** The seam seal's slice this page gets: slice i of the seal (from its left) at page i's right edge. */
+function SeamSliceHint(props: { pages: PdfPages; page: number; y: number; sealMm: number; seal: SealLook; unitName: string }) {
+  const size = () => props.pages.sizes[props.page]!;
+  const pct = (mm: number, of: number): string => `${(mm / of) * 100}%`;
+  return (
+    <div class="seam-slice" data-testid="seam-slice" style={{ width: pct(props.sealMm / props.pages.count, size().width), top: pct(props.y - props.sealMm / 2, size().height) }}>
+      <div style={{ width: `${props.pages.count * 100}%`, 'margin-left': `${-props.page * 100}%` }}>
+        <SealImage seal={props.seal} unitName={props.unitName} size="100%" />
+      </div>
     </div>
   );
 }

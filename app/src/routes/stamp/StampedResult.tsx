@@ -11,7 +11,7 @@ export function StampedResult(props: { stamped: StampedDocument; sourceName: str
   const fileName = (): string => `${props.sourceName.replace(/\.pdf$/i, '')}-stamped.pdf`;
   return (
     <div class="stamped-result" data-testid="stamped-result">
-      <p class="alert alert-success" role="status">{t('stampPdf.done')}</p>
+      <p class="alert alert-ok" role="status">{t('stampPdf.done')}</p>
       <dl class="stamp-facts">
         <dt>{t('stampPdf.code')}</dt>
         <dd data-testid="verification-code" class="verification-code">{props.stamped.code}</dd>
