@@ -1,5 +1,6 @@
 import { drawImpression, err, formatVerificationCode, ok, refuse, sealAppearance, sealOrganisationName, verificationUrl, type ImpressionPlacement, type Refusal, type Result, type SealLook, type SeamPlacement, type ElectronicGrant } from '@seal/shared';
 import { fileSha256 } from '../requests/fileSha256';
+import { openPdfPages, type PdfPages } from './pdfPages';
 import { loadSealFont } from './sealFont';
 
 /**
@@ -77,4 +78,19 @@ export async function stampDocument(request: StampRequest, signer: ImpressionSig
   const pages = [...new Set([...request.placements.map((p) => p.page), ...(request.seam === undefined ? [] : (request.seam.pages ?? Array.from({ length: request.pageCount }, (_, i) => i)))])];
   const signed = await signer.sign({ grant: request.grant, sourcePdf: request.source, stampedPdf, impression, pages: pages.sort((a, b) => a - b).map((p) => p + 1) });
   return signed.ok ? ok({ pdf: signed.value, code }) : err(signed.error);
+}
+
+export type OpenDocumentRefusalCode = DocumentCheckRefusalCode | 'unreadable' | 'rotated';
+
+/** The chosen file, checked against the grant and opened for the preview (PDF.js), or why not. */
+export async function openChosenDocument(file: Blob, grant: ElectronicGrantView): Promise<Result<{ bytes: Uint8Array; pages: PdfPages }, Refusal<OpenDocumentRefusalCode>>> {
+  const checked = await checkChosenDocument(file, grant);
+  if (!checked.ok) return checked;
+  const pages = await openPdfPages(checked.value.bytes).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
+  if (pages instanceof Error) return refuse('unreadable', pages.message);
+  if (pages.sizes.some((size) => size.rotation % 360 !== 0)) {
+    await pages.close();
+    return refuse('rotated', 'the PDF has pages turned by /Rotate');
+  }
+  return ok({ bytes: checked.value.bytes, pages });
 }

@@ -779,6 +779,7 @@ export const en: Dictionary = {
     wrongDocument: '“{{ name }}” is not the approved document: its fingerprint (SHA-256) differs from the one approved. Only the approved file can be stamped; choose that one. 这不是审批通过的文件。',
     notPdf: 'The approved document is not a PDF: it cannot be stamped electronically.',
     unreadable: 'This PDF cannot be opened: {{ detail }}',
+    rotated: 'This PDF has turned pages (/Rotate): electronic stamping does not support them yet.',
     opening: 'Opening the document and preparing the preview…',
     accepted: '“{{ name }}” is the approved document ({{ pages }} pages). Place the seal.',
     pages: 'Pages',

@@ -780,6 +780,7 @@ export const zhCN = {
     wrongDocument: '“{{ name }}”不是审批通过的文件：它的指纹（SHA-256）与审批的不同。只有审批通过的那份文件才能用印，请选择正确的文件。This is not the approved document.',
     notPdf: '审批的文件不是 PDF，无法电子用印。',
     unreadable: '无法打开此 PDF：{{ detail }}',
+    rotated: '此 PDF 有旋转的页面，暂不支持电子用印。',
     opening: '正在打开文件并生成预览…',
     accepted: '“{{ name }}”与审批的文件一致（共 {{ pages }} 页）。请放置印章。',
     pages: '页面',

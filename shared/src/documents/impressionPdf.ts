@@ -72,6 +72,9 @@ export async function drawImpression(source: Uint8Array, layout: ImpressionLayou
   if (doc.context.trailerInfo.Encrypt !== undefined) throw new Error('the PDF is encrypted: it cannot be stamped');
   const pages = doc.getPages();
   const boxes = pages.map((p) => p.getCropBox());
+  // Placements are in the page's own frame; a page shown turned (/Rotate) would put the seal elsewhere than chosen.
+  const turned = pages.findIndex((p) => p.getRotation().angle % 360 !== 0);
+  if (turned !== -1) throw new Error(`page ${turned + 1} is turned by /Rotate ${pages[turned]!.getRotation().angle}: stamping turned pages is not supported`);
   const marks = layoutImpression(boxes, layout.appearance, layout.placements, layout.seam);
   if (!marks.ok) throw new Error(`cannot stamp this layout (${marks.error.code}): ${marks.error.message}`);
   const font = await embedSealFont(doc, layout.font);

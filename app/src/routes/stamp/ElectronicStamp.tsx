@@ -1,8 +1,8 @@
 import { sealAppearance, sealOrganisationName, type ImpressionPlacement, type SealLook } from '@seal/shared';
 import { Show, createMemo, createResource, createSignal, onCleanup } from 'solid-js';
 import { Progress } from '../../components/Progress';
-import { checkChosenDocument, stampDocument, type ElectronicGrantView, type ImpressionSigner, type StampedDocument, type StampStep } from '../../documents/electronicStamping';
-import { openPdfPages, type PdfPages } from '../../documents/pdfPages';
+import { openChosenDocument, stampDocument, type ElectronicGrantView, type ImpressionSigner, type StampedDocument, type StampStep } from '../../documents/electronicStamping';
+import type { PdfPages } from '../../documents/pdfPages';
 import { sealFontHeld } from '../../documents/sealFont';
 import { defaultPlacement, impressionChoice } from '../../documents/sealPlacement';
 import { useI18n } from '../../i18n/I18nProvider';
@@ -43,26 +43,23 @@ export default function ElectronicStamp(props: { grant: ElectronicGrantView; sea
     setRefusal(undefined);
     setFailure(undefined);
     setDone(undefined);
-    const checked = await checkChosenDocument(file, props.grant);
     // Whatever was chosen before goes: the screen shows only the file just chosen.
     await chosen()?.pages.close();
     setChosen(undefined);
-    if (!checked.ok) {
-      setRefusal(checked.error.code === 'document_mismatch' ? t('stampPdf.wrongDocument', { name: file.name }) : t('stampPdf.notPdf'));
-      return;
-    }
     setOpening(true);
-    const pages = await openPdfPages(checked.value.bytes).catch((error: unknown) => error as Error);
+    const opened = await openChosenDocument(file, props.grant);
     setOpening(false);
-    if (pages instanceof Error) {
-      setRefusal(t('stampPdf.unreadable', { detail: pages.message }));
+    if (!opened.ok) {
+      const { code, message } = opened.error;
+      setRefusal(code === 'document_mismatch' ? t('stampPdf.wrongDocument', { name: file.name }) : code === 'unreadable' ? t('stampPdf.unreadable', { detail: message }) : t(`stampPdf.${code === 'rotated' ? 'rotated' : 'notPdf'}`));
       return;
     }
+    const pages = opened.value.pages;
     // The seal starts on the last page, where documents are signed; the place before the pages.
     const last = pages.count - 1;
     setPlacement(defaultPlacement(last, pages.sizes[last]!, sealMm()));
     setPage(last);
-    setChosen({ name: file.name, bytes: checked.value.bytes, pages });
+    setChosen({ name: file.name, bytes: opened.value.bytes, pages });
   }
 
   const choice = createMemo(() => (chosen() === undefined || placement() === undefined ? undefined : impressionChoice(placement()!, seam(), chosen()!.pages.sizes)));
