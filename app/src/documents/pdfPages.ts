@@ -43,6 +43,8 @@ export async function openPdfPages(bytes: Uint8Array): Promise<PdfPages> {
   const task = pdfjs.getDocument({ data: bytes.slice() });
   const doc: PDFDocumentProxy = await task.promise;
   const sizes: PageSizeMm[] = [];
+  const drawing = new WeakMap<HTMLCanvasElement, PdfJs.RenderTask>();
+  const latest = new WeakMap<HTMLCanvasElement, object>();
   for (let i = 1; i <= doc.numPages; i += 1) {
     const page = await doc.getPage(i);
     const viewport = page.getViewport({ scale: 1 });
@@ -52,7 +54,17 @@ export async function openPdfPages(bytes: Uint8Array): Promise<PdfPages> {
     count: doc.numPages,
     sizes,
     async render(index, canvas, cssWidth) {
+      // One drawing per canvas at a time (PDF.js refuses two): a page turned to mid-drawing stops the drawing before.
+      const mine = {};
+      latest.set(canvas, mine);
+      const before = drawing.get(canvas);
+      if (before !== undefined) {
+        before.cancel();
+        await before.promise.catch(() => undefined);
+      }
       const page = await doc.getPage(index + 1);
+      // A later call for this canvas came in meanwhile: it draws, this one stops here.
+      if (latest.get(canvas) !== mine || drawing.has(canvas)) return;
       const base = page.getViewport({ scale: 1 });
       const ratio = Math.min(window.devicePixelRatio || 1, 2);
       const viewport = page.getViewport({ scale: (cssWidth / base.width) * ratio });
@@ -60,7 +72,13 @@ export async function openPdfPages(bytes: Uint8Array): Promise<PdfPages> {
       canvas.height = Math.round(viewport.height);
       canvas.style.width = `${cssWidth}px`;
       canvas.style.aspectRatio = `${viewport.width} / ${viewport.height}`;
-      await page.render({ canvas, viewport }).promise;
+      const task = page.render({ canvas, viewport });
+      drawing.set(canvas, task);
+      try {
+        await task.promise;
+      } finally {
+        if (drawing.get(canvas) === task) drawing.delete(canvas);
+      }
     },
     close: () => task.destroy(),
   };

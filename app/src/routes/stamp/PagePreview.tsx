@@ -26,6 +26,7 @@ export function PagePreview(props: {
   let canvas!: HTMLCanvasElement;
   const [rendering, setRendering] = createSignal(true);
   const [failed, setFailed] = createSignal(false);
+  let generation = 0;
   const size = () => props.pages.sizes[props.page]!;
   const pct = (mm: number, of: number): string => `${(mm / of) * 100}%`;
 
@@ -39,9 +40,11 @@ export function PagePreview(props: {
         const page = props.pages.sizes[index]!;
         const fitHeight = ((window.innerHeight - 24) * page.width) / page.height;
         const width = Math.max(240, Math.min(frame.parentElement?.clientWidth ?? 600, fitHeight, 1000));
+        // Only the latest page's drawing speaks: one stopped by a page turn is not a failure.
+        const mine = ++generation;
         props.pages.render(index, canvas, width).then(
-          () => setRendering(false),
-          () => { setRendering(false); setFailed(true); },
+          () => { if (mine === generation) setRendering(false); },
+          () => { if (mine === generation) { setRendering(false); setFailed(true); } },
         );
       },
     ),
