@@ -94,7 +94,7 @@ export default defineConfig({
       },
       workbox: {
         // Automerge's wasm (3.6 MB) must be precached: the site tablet works offline for days.
-        globPatterns: ['**/*.{js,css,html,png,svg,wasm,webmanifest}'],
+        globPatterns: ['**/*.{js,mjs,css,html,png,svg,wasm,webmanifest}'],
         maximumFileSizeToCacheInBytes: 8 * 1024 * 1024,
         // Take control of the first page at once, so chunks loaded later on demand work offline.
         clientsClaim: true,

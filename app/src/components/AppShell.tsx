@@ -1,5 +1,6 @@
 import { A, useLocation, type RouteSectionProps } from '@solidjs/router';
 import { Show } from 'solid-js';
+import { createSealFontWarmUp } from '../documents/createSealFontWarmUp';
 import { useI18n } from '../i18n/I18nProvider';
 import { createOnlineStatus } from '../primitives/createOnlineStatus';
 import { AccountMenu } from './AccountMenu';
@@ -14,6 +15,8 @@ export function AppShell(props: RouteSectionProps) {
   const { t } = useI18n();
   const online = createOnlineStatus();
   const location = useLocation();
+  // Staff tablets keep the seal's font for stamping PDFs offline (too big for the precache).
+  createSealFontWarmUp(online);
   return (
     <div class="shell">
       <header class="app-header">

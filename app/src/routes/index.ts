@@ -13,8 +13,10 @@ import { Approvals } from './requests/Approvals';
 import { NewRequest } from './requests/NewRequest';
 import { RequestDetail } from './requests/RequestDetail';
 import { Requests } from './requests/Requests';
-import { Stamp } from './stamp/Stamp';
 
+// The stamping screen (the Bluetooth client, the device session, electronic stamping) loads when
+// opened; like every lazy chunk it is precached, so a tablet offline for days still has it.
+const Stamp = lazy(() => import('./stamp/Stamp').then((m) => ({ default: m.Stamp })));
 const Seals = lazy(() => import('./seals/Seals').then((m) => ({ default: m.Seals })));
 const Notifications = lazy(() => import('./notifications/Notifications').then((m) => ({ default: m.Notifications })));
 const SealDetail = lazy(() => import('./seals/SealDetail').then((m) => ({ default: m.SealDetail })));

@@ -17,3 +17,4 @@ export * from './hqReport';
 export * from './documents';
 export * from './processSheets';
 export * from './archive';
+export * from './verify';

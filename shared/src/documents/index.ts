@@ -8,3 +8,5 @@ export * from './sealAppearance';
 export * from './sealSvg';
 export * from './sealPdf';
 export * from './processSheet';
+export * from './impressionLayout';
+export * from './impressionPdf';

@@ -1,4 +1,4 @@
-import type { Grant } from '@seal/shared';
+import type { ElectronicGrant, Grant } from '@seal/shared';
 import { For, Show, createSignal } from 'solid-js';
 import { useI18n } from '../../i18n/I18nProvider';
 import { parseGrantFile } from './grantFile';
@@ -14,6 +14,8 @@ export function GrantCard(props: {
   canChoose: boolean;
   names: StampNames;
   onChoose: (grant: Grant) => void;
+  /** An electronic seal's grant imported from a file. */
+  onElectronic: (grant: ElectronicGrant) => void;
 }) {
   const { t } = useI18n();
   const [fileError, setFileError] = createSignal<string>();
@@ -23,7 +25,7 @@ export function GrantCard(props: {
     setFileError(undefined);
     if (file === undefined) return;
     const result = parseGrantFile(await file.text().catch(() => ''), props.holderId);
-    if (result.ok) return props.onChoose(result.grant);
+    if (result.ok) return 'form' in result.grant ? props.onElectronic(result.grant) : props.onChoose(result.grant);
     const problem = result.problem;
     setFileError(problem.code === 'not_json' ? t('stamp.fileNotJson') : problem.code === 'not_grant' ? t('stamp.fileNotGrant', { detail: problem.detail }) : t('stamp.notYourGrant'));
   }

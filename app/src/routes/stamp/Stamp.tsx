@@ -1,4 +1,4 @@
-import { alarmsWithResolutions, subjectOf, type Grant, type RequestStatus } from '@seal/shared';
+import { alarmsWithResolutions, subjectOf, type ElectronicGrant, type Grant, type RequestStatus } from '@seal/shared';
 import { Show, createMemo, createSignal, onCleanup } from 'solid-js';
 import type { SessionView as Session } from '@seal/shared';
 import { holdsRole } from '../../auth/roles';
@@ -11,6 +11,7 @@ import { useRequests } from '../../requests/RequestsProvider';
 import { createFacts } from '../../sync/createFacts';
 import { useSync } from '../../sync/SyncProvider';
 import { DeviceCard } from './DeviceCard';
+import { ElectronicGrantsCard } from './ElectronicGrantsCard';
 import { GrantCard } from './GrantCard';
 import { SimulatedPanel } from './SimulatedPanel';
 import { EventsCard, StampsCard } from './StampLists';
@@ -37,6 +38,15 @@ function StampScreen(props: { session: Session }) {
   const grants = createFacts('grant');
   const myGrants = createMemo(() =>
     grants()
+      .filter((g) => g.holderId === props.session.user.id && !UNUSABLE.has(book.entry(g.requestId)?.view?.status ?? 'pending'))
+      .sort((a, b) => b.window.notAfter - a.window.notAfter),
+  );
+  // Electronic grants: stamping a PDF, no device.
+  const electronicGrants = createFacts('electronic_grant');
+  const [imported, setImported] = createSignal<ElectronicGrant>();
+  const [electronic, setElectronic] = createSignal<ElectronicGrant>();
+  const myElectronicGrants = createMemo(() =>
+    [...electronicGrants().filter((g) => g.id !== imported()?.id), ...(imported() === undefined ? [] : [imported()!])]
       .filter((g) => g.holderId === props.session.user.id && !UNUSABLE.has(book.entry(g.requestId)?.view?.status ?? 'pending'))
       .sort((a, b) => b.window.notAfter - a.window.notAfter),
   );
@@ -84,6 +94,7 @@ function StampScreen(props: { session: Session }) {
     <section class="panel stamp" aria-labelledby="stamp-title">
       <h1 id="stamp-title">{t('stamp.title')}</h1>
       <p class="muted">{t('stamp.intro')}</p>
+      <ElectronicGrantsCard grants={myElectronicGrants()} chosen={electronic()} onChoose={setElectronic} names={names} />
       <GrantCard
         holderId={props.session.user.id}
         grant={grant()}
@@ -92,6 +103,10 @@ function StampScreen(props: { session: Session }) {
         canChoose={session.phase() === 'idle'}
         names={names}
         onChoose={setGrant}
+        onElectronic={(g) => {
+          setImported(g);
+          setElectronic(g);
+        }}
       />
       <Show when={grant()}>
         {(g) => (

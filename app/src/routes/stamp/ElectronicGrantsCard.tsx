@@ -1,0 +1,57 @@
+import type { ElectronicGrant, SealLook } from '@seal/shared';
+import { For, Show, Suspense, lazy } from 'solid-js';
+import { impressionSigner } from '../../documents/impressionSigner';
+import { useI18n } from '../../i18n/I18nProvider';
+import { useDirectory } from '../../org/DirectoryProvider';
+import type { StampNames } from './stampNames';
+import './stampPdf.css';
+
+// PDF.js, pdf-lib, fontkit and the QR encoder load only when someone stamps a PDF.
+const ElectronicStamp = lazy(() => import('./ElectronicStamp'));
+
+/** The electronic seal grants this person holds on this tablet, and the stamping of a PDF under the one chosen. */
+export function ElectronicGrantsCard(props: { grants: readonly ElectronicGrant[]; chosen: ElectronicGrant | undefined; onChoose: (grant: ElectronicGrant) => void; names: StampNames }) {
+  const { t } = useI18n();
+  const directory = useDirectory();
+  const signer = impressionSigner();
+  const window = (g: ElectronicGrant): string => `${props.names.date(g.window.notBefore)} – ${props.names.date(g.window.notAfter)}`;
+  const look = (g: ElectronicGrant): SealLook => {
+    const seal = props.names.sealOf(g.sealId);
+    return seal === undefined ? { kind: 'contract', name: props.names.sealName(g.sealId) } : seal;
+  };
+
+  return (
+    <Show when={props.grants.length > 0}>
+      <div class="card" data-testid="electronic-grants">
+        <h2>{t('stampPdf.electronicGrants')}</h2>
+        <ul class="grant-list">
+          <For each={props.grants}>
+            {(g) => (
+              <li data-grant-id={g.id} data-request-id={g.requestId}>
+                <span>
+                  <strong>{props.names.requestTitle(g.requestId)}</strong> · {props.names.sealName(g.sealId)} · {t('stamp.uses')} {g.uses}
+                </span>
+                <span class="muted">{window(g)}</span>
+                <span class="muted">
+                  {t('stampPdf.approvedDocument')}: <code>{g.documentSha256.slice(0, 16)}…</code>
+                </span>
+                <Show when={props.chosen?.id !== g.id} fallback={<span class="grant-in-use">{t('stamp.grantInUse')}</span>}>
+                  <button type="button" class="button button-secondary" data-testid="use-electronic-grant" onClick={() => props.onChoose(g)}>
+                    {t('stampPdf.useElectronicGrant')}
+                  </button>
+                </Show>
+              </li>
+            )}
+          </For>
+        </ul>
+      </div>
+      <Show when={props.chosen} keyed>
+        {(g) => (
+          <Suspense fallback={<p class="loading">{t('stampPdf.opening')}</p>}>
+            <ElectronicStamp grant={g} seal={look(g)} unitName={directory.unitName(props.names.sealOf(g.sealId)?.unitId ?? '')} signer={signer} />
+          </Suspense>
+        )}
+      </Show>
+    </Show>
+  );
+}
