@@ -64,6 +64,43 @@ function dashboardScope(org: Organisation, unitId: string): DashboardScope {
   };
 }
 
+/** Loads the generated history (or resumes a load stopped early; see DATA_DIR). */
+async function loadHistory(dataDir: string, store: ReturnType<typeof connectStore>, rows: ReturnType<typeof rowsRepo>, org: Organisation): Promise<{ loaded: number; loadS: number }> {
+  const loadedFile = join(dataDir, `hq-bench-loaded-${EVENTS}.json`);
+  const reused = DATA_DIR && existsSync(loadedFile) ? (JSON.parse(readFileSync(loadedFile, 'utf8')) as { loaded: number; loadS: number }) : undefined;
+  // A load stopped early (`loaded` 0 in its file): the rows the store holds are the events so far.
+  const already = !reused ? 0 : reused.loaded || Number((await store.couch.db.get(store.dbName('rows'))).doc_count) - 1;
+  let loaded = 0;
+  // Timed from the first batch written: regenerating the batches an earlier run wrote is not load.
+  let loadStart = performance.now();
+  // The history is deterministic: a load that stopped early resumes after the batches it wrote
+  // (the batch it was writing is written again; a row already there answers `exists`).
+  for (const batch of already >= EVENTS ? [] : history(org, EVENTS, 500)) {
+    if (loaded + batch.length <= already) {
+      loaded += batch.length;
+      loadStart = performance.now();
+      continue;
+    }
+    // A keep-alive socket the store closed while the next batch was generated answers
+    // ECONNRESET: write again (rows are append-only: a row already there is `exists`).
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await rows.createMany(batch);
+        break;
+      } catch (error) {
+        if (attempt >= 3 || !String(error).includes('ECONNRESET')) throw error;
+      }
+    }
+    loaded += batch.length;
+    if (loaded % 50_000 < batch.length) console.log(`  loaded ${loaded} rows (${round((performance.now() - loadStart) / 1000)} s this run)`);
+  }
+  loaded = Math.max(loaded, already);
+  const loadS = (reused?.loadS ?? 0) + (already >= EVENTS ? 0 : (performance.now() - loadStart) / 1000);
+  console.log(`loaded ${loaded} rows in ${round(loadS)} s${reused ? ` (${already} of them by an earlier run)` : ''}`);
+  if (DATA_DIR) writeFileSync(loadedFile, JSON.stringify({ loaded, loadS }));
+  return { loaded, loadS };
+}
+
 export async function run(): Promise<void> {
   const testStore = await benchStore();
   try {
@@ -73,38 +110,7 @@ export async function run(): Promise<void> {
     const org = organisation();
     const allUnits = 1 + org.parentOf.size;
 
-    const loadedFile = join(testStore.dataDir, `hq-bench-loaded-${EVENTS}.json`);
-    const reused = DATA_DIR && existsSync(loadedFile) ? (JSON.parse(readFileSync(loadedFile, 'utf8')) as { loaded: number; loadS: number }) : undefined;
-    // A load stopped early (`loaded` 0 in its file): the rows the store holds are the events so far.
-    const already = !reused ? 0 : reused.loaded || Number((await store.couch.db.get(store.dbName('rows'))).doc_count) - 1;
-    let loaded = 0;
-    // Timed from the first batch written: regenerating the batches an earlier run wrote is not load.
-    let loadStart = performance.now();
-    // The history is deterministic: a load that stopped early resumes after the batches it wrote
-    // (the batch it was writing is written again; a row already there answers `exists`).
-    for (const batch of already >= EVENTS ? [] : history(org, EVENTS, 500)) {
-      if (loaded + batch.length <= already) {
-        loaded += batch.length;
-        loadStart = performance.now();
-        continue;
-      }
-      // A keep-alive socket the store closed while the next batch was generated answers
-      // ECONNRESET: write again (rows are append-only: a row already there is `exists`).
-      for (let attempt = 0; ; attempt++) {
-        try {
-          await rows.createMany(batch);
-          break;
-        } catch (error) {
-          if (attempt >= 3 || !String(error).includes('ECONNRESET')) throw error;
-        }
-      }
-      loaded += batch.length;
-      if (loaded % 50_000 < batch.length) console.log(`  loaded ${loaded} rows (${round((performance.now() - loadStart) / 1000)} s this run)`);
-    }
-    loaded = Math.max(loaded, already);
-    const loadS = (reused?.loadS ?? 0) + (already >= EVENTS ? 0 : (performance.now() - loadStart) / 1000);
-    console.log(`loaded ${loaded} rows in ${round(loadS)} s${reused ? ` (${already} of them by an earlier run)` : ''}`);
-    if (DATA_DIR) writeFileSync(loadedFile, JSON.stringify({ loaded, loadS }));
+    const { loaded, loadS } = await loadHistory(testStore.dataDir, store, rows, org);
     if (process.env.HQ_BENCH_LOAD_ONLY) return;
     // A kept store: the index is rebuilt from nothing at every run.
     // (`HQ_BENCH_KEEP_INDEX`: the index a run left is kept, to time queries alone, on a quiet machine;
