@@ -8,3 +8,4 @@ export * from './sealAppearance';
 export * from './sealSvg';
 export * from './sealPdf';
 export * from './processSheet';
+export * from './printCopy';
