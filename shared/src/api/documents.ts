@@ -58,3 +58,19 @@ export const countersignResponseSchema = z.strictObject({
   /** The seal's claimed signing time (/M). */
   signedAt: isoTime.nullable(),
 });
+
+/**
+ * `POST /api/documents/impressions/:id/countersign`: the PDF a holder signed for the impression
+ * `:id` (whose fact was pushed), for the organisation's countersignature after every check of
+ * ADR 008 and `judgeImpression`.
+ */
+export const impressionParamsSchema = z.strictObject({ id: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, { message: 'expected an impression id' }) });
+export const countersignImpressionBodySchema = z.strictObject({ pdf: base64Pdf });
+export const countersignImpressionResponseSchema = z.strictObject({
+  impressionId: z.string(),
+  /** SHA-256 (hex) of the countersigned PDF: what /verify finds it by. */
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  /** The countersigned PDF (base64). */
+  pdf: base64Pdf,
+  countersignedAt: isoTime,
+});

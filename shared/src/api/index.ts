@@ -16,3 +16,4 @@ export * from './notifications';
 export * from './hqReport';
 export * from './documents';
 export * from './processSheets';
+export * from './verify';

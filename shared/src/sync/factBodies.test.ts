@@ -8,6 +8,11 @@ import type { FactKind } from './kinds';
 import { changeRowId, changeRowPrefix, factRowId } from './rows';
 import { parseSubject, subjectOf } from './subject';
 
+/** An impression as a tablet records it (its code is `verificationCodeOf(id)`). */
+const impression = {
+  id: 'impression-0000000001', grantId: 'g'.repeat(64), requestId: 'R1', sealId: 'S1', holderId: 'u1', sourceSha256: 'dd'.repeat(32), signedSha256: 'ee'.repeat(32),
+  certificateSerial: '0a'.repeat(16), claimedAt: 8, pages: [1, 3], verificationCode: '42AGNCUHDAY',
+};
 const attachment = { sha256: 'ab'.repeat(32), about: 'request:R1', mime: 'image/jpeg', size: 10, at: 5 } as const;
 
 describe('fact ids', () => {
@@ -47,6 +52,9 @@ describe('fact bodies are strict', () => {
     seal_status_change: sealChange('active', 'suspended', 10),
     device_event: stampEvent(1, 10),
     attachment: { ...attachment, id: 'cd'.repeat(32) },
+    electronic_grant: (({ deviceId: _d, geofence: _g, ...rest }) => ({ ...rest, form: 'electronic', documentSha256: request.document.sha256 }))(grant),
+    impression,
+    countersignature: { id: 'countersign:impression-0000000001', impressionId: impression.id, requestId: 'R1', sealId: 'S1', signedSha256: 'ee'.repeat(32), countersignedSha256: 'ff'.repeat(32), countersignerSerial: '0a'.repeat(16), at: 9 },
   };
 
   it('takes each kind\'s body as it is, and refuses an unknown field at its top', () => {
@@ -69,6 +77,12 @@ describe('fact bodies are strict', () => {
       ['device_event', { ...bodies.device_event, payload: { ...(bodies.device_event.payload as object), debug: true } }],
       ['alarm', { ...alarm, source: { ...alarm.source, x: 1 } }],
       ['alarm_resolution', { ...resolution, source: { ...resolution.source, x: 1 } }],
+      ['electronic_grant', { ...bodies.electronic_grant, decisions: [{ ...decision, note: '<b>' }] }],
+      ['electronic_grant', { ...bodies.electronic_grant, deviceId: 'dev-1' }],
+      ['impression', { ...impression, pages: [3, 1] }],
+      ['impression', { ...impression, pages: [1, 1] }],
+      ['impression', { ...impression, verificationCode: '42AG-NCUH-DAY' }],
+      ['impression', { ...impression, id: 'short' }],
     ];
     for (const [kind, body] of nested) expect(parseFactBody(kind, body).ok, `${kind}: ${JSON.stringify(body).slice(0, 60)}`).toBe(false);
   });

@@ -4,6 +4,8 @@ import { cancellationId, cancellationSchema } from '../domain/cancellation';
 import { decisionSchema } from '../domain/decision';
 import { deviceEventId, deviceEventSchema } from '../domain/deviceEvent';
 import { grantSchema } from '../domain/grant';
+import { electronicGrantSchema } from '../domain/electronicGrant';
+import { countersignatureSchema, impressionSchema } from '../domain/impression';
 import { millisSchema, sha256HexSchema } from '../domain/primitives';
 import { toHex } from '../encoding/base64url';
 import { canonicalBytes, sha256 } from '../encoding/canonical';
@@ -49,6 +51,9 @@ export const factBodySchemas = {
   attachment: attachmentMetaSchema,
   alarm: alarmSchema,
   alarm_resolution: alarmResolutionSchema,
+  electronic_grant: electronicGrantSchema,
+  impression: impressionSchema,
+  countersignature: countersignatureSchema,
 } as const satisfies Record<FactKind, z.ZodType>;
 
 /** The body type of a fact kind. */
@@ -77,17 +82,19 @@ export type Sha256HexFunction = (bytes: Uint8Array) => string | Promise<string>;
 const webCryptoSha256Hex: Sha256HexFunction = async (bytes) => toHex(await sha256(bytes));
 
 /**
- * A fact's id as its kind defines it: the `contentId` of the body (decisions, grants,
+ * A fact's id as its kind defines it: the `contentId` of the body (decisions, grants, electronic grants,
  * attachments: SHA-256 of its canonical JSON without `id` — the WHOLE body, so pass the body as
  * it arrived, after `parseFactBody` refused any field the schema does not know), or its origin key
  * (`requestId:cancel:actorId:at`, `sealId:from:to:actorId:at`, `deviceId:seq`, `kind:ref` — an
- * alarm's, also for its resolution). A body
+ * alarm's, also for its resolution; an impression's random id chosen by its tablet;
+ * `countersign:<impressionId>`). A body
  * whose stated id differs from this is refused.
  */
 export async function factIdOf<K extends FactKind>(kind: K, body: FactBody<K>, sha256Hex: Sha256HexFunction = webCryptoSha256Hex): Promise<string> {
   switch (kind) {
     case 'decision':
     case 'grant':
+    case 'electronic_grant':
     case 'attachment':
       return sha256Hex(canonicalBytes(withoutId(body as { id: string })));
     case 'cancellation': {
@@ -102,7 +109,9 @@ export async function factIdOf<K extends FactKind>(kind: K, body: FactBody<K>, s
       return deviceEventId(body as FactBody<'device_event'>);
     case 'alarm':
     case 'alarm_resolution':
-      return (body as FactBody<'alarm' | 'alarm_resolution'>).id;
+    case 'impression':
+    case 'countersignature':
+      return (body as FactBody<'alarm' | 'alarm_resolution' | 'impression' | 'countersignature'>).id;
     default:
       throw new TypeError(`unknown fact kind "${String(kind)}"`);
   }
@@ -115,7 +124,10 @@ export function factSubjectOf<K extends FactKind>(kind: K, body: FactBody<K>): s
       return subjectOf('request', (body as FactBody<'decision'>).payload.requestId);
     case 'cancellation':
     case 'grant':
-      return subjectOf('request', (body as FactBody<'cancellation' | 'grant'>).requestId);
+    case 'electronic_grant':
+    case 'impression':
+    case 'countersignature':
+      return subjectOf('request', (body as FactBody<'cancellation' | 'grant' | 'electronic_grant' | 'impression' | 'countersignature'>).requestId);
     case 'seal_status_change':
       return subjectOf('seal', (body as FactBody<'seal_status_change'>).sealId);
     case 'device_event':
@@ -138,6 +150,8 @@ export function factActorOf(kind: FactKind, body: unknown): string | undefined {
     case 'cancellation':
     case 'seal_status_change':
       return (body as FactBody<'cancellation' | 'seal_status_change'>).actorId;
+    case 'impression':
+      return (body as FactBody<'impression'>).holderId;
     default:
       return undefined;
   }

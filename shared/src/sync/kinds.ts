@@ -7,15 +7,18 @@ import { z } from 'zod';
  * - `alarm_resolution` is the sync-server's word that what an alarm reported no longer holds
  *   (a `log_gap` whose missing entries arrived); clients never push one either.
  */
-export const factKindSchema = z.enum(['decision', 'cancellation', 'grant', 'seal_status_change', 'device_event', 'attachment', 'alarm', 'alarm_resolution']);
+export const factKindSchema = z.enum([
+  'decision', 'cancellation', 'grant', 'seal_status_change', 'device_event', 'attachment', 'alarm', 'alarm_resolution',
+  'electronic_grant', 'impression', 'countersignature',
+]);
 export type FactKind = z.infer<typeof factKindSchema>;
 const FACT_KINDS: readonly FactKind[] = factKindSchema.options;
 
 /** Fact kinds only the sync-server writes. */
-export type ServerFactKind = 'alarm' | 'alarm_resolution';
-const SERVER_FACT_KINDS: readonly FactKind[] = ['alarm', 'alarm_resolution'] satisfies ServerFactKind[];
+export type ServerFactKind = 'alarm' | 'alarm_resolution' | 'countersignature';
+const SERVER_FACT_KINDS: readonly FactKind[] = ['alarm', 'alarm_resolution', 'countersignature'] satisfies ServerFactKind[];
 
-/** Fact kinds a client may push (everything but what the server writes: alarms and their resolutions). */
+/** Fact kinds a client may push (everything but what the server writes: alarms, their resolutions, countersignatures). */
 export const PUSHABLE_FACT_KINDS: readonly FactKind[] = FACT_KINDS.filter((kind) => !SERVER_FACT_KINDS.includes(kind));
 
 /**

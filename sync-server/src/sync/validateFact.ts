@@ -90,6 +90,12 @@ const CHECKS: Readonly<Record<Exclude<FactKind, ServerFactKind>, Checker>> = {
   attachment(row, _body: FactBody<'attachment'>, ctx) {
     return Promise.resolve(covers(ctx.user, row.scopeUnitId, ctx.tree));
   },
+  electronic_grant() {
+    return Promise.resolve(refuseRow('not_pushable', 'electronic grants are not accepted yet (docs/adr/008-electronic-seal-signing.md)'));
+  },
+  impression() {
+    return Promise.resolve(refuseRow('not_pushable', 'impressions are not accepted yet (docs/adr/008-electronic-seal-signing.md)'));
+  },
 };
 
 /**
@@ -98,7 +104,7 @@ const CHECKS: Readonly<Record<Exclude<FactKind, ServerFactKind>, Checker>> = {
  * (signatures, referenced records and their scope, policy, legal lifecycle moves).
  */
 export async function validateFact(row: FactRow, ctx: PushContext): Promise<RowVerdict> {
-  if (!PUSHABLE_FACT_KINDS.includes(row.kind) || row.kind === 'alarm' || row.kind === 'alarm_resolution') return refuseRow('not_pushable', `clients may not push ${row.kind} facts`);
+  if (!PUSHABLE_FACT_KINDS.includes(row.kind) || row.kind === 'alarm' || row.kind === 'alarm_resolution' || row.kind === 'countersignature') return refuseRow('not_pushable', `clients may not push ${row.kind} facts`);
   const parsed = parseFactBody(row.kind, row.body);
   if (!parsed.ok) return refuseRow('invalid_row', parsed.error.message);
   const body = parsed.value as FactBody<typeof row.kind>;
