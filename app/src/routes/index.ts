@@ -27,6 +27,8 @@ const SealLedger = lazy(() => import('./hq/evidence/SealLedger').then((m) => ({ 
 const HqCases = lazy(() => import('./hq/cases/HqCases').then((m) => ({ default: m.HqCases })));
 const CaseDetail = lazy(() => import('./hq/cases/CaseDetail').then((m) => ({ default: m.CaseDetail })));
 const Webhooks = lazy(() => import('./admin/Webhooks').then((m) => ({ default: m.Webhooks })));
+// Public: whoever holds a stamped document checks it, signed in or not.
+const PublicVerify = lazy(() => import('./verify/Verify').then((m) => ({ default: m.Verify })));
 const VerifyBundle = lazy(() => import('./hq/verify/Verify').then((m) => ({ default: m.Verify })));
 
 /**
@@ -60,5 +62,6 @@ export const routes: RouteDefinition[] = [
   { path: '/hq/seals/:sealId/ledger', component: SealLedger },
   { path: '/hq/verify', component: VerifyBundle },
   { path: '/notifications', component: Notifications },
+  { path: '/verify', component: PublicVerify },
   { path: '*404', component: NotFound },
 ];

@@ -25,11 +25,12 @@ export function QrScan(props: { onCode: (text: string) => void }) {
     setProblem(undefined);
     setNoQr(false);
     setScanning(true);
+    const onCode = props.onCode;
     try {
       scan = await startCameraScan(video!, (text) => {
         setScanning(false);
         scan = undefined;
-        props.onCode(text);
+        onCode(text);
       });
     } catch (error) {
       setScanning(false);
