@@ -1,11 +1,10 @@
-import { createSignal } from 'solid-js';
 import { TextField } from '../../components/TextField';
-import { useI18n } from '../../i18n/I18nProvider';
+import { usePublicVerifyText } from '../../i18n/publicVerifyText';
 
-/** Type the verification code printed beside the QR (or a process sheet's code). */
-export function CodeForm(props: { initial: string; onCode: (text: string) => void; busy: boolean }) {
-  const { t } = useI18n();
-  const [code, setCode] = createSignal(props.initial);
+/** Type the verification code printed beside the QR (or a process sheet's code); a scanned code shows here too. */
+export function CodeForm(props: { code: string; setCode: (text: string) => void; onCode: (text: string) => void; busy: boolean }) {
+  const { t } = usePublicVerifyText();
+  const code = () => props.code;
   return (
     <section class="panel verify-way" aria-labelledby="verify-code-title">
       <h2 id="verify-code-title">{t('publicVerify.codeHeading')}</h2>
@@ -21,7 +20,7 @@ export function CodeForm(props: { initial: string; onCode: (text: string) => voi
           label={t('publicVerify.codeLabel')}
           hint={t('publicVerify.codeHint')}
           value={code()}
-          onInput={setCode}
+          onInput={(text) => props.setCode(text)}
           autocomplete="off"
           autocapitalize="characters"
           spellcheck={false}

@@ -1,9 +1,9 @@
 import { createSignal } from 'solid-js';
-import { useI18n } from '../../i18n/I18nProvider';
+import { usePublicVerifyText } from '../../i18n/publicVerifyText';
 
 /** Choose or drop a PDF: it is hashed and checked in this browser, never uploaded. */
 export function PdfDrop(props: { onFile: (file: File) => void }) {
-  const { t } = useI18n();
+  const { t } = usePublicVerifyText();
   const [dragging, setDragging] = createSignal(false);
   const take = (file: File | undefined) => {
     if (file !== undefined) props.onFile(file);

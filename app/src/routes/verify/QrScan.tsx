@@ -1,13 +1,13 @@
 import { Show, createSignal, onCleanup } from 'solid-js';
 import { cameraProblemOf, readQrFromImageFile, startCameraScan, type CameraProblem, type CameraScan } from '../../verify/qrScan';
-import { useI18n } from '../../i18n/I18nProvider';
+import { usePublicVerifyText } from '../../i18n/publicVerifyText';
 
 /**
  * Scanning a stamped page's QR: the camera (frames read in the browser), or — when the camera is
  * refused, missing, or simply not wanted — a photo taken or chosen, read the same way.
  */
 export function QrScan(props: { onCode: (text: string) => void }) {
-  const { t } = useI18n();
+  const { t } = usePublicVerifyText();
   const [scanning, setScanning] = createSignal(false);
   const [problem, setProblem] = createSignal<CameraProblem>();
   const [noQr, setNoQr] = createSignal(false);

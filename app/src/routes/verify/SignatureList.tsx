@@ -2,11 +2,11 @@ import { For, Show } from 'solid-js';
 import type { TrustedRoots } from '../../verify/caCache';
 import type { PdfFinding } from '../../verify/pdfCheck';
 import { formatDateTime } from '../../i18n/format';
-import { useI18n } from '../../i18n/I18nProvider';
+import { usePublicVerifyText } from '../../i18n/publicVerifyText';
 
 /** The file's own evidence: its fingerprint and each digital signature, checked in this browser. */
 export function SignatureList(props: { pdf: PdfFinding; roots: TrustedRoots }) {
-  const { t, locale } = useI18n();
+  const { t, locale } = usePublicVerifyText();
   const when = (iso: string | undefined) => (iso === undefined ? '—' : formatDateTime(Date.parse(iso), locale()));
   return (
     <section class="panel verify-signatures" aria-labelledby="verify-signatures-title" data-testid="pdf-signatures">

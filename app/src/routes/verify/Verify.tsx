@@ -1,7 +1,7 @@
 import { useSearchParams } from '@solidjs/router';
-import { Match, Show, Switch, createEffect, onMount } from 'solid-js';
+import { Match, Show, Switch, createEffect, createSignal, onMount } from 'solid-js';
 import { Screen } from '../../components/Screen';
-import { useI18n } from '../../i18n/I18nProvider';
+import { usePublicVerifyText } from '../../i18n/publicVerifyText';
 import { loadTrustedRoots } from '../../verify/caCache';
 import { CodeForm } from './CodeForm';
 import { createVerifier, type VerifyState } from './createVerifier';
@@ -18,12 +18,19 @@ import './verify.css';
  * The organisation's server answers; offline, a tablet answers from its own copy and says so.
  */
 export function Verify() {
-  const { t } = useI18n();
+  const { t } = usePublicVerifyText();
   const [params] = useSearchParams<{ code?: string }>();
   const verifier = createVerifier();
   let resultHeading: HTMLDivElement | undefined;
 
   const initial = typeof params.code === 'string' ? params.code : '';
+  const [code, setCode] = createSignal(initial);
+  // A scanned QR carries a link or a sheet's code: what it read shows in the field, then is checked.
+  const scanned = (text: string) => {
+    const fromLink = /^https?:\/\//i.test(text) ? (URL.canParse(text) ? new URL(text).searchParams.get('code') : null) : null;
+    setCode(fromLink ?? text);
+    void verifier.checkText(text);
+  };
   onMount(() => {
     if (initial !== '') void verifier.checkText(initial);
     // Keep the organisation CA certificate on this device while online: a tablet checks signatures with it offline later.
@@ -38,8 +45,8 @@ export function Verify() {
   return (
     <Screen id="public-verify" class="public-verify" title={t('publicVerify.title')} lead={t('publicVerify.lead')}>
       <div class="verify-ways">
-        <CodeForm initial={initial} busy={verifier.state().type === 'busy'} onCode={(text) => void verifier.checkText(text)} />
-        <QrScan onCode={(text) => void verifier.checkText(text)} />
+        <CodeForm code={code()} setCode={setCode} busy={verifier.state().type === 'busy'} onCode={(text) => void verifier.checkText(text)} />
+        <QrScan onCode={scanned} />
         <PdfDrop onFile={(file) => void verifier.checkFile(file)} />
       </div>
       <div class="verify-answer" ref={resultHeading} tabIndex={-1} data-testid="verify-answer">
@@ -55,7 +62,7 @@ export function Verify() {
   );
 }
 
-type T = ReturnType<typeof useI18n>['t'];
+type T = ReturnType<typeof usePublicVerifyText>['t'];
 
 /** One sentence for the live region: what the check came to. */
 function summaryOf(state: VerifyState, t: T): string {
@@ -83,7 +90,7 @@ function refusalOf(state: Extract<VerifyState, { type: 'code' | 'pdf' }>, t: T):
 }
 
 function Answer(props: { state: VerifyState }) {
-  const { t } = useI18n();
+  const { t } = usePublicVerifyText();
   return (
     <Switch>
       <Match when={props.state.type === 'invalid' || props.state.type === 'failed' ? props.state : undefined}>

@@ -4,7 +4,7 @@ import { SealImage } from '../../components/SealImage';
 import type { StampFinding } from '../../verify/finding';
 import { printAntiCounterfeitCopy } from '../../verify/printDownload';
 import { formatDateTime } from '../../i18n/format';
-import { useI18n } from '../../i18n/I18nProvider';
+import { usePublicVerifyText } from '../../i18n/publicVerifyText';
 
 type Electronic = Extract<VerifiedRecord, { kind: 'electronic' }>;
 type Physical = Extract<VerifiedRecord, { kind: 'physical' }>;
@@ -18,7 +18,7 @@ function verdictOf(record: VerifiedRecord): 'electronic' | 'awaiting' | 'unautho
 
 /** What the record says: the seal, the organisation, the document, the approvals, the time, and where the answer came from. */
 export function VerifyResult(props: { finding: StampFinding; pdfBytes?: Uint8Array | undefined }) {
-  const { t, locale } = useI18n();
+  const { t, locale } = usePublicVerifyText();
   const record = () => props.finding.record;
   const when = (iso: string | null) => (iso === null ? '—' : formatDateTime(Date.parse(iso), locale()));
   const stampedAt = () => {
@@ -72,7 +72,7 @@ export function VerifyResult(props: { finding: StampFinding; pdfBytes?: Uint8Arr
 }
 
 function ElectronicParts(props: { record: Electronic }) {
-  const { t } = useI18n();
+  const { t } = usePublicVerifyText();
   const r = () => props.record;
   return (
     <>
@@ -94,7 +94,7 @@ function ElectronicParts(props: { record: Electronic }) {
 }
 
 function PhysicalParts(props: { record: Physical }) {
-  const { t, locale } = useI18n();
+  const { t, locale } = usePublicVerifyText();
   return (
     <>
       <h3>{t('publicVerify.deviceLog')}</h3>
@@ -116,7 +116,7 @@ function PhysicalParts(props: { record: Physical }) {
 }
 
 function PrintButton(props: { bytes: Uint8Array; code: string; organisation: string }) {
-  const { t } = useI18n();
+  const { t } = usePublicVerifyText();
   const [busy, setBusy] = createSignal(false);
   const [problem, setProblem] = createSignal<string>();
   const print = async () => {
