@@ -17,5 +17,7 @@ const translatorOf = (dict: Accessor<FlatWords>) => i18n.translator(dict, i18n.r
 export function usePublicVerifyText() {
   const { locale } = useI18n();
   const dict = createMemo(() => i18n.flatten(words[locale()]));
+  // The translator reads `dict()` each time `t` is called (in JSX, tracked there), as the app's own does.
+  // eslint-disable-next-line solid/reactivity
   return { t: translatorOf(dict), locale };
 }
