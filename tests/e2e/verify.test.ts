@@ -16,12 +16,14 @@ import { makeTestPki } from '@seal/shared/testing';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, REPO_ROOT } from './harness';
 import { joinAs, newPerson, newVisitor, openInvitation, unexpectedErrors, watchErrors, type Person } from './people';
 import { serverAndBrowser } from './suite';
+import { shootPublicVerify, shootVerifyResult } from './verifyScreenshots';
 import { qrPng, seedVerifyWorld, VERIFY_NAMES, writeQrVideo, type VerifyWorld } from './verifyWorld';
 
 const suite = serverAndBrowser();
 let world: VerifyWorld;
 let dir: string;
 let cameraBrowser: Browser | undefined;
+const SCREENSHOTS = process.env.SEAL_SCREENSHOTS === '1';
 const sheetCode = () => `SEALCTL:REQ:${world.seeded.requestId}`;
 
 beforeAll(async () => {
@@ -79,6 +81,7 @@ describe('/verify, for whoever holds a stamped document', () => {
     expect(await page.locator('[data-testid="verify-stamps"] li').count()).toBe(1);
     expect(await page.locator('[data-testid="verify-stamps"] li').first().textContent()).toContain('dev-hz-01');
     await expect.poll(() => page.getByTestId('verify-answer').evaluate((el) => el === document.activeElement)).toBe(true);
+    if (SCREENSHOTS) await shootVerifyResult(page, 'physical-offline');
     await context.setOffline(false);
     await context.close();
   });
@@ -134,5 +137,9 @@ describe('/verify, for whoever holds a stamped document', () => {
     expect(await signature.getAttribute('data-chained')).toBe('false');
     expect(await answer(page).textContent()).toContain('CHANGED after signing');
     await visitor.context.close();
+  });
+
+  it.runIf(SCREENSHOTS)('looks right in both languages on a laptop, a tablet upright and a phone (screenshots/verify-*.png)', async () => {
+    await shootPublicVerify(suite.browser(), suite.server().url);
   });
 });
