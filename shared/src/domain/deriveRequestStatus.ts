@@ -7,7 +7,13 @@ import { decisionTerms, type Decision } from './decision';
 import { dedupeBy, dedupeById } from './dedupeById';
 import { deviceEventId, type DeviceEvent, type StampEvent } from './deviceEvent';
 import { isInsideGeofence } from './geo';
+import type { ElectronicGrant } from './electronicGrant';
+import { electronicGrantMismatch } from './electronicGrantRules';
+import { impressionViews, useOrdinals, type ImpressionView } from './impressionUses';
+
+export type { ImpressionView } from './impressionUses';
 import type { Grant } from './grant';
+import type { Impression } from './impression';
 import { grantMismatch } from './grantMismatch';
 import type { DeviceEventId, DeviceId, GrantId, RequestId, UserId } from './ids';
 import { unitChain, type Units } from './orgTree';
@@ -36,6 +42,10 @@ export interface RequestFacts {
   readonly grants: readonly Grant[];
   readonly deviceEvents: readonly DeviceEvent[];
   readonly sealChanges: readonly SealStatusChange[];
+  /** Electronic grants (electronic seals only; absent = none). */
+  readonly electronicGrants?: readonly ElectronicGrant[];
+  /** Electronic impressions: each is a use, counted with the stamps (absent = none). */
+  readonly impressions?: readonly Impression[];
 }
 
 /** One stamp under the request, as judged. Every stamp tied to the request is listed. */
@@ -59,9 +69,9 @@ export interface RequestView {
   readonly approvals: ApprovalCheck;
   /** `usesRequested` once approved, else 0. */
   readonly usesApproved: number;
-  /** Stamps made under the request (all of them). */
+  /** Uses made under the request (all of them): stamps and electronic impressions. */
   readonly usesConsumed: number;
-  /** Stamps without any anomaly. */
+  /** Uses without any anomaly. */
   readonly usesAuthorised: number;
   /** Uses the device may still make: approved minus consumed, never below 0. */
   readonly usesRemaining: number;
@@ -72,6 +82,7 @@ export interface RequestView {
   /** Grants that keep to the request's terms. */
   readonly grantIds: readonly GrantId[];
   readonly stamps: readonly StampView[];
+  readonly impressions: readonly ImpressionView[];
   readonly anomalies: readonly RequestAnomaly[];
 }
 
@@ -115,7 +126,9 @@ function inactiveSince(timeline: SealStatusTimeline | null, seal: Seal, now: Mil
  * A stamp that happened is a fact and is never lost: every stamp tied to the request (by request
  * id, or by one of its grants) is listed in `stamps`, with its anomalies. Stamps are ordered by
  * (at, deviceId, seq); the ones past `usesRequested` are `stamp_beyond_approved_uses`, so more
- * stamps than uses is always an anomaly, whatever else is wrong with them.
+ * stamps than uses is always an anomaly, whatever else is wrong with them. Electronic impressions
+ * are uses too (ADR 008): numbered with the stamps by time, judged by the same rules against the
+ * request's electronic grants, plus `impression_wrong_document` for a PDF other than the approved.
  */
 export function deriveRequestStatus(facts: RequestFacts, now: Millis): RequestView {
   const { request, seal, route, units } = facts;
@@ -132,7 +145,9 @@ export function deriveRequestStatus(facts: RequestFacts, now: Millis): RequestVi
     facts.deviceEvents.filter((e): e is StampEvent => e.type === 'stamp' && (e.payload.requestId === request.id || (e.payload.grantId !== null && grantIds.has(e.payload.grantId)))),
     deviceEventId,
   );
-  [decisions, cancellations, grants, changes, stampEvents].forEach((set) => conflicts(set.conflicts));
+  const electronicGrants = dedupeById((facts.electronicGrants ?? []).filter((g) => g.requestId === request.id));
+  const impressionFacts = dedupeById((facts.impressions ?? []).filter((i) => i.requestId === request.id));
+  [decisions, cancellations, grants, changes, stampEvents, electronicGrants, impressionFacts].forEach((set) => conflicts(set.conflicts));
 
   // Approvals.
   const approvals = checkApprovals(
@@ -159,20 +174,23 @@ export function deriveRequestStatus(facts: RequestFacts, now: Millis): RequestVi
   const cancellation = validCancellations.sort((a, b) => a.at - b.at || compareText(a.id, b.id))[0] ?? null;
 
   // Grants that keep to the request's terms.
-  const validGrants = grants.facts.filter((grant) => {
-    const mismatch = grantMismatch(grant, request);
-    if (mismatch !== null) flag('grant_mismatch', grant.id, mismatch);
-    return mismatch === null;
-  });
+  const keeps = (id: string, mismatch: string | null): boolean => (mismatch === null ? true : (flag('grant_mismatch', id, mismatch), false));
+  const validGrants = grants.facts.filter((grant) => keeps(grant.id, grantMismatch(grant, request)));
+  const validElectronicGrants = electronicGrants.facts.filter((grant) => keeps(grant.id, electronicGrantMismatch(grant, request)));
 
   // The seal's status over time.
   const timeline = changes.facts.length > 0 ? sealStatusTimeline(changes.facts) : null;
   const statusAt = (at: Millis): SealStatus | null => (timeline === null ? seal.status : sealStatusAt(timeline, at));
 
+  // Uses: stamps and impressions, numbered together by time (stamps first on a tie).
+  const sortedStamps = [...stampEvents.facts].sort(stampOrder);
+  const sortedImpressions = [...impressionFacts.facts].sort((a, b) => a.claimedAt - b.claimedAt || compareText(a.id, b.id));
+  const ordinals = useOrdinals(sortedStamps.map((e) => e.at), sortedImpressions.map((i) => i.claimedAt));
+
   // Stamps.
-  const stamps: StampView[] = [...stampEvents.facts].sort(stampOrder).map((event, index) => {
+  const stamps: StampView[] = sortedStamps.map((event, index) => {
     const eventId = deviceEventId(event);
-    const ordinal = index + 1;
+    const ordinal = ordinals.stamps[index]!;
     const kinds: RequestAnomalyKind[] = [];
     const note = (kind: RequestAnomalyKind, message: string) => {
       kinds.push(kind);
@@ -195,7 +213,12 @@ export function deriveRequestStatus(facts: RequestFacts, now: Millis): RequestVi
     return { eventId, deviceId: event.deviceId, seq: event.seq, at: event.at, grantId: event.payload.grantId, ordinal, authorised: kinds.length === 0, anomalies: kinds };
   });
 
-  const usesAuthorised = stamps.filter((s) => s.authorised).length;
+  const impressions = impressionViews(sortedImpressions, ordinals.impressions, {
+    request, approvalOutcome: approvals.outcome, grants: validElectronicGrants, cancellationAt: cancellation?.at ?? null, statusAt, sealId: seal.id, flag,
+  });
+
+  const usesAuthorised = stamps.filter((s) => s.authorised).length + impressions.filter((i) => i.authorised).length;
+  const usesConsumed = stamps.length + impressions.length;
   const usesApproved = approved ? request.usesRequested : 0;
   const halt = inactiveSince(timeline, seal, now);
   const status: RequestStatus = (() => {
@@ -205,7 +228,7 @@ export function deriveRequestStatus(facts: RequestFacts, now: Millis): RequestVi
     if (now > request.window.notAfter) return halt !== null && halt <= request.window.notAfter ? 'halted' : 'expired';
     if (halt !== null) return 'halted';
     if (!approved) return 'pending';
-    return stamps.length > 0 ? 'in_use' : 'approved';
+    return usesConsumed > 0 ? 'in_use' : 'approved';
   })();
 
   return {
@@ -213,13 +236,14 @@ export function deriveRequestStatus(facts: RequestFacts, now: Millis): RequestVi
     status,
     approvals,
     usesApproved,
-    usesConsumed: stamps.length,
+    usesConsumed,
     usesAuthorised,
-    usesRemaining: Math.max(0, usesApproved - stamps.length),
+    usesRemaining: Math.max(0, usesApproved - usesConsumed),
     cancellation: cancellation === null ? null : { id: cancellation.id, actorId: cancellation.actorId, at: cancellation.at },
     sealStatus: statusAt(now),
-    grantIds: validGrants.map((g) => g.id),
+    grantIds: [...validGrants.map((g) => g.id), ...validElectronicGrants.map((g) => g.id)],
     stamps,
+    impressions,
     anomalies: anomalies.sort((a, b) => compareText(a.ref, b.ref) || compareText(a.kind, b.kind)),
   };
 }

@@ -51,7 +51,21 @@ export async function judgeGrantEvidence(
 ): Promise<Result<GrantApproved, GrantRefusal>> {
   const termsRefusal = grantTermsRefusal(terms, approvals, seal);
   if (termsRefusal !== null) return err(termsRefusal);
+  return judgeApprovals(approvals, seal, roster);
+}
 
+/**
+ * The signed half of the grant rule, for any grant whose terms were checked (device grants by
+ * `judgeGrantEvidence`, electronic grants by `judgeElectronicGrant`): every approval's passkey
+ * assertion verifies against the roster, by the approver it names, each approver once, and the
+ * seal kind's route is met by approvers with authority over the seal's unit.
+ */
+export async function judgeApprovals(
+  approvals: readonly GrantApproval[],
+  seal: Pick<GrantSeal, 'route' | 'custodianId' | 'unitId'>,
+  roster: Roster,
+): Promise<Result<GrantApproved, GrantRefusal>> {
+  if (approvals.length === 0) return err({ code: 'grant_insufficient_approvals', message: 'expected approvals, got none' });
   // Independent signatures: verified together, judged in order.
   const verified = await Promise.all(approvals.map(({ assertion, payload }) => verifyAssertionWithRoster({ assertion, expected: { record: payload } }, roster)));
   const decisions: Decision[] = [];

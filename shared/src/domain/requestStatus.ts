@@ -24,6 +24,8 @@ export type RequestStatus = z.infer<typeof requestStatusSchema>;
  * - `stamp_outside_geofence` — the stamp's position is outside the request's geofence;
  * - `stamp_without_grant` — no grant of this request for this device names the stamp;
  * - `stamp_without_approval` — the request is not approved (pending, or vetoed);
+ * - `impression_wrong_document` — an electronic impression applied to another PDF than the approved one
+ *   (the stamp_* kinds above apply to electronic impressions too: an impression is a use);
  * - `ignored_decision` — a decision that does not count (stale terms, self-decision, no authority);
  * - `conflicting_decisions` — one approver both approved and rejected;
  * - `ignored_cancellation` — a cancellation by someone who may not cancel this request;
@@ -38,6 +40,7 @@ export const requestAnomalyKindSchema = z.enum([
   'stamp_outside_geofence',
   'stamp_without_grant',
   'stamp_without_approval',
+  'impression_wrong_document',
   'ignored_decision',
   'conflicting_decisions',
   'ignored_cancellation',
