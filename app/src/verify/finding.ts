@@ -1,5 +1,6 @@
 import {
-  sealOrganisationName, type Countersignature, type Impression, type OrgUnit, type User, type VerifiedImpression, type VerifiedRecord,
+  sealOrganisationName, verifyAssertionWithRoster, type Countersignature, type Decision, type Impression, type OrgUnit, type Roster, type User,
+  type VerifiedImpression, type VerifiedRecord,
 } from '@seal/shared';
 import type { RequestEntry } from '../requests/requestBook';
 
@@ -24,8 +25,29 @@ export const organisationNameOf = (units: readonly OrgUnit[]): string => units.f
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
+/**
+ * The decisions whose approver's passkey signature verifies, on this device, against the signed
+ * roster it holds (over the decision's payload, by the approver it names) — none without a roster.
+ */
+export async function verifiedDecisionIds(decisions: readonly Decision[], roster: Roster | undefined): Promise<ReadonlySet<string>> {
+  if (roster === undefined) return new Set();
+  const checks = await Promise.all(decisions.map(async (d) => {
+    const outcome = await verifyAssertionWithRoster({ assertion: d.assertion, expected: { record: d.payload } }, roster).catch(() => undefined);
+    return outcome?.ok === true && outcome.value.userId === d.approverId ? [d.id] : [];
+  }));
+  return new Set(checks.flat());
+}
+
+/** What the device knows of who is who: names, units, and which approvals it verified. */
+export interface Known {
+  readonly users: readonly User[];
+  readonly units: readonly OrgUnit[];
+  /** Decision ids whose passkey signature verified here ({@link verifiedDecisionIds}). */
+  readonly signed: ReadonlySet<string>;
+}
+
 /** The parts every record shares, from the request as this replica holds it. */
-function commonParts(entry: RequestEntry, users: readonly User[], units: readonly OrgUnit[]): Pick<VerifiedPhysical, 'organisation' | 'seal' | 'request' | 'approvals'> | undefined {
+function commonParts(entry: RequestEntry, { users, units, signed }: Known): Pick<VerifiedPhysical, 'organisation' | 'seal' | 'request' | 'approvals'> | undefined {
   const seal = entry.seal;
   if (seal === undefined) return undefined;
   const unitName = (id: string): string => units.find((u) => u.id === id)?.name ?? '';
@@ -42,18 +64,18 @@ function commonParts(entry: RequestEntry, users: readonly User[], units: readonl
     },
     approvals: entry.decisions.filter((d) => d.payload.verdict === 'approve').map((d) => {
       const user = users.find((u) => u.id === d.approverId);
-      return { approverName: user?.name ?? '', role: 'approver', at: iso(d.at), verified: counted.has(d.id) };
+      return { approverName: user?.name ?? '', role: 'approver', at: iso(d.at), verified: counted.has(d.id) && signed.has(d.id) };
     }),
   };
 }
 
 /**
  * A physical stamp found by its process sheet's code in this device's own replica: the request,
- * its seal, its approvals (verified: those whose passkey signature counted against the signed
- * roster) and the device log's stamp entries under it.
+ * its seal, its approvals (verified: its passkey signature verified here against the signed roster,
+ * and the approval counts by the seal's route) and the device log's stamp entries under it.
  */
-export function physicalRecord(entry: RequestEntry, users: readonly User[], units: readonly OrgUnit[], photos: ReadonlyMap<string, string | null>): VerifiedPhysical | undefined {
-  const common = commonParts(entry, users, units);
+export function physicalRecord(entry: RequestEntry, known: Known, photos: ReadonlyMap<string, string | null>): VerifiedPhysical | undefined {
+  const common = commonParts(entry, known);
   if (common === undefined) return undefined;
   const stamps = (entry.view?.stamps ?? []).map((s) => ({
     deviceId: s.deviceId, seq: s.seq, at: iso(s.at), authorised: s.authorised, anomalies: [...s.anomalies],
@@ -68,11 +90,11 @@ export function physicalRecord(entry: RequestEntry, users: readonly User[], unit
  * server's to say (`unknown` here).
  */
 export function impressionRecord(
-  impression: Impression, countersignature: Countersignature | undefined, entry: RequestEntry, users: readonly User[], units: readonly OrgUnit[],
+  impression: Impression, countersignature: Countersignature | undefined, entry: RequestEntry, known: Known,
 ): VerifiedImpression | undefined {
-  const common = commonParts(entry, users, units);
+  const common = commonParts(entry, known);
   if (common === undefined) return undefined;
-  const holder = users.find((u) => u.id === impression.holderId);
+  const holder = known.users.find((u) => u.id === impression.holderId);
   return {
     kind: 'electronic',
     ...common,

@@ -1,6 +1,6 @@
-import type { Countersignature, DeviceEvent, Impression, OrgUnit, User } from '@seal/shared';
+import type { Countersignature, DeviceEvent, Impression, OrgUnit, Roster, User } from '@seal/shared';
 import type { RequestEntry } from '../requests/requestBook';
-import { impressionRecord, physicalRecord, type StampFinding } from './finding';
+import { impressionRecord, physicalRecord, verifiedDecisionIds, type Known, type StampFinding } from './finding';
 import type { StampLookups } from './lookup';
 
 /** What this device holds that a verification can be answered from (read when asked: the latest). */
@@ -8,6 +8,8 @@ export interface HeldForVerify {
   readonly entries: () => readonly RequestEntry[];
   readonly users: () => readonly User[];
   readonly units: () => readonly OrgUnit[];
+  /** The signed roster this device holds (approvals are verified against it). */
+  readonly roster: () => Roster | undefined;
   /** The device log's stamp entries held here (for their photos' fingerprints). */
   readonly stamps: () => readonly DeviceEvent[];
   readonly impressions: () => Promise<readonly Impression[]>;
@@ -24,13 +26,14 @@ export interface HeldForVerify {
 export function localLookups(held: HeldForVerify): NonNullable<StampLookups['local']> {
   const found = (record: StampFinding['record'] | undefined): StampFinding | undefined => (record === undefined ? undefined : { record, source: { from: 'device', at: held.lastSyncAt() } });
   const entryOf = (requestId: string) => held.entries().find((e) => e.id === requestId);
+  const known = async (entry: RequestEntry): Promise<Known> => ({ users: held.users(), units: held.units(), signed: await verifiedDecisionIds(entry.decisions, held.roster()) });
 
   const electronic = async (match: (i: Impression, c: Countersignature | undefined) => boolean): Promise<StampFinding | undefined> => {
     const countersignatures = new Map((await held.countersignatures()).map((c) => [c.impressionId as string, c]));
     const impression = (await held.impressions()).find((i) => match(i, countersignatures.get(i.id)));
     if (impression === undefined) return undefined;
     const entry = entryOf(impression.requestId);
-    return entry === undefined ? undefined : found(impressionRecord(impression, countersignatures.get(impression.id), entry, held.users(), held.units()));
+    return entry === undefined ? undefined : found(impressionRecord(impression, countersignatures.get(impression.id), entry, await known(entry)));
   };
 
   return {
@@ -39,7 +42,7 @@ export function localLookups(held: HeldForVerify): NonNullable<StampLookups['loc
       const entry = entryOf(input.requestId);
       if (entry === undefined) return undefined;
       const photos = new Map<string, string | null>(held.stamps().flatMap((e) => (e.type === 'stamp' ? [[`${e.deviceId}:${e.seq}`, e.payload.photoSha256]] : [])));
-      return found(physicalRecord(entry, held.users(), held.units(), photos));
+      return found(physicalRecord(entry, await known(entry), photos));
     },
     byPdfHash(sha256) {
       return electronic((i, c) => i.signedSha256 === sha256 || c?.countersignedSha256 === sha256);

@@ -44,6 +44,7 @@ export function createVerifier(): Verifier {
         entries: requests.entries,
         users: directory.users,
         units: directory.units,
+        roster: () => directory.directory()?.roster,
         stamps: () => requests.book().stamps,
         impressions: () => store.query.facts('impression'),
         countersignatures: () => store.query.facts('countersignature'),
