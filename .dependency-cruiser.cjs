@@ -25,7 +25,7 @@ const rule = (name, comment, from, to) => ({ name, comment, severity: 'error', f
 const APP_LAYERS = [
   { layer: 'screens', folders: ['routes'], what: 'the screens and their route table' },
   { layer: 'components', folders: ['components'], what: 'UI pieces the screens share' },
-  { layer: 'features', folders: ['requests', 'org', 'device', 'documents', 'hq'], what: "what the screens are about: requests and grants, the organisation and its directory, the seal device, documents (PDF preview, electronic stamping, the seal font), headquarters' log, dashboard and evidence" },
+  { layer: 'features', folders: ['requests', 'org', 'device', 'documents', 'hq', 'verify'], what: "what the screens are about: requests and grants, the organisation and its directory, the seal device, documents (PDF preview, electronic stamping, the seal font), headquarters' log, dashboard and evidence, verifying stamped documents" },
   { layer: 'sync', folders: ['sync'], what: 'the local store as solid signals and providers: facts, records, row states, sync status' },
   { layer: 'session', folders: ['auth', 'i18n'], what: 'who is signed in (passkeys, roles) and in which language the app speaks' },
   { layer: 'store', folders: ['store'], what: 'the local database and its replication with the server' },

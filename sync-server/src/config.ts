@@ -61,9 +61,9 @@ export interface ServerConfig {
    */
   readonly pullScanLimit: number;
   /**
-   * ELECTRONIC_SIGNING (default false): whether signing certificates are issued and documents
-   * countersigned (ADR 008). Off until the electronic grant (the approved document hash, uses and
-   * window) is judged for each document: a certificate alone would let its holder sign anything.
+   * ELECTRONIC_SIGNING (default true): whether signing certificates are issued and impressions
+   * countersigned (ADR 008). Each countersignature is judged against the impression's electronic
+   * grant (`judgeImpression`: approved document hash, uses, window); `false` turns signing off.
    */
   readonly electronicSigning: boolean;
   /** Outbound webhooks (see hq/notify). */

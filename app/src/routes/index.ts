@@ -30,6 +30,8 @@ const HqCases = lazy(() => import('./hq/cases/HqCases').then((m) => ({ default: 
 const CaseDetail = lazy(() => import('./hq/cases/CaseDetail').then((m) => ({ default: m.CaseDetail })));
 const Webhooks = lazy(() => import('./admin/Webhooks').then((m) => ({ default: m.Webhooks })));
 const Archive = lazy(() => import('./archive/Archive').then((m) => ({ default: m.Archive })));
+// Public: whoever holds a stamped document checks it, signed in or not.
+const PublicVerify = lazy(() => import('./verify/Verify').then((m) => ({ default: m.Verify })));
 const VerifyBundle = lazy(() => import('./hq/verify/Verify').then((m) => ({ default: m.Verify })));
 
 /**
@@ -64,5 +66,6 @@ export const routes: RouteDefinition[] = [
   { path: '/hq/verify', component: VerifyBundle },
   { path: '/archive', component: Archive },
   { path: '/notifications', component: Notifications },
+  { path: '/verify', component: PublicVerify },
   { path: '*404', component: NotFound },
 ];

@@ -22,7 +22,7 @@ function plainCopy<T>(value: T): T {
 }
 
 /** A fact to record; content-addressed kinds may leave `id` out (it is computed). */
-export type FactInput<K extends LocalFactKind> = K extends 'decision' | 'grant' | 'attachment' ? Omit<FactBody<K>, 'id'> & { id?: string } : FactBody<K>;
+export type FactInput<K extends LocalFactKind> = K extends 'decision' | 'grant' | 'electronic_grant' | 'attachment' ? Omit<FactBody<K>, 'id'> & { id?: string } : FactBody<K>;
 
 /** What recording a fact came to: a new row, or the same fact already held (pulled, or recorded before). */
 export interface AppendOutcome {
@@ -41,7 +41,7 @@ export class FactLog {
   /** Builds the row of a fact, checking its body against its kind's schema. */
   async rowOf<K extends LocalFactKind>(kind: K, given: FactInput<K>, scopeUnitId: string): Promise<FactRow> {
     const input = plainCopy(given);
-    const contentAddressed = kind === 'decision' || kind === 'grant' || kind === 'attachment';
+    const contentAddressed = kind === 'decision' || kind === 'grant' || kind === 'electronic_grant' || kind === 'attachment';
     const draft = contentAddressed ? { ...input, id: '0'.repeat(64) } : input;
     const checked = parseRecord(factBodySchemas[kind], draft, `a ${kind} fact`);
     if (!checked.ok) throw new StoreError('invalid_fact', checked.error.message);

@@ -8,6 +8,8 @@
  * the seal device and the server say the same thing).
  */
 import type { RosterAssertionRefusalCode } from '../crypto/verifyAssertionWithRoster';
+import type { ImpressionRefusalCode } from '../domain/judgeImpression';
+import type { VerificationCodeRefusalCode } from '../domain/verificationCode';
 
 export type ApiErrorCode =
   | 'bad_request'
@@ -102,5 +104,12 @@ export type ApiErrorCode =
   | 'signing_request_invalid'
   | 'seal_not_signable'
   | 'not_countersignable'
-  // electronic signing is off on this server (ELECTRONIC_SIGNING): no per-document grant judges it yet
-  | 'signing_disabled';
+  // electronic signing is off on this server (ELECTRONIC_SIGNING)
+  | 'signing_disabled'
+  // a PDF sent for an impression's countersignature is not the one the impression recorded
+  | 'pdf_mismatch'
+  // an impression the shared rule (`judgeImpression`) does not authorise, so it is not countersigned
+  | ImpressionRefusalCode
+  // /verify: a code that names no record; a code that does not check (mistyped)
+  | 'unknown_code'
+  | VerificationCodeRefusalCode;

@@ -117,6 +117,7 @@ export const verifiedPhysicalSchema = z.strictObject({
 export const verifiedRecordSchema = z.discriminatedUnion('kind', [verifiedImpressionSchema, verifiedPhysicalSchema]);
 export type VerifiedRecord = z.infer<typeof verifiedRecordSchema>;
 export type VerifiedImpression = z.infer<typeof verifiedImpressionSchema>;
+export type VerifiedPhysical = z.infer<typeof verifiedPhysicalSchema>;
 
 /** `GET /api/verify/:code` answers the record (404 `unknown_code` for a code naming nothing, 400 `verification_code_mistyped` for one that does not check). */
 export const verifyCodeResponseSchema = z.strictObject({ record: verifiedRecordSchema });

@@ -10,3 +10,4 @@ export * from './sealPdf';
 export * from './processSheet';
 export * from './impressionLayout';
 export * from './impressionPdf';
+export * from './printCopy';

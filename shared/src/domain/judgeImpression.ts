@@ -60,6 +60,18 @@ export type ImpressionRefusalCode =
   | 'impression_beyond_uses';
 export type ImpressionRefusal = Refusal<ImpressionRefusalCode>;
 
+/**
+ * Refusals that describe an impression that HAPPENED but is not authorised (the tablet signed it
+ * offline under a genuine grant and certificate, too late, too often, or after the seal was
+ * withdrawn): the server accepts such a fact, as it accepts a physical stamp beyond its grant, so
+ * the record keeps it — `deriveRequestStatus` flags it — and never countersigns it. Any other
+ * refusal (forged code or grant, another document, an unknown or foreign certificate) is refused
+ * at the door.
+ */
+export const IMPRESSION_ANOMALY_CODES: readonly ImpressionRefusalCode[] = [
+  'impression_beyond_uses', 'impression_outside_window', 'impression_seal_inactive', 'impression_certificate_expired', 'impression_certificate_revoked',
+];
+
 /** A valid impression: who approved, and its use number under the request (1-based). */
 export interface ImpressionJudged extends GrantApproved {
   readonly ordinal: number;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { SyncRow } from './rows';
 import type { GrantRefusalCode } from '../domain/grantRefusal';
+import type { ImpressionRefusalCode } from '../domain/judgeImpression';
 
 /** Most rows one push may carry. */
 export const MAX_PUSH_ROWS = 1000;
@@ -41,7 +42,9 @@ export type SyncRefusalCode =
   | 'seal_custodian_excluded'
   | 'inactive_user'
   // a grant that the shared grant rule (`judgeGrant`) refuses
-  | GrantRefusalCode;
+  | GrantRefusalCode
+  // an impression that the shared impression rule (`judgeImpression`) refuses
+  | ImpressionRefusalCode;
 
 /**
  * A replica's own id (random, kept with its local database): the server notes it with the rows

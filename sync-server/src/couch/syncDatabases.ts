@@ -7,6 +7,15 @@ export const SYNC_DATABASES = ['rows', 'blobs'] as const;
 export const DEVICE_LOG_VIEW = 'device_log';
 
 /**
+ * The `rows` view that finds electronic impressions and their countersignatures (ADR 008): keys
+ * `['code', verificationCode]`, `['signed', signedSha256]`, `['request', requestId]` for
+ * impressions, `['countersigned', sha256]` and `['countersignature', impressionId]` for
+ * countersignatures, and `['request', requestId]` for decisions and stamps too — what `/verify`
+ * and the countersign route look up.
+ */
+export const DOCUMENTS_VIEW = 'documents';
+
+/**
  * `rows` is append-only, enforced by the store itself: a row, once written, is never rewritten or
  * deleted, whatever a server instance does. A second write under an id comes back `forbidden`
  * (or `conflict`), and the push path compares the stored row with what was sent.
@@ -16,13 +25,31 @@ export const DEVICE_LOG_VIEW = 'device_log';
  */
 export const SYNC_DESIGN_DOCS: Readonly<Record<string, readonly VersionedDesignDoc[]>> = {
   rows: [{
-    _id: '_design/rows', version: 2, language: 'javascript',
+    _id: '_design/rows', version: 3, language: 'javascript',
     views: {
       [DEVICE_LOG_VIEW]: {
         map: [
           'function (doc) {',
           '  if (doc.type === "fact" && doc.kind === "device_event" && doc.body && typeof doc.body.deviceId === "string" && typeof doc.body.seq === "number")',
           '    emit([doc.body.deviceId, doc.body.seq], null);',
+          '}',
+        ].join('\n'),
+      },
+      [DOCUMENTS_VIEW]: {
+        map: [
+          'function (doc) {',
+          '  if (doc.type !== "fact" || !doc.body) return;',
+          '  if (doc.kind === "impression") {',
+          '    emit(["code", doc.body.verificationCode], null);',
+          '    emit(["signed", doc.body.signedSha256], null);',
+          '    emit(["request", doc.body.requestId], null);',
+          '  }',
+          '  if (doc.kind === "decision" && doc.body.payload) emit(["request", doc.body.payload.requestId], null);',
+          '  if (doc.kind === "device_event" && doc.body.type === "stamp" && doc.body.payload && doc.body.payload.requestId) emit(["request", doc.body.payload.requestId], null);',
+          '  if (doc.kind === "countersignature") {',
+          '    emit(["countersigned", doc.body.countersignedSha256], null);',
+          '    emit(["countersignature", doc.body.impressionId], null);',
+          '  }',
           '}',
         ].join('\n'),
       },

@@ -39,7 +39,7 @@ export const environmentFields = {
   AUTH_RATE_LIMIT: withDefault(wholeNumber(1, 1_000_000), 30, 'a whole number of requests per minute from 1 to 1000000'),
   PULL_SCAN_LIMIT: withDefault(wholeNumber(1, 10_000_000), 20_000, 'a whole number of changes from 1 to 10000000'),
   WEBHOOK_KEY_PATH: optionalSetting(pathText, 'a file path without control characters or surrounding spaces'),
-  ELECTRONIC_SIGNING: withDefault(z.enum(['true', 'false']).transform((text) => text === 'true'), false, 'true or false'),
+  ELECTRONIC_SIGNING: withDefault(z.enum(['true', 'false']).transform((text) => text === 'true'), true, 'true or false'),
   WEBHOOK_ALLOW_PRIVATE: withDefault(z.enum(['true', 'false']).transform((text) => text === 'true'), false, 'true or false'),
   WEBHOOK_RETRY_BASE_MS: withDefault(wholeNumber(1, 3_600_000), 30_000, 'a whole number of milliseconds from 1 to 3600000'),
   WEBHOOK_MAX_ATTEMPTS: withDefault(wholeNumber(1, 20), 8, 'a whole number of attempts from 1 to 20'),

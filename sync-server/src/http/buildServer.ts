@@ -45,6 +45,7 @@ import { startNotifier } from '../hq/notify/notifier';
 import { webhookDeliveryDocument } from './webhookDocument';
 import { signingCertificateRoutes } from './routes/signingCertificates';
 import { countersignRoutes } from './routes/countersign';
+import { verifyRoutes } from './routes/verify';
 
 export interface ServerDeps {
   readonly config: ServerConfig;
@@ -126,6 +127,7 @@ export async function buildServer({ config, store, orgKey, now = Date.now, audit
   hqCaseRoutes(api, store);
   signingCertificateRoutes(api, store);
   countersignRoutes(api, store);
+  verifyRoutes(api, store);
   hqReconciliationRoutes(api, store);
   // The merged log's "anomalies only" and the dashboard's anomaly counts come from the cases.
   const hqService = hqRoutes(api, store, { ...hq, anomalies: hq?.anomalies ?? casesAnomalyHook(store) });

@@ -87,6 +87,6 @@ export function errorReplyOf(err: unknown): ErrorReply {
  */
 export function requireSigningEnabled(config: { readonly electronicSigning: boolean }): void {
   if (!config.electronicSigning) {
-    throw new ApiError(403, 'signing_disabled', 'Electronic signing is not enabled on this server (ELECTRONIC_SIGNING): no document can yet be judged against an approved electronic grant');
+    throw new ApiError(403, 'signing_disabled', 'Electronic signing is turned off on this server (ELECTRONIC_SIGNING=false)');
   }
 }

@@ -1,11 +1,13 @@
 import {
   can, isInSubtree, refuse, ok,
-  type Action, type PolicyRefusalCode, type PolicyTarget, type Refusal, type Result, type Roster, type SyncRefusalCode, type UnitId, type User,
+  type Action, type PolicyRefusalCode, type PolicyTarget, type Refusal, type Result, type Roster, type SyncRefusalCode, type SyncRow, type UnitId, type User,
 } from '@seal/shared';
 import type { UserDoc } from '../couch/model';
 import { asPolicyUser, type UnitTree } from '../auth/scope';
+import type { CertificatesRepo } from '../couch/certificatesRepo';
 import type { DeviceKeyCache } from './deviceSignature';
 import type { RecordStates } from './recordStates';
+import type { RowsRepo } from './rowsRepo';
 
 /** What validating one push needs: who pushes, the tree, the records touched, the roster (lazily). */
 export interface PushContext {
@@ -17,6 +19,12 @@ export interface PushContext {
   /** Device keys imported so far in this push. */
   readonly deviceKeys: DeviceKeyCache;
   roster(): Promise<Roster>;
+  /** The stored rows (facts an impression is judged against: its grant, the request's impressions). */
+  readonly rows: RowsRepo;
+  /** The signing certificates the organisation CA issued (ADR 008). */
+  readonly certificates: CertificatesRepo;
+  /** Fact rows accepted earlier in this push, by row id. */
+  readonly pushed: Map<string, SyncRow>;
 }
 
 /** A row's verdict: accepted (`ok(undefined)`) or refused with a code the app shows. */

@@ -139,6 +139,7 @@ export async function pushRows(rawRows: readonly unknown[], ctx: PushContext, ro
     }
     pending.push({ index, row });
     inBatch.set(row.id, row);
+    ctx.pushed.set(row.id, row);
   }
   const outcomes = await rows.createMany(pending.map((p) => p.row), replica);
   const held = pending.filter((_, i) => outcomes[i] === 'exists');

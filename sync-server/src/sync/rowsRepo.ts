@@ -1,7 +1,7 @@
 import type { DocumentScope } from 'nano';
 import { changeRowPrefix, factRowId, type FactRow, type RecordKind, type SyncRow } from '@seal/shared';
 import { statusOf } from '../couch/docs';
-import { DEVICE_LOG_VIEW } from '../couch/syncDatabases';
+import { DEVICE_LOG_VIEW, DOCUMENTS_VIEW } from '../couch/syncDatabases';
 
 /**
  * A row as stored: the row itself under `_id` = row id (no field of ours starts with `_`), and
@@ -42,6 +42,8 @@ export interface RowsRepo {
    * last one, so read entries whose seq is known by id (`getMany`) instead.
    */
   deviceEntryBelow(deviceId: string, seq: number): Promise<FactRow | undefined>;
+  /** Impression and countersignature rows under a `documents` view key (e.g. `['code', code]`; see `DOCUMENTS_VIEW`). */
+  documentRows(key: readonly [string, string]): Promise<FactRow[]>;
   /** The change feed after `since`, with documents. */
   changesSince(since: string, limit: number): Promise<RowChangesPage>;
   /** The store's current update sequence (for progress estimates and the live feed). */
@@ -106,6 +108,10 @@ export function rowsRepo(db: DocumentScope<SyncRow>): RowsRepo {
       const page = await db.view('rows', DEVICE_LOG_VIEW, { startkey: [deviceId, seq - 1], endkey: [deviceId], descending: true, limit: 1, include_docs: true });
       const doc = page.rows[0]?.doc;
       return doc ? (rowFromDoc(doc) as FactRow) : undefined;
+    },
+    async documentRows(key) {
+      const page = await db.view('rows', DOCUMENTS_VIEW, { key: [...key], include_docs: true });
+      return page.rows.filter((r) => r.doc).map((r) => rowFromDoc(r.doc!) as FactRow);
     },
     async changesSince(since, limit) {
       const page = await db.changes({ since, limit, include_docs: true } as never);

@@ -4,6 +4,7 @@ import {
   type Decision, type FactBody, type FactKind, type FactRow, type ServerFactKind, type UserId,
 } from '@seal/shared';
 import { judgePushedGrant } from './judgePushedGrant';
+import { judgePushedElectronicGrant, judgePushedImpression } from './judgePushedImpression';
 import { verifyDeviceSignature } from './deviceSignature';
 import { nodeSha256Hex } from './nodeHash';
 import { ACCEPT, allowed, covers, refuseRow, type PushContext, type RowVerdict } from './pushContext';
@@ -90,11 +91,20 @@ const CHECKS: Readonly<Record<Exclude<FactKind, ServerFactKind>, Checker>> = {
   attachment(row, _body: FactBody<'attachment'>, ctx) {
     return Promise.resolve(covers(ctx.user, row.scopeUnitId, ctx.tree));
   },
-  electronic_grant() {
-    return Promise.resolve(refuseRow('not_pushable', 'electronic grants are not accepted yet (docs/adr/008-electronic-seal-signing.md)'));
+  async electronic_grant(row, body: FactBody<'electronic_grant'>, ctx) {
+    const request = await requestOf(row, body.requestId, ctx);
+    if (!request.json) return request.verdict;
+    const inScope = covers(ctx.user, row.scopeUnitId, ctx.tree);
+    if (!inScope.ok) return inScope;
+    return judgePushedElectronicGrant(body, request.json, ctx);
   },
-  impression() {
-    return Promise.resolve(refuseRow('not_pushable', 'impressions are not accepted yet (docs/adr/008-electronic-seal-signing.md)'));
+  async impression(row, body: FactBody<'impression'>, ctx) {
+    // The holder pushes it (`factActorOf`: the author is the holder), in the request's scope.
+    const request = await requestOf(row, body.requestId, ctx);
+    if (!request.json) return request.verdict;
+    const inScope = covers(ctx.user, row.scopeUnitId, ctx.tree);
+    if (!inScope.ok) return inScope;
+    return judgePushedImpression(body, ctx);
   },
 };
 

@@ -1,45 +1,125 @@
 import { createHash } from 'node:crypto';
-import { countersignBodySchema, countersignResponseSchema } from '@seal/shared';
+import {
+  checkPdfSignatures, countersignatureId, countersignImpressionBodySchema, countersignImpressionResponseSchema, factRowId, impressionParamsSchema,
+  impressionSchema, judgeImpression, readCertificate, SERVER_AUTHOR, serialHexOf, signPdf, subjectOf,
+  type ApiErrorCode, type Countersignature, type FactRow, type Impression, type UserId,
+} from '@seal/shared';
+import { buildRoster } from '../../auth/roster';
 import { loadUnitTree, permission } from '../../auth/scope';
 import type { Store } from '../../couch/store';
-import { certificatesRepo, certificateView, type CertificateDoc } from '../../couch/certificatesRepo';
-import { countersigner, countersignPdf } from '../../auth/countersign';
+import { certificatesRepo } from '../../couch/certificatesRepo';
+import { countersigner, countersignRefusal, signerSerial } from '../../auth/countersign';
 import { orgCaOf } from '../../auth/orgCaLoader';
+import { blobsRepo } from '../../sync/blobsRepo';
+import { keepDocument, readDocument } from '../../sync/documentBlobs';
+import { loadImpressionRecords } from '../../sync/impressionRecords';
+import { RecordStates } from '../../sync/recordStates';
+import { rowsRepo } from '../../sync/rowsRepo';
 import type { Api } from '../api';
-import { ApiError, requireSigningEnabled } from '../errors';
+import { ApiError, notFound, requireSigningEnabled } from '../errors';
 import { recordChange, actorOf } from '../recordChange';
 
+const sha256Hex = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+/** The PDF's /M has whole seconds; the impression's claimed time is in ms. */
+const CLOCK_SLACK_MS = 1_000;
+
 /**
- * The organisation's countersignature (ADR 008): a PDF that a seal's holder signed offline comes
- * back online; the server checks the seal's signature (intact, chained to the CA, a certificate it
- * issued, not revoked before the claimed time) and appends its own signature as an incremental
- * update. Linking the impression to its grant fact (document hash, uses, window) is not done yet.
+ * The organisation's countersignature of an impression (ADR 008): the holder's tablet signed the
+ * PDF offline and pushed the impression fact; back online it sends the signed PDF. The server
+ * checks that these are the bytes the impression recorded, the seal's signature (intact, chained
+ * to the CA, by the certificate the impression names, not revoked before the claimed time), and
+ * the impression itself by the shared rule (`judgeImpression`: grant, approved document, window,
+ * uses, seal active, certificate of that seal and holder). Then it appends its countersignature,
+ * keeps the countersigned PDF as a blob, and records its hash in a `countersignature` fact. Every
+ * outcome is audited; a refusal answers the rule's code, never a 5xx.
  */
 export function countersignRoutes(api: Api, store: Store): void {
   const { ctx } = api;
+  const rows = rowsRepo(store.couch.use(store.dbName('rows')));
+  const blobs = blobsRepo(store.couch.use(store.dbName('blobs')));
   const certificates = certificatesRepo(store.couch.use(store.dbName('certificates')));
   const signer = countersigner(() => orgCaOf(ctx), ctx.config.rpName, ctx.now);
 
   api.route({
-    method: 'POST', url: '/api/documents/countersign', tag: 'documents', auth: 'session', body: countersignBodySchema, bodyLimit: 6_200_000,
-    summary: "The organisation's countersignature on a PDF a seal holder signed offline, once its signature is checked; audited",
-    responses: { 200: countersignResponseSchema, 400: 'invalid_body', 401: 'unauthenticated', 403: 'forbidden | signing_disabled', 413: 'payload_too_large', 422: 'not_countersignable' },
-  }, async ({ body, signedIn }) => {
+    method: 'POST', url: '/api/documents/impressions/:id/countersign', tag: 'documents', auth: 'session',
+    params: impressionParamsSchema, body: countersignImpressionBodySchema, bodyLimit: 6_200_000,
+    summary: "The organisation's countersignature on the PDF an impression recorded, once the impression, its grant and the seal's signature are checked; audited",
+    responses: {
+      200: countersignImpressionResponseSchema, 400: 'invalid_body', 401: 'unauthenticated', 403: 'signing_disabled', 404: 'not_found', 413: 'payload_too_large',
+      422: 'pdf_mismatch | not_countersignable | impression_* (the judgeImpression code)',
+    },
+  }, async ({ params, body, signedIn }) => {
     requireSigningEnabled(ctx.config);
-    const pdf = new Uint8Array(Buffer.from(body.pdf, 'base64'));
-    const ca = await orgCaOf(ctx);
-    const mayAsk = async (record: CertificateDoc): Promise<void> => {
-      if (record.holderId === signedIn.user.id || permission(signedIn.user, 'log.read', { unitId: record.unitId }, await loadUnitTree(ctx.repos.units)).ok) return;
-      throw new ApiError(403, 'forbidden', "Only the certificate's holder, or someone who reads the seal's unit, may have its documents countersigned");
+    const row = (await rows.getMany([factRowId('impression', params.id)])).get(factRowId('impression', params.id));
+    const parsed = impressionSchema.safeParse(row?.type === 'fact' ? row.body : undefined);
+    const tree = await loadUnitTree(ctx.repos.units);
+    const mayAsk = parsed.success && row !== undefined && (parsed.data.holderId === signedIn.user.id || permission(signedIn.user, 'log.read', { unitId: row.scopeUnitId }, tree).ok);
+    // An impression the person may not see is answered as absent.
+    if (!parsed.success || !row || !mayAsk) throw notFound(`Impression "${params.id}"`);
+    const impression: Impression = parsed.data;
+    const unitId = row.scopeUnitId;
+    const audit = (action: string, after: unknown) => recordChange(ctx, { actor: actorOf(signedIn), action, target: { kind: 'impression', id: impression.id }, unitId, after });
+    const refuse = async (code: ApiErrorCode, message: string): Promise<never> => {
+      await audit('document.countersign_refused', { code, message });
+      throw new ApiError(422, code, `Not countersigned: ${message}`);
     };
-    const outcome = await countersignPdf(pdf, ca.certificate, (serial) => certificates.get(serial), mayAsk, signer, new Date(ctx.now()));
-    if (!outcome.ok) throw new ApiError(422, 'not_countersignable', `Not countersigned: ${outcome.reason}`);
-    const { record } = outcome;
-    const sha256 = createHash('sha256').update(outcome.pdf).digest('hex');
-    await recordChange(ctx, {
-      actor: actorOf(signedIn), action: 'document.countersign', target: { kind: 'signing_certificate', id: record.serial }, unitId: record.unitId,
-      after: { sha256, sealId: record.sealId, signedAt: outcome.seal.signedAt ?? null },
-    });
-    return { pdf: Buffer.from(outcome.pdf).toString('base64'), sha256, certificate: certificateView(record), signedAt: outcome.seal.signedAt ?? null };
+
+    const pdf = new Uint8Array(Buffer.from(body.pdf, 'base64'));
+    const sha = sha256Hex(pdf);
+    if (sha !== impression.signedSha256) return refuse('pdf_mismatch', `this PDF (SHA-256 ${sha}) is not the one impression ${impression.verificationCode} recorded (${impression.signedSha256}): a byte differs`);
+
+    const held = (await rows.documentRows(['countersignature', impression.id]))[0];
+    if (held) return answerHeld(held, impression);
+
+    const ca = await orgCaOf(ctx);
+    const checks = await checkPdfSignatures(pdf, [ca.certificate]).catch((error: unknown) => refuse('not_countersignable', `the file is not a readable PDF: ${(error as Error).message}`));
+    const record = await certificates.get(impression.certificateSerial);
+    const reason = countersignRefusal(checks, record);
+    if (reason !== undefined) return refuse('not_countersignable', reason);
+    const seal = checks[0]!;
+    const serial = signerSerial(seal);
+    if (serial !== impression.certificateSerial) return refuse('not_countersignable', `the PDF is signed with certificate ${serial ?? '(none)'}, the impression names ${impression.certificateSerial}`);
+    const signedAt = seal.signedAt === undefined ? Number.NaN : Date.parse(seal.signedAt);
+    if (!(Math.abs(signedAt - impression.claimedAt) <= CLOCK_SLACK_MS)) return refuse('not_countersignable', `the signature's time ${seal.signedAt ?? '(none)'} is not the impression's claimed time ${new Date(impression.claimedAt).toISOString()}`);
+
+    const records = await loadImpressionRecords(impression, { rows, records: new RecordStates(rows), certificates, roster: () => buildRoster(ctx.repos, ctx.config, ctx.orgKey, ctx.now()) });
+    if (!records.ok) return refuse('not_countersignable', records.error.message);
+    const judged = await judgeImpression(impression, records.value);
+    if (!judged.ok) return refuse(judged.error.code, judged.error.message);
+
+    const now = ctx.now();
+    const countersigning = await signer();
+    const countersigned = await signPdf(pdf, countersigning, { name: 'org-countersignature', signedAt: new Date(now), reason: `Impression ${impression.verificationCode}: grant ${impression.grantId} and signature checked` });
+    const countersignedSha256 = sha256Hex(countersigned);
+    await keepDocument(blobs, countersignedSha256, countersigned);
+    const fact: Countersignature = {
+      id: countersignatureId(impression.id), impressionId: impression.id, requestId: impression.requestId, sealId: impression.sealId,
+      signedSha256: impression.signedSha256, countersignedSha256, countersignerSerial: serialHexOf(readCertificate(countersigning.certificate)), at: now,
+    };
+    const factRow: FactRow = {
+      id: factRowId('countersignature', fact.id), type: 'fact', kind: 'countersignature', subject: subjectOf('request', impression.requestId),
+      scopeUnitId: row.scopeUnitId, author: SERVER_AUTHOR as UserId, createdAt: now, body: fact,
+    };
+    const [outcome] = await rows.createMany([factRow]);
+    if (outcome !== 'written') {
+      // Another instance countersigned it meanwhile: its countersignature is the one on record.
+      const winner = (await rows.documentRows(['countersignature', impression.id]))[0];
+      if (winner) return answerHeld(winner, impression);
+    }
+    await audit('document.countersign', { countersignedSha256, signedSha256: impression.signedSha256, grantId: impression.grantId, certificateSerial: impression.certificateSerial, ordinal: judged.value.ordinal });
+    return { impressionId: impression.id, sha256: countersignedSha256, pdf: Buffer.from(countersigned).toString('base64'), countersignedAt: new Date(now).toISOString() };
   });
+
+  /** The countersignature already on record, with its kept PDF (a retry, or another instance's). */
+  async function answerHeld(held: FactRow, impression: Impression) {
+    const fact = held.body as unknown as Countersignature;
+    const bytes = await findKept(fact.countersignedSha256);
+    if (!bytes) throw new ApiError(404, 'not_found', `Impression ${impression.verificationCode} was countersigned, but its countersigned PDF is not held yet`);
+    return { impressionId: impression.id, sha256: fact.countersignedSha256, pdf: Buffer.from(bytes).toString('base64'), countersignedAt: new Date(fact.at).toISOString() };
+  }
+
+  async function findKept(sha: string): Promise<Uint8Array | undefined> {
+    const doc = await store.couch.use<{ size?: number }>(store.dbName('blobs')).get(`blob:${sha}`).catch(() => undefined);
+    return typeof doc?.size === 'number' ? readDocument(blobs, sha, doc.size) : undefined;
+  }
 }

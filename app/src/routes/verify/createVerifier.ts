@@ -1,0 +1,87 @@
+import { createSignal, type Accessor } from 'solid-js';
+import { useDirectory } from '../../org/DirectoryProvider';
+import { useRequests } from '../../requests/RequestsProvider';
+import { useSync } from '../../sync/SyncProvider';
+import { loadTrustedRoots, type TrustedRoots } from '../../verify/caCache';
+import { localLookups } from '../../verify/localFinder';
+import { lookUpInput, lookUpPdfHash, type LookupOutcome, type StampLookups } from '../../verify/lookup';
+import { onlineLookups } from '../../verify/onlineLookups';
+import { checkPdfFile, type PdfFinding } from '../../verify/pdfCheck';
+import { readVerifyInput, type VerifyInput } from '../../verify/verifyInput';
+
+/** What the page shows after a check. */
+export type VerifyState =
+  | { readonly type: 'idle' }
+  | { readonly type: 'busy' }
+  | { readonly type: 'invalid'; readonly reason: Extract<VerifyInput, { kind: 'invalid' }>['reason'] }
+  | { readonly type: 'code'; readonly code: string; readonly outcome: LookupOutcome }
+  | { readonly type: 'pdf'; readonly pdf: PdfFinding; readonly bytes: Uint8Array; readonly roots: TrustedRoots; readonly outcome: LookupOutcome }
+  | { readonly type: 'failed'; readonly message: string };
+
+export interface Verifier {
+  readonly state: Accessor<VerifyState>;
+  /** Checks a typed code or a QR's text. */
+  checkText(text: string): Promise<void>;
+  /** Checks a chosen or dropped PDF: its hash against the records, its signatures in this browser. */
+  checkFile(file: File): Promise<void>;
+}
+
+/**
+ * The verification page's logic: the organisation's server first, this device's replica when the
+ * server cannot be reached (a signed-in tablet offline; nothing when no one has signed in here).
+ */
+export function createVerifier(): Verifier {
+  const sync = useSync();
+  const requests = useRequests();
+  const directory = useDirectory();
+  const [state, setState] = createSignal<VerifyState>({ type: 'idle' });
+
+  const lookups = (): StampLookups => {
+    const store = sync.store();
+    return {
+      online: onlineLookups(),
+      local: store === undefined ? undefined : localLookups({
+        entries: requests.entries,
+        users: directory.users,
+        units: directory.units,
+        roster: () => directory.directory()?.roster,
+        stamps: () => requests.book().stamps,
+        impressions: () => store.query.facts('impression'),
+        countersignatures: () => store.query.facts('countersignature'),
+        lastSyncAt: () => sync.status()?.lastSyncAt ?? null,
+      }),
+    };
+  };
+
+  const guarded = async (run: () => Promise<void>): Promise<void> => {
+    setState({ type: 'busy' });
+    try {
+      await run();
+    } catch (error) {
+      setState({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
+    }
+  };
+
+  return {
+    state,
+    async checkText(text) {
+      const input = readVerifyInput(text);
+      if (input.kind === 'invalid') {
+        setState({ type: 'invalid', reason: input.reason });
+        return;
+      }
+      await guarded(async () => {
+        setState({ type: 'code', code: input.code, outcome: await lookUpInput(input, lookups()) });
+      });
+    },
+    checkFile(file) {
+      return guarded(async () => {
+        const bytes = new Uint8Array(await file.arrayBuffer());
+        // The CA certificate: fetched now when the server answers (and kept), else the one kept here.
+        const roots = await loadTrustedRoots();
+        const pdf = await checkPdfFile({ name: file.name, size: bytes.length, arrayBuffer: () => Promise.resolve(bytes.slice().buffer) }, roots.roots);
+        setState({ type: 'pdf', pdf, bytes, roots, outcome: await lookUpPdfHash(pdf.sha256, lookups()) });
+      });
+    },
+  };
+}

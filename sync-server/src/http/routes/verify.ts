@@ -1,0 +1,102 @@
+import { createHash } from 'node:crypto';
+import {
+  checkPdfSignatures, parseProcessSheetCode, parseVerificationCode, PROCESS_SHEET_PREFIX, verifyCodeParamsSchema, verifyCodeResponseSchema,
+  verifyPdfBodySchema, verifyPdfResponseSchema, type FactRow, type VerifiedImpression,
+} from '@seal/shared';
+import { buildRoster } from '../../auth/roster';
+import { loadUnitTree, rootUnitId } from '../../auth/scope';
+import { certificatesRepo } from '../../couch/certificatesRepo';
+import type { Store } from '../../couch/store';
+import { orgCaOf } from '../../auth/orgCaLoader';
+import { blobsRepo } from '../../sync/blobsRepo';
+import { rowsRepo } from '../../sync/rowsRepo';
+import { impressionRecord, physicalRecord, type VerifySources } from '../../sync/verifyRecords';
+import type { Api } from '../api';
+import { ApiError } from '../errors';
+
+/**
+ * Public verification (`/verify`, no sign-in; ADR 008): by an impression's verification code, by a
+ * process sheet's code, or by a PDF (its bytes or SHA-256). Counted against the `ceremonies` rate
+ * limit, like the other public routes a stranger can call in a loop. Discloses only what the
+ * stamped paper claims (see shared/src/api/verify.ts).
+ */
+export function verifyRoutes(api: Api, store: Store): void {
+  const { ctx } = api;
+  const rows = rowsRepo(store.couch.use(store.dbName('rows')));
+  const blobs = blobsRepo(store.couch.use(store.dbName('blobs')));
+  const certificates = certificatesRepo(store.couch.use(store.dbName('certificates')));
+
+  const sources = async (): Promise<VerifySources> => {
+    const tree = await loadUnitTree(ctx.repos.units);
+    const root = rootUnitId(tree);
+    const nameOf = (id: string): string => tree.get(id as never)?.name ?? '';
+    let roster: ReturnType<typeof buildRoster> | undefined;
+    return {
+      rows, certificates, now: ctx.now(), unitName: nameOf, organisationName: root === undefined ? ctx.config.rpName : nameOf(root) || ctx.config.rpName,
+      roster: () => (roster ??= buildRoster(ctx.repos, ctx.config, ctx.orgKey, ctx.now())),
+    };
+  };
+  const unknownCode = (code: string) => new ApiError(404, 'unknown_code', `No stamped document has the code ${code}: check it against the page, or ask whoever gave you the document`);
+
+  api.route({
+    method: 'GET', url: '/api/verify/:code', tag: 'verify', auth: 'public', rateLimited: 'ceremonies', params: verifyCodeParamsSchema,
+    summary: "A stamped document's public record, by its verification code (electronic) or its process sheet's code SEALCTL:REQ:<id> (physical)",
+    responses: { 200: verifyCodeResponseSchema, 400: 'invalid_query | verification_code_malformed | verification_code_mistyped', 404: 'unknown_code' },
+  }, async ({ params, reply }) => {
+    reply.header('cache-control', 'no-store');
+    const from = await sources();
+    if (params.code.startsWith(PROCESS_SHEET_PREFIX)) {
+      const requestId = parseProcessSheetCode(params.code);
+      if (!requestId.ok) throw new ApiError(400, 'verification_code_malformed', requestId.error.message);
+      const record = await physicalRecord(requestId.value, from, (sha) => blobs.isComplete(sha));
+      if (!record) throw unknownCode(params.code);
+      return { record };
+    }
+    const code = parseVerificationCode(params.code);
+    if (!code.ok) throw new ApiError(400, code.error.code, code.error.message);
+    const row = (await rows.documentRows(['code', code.value]))[0];
+    const record = row === undefined ? undefined : await impressionRecord(row, from);
+    if (!record) throw unknownCode(params.code);
+    return { record };
+  });
+
+  api.route({
+    method: 'POST', url: '/api/verify/pdf', tag: 'verify', auth: 'public', rateLimited: 'ceremonies', body: verifyPdfBodySchema, bodyLimit: 6_200_000,
+    summary: 'Whether a PDF (its bytes or SHA-256) is a recorded stamped document: any changed byte answers match "none", plainly',
+    responses: { 200: verifyPdfResponseSchema, 400: 'invalid_body', 413: 'payload_too_large' },
+  }, async ({ body, reply }) => {
+    reply.header('cache-control', 'no-store');
+    const pdf = body.pdf === undefined ? undefined : new Uint8Array(Buffer.from(body.pdf, 'base64'));
+    const sha256 = body.sha256 ?? createHash('sha256').update(pdf!).digest('hex');
+    const from = await sources();
+    const recordOf = async (row: FactRow | undefined): Promise<VerifiedImpression | null> => (row === undefined ? null : (await impressionRecord(row, from)) ?? null);
+    const counter = (await rows.documentRows(['countersigned', sha256]))[0];
+    if (counter) {
+      const impressionId = (counter.body as { impressionId: string }).impressionId;
+      const impression = (await rows.getMany([`fact:impression:${impressionId}`])).get(`fact:impression:${impressionId}`);
+      const record = await recordOf(impression as FactRow | undefined);
+      return { sha256, match: 'countersigned' as const, message: 'This is the document as the organisation countersigned it: not one byte differs.', record, claimed: null };
+    }
+    const signed = (await rows.documentRows(['signed', sha256]))[0];
+    if (signed) {
+      return { sha256, match: 'signed' as const, message: "This is the document as the seal's holder signed it: not one byte differs.", record: await recordOf(signed), claimed: null };
+    }
+    return {
+      sha256, match: 'none' as const, record: null, claimed: pdf === undefined ? null : await claimedRecord(pdf, from),
+      message: 'No stamped document on record has these bytes. If this PDF carries a seal of ours, it has been changed since it was stamped (even one byte), or it was never stamped here.',
+    };
+  });
+
+  /** The impression a PDF names in its seal's signature field (`seal:<sealId>:<impressionId>`), for comparison when its bytes match nothing. */
+  async function claimedRecord(pdf: Uint8Array, from: VerifySources): Promise<VerifiedImpression | null> {
+    const ca = await orgCaOf(ctx);
+    const checks = await checkPdfSignatures(pdf, [ca.certificate]).catch(() => []);
+    for (const check of checks) {
+      const match = /^seal:[^:]+:([A-Za-z0-9_-]{16,64})$/.exec(check.field);
+      if (!match) continue;
+      const row = (await rows.getMany([`fact:impression:${match[1]!}`])).get(`fact:impression:${match[1]!}`);
+      if (row?.type === 'fact') return (await impressionRecord(row, from)) ?? null;
+    }
+    return null;
+  }
+}

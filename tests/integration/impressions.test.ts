@@ -1,0 +1,226 @@
+/**
+ * Electronic impressions through the API (ADR 008): a request names a real PDF's SHA-256, an
+ * approver signs it with a passkey, the holder's tablet applies the seal under the electronic
+ * grant and signs offline, the impression syncs, and the organisation countersigns — pdfsig finds
+ * both signatures valid. Then everything that must not be countersigned is refused with its code.
+ */
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import {
+  createSigningRequest, electronicGrantBody, factRowId, fromPem, generateSigningKeyPair, signPdf, subjectOf, toPem, verificationCodeOf, withContentId,
+  type Decision, type ElectronicGrant, type Impression, type UseRequest,
+} from '@seal/shared';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decision, sealMove, sealRecord } from './fixtures';
+import { openReplica, setUpWorld, startSyncServer, syncAll, type Person, type RunningSync, type World } from './harness';
+
+const run = promisify(execFile);
+const FIXTURE = new URL('../fixtures/documents/fontconfig-user.pdf', import.meta.url);
+const HOUR = 3_600_000;
+
+let running: RunningSync;
+let world: World;
+let staff: Person;
+let custodian: Person;
+let approver: Person;
+let dir: string;
+let source: Uint8Array;
+let request: UseRequest;
+let grant: ElectronicGrant;
+let counter = 0;
+
+const sha = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+const call = (method: 'GET' | 'POST', url: string, person?: Person, body?: unknown) => running.server.call(method, url, { ...(person ? { cookie: person.cookie } : {}), ...(body === undefined ? {} : { body }) });
+
+/** A holder's signer for a seal: a fresh non-extractable key and the certificate the server issued for it. */
+async function holderSigner(person: Person, sealId: string) {
+  const keys = await generateSigningKeyPair({ extractable: false });
+  const csr = toPem('CERTIFICATE REQUEST', await createSigningRequest(keys, { commonName: 'tablet', organization: 'o' }));
+  const issued = await call('POST', '/api/documents/signing-certificates', person, { sealId, csr });
+  expect(issued.statusCode, issued.body).toBe(200);
+  const body = issued.json<{ record: { serial: string }; certificate: string; chain: string[] }>();
+  return { signer: { privateKey: keys.privateKey, certificate: fromPem('CERTIFICATE', body.certificate)[0]!, chain: body.chain.map((p) => fromPem('CERTIFICATE', p)[0]!) }, serial: body.record.serial };
+}
+
+/** What the tablet does offline: sign the stamped PDF and record the impression (the stamping screen draws seal and QR first). */
+async function stamp(holder: Awaited<ReturnType<typeof holderSigner>>, over: Partial<Impression> = {}, claimedAt = Date.now(), pdf = source) {
+  const id = `impression-${process.pid}-${++counter}`.padEnd(22, '0');
+  const signed = await signPdf(pdf, holder.signer, { name: `seal:${grant.sealId}:${id}`, signedAt: new Date(claimedAt), reason: 'Electronic seal' });
+  const impression: Impression = {
+    id: id as Impression['id'], grantId: grant.id, requestId: request.id, sealId: grant.sealId, holderId: grant.holderId, sourceSha256: sha(pdf), signedSha256: sha(signed),
+    certificateSerial: holder.serial, claimedAt: Math.floor(claimedAt / 1000) * 1000, pages: [1], verificationCode: await verificationCodeOf(id), ...over,
+  };
+  return { signed, impression };
+}
+
+const rowOf = (kind: 'impression' | 'electronic_grant', body: { id: string }, author: Person) => ({
+  id: factRowId(kind, body.id), type: 'fact', kind, subject: subjectOf('request', request.id), scopeUnitId: world.siteId, author: author.userId, createdAt: Date.now(), body,
+});
+async function push(kind: 'impression' | 'electronic_grant', body: object, author: Person = staff) {
+  const answer = await call('POST', '/api/sync/push', author, { rows: [rowOf(kind, body as { id: string }, author)] });
+  expect(answer.statusCode, answer.body).toBe(200);
+  return answer.json<{ results: { status: string; code?: string; message?: string }[] }>().results[0]!;
+}
+const countersign = (id: string, pdf: Uint8Array, person: Person = staff) => call('POST', `/api/documents/impressions/${id}/countersign`, person, { pdf: Buffer.from(pdf).toString('base64') });
+
+beforeAll(async () => {
+  running = await startSyncServer(); // ELECTRONIC_SIGNING is on by default now
+  world = await setUpWorld(running.server);
+  custodian = await world.person(world.siteId, ['custodian'], 'Custodian 保管员');
+  staff = await world.person(world.siteId, ['staff'], 'Staff 经办人');
+  approver = await world.person(world.branchId, ['approver'], 'Approver 审批人');
+  source = new Uint8Array(await readFile(FIXTURE));
+  const now = Date.now();
+  request = {
+    id: 'req-e-1', requesterId: staff.userId, unitId: world.siteId, sealId: 'eseal-1', document: { title: '分包合同 Subcontract', sha256: sha(source), pages: 1 },
+    copies: 1, purpose: 'sign', usesRequested: 2, window: { notBefore: now - HOUR, notAfter: now + 24 * HOUR }, place: { unitId: world.siteId }, createdAt: now - HOUR,
+  } as UseRequest;
+  const custodianTablet = await openReplica(running.url, custodian, 'custodian-tablet');
+  for (const id of ['eseal-1', 'eseal-2']) {
+    await custodianTablet.store.records.create('seal', sealRecord(id, world.siteId, custodian.userId));
+    await custodianTablet.store.facts.append('seal_status_change', sealMove(id, null, 'active', custodian.userId, 'custodian', now - 2 * HOUR), world.siteId);
+  }
+  const staffTablet = await openReplica(running.url, staff, 'staff-tablet');
+  await syncAll([custodianTablet]);
+  await staffTablet.store.records.create('request', request);
+  await syncAll([staffTablet]);
+  const approverTablet = await openReplica(running.url, approver, 'approver-tablet');
+  const approval = (await withContentId(await decision(approver, request, 'approve', now - 30 * 60_000))) as Decision;
+  await approverTablet.store.facts.append('decision', approval, world.siteId);
+  await syncAll([custodianTablet, staffTablet, approverTablet]);
+  await Promise.all([custodianTablet.close(), staffTablet.close(), approverTablet.close()]);
+  const body = electronicGrantBody(request, { id: 'eseal-1' as never, form: 'electronic' }, [approval]);
+  if (!body.ok) throw new Error(body.error.message);
+  grant = (await withContentId(body.value)) as ElectronicGrant;
+  expect(await push('electronic_grant', grant)).toMatchObject({ status: 'accepted' });
+  dir = await mkdtemp(join(tmpdir(), 'impressions-'));
+});
+afterAll(async () => {
+  await running?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe('electronic impressions', () => {
+  it('an honest impression syncs, is countersigned, and pdfsig finds both signatures valid; /verify finds it by code and by hash', async () => {
+    const holder = await holderSigner(staff, 'eseal-1');
+    const { signed, impression } = await stamp(holder);
+    expect(await push('impression', impression)).toMatchObject({ status: 'accepted' });
+    const answer = await countersign(impression.id, signed);
+    expect(answer.statusCode, answer.body).toBe(200);
+    const body = answer.json<{ pdf: string; sha256: string }>();
+    const twice = Buffer.from(body.pdf, 'base64');
+    expect(twice.subarray(0, signed.length).equals(Buffer.from(signed))).toBe(true);
+    expect(sha(twice)).toBe(body.sha256);
+
+    const nss = join(dir, 'nss');
+    await run('mkdir', ['-p', nss]);
+    await run('certutil', ['-N', '-d', `sql:${nss}`, '--empty-password']);
+    await writeFile(join(dir, 'ca.pem'), (await call('GET', '/api/documents/ca')).json<{ certificate: string }>().certificate);
+    await run('certutil', ['-A', '-d', `sql:${nss}`, '-n', 'org CA', '-t', 'CT,C,C', '-i', join(dir, 'ca.pem')]);
+    await writeFile(join(dir, 'countersigned.pdf'), twice);
+    const { stdout } = await run('pdfsig', ['-nssdir', `sql:${nss}`, join(dir, 'countersigned.pdf')]);
+    const [seal, org] = stdout.split(/^Signature #\d+:$/m).slice(1);
+    expect(seal).toContain(`Signature Field Name: seal:eseal-1:${impression.id}`);
+    expect(seal).toContain('Signature Validation: Signature is Valid.');
+    expect(org).toContain('Signature Field Name: org-countersignature');
+    expect(org).toContain('Signature Validation: Signature is Valid.');
+    expect(org).toContain('Certificate Validation: Certificate is Trusted.');
+
+    // A retry answers the countersignature on record.
+    expect((await countersign(impression.id, signed)).json<{ sha256: string }>().sha256).toBe(body.sha256);
+
+    const byCode = await call('GET', `/api/verify/${impression.verificationCode.slice(0, 4).toLowerCase()}-${impression.verificationCode.slice(4)}`);
+    expect(byCode.statusCode, byCode.body).toBe(200);
+    const record = byCode.json<{ record: Record<string, unknown> }>().record;
+    expect(record).toMatchObject({
+      kind: 'electronic', seal: { name: '合同专用章', form: 'electronic', status: 'active' }, request: { documentSha256: sha(source) },
+      approvals: [{ approverName: 'Approver 审批人', role: 'approver', verified: true }],
+      impression: { authorised: true, holderName: 'Staff 经办人', signedSha256: impression.signedSha256 },
+      countersignature: { status: 'present', countersignedSha256: body.sha256 }, certificate: { status: 'valid' },
+    });
+    // Nothing that names a person by id, nor the request's purpose.
+    expect(JSON.stringify(record)).not.toContain(staff.userId);
+    expect(JSON.stringify(record)).not.toContain(approver.userId);
+
+    const byPdf = await call('POST', '/api/verify/pdf', undefined, { pdf: body.pdf });
+    expect(byPdf.json()).toMatchObject({ match: 'countersigned', record: { impression: { verificationCode: impression.verificationCode } } });
+    expect((await call('POST', '/api/verify/pdf', undefined, { sha256: impression.signedSha256 })).json()).toMatchObject({ match: 'signed' });
+    const changed = Buffer.from(twice);
+    changed[4000] = changed[4000]! ^ 0x01;
+    const refused = await call('POST', '/api/verify/pdf', undefined, { pdf: changed.toString('base64') });
+    expect(refused.json()).toMatchObject({ match: 'none', record: null, message: expect.stringContaining('changed') as unknown });
+  });
+
+  it('refuses a PDF other than the approved one on push, and a changed byte, an unknown impression or forged fields at countersignature', async () => {
+    const holder = await holderSigner(staff, 'eseal-1');
+    // The same PDF with one more byte at its end: still a PDF, not the approved one.
+    const other = new Uint8Array([...source, 0x0a]);
+    const wrong = await stamp(holder, {}, Date.now(), other);
+    expect(await push('impression', wrong.impression)).toMatchObject({ status: 'refused', code: 'impression_wrong_document' });
+    expect((await countersign(wrong.impression.id, wrong.signed)).statusCode).toBe(404);
+
+    const honest = await stamp(holder);
+    expect(await push('impression', { ...honest.impression, verificationCode: await verificationCodeOf('someone-else-000001') })).toMatchObject({ status: 'refused', code: 'impression_code_mismatch' });
+    expect(await push('impression', { ...honest.impression, holderId: custodian.userId }, custodian)).toMatchObject({ status: 'refused' });
+    expect(await push('impression', { ...honest.impression, debug: true })).toMatchObject({ status: 'refused', code: 'invalid_row' });
+    expect(await push('impression', { ...honest.impression, certificateSerial: 'ab'.repeat(16) })).toMatchObject({ status: 'refused', code: 'impression_unknown_certificate' });
+    expect(await push('impression', { ...honest.impression, grantId: 'f'.repeat(64) })).toMatchObject({ status: 'refused' });
+    expect(await push('impression', honest.impression)).toMatchObject({ status: 'accepted' });
+
+    const changed = honest.signed.slice();
+    changed[3000] = changed[3000]! ^ 0x20;
+    const mismatch = await countersign(honest.impression.id, changed);
+    expect({ status: mismatch.statusCode, error: mismatch.json<{ error: string }>().error }).toEqual({ status: 422, error: 'pdf_mismatch' });
+    expect((await countersign('no-such-impression-0001', honest.signed)).statusCode).toBe(404);
+    expect((await call('POST', `/api/documents/impressions/${honest.impression.id}/countersign`, staff, { pdf: 'AAAA', extra: 1 })).json()).toMatchObject({ error: 'invalid_body' });
+    expect((await countersign(honest.impression.id, honest.signed)).statusCode).toBe(200);
+  });
+
+  it('refuses another seal\'s certificate, a use beyond the approved ones, and a claim outside the window', async () => {
+    const otherSeal = await holderSigner(staff, 'eseal-2');
+    const foreign = await stamp(otherSeal);
+    expect(await push('impression', foreign.impression)).toMatchObject({ status: 'refused', code: 'impression_wrong_certificate' });
+
+    const holder = await holderSigner(staff, 'eseal-1');
+    // Two uses are approved; both were used above. A third happened (offline): kept, flagged, never countersigned.
+    const third = await stamp(holder);
+    expect(await push('impression', third.impression)).toMatchObject({ status: 'accepted' });
+    const beyond = await countersign(third.impression.id, third.signed);
+    expect({ status: beyond.statusCode, error: beyond.json<{ error: string }>().error }).toEqual({ status: 422, error: 'impression_beyond_uses' });
+    const byCode = await call('GET', `/api/verify/${third.impression.verificationCode}`);
+    expect(byCode.json()).toMatchObject({ record: { impression: { authorised: false, problems: ['impression_beyond_uses'] }, countersignature: { status: 'awaiting' } } });
+
+    const early = await stamp(holder, {}, request.window.notBefore - HOUR);
+    expect(await push('impression', early.impression)).toMatchObject({ status: 'accepted' });
+    const outside = await countersign(early.impression.id, early.signed);
+    expect(outside.statusCode).toBe(422);
+    expect(['impression_outside_window', 'not_countersignable']).toContain(outside.json<{ error: string }>().error);
+  });
+
+  it('a revoked certificate signs nothing the organisation countersigns after its revocation', async () => {
+    const holder = await holderSigner(staff, 'eseal-1');
+    const revoked = await call('POST', `/api/documents/signing-certificates/${holder.serial}/revoke`, custodian, { reason: 'tablet lost' });
+    expect(revoked.statusCode).toBe(200);
+    const late = await stamp(holder, {}, Date.now() + 2000);
+    expect(await push('impression', late.impression)).toMatchObject({ status: 'accepted' });
+    const answer = await countersign(late.impression.id, late.signed);
+    expect(answer.statusCode).toBe(422);
+    expect(answer.json<{ message: string }>().message).toMatch(/revoked/);
+  });
+
+  it('/verify answers an unknown code 404 and a mistyped one 400, plainly', async () => {
+    const code = await verificationCodeOf('never-recorded-00001');
+    const unknown = await call('GET', `/api/verify/${code}`);
+    expect({ status: unknown.statusCode, error: unknown.json<{ error: string }>().error }).toEqual({ status: 404, error: 'unknown_code' });
+    const typo = `${code.slice(0, 10)}${code[10] === '2' ? '3' : '2'}`;
+    expect((await call('GET', `/api/verify/${typo}`)).json()).toMatchObject({ error: 'verification_code_mistyped' });
+    expect((await call('POST', '/api/verify/pdf', undefined, {})).json()).toMatchObject({ error: 'invalid_body' });
+    expect((await call('POST', '/api/verify/pdf', undefined, { pdf: 'JVBERi0=' })).json()).toMatchObject({ match: 'none' });
+    expect((await call('GET', `/api/verify/SEALCTL:REQ:${request.id}`)).json()).toMatchObject({ record: { kind: 'physical', approvals: [{ verified: true }] } });
+    expect((await call('GET', '/api/verify/SEALCTL:REQ:nope')).statusCode).toBe(404);
+  });
+});
