@@ -212,6 +212,17 @@ describe('electronic impressions', () => {
     expect(answer.json<{ message: string }>().message).toMatch(/revoked/);
   });
 
+  it('suspending the seal revokes its live certificates, with the move as the reason (impressions claimed after it are then refused: see the revoked-certificate test)', async () => {
+    const holder = await holderSigner(staff, 'eseal-2');
+    const tablet = await openReplica(running.url, custodian, 'custodian-suspends');
+    await tablet.store.facts.append('seal_status_change', sealMove('eseal-2', 'active', 'suspended', custodian.userId, 'custodian', Date.now()), world.siteId);
+    await syncAll([tablet]);
+    await tablet.close();
+    const status = (await call('GET', `/api/documents/signing-certificates/${holder.serial}`)).json<{ record: { revokedAt: string | null; revocationReason: string | null } }>().record;
+    expect(status.revokedAt).not.toBeNull();
+    expect(status.revocationReason).toContain('suspended');
+  });
+
   it('/verify answers an unknown code 404 and a mistyped one 400, plainly', async () => {
     const code = await verificationCodeOf('never-recorded-00001');
     const unknown = await call('GET', `/api/verify/${code}`);

@@ -25,6 +25,8 @@ export interface PushContext {
   readonly certificates: CertificatesRepo;
   /** Fact rows accepted earlier in this push, by row id. */
   readonly pushed: Map<string, SyncRow>;
+  /** Revokes a seal's live signing certificates (the seal left `active`; ADR 008), audited as the pusher. */
+  revokeSealCertificates?(sealId: string, reason: string): Promise<number>;
 }
 
 /** A row's verdict: accepted (`ok(undefined)`) or refused with a code the app shows. */

@@ -73,6 +73,7 @@ const CHECKS: Readonly<Record<Exclude<FactKind, ServerFactKind>, Checker>> = {
     const current = judgeSealMove(sealLifecycleStateOf(sealStatusTimeline(held)), body);
     if (!current.ok) return refuseRow(current.error.code, current.error.message);
     ctx.records.addLifecycleChange(body);
+    if (body.to !== 'active') await ctx.revokeSealCertificates?.(body.sealId, `seal ${body.from ?? 'new'} → ${body.to}: ${body.reason}`.slice(0, 500));
     return ACCEPT;
   },
   async device_event(row, body: FactBody<'device_event'>, ctx) {

@@ -15,6 +15,8 @@ import { RecordStates } from '../../sync/recordStates';
 import { requireReplicaUser } from '../../sync/requireReplicaUser';
 import { rowsRepo } from '../../sync/rowsRepo';
 import { certificatesRepo } from '../../couch/certificatesRepo';
+import { revokeSealCertificates } from '../../sync/revokeSealCertificates';
+import { actorOf } from '../recordChange';
 import { reportingAcceptedRows, type AcceptedRowsListener } from '../../sync/acceptedRows';
 
 /** Pushes carry up to 500 rows: facts of a few KiB (a grant carries its decisions). */
@@ -31,7 +33,8 @@ const HEARTBEAT_MS = 15_000;
 export function syncRoutes(api: Api, store: Store, onAccepted?: AcceptedRowsListener): void {
   const { ctx } = api;
   const stored = rowsRepo(store.couch.use(store.dbName('rows')));
-  const certificates = certificatesRepo(store.couch.use(store.dbName('certificates')));
+  const certificatesDb = store.couch.use<object>(store.dbName('certificates'));
+  const certificates = certificatesRepo(certificatesDb);
   // Rows the store takes for the first time are told to `onAccepted` (notifications, webhooks).
   const rows = onAccepted ? reportingAcceptedRows(stored, onAccepted, (err) => api.app.log.warn({ err }, 'accepted rows could not be passed on')) : stored;
   const feed = new ChangeFeed(rows, (error) => api.app.log.warn({ err: error }, 'the store change feed failed; retrying'));
@@ -61,6 +64,7 @@ export function syncRoutes(api: Api, store: Store, onAccepted?: AcceptedRowsList
       deviceKeys: new Map(),
       roster: () => (roster ??= buildRoster(ctx.repos, ctx.config, ctx.orgKey, ctx.now())),
       rows, certificates, pushed: new Map(),
+      revokeSealCertificates: (sealId: string, reason: string) => revokeSealCertificates(certificatesDb, ctx.changes, sealId, reason, actorOf(signedIn), ctx.now()),
     };
     return { results: await pushRows(body.rows, pushCtx, rows, ctx.now(), body.replica) };
   });
