@@ -816,6 +816,8 @@ export const en: Dictionary = {
     },
     stampFailed: 'Not stamped: {{ detail }}',
     signingUnavailable: 'This tablet cannot sign for this grant yet.',
+    noCertificate: 'This tablet holds no valid signing certificate for this seal: connect to the network so it can get one. Offline beyond its certificate, it cannot sign.',
+    certificateUntil: 'Signing certificate valid until {until}.',
     done: 'Stamped. Download the stamped document.',
     code: 'Verification code',
     codeHelp: 'Every stamped page carries this code and a QR code: anyone can check it on the Verify page, by code or by scanning.',

@@ -817,6 +817,8 @@ export const zhCN = {
     },
     stampFailed: '用印未完成：{{ detail }}',
     signingUnavailable: '本平板暂时无法为此审批签名。',
+    noCertificate: '本平板没有此印章的有效签名证书：请连接网络以获取证书。离线超过证书有效期将无法签名。',
+    certificateUntil: '签名证书有效期至 {until}。',
     done: '已用印。请下载用印后的文件。',
     code: '验证码',
     codeHelp: '每一页用印处都印有此验证码和二维码：任何人都可以在“验证”页面输入验证码或扫码核验。',

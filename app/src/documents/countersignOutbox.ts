@@ -1,0 +1,46 @@
+import { fromBase64Url, toBase64Url } from '@seal/shared';
+import { countersignImpression } from '../api/documents';
+import type { SigningDb } from './signingDb';
+
+const toBase64 = (bytes: Uint8Array): string => {
+  const url = toBase64Url(bytes).replace(/-/g, '+').replace(/_/g, '/');
+  return url + '='.repeat((4 - (url.length % 4)) % 4);
+};
+const fromBase64 = (text: string): Uint8Array => fromBase64Url(text.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, ''));
+
+/**
+ * Sends each signed PDF still waiting to the countersign route and keeps what comes back. An
+ * impression whose fact has not reached the server yet (404) or any other failure stays queued for
+ * the next round; returns how many were countersigned this round.
+ */
+export async function flushCountersignatures(db: SigningDb): Promise<number> {
+  const waiting = (await db.countersign.toArray()).filter((p) => p.countersigned === undefined);
+  let done = 0;
+  for (const pending of waiting) {
+    try {
+      const answer = await countersignImpression(pending.impressionId, toBase64(pending.signedPdf));
+      await db.countersign.put({ ...pending, countersigned: { sha256: answer.sha256, pdf: fromBase64(answer.pdf), at: answer.countersignedAt } });
+      done++;
+    } catch (error) {
+      await db.countersign.put({ ...pending, lastError: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  return done;
+}
+
+let started = false;
+
+/** Runs `flushCountersignatures` when the browser comes online and every `everyMs` while it is (once per page). */
+export function startCountersignOutbox(db: SigningDb, everyMs = 15_000): void {
+  if (started || typeof window === 'undefined') return;
+  started = true;
+  let running = false;
+  const round = (): void => {
+    if (running || !navigator.onLine) return;
+    running = true;
+    void flushCountersignatures(db).catch(() => 0).finally(() => { running = false; });
+  };
+  window.addEventListener('online', round);
+  setInterval(round, everyMs);
+  round();
+}
