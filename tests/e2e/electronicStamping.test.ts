@@ -7,16 +7,20 @@
  * phone, in English and Chinese, go to screenshots/ (not committed). The pixels of a drawn
  * impression are checked in tests/integration/impression.test.ts.
  */
-import { mkdir, readFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertionChallenge, contentId, decisionPayload, sha256, toHex, useRequestSchema, type Decision, type ElectronicGrant, type ElectronicSeal } from '@seal/shared';
+import { assertionChallenge, contentId, decisionPayload, sealStatusChangeId, sha256, toHex, useRequestSchema, type Decision, type ElectronicGrant, type ElectronicSeal, type SealStatusChange } from '@seal/shared';
 import { launchBrowser, REPO_ROOT, startServer, type RunningServer } from './harness';
 import { invite, newPerson, pageFetch, setUpOrganisation, signInPage, unexpectedErrors, type Person } from './people';
 import { replicaOf } from './replicas';
 import { setupCodeFrom } from './setupCode';
 
+const run = promisify(execFile);
 const FIXTURE = join(REPO_ROOT, 'tests/fixtures/documents/fontconfig-user.pdf');
 /** The fixture's pages: 593.051 × 838.744 pt (pdfinfo), in mm. */
 const PAGE_MM = { width: (593.051 * 25.4) / 72, height: (838.744 * 25.4) / 72 };
@@ -80,6 +84,11 @@ describe('stamping a PDF under an electronic grant', () => {
     const requester = await replicaOf(server!, staff, staffUser.id, 'e2e-estamp-request');
     try {
       await sealTablet.store.records.create('seal', seal);
+      // The seal's creation (new → active): only an active seal gets a signing certificate.
+      const createdAt = Date.now() - 300_000;
+      await sealTablet.store.facts.append('seal_status_change', {
+        id: sealStatusChangeId(seal.id, null, 'active', adminUser.id as SealStatusChange['actorId'], createdAt), sealId: seal.id, from: null, to: 'active', actorId: adminUser.id, actorRole: 'admin', reason: 'New electronic contract seal', at: createdAt,
+      } as SealStatusChange, site.body.unit.id);
       await sealTablet.start({ live: false }).awaitInSync();
       await requester.store.records.create('request', request);
       await requester.start({ live: false }).awaitInSync();
@@ -148,17 +157,53 @@ describe('stamping a PDF under an electronic grant', () => {
     await page.locator('main h1', { hasText: '用印' }).waitFor();
     await screenshots(page, 'zh-CN');
 
+    // Online, the tablet got a signing certificate for its non-extractable key.
+    await page.getByTestId('certificate-valid').waitFor({ timeout: 60_000 }).catch(async (error: unknown) => {
+      throw new Error(`${String(error)}\nno certificate: ${String(await page.getByTestId('no-certificate').getAttribute('data-detail').catch(() => null))}`);
+    });
     await staff.context.setOffline(true);
     await page.locator('.offline-banner').waitFor();
-    // Drawn offline (the seal font comes from the tablet's cache), then handed to signing: until
-    // the app's stampElectronically is merged, the tablet says plainly it cannot sign yet.
+    // Drawn offline (the seal font comes from the tablet's cache), judged and signed with the tablet's key.
     await page.getByTestId('stamp-pdf').click();
-    const failed = page.locator('[data-error-code="stamp_failed"]');
-    await failed.waitFor({ timeout: 60_000 });
-    expect(await failed.textContent()).toBe('本平板暂时无法为此审批签名。');
-    expect(await page.getByTestId('stamped-result').count()).toBe(0);
+    await page.getByTestId('stamped-result').waitFor({ timeout: 120_000 }).catch(async (error: unknown) => {
+      throw new Error(`${String(error)}\npanel: ${await panel.textContent()}\nerrors: ${staff.errors.join('\n')}`);
+    });
+    const code = (await page.getByTestId('verification-code').textContent())!.trim();
+    const download = page.waitForEvent('download');
+    await page.getByTestId('download-stamped').click();
+    const signed = new Uint8Array(await readFile((await (await download).path())));
+    // pdfsig (NSS) trusting only this organisation's CA: the tablet's signature is valid offline.
+    const dir = await mkdtemp(join(tmpdir(), 'estamp-'));
+    try {
+      const nss = join(dir, 'nss');
+      await mkdir(nss);
+      await run('certutil', ['-N', '-d', `sql:${nss}`, '--empty-password']);
+      const ca = (await (await fetch(`${url}/api/documents/ca`)).json()) as { certificate: string };
+      await writeFile(join(dir, 'ca.pem'), ca.certificate);
+      await run('certutil', ['-A', '-d', `sql:${nss}`, '-n', 'Org CA', '-t', 'CT,C,C', '-i', join(dir, 'ca.pem')]);
+      await writeFile(join(dir, 'signed.pdf'), signed);
+      const { stdout } = await run('pdfsig', ['-nssdir', `sql:${nss}`, join(dir, 'signed.pdf')]).catch((error: { stdout: string }) => ({ stdout: error.stdout }));
+      const reports = stdout.split(/^Signature #\d+:$/m).slice(1);
+      expect(reports).toHaveLength(1);
+      expect(reports[0]).toContain(`Signature Field Name: seal:${seal.id}:`);
+      expect(reports[0]).toContain('Signature Validation: Signature is Valid.');
+      expect(reports[0]).toContain('Certificate Validation: Certificate is Trusted.');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
     expect(unexpectedErrors(staff.errors, { networkCut: true })).toEqual([]);
-  });
 
-  it.todo('downloads the stamped PDF signed offline, with the seal where dropped and the QR decoding to /verify?code=… (pdftoppm, jsQR); pdfsig valid once countersigned online — needs the app\'s stampElectronically (branch h14-authority)');
+    // Back online: the impression syncs, the tablet sends the signed PDF, the server countersigns.
+    await staff.context.setOffline(false);
+    const stored = code.replace(/-/g, '');
+    await expect.poll(async () => {
+      const answer = await fetch(`${url}/api/verify/${stored}`);
+      return answer.ok ? ((await answer.json()) as { record: { countersignature?: { status: string } } }).record.countersignature?.status : `HTTP ${answer.status}`;
+    }, { timeout: 120_000, interval: 2_000 }).toBe('present');
+    await page.goto(`${url}/verify?code=${encodeURIComponent(code)}`);
+    await expect.poll(() => page.getByTestId('verify-result').getAttribute('data-source'), { timeout: 30_000 }).toBe('server');
+    expect(await page.getByTestId('verify-title').textContent()).toBe('Fontconfig user manual');
+  }, 420_000);
+
+  it.todo('the seal lands where dropped and the QR decodes to /verify?code=… (pdftoppm, jsQR); pdfsig shows both signatures valid on the countersigned PDF');
 });

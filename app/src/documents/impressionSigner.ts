@@ -6,7 +6,7 @@ import { ensureCertificate, validCredential } from './signingKeys';
 import { stampElectronically, type StampingContext } from './stampElectronically';
 
 /** Whether this tablet can sign for a grant now: its certificate's end, or why not. */
-export type CertificateState = { readonly valid: true; readonly notAfter: number } | { readonly valid: false; readonly reason: string };
+export type CertificateState = { readonly valid: true; readonly notAfter: number } | { readonly valid: false; /** Why the last renewal failed, or `offline`. */ readonly reason: string };
 
 /** The stamping screen's signer, with a way to check (and, online, renew) the tablet's certificate. */
 export interface TabletSigner extends ImpressionSigner {
@@ -32,13 +32,15 @@ export function impressionSigner(context: Omit<StampingContext, 'db' | 'now'>, d
       return made.ok ? { ok: true, value: made.value.signedPdf } : made;
     },
     async certificate(grant) {
+      let problem = 'offline';
       if (navigator.onLine) {
-        const renewed = await ensureCertificate(db, grant.sealId, grant.holderId, now()).catch((error: unknown) => error as Error);
+        const renewed = await ensureCertificate(db, grant.sealId, grant.holderId, now()).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
         if (!(renewed instanceof Error)) return { valid: true, notAfter: renewed.certificate.notAfter };
+        problem = renewed.message;
       }
       const held = await validCredential(db, grant.sealId, grant.holderId, now());
       return held === undefined
-        ? { valid: false, reason: 'This tablet holds no valid signing certificate for this seal: connect to the network so it can get one.' }
+        ? { valid: false, reason: problem }
         : { valid: true, notAfter: held.certificate.notAfter };
     },
   };

@@ -163,7 +163,7 @@ function CertificateLine(props: { signer: TabletSigner; grant: ElectronicGrantVi
         const state = c();
         return state.valid
           ? <p class="muted" data-testid="certificate-valid">{t('stampPdf.certificateUntil', { until: new Date(state.notAfter).toLocaleString() })}</p>
-          : <p class="alert alert-error" data-testid="no-certificate">{t('stampPdf.noCertificate')}</p>;
+          : <p class="alert alert-error" data-testid="no-certificate" data-detail={state.reason}>{t('stampPdf.noCertificate')}</p>;
       }}
     </Show>
   );
