@@ -7,6 +7,7 @@ export * from './sealText';
 export * from './sealAppearance';
 export * from './sealSvg';
 export * from './sealPdf';
+export * from './processSheetCode';
 export * from './processSheet';
 export * from './impressionLayout';
 export * from './impressionPdf';

@@ -4,7 +4,7 @@ import { compareText } from './compare';
 import { decisionPayload, type Decision } from './decision';
 import type { ElectronicGrant, ElectronicGrantBody } from './electronicGrant';
 import type { GrantRefusal } from './grantRefusal';
-import type { LabelledPayload } from './grantTermsRefusal';
+import { agreedTerms, type LabelledPayload } from './grantTermsRefusal';
 import type { Seal } from './seal';
 import type { SealRecord } from '../sync/recordSchemas';
 import type { UseRequest } from './useRequest';
@@ -23,15 +23,8 @@ export function electronicGrantTermsRefusal(terms: ElectronicGrantTerms, approva
   const no = (code: GrantRefusal['code'], message: string): GrantRefusal => ({ code, message });
   if (terms.sealId !== seal.id) return no('grant_wrong_seal', `expected a grant for seal "${seal.id}", got one for "${terms.sealId}"`);
   if (seal.form !== 'electronic') return no('grant_wrong_device', `expected an electronic seal for an electronic grant, got the physical seal "${seal.id}"`);
-  const first = approvals[0];
-  if (first === undefined) return no('grant_insufficient_approvals', `expected approvals for request "${terms.requestId}", got none`);
-  for (const { label, payload } of approvals) {
-    if (payload.verdict !== 'approve') return no('grant_rejected', `expected approvals only, got ${label} rejecting request "${payload.requestId}"`);
-    if (payload.requestId !== terms.requestId) return no('grant_terms_mismatch', `expected approvals of request "${terms.requestId}", got ${label} on request "${payload.requestId}"`);
-  }
-  const approved = first.payload;
-  const stray = approvals.find(({ payload }) => canonicalJson(payload) !== canonicalJson(approved));
-  if (stray !== undefined) return no('grant_terms_mismatch', `expected every approval over the same terms, got ${stray.label} over other terms than ${first.label}`);
+  const approved = agreedTerms(terms.requestId, approvals);
+  if ('code' in approved) return approved;
   if (terms.holderId !== approved.requesterId) return no('grant_holder_mismatch', `expected the requester "${approved.requesterId}" as the holder, got "${terms.holderId}"`);
   if (terms.sealId !== approved.sealId) return no('grant_terms_mismatch', `expected the approved seal "${approved.sealId}", got "${terms.sealId}"`);
   if (terms.documentSha256 !== approved.documentSha256) return no('grant_terms_mismatch', `expected the approved document ${approved.documentSha256}, got ${terms.documentSha256}`);

@@ -23,6 +23,24 @@ export interface LabelledPayload {
   readonly payload: DecisionPayload;
 }
 
+/**
+ * The terms every approval agrees on: approvals only, all on `requestId`, all over the same terms
+ * (the first one's); or why not. Shared by the device and electronic grant rules.
+ */
+export function agreedTerms(requestId: RequestId, approvals: readonly LabelledPayload[]): DecisionPayload | GrantRefusal {
+  const no = (code: GrantRefusal['code'], message: string): GrantRefusal => ({ code, message });
+  const first = approvals[0];
+  if (first === undefined) return no('grant_insufficient_approvals', `expected approvals for request "${requestId}", got none`);
+  for (const { label, payload } of approvals) {
+    if (payload.verdict !== 'approve') return no('grant_rejected', `expected approvals only, got ${label} rejecting request "${payload.requestId}"`);
+    if (payload.requestId !== requestId) return no('grant_terms_mismatch', `expected approvals of request "${requestId}", got ${label} on request "${payload.requestId}"`);
+  }
+  const approved = first.payload;
+  const stray = approvals.find(({ payload }) => canonicalJson(payload) !== canonicalJson(approved));
+  if (stray !== undefined) return no('grant_terms_mismatch', `expected every approval over the same terms, got ${stray.label} over other terms than ${first.label}`);
+  return approved;
+}
+
 const sameWindow = (a: TimeWindow, b: TimeWindow): boolean => a.notBefore === b.notBefore && a.notAfter === b.notAfter;
 
 /**
@@ -38,15 +56,8 @@ export function grantTermsRefusal(terms: GrantTerms, approvals: readonly Labelle
   if (terms.sealId !== seal.sealId) return no('grant_wrong_seal', `expected a grant for seal "${seal.sealId}", got one for "${terms.sealId}"`);
   if (seal.deviceId === null) return no('grant_wrong_device', `expected seal "${seal.sealId}" to be locked in a device, got none`);
   if (terms.deviceId !== seal.deviceId) return no('grant_wrong_device', `expected a grant for device "${seal.deviceId}" (where seal "${seal.sealId}" is locked), got one for "${terms.deviceId}"`);
-  const first = approvals[0];
-  if (first === undefined) return no('grant_insufficient_approvals', `expected approvals for request "${terms.requestId}", got none`);
-  for (const { label, payload } of approvals) {
-    if (payload.verdict !== 'approve') return no('grant_rejected', `expected approvals only, got ${label} rejecting request "${payload.requestId}"`);
-    if (payload.requestId !== terms.requestId) return no('grant_terms_mismatch', `expected approvals of request "${terms.requestId}", got ${label} on request "${payload.requestId}"`);
-  }
-  const approved = first.payload;
-  const stray = approvals.find(({ payload }) => canonicalJson(payload) !== canonicalJson(approved));
-  if (stray !== undefined) return no('grant_terms_mismatch', `expected every approval over the same terms, got ${stray.label} over other terms than ${first.label}`);
+  const approved = agreedTerms(terms.requestId, approvals);
+  if ('code' in approved) return approved;
   if (terms.holderId !== approved.requesterId) return no('grant_holder_mismatch', `expected the requester "${approved.requesterId}" as the holder, got "${terms.holderId}"`);
   if (terms.sealId !== approved.sealId) return no('grant_terms_mismatch', `expected the approved seal "${approved.sealId}", got "${terms.sealId}"`);
   if (terms.uses !== approved.uses) return no('grant_terms_mismatch', `expected the ${approved.uses} approved uses, got ${terms.uses}`);

@@ -1,30 +1,20 @@
 import { canonicalJson } from '../encoding/canonical';
-import { rosterView } from '../policy/rosterView';
 import { err, ok, type Result } from '../result';
-import { checkApprovals } from './checkApprovals';
 import { contentId, withContentId } from './contentId';
-import { decisionPayload, decisionTerms, type Decision } from './decision';
+import { decisionPayload, type Decision } from './decision';
 import type { ElectronicGrant, ElectronicGrantBody } from './electronicGrant';
 import { electronicGrantBody, electronicGrantTermsRefusal } from './electronicGrantRules';
 import type { GrantRefusal } from './grantRefusal';
 import { grantSealOf } from './grantSeal';
-import { approvalsOf, type GrantRecords } from './issueGrant';
+import { approvalsOf, countedApprovals, type GrantRecords } from './issueGrant';
 import { judgeApprovals, type GrantApproved } from './judgeGrantEvidence';
-import type { Seal } from './seal';
 
 const withoutId = <T extends { id: string }>({ id: _id, ...rest }: T): Omit<T, 'id'> => rest;
 
 /** The electronic grant body the records give for these decisions (the counterpart of `grantBodyFrom`). */
 export function electronicGrantBodyFrom(records: GrantRecords, decisions: readonly Decision[]): Result<ElectronicGrantBody, GrantRefusal> {
-  const { request, roster } = records;
-  const seal: Seal = { status: 'active' as const, ...records.seal };
-  const route = grantSealOf(seal, records.routes).route;
-  const view = rosterView(roster);
-  const check = checkApprovals({ terms: decisionTerms(request), route, sealUnitChain: view.unitChain(seal.unitId), custodianId: seal.custodianId, users: view.users }, decisions);
-  if (check.outcome === 'rejected') return err({ code: 'grant_rejected', message: `expected an approved request, got "${request.id}" rejected by ${check.rejectedBy.join(', ')}` });
-  if (check.outcome === 'pending') return err({ code: 'grant_insufficient_approvals', message: `expected the route of a ${route.sealKind} seal to be met, ${check.missing} approval(s) missing` });
-  const counted = new Set<string>(check.countedDecisionIds);
-  return electronicGrantBody(request, seal, decisions.filter((d) => counted.has(d.id)));
+  const counted = countedApprovals(records, decisions);
+  return counted.ok ? electronicGrantBody(records.request, counted.value.seal, counted.value.decisions) : counted;
 }
 
 /**

@@ -36,6 +36,15 @@ export const approvalsOf = (decisions: readonly Decision[]): GrantApproval[] =>
  * (`grantBody`: holder = requester, the request's uses, window and geofence, the seal's device).
  */
 export function grantBodyFrom(records: GrantRecords, decisions: readonly Decision[]): Result<GrantBody, GrantRefusal> {
+  const counted = countedApprovals(records, decisions);
+  return counted.ok ? grantBody(records.request, counted.value.seal, counted.value.decisions) : counted;
+}
+
+/**
+ * The decisions that meet the seal's route for the request (`checkApprovals` against the roster),
+ * or why the route is not met: what a grant, device or electronic, is assembled from.
+ */
+export function countedApprovals(records: GrantRecords, decisions: readonly Decision[]): Result<{ seal: Seal; decisions: Decision[] }, GrantRefusal> {
   const { request, roster } = records;
   const seal: Seal = { status: 'active' as const, ...records.seal };
   const route = grantSealOf(seal, records.routes).route;
@@ -44,7 +53,7 @@ export function grantBodyFrom(records: GrantRecords, decisions: readonly Decisio
   if (check.outcome === 'rejected') return err({ code: 'grant_rejected', message: `expected an approved request, got "${request.id}" rejected by ${check.rejectedBy.join(', ')}` });
   if (check.outcome === 'pending') return err({ code: 'grant_insufficient_approvals', message: `expected the route of a ${route.sealKind} seal to be met, ${check.missing} approval(s) missing` });
   const counted = new Set<string>(check.countedDecisionIds);
-  return grantBody(request, seal, decisions.filter((d) => counted.has(d.id)));
+  return ok({ seal, decisions: decisions.filter((d) => counted.has(d.id)) });
 }
 
 /**

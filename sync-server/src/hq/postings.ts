@@ -67,14 +67,17 @@ export const decodeEntries = (doc: Pick<PostingDoc, 'entries'>): Posting[] => JS
 
 /**
  * The union of two posting lists, newest first. One event is one posting: should two instances
- * have derived it differently (a binding that arrived in between), the greater JSON text wins on
- * every instance alike, so merges in any order converge.
+ * have derived it differently (a binding one of them had read and the other not yet), the one that
+ * knows the seal wins, then the greater JSON text — on every instance alike, so merges in any order
+ * converge, and never on "seal unknown" when some instance knew it.
  */
 export function mergePostings(a: readonly Posting[], b: readonly Posting[]): Posting[] {
   const byId = new Map<string, Posting>();
+  const better = (p: Posting, held: Posting): boolean =>
+    (p[5] === null) !== (held[5] === null) ? held[5] === null : JSON.stringify(p) > JSON.stringify(held);
   for (const p of [...a, ...b]) {
     const held = byId.get(p[2]);
-    if (!held || JSON.stringify(p) > JSON.stringify(held)) byId.set(p[2], p);
+    if (!held || better(p, held)) byId.set(p[2], p);
   }
   return [...byId.values()].sort(comparePostings);
 }

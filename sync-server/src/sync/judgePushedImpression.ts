@@ -1,19 +1,16 @@
 import {
-  IMPRESSION_ANOMALY_CODES, judgeElectronicGrant, judgeImpression, parseRecord, sealRecordSchema, useRequestSchema,
+  IMPRESSION_ANOMALY_CODES, judgeElectronicGrant, judgeImpression,
   type ElectronicGrant, type Impression,
 } from '@seal/shared';
 import { loadImpressionRecords } from './impressionRecords';
+import { storedGrantRecords } from './judgePushedGrant';
 import { ACCEPT, refuseRow, type PushContext, type RowVerdict } from './pushContext';
 
 /** A pushed electronic grant, judged by the shared rule (`judgeElectronicGrant`) against the request, its seal and the roster. */
 export async function judgePushedElectronicGrant(grant: ElectronicGrant, requestJson: Record<string, unknown>, ctx: PushContext): Promise<RowVerdict> {
-  const request = parseRecord(useRequestSchema, requestJson, `request "${grant.requestId}" as stored`);
-  if (!request.ok) return refuseRow('invalid_record', request.error.message);
-  const sealState = await ctx.records.get('seal', request.value.sealId);
-  if (sealState.json === null) return refuseRow('unknown_record', `expected seal "${request.value.sealId}" of request "${request.value.id}" to be on the server, got no such seal`);
-  const seal = parseRecord(sealRecordSchema, sealState.json, `seal "${request.value.sealId}" as stored`);
-  if (!seal.ok) return refuseRow('invalid_record', seal.error.message);
-  const verdict = await judgeElectronicGrant(grant, { request: request.value, seal: seal.value, roster: await ctx.roster() });
+  const records = await storedGrantRecords(grant.requestId, requestJson, ctx);
+  if (!records.ok) return records;
+  const verdict = await judgeElectronicGrant(grant, records.value);
   return verdict.ok ? ACCEPT : refuseRow(verdict.error.code, verdict.error.message);
 }
 

@@ -9,7 +9,6 @@ import { useI18n } from '../../i18n/I18nProvider';
 import { useDirectory } from '../../org/DirectoryProvider';
 import { createLoad, type Load } from '../../primitives/createLoad';
 import { createOnlineStatus } from '../../primitives/createOnlineStatus';
-import { readScan } from '../../requests/readScan';
 import type { RequestEntry } from '../../requests/requestBook';
 import { CameraCapture } from './CameraCapture';
 
@@ -80,6 +79,8 @@ function SheetPanel(props: { entry: RequestEntry; session: Session }) {
   const file = async (source: Blob | HTMLCanvasElement, name: string) => {
     setCamera(false);
     setProgress({ step: 'reading' });
+    // The QR reader (jsQR) loads with the first scan, not with the request page.
+    const { readScan } = await import('../../requests/readScan');
     const read = await readScan(source);
     if (!read.ok) return refuse(read.refusal, read.detail);
     setProgress({ step: 'uploading' });
