@@ -194,12 +194,19 @@ describe('stamping a PDF under an electronic grant', () => {
     expect(unexpectedErrors(staff.errors, { networkCut: true })).toEqual([]);
 
     // Back online: the impression syncs, the tablet sends the signed PDF, the server countersigns.
+    const pushed: string[] = [];
+    page.on('response', (response) => {
+      if (!/\/api\/(sync|documents)/.test(response.url())) return;
+      void response.text().then((text) => { pushed.push(`${response.status()} ${response.url()} ${text.slice(0, 600)}`); }).catch(() => undefined);
+    });
     await staff.context.setOffline(false);
     const stored = code.replace(/-/g, '');
     await expect.poll(async () => {
       const answer = await fetch(`${url}/api/verify/${stored}`);
       return answer.ok ? ((await answer.json()) as { record: { countersignature?: { status: string } } }).record.countersignature?.status : `HTTP ${answer.status}`;
-    }, { timeout: 120_000, interval: 2_000 }).toBe('present');
+    }, { timeout: 120_000, interval: 2_000 }).toBe('present').catch((error: unknown) => {
+      throw new Error(`${String(error)}\nresponses:\n${pushed.join('\n')}`);
+    });
     await page.goto(`${url}/verify?code=${encodeURIComponent(code)}`);
     await expect.poll(() => page.getByTestId('verify-result').getAttribute('data-source'), { timeout: 30_000 }).toBe('server');
     expect(await page.getByTestId('verify-title').textContent()).toBe('Fontconfig user manual');

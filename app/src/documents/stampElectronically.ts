@@ -14,8 +14,12 @@ export interface StampingContext {
   readonly now: () => number;
   /** The request, seal, roster, seal lifecycle and the request's impressions as this replica holds them; a refusal when the request or seal is not held. */
   records(grant: ElectronicGrant): Promise<Result<HeldImpressionRecords, Refusal>>;
-  /** Records the impression fact through the store (so it syncs), under the request's unit. */
-  recordImpression(impression: Impression): Promise<void>;
+  /**
+   * Records the impression fact through the store (so it syncs), under the request's unit — with
+   * its grant first (content-addressed: recording a held grant again is the same fact), so that a
+   * grant that reached this tablet by file rather than by sync reaches the server before it.
+   */
+  recordImpression(impression: Impression, grant: ElectronicGrant): Promise<void>;
 }
 
 export interface StampElectronicallyArgs {
@@ -73,6 +77,6 @@ export async function stampElectronically(args: StampElectronicallyArgs, ctx: St
   const impression: Impression = { ...draft, signedSha256: await hexSha256(signedPdf) };
   // The signed PDF is kept before the fact goes out: the countersignature needs both.
   await ctx.db.countersign.put({ impressionId: impression.id, signedPdf, signedSha256: impression.signedSha256, queuedAt: claimedAt });
-  await ctx.recordImpression(impression);
+  await ctx.recordImpression(impression, grant);
   return ok({ impression, signedPdf });
 }

@@ -23,9 +23,10 @@ export function useStampingContext(): Omit<StampingContext, 'db' | 'now'> {
       const impressions = await h.store.query.facts('impression', { subject: subjectOf('request', grant.requestId) });
       return ok({ request: h.entry.request, seal: h.seal, roster: h.roster, sealChanges, impressions });
     },
-    async recordImpression(impression: Impression) {
+    async recordImpression(impression: Impression, grant: ElectronicGrant) {
       const h = held(impression);
       if (h === undefined) throw new Error(`request "${impression.requestId}" is no longer held here`);
+      await h.store.facts.append('electronic_grant', grant, h.entry.request.unitId);
       await h.store.facts.append('impression', impression, h.entry.request.unitId);
     },
   };
