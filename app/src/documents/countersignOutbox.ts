@@ -28,19 +28,23 @@ export async function flushCountersignatures(db: SigningDb): Promise<number> {
   return done;
 }
 
-let started = false;
+let round: (() => void) | undefined;
 
-/** Runs `flushCountersignatures` when the browser comes online and every `everyMs` while it is (once per page). */
-export function startCountersignOutbox(db: SigningDb, everyMs = 15_000): void {
-  if (started || typeof window === 'undefined') return;
-  started = true;
+/**
+ * Runs `flushCountersignatures` when the browser comes online and every `everyMs` while it is
+ * (once per page); one round at a time. Returns what starts a round now (after a new signature).
+ */
+export function startCountersignOutbox(db: SigningDb, everyMs = 15_000): () => void {
+  if (round !== undefined || typeof window === 'undefined') return round ?? (() => undefined);
   let running = false;
-  const round = (): void => {
+  const next = (): void => {
     if (running || !navigator.onLine) return;
     running = true;
     void flushCountersignatures(db).catch(() => 0).finally(() => { running = false; });
   };
-  window.addEventListener('online', round);
-  setInterval(round, everyMs);
-  round();
+  round = next;
+  window.addEventListener('online', next);
+  setInterval(next, everyMs);
+  next();
+  return next;
 }

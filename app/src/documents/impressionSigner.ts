@@ -19,7 +19,7 @@ export interface TabletSigner extends ImpressionSigner {
  * signature with this tablet's key, the impression fact, the countersignature queue).
  */
 export function impressionSigner(context: Omit<StampingContext, 'db' | 'now'>, db: SigningDb = signingDb(), now: () => number = Date.now): TabletSigner {
-  startCountersignOutbox(db);
+  const sendCountersignatures = startCountersignOutbox(db);
   const ctx: StampingContext = { ...context, db, now };
   return {
     async begin() {
@@ -29,7 +29,10 @@ export function impressionSigner(context: Omit<StampingContext, 'db' | 'now'>, d
     async sign({ grant, sourcePdf, stampedPdf, impression, pages }) {
       if (grant.decisions === undefined) return refuse('grant_incomplete', 'this grant is not held in full on this tablet');
       const made = await stampElectronically({ grant: grant as ElectronicGrant, sourcePdf, stampedPdf, impressionId: impression.impressionId as ImpressionId, pages }, ctx);
-      return made.ok ? { ok: true, value: made.value.signedPdf } : made;
+      if (!made.ok) return made;
+      // Online, the signed PDF goes for the countersignature at once (retried until its fact has synced).
+      sendCountersignatures();
+      return { ok: true, value: made.value.signedPdf };
     },
     async certificate(grant) {
       let problem = 'offline';

@@ -6,6 +6,7 @@ import type { TabletSigner } from '../../documents/impressionSigner';
 import type { PdfPages } from '../../documents/pdfPages';
 import { sealFontHeld } from '../../documents/sealFont';
 import { defaultPlacement, impressionChoice } from '../../documents/sealPlacement';
+import { formatDateTime } from '../../i18n/format';
 import { useI18n } from '../../i18n/I18nProvider';
 import { DocumentPicker } from './DocumentPicker';
 import { PagePreview } from './PagePreview';
@@ -155,14 +156,14 @@ function ChooseOutcome(props: { refusal: string | undefined; opening: boolean })
 
 /** Whether this tablet may sign for the grant: online, the certificate is renewed when less than a day remains; offline, the held one must still be valid. */
 function CertificateLine(props: { signer: TabletSigner; grant: ElectronicGrantView; stamped: StampedDocument | undefined }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const [certificate] = createResource(() => ({ grant: props.grant, stamped: props.stamped, signer: props.signer }), ({ grant, signer }) => signer.certificate(grant));
   return (
     <Show when={certificate()}>
       {(c) => {
         const state = c();
         return state.valid
-          ? <p class="muted" data-testid="certificate-valid">{t('stampPdf.certificateUntil', { until: new Date(state.notAfter).toLocaleString() })}</p>
+          ? <p class="muted" data-testid="certificate-valid">{t('stampPdf.certificateUntil', { until: formatDateTime(state.notAfter, locale()) })}</p>
           : <p class="alert alert-error" data-testid="no-certificate" data-detail={state.reason}>{t('stampPdf.noCertificate')}</p>;
       }}
     </Show>
