@@ -224,6 +224,17 @@ describe('stamping a PDF under an electronic grant', () => {
     await page.getByTestId('pdf-file').setInputFiles({ name: 'manual-stamped.pdf', mimeType: 'application/pdf', buffer: Buffer.from(changed) });
     await expect.poll(() => page.getByTestId('verify-refused').textContent(), { timeout: 30_000 }).toContain('此文件与任何');
     expect(await page.getByTestId('verify-result').count()).toBe(0);
+
+    // The administrator finds it in the archive by its code (typed without dashes), countersigned.
+    await admin.page.goto(`${url}/archive`);
+    await admin.page.locator('#archive-filter-code').fill(code.replace(/-/g, '').toLowerCase());
+    await admin.page.locator('form.archive-filters button[type="submit"]').click();
+    const archived = admin.page.locator('[data-testid="archive-entry"][data-kind="electronic_impression"]');
+    await archived.waitFor({ timeout: 30_000 });
+    expect(await archived.count()).toBe(1);
+    expect(await archived.getByTestId('archive-code').textContent()).toBe(code);
+    expect(await archived.getByTestId('archive-countersigned').getAttribute('data-countersigned')).toBe('true');
+    expect(await archived.locator('.archive-entry-title').textContent()).toBe('Fontconfig user manual');
   }, 420_000);
 
 });
