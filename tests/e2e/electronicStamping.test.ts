@@ -175,7 +175,9 @@ describe('stamping a PDF under an electronic grant', () => {
     await page.getByTestId('stamped-result').waitFor({ timeout: 120_000 }).catch(async (error: unknown) => {
       throw new Error(`${String(error)}\npanel: ${await panel.textContent()}\nerrors: ${staff.errors.join('\n')}`);
     });
+    // Shown grouped, as printed beside each page's QR.
     const code = (await page.getByTestId('verification-code').textContent())!.trim();
+    expect(code).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{3}$/);
     expect(await page.getByTestId('countersign-waiting').count()).toBe(1);
     const signed = await downloaded(page, 'download-stamped');
     const ca = ((await (await fetch(`${url}/api/documents/ca`)).json()) as { certificate: string }).certificate;
@@ -189,12 +191,13 @@ describe('stamping a PDF under an electronic grant', () => {
     const page1 = await renderPage(signed, 1);
     expect(redIn(page1, { x: placed.x - 15, y: placed.y - 15, width: 30, height: 30 })).toBeGreaterThan(1000);
     expect(redIn(await renderPage(new Uint8Array(await readFile(FIXTURE)), 1), { x: placed.x - 15, y: placed.y - 15, width: 30, height: 30 })).toBe(0);
-    expect(qrOf(page1)).toBe(`${url}/verify?code=${code}`);
+    expect(qrOf(page1)).toBe(`${url}/verify?code=${code.replace(/-/g, '')}`);
     expect(unexpectedErrors(staff.errors, { networkCut: true })).toEqual([]);
 
     // Back online: the impression syncs with its grant, the tablet sends the signed PDF, the server countersigns.
     await staff.context.setOffline(false);
     await page.getByTestId('countersigned').waitFor({ timeout: 120_000 });
+    await screenshots(page, 'countersigned-zh-CN', 'stamped-result', 'stamped-result');
     const countersigned = await downloaded(page, 'download-countersigned');
     const reports = await pdfsigReports(countersigned, ca);
     expect(reports).toHaveLength(2);
@@ -235,6 +238,7 @@ describe('stamping a PDF under an electronic grant', () => {
     expect(await archived.getByTestId('archive-code').textContent()).toBe(code);
     expect(await archived.getByTestId('archive-countersigned').getAttribute('data-countersigned')).toBe('true');
     expect(await archived.locator('.archive-entry-title').textContent()).toBe('Fontconfig user manual');
+    await admin.page.screenshot({ path: join(REPO_ROOT, 'screenshots', 'estamp-archive-en.png') });
   }, 420_000);
 
 });

@@ -1,3 +1,4 @@
+import { formatVerificationCode } from '@seal/shared';
 import { Match, Switch, onCleanup } from 'solid-js';
 import { createCountersignState } from '../../documents/countersignState';
 import type { StampedDocument } from '../../documents/electronicStamping';
@@ -29,7 +30,7 @@ export function StampedResult(props: { stamped: StampedDocument; sourceName: str
       <p class="alert alert-ok" role="status">{t('stampPdf.done')}</p>
       <dl class="stamp-facts">
         <dt>{t('stampPdf.code')}</dt>
-        <dd data-testid="verification-code" class="verification-code">{props.stamped.code}</dd>
+        <dd data-testid="verification-code" class="verification-code">{formatVerificationCode(props.stamped.code)}</dd>
       </dl>
       <p class="muted">{t('stampPdf.codeHelp')}</p>
       <div class="button-row">
