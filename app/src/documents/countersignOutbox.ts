@@ -1,4 +1,5 @@
 import { fromBase64Url, toBase64Url } from '@seal/shared';
+import { ApiError } from '../api/ApiError';
 import { countersignImpression } from '../api/documents';
 import type { SigningDb } from './signingDb';
 
@@ -11,10 +12,11 @@ const fromBase64 = (text: string): Uint8Array => fromBase64Url(text.replace(/\+/
 /**
  * Sends each signed PDF still waiting to the countersign route and keeps what comes back. An
  * impression whose fact has not reached the server yet (404) or any other failure stays queued for
- * the next round; returns how many were countersigned this round.
+ * the next round; one the server refuses (422) is marked refused and not sent again. Returns how
+ * many were countersigned this round.
  */
 export async function flushCountersignatures(db: SigningDb): Promise<number> {
-  const waiting = (await db.countersign.toArray()).filter((p) => p.countersigned === undefined);
+  const waiting = (await db.countersign.toArray()).filter((p) => p.countersigned === undefined && p.refused === undefined);
   let done = 0;
   for (const pending of waiting) {
     try {
@@ -22,7 +24,9 @@ export async function flushCountersignatures(db: SigningDb): Promise<number> {
       await db.countersign.put({ ...pending, countersigned: { sha256: answer.sha256, pdf: fromBase64(answer.pdf), at: answer.countersignedAt } });
       done++;
     } catch (error) {
-      await db.countersign.put({ ...pending, lastError: error instanceof Error ? error.message : String(error) });
+      // 422: the server judged the impression and will never countersign it (it is kept, flagged): stop sending it.
+      if (error instanceof ApiError && error.status === 422) await db.countersign.put({ ...pending, refused: { code: String(error.code), message: error.message } });
+      else await db.countersign.put({ ...pending, lastError: error instanceof Error ? error.message : String(error) });
     }
   }
   return done;

@@ -7,11 +7,13 @@ import { signingDb } from './signingDb';
 export type CountersignState =
   | { readonly state: 'waiting'; readonly since: number; readonly lastError?: string }
   | { readonly state: 'countersigned'; readonly at: string; readonly pdf: Uint8Array }
+  | { readonly state: 'refused'; readonly code: string; readonly message: string }
   | { readonly state: 'unknown' };
 
 export const countersignStateOf = (pending: PendingCountersign | undefined): CountersignState => {
   if (pending === undefined) return { state: 'unknown' };
   if (pending.countersigned !== undefined) return { state: 'countersigned', at: pending.countersigned.at, pdf: pending.countersigned.pdf };
+  if (pending.refused !== undefined) return { state: 'refused', ...pending.refused };
   return { state: 'waiting', since: pending.queuedAt, ...(pending.lastError === undefined ? {} : { lastError: pending.lastError }) };
 };
 

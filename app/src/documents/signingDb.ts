@@ -33,6 +33,8 @@ export interface PendingCountersign {
   readonly queuedAt: number;
   readonly countersigned?: { readonly sha256: string; readonly pdf: Uint8Array; readonly at: string };
   readonly lastError?: string;
+  /** The server refused to countersign (422: the impression is not authorised, or the PDF is not the one recorded): not sent again. */
+  readonly refused?: { readonly code: string; readonly message: string };
 }
 
 export class SigningDb extends Dexie {

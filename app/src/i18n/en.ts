@@ -824,6 +824,7 @@ export const en: Dictionary = {
     download: 'Download the stamped PDF',
     countersignWaiting: "Waiting for the organisation's countersignature: this tablet sends the signed PDF as soon as it is online. The PDF above is already signed by you and valid.",
     countersigned: 'Countersigned by the organisation on {{ at }}.',
+    countersignRefused: 'The organisation did not countersign this impression: {{ detail }} It is on record and flagged for review; do not hand this PDF out as authorised.',
     downloadCountersigned: 'Download the countersigned PDF',
   },
   stamp: {
