@@ -12,11 +12,11 @@ export function StampPhoto(props: { url: string; sha256: string; ordinal: number
   const { t } = usePublicVerifyText();
   const urls: string[] = [];
   onCleanup(() => urls.forEach((u) => URL.revokeObjectURL(u)));
-  const [shown] = createResource(() => props.url, async (url) => {
+  const [shown] = createResource(() => ({ url: props.url, expected: props.sha256 }), async ({ url, expected }) => {
     const answer = await fetch(url);
     if (!answer.ok) return null;
     const bytes = new Uint8Array(await answer.arrayBuffer());
-    if (toHex(await sha256(bytes)) !== props.sha256) return null;
+    if (toHex(await sha256(bytes)) !== expected) return null;
     if (answer.headers.get('content-type') === 'image/x-portable-graymap') return pgmToDataUrl(bytes);
     const made = URL.createObjectURL(new Blob([bytes], { type: answer.headers.get('content-type') ?? 'image/jpeg' }));
     urls.push(made);
