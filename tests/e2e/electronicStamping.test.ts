@@ -3,15 +3,19 @@
  * imports their electronic grant on /stamp; a PDF other than the approved one is refused at once;
  * the approved one (Debian's fontconfig manual) is previewed by PDF.js, the seal dragged onto
  * page 1, the seam seal turned on; with the network cut the tablet draws the impression (the
- * seal font from its own cache) and hands it to signing. Screenshots at 1280×800, 800×1280 and a
- * phone, in English and Chinese, go to screenshots/ (not committed). The pixels of a drawn
- * impression are checked in tests/integration/impression.test.ts.
+ * seal font from its own cache), judges it and signs it with its own key: pdfsig finds the
+ * signature valid, pdftoppm shows the seal where dropped and jsQR reads the page's QR. Back
+ * online, the impression and its grant sync, the organisation countersigns, the tablet offers
+ * the countersigned PDF (pdfsig: both signatures valid; one changed byte: not), and /verify finds
+ * it by code and by the file, and refuses the changed file. Screenshots at 1280×800, 800×1280 and
+ * a phone, in English and Chinese, go to screenshots/ (not committed).
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertionChallenge, contentId, decisionPayload, sha256, toHex, useRequestSchema, type Decision, type ElectronicGrant, type ElectronicSeal } from '@seal/shared';
+import { assertionChallenge, contentId, decisionPayload, sealStatusChangeId, sha256, toHex, useRequestSchema, type Decision, type ElectronicGrant, type ElectronicSeal, type SealStatusChange } from '@seal/shared';
+import { pdfsigReports, qrOf, redIn, renderPage } from '../pdfChecks';
 import { launchBrowser, REPO_ROOT, startServer, type RunningServer } from './harness';
 import { invite, newPerson, pageFetch, setUpOrganisation, signInPage, unexpectedErrors, type Person } from './people';
 import { replicaOf } from './replicas';
@@ -53,6 +57,13 @@ async function electronicGrant(siteId: string, holderId: string, custodianId: st
   return { seal, request, decision, grant: { ...body, id: await contentId(body) } as ElectronicGrant };
 }
 
+/** The file behind a download link of the page. */
+async function downloaded(page: Page, testId: string): Promise<Uint8Array> {
+  const download = page.waitForEvent('download');
+  await page.getByTestId(testId).click();
+  return new Uint8Array(await readFile((await (await download).path())));
+}
+
 async function screenshots(page: Page, name: string, wide = 'page-preview', narrow = 'electronic-stamp'): Promise<void> {
   const out = join(REPO_ROOT, 'screenshots');
   await mkdir(out, { recursive: true });
@@ -80,6 +91,11 @@ describe('stamping a PDF under an electronic grant', () => {
     const requester = await replicaOf(server!, staff, staffUser.id, 'e2e-estamp-request');
     try {
       await sealTablet.store.records.create('seal', seal);
+      // The seal's creation (new → active): only an active seal gets a signing certificate.
+      const createdAt = Date.now() - 300_000;
+      await sealTablet.store.facts.append('seal_status_change', {
+        id: sealStatusChangeId(seal.id, null, 'active', adminUser.id as SealStatusChange['actorId'], createdAt), sealId: seal.id, from: null, to: 'active', actorId: adminUser.id, actorRole: 'admin', reason: 'New electronic contract seal', at: createdAt,
+      } as SealStatusChange, site.body.unit.id);
       await sealTablet.start({ live: false }).awaitInSync();
       await requester.store.records.create('request', request);
       await requester.start({ live: false }).awaitInSync();
@@ -148,17 +164,81 @@ describe('stamping a PDF under an electronic grant', () => {
     await page.locator('main h1', { hasText: '用印' }).waitFor();
     await screenshots(page, 'zh-CN');
 
+    // Online, the tablet got a signing certificate for its non-extractable key.
+    await page.getByTestId('certificate-valid').waitFor({ timeout: 60_000 }).catch(async (error: unknown) => {
+      throw new Error(`${String(error)}\nno certificate: ${String(await page.getByTestId('no-certificate').getAttribute('data-detail').catch(() => null))}`);
+    });
     await staff.context.setOffline(true);
     await page.locator('.offline-banner').waitFor();
-    // Drawn offline (the seal font comes from the tablet's cache), then handed to signing: until
-    // the app's stampElectronically is merged, the tablet says plainly it cannot sign yet.
+    // Drawn offline (the seal font comes from the tablet's cache), judged and signed with the tablet's key.
     await page.getByTestId('stamp-pdf').click();
-    const failed = page.locator('[data-error-code="stamp_failed"]');
-    await failed.waitFor({ timeout: 60_000 });
-    expect(await failed.textContent()).toBe('本平板暂时无法为此审批签名。');
-    expect(await page.getByTestId('stamped-result').count()).toBe(0);
+    await page.getByTestId('stamped-result').waitFor({ timeout: 120_000 }).catch(async (error: unknown) => {
+      throw new Error(`${String(error)}\npanel: ${await panel.textContent()}\nerrors: ${staff.errors.join('\n')}`);
+    });
+    // Shown grouped, as printed beside each page's QR.
+    const code = (await page.getByTestId('verification-code').textContent())!.trim();
+    expect(code).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{3}$/);
+    expect(await page.getByTestId('countersign-waiting').count()).toBe(1);
+    const signed = await downloaded(page, 'download-stamped');
+    const ca = ((await (await fetch(`${url}/api/documents/ca`)).json()) as { certificate: string }).certificate;
+    // pdfsig (NSS) trusting only this organisation's CA: the tablet's signature is valid offline.
+    const offlineReports = await pdfsigReports(signed, ca);
+    expect(offlineReports).toHaveLength(1);
+    expect(offlineReports[0]).toContain(`Signature Field Name: seal:${seal.id}:`);
+    expect(offlineReports[0]).toContain('Signature Validation: Signature is Valid.');
+    expect(offlineReports[0]).toContain('Certificate Validation: Certificate is Trusted.');
+    // The seal is where it was dropped on page 1 (pdftoppm), and the page's QR leads to /verify with the code.
+    const page1 = await renderPage(signed, 1);
+    expect(redIn(page1, { x: placed.x - 15, y: placed.y - 15, width: 30, height: 30 })).toBeGreaterThan(1000);
+    expect(redIn(await renderPage(new Uint8Array(await readFile(FIXTURE)), 1), { x: placed.x - 15, y: placed.y - 15, width: 30, height: 30 })).toBe(0);
+    expect(qrOf(page1)).toBe(`${url}/verify?code=${code.replace(/-/g, '')}`);
     expect(unexpectedErrors(staff.errors, { networkCut: true })).toEqual([]);
-  });
 
-  it.todo('downloads the stamped PDF signed offline, with the seal where dropped and the QR decoding to /verify?code=… (pdftoppm, jsQR); pdfsig valid once countersigned online — needs the app\'s stampElectronically (branch h14-authority)');
+    // Back online: the impression syncs with its grant, the tablet sends the signed PDF, the server countersigns.
+    await staff.context.setOffline(false);
+    await page.getByTestId('countersigned').waitFor({ timeout: 120_000 });
+    await screenshots(page, 'countersigned-zh-CN', 'stamped-result', 'stamped-result');
+    const countersigned = await downloaded(page, 'download-countersigned');
+    const reports = await pdfsigReports(countersigned, ca);
+    expect(reports).toHaveLength(2);
+    for (const report of reports) {
+      expect(report).toContain('Signature Validation: Signature is Valid.');
+      expect(report).toContain('Certificate Validation: Certificate is Trusted.');
+    }
+    expect(reports[0]).toContain('Signature Validation: Signature is Valid.');
+    expect(reports[1]).toContain('Total document signed');
+    // One changed byte (the binary comment of line 2, covered by both signatures): pdfsig says so.
+    const changed = countersigned.slice();
+    const at = Buffer.from(changed).indexOf('\n%') + 2;
+    changed[at] = changed[at]! ^ 0x01;
+    const changedReports = await pdfsigReports(changed, ca);
+    expect(changedReports.every((report) => !report.includes('Signature Validation: Signature is Valid.'))).toBe(true);
+
+    // Anyone can verify it on /verify, by code and by the file itself, against the server's record.
+    await page.goto(`${url}/verify?code=${encodeURIComponent(code)}`);
+    await expect.poll(() => page.getByTestId('verify-result').getAttribute('data-source'), { timeout: 30_000 }).toBe('server');
+    expect(await page.getByTestId('verify-title').textContent()).toBe('Fontconfig user manual');
+    expect(await page.getByTestId('verify-countersign').getAttribute('data-status')).toBe('present');
+    await page.goto(`${url}/verify`);
+    await page.getByTestId('pdf-file').setInputFiles({ name: 'manual-stamped.pdf', mimeType: 'application/pdf', buffer: Buffer.from(countersigned) });
+    await expect.poll(() => page.getByTestId('verify-result').getAttribute('data-source'), { timeout: 30_000 }).toBe('server');
+    expect(await page.getByTestId('pdf-matches').textContent()).toContain('没有任何改动');
+    await page.goto(`${url}/verify`);
+    await page.getByTestId('pdf-file').setInputFiles({ name: 'manual-stamped.pdf', mimeType: 'application/pdf', buffer: Buffer.from(changed) });
+    await expect.poll(() => page.getByTestId('verify-refused').textContent(), { timeout: 30_000 }).toContain('此文件与任何');
+    expect(await page.getByTestId('verify-result').count()).toBe(0);
+
+    // The administrator finds it in the archive by its code (typed without dashes), countersigned.
+    await admin.page.goto(`${url}/archive`);
+    await admin.page.locator('#archive-filter-code').fill(code.replace(/-/g, '').toLowerCase());
+    await admin.page.locator('form.archive-filters button[type="submit"]').click();
+    const archived = admin.page.locator('[data-testid="archive-entry"][data-kind="electronic_impression"]');
+    await archived.waitFor({ timeout: 30_000 });
+    expect(await archived.count()).toBe(1);
+    expect(await archived.getByTestId('archive-code').textContent()).toBe(code);
+    expect(await archived.getByTestId('archive-countersigned').getAttribute('data-countersigned')).toBe('true');
+    expect(await archived.locator('.archive-entry-title').textContent()).toBe('Fontconfig user manual');
+    await admin.page.screenshot({ path: join(REPO_ROOT, 'screenshots', 'estamp-archive-en.png') });
+  }, 420_000);
+
 });

@@ -71,6 +71,19 @@ describe('/verify, for whoever holds a stamped document', () => {
     await page.goto(`${suite.server().url}/verify?code=${encodeURIComponent(sheetCode())}`);
     await expect.poll(() => page.getByTestId('verify-result').getAttribute('data-source'), { timeout: 30_000 }).toBe('server');
     expect(await page.getByTestId('verify-title').textContent()).toBe(VERIFY_NAMES.title);
+    // The photo the device took of the stamped page shows, served for this code only, byte for byte what the device logged.
+    const photo = page.getByTestId('verify-stamp-photo').first();
+    await expect.poll(() => photo.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0), { timeout: 30_000 }).toBe(true);
+    const logged = (await photo.getAttribute('data-sha256'))!;
+    const photoUrl = `/api/verify/${encodeURIComponent(sheetCode())}/photos/${logged}`;
+    const served = await page.request.get(`${suite.server().url}${photoUrl}`);
+    expect(served.status()).toBe(200);
+    expect(createHash('sha256').update(await served.body()).digest('hex')).toBe(logged);
+    const elsewhere = await page.request.get(`${suite.server().url}/api/verify/${encodeURIComponent('SEALCTL:REQ:no-such-request')}/photos/${logged}`);
+    expect(elsewhere.status()).toBe(404);
+    const notAStamp = await page.request.get(`${suite.server().url}/api/verify/${encodeURIComponent(sheetCode())}/photos/${'ab'.repeat(32)}`);
+    expect(notAStamp.status()).toBe(404);
+    expect((await page.request.get(`${suite.server().url}/api/verify/${encodeURIComponent(sheetCode())}/photos/not-a-hash`)).status()).toBe(400);
 
     await context.setOffline(true);
     await page.getByLabel('Verification code', { exact: true }).fill(` ${sheetCode()} `);
@@ -146,9 +159,11 @@ describe('/verify, for whoever holds a stamped document', () => {
     await visitor.context.close();
   });
 
-  // The server's record of an electronic impression is stood in for (an answer parsed by the public
-  // API's schema, shared/src/api/verify.ts): stamping one through the app is h14-authority's part.
-  // The page, the browser's hashing and signature check, and the print are real.
+  // The server's record of an electronic impression is stood in for here (an answer parsed by the
+  // public API's schema, shared/src/api/verify.ts), to reach the 'awaiting countersignature' state;
+  // a PDF stamped through the app and verified against the real server's record is
+  // tests/e2e/electronicStamping.test.ts. The page, the browser's hashing and signature check, and
+  // the print are real.
   it('a stamped PDF found by its hash shows its record and signatures, and prints an anti-counterfeit copy with the code on every page', async () => {
     const pki = await makeTestPki();
     const signer = await pki.signer({ commonName: '合同专用章', serialNumber: 'seal1' });

@@ -3,18 +3,18 @@
  * `pdftoppm` renders the pages and the test reads the pixels — red seal ink where the seal was
  * placed and nowhere else, the seam seal's slices at the right edges, and on every stamped page
  * a QR that jsQR decodes to the verification address. The original bytes stay the file's first
- * revision, and the stamped file still signs (pdfsig). The renderings are kept with SEAL_KEEP=1.
+ * revision, and the stamped file still signs (pdfsig).
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import jsQR from 'jsqr';
 import { PDFDocument } from '@cantoo/pdf-lib';
 import { drawImpression, sealAppearance, signPdf, toPem, verificationUrl } from '@seal/shared';
 import { makeTestPki } from '@seal/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pdfsigReports, qrOf, redIn, renderPage, type Pixels } from '../pdfChecks';
 
 const run = promisify(execFile);
 const FIXTURE = new URL('../fixtures/documents/fontconfig-user.pdf', import.meta.url);
@@ -29,51 +29,11 @@ const SEAM = { pages: [0, 1, 2], y: 140 };
 /** A contract seal is 40 mm wide: each of the 3 slices is 13.3 mm. */
 const SLICE_MM = 40 / 3;
 
-interface Pixels { readonly width: number; readonly height: number; readonly rgb: Uint8Array }
-
 let dir: string;
 let source: Uint8Array;
 let stamped: Uint8Array;
 const pages = new Map<number, Pixels>();
 let blankStamped: Pixels;
-
-/** Renders page `n` (1-based) with pdftoppm as raw PPM (P6) and parses it. */
-async function render(pdf: Uint8Array, n: number, name: string): Promise<Pixels> {
-  const file = join(dir, `${name}.pdf`);
-  await writeFile(file, pdf);
-  await run('pdftoppm', ['-r', String(DPI), '-f', String(n), '-l', String(n), '-singlefile', file, join(dir, `${name}-${n}`)]);
-  const ppm = new Uint8Array(await readFile(join(dir, `${name}-${n}.ppm`)));
-  const header = new TextDecoder('latin1').decode(ppm.subarray(0, 40)).match(/^P6\s+(\d+)\s+(\d+)\s+255\s/);
-  if (header === null) throw new Error('pdftoppm wrote no P6 PPM');
-  return { width: Number(header[1]), height: Number(header[2]), rgb: ppm.subarray(header[0].length) };
-}
-
-const isRed = (p: Pixels, x: number, y: number): boolean => {
-  const i = (y * p.width + x) * 3;
-  return p.rgb[i]! > 170 && p.rgb[i + 1]! < 110 && p.rgb[i + 2]! < 110;
-};
-
-/** Red pixels in a rectangle given in mm from the page's top left. */
-function redIn(p: Pixels, mm: { x: number; y: number; width: number; height: number }): number {
-  let count = 0;
-  const x0 = Math.max(0, Math.round(mm.x * PX_PER_MM));
-  const y0 = Math.max(0, Math.round(mm.y * PX_PER_MM));
-  const x1 = Math.min(p.width, Math.round((mm.x + mm.width) * PX_PER_MM));
-  const y1 = Math.min(p.height, Math.round((mm.y + mm.height) * PX_PER_MM));
-  for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) if (isRed(p, x, y)) count++;
-  return count;
-}
-
-function qrOf(p: Pixels): string | undefined {
-  const rgba = new Uint8ClampedArray(p.width * p.height * 4);
-  for (let i = 0, j = 0; i < p.rgb.length; i += 3, j += 4) {
-    rgba[j] = p.rgb[i]!;
-    rgba[j + 1] = p.rgb[i + 1]!;
-    rgba[j + 2] = p.rgb[i + 2]!;
-    rgba[j + 3] = 255;
-  }
-  return jsQR(rgba, p.width, p.height)?.data;
-}
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'impression-'));
@@ -87,10 +47,10 @@ beforeAll(async () => {
     verification: { url: verificationUrl('https://seal.example.com/', CODE), code: CODE },
   };
   stamped = await drawImpression(source, layout);
-  for (const n of [1, 2, 3, 4]) pages.set(n, await render(stamped, n, 'stamped'));
+  for (const n of [1, 2, 3, 4]) pages.set(n, await renderPage(stamped, n, DPI));
   const blank = await PDFDocument.create();
   blank.addPage([595.28, 841.89]);
-  blankStamped = await render(await drawImpression(await blank.save(), { ...layout, placements: [{ page: 0, x: 100, y: 100 }], seam: undefined }), 1, 'blank');
+  blankStamped = await renderPage(await drawImpression(await blank.save(), { ...layout, placements: [{ page: 0, x: 100, y: 100 }], seam: undefined }), 1, DPI);
 });
 afterAll(async () => {
   if (dir && process.env['SEAL_KEEP'] === undefined) await rm(dir, { recursive: true, force: true });
@@ -114,7 +74,7 @@ describe('drawImpression on a real PDF, rendered by poppler', () => {
     const slice = redIn(page, { x: page.width / PX_PER_MM - SLICE_MM - 0.5, y: SEAM.y - 21, width: 100, height: 42 });
     expect(all - redIn(page, seal) - slice).toBe(0);
     // The document itself has no red at all there.
-    expect(redIn(await render(source, 1, 'source'), seal)).toBe(0);
+    expect(redIn(await renderPage(source, 1, DPI), seal)).toBe(0);
   });
 
   it('shows one slice of the seam seal at the right edge of each of the three pages, none further in', () => {
@@ -143,6 +103,7 @@ describe('drawImpression on a real PDF, rendered by poppler', () => {
 
   it('prints the short code beside the QR (pdftotext)', async () => {
     const file = join(dir, 'stamped.pdf');
+    await writeFile(file, stamped);
     const { stdout } = await run('pdftotext', ['-f', '2', '-l', '2', file, '-']);
     expect(stdout).toContain(CODE);
     expect(stdout).toContain('seal.example.com/verify');
@@ -152,14 +113,9 @@ describe('drawImpression on a real PDF, rendered by poppler', () => {
     const pki = await makeTestPki();
     const signer = await pki.signer({ commonName: '合同专用章', serialNumber: 'seal1' });
     const signed = await signPdf(stamped, signer, { name: 'seal:seal1:imp1', signedAt: new Date() });
-    const nss = join(dir, 'nss');
-    await run('mkdir', [nss]);
-    await run('certutil', ['-N', '-d', `sql:${nss}`, '--empty-password']);
-    await writeFile(join(dir, 'ca.pem'), toPem('CERTIFICATE', pki.caCertificate));
-    await run('certutil', ['-A', '-d', `sql:${nss}`, '-n', 'CA', '-t', 'CT,C,C', '-i', join(dir, 'ca.pem')]);
-    await writeFile(join(dir, 'signed.pdf'), signed);
-    const { stdout } = await run('pdfsig', ['-nssdir', `sql:${nss}`, join(dir, 'signed.pdf')]);
-    expect(stdout).toContain('Signature Validation: Signature is Valid.');
-    expect(stdout).toContain('Total document signed');
+    const reports = await pdfsigReports(signed, toPem('CERTIFICATE', pki.caCertificate));
+    expect(reports).toHaveLength(1);
+    expect(reports[0]).toContain('Signature Validation: Signature is Valid.');
+    expect(reports[0]).toContain('Total document signed');
   });
 });

@@ -234,4 +234,23 @@ describe('electronic impressions', () => {
     expect((await call('GET', `/api/verify/SEALCTL:REQ:${request.id}`)).json()).toMatchObject({ record: { kind: 'physical', approvals: [{ verified: true }] } });
     expect((await call('GET', '/api/verify/SEALCTL:REQ:nope')).statusCode).toBe(404);
   });
+
+  it('the archive lists the impressions to whoever reads their unit, found by code with or without dashes, and to nobody outside', async () => {
+    const listing = await call('GET', '/api/archive', custodian);
+    expect(listing.statusCode, listing.body).toBe(200);
+    const entries = listing.json<{ entries: { kind: string; code: string; title: string; sealName: string; filedByName: string; countersigned?: boolean }[] }>().entries.filter((e) => e.kind === 'electronic_impression');
+    expect(entries.length).toBeGreaterThan(0);
+    expect(entries.every((e) => e.title === '分包合同 Subcontract' && e.sealName === '合同专用章' && e.filedByName === 'Staff 经办人')).toBe(true);
+    expect(entries.some((e) => e.countersigned === true)).toBe(true);
+    const one = entries[0]!;
+    for (const code of [one.code, one.code.replace(/-/g, '').toLowerCase()]) {
+      const found = await call('GET', `/api/archive?code=${encodeURIComponent(code)}`, custodian);
+      expect(found.json<{ entries: { code: string }[] }>().entries.map((e) => e.code)).toEqual([one.code]);
+    }
+    const outsider = await world.person(world.otherBranchId, ['custodian'], 'Other custodian');
+    const theirs = await call('GET', '/api/archive', outsider);
+    expect(theirs.statusCode).toBe(200);
+    expect(theirs.json<{ total: number }>().total).toBe(0);
+    expect((await call('GET', '/api/archive', staff)).statusCode).toBe(403);
+  });
 });

@@ -91,7 +91,7 @@ async function call(person: Person, method: 'GET' | 'POST', path: string, body?:
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
-describe('a scanned process sheet', () => {
+describe('a scanned process sheet', { timeout: 90_000 }, () => {
   it('is read from its pixels and filed to the request it was printed for', async () => {
     const { png, pixels } = await scannedSheet(REQUEST_ID, 3);
     const read = readProcessSheet(pixels);

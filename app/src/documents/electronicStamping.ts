@@ -43,6 +43,8 @@ export interface StampRequest {
 export interface StampedDocument {
   readonly pdf: Uint8Array;
   readonly code: string;
+  /** The impression's id: what its countersignature is queued under. */
+  readonly impressionId: string;
 }
 
 /** A new impression: its id and the verification code derived from it, printed before signing. */
@@ -77,7 +79,7 @@ export async function stampDocument(request: StampRequest, signer: ImpressionSig
   onStep('signing');
   const pages = [...new Set([...request.placements.map((p) => p.page), ...(request.seam === undefined ? [] : (request.seam.pages ?? Array.from({ length: request.pageCount }, (_, i) => i)))])];
   const signed = await signer.sign({ grant: request.grant, sourcePdf: request.source, stampedPdf, impression, pages: pages.sort((a, b) => a - b).map((p) => p + 1) });
-  return signed.ok ? ok({ pdf: signed.value, code }) : err(signed.error);
+  return signed.ok ? ok({ pdf: signed.value, code, impressionId: impression.impressionId }) : err(signed.error);
 }
 
 export type OpenDocumentRefusalCode = DocumentCheckRefusalCode | 'unreadable' | 'rotated';

@@ -59,6 +59,7 @@ export const publicVerifyEn: PublicVerifyDictionary = {
   deviceEntry: 'Stamp {{ ordinal }} · device {{ device }}, entry {{ seq }} · {{ at }}',
   authorised: 'authorised',
   unauthorised: 'NOT authorised',
+  stampPhotoAlt: 'Photo the seal device took of the page at stamp {{ ordinal }}',
   stampPhoto: 'Photo of the stamped page on record (fingerprint {{ sha }})',
   unauthorisedBecause: 'The organisation did not authorise this impression: {{ problems }}. Do not rely on it.',
   holder: 'Stamped by',

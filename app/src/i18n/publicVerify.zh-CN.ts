@@ -61,6 +61,7 @@ export const publicVerifyZhCN = {
   deviceEntry: '第 {{ ordinal }} 次用印 · 设备 {{ device }}，第 {{ seq }} 条 · {{ at }}',
   authorised: '已授权',
   unauthorised: '未经授权',
+  stampPhotoAlt: '第 {{ ordinal }} 次用印时印章设备拍摄的页面照片',
   stampPhoto: '已登记盖章页照片（指纹 {{ sha }}）',
   unauthorisedBecause: '本单位未授权此次用印：{{ problems }}。请勿采信。',
   holder: '用印人',

@@ -49,6 +49,8 @@ function createBook(rows: RowStates): {
   const decisions = createFacts('decision');
   const cancellations = createFacts('cancellation');
   const grants = createFacts('grant');
+  const electronicGrants = createFacts('electronic_grant');
+  const impressions = createFacts('impression');
   // Only the stamp entries of device logs: the rest of a log says nothing about requests.
   const stamps = createFacts('device_event', undefined, { body: { type: 'stamp' } });
   const book = createMemo(
@@ -60,6 +62,8 @@ function createBook(rows: RowStates): {
       decisions: decisions(),
       cancellations: cancellations(),
       grants: grants(),
+      electronicGrants: electronicGrants(),
+      impressions: impressions(),
       stamps: stamps(),
       users: directory.users(),
       units: directory.units(),

@@ -14,6 +14,7 @@ const approved = (id: string, requesterId: string, decisionIds: string[] = []): 
     view: { status: 'approved' },
     decisions: decisionIds.map((d) => ({ id: d, approverId: 'approver', payload: { verdict: 'approve' } })),
     grants: [],
+    electronicGrants: [],
   }) as unknown as RequestEntry;
 
 const roster = (version: number) => ({ version, users: [], units: [] }) as unknown as Roster;

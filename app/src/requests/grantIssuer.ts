@@ -1,6 +1,6 @@
 import { createEffect, type Accessor } from 'solid-js';
 import { unwrap } from 'solid-js/store';
-import { issueGrant, judgeGrant, type Grant, type GrantRefusal, type Result, type Roster } from '@seal/shared';
+import { issueElectronicGrant, issueGrant, judgeElectronicGrant, judgeGrant, type Grant, type GrantRefusal, type Result, type Roster } from '@seal/shared';
 import type { LocalStore } from '../store/localStore';
 import { verdictOf, type RequestEntry } from './requestBook';
 
@@ -27,7 +27,7 @@ export async function judgeHeldGrant(entry: RequestEntry, roster: Roster, grant:
 
 /** The approved requests whose grant this user's app should issue now (no valid grant held is checked by `issueMissingGrant`). */
 export function grantCandidates(entries: readonly RequestEntry[], userId: string): RequestEntry[] {
-  return entries.filter((e) => e.view?.status === 'approved' && e.seal?.form === 'physical' && e.seal.deviceId !== null && issuesFor(e, userId));
+  return entries.filter((e) => e.view?.status === 'approved' && (e.seal?.form === 'electronic' || (e.seal?.form === 'physical' && e.seal.deviceId !== null)) && issuesFor(e, userId));
 }
 
 /** What issuing came to for one request. */
@@ -38,9 +38,18 @@ export type IssueOutcome = 'issued' | 'held' | GrantRefusal;
  * refusal says why none can be issued (e.g. an approval the roster no longer honours).
  */
 export async function issueMissingGrant(store: LocalStore, entry: RequestEntry, roster: Roster): Promise<IssueOutcome> {
-  for (const held of entry.grants) if ((await judgeHeldGrant(entry, roster, held)).ok) return 'held';
   if (entry.seal === undefined) return { code: 'grant_wrong_seal', message: `seal "${entry.request.sealId}" is not held here` };
-  const grant = await issueGrant({ request: entry.request, seal: entry.seal, roster }, entry.decisions);
+  const records = { request: entry.request, seal: entry.seal, roster };
+  if (entry.seal.form === 'electronic') {
+    // An electronic seal: the grant binds the approved document's hash and no device (ADR 008).
+    for (const held of entry.electronicGrants) if ((await judgeElectronicGrant(held, records)).ok) return 'held';
+    const grant = await issueElectronicGrant(records, entry.decisions);
+    if (!grant.ok) return grant.error;
+    await store.facts.append('electronic_grant', grant.value, entry.request.unitId);
+    return 'issued';
+  }
+  for (const held of entry.grants) if ((await judgeHeldGrant(entry, roster, held)).ok) return 'held';
+  const grant = await issueGrant(records, entry.decisions);
   if (!grant.ok) return grant.error;
   await store.facts.append('grant', grant.value, entry.request.unitId);
   return 'issued';
@@ -74,7 +83,7 @@ export class GrantIssuer {
       this.#settled.clear();
     }
     for (const entry of grantCandidates(entries, userId)) {
-      const key = [roster.version, ...entry.decisions.map((d) => d.id), '/', ...entry.grants.map((g) => g.id)].join(' ');
+      const key = [roster.version, ...entry.decisions.map((d) => d.id), '/', ...entry.grants.map((g) => g.id), ...entry.electronicGrants.map((g) => g.id)].join(' ');
       if (this.#settled.get(entry.id) === key) continue;
       this.#settled.set(entry.id, key);
       // A snapshot: the entry is live state (a solid store) that may change while this runs.

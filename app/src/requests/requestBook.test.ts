@@ -16,7 +16,7 @@ const NOW = T0 + HOUR;
 const later: UseRequest = { ...request, id: 'req-2' as UseRequest['id'], createdAt: request.createdAt + 10 };
 
 const book = (patch: Partial<RequestBookInput> = {}): RequestBookInput => ({
-  requests: [request, later], seals: [SEAL], sealChanges: [created], refusedRowIds: new Set(), decisions: [], cancellations: [], grants: [], stamps: [], users: USERS, units: UNITS, ...patch,
+  requests: [request, later], seals: [SEAL], sealChanges: [created], refusedRowIds: new Set(), decisions: [], cancellations: [], grants: [], electronicGrants: [], impressions: [], stamps: [], users: USERS, units: UNITS, ...patch,
 });
 
 async function withId(body: Omit<Grant, 'id'>): Promise<Grant> {

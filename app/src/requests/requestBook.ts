@@ -1,6 +1,6 @@
 import {
   approvalRouteFor, can, compareText, deriveRequestStatus,
-  type Decision, type DeviceEvent, type Grant, type Millis, type OrgUnit, type RequestFacts, type RequestView,
+  type Decision, type DeviceEvent, type ElectronicGrant, type Grant, type Impression, type Millis, type OrgUnit, type RequestFacts, type RequestView,
   type Seal, type SealRecord, type SealStatus, type StampEvent, type UseRequest, type User, type Verdict,
 } from '@seal/shared';
 import { sealStatusOf, statusChangeRowId } from './sealStatusOf';
@@ -17,6 +17,9 @@ export interface RequestBookInput extends Pick<RequestFacts, 'sealChanges' | 'de
   /** Stamp entries of device logs (other device events are ignored). */
   readonly stamps: readonly DeviceEvent[];
   readonly units: readonly OrgUnit[];
+  /** Electronic grants and the impressions made under them (electronic seals). */
+  readonly electronicGrants: readonly ElectronicGrant[];
+  readonly impressions: readonly Impression[];
 }
 
 /** One request as the screens show it: its seal, its derived view (when the seal is held), its facts. */
@@ -35,6 +38,8 @@ export interface RequestEntry {
   /** Decisions about the request, earliest first. */
   readonly decisions: readonly Decision[];
   readonly grants: readonly Grant[];
+  /** Electronic grants of the request (an electronic seal's), as held. */
+  readonly electronicGrants: readonly ElectronicGrant[];
 }
 
 const groupBy = <T>(items: readonly T[], key: (item: T) => string | null | undefined): Map<string, T[]> => {
@@ -63,6 +68,8 @@ export function requestEntries(input: RequestBookInput, now: Millis): RequestEnt
   const decisionsByRequest = groupBy(input.decisions, (d) => d.payload.requestId);
   const cancellationsByRequest = groupBy(input.cancellations, (c) => c.requestId);
   const grantsByRequest = groupBy(input.grants, (g) => g.requestId);
+  const electronicByRequest = groupBy(input.electronicGrants, (g) => g.requestId);
+  const impressionsByRequest = groupBy(input.impressions, (i) => i.requestId);
   const stampEvents = input.stamps.filter((e): e is StampEvent => e.type === 'stamp');
   const stampsByRequest = groupBy(stampEvents, (e) => e.payload.requestId);
   const stampsByGrant = groupBy(stampEvents, (e) => e.payload.grantId);
@@ -70,8 +77,9 @@ export function requestEntries(input: RequestBookInput, now: Millis): RequestEnt
   const entries = input.requests.map((request): RequestEntry => {
     const decisions = [...(decisionsByRequest.get(request.id) ?? [])].sort((a, b) => a.at - b.at || compareText(a.id, b.id));
     const grants = grantsByRequest.get(request.id) ?? [];
+    const electronicGrants = electronicByRequest.get(request.id) ?? [];
     const record = sealsById.get(request.sealId);
-    if (record === undefined) return { id: request.id, request, seal: undefined, sealStatus: null, view: undefined, decisions, grants };
+    if (record === undefined) return { id: request.id, request, seal: undefined, sealStatus: null, view: undefined, decisions, grants, electronicGrants };
     const sealChanges = changesBySeal.get(request.sealId) ?? [];
     const sealStatus = sealStatusOf(sealChanges, new Set(), now);
     const seal = { ...record, status: sealStatus ?? 'active' };
@@ -80,10 +88,11 @@ export function requestEntries(input: RequestBookInput, now: Millis): RequestEnt
       {
         request, seal, route: approvalRouteFor(seal.kind), users: input.users, units: input.units,
         decisions, cancellations: cancellationsByRequest.get(request.id) ?? [], grants, deviceEvents, sealChanges,
+        electronicGrants, impressions: impressionsByRequest.get(request.id) ?? [],
       },
       now,
     );
-    return { id: request.id, request, seal, sealStatus, view: { ...view, sealStatus }, decisions, grants };
+    return { id: request.id, request, seal, sealStatus, view: { ...view, sealStatus }, decisions, grants, electronicGrants };
   });
   return entries.sort((a, b) => b.request.createdAt - a.request.createdAt || compareText(a.request.id, b.request.id));
 }

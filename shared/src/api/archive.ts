@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { sha256HexSchema } from '../domain/primitives';
 import { recordIdParamSchema } from './ids';
 import { filedScanSchema } from './processSheets';
 
@@ -24,7 +25,7 @@ export const archiveQuerySchema = z.strictObject({
   title: z.string().min(1).max(200).optional().describe("Part of the document's title"),
   seal: z.string().min(1).max(200).optional().describe("Part of the seal's name, or its id"),
   unit: recordIdParamSchema.optional().describe("A unit: its whole subtree (default: the reader's scope)"),
-  code: z.string().min(1).max(300).optional().describe("Part of the document's code (a process sheet's `SEALCTL:REQ:<id>`) or its request's id"),
+  code: z.string().min(1).max(300).optional().describe("Part of the document's code (a process sheet's `SEALCTL:REQ:<id>`, an impression's verification code with or without dashes) or its request's id"),
   from: queryTimeSchema.optional().describe('Inclusive lower bound of the filing time'),
   to: queryTimeSchema.optional().describe('Exclusive upper bound of the filing time'),
   cursor: z.string().min(1).max(400).optional().describe('Opaque: `nextCursor` of the previous page'),
@@ -32,15 +33,39 @@ export const archiveQuerySchema = z.strictObject({
 });
 export type ArchiveQuery = z.output<typeof archiveQuerySchema>;
 
-/**
- * One stamped document. `paper_scan`: a scanned process sheet (stamped on paper). Electronic
- * impressions are the next kind (`electronic_impression`), once that fact exists.
- */
-export const archiveEntrySchema = z.strictObject({
+/** A scanned process sheet (stamped on paper), filed to its request. */
+export const paperScanEntrySchema = z.strictObject({
   kind: z.literal('paper_scan'),
   ...filedScanSchema.shape,
   unitName: z.string(),
 });
+
+/**
+ * An electronic seal's impression on a PDF: `code` is its verification code (grouped, as printed
+ * on the pages), `filedBy` the holder who stamped, `filedAt` the time the impression claims,
+ * `sha256` the holder-signed PDF's; `countersigned` whether the organisation countersigned it.
+ */
+export const electronicImpressionEntrySchema = z.strictObject({
+  kind: z.literal('electronic_impression'),
+  /** The impression fact's row id. */
+  id: z.string(),
+  requestId: z.string(),
+  code: z.string(),
+  title: z.string(),
+  sealId: z.string(),
+  sealName: z.string(),
+  unitId: z.string(),
+  unitName: z.string(),
+  filedBy: z.string(),
+  filedByName: z.string(),
+  filedAt: z.int().nonnegative(),
+  sha256: sha256HexSchema,
+  pages: z.array(z.int().positive()),
+  countersigned: z.boolean(),
+});
+
+/** One stamped document: a scanned paper process sheet, or an electronic impression. */
+export const archiveEntrySchema = z.discriminatedUnion('kind', [paperScanEntrySchema, electronicImpressionEntrySchema]);
 export type ArchiveEntry = z.infer<typeof archiveEntrySchema>;
 
 export const archiveResponseSchema = z.strictObject({

@@ -17,6 +17,9 @@ const base64Pdf = z.string().max(6_000_000).regex(/^[A-Za-z0-9+/]*={0,2}$/, { me
 /** `GET /api/verify/:code`: an impression's verification code (as typed: case, spaces and `-` do not matter), or a process sheet's `SEALCTL:REQ:<id>`. */
 export const verifyCodeParamsSchema = z.strictObject({ code: z.string().min(1).max(200) });
 
+/** `GET /api/verify/:code/photos/:sha256`: the photo of a stamp listed in the record of a process sheet's code. */
+export const verifyPhotoParamsSchema = z.strictObject({ code: z.string().min(1).max(200), sha256: sha256HexSchema });
+
 /** `POST /api/verify/pdf`: the PDF itself (base64), or only its SHA-256 — exactly one. */
 export const verifyPdfBodySchema = z
   .strictObject({ pdf: base64Pdf.optional(), sha256: sha256HexSchema.optional() })

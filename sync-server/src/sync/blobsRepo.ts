@@ -66,6 +66,8 @@ export interface BlobsRepo {
   /** Drops an upload's staged chunks (once proven, or after its bytes failed their hash). */
   dropStaged(sha: string, upload: string): Promise<void>;
   isComplete(sha: string): Promise<boolean>;
+  /** The size of a blob held whole, `undefined` while it is not. */
+  completeSize(sha: string): Promise<number | undefined>;
   /** Keeps a checked chunk; `false` when a different one is held (a broken invariant). */
   putChunk(sha: string, index: number, data: string): Promise<boolean>;
   getChunk(sha: string, index: number): Promise<string | undefined>;
@@ -115,6 +117,10 @@ export function blobsRepo(db: DocumentScope<BlobsDoc>): BlobsRepo {
     },
     async isComplete(sha) {
       return (await getDoc(db, `blob:${sha}`)) !== undefined;
+    },
+    async completeSize(sha) {
+      const doc = await getDoc(db, `blob:${sha}`);
+      return doc?.type === 'blob' ? doc.size : undefined;
     },
     async putChunk(sha, index, data) {
       try {

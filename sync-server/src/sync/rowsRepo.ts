@@ -44,6 +44,8 @@ export interface RowsRepo {
   deviceEntryBelow(deviceId: string, seq: number): Promise<FactRow | undefined>;
   /** Impression and countersignature rows under a `documents` view key (e.g. `['code', code]`; see `DOCUMENTS_VIEW`). */
   documentRows(key: readonly [string, string]): Promise<FactRow[]>;
+  /** Every impression row (the `documents` view's `['code', …]` keys), in code order. */
+  impressionRows(): Promise<FactRow[]>;
   /** The change feed after `since`, with documents. */
   changesSince(since: string, limit: number): Promise<RowChangesPage>;
   /** The store's current update sequence (for progress estimates and the live feed). */
@@ -111,6 +113,10 @@ export function rowsRepo(db: DocumentScope<SyncRow>): RowsRepo {
     },
     async documentRows(key) {
       const page = await db.view('rows', DOCUMENTS_VIEW, { key: [...key], include_docs: true });
+      return page.rows.filter((r) => r.doc).map((r) => rowFromDoc(r.doc!) as FactRow);
+    },
+    async impressionRows() {
+      const page = await db.view('rows', DOCUMENTS_VIEW, { startkey: ['code'], endkey: ['code', {}], include_docs: true });
       return page.rows.filter((r) => r.doc).map((r) => rowFromDoc(r.doc!) as FactRow);
     },
     async changesSince(since, limit) {

@@ -74,7 +74,6 @@ function ArchiveScreen(props: { session: Session }) {
         <Show when={answer()?.nextCursor}>
           <button type="button" class="button button-secondary" disabled={search.pending()} onClick={() => void search.run(true)}>{t('archive.more')}</button>
         </Show>
-        <p class="muted">{t('archive.electronicLater')}</p>
       </Show>
     </Screen>
   );
@@ -82,17 +81,25 @@ function ArchiveScreen(props: { session: Session }) {
 
 function ArchiveItem(props: { entry: Entry }) {
   const { t, locale } = useI18n();
+  const electronic = (): Extract<Entry, { kind: 'electronic_impression' }> | undefined => (props.entry.kind === 'electronic_impression' ? props.entry : undefined);
   return (
     <li class="panel archive-entry" data-testid="archive-entry" data-request-id={props.entry.requestId} data-kind={props.entry.kind}>
-      <img src={scanImageUrl(props.entry.id)} alt={t('sheets.thumbAlt', { title: props.entry.title })} width="96" loading="lazy" />
+      <Show when={props.entry.kind === 'paper_scan'} fallback={<span class="archive-entry-mark" aria-hidden="true">PDF</span>}>
+        <img src={scanImageUrl(props.entry.id)} alt={t('sheets.thumbAlt', { title: props.entry.title })} width="96" loading="lazy" />
+      </Show>
       <div class="archive-entry-text">
         <h2 class="archive-entry-title">{props.entry.title}</h2>
         <p>{props.entry.sealName} · {props.entry.unitName} · <span class="badge">{t(`archive.kind_${props.entry.kind}`)}</span></p>
-        <p class="muted"><code>{props.entry.code}</code></p>
-        <p class="muted">{t('archive.filedBy', { name: props.entry.filedByName, date: formatDateTime(props.entry.filedAt, locale()) })}</p>
+        <p class="muted"><code data-testid="archive-code">{props.entry.code}</code></p>
+        <p class="muted">{t(electronic() === undefined ? 'archive.filedBy' : 'archive.stampedBy', { name: props.entry.filedByName, date: formatDateTime(props.entry.filedAt, locale()) })}</p>
+        <Show when={electronic()}>
+          {(e) => <p class="muted" data-testid="archive-countersigned" data-countersigned={String(e().countersigned)}>{t(e().countersigned ? 'archive.countersigned' : 'archive.awaitingCountersign')}</p>}
+        </Show>
         <p class="archive-links">
           <A href={`/requests/${encodeURIComponent(props.entry.requestId)}`}>{t('archive.openRequest')}</A>
-          <a href={scanImageUrl(props.entry.id)} target="_blank" rel="noopener">{t('archive.openImage')}</a>
+          <Show when={electronic()} fallback={<a href={scanImageUrl(props.entry.id)} target="_blank" rel="noopener">{t('archive.openImage')}</a>}>
+            {(e) => <A href={`/verify?code=${encodeURIComponent(e().code)}`}>{t('archive.openVerification')}</A>}
+          </Show>
         </p>
       </div>
     </li>

@@ -4,6 +4,7 @@ import { impressionSigner } from '../../documents/impressionSigner';
 import { useI18n } from '../../i18n/I18nProvider';
 import { useDirectory } from '../../org/DirectoryProvider';
 import type { StampNames } from './stampNames';
+import { useStampingContext } from './stampingContext';
 import './stampPdf.css';
 
 // PDF.js, pdf-lib, fontkit and the QR encoder load only when someone stamps a PDF.
@@ -13,7 +14,7 @@ const ElectronicStamp = lazy(() => import('./ElectronicStamp'));
 export function ElectronicGrantsCard(props: { grants: readonly ElectronicGrant[]; chosen: ElectronicGrant | undefined; onChoose: (grant: ElectronicGrant) => void; names: StampNames }) {
   const { t } = useI18n();
   const directory = useDirectory();
-  const signer = impressionSigner();
+  const signer = impressionSigner(useStampingContext());
   const window = (g: ElectronicGrant): string => `${props.names.date(g.window.notBefore)} – ${props.names.date(g.window.notAfter)}`;
   const look = (g: ElectronicGrant): SealLook => {
     const seal = props.names.sealOf(g.sealId);

@@ -1,10 +1,12 @@
 import { sealAppearance, sealOrganisationName, type ImpressionPlacement, type SealLook } from '@seal/shared';
 import { Show, createMemo, createResource, createSignal, onCleanup } from 'solid-js';
 import { Progress } from '../../components/Progress';
-import { openChosenDocument, stampDocument, type ElectronicGrantView, type ImpressionSigner, type StampedDocument, type StampStep } from '../../documents/electronicStamping';
+import { openChosenDocument, stampDocument, type ElectronicGrantView, type StampedDocument, type StampStep } from '../../documents/electronicStamping';
+import type { TabletSigner } from '../../documents/impressionSigner';
 import type { PdfPages } from '../../documents/pdfPages';
 import { sealFontHeld } from '../../documents/sealFont';
 import { defaultPlacement, impressionChoice } from '../../documents/sealPlacement';
+import { formatDateTime } from '../../i18n/format';
 import { useI18n } from '../../i18n/I18nProvider';
 import { DocumentPicker } from './DocumentPicker';
 import { PagePreview } from './PagePreview';
@@ -24,7 +26,7 @@ interface Chosen {
  * stamped PDF to download and its verification code. Loaded on demand: PDF.js, pdf-lib and the
  * QR encoder stay off the first page.
  */
-export default function ElectronicStamp(props: { grant: ElectronicGrantView; seal: SealLook; unitName: string; signer: ImpressionSigner }) {
+export default function ElectronicStamp(props: { grant: ElectronicGrantView; seal: SealLook; unitName: string; signer: TabletSigner }) {
   const { t } = useI18n();
   const sealMm = createMemo(() => sealAppearance(props.seal, sealOrganisationName(props.seal, props.unitName)).width);
   const [chosen, setChosen] = createSignal<Chosen>();
@@ -87,6 +89,7 @@ export default function ElectronicStamp(props: { grant: ElectronicGrantView; sea
       <Show when={fontHeld() === false}>
         <p class="alert alert-error" data-testid="seal-font-missing">{t('stampPdf.fontMissing')}</p>
       </Show>
+      <CertificateLine signer={props.signer} grant={props.grant} stamped={done()} />
       <Show when={done() === undefined}>
         <DocumentPicker disabled={opening() || step() !== undefined} onFile={(file) => void choose(file)} />
         <ChooseOutcome refusal={refusal()} opening={opening()} />
@@ -148,5 +151,21 @@ function ChooseOutcome(props: { refusal: string | undefined; opening: boolean })
       </Show>
       <Progress message={props.opening ? t('stampPdf.opening') : undefined} />
     </>
+  );
+}
+
+/** Whether this tablet may sign for the grant: online, the certificate is renewed when less than a day remains; offline, the held one must still be valid. */
+function CertificateLine(props: { signer: TabletSigner; grant: ElectronicGrantView; stamped: StampedDocument | undefined }) {
+  const { t, locale } = useI18n();
+  const [certificate] = createResource(() => ({ grant: props.grant, stamped: props.stamped, signer: props.signer }), ({ grant, signer }) => signer.certificate(grant));
+  return (
+    <Show when={certificate()}>
+      {(c) => {
+        const state = c();
+        return state.valid
+          ? <p class="muted" data-testid="certificate-valid">{t('stampPdf.certificateUntil', { until: formatDateTime(state.notAfter, locale()) })}</p>
+          : <p class="alert alert-error" data-testid="no-certificate" data-detail={state.reason}>{t('stampPdf.noCertificate')}</p>;
+      }}
+    </Show>
   );
 }

@@ -108,7 +108,7 @@ function Answer(props: { state: VerifyState }) {
                   <Show when={state().type === 'pdf'}>
                     <p class="alert alert-ok" data-testid="pdf-matches">{t('publicVerify.pdfMatches')}</p>
                   </Show>
-                  <VerifyResult finding={found().finding} pdfBytes={state().type === 'pdf' ? (state() as Extract<VerifyState, { type: 'pdf' }>).bytes : undefined} />
+                  <VerifyResult finding={found().finding} code={state().type === 'code' ? (state() as Extract<VerifyState, { type: 'code' }>).code : undefined} pdfBytes={state().type === 'pdf' ? (state() as Extract<VerifyState, { type: 'pdf' }>).bytes : undefined} />
                 </>
               )}
             </Show>

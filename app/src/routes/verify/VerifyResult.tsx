@@ -5,6 +5,7 @@ import type { StampFinding } from '../../verify/finding';
 import { printAntiCounterfeitCopy } from '../../verify/printDownload';
 import { formatDateTime } from '../../i18n/format';
 import { usePublicVerifyText } from '../../i18n/publicVerifyText';
+import { StampPhoto } from './StampPhoto';
 
 type Electronic = Extract<VerifiedRecord, { kind: 'electronic' }>;
 type Physical = Extract<VerifiedRecord, { kind: 'physical' }>;
@@ -17,7 +18,7 @@ function verdictOf(record: VerifiedRecord): 'electronic' | 'awaiting' | 'unautho
 }
 
 /** What the record says: the seal, the organisation, the document, the approvals, the time, and where the answer came from. */
-export function VerifyResult(props: { finding: StampFinding; pdfBytes?: Uint8Array | undefined }) {
+export function VerifyResult(props: { finding: StampFinding; code?: string | undefined; pdfBytes?: Uint8Array | undefined }) {
   const { t, locale } = usePublicVerifyText();
   const record = () => props.finding.record;
   const when = (iso: string | null) => (iso === null ? '—' : formatDateTime(Date.parse(iso), locale()));
@@ -56,7 +57,7 @@ export function VerifyResult(props: { finding: StampFinding; pdfBytes?: Uint8Arr
           </For>
         </ul>
       </Show>
-      <Show when={record().kind === 'physical' ? (record() as Physical) : undefined}>{(r) => <PhysicalParts record={r()} />}</Show>
+      <Show when={record().kind === 'physical' ? (record() as Physical) : undefined}>{(r) => <PhysicalParts record={r()} photoUrl={props.finding.source.from === 'server' && props.code !== undefined ? photoUrlOf(props.code) : undefined} />}</Show>
       <p class="muted verify-source" data-testid="verify-source">
         {props.finding.source.from === 'server'
           ? t('publicVerify.source.server', { at: props.finding.source.at === null ? '—' : formatDateTime(props.finding.source.at, locale()) })
@@ -93,7 +94,10 @@ function ElectronicParts(props: { record: Electronic }) {
   );
 }
 
-function PhysicalParts(props: { record: Physical }) {
+/** Where the organisation's server serves a stamp's photo to whoever holds the process sheet's code. */
+const photoUrlOf = (code: string) => (sha256: string): string => `/api/verify/${encodeURIComponent(code)}/photos/${sha256}`;
+
+function PhysicalParts(props: { record: Physical; photoUrl: ((sha256: string) => string) | undefined }) {
   const { t, locale } = usePublicVerifyText();
   return (
     <>
@@ -105,7 +109,16 @@ function PhysicalParts(props: { record: Physical }) {
               <li classList={{ ok: s.authorised, bad: !s.authorised }}>
                 {t('publicVerify.deviceEntry', { ordinal: String(i() + 1), device: s.deviceId, seq: String(s.seq), at: formatDateTime(Date.parse(s.at), locale()) })}
                 {' · '}{s.authorised ? t('publicVerify.authorised') : t('publicVerify.unauthorised')}
-                <Show when={s.photoSha256}>{(sha) => <div class="muted verify-hash">{t('publicVerify.stampPhoto', { sha: sha().slice(0, 16) })}</div>}</Show>
+                <Show when={s.photoSha256}>
+                  {(sha) => (
+                    <div class="verify-photo">
+                      <Show when={s.photoHeld && props.photoUrl !== undefined}>
+                        <StampPhoto url={props.photoUrl!(sha())} sha256={sha()} ordinal={i() + 1} />
+                      </Show>
+                      <div class="muted verify-hash">{t('publicVerify.stampPhoto', { sha: sha().slice(0, 16) })}</div>
+                    </div>
+                  )}
+                </Show>
               </li>
             )}
           </For>

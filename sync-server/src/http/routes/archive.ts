@@ -7,29 +7,32 @@ import type { UserDoc } from '../../couch/model';
 import { scansRepo, type ScanDoc } from '../../couch/scansRepo';
 import type { Store } from '../../couch/store';
 import { blobsRepo } from '../../sync/blobsRepo';
+import { archivedImpressions } from '../../sync/impressionArchive';
 import { mergeChangeRows } from '../../sync/recordStates';
 import { rowsRepo } from '../../sync/rowsRepo';
 import type { Api } from '../api';
 import { ApiError, notFound } from '../errors';
 
 const ARCHIVE_READERS = ['admin', 'custodian', 'auditor'] as const;
-const cursorOf = (d: ScanDoc): string => `${d.filedAt}_${d.id}`;
+/** What the archive orders and filters, common to scans and impressions. */
+type Filed = Pick<ScanDoc, 'id' | 'filedAt' | 'title' | 'sealId' | 'sealName' | 'code' | 'unitId'> & { readonly storedCode?: string };
+const cursorOf = (d: Filed): string => `${d.filedAt}_${d.id}`;
 /** Most recent first, then by id: a total order, so a cursor names one place in it. */
-const order = (a: ScanDoc, b: ScanDoc): number => b.filedAt - a.filedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+const order = (a: Filed, b: Filed): number => b.filedAt - a.filedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 const contains = (field: string, part: string | undefined): boolean => part === undefined || field.toLowerCase().includes(part.toLowerCase());
 /** Whoever holds any role on a unit (or above) reads its requests, and so the scans filed to them. */
 const readsUnit = (user: UserDoc, unitId: string, tree: UnitTree): boolean => holdsRoleOn(user, ROLES, unitId, tree);
 
-/** The archive's filters (besides scope) over one scan. */
-const matches = (d: ScanDoc, q: ArchiveQuery, tree: UnitTree): boolean =>
-  contains(d.title, q.title) && (q.seal === undefined || d.sealId === q.seal || contains(d.sealName, q.seal)) && (q.code === undefined || contains(d.code, q.code))
+/** The archive's filters (besides scope) over one scan or impression. */
+const matches = (d: Filed, q: ArchiveQuery, tree: UnitTree): boolean =>
+  contains(d.title, q.title) && (q.seal === undefined || d.sealId === q.seal || contains(d.sealName, q.seal))
+  && (q.code === undefined || contains(d.code, q.code) || contains(d.storedCode ?? '', q.code) || contains((d as { requestId?: string }).requestId ?? '', q.code))
   && (q.unit === undefined || isInSubtree(d.unitId as UnitId, q.unit as UnitId, tree)) && (q.from === undefined || d.filedAt >= q.from) && (q.to === undefined || d.filedAt < q.to);
 
 /**
  * Reading what was filed: a request's scans (for whoever reads the request), a scan's image, and
  * the archive of stamped documents (`log.read`: administrators, custodians and auditors, within
- * their scope). The archive holds scanned process sheets; electronic impressions join it as a
- * second source of `ArchiveEntry` (kind `electronic_impression`) once that fact is recorded.
+ * their scope). The archive holds scanned process sheets and electronic impressions.
  */
 export function archiveRoutes(api: Api, store: Store): void {
   const { ctx } = api;
@@ -71,20 +74,31 @@ export function archiveRoutes(api: Api, store: Store): void {
 
   api.route({
     method: 'GET', url: '/api/archive', tag: 'hq', auth: 'session', query: archiveQuerySchema,
-    summary: 'Stamped documents (scanned process sheets) in the reader\'s scope, by title, seal, unit, period and code, newest first, by cursor',
+    summary: 'Stamped documents (scanned process sheets and electronic impressions) in the reader\'s scope, by title, seal, unit, period and code, newest first, by cursor',
     responses: { 200: archiveResponseSchema, 400: 'invalid_query', 401: 'unauthenticated', 403: 'forbidden', 404: 'not_found' },
   }, async ({ query, signedIn }) => {
     requireAnyRole(signedIn.user, ARCHIVE_READERS, 'search the archive');
     const tree = await loadUnitTree(ctx.repos.units);
     if (query.unit !== undefined && !tree.has(query.unit as UnitId)) throw notFound(`Unit "${query.unit}"`);
-    const matching = (await scans.list())
-      .filter((d) => permission(signedIn.user, 'log.read', { unitId: d.unitId }, tree).ok && matches(d, query, tree))
-      .sort(order);
-    const start = query.cursor === undefined ? 0 : matching.findIndex((d) => cursorOf(d) === query.cursor) + 1;
+    const people = await names();
+    const unitName = (id: string): string => tree.get(id as UnitId)?.name ?? id;
+    const all: { filed: Filed; entry: () => ArchiveEntry }[] = [
+      ...(await scans.list()).map((d) => ({ filed: d, entry: (): ArchiveEntry => ({ kind: 'paper_scan', ...view(d, people), unitName: unitName(d.unitId) }) })),
+      ...(await archivedImpressions(rows)).map((d) => ({
+        filed: d,
+        entry: (): ArchiveEntry => {
+          const { storedCode: _stored, ...shown } = d;
+          return { kind: 'electronic_impression', ...shown, pages: [...d.pages], unitName: unitName(d.unitId), filedByName: people.get(d.filedBy) ?? d.filedBy };
+        },
+      })),
+    ];
+    const matching = all
+      .filter(({ filed }) => permission(signedIn.user, 'log.read', { unitId: filed.unitId }, tree).ok && matches(filed, query, tree))
+      .sort((a, b) => order(a.filed, b.filed));
+    const start = query.cursor === undefined ? 0 : matching.findIndex(({ filed }) => cursorOf(filed) === query.cursor) + 1;
     if (query.cursor !== undefined && start === 0) throw new ApiError(400, 'invalid_query', 'The cursor names no entry of this listing: start again without it');
     const page = matching.slice(start, start + query.limit);
-    const people = await names();
-    const entries: ArchiveEntry[] = page.map((d) => ({ kind: 'paper_scan', ...view(d, people), unitName: tree.get(d.unitId as UnitId)?.name ?? d.unitId }));
-    return { entries, nextCursor: start + page.length < matching.length ? cursorOf(page.at(-1)!) : null, total: matching.length };
+    const entries = page.map(({ entry }) => entry());
+    return { entries, nextCursor: start + page.length < matching.length ? cursorOf(page.at(-1)!.filed) : null, total: matching.length };
   });
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import {
   checkPdfSignatures, parseProcessSheetCode, parseVerificationCode, PROCESS_SHEET_PREFIX, verifyCodeParamsSchema, verifyCodeResponseSchema,
-  verifyPdfBodySchema, verifyPdfResponseSchema, type FactRow, type VerifiedImpression,
+  verifyPdfBodySchema, verifyPdfResponseSchema, verifyPhotoParamsSchema, type FactRow, type VerifiedImpression,
 } from '@seal/shared';
 import { buildRoster } from '../../auth/roster';
 import { loadUnitTree, rootUnitId } from '../../auth/scope';
@@ -9,10 +9,18 @@ import { certificatesRepo } from '../../couch/certificatesRepo';
 import type { Store } from '../../couch/store';
 import { orgCaOf } from '../../auth/orgCaLoader';
 import { blobsRepo } from '../../sync/blobsRepo';
+import { readDocument } from '../../sync/documentBlobs';
 import { rowsRepo } from '../../sync/rowsRepo';
 import { impressionRecord, physicalRecord, type VerifySources } from '../../sync/verifyRecords';
 import type { Api } from '../api';
-import { ApiError } from '../errors';
+import { ApiError, notFound } from '../errors';
+
+/** A photo's media type from its first bytes: PNG, a device's grey PGM, else JPEG (what device cameras store). */
+const imageTypeOf = (bytes: Buffer): string => {
+  if (bytes.subarray(0, 4).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47]))) return 'image/png';
+  if (bytes.subarray(0, 2).toString('latin1') === 'P5') return 'image/x-portable-graymap';
+  return 'image/jpeg';
+};
 
 /**
  * Public verification (`/verify`, no sign-in; ADR 008): by an impression's verification code, by a
@@ -58,6 +66,28 @@ export function verifyRoutes(api: Api, store: Store): void {
     const record = row === undefined ? undefined : await impressionRecord(row, from);
     if (!record) throw unknownCode(params.code);
     return { record };
+  });
+
+  api.route({
+    method: 'GET', url: '/api/verify/:code/photos/:sha256', tag: 'verify', auth: 'public', rateLimited: 'ceremonies', params: verifyPhotoParamsSchema,
+    summary: "The photo a seal device took of a stamped page, for whoever holds the process sheet's code whose record lists that stamp (JPEG, PNG, or a simulated device's grey PGM)",
+    responses: { 200: { mediaType: 'image/jpeg', description: 'The photo as the device took it (JPEG, PNG or PGM)' }, 400: 'invalid_query | verification_code_malformed', 404: 'unknown_code | not_found' },
+  }, async ({ params, reply }) => {
+    if (!params.code.startsWith(PROCESS_SHEET_PREFIX)) throw unknownCode(params.code);
+    const requestId = parseProcessSheetCode(params.code);
+    if (!requestId.ok) throw new ApiError(400, 'verification_code_malformed', requestId.error.message);
+    const record = await physicalRecord(requestId.value, await sources(), (sha) => blobs.isComplete(sha));
+    if (!record) throw unknownCode(params.code);
+    const size = record.stamps.some((s) => s.photoSha256 === params.sha256 && s.photoHeld) ? await blobs.completeSize(params.sha256) : undefined;
+    if (size === undefined) throw notFound(`A photo ${params.sha256.slice(0, 12)}… among the stamps of ${params.code}`);
+    const held = await readDocument(blobs, params.sha256, size);
+    // Bytes that are not the logged photo (a broken store) are not shown as it.
+    if (held === undefined || createHash('sha256').update(held).digest('hex') !== params.sha256) throw notFound(`The bytes of photo ${params.sha256.slice(0, 12)}…`);
+    const bytes = Buffer.from(held);
+    reply.header('content-type', imageTypeOf(bytes));
+    reply.header('cache-control', 'private, max-age=3600');
+    reply.header('x-content-type-options', 'nosniff');
+    return bytes;
   });
 
   api.route({
