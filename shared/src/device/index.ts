@@ -1,1 +1,2 @@
 export * from './orgRecords';
+export * from './revocationList';
