@@ -22,8 +22,8 @@ const byKey = <T>(key: (t: T) => string) => (a: T, b: T): number => (key(a) < ke
 async function latestWindowEnd(rows: RowsRepo, requestId: string): Promise<number | undefined> {
   const [record, documents] = await Promise.all([rows.changesOf('request', requestId).then(mergeChangeRows), rows.documentRows(['request', requestId])]);
   const ends: number[] = [];
-  const window = (record.json?.window ?? undefined) as { notAfter?: unknown } | undefined;
-  if (typeof window?.notAfter === 'number') ends.push(window.notAfter);
+  const notAfter: unknown = (record.json?.window as { notAfter?: unknown } | undefined)?.notAfter;
+  if (typeof notAfter === 'number') ends.push(notAfter);
   for (const row of documents) {
     const payload = (row.body as { payload?: { requestId?: unknown; window?: { notAfter?: unknown } } }).payload;
     if (row.kind === 'decision' && payload?.requestId === requestId && typeof payload.window?.notAfter === 'number') ends.push(payload.window.notAfter);
