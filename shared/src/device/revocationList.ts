@@ -101,8 +101,8 @@ export interface RevocableUse {
 }
 
 /**
- * The revocation rule, run by the device before it unlocks and by the app before it offers a
- * grant: refused when no list is held, when the grant's seal, request or holder is on it, or
+ * The revocation rule the device runs before it unlocks (one place, in shared/, for any tablet
+ * or server that wants to tell in advance what the device will say): refused when no list is held, when the grant's seal, request or holder is on it, or
  * when the list is older than {@link REVOCATION_LIST_MAX_AGE_MS} at `now` (what is on a list is
  * reported first, it is the more useful reason).
  */
