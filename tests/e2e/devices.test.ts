@@ -65,6 +65,20 @@ describe('seal devices', () => {
     await mkdir(join(REPO_ROOT, 'screenshots'), { recursive: true });
     await page.screenshot({ path: join(REPO_ROOT, 'screenshots', 'devices-en.png'), fullPage: true });
 
+    // The device page: its seal, the ink box's life, and its log in words (no sequence numbers, no JSON).
+    await row.getByRole('link').first().click();
+    await page.locator('main h1', { hasText: 'Seal device' }).waitFor();
+    const facts = page.getByTestId('device-facts');
+    await expect.poll(() => facts.textContent(), { timeout: 20_000 }).toContain('Site 9 contract seal');
+    expect(await page.getByTestId('device-ink').textContent()).toMatch(/\d+ of 2000 impressions of the ink box/);
+    expect(await page.getByTestId('device-ink').textContent()).not.toContain('Replace the ink box');
+    await page.screenshot({ path: join(REPO_ROOT, 'screenshots', 'device-page-en.png'), fullPage: true });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.screenshot({ path: join(REPO_ROOT, 'screenshots', 'device-page-en-phone.png'), fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 800 });
+    const main = (await page.locator('main').textContent()) ?? '';
+    expect(main).not.toMatch(/\{"|seq|#\d/);
+
     // A staff member at the site sees the device but may not set one up.
     const staff = await newPerson(suite.browser(), 'zh-CN');
     await invite(admin, staff, url, siteId, ['staff'], '赵员工');

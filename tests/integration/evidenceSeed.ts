@@ -12,7 +12,7 @@ import {
 } from '@seal/device-bridge';
 import {
   asId, contentId, deviceIdSchema, grantBody, requestIdSchema, unitIdSchema, userIdSchema,
-  type Grant, type P256PublicJwk, type PhysicalSeal, type SignedRoster, type TimeRecord, type UseRequest,
+  type Grant, type P256PublicJwk, type PhysicalSeal, type SignedRevocationList, type SignedRoster, type TimeRecord, type UseRequest,
 } from '@seal/shared';
 import { captureDeviceLog, registeredDevice } from '../../app/src/device/deviceLog';
 import { registerDevice } from '../../app/src/device/registerDevice';
@@ -118,6 +118,7 @@ export async function seedEvidence(api: SeedApi, cast: EvidenceCast, plan: Evide
       sealId: seal.id, sealKind: 'contract', minApprovals: 1, custodianId: custodian.userId, unitId: plan.siteId,
     }));
     await client.installRoster(await api.call<SignedRoster>('GET', '/api/roster', custodian.cookie));
+    await client.installRevocations(await api.call<SignedRevocationList>('GET', '/api/revocations', custodian.cookie));
     await client.setTime(await api.call<Signed<TimeRecord>>('POST', `/api/devices/${plan.deviceId}/time`, custodian.cookie));
     await registerDevice(custodianTablet.store, await client.info(), plan.siteId);
     await syncAll([custodianTablet]);

@@ -130,6 +130,8 @@ async function provisioned(sealOf: PhysicalSeal, minApprovals: number, orgPublic
   await client.provision(sealOf.deviceId!, orgPublicJwk);
   await client.bindSeal(binding);
   await client.installRoster(roster as never);
+  const revocations = await running.server.call('GET', '/api/revocations', { cookie: custodian.cookie });
+  await client.installRevocations(revocations.json());
   await client.info();
   return { client, transport };
 }

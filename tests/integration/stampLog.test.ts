@@ -13,7 +13,7 @@ import {
 } from '@seal/device-bridge';
 import {
   asId, contentId, deviceIdSchema, grantBody, requestIdSchema, sha256, subjectOf, toHex, unitIdSchema, userIdSchema,
-  type DeviceEvent, type Grant, type P256PublicJwk, type PhysicalSeal, type SignedRoster, type UseRequest,
+  type DeviceEvent, type Grant, type P256PublicJwk, type PhysicalSeal, type SignedRevocationList, type SignedRoster, type UseRequest,
 } from '@seal/shared';
 import { captureDeviceLog, heldLogHead, registeredDevice } from '../../app/src/device/deviceLog';
 import { registerDevice } from '../../app/src/device/registerDevice';
@@ -60,6 +60,7 @@ async function provisionedDevice(seal: PhysicalSeal): Promise<{ hardware: Simula
   await client.provision(asId(deviceIdSchema, DEVICE_ID), orgKey.publicJwk);
   await client.bindSeal(binding);
   await client.installRoster(await get<SignedRoster>('/api/roster', custodian.cookie));
+  await client.installRevocations(await get<SignedRevocationList>('/api/revocations', custodian.cookie));
   return { hardware, client };
 }
 

@@ -10,7 +10,7 @@ import {
 } from '@seal/device-bridge';
 import type { z } from 'zod';
 import {
-  approvalRouteFor, orgKeyResponseSchema, signedRosterResponseSchema, signedSealBindingSchema, signedTimeRecordSchema, type DeviceId, type Grant, type SealKind,
+  approvalRouteFor, orgKeyResponseSchema, signedRevocationListResponseSchema, signedRosterResponseSchema, signedSealBindingSchema, signedTimeRecordSchema, type DeviceId, type Grant, type SealKind,
 } from '@seal/shared';
 import { ApiError } from '../api/ApiError';
 import { apiRequest } from '../api/request';
@@ -130,6 +130,7 @@ export async function openSimulatedSeal(deviceId: string, options: OpenSimulated
     const fetched = await Promise.all([
       apiRequest('GET', '/api/org-key', orgKeyResponseSchema),
       apiRequest('GET', '/api/roster', signedRosterResponseSchema),
+      apiRequest('GET', '/api/revocations', signedRevocationListResponseSchema),
     ]).catch((error: unknown) => {
       if (unreachable(error)) return undefined;
       throw error;
@@ -160,6 +161,9 @@ export async function openSimulatedSeal(deviceId: string, options: OpenSimulated
     // time), and a device refuses a second, different roster under a version it holds.
     const roster = fetched?.[1];
     if (roster !== undefined && (info.rosterVersion === null || roster.roster.version > info.rosterVersion)) await admin.installRoster(roster);
+    // And the revocation list in force, as any tablet carries it on connect (the device takes a newer one only).
+    const revocations = fetched?.[2];
+    if (revocations !== undefined && (info.revocations === undefined || revocations.list.version > info.revocations[0])) await admin.installRevocations(revocations);
     const opened = ports;
     return {
       transport,

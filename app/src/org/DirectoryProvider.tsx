@@ -2,6 +2,7 @@ import { batch, createContext, createEffect, createMemo, createSignal, on, onCle
 import { Backoff, orgKeyResponseSchema, signedRosterResponseSchema, type BackoffPolicy, type OrgUnit, type User as DomainUser } from '@seal/shared';
 import { apiRequest } from '../api/request';
 import { fetchUnits } from '../api/units';
+import { refreshRevocations } from '../device/revocations';
 import { useAuth } from '../auth/AuthProvider';
 import { createOnlineStatus } from '../primitives/createOnlineStatus';
 import { useSync } from '../sync/SyncProvider';
@@ -145,7 +146,14 @@ function createDirectory(): DirectoryContextValue {
     heldRead: false,
     retry: undefined,
     backoff: new Backoff(RETRY),
-    keep: (value) => void sync.store()?.book.setState(HELD_KEY, value).catch(() => undefined),
+    keep: (value) => {
+      const store = sync.store();
+      if (store === undefined) return;
+      void store.book.setState(HELD_KEY, value).catch(() => undefined);
+      // A fresh directory means the server answers: take the revocation list in force too, for
+      // this tablet to carry to every seal device it connects to (a failure waits for the next refresh).
+      void refreshRevocations(store, value.orgPublicJwk).catch(() => undefined);
+    },
   };
   const signedIn = (): boolean => Boolean(auth.session());
   const refresh = (gen: number): Promise<void> => fetchFresh(cell, gen, signedIn);

@@ -1,3 +1,4 @@
+import { A } from '@solidjs/router';
 import { For, Show, createEffect, createMemo, createResource, createSignal, onMount } from 'solid-js';
 import { isInSubtree, type Device, type UnitId } from '@seal/shared';
 import type { SessionView as Session } from '@seal/shared';
@@ -30,7 +31,7 @@ function DeviceRow(props: { device: Device; seal: { name: string } | undefined; 
   return (
     <li data-device-id={d().id}>
       <div class="device-main">
-        <strong>{d().serial}</strong>
+        <strong><A href={`/devices/${encodeURIComponent(d().id)}`}>{d().serial}</A></strong>
         <Show when={props.simulated}>
           <span class="badge badge-sim">{t('devices.simulatedBadge')}</span>
         </Show>

@@ -19,6 +19,7 @@ import { Requests } from './requests/Requests';
 const Stamp = lazy(() => import('./stamp/Stamp').then((m) => ({ default: m.Stamp })));
 const Seals = lazy(() => import('./seals/Seals').then((m) => ({ default: m.Seals })));
 const Notifications = lazy(() => import('./notifications/Notifications').then((m) => ({ default: m.Notifications })));
+const DeviceDetail = lazy(() => import('./devices/DeviceDetail').then((m) => ({ default: m.DeviceDetail })));
 const SealDetail = lazy(() => import('./seals/SealDetail').then((m) => ({ default: m.SealDetail })));
 // Headquarters reads across sites, online mostly: its screens (and the charts library) load on demand.
 const HqLog = lazy(() => import('./hq/HqLog').then((m) => ({ default: m.HqLog })));
@@ -52,6 +53,7 @@ export const routes: RouteDefinition[] = [
   { path: '/seals', component: Seals },
   { path: '/seals/:id', component: SealDetail },
   { path: '/devices', component: Devices },
+  { path: '/devices/:id', component: DeviceDetail },
   { path: '/requests', component: Requests },
   { path: '/requests/new', component: NewRequest },
   { path: '/requests/:id', component: RequestDetail },

@@ -1,4 +1,4 @@
-import type { AssertionFields, DeviceEvent, DeviceId, Grant, P256PublicJwk, SignedRoster } from '@seal/shared';
+import type { AssertionFields, DeviceEvent, DeviceId, Grant, P256PublicJwk, SignedRevocationList, SignedRoster } from '@seal/shared';
 import { bytesEqual } from '../protocol/bytesEqual';
 import { WireError } from '../protocol/codec';
 import { DEVICE_CODES, deviceCodeOf } from '../protocol/codes';
@@ -147,6 +147,11 @@ export class SealDeviceClient {
 
   installRoster(signed: SignedRoster): Promise<ReplyOf<'install_roster'>> {
     return this.call('install_roster', { signedRoster: signed });
+  }
+
+  /** The org-signed revocation list (PROTOCOL.md §5): any tablet carries it; the device keeps only a newer one. */
+  installRevocations(signed: SignedRevocationList): Promise<ReplyOf<'install_revocations'>> {
+    return this.call('install_revocations', { list: signed.list, signature: signed.signature });
   }
 
   setTime(signed: Signed<TimeRecord>): Promise<ReplyOf<'set_time'>> {

@@ -10,13 +10,14 @@ import {
   type RequestId,
   type Roster,
   type RosterView,
+  type SignedRevocationList,
   type UserId,
 } from '@seal/shared';
 import { FRAMING_CODES, type DeviceErrorCode } from '../protocol/codes';
 import { encodeErrorReply } from '../protocol/envelope';
 import type { SealBinding, Signed } from '../protocol/orgRecords';
 import { DeviceLog } from './DeviceLog';
-import { clockStateSchema, countersSchema, identitySchema, metaSchema, storedBindingSchema, storedRosterSchema, type ClockState, type Identity, type Meta, type UseCounters } from './persisted';
+import { clockStateSchema, countersSchema, identitySchema, metaSchema, storedBindingSchema, storedRevocationsSchema, storedRosterSchema, type ClockState, type Identity, type Meta, type UseCounters } from './persisted';
 import type { ClockPort, DeviceKey, HardwarePort, KeyPort, StoragePort } from './ports';
 import { readJson, writeJson } from './stateStore';
 import { EMPTY_USE_COUNTERS, recordUse, usesMadeUnder, type UseRecord } from './useCounters';
@@ -88,6 +89,8 @@ export class DeviceCore {
   identity: Identity | null = null;
   binding: Signed<SealBinding> | null = null;
   roster: InstalledRoster | null = null;
+  /** The org-signed revocation list in force (PROTOCOL.md §5), checked before every unlock. */
+  revocations: SignedRevocationList | null = null;
   clockState: ClockState = { offsetMs: 0, lastTimeAt: null };
   counters: UseCounters = EMPTY_USE_COUNTERS;
   meta: Meta = { stampCount: 0, lowBatteryLatched: false };
@@ -115,6 +118,7 @@ export class DeviceCore {
     core.binding = (await readJson(storage, 'binding', storedBindingSchema)) ?? null;
     const signed = await readJson(storage, 'roster', storedRosterSchema);
     if (signed !== undefined) core.roster = await installedRoster(signed);
+    core.revocations = (await readJson(storage, 'revocations', storedRevocationsSchema)) ?? null;
     core.clockState = (await readJson(storage, 'clock', clockStateSchema)) ?? core.clockState;
     core.counters = (await readJson(storage, 'counters', countersSchema)) ?? EMPTY_USE_COUNTERS;
     core.meta = (await readJson(storage, 'meta', metaSchema)) ?? core.meta;
@@ -179,8 +183,8 @@ export class DeviceCore {
     await writeJson(this.storage, 'counters', this.counters);
   }
 
-  save(key: 'identity' | 'binding' | 'roster' | 'clock' | 'meta'): Promise<void> {
-    const value = { identity: this.identity, binding: this.binding, roster: this.roster?.signed, clock: this.clockState, meta: this.meta }[key];
+  save(key: 'identity' | 'binding' | 'roster' | 'revocations' | 'clock' | 'meta'): Promise<void> {
+    const value = { identity: this.identity, binding: this.binding, roster: this.roster?.signed, revocations: this.revocations, clock: this.clockState, meta: this.meta }[key];
     return writeJson(this.storage, key, value);
   }
 }

@@ -3,10 +3,12 @@ import {
   grantTermsRefusal,
   isInsideGeofence,
   ok,
+  revocationRefusal,
   type DeviceId,
   type Position,
   type Refusal,
   type Result,
+  type RevocationList,
   type Roster,
 } from '@seal/shared';
 import type { DeviceErrorCode } from '../protocol/codes';
@@ -23,6 +25,8 @@ export interface UnlockContext {
   readonly deviceId: DeviceId;
   readonly binding: SealBinding | null;
   readonly roster: Roster | null;
+  /** The org-signed revocation list in force, if any (PROTOCOL.md §5 "Revocations"). */
+  readonly revocations: RevocationList | null;
   /** The device clock. */
   readonly now: number;
   readonly position: Position | null;
@@ -47,8 +51,9 @@ const no = (code: DeviceErrorCode, message: string): Outcome => err({ code, mess
  * Judges an unlock offline, cheapest checks first (so junk costs little and the reason given is
  * the useful one): nonce; binding and roster present; grant names this device and its seal and
  * keeps to the approved terms (the shared `grantTermsRefusal`); window by the device clock; uses
- * left by the device counter; geofence by the device position; the holder's assertion; the
- * approvals (the shared `judgeGrantEvidence`, the rule the app and the server run too).
+ * left by the device counter; geofence by the device position; the revocation list (the shared
+ * `revocationRefusal`: held, fresh, and naming neither the seal, the request nor the holder); the
+ * holder's assertion; the approvals (the shared `judgeGrantEvidence`, the rule the app and the server run too).
  */
 export async function checkUnlock(ctx: UnlockContext, command: RequestOf<'unlock'>): Promise<Outcome> {
   const nonceRefusal = checkNonce(ctx, command.nonce);
@@ -71,6 +76,10 @@ export async function checkUnlock(ctx: UnlockContext, command: RequestOf<'unlock
     if (ctx.position === null) return no('no_position', 'no GNSS fix: the geofence cannot be checked');
     if (!isInsideGeofence(ctx.position, g.geofence)) return no('outside_geofence', `position ${ctx.position.lat},${ctx.position.lon} ±${ctx.position.accuracyM ?? 0} m is outside the geofence`);
   }
+
+  // What the organisation stopped since the approvals: the list any tablet carried here.
+  const revoked = revocationRefusal(ctx.revocations, { sealId: binding.sealId, requestId: g.requestId, holderId: g.holderId }, ctx.now);
+  if (revoked !== null) return err(revoked);
 
   // The holder and the approvals are independent: checked together, the holder's refusal first.
   const [holder, approvals] = await Promise.all([

@@ -3,6 +3,7 @@ import { decodeCommand, encodeErrorReply } from '../protocol/envelope';
 import type { SealGattServer } from '../protocol/gatt';
 import { bindSeal, installRoster, notProvisioned, provision, setTime } from './adminCommands';
 import { createGattServer } from './createGattServer';
+import { installRevocations } from './installRevocations';
 import { DEFAULT_DEVICE_SETTINGS, DeviceCore, type DeviceSettings } from './DeviceCore';
 import type { ClockPort, HardwarePort, KeyPort, PressOutcome, StoragePort } from './ports';
 import { getPhoto, info, readLog, status, type LinkState } from './readCommands';
@@ -89,6 +90,8 @@ export async function createSealDevice(options: SealDeviceOptions): Promise<Seal
         return setTime(core, command.body);
       case 'bind_seal':
         return bindSeal(core, command.body);
+      case 'install_revocations':
+        return installRevocations(core, command.body);
     }
   };
 

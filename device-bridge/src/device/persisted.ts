@@ -1,4 +1,4 @@
-import { deviceIdSchema, millisSchema, p256PublicJwkSchema, signedRosterSchema } from '@seal/shared';
+import { deviceIdSchema, millisSchema, p256PublicJwkSchema, signedRevocationListSchema, signedRosterSchema } from '@seal/shared';
 import { z } from 'zod';
 import { sealBindingSchema, signatureSchema } from '../protocol/orgRecords';
 
@@ -17,6 +17,9 @@ export const storedBindingSchema = z.object({ record: sealBindingSchema, signatu
 
 /** `roster`: the org-signed roster in force, as installed. */
 export const storedRosterSchema = signedRosterSchema;
+
+/** `revocations`: the org-signed revocation list in force, as installed. */
+export const storedRevocationsSchema = signedRevocationListSchema;
 
 /** `clock`: the correction applied to the RTC, and the last time record accepted. */
 export const clockStateSchema = z.object({ offsetMs: z.int(), lastTimeAt: millisSchema.nullable() });

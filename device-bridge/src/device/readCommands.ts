@@ -26,6 +26,7 @@ export function info(core: DeviceCore, body: RequestOf<'info'>, link: LinkState)
     rosterVersion: core.roster?.roster.version ?? null,
     logHead: core.log.head,
     frameSize: link.frameSize,
+    ...(core.revocations === null ? {} : { revocations: [core.revocations.list.version, core.revocations.list.issuedAt] as [number, number] }),
   });
 }
 

@@ -13,6 +13,8 @@ import {
   deviceIdSchema,
   generateOrgKeyPair,
   grantBody,
+  jwkThumbprint,
+  signRevocationList,
   grantIdSchema,
   requestIdSchema,
   sealIdSchema,
@@ -24,7 +26,9 @@ import {
   type Grant,
   type OrgKeyPair,
   type PhysicalSeal,
+  type RevocationList,
   type Roster,
+  type SignedRevocationList,
   type SignedRoster,
   type UseRequest,
 } from '@seal/shared';
@@ -81,6 +85,15 @@ export interface SealWorld {
 export const worldRoster = (org: OrgKeyPair, passkeys: DemoPasskeys, version: number, edit?: (r: Roster) => Roster): Promise<SignedRoster> =>
   demoRoster(org, passkeys, version, T0, edit);
 
+/**
+ * A revocation list at `version` signed by the world's org key: empty and issued at `issuedAt`
+ * (T0 by default) unless `edit` says otherwise.
+ */
+export async function worldRevocations(org: OrgKeyPair, version: number, edit: (l: Omit<RevocationList, 'purpose'>) => Omit<RevocationList, 'purpose'> = (l) => l, issuedAt = T0): Promise<SignedRevocationList> {
+  const list = { orgKeyId: await jwkThumbprint(org.publicJwk), version, issuedAt, seals: [], requests: [], users: [] };
+  return signRevocationList(org.privateKey, edit(list));
+}
+
 /** How to build a world: the link's frame size, the device's flash and key (memory by default), its tunables. */
 export interface SealWorldOptions {
   readonly frameSize?: number;
@@ -117,6 +130,7 @@ export async function createSealWorld(options: SealWorldOptions = {}): Promise<S
   await client.provision(DEVICE_ID, org.publicJwk);
   await client.bindSeal(await signSealBinding(org.privateKey, { deviceId: DEVICE_ID, version: 1, sealId: SEAL.id, route: { sealKind: 'contract', minApprovals: 1 }, custodianId: SEAL.custodianId, sealUnitPath: [unit('B1'), unit('HQ')], issuedAt: T0 }));
   await client.installRoster(signedRoster);
+  await client.installRevocations(await worldRevocations(org, 1));
   await client.info();
   const request: UseRequest = {
     id: asId(requestIdSchema, 'req-1'),

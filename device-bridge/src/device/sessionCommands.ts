@@ -43,6 +43,7 @@ export async function unlock(core: DeviceCore, body: RequestOf<'unlock'>, link: 
       deviceId: core.deviceId!,
       binding: core.binding?.record ?? null,
       roster: roster?.roster ?? null,
+      revocations: core.revocations?.list ?? null,
       now: core.now(),
       position: core.hardware.position(),
       used: (requestId) => core.usesMade(requestId),

@@ -27,7 +27,7 @@ describe('the unlock path (happy)', () => {
     expect(third).toMatchObject({ stamped: false, code: 'locked' });
 
     const log = await client.readLogSince(0);
-    expect(types(log)).toEqual(['boot', 'seal_bound', 'roster_installed', 'unlock', 'stamp', 'stamp', 'lock', 'refusal']);
+    expect(types(log)).toEqual(['boot', 'seal_bound', 'roster_installed', 'revocations_installed', 'unlock', 'stamp', 'stamp', 'lock', 'refusal']);
     const stamps = log.filter((e) => e.type === 'stamp');
     expect(stamps.map((s) => s.payload)).toMatchObject([
       { requestId: grant.requestId, grantId: grant.id, useIndex: 1, position: { lat: 30.25, lon: 120.17 } },

@@ -2,7 +2,8 @@
  * Reply status codes (one byte on the wire). `ok` is 0; every other code is a refusal or an
  * error, with its own number so the tablet and the UI can tell them apart. Grouped by range:
  * 0x10 framing, 0x20 message, 0x30 grant terms, 0x40 nonce, 0x48 holder, 0x50 approvals,
- * 0x58 stamping, 0x60 roster, 0x68 time, 0x70 binding, 0x78 log and photo reads. PROTOCOL.md has the table.
+ * 0x58 stamping, 0x60 roster, 0x68 time, 0x70 binding, 0x78 log and photo reads, 0x80 revocations.
+ * PROTOCOL.md has the table.
  */
 export const DEVICE_CODES = {
   ok: 0x00,
@@ -75,6 +76,23 @@ export const DEVICE_CODES = {
   reader_assertion_invalid: 0x7c,
   /** No authority over the seal's unit, and (for a photo) not the holder of that stamp's request. */
   reader_not_entitled: 0x7d,
+  // Revocations (PROTOCOL.md §5): installing the org-signed list, and the unlock refusals it makes.
+  /** Not signed by the org key, another org key, or not a revocation list. */
+  revocations_invalid: 0x80,
+  /** Older than the list installed. */
+  revocations_stale: 0x81,
+  /** Another list with the version installed. */
+  revocations_conflict: 0x82,
+  /** Unlock with no list installed. */
+  revocations_missing: 0x83,
+  /** Unlock with a list older than the freshness bound (`REVOCATION_LIST_MAX_AGE_MS`). */
+  revocations_expired: 0x84,
+  /** The bound seal is suspended, lost, confiscated, revoked or destroyed. */
+  seal_revoked: 0x85,
+  /** The grant's request was withdrawn (cancelled). */
+  request_withdrawn: 0x86,
+  /** The grant's holder was deactivated. */
+  holder_deactivated: 0x87,
 } as const;
 
 /** A reply status by name. */

@@ -15,6 +15,7 @@ export const EVENT_TYPE_CODES: Readonly<Record<DeviceEventType, number>> = {
   tamper: 9,
   geofence_breach: 10,
   low_battery: 11,
+  revocations_installed: 12,
 };
 const typeByCode = new Map<number, DeviceEventType>(Object.entries(EVENT_TYPE_CODES).map(([type, code]) => [code, type as DeviceEventType]));
 

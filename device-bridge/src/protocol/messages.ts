@@ -77,6 +77,8 @@ export const COMMANDS = {
       rosterVersion: req(8, nullable(uint())),
       logHead: req(9, nullable(logHeadField())),
       frameSize: req(10, uint(MAX_FRAME_SIZE)),
+      /** The installed revocation list's version and issue time; absent when none is installed. */
+      revocations: opt(11, tuple(uint(), uint())),
     }),
   },
   status: {
@@ -143,6 +145,11 @@ export const COMMANDS = {
     request: struct({ nonce: req(0, nonceField()), reader: req(1, assertionField()) }),
     /** scope 0: every photo of this device (authority over the seal's unit); 1: the photos of the reader's own stamps. */
     reply: struct({ readerId: req(0, idField(userIdSchema)), scope: req(1, uint(1)), expiresAt: req(2, uint()) }),
+  },
+  install_revocations: {
+    op: 0x0d,
+    request: struct({ list: req(0, json(6)), signature: req(1, base64UrlBytes(64)) }),
+    reply: struct({ version: req(0, uint()), seq: opt(1, uint()) }),
   },
   provision: {
     op: 0x0b,

@@ -6,6 +6,7 @@ import { decisionPayloadSchema, verdictSchema } from '../domain/decision';
 import { roleSchema } from '../domain/role';
 import { webAuthnAssertionSchema } from '../domain/webAuthnAssertion';
 import { sealBindingSchema, signatureSchema, timeRecordSchema } from '../device/orgRecords';
+import { signedRevocationListSchema } from '../device/revocationList';
 import { recordIdParamSchema } from './ids';
 import { userViewSchema } from './views';
 
@@ -14,6 +15,8 @@ import { userViewSchema } from './views';
 export const orgKeyResponseSchema = z.object({ keyId: z.string().min(1), publicJwk: p256PublicJwkSchema });
 /** `GET /api/roster`: the roster and the organisation key's signature over it. */
 export const signedRosterResponseSchema = signedRosterSchema;
+/** `GET /api/revocations`: the revocation list in force, signed by the organisation key (device-bridge PROTOCOL.md §5). */
+export const signedRevocationListResponseSchema = signedRevocationListSchema;
 
 // Signed decisions
 

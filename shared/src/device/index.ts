@@ -1,1 +1,3 @@
 export * from './orgRecords';
+export * from './revocationList';
+export * from './deviceHealth';

@@ -50,6 +50,8 @@ export const deviceEventSchemas = {
   tamper: event('tamper', z.strictObject({ detail: z.string().min(1).max(500) })),
   geofence_breach: event('geofence_breach', z.strictObject({ position: positionSchema, geofence: geofenceSchema })),
   low_battery: event('low_battery', z.strictObject({ percent: z.int().min(0).max(100) })),
+  /** A newer org-signed revocation list (PROTOCOL.md §5): its version, when it was issued, its hash. */
+  revocations_installed: event('revocations_installed', z.strictObject({ version: z.int().nonnegative(), issuedAt: millisSchema, listSha256: sha256HexSchema })),
 } as const;
 
 /**
@@ -70,6 +72,7 @@ export const deviceEventSchema = z.discriminatedUnion('type', [
   deviceEventSchemas.tamper,
   deviceEventSchemas.geofence_breach,
   deviceEventSchemas.low_battery,
+  deviceEventSchemas.revocations_installed,
 ]);
 export type DeviceEvent = z.infer<typeof deviceEventSchema>;
 export type DeviceEventType = DeviceEvent['type'];

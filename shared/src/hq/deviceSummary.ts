@@ -48,5 +48,7 @@ export function deviceEventSummary(entry: DeviceEvent, sealId: string | undefine
       return { ...base, summary: { seq, lat: entry.payload.position.lat, lon: entry.payload.position.lon, radiusM: entry.payload.geofence.radiusM } };
     case 'low_battery':
       return { ...base, summary: { seq, percent: entry.payload.percent } };
+    case 'revocations_installed':
+      return { ...base, summary: { seq, version: entry.payload.version, issuedAt: entry.payload.issuedAt } };
   }
 }

@@ -21,6 +21,7 @@ export const timelineEventKindSchema = z.enum([
   'tamper',
   'geofence_breach',
   'low_battery',
+  'revocations_installed',
   'decision',
   'cancellation',
   'grant',

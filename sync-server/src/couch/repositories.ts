@@ -8,6 +8,7 @@ import { challengesRepo, type ChallengesRepo } from './challengesRepo';
 import { credentialsRepo, type CredentialsRepo } from './credentialsRepo';
 import { docRepo, type DocRepo } from './docRepo';
 import { evidenceArchive, type EvidenceArchive } from './evidenceArchive';
+import { revocationsArchive, type RevocationsArchive } from './revocationsArchive';
 import { invitationsRepo, type InvitationsRepo } from './invitationsRepo';
 import { metaRepo, type MetaRepo } from './metaRepo';
 import { sessionsRepo, type SessionsRepo } from './sessionsRepo';
@@ -30,6 +31,8 @@ export interface Repositories {
   readonly audit: AuditLog;
   /** Signed rosters, bindings and time records as issued: what evidence bundles carry. */
   readonly archive: EvidenceArchive;
+  /** The signed revocation lists as issued (the newest is in force). */
+  readonly revocations: RevocationsArchive;
 }
 
 export function openRepositories(store: Store, now: () => number): Repositories {
@@ -44,6 +47,7 @@ export function openRepositories(store: Store, now: () => number): Repositories 
     invitations: invitationsRepo(db('invitations')),
     audit: auditLog(db('audit'), now),
     archive: evidenceArchive(db('meta')),
+    revocations: revocationsArchive(db('meta')),
   };
 }
 

@@ -6,7 +6,7 @@ import { HQ_DAY_OFFSET_MS, type TimelineEvent, type TimelineEventKind } from '@s
 const KIND_LABELS: Readonly<Record<TimelineEventKind, string>> = {
   boot: '设备启动', time_set: '校时', roster_installed: '名册更新', seal_bound: '绑定印章', grant_installed: '安装授权',
   unlock: '开锁', stamp: '用印', lock: '上锁', refusal: '拒绝开锁', tamper: '拆机报警', geofence_breach: '越界报警',
-  low_battery: '低电量', decision: '审批', cancellation: '撤销申请', grant: '授权', seal_status_change: '印章状态变更',
+  low_battery: '低电量', revocations_installed: '停用清单更新', decision: '审批', cancellation: '撤销申请', grant: '授权', seal_status_change: '印章状态变更',
   attachment: '附件', alarm: '告警', alarm_resolution: '告警解除', request_created: '提交申请', request_updated: '修改申请',
   seal_created: '登记印章', seal_updated: '修改印章', device_created: '登记设备', device_updated: '修改设备',
 };

@@ -55,7 +55,7 @@ export function latencyOf(request: Pick<RequestDoc, 'created' | 'verdicts'>): { 
 }
 
 /** The kinds a device's own log writes: what counts as the device's contact. */
-const DEVICE_LOG_KINDS: ReadonlySet<string> = new Set(['boot', 'time_set', 'roster_installed', 'seal_bound', 'grant_installed', 'unlock', 'stamp', 'lock', 'refusal', 'tamper', 'geofence_breach', 'low_battery']);
+const DEVICE_LOG_KINDS: ReadonlySet<string> = new Set(['boot', 'time_set', 'roster_installed', 'seal_bound', 'grant_installed', 'unlock', 'stamp', 'lock', 'refusal', 'tamper', 'geofence_breach', 'low_battery', 'revocations_installed']);
 
 /** Every posting of the whole organisation in one HQ day, newest first. */
 export async function dayPostings(hq: HqStore, day: string): Promise<Posting[]> {

@@ -24,6 +24,7 @@ import { deviceRoutes } from './routes/devices';
 import { hqEvidenceRoutes } from './routes/hqEvidence';
 import { invitationRoutes } from './routes/invitations';
 import { passkeyRoutes } from './routes/passkeys';
+import { revocationRoutes } from './routes/revocations';
 import { rosterRoutes } from './routes/roster';
 import { setupRoutes } from './routes/setup';
 import { unitRoutes } from './routes/units';
@@ -121,6 +122,7 @@ export async function buildServer({ config, store, orgKey, now = Date.now, audit
   notificationRoutes(api, notifier);
   deviceRoutes(api, store);
   hqEvidenceRoutes(api, store);
+  revocationRoutes(api, store);
   syncRoutes(api, store, notifier.onAccepted);
   processSheetRoutes(api, store, notifier.onAccepted);
   archiveRoutes(api, store);

@@ -1,0 +1,98 @@
+import { A, useParams } from '@solidjs/router';
+import { For, Show, createMemo } from 'solid-js';
+import { deviceHealth, subjectOf, type DeviceEvent } from '@seal/shared';
+import { RequireSession } from '../../components/RequireSession';
+import { Screen } from '../../components/Screen';
+import { formatDateTime } from '../../i18n/format';
+import { useI18n } from '../../i18n/I18nProvider';
+import { useDirectory } from '../../org/DirectoryProvider';
+import { createFacts } from '../../sync/createFacts';
+import { createRecords } from '../../sync/createRecords';
+
+/**
+ * One seal device, from what this tablet holds (works offline): its seal and unit, last contact,
+ * clock correction, stamps against the ink box's life, firmware, battery, alarms and its log in
+ * plain words — no sequence numbers, no codes.
+ */
+export function DeviceDetail() {
+  return <RequireSession>{() => <DevicePage />}</RequireSession>;
+}
+
+function DevicePage() {
+  const { t, locale } = useI18n();
+  const params = useParams<{ id: string }>();
+  const directory = useDirectory();
+  const devices = createRecords('device');
+  const seals = createRecords('seal');
+  const log = createFacts('device_event', () => subjectOf('device', params.id));
+  const device = () => devices().find((d) => d.recordId === params.id)?.record;
+  const seal = () => {
+    const d = device();
+    return seals().find((s) => (d !== undefined && d.sealId !== null && s.recordId === d.sealId) || (s.record.form === 'physical' && s.record.deviceId === params.id))?.record;
+  };
+  const health = createMemo(() => deviceHealth(log()));
+  const when = (ms: number | null) => (ms === null ? t('deviceDetail.never') : formatDateTime(ms, locale()));
+  const minutes = (ms: number) => Math.round(Math.abs(ms) / 60_000);
+  /** One log entry in words: what happened, and the detail a site worker needs. */
+  const said = (e: DeviceEvent): string => {
+    const what = t(`eventKinds.${e.type}`);
+    switch (e.type) {
+      case 'refusal':
+        return `${what}: ${t(`deviceDetail.refusalReasons.${e.payload.code in REASONS ? (e.payload.code as Reason) : 'other'}`)}`;
+      case 'stamp':
+        return e.payload.useIndex === null ? `${what} (${t('deviceDetail.withoutGrant')})` : `${what} · ${t('deviceDetail.useIndex', { n: e.payload.useIndex })}`;
+      case 'low_battery':
+        return `${what} · ${e.payload.percent}%`;
+      case 'lock':
+        return `${what} · ${t(`stamp.lockCause.${e.payload.cause}`)}`;
+      default:
+        return what;
+    }
+  };
+
+  return (
+    <Screen id="device-detail" title={t('deviceDetail.title', { name: device()?.serial ?? params.id })} lead={t('deviceDetail.lead')}>
+      <p><A href="/devices">{t('deviceDetail.back')}</A></p>
+      <Show when={device()} fallback={<p class="muted">{t('deviceDetail.unknown')}</p>}>
+        {(d) => (
+          <>
+            <dl class="facts" data-testid="device-facts">
+              <dt>{t('deviceDetail.seal')}</dt><dd>{seal()?.name ?? t('devices.noSeal')}</dd>
+              <dt>{t('deviceDetail.unit')}</dt><dd>{directory.unitName(d().unitId)}</dd>
+              <dt>{t('deviceDetail.lastContact')}</dt><dd>{when(health().lastContactAt)}</dd>
+              <dt>{t('deviceDetail.clock')}</dt>
+              <dd>{health().clockCorrectionMs === null ? t('deviceDetail.clockUnknown') : t('deviceDetail.clockCorrected', { minutes: minutes(health().clockCorrectionMs!) })}</dd>
+              <dt>{t('deviceDetail.battery')}</dt>
+              <dd>{health().lowBatteryPercent === null ? t('deviceDetail.batteryOk') : t('deviceDetail.batteryLow', { percent: health().lowBatteryPercent! })}</dd>
+              <dt>{t('deviceDetail.stamps')}</dt>
+              <dd data-testid="device-ink">
+                {t('deviceDetail.inkUsed', { used: health().ink.used, capacity: health().ink.capacity })}
+                <Show when={health().ink.replaceSoon}><strong class="badge badge-warn"> {t('deviceDetail.replaceInk')}</strong></Show>
+              </dd>
+              <dt>{t('deviceDetail.firmware')}</dt><dd>{health().firmware ?? t('deviceDetail.never')}</dd>
+            </dl>
+            <h2 class="section-title">{t('deviceDetail.alarms')}</h2>
+            <Show when={health().alarms.length > 0} fallback={<p class="muted">{t('deviceDetail.noAlarms')}</p>}>
+              <ul class="alarm-list" data-testid="device-alarms">
+                <For each={health().alarms}>{(e) => <li role="alert"><strong>{said(e)}</strong> <span class="muted">{when(e.at)}</span></li>}</For>
+              </ul>
+            </Show>
+            <h2 class="section-title">{t('deviceDetail.log')}</h2>
+            <Show when={health().entries.length > 0} fallback={<p class="muted">{t('deviceDetail.noLog')}</p>}>
+              <ul class="device-log" data-testid="device-log">
+                <For each={health().entries}>{(e) => <li><span class="muted">{when(e.at)}</span> {said(e)}</li>}</For>
+              </ul>
+            </Show>
+          </>
+        )}
+      </Show>
+    </Screen>
+  );
+}
+
+/** Refusal reasons the device page names in words; any other is "refused". */
+const REASONS = {
+  seal_revoked: 1, request_withdrawn: 1, holder_deactivated: 1, revocations_missing: 1, revocations_expired: 1,
+  window_expired: 1, uses_exhausted: 1, outside_geofence: 1, locked: 1, holder_revoked: 1, approval_invalid: 1,
+} as const;
+type Reason = keyof typeof REASONS;
