@@ -32,11 +32,14 @@ const solidInBrowserBuild = {
 const setupFiles = [here('./tests/setup/leakCheck.ts')];
 const leakFixtures = process.env['SEAL_LEAK_FIXTURES'] === '1' ? ['tests/fixtures/leaks/*.leaky.ts'] : [];
 
+/** App unit tests that open a database (RxDB, fake IndexedDB): RxDB counts collections per JS context. */
+const STORE_UNIT_TESTS = ['app/src/device/browserDevicePorts.test.ts', 'app/src/primitives/createQuery.test.ts'];
+
 /** A vitest project: its name, its test files and its timeouts; the rest every project shares. */
 const project = (
   name: string,
   include: string[],
-  options: { testTimeout: number; hookTimeout: number; fileParallelism?: boolean; expect?: { poll: { timeout: number } }; server?: { deps: { inline: RegExp[] } } },
+  options: { testTimeout: number; hookTimeout: number; fileParallelism?: boolean; isolate?: boolean; exclude?: string[]; expect?: { poll: { timeout: number } }; server?: { deps: { inline: RegExp[] } } },
   resolve: object = { alias },
 ) => ({
   resolve,
@@ -113,7 +116,21 @@ export default defineConfig({
     projects: [
       // Tests beside the code of each part, and the cross-part rules in tests/unit. Some start
       // the server in-process on a real embedded store (sync-server/src/testing).
-      project('unit', ['{shared,device-bridge,sync-server,app}/src/**/*.test.ts', 'tests/unit/**/*.test.ts', ...leakFixtures], {
+      // Tests of pure modules (shared/, device-bridge/, the app's logic without its store): no
+      // server, no database, no process. Their files share a worker's module cache (isolate: false)
+      // instead of each importing the same modules again (@seal/shared, zod, solid, noble...): the
+      // imports cost these 80 files more than their tests. Each file still runs its setup and leak
+      // check; a file that stubs a global or fakes timers restores them in its own hooks.
+      project('unit-pure', ['{shared,device-bridge,app}/src/**/*.test.ts'], {
+        testTimeout: 20_000,
+        hookTimeout: 60_000,
+        isolate: false,
+        exclude: [...STORE_UNIT_TESTS],
+        server: { deps: { inline: [/solid-js/] } },
+      }, solidInBrowserBuild),
+      // Tests that start the server in-process on a real embedded store (sync-server/src/testing),
+      // open a local store, and the cross-part rules in tests/unit: each file in its own module graph.
+      project('unit', ['sync-server/src/**/*.test.ts', ...STORE_UNIT_TESTS, 'tests/unit/**/*.test.ts', ...leakFixtures], {
         testTimeout: 20_000,
         // Starting and closing a real store on 2 loaded cores can take a while.
         hookTimeout: 60_000,

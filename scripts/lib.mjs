@@ -39,33 +39,43 @@ export function buildApp() {
 }
 
 /**
+ * Starts a step (a child process with its output kept together) and resolves when it ends, with
+ * its status; prints its output, with how long it took, when it ends.
+ */
+export function startStep({ name, command, args }) {
+  return new Promise((done) => {
+    const t0 = Date.now();
+    const child = spawn(command, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const output = [];
+    child.stdout.on('data', (chunk) => output.push(chunk));
+    child.stderr.on('data', (chunk) => output.push(chunk));
+    child.on('error', (error) => done({ name, status: 1, output: `could not run ${command}: ${error.message}\n`, seconds: 0 }));
+    child.on('close', (status, signal) => {
+      const seconds = Math.round((Date.now() - t0) / 100) / 10;
+      log(`${name} (${seconds} s)`);
+      const text = Buffer.concat(output).toString();
+      if (text.trim()) process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+      done({ name, status: status ?? signal, seconds });
+    });
+  });
+}
+
+/** Exits the process if any of the steps' results failed. */
+export function exitIfFailed(results) {
+  const failed = results.filter((result) => result.status !== 0);
+  if (failed.length > 0) {
+    console.error(`✗ failed: ${failed.map((result) => `${result.name} (exit ${result.status})`).join(', ')}`);
+    process.exit(1);
+  }
+}
+
+/**
  * Runs independent checks at the same time (each is mostly one process on one core), keeps each
  * one's output together and prints it when that check ends, with how long it took; exits the
  * process if any failed, after all have ended.
  */
 export async function runAll(steps) {
   const started = Date.now();
-  const results = await Promise.all(
-    steps.map(({ name, command, args }) => new Promise((done) => {
-      const t0 = Date.now();
-      const child = spawn(command, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-      const output = [];
-      child.stdout.on('data', (chunk) => output.push(chunk));
-      child.stderr.on('data', (chunk) => output.push(chunk));
-      child.on('error', (error) => done({ name, status: 1, output: `could not run ${command}: ${error.message}\n`, seconds: 0 }));
-      child.on('close', (status, signal) => {
-        const seconds = Math.round((Date.now() - t0) / 100) / 10;
-        log(`${name} (${seconds} s)`);
-        const text = Buffer.concat(output).toString();
-        if (text.trim()) process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
-        done({ name, status: status ?? signal, seconds });
-      });
-    })),
-  );
-  const failed = results.filter((result) => result.status !== 0);
-  if (failed.length > 0) {
-    console.error(`✗ failed: ${failed.map((result) => `${result.name} (exit ${result.status})`).join(', ')}`);
-    process.exit(1);
-  }
+  exitIfFailed(await Promise.all(steps.map(startStep)));
   console.log(`  checks done in ${Math.round((Date.now() - started) / 1000)} s`);
 }
