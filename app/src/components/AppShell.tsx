@@ -3,7 +3,7 @@ import { Show } from 'solid-js';
 import { createSealFontWarmUp } from '../documents/createSealFontWarmUp';
 import { useI18n } from '../i18n/I18nProvider';
 import { createOnlineStatus } from '../primitives/createOnlineStatus';
-import { createServerReachability } from '../primitives/createServerReachability';
+import { createServerReachability } from '../sync/createServerReachability';
 import { AccountMenu } from './AccountMenu';
 import { ConnectionStatus } from './ConnectionStatus';
 import { LanguageSwitch } from './LanguageSwitch';

@@ -1,6 +1,6 @@
 import { useI18n } from '../i18n/I18nProvider';
 import { createOnlineStatus } from '../primitives/createOnlineStatus';
-import { createServerReachability } from '../primitives/createServerReachability';
+import { createServerReachability } from '../sync/createServerReachability';
 
 /**
  * The connection pill in the header: "online" only once the server answered (its health probe or

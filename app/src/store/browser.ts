@@ -3,6 +3,7 @@ import { loadAutomergeInBrowser } from './automergeBrowser';
 import { openLocalStore, type LocalStore } from './localStore';
 import { startSync, type SyncEngine } from './syncEngine';
 import { backgroundFetch, serverReachability } from '../api/reachability';
+import { quietOpenCoreBanner } from './quietOpenCoreBanner';
 
 /** The signed-in user's store and its sync with this origin's sync-server. */
 export interface BrowserSync {
@@ -18,6 +19,7 @@ export interface BrowserSync {
  * sends at once) triggers a sync at once.
  */
 export async function startBrowserSync(userId: string, onSignedOut: () => void = () => undefined): Promise<BrowserSync> {
+  quietOpenCoreBanner();
   const store = await openLocalStore({ userId, storage: getRxStorageDexie(), loadAutomerge: loadAutomergeInBrowser, multiInstance: true });
   // While the server does not answer, fail at once rather than have the browser send (and log)
   // every retry; RxDB keeps retrying against the gate, and the server answering again wakes it.

@@ -49,7 +49,7 @@ export function SyncStatus() {
             </Show>
             <Show when={sync.persistence() === 'refused' && !persistenceNoted()}>
               <span class="sync-warning" data-testid="persistence-refused" title={t('sync.persistenceRefusedHint')}>{t('sync.persistenceRefused')}</span>
-              <button type="button" class="sync-now" onClick={notePersistence}>{t('sync.persistenceNoted')}</button>
+              <button type="button" class="sync-now sync-ack" data-testid="persistence-noted" onClick={notePersistence}>{t('sync.persistenceNoted')}</button>
             </Show>
             <button type="button" class="sync-now" onClick={() => sync.syncNow()}>{t('sync.syncNow')}</button>
           </p>
