@@ -94,15 +94,15 @@ describe('every screen', () => {
             await navigateInApp(admin.page, screen.path);
             found.push(...(await seriousViolations(admin.page)).map((v) => `${screen.name} ${screen.path}: ${v}`));
           }
+          await navigateInApp(admin.page, '/');
+          await mkdir(SCREENSHOT_DIR, { recursive: true });
+          await admin.page.screenshot({ path: join(SCREENSHOT_DIR, `every-screen-home-${locale}-${size.width}x${size.height}.png`) });
           if (size.width < 600) {
-            await navigateInApp(admin.page, '/');
             // Headless Chromium does not keep a new site's data for good: the app says so, once.
             await admin.page.getByTestId('persistence-refused').waitFor();
             expect(await admin.page.locator('.sync-status').getAttribute('data-persistence')).toBe('refused');
             await admin.page.getByTestId('persistence-noted').click();
             await admin.page.getByTestId('persistence-refused').waitFor({ state: 'detached' });
-            await mkdir(SCREENSHOT_DIR, { recursive: true });
-            await admin.page.screenshot({ path: join(SCREENSHOT_DIR, `every-screen-home-${locale}-${size.width}x${size.height}.png`) });
             const header = await admin.page.locator('header.app-header').boundingBox();
             expect(header?.height, 'the phone header').toBeLessThanOrEqual(PHONE_HEADER_MAX_PX);
           }
