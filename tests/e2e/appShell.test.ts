@@ -154,7 +154,8 @@ describe('app shell', () => {
     // The generated worker does not clients.claim(), so it controls pages from the next load on.
     await page.reload();
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 30_000 });
-    expect(await page.locator('.connection-status').textContent()).toBe(TEXT['zh-CN'].online);
+    // "Online" once the server answered its health probe.
+    await expect.poll(() => page.locator('.connection-status').textContent()).toBe(TEXT['zh-CN'].online);
     expect(await page.locator('.offline-banner').count()).toBe(0);
 
     await context.setOffline(true);

@@ -46,6 +46,8 @@ export interface HqJourneyWorld {
   readonly plantedKinds: readonly string[];
   /** An invitation code for the auditor (HQ, role auditor). */
   readonly auditorInvitation: string;
+  /** The administrator's session cookie (`name=value`), for a browser context that starts signed in. */
+  readonly adminCookie: string;
 }
 
 /** The running server's embedded store, reached as the server reaches it (its address, credential and MAC key). */
@@ -80,5 +82,5 @@ export async function seedHqJourney(server: RunningServer): Promise<HqJourneyWor
   const generated = await generateHistory({ seed: 7, branches: 1, sitesPerBranch: 1, devicesPerSite: 3, weeks: 2, siteUnits: [siteB], plants: ['tamper', 'over_use'] });
   await storeHistory({ store: await storeOf(server) }, generated.history, generated.photoBytes);
   const auditorInvitation = await org.invitation(hqId, ['auditor'], NAMES.auditor);
-  return { hqId, siteA, siteB, deviceId, sealId, documentSha256, seeded, plantedKinds: [...new Set(generated.planted.map((p) => p.kind))].sort(), auditorInvitation };
+  return { hqId, siteA, siteB, deviceId, sealId, documentSha256, seeded, plantedKinds: [...new Set(generated.planted.map((p) => p.kind))].sort(), auditorInvitation, adminCookie: org.admin.cookie };
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { apiErrorBodySchema } from '@seal/shared';
 import { ApiError, isSignedOutError } from './ApiError';
+import { noteOutcome } from './reachability';
 
 type SignedOutListener = (err: ApiError) => void;
 const signedOutListeners = new Set<SignedOutListener>();
@@ -65,7 +66,8 @@ export async function readAnswer<S extends z.ZodType>(what: string, schema: S, s
   let response: Response;
   let text: string;
   try {
-    response = await send();
+    // Every answer (or its absence) tells the header whether the server answers.
+    response = await noteOutcome(send());
     text = await response.text();
   } catch (cause) {
     throw new ApiError({ status: 0, code: isOffline() ? 'offline' : 'network', message: `${what} got no answer from the server`, cause });

@@ -3,6 +3,7 @@ import { Show } from 'solid-js';
 import { createSealFontWarmUp } from '../documents/createSealFontWarmUp';
 import { useI18n } from '../i18n/I18nProvider';
 import { createOnlineStatus } from '../primitives/createOnlineStatus';
+import { createServerReachability } from '../sync/createServerReachability';
 import { AccountMenu } from './AccountMenu';
 import { ConnectionStatus } from './ConnectionStatus';
 import { LanguageSwitch } from './LanguageSwitch';
@@ -14,6 +15,7 @@ import { SyncStatus } from '../sync/SyncStatus';
 export function AppShell(props: RouteSectionProps) {
   const { t } = useI18n();
   const online = createOnlineStatus();
+  const server = createServerReachability();
   const location = useLocation();
   // Staff tablets keep the seal's font for stamping PDFs offline (too big for the precache).
   createSealFontWarmUp(online);
@@ -35,8 +37,8 @@ export function AppShell(props: RouteSectionProps) {
           </Show>
         </div>
         {/* Tablets have no hover: say in words what offline means, not only in the pill. */}
-        <Show when={!online()}>
-          <p class="offline-banner">{t('connection.offlineHint')}</p>
+        <Show when={!online() || server() === 'unreachable'}>
+          <p class="offline-banner">{online() ? t('connection.serverUnreachableHint') : t('connection.offlineHint')}</p>
         </Show>
         <SyncStatus />
       </header>

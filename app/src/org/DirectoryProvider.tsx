@@ -4,7 +4,8 @@ import { apiRequest } from '../api/request';
 import { fetchUnits } from '../api/units';
 import { refreshRevocations } from '../device/revocations';
 import { useAuth } from '../auth/AuthProvider';
-import { createOnlineStatus } from '../primitives/createOnlineStatus';
+import { serverReachability } from '../api/reachability';
+import { createServerReachability } from '../sync/createServerReachability';
 import { useSync } from '../sync/SyncProvider';
 import { checkDirectory, directoryView, parseHeldDirectory, type Directory } from './directory';
 
@@ -66,8 +67,9 @@ interface DirectoryCell {
 async function fetchFresh(cell: DirectoryCell, gen: number, signedIn: () => boolean): Promise<void> {
   const { directory, setDirectory, setState, setProblem } = cell;
   if (!signedIn()) return;
-  if (!navigator.onLine) {
-    // Offline with no copy on this device: say so (screens explain), instead of "loading" for ever.
+  if (!navigator.onLine || serverReachability()?.mayRequest() === false) {
+    // Offline, or the server known silent (its health probe says when it answers again, and the
+    // directory is fetched then): with no copy on this device, say so instead of "loading" for ever.
     if (cell.heldRead && directory() === undefined) setState('unavailable');
     return;
   }
@@ -133,7 +135,7 @@ async function adoptHeld(cell: DirectoryCell, value: unknown, gen: number): Prom
 function createDirectory(): DirectoryContextValue {
   const auth = useAuth();
   const sync = useSync();
-  const online = createOnlineStatus();
+  const reachability = createServerReachability();
   const [directory, setDirectory] = createSignal<Directory>();
   const [state, setState] = createSignal<DirectoryState>('loading');
   const [problem, setProblem] = createSignal<string>();
@@ -182,9 +184,9 @@ function createDirectory(): DirectoryContextValue {
     const gen = cell.generation;
     void store.book.state(HELD_KEY).then((value) => adoptHeld(cell, value, gen)).catch(() => undefined);
   }));
-  // Back online: fetch again (roles or passkeys may have changed meanwhile).
-  createEffect(on(online, (isOnline) => {
-    if (isOnline) void refresh(cell.generation);
+  // The server answers again: fetch again (roles or passkeys may have changed meanwhile).
+  createEffect(on(reachability, (state, before) => {
+    if (state === 'reachable' && before === 'unreachable') void refresh(cell.generation);
   }, { defer: true }));
 
   const view = createMemo(() => {

@@ -50,6 +50,12 @@ export class LocalBook {
   pending$(): Observable<number> {
     return this.local.count({ selector: { type: 'outbox' } }).$;
   }
+  /** How many rows wait to go up, and since when the oldest of them waits (`null`: none waits), live. */
+  waiting$(): Observable<{ count: number; since: number | null }> {
+    return this.local.find({ selector: { type: 'outbox' } }).$.pipe(
+      map((docs) => ({ count: docs.length, since: docs.length === 0 ? null : Math.min(...docs.map((doc) => doc.at)) })),
+    );
+  }
   /** Emits whenever the server answered a row (an outbox entry left). */
   answered$(): Observable<string> {
     return this.local.remove$.pipe(map((event) => (event.documentData as LocalDoc).id));

@@ -103,7 +103,7 @@ export async function openLocalStore(options: LocalStoreOptions): Promise<Opened
   const projector = new Projector(db, book, loadAutomerge);
   void projector.start();
   const subscriptions = [
-    book.pending$().subscribe((pending) => status.update({ pending })),
+    book.waiting$().subscribe(({ count, since }) => status.update({ pending: count, pendingSince: since })),
     book.refusals$().subscribe((refusals) => status.update({ refusals: refusals.map(refusalView) })),
   ];
   const attachments = new BlobQueue(book, facts, now);

@@ -35,6 +35,8 @@ export interface SyncStatusSnapshot {
   readonly lastSyncAt: number | null;
   /** Rows made here the server has not answered yet. */
   readonly pending: number;
+  /** When the oldest of them was made (`null` while none waits). */
+  readonly pendingSince: number | null;
   readonly catchUp: CatchUpProgress | null;
   readonly attachments: AttachmentProgress;
   readonly refusals: readonly RefusedRowView[];
@@ -46,6 +48,7 @@ const INITIAL_STATUS: SyncStatusSnapshot = {
   connection: 'unknown',
   lastSyncAt: null,
   pending: 0,
+  pendingSince: null,
   catchUp: null,
   attachments: { queued: 0, bytesTotal: 0, bytesSent: 0 },
   refusals: [],

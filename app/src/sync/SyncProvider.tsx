@@ -1,12 +1,15 @@
 import { createContext, createSignal, useContext, type Accessor, type ParentProps } from 'solid-js';
 import type { LocalStore } from '../store/localStore';
 import { useAuth } from '../auth/AuthProvider';
+import { createStoragePersistence, type Persistence } from './createStoragePersistence';
 import { createSyncStatus, type SyncStatusHandle } from './createSyncStatus';
 
 /** The signed-in user's local store (once opened) and its sync, for every screen. */
 export interface SyncContextValue extends SyncStatusHandle {
   /** The local store; `undefined` while signed out or still opening. */
   readonly store: Accessor<LocalStore | undefined>;
+  /** Whether the browser agreed to keep this device's data (asked after sign-in). */
+  readonly persistence: Accessor<Persistence>;
 }
 
 const SyncContext = createContext<SyncContextValue>();
@@ -19,7 +22,8 @@ export function SyncProvider(props: ParentProps) {
   const auth = useAuth();
   const [store, setStore] = createSignal<LocalStore>();
   const handle = createSyncStatus(() => auth.session()?.user.id, setStore, { onSignedOut: () => void auth.refresh(), session: auth.session });
-  return <SyncContext.Provider value={{ ...handle, store }}>{props.children}</SyncContext.Provider>;
+  const persistence = createStoragePersistence(() => (auth.session() ?? null) !== null);
+  return <SyncContext.Provider value={{ ...handle, store, persistence }}>{props.children}</SyncContext.Provider>;
 }
 
 export function useSync(): SyncContextValue {

@@ -1,9 +1,12 @@
-import { For, Show, createMemo } from 'solid-js';
+import { For, Show, createMemo, createSignal } from 'solid-js';
 import type { SyncRefusalCode } from '@seal/shared';
 import { formatDateTime } from '../i18n/format';
 import { useI18n } from '../i18n/I18nProvider';
 import { useSync } from './SyncProvider';
 import './syncStatus.css';
+
+/** localStorage: this device's user acknowledged that the browser refused to keep its data for good. */
+const PERSISTENCE_NOTED = 'seal.persistenceRefusalNoted';
 
 /**
  * What the user sees of sync, beside the online pill: when this device last had everything, how
@@ -18,21 +21,35 @@ export function SyncStatus() {
     const catchUp = sync.status()?.catchUp;
     return catchUp ? percent(catchUp.pulled, catchUp.pulled + catchUp.remaining) : 0;
   });
+  // The refusal is said until the person acknowledges it, once per device.
+  const [persistenceNoted, setPersistenceNoted] = createSignal(localStorage.getItem(PERSISTENCE_NOTED) === '1');
+  const notePersistence = (): void => {
+    localStorage.setItem(PERSISTENCE_NOTED, '1');
+    setPersistenceNoted(true);
+  };
   const reason = (code: SyncRefusalCode): string => t(`sync.refusal.${code}`) ?? code;
   return (
     <Show when={sync.status()}>
       {(status) => (
-        <div class="sync-status" data-connection={status().connection} data-pending={status().pending} data-refused={status().refusals.length}>
+        <div class="sync-status" data-connection={status().connection} data-pending={status().pending} data-refused={status().refusals.length} data-persistence={sync.persistence()}>
           <p class="sync-line" role="status" aria-live="polite">
             <span>{status().lastSyncAt === null ? t('sync.neverSynced') : t('sync.lastSync', { time: formatDateTime(status().lastSyncAt!, locale()) })}</span>
             <span class="sync-pending" classList={{ 'is-waiting': status().pending > 0 }}>
-              {status().pending > 0 ? t('sync.pending', { count: String(status().pending) }) : t('sync.upToDate')}
+              {status().pending > 0
+                ? status().pendingSince === null
+                  ? t('sync.pending', { count: String(status().pending) })
+                  : t('sync.pendingSince', { count: String(status().pending), time: formatDateTime(status().pendingSince!, locale()) })
+                : t('sync.upToDate')}
             </span>
             <Show when={status().connection === 'signed_out'}>
               <span class="sync-warning">{status().signedOutCode === 'replica_user_mismatch' ? t('sync.anotherUser') : t('sync.signedOut')}</span>
             </Show>
             <Show when={status().connection === 'offline'}>
               <span class="sync-warning">{t('sync.serverUnreachable')}</span>
+            </Show>
+            <Show when={sync.persistence() === 'refused' && !persistenceNoted()}>
+              <span class="sync-warning" data-testid="persistence-refused" title={t('sync.persistenceRefusedHint')}>{t('sync.persistenceRefused')}</span>
+              <button type="button" class="sync-now sync-ack" data-testid="persistence-noted" onClick={notePersistence}>{t('sync.persistenceNoted')}</button>
             </Show>
             <button type="button" class="sync-now" onClick={() => sync.syncNow()}>{t('sync.syncNow')}</button>
           </p>

@@ -1,4 +1,5 @@
 import { createEffect, createSignal, on, onCleanup, type Accessor } from 'solid-js';
+import { serverReachability } from '../api/reachability';
 import { createQuery } from '../primitives/createQuery';
 import type { SyncStatusSnapshot } from '../store/syncStatus';
 import type { BrowserSync } from '../store/browser';
@@ -64,7 +65,12 @@ export function createSyncStatus(userId: Accessor<string | undefined>, onStore: 
 
   return {
     status,
-    syncNow: () => void running.then((sync) => sync?.engine.syncNow()),
+    syncNow: () => {
+      // While the server is known not to answer, "sync now" asks it first (its answer wakes the sync).
+      const reachability = serverReachability();
+      if (reachability?.state === 'unreachable') reachability.probeNow();
+      else void running.then((sync) => sync?.engine.syncNow());
+    },
     awaitInSync: () => running.then((sync) => sync?.engine.awaitInSync()),
   };
 }

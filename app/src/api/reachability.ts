@@ -1,0 +1,59 @@
+import { ServerReachability } from './serverReachability';
+
+let instance: ServerReachability | undefined;
+
+/** The server's health probe: any healthy answer means the server (and its store) answer. */
+async function probeHealth(): Promise<boolean> {
+  const response = await fetch('/healthz', { cache: 'no-store', credentials: 'omit' });
+  return response.ok;
+}
+
+/**
+ * This page's one {@link ServerReachability}: created on first use, probing at once, told of the
+ * browser's `online` (probe now) and `offline` (unreachable, no probe) events. `undefined`
+ * outside a browser (the store's Node tests), where nothing is gated.
+ */
+export function serverReachability(): ServerReachability | undefined {
+  if (typeof window === 'undefined') return undefined;
+  if (instance === undefined) {
+    const reachability = new ServerReachability({
+      networkUp: () => navigator.onLine,
+      probe: probeHealth,
+      setTimeout: (run, ms) => window.setTimeout(run, ms),
+      clearTimeout: (timer) => window.clearTimeout(timer as number),
+    });
+    window.addEventListener('online', () => reachability.probeNow());
+    window.addEventListener('offline', () => reachability.networkLost());
+    reachability.probeNow();
+    instance = reachability;
+  }
+  return instance;
+}
+
+const isAbort = (error: unknown): boolean => error instanceof DOMException && error.name === 'AbortError';
+
+/** Notes what became of a request sent to the server (an answer of any status, or none). */
+export async function noteOutcome<T extends Response>(sending: Promise<T>): Promise<T> {
+  try {
+    const response = await sending;
+    serverReachability()?.answered();
+    return response;
+  } catch (error) {
+    if (!isAbort(error)) serverReachability()?.noAnswer();
+    throw error;
+  }
+}
+
+/**
+ * `fetch` for work nobody is waiting on (the sync, its live stream, attachment uploads): while
+ * the server is known not to answer it fails at once without touching the network, so that a
+ * tablet with its network cut sends only the backing-off probe, not a retry every few seconds.
+ * The probe's first healthy answer lets it through again (and the sync is woken then).
+ */
+export const backgroundFetch: typeof fetch = (input, init) => {
+  const reachability = serverReachability();
+  if (reachability !== undefined && !reachability.mayRequest()) {
+    return Promise.reject(new TypeError('the server does not answer: waiting for its health probe before trying again'));
+  }
+  return noteOutcome(fetch(input, init));
+};
