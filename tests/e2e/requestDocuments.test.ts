@@ -6,7 +6,8 @@
  * bytes are the ones whose fingerprint they sign, and approves with their passkey.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MAX_REQUEST_DOCUMENT_BYTES } from '@seal/shared';
@@ -33,9 +34,12 @@ describe('the document travels with the request', () => {
     expect(await staff.page.locator('#request-file-hint, .field-hint').first().textContent()).toContain('PDF, JPEG or PNG file of up to 20 MB');
 
     // Too large, and not a document type: refused in words, nothing fingerprinted.
+    // (From disk: the browser reads the path itself, no 20 MB crosses the wire to it.)
     const huge = Buffer.alloc(MAX_REQUEST_DOCUMENT_BYTES + 1, 0x20);
     huge.write('%PDF-1.7\n');
-    await staff.page.locator('#request-file').setInputFiles({ name: 'scan-archive.pdf', mimeType: 'application/pdf', buffer: huge });
+    const hugePath = join(mkdtempSync(join(tmpdir(), 'request-doc-')), 'scan-archive.pdf');
+    writeFileSync(hugePath, huge);
+    await staff.page.locator('#request-file').setInputFiles(hugePath);
     await staff.page.locator('.field-problem[data-field="file"]', { hasText: 'larger than 20 MB' }).waitFor();
     await staff.page.locator('#request-file').setInputFiles({ name: 'contract.docx', mimeType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', buffer: Buffer.from('PK\u0003\u0004 word/document.xml') });
     await staff.page.locator('.field-problem[data-field="file"]', { hasText: 'not a PDF, JPEG or PNG' }).waitFor();
