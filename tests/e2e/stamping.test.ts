@@ -347,7 +347,10 @@ describe('stamping with a seal device over Web Bluetooth', () => {
     }
     const alarm = page.locator('[data-testid="device-alarm"][data-kind="bad_signature"]');
     await alarm.waitFor({ timeout: 30_000 });
-    expect(await alarm.textContent()).toContain(`A device log entry does not verify (altered?) (${grant.deviceId}:${forged.seq})`);
+    // Said as an alarm (announced, in red, with a sign and the word), in words, without log numbers.
+    expect(await alarm.textContent()).toContain('Alarm: A device log entry does not verify (altered?)');
+    expect(await alarm.textContent()).not.toContain(`${grant.deviceId}:${forged.seq}`);
+    expect(await page.getByTestId('device-alarms').getAttribute('role')).toBe('alert');
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: join(REPO_ROOT, 'screenshots', 'stamp-simulated-en.png'), fullPage: true });
     expect(unexpectedErrors(keeper.errors)).toEqual([]);

@@ -42,7 +42,7 @@ const ACTORS: Readonly<Record<Action, readonly number[]>> = {
 };
 
 /** Photo-like bytes: usually one chunk, sometimes two (a page photographed at higher resolution). */
-const photo = (pick: number): Uint8Array => Uint8Array.from({ length: pick % 4 === 0 ? BLOB_CHUNK_BYTES + 7 * pick : 300 + 11 * pick }, (_, i) => (i * 31 + pick) % 251);
+const photo = (pick: number): Uint8Array => Uint8Array.from({ length: pick % 4 === 0 ? BLOB_CHUNK_BYTES + 7 * pick : 300 + 11 * pick }, (_, i) => [0xff, 0xd8, 0xff][i] ?? (i * 31 + pick) % 251);
 
 const opArb: fc.Arbitrary<Op> = fc.record({ who: fc.nat(3), action: fc.constantFrom(...ACTIONS), pick: fc.nat(1000) });
 

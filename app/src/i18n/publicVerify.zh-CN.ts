@@ -25,7 +25,7 @@ export const publicVerifyZhCN = {
   noQrInPhoto: '这张照片里读不出二维码。请重新拍摄：纸张放平、对准焦距、拍全整个二维码。',
   pdfHeading: '查验 PDF 文件',
   pdfPick: '选择 PDF 文件',
-  pdfDrop: '或拖放到这里。文件不会离开本设备：只查询它的指纹（SHA-256）。',
+  pdfDrop: '或拖放到这里。文件不会离开本设备：只查询它的文件指纹。',
   failed: '无法完成查验：{{ message }}',
   checking: '正在查验…',
   invalid: {
@@ -39,7 +39,7 @@ export const publicVerifyZhCN = {
   pdfNoMatch: '此文件与任何盖章文件都不相符：要么从未盖章，要么盖章后被改动过（哪怕只改了一个字节）。请勿采信，请向发件人索取原件。',
   pdfNoMatchOffline: '本设备当前离线，且没有与此文件指纹相符的盖章文件。请联网后与全部记录核对。',
   pdfMatches: '此文件与登记的盖章文件完全一致：没有任何改动。',
-  fingerprint: '指纹（SHA-256）',
+  fingerprint: '文件指纹',
   resultTitle: {
     electronic: '电子印章真实有效',
     physical: '纸面用印记录属实',

@@ -46,6 +46,8 @@ export class BlobQueue {
   private running = false;
   private stopped = false;
   private wake: (() => void) | undefined;
+  /** The client of the running sync (set by `start`), for bytes not held here. */
+  private client: SyncClient | undefined;
   private readonly subscription: Subscription;
 
   constructor(
@@ -102,10 +104,21 @@ export class BlobQueue {
     return whole;
   }
 
+  /**
+   * The bytes of an attachment for a screen: held here, or (online, once the sync started)
+   * fetched from the server and checked against their hash; `undefined` when neither can be.
+   */
+  async open(sha: string, factRowId: string): Promise<Uint8Array | undefined> {
+    const held = await this.localBytes(sha);
+    if (held) return held;
+    return this.client === undefined ? undefined : this.bytes(sha, factRowId, this.client);
+  }
+
   /** Runs the upload loop until `stop`; after a failure it waits `retryTimeMs` (or a wake-up). */
   start(client: SyncClient, status: SyncStatus, retryTimeMs = 5000): void {
     if (this.running || this.stopped) return;
     this.running = true;
+    this.client = client;
     void this.loop(client, status, new Backoff({ initialDelayMs: retryTimeMs, maxDelayMs: retryTimeMs, factor: 1 }));
   }
 

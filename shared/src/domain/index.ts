@@ -18,6 +18,7 @@ export * from './transitionSeal';
 export * from './createSeal';
 export * from './device';
 export * from './useRequest';
+export * from './requestDocumentFile';
 export * from './approvalRoute';
 export * from './webAuthnAssertion';
 export * from './decision';

@@ -1,5 +1,5 @@
 import {
-  factActorOf, factIdOf, factRowId, factSubjectOf, judgeSealMove, judgeSealMoveInTable, parseFactBody, sealLifecycleStateOf, sealStatusTimeline,
+  factActorOf, factIdOf, isRequestDocumentType, MAX_REQUEST_DOCUMENT_BYTES, parseSubject, factRowId, factSubjectOf, judgeSealMove, judgeSealMoveInTable, parseFactBody, sealLifecycleStateOf, sealStatusTimeline,
   PUSHABLE_FACT_KINDS, verifyAssertionWithRoster,
   type Decision, type FactBody, type FactKind, type FactRow, type ServerFactKind, type UserId,
 } from '@seal/shared';
@@ -89,7 +89,12 @@ const CHECKS: Readonly<Record<Exclude<FactKind, ServerFactKind>, Checker>> = {
     }
     return ACCEPT;
   },
-  attachment(row, _body: FactBody<'attachment'>, ctx) {
+  attachment(row, body: FactBody<'attachment'>, ctx) {
+    // A request's document travels to its approvers: only the types and size the form states.
+    if (parseSubject(body.about)?.kind === 'request') {
+      if (!isRequestDocumentType(body.mime)) return Promise.resolve(refuseRow('invalid_row', `a request's document must be a PDF, JPEG or PNG, got ${body.mime}`));
+      if (body.size > MAX_REQUEST_DOCUMENT_BYTES) return Promise.resolve(refuseRow('invalid_row', `a request's document may be at most ${MAX_REQUEST_DOCUMENT_BYTES} bytes, got ${body.size}`));
+    }
     return Promise.resolve(covers(ctx.user, row.scopeUnitId, ctx.tree));
   },
   async electronic_grant(row, body: FactBody<'electronic_grant'>, ctx) {

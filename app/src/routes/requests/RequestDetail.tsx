@@ -16,6 +16,7 @@ import type { RequestEntry } from '../../requests/requestBook';
 import { useRequests } from '../../requests/RequestsProvider';
 import { useSync } from '../../sync/SyncProvider';
 import { DecidePanel } from './DecidePanel';
+import { DocumentPreview } from './DocumentPreview';
 import { ProcessSheetPanel } from './ProcessSheetPanel';
 import { RefusedRows, StatusBadge, WaitingBadge } from './RequestCard';
 import { RequestTerms } from './RequestTerms';
@@ -78,6 +79,7 @@ function RequestScreen(props: { session: Session }) {
                   <h2 id="terms-title">{t('requests.termsTitle')}</h2>
                   <RequestTerms request={e().request} seal={e().seal} />
                 </section>
+                <DocumentPreview request={e().request} />
                 <Decisions entry={e()} />
                 <Uses entry={e()} />
               </div>

@@ -1,4 +1,5 @@
 import { Show } from 'solid-js';
+import { MAX_REQUEST_DOCUMENT_MB, REQUEST_DOCUMENT_TYPES } from '@seal/shared';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { Field } from '../../components/Field';
 import { GeofenceFields } from '../../components/GeofenceFields';
@@ -17,6 +18,7 @@ function createProblemWords(draft: () => RequestDraft) {
     const problem = draft().problems()[field];
     if (problem === undefined) return undefined;
     if (problem === 'window_order' || problem === 'window_past') return t(`requests.problems.${problem}`);
+    if (problem === 'file_type' || problem === 'file_size') return t(`requests.problems.${problem}`, { mb: String(MAX_REQUEST_DOCUMENT_MB) });
     if (problem.startsWith('geofence_')) {
       const kind = problem.slice('geofence_'.length) as 'incomplete' | 'lat' | 'lon' | 'radius';
       return t(kind === 'incomplete' ? 'units.geofenceIncomplete' : kind === 'lat' ? 'units.invalidLat' : kind === 'lon' ? 'units.invalidLon' : 'units.invalidRadius');
@@ -62,7 +64,7 @@ export function SealSection(props: { draft: RequestDraft }) {
   );
 }
 
-/** The document: its file (fingerprinted here, never uploaded), title and pages. */
+/** The document: its file (checked and fingerprinted here; it travels with the request), title and pages. */
 export function DocumentSection(props: { draft: RequestDraft }) {
   const { t } = useI18n();
   const d = () => props.draft;
@@ -70,7 +72,7 @@ export function DocumentSection(props: { draft: RequestDraft }) {
   return (
     <fieldset class="form-section">
       <legend class="section-title">{t('requests.documentSection')}</legend>
-      <Field id="request-file" label={t('requests.fileLabel')} hint={t('requests.fileHint')}>
+      <Field id="request-file" label={t('requests.fileLabel')} hint={t('requests.fileHint', { mb: String(MAX_REQUEST_DOCUMENT_MB) })}>
         {/* The native file button speaks the browser's language, not the app's: a label of ours stands in for it. */}
         <div class="file-pick" classList={{ 'is-invalid': d().problems().file !== undefined }}>
           <label class="button button-secondary" for="request-file">
@@ -82,10 +84,13 @@ export function DocumentSection(props: { draft: RequestDraft }) {
           id="request-file"
           class="visually-hidden"
           type="file"
+          accept={REQUEST_DOCUMENT_TYPES.join(',')}
           disabled={d().busy()}
           onChange={(e) => {
             const chosen = e.currentTarget.files?.[0];
             if (chosen !== undefined) void d().hash.run(chosen);
+            // The same file chosen again (after a refusal) must fire again.
+            e.currentTarget.value = '';
           }}
           {...problem.invalid('file')}
         />

@@ -1,5 +1,5 @@
 import { useNavigate } from '@solidjs/router';
-import { can, compareText, isInSubtree } from '@seal/shared';
+import { can, compareText, isInSubtree, requestDocumentProblem, sniffRequestDocumentType, subjectOf, type RequestDocumentType } from '@seal/shared';
 import { createEffect, createMemo, createSignal, on, type Accessor } from 'solid-js';
 import type { SessionView as Session } from '@seal/shared';
 import { useDirectory } from '../../org/DirectoryProvider';
@@ -10,6 +10,14 @@ import { useRequests } from '../../requests/RequestsProvider';
 import { useSync } from '../../sync/SyncProvider';
 
 const DEFAULT_DAYS = 3;
+
+/** The document chosen: its name, fingerprint, bytes (they travel with the request) and type. */
+interface ChosenDocument {
+  readonly name: string;
+  readonly sha256: string;
+  readonly bytes: Uint8Array;
+  readonly mime: RequestDocumentType;
+}
 
 /** One text field of the draft: what it holds and how to change it. */
 export interface DraftValue {
@@ -52,7 +60,7 @@ export function createRequestDraft(session: Accessor<Session>) {
     fenceLon: draftValue(''),
     fenceRadius: draftValue(''),
   };
-  const [file, setFile] = createSignal<{ name: string; sha256: string }>();
+  const [file, setFile] = createSignal<ChosenDocument>();
   const [problems, setProblems] = createSignal<Partial<Record<RequestField, FieldProblem>>>({});
 
   const units = () => directory.units();
@@ -85,10 +93,20 @@ export function createRequestDraft(session: Accessor<Session>) {
     ),
   );
 
+  // The file is checked (type by its first bytes, size) before it is read whole, then fingerprinted.
   const hash = createAction(async (chosen: File) => {
-    const sha256 = await fileSha256(chosen);
+    const head = new Uint8Array(await chosen.slice(0, 16).arrayBuffer());
+    const mime = sniffRequestDocumentType(head);
+    const problem = mime === undefined ? 'type' : requestDocumentProblem({ mime, size: chosen.size, head });
+    if (mime === undefined || problem !== undefined) {
+      setFile(undefined);
+      setProblems((before) => ({ ...before, file: problem === 'size' ? 'file_size' : 'file_type' }));
+      return;
+    }
+    const bytes = new Uint8Array(await chosen.arrayBuffer());
+    const sha256 = await fileSha256(new Blob([bytes]));
     const previous = file()?.name;
-    setFile({ name: chosen.name, sha256 });
+    setFile({ name: chosen.name, sha256, bytes, mime });
     if (fields.title.value.trim() === '' || fields.title.value === previous) fields.title.set(chosen.name);
     setProblems(({ file: _file, ...rest }) => rest);
   });
@@ -105,13 +123,16 @@ export function createRequestDraft(session: Accessor<Session>) {
       return;
     }
     setProblems({});
+    const chosen = file()!;
     await store.records.create('request', result.request);
+    // The document goes with the request (its bytes upload after the request, when online).
+    await store.attachments.add({ bytes: chosen.bytes, about: subjectOf('request', result.request.id), mime: chosen.mime, name: chosen.name.slice(0, 200) }, result.request.unitId);
     navigate(`/requests/${result.request.id}?submitted=1`);
   });
 
   return {
     fields,
-    file: file as Accessor<{ name: string; sha256: string } | undefined>,
+    file,
     problems,
     requestUnits,
     placeUnits,

@@ -18,7 +18,7 @@ import { EventsCard, StampsCard } from './StampLists';
 import { createStampNames } from './stampNames';
 
 /** Statuses of a request under which its grant is no longer offered for stamping. */
-const UNUSABLE: ReadonlySet<RequestStatus> = new Set<RequestStatus>(['cancelled', 'rejected', 'halted', 'expired']);
+const UNUSABLE: ReadonlySet<RequestStatus> = new Set<RequestStatus>(['cancelled', 'rejected', 'halted', 'expired', 'completed']);
 
 /** Stamping at the site: choose a grant, connect the seal device, confirm, unlock, watch the stamps. */
 export function Stamp() {
@@ -33,12 +33,17 @@ function StampScreen(props: { session: Session }) {
   const [grant, setGrant] = createSignal<Grant>();
   const book = useRequests();
   // Grants that reached this tablet by sync, newest window first; a file import is the other way in.
-  // Grants of requests held here that can no longer be used (withdrawn, rejected, halted, expired)
-  // are not offered; a grant whose request is not held here is (the device judges it when unlocking).
+  // Grants of requests held here that can no longer be used (withdrawn, rejected, halted, expired,
+  // completed, every use made) are not offered; a grant whose request is not held here is (the
+  // device judges it when unlocking).
+  const usable = (requestId: string): boolean => {
+    const view = book.entry(requestId)?.view;
+    return view === undefined || (!UNUSABLE.has(view.status) && !(view.usesApproved > 0 && view.usesRemaining <= 0));
+  };
   const grants = createFacts('grant');
   const myGrants = createMemo(() =>
     grants()
-      .filter((g) => g.holderId === props.session.user.id && !UNUSABLE.has(book.entry(g.requestId)?.view?.status ?? 'pending'))
+      .filter((g) => g.holderId === props.session.user.id && usable(g.requestId))
       .sort((a, b) => b.window.notAfter - a.window.notAfter),
   );
   // Electronic grants: stamping a PDF, no device.
@@ -47,7 +52,7 @@ function StampScreen(props: { session: Session }) {
   const [electronic, setElectronic] = createSignal<ElectronicGrant>();
   const myElectronicGrants = createMemo(() =>
     [...electronicGrants().filter((g) => g.id !== imported()?.id), ...(imported() === undefined ? [] : [imported()!])]
-      .filter((g) => g.holderId === props.session.user.id && !UNUSABLE.has(book.entry(g.requestId)?.view?.status ?? 'pending'))
+      .filter((g) => g.holderId === props.session.user.id && usable(g.requestId))
       .sort((a, b) => b.window.notAfter - a.window.notAfter),
   );
   const deviceSubject = () => {

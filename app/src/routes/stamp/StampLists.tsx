@@ -29,6 +29,9 @@ export function StampsCard(props: { shots: readonly StampShot[]; names: StampNam
   );
 }
 
+/** Device events that are alarms (the device's own: case opened, left the place, battery low). */
+const isAlarm = (event: DeviceEvent): boolean => event.type === 'tamper' || event.type === 'geofence_breach' || event.type === 'low_battery';
+
 /** Headquarters' alarms about the device (resolved ones marked), and the notable entries of this session. */
 export function EventsCard(props: { alarms: readonly AlarmWithResolution[]; events: readonly DeviceEvent[]; names: StampNames }) {
   const { t } = useI18n();
@@ -45,11 +48,19 @@ export function EventsCard(props: { alarms: readonly AlarmWithResolution[]; even
       <h2>{t('stamp.eventsTitle')}</h2>
       <Show when={props.alarms.length > 0}>
         <h3>{t('stamp.hqAlarms')}</h3>
-        <ul class="stamp-events" data-testid="device-alarms">
+        {/* An open alarm is said at once (role="alert"), in red, with a sign and words; a resolved one stays listed, quiet. */}
+        <ul class="stamp-events" data-testid="device-alarms" role={props.alarms.some((a) => a.resolution === undefined) ? 'alert' : undefined}>
           <For each={props.alarms}>
             {({ alarm, resolution }) => (
-              <li data-testid="device-alarm" data-kind={alarm.kind} data-severity={alarm.severity} data-state={resolution ? 'resolved' : 'open'}>
-                <span class="muted">{props.names.date(alarm.at)}</span> {hqAlarmText(alarm.kind)} <span class="muted">({alarm.ref})</span>
+              <li
+                class={resolution ? 'stamp-alarm is-resolved' : 'alert alert-error stamp-alarm'}
+                data-testid="device-alarm"
+                data-kind={alarm.kind}
+                data-severity={alarm.severity}
+                data-state={resolution ? 'resolved' : 'open'}
+              >
+                <span aria-hidden="true">{resolution ? '✓ ' : '⚠ '}</span>
+                <strong>{t('stamp.alarmWord')}</strong> {hqAlarmText(alarm.kind)} <span class="muted">{props.names.date(alarm.at)}</span>
                 <Show when={resolution}>{(closed) => <span class="muted"> · {t('stamp.hqAlarmResolved', { time: props.names.date(closed().at) })}</span>}</Show>
               </li>
             )}
@@ -60,8 +71,17 @@ export function EventsCard(props: { alarms: readonly AlarmWithResolution[]; even
         <ul class="stamp-events">
           <For each={props.events}>
             {(event) => (
-              <li data-testid="device-event" data-type={event.type} data-code={event.type === 'refusal' ? event.payload.code : undefined}>
-                <span class="muted">{props.names.date(event.at)}</span> {eventText(event)}
+              <li
+                class={isAlarm(event) ? 'alert alert-error stamp-alarm' : undefined}
+                role={isAlarm(event) ? 'alert' : undefined}
+                data-testid="device-event"
+                data-type={event.type}
+                data-code={event.type === 'refusal' ? event.payload.code : undefined}
+              >
+                <Show when={isAlarm(event)}>
+                  <span aria-hidden="true">⚠ </span>
+                </Show>
+                {eventText(event)} <span class="muted">{props.names.date(event.at)}</span>
               </li>
             )}
           </For>

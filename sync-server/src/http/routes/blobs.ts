@@ -1,6 +1,6 @@
 import {
   BLOB_CHUNK_BYTES, blobChunkBodySchema, blobChunkParamsSchema, blobChunkResponseSchema, blobParamsSchema, blobQuerySchema, blobStatusSchema,
-  factBodySchemas, fromBase64Url,
+  factBodySchemas, fromBase64Url, parseSubject, sniffRequestDocumentType,
 } from '@seal/shared';
 import type { UserDoc } from '../../couch/model';
 import { loadUnitTree } from '../../auth/scope';
@@ -50,7 +50,7 @@ export function blobRoutes(api: Api, rows: RowsRepo, blobs: BlobsRepo): void {
     method: 'PUT', url: '/api/sync/blobs/:sha256/chunks/:index', tag: 'sync', auth: 'session', params: chunkParams, query: blobQuerySchema, body: blobChunkBodySchema,
     bodyLimit: 2 * BLOB_CHUNK_BYTES,
     summary: 'Upload one chunk of an attachment under its fact; the upload completes once every chunk is in and the bytes hash to their name',
-    responses: { 200: blobStatusSchema, 400: 'invalid_body', 401: 'unauthenticated | replica_user_mismatch', 403: 'out_of_scope', 409: 'fact_not_synced | chunk_conflict', 422: 'blob_hash_mismatch' },
+    responses: { 200: blobStatusSchema, 400: 'invalid_body', 401: 'unauthenticated | replica_user_mismatch', 403: 'out_of_scope', 409: 'fact_not_synced | chunk_conflict', 415: 'unsupported_media_type', 422: 'blob_hash_mismatch' },
   }, async ({ params, query, body, signedIn, request }) => {
     requireReplicaUser(request, signedIn);
     const meta = await attachmentFor(api, rows, signedIn.user, query.fact, params.sha256);
@@ -61,6 +61,10 @@ export function blobRoutes(api: Api, rows: RowsRepo, blobs: BlobsRepo): void {
     const bytes = fromBase64Url(body.data);
     const expected = chunkLength(meta.size, params.index);
     if (bytes.length !== expected) throw new ApiError(400, 'invalid_body', `Chunk ${params.index} must be ${expected} bytes, got ${bytes.length}`);
+    // A request's document must be what its fact says (a PDF, JPEG or PNG), by its first bytes.
+    if (params.index === 0 && parseSubject(meta.about)?.kind === 'request' && sniffRequestDocumentType(bytes) !== meta.mime) {
+      throw new ApiError(415, 'unsupported_media_type', `The bytes of ${params.sha256} are not a ${meta.mime} file: a request's document must be a PDF, JPEG or PNG`);
+    }
     if (!(await blobs.stage(params.sha256, upload, params.index, body.data))) {
       throw new ApiError(409, 'chunk_conflict', `A different chunk ${params.index} of ${params.sha256} is already held for this attachment fact`);
     }
