@@ -184,7 +184,7 @@ describe('stamping with a seal device over Web Bluetooth', () => {
     await page.goto(`${url}/stamp`);
     await page.locator('main h1', { hasText: 'Stamp' }).waitFor();
     await page.locator('#grant-file').setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{"id": 1}') });
-    await expect.poll(() => page.locator('[data-error-code="grant_file_invalid"]').textContent()).toContain('not a valid grant');
+    await expect.poll(() => page.locator('[data-error-code="grant_file_invalid"]').textContent()).toContain('This grant file is incomplete or damaged');
     await page.locator('#grant-file').setInputFiles({ name: 'grant.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(grant)) });
     await page.getByTestId('grant').waitFor();
 
