@@ -1,4 +1,4 @@
-import { unitResponseSchema, unitsResponseSchema, type NewUnit, type UnitView } from '@seal/shared';
+import { unitResponseSchema, unitsResponseSchema, type NewUnit, type UnitChange, type UnitView } from '@seal/shared';
 import { apiRequest } from './request';
 
 export type { NewUnit };
@@ -13,4 +13,19 @@ export async function fetchUnits(): Promise<UnitView[]> {
 export async function createUnit(unit: NewUnit): Promise<UnitView> {
   const { unit: created } = await apiRequest('POST', '/api/units', unitResponseSchema, unit);
   return created;
+}
+
+/** `PATCH /api/units/:id`: rename, set or remove (null) a site's geofence. */
+export async function updateUnit(unitId: string, change: UnitChange): Promise<UnitView> {
+  return (await apiRequest('PATCH', `/api/units/${encodeURIComponent(unitId)}`, unitResponseSchema, change)).unit;
+}
+
+/** `POST /api/units/:id/move`: under another unit (with its subtree). */
+export async function moveUnit(unitId: string, parentId: string): Promise<UnitView> {
+  return (await apiRequest('POST', `/api/units/${encodeURIComponent(unitId)}/move`, unitResponseSchema, { parentId })).unit;
+}
+
+/** `POST /api/units/:id/close`: an empty unit, kept in the tree for history. */
+export async function closeUnit(unitId: string): Promise<UnitView> {
+  return (await apiRequest('POST', `/api/units/${encodeURIComponent(unitId)}/close`, unitResponseSchema)).unit;
 }

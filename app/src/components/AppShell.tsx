@@ -5,6 +5,7 @@ import { useI18n } from '../i18n/I18nProvider';
 import { createOnlineStatus } from '../primitives/createOnlineStatus';
 import { createServerReachability } from '../sync/createServerReachability';
 import { AccountMenu } from './AccountMenu';
+import { AppNav } from './AppNav';
 import { ConnectionStatus } from './ConnectionStatus';
 import { LanguageSwitch } from './LanguageSwitch';
 import { NotificationsLink } from './NotificationsLink';
@@ -42,9 +43,12 @@ export function AppShell(props: RouteSectionProps) {
         </Show>
         <SyncStatus />
       </header>
-      <main class="app-main" id="main">
-        {props.children}
-      </main>
+      <div class="shell-body">
+        <AppNav />
+        <main class="app-main" id="main">
+          {props.children}
+        </main>
+      </div>
       <ServiceWorkerToast />
     </div>
   );

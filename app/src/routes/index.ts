@@ -29,6 +29,8 @@ const RequestEvidence = lazy(() => import('./hq/evidence/RequestEvidence').then(
 const SealLedger = lazy(() => import('./hq/evidence/SealLedger').then((m) => ({ default: m.SealLedger })));
 const HqCases = lazy(() => import('./hq/cases/HqCases').then((m) => ({ default: m.HqCases })));
 const CaseDetail = lazy(() => import('./hq/cases/CaseDetail').then((m) => ({ default: m.CaseDetail })));
+const People = lazy(() => import('./admin/People').then((m) => ({ default: m.People })));
+const UnitEdit = lazy(() => import('./admin/UnitEdit').then((m) => ({ default: m.UnitEdit })));
 const Webhooks = lazy(() => import('./admin/Webhooks').then((m) => ({ default: m.Webhooks })));
 const Archive = lazy(() => import('./archive/Archive').then((m) => ({ default: m.Archive })));
 // Public: whoever holds a stamped document checks it, signed in or not.
@@ -48,6 +50,8 @@ export const routes: RouteDefinition[] = [
   { path: '/passkeys', component: Passkeys },
   { path: '/admin/invitations', component: Invitations },
   { path: '/admin/units', component: Units },
+  { path: '/admin/units/:id', component: UnitEdit },
+  { path: '/admin/people', component: People },
   { path: '/admin/webhooks', component: Webhooks },
   { path: '/stamp', component: Stamp },
   { path: '/seals', component: Seals },

@@ -93,6 +93,12 @@ export type ApiErrorCode =
   // webhooks: a URL the server will not send to (an internal address while that is not allowed)
   | 'webhook_url_refused'
   | 'last_system_admin'
+  // people and units: nobody deactivates themselves; a unit is not moved into its own subtree,
+  // nor closed while people, open units or seals are still in it; a closed unit takes nothing new
+  | 'self_deactivation'
+  | 'unit_cycle'
+  | 'unit_not_empty'
+  | 'unit_closed'
   // separation of duties: nobody adds roles to themselves; some roles never go together
   | 'self_grant'
   | 'incompatible_roles'

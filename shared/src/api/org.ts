@@ -28,3 +28,17 @@ export const roleGrantBodySchema = z.strictObject({ role: roleSchema, unitId: re
 export const usersResponseSchema = z.object({ users: z.array(userWithCredentialsSchema) });
 export const userWithCredentialsResponseSchema = z.object({ user: userWithCredentialsSchema });
 export const userResponseSchema = z.object({ user: userViewSchema });
+
+/** Deactivating someone: the person, and what happened to their open requests. */
+export const deactivationResponseSchema = z.object({
+  user: userViewSchema,
+  /** Their open requests now withdrawn (a cancellation by the administrator who deactivated them). */
+  haltedRequests: z.array(z.string()),
+  /** Their open requests in units this administrator does not cover: left for an administrator there. */
+  requestsOutOfScope: z.array(z.string()),
+});
+export type DeactivationResponse = z.infer<typeof deactivationResponseSchema>;
+
+/** Moving a branch or site under another unit (never the HQ; never under itself or its own subtree). */
+export const moveUnitBodySchema = z.strictObject({ parentId: recordIdParamSchema });
+export type UnitMove = z.input<typeof moveUnitBodySchema>;

@@ -54,6 +54,8 @@ export const unitViewSchema = z.object({
   geofence: geofenceSchema.optional(),
   createdAt: millis,
   updatedAt: millis,
+  /** When the unit was closed: it stays in the tree (history names it) but takes no new people or units. */
+  closedAt: millis.optional(),
 });
 export type UnitView = z.infer<typeof unitViewSchema>;
 

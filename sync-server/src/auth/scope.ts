@@ -87,3 +87,6 @@ export function requirePermission(
   if (outcome.ok) return outcome.value;
   throw new ApiError(403, outcome.error.code === 'out_of_scope' ? 'out_of_scope' : 'forbidden', outcome.error.message);
 }
+
+/** Whether the unit was closed (kept in the tree for history; it takes nothing new). */
+export const isClosed = (tree: UnitTree, unitId: string): boolean => (tree.get(unitId as never) as { closedAt?: number } | undefined)?.closedAt !== undefined;

@@ -32,6 +32,8 @@ export interface UnitDoc {
   readonly geofence?: Geofence;
   readonly createdAt: number;
   readonly updatedAt: number;
+  /** Closed: kept in the tree for history, takes no new people, units or seals. */
+  readonly closedAt?: number;
 }
 
 export type { Role, RoleGrant };

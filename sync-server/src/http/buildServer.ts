@@ -28,7 +28,11 @@ import { revocationRoutes } from './routes/revocations';
 import { rosterRoutes } from './routes/roster';
 import { setupRoutes } from './routes/setup';
 import { unitRoutes } from './routes/units';
+import { unitMoveRoutes } from './routes/unitMoves';
 import { userRoutes } from './routes/users';
+import { userActivationRoutes } from './routes/userActivation';
+import { reportingAcceptedRows } from '../sync/acceptedRows';
+import { rowsRepo } from '../sync/rowsRepo';
 import { processSheetRoutes } from './routes/processSheets';
 import { archiveRoutes } from './routes/archive';
 import { syncRoutes } from './routes/sync';
@@ -109,7 +113,7 @@ export async function buildServer({ config, store, orgKey, now = Date.now, audit
     codes: { max: config.authRateLimitPerMinute, timeWindow: 60_000 },
     ceremonies: { max: config.authRateLimitPerMinute * CEREMONY_RATE_LIMIT_FACTOR, timeWindow: 60_000 },
   });
-  for (const register of [setupRoutes, authRoutes, passkeyRoutes, invitationRoutes, unitRoutes, userRoutes, rosterRoutes, decisionRoutes, auditRoutes]) {
+  for (const register of [setupRoutes, authRoutes, passkeyRoutes, invitationRoutes, unitRoutes, unitMoveRoutes, userRoutes, rosterRoutes, decisionRoutes, auditRoutes]) {
     register(api);
   }
   const notifier = await startNotifier({
@@ -124,6 +128,7 @@ export async function buildServer({ config, store, orgKey, now = Date.now, audit
   hqEvidenceRoutes(api, store);
   revocationRoutes(api, store);
   syncRoutes(api, store, notifier.onAccepted);
+  userActivationRoutes(api, reportingAcceptedRows(rowsRepo(store.couch.use(store.dbName('rows'))), notifier.onAccepted, (err) => app.log.warn({ err }, 'accepted rows could not be passed on')));
   processSheetRoutes(api, store, notifier.onAccepted);
   archiveRoutes(api, store);
   hqCaseRoutes(api, store);

@@ -33,6 +33,7 @@ export const unitView = (u: UnitDoc): UnitView => ({
   ...(u.geofence === undefined ? {} : { geofence: u.geofence }),
   createdAt: u.createdAt,
   updatedAt: u.updatedAt,
+  ...(u.closedAt === undefined ? {} : { closedAt: u.closedAt }),
 });
 
 /** An invitation as the API shows it (never the code: only its hash is stored). */

@@ -34,6 +34,10 @@ export interface RowsRepo {
   createMany(rows: readonly SyncRow[], origin?: string): Promise<RowWriteOutcome[]>;
   /** Every change row of one record (an `_all_docs` key range: nothing a client sends reaches a query). */
   changesOf(kind: RecordKind, recordId: string): Promise<SyncRow[]>;
+  /** Every change row of every record of one kind (an `_all_docs` key range; for administrative scans). */
+  changesOfKind(kind: RecordKind): Promise<SyncRow[]>;
+  /** Every stored fact of one kind (an `_all_docs` key range over `fact:kind:`; for administrative scans). */
+  factsOfKind(kind: FactKind): Promise<FactRow[]>;
   /** Every stored lifecycle change of one seal (an `_all_docs` key range over `fact:seal_status_change:sealId:`). */
   lifecycleOf(sealId: string): Promise<FactRow[]>;
   /** Every stored fact of one kind (an `_all_docs` key range over `fact:kind:`). */
@@ -99,6 +103,16 @@ export function rowsRepo(db: DocumentScope<SyncRow>): RowsRepo {
       const prefix = changeRowPrefix(kind, recordId);
       const page = await db.list({ include_docs: true, startkey: prefix, endkey: `${prefix}\ufff0` });
       return page.rows.filter((r) => r.doc).map((r) => rowFromDoc(r.doc as unknown as StoredRow));
+    },
+    async changesOfKind(kind) {
+      const prefix = `change:${kind}:`;
+      const page = await db.list({ include_docs: true, startkey: prefix, endkey: `${prefix}\ufff0` });
+      return page.rows.filter((r) => r.doc).map((r) => rowFromDoc(r.doc as unknown as StoredRow));
+    },
+    async factsOfKind(kind) {
+      const prefix = factRowId(kind, '');
+      const page = await db.list({ include_docs: true, startkey: prefix, endkey: `${prefix}\ufff0` });
+      return page.rows.filter((r) => r.doc).map((r) => rowFromDoc(r.doc as unknown as StoredRow) as FactRow);
     },
     async lifecycleOf(sealId) {
       // A seal id has no ':' (see `subjectSchema`), so this prefix names one seal's changes only.

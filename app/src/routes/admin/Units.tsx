@@ -101,7 +101,7 @@ function UnitManager(props: { session: Session }) {
         <div class="column-main">
           <h2 class="section-title">{t('units.treeLabel')}</h2>
           <ErrorAlert error={units.error()} />
-          <UnitTree units={units.data()} loading={units.loading()} />
+          <UnitTree units={units.data()} loading={units.loading()} editable={(id) => unitsCoveredBy(props.session, 'admin', units.data() ?? []).some((u) => u.id === id)} />
         </div>
         <form class="panel form column-side" aria-labelledby="add-unit-title" onSubmit={onSubmit}>
           <h2 id="add-unit-title">{t('units.addTitle')}</h2>

@@ -3,8 +3,9 @@ import { For, Show } from 'solid-js';
 import type { SessionView as Session } from '@seal/shared';
 import { fetchUnits } from '../../api/units';
 import { useAuth } from '../../auth/AuthProvider';
-import { holdsRole } from '../../auth/roles';
-import { mayReadHq } from '../../hq/hqAccess';
+import { actorFromSession } from '../../auth/actorFromSession';
+import { navItems, type NavKey } from '../../auth/navItems';
+import { mayAnywhere } from '../../hq/hqAccess';
 import { RoleList } from '../../components/RoleList';
 import { useI18n } from '../../i18n/I18nProvider';
 import { createLoad } from '../../primitives/createLoad';
@@ -24,20 +25,33 @@ export function WelcomeHome(props: { session: Session }) {
     const me = requests.me();
     return me === undefined ? 0 : awaitingDecision(requests.entries(), me, directory.units()).length;
   };
+  // The cards are the navigation's places (`navItems`: what the person's roles allow), each with
+  // a sentence for this person: an auditor reads seals, a custodian keeps them.
+  const keeps = () => mayAnywhere(props.session, 'seal.update');
+  const body = (key: NavKey): string => {
+    switch (key) {
+      case 'hq': return t('hq.homeBody');
+      case 'approvals': return awaiting() > 0 ? t('approvals.homeCount', { count: String(awaiting()) }) : t('approvals.homeBody');
+      case 'requests': return mayAnywhere(props.session, 'log.read') ? t('requestList.homeBody') : t('requests.homeBody');
+      case 'archive': return t('archive.homeBody');
+      case 'stamp': return t('stamp.homeBody');
+      case 'seals': return keeps() ? t('seals.homeBody') : t('seals.homeBodyReader');
+      case 'devices': return t('devices.homeBody');
+      case 'people': return t('peopleScreen.homeBody');
+      case 'invitations': return t('home.invitationsBody');
+      case 'units': return t('home.unitsBody');
+      case 'webhooks': return t('webhooks.homeBody');
+      case 'home': return '';
+    }
+  };
+  const title = (key: NavKey): string => (key === 'hq' ? t('hq.homeLink') : key === 'seals' ? t('seals.homeLink') : key === 'archive' ? t('archive.homeLink') : t(`appNav.${key}`));
   // Headquarters first for those who read the merged log: for an auditor it is the work itself.
-  const links = () => [
-    { href: '/hq', title: t('hq.homeLink'), body: t('hq.homeBody'), show: mayReadHq(props.session) },
-    { href: '/approvals', title: t('approvals.title'), body: awaiting() > 0 ? t('approvals.homeCount', { count: String(awaiting()) }) : t('approvals.homeBody'), show: holdsRole(props.session, 'approver') },
-    { href: '/requests', title: t('requests.title'), body: t('requests.homeBody'), show: holdsRole(props.session, 'staff') },
-    { href: '/archive', title: t('archive.homeLink'), body: t('archive.homeBody'), show: (['custodian', 'admin', 'auditor'] as const).some((role) => holdsRole(props.session, role)) },
-    { href: '/passkeys', title: t('home.passkeysLink'), body: t('home.passkeysBody'), show: true },
-    { href: '/stamp', title: t('stamp.title'), body: t('stamp.homeBody'), show: true },
-    { href: '/seals', title: t('seals.homeLink'), body: t('seals.homeBody'), show: (['custodian', 'admin', 'auditor'] as const).some((role) => holdsRole(props.session, role)) },
-    { href: '/devices', title: t('devices.title'), body: t('devices.homeBody'), show: holdsRole(props.session, 'admin') || holdsRole(props.session, 'custodian') || holdsRole(props.session, 'auditor') },
-    { href: '/admin/invitations', title: t('home.invitationsLink'), body: t('home.invitationsBody'), show: holdsRole(props.session, 'admin') },
-    { href: '/admin/units', title: t('home.unitsLink'), body: t('home.unitsBody'), show: holdsRole(props.session, 'admin') },
-    { href: '/admin/webhooks', title: t('webhooks.title'), body: t('webhooks.homeBody'), show: holdsRole(props.session, 'admin') },
-  ];
+  const links = () => {
+    const places = navItems(actorFromSession(props.session.user), directory.units()).filter((i) => i.key !== 'home');
+    const hq = places.filter((i) => i.key === 'hq');
+    return [...hq, ...places.filter((i) => i.key !== 'hq'), { key: 'passkeys' as const, href: '/passkeys' }].map((i) =>
+      i.key === 'passkeys' ? { key: i.key, href: i.href, title: t('home.passkeysLink'), body: t('home.passkeysBody') } : { key: i.key, href: i.href, title: title(i.key), body: body(i.key) });
+  };
   return (
     <section class="welcome" aria-labelledby="welcome-title" data-user-id={props.session.user.id}>
       <h1 id="welcome-title">{t('home.welcomeTitle', { name: props.session.user.name })}</h1>
@@ -51,10 +65,10 @@ export function WelcomeHome(props: { session: Session }) {
       </Show>
       <h2 class="steps-label">{t('home.linksLabel')}</h2>
       <ul class="link-cards">
-        <For each={links().filter((l) => l.show)}>
+        <For each={links()}>
           {(link) => (
             <li>
-              <A href={link.href} class="link-card">
+              <A href={link.href} class="link-card" data-card={link.key}>
                 <span class="link-card-title">{link.title}</span>
                 <span class="link-card-body">{link.body}</span>
               </A>

@@ -8,7 +8,7 @@ import { credentialDocId } from '../../couch/credentialsRepo';
 import type { InvitationDoc, UserDoc } from '../../couch/model';
 import type { Invitation } from '../../couch/invitationsRepo';
 import { hashOneTimeCode, hashSecret, newId, newOneTimeCode, normaliseOneTimeCode } from '../../auth/secrets';
-import { asPolicyUser, holdsRoleOn, loadUnitTree, requireAnyRole, requirePermission } from '../../auth/scope';
+import { asPolicyUser, holdsRoleOn, loadUnitTree, requireAnyRole, requirePermission, isClosed } from '../../auth/scope';
 import { startSession } from '../../auth/sessions';
 import { consumeCeremonyChallenge, registrationOptions, verifyRegistration } from '../../auth/webauthn';
 import type { Api, ServerContext } from '../api';
@@ -51,11 +51,12 @@ function issuingRoutes(api: Api): void {
   api.route({
     method: 'POST', url: '/api/invitations', tag: 'invitations', auth: 'session', body: createInvitationBodySchema,
     summary: 'Invite a person to a unit with roles (admins, within their subtree); the code is shown once',
-    responses: { 201: createInvitationResponseSchema, 400: 'invalid_body | unit_invalid', 401: 'unauthenticated', 403: 'forbidden | out_of_scope | incompatible_roles' },
+    responses: { 201: createInvitationResponseSchema, 400: 'invalid_body | unit_invalid', 401: 'unauthenticated', 403: 'forbidden | out_of_scope | incompatible_roles', 409: 'unit_closed' },
   }, async ({ body, signedIn, reply }) => {
     const tree = await loadUnitTree(ctx.repos.units);
     requireAnyRole(signedIn.user, ['admin'], 'invite people');
     if (!tree.has(body.unitId as never)) throw new ApiError(400, 'unit_invalid', `Unit "${body.unitId}" does not exist`);
+    if (isClosed(tree, body.unitId)) throw new ApiError(409, 'unit_closed', `Unit "${body.unitId}" is closed: nobody new joins it`);
     // The same rule as a role grant: in scope, and roles one person may hold together.
     const allowed = checkInvitationRoles(asPolicyUser(signedIn.user), body.unitId as UnitId, body.roles, tree);
     if (!allowed.ok) {

@@ -13,7 +13,7 @@ const sameGeofence = (a: UnitDoc['geofence'], b: UnitDoc['geofence']): boolean =
   a === b || (a !== undefined && b !== undefined && a.lat === b.lat && a.lon === b.lon && a.radiusM === b.radiusM);
 
 /** Refuses (400 `unit_invalid`) a unit the domain's schema or tree rules refuse. */
-function checkUnit(unit: UnitDoc, others: readonly UnitDoc[]): void {
+export function checkUnit(unit: UnitDoc, others: readonly UnitDoc[]): void {
   const { type: _t, createdAt: _c, updatedAt: _u, ...orgUnit } = unit;
   const parsed = orgUnitSchema.safeParse(orgUnit);
   if (!parsed.success) throw new ApiError(400, 'unit_invalid', `The unit is not valid:\n${z.prettifyError(parsed.error)}`);
@@ -40,6 +40,7 @@ export function unitRoutes(api: Api): void {
     const tree = unitTree(units);
     if (!tree.has(body.parentId as never)) throw new ApiError(400, 'unit_invalid', `Parent unit "${body.parentId}" does not exist`);
     requirePermission(signedIn.user, 'unit.manage', { unitId: body.parentId }, tree);
+    if (units.find((u) => u.id === body.parentId)?.closedAt !== undefined) throw new ApiError(409, 'unit_closed', `Unit "${body.parentId}" is closed: it takes no new units`);
     const now = ctx.now();
     const unit: UnitDoc = {
       type: 'unit', id: newId('unit'), name: body.name, kind: body.kind, parentId: body.parentId,

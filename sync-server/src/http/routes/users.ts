@@ -4,7 +4,7 @@ import {
   type RoleGrantChange, type UnitId,
 } from '@seal/shared';
 import type { UserDoc } from '../../couch/model';
-import { asPolicyUser, holdsRoleOn, isSystemAdmin, loadUnitTree, requireAnyRole, requirePermission, requireRoleOn, rootUnitId, type UnitTree } from '../../auth/scope';
+import { asPolicyUser, holdsRoleOn, isClosed, isSystemAdmin, loadUnitTree, requireAnyRole, requirePermission, requireRoleOn, rootUnitId, type UnitTree } from '../../auth/scope';
 import type { SignedIn } from '../../auth/sessions';
 import type { Api, ServerContext } from '../api';
 import { ApiError, notFound } from '../errors';
@@ -19,13 +19,13 @@ const canSee = (viewer: UserDoc, user: UserDoc, tree: UnitTree): boolean =>
   viewer.id === user.id || [user.unitId, ...user.grants.map((g) => g.unitId)].some((u) => holdsRoleOn(viewer, ['admin', 'auditor'], u, tree));
 
 /** Refuses a change that would leave no active system administrator (409 `last_system_admin`). */
-async function keepOneSystemAdmin(ctx: ServerContext, tree: UnitTree, changed: UserDoc): Promise<void> {
+export async function keepOneSystemAdmin(ctx: ServerContext, tree: UnitTree, changed: UserDoc): Promise<void> {
   if (isSystemAdmin(changed, tree) && changed.active) return;
   const others = (await ctx.repos.users.list()).filter((u) => u.id !== changed.id && u.active && isSystemAdmin(u, tree));
   if (others.length === 0) throw new ApiError(409, 'last_system_admin', 'This would leave no active system administrator (admin on the HQ unit): make someone else one first');
 }
 
-/** People: list them, grant and revoke roles within one's subtree, deactivate. */
+/** People: list them, grant and revoke roles within one's subtree (deactivation: `userActivationRoutes`). */
 export function userRoutes(api: Api): void {
   const { ctx } = api;
 
@@ -62,6 +62,7 @@ export function userRoutes(api: Api): void {
     const tree = await loadUnitTree(ctx.repos.units);
     if (!tree.has(grant.unitId as never)) throw new ApiError(400, 'unit_invalid', `Unit "${grant.unitId}" does not exist`);
     requirePermission(signedIn.user, 'role.grant', { unitId: grant.unitId }, tree);
+    if (mode === 'grant' && isClosed(tree, grant.unitId)) throw new ApiError(409, 'unit_closed', `Unit "${grant.unitId}" is closed: no new roles on it`);
     const target = await load(id);
     const change: RoleGrantChange = { mode, role: grant.role, unitId: grant.unitId as UnitId };
     // The shared rule: not oneself, the target and the grant's unit both in scope, roles that
@@ -99,7 +100,7 @@ export function userRoutes(api: Api): void {
   api.route({
     method: 'POST', url: '/api/users/:id/grants', tag: 'users', auth: 'session', params: idParams, body: grantBody,
     summary: 'Grant a role on a unit (and so its subtree) to someone else the admin manages; never to oneself, never a combination that breaks separation of duties',
-    responses: { 200: userResponseSchema, 400: 'invalid_body | unit_invalid', 401: 'unauthenticated', 403: 'forbidden | out_of_scope (the user\'s unit or the grant\'s) | self_grant | incompatible_roles', 404: 'not_found' },
+    responses: { 200: userResponseSchema, 400: 'invalid_body | unit_invalid', 401: 'unauthenticated', 403: 'forbidden | out_of_scope (the user\'s unit or the grant\'s) | self_grant | incompatible_roles', 404: 'not_found', 409: 'unit_closed' },
   }, async ({ params, body, signedIn }) => changeGrant('grant', params.id, body, signedIn));
 
   api.route({
@@ -107,35 +108,4 @@ export function userRoutes(api: Api): void {
     summary: 'Revoke a role on a unit within the admin\'s scope',
     responses: { 200: userResponseSchema, 400: 'invalid_body | unit_invalid', 401: 'unauthenticated', 403: 'forbidden | out_of_scope (the user\'s unit or the grant\'s)', 404: 'not_found', 409: 'last_system_admin' },
   }, async ({ params, body, signedIn }) => changeGrant('revoke', params.id, body, signedIn));
-
-  for (const mode of ['deactivate', 'activate'] as const) {
-    api.route({
-      method: 'POST', url: `/api/users/:id/${mode}`, tag: 'users', auth: 'session', params: idParams,
-      summary: mode === 'deactivate' ? 'Deactivate a user: ends their sessions and drops their passkeys from the roster' : 'Reactivate a deactivated user',
-      responses: { 200: userResponseSchema, 401: 'unauthenticated', 403: 'forbidden | out_of_scope', 404: 'not_found', 409: 'last_system_admin' },
-    }, async ({ params, signedIn }) => {
-      const target = await load(params.id);
-      const tree = await loadUnitTree(ctx.repos.units);
-      requirePermission(signedIn.user, 'user.manage', { unitId: target.unitId }, tree);
-      const now = ctx.now();
-      const active = mode === 'activate';
-      const next: UserDoc = active ? (({ deactivatedAt: _d, ...u }) => ({ ...u, active: true }))(target) : { ...target, active: false, deactivatedAt: now };
-      if (!active) await keepOneSystemAdmin(ctx, tree, next);
-      const { after, changed } = await ctx.changes.commit(async (tx) => {
-        const user = await tx.read<UserDoc>('users', params.id);
-        if (!user) throw notFound(`User "${params.id}"`);
-        if (user.active === active) return { result: { after: user, changed: false }, audit: [] };
-        const changedUser: UserDoc = { ...next, grants: user.grants };
-        tx.write('users', params.id, changedUser);
-        return {
-          result: { after: changedUser, changed: true },
-          audit: [{ actor: actorOf(signedIn), action: `user.${mode}`, target: { kind: 'user', id: params.id }, unitId: target.unitId, before: userView(user), after: userView(changedUser) }],
-          roster: true,
-        };
-      });
-      // Sessions end once the deactivation stands (readSession refuses an inactive user meanwhile).
-      if (changed && !active) await ctx.repos.sessions.revokeWhere({ userId: params.id }, now);
-      return { user: userView(after) };
-    });
-  }
 }
