@@ -1,5 +1,6 @@
 import { render } from 'solid-js/web';
 import { App } from './App';
+import { prepareStartingLocale } from './i18n/I18nProvider';
 import './styles/base.css';
 import './styles/common.css';
 import './styles/identity.css';
@@ -10,4 +11,4 @@ import './styles/screens.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('#root is missing from index.html');
-render(() => <App />, root);
+void prepareStartingLocale().then(() => render(() => <App />, root));

@@ -8,13 +8,31 @@ import {
   type Accessor,
   type ParentProps,
 } from 'solid-js';
-import { en } from './en';
 import { initialLocale, storeLocale, type Locale, type LocaleStorage } from './locale';
 import { zhCN, type Dictionary } from './zh-CN';
 
-// Both dictionaries ship in the main bundle: they are small, and a tablet offline for days must
-// be able to switch language without a chunk it never fetched.
-const dictionaries: Record<Locale, Dictionary> = { 'zh-CN': zhCN, en };
+// The default language ships in the main bundle; English is its own chunk, fetched before the
+// first render when it is the starting language, or on switching. The service worker precaches
+// every chunk, so a tablet offline for days still switches language.
+const held = new Map<Locale, Dictionary>([['zh-CN', zhCN]]);
+const loaders: Record<Locale, () => Promise<Dictionary>> = {
+  'zh-CN': () => Promise.resolve(zhCN),
+  en: () => import('./en').then((module) => module.en),
+};
+
+async function loadDictionary(locale: Locale): Promise<Dictionary> {
+  const known = held.get(locale);
+  if (known !== undefined) return known;
+  const loaded = await loaders[locale]();
+  held.set(locale, loaded);
+  return loaded;
+}
+
+/** Fetches the starting language's dictionary (call before the first render); the default one if that fails. */
+export async function prepareStartingLocale(): Promise<void> {
+  const locale = initialLocale(browserStorage(), navigator.languages);
+  await loadDictionary(locale).catch((err: unknown) => console.warn(`The ${locale} texts could not be loaded; showing 中文`, err));
+}
 
 export type FlatDictionary = i18n.Flatten<Dictionary>;
 export type Translate = i18n.Translator<FlatDictionary>;
@@ -46,8 +64,9 @@ function browserStorage(): LocaleStorage {
 /** Holds the interface language: browser default or saved choice, kept in `<html lang>`. */
 export function I18nProvider(props: ParentProps) {
   const storage = browserStorage();
-  const [locale, setLocaleSignal] = createSignal<Locale>(initialLocale(storage, navigator.languages));
-  const dict = createMemo(() => i18n.flatten(dictionaries[locale()]));
+  const starting = initialLocale(storage, navigator.languages);
+  const [locale, setLocaleSignal] = createSignal<Locale>(held.has(starting) ? starting : 'zh-CN');
+  const dict = createMemo(() => i18n.flatten(held.get(locale()) ?? zhCN));
   const t = createTranslator(() => dict());
 
   createEffect(() => {
@@ -55,8 +74,11 @@ export function I18nProvider(props: ParentProps) {
   });
 
   const setLocale = (next: Locale): void => {
-    setLocaleSignal(next);
     storeLocale(storage, next);
+    void loadDictionary(next).then(
+      () => setLocaleSignal(next),
+      (err: unknown) => console.warn(`The ${next} texts could not be loaded`, err),
+    );
   };
 
   return <I18nContext.Provider value={{ locale, setLocale, t }}>{props.children}</I18nContext.Provider>;
