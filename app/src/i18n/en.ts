@@ -50,6 +50,7 @@ export const en: Dictionary = {
       self_decision: 'Nobody may decide their own request',
       seal_custodian_excluded: "The seal's custodian may not make this change",
       inactive_user: 'The account is deactivated',
+      governance_required: 'This change of the seal needs an approved request first',
       grant_id_mismatch: "The grant's id does not match its content",
       grant_rejected: 'The grant carries a rejection, or the request was rejected',
       grant_terms_mismatch: "The grant's terms differ from what the approvers approved",

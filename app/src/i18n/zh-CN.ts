@@ -51,6 +51,7 @@ export const zhCN = {
       self_decision: '不能审批自己的申请',
       seal_custodian_excluded: '印章保管人不能做这项变更',
       inactive_user: '账户已停用',
+      governance_required: '这项印章变更需要先经审批通过',
       grant_id_mismatch: '授权的编号与内容不符',
       grant_rejected: '授权中含有驳回意见，或申请已被驳回',
       grant_terms_mismatch: '授权条件与审批人批准的不一致',

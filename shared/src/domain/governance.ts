@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { approvalRouteSchema } from './approvalRoute';
 import { recordIdOf } from './governanceIds';
 import { sealIdSchema, unitIdSchema, userIdSchema } from './ids';
 import { millisSchema, reasonSchema } from './primitives';
@@ -88,6 +89,8 @@ export const governanceRequestSchema = z.strictObject({
   proposal: governanceProposalSchema,
   requesterId: userIdSchema,
   reason: reasonSchema,
+  /** The route as it stood when the request was made: a later change of routes does not move an open request's goalposts. */
+  route: approvalRouteSchema,
   createdAt: millisSchema,
   state: governanceStateSchema,
   decisions: z.array(governanceDecisionSchema).max(20),
@@ -104,3 +107,16 @@ export function governanceDecisionPayload(request: Pick<GovernanceRequest, 'id' 
 }
 
 export type { SealStatus };
+
+/** The governance action a lifecycle move is (`create` for a seal's first move): what its route is looked up by. */
+export function governanceActionOfMove(from: SealStatus | null, to: SealStatus): GovernanceAction {
+  if (from === null) return 'create';
+  switch (to) {
+    case 'active': return 'resume';
+    case 'suspended': return 'suspend';
+    case 'lost': return 'report_lost';
+    case 'confiscated': return 'confiscate';
+    case 'revoked': return 'revoke';
+    case 'destroyed': return 'destroy';
+  }
+}
