@@ -15,7 +15,9 @@ export async function fetchApprovalRoutes(): Promise<ConfiguredRoute[]> {
 
 /** `GET /api/governance-requests`: those on the seals in the person's scope. */
 export async function fetchGovernanceRequests(query: { sealId?: string; state?: 'pending' } = {}): Promise<GovernanceRequestView[]> {
-  const params = new URLSearchParams(Object.entries(query).filter(([, v]) => v !== undefined) as [string, string][]);
+  const params = new URLSearchParams();
+  if (query.sealId !== undefined) params.set('sealId', query.sealId);
+  if (query.state !== undefined) params.set('state', query.state);
   return (await apiRequest('GET', `/api/governance-requests${params.size > 0 ? `?${params}` : ''}`, governanceRequestsResponseSchema)).requests;
 }
 

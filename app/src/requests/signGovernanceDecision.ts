@@ -25,6 +25,6 @@ export async function signGovernanceDecision(request: GovernanceRequest, verdict
     clientDataJSON: response.response.clientDataJSON,
     signature: response.response.signature,
     ...(response.response.userHandle ? { userHandle: response.response.userHandle } : {}),
-  } as WebAuthnAssertion;
+  };
   return { payload, assertion };
 }
