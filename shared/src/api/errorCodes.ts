@@ -118,4 +118,18 @@ export type ApiErrorCode =
   | ImpressionRefusalCode
   // /verify: a code that names no record; a code that does not check (mistyped)
   | 'unknown_code'
-  | VerificationCodeRefusalCode;
+  | VerificationCodeRefusalCode
+  // seal governance (ADR 009): a move that needs no review (make it directly); a request of the same
+  // kind already open; a decision for a step not yet open, a second decision by one approver, a
+  // decision that signs other terms; a request already settled; an action the server cannot carry out
+  | 'no_review_needed'
+  | 'request_open'
+  | 'step_not_open'
+  | 'already_decided'
+  | 'stale_terms'
+  | 'request_settled'
+  | 'action_unsupported'
+  | 'not_in_route'
+  | 'seal_custodian_only'
+  | 'illegal_transition'
+  | 'not_permitted';

@@ -18,3 +18,4 @@ export * from './documents';
 export * from './processSheets';
 export * from './archive';
 export * from './verify';
+export * from './governance';

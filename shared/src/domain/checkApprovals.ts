@@ -1,18 +1,15 @@
 import { canonicalJson } from '../encoding/canonical';
-import { can } from '../policy/can';
-import { compareText } from './compare';
 import { dedupeById } from './dedupeById';
 import type { Decision, DecisionTerms } from './decision';
 import type { DecisionId, UnitId, UserId } from './ids';
 import type { ApprovalRoute } from './approvalRoute';
-import { chainUnits } from './orgTree';
+import { tallyApprovals, type ApprovalOutcome, type Ballot, type BallotRefusalReason } from './tallyApprovals';
 import type { User } from './user';
 
-/** Where the approvals of a request stand. */
-export type ApprovalOutcome = 'approved' | 'rejected' | 'pending';
+export type { ApprovalOutcome } from './tallyApprovals';
 
 /** Why a decision does not count. */
-export type IgnoredDecisionReason = 'other_request' | 'stale_terms' | 'unknown_approver' | 'self_decision' | 'not_authorised';
+export type IgnoredDecisionReason = 'other_request' | 'stale_terms' | BallotRefusalReason;
 
 /** A decision that does not count, and why. */
 export interface IgnoredDecision {
@@ -26,7 +23,7 @@ export interface IgnoredDecision {
 export interface ApprovalInput {
   /** The request's terms as its approvers sign them (`decisionTerms`, or `signedTerms` of a payload). */
   readonly terms: DecisionTerms;
-  /** The seal kind's route. */
+  /** The seal's route (`routeFor(kind, chain, 'use')`, or a seal binding's). */
   readonly route: ApprovalRoute;
   /**
    * The seal's unit, then its ancestors up to the HQ (`unitChain`, or a seal binding's signed
@@ -58,81 +55,42 @@ export interface ApprovalCheck {
 }
 
 /**
- * Separation of duties for one request: which decisions count and what they add up to.
+ * Which decisions on a use request count and what they add up to.
  *
- * A decision counts when
- * - it is about this request and its signed payload is `input.terms` with its verdict —
- *   the terms approved are the terms requested (`stale_terms` otherwise: the request changed);
- * - its approver is a known, active user who may `request.decide` on the SEAL's unit: holds
- *   `approver` on a subtree containing it (`not_authorised`), and is not the requester
- *   (`self_decision`: nobody decides their own request).
- *
- * Counting: each approver counts once. An approver with several decisions counts as rejecting if
- * any of them rejects (a passkey-signed "no" is never outweighed by the same person's "yes",
- * whatever the clocks say), else as approving. Any counted rejection vetoes the request
- * (`rejected`). Otherwise it is `approved` once `route.minApprovals` distinct approvers approve
- * and at least one of them is not the seal's custodian: the custodian may approve but is never
- * the only approver. Otherwise `pending`.
+ * A decision is held to the request first: it is about this request and its signed payload is
+ * `input.terms` with its verdict — the terms approved are the terms requested (`stale_terms`
+ * otherwise: the request changed). The rest is the rule every request shares (`tallyApprovals`):
+ * the approver's authority on the SEAL's unit, never the requester, each approver once with a
+ * reject winning, the route's steps in order, and at least one approver not the seal's custodian.
  *
  * Decisions are judged by the users as given (the current roster): the caller decides which
  * version of the users applies. Only the seal's unit chain is read of the tree, so a seal device
  * holding just its binding's signed path judges exactly as the server holding the whole tree.
  */
 export function checkApprovals(input: ApprovalInput, decisions: readonly Decision[]): ApprovalCheck {
-  const { terms, route, sealUnitChain, custodianId } = input;
-  const usersById = new Map(input.users.map((user) => [user.id, user]));
-  const sealUnit = sealUnitChain[0];
-  const scope = chainUnits(sealUnitChain);
-  const ignored: IgnoredDecision[] = [];
-  const byApprover = new Map<UserId, Decision[]>();
-  const sorted = dedupeById(decisions).facts;
-
-  for (const decision of sorted) {
+  const { terms } = input;
+  const early: IgnoredDecision[] = [];
+  const ballots: Ballot[] = [];
+  for (const decision of dedupeById(decisions).facts) {
     const { approverId, payload } = decision;
-    const skip = (reason: IgnoredDecisionReason, message: string) => ignored.push({ decisionId: decision.id, approverId, reason, message });
     if (payload.requestId !== terms.requestId) {
-      skip('other_request', `expected a decision on request "${terms.requestId}", got one on "${payload.requestId}"`);
-      continue;
+      early.push({ decisionId: decision.id, approverId, reason: 'other_request', message: `expected a decision on request "${terms.requestId}", got one on "${payload.requestId}"` });
+    } else if (canonicalJson(payload) !== canonicalJson({ ...terms, verdict: payload.verdict })) {
+      early.push({ decisionId: decision.id, approverId, reason: 'stale_terms', message: `expected the decision to sign the request's current terms, got different terms (document, seal, uses, window or place changed)` });
+    } else {
+      ballots.push({ decisionId: decision.id, approverId, verdict: payload.verdict, at: decision.at });
     }
-    if (canonicalJson(payload) !== canonicalJson({ ...terms, verdict: payload.verdict })) {
-      skip('stale_terms', `expected the decision to sign the request's current terms, got different terms (document, seal, uses, window or place changed)`);
-      continue;
-    }
-    const approver = usersById.get(approverId);
-    if (approver === undefined) {
-      skip('unknown_approver', `expected a known approver, got unknown user "${approverId}"`);
-      continue;
-    }
-    if (sealUnit === undefined) {
-      skip('not_authorised', `expected the seal's unit in the unit tree, got none: nobody's role covers it`);
-      continue;
-    }
-    const permit = can(approver, 'request.decide', { unitId: sealUnit, requesterId: terms.requesterId }, scope);
-    if (!permit.ok) {
-      skip(permit.error.code === 'self_decision' ? 'self_decision' : 'not_authorised', permit.error.message);
-      continue;
-    }
-    byApprover.set(approverId, [...(byApprover.get(approverId) ?? []), decision]);
   }
-
-  const approvedBy: UserId[] = [];
-  const rejectedBy: UserId[] = [];
-  const conflictingApprovers: UserId[] = [];
-  const countedDecisionIds: DecisionId[] = [];
-  for (const [approverId, own] of [...byApprover.entries()].sort(([a], [b]) => compareText(a, b))) {
-    const rejects = own.filter((d) => d.payload.verdict === 'reject');
-    const approves = own.filter((d) => d.payload.verdict === 'approve');
-    if (rejects.length > 0 && approves.length > 0) conflictingApprovers.push(approverId);
-    const counted = rejects.length > 0 ? rejects : approves;
-    (rejects.length > 0 ? rejectedBy : approvedBy).push(approverId);
-    countedDecisionIds.push(counted[0]!.id); // already sorted by id
-  }
-  countedDecisionIds.sort(compareText);
-
-  const enough = approvedBy.length >= route.minApprovals;
-  const hasNonCustodian = approvedBy.some((id) => id !== custodianId);
-  const outcome: ApprovalOutcome = rejectedBy.length > 0 ? 'rejected' : enough && hasNonCustodian ? 'approved' : 'pending';
-  const needsNonCustodian = outcome === 'pending' && enough && !hasNonCustodian;
-  const missing = outcome === 'pending' ? Math.max(route.minApprovals - approvedBy.length, needsNonCustodian ? 1 : 0) : 0;
-  return { outcome, approvedBy, rejectedBy, countedDecisionIds, conflictingApprovers, ignored, missing, needsNonCustodian };
+  const tally = tallyApprovals({ route: input.route, sealUnitChain: input.sealUnitChain, custodianId: input.custodianId, requesterId: terms.requesterId, users: input.users }, ballots);
+  const ignored = [...early, ...(tally.ignored as IgnoredDecision[])].sort((a, b) => (a.decisionId < b.decisionId ? -1 : a.decisionId > b.decisionId ? 1 : 0));
+  return {
+    outcome: tally.outcome,
+    approvedBy: tally.approvedBy,
+    rejectedBy: tally.rejectedBy,
+    countedDecisionIds: tally.countedDecisionIds as DecisionId[],
+    conflictingApprovers: tally.conflictingApprovers,
+    ignored,
+    missing: tally.missing,
+    needsNonCustodian: tally.needsNonCustodian,
+  };
 }

@@ -41,6 +41,8 @@ export type SyncRefusalCode =
   | 'self_decision'
   | 'seal_custodian_excluded'
   | 'inactive_user'
+  /** A lifecycle move whose route asks for a review, pushed without an approved governance request (ADR 009). */
+  | 'governance_required'
   // a grant that the shared grant rule (`judgeGrant`) refuses
   | GrantRefusalCode
   // an impression that the shared impression rule (`judgeImpression`) refuses

@@ -7,7 +7,7 @@ import type { MetaRepo } from './metaRepo';
 import type { Store } from './store';
 
 /** The databases an administrative change may write (the audit log itself is written apart). */
-export type JournalDb = 'meta' | 'users' | 'units' | 'credentials' | 'invitations' | 'cases' | 'certificates' | 'scans';
+export type JournalDb = 'meta' | 'users' | 'units' | 'credentials' | 'invitations' | 'cases' | 'certificates' | 'scans' | 'governance';
 
 /** One planned write: `before` is what was read (`null`: the document did not exist). */
 interface IntentWrite {

@@ -15,7 +15,7 @@ import { sessionsRepo, type SessionsRepo } from './sessionsRepo';
 import type { UnitDoc, UserDoc } from './model';
 
 /** Logical databases; each is created (idempotently) at start, then given its design docs. */
-export const DATABASES = ['meta', 'users', 'units', 'credentials', 'sessions', 'challenges', 'invitations', 'audit', 'cases', 'certificates', 'scans', ...SYNC_DATABASES] as const;
+export const DATABASES = ['meta', 'users', 'units', 'credentials', 'sessions', 'challenges', 'invitations', 'audit', 'cases', 'certificates', 'scans', 'governance', ...SYNC_DATABASES] as const;
 
 /** Every repository the HTTP layer uses, over one store. */
 export interface Repositories {

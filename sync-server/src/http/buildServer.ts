@@ -50,6 +50,8 @@ import { startNotifier } from '../hq/notify/notifier';
 import { webhookDeliveryDocument } from './webhookDocument';
 import { signingCertificateRoutes } from './routes/signingCertificates';
 import { countersignRoutes } from './routes/countersign';
+import { governanceRoutes } from './routes/governance';
+import { approvalRouteRoutes } from './routes/approvalRoutes';
 import { verifyRoutes } from './routes/verify';
 
 export interface ServerDeps {
@@ -134,6 +136,8 @@ export async function buildServer({ config, store, orgKey, now = Date.now, audit
   hqCaseRoutes(api, store);
   signingCertificateRoutes(api, store);
   countersignRoutes(api, store);
+  governanceRoutes(api, store, notifier.onAccepted);
+  approvalRouteRoutes(api, store);
   verifyRoutes(api, store);
   hqReconciliationRoutes(api, store);
   // The merged log's "anomalies only" and the dashboard's anomaly counts come from the cases.

@@ -1,6 +1,6 @@
 import {
   can, isInSubtree, refuse, ok,
-  type Action, type PolicyRefusalCode, type PolicyTarget, type Refusal, type Result, type Roster, type SyncRefusalCode, type SyncRow, type UnitId, type User,
+  type Action, type ConfiguredRoute, type PolicyRefusalCode, type PolicyTarget, type Refusal, type Result, type Roster, type SyncRefusalCode, type SyncRow, type UnitId, type User,
 } from '@seal/shared';
 import type { UserDoc } from '../couch/model';
 import { asPolicyUser, type UnitTree } from '../auth/scope';
@@ -25,6 +25,8 @@ export interface PushContext {
   readonly certificates: CertificatesRepo;
   /** Fact rows accepted earlier in this push, by row id. */
   readonly pushed: Map<string, SyncRow>;
+  /** The approval routes administrators set (ADR 009); none when absent (the defaults apply). */
+  routes?(): Promise<readonly ConfiguredRoute[]>;
   /** Revokes a seal's live signing certificates (the seal left `active`; ADR 008), audited as the pusher. */
   revokeSealCertificates?(sealId: string, reason: string): Promise<number>;
 }

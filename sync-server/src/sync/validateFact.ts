@@ -1,7 +1,7 @@
 import {
-  factActorOf, factIdOf, isRequestDocumentType, MAX_REQUEST_DOCUMENT_BYTES, parseSubject, factRowId, factSubjectOf, judgeSealMove, judgeSealMoveInTable, parseFactBody, sealLifecycleStateOf, sealStatusTimeline,
+  factActorOf, factIdOf, governanceActionOfMove, routeFor, unitChain, isRequestDocumentType, MAX_REQUEST_DOCUMENT_BYTES, parseSubject, factRowId, factSubjectOf, judgeSealMove, judgeSealMoveInTable, parseFactBody, sealLifecycleStateOf, sealStatusTimeline,
   PUSHABLE_FACT_KINDS, verifyAssertionWithRoster,
-  type Decision, type FactBody, type FactKind, type FactRow, type ServerFactKind, type UserId,
+  type Decision, type FactBody, type SealKind, type UnitId, type FactKind, type FactRow, type ServerFactKind, type UserId,
 } from '@seal/shared';
 import { judgePushedGrant } from './judgePushedGrant';
 import { judgePushedElectronicGrant, judgePushedImpression } from './judgePushedImpression';
@@ -29,6 +29,19 @@ async function requestOf(row: FactRow, requestId: string, ctx: PushContext) {
   if (request.json === null) return { verdict: refuseRow('unknown_record', `expected request "${requestId}" to be on the server first, got no such request`) };
   if (request.scopeUnitId !== row.scopeUnitId) return { verdict: refuseRow('wrong_scope', `expected the scope of request "${requestId}" ("${request.scopeUnitId}"), got "${row.scopeUnitId}"`) };
   return { verdict: ACCEPT, json: request.json };
+}
+
+/**
+ * A lifecycle move whose route asks for a review (`routeFor`, the shared rule: the configured
+ * route for the seal's kind, unit and action, else the default — two approvers for a move of a
+ * 公章, 法人章 or 财务章) is made by the server once its governance request is approved; pushed
+ * directly it is refused (ADR 009). The server's own move replicates back as a copy, accepted above.
+ */
+async function needsGovernance(seal: Record<string, unknown>, move: FactBody<'seal_status_change'>, ctx: PushContext): Promise<RowVerdict> {
+  const action = governanceActionOfMove(move.from, move.to);
+  const route = routeFor(seal.kind as SealKind, unitChain(seal.unitId as UnitId, ctx.tree), action, (await ctx.routes?.()) ?? []);
+  if (route === null) return ACCEPT;
+  return refuseRow('governance_required', `moving a ${String(seal.kind)} seal ${move.from ?? 'new'} → ${move.to} goes through its approval route (${route.minApprovals} approval(s)): ask for it with a governance request`);
 }
 
 type Checker = (row: FactRow, body: never, ctx: PushContext) => Promise<RowVerdict>;
@@ -70,6 +83,8 @@ const CHECKS: Readonly<Record<Exclude<FactKind, ServerFactKind>, Checker>> = {
     // Its id already held: a copy (a duplicate) or a second body (a conflict, alarmed) — for the
     // store's answer to tell apart (see pushRows), not a move to judge again.
     if (held.some((change) => change.id === body.id)) return ACCEPT;
+    const reviewed = await needsGovernance(seal.json, body, ctx);
+    if (!reviewed.ok) return reviewed;
     const current = judgeSealMove(sealLifecycleStateOf(sealStatusTimeline(held)), body);
     if (!current.ok) return refuseRow(current.error.code, current.error.message);
     ctx.records.addLifecycleChange(body);

@@ -11,7 +11,7 @@ import { unitTreeRows } from '../admin/unitTree';
 import type { SealData } from './createSealData';
 import { installBindingOnSimulatedDevice } from '../../device/installBindingOnSimulatedDevice';
 import { makeSeal } from './sealActions';
-import { checkSealDraft, type DraftProblems } from './sealDraft';
+import { checkSealDraft, codeProblemOnInput, type DraftProblems } from './sealDraft';
 import { FieldProblem, SealErrorAlert } from './SealErrorAlert';
 import { bindableDevices, custodiansFor, unitsWhereMayCreate } from './sealViews';
 import { UnitSelect } from '../../components/UnitSelect';
@@ -150,7 +150,8 @@ export function NewSealForm(props: { session: Session; data: SealData; onCreated
       <Field id="seal-code" label={t('seals.codeLabel')} hint={form() === 'physical' ? t('seals.codeHint') : t('seals.codeHintElectronic')} optional={form() === 'electronic' ? t('common.optional') : undefined}>
         <input id="seal-code" class="input input-code seal-code-input" type="text" inputmode="numeric" autocomplete="off" maxLength={40} placeholder="3301 020 012345"
           value={code()} aria-invalid={problems().antiCounterfeitCode !== undefined} aria-describedby={describedBy('seal-code', 'antiCounterfeitCode')}
-          onInput={(e) => { setCode(e.currentTarget.value); clear('antiCounterfeitCode'); }} disabled={create.pending()} />
+          onInput={(e) => { setCode(e.currentTarget.value); clear('antiCounterfeitCode'); }}
+          onBlur={() => { const problem = codeProblemOnInput(code()); if (problem !== undefined) setProblems((held) => ({ ...held, antiCounterfeitCode: problem })); }} disabled={create.pending()} />
       </Field>
       <FieldProblem id="seal-code-problem" code={problems().antiCounterfeitCode} text={problemText('antiCounterfeitCode')} />
       <Show when={form() === 'physical'}>

@@ -12,6 +12,8 @@ import { useSync } from '../../sync/SyncProvider';
 import { createSealData } from './createSealData';
 import { SealBinding, type PhysicalSealRecord } from './SealBinding';
 import { SealMoves } from './SealMoves';
+import { GovernancePanel } from './GovernancePanel';
+import { createGovernanceData } from './createGovernanceData';
 import { SealRefusals } from './SealRefusals';
 import { SealStatusBadge, WaitingBadge } from './SealStatusBadge';
 import { SealTimeline } from './SealTimeline';
@@ -33,6 +35,7 @@ function SealDetailScreen(props: { session: Session }) {
   const directory = useDirectory();
   const data = createSealData(() => props.session);
   const [notice, setNotice] = createSignal<string>();
+  const governance = createGovernanceData(() => params.id, (what) => setNotice(t(`governance.${what}`)));
   const view = createMemo(() => data.views().find((v) => v.seal.id === params.id));
   const entries = createMemo(() => timelineEntries(data.changes().filter((c) => c.sealId === params.id), data.rows.refusedIds(), data.rows.waiting()));
   const refusals = createMemo(() => {
@@ -113,7 +116,16 @@ function SealDetailScreen(props: { session: Session }) {
                 </section>
               </div>
               <div class="column-side seal-side" classList={{ 'is-read-only': readOnly() }}>
-                <SealMoves seal={current().seal} status={current().status} since={current().since} actor={data.actor()} onMoved={(to) => setNotice(t('seals.moved', { to: t(`sealStatuses.${to}`) }))} />
+                <SealMoves
+                  seal={current().seal}
+                  status={current().status}
+                  since={current().since}
+                  actor={data.actor()}
+                  routes={governance.routes()}
+                  onMoved={(to) => setNotice(t('seals.moved', { to: t(`sealStatuses.${to}`) }))}
+                  onAsked={governance.onAsked}
+                />
+                <GovernancePanel requests={governance.requests()} actor={data.actor()} onDecided={governance.onDecided} />
                 <Show when={physicalOf(current().seal)}>
                   {(physical) => (
                     <SealBinding

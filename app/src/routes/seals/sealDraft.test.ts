@@ -54,3 +54,14 @@ describe('checkSealDraft', () => {
     expect(checkSealDraft(draft({ form: 'electronic', antiCounterfeitCode: '12' }), ID, AT)).toEqual({ ok: false, problems: { antiCounterfeitCode: 'wrong_length' } });
   });
 });
+
+describe('codeProblemOnInput: the anti-counterfeit code checked as it is typed', () => {
+  it('says at once what is wrong with a mistyped code, and nothing about a good or empty one', async () => {
+    const { codeProblemOnInput } = await import('./sealDraft');
+    expect(codeProblemOnInput('330102001234')).toBe('wrong_length');
+    expect(codeProblemOnInput('33010200123456')).toBe('wrong_length');
+    expect(codeProblemOnInput('330102001234O')).toBe('not_digits');
+    expect(codeProblemOnInput('3301 020 012345')).toBeUndefined();
+    expect(codeProblemOnInput('')).toBeUndefined();
+  });
+});

@@ -61,3 +61,15 @@ export function checkSealDraft(draft: SealDraft, id: SealId, at: Millis): DraftC
       : { ...base, form: 'electronic', ...(code === '' ? {} : { antiCounterfeitCode: code }) };
   return { ok: true, seal, reason: draft.reason.trim() };
 }
+
+/**
+ * The anti-counterfeit code's problem as the person leaves the field (the same check as on
+ * submit: 13 digits, 4 area + 3 engraver + 6 serial), so a mistyped code is said at once.
+ * `undefined` when the code is well formed, or empty (a requirement only the submit states).
+ */
+export function codeProblemOnInput(text: string): DraftProblems['antiCounterfeitCode'] {
+  const code = normalizeAntiCounterfeitCode(text);
+  if (code === '') return undefined;
+  const parsed = parseAntiCounterfeitCode(code);
+  return parsed.ok ? undefined : parsed.error.code === 'not_digits' ? 'not_digits' : 'wrong_length';
+}

@@ -1,4 +1,4 @@
-import { actorPrefix, eventStreamSchema, pullQuerySchema, pullResponseSchema, pushRequestSchema, pushResponseSchema, SYNC_STREAM_EVENTS, type Roster } from '@seal/shared';
+import { actorPrefix, eventStreamSchema, pullQuerySchema, pullResponseSchema, pushRequestSchema, pushResponseSchema, SYNC_STREAM_EVENTS, type ConfiguredRoute, type Roster } from '@seal/shared';
 import type { Store } from '../../couch/store';
 import { buildRoster } from '../../auth/roster';
 import { loadUnitTree } from '../../auth/scope';
@@ -17,6 +17,7 @@ import { rowsRepo } from '../../sync/rowsRepo';
 import { certificatesRepo } from '../../couch/certificatesRepo';
 import { revokeSealCertificates } from '../../sync/revokeSealCertificates';
 import { actorOf } from '../recordChange';
+import { governanceRepo } from '../../couch/governanceRepo';
 import { reportingAcceptedRows, type AcceptedRowsListener } from '../../sync/acceptedRows';
 
 /** Pushes carry up to 500 rows: facts of a few KiB (a grant carries its decisions). */
@@ -33,6 +34,7 @@ const HEARTBEAT_MS = 15_000;
 export function syncRoutes(api: Api, store: Store, onAccepted?: AcceptedRowsListener): void {
   const { ctx } = api;
   const stored = rowsRepo(store.couch.use(store.dbName('rows')));
+  const governance = governanceRepo(store.couch.use(store.dbName('governance')));
   const certificatesDb = store.couch.use<object>(store.dbName('certificates'));
   const certificates = certificatesRepo(certificatesDb);
   // Rows the store takes for the first time are told to `onAccepted` (notifications, webhooks).
@@ -56,6 +58,7 @@ export function syncRoutes(api: Api, store: Store, onAccepted?: AcceptedRowsList
   }, async ({ body, signedIn, request }) => {
     requireReplicaUser(request, signedIn);
     let roster: Promise<Roster> | undefined;
+    let routes: Promise<ConfiguredRoute[]> | undefined;
     const pushCtx = {
       user: signedIn.user,
       tree: await loadUnitTree(ctx.repos.units),
@@ -64,6 +67,7 @@ export function syncRoutes(api: Api, store: Store, onAccepted?: AcceptedRowsList
       deviceKeys: new Map(),
       roster: () => (roster ??= buildRoster(ctx.repos, ctx.config, ctx.orgKey, ctx.now())),
       rows, certificates, pushed: new Map(),
+      routes: () => (routes ??= governance.routes()),
       revokeSealCertificates: (sealId: string, reason: string) => revokeSealCertificates(certificatesDb, ctx.changes, sealId, reason, actorOf(signedIn), ctx.now()),
     };
     return { results: await pushRows(body.rows, pushCtx, rows, ctx.now(), body.replica) };

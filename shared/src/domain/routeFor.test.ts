@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { routeSteps } from './approvalRoute';
+import { routeFor, type ConfiguredRoute } from './routeFor';
+import { unit } from './fixtures.testing';
+import type { RouteId } from './ids';
+
+const chainS1 = [unit('S1'), unit('B1'), unit('HQ')];
+const chainS2 = [unit('S2'), unit('B2'), unit('HQ')];
+const configured = (id: string, unitId: string, purpose: ConfiguredRoute['purpose'], counts: number[], sealKind: ConfiguredRoute['sealKind'] = 'contract'): ConfiguredRoute => ({
+  id: id as RouteId, sealKind, unitId: unit(unitId), purpose, steps: counts.map((count) => ({ count })), updatedAt: 0,
+});
+
+describe('routeFor: defaults', () => {
+  it('for use equal the routes before steps: two approvers for 公章, 法人章 and 财务章 in one parallel step, one for the others', () => {
+    const counts = (kind: ConfiguredRoute['sealKind']) => routeSteps(routeFor(kind, chainS1, 'use')!).map((s) => s.count);
+    expect([counts('official'), counts('legal_rep'), counts('finance'), counts('contract'), counts('invoice'), counts('personal')]).toEqual([[2], [2], [2], [1], [1], [1]]);
+  });
+
+  it('for a lifecycle move of 公章, 法人章 or 财务章 ask two approvers; moves of other kinds, and making or editing any seal, need no review until an admin sets a route', () => {
+    for (const purpose of ['suspend', 'resume', 'report_lost', 'confiscate', 'revoke', 'destroy'] as const) {
+      expect(routeFor('official', chainS1, purpose)?.minApprovals).toBe(2);
+      expect(routeFor('finance', chainS1, purpose)?.minApprovals).toBe(2);
+      expect(routeFor('contract', chainS1, purpose)).toBeNull();
+    }
+    expect(routeFor('official', chainS1, 'create')).toBeNull();
+    expect(routeFor('official', chainS1, 'rename')).toBeNull();
+  });
+});
+
+describe('routeFor: configured routes', () => {
+  const hqContract = configured('r-hq', 'HQ', 'suspend', [1, 1]);
+  const s1Contract = configured('r-s1', 'S1', 'suspend', [2]);
+
+  it('apply to the seals of the unit subtree they are set on', () => {
+    expect(routeSteps(routeFor('contract', chainS2, 'suspend', [hqContract])!)).toEqual([{ count: 1 }, { count: 1 }]);
+  });
+
+  it('a unit nearer the seal overrides its ancestors (per-unit override); elsewhere the ancestor’s holds', () => {
+    expect(routeSteps(routeFor('contract', chainS1, 'suspend', [hqContract, s1Contract])!)).toEqual([{ count: 2 }]);
+    expect(routeSteps(routeFor('contract', chainS2, 'suspend', [hqContract, s1Contract])!)).toEqual([{ count: 1 }, { count: 1 }]);
+  });
+
+  it('apply only to their own kind and purpose, and not outside their subtree', () => {
+    expect(routeFor('official', chainS1, 'suspend', [s1Contract])?.minApprovals).toBe(2);
+    expect(routeFor('contract', chainS1, 'revoke', [s1Contract])).toBeNull();
+    expect(routeFor('contract', chainS2, 'suspend', [s1Contract])).toBeNull();
+    expect(routeFor('contract', chainS1, 'use', [configured('u', 'B1', 'use', [1, 1])])?.minApprovals).toBe(2);
+  });
+});

@@ -1,0 +1,44 @@
+import type { DocumentScope } from 'nano';
+import type { ConfiguredRoute, GovernanceRequest } from '@seal/shared';
+
+/** `governance/route:<id>`: a route an administrator set (ADR 009). */
+export type RouteDoc = ConfiguredRoute & { readonly type: 'approval-route'; readonly removedAt?: number };
+/** `governance/request:<id>`: a governance request with its decisions (ADR 009). */
+export type GovernanceDoc = GovernanceRequest & { readonly type: 'governance-request' };
+
+export const routeDocId = (id: string): string => `route:${id}`;
+export const governanceDocId = (id: string): string => `request:${id}`;
+
+const strip = <T>(doc: T & { _id?: string; _rev?: string; type?: string }): T => {
+  const { _id: _i, _rev: _r, type: _t, ...rest } = doc;
+  return rest as T;
+};
+
+/** Reads of the governance database (writes go through the change journal, with their audit records). */
+export interface GovernanceRepo {
+  routes(): Promise<ConfiguredRoute[]>;
+  requests(): Promise<GovernanceRequest[]>;
+  request(id: string): Promise<GovernanceRequest | undefined>;
+}
+
+async function listPrefix<T>(db: DocumentScope<object>, prefix: string): Promise<T[]> {
+  const page = await db.list({ include_docs: true, startkey: prefix, endkey: `${prefix}\ufff0` });
+  return page.rows.flatMap((row) => (row.doc ? [strip(row.doc as unknown as T & { _id?: string })] : []));
+}
+
+export function governanceRepo(db: DocumentScope<object>): GovernanceRepo {
+  return {
+    async routes() {
+      const docs = await listPrefix<ConfiguredRoute & { removedAt?: number }>(db, 'route:');
+      return docs.filter((doc) => doc.removedAt === undefined);
+    },
+    requests: () => listPrefix<GovernanceRequest>(db, 'request:'),
+    async request(id) {
+      const doc = await db.get(governanceDocId(id)).catch((error: { statusCode?: number }) => {
+        if (error.statusCode === 404) return undefined;
+        throw error;
+      });
+      return doc ? strip(doc as unknown as GovernanceRequest & { _id?: string }) : undefined;
+    },
+  };
+}

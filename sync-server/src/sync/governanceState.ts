@@ -1,0 +1,35 @@
+import {
+  checkGovernanceApprovals, rosterView, routeFor, sealLifecycleStateOf, sealStatusTimeline, unitChain,
+  type ApprovalRoute, type ConfiguredRoute, type GovernanceCheck, type GovernanceDecision, type GovernanceRequest, type Roster, type Seal, type SealStatus,
+  type SealStatusChange,
+} from '@seal/shared';
+import type { UnitTree } from '../auth/scope';
+import { mergeChangeRows } from './recordStates';
+import type { RowsRepo } from './rowsRepo';
+
+/** A seal as the server holds it: its merged record, the scope its rows are in, and its status by its stored timeline. */
+export interface SealOnServer {
+  readonly record: Omit<Seal, 'status'>;
+  readonly scopeUnitId: string;
+  readonly status: SealStatus | null;
+}
+
+/** The seal's record and status from the stored rows, or `undefined` when the server holds no record of it. */
+export async function sealOnServer(rows: RowsRepo, sealId: string): Promise<SealOnServer | undefined> {
+  const state = mergeChangeRows(await rows.changesOf('seal', sealId));
+  if (state.json === null || state.scopeUnitId === null) return undefined;
+  const changes = (await rows.lifecycleOf(sealId)).map((row) => row.body as unknown as SealStatusChange);
+  return { record: state.json as unknown as Omit<Seal, 'status'>, scopeUnitId: state.scopeUnitId, status: sealLifecycleStateOf(sealStatusTimeline(changes)).status };
+}
+
+/** The route a governance request on this seal goes through (`routeFor`, the shared rule), or `null` when none applies. */
+export function governanceRouteOf(seal: SealOnServer, action: GovernanceRequest['action'], tree: UnitTree, configured: readonly ConfiguredRoute[]): ApprovalRoute | null {
+  return routeFor(seal.record.kind, unitChain(seal.record.unitId, tree), action, configured);
+}
+
+/** Where a request's decisions stand on its route, judged by the shared rule against the roster. */
+export function tallyGovernance(request: GovernanceRequest, seal: SealOnServer, route: ApprovalRoute, roster: Roster, tree: UnitTree, decisions: readonly GovernanceDecision[] = request.decisions): GovernanceCheck {
+  return checkGovernanceApprovals({
+    request, route, sealUnitChain: unitChain(seal.record.unitId, tree), custodianId: seal.record.custodianId, users: rosterView(roster).users,
+  }, decisions);
+}
