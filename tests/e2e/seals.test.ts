@@ -284,6 +284,8 @@ describe('the seal custodian journey', () => {
       const tablet = custodian.page;
       await tablet.goto(`${server!.url}/seals`);
       await tablet.locator('#seal-name').fill('Site 3 Finance Seal (e-contracts)');
+      // A contract seal: its moves need no review by default (a 公章's suspension goes through its route, ADR 009).
+      await tablet.locator('#seal-kind').selectOption('contract');
       await tablet.getByTestId('new-seal-form').getByText('Electronic', { exact: true }).click();
       await tablet.locator('#seal-reason').fill('For e-invoices');
       await tablet.getByTestId('new-seal-form').getByRole('button', { name: 'Make seal' }).click();
