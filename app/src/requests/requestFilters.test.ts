@@ -18,6 +18,7 @@ const entry = (id: string, title: string, requesterId: string, unitId: string, s
   request: { id, requesterId, unitId, sealId, document: { title, sha256: '0'.repeat(64), pages: 1 }, createdAt } as RequestEntry['request'],
   seal: { id: sealId, unitId: sealUnitId } as RequestEntry['seal'],
   sealStatus: 'active',
+  electronicGrants: [],
   view: status === undefined ? undefined : ({ status } as RequestEntry['view']),
   decisions: [],
   grants: [],

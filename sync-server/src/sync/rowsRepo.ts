@@ -40,8 +40,6 @@ export interface RowsRepo {
   factsOfKind(kind: FactKind): Promise<FactRow[]>;
   /** Every stored lifecycle change of one seal (an `_all_docs` key range over `fact:seal_status_change:sealId:`). */
   lifecycleOf(sealId: string): Promise<FactRow[]>;
-  /** Every stored fact of one kind (an `_all_docs` key range over `fact:kind:`). */
-  factsOfKind(kind: FactKind): Promise<FactRow[]>;
   /**
    * The device's stored log entry (`device_event` fact) with the highest seq below `seq`, or
    * `undefined` when none is. A view query: the store first indexes the rows written since the
@@ -117,11 +115,6 @@ export function rowsRepo(db: DocumentScope<SyncRow>): RowsRepo {
     async lifecycleOf(sealId) {
       // A seal id has no ':' (see `subjectSchema`), so this prefix names one seal's changes only.
       const prefix = `${factRowId('seal_status_change', sealId)}:`;
-      const page = await db.list({ include_docs: true, startkey: prefix, endkey: `${prefix}\ufff0` });
-      return page.rows.filter((r) => r.doc).map((r) => rowFromDoc(r.doc as unknown as StoredRow) as FactRow);
-    },
-    async factsOfKind(kind) {
-      const prefix = factRowId(kind, '');
       const page = await db.list({ include_docs: true, startkey: prefix, endkey: `${prefix}\ufff0` });
       return page.rows.filter((r) => r.doc).map((r) => rowFromDoc(r.doc as unknown as StoredRow) as FactRow);
     },
