@@ -192,7 +192,7 @@ describe('identity with passkeys', () => {
 
   it('the administrator adds a site with a geofence', async () => {
     const { page } = state.admin!;
-    await page.getByRole('link', { name: /组织单位/ }).click();
+    await page.locator('main').getByRole('link', { name: /组织单位/ }).click();
     await expect.poll(() => heading(page).textContent()).toBe('组织单位');
     await expect.poll(() => page.locator('[data-testid="unit-tree"] li').count()).toBe(1);
 

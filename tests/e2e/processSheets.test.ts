@@ -167,14 +167,14 @@ describe('a process sheet, printed, stamped on paper, scanned and filed', () => 
   it('is found in the archive by the custodian, and by an auditor, who may not file', async () => {
     const { page } = keeper;
     await page.goto(`${suite.server().url}/`);
-    await page.getByRole('link', { name: /Archive/ }).click();
+    await page.locator('main').getByRole('link', { name: /Archive/ }).click();
     await page.waitForURL(/\/archive$/);
     await page.locator(`[data-testid="archive-entry"][data-request-id="${requestId}"]`).waitFor({ timeout: 30_000 });
 
     const auditor = await newPerson(suite.browser(), 'en');
     await openInvitation(auditor, `${suite.server().url}/join?code=${auditorInvitation}`);
     await joinAs(auditor, 'Sun Auditor');
-    await auditor.page.getByRole('link', { name: /Archive/ }).click();
+    await auditor.page.locator('main').getByRole('link', { name: /Archive/ }).click();
     await auditor.page.waitForURL(/\/archive$/);
     await auditor.page.getByTestId('archive-count').filter({ hasText: '1 found' }).waitFor({ timeout: 30_000 });
     await shots(auditor.page, 'archive-en');

@@ -63,7 +63,7 @@ describe('seal requests and passkey approvals', () => {
 
     // The approver finds it in the inbox, reads the signed terms and approves with their passkey.
     await approver.page.goto(`${url}/`);
-    await approver.page.getByRole('link', { name: /Approvals/ }).click();
+    await approver.page.locator('main').getByRole('link', { name: /Approvals/ }).click();
     const waitingFirst = approver.page.locator(`[data-testid="awaiting-decision"] li[data-request-id="${firstId}"]`);
     await waitingFirst.waitFor({ timeout: 30_000 });
     await expect.poll(() => waitingFirst.textContent(), { timeout: 30_000 }).toContain('Requested by Zhao Staff');

@@ -233,7 +233,7 @@ describe('stamping with a seal device over Web Bluetooth', () => {
 
     // Offline, the whole log and both photos wait on the tablet; back online, they reach the server.
     const heldSeq = async () => Number(await page.getByTestId('log-recording').getAttribute('data-held-seq'));
-    await expect.poll(() => page.getByTestId('log-recording').textContent(), { timeout: 30_000 }).toMatch(/photos: 2/);
+    await expect.poll(() => page.getByTestId('log-recording').textContent(), { timeout: 30_000 }).toMatch(/ 2 photos /);
     expect(Number(await page.locator('.sync-status').getAttribute('data-pending'))).toBeGreaterThan(0);
     expect(await page.getByTestId('uses-recorded').textContent()).toBe(String(USES));
     // Read straight from the device's state (a second link to its GATT server would cut into the tablet's).
