@@ -44,7 +44,7 @@ beforeAll(async () => {
 
 /** A context in `locale` at `size`, its page collecting errors; signed in as the administrator unless told otherwise. */
 async function openContext(locale: Locale, size: { width: number; height: number }, options: { signedIn?: boolean; serviceWorkers?: 'allow' | 'block' } = {}) {
-  const context = await suite.browser().newContext({ locale, viewport: size, hasTouch: size.width < 1000, serviceWorkers: options.serviceWorkers ?? 'allow' });
+  const context = await suite.browser().newContext({ locale, viewport: size, hasTouch: size.width < 1000, reducedMotion: 'reduce' /* axe judges what settles on screen, not a fade-in's half-transparent frame */, serviceWorkers: options.serviceWorkers ?? 'allow' });
   if (options.signedIn !== false) await signInWithCookie(context, suite.server().url, world.adminCookie);
   const errors: string[] = [];
   const page = watchErrors(await context.newPage(), errors);
