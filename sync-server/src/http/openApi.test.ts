@@ -54,9 +54,9 @@ describe('the generated OpenAPI document', () => {
       for (const [status, response] of responses) {
         expect(response.description, `${method} ${path} ${status}: no description`).toBeTruthy();
         if (status === '204') continue;
-        // A file (the PDF report) is described by its own media type; everything else is JSON.
+        // A file (the PDF report, a scan, a stamp photo, the font) is described by its own media type; everything else is JSON.
         const [mediaType] = Object.keys(response.content ?? {});
-        expect(mediaType === 'application/json' || (status.startsWith('2') && (mediaType === 'application/pdf' || mediaType === 'text/csv' || mediaType === 'image/png' || mediaType === 'font/otf')), `${method} ${path} ${status}: ${mediaType}`).toBe(true);
+        expect(mediaType === 'application/json' || (status.startsWith('2') && (mediaType === 'application/pdf' || mediaType === 'text/csv' || mediaType === 'image/png' || mediaType === 'image/jpeg' || mediaType === 'font/otf')), `${method} ${path} ${status}: ${mediaType}`).toBe(true);
         const schema = response.content?.[mediaType!]?.schema;
         expect(schema, `${method} ${path} ${status}: no schema`).toBeDefined();
         expect(schema, `${method} ${path} ${status}: an empty schema`).not.toEqual({});
