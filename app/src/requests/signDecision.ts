@@ -1,6 +1,6 @@
 import {
   assertionChallenge, CodedError, decisionPayload, toBase64Url, verifyAssertionWithRoster,
-  type Decision, type Roster, type UseRequest, type UserId, type Verdict,
+  type Decision, type Roster, type UseRequest, type UserId, type Verdict, type WebAuthnAssertion,
 } from '@seal/shared';
 import { usePasskey } from '../auth/passkeyCeremonies';
 
@@ -13,6 +13,29 @@ export class DecisionSigningError extends CodedError<DecisionSigningCode> {
 
 /** A decision before its content address is added (the local store computes it). */
 export type DecisionBody = Omit<Decision, 'id'>;
+
+/**
+ * The approver's passkey assertion over a decision payload (a use request's or a governance
+ * request's): the challenge is `assertionChallenge` of the payload, so what was shown is what is
+ * signed. Any passkey of this site may be offered (a discoverable credential, as at sign-in): the
+ * held roster may not list a passkey added since.
+ */
+export async function assertWithPasskey(payload: unknown, rpId: string): Promise<WebAuthnAssertion> {
+  const response = await usePasskey({
+    challenge: toBase64Url(await assertionChallenge(payload)),
+    rpId,
+    userVerification: 'required',
+    timeout: 120_000,
+    allowCredentials: [],
+  });
+  return {
+    credentialId: response.rawId,
+    authenticatorData: response.response.authenticatorData,
+    clientDataJSON: response.response.clientDataJSON,
+    signature: response.response.signature,
+    ...(response.response.userHandle ? { userHandle: response.response.userHandle } : {}),
+  };
+}
 
 /**
  * The approver confirms a verdict with their passkey: a WebAuthn assertion whose challenge is
@@ -31,23 +54,8 @@ export async function signDecision(options: {
   readonly now: () => number;
 }): Promise<DecisionBody> {
   const payload = decisionPayload(options.request, options.verdict);
-  const challenge = await assertionChallenge(payload);
-  // Any passkey of this site may be offered (a discoverable credential, as at sign-in): the
-  // held roster may not list a passkey added since; whose it is is checked below.
-  const response = await usePasskey({
-    challenge: toBase64Url(challenge),
-    rpId: options.roster?.rpId ?? location.hostname,
-    userVerification: 'required',
-    timeout: 120_000,
-    allowCredentials: [],
-  });
-  const assertion = {
-    credentialId: response.rawId,
-    authenticatorData: response.response.authenticatorData,
-    clientDataJSON: response.response.clientDataJSON,
-    signature: response.response.signature,
-    ...(response.response.userHandle ? { userHandle: response.response.userHandle } : {}),
-  };
+  // Whose passkey it was is checked below, against the held roster.
+  const assertion = await assertWithPasskey(payload, options.roster?.rpId ?? location.hostname);
   if (options.roster !== undefined) {
     const verified = await verifyAssertionWithRoster({ assertion, expected: { record: payload } }, options.roster);
     if (verified.ok && verified.value.userId !== options.approverId) {

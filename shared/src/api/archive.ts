@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { sha256HexSchema } from '../domain/primitives';
 import { recordIdParamSchema } from './ids';
 import { filedScanSchema } from './processSheets';
 
@@ -45,21 +44,10 @@ export const paperScanEntrySchema = z.strictObject({
  * on the pages), `filedBy` the holder who stamped, `filedAt` the time the impression claims,
  * `sha256` the holder-signed PDF's; `countersigned` whether the organisation countersigned it.
  */
-export const electronicImpressionEntrySchema = z.strictObject({
+export const electronicImpressionEntrySchema = filedScanSchema.omit({ mime: true, size: true }).extend({
   kind: z.literal('electronic_impression'),
-  /** The impression fact's row id. */
-  id: z.string(),
-  requestId: z.string(),
-  code: z.string(),
-  title: z.string(),
-  sealId: z.string(),
-  sealName: z.string(),
-  unitId: z.string(),
   unitName: z.string(),
-  filedBy: z.string(),
-  filedByName: z.string(),
-  filedAt: z.int().nonnegative(),
-  sha256: sha256HexSchema,
+  /** The 1-based pages stamped. */
   pages: z.array(z.int().positive()),
   countersigned: z.boolean(),
 });

@@ -15,7 +15,7 @@ import { ApiError, notFound } from '../errors';
 
 const ARCHIVE_READERS = ['admin', 'custodian', 'auditor'] as const;
 /** What the archive orders and filters, common to scans and impressions. */
-type Filed = Pick<ScanDoc, 'id' | 'filedAt' | 'title' | 'sealId' | 'sealName' | 'code' | 'unitId'> & { readonly storedCode?: string };
+type Filed = Pick<ScanDoc, 'id' | 'requestId' | 'filedAt' | 'title' | 'sealId' | 'sealName' | 'code' | 'unitId'> & { readonly storedCode?: string };
 const cursorOf = (d: Filed): string => `${d.filedAt}_${d.id}`;
 /** Most recent first, then by id: a total order, so a cursor names one place in it. */
 const order = (a: Filed, b: Filed): number => b.filedAt - a.filedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
@@ -26,7 +26,7 @@ const readsUnit = (user: UserDoc, unitId: string, tree: UnitTree): boolean => ho
 /** The archive's filters (besides scope) over one scan or impression. */
 const matches = (d: Filed, q: ArchiveQuery, tree: UnitTree): boolean =>
   contains(d.title, q.title) && (q.seal === undefined || d.sealId === q.seal || contains(d.sealName, q.seal))
-  && (q.code === undefined || contains(d.code, q.code) || contains(d.storedCode ?? '', q.code) || contains((d as { requestId?: string }).requestId ?? '', q.code))
+  && (q.code === undefined || contains(d.code, q.code) || contains(d.storedCode ?? '', q.code) || contains(d.requestId, q.code))
   && (q.unit === undefined || isInSubtree(d.unitId as UnitId, q.unit as UnitId, tree)) && (q.from === undefined || d.filedAt >= q.from) && (q.to === undefined || d.filedAt < q.to);
 
 /**
