@@ -313,6 +313,7 @@ export const en: Dictionary = {
       next: 'Next page',
       imageAlt: 'The document attached: {{ name }}',
       renderFailed: 'This page cannot be shown.',
+      pagesMismatch: 'The request says {{ stated }} pages, but this file has {{ actual }}. Ask the requester before you approve.',
     },
     homeBody: 'Apply in advance to use a seal and follow your requests.',
     title: 'My seal requests',
@@ -382,6 +383,7 @@ export const en: Dictionary = {
       window_past: 'The end is already past.',
       file_type: 'This file is not a PDF, JPEG or PNG, so it cannot travel with the request. Please choose a file in one of these formats.',
       file_size: 'This file is larger than {{ mb }} MB, so it cannot travel with the request. Please compress it or split it, then choose again.',
+      pages_mismatch: 'The PDF has {{ actual }} pages: enter the number of pages the file really has.',
       place: 'Choose where the seal will be used.',
       form: 'The request is incomplete. Check it and try again.',
     },
@@ -454,6 +456,11 @@ export const en: Dictionary = {
     recordedOffline: 'Your decision is kept on this device and goes up when the connection returns.',
     yourVerdict: 'Your verdict: {{ verdict }}',
     ownRequest: 'This is your own request: another approver must decide it.',
+    hold: {
+      document_missing: 'You can approve once the document has reached this device and you have seen it: your passkey signs its fingerprint. You may reject at any time.',
+      document_loading: 'Checking the document against the request…',
+      document_mismatch: 'The file does not match the fingerprint in the request, so it cannot be approved. Reject it or contact the requester.',
+    },
     notYours: 'You cannot decide this request: it is outside the units you approve for.',
     errors: {
       not_your_passkey: 'That passkey belongs to someone else. Sign with your own passkey.',

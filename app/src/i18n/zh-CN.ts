@@ -314,6 +314,7 @@ export const zhCN = {
       next: '下一页',
       imageAlt: '申请附带的文件：{{ name }}',
       renderFailed: '无法显示这一页。',
+      pagesMismatch: '申请中写的是 {{ stated }} 页，但这个文件有 {{ actual }} 页。请您先向申请人问清楚再审批。',
     },
     homeBody: '提前申请用印，随时查看审批进度。',
     title: '我的用印申请',
@@ -383,6 +384,7 @@ export const zhCN = {
       window_past: '结束时间已经过去。',
       file_type: '这个文件不是 PDF、JPEG 或 PNG 格式，无法随申请上传。请您换成这三种格式之一。',
       file_size: '这个文件超过 {{ mb }} MB，无法随申请上传。请您压缩文件或分成几份后再选择。',
+      pages_mismatch: '这个 PDF 文件有 {{ actual }} 页：请您填写文件实际的页数。',
       place: '请选择用印地点。',
       form: '申请内容不完整，请检查后重试。',
     },
@@ -455,6 +457,11 @@ export const zhCN = {
     recordedOffline: '审批已保存在本设备上，联网后会自动上传。',
     yourVerdict: '您的结论：{{ verdict }}',
     ownRequest: '这是您自己的申请，需要由其他审批人处理。',
+    hold: {
+      document_missing: '文件到达本设备、您看过之后才能批准：您的通行密钥签署的是它的指纹。您随时可以驳回。',
+      document_loading: '正在核对文件与申请是否一致…',
+      document_mismatch: '文件与申请中的指纹不一致，不能批准。请您驳回，或联系申请人。',
+    },
     notYours: '您不能审批这条申请：它不在您的审批范围内。',
     errors: {
       not_your_passkey: '这个通行密钥不属于您。请使用您自己的通行密钥签名。',
