@@ -1,4 +1,4 @@
-import { Show, createSignal } from 'solid-js';
+import { Show, createEffect, createSignal, on } from 'solid-js';
 import { DEVICE_NAME_MAX, can, type Device, type User } from '@seal/shared';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { Field } from '../../components/Field';
@@ -17,7 +17,9 @@ export function DeviceName(props: { device: Device; actor: User }) {
   const { t } = useI18n();
   const sync = useSync();
   const directory = useDirectory();
-  const [name, setName] = createSignal(props.device.name ?? '');
+  const [name, setName] = createSignal('');
+  // The field follows the record's name (set here or arriving from another tablet).
+  createEffect(on(() => props.device.name, (given) => setName(given ?? '')));
   const [notice, setNotice] = createSignal<string>();
   const mayName = () => can(props.actor, 'device.bind', { unitId: props.device.unitId }, directory.units()).ok;
   const save = createAction(async () => {
