@@ -134,12 +134,10 @@ export async function pullRows(user: UserDoc, tree: UnitTree, rows: RowsRepo, ch
     if (nothingDelivered) return 0;
     const changes = Math.max(0, seqNumber(await rows.updateSeq()) - seqNumber(cursor));
     if (changes === 0 || plan.delivered === 'all') return changes;
-    let inScope = 0;
-    for (const unitId of today.filter(delivering)) {
-      inScope += await rows.unitCount(unitId, null);
-      if (inScope >= changes) return changes;
-    }
-    return inScope;
+    // The index as it stands (it may lag the feed: rows it has not taken in are counted as owed).
+    const indexed = await rows.indexedCounts(today.filter(delivering));
+    const unindexed = indexed.indexSeq === null ? changes : Math.max(0, seqNumber(await rows.updateSeq()) - seqNumber(indexed.indexSeq));
+    return Math.min(changes, indexed.count + unindexed);
   };
 
   if (plan.fill) return backFill(rows, checkpoint, plan as PullPlan & { fill: NonNullable<PullPlan['fill']> }, limit, maxScan, feedOwed, everything(today, roots, tree));

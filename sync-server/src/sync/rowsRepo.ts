@@ -62,6 +62,12 @@ export interface RowsRepo {
    * costs that unit's rows, never the organisation's).
    */
   unitCount(unitId: string, after: string | null): Promise<number>;
+  /**
+   * How many rows of each of `unitIds` the scope index holds as it stands, without waiting for it
+   * to take in recent writes (it does so afterwards), and the store sequence it reflects: for
+   * progress estimates while a pull reads the change feed, which should not wait for the index.
+   */
+  indexedCounts(unitIds: readonly string[]): Promise<{ count: number; indexSeq: string | null }>;
   /** The change feed after `since`, with documents. */
   changesSince(since: string, limit: number): Promise<RowChangesPage>;
   /** The store's current update sequence (for progress estimates and the live feed). */
@@ -179,7 +185,7 @@ export function seqNumber(seq: string): number {
 }
 
 /** The scope index's reads (ADR 010): a unit's rows in row-id order, and their counts. */
-function scopeIndex(db: DocumentScope<SyncRow>, getMany: RowsRepo['getMany']): Pick<RowsRepo, 'unitRows' | 'unitCount'> {
+function scopeIndex(db: DocumentScope<SyncRow>, getMany: RowsRepo['getMany']): Pick<RowsRepo, 'unitRows' | 'unitCount' | 'indexedCounts'> {
   return {
     async unitRows(unitId, after, limit) {
       const want = Math.max(1, limit);
@@ -208,6 +214,16 @@ function scopeIndex(db: DocumentScope<SyncRow>, getMany: RowsRepo['getMany']): P
       // The start key is inclusive, and the row `after` itself is delivered.
       const [from, itself] = await Promise.all([count({ startkey: [unitId, after], endkey: [unitId, {}] }), count({ key: [unitId, after] })]);
       return Math.max(0, from - itself);
+    },
+    async indexedCounts(unitIds) {
+      let count = 0;
+      let indexSeq: string | null = null;
+      for (const unitId of unitIds) {
+        const page = await db.view(SCOPE_DESIGN, SCOPE_VIEW, { startkey: [unitId], endkey: [unitId, {}], reduce: true, stale: 'update_after', update_seq: true } as never) as unknown as { rows: { value: number }[]; update_seq?: unknown };
+        count += page.rows[0]?.value ?? 0;
+        indexSeq ??= page.update_seq === undefined ? null : seqText(page.update_seq);
+      }
+      return { count, indexSeq };
     },
   };
 }
