@@ -192,8 +192,9 @@ function scopeIndex(db: DocumentScope<SyncRow>, getMany: RowsRepo['getMany']): P
       // Keys are `[unitId, rowId]`; the view runs with the index brought up to date (`update`), on
       // the same shard copies from page to page on a cluster (`stable`), and says what it reflects.
       const page = await db.view(SCOPE_DESIGN, SCOPE_VIEW, {
-        startkey: [unitId, after ?? ''], endkey: [unitId, {}], reduce: false, limit: want + 1, update_seq: true, stable: true,
+        startkey: [unitId, after ?? ''], endkey: [unitId, {}], reduce: false, limit: want + (after === null ? 1 : 2), update_seq: true, stable: true,
       } as never) as unknown as { rows: { id: string }[]; update_seq?: unknown };
+      // The start key is inclusive: the row `after` comes first (once more), one beyond `want` says more follow.
       const ids = page.rows.map((r) => r.id).filter((id) => id !== after);
       const taken = ids.slice(0, want);
       const found = await getMany(taken);
