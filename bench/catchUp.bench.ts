@@ -79,7 +79,7 @@ async function once(run: number): Promise<number> {
     for (;;) {
       await tablet.sync!.awaitInSync();
       const status = tablet.store.status.get();
-      const held = await tablet.store.db.rows.count({ selector: { kind: 'decision' } }).exec();
+      const held = (await tablet.store.db.rows.find({ selector: { kind: 'decision' } }).exec()).length;
       if (status.pending === 0 && status.attachments.queued === 0 && held >= decisionIds.size) break;
       await new Promise((resolve) => setTimeout(resolve, 20));
     }

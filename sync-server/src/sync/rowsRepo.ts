@@ -63,9 +63,9 @@ export interface RowsRepo {
    */
   unitCount(unitId: string, after: string | null): Promise<number>;
   /**
-   * How many rows of each of `unitIds` the scope index holds as it stands, without waiting for it
-   * to take in recent writes (it does so afterwards), and the store sequence it reflects: for
-   * progress estimates while a pull reads the change feed, which should not wait for the index.
+   * How many rows of `unitIds` the scope index holds as it stands, without making it take in
+   * recent writes (`stale=ok`: on the embedded store indexing a backlog takes minutes), and the
+   * store sequence it reflects: for progress estimates while a pull reads the change feed.
    */
   indexedCounts(unitIds: readonly string[]): Promise<{ count: number; indexSeq: string | null }>;
   /** The change feed after `since`, with documents. */
@@ -220,7 +220,7 @@ function scopeIndex(db: DocumentScope<SyncRow>, getMany: RowsRepo['getMany']): P
       let count = 0;
       let indexSeq: string | null = null;
       for (const unitId of unitIds) {
-        const page = await db.view(SCOPE_DESIGN, SCOPE_VIEW, { startkey: [unitId], endkey: [unitId, {}], reduce: true, stale: 'update_after', update_seq: true } as never) as unknown as { rows: { value: number }[]; update_seq?: unknown };
+        const page = await db.view(SCOPE_DESIGN, SCOPE_VIEW, { startkey: [unitId], endkey: [unitId, {}], reduce: true, stale: 'ok', update_seq: true } as never) as unknown as { rows: { value: number }[]; update_seq?: unknown };
         count += page.rows[0]?.value ?? 0;
         indexSeq ??= page.update_seq === undefined ? null : seqText(page.update_seq);
       }
