@@ -76,14 +76,21 @@ async function once(run: number): Promise<number> {
     tablet.network.setOnline(true);
     tablet.start();
     tablet.sync!.syncNow();
+    // When each part was done (for the report: where the time goes).
+    const done: Record<string, number> = {};
     for (;;) {
       await tablet.sync!.awaitInSync();
       const status = tablet.store.status.get();
       const held = (await tablet.store.db.rows.find({ selector: { kind: 'decision' } }).exec()).length;
+      const now = (performance.now() - started) / 1000;
+      if (status.pending === 0) done.rowsUp ??= now;
+      if (held >= decisionIds.size) done.decisionsDown ??= now;
+      if (status.attachments.queued === 0) done.photosUp ??= now;
       if (status.pending === 0 && status.attachments.queued === 0 && held >= decisionIds.size) break;
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     const s = (performance.now() - started) / 1000;
+    console.log(`  run ${run}: done at ${Object.entries(done).map(([part, at]) => `${part} ${at.toFixed(2)} s`).join(', ')}`);
     // Every photo's upload confirmed by the server (checked after the clock stopped).
     for (const sha256 of photos) {
       const state = (await tablet.store.book.blob(sha256))?.state;
