@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AddressInfo } from 'node:net';
 import { REPLICA_USER_HEADER, type PullResponse } from '@seal/shared';
 import { createUnit, startTestServer, type TestServer } from '../../sync-server/src/testing/testServer';
+import { unitDigest } from '../../sync-server/src/sync/pullCheckpoint';
 import { changeGrant, setUpWorld, startSyncServer, type Person, type RunningSync, type World } from './harness';
 
 let running: RunningSync;
@@ -171,6 +172,32 @@ describe('a site replica', () => {
       await second.close();
     }
   }, 90_000);
+});
+
+describe('a forged checkpoint', () => {
+  it('never brings a row outside today\'s scope, and a broken one is refused', async () => {
+    const person = await world.person(e2, ['custodian'], 'East 2 custodian');
+    const everyUnit = [east, west, e1, e2, w1, world.admin.rootUnitId].map(unitDigest).join('');
+    const forged = [
+      // Claims every unit delivered at the start of the feed.
+      { v: 2, seq: '0', units: 'all', fill: null },
+      // Claims a back-fill of every unit, its index position inside another site.
+      { v: 2, seq: '1', units: '', fill: { units: everyUnit, at: [w1, ''], snap: '0', seq: null, owed: null } },
+      // A back-fill's feed position at the start, for every unit.
+      { v: 2, seq: '1', units: '', fill: { units: everyUnit, at: [w1, '\uffff'], snap: '0', seq: '0', owed: 0 } },
+    ];
+    for (const checkpoint of forged) {
+      const puller = new Puller(person);
+      puller.checkpoint = JSON.stringify(checkpoint);
+      const got = await puller.all(50);
+      expect(got.ids.filter((id) => unitOfRow.get(id) !== e2), JSON.stringify(checkpoint).slice(0, 60)).toEqual([]);
+    }
+    for (const since of [JSON.stringify({ v: 2, seq: '1', units: 'x', fill: null }), JSON.stringify({ v: 2, seq: '1', units: '', fill: { units: '', at: [w1, { $gt: '' }], snap: null, seq: null, owed: null } })]) {
+      const puller = new Puller(person);
+      puller.checkpoint = since;
+      expect((await puller.request(5)).status).toBe(400);
+    }
+  });
 });
 
 describe('a branch replica when sites move', () => {
