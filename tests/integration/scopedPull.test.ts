@@ -182,7 +182,7 @@ describe('a forged checkpoint', () => {
       // Claims every unit delivered at the start of the feed.
       { v: 2, seq: '0', units: 'all', fill: null },
       // Claims a back-fill of every unit, its index position inside another site.
-      { v: 2, seq: '1', units: '', fill: { units: everyUnit, at: [w1, ''], snap: '0', seq: null, owed: null } },
+      { v: 2, seq: '1', units: '', fill: { units: everyUnit, at: [w1, 'fact:'], snap: '0', seq: null, owed: null } },
       // A back-fill's feed position at the start, for every unit.
       { v: 2, seq: '1', units: '', fill: { units: everyUnit, at: [w1, '\uffff'], snap: '0', seq: '0', owed: 0 } },
     ];
