@@ -23,7 +23,7 @@ import type { SyncRow } from '../shared/src';
 import { openLocalStore } from '../app/src/store/localStore';
 import { startSync } from '../app/src/store/syncEngine';
 import { createUnit, inviteAndRegister, setUpOrganisation, startTestServer, startTestStore, type TestServer, type TestStore } from '../sync-server/src/testing/testServer';
-import { median, writeResult } from './stats';
+import { median, mergeResult } from './stats';
 
 const N = Number(process.env.SYNC_BENCH_DOCS ?? 2000);
 const ROUNDS = Number(process.env.SYNC_BENCH_ROUNDS ?? 3);
@@ -127,7 +127,7 @@ export async function run(): Promise<void> {
     const oursPerS = perS(withDexie.ms);
     const pouchPerS = perS(pouchMs);
     console.log(`ours (dexie on fake-indexeddb): ${oursPerS} docs/s · ours (memory storage): ${perS(withMemory.ms)} docs/s · PouchDB (LevelDB): ${pouchPerS} docs/s`);
-    writeResult('sync', {
+    mergeResult('sync', {
       docs: N,
       ours_docs_per_s: oursPerS,
       pouchdb_docs_per_s: pouchPerS,

@@ -89,9 +89,9 @@ export const pullQuerySchema = z.strictObject({
 export interface PullResponse {
   readonly rows: readonly SyncRow[];
   /**
-   * Pass back as `since`. Opaque to the client: the server's position in the store's change feed
-   * together with the scope (the units) it was taken under, so that a scope that grew is filled
-   * from the start of the feed and one that shrank is announced in `left`.
+   * Pass back as `since`. Opaque to the client: the units delivered and the server's position in
+   * the store's change feed (and, during a back-fill, in its scope index), so that units that
+   * joined the scope are back-filled from the index and units that left are announced in `left`.
    */
   readonly checkpoint: string;
   /**
@@ -99,11 +99,15 @@ export interface PullResponse {
    * the replica removes the rows it holds in them (keeping its own rows still waiting to go up).
    */
   readonly left: readonly string[];
-  /** An upper bound on the store changes still to scan after this checkpoint (for progress). */
+  /**
+   * Rows still owed to this replica after this answer (for progress), never changes of the store
+   * outside its scope: exact while the server back-fills from its scope index (a fresh replica, a
+   * unit that joined), an upper bound while it reads the change feed (ADR 010).
+   */
   readonly remaining: number;
   /**
-   * True when the server stopped scanning before the end of the feed (a request scans a bounded
-   * number of changes): there may be more rows in scope even if fewer than `limit` came.
+   * True when the server stopped before it was done (a request reads a bounded number of index
+   * entries and changes): there may be more rows in scope even if fewer than `limit` came.
    */
   readonly more: boolean;
 }

@@ -15,6 +15,15 @@ export const DEVICE_LOG_VIEW = 'device_log';
  */
 export const DOCUMENTS_VIEW = 'documents';
 
+/** The design document of the scope index (its own, so that changing it re-indexes nothing else). */
+export const SCOPE_DESIGN = 'scope';
+/**
+ * The `rows` view that finds a unit's rows (ADR 010): key `[scopeUnitId, rowId]`, no value,
+ * reduce `_count`. Scoped pulls read it a unit at a time, in row-id order, instead of scanning
+ * the whole change feed; the counts are the rows a replica is still owed.
+ */
+export const SCOPE_VIEW = 'by_scope';
+
 /**
  * `rows` is append-only, enforced by the store itself: a row, once written, is never rewritten or
  * deleted, whatever a server instance does. A second write under an id comes back `forbidden`
@@ -62,5 +71,18 @@ export const SYNC_DESIGN_DOCS: Readonly<Record<string, readonly VersionedDesignD
       '  if (newDoc.type !== "fact" && newDoc.type !== "change") throw({ forbidden: "a row is a fact or a change" });',
       '}',
     ].join('\n'),
+  }, {
+    _id: `_design/${SCOPE_DESIGN}`, version: 1, language: 'javascript',
+    views: {
+      [SCOPE_VIEW]: {
+        map: [
+          'function (doc) {',
+          '  if ((doc.type === "fact" || doc.type === "change") && typeof doc.scopeUnitId === "string" && doc.id === doc._id)',
+          '    emit([doc.scopeUnitId, doc._id], null);',
+          '}',
+        ].join('\n'),
+        reduce: '_count',
+      },
+    },
   }],
 };

@@ -1,7 +1,7 @@
 import type { DocumentScope } from 'nano';
 import { changeRowPrefix, factRowId, type FactKind, type FactRow, type RecordKind, type SyncRow } from '@seal/shared';
 import { statusOf } from '../couch/docs';
-import { DEVICE_LOG_VIEW, DOCUMENTS_VIEW } from '../couch/syncDatabases';
+import { DEVICE_LOG_VIEW, DOCUMENTS_VIEW, SCOPE_DESIGN, SCOPE_VIEW } from '../couch/syncDatabases';
 
 /**
  * A row as stored: the row itself under `_id` = row id (no field of ours starts with `_`), and
@@ -50,6 +50,24 @@ export interface RowsRepo {
   documentRows(key: readonly [string, string]): Promise<FactRow[]>;
   /** Every impression row (the `documents` view's `['code', …]` keys), in code order. */
   impressionRows(): Promise<FactRow[]>;
+  /**
+   * Rows of one unit after the row id `after` (`null`: from its first), in row-id order, from the
+   * scope index (ADR 010): up to `limit` index entries (`read`), the rows among them that pass
+   * the MAC, the last id read, whether more follow, and the store's sequence the index reflects.
+   */
+  unitRows(unitId: string, after: string | null, limit: number): Promise<{ rows: SyncRow[]; read: number; lastId: string | null; more: boolean; updateSeq: string | null }>;
+  /**
+   * How many rows of one unit come after the row id `after` (`null`: all of them): a `_count`
+   * over that unit's key range only (the embedded store reduces the range it is asked, so a count
+   * costs that unit's rows, never the organisation's).
+   */
+  unitCount(unitId: string, after: string | null): Promise<number>;
+  /**
+   * How many rows of `unitIds` the scope index holds as it stands, without making it take in
+   * recent writes (`stale=ok`: on the embedded store indexing a backlog takes minutes), and the
+   * store sequence it reflects: for progress estimates while a pull reads the change feed.
+   */
+  indexedCounts(unitIds: readonly string[]): Promise<{ count: number; indexSeq: string | null }>;
   /** The change feed after `since`, with documents. */
   changesSince(since: string, limit: number): Promise<RowChangesPage>;
   /** The store's current update sequence (for progress estimates and the live feed). */
@@ -133,6 +151,7 @@ export function rowsRepo(db: DocumentScope<SyncRow>): RowsRepo {
       const page = await db.view('rows', DOCUMENTS_VIEW, { startkey: ['code'], endkey: ['code', {}], include_docs: true });
       return page.rows.filter((r) => r.doc).map((r) => rowFromDoc(r.doc!) as FactRow);
     },
+    ...scopeIndex(db, getMany),
     async changesSince(since, limit) {
       const page = await db.changes({ since, limit, include_docs: true } as never);
       return {
@@ -163,4 +182,49 @@ export function rowsRepo(db: DocumentScope<SyncRow>): RowsRepo {
 export function seqNumber(seq: string): number {
   const n = Number.parseInt(seq.replace(/^"/, ''), 10);
   return Number.isFinite(n) ? n : 0;
+}
+
+/** The scope index's reads (ADR 010): a unit's rows in row-id order, and their counts. */
+function scopeIndex(db: DocumentScope<SyncRow>, getMany: RowsRepo['getMany']): Pick<RowsRepo, 'unitRows' | 'unitCount' | 'indexedCounts'> {
+  return {
+    async unitRows(unitId, after, limit) {
+      const want = Math.max(1, limit);
+      // Keys are `[unitId, rowId]`; the view runs with the index brought up to date (`update`), on
+      // the same shard copies from page to page on a cluster (`stable`), and says what it reflects.
+      const page = await db.view(SCOPE_DESIGN, SCOPE_VIEW, {
+        startkey: [unitId, after ?? ''], endkey: [unitId, {}], reduce: false, limit: want + (after === null ? 1 : 2), update_seq: true, stable: true,
+      } as never) as unknown as { rows: { id: string }[]; update_seq?: unknown };
+      // The start key is inclusive: the row `after` comes first (once more), one beyond `want` says more follow.
+      const ids = page.rows.map((r) => r.id).filter((id) => id !== after);
+      const taken = ids.slice(0, want);
+      const found = await getMany(taken);
+      return {
+        rows: taken.flatMap((id) => (found.has(id) ? [found.get(id)!] : [])),
+        read: taken.length,
+        lastId: taken.at(-1) ?? null,
+        more: ids.length > want,
+        updateSeq: page.update_seq === undefined ? null : seqText(page.update_seq),
+      };
+    },
+    async unitCount(unitId, after) {
+      const count = async (params: Record<string, unknown>) => {
+        const page = await db.view(SCOPE_DESIGN, SCOPE_VIEW, { ...params, reduce: true } as never) as unknown as { rows: { value: number }[] };
+        return page.rows[0]?.value ?? 0;
+      };
+      if (after === null) return count({ startkey: [unitId], endkey: [unitId, {}] });
+      // The start key is inclusive, and the row `after` itself is delivered.
+      const [from, itself] = await Promise.all([count({ startkey: [unitId, after], endkey: [unitId, {}] }), count({ key: [unitId, after] })]);
+      return Math.max(0, from - itself);
+    },
+    async indexedCounts(unitIds) {
+      let count = 0;
+      let indexSeq: string | null = null;
+      for (const unitId of unitIds) {
+        const page = await db.view(SCOPE_DESIGN, SCOPE_VIEW, { startkey: [unitId], endkey: [unitId, {}], reduce: true, stale: 'ok', update_seq: true } as never) as unknown as { rows: { value: number }[]; update_seq?: unknown };
+        count += page.rows[0]?.value ?? 0;
+        indexSeq ??= page.update_seq === undefined ? null : seqText(page.update_seq);
+      }
+      return { count, indexSeq };
+    },
+  };
 }

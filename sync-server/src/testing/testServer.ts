@@ -57,7 +57,8 @@ export async function startTestStore(): Promise<TestStore> {
 
 /** Starts a server (fresh databases) on a test store; `env` overrides configuration, `deps` wraps parts (a failing audit log). */
 export async function startTestServer(testStore: TestStore, env: Record<string, string> = {}, deps: Pick<ServerDeps, 'auditLog'> = {}): Promise<TestServer> {
-  const prefix = `t${process.pid}_${++prefixCounter}_`;
+  // A run's own databases, unless `env.DB_PREFIX` names existing ones (a bench's stored organisation).
+  const prefix = env.DB_PREFIX ?? `t${process.pid}_${++prefixCounter}_`;
   // The sign-in rate limit is real time and per process: tests that want it set AUTH_RATE_LIMIT.
   const config = loadConfig({ PORT: '8080', DATA_DIR: testStore.dataDir, STATIC_DIR: join(testStore.dataDir, 'no-app'), DB_PREFIX: prefix, AUTH_RATE_LIMIT: '100000', LOG_LEVEL: process.env.LOG_LEVEL, ...env });
   const store = connectStore(testStore.embedded.url, 'embedded', prefix, testStore.mac);

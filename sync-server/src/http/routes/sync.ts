@@ -7,7 +7,7 @@ import { blobRoutes } from './blobs';
 import { blobsRepo } from '../../sync/blobsRepo';
 import { ChangeFeed } from '../../sync/changeFeed';
 import { ApiError } from '../errors';
-import { decodePullCheckpoint } from '../../sync/pullCheckpoint';
+import { decodePullCheckpoint, fromLegacy } from '../../sync/pullCheckpoint';
 import { ScopedHints } from '../../sync/scopedHints';
 import { pullRows } from '../../sync/pullRows';
 import { pushRows } from '../../sync/pushRows';
@@ -75,14 +75,16 @@ export function syncRoutes(api: Api, store: Store, onAccepted?: AcceptedRowsList
 
   api.route({
     method: 'GET', url: '/api/sync/pull', tag: 'sync', auth: 'session', query: pullQuerySchema,
-    summary: 'Rows in the user\'s scope after a checkpoint (opaque: a position in the store\'s change feed and the scope it was taken under)',
+    summary: 'Rows in the user\'s scope after a checkpoint (opaque: the units delivered, a position in the store\'s change feed and in its scope index)',
     responses: { 200: pullResponseSchema, 400: 'invalid_query', 401: 'unauthenticated | session_expired | replica_user_mismatch' },
   }, async ({ query, signedIn, reply, request }) => {
     requireReplicaUser(request, signedIn);
     reply.header('cache-control', 'no-store');
     const checkpoint = decodePullCheckpoint(query.since);
     if (!checkpoint.ok) throw new ApiError(400, 'invalid_query', `The query string is not valid: since: ${checkpoint.message}`);
-    return pullRows(signedIn.user, await loadUnitTree(ctx.repos.units), rows, checkpoint.value, query.limit ?? DEFAULT_PULL_LIMIT, { replica: query.replica, maxScan: ctx.config.pullScanLimit });
+    const tree = await loadUnitTree(ctx.repos.units);
+    const since = 'legacy' in checkpoint.value ? fromLegacy(checkpoint.value.legacy, tree) : checkpoint.value;
+    return pullRows(signedIn.user, tree, rows, since, query.limit ?? DEFAULT_PULL_LIMIT, { replica: query.replica, maxScan: ctx.config.pullScanLimit });
   });
 
   api.route({

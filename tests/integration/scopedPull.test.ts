@@ -1,0 +1,251 @@
+/**
+ * Scoped pulls (ADR 010) against rows this file writes itself: whatever the scope does — a grant
+ * added later, a grant revoked, a site moved into or out of a granted branch, a person
+ * deactivated — a replica pulling through the server's HTTP pull receives exactly the rows of the
+ * units in its scope, each once per need, and is told which units left. Rows written while a
+ * back-fill is under way, with ids sorting before the index position it already passed (a row
+ * committed late), still arrive; so do rows written through a second server instance on the same
+ * store. Small batches (`limit`) so that every back-fill spans several requests.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AddressInfo } from 'node:net';
+import { REPLICA_USER_HEADER, type PullResponse } from '@seal/shared';
+import { createUnit, startTestServer, type TestServer } from '../../sync-server/src/testing/testServer';
+import { unitDigest } from '../../sync-server/src/sync/pullCheckpoint';
+import { changeGrant, setUpWorld, startSyncServer, type Person, type RunningSync, type World } from './harness';
+
+let running: RunningSync;
+let world: World;
+let east: string;
+let west: string;
+let e1: string;
+let e2: string;
+let w1: string;
+/** Every row this file wrote, by unit. */
+const written = new Map<string, string[]>();
+const unitOfRow = new Map<string, string>();
+let counter = 0;
+
+/** Writes `count` rows of `unitId` straight into the store (bypassing the push path); `prefix` picks where their ids sort. */
+async function write(unitId: string, count: number, prefix = 'm', server: TestServer = running.server): Promise<string[]> {
+  const db = server.store.couch.use(server.store.dbName('rows'));
+  const docs = Array.from({ length: count }, () => {
+    const id = `fact:device_event:${prefix}-${process.pid}-${(++counter).toString().padStart(6, '0')}`;
+    return { _id: id, id, type: 'fact', kind: 'device_event', subject: `device:scoped-${unitId}`, scopeUnitId: unitId, author: 'scoped', createdAt: 1_790_000_000_000 + counter, body: { n: counter } };
+  });
+  const results = await db.bulk({ docs });
+  expect(results.filter((r) => r.error)).toEqual([]);
+  const ids = docs.map((d) => d.id);
+  for (const id of ids) unitOfRow.set(id, unitId);
+  written.set(unitId, [...(written.get(unitId) ?? []), ...ids]);
+  return ids;
+}
+
+const rowsOf = (...units: string[]) => units.flatMap((u) => written.get(u) ?? []).sort();
+
+/** A replica that pulls over HTTP and remembers its checkpoint; `between` runs between requests. */
+class Puller {
+  checkpoint: string | undefined;
+  /** What the replica holds: rows received, less those of units it was told left. */
+  readonly held = new Set<string>();
+  constructor(private readonly person: Person, private readonly url: () => string = () => running.url) {}
+
+  async request(limit: number): Promise<{ status: number; page?: PullResponse }> {
+    const query = new URLSearchParams({ limit: String(limit), replica: `puller-${this.person.userId}`, ...(this.checkpoint ? { since: this.checkpoint } : {}) });
+    const res = await fetch(`${this.url()}/api/sync/pull?${query}`, { headers: { cookie: this.person.cookie, 'sec-fetch-site': 'same-origin', [REPLICA_USER_HEADER]: this.person.userId } });
+    if (res.status !== 200) return { status: res.status };
+    const page = (await res.json()) as PullResponse;
+    this.checkpoint = page.checkpoint;
+    for (const id of [...this.held]) if (page.left.includes(unitOfRow.get(id)!)) this.held.delete(id);
+    for (const row of page.rows) this.held.add(row.id);
+    return { status: 200, page };
+  }
+
+  /** Pulls until `more` is false: every row received (ids, with repeats), the units named as left, the `remaining` of each answer. */
+  async all(limit = 7, between?: (request: number) => Promise<void>): Promise<{ ids: string[]; left: string[]; remaining: number[] }> {
+    const ids: string[] = [];
+    const left = new Set<string>();
+    const remaining: number[] = [];
+    for (let n = 0; n < 10_000; n++) {
+      const { status, page } = await this.request(limit);
+      if (!page) throw new Error(`pull answered ${status}`);
+      ids.push(...page.rows.map((r) => r.id));
+      for (const unit of page.left) left.add(unit);
+      remaining.push(page.remaining);
+      if (!page.more) break;
+      await between?.(n);
+    }
+    return { ids, left: [...left].sort(), remaining };
+  }
+}
+
+const distinct = (ids: readonly string[]) => [...new Set(ids)].sort();
+
+beforeAll(async () => {
+  running = await startSyncServer();
+  world = await setUpWorld(running.server);
+  east = world.branchId;
+  west = world.otherBranchId;
+  e1 = world.siteId;
+  e2 = await createUnit(running.server, world.admin.cookie, east, 'East 2', 'site');
+  w1 = await createUnit(running.server, world.admin.cookie, west, 'West 1', 'site');
+  // Interleaved: every unit's rows spread through the change feed.
+  for (let round = 0; round < 3; round++) for (const unit of [e1, e2, w1, east, west]) await write(unit, 9);
+}, 120_000);
+afterAll(async () => running?.close());
+
+describe('a site replica', () => {
+  let person: Person;
+  let tablet: Puller;
+  beforeAll(async () => {
+    person = await world.person(e1, ['custodian'], 'Site custodian');
+    tablet = new Puller(person);
+  });
+
+  it('receives exactly its site\'s rows when fresh, with progress counting its rows, not the store\'s', async () => {
+    const got = await tablet.all();
+    expect(distinct(got.ids)).toEqual(rowsOf(e1));
+    expect(got.ids).toHaveLength(rowsOf(e1).length);
+    expect(got.left).toEqual([]);
+    // 27 rows owed at first (the site's), never the 135 the store holds; down to none.
+    expect(got.remaining[0]).toBe(rowsOf(e1).length - 7);
+    expect(got.remaining.at(-1)).toBe(0);
+    expect(got.remaining.every((n, i) => i === 0 || n <= got.remaining[i - 1]!)).toBe(true);
+  });
+
+  it('then receives only new rows of its site', async () => {
+    const fresh = await write(e1, 5);
+    await write(w1, 5);
+    await write(e2, 5);
+    expect(distinct((await tablet.all()).ids)).toEqual([...fresh].sort());
+  });
+
+  it('receives the whole history of a unit granted later — and nothing more — and stops receiving it once revoked', async () => {
+    await changeGrant(running.server, world.admin, person, 'grant', 'custodian', w1);
+    const newE1 = await write(e1, 3);
+    const got = await tablet.all();
+    expect(distinct(got.ids)).toEqual([...rowsOf(w1), ...newE1].sort());
+    expect(got.left).toEqual([]);
+
+    const laterW1 = await write(w1, 4);
+    expect(distinct((await tablet.all()).ids)).toEqual([...laterW1].sort());
+
+    await changeGrant(running.server, world.admin, person, 'revoke', 'custodian', w1);
+    await write(w1, 4);
+    const lastE1 = await write(e1, 2);
+    const after = await tablet.all();
+    expect(after.left).toEqual([w1]);
+    expect(distinct(after.ids)).toEqual([...lastE1].sort());
+    expect([...tablet.held].sort()).toEqual(rowsOf(e1));
+    // Told once: the next pull names nothing.
+    expect((await tablet.all()).left).toEqual([]);
+  });
+
+  it('receives rows written during its back-fill, also those whose ids sort before where the index read had got to', async () => {
+    const late = new Puller(person);
+    const during: string[] = [];
+    const got = await late.all(4, async (n) => {
+      // Ids sorting first ('a…') and last ('z…'): the first are behind the index position.
+      if (n % 2 === 0) during.push(...(await write(e1, 2, 'a')), ...(await write(e1, 1, 'z')));
+    });
+    expect(during.length).toBeGreaterThan(0);
+    expect(distinct(got.ids)).toEqual(rowsOf(e1));
+  });
+
+  it('receives the rows another server instance on the same store writes between its requests', async () => {
+    const second = await startTestServer(running.store, { DB_PREFIX: running.server.store.dbName('') });
+    await second.app.listen({ port: 0, host: '127.0.0.1' });
+    const secondUrl = `http://127.0.0.1:${(second.app.server.address() as AddressInfo).port}`;
+    try {
+      // Requests alternate between the two instances; each writes rows meanwhile.
+      let turn = 0;
+      const alternating = new Puller(person, () => (turn++ % 2 ? secondUrl : running.url));
+      const got = await alternating.all(5, async (n) => {
+        if (n < 8) await Promise.all([write(e1, 2, n % 2 ? 'a' : 'z'), write(e1, 2, 'b', second), write(w1, 2, 'a', second)]);
+      });
+      expect(distinct(got.ids)).toEqual(rowsOf(e1));
+      // The replica that pulled before all this, back: it holds its site's rows, all of them, and no other.
+      await tablet.all(6);
+      expect([...tablet.held].sort()).toEqual(rowsOf(e1));
+    } finally {
+      second.app.server.closeAllConnections();
+      await second.close();
+    }
+  }, 90_000);
+});
+
+describe('a forged checkpoint', () => {
+  it('never brings a row outside today\'s scope, and a broken one is refused', async () => {
+    const person = await world.person(e2, ['custodian'], 'East 2 custodian');
+    const everyUnit = [east, west, e1, e2, w1, world.admin.rootUnitId].map(unitDigest).join('');
+    const forged = [
+      // Claims every unit delivered at the start of the feed.
+      { v: 2, seq: '0', units: 'all', fill: null },
+      // Claims a back-fill of every unit, its index position inside another site.
+      { v: 2, seq: '1', units: '', fill: { units: everyUnit, at: [w1, 'fact:'], snap: '0', seq: null, owed: null } },
+      // A back-fill's feed position at the start, for every unit.
+      { v: 2, seq: '1', units: '', fill: { units: everyUnit, at: [w1, '\uffff'], snap: '0', seq: '0', owed: 0 } },
+    ];
+    for (const checkpoint of forged) {
+      const puller = new Puller(person);
+      puller.checkpoint = JSON.stringify(checkpoint);
+      const got = await puller.all(50);
+      expect(got.ids.filter((id) => unitOfRow.get(id) !== e2), JSON.stringify(checkpoint).slice(0, 60)).toEqual([]);
+    }
+    for (const since of [JSON.stringify({ v: 2, seq: '1', units: 'x', fill: null }), JSON.stringify({ v: 2, seq: '1', units: '', fill: { units: '', at: [w1, { $gt: '' }], snap: null, seq: null, owed: null } })]) {
+      const puller = new Puller(person);
+      puller.checkpoint = since;
+      expect((await puller.request(5)).status).toBe(400);
+    }
+  });
+});
+
+describe('a branch replica when sites move', () => {
+  it('receives the whole history of a site moved into its branch, and is told when it moves out', async () => {
+    const person = await world.person(east, ['auditor'], 'East auditor');
+    const laptop = new Puller(person);
+    expect(distinct((await laptop.all()).ids)).toEqual(rowsOf(east, e1, e2));
+
+    const move = async (unitId: string, parentId: string) => {
+      const res = await running.server.call('POST', `/api/units/${unitId}/move`, { cookie: world.admin.cookie, body: { parentId } });
+      expect(res.statusCode).toBe(200);
+    };
+    await move(w1, east);
+    const got = await laptop.all();
+    expect(distinct(got.ids)).toEqual(rowsOf(w1));
+    expect(got.left).toEqual([]);
+
+    await move(w1, west);
+    await write(w1, 3);
+    const newE2 = await write(e2, 2);
+    const after = await laptop.all();
+    expect(after.left).toEqual([w1]);
+    expect(distinct(after.ids)).toEqual([...newE2].sort());
+    expect([...laptop.held].sort()).toEqual(rowsOf(east, e1, e2));
+  });
+
+  it('receives the rows of a site created under its branch after it last pulled', async () => {
+    const person = await world.person(east, ['auditor'], 'East auditor 2');
+    const laptop = new Puller(person);
+    await laptop.all();
+    const e3 = await createUnit(running.server, world.admin.cookie, east, 'East 3', 'site');
+    await write(e3, 6);
+    const newEast = await write(east, 2);
+    expect(distinct((await laptop.all()).ids)).toEqual([...rowsOf(e3), ...newEast].sort());
+  });
+});
+
+describe('a deactivated person', () => {
+  it('receives nothing, whatever checkpoint their replica holds', async () => {
+    const person = await world.person(west, ['auditor'], 'West auditor');
+    const laptop = new Puller(person);
+    expect(distinct((await laptop.all()).ids)).toEqual(rowsOf(west, w1));
+    await write(w1, 2);
+    const res = await running.server.call('POST', `/api/users/${person.userId}/deactivate`, { cookie: world.admin.cookie, body: {} });
+    expect(res.statusCode).toBe(200);
+    const after = await laptop.request(50);
+    expect(after.page?.rows ?? []).toEqual([]);
+    const fresh = await new Puller(person).request(50);
+    expect(fresh.page?.rows ?? []).toEqual([]);
+  });
+});
