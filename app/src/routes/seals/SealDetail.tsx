@@ -71,7 +71,7 @@ function SealDetailScreen(props: { session: Session }) {
           <>
             <header class="screen-header seal-header">
               <SealImage seal={current().seal} unitName={directory.unitName(current().seal.unitId)} size="8rem" class="seal-header-image" />
-              <h1 id="seal-title" class="seal-title" data-seal-id={current().seal.id} data-status={current().status ?? 'unknown'}>
+              <h1 id="seal-title" class="seal-title" data-seal-id={current().seal.id} data-status={current().status ?? (awaitsApproval(current(), directory.units(), governance.routes()) ? 'awaiting_approval' : 'unknown')}>
                 <span>{current().seal.name}</span>
                 <SealStatusBadge status={current().status} awaiting={awaitsApproval(view(), directory.units(), governance.routes())} />
                 <Show when={sealIsWaiting(current().seal.id, data.rows.waiting())}>

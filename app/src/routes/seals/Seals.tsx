@@ -85,7 +85,7 @@ function SealsScreen(props: { session: Session }) {
                         href={`/seals/${encodeURIComponent(view.seal.id)}`}
                         class="card seal-card"
                         data-seal-id={view.seal.id}
-                        data-status={view.status ?? 'unknown'}
+                        data-status={view.status ?? (awaiting(view) ? 'awaiting_approval' : 'unknown')}
                         data-waiting={sealIsWaiting(view.seal.id, data.rows.waiting()) ? 'true' : 'false'}
                       >
                         <SealImage seal={view.seal} unitName={directory.unitName(view.seal.unitId)} size="4.5rem" class="seal-card-image" />
