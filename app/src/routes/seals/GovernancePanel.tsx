@@ -50,7 +50,7 @@ export function GovernanceItem(props: { view: GovernanceRequestView; actor: User
     return t('governance.proposal', { from: status(proposal.from), to: status(proposal.to) });
   };
   return (
-    <li class="governance-item" data-testid="governance-request" data-request-id={request().id} data-state={request().state}>
+    <li class="governance-item" data-testid="governance-request" data-request-id={request().id} data-action={request().action} data-state={request().state}>
       <p class="governance-head">
         <strong>{t(`governance.action_${request().action}`)}</strong> · <span>{t(`governance.state_${request().state}`)}</span>
       </p>
