@@ -266,6 +266,7 @@ export const en: Dictionary = {
     actionsTitle: 'Change the status',
     noMoves: "Only custodians and administrators over this seal's unit change its status.",
     noMovesTerminal: 'The seal is destroyed: its status no longer changes.',
+    noMovesAwaiting: 'No change can be made before the seal is approved and made.',
     noMovesUnknown: "The seal's status history has not reached this device yet.",
     moves: {
       resume: 'Put back in service',

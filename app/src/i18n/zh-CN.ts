@@ -267,6 +267,7 @@ export const zhCN = {
     actionsTitle: '变更状态',
     noMoves: '只有该单位的印章管理员和管理员可以变更印章状态。',
     noMovesTerminal: '印章已销毁，状态不再变更。',
+    noMovesAwaiting: '印章刻制审批通过前，不能进行其他变更。',
     noMovesUnknown: '状态记录尚未同步到本设备，暂不能变更。',
     moves: {
       resume: '恢复使用',
