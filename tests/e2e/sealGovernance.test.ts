@@ -7,6 +7,9 @@
  * list, open the seal and approve with their passkeys; the seal becomes active for the custodian,
  * its first move written by the server in the custodian's name, the timeline naming the approvers.
  */
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import type { AxeResults } from 'axe-core';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FactRow, SealStatusChange, SyncRow } from '@seal/shared';
@@ -14,6 +17,14 @@ import { launchBrowser, startServer, type RunningServer } from './harness';
 import { invite, newPerson, organisationWithSite, pageFetch, unexpectedErrors, type Person } from './people';
 
 const SEAL_NAME = '一号项目部公章';
+const AXE_SOURCE = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** The serious and critical accessibility violations axe finds on the page as it is now. */
+async function seriousViolations(page: Page): Promise<string[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
+  const results = await page.evaluate(() => (window as unknown as { axe: { run(context: Document, options: object): Promise<AxeResults> } }).axe.run(document, { resultTypes: ['violations'] }));
+  return results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`));
+}
 
 let server: RunningServer | undefined;
 let browser: Browser | undefined;
@@ -55,10 +66,13 @@ async function approveFromList(approver: Person, listTitle: string, approveLabel
   await inbox.getByRole('heading', { name: listTitle }).waitFor();
   const item = inbox.locator('[data-testid="governance-inbox-item"][data-action="create"]', { hasText: SEAL_NAME });
   await item.waitFor({ timeout: 30_000 });
+  expect(await seriousViolations(page)).toEqual([]);
   await item.click();
   await page.locator('h1.seal-title', { hasText: SEAL_NAME }).waitFor({ timeout: 30_000 });
   const request = page.locator('[data-testid="governance-request"][data-state="pending"]');
   await request.waitFor();
+  expect(await request.getByTestId('governance-proposal').textContent()).toBe(approver.locale === 'en' ? 'Proposed change: make the seal (it becomes active)' : '拟变更：刻制印章（启用）');
+  expect(await seriousViolations(page)).toEqual([]);
   await request.getByRole('button', { name: approveLabel }).click();
   await page.locator('main [role="status"]').filter({ hasText: approver.locale === 'en' ? 'Your decision has been recorded.' : '您的审批意见已记录。' }).waitFor();
 }
@@ -80,6 +94,15 @@ describe('a 公章 made through its approval route', () => {
     await route.waitFor();
     expect(await route.getAttribute('data-unit-id')).toBe(siteId);
     expect(await route.getByTestId('route-steps').textContent()).toBe('2 approver(s)');
+    // Editing fills the form with the route's steps; a second step can be added and taken away again.
+    await route.getByRole('button', { name: /^Edit/ }).click();
+    await page.getByRole('heading', { name: 'Edit the route' }).waitFor();
+    expect(await page.locator('#route-step-0-count').inputValue()).toBe('2');
+    await page.getByRole('button', { name: 'Add a step' }).click();
+    expect(await page.getByTestId('route-step').count()).toBe(2);
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Remove step 2' }).click();
+    await page.getByRole('button', { name: 'Cancel editing' }).click();
     const held = await pageFetch<{ routes: { unitId: string; purpose: string; sealKind: string; steps: unknown[] }[] }>(page, '/api/approval-routes');
     expect(held.body.routes.map(({ unitId, purpose, sealKind, steps }) => ({ unitId, purpose, sealKind, steps }))).toEqual([{ unitId: siteId, purpose: 'create', sealKind: 'official', steps: [{ count: 2 }] }]);
   });
@@ -106,6 +129,7 @@ describe('a 公章 made through its approval route', () => {
     const panel = page.getByTestId('seal-make-approval');
     expect(await panel.textContent()).toContain('This seal awaits approval before it can be used: 2 approver(s).');
     await panel.getByText('The request to make it is with the approvers.').waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
     // Asked already: no second request is offered; the custodian cannot decide it.
     expect(await panel.locator('[data-apply="create"]').count()).toBe(0);
     expect(await page.locator('[data-governance-verdict]').count()).toBe(0);
