@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import { createSigningRequest, generateSigningKeyPair, fromPem, signPdf, toPem } from '@seal/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sealMove, sealRecord } from './fixtures';
-import { openReplica, setUpWorld, startSyncServer, syncAll, type Person, type RunningSync, type World } from './harness';
+import { changeGrant, openReplica, setUpWorld, startSyncServer, syncAll, type Person, type RunningSync, type World } from './harness';
 
 const run = promisify(execFile);
 const FIXTURE = new URL('../fixtures/documents/fontconfig-user.pdf', import.meta.url);
@@ -126,5 +126,38 @@ describe('signing certificates for electronic seals', () => {
     const seen = await running.server.call('GET', `/api/documents/signing-certificates/${serial}`);
     expect(seen.json<{ record: { revokedAt: string | null } }>().record.revokedAt).not.toBeNull();
     expect((await running.server.call('GET', `/api/documents/signing-certificates/${'0'.repeat(32)}`)).statusCode).toBe(404);
+  });
+
+  it('are revoked with the holder\'s authority: a role taken back on the seal\'s unit, a deactivation — not a role elsewhere', async () => {
+    const issue = async (person: Person): Promise<string> => {
+      const issued = await ask(person, { sealId: 'eseal-1', csr: await csrFor(await generateSigningKeyPair({ extractable: false })), days: 2 });
+      expect(issued.statusCode, issued.body).toBe(200);
+      return issued.json<{ record: { serial: string } }>().record.serial;
+    };
+    const state = async (serial: string) => (await running.server.call('GET', `/api/documents/signing-certificates/${serial}`)).json<{ record: { revokedAt: string | null; revocationReason: string | null } }>().record;
+
+    // Staff on the site and on its branch: losing the site role leaves the branch's, which still covers the seal.
+    const twice = await world.person(world.siteId, ['staff'], 'Staff twice 两处经办');
+    await changeGrant(running.server, world.admin, twice, 'grant', 'staff', world.branchId);
+    const kept = await issue(twice);
+    await changeGrant(running.server, world.admin, twice, 'revoke', 'staff', world.siteId);
+    expect((await state(kept)).revokedAt).toBeNull();
+    // Losing the branch's too: nothing covers the seal's unit any more.
+    await changeGrant(running.server, world.admin, twice, 'revoke', 'staff', world.branchId);
+    expect(await state(kept)).toMatchObject({ revokedAt: expect.any(String) as unknown, revocationReason: expect.stringContaining('lost staff') as unknown });
+
+    // A role taken back elsewhere leaves the certificate alone; a deactivation revokes every one.
+    const leaving = await world.person(world.siteId, ['staff'], 'Leaving 离职经办');
+    await changeGrant(running.server, world.admin, leaving, 'grant', 'staff', world.otherBranchId);
+    const first = await issue(leaving);
+    const second = await issue(leaving);
+    await changeGrant(running.server, world.admin, leaving, 'revoke', 'staff', world.otherBranchId);
+    expect((await state(first)).revokedAt).toBeNull();
+    const deactivated = await running.server.call('POST', `/api/users/${leaving.userId}/deactivate`, { cookie: world.admin.cookie });
+    expect(deactivated.statusCode, deactivated.body).toBe(200);
+    for (const serial of [first, second]) expect(await state(serial)).toMatchObject({ revokedAt: expect.any(String) as unknown, revocationReason: expect.stringContaining('deactivated') as unknown });
+    // Someone else's certificate is untouched.
+    const other = await issue(staff);
+    expect((await state(other)).revokedAt).toBeNull();
   });
 });

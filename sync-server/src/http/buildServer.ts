@@ -115,7 +115,7 @@ export async function buildServer({ config, store, orgKey, now = Date.now, audit
     codes: { max: config.authRateLimitPerMinute, timeWindow: 60_000 },
     ceremonies: { max: config.authRateLimitPerMinute * CEREMONY_RATE_LIMIT_FACTOR, timeWindow: 60_000 },
   });
-  for (const register of [setupRoutes, authRoutes, passkeyRoutes, invitationRoutes, unitRoutes, unitMoveRoutes, userRoutes, rosterRoutes, decisionRoutes, auditRoutes]) {
+  for (const register of [setupRoutes, authRoutes, passkeyRoutes, invitationRoutes, unitRoutes, unitMoveRoutes, rosterRoutes, decisionRoutes, auditRoutes]) {
     register(api);
   }
   const notifier = await startNotifier({
@@ -130,7 +130,8 @@ export async function buildServer({ config, store, orgKey, now = Date.now, audit
   hqEvidenceRoutes(api, store);
   revocationRoutes(api, store);
   syncRoutes(api, store, notifier.onAccepted);
-  userActivationRoutes(api, reportingAcceptedRows(rowsRepo(store.couch.use(store.dbName('rows'))), notifier.onAccepted, (err) => app.log.warn({ err }, 'accepted rows could not be passed on')));
+  userRoutes(api, store);
+  userActivationRoutes(api, store, reportingAcceptedRows(rowsRepo(store.couch.use(store.dbName('rows'))), notifier.onAccepted, (err) => app.log.warn({ err }, 'accepted rows could not be passed on')));
   processSheetRoutes(api, store, notifier.onAccepted);
   archiveRoutes(api, store);
   hqCaseRoutes(api, store);

@@ -1,6 +1,7 @@
 import { A, useParams } from '@solidjs/router';
 import { For, Show, createMemo } from 'solid-js';
-import { deviceHealth, subjectOf, type DeviceEvent } from '@seal/shared';
+import { deviceHealth, deviceLabel, subjectOf, type DeviceEvent, type SessionView as Session } from '@seal/shared';
+import { actorFromSession } from '../../auth/actorFromSession';
 import { RequireSession } from '../../components/RequireSession';
 import { Screen } from '../../components/Screen';
 import { formatDateTime } from '../../i18n/format';
@@ -8,6 +9,7 @@ import { useI18n } from '../../i18n/I18nProvider';
 import { useDirectory } from '../../org/DirectoryProvider';
 import { createFacts } from '../../sync/createFacts';
 import { createRecords } from '../../sync/createRecords';
+import { DeviceName } from './DeviceName';
 
 /**
  * One seal device, from what this tablet holds (works offline): its seal and unit, last contact,
@@ -15,10 +17,10 @@ import { createRecords } from '../../sync/createRecords';
  * plain words — no sequence numbers, no codes.
  */
 export function DeviceDetail() {
-  return <RequireSession>{() => <DevicePage />}</RequireSession>;
+  return <RequireSession>{(session) => <DevicePage session={session} />}</RequireSession>;
 }
 
-function DevicePage() {
+function DevicePage(props: { session: Session }) {
   const { t, locale } = useI18n();
   const params = useParams<{ id: string }>();
   const directory = useDirectory();
@@ -51,11 +53,12 @@ function DevicePage() {
   };
 
   return (
-    <Screen id="device-detail" title={t('deviceDetail.title', { name: device()?.serial ?? params.id })} lead={t('deviceDetail.lead')}>
+    <Screen id="device-detail" title={t('deviceDetail.title', { name: device() === undefined ? params.id : deviceLabel(device()!) })} lead={t('deviceDetail.lead')}>
       <p><A href="/devices">{t('deviceDetail.back')}</A></p>
       <Show when={device()} fallback={<p class="muted">{t('deviceDetail.unknown')}</p>}>
         {(d) => (
           <>
+            <DeviceName device={d()} actor={actorFromSession(props.session.user)} />
             <dl class="facts" data-testid="device-facts">
               <dt>{t('deviceDetail.seal')}</dt><dd>{seal()?.name ?? t('devices.noSeal')}</dd>
               <dt>{t('deviceDetail.unit')}</dt><dd>{directory.unitName(d().unitId)}</dd>

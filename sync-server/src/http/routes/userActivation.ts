@@ -2,7 +2,9 @@ import { deactivationResponseSchema, idParamsSchema, userResponseSchema } from '
 import type { UserDoc } from '../../couch/model';
 import { loadUnitTree, requirePermission } from '../../auth/scope';
 import type { SignedIn } from '../../auth/sessions';
+import type { Store } from '../../couch/store';
 import { haltRequestsOf } from '../../sync/haltRequestsOf';
+import { revokeHolderCertificates } from '../../sync/revokeSealCertificates';
 import type { RowsRepo } from '../../sync/rowsRepo';
 import type { Api } from '../api';
 import { ApiError, notFound } from '../errors';
@@ -16,8 +18,9 @@ const idParams = idParamsSchema;
  * Deactivating someone who left, and reactivating them. `rows` is where the withdrawals of their
  * open requests are written (cancellation facts that replicate like any other).
  */
-export function userActivationRoutes(api: Api, rows: RowsRepo): void {
+export function userActivationRoutes(api: Api, store: Store, rows: RowsRepo): void {
   const { ctx } = api;
+  const certificatesDb = store.couch.use<object>(store.dbName('certificates'));
 
   const setActive = async (id: string, active: boolean, signedIn: SignedIn) => {
     const mode = active ? 'activate' : 'deactivate';
@@ -53,6 +56,8 @@ export function userActivationRoutes(api: Api, rows: RowsRepo): void {
     // Sessions end once the deactivation stands (readSession refuses an inactive user meanwhile).
     await ctx.repos.sessions.revokeWhere({ userId: params.id }, now);
     const { halted, outOfScope } = await haltRequestsOf(rows, after, signedIn.user, tree, now);
+    // Their tablets' signing keys stop too: every live certificate they hold is revoked (audited).
+    await revokeHolderCertificates(certificatesDb, ctx.changes, params.id, () => false, `holder ${params.id} deactivated`, actorOf(signedIn), now);
     if (halted.length > 0) {
       // The cancellations are fact rows (they replicate); their record in the audit log says who and why.
       await ctx.repos.audit.append({

@@ -4,7 +4,9 @@ import {
   type RoleGrantChange, type UnitId,
 } from '@seal/shared';
 import type { UserDoc } from '../../couch/model';
-import { asPolicyUser, holdsRoleOn, isClosed, isSystemAdmin, loadUnitTree, requireAnyRole, requirePermission, requireRoleOn, rootUnitId, type UnitTree } from '../../auth/scope';
+import { asPolicyUser, holdsRoleOn, isClosed, isSystemAdmin, loadUnitTree, permission, requireAnyRole, requirePermission, requireRoleOn, rootUnitId, type UnitTree } from '../../auth/scope';
+import type { Store } from '../../couch/store';
+import { revokeHolderCertificates } from '../../sync/revokeSealCertificates';
 import type { SignedIn } from '../../auth/sessions';
 import type { Api, ServerContext } from '../api';
 import { ApiError, notFound } from '../errors';
@@ -26,7 +28,8 @@ export async function keepOneSystemAdmin(ctx: ServerContext, tree: UnitTree, cha
 }
 
 /** People: list them, grant and revoke roles within one's subtree (deactivation: `userActivationRoutes`). */
-export function userRoutes(api: Api): void {
+export function userRoutes(api: Api, store: Store): void {
+  const certificatesDb = store.couch.use<object>(store.dbName('certificates'));
   const { ctx } = api;
 
   const load = async (id: string): Promise<UserDoc> => {
@@ -107,5 +110,18 @@ export function userRoutes(api: Api): void {
     method: 'POST', url: '/api/users/:id/grants/revoke', tag: 'users', auth: 'session', params: idParams, body: grantBody,
     summary: 'Revoke a role on a unit within the admin\'s scope',
     responses: { 200: userResponseSchema, 400: 'invalid_body | unit_invalid', 401: 'unauthenticated', 403: 'forbidden | out_of_scope (the user\'s unit or the grant\'s)', 404: 'not_found', 409: 'last_system_admin' },
-  }, async ({ params, body, signedIn }) => changeGrant('revoke', params.id, body, signedIn));
+  }, async ({ params, body, signedIn }) => {
+    const changed = await changeGrant('revoke', params.id, body, signedIn);
+    // A certificate is issued to someone who may apply for the seal's unit (signingCertificates.ts):
+    // one they may no longer apply for is revoked with the role (audited).
+    const user = await ctx.repos.users.get(params.id);
+    if (user) {
+      const tree = await loadUnitTree(ctx.repos.units);
+      await revokeHolderCertificates(
+        certificatesDb, ctx.changes, params.id, (doc) => user.active && permission(user, 'request.create', { unitId: doc.unitId }, tree).ok,
+        `holder ${params.id} lost ${body.role} on ${body.unitId}`, actorOf(signedIn), ctx.now(),
+      );
+    }
+    return changed;
+  });
 }
