@@ -8,7 +8,7 @@
  */
 import * as Automerge from '@automerge/automerge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cancellationId, fromBase64Url, toBase64Url, type Millis, type PushResult, type RequestId, type SyncRow, type UserId } from '@seal/shared';
+import { cancellationId, fromBase64Url, toBase64Url, type PushResult, type RequestId, type SyncRow, type UserId } from '@seal/shared';
 import { createUnit } from '../../sync-server/src/testing/testServer';
 import { deviceWithLog, sealMove, sealRecord, useRequest } from './fixtures';
 import { setUpWorld, startSyncServer, type Person, type RunningSync, type World } from './harness';
@@ -57,21 +57,21 @@ async function scenario(tag: string): Promise<{ rows: unknown[]; expected: strin
   const strayEdit = await edit(custodian, 'seal', stray.doc, world.siteId, (d) => { d.name = 'never'; });
   // A device registered in the batch, then its signed log; one entry altered after signing.
   const device = await deviceWithLog(`dev-${tag}`, world.siteId, 4);
-  const registered = await creation(custodian, 'device', device.record as Record<string, unknown>);
+  const registered = await creation(custodian, 'device', device.record);
   const entries = await Promise.all(device.log.map((event) => factRowOf(custodian, 'device_event', event as never, world.siteId)));
   const tamperedRow = await factRowOf(custodian, 'device_event', { ...entries[3]!.body, payload: { percent: 1 } }, world.siteId);
   // A second device whose log arrives before its registration: unknown then.
   const early = await deviceWithLog(`dev-early-${tag}`, world.siteId, 1);
   const earlyEntry = await factRowOf(custodian, 'device_event', early.log[0] as never, world.siteId);
-  const earlyRegistered = await creation(custodian, 'device', early.record as Record<string, unknown>);
+  const earlyRegistered = await creation(custodian, 'device', early.record);
   // Rows wrong in themselves.
   const forged = { ...(await move(`seal-forged-${tag}`, null, 'active')), author: staff.userId };
   const outside = await factRowOf(custodian, 'attachment', { sha256: tag.padEnd(64, '0').slice(0, 64).replace(/[^0-9a-f]/g, 'a'), about: `seal:${sealId}`, mime: 'image/jpeg', size: 10, at: tick() }, otherSiteId);
   const photo = await factRowOf(custodian, 'attachment', { sha256: tag.padEnd(64, '1').slice(0, 64).replace(/[^0-9a-f]/g, 'b'), about: `seal:${sealId}`, mime: 'image/jpeg', size: 10, at: tick() }, world.siteId);
   const wrongId = { ...photo, id: `${photo.id.slice(0, -1)}${photo.id.endsWith('0') ? '1' : '0'}` };
-  const request = await creation(custodian, 'request', useRequest(`req-${tag}`, custodian.userId, world.siteId, sealId) as unknown as Record<string, unknown>);
+  const request = await creation(custodian, 'request', useRequest(`req-${tag}`, custodian.userId, world.siteId, sealId));
   const at = tick();
-  const cancelUnknown = await factRowOf(custodian, 'cancellation', { id: cancellationId(`req-none-${tag}` as RequestId, custodian.userId as UserId, at as Millis), requestId: `req-none-${tag}`, actorId: custodian.userId, reason: 'no such request', at }, world.siteId);
+  const cancelUnknown = await factRowOf(custodian, 'cancellation', { id: cancellationId(`req-none-${tag}` as RequestId, custodian.userId as UserId, at), requestId: `req-none-${tag}`, actorId: custodian.userId, reason: 'no such request', at }, world.siteId);
   const garbageChange = { ...seal.row, id: `${seal.row.id.slice(0, -4)}beef`, bytes: toBase64Url(fromBase64Url(seal.row.bytes).slice(0, 10)) };
   const notMine = changeRowOf(custodian, 'seal', sealId, world.siteId, Automerge.getLastLocalChange(Automerge.change(Automerge.clone(seal.doc, { actor: 'ab'.repeat(16) }), (d) => { d.name = 'x'; }))!);
 
