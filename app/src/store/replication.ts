@@ -1,15 +1,39 @@
-import { filter } from 'rxjs';
-import type { PushResult } from '@seal/shared';
-import type { LocalDoc, Refusal, RowDoc } from './collections';
-import { CatchUp, Loop, SignedOutGate, type RowReplicationOptions } from './replicationParts';
-import { pullToEnd, type ReplicationContext } from './replicationPull';
-import { asRow } from './rowCodec';
-import type { ApiError } from '../api/ApiError';
+import { Subject } from 'rxjs';
+import { replicateRxCollection, type RxReplicationState } from 'rxdb/plugins/replication';
+import type { RxReplicationPullStreamItem, RxReplicationWriteToMasterRow, WithDeleted } from 'rxdb';
+import { retry, type PullResponse, type PushResult } from '@seal/shared';
+import type { Refusal, RowDoc, SealDatabase } from './collections';
+import type { LocalBook } from './localBook';
+import { CatchUp, pushesInOrder, SignedOutGate } from './replicationParts';
+import { asRow, isRefusedRow } from './rowCodec';
+import { isReplicaHaltError, type ApiError } from '../api/ApiError';
+import type { SyncClient } from './syncClient';
+import type { SyncStatus } from './syncStatus';
 
-export type { RowReplicationOptions } from './replicationParts';
+/** The replication checkpoint: the server's change sequence, opaque here. */
+export interface RowCheckpoint {
+  readonly seq: string;
+}
+
+export interface RowReplicationOptions {
+  readonly db: SealDatabase;
+  readonly book: LocalBook;
+  readonly client: SyncClient;
+  readonly status: SyncStatus;
+  readonly now: () => number;
+  /** Rows per pull request (default 200). */
+  readonly pullBatchSize?: number;
+  /** Rows per push request (default 100). */
+  readonly pushBatchSize?: number;
+  /** Wait before retrying a failed request, ms (default 5 s; skipped when the browser comes back online). */
+  readonly retryTimeMs?: number;
+  /** Called once when the server answers signed out (or another person's session): syncing stops until `resume`. */
+  readonly onSignedOut?: (error: ApiError) => void;
+}
 
 /** The running replication of `rows`. */
 export interface RowReplication {
+  readonly state: RxReplicationState<RowDoc, RowCheckpoint>;
   /** Pull now (and push what waits): what a live-stream hint triggers. Does nothing new while stopped as signed out. */
   resync(): void;
   /** Syncs again after the server answered signed out (a new sign-in), then pulls and pushes now. */
@@ -21,103 +45,160 @@ export interface RowReplication {
   cancel(): Promise<void>;
 }
 
+/** How often a request in the middle of a multi-request pull is tried before the pull gives up. */
+const MIDWAY_ATTEMPTS = 3;
+
 /**
- * The rows waiting to go up, in the order they were written here (RxDB's write order, which a
- * row's dependencies precede: a seal's creation before its first lifecycle move). The outbox
- * says what waits; the rows are read in one go, not per batch.
+ * The rows this replica holds in units that left its scope, as deletions from the server's side
+ * (RxDB removes them without pushing anything). Kept: the user's own rows still waiting to go up
+ * (they go up and the server judges them under today's grants: accepted, or refused and kept with
+ * the reason), rows refused already (the user's record of what was not accepted), and rows this
+ * very pull brought.
  */
-async function waitingRows({ db, book }: ReplicationContext): Promise<RowDoc[]> {
-  const ids = await book.outboxIds();
-  if (ids.length === 0) return [];
-  const docs = await db.rows.findByIds(ids).exec();
-  const placed = [...docs.values()].map((doc) => {
-    const data = doc.toJSON(true) as unknown as { _meta?: { lwt?: number } };
-    return { row: asRow(doc.toJSON()), lwt: data._meta?.lwt ?? 0 };
-  });
-  placed.sort((a, b) => a.lwt - b.lwt || (a.row.id < b.row.id ? -1 : a.row.id > b.row.id ? 1 : 0));
-  // An entry whose row is not written yet (the outbox is written first) goes up once it is: the
-  // row's write kicks the push again. One left by a crash between the two writes is swept at open.
-  return placed.map((p) => p.row);
+async function rowsLeavingScope(db: SealDatabase, book: LocalBook, units: readonly string[], pulled: ReadonlySet<string>): Promise<WithDeleted<RowDoc>[]> {
+  if (units.length === 0) return [];
+  const held = (await db.rows.find({ selector: { scopeUnitId: { $in: [...units] } } }).exec()).map((doc) => asRow(doc.toJSON()));
+  const waiting = new Set(await book.waitingAmong(held.map((row) => row.id)));
+  const refusals = await book.refusalsOf(held.map((row) => row.id));
+  return held
+    .filter((row) => !pulled.has(row.id) && !waiting.has(row.id) && !isRefusedRow(row, refusals.get(row.id)))
+    .map((row) => ({ ...row, _deleted: true }));
+}
+
+/** What the push and pull handlers share. */
+interface ReplicationContext extends RowReplicationOptions {
+  readonly gate: SignedOutGate;
+  readonly catchUp: CatchUp;
+  /** Asks RxDB to pull again (a live-stream hint). */
+  readonly hints: Subject<RxReplicationPullStreamItem<RowDoc, RowCheckpoint>>;
 }
 
 /**
  * Push answers: `accepted` and `duplicate` leave the outbox; `refused` rows are kept, with their
  * reason, in `refusals`; a `duplicate` whose stored copy differs (another replica recorded the
- * same fact first) replaces the local copy — the server's wins (it is not in the outbox, so it
- * does not go up again).
+ * same fact first) replaces the local copy — the server's wins.
  */
-async function noteAnswers({ db, book }: ReplicationContext, sent: readonly RowDoc[], results: readonly PushResult[]): Promise<void> {
-  const answered: string[] = [];
-  const refusals: Refusal[] = [];
-  const serverCopies: RowDoc[] = [];
-  const byId = new Map(sent.map((row) => [row.id, row]));
-  for (const result of results) {
-    answered.push(result.id);
-    if (result.status === 'refused') {
-      const row = byId.get(result.id);
-      if (row) refusals.push({ code: result.code, message: result.message, row });
-    } else if (result.status === 'duplicate' && result.stored) {
-      serverCopies.push(result.stored);
+function pushHandlerFor({ db, book, client, status, gate }: ReplicationContext) {
+  const pushInOrder = pushesInOrder(client);
+  return async (rows: RxReplicationWriteToMasterRow<RowDoc>[]): Promise<WithDeleted<RowDoc>[]> => {
+    gate.refuseWhileSignedOut();
+    const sentIn = gate.epoch;
+    const sent = rows.map((r) => asRow(r.newDocumentState));
+    let response;
+    try {
+      response = await pushInOrder(sent);
+    } catch (error) {
+      return gate.check(error, sentIn);
     }
-  }
-  if (refusals.length > 0) await book.putRefusals(refusals);
-  if (serverCopies.length > 0) await db.rows.bulkUpsert(serverCopies);
-  // Only once the refusals and copies are kept: a crash before this pushes the batch again, and
-  // its rows come back as duplicates.
-  await book.removeFromOutbox(answered);
-}
-
-/**
- * Pushes what waits, in write order, one batch at a time (the server judges each row against
- * what it holds, so a later batch never goes before an earlier one is answered), with the
- * bookkeeping of each answered batch (outbox, refusals) overlapping the upload of the next.
- * Stops at the first failure: everything unanswered stays in the outbox and goes up on the retry.
- */
-async function pushWaiting(context: ReplicationContext, loop: Loop): Promise<boolean> {
-  const { client, status, gate } = context;
-  if (gate.signedOut) return true;
-  const rows = await waitingRows(context);
-  const size = context.pushBatchSize ?? 100;
-  let bookkeeping: Promise<void> = Promise.resolve();
-  try {
-    for (let i = 0; i < rows.length && !loop.stopped; i += size) {
-      const sent = rows.slice(i, i + size);
-      const sentIn = gate.epoch;
-      let response;
-      try {
-        response = await client.push(sent);
-      } catch (error) {
-        await bookkeeping;
-        try {
-          gate.check(error, sentIn);
-        } catch {
-          // Noted in the status; the loop retries.
-        }
-        return gate.signedOut !== undefined;
+    const answered: string[] = [];
+    const refusals: Refusal[] = [];
+    const serverCopies: RowDoc[] = [];
+    const byId = new Map(sent.map((row) => [row.id, row]));
+    response.results.forEach((result: PushResult) => {
+      answered.push(result.id);
+      if (result.status === 'refused') {
+        const row = byId.get(result.id);
+        if (row) refusals.push({ code: result.code, message: result.message, row });
+      } else if (result.status === 'duplicate' && result.stored) {
+        serverCopies.push(result.stored);
       }
-      await bookkeeping;
-      if (loop.stopped) return true;
-      bookkeeping = noteAnswers(context, sent, response.results);
-      status.update({ connection: 'online', lastError: null });
-    }
-  } finally {
-    await bookkeeping.catch(() => undefined);
-  }
-  await bookkeeping;
-  return true;
+    });
+    if (refusals.length > 0) await book.putRefusals(refusals);
+    // Another replica recorded the same fact first: the server's copy is the row, here too. It is
+    // written as a local edit rather than returned as an RxDB conflict (whose resolution RxDB drops
+    // when the local document moved meanwhile); it goes up once more and comes back `duplicate`.
+    if (serverCopies.length > 0) await db.rows.bulkUpsert(serverCopies);
+    await book.removeFromOutbox(answered);
+    status.update({ connection: 'online', lastError: null });
+    return [];
+  };
 }
 
 /**
- * Replicates `rows` with the sync-server. Rows are immutable and go up in the order they were
- * written, so the bookkeeping is per batch, not per row:
- *
- * - push: the outbox says what waits; its rows are read in one go and go up in batches, one
- *   request at a time, each answered batch leaving the outbox in one write while the next
- *   uploads. A crash or kill at any point leaves every unanswered row in the outbox (it went
- *   in before the row was written); a batch pushed again comes back `duplicate` (the server is
- *   idempotent), so nothing is lost and nothing stored twice.
- * - pull: the server's checkpoint, kept in the local book after each page's rows are written,
- *   so a restart resumes where it stopped; the next page is fetched while one is written.
+ * RxDB takes a short batch as "caught up": when the server stopped scanning early (`more`: its
+ * scan cap, or the end of a back-fill of units newly in scope), ask again from where it stopped
+ * until the batch is full or the feed ends — and hand RxDB every row of every answer with the last
+ * checkpoint. A request in the middle of a pull is asked again a few times before the pull gives
+ * up: RxDB keeps no checkpoint from a batch without rows, so a pull that scanned far without
+ * finding any would otherwise start over, and a link failing every few requests would never get
+ * past it.
+ */
+async function pullUntilFull(context: ReplicationContext, since: string | undefined, batchSize: number) {
+  const pause = Math.min(context.retryTimeMs ?? 5000, 1000);
+  const again = { initialDelayMs: pause, maxDelayMs: pause, factor: 1, retryIf: (error: unknown) => !isReplicaHaltError(error) };
+  let response: PullResponse | undefined;
+  const rows: PullResponse['rows'][number][] = [];
+  const left = new Set<string>();
+  let failure: { readonly error: unknown } | undefined;
+  try {
+    do {
+      const from = since;
+      response = await retry(() => context.client.pull(from, batchSize - rows.length), { ...again, attempts: response === undefined ? 1 : MIDWAY_ATTEMPTS });
+      // Units that left the scope since an earlier answer of this pull: what that answer brought
+      // of them is not handed to RxDB (it would stay, the next checkpoint no longer naming them).
+      const leaving = new Set(response.left ?? []);
+      if (leaving.size > 0) rows.splice(0, rows.length, ...rows.filter((row) => !leaving.has(row.scopeUnitId)));
+      rows.push(...response.rows);
+      leaving.forEach((unit) => left.add(unit));
+      since = response.checkpoint;
+    } while (response.more && rows.length < batchSize);
+  } catch (error) {
+    failure = { error };
+  }
+  return { response, rows, left, failure };
+}
+
+/** Notes what a pull came to in the status (and keeps the time of the last complete sync). */
+function notePull({ db, book, status, now }: ReplicationContext, response: PullResponse, pulled: number, caughtUp: boolean): void {
+  const previous = status.get().catchUp;
+  status.update({
+    connection: 'online',
+    lastError: null,
+    catchUp: caughtUp ? null : { pulled: (previous?.pulled ?? 0) + pulled, remaining: response.remaining },
+    ...(caughtUp ? { lastSyncAt: now() } : {}),
+  });
+  // Not awaited (the pull answers RxDB at once): a pull that ends as the user signs out finds the
+  // store closed, and a lost "last synced" time is all that is lost then — never an unhandled error.
+  if (caughtUp) book.setState('lastSyncAt', now()).catch((error: unknown) => {
+    if (!db.closed) console.warn('Could not keep the time of the last sync', error);
+  });
+}
+
+function pullHandlerFor(context: ReplicationContext) {
+  const { db, book, status, gate, catchUp, hints } = context;
+  return async (checkpoint: RowCheckpoint | undefined, batchSize: number) => {
+    gate.refuseWhileSignedOut();
+    const sentIn = gate.epoch;
+    const { response, rows, left, failure } = await pullUntilFull(context, checkpoint?.seq, batchSize);
+    // A request failing half-way: what the answers so far brought is kept with their checkpoint
+    // (RxDB persists both together), and the pull goes on from there at once — never from the
+    // start again, which a link that keeps failing every few requests would never get past.
+    // Nothing came yet: RxDB retries from the checkpoint it holds.
+    if (response === undefined || (failure !== undefined && isReplicaHaltError(failure.error))) return gate.check(failure?.error, sentIn);
+    if (failure !== undefined) {
+      const { error } = failure;
+      catchUp.behind = true;
+      status.update({ lastError: error instanceof Error ? error.message : String(error) });
+      setTimeout(() => hints.next('RESYNC'), 0);
+    }
+    if (!response.more) catchUp.settle();
+    // A row the server sent is on the server. If this replica was still waiting to push a row of
+    // that id (it recorded the same fact, e.g. the same content-addressed grant, and the server's
+    // copy came down first), RxDB sees nothing left to push and would never answer it: it would
+    // count as "waiting to sync" for ever.
+    // One read of just these ids, not the whole outbox (which, while a backlog goes up, is long).
+    if (rows.length > 0) await book.removeFromOutbox(await book.waitingAmong(rows.map((row) => row.id)));
+    const removed = await rowsLeavingScope(db, book, [...left], new Set(rows.map((row) => row.id)));
+    notePull(context, response, rows.length, !response.more && !catchUp.behind);
+    const documents: WithDeleted<RowDoc>[] = [...rows.map((row) => ({ ...row, _deleted: false })), ...removed];
+    return { checkpoint: { seq: response.checkpoint }, documents };
+  };
+}
+
+/**
+ * Replicates `rows` with the sync-server through RxDB: checkpointed pull (the checkpoint is
+ * persisted by RxDB, so a restart resumes where it stopped), batched push (retried until answered;
+ * the server is idempotent, so a retry never duplicates), and a live `stream$` of RESYNC hints.
  *
  * Push answers: `accepted` and `duplicate` leave the outbox; `refused` rows are kept, with their
  * reason, in `refusals` (they drop out of projections and the status lists them); a `duplicate`
@@ -125,36 +206,33 @@ async function pushWaiting(context: ReplicationContext, loop: Loop): Promise<boo
  * copy — the server's wins — so every replica ends with the same row.
  */
 export function startRowReplication(options: RowReplicationOptions): RowReplication {
-  const { book, status } = options;
+  const { db, client, status } = options;
   const context: ReplicationContext = {
     ...options,
     gate: new SignedOutGate(status, options.onSignedOut),
     catchUp: new CatchUp(),
+    hints: new Subject<RxReplicationPullStreamItem<RowDoc, RowCheckpoint>>(),
   };
-  const { gate, catchUp } = context;
-  const retryTimeMs = options.retryTimeMs ?? 5000;
-  const push: Loop = new Loop(() => pushWaiting(context, push), retryTimeMs);
-  const pull: Loop = new Loop(() => pullToEnd(context, pull), retryTimeMs);
-  const kick = () => {
-    push.kick();
-    pull.kick();
-  };
-  // A row recorded here (its outbox entry, then the row, here or in another tab) goes up now.
-  const recorded = [
-    options.db.local.$.pipe(filter((event) => event.operation !== 'DELETE' && (event.documentData as LocalDoc).type === 'outbox')).subscribe(() => push.kick()),
-    options.db.rows.$.pipe(filter((event) => event.operation === 'INSERT')).subscribe(() => push.kick()),
-  ];
-  const online = () => kick();
-  const events = globalThis as { addEventListener?: (type: string, listener: () => void) => void; removeEventListener?: (type: string, listener: () => void) => void };
-  events.addEventListener?.('online', online);
-  kick();
+  const { gate, catchUp, hints } = context;
+  const state = replicateRxCollection<RowDoc, RowCheckpoint>({
+    collection: db.rows,
+    replicationIdentifier: `rows-v1@${client.baseUrl || 'same-origin'}`,
+    live: true,
+    retryTime: options.retryTimeMs ?? 5000,
+    waitForLeadership: false,
+    autoStart: true,
+    pull: { batchSize: options.pullBatchSize ?? 200, handler: pullHandlerFor(context), stream$: hints.asObservable() },
+    push: { batchSize: options.pushBatchSize ?? 100, handler: pushHandlerFor(context) },
+  });
 
   return {
-    resync: kick,
+    state,
+    resync: () => hints.next('RESYNC'),
     resume: () => {
       gate.resume();
       status.update({ lastError: null });
-      kick();
+      hints.next('RESYNC');
+      state.reSync();
     },
     get signedOut() {
       return gate.signedOut;
@@ -162,27 +240,17 @@ export function startRowReplication(options: RowReplicationOptions): RowReplicat
     awaitInSync: () => {
       if (gate.signedOut) return Promise.reject(gate.signedOut);
       const inSync = async (): Promise<void> => {
-        push.kick();
-        for (;;) {
-          await Promise.all([push.idle(), pull.idle()]);
-          if (catchUp.behind) {
-            pull.kick();
-            continue;
-          }
-          // Something recorded while the push ran goes up before this resolves (an entry whose row
-          // is not written is not something to push).
-          const waiting = await book.outboxIds();
-          if (gate.signedOut || waiting.length === 0 || (await options.db.rows.findByIds(waiting).exec()).size === 0) return;
-          push.kick();
+        await state.awaitInSync();
+        while (catchUp.behind) {
+          await catchUp.reachedEnd();
+          await state.awaitInSync();
         }
       };
       return Promise.race([inSync(), gate.halted()]);
     },
     cancel: async () => {
-      recorded.forEach((subscription) => subscription.unsubscribe());
-      events.removeEventListener?.('online', online);
-      await Promise.all([push.stop(), pull.stop()]);
+      hints.complete();
+      await state.cancel();
     },
   };
 }
-

@@ -1,10 +1,9 @@
-import type { SealDatabase } from './collections';
-import type { LocalBook } from './localBook';
-import type { SyncClient } from './syncClient';
 import type { SyncStatus } from './syncStatus';
 import { isReplicaHaltError, isUnreachableError, type ApiError } from '../api/ApiError';
+import type { SyncClient } from './syncClient';
+import type { RowDoc } from './collections';
 
-/** Notes a failed request in the status and rethrows it (the loop retries). */
+/** Notes a failed request in the status and rethrows it (RxDB retries). */
 export function failed(status: SyncStatus, error: unknown): never {
   const connection = isReplicaHaltError(error) ? 'signed_out' : isUnreachableError(error) ? 'offline' : status.get().connection;
   const signedOutCode = isReplicaHaltError(error) ? error.code : undefined;
@@ -15,7 +14,7 @@ export function failed(status: SyncStatus, error: unknown): never {
 /**
  * Signed out, or the session became another person's (another tab signed in): no request goes
  * out until `resume` — nothing pulled into this person's store, nothing of theirs pushed under
- * someone else's name, the outbox left as it is, no refusal recorded. The loops' retries find the
+ * someone else's name, the outbox left as it is, no refusal recorded. RxDB's retries find the
  * handlers refusing at once, without touching the network.
  */
 export class SignedOutGate {
@@ -65,8 +64,8 @@ export class SignedOutGate {
 }
 
 /**
- * A pull cut short by a failed request keeps what it brought and goes on: until a pull reaches
- * the end of the feed, this replica knows it is not caught up.
+ * A pull cut short by a failed request hands RxDB a short batch, which RxDB takes for "caught
+ * up": until a pull reaches the end of the feed, this replica knows it is not.
  */
 export class CatchUp {
   behind = false;
@@ -84,83 +83,26 @@ export class CatchUp {
 }
 
 /**
- * One loop (push, or pull) run on demand: `kick` asks for a run, and a run asked for while one is
- * under way follows it (never two at once). A run that fails is tried again after the retry time
- * (or at once when the browser comes back online). `idle` resolves when no run is under way or
- * asked for and the last one succeeded.
+ * One push request at a time, in the order RxDB hands the batches over. RxDB sends a backlog's
+ * batches in parallel; the server judges each row against what it holds, so a row judged before
+ * one it depends on (a seal's creation before its first lifecycle fact: ADR 003) would be
+ * refused. A batch queued behind one that fails is not sent either: it fails too, and RxDB
+ * retries them all, so a later batch never lands before an earlier one's retry. (The device-log
+ * audit does not rely on this: RxDB hands a backlog over in its own order, not in seq order,
+ * and the server resolves a gap alarm whenever the missing entries arrive.)
  */
-export class Loop {
-  #asked = false;
-  #running: Promise<void> | undefined;
-  #failed = false;
-  #retry: ReturnType<typeof setTimeout> | undefined;
-  #stopped = false;
-  readonly #idle: (() => void)[] = [];
-
-  constructor(private readonly run: () => Promise<boolean>, private readonly retryTimeMs: number) {}
-
-  get stopped(): boolean {
-    return this.#stopped;
-  }
-
-  kick(): void {
-    if (this.#stopped) return;
-    this.#asked = true;
-    if (this.#retry !== undefined) {
-      clearTimeout(this.#retry);
-      this.#retry = undefined;
-    }
-    this.#running ??= this.#drain();
-  }
-
-  async #drain(): Promise<void> {
-    while (this.#asked && !this.#stopped) {
-      this.#asked = false;
-      let ok = false;
-      try {
-        ok = await this.run();
-      } catch {
-        ok = false;
-      }
-      this.#failed = !ok;
-      if (!ok && !this.#stopped) {
-        this.#retry = setTimeout(() => {
-          this.#retry = undefined;
-          this.kick();
-        }, this.retryTimeMs);
-        break;
-      }
-    }
-    this.#running = undefined;
-    if (!this.#failed && !this.#asked) this.#idle.splice(0).forEach((resolve) => resolve());
-  }
-
-  /** Resolves once a run succeeded with nothing more asked for. */
-  idle(): Promise<void> {
-    if (this.#running === undefined && !this.#failed && !this.#asked) return Promise.resolve();
-    return new Promise((resolve) => this.#idle.push(resolve));
-  }
-
-  async stop(): Promise<void> {
-    this.#stopped = true;
-    if (this.#retry !== undefined) clearTimeout(this.#retry);
-    await this.#running;
-  }
-}
-
-/** What a replication of `rows` is started with. */
-export interface RowReplicationOptions {
-  readonly db: SealDatabase;
-  readonly book: LocalBook;
-  readonly client: SyncClient;
-  readonly status: SyncStatus;
-  readonly now: () => number;
-  /** Rows per pull request (default 200). */
-  readonly pullBatchSize?: number;
-  /** Rows per push request (default 100). */
-  readonly pushBatchSize?: number;
-  /** Wait before retrying a failed request, ms (default 5 s; skipped when the browser comes back online). */
-  readonly retryTimeMs?: number;
-  /** Called once when the server answers signed out (or another person's session): syncing stops until `resume`. */
-  readonly onSignedOut?: (error: ApiError) => void;
+export function pushesInOrder(client: SyncClient): (rows: RowDoc[]) => ReturnType<SyncClient['push']> {
+  let pushing: Promise<unknown> = Promise.resolve();
+  let failures = 0;
+  return (sent) => {
+    const queuedAt = failures;
+    const run = pushing.then(() => {
+      if (failures !== queuedAt) throw new TypeError('an earlier batch failed to go up: this one goes up after it, in order');
+      return client.push(sent);
+    });
+    pushing = run.then(() => undefined, () => {
+      if (failures === queuedAt) failures++;
+    });
+    return run;
+  };
 }
