@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /** Median of a list of numbers (the figure we quote: robust to a noisy neighbour on 2 cores). */
@@ -27,4 +27,14 @@ export function writeResult(name: string, result: Record<string, number | string
   mkdirSync(dir, { recursive: true });
   writeFileSync(`${dir}${name}.json`, `${JSON.stringify(result, null, 2)}\n`);
   console.log(JSON.stringify(result));
+}
+
+/**
+ * Merges `fields` into `bench/results/<name>.json` (read, modify, write): figures another bench
+ * (or another part of one) wrote there stay.
+ */
+export function mergeResult(name: string, fields: Record<string, number | string>): void {
+  const file = fileURLToPath(new URL(`./results/${name}.json`, import.meta.url));
+  const held = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, number | string>) : {};
+  writeResult(name, { ...held, ...fields });
 }
