@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /** Median of a list of numbers (the figure we quote: robust to a noisy neighbour on 2 cores). */
@@ -30,16 +30,11 @@ export function writeResult(name: string, result: Record<string, number | string
 }
 
 /**
- * Sets `fields` in `bench/results/<name>.json`, keeping every other field there: several benches
- * write one file (`sync.json`: the sync bench's figures and the scoped-pull and catch-up ones).
+ * Merges `fields` into `bench/results/<name>.json` (read, modify, write): figures another bench
+ * (or another part of one) wrote there stay.
  */
 export function mergeResult(name: string, fields: Record<string, number | string>): void {
-  const path = `${fileURLToPath(new URL('./results/', import.meta.url))}${name}.json`;
-  let before: Record<string, unknown> = {};
-  try {
-    before = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
-  } catch {
-    // No file yet (or not JSON): start afresh.
-  }
-  writeResult(name, { ...(before as Record<string, number | string>), ...fields });
+  const file = fileURLToPath(new URL(`./results/${name}.json`, import.meta.url));
+  const held = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, number | string>) : {};
+  writeResult(name, { ...held, ...fields });
 }

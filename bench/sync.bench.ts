@@ -9,6 +9,12 @@
  * (`replicate.to`), then a fresh local database replicates from it (`replicate.from`); no
  * validation. Both sides use their Node storage: RxDB's dexie storage over fake-indexeddb (the
  * app's storage, emulated) and, for reference, RxDB's memory storage; PouchDB's LevelDB.
+ *
+ * Then the server against the store (`serverThroughput.ts`: push vs raw `_bulk_docs`, pull vs raw
+ * `_changes`, same documents, same store) and the same comparison in real Chromium
+ * (`browserSync.ts`: the app's store on IndexedDB beside `pouchdb-browser`, 10,000 documents).
+ * Every figure goes into `bench/results/sync.json` by read-modify-write: fields other benches
+ * write there stay.
  */
 import { createRequire } from 'node:module';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -24,9 +30,16 @@ import { openLocalStore } from '../app/src/store/localStore';
 import { startSync } from '../app/src/store/syncEngine';
 import { createUnit, inviteAndRegister, setUpOrganisation, startTestServer, startTestStore, type TestServer, type TestStore } from '../sync-server/src/testing/testServer';
 import { median, mergeResult } from './stats';
+import { openBrowserBench, oursInPage, pouchInPage } from './browserSync';
+import { rawBulkDocs, rawChanges, rawDatabase, serverPull, serverPush } from './serverThroughput';
 
 const N = Number(process.env.SYNC_BENCH_DOCS ?? 2000);
 const ROUNDS = Number(process.env.SYNC_BENCH_ROUNDS ?? 3);
+/** Documents the browser runs replicate (the issue's scale: 10,000). */
+const BROWSER_DOCS = Number(process.env.SYNC_BENCH_BROWSER_DOCS ?? 10_000);
+const BROWSER_ROUNDS = Number(process.env.SYNC_BENCH_BROWSER_ROUNDS ?? 3);
+/** Rows pushed and pulled through the server, and through the raw store, per round. */
+const SERVER_DOCS = Number(process.env.SYNC_BENCH_SERVER_DOCS ?? 10_000);
 const require = createRequire(import.meta.url);
 
 interface PouchLike {
@@ -135,8 +148,65 @@ export async function run(): Promise<void> {
       ours_memory_storage_docs_per_s: perS(withMemory.ms),
       ratio_memory_storage: Number((perS(withMemory.ms) / pouchPerS).toFixed(3)),
     });
+    await serverAgainstRaw(store, servers);
+    await inTheBrowser(store, servers);
   } finally {
     for (const server of servers) await server.close();
     await store.close();
+  }
+}
+
+/**
+ * The server's push and pull against the store's own `_bulk_docs` and `_changes` for the same
+ * documents (see `serverThroughput.ts`), interleaved rounds, medians.
+ */
+async function serverAgainstRaw(store: TestStore, servers: TestServer[]): Promise<void> {
+  const push: number[] = [];
+  const pull: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const { server, url, who } = await freshServer(store);
+    servers.push(server);
+    const local = await openLocalStore({ userId: who.userId, storage: getRxStorageMemory() as RxStorage<unknown, unknown>, loadAutomerge: () => import('@automerge/automerge'), databaseName: `bench-raw-${process.pid}-${++dbCounter}` });
+    for (let i = 0; i < SERVER_DOCS; i += 500) await local.facts.appendMany('attachment', Array.from({ length: Math.min(500, SERVER_DOCS - i) }, (_, k) => facts(round * 100_000 + i + k)), who.siteId);
+    const rows = (await local.db.rows.find().exec()).map((d) => d.toJSON() as SyncRow);
+    await local.close();
+    const raw = await rawDatabase(store.embedded.url, `bench_raw_${process.pid}_${dbCounter}`);
+    const rawPushMs = await rawBulkDocs(raw, rows);
+    const pushMs = await serverPush(url, who, rows);
+    const rawPull = await rawChanges(raw);
+    const pulled = await serverPull(url, who);
+    if (pulled.rows < rows.length) throw new Error(`the server pull brought ${pulled.rows} rows, expected ${rows.length}`);
+    push.push(rawPushMs / pushMs);
+    pull.push(rawPull.ms / pulled.ms);
+    console.log(`server vs raw, round ${round + 1}: push ${Math.round(rows.length / (pushMs / 1000))} rows/s vs _bulk_docs ${Math.round(rows.length / (rawPushMs / 1000))} docs/s; pull ${Math.round(pulled.rows / (pulled.ms / 1000))} rows/s vs _changes ${Math.round(rawPull.rows / (rawPull.ms / 1000))} docs/s`);
+  }
+  mergeResult('sync', { push_vs_raw_bulk_docs: Number(median(push).toFixed(3)), pull_vs_raw_changes: Number(median(pull).toFixed(3)) });
+}
+
+/**
+ * Real Chromium: the app's store and sync code on IndexedDB, then PouchDB in the same page
+ * replicating the same documents through the same store, interleaved rounds, medians.
+ */
+async function inTheBrowser(store: TestStore, servers: TestServer[]): Promise<void> {
+  const { server, url, who } = await freshServer(store);
+  servers.push(server);
+  const bench = await openBrowserBench(url, who.cookie, store.embedded.url);
+  try {
+    const ours: number[] = [];
+    const pouchDb: number[] = [];
+    for (let round = 0; round < BROWSER_ROUNDS; round++) {
+      const mine = await oursInPage(bench, { userId: who.userId, siteId: who.siteId, docs: BROWSER_DOCS, first: (round + 1) * 100_000 });
+      if (mine.held < BROWSER_DOCS) throw new Error(`the fresh browser replica holds ${mine.held} rows, expected ${BROWSER_DOCS}`);
+      const theirs = await pouchInPage(bench, bench.storePath(`bench_browser_pouch_${process.pid}_${round}`));
+      if (theirs.held !== BROWSER_DOCS) throw new Error(`PouchDB's fresh browser replica holds ${theirs.held} docs, expected ${BROWSER_DOCS}`);
+      ours.push(mine.ms);
+      pouchDb.push(theirs.ms);
+      console.log(`browser round ${round + 1}: ours ${Math.round(mine.ms)} ms (push ${Math.round(mine.pushMs)} ms), PouchDB ${Math.round(theirs.ms)} ms (push ${Math.round(theirs.pushMs)} ms) for ${BROWSER_DOCS} docs`);
+    }
+    const oursPerS = Math.round(BROWSER_DOCS / (median(ours) / 1000));
+    const pouchPerS = Math.round(BROWSER_DOCS / (median(pouchDb) / 1000));
+    mergeResult('sync', { browser_docs: BROWSER_DOCS, browser_ours_docs_per_s: oursPerS, browser_pouchdb_docs_per_s: pouchPerS, browser_ratio: Number((oursPerS / pouchPerS).toFixed(3)) });
+  } finally {
+    await bench.close();
   }
 }

@@ -40,6 +40,11 @@ export class LocalBook {
   outboxIds(): Promise<string[]> {
     return this.list('outbox').then((docs) => docs.map((d) => d.key));
   }
+  /** Which of `rowIds` wait to go up (one read, however many). */
+  async waitingAmong(rowIds: readonly string[]): Promise<string[]> {
+    if (rowIds.length === 0) return [];
+    return [...(await this.getMany('outbox', rowIds)).keys()];
+  }
   async isWaiting(rowId: string): Promise<boolean> {
     return (await this.get('outbox', rowId)) !== undefined;
   }

@@ -58,7 +58,7 @@ const MIDWAY_ATTEMPTS = 3;
 async function rowsLeavingScope(db: SealDatabase, book: LocalBook, units: readonly string[], pulled: ReadonlySet<string>): Promise<WithDeleted<RowDoc>[]> {
   if (units.length === 0) return [];
   const held = (await db.rows.find({ selector: { scopeUnitId: { $in: [...units] } } }).exec()).map((doc) => asRow(doc.toJSON()));
-  const waiting = new Set(await book.outboxIds());
+  const waiting = new Set(await book.waitingAmong(held.map((row) => row.id)));
   const refusals = await book.refusalsOf(held.map((row) => row.id));
   return held
     .filter((row) => !pulled.has(row.id) && !waiting.has(row.id) && !isRefusedRow(row, refusals.get(row.id)))
@@ -186,10 +186,8 @@ function pullHandlerFor(context: ReplicationContext) {
     // that id (it recorded the same fact, e.g. the same content-addressed grant, and the server's
     // copy came down first), RxDB sees nothing left to push and would never answer it: it would
     // count as "waiting to sync" for ever.
-    if (rows.length > 0) {
-      const waiting = new Set(await book.outboxIds());
-      await book.removeFromOutbox(rows.map((row) => row.id).filter((id) => waiting.has(id)));
-    }
+    // One read of just these ids, not the whole outbox (which, while a backlog goes up, is long).
+    if (rows.length > 0) await book.removeFromOutbox(await book.waitingAmong(rows.map((row) => row.id)));
     const removed = await rowsLeavingScope(db, book, [...left], new Set(rows.map((row) => row.id)));
     notePull(context, response, rows.length, !response.more && !catchUp.behind);
     const documents: WithDeleted<RowDoc>[] = [...rows.map((row) => ({ ...row, _deleted: false })), ...removed];

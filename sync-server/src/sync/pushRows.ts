@@ -4,6 +4,7 @@ import {
 } from '@seal/shared';
 import { auditDeviceLogs } from './auditDeviceLogs';
 import { covers, refuseRow, type PushContext, type RowVerdict } from './pushContext';
+import { prefetchBatch } from './prefetchBatch';
 import type { RowsRepo } from './rowsRepo';
 import { deviceEntryRef, serverAlarmRow } from './serverAlarm';
 import { validateChange } from './validateChange';
@@ -111,6 +112,8 @@ export async function pushRows(rawRows: readonly unknown[], ctx: PushContext, ro
   const inBatch = new Map<string, SyncRow>();
   const alarms = new Map<string, FactRow>();
   const forged = new ForgedEntries();
+  // Every lookup the batch needs, at once (see prefetchBatch); the rows are then judged in order.
+  await prefetchBatch(parsed, ctx);
   for (const [index, row] of parsed.entries()) {
     if (!row) continue;
     if (row.author !== ctx.user.id) {
@@ -163,8 +166,11 @@ export async function pushRows(rawRows: readonly unknown[], ctx: PushContext, ro
   // A row refused only because the state moved on (`stale_transition`) passed every check of who
   // may write it; when the move it was judged against is the one held under its own id, the
   // truth is a second body under that id: a conflict, alarmed like any other.
+  // Held means held before this push: a row refused and then accepted under the same id later in
+  // the batch stays refused, as it would be pushed on its own.
+  const writtenNow = new Set(pending.filter((_, i) => outcomes[i] === 'written').map((p) => p.row.id));
   for (const { index, row } of refused) {
-    const winner = stored.get(row.id);
+    const winner = writtenNow.has(row.id) ? undefined : stored.get(row.id);
     if (!winner) continue;
     if (canonicalJson(row) === canonicalJson(winner)) results[index] = { id: row.id, status: 'duplicate' };
     else if (results[index]?.status === 'refused' && results[index].code === 'stale_transition' && row.type === 'fact') {

@@ -1,0 +1,116 @@
+/**
+ * The browser half of `sync.bench.ts`: the app's store and sync code in real Chromium (RxDB on the
+ * browser's IndexedDB) beside PouchDB in the same page (`pouchdb-browser`, IndexedDB adapter),
+ * replicating the same documents through the same embedded store in the same run.
+ *
+ * One origin serves it all, as a deployment would: a small loopback proxy answers the page and
+ * its bundle, passes `/api/*` to the sync-server (with the bench person's session, as the
+ * browser's cookie would) and `/store/*` to the embedded store (with its credential, as a
+ * CouchDB behind the same origin would be reached by PouchDB).
+ */
+import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+const CHROMIUM = '/usr/bin/chromium';
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+/** The page's bundle: app store code, RxDB (dexie), Automerge, PouchDB. */
+async function bundle(): Promise<string> {
+  const result = await build({
+    entryPoints: [here('./browser/page.ts')],
+    bundle: true, write: false, format: 'esm', platform: 'browser', target: 'es2022', minify: process.env.BENCH_MINIFY !== "0",
+    alias: {
+      '@seal/shared': here('../shared/src/index.ts'), '@seal/device-bridge': here('../device-bridge/src/index.ts'),
+      // Automerge with its wasm inlined (the app fetches it; the bench page has no asset pipeline).
+      '@automerge/automerge': here('../node_modules/@automerge/automerge/dist/mjs/entrypoints/fullfat_base64.js'),
+    },
+    define: { 'import.meta.env.PROD': 'true', global: 'globalThis' },
+    logLevel: 'error',
+  });
+  return result.outputFiles[0]!.text;
+}
+
+function forward(target: URL, headers: Record<string, string>, req: IncomingMessage, res: ServerResponse, path: string): void {
+  const { origin: _origin, host: _host, ...passed } = req.headers;
+  const upstream = httpRequest({ hostname: target.hostname, port: target.port, path, method: req.method, headers: { ...passed, ...headers } }, (answer) => {
+    res.writeHead(answer.statusCode ?? 502, answer.headers);
+    answer.pipe(res);
+  });
+  upstream.on('error', (error) => {
+    res.writeHead(502);
+    res.end(String(error));
+  });
+  req.pipe(upstream);
+}
+
+export interface BrowserBench {
+  readonly page: Page;
+  /** The page's URL for a store database (`/store/<name>`). */
+  storePath(name: string): string;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the proxy and Chromium on the bench page. `server`: the sync-server's URL; `cookie`:
+ * the bench person's session; `store`: the embedded store's URL with its credential.
+ */
+export async function openBrowserBench(server: string, cookie: string, store: string): Promise<BrowserBench> {
+  const script = await bundle();
+  const storeUrl = new URL(store);
+  const storeAuth = `Basic ${Buffer.from(`${decodeURIComponent(storeUrl.username)}:${decodeURIComponent(storeUrl.password)}`).toString('base64')}`;
+  const serverUrl = new URL(server);
+  const proxy: Server = createServer((req, res) => {
+    const url = req.url ?? '/';
+    if (url === '/' || url === '/index.html') {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end('<!doctype html><html lang="en"><head><meta charset="utf-8"><title>sync bench</title><script type="module" src="/bench.js"></script></head><body></body></html>');
+    } else if (url === '/bench.js') {
+      res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' });
+      res.end(script);
+    } else if (url.startsWith('/api/')) {
+      forward(serverUrl, { cookie }, req, res, url);
+    } else if (url.startsWith('/store/')) {
+      forward(storeUrl, { authorization: storeAuth }, req, res, url.slice('/store'.length));
+    } else {
+      res.writeHead(404);
+      res.end();
+    }
+  });
+  proxy.keepAliveTimeout = 60_000;
+  await new Promise<void>((done) => proxy.listen(0, '127.0.0.1', done));
+  const origin = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+  const browser: Browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+  const page = await browser.newPage();
+  if (process.env.BENCH_CONSOLE) page.on('console', (m) => console.log(m.text()));
+  page.on('pageerror', (error) => console.error('bench page error:', error));
+  await page.goto(`${origin}/`);
+  await page.waitForFunction(() => 'bench' in globalThis);
+  return {
+    page,
+    storePath: (name) => `/store/${name}`,
+    async close() {
+      await browser.close();
+      proxy.closeAllConnections();
+      await new Promise((done) => proxy.close(done));
+    },
+  };
+}
+
+export interface BrowserRun {
+  readonly ms: number;
+  readonly pushMs: number;
+  readonly held: number;
+}
+
+/** Ours in the page: `docs` facts up and down again (see `bench/browser/page.ts`). */
+export function oursInPage(bench: BrowserBench, options: { userId: string; siteId: string; docs: number; first: number }): Promise<BrowserRun> {
+  return bench.page.evaluate((o) => (globalThis as unknown as { bench: { ours(o: object): Promise<BrowserRun> } }).bench.ours(o), { ...options, pushBatchSize: 500, pullBatchSize: 1000 });
+}
+
+/** PouchDB in the page: the same documents the last `oursInPage` made, to `remote` and back. */
+export function pouchInPage(bench: BrowserBench, remote: string): Promise<BrowserRun> {
+  return bench.page.evaluate((o) => (globalThis as unknown as { bench: { pouch(o: object): Promise<BrowserRun> } }).bench.pouch(o), { remote, batchSize: 500 });
+}
