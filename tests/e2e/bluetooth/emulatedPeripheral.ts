@@ -227,7 +227,9 @@ export class EmulatedPeripheral {
       this.#pageSession.send('DeviceAccess.disable'),
       this.#browserSession.send('BluetoothEmulation.disable'),
     ]);
-    await Promise.allSettled([this.#pageSession.detach(), this.#browserSession.detach()]);
+    // The page session stays attached (it goes with its page): detaching it lifts the page's
+    // emulated offline state from navigator.onLine (see the README's quirks).
+    await Promise.allSettled([this.#browserSession.detach()]);
     for (const r of results) if (r.status === 'rejected') this.#log(`stop: ${String(r.reason)}`);
   }
 

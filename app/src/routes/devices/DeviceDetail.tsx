@@ -1,6 +1,6 @@
 import { A, useParams } from '@solidjs/router';
 import { For, Show, createMemo } from 'solid-js';
-import { deviceHealth, subjectOf, type DeviceEvent } from '@seal/shared';
+import { deviceHealth, isInSubtree, subjectOf, type DeviceEvent, type SessionView as Session, type UnitId } from '@seal/shared';
 import { RequireSession } from '../../components/RequireSession';
 import { Screen } from '../../components/Screen';
 import { formatDateTime } from '../../i18n/format';
@@ -8,6 +8,7 @@ import { useI18n } from '../../i18n/I18nProvider';
 import { useDirectory } from '../../org/DirectoryProvider';
 import { createFacts } from '../../sync/createFacts';
 import { createRecords } from '../../sync/createRecords';
+import { DeviceVisit } from './DeviceVisit';
 
 /**
  * One seal device, from what this tablet holds (works offline): its seal and unit, last contact,
@@ -15,10 +16,10 @@ import { createRecords } from '../../sync/createRecords';
  * plain words — no sequence numbers, no codes.
  */
 export function DeviceDetail() {
-  return <RequireSession>{() => <DevicePage />}</RequireSession>;
+  return <RequireSession>{(session) => <DevicePage session={session} />}</RequireSession>;
 }
 
-function DevicePage() {
+function DevicePage(props: { session: Session }) {
   const { t, locale } = useI18n();
   const params = useParams<{ id: string }>();
   const directory = useDirectory();
@@ -31,6 +32,9 @@ function DevicePage() {
     return seals().find((s) => (d !== undefined && d.sealId !== null && s.recordId === d.sealId) || (s.record.form === 'physical' && s.record.deviceId === params.id))?.record;
   };
   const health = createMemo(() => deviceHealth(log()));
+  /** Admins and custodians over the device's unit may connect to it without a grant (to carry the revocation list, read its log). */
+  const mayVisit = (unitId: string): boolean =>
+    props.session.user.grants.some((g) => (g.role === 'admin' || g.role === 'custodian') && isInSubtree(unitId as UnitId, g.unitId as UnitId, directory.units()));
   const when = (ms: number | null) => (ms === null ? t('deviceDetail.never') : formatDateTime(ms, locale()));
   const minutes = (ms: number) => Math.round(Math.abs(ms) / 60_000);
   /** One log entry in words: what happened, and the detail a site worker needs. */
@@ -71,6 +75,9 @@ function DevicePage() {
               </dd>
               <dt>{t('deviceDetail.firmware')}</dt><dd>{health().firmware ?? t('deviceDetail.never')}</dd>
             </dl>
+            <Show when={mayVisit(d().unitId)}>
+              <DeviceVisit deviceId={params.id} />
+            </Show>
             <h2 class="section-title">{t('deviceDetail.alarms')}</h2>
             <Show when={health().alarms.length > 0} fallback={<p class="muted">{t('deviceDetail.noAlarms')}</p>}>
               <ul class="alarm-list" data-testid="device-alarms">
