@@ -193,7 +193,11 @@ async function documentShown(page: Page): Promise<void> {
   }, { timeout: 60_000, interval: 500 }).toBe('verified');
 }
 
-/** Ends the emulated Bluetooth link of the last tablet that connected (the tablet left the device). */
+/**
+ * Ends the emulated Bluetooth peripheral of the last tablet that connected (the tablet left the
+ * device). The tablet closes its link first (leaves /stamp, or "Disconnect"): turning the emulation
+ * off under a live link ends the whole browser.
+ */
 async function walkAway(): Promise<void> {
   await peripherals.pop()?.stop();
 }
@@ -450,6 +454,8 @@ describe("an organisation's week", () => {
     await context.setOffline(false);
     await expect.poll(() => pending(page), { timeout: 60_000 }).toBe('0');
     await shot(page, 'staff', 'stamp-synced');
+    // The holder closes the stamping screen, and with it the link.
+    await nav(page, 'home').click();
     await walkAway();
 
     // Every entry of the device's log is on the server once, in order; the stamp's photo too.
