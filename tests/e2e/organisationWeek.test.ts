@@ -28,7 +28,7 @@
  * screen for a real device: tests/e2e/stamping.test.ts, sealsWorld.ts do the same).
  * Screenshots of every screen visited go to screenshots/organisation-week/ (gitignored).
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -86,6 +86,8 @@ const nav = (page: Page, key: string) => page.locator(`.app-nav-rail a[data-nav=
 const pending = (page: Page) => page.locator('.sync-status').getAttribute('data-pending');
 
 beforeAll(async () => {
+  // This run's screens only.
+  rmSync(SHOTS, { recursive: true, force: true });
   mkdirSync(SHOTS, { recursive: true });
   server = await startServer({ AUTH_RATE_LIMIT: '500' });
   browser = await launchBrowser({ webBluetooth: true });
@@ -102,7 +104,7 @@ afterEach(async (ctx) => {
   // What each person saw when the day failed, for the failure's reader.
   for (const [who, person] of Object.entries(w)) {
     if (typeof person === 'object' && person !== null && 'page' in person) {
-      await (person as Person).page.screenshot({ path: join(SHOTS, `failed-${who}.png`), fullPage: true }).catch(() => undefined);
+      await person.page.screenshot({ path: join(SHOTS, `failed-${who}.png`), fullPage: true }).catch(() => undefined);
     }
   }
 });
@@ -429,7 +431,9 @@ describe("an organisation's week", () => {
     await expect.poll(async () => Number(await page.getByTestId('device-visit-list').getAttribute('data-version')), { timeout: 30_000 }).toBeGreaterThan(before);
     expect(device.core.revocations!.list.seals).toContainEqual(expect.objectContaining({ sealId: w.sealId, status: 'suspended' }));
     expect(await page.getByTestId('device-visit-list').textContent()).toMatch(/^The device holds the revocation list of /);
-    await page.getByTestId('device-visit-log').waitFor({ timeout: 30_000 });
+    // The custodian's tablet saved the device's log, the new list's entry included, for the next sync.
+    await expect.poll(async () => Number(await page.getByTestId('device-visit-log').getAttribute('data-held-seq')), { timeout: 30_000 }).toBe(device.core.log.head!.seq);
+    await expect.poll(() => pending(page), { timeout: 30_000 }).toBe('0');
     await shot(page, 'custodian', 'device-visit');
     await visit.getByRole('button', { name: 'Disconnect' }).click();
     await walkAway();
@@ -466,7 +470,8 @@ describe("an organisation's week", () => {
     expect(events.filter((e) => e.type === 'stamp')).toHaveLength(1);
     expect(events.filter((e) => e.type === 'revocations_installed').length).toBeGreaterThanOrEqual(2);
     expect(events.filter((e) => e.type === 'refusal').map((e) => e.payload.code)).toContain('seal_revoked');
-    expect(rows.body.rows.filter((r) => r.kind === 'attachment' && r.subject === `device:${DEVICE_ID}`)).toHaveLength(1);
+    const photos = rows.body.rows.filter((r) => r.kind === 'attachment' && r.subject === `device:${DEVICE_ID}`);
+    expect(photos, JSON.stringify(photos, null, 1)).toHaveLength(1);
 
     // At HQ: the request shows its one stamp, and the request is halted with its seal.
     const hq = w.admin.page;
@@ -475,10 +480,18 @@ describe("an organisation's week", () => {
     await expect.poll(() => hq.locator('[data-testid="stamps"] li').count(), { timeout: 30_000 }).toBe(1);
     expect(await hq.getByTestId('uses-summary').textContent()).toContain('1');
     await shot(hq, 'admin', 'request-stamped');
-    // The device page at HQ: the refusal and the lists, in words.
+    // The device page at HQ: the refusal in words, and the device's clock, three hours behind when
+    // it arrived, set from the server's signed time.
     await hq.goto(`${server.url}/devices/${DEVICE_ID}`);
     await expect.poll(() => hq.getByTestId('device-log').textContent(), { timeout: 30_000 }).toContain('the seal is out of service');
+    expect(await hq.getByTestId('device-facts').textContent()).toContain('Last set from a signed time; it was 180 min off');
     await shot(hq, 'admin', 'device');
+
+    // The site worker may look at the device, not visit it: no grant-less connection for staff.
+    await page.goto(`${server.url}/devices/${DEVICE_ID}`);
+    await page.getByTestId('device-facts').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('device-visit').count()).toBe(0);
+    await shot(page, 'staff', 'device');
 
     for (const person of [w.admin, w.hqApprover, w.branchApprover, w.custodian]) expect(unexpectedErrors(person.errors)).toEqual([]);
     expect(unexpectedErrors(w.staff.errors, { networkCut: true })).toEqual([]);

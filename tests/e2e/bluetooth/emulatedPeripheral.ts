@@ -212,6 +212,9 @@ export class EmulatedPeripheral {
   async stop(): Promise<void> {
     if (this.#stopped) return;
     this.#stopped = true;
+    // The tablet has gone: the device's link ends (its read session with it), as a real device
+    // sees the radio link drop. (A page-side disconnect sends no CDP event, so nothing said so yet.)
+    this.#options.handler.onDisconnect?.();
     for (const timer of this.#promptTimers.values()) clearTimeout(timer);
     await Promise.allSettled([...this.#releases].map((release) => release()));
     await this.#chain;
