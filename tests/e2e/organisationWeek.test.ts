@@ -39,6 +39,7 @@ import {
 } from '@seal/device-bridge';
 import type { DeviceId, P256PublicJwk, SignedRoster } from '@seal/shared';
 import { registerDevice } from '../../app/src/device/registerDevice';
+import { seriousViolations } from './axe';
 import { EmulatedPeripheral, gattServerHandler } from './bluetooth/emulatedPeripheral';
 import { launchBrowser, REPO_ROOT, startServer, type RunningServer } from './harness';
 import { joinAs, newPerson, openInvitation, pageFetch, sessionOf, setUpOrganisation, unexpectedErrors, type Person, type SessionUser } from './people';
@@ -435,6 +436,7 @@ describe("an organisation's week", () => {
     await expect.poll(async () => Number(await page.getByTestId('device-visit-log').getAttribute('data-held-seq')), { timeout: 30_000 }).toBe(device.core.log.head!.seq);
     await expect.poll(() => pending(page), { timeout: 30_000 }).toBe('0');
     await shot(page, 'custodian', 'device-visit');
+    expect(await seriousViolations(page)).toEqual([]);
     await visit.getByRole('button', { name: 'Disconnect' }).click();
     await walkAway();
 
@@ -450,6 +452,7 @@ describe("an organisation's week", () => {
     expect(await hardware.press(2)).toMatchObject({ stamped: false, code: 'locked' });
     await expect.poll(() => staffPage.locator('[data-testid="device-event"][data-type="refusal"]').count(), { timeout: 30_000 }).toBeGreaterThan(0);
     await shot(staffPage, 'staff', 'stamp-refused');
+    expect(await seriousViolations(staffPage)).toEqual([]);
   }, 180_000);
 
   it('Thursday: the site tablet is back online; its stamp and the device log reach the server, nothing lost or twice', async () => {
