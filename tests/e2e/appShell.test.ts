@@ -5,7 +5,10 @@
  */
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, startServer, type RunningServer } from './harness';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DIST_APP, ensureAppBuilt, launchBrowser, startServer, type RunningServer } from './harness';
 
 const TEXT = {
   'zh-CN': { title: '这台设备上还没有设置组织', online: '在线', offline: '离线', offlineReady: '已可离线使用' },
@@ -13,13 +16,18 @@ const TEXT = {
 } as const;
 
 let server: RunningServer | undefined;
+/** The build this file's server serves: a copy, so the last test can deploy a new version into it. */
+let served: string | undefined;
 let browser: Browser | undefined;
 const contexts: BrowserContext[] = [];
 /** Uncaught exceptions and console errors of every page; each test ends with none. */
 let pageErrors: string[] = [];
 
 beforeAll(async () => {
-  server = await startServer();
+  ensureAppBuilt();
+  served = await mkdtemp(join(tmpdir(), 'seal-shell-build-'));
+  await cp(DIST_APP, served, { recursive: true });
+  server = await startServer({ STATIC_DIR: served });
   browser = await launchBrowser();
 });
 
@@ -33,7 +41,7 @@ afterEach(async () => {
 afterAll(async () => {
   // Each step runs even when an earlier one failed, so no browser or server outlives the run.
   const results = await Promise.allSettled([browser?.close()]);
-  const stopped = await Promise.allSettled([server?.stop()]);
+  const stopped = await Promise.allSettled([server?.stop(), served === undefined ? undefined : rm(served, { recursive: true, force: true })]);
   for (const r of [...results, ...stopped]) if (r.status === 'rejected') throw r.reason;
 });
 
@@ -208,5 +216,45 @@ describe('app shell', () => {
     for (const target of layout.targets) {
       expect(Math.min(target.width, target.height), `touch target "${target.text}"`).toBeGreaterThanOrEqual(44);
     }
+  });
+});
+
+describe('a new version (runs last: it deploys into the served build)', () => {
+  it('is announced, not applied until the user agrees, then applied, and works offline', async () => {
+    const { context, page } = await openPage({ locale: 'en' });
+    await page.evaluate(async () => {
+      await navigator.serviceWorker.ready;
+    });
+    await page.reload();
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 30_000 });
+    const version = () => page.evaluate(() => document.querySelector('meta[name="seal-test-version"]')?.getAttribute('content') ?? 'first');
+
+    // A new version is deployed: another page shell, and a worker whose precache names it.
+    const index = join(served!, 'index.html');
+    await writeFile(index, (await readFile(index, 'utf8')).replace('<head>', '<head><meta name="seal-test-version" content="second">'));
+    const sw = join(served!, 'sw.js');
+    const worker = await readFile(sw, 'utf8');
+    const revised = worker.replace(/("url": "index\.html",\s*"revision": ")[0-9a-f]+"/, '$1a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0"');
+    expect(revised).not.toBe(worker);
+    await writeFile(sw, revised);
+
+    // The tablet finds it (on the next load) and says so, but keeps the version in use until asked.
+    await page.reload();
+    await expect.poll(() => page.getByTestId('sw-toast').textContent(), { timeout: 30_000 }).toContain('An update is available');
+    expect(await version()).toBe('first');
+    await page.reload();
+    await expect.poll(() => page.getByTestId('sw-toast').textContent(), { timeout: 30_000 }).toContain('An update is available');
+    expect(await version()).toBe('first');
+
+    // Agreed: the new version takes over and the page reloads into it.
+    await page.getByTestId('sw-toast').getByRole('button', { name: 'Reload' }).click();
+    await expect.poll(version, { timeout: 30_000 }).toBe('second');
+    await expect.poll(() => heading(page).textContent()).toBe(TEXT.en.title);
+    // And it is the version the tablet has offline.
+    await context.setOffline(true);
+    await page.reload();
+    await expect.poll(() => heading(page).textContent()).toBe(TEXT.en.title);
+    expect(await version()).toBe('second');
+    await context.setOffline(false);
   });
 });

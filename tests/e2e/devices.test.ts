@@ -79,6 +79,15 @@ describe('seal devices', () => {
     const main = (await page.locator('main').textContent()) ?? '';
     expect(main).not.toMatch(/\{"|seq|#\d/);
 
+    // The admin names it as people on site call it, with the network cut: the page and the list say it at once.
+    await page.context().setOffline(true);
+    await page.locator('#device-name').fill('  Block 3   site office ');
+    await page.getByRole('button', { name: 'Save name' }).click();
+    await page.locator('main [role="status"]', { hasText: 'the device is now called "Block 3 site office"' }).waitFor();
+    await page.locator('main h1', { hasText: 'Block 3 site office' }).waitFor();
+    await page.context().setOffline(false);
+    await expect.poll(() => page.locator('.sync-status').getAttribute('data-pending'), { timeout: 30_000 }).toBe('0');
+
     // A staff member at the site sees the device but may not set one up.
     const staff = await newPerson(suite.browser(), 'zh-CN');
     await invite(admin, staff, url, siteId, ['staff'], '赵员工');
@@ -86,6 +95,12 @@ describe('seal devices', () => {
     await staff.page.locator('main h1', { hasText: '印章设备' }).waitFor();
     await expect.poll(async () => ((await staff.page.locator(`[data-device-id="${deviceId}"]`).count()) === 1 ? 'listed' : `${await staff.page.locator('.sync-status').textContent()} ${JSON.stringify(staff.errors)}`), { timeout: 30_000 }).toBe('listed');
     expect(await staff.page.getByRole('button', { name: '添加模拟设备' }).count()).toBe(0);
+    // The name reached the staff member's tablet through the server; staff may not change it.
+    await expect.poll(() => staff.page.locator(`[data-device-id="${deviceId}"] a`).first().textContent(), { timeout: 30_000 }).toContain('Block 3 site office');
+    await staff.page.locator(`[data-device-id="${deviceId}"] a`).first().click();
+    await staff.page.locator('main h1', { hasText: 'Block 3 site office' }).waitFor();
+    expect(await staff.page.getByTestId('device-name-form').count()).toBe(0);
+    await staff.page.goto(`${url}/devices`);
     await staff.page.screenshot({ path: join(REPO_ROOT, 'screenshots', 'devices-staff-zh-CN.png'), fullPage: true });
 
     expect(unexpectedErrors(admin.errors)).toEqual([]);

@@ -14,7 +14,7 @@ import { chromium, type Browser } from 'playwright-core';
 
 export const REPO_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 export const CHROMIUM_PATH = '/usr/bin/chromium';
-const DIST_APP = join(REPO_ROOT, 'dist/app');
+export const DIST_APP = join(REPO_ROOT, 'dist/app');
 const START_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 10_000;
 

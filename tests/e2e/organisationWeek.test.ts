@@ -28,6 +28,7 @@
  * screen for a real device: tests/e2e/stamping.test.ts, sealsWorld.ts do the same).
  * Screenshots of every screen visited go to screenshots/organisation-week/ (gitignored).
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
@@ -316,7 +317,9 @@ describe("an organisation's week", () => {
     await page.locator('#request-seal').selectOption(w.sealId);
     await page.locator('#request-file').setInputFiles(FIXTURE);
     await page.locator('[data-testid="document-sha256"]', { hasText: w.documentSha }).waitFor();
-    await page.locator('#request-pages').fill('2');
+    // The page count comes from the file itself (poppler's count is the oracle).
+    const pages = /Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [FIXTURE], { encoding: 'utf8' }))![1]!;
+    await expect.poll(() => page.locator('#request-pages').inputValue(), { timeout: 30_000 }).toBe(pages);
     await page.locator('#request-copies').fill(String(USES));
     await page.locator('#request-purpose').fill('分包合同盖章 Subcontract for the foundation works');
     await page.locator('#request-uses').fill(String(USES));

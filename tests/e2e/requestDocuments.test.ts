@@ -5,6 +5,7 @@
  * approver opens the request, sees the PDF's page drawn by PDF.js and the app's word that these
  * bytes are the ones whose fingerprint they sign, and approves with their passkey.
  */
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -51,10 +52,16 @@ describe('the document travels with the request', () => {
     await staff.page.locator('#request-file').setInputFiles(FIXTURE);
     await staff.page.locator('[data-testid="document-sha256"]', { hasText: sha }).waitFor();
     expect(await staff.page.locator('.field-problem[data-field="file"]').count()).toBe(0);
-    await staff.page.locator('#request-pages').fill('1');
+    // The page count comes from the file itself (poppler's count is the oracle), and a wrong one typed over it is refused.
+    const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [FIXTURE], { encoding: 'utf8' }))![1]);
+    await expect.poll(() => staff.page.locator('#request-pages').inputValue(), { timeout: 30_000 }).toBe(String(pages));
+    await staff.page.locator('#request-pages').fill(String(pages + 1));
     await staff.page.locator('#request-copies').fill('1');
     await staff.page.locator('#request-purpose').fill('Sign the fontconfig user guide');
     await staff.page.locator('#request-uses').fill('1');
+    await staff.page.locator('.request-form button[type="submit"]').click();
+    await staff.page.locator('.field-problem[data-field="pages"]', { hasText: `The PDF has ${pages} pages` }).waitFor();
+    await staff.page.locator('#request-pages').fill(String(pages));
     await staff.page.locator('.request-form button[type="submit"]').click();
     await staff.page.waitForURL(/\/requests\/req-[0-9a-f-]+/);
     const requestId = /\/requests\/(req-[0-9a-f-]+)/.exec(staff.page.url())![1]!;
@@ -67,6 +74,9 @@ describe('the document travels with the request', () => {
     await approver.page.goto(`${url}/requests/${requestId}`);
     await approver.page.getByTestId('request-terms').waitFor({ timeout: 30_000 });
     await approver.page.getByTestId('document-verified').waitFor({ timeout: 60_000 });
+    // Seen and matching: approving is offered, with no word holding it back, and the page counts agree.
+    expect(await approver.page.getByTestId('approve-hold').count()).toBe(0);
+    expect(await approver.page.getByTestId('document-pages-mismatch').count()).toBe(0);
     expect(await approver.page.getByTestId('terms-sha256').textContent()).toBe(sha);
     await approver.page.locator('[data-testid="document-pages"][data-drawn="drawn"]').waitFor({ timeout: 60_000 });
     // Drawn, not blank: the canvas holds dark pixels (the page's text).
@@ -77,6 +87,7 @@ describe('the document travels with the request', () => {
       return dark;
     });
     expect(inked).toBeGreaterThan(100);
+    expect(await approver.page.locator('[data-testid="document-pages"] canvas').getAttribute('aria-label')).toBe(`Page 1 of ${pages}`);
     await approver.page.screenshot({ path: join(SHOTS, 'en-approver-document.png'), fullPage: true });
 
     await approver.page.getByRole('button', { name: 'Approve with passkey' }).click();

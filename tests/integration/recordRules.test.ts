@@ -132,6 +132,28 @@ describe('a record keeps what it was created with', () => {
   });
 });
 
+describe('a device is named on site', () => {
+  it('takes a name from its unit\'s custodian or an admin, and refuses one from staff, an empty or padded name, or one too long', async () => {
+    const device = await deviceWithLog('dev-named', world.siteId, 0);
+    const made = await creation(custodian, 'device', device.record);
+    expect(outcomes(await push(running, custodian, [made.row]))).toEqual(['accepted']);
+    const named = await edit(custodian, 'device', made.doc, world.siteId, (d) => void (d.name = '3号楼项目部'));
+    expect(outcomes(await push(running, custodian, [named.row]))).toEqual(['accepted']);
+    const renamed = await edit(admin, 'device', named.doc, world.siteId, (d) => void (d.name = 'Block 3 office'));
+    expect(outcomes(await push(running, admin, [renamed.row]))).toEqual(['accepted']);
+
+    const byStaff = await edit(staff, 'device', renamed.doc, world.siteId, (d) => void (d.name = 'Mine now'));
+    expect(outcomes(await push(running, staff, [byStaff.row]))).toEqual(['refused:not_permitted']);
+    for (const bad of ['', ' padded', 'x'.repeat(61), 42]) {
+      const wrong = await edit(custodian, 'device', renamed.doc, world.siteId, (d) => void (d.name = bad));
+      expect(refusal((await push(running, custodian, [wrong.row]))[0]).code, JSON.stringify(bad)).toBe('invalid_record');
+    }
+    // The name the server holds is the admin's, and no refused name reached it.
+    const held = (await serverRows(running.server)).filter((row) => row.type === 'change' && row.id.includes('dev-named'));
+    expect(held).toHaveLength(3);
+  });
+});
+
 describe('a lifecycle move starts where the seal is', () => {
   it('refuses a resume made from suspended while the seal is lost, saying where it is', async () => {
     await activeSeal('seal-lost');

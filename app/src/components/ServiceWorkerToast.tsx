@@ -14,6 +14,7 @@ const OFFLINE_READY_VISIBLE_MS = 8_000;
 export function ServiceWorkerToast() {
   const { t } = useI18n();
   let updateTimer: ReturnType<typeof setInterval> | undefined;
+  let stopListening: (() => void) | undefined;
   const {
     offlineReady: [offlineReady, setOfflineReady],
     needRefresh: [needRefresh, setNeedRefresh],
@@ -21,16 +22,23 @@ export function ServiceWorkerToast() {
   } = useRegisterSW({
     onRegisteredSW(_swUrl, registration) {
       if (!registration) return;
-      updateTimer = setInterval(() => {
+      const check = (): void => {
         if (!navigator.onLine) return;
         registration.update().catch((err: unknown) => console.warn('Service worker update check failed', err));
-      }, UPDATE_CHECK_INTERVAL_MS);
+      };
+      updateTimer = setInterval(check, UPDATE_CHECK_INTERVAL_MS);
+      // A tablet back from days offline asks at once, not at the next hour.
+      window.addEventListener('online', check);
+      stopListening = () => window.removeEventListener('online', check);
     },
     onRegisterError(err: unknown) {
       console.error('Service worker registration failed: the app will not work offline', err);
     },
   });
-  onCleanup(() => clearInterval(updateTimer));
+  onCleanup(() => {
+    clearInterval(updateTimer);
+    stopListening?.();
+  });
 
   createEffect(() => {
     if (!offlineReady()) return;

@@ -83,3 +83,16 @@ export async function openPdfPages(bytes: Uint8Array): Promise<PdfPages> {
     close: () => task.destroy(),
   };
 }
+
+/** How many pages a PDF has, by PDF.js; `undefined` when it cannot be read as a PDF. */
+export async function countPdfPages(bytes: Uint8Array): Promise<number | undefined> {
+  try {
+    const pdfjs = await loadLibrary();
+    const task = pdfjs.getDocument({ data: bytes.slice() });
+    const count = (await task.promise).numPages;
+    await task.destroy();
+    return count;
+  } catch {
+    return undefined;
+  }
+}

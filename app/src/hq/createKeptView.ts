@@ -2,6 +2,7 @@ import { batch, createEffect, createSignal, on, type Accessor } from 'solid-js';
 import type { z } from 'zod';
 import { isUnreachableError } from '../api/ApiError';
 import { createOnlineStatus } from '../primitives/createOnlineStatus';
+import { createServerReachability } from '../sync/createServerReachability';
 import type { LocalStore } from '../store/localStore';
 
 /** Where what a view shows came from. */
@@ -120,10 +121,15 @@ export function createKeptView<T>(options: KeptViewOptions<T>): KeptView<T> {
     void reload();
   }));
 
-  // Back online while showing a kept answer (or none): ask the server again.
+  // Back online while showing a kept answer (or none): ask the server again — when the browser
+  // says it has a network, or when the server answers its health probe again (the truer word).
   const online = createOnlineStatus();
   createEffect(on(online, (isOnline) => {
     if (isOnline && source().kind !== 'fresh') void reload();
+  }, { defer: true }));
+  const reachability = createServerReachability();
+  createEffect(on(reachability, (state) => {
+    if (state === 'reachable' && source().kind !== 'fresh') void reload();
   }, { defer: true }));
 
   const update = (value: T): void => {

@@ -1,6 +1,6 @@
 import { A } from '@solidjs/router';
 import { For, Show, createEffect, createMemo, createResource, createSignal, onMount } from 'solid-js';
-import { isInSubtree, type Device, type UnitId } from '@seal/shared';
+import { deviceLabel, isInSubtree, type Device, type UnitId } from '@seal/shared';
 import type { SessionView as Session } from '@seal/shared';
 import { holdsRole } from '../auth/roles';
 import { ErrorAlert } from '../components/ErrorAlert';
@@ -31,7 +31,7 @@ function DeviceRow(props: { device: Device; seal: { name: string } | undefined; 
   return (
     <li data-device-id={d().id}>
       <div class="device-main">
-        <strong><A href={`/devices/${encodeURIComponent(d().id)}`}>{d().serial}</A></strong>
+        <strong><A href={`/devices/${encodeURIComponent(d().id)}`}>{deviceLabel(d())}</A></strong>
         <Show when={props.simulated}>
           <span class="badge badge-sim">{t('devices.simulatedBadge')}</span>
         </Show>

@@ -7,6 +7,9 @@ import { millisSchema } from './primitives';
  * Where a smart-seal device is in its life: `provisioned` (has its identity key, no seal yet),
  * `bound` (a seal is locked in it), `retired` (out of service for good), `lost`.
  */
+/** Most characters of a device's name. */
+export const DEVICE_NAME_MAX = 60;
+
 export const deviceStateSchema = z.enum(['provisioned', 'bound', 'retired', 'lost']);
 export type DeviceState = z.infer<typeof deviceStateSchema>;
 
@@ -22,6 +25,11 @@ export const deviceSchema = z
     id: deviceIdSchema,
     /** The manufacturer's serial number, as printed on the case. */
     serial: z.string().min(1).max(100),
+    /**
+     * What people call the device on site ("3号楼东侧合同章柜"), given by its custodian or an
+     * admin; absent until given. No leading or trailing spaces, at most 60 characters.
+     */
+    name: z.string().min(1).max(DEVICE_NAME_MAX).refine((name) => name.trim() === name, 'expected no leading or trailing spaces').optional(),
     publicKeyJwk: p256PublicJwkSchema,
     unitId: unitIdSchema,
     state: deviceStateSchema,
@@ -37,3 +45,6 @@ export const deviceSchema = z
     }
   });
 export type Device = z.infer<typeof deviceSchema>;
+
+/** How a device is named to people: its given name beside the serial printed on it, or the serial alone. */
+export const deviceLabel = (device: Pick<Device, 'serial' | 'name'>): string => (device.name === undefined ? device.serial : `${device.name} · ${device.serial}`);

@@ -1,5 +1,5 @@
 import { For, Show, createSignal } from 'solid-js';
-import { ROLES, type Role, type SessionView as Session, type UnitView as Unit, type UserWithCredentials } from '@seal/shared';
+import { ROLES, unitsResponseSchema, usersResponseSchema, type Role, type SessionView as Session, type UnitView as Unit, type UserWithCredentials } from '@seal/shared';
 import { changeRole, deactivatePerson, fetchPeople, reactivatePerson } from '../../api/people';
 import { fetchUnits } from '../../api/units';
 import { holdsRole, unitsCoveredBy } from '../../auth/roles';
@@ -10,7 +10,11 @@ import { Screen } from '../../components/Screen';
 import { formatDateTime } from '../../i18n/format';
 import { useI18n } from '../../i18n/I18nProvider';
 import { createAction } from '../../primitives/createAction';
-import { createLoad } from '../../primitives/createLoad';
+import { isUnreachableError } from '../../api/ApiError';
+import { createKeptView } from '../../hq/createKeptView';
+import { createOnlineStatus } from '../../primitives/createOnlineStatus';
+import { useSync } from '../../sync/SyncProvider';
+import { KeptNote } from '../hq/KeptNote';
 import { PersonGrants } from './PersonGrants';
 import { lastSignIn } from './people';
 import './people.css';
@@ -22,11 +26,15 @@ export function People() {
 
 function PeopleList(props: { session: Session }) {
   const { t, locale } = useI18n();
-  const people = createLoad(fetchPeople);
-  const units = createLoad(fetchUnits);
+  const sync = useSync();
+  const online = createOnlineStatus();
+  // Kept on this device: offline, the list last fetched is shown (as of when), and changes wait for the server.
+  const people = createKeptView({ group: 'admin-people', key: () => 'all', fetch: fetchPeople, schema: usersResponseSchema.shape.users, store: sync.store });
+  const units = createKeptView({ group: 'admin-units', key: () => 'all', fetch: fetchUnits, schema: unitsResponseSchema.shape.units, store: sync.store });
   const [notice, setNotice] = createSignal<string>();
   const [leaving, setLeaving] = createSignal<UserWithCredentials>();
-  const manages = () => holdsRole(props.session, 'admin');
+  // Changes are made on the server: offered only on the list the server just gave.
+  const manages = () => holdsRole(props.session, 'admin') && people.source().kind === 'fresh';
   const unitName = (id: string) => units.data()?.find((u) => u.id === id)?.name ?? id;
   const grantable = (): Unit[] => unitsCoveredBy(props.session, 'admin', units.data() ?? []).filter((u) => u.closedAt === undefined);
 
@@ -51,10 +59,13 @@ function PeopleList(props: { session: Session }) {
 
   return (
     <Screen id="people" title={t('peopleScreen.title')} lead={t('peopleScreen.lead')} notice={notice()}>
-      <Show when={!manages()}>
+      <Show when={!holdsRole(props.session, 'admin')}>
         <p class="note">{t('peopleScreen.readOnly')}</p>
       </Show>
-      <ErrorAlert error={people.error()} />
+      <KeptNote source={people.source()} nothingKept={people.nothingKept()} offline={!online()} />
+      <Show when={people.source().kind !== 'kept' && !isUnreachableError(people.error())}>
+        <ErrorAlert error={people.error()} />
+      </Show>
       <ErrorAlert error={grant.error() ?? reactivate.error()} />
       <Show when={people.data()} fallback={<Show when={people.loading()}><p class="loading">{t('common.loading')}</p></Show>}>
         {(list) => (

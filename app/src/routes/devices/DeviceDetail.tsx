@@ -1,6 +1,7 @@
 import { A, useParams } from '@solidjs/router';
 import { For, Show, createMemo } from 'solid-js';
-import { deviceHealth, isInSubtree, subjectOf, type DeviceEvent, type SessionView as Session, type UnitId } from '@seal/shared';
+import { can, deviceHealth, deviceLabel, subjectOf, type Device, type DeviceEvent, type SessionView as Session } from '@seal/shared';
+import { actorFromSession } from '../../auth/actorFromSession';
 import { RequireSession } from '../../components/RequireSession';
 import { Screen } from '../../components/Screen';
 import { formatDateTime } from '../../i18n/format';
@@ -8,6 +9,7 @@ import { useI18n } from '../../i18n/I18nProvider';
 import { useDirectory } from '../../org/DirectoryProvider';
 import { createFacts } from '../../sync/createFacts';
 import { createRecords } from '../../sync/createRecords';
+import { DeviceName } from './DeviceName';
 import { DeviceVisit } from './DeviceVisit';
 
 /**
@@ -32,9 +34,11 @@ function DevicePage(props: { session: Session }) {
     return seals().find((s) => (d !== undefined && d.sealId !== null && s.recordId === d.sealId) || (s.record.form === 'physical' && s.record.deviceId === params.id))?.record;
   };
   const health = createMemo(() => deviceHealth(log()));
-  /** Admins and custodians over the device's unit may connect to it without a grant (to carry the revocation list, read its log). */
-  const mayVisit = (unitId: string): boolean =>
-    props.session.user.grants.some((g) => (g.role === 'admin' || g.role === 'custodian') && isInSubtree(unitId as UnitId, g.unitId as UnitId, directory.units()));
+  /**
+   * Who may connect to the device without a grant (to carry the revocation list, record its log):
+   * whoever may have records signed for it (`device.bind`: admins and custodians over its unit).
+   */
+  const mayVisit = (unitId: Device['unitId']): boolean => can(actorFromSession(props.session.user), 'device.bind', { unitId }, directory.units()).ok;
   const when = (ms: number | null) => (ms === null ? t('deviceDetail.never') : formatDateTime(ms, locale()));
   const minutes = (ms: number) => Math.round(Math.abs(ms) / 60_000);
   /** One log entry in words: what happened, and the detail a site worker needs. */
@@ -55,11 +59,12 @@ function DevicePage(props: { session: Session }) {
   };
 
   return (
-    <Screen id="device-detail" title={t('deviceDetail.title', { name: device()?.serial ?? params.id })} lead={t('deviceDetail.lead')}>
+    <Screen id="device-detail" title={t('deviceDetail.title', { name: device() === undefined ? params.id : deviceLabel(device()!) })} lead={t('deviceDetail.lead')}>
       <p><A href="/devices">{t('deviceDetail.back')}</A></p>
       <Show when={device()} fallback={<p class="muted">{t('deviceDetail.unknown')}</p>}>
         {(d) => (
           <>
+            <DeviceName device={d()} actor={actorFromSession(props.session.user)} />
             <dl class="facts" data-testid="device-facts">
               <dt>{t('deviceDetail.seal')}</dt><dd>{seal()?.name ?? t('devices.noSeal')}</dd>
               <dt>{t('deviceDetail.unit')}</dt><dd>{directory.unitName(d().unitId)}</dd>

@@ -9,6 +9,7 @@ import { Progress } from '../../components/Progress';
 import { useI18n } from '../../i18n/I18nProvider';
 import { useDirectory } from '../../org/DirectoryProvider';
 import { createAction } from '../../primitives/createAction';
+import { approvalHold, type ApprovalHold, type DocumentCheck } from '../../requests/documentCheck';
 import { recordDecision } from '../../requests/requestActions';
 import { mayDecide, verdictOf, type RequestEntry } from '../../requests/requestBook';
 import { useRequests } from '../../requests/RequestsProvider';
@@ -20,7 +21,7 @@ import { useSync } from '../../sync/SyncProvider';
  * request's terms and the verdict (a rejection needs a reason). The decision is recorded on this
  * device and syncs; if it completes the approval route, the app issues the grant from the store.
  */
-export function DecidePanel(props: { session: Session; entry: RequestEntry }) {
+export function DecidePanel(props: { session: Session; entry: RequestEntry; document: DocumentCheck }) {
   const { t } = useI18n();
   const sync = useSync();
   const directory = useDirectory();
@@ -53,8 +54,11 @@ export function DecidePanel(props: { session: Session; entry: RequestEntry }) {
     setNotice(navigator.onLine ? t('approvals.recorded') : t('approvals.recordedOffline'));
     setComment('');
   });
+  // An approval is signed only on a document seen here that matches the fingerprint; rejecting needs none.
+  const hold = () => approvalHold(props.document);
   const run = (verdict: Verdict): void => {
     setNotice(undefined);
+    if (verdict === 'approve' && hold() !== undefined) return;
     if (verdict === 'reject' && comment().trim() === '') {
       setReasonMissing(true);
       document.getElementById('decision-comment')?.focus();
@@ -120,17 +124,40 @@ export function DecidePanel(props: { session: Session; entry: RequestEntry }) {
                 </p>
               )}
             </Show>
-            <div class="form-actions decide-actions">
-              <button type="button" class="button button-primary button-large" disabled={decide.pending()} onClick={() => run('approve')}>
-                {t('approvals.approve')}
-              </button>
-              <button type="button" class="button button-secondary button-danger-text button-large" disabled={decide.pending()} onClick={() => run('reject')}>
-                {t('approvals.reject')}
-              </button>
-            </div>
+            <DecideActions hold={hold()} pending={decide.pending()} onDecide={run} />
           </Match>
         </Switch>
       </section>
     </Show>
+  );
+}
+
+/** Approve and reject, with the word that holds approving back while the document is not seen. */
+function DecideActions(props: { hold: ApprovalHold | undefined; pending: boolean; onDecide: (verdict: Verdict) => void }) {
+  const { t } = useI18n();
+  return (
+    <>
+      <Show when={props.hold}>
+        {(why) => (
+          <p id="approve-hold" class={why() === 'document_mismatch' ? 'alert alert-error' : 'note note-warn'} data-testid="approve-hold" data-hold={why()}>
+            {t(`approvals.hold.${why()}`)}
+          </p>
+        )}
+      </Show>
+      <div class="form-actions decide-actions">
+        <button
+          type="button"
+          class="button button-primary button-large"
+          disabled={props.pending || props.hold !== undefined}
+          aria-describedby={props.hold === undefined ? undefined : 'approve-hold'}
+          onClick={() => props.onDecide('approve')}
+        >
+          {t('approvals.approve')}
+        </button>
+        <button type="button" class="button button-secondary button-danger-text button-large" disabled={props.pending} onClick={() => props.onDecide('reject')}>
+          {t('approvals.reject')}
+        </button>
+      </div>
+    </>
   );
 }

@@ -1,6 +1,7 @@
 import { Match, Show, Switch, createEffect, createMemo, createResource, createSignal, onCleanup } from 'solid-js';
 import { factRowId, isRequestDocumentType, sha256, subjectOf, toHex, type AttachmentMeta, type UseRequest } from '@seal/shared';
 import { openPdfPages, type PdfPages } from '../../documents/pdfPages';
+import { pageCountMismatch, type DocumentCheck, type DocumentCheckState } from '../../requests/documentCheck';
 import { useI18n } from '../../i18n/I18nProvider';
 import { createFacts } from '../../sync/createFacts';
 import { useSync } from '../../sync/SyncProvider';
@@ -16,7 +17,7 @@ type Opened =
  * the request names (the hash the approver signs). A PDF is drawn by PDF.js (loaded on demand),
  * an image shown as it is.
  */
-export function DocumentPreview(props: { request: UseRequest }) {
+export function DocumentPreview(props: { request: UseRequest; onCheck?: (check: DocumentCheck) => void }) {
   const { t } = useI18n();
   const sync = useSync();
   const attachments = createFacts('attachment', () => subjectOf('request', props.request.id));
@@ -37,6 +38,11 @@ export function DocumentPreview(props: { request: UseRequest }) {
       return { state: 'verified', bytes, meta };
     },
   );
+  const [pages, setPages] = createSignal<number>();
+  const state = (): DocumentCheckState => (attached() === undefined ? 'none' : opened.loading ? 'loading' : opened()?.state ?? 'loading');
+  const check = (): DocumentCheck => { const n = pages(); return n === undefined ? { state: state() } : { state: state(), pages: n }; };
+  createEffect(() => props.onCheck?.(check()));
+  const pagesWrong = () => (state() === 'verified' ? pageCountMismatch(props.request.document.pages, check()) : undefined);
 
   return (
     <section class="panel document-preview" aria-labelledby="preview-title" data-testid="document-preview">
@@ -69,8 +75,15 @@ export function DocumentPreview(props: { request: UseRequest }) {
                 <span aria-hidden="true">✓ </span>
                 {t('requests.preview.verified')}
               </p>
+              <Show when={pagesWrong()}>
+                {(wrong) => (
+                  <p class="note note-warn" role="status" data-testid="document-pages-mismatch">
+                    {t('requests.preview.pagesMismatch', { stated: String(wrong().stated), actual: String(wrong().actual) })}
+                  </p>
+                )}
+              </Show>
               <Show when={ok().meta.mime === 'application/pdf'} fallback={<ImageView bytes={ok().bytes} mime={ok().meta.mime} name={ok().meta.name ?? props.request.document.title} />}>
-                <PdfView bytes={ok().bytes} />
+                <PdfView bytes={ok().bytes} onPages={setPages} />
               </Show>
             </>
           )}
@@ -90,10 +103,11 @@ function ImageView(props: { bytes: Uint8Array; mime: string; name: string }) {
   return <img class="document-image" src={url()} alt={t('requests.preview.imageAlt', { name: props.name })} data-testid="document-image" />;
 }
 
-function PdfView(props: { bytes: Uint8Array }) {
+function PdfView(props: { bytes: Uint8Array; onPages: (count: number) => void }) {
   const { t } = useI18n();
   const [opened] = createResource(() => props.bytes, (bytes) => openPdfPages(bytes));
   const pages = (): PdfPages | undefined => (opened.state === 'ready' ? opened() : undefined);
+  createEffect(() => { const doc = pages(); if (doc !== undefined) props.onPages(doc.count); });
   const [page, setPage] = createSignal(0);
   const [drawn, setDrawn] = createSignal<'drawing' | 'drawn' | 'failed'>('drawing');
   let canvas!: HTMLCanvasElement;

@@ -12,6 +12,7 @@ import { useI18n } from '../../i18n/I18nProvider';
 import { useDirectory } from '../../org/DirectoryProvider';
 import { createAction } from '../../primitives/createAction';
 import { recordCancellation } from '../../requests/requestActions';
+import type { DocumentCheck } from '../../requests/documentCheck';
 import type { RequestEntry } from '../../requests/requestBook';
 import { useRequests } from '../../requests/RequestsProvider';
 import { useSync } from '../../sync/SyncProvider';
@@ -32,6 +33,8 @@ function RequestScreen(props: { session: Session }) {
   const [search] = useSearchParams<{ submitted?: string }>();
   const requests = useRequests();
   const entry = () => requests.entry(params.id);
+  // What the preview found about the document: the decision panel approves only what was seen.
+  const [documentCheck, setDocumentCheck] = createSignal<DocumentCheck>({ state: 'none' });
   // Someone else's request is opened from the approval inbox: the way back leads there.
   const fromInbox = (): boolean => {
     const e = entry();
@@ -79,12 +82,12 @@ function RequestScreen(props: { session: Session }) {
                   <h2 id="terms-title">{t('requests.termsTitle')}</h2>
                   <RequestTerms request={e().request} seal={e().seal} />
                 </section>
-                <DocumentPreview request={e().request} />
+                <DocumentPreview request={e().request} onCheck={setDocumentCheck} />
                 <Decisions entry={e()} />
                 <Uses entry={e()} />
               </div>
               <div class="column-side request-side">
-                <DecidePanel session={props.session} entry={e()} />
+                <DecidePanel session={props.session} entry={e()} document={documentCheck()} />
                 <GrantPanel entry={e()} session={props.session} />
                 <ProcessSheetPanel entry={e()} session={props.session} />
                 <CancelPanel entry={e()} session={props.session} />

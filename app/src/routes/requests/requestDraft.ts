@@ -4,6 +4,7 @@ import { createEffect, createMemo, createSignal, on, type Accessor } from 'solid
 import type { SessionView as Session } from '@seal/shared';
 import { useDirectory } from '../../org/DirectoryProvider';
 import { createAction } from '../../primitives/createAction';
+import { countPdfPages } from '../../documents/pdfPages';
 import { fileSha256 } from '../../requests/fileSha256';
 import { buildRequest, toLocalDateTime, type FieldProblem, type RequestField } from '../../requests/requestForm';
 import { useRequests } from '../../requests/RequestsProvider';
@@ -61,6 +62,8 @@ export function createRequestDraft(session: Accessor<Session>) {
     fenceRadius: draftValue(''),
   };
   const [file, setFile] = createSignal<ChosenDocument>();
+  // The chosen PDF's page count (PDF.js, loaded on demand): fills the pages field and is checked on submit.
+  const [filePages, setFilePages] = createSignal<number>();
   const [problems, setProblems] = createSignal<Partial<Record<RequestField, FieldProblem>>>({});
 
   const units = () => directory.units();
@@ -108,7 +111,13 @@ export function createRequestDraft(session: Accessor<Session>) {
     const previous = file()?.name;
     setFile({ name: chosen.name, sha256, bytes, mime });
     if (fields.title.value.trim() === '' || fields.title.value === previous) fields.title.set(chosen.name);
-    setProblems(({ file: _file, ...rest }) => rest);
+    setProblems(({ file: _file, pages: _pages, ...rest }) => rest);
+    setFilePages(undefined);
+    const counted = mime === 'application/pdf' ? await countPdfPages(bytes) : undefined;
+    if (file()?.sha256 === sha256 && counted !== undefined) {
+      setFilePages(counted);
+      fields.pages.set(String(counted));
+    }
   });
 
   const submit = createAction(async () => {
@@ -116,7 +125,10 @@ export function createRequestDraft(session: Accessor<Session>) {
     if (store === undefined) return;
     const values = Object.fromEntries(Object.entries(fields).map(([name, field]) => [name, field.value])) as Record<keyof typeof fields, string>;
     const input = { ...values, id: `req-${crypto.randomUUID()}`, requesterId: session().user.id, sha256: file()?.sha256 ?? '', createdAt: store.now() };
-    const result = buildRequest(input, store.now());
+    const built = buildRequest(input, store.now());
+    const counted = filePages();
+    // The file's own page count wins over a number typed by hand (approvers see both otherwise).
+    const result = built.ok && counted !== undefined && built.request.document.pages !== counted ? { ok: false as const, problems: { pages: 'pages_mismatch' as const } } : built;
     if (!result.ok) {
       setProblems(result.problems);
       document.querySelector<HTMLElement>('.request-form [aria-invalid="true"]')?.focus();
@@ -133,6 +145,7 @@ export function createRequestDraft(session: Accessor<Session>) {
   return {
     fields,
     file,
+    filePages,
     problems,
     requestUnits,
     placeUnits,

@@ -1,5 +1,5 @@
 import { Show, createEffect, createMemo, createSignal, on } from 'solid-js';
-import { SEAL_KINDS, type NewSeal, type SealForm, type SealId, type SealKind } from '@seal/shared';
+import { SEAL_KINDS, deviceLabel, type NewSeal, type SealForm, type SealId, type SealKind } from '@seal/shared';
 import type { SessionView as Session } from '@seal/shared';
 import { Field } from '../../components/Field';
 import { useI18n, type Translate } from '../../i18n/I18nProvider';
@@ -156,7 +156,7 @@ export function NewSealForm(props: { session: Session; data: SealData; onCreated
       <FieldProblem id="seal-code-problem" code={problems().antiCounterfeitCode} text={problemText('antiCounterfeitCode')} />
       <Show when={form() === 'physical'}>
         <Field id="seal-device" label={t('seals.deviceLabel')} hint={devices().length === 0 ? t('seals.noDevices') : t('seals.deviceHint')} optional={t('common.optional')}>
-          <Select id="seal-device" value={deviceId()} placeholder={t('seals.deviceNone')} options={devices().map((device) => ({ value: device.id, label: `${device.serial} · ${directory.unitName(device.unitId)}` }))} onChange={setDeviceId} disabled={create.pending()} aria-describedby="seal-device-hint" />
+          <Select id="seal-device" value={deviceId()} placeholder={t('seals.deviceNone')} options={devices().map((device) => ({ value: device.id, label: `${deviceLabel(device)} · ${directory.unitName(device.unitId)}` }))} onChange={setDeviceId} disabled={create.pending()} aria-describedby="seal-device-hint" />
         </Field>
       </Show>
       <Field id="seal-reason" label={t('seals.reasonLabel')} hint={t('seals.createReasonHint')}>

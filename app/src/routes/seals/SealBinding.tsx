@@ -1,5 +1,5 @@
 import { Show, createEffect, createMemo, createSignal, on } from 'solid-js';
-import { can, type Device, type SealRecord, type SealStatus, type User } from '@seal/shared';
+import { can, deviceLabel, type Device, type SealRecord, type SealStatus, type User } from '@seal/shared';
 import { useI18n } from '../../i18n/I18nProvider';
 import { useDirectory } from '../../org/DirectoryProvider';
 import { createAction } from '../../primitives/createAction';
@@ -41,13 +41,13 @@ export function SealBinding(props: { seal: PhysicalSealRecord; status: SealStatu
     // A simulated device in this browser takes the new binding once the record is on the server.
     if (deviceId !== null) void installBindingOnSimulatedDevice({ ...props.seal, deviceId }, sync.awaitInSync);
   });
-  const deviceLabel = (device: Device | undefined, id: string): string => (device === undefined ? t('seals.deviceNotHeld', { id }) : `${device.serial} · ${directory.unitName(device.unitId)}`);
+  const labelOf = (device: Device | undefined, id: string): string => (device === undefined ? t('seals.deviceNotHeld', { id }) : `${deviceLabel(device)} · ${directory.unitName(device.unitId)}`);
 
   return (
     <section class="panel seal-panel" aria-labelledby="seal-binding-title" data-testid="seal-binding">
       <h2 id="seal-binding-title">{t('seals.bindingTitle')}</h2>
       <p class="seal-bound" data-testid="bound-device" data-device-id={props.seal.deviceId ?? ''}>
-        {props.seal.deviceId === null ? t('seals.notBound') : t('seals.boundTo', { device: deviceLabel(current(), props.seal.deviceId) })}
+        {props.seal.deviceId === null ? t('seals.notBound') : t('seals.boundTo', { device: labelOf(current(), props.seal.deviceId) })}
       </p>
       <Show when={mayChange()}>
         <Show when={BINDABLE.includes(props.status)} fallback={<p class="muted">{t('seals.bindNotNow')}</p>}>
@@ -56,7 +56,7 @@ export function SealBinding(props: { seal: PhysicalSealRecord; status: SealStatu
               <label class="visually-hidden" for="seal-bind-device">
                 {t('seals.deviceLabel')}
               </label>
-              <Select id="seal-bind-device" value={choice()} options={choices().map((device) => ({ value: device.id, label: deviceLabel(device, device.id) }))} onChange={setChoice} disabled={change.pending()} />
+              <Select id="seal-bind-device" value={choice()} options={choices().map((device) => ({ value: device.id, label: labelOf(device, device.id) }))} onChange={setChoice} disabled={change.pending()} />
               <button type="button" class="button button-primary" disabled={change.pending() || choice() === ''} onClick={() => void change.run(choice())}>
                 {props.seal.deviceId === null ? t('seals.bind') : t('seals.rebind')}
               </button>

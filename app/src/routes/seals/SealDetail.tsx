@@ -1,6 +1,6 @@
 import { A, useParams } from '@solidjs/router';
 import { Show, createMemo, createSignal } from 'solid-js';
-import { can, subjectOf, type SealRecord } from '@seal/shared';
+import { can, deviceLabel, subjectOf, type SealRecord } from '@seal/shared';
 import type { SessionView as Session } from '@seal/shared';
 import { Notice } from '../../components/Notice';
 import { SealImage } from '../../components/SealImage';
@@ -134,7 +134,7 @@ function SealDetailScreen(props: { session: Session }) {
                       actor={data.actor()}
                       devices={data.devices()}
                       onChanged={(deviceId) =>
-                        setNotice(deviceId === null ? t('seals.unbound') : t('seals.bound', { device: deviceOf(deviceId)?.serial ?? deviceId }))
+                        setNotice(deviceId === null ? t('seals.unbound') : t('seals.bound', { device: (deviceOf(deviceId) === undefined ? deviceId : deviceLabel(deviceOf(deviceId)!)) }))
                       }
                     />
                   )}

@@ -1,6 +1,6 @@
 import { A } from '@solidjs/router';
 import { For, Show, createMemo, createSignal } from 'solid-js';
-import { SEAL_STATUSES } from '@seal/shared';
+import { SEAL_STATUSES, deviceLabel } from '@seal/shared';
 import type { SessionView as Session } from '@seal/shared';
 import { SealImage } from '../../components/SealImage';
 import { Screen } from '../../components/Screen';
@@ -112,7 +112,7 @@ function SealsScreen(props: { session: Session }) {
                                 <div>
                                   <dt>{t('seals.device')}</dt>
                                   <dd data-testid="seal-device">
-                                    {physical().deviceId === null ? t('seals.notBound') : (devices().get(physical().deviceId!)?.serial ?? physical().deviceId)}
+                                    {physical().deviceId === null ? t('seals.notBound') : (devices().get(physical().deviceId!) === undefined ? physical().deviceId : deviceLabel(devices().get(physical().deviceId!)!))}
                                   </dd>
                                 </div>
                               )}
