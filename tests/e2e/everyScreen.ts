@@ -29,6 +29,7 @@ export function everyScreen(world: HqJourneyWorld, caseId: string | undefined): 
     { name: 'invitations', path: '/admin/invitations' },
     { name: 'units', path: '/admin/units' },
     { name: 'webhooks', path: '/admin/webhooks', onlineOnly: true },
+    { name: 'approval routes', path: '/admin/routes', onlineOnly: true },
     { name: 'stamp', path: '/stamp' },
     { name: 'seals', path: '/seals' },
     { name: 'seal', path: `/seals/${world.sealId}` },

@@ -2,7 +2,9 @@
  * Saves screenshots of the seal screens to screenshots/ (gitignored) for a human look: the list,
  * the new-seal form with its field problems, a seal's details and history, the reason dialog, and
  * the auditor's read-only view, in zh-CN and en, on a landscape and a portrait tablet and a phone.
- * The seals are made by the custodian's tablet (a Node replica) with the app's own seal actions.
+ * The seals are made by the custodian's tablet (a Node replica) with the app's own seal actions;
+ * the moves of the 公章 and 财务章, which go through their approval route (ADR 009), are asked for
+ * by the custodian and approved by two approvers with their passkeys on the seal page, as people do.
  *
  *   npx tsx tests/e2e/sealsScreenshots.ts
  */
@@ -10,7 +12,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import type { Device, OrgUnit, SealStatus, User } from '@seal/shared';
 import type { UnitView as Unit } from '@seal/shared';
 import { makeSeal, moveSeal } from '../../app/src/routes/seals/sealActions';
-import { pageFetch, sessionOf, type Person } from './people';
+import { invite, newPerson, pageFetch, sessionOf, type Person } from './people';
 import { forEachLocaleAndDevice, runScreenshots, saveScreenshot, type ScreenshotDevice } from './screenshotRun';
 import { replicaOf } from './replicas';
 import { setUpSealsWorld } from './sealsWorld';
@@ -57,9 +59,10 @@ runScreenshots({ AUTH_RATE_LIMIT: '500' }, async (browser, server) => {
     const sync = tablet.start({ live: false });
     await sync.awaitInSync();
     const base = { unitId: world.siteId, custodianId: actor.id };
+    // Moves of the 公章 and 财务章 are reviewed (ADR 009): asked for and approved below, not made here.
     const seals: { seal: Record<string, unknown>; moves: [SealStatus, SealStatus, string][] }[] = [
-      { seal: { name: '华建集团有限公司上海浦东三号项目部公章', kind: 'official', form: 'physical', antiCounterfeitCode: '3101150098765', deviceId: null }, moves: [['active', 'suspended', '项目部负责人变更，暂停使用']] },
-      { seal: { name: '上海浦东三号项目部财务专用章', kind: 'finance', form: 'physical', antiCounterfeitCode: '3101150098766', deviceId: null }, moves: [['active', 'lost', '转运途中遗失，已报警'], ['lost', 'revoked', '已登报声明作废']] },
+      { seal: { name: '华建集团有限公司上海浦东三号项目部公章', kind: 'official', form: 'physical', antiCounterfeitCode: '3101150098765', deviceId: null }, moves: [] },
+      { seal: { name: '上海浦东三号项目部财务专用章', kind: 'finance', form: 'physical', antiCounterfeitCode: '3101150098766', deviceId: null }, moves: [] },
       { seal: { name: '上海浦东三号项目部电子合同章', kind: 'contract', form: 'electronic' }, moves: [] },
       { seal: { name: CONTRACT_SEAL, kind: 'contract', form: 'physical', antiCounterfeitCode: '3101150098767', deviceId: world.deviceId }, moves: [['active', 'suspended', '合同专用章年度审计'], ['suspended', 'active', '审计完成，恢复使用']] },
     ];
@@ -78,6 +81,7 @@ runScreenshots({ AUTH_RATE_LIMIT: '500' }, async (browser, server) => {
   } finally {
     await tablet.close();
   }
+  await reviewedMoves(browser, server.url, world, people);
   const custodian = await cookiesOf(world.custodian);
   const auditor = await cookiesOf(world.auditor);
 
@@ -113,3 +117,38 @@ runScreenshots({ AUTH_RATE_LIMIT: '500' }, async (browser, server) => {
     await saveScreenshot(reader, `seals-detail-auditor-${tag}`, { fullPage: true });
   });
 });
+
+/**
+ * The reviewed moves of the 公章 (suspended) and the 财务章 (reported lost — in effect at once,
+ * its review left open — then revoked): the custodian asks, two approvers at the site approve
+ * each with their passkey on the seal page.
+ */
+async function reviewedMoves(browser: Parameters<typeof newPerson>[0], url: string, world: Awaited<ReturnType<typeof setUpSealsWorld>>, people: Person[]): Promise<void> {
+  const approvers: Person[] = [];
+  for (const name of ['赵项目经理', '钱法务']) {
+    const approver = await newPerson(browser, 'zh-CN');
+    people.push(approver);
+    await invite(world.admin, approver, url, world.siteId, ['approver'], name);
+    approvers.push(approver);
+  }
+  const ask = async (sealId: string, action: string, reason: string): Promise<void> => {
+    const asked = await pageFetch(world.custodian.page, `/api/seals/${sealId}/governance-requests`, { action, reason });
+    if (asked.status !== 201) throw new Error(`${action} of ${sealId} refused: ${JSON.stringify(asked.body)}`);
+  };
+  const approve = async (sealId: string, action: string): Promise<void> => {
+    for (const approver of approvers) {
+      await approver.page.goto(`${url}/seals/${sealId}`);
+      const request = approver.page.locator(`[data-testid="governance-request"][data-action="${action}"][data-state="pending"]`, { has: approver.page.locator('[data-governance-verdict="approve"]') });
+      await request.first().waitFor({ timeout: 30_000 });
+      await request.first().locator('[data-governance-verdict="approve"]').click();
+      await approver.page.locator('main [role="status"]').waitFor({ timeout: 30_000 });
+    }
+    const settled = await pageFetch<{ requests: { request: { action: string; state: string } }[] }>(world.custodian.page, `/api/governance-requests?sealId=${sealId}`);
+    if (!settled.body.requests.some((r) => r.request.action === action && r.request.state === 'applied')) throw new Error(`${action} of ${sealId} was not carried out: ${JSON.stringify(settled.body)}`);
+  };
+  await ask('seal-shot-0', 'suspend', '项目部负责人变更，暂停使用');
+  await approve('seal-shot-0', 'suspend');
+  await ask('seal-shot-1', 'report_lost', '转运途中遗失，已报警');
+  await ask('seal-shot-1', 'revoke', '已登报声明作废');
+  await approve('seal-shot-1', 'revoke');
+}

@@ -4,14 +4,18 @@
  * decided out of a route's order, approved by the custodian alone, or carried by a forged or
  * altered decision — each refused with a 4xx, never a 5xx, and the seal does not move. Then the
  * honest paths: two approvers suspend an official seal; a loss report stops a seal at once; an
- * admin's route for contract seals (head of site, then HQ) is followed in order.
+ * admin's route for contract seals (head of site, then HQ) is followed in order. Making, renaming
+ * and changing the custodian through a route: a first move pushed under a make route, the
+ * custodian deciding their own make, a rename pushed without approval, a decision replayed for
+ * another seal or action, non-admins setting routes, bad bodies — all 4xx; the server makes the
+ * seal active or edits its record once the route is met.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { governanceDecisionPayload, type GovernanceRequest, type Verdict } from '@seal/shared';
 import { sealMove } from './fixtures';
 import { setUpWorld, startSyncServer, type Person, type RunningSync, type World } from './harness';
-import { creation, factRowOf, outcomes, push } from './hostileClient';
-import { serverRows } from './serverView';
+import { creation, edit, factRowOf, outcomes, push } from './hostileClient';
+import { serverProjections, serverRows } from './serverView';
 
 let running: RunningSync;
 let world: World;
@@ -220,5 +224,201 @@ describe('governance: the honest paths', () => {
     expect(outcomes(await push(running, custodian, [move]))).toEqual(['accepted']);
     const asked = await ask(custodian, 'gov-plain', 'revoke');
     expect([asked.status, asked.json.error]).toEqual([422, 'no_review_needed']);
+  });
+});
+
+/** A seal record on the server without its first move (what a custodian's app pushes when making the seal needs approval). */
+async function recordOnly(id: string, kind: 'official' | 'contract', keeper: Person = custodian, maker: Person = keeper) {
+  const record = { id, name: kind === 'official' ? '项目部公章' : '项目部合同专用章', kind, unitId: world.siteId, custodianId: keeper.userId, createdAt: 1_790_000_000_000, form: 'electronic' };
+  const made = await creation(maker, 'seal', record);
+  expect(outcomes(await push(running, maker, [made.row]))).toEqual(['accepted']);
+  return made;
+}
+
+/** The seal's record as the server's rows merge it. */
+async function recordOf(sealId: string): Promise<Record<string, unknown> | undefined> {
+  return (serverProjections(await serverRows(running.server)).find((p) => p.id === `seal:${sealId}`) as { record?: Record<string, unknown> } | undefined)?.record;
+}
+
+const setRoute = (person: Person, id: string, sealKind: string, purpose: string, steps: unknown[] = [{ count: 2 }]) =>
+  call(person, 'PUT', `/api/approval-routes/${id}`, { sealKind, unitId: world.siteId, purpose, steps });
+
+describe('making a seal through its route (ADR 009)', () => {
+  beforeAll(async () => {
+    expect((await setRoute(world.admin, 'site-official-create', 'official', 'create')).status).toBe(200);
+  });
+  afterAll(async () => {
+    await call(world.admin, 'DELETE', '/api/approval-routes/site-official-create');
+  });
+
+  it('refuses the first move pushed by the custodian under a make route (governance_required), alone or in the batch with the record', async () => {
+    await recordOnly('make-direct', 'official');
+    const first = await factRowOf(custodian, 'seal_status_change', sealMove('make-direct', null, 'active', custodian.userId, 'custodian', tick()) as never, world.siteId);
+    expect(outcomes(await push(running, custodian, [first]))).toEqual(['refused:governance_required']);
+    expect(await statusOf('make-direct')).toBeNull();
+    // Both in one batch, as an app that did not know the route would push them.
+    const record = { id: 'make-batch', name: '项目部公章', kind: 'official', unitId: world.siteId, custodianId: custodian.userId, createdAt: 1_790_000_000_000, form: 'electronic' };
+    const made = await creation(custodian, 'seal', record);
+    const batchMove = await factRowOf(custodian, 'seal_status_change', sealMove('make-batch', null, 'active', custodian.userId, 'custodian', tick()) as never, world.siteId);
+    expect(outcomes(await push(running, custodian, [made.row, batchMove]))).toEqual(['accepted', 'refused:governance_required']);
+    expect(await statusOf('make-batch')).toBeNull();
+  });
+
+  it('keeps a custodian who asked to make their seal from approving it, and refuses asking twice or for a made seal', async () => {
+    await recordOnly('make-self', 'official', keeperApprover);
+    const asked = await ask(keeperApprover, 'make-self', 'create', 'New site office 新项目部开工');
+    expect(asked.status).toBe(201);
+    expect(asked.json).toMatchObject({ request: { action: 'create', proposal: { from: null, to: 'active' }, state: 'pending' }, missing: 2, seal: { status: null } });
+    const own = await decide(keeperApprover, requestOf(asked));
+    expect([own.status, own.json.error]).toEqual([403, 'self_decision']);
+    const twice = await ask(keeperApprover, 'make-self', 'create');
+    expect([twice.status, twice.json.error]).toEqual([409, 'request_open']);
+    await activeSeal('make-done', 'contract');
+    const made = await ask(custodian, 'make-done', 'create');
+    expect([made.status, made.json.error]).toEqual([422, 'illegal_transition']);
+    expect(await statusOf('make-self')).toBeNull();
+  });
+
+  it('does not let the named custodian carry an admin\'s make alone: their approval counts only beside someone else\'s', async () => {
+    expect((await setRoute(world.admin, 'site-official-create', 'official', 'create', [{ count: 1 }])).status).toBe(200);
+    await recordOnly('make-keeper', 'official', keeperApprover, world.admin);
+    const asked = await ask(world.admin, 'make-keeper', 'create');
+    expect(asked.json).toMatchObject({ route: { minApprovals: 1 }, missing: 1 });
+    expect((await decide(keeperApprover, requestOf(asked))).json).toMatchObject({ request: { state: 'pending' }, missing: 1 });
+    expect(await statusOf('make-keeper')).toBeNull();
+    expect((await decide(siteHead, requestOf(asked))).json).toMatchObject({ request: { state: 'applied' } });
+    expect(await statusOf('make-keeper')).toBe('active');
+    expect((await setRoute(world.admin, 'site-official-create', 'official', 'create')).status).toBe(200);
+  });
+
+  it('two approvers make the seal: the server writes its first move in the requester\'s name, tagged with the request', async () => {
+    await recordOnly('make-two', 'official');
+    const asked = await ask(custodian, 'make-two', 'create', 'New site office 新项目部开工');
+    expect((await decide(siteHead, requestOf(asked))).json).toMatchObject({ request: { state: 'pending' }, missing: 1 });
+    expect(await statusOf('make-two')).toBeNull();
+    const done = await decide(legal, requestOf(asked));
+    expect(done.json).toMatchObject({ request: { state: 'applied' }, approvedBy: [legal.userId, siteHead.userId].sort(), seal: { status: 'active' } });
+    const moves = (await serverRows(running.server)).filter((r) => r.type === 'fact' && r.kind === 'seal_status_change' && r.subject === 'seal:make-two');
+    expect(moves.map((r) => r.author)).toEqual([custodian.userId]);
+    const first = (moves[0] as unknown as { body: { from: null; to: string; reason: string } }).body;
+    expect([first.from, first.to, first.reason.endsWith(`[governance ${requestOf(asked).id}]`)]).toEqual([null, 'active', true]);
+    // The server's move coming back from the custodian's replica is a copy, not a second make.
+    expect(outcomes(await push(running, custodian, [moves[0]]))).toEqual(['duplicate']);
+  });
+
+  it('refuses a decision replayed for another seal or another action (stale_terms)', async () => {
+    await recordOnly('make-a', 'official');
+    await recordOnly('make-b', 'official');
+    const a = requestOf(await ask(custodian, 'make-a', 'create'));
+    const b = requestOf(await ask(custodian, 'make-b', 'create'));
+    const signedForA = governanceDecisionPayload(a, 'approve');
+    const assertion = await siteHead.authenticator.signRecord(signedForA, siteHead.credentialId);
+    const replayed = await call(siteHead, 'POST', `/api/governance-requests/${b.id}/decisions`, { payload: signedForA, assertion });
+    expect([replayed.status, replayed.json.error]).toEqual([422, 'stale_terms']);
+    // The same request id, another action signed: refused too.
+    const otherAction = governanceDecisionPayload({ ...b, action: 'resume', proposal: { from: null, to: 'active' } }, 'approve');
+    const relabelled = await call(siteHead, 'POST', `/api/governance-requests/${b.id}/decisions`, { payload: otherAction, assertion: await siteHead.authenticator.signRecord(otherAction, siteHead.credentialId) });
+    expect([relabelled.status, relabelled.json.error]).toEqual([422, 'stale_terms']);
+    expect(await statusOf('make-b')).toBeNull();
+  });
+
+  it('a kind with no make route is made directly, as before; asking for review of it is no_review_needed', async () => {
+    await recordOnly('make-contract', 'contract');
+    const asked = await ask(custodian, 'make-contract', 'create');
+    expect([asked.status, asked.json.error]).toEqual([422, 'no_review_needed']);
+    const first = await factRowOf(custodian, 'seal_status_change', sealMove('make-contract', null, 'active', custodian.userId, 'custodian', tick()) as never, world.siteId);
+    expect(outcomes(await push(running, custodian, [first]))).toEqual(['accepted']);
+  });
+});
+
+describe('renaming a seal and changing its custodian through a route (ADR 009)', () => {
+  beforeAll(async () => {
+    expect((await setRoute(world.admin, 'site-contract-rename', 'contract', 'rename', [{ count: 1 }])).status).toBe(200);
+    expect((await setRoute(world.admin, 'site-contract-custodian', 'contract', 'change_custodian', [{ count: 1 }])).status).toBe(200);
+  });
+  afterAll(async () => {
+    await call(world.admin, 'DELETE', '/api/approval-routes/site-contract-rename');
+    await call(world.admin, 'DELETE', '/api/approval-routes/site-contract-custodian');
+  });
+
+  it('refuses a rename or a change of custodian pushed without approval (governance_required); other edits still pass', async () => {
+    const made = await recordOnly('edit-direct', 'contract');
+    const renamed = await edit(custodian, 'seal', made.doc, world.siteId, (d) => { d.name = '偷改的名字'; });
+    const rehomed = await edit(custodian, 'seal', made.doc, world.siteId, (d) => { d.custodianId = keeperApprover.userId; });
+    const coded = await edit(custodian, 'seal', made.doc, world.siteId, (d) => { d.antiCounterfeitCode = '3301020012345'; });
+    expect(outcomes(await push(running, custodian, [renamed.row, rehomed.row, coded.row]))).toEqual(['refused:governance_required', 'refused:governance_required', 'accepted']);
+    expect(await recordOf('edit-direct')).toMatchObject({ name: '项目部合同专用章', custodianId: custodian.userId });
+  });
+
+  it('an approved rename and change of custodian are written by the server as edits of the record', async () => {
+    const made = await recordOnly('edit-ok', 'contract');
+    const first = await factRowOf(custodian, 'seal_status_change', sealMove('edit-ok', null, 'active', custodian.userId, 'custodian', tick()) as never, world.siteId);
+    expect(outcomes(await push(running, custodian, [first]))).toEqual(['accepted']);
+    const rename = await call(custodian, 'POST', '/api/seals/edit-ok/governance-requests', { action: 'rename', reason: '更名 Renamed by the group', proposal: { name: '一号项目部合同专用章' } });
+    expect(rename.json).toMatchObject({ request: { action: 'rename', proposal: { name: '一号项目部合同专用章' } }, missing: 1 });
+    expect((await decide(custodian, requestOf(rename))).status).toBe(403);
+    expect((await decide(siteHead, requestOf(rename))).json).toMatchObject({ request: { state: 'applied' } });
+    expect(await recordOf('edit-ok')).toMatchObject({ name: '一号项目部合同专用章', custodianId: custodian.userId });
+    const handOver = await call(custodian, 'POST', '/api/seals/edit-ok/governance-requests', { action: 'change_custodian', reason: '工作调动 Moved to another site', proposal: { custodianId: keeperApprover.userId } });
+    expect(handOver.status).toBe(201);
+    expect((await decide(siteHead, requestOf(handOver))).json).toMatchObject({ request: { state: 'applied' } });
+    expect(await recordOf('edit-ok')).toMatchObject({ name: '一号项目部合同专用章', custodianId: keeperApprover.userId });
+    // The server's edits are in the requester's name. A replica's concurrent rename made on its stale copy never
+    // replaces the approved name: refused when it would win the merge, harmless (accepted, no change) when it loses.
+    const changes = (await serverRows(running.server)).filter((r) => r.type === 'change' && r.subject === 'seal:edit-ok');
+    expect(changes.map((r) => r.author)).toEqual([custodian.userId, custodian.userId, custodian.userId]);
+    const stale = await edit(custodian, 'seal', made.doc, world.siteId, (d) => { d.name = '旧名字'; });
+    expect(['refused:governance_required', 'accepted']).toContain(outcomes(await push(running, custodian, [stale.row]))[0]);
+    expect(await recordOf('edit-ok')).toMatchObject({ name: '一号项目部合同专用章' });
+  });
+
+  it('refuses bad rename and custodian proposals with 4xx, never 5xx', async () => {
+    await recordOnly('edit-bad', 'contract');
+    const ask2 = (body: unknown) => call(custodian, 'POST', '/api/seals/edit-bad/governance-requests', body);
+    const answers = [
+      await ask2({ action: 'rename', reason: 'no name' }),
+      await ask2({ action: 'rename', reason: 'same name', proposal: { name: '项目部合同专用章' } }),
+      await ask2({ action: 'rename', reason: 'too long', proposal: { name: '章'.repeat(201) } }),
+      await ask2({ action: 'rename', reason: 'extra', proposal: { name: 'x', to: 'active' } }),
+      await ask2({ action: 'change_custodian', reason: 'to a staff', proposal: { custodianId: siteHead.userId } }),
+      await ask2({ action: 'change_custodian', reason: 'to nobody', proposal: { custodianId: 'no-such-user' } }),
+      await ask2({ action: 'change_custodian', reason: 'same', proposal: { custodianId: custodian.userId } }),
+      await ask2({ action: 'suspend', reason: 'move with a name', proposal: { name: 'x' } }),
+      await ask2({ action: 'create', reason: 'with a custodian', proposal: { custodianId: keeperApprover.userId } }),
+      await ask2({ action: 'rename', reason: 'array', proposal: [] }),
+      await ask2('not json at all'),
+      await call(siteHead, 'POST', '/api/seals/edit-bad/governance-requests', { action: 'rename', reason: 'an approver may not', proposal: { name: '新名' } }),
+    ];
+    expect(answers.map((a) => [a.status, a.json.error])).toEqual([
+      [422, 'invalid_proposal'], [422, 'invalid_proposal'], [400, 'invalid_body'], [400, 'invalid_body'],
+      [422, 'invalid_proposal'], [422, 'invalid_proposal'], [422, 'invalid_proposal'], [400, 'invalid_body'], [400, 'invalid_body'],
+      [400, 'invalid_body'], [400, 'invalid_body'], [403, 'not_permitted'],
+    ]);
+  });
+});
+
+describe('hostile: routes are set by administrators only', () => {
+  it('refuses a custodian or an approver setting or removing a route, and malformed routes, with 4xx', async () => {
+    expect((await setRoute(world.admin, 'site-official-rename', 'official', 'rename', [{ count: 1 }])).status).toBe(200);
+    const answers = [
+      await setRoute(custodian, 'by-custodian', 'official', 'create', [{ count: 1 }]),
+      await setRoute(siteHead, 'by-approver', 'official', 'create', [{ count: 1 }]),
+      await setRoute(siteHead, 'site-official-rename', 'official', 'rename', [{ count: 3 }]),
+      await call(siteHead, 'DELETE', '/api/approval-routes/site-official-rename'),
+      await call(custodian, 'DELETE', '/api/approval-routes/site-official-rename'),
+      await setRoute(world.admin, 'zero', 'official', 'create', [{ count: 0 }]),
+      await setRoute(world.admin, 'eleven', 'official', 'create', [{ count: 11 }]),
+      await setRoute(world.admin, 'six-steps', 'official', 'create', Array.from({ length: 6 }, () => ({ count: 1 }))),
+      await setRoute(world.admin, 'bad-unit', 'official', 'create', [{ count: 1, approverUnitId: 'no-such-unit' }]),
+      await setRoute(world.admin, 'bad-purpose', 'official', 'explode', [{ count: 1 }]),
+      await setRoute(world.admin, 'use', 'official', 'use', [{ count: 1 }]),
+      await call(world.admin, 'PUT', '/api/approval-routes/extra', { sealKind: 'official', unitId: world.siteId, purpose: 'create', steps: [{ count: 1 }], updatedAt: 1 }),
+      await call(world.admin, 'DELETE', '/api/approval-routes/never-set'),
+    ];
+    expect(answers.map((a) => a.status)).toEqual([403, 403, 403, 403, 403, 400, 400, 400, 422, 400, 422, 400, 404]);
+    const listed = (await call(custodian, 'GET', '/api/approval-routes')).json.routes as { id: string; steps: unknown[] }[];
+    expect(listed.find((r) => r.id === 'site-official-rename')?.steps).toEqual([{ count: 1 }]);
+    expect(listed.some((r) => r.id === 'by-custodian' || r.id === 'by-approver')).toBe(false);
+    expect((await call(world.admin, 'DELETE', '/api/approval-routes/site-official-rename')).status).toBe(204);
   });
 });

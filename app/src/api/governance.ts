@@ -1,9 +1,9 @@
 import {
-  approvalRoutesResponseSchema, governanceRequestResponseSchema, governanceRequestsResponseSchema,
-  type ConfiguredRoute, type GovernanceAction, type GovernanceDecisionPayload, type WebAuthnAssertion,
+  approvalRouteResponseSchema, approvalRoutesResponseSchema, governanceRequestResponseSchema, governanceRequestsResponseSchema,
+  type ConfiguredRoute, type GovernanceAction, type RouteStep, type SealKind, type GovernanceDecisionPayload, type WebAuthnAssertion,
 } from '@seal/shared';
 import type { z } from 'zod';
-import { apiRequest } from './request';
+import { apiRequest, noAnswer } from './request';
 
 /** A governance request as the server shows it: the request, its route, its seal, where it stands. */
 export type GovernanceRequestView = z.output<typeof governanceRequestResponseSchema>;
@@ -21,9 +21,27 @@ export async function fetchGovernanceRequests(query: { sealId?: string; state?: 
   return (await apiRequest('GET', `/api/governance-requests${params.size > 0 ? `?${params}` : ''}`, governanceRequestsResponseSchema)).requests;
 }
 
-/** `POST /api/seals/:id/governance-requests`: asks for a reviewed change of the seal. */
-export async function askGovernance(sealId: string, action: GovernanceAction, reason: string): Promise<GovernanceRequestView> {
-  return apiRequest('POST', `/api/seals/${encodeURIComponent(sealId)}/governance-requests`, governanceRequestResponseSchema, { action, reason });
+/** `POST /api/seals/:id/governance-requests`: asks for a reviewed change of the seal (with the new name or custodian for an edit). */
+export async function askGovernance(sealId: string, action: GovernanceAction, reason: string, proposal?: { name?: string; custodianId?: string }): Promise<GovernanceRequestView> {
+  return apiRequest('POST', `/api/seals/${encodeURIComponent(sealId)}/governance-requests`, governanceRequestResponseSchema, { action, reason, ...(proposal ? { proposal } : {}) });
+}
+
+/** What an administrator sets for one route. */
+export interface RouteInput {
+  readonly sealKind: SealKind;
+  readonly unitId: string;
+  readonly purpose: GovernanceAction;
+  readonly steps: readonly RouteStep[];
+}
+
+/** `PUT /api/approval-routes/:id`: sets (adds or replaces) a route. */
+export async function saveApprovalRoute(id: string, route: RouteInput): Promise<ConfiguredRoute> {
+  return (await apiRequest('PUT', `/api/approval-routes/${encodeURIComponent(id)}`, approvalRouteResponseSchema, route)).route;
+}
+
+/** `DELETE /api/approval-routes/:id`: removes a route (the unit falls back to its parent's or the default). */
+export async function removeApprovalRoute(id: string): Promise<void> {
+  await apiRequest('DELETE', `/api/approval-routes/${encodeURIComponent(id)}`, noAnswer);
 }
 
 /** `POST /api/governance-requests/:id/decisions`: a passkey-signed verdict. */

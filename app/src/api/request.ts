@@ -79,7 +79,7 @@ export async function readAnswer<S extends z.ZodType>(what: string, schema: S, s
   throw new ApiError({ status: response.status, code: 'bad_response', message: `${what} answered with an unexpected shape:\n${z.prettifyError(parsed.error)}`, cause: parsed.error });
 }
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
 /**
  * One call to the sync-server's JSON API (same origin, session cookie included), its answer

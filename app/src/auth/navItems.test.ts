@@ -29,7 +29,7 @@ describe('the navigation shows only what the roles allow', () => {
     expect(keys(person([['auditor', 'hq']]))).toEqual(['home', 'requests', 'seals', 'hq', 'devices', 'archive', 'people']);
   });
   it('an administrator runs the system: no approvals, no stamping', () => {
-    expect(keys(person([['admin', 'east']]))).toEqual(['home', 'requests', 'seals', 'hq', 'devices', 'archive', 'people', 'units', 'invitations', 'webhooks']);
+    expect(keys(person([['admin', 'east']]))).toEqual(['home', 'requests', 'seals', 'hq', 'devices', 'archive', 'people', 'units', 'invitations', 'routes', 'webhooks']);
   });
   it('a grant on a unit the tree does not list yet (offline) still counts', () => {
     expect(keys(person([['custodian', 'new-site']]))).toEqual(['home', 'requests', 'seals', 'hq', 'devices', 'archive']);
@@ -49,7 +49,7 @@ describe('the bottom bar and the current place', () => {
     const admin = navItems(person([['admin', 'hq']]), units);
     const split = bottomBar(admin);
     expect(split.shown.map((i) => i.key)).toEqual(['home', 'requests', 'seals', 'hq']);
-    expect(split.more.map((i) => i.key)).toEqual(['devices', 'archive', 'people', 'units', 'invitations', 'webhooks']);
+    expect(split.more.map((i) => i.key)).toEqual(['devices', 'archive', 'people', 'units', 'invitations', 'routes', 'webhooks']);
   });
   it('marks the place a path lies in, home only at /', () => {
     const admin = navItems(person([['admin', 'hq']]), units);

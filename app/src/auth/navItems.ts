@@ -1,7 +1,7 @@
 import { can, type Action, type Role, type TreeUnit, type UnitId, type User, type UserId } from '@seal/shared';
 
 /** The places the navigation leads to. */
-export type NavKey = 'home' | 'requests' | 'approvals' | 'stamp' | 'seals' | 'devices' | 'hq' | 'archive' | 'people' | 'units' | 'invitations' | 'webhooks';
+export type NavKey = 'home' | 'requests' | 'approvals' | 'stamp' | 'seals' | 'devices' | 'hq' | 'archive' | 'people' | 'units' | 'invitations' | 'routes' | 'webhooks';
 
 export interface NavItem {
   readonly key: NavKey;
@@ -27,6 +27,8 @@ const DESTINATIONS: readonly { readonly key: NavKey; readonly href: string; read
   { key: 'people', href: '/admin/people', actions: ['user.manage'], roles: ['auditor'] },
   { key: 'units', href: '/admin/units', actions: ['unit.manage'] },
   { key: 'invitations', href: '/admin/invitations', actions: ['user.invite'] },
+  // Which changes of a seal need approval, and by whom (ADR 009).
+  { key: 'routes', href: '/admin/routes', actions: ['unit.manage'] },
   { key: 'webhooks', href: '/admin/webhooks', actions: ['unit.manage'] },
 ];
 

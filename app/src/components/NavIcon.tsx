@@ -13,6 +13,7 @@ const PATHS: Record<NavKey | 'more', string> = {
   people: 'M9 11a3 3 0 100-6 3 3 0 000 6zM3 20c0-3 3-5 6-5s6 2 6 5M16 5a3 3 0 010 6M18 15c2 .5 3 2.5 3 5',
   units: 'M12 3v5M5 13v-3h14v3M4 13h3v4H4zM10 13h4v4h-4zM17 13h3v4h-3zM10 3h4v5h-4z',
   invitations: 'M3 6h18v12H3zM3 6l9 7 9-7',
+  routes: 'M5 4a2 2 0 110 4 2 2 0 010-4zM19 16a2 2 0 110 4 2 2 0 010-4zM7 6h6a3 3 0 010 6h-2a3 3 0 000 6h6',
   webhooks: 'M8 12a4 4 0 118 0M12 12v9M5 17l3-5M19 17l-3-5',
   more: 'M5 12h.01M12 12h.01M19 12h.01',
 };

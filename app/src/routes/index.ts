@@ -31,6 +31,7 @@ const HqCases = lazy(() => import('./hq/cases/HqCases').then((m) => ({ default: 
 const CaseDetail = lazy(() => import('./hq/cases/CaseDetail').then((m) => ({ default: m.CaseDetail })));
 const People = lazy(() => import('./admin/People').then((m) => ({ default: m.People })));
 const UnitEdit = lazy(() => import('./admin/UnitEdit').then((m) => ({ default: m.UnitEdit })));
+const ApprovalRoutes = lazy(() => import('./admin/ApprovalRoutes').then((m) => ({ default: m.ApprovalRoutes })));
 const Webhooks = lazy(() => import('./admin/Webhooks').then((m) => ({ default: m.Webhooks })));
 const Archive = lazy(() => import('./archive/Archive').then((m) => ({ default: m.Archive })));
 // Public: whoever holds a stamped document checks it, signed in or not.
@@ -53,6 +54,7 @@ export const routes: RouteDefinition[] = [
   { path: '/admin/units/:id', component: UnitEdit },
   { path: '/admin/people', component: People },
   { path: '/admin/webhooks', component: Webhooks },
+  { path: '/admin/routes', component: ApprovalRoutes },
   { path: '/stamp', component: Stamp },
   { path: '/seals', component: Seals },
   { path: '/seals/:id', component: SealDetail },

@@ -121,7 +121,8 @@ export type ApiErrorCode =
   | VerificationCodeRefusalCode
   // seal governance (ADR 009): a move that needs no review (make it directly); a request of the same
   // kind already open; a decision for a step not yet open, a second decision by one approver, a
-  // decision that signs other terms; a request already settled; an action the server cannot carry out
+  // decision that signs other terms; a request already settled; an action the server cannot carry out;
+  // a new name or custodian that is missing, unchanged or not a custodian of the seal's unit
   | 'no_review_needed'
   | 'request_open'
   | 'step_not_open'
@@ -129,6 +130,7 @@ export type ApiErrorCode =
   | 'stale_terms'
   | 'request_settled'
   | 'action_unsupported'
+  | 'invalid_proposal'
   | 'not_in_route'
   | 'seal_custodian_only'
   | 'illegal_transition'

@@ -16,6 +16,7 @@ export type GovernanceRequestId = z.infer<typeof governanceRequestIdSchema>;
 
 /** The lifecycle moves among the governance actions, and the status each leads to. */
 export const GOVERNANCE_MOVES: Readonly<Partial<Record<GovernanceAction, SealStatus>>> = {
+  create: 'active',
   suspend: 'suspended',
   resume: 'active',
   report_lost: 'lost',
@@ -24,7 +25,7 @@ export const GOVERNANCE_MOVES: Readonly<Partial<Record<GovernanceAction, SealSta
   destroy: 'destroyed',
 };
 
-/** The status a governance action moves a seal to, or `undefined` for the actions that move none. */
+/** The status a governance action moves a seal to (`create`: its first move, `null → active`), or `undefined` for the actions that move none (rename, change of custodian). */
 export const governanceTarget = (action: GovernanceAction): SealStatus | undefined => GOVERNANCE_MOVES[action];
 
 /**
@@ -119,4 +120,19 @@ export function governanceActionOfMove(from: SealStatus | null, to: SealStatus):
     case 'revoked': return 'revoke';
     case 'destroyed': return 'destroy';
   }
+}
+
+/** The governance actions that edit a seal's record rather than move it. */
+export type RecordEditAction = Extract<GovernanceAction, 'rename' | 'change_custodian'>;
+
+/**
+ * The governance actions an edit of a seal's record amounts to: `rename` when its name changes,
+ * `change_custodian` when its custodian does (either, both or none). What the app asks a route
+ * for before it edits a seal, and what the server judges a pushed edit of a seal by (ADR 009).
+ */
+export function sealEditActions(before: { readonly name?: unknown; readonly custodianId?: unknown }, after: { readonly name?: unknown; readonly custodianId?: unknown }): RecordEditAction[] {
+  const actions: RecordEditAction[] = [];
+  if (before.name !== after.name) actions.push('rename');
+  if (before.custodianId !== after.custodianId) actions.push('change_custodian');
+  return actions;
 }

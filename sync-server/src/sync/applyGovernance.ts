@@ -1,14 +1,16 @@
+import * as Automerge from '@automerge/automerge';
 import {
-  factRowId, governanceTarget, judgeSealMove, sealLifecycleStateOf, sealStatusTimeline, subjectOf, transitionSeal,
-  type FactRow, type GovernanceRequest, type Result, type Seal, type SealStatusChange, type UnitId, type UserId,
+  changeRowId, createSeal, factRowId, governanceTarget, judgeRecordEdit, judgeSealMove, newActorId, sealLifecycleStateOf, sealStatusTimeline, subjectOf, toBase64Url, transitionSeal,
+  type ChangeRow, type FactRow, type GovernanceRequest, type NewSeal, type Result, type Seal, type SealStatusChange, type UnitId, type UserId,
 } from '@seal/shared';
 import type { UserDoc } from '../couch/model';
 import { asPolicyUser, type UnitTree } from '../auth/scope';
+import { mergeChangeRows } from './recordStates';
 import type { RowsRepo } from './rowsRepo';
 
 /** Why an approved request could not be carried out (the seal moved meanwhile, the requester lost the role). */
 export interface ApplyRefusal {
-  readonly code: 'illegal_transition' | 'not_permitted' | 'stale_transition';
+  readonly code: 'illegal_transition' | 'not_permitted' | 'stale_transition' | 'invalid_record';
   readonly message: string;
 }
 
@@ -17,8 +19,9 @@ export const governanceTag = (requestId: string): string => `[governance ${reque
 
 /**
  * Carries out a governance request's lifecycle move: the change the requester asked for, as
- * `transitionSeal` makes it (the requester must still hold a role the lifecycle table lists),
- * judged against the seal's stored timeline by the rule every replica replays it with
+ * `transitionSeal` makes it — or, for `create`, the seal's first move `null → active` as
+ * `createSeal` makes it (the requester must still hold a role the lifecycle table lists) — judged
+ * against the seal's stored timeline by the rule every replica replays it with
  * (`judgeSealMove`), then written as a `seal_status_change` fact that replicates like any other.
  * Idempotent: a change already tagged with the request is returned, not written again.
  */
@@ -31,10 +34,15 @@ export async function applyGovernanceMove(
   if (done !== undefined) return { ok: true, value: done };
   const to = governanceTarget(request.action);
   const state = sealLifecycleStateOf(sealStatusTimeline(held));
-  if (to === undefined || state.status === null) return { ok: false, error: { code: 'illegal_transition', message: `request "${request.id}" (${request.action}) moves no seal that exists` } };
+  const making = request.action === 'create';
+  if (to === undefined || (making ? state.status !== null : state.status === null)) {
+    return { ok: false, error: { code: 'illegal_transition', message: `request "${request.id}" (${request.action}) does not fit a ${state.status ?? 'new'} seal` } };
+  }
   const at = Math.max(now, (state.since ?? 0) + 1);
   const reason = `${request.reason.slice(0, 1900)} ${tag}`;
-  const moved = transitionSeal({ ...seal, status: state.status } as Seal, to, asPolicyUser(requester), reason, at, tree);
+  const moved = making
+    ? mapMade(createSeal(seal as NewSeal, asPolicyUser(requester), reason, at, tree))
+    : transitionSeal({ ...seal, status: state.status } as Seal, to, asPolicyUser(requester), reason, at, tree);
   if (!moved.ok) return { ok: false, error: { code: moved.error.code === 'not_permitted' ? 'not_permitted' : 'illegal_transition', message: moved.error.message } };
   const judged = judgeSealMove(state, moved.value);
   if (!judged.ok) return { ok: false, error: { code: judged.error.code, message: judged.error.message } };
@@ -44,4 +52,39 @@ export async function applyGovernanceMove(
   };
   await rows.createMany([row]);
   return { ok: true, value: moved.value };
+}
+
+const mapMade = <E>(made: Result<{ change: SealStatusChange }, E>): Result<SealStatusChange, E> => (made.ok ? { ok: true, value: made.value.change } : made);
+
+/**
+ * Carries out an approved rename or change of custodian (ADR 009): the server writes the edit as
+ * an Automerge change of the seal's record, in the requester's name (an actor of theirs, the row
+ * theirs, as the server writes a reviewed move in the requester's name), on top of every change
+ * it holds, judged by the record rules every replica applies (`judgeRecordEdit`), and stored as a
+ * change row that replicates like any other. Idempotent: a record that already reads as proposed
+ * is left as it is. Ok with the change row's id (or `undefined` when nothing was written).
+ */
+export async function applyGovernanceEdit(request: GovernanceRequest, sealId: string, requester: UserDoc, rows: RowsRepo, now: number): Promise<Result<{ id: string | undefined }, ApplyRefusal>> {
+  const state = mergeChangeRows(await rows.changesOf('seal', sealId));
+  if (state.doc === null || state.json === null || state.scopeUnitId === null) return { ok: false, error: { code: 'invalid_record', message: `seal "${sealId}" is not held` } };
+  const { name, custodianId } = request.proposal;
+  const wanted = request.action === 'rename' ? { name } : { custodianId };
+  if (Object.entries(wanted).every(([field, value]) => value === undefined || state.json![field] === value)) return { ok: true, value: { id: undefined } };
+  const base = Automerge.clone<Record<string, unknown>>(state.doc, { actor: await newActorId(requester.id) });
+  const next = Automerge.change(base, { message: governanceTag(request.id), time: Math.floor(now / 1000) }, (doc) => {
+    if (request.action === 'rename' && name !== undefined) doc.name = name;
+    if (request.action === 'change_custodian' && custodianId !== undefined) doc.custodianId = custodianId;
+  });
+  const after: Record<string, unknown> = Automerge.toJS(next);
+  const judged = judgeRecordEdit({ kind: 'seal', recordId: sealId, creation: false, before: state.json, after });
+  if (!judged.ok) return { ok: false, error: { code: 'invalid_record', message: judged.error.message } };
+  const bytes = Automerge.getLastLocalChange(next);
+  if (bytes === undefined) return { ok: true, value: { id: undefined } };
+  const hash = Automerge.decodeChange(bytes).hash;
+  const row: ChangeRow = {
+    id: changeRowId('seal', sealId, hash), type: 'change', kind: 'seal', subject: subjectOf('seal', sealId),
+    scopeUnitId: state.scopeUnitId as UnitId, author: requester.id as UserId, createdAt: now, bytes: toBase64Url(bytes),
+  };
+  await rows.createMany([row]);
+  return { ok: true, value: { id: row.id } };
 }

@@ -1,5 +1,8 @@
 import * as Automerge from '@automerge/automerge';
-import { changeRowId, fromBase64Url, isActorOf, judgeRecordEdit, parseSubject, RECORD_ACTIONS, scopeOfRecord, type ChangeRow } from '@seal/shared';
+import {
+  changeRowId, fromBase64Url, isActorOf, judgeRecordEdit, parseSubject, RECORD_ACTIONS, routeFor, scopeOfRecord, sealEditActions, unitChain,
+  type ChangeRow, type SealKind, type UnitId,
+} from '@seal/shared';
 import { ACCEPT, allowed, refuseRow, type PushContext, type RowVerdict } from './pushContext';
 import type { RecordState } from './recordStates';
 
@@ -33,6 +36,21 @@ function checkPolicy(row: ChangeRow, before: RecordState, after: Record<string, 
       if (after.unitId !== ctx.user.unitId) return refuseRow('wrong_scope', `expected your profile in your home unit "${ctx.user.unitId}", got "${String(after.unitId)}"`);
       return ctx.user.active ? ACCEPT : refuseRow('inactive_user', `expected an active user, got the deactivated user "${ctx.user.id}"`);
   }
+}
+
+/**
+ * A rename or change of custodian of a seal whose route asks for a review (`routeFor` for
+ * `rename` / `change_custodian`: none by default, set by an administrator) is written by the
+ * server once its governance request is approved (ADR 009); pushed directly it is refused. The
+ * server's own change replicates back as a copy, accepted above as a duplicate.
+ */
+async function editNeedsGovernance(before: Record<string, unknown>, after: Record<string, unknown>, ctx: PushContext): Promise<RowVerdict> {
+  const configured = (await ctx.routes?.()) ?? [];
+  for (const action of sealEditActions(before, after)) {
+    const route = routeFor(before.kind as SealKind, unitChain(before.unitId as UnitId, ctx.tree), action, configured);
+    if (route !== null) return refuseRow('governance_required', `a ${action === 'rename' ? 'rename' : 'change of custodian'} of a ${String(before.kind)} seal here goes through its approval route (${route.minApprovals} approval(s)): ask for it with a governance request`);
+  }
+  return ACCEPT;
 }
 
 /**
@@ -73,6 +91,10 @@ export async function validateChange(row: ChangeRow, ctx: PushContext): Promise<
   if (scope !== row.scopeUnitId) return refuseRow('wrong_scope', `expected the row's scope "${row.scopeUnitId}" to be the record's unit, got "${scope}"`);
   const permitted = checkPolicy(row, before, json, ctx);
   if (!permitted.ok) return permitted;
+  if (row.kind === 'seal' && before.json !== null) {
+    const reviewed = await editNeedsGovernance(before.json, json, ctx);
+    if (!reviewed.ok) return reviewed;
+  }
   ctx.records.set(row.kind, subject.recordId, { doc, json, scopeUnitId: row.scopeUnitId });
   return ACCEPT;
 }

@@ -40,6 +40,7 @@ export function WelcomeHome(props: { session: Session }) {
       case 'people': return t('peopleScreen.homeBody');
       case 'invitations': return t('home.invitationsBody');
       case 'units': return t('home.unitsBody');
+      case 'routes': return t('approvalRoutes.homeBody');
       case 'webhooks': return t('webhooks.homeBody');
       case 'home': return '';
     }

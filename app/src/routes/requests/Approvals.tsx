@@ -8,9 +8,10 @@ import { useDirectory } from '../../org/DirectoryProvider';
 import { awaitingDecision, decidedBy, lastDecisionAt, verdictOf } from '../../requests/requestBook';
 import { useRequests } from '../../requests/RequestsProvider';
 import { RequestCard } from './RequestCard';
+import { GovernanceInbox } from './GovernanceInbox';
 import { Screen } from '../../components/Screen';
 
-/** `/approvals`: the requests in the approver's scope awaiting their decision, and those they decided. */
+/** `/approvals`: the requests in the approver's scope awaiting their decision, the seal changes awaiting it, and those they decided. */
 export function Approvals() {
   return <RequireSession>{(session) => <ApprovalInbox session={session} />}</RequireSession>;
 }
@@ -49,6 +50,7 @@ function ApprovalInbox(props: { session: Session }) {
             </ul>
           </Show>
         </section>
+        <GovernanceInbox me={requests.me()} />
         <section aria-labelledby="decided-title">
           <h2 id="decided-title" class="section-title">
             {t('approvals.decidedTitle')}

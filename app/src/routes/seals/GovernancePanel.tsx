@@ -42,14 +42,21 @@ export function GovernanceItem(props: { view: GovernanceRequestView; actor: User
     props.onDecided();
   });
   const status = (s: string | null | undefined) => (s ? t(`sealStatuses.${s as 'active'}`) : '—');
+  const proposalText = (): string => {
+    const { action, proposal } = request();
+    if (action === 'create') return t('governance.proposalCreate');
+    if (action === 'rename') return t('governance.proposalRename', { name: proposal.name ?? '' });
+    if (action === 'change_custodian') return t('governance.proposalCustodian', { name: directory.userName(proposal.custodianId ?? '') });
+    return t('governance.proposal', { from: status(proposal.from), to: status(proposal.to) });
+  };
   return (
-    <li class="governance-item" data-testid="governance-request" data-request-id={request().id} data-state={request().state}>
+    <li class="governance-item" data-testid="governance-request" data-request-id={request().id} data-action={request().action} data-state={request().state}>
       <p class="governance-head">
         <strong>{t(`governance.action_${request().action}`)}</strong> · <span>{t(`governance.state_${request().state}`)}</span>
       </p>
       <p class="muted">{t('governance.askedBy', { name: directory.userName(request().requesterId), date: formatDateTime(request().createdAt, locale()) })}</p>
       <p>{t('governance.reason', { reason: request().reason })}</p>
-      <p data-testid="governance-proposal">{t('governance.proposal', { from: status(request().proposal.from), to: status(request().proposal.to) })}</p>
+      <p data-testid="governance-proposal">{proposalText()}</p>
       <Show when={request().state === 'pending'}>
         <p>{t('governance.progress', { missing: String(props.view.missing), step: String(Math.min(props.view.openStep, routeSteps(props.view.route).length)), steps: String(routeSteps(props.view.route).length) })}</p>
         <Show when={request().appliedChangeId !== undefined}>

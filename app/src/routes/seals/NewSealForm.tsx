@@ -1,5 +1,8 @@
 import { Show, createEffect, createMemo, createSignal, on } from 'solid-js';
-import { SEAL_KINDS, deviceLabel, type NewSeal, type SealForm, type SealId, type SealKind } from '@seal/shared';
+import { SEAL_KINDS, deviceLabel, type ConfiguredRoute, type NewSeal, type SealForm, type SealId, type SealKind } from '@seal/shared';
+import { askGovernance } from '../../api/governance';
+import { governanceRoute } from './approvalRoutes';
+import { routeText } from './routeText';
 import type { SessionView as Session } from '@seal/shared';
 import { Field } from '../../components/Field';
 import { useI18n, type Translate } from '../../i18n/I18nProvider';
@@ -46,13 +49,44 @@ function sealProblemText(t: Translate, field: ProblemField, problem: DraftProble
   return problem === 'not_digits' ? t('seals.problems.codeNotDigits') : problem === 'wrong_length' ? t('seals.problems.codeWrongLength') : t('seals.problems.codeRequired');
 }
 
+/** Says, under the form, when making a seal of this kind in this unit goes through an approval route, and by whom. */
+function MakeRouteNote(props: { kind: SealKind; unitId: string; routes: readonly ConfiguredRoute[] }) {
+  const { t } = useI18n();
+  const directory = useDirectory();
+  const route = createMemo(() => (props.unitId === '' ? null : governanceRoute(props.kind, props.unitId, 'create', directory.units(), props.routes)));
+  return (
+    <Show when={route()}>
+      {(made) => <p class="note" data-testid="make-route">{t('governance.makeRoute', { kind: t(`sealKinds.${props.kind}`), route: routeText(t, made(), (id) => directory.unitName(id)) })}</p>}
+    </Show>
+  );
+}
+
+/**
+ * Files the `create` request of a seal saved to await approval, once its record is on the server;
+ * offline (or the server unreachable) says how it is asked later: nothing is lost. The sentence to show.
+ */
+async function askToMake(t: Translate, awaitInSync: () => Promise<void>, seal: { id: string; name: string }, why: string, routeWords: string): Promise<string> {
+  if (!navigator.onLine) return t('governance.madeOffline', { name: seal.name });
+  try {
+    await Promise.race([awaitInSync(), new Promise((resolve) => setTimeout(resolve, 20_000))]);
+    await askGovernance(seal.id, 'create', why);
+    return t('governance.madeAwaiting', { name: seal.name, route: routeWords });
+  } catch {
+    return t('governance.madeOffline', { name: seal.name });
+  }
+}
+
 /**
  * Makes a seal on this device (it syncs from there): name, kind, form, the unit that owns it
  * (units where the user may `seal.create`), its custodian (people holding `custodian` over that
  * unit), the anti-counterfeit code, for a physical seal the device it is locked in, and the
  * reason on record. Each problem shows beside its field; nothing typed is lost on a failure.
+ * When making a seal of that kind in that unit goes through an approval route (`routeFor` over
+ * the routes last heard, ADR 009), the form says so and by whom; the seal is saved without its
+ * first move and a `create` request is filed once it is on the server (offline: saved, and the
+ * seal page asks later). `onCreated` gets the sentence to show.
  */
-export function NewSealForm(props: { session: Session; data: SealData; onCreated: (name: string) => void }) {
+export function NewSealForm(props: { session: Session; data: SealData; routes: readonly ConfiguredRoute[]; onCreated: (message: string) => void }) {
   const { t } = useI18n();
   const sync = useSync();
   const directory = useDirectory();
@@ -96,8 +130,9 @@ export function NewSealForm(props: { session: Session; data: SealData; onCreated
   const create = createAction(async (seal: NewSeal, why: string) => {
     const store = sync.store();
     if (store === undefined) throw new StoreError('closed', 'the local store is not open yet');
-    const made = await makeSeal(store, seal, props.data.actor(), why, directory.units(), props.data.devices());
-    props.onCreated(made.name);
+    const route = governanceRoute(seal.kind, seal.unitId, 'create', directory.units(), props.routes);
+    const made = await makeSeal(store, seal, props.data.actor(), why, directory.units(), props.data.devices(), route !== null);
+    props.onCreated(route === null ? t('seals.created', { name: made.name }) : await askToMake(t, sync.awaitInSync, made, why, routeText(t, route, (id) => directory.unitName(id))));
     // A simulated device in this browser takes the binding once the seal is on the server.
     void installBindingOnSimulatedDevice(made, sync.awaitInSync);
     setName('');
@@ -164,6 +199,7 @@ export function NewSealForm(props: { session: Session; data: SealData; onCreated
           onInput={(e) => { setReason(e.currentTarget.value); clear('reason'); }} disabled={create.pending()} />
       </Field>
       <FieldProblem id="seal-reason-problem" code={problems().reason} text={problemText('reason')} />
+      <MakeRouteNote kind={kind()} unitId={unitId()} routes={props.routes} />
       <SealErrorAlert error={create.error()} />
       <FormSubmit label={t('seals.create')} disabled={create.pending() || unitRows().length === 0} />
     </form>

@@ -12,7 +12,8 @@ import { useSync } from '../../sync/SyncProvider';
 import { createSealData } from './createSealData';
 import { SealBinding, type PhysicalSealRecord } from './SealBinding';
 import { SealMoves } from './SealMoves';
-import { GovernancePanel } from './GovernancePanel';
+import { SealGovernance } from './SealGovernance';
+import { awaitsApproval } from './approvalRoutes';
 import { createGovernanceData } from './createGovernanceData';
 import { SealRefusals } from './SealRefusals';
 import { SealStatusBadge, WaitingBadge } from './SealStatusBadge';
@@ -70,9 +71,9 @@ function SealDetailScreen(props: { session: Session }) {
           <>
             <header class="screen-header seal-header">
               <SealImage seal={current().seal} unitName={directory.unitName(current().seal.unitId)} size="8rem" class="seal-header-image" />
-              <h1 id="seal-title" class="seal-title" data-seal-id={current().seal.id} data-status={current().status ?? 'unknown'}>
+              <h1 id="seal-title" class="seal-title" data-seal-id={current().seal.id} data-status={current().status ?? (awaitsApproval(current(), directory.units(), governance.routes()) ? 'awaiting_approval' : 'unknown')}>
                 <span>{current().seal.name}</span>
-                <SealStatusBadge status={current().status} />
+                <SealStatusBadge status={current().status} awaiting={awaitsApproval(view(), directory.units(), governance.routes())} />
                 <Show when={sealIsWaiting(current().seal.id, data.rows.waiting())}>
                   <WaitingBadge />
                 </Show>
@@ -112,7 +113,7 @@ function SealDetailScreen(props: { session: Session }) {
                 </section>
                 <section class="panel" aria-labelledby="seal-timeline-title">
                   <h2 id="seal-timeline-title">{t('seals.timelineTitle')}</h2>
-                  <SealTimeline entries={entries()} refusals={data.rows.refusals()} />
+                  <SealTimeline entries={entries()} refusals={data.rows.refusals()} approversOf={governance.approversOf} />
                 </section>
               </div>
               <div class="column-side seal-side" classList={{ 'is-read-only': readOnly() }}>
@@ -125,7 +126,7 @@ function SealDetailScreen(props: { session: Session }) {
                   onMoved={(to) => setNotice(t('seals.moved', { to: t(`sealStatuses.${to}`) }))}
                   onAsked={governance.onAsked}
                 />
-                <GovernancePanel requests={governance.requests()} actor={data.actor()} onDecided={governance.onDecided} />
+                <SealGovernance seal={current().seal} status={current().status} actor={data.actor()} governance={governance} onNotice={setNotice} />
                 <Show when={physicalOf(current().seal)}>
                   {(physical) => (
                     <SealBinding

@@ -43,7 +43,10 @@ export function SealMoves(props: {
     setChosen(undefined);
     props.onMoved(to);
   });
-  const emptyText = (): string => (props.status === 'destroyed' ? t('seals.noMovesTerminal') : props.status === null ? t('seals.noMovesUnknown') : t('seals.noMoves'));
+  // A seal saved to await the approval of its making has no history yet by design, not by a sync still to come.
+  const awaiting = () => props.status === null && routeFor(props.seal.kind, unitChain(props.seal.unitId, directory.units()), 'create', props.routes ?? []) !== null;
+  const emptyText = (): string =>
+    props.status === 'destroyed' ? t('seals.noMovesTerminal') : awaiting() ? t('seals.noMovesAwaiting') : props.status === null ? t('seals.noMovesUnknown') : t('seals.noMoves');
   return (
     <section class="panel seal-panel" aria-labelledby="seal-moves-title" data-testid="seal-moves">
       <h2 id="seal-moves-title">{t('seals.actionsTitle')}</h2>

@@ -1,12 +1,16 @@
 import type { SealStatus } from '@seal/shared';
 import { useI18n } from '../../i18n/I18nProvider';
 
-/** A seal's derived status as a coloured badge; "not known" while no creation change is held. */
-export function SealStatusBadge(props: { status: SealStatus | null }) {
+/**
+ * A seal's derived status as a coloured badge; while no creation change is held, "awaiting
+ * approval" when making it goes through an approval route (`awaiting`), else "not known".
+ */
+export function SealStatusBadge(props: { status: SealStatus | null; awaiting?: boolean }) {
   const { t } = useI18n();
+  const key = () => props.status ?? (props.awaiting === true ? 'awaiting_approval' : 'unknown');
   return (
-    <span class={`badge seal-status seal-status-${props.status ?? 'unknown'}`} data-status={props.status ?? 'unknown'}>
-      {props.status === null ? t('seals.statusUnknown') : t(`sealStatuses.${props.status}`)}
+    <span class={`badge seal-status seal-status-${key()}`} data-status={key()}>
+      {props.status !== null ? t(`sealStatuses.${props.status}`) : props.awaiting === true ? t('seals.awaitingApproval') : t('seals.statusUnknown')}
     </span>
   );
 }

@@ -10,8 +10,9 @@ import { statusChangeRowId, type TimelineEntry } from './sealViews';
  * A seal's status over time, oldest first: each change with who made it, under which role, when,
  * from what to what, and why; changes still waiting to go up, changes the server refused and
  * changes that could not apply (made offline from a state the seal had already left) are marked.
+ * A move carried out after a review names its approvers beside it (ADR 009).
  */
-export function SealTimeline(props: { entries: readonly TimelineEntry[]; refusals: readonly RefusedRowView[] }) {
+export function SealTimeline(props: { entries: readonly TimelineEntry[]; refusals: readonly RefusedRowView[]; approversOf?: (changeId: string) => readonly string[] | undefined }) {
   const { t, locale } = useI18n();
   const directory = useDirectory();
   const refusalOf = (entry: TimelineEntry): RefusedRowView | undefined => props.refusals.find((r) => r.id === statusChangeRowId(entry.change));
@@ -44,6 +45,13 @@ export function SealTimeline(props: { entries: readonly TimelineEntry[]; refusal
                 <span class="visually-hidden">{t('seals.reasonLabel')}: </span>
                 {entry.change.reason}
               </p>
+              <Show when={props.approversOf?.(entry.change.id)}>
+                {(approvers) => (
+                  <p class="seal-step-approvers" data-testid="timeline-approvers">
+                    {t('governance.timelineApprovers', { names: approvers().map((id) => directory.userName(id)).join(', ') })}
+                  </p>
+                )}
+              </Show>
               <Show when={entry.outcome === 'skipped'}>
                 <p class="seal-step-note">{t('seals.notApplied')}</p>
               </Show>

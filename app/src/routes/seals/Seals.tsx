@@ -10,9 +10,10 @@ import { useDirectory } from '../../org/DirectoryProvider';
 import { useSync } from '../../sync/SyncProvider';
 import { createSealData } from './createSealData';
 import { NewSealForm } from './NewSealForm';
+import { awaitsApproval, createApprovalRoutes } from './approvalRoutes';
 import { SealRefusals } from './SealRefusals';
 import { SealStatusBadge, WaitingBadge } from './SealStatusBadge';
-import { countByStatus, filterByStatus, sealIsWaiting, unitsWhereMayCreate, type StatusFilter } from './sealViews';
+import { countByStatus, filterByStatus, sealIsWaiting, unitsWhereMayCreate, type SealView, type StatusFilter } from './sealViews';
 import './seals.css';
 
 /** The seals this device holds (the user's units): status, custodian, device; and making a new one. */
@@ -25,6 +26,8 @@ function SealsScreen(props: { session: Session }) {
   const sync = useSync();
   const directory = useDirectory();
   const data = createSealData(() => props.session);
+  const routes = createApprovalRoutes();
+  const awaiting = (view: SealView): boolean => awaitsApproval(view, directory.units(), routes.routes());
   const [filter, setFilter] = createSignal<StatusFilter>('all');
   const [notice, setNotice] = createSignal<string>();
   const counts = createMemo(() => countByStatus(data.views()));
@@ -82,14 +85,14 @@ function SealsScreen(props: { session: Session }) {
                         href={`/seals/${encodeURIComponent(view.seal.id)}`}
                         class="card seal-card"
                         data-seal-id={view.seal.id}
-                        data-status={view.status ?? 'unknown'}
+                        data-status={view.status ?? (awaiting(view) ? 'awaiting_approval' : 'unknown')}
                         data-waiting={sealIsWaiting(view.seal.id, data.rows.waiting()) ? 'true' : 'false'}
                       >
                         <SealImage seal={view.seal} unitName={directory.unitName(view.seal.unitId)} size="4.5rem" class="seal-card-image" />
                         <div class="card-body">
                           <div class="card-title">
                             <span class="seal-name">{view.seal.name}</span>
-                            <SealStatusBadge status={view.status} />
+                            <SealStatusBadge status={view.status} awaiting={awaiting(view)} />
                             <Show when={sealIsWaiting(view.seal.id, data.rows.waiting())}>
                               <WaitingBadge />
                             </Show>
@@ -129,7 +132,7 @@ function SealsScreen(props: { session: Session }) {
         </div>
         <Show when={mayCreate()}>
           <div class="column-side" ref={form}>
-            <NewSealForm session={props.session} data={data} onCreated={(name) => setNotice(t('seals.created', { name }))} />
+            <NewSealForm session={props.session} data={data} routes={routes.routes()} onCreated={setNotice} />
           </div>
         </Show>
       </div>

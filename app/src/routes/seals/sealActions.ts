@@ -39,15 +39,17 @@ function freeDevice(devices: readonly Device[], deviceId: string, sealId: string
  * Makes a seal: `createSeal` validates it and the actor's permission and gives its creation
  * change; the record is written first, then the change (the server wants the seal before facts
  * about it), then — for a seal locked in a device (one of the held `devices`, free) — the
- * device's record names the seal.
+ * device's record names the seal. With `awaitingApproval` (making a seal of this kind here goes
+ * through an approval route, ADR 009) the creation change is NOT written: the server writes it
+ * once the approvers approve the `create` governance request.
  */
-export async function makeSeal(store: LocalStore, input: NewSeal, actor: User, reason: string, units: Units, devices: readonly Device[]): Promise<SealRecord> {
+export async function makeSeal(store: LocalStore, input: NewSeal, actor: User, reason: string, units: Units, devices: readonly Device[], awaitingApproval = false): Promise<SealRecord> {
   const made = createSeal(input, actor, reason, store.now(), units);
   if (!made.ok) throw new SealActionError(made.error.code, made.error.message);
   const record = recordOf(made.value.seal);
   if (record.form === 'physical' && record.deviceId !== null) freeDevice(devices, record.deviceId, record.id);
   await store.records.create('seal', record);
-  await store.facts.append('seal_status_change', made.value.change, record.unitId);
+  if (!awaitingApproval) await store.facts.append('seal_status_change', made.value.change, record.unitId);
   if (record.form === 'physical' && record.deviceId !== null) await store.records.update('device', record.deviceId, holding(record.id));
   return record;
 }

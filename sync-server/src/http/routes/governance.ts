@@ -2,8 +2,9 @@ import {
   can, canonicalJson, findSealTransition, governanceDecisionBodySchema, governanceDecisionPayload, governanceRequestResponseSchema,
   governanceRequestsQuerySchema, governanceRequestsResponseSchema, governanceTarget, createGovernanceRequestBodySchema, idParamsSchema,
   takesEffectAtOnce, verifyAssertionWithRoster,
-  type GovernanceDecision, type GovernanceRequest, type GovernanceRequestId, type UserId,
+  type GovernanceDecision, type GovernanceProposal, type GovernanceRequest, type GovernanceRequestId, type UserId,
 } from '@seal/shared';
+import type { z } from 'zod';
 import { buildRoster } from '../../auth/roster';
 import { asPolicyUser, holdsRoleOn, loadUnitTree, type UnitTree } from '../../auth/scope';
 import { newId } from '../../auth/secrets';
@@ -11,7 +12,7 @@ import { governanceDocId, governanceRepo, type GovernanceDoc } from '../../couch
 import type { UserDoc } from '../../couch/model';
 import type { Store } from '../../couch/store';
 import { reportingAcceptedRows, type AcceptedRowsListener } from '../../sync/acceptedRows';
-import { applyGovernanceMove } from '../../sync/applyGovernance';
+import { applyGovernanceEdit, applyGovernanceMove } from '../../sync/applyGovernance';
 import { governanceRouteOf, sealOnServer, tallyGovernance, type SealOnServer } from '../../sync/governanceState';
 import { revokeSealCertificates } from '../../sync/revokeSealCertificates';
 import { rowsRepo } from '../../sync/rowsRepo';
@@ -21,8 +22,51 @@ import { actorOf } from '../recordChange';
 import type { SignedIn } from '../../auth/sessions';
 
 const ALL_ROLES = ['admin', 'custodian', 'approver', 'staff', 'auditor'] as const;
-/** Governance actions the server carries out itself; making and editing a seal stay the custodian's own acts for now (ADR 009). */
-const SERVER_APPLIED = new Set<GovernanceRequest['action']>(['suspend', 'resume', 'report_lost', 'confiscate', 'revoke', 'destroy']);
+
+type AskBody = z.output<typeof createGovernanceRequestBodySchema>;
+
+/**
+ * What a request proposes, once the asker may ask it (ADR 009): for `create`, the first move of a
+ * seal whose record is held without one (`seal.create` on its unit); for `rename` /
+ * `change_custodian`, the new name / a custodian of the seal's unit, different from today's
+ * (`seal.update`); for a lifecycle move, one the table allows from the seal's status and the
+ * asker may make. Anything else is a 4xx.
+ */
+async function proposalOf(ctx: Api['ctx'], body: AskBody, seal: SealOnServer, user: UserDoc, tree: UnitTree): Promise<GovernanceProposal> {
+  const refused = (code: 'out_of_scope' | 'not_permitted', message: string) => new ApiError(403, code, message);
+  const permit = (action: 'seal.create' | 'seal.update') => {
+    const allowed = can(asPolicyUser(user), action, { unitId: seal.record.unitId }, tree);
+    if (!allowed.ok) throw refused(allowed.error.code === 'out_of_scope' ? 'out_of_scope' : 'not_permitted', `You may not ask to ${body.action} seal "${seal.record.id}": ${allowed.error.message}`);
+  };
+  const edit = body.action === 'rename' || body.action === 'change_custodian';
+  if (!edit && body.proposal !== undefined) throw new ApiError(400, 'invalid_body', `"${body.action}" proposes a move, not a new name or custodian: send no proposal`);
+  if (body.action === 'create') {
+    if (seal.status !== null) throw new ApiError(422, 'illegal_transition', `Seal "${seal.record.id}" is made already (${seal.status})`);
+    permit('seal.create');
+    return { from: null, to: 'active' };
+  }
+  if (edit) {
+    if (seal.status === 'destroyed') throw new ApiError(422, 'illegal_transition', `Seal "${seal.record.id}" is destroyed: its record no longer changes`);
+    permit('seal.update');
+    if (body.action === 'rename') {
+      const name = body.proposal?.name?.trim();
+      if (name === undefined || name === '' || name === seal.record.name) throw new ApiError(422, 'invalid_proposal', `expected a new name for seal "${seal.record.id}", got ${JSON.stringify(body.proposal?.name ?? null)}`);
+      return { name };
+    }
+    const custodianId = body.proposal?.custodianId;
+    if (custodianId === undefined || custodianId === seal.record.custodianId) throw new ApiError(422, 'invalid_proposal', `expected a new custodian for seal "${seal.record.id}", got ${JSON.stringify(custodianId ?? null)}`);
+    const custodian = await ctx.repos.users.get(custodianId);
+    if (!custodian || !custodian.active || !holdsRoleOn(custodian, ['custodian'], seal.record.unitId, tree)) {
+      throw new ApiError(422, 'invalid_proposal', `expected an active custodian of the seal's unit as its new custodian, got "${custodianId}"`);
+    }
+    return { custodianId };
+  }
+  const to = governanceTarget(body.action)!;
+  if (seal.status === null || findSealTransition(seal.status, to) === undefined) throw new ApiError(422, 'illegal_transition', `A ${seal.status ?? 'new'} seal cannot be moved to ${to}`);
+  const allowedMove = can(asPolicyUser(user), 'seal.transition', { unitId: seal.record.unitId, sealCustodianId: seal.record.custodianId, transition: { from: seal.status, to } }, tree);
+  if (!allowedMove.ok) throw refused(allowedMove.error.code === 'out_of_scope' ? 'out_of_scope' : 'not_permitted', `You may not ask to move seal "${seal.record.id}" from ${seal.status} to ${to}: ${allowedMove.error.message}`);
+  return { from: seal.status, to };
+}
 
 /** What the governance routes share: the stores, and the view, visibility and apply steps. */
 function governanceDeps(api: Api, store: Store, onAccepted?: AcceptedRowsListener) {
@@ -48,15 +92,22 @@ function governanceDeps(api: Api, store: Store, onAccepted?: AcceptedRowsListene
     if (!seal || !holdsRoleOn(user, ALL_ROLES, seal.record.unitId, tree)) throw notFound(`Seal "${sealId}"`);
     return seal;
   };
-  /** Makes the move, revokes the seal's signing certificates if it left `active`, and says what happened. */
+  /**
+   * Carries the request out: the move (revoking the seal's signing certificates if it left
+   * `active`), or the edit of its record. Ok with the id of what was written.
+   */
   const apply = async (request: GovernanceRequest, seal: SealOnServer, tree: UnitTree, signedIn: SignedIn) => {
     const requester = await ctx.repos.users.get(request.requesterId);
     if (!requester) return { ok: false as const, error: { code: 'not_permitted' as const, message: `the requester "${request.requesterId}" is no longer a user here` } };
+    if (request.action === 'rename' || request.action === 'change_custodian') {
+      const edited = await applyGovernanceEdit(request, seal.record.id, requester, rows, ctx.now());
+      return edited.ok ? { ok: true as const, value: { id: edited.value.id ?? `unchanged:${request.id}`, change: { id: edited.value.id, proposal: request.proposal } } } : edited;
+    }
     const moved = await applyGovernanceMove(request, seal.record, seal.scopeUnitId, requester, rows, tree, ctx.now());
     if (moved.ok && moved.value.to !== 'active') {
       await revokeSealCertificates(certificatesDb, ctx.changes, seal.record.id, `seal ${moved.value.from ?? 'new'} → ${moved.value.to}: ${request.reason}`.slice(0, 500), actorOf(signedIn), ctx.now());
     }
-    return moved;
+    return moved.ok ? { ok: true as const, value: { id: moved.value.id, change: moved.value } } : moved;
   };
   return { rows, repo, view, visibleSeal, apply };
 }
@@ -81,27 +132,23 @@ function requestRoutes(api: Api, { repo, view, visibleSeal, apply }: GovernanceD
   const { ctx } = api;
   api.route({
     method: 'POST', url: '/api/seals/:id/governance-requests', tag: 'governance', auth: 'session', params: idParamsSchema, body: createGovernanceRequestBodySchema,
-    summary: "Ask for a reviewed change of a seal's life (suspend, resume, report lost, confiscate, revoke, destroy): goes through the route for the seal's kind, unit and action; a loss report stops the seal at once",
+    summary: "Ask for a reviewed change of a seal (make it, rename it, change its custodian, suspend, resume, report lost, confiscate, revoke, destroy): goes through the route for the seal's kind, unit and action; a loss report stops the seal at once",
     responses: {
       201: governanceRequestResponseSchema, 400: 'invalid_body', 401: 'unauthenticated', 403: 'not_permitted | out_of_scope', 404: 'not_found',
-      409: 'request_open (a request of this kind is open on the seal)', 422: 'illegal_transition | no_review_needed | action_unsupported',
+      409: 'request_open (a request of this kind is open on the seal)', 422: 'illegal_transition | no_review_needed | invalid_proposal',
     },
   }, async ({ params, body, signedIn, reply }) => {
     const tree = await loadUnitTree(ctx.repos.units);
     const seal = await visibleSeal(params.id, signedIn.user, tree);
-    if (!SERVER_APPLIED.has(body.action)) throw new ApiError(422, 'action_unsupported', `"${body.action}" is not yet reviewed through a route: make or edit the seal directly (ADR 009)`);
-    const to = governanceTarget(body.action)!;
-    if (seal.status === null || findSealTransition(seal.status, to) === undefined) throw new ApiError(422, 'illegal_transition', `A ${seal.status ?? 'new'} seal cannot be moved to ${to}`);
-    const allowedMove = can(asPolicyUser(signedIn.user), 'seal.transition', { unitId: seal.record.unitId, sealCustodianId: seal.record.custodianId, transition: { from: seal.status, to } }, tree);
-    if (!allowedMove.ok) throw new ApiError(403, allowedMove.error.code === 'out_of_scope' ? 'out_of_scope' : 'not_permitted', `You may not ask to move seal "${seal.record.id}" from ${seal.status} to ${to}: ${allowedMove.error.message}`);
+    const proposal = await proposalOf(ctx, body, seal, signedIn.user, tree);
     const route = governanceRouteOf(seal, body.action, tree, await repo.routes());
-    if (route === null) throw new ApiError(422, 'no_review_needed', `Moving a ${seal.record.kind} seal to ${to} needs no review here: make the move directly`);
+    if (route === null) throw new ApiError(422, 'no_review_needed', `${body.action} of a ${seal.record.kind} seal needs no review here: make the change directly`);
     const open = (await repo.requests()).find((r) => r.sealId === seal.record.id && r.state === 'pending' && r.action === body.action);
     if (open) throw new ApiError(409, 'request_open', `Request "${open.id}" to ${body.action} this seal is already open`);
     const now = ctx.now();
     let request: GovernanceRequest = {
       id: newId('gov') as GovernanceRequestId, sealId: seal.record.id, unitId: seal.record.unitId, action: body.action,
-      proposal: { from: seal.status, to }, requesterId: signedIn.user.id as UserId, reason: body.reason, route, createdAt: now, state: 'pending', decisions: [],
+      proposal, requesterId: signedIn.user.id as UserId, reason: body.reason, route, createdAt: now, state: 'pending', decisions: [],
     };
     const audit = [{ actor: actorOf(signedIn), action: 'seal_governance.request', target: { kind: 'seal', id: seal.record.id }, unitId: seal.record.unitId, after: request }];
     if (takesEffectAtOnce(body.action)) {
@@ -109,7 +156,7 @@ function requestRoutes(api: Api, { repo, view, visibleSeal, apply }: GovernanceD
       const moved = await apply(request, seal, tree, signedIn);
       if (!moved.ok) throw new ApiError(422, 'illegal_transition', moved.error.message);
       request = { ...request, appliedChangeId: moved.value.id };
-      audit.push({ actor: actorOf(signedIn), action: 'seal_governance.apply_urgent', target: { kind: 'seal', id: seal.record.id }, unitId: seal.record.unitId, after: { ...request, change: moved.value } as never });
+      audit.push({ actor: actorOf(signedIn), action: 'seal_governance.apply_urgent', target: { kind: 'seal', id: seal.record.id }, unitId: seal.record.unitId, after: { ...request, change: moved.value.change } as never });
     }
     await ctx.changes.commit((tx) => {
       tx.write('governance', governanceDocId(request.id), { type: 'governance-request', ...request } satisfies GovernanceDoc);
@@ -187,7 +234,7 @@ function decisionRoute(api: Api, { rows, repo, view, apply }: GovernanceDeps): v
     if (tally.outcome === 'approved') {
       const moved = await apply(next, seal, tree, signedIn);
       next = moved.ok ? { ...next, state: 'applied', appliedChangeId: moved.value.id, settledAt: ctx.now() } : { ...next, state: 'failed', settledAt: ctx.now() };
-      audit.push({ actor: actorOf(signedIn), action: moved.ok ? 'seal_governance.apply' : 'seal_governance.apply_failed', target: { kind: 'seal', id: request.sealId }, unitId: request.unitId, after: (moved.ok ? { requestId: request.id, change: moved.value } : { requestId: request.id, ...moved.error }) as never });
+      audit.push({ actor: actorOf(signedIn), action: moved.ok ? 'seal_governance.apply' : 'seal_governance.apply_failed', target: { kind: 'seal', id: request.sealId }, unitId: request.unitId, after: (moved.ok ? { requestId: request.id, change: moved.value.change } : { requestId: request.id, ...moved.error }) as never });
     }
     await ctx.changes.commit(async (tx) => {
       const current = await tx.read<GovernanceDoc>('governance', governanceDocId(request.id));
