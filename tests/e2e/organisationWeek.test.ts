@@ -142,14 +142,34 @@ async function acceptInvitation(invitee: Person, link: string, name: string, tag
 }
 
 /**
- * The seal is made. Today the app makes it at once (ADR 009: making a seal needs no review until
- * an administrator sets a route for it): the site's custodian fills the seal form, choosing the
- * device it is locked in. Kept as one step so that it can become "made through its route".
+ * The approver finds the seal change in their approvals list ("seal changes awaiting your
+ * decision"), opens the seal and approves it with their passkey.
+ */
+async function approveSealChange(approver: Person, tag: string, action: 'create' | 'suspend'): Promise<void> {
+  const { page } = approver;
+  await nav(page, 'approvals').click();
+  const item = page.locator(`[data-testid="governance-inbox-item"][data-action="${action}"]`, { hasText: SEAL_NAME });
+  await item.waitFor({ timeout: 30_000 });
+  await shot(page, tag, `approvals-seal-${action}`);
+  await item.click();
+  const request = page.locator('[data-testid="governance-request"][data-state="pending"]');
+  await request.waitFor({ timeout: 30_000 });
+  await shot(page, tag, `seal-${action}-decide`);
+  await request.locator('[data-governance-verdict="approve"]').click();
+  await page.locator('main [role="status"]', { hasText: 'Your decision has been recorded.' }).waitFor({ timeout: 30_000 });
+}
+
+/**
+ * The seal is made through its approval route (ADR 009): the administrator set a route for making
+ * a 公章 at the site (two approvers); the custodian fills the seal form, choosing the device it is
+ * locked in, and the seal awaits approval; both approvers approve from their lists with their
+ * passkeys; the server makes it active.
  */
 async function makeSeal(): Promise<string> {
   const { page } = w.custodian;
   await page.goto(`${server.url}/seals`);
-  await page.getByTestId('new-seal-form').waitFor();
+  const form = page.getByTestId('new-seal-form');
+  await form.waitFor();
   await page.locator('#seal-name').fill(SEAL_NAME);
   await page.locator('#seal-kind').selectOption('official');
   await page.locator(`#seal-unit option[value="${w.siteId}"]`).waitFor({ state: 'attached', timeout: 30_000 });
@@ -160,13 +180,20 @@ async function makeSeal(): Promise<string> {
   await page.locator(`#seal-device option[value="${DEVICE_ID}"]`).waitFor({ state: 'attached', timeout: 30_000 });
   await page.locator('#seal-device').selectOption(DEVICE_ID);
   await page.locator('#seal-reason').fill('The site opens: its official seal, engraved and registered with the PSB');
+  expect(await page.getByTestId('make-route').textContent()).toContain('2 approver(s)');
   await shot(page, 'custodian', 'new-seal');
-  await page.getByTestId('new-seal-form').getByRole('button', { name: 'Make seal' }).click();
+  await form.getByRole('button', { name: 'Make seal' }).click();
   const card = page.locator('[data-testid="seal-list"] a.seal-card', { hasText: SEAL_NAME });
-  await card.waitFor({ timeout: 20_000 });
+  await card.waitFor({ timeout: 30_000 });
+  await expect.poll(() => card.getAttribute('data-status'), { timeout: 30_000 }).toBe('awaiting_approval');
   await expect.poll(() => pending(page), { timeout: 30_000 }).toBe('0');
-  await shot(page, 'custodian', 'seals');
-  return (await card.getAttribute('href'))!.split('/').pop()!;
+  await shot(page, 'custodian', 'seals-awaiting');
+  const sealId = (await card.getAttribute('href'))!.split('/').pop()!;
+
+  await approveSealChange(w.hqApprover, 'hq-approver', 'create');
+  await approveSealChange(w.branchApprover, 'branch-approver', 'create');
+  await w.branchApprover.page.locator('[data-testid="governance-request"][data-state="applied"]').waitFor({ timeout: 30_000 });
+  return sealId;
 }
 
 /** A staff member's site tablet: /stamp, this grant chosen, the device connected over (emulated) Web Bluetooth. */
@@ -261,6 +288,17 @@ describe("an organisation's week", () => {
     w.staffUser = await acceptInvitation(w.staff, links.staff, '赵工', 'staff');
     expect([w.hqApproverUser.unitId, w.branchApproverUser.unitId, w.custodianUser.unitId, w.staffUser.unitId]).toEqual([w.hqId, w.branchId, w.siteId, w.siteId]);
 
+    // Making a 公章 anywhere in the group goes through two approvers (a route on HQ holds below it).
+    await nav(page, 'routes').click();
+    await page.locator(`#route-unit option[value="${w.hqId}"]`).waitFor({ state: 'attached', timeout: 20_000 });
+    await page.locator('#route-unit').selectOption(w.hqId);
+    await page.locator('#route-kind').selectOption('official');
+    await page.locator('#route-purpose').selectOption('create');
+    await page.locator('#route-step-0-count').selectOption('2');
+    await page.getByTestId('route-form').getByRole('button', { name: 'Save route' }).click();
+    await page.locator('[data-testid="approval-route"][data-purpose="create"][data-seal-kind="official"]').waitFor({ timeout: 20_000 });
+    await shot(page, 'admin', 'routes');
+
     // The people list shows them all, with their roles.
     await nav(page, 'people').click();
     await page.getByTestId('people-list').waitFor();
@@ -301,10 +339,11 @@ describe("an organisation's week", () => {
     await depot.installRoster((await pageFetch<SignedRoster>(w.custodian.page, '/api/roster')).body);
     await depot.transport.close();
 
-    // The custodian's seal page: the 公章, active, in its device.
+    // The custodian's seal page: the 公章, active, in its device, its making approved by both.
     const { page } = w.custodian;
-    await page.locator(`[data-testid="seal-list"] a.seal-card[href$="${w.sealId}"]`).click();
+    await page.goto(`${server.url}/seals/${w.sealId}`);
     await expect.poll(() => page.locator('#seal-title').getAttribute('data-status'), { timeout: 30_000 }).toBe('active');
+    await page.locator('[data-testid="timeline-entry"][data-from="new"][data-to="active"] [data-testid="timeline-approvers"]').waitFor({ timeout: 30_000 });
     await shot(page, 'custodian', 'seal');
   }, 120_000);
 
@@ -406,17 +445,10 @@ describe("an organisation's week", () => {
     expect(await page.locator('#seal-title').getAttribute('data-status')).toBe('active');
     await shot(page, 'admin', 'seal-suspension-asked');
 
-    // The approvers open the seal (there is no inbox for seal changes yet: they follow HQ's link).
-    for (const [approver, tag] of [[w.hqApprover, 'hq-approver'], [w.branchApprover, 'branch-approver']] as const) {
-      const p = approver.page;
-      await p.goto(`${server.url}/seals/${w.sealId}`);
-      const item = p.locator('[data-testid="governance-request"]').first();
-      await item.waitFor({ timeout: 30_000 });
-      expect(await item.getByTestId('governance-proposal').textContent()).toContain('to "Suspended"');
-      await shot(p, tag, 'seal-suspension-decide');
-      await item.locator('[data-governance-verdict="approve"]').click();
-      await expect.poll(async () => (await item.locator('[data-governance-verdict]').count()) === 0 || (await item.getAttribute('data-state')) !== 'pending', { timeout: 20_000 }).toBe(true);
-    }
+    // The approvers find it in their approvals list and approve with their passkeys.
+    await approveSealChange(w.hqApprover, 'hq-approver', 'suspend');
+    expect(await w.hqApprover.page.locator('[data-testid="governance-request"]').first().getByTestId('governance-proposal').textContent()).toContain('to "Suspended"');
+    await approveSealChange(w.branchApprover, 'branch-approver', 'suspend');
     await page.reload();
     await expect.poll(() => page.locator('#seal-title').getAttribute('data-status'), { timeout: 30_000 }).toBe('suspended');
     await page.locator('[data-testid="governance-request"][data-state="applied"]').waitFor({ timeout: 30_000 });
