@@ -451,7 +451,7 @@ describe("an organisation's week", () => {
     await approveSealChange(w.branchApprover, 'branch-approver', 'suspend');
     await page.reload();
     await expect.poll(() => page.locator('#seal-title').getAttribute('data-status'), { timeout: 30_000 }).toBe('suspended');
-    await page.locator('[data-testid="governance-request"][data-state="applied"]').waitFor({ timeout: 30_000 });
+    await page.locator('[data-testid="governance-request"][data-state="applied"]', { hasText: 'Suspend' }).waitFor({ timeout: 30_000 });
     await shot(page, 'admin', 'seal-suspended');
   }, 180_000);
 
