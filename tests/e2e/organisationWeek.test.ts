@@ -5,8 +5,10 @@
  *
  *   Monday     the administrator sets up the group (HQ), a branch and a site, and invites an
  *              approver at HQ, an approver at the branch, the site's seal custodian and a staff
- *              member at the site, each of whom joins with their own passkey. The site's seal
- *              device arrives; the custodian makes the site's 公章 (official seal), locked in it.
+ *              member at the site, each of whom joins with their own passkey, and sets a route:
+ *              making a 公章 takes two approvers. The site's seal device arrives; the custodian
+ *              makes the site's 公章 (official seal), locked in it; it awaits approval until both
+ *              approvers approve it from their approvals lists with their passkeys (ADR 009).
  *   Tuesday    the staff member applies to use the 公章 on a PDF; both approvers open the
  *              request, see the PDF drawn in the app, and approve with their passkeys (two for a
  *              公章); the grant reaches the site tablet.
@@ -20,8 +22,11 @@
  *              nothing lost or twice; the request page at HQ shows the stamp.
  *
  * The app, the server and the device all run on the real clock, so the week is told in minutes:
- * what a day later changes (the request's window, the revocation list's 24 h life) stays inside
- * its bounds here; see the report of the step "the device clock" at the end.
+ * the request's window (the form's default, three days) and the revocation list's 24 h life stay
+ * inside their bounds. The spawned server has no clock to move, and moving only the device's or
+ * the browser's clock would make HQ see a skewed device, not a week. The one clock that moves is
+ * the device's: it arrives three hours behind and the custodian sets it from the server's signed
+ * time, which HQ's device page reports.
  *
  * Not through the screens (tested through their own screens or APIs elsewhere): the device's
  * provisioning and registration at the depot (org key, signed time, binding, roster — there is no
