@@ -5,22 +5,18 @@
  * screen opens offline; and with the server cut off the page sends only a backing-off health
  * probe, then syncs at once when the network returns. The screens are listed in everyScreen.ts.
  */
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRequire } from 'node:module';
-import type { AxeResults } from 'axe-core';
-import { chromium, type Page } from 'playwright-core';
+import { chromium } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { seriousViolations } from './axe';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './harness';
 import { SCREENSHOT_DIR } from './screenshotRun';
 import { seedHqJourney, type HqJourneyWorld } from './hqJourneyWorld';
 import { everyScreen, navigateInApp, settled, signInWithCookie, type ScreenVisit } from './everyScreen';
 import { unexpectedErrors, watchErrors, type Locale } from './people';
 import { serverAndBrowser } from './suite';
-
-/** axe-core's browser build, as @axe-core/playwright (which brings it) injects it. */
-const AXE_SOURCE = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 const suite = serverAndBrowser();
 let world: HqJourneyWorld;
@@ -54,20 +50,6 @@ async function openContext(locale: Locale, size: { width: number; height: number
     if (message.type() !== 'error') printed.push(`${message.type()}: ${message.text()}`);
   });
   return { context, page, errors, printed };
-}
-
-/**
- * The serious and critical violations axe finds on the page as it is now, one line each. axe is
- * injected once per page load (the screens are visited without page loads) and run in the page
- * itself: @axe-core/playwright injects it again into every frame on every run, and its default
- * mode opens a blank page per run, which made each check take seconds on a busy machine.
- */
-async function seriousViolations(page: Page): Promise<string[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
-  const results = await page.evaluate(() => (window as unknown as { axe: { run(context: Document, options: object): Promise<AxeResults> } }).axe.run(document, { resultTypes: ['violations'] }));
-  return results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact ?? ''}): ${n.target.join(' ')} — ${n.failureSummary?.split('\n').slice(1, 2).join('') ?? ''}`));
 }
 
 describe('every screen', () => {

@@ -815,6 +815,12 @@ export const en: Dictionary = {
     log: 'Device log', noLog: 'No log entry has reached this tablet yet.',
     withoutGrant: 'without approval',
     useIndex: 'use {{ n }}',
+    visitTitle: 'Visit the device',
+    visitBody: 'At the device, connect this tablet: it brings the device the latest revocation list (suspended seals, withdrawn requests, people who left) and saves the device log for the next sync. Nothing is unlocked.',
+    visitList: 'The device holds the revocation list of {{ date }}.',
+    visitNoList: 'The device holds no revocation list: sync this tablet online, then connect again.',
+    visitOther: 'This is another seal device ({{ id }}). Go to its own page, or choose this device when connecting.',
+    visitDisconnect: 'Disconnect',
     refusalReasons: {
       seal_revoked: 'the seal is out of service', request_withdrawn: 'the request was withdrawn', holder_deactivated: 'the holder was deactivated',
       revocations_missing: 'no revocation list on the device', revocations_expired: 'revocation list more than a day old',

@@ -816,6 +816,12 @@ export const zhCN = {
     log: '设备记录', noLog: '本平板还没有收到设备记录。',
     withoutGrant: '未经审批',
     useIndex: '第 {{ n }} 次',
+    visitTitle: '到设备旁连接',
+    visitBody: '请您在设备旁连接本平板：平板会把最新的停用清单（暂停的印章、撤回的申请、已停用的人员）送到设备上，并保存设备记录，下次同步时送达总部。这里不会解锁。',
+    visitList: '设备上的停用清单发布于 {{ date }}。',
+    visitNoList: '设备上没有停用清单：请您先联网同步本平板，再连接设备。',
+    visitOther: '这是另一台印章设备（{{ id }}）。请您打开它自己的页面，或连接时选择本设备。',
+    visitDisconnect: '断开连接',
     refusalReasons: {
       seal_revoked: '印章已停止使用', request_withdrawn: '申请已撤回', holder_deactivated: '用印人已停用',
       revocations_missing: '设备上没有停用清单', revocations_expired: '停用清单已超过一天',

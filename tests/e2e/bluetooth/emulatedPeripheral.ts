@@ -212,6 +212,9 @@ export class EmulatedPeripheral {
   async stop(): Promise<void> {
     if (this.#stopped) return;
     this.#stopped = true;
+    // The tablet has gone: the device's link ends (its read session with it), as a real device
+    // sees the radio link drop. (A page-side disconnect sends no CDP event, so nothing said so yet.)
+    this.#options.handler.onDisconnect?.();
     for (const timer of this.#promptTimers.values()) clearTimeout(timer);
     await Promise.allSettled([...this.#releases].map((release) => release()));
     await this.#chain;
@@ -227,7 +230,9 @@ export class EmulatedPeripheral {
       this.#pageSession.send('DeviceAccess.disable'),
       this.#browserSession.send('BluetoothEmulation.disable'),
     ]);
-    await Promise.allSettled([this.#pageSession.detach(), this.#browserSession.detach()]);
+    // The page session stays attached (it goes with its page): detaching it lifts the page's
+    // emulated offline state from navigator.onLine (see the README's quirks).
+    await Promise.allSettled([this.#browserSession.detach()]);
     for (const r of results) if (r.status === 'rejected') this.#log(`stop: ${String(r.reason)}`);
   }
 

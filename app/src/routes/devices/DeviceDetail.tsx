@@ -1,6 +1,6 @@
 import { A, useParams } from '@solidjs/router';
 import { For, Show, createMemo } from 'solid-js';
-import { deviceHealth, deviceLabel, subjectOf, type DeviceEvent, type SessionView as Session } from '@seal/shared';
+import { can, deviceHealth, deviceLabel, subjectOf, type Device, type DeviceEvent, type SessionView as Session } from '@seal/shared';
 import { actorFromSession } from '../../auth/actorFromSession';
 import { RequireSession } from '../../components/RequireSession';
 import { Screen } from '../../components/Screen';
@@ -10,6 +10,7 @@ import { useDirectory } from '../../org/DirectoryProvider';
 import { createFacts } from '../../sync/createFacts';
 import { createRecords } from '../../sync/createRecords';
 import { DeviceName } from './DeviceName';
+import { DeviceVisit } from './DeviceVisit';
 
 /**
  * One seal device, from what this tablet holds (works offline): its seal and unit, last contact,
@@ -33,6 +34,11 @@ function DevicePage(props: { session: Session }) {
     return seals().find((s) => (d !== undefined && d.sealId !== null && s.recordId === d.sealId) || (s.record.form === 'physical' && s.record.deviceId === params.id))?.record;
   };
   const health = createMemo(() => deviceHealth(log()));
+  /**
+   * Who may connect to the device without a grant (to carry the revocation list, record its log):
+   * whoever may have records signed for it (`device.bind`: admins and custodians over its unit).
+   */
+  const mayVisit = (unitId: Device['unitId']): boolean => can(actorFromSession(props.session.user), 'device.bind', { unitId }, directory.units()).ok;
   const when = (ms: number | null) => (ms === null ? t('deviceDetail.never') : formatDateTime(ms, locale()));
   const minutes = (ms: number) => Math.round(Math.abs(ms) / 60_000);
   /** One log entry in words: what happened, and the detail a site worker needs. */
@@ -74,6 +80,9 @@ function DevicePage(props: { session: Session }) {
               </dd>
               <dt>{t('deviceDetail.firmware')}</dt><dd>{health().firmware ?? t('deviceDetail.never')}</dd>
             </dl>
+            <Show when={mayVisit(d().unitId)}>
+              <DeviceVisit deviceId={params.id} />
+            </Show>
             <h2 class="section-title">{t('deviceDetail.alarms')}</h2>
             <Show when={health().alarms.length > 0} fallback={<p class="muted">{t('deviceDetail.noAlarms')}</p>}>
               <ul class="alarm-list" data-testid="device-alarms">
