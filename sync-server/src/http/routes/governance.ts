@@ -219,7 +219,10 @@ function decisionRoute(api: Api, { rows, repo, view, apply }: GovernanceDeps): v
     const seal = await sealOnServer(rows, request.sealId);
     if (!seal) throw notFound(`Seal "${request.sealId}"`);
     const decision: GovernanceDecision = {
-      id: newId('gdec'), approverId, payload: body.payload, assertion: body.assertion, ...(body.comment ? { comment: body.comment } : {}), at: ctx.now(),
+      id: newId('gdec'), approverId, payload: body.payload, assertion: body.assertion, ...(body.comment ? { comment: body.comment } : {}),
+      // Arrival order is the order of the steps: a decision arriving in the same millisecond as
+      // the one before it still comes after it (the tally orders decisions by time).
+      at: Math.max(ctx.now(), ...request.decisions.map((d) => d.at + 1)),
     };
     const tally = tallyGovernance(request, seal, request.route, roster, tree, [...request.decisions, decision]);
     const ignored = tally.ignored.find((i) => i.decisionId === decision.id);
