@@ -46,9 +46,12 @@ export function ensureAppBuilt(): void {
     const sources = ['app', 'public', 'vite.config.ts'].map((p) => newestMtime(join(REPO_ROOT, p)));
     if (Math.max(...sources) <= statSync(index).mtimeMs) return;
   }
+  // A production build, whatever vitest set NODE_ENV to ('test'): otherwise import.meta.env.PROD
+  // is false in the bundle and the app tested is not the one shipped.
   const result = spawnSync(join(REPO_ROOT, 'node_modules/.bin/vite'), ['build', '--logLevel', 'warn'], {
     cwd: REPO_ROOT,
     encoding: 'utf8',
+    env: { ...process.env, NODE_ENV: 'production' },
   });
   if (result.status !== 0) {
     throw new Error(`vite build failed (exit ${String(result.status)}):\n${result.stdout}\n${result.stderr}`);

@@ -1,5 +1,5 @@
 import type { DeviceInfo, SealDeviceClient } from '@seal/device-bridge';
-import { signedRevocationListResponseSchema, verifySignedRevocationList, type P256PublicJwk, type SignedRevocationList } from '@seal/shared';
+import { p256PublicJwkSchema, signedRevocationListResponseSchema, verifySignedRevocationList, type P256PublicJwk, type SignedRevocationList } from '@seal/shared';
 import { apiRequest } from '../api/request';
 import type { LocalStore } from '../store/localStore';
 
@@ -40,4 +40,25 @@ export async function carryRevocations(client: SealDeviceClient, info: DeviceInf
   if (held === undefined || info.deviceId === null) return null;
   if (info.revocations !== undefined && info.revocations[0] >= held.list.version) return null;
   return (await client.installRevocations(held)).version;
+}
+
+/** How long a connect waits for the list in force before carrying the held one. */
+const FRESH_LIST_WAIT_MS = 3_000;
+
+/**
+ * The list to carry to a device now: with a network, the one in force, fetched at connect (a
+ * suspension made minutes ago goes with this visit, not the next), waiting at most
+ * `waitMs`; without one, or when the server is slow or refuses, the one this tablet holds.
+ */
+export async function revocationsToCarry(store: LocalStore, waitMs = FRESH_LIST_WAIT_MS): Promise<SignedRevocationList | undefined> {
+  const held = heldRevocations(store);
+  if (!navigator.onLine) return held;
+  const directory = (await store.book.state('directory')) as { orgPublicJwk?: unknown } | undefined;
+  const orgKey = p256PublicJwkSchema.safeParse(directory?.orgPublicJwk);
+  if (!orgKey.success) return held;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<undefined>((resolve) => { timer = setTimeout(() => resolve(undefined), waitMs); });
+  const fresh = await Promise.race([refreshRevocations(store, orgKey.data).catch(() => undefined), late]);
+  clearTimeout(timer);
+  return fresh ?? held;
 }

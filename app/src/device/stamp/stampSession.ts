@@ -4,7 +4,7 @@ import { batch, onCleanup, type Accessor } from 'solid-js';
 import type { LocalStore } from '../../store/localStore';
 import { holderAssertion } from '../holderAssertion';
 import { registerDevice } from '../registerDevice';
-import { carryRevocations, heldRevocations } from '../revocations';
+import { carryRevocations, revocationsToCarry } from '../revocations';
 import { stampErrorCode } from './stampErrorCode';
 import { createStampControl } from './stampControl';
 import { createLogCapture } from './stampLogCapture';
@@ -56,7 +56,7 @@ export function createStampSession(store: Accessor<LocalStore | undefined> = () 
     // Carry the revocation list this tablet holds, if newer than the device's: any tablet that
     // comes by brings a suspension with it. A refusal here (an older or foreign list) is not fatal.
     const local = store();
-    const held = local === undefined ? undefined : await heldRevocations(local);
+    const held = local === undefined ? undefined : await revocationsToCarry(local);
     if (await carryRevocations(client, who, held).catch(() => null) !== null) who = await client.info();
     await capture.prepare(who.deviceId);
     batch(() => {
