@@ -13,6 +13,9 @@ const FLUSH_BATCH = 50;
 const CATCH_UP_BATCH = 500;
 /** Where in `rows` (RxDB's write order) every row is known projected; kept in the local book. */
 const CHECKPOINT_STATE = 'projectedThrough';
+/** First wait before trying again to load Automerge (doubling up to the most), in ms. */
+const AUTOMERGE_RETRY_MS = 1_000;
+const AUTOMERGE_RETRY_MAX_MS = 30_000;
 
 interface RowsCheckpoint {
   readonly id: string;
@@ -132,6 +135,18 @@ export class Projector {
   private async flush(): Promise<void> {
     // Let a burst of events (a pulled batch) mark all its subjects first.
     await new Promise((resolve) => setTimeout(resolve, 0));
+    // Automerge's code (its wasm) may not be fetchable yet — offline before the service worker
+    // holds it: the marked subjects stay marked and are projected once it loads, not dropped.
+    for (let attempt = 0; this.dirty.size > 0; attempt++) {
+      try {
+        await this.loadAutomerge();
+        break;
+      } catch (error) {
+        if (attempt === 0) console.warn('Projecting records waits for Automerge to load', error);
+        if (this.db.closed) return;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(AUTOMERGE_RETRY_MS * 2 ** attempt, AUTOMERGE_RETRY_MAX_MS)));
+      }
+    }
     while (this.dirty.size > 0) {
       const subjects = [...this.dirty].slice(0, FLUSH_BATCH);
       subjects.forEach((s) => this.dirty.delete(s));
