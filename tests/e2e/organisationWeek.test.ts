@@ -154,7 +154,8 @@ async function approveSealChange(approver: Person, tag: string, action: 'create'
   const { page } = approver;
   await nav(page, 'approvals').click();
   const item = page.locator(`[data-testid="governance-inbox-item"][data-action="${action}"]`, { hasText: SEAL_NAME });
-  await item.waitFor({ timeout: 30_000 });
+  // The list asks the server again every 15 s while open: the request may be filed after the page opened.
+  await item.waitFor({ timeout: 60_000 });
   await shot(page, tag, `approvals-seal-${action}`);
   await item.click();
   const request = page.locator('[data-testid="governance-request"][data-state="pending"]');

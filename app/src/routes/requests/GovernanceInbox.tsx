@@ -1,5 +1,5 @@
 import { A } from '@solidjs/router';
-import { For, Show, createMemo, createResource } from 'solid-js';
+import { For, Show, createMemo, createResource, onCleanup } from 'solid-js';
 import { can, type User } from '@seal/shared';
 import { fetchGovernanceRequests } from '../../api/governance';
 import { formatDateTime } from '../../i18n/format';
@@ -12,10 +12,18 @@ import { useDirectory } from '../../org/DirectoryProvider';
  * page, where they read the proposal and decide with a passkey. From the server (an approval is
  * online); offline the list is empty.
  */
+/** How often the open list asks the server again. */
+const REFRESH_MS = 15_000;
+
 export function GovernanceInbox(props: { me: User | undefined }) {
   const { t, locale } = useI18n();
   const directory = useDirectory();
-  const [pending] = createResource(() => fetchGovernanceRequests({ state: 'pending' }).catch(() => []), { initialValue: [] });
+  const [pending, { refetch }] = createResource(() => fetchGovernanceRequests({ state: 'pending' }).catch(() => []), { initialValue: [] });
+  // A change asked for while the list is open shows up without leaving the page.
+  const timer = setInterval(() => {
+    if (navigator.onLine) void refetch();
+  }, REFRESH_MS);
+  onCleanup(() => clearInterval(timer));
   const mine = createMemo(() => {
     const me = props.me;
     if (me === undefined) return [];
