@@ -8,7 +8,8 @@ import { seqNumber } from '../sync/rowsRepo';
  * the row, read again to show it): the timeline event, `h` (its tie-break in the newest-first
  * order: see `tieOf`) and `n` (a low battery's percent).
  */
-export type EventDoc = TimelineEvent & { readonly type: 'event'; readonly h: string; readonly n?: number };
+/** `n`: a low battery's percent; `b`: the seq of the device binding a device entry's seal came from. */
+export type EventDoc = TimelineEvent & { readonly type: 'event'; readonly h: string; readonly n?: number; readonly b?: number };
 
 /**
  * The postings of one access path in one time bucket (`_id` = `x:` + path + `:` + the bucket's
@@ -80,7 +81,7 @@ export const requestDocId = (requestId: string): string => `q:${requestId}`;
 export const bindingsDocId = (deviceId: string): string => `b:${deviceId}`;
 const CHECKPOINT_ID = 'checkpoint';
 /** The index's layout: a checkpoint of another layout counts as none (everything is derived again). */
-const FORMAT = 3;
+const FORMAT = 4;
 
 type Stored<T> = T & { _rev: string };
 

@@ -96,4 +96,32 @@ describe('the HQ index', () => {
     await indexer(hq, {}, halves).catchUp();
     expect(await contents(hq)).toEqual(reference);
   });
+
+  it('ends the same whatever order the store wrote the rows in, in pages that split a device\'s binding from its entries', async () => {
+    // A store may write one push's rows in any order (the embedded store's validation finishes them
+    // out of order): here every device's entries come before the binding that covers them.
+    await store.ensureDatabases(['rows_shuffled']);
+    const shuffled = rowsRepo(store.couch.use(store.dbName('rows_shuffled')));
+    const isBinding = (row: SyncRow) => row.type === 'fact' && row.kind === 'device_event' && (row.body as { type?: string }).type === 'seal_bound';
+    const reversed = [...allRows].reverse();
+    expect(reversed.filter(isBinding).length).toBeGreaterThan(0);
+    for (const row of reversed) await shuffled.createMany([row]);
+    const hq = await index('hq_shuffled');
+    await Promise.all([indexer(hq, { page: 3, flushEvery: 10 }, shuffled).catchUp(), indexer(hq, { page: 11, flushEvery: 30 }, shuffled).catchUp()]);
+    expect(await contents(hq)).toEqual(reference);
+  });
+
+  it('ends the same when a device\'s binding reaches the store after the entries it covers were indexed', async () => {
+    await store.ensureDatabases(['rows_late']);
+    const late = rowsRepo(store.couch.use(store.dbName('rows_late')));
+    const isBinding = (row: SyncRow) => row.type === 'fact' && row.kind === 'device_event' && (row.body as { type?: string }).type === 'seal_bound';
+    const hq = await index('hq_late');
+    await late.createMany(allRows.filter((row) => !isBinding(row)));
+    await indexer(hq, { page: 20 }, late).catchUp();
+    const before = await contents(hq);
+    expect(before).not.toEqual(reference);
+    await late.createMany(allRows.filter(isBinding));
+    await indexer(hq, { page: 20 }, late).catchUp();
+    expect(await contents(hq)).toEqual(reference);
+  });
 });

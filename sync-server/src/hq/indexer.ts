@@ -1,5 +1,5 @@
 import type { RowsRepo } from '../sync/rowsRepo';
-import { deriveEvents, type BindingCache } from './derive';
+import { BindingCache, deriveEvents } from './derive';
 import type { HqStore } from './hqStore';
 import { flushPending, Pending } from './rollups';
 
@@ -54,7 +54,7 @@ export class HqIndexer {
     const start = (await this.hq.checkpoint()).seq;
     let since = start;
     let pending = new Pending();
-    const bindings: BindingCache = new Map();
+    const bindings = new BindingCache();
     for (;;) {
       const page = await this.rows.changesSince(since, this.page);
       if (page.entries.length === 0) break;

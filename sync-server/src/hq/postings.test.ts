@@ -13,7 +13,17 @@ describe('mergePostings (two instances that derived one event differently)', () 
   });
 
   it('ends the same in any merge order when both know a seal', () => {
-    const otherSeal: Posting = [...known.slice(0, 5), 'seal2', 'dev1', null] as Posting;
+    const otherSeal = [...known.slice(0, 5), 'seal2', 'dev1', null] as unknown as Posting;
     expect(mergePostings([known], [otherSeal])).toEqual(mergePostings([otherSeal], [known]));
+  });
+
+  it('keeps the seal of the later binding when two derivations name different seals, in any merge order', () => {
+    const fromFirst: Posting = [...known.slice(0, 5), 'seal1', 'dev1', null, 3] as unknown as Posting;
+    const fromRebind: Posting = [...known.slice(0, 5), 'seal2', 'dev1', null, 40] as unknown as Posting;
+    const fromGrant: Posting = [...known.slice(0, 5), 'seal0', 'dev1', null] as unknown as Posting;
+    expect(mergePostings([fromFirst], [fromRebind])).toEqual([fromRebind]);
+    expect(mergePostings([fromRebind], [fromFirst])).toEqual([fromRebind]);
+    expect(mergePostings([fromGrant], [fromFirst])).toEqual([fromFirst]);
+    expect(mergePostings([fromFirst, fromGrant], [fromRebind])).toEqual([fromRebind]);
   });
 });

@@ -3,12 +3,13 @@ import type { EventDoc, PostingDoc } from './hqStore';
 export type { PostingDoc } from './hqStore';
 
 /**
- * One event on one access path: `[at, h, eventId, kind, unitId, sealId, deviceId, extra]` —
- * enough to order, filter, count and roll up without reading the event's document. `extra` is a
+ * One event on one access path: `[at, h, eventId, kind, unitId, sealId, deviceId, extra, boundSeq?]`
+ * — enough to order, filter, count and roll up without reading the event's document. `extra` is a
  * low battery's percent, a seal creation's seal kind, a decision's request id, or `NO_GRANT` for a
- * stamp made without a grant.
+ * stamp made without a grant; `boundSeq`, on a device entry whose seal came from its device's
+ * binding, that binding's seq (the merge keeps the latest binding known).
  */
-export type Posting = [number, string, string, string, string, string | null, string | null, string | number | null];
+export type Posting = [number, string, string, string, string, string | null, string | null, string | number | null, number?];
 
 /** A stamp posting's `extra` when the device stamped without a grant. */
 export const NO_GRANT = 'no_grant';
@@ -56,7 +57,9 @@ export function postingOf(event: EventDoc): Posting {
   const sealKind = event.kind === 'seal_created' && typeof event.summary.sealKind === 'string' ? event.summary.sealKind : undefined;
   const noGrant = event.kind === 'stamp' && event.summary.withoutGrant === true ? NO_GRANT : undefined;
   const extra = event.n ?? sealKind ?? (event.kind === 'decision' ? event.requestId : undefined) ?? noGrant ?? null;
-  return [event.at, event.h, event.id, event.kind, event.unitId, event.sealId ?? null, event.deviceId ?? null, extra];
+  const posting: Posting = [event.at, event.h, event.id, event.kind, event.unitId, event.sealId ?? null, event.deviceId ?? null, extra];
+  if (event.b !== undefined) posting.push(event.b);
+  return posting;
 }
 
 /** Newest first; the tie-break `h`, then the id (distinct events never compare equal). */
@@ -68,13 +71,16 @@ export const decodeEntries = (doc: Pick<PostingDoc, 'entries'>): Posting[] => JS
 /**
  * The union of two posting lists, newest first. One event is one posting: should two instances
  * have derived it differently (a binding one of them had read and the other not yet), the one that
- * knows the seal wins, then the greater JSON text — on every instance alike, so merges in any order
- * converge, and never on "seal unknown" when some instance knew it.
+ * knows the seal wins, then the one from the later binding (a binding stored late that covers the
+ * entry), then the greater JSON text — on every instance alike, so merges in any order converge,
+ * and never on "seal unknown" when some instance knew it.
  */
 export function mergePostings(a: readonly Posting[], b: readonly Posting[]): Posting[] {
   const byId = new Map<string, Posting>();
   const better = (p: Posting, held: Posting): boolean =>
-    (p[5] === null) !== (held[5] === null) ? held[5] === null : JSON.stringify(p) > JSON.stringify(held);
+    (p[5] === null) !== (held[5] === null) ? held[5] === null
+      : (p[8] ?? -1) !== (held[8] ?? -1) ? (p[8] ?? -1) > (held[8] ?? -1)
+        : JSON.stringify(p) > JSON.stringify(held);
   for (const p of [...a, ...b]) {
     const held = byId.get(p[2]);
     if (!held || better(p, held)) byId.set(p[2], p);

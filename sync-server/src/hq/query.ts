@@ -1,6 +1,6 @@
 import { DAY_MS, hqDayOf, hqDayStart, type HqEventCounts, type TimelineEvent } from '@seal/shared';
 import type { RowsRepo } from '../sync/rowsRepo';
-import { eventsOfRows } from './derive';
+import { eventsOfRows, type ResolvedSeal } from './derive';
 import type { HqStore } from './hqStore';
 import { ALL_PATH, devicePath, kindPath, personPath, sealPath, unitPath } from './postings';
 import { countsOfDays } from './rollups';
@@ -93,12 +93,12 @@ export async function scanEvents(hq: HqStore, filter: EventFilter, before: Posit
  */
 export async function eventsOf(rowsRepo: RowsRepo, found: readonly EventRow[]): Promise<TimelineEvent[]> {
   const stored = await rowsRepo.getMany(found.map((p) => p[2]));
-  const seals = new Map(found.flatMap((p): [string, string][] => (p[5] ? [[p[2], p[5]]] : [])));
+  const seals = new Map(found.flatMap((p): [string, ResolvedSeal][] => (p[5] ? [[p[2], { sealId: p[5] }]] : [])));
   const byId = new Map(eventsOfRows([...stored.values()], seals).map((event) => [event.id, event]));
   return found.flatMap((p) => {
     const event = byId.get(p[2]);
     if (!event) return [];
-    const { type: _t, h: _h, n: _n, ...shown } = event;
+    const { type: _t, h: _h, n: _n, b: _b, ...shown } = event;
     return [shown];
   });
 }
