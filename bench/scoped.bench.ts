@@ -27,11 +27,13 @@ const LARGE = Number(process.env.SCOPED_BENCH_LARGE ?? 1_000_000);
 const RUNS = Number(process.env.SCOPED_BENCH_RUNS ?? 5);
 
 const script = fileURLToPath(new URL('./scopedPull.ts', import.meta.url));
+/** The repository root, where `--import tsx` resolves. */
+const root = fileURLToPath(new URL('..', import.meta.url));
 
 /** Runs `scopedPull.ts` for an organisation of `total` rows in a process of its own; its timed runs. */
 function measureInProcess(total: number, runs: number): Promise<PullRun[]> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script, String(total), String(runs)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', script, String(total), String(runs)], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (chunk: string) => {
