@@ -1,4 +1,5 @@
 import type { DocumentScope } from 'nano';
+import { retryingConnection } from './retryReads';
 import type { StoreMac } from './storeMac';
 
 /** A document the server did not write, read as absent: nano's 404, so every caller's "not found" path applies. */
@@ -13,6 +14,21 @@ export class UnverifiedDocumentError extends Error {
 
 type Doc = Record<string, unknown> & { _id?: unknown; _deleted?: unknown };
 
+/**
+ * A MAC-checked database's read of documents by id through the store's `_bulk_get` (CouchDB 2+,
+ * and the embedded store): on the embedded store it reads each document directly, where
+ * `_all_docs` with `keys` (nano's `fetch`) runs a key-range scan per id — 3× slower for 1,000 ids.
+ */
+export interface BulkGetter<T> {
+  /** The documents among `ids` that exist, are not deleted and carry this server's MAC, by id (without the MAC). */
+  bulkGet(ids: readonly string[]): Promise<Map<string, T>>;
+}
+
+/** What `_bulk_get` answers (without `rev`s asked: the winning revision of each id). */
+interface BulkGetAnswer {
+  results: { id: string; docs: ({ ok: Doc } | { error: unknown })[] }[];
+}
+
 /** Design and local documents are the store's machinery, not data: they carry no MAC. */
 const isMachinery = (id: unknown): boolean => typeof id === 'string' && (id.startsWith('_design/') || id.startsWith('_local/'));
 
@@ -25,7 +41,7 @@ const isMachinery = (id: unknown): boolean => typeof id === 'string' && (id.star
  *
  * @param database - the logical database name the MACs are bound to (`rows`, not `sealctl_rows`)
  */
-export function macScope<T>(db: DocumentScope<T>, database: string, mac: StoreMac): DocumentScope<T> {
+export function macScope<T>(db: DocumentScope<T>, database: string, mac: StoreMac): DocumentScope<T> & BulkGetter<T> {
   const mark = (doc: Doc): Doc => {
     if (doc._deleted === true || isMachinery(doc._id)) return doc;
     if (typeof doc._id !== 'string') throw new Error(`a document written to "${database}" must carry its _id (the MAC covers it)`);
@@ -71,6 +87,23 @@ export function macScope<T>(db: DocumentScope<T>, database: string, mac: StoreMa
       });
       return { ...page, rows };
     },
+    bulkGet: async (ids: readonly string[]) => {
+      const found = new Map<string, T>();
+      if (ids.length === 0) return found;
+      // A read: safe to send again when the connection fails before an answer.
+      const answer = await retryingConnection(async () => (await db.server.relax({
+        db: db.config.db, path: '_bulk_get', method: 'POST', body: { docs: [...new Set(ids)].map((id) => ({ id })) },
+      })) as BulkGetAnswer);
+      for (const result of answer.results) {
+        for (const entry of result.docs) {
+          const doc = 'ok' in entry ? entry.ok : undefined;
+          if (!doc || doc._deleted === true || doc._id !== result.id) continue;
+          const ok = verified(doc);
+          if (ok) found.set(result.id, ok as T);
+        }
+      }
+      return found;
+    },
     changes: async (params?: Record<string, unknown>) => {
       const page = await db.changes(params as never);
       const results = page.results.map((change) => {
@@ -84,7 +117,7 @@ export function macScope<T>(db: DocumentScope<T>, database: string, mac: StoreMa
       return { ...page, results };
     },
   };
-  return new Proxy(db, {
+  return new Proxy(db as DocumentScope<T> & BulkGetter<T>, {
     get(target, property, receiver) {
       if (typeof property === 'string' && Object.hasOwn(overrides, property)) return overrides[property];
       // Methods that would read or write documents in ways not covered above are refused, not passed by.

@@ -1,6 +1,7 @@
 import type { DocumentScope } from 'nano';
 import { changeRowPrefix, factRowId, type FactKind, type FactRow, type RecordKind, type SyncRow } from '@seal/shared';
 import { statusOf } from '../couch/docs';
+import type { BulkGetter } from '../couch/macScope';
 import { DEVICE_LOG_VIEW, DOCUMENTS_VIEW, SCOPE_DESIGN, SCOPE_VIEW } from '../couch/syncDatabases';
 
 /**
@@ -86,9 +87,15 @@ const rowFromDoc = (doc: StoredRow): SyncRow => {
 const seqText = (seq: unknown): string => (typeof seq === 'string' ? seq : JSON.stringify(seq));
 
 export function rowsRepo(db: DocumentScope<SyncRow>): RowsRepo {
+  // A MAC-checked database (`Store.couch.use`) reads by id through `_bulk_get`; another, by `_all_docs` keys.
+  const { bulkGet } = db as Partial<BulkGetter<StoredRow>>;
   const getMany = async (ids: readonly string[]): Promise<Map<string, SyncRow>> => {
     const found = new Map<string, SyncRow>();
     if (ids.length === 0) return found;
+    if (bulkGet) {
+      for (const [id, doc] of await bulkGet(ids)) found.set(id, rowFromDoc(doc));
+      return found;
+    }
     const result = await db.fetch({ keys: [...new Set(ids)] });
     for (const entry of result.rows) {
       if ('doc' in entry && entry.doc) found.set(entry.id, rowFromDoc(entry.doc));
