@@ -37,7 +37,8 @@ const isMachinery = (id: unknown): boolean => typeof id === 'string' && (id.star
  * repository over it (and any code added later) gets both: `insert` and `bulk` mark; `get` answers
  * 404 for a document whose MAC fails; `list`, `view` and `fetch` with documents leave such rows
  * out (`fetch` answers `not_found` for them); `bulkGet` (ours, not nano's) leaves them out of its
- * map; `changes` keeps the change (its sequence moves on) without the document. Documents come back without the MAC field.
+ * map; `changes` keeps the change (its sequence moves on) without the document. Documents come
+ * back without the MAC field.
  *
  * @param database - the logical database name the MACs are bound to (`rows`, not `sealctl_rows`)
  */

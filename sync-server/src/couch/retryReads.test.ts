@@ -9,6 +9,7 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStore, type TestStore } from '../testing/testServer';
+import type { BulkGetter } from './macScope';
 import { connectStore, type Store } from './store';
 import { READ_ATTEMPTS } from './retryReads';
 
@@ -104,6 +105,14 @@ describe('the store connection under resets', () => {
     expect(fetched.rows).toHaveLength(1);
     proxy.resetBefore(1);
     expect(await store.couch.db.list()).toContain(store.dbName('things'));
+  });
+
+  it('answers a read by ids in bulk (`_bulk_get`, a read-only POST) whose connection was reset', async () => {
+    const bulk = things() as unknown as BulkGetter<{ value: number }>;
+    const requests = proxy.seen.requests;
+    proxy.resetBefore(1);
+    expect((await bulk.bulkGet(['a', 'missing'])).get('a')?.value).toBe(1);
+    expect(proxy.seen.requests - requests).toBe(2);
   });
 
   it('gives up after a bounded number of attempts', async () => {
