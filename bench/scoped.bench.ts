@@ -24,7 +24,7 @@ import { median, mergeResult } from './stats';
 
 const SMALL = 20_000;
 const LARGE = Number(process.env.SCOPED_BENCH_LARGE ?? 1_000_000);
-const RUNS = Number(process.env.SCOPED_BENCH_RUNS ?? 5);
+const RUNS = Number(process.env.SCOPED_BENCH_RUNS ?? 7);
 
 const script = fileURLToPath(new URL('./scopedPull.ts', import.meta.url));
 /** The repository root, where `--import tsx` resolves. */
