@@ -235,6 +235,50 @@ describe('a branch replica when sites move', () => {
   });
 });
 
+describe('a branch of more sites than a query string could name', () => {
+  it('receives exactly its sites\' rows, its checkpoint naming them by reference; a forged or unknown reference back-fills within its scope only', async () => {
+    const branch = await createUnit(running.server, world.admin.cookie, world.admin.rootUnitId, 'Big branch', 'branch');
+    // 820 sites: their digests alone (8,200 characters) would not fit the 8 KiB query string.
+    // Written straight into the units database (what POST /api/units stores; a test-only shortcut:
+    // each create reads the whole tree, so 820 of them would take minutes, and it is not under test here).
+    const sites = Array.from({ length: 820 }, (_, i) => `unit_bigsite${String(i).padStart(8, '0')}`);
+    const now = Date.now();
+    const units = running.server.store.couch.use(running.server.store.dbName('units'));
+    const stored = await units.bulk({ docs: sites.map((id, i) => ({ _id: id, type: 'unit', id, name: `Big site ${i}`, kind: 'site', parentId: branch, createdAt: now, updatedAt: now })) as never });
+    expect(stored.filter((r) => r.error)).toEqual([]);
+    const some = [sites[0]!, sites[409]!, sites[819]!];
+    for (const site of some) await write(site, 3, 'big');
+    const person = await world.person(branch, ['auditor'], 'Big branch auditor');
+    const laptop = new Puller(person);
+    const first = await laptop.all(5);
+    expect(distinct(first.ids)).toEqual(rowsOf(...some));
+    expect(laptop.checkpoint!.length).toBeLessThan(1000);
+    expect(laptop.checkpoint).toMatch(/"#[A-Za-z0-9_-]{43}"/);
+
+    // Followed from there: only what is new, and a site moved out is named as left.
+    const fresh = await write(sites[5]!, 2, 'big');
+    const elsewhere = await createUnit(running.server, world.admin.cookie, world.admin.rootUnitId, 'Elsewhere', 'branch');
+    const moved = await running.server.call('POST', `/api/units/${sites[819]!}/move`, { cookie: world.admin.cookie, body: { parentId: elsewhere } });
+    expect(moved.statusCode).toBe(200);
+    const next = await laptop.all(5);
+    expect(distinct(next.ids)).toEqual([...fresh].sort());
+    expect(next.left).toEqual([sites[819]]);
+    expect([...laptop.held].sort()).toEqual(rowsOf(sites[0]!, sites[409]!, sites[5]!));
+
+    // A reference the server never stored, or a malformed one: never a row outside today's scope.
+    const checkpoint = JSON.parse(laptop.checkpoint!) as { units: string };
+    for (const units of ['#' + 'A'.repeat(43), '#short', `#${'A'.repeat(43)}x`]) {
+      const forged = new Puller(person);
+      forged.checkpoint = JSON.stringify({ ...checkpoint, units });
+      const answer = await forged.request(50);
+      if (answer.status === 200) {
+        const got = [...forged.held, ...(await forged.all(50)).ids];
+        expect(got.filter((id) => ![sites[0], sites[409], sites[5]].includes(unitOfRow.get(id)))).toEqual([]);
+      } else expect(answer.status).toBe(400);
+    }
+  }, 180_000);
+});
+
 describe('a deactivated person', () => {
   it('receives nothing, whatever checkpoint their replica holds', async () => {
     const person = await world.person(west, ['auditor'], 'West auditor');
