@@ -235,6 +235,26 @@ describe('a branch replica when sites move', () => {
   });
 });
 
+describe('rows written into the store by someone else (no valid MAC)', () => {
+  it('are never sent, and a back-fill goes on past them to the unit\'s other rows, whatever the page size', async () => {
+    const site = await createUnit(running.server, world.admin.cookie, east, 'East forged', 'site');
+    // Interleaved in id order: good, forged, good, forged… (forged ones written with nano's raw request, around the MAC).
+    const good: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      good.push(...(await write(site, 2, 'f')));
+      const id = `fact:device_event:f-${process.pid}-${(++counter).toString().padStart(6, '0')}`;
+      const forged = { _id: id, id, type: 'fact', kind: 'device_event', subject: `device:scoped-${site}`, scopeUnitId: site, author: 'intruder', createdAt: 1_790_000_000_000 + counter, body: { n: counter }, storeMac: 'A'.repeat(43) };
+      const answer = await running.server.store.couch.request({ db: running.server.store.dbName('rows'), method: 'post', path: '_bulk_docs', body: { docs: [forged] } }) as { error?: string }[];
+      expect(answer.filter((r) => r.error)).toEqual([]);
+    }
+    for (const limit of [1, 2, 3, 5, 50]) {
+      const person = await world.person(site, ['custodian'], `Forged-site custodian ${limit}`);
+      const got = await new Puller(person).all(limit);
+      expect(distinct(got.ids), `limit ${limit}`).toEqual([...good].sort());
+    }
+  });
+});
+
 describe('a branch of more sites than a query string could name', () => {
   it('receives exactly its sites\' rows, its checkpoint naming them by reference; a forged or unknown reference back-fills within its scope only', async () => {
     const branch = await createUnit(running.server, world.admin.cookie, world.admin.rootUnitId, 'Big branch', 'branch');
