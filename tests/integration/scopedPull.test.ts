@@ -255,6 +255,47 @@ describe('rows written into the store by someone else (no valid MAC)', () => {
   });
 });
 
+describe('a scope index rewritten in the store (design documents carry no MAC)', () => {
+  /** Runs `check` with the scope view's map replaced by `map` (same version), then puts it back. */
+  async function withMap(map: string, check: () => Promise<void>): Promise<void> {
+    const db = running.server.store.dbName('rows');
+    const couch = running.server.store.couch;
+    const held = await couch.request({ db, method: 'get', path: '_design/scope' }) as Record<string, unknown> & { views: Record<string, { map: string; reduce?: string }> };
+    const [view] = Object.keys(held.views);
+    await couch.request({ db, method: 'put', path: '_design/scope', body: { ...held, views: { [view!]: { ...held.views[view!]!, map } } } });
+    try {
+      await check();
+    } finally {
+      const now = await couch.request({ db, method: 'get', path: '_design/scope' }) as { _rev: string };
+      await couch.request({ db, method: 'put', path: '_design/scope', body: { ...held, _rev: now._rev } });
+    }
+  }
+  const guard = 'if ((doc.type === "fact" || doc.type === "change") && typeof doc.scopeUnitId === "string" && doc.id === doc._id)';
+
+  it('never serves another unit\'s rows emitted under this unit\'s keys', async () => {
+    const victim = await createUnit(running.server, world.admin.cookie, east, 'Victim site', 'site');
+    const mine = await write(victim, 2, 'v');
+    await withMap(`function (doc) { ${guard} { emit([doc.scopeUnitId, doc._id], doc); if (doc.scopeUnitId !== ${JSON.stringify(victim)}) emit([${JSON.stringify(victim)}, doc._id], doc); } }`, async () => {
+      const person = await world.person(victim, ['custodian'], 'Victim custodian');
+      expect(distinct((await new Puller(person).all(500)).ids)).toEqual([...mine].sort());
+    });
+  }, 120_000);
+
+  it('never serves a value that is not the stored row checked against its MAC', async () => {
+    const victim = await createUnit(running.server, world.admin.cookie, east, 'Victim site 2', 'site');
+    await write(victim, 2, 'v2');
+    const forgedValue = '{ id: doc._id, type: doc.type, kind: doc.kind, subject: doc.subject, scopeUnitId: doc.scopeUnitId, author: "FORGED", createdAt: doc.createdAt, body: { forged: true } }';
+    for (const value of [forgedValue, `Object.assign({}, doc, { author: "FORGED" })`]) {
+      await withMap(`function (doc) { ${guard} emit([doc.scopeUnitId, doc._id], ${value}); }`, async () => {
+        const person = await world.person(victim, ['custodian'], `Victim custodian ${value.length}`);
+        const got = await new Puller(person).request(50);
+        expect(got.status).toBe(200);
+        expect(got.page!.rows.filter((r) => (r as { author?: string }).author === 'FORGED')).toEqual([]);
+      });
+    }
+  }, 120_000);
+});
+
 describe('a branch of more sites than a query string could name', () => {
   it('receives exactly its sites\' rows, its checkpoint naming them by reference; a forged or unknown reference back-fills within its scope only', async () => {
     const branch = await createUnit(running.server, world.admin.cookie, world.admin.rootUnitId, 'Big branch', 'branch');

@@ -208,7 +208,13 @@ function scopeIndex(db: DocumentScope<SyncRow>): Pick<RowsRepo, 'unitRows' | 'un
       const entries = page.rows.filter((r) => r.id !== after);
       const taken = entries.slice(0, want);
       return {
-        rows: taken.flatMap((r) => (r.value && typeof r.value === 'object' ? [rowFromDoc(r.value as StoredRow)] : [])),
+        // Served only as the document checked against its MAC (its `_id` is the entry's) and of
+        // the unit asked: a view rewritten in the store to emit other values or other units' rows
+        // under this unit's keys serves nothing (design documents carry no MAC).
+        rows: taken.flatMap((r) => {
+          const doc = r.value as Partial<StoredRow> | null;
+          return doc && typeof doc === 'object' && doc._id === r.id && doc.id === r.id && doc.scopeUnitId === unitId ? [rowFromDoc(doc as StoredRow)] : [];
+        }),
         read: taken.length,
         lastId: taken.at(-1)?.id ?? null,
         more: entries.length > want,
