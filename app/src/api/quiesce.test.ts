@@ -50,13 +50,35 @@ describe('quiesceRequests (before a sign-out)', () => {
   });
 
   it('does not wait for ever for a request that never answers', async () => {
-    const { fetch } = heldFetch();
+    vi.useFakeTimers();
+    try {
+      const { fetch } = heldFetch();
+      vi.stubGlobal('fetch', fetch);
+      void api.backgroundFetch('/api/sync/push');
+      let quiesced = false;
+      const quiescing = api.quiesceRequests(3000).then((q) => { quiesced = true; return q; });
+      await vi.advanceTimersByTimeAsync(2999);
+      expect(quiesced).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      (await quiescing).done();
+      expect(quiesced).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('lets background work send again only once every sign-out under way is done, and a second done() changes nothing', async () => {
+    const { held, fetch } = heldFetch();
     vi.stubGlobal('fetch', fetch);
-    void api.backgroundFetch('/api/sync/push');
-    const started = Date.now();
-    const q = await api.quiesceRequests(50);
-    expect(Date.now() - started).toBeLessThan(5_000);
-    q.done();
+    const first = await api.quiesceRequests(10);
+    const second = await api.quiesceRequests(10);
+    first.done();
+    first.done();
+    await expect(api.backgroundFetch('/api/sync/pull')).rejects.toThrow(/signing out/);
+    second.done();
+    const after = api.backgroundFetch('/api/sync/pull');
+    held[0]!.answer(200);
+    expect((await after).status).toBe(200);
   });
 
   it('waits for nothing when nothing is in flight, and a failed request counts as settled', async () => {

@@ -100,14 +100,18 @@ export function AuthProvider(props: ParentProps) {
     // refused "signed out" after the logout, which would read as a session that ended by itself.
     const quiesced = await quiesceRequests();
     try {
-      await logout();
-    } catch (err) {
-      // Signed out here all the same; the server session ends by itself (idle timeout).
-      console.warn('Sign-out did not reach the server', err);
+      try {
+        await logout();
+      } catch (err) {
+        // Signed out here all the same; the server session ends by itself (idle timeout).
+        console.warn('Sign-out did not reach the server', err);
+      }
+      setSession(null);
+      setSessionEnded(false);
+    } finally {
+      // Whatever happened, background work may send again (for the next session).
+      quiesced.done();
     }
-    setSession(null);
-    setSessionEnded(false);
-    quiesced.done();
   };
 
   // Any screen's request (this provider's `fetchSession` included) that finds the session gone
