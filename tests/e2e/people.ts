@@ -59,7 +59,8 @@ export function unexpectedErrors(errors: readonly string[], { networkCut = false
 export function watchErrors(page: Page, errors: string[]): Page {
   page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}${process.env.PAGE_ERROR_STACKS ? `\n${err.stack ?? ''}` : ''}`));
   page.on('console', (msg) => {
-    if (msg.type() === 'error') errors.push(`console.error: ${msg.text()}`);
+    // A refused request's message names no URL: the resource's is added, so a failure says which request it was.
+    if (msg.type() === 'error') errors.push(`console.error: ${msg.text()}${/status of \d+/.test(msg.text()) && msg.location().url ? ` @ ${msg.location().url}` : ''}`);
   });
   return page;
 }

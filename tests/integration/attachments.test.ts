@@ -9,7 +9,7 @@
  *   the server says complete, sends no chunk twice, and colleagues then download the bytes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BLOB_CHUNK_BYTES, toBase64Url } from '@seal/shared';
+import { BLOB_CHUNK_BYTES, fromBase64Url, toBase64Url } from '@seal/shared';
 import { createUnit } from '../../sync-server/src/testing/testServer';
 import { replicaPool, setUpWorld, startSyncServer, syncAll, type Person, type Replica, type RunningSync, type World } from './harness';
 
@@ -179,5 +179,33 @@ describe('an upload whose chunks all arrived before the server assembled them', 
     };
     expect(await ids(`chunk:${sha}:`)).toHaveLength(4);
     expect(await ids(`part:${sha}:`)).toEqual([]);
+  }, 60_000);
+});
+
+describe('the same chunk sent several times at once (a retry racing its first attempt, two queues on one tablet)', () => {
+  it('answers each with the upload\'s state, never a conflict, and the bytes are held once', async () => {
+    for (const [size, seed] of [[2_000, 41], [2 * BLOB_CHUNK_BYTES + 5, 42], [3_000, 43], [4_000, 44], [BLOB_CHUNK_BYTES + 1, 45]] as const) {
+      const bytes = photo(size, seed);
+      const tablet = await replicas.open(staff, `site-camera-race-${seed}`);
+      const { sha256: sha, factRowId } = await tablet.store.attachments.add({ bytes, about: 'request:req-race', mime: 'image/jpeg' }, world.siteId);
+      // The fact reaches the server (the tablet's own upload held back); its bytes go up by hand, each chunk sixteen times at once.
+      tablet.network.intercept = (path) => { if (path.startsWith('/api/sync/blobs/')) throw new TypeError('held back by the test'); };
+      await syncAll([tablet]);
+      const chunks = Math.ceil(size / BLOB_CHUNK_BYTES);
+      const answers = await Promise.all(Array.from({ length: chunks * 16 }, async (_, k) => {
+        const index = k % chunks;
+        const data = toBase64Url(bytes.subarray(index * BLOB_CHUNK_BYTES, (index + 1) * BLOB_CHUNK_BYTES));
+        return raw(staff, 'PUT', blobPath(sha, factRowId, index), { data });
+      }));
+      expect(answers.filter((a) => a.status !== 200)).toEqual([]);
+      expect(answers.some((a) => a.body.complete === true)).toBe(true);
+      const status = await raw(staff, 'GET', blobPath(sha, factRowId));
+      expect(status.body.complete).toBe(true);
+      const back = await Promise.all(Array.from({ length: chunks }, async (_, i) => fromBase64Url((await raw(colleague, 'GET', blobPath(sha, factRowId, i))).body.data!)));
+      const joined = new Uint8Array(size);
+      back.forEach((part, i) => joined.set(part, i * BLOB_CHUNK_BYTES));
+      expect(joined).toEqual(bytes);
+      await replicas.close(tablet);
+    }
   }, 60_000);
 });

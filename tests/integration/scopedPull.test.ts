@@ -235,6 +235,111 @@ describe('a branch replica when sites move', () => {
   });
 });
 
+describe('rows written into the store by someone else (no valid MAC)', () => {
+  it('are never sent, and a back-fill goes on past them to the unit\'s other rows, whatever the page size', async () => {
+    const site = await createUnit(running.server, world.admin.cookie, east, 'East forged', 'site');
+    // Interleaved in id order: good, forged, good, forged… (forged ones written with nano's raw request, around the MAC).
+    const good: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      good.push(...(await write(site, 2, 'f')));
+      const id = `fact:device_event:f-${process.pid}-${(++counter).toString().padStart(6, '0')}`;
+      const forged = { _id: id, id, type: 'fact', kind: 'device_event', subject: `device:scoped-${site}`, scopeUnitId: site, author: 'intruder', createdAt: 1_790_000_000_000 + counter, body: { n: counter }, storeMac: 'A'.repeat(43) };
+      const answer = await running.server.store.couch.request({ db: running.server.store.dbName('rows'), method: 'post', path: '_bulk_docs', body: { docs: [forged] } }) as { error?: string }[];
+      expect(answer.filter((r) => r.error)).toEqual([]);
+    }
+    for (const limit of [1, 2, 3, 5, 50]) {
+      const person = await world.person(site, ['custodian'], `Forged-site custodian ${limit}`);
+      const got = await new Puller(person).all(limit);
+      expect(distinct(got.ids), `limit ${limit}`).toEqual([...good].sort());
+    }
+  });
+});
+
+describe('a scope index rewritten in the store (design documents carry no MAC)', () => {
+  /** Runs `check` with the scope view's map replaced by `map` (same version), then puts it back. */
+  async function withMap(map: string, check: () => Promise<void>): Promise<void> {
+    const db = running.server.store.dbName('rows');
+    const couch = running.server.store.couch;
+    const held = await couch.request({ db, method: 'get', path: '_design/scope' }) as Record<string, unknown> & { views: Record<string, { map: string; reduce?: string }> };
+    const [view] = Object.keys(held.views);
+    await couch.request({ db, method: 'put', path: '_design/scope', body: { ...held, views: { [view!]: { ...held.views[view!]!, map } } } });
+    try {
+      await check();
+    } finally {
+      const now = await couch.request({ db, method: 'get', path: '_design/scope' }) as { _rev: string };
+      await couch.request({ db, method: 'put', path: '_design/scope', body: { ...held, _rev: now._rev } });
+    }
+  }
+  const guard = 'if ((doc.type === "fact" || doc.type === "change") && typeof doc.scopeUnitId === "string" && doc.id === doc._id)';
+
+  it('never serves another unit\'s rows emitted under this unit\'s keys', async () => {
+    const victim = await createUnit(running.server, world.admin.cookie, east, 'Victim site', 'site');
+    const mine = await write(victim, 2, 'v');
+    await withMap(`function (doc) { ${guard} { emit([doc.scopeUnitId, doc._id], doc); if (doc.scopeUnitId !== ${JSON.stringify(victim)}) emit([${JSON.stringify(victim)}, doc._id], doc); } }`, async () => {
+      const person = await world.person(victim, ['custodian'], 'Victim custodian');
+      expect(distinct((await new Puller(person).all(500)).ids)).toEqual([...mine].sort());
+    });
+  }, 120_000);
+
+  it('never serves a value that is not the stored row checked against its MAC', async () => {
+    const victim = await createUnit(running.server, world.admin.cookie, east, 'Victim site 2', 'site');
+    await write(victim, 2, 'v2');
+    const forgedValue = '{ id: doc._id, type: doc.type, kind: doc.kind, subject: doc.subject, scopeUnitId: doc.scopeUnitId, author: "FORGED", createdAt: doc.createdAt, body: { forged: true } }';
+    for (const value of [forgedValue, `Object.assign({}, doc, { author: "FORGED" })`]) {
+      await withMap(`function (doc) { ${guard} emit([doc.scopeUnitId, doc._id], ${value}); }`, async () => {
+        const person = await world.person(victim, ['custodian'], `Victim custodian ${value.length}`);
+        const got = await new Puller(person).request(50);
+        expect(got.status).toBe(200);
+        expect(got.page!.rows.filter((r) => (r as { author?: string }).author === 'FORGED')).toEqual([]);
+      });
+    }
+  }, 120_000);
+});
+
+describe('a branch of more sites than a query string could name', () => {
+  it('receives exactly its sites\' rows, its checkpoint naming them by reference; a forged or unknown reference back-fills within its scope only', async () => {
+    const branch = await createUnit(running.server, world.admin.cookie, world.admin.rootUnitId, 'Big branch', 'branch');
+    // 820 sites: their digests alone (8,200 characters) would not fit the 8 KiB query string.
+    // Written straight into the units database (what POST /api/units stores; a test-only shortcut:
+    // each create reads the whole tree, so 820 of them would take minutes, and it is not under test here).
+    const sites = Array.from({ length: 820 }, (_, i) => `unit_bigsite${String(i).padStart(8, '0')}`);
+    const now = Date.now();
+    const units = running.server.store.couch.use(running.server.store.dbName('units'));
+    const stored = await units.bulk({ docs: sites.map((id, i) => ({ _id: id, type: 'unit', id, name: `Big site ${i}`, kind: 'site', parentId: branch, createdAt: now, updatedAt: now })) as never });
+    expect(stored.filter((r) => r.error)).toEqual([]);
+    const some = [sites[0]!, sites[409]!, sites[819]!];
+    for (const site of some) await write(site, 3, 'big');
+    const person = await world.person(branch, ['auditor'], 'Big branch auditor');
+    const laptop = new Puller(person);
+    const first = await laptop.all(5);
+    expect(distinct(first.ids)).toEqual(rowsOf(...some));
+    expect(laptop.checkpoint!.length).toBeLessThan(1000);
+    expect(laptop.checkpoint).toMatch(/"#[A-Za-z0-9_-]{43}"/);
+
+    // Followed from there: only what is new, and a site moved out is named as left.
+    const fresh = await write(sites[5]!, 2, 'big');
+    const elsewhere = await createUnit(running.server, world.admin.cookie, world.admin.rootUnitId, 'Elsewhere', 'branch');
+    const moved = await running.server.call('POST', `/api/units/${sites[819]!}/move`, { cookie: world.admin.cookie, body: { parentId: elsewhere } });
+    expect(moved.statusCode).toBe(200);
+    const next = await laptop.all(5);
+    expect(distinct(next.ids)).toEqual([...fresh].sort());
+    expect(next.left).toEqual([sites[819]]);
+    expect([...laptop.held].sort()).toEqual(rowsOf(sites[0]!, sites[409]!, sites[5]!));
+
+    // A reference the server never stored, or a malformed one: never a row outside today's scope.
+    const checkpoint = JSON.parse(laptop.checkpoint!) as { units: string };
+    for (const units of ['#' + 'A'.repeat(43), '#short', `#${'A'.repeat(43)}x`]) {
+      const forged = new Puller(person);
+      forged.checkpoint = JSON.stringify({ ...checkpoint, units });
+      const answer = await forged.request(50);
+      if (answer.status === 200) {
+        const got = [...forged.held, ...(await forged.all(50)).ids];
+        expect(got.filter((id) => ![sites[0], sites[409], sites[5]].includes(unitOfRow.get(id)))).toEqual([]);
+      } else expect(answer.status).toBe(400);
+    }
+  }, 180_000);
+});
+
 describe('a deactivated person', () => {
   it('receives nothing, whatever checkpoint their replica holds', async () => {
     const person = await world.person(west, ['auditor'], 'West auditor');

@@ -149,6 +149,23 @@ describe("a seal device's log reaches HQ through the staff member's tablet", () 
     }
     expect((await hq.store.db.rows.find({ selector: { kind: 'alarm' } }).exec()).map((d) => d.id)).toEqual([]);
 
+    // Another tablet at the site reads the same log and photos before it ever synced: the same
+    // facts (a photo's is made at its stamp's time), so nothing is recorded or uploaded twice.
+    // (Replicas no longer needed are closed first: RxDB's open-core edition caps collections open at once.)
+    await replicas.close(approverTablet);
+    await replicas.close(custodianTablet);
+    const second = await replica(custodian, 'custodian-reads-again');
+    const reread = await captureDeviceLog(second.store, { device: known!, entries, held: null, photoOf: (seq) => client.photo(seq) });
+    expect(reread.problems).toEqual([]);
+    await syncAll([second]);
+    await second.sync!.drainAttachments();
+    expect(second.store.status.get().refusals).toEqual([]);
+    await syncAll([hq]);
+    const photoFacts = await hq.store.db.rows.find({ selector: { kind: 'attachment', subject: subjectOf('device', DEVICE_ID) } }).exec();
+    expect(photoFacts.map((doc) => doc.id).sort()).toEqual(photos.map((p) => p.rowId).sort());
+    expect(await deviceEvents(hq)).toEqual(entries);
+    await replicas.close(second);
+
     // Later, at the site: a press while locked is refused and logged; the next pull records only that.
     expect(await hardware.press(3)).toMatchObject({ stamped: false });
     const head = await heldLogHead(staffTablet.store, DEVICE_ID);

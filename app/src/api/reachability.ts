@@ -32,8 +32,41 @@ export function serverReachability(): ServerReachability | undefined {
 
 const isAbort = (error: unknown): boolean => error instanceof DOMException && error.name === 'AbortError';
 
+/** Requests sent and not answered yet (their answer's headers). */
+const inFlight = new Set<Promise<unknown>>();
+/** Sign-outs under way: while any is, background work sends nothing (its answer would be a refusal of the ended session). */
+let quieting = 0;
+
+/**
+ * Before the session ends: stops background requests and waits (at most `maxMs`) for those in
+ * flight, so that none is answered "signed out" — a refusal the browser logs, and which would
+ * tell the app the session had ended on its own. `done()` (once; call it in a `finally`) lets
+ * background work send again when no other sign-out is under way.
+ */
+export async function quiesceRequests(maxMs = 3000): Promise<{ done(): void }> {
+  quieting++;
+  let released = false;
+  const done = (): void => {
+    if (released) return;
+    released = true;
+    quieting--;
+  };
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    await Promise.race([
+      Promise.allSettled([...inFlight]),
+      new Promise((resolve) => { timer = setTimeout(resolve, maxMs); }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+  return { done };
+}
+
 /** Notes what became of a request sent to the server (an answer of any status, or none). */
 export async function noteOutcome<T extends Response>(sending: Promise<T>): Promise<T> {
+  inFlight.add(sending);
+  void sending.then(() => inFlight.delete(sending), () => inFlight.delete(sending));
   try {
     const response = await sending;
     serverReachability()?.answered();
@@ -51,6 +84,7 @@ export async function noteOutcome<T extends Response>(sending: Promise<T>): Prom
  * The probe's first healthy answer lets it through again (and the sync is woken then).
  */
 export const backgroundFetch: typeof fetch = (input, init) => {
+  if (quieting > 0) return Promise.reject(new TypeError('signing out: background requests wait for the next session'));
   const reachability = serverReachability();
   if (reachability !== undefined && !reachability.mayRequest()) {
     return Promise.reject(new TypeError('the server does not answer: waiting for its health probe before trying again'));

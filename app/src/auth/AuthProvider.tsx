@@ -1,6 +1,7 @@
 import { createContext, createEffect, createSignal, on, onCleanup, onMount, untrack, useContext, type Accessor, type ParentProps } from 'solid-js';
 import { ApiError, isSignedOutError } from '../api/ApiError';
 import { fetchSession, logout } from '../api/auth';
+import { quiesceRequests } from '../api/reachability';
 import { onSignedOut } from '../api/request';
 import { fetchSetupState, type SetupState } from '../api/setup';
 import type { SessionView as Session } from '@seal/shared';
@@ -95,14 +96,22 @@ export function AuthProvider(props: ParentProps) {
 
   const signOut = async (): Promise<void> => {
     generation++;
+    // Requests of the session still in flight finish first (background ones stop): none is then
+    // refused "signed out" after the logout, which would read as a session that ended by itself.
+    const quiesced = await quiesceRequests();
     try {
-      await logout();
-    } catch (err) {
-      // Signed out here all the same; the server session ends by itself (idle timeout).
-      console.warn('Sign-out did not reach the server', err);
+      try {
+        await logout();
+      } catch (err) {
+        // Signed out here all the same; the server session ends by itself (idle timeout).
+        console.warn('Sign-out did not reach the server', err);
+      }
+      setSession(null);
+      setSessionEnded(false);
+    } finally {
+      // Whatever happened, background work may send again (for the next session).
+      quiesced.done();
     }
-    setSession(null);
-    setSessionEnded(false);
   };
 
   // Any screen's request (this provider's `fetchSession` included) that finds the session gone

@@ -108,6 +108,7 @@ export async function attachStampPhoto(store: LocalStore, device: Device, entry:
   const named = entry.type === 'stamp' ? entry.payload.photoSha256 : null;
   const problem: DeviceLogProblem | null =
     toHex(await sha256(bytes)) === named ? null : { kind: 'tampered', alarmKind: 'bad_signature', seq: entry.seq, message: `the photo of stamp ${entry.seq} does not hash to the one its log entry names` };
-  await store.attachments.add({ bytes, about: subjectOf('device', device.id), mime: 'image/x-portable-graymap', name: photoName(device.id, entry.seq) }, device.unitId);
+  // At the stamp's time: every tablet that reads this photo records the same fact (one upload, one record).
+  await store.attachments.add({ bytes, about: subjectOf('device', device.id), mime: 'image/x-portable-graymap', name: photoName(device.id, entry.seq), at: entry.at }, device.unitId);
   return problem;
 }

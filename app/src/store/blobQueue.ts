@@ -15,6 +15,12 @@ export interface AttachmentInput {
   readonly about: string;
   readonly mime: AttachmentMeta['mime'];
   readonly name?: string;
+  /**
+   * The time the attachment stands for (default: now). Evidence that every tablet reading it
+   * describes alike — a stamp's photo, at the stamp's time — gets the same content-addressed
+   * fact on each, so it is recorded and uploaded once however many tablets read it.
+   */
+  readonly at?: number;
 }
 
 /** The server holds an upload but has not (yet) confirmed its bytes: the queue tries again later. */
@@ -67,7 +73,7 @@ export class BlobQueue {
       await this.book.putChunks(sha, Array.from({ length: chunks }, (_, i) => toBase64Url(input.bytes.subarray(i * BLOB_CHUNK_BYTES, (i + 1) * BLOB_CHUNK_BYTES))));
     }
     const { row } = await this.facts.append('attachment', {
-      sha256: sha, about: input.about, mime: input.mime, size: input.bytes.length, at: this.now(), ...(input.name ? { name: input.name } : {}),
+      sha256: sha, about: input.about, mime: input.mime, size: input.bytes.length, at: input.at ?? this.now(), ...(input.name ? { name: input.name } : {}),
     }, scopeUnitId);
     await this.queueUnder(sha, row.id, { mime: input.mime, size: input.bytes.length, chunks });
     this.wake?.();

@@ -3,6 +3,7 @@ import { startTestStore, type TestStore } from '../testing/testServer';
 import { connectStore } from './store';
 import { DESIGN_DOCS, migrateDesignDocs } from './designDocs';
 import { DATABASES, prepareStore } from './repositories';
+import { SYNC_DESIGN_DOCS } from './syncDatabases';
 
 describe('store preparation', () => {
   let testStore: TestStore;
@@ -28,6 +29,23 @@ describe('store preparation', () => {
     const bumped = { ...DESIGN_DOCS, sessions: DESIGN_DOCS.sessions!.map((d) => ({ ...d, version: d.version + 1 })) };
     expect(await migrateDesignDocs(store, bumped)).toEqual(['sessions/_design/sessions']);
     expect(await migrateDesignDocs(store, bumped)).toEqual([]);
+  });
+
+  it('puts back a design document rewritten in the store under the same version (a view made to emit other rows, a validation removed)', async () => {
+    const store = connectStore(testStore.embedded.url, 'embedded', 'mig4_', testStore.mac);
+    await prepareStore(store);
+    for (const [logical, change] of [
+      ['rows', (doc: Record<string, unknown>) => ({ ...doc, validate_doc_update: 'function () {}' })],
+      ['sessions', (doc: Record<string, unknown>) => ({ ...doc, views: { by_expiry: { map: 'function (doc) { emit(0, null); }' } } })],
+    ] as const) {
+      const db = store.dbName(logical);
+      const id = (logical === 'rows' ? SYNC_DESIGN_DOCS : DESIGN_DOCS)[logical]![0]!._id;
+      const held = await store.couch.request({ db, method: 'get', path: id }) as Record<string, unknown>;
+      await store.couch.request({ db, method: 'put', path: id, body: change(held) });
+      expect(await migrateDesignDocs(store, logical === 'rows' ? SYNC_DESIGN_DOCS : DESIGN_DOCS)).toEqual([`${logical}/${id}`]);
+      const back = await store.couch.request({ db, method: 'get', path: id }) as Record<string, unknown>;
+      expect({ views: back.views, validate_doc_update: back.validate_doc_update }).toEqual({ views: held.views, validate_doc_update: held.validate_doc_update });
+    }
   });
 
   it('lets two servers prepare the same store at once', async () => {

@@ -77,7 +77,16 @@ export function macScope<T>(db: DocumentScope<T>, database: string, mac: StoreMa
     },
     view: async (design: string, view: string, params?: Record<string, unknown>) => {
       const page = await db.view(design, view, params as never);
-      return { ...page, rows: keepVerified(page.rows as { doc?: unknown }[]) };
+      // A view that emits its documents as values: each value is checked like a document — one
+      // that fails comes back as `null` (the row stays, so that a page's length still tells the
+      // reader where it is in the index); the others come without the MAC.
+      const rows = keepVerified(page.rows as { id?: unknown; value?: unknown; doc?: unknown }[]).map((row) => {
+        const value = row.value as Doc | null | undefined;
+        if (!value || typeof value !== 'object' || Array.isArray(value) || !('_id' in value)) return row;
+        const ok = value._id === row.id ? verified(value) : undefined;
+        return { ...row, value: ok ?? null };
+      });
+      return { ...page, rows };
     },
     fetch: async (body: { keys: string[] }, params?: Record<string, unknown>) => {
       const page = await db.fetch(body, params as never);

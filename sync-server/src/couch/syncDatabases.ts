@@ -72,13 +72,15 @@ export const SYNC_DESIGN_DOCS: Readonly<Record<string, readonly VersionedDesignD
       '}',
     ].join('\n'),
   }, {
-    _id: `_design/${SCOPE_DESIGN}`, version: 1, language: 'javascript',
+    // Version 2 carries the row as the value: a back-fill reads a unit's rows in one pass over the
+    // index instead of a lookup per row (two reads each in the embedded store) — ADR 010.
+    _id: `_design/${SCOPE_DESIGN}`, version: 2, language: 'javascript',
     views: {
       [SCOPE_VIEW]: {
         map: [
           'function (doc) {',
           '  if ((doc.type === "fact" || doc.type === "change") && typeof doc.scopeUnitId === "string" && doc.id === doc._id)',
-          '    emit([doc.scopeUnitId, doc._id], null);',
+          '    emit([doc.scopeUnitId, doc._id], doc);',
           '}',
         ].join('\n'),
         reduce: '_count',

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { isInSubtree, MAX_PULL_CHECKPOINT_CHARS, type UnitId } from '@seal/shared';
+import { isInSubtree, type UnitId } from '@seal/shared';
 import type { UnitTree } from '../auth/scope';
 
 /**
@@ -49,8 +49,10 @@ export const unitDigest = (unitId: string): string => createHash('sha256').updat
 
 const seqText = z.string().min(1).max(4096);
 const rowKey = z.string().min(1).max(1024);
+/** Most units a checkpoint names (a set stored by reference past {@link INLINE_UNITS}). */
+const MAX_UNITS = 100_000;
 /** Digests written back to back in one string. */
-const digests = z.string().max(MAX_PULL_CHECKPOINT_CHARS).regex(new RegExp(`^([A-Za-z0-9_-]{${DIGEST_CHARS}})*$`));
+const digests = z.string().max(DIGEST_CHARS * MAX_UNITS).regex(new RegExp(`^([A-Za-z0-9_-]{${DIGEST_CHARS}})*$`));
 const checkpointSchema = z.strictObject({
   v: z.literal(2),
   seq: seqText,
@@ -168,4 +170,61 @@ export function planPull(checkpoint: PullCheckpoint, roots: readonly string[], t
     ? { ...checkpoint.fill, units: stillFilling.map(unitDigest), unitIds: stillFilling }
     : { units: joined.map(unitDigest), unitIds: joined, at: null, snap: null, seq: null, owed: null };
   return { delivered, fill, left };
+}
+
+/**
+ * Sets of units a checkpoint names by reference: a scope of hundreds of units would not fit the
+ * query string a client sends back (8 KiB), so a set of more than {@link INLINE_UNITS} is stored
+ * once under the SHA-256 of its digests (content-addressed, immutable: any server instance reads
+ * it) and the checkpoint carries `#` and that name.
+ */
+export interface UnitSetStore {
+  put(ref: string, digests: string): Promise<void>;
+  /** The digests stored under `ref`, or `undefined` when none are. */
+  get(ref: string): Promise<string | undefined>;
+}
+
+/** Units a checkpoint holds inline (2,000 characters); a larger set goes by reference. */
+export const INLINE_UNITS = 200;
+const REF = /^#[A-Za-z0-9_-]{43}$/;
+
+/** `encoded` with each set of more than {@link INLINE_UNITS} units stored and named by reference. */
+export async function externaliseUnitSets(encoded: string, store: UnitSetStore): Promise<string> {
+  const checkpoint = JSON.parse(encoded) as { units: string; fill: { units: string } | null };
+  const byRef = async (text: string): Promise<string> => {
+    if (text.length <= INLINE_UNITS * DIGEST_CHARS) return text;
+    const ref = createHash('sha256').update(text).digest('base64url');
+    await store.put(ref, text);
+    return `#${ref}`;
+  };
+  if (checkpoint.units !== 'all') checkpoint.units = await byRef(checkpoint.units);
+  if (checkpoint.fill) checkpoint.fill.units = await byRef(checkpoint.fill.units);
+  return JSON.stringify(checkpoint);
+}
+
+/**
+ * A client's `since` with the sets it names by reference read back. A reference the store does
+ * not hold (never written, or a forged one) makes the checkpoint a bare position: its scope is
+ * unknown, so every unit in scope is back-filled once — never rows outside today's scope.
+ */
+export async function inlineUnitSets(since: string | undefined, store: UnitSetStore): Promise<string | undefined> {
+  if (since === undefined || !since.startsWith('{') || !since.includes('"#')) return since;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(since);
+  } catch {
+    return since;
+  }
+  const checkpoint = parsed as { v?: unknown; seq?: unknown; units?: unknown; fill?: { units?: unknown } | null };
+  if (checkpoint === null || typeof checkpoint !== 'object' || checkpoint.v !== 2 || typeof checkpoint.seq !== 'string') return since;
+  const read = async (value: unknown): Promise<unknown> => {
+    if (typeof value !== 'string' || !value.startsWith('#')) return value;
+    if (!REF.test(value)) return null;
+    const digestsText = await store.get(value.slice(1));
+    return digestsText !== undefined && createHash('sha256').update(digestsText).digest('base64url') === value.slice(1) ? digestsText : null;
+  };
+  const units = await read(checkpoint.units);
+  const fill = checkpoint.fill && typeof checkpoint.fill === 'object' ? { ...checkpoint.fill, units: await read(checkpoint.fill.units) } : checkpoint.fill;
+  if (units === null || (fill && fill.units === null)) return seqText.safeParse(checkpoint.seq).success ? checkpoint.seq : since;
+  return JSON.stringify({ ...checkpoint, units, fill });
 }

@@ -166,7 +166,7 @@ export function rowsRepo(db: DocumentScope<SyncRow>): RowsRepo {
       const page = await db.view('rows', DOCUMENTS_VIEW, { startkey: ['code'], endkey: ['code', {}], include_docs: true });
       return page.rows.filter((r) => r.doc).map((r) => rowFromDoc(r.doc!) as FactRow);
     },
-    ...scopeIndex(db, getMany),
+    ...scopeIndex(db),
     async changesSince(since, limit) {
       const page = await db.changes({ since, limit, include_docs: true } as never);
       return {
@@ -200,24 +200,31 @@ export function seqNumber(seq: string): number {
 }
 
 /** The scope index's reads (ADR 010): a unit's rows in row-id order, and their counts. */
-function scopeIndex(db: DocumentScope<SyncRow>, getMany: RowsRepo['getMany']): Pick<RowsRepo, 'unitRows' | 'unitCount' | 'indexedCounts'> {
+function scopeIndex(db: DocumentScope<SyncRow>): Pick<RowsRepo, 'unitRows' | 'unitCount' | 'indexedCounts'> {
   return {
     async unitRows(unitId, after, limit) {
       const want = Math.max(1, limit);
-      // Keys are `[unitId, rowId]`; the view runs with the index brought up to date (`update`), on
-      // the same shard copies from page to page on a cluster (`stable`), and says what it reflects.
+      // Keys are `[unitId, rowId]`, values the rows (checked against their MAC like documents); the
+      // view runs with the index brought up to date (`update`), on the same shard copies from page
+      // to page on a cluster (`stable`), and says what it reflects.
       const page = await db.view(SCOPE_DESIGN, SCOPE_VIEW, {
         startkey: [unitId, after ?? ''], endkey: [unitId, {}], reduce: false, limit: want + (after === null ? 1 : 2), update_seq: true, stable: true,
-      } as never) as unknown as { rows: { id: string }[]; update_seq?: unknown };
+      } as never) as unknown as { rows: { id: string; value: unknown }[]; update_seq?: unknown };
       // The start key is inclusive: the row `after` comes first (once more), one beyond `want` says more follow.
-      const ids = page.rows.map((r) => r.id).filter((id) => id !== after);
-      const taken = ids.slice(0, want);
-      const found = await getMany(taken);
+      // A row whose MAC fails comes with a null value: counted as read, never served.
+      const entries = page.rows.filter((r) => r.id !== after);
+      const taken = entries.slice(0, want);
       return {
-        rows: taken.flatMap((id) => (found.has(id) ? [found.get(id)!] : [])),
+        // Served only as the document checked against its MAC (its `_id` is the entry's) and of
+        // the unit asked: a view rewritten in the store to emit other values or other units' rows
+        // under this unit's keys serves nothing (design documents carry no MAC).
+        rows: taken.flatMap((r) => {
+          const doc = r.value as Partial<StoredRow> | null;
+          return doc && typeof doc === 'object' && doc._id === r.id && doc.id === r.id && doc.scopeUnitId === unitId ? [rowFromDoc(doc as StoredRow)] : [];
+        }),
         read: taken.length,
-        lastId: taken.at(-1) ?? null,
-        more: ids.length > want,
+        lastId: taken.at(-1)?.id ?? null,
+        more: entries.length > want,
         updateSeq: page.update_seq === undefined ? null : seqText(page.update_seq),
       };
     },

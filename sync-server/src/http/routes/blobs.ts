@@ -66,7 +66,13 @@ export function blobRoutes(api: Api, rows: RowsRepo, blobs: BlobsRepo): void {
       throw new ApiError(415, 'unsupported_media_type', `The bytes of ${params.sha256} are not a ${meta.mime} file: a request's document must be a PDF, JPEG or PNG`);
     }
     if (!(await blobs.stage(params.sha256, upload, params.index, body.data))) {
-      throw new ApiError(409, 'chunk_conflict', `A different chunk ${params.index} of ${params.sha256} is already held for this attachment fact`);
+      // The same chunk sent twice at once (a retry racing its first attempt): the other request
+      // may have assembled the upload and dropped its parts between our write and our read.
+      if (await blobs.isProven(params.sha256, upload)) return settleUpload(blobs, params.sha256, query.fact, meta.size);
+      // Or the parts were dropped as the assembled bytes did not hash to the name: staged afresh.
+      if (!(await blobs.stage(params.sha256, upload, params.index, body.data))) {
+        throw new ApiError(409, 'chunk_conflict', `A different chunk ${params.index} of ${params.sha256} is already held for this attachment fact`);
+      }
     }
     return settleUpload(blobs, params.sha256, query.fact, meta.size);
   });

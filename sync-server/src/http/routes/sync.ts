@@ -7,7 +7,8 @@ import { blobRoutes } from './blobs';
 import { blobsRepo } from '../../sync/blobsRepo';
 import { ChangeFeed } from '../../sync/changeFeed';
 import { ApiError } from '../errors';
-import { decodePullCheckpoint, fromLegacy } from '../../sync/pullCheckpoint';
+import { decodePullCheckpoint, externaliseUnitSets, fromLegacy, inlineUnitSets, type UnitSetStore } from '../../sync/pullCheckpoint';
+import { getDoc, isConflict } from '../../couch/docs';
 import { ScopedHints } from '../../sync/scopedHints';
 import { pullRows } from '../../sync/pullRows';
 import { pushRows } from '../../sync/pushRows';
@@ -34,6 +35,21 @@ const HEARTBEAT_MS = 15_000;
 export function syncRoutes(api: Api, store: Store, onAccepted?: AcceptedRowsListener): void {
   const { ctx } = api;
   const stored = rowsRepo(store.couch.use(store.dbName('rows')));
+  // Checkpoints' large unit sets (ADR 010), in the meta database: `unitset:` + their SHA-256.
+  const metaDb = store.couch.use<{ type: 'unit_set'; digests: string }>(store.dbName('meta'));
+  const unitSets: UnitSetStore = {
+    async put(ref, digests) {
+      try {
+        await metaDb.insert({ _id: `unitset:${ref}`, type: 'unit_set', digests });
+      } catch (error) {
+        if (!isConflict(error)) throw error;
+      }
+    },
+    async get(ref) {
+      const doc = await getDoc(metaDb, `unitset:${ref}`);
+      return doc?.type === 'unit_set' && typeof doc.digests === 'string' ? doc.digests : undefined;
+    },
+  };
   const governance = governanceRepo(store.couch.use(store.dbName('governance')));
   const certificatesDb = store.couch.use<object>(store.dbName('certificates'));
   const certificates = certificatesRepo(certificatesDb);
@@ -80,11 +96,12 @@ export function syncRoutes(api: Api, store: Store, onAccepted?: AcceptedRowsList
   }, async ({ query, signedIn, reply, request }) => {
     requireReplicaUser(request, signedIn);
     reply.header('cache-control', 'no-store');
-    const checkpoint = decodePullCheckpoint(query.since);
+    const checkpoint = decodePullCheckpoint(await inlineUnitSets(query.since, unitSets));
     if (!checkpoint.ok) throw new ApiError(400, 'invalid_query', `The query string is not valid: since: ${checkpoint.message}`);
     const tree = await loadUnitTree(ctx.repos.units);
     const since = 'legacy' in checkpoint.value ? fromLegacy(checkpoint.value.legacy, tree) : checkpoint.value;
-    return pullRows(signedIn.user, tree, rows, since, query.limit ?? DEFAULT_PULL_LIMIT, { replica: query.replica, maxScan: ctx.config.pullScanLimit });
+    const answer = await pullRows(signedIn.user, tree, rows, since, query.limit ?? DEFAULT_PULL_LIMIT, { replica: query.replica, maxScan: ctx.config.pullScanLimit });
+    return { ...answer, checkpoint: await externaliseUnitSets(answer.checkpoint, unitSets) };
   });
 
   api.route({

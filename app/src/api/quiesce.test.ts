@@ -1,0 +1,89 @@
+/**
+ * Signing out waits for the session's requests in flight and holds back background work, so that
+ * no request of the ended session is answered "signed out" (a refusal the browser logs, and which
+ * the app would read as a session that ended by itself).
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type * as Reachability from './reachability';
+
+/** A fresh module per test: its requests in flight are the page's, kept across calls. */
+let api: typeof Reachability;
+beforeEach(async () => {
+  vi.resetModules();
+  api = await import('./reachability');
+});
+
+/** A fetch whose answers the test releases by hand. */
+function heldFetch() {
+  const held: { url: string; answer: (status: number) => void }[] = [];
+  const fetch = vi.fn((input: string) => new Promise<Response>((resolve) => {
+    held.push({ url: input, answer: (status) => resolve(new Response(null, { status })) });
+  }));
+  return { held, fetch };
+}
+
+afterEach(() => vi.unstubAllGlobals());
+
+describe('quiesceRequests (before a sign-out)', () => {
+  it('waits for the requests in flight, and sends no background request until done', async () => {
+    const { held, fetch } = heldFetch();
+    vi.stubGlobal('fetch', fetch);
+    const push = api.backgroundFetch('/api/sync/push');
+    const read = api.noteOutcome(globalThis.fetch('/api/requests'));
+    let quiesced = false;
+    const quiescing = api.quiesceRequests(10_000).then((q) => { quiesced = true; return q; });
+    // While signing out, a background request fails at once, without touching the network.
+    await expect(api.backgroundFetch('/api/sync/pull')).rejects.toThrow(/signing out/);
+    expect(fetch).toHaveBeenCalledTimes(2);
+    held[0]!.answer(200);
+    await Promise.resolve();
+    expect(quiesced).toBe(false);
+    held[1]!.answer(200);
+    const q = await quiescing;
+    expect((await push).status).toBe(200);
+    expect((await read).status).toBe(200);
+    q.done();
+    const after = api.backgroundFetch('/api/sync/pull');
+    expect(fetch).toHaveBeenCalledTimes(3);
+    held[2]!.answer(200);
+    expect((await after).status).toBe(200);
+  });
+
+  it('does not wait for ever for a request that never answers', async () => {
+    vi.useFakeTimers();
+    try {
+      const { fetch } = heldFetch();
+      vi.stubGlobal('fetch', fetch);
+      void api.backgroundFetch('/api/sync/push');
+      let quiesced = false;
+      const quiescing = api.quiesceRequests(3000).then((q) => { quiesced = true; return q; });
+      await vi.advanceTimersByTimeAsync(2999);
+      expect(quiesced).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      (await quiescing).done();
+      expect(quiesced).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('lets background work send again only once every sign-out under way is done, and a second done() changes nothing', async () => {
+    const { held, fetch } = heldFetch();
+    vi.stubGlobal('fetch', fetch);
+    const first = await api.quiesceRequests(10);
+    const second = await api.quiesceRequests(10);
+    first.done();
+    first.done();
+    await expect(api.backgroundFetch('/api/sync/pull')).rejects.toThrow(/signing out/);
+    second.done();
+    const after = api.backgroundFetch('/api/sync/pull');
+    held[0]!.answer(200);
+    expect((await after).status).toBe(200);
+  });
+
+  it('waits for nothing when nothing is in flight, and a failed request counts as settled', async () => {
+    vi.stubGlobal('fetch', vi.fn(() => Promise.reject(new TypeError('network down'))));
+    await expect(api.backgroundFetch('/api/sync/push')).rejects.toThrow('network down');
+    (await api.quiesceRequests(60_000)).done();
+  });
+});
