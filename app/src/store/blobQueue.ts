@@ -32,6 +32,67 @@ class BlobNotCompleteError extends Error {
 }
 
 
+/** How many attachments go up at once (see `BlobQueue.drain`). */
+export const UPLOADS_IN_FLIGHT = 4;
+
+/** The byte length of chunk `index` of an attachment of `size` bytes. */
+const chunkLength = (size: number, index: number): number => Math.min(BLOB_CHUNK_BYTES, size - index * BLOB_CHUNK_BYTES);
+
+/**
+ * A failure that concerns one attachment only (the server refused or has not assembled it): the
+ * others may still go up. Anything else (offline, signed out, rate limited, the server failing)
+ * would fail them all alike.
+ */
+function isAboutThisBlob(error: unknown): boolean {
+  if (error instanceof BlobNotCompleteError || error instanceof StoreError) return true;
+  return error instanceof ApiError && error.status >= 400 && error.status < 500 && error.status !== 401 && error.status !== 429;
+}
+
+/**
+ * What the status shows of uploads while the queue is busy: how many attachments wait, and bytes
+ * sent against bytes to send since the queue was last empty (so the bar only moves forward, also
+ * while attachments are added).
+ */
+class UploadProgress {
+  private queued = 0;
+  /** Bytes of the attachments still queued. */
+  private waitingBytes = 0;
+  /** Bytes of the attachments uploaded since the queue was last empty. */
+  private doneBytes = 0;
+  /** Per attachment going up now: bytes of it sent so far. */
+  private readonly inFlight = new Map<string, number>();
+
+  /** A new round: `sizes` of everything queued now. */
+  begin(sizes: readonly number[]): void {
+    this.queued = sizes.length;
+    this.waitingBytes = sizes.reduce((sum, size) => sum + size, 0);
+    if (sizes.length === 0) this.doneBytes = 0;
+  }
+
+  sent(sha: string, bytes: number): void {
+    this.inFlight.set(sha, (this.inFlight.get(sha) ?? 0) + bytes);
+  }
+
+  finished(sha: string, size: number): void {
+    this.inFlight.delete(sha);
+    this.queued = Math.max(0, this.queued - 1);
+    this.waitingBytes = Math.max(0, this.waitingBytes - size);
+    this.doneBytes += size;
+  }
+
+  /** Its bytes go up again later (the server keeps what it holds; this counts only what is confirmed). */
+  failed(sha: string): void {
+    this.inFlight.delete(sha);
+  }
+
+  publish(status: SyncStatus): void {
+    const bytesTotal = this.queued === 0 ? 0 : this.doneBytes + this.waitingBytes;
+    let sending = 0;
+    for (const bytes of this.inFlight.values()) sending += bytes;
+    status.update({ attachments: { queued: this.queued, bytesTotal, bytesSent: Math.min(bytesTotal, this.doneBytes + sending) } });
+  }
+}
+
 function concat(parts: readonly Uint8Array[], size: number): Uint8Array {
   const whole = new Uint8Array(size);
   let offset = 0;
@@ -55,6 +116,7 @@ export class BlobQueue {
   /** The client of the running sync (set by `start`), for bytes not held here. */
   private client: SyncClient | undefined;
   private readonly subscription: Subscription;
+  private readonly progress = new UploadProgress();
 
   constructor(
     private readonly book: LocalBook,
@@ -134,22 +196,52 @@ export class BlobQueue {
     this.wake?.();
   }
 
-  /** Uploads every queued attachment whose fact the server accepted; resolves when none of those is left. */
+  /**
+   * Uploads every queued attachment whose fact the server accepted; resolves when none of those is
+   * left. Several go up at once (`UPLOADS_IN_FLIGHT`), each its chunks in order: an upload spends
+   * most of its time waiting on the network and the server's store, so one at a time leaves both
+   * idle. An attachment the server refuses (or has not assembled yet) does not hold the others
+   * up; a failure that is not about one attachment (offline, signed out, the server failing)
+   * stops handing out more. Either way the first failure is thrown once the uploads in flight
+   * have ended, and the loop tries again later.
+   */
   async drain(client: SyncClient, status: SyncStatus): Promise<void> {
     for (;;) {
       const queued = await this.book.queuedBlobs();
-      const bytesTotal = queued.reduce((sum, blob) => sum + blob.entry.size, 0);
-      const previous = status.get().attachments;
-      status.update({ attachments: { queued: queued.length, bytesTotal, bytesSent: Math.min(previous.bytesSent, bytesTotal) } });
-      const ready = [];
-      for (const blob of queued) {
-        const answered = !(await this.book.isWaiting(blob.entry.factRowId));
-        const refused = (await this.book.refusalsOf([blob.entry.factRowId])).size > 0;
-        if (answered && !refused) ready.push(blob);
-      }
+      this.progress.begin(queued.map((blob) => blob.entry.size));
+      this.progress.publish(status);
+      const ready = await this.readyAmong(queued);
       if (ready.length === 0) return;
-      for (const blob of ready) await this.upload(blob.sha, blob.entry, client, status);
+      let next = 0;
+      let failure: { readonly error: unknown } | undefined;
+      let stopped = false;
+      const uploader = async (): Promise<void> => {
+        while (!stopped && !this.stopped && next < ready.length) {
+          const blob = ready[next++]!;
+          try {
+            await this.upload(blob.sha, blob.entry, client, status);
+            this.progress.finished(blob.sha, blob.entry.size);
+          } catch (error) {
+            this.progress.failed(blob.sha);
+            failure ??= { error };
+            if (!isAboutThisBlob(error)) stopped = true;
+          }
+          this.progress.publish(status);
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(UPLOADS_IN_FLIGHT, ready.length) }, uploader));
+      if (failure !== undefined) throw failure.error;
+      if (this.stopped) return;
     }
+  }
+
+  /** The queued attachments whose fact the server accepted (two reads, however many are queued). */
+  private async readyAmong(queued: readonly { sha: string; entry: BlobEntry }[]): Promise<{ sha: string; entry: BlobEntry }[]> {
+    if (queued.length === 0) return [];
+    const facts = queued.map((blob) => blob.entry.factRowId);
+    const waiting = new Set(await this.book.waitingAmong(facts));
+    const refused = await this.book.refusalsOf(facts);
+    return queued.filter((blob) => !waiting.has(blob.entry.factRowId) && !refused.has(blob.entry.factRowId));
   }
 
   private async loop(client: SyncClient, status: SyncStatus, backoff: Backoff): Promise<void> {
@@ -189,8 +281,8 @@ export class BlobQueue {
         const data = await this.book.chunk(sha, index);
         if (data === undefined) throw new StoreError('invalid_fact', `chunk ${index} of ${sha} is missing here`);
         server = await client.putChunk(sha, index, blob.factRowId, data);
-        const { attachments } = status.get();
-        status.update({ attachments: { ...attachments, bytesSent: attachments.bytesSent + fromBase64Url(data).length } });
+        this.progress.sent(sha, chunkLength(blob.size, index));
+        this.progress.publish(status);
       }
       if (!server.complete) server = await client.blobStatus(sha, blob.factRowId);
     }
