@@ -1,5 +1,5 @@
 import type { Subscription } from 'rxjs';
-import { Backoff, BLOB_CHUNK_BYTES, chunkCount, sleep, fromBase64Url, sha256, toBase64Url, toHex, type AttachmentMeta } from '@seal/shared';
+import { Backoff, BLOB_CHUNK_BYTES, chunkCount, sleep, fromBase64Url, sha256, toBase64Url, toHex, type AttachmentMeta, type BlobStatus } from '@seal/shared';
 import type { BlobEntry } from './collections';
 import type { FactLog } from './factLog';
 import type { LocalBook } from './localBook';
@@ -273,23 +273,34 @@ export class BlobQueue {
    * ever. Asking again makes the server assemble what it holds.
    */
   private async upload(sha: string, blob: BlobEntry, client: SyncClient, status: SyncStatus): Promise<void> {
-    let server = await client.blobStatus(sha, blob.factRowId);
-    if (!server.complete) {
-      const held = new Set(server.received);
+    let server: BlobStatus | undefined;
+    if (blob.startedUnder === blob.factRowId) {
+      server = await client.blobStatus(sha, blob.factRowId);
+    } else {
+      // Noted before anything is sent: if this upload is cut off, its next attempt asks first.
+      const held = await this.book.blob(sha);
+      if (held?.state !== 'queued' || held.factRowId !== blob.factRowId) return;
+      await this.book.putBlob(sha, { ...held, startedUnder: blob.factRowId });
+    }
+    if (server?.complete !== true) {
+      const held = new Set(server?.received ?? []);
       for (let index = 0; index < blob.chunks; index++) {
         if (held.has(index)) continue;
         const data = await this.book.chunk(sha, index);
         if (data === undefined) throw new StoreError('invalid_fact', `chunk ${index} of ${sha} is missing here`);
         server = await client.putChunk(sha, index, blob.factRowId, data);
+        if (server.complete) break;
         this.progress.sent(sha, chunkLength(blob.size, index));
         this.progress.publish(status);
       }
-      if (!server.complete) server = await client.blobStatus(sha, blob.factRowId);
+      if (server?.complete !== true) server = await client.blobStatus(sha, blob.factRowId);
     }
     // Still not complete: the queue waits and asks again (the loop's retry), nothing is resent blindly.
     if (!server.complete) throw new BlobNotCompleteError(sha, server.received.length, server.chunks);
-    const [next, ...rest] = blob.alsoUnder ?? [];
-    const { alsoUnder: _done, ...uploaded } = blob;
+    // Read again: another fact naming these bytes may have been queued behind this one meanwhile.
+    const now = (await this.book.blob(sha)) ?? blob;
+    const [next, ...rest] = now.alsoUnder ?? [];
+    const { alsoUnder: _done, startedUnder: _started, ...uploaded } = now;
     await this.book.putBlob(sha, next === undefined ? { ...uploaded, state: 'uploaded' } : { ...uploaded, factRowId: next, ...(rest.length > 0 ? { alsoUnder: rest } : {}), state: 'queued' });
   }
 
