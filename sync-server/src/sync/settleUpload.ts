@@ -33,7 +33,7 @@ export async function settleUpload(blobs: BlobsRepo, sha: string, factRowId: str
   const received = await blobs.staged(sha, upload);
   if (received.length < chunks) return { sha256: sha, size, chunks, received, complete: false };
   // The chunk this very request staged is not read back from the store.
-  const parts = await Promise.all(allChunks(size).map((i) => (inHand?.index === i ? inHand.data : blobs.stagedChunk(sha, upload, i))));
+  const parts = await Promise.all(allChunks(size).map((i) => (inHand?.index === i ? Promise.resolve(inHand.data) : blobs.stagedChunk(sha, upload, i))));
   if (parts.some((part) => part === undefined)) {
     // Another request assembled (and dropped) them meanwhile.
     if (await blobs.isProven(sha, upload)) return done;
