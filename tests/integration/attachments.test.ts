@@ -6,10 +6,12 @@
  *   uploading the bytes, does open them);
  * - an upload whose chunks all reached the server before it assembled them (the store failed the
  *   assembly's write) still completes when the tablet resumes: the tablet keeps it queued until
- *   the server says complete, sends no chunk twice, and colleagues then download the bytes.
+ *   the server says complete, sends no chunk twice, and colleagues then download the bytes;
+ * - several uploads go up at once: one the server refuses (bytes not of their type) holds none of
+ *   the others up, one cut off mid-way resumes with what the server lacks, each arrives intact.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BLOB_CHUNK_BYTES, fromBase64Url, toBase64Url } from '@seal/shared';
+import { BLOB_CHUNK_BYTES, fromBase64Url, sha256, toBase64Url, toHex } from '@seal/shared';
 import { createUnit } from '../../sync-server/src/testing/testServer';
 import { replicaPool, setUpWorld, startSyncServer, syncAll, type Person, type Replica, type RunningSync, type World } from './harness';
 
@@ -208,4 +210,77 @@ describe('the same chunk sent several times at once (a retry racing its first at
       await replicas.close(tablet);
     }
   }, 60_000);
+});
+
+describe('several uploads at once', () => {
+  it('go up side by side; one the server refuses holds none of the others up, one cut off mid-way resumes, each arrives intact', async () => {
+    const tablet = await replicas.open(staff, 'site-camera-batch');
+    const blobsDb = running.server.store.couch.use(running.server.store.dbName('blobs'));
+    const hex = async (bytes: Uint8Array) => toHex(await sha256(bytes));
+    // Good photos of three chunks each, and one "photo" whose bytes are not a JPEG (the server
+    // answers 415 for it, for ever). It is made to come first in the queue, which is in hash order:
+    // a queue that stopped at a refusal would never send the others.
+    const good = Array.from({ length: 5 }, (_, i) => photo(2 * BLOB_CHUNK_BYTES + 100 + i, 40 + i));
+    const goodShas = await Promise.all(good.map(hex));
+    let refused: Uint8Array | undefined;
+    for (let seed = 0; refused === undefined; seed++) {
+      const candidate = Uint8Array.from({ length: BLOB_CHUNK_BYTES + 9 }, (_, i) => (i * 13 + seed) % 256 === 0xff ? 1 : (i * 13 + seed) % 256);
+      const sha = await hex(candidate);
+      if (goodShas.every((other) => sha < other)) refused = candidate;
+    }
+    // Queued while the bytes' route is down: their facts go up, the bytes wait.
+    tablet.network.blockPaths = /^\/api\/sync\/blobs\//;
+    tablet.start();
+    const refusedUpload = await tablet.store.attachments.add({ bytes: refused, about: 'request:req-batch-0', mime: 'image/jpeg' }, world.siteId);
+    const uploads = [];
+    for (const [i, bytes] of good.entries()) uploads.push(await tablet.store.attachments.add({ bytes, about: `request:req-batch-${i + 1}`, mime: 'image/jpeg' }, world.siteId));
+    await tablet.sync!.awaitInSync();
+    expect(tablet.store.status.get().attachments).toMatchObject({ queued: 6 });
+
+    // The way back: the connection drops once during the second chunk of one photo; and the first
+    // chunks of two different photos must be in flight together before either is let through.
+    const cutOff = uploads[2]!.sha256;
+    const puts = new Map<string, number[]>();
+    const firstChunksWaiting = new Set<string>();
+    let together: () => void = () => undefined;
+    const bothInFlight = new Promise<void>((resolve) => (together = resolve));
+    let dropped = false;
+    tablet.network.intercept = async (path, init) => {
+      const chunk = /\/blobs\/([0-9a-f]{64})\/chunks\/(\d+)$/.exec(path);
+      if (!chunk || init.method !== 'PUT') return;
+      const [, sha, index] = chunk as unknown as [string, string, string];
+      puts.set(sha, [...(puts.get(sha) ?? []), Number(index)]);
+      if (sha === cutOff && index === '1' && !dropped) {
+        dropped = true;
+        throw new TypeError('fetch failed: the connection dropped');
+      }
+      if (index === '0' && sha !== refusedUpload.sha256 && firstChunksWaiting.size < 2) {
+        firstChunksWaiting.add(sha);
+        if (firstChunksWaiting.size === 2) together();
+        // Guarded: a queue sending one at a time never gets here twice, and the test fails below.
+        await Promise.race([bothInFlight, new Promise((r) => setTimeout(r, 10_000))]);
+      }
+    };
+    tablet.network.blockPaths = undefined;
+    for (const { sha256 } of uploads) await uploaded(tablet, sha256);
+    expect(firstChunksWaiting.size).toBe(2);
+    expect(dropped).toBe(true);
+
+    // What the tablet says: one attachment still waits (the refused one), the others went.
+    expect((await tablet.store.book.blob(refusedUpload.sha256))?.state).toBe('queued');
+    await eventually(() => (tablet.store.status.get().attachments.queued === 1 ? true : undefined), 'the status to show one attachment waiting');
+    // Each chunk once, in order — but the one cut off, sent again — and the refused photo never past its first chunk.
+    for (const { sha256 } of uploads) expect(puts.get(sha256), sha256).toEqual(sha256 === cutOff ? [0, 1, 1, 2] : [0, 1, 2]);
+    expect(new Set(puts.get(refusedUpload.sha256))).toEqual(new Set([0]));
+
+    // Colleagues get every good photo intact; nothing is left staged; the refused bytes are not served.
+    const office = await replicas.open(colleague, 'site-office-batch');
+    await syncAll([office]);
+    for (const [i, { sha256, factRowId }] of uploads.entries()) {
+      expect(await office.store.attachments.bytes(sha256, factRowId, office.sync!.client)).toEqual(good[i]);
+      const staged = await blobsDb.list({ startkey: `part:${sha256}:`, endkey: `part:${sha256}:\ufff0` });
+      expect(staged.rows).toEqual([]);
+    }
+    expect((await raw(colleague, 'GET', blobPath(refusedUpload.sha256, refusedUpload.factRowId, 0))).status).toBe(404);
+  }, 90_000);
 });

@@ -326,17 +326,40 @@ describe('a branch of more sites than a query string could name', () => {
     expect(next.left).toEqual([sites[819]]);
     expect([...laptop.held].sort()).toEqual(rowsOf(sites[0]!, sites[409]!, sites[5]!));
 
-    // A reference the server never stored, or a malformed one: never a row outside today's scope.
-    const checkpoint = JSON.parse(laptop.checkpoint!) as { units: string };
+    // A reference the server never stored, or a malformed one: never a row outside today's scope,
+    // and (what the replica holds being unknown) every unit outside today's scope named as left.
+    const checkpoint = JSON.parse(laptop.checkpoint!) as { seq: string; units: string };
     for (const units of ['#' + 'A'.repeat(43), '#short', `#${'A'.repeat(43)}x`]) {
       const forged = new Puller(person);
       forged.checkpoint = JSON.stringify({ ...checkpoint, units });
       const answer = await forged.request(50);
       if (answer.status === 200) {
+        expect(answer.page!.left).toContain(sites[819]);
+        expect(answer.page!.left).not.toContain(sites[0]);
         const got = [...forged.held, ...(await forged.all(50)).ids];
         expect(got.filter((id) => ![sites[0], sites[409], sites[5]].includes(unitOfRow.get(id)))).toEqual([]);
       } else expect(answer.status).toBe(400);
     }
+    // Malformed besides its reference: refused, whatever it names.
+    const malformed = new Puller(person);
+    malformed.checkpoint = JSON.stringify({ ...checkpoint, units: '#' + 'A'.repeat(43), fill: 5 });
+    expect((await malformed.request(5)).status).toBe(400);
+
+    // A client claiming a different subset of its scope at every request: what the server keeps for it stays bounded.
+    const digests = sites.slice(0, 819).map(unitDigest);
+    for (let i = 0; i < 20; i++) {
+      const crafted = new Puller(person);
+      crafted.checkpoint = JSON.stringify({ v: 2, seq: checkpoint.seq, units: digests.slice(i, i + 250).join(''), fill: null });
+      expect((await crafted.request(5)).status).toBe(200);
+    }
+    const meta = running.server.store.couch.use<{ type: string; userId?: string; sets?: unknown[] }>(running.server.store.dbName('meta'));
+    const held = (await meta.list({ include_docs: true, startkey: 'unitset', endkey: 'unitset\ufff0' })).rows.map((r) => r.doc!);
+    expect(held.filter((d) => d.userId === person.userId)).toHaveLength(1);
+    expect(held.find((d) => d.userId === person.userId)!.sets!.length).toBeLessThanOrEqual(8);
+    // The laptop's own set was dropped meanwhile (8 kept): it pulls on from a bare position, sent
+    // its scope's rows again, and holds exactly them.
+    await laptop.all(50);
+    expect([...laptop.held].sort()).toEqual(rowsOf(sites[0]!, sites[409]!, sites[5]!));
   }, 180_000);
 });
 

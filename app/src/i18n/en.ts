@@ -30,7 +30,7 @@ export const en: Dictionary = {
     catchingUpLabel: 'Progress of the download from the server',
     catchingUp: 'Catching up from the server: {{ pulled }} received, at most {{ remaining }} to go',
     attachmentsLabel: 'Attachment upload progress',
-    attachments: '{{ count }} attachment(s) uploading',
+    attachments: '{{ count }} attachment(s) waiting to go up',
     refusedTitle: '{{ count }} refused by the server',
     refusedHint: 'These records are kept on this device and marked, but take no effect. Why:',
     refusal: {

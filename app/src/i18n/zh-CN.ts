@@ -31,7 +31,7 @@ export const zhCN = {
     catchingUpLabel: '从服务器同步的进度',
     catchingUp: '正在从服务器同步：已收到 {{ pulled }} 条，最多还剩 {{ remaining }} 条',
     attachmentsLabel: '附件上传进度',
-    attachments: '{{ count }} 个附件正在上传',
+    attachments: '{{ count }} 个附件等待上传',
     refusedTitle: '{{ count }} 条记录被服务器拒绝',
     refusedHint: '这些记录保留在本机并已标记，但不会生效。原因：',
     refusal: {

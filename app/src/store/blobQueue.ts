@@ -1,5 +1,5 @@
 import type { Subscription } from 'rxjs';
-import { Backoff, BLOB_CHUNK_BYTES, chunkCount, sleep, fromBase64Url, sha256, toBase64Url, toHex, type AttachmentMeta } from '@seal/shared';
+import { Backoff, BLOB_CHUNK_BYTES, chunkCount, sleep, fromBase64Url, sha256, toBase64Url, toHex, type AttachmentMeta, type BlobStatus } from '@seal/shared';
 import type { BlobEntry } from './collections';
 import type { FactLog } from './factLog';
 import type { LocalBook } from './localBook';
@@ -7,6 +7,7 @@ import { StoreError } from './StoreError';
 import { ApiError } from '../api/ApiError';
 import type { SyncClient } from './syncClient';
 import type { SyncStatus } from './syncStatus';
+import { UploadProgress } from './uploadProgress';
 
 /** What to attach: the bytes, what they belong to, their type. */
 export interface AttachmentInput {
@@ -32,6 +33,22 @@ class BlobNotCompleteError extends Error {
 }
 
 
+/** How many attachments go up at once (see `BlobQueue.drain`). */
+export const UPLOADS_IN_FLIGHT = 4;
+
+/** The byte length of chunk `index` of an attachment of `size` bytes. */
+const chunkLength = (size: number, index: number): number => Math.min(BLOB_CHUNK_BYTES, size - index * BLOB_CHUNK_BYTES);
+
+/**
+ * A failure that concerns one attachment only (the server refused or has not assembled it): the
+ * others may still go up. Anything else (offline, signed out, rate limited, the server failing)
+ * would fail them all alike.
+ */
+function isAboutThisBlob(error: unknown): boolean {
+  if (error instanceof BlobNotCompleteError || error instanceof StoreError) return true;
+  return error instanceof ApiError && error.status >= 400 && error.status < 500 && error.status !== 401 && error.status !== 429;
+}
+
 function concat(parts: readonly Uint8Array[], size: number): Uint8Array {
   const whole = new Uint8Array(size);
   let offset = 0;
@@ -55,6 +72,7 @@ export class BlobQueue {
   /** The client of the running sync (set by `start`), for bytes not held here. */
   private client: SyncClient | undefined;
   private readonly subscription: Subscription;
+  private readonly progress = new UploadProgress();
 
   constructor(
     private readonly book: LocalBook,
@@ -134,22 +152,52 @@ export class BlobQueue {
     this.wake?.();
   }
 
-  /** Uploads every queued attachment whose fact the server accepted; resolves when none of those is left. */
+  /**
+   * Uploads every queued attachment whose fact the server accepted; resolves when none of those is
+   * left. Several go up at once (`UPLOADS_IN_FLIGHT`), each its chunks in order: an upload spends
+   * most of its time waiting on the network and the server's store, so one at a time leaves both
+   * idle. An attachment the server refuses (or has not assembled yet) does not hold the others
+   * up; a failure that is not about one attachment (offline, signed out, the server failing)
+   * stops handing out more. Either way the first failure is thrown once the uploads in flight
+   * have ended, and the loop tries again later.
+   */
   async drain(client: SyncClient, status: SyncStatus): Promise<void> {
     for (;;) {
       const queued = await this.book.queuedBlobs();
-      const bytesTotal = queued.reduce((sum, blob) => sum + blob.entry.size, 0);
-      const previous = status.get().attachments;
-      status.update({ attachments: { queued: queued.length, bytesTotal, bytesSent: Math.min(previous.bytesSent, bytesTotal) } });
-      const ready = [];
-      for (const blob of queued) {
-        const answered = !(await this.book.isWaiting(blob.entry.factRowId));
-        const refused = (await this.book.refusalsOf([blob.entry.factRowId])).size > 0;
-        if (answered && !refused) ready.push(blob);
-      }
+      this.progress.begin(queued.map((blob) => blob.entry.size));
+      this.progress.publish(status);
+      const ready = await this.readyAmong(queued);
       if (ready.length === 0) return;
-      for (const blob of ready) await this.upload(blob.sha, blob.entry, client, status);
+      let next = 0;
+      let failure: { readonly error: unknown } | undefined;
+      let stopped = false;
+      const uploader = async (): Promise<void> => {
+        while (!stopped && !this.stopped && next < ready.length) {
+          const blob = ready[next++]!;
+          try {
+            await this.upload(blob.sha, blob.entry, client, status);
+            this.progress.finished(blob.sha, blob.entry.size);
+          } catch (error) {
+            this.progress.failed(blob.sha);
+            failure ??= { error };
+            if (!isAboutThisBlob(error)) stopped = true;
+          }
+          this.progress.publish(status);
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(UPLOADS_IN_FLIGHT, ready.length) }, uploader));
+      if (failure !== undefined) throw failure.error;
+      if (this.stopped) return;
     }
+  }
+
+  /** The queued attachments whose fact the server accepted (two reads, however many are queued). */
+  private async readyAmong(queued: readonly { sha: string; entry: BlobEntry }[]): Promise<{ sha: string; entry: BlobEntry }[]> {
+    if (queued.length === 0) return [];
+    const facts = queued.map((blob) => blob.entry.factRowId);
+    const waiting = new Set(await this.book.waitingAmong(facts));
+    const refused = await this.book.refusalsOf(facts);
+    return queued.filter((blob) => !waiting.has(blob.entry.factRowId) && !refused.has(blob.entry.factRowId));
   }
 
   private async loop(client: SyncClient, status: SyncStatus, backoff: Backoff): Promise<void> {
@@ -181,23 +229,34 @@ export class BlobQueue {
    * ever. Asking again makes the server assemble what it holds.
    */
   private async upload(sha: string, blob: BlobEntry, client: SyncClient, status: SyncStatus): Promise<void> {
-    let server = await client.blobStatus(sha, blob.factRowId);
-    if (!server.complete) {
-      const held = new Set(server.received);
+    let server: BlobStatus | undefined;
+    if (blob.startedUnder === blob.factRowId) {
+      server = await client.blobStatus(sha, blob.factRowId);
+    } else {
+      // Noted before anything is sent: if this upload is cut off, its next attempt asks first.
+      const held = await this.book.blob(sha);
+      if (held?.state !== 'queued' || held.factRowId !== blob.factRowId) return;
+      await this.book.putBlob(sha, { ...held, startedUnder: blob.factRowId });
+    }
+    if (server?.complete !== true) {
+      const held = new Set(server?.received ?? []);
       for (let index = 0; index < blob.chunks; index++) {
         if (held.has(index)) continue;
         const data = await this.book.chunk(sha, index);
         if (data === undefined) throw new StoreError('invalid_fact', `chunk ${index} of ${sha} is missing here`);
         server = await client.putChunk(sha, index, blob.factRowId, data);
-        const { attachments } = status.get();
-        status.update({ attachments: { ...attachments, bytesSent: attachments.bytesSent + fromBase64Url(data).length } });
+        if (server.complete) break;
+        this.progress.sent(sha, chunkLength(blob.size, index));
+        this.progress.publish(status);
       }
-      if (!server.complete) server = await client.blobStatus(sha, blob.factRowId);
+      if (server?.complete !== true) server = await client.blobStatus(sha, blob.factRowId);
     }
     // Still not complete: the queue waits and asks again (the loop's retry), nothing is resent blindly.
     if (!server.complete) throw new BlobNotCompleteError(sha, server.received.length, server.chunks);
-    const [next, ...rest] = blob.alsoUnder ?? [];
-    const { alsoUnder: _done, ...uploaded } = blob;
+    // Read again: another fact naming these bytes may have been queued behind this one meanwhile.
+    const now = (await this.book.blob(sha)) ?? blob;
+    const [next, ...rest] = now.alsoUnder ?? [];
+    const { alsoUnder: _done, startedUnder: _started, ...uploaded } = now;
     await this.book.putBlob(sha, next === undefined ? { ...uploaded, state: 'uploaded' } : { ...uploaded, factRowId: next, ...(rest.length > 0 ? { alsoUnder: rest } : {}), state: 'queued' });
   }
 

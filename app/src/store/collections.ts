@@ -39,6 +39,12 @@ export interface BlobEntry {
    * server opens bytes only to readers of a fact whose own upload delivered them.
    */
   readonly alsoUnder?: readonly string[];
+  /**
+   * The fact under which chunks may have gone up already (set before the first one is sent): an
+   * upload not started asks the server nothing first — it holds nothing of it — while one started
+   * (then interrupted, or the app closed) asks which chunks the server holds and sends only the others.
+   */
+  readonly startedUnder?: string;
 }
 
 /** What each kind of device-local entry holds in `data`. */

@@ -34,6 +34,9 @@ const UNUSED_PARTS = [
   'routes/fauxton', 'routes/config', 'routes/log', 'routes/replicate', 'replicator', 'routes/active-tasks',
   'routes/db-updates', 'routes/stats', 'routes/special-test-auth', 'routes/vhosts', 'routes/cluster',
   'routes/cluster-rewrite', 'routes/rewrite', 'routes/show', 'routes/list', 'routes/update', 'routes/temp-views',
+  // Its only client is the sync-server on loopback: gzip there costs both sides CPU on every
+  // answer (an attachment chunk read back, a pull's page of rows) and saves no time at all.
+  'compression',
 ];
 
 /** What every request without the credential gets, before any express-pouchdb handler runs. */

@@ -12,26 +12,16 @@ type Bindings = [number, string][];
 const entryOf = (row: SyncRow): DeviceEntry | undefined =>
   row.type === 'fact' && row.kind === 'device_event' ? (row.body as DeviceEntry) : undefined;
 
-/** The seal bound at `seq`: the binding with the greatest seq not above it. */
-function boundAt(bindings: Bindings | undefined, seq: number): string | undefined {
-  let seal: string | undefined;
-  for (const [at, sealId] of bindings ?? []) {
-    if (at > seq) break;
-    seal = sealId;
-  }
-  return seal;
-}
-
 /** A device entry's seal as indexed: the seal, and the seq of the binding it came from (absent: from the grant). */
 export interface ResolvedSeal { readonly sealId: string; readonly boundSeq?: number }
 
 /**
- * Devices' seal bindings as far as one indexing run knows them, and the devices whose stored log
- * it has read (once per run).
+ * Devices' seal bindings as far as one indexing run knows them, and the greatest seq of each
+ * device's entries indexed (by earlier runs, as the index records it, and by this one).
  */
 export class BindingCache {
   readonly bindings = new Map<string, Bindings>();
-  readonly read = new Set<string>();
+  readonly indexedTo = new Map<string, number>();
 }
 
 function addBinding(list: Bindings, seq: number, sealId: string): void {
@@ -40,16 +30,19 @@ function addBinding(list: Bindings, seq: number, sealId: string): void {
   list.sort((a, b) => a[0] - b[0]);
 }
 
+/** Ids read per request when a binding reaches back. */
+const REACH_BACK_PAGE = 500;
+
 /**
- * The seal each device entry of a batch was made with: the device's binding (\`seal_bound\`) in
- * force at its seq, else the seal of the grant the entry names — and the stored entries a binding
- * of the batch covers, derived again with it. Bindings come from the index, the batch and, when
- * an entry's binding is not known yet, the device's stored log: a store may write the rows of one
+ * The seal each device entry of a batch was made with: the device's binding (`seal_bound`) in
+ * force at its seq, else the seal of the grant the entry names — and the entries indexed before a
+ * binding of the batch that it covers, derived again with it. A store may write the rows of one
  * push in any order (the embedded store's validation finishes them out of order; a cluster has no
- * order within a bulk), so an entry can come before its device's \`seal_bound\` in the change feed.
- * A binding stored after the entries it covers reaches back to them when it is indexed; postings
- * merge by the latest binding known (ADR 006). Whatever the pages and instances, the index ends
- * as one pass over every row would leave it.
+ * order within a bulk), so an entry can come before its device's `seal_bound` in the change feed:
+ * indexed first without the binding, it is derived again when the binding is indexed — only
+ * entries up to the greatest seq indexed for the device (`indexedTo`), read by id, so indexing in
+ * feed order (bindings first) reads nothing more. Postings merge by the latest binding known
+ * (ADR 006): whatever the pages and instances, the index ends as one pass over every row would leave it.
  */
 async function sealsOf(rows: readonly SyncRow[], hq: HqStore, rowsRepo: RowsRepo, cache: BindingCache): Promise<{ seals: Map<string, ResolvedSeal>; covered: SyncRow[] }> {
   const entries = rows.flatMap((row) => { const e = entryOf(row); return e ? [{ row, e }] : []; });
@@ -58,46 +51,35 @@ async function sealsOf(rows: readonly SyncRow[], hq: HqStore, rowsRepo: RowsRepo
   for (const deviceId of unknown) {
     const doc = stored.get(bindingsDocId(deviceId));
     cache.bindings.set(deviceId, Object.entries(doc?.bindings ?? {}).map(([seq, sealId]): [number, string] => [Number(seq), sealId]).sort((a, b) => a[0] - b[0]));
+    cache.indexedTo.set(deviceId, doc?.indexedTo ?? -1);
   }
-  const batchBindings = entries.filter(({ e }) => e.type === 'seal_bound');
-  for (const { e } of batchBindings) if (e.type === 'seal_bound') addBinding(cache.bindings.get(e.deviceId)!, e.seq, e.payload.sealId);
-  // The stored logs of devices with an entry whose binding is not known, or with a binding in the batch (for the entries it covers).
-  const toRead = new Set([
-    ...entries.filter(({ e }) => boundAt(cache.bindings.get(e.deviceId), e.seq) === undefined).map(({ e }) => e.deviceId),
-    ...batchBindings.map(({ e }) => e.deviceId),
-  ]);
-  const logs = new Map<string, FactRow[]>();
-  await Promise.all([...toRead].filter((deviceId) => !cache.read.has(deviceId) || batchBindings.some(({ e }) => e.deviceId === deviceId)).map(async (deviceId) => {
-    const log = await rowsRepo.deviceEntries(deviceId);
-    cache.read.add(deviceId);
-    logs.set(deviceId, log);
-    for (const row of log) {
-      const e = row.body as DeviceEntry;
-      if (e.type === 'seal_bound') addBinding(cache.bindings.get(deviceId)!, e.seq, e.payload.sealId);
-    }
-  }));
-  // Stored entries a binding of the batch covers (seq above it, up to the device's next binding).
+  const batchBindings = entries.flatMap(({ e }) => (e.type === 'seal_bound' ? [e] : []));
+  for (const e of batchBindings) addBinding(cache.bindings.get(e.deviceId)!, e.seq, e.payload.sealId);
+  // Entries indexed before this batch that a binding of it covers: seq above it, up to the
+  // device's next binding and to the greatest seq indexed so far.
   const inBatch = new Set(rows.map((row) => row.id));
-  const covered: SyncRow[] = [];
-  for (const { e } of batchBindings) {
-    const list = cache.bindings.get(e.deviceId)!;
-    for (const row of logs.get(e.deviceId) ?? []) {
-      const entry = row.body as DeviceEntry;
-      if (entry.seq <= e.seq || inBatch.has(row.id)) continue;
-      const binding = [...list].reverse().find(([at]) => at <= entry.seq);
-      if (binding?.[0] !== e.seq) continue;
-      inBatch.add(row.id);
-      covered.push(row);
+  const reachBack: string[] = [];
+  for (const e of batchBindings) {
+    const next = cache.bindings.get(e.deviceId)!.find(([at]) => at > e.seq)?.[0] ?? Number.POSITIVE_INFINITY;
+    const last = Math.min(cache.indexedTo.get(e.deviceId)!, next - 1);
+    for (let seq = e.seq + 1; seq <= last; seq++) {
+      const id = factRowId('device_event', `${e.deviceId}:${seq}`);
+      if (!inBatch.has(id)) reachBack.push(id);
     }
   }
+  const covered: SyncRow[] = [];
+  for (let i = 0; i < reachBack.length; i += REACH_BACK_PAGE) {
+    const found = await rowsRepo.getMany(reachBack.slice(i, i + REACH_BACK_PAGE));
+    covered.push(...found.values());
+  }
+  for (const { e } of entries) cache.indexedTo.set(e.deviceId, Math.max(cache.indexedTo.get(e.deviceId)!, e.seq));
   const seals = new Map<string, ResolvedSeal>();
   const byGrant: { rowId: string; grantId: string }[] = [];
   for (const row of [...rows, ...covered]) {
     const e = entryOf(row);
     if (!e) continue;
-    const list = cache.bindings.get(e.deviceId);
-    const seal = boundAt(list, e.seq);
-    if (seal) seals.set(row.id, { sealId: seal, boundSeq: [...list!].reverse().find(([at]) => at <= e.seq)![0] });
+    const binding = [...(cache.bindings.get(e.deviceId) ?? [])].reverse().find(([at]) => at <= e.seq);
+    if (binding) seals.set(row.id, { sealId: binding[1], boundSeq: binding[0] });
     else if ('grantId' in e.payload && typeof e.payload.grantId === 'string') byGrant.push({ rowId: row.id, grantId: e.payload.grantId });
   }
   if (byGrant.length > 0) {

@@ -66,11 +66,16 @@ export interface RequestDoc {
   readonly verdicts: Record<string, [number, 'a' | 'x']>;
 }
 
-/** A device's seal bindings (`_id` = `b:` + device id): seq → seal id. */
+/**
+ * A device's seal bindings (`_id` = `b:` + device id): seq → seal id; and `indexedTo`, the
+ * greatest seq of the device's entries indexed (merged by max): a binding indexed later reaches
+ * back only to entries up to it.
+ */
 export interface BindingsDoc {
   readonly type: 'bindings';
   readonly deviceId: string;
   readonly bindings: Record<string, string>;
+  readonly indexedTo?: number;
 }
 
 export type HqDoc = EventDoc | PostingDoc | CountsDoc | DayDoc | RequestDoc | BindingsDoc | { readonly type: 'checkpoint'; readonly seq: string; readonly format?: number };

@@ -17,6 +17,8 @@ export class Pending {
   readonly postings = new Map<string, { path: string; bucket: number; entries: Posting[] }>();
   readonly requests = new Map<string, NewRequest>();
   readonly bindings = new Map<string, Record<string, string>>();
+  /** The greatest seq of each device's entries indexed since the last checkpoint. */
+  readonly indexedTo = new Map<string, number>();
   readonly days = new Set<string>();
   events = 0;
 
@@ -31,6 +33,8 @@ export class Pending {
         else request.verdicts[event.id] = [event.at, event.summary.verdict === 'approve' ? 'a' : 'x'];
         this.requests.set(event.requestId, request);
       }
+      const seq = deviceSeqOf(event.id);
+      if (event.deviceId && seq !== undefined) this.indexedTo.set(event.deviceId, Math.max(this.indexedTo.get(event.deviceId) ?? -1, seq));
       if (event.kind === 'seal_bound' && event.deviceId && event.sealId && typeof event.summary.seq === 'number') {
         const bindings = this.bindings.get(event.deviceId) ?? {};
         bindings[String(event.summary.seq)] = event.sealId;
@@ -38,6 +42,12 @@ export class Pending {
       }
     }
   }
+}
+
+/** The seq of a device entry's event (its id is its row's: `fact:device_event:<device>:<seq>`), else `undefined`. */
+function deviceSeqOf(eventId: string): number | undefined {
+  const match = /^fact:device_event:[^:]+:(\d+)$/.exec(eventId);
+  return match ? Number(match[1]) : undefined;
 }
 
 /** Of two creations of one request (never, in practice), the one every instance keeps. */
@@ -125,9 +135,10 @@ export async function flushPending(hq: HqStore, pending: Pending): Promise<void>
     for (const [at, verdict] of Object.values(doc.verdicts)) if (verdict === 'a') days.add(hqDayOf(at));
     return stored && sameJson(stored, doc) ? undefined : doc;
   });
-  await hq.mergeDocs<BindingsDoc>([...pending.bindings.keys()].map(bindingsDocId), (id, stored) => {
+  await hq.mergeDocs<BindingsDoc>([...new Set([...pending.bindings.keys(), ...pending.indexedTo.keys()])].map(bindingsDocId), (id, stored) => {
     const deviceId = id.slice(2);
-    const doc: BindingsDoc = { type: 'bindings', deviceId, bindings: { ...stored?.bindings, ...pending.bindings.get(deviceId) } };
+    const indexedTo = Math.max(stored?.indexedTo ?? -1, pending.indexedTo.get(deviceId) ?? -1);
+    const doc: BindingsDoc = { type: 'bindings', deviceId, bindings: { ...stored?.bindings, ...pending.bindings.get(deviceId) }, ...(indexedTo >= 0 ? { indexedTo } : {}) };
     return stored && sameJson(stored, doc) ? undefined : doc;
   });
   await forEachParallel([...days].sort(), 2, async (day) => {

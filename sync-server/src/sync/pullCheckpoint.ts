@@ -186,13 +186,16 @@ export interface UnitSetStore {
 
 /** Units a checkpoint holds inline (2,000 characters); a larger set goes by reference. */
 export const INLINE_UNITS = 200;
+/** A checkpoint longer than this (long sequences of a CouchDB cluster, a fill position) sends its sets by reference too. */
+const INLINE_BUDGET_CHARS = 6000;
 const REF = /^#[A-Za-z0-9_-]{43}$/;
 
-/** `encoded` with each set of more than {@link INLINE_UNITS} units stored and named by reference. */
+/** `encoded` with each set of more than {@link INLINE_UNITS} units — or every set, when it would be long — stored and named by reference. */
 export async function externaliseUnitSets(encoded: string, store: UnitSetStore): Promise<string> {
   const checkpoint = JSON.parse(encoded) as { units: string; fill: { units: string } | null };
+  const long = encoded.length > INLINE_BUDGET_CHARS;
   const byRef = async (text: string): Promise<string> => {
-    if (text.length <= INLINE_UNITS * DIGEST_CHARS) return text;
+    if (text.length === 0 || (!long && text.length <= INLINE_UNITS * DIGEST_CHARS)) return text;
     const ref = createHash('sha256').update(text).digest('base64url');
     await store.put(ref, text);
     return `#${ref}`;
@@ -203,28 +206,43 @@ export async function externaliseUnitSets(encoded: string, store: UnitSetStore):
 }
 
 /**
- * A client's `since` with the sets it names by reference read back. A reference the store does
- * not hold (never written, or a forged one) makes the checkpoint a bare position: its scope is
- * unknown, so every unit in scope is back-filled once — never rows outside today's scope.
+ * A client's `since` with the sets it names by reference read back (`unknown`: one of them is not
+ * held — never written, dropped since, or forged). A checkpoint whose set is unknown becomes a
+ * bare position: its scope is unknown, so every unit in scope is back-filled once — never rows
+ * outside today's scope — and the caller names every unit outside today's scope as left. A
+ * checkpoint that is malformed besides its references is passed on as it came (and refused).
  */
-export async function inlineUnitSets(since: string | undefined, store: UnitSetStore): Promise<string | undefined> {
-  if (since === undefined || !since.startsWith('{') || !since.includes('"#')) return since;
+export async function inlineUnitSets(since: string | undefined, store: UnitSetStore): Promise<{ since: string | undefined; unknown: boolean }> {
+  const asIs = { since, unknown: false };
+  if (since === undefined || !since.startsWith('{') || !since.includes('"#')) return asIs;
   let parsed: unknown;
   try {
     parsed = JSON.parse(since);
   } catch {
-    return since;
+    return asIs;
   }
   const checkpoint = parsed as { v?: unknown; seq?: unknown; units?: unknown; fill?: { units?: unknown } | null };
-  if (checkpoint === null || typeof checkpoint !== 'object' || checkpoint.v !== 2 || typeof checkpoint.seq !== 'string') return since;
+  if (checkpoint === null || typeof checkpoint !== 'object' || checkpoint.v !== 2 || typeof checkpoint.seq !== 'string') return asIs;
+  const isRef = (value: unknown): value is string => typeof value === 'string' && value.startsWith('#');
+  // The shape first, references aside: a malformed checkpoint is refused whatever it names.
+  const blank = (value: unknown): unknown => (isRef(value) ? '' : value);
+  const fillIsObject = checkpoint.fill !== null && typeof checkpoint.fill === 'object';
+  const shape = JSON.stringify({ ...checkpoint, units: blank(checkpoint.units), fill: fillIsObject ? { ...checkpoint.fill, units: blank(checkpoint.fill!.units) } : checkpoint.fill });
+  if (!decodePullCheckpoint(shape).ok) return asIs;
   const read = async (value: unknown): Promise<unknown> => {
-    if (typeof value !== 'string' || !value.startsWith('#')) return value;
+    if (!isRef(value)) return value;
     if (!REF.test(value)) return null;
     const digestsText = await store.get(value.slice(1));
     return digestsText !== undefined && createHash('sha256').update(digestsText).digest('base64url') === value.slice(1) ? digestsText : null;
   };
   const units = await read(checkpoint.units);
-  const fill = checkpoint.fill && typeof checkpoint.fill === 'object' ? { ...checkpoint.fill, units: await read(checkpoint.fill.units) } : checkpoint.fill;
-  if (units === null || (fill && fill.units === null)) return seqText.safeParse(checkpoint.seq).success ? checkpoint.seq : since;
-  return JSON.stringify({ ...checkpoint, units, fill });
+  const fill = fillIsObject ? { ...checkpoint.fill, units: await read(checkpoint.fill!.units) } : checkpoint.fill;
+  if (units === null || (fill && fill.units === null)) return { since: checkpoint.seq, unknown: true };
+  return { since: JSON.stringify({ ...checkpoint, units, fill }), unknown: false };
+}
+
+/** Every unit of today's tree outside the scope of `user`'s grants today (none held when deactivated: all of them). */
+export function unitsOutside(user: { readonly active: boolean; readonly grants: readonly { readonly unitId: string }[] }, tree: UnitTree): string[] {
+  const inScope = new Set(user.active ? unitsUnder([...new Set(user.grants.map((g) => g.unitId))], tree) : []);
+  return [...tree.keys()].filter((unitId) => !inScope.has(unitId)).sort();
 }

@@ -47,8 +47,6 @@ export interface RowsRepo {
    * last one, so read entries whose seq is known by id (`getMany`) instead.
    */
   deviceEntryBelow(deviceId: string, seq: number): Promise<FactRow | undefined>;
-  /** Every stored log entry of one device (an `_all_docs` key range over `fact:device_event:deviceId:`). */
-  deviceEntries(deviceId: string): Promise<FactRow[]>;
   /** Impression and countersignature rows under a `documents` view key (e.g. `['code', code]`; see `DOCUMENTS_VIEW`). */
   documentRows(key: readonly [string, string]): Promise<FactRow[]>;
   /** Every impression row (the `documents` view's `['code', …]` keys), in code order. */
@@ -142,12 +140,6 @@ export function rowsRepo(db: DocumentScope<SyncRow>): RowsRepo {
     async lifecycleOf(sealId) {
       // A seal id has no ':' (see `subjectSchema`), so this prefix names one seal's changes only.
       const prefix = `${factRowId('seal_status_change', sealId)}:`;
-      const page = await db.list({ include_docs: true, startkey: prefix, endkey: `${prefix}\ufff0` });
-      return page.rows.filter((r) => r.doc).map((r) => rowFromDoc(r.doc as unknown as StoredRow) as FactRow);
-    },
-    async deviceEntries(deviceId) {
-      // A device id has no ':' (see `subjectSchema`), so this prefix names one device's entries only.
-      const prefix = `${factRowId('device_event', deviceId)}:`;
       const page = await db.list({ include_docs: true, startkey: prefix, endkey: `${prefix}\ufff0` });
       return page.rows.filter((r) => r.doc).map((r) => rowFromDoc(r.doc as unknown as StoredRow) as FactRow);
     },

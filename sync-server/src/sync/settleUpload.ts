@@ -6,6 +6,12 @@ import { chunkCount, type BlobsRepo } from './blobsRepo';
 /** The key of the upload made under one attachment fact (fixed length, whatever the row id). */
 export const uploadKeyOf = (factRowId: string): string => createHash('sha256').update(factRowId).digest('hex');
 
+/** A chunk the caller has just staged, as it staged it. */
+export interface StagedChunk {
+  readonly index: number;
+  readonly data: string;
+}
+
 const allChunks = (size: number): number[] => Array.from({ length: chunkCount(size) }, (_, i) => i);
 
 /**
@@ -19,14 +25,15 @@ const allChunks = (size: number): number[] => Array.from({ length: chunkCount(si
  * nothing less, is what opens the bytes to the readers of this fact: a fact that merely names a
  * hash someone else uploaded proves nothing, so it opens nothing.
  */
-export async function settleUpload(blobs: BlobsRepo, sha: string, factRowId: string, size: number): Promise<BlobStatus> {
+export async function settleUpload(blobs: BlobsRepo, sha: string, factRowId: string, size: number, inHand?: StagedChunk): Promise<BlobStatus> {
   const upload = uploadKeyOf(factRowId);
   const chunks = chunkCount(size);
   const done: BlobStatus = { sha256: sha, size, chunks, received: allChunks(size), complete: true };
   if (await blobs.isProven(sha, upload)) return done;
   const received = await blobs.staged(sha, upload);
   if (received.length < chunks) return { sha256: sha, size, chunks, received, complete: false };
-  const parts = await Promise.all(allChunks(size).map((i) => blobs.stagedChunk(sha, upload, i)));
+  // The chunk this very request staged is not read back from the store.
+  const parts = await Promise.all(allChunks(size).map((i) => (inHand?.index === i ? Promise.resolve(inHand.data) : blobs.stagedChunk(sha, upload, i))));
   if (parts.some((part) => part === undefined)) {
     // Another request assembled (and dropped) them meanwhile.
     if (await blobs.isProven(sha, upload)) return done;

@@ -19,6 +19,8 @@ export interface NotificationPage {
 export interface NotificationsRepo {
   /** Tells each person in `userIds` of `event` once (a second call for the same pair writes nothing). */
   notify(event: WebhookEvent, userIds: readonly string[], now: number): Promise<void>;
+  /** `notify` for many events at once (what one push's accepted rows tell): a few writes, not one per event. */
+  notifyAll(notices: readonly { readonly event: WebhookEvent; readonly userIds: readonly string[] }[], now: number): Promise<void>;
   page(userId: string, cursor: string | undefined, limit: number): Promise<NotificationPage>;
   unread(userId: string): Promise<number>;
   /** Marks the person's notifications among `ids` read (others' ids are ignored). */
@@ -32,6 +34,9 @@ export const notificationId = (userId: string, eventId: string): string =>
   `ntf_${createHash('sha256').update(`${userId}\n${eventId}`, 'utf8').digest('hex').slice(0, 40)}`;
 
 const view = ({ type: _t, userId: _u, createdAt: _c, readAt, ...rest }: NotificationDoc): AppNotification => ({ ...rest, read: readAt !== null });
+
+/** Notifications per write to the store. */
+const NOTIFY_BATCH = 1000;
 
 /** A page cursor: the key of the last notification shown, opaque to clients. */
 const encodeCursor = (key: unknown[]): string => Buffer.from(JSON.stringify(key.slice(1)), 'utf8').toString('base64url');
@@ -55,15 +60,19 @@ export function notificationsRepo(db: DocumentScope<NotificationDoc>): Notificat
     if (unread.length > 0) await db.bulk({ docs: unread.map((doc) => ({ ...doc, readAt: now })) });
   };
   return {
-    async notify(event, userIds, now) {
-      if (userIds.length === 0) return;
-      const docs = [...new Set(userIds)].map((userId): NotificationDoc & { _id: string } => {
+    notify(event, userIds, now) {
+      return this.notifyAll([{ event, userIds }], now);
+    },
+    async notifyAll(notices, now) {
+      const docs = notices.flatMap(({ event, userIds }) => [...new Set(userIds)].map((userId): NotificationDoc & { _id: string } => {
         const id = notificationId(userId, event.id);
         return { _id: id, id, type: 'notification', userId, eventId: event.id, kind: event.kind, alarmKind: event.alarmKind, at: event.at, unitId: event.unitId, sealId: event.sealId, deviceId: event.deviceId, requestId: event.requestId, summary: event.summary, createdAt: now, readAt: null };
-      });
-      const results = await db.bulk({ docs });
-      const failed = results.filter((r) => r.error && r.error !== 'conflict');
-      if (failed.length > 0) throw new Error(`the store refused notifications: ${failed.map((r) => `${r.id}: ${r.error}`).join(', ')}`);
+      }));
+      for (let start = 0; start < docs.length; start += NOTIFY_BATCH) {
+        const results = await db.bulk({ docs: docs.slice(start, start + NOTIFY_BATCH) });
+        const failed = results.filter((r) => r.error && r.error !== 'conflict');
+        if (failed.length > 0) throw new Error(`the store refused notifications: ${failed.map((r) => `${r.id}: ${r.error}`).join(', ')}`);
+      }
     },
     async page(userId, cursor, limit) {
       const from = cursor === undefined ? [userId, {}] : decodeCursor(userId, cursor);

@@ -3,6 +3,7 @@ import { isInSubtree, type SyncRow, type UnitId, type WebhookEvent } from '@seal
 import type { WebhookSettings } from '../../config';
 import type { Repositories } from '../../couch/repositories';
 import type { Store } from '../../couch/store';
+import type { UserDoc } from '../../couch/model';
 import { migrateDesignDocs } from '../../couch/designDocs';
 import { holdsRoleOn, loadUnitTree, type UnitTree } from '../../auth/scope';
 import { rowsRepo } from '../../sync/rowsRepo';
@@ -51,12 +52,12 @@ export function hookWants(hook: WebhookDoc, event: WebhookEvent, tree: UnitTree)
 }
 
 /** Who hears of an event in the app: those it names, and for alarms every custodian and administrator whose scope holds its unit. */
-async function recipientsOf(notice: NotifyEvent, repos: Repositories, tree: () => Promise<UnitTree>): Promise<string[]> {
+async function recipientsOf(notice: NotifyEvent, users: () => Promise<readonly UserDoc[]>, tree: () => Promise<UnitTree>): Promise<string[]> {
   const named = new Set(notice.named);
   if (!notice.toScope) return [...named];
   const units = await tree();
   if (!units.has(notice.event.unitId as UnitId)) return [...named];
-  for (const user of await repos.users.list()) {
+  for (const user of await users()) {
     if (user.active && holdsRoleOn(user, ['custodian', 'admin'], notice.event.unitId, units)) named.add(user.id);
   }
   return [...named];
@@ -84,12 +85,16 @@ export async function startNotifier({ store, repos, settings, now, warn, log }: 
     const notices = await notifyEventsOf(accepted, rows);
     if (notices.length === 0) return;
     await ready();
+    // Read once for all the notices of these rows (a week of a device's alarms comes in one push).
     let units: Promise<UnitTree> | undefined;
     const tree = () => (units ??= loadUnitTree(repos.units));
+    let people: Promise<readonly UserDoc[]> | undefined;
+    const users = () => (people ??= repos.users.list());
     const allHooks = await hooks.list();
     const queued: DeliveryDoc[] = [];
+    const told: { event: NotifyEvent['event']; userIds: string[] }[] = [];
     for (const notice of notices) {
-      await notifications.notify(notice.event, await recipientsOf(notice, repos, tree), now());
+      told.push({ event: notice.event, userIds: await recipientsOf(notice, users, tree) });
       for (const hook of allHooks) {
         if (!hookWants(hook, notice.event, await tree())) continue;
         queued.push({
@@ -98,6 +103,7 @@ export async function startNotifier({ store, repos, settings, now, warn, log }: 
         });
       }
     }
+    await notifications.notifyAll(told, now());
     if ((await deliveries.createMany(queued)) > 0) dispatcher.kick();
   };
   // Deliveries left pending by a restart (or by another instance) are picked up now.

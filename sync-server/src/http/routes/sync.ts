@@ -7,8 +7,8 @@ import { blobRoutes } from './blobs';
 import { blobsRepo } from '../../sync/blobsRepo';
 import { ChangeFeed } from '../../sync/changeFeed';
 import { ApiError } from '../errors';
-import { decodePullCheckpoint, externaliseUnitSets, fromLegacy, inlineUnitSets, type UnitSetStore } from '../../sync/pullCheckpoint';
-import { getDoc, isConflict } from '../../couch/docs';
+import { decodePullCheckpoint, externaliseUnitSets, fromLegacy, inlineUnitSets, unitsOutside } from '../../sync/pullCheckpoint';
+import { unitSetStore, type UnitSetsDoc } from '../../sync/unitSets';
 import { ScopedHints } from '../../sync/scopedHints';
 import { pullRows } from '../../sync/pullRows';
 import { pushRows } from '../../sync/pushRows';
@@ -35,21 +35,8 @@ const HEARTBEAT_MS = 15_000;
 export function syncRoutes(api: Api, store: Store, onAccepted?: AcceptedRowsListener): void {
   const { ctx } = api;
   const stored = rowsRepo(store.couch.use(store.dbName('rows')));
-  // Checkpoints' large unit sets (ADR 010), in the meta database: `unitset:` + their SHA-256.
-  const metaDb = store.couch.use<{ type: 'unit_set'; digests: string }>(store.dbName('meta'));
-  const unitSets: UnitSetStore = {
-    async put(ref, digests) {
-      try {
-        await metaDb.insert({ _id: `unitset:${ref}`, type: 'unit_set', digests });
-      } catch (error) {
-        if (!isConflict(error)) throw error;
-      }
-    },
-    async get(ref) {
-      const doc = await getDoc(metaDb, `unitset:${ref}`);
-      return doc?.type === 'unit_set' && typeof doc.digests === 'string' ? doc.digests : undefined;
-    },
-  };
+  // Checkpoints' large unit sets (ADR 010), a few per person, in the meta database.
+  const metaDb = store.couch.use<UnitSetsDoc>(store.dbName('meta'));
   const governance = governanceRepo(store.couch.use(store.dbName('governance')));
   const certificatesDb = store.couch.use<object>(store.dbName('certificates'));
   const certificates = certificatesRepo(certificatesDb);
@@ -96,12 +83,17 @@ export function syncRoutes(api: Api, store: Store, onAccepted?: AcceptedRowsList
   }, async ({ query, signedIn, reply, request }) => {
     requireReplicaUser(request, signedIn);
     reply.header('cache-control', 'no-store');
-    const checkpoint = decodePullCheckpoint(await inlineUnitSets(query.since, unitSets));
+    const unitSets = unitSetStore(metaDb, signedIn.user.id);
+    const inlined = await inlineUnitSets(query.since, unitSets);
+    const checkpoint = decodePullCheckpoint(inlined.since);
     if (!checkpoint.ok) throw new ApiError(400, 'invalid_query', `The query string is not valid: since: ${checkpoint.message}`);
     const tree = await loadUnitTree(ctx.repos.units);
     const since = 'legacy' in checkpoint.value ? fromLegacy(checkpoint.value.legacy, tree) : checkpoint.value;
     const answer = await pullRows(signedIn.user, tree, rows, since, query.limit ?? DEFAULT_PULL_LIMIT, { replica: query.replica, maxScan: ctx.config.pullScanLimit });
-    return { ...answer, checkpoint: await externaliseUnitSets(answer.checkpoint, unitSets) };
+    // A set no longer held (or never written): what the replica holds is unknown, so every unit
+    // outside today's scope is named as left (the replica drops any rows of those it holds).
+    const left = inlined.unknown ? unitsOutside(signedIn.user, tree) : answer.left;
+    return { ...answer, left, checkpoint: await externaliseUnitSets(answer.checkpoint, unitSets) };
   });
 
   api.route({
