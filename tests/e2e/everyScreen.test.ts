@@ -178,6 +178,16 @@ describe('the app offline and cut off', () => {
       // The network is back, the server is not: the `online` event's probe finds no answer.
       await expect.poll(() => sent.includes('/healthz')).toBe(true);
       await expect.poll(() => page.locator('.connection-status').getAttribute('data-server')).toBe('unreachable');
+      // Requests sent before the cut may still be answered (a loaded machine): such an answer
+      // rightly counts as the server answering, and what the app then sends is refused. Counted
+      // from when nothing more is sent for 2 s (the page's timers stand still meanwhile).
+      let seen = -1;
+      let quietSince = Date.now();
+      await expect.poll(() => {
+        if (sent.length !== seen) [seen, quietSince] = [sent.length, Date.now()];
+        return Date.now() - quietSince >= 2_000;
+      }, { timeout: 30_000, interval: 200 }).toBe(true);
+      await expect.poll(() => page.locator('.connection-status').getAttribute('data-server')).toBe('unreachable');
       expect(await page.locator('.connection-status').textContent()).toBe('Offline');
 
       sent.length = 0;
