@@ -24,6 +24,16 @@ export class BindingCache {
   readonly indexedTo = new Map<string, number>();
 }
 
+/** The binding in force at `seq` (`[seq, sealId]`): the one with the greatest seq not above it. */
+function bindingAt(list: Bindings | undefined, seq: number): [number, string] | undefined {
+  let found: [number, string] | undefined;
+  for (const binding of list ?? []) {
+    if (binding[0] > seq) break;
+    found = binding;
+  }
+  return found;
+}
+
 function addBinding(list: Bindings, seq: number, sealId: string): void {
   if (list.some(([at]) => at === seq)) return;
   list.push([seq, sealId]);
@@ -78,7 +88,7 @@ async function sealsOf(rows: readonly SyncRow[], hq: HqStore, rowsRepo: RowsRepo
   for (const row of [...rows, ...covered]) {
     const e = entryOf(row);
     if (!e) continue;
-    const binding = [...(cache.bindings.get(e.deviceId) ?? [])].reverse().find(([at]) => at <= e.seq);
+    const binding = bindingAt(cache.bindings.get(e.deviceId), e.seq);
     if (binding) seals.set(row.id, { sealId: binding[1], boundSeq: binding[0] });
     else if ('grantId' in e.payload && typeof e.payload.grantId === 'string') byGrant.push({ rowId: row.id, grantId: e.payload.grantId });
   }
