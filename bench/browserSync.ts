@@ -48,6 +48,8 @@ function forward(target: URL, headers: Record<string, string>, req: IncomingMess
 
 export interface BrowserBench {
   readonly page: Page;
+  /** Sends the page's `/api/*` to another sync-server, with that person's session (each round its own databases, as PouchDB's). */
+  use(server: string, cookie: string): void;
   /** The page's URL for a store database (`/store/<name>`). */
   storePath(name: string): string;
   close(): Promise<void>;
@@ -61,7 +63,8 @@ export async function openBrowserBench(server: string, cookie: string, store: st
   const script = await bundle();
   const storeUrl = new URL(store);
   const storeAuth = `Basic ${Buffer.from(`${decodeURIComponent(storeUrl.username)}:${decodeURIComponent(storeUrl.password)}`).toString('base64')}`;
-  const serverUrl = new URL(server);
+  let serverUrl = new URL(server);
+  let session = cookie;
   const proxy: Server = createServer((req, res) => {
     const url = req.url ?? '/';
     if (url === '/' || url === '/index.html') {
@@ -71,7 +74,7 @@ export async function openBrowserBench(server: string, cookie: string, store: st
       res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' });
       res.end(script);
     } else if (url.startsWith('/api/')) {
-      forward(serverUrl, { cookie }, req, res, url);
+      forward(serverUrl, { cookie: session }, req, res, url);
     } else if (url.startsWith('/store/')) {
       forward(storeUrl, { authorization: storeAuth }, req, res, url.slice('/store'.length));
     } else {
@@ -91,6 +94,10 @@ export async function openBrowserBench(server: string, cookie: string, store: st
   return {
     page,
     storePath: (name) => `/store/${name}`,
+    use(nextServer, nextCookie) {
+      serverUrl = new URL(nextServer);
+      session = nextCookie;
+    },
     async close() {
       await browser.close();
       proxy.closeAllConnections();

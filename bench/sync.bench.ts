@@ -32,6 +32,7 @@ import { createUnit, inviteAndRegister, setUpOrganisation, startTestServer, star
 import { median, mergeResult } from './stats';
 import { openBrowserBench, oursInPage, pouchInPage } from './browserSync';
 import { rawBulkDocs, rawChanges, rawDatabase, serverPull, serverPush } from './serverThroughput';
+import { SCOPE_DESIGN, SCOPE_VIEW } from '../sync-server/src/couch/syncDatabases';
 
 const N = Number(process.env.SYNC_BENCH_DOCS ?? 2000);
 const ROUNDS = Number(process.env.SYNC_BENCH_ROUNDS ?? 3);
@@ -40,6 +41,8 @@ const BROWSER_DOCS = Number(process.env.SYNC_BENCH_BROWSER_DOCS ?? 10_000);
 const BROWSER_ROUNDS = Number(process.env.SYNC_BENCH_BROWSER_ROUNDS ?? 3);
 /** Rows pushed and pulled through the server, and through the raw store, per round. */
 const SERVER_DOCS = Number(process.env.SYNC_BENCH_SERVER_DOCS ?? 10_000);
+/** Which parts run (`SYNC_BENCH_PARTS=node,raw,browser`, default all): to re-measure one part alone. */
+const PARTS = new Set((process.env.SYNC_BENCH_PARTS ?? 'node,raw,browser').split(','));
 const require = createRequire(import.meta.url);
 
 interface PouchLike {
@@ -116,44 +119,57 @@ export async function run(): Promise<void> {
   const measure = async (storage: () => RxStorage<unknown, unknown>) => {
     const { server, url, who } = await freshServer(store);
     servers.push(server);
-    return ours(url, who, storage);
+    const measured = await ours(url, who, storage);
+    await indexCaughtUp(server);
+    return measured;
   };
   try {
-    const dexie = () => getRxStorageDexie({ indexedDB, IDBKeyRange }) as RxStorage<unknown, unknown>;
-    const memory = () => getRxStorageMemory() as RxStorage<unknown, unknown>;
-    // A warm-up of each path (JIT, Automerge, connections), not counted.
-    const warm = await measure(memory);
-    await pouch(store.embedded.url, warm.rows.slice(0, 200));
+    if (PARTS.has('node')) {
+      const dexie = () => getRxStorageDexie({ indexedDB, IDBKeyRange }) as RxStorage<unknown, unknown>;
+      const memory = () => getRxStorageMemory() as RxStorage<unknown, unknown>;
+      // A warm-up of each path (JIT, Automerge, connections), not counted.
+      const warm = await measure(memory);
+      await pouch(store.embedded.url, warm.rows.slice(0, 200));
 
-    // Three rounds, interleaved; the median of each (2 cores: a neighbour's burst should not decide).
-    const times = { dexie: [] as number[], memory: [] as number[], pouch: [] as number[] };
-    for (let round = 0; round < ROUNDS; round++) {
-      const withDexie = await measure(dexie);
-      times.dexie.push(withDexie.ms);
-      times.memory.push((await measure(memory)).ms);
-      times.pouch.push(await pouch(store.embedded.url, withDexie.rows));
+      // Three rounds, interleaved; the median of each (2 cores: a neighbour's burst should not decide).
+      const times = { dexie: [] as number[], memory: [] as number[], pouch: [] as number[] };
+      for (let round = 0; round < ROUNDS; round++) {
+        const withDexie = await measure(dexie);
+        times.dexie.push(withDexie.ms);
+        times.memory.push((await measure(memory)).ms);
+        times.pouch.push(await pouch(store.embedded.url, withDexie.rows));
+      }
+      const withDexie = { ms: median(times.dexie) };
+      const withMemory = { ms: median(times.memory) };
+      const pouchMs = median(times.pouch);
+      const perS = (ms: number) => Math.round(N / (ms / 1000));
+      const oursPerS = perS(withDexie.ms);
+      const pouchPerS = perS(pouchMs);
+      console.log(`ours (dexie on fake-indexeddb): ${oursPerS} docs/s · ours (memory storage): ${perS(withMemory.ms)} docs/s · PouchDB (LevelDB): ${pouchPerS} docs/s`);
+      mergeResult('sync', {
+        docs: N,
+        ours_docs_per_s: oursPerS,
+        pouchdb_docs_per_s: pouchPerS,
+        ratio: Number((oursPerS / pouchPerS).toFixed(3)),
+        ours_memory_storage_docs_per_s: perS(withMemory.ms),
+        ratio_memory_storage: Number((perS(withMemory.ms) / pouchPerS).toFixed(3)),
+      });
     }
-    const withDexie = { ms: median(times.dexie) };
-    const withMemory = { ms: median(times.memory) };
-    const pouchMs = median(times.pouch);
-    const perS = (ms: number) => Math.round(N / (ms / 1000));
-    const oursPerS = perS(withDexie.ms);
-    const pouchPerS = perS(pouchMs);
-    console.log(`ours (dexie on fake-indexeddb): ${oursPerS} docs/s · ours (memory storage): ${perS(withMemory.ms)} docs/s · PouchDB (LevelDB): ${pouchPerS} docs/s`);
-    mergeResult('sync', {
-      docs: N,
-      ours_docs_per_s: oursPerS,
-      pouchdb_docs_per_s: pouchPerS,
-      ratio: Number((oursPerS / pouchPerS).toFixed(3)),
-      ours_memory_storage_docs_per_s: perS(withMemory.ms),
-      ratio_memory_storage: Number((perS(withMemory.ms) / pouchPerS).toFixed(3)),
-    });
-    await serverAgainstRaw(store, servers);
-    await inTheBrowser(store, servers);
+    if (PARTS.has('raw')) await serverAgainstRaw(store, servers);
+    if (PARTS.has('browser')) await inTheBrowser(store, servers);
   } finally {
     for (const server of servers) await server.close();
     await store.close();
   }
+}
+
+/**
+ * Brings the server's scope index up to date, untimed: a fresh pull reads a lagging index as it
+ * stands and the server indexes the rest in the background later (ADR 010) — which must not land
+ * in the next measurement, ours or PouchDB's.
+ */
+async function indexCaughtUp(server: TestServer): Promise<void> {
+  await server.store.couch.use(server.store.dbName('rows')).view(SCOPE_DESIGN, SCOPE_VIEW, { limit: 0, reduce: false });
 }
 
 /**
@@ -175,6 +191,7 @@ async function serverAgainstRaw(store: TestStore, servers: TestServer[]): Promis
     const pushMs = await serverPush(url, who, rows);
     const rawPull = await rawChanges(raw);
     const pulled = await serverPull(url, who);
+    await indexCaughtUp(server);
     if (pulled.rows < rows.length) throw new Error(`the server pull brought ${pulled.rows} rows, expected ${rows.length}`);
     push.push(rawPushMs / pushMs);
     pull.push(rawPull.ms / pulled.ms);
@@ -188,15 +205,20 @@ async function serverAgainstRaw(store: TestStore, servers: TestServer[]): Promis
  * replicating the same documents through the same store, interleaved rounds, medians.
  */
 async function inTheBrowser(store: TestStore, servers: TestServer[]): Promise<void> {
-  const { server, url, who } = await freshServer(store);
-  servers.push(server);
-  const bench = await openBrowserBench(url, who.cookie, store.embedded.url);
+  const first = await freshServer(store);
+  servers.push(first.server);
+  const bench = await openBrowserBench(first.url, first.who.cookie, store.embedded.url);
   try {
     const ours: number[] = [];
     const pouchDb: number[] = [];
     for (let round = 0; round < BROWSER_ROUNDS; round++) {
+      // Each round its own databases (PouchDB's run gets a fresh one too): a fresh replica pulls its N rows, not every round's.
+      const { server, url, who } = round === 0 ? first : await freshServer(store);
+      if (round > 0) servers.push(server);
+      bench.use(url, who.cookie);
       const mine = await oursInPage(bench, { userId: who.userId, siteId: who.siteId, docs: BROWSER_DOCS, first: (round + 1) * 100_000 });
       if (mine.held < BROWSER_DOCS) throw new Error(`the fresh browser replica holds ${mine.held} rows, expected ${BROWSER_DOCS}`);
+      await indexCaughtUp(server);
       const theirs = await pouchInPage(bench, bench.storePath(`bench_browser_pouch_${process.pid}_${round}`));
       if (theirs.held !== BROWSER_DOCS) throw new Error(`PouchDB's fresh browser replica holds ${theirs.held} docs, expected ${BROWSER_DOCS}`);
       ours.push(mine.ms);
@@ -205,7 +227,10 @@ async function inTheBrowser(store: TestStore, servers: TestServer[]): Promise<vo
     }
     const oursPerS = Math.round(BROWSER_DOCS / (median(ours) / 1000));
     const pouchPerS = Math.round(BROWSER_DOCS / (median(pouchDb) / 1000));
-    mergeResult('sync', { browser_docs: BROWSER_DOCS, browser_ours_docs_per_s: oursPerS, browser_pouchdb_docs_per_s: pouchPerS, browser_ratio: Number((oursPerS / pouchPerS).toFixed(3)) });
+    mergeResult('sync', {
+      browser_docs: BROWSER_DOCS, browser_ours_docs_per_s: oursPerS, browser_pouchdb_docs_per_s: pouchPerS, browser_ratio: Number((oursPerS / pouchPerS).toFixed(3)),
+      browser_ours_ms_runs: ours.map((ms) => Math.round(ms)).join(' '), browser_pouchdb_ms_runs: pouchDb.map((ms) => Math.round(ms)).join(' '),
+    });
   } finally {
     await bench.close();
   }

@@ -1,7 +1,7 @@
 // Helpers shared by `npm start` and `npm test`. Plain Node (no dependencies): these scripts run
 // before `node_modules` exists on a fresh clone.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const root = new URL('..', import.meta.url).pathname;
@@ -23,11 +23,16 @@ export function run(command, args, options = {}) {
   }
 }
 
-/** Installs dependencies from the lockfile when node_modules is missing or older than it. */
+/**
+ * Installs dependencies from the lockfile when node_modules is missing or older than it, or than
+ * a patch of `patches/` (which `postinstall` applies).
+ */
 export function ensureDependencies() {
   const marker = join(root, 'node_modules', '.package-lock.json');
   const lock = join(root, 'package-lock.json');
-  if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs) return;
+  const patches = join(root, 'patches');
+  const newest = Math.max(statSync(lock).mtimeMs, ...(existsSync(patches) ? readdirSync(patches).map((name) => statSync(join(patches, name)).mtimeMs) : []));
+  if (existsSync(marker) && statSync(marker).mtimeMs >= newest) return;
   log('Installing dependencies (npm ci)…');
   run('npm', ['ci', '--no-audit', '--no-fund']);
 }

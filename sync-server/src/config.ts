@@ -61,6 +61,13 @@ export interface ServerConfig {
    */
   readonly pullScanLimit: number;
   /**
+   * PULL_STALE_INDEX_FROM (default 1,000, at most 50,000): a back-fill reads the scope index as it
+   * stands, and the changes it has not taken in from the feed, once it lags the store by this many
+   * changes (ADR 010); below that it is brought up to date first (exact progress, ~0.3 ms a row on
+   * the embedded store). Tests set 0 to read a lagging index with few rows.
+   */
+  readonly pullStaleIndexFrom: number;
+  /**
    * ELECTRONIC_SIGNING (default true): whether signing certificates are issued and impressions
    * countersigned (ADR 008). Each countersignature is judged against the impression's electronic
    * grant (`judgeImpression`: approved document hash, uses, window); `false` turns signing off.

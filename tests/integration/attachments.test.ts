@@ -140,6 +140,32 @@ describe('a hash alone opens no bytes', () => {
   }, 60_000);
 });
 
+describe('bytes whose fact is answered while the queue looks', () => {
+  it('go up: an answer that comes after the queue read its facts as waiting, before it waits again, is not lost', async () => {
+    const bytes = photo(3000, 11);
+    const tablet = await replicas.open(staff, 'site-camera-late-answer');
+    const added = await tablet.store.attachments.add({ bytes, about: 'request:req-late', mime: 'image/jpeg' }, world.siteId);
+    // The queue's first look finds the fact waiting; the server's answer to it (the outbox entry
+    // leaving, which wakes the queue) comes before that look ends — as it may on a busy tablet.
+    const book = tablet.store.book;
+    const waitingAmong = book.waitingAmong.bind(book);
+    let held = false;
+    book.waitingAmong = async (ids) => {
+      const waiting = await waitingAmong(ids);
+      if (!held && waiting.includes(added.factRowId)) {
+        held = true;
+        await eventually(async () => ((await book.outboxIds()).includes(added.factRowId) ? undefined : true), 'the answer to the attachment fact');
+      }
+      return waiting;
+    };
+    tablet.start();
+    await eventually(() => (held ? true : undefined), 'the queue\'s first look');
+    await uploaded(tablet, added.sha256);
+    const chunk = await raw(colleague, 'GET', blobPath(added.sha256, added.factRowId, 0));
+    expect(chunk).toMatchObject({ status: 200, body: { data: toBase64Url(bytes) } });
+  }, 60_000);
+});
+
 describe('an upload whose chunks all arrived before the server assembled them', () => {
   it('completes when the tablet resumes: queued until the server says complete, no chunk twice, then downloadable', async () => {
     const blobsDb = running.server.store.couch.use(running.server.store.dbName('blobs'));

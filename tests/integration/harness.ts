@@ -93,6 +93,10 @@ export interface Replica {
 }
 
 export interface ReplicaOpenOptions {
+  /** The local database (default: a new one): the same name opens what an earlier replica left, as a reload would. */
+  readonly databaseName?: string;
+  /** The replica's clock (default `Date.now`). */
+  readonly now?: () => number;
   readonly random?: () => number;
   readonly retryTimeMs?: number;
   readonly pullBatchSize?: number;
@@ -108,7 +112,8 @@ export async function openReplica(url: string, person: Person, name: string, opt
     userId: person.userId,
     storage: getRxStorageDexie({ indexedDB, IDBKeyRange }),
     loadAutomerge: loadAutomergeInNode,
-    databaseName: `replica-${process.pid}-${++replicaCounter}-${name.replace(/[^a-z0-9]/gi, '')}`.toLowerCase(),
+    databaseName: options.databaseName ?? `replica-${process.pid}-${++replicaCounter}-${name.replace(/[^a-z0-9]/gi, '')}`.toLowerCase(),
+    ...(options.now ? { now: options.now } : {}),
   });
   const network = new TestNetwork(options.jar ?? person.cookie, options.random);
   const replica: Replica = {

@@ -48,7 +48,8 @@ export class TestNetwork {
   readonly trail = new Map<string, string[]>();
   /** Called as each push leaves. */
   onPushSent: (() => void) | undefined;
-  private readonly pullAnswers: string[] = [];
+  /** The last 20 pull answers (their text), oldest first. */
+  readonly pullAnswers: string[] = [];
   private readonly streams = new Set<AbortController>();
 
   private jar: CookieJar;

@@ -12,6 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { REPLICA_USER_HEADER, type PullResponse } from '@seal/shared';
 import { createUnit, startTestServer, type TestServer } from '../../sync-server/src/testing/testServer';
 import { unitDigest } from '../../sync-server/src/sync/pullCheckpoint';
+import { SCOPE_DESIGN, SCOPE_VIEW } from '../../sync-server/src/couch/syncDatabases';
 import { changeGrant, setUpWorld, startSyncServer, type Person, type RunningSync, type World } from './harness';
 
 let running: RunningSync;
@@ -171,6 +172,74 @@ describe('a site replica', () => {
       second.app.server.closeAllConnections();
       await second.close();
     }
+  }, 90_000);
+});
+
+describe('a back-fill over a scope index that lags the store (read as it stands, the rest from the feed)', () => {
+  let stale: TestServer;
+  let staleUrl: string;
+  beforeAll(async () => {
+    // A second instance on the same databases that reads a lagging index as it stands at any lag.
+    stale = await startTestServer(running.store, { DB_PREFIX: running.server.store.dbName(''), PULL_STALE_INDEX_FROM: '0' });
+    await stale.app.listen({ port: 0, host: '127.0.0.1' });
+    staleUrl = `http://127.0.0.1:${(stale.app.server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    stale.app.server.closeAllConnections();
+    await stale.close();
+  });
+  const rowsDb = () => running.server.store.couch.use(running.server.store.dbName('rows'));
+  /** Changes the scope index has not taken in (read without making it take them in). */
+  async function lag(): Promise<number> {
+    const view = await rowsDb().view(SCOPE_DESIGN, SCOPE_VIEW, { limit: 0, reduce: false, stale: 'ok', update_seq: true } as never) as unknown as { update_seq: number };
+    return Number((await rowsDb().info()).update_seq) - Number(view.update_seq);
+  }
+  const bringIndexUpToDate = () => rowsDb().view(SCOPE_DESIGN, SCOPE_VIEW, { limit: 0, reduce: false });
+
+  it('brings exactly the site\'s rows, also those written during it and while the index catches up between its requests', async () => {
+    const person = await world.person(e1, ['custodian'], 'Lagging-index custodian');
+    await bringIndexUpToDate();
+    // Rows the index has not seen, of the site and of others, ids sorting before and after the rest.
+    for (const prefix of ['a', 'm', 'z']) for (const unit of [e1, w1, e2]) await write(unit, 6, prefix);
+    expect(await lag()).toBeGreaterThanOrEqual(54);
+    const fresh = new Puller(person, () => staleUrl);
+    const before = new Set(rowsOf(e1));
+    const got = await fresh.all(5, async (n) => {
+      if (n % 3 === 0) await Promise.all([write(e1, 2, n % 2 ? 'a' : 'z'), write(w1, 2, 'a')]);
+      // The index moves on in the middle of the back-fill: pages after that reflect more than its snapshot.
+      if (n === 4) await bringIndexUpToDate();
+    });
+    expect(distinct(got.ids)).toEqual(rowsOf(e1));
+    expect(got.ids.every((id) => unitOfRow.get(id) === e1)).toBe(true);
+    expect(got.remaining.at(-1)).toBe(0);
+    // Progress never says less is owed than what then came of the rows held before the pull began.
+    got.remaining.forEach((owed, i) => {
+      const stillToCome = distinct(got.ids.slice(5 * (i + 1)).filter((id) => before.has(id) && !got.ids.slice(0, 5 * (i + 1)).includes(id)));
+      expect(owed).toBeGreaterThanOrEqual(stillToCome.length);
+    });
+    // Then on from the feed: only what is new.
+    const after = await write(e1, 3, 'b');
+    await write(e2, 3, 'b');
+    expect(distinct((await fresh.all(5)).ids)).toEqual([...after].sort());
+  }, 90_000);
+
+  it('back-fills a unit granted later from the lagging index, and nothing of another', async () => {
+    const person = await world.person(e1, ['custodian'], 'Lagging-index grantee');
+    const tablet = new Puller(person, () => staleUrl);
+    await tablet.all(50);
+    await bringIndexUpToDate();
+    await write(w1, 8, 'c');
+    await write(e2, 8, 'c');
+    expect(await lag()).toBeGreaterThanOrEqual(16);
+    await changeGrant(running.server, world.admin, person, 'grant', 'custodian', w1);
+    const got = await tablet.all(4, async (n) => {
+      if (n === 1) await write(w1, 3, 'a');
+    });
+    expect(got.ids.every((id) => unitOfRow.get(id) === w1 || unitOfRow.get(id) === e1)).toBe(true);
+    expect(distinct(got.ids.filter((id) => unitOfRow.get(id) === w1))).toEqual(rowsOf(w1));
+    expect(got.ids.some((id) => unitOfRow.get(id) === e2)).toBe(false);
+    expect([...tablet.held].sort()).toEqual([...rowsOf(e1), ...rowsOf(w1)].sort());
+    await changeGrant(running.server, world.admin, person, 'revoke', 'custodian', w1);
   }, 90_000);
 });
 

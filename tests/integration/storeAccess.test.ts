@@ -332,6 +332,28 @@ describe('documents written straight into the store (with the real credential) g
     }
   }, 60_000);
 
+  it('a row the server accepted can be neither rewritten, deleted nor replaced in bulk, even with the credential (the store\'s append-only rule)', async () => {
+    const replica = await openReplica(proc.url, admin, 'storeaccess3', { retryTimeMs: 100 });
+    try {
+      await replica.store.facts.appendMany('attachment', [{ sha256: randomBytes(32).toString('hex'), about: 'request:r-3', mime: 'image/jpeg' as const, size: 4321, at: Date.now() }], admin.rootUnitId);
+      replica.start({ live: false });
+      await replica.sync!.awaitInSync();
+      const legit = (await replicaRows(replica)).find((row) => row.type === 'fact' && row.kind === 'attachment' && (row.body as { size: number }).size === 4321)!;
+      const stored = await readDoc('rows', legit.id);
+      const auth = await realCredential();
+      const path = `/${PREFIX}rows/${encodeURIComponent(legit.id)}`;
+      const rewrite = await storeRequest('PUT', path, { auth, body: { ...stored, body: { ...(stored.body as object), size: 1 } } });
+      const remove = await storeRequest('DELETE', `${path}?rev=${String(stored._rev)}`, { auth });
+      const bulk = await storeRequest('POST', `/${PREFIX}rows/_bulk_docs`, { auth, body: { docs: [{ ...stored, createdAt: 1 }, { _id: `${legit.id}-gone`, _deleted: true }, { _id: 'not-a-row', type: 'note' }] } });
+      expect([rewrite.status, remove.status], `${rewrite.text} ${remove.text}`).toEqual([403, 403]);
+      const verdicts = JSON.parse(bulk.text) as { id: string; error?: string }[];
+      expect(verdicts.map((v) => `${v.id} ${v.error ?? 'written'}`).sort()).toEqual([`${legit.id} forbidden`, `${legit.id}-gone forbidden`, 'not-a-row forbidden'].sort());
+      expect(await readDoc('rows', legit.id)).toEqual(stored);
+    } finally {
+      await replica.close();
+    }
+  }, 60_000);
+
   it('a row pushed under an id the attacker took first is refused with a reason, not a server error, and the forgery is not served', async () => {
     const replica = await openReplica(proc.url, admin, 'storeaccess2', { retryTimeMs: 100 });
     try {

@@ -7,6 +7,34 @@ const UPDATE_CHECK_INTERVAL_MS = 60 * 60 * 1000;
 /** "Ready to work offline" is news once; it leaves by itself. "Update available" stays. */
 const OFFLINE_READY_VISIBLE_MS = 8_000;
 
+/** How long a failed registration waits before it is reported: a page being left says nothing. */
+const REGISTER_ERROR_GRACE_MS = 2_000;
+
+/**
+ * Reports a failed registration, unless the page is being left: leaving (a link, a reload) aborts
+ * the fetch of the registration's lazily loaded module, which is no failure of this page, and its
+ * timers die with it. Offline, the failure is expected and the next load tries again.
+ */
+function reportRegisterError(err: unknown): void {
+  let leaving = false;
+  const onLeave = (): void => {
+    leaving = true;
+  };
+  // Back from the back/forward cache, or a leave that was called off: still this page's failure.
+  const onStay = (): void => {
+    leaving = false;
+  };
+  window.addEventListener('pagehide', onLeave);
+  window.addEventListener('pageshow', onStay);
+  setTimeout(() => {
+    window.removeEventListener('pagehide', onLeave);
+    window.removeEventListener('pageshow', onStay);
+    if (leaving) return;
+    if (!navigator.onLine) console.warn('Service worker not registered while offline: the next load tries again', err);
+    else console.error('Service worker registration failed: the app will not work offline', err);
+  }, REGISTER_ERROR_GRACE_MS);
+}
+
 /**
  * Registers the service worker and says, unobtrusively, when the app works offline and when a
  * new version waits for a reload.
@@ -32,7 +60,7 @@ export function ServiceWorkerToast() {
       stopListening = () => window.removeEventListener('online', check);
     },
     onRegisterError(err: unknown) {
-      console.error('Service worker registration failed: the app will not work offline', err);
+      reportRegisterError(err);
     },
   });
   onCleanup(() => {

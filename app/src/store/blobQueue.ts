@@ -69,6 +69,12 @@ export class BlobQueue {
   private running = false;
   private stopped = false;
   private wake: (() => void) | undefined;
+  /**
+   * Set by every wake-up, cleared as a pass begins: one that comes while a pass runs (after it
+   * read which facts the server answered, before the loop waits again) is not lost — the loop
+   * goes round again instead of waiting for the next one.
+   */
+  private woken = false;
   /** The client of the running sync (set by `start`), for bytes not held here. */
   private client: SyncClient | undefined;
   private readonly subscription: Subscription;
@@ -80,7 +86,7 @@ export class BlobQueue {
     private readonly now: () => number,
   ) {
     // An answered fact may let its bytes go.
-    this.subscription = book.answered$().subscribe(() => this.wake?.());
+    this.subscription = book.answered$().subscribe(() => this.wakeUp());
   }
 
   /** Keeps the bytes, records the attachment fact, and queues the bytes to go up after it. */
@@ -94,7 +100,7 @@ export class BlobQueue {
       sha256: sha, about: input.about, mime: input.mime, size: input.bytes.length, at: input.at ?? this.now(), ...(input.name ? { name: input.name } : {}),
     }, scopeUnitId);
     await this.queueUnder(sha, row.id, { mime: input.mime, size: input.bytes.length, chunks });
-    this.wake?.();
+    this.wakeUp();
     return { factRowId: row.id, sha256: sha };
   }
 
@@ -119,6 +125,9 @@ export class BlobQueue {
     const held = await this.localBytes(sha);
     if (held) return held;
     const status = await client.blobStatus(sha, factRowId);
+    // Not delivered under this fact yet (its tablet is still sending them): nothing to fetch, and
+    // asking for a chunk would only be refused.
+    if (!status.complete) throw new StoreError('not_uploaded', `the bytes of ${sha} are not on the server yet`);
     const parts: string[] = [];
     for (let index = 0; index < status.chunks; index++) parts.push(await client.getChunk(sha, index, factRowId));
     const whole = concat(parts.map(fromBase64Url), status.size);
@@ -144,6 +153,12 @@ export class BlobQueue {
     this.running = true;
     this.client = client;
     void this.loop(client, status, new Backoff({ initialDelayMs: retryTimeMs, maxDelayMs: retryTimeMs, factor: 1 }));
+  }
+
+  /** Something may let bytes go: the loop runs a pass now, or right after the one under way. */
+  private wakeUp(): void {
+    this.woken = true;
+    this.wake?.();
   }
 
   stop(): void {
@@ -175,8 +190,10 @@ export class BlobQueue {
         while (!stopped && !this.stopped && next < ready.length) {
           const blob = ready[next++]!;
           try {
-            await this.upload(blob.sha, blob.entry, client, status);
-            this.progress.finished(blob.sha, blob.entry.size);
+            const again = await this.upload(blob.sha, blob.entry, client, status);
+            // Queued again under the next fact naming the same bytes: still waiting, counted as such.
+            if (again) this.progress.failed(blob.sha);
+            else this.progress.finished(blob.sha, blob.entry.size);
           } catch (error) {
             this.progress.failed(blob.sha);
             failure ??= { error };
@@ -203,6 +220,7 @@ export class BlobQueue {
   private async loop(client: SyncClient, status: SyncStatus, backoff: Backoff): Promise<void> {
     while (!this.stopped) {
       let delay: number | undefined;
+      this.woken = false;
       try {
         await this.drain(client, status);
         backoff.reset();
@@ -212,13 +230,15 @@ export class BlobQueue {
         delay = backoff.next();
       }
       if (this.stopped) return;
+      // Woken while the pass ran: its answer may be one the pass read too early.
+      if (this.woken) continue;
       // Until the retry is due (after a failure) or, either way, until something wakes the queue.
-      const woken = new AbortController();
+      const asleep = new AbortController();
       this.wake = () => {
         this.wake = undefined;
-        woken.abort();
+        asleep.abort();
       };
-      await sleep(delay ?? Infinity, woken.signal).catch(() => undefined);
+      await sleep(delay ?? Infinity, asleep.signal).catch(() => undefined);
     }
   }
 
@@ -226,16 +246,17 @@ export class BlobQueue {
    * Sends the chunks the server lacks. Done only when the SERVER says the upload is complete (it
    * assembled and checked the bytes): "every chunk is held" is not enough, as a server that
    * stored the last chunk and failed before assembling would otherwise keep them unassembled for
-   * ever. Asking again makes the server assemble what it holds.
+   * ever. Asking again makes the server assemble what it holds. Resolves `true` when the bytes
+   * are queued again, under the next fact made here that names them.
    */
-  private async upload(sha: string, blob: BlobEntry, client: SyncClient, status: SyncStatus): Promise<void> {
+  private async upload(sha: string, blob: BlobEntry, client: SyncClient, status: SyncStatus): Promise<boolean> {
     let server: BlobStatus | undefined;
     if (blob.startedUnder === blob.factRowId) {
       server = await client.blobStatus(sha, blob.factRowId);
     } else {
       // Noted before anything is sent: if this upload is cut off, its next attempt asks first.
       const held = await this.book.blob(sha);
-      if (held?.state !== 'queued' || held.factRowId !== blob.factRowId) return;
+      if (held?.state !== 'queued' || held.factRowId !== blob.factRowId) return held?.state === 'queued';
       await this.book.putBlob(sha, { ...held, startedUnder: blob.factRowId });
     }
     if (server?.complete !== true) {
@@ -258,6 +279,7 @@ export class BlobQueue {
     const [next, ...rest] = now.alsoUnder ?? [];
     const { alsoUnder: _done, startedUnder: _started, ...uploaded } = now;
     await this.book.putBlob(sha, next === undefined ? { ...uploaded, state: 'uploaded' } : { ...uploaded, factRowId: next, ...(rest.length > 0 ? { alsoUnder: rest } : {}), state: 'queued' });
+    return next !== undefined;
   }
 
   private async localBytes(sha: string): Promise<Uint8Array | undefined> {

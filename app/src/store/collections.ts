@@ -49,8 +49,12 @@ export interface BlobEntry {
 
 /** What each kind of device-local entry holds in `data`. */
 export interface LocalData {
-  /** A row made here the server has not answered yet (what "waiting to go up" counts). Key: row id. */
-  outbox: null;
+  /**
+   * A row made here the server has not answered yet (what "waiting to go up" counts). Key: row id.
+   * `seq`: the order rows go up in (the order they were made; `null` in entries of older versions:
+   * their `at`, in ms, orders them).
+   */
+  outbox: { readonly seq: number } | null;
   /** Key: row id. */
   refusal: Refusal;
   /** Key: SHA-256 of the bytes. */

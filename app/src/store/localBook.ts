@@ -3,6 +3,9 @@ import { filter, map } from 'rxjs';
 import type { SyncRow } from '@seal/shared';
 import { localId, type BlobEntry, type LocalData, type LocalDoc, type LocalType, type Refusal, type SealDatabase } from './collections';
 
+/** How old an outbox entry without its row must be to count as left by a crash, not a write under way. */
+export const ORPHAN_AGE_MS = 60_000;
+
 /** Typed access to the `local` collection. */
 export class LocalBook {
   constructor(private readonly db: SealDatabase, private readonly now: () => number) {}
@@ -30,9 +33,39 @@ export class LocalBook {
     return this.local.find({ selector, sort: [{ type: 'asc' }, { key: 'asc' }] }).exec().then((docs) => docs.map((d) => d.toJSON() as LocalDoc<T>));
   }
 
-  // The outbox: rows made here that the server has not answered.
+  // The outbox: rows made here that the server has not answered, in the order they go up.
+  /** The last outbox order given (microseconds of the clock, or one past the last: strictly increasing). */
+  #lastSeq = 0;
   addToOutbox(rowIds: readonly string[]): Promise<unknown> {
-    return this.put('outbox', rowIds.map((key) => ({ key, data: null })));
+    return this.put('outbox', rowIds.map((key) => {
+      this.#lastSeq = Math.max(this.now() * 1000, this.#lastSeq + 1);
+      return { key, data: { seq: this.#lastSeq } };
+    }));
+  }
+  /** Every row id waiting to go up, in the order they were made (one read). */
+  async outboxInOrder(): Promise<string[]> {
+    return (await this.outboxEntries()).map((entry) => entry.key);
+  }
+  /** The outbox's entries in the order their rows were made, with when each was written. */
+  async outboxEntries(): Promise<{ key: string; at: number }[]> {
+    const docs = await this.list('outbox');
+    const order = (doc: LocalDoc<'outbox'>) => doc.data?.seq ?? doc.at * 1000;
+    for (const doc of docs) this.#lastSeq = Math.max(this.#lastSeq, order(doc));
+    return docs.sort((a, b) => order(a) - order(b)).map((doc) => ({ key: doc.key, at: doc.at }));
+  }
+  /**
+   * Removes the outbox entries among `ids` written before `before`: entries whose row was never
+   * written (the app closed between the two writes; an entry is written first). A younger one may
+   * belong to a write under way, here or in another tab of the same database: it is left alone.
+   */
+  async removeOrphans(entries: readonly { key: string; at: number }[], before: number): Promise<void> {
+    await this.removeFromOutbox(entries.filter((entry) => entry.at < before).map((entry) => entry.key));
+  }
+  /** Every outbox entry left without its row by a crash (see `removeOrphans`): what opening the store sweeps. */
+  async sweepOrphans(): Promise<void> {
+    const waiting = await this.outboxEntries();
+    const written = await this.db.rows.findByIds(waiting.map((entry) => entry.key)).exec();
+    await this.removeOrphans(waiting.filter((entry) => !written.has(entry.key)), this.now() - ORPHAN_AGE_MS);
   }
   async removeFromOutbox(rowIds: readonly string[]): Promise<void> {
     if (rowIds.length > 0) await this.local.bulkRemove(rowIds.map((id) => localId('outbox', id)));

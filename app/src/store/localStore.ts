@@ -84,10 +84,10 @@ export async function openLocalStore(options: LocalStoreOptions): Promise<Opened
   });
   await db.addCollections(COLLECTION_SCHEMAS);
   const book = new LocalBook(db, now);
-  // An outbox entry whose row was never written (a crash between the two writes) waits for nothing.
-  const waiting = await book.outboxIds();
-  const written = await db.rows.findByIds(waiting).exec();
-  await book.removeFromOutbox(waiting.filter((id) => !written.has(id)));
+  // An outbox entry whose row was never written (the app closed between the two writes) waits for
+  // nothing; one written in the last minute may be another tab's write under way. (This also reads
+  // the outbox in order: the book continues its order after the entries held.)
+  await book.sweepOrphans();
 
   const loadAutomerge = onceLoader(options.loadAutomerge);
   const actorId = await newActorId(userId);

@@ -1,7 +1,5 @@
 import type { SyncStatus } from './syncStatus';
 import { isReplicaHaltError, isUnreachableError, type ApiError } from '../api/ApiError';
-import type { SyncClient } from './syncClient';
-import type { RowDoc } from './collections';
 
 /** Notes a failed request in the status and rethrows it (RxDB retries). */
 export function failed(status: SyncStatus, error: unknown): never {
@@ -64,45 +62,89 @@ export class SignedOutGate {
 }
 
 /**
- * A pull cut short by a failed request hands RxDB a short batch, which RxDB takes for "caught
- * up": until a pull reaches the end of the feed, this replica knows it is not.
+ * One of the two loops (push, pull): runs `pass` when asked, one pass at a time (asked again while
+ * one runs: another follows it); a pass that fails is tried again after `retryMs`, or at once when
+ * asked (a hint, the browser back online). Nothing runs while the gate is shut (signed out).
  */
-export class CatchUp {
-  behind = false;
-  readonly #waitingForEnd: (() => void)[] = [];
+export class Loop {
+  #running: Promise<void> | undefined;
+  #again = false;
+  #retry: ReturnType<typeof setTimeout> | undefined;
+  #stopped = false;
+  /** A pass completed without failing since the loop started. */
+  completed = false;
+  readonly #idle: (() => void)[] = [];
 
-  /** A pull reached the end of the feed. */
-  settle(): void {
-    this.behind = false;
-    this.#waitingForEnd.splice(0).forEach((resolve) => resolve());
+  constructor(private readonly pass: () => Promise<void>, private readonly retryMs: number, private readonly shut: () => boolean) {}
+
+  /** A pass now (after the one running): also cuts short the wait before a retry (a hint, the browser back online). */
+  request(): void {
+    if (this.#stopped || this.shut()) return;
+    if (this.#retry !== undefined) {
+      clearTimeout(this.#retry);
+      this.#retry = undefined;
+    }
+    if (this.#running) {
+      this.#again = true;
+      return;
+    }
+    this.#running = this.#run().finally(() => {
+      this.#running = undefined;
+      // Asked after the last look at `#again` but before letting go of `#running`: not dropped.
+      if (this.#again && this.#retry === undefined) this.request();
+      else if (this.idle) this.#idle.splice(0).forEach((resolve) => resolve());
+    });
   }
 
-  reachedEnd(): Promise<void> {
-    return this.behind ? new Promise((resolve) => this.#waitingForEnd.push(resolve)) : Promise.resolve();
+  /** A pass soon, unless a failed one waits to be tried again (then that retry is the pass). */
+  nudge(): void {
+    if (this.#retry === undefined) this.request();
   }
-}
 
-/**
- * One push request at a time, in the order RxDB hands the batches over. RxDB sends a backlog's
- * batches in parallel; the server judges each row against what it holds, so a row judged before
- * one it depends on (a seal's creation before its first lifecycle fact: ADR 003) would be
- * refused. A batch queued behind one that fails is not sent either: it fails too, and RxDB
- * retries them all, so a later batch never lands before an earlier one's retry. (The device-log
- * audit does not rely on this: RxDB hands a backlog over in its own order, not in seq order,
- * and the server resolves a gap alarm whenever the missing entries arrive.)
- */
-export function pushesInOrder(client: SyncClient): (rows: RowDoc[]) => ReturnType<SyncClient['push']> {
-  let pushing: Promise<unknown> = Promise.resolve();
-  let failures = 0;
-  return (sent) => {
-    const queuedAt = failures;
-    const run = pushing.then(() => {
-      if (failures !== queuedAt) throw new TypeError('an earlier batch failed to go up: this one goes up after it, in order');
-      return client.push(sent);
-    });
-    pushing = run.then(() => undefined, () => {
-      if (failures === queuedAt) failures++;
-    });
-    return run;
-  };
+  async #run(): Promise<void> {
+    do {
+      this.#again = false;
+      try {
+        await this.pass();
+        this.completed = true;
+      } catch {
+        // Noted by the pass (status, gate); tried again later unless stopped or signed out.
+        if (!this.#stopped && !this.shut() && !this.#again) {
+          this.#retry = setTimeout(() => {
+            this.#retry = undefined;
+            this.request();
+          }, this.retryMs);
+        }
+      }
+    } while (this.#again && !this.#stopped && !this.shut());
+  }
+
+  /** Stopped (`stop`): a running pass ends at its next request. */
+  get stopped(): boolean {
+    return this.#stopped;
+  }
+
+  /** Neither running nor waiting to try again. */
+  get idle(): boolean {
+    return this.#running === undefined && this.#retry === undefined;
+  }
+
+  /** Resolves when the loop is idle (at once if it is). */
+  whenIdle(): Promise<void> {
+    return this.idle ? Promise.resolve() : new Promise((resolve) => this.#idle.push(resolve));
+  }
+
+  /** Wakes waiters of `whenIdle` (the gate shut, or stopped: nothing will run until resumed). */
+  release(): void {
+    if (this.#retry !== undefined) clearTimeout(this.#retry);
+    this.#retry = undefined;
+    if (this.#running === undefined) this.#idle.splice(0).forEach((resolve) => resolve());
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.release();
+    await this.#running;
+    this.#idle.splice(0).forEach((resolve) => resolve());
+  }
 }

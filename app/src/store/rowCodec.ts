@@ -11,3 +11,6 @@ export function asRow(data: unknown): SyncRow {
 /** Whether a refusal concerns exactly this row (a pulled row under a refused id may be the server's, valid one). */
 export const isRefusedRow = (row: SyncRow, refusal: Refusal | undefined): boolean =>
   refusal !== undefined && canonicalJson(asRow(row)) === canonicalJson(asRow(refusal.row));
+
+/** Whether two copies are the same row (RxDB's own fields aside). */
+export const sameRow = (a: SyncRow, b: SyncRow): boolean => canonicalJson(asRow(a)) === canonicalJson(asRow(b));

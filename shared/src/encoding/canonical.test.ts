@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import canonicalize from 'canonicalize';
 import { canonicalJson, hashRecordHex, CanonicalEncodingError } from './canonical';
 import { fromBase64Url, toBase64Url } from './base64url';
 
@@ -32,6 +33,33 @@ describe('canonical encoding (RFC 8785)', () => {
     expect(() => canonicalJson({ a: new Date(0) })).toThrow(CanonicalEncodingError);
     expect(() => canonicalJson({ a: new Uint8Array(2) })).toThrow(CanonicalEncodingError);
     expect(() => canonicalJson(() => 1)).toThrow(CanonicalEncodingError);
+  });
+
+  it('gives byte for byte what the canonicalize library (RFC 8785) gives, for any JSON value (property)', () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 4 }), fc.jsonValue({ maxDepth: 3, stringUnit: 'binary' }), (a, b) => {
+        for (const value of [a, b, { a, b, [JSON.stringify(b)]: a }]) expect(canonicalJson(value)).toBe(canonicalize(value));
+      }),
+      { numRuns: 500 },
+    );
+    // Keys that sort differently by code unit than by code point, astral text, escapes, numbers at their edges.
+    const edges = { '\u{1F600}': 1, '\uFB33': 2, é: [1e21, 1e-7, -0, 5e-324, 1.7976931348623157e308, 0.1 + 0.2], '\u0000\u001f"\\': '\u2028\u2029\u{10FFFF}' };
+    expect(canonicalJson(edges)).toBe(canonicalize(edges));
+  });
+
+  it('refuses a lone surrogate in a value or a key, wherever it sits', () => {
+    expect(() => canonicalJson({ a: ['ok', 'x\ud800'] })).toThrow(CanonicalEncodingError);
+    expect(() => canonicalJson({ a: { '\udc00': 1 } })).toThrow(/\$\.a\./);
+    expect(() => canonicalJson('\ud83d')).toThrow(CanonicalEncodingError);
+    expect(canonicalJson('\ud83d\ude00')).toBe('"\u{1F600}"');
+  });
+
+  it('names where a refused value sits', () => {
+    expect(() => canonicalJson({ list: [1, { deep: Number.POSITIVE_INFINITY }] })).toThrow('$.list[1].deep is Infinity');
+    const holed = new Array<number>(3);
+    holed[0] = 1;
+    holed[2] = 3;
+    expect(() => canonicalJson({ list: holed })).toThrow('$.list[1] is undefined');
   });
 
   it('is independent of key insertion order for any record (property)', () => {

@@ -1,3 +1,5 @@
+const nativeWellFormed = (String.prototype as { isWellFormed?: (this: string) => boolean }).isWellFormed;
+
 /**
  * Where a string stops being well-formed Unicode: the index of its first lone surrogate (a high
  * surrogate not followed by a low one, or a low one not preceded by a high one), or -1.
@@ -7,6 +9,8 @@
  * parties would sign different bytes for "the same" text. Every input is checked with this.
  */
 export function firstLoneSurrogate(text: string): number {
+  // Most text is well-formed: said natively where the runtime can (ES2024), before any loop.
+  if (nativeWellFormed?.call(text) === true) return -1;
   for (let i = 0; i < text.length; i++) {
     const unit = text.charCodeAt(i);
     if (unit < 0xd800 || unit > 0xdfff) continue;

@@ -36,6 +36,21 @@ describe('the store MAC', () => {
     expect(mac.verify('users', 'u', JSON.parse(JSON.stringify({ [MAC_FIELD]: marked[MAC_FIELD], a: { y: 2 }, b: 1 })) as object)).toBeDefined();
   });
 
+  it('verifies, once stored as JSON, any document it marked: what JSON drops or rewrites (undefined, a date, an array hole) marked as stored', () => {
+    const holed = new Array<number>(2);
+    holed[1] = 7;
+    const docs = [
+      { type: 'chunk', data: 'A'.repeat(200_000), index: 0 },
+      { at: new Date(1_790_000_000_000), list: [1, undefined, 3], holed, nested: { gone: undefined, kept: -0 } },
+      { text: '分包合同 \u{1F600}', n: 1e21, tiny: 5e-324 },
+    ];
+    for (const doc of docs) {
+      const stored = JSON.parse(JSON.stringify({ ...mac.mark('rows', 'r1', doc), _id: 'r1', _rev: '1-a' })) as object;
+      expect(mac.verify('rows', 'r1', stored)).toBeDefined();
+      expect(mac.verify('rows', 'r2', stored)).toBeUndefined();
+    }
+  });
+
   it('generates its key once, mode 0600, and reads the same key back', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'sealctl-mac-'));
     try {

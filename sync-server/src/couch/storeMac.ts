@@ -1,5 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { canonicalJson } from '@seal/shared';
+import { CanonicalEncodingError, canonicalJson } from '@seal/shared';
 import { readOrCreateSecretFile } from './secretFile';
 
 /** The field of a stored document that carries its MAC (CouchDB reserves names starting with `_`). */
@@ -18,27 +18,38 @@ const KEY_BYTES = 32;
 export interface StoreMac {
   /** The document to write: `doc` with its MAC (fields starting with `_` are not covered: CouchDB's). */
   mark<T extends object>(database: string, id: string, doc: T): T & { readonly [MAC_FIELD]: string };
-  /** `doc` without its MAC if the MAC verifies for this database and id; `undefined` otherwise. */
+  /** `doc` (as parsed from the store's JSON) without its MAC if the MAC verifies for this database and id; `undefined` otherwise. */
   verify<T extends object>(database: string, id: string, doc: T): T | undefined;
 }
 
-/** What the MAC covers: the logical database, the id, and the document's own fields as JSON. */
-function macInput(database: string, id: string, doc: object): string {
+/**
+ * What the MAC covers: the logical database, the id, and the document's own fields as JSON.
+ * `parsed`: the document was just parsed from the store's JSON text, so it holds JSON values only.
+ */
+function macInput(database: string, id: string, doc: object, parsed: boolean): string {
   const body: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(doc)) {
     if (!key.startsWith('_') && key !== MAC_FIELD) body[key] = value;
   }
-  // Through JSON first: what is stored is the JSON text, so `undefined` fields vanish on both sides.
-  return canonicalJson({ database, id, body: JSON.parse(JSON.stringify(body)) as unknown });
+  // What is stored is the JSON text of a document to write, so `undefined` fields vanish on both
+  // sides: one that is not plain JSON goes through JSON first. One read back from the store is that
+  // text already parsed, and most to write are plain JSON already (a chunk's 128 KiB need no copy).
+  try {
+    return canonicalJson({ database, id, body });
+  } catch (error) {
+    if (parsed || !(error instanceof CanonicalEncodingError)) throw error;
+    return canonicalJson({ database, id, body: JSON.parse(JSON.stringify(body)) as unknown });
+  }
 }
 
 /** A `StoreMac` under `key` (at least 32 bytes). */
 export function storeMac(key: Uint8Array): StoreMac {
   if (key.length < KEY_BYTES) throw new Error(`the store MAC key must be at least ${KEY_BYTES} bytes, got ${key.length}`);
-  const macOf = (database: string, id: string, doc: object): Buffer => createHmac('sha256', key).update(macInput(database, id, doc), 'utf8').digest();
+  const macOf = (database: string, id: string, doc: object, parsed: boolean): Buffer =>
+    createHmac('sha256', key).update(macInput(database, id, doc, parsed), 'utf8').digest();
   return {
     mark(database, id, doc) {
-      return { ...doc, [MAC_FIELD]: macOf(database, id, doc).toString('base64url') };
+      return { ...doc, [MAC_FIELD]: macOf(database, id, doc, false).toString('base64url') };
     },
     verify(database, id, doc) {
       const { [MAC_FIELD]: claimed, ...rest } = doc as Record<string, unknown>;
@@ -46,7 +57,7 @@ export function storeMac(key: Uint8Array): StoreMac {
       const given = Buffer.from(claimed, 'base64url');
       let expected: Buffer;
       try {
-        expected = macOf(database, id, rest);
+        expected = macOf(database, id, rest, true);
       } catch {
         // A body that has no canonical form (a non-finite number stored by someone else) is not ours.
         return undefined;

@@ -38,6 +38,7 @@ export const environmentFields = {
   CHALLENGE_TTL_SECONDS: withDefault(positiveDecimal(3600), 300, 'a positive number of seconds, at most 3600 (an hour)'),
   AUTH_RATE_LIMIT: withDefault(wholeNumber(1, 1_000_000), 30, 'a whole number of requests per minute from 1 to 1000000'),
   PULL_SCAN_LIMIT: withDefault(wholeNumber(1, 10_000_000), 20_000, 'a whole number of changes from 1 to 10000000'),
+  PULL_STALE_INDEX_FROM: withDefault(wholeNumber(0, 50_000), 1_000, 'a whole number of changes from 0 to 50000'),
   WEBHOOK_KEY_PATH: optionalSetting(pathText, 'a file path without control characters or surrounding spaces'),
   ELECTRONIC_SIGNING: withDefault(z.enum(['true', 'false']).transform((text) => text === 'true'), true, 'true or false'),
   WEBHOOK_ALLOW_PRIVATE: withDefault(z.enum(['true', 'false']).transform((text) => text === 'true'), false, 'true or false'),
@@ -105,6 +106,7 @@ function combine(settings: Settings, cwd: string, problem: (variable: Environmen
     challengeTtlMs: Math.round(settings.CHALLENGE_TTL_SECONDS * 1000),
     authRateLimitPerMinute: settings.AUTH_RATE_LIMIT,
     pullScanLimit: settings.PULL_SCAN_LIMIT,
+    pullStaleIndexFrom: settings.PULL_STALE_INDEX_FROM,
     electronicSigning: settings.ELECTRONIC_SIGNING,
     webhooks: {
       keyPath: webhookKeyPath,

@@ -8,6 +8,22 @@ import { seqNumber, type RowChangesPage, type RowsRepo } from './rowsRepo';
 const SCAN_PAGE = 500;
 /** Most changes one request scans by default; past that it answers with what it found and `more`. */
 const DEFAULT_MAX_SCAN = 20_000;
+/**
+ * A back-fill reads the scope index as it stands when it lags the store by at least
+ * `staleIndexFrom` (default {@link DEFAULT_STALE_INDEX_FROM}) and at most this many changes: the
+ * tail phase reads those from the feed, as it reads everything after the index's sequence. On the
+ * embedded store, bringing the index up to date costs ~0.3 ms a row, several times reading the same
+ * changes from the feed. Past this the index is brought up to date first, so that a back-fill
+ * never reads more than this of the feed for its history; below `staleIndexFrom` too, so that the
+ * progress of a back-fill counts exactly the rows owed (a lagging index's tail is counted "at
+ * most", as changes).
+ */
+const STALE_INDEX_LIMIT = 50_000;
+const DEFAULT_STALE_INDEX_FROM = 1_000;
+/** How long a back-fill's first request waits at most for the scope index to take in a small lag. */
+const FRESH_INDEX_WAIT_MS = 1_500;
+/** A back-fill that read a lagging index brings it up to date in the background this long after. */
+const WARM_INDEX_DELAY_MS = 30_000;
 
 /** The subtrees a user's replica holds: the units of all their role grants (none when deactivated). */
 function scopeRoots(user: UserDoc): UnitId[] {
@@ -59,6 +75,23 @@ export interface PullOptions {
   readonly replica?: string | undefined;
   /** Most changes scanned per request (default {@link DEFAULT_MAX_SCAN}). */
   readonly maxScan?: number;
+  /** A back-fill reads a scope index lagging by at least this many changes as it stands (see {@link STALE_INDEX_LIMIT}). */
+  readonly staleIndexFrom?: number;
+  /**
+   * Whether the store's sequences are numbers that order its commits (the embedded store), so that
+   * an index read as it stands can be checked to reflect at least a back-fill's `snap`. Otherwise
+   * (a CouchDB cluster) every back-fill page brings the index up to date first.
+   */
+  readonly orderedSeqs?: boolean;
+}
+
+/**
+ * How a back-fill page reads the scope index: brought up to date first (`fresh`), or as it stands
+ * — but then reflecting at least `atLeast` (the fill's `snap`), else read again, up to date.
+ */
+interface IndexRead {
+  readonly fresh: boolean;
+  readonly atLeast: string | null;
 }
 
 /** The units of `ids` (today's) whose digest `set` holds. */
@@ -69,7 +102,7 @@ const isIn = (set: UnitSet) => {
 };
 
 /** Rows of `unitIds` after the index key `at`, in index order, up to `limit`: one index read per unit touched. */
-async function readIndex(rows: RowsRepo, unitIds: readonly string[], at: Fill['at'], limit: number): Promise<{ found: SyncRow[]; read: number; at: Fill['at']; done: boolean; snap: string | null }> {
+async function readIndex(rows: RowsRepo, unitIds: readonly string[], at: Fill['at'], limit: number, how: IndexRead): Promise<{ found: SyncRow[]; read: number; at: Fill['at']; done: boolean; snap: string | null }> {
   const found: SyncRow[] = [];
   let cursor = at;
   let snap: string | null = null;
@@ -79,7 +112,12 @@ async function readIndex(rows: RowsRepo, unitIds: readonly string[], at: Fill['a
     if (cursor && unitId === cursor[0] && cursor[1] === UNIT_DONE) continue;
     for (;;) {
       const after = cursor && cursor[0] === unitId ? cursor[1] : null;
-      const page = await rows.unitRows(unitId, after, limit - read);
+      let page = await rows.unitRows(unitId, after, limit - read, how.fresh);
+      // An index behind the fill's snapshot (rebuilt meanwhile, its design document replaced) would
+      // lack rows the tail will not read: read it again, brought up to date.
+      if (!how.fresh && how.atLeast !== null && (page.updateSeq === null || seqNumber(page.updateSeq) < seqNumber(how.atLeast))) {
+        page = await rows.unitRows(unitId, after, limit - read, true);
+      }
       snap ??= page.updateSeq;
       found.push(...page.rows);
       read += page.read;
@@ -97,12 +135,12 @@ async function readIndex(rows: RowsRepo, unitIds: readonly string[], at: Fill['a
 const UNIT_DONE = '\uffff';
 
 /** Rows of `unitIds` after the index key `at`: what a back-fill owes when it begins (the index's counts). */
-async function owedByIndex(rows: RowsRepo, unitIds: readonly string[], at: Fill['at']): Promise<number> {
+async function owedByIndex(rows: RowsRepo, unitIds: readonly string[], at: Fill['at'], fresh: boolean): Promise<number> {
   let owed = 0;
   for (const unitId of unitIds) {
     if (at && unitId < at[0]) continue;
-    if (at && unitId === at[0]) owed += at[1] === UNIT_DONE ? 0 : await rows.unitCount(unitId, at[1]);
-    else owed += await rows.unitCount(unitId, null);
+    if (at && unitId === at[0]) owed += at[1] === UNIT_DONE ? 0 : await rows.unitCount(unitId, at[1], fresh);
+    else owed += await rows.unitCount(unitId, null, fresh);
   }
   return owed;
 }
@@ -140,7 +178,10 @@ export async function pullRows(user: UserDoc, tree: UnitTree, rows: RowsRepo, ch
     return Math.min(changes, indexed.count + unindexed);
   };
 
-  if (plan.fill) return backFill(rows, checkpoint, plan as PullPlan & { fill: NonNullable<PullPlan['fill']> }, limit, maxScan, feedOwed, everything(today, roots, tree));
+  if (plan.fill) {
+    const reading = { limit, maxScan, staleIndexFrom: options.staleIndexFrom ?? DEFAULT_STALE_INDEX_FROM, orderedSeqs: options.orderedSeqs ?? false };
+    return backFill(rows, checkpoint, plan as PullPlan & { fill: NonNullable<PullPlan['fill']> }, reading, feedOwed, everything(today, roots, tree));
+  }
 
   const { replica } = options;
   if (nothingDelivered) return { rows: [], checkpoint: encodePullCheckpoint({ seq: checkpoint.seq, units: [], fill: null }), left: plan.left, remaining: 0, more: false };
@@ -155,29 +196,71 @@ const everything = (today: readonly string[], roots: readonly string[], tree: Un
   today.length === tree.size && roots.some((root) => tree.get(root as UnitId)?.parentId === null);
 
 /**
+ * What a back-fill's tail may still owe: the changes after `from` (its snapshot, or where its feed
+ * read got to) — at most that many rows; counting them by unit would mean reading them. Small
+ * unless the index was read lagging (then at most `STALE_INDEX_LIMIT`) or the store is written
+ * to while the fill runs.
+ */
+async function tailOwed(rows: RowsRepo, from: string): Promise<number> {
+  return Math.max(0, seqNumber(await rows.updateSeq()) - seqNumber(from));
+}
+
+/**
+ * How this request of a back-fill reads the scope index (ADR 010). Its first page (no `snap` yet):
+ * as it stands when the index lags the store by `staleIndexFrom`..{@link STALE_INDEX_LIMIT}
+ * changes (its `snap` is then the sequence that index reflects, and the tail reads everything
+ * after it); a smaller lag is first taken in (for {@link FRESH_INDEX_WAIT_MS} at most) and the
+ * index read as it then stands; an index never built, or lagging past the limit, is brought up to
+ * date however long that takes. Later pages: as it stands, reflecting at least `snap`
+ * (the index only grows; one rebuilt meanwhile is read up to date) — so that rows pushed while a
+ * back-fill runs are never indexed on its account. Only where sequences order commits (the
+ * embedded store); on a cluster every page brings it up to date.
+ */
+async function indexReadFor(rows: RowsRepo, snap: string | null, staleIndexFrom: number, orderedSeqs: boolean): Promise<{ how: IndexRead; lag: number; indexSeq: string | null }> {
+  if (!orderedSeqs) return { how: { fresh: true, atLeast: null }, lag: 0, indexSeq: null };
+  if (snap !== null) return { how: { fresh: false, atLeast: snap }, lag: 0, indexSeq: null };
+  const { indexSeq, lag } = await rows.indexLag();
+  if (indexSeq === null || lag > STALE_INDEX_LIMIT) return { how: { fresh: true, atLeast: null }, lag, indexSeq };
+  if (lag >= staleIndexFrom) {
+    if (lag > 0) rows.warmIndex(WARM_INDEX_DELAY_MS);
+    return { how: { fresh: false, atLeast: null }, lag, indexSeq };
+  }
+  // A small lag: the index is brought up to date first (so that progress counts exactly the rows
+  // owed), then read as it stands. Only for so long: while rows stream in (someone's push of
+  // thousands) bringing it up to date lasts until the stream stops — 17 s for a replica whose
+  // first pull met 10,000 rows pushed (the browser bench). Past that it is read as it stands, and
+  // the tail reads what it lacks from the feed.
+  if (lag > 0) await rows.bringIndexUpToDate(FRESH_INDEX_WAIT_MS);
+  const now = await rows.indexLag();
+  return { how: { fresh: false, atLeast: null }, lag: now.lag, indexSeq: now.indexSeq ?? indexSeq };
+}
+
+/**
  * One request of a back-fill: first the scope index for the joining units, a unit at a time,
  * then the change feed from the index's sequence to its end. Once at the end, the joining units
  * join the delivered ones at the checkpoint's position (the feed scan re-sends what the fill sent
  * past it: harmless, rows never change) — or, when none were delivered, at the end of the feed.
  */
-async function backFill(rows: RowsRepo, checkpoint: PullCheckpoint, plan: PullPlan & { fill: NonNullable<PullPlan['fill']> }, limit: number, maxScan: number, feedOwed: (cursor: string) => Promise<number>, whole: boolean): Promise<PullResponse> {
+async function backFill(rows: RowsRepo, checkpoint: PullCheckpoint, plan: PullPlan & { fill: NonNullable<PullPlan['fill']> }, { limit, maxScan, staleIndexFrom, orderedSeqs }: { limit: number; maxScan: number; staleIndexFrom: number; orderedSeqs: boolean }, feedOwed: (cursor: string) => Promise<number>, whole: boolean): Promise<PullResponse> {
   const { fill } = plan;
   const answer = (found: SyncRow[], next: PullCheckpoint, owed: number): PullResponse =>
     ({ rows: found, checkpoint: encodePullCheckpoint(next), left: plan.left, remaining: owed, more: true });
 
   if (fill.seq === null) {
-    const owedBefore = fill.owed ?? (await owedByIndex(rows, fill.unitIds, fill.at));
-    const read = await readIndex(rows, fill.unitIds, fill.at, limit);
-    const snap = fill.snap ?? read.snap ?? (await rows.updateSeq());
+    const { how, indexSeq } = await indexReadFor(rows, fill.snap, staleIndexFrom, orderedSeqs);
+    // The index's rows, counted once when the fill begins (then less those read).
+    const owedBefore = fill.owed ?? (await owedByIndex(rows, fill.unitIds, fill.at, how.fresh));
+    const read = await readIndex(rows, fill.unitIds, fill.at, limit, how);
+    const snap = fill.snap ?? read.snap ?? (how.fresh || indexSeq === null ? await rows.updateSeq() : indexSeq);
     const owed = read.done ? 0 : Math.max(0, owedBefore - read.read);
     const nextFill: Fill = { units: fill.units, at: read.at, snap, seq: read.done ? snap : null, owed };
-    return answer(read.found, { seq: checkpoint.seq, units: plan.delivered, fill: nextFill }, owed + (await feedOwed(checkpoint.seq)));
+    return answer(read.found, { seq: checkpoint.seq, units: plan.delivered, fill: nextFill }, owed + (await tailOwed(rows, snap)) + (await feedOwed(checkpoint.seq)));
   }
 
   // The tail: rows of the joining units written since the index was read.
   const joining = new Set(fill.unitIds);
   const scan = await scanFeed(rows, fill.seq, limit, maxScan, ({ row }) => joining.has(row.scopeUnitId));
-  if (!scan.end) return answer(scan.found, { seq: checkpoint.seq, units: plan.delivered, fill: { ...fill, seq: scan.cursor } }, await feedOwed(checkpoint.seq));
+  if (!scan.end) return answer(scan.found, { seq: checkpoint.seq, units: plan.delivered, fill: { ...fill, seq: scan.cursor } }, (await tailOwed(rows, scan.cursor)) + (await feedOwed(checkpoint.seq)));
   const nothingDelivered = plan.delivered !== 'all' && plan.delivered.length === 0;
   const units: UnitSet = whole ? 'all' : [...(plan.delivered === 'all' ? [] : plan.delivered), ...fill.units];
   const next: PullCheckpoint = { seq: nothingDelivered ? scan.cursor : checkpoint.seq, units, fill: null };

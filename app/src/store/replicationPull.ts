@@ -1,0 +1,152 @@
+import { retry, type PullResponse, type SyncRow } from '@seal/shared';
+import type { RowDoc, SealDatabase } from './collections';
+import type { LocalBook } from './localBook';
+import type { PassContext } from './replicationContext';
+import { asRow, isRefusedRow, sameRow } from './rowCodec';
+import { isReplicaHaltError } from '../api/ApiError';
+
+/** How often a request in the middle of a multi-request pull is tried before the pass gives up (its progress is kept). */
+const MIDWAY_ATTEMPTS = 3;
+
+/**
+ * The rows this replica holds in units that left its scope. Kept: the user's own rows still
+ * waiting to go up (they go up and the server judges them under today's grants: accepted, or
+ * refused and kept with the reason), rows refused already (the user's record of what was not
+ * accepted), and rows this very answer brought.
+ */
+async function rowsLeavingScope(db: SealDatabase, book: LocalBook, units: readonly string[], pulled: ReadonlySet<string>): Promise<string[]> {
+  if (units.length === 0) return [];
+  const held = (await db.rows.find({ selector: { scopeUnitId: { $in: [...units] } } }).exec()).map((doc) => asRow(doc.toJSON()));
+  const waiting = new Set(await book.waitingAmong(held.map((row) => row.id)));
+  const refusals = await book.refusalsOf(held.map((row) => row.id));
+  return held.filter((row) => !pulled.has(row.id) && !waiting.has(row.id) && !isRefusedRow(row, refusals.get(row.id))).map((row) => row.id);
+}
+
+/**
+ * Writes pulled rows: rows are immutable, so new ones are inserted in one write; an id held
+ * already keeps its copy when it is the same row, and takes the server's otherwise (another
+ * replica recorded the same fact first: the server's copy is the row everywhere).
+ */
+async function storePulled(db: SealDatabase, rows: readonly SyncRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  const { error } = await db.rows.bulkInsert(rows.map((row) => asRow(row)));
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  const replace = error.flatMap((failure) => {
+    const row = byId.get(failure.documentId);
+    if (failure.status !== 409 || row === undefined) throw new Error(`could not keep the pulled row "${failure.documentId}" (${failure.status})`);
+    const held = failure.documentInDb as unknown as (RowDoc & { _deleted?: boolean }) | undefined;
+    return held === undefined || held._deleted === true || !sameRow(held, row) ? [asRow(row)] : [];
+  });
+  if (replace.length > 0) await db.rows.bulkUpsert(replace);
+}
+
+const recheckNameOf = (checkpointName: string): string => `${checkpointName}:unbrought`;
+
+/**
+ * A replica holding pulled rows but no checkpoint (its first pull with this version: the
+ * checkpoint lived in RxDB's replication state) back-fills its whole scope, and the server names
+ * nothing as left. So the units of the rows it holds (but its own rows waiting to go up) are noted
+ * here, each struck off by the pull once the back-fill brings a row of it (kept in the book: the
+ * pass may be interrupted), and once it reaches the end, held rows of a unit never brought go
+ * (except rows waiting to go up and refusals): the units that left the scope meanwhile.
+ *
+ * Run once before the first push or pull of a start: rows made here and not pushed yet are no
+ * pulled rows, and once pushed they could not be told from them (found by the browser bench: a
+ * fresh replica that made rows before its first pull dropped its own pushed rows, then pulled them
+ * again). Never fails: without the note a replica keeps what it holds.
+ */
+export async function noteUnitsToRecheck(db: SealDatabase, book: LocalBook, checkpointName: string): Promise<void> {
+  try {
+    if (typeof (await book.state(checkpointName)) === 'string' || (await book.state(recheckNameOf(checkpointName))) !== undefined) return;
+    if ((await db.rows.count().exec()) === 0) return;
+    // Rows first, then the outbox: an entry is written before its row, so every row read has its
+    // entry read too if it waits (the other way round, a row made between the reads would count as pulled).
+    const held = await db.rows.find().exec();
+    const waiting = new Set(await book.outboxInOrder());
+    const units = new Set(held.filter((doc) => !waiting.has(doc.id)).map((doc) => doc.scopeUnitId));
+    if (units.size > 0) await book.setState(recheckNameOf(checkpointName), [...units]);
+  } catch (error) {
+    console.warn('Could not note the units to check after an upgrade', error);
+  }
+}
+
+/**
+ * The pull pass: from the checkpoint kept in the book (under `checkpointName`), answer after answer
+ * until the server says the feed ends; each answer's rows are written in one write and the
+ * checkpoint kept after them (a restart resumes there, never from the start); the next request is
+ * on its way while an answer is written. Units that left the scope (`left`) lose their rows here.
+ */
+export function pullPass({ db, book, client, status, gate, now, retryMs, stopped, ready, onAnswer, batchSize: pullBatch }: PassContext, checkpointName: string): () => Promise<void> {
+  async function request(since: string | undefined, first: boolean): Promise<PullResponse> {
+    gate.refuseWhileSignedOut();
+    const sentIn = gate.epoch;
+    const pause = Math.min(retryMs, 1000);
+    try {
+      return await retry(() => client.pull(since, pullBatch), { initialDelayMs: pause, maxDelayMs: pause, factor: 1, attempts: first ? 1 : MIDWAY_ATTEMPTS, retryIf: (error: unknown) => !isReplicaHaltError(error) });
+    } catch (error) {
+      return gate.check(error, sentIn);
+    } finally {
+      onAnswer?.();
+    }
+  }
+
+  const recheckName = recheckNameOf(checkpointName);
+  /** The units `noteUnitsToRecheck` noted and the back-fill has not brought yet; none noted: `undefined`. */
+  async function unitsToRecheck(): Promise<Set<string> | undefined> {
+    const noted = await book.state(recheckName);
+    return Array.isArray(noted) && noted.every((unit) => typeof unit === 'string') ? new Set(noted) : undefined;
+  }
+  async function dropUnitsNotBrought(unbrought: ReadonlySet<string>): Promise<void> {
+    const gone = await rowsLeavingScope(db, book, [...unbrought], new Set());
+    if (gone.length > 0) await db.rows.bulkRemove(gone);
+    await book.removeStates([recheckName]);
+  }
+
+  return async function pass(): Promise<void> {
+    await ready;
+    const kept = await book.state(checkpointName);
+    let since = typeof kept === 'string' ? kept : undefined;
+    const recheck = await unitsToRecheck();
+    // Progress carries on across passes of one catch-up (a pass cut short by a failure).
+    let pulled = status.get().catchUp?.pulled ?? 0;
+    let next = request(since, true);
+    for (;;) {
+      const response = await next;
+      // The next answer is asked for while this one is written (its checkpoint is all it needs).
+      if (response.more && !stopped()) {
+        next = request(response.checkpoint, false);
+        next.catch(() => undefined);
+      }
+      const left = response.left ?? [];
+      const ids = new Set(response.rows.map((row) => row.id));
+      if (left.length > 0) {
+        const leaving = await rowsLeavingScope(db, book, left, ids);
+        if (leaving.length > 0) await db.rows.bulkRemove(leaving);
+      }
+      await storePulled(db, response.rows);
+      // A row the server sent is on the server: if this replica still waits to push a row of that
+      // id (it recorded the same fact, and the server's copy came down first), it waits for nothing.
+      if (ids.size > 0 && status.get().pending > 0) await book.removeFromOutbox(await book.waitingAmong([...ids]));
+      if (recheck && response.rows.some((row) => recheck.has(row.scopeUnitId))) {
+        response.rows.forEach((row) => recheck.delete(row.scopeUnitId));
+        await book.setState(recheckName, [...recheck]);
+      }
+      since = response.checkpoint;
+      await book.setState(checkpointName, since);
+      pulled += response.rows.length;
+      const caughtUp = !response.more;
+      if (caughtUp && recheck) await dropUnitsNotBrought(recheck);
+      status.update({
+        connection: 'online',
+        lastError: null,
+        catchUp: caughtUp ? null : { pulled, remaining: response.remaining },
+        ...(caughtUp ? { lastSyncAt: now() } : {}),
+      });
+      if (caughtUp) {
+        await book.setState('lastSyncAt', now());
+        return;
+      }
+      if (stopped()) return;
+    }
+  };
+}
