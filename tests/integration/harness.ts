@@ -198,27 +198,3 @@ export async function changeGrant(server: TestServer, admin: Person, person: Per
   const res = await server.call('POST', `/api/users/${person.userId}/grants${mode === 'revoke' ? '/revoke' : ''}`, { cookie: admin.cookie, body: { role, unitId } });
   if (res.statusCode !== 200) throw new Error(`${mode} ${role} on ${unitId}: ${res.statusCode} ${res.body}`);
 }
-
-/** The documents of a store database, as nano reads them (the test's view of the `blobs` database). */
-interface BlobsDatabase {
-  list(params: { startkey: string; endkey: string }): Promise<{ rows: { id: string }[] }>;
-  get(id: string): Promise<unknown>;
-}
-
-/**
- * How the server holds the bytes of `sha` in its `blobs` database: the upload whose staged parts
- * its `blob:` document keeps as the chunks (`null`: no blob document, or `chunk:` copies), how many
- * of those parts there are, and every other part or copy of these bytes (left behind: none should be).
- */
-export async function heldBytes(blobsDb: BlobsDatabase, sha: string): Promise<{ keptBy: string | null; kept: number; others: string[] }> {
-  // A fresh request each time: the store may have closed a test's idle keep-alive socket.
-  const ids = async (prefix: string) => {
-    const list = () => blobsDb.list({ startkey: prefix, endkey: `${prefix}\ufff0` });
-    return (await list().catch(list)).rows.map((row) => row.id);
-  };
-  const blob = (await blobsDb.get(`blob:${sha}`).catch(() => undefined)) as { upload?: string } | undefined;
-  const keptBy = blob?.upload ?? null;
-  const all = [...(await ids(`part:${sha}:`)), ...(await ids(`chunk:${sha}:`))];
-  const isKept = (id: string) => keptBy !== null && id.startsWith(`part:${sha}:${keptBy}:`);
-  return { keptBy, kept: all.filter(isKept).length, others: all.filter((id) => !isKept(id)) };
-}

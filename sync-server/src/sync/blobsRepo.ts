@@ -23,18 +23,12 @@ interface ChunkDoc {
   readonly data: string;
 }
 
-/**
- * `blobs/blob:<sha256>`: written once every chunk is in and the bytes hash to the name. `upload`
- * names the upload whose staged parts, once checked, are kept as the chunks (they are never
- * dropped); without it the chunks are `chunk:` documents (the server's own documents, and blobs
- * held before uploads kept their parts).
- */
-export interface BlobDoc {
+/** `blobs/blob:<sha256>`: written once every chunk is in and the bytes hash to the name. */
+interface BlobDoc {
   readonly type: 'blob';
   readonly sha256: string;
   readonly size: number;
   readonly chunks: number;
-  readonly upload?: string;
 }
 
 /** `blobs/proof:<sha256>:<upload>`: an upload under this attachment fact delivered the bytes. */
@@ -50,11 +44,6 @@ type BlobsDoc = PartDoc | ChunkDoc | BlobDoc | ProofDoc;
 const pad = (index: number): string => String(index).padStart(6, '0');
 const chunkId = (sha: string, index: number): string => `chunk:${sha}:${pad(index)}`;
 const partPrefix = (sha: string, upload: string): string => `part:${sha}:${upload}:`;
-const partId = (sha: string, upload: string, index: number): string => `${partPrefix(sha, upload)}${pad(index)}`;
-
-/** The id of the document holding chunk `index` of a complete blob, and the type it must have. */
-export const heldChunkOf = (blob: Pick<BlobDoc, 'sha256' | 'upload'>, index: number): { id: string; type: 'part' | 'chunk' } =>
-  blob.upload === undefined ? { id: chunkId(blob.sha256, index), type: 'chunk' } : { id: partId(blob.sha256, blob.upload, index), type: 'part' };
 const proofId = (sha: string, upload: string): string => `proof:${sha}:${upload}`;
 
 /** The number of chunks of an attachment of `size` bytes. */
@@ -81,16 +70,8 @@ export interface BlobsRepo {
   completeSize(sha: string): Promise<number | undefined>;
   /** Keeps a checked chunk; `false` when a different one is held (a broken invariant). */
   putChunk(sha: string, index: number, data: string): Promise<boolean>;
-  /** Chunk `index` of a blob: of a complete one, where its `blob:` document says; otherwise a `chunk:` document, if any. */
   getChunk(sha: string, index: number): Promise<string | undefined>;
-  /** Marks a blob complete whose chunks are `chunk:` documents (put first). */
   markComplete(sha: string, size: number): Promise<void>;
-  /**
-   * Marks a blob complete whose chunks are the parts staged by `upload` (checked against the
-   * hash), unless it is complete already; the upload whose parts hold it, `null` when its
-   * chunks are `chunk:` documents. Only the upload named keeps its parts.
-   */
-  keep(sha: string, size: number, upload: string): Promise<string | null>;
   isProven(sha: string, upload: string): Promise<boolean>;
   markProven(sha: string, upload: string, factRowId: string): Promise<void>;
 }
@@ -115,7 +96,7 @@ export function blobsRepo(db: DocumentScope<BlobsDoc>): BlobsRepo {
       return (await partIds(sha, upload)).map((p) => p.index);
     },
     async stage(sha, upload, index, data) {
-      const id = partId(sha, upload, index);
+      const id = `${partPrefix(sha, upload)}${pad(index)}`;
       try {
         await db.insert({ type: 'part', sha256: sha, upload, index, data, _id: id });
         return true;
@@ -126,7 +107,7 @@ export function blobsRepo(db: DocumentScope<BlobsDoc>): BlobsRepo {
       }
     },
     async stagedChunk(sha, upload, index) {
-      const doc = await getDoc(db, partId(sha, upload, index));
+      const doc = await getDoc(db, `${partPrefix(sha, upload)}${pad(index)}`);
       return doc?.type === 'part' ? doc.data : undefined;
     },
     async dropStaged(sha, upload) {
@@ -152,23 +133,10 @@ export function blobsRepo(db: DocumentScope<BlobsDoc>): BlobsRepo {
       }
     },
     async getChunk(sha, index) {
-      const blob = await getDoc(db, `blob:${sha}`);
-      const held = heldChunkOf(blob?.type === 'blob' ? blob : { sha256: sha }, index);
-      const doc = await getDoc(db, held.id);
-      return doc?.type === held.type && doc.sha256 === sha && doc.index === index ? doc.data : undefined;
+      const doc = await getDoc(db, chunkId(sha, index));
+      return doc?.type === 'chunk' ? doc.data : undefined;
     },
     markComplete: (sha, size) => insertOnce(db, { type: 'blob', sha256: sha, size, chunks: chunkCount(size), _id: `blob:${sha}` }),
-    async keep(sha, size, upload) {
-      try {
-        await db.insert({ type: 'blob', sha256: sha, size, chunks: chunkCount(size), upload, _id: `blob:${sha}` });
-        return upload;
-      } catch (error) {
-        if (!isConflict(error) && statusOf(error) !== 409) throw error;
-        const held = await getDoc(db, `blob:${sha}`);
-        if (held?.type !== 'blob') throw new Error(`blob:${sha} could not be written, yet is not held`);
-        return held.upload ?? null;
-      }
-    },
     async isProven(sha, upload) {
       return (await getDoc(db, proofId(sha, upload))) !== undefined;
     },

@@ -29,9 +29,7 @@ export async function settleUpload(blobs: BlobsRepo, sha: string, factRowId: str
   const upload = uploadKeyOf(factRowId);
   const chunks = chunkCount(size);
   const done: BlobStatus = { sha256: sha, size, chunks, received: allChunks(size), complete: true };
-  // A request that has just staged a chunk asked this before staging it: an upload proven
-  // meanwhile is answered as it stood then (its next request hears it is complete).
-  if (!inHand && (await blobs.isProven(sha, upload))) return done;
+  if (await blobs.isProven(sha, upload)) return done;
   const received = await blobs.staged(sha, upload);
   if (received.length < chunks) return { sha256: sha, size, chunks, received, complete: false };
   // The chunk this very request staged is not read back from the store.
@@ -47,11 +45,14 @@ export async function settleUpload(blobs: BlobsRepo, sha: string, factRowId: str
     await blobs.dropStaged(sha, upload);
     throw new ApiError(422, 'blob_hash_mismatch', `The uploaded bytes do not hash to ${sha}: they were discarded, upload again`);
   }
-  // Kept once per hash: the first upload to get here keeps its parts as the chunks (no copy);
-  // later ones find the blob held and drop theirs. Parts never change once staged, so the parts
-  // kept always hash to the name.
-  const holder = await blobs.keep(sha, size, upload);
+  // Kept once per hash; the first upload to get here writes them, later ones find them held.
+  if (!(await blobs.isComplete(sha))) {
+    for (const [index, part] of parts.entries()) {
+      if (!(await blobs.putChunk(sha, index, part!))) throw new Error(`a different chunk ${index} of ${sha} is held, yet both hash to the name`);
+    }
+    await blobs.markComplete(sha, size);
+  }
   await blobs.markProven(sha, upload, factRowId);
-  if (holder !== upload) await blobs.dropStaged(sha, upload);
+  await blobs.dropStaged(sha, upload);
   return done;
 }

@@ -8,7 +8,6 @@ import type { Store } from '../../couch/store';
 import { DEVICE_LOG_VIEW } from '../../couch/syncDatabases';
 import { ApiError } from '../../http/errors';
 import { mergeChangeRows } from '../../sync/recordStates';
-import { heldChunkOf } from '../../sync/blobsRepo';
 
 /** The most device log entries one scan or sample reads (beyond it: narrow the unit). */
 export const MAX_HISTORY_ENTRIES = 300_000;
@@ -86,7 +85,7 @@ function referencesOf(devices: readonly HistoryDevice[]): { grants: Set<string>;
   return refs;
 }
 
-interface BlobDoc { readonly type: string; readonly chunks?: number; readonly data?: string; readonly upload?: string }
+interface BlobDoc { readonly type: string; readonly chunks?: number; readonly data?: string }
 
 /**
  * The photos held among `shas`: a complete blob is held. The server stores a blob only once its
@@ -97,22 +96,16 @@ async function heldPhotos(store: Store, shas: readonly string[], rehash: boolean
   if (shas.length === 0) return [];
   const blobs = store.couch.use<BlobDoc>(store.dbName('blobs'));
   const held: { sha256: string; chunks: number }[] = [];
-  // The upload whose parts hold a blob's chunks (see `BlobDoc`).
-  const uploads = new Map<string, string>();
   for (let i = 0; i < shas.length; i += PAGE) {
     for (const row of (await blobs.fetch({ keys: shas.slice(i, i + PAGE).map((sha) => `blob:${sha}`) })).rows) {
-      if ('doc' in row && row.doc?.type === 'blob') {
-        held.push({ sha256: row.key.slice(5), chunks: row.doc.chunks ?? 0 });
-        if (typeof row.doc.upload === 'string') uploads.set(row.key.slice(5), row.doc.upload);
-      }
+      if ('doc' in row && row.doc?.type === 'blob') held.push({ sha256: row.key.slice(5), chunks: row.doc.chunks ?? 0 });
     }
   }
   if (!rehash) return held.map(({ sha256 }) => ({ sha256, contentSha256: sha256 }));
   const photos: HistoryPhoto[] = [];
   for (const { sha256, chunks } of held) {
-    const held = Array.from({ length: chunks }, (_, i) => heldChunkOf({ sha256, upload: uploads.get(sha256) }, i));
-    const rows = held.length === 0 ? [] : (await blobs.fetch({ keys: held.map((h) => h.id) })).rows;
-    const parts = rows.map((row, i) => ('doc' in row && row.doc?.type === held[i]!.type ? row.doc.data : undefined));
+    const keys = Array.from({ length: chunks }, (_, i) => `chunk:${sha256}:${String(i).padStart(6, '0')}`);
+    const parts = keys.length === 0 ? [] : (await blobs.fetch({ keys })).rows.map((row) => ('doc' in row && row.doc?.type === 'chunk' ? row.doc.data : undefined));
     const hash = createHash('sha256');
     for (const part of parts) if (part !== undefined) hash.update(fromBase64Url(part));
     photos.push({ sha256, contentSha256: parts.includes(undefined) ? 'chunk-missing' : hash.digest('hex') });
