@@ -245,7 +245,7 @@ export const en: Dictionary = {
       fact_conflict: 'A different record already has this ID.',
       write_failed: 'This device could not save the record. Try again; if it keeps failing, restart the app.',
       closed: 'The data on this device is not open yet. Try again in a moment.',
-      not_uploaded: 'The file has not fully reached the server yet. Try again once the device that recorded it has synced.',
+      not_uploaded: 'The file has not been fully uploaded to the server yet. Try again once the device that saved it has synced.',
     },
     refusalsTitle: 'The server refused {{ count }} change(s) to seals; they take no effect:',
     rowKinds: {

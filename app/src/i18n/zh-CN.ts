@@ -246,7 +246,7 @@ export const zhCN = {
       fact_conflict: '已有同一编号但内容不同的记录。',
       write_failed: '本设备未能保存该记录。请重试；如果一直失败，请重新打开应用。',
       closed: '本地数据尚未打开，请稍候再试。',
-      not_uploaded: '该文件尚未完整送达服务器。请等记录它的设备同步后再试。',
+      not_uploaded: '文件还没有完整上传到服务器。请您等保存它的设备联网同步后再试。',
     },
     refusalsTitle: '服务器拒绝了 {{ count }} 项与印章有关的变更，这些变更不生效：',
     rowKinds: {
