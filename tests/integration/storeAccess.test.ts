@@ -354,6 +354,39 @@ describe('documents written straight into the store (with the real credential) g
     }
   }, 60_000);
 
+  it('bytes the server holds can be neither rewritten nor deleted, even with the credential, while staged parts can (the store\'s write-once rule)', async () => {
+    const replica = await openReplica(proc.url, admin, 'storeaccess4', { retryTimeMs: 100 });
+    try {
+      const bytes = Uint8Array.from({ length: 3_000 }, (_, i) => (i === 0 ? 0xff : i === 1 ? 0xd8 : i === 2 ? 0xff : (i * 31) % 256));
+      const { sha256: sha } = await replica.store.attachments.add({ bytes, about: 'request:r-4', mime: 'image/jpeg' }, admin.rootUnitId);
+      replica.start({ live: false });
+      for (let tries = 0; (await replica.store.book.blob(sha))?.state !== 'uploaded'; tries++) {
+        if (tries > 200) throw new Error('the photo never went up');
+        await replica.sync!.awaitInSync();
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const auth = await realCredential();
+      const db = `/${PREFIX}blobs`;
+      const list = JSON.parse((await storeRequest('GET', `${db}/_all_docs?include_docs=true`, { auth })).text) as { rows: { id: string; doc: Record<string, unknown> }[] };
+      const held = list.rows.filter((r) => r.id.includes(sha) && !r.id.startsWith('part:')).map((r) => r.doc);
+      expect(held.map((d) => String(d._id).split(':')[0]).sort()).toEqual(['blob', 'chunk', 'proof']);
+      const chunk = held.find((d) => String(d._id).startsWith('chunk:'))!;
+      const rewrite = await storeRequest('PUT', `${db}/${encodeURIComponent(String(chunk._id))}`, { auth, body: { ...chunk, data: 'AAAA' } });
+      const remove = await storeRequest('DELETE', `${db}/${encodeURIComponent(String(chunk._id))}?rev=${String(chunk._rev)}`, { auth });
+      expect([rewrite.status, remove.status], `${rewrite.text} ${remove.text}`).toEqual([403, 403]);
+      const part = { _id: `part:${sha}:${'0'.repeat(64)}:000000`, type: 'part', sha256: sha, upload: '0'.repeat(64), index: 0, data: 'AAAA' };
+      const bulk = await storeRequest('POST', `${db}/_bulk_docs`, { auth, body: { docs: [...held.map((d) => ({ ...d, _deleted: true })), part] } });
+      const verdicts = JSON.parse(bulk.text) as { id: string; error?: string; rev?: string }[];
+      expect(verdicts.map((v) => `${v.id.split(':')[0]!} ${v.error ?? 'written'}`).sort()).toEqual(['blob forbidden', 'chunk forbidden', 'part written', 'proof forbidden']);
+      // A staged part is not held bytes: the server drops parts once an upload settles.
+      const partRev = verdicts.find((v) => v.id === part._id)!.rev!;
+      expect((await storeRequest('DELETE', `${db}/${encodeURIComponent(part._id)}?rev=${partRev}`, { auth })).status).toBe(200);
+      for (const doc of held) expect(await readDoc('blobs', String(doc._id))).toEqual(doc);
+    } finally {
+      await replica.close();
+    }
+  }, 60_000);
+
   it('a row pushed under an id the attacker took first is refused with a reason, not a server error, and the forgery is not served', async () => {
     const replica = await openReplica(proc.url, admin, 'storeaccess2', { retryTimeMs: 100 });
     try {

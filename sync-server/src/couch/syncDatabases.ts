@@ -87,4 +87,18 @@ export const SYNC_DESIGN_DOCS: Readonly<Record<string, readonly VersionedDesignD
       },
     },
   }],
+  // Held bytes are written once, enforced by the store itself: a checked chunk, the mark that a
+  // blob is complete and an upload's proof are never rewritten or deleted, whatever a server
+  // instance does. Staged parts (`part:`) are not held bytes: they are dropped once settled.
+  blobs: [{
+    _id: '_design/blobs', version: 1, language: 'javascript',
+    validate_doc_update: [
+      'function (newDoc, oldDoc) {',
+      '  var id = newDoc._id;',
+      '  if (id.indexOf("chunk:") !== 0 && id.indexOf("blob:") !== 0 && id.indexOf("proof:") !== 0) return;',
+      '  if (oldDoc) throw({ forbidden: "held bytes are written once: " + id + " exists" });',
+      '  if (newDoc._deleted) throw({ forbidden: "held bytes are never deleted" });',
+      '}',
+    ].join('\n'),
+  }],
 };

@@ -1,6 +1,6 @@
 import type { DocumentScope } from 'nano';
 import { BLOB_CHUNK_BYTES, chunkCount } from '@seal/shared';
-import { getDoc, isConflict, statusOf } from '../couch/docs';
+import { getDoc, isConflict, lostRaceFor } from '../couch/docs';
 
 /**
  * `blobs/part:<sha256>:<upload>:<index>`: one chunk as one upload sent it, before its bytes were
@@ -81,7 +81,8 @@ async function insertOnce(db: DocumentScope<BlobsDoc>, doc: BlobsDoc & { _id: st
   try {
     await db.insert(doc);
   } catch (error) {
-    if (!isConflict(error) && statusOf(error) !== 409) throw error;
+    // Taken already: 409, or 403 from the embedded store's write-once rule (see `lostRaceFor`).
+    if (!(await lostRaceFor(db, doc._id, error))) throw error;
   }
 }
 
@@ -127,7 +128,7 @@ export function blobsRepo(db: DocumentScope<BlobsDoc>): BlobsRepo {
         await db.insert({ type: 'chunk', sha256: sha, index, data, _id: chunkId(sha, index) });
         return true;
       } catch (error) {
-        if (!isConflict(error)) throw error;
+        if (!(await lostRaceFor(db, chunkId(sha, index), error))) throw error;
         const held = await getDoc(db, chunkId(sha, index));
         return held?.type === 'chunk' && held.data === data;
       }
