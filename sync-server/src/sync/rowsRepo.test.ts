@@ -3,7 +3,7 @@ import { factRowId, subjectOf, type FactRow, type UnitId, type UserId } from '@s
 import { migrateDesignDocs } from '../couch/designDocs';
 import { connectStore } from '../couch/store';
 import { startTestStore, type TestStore } from '../testing/testServer';
-import { SYNC_DESIGN_DOCS } from '../couch/syncDatabases';
+import { SYNC_DATABASES, SYNC_DESIGN_DOCS } from '../couch/syncDatabases';
 import { rowsRepo, type RowsRepo } from './rowsRepo';
 
 /** A stored device log entry as the push path stores it (the view reads only `deviceId` and `seq`). */
@@ -19,7 +19,7 @@ describe('rowsRepo: a device log read by seq', () => {
   beforeAll(async () => {
     testStore = await startTestStore();
     const store = connectStore(testStore.embedded.url, 'embedded', 'rowsrepo_', testStore.mac);
-    await store.ensureDatabases(['rows']);
+    await store.ensureDatabases(SYNC_DATABASES);
     await migrateDesignDocs(store, SYNC_DESIGN_DOCS);
     rows = rowsRepo(store.couch.use(store.dbName('rows')));
     await rows.createMany([...[0, 1, 2, 9, 10, 11, 25].map((seq) => entry('dev-a', seq)), entry('dev-b', 5), entry('dev-a0', 3)]);
