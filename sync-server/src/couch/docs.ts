@@ -96,7 +96,7 @@ export async function updateDoc<T extends object>(
  * refuses to overwrite (the audit log's append-only rule) answers 403 `forbidden` instead. A 403
  * counts as taken only if the id now holds a document: any other refusal is a real one.
  */
-export async function lostRaceFor<T>(db: DocumentScope<T>, id: string, error: unknown): Promise<boolean> {
+async function lostRaceFor<T>(db: DocumentScope<T>, id: string, error: unknown): Promise<boolean> {
   if (isConflict(error)) return true;
   return statusOf(error) === 403 && (await getDoc(db, id)) !== undefined;
 }

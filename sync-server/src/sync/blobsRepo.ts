@@ -1,6 +1,6 @@
 import type { DocumentScope } from 'nano';
 import { BLOB_CHUNK_BYTES, chunkCount } from '@seal/shared';
-import { getDoc, isConflict, lostRaceFor } from '../couch/docs';
+import { createDoc, getDoc, isConflict } from '../couch/docs';
 
 /**
  * `blobs/part:<sha256>:<upload>:<index>`: one chunk as one upload sent it, before its bytes were
@@ -77,13 +77,8 @@ export interface BlobsRepo {
 }
 
 /** Inserts a document that is the same whoever writes it: an existing one is fine. */
-async function insertOnce(db: DocumentScope<BlobsDoc>, doc: BlobsDoc & { _id: string }): Promise<void> {
-  try {
-    await db.insert(doc);
-  } catch (error) {
-    // Taken already: 409, or 403 from the embedded store's write-once rule (see `lostRaceFor`).
-    if (!(await lostRaceFor(db, doc._id, error))) throw error;
-  }
+async function insertOnce(db: DocumentScope<BlobsDoc>, { _id, ...doc }: BlobsDoc & { _id: string }): Promise<void> {
+  await createDoc(db, _id, doc);
 }
 
 export function blobsRepo(db: DocumentScope<BlobsDoc>): BlobsRepo {
@@ -124,14 +119,9 @@ export function blobsRepo(db: DocumentScope<BlobsDoc>): BlobsRepo {
       return doc?.type === 'blob' ? doc.size : undefined;
     },
     async putChunk(sha, index, data) {
-      try {
-        await db.insert({ type: 'chunk', sha256: sha, index, data, _id: chunkId(sha, index) });
-        return true;
-      } catch (error) {
-        if (!(await lostRaceFor(db, chunkId(sha, index), error))) throw error;
-        const held = await getDoc(db, chunkId(sha, index));
-        return held?.type === 'chunk' && held.data === data;
-      }
+      if (await createDoc(db, chunkId(sha, index), { type: 'chunk', sha256: sha, index, data })) return true;
+      const held = await getDoc(db, chunkId(sha, index));
+      return held?.type === 'chunk' && held.data === data;
     },
     async getChunk(sha, index) {
       const doc = await getDoc(db, chunkId(sha, index));
