@@ -112,3 +112,27 @@ export async function createDoc<T extends object>(db: DocumentScope<T>, id: stri
     throw error;
   }
 }
+
+/**
+ * Creates documents under new ids in one `_bulk_docs` (each on its own: not all or nothing);
+ * answers the positions of those whose id was taken (as `createDoc` judges it). Any other refusal throws.
+ */
+export async function createMany<T extends object>(db: DocumentScope<T>, docs: readonly (T & { _id: string })[]): Promise<number[]> {
+  if (docs.length === 0) return [];
+  for (const doc of docs) if (isReservedId(doc._id)) throw new Error(`refusing to write a document under the reserved id "${doc._id}"`);
+  const results = await db.bulk({ docs: docs as T[] });
+  // Matched by id, not position: the embedded store answers the documents its validation refused first.
+  const byId = new Map(results.map((result) => [result.id, result]));
+  const taken: number[] = [];
+  for (const [position, { _id: id }] of docs.entries()) {
+    const result = byId.get(id);
+    if (result === undefined) throw new Error(`the store did not answer for "${id}"`);
+    if (!result.error) continue;
+    const failure = { statusCode: result.error === 'conflict' ? 409 : result.error === 'forbidden' ? 403 : 500, error: result.error, reason: result.reason };
+    if (!(await lostRaceFor(db, id, failure))) {
+      throw Object.assign(new Error(`writing "${id}" was refused: ${result.error} (${result.reason ?? 'no reason'})`), failure);
+    }
+    taken.push(position);
+  }
+  return taken;
+}

@@ -1,6 +1,6 @@
 import type { DocumentScope } from 'nano';
 import { BLOB_CHUNK_BYTES, chunkCount } from '@seal/shared';
-import { createDoc, getDoc, isConflict } from '../couch/docs';
+import { createDoc, createMany, deleteAll, getDoc, isConflict } from '../couch/docs';
 
 /**
  * `blobs/part:<sha256>:<upload>:<index>`: one chunk as one upload sent it, before its bytes were
@@ -46,6 +46,23 @@ const chunkId = (sha: string, index: number): string => `chunk:${sha}:${pad(inde
 const partPrefix = (sha: string, upload: string): string => `part:${sha}:${upload}:`;
 const proofId = (sha: string, upload: string): string => `proof:${sha}:${upload}`;
 
+/** A part staged by an upload: its document's id and revision, and its data when it was read. */
+export interface StagedPart {
+  readonly id: string;
+  readonly rev: string;
+  readonly data?: string;
+}
+
+/** Where an upload stands in the store, read in one request (`BlobsRepo.uploadState`). */
+export interface UploadState {
+  /** An upload under this fact delivered the bytes. */
+  readonly proven: boolean;
+  /** The bytes are held (by whichever upload delivered them first). */
+  readonly complete: boolean;
+  /** The parts staged by this upload, by chunk index. */
+  readonly parts: ReadonlyMap<number, StagedPart>;
+}
+
 /** The number of chunks of an attachment of `size` bytes. */
 export { chunkCount };
 /** The byte length of chunk `index` of an attachment of `size` bytes. */
@@ -74,6 +91,23 @@ export interface BlobsRepo {
   markComplete(sha: string, size: number): Promise<void>;
   isProven(sha: string, upload: string): Promise<boolean>;
   markProven(sha: string, upload: string, factRowId: string): Promise<void>;
+  /**
+   * The upload's proof, the blob's completeness and the upload's staged parts among `indices`
+   * (with their data when `withData`), in one read.
+   */
+  uploadState(sha: string, upload: string, indices: readonly number[], withData: boolean): Promise<UploadState>;
+  /**
+   * Keeps checked chunks (in one write): `false` when a different chunk is held under one of
+   * their indices (a broken invariant). Chunks already held as they are count as kept.
+   */
+  keepChunks(sha: string, chunks: readonly string[]): Promise<boolean>;
+  /**
+   * Marks the blob complete (unless `complete` says it is already), then the upload proven: only
+   * once every chunk is kept, as a proof opens the chunks to the fact's readers.
+   */
+  markHeld(sha: string, size: number, upload: string, factRowId: string, complete: boolean): Promise<void>;
+  /** Drops staged parts by id and revision: a part staged again since (a new revision) stays. */
+  dropParts(parts: readonly StagedPart[]): Promise<void>;
 }
 
 /** Inserts a document that is the same whoever writes it: an existing one is fine. */
@@ -132,5 +166,48 @@ export function blobsRepo(db: DocumentScope<BlobsDoc>): BlobsRepo {
       return (await getDoc(db, proofId(sha, upload))) !== undefined;
     },
     markProven: (sha, upload, factRowId) => insertOnce(db, { type: 'proof', sha256: sha, upload, factRowId, _id: proofId(sha, upload) }),
+    async uploadState(sha, upload, indices, withData) {
+      const partId = (index: number) => `${partPrefix(sha, upload)}${pad(index)}`;
+      // The proof and the blob are read as documents (their MACs checked); parts only need
+      // their revisions unless their data is wanted (their bytes are checked against the name).
+      const held = [proofId(sha, upload), `blob:${sha}`];
+      const [page, partList] = withData
+        ? [await db.fetch({ keys: [...held, ...indices.map(partId)] }), undefined]
+        : await Promise.all([db.fetch({ keys: held }), partIds(sha, upload)]);
+      const docs = new Map<string, { rev: string; doc: BlobsDoc }>();
+      for (const row of page.rows) {
+        if ('doc' in row && row.doc) docs.set(row.id, { rev: row.value.rev, doc: row.doc });
+      }
+      const parts = new Map<number, StagedPart>();
+      const wanted = new Set(indices);
+      if (partList) {
+        for (const part of partList) if (wanted.has(part.index)) parts.set(part.index, { id: part.id, rev: part.rev });
+      } else {
+        for (const index of indices) {
+          const found = docs.get(partId(index));
+          if (found?.doc.type === 'part') parts.set(index, { id: partId(index), rev: found.rev, data: found.doc.data });
+        }
+      }
+      return { proven: docs.get(proofId(sha, upload))?.doc.type === 'proof', complete: docs.get(`blob:${sha}`)?.doc.type === 'blob', parts };
+    },
+    async keepChunks(sha, chunks) {
+      const taken = await createMany(db, chunks.map((data, index) => ({ _id: chunkId(sha, index), type: 'chunk' as const, sha256: sha, index, data })));
+      for (const index of taken) {
+        const held = await getDoc(db, chunkId(sha, index));
+        if (held?.type !== 'chunk' || held.data !== chunks[index]) return false;
+      }
+      return true;
+    },
+    async markHeld(sha, size, upload, factRowId, complete) {
+      const proof = { _id: proofId(sha, upload), type: 'proof' as const, sha256: sha, upload, factRowId };
+      // One after the other (a bulk write is not all or nothing): a proof is never written for
+      // bytes not marked complete. Taken ids are fine: the same document whoever writes it.
+      if (!complete) await insertOnce(db, { _id: `blob:${sha}`, type: 'blob', sha256: sha, size, chunks: chunkCount(size) });
+      await insertOnce(db, proof);
+    },
+    async dropParts(parts) {
+      // Another request may be dropping them too: a conflict per document is fine.
+      await deleteAll(db, parts);
+    },
   };
 }

@@ -11,7 +11,7 @@ import { BLOB_CHUNK_BYTES, sha256, toBase64Url, toHex } from '@seal/shared';
 import { connectStore, type Store } from '../couch/store';
 import { startTestStore, type TestStore } from '../testing/testServer';
 import { blobsRepo, type BlobsRepo } from './blobsRepo';
-import { settleUpload, uploadKeyOf } from './settleUpload';
+import { receiveChunk, settleUpload, uploadKeyOf } from './settleUpload';
 
 let testStore: TestStore;
 let store: Store;
@@ -105,7 +105,7 @@ describe('settling uploads into held bytes', () => {
     expect(await blobs.stage(sha, upload, 0, wrongData)).toBe(true);
     let release: () => void = () => undefined;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    const slow: BlobsRepo = { ...blobs, dropStaged: async (s, u) => { await gate; return blobs.dropStaged(s, u); } };
+    const slow: BlobsRepo = { ...blobs, dropParts: async (parts) => { await gate; return blobs.dropParts(parts); } };
     const slowSettle = settleUpload(slow, sha, fact, good.length, { index: 0, data: wrongData }).catch((error: unknown) => error);
     await expect(settleUpload(blobs, sha, fact, good.length, { index: 0, data: wrongData })).rejects.toMatchObject({ code: 'blob_hash_mismatch' });
     // The good upload lands in the emptied slot and completes; then the slow settle drops what it finds.
@@ -120,5 +120,77 @@ describe('settling uploads into held bytes', () => {
     expect(await blobs.stage(sha, uploadKeyOf(other), 0, goodData)).toBe(true);
     expect(await settleUpload(blobs, sha, other, good.length, { index: 0, data: goodData })).toMatchObject({ complete: true });
     expect(await read(sha, 1)).toEqual([goodData]);
+  });
+
+  it('completes an upload sent in any order through the chunk route\'s path, and leaves no part behind', async () => {
+    const bytes = bytesOf(3 * BLOB_CHUNK_BYTES + 11, 8);
+    const sha = toHex(await sha256(bytes));
+    const chunks = chunksOf(bytes);
+    for (const [fact, order] of [['fact:attachment:in-order', [0, 1, 2, 3]], ['fact:attachment:last-first', [3, 0, 2, 1]], ['fact:attachment:backwards', [3, 2, 1, 0]]] as const) {
+      const answers = [];
+      for (const index of order) answers.push(await receiveChunk(blobs, sha, fact, bytes.length, { index, data: chunks[index]! }));
+      // Complete only once every chunk is in, whatever the order.
+      expect(answers.map((a) => a.complete)).toEqual([false, false, false, true]);
+      expect(await blobs.isProven(sha, uploadKeyOf(fact))).toBe(true);
+      expect(await ids(`part:${sha}:${uploadKeyOf(fact)}`)).toEqual([]);
+    }
+    expect(await read(sha, 4)).toEqual(chunks);
+    // A chunk sent again after the upload completed (a retry whose answer was lost): answered complete, nothing staged.
+    const late = await receiveChunk(blobs, sha, 'fact:attachment:in-order', bytes.length, { index: 1, data: chunks[1]! });
+    expect(late.complete).toBe(true);
+    expect(await ids(`part:${sha}:`)).toEqual([]);
+  });
+
+  it('refuses a last chunk that completes wrong bytes, keeps none of them, and takes the right ones after', async () => {
+    const bytes = bytesOf(BLOB_CHUNK_BYTES + 300, 9);
+    const sha = toHex(await sha256(bytes));
+    const fact = 'fact:attachment:wrong-last';
+    const chunks = chunksOf(bytes);
+    const forged = toBase64Url(bytesOf(300, 10));
+    expect(await receiveChunk(blobs, sha, fact, bytes.length, { index: 0, data: chunks[0]! })).toMatchObject({ complete: false, received: [0] });
+    await expect(receiveChunk(blobs, sha, fact, bytes.length, { index: 1, data: forged })).rejects.toMatchObject({ code: 'blob_hash_mismatch' });
+    expect(await ids(`part:${sha}:`)).toEqual([]);
+    expect(await ids(`chunk:${sha}:`)).toEqual([]);
+    expect(await blobs.isComplete(sha)).toBe(false);
+    expect(await blobs.isProven(sha, uploadKeyOf(fact))).toBe(false);
+    // The upload starts again from its first chunk and completes.
+    expect(await receiveChunk(blobs, sha, fact, bytes.length, { index: 0, data: chunks[0]! })).toMatchObject({ complete: false });
+    expect(await receiveChunk(blobs, sha, fact, bytes.length, { index: 1, data: chunks[1]! })).toMatchObject({ complete: true });
+    expect(await read(sha, 2)).toEqual(chunks);
+  });
+
+  it('answers chunk_conflict to a chunk that differs from the one the upload staged under its index, and keeps the staged one', async () => {
+    const bytes = bytesOf(2 * BLOB_CHUNK_BYTES + 40, 11);
+    const sha = toHex(await sha256(bytes));
+    const fact = 'fact:attachment:conflict';
+    const chunks = chunksOf(bytes);
+    const other = toBase64Url(bytesOf(40, 12));
+    // The last chunk staged first (the others missing), then a different last chunk once the others are in.
+    expect(await receiveChunk(blobs, sha, fact, bytes.length, { index: 2, data: chunks[2]! })).toMatchObject({ complete: false, received: [2] });
+    await expect(receiveChunk(blobs, sha, fact, bytes.length, { index: 2, data: other })).rejects.toMatchObject({ code: 'chunk_conflict' });
+    expect(await receiveChunk(blobs, sha, fact, bytes.length, { index: 0, data: chunks[0]! })).toMatchObject({ complete: false });
+    await expect(receiveChunk(blobs, sha, fact, bytes.length, { index: 1, data: toBase64Url(bytesOf(BLOB_CHUNK_BYTES, 13)) })).rejects.toMatchObject({ code: 'blob_hash_mismatch' });
+    // A different last chunk while the others are staged is refused too, not assembled in place of the staged one.
+    for (const [index, data] of chunks.entries()) if (index < 2) await receiveChunk(blobs, sha, fact, bytes.length, { index, data });
+    await blobs.stage(sha, uploadKeyOf(fact), 2, chunks[2]!);
+    await expect(receiveChunk(blobs, sha, fact, bytes.length, { index: 2, data: other })).rejects.toMatchObject({ code: 'chunk_conflict' });
+    expect(await blobs.isComplete(sha)).toBe(false);
+    expect(await settleUpload(blobs, sha, fact, bytes.length)).toMatchObject({ complete: true });
+    expect(await read(sha, 3)).toEqual(chunks);
+  });
+
+  it('stages a completing chunk whose bytes the store failed to keep, so that the upload resumes without sending it again', async () => {
+    const bytes = bytesOf(BLOB_CHUNK_BYTES + 70, 14);
+    const sha = toHex(await sha256(bytes));
+    const fact = 'fact:attachment:store-fails';
+    const chunks = chunksOf(bytes);
+    const failing: BlobsRepo = { ...blobs, markHeld: () => Promise.reject(Object.assign(new Error('the store is down'), { statusCode: 503 })) };
+    await receiveChunk(failing, sha, fact, bytes.length, { index: 0, data: chunks[0]! });
+    await expect(receiveChunk(failing, sha, fact, bytes.length, { index: 1, data: chunks[1]! })).rejects.toThrow('the store is down');
+    // Both chunks are now staged: a check (the tablet's next question) completes the upload.
+    expect((await settleUpload(failing, sha, fact, bytes.length).catch(() => undefined))).toBeUndefined();
+    expect(await settleUpload(blobs, sha, fact, bytes.length)).toMatchObject({ complete: true });
+    expect(await read(sha, 2)).toEqual(chunks);
+    expect(await ids(`part:${sha}:`)).toEqual([]);
   });
 });

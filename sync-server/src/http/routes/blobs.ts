@@ -9,7 +9,7 @@ import { ApiError } from '../errors';
 import { chunkCount, chunkLength, type BlobsRepo } from '../../sync/blobsRepo';
 import { covers } from '../../sync/pushContext';
 import type { RowsRepo } from '../../sync/rowsRepo';
-import { settleUpload, uploadKeyOf } from '../../sync/settleUpload';
+import { receiveChunk, settleUpload, uploadKeyOf } from '../../sync/settleUpload';
 import { requireReplicaUser } from '../../sync/requireReplicaUser';
 
 const shaParams = blobParamsSchema;
@@ -54,8 +54,6 @@ export function blobRoutes(api: Api, rows: RowsRepo, blobs: BlobsRepo): void {
   }, async ({ params, query, body, signedIn, request }) => {
     requireReplicaUser(request, signedIn);
     const meta = await attachmentFor(api, rows, signedIn.user, query.fact, params.sha256);
-    const upload = uploadKeyOf(query.fact);
-    if (await blobs.isProven(params.sha256, upload)) return settleUpload(blobs, params.sha256, query.fact, meta.size);
     const chunks = chunkCount(meta.size);
     if (params.index >= chunks) throw new ApiError(400, 'invalid_query', `Chunk ${params.index} is past the last chunk (${chunks - 1}) of ${meta.size} bytes`);
     const bytes = fromBase64Url(body.data);
@@ -65,17 +63,7 @@ export function blobRoutes(api: Api, rows: RowsRepo, blobs: BlobsRepo): void {
     if (params.index === 0 && parseSubject(meta.about)?.kind === 'request' && sniffRequestDocumentType(bytes) !== meta.mime) {
       throw new ApiError(415, 'unsupported_media_type', `The bytes of ${params.sha256} are not a ${meta.mime} file: a request's document must be a PDF, JPEG or PNG`);
     }
-    if (!(await blobs.stage(params.sha256, upload, params.index, body.data))) {
-      // The same chunk sent twice at once (a retry racing its first attempt): the other request
-      // may have assembled the upload and dropped its parts between our write and our read.
-      if (await blobs.isProven(params.sha256, upload)) return settleUpload(blobs, params.sha256, query.fact, meta.size);
-      // Or the parts were dropped as the assembled bytes did not hash to the name: staged afresh.
-      if (!(await blobs.stage(params.sha256, upload, params.index, body.data))) {
-        throw new ApiError(409, 'chunk_conflict', `A different chunk ${params.index} of ${params.sha256} is already held for this attachment fact`);
-      }
-    }
-    // Staged just now, exactly these characters (`stage` compared them): no need to read them back.
-    return settleUpload(blobs, params.sha256, query.fact, meta.size, { index: params.index, data: body.data });
+    return receiveChunk(blobs, params.sha256, query.fact, meta.size, { index: params.index, data: body.data });
   });
 
   api.route({
