@@ -88,6 +88,26 @@ describe('a request document', () => {
     expect(await raw(staff, 'PUT', blobPath('cd'.repeat(32), huge.rowId, 0), { data: toBase64Url(PDF.subarray(0, 10)) })).toMatchObject({ status: 409, body: { error: 'fact_not_synced' } });
   }, 60_000);
 
+  it('takes bytes sent before their fact once the fact is on the server, and keeps judging each request by the asker\'s scope', async () => {
+    const tablet = await replicas.open(staff, 'staff-tablet-early');
+    tablet.start();
+    tablet.network.setOnline(false);
+    const pdf = PDF.subarray(0, 5_000);
+    // Recorded offline: the fact is only on the tablet, and its bytes are sent by hand first.
+    const { row } = await tablet.store.facts.append('attachment', { sha256: hex(pdf), about: 'request:req-doc-early', mime: 'application/pdf', size: pdf.length, at: Date.now() }, world.siteId);
+    expect(await raw(staff, 'PUT', blobPath(hex(pdf), row.id, 0), { data: toBase64Url(pdf) })).toMatchObject({ status: 409, body: { error: 'fact_not_synced' } });
+    expect(await raw(staff, 'GET', blobPath(hex(pdf), row.id))).toMatchObject({ status: 409, body: { error: 'fact_not_synced' } });
+    tablet.network.setOnline(true);
+    await tablet.sync!.awaitInSync();
+    // The same request again: the fact is found now (a miss is not remembered).
+    expect(await raw(staff, 'PUT', blobPath(hex(pdf), row.id, 0), { data: toBase64Url(pdf) })).toMatchObject({ status: 200, body: { complete: true } });
+    // Each request is judged by who asks, however often the fact was read before.
+    for (let i = 0; i < 2; i++) {
+      expect(await raw(outsider, 'GET', blobPath(hex(pdf), row.id, 0))).toMatchObject({ status: 403, body: { error: 'out_of_scope' } });
+      expect(await raw(approver, 'GET', blobPath(hex(pdf), row.id, 0))).toMatchObject({ status: 200, body: { data: toBase64Url(pdf) } });
+    }
+  }, 60_000);
+
   it('refuses bytes that are not the type their fact names, and bytes that do not hash to their name', async () => {
     const tablet = await replicas.open(staff, 'staff-tablet-3');
     tablet.start();

@@ -1,6 +1,6 @@
 import {
   BLOB_CHUNK_BYTES, blobChunkBodySchema, blobChunkParamsSchema, blobChunkResponseSchema, blobParamsSchema, blobQuerySchema, blobStatusSchema,
-  factBodySchemas, fromBase64Url, parseSubject, sniffRequestDocumentType,
+  factBodySchemas, fromBase64Url, type AttachmentMeta, parseSubject, sniffRequestDocumentType,
 } from '@seal/shared';
 import type { UserDoc } from '../../couch/model';
 import { loadUnitTree } from '../../auth/scope';
@@ -15,13 +15,37 @@ import { requireReplicaUser } from '../../sync/requireReplicaUser';
 const shaParams = blobParamsSchema;
 const chunkParams = blobChunkParamsSchema;
 
+/** How many attachment facts a server keeps in hand (an upload reads its fact once per chunk). */
+const FACTS_IN_HAND = 2_000;
+
+type AttachmentFact = { readonly scopeUnitId: string; readonly meta: AttachmentMeta };
+
+/**
+ * Attachment facts by row id, as read from the store (MAC checked, body parsed). A stored fact
+ * never changes (the rows database refuses any rewrite), so a fact read once holds for good; only
+ * facts found are kept, so a fact pushed after a miss is read then.
+ */
+function attachmentFacts(rows: RowsRepo): (factRowId: string) => Promise<AttachmentFact | undefined> {
+  const held = new Map<string, AttachmentFact>();
+  return async (factRowId) => {
+    const kept = held.get(factRowId);
+    if (kept !== undefined) return kept;
+    const row = (await rows.getMany([factRowId])).get(factRowId);
+    if (row?.type !== 'fact' || row.kind !== 'attachment') return undefined;
+    const fact = { scopeUnitId: row.scopeUnitId, meta: factBodySchemas.attachment.parse(row.body) };
+    if (held.size >= FACTS_IN_HAND) held.delete(held.keys().next().value!);
+    held.set(factRowId, fact);
+    return fact;
+  };
+}
+
 /** The attachment fact a blob request is made under: stored, naming these bytes, in the user's scope. */
-async function attachmentFor(api: Api, rows: RowsRepo, user: UserDoc, factRowId: string, sha: string) {
-  const row = (await rows.getMany([factRowId])).get(factRowId);
-  if (row?.type !== 'fact' || row.kind !== 'attachment') {
+async function attachmentFor(api: Api, factOf: (factRowId: string) => Promise<AttachmentFact | undefined>, user: UserDoc, factRowId: string, sha: string) {
+  const row = await factOf(factRowId);
+  if (row === undefined) {
     throw new ApiError(409, 'fact_not_synced', `The attachment fact "${factRowId}" is not on the server yet: push the fact first, then its bytes`);
   }
-  const meta = factBodySchemas.attachment.parse((row).body);
+  const { meta } = row;
   if (meta.sha256 !== sha) throw new ApiError(400, 'invalid_query', `The attachment fact "${factRowId}" names bytes ${meta.sha256}, not ${sha}`);
   const scope = covers(user, row.scopeUnitId, await loadUnitTree(api.ctx.repos.units));
   if (!scope.ok) throw new ApiError(403, 'out_of_scope', scope.error.message);
@@ -35,13 +59,14 @@ async function attachmentFor(api: Api, rows: RowsRepo, user: UserDoc, factRowId:
  * a fact whose own upload delivered them (see `settleUpload`): knowing a hash gives nothing.
  */
 export function blobRoutes(api: Api, rows: RowsRepo, blobs: BlobsRepo): void {
+  const factOf = attachmentFacts(rows);
   api.route({
     method: 'GET', url: '/api/sync/blobs/:sha256', tag: 'sync', auth: 'session', params: shaParams, query: blobQuerySchema,
     summary: 'Which chunks of an upload under this attachment fact the server holds (to resume it); assembles it if they all are. `complete`: an upload under this fact delivered the bytes',
     responses: { 200: blobStatusSchema, 401: 'unauthenticated | replica_user_mismatch', 403: 'out_of_scope', 409: 'fact_not_synced', 422: 'blob_hash_mismatch' },
   }, async ({ params, query, signedIn, request }) => {
     requireReplicaUser(request, signedIn);
-    const meta = await attachmentFor(api, rows, signedIn.user, query.fact, params.sha256);
+    const meta = await attachmentFor(api, factOf, signedIn.user, query.fact, params.sha256);
     // A check also completes an upload whose chunks all arrived but were never assembled.
     return settleUpload(blobs, params.sha256, query.fact, meta.size);
   });
@@ -53,7 +78,7 @@ export function blobRoutes(api: Api, rows: RowsRepo, blobs: BlobsRepo): void {
     responses: { 200: blobStatusSchema, 400: 'invalid_body', 401: 'unauthenticated | replica_user_mismatch', 403: 'out_of_scope', 409: 'fact_not_synced | chunk_conflict', 415: 'unsupported_media_type', 422: 'blob_hash_mismatch' },
   }, async ({ params, query, body, signedIn, request }) => {
     requireReplicaUser(request, signedIn);
-    const meta = await attachmentFor(api, rows, signedIn.user, query.fact, params.sha256);
+    const meta = await attachmentFor(api, factOf, signedIn.user, query.fact, params.sha256);
     const chunks = chunkCount(meta.size);
     if (params.index >= chunks) throw new ApiError(400, 'invalid_query', `Chunk ${params.index} is past the last chunk (${chunks - 1}) of ${meta.size} bytes`);
     const bytes = fromBase64Url(body.data);
@@ -72,7 +97,7 @@ export function blobRoutes(api: Api, rows: RowsRepo, blobs: BlobsRepo): void {
     responses: { 200: blobChunkResponseSchema.describe('{ data }: the chunk, base64url'), 401: 'unauthenticated | replica_user_mismatch', 403: 'out_of_scope', 404: 'not_found', 409: 'fact_not_synced' },
   }, async ({ params, query, signedIn, reply, request }) => {
     requireReplicaUser(request, signedIn);
-    await attachmentFor(api, rows, signedIn.user, query.fact, params.sha256);
+    await attachmentFor(api, factOf, signedIn.user, query.fact, params.sha256);
     // Only a fact whose own upload delivered the bytes opens them: the same answer whether or not
     // someone else's upload did, so a hash named in a fact of one's own reveals nothing.
     if (!(await blobs.isProven(params.sha256, uploadKeyOf(query.fact)))) {
