@@ -116,6 +116,10 @@ describe('a request document', () => {
     const renamed = await pushFact(tablet, { sha256: hex(docx), about: 'request:req-doc-3', mime: 'application/pdf', size: docx.length });
     expect(renamed.refused).toBeUndefined();
     expect(await raw(staff, 'PUT', blobPath(hex(docx), renamed.rowId, 0), { data: toBase64Url(docx) })).toMatchObject({ status: 415, body: { error: 'unsupported_media_type' } });
+    // Text that is not base64url of whole bytes: refused as the request's fault, never a 5xx.
+    for (const data of ['AB', 'ABC', 'A', `${toBase64Url(docx.subarray(0, 299)).slice(0, -1)}B`, 'AA==']) {
+      expect(await raw(staff, 'PUT', blobPath(hex(docx), renamed.rowId, 0), { data })).toMatchObject({ status: 400, body: { error: 'invalid_body' } });
+    }
 
     // A PDF whose bytes are not the ones the fact names (the hash approvers sign).
     const pdf = PDF.subarray(0, BLOB_CHUNK_BYTES + 100);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { sha256HexSchema } from '../domain/primitives';
+import { decodableBase64UrlSchema, sha256HexSchema } from '../domain/primitives';
 import { recordIdParamSchema } from './ids';
 
 /** The largest scan of a process sheet the server files (bytes): a photo or a one-page scan. */
@@ -19,7 +19,7 @@ export const processSheetScanBodySchema = z.strictObject({
   requestId: recordIdParamSchema.optional(),
   mime: z.literal('image/png'),
   /** The image, base64url: an 8-bit, non-interlaced PNG. */
-  data: z.string().regex(/^[A-Za-z0-9_-]+$/).max(Math.ceil((MAX_SCAN_BYTES * 4) / 3) + 4),
+  data: decodableBase64UrlSchema.min(1).max(Math.ceil((MAX_SCAN_BYTES * 4) / 3) + 4),
   name: z.string().min(1).max(200).optional(),
 });
 export type ProcessSheetScanBody = z.infer<typeof processSheetScanBodySchema>;

@@ -8,11 +8,29 @@ export const millisSchema = z.int().nonnegative();
 /** See {@link millisSchema}. */
 export type Millis = z.infer<typeof millisSchema>;
 
+const BASE64URL_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/**
+ * Whether the last character of unpadded base64url leaves its unused low bits zero, as every
+ * encoder writes them (and as the decoder, `fromBase64Url`, insists): 4 bits after a 2-character
+ * tail, 2 after a 3-character one.
+ */
+const hasCanonicalTail = (text: string): boolean => {
+  const unused = [0, 0, 0b1111, 0b11][text.length % 4]!;
+  return unused === 0 || (BASE64URL_ALPHABET.indexOf(text.at(-1)!) & unused) === 0;
+};
+
 /** Unpadded base64url text (RFC 4648 §5): how bytes travel inside records. */
 export const base64UrlSchema = z
   .string()
   .regex(/^[A-Za-z0-9_-]*$/, { message: 'expected unpadded base64url (A-Z a-z 0-9 - _)' })
   .refine((text) => text.length % 4 !== 1, { message: 'expected base64url: a length of 4n+1 characters encodes no whole byte' });
+
+/**
+ * Base64url that `fromBase64Url` decodes (its last character's unused bits zero): bytes a route
+ * decodes as they arrive (an attachment's chunk, a scan), refused as the request's fault otherwise.
+ */
+export const decodableBase64UrlSchema = base64UrlSchema.refine(hasCanonicalTail, { message: 'expected base64url: its last character carries bits past the last whole byte' });
 /** See {@link base64UrlSchema}. */
 export type Base64Url = z.infer<typeof base64UrlSchema>;
 

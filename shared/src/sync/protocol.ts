@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { decodableBase64UrlSchema } from '../domain/primitives';
 import type { SyncRow } from './rows';
 import type { GrantRefusalCode } from '../domain/grantRefusal';
 import type { ImpressionRefusalCode } from '../domain/judgeImpression';
@@ -126,7 +127,7 @@ export const blobQuerySchema = z.strictObject({ fact: z.string().min(1).max(600)
 
 /** `PUT /api/sync/blobs/:sha256/chunks/:index?fact=…`: one chunk, base64url. */
 export const blobChunkBodySchema = z.strictObject({
-  data: z.string().regex(/^[A-Za-z0-9_-]*$/).min(1).max(Math.ceil((BLOB_CHUNK_BYTES * 4) / 3) + 4),
+  data: decodableBase64UrlSchema.min(1).max(Math.ceil((BLOB_CHUNK_BYTES * 4) / 3) + 4),
 });
 
 /** Events on `GET /api/sync/stream` (server-sent events). */

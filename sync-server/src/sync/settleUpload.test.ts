@@ -8,7 +8,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BLOB_CHUNK_BYTES, sha256, toBase64Url, toHex } from '@seal/shared';
+import { migrateDesignDocs } from '../couch/designDocs';
 import { connectStore, type Store } from '../couch/store';
+import { SYNC_DESIGN_DOCS } from '../couch/syncDatabases';
 import { startTestStore, type TestStore } from '../testing/testServer';
 import { blobsRepo, type BlobsRepo } from './blobsRepo';
 import { receiveChunk, settleUpload, uploadKeyOf } from './settleUpload';
@@ -21,6 +23,8 @@ beforeAll(async () => {
   testStore = await startTestStore();
   store = connectStore(testStore.embedded.url, 'embedded', 'settle_', testStore.mac);
   await store.ensureDatabases(['blobs']);
+  // The store's own write-once rule for held bytes, as on a running server.
+  await migrateDesignDocs(store, { blobs: SYNC_DESIGN_DOCS.blobs! });
   blobs = blobsRepo(store.couch.use(store.dbName('blobs')));
 });
 afterAll(async () => testStore?.close());
@@ -193,4 +197,107 @@ describe('settling uploads into held bytes', () => {
     expect(await read(sha, 2)).toEqual(chunks);
     expect(await ids(`part:${sha}:`)).toEqual([]);
   });
+
+  it('drops every part left under an upload once it is proven: a last chunk staged while another request assembled it in hand, or a drop that failed', async () => {
+    const bytes = bytesOf(BLOB_CHUNK_BYTES + 50, 21);
+    const sha = toHex(await sha256(bytes));
+    const fact = 'fact:attachment:two-senders';
+    const [first, last] = chunksOf(bytes) as [string, string];
+    const stageHeld = gate();
+    const settleHeld = gate();
+    const keepHeld = gate();
+    let reads = 0;
+    // R sends the last chunk before the first is in: its read finds the first missing, and it is held before staging.
+    const slowR: BlobsRepo = {
+      ...blobs,
+      stage: async (...args) => { await stageHeld.wait(); return blobs.stage(...args); },
+      uploadState: async (...args) => { if (++reads === 3) await settleHeld.wait(); return blobs.uploadState(...args); },
+    };
+    const r = receiveChunk(slowR, sha, fact, bytes.length, { index: 1, data: last });
+    await stageHeld.reached;
+    await receiveChunk(blobs, sha, fact, bytes.length, { index: 0, data: first });
+    // Q sends the last chunk again (a retry): it finds the first staged and assembles in hand.
+    const q = receiveChunk({ ...blobs, keepChunks: async (...args) => { await keepHeld.wait(); return blobs.keepChunks(...args); } }, sha, fact, bytes.length, { index: 1, data: last });
+    await keepHeld.reached;
+    stageHeld.open();
+    await settleHeld.reached;
+    keepHeld.open();
+    expect(await q).toMatchObject({ complete: true });
+    settleHeld.open();
+    expect(await r).toMatchObject({ complete: true });
+    expect(await ids(`part:${sha}:`)).toEqual([]);
+
+    // The store fails to drop the parts after the proof: the next check drops them.
+    const other = bytesOf(BLOB_CHUNK_BYTES + 80, 26);
+    const otherSha = toHex(await sha256(other));
+    const [a, b] = chunksOf(other) as [string, string];
+    await receiveChunk(blobs, otherSha, fact, other.length, { index: 0, data: a });
+    const failingDrop: BlobsRepo = { ...blobs, dropParts: () => Promise.reject(Object.assign(new Error('the store is down'), { statusCode: 503 })) };
+    await expect(receiveChunk(failingDrop, otherSha, fact, other.length, { index: 1, data: b })).rejects.toThrow('the store is down');
+    expect(await blobs.isProven(otherSha, uploadKeyOf(fact))).toBe(true);
+    expect(await settleUpload(blobs, otherSha, fact, other.length)).toMatchObject({ complete: true });
+    expect(await ids(`part:${otherSha}:`)).toEqual([]);
+  });
+
+  it('never stages a last chunk whose whole failed the hash, even when dropping the parts fails; the right chunk completes after', async () => {
+    const bytes = bytesOf(BLOB_CHUNK_BYTES + 60, 22);
+    const sha = toHex(await sha256(bytes));
+    const fact = 'fact:attachment:wrong-then-right';
+    const [first, last] = chunksOf(bytes) as [string, string];
+    await receiveChunk(blobs, sha, fact, bytes.length, { index: 0, data: first });
+    const failingDrop: BlobsRepo = { ...blobs, dropParts: () => Promise.reject(Object.assign(new Error('the store is down'), { statusCode: 503 })) };
+    await expect(receiveChunk(failingDrop, sha, fact, bytes.length, { index: 1, data: toBase64Url(bytesOf(60, 23)) })).rejects.toThrow('the store is down');
+    expect(await blobs.stagedChunk(sha, uploadKeyOf(fact), 1)).toBeUndefined();
+    expect(await receiveChunk(blobs, sha, fact, bytes.length, { index: 1, data: last })).toMatchObject({ complete: true });
+    expect(await read(sha, 2)).toEqual(chunksOf(bytes));
+  });
+
+  it('holds the right bytes and completes every upload, whatever mix of good, repeated and wrong chunks arrives at once', async () => {
+    let seed = 12345;
+    const random = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+    const problems: string[] = [];
+    for (let round = 0; round < 8; round++) {
+      const bytes = bytesOf(3 * BLOB_CHUNK_BYTES + 17 + round, 30 + round);
+      const sha = toHex(await sha256(bytes));
+      const chunks = chunksOf(bytes);
+      const fact = `fact:attachment:mixed-${round}`;
+      const sends: (() => Promise<unknown>)[] = [];
+      for (const [index, data] of chunks.entries()) {
+        sends.push(() => receiveChunk(blobs, sha, fact, bytes.length, { index, data }));
+        if (random() < 0.5) sends.push(() => receiveChunk(blobs, sha, fact, bytes.length, { index, data }));
+        if (random() < 0.3) sends.push(() => receiveChunk(blobs, sha, fact, bytes.length, { index, data: toBase64Url(bytesOf(index === 3 ? 17 + round : BLOB_CHUNK_BYTES, 99 + index)) }));
+      }
+      if (random() < 0.5) sends.push(() => settleUpload(blobs, sha, fact, bytes.length));
+      sends.sort(() => random() - 0.5);
+      for (const result of await Promise.allSettled(sends.map((send) => send()))) {
+        const code = result.status === 'rejected' ? (result.reason as { code?: string }).code : undefined;
+        if (result.status === 'rejected' && code !== 'chunk_conflict' && code !== 'blob_hash_mismatch') problems.push(`round ${round}: ${String(result.reason)}`);
+      }
+      if (await blobs.isComplete(sha)) expect(await read(sha, 4)).toEqual(chunks);
+      // The tablet's recovery: ask, send what the server lacks, until it says complete.
+      let complete = false;
+      for (let attempt = 0; attempt < 6 && !complete; attempt++) {
+        const status = await settleUpload(blobs, sha, fact, bytes.length).catch(() => undefined);
+        complete = status?.complete === true;
+        for (const [index, data] of chunks.entries()) {
+          if (complete || status?.received.includes(index)) continue;
+          complete = (await receiveChunk(blobs, sha, fact, bytes.length, { index, data }).catch(() => undefined))?.complete === true;
+        }
+      }
+      if (!complete) problems.push(`round ${round}: never completed`);
+      expect(await read(sha, 4)).toEqual(chunks);
+      const left = await ids(`part:${sha}:`);
+      if (left.length > 0) problems.push(`round ${round}: ${left.length} parts left`);
+    }
+    expect(problems).toEqual([]);
+  });
 });
+
+/** A point a test holds a request at: `reached` once it gets there, on until `open`. */
+function gate() {
+  let open: () => void = () => undefined;
+  let reach: () => void = () => undefined;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  const reached = new Promise<void>((resolve) => (reach = resolve));
+  return { open, reached, wait: async () => { reach(); await opened; } };
+}

@@ -35,25 +35,32 @@ export async function settleUpload(blobs: BlobsRepo, sha: string, factRowId: str
   const indices = allChunks(size);
   // Which parts are staged (no data yet: most checks find the upload unfinished).
   const first = await blobs.uploadState(sha, upload, indices, false);
-  if (first.proven) {
-    // A chunk staged by a request that came after the upload was proven (a late retry): dropped.
-    const late = inHand === undefined ? undefined : first.parts.get(inHand.index);
-    if (late !== undefined) await blobs.dropParts([late]);
-    return doneStatus(sha, size);
-  }
+  if (first.proven) return provenStatus(blobs, sha, size, first.parts);
   if (first.parts.size < indices.length) return { sha256: sha, size, chunks: indices.length, received: [...first.parts.keys()], complete: false };
   const others = indices.filter((i) => i !== inHand?.index);
   const state = others.length === 0 ? first : await blobs.uploadState(sha, upload, others, true);
-  if (state.proven) return doneStatus(sha, size);
+  if (state.proven) return provenStatus(blobs, sha, size, first.parts);
   if (state.parts.size < others.length) {
     // Another request assembled (and dropped) them meanwhile.
     const now = await blobs.uploadState(sha, upload, indices, false);
-    if (now.proven) return doneStatus(sha, size);
+    if (now.proven) return provenStatus(blobs, sha, size, now.parts);
     return { sha256: sha, size, chunks: indices.length, received: [...now.parts.keys()], complete: false };
   }
   // The part this request staged as the first read saw it; the others as read with their data.
   const staged = indices.map((i) => (i === inHand?.index ? first : state).parts.get(i)!);
-  return assemble(blobs, sha, factRowId, size, indices.map((i) => (i === inHand?.index ? inHand.data : state.parts.get(i)!.data!)), staged, state.complete);
+  const parts = indices.map((i) => (i === inHand?.index ? inHand.data : state.parts.get(i)!.data!));
+  await refuseUnlessWhole(blobs, sha, size, parts, staged);
+  return keep(blobs, sha, factRowId, size, parts, staged, state.complete);
+}
+
+/**
+ * The answer for an upload found proven: complete. Whatever is still staged under it (a late
+ * retry's chunk, a part staged by a request that lost the race to assemble, parts a failed drop
+ * left) is of no use any more and is dropped.
+ */
+async function provenStatus(blobs: BlobsRepo, sha: string, size: number, staged: ReadonlyMap<number, StagedPart>): Promise<BlobStatus> {
+  if (staged.size > 0) await blobs.dropParts([...staged.values()]);
+  return doneStatus(sha, size);
 }
 
 /**
@@ -70,16 +77,19 @@ export async function receiveChunk(blobs: BlobsRepo, sha: string, factRowId: str
   // parts (their data included) first, and is not staged if they are all there.
   if (chunk.index === indices.length - 1) {
     const state = await blobs.uploadState(sha, upload, indices, true);
-    if (state.proven) return doneStatus(sha, size);
+    if (state.proven) return provenStatus(blobs, sha, size, state.parts);
     const mine = state.parts.get(chunk.index);
     if (indices.every((i) => i === chunk.index || state.parts.has(i)) && (mine === undefined || mine.data === chunk.data)) {
       const parts = indices.map((i) => (i === chunk.index ? chunk.data : state.parts.get(i)!.data!));
+      const staged = [...state.parts.values()];
+      await refuseUnlessWhole(blobs, sha, size, parts, staged);
       try {
-        return await assemble(blobs, sha, factRowId, size, parts, [...state.parts.values()], state.complete);
+        return await keep(blobs, sha, factRowId, size, parts, staged, state.complete);
       } catch (error) {
-        // Keeping the bytes failed (the store refused or failed): the chunk is staged after all, as
-        // far as the store lets it, so that the upload resumes without it (a check assembles it).
-        if (!(error instanceof ApiError)) await blobs.stage(sha, upload, chunk.index, chunk.data).catch(() => undefined);
+        // Keeping bytes that hash to their name failed (the store failed): the chunk is staged
+        // after all, as far as the store lets it, so the upload resumes without sending it again
+        // (the next check assembles it, or finds the upload proven and drops what is staged).
+        await blobs.stage(sha, upload, chunk.index, chunk.data).catch(() => undefined);
         throw error;
       }
     }
@@ -98,18 +108,22 @@ export async function receiveChunk(blobs: BlobsRepo, sha: string, factRowId: str
 }
 
 /**
- * Checks the whole upload against its name and, if it matches, keeps it (once per hash: the first
- * upload to get here writes the chunks, later ones find them held), proves the upload, and drops
- * its staged parts; if it does not, drops them and refuses (422). Parts are dropped by revision,
- * so a part staged afresh meanwhile (a good upload after a bad one) is never taken along.
+ * Refuses (422) an upload whose whole does not hash to its name, and drops its staged parts by
+ * revision, so a part staged afresh meanwhile (a good upload after a bad one) is never taken along.
  */
-async function assemble(blobs: BlobsRepo, sha: string, factRowId: string, size: number, parts: readonly string[], staged: readonly StagedPart[], complete: boolean): Promise<BlobStatus> {
+async function refuseUnlessWhole(blobs: BlobsRepo, sha: string, size: number, parts: readonly string[], staged: readonly StagedPart[]): Promise<void> {
   const whole = new Uint8Array(size);
   parts.forEach((part, i) => whole.set(fromBase64Url(part), i * BLOB_CHUNK_BYTES));
-  if (toHex(await sha256(whole)) !== sha) {
-    await blobs.dropParts(staged);
-    throw new ApiError(422, 'blob_hash_mismatch', `The uploaded bytes do not hash to ${sha}: they were discarded, upload again`);
-  }
+  if (toHex(await sha256(whole)) === sha) return;
+  await blobs.dropParts(staged);
+  throw new ApiError(422, 'blob_hash_mismatch', `The uploaded bytes do not hash to ${sha}: they were discarded, upload again`);
+}
+
+/**
+ * Keeps bytes that hash to their name (once per hash: the first upload to get here writes the
+ * chunks, later ones find them held), proves the upload, and drops its staged parts.
+ */
+async function keep(blobs: BlobsRepo, sha: string, factRowId: string, size: number, parts: readonly string[], staged: readonly StagedPart[], complete: boolean): Promise<BlobStatus> {
   if (!complete && !(await blobs.keepChunks(sha, parts))) throw new Error(`a different chunk of ${sha} is held, yet both hash to the name`);
   await blobs.markHeld(sha, size, uploadKeyOf(factRowId), factRowId, complete);
   await blobs.dropParts(staged);
