@@ -39,7 +39,11 @@ async function main(): Promise<void> {
   let storeUrl = config.couchUrl;
   if (!storeUrl) {
     // First: it refuses a data directory another instance holds, before anything is written there.
-    embedded = await startEmbeddedStore(config.dataDir, log);
+    embedded = await startEmbeddedStore(config.dataDir, log, (error) => {
+      // Without its store the server can only fail every request: it stops, to be restarted.
+      console.error('The embedded store stopped:', error.message);
+      process.exit(1);
+    });
     storeUrl = embedded.url;
   }
   const mac = await loadOrCreateStoreMac(config.storeMacKeyPath, log);

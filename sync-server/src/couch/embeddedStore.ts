@@ -1,12 +1,8 @@
-import { createRequire } from 'node:module';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
+import { Worker } from 'node:worker_threads';
 import { lockDataDir } from './dataDirLock';
-import { carriesCredential, loadOrCreateStoreCredential, urlWithCredential, type StoreCredential } from './storeCredential';
-
-const require = createRequire(import.meta.url);
+import { loadOrCreateStoreCredential, urlWithCredential, type StoreCredential } from './storeCredential';
 
 /** A running embedded CouchDB-compatible store. */
 export interface EmbeddedStore {
@@ -47,87 +43,108 @@ const UNUSED_PARTS = [
   'routes/security',
 ];
 
-/** What every request without the credential gets, before any express-pouchdb handler runs. */
-function refuse(response: ServerResponse): void {
-  const body = JSON.stringify({ error: 'unauthorized', reason: 'This store answers only the sync-server (HTTP Basic authentication required)' });
-  response.writeHead(401, {
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(body),
-    'www-authenticate': 'Basic realm="sealctl-store"',
-    // The request body (if any) is never read: end the connection rather than parse what follows.
-    connection: 'close',
-  });
-  response.end(body);
+/** What the store's thread is started with (and its credential). */
+export interface StoreThreadData {
+  readonly dbDir: string;
+  readonly configPath: string;
+  readonly logPath: string;
+  readonly unusedParts: readonly string[];
 }
 
+/** What the store's thread tells the sync-server's. */
+export type StoreThreadAnswer =
+  | { readonly kind: 'listening'; readonly port: number }
+  | { readonly kind: 'failed'; readonly message: string }
+  | { readonly kind: 'closed' };
+
 /**
- * Starts express-pouchdb (PouchDB on LevelDB, on local disk) on a random loopback port, behind a
- * check that lets through only requests carrying the store credential (generated on first start
- * into `DATA_DIR/store-credential.json`, mode 0600).
+ * Starts express-pouchdb (PouchDB on LevelDB, on local disk) on a random loopback port, on a
+ * thread of its own (`embeddedStoreWorker.ts`: the store's work runs beside the server's, not on
+ * its thread), behind a check that lets through only requests carrying the store credential
+ * (generated on first start into `DATA_DIR/store-credential.json`, mode 0600). `onLost` hears of
+ * the thread ending without `close` (an error express-pouchdb did not catch): the store is gone.
  *
  * It speaks CouchDB's HTTP API, so the rest of the server uses it through nano exactly as it
  * would use Apache CouchDB: swapping in `COUCHDB_URL` changes no other code. The credential
  * check wraps the whole app, so no express-pouchdb handler ever sees a request without the
- * credential (some of them crash the process on an anonymous one; see docs/adr/004-store-access.md):
+ * credential (some of them crash on an anonymous one; see docs/adr/004-store-access.md):
  * it is the store's `require_valid_user`, and there is no anonymous administrator behind it.
  *
  * A data directory another running process holds is refused, with one sentence saying so.
  */
-export async function startEmbeddedStore(dataDir: string, log?: (line: string) => void): Promise<EmbeddedStore> {
+export async function startEmbeddedStore(dataDir: string, log?: (line: string) => void, onLost?: (error: Error) => void): Promise<EmbeddedStore> {
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   // Before anything is written into the directory: another instance may be using it.
   const locked = await lockDataDir(dataDir);
   if (!locked.ok) throw new Error(locked.error.message);
   const lock = locked.value;
   try {
-    return await startLocked(dataDir, log, () => lock.release());
+    return await startLocked(dataDir, log, () => lock.release(), onLost);
   } catch (error) {
     await lock.release();
     throw error;
   }
 }
 
-async function startLocked(dataDir: string, log: ((line: string) => void) | undefined, unlock: () => Promise<void>): Promise<EmbeddedStore> {
+async function startLocked(dataDir: string, log: ((line: string) => void) | undefined, unlock: () => Promise<void>, onLost?: (error: Error) => void): Promise<EmbeddedStore> {
   const dbDir = join(dataDir, 'couch');
   await mkdir(dbDir, { recursive: true, mode: 0o700 });
   const credential: StoreCredential = await loadOrCreateStoreCredential(storeCredentialPath(dataDir), log);
-  const configPath = join(dataDir, 'couch-config.json');
-  /* eslint-disable @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-member-access -- untyped CommonJS packages */
-  const PouchDB = require('pouchdb-node');
-  const expressPouchDB = require('express-pouchdb');
-  const express = require('express');
-  const OnDisk = PouchDB.defaults({ prefix: `${dbDir}/` });
-  const app = express();
-  // express-pouchdb writes its config and log files; keep them inside the data directory.
-  app.use('/', expressPouchDB(OnDisk, {
-    configPath,
-    logPath: join(dataDir, 'couch-log.txt'),
-    overrideMode: { exclude: UNUSED_PARTS },
-  }));
-  /* eslint-enable @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-member-access */
-  const pouchApp = app as (request: IncomingMessage, response: ServerResponse) => void;
-  const server: Server = createServer((request, response) => {
-    if (!carriesCredential(request, credential)) return refuse(response);
-    // Who is asking: the store's administrator, unnamed (a fresh object: express-pouchdb adds the
-    // database's name to it) — the very context its validation plugin builds when told none, by
-    // reading the database's `info()` for every document a request writes.
-    (request as IncomingMessage & { couchSession?: unknown }).couchSession = { userCtx: { name: null, roles: ['_admin'] } };
-    pouchApp(request, response);
+  const data: StoreThreadData & { credential: StoreCredential } = {
+    dbDir, configPath: join(dataDir, 'couch-config.json'), logPath: join(dataDir, 'couch-log.txt'), unusedParts: UNUSED_PARTS, credential,
+  };
+  const thread = new Worker(new URL('./embeddedStoreThread.mjs', import.meta.url), {
+    workerData: { ...data, entry: new URL('./embeddedStoreWorker.ts', import.meta.url).href },
   });
-  await new Promise<void>((resolveListen, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolveListen());
+  const answers: StoreThreadAnswer[] = [];
+  let listening = false;
+  let heard: (() => void) | undefined;
+  let ended: Error | undefined;
+  thread.on('message', (message: StoreThreadAnswer) => {
+    answers.push(message);
+    heard?.();
   });
-  const { port } = server.address() as AddressInfo;
+  let closing = false;
+  const end = (error: Error) => {
+    if (ended !== undefined) return;
+    ended = error;
+    heard?.();
+    // Not asked to close: the store is gone under the server (an error its code did not catch).
+    if (!closing && listening) onLost?.(error);
+  };
+  thread.on('error', end);
+  thread.on('exit', (code) => end(new Error(`the embedded store's thread ended (exit code ${code})`)));
+  const next = async (): Promise<StoreThreadAnswer> => {
+    for (;;) {
+      const answer = answers.shift();
+      if (answer !== undefined) return answer;
+      if (ended !== undefined) throw ended;
+      await new Promise<void>((resolve) => (heard = resolve));
+      heard = undefined;
+    }
+  };
+  const first = await next().catch(async (error: unknown) => {
+    await thread.terminate();
+    throw error;
+  });
+  if (first.kind !== 'listening') {
+    await thread.terminate();
+    throw new Error(`the embedded store did not start: ${first.kind === 'failed' ? first.message : first.kind}`);
+  }
+  const { port } = first;
+  listening = true;
   const address = `http://127.0.0.1:${port}`;
   return {
     url: urlWithCredential(address, credential),
     address,
     close: async () => {
-      await new Promise<void>((resolveClose, reject) => {
-        server.closeAllConnections();
-        server.close((err) => (err ? reject(err) : resolveClose()));
-      });
+      closing = true;
+      if (ended === undefined) {
+        thread.postMessage({ kind: 'close' });
+        await next().catch(() => undefined);
+      }
+      // Ending the thread closes its LevelDB handles with it.
+      await thread.terminate();
       await unlock();
     },
   };

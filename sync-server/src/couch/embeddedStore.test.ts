@@ -1,0 +1,49 @@
+/**
+ * The embedded store on its own thread: it keeps what it acknowledged across a close and a start
+ * on the same data directory, closing it is not reported as the store being lost, and the data
+ * directory stays held until it is closed. (What its own thread buys is measured by the catch-up
+ * bench, not here.)
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import nano from 'nano';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startEmbeddedStore } from './embeddedStore';
+
+const dirs: string[] = [];
+afterAll(async () => {
+  for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+});
+
+async function freshDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'sealctl-embedded-'));
+  dirs.push(dir);
+  return dir;
+}
+
+describe('the embedded store on its own thread', () => {
+  it('keeps every document it acknowledged across closes and starts on the same directory, and a close is not a loss', async () => {
+    const dir = await freshDir();
+    const lost: Error[] = [];
+    for (let start = 0; start < 3; start++) {
+      const store = await startEmbeddedStore(dir, undefined, (error) => lost.push(error));
+      const db = nano(store.url).use<{ start: number }>('kept');
+      if (start === 0) await nano(store.url).db.create('kept');
+      await db.bulk({ docs: Array.from({ length: 50 }, (_, i) => ({ _id: `s${start}-${i}`, start })) });
+      expect((await db.list()).rows).toHaveLength(50 * (start + 1));
+      await store.close();
+    }
+    expect(lost).toEqual([]);
+  });
+
+  it('refuses a second start on a directory it holds, and starts there once closed', async () => {
+    const dir = await freshDir();
+    const first = await startEmbeddedStore(dir);
+    await expect(startEmbeddedStore(dir)).rejects.toThrow(/in use|held|another/i);
+    await first.close();
+    const again = await startEmbeddedStore(dir);
+    expect((await fetch(again.address)).status).toBe(401);
+    await again.close();
+  });
+});
