@@ -1,7 +1,8 @@
 /**
  * Validation functions on the embedded store, as CouchDB runs them: pouchdb-validation reads the
- * design documents and compiles their `validate_doc_update` once per `_bulk_docs` call
- * (patches/pouchdb-validation+4.2.0.patch), not once per document of it. That must change nothing
+ * design documents once per `_bulk_docs` call (patches/pouchdb-validation+4.2.0.patch), not once
+ * per document of it, and compiles their `validate_doc_update` again only when their revisions
+ * changed. That must change nothing
  * the store's append-only rule relies on: every document of a call is judged on its own and
  * answered under its own id, a design document written after a call judges the next call, and a
  * validation function that fails to compile refuses every document, each answered under its id.
@@ -65,10 +66,28 @@ describe('validation on the embedded store', () => {
     await db.insert(APPEND_ONLY);
     const answers = (await db.bulk({ docs: [{ _id: 'b', bad: true }, { _id: 'c' }] })) as Answer[];
     expect(answers.map((a) => [a.id, a.error ?? 'ok']).sort()).toEqual([['b', 'forbidden'], ['c', 'ok']]);
+    // A guard changed in place (the same design document, a new revision) judges the next call by its new code.
+    const strict = await db.get('_design/guard');
+    await db.insert({ ...strict, validate_doc_update: 'function (newDoc) { if (newDoc.odd) throw({ forbidden: "odd: " + newDoc._id }); }' });
+    const changed = (await db.bulk({ docs: [{ _id: 'b2', bad: true }, { _id: 'c2', odd: true }] })) as Answer[];
+    expect(changed.map((a) => [a.id, a.error ?? 'ok']).sort()).toEqual([['b2', 'ok'], ['c2', 'forbidden']]);
     // And a guard taken away no longer judges the next call.
     const guard = await db.get('_design/guard');
     await db.destroy('_design/guard', guard._rev);
-    expect(((await db.bulk({ docs: [{ _id: 'd', bad: true }] })) as Answer[]).map((a) => a.ok)).toEqual([true]);
+    expect(((await db.bulk({ docs: [{ _id: 'd', bad: true }, { _id: 'e', odd: true }] })) as Answer[]).map((a) => a.ok)).toEqual([true, true]);
+  });
+
+  it('judges a database made again under the same name by its own design documents, not those of the one before', async () => {
+    const client = nano(store.embedded.url);
+    const first = await database('validation_again');
+    await first.insert(APPEND_ONLY);
+    expect(((await first.bulk({ docs: [{ _id: 'x', bad: true }] })) as Answer[])[0]?.error).toBe('forbidden');
+    await client.db.destroy('validation_again');
+    const again = await database('validation_again');
+    expect(((await again.bulk({ docs: [{ _id: 'x', bad: true }] })) as Answer[])[0]?.ok).toBe(true);
+    await again.insert({ _id: '_design/guard', validate_doc_update: 'function (newDoc) { if (newDoc.odd) throw({ forbidden: "odd" }); }' });
+    const answers = (await again.bulk({ docs: [{ _id: 'y', bad: true }, { _id: 'z', odd: true }] })) as Answer[];
+    expect(answers.map((a) => [a.id, a.error ?? 'ok']).sort()).toEqual([['y', 'ok'], ['z', 'forbidden']]);
   });
 
   it('refuses every document when a validation function does not compile, each under its own id', async () => {
