@@ -41,7 +41,7 @@ async function main(): Promise<void> {
     // First: it refuses a data directory another instance holds, before anything is written there.
     embedded = await startEmbeddedStore(config.dataDir, log, (error) => {
       // Without its store the server can only fail every request: it stops, to be restarted.
-      console.error('The embedded store stopped:', error.message);
+      console.error('The embedded store stopped:', error.stack ?? error.message);
       process.exit(1);
     });
     storeUrl = embedded.url;

@@ -46,4 +46,22 @@ describe('the embedded store on its own thread', () => {
     expect((await fetch(again.address)).status).toBe(401);
     await again.close();
   });
+
+  it('closes once however often it is asked, and closes a thread stuck in a long computation, letting the directory go', async () => {
+    const dir = await freshDir();
+    const lost: Error[] = [];
+    const store = await startEmbeddedStore(dir, undefined, (error) => lost.push(error));
+    const client = nano(store.url);
+    await client.db.create('stuck');
+    // A validation function that computes for a minute: the thread answers nothing meanwhile.
+    await client.use('stuck').insert({ _id: '_design/spin', validate_doc_update: 'function () { var t = Date.now(); while (Date.now() - t < 60000) {} }' } as never);
+    client.use('stuck').insert({ _id: 'x' }).catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Both callers get the one close, well before the computation would end (the test's own timeout is 20 s).
+    await Promise.all([store.close(), store.close()]);
+    expect(lost).toEqual([]);
+    const again = await startEmbeddedStore(dir);
+    expect((await nano(again.url).db.list())).toContain('stuck');
+    await again.close();
+  });
 });

@@ -105,6 +105,7 @@ async function startLocked(dataDir: string, log: ((line: string) => void) | unde
     heard?.();
   });
   let closing = false;
+  let closed: Promise<void> | undefined;
   const end = (error: Error) => {
     if (ended !== undefined) return;
     ended = error;
@@ -137,15 +138,30 @@ async function startLocked(dataDir: string, log: ((line: string) => void) | unde
   return {
     url: urlWithCredential(address, credential),
     address,
-    close: async () => {
-      closing = true;
-      if (ended === undefined) {
-        thread.postMessage({ kind: 'close' });
-        await next().catch(() => undefined);
-      }
-      // Ending the thread closes its LevelDB handles with it.
-      await thread.terminate();
-      await unlock();
-    },
+    // Once, however often it is asked for (each caller waits for the same close).
+    close: () => (closed ??= closeThread()),
   };
+
+  /**
+   * Asks the thread to close its server (connections ended, answers in flight sent), waiting at
+   * most CLOSE_WAIT_MS for it: a thread stuck in a long computation is ended all the same. Ending
+   * the thread closes its LevelDB handles with it; the data directory is let go last.
+   */
+  async function closeThread(): Promise<void> {
+    closing = true;
+    if (ended === undefined) {
+      thread.postMessage({ kind: 'close' });
+      let waited: NodeJS.Timeout | undefined;
+      await Promise.race([
+        next().catch(() => undefined),
+        new Promise<void>((resolve) => (waited = setTimeout(resolve, CLOSE_WAIT_MS))),
+      ]);
+      clearTimeout(waited);
+    }
+    await thread.terminate();
+    await unlock();
+  }
 }
+
+/** How long `close` waits for the store's thread to close its server before ending the thread. */
+const CLOSE_WAIT_MS = 5_000;

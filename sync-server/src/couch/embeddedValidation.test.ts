@@ -88,6 +88,18 @@ describe('validation on the embedded store', () => {
     await again.insert({ _id: '_design/guard', validate_doc_update: 'function (newDoc) { if (newDoc.odd) throw({ forbidden: "odd" }); }' });
     const answers = (await again.bulk({ docs: [{ _id: 'y', bad: true }, { _id: 'z', odd: true }] })) as Answer[];
     expect(answers.map((a) => [a.id, a.error ?? 'ok']).sort()).toEqual([['y', 'ok'], ['z', 'forbidden']]);
+
+    // Even when the new database's guard carries the old one's revision (written with
+    // new_edits=false, as a restore or a replication would): its own code judges.
+    const rev = '1-0123456789abcdef0123456789abcdef';
+    const withRev = (code: string) => ({ docs: [{ _id: '_design/same-rev', _rev: rev, validate_doc_update: code }], new_edits: false });
+    const lenient = await database('validation_same_rev');
+    await lenient.bulk(withRev('function (newDoc) { }'));
+    expect(((await lenient.bulk({ docs: [{ _id: 'p', bad: true }] })) as Answer[])[0]?.ok).toBe(true);
+    await client.db.destroy('validation_same_rev');
+    const strict = await database('validation_same_rev');
+    await strict.bulk(withRev('function (newDoc) { if (newDoc.bad) throw({ forbidden: "bad" }); }'));
+    expect(((await strict.bulk({ docs: [{ _id: 'q', bad: true }] })) as Answer[])[0]?.error).toBe('forbidden');
   });
 
   it('refuses every document when a validation function does not compile, each under its own id', async () => {
