@@ -75,13 +75,9 @@ export const chunkLength = (size: number, index: number): number => Math.min(BLO
  * is recorded (`proof…`): only such facts open the bytes to readers.
  */
 export interface BlobsRepo {
-  /** The chunk indices staged by the upload `upload`. */
-  staged(sha: string, upload: string): Promise<number[]>;
   /** Stages a chunk of an upload; `false` when a different chunk is already staged under its index. */
   stage(sha: string, upload: string, index: number, data: string): Promise<boolean>;
   stagedChunk(sha: string, upload: string, index: number): Promise<string | undefined>;
-  /** Drops an upload's staged chunks (once proven, or after its bytes failed their hash). */
-  dropStaged(sha: string, upload: string): Promise<void>;
   isComplete(sha: string): Promise<boolean>;
   /** The size of a blob held whole, `undefined` while it is not. */
   completeSize(sha: string): Promise<number | undefined>;
@@ -90,7 +86,6 @@ export interface BlobsRepo {
   getChunk(sha: string, index: number): Promise<string | undefined>;
   markComplete(sha: string, size: number): Promise<void>;
   isProven(sha: string, upload: string): Promise<boolean>;
-  markProven(sha: string, upload: string, factRowId: string): Promise<void>;
   /**
    * The upload's proof, the blob's completeness and the upload's staged parts among `indices`
    * (with their data when `withData`), in one read.
@@ -122,9 +117,6 @@ export function blobsRepo(db: DocumentScope<BlobsDoc>): BlobsRepo {
     return page.rows.map((row) => ({ id: row.id, rev: row.value.rev, index: Number(row.id.slice(row.id.lastIndexOf(':') + 1)) }));
   };
   return {
-    async staged(sha, upload) {
-      return (await partIds(sha, upload)).map((p) => p.index);
-    },
     async stage(sha, upload, index, data) {
       const id = `${partPrefix(sha, upload)}${pad(index)}`;
       try {
@@ -139,11 +131,6 @@ export function blobsRepo(db: DocumentScope<BlobsDoc>): BlobsRepo {
     async stagedChunk(sha, upload, index) {
       const doc = await getDoc(db, `${partPrefix(sha, upload)}${pad(index)}`);
       return doc?.type === 'part' ? doc.data : undefined;
-    },
-    async dropStaged(sha, upload) {
-      const parts = await partIds(sha, upload);
-      // Another request may be dropping them too: a conflict per document is fine.
-      if (parts.length > 0) await db.bulk({ docs: parts.map((p) => ({ _id: p.id, _rev: p.rev, _deleted: true })) as never });
     },
     async isComplete(sha) {
       return (await getDoc(db, `blob:${sha}`)) !== undefined;
@@ -165,7 +152,6 @@ export function blobsRepo(db: DocumentScope<BlobsDoc>): BlobsRepo {
     async isProven(sha, upload) {
       return (await getDoc(db, proofId(sha, upload))) !== undefined;
     },
-    markProven: (sha, upload, factRowId) => insertOnce(db, { type: 'proof', sha256: sha, upload, factRowId, _id: proofId(sha, upload) }),
     async uploadState(sha, upload, indices, withData) {
       const partId = (index: number) => `${partPrefix(sha, upload)}${pad(index)}`;
       // The proof and the blob are read as documents (their MACs checked); parts only need

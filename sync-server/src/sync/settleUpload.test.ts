@@ -290,7 +290,8 @@ describe('settling uploads into held bytes', () => {
       if (left.length > 0) problems.push(`round ${round}: ${left.length} parts left`);
     }
     expect(problems).toEqual([]);
-  });
+    // Eight rounds of concurrent uploads: seconds alone, more beside the rest of the suite on two cores.
+  }, 60_000);
 });
 
 /** A point a test holds a request at: `reached` once it gets there, on until `open`. */
