@@ -81,8 +81,6 @@ export interface BlobsRepo {
   isComplete(sha: string): Promise<boolean>;
   /** The size of a blob held whole, `undefined` while it is not. */
   completeSize(sha: string): Promise<number | undefined>;
-  /** Keeps a checked chunk; `false` when a different one is held (a broken invariant). */
-  putChunk(sha: string, index: number, data: string): Promise<boolean>;
   getChunk(sha: string, index: number): Promise<string | undefined>;
   markComplete(sha: string, size: number): Promise<void>;
   isProven(sha: string, upload: string): Promise<boolean>;
@@ -116,6 +114,7 @@ export function blobsRepo(db: DocumentScope<BlobsDoc>): BlobsRepo {
     const page = await db.list({ startkey: prefix, endkey: `${prefix}\ufff0` });
     return page.rows.map((row) => ({ id: row.id, rev: row.value.rev, index: Number(row.id.slice(row.id.lastIndexOf(':') + 1)) }));
   };
+  const markComplete = (sha: string, size: number) => insertOnce(db, { type: 'blob', sha256: sha, size, chunks: chunkCount(size), _id: `blob:${sha}` });
   return {
     async stage(sha, upload, index, data) {
       const id = `${partPrefix(sha, upload)}${pad(index)}`;
@@ -139,16 +138,11 @@ export function blobsRepo(db: DocumentScope<BlobsDoc>): BlobsRepo {
       const doc = await getDoc(db, `blob:${sha}`);
       return doc?.type === 'blob' ? doc.size : undefined;
     },
-    async putChunk(sha, index, data) {
-      if (await createDoc(db, chunkId(sha, index), { type: 'chunk', sha256: sha, index, data })) return true;
-      const held = await getDoc(db, chunkId(sha, index));
-      return held?.type === 'chunk' && held.data === data;
-    },
     async getChunk(sha, index) {
       const doc = await getDoc(db, chunkId(sha, index));
       return doc?.type === 'chunk' ? doc.data : undefined;
     },
-    markComplete: (sha, size) => insertOnce(db, { type: 'blob', sha256: sha, size, chunks: chunkCount(size), _id: `blob:${sha}` }),
+    markComplete,
     async isProven(sha, upload) {
       return (await getDoc(db, proofId(sha, upload))) !== undefined;
     },
@@ -185,11 +179,10 @@ export function blobsRepo(db: DocumentScope<BlobsDoc>): BlobsRepo {
       return true;
     },
     async markHeld(sha, size, upload, factRowId, complete) {
-      const proof = { _id: proofId(sha, upload), type: 'proof' as const, sha256: sha, upload, factRowId };
       // One after the other (a bulk write is not all or nothing): a proof is never written for
       // bytes not marked complete. Taken ids are fine: the same document whoever writes it.
-      if (!complete) await insertOnce(db, { _id: `blob:${sha}`, type: 'blob', sha256: sha, size, chunks: chunkCount(size) });
-      await insertOnce(db, proof);
+      if (!complete) await markComplete(sha, size);
+      await insertOnce(db, { _id: proofId(sha, upload), type: 'proof', sha256: sha, upload, factRowId });
     },
     async dropParts(parts) {
       // Another request may be dropping them too: a conflict per document is fine.

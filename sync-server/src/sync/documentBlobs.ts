@@ -6,10 +6,8 @@ import type { BlobsRepo } from './blobsRepo';
  * chunked as uploaded attachments are: `blob:<sha>` is written once every chunk is in.
  */
 export async function keepDocument(blobs: BlobsRepo, sha256: string, bytes: Uint8Array): Promise<void> {
-  for (let index = 0; index < chunkCount(bytes.length); index++) {
-    const chunk = bytes.subarray(index * BLOB_CHUNK_BYTES, (index + 1) * BLOB_CHUNK_BYTES);
-    if (!(await blobs.putChunk(sha256, index, toBase64Url(chunk)))) throw new Error(`a different chunk ${index} of ${sha256} is held`);
-  }
+  const chunks = Array.from({ length: chunkCount(bytes.length) }, (_, index) => toBase64Url(bytes.subarray(index * BLOB_CHUNK_BYTES, (index + 1) * BLOB_CHUNK_BYTES)));
+  if (!(await blobs.keepChunks(sha256, chunks))) throw new Error(`a different chunk of ${sha256} is held`);
   await blobs.markComplete(sha256, bytes.length);
 }
 

@@ -188,7 +188,7 @@ describe('settling uploads into held bytes', () => {
     const sha = toHex(await sha256(bytes));
     const fact = 'fact:attachment:store-fails';
     const chunks = chunksOf(bytes);
-    const failing: BlobsRepo = { ...blobs, markHeld: () => Promise.reject(Object.assign(new Error('the store is down'), { statusCode: 503 })) };
+    const failing: BlobsRepo = { ...blobs, markHeld: () => storeDown() };
     await receiveChunk(failing, sha, fact, bytes.length, { index: 0, data: chunks[0]! });
     await expect(receiveChunk(failing, sha, fact, bytes.length, { index: 1, data: chunks[1]! })).rejects.toThrow('the store is down');
     // Both chunks are now staged: a check (the tablet's next question) completes the upload.
@@ -232,7 +232,7 @@ describe('settling uploads into held bytes', () => {
     const otherSha = toHex(await sha256(other));
     const [a, b] = chunksOf(other) as [string, string];
     await receiveChunk(blobs, otherSha, fact, other.length, { index: 0, data: a });
-    const failingDrop: BlobsRepo = { ...blobs, dropParts: () => Promise.reject(Object.assign(new Error('the store is down'), { statusCode: 503 })) };
+    const failingDrop: BlobsRepo = { ...blobs, dropParts: () => storeDown() };
     await expect(receiveChunk(failingDrop, otherSha, fact, other.length, { index: 1, data: b })).rejects.toThrow('the store is down');
     expect(await blobs.isProven(otherSha, uploadKeyOf(fact))).toBe(true);
     expect(await settleUpload(blobs, otherSha, fact, other.length)).toMatchObject({ complete: true });
@@ -245,7 +245,7 @@ describe('settling uploads into held bytes', () => {
     const fact = 'fact:attachment:wrong-then-right';
     const [first, last] = chunksOf(bytes) as [string, string];
     await receiveChunk(blobs, sha, fact, bytes.length, { index: 0, data: first });
-    const failingDrop: BlobsRepo = { ...blobs, dropParts: () => Promise.reject(Object.assign(new Error('the store is down'), { statusCode: 503 })) };
+    const failingDrop: BlobsRepo = { ...blobs, dropParts: () => storeDown() };
     await expect(receiveChunk(failingDrop, sha, fact, bytes.length, { index: 1, data: toBase64Url(bytesOf(60, 23)) })).rejects.toThrow('the store is down');
     expect(await blobs.stagedChunk(sha, uploadKeyOf(fact), 1)).toBeUndefined();
     expect(await receiveChunk(blobs, sha, fact, bytes.length, { index: 1, data: last })).toMatchObject({ complete: true });
@@ -293,6 +293,9 @@ describe('settling uploads into held bytes', () => {
     // Eight rounds of concurrent uploads: seconds alone, more beside the rest of the suite on two cores.
   }, 60_000);
 });
+
+/** A store call that fails as a store that went down does. */
+const storeDown = (): Promise<never> => Promise.reject(Object.assign(new Error('the store is down'), { statusCode: 503 }));
 
 /** A point a test holds a request at: `reached` once it gets there, on until `open`. */
 function gate() {

@@ -15,7 +15,7 @@ import { requireReplicaUser } from '../../sync/requireReplicaUser';
 const shaParams = blobParamsSchema;
 const chunkParams = blobChunkParamsSchema;
 
-/** How many attachment facts a server keeps in hand (an upload reads its fact once per chunk). */
+/** How many attachment facts a server keeps in hand (every request of an upload names its fact). */
 const FACTS_IN_HAND = 2_000;
 
 type AttachmentFact = { readonly scopeUnitId: string; readonly meta: AttachmentMeta };
