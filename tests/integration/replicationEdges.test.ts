@@ -1,11 +1,13 @@
 /**
  * The edges of the app's own replication loops (ADR 003, "Bookkeeping per batch"), each found by
  * a hostile review of the first cut: a second tab opening mid-write does not lose a row; a replica
- * upgraded from RxDB's replication (no checkpoint of ours) still drops units that left its scope;
+ * upgraded from RxDB's replication (no checkpoint of ours) still drops units that left its scope,
+ * and two tabs of one store noting the units they hold keep each other's note;
  * stopping stops a pull under way; waiting for sync ends when syncing stops; an outbox entry
  * without its row neither spins the push loop nor cuts the wait before a retry.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HeldUnits } from '../../app/src/store/heldUnits';
 import { createUnit } from '../../sync-server/src/testing/testServer';
 import { fillFeed } from './feedFiller';
 import { sealMove, sealRecord } from './fixtures';
@@ -62,7 +64,8 @@ describe('the replication loops', () => {
     expect(await tablet.store.projection('seal:seal-upgrade-b')).toBeDefined();
     // The app is updated (the old checkpoint lived in RxDB's replication state); meanwhile site B was revoked.
     await tablet.stop();
-    await tablet.store.book.removeStates([`rowsCheckpoint@${running.url}`]);
+    // (An older version kept no note of the units it holds rows of either.)
+    await tablet.store.book.removeStates([`rowsCheckpoint@${running.url}`, `rowsCheckpoint@${running.url}:units`]);
     await changeGrant(running.server, world.admin, person, 'revoke', 'custodian', siteB);
     // One row of B recorded here and not pushed yet: kept, to go up and be judged.
     const { row: waiting } = await tablet.store.facts.append('seal_status_change', sealMove('seal-upgrade-b', null, 'active', person.userId, 'custodian', ++clock), siteB);
@@ -71,6 +74,24 @@ describe('the replication loops', () => {
     expect(heldB).toEqual([waiting.id]);
     expect(tablet.store.status.get().refusals.map((r) => r.id)).toEqual([waiting.id]);
     expect(await tablet.store.projection('seal:seal-upgrade-a')).toBeDefined();
+  }, 60_000);
+
+  it('keep the note of the units held whole when two tabs of one database note units at once', async () => {
+    const person = await world.person(world.siteId, ['custodian'], 'Two-tab noter');
+    const tablet = await replicas.open(person, 'noting-tablet');
+    await tablet.store.records.create('seal', sealRecord('seal-noted', world.siteId, person.userId));
+    const name = 'units-test';
+    // Each tab reads the note once (the first notes the units of the rows held), then notes its own.
+    const [one, two] = [new HeldUnits(tablet.store.db, tablet.store.book, name), new HeldUnits(tablet.store.db, tablet.store.book, name)];
+    await Promise.all([one.ready, two.ready]);
+    await Promise.all([one.note(['unit-from-one']), two.note(['unit-from-two'])]);
+    const noted = () => new HeldUnits(tablet.store.db, tablet.store.book, name).outside([]);
+    expect(await noted()).toEqual([world.siteId, 'unit-from-one', 'unit-from-two'].sort());
+    // Each tab's answer that ends a pull finds what either tab noted.
+    expect(await one.outside([world.siteId])).toEqual(['unit-from-one', 'unit-from-two']);
+    await one.forget(['unit-from-one']);
+    expect(await noted()).toEqual([world.siteId, 'unit-from-two'].sort());
+    expect(await two.outside([world.siteId, 'unit-from-two'])).toEqual([]);
   }, 60_000);
 
   it('never drop rows recorded here before the first pull, pushed while it runs: no row of one\'s own vanishes', async () => {

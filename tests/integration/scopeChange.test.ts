@@ -207,6 +207,64 @@ describe('a grant added, revoked and added again', () => {
     await expectSameAsFresh(laptop);
   }, 120_000);
 
+  it('drops a unit revoked after its checkpoint was rolled back (a crash between an answer\'s rows and its checkpoint, or a stale answer delivered again)', async () => {
+    const siteE = await createUnit(running.server, world.admin.cookie, world.otherBranchId, 'Site E', 'site');
+    const keeperE = await world.person(siteE, ['custodian'], 'Keeper of E');
+    const keeper = await replicas.open(keeperE, 'keeper-e');
+    await activeSeal(keeper, 'seal-e', siteE, 'E 合同章');
+    await syncAll([keeper]);
+    const approver = await world.person(siteA, ['approver'], 'Approver visiting E');
+    const phone = await replicas.open(approver, 'visiting-phone');
+    await syncAll([phone]);
+    const checkpointName = `rowsCheckpoint@${running.url}`;
+    const beforeE = await phone.store.book.state(checkpointName);
+    expect(typeof beforeE).toBe('string');
+
+    for (const rollback of ['stale answer', 'crash'] as const) {
+      await changeGrant(running.server, world.admin, approver, 'grant', 'approver', siteE);
+      await syncAll([phone]);
+      expect((await phone.store.projection('seal:seal-e'))?.derived.status).toBe('active');
+      await phone.stop();
+      const revoke = () => changeGrant(running.server, world.admin, approver, 'revoke', 'approver', siteE);
+      if (rollback === 'crash') {
+        // E's rows were written, and the app stopped before the checkpoint after them was kept.
+        await phone.store.book.setState(checkpointName, beforeE);
+        await revoke();
+      } else {
+        // The next pull is answered with the answer given before E was granted; E is revoked
+        // before the request after it (which carries that answer's checkpoint: it names no unit as left).
+        const stale = phone.network.pullAnswers.find((text) => {
+          const answer = JSON.parse(text) as { checkpoint: string; more: boolean };
+          return answer.checkpoint === beforeE && !answer.more;
+        });
+        expect(stale).toBeDefined();
+        let pulls = 0;
+        phone.network.intercept = async (path) => {
+          if (path !== '/api/sync/pull') return;
+          pulls += 1;
+          phone.network.faults = { ...phone.network.faults, replayPull: pulls === 1 ? 1 : 0 };
+          if (pulls === 1) phone.network.pullAnswers.splice(0, phone.network.pullAnswers.length, stale!);
+          if (pulls === 2) await revoke();
+        };
+        const sync = phone.start({ live: false });
+        // The pull after the stale answer (as the next hint or visit to the screen would ask).
+        for (const deadline = Date.now() + 10_000; pulls < 2 && Date.now() < deadline;) {
+          await new Promise((r) => setTimeout(r, 20));
+          if (pulls === 1) sync.syncNow();
+        }
+        expect(pulls).toBeGreaterThanOrEqual(2);
+        await phone.stop();
+        phone.network.intercept = undefined;
+      }
+      await syncAll([phone]);
+      expect((await replicaRows(phone)).filter((row) => row.scopeUnitId === siteE), rollback).toEqual([]);
+      expect(await phone.store.projection('seal:seal-e'), rollback).toBeUndefined();
+      // The answer that ends a pull names the person's scope, and nothing of anyone else's.
+      expect((JSON.parse(phone.network.pullAnswers.at(-1)!) as { scope?: unknown }).scope).toEqual([siteA]);
+      await expectSameAsFresh(phone);
+    }
+  }, 120_000);
+
   it('drops what the first request of a pull brought of a unit revoked before its next request', async () => {
     const siteD = await createUnit(running.server, world.admin.cookie, world.otherBranchId, 'Site D', 'site');
     const keeperD = await world.person(siteD, ['custodian'], 'Keeper of D');

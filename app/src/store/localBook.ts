@@ -148,6 +148,10 @@ export class LocalBook {
   setState(name: string, value: unknown): Promise<unknown> {
     return this.put('state', [{ key: name, data: value }]);
   }
+  /** Several small values in one write. */
+  setStates(states: readonly { name: string; value: unknown }[]): Promise<unknown> {
+    return this.put('state', states.map(({ name, value }) => ({ key: name, data: value })));
+  }
   /** The small values whose names start with `prefix`, with when each was written. */
   statesUnder(prefix: string): Promise<{ name: string; at: number; value: unknown }[]> {
     return this.list('state', prefix).then((docs) => docs.map((d) => ({ name: d.key, at: d.at, value: d.data })));

@@ -1,7 +1,8 @@
 import type { SealDatabase } from './collections';
+import { HeldUnits } from './heldUnits';
 import type { LocalBook } from './localBook';
 import { Loop, SignedOutGate } from './replicationParts';
-import { noteUnitsToRecheck, pullPass } from './replicationPull';
+import { pullPass } from './replicationPull';
 import { pushPass } from './replicationPush';
 import type { ApiError } from '../api/ApiError';
 import type { SyncClient } from './syncClient';
@@ -52,7 +53,8 @@ export interface RowReplication {
  * - **Pull**: from the checkpoint kept in the book, answer after answer until the server says the
  *   feed ends; each answer's rows are written in one write and the checkpoint kept after them (a
  *   restart resumes there, never from the start); the next request is on its way while an answer
- *   is written. Units that left the scope (`left`) lose their rows here.
+ *   is written. Units that left the scope (`left`) lose their rows here; once the pull ends, so do
+ *   the units noted as held outside the scope it names (`scope`).
  */
 export function startRowReplication(options: RowReplicationOptions): RowReplication {
   const { db, book, client, status } = options;
@@ -62,7 +64,8 @@ export function startRowReplication(options: RowReplicationOptions): RowReplicat
   const shut = () => gate.signedOut !== undefined;
 
   let cancelled = false;
-  const ready = noteUnitsToRecheck(db, book, checkpointName);
+  const held = new HeldUnits(db, book, `${checkpointName}:units`);
+  const { ready } = held;
   // A start asks the server before it sends: a fresh replica's first pull is answered before its
   // own rows arrive (a back-fill made while a push streams rows in waits for the store's index to
   // index them: 17 s for 10,000 rows in the browser bench). Held until the first pull request
@@ -75,7 +78,7 @@ export function startRowReplication(options: RowReplicationOptions): RowReplicat
       resolve();
     };
   });
-  const context = { db, book, client, status, gate, now: options.now, retryMs, stopped: () => cancelled };
+  const context = { db, book, client, status, gate, held, now: options.now, retryMs, stopped: () => cancelled };
   const push: Loop = new Loop(pushPass({ ...context, ready: ready.then(() => pulledFirst), batchSize: options.pushBatchSize ?? 100 }), retryMs, shut);
   const pull: Loop = new Loop(pullPass({ ...context, ready, onAnswer: firstPullSettled, batchSize: options.pullBatchSize ?? 200 }, checkpointName), retryMs, shut);
   const halted = () => {

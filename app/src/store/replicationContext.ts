@@ -1,4 +1,5 @@
 import type { SealDatabase } from './collections';
+import type { HeldUnits } from './heldUnits';
 import type { LocalBook } from './localBook';
 import type { SignedOutGate } from './replicationParts';
 import type { SyncClient } from './syncClient';
@@ -14,8 +15,10 @@ export interface PassContext {
   readonly now: () => number;
   readonly retryMs: number;
   readonly batchSize: number;
-  /** Settles once what must be read before anything moves is read (`noteUnitsToRecheck`); never fails. */
+  /** Settles once what must be read before anything moves is read (the units held); never fails. */
   readonly ready: Promise<void>;
+  /** The units this replica may hold rows of. */
+  readonly held: HeldUnits;
   /** Called once each pull request settled (answered or failed). */
   readonly onAnswer?: () => void;
   /** Whether syncing stopped (`cancel`): a pass ends before its next request. */

@@ -40,43 +40,14 @@ async function storePulled(db: SealDatabase, rows: readonly SyncRow[]): Promise<
   if (replace.length > 0) await db.rows.bulkUpsert(replace);
 }
 
-const recheckNameOf = (checkpointName: string): string => `${checkpointName}:unbrought`;
-
-/**
- * A replica holding pulled rows but no checkpoint (its first pull with this version: the
- * checkpoint lived in RxDB's replication state) back-fills its whole scope, and the server names
- * nothing as left. So the units of the rows it holds (but its own rows waiting to go up) are noted
- * here, each struck off by the pull once the back-fill brings a row of it (kept in the book: the
- * pass may be interrupted), and once it reaches the end, held rows of a unit never brought go
- * (except rows waiting to go up and refusals): the units that left the scope meanwhile.
- *
- * Run once before the first push or pull of a start: rows made here and not pushed yet are no
- * pulled rows, and once pushed they could not be told from them (found by the browser bench: a
- * fresh replica that made rows before its first pull dropped its own pushed rows, then pulled them
- * again). Never fails: without the note a replica keeps what it holds.
- */
-export async function noteUnitsToRecheck(db: SealDatabase, book: LocalBook, checkpointName: string): Promise<void> {
-  try {
-    if (typeof (await book.state(checkpointName)) === 'string' || (await book.state(recheckNameOf(checkpointName))) !== undefined) return;
-    if ((await db.rows.count().exec()) === 0) return;
-    // Rows first, then the outbox: an entry is written before its row, so every row read has its
-    // entry read too if it waits (the other way round, a row made between the reads would count as pulled).
-    const held = await db.rows.find().exec();
-    const waiting = new Set(await book.outboxInOrder());
-    const units = new Set(held.filter((doc) => !waiting.has(doc.id)).map((doc) => doc.scopeUnitId));
-    if (units.size > 0) await book.setState(recheckNameOf(checkpointName), [...units]);
-  } catch (error) {
-    console.warn('Could not note the units to check after an upgrade', error);
-  }
-}
-
 /**
  * The pull pass: from the checkpoint kept in the book (under `checkpointName`), answer after answer
  * until the server says the feed ends; each answer's rows are written in one write and the
  * checkpoint kept after them (a restart resumes there, never from the start); the next request is
- * on its way while an answer is written. Units that left the scope (`left`) lose their rows here.
+ * on its way while an answer is written. Units that left the scope (`left`) lose their rows here;
+ * once the pull ends, so do the noted units outside the scope it names (`scope`; `HeldUnits`).
  */
-export function pullPass({ db, book, client, status, gate, now, retryMs, stopped, ready, onAnswer, batchSize: pullBatch }: PassContext, checkpointName: string): () => Promise<void> {
+export function pullPass({ db, book, client, status, gate, now, retryMs, stopped, ready, onAnswer, held, batchSize: pullBatch }: PassContext, checkpointName: string): () => Promise<void> {
   async function request(since: string | undefined, first: boolean): Promise<PullResponse> {
     gate.refuseWhileSignedOut();
     const sentIn = gate.epoch;
@@ -90,23 +61,19 @@ export function pullPass({ db, book, client, status, gate, now, retryMs, stopped
     }
   }
 
-  const recheckName = recheckNameOf(checkpointName);
-  /** The units `noteUnitsToRecheck` noted and the back-fill has not brought yet; none noted: `undefined`. */
-  async function unitsToRecheck(): Promise<Set<string> | undefined> {
-    const noted = await book.state(recheckName);
-    return Array.isArray(noted) && noted.every((unit) => typeof unit === 'string') ? new Set(noted) : undefined;
-  }
-  async function dropUnitsNotBrought(unbrought: ReadonlySet<string>): Promise<void> {
-    const gone = await rowsLeavingScope(db, book, [...unbrought], new Set());
+  /** Drops the rows of units outside `scope` (named by the answer that ends a pull) but those of `pulled`, the user's own waiting to go up, and refusals. */
+  async function dropOutside(scope: readonly string[], pulled: ReadonlySet<string>): Promise<void> {
+    const outside = await held.outside(scope);
+    if (outside.length === 0) return;
+    const gone = await rowsLeavingScope(db, book, outside, pulled);
     if (gone.length > 0) await db.rows.bulkRemove(gone);
-    await book.removeStates([recheckName]);
+    await held.forget(outside);
   }
 
   return async function pass(): Promise<void> {
     await ready;
     const kept = await book.state(checkpointName);
     let since = typeof kept === 'string' ? kept : undefined;
-    const recheck = await unitsToRecheck();
     // Progress carries on across passes of one catch-up (a pass cut short by a failure).
     let pulled = status.get().catchUp?.pulled ?? 0;
     let next = request(since, true);
@@ -123,19 +90,16 @@ export function pullPass({ db, book, client, status, gate, now, retryMs, stopped
         const leaving = await rowsLeavingScope(db, book, left, ids);
         if (leaving.length > 0) await db.rows.bulkRemove(leaving);
       }
+      await held.note(response.rows.map((row) => row.scopeUnitId));
       await storePulled(db, response.rows);
       // A row the server sent is on the server: if this replica still waits to push a row of that
       // id (it recorded the same fact, and the server's copy came down first), it waits for nothing.
       if (ids.size > 0 && status.get().pending > 0) await book.removeFromOutbox(await book.waitingAmong([...ids]));
-      if (recheck && response.rows.some((row) => recheck.has(row.scopeUnitId))) {
-        response.rows.forEach((row) => recheck.delete(row.scopeUnitId));
-        await book.setState(recheckName, [...recheck]);
-      }
       since = response.checkpoint;
       await book.setState(checkpointName, since);
       pulled += response.rows.length;
       const caughtUp = !response.more;
-      if (caughtUp && recheck) await dropUnitsNotBrought(recheck);
+      if (caughtUp && Array.isArray(response.scope)) await dropOutside(response.scope, ids);
       status.update({
         connection: 'online',
         lastError: null,

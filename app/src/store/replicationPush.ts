@@ -12,7 +12,7 @@ import { asRow, sameRow } from './rowCodec';
  * local copy — the server's wins. A batch that fails ends the pass: it and everything after it go
  * up again, in order.
  */
-export function pushPass({ db, book, client, status, gate, now, stopped, ready, batchSize: pushBatch }: PassContext): () => Promise<void> {
+export function pushPass({ db, book, client, status, gate, now, stopped, ready, held, batchSize: pushBatch }: PassContext): () => Promise<void> {
   /**
    * The rows of a batch of outbox entries. An entry is written before its row (so that a row is
    * never left uncounted): one whose row is not written yet goes up in the pass its row's write
@@ -30,6 +30,8 @@ export function pushPass({ db, book, client, status, gate, now, stopped, ready, 
   /** Sends a batch; resolves once the server answered, with the write of what the answer means locally (not awaited). */
   async function send(sent: readonly SyncRow[]): Promise<{ readonly written: Promise<void> }> {
     gate.refuseWhileSignedOut();
+    // Accepted, a row is the server's like any pulled row: its unit is noted before it goes.
+    await held.note(sent.map((row) => row.scopeUnitId));
     const sentIn = gate.epoch;
     let response;
     try {

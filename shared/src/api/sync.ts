@@ -28,6 +28,8 @@ export const pullResponseSchema = z.object({
   left: z.array(z.string()),
   remaining: z.number().nonnegative(),
   more: z.boolean(),
+  /** See `PullResponse.scope`. */
+  scope: z.union([z.array(z.string()), z.literal('all')]).optional(),
 });
 
 export const blobParamsSchema = z.strictObject({ sha256: sha256HexSchema });

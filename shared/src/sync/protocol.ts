@@ -111,6 +111,14 @@ export interface PullResponse {
    * entries and changes): there may be more rows in scope even if fewer than `limit` came.
    */
   readonly more: boolean;
+  /**
+   * On the answer that ends a pull (`more: false`): the units in the user's scope today, or
+   * `'all'`. The replica drops rows it holds of any other unit (keeping its own rows still waiting
+   * to go up, and refusals), whatever its checkpoint covers: one rolled back (a crash between an
+   * answer's rows and its checkpoint, a stale answer delivered again) no longer covers every unit
+   * it holds rows of, and `left` names only units the checkpoint covered.
+   */
+  readonly scope?: readonly string[] | 'all';
 }
 
 /** `GET /api/sync/blobs/:sha256`: which chunks of an attachment the server holds. */

@@ -159,6 +159,16 @@ async function owedByIndex(rows: RowsRepo, unitIds: readonly string[], at: Fill[
  * reading the feed at most the changes left to read and at most the rows in scope.
  */
 export async function pullRows(user: UserDoc, tree: UnitTree, rows: RowsRepo, checkpoint: PullCheckpoint, limit: number, options: PullOptions = {}): Promise<PullResponse> {
+  const answer = await pullAnswer(user, tree, rows, checkpoint, limit, options);
+  if (answer.more) return answer;
+  // The answer that ends a pull names the scope, so that a replica whose checkpoint was rolled back
+  // (it no longer covers units the replica holds rows of) still drops what left it.
+  const roots = scopeRoots(user);
+  const today = unitsUnder(roots, tree);
+  return { ...answer, scope: everything(today, roots, tree) ? 'all' : today };
+}
+
+async function pullAnswer(user: UserDoc, tree: UnitTree, rows: RowsRepo, checkpoint: PullCheckpoint, limit: number, options: PullOptions): Promise<PullResponse> {
   const roots = scopeRoots(user);
   const maxScan = options.maxScan ?? DEFAULT_MAX_SCAN;
   const plan = planPull(checkpoint, roots, tree);
