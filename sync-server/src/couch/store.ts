@@ -46,11 +46,14 @@ function withMacs(couch: ServerScope, prefix: string, mac: StoreMac): ServerScop
   return new Proxy(couch, { get: (target, p, r) => (p === 'use' || p === 'scope' ? use : p === 'db' ? db : Reflect.get(target, p, r) as unknown) });
 }
 
+/** How long `/healthz` waits for the store before reporting it unreachable. */
+export const HEALTH_WAIT_MS = 5_000;
+
 /**
  * Connects to the store at `url` (credentials in the URL: the embedded store's generated ones, or
  * COUCHDB_URL's); `mac` marks what the server writes and checks what it reads.
  */
-export function connectStore(url: string, kind: Store['kind'], prefix: string, mac: StoreMac): Store {
+export function connectStore(url: string, kind: Store['kind'], prefix: string, mac: StoreMac, healthWaitMs = HEALTH_WAIT_MS): Store {
   const couch = withMacs(retryServerReads(Nano({ url })), prefix, mac);
   const dbName = (logical: string): string => `${prefix}${logical}`;
   return {
@@ -58,8 +61,14 @@ export function connectStore(url: string, kind: Store['kind'], prefix: string, m
     couch,
     dbName,
     async health() {
+      let timer: ReturnType<typeof setTimeout> | undefined;
       try {
-        const welcome = (await couch.relax({ path: '' })) as CouchWelcome;
+        // A store that takes the connection and never answers (a thread stuck in a computation, a
+        // CouchDB node wedged) is reported as down within a bound, never by a /healthz that hangs.
+        const silent = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`the store did not answer within ${healthWaitMs / 1000} s`)), healthWaitMs);
+        });
+        const welcome = (await Promise.race([couch.relax({ path: '' }), silent])) as CouchWelcome;
         return {
           reachable: true,
           kind,
@@ -68,6 +77,8 @@ export function connectStore(url: string, kind: Store['kind'], prefix: string, m
         };
       } catch (err) {
         return { reachable: false, kind, error: err instanceof Error ? err.message : String(err) };
+      } finally {
+        clearTimeout(timer);
       }
     },
     async ensureDatabases(logicalNames) {

@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../config';
 import { startEmbeddedStore, type EmbeddedStore } from '../couch/embeddedStore';
 import { randomBytes } from 'node:crypto';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { connectStore } from '../couch/store';
 import { storeMac } from '../couch/storeMac';
 import { buildServer, DEFAULT_BODY_LIMIT } from './buildServer';
@@ -48,6 +49,22 @@ describe('sync-server HTTP basics against the real embedded store', () => {
     await down.close();
     expect(res.statusCode).toBe(503);
     expect(res.json()).toMatchObject({ status: 'degraded', store: { reachable: false, kind: 'couchdb' } });
+  });
+
+  it('reports a store that takes the connection and never answers as unreachable, within its bound', async () => {
+    const sockets = new Set<Socket>();
+    const wedged = createServer((socket) => void sockets.add(socket));
+    await new Promise<void>((done) => wedged.listen(0, '127.0.0.1', done));
+    try {
+      // (What /healthz reports is the store's health, as the test above shows: here the store's own answer.)
+      const silent = connectStore(`http://127.0.0.1:${(wedged.address() as AddressInfo).port}`, 'couchdb', 'test_', storeMac(randomBytes(32)), 300);
+      const health = await silent.health();
+      expect(sockets.size).toBeGreaterThan(0);
+      expect(health).toMatchObject({ reachable: false, kind: 'couchdb', error: expect.stringContaining('did not answer') });
+    } finally {
+      sockets.forEach((socket) => socket.destroy());
+      await new Promise((done) => wedged.close(done));
+    }
   });
 
   it('refuses malformed JSON with 400 invalid_json', async () => {
