@@ -60,7 +60,8 @@ describe('sync-server HTTP basics against the real embedded store', () => {
       const silent = connectStore(`http://127.0.0.1:${(wedged.address() as AddressInfo).port}`, 'couchdb', 'test_', storeMac(randomBytes(32)), 300);
       const health = await silent.health();
       expect(sockets.size).toBeGreaterThan(0);
-      expect(health).toMatchObject({ reachable: false, kind: 'couchdb', error: expect.stringContaining('did not answer') });
+      expect(health).toMatchObject({ reachable: false, kind: 'couchdb' });
+      expect(health.error).toContain('did not answer');
     } finally {
       sockets.forEach((socket) => socket.destroy());
       await new Promise((done) => wedged.close(done));
