@@ -30,3 +30,41 @@ export function docRepo<T extends { readonly id: string }>(db: DocumentScope<T>)
     update: (id, change) => updateDoc(db, id, change),
   };
 }
+
+/** `value` frozen through and through (a document kept for every caller must not change under them). */
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.values(value).forEach(deepFreeze);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/**
+ * `repo` whose `list` is read again only when its database changed: the database's `update_seq`
+ * is asked first (one small request), and the documents listed after it are kept under it. Read
+ * in that order, what is kept is never older than the sequence it is kept under (a write between
+ * the two reads makes the next sequence differ, and the list is read again). The documents are
+ * the MAC-checked ones, frozen: every caller shares them. For the units, which every request
+ * reads to judge scope: an organisation of hundreds of units was hundreds of documents read and
+ * MAC-checked per request.
+ */
+export function withKeptList<T extends { readonly id: string }>(db: DocumentScope<T>, repo: DocRepo<T>): DocRepo<T> {
+  let kept: { readonly seq: string; readonly docs: Promise<readonly T[]> } | undefined;
+  return {
+    ...repo,
+    async list() {
+      const seq = JSON.stringify((await db.info()).update_seq);
+      let current = kept;
+      if (current?.seq !== seq) {
+        const mine = { seq, docs: repo.list().then((listed) => deepFreeze(listed) as readonly T[]) };
+        current = kept = mine;
+        // A failed read is not kept: the next call reads again.
+        mine.docs.catch(() => {
+          if (kept === mine) kept = undefined;
+        });
+      }
+      return [...(await current.docs)];
+    },
+  };
+}

@@ -6,7 +6,7 @@ import { UnverifiedDocumentError } from './macScope';
 import { auditLog, type AuditLog } from './auditLog';
 import { challengesRepo, type ChallengesRepo } from './challengesRepo';
 import { credentialsRepo, type CredentialsRepo } from './credentialsRepo';
-import { docRepo, type DocRepo } from './docRepo';
+import { docRepo, withKeptList, type DocRepo } from './docRepo';
 import { evidenceArchive, type EvidenceArchive } from './evidenceArchive';
 import { revocationsArchive, type RevocationsArchive } from './revocationsArchive';
 import { invitationsRepo, type InvitationsRepo } from './invitationsRepo';
@@ -40,7 +40,7 @@ export function openRepositories(store: Store, now: () => number): Repositories 
   return {
     meta: metaRepo(db('meta')),
     users: docRepo<UserDoc>(db('users')),
-    units: docRepo<UnitDoc>(db('units')),
+    units: withKeptList(db<UnitDoc>('units'), docRepo<UnitDoc>(db('units'))),
     credentials: credentialsRepo(db('credentials')),
     sessions: sessionsRepo(db('sessions')),
     challenges: challengesRepo(db('challenges')),
