@@ -7,7 +7,10 @@
  * without its row neither spins the push loop nor cuts the wait before a retry.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PullResponse } from '@seal/shared';
 import { HeldUnits } from '../../app/src/store/heldUnits';
+import { startRowReplication } from '../../app/src/store/replication';
+import { SyncClient } from '../../app/src/store/syncClient';
 import { createUnit } from '../../sync-server/src/testing/testServer';
 import { fillFeed } from './feedFiller';
 import { sealMove, sealRecord } from './fixtures';
@@ -89,9 +92,75 @@ describe('the replication loops', () => {
     expect(await noted()).toEqual([world.siteId, 'unit-from-one', 'unit-from-two'].sort());
     // Each tab's answer that ends a pull finds what either tab noted.
     expect(await one.outside([world.siteId])).toEqual(['unit-from-one', 'unit-from-two']);
-    await one.forget(['unit-from-one']);
+    // A settling by one tab forgets a unit whose rows went, and keeps one whose rows wait to go up.
+    await one.settle([world.siteId], (outside) => {
+      expect(outside).toEqual(['unit-from-one', 'unit-from-two']);
+      return Promise.resolve(new Set(['unit-from-two']));
+    });
     expect(await noted()).toEqual([world.siteId, 'unit-from-two'].sort());
-    expect(await two.outside([world.siteId, 'unit-from-two'])).toEqual([]);
+    // The other tab knew the unit noted; it notes it again all the same (it looks at the book, not at what it read before).
+    await two.note(['unit-from-one']);
+    expect(await noted()).toEqual([world.siteId, 'unit-from-one', 'unit-from-two'].sort());
+    // A unit noted while a settling runs is noted after it, never forgotten by it.
+    let noting: Promise<void> | undefined;
+    await one.settle([world.siteId], () => {
+      noting = one.note(['unit-from-one']);
+      return Promise.resolve(new Set<string>());
+    });
+    await noting;
+    expect(await noted()).toEqual([world.siteId, 'unit-from-one'].sort());
+  }, 60_000);
+
+  it('never let a tab whose answer predates a grant drop what another tab of the same database back-filled under it', async () => {
+    const siteX = await createUnit(running.server, world.admin.cookie, world.otherBranchId, 'Two-tab site X', 'site');
+    const keeperX = await world.person(siteX, ['custodian'], 'Keeper of two-tab X');
+    const keeper = await replicas.open(keeperX, 'two-tab-keeper');
+    await keeper.store.records.create('seal', sealRecord('seal-two-tab-x', siteX, keeperX.userId));
+    await syncAll([keeper]);
+    const person = await world.person(world.siteId, ['approver'], 'Two-tab approver');
+    const replica = await replicas.open(person, 'two-tab-approver');
+    await syncAll([replica]);
+    await replica.stop();
+    const { store } = replica;
+    const real = new SyncClient({ baseUrl: running.url, fetch: replica.network.fetch }, store.replicaId, store.userId);
+    /** A client whose answers are delivered once `release` is called (`first`: only its first answer; else only the one that ends a pull). */
+    const heldClient = (first: boolean) => {
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      const state = { answered: false, release };
+      let calls = 0;
+      const client = Object.assign(Object.create(real) as SyncClient, {
+        async pull(since: string | undefined, limit: number): Promise<PullResponse> {
+          const answer = await real.pull(since, limit);
+          calls += 1;
+          if (first ? calls === 1 : !answer.more && !state.answered) {
+            state.answered = true;
+            await released;
+          }
+          return answer;
+        },
+      });
+      return { client, state };
+    };
+    const a = heldClient(true);
+    const b = heldClient(false);
+    const common = { db: store.db, book: store.book, status: store.status, now: store.now, retryTimeMs: 100 };
+    // Tab A's pull is answered before the grant on X, and its answer arrives late.
+    const tabA = startRowReplication({ ...common, client: a.client });
+    for (const deadline = Date.now() + 10_000; !a.state.answered && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 10));
+    expect(a.state.answered).toBe(true);
+    await changeGrant(running.server, world.admin, person, 'grant', 'approver', siteX);
+    // Tab B opens meanwhile and pulls; its answer that ends the pull is held too (if it gets that far).
+    const tabB = startRowReplication({ ...common, client: b.client });
+    for (const deadline = Date.now() + 1_500; !b.state.answered && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 10));
+    a.state.release();
+    b.state.release();
+    await Promise.all([tabA.awaitInSync(), tabB.awaitInSync()]);
+    await Promise.all([tabA.cancel(), tabB.cancel()]);
+    await syncAll([replica]);
+    const inX = (await store.db.rows.find().exec()).filter((doc) => doc.scopeUnitId === siteX).map((doc) => doc.id).sort();
+    expect(inX).toEqual((await serverRows(running.server, siteX)).map((row) => row.id).sort());
+    expect(inX.length).toBeGreaterThan(0);
   }, 60_000);
 
   it('never drop rows recorded here before the first pull, pushed while it runs: no row of one\'s own vanishes', async () => {

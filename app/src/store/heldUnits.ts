@@ -2,52 +2,49 @@ import type { SealDatabase } from './collections';
 import type { LocalBook } from './localBook';
 
 /**
- * The units this replica may hold rows of: every unit of a row pulled, or of a row of its own
- * that went up, noted before the row is written or sent (so that a crash in between leaves the
- * unit noted, never a row of an unnoted unit). The answer that ends a pull names the scope, and
- * the replica drops the rows of noted units outside it (`outside`, then `forget`), whatever its
+ * The units this replica may hold rows of: every unit of a row pulled, of a row of its own that
+ * goes up, and of a server's copy taken in its place, noted before the row is written or sent (so
+ * that a crash in between leaves the unit noted, never a row of an unnoted unit). The answer that
+ * ends a pull names the scope, and `settle` drops the rows of noted units outside it, whatever the
  * checkpoint says: a checkpoint rolled back (a crash between an answer's rows and its checkpoint,
  * a stale answer delivered again) no longer covers those units, and the server's `left` names
  * only units the checkpoint covered.
  *
  * Each unit is a small value of its own in the book (`<name>/<unit>`), so that two tabs of one
- * store noting units at once never write over each other's; `<name>` itself marks the note as
- * begun. A replica with no note yet (fresh, or from a version before it) notes the units of
- * every row it holds.
+ * store noting units never write over each other's, and every note and settling looks at the
+ * book, not at what this tab last read (another tab may have settled meanwhile). Within a tab,
+ * notes and settlings run one at a time: a unit noted while a settling runs is noted after it.
+ * `<name>` itself marks the note as begun: a replica with no note yet (fresh, or from a version
+ * before it) notes the units of every row it holds.
  */
 export class HeldUnits {
   readonly #db: SealDatabase;
   readonly #book: LocalBook;
   readonly #name: string;
-  /** The units this tab knows to be noted (the book may hold more: another tab's). */
-  readonly #known = new Set<string>();
-  readonly #loaded: Promise<void>;
+  #queue: Promise<unknown>;
 
   constructor(db: SealDatabase, book: LocalBook, name: string) {
     this.#db = db;
     this.#book = book;
     this.#name = name;
-    this.#loaded = this.#load();
-    this.#loaded.catch(() => undefined);
+    this.#queue = this.#begin();
+    this.#queue.catch(() => undefined);
   }
 
-  /** Settles once the note is read (or begun from the rows held); never fails. */
+  /** Settles once the note is begun (the rows held noted, the first time); never fails. */
   get ready(): Promise<void> {
-    return this.#loaded.catch(() => undefined);
+    return this.#queue.then(() => undefined, () => undefined);
   }
 
   #key = (unit: string): string => `${this.#name}/${unit}`;
 
-  async #stored(): Promise<string[]> {
+  async #noted(): Promise<string[]> {
     const prefix = `${this.#name}/`;
     return (await this.#book.statesUnder(prefix)).map((state) => state.name.slice(prefix.length));
   }
 
-  async #load(): Promise<void> {
-    if ((await this.#book.state(this.#name)) === true) {
-      (await this.#stored()).forEach((unit) => this.#known.add(unit));
-      return;
-    }
+  async #begin(): Promise<void> {
+    if ((await this.#book.state(this.#name)) === true) return;
     const units = new Set<string>();
     if ((await this.#db.rows.count().exec()) > 0) (await this.#db.rows.find().exec()).forEach((doc) => units.add(doc.scopeUnitId));
     await this.#write([...units]);
@@ -55,30 +52,46 @@ export class HeldUnits {
   }
 
   async #write(units: readonly string[]): Promise<void> {
-    if (units.length === 0) return;
-    await this.#book.setStates(units.map((unit) => ({ name: this.#key(unit), value: true })));
-    units.forEach((unit) => this.#known.add(unit));
+    if (units.length > 0) await this.#book.setStates(units.map((unit) => ({ name: this.#key(unit), value: true })));
   }
 
-  /** Notes the units of rows about to be written or sent. */
-  async note(units: Iterable<string>): Promise<void> {
+  #then<T>(step: () => Promise<T>): Promise<T> {
+    // A failed step (the book could not be read or written) does not stop the next one.
+    const next = this.#queue.then(step, step);
+    this.#queue = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Notes the units of rows about to be written or sent (those the book does not hold yet). */
+  note(units: Iterable<string>): Promise<void> {
     const wanted = [...new Set(units)];
-    if (wanted.every((unit) => this.#known.has(unit))) return;
-    await this.ready;
-    await this.#write(wanted.filter((unit) => !this.#known.has(unit)));
+    if (wanted.length === 0) return Promise.resolve();
+    return this.#then(async () => {
+      const held = await this.#book.statesHeld(wanted.map(this.#key));
+      await this.#write(wanted.filter((unit) => !held.has(this.#key(unit))));
+    });
   }
 
-  /** The noted units (by any tab) outside `scope`. */
-  async outside(scope: readonly string[]): Promise<string[]> {
-    await this.ready;
-    const inScope = new Set(scope);
-    return [...new Set([...this.#known, ...(await this.#stored())])].filter((unit) => !inScope.has(unit)).sort();
+  /** The noted units outside `scope`. */
+  outside(scope: readonly string[]): Promise<string[]> {
+    return this.#then(async () => {
+      const inScope = new Set(scope);
+      return (await this.#noted()).filter((unit) => !inScope.has(unit)).sort();
+    });
   }
 
-  /** Forgets units whose rows went (those kept — waiting to go up, refused — are the user's own, and noted again if they go up). */
-  async forget(units: readonly string[]): Promise<void> {
-    if (units.length === 0) return;
-    await this.#book.removeStates(units.map(this.#key));
-    units.forEach((unit) => this.#known.delete(unit));
+  /**
+   * The noted units outside `scope` go to `drop`, which removes their rows and answers the units
+   * it kept rows of (the user's own waiting to go up: noted still, they go up and are judged);
+   * the others are forgotten. No note is taken while it runs.
+   */
+  settle(scope: readonly string[], drop: (outside: readonly string[]) => Promise<ReadonlySet<string>>): Promise<void> {
+    return this.#then(async () => {
+      const inScope = new Set(scope);
+      const outside = (await this.#noted()).filter((unit) => !inScope.has(unit)).sort();
+      if (outside.length === 0) return;
+      const stillHeld = await drop(outside);
+      await this.#book.removeStates(outside.filter((unit) => !stillHeld.has(unit)).map(this.#key));
+    });
   }
 }

@@ -148,6 +148,10 @@ export class LocalBook {
   setState(name: string, value: unknown): Promise<unknown> {
     return this.put('state', [{ key: name, data: value }]);
   }
+  /** Which of `names` hold a small value (one read). */
+  async statesHeld(names: readonly string[]): Promise<Set<string>> {
+    return names.length === 0 ? new Set() : new Set((await this.getMany('state', names)).keys());
+  }
   /** Several small values in one write. */
   setStates(states: readonly { name: string; value: unknown }[]): Promise<unknown> {
     return this.put('state', states.map(({ name, value }) => ({ key: name, data: value })));

@@ -3,6 +3,7 @@ import type { RowDoc, SealDatabase } from './collections';
 import type { LocalBook } from './localBook';
 import type { PassContext } from './replicationContext';
 import { asRow, isRefusedRow, sameRow } from './rowCodec';
+import { exclusive } from './exclusive';
 import { isReplicaHaltError } from '../api/ApiError';
 
 /** How often a request in the middle of a multi-request pull is tried before the pass gives up (its progress is kept). */
@@ -14,12 +15,15 @@ const MIDWAY_ATTEMPTS = 3;
  * refused and kept with the reason), rows refused already (the user's record of what was not
  * accepted), and rows this very answer brought.
  */
-async function rowsLeavingScope(db: SealDatabase, book: LocalBook, units: readonly string[], pulled: ReadonlySet<string>): Promise<string[]> {
-  if (units.length === 0) return [];
+async function rowsLeavingScope(db: SealDatabase, book: LocalBook, units: readonly string[], pulled: ReadonlySet<string>): Promise<{ gone: string[]; waitingIn: Set<string> }> {
+  if (units.length === 0) return { gone: [], waitingIn: new Set() };
   const held = (await db.rows.find({ selector: { scopeUnitId: { $in: [...units] } } }).exec()).map((doc) => asRow(doc.toJSON()));
   const waiting = new Set(await book.waitingAmong(held.map((row) => row.id)));
   const refusals = await book.refusalsOf(held.map((row) => row.id));
-  return held.filter((row) => !pulled.has(row.id) && !waiting.has(row.id) && !isRefusedRow(row, refusals.get(row.id))).map((row) => row.id);
+  return {
+    gone: held.filter((row) => !pulled.has(row.id) && !waiting.has(row.id) && !isRefusedRow(row, refusals.get(row.id))).map((row) => row.id),
+    waitingIn: new Set(held.filter((row) => waiting.has(row.id)).map((row) => row.scopeUnitId)),
+  };
 }
 
 /**
@@ -61,16 +65,22 @@ export function pullPass({ db, book, client, status, gate, now, retryMs, stopped
     }
   }
 
-  /** Drops the rows of units outside `scope` (named by the answer that ends a pull) but those of `pulled`, the user's own waiting to go up, and refusals. */
-  async function dropOutside(scope: readonly string[], pulled: ReadonlySet<string>): Promise<void> {
-    const outside = await held.outside(scope);
-    if (outside.length === 0) return;
-    const gone = await rowsLeavingScope(db, book, outside, pulled);
-    if (gone.length > 0) await db.rows.bulkRemove(gone);
-    await held.forget(outside);
+  /** Drops the rows of noted units outside `scope` (named by the answer that ends a pull) but those of `pulled`, the user's own waiting to go up, and refusals. */
+  function dropOutside(scope: readonly string[], pulled: ReadonlySet<string>): Promise<void> {
+    return held.settle(scope, async (outside) => {
+      const { gone, waitingIn } = await rowsLeavingScope(db, book, outside, pulled);
+      if (gone.length > 0) await db.rows.bulkRemove(gone);
+      return waitingIn;
+    });
   }
 
-  return async function pass(): Promise<void> {
+  // One pass at a time across the tabs of this database: they share the checkpoint and the note
+  // of units held, and a tab whose answer was given before a grant must not settle after another
+  // tab back-filled the granted unit (it would drop rows the other tab's checkpoint covers).
+  const lockName = `sealctl-pull:${db.name}:${checkpointName}`;
+  return () => exclusive(lockName, pass);
+
+  async function pass(): Promise<void> {
     await ready;
     const kept = await book.state(checkpointName);
     let since = typeof kept === 'string' ? kept : undefined;
@@ -87,8 +97,8 @@ export function pullPass({ db, book, client, status, gate, now, retryMs, stopped
       const left = response.left ?? [];
       const ids = new Set(response.rows.map((row) => row.id));
       if (left.length > 0) {
-        const leaving = await rowsLeavingScope(db, book, left, ids);
-        if (leaving.length > 0) await db.rows.bulkRemove(leaving);
+        const { gone } = await rowsLeavingScope(db, book, left, ids);
+        if (gone.length > 0) await db.rows.bulkRemove(gone);
       }
       await held.note(response.rows.map((row) => row.scopeUnitId));
       await storePulled(db, response.rows);
@@ -112,5 +122,5 @@ export function pullPass({ db, book, client, status, gate, now, retryMs, stopped
       }
       if (stopped()) return;
     }
-  };
+  }
 }

@@ -53,7 +53,11 @@ export function pushPass({ db, book, client, status, gate, now, stopped, ready, 
     });
     const written = (async () => {
       if (refusals.length > 0) await book.putRefusals(refusals);
-      if (serverCopies.length > 0) await db.rows.bulkUpsert(serverCopies);
+      if (serverCopies.length > 0) {
+        // The server's copy may lie in another unit than the row sent (a fact recorded first elsewhere).
+        await held.note(serverCopies.map((row) => row.scopeUnitId));
+        await db.rows.bulkUpsert(serverCopies);
+      }
       await book.removeFromOutbox(response.results.map((result) => result.id));
     })();
     written.catch(() => undefined);
