@@ -130,8 +130,8 @@ describe('the replication loops', () => {
       const state = { answered: false, release };
       let calls = 0;
       const client = Object.assign(Object.create(real) as SyncClient, {
-        async pull(since: string | undefined, limit: number): Promise<PullResponse> {
-          const answer = await real.pull(since, limit);
+        async pull(since: string | undefined, limit: number, scopeRef?: string): Promise<PullResponse> {
+          const answer = await real.pull(since, limit, scopeRef);
           calls += 1;
           if (first ? calls === 1 : !answer.more && !state.answered) {
             state.answered = true;

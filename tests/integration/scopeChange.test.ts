@@ -6,6 +6,7 @@
  * kept, goes up, and is refused with its reason); a unit granted again comes back as it is now.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SyncClient } from '../../app/src/store/syncClient';
 import { createUnit } from '../../sync-server/src/testing/testServer';
 import { fillFeed } from './feedFiller';
 import { sealMove, sealRecord } from './fixtures';
@@ -259,11 +260,36 @@ describe('a grant added, revoked and added again', () => {
       await syncAll([phone]);
       expect((await replicaRows(phone)).filter((row) => row.scopeUnitId === siteE), rollback).toEqual([]);
       expect(await phone.store.projection('seal:seal-e'), rollback).toBeUndefined();
-      // The answer that ends a pull names the person's scope, and nothing of anyone else's.
-      expect((JSON.parse(phone.network.pullAnswers.at(-1)!) as { scope?: unknown }).scope).toEqual([siteA]);
+      // The answer that ends a pull names the person's scope, and nothing of anyone else's: in full
+      // when it changed, else by its reference only.
+      const answers = phone.network.pullAnswers.map((text) => JSON.parse(text) as { scope?: unknown; scopeRef?: string; more: boolean });
+      expect(answers.filter((answer) => answer.scope !== undefined).at(-1)?.scope).toEqual([siteA]);
+      expect(answers.at(-1)!.scopeRef).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(await phone.store.book.state(`${checkpointName}:scope`)).toEqual({ ref: answers.at(-1)!.scopeRef, units: [siteA] });
       await expectSameAsFresh(phone);
     }
   }, 120_000);
+
+  it('names the scope in full only to a replica that does not hold it', async () => {
+    const person = await world.person(siteA, ['auditor'], 'Auditor of A');
+    const replica = await replicas.open(person, 'scope-ref');
+    const client = new SyncClient({ baseUrl: running.url, fetch: replica.network.fetch }, replica.store.replicaId, person.userId);
+    const first = await client.pull(undefined, 1000);
+    let last = first;
+    while (last.more) last = await client.pull(last.checkpoint, 1000);
+    expect(last.scope).toEqual([siteA]);
+    const again = await client.pull(last.checkpoint, 1000, last.scopeRef);
+    expect(again).toMatchObject({ more: false, scopeRef: last.scopeRef });
+    expect(again.scope).toBeUndefined();
+    // A reference of another scope (a grant since, or a forged one) gets the list.
+    await changeGrant(running.server, world.admin, person, 'grant', 'auditor', siteB);
+    let changed = await client.pull(again.checkpoint, 1000, last.scopeRef);
+    while (changed.more) changed = await client.pull(changed.checkpoint, 1000, last.scopeRef);
+    expect(changed.scope).toEqual([siteA, siteB].sort());
+    expect(changed.scopeRef).not.toBe(last.scopeRef);
+    expect((await client.pull(changed.checkpoint, 1000, 'A'.repeat(43))).scope).toEqual([siteA, siteB].sort());
+    await changeGrant(running.server, world.admin, person, 'revoke', 'auditor', siteB);
+  }, 60_000);
 
   it('drops what the first request of a pull brought of a unit revoked before its next request', async () => {
     const siteD = await createUnit(running.server, world.admin.cookie, world.otherBranchId, 'Site D', 'site');

@@ -52,12 +52,33 @@ async function storePulled(db: SealDatabase, rows: readonly SyncRow[]): Promise<
  * once the pull ends, so do the noted units outside the scope it names (`scope`; `HeldUnits`).
  */
 export function pullPass({ db, book, client, status, gate, now, retryMs, stopped, ready, onAnswer, held, batchSize: pullBatch }: PassContext, checkpointName: string): () => Promise<void> {
+  const scopeName = `${checkpointName}:scope`;
+  /** The scope last named in full, as kept in the book (read at the start of each pass). */
+  let knownScope: { readonly ref: string; readonly units: readonly string[] } | undefined;
+  async function readKnownScope(): Promise<void> {
+    const kept = (await book.state(scopeName)) as { ref?: unknown; units?: unknown } | undefined;
+    const units: unknown = kept?.units;
+    knownScope = typeof kept?.ref === 'string' && Array.isArray(units) && units.every((unit): unit is string => typeof unit === 'string') ? { ref: kept.ref, units } : undefined;
+  }
+  /** The units of the scope an answer that ends a pull names: in full, or by the reference of the one kept (`undefined`: every unit, or not known). */
+  async function scopeOf(response: PullResponse): Promise<readonly string[] | undefined> {
+    if (response.scope !== undefined && response.scope !== 'all') {
+      const units: readonly string[] = response.scope;
+      if (response.scopeRef !== undefined && response.scopeRef !== knownScope?.ref) {
+        knownScope = { ref: response.scopeRef, units };
+        await book.setState(scopeName, knownScope);
+      }
+      return units;
+    }
+    return response.scopeRef !== undefined && response.scopeRef === knownScope?.ref ? knownScope.units : undefined;
+  }
+
   async function request(since: string | undefined, first: boolean): Promise<PullResponse> {
     gate.refuseWhileSignedOut();
     const sentIn = gate.epoch;
     const pause = Math.min(retryMs, 1000);
     try {
-      return await retry(() => client.pull(since, pullBatch), { initialDelayMs: pause, maxDelayMs: pause, factor: 1, attempts: first ? 1 : MIDWAY_ATTEMPTS, retryIf: (error: unknown) => !isReplicaHaltError(error) });
+      return await retry(() => client.pull(since, pullBatch, knownScope?.ref), { initialDelayMs: pause, maxDelayMs: pause, factor: 1, attempts: first ? 1 : MIDWAY_ATTEMPTS, retryIf: (error: unknown) => !isReplicaHaltError(error) });
     } catch (error) {
       return gate.check(error, sentIn);
     } finally {
@@ -82,6 +103,7 @@ export function pullPass({ db, book, client, status, gate, now, retryMs, stopped
 
   async function pass(): Promise<void> {
     await ready;
+    await readKnownScope();
     const kept = await book.state(checkpointName);
     let since = typeof kept === 'string' ? kept : undefined;
     // Progress carries on across passes of one catch-up (a pass cut short by a failure).
@@ -109,7 +131,8 @@ export function pullPass({ db, book, client, status, gate, now, retryMs, stopped
       await book.setState(checkpointName, since);
       pulled += response.rows.length;
       const caughtUp = !response.more;
-      if (caughtUp && Array.isArray(response.scope)) await dropOutside(response.scope, ids);
+      const scope = caughtUp ? await scopeOf(response) : undefined;
+      if (scope) await dropOutside(scope, ids);
       status.update({
         connection: 'online',
         lastError: null,

@@ -30,8 +30,9 @@ export class SyncClient {
     return this.call('POST', '/api/sync/push', pushResponseSchema, { rows, ...(this.replicaId ? { replica: this.replicaId } : {}) });
   }
 
-  pull(since: string | undefined, limit: number): Promise<PullResponse> {
-    const query = new URLSearchParams({ limit: String(limit), ...(since === undefined ? {} : { since }), ...(this.replicaId ? { replica: this.replicaId } : {}) });
+  /** @param scopeRef - the `scopeRef` of the scope this replica holds, if any */
+  pull(since: string | undefined, limit: number, scopeRef?: string): Promise<PullResponse> {
+    const query = new URLSearchParams({ limit: String(limit), ...(since === undefined ? {} : { since }), ...(this.replicaId ? { replica: this.replicaId } : {}), ...(scopeRef ? { scopeRef } : {}) });
     return this.call('GET', `/api/sync/pull?${query.toString()}`, pullResponseSchema);
   }
 

@@ -30,6 +30,8 @@ export const pullResponseSchema = z.object({
   more: z.boolean(),
   /** See `PullResponse.scope`. */
   scope: z.union([z.array(z.string()), z.literal('all')]).optional(),
+  /** See `PullResponse.scopeRef`. */
+  scopeRef: z.string().optional(),
 });
 
 export const blobParamsSchema = z.strictObject({ sha256: sha256HexSchema });

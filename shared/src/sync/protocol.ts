@@ -85,6 +85,8 @@ export const pullQuerySchema = z.strictObject({
   since: z.string().min(1).max(MAX_PULL_CHECKPOINT_CHARS).optional(),
   replica: replicaIdSchema.optional(),
   limit: z.coerce.number().int().min(1).max(MAX_PULL_ROWS).optional(),
+  /** The `scopeRef` of the scope the replica holds (the answer that ends a pull then names the units only if the scope changed). */
+  scopeRef: z.string().regex(/^[A-Za-z0-9_-]{43}$/).optional(),
 });
 
 export interface PullResponse {
@@ -119,6 +121,12 @@ export interface PullResponse {
    * it holds rows of, and `left` names only units the checkpoint covered.
    */
   readonly scope?: readonly string[] | 'all';
+  /**
+   * With a list in `scope`, or instead of it: the SHA-256 (base64url) of the scope's units. The
+   * list is sent only when the replica's `scopeRef` (in the query) differs: a scope of hundreds
+   * of units is not sent again with every pull that finds nothing new.
+   */
+  readonly scopeRef?: string;
 }
 
 /** `GET /api/sync/blobs/:sha256`: which chunks of an attachment the server holds. */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { PullResponse, SyncRow, UnitId } from '@seal/shared';
 import type { UserDoc } from '../couch/model';
 import type { UnitTree } from '../auth/scope';
@@ -83,6 +84,8 @@ export interface PullOptions {
    * (a CouchDB cluster) every back-fill page brings the index up to date first.
    */
   readonly orderedSeqs?: boolean;
+  /** The `scopeRef` the replica holds: the scope's units are named only if it changed. */
+  readonly scopeRef?: string | undefined;
 }
 
 /**
@@ -165,7 +168,9 @@ export async function pullRows(user: UserDoc, tree: UnitTree, rows: RowsRepo, ch
   // (it no longer covers units the replica holds rows of) still drops what left it.
   const roots = scopeRoots(user);
   const today = unitsUnder(roots, tree);
-  return { ...answer, scope: everything(today, roots, tree) ? 'all' : today };
+  if (everything(today, roots, tree)) return { ...answer, scope: 'all' };
+  const scopeRef = createHash('sha256').update(today.join('\n')).digest('base64url');
+  return { ...answer, scopeRef, ...(options.scopeRef === scopeRef ? {} : { scope: today }) };
 }
 
 async function pullAnswer(user: UserDoc, tree: UnitTree, rows: RowsRepo, checkpoint: PullCheckpoint, limit: number, options: PullOptions): Promise<PullResponse> {

@@ -89,7 +89,7 @@ export function syncRoutes(api: Api, store: Store, onAccepted?: AcceptedRowsList
     if (!checkpoint.ok) throw new ApiError(400, 'invalid_query', `The query string is not valid: since: ${checkpoint.message}`);
     const tree = await loadUnitTree(ctx.repos.units);
     const since = 'legacy' in checkpoint.value ? fromLegacy(checkpoint.value.legacy, tree) : checkpoint.value;
-    const answer = await pullRows(signedIn.user, tree, rows, since, query.limit ?? DEFAULT_PULL_LIMIT, { replica: query.replica, maxScan: ctx.config.pullScanLimit, staleIndexFrom: ctx.config.pullStaleIndexFrom, orderedSeqs: store.kind === 'embedded' });
+    const answer = await pullRows(signedIn.user, tree, rows, since, query.limit ?? DEFAULT_PULL_LIMIT, { replica: query.replica, scopeRef: query.scopeRef, maxScan: ctx.config.pullScanLimit, staleIndexFrom: ctx.config.pullStaleIndexFrom, orderedSeqs: store.kind === 'embedded' });
     // A set no longer held (or never written): what the replica holds is unknown, so every unit
     // outside today's scope is named as left (the replica drops any rows of those it holds).
     const left = inlined.unknown ? unitsOutside(signedIn.user, tree) : answer.left;
