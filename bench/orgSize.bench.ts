@@ -24,7 +24,7 @@ async function organisation(store: TestStore, units: number): Promise<{ server: 
   const db = server.store.couch.use(server.store.dbName('units'));
   const at = Date.now();
   const docs = Array.from({ length: units - 2 }, (_, i) => ({ _id: `unit_org${i}`, type: 'unit', id: `unit_org${i}`, name: `Site ${i}`, kind: 'site', parentId: admin.rootUnitId, createdAt: at, updatedAt: at }));
-  for (const doc of docs) await db.insert(doc as never);
+  for (const doc of docs) await db.insert(doc);
   await server.app.listen({ port: 0, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${(server.app.server.address() as AddressInfo).port}`;
   const headers = { cookie: person.cookie, 'x-sealctl-replica-user': person.userId };
