@@ -163,6 +163,43 @@ describe('the replication loops', () => {
     expect(inX.length).toBeGreaterThan(0);
   }, 60_000);
 
+  it('give up a pull waiting for another tab\'s when syncing stops: cancelling returns, and it never asks the server', async () => {
+    const person = await world.person(world.siteId, ['approver'], 'Tab closer');
+    const replica = await replicas.open(person, 'tab-closer');
+    await syncAll([replica]);
+    await replica.stop();
+    const { store } = replica;
+    const real = new SyncClient({ baseUrl: running.url, fetch: replica.network.fetch }, store.replicaId, store.userId);
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let aAsked = false;
+    let bAsked = 0;
+    const clientA = Object.assign(Object.create(real) as SyncClient, {
+      async pull(since: string | undefined, limit: number, scopeRef?: string): Promise<PullResponse> {
+        aAsked = true;
+        await released;
+        return real.pull(since, limit, scopeRef);
+      },
+    });
+    const clientB = Object.assign(Object.create(real) as SyncClient, {
+      pull(since: string | undefined, limit: number, scopeRef?: string): Promise<PullResponse> {
+        bAsked += 1;
+        return real.pull(since, limit, scopeRef);
+      },
+    });
+    const common = { db: store.db, book: store.book, status: store.status, now: store.now, retryTimeMs: 100 };
+    const tabA = startRowReplication({ ...common, client: clientA });
+    for (const deadline = Date.now() + 10_000; !aAsked && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 10));
+    expect(aAsked).toBe(true);
+    const tabB = startRowReplication({ ...common, client: clientB });
+    await new Promise((r) => setTimeout(r, 200));
+    await tabB.cancel();
+    release();
+    await tabA.awaitInSync();
+    await tabA.cancel();
+    expect(bAsked).toBe(0);
+  }, 60_000);
+
   it('never drop rows recorded here before the first pull, pushed while it runs: no row of one\'s own vanishes', async () => {
     // A new site: nothing of it on the server, so the first pull brings none of its rows.
     const site = await createUnit(running.server, world.admin.cookie, world.branchId, 'First sync site', 'site');

@@ -4,16 +4,34 @@ const chains = new Map<string, Promise<unknown>>();
 /**
  * Runs `task` once no other task under `name` runs: across the tabs of a browser profile (Web
  * Locks, released when a tab closes), or within this context where the runtime has none (Node,
- * the tests' replicas).
+ * the tests' replicas). Aborting `signal` gives up a wait not yet over (it rejects; the task
+ * never runs).
  */
-export function exclusive<T>(name: string, task: () => Promise<T>): Promise<T> {
+export function exclusive<T>(name: string, task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
   const locks = (globalThis as { navigator?: { locks?: LockManager } }).navigator?.locks;
-  if (locks) return locks.request(name, task);
-  const run = (chains.get(name) ?? Promise.resolve()).then(task, task);
+  if (locks) return locks.request(name, signal ? { signal } : {}, task);
+  let started = false;
+  const turn = () => {
+    signal?.throwIfAborted();
+    started = true;
+    return task();
+  };
+  const run = (chains.get(name) ?? Promise.resolve()).then(turn, turn);
   const settled = run.then(() => undefined, () => undefined);
   chains.set(name, settled);
   void settled.then(() => {
     if (chains.get(name) === settled) chains.delete(name);
   });
-  return run;
+  if (!signal) return run;
+  // A wait is given up at once, as Web Locks do (its turn, when it comes, runs nothing); a task
+  // already running runs to its end.
+  const givenUp = new Promise<never>((_, reject) => {
+    const abort = () => {
+      if (!started) reject(signal.reason as Error);
+    };
+    if (signal.aborted) abort();
+    else signal.addEventListener('abort', abort, { once: true });
+  });
+  givenUp.catch(() => undefined);
+  return Promise.race([run, givenUp]);
 }

@@ -62,13 +62,18 @@ export class HeldUnits {
     return next;
   }
 
-  /** Notes the units of rows about to be written or sent (those the book does not hold yet). */
-  note(units: Iterable<string>): Promise<void> {
+  /**
+   * Notes the units of rows about to be written or sent (those the book does not hold yet); then
+   * runs `write`, if given, before any settling (which would otherwise find none of those rows
+   * and forget their units).
+   */
+  note(units: Iterable<string>, write?: () => Promise<unknown>): Promise<void> {
     const wanted = [...new Set(units)];
-    if (wanted.length === 0) return Promise.resolve();
+    if (wanted.length === 0 && write === undefined) return Promise.resolve();
     return this.#then(async () => {
       const held = await this.#book.statesHeld(wanted.map(this.#key));
       await this.#write(wanted.filter((unit) => !held.has(this.#key(unit))));
+      await write?.();
     });
   }
 

@@ -80,7 +80,9 @@ export function startRowReplication(options: RowReplicationOptions): RowReplicat
   });
   const context = { db, book, client, status, gate, held, now: options.now, retryMs, stopped: () => cancelled };
   const push: Loop = new Loop(pushPass({ ...context, ready: ready.then(() => pulledFirst), batchSize: options.pushBatchSize ?? 100 }), retryMs, shut);
-  const pull: Loop = new Loop(pullPass({ ...context, ready, onAnswer: firstPullSettled, batchSize: options.pullBatchSize ?? 200 }, checkpointName), retryMs, shut);
+  // Cancelling gives up a pull pass still waiting for another tab's (see `pullPass`).
+  const giveUp = new AbortController();
+  const pull: Loop = new Loop(pullPass({ ...context, ready, onAnswer: firstPullSettled, batchSize: options.pullBatchSize ?? 200 }, checkpointName, giveUp.signal), retryMs, shut);
   const halted = () => {
     push.release();
     pull.release();
@@ -136,6 +138,7 @@ export function startRowReplication(options: RowReplicationOptions): RowReplicat
     },
     cancel: async () => {
       cancelled = true;
+      giveUp.abort();
       stopping();
       firstPullSettled();
       outboxGrows.unsubscribe();

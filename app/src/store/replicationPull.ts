@@ -1,10 +1,15 @@
-import { retry, type PullResponse, type SyncRow } from '@seal/shared';
+import { retry, sha256, toBase64Url, type PullResponse, type SyncRow } from '@seal/shared';
 import type { RowDoc, SealDatabase } from './collections';
 import type { LocalBook } from './localBook';
 import type { PassContext } from './replicationContext';
 import { asRow, isRefusedRow, sameRow } from './rowCodec';
 import { exclusive } from './exclusive';
-import { isReplicaHaltError } from '../api/ApiError';
+import { ApiError, isReplicaHaltError } from '../api/ApiError';
+
+/** The reference of a scope, as the server computes it (SHA-256, base64url, of its sorted units one per line). */
+async function scopeRefOf(units: readonly string[]): Promise<string> {
+  return toBase64Url(await sha256(new TextEncoder().encode(units.join('\n'))));
+}
 
 /** How often a request in the middle of a multi-request pull is tried before the pass gives up (its progress is kept). */
 const MIDWAY_ATTEMPTS = 3;
@@ -51,7 +56,7 @@ async function storePulled(db: SealDatabase, rows: readonly SyncRow[]): Promise<
  * on its way while an answer is written. Units that left the scope (`left`) lose their rows here;
  * once the pull ends, so do the noted units outside the scope it names (`scope`; `HeldUnits`).
  */
-export function pullPass({ db, book, client, status, gate, now, retryMs, stopped, ready, onAnswer, held, batchSize: pullBatch }: PassContext, checkpointName: string): () => Promise<void> {
+export function pullPass({ db, book, client, status, gate, now, retryMs, stopped, ready, onAnswer, held, batchSize: pullBatch }: PassContext, checkpointName: string, stopSignal?: AbortSignal): () => Promise<void> {
   const scopeName = `${checkpointName}:scope`;
   /** The scope last named in full, as kept in the book (read at the start of each pass). */
   let knownScope: { readonly ref: string; readonly units: readonly string[] } | undefined;
@@ -64,13 +69,21 @@ export function pullPass({ db, book, client, status, gate, now, retryMs, stopped
   async function scopeOf(response: PullResponse): Promise<readonly string[] | undefined> {
     if (response.scope !== undefined && response.scope !== 'all') {
       const units: readonly string[] = response.scope;
-      if (response.scopeRef !== undefined && response.scopeRef !== knownScope?.ref) {
+      // Kept only under the reference that is its own hash: a reference kept is sent with every
+      // pull, and a later answer naming only it drops rows by this list.
+      if (response.scopeRef !== undefined && response.scopeRef !== knownScope?.ref && response.scopeRef === (await scopeRefOf(units))) {
         knownScope = { ref: response.scopeRef, units };
         await book.setState(scopeName, knownScope);
       }
       return units;
     }
     return response.scopeRef !== undefined && response.scopeRef === knownScope?.ref ? knownScope.units : undefined;
+  }
+
+  /** Forgets the kept scope (a server that refuses its reference in the query: an older one). */
+  async function forgetKnownScope(): Promise<void> {
+    knownScope = undefined;
+    await book.removeStates([scopeName]);
   }
 
   async function request(since: string | undefined, first: boolean): Promise<PullResponse> {
@@ -80,6 +93,7 @@ export function pullPass({ db, book, client, status, gate, now, retryMs, stopped
     try {
       return await retry(() => client.pull(since, pullBatch, knownScope?.ref), { initialDelayMs: pause, maxDelayMs: pause, factor: 1, attempts: first ? 1 : MIDWAY_ATTEMPTS, retryIf: (error: unknown) => !isReplicaHaltError(error) });
     } catch (error) {
+      if (knownScope !== undefined && error instanceof ApiError && error.code === 'invalid_query') await forgetKnownScope().catch(() => undefined);
       return gate.check(error, sentIn);
     } finally {
       onAnswer?.();
@@ -98,8 +112,9 @@ export function pullPass({ db, book, client, status, gate, now, retryMs, stopped
   // One pass at a time across the tabs of this database: they share the checkpoint and the note
   // of units held, and a tab whose answer was given before a grant must not settle after another
   // tab back-filled the granted unit (it would drop rows the other tab's checkpoint covers).
+  // A pass waiting for the lock is given up when syncing stops (it never runs after `cancel`).
   const lockName = `sealctl-pull:${db.name}:${checkpointName}`;
-  return () => exclusive(lockName, pass);
+  return () => exclusive(lockName, () => (stopped() ? Promise.resolve() : pass()), stopSignal);
 
   async function pass(): Promise<void> {
     await ready;
@@ -132,7 +147,9 @@ export function pullPass({ db, book, client, status, gate, now, retryMs, stopped
       pulled += response.rows.length;
       const caughtUp = !response.more;
       const scope = caughtUp ? await scopeOf(response) : undefined;
-      if (scope) await dropOutside(scope, ids);
+      // Only while the checkpoint is still the one this answer left (another tab of an older build,
+      // or one without Web Locks, may have moved it past a grant this answer predates).
+      if (scope && (await book.state(checkpointName)) === since) await dropOutside(scope, ids);
       status.update({
         connection: 'online',
         lastError: null,

@@ -55,8 +55,7 @@ export function pushPass({ db, book, client, status, gate, now, stopped, ready, 
       if (refusals.length > 0) await book.putRefusals(refusals);
       if (serverCopies.length > 0) {
         // The server's copy may lie in another unit than the row sent (a fact recorded first elsewhere).
-        await held.note(serverCopies.map((row) => row.scopeUnitId));
-        await db.rows.bulkUpsert(serverCopies);
+        await held.note(serverCopies.map((row) => row.scopeUnitId), () => db.rows.bulkUpsert(serverCopies));
       }
       await book.removeFromOutbox(response.results.map((result) => result.id));
     })();
