@@ -77,14 +77,6 @@ export class HeldUnits {
     });
   }
 
-  /** The noted units outside `scope`. */
-  outside(scope: readonly string[]): Promise<string[]> {
-    return this.#then(async () => {
-      const inScope = new Set(scope);
-      return (await this.#noted()).filter((unit) => !inScope.has(unit)).sort();
-    });
-  }
-
   /**
    * The noted units outside `scope` go to `drop`, which removes their rows and answers the units
    * it kept rows of (the user's own waiting to go up: noted still, they go up and are judged);

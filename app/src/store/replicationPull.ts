@@ -1,15 +1,10 @@
-import { retry, sha256, toBase64Url, type PullResponse, type SyncRow } from '@seal/shared';
+import { retry, scopeRefOf, type PullResponse, type SyncRow } from '@seal/shared';
 import type { RowDoc, SealDatabase } from './collections';
 import type { LocalBook } from './localBook';
 import type { PassContext } from './replicationContext';
 import { asRow, isRefusedRow, sameRow } from './rowCodec';
 import { exclusive } from './exclusive';
 import { ApiError, isReplicaHaltError } from '../api/ApiError';
-
-/** The reference of a scope, as the server computes it (SHA-256, base64url, of its sorted units one per line). */
-async function scopeRefOf(units: readonly string[]): Promise<string> {
-  return toBase64Url(await sha256(new TextEncoder().encode(units.join('\n'))));
-}
 
 /** How often a request in the middle of a multi-request pull is tried before the pass gives up (its progress is kept). */
 const MIDWAY_ATTEMPTS = 3;

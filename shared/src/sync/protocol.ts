@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { decodableBase64UrlSchema } from '../domain/primitives';
+import { toBase64Url } from '../encoding/base64url';
+import { sha256 } from '../encoding/canonical';
 import type { SyncRow } from './rows';
 import type { GrantRefusalCode } from '../domain/grantRefusal';
 import type { ImpressionRefusalCode } from '../domain/judgeImpression';
@@ -88,6 +90,11 @@ export const pullQuerySchema = z.strictObject({
   /** The `scopeRef` of the scope the replica holds (the answer that ends a pull then names the units only if the scope changed). */
   scopeRef: z.string().regex(/^[A-Za-z0-9_-]{43}$/).optional(),
 });
+
+/** A scope's reference (`PullResponse.scopeRef`): SHA-256, base64url, of its units sorted, one per line. */
+export async function scopeRefOf(units: readonly string[]): Promise<string> {
+  return toBase64Url(await sha256(new TextEncoder().encode([...units].sort().join('\n'))));
+}
 
 export interface PullResponse {
   readonly rows: readonly SyncRow[];

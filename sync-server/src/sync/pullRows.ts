@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import type { PullResponse, SyncRow, UnitId } from '@seal/shared';
+import { scopeRefOf, type PullResponse, type SyncRow, type UnitId } from '@seal/shared';
 import type { UserDoc } from '../couch/model';
 import type { UnitTree } from '../auth/scope';
 import { coveredBy, encodePullCheckpoint, planPull, unitDigest, unitsUnder, type Fill, type PullCheckpoint, type PullPlan, type UnitSet } from './pullCheckpoint';
@@ -169,7 +168,7 @@ export async function pullRows(user: UserDoc, tree: UnitTree, rows: RowsRepo, ch
   const roots = scopeRoots(user);
   const today = unitsUnder(roots, tree);
   if (everything(today, roots, tree)) return { ...answer, scope: 'all' };
-  const scopeRef = createHash('sha256').update(today.join('\n')).digest('base64url');
+  const scopeRef = await scopeRefOf(today);
   return { ...answer, scopeRef, ...(options.scopeRef === scopeRef ? {} : { scope: today }) };
 }
 
