@@ -49,6 +49,28 @@ describe('quiesceRequests (before a sign-out)', () => {
     expect((await after).status).toBe(200);
   });
 
+  it('waits also for a request sent while it waits, and says a sign-out is under way until done', async () => {
+    const { held, fetch } = heldFetch();
+    vi.stubGlobal('fetch', fetch);
+    const first = api.noteOutcome(globalThis.fetch('/api/requests'));
+    expect(api.signingOut()).toBe(false);
+    let quiesced = false;
+    const quiescing = api.quiesceRequests(10_000).then((q) => { quiesced = true; return q; });
+    expect(api.signingOut()).toBe(true);
+    // A screen's own request, sent after the sign-out began (the guard is the screen's to heed).
+    const late = api.noteOutcome(globalThis.fetch('/api/units'));
+    held[0]!.answer(200);
+    await first;
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(quiesced).toBe(false);
+    held[1]!.answer(200);
+    await late;
+    const q = await quiescing;
+    expect(api.signingOut()).toBe(true);
+    q.done();
+    expect(api.signingOut()).toBe(false);
+  });
+
   it('does not wait for ever for a request that never answers', async () => {
     vi.useFakeTimers();
     try {

@@ -52,15 +52,30 @@ export async function quiesceRequests(maxMs = 3000): Promise<{ done(): void }> {
     quieting--;
   };
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let waited = false;
+  const deadline = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      waited = true;
+      resolve();
+    }, maxMs);
+  });
   try {
-    await Promise.race([
-      Promise.allSettled([...inFlight]),
-      new Promise((resolve) => { timer = setTimeout(resolve, maxMs); }),
-    ]);
+    // Until none is in flight: a request sent while this waits (a screen's own, which the
+    // guards of `signingOut()` did not cover) is waited for too, not only those of the start.
+    while (inFlight.size > 0 && !waited) await Promise.race([Promise.allSettled([...inFlight]), deadline]);
   } finally {
     clearTimeout(timer);
   }
   return { done };
+}
+
+/**
+ * Whether a sign-out is under way: work that refreshes on its own (the directory, the
+ * notification count, lists that poll) sends nothing then; its answer would be a refusal of
+ * the session that is ending, which the browser logs as an error.
+ */
+export function signingOut(): boolean {
+  return quieting > 0;
 }
 
 /** Notes what became of a request sent to the server (an answer of any status, or none). */

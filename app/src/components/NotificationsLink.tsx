@@ -1,7 +1,7 @@
 import { A } from '@solidjs/router';
 import { Show, createEffect, createSignal, onCleanup } from 'solid-js';
 import { fetchNotifications } from '../api/notifications';
-import { serverReachability } from '../api/reachability';
+import { serverReachability, signingOut } from '../api/reachability';
 import { useAuth } from '../auth/AuthProvider';
 import { useI18n } from '../i18n/I18nProvider';
 
@@ -23,7 +23,7 @@ export function NotificationsLink() {
   const auth = useAuth();
   const refresh = () => {
     // While the server is known silent the count stays as it is (its health probe is asking).
-    if (!auth.session() || serverReachability()?.mayRequest() === false) return;
+    if (!auth.session() || signingOut() || serverReachability()?.mayRequest() === false) return;
     fetchNotifications(undefined, 1).then((page) => setUnread(page.unread), () => undefined);
   };
   createEffect(() => {

@@ -4,7 +4,7 @@ import { apiRequest } from '../api/request';
 import { fetchUnits } from '../api/units';
 import { refreshRevocations } from '../device/revocations';
 import { useAuth } from '../auth/AuthProvider';
-import { serverReachability } from '../api/reachability';
+import { serverReachability, signingOut } from '../api/reachability';
 import { createServerReachability } from '../sync/createServerReachability';
 import { useSync } from '../sync/SyncProvider';
 import { checkDirectory, directoryView, parseHeldDirectory, type Directory } from './directory';
@@ -66,7 +66,8 @@ interface DirectoryCell {
 /** Fetches the directory, checks it and adopts it; on a network or server failure, tries again later. */
 async function fetchFresh(cell: DirectoryCell, gen: number, signedIn: () => boolean): Promise<void> {
   const { directory, setDirectory, setState, setProblem } = cell;
-  if (!signedIn()) return;
+  // Signing out: the session ends in a moment (and a new sign-in fetches afresh).
+  if (!signedIn() || signingOut()) return;
   if (!navigator.onLine || serverReachability()?.mayRequest() === false) {
     // Offline, or the server known silent (its health probe says when it answers again, and the
     // directory is fetched then): with no copy on this device, say so instead of "loading" for ever.

@@ -2,6 +2,7 @@ import { A } from '@solidjs/router';
 import { For, Show, createMemo, createResource, onCleanup } from 'solid-js';
 import { can, type User } from '@seal/shared';
 import { fetchGovernanceRequests } from '../../api/governance';
+import { signingOut } from '../../api/reachability';
 import { formatDateTime } from '../../i18n/format';
 import { useI18n } from '../../i18n/I18nProvider';
 import { useDirectory } from '../../org/DirectoryProvider';
@@ -21,7 +22,7 @@ export function GovernanceInbox(props: { me: User | undefined }) {
   const [pending, { refetch }] = createResource(() => fetchGovernanceRequests({ state: 'pending' }).catch(() => []), { initialValue: [] });
   // A change asked for while the list is open shows up without leaving the page.
   const timer = setInterval(() => {
-    if (navigator.onLine) void refetch();
+    if (navigator.onLine && !signingOut()) void refetch();
   }, REFRESH_MS);
   onCleanup(() => clearInterval(timer));
   const mine = createMemo(() => {
