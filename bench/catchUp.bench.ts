@@ -31,9 +31,12 @@ const PHOTOS = Number(process.env.CATCH_UP_PHOTOS ?? 500);
 const PHOTO_BYTES = Number(process.env.CATCH_UP_PHOTO_BYTES ?? 200 * 1024);
 const RUNS = Number(process.env.CATCH_UP_RUNS ?? 3);
 
-/** The tablet's process (`catchUpTablet.ts`), and its answer to each step in turn. */
+/**
+ * The tablet's process (`catchUpTablet.ts`), and its answer to each step in turn. With
+ * TABLET_PROF=<dir>, it writes a CPU profile there (the server's: run the bench under `node --cpu-prof`).
+ */
 function tabletProcess(): { ask: <S extends TabletStep['step']>(message: Extract<TabletStep, { step: S }>) => Promise<Extract<TabletAnswer, { step: S }>>; stop: () => void } {
-  const child = fork(fileURLToPath(new URL('./catchUpTablet.ts', import.meta.url)), [], { cwd: root, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(fileURLToPath(new URL('./catchUpTablet.ts', import.meta.url)), [], { cwd: root, execArgv: ['--import', 'tsx', ...(process.env.TABLET_PROF ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.TABLET_PROF] : [])], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   let waiting: { done: (answer: TabletAnswer) => void; fail: (error: Error) => void } | undefined;
   child.on('message', (answer: TabletAnswer) => waiting?.done(answer));
   child.on('exit', (code) => waiting?.fail(new Error(`the tablet's process ended (${code ?? 'signal'}) during a step`)));

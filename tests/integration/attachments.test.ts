@@ -11,9 +11,10 @@
  *   the others up, one cut off mid-way resumes with what the server lacks, each arrives intact.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BLOB_CHUNK_BYTES, fromBase64Url, sha256, toBase64Url, toHex } from '@seal/shared';
+import { BLOB_CHUNK_BYTES, BLOB_CHUNKS_PER_REQUEST, fromBase64Url, sha256, toBase64Url, toHex } from '@seal/shared';
 import { createUnit } from '../../sync-server/src/testing/testServer';
 import { replicaPool, setUpWorld, startSyncServer, syncAll, type Person, type Replica, type RunningSync, type World } from './harness';
+import { chunksSent } from './network';
 
 let running: RunningSync;
 let world: World;
@@ -178,9 +179,8 @@ describe('an upload whose chunks all arrived before the server assembled them', 
     const bytes = photo(3 * BLOB_CHUNK_BYTES + 9, 17);
     const tablet = await replicas.open(staff, 'site-camera-fault');
     const puts: number[] = [];
-    tablet.network.intercept = (path, init) => {
-      const chunk = /\/chunks\/(\d+)$/.exec(path);
-      if (chunk && init.method === 'PUT') puts.push(Number(chunk[1]));
+    tablet.network.intercept = (_path, init, url) => {
+      puts.push(...(chunksSent(url, init)?.indices ?? []));
     };
     const { sha256: sha, factRowId } = await tablet.store.attachments.add({ bytes, about: 'request:req-fault', mime: 'image/jpeg' }, world.siteId);
     const checks = () => tablet.network.counts.get(`/api/sync/blobs/${sha}`) ?? 0;
@@ -243,10 +243,11 @@ describe('several uploads at once', () => {
     const tablet = await replicas.open(staff, 'site-camera-batch');
     const blobsDb = running.server.store.couch.use(running.server.store.dbName('blobs'));
     const hex = async (bytes: Uint8Array) => toHex(await sha256(bytes));
-    // Good photos of three chunks each, and one "photo" whose bytes are not a JPEG (the server
-    // answers 415 for it, for ever). It is made to come first in the queue, which is in hash order:
-    // a queue that stopped at a refusal would never send the others.
-    const good = Array.from({ length: 5 }, (_, i) => photo(2 * BLOB_CHUNK_BYTES + 100 + i, 40 + i));
+    // Good photos of two requests each (the first carries BLOB_CHUNKS_PER_REQUEST chunks, the
+    // second two), and one "photo" whose bytes are not a JPEG (the server answers 415 for it, for
+    // ever). It is made to come first in the queue, which is in hash order: a queue that stopped
+    // at a refusal would never send the others.
+    const good = Array.from({ length: 5 }, (_, i) => photo((BLOB_CHUNKS_PER_REQUEST + 1) * BLOB_CHUNK_BYTES + 100 + i, 40 + i));
     const goodShas = await Promise.all(good.map(hex));
     let refused: Uint8Array | undefined;
     for (let seed = 0; refused === undefined; seed++) {
@@ -265,24 +266,25 @@ describe('several uploads at once', () => {
     // the pass after the sixth photo was added may end after the rows are in sync.
     await eventually(() => (tablet.store.status.get().attachments.queued === 6 ? true : undefined), 'the status to show six attachments waiting');
 
-    // The way back: the connection drops once during the second chunk of one photo; and the first
-    // chunks of two different photos must be in flight together before either is let through.
+    // The way back: the connection drops once during the second request of one photo; and the
+    // first requests of two different photos must be in flight together before either is let through.
     const cutOff = uploads[2]!.sha256;
-    const puts = new Map<string, number[]>();
+    // Each photo's requests, as the chunks each carried ("0,1,2,3").
+    const puts = new Map<string, string[]>();
     const firstChunksWaiting = new Set<string>();
     let together: () => void = () => undefined;
     const bothInFlight = new Promise<void>((resolve) => (together = resolve));
     let dropped = false;
-    tablet.network.intercept = async (path, init) => {
-      const chunk = /\/blobs\/([0-9a-f]{64})\/chunks\/(\d+)$/.exec(path);
-      if (!chunk || init.method !== 'PUT') return;
-      const [, sha, index] = chunk as unknown as [string, string, string];
-      puts.set(sha, [...(puts.get(sha) ?? []), Number(index)]);
-      if (sha === cutOff && index === '1' && !dropped) {
+    tablet.network.intercept = async (_path, init, url) => {
+      const sent = chunksSent(url, init);
+      if (!sent) return;
+      const { sha } = sent;
+      puts.set(sha, [...(puts.get(sha) ?? []), sent.indices.join()]);
+      if (sha === cutOff && sent.indices[0] !== 0 && !dropped) {
         dropped = true;
         throw new TypeError('fetch failed: the connection dropped');
       }
-      if (index === '0' && sha !== refusedUpload.sha256 && firstChunksWaiting.size < 2) {
+      if (sent.indices[0] === 0 && sha !== refusedUpload.sha256 && firstChunksWaiting.size < 2) {
         firstChunksWaiting.add(sha);
         if (firstChunksWaiting.size === 2) together();
         // Guarded: a queue sending one at a time never gets here twice, and the test fails below.
@@ -297,9 +299,12 @@ describe('several uploads at once', () => {
     // What the tablet says: one attachment still waits (the refused one), the others went.
     expect((await tablet.store.book.blob(refusedUpload.sha256))?.state).toBe('queued');
     await eventually(() => (tablet.store.status.get().attachments.queued === 1 ? true : undefined), 'the status to show one attachment waiting');
-    // Each chunk once, in order — but the one cut off, sent again — and the refused photo never past its first chunk.
-    for (const { sha256 } of uploads) expect(puts.get(sha256), sha256).toEqual(sha256 === cutOff ? [0, 1, 1, 2] : [0, 1, 2]);
-    expect(new Set(puts.get(refusedUpload.sha256))).toEqual(new Set([0]));
+    // Each chunk once, in order — but those of the request cut off, sent again — and the refused
+    // photo only ever in its one request (refused at its first chunk, which is not a JPEG).
+    const first = Array.from({ length: BLOB_CHUNKS_PER_REQUEST }, (_, i) => i).join();
+    const second = [BLOB_CHUNKS_PER_REQUEST, BLOB_CHUNKS_PER_REQUEST + 1].join();
+    for (const { sha256 } of uploads) expect(puts.get(sha256), sha256).toEqual(sha256 === cutOff ? [first, second, second] : [first, second]);
+    expect(new Set(puts.get(refusedUpload.sha256))).toEqual(new Set(['0,1']));
 
     // Colleagues get every good photo intact; nothing is left staged; the refused bytes are not served.
     const office = await replicas.open(colleague, 'site-office-batch');

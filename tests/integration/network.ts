@@ -43,7 +43,7 @@ export class TestNetwork {
   /** Requests whose path matches fail as if the network dropped them (e.g. only attachment uploads). */
   blockPaths: RegExp | undefined;
   /** Called (and awaited) before each request is sent; throwing fails it as a dropped connection would. */
-  intercept: ((path: string, init: RequestInit) => void | Promise<void>) | undefined;
+  intercept: ((path: string, init: RequestInit, url: string) => void | Promise<void>) | undefined;
   /** Per row id: what happened to it on this network (sent, answers, lost answers), for failure messages. */
   readonly trail = new Map<string, string[]>();
   /** Called as each push leaves. */
@@ -76,7 +76,7 @@ export class TestNetwork {
     this.counts.set(path, (this.counts.get(path) ?? 0) + 1);
     if (!this.online) throw new TypeError('fetch failed: the test network is offline');
     if (this.blockPaths?.test(path)) throw new TypeError(`fetch failed: ${path} is blocked`);
-    await this.intercept?.(path, init);
+    await this.intercept?.(path, init, url);
     const headers = new Headers(init.headers);
     headers.set('cookie', this.jar.cookie);
     // What a browser adds to the app's own requests (the server refuses a state change without it).
@@ -142,4 +142,21 @@ export class TestNetwork {
     }
     return response;
   };
+}
+
+/**
+ * The attachment chunks a request uploads, read from the request (its URL, its body) as it goes: the chunk of
+ * `PUT …/chunks/:index`, or the run of `PUT …/chunks?from=…` (several in one request).
+ * `undefined` for any other request.
+ */
+export function chunksSent(address: string, init: RequestInit): { readonly sha: string; readonly indices: readonly number[] } | undefined {
+  if (init.method !== 'PUT') return undefined;
+  const url = new URL(address, 'http://tablet.invalid');
+  const one = /^\/api\/sync\/blobs\/([0-9a-f]{64})\/chunks\/(\d+)$/.exec(url.pathname);
+  if (one) return { sha: one[1]!, indices: [Number(one[2])] };
+  const run = /^\/api\/sync\/blobs\/([0-9a-f]{64})\/chunks$/.exec(url.pathname);
+  if (!run) return undefined;
+  const from = Number(url.searchParams.get('from'));
+  const { data } = JSON.parse(typeof init.body === 'string' ? init.body : '') as { data: string[] };
+  return { sha: run[1]!, indices: data.map((_, i) => from + i) };
 }

@@ -8,6 +8,7 @@ import { ApiError } from '../api/ApiError';
 import type { SyncClient } from './syncClient';
 import type { SyncStatus } from './syncStatus';
 import { UploadProgress } from './uploadProgress';
+import { missingRuns } from './missingRuns';
 
 /** What to attach: the bytes, what they belong to, their type. */
 export interface AttachmentInput {
@@ -260,14 +261,16 @@ export class BlobQueue {
       await this.book.putBlob(sha, { ...held, startedUnder: blob.factRowId });
     }
     if (server?.complete !== true) {
-      const held = new Set(server?.received ?? []);
-      for (let index = 0; index < blob.chunks; index++) {
-        if (held.has(index)) continue;
-        const data = await this.book.chunk(sha, index);
-        if (data === undefined) throw new StoreError('invalid_fact', `chunk ${index} of ${sha} is missing here`);
-        server = await client.putChunk(sha, index, blob.factRowId, data);
+      for (const run of missingRuns(blob.chunks, server?.received ?? [])) {
+        const data: string[] = [];
+        for (const index of run) {
+          const chunk = await this.book.chunk(sha, index);
+          if (chunk === undefined) throw new StoreError('invalid_fact', `chunk ${index} of ${sha} is missing here`);
+          data.push(chunk);
+        }
+        server = await client.putChunks(sha, run[0]!, blob.factRowId, data);
         if (server.complete) break;
-        this.progress.sent(sha, chunkLength(blob.size, index));
+        this.progress.sent(sha, run.reduce((sum, index) => sum + chunkLength(blob.size, index), 0));
         this.progress.publish(status);
       }
       if (server?.complete !== true) server = await client.blobStatus(sha, blob.factRowId);

@@ -44,6 +44,11 @@ export class SyncClient {
     return this.call('PUT', `/api/sync/blobs/${sha256}/chunks/${index}?fact=${encodeURIComponent(factRowId)}`, blobStatusSchema, { data });
   }
 
+  /** Consecutive chunks from `from` (at most `BLOB_CHUNKS_PER_REQUEST`), in one request. */
+  putChunks(sha256: string, from: number, factRowId: string, data: readonly string[]): Promise<BlobStatus> {
+    return this.call('PUT', `/api/sync/blobs/${sha256}/chunks?fact=${encodeURIComponent(factRowId)}&from=${from}`, blobStatusSchema, { data });
+  }
+
   async getChunk(sha256: string, index: number, factRowId: string): Promise<string> {
     return (await this.call('GET', `/api/sync/blobs/${sha256}/chunks/${index}?fact=${encodeURIComponent(factRowId)}`, blobChunkResponseSchema)).data;
   }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { hasCanonicalTail } from '../encoding/base64url';
 
 /**
  * A point in time: integer milliseconds since the Unix epoch (UTC). Never a `Date`: records must
@@ -7,18 +8,6 @@ import { z } from 'zod';
 export const millisSchema = z.int().nonnegative();
 /** See {@link millisSchema}. */
 export type Millis = z.infer<typeof millisSchema>;
-
-const BASE64URL_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-
-/**
- * Whether the last character of unpadded base64url leaves its unused low bits zero, as every
- * encoder writes them (and as the decoder, `fromBase64Url`, insists): 4 bits after a 2-character
- * tail, 2 after a 3-character one.
- */
-const hasCanonicalTail = (text: string): boolean => {
-  const unused = [0, 0, 0b1111, 0b11][text.length % 4]!;
-  return unused === 0 || (BASE64URL_ALPHABET.indexOf(text.at(-1)!) & unused) === 0;
-};
 
 /** Unpadded base64url text (RFC 4648 §5): how bytes travel inside records. */
 export const base64UrlSchema = z

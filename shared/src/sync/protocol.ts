@@ -153,5 +153,22 @@ export const blobChunkBodySchema = z.strictObject({
   data: decodableBase64UrlSchema.min(1).max(Math.ceil((BLOB_CHUNK_BYTES * 4) / 3) + 4),
 });
 
+/**
+ * How many chunks one request may carry (`PUT /api/sync/blobs/:sha256/chunks`): a photo of a few
+ * hundred KB goes up in one request that the server keeps at once, rather than one request per
+ * chunk, each staged, read back and dropped. Resuming still works chunk by chunk.
+ */
+export const BLOB_CHUNKS_PER_REQUEST = 4;
+
+/** `PUT /api/sync/blobs/:sha256/chunks?fact=…&from=…`: which chunk the first one carried is. */
+export const blobChunksQuerySchema = blobQuerySchema.extend({
+  from: z.coerce.number().int().min(0).max(1_000_000),
+});
+
+/** `PUT /api/sync/blobs/:sha256/chunks`: consecutive chunks from `from`, base64url each. */
+export const blobChunksBodySchema = z.strictObject({
+  data: z.array(blobChunkBodySchema.shape.data).min(1).max(BLOB_CHUNKS_PER_REQUEST),
+});
+
 /** Events on `GET /api/sync/stream` (server-sent events). */
 export const SYNC_STREAM_EVENTS = { ready: 'ready', changes: 'changes' } as const;

@@ -108,6 +108,44 @@ export async function receiveChunk(blobs: BlobsRepo, sha: string, factRowId: str
 }
 
 /**
+ * Consecutive chunks a request carries, from `from`. When they end the upload and every chunk
+ * before them is staged (or there is none: the whole attachment in one request), the upload is
+ * assembled from them at once and none of them is staged: one write of the checked bytes, not a
+ * write, a read and a delete of each part first. Otherwise (the start or the middle of a larger
+ * upload, or a resumed one missing parts) each is received as a single chunk would be, in order.
+ */
+export async function receiveChunks(blobs: BlobsRepo, sha: string, factRowId: string, size: number, from: number, data: readonly string[]): Promise<BlobStatus> {
+  const upload = uploadKeyOf(factRowId);
+  const indices = allChunks(size);
+  if (from + data.length === indices.length) {
+    const state = await blobs.uploadState(sha, upload, indices, true);
+    if (state.proven) return provenStatus(blobs, sha, size, state.parts);
+    const inHand = (i: number): string | undefined => (i >= from ? data[i - from] : undefined);
+    // Every chunk before these is staged, and none of these is staged as something else.
+    const whole = indices.every((i) => (i < from ? state.parts.has(i) : state.parts.get(i) === undefined || state.parts.get(i)!.data === inHand(i)));
+    if (whole) {
+      const parts = indices.map((i) => inHand(i) ?? state.parts.get(i)!.data!);
+      const staged = [...state.parts.values()];
+      await refuseUnlessWhole(blobs, sha, size, parts, staged);
+      try {
+        return await keep(blobs, sha, factRowId, size, parts, staged, state.complete);
+      } catch (error) {
+        // The store failed keeping bytes that hash to their name: what this request carried is
+        // staged after all, as far as the store lets it, so a retry resumes from what is missing.
+        for (const [offset, chunk] of data.entries()) await blobs.stage(sha, upload, from + offset, chunk).catch(() => undefined);
+        throw error;
+      }
+    }
+  }
+  let status: BlobStatus | undefined;
+  for (const [offset, chunk] of data.entries()) {
+    status = await receiveChunk(blobs, sha, factRowId, size, { index: from + offset, data: chunk });
+    if (status.complete) break;
+  }
+  return status!;
+}
+
+/**
  * Refuses (422) an upload whose whole does not hash to its name, and drops its staged parts by
  * revision, so a part staged afresh meanwhile (a good upload after a bad one) is never taken along.
  */

@@ -1,6 +1,6 @@
 import {
-  BLOB_CHUNK_BYTES, blobChunkBodySchema, blobChunkParamsSchema, blobChunkResponseSchema, blobParamsSchema, blobQuerySchema, blobStatusSchema,
-  factBodySchemas, fromBase64Url, type AttachmentMeta, parseSubject, sniffRequestDocumentType,
+  BLOB_CHUNK_BYTES, BLOB_CHUNKS_PER_REQUEST, blobChunkBodySchema, blobChunksBodySchema, blobChunksQuerySchema, blobChunkParamsSchema, blobChunkResponseSchema, blobParamsSchema, blobQuerySchema, blobStatusSchema,
+  base64UrlByteLength, factBodySchemas, fromBase64Url, type AttachmentMeta, parseSubject, sniffRequestDocumentType,
 } from '@seal/shared';
 import type { UserDoc } from '../../couch/model';
 import { loadUnitTree } from '../../auth/scope';
@@ -9,7 +9,7 @@ import { ApiError } from '../errors';
 import { chunkCount, chunkLength, type BlobsRepo } from '../../sync/blobsRepo';
 import { covers } from '../../sync/pushContext';
 import type { RowsRepo } from '../../sync/rowsRepo';
-import { receiveChunk, settleUpload, uploadKeyOf } from '../../sync/settleUpload';
+import { receiveChunk, receiveChunks, settleUpload, uploadKeyOf } from '../../sync/settleUpload';
 import { requireReplicaUser } from '../../sync/requireReplicaUser';
 
 const shaParams = blobParamsSchema;
@@ -53,6 +53,25 @@ async function attachmentFor(api: Api, factOf: (factRowId: string) => Promise<At
 }
 
 /**
+ * Refuses a chunk that cannot be chunk `index` of the attachment `meta` describes: past its last
+ * chunk, of another length, or (the first chunk of a request's document) not the file type its
+ * fact names.
+ */
+function checkChunk(meta: AttachmentMeta, sha: string, index: number, data: string): void {
+  const chunks = chunkCount(meta.size);
+  if (index >= chunks) throw new ApiError(400, 'invalid_query', `Chunk ${index} is past the last chunk (${chunks - 1}) of ${meta.size} bytes`);
+  // Its length and first bytes, without decoding it all (the body schema took only decodable
+  // text): the whole is decoded once, to be hashed, when the upload is assembled.
+  const length = base64UrlByteLength(data);
+  const expected = chunkLength(meta.size, index);
+  if (length !== expected) throw new ApiError(400, 'invalid_body', `Chunk ${index} must be ${expected} bytes, got ${length}`);
+  // A request's document must be what its fact says (a PDF, JPEG or PNG), by its first bytes.
+  if (index === 0 && parseSubject(meta.about)?.kind === 'request' && sniffRequestDocumentType(fromBase64Url(data.slice(0, 16))) !== meta.mime) {
+    throw new ApiError(415, 'unsupported_media_type', `The bytes of ${sha} are not a ${meta.mime} file: a request's document must be a PDF, JPEG or PNG`);
+  }
+}
+
+/**
  * Attachment bytes, after the facts that describe them: chunked (so an upload resumes where it
  * stopped), content-addressed (the assembled bytes must hash to their name), uploaded under an
  * attachment fact the server already holds and the user's scope covers, and readable only under
@@ -79,16 +98,20 @@ export function blobRoutes(api: Api, rows: RowsRepo, blobs: BlobsRepo): void {
   }, async ({ params, query, body, signedIn, request }) => {
     requireReplicaUser(request, signedIn);
     const meta = await attachmentFor(api, factOf, signedIn.user, query.fact, params.sha256);
-    const chunks = chunkCount(meta.size);
-    if (params.index >= chunks) throw new ApiError(400, 'invalid_query', `Chunk ${params.index} is past the last chunk (${chunks - 1}) of ${meta.size} bytes`);
-    const bytes = fromBase64Url(body.data);
-    const expected = chunkLength(meta.size, params.index);
-    if (bytes.length !== expected) throw new ApiError(400, 'invalid_body', `Chunk ${params.index} must be ${expected} bytes, got ${bytes.length}`);
-    // A request's document must be what its fact says (a PDF, JPEG or PNG), by its first bytes.
-    if (params.index === 0 && parseSubject(meta.about)?.kind === 'request' && sniffRequestDocumentType(bytes) !== meta.mime) {
-      throw new ApiError(415, 'unsupported_media_type', `The bytes of ${params.sha256} are not a ${meta.mime} file: a request's document must be a PDF, JPEG or PNG`);
-    }
+    checkChunk(meta, params.sha256, params.index, body.data);
     return receiveChunk(blobs, params.sha256, query.fact, meta.size, { index: params.index, data: body.data });
+  });
+
+  api.route({
+    method: 'PUT', url: '/api/sync/blobs/:sha256/chunks', tag: 'sync', auth: 'session', params: shaParams, query: blobChunksQuerySchema, body: blobChunksBodySchema,
+    bodyLimit: 2 * BLOB_CHUNKS_PER_REQUEST * BLOB_CHUNK_BYTES,
+    summary: `Upload up to ${BLOB_CHUNKS_PER_REQUEST} consecutive chunks of an attachment under its fact, the first being chunk \`from\`: an attachment that fits goes up in one request, kept at once; the upload completes once every chunk is in and the bytes hash to their name`,
+    responses: { 200: blobStatusSchema, 400: 'invalid_body | invalid_query', 401: 'unauthenticated | replica_user_mismatch', 403: 'out_of_scope', 409: 'fact_not_synced | chunk_conflict', 415: 'unsupported_media_type', 422: 'blob_hash_mismatch' },
+  }, async ({ params, query, body, signedIn, request }) => {
+    requireReplicaUser(request, signedIn);
+    const meta = await attachmentFor(api, factOf, signedIn.user, query.fact, params.sha256);
+    body.data.forEach((data, offset) => checkChunk(meta, params.sha256, query.from + offset, data));
+    return receiveChunks(blobs, params.sha256, query.fact, meta.size, query.from, body.data);
   });
 
   api.route({
