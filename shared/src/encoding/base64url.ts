@@ -6,7 +6,9 @@ import { base64urlnopad, hex } from '@scure/base';
  * the server decodes on every upload. In a browser there is none, and `@scure/base` does it all.
  */
 type NativeBuffer = Uint8Array & { toString(encoding: 'base64url'): string };
-const NativeBuffer = (globalThis as { Buffer?: { from(text: string, encoding: 'base64url'): NativeBuffer; from(bytes: ArrayBufferLike, offset: number, length: number): NativeBuffer } }).Buffer;
+const onNode = (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node !== undefined;
+/** Node's own only: a `Buffer` polyfill a browser bundle might carry need not know base64url. */
+const NativeBuffer = !onNode ? undefined : (globalThis as { Buffer?: { from(text: string, encoding: 'base64url'): NativeBuffer; from(bytes: ArrayBufferLike, offset: number, length: number): NativeBuffer } }).Buffer;
 /** Below this length the library is as fast, and its errors are the ones callers see. */
 const NATIVE_FROM = 256;
 

@@ -162,7 +162,8 @@ export const BLOB_CHUNKS_PER_REQUEST = 4;
 
 /** `PUT /api/sync/blobs/:sha256/chunks?fact=…&from=…`: which chunk the first one carried is. */
 export const blobChunksQuerySchema = blobQuerySchema.extend({
-  from: z.coerce.number().int().min(0).max(1_000_000),
+  // Digits only, one spelling per number (no "", "0x10", "1e2" or " 3 " taken as one).
+  from: z.string().regex(/^(0|[1-9][0-9]{0,5})$/, { message: 'expected the index of a chunk: digits, without leading zeros' }),
 });
 
 /** `PUT /api/sync/blobs/:sha256/chunks`: consecutive chunks from `from`, base64url each. */

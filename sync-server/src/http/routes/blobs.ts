@@ -110,8 +110,9 @@ export function blobRoutes(api: Api, rows: RowsRepo, blobs: BlobsRepo): void {
   }, async ({ params, query, body, signedIn, request }) => {
     requireReplicaUser(request, signedIn);
     const meta = await attachmentFor(api, factOf, signedIn.user, query.fact, params.sha256);
-    body.data.forEach((data, offset) => checkChunk(meta, params.sha256, query.from + offset, data));
-    return receiveChunks(blobs, params.sha256, query.fact, meta.size, query.from, body.data);
+    const from = Number(query.from);
+    body.data.forEach((data, offset) => checkChunk(meta, params.sha256, from + offset, data));
+    return receiveChunks(blobs, params.sha256, query.fact, meta.size, from, body.data);
   });
 
   api.route({
