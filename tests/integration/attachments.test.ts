@@ -12,8 +12,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BLOB_CHUNK_BYTES, BLOB_CHUNKS_PER_REQUEST, fromBase64Url, sha256, toBase64Url, toHex } from '@seal/shared';
-import { createUnit } from '../../sync-server/src/testing/testServer';
-import { replicaPool, setUpWorld, startSyncServer, syncAll, type Person, type Replica, type RunningSync, type World } from './harness';
+import { blobCall, photo, setUpBlobWorld } from './blobWorld';
+import { replicaPool, startSyncServer, syncAll, type Person, type Replica, type RunningSync, type World } from './harness';
 import { chunksSent } from './network';
 
 let running: RunningSync;
@@ -26,16 +26,10 @@ const replicas = replicaPool(() => running.url);
 
 beforeAll(async () => {
   running = await startSyncServer();
-  world = await setUpWorld(running.server);
-  otherSiteId = await createUnit(running.server, world.admin.cookie, world.otherBranchId, 'Other site', 'site');
-  staff = await world.person(world.siteId, ['staff'], 'Site staff');
+  ({ world, staff, stranger, otherSiteId } = await setUpBlobWorld(running));
   colleague = await world.person(world.siteId, ['custodian'], 'Site custodian');
-  stranger = await world.person(otherSiteId, ['staff'], 'Staff elsewhere');
 }, 60_000);
 afterAll(async () => running?.close());
-
-// A JPEG's signature first (the server takes a request's attachment only as the type it names), then filler.
-const photo = (size: number, seed: number) => Uint8Array.from({ length: size }, (_, i) => [0xff, 0xd8, 0xff][i] ?? (i * 37 + seed) % 253);
 
 async function eventually<T>(probe: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = 15_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -47,15 +41,7 @@ async function eventually<T>(probe: () => T | undefined | Promise<T | undefined>
   }
 }
 
-/** A raw HTTP call as `person`, the way a script (not our app) would make it. */
-async function raw(person: Person, method: 'GET' | 'PUT', path: string, body?: unknown): Promise<{ status: number; body: { error?: string; complete?: boolean; received?: number[]; data?: string } }> {
-  const res = await fetch(`${running.url}${path}`, {
-    method,
-    headers: { cookie: person.cookie, 'sec-fetch-site': 'same-origin', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: res.status, body: (await res.json()) as never };
-}
+const raw = (person: Person, method: 'GET' | 'PUT', path: string, body?: unknown) => blobCall(running, person, method, path, body);
 const blobPath = (sha: string, fact: string, index?: number) => `/api/sync/blobs/${sha}${index === undefined ? '' : `/chunks/${index}`}?fact=${encodeURIComponent(fact)}`;
 
 /** The stranger's own attachment fact naming `sha` (pushed through a replica, so it is valid). */

@@ -10,38 +10,25 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BLOB_CHUNK_BYTES, BLOB_CHUNKS_PER_REQUEST, fromBase64Url, sha256, toBase64Url, toHex } from '@seal/shared';
-import { createUnit } from '../../sync-server/src/testing/testServer';
-import { replicaPool, setUpWorld, startSyncServer, syncAll, type Person, type RunningSync, type World } from './harness';
+import { blobCall, photo, setUpBlobWorld } from './blobWorld';
+import { replicaPool, startSyncServer, syncAll, type Person, type RunningSync, type World } from './harness';
 
 let running: RunningSync;
 let world: World;
 let staff: Person;
 let stranger: Person;
-let otherSiteId: string;
 const replicas = replicaPool(() => running.url);
 
 beforeAll(async () => {
   running = await startSyncServer();
-  world = await setUpWorld(running.server);
-  otherSiteId = await createUnit(running.server, world.admin.cookie, world.otherBranchId, 'Other site', 'site');
-  staff = await world.person(world.siteId, ['staff'], 'Site staff');
-  stranger = await world.person(otherSiteId, ['staff'], 'Staff elsewhere');
+  ({ world, staff, stranger } = await setUpBlobWorld(running));
 }, 60_000);
 afterAll(async () => running?.close());
 
-const photo = (size: number, seed: number) => Uint8Array.from({ length: size }, (_, i) => [0xff, 0xd8, 0xff][i] ?? (i * 41 + seed) % 251);
 const chunksOf = (bytes: Uint8Array) =>
   Array.from({ length: Math.ceil(bytes.length / BLOB_CHUNK_BYTES) }, (_, i) => toBase64Url(bytes.subarray(i * BLOB_CHUNK_BYTES, (i + 1) * BLOB_CHUNK_BYTES)));
 
-type Answer = { status: number; body: { error?: string; complete?: boolean; received?: number[]; data?: string } };
-async function raw(person: Person, method: 'GET' | 'PUT', path: string, body?: unknown): Promise<Answer> {
-  const res = await fetch(`${running.url}${path}`, {
-    method,
-    headers: { cookie: person.cookie, 'sec-fetch-site': 'same-origin', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-  });
-  return { status: res.status, body: (await res.json()) as never };
-}
+const raw = (person: Person, method: 'GET' | 'PUT', path: string, body?: unknown) => blobCall(running, person, method, path, body);
 const run = (sha: string, fact: string, from: number | string, extra = '') => `/api/sync/blobs/${sha}/chunks?fact=${encodeURIComponent(fact)}&from=${from}${extra}`;
 const one = (sha: string, fact: string, index: number) => `/api/sync/blobs/${sha}/chunks/${index}?fact=${encodeURIComponent(fact)}`;
 const status = (sha: string, fact: string) => `/api/sync/blobs/${sha}?fact=${encodeURIComponent(fact)}`;

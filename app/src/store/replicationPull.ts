@@ -97,11 +97,14 @@ export function pullPass({ db, book, client, status, gate, now, retryMs, stopped
 
   /** Drops the rows of noted units outside `scope` (named by the answer that ends a pull) but those of `pulled`, the user's own waiting to go up, and refusals. */
   function dropOutside(scope: readonly string[], pulled: ReadonlySet<string>): Promise<void> {
-    return held.settle(scope, async (outside) => {
-      const { gone, waitingIn } = await rowsLeavingScope(db, book, outside, pulled);
-      if (gone.length > 0) await db.rows.bulkRemove(gone);
-      return waitingIn;
-    });
+    return held.settle(scope, (outside) => dropRowsOf(outside, pulled));
+  }
+
+  /** Removes the rows of `units` that may go (see `rowsLeavingScope`); answers the units whose rows wait to go up. */
+  async function dropRowsOf(units: readonly string[], pulled: ReadonlySet<string>): Promise<ReadonlySet<string>> {
+    const { gone, waitingIn } = await rowsLeavingScope(db, book, units, pulled);
+    if (gone.length > 0) await db.rows.bulkRemove(gone);
+    return waitingIn;
   }
 
   // One pass at a time across the tabs of this database: they share the checkpoint and the note
@@ -128,10 +131,7 @@ export function pullPass({ db, book, client, status, gate, now, retryMs, stopped
       }
       const left = response.left ?? [];
       const ids = new Set(response.rows.map((row) => row.id));
-      if (left.length > 0) {
-        const { gone } = await rowsLeavingScope(db, book, left, ids);
-        if (gone.length > 0) await db.rows.bulkRemove(gone);
-      }
+      if (left.length > 0) await dropRowsOf(left, ids);
       await held.note(response.rows.map((row) => row.scopeUnitId));
       await storePulled(db, response.rows);
       // A row the server sent is on the server: if this replica still waits to push a row of that

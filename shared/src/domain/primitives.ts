@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { hasCanonicalTail } from '../encoding/base64url';
+import { BASE64URL_CHARACTERS, hasCanonicalTail, spellsWholeBytes } from '../encoding/base64url';
 
 /**
  * A point in time: integer milliseconds since the Unix epoch (UTC). Never a `Date`: records must
@@ -12,8 +12,8 @@ export type Millis = z.infer<typeof millisSchema>;
 /** Unpadded base64url text (RFC 4648 §5): how bytes travel inside records. */
 export const base64UrlSchema = z
   .string()
-  .regex(/^[A-Za-z0-9_-]*$/, { message: 'expected unpadded base64url (A-Z a-z 0-9 - _)' })
-  .refine((text) => text.length % 4 !== 1, { message: 'expected base64url: a length of 4n+1 characters encodes no whole byte' });
+  .regex(BASE64URL_CHARACTERS, { message: 'expected unpadded base64url (A-Z a-z 0-9 - _)' })
+  .refine(spellsWholeBytes, { message: 'expected base64url: a length of 4n+1 characters encodes no whole byte' });
 
 /**
  * Base64url that `fromBase64Url` decodes (its last character's unused bits zero): bytes a route

@@ -19,7 +19,11 @@ export const toBase64Url = (bytes: Uint8Array): string =>
     : base64urlnopad.encode(bytes);
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-const ONLY_ALPHABET = /^[A-Za-z0-9_-]*$/;
+/** Unpadded base64url's characters only (RFC 4648 §5): no padding, no `+` or `/`. */
+export const BASE64URL_CHARACTERS = /^[A-Za-z0-9_-]*$/;
+
+/** Whether base64url of this length spells whole bytes (4n+1 characters spell none). */
+export const spellsWholeBytes = (text: string): boolean => text.length % 4 !== 1;
 
 /**
  * Whether the last character of unpadded base64url leaves its unused low bits zero, as every
@@ -35,7 +39,7 @@ export const hasCanonicalTail = (text: string): boolean => {
  * Whether `text` is the one spelling of some bytes in unpadded base64url: only the alphabet, no
  * length of 4n+1, and a canonical tail. Exactly what `fromBase64Url` accepts.
  */
-export const isDecodableBase64Url = (text: string): boolean => text.length % 4 !== 1 && ONLY_ALPHABET.test(text) && hasCanonicalTail(text);
+export const isDecodableBase64Url = (text: string): boolean => spellsWholeBytes(text) && BASE64URL_CHARACTERS.test(text) && hasCanonicalTail(text);
 
 /** How many bytes decodable base64url `text` spells, without decoding it. */
 export const base64UrlByteLength = (text: string): number => Math.floor((text.length * 3) / 4);
