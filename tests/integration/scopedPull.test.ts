@@ -446,3 +446,78 @@ describe('a deactivated person', () => {
     expect(fresh.page?.rows ?? []).toEqual([]);
   });
 });
+
+/**
+ * A pull that stops with more to read has the server read the feed's next pages ahead while its
+ * answer travels (`FeedReadAhead`). What a page read ahead holds is the store's, not anyone's:
+ * each request filters it by the scope of whoever asks, at the moment they ask.
+ */
+describe('pages of the feed read ahead between requests', () => {
+  let s1: string;
+  let s2: string;
+  let person: Person;
+  let tablet: Puller;
+  beforeAll(async () => {
+    s1 = await createUnit(running.server, world.admin.cookie, east, 'Read-ahead 1', 'site');
+    s2 = await createUnit(running.server, world.admin.cookie, east, 'Read-ahead 2', 'site');
+    person = await world.person(s1, ['custodian'], 'Read-ahead custodian');
+    await changeGrant(running.server, world.admin, person, 'grant', 'custodian', s2);
+    tablet = new Puller(person);
+    await tablet.all();
+  });
+
+  /** Rows of s1, s2 and w1 interleaved through the feed: a pull of `limit` 5 spans many requests. */
+  const interleave = async (rounds: number) => {
+    for (let round = 0; round < rounds; round++) for (const unit of [s1, s2, w1]) await write(unit, 6);
+  };
+
+  it('bring nothing of a unit revoked after the page was read, and the unit is named as left', async () => {
+    await interleave(4);
+    const before = new Set(rowsOf(s2));
+    let revokedAfter = -1;
+    const got = await tablet.all(5, async (n) => {
+      if (n !== 1) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await changeGrant(running.server, world.admin, person, 'revoke', 'custodian', s2);
+      revokedAfter = tablet.held.size;
+    });
+    expect(revokedAfter, 'the pull spanned the revocation').toBeGreaterThan(0);
+    // s2's rows arrived only in the first two answers (before the revocation), none after.
+    const s2Arrivals = got.ids.map((id, i) => (before.has(id) ? i : -1)).filter((i) => i >= 0);
+    expect(s2Arrivals.length, 'the first answers carried s2 rows').toBeGreaterThan(0);
+    expect(Math.max(...s2Arrivals)).toBeLessThan(10);
+    expect(got.left).toEqual([s2]);
+    expect([...tablet.held].sort()).toEqual(rowsOf(s1));
+  });
+
+  it('give another person asking from the same position only their own scope', async () => {
+    await interleave(3);
+    const other = await world.person(w1, ['custodian'], 'Read-ahead west');
+    const spy = new Puller(other);
+    await spy.all();
+    const first = await tablet.request(5);
+    expect(first.page?.more).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // The other person replays the tablet's checkpoint: the page read ahead for the tablet is
+    // filtered by their scope (w1), and their checkpoint's units (s1, not theirs) bring nothing.
+    spy.checkpoint = tablet.checkpoint;
+    const got = await spy.all(5);
+    expect(got.ids.filter((id) => unitOfRow.get(id) !== w1)).toEqual([]);
+    const rest = await tablet.all(5);
+    expect(rest.ids.every((id) => unitOfRow.get(id) === s1)).toBe(true);
+  });
+
+  it('bring the rows written after a page was read ahead at the end of the feed', async () => {
+    await tablet.all();
+    const first = await write(s1, 3);
+    const later: string[] = [];
+    const got = await tablet.all(2, async (n) => {
+      if (n !== 0) return;
+      // The page after the first answer is read ahead now: one row, the feed's end then.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      later.push(...(await write(s1, 4)));
+    });
+    expect(later).toHaveLength(4);
+    expect(distinct(got.ids)).toEqual([...first, ...later].sort());
+  });
+});

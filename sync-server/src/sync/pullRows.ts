@@ -2,6 +2,7 @@ import { scopeRefOf, type PullResponse, type SyncRow, type UnitId } from '@seal/
 import type { UserDoc } from '../couch/model';
 import type { UnitTree } from '../auth/scope';
 import { coveredBy, encodePullCheckpoint, planPull, unitDigest, unitsUnder, type Fill, type PullCheckpoint, type PullPlan, type UnitSet } from './pullCheckpoint';
+import type { FeedReadAhead } from './feedReadAhead';
 import { seqNumber, type RowChangesPage, type RowsRepo } from './rowsRepo';
 
 /** Changes read from the store per page while looking for rows in scope. */
@@ -35,6 +36,12 @@ export const inScope = (row: SyncRow, roots: readonly UnitId[], tree: UnitTree):
 
 type FeedEntry = RowChangesPage['entries'][number] & { readonly row: SyncRow };
 
+/** How a pull reads the change feed: straight from the store, or through a {@link FeedReadAhead}. */
+interface Feed {
+  read(since: string, limit: number): Promise<RowChangesPage>;
+  ahead?(since: string, limit: number): void;
+}
+
 interface Scan {
   readonly found: SyncRow[];
   /** The last change read. */
@@ -50,14 +57,21 @@ interface Scan {
  * `maxScan` changes. Only the tail of the feed is read this way (ADR 010): what was written since
  * the replica's last pull, or since a back-fill's index read.
  */
-async function scanFeed(rows: RowsRepo, since: string, limit: number, maxScan: number, keep: (entry: FeedEntry) => boolean, count: (entry: FeedEntry) => boolean = keep): Promise<Scan> {
-  const found: SyncRow[] = [];
+async function scanFeed(feed: Feed, since: string, limit: number, maxScan: number, keep: (entry: FeedEntry) => boolean, count: (entry: FeedEntry) => boolean = keep): Promise<Scan> {
   const pageSize = Math.min(Math.max(SCAN_PAGE, limit), maxScan);
+  const scan = await scanPages(feed, pageSize, since, limit, maxScan, keep, count);
+  // The replica asks for the next page from here once it has this answer: start reading it now.
+  if (!scan.end) feed.ahead?.(scan.cursor, pageSize);
+  return scan;
+}
+
+async function scanPages(feed: Feed, pageSize: number, since: string, limit: number, maxScan: number, keep: (entry: FeedEntry) => boolean, count: (entry: FeedEntry) => boolean): Promise<Scan> {
+  const found: SyncRow[] = [];
   let cursor = since;
   let scanned = 0;
   let counted = 0;
   for (;;) {
-    const page = await rows.changesSince(cursor, pageSize);
+    const page = await feed.read(cursor, pageSize);
     for (const entry of page.entries) {
       cursor = entry.seq;
       if (entry.row && count(entry as FeedEntry)) counted++;
@@ -85,6 +99,8 @@ export interface PullOptions {
   readonly orderedSeqs?: boolean;
   /** The `scopeRef` the replica holds: the scope's units are named only if it changed. */
   readonly scopeRef?: string | undefined;
+  /** Reads the feed's next page ahead for the replica's next request (see {@link FeedReadAhead}); none: every page is read when asked. */
+  readonly readAhead?: FeedReadAhead;
 }
 
 /**
@@ -192,15 +208,17 @@ async function pullAnswer(user: UserDoc, tree: UnitTree, rows: RowsRepo, checkpo
     return Math.min(changes, indexed.count + unindexed);
   };
 
+  const { readAhead } = options;
+  const feed: Feed = readAhead ? { read: (since, size) => readAhead.read(since, size), ahead: (since, size) => readAhead.ahead(since, size) } : { read: (since, size) => rows.changesSince(since, size) };
   if (plan.fill) {
-    const reading = { limit, maxScan, staleIndexFrom: options.staleIndexFrom ?? DEFAULT_STALE_INDEX_FROM, orderedSeqs: options.orderedSeqs ?? false };
+    const reading = { feed, limit, maxScan, staleIndexFrom: options.staleIndexFrom ?? DEFAULT_STALE_INDEX_FROM, orderedSeqs: options.orderedSeqs ?? false };
     return backFill(rows, checkpoint, plan as PullPlan & { fill: NonNullable<PullPlan['fill']> }, reading, feedOwed, everything(today, roots, tree));
   }
 
   const { replica } = options;
   if (nothingDelivered) return { rows: [], checkpoint: encodePullCheckpoint({ seq: checkpoint.seq, units: [], fill: null }), left: plan.left, remaining: 0, more: false };
   // A replica's own rows are not sent back to it: it holds them already.
-  const scan = await scanFeed(rows, checkpoint.seq, limit, maxScan, ({ row, origin }) => (replica === undefined || origin !== replica) && delivering(row.scopeUnitId));
+  const scan = await scanFeed(feed, checkpoint.seq, limit, maxScan, ({ row, origin }) => (replica === undefined || origin !== replica) && delivering(row.scopeUnitId));
   const next: PullCheckpoint = { seq: scan.cursor, units: plan.delivered, fill: null };
   return { rows: scan.found, checkpoint: encodePullCheckpoint(next), left: plan.left, remaining: scan.end ? 0 : await feedOwed(scan.cursor), more: !scan.end };
 }
@@ -255,7 +273,7 @@ async function indexReadFor(rows: RowsRepo, snap: string | null, staleIndexFrom:
  * join the delivered ones at the checkpoint's position (the feed scan re-sends what the fill sent
  * past it: harmless, rows never change) — or, when none were delivered, at the end of the feed.
  */
-async function backFill(rows: RowsRepo, checkpoint: PullCheckpoint, plan: PullPlan & { fill: NonNullable<PullPlan['fill']> }, { limit, maxScan, staleIndexFrom, orderedSeqs }: { limit: number; maxScan: number; staleIndexFrom: number; orderedSeqs: boolean }, feedOwed: (cursor: string) => Promise<number>, whole: boolean): Promise<PullResponse> {
+async function backFill(rows: RowsRepo, checkpoint: PullCheckpoint, plan: PullPlan & { fill: NonNullable<PullPlan['fill']> }, { feed, limit, maxScan, staleIndexFrom, orderedSeqs }: { feed: Feed; limit: number; maxScan: number; staleIndexFrom: number; orderedSeqs: boolean }, feedOwed: (cursor: string) => Promise<number>, whole: boolean): Promise<PullResponse> {
   const { fill } = plan;
   const answer = (found: SyncRow[], next: PullCheckpoint, owed: number): PullResponse =>
     ({ rows: found, checkpoint: encodePullCheckpoint(next), left: plan.left, remaining: owed, more: true });
@@ -273,7 +291,7 @@ async function backFill(rows: RowsRepo, checkpoint: PullCheckpoint, plan: PullPl
 
   // The tail: rows of the joining units written since the index was read.
   const joining = new Set(fill.unitIds);
-  const scan = await scanFeed(rows, fill.seq, limit, maxScan, ({ row }) => joining.has(row.scopeUnitId));
+  const scan = await scanFeed(feed, fill.seq, limit, maxScan, ({ row }) => joining.has(row.scopeUnitId));
   if (!scan.end) return answer(scan.found, { seq: checkpoint.seq, units: plan.delivered, fill: { ...fill, seq: scan.cursor } }, (await tailOwed(rows, scan.cursor)) + (await feedOwed(checkpoint.seq)));
   const nothingDelivered = plan.delivered !== 'all' && plan.delivered.length === 0;
   const units: UnitSet = whole ? 'all' : [...(plan.delivered === 'all' ? [] : plan.delivered), ...fill.units];

@@ -11,6 +11,7 @@ import { decodePullCheckpoint, externaliseUnitSets, fromLegacy, inlineUnitSets, 
 import { unitSetStore, type UnitSetsDoc } from '../../sync/unitSets';
 import { ScopedHints } from '../../sync/scopedHints';
 import { pullRows } from '../../sync/pullRows';
+import { denseSeqGuess, FeedReadAhead } from '../../sync/feedReadAhead';
 import { pushRows } from '../../sync/pushRows';
 import { RecordStates } from '../../sync/recordStates';
 import { requireReplicaUser } from '../../sync/requireReplicaUser';
@@ -42,6 +43,7 @@ export function syncRoutes(api: Api, store: Store, onAccepted?: AcceptedRowsList
   const certificates = certificatesRepo(certificatesDb);
   // Rows the store takes for the first time are told to `onAccepted` (notifications, webhooks).
   const rows = onAccepted ? reportingAcceptedRows(stored, onAccepted, (err) => api.app.log.warn({ err }, 'accepted rows could not be passed on')) : stored;
+  const readAhead = new FeedReadAhead(rows, store.kind === 'embedded' ? { guessNext: denseSeqGuess } : {});
   const feed = new ChangeFeed(rows, (error) => api.app.log.warn({ err: error }, 'the store change feed failed; retrying'));
   const streams = new ScopedHints(
     feed,
@@ -89,7 +91,7 @@ export function syncRoutes(api: Api, store: Store, onAccepted?: AcceptedRowsList
     if (!checkpoint.ok) throw new ApiError(400, 'invalid_query', `The query string is not valid: since: ${checkpoint.message}`);
     const tree = await loadUnitTree(ctx.repos.units);
     const since = 'legacy' in checkpoint.value ? fromLegacy(checkpoint.value.legacy, tree) : checkpoint.value;
-    const answer = await pullRows(signedIn.user, tree, rows, since, query.limit ?? DEFAULT_PULL_LIMIT, { replica: query.replica, scopeRef: query.scopeRef, maxScan: ctx.config.pullScanLimit, staleIndexFrom: ctx.config.pullStaleIndexFrom, orderedSeqs: store.kind === 'embedded' });
+    const answer = await pullRows(signedIn.user, tree, rows, since, query.limit ?? DEFAULT_PULL_LIMIT, { replica: query.replica, scopeRef: query.scopeRef, maxScan: ctx.config.pullScanLimit, staleIndexFrom: ctx.config.pullStaleIndexFrom, orderedSeqs: store.kind === 'embedded', readAhead });
     // A set no longer held (or never written): what the replica holds is unknown, so every unit
     // outside today's scope is named as left (the replica drops any rows of those it holds).
     const left = inlined.unknown ? unitsOutside(signedIn.user, tree) : answer.left;
