@@ -173,3 +173,11 @@ export const blobChunksBodySchema = z.strictObject({
 
 /** Events on `GET /api/sync/stream` (server-sent events). */
 export const SYNC_STREAM_EVENTS = { ready: 'ready', changes: 'changes' } as const;
+
+/**
+ * The server writes a comment line on the live stream this often, so that proxies and idle
+ * timers keep it open — and so that a replica hearing nothing for several of these knows the
+ * connection is gone (half-open: the tablet moved to another network, a hotspot dropped) and
+ * connects again, instead of waiting for hints that can no longer arrive.
+ */
+export const SYNC_STREAM_HEARTBEAT_MS = 15_000;

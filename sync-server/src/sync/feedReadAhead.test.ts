@@ -138,16 +138,62 @@ describe('reading the change feed ahead of a pull', () => {
     expect(ahead.size).toBe(0);
   });
 
-  it('holds at most `maxPages`, dropping the oldest first, and reads on from none it dropped', async () => {
+  it('holds at most `maxChanges` changes, dropping the oldest pages first, and reads on from none it dropped', async () => {
     const feed = new Feed();
     feed.append(1_000);
-    const ahead = new FeedReadAhead(feed, { depth: 2, maxPages: 3 });
+    const ahead = new FeedReadAhead(feed, { depth: 2, maxChanges: 30, maxInFlight: 100 });
     for (const since of ['0', '100', '200', '300', '400']) ahead.ahead(since, 10);
     expect(ahead.size).toBe(3);
     await feed.release();
     expect(ahead.size).toBeLessThanOrEqual(3);
     // The two dropped before they were in read nothing on: only the kept ones led to a second page.
     expect(feed.reads.filter((r) => r === '10+10' || r === '110+10')).toEqual([]);
+    // A page larger than all it may hold is never read ahead.
+    const before = feed.reads.length;
+    ahead.ahead('500', 31);
+    expect(feed.reads).toHaveLength(before);
+  });
+
+  it('starts no more than `maxInFlight` reads at once, however many are asked for, dropped or taken', async () => {
+    const feed = new Feed();
+    feed.append(10_000);
+    const ahead = new FeedReadAhead(feed, { depth: 2, maxChanges: 20, maxInFlight: 3 });
+    // Many positions at once (a client forging checkpoints): pages are dropped to stay under
+    // `maxChanges`, and their reads, still running, count all the same.
+    for (let i = 0; i < 200; i++) ahead.ahead(String(i * 10), 10);
+    expect(feed.reads).toHaveLength(3);
+    await feed.release();
+    // Once in, reading ahead may go on.
+    ahead.ahead('5000', 10);
+    expect(feed.reads.length).toBeGreaterThan(3);
+  });
+
+  it('refuses options that would hold nothing or never stop', () => {
+    for (const options of [{ maxChanges: 0 }, { maxInFlight: 0 }, { depth: 0 }, { ttlMs: -1 }, { maxChanges: 1.5 }, { maxChanges: Number.NaN }]) {
+      expect(() => new FeedReadAhead(new Feed(), options), JSON.stringify(options)).toThrow(RangeError);
+    }
+  });
+
+  it('drops what is past its time even when nobody pulls', async () => {
+    const feed = new Feed();
+    feed.append(30);
+    const ahead = new FeedReadAhead(feed, { depth: 1, ttlMs: 50 });
+    ahead.ahead('0', 10);
+    await feed.release();
+    expect(ahead.size).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(ahead.size).toBe(0);
+  });
+
+  it('counts what it served from pages read ahead and what it read itself', async () => {
+    const feed = new Feed();
+    feed.append(30);
+    const ahead = new FeedReadAhead(feed, { depth: 1 });
+    ahead.ahead('10', 10);
+    await feed.release();
+    await read(ahead, feed, '10', 10);
+    await read(ahead, feed, '0', 10);
+    expect(ahead.stats).toEqual({ hits: 1, misses: 1 });
   });
 
   it('keeps the store reading at most `depth` pages ahead of the position a replica has reached', async () => {

@@ -2,47 +2,73 @@ import type { RowChangesPage, RowsRepo } from './rowsRepo';
 
 /** How long a page read ahead is kept for the request that asks for it. */
 const DEFAULT_TTL_MS = 10_000;
-/** Pages read ahead held at once (each at most one pull's page of the feed); the oldest goes first. */
-const DEFAULT_MAX_PAGES = 16;
+/** Changes held in pages read ahead, all pages together (the sum of their sizes); the oldest page goes first. */
+const DEFAULT_MAX_CHANGES = 4_000;
+/** Reads ahead in flight at once, all replicas together: past that, nothing more is read ahead until one is in. */
+const DEFAULT_MAX_IN_FLIGHT = 4;
 /** Pages read ahead of a replica's position: two keep the store reading while the server answers. */
 const DEFAULT_DEPTH = 2;
+
+export interface FeedReadAheadOptions {
+  readonly ttlMs?: number;
+  readonly maxChanges?: number;
+  readonly maxInFlight?: number;
+  readonly depth?: number;
+  readonly now?: () => number;
+  /** Where a page most likely ends (see {@link denseSeqGuess}); none: the page after is read once this one is in. */
+  readonly guessNext?: (since: string, limit: number) => string | undefined;
+}
 
 interface Ahead {
   readonly page: Promise<RowChangesPage>;
   readonly at: number;
-  /** Evicted (too old, or too many held) before anyone took it: nothing is read on from it. */
+  readonly limit: number;
+  /** Evicted (too old, or too much held) before anyone took it: nothing is read on from it. */
   dropped: boolean;
 }
 
 /**
- * Read-ahead of the store's change feed for pulls. A pull that stops with more to read starts
- * reading the next page of the feed at once (`ahead`), while its answer is still being sent and
- * the replica parses it; the replica's next request, asking from exactly there, takes that page
- * (`read`) instead of waiting for the store. A replica catching up thus never waits for the store
- * between its pages: the store reads the next page while the server and the replica handle this one.
+ * Read-ahead of the store's change feed for pulls. A pull whose scan stops at the end of a full
+ * page, with more to read, starts reading the next page of the feed at once (`ahead`), while its
+ * answer is still being sent and the replica parses it; the replica's next request, asking from
+ * exactly there for a page of the same size, takes that page (`read`) instead of waiting for the
+ * store. A replica catching up thus does not wait for the store between its pages.
  *
  * A page read ahead is the feed as the store had it a moment earlier. Rows are never changed or
  * deleted (the store's validation refuses both), only added after the feed's end, so a full page
- * is exactly what the next request would read itself; one that was short (the end of the feed
- * then) is read again. It holds the store's rows of every scope, as the
- * feed does; each request filters it by its own user's scope of that moment, exactly as a page
- * read then (the key is the feed's position and page size, never a user). A page is taken once;
- * pages are dropped after `ttlMs`, and at most `maxPages` are held. A read ahead that failed is
- * not reported: the request that wanted it reads the page itself.
+ * holds exactly the rows a read now would give from there. (A design document rewritten meanwhile
+ * moves from its place in the feed to its end: the page read earlier lists its old change, which
+ * carries no row, where a read now would list one more row change — which the next page then
+ * brings. Nothing is skipped either way.) A page that was short (the feed's end then) is read
+ * again. Pages hold the store's rows of every scope, as the feed does; each request filters the
+ * page by its own user's scope of that moment, exactly as a page it read itself (the key is the
+ * feed's position and the page's size, never a user).
+ *
+ * Bounded: a page is taken once; pages are dropped after `ttlMs` (swept by a timer), the oldest
+ * first once they hold `maxChanges` changes together, and no more than `maxInFlight` reads ahead
+ * run at once (more are simply not started). A read ahead that failed is not reported: the
+ * request that wanted it reads the page itself.
  */
 export class FeedReadAhead {
   private readonly pages = new Map<string, Ahead>();
+  private sweep: ReturnType<typeof setTimeout> | undefined;
+  /** Reads ahead not answered yet, whether their page is still held, taken or dropped. */
+  private running = 0;
+  /** Reads answered from a page read ahead, and those that went to the store (for tests and benches). */
+  readonly stats = { hits: 0, misses: 0 };
 
-  constructor(
-    private readonly rows: Pick<RowsRepo, 'changesSince'>,
-    private readonly options: { readonly ttlMs?: number; readonly maxPages?: number; readonly depth?: number; readonly now?: () => number; readonly guessNext?: (since: string, limit: number) => string | undefined } = {},
-  ) {}
+  constructor(private readonly rows: Pick<RowsRepo, 'changesSince'>, private readonly options: FeedReadAheadOptions = {}) {
+    for (const key of ['ttlMs', 'maxChanges', 'maxInFlight', 'depth'] as const) {
+      const value = options[key];
+      if (value !== undefined && !(Number.isInteger(value) && value >= 1)) throw new RangeError(`FeedReadAhead: ${key} must be a whole number of at least 1, got ${value}`);
+    }
+  }
 
   private now(): number {
     return (this.options.now ?? Date.now)();
   }
 
-  /** The page of `limit` changes after `since`: the one read ahead for exactly this, if fresh, else read now. */
+  /** The page of `limit` changes after `since`: the one read ahead for exactly this, if fresh and full, else read now. */
   async read(since: string, limit: number): Promise<RowChangesPage> {
     // One past its time is dropped, not served.
     this.dropStale();
@@ -55,11 +81,15 @@ export class FeedReadAhead {
         const page = await ahead.page;
         // Only a full page is the same now as when it was read: a short one reached the end of the
         // feed then, and rows written since belong in this answer.
-        if (page.entries.length === limit) return page;
+        if (page.entries.length === limit) {
+          this.stats.hits++;
+          return page;
+        }
       } catch {
         // The read ahead failed (the store was briefly away): read it now, and fail here if it still does.
       }
     }
+    this.stats.misses++;
     return this.rows.changesSince(since, limit);
   }
 
@@ -77,9 +107,19 @@ export class FeedReadAhead {
     let entry = this.pages.get(key);
     if (!entry) {
       this.dropStale();
-      while (this.pages.size >= (this.options.maxPages ?? DEFAULT_MAX_PAGES)) this.drop(this.pages.keys().next().value!);
-      entry = { page: this.rows.changesSince(since, limit), at: this.now(), dropped: false };
-      this.pages.set(key, entry);
+      if (this.running >= (this.options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT)) return;
+      const maxChanges = this.options.maxChanges ?? DEFAULT_MAX_CHANGES;
+      if (limit > maxChanges) return;
+      while (this.held() + limit > maxChanges) this.drop(this.pages.keys().next().value!);
+      const created: Ahead = { page: this.rows.changesSince(since, limit), at: this.now(), limit, dropped: false };
+      this.running++;
+      const settled = () => {
+        this.running--;
+      };
+      created.page.then(settled, settled);
+      this.pages.set(key, created);
+      this.sweepLater();
+      entry = created;
     }
     const guess = depth > 1 ? this.options.guessNext?.(since, limit) : undefined;
     if (guess !== undefined) this.ahead(guess, limit, depth - 1);
@@ -103,9 +143,26 @@ export class FeedReadAhead {
     return this.pages.size;
   }
 
+  private held(): number {
+    let changes = 0;
+    for (const entry of this.pages.values()) changes += entry.limit;
+    return changes;
+  }
+
   private dropStale(): void {
     const ttl = this.options.ttlMs ?? DEFAULT_TTL_MS;
     for (const [key, { at }] of this.pages) if (this.now() - at > ttl) this.drop(key);
+  }
+
+  /** Drops what is past its time once it is, whether or not anyone pulls meanwhile. */
+  private sweepLater(): void {
+    if (this.sweep !== undefined) return;
+    this.sweep = setTimeout(() => {
+      this.sweep = undefined;
+      this.dropStale();
+      if (this.pages.size > 0) this.sweepLater();
+    }, (this.options.ttlMs ?? DEFAULT_TTL_MS) + 1);
+    this.sweep.unref?.();
   }
 
   private drop(key: string): void {

@@ -3,10 +3,9 @@ import type { UserDoc } from '../couch/model';
 import type { UnitTree } from '../auth/scope';
 import { coveredBy, encodePullCheckpoint, planPull, unitDigest, unitsUnder, type Fill, type PullCheckpoint, type PullPlan, type UnitSet } from './pullCheckpoint';
 import type { FeedReadAhead } from './feedReadAhead';
-import { seqNumber, type RowChangesPage, type RowsRepo } from './rowsRepo';
+import { scanFeed, type Feed } from './feedScan';
+import { seqNumber, type RowsRepo } from './rowsRepo';
 
-/** Changes read from the store per page while looking for rows in scope. */
-const SCAN_PAGE = 500;
 /** Most changes one request scans by default; past that it answers with what it found and `more`. */
 const DEFAULT_MAX_SCAN = 20_000;
 /**
@@ -33,56 +32,6 @@ function scopeRoots(user: UserDoc): UnitId[] {
 
 /** Whether a row lies within the subtrees of `roots`. */
 export const inScope = (row: SyncRow, roots: readonly UnitId[], tree: UnitTree): boolean => coveredBy(roots, tree)(row.scopeUnitId);
-
-type FeedEntry = RowChangesPage['entries'][number] & { readonly row: SyncRow };
-
-/** How a pull reads the change feed: straight from the store, or through a {@link FeedReadAhead}. */
-interface Feed {
-  read(since: string, limit: number): Promise<RowChangesPage>;
-  ahead?(since: string, limit: number): void;
-}
-
-interface Scan {
-  readonly found: SyncRow[];
-  /** The last change read. */
-  readonly cursor: string;
-  /** True when the scan read to the end of the feed. */
-  readonly end: boolean;
-  /** Changes read that `count` accepted (rows owed, sent or the replica's own). */
-  readonly counted: number;
-}
-
-/**
- * Reads the change feed after `since` and keeps the rows `keep` accepts, up to `limit` rows or
- * `maxScan` changes. Only the tail of the feed is read this way (ADR 010): what was written since
- * the replica's last pull, or since a back-fill's index read.
- */
-async function scanFeed(feed: Feed, since: string, limit: number, maxScan: number, keep: (entry: FeedEntry) => boolean, count: (entry: FeedEntry) => boolean = keep): Promise<Scan> {
-  const pageSize = Math.min(Math.max(SCAN_PAGE, limit), maxScan);
-  const scan = await scanPages(feed, pageSize, since, limit, maxScan, keep, count);
-  // The replica asks for the next page from here once it has this answer: start reading it now.
-  if (!scan.end) feed.ahead?.(scan.cursor, pageSize);
-  return scan;
-}
-
-async function scanPages(feed: Feed, pageSize: number, since: string, limit: number, maxScan: number, keep: (entry: FeedEntry) => boolean, count: (entry: FeedEntry) => boolean): Promise<Scan> {
-  const found: SyncRow[] = [];
-  let cursor = since;
-  let scanned = 0;
-  let counted = 0;
-  for (;;) {
-    const page = await feed.read(cursor, pageSize);
-    for (const entry of page.entries) {
-      cursor = entry.seq;
-      if (entry.row && count(entry as FeedEntry)) counted++;
-      if (entry.row && keep(entry as FeedEntry)) found.push(entry.row);
-      if (found.length === limit) return { found, cursor, end: false, counted };
-    }
-    scanned += page.entries.length;
-    if (page.entries.length < pageSize) return { found, cursor, end: true, counted };
-    if (scanned >= maxScan) return { found, cursor, end: false, counted };
-  }
-}
 
 export interface PullOptions {
   /** The asking replica's id: rows it pushed itself are left out of the feed scan (it holds them). */

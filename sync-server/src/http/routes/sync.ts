@@ -1,4 +1,4 @@
-import { actorPrefix, eventStreamSchema, pullQuerySchema, pullResponseSchema, pushRequestSchema, pushResponseSchema, SYNC_STREAM_EVENTS, type ConfiguredRoute, type Roster } from '@seal/shared';
+import { actorPrefix, eventStreamSchema, pullQuerySchema, pullResponseSchema, pushRequestSchema, pushResponseSchema, SYNC_STREAM_EVENTS, SYNC_STREAM_HEARTBEAT_MS, type ConfiguredRoute, type Roster } from '@seal/shared';
 import type { Store } from '../../couch/store';
 import { buildRoster } from '../../auth/roster';
 import { loadUnitTree } from '../../auth/scope';
@@ -25,8 +25,6 @@ import { reportingAcceptedRows, type AcceptedRowsListener } from '../../sync/acc
 /** Pushes carry up to 500 rows: facts of a few KiB (a grant carries its decisions). */
 const PUSH_BODY_LIMIT = 8 * 1024 * 1024;
 const DEFAULT_PULL_LIMIT = 200;
-/** A comment line every so often keeps proxies and the client's idle timers from closing the stream. */
-const HEARTBEAT_MS = 15_000;
 
 /**
  * Replication endpoints: batched push (every row validated), checkpointed pull (scoped in
@@ -44,6 +42,8 @@ export function syncRoutes(api: Api, store: Store, onAccepted?: AcceptedRowsList
   // Rows the store takes for the first time are told to `onAccepted` (notifications, webhooks).
   const rows = onAccepted ? reportingAcceptedRows(stored, onAccepted, (err) => api.app.log.warn({ err }, 'accepted rows could not be passed on')) : stored;
   const readAhead = new FeedReadAhead(rows, store.kind === 'embedded' ? { guessNext: denseSeqGuess } : {});
+  // Its counts, for tests and benches that check pages read ahead are served.
+  api.app.decorate('syncFeedReadAhead', readAhead);
   const feed = new ChangeFeed(rows, (error) => api.app.log.warn({ err: error }, 'the store change feed failed; retrying'));
   const streams = new ScopedHints(
     feed,
@@ -109,7 +109,7 @@ export function syncRoutes(api: Api, store: Store, onAccepted?: AcceptedRowsList
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
     res.write(`retry: 3000\nevent: ${SYNC_STREAM_EVENTS.ready}\ndata: {}\n\n`);
     streams.add(res, signedIn.user.id);
-    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
+    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), SYNC_STREAM_HEARTBEAT_MS);
     request.raw.once('close', () => {
       clearInterval(heartbeat);
       streams.remove(res);
