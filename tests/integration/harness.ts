@@ -12,6 +12,7 @@ import {
 } from '../../sync-server/src/testing/testServer';
 import { openLocalStore, type OpenedLocalStore } from '../../app/src/store/localStore';
 import { startSync, type SyncEngine } from '../../app/src/store/syncEngine';
+import type { SyncDeadline } from '../../app/src/store/syncClient';
 import type { SoftAuthenticator } from '../../sync-server/src/testing/softAuthenticator';
 import { type CookieJar, NO_FAULTS, TestNetwork } from './network';
 
@@ -105,6 +106,8 @@ export interface ReplicaOpenOptions {
   readonly jar?: CookieJar;
   /** Called when the server answers this replica signed out, or under another person's session. */
   readonly onSignedOut?: (error: Error) => void;
+  /** When a sync request counts as lost (default: the app's). */
+  readonly deadline?: SyncDeadline;
 }
 
 export async function openReplica(url: string, person: Person, name: string, options: ReplicaOpenOptions = {}): Promise<Replica> {
@@ -124,6 +127,7 @@ export async function openReplica(url: string, person: Person, name: string, opt
         ...(options.pullBatchSize ? { pullBatchSize: options.pullBatchSize } : {}),
         ...(options.pushBatchSize ? { pushBatchSize: options.pushBatchSize } : {}),
         ...(options.onSignedOut ? { onSignedOut: options.onSignedOut } : {}),
+        ...(options.deadline ? { deadline: options.deadline } : {}),
       });
       return replica.sync;
     },

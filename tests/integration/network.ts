@@ -29,6 +29,15 @@ export class CookieJar {
 
 export const NO_FAULTS: NetworkFaults = { dropAnswer: 0, duplicatePush: 0, replayPull: 0, shufflePulls: false, maxDelayMs: 0 };
 
+/** Never resolves; rejects as a dropped connection would once `signal` aborts (never, without one). */
+function untilAborted(signal: AbortSignal | null | undefined): Promise<never> {
+  return new Promise((_, reject) => {
+    const fail = () => reject(new TypeError('fetch failed: the request was given up', { cause: signal?.reason }));
+    if (signal?.aborted) fail();
+    signal?.addEventListener('abort', fail, { once: true });
+  });
+}
+
 export class TestNetwork {
   online = true;
   faults: NetworkFaults = NO_FAULTS;
@@ -40,6 +49,12 @@ export class TestNetwork {
   onPushAnswer: ((answer: { results: { id: string; status: string }[] }) => void) | undefined;
   /** Push answers to lose after the server handled the push, one-shot (besides `faults.dropAnswer`). */
   dropNextAnswers = 0;
+  /**
+   * Answers to hold back, one-shot, for requests whose path matches: the request reaches the
+   * server and is handled, its answer never arrives — a half-open connection — until the replica
+   * gives up on the request (its signal aborts).
+   */
+  holdNextAnswers: { path: RegExp; count: number } | undefined;
   /** Requests whose path matches fail as if the network dropped them (e.g. only attachment uploads). */
   blockPaths: RegExp | undefined;
   /** Called (and awaited) before each request is sent; throwing fails it as a dropped connection would. */
@@ -111,6 +126,12 @@ export class TestNetwork {
     pushedIds.forEach((id) => note(id, `sent@${Date.now() % 100000}`));
     if (path === '/api/sync/push' && this.random() < this.faults.duplicatePush) void send().then((r) => r.text()).catch(() => undefined);
     const response = await send();
+    if (this.holdNextAnswers && this.holdNextAnswers.count > 0 && this.holdNextAnswers.path.test(path)) {
+      this.holdNextAnswers.count--;
+      pushedIds.forEach((id) => note(id, 'answer-held'));
+      await response.text();
+      await untilAborted(init.signal);
+    }
     if (!this.online) throw new TypeError('fetch failed: the test network went offline');
     const dropPush = path === '/api/sync/push' && this.dropNextAnswers > 0;
     if (dropPush || this.random() < this.faults.dropAnswer) {

@@ -1,9 +1,29 @@
 import type { z } from 'zod';
 import {
-  blobChunkResponseSchema, blobStatusSchema, pullResponseSchema, pushResponseSchema, REPLICA_USER_HEADER,
+  BLOB_CHUNK_BYTES, blobChunkResponseSchema, blobStatusSchema, pullResponseSchema, pushResponseSchema, REPLICA_USER_HEADER,
   type BlobStatus, type PullResponse, type PushResponse, type SyncRow,
 } from '@seal/shared';
 import { jsonRequestInit, readAnswer } from '../api/request';
+
+/**
+ * How long a sync request may go unanswered before it counts as lost and is tried again: a
+ * half-open connection (the tablet moved to another network, the site's hotspot dropped, a proxy
+ * stalled) never answers, and would hold the sync still forever. `baseMs`, plus the time the
+ * request's and its answer's bytes take at `bytesPerSecond` — a slow site link (8 KiB/s, about
+ * 64 kbit/s) still completes a large push, never timed out over and over.
+ */
+export interface SyncDeadline {
+  readonly baseMs: number;
+  readonly bytesPerSecond: number;
+}
+
+export const SYNC_DEADLINE: SyncDeadline = { baseMs: 30_000, bytesPerSecond: 8 * 1024 };
+
+/** Most bytes a pulled row is counted at when a pull's deadline is set (facts are a few KiB at most). */
+const PULL_ROW_BYTES = 4 * 1024;
+
+/** The deadline of a request carrying `bytes` (both ways). */
+export const deadlineMs = (bytes: number, deadline: SyncDeadline = SYNC_DEADLINE): number => deadline.baseMs + Math.ceil((bytes * 1000) / deadline.bytesPerSecond);
 
 /** How the store reaches the sync-server: injected, so the same code runs in the browser and in Node. */
 export interface SyncTransport {
@@ -11,6 +31,8 @@ export interface SyncTransport {
   readonly baseUrl: string;
   /** `fetch` (the browser's, or one that adds a session cookie in Node tests). */
   readonly fetch: typeof fetch;
+  /** When a request counts as lost (default {@link SYNC_DEADLINE}). */
+  readonly deadline?: SyncDeadline;
 }
 
 /** The sync-server's replication API. */
@@ -33,7 +55,7 @@ export class SyncClient {
   /** @param scopeRef - the `scopeRef` of the scope this replica holds, if any */
   pull(since: string | undefined, limit: number, scopeRef?: string): Promise<PullResponse> {
     const query = new URLSearchParams({ limit: String(limit), ...(since === undefined ? {} : { since }), ...(this.replicaId ? { replica: this.replicaId } : {}), ...(scopeRef ? { scopeRef } : {}) });
-    return this.call('GET', `/api/sync/pull?${query.toString()}`, pullResponseSchema);
+    return this.call('GET', `/api/sync/pull?${query.toString()}`, pullResponseSchema, undefined, limit * PULL_ROW_BYTES);
   }
 
   blobStatus(sha256: string, factRowId: string): Promise<BlobStatus> {
@@ -50,7 +72,7 @@ export class SyncClient {
   }
 
   async getChunk(sha256: string, index: number, factRowId: string): Promise<string> {
-    return (await this.call('GET', `/api/sync/blobs/${sha256}/chunks/${index}?fact=${encodeURIComponent(factRowId)}`, blobChunkResponseSchema)).data;
+    return (await this.call('GET', `/api/sync/blobs/${sha256}/chunks/${index}?fact=${encodeURIComponent(factRowId)}`, blobChunkResponseSchema, undefined, Math.ceil((BLOB_CHUNK_BYTES * 4) / 3))).data;
   }
 
   /** Opens the live stream (the caller reads it; see `openHintStream`). */
@@ -67,10 +89,15 @@ export class SyncClient {
     return this.userId === undefined ? {} : { [REPLICA_USER_HEADER]: this.userId };
   }
 
-  /** One request; its answer read with `schema`, or an `ApiError` (see `readAnswer`). */
-  private call<S extends z.ZodType>(method: 'GET' | 'POST' | 'PUT', path: string, schema: S, body?: unknown): Promise<z.output<S>> {
+  /**
+   * One request; its answer read with `schema`, or an `ApiError` (see `readAnswer`): `network`
+   * also when it went unanswered past its deadline (the body's bytes and `answerBytes`).
+   */
+  private call<S extends z.ZodType>(method: 'GET' | 'POST' | 'PUT', path: string, schema: S, body?: unknown, answerBytes = 0): Promise<z.output<S>> {
     const init = jsonRequestInit(method, body);
+    const bytes = (typeof init.body === 'string' ? init.body.length : 0) + answerBytes;
+    const signal = AbortSignal.timeout(deadlineMs(bytes, this.transport.deadline));
     return readAnswer(`${method} ${path}`, schema, () =>
-      this.transport.fetch(`${this.transport.baseUrl}${path}`, { ...init, headers: { ...(init.headers as Record<string, string>), ...this.bindingHeader() } }));
+      this.transport.fetch(`${this.transport.baseUrl}${path}`, { ...init, signal, headers: { ...(init.headers as Record<string, string>), ...this.bindingHeader() } }));
   }
 }

@@ -1,0 +1,128 @@
+/**
+ * A sync request that never gets an answer (a half-open connection: the tablet moved to another
+ * network, the site's hotspot dropped) must not hold the sync forever, and the live stream must
+ * notice when the server's heartbeat stops reaching it. Against real HTTP servers on loopback
+ * that accept a request and then say nothing, or answer slowly.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SYNC_STREAM_EVENTS } from '@seal/shared';
+import { ApiError } from '../../app/src/api/ApiError';
+import { openHintStream } from '../../app/src/store/eventStream';
+import { deadlineMs, SyncClient } from '../../app/src/store/syncClient';
+
+interface Seen {
+  /** Requests the server received. */
+  readonly requests: string[];
+  /** Requests whose connection the client closed before any answer. */
+  readonly abandoned: string[];
+}
+
+const servers: Server[] = [];
+afterEach(async () => {
+  for (const server of servers.splice(0)) {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
+
+/** A server that hands each request to `handle` (which may never answer); what it saw. */
+async function serve(handle: (request: IncomingMessage, response: ServerResponse) => void): Promise<{ url: string; seen: Seen }> {
+  const seen: Seen = { requests: [], abandoned: [] };
+  const server = createServer((request, response) => {
+    seen.requests.push(`${request.method} ${request.url}`);
+    response.once('close', () => {
+      if (!response.writableFinished) seen.abandoned.push(`${request.method} ${request.url}`);
+    });
+    request.resume();
+    handle(request, response);
+  });
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
+}
+
+const pushAnswer = (rows: number) => JSON.stringify({ results: Array.from({ length: rows }, (_, i) => ({ id: `fact:x:${i}`, status: 'accepted' })) });
+const row = (i: number, bytes = 100) => ({ id: `fact:x:${i}`, type: 'fact', kind: 'x', author: 'u', scopeUnitId: 'unit', createdAt: 1, body: { pad: 'p'.repeat(bytes) } });
+
+describe('a sync request nobody answers', () => {
+  it('fails as a network error once past its deadline, and closes its connection', async () => {
+    const { url, seen } = await serve(() => undefined);
+    const client = new SyncClient({ baseUrl: url, fetch, deadline: { baseMs: 300, bytesPerSecond: 1e9 } });
+    const started = performance.now();
+    const failure = await client.push([row(0) as never]).catch((error: unknown) => error);
+    const waited = performance.now() - started;
+    expect(failure).toBeInstanceOf(ApiError);
+    expect((failure as ApiError).code).toBe('network');
+    expect(waited).toBeGreaterThanOrEqual(290);
+    await expect.poll(() => seen.abandoned).toEqual(['POST /api/sync/push']);
+
+    const pull = await client.pull(undefined, 10).catch((error: unknown) => error);
+    expect((pull as ApiError).code).toBe('network');
+  });
+
+  it('gives a request carrying more bytes more time: a large push on a slow link completes', async () => {
+    // Answers 600 ms after the request arrived, as a slow link would take to carry it.
+    const { url } = await serve((_request, response) => {
+      setTimeout(() => response.writeHead(200, { 'content-type': 'application/json' }).end(pushAnswer(1)), 600);
+    });
+    const deadline = { baseMs: 300, bytesPerSecond: 1_000_000 };
+    const small = new SyncClient({ baseUrl: url, fetch, deadline });
+    expect(((await small.push([row(0) as never]).catch((error: unknown) => error)) as ApiError).code).toBe('network');
+    // 500 KB at 1 MB/s: 300 + 500 ms allowed, answered at 600.
+    const large = await small.push([row(0, 500_000) as never]);
+    expect(large.results).toHaveLength(1);
+    expect(deadlineMs(500_000, deadline)).toBe(800);
+  });
+
+  it('is generous by default: 30 s, plus a second for each 8 KiB both ways', () => {
+    expect(deadlineMs(0)).toBe(30_000);
+    expect(deadlineMs(8 * 1024)).toBe(31_000);
+    // A 500-row push of 2 MB on a 64 kbit/s link: over four minutes, never cut short.
+    expect(deadlineMs(2_000_000)).toBeGreaterThan(270_000);
+  });
+});
+
+describe('the live stream', () => {
+  const handlersRecording = () => {
+    const calls = { ready: 0, drops: [] as string[] };
+    return { calls, handlers: { onReady: () => calls.ready++, onChanges: () => undefined, onDrop: (error: unknown) => calls.drops.push(String((error as Error)?.message ?? error)) } };
+  };
+
+  it('connects again when the server falls silent (no event, no heartbeat), closing the dead connection', async () => {
+    const { url, seen } = await serve((_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/event-stream' });
+      response.write(`event: ${SYNC_STREAM_EVENTS.ready}\ndata: {}\n\n`);
+      // …and then nothing, the connection left open.
+    });
+    const { calls, handlers } = handlersRecording();
+    const close = openHintStream(new SyncClient({ baseUrl: url, fetch }), handlers, { silenceMs: 300 });
+    try {
+      await expect.poll(() => calls.ready, { timeout: 5_000 }).toBeGreaterThanOrEqual(2);
+      expect(calls.drops[0]).toMatch(/said nothing/);
+      await expect.poll(() => seen.abandoned.length).toBeGreaterThanOrEqual(1);
+    } finally {
+      close();
+    }
+  });
+
+  it('stays on one connection while the heartbeat arrives', async () => {
+    const timers: ReturnType<typeof setInterval>[] = [];
+    const { url, seen } = await serve((_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/event-stream' });
+      response.write(`event: ${SYNC_STREAM_EVENTS.ready}\ndata: {}\n\n`);
+      timers.push(setInterval(() => response.write(': keep-alive\n\n'), 100));
+    });
+    const { calls, handlers } = handlersRecording();
+    const close = openHintStream(new SyncClient({ baseUrl: url, fetch }), handlers, { silenceMs: 400 });
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      expect(calls.drops).toEqual([]);
+      expect(seen.requests).toHaveLength(1);
+    } finally {
+      close();
+      timers.forEach(clearInterval);
+    }
+  });
+});
