@@ -11,6 +11,7 @@ import { SYNC_STREAM_EVENTS } from '@seal/shared';
 import { ApiError } from '../../app/src/api/ApiError';
 import { openHintStream } from '../../app/src/store/eventStream';
 import { deadlineMs, SyncClient } from '../../app/src/store/syncClient';
+import { probeHealth } from '../../app/src/api/reachability';
 
 interface Seen {
   /** Requests the server received. */
@@ -76,6 +77,42 @@ describe('a sync request nobody answers', () => {
     expect(deadlineMs(500_000, deadline)).toBe(800);
   });
 
+  it('waits twice as long after each request given up, until one is answered', async () => {
+    let delayMs = 500;
+    const { url } = await serve((_request, response) => {
+      setTimeout(() => response.writeHead(200, { 'content-type': 'application/json' }).end(pushAnswer(1)), delayMs);
+    });
+    const client = new SyncClient({ baseUrl: url, fetch, deadline: { baseMs: 300, bytesPerSecond: 1e9 } });
+    // 300 ms: given up; then 600 ms: answered at 500.
+    expect(((await client.push([row(0) as never]).catch((error: unknown) => error)) as ApiError).code).toBe('network');
+    expect((await client.push([row(0) as never])).results).toHaveLength(1);
+    // Answered: back to 300 ms, which a 500 ms answer misses again.
+    expect(((await client.push([row(0) as never]).catch((error: unknown) => error)) as ApiError).code).toBe('network');
+    delayMs = 0;
+    expect((await client.push([row(0) as never])).results).toHaveLength(1);
+  });
+
+  it('counts a body\'s bytes, not its characters (Chinese text is three bytes a character)', async () => {
+    // Answered 500 ms after the request. 100,000 characters of Chinese are 300,000 bytes: at 1 MB/s the deadline is
+    // 300 + 300 = 600 ms counted in bytes, 300 + 100 = 400 ms (too short) counted in characters.
+    const { url } = await serve((_request, response) => {
+      setTimeout(() => response.writeHead(200, { 'content-type': 'application/json' }).end(pushAnswer(1)), 500);
+    });
+    const client = new SyncClient({ baseUrl: url, fetch, deadline: { baseMs: 300, bytesPerSecond: 1_000_000 } });
+    const chinese = { ...row(0), body: { note: '印'.repeat(100_000) } };
+    expect((await client.push([chinese as never])).results).toHaveLength(1);
+  });
+
+  it('fails too when the answer starts and then stalls', async () => {
+    const { url, seen } = await serve((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.write('{"results":[');
+    });
+    const client = new SyncClient({ baseUrl: url, fetch, deadline: { baseMs: 300, bytesPerSecond: 1e9 } });
+    expect(((await client.push([row(0) as never]).catch((error: unknown) => error)) as ApiError).code).toBe('network');
+    await expect.poll(() => seen.abandoned).toEqual(['POST /api/sync/push']);
+  });
+
   it('is generous by default: 30 s, plus a second for each 8 KiB both ways', () => {
     expect(deadlineMs(0)).toBe(30_000);
     expect(deadlineMs(8 * 1024)).toBe(31_000);
@@ -107,6 +144,19 @@ describe('the live stream', () => {
     }
   });
 
+  it('connects again when the server takes the connection and never answers it', async () => {
+    const { url, seen } = await serve(() => undefined);
+    const { calls, handlers } = handlersRecording();
+    const close = openHintStream(new SyncClient({ baseUrl: url, fetch }), handlers, { silenceMs: 300 });
+    try {
+      await expect.poll(() => seen.requests.length, { timeout: 5_000 }).toBeGreaterThanOrEqual(2);
+      expect(calls.drops[0]).toMatch(/said nothing/);
+      expect(calls.ready).toBe(0);
+    } finally {
+      close();
+    }
+  });
+
   it('stays on one connection while the heartbeat arrives', async () => {
     const timers: ReturnType<typeof setInterval>[] = [];
     const { url, seen } = await serve((_request, response) => {
@@ -124,5 +174,16 @@ describe('the live stream', () => {
       close();
       timers.forEach(clearInterval);
     }
+  });
+});
+
+describe('the health probe', () => {
+  it('ends when the server takes the request and never answers, and says yes to an answer', async () => {
+    const silent = await serve(() => undefined);
+    const started = performance.now();
+    await expect(probeHealth(`${silent.url}/healthz`, 300)).rejects.toThrow();
+    expect(performance.now() - started).toBeLessThan(3_000);
+    const healthy = await serve((_request, response) => response.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}'));
+    expect(await probeHealth(`${healthy.url}/healthz`, 300)).toBe(true);
   });
 });

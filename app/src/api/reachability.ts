@@ -3,9 +3,20 @@ import { ServerReachability } from './serverReachability';
 let instance: ServerReachability | undefined;
 
 /** The server's health probe: any healthy answer means the server (and its store) answer. */
-async function probeHealth(): Promise<boolean> {
-  const response = await fetch('/healthz', { cache: 'no-store', credentials: 'omit' });
-  return response.ok;
+/** How long the health probe waits for its answer: a probe on a dead connection must end, or the sync would wait on it. */
+export const PROBE_DEADLINE_MS = 10_000;
+
+/** Whether the server answers `/healthz` within `deadlineMs` (a probe that hangs is no answer). */
+export async function probeHealth(url = '/healthz', deadlineMs = PROBE_DEADLINE_MS): Promise<boolean> {
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(new DOMException('the health probe got no answer in time', 'TimeoutError')), deadlineMs);
+  try {
+    const response = await fetch(url, { cache: 'no-store', credentials: 'omit', signal: deadline.signal });
+    await response.body?.cancel();
+    return response.ok;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**

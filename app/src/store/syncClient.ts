@@ -3,6 +3,7 @@ import {
   BLOB_CHUNK_BYTES, blobChunkResponseSchema, blobStatusSchema, pullResponseSchema, pushResponseSchema, REPLICA_USER_HEADER,
   type BlobStatus, type PullResponse, type PushResponse, type SyncRow,
 } from '@seal/shared';
+import { ApiError } from '../api/ApiError';
 import { jsonRequestInit, readAnswer } from '../api/request';
 
 /**
@@ -42,6 +43,9 @@ export class SyncClient {
    * @param userId - the user this replica belongs to, sent with every request: the server refuses
    *   (401 `replica_user_mismatch`) a session of anyone else, e.g. after another tab signed in
    */
+  /** What deadlines are multiplied by now (see `call`). */
+  #patience = 1;
+
   constructor(private readonly transport: SyncTransport, private readonly replicaId?: string, private readonly userId?: string) {}
 
   get baseUrl(): string {
@@ -91,13 +95,34 @@ export class SyncClient {
 
   /**
    * One request; its answer read with `schema`, or an `ApiError` (see `readAnswer`): `network`
-   * also when it went unanswered past its deadline (the body's bytes and `answerBytes`).
+   * also when it went unanswered past its deadline (the body's bytes and `answerBytes`). Each
+   * request given up so doubles the next ones' deadlines (up to {@link MAX_PATIENCE}×) until one
+   * is answered: a link slower than the deadline assumes still gets its requests through, rather
+   * than sending the same request to the same end over and over.
    */
-  private call<S extends z.ZodType>(method: 'GET' | 'POST' | 'PUT', path: string, schema: S, body?: unknown, answerBytes = 0): Promise<z.output<S>> {
+  private async call<S extends z.ZodType>(method: 'GET' | 'POST' | 'PUT', path: string, schema: S, body?: unknown, answerBytes = 0): Promise<z.output<S>> {
     const init = jsonRequestInit(method, body);
-    const bytes = (typeof init.body === 'string' ? init.body.length : 0) + answerBytes;
-    const signal = AbortSignal.timeout(deadlineMs(bytes, this.transport.deadline));
-    return readAnswer(`${method} ${path}`, schema, () =>
-      this.transport.fetch(`${this.transport.baseUrl}${path}`, { ...init, signal, headers: { ...(init.headers as Record<string, string>), ...this.bindingHeader() } }));
+    const bytes = (typeof init.body === 'string' ? new TextEncoder().encode(init.body).length : 0) + answerBytes;
+    const deadline = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      deadline.abort(new DOMException('the sync request got no answer in time', 'TimeoutError'));
+    }, deadlineMs(bytes, this.transport.deadline) * this.#patience);
+    try {
+      const answer = await readAnswer(`${method} ${path}`, schema, () =>
+        this.transport.fetch(`${this.transport.baseUrl}${path}`, { ...init, signal: deadline.signal, headers: { ...(init.headers as Record<string, string>), ...this.bindingHeader() } }));
+      this.#patience = 1;
+      return answer;
+    } catch (error) {
+      if (timedOut) this.#patience = Math.min(MAX_PATIENCE, this.#patience * 2);
+      else if (error instanceof ApiError && error.status !== 0) this.#patience = 1;
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 }
+
+/** How far deadlines grow after requests given up in a row (16×: a 30 s request waits 8 minutes). */
+const MAX_PATIENCE = 16;

@@ -47,7 +47,8 @@ async function scanPages(feed: Feed, firstPage: number, pageSize: number, since:
   let cursor = since;
   let scanned = 0;
   let counted = 0;
-  for (let size = firstPage; ; size = pageSize) {
+  // Later pages never take the scan past `maxScan`.
+  for (let size = firstPage; ; size = Math.min(pageSize, maxScan - scanned)) {
     const page = await feed.read(cursor, size);
     for (const [i, entry] of page.entries.entries()) {
       cursor = entry.seq;
