@@ -24,14 +24,17 @@ export function exclusive<T>(name: string, task: () => Promise<T>, signal?: Abor
   });
   if (!signal) return run;
   // A wait is given up at once, as Web Locks do (its turn, when it comes, runs nothing); a task
-  // already running runs to its end.
+  // already running runs to its end. The listener goes once the run is over: a long-lived signal
+  // (a replication's) would otherwise gather one per run.
+  let abort: (() => void) | undefined;
   const givenUp = new Promise<never>((_, reject) => {
-    const abort = () => {
+    abort = () => {
       if (!started) reject(signal.reason as Error);
     };
     if (signal.aborted) abort();
     else signal.addEventListener('abort', abort, { once: true });
   });
   givenUp.catch(() => undefined);
+  void settled.then(() => signal.removeEventListener('abort', abort!));
   return Promise.race([run, givenUp]);
 }
