@@ -2,11 +2,13 @@ import { ServerReachability } from './serverReachability';
 
 let instance: ServerReachability | undefined;
 
-/** The server's health probe: any healthy answer means the server (and its store) answer. */
 /** How long the health probe waits for its answer: a probe on a dead connection must end, or the sync would wait on it. */
 export const PROBE_DEADLINE_MS = 10_000;
 
-/** Whether the server answers `/healthz` within `deadlineMs` (a probe that hangs is no answer). */
+/**
+ * The server's health probe: any healthy answer within `deadlineMs` means the server (and its
+ * store) answer; a probe that hangs is no answer (it rejects, as a failed one does).
+ */
 export async function probeHealth(url = '/healthz', deadlineMs = PROBE_DEADLINE_MS): Promise<boolean> {
   const deadline = new AbortController();
   const timer = setTimeout(() => deadline.abort(new DOMException('the health probe got no answer in time', 'TimeoutError')), deadlineMs);

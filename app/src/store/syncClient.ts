@@ -38,16 +38,16 @@ export interface SyncTransport {
 
 /** The sync-server's replication API. */
 export class SyncClient {
-  /**
-   * @param replicaId - this local database's id: the server leaves the rows it pushed out of its pulls
-   * @param userId - the user this replica belongs to, sent with every request: the server refuses
-   *   (401 `replica_user_mismatch`) a session of anyone else, e.g. after another tab signed in
-   */
   /** What deadlines are multiplied by now (see `call`). */
   #patience = 1;
   /** Aborted by `close`: requests in flight end at once, later ones fail before they are sent. */
   readonly #closed = new AbortController();
 
+  /**
+   * @param replicaId - this local database's id: the server leaves the rows it pushed out of its pulls
+   * @param userId - the user this replica belongs to, sent with every request: the server refuses
+   *   (401 `replica_user_mismatch`) a session of anyone else, e.g. after another tab signed in
+   */
   constructor(private readonly transport: SyncTransport, private readonly replicaId?: string, private readonly userId?: string) {}
 
   get baseUrl(): string {

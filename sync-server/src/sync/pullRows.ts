@@ -157,8 +157,7 @@ async function pullAnswer(user: UserDoc, tree: UnitTree, rows: RowsRepo, checkpo
     return Math.min(changes, indexed.count + unindexed);
   };
 
-  const { readAhead } = options;
-  const feed: Feed = readAhead ? { read: (since, size) => readAhead.read(since, size), ahead: (since, size) => readAhead.ahead(since, size) } : { read: (since, size) => rows.changesSince(since, size) };
+  const feed: Feed = options.readAhead ?? { read: (since, size) => rows.changesSince(since, size) };
   if (plan.fill) {
     const reading = { feed, limit, maxScan, staleIndexFrom: options.staleIndexFrom ?? DEFAULT_STALE_INDEX_FROM, orderedSeqs: options.orderedSeqs ?? false };
     return backFill(rows, checkpoint, plan as PullPlan & { fill: NonNullable<PullPlan['fill']> }, reading, feedOwed, everything(today, roots, tree));
