@@ -40,8 +40,6 @@ export interface SyncTransport {
 export class SyncClient {
   /** What deadlines are multiplied by now (see `call`). */
   #patience = 1;
-  /** Aborted by `close`: requests in flight end at once, later ones fail before they are sent. */
-  readonly #closed = new AbortController();
 
   /**
    * @param replicaId - this local database's id: the server leaves the rows it pushed out of its pulls
@@ -52,14 +50,6 @@ export class SyncClient {
 
   get baseUrl(): string {
     return this.transport.baseUrl;
-  }
-
-  /**
-   * Ends every request in flight now and refuses later ones (the sync stopping: signing out,
-   * another account). Without it a stop waited for a request on a dead connection up to its deadline.
-   */
-  close(): void {
-    this.#closed.abort();
   }
 
   push(rows: readonly SyncRow[]): Promise<PushResponse> {
@@ -119,9 +109,6 @@ export class SyncClient {
       timedOut = true;
       deadline.abort(new DOMException('the sync request got no answer in time', 'TimeoutError'));
     }, deadlineMs(bytes, this.transport.deadline) * this.#patience);
-    const closed = () => deadline.abort(this.#closed.signal.reason);
-    if (this.#closed.signal.aborted) closed();
-    else this.#closed.signal.addEventListener('abort', closed, { once: true });
     try {
       const answer = await readAnswer(`${method} ${path}`, schema, () =>
         this.transport.fetch(`${this.transport.baseUrl}${path}`, { ...init, signal: deadline.signal, headers: { ...(init.headers as Record<string, string>), ...this.bindingHeader() } }));
@@ -133,7 +120,6 @@ export class SyncClient {
       throw error;
     } finally {
       clearTimeout(timer);
-      this.#closed.signal.removeEventListener('abort', closed);
     }
   }
 }

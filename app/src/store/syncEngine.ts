@@ -62,8 +62,6 @@ export function startSync(store: OpenedLocalStore, options: SyncOptions): SyncEn
     async stop() {
       closeStream();
       store.attachments.stop();
-      // Requests in flight end now: a stop does not wait on a dead connection.
-      client.close();
       await replication.cancel();
     },
   };
