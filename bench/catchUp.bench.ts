@@ -15,10 +15,12 @@
  * Writes `catch_up_7_days_s` (median of CATCH_UP_RUNS runs) into `bench/results/sync.json`.
  */
 import { fork } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { BLOB_CHUNK_BYTES } from '../shared/src';
+import { BLOB_CHUNK_BYTES, type DeviceEvent } from '../shared/src';
 import { decision, deviceWithLog, sealMove, sealRecord, useRequest } from '../tests/integration/fixtures';
-import { openReplica, setUpWorld, startSyncServer, syncAll, type Replica } from '../tests/integration/harness';
+import { openReplica, setUpWorld, startSyncServer, syncAll, type Person, type Replica } from '../tests/integration/harness';
+import { openBrowserBench, type BrowserBench } from './browserSync';
 import type { TabletAnswer, TabletStep } from './catchUpTablet';
 import { median, mergeResult } from './stats';
 
@@ -31,36 +33,89 @@ const PHOTOS = Number(process.env.CATCH_UP_PHOTOS ?? 500);
 const PHOTO_BYTES = Number(process.env.CATCH_UP_PHOTO_BYTES ?? 200 * 1024);
 const RUNS = Number(process.env.CATCH_UP_RUNS ?? 3);
 
+/** The site tablet, wherever it runs: each step as `catchUpTablet.ts` describes it. */
+interface Tablet {
+  /** Opens the tablet's store on the server at `url` as `staff`, raises the requests and syncs them. */
+  open(url: string, staff: Person, siteId: string, sealId: string, run: number): Promise<readonly string[]>;
+  /** Offline: records the device's log and the photos. */
+  week(log: readonly DeviceEvent[], run: number): Promise<void>;
+  /** Back online: seconds until reconciled, and when each part was done. */
+  back(decisions: number): Promise<{ seconds: number; done: Record<string, number> }>;
+  close(): Promise<void>;
+}
+
 /**
- * The tablet's process (`catchUpTablet.ts`), and its answer to each step in turn. With
+ * The tablet in a Node process of its own (`catchUpTablet.ts`), on fake-indexeddb. With
  * TABLET_PROF=<dir>, it writes a CPU profile there (the server's: run the bench under `node --cpu-prof`).
  */
-function tabletProcess(): { ask: <S extends TabletStep['step']>(message: Extract<TabletStep, { step: S }>) => Promise<Extract<TabletAnswer, { step: S }>>; stop: () => void } {
+function nodeTablet(): Tablet {
   const child = fork(fileURLToPath(new URL('./catchUpTablet.ts', import.meta.url)), [], { cwd: root, execArgv: ['--import', 'tsx', ...(process.env.TABLET_PROF ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.TABLET_PROF] : [])], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   let waiting: { done: (answer: TabletAnswer) => void; fail: (error: Error) => void } | undefined;
   child.on('message', (answer: TabletAnswer) => waiting?.done(answer));
   child.on('exit', (code) => waiting?.fail(new Error(`the tablet's process ended (${code ?? 'signal'}) during a step`)));
+  const ask = <S extends TabletStep['step']>(message: Extract<TabletStep, { step: S }>): Promise<Extract<TabletAnswer, { step: S }>> => new Promise((done, fail) => {
+    waiting = {
+      done: (answer) => {
+        waiting = undefined;
+        if (answer.step === 'failed') fail(new Error(`the tablet failed: ${answer.message}`));
+        else if (answer.step !== message.step) fail(new Error(`the tablet answered ${answer.step} to ${message.step}`));
+        else done(answer as never);
+      },
+      fail,
+    };
+    child.send(message);
+  });
   return {
-    ask: (message) => new Promise((done, fail) => {
-      waiting = {
-        done: (answer) => {
-          waiting = undefined;
-          if (answer.step === 'failed') fail(new Error(`the tablet failed: ${answer.message}`));
-          else if (answer.step !== message.step) fail(new Error(`the tablet answered ${answer.step} to ${message.step}`));
-          else done(answer as never);
-        },
-        fail,
-      };
-      child.send(message);
-    }),
-    stop: () => child.kill(),
+    open: async (url, staff, siteId, sealId, run) => (await ask({ step: 'open', url, userId: staff.userId, cookie: staff.cookie, siteId, sealId, run, requests: REQUESTS })).requestIds,
+    week: async (log) => void (await ask({ step: 'week', log, photos: PHOTOS, photoBytes: PHOTO_BYTES })),
+    back: (decisions) => ask({ step: 'back', decisions }),
+    close: async () => void child.kill(),
   };
 }
 
-async function once(run: number): Promise<number> {
+/**
+ * The tablet in real Chromium (`browser/tablet.ts`): the app's store on the browser's IndexedDB,
+ * its requests through a same-origin proxy carrying the staff's session, as a tablet's would.
+ */
+function browserTablet(): Tablet {
+  let bench: BrowserBench | undefined;
+  let requestIds: string[] = [];
+  type InPage = { bench: { tablet: Record<string, (o: unknown) => Promise<unknown>> } };
+  // The page answers plain data, or the failure's text (an Error itself does not cross).
+  const call = async <T>(step: string, options: unknown): Promise<T> => {
+    const answer = await bench!.page.evaluate(([s, o]) => (globalThis as unknown as InPage).bench.tablet[s]!(o).then(
+      (value) => ({ value: value === undefined ? null : JSON.parse(JSON.stringify(value)) }),
+      (error: unknown) => ({ error: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
+    ), [step, options] as const) as { value: T } | { error: string };
+    if ('error' in answer) throw new Error(`the tablet in Chromium failed at ${step}: ${answer.error}`);
+    return answer.value;
+  };
+  return {
+    async open(url, staff, siteId, sealId, run) {
+      bench ??= await openBrowserBench(url, staff.cookie, 'http://127.0.0.1:9/');
+      bench.use(url, staff.cookie);
+      const requests = Array.from({ length: REQUESTS }, (_, i) => useRequest(`req-catchup-${run}-${i}`, staff.userId, siteId, sealId));
+      await call('open', { userId: staff.userId, siteId, run, requests });
+      requestIds = requests.map((r) => r.id);
+      return requestIds;
+    },
+    week: (log, run) => call('week', { log, photos: PHOTOS, photoBytes: PHOTO_BYTES, run, requestIds }),
+    async back(decisions) {
+      // PAGE_PROF=<file>: the page's CPU profile of the catch-up (Chrome DevTools' format).
+      const cdp = process.env.PAGE_PROF ? await bench!.page.context().newCDPSession(bench!.page) : undefined;
+      await cdp?.send('Profiler.enable');
+      await cdp?.send('Profiler.start');
+      const answer = await call<{ seconds: number; done: Record<string, number> }>('back', { decisions });
+      if (cdp) writeFileSync(process.env.PAGE_PROF!, JSON.stringify((await cdp.send('Profiler.stop')).profile));
+      return answer;
+    },
+    close: async () => bench?.close(),
+  };
+}
+
+async function once(run: number, tablet: Tablet): Promise<number> {
   const running = await startSyncServer();
   const opened: Replica[] = [];
-  const tablet = tabletProcess();
   try {
     const world = await setUpWorld(running.server);
     const custodian = await world.person(world.siteId, ['custodian'], 'Custodian');
@@ -78,11 +133,11 @@ async function once(run: number): Promise<number> {
     await office.store.facts.append('seal_status_change', sealMove(sealId, null, 'active', custodian.userId, 'custodian', 1_790_000_000_100), world.siteId);
     await office.store.records.create('device', device.record);
     await syncAll([office]);
-    const { requestIds } = await tablet.ask({ step: 'open', url: running.url, userId: staff.userId, cookie: staff.cookie, siteId: world.siteId, sealId, run, requests: REQUESTS });
+    const requestIds = await tablet.open(running.url, staff, world.siteId, sealId, run);
     await syncAll([desk]);
 
     // The week: the tablet offline records the device's log and photos; the office decides.
-    await tablet.ask({ step: 'week', log: device.log, photos: PHOTOS, photoBytes: PHOTO_BYTES });
+    await tablet.week(device.log, run);
     let at = 1_790_000_100_000;
     for (const id of requestIds) {
       await desk.store.facts.append('decision', await decision(approver, useRequest(id, staff.userId, world.siteId, sealId), 'approve', ++at), world.siteId);
@@ -94,27 +149,36 @@ async function once(run: number): Promise<number> {
     // The office's replicas have done their part. They are other machines: left open here, their
     // live sync would take in the tablet's week (RxDB, Automerge) on the server's own core.
     for (const replica of opened.splice(0)) await replica.close();
-    const { seconds, done } = await tablet.ask({ step: 'back', decisions });
+    const { seconds, done } = await tablet.back(decisions);
     console.log(`  run ${run}: done at ${Object.entries(done).map(([part, t]) => `${part} ${t.toFixed(2)} s`).join(', ')}`);
     console.log(`  run ${run}: ${DEVICE_EVENTS} device events + ${PHOTOS} photos of ${PHOTO_BYTES} B (${Math.ceil(PHOTO_BYTES / BLOB_CHUNK_BYTES)} chunks each) up, ${decisions} decisions down: ${seconds.toFixed(2)} s`);
     return seconds;
   } finally {
-    tablet.stop();
     for (const replica of opened) await replica.close();
     await running.close();
   }
 }
 
-export async function run(): Promise<void> {
+/** Runs the catch-up RUNS times on `tablet`; the median, in seconds. */
+async function measure(name: string, tablet: Tablet): Promise<number> {
   const times: number[] = [];
-  for (let i = 0; i < RUNS; i++) times.push(await once(i));
+  try {
+    for (let i = 0; i < RUNS; i++) times.push(await once(i, tablet));
+  } finally {
+    await tablet.close();
+  }
   const s = median(times);
-  console.log(`catch-up after 7 days offline: ${s.toFixed(2)} s (median of ${RUNS})`);
-  mergeResult('sync', {
-    catch_up_7_days_s: Number(s.toFixed(3)),
-    catch_up_device_events: DEVICE_EVENTS,
-    catch_up_requests: REQUESTS,
-    catch_up_photos: PHOTOS,
-    catch_up_photo_bytes: PHOTO_BYTES,
-  });
+  console.log(`catch-up after 7 days offline, ${name}: ${s.toFixed(2)} s (median of ${RUNS}: ${times.map((t) => t.toFixed(2)).join(' ')})`);
+  return s;
+}
+
+/** Which tablets run (`CATCH_UP_PARTS=browser,node`, default both). */
+const PARTS = new Set((process.env.CATCH_UP_PARTS ?? 'browser,node').split(','));
+
+export async function run(): Promise<void> {
+  const shape = { catch_up_device_events: DEVICE_EVENTS, catch_up_requests: REQUESTS, catch_up_photos: PHOTOS, catch_up_photo_bytes: PHOTO_BYTES };
+  // The tablet as users hold it: a browser on its IndexedDB.
+  if (PARTS.has('browser')) mergeResult('sync', { catch_up_7_days_s: Number((await measure('tablet in Chromium', browserTablet())).toFixed(3)), ...shape });
+  // The same tablet code in Node on fake-indexeddb (whose cursors cost O(n) a step: see ADR 010).
+  if (PARTS.has('node')) mergeResult('sync', { catch_up_7_days_node_s: Number((await measure('tablet in Node (fake-indexeddb)', nodeTablet())).toFixed(3)), ...shape });
 }

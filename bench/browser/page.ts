@@ -1,7 +1,8 @@
 /**
  * The browser benchmark's page (bundled by `bench/browserSync.ts`): the app's own store and sync
  * code on the browser's real IndexedDB (RxDB, dexie storage), and PouchDB (`pouchdb-browser`,
- * IndexedDB adapter) beside it, in one page of one origin. The driver calls `window.bench.*`.
+ * IndexedDB adapter) beside it, in one page of one origin; and the catch-up bench's site tablet
+ * (`tablet.ts`). The driver calls `window.bench.*`.
  */
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import PouchDB from 'pouchdb-browser';
@@ -9,6 +10,7 @@ import indexeddb from 'pouchdb-adapter-indexeddb';
 import type { SyncRow } from '../../shared/src';
 import { openLocalStore } from '../../app/src/store/localStore';
 import { startSync } from '../../app/src/store/syncEngine';
+import { tablet } from './tablet';
 
 PouchDB.plugin(indexeddb);
 
@@ -68,4 +70,4 @@ async function pouch(options: { remote: string; batchSize: number }): Promise<{ 
   return { ms, pushMs, held };
 }
 
-(globalThis as unknown as { bench: object }).bench = { ours, pouch, rowsHeld: () => rows.length };
+(globalThis as unknown as { bench: object }).bench = { ours, pouch, rowsHeld: () => rows.length, tablet };

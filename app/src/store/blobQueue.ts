@@ -35,7 +35,7 @@ class BlobNotCompleteError extends Error {
 
 
 /** How many attachments go up at once (see `BlobQueue.drain`). */
-export const UPLOADS_IN_FLIGHT = 4;
+export const UPLOADS_IN_FLIGHT = 8;
 
 /** The byte length of chunk `index` of an attachment of `size` bytes. */
 const chunkLength = (size: number, index: number): number => Math.min(BLOB_CHUNK_BYTES, size - index * BLOB_CHUNK_BYTES);
