@@ -1,3 +1,5 @@
+import { BLOB_CHUNK_BYTES } from '@seal/shared';
+
 /**
  * A controllable network between one replica and the sync-server, for tests: it adds the
  * replica's session cookie, and can be cut (offline), drop answers after the server acted
@@ -167,7 +169,7 @@ export class TestNetwork {
 
 /**
  * The attachment chunks a request uploads, read from the request (its URL, its body) as it goes: the chunk of
- * `PUT …/chunks/:index`, or the run of `PUT …/chunks?from=…` (several in one request).
+ * `PUT …/chunks/:index`, or the run of `PUT …/bytes?from=…` or `PUT …/chunks?from=…` (several in one request).
  * `undefined` for any other request.
  */
 export function chunksSent(address: string, init: RequestInit): { readonly sha: string; readonly indices: readonly number[] } | undefined {
@@ -175,9 +177,12 @@ export function chunksSent(address: string, init: RequestInit): { readonly sha: 
   const url = new URL(address, 'http://tablet.invalid');
   const one = /^\/api\/sync\/blobs\/([0-9a-f]{64})\/chunks\/(\d+)$/.exec(url.pathname);
   if (one) return { sha: one[1]!, indices: [Number(one[2])] };
+  const from = Number(url.searchParams.get('from'));
+  // Chunks as bytes, one after the other: every one whole but the attachment's last.
+  const bytes = /^\/api\/sync\/blobs\/([0-9a-f]{64})\/bytes$/.exec(url.pathname);
+  if (bytes) return { sha: bytes[1]!, indices: Array.from({ length: Math.ceil((init.body as Uint8Array).length / BLOB_CHUNK_BYTES) }, (_, i) => from + i) };
   const run = /^\/api\/sync\/blobs\/([0-9a-f]{64})\/chunks$/.exec(url.pathname);
   if (!run) return undefined;
-  const from = Number(url.searchParams.get('from'));
   const { data } = JSON.parse(typeof init.body === 'string' ? init.body : '') as { data: string[] };
   return { sha: run[1]!, indices: data.map((_, i) => from + i) };
 }

@@ -262,13 +262,14 @@ export class BlobQueue {
     }
     if (server?.complete !== true) {
       for (const run of missingRuns(blob.chunks, server?.received ?? [])) {
-        const data: string[] = [];
+        // Sent as bytes, a third smaller than their text and parsed by neither side.
+        const parts: Uint8Array[] = [];
         for (const index of run) {
           const chunk = await this.book.chunk(sha, index);
           if (chunk === undefined) throw new StoreError('invalid_fact', `chunk ${index} of ${sha} is missing here`);
-          data.push(chunk);
+          parts.push(fromBase64Url(chunk));
         }
-        server = await client.putChunks(sha, run[0]!, blob.factRowId, data);
+        server = await client.putBytes(sha, run[0]!, blob.factRowId, concat(parts, parts.reduce((sum, part) => sum + part.length, 0)));
         if (server.complete) break;
         this.progress.sent(sha, run.reduce((sum, index) => sum + chunkLength(blob.size, index), 0));
         this.progress.publish(status);

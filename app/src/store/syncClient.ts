@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import {
-  BLOB_CHUNK_BYTES, blobChunkResponseSchema, blobStatusSchema, pullResponseSchema, pushResponseSchema, REPLICA_USER_HEADER,
+  BLOB_BYTES_MEDIA_TYPE, BLOB_CHUNK_BYTES, blobChunkResponseSchema, blobStatusSchema, pullResponseSchema, pushResponseSchema, REPLICA_USER_HEADER,
   type BlobStatus, type PullResponse, type PushResponse, type SyncRow,
 } from '@seal/shared';
 import { ApiError } from '../api/ApiError';
@@ -25,6 +25,26 @@ const PULL_ROW_BYTES = 4 * 1024;
 
 /** The deadline of a request carrying `bytes` (both ways). */
 export const deadlineMs = (bytes: number, deadline: SyncDeadline = SYNC_DEADLINE): number => deadline.baseMs + Math.ceil((bytes * 1000) / deadline.bytesPerSecond);
+
+/** The UTF-8 length of `text`, without encoding it (a push or an upload is hundreds of KB). */
+function utf8Length(text: string): number {
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    // Two bytes below U+0800, three above; a surrogate pair (four bytes) is two units of two.
+    if (code >= 0x80) bytes += code >= 0x800 && (code < 0xd800 || code > 0xdfff) ? 2 : 1;
+  }
+  return bytes;
+}
+
+/** A same-origin request carrying bytes, answered in JSON. */
+const bytesRequestInit = (method: string, body: Uint8Array): RequestInit => ({
+  method,
+  credentials: 'same-origin',
+  cache: 'no-store',
+  headers: { accept: 'application/json', 'content-type': BLOB_BYTES_MEDIA_TYPE },
+  body: body as Uint8Array<ArrayBuffer>,
+});
 
 /** How the store reaches the sync-server: injected, so the same code runs in the browser and in Node. */
 export interface SyncTransport {
@@ -70,9 +90,12 @@ export class SyncClient {
     return this.call('PUT', `/api/sync/blobs/${sha256}/chunks/${index}?fact=${encodeURIComponent(factRowId)}`, blobStatusSchema, { data });
   }
 
-  /** Consecutive chunks from `from` (at most `BLOB_CHUNKS_PER_REQUEST`), in one request. */
-  putChunks(sha256: string, from: number, factRowId: string, data: readonly string[]): Promise<BlobStatus> {
-    return this.call('PUT', `/api/sync/blobs/${sha256}/chunks?fact=${encodeURIComponent(factRowId)}&from=${from}`, blobStatusSchema, { data });
+  /**
+   * Consecutive chunks from `from` (at most `BLOB_CHUNKS_PER_REQUEST`) in one request, as their
+   * bytes one after the other (see `chunkSpans`).
+   */
+  putBytes(sha256: string, from: number, factRowId: string, bytes: Uint8Array): Promise<BlobStatus> {
+    return this.call('PUT', `/api/sync/blobs/${sha256}/bytes?fact=${encodeURIComponent(factRowId)}&from=${from}`, blobStatusSchema, bytes);
   }
 
   async getChunk(sha256: string, index: number, factRowId: string): Promise<string> {
@@ -101,8 +124,8 @@ export class SyncClient {
    * than sending the same request to the same end over and over.
    */
   private async call<S extends z.ZodType>(method: 'GET' | 'POST' | 'PUT', path: string, schema: S, body?: unknown, answerBytes = 0): Promise<z.output<S>> {
-    const init = jsonRequestInit(method, body);
-    const bytes = (typeof init.body === 'string' ? new TextEncoder().encode(init.body).length : 0) + answerBytes;
+    const init = body instanceof Uint8Array ? bytesRequestInit(method, body) : jsonRequestInit(method, body);
+    const bytes = (typeof init.body === 'string' ? utf8Length(init.body) : body instanceof Uint8Array ? body.length : 0) + answerBytes;
     const deadline = new AbortController();
     let timedOut = false;
     const timer = setTimeout(() => {

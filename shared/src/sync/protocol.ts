@@ -171,6 +171,35 @@ export const blobChunksBodySchema = z.strictObject({
   data: z.array(blobChunkBodySchema.shape.data).min(1).max(BLOB_CHUNKS_PER_REQUEST),
 });
 
+/**
+ * `PUT /api/sync/blobs/:sha256/bytes?fact=…&from=…`: the same consecutive chunks as
+ * `…/chunks`, sent as their bytes (`application/octet-stream`), one after the other: a third
+ * fewer bytes than base64url, and nothing to parse or decode on either side.
+ */
+export const BLOB_BYTES_MEDIA_TYPE = 'application/octet-stream';
+
+/**
+ * How `length` bytes from chunk `from` divide into whole consecutive chunks of an attachment of
+ * `size` bytes (at most `BLOB_CHUNKS_PER_REQUEST`): each chunk's length, or why they do not.
+ * The client cuts its bodies by it and the server its requests.
+ */
+export function chunkSpans(size: number, from: number, length: number): { readonly ok: true; readonly lengths: readonly number[] } | { readonly ok: false; readonly reason: string } {
+  const chunks = chunkCount(size);
+  if (from >= chunks) return { ok: false, reason: `chunk ${from} is past the last chunk (${chunks - 1}) of ${size} bytes` };
+  const lengths: number[] = [];
+  let left = length;
+  for (let index = from; left > 0 && index < chunks && lengths.length < BLOB_CHUNKS_PER_REQUEST; index++) {
+    const chunk = Math.min(BLOB_CHUNK_BYTES, size - index * BLOB_CHUNK_BYTES);
+    if (left < chunk) break;
+    lengths.push(chunk);
+    left -= chunk;
+  }
+  if (lengths.length === 0 || left > 0) {
+    return { ok: false, reason: `${length} bytes from chunk ${from} are not 1 to ${BLOB_CHUNKS_PER_REQUEST} whole chunks of ${size} bytes (of ${BLOB_CHUNK_BYTES} bytes each, the last ${size - (chunks - 1) * BLOB_CHUNK_BYTES})` };
+  }
+  return { ok: true, lengths };
+}
+
 /** Events on `GET /api/sync/stream` (server-sent events). */
 export const SYNC_STREAM_EVENTS = { ready: 'ready', changes: 'changes' } as const;
 

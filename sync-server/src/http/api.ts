@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchema, FastifySchemaCompiler, FastifySerializerCompiler } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { apiErrorBodySchema } from '@seal/shared';
+import { apiErrorBodySchema, BLOB_BYTES_MEDIA_TYPE } from '@seal/shared';
 import type { ServerContext } from '../context';
 import { readSession, type SignedIn } from '../auth/sessions';
 import { ApiError } from './errors';
@@ -53,6 +53,18 @@ export interface RouteDef<B extends z.ZodType | undefined, Q extends z.ZodType |
   readonly rateLimited?: RateLimitGroup;
   /** A larger body bound than the server default (bytes), for endpoints that take more. */
   readonly bodyLimit?: number;
+  /**
+   * The route takes bytes (`application/octet-stream`, handed to it as a `Buffer`), not JSON:
+   * what they are, for the API's document. Exclusive with `body`.
+   */
+  readonly bytesBody?: { readonly description: string };
+}
+
+/** A route that takes bytes, as the API's document describes it. */
+export interface BytesRoute {
+  readonly method: Method;
+  readonly url: string;
+  readonly description: string;
 }
 
 type Infer<T> = T extends z.ZodType ? z.output<T> : undefined;
@@ -70,6 +82,8 @@ export interface RouteInput<B, Q, P, S> {
 /** The routes of one server, registered with Fastify (which documents them, see `registerOpenApi`). */
 export interface Api {
   readonly ctx: ServerContext;
+  /** The routes that take bytes (see `RouteDef.bytesBody`), for the API's document. */
+  readonly bytesRoutes: readonly BytesRoute[];
   /** The Fastify instance, for lifecycle hooks (e.g. ending live streams on close). */
   readonly app: FastifyInstance;
   route<B extends z.ZodType | undefined = undefined, Q extends z.ZodType | undefined = undefined, P extends z.ZodType | undefined = undefined, R extends Responses = Responses, A extends 'public' | 'session' = 'public' | 'session'>(
@@ -150,8 +164,11 @@ function fastifySchema(def: RouteDef<z.ZodType | undefined, z.ZodType | undefine
   };
 }
 
-/** Creates the route registry for a Fastify instance. */
-export function createApi(app: FastifyInstance, ctx: ServerContext, rateLimits: RateLimits): Api {
+/**
+ * Creates the route registry for a Fastify instance; `bytesRoutes` is filled with the routes
+ * that take bytes, as they are registered (the API's document reads it).
+ */
+export function createApi(app: FastifyInstance, ctx: ServerContext, rateLimits: RateLimits, bytesRoutes: BytesRoute[] = []): Api {
   const what: Record<RateLimitGroup, string> = { codes: 'setup or invitation code checks', ceremonies: 'sign-in or passkey attempts' };
   const limiter = (group: RateLimitGroup) => {
     // Each limiter has its own store; the key prefix keeps the groups apart in a shared one too.
@@ -169,11 +186,17 @@ export function createApi(app: FastifyInstance, ctx: ServerContext, rateLimits: 
   return {
     ctx,
     app,
+    bytesRoutes,
     route(def, handler) {
+      if (def.bytesBody) {
+        if (def.body) throw new Error(`${def.method} ${def.url} takes bytes or JSON, not both`);
+        bytesRoutes.push({ method: def.method, url: def.url, description: def.bytesBody.description });
+      }
       typed.route({
         method: def.method,
         url: def.url,
         schema: fastifySchema(def),
+        ...(def.bytesBody ? { config: { bytesBody: true } } : {}),
         // The route refuses a part its schema refused itself, after the origin and session checks.
         attachValidation: true,
         ...(def.rateLimited ? { onRequest: limiters[def.rateLimited] } : {}),
@@ -187,6 +210,7 @@ export function createApi(app: FastifyInstance, ctx: ServerContext, rateLimits: 
           }
           const signedIn = def.auth === 'session' ? await readSession(ctx, request, reply) : undefined;
           if (request.validationError) throw validationRefusal(request.validationError);
+          if (def.bytesBody && !Buffer.isBuffer(request.body)) throw new ApiError(400, 'invalid_body', `The request body is empty: expected bytes (${BLOB_BYTES_MEDIA_TYPE})`);
           const input = { body: request.body, query: request.query, params: request.params, signedIn, request, reply };
           const result = await handler(input as Parameters<typeof handler>[0]);
           if (reply.sent) return reply;

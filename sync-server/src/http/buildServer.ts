@@ -6,14 +6,14 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import { jsonSchemaTransform } from 'fastify-type-provider-zod';
-import { healthResponseSchema, openApiDocumentSchema } from '@seal/shared';
+import { BLOB_BYTES_MEDIA_TYPE, healthResponseSchema, openApiDocumentSchema } from '@seal/shared';
 import { CEREMONY_RATE_LIMIT_FACTOR, type ServerConfig } from '../config';
 import type { Store } from '../couch/store';
 import { openRepositories } from '../couch/repositories';
 import type { AuditLog } from '../couch/auditLog';
 import { changeJournal, INTENT_GRACE_MS } from '../couch/changeJournal';
 import { loadOrCreateOrgKey, type OrgKey } from '../auth/orgKey';
-import { createApi, serializerCompiler, validatorCompiler, type Api, type ServerContext } from './api';
+import { createApi, serializerCompiler, validatorCompiler, type Api, type BytesRoute, type ServerContext } from './api';
 import { errorReplyOf, type ApiError } from './errors';
 import { answerClientError, answerFrameworkError, registerInputGuards } from './inputGuards';
 import { registerCsrfGuard } from './csrfGuard';
@@ -88,7 +88,9 @@ export async function buildServer({ config, store, orgKey, now = Date.now, audit
   registerInputGuards(app);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  await registerOpenApi(app);
+  // Filled as routes are registered below; read when the document is asked for.
+  const bytesRoutes: BytesRoute[] = [];
+  await registerOpenApi(app, bytesRoutes);
 
   registerCsrfGuard(app, config.origins);
   await app.register(fastifyCookie);
@@ -114,7 +116,7 @@ export async function buildServer({ config, store, orgKey, now = Date.now, audit
   const api = createApi(app, ctx, {
     codes: { max: config.authRateLimitPerMinute, timeWindow: 60_000 },
     ceremonies: { max: config.authRateLimitPerMinute * CEREMONY_RATE_LIMIT_FACTOR, timeWindow: 60_000 },
-  });
+  }, bytesRoutes);
   for (const register of [setupRoutes, authRoutes, passkeyRoutes, invitationRoutes, unitRoutes, unitMoveRoutes, rosterRoutes, decisionRoutes, auditRoutes]) {
     register(api);
   }
@@ -179,7 +181,7 @@ export async function buildServer({ config, store, orgKey, now = Date.now, audit
  * same ones that check requests and answers, from shared/src/api): registered before any route,
  * so that it sees every one.
  */
-async function registerOpenApi(app: FastifyInstance): Promise<void> {
+async function registerOpenApi(app: FastifyInstance, bytesRoutes: readonly BytesRoute[]): Promise<void> {
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.1.0',
@@ -190,6 +192,16 @@ async function registerOpenApi(app: FastifyInstance): Promise<void> {
       webhooks: webhookDeliveryDocument(),
     },
     transform: jsonSchemaTransform,
+    // A route that takes bytes has no body schema (zod describes JSON): its body is described here.
+    transformObject: (document) => {
+      if (!('openapiObject' in document)) return document.swaggerObject;
+      const { openapiObject } = document;
+      for (const route of bytesRoutes) {
+        const operation = openapiObject.paths?.[route.url.replace(/:([A-Za-z0-9_]+)/g, '{$1}')]?.[route.method.toLowerCase() as 'put'];
+        if (operation) operation.requestBody = { required: true, description: route.description, content: { [BLOB_BYTES_MEDIA_TYPE]: { schema: { type: 'string', format: 'binary' } } } };
+      }
+      return openapiObject;
+    },
   });
 }
 

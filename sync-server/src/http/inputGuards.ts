@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import type { FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
-import { decodeUtf8Strict, firstLoneSurrogate, JSON_LIMITS, parseJsonStrict, type JsonLimits } from '@seal/shared';
+import { BLOB_BYTES_MEDIA_TYPE, decodeUtf8Strict, firstLoneSurrogate, JSON_LIMITS, parseJsonStrict, type JsonLimits } from '@seal/shared';
 import { ApiError, errorReplyOf } from './errors';
 
 /** The longest request target (path and query) accepted; the app's longest is well under 1 KiB. */
@@ -13,6 +13,14 @@ const READ_HEADERS = ['cookie', 'origin', 'referer', 'sec-fetch-site', 'content-
 /** Per-route bounds, set through Fastify's route `config` (`{ jsonLimits }`); JSON_LIMITS otherwise. */
 export interface InputGuardRouteConfig {
   readonly jsonLimits?: JsonLimits;
+  /** The route takes bytes (`application/octet-stream`, handed over as a `Buffer`) instead of JSON. */
+  readonly bytesBody?: boolean;
+}
+
+declare module 'fastify' {
+  // Routes set these through their `config`.
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface FastifyContextConfig extends InputGuardRouteConfig {}
 }
 
 const badRequest = (code: 'bad_unicode' | 'too_large' | 'bad_request', message: string): ApiError => new ApiError(400, code, message);
@@ -97,7 +105,9 @@ const charsetOf = (contentType: string | undefined): string | undefined =>
  * - a JSON body is decoded as strict UTF-8, scanned for depth and duplicate keys before it is
  *   parsed (so no recursive step ever meets 200,000 levels), then walked (iteratively) for lone
  *   surrogates in strings and keys and for `__proto__` keys — see `parseJsonStrict` in shared;
- * - JSON is the only body type: anything else is 415, and so is JSON in a charset not UTF-8.
+ * - JSON is the only body type, but for routes that take bytes (`application/octet-stream`,
+ *   attachment uploads), which take nothing else: anything else is 415, and so is JSON in a
+ *   charset not UTF-8.
  * Size bounds are Fastify's `bodyLimit` (server default, raised per route) → 413.
  */
 export function registerInputGuards(app: FastifyInstance): void {
@@ -119,10 +129,20 @@ export function registerInputGuards(app: FastifyInstance): void {
       done(new ApiError(415, 'unsupported_media_type', `The body is JSON in charset "${charset}": expected UTF-8`), undefined);
       return;
     }
-    const limits = (request.routeOptions.config as InputGuardRouteConfig | undefined)?.jsonLimits ?? JSON_LIMITS;
+    const config = request.routeOptions.config as InputGuardRouteConfig | undefined;
+    if (config?.bytesBody === true) {
+      done(new ApiError(415, 'unsupported_media_type', `This route takes bytes: expected content-type ${BLOB_BYTES_MEDIA_TYPE}, got JSON`), undefined);
+      return;
+    }
+    const limits = config?.jsonLimits ?? JSON_LIMITS;
     const parsed = parseJsonStrict(body, limits);
     if (parsed.ok) done(null, parsed.value);
     else done(new ApiError(400, parsed.error.code, parsed.error.message), undefined);
+  });
+  // Bytes, only where a route says it takes them (and then nothing else).
+  app.addContentTypeParser(BLOB_BYTES_MEDIA_TYPE, { parseAs: 'buffer' }, (request, body, done) => {
+    if ((request.routeOptions.config as InputGuardRouteConfig | undefined)?.bytesBody === true) done(null, body);
+    else done(new ApiError(415, 'unsupported_media_type', `The body is ${BLOB_BYTES_MEDIA_TYPE}: expected application/json`), undefined);
   });
 }
 

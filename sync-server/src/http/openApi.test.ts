@@ -79,6 +79,17 @@ describe('the generated OpenAPI document', () => {
     expect(Object.keys(paths['/api/hq/events.csv']!.get!.responses!['200']!.content!)).toEqual(['text/csv']);
   });
 
+  it('describes the routes that take bytes by their media type, and every other body as JSON', () => {
+    const bodies = Object.entries(paths).flatMap(([path, operations]) => Object.entries(operations).flatMap(([method, operation]) => {
+      const body = (operation as { requestBody?: { content?: Record<string, { schema?: unknown }> } }).requestBody;
+      return body ? [{ at: `${method} ${path}`, types: Object.keys(body.content ?? {}), body }] : [];
+    }));
+    const bytes = bodies.filter((b) => !b.types.includes('application/json'));
+    expect(bytes.map((b) => b.at)).toEqual(['put /api/sync/blobs/{sha256}/bytes']);
+    expect(bytes[0]!.body.content!['application/octet-stream']!.schema).toEqual({ type: 'string', format: 'binary' });
+    expect(bodies.filter((b) => b.types.length !== 1)).toEqual([]);
+  });
+
   it('describes a session route\'s 401 and a state-changing route\'s 403 as { error, message }', () => {
     const post = paths['/api/units']!.post!;
     for (const status of ['401', '403']) {

@@ -1,5 +1,5 @@
 import {
-  BLOB_CHUNK_BYTES, BLOB_CHUNKS_PER_REQUEST, blobChunkBodySchema, blobChunksBodySchema, blobChunksQuerySchema, blobChunkParamsSchema, blobChunkResponseSchema, blobParamsSchema, blobQuerySchema, blobStatusSchema,
+  BLOB_BYTES_MEDIA_TYPE, BLOB_CHUNK_BYTES, BLOB_CHUNKS_PER_REQUEST, chunkSpans, blobChunkBodySchema, blobChunksBodySchema, blobChunksQuerySchema, blobChunkParamsSchema, blobChunkResponseSchema, blobParamsSchema, blobQuerySchema, blobStatusSchema,
   base64UrlByteLength, factBodySchemas, fromBase64Url, type AttachmentMeta, parseSubject, sniffRequestDocumentType,
 } from '@seal/shared';
 import type { UserDoc } from '../../couch/model';
@@ -65,8 +65,12 @@ function checkChunk(meta: AttachmentMeta, sha: string, index: number, data: stri
   const length = base64UrlByteLength(data);
   const expected = chunkLength(meta.size, index);
   if (length !== expected) throw new ApiError(400, 'invalid_body', `Chunk ${index} must be ${expected} bytes, got ${length}`);
-  // A request's document must be what its fact says (a PDF, JPEG or PNG), by its first bytes.
-  if (index === 0 && parseSubject(meta.about)?.kind === 'request' && sniffRequestDocumentType(fromBase64Url(data.slice(0, 16))) !== meta.mime) {
+  if (index === 0) refuseUnlessDocumentType(meta, sha, fromBase64Url(data.slice(0, 16)));
+}
+
+/** A request's document must be what its fact says (a PDF, JPEG or PNG), by its first bytes. */
+function refuseUnlessDocumentType(meta: AttachmentMeta, sha: string, firstBytes: Uint8Array): void {
+  if (parseSubject(meta.about)?.kind === 'request' && sniffRequestDocumentType(firstBytes) !== meta.mime) {
     throw new ApiError(415, 'unsupported_media_type', `The bytes of ${sha} are not a ${meta.mime} file: a request's document must be a PDF, JPEG or PNG`);
   }
 }
@@ -113,6 +117,27 @@ export function blobRoutes(api: Api, rows: RowsRepo, blobs: BlobsRepo): void {
     const from = Number(query.from);
     body.data.forEach((data, offset) => checkChunk(meta, params.sha256, from + offset, data));
     return receiveChunks(blobs, params.sha256, query.fact, meta.size, from, body.data);
+  });
+
+  api.route({
+    method: 'PUT', url: '/api/sync/blobs/:sha256/bytes', tag: 'sync', auth: 'session', params: shaParams, query: blobChunksQuerySchema,
+    bytesBody: { description: `The bytes of 1 to ${BLOB_CHUNKS_PER_REQUEST} whole consecutive chunks of the attachment, the first being chunk \`from\`, one after the other` },
+    bodyLimit: BLOB_CHUNKS_PER_REQUEST * BLOB_CHUNK_BYTES,
+    summary: `Upload up to ${BLOB_CHUNKS_PER_REQUEST} consecutive chunks of an attachment under its fact, as bytes (${BLOB_BYTES_MEDIA_TYPE}): what \`…/chunks\` takes as base64url JSON, a third smaller and parsed by neither side; the upload completes once every chunk is in and the bytes hash to their name`,
+    responses: { 200: blobStatusSchema, 400: 'invalid_body | invalid_query', 401: 'unauthenticated | replica_user_mismatch', 403: 'out_of_scope', 409: 'fact_not_synced | chunk_conflict', 415: 'unsupported_media_type', 422: 'blob_hash_mismatch' },
+  }, async ({ params, query, request, signedIn }) => {
+    requireReplicaUser(request, signedIn);
+    const meta = await attachmentFor(api, factOf, signedIn.user, query.fact, params.sha256);
+    const from = Number(query.from);
+    if (from >= chunkCount(meta.size)) throw new ApiError(400, 'invalid_query', `Chunk ${from} is past the last chunk (${chunkCount(meta.size) - 1}) of ${meta.size} bytes`);
+    const bytes = request.body as Buffer;
+    const spans = chunkSpans(meta.size, from, bytes.length);
+    if (!spans.ok) throw new ApiError(400, 'invalid_body', `The body does not fit the attachment: ${spans.reason}`);
+    // Each chunk as the chunks' text keeps it (base64url, natively: no copy of the bytes checked twice).
+    let offset = 0;
+    const data = spans.lengths.map((length) => bytes.toString('base64url', offset, (offset += length)));
+    if (from === 0) refuseUnlessDocumentType(meta, params.sha256, bytes.subarray(0, 16));
+    return receiveChunks(blobs, params.sha256, query.fact, meta.size, from, data);
   });
 
   api.route({

@@ -1,0 +1,167 @@
+/**
+ * `PUT /api/sync/blobs/:sha256/bytes?fact=…&from=…`: consecutive chunks of an attachment as
+ * their bytes (`application/octet-stream`), how the app uploads photos and documents, against the
+ * real server, sent as a hostile script would send them:
+ * - a whole photo in one request is kept at once (nothing staged) and reads back intact; a
+ *   larger one goes up in runs that resume where the server stands;
+ * - bodies of the wrong size (short, long, ending inside a chunk, more chunks than a request
+ *   carries), starts past the end or misspelt, bytes that do not hash to their name, JSON sent
+ *   here and bytes sent to a JSON route, no body, no session, another site's staff, a fact the
+ *   server does not hold: each refused with its own 4xx, nothing kept or staged, and the honest
+ *   upload afterwards still completes;
+ * - a request's document that is not the type its fact names is refused by its first bytes;
+ * - the same whole request sent many times at once: every answer 200, the bytes held once.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BLOB_CHUNK_BYTES, BLOB_CHUNKS_PER_REQUEST, fromBase64Url, sha256, toHex } from '@seal/shared';
+import { blobCall, photo, setUpBlobWorld, type BlobAnswer } from './blobWorld';
+import { replicaPool, startSyncServer, syncAll, type Person, type RunningSync, type World } from './harness';
+
+let running: RunningSync;
+let world: World;
+let staff: Person;
+let stranger: Person;
+const replicas = replicaPool(() => running.url);
+
+beforeAll(async () => {
+  running = await startSyncServer();
+  ({ world, staff, stranger } = await setUpBlobWorld(running));
+}, 60_000);
+afterAll(async () => running?.close());
+
+const bytesPath = (sha: string, fact: string, from: number | string, extra = '') => `/api/sync/blobs/${sha}/bytes?fact=${encodeURIComponent(fact)}&from=${from}${extra}`;
+const one = (sha: string, fact: string, index: number) => `/api/sync/blobs/${sha}/chunks/${index}?fact=${encodeURIComponent(fact)}`;
+const status = (sha: string, fact: string) => `/api/sync/blobs/${sha}?fact=${encodeURIComponent(fact)}`;
+
+/** A PUT of `body` as `type` (bytes by default), as `person` (or with no session at all). */
+async function put(person: Person | undefined, path: string, body: Uint8Array | string | undefined, type = 'application/octet-stream'): Promise<BlobAnswer> {
+  const res = await fetch(`${running.url}${path}`, {
+    method: 'PUT',
+    headers: { ...(person ? { cookie: person.cookie } : {}), 'sec-fetch-site': 'same-origin', ...(body === undefined ? {} : { 'content-type': type }) },
+    ...(body === undefined ? {} : { body: body as BodyInit }),
+  });
+  return { status: res.status, body: (await res.json()) as never };
+}
+
+/** The blobs database's ids under a prefix (what the server kept or staged). */
+async function idsUnder(prefix: string): Promise<string[]> {
+  const db = running.server.store.couch.use(running.server.store.dbName('blobs'));
+  const list = () => db.list({ startkey: prefix, endkey: `${prefix}\ufff0` });
+  return (await list().catch(list)).rows.map((row) => row.id);
+}
+
+/** An attachment fact on the server naming `bytes`, made by `person`'s tablet; its bytes not sent. */
+async function factFor(person: Person, unitId: string, bytes: Uint8Array, name: string, about = 'request:req-bytes'): Promise<{ sha: string; fact: string }> {
+  const tablet = await replicas.open(person, name);
+  tablet.network.intercept = (path) => { if (path.startsWith('/api/sync/blobs/')) throw new TypeError('held back by the test'); };
+  const added = await tablet.store.attachments.add({ bytes, about, mime: 'image/jpeg' }, unitId);
+  await syncAll([tablet]);
+  await replicas.close(tablet);
+  return { sha: added.sha256, fact: added.factRowId };
+}
+
+/** Reads the bytes back, chunk by chunk, as a colleague's app would. */
+async function readBack(sha: string, fact: string, size: number): Promise<Uint8Array> {
+  const whole = new Uint8Array(size);
+  for (let i = 0; i * BLOB_CHUNK_BYTES < size; i++) {
+    const answer = await blobCall(running, staff, 'GET', one(sha, fact, i));
+    expect(answer.status, `chunk ${i}`).toBe(200);
+    whole.set(fromBase64Url(answer.body.data!), i * BLOB_CHUNK_BYTES);
+  }
+  return whole;
+}
+
+/** Chunks `from` to `to` (exclusive) of `bytes`, as one body. */
+const span = (bytes: Uint8Array, from: number, to: number) => bytes.subarray(from * BLOB_CHUNK_BYTES, Math.min(bytes.length, to * BLOB_CHUNK_BYTES));
+
+describe('chunks uploaded as bytes', () => {
+  it('keeps a whole photo sent in one request at once, and a larger one sent in runs, each intact', async () => {
+    const small = photo(2 * BLOB_CHUNK_BYTES - 77, 11);
+    const first = await factFor(staff, world.siteId, small, 'bytes-whole');
+    expect(await put(staff, bytesPath(first.sha, first.fact, 0), small)).toMatchObject({ status: 200, body: { complete: true, received: [0, 1] } });
+    expect(await idsUnder(`part:${first.sha}:`)).toEqual([]);
+    expect(await idsUnder(`chunk:${first.sha}:`)).toHaveLength(2);
+    expect(await readBack(first.sha, first.fact, small.length)).toEqual(small);
+    // Sent again (a retry whose first answer was lost): complete, nothing written twice.
+    expect(await put(staff, bytesPath(first.sha, first.fact, 0), small)).toMatchObject({ status: 200, body: { complete: true } });
+    expect(await idsUnder(`chunk:${first.sha}:`)).toHaveLength(2);
+
+    // Six chunks and a bit: a run of four, the rest in a second, the first resumed from the server's word.
+    const large = photo((BLOB_CHUNKS_PER_REQUEST + 2) * BLOB_CHUNK_BYTES + 123, 12);
+    const second = await factFor(staff, world.siteId, large, 'bytes-runs');
+    expect(await put(staff, bytesPath(second.sha, second.fact, 0), span(large, 0, 4))).toMatchObject({ status: 200, body: { complete: false, received: [0, 1, 2, 3] } });
+    expect(await blobCall(running, staff, 'GET', status(second.sha, second.fact))).toMatchObject({ status: 200, body: { complete: false, received: [0, 1, 2, 3] } });
+    expect(await put(staff, bytesPath(second.sha, second.fact, 4), span(large, 4, 7))).toMatchObject({ status: 200, body: { complete: true } });
+    expect(await idsUnder(`part:${second.sha}:`)).toEqual([]);
+    expect(await readBack(second.sha, second.fact, large.length)).toEqual(large);
+  });
+
+  it('refuses what a hostile script sends with its own 4xx, keeps and stages nothing, and the honest upload then completes', async () => {
+    const bytes = photo(3 * BLOB_CHUNK_BYTES + 1000, 13);
+    const { sha, fact } = await factFor(staff, world.siteId, bytes, 'bytes-hostile');
+    const flipped = Uint8Array.from(bytes);
+    flipped[2 * BLOB_CHUNK_BYTES + 9]! ^= 1;
+    const longer = new Uint8Array(bytes.length + 1);
+    longer.set(bytes);
+    const tooMany = new Uint8Array((BLOB_CHUNKS_PER_REQUEST + 1) * BLOB_CHUNK_BYTES);
+    const attempts: [string, string, Uint8Array | string | undefined, string | undefined, number, string][] = [
+      ['bytes that do not hash to the name', bytesPath(sha, fact, 0), flipped, undefined, 422, 'blob_hash_mismatch'],
+      ['one byte short of the last chunk', bytesPath(sha, fact, 0), bytes.subarray(0, bytes.length - 1), undefined, 400, 'invalid_body'],
+      ['one byte past the last chunk', bytesPath(sha, fact, 0), longer, undefined, 400, 'invalid_body'],
+      ['a body that ends inside a chunk', bytesPath(sha, fact, 0), bytes.subarray(0, BLOB_CHUNK_BYTES + 10), undefined, 400, 'invalid_body'],
+      ['the last chunk sent as another', bytesPath(sha, fact, 1), span(bytes, 3, 4), undefined, 400, 'invalid_body'],
+      ['two chunks where one is left', bytesPath(sha, fact, 3), span(bytes, 2, 4), undefined, 400, 'invalid_body'],
+      ['more bytes than a request may carry', bytesPath(sha, fact, 0), tooMany, undefined, 413, 'payload_too_large'],
+      ['a start past the end', bytesPath(sha, fact, 4), span(bytes, 3, 4), undefined, 400, 'invalid_query'],
+      ['a negative start', bytesPath(sha, fact, -1), span(bytes, 0, 1), undefined, 400, 'invalid_query'],
+      ['a start that is not a number', bytesPath(sha, fact, 'one'), span(bytes, 0, 1), undefined, 400, 'invalid_query'],
+      ['a start with a leading zero', bytesPath(sha, fact, '03'), span(bytes, 3, 4), undefined, 400, 'invalid_query'],
+      ['a field the query does not have', bytesPath(sha, fact, 0, '&index=0'), bytes, undefined, 400, 'invalid_query'],
+      ['no start', `/api/sync/blobs/${sha}/bytes?fact=${encodeURIComponent(fact)}`, bytes, undefined, 400, 'invalid_query'],
+      ['no body', bytesPath(sha, fact, 0), undefined, undefined, 400, 'invalid_body'],
+      ['an empty body', bytesPath(sha, fact, 0), new Uint8Array(0), undefined, 400, 'invalid_body'],
+      ['the chunks as JSON', bytesPath(sha, fact, 0), JSON.stringify({ data: ['AAAA'] }), 'application/json', 415, 'unsupported_media_type'],
+      ['the bytes as text', bytesPath(sha, fact, 0), 'not bytes', 'text/plain', 415, 'unsupported_media_type'],
+      ['a fact the server does not hold', bytesPath(sha, 'fact:attachment:unknown', 0), bytes, undefined, 409, 'fact_not_synced'],
+    ];
+    for (const [what, path, body, type, code, error] of attempts) {
+      const answer = await put(staff, path, body, type);
+      expect({ what, status: answer.status, error: answer.body.error }).toEqual({ what, status: code, error });
+    }
+    // Bytes sent to the routes that take JSON: refused as the wrong type, before anything else.
+    expect(await put(staff, `/api/sync/blobs/${sha}/chunks?fact=${encodeURIComponent(fact)}&from=0`, bytes)).toMatchObject({ status: 415, body: { error: 'unsupported_media_type' } });
+    expect(await put(staff, one(sha, fact, 0), span(bytes, 0, 1))).toMatchObject({ status: 415, body: { error: 'unsupported_media_type' } });
+    // No session; another site's staff with the honest bytes.
+    expect(await put(undefined, bytesPath(sha, fact, 0), bytes)).toMatchObject({ status: 401 });
+    expect(await put(stranger, bytesPath(sha, fact, 0), bytes)).toMatchObject({ status: 403, body: { error: 'out_of_scope' } });
+    expect(await idsUnder(`part:${sha}:`)).toEqual([]);
+    expect(await idsUnder(`chunk:${sha}:`)).toEqual([]);
+    expect(await blobCall(running, staff, 'GET', status(sha, fact))).toMatchObject({ status: 200, body: { complete: false, received: [] } });
+
+    expect(await put(staff, bytesPath(sha, fact, 0), bytes)).toMatchObject({ status: 200, body: { complete: true } });
+    expect(await readBack(sha, fact, bytes.length)).toEqual(bytes);
+  });
+
+  it('refuses a request document that is not the type its fact names, by its first bytes', async () => {
+    const bytes = Uint8Array.from({ length: BLOB_CHUNK_BYTES + 10 }, (_, i) => (i * 7) % 200);
+    const tablet = await replicas.open(staff, 'bytes-not-jpeg');
+    tablet.network.intercept = (path) => { if (path.startsWith('/api/sync/blobs/')) throw new TypeError('held back by the test'); };
+    const added = await tablet.store.attachments.add({ bytes, about: 'request:req-bytes-type', mime: 'image/jpeg' }, world.siteId);
+    await syncAll([tablet]);
+    await replicas.close(tablet);
+    expect(await put(staff, bytesPath(added.sha256, added.factRowId, 0), bytes)).toMatchObject({ status: 415, body: { error: 'unsupported_media_type' } });
+    expect(await idsUnder(`chunk:${added.sha256}:`)).toEqual([]);
+  });
+
+  it('answers the same whole request sent many times at once with 200 each, and holds the bytes once', async () => {
+    const bytes = photo(2 * BLOB_CHUNK_BYTES + 3, 15);
+    const { sha, fact } = await factFor(staff, world.siteId, bytes, 'bytes-race');
+    expect(sha).toBe(toHex(await sha256(bytes)));
+    const answers = await Promise.all(Array.from({ length: 12 }, () => put(staff, bytesPath(sha, fact, 0), bytes)));
+    expect(answers.map((a) => [a.status, a.body.error])).toEqual(answers.map(() => [200, undefined]));
+    expect(answers.every((a) => a.body.complete === true)).toBe(true);
+    expect(await idsUnder(`chunk:${sha}:`)).toHaveLength(3);
+    expect(await idsUnder(`part:${sha}:`)).toEqual([]);
+    expect(await readBack(sha, fact, bytes.length)).toEqual(bytes);
+  });
+});
