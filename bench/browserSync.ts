@@ -8,7 +8,11 @@
  * browser's cookie would) and `/store/*` to the embedded store (with its credential, as a
  * CouchDB behind the same origin would be reached by PouchDB).
  */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -55,24 +59,53 @@ export interface BrowserBench {
   close(): Promise<void>;
 }
 
+/** A step the driver asks a page driven over HTTP to run (`globalThis.bench.tablet[step](options)`). */
+interface Command {
+  readonly id: number;
+  readonly step: string;
+  readonly options: unknown;
+}
+
 /**
- * Starts the proxy and Chromium on the bench page. `server`: the sync-server's URL; `cookie`:
- * the bench person's session; `store`: the embedded store's URL with its credential.
+ * The bench's origin: the page and its bundle, `/api/*` to the sync-server with the bench
+ * person's session, `/store/*` to the embedded store with its credential, and `/bench/*`, the
+ * commands of a page driven over HTTP (`openDrivenBrowser`) and its answers.
  */
-export async function openBrowserBench(server: string, cookie: string, store: string): Promise<BrowserBench> {
+async function startProxy(server: string, cookie: string, store: string) {
   const script = await bundle();
   const storeUrl = new URL(store);
   const storeAuth = `Basic ${Buffer.from(`${decodeURIComponent(storeUrl.username)}:${decodeURIComponent(storeUrl.password)}`).toString('base64')}`;
   let serverUrl = new URL(server);
   let session = cookie;
+  const commands: Command[] = [];
+  let polling: ServerResponse | undefined;
+  const answers = new Map<number, (answer: { value?: unknown; error?: string }) => void>();
+  const hand = () => {
+    const next = polling && commands.shift();
+    if (!polling || !next) return;
+    polling.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(next));
+    polling = undefined;
+  };
   const proxy: Server = createServer((req, res) => {
     const url = req.url ?? '/';
-    if (url === '/' || url === '/index.html') {
+    if (url === '/' || url.startsWith('/?') || url === '/index.html') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
       res.end('<!doctype html><html lang="en"><head><meta charset="utf-8"><title>sync bench</title><script type="module" src="/bench.js"></script></head><body></body></html>');
     } else if (url === '/bench.js') {
       res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' });
       res.end(script);
+    } else if (url === '/bench/next') {
+      polling = res;
+      hand();
+    } else if (url === '/bench/answer') {
+      const parts: Buffer[] = [];
+      req.on('data', (part: Buffer) => parts.push(part));
+      req.on('end', () => {
+        const { id, ...answer } = JSON.parse(Buffer.concat(parts).toString()) as { id: number; value?: unknown; error?: string };
+        answers.get(id)?.(answer);
+        answers.delete(id);
+        res.writeHead(204).end();
+      });
     } else if (url.startsWith('/api/')) {
       forward(serverUrl, { cookie: session }, req, res, url);
     } else if (url.startsWith('/store/')) {
@@ -84,24 +117,80 @@ export async function openBrowserBench(server: string, cookie: string, store: st
   });
   proxy.keepAliveTimeout = 60_000;
   await new Promise<void>((done) => proxy.listen(0, '127.0.0.1', done));
-  const origin = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+  let counter = 0;
+  return {
+    origin: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
+    use(nextServer: string, nextCookie: string) {
+      serverUrl = new URL(nextServer);
+      session = nextCookie;
+    },
+    /** Has the page driven over HTTP run a step; its answer, or its failure thrown. */
+    ask<T>(step: string, options: unknown): Promise<T> {
+      const id = ++counter;
+      return new Promise<T>((done, fail) => {
+        answers.set(id, (answer) => (answer.error === undefined ? done(answer.value as T) : fail(new Error(`the page failed at ${step}: ${answer.error}`))));
+        commands.push({ id, step, options });
+        hand();
+      });
+    },
+    async close() {
+      polling?.writeHead(204).end();
+      proxy.closeAllConnections();
+      await new Promise((done) => proxy.close(done));
+    },
+  };
+}
+
+/**
+ * Starts the proxy and Chromium on the bench page. `server`: the sync-server's URL; `cookie`:
+ * the bench person's session; `store`: the embedded store's URL with its credential.
+ */
+export async function openBrowserBench(server: string, cookie: string, store: string): Promise<BrowserBench> {
+  const proxy = await startProxy(server, cookie, store);
   const browser: Browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
   const page = await browser.newPage();
   if (process.env.BENCH_CONSOLE) page.on('console', (m) => console.log(m.text()));
   page.on('pageerror', (error) => console.error('bench page error:', error));
-  await page.goto(`${origin}/`);
+  await page.goto(`${proxy.origin}/`);
   await page.waitForFunction(() => 'bench' in globalThis);
   return {
     page,
     storePath: (name) => `/store/${name}`,
-    use(nextServer, nextCookie) {
-      serverUrl = new URL(nextServer);
-      session = nextCookie;
-    },
+    use: (nextServer, nextCookie) => proxy.use(nextServer, nextCookie),
     async close() {
       await browser.close();
-      proxy.closeAllConnections();
-      await new Promise((done) => proxy.close(done));
+      await proxy.close();
+    },
+  };
+}
+
+/** A bench page in Chromium that no DevTools client watches, driven over HTTP (see `openDrivenBrowser`). */
+export interface DrivenBrowser {
+  use(server: string, cookie: string): void;
+  /** Runs `globalThis.bench.tablet[step](options)` in the page; its answer. */
+  ask<T>(step: string, options: unknown): Promise<T>;
+  close(): Promise<void>;
+}
+
+/**
+ * Chromium on the bench page with no DevTools client attached: Playwright watches the network of
+ * the pages it drives (every request's body read out for DevTools), which costs the page a few
+ * milliseconds a request of hundreds of KB, and the bench's own process the events. A tablet has
+ * nothing attached; here the page asks the proxy for its next step and posts its answer back.
+ */
+export async function openDrivenBrowser(server: string, cookie: string, store: string): Promise<DrivenBrowser> {
+  const proxy = await startProxy(server, cookie, store);
+  const profile = mkdtempSync(join(tmpdir(), 'bench-chromium-'));
+  const child = spawn(CHROMIUM, ['--headless=new', '--no-sandbox', '--disable-dev-shm-usage', '--no-first-run', '--no-default-browser-check', `--user-data-dir=${profile}`, `${proxy.origin}/?driven`], { stdio: 'ignore' });
+  const exited = new Promise<void>((done) => child.on('exit', () => done()));
+  return {
+    use: (nextServer, nextCookie) => proxy.use(nextServer, nextCookie),
+    ask: (step, options) => proxy.ask(step, options),
+    async close() {
+      child.kill();
+      await exited;
+      await proxy.close();
+      rmSync(profile, { recursive: true, force: true });
     },
   };
 }

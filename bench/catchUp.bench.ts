@@ -15,12 +15,11 @@
  * Writes `catch_up_7_days_s` (median of CATCH_UP_RUNS runs) into `bench/results/sync.json`.
  */
 import { fork } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { BLOB_CHUNK_BYTES, type DeviceEvent } from '../shared/src';
 import { decision, deviceWithLog, sealMove, sealRecord, useRequest } from '../tests/integration/fixtures';
 import { openReplica, setUpWorld, startSyncServer, syncAll, type Person, type Replica } from '../tests/integration/harness';
-import { openBrowserBench, type BrowserBench } from './browserSync';
+import { openDrivenBrowser, type DrivenBrowser } from './browserSync';
 import type { TabletAnswer, TabletStep } from './catchUpTablet';
 import { median, mergeResult } from './stats';
 
@@ -69,47 +68,34 @@ function nodeTablet(): Tablet {
     open: async (url, staff, siteId, sealId, run) => (await ask({ step: 'open', url, userId: staff.userId, cookie: staff.cookie, siteId, sealId, run, requests: REQUESTS })).requestIds,
     week: async (log) => void (await ask({ step: 'week', log, photos: PHOTOS, photoBytes: PHOTO_BYTES })),
     back: (decisions) => ask({ step: 'back', decisions }),
-    close: async () => void child.kill(),
+    close: () => {
+      child.kill();
+      return Promise.resolve();
+    },
   };
 }
 
 /**
  * The tablet in real Chromium (`browser/tablet.ts`): the app's store on the browser's IndexedDB,
  * its requests through a same-origin proxy carrying the staff's session, as a tablet's would.
+ * No DevTools client is attached (`openDrivenBrowser`): Playwright's watch of the network read
+ * every upload's body out, ~9 ms of the page's time for each photo.
  */
 function browserTablet(): Tablet {
-  let bench: BrowserBench | undefined;
+  let browser: DrivenBrowser | undefined;
   let requestIds: string[] = [];
-  type InPage = { bench: { tablet: Record<string, (o: unknown) => Promise<unknown>> } };
-  // The page answers plain data, or the failure's text (an Error itself does not cross).
-  const call = async <T>(step: string, options: unknown): Promise<T> => {
-    const answer = await bench!.page.evaluate(([s, o]) => (globalThis as unknown as InPage).bench.tablet[s]!(o).then(
-      (value) => ({ value: value === undefined ? null : JSON.parse(JSON.stringify(value)) }),
-      (error: unknown) => ({ error: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
-    ), [step, options] as const) as { value: T } | { error: string };
-    if ('error' in answer) throw new Error(`the tablet in Chromium failed at ${step}: ${answer.error}`);
-    return answer.value;
-  };
   return {
     async open(url, staff, siteId, sealId, run) {
-      bench ??= await openBrowserBench(url, staff.cookie, 'http://127.0.0.1:9/');
-      bench.use(url, staff.cookie);
+      browser ??= await openDrivenBrowser(url, staff.cookie, 'http://127.0.0.1:9/');
+      browser.use(url, staff.cookie);
       const requests = Array.from({ length: REQUESTS }, (_, i) => useRequest(`req-catchup-${run}-${i}`, staff.userId, siteId, sealId));
-      await call('open', { userId: staff.userId, siteId, run, requests });
+      await browser.ask('open', { userId: staff.userId, siteId, run, requests });
       requestIds = requests.map((r) => r.id);
       return requestIds;
     },
-    week: (log, run) => call('week', { log, photos: PHOTOS, photoBytes: PHOTO_BYTES, run, requestIds }),
-    async back(decisions) {
-      // PAGE_PROF=<file>: the page's CPU profile of the catch-up (Chrome DevTools' format).
-      const cdp = process.env.PAGE_PROF ? await bench!.page.context().newCDPSession(bench!.page) : undefined;
-      await cdp?.send('Profiler.enable');
-      await cdp?.send('Profiler.start');
-      const answer = await call<{ seconds: number; done: Record<string, number> }>('back', { decisions });
-      if (cdp) writeFileSync(process.env.PAGE_PROF!, JSON.stringify((await cdp.send('Profiler.stop')).profile));
-      return answer;
-    },
-    close: async () => bench?.close(),
+    week: async (log, run) => void (await browser!.ask('week', { log, photos: PHOTOS, photoBytes: PHOTO_BYTES, run, requestIds })),
+    back: (decisions) => browser!.ask('back', { decisions }),
+    close: async () => browser?.close(),
   };
 }
 

@@ -71,3 +71,22 @@ async function pouch(options: { remote: string; batchSize: number }): Promise<{ 
 }
 
 (globalThis as unknown as { bench: object }).bench = { ours, pouch, rowsHeld: () => rows.length, tablet };
+
+/**
+ * Driven over HTTP (`?driven`, see `openDrivenBrowser`): no DevTools client attached, the page
+ * asks the bench's origin for its next step, runs it and posts the answer (or the failure) back.
+ */
+async function driven(): Promise<never> {
+  const steps = tablet as unknown as Record<string, (options: unknown) => Promise<unknown>>;
+  for (;;) {
+    const next = await fetch('/bench/next');
+    if (next.status !== 200) continue;
+    const { id, step, options } = (await next.json()) as { id: number; step: string; options: unknown };
+    const answer = await steps[step]!(options).then(
+      (value) => ({ id, value: value ?? null }),
+      (error: unknown) => ({ id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
+    );
+    await fetch('/bench/answer', { method: 'POST', body: JSON.stringify(answer) });
+  }
+}
+if (new URLSearchParams(location.search).has('driven')) void driven();

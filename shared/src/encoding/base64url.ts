@@ -12,11 +12,23 @@ const NativeBuffer = !onNode ? undefined : (globalThis as { Buffer?: { from(text
 /** Below this length the library is as fast, and its errors are the ones callers see. */
 const NATIVE_FROM = 256;
 
+/**
+ * A browser's own base64 (`Uint8Array.fromBase64` / `toBase64`, in Chromium since 140), where
+ * there is no `Buffer`: several times faster than the library on a chunk. Like `Buffer`, it is
+ * given only text the library would take (it is laxer: whitespace, padding, stray tail bits).
+ */
+interface BrowserBase64 {
+  fromBase64?(text: string, options: { alphabet: 'base64url'; lastChunkHandling: 'loose' }): Uint8Array;
+}
+const browserFrom = onNode ? undefined : (Uint8Array as unknown as BrowserBase64).fromBase64?.bind(Uint8Array);
+const browserTo = onNode ? undefined : (Uint8Array.prototype as unknown as { toBase64?: (this: Uint8Array, options: { alphabet: 'base64url'; omitPadding: true }) => string }).toBase64;
+
 /** Unpadded base64url (RFC 4648 §5), the form WebAuthn and JOSE use for bytes in JSON. */
-export const toBase64Url = (bytes: Uint8Array): string =>
-  NativeBuffer !== undefined && bytes.length >= NATIVE_FROM
-    ? NativeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('base64url')
-    : base64urlnopad.encode(bytes);
+export const toBase64Url = (bytes: Uint8Array): string => {
+  if (bytes.length < NATIVE_FROM) return base64urlnopad.encode(bytes);
+  if (NativeBuffer !== undefined) return NativeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('base64url');
+  return browserTo !== undefined ? browserTo.call(bytes, { alphabet: 'base64url', omitPadding: true }) : base64urlnopad.encode(bytes);
+};
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 /** Unpadded base64url's characters only (RFC 4648 §5): no padding, no `+` or `/`. */
@@ -55,6 +67,7 @@ export const fromBase64Url = (text: string): Uint8Array => {
     // A copy of its own: a Buffer may be a view on a pool shared with other Buffers.
     return new Uint8Array(NativeBuffer.from(text, 'base64url'));
   }
+  if (browserFrom !== undefined && text.length >= NATIVE_FROM && isDecodableBase64Url(text)) return browserFrom(text, { alphabet: 'base64url', lastChunkHandling: 'loose' });
   return base64urlnopad.decode(text);
 };
 
