@@ -131,6 +131,8 @@ describe('chunks uploaded as bytes', () => {
     // Bytes sent to the routes that take JSON: refused as the wrong type, before anything else.
     expect(await put(staff, `/api/sync/blobs/${sha}/chunks?fact=${encodeURIComponent(fact)}&from=0`, bytes)).toMatchObject({ status: 415, body: { error: 'unsupported_media_type' } });
     expect(await put(staff, one(sha, fact, 0), span(bytes, 0, 1))).toMatchObject({ status: 415, body: { error: 'unsupported_media_type' } });
+    // A path with no route is not found, whatever its body.
+    expect((await put(staff, '/api/sync/blobs/nothing-here', span(bytes, 0, 1))).status).toBe(404);
     // No session; another site's staff with the honest bytes.
     expect(await put(undefined, bytesPath(sha, fact, 0), bytes)).toMatchObject({ status: 401 });
     expect(await put(stranger, bytesPath(sha, fact, 0), bytes)).toMatchObject({ status: 403, body: { error: 'out_of_scope' } });

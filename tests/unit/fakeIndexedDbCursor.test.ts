@@ -23,13 +23,13 @@ async function openDb(): Promise<IDBDatabase> {
       store.createIndex('byGroupId', ['group', 'id'], { unique: true });
     };
     request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error);
+    request.onerror = () => reject(request.error ?? new Error('the request failed'));
   });
   await new Promise<void>((resolve, reject) => {
     const tx = db.transaction('docs', 'readwrite');
     for (const doc of docs) tx.objectStore('docs').put(doc);
     tx.oncomplete = () => resolve();
-    tx.onerror = () => reject(tx.error);
+    tx.onerror = () => reject(tx.error ?? new Error('the transaction failed'));
   });
   return db;
 }
@@ -49,7 +49,7 @@ function walk(db: IDBDatabase, index: string | undefined, range: IDBKeyRange | u
       if (to === undefined) cursor.continue();
       else cursor.continue(to);
     };
-    request.onerror = () => reject(request.error);
+    request.onerror = () => reject(request.error ?? new Error('the request failed'));
   });
 }
 
@@ -86,6 +86,19 @@ describe('fake-indexeddb cursors, as patched, visit what IndexedDB says they vis
     const firsts = ['g0', 'g1', 'g2', 'g3', 'g4', 'g5', 'g6'].map((g) => byGroup.find((d) => d.group === g)!.id);
     expect(await walk(db, 'byGroup', undefined, 'nextunique')).toEqual(firsts);
     expect(await walk(db, 'byGroup', undefined, 'prevunique')).toEqual([...firsts].reverse());
+  });
+
+  it('continue(key) past the range\'s end, either way, ends the cursor (nothing thrown)', async () => {
+    const db = await openDb();
+    const ids = docs.map((d) => d.id).sort(cmp).filter((id) => id >= 'id-050' && id <= 'id-120');
+    const range = IDBKeyRange.bound('id-050', 'id-120');
+    expect(await walk(db, undefined, range, 'next', () => 'id-200')).toEqual([ids[0]]);
+    expect(await walk(db, undefined, range, 'prev', () => 'id-000')).toEqual([ids.at(-1)]);
+    expect(await walk(db, undefined, range, 'nextunique', () => 'id-200')).toEqual([ids[0]]);
+    const groups = IDBKeyRange.bound('g2', 'g4');
+    expect(await walk(db, 'byGroup', groups, 'next', () => 'g6')).toEqual([inGroups('g2', 'g4')[0]!.id]);
+    const lastOfG4 = inGroups('g4', 'g4').at(-1)!.id;
+    expect(await walk(db, 'byGroup', groups, 'prev', () => 'g0')).toEqual([lastOfG4]);
   });
 
   it('continue(key) jumps over the keys between, and a compound index walks as the app queries it', async () => {

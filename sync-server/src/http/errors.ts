@@ -69,7 +69,7 @@ export function errorReplyOf(err: unknown): ErrorReply {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return { status: 413, error: 'payload_too_large', message };
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return { status: 415, error: 'unsupported_media_type', message: `${message}: expected application/json` };
+      return { status: 415, error: 'unsupported_media_type', message: `${message}: expected application/json (application/octet-stream on a route that takes bytes)` };
     default: {
       // Only Fastify's own refusals (and the rate limiter's) are the client's fault. A status on
       // anything else — a CouchDB answer through nano — is the store's, so it is a server error.

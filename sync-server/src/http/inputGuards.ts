@@ -142,6 +142,8 @@ export function registerInputGuards(app: FastifyInstance): void {
   // Bytes, only where a route says it takes them (and then nothing else).
   app.addContentTypeParser(BLOB_BYTES_MEDIA_TYPE, { parseAs: 'buffer' }, (request, body, done) => {
     if ((request.routeOptions.config as InputGuardRouteConfig | undefined)?.bytesBody === true) done(null, body);
+    // No such route: it answers 404 whatever its body.
+    else if (request.is404) done(null, undefined);
     else done(new ApiError(415, 'unsupported_media_type', `The body is ${BLOB_BYTES_MEDIA_TYPE}: expected application/json`), undefined);
   });
 }
