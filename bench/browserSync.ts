@@ -158,7 +158,12 @@ export async function openDrivenBrowser(server: string, cookie: string, store: s
       child.kill();
       await exited;
       await proxy.close();
-      rmSync(profile, { recursive: true, force: true });
+      // Chromium's helper processes may still be writing the profile as the browser ends.
+      try {
+        rmSync(profile, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 });
+      } catch (error) {
+        console.warn(`could not remove the bench browser's profile ${profile}:`, error);
+      }
     },
   };
 }
