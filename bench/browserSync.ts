@@ -6,8 +6,7 @@
  * One origin serves it all, as a deployment would: a small loopback proxy answers the page and
  * its bundle, passes `/api/*` to the sync-server (with the bench person's session, as the
  * browser's cookie would) and `/store/*` to the embedded store (with its credential, as a
- * CouchDB behind the same origin would be reached by PouchDB). Chromium runs with no DevTools
- * client attached (`openDrivenBrowser`): the page takes its steps from the proxy.
+ * CouchDB behind the same origin would be reached by PouchDB).
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -17,6 +16,7 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 const CHROMIUM = '/usr/bin/chromium';
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
@@ -50,7 +50,16 @@ function forward(target: URL, headers: Record<string, string>, req: IncomingMess
   req.pipe(upstream);
 }
 
-/** A step the driver asks a page driven over HTTP to run (see `DrivenBrowser.ask`). */
+export interface BrowserBench {
+  readonly page: Page;
+  /** Sends the page's `/api/*` to another sync-server, with that person's session (each round its own databases, as PouchDB's). */
+  use(server: string, cookie: string): void;
+  /** The page's URL for a store database (`/store/<name>`). */
+  storePath(name: string): string;
+  close(): Promise<void>;
+}
+
+/** A step the driver asks a page driven over HTTP to run (`globalThis.bench.tablet[step](options)`). */
 interface Command {
   readonly id: number;
   readonly step: string;
@@ -132,10 +141,33 @@ async function startProxy(server: string, cookie: string, store: string) {
   };
 }
 
+/**
+ * Starts the proxy and Chromium on the bench page. `server`: the sync-server's URL; `cookie`:
+ * the bench person's session; `store`: the embedded store's URL with its credential.
+ */
+export async function openBrowserBench(server: string, cookie: string, store: string): Promise<BrowserBench> {
+  const proxy = await startProxy(server, cookie, store);
+  const browser: Browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+  const page = await browser.newPage();
+  if (process.env.BENCH_CONSOLE) page.on('console', (m) => console.log(m.text()));
+  page.on('pageerror', (error) => console.error('bench page error:', error));
+  await page.goto(`${proxy.origin}/`);
+  await page.waitForFunction(() => 'bench' in globalThis);
+  return {
+    page,
+    storePath: (name) => `/store/${name}`,
+    use: (nextServer, nextCookie) => proxy.use(nextServer, nextCookie),
+    async close() {
+      await browser.close();
+      await proxy.close();
+    },
+  };
+}
+
 /** A bench page in Chromium that no DevTools client watches, driven over HTTP (see `openDrivenBrowser`). */
 export interface DrivenBrowser {
   use(server: string, cookie: string): void;
-  /** Runs `step` of the page's `globalThis.bench` (`ours`, `pouch`, or one of the tablet's) with `options`; its answer. */
+  /** Runs `globalThis.bench.tablet[step](options)` in the page; its answer. */
   ask<T>(step: string, options: unknown): Promise<T>;
   close(): Promise<void>;
 }
@@ -149,7 +181,9 @@ export interface DrivenBrowser {
 export async function openDrivenBrowser(server: string, cookie: string, store: string): Promise<DrivenBrowser> {
   const proxy = await startProxy(server, cookie, store);
   const profile = mkdtempSync(join(tmpdir(), 'bench-chromium-'));
-  const child = spawn(CHROMIUM, ['--headless=new', '--no-sandbox', '--disable-dev-shm-usage', '--no-first-run', '--no-default-browser-check', `--user-data-dir=${profile}`, `${proxy.origin}/`], { stdio: 'ignore' });
+  // A tablet's page is in front: no throttling of a page Chromium may take for one in the background.
+  const foreground = ['--disable-background-timer-throttling', '--disable-renderer-backgrounding', '--disable-backgrounding-occluded-windows'];
+  const child = spawn(CHROMIUM, ['--headless=new', '--no-sandbox', '--disable-dev-shm-usage', '--no-first-run', '--no-default-browser-check', ...foreground, `--user-data-dir=${profile}`, `${proxy.origin}/?driven`], { stdio: 'ignore' });
   const exited = new Promise<void>((done) => child.on('exit', () => done()));
   return {
     use: (nextServer, nextCookie) => proxy.use(nextServer, nextCookie),
@@ -175,11 +209,11 @@ export interface BrowserRun {
 }
 
 /** Ours in the page: `docs` facts up and down again (see `bench/browser/page.ts`). */
-export function oursInPage(browser: DrivenBrowser, options: { userId: string; siteId: string; docs: number; first: number }): Promise<BrowserRun> {
-  return browser.ask('ours', { ...options, pushBatchSize: 500, pullBatchSize: 1000 });
+export function oursInPage(bench: BrowserBench, options: { userId: string; siteId: string; docs: number; first: number }): Promise<BrowserRun> {
+  return bench.page.evaluate((o) => (globalThis as unknown as { bench: { ours(o: object): Promise<BrowserRun> } }).bench.ours(o), { ...options, pushBatchSize: 500, pullBatchSize: 1000 });
 }
 
-/** PouchDB in the page: the same documents the last `oursInPage` made, to the store's database `name` and back. */
-export function pouchInPage(browser: DrivenBrowser, name: string): Promise<BrowserRun> {
-  return browser.ask('pouch', { remote: `/store/${name}`, batchSize: 500 });
+/** PouchDB in the page: the same documents the last `oursInPage` made, to `remote` and back. */
+export function pouchInPage(bench: BrowserBench, remote: string): Promise<BrowserRun> {
+  return bench.page.evaluate((o) => (globalThis as unknown as { bench: { pouch(o: object): Promise<BrowserRun> } }).bench.pouch(o), { remote, batchSize: 500 });
 }

@@ -30,7 +30,7 @@ import { openLocalStore } from '../app/src/store/localStore';
 import { startSync } from '../app/src/store/syncEngine';
 import { createUnit, inviteAndRegister, setUpOrganisation, startTestServer, startTestStore, type TestServer, type TestStore } from '../sync-server/src/testing/testServer';
 import { median, mergeResult } from './stats';
-import { openDrivenBrowser, oursInPage, pouchInPage } from './browserSync';
+import { openBrowserBench, oursInPage, pouchInPage } from './browserSync';
 import { rawBulkDocs, rawChanges, rawDatabase, serverPull, serverPush } from './serverThroughput';
 import { SCOPE_DESIGN, SCOPE_VIEW } from '../sync-server/src/couch/syncDatabases';
 
@@ -207,7 +207,7 @@ async function serverAgainstRaw(store: TestStore, servers: TestServer[]): Promis
 async function inTheBrowser(store: TestStore, servers: TestServer[]): Promise<void> {
   const first = await freshServer(store);
   servers.push(first.server);
-  const bench = await openDrivenBrowser(first.url, first.who.cookie, store.embedded.url);
+  const bench = await openBrowserBench(first.url, first.who.cookie, store.embedded.url);
   try {
     const ours: number[] = [];
     const pouchDb: number[] = [];
@@ -219,7 +219,7 @@ async function inTheBrowser(store: TestStore, servers: TestServer[]): Promise<vo
       const mine = await oursInPage(bench, { userId: who.userId, siteId: who.siteId, docs: BROWSER_DOCS, first: (round + 1) * 100_000 });
       if (mine.held < BROWSER_DOCS) throw new Error(`the fresh browser replica holds ${mine.held} rows, expected ${BROWSER_DOCS}`);
       await indexCaughtUp(server);
-      const theirs = await pouchInPage(bench, `bench_browser_pouch_${process.pid}_${round}`);
+      const theirs = await pouchInPage(bench, bench.storePath(`bench_browser_pouch_${process.pid}_${round}`));
       if (theirs.held !== BROWSER_DOCS) throw new Error(`PouchDB's fresh browser replica holds ${theirs.held} docs, expected ${BROWSER_DOCS}`);
       ours.push(mine.ms);
       pouchDb.push(theirs.ms);

@@ -2,7 +2,7 @@
  * The browser benchmark's page (bundled by `bench/browserSync.ts`): the app's own store and sync
  * code on the browser's real IndexedDB (RxDB, dexie storage), and PouchDB (`pouchdb-browser`,
  * IndexedDB adapter) beside it, in one page of one origin; and the catch-up bench's site tablet
- * (`tablet.ts`). The driver asks for each step over HTTP (`driven`, below).
+ * (`tablet.ts`). The driver calls `window.bench.*`.
  */
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import PouchDB from 'pouchdb-browser';
@@ -70,12 +70,14 @@ async function pouch(options: { remote: string; batchSize: number }): Promise<{ 
   return { ms, pushMs, held };
 }
 
+(globalThis as unknown as { bench: object }).bench = { ours, pouch, rowsHeld: () => rows.length, tablet };
+
 /**
- * Driven over HTTP (see `openDrivenBrowser`): no DevTools client attached, the page
+ * Driven over HTTP (`?driven`, see `openDrivenBrowser`): no DevTools client attached, the page
  * asks the bench's origin for its next step, runs it and posts the answer (or the failure) back.
  */
 async function driven(): Promise<never> {
-  const steps = { ours, pouch, ...tablet } as unknown as Record<string, (options: unknown) => Promise<unknown>>;
+  const steps = tablet as unknown as Record<string, (options: unknown) => Promise<unknown>>;
   for (;;) {
     const next = await fetch('/bench/next');
     if (next.status !== 200) continue;
@@ -87,4 +89,4 @@ async function driven(): Promise<never> {
     await fetch('/bench/answer', { method: 'POST', body: JSON.stringify(answer) });
   }
 }
-void driven();
+if (new URLSearchParams(location.search).has('driven')) void driven();
