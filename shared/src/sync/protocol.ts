@@ -174,14 +174,14 @@ export const blobChunksBodySchema = z.strictObject({
 /**
  * `PUT /api/sync/blobs/:sha256/bytes?fact=…&from=…`: the same consecutive chunks as
  * `…/chunks`, sent as their bytes (`application/octet-stream`), one after the other: a third
- * fewer bytes than base64url, and nothing to parse or decode on either side.
+ * fewer bytes than base64url, and no JSON to write or parse on either side.
  */
 export const BLOB_BYTES_MEDIA_TYPE = 'application/octet-stream';
 
 /**
  * How `length` bytes from chunk `from` divide into whole consecutive chunks of an attachment of
  * `size` bytes (at most `BLOB_CHUNKS_PER_REQUEST`): each chunk's length, or why they do not.
- * The client cuts its bodies by it and the server its requests.
+ * The server cuts a request's body by it; the client sends whole chunks, as `missingRuns` lists them.
  */
 export function chunkSpans(size: number, from: number, length: number): { readonly ok: true; readonly lengths: readonly number[] } | { readonly ok: false; readonly reason: string } {
   const chunks = chunkCount(size);
