@@ -7,6 +7,7 @@
 import { openReplica, syncAll, type Person, type Replica } from '../tests/integration/harness';
 import { useRequest } from '../tests/integration/fixtures';
 import type { DeviceEvent } from '../shared/src';
+import { catchUpPhoto as photo } from './catchUpPhoto';
 
 /** What the bench asks, in order. */
 export type TabletStep =
@@ -20,16 +21,6 @@ export type TabletAnswer =
   | { readonly step: 'week'; readonly photos: readonly string[] }
   | { readonly step: 'back'; readonly seconds: number; readonly done: Record<string, number> }
   | { readonly step: 'failed'; readonly message: string };
-
-/** A photo of `size` bytes, different for every seed. */
-const photo = (seed: number, size: number): Uint8Array => {
-  const bytes = new Uint8Array(size);
-  bytes.set([0xff, 0xd8, 0xff]);
-  for (let i = 3; i < bytes.length; i++) bytes[i] = (i * 31 + seed * 7919) % 251;
-  // The seed itself too: the pattern alone repeats every 251 seeds.
-  new DataView(bytes.buffer).setUint32(3, seed);
-  return bytes;
-};
 
 let tablet: Replica | undefined;
 let siteId = '';

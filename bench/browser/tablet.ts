@@ -8,15 +8,7 @@ import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import type { DeviceEvent, UseRequest } from '../../shared/src';
 import { openLocalStore, type OpenedLocalStore } from '../../app/src/store/localStore';
 import { startSync, type SyncEngine } from '../../app/src/store/syncEngine';
-
-/** A photo of `size` bytes, different for every seed (as `catchUpTablet.ts` makes them). */
-const photo = (seed: number, size: number): Uint8Array => {
-  const bytes = new Uint8Array(size);
-  bytes.set([0xff, 0xd8, 0xff]);
-  for (let i = 3; i < bytes.length; i++) bytes[i] = (i * 31 + seed * 7919) % 251;
-  new DataView(bytes.buffer).setUint32(3, seed);
-  return bytes;
-};
+import { catchUpPhoto as photo } from '../catchUpPhoto';
 
 let store: OpenedLocalStore | undefined;
 let sync: SyncEngine | undefined;

@@ -9,8 +9,8 @@
  * - the same whole request sent many times at once: every answer 200, the bytes held once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BLOB_CHUNK_BYTES, BLOB_CHUNKS_PER_REQUEST, fromBase64Url, sha256, toBase64Url, toHex } from '@seal/shared';
-import { blobCall, photo, setUpBlobWorld } from './blobWorld';
+import { BLOB_CHUNK_BYTES, BLOB_CHUNKS_PER_REQUEST, sha256, toBase64Url, toHex } from '@seal/shared';
+import { blobCall, blobIdsUnder, factWithoutBytes, photo, readBlobBack, setUpBlobWorld } from './blobWorld';
 import { replicaPool, startSyncServer, syncAll, type Person, type RunningSync, type World } from './harness';
 
 let running: RunningSync;
@@ -33,34 +33,9 @@ const run = (sha: string, fact: string, from: number | string, extra = '') => `/
 const one = (sha: string, fact: string, index: number) => `/api/sync/blobs/${sha}/chunks/${index}?fact=${encodeURIComponent(fact)}`;
 const status = (sha: string, fact: string) => `/api/sync/blobs/${sha}?fact=${encodeURIComponent(fact)}`;
 
-/** The blobs database's ids under a prefix (what the server kept or staged). */
-async function idsUnder(prefix: string): Promise<string[]> {
-  const db = running.server.store.couch.use(running.server.store.dbName('blobs'));
-  const list = () => db.list({ startkey: prefix, endkey: `${prefix}\ufff0` });
-  return (await list().catch(list)).rows.map((row) => row.id);
-}
-
-/** An attachment fact on the server naming `bytes`, made by `person`'s tablet; its bytes not sent. */
-async function factFor(person: Person, unitId: string, bytes: Uint8Array, name: string, about = 'request:req-runs'): Promise<{ sha: string; fact: string }> {
-  const tablet = await replicas.open(person, name);
-  // The tablet's own upload is held back: the test sends the bytes by hand.
-  tablet.network.intercept = (path) => { if (path.startsWith('/api/sync/blobs/')) throw new TypeError('held back by the test'); };
-  const added = await tablet.store.attachments.add({ bytes, about, mime: 'image/jpeg' }, unitId);
-  await syncAll([tablet]);
-  await replicas.close(tablet);
-  return { sha: added.sha256, fact: added.factRowId };
-}
-
-/** Reads the bytes back, chunk by chunk, as a colleague's app would. */
-async function readBack(sha: string, fact: string, size: number): Promise<Uint8Array> {
-  const whole = new Uint8Array(size);
-  for (let i = 0; i * BLOB_CHUNK_BYTES < size; i++) {
-    const answer = await raw(staff, 'GET', one(sha, fact, i));
-    expect(answer.status, `chunk ${i}`).toBe(200);
-    whole.set(fromBase64Url(answer.body.data!), i * BLOB_CHUNK_BYTES);
-  }
-  return whole;
-}
+const idsUnder = (prefix: string) => blobIdsUnder(running, prefix);
+const factFor = (person: Person, unitId: string, bytes: Uint8Array, name: string, about = 'request:req-runs') => factWithoutBytes(replicas, person, unitId, bytes, name, about);
+const readBack = (sha: string, fact: string, size: number) => readBlobBack(running, staff, sha, fact, size);
 
 describe('several chunks in one request', () => {
   it('keeps a whole photo sent in one request at once: complete, nothing staged, intact', async () => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { apiErrorBodySchema } from '@seal/shared';
+import { apiErrorBodySchema, BLOB_BYTES_MEDIA_TYPE } from '@seal/shared';
 import { ApiError, isSignedOutError } from './ApiError';
 import { noteOutcome } from './reachability';
 
@@ -23,6 +23,17 @@ export function jsonRequestInit(method: string, body?: unknown): RequestInit {
     cache: 'no-store',
     headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  };
+}
+
+/** A same-origin request carrying bytes (`application/octet-stream`), answered in JSON. */
+export function bytesRequestInit(method: string, body: Uint8Array): RequestInit {
+  return {
+    method,
+    credentials: 'same-origin',
+    cache: 'no-store',
+    headers: { accept: 'application/json', 'content-type': BLOB_BYTES_MEDIA_TYPE },
+    body: body as Uint8Array<ArrayBuffer>,
   };
 }
 

@@ -1,10 +1,10 @@
 import type { z } from 'zod';
 import {
-  BLOB_BYTES_MEDIA_TYPE, BLOB_CHUNK_BYTES, blobChunkResponseSchema, blobStatusSchema, pullResponseSchema, pushResponseSchema, REPLICA_USER_HEADER,
+  BLOB_CHUNK_BYTES, blobChunkResponseSchema, blobStatusSchema, pullResponseSchema, pushResponseSchema, REPLICA_USER_HEADER,
   type BlobStatus, type PullResponse, type PushResponse, type SyncRow,
 } from '@seal/shared';
 import { ApiError } from '../api/ApiError';
-import { jsonRequestInit, readAnswer } from '../api/request';
+import { bytesRequestInit, jsonRequestInit, readAnswer } from '../api/request';
 
 /**
  * How long a sync request may go unanswered before it counts as lost and is tried again: a
@@ -36,15 +36,6 @@ function utf8Length(text: string): number {
   }
   return bytes;
 }
-
-/** A same-origin request carrying bytes, answered in JSON. */
-const bytesRequestInit = (method: string, body: Uint8Array): RequestInit => ({
-  method,
-  credentials: 'same-origin',
-  cache: 'no-store',
-  headers: { accept: 'application/json', 'content-type': BLOB_BYTES_MEDIA_TYPE },
-  body: body as Uint8Array<ArrayBuffer>,
-});
 
 /** How the store reaches the sync-server: injected, so the same code runs in the browser and in Node. */
 export interface SyncTransport {

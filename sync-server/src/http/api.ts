@@ -82,8 +82,6 @@ export interface RouteInput<B, Q, P, S> {
 /** The routes of one server, registered with Fastify (which documents them, see `registerOpenApi`). */
 export interface Api {
   readonly ctx: ServerContext;
-  /** The routes that take bytes (see `RouteDef.bytesBody`), for the API's document. */
-  readonly bytesRoutes: readonly BytesRoute[];
   /** The Fastify instance, for lifecycle hooks (e.g. ending live streams on close). */
   readonly app: FastifyInstance;
   route<B extends z.ZodType | undefined = undefined, Q extends z.ZodType | undefined = undefined, P extends z.ZodType | undefined = undefined, R extends Responses = Responses, A extends 'public' | 'session' = 'public' | 'session'>(
@@ -186,7 +184,6 @@ export function createApi(app: FastifyInstance, ctx: ServerContext, rateLimits: 
   return {
     ctx,
     app,
-    bytesRoutes,
     route(def, handler) {
       if (def.bytesBody) {
         if (def.body) throw new Error(`${def.method} ${def.url} takes bytes or JSON, not both`);
