@@ -41,6 +41,11 @@ const UNUSED_PARTS = [
   // database, for checks that pass the store's administrator — the only caller behind the
   // credential check — without looking at them.
   'routes/security',
+  // Its access log: a line per request (two, with the headers, at debug) formatted on the store's
+  // thread and appended to `couch-log.txt` for ever — an eighth of that thread's time while a
+  // tablet sends photos, and a file that only grows. The sync-server logs every request it
+  // answers; the store's own warnings and errors still go to the file.
+  'routes/http-log',
 ];
 
 /** What the store's thread is started with (and its credential). */
