@@ -10,7 +10,9 @@
  *   server does not hold: each refused with its own 4xx, nothing kept or staged, and the honest
  *   upload afterwards still completes;
  * - a request's document that is not the type its fact names is refused by its first bytes;
- * - the same whole request sent many times at once: every answer 200, the bytes held once.
+ * - the same whole request sent many times at once: every answer 200, the bytes held once;
+ * - a colleague at the same site staging wrong chunks under someone's fact holds nobody's upload
+ *   back: each person's staged chunks are their own, the fact's proof the fact's.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BLOB_CHUNK_BYTES, BLOB_CHUNKS_PER_REQUEST, sha256, toHex } from '@seal/shared';
@@ -21,11 +23,13 @@ let running: RunningSync;
 let world: World;
 let staff: Person;
 let stranger: Person;
+let colleague: Person;
 const replicas = replicaPool(() => running.url);
 
 beforeAll(async () => {
   running = await startSyncServer();
   ({ world, staff, stranger } = await setUpBlobWorld(running));
+  colleague = await world.person(world.siteId, ['staff'], 'Colleague at the site');
 }, 60_000);
 afterAll(async () => running?.close());
 
@@ -141,5 +145,41 @@ describe('chunks uploaded as bytes', () => {
     expect(await idsUnder(`chunk:${sha}:`)).toHaveLength(3);
     expect(await idsUnder(`part:${sha}:`)).toEqual([]);
     expect(await readBack(sha, fact, bytes.length)).toEqual(bytes);
+  });
+
+  it('holds nobody\'s upload back when a colleague stages wrong chunks under their fact: staged chunks are each uploader\'s own', async () => {
+    const bytes = photo(3 * BLOB_CHUNK_BYTES + 500, 21);
+    const { sha, fact } = await factFor(staff, world.siteId, bytes, 'bytes-colleague');
+    // The colleague (whose scope covers the fact) stages a wrong chunk 0 and a wrong chunk 1 of the
+    // right lengths, one as bytes, one as base64url JSON: both staged, as their own.
+    const wrong = Uint8Array.from(span(bytes, 0, 2), (byte, i) => (i < 3 ? byte : byte ^ 0x5a));
+    expect(await put(colleague, bytesPath(sha, fact, 0), wrong.subarray(0, BLOB_CHUNK_BYTES))).toMatchObject({ status: 200, body: { complete: false, received: [0] } });
+    expect(await blobCall(running, colleague, 'PUT', one(sha, fact, 1), { data: Buffer.from(wrong.subarray(BLOB_CHUNK_BYTES)).toString('base64url') })).toMatchObject({ status: 200, body: { complete: false, received: [0, 1] } });
+    // The owner's server holds nothing of theirs yet: the status says so (the app would otherwise skip chunks 0 and 1).
+    expect(await blobCall(running, staff, 'GET', status(sha, fact))).toMatchObject({ status: 200, body: { complete: false, received: [] } });
+    // The owner's upload: a run of two, then the rest; neither meets the colleague's chunks.
+    expect(await put(staff, bytesPath(sha, fact, 0), span(bytes, 0, 2))).toMatchObject({ status: 200, body: { complete: false, received: [0, 1] } });
+    expect(await put(staff, bytesPath(sha, fact, 2), span(bytes, 2, 4))).toMatchObject({ status: 200, body: { complete: true } });
+    expect(await readBack(sha, fact, bytes.length)).toEqual(bytes);
+    // The fact is proven for everyone: the colleague's next word is "complete", and their staged chunks go.
+    expect(await blobCall(running, colleague, 'GET', status(sha, fact))).toMatchObject({ status: 200, body: { complete: true } });
+    expect(await idsUnder(`part:${sha}:`)).toEqual([]);
+    // Finishing their wrong upload gets them nothing but the truth: the upload is complete, with the right bytes.
+    expect(await put(colleague, bytesPath(sha, fact, 2), span(bytes, 2, 4))).toMatchObject({ status: 200, body: { complete: true } });
+    expect(await readBack(sha, fact, bytes.length)).toEqual(bytes);
+  });
+
+  it('refuses a colleague\'s wrong bytes with 422 when they complete their own upload, and the owner\'s goes up untouched after', async () => {
+    const bytes = photo(2 * BLOB_CHUNK_BYTES + 9, 22);
+    const { sha, fact } = await factFor(staff, world.siteId, bytes, 'bytes-colleague-first');
+    const wrong = Uint8Array.from(bytes, (byte, i) => (i < 3 ? byte : byte ^ 0x33));
+    // Started by the owner, then a colleague sends a whole wrong copy under the same fact.
+    expect(await put(staff, bytesPath(sha, fact, 0), span(bytes, 0, 1))).toMatchObject({ status: 200, body: { complete: false, received: [0] } });
+    expect(await put(colleague, bytesPath(sha, fact, 0), wrong)).toMatchObject({ status: 422, body: { error: 'blob_hash_mismatch' } });
+    // The owner's chunk 0 is still theirs and still staged: they resume from chunk 1.
+    expect(await blobCall(running, staff, 'GET', status(sha, fact))).toMatchObject({ status: 200, body: { complete: false, received: [0] } });
+    expect(await put(staff, bytesPath(sha, fact, 1), span(bytes, 1, 3))).toMatchObject({ status: 200, body: { complete: true } });
+    expect(await readBack(sha, fact, bytes.length)).toEqual(bytes);
+    expect(await idsUnder(`part:${sha}:`)).toEqual([]);
   });
 });

@@ -4,13 +4,15 @@ import { createDoc, createMany, deleteAll, getDoc, isConflict } from '../couch/d
 import type { BulkGetter } from '../couch/macScope';
 
 /**
- * `blobs/part:<sha256>:<upload>:<index>`: one chunk as one upload sent it, before its bytes were
- * checked. `upload` names the attachment fact the upload is made under (see `uploadKeyOf`):
- * uploads under different facts never see or touch each other's parts.
+ * `blobs/part:<sha256>:<staging>:<index>`: one chunk as one upload sent it, before its bytes were
+ * checked. `staging` names the uploader and the attachment fact the upload is made under (see
+ * `uploadUnder`): two people's uploads, or one person's under two facts, never see or touch each
+ * other's parts.
  */
 interface PartDoc {
   readonly type: 'part';
   readonly sha256: string;
+  /** The staging key (the field keeps its first name: parts staged before it are read alike). */
   readonly upload: string;
   readonly index: number;
   readonly data: string;
@@ -32,7 +34,7 @@ interface BlobDoc {
   readonly chunks: number;
 }
 
-/** `blobs/proof:<sha256>:<upload>`: an upload under this attachment fact delivered the bytes. */
+/** `blobs/proof:<sha256>:<proof>`: an upload under this attachment fact (`uploadKeyOf`) delivered the bytes. */
 interface ProofDoc {
   readonly type: 'proof';
   readonly sha256: string;
@@ -44,14 +46,20 @@ type BlobsDoc = PartDoc | ChunkDoc | BlobDoc | ProofDoc;
 
 const pad = (index: number): string => String(index).padStart(6, '0');
 const chunkId = (sha: string, index: number): string => `chunk:${sha}:${pad(index)}`;
-const partPrefix = (sha: string, upload: string): string => `part:${sha}:${upload}:`;
-const proofId = (sha: string, upload: string): string => `proof:${sha}:${upload}`;
+const partPrefix = (sha: string, staging: string): string => `part:${sha}:${staging}:`;
+const proofId = (sha: string, proof: string): string => `proof:${sha}:${proof}`;
 
 /** A part staged by an upload: its document's id and revision, and its data when it was read. */
 export interface StagedPart {
   readonly id: string;
   readonly rev: string;
   readonly data?: string;
+}
+
+/** Where an upload's keys lead: its fact's proof, and its own staged parts (see `uploadUnder`). */
+export interface UploadKeys {
+  readonly proof: string;
+  readonly staging: string;
 }
 
 /** Where an upload stands in the store, read in one request (`BlobsRepo.uploadState`). */
@@ -70,26 +78,28 @@ export { chunkCount };
 export const chunkLength = (size: number, index: number): number => Math.min(BLOB_CHUNK_BYTES, size - index * BLOB_CHUNK_BYTES);
 
 /**
- * Attachment bytes. Uploads are staged per attachment fact (`stage…`), so an interrupted upload
- * resumes where it stopped and nobody's upload can be spoiled by another's chunks; once checked,
+ * Attachment bytes. Uploads are staged per uploader and attachment fact (`stage…`), so an
+ * interrupted upload resumes where it stopped and nobody's upload can be spoiled by another's
+ * chunks; once checked,
  * the bytes are kept once per hash (`chunk…`, `blob…`) and each fact whose upload delivered them
  * is recorded (`proof…`): only such facts open the bytes to readers.
  */
 export interface BlobsRepo {
-  /** Stages a chunk of an upload; `false` when a different chunk is already staged under its index. */
-  stage(sha: string, upload: string, index: number, data: string): Promise<boolean>;
-  stagedChunk(sha: string, upload: string, index: number): Promise<string | undefined>;
+  /** Stages a chunk of an upload (under its staging key); `false` when a different chunk is already staged under its index. */
+  stage(sha: string, staging: string, index: number, data: string): Promise<boolean>;
+  stagedChunk(sha: string, staging: string, index: number): Promise<string | undefined>;
   isComplete(sha: string): Promise<boolean>;
   /** The size of a blob held whole, `undefined` while it is not. */
   completeSize(sha: string): Promise<number | undefined>;
   getChunk(sha: string, index: number): Promise<string | undefined>;
   markComplete(sha: string, size: number): Promise<void>;
-  isProven(sha: string, upload: string): Promise<boolean>;
+  /** An upload under the fact whose proof key (`uploadKeyOf`) is `proof` delivered the bytes. */
+  isProven(sha: string, proof: string): Promise<boolean>;
   /**
-   * The upload's proof, the blob's completeness and the upload's staged parts among `indices`
-   * (with their data when `withData`), in one read.
+   * The proof of the upload's fact, the blob's completeness and the upload's own staged parts
+   * among `indices` (with their data when `withData`), in one read.
    */
-  uploadState(sha: string, upload: string, indices: readonly number[], withData: boolean): Promise<UploadState>;
+  uploadState(sha: string, upload: UploadKeys, indices: readonly number[], withData: boolean): Promise<UploadState>;
   /**
    * Keeps checked chunks (in one write): `false` when a different chunk is held under one of
    * their indices (a broken invariant). Chunks already held as they are count as kept.
@@ -99,7 +109,7 @@ export interface BlobsRepo {
    * Marks the blob complete (unless `complete` says it is already), then the upload proven: only
    * once every chunk is kept, as a proof opens the chunks to the fact's readers.
    */
-  markHeld(sha: string, size: number, upload: string, factRowId: string, complete: boolean): Promise<void>;
+  markHeld(sha: string, size: number, proof: string, factRowId: string, complete: boolean): Promise<void>;
   /** Drops staged parts by id and revision: a part staged again since (a new revision) stays. */
   dropParts(parts: readonly StagedPart[]): Promise<void>;
 }
@@ -110,8 +120,8 @@ async function insertOnce(db: DocumentScope<BlobsDoc>, { _id, ...doc }: BlobsDoc
 }
 
 export function blobsRepo(db: DocumentScope<BlobsDoc>): BlobsRepo {
-  const partIds = async (sha: string, upload: string) => {
-    const prefix = partPrefix(sha, upload);
+  const partIds = async (sha: string, staging: string) => {
+    const prefix = partPrefix(sha, staging);
     const page = await db.list({ startkey: prefix, endkey: `${prefix}\ufff0` });
     return page.rows.map((row) => ({ id: row.id, rev: row.value.rev, index: Number(row.id.slice(row.id.lastIndexOf(':') + 1)) }));
   };
@@ -132,10 +142,10 @@ export function blobsRepo(db: DocumentScope<BlobsDoc>): BlobsRepo {
   };
   const markComplete = (sha: string, size: number) => insertOnce(db, { type: 'blob', sha256: sha, size, chunks: chunkCount(size), _id: `blob:${sha}` });
   return {
-    async stage(sha, upload, index, data) {
-      const id = `${partPrefix(sha, upload)}${pad(index)}`;
+    async stage(sha, staging, index, data) {
+      const id = `${partPrefix(sha, staging)}${pad(index)}`;
       try {
-        await db.insert({ type: 'part', sha256: sha, upload, index, data, _id: id });
+        await db.insert({ type: 'part', sha256: sha, upload: staging, index, data, _id: id });
         return true;
       } catch (error) {
         if (!isConflict(error)) throw error;
@@ -143,8 +153,8 @@ export function blobsRepo(db: DocumentScope<BlobsDoc>): BlobsRepo {
         return held?.type === 'part' && held.data === data;
       }
     },
-    async stagedChunk(sha, upload, index) {
-      const doc = await getDoc(db, `${partPrefix(sha, upload)}${pad(index)}`);
+    async stagedChunk(sha, staging, index) {
+      const doc = await getDoc(db, `${partPrefix(sha, staging)}${pad(index)}`);
       return doc?.type === 'part' ? doc.data : undefined;
     },
     async isComplete(sha) {
@@ -159,17 +169,17 @@ export function blobsRepo(db: DocumentScope<BlobsDoc>): BlobsRepo {
       return doc?.type === 'chunk' ? doc.data : undefined;
     },
     markComplete,
-    async isProven(sha, upload) {
-      return (await getDoc(db, proofId(sha, upload))) !== undefined;
+    async isProven(sha, proof) {
+      return (await getDoc(db, proofId(sha, proof))) !== undefined;
     },
-    async uploadState(sha, upload, indices, withData) {
-      const partId = (index: number) => `${partPrefix(sha, upload)}${pad(index)}`;
+    async uploadState(sha, { proof, staging }, indices, withData) {
+      const partId = (index: number) => `${partPrefix(sha, staging)}${pad(index)}`;
       // The proof and the blob are read as documents (their MACs checked); parts only need
       // their revisions unless their data is wanted (their bytes are checked against the name).
-      const held = [proofId(sha, upload), `blob:${sha}`];
+      const held = [proofId(sha, proof), `blob:${sha}`];
       const [docs, partList] = withData
         ? [await readById([...held, ...indices.map(partId)]), undefined]
-        : await Promise.all([readById(held), partIds(sha, upload)]);
+        : await Promise.all([readById(held), partIds(sha, staging)]);
       const parts = new Map<number, StagedPart>();
       const wanted = new Set(indices);
       if (partList) {
@@ -180,7 +190,7 @@ export function blobsRepo(db: DocumentScope<BlobsDoc>): BlobsRepo {
           if (found?.doc.type === 'part') parts.set(index, { id: partId(index), rev: found.rev, data: found.doc.data });
         }
       }
-      return { proven: docs.get(proofId(sha, upload))?.doc.type === 'proof', complete: docs.get(`blob:${sha}`)?.doc.type === 'blob', parts };
+      return { proven: docs.get(proofId(sha, proof))?.doc.type === 'proof', complete: docs.get(`blob:${sha}`)?.doc.type === 'blob', parts };
     },
     async keepChunks(sha, chunks) {
       const taken = await createMany(db, chunks.map((data, index) => ({ _id: chunkId(sha, index), type: 'chunk' as const, sha256: sha, index, data })));
@@ -190,11 +200,11 @@ export function blobsRepo(db: DocumentScope<BlobsDoc>): BlobsRepo {
       }
       return true;
     },
-    async markHeld(sha, size, upload, factRowId, complete) {
+    async markHeld(sha, size, proof, factRowId, complete) {
       // One after the other (a bulk write is not all or nothing): a proof is never written for
       // bytes not marked complete. Taken ids are fine: the same document whoever writes it.
       if (!complete) await markComplete(sha, size);
-      await insertOnce(db, { _id: proofId(sha, upload), type: 'proof', sha256: sha, upload, factRowId });
+      await insertOnce(db, { _id: proofId(sha, proof), type: 'proof', sha256: sha, upload: proof, factRowId });
     },
     async dropParts(parts) {
       // Another request may be dropping them too: a conflict per document is fine.

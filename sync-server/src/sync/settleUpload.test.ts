@@ -13,7 +13,7 @@ import { connectStore, type Store } from '../couch/store';
 import { SYNC_DESIGN_DOCS } from '../couch/syncDatabases';
 import { startTestStore, type TestStore } from '../testing/testServer';
 import { blobsRepo, type BlobsRepo } from './blobsRepo';
-import { receiveChunk, settleUpload, uploadKeyOf } from './settleUpload';
+import { receiveChunk, settleUpload, uploadKeyOf, uploadUnder } from './settleUpload';
 
 let testStore: TestStore;
 let store: Store;
@@ -29,6 +29,9 @@ beforeAll(async () => {
 });
 afterAll(async () => testStore?.close());
 
+/** The upload the test's one uploader makes under `fact`. */
+const by = (fact: string) => uploadUnder(fact, 'usr_uploader');
+
 const bytesOf = (size: number, seed: number) => Uint8Array.from({ length: size }, (_, i) => (i * 7 + seed * 13) % 256);
 const chunksOf = (bytes: Uint8Array) => Array.from({ length: Math.ceil(bytes.length / BLOB_CHUNK_BYTES) }, (_, i) => toBase64Url(bytes.subarray(i * BLOB_CHUNK_BYTES, (i + 1) * BLOB_CHUNK_BYTES)));
 
@@ -42,8 +45,8 @@ async function upload(bytes: Uint8Array, sha: string, fact: string) {
   const chunks = chunksOf(bytes);
   let status;
   for (const [index, data] of chunks.entries()) {
-    expect(await blobs.stage(sha, uploadKeyOf(fact), index, data)).toBe(true);
-    status = await settleUpload(blobs, sha, fact, bytes.length, { index, data });
+    expect(await blobs.stage(sha, by(fact).staging, index, data)).toBe(true);
+    status = await settleUpload(blobs, sha, by(fact), bytes.length, { index, data });
   }
   return status;
 }
@@ -60,8 +63,8 @@ describe('settling uploads into held bytes', () => {
     const second = 'fact:attachment:second';
 
     // Half an upload: nothing is readable yet, not even the part already staged.
-    await blobs.stage(sha, uploadKeyOf(first), 0, chunksOf(bytes)[0]!);
-    expect(await settleUpload(blobs, sha, first, bytes.length)).toMatchObject({ complete: false, received: [0] });
+    await blobs.stage(sha, by(first).staging, 0, chunksOf(bytes)[0]!);
+    expect(await settleUpload(blobs, sha, by(first), bytes.length)).toMatchObject({ complete: false, received: [0] });
     expect(await read(sha, 3)).toEqual([undefined, undefined, undefined]);
 
     expect(await upload(bytes, sha, first)).toMatchObject({ complete: true });
@@ -79,7 +82,7 @@ describe('settling uploads into held bytes', () => {
     expect(await read(sha, 3)).toEqual(chunksOf(bytes));
 
     // Settling the first again (a retry whose answer was lost) changes nothing.
-    expect(await settleUpload(blobs, sha, first, bytes.length)).toMatchObject({ complete: true });
+    expect(await settleUpload(blobs, sha, by(first), bytes.length)).toMatchObject({ complete: true });
     expect(await read(sha, 3)).toEqual(chunksOf(bytes));
   });
 
@@ -88,9 +91,9 @@ describe('settling uploads into held bytes', () => {
     const sha = toHex(await sha256(bytesOf(BLOB_CHUNK_BYTES + 5, 3)));
     const fact = 'fact:attachment:liar';
     const chunks = chunksOf(bytes);
-    await blobs.stage(sha, uploadKeyOf(fact), 0, chunks[0]!);
-    await blobs.stage(sha, uploadKeyOf(fact), 1, chunks[1]!);
-    await expect(settleUpload(blobs, sha, fact, bytes.length, { index: 1, data: chunks[1]! })).rejects.toMatchObject({ code: 'blob_hash_mismatch' });
+    await blobs.stage(sha, by(fact).staging, 0, chunks[0]!);
+    await blobs.stage(sha, by(fact).staging, 1, chunks[1]!);
+    await expect(settleUpload(blobs, sha, by(fact), bytes.length, { index: 1, data: chunks[1]! })).rejects.toMatchObject({ code: 'blob_hash_mismatch' });
     expect(await ids(`part:${sha}:`)).toEqual([]);
     expect(await blobs.isComplete(sha)).toBe(false);
     expect(await read(sha, 2)).toEqual([undefined, undefined]);
@@ -101,28 +104,28 @@ describe('settling uploads into held bytes', () => {
     const wrong = bytesOf(1_000, 7);
     const sha = toHex(await sha256(good));
     const fact = 'fact:attachment:victim';
-    const upload = uploadKeyOf(fact);
+    const upload = by(fact);
     const [goodData, wrongData] = [toBase64Url(good), toBase64Url(wrong)];
     // Someone in the fact's scope sends wrong bytes under it, twice at once: both are staged (the
     // same characters) and both settle; one of them is slow to drop the parts it found wrong.
-    expect(await blobs.stage(sha, upload, 0, wrongData)).toBe(true);
-    expect(await blobs.stage(sha, upload, 0, wrongData)).toBe(true);
+    expect(await blobs.stage(sha, upload.staging, 0, wrongData)).toBe(true);
+    expect(await blobs.stage(sha, upload.staging, 0, wrongData)).toBe(true);
     let release: () => void = () => undefined;
     const gate = new Promise<void>((resolve) => (release = resolve));
     const slow: BlobsRepo = { ...blobs, dropParts: async (parts) => { await gate; return blobs.dropParts(parts); } };
-    const slowSettle = settleUpload(slow, sha, fact, good.length, { index: 0, data: wrongData }).catch((error: unknown) => error);
-    await expect(settleUpload(blobs, sha, fact, good.length, { index: 0, data: wrongData })).rejects.toMatchObject({ code: 'blob_hash_mismatch' });
+    const slowSettle = settleUpload(slow, sha, by(fact), good.length, { index: 0, data: wrongData }).catch((error: unknown) => error);
+    await expect(settleUpload(blobs, sha, by(fact), good.length, { index: 0, data: wrongData })).rejects.toMatchObject({ code: 'blob_hash_mismatch' });
     // The good upload lands in the emptied slot and completes; then the slow settle drops what it finds.
-    expect(await blobs.stage(sha, upload, 0, goodData)).toBe(true);
-    expect(await settleUpload(blobs, sha, fact, good.length, { index: 0, data: goodData })).toMatchObject({ complete: true });
+    expect(await blobs.stage(sha, upload.staging, 0, goodData)).toBe(true);
+    expect(await settleUpload(blobs, sha, by(fact), good.length, { index: 0, data: goodData })).toMatchObject({ complete: true });
     release();
     expect(await slowSettle).toMatchObject({ code: 'blob_hash_mismatch' });
     // Still held, still the right bytes, for this fact and for the next upload of them.
-    expect(await blobs.isProven(sha, upload)).toBe(true);
+    expect(await blobs.isProven(sha, upload.proof)).toBe(true);
     expect(await read(sha, 1)).toEqual([goodData]);
     const other = 'fact:attachment:other';
-    expect(await blobs.stage(sha, uploadKeyOf(other), 0, goodData)).toBe(true);
-    expect(await settleUpload(blobs, sha, other, good.length, { index: 0, data: goodData })).toMatchObject({ complete: true });
+    expect(await blobs.stage(sha, by(other).staging, 0, goodData)).toBe(true);
+    expect(await settleUpload(blobs, sha, by(other), good.length, { index: 0, data: goodData })).toMatchObject({ complete: true });
     expect(await read(sha, 1)).toEqual([goodData]);
   });
 
@@ -132,15 +135,15 @@ describe('settling uploads into held bytes', () => {
     const chunks = chunksOf(bytes);
     for (const [fact, order] of [['fact:attachment:in-order', [0, 1, 2, 3]], ['fact:attachment:last-first', [3, 0, 2, 1]], ['fact:attachment:backwards', [3, 2, 1, 0]]] as const) {
       const answers = [];
-      for (const index of order) answers.push(await receiveChunk(blobs, sha, fact, bytes.length, { index, data: chunks[index]! }));
+      for (const index of order) answers.push(await receiveChunk(blobs, sha, by(fact), bytes.length, { index, data: chunks[index]! }));
       // Complete only once every chunk is in, whatever the order.
       expect(answers.map((a) => a.complete)).toEqual([false, false, false, true]);
       expect(await blobs.isProven(sha, uploadKeyOf(fact))).toBe(true);
-      expect(await ids(`part:${sha}:${uploadKeyOf(fact)}`)).toEqual([]);
+      expect(await ids(`part:${sha}:${by(fact).staging}`)).toEqual([]);
     }
     expect(await read(sha, 4)).toEqual(chunks);
     // A chunk sent again after the upload completed (a retry whose answer was lost): answered complete, nothing staged.
-    const late = await receiveChunk(blobs, sha, 'fact:attachment:in-order', bytes.length, { index: 1, data: chunks[1]! });
+    const late = await receiveChunk(blobs, sha, by('fact:attachment:in-order'), bytes.length, { index: 1, data: chunks[1]! });
     expect(late.complete).toBe(true);
     expect(await ids(`part:${sha}:`)).toEqual([]);
   });
@@ -151,15 +154,15 @@ describe('settling uploads into held bytes', () => {
     const fact = 'fact:attachment:wrong-last';
     const chunks = chunksOf(bytes);
     const forged = toBase64Url(bytesOf(300, 10));
-    expect(await receiveChunk(blobs, sha, fact, bytes.length, { index: 0, data: chunks[0]! })).toMatchObject({ complete: false, received: [0] });
-    await expect(receiveChunk(blobs, sha, fact, bytes.length, { index: 1, data: forged })).rejects.toMatchObject({ code: 'blob_hash_mismatch' });
+    expect(await receiveChunk(blobs, sha, by(fact), bytes.length, { index: 0, data: chunks[0]! })).toMatchObject({ complete: false, received: [0] });
+    await expect(receiveChunk(blobs, sha, by(fact), bytes.length, { index: 1, data: forged })).rejects.toMatchObject({ code: 'blob_hash_mismatch' });
     expect(await ids(`part:${sha}:`)).toEqual([]);
     expect(await ids(`chunk:${sha}:`)).toEqual([]);
     expect(await blobs.isComplete(sha)).toBe(false);
     expect(await blobs.isProven(sha, uploadKeyOf(fact))).toBe(false);
     // The upload starts again from its first chunk and completes.
-    expect(await receiveChunk(blobs, sha, fact, bytes.length, { index: 0, data: chunks[0]! })).toMatchObject({ complete: false });
-    expect(await receiveChunk(blobs, sha, fact, bytes.length, { index: 1, data: chunks[1]! })).toMatchObject({ complete: true });
+    expect(await receiveChunk(blobs, sha, by(fact), bytes.length, { index: 0, data: chunks[0]! })).toMatchObject({ complete: false });
+    expect(await receiveChunk(blobs, sha, by(fact), bytes.length, { index: 1, data: chunks[1]! })).toMatchObject({ complete: true });
     expect(await read(sha, 2)).toEqual(chunks);
   });
 
@@ -170,16 +173,16 @@ describe('settling uploads into held bytes', () => {
     const chunks = chunksOf(bytes);
     const other = toBase64Url(bytesOf(40, 12));
     // The last chunk staged first (the others missing), then a different last chunk once the others are in.
-    expect(await receiveChunk(blobs, sha, fact, bytes.length, { index: 2, data: chunks[2]! })).toMatchObject({ complete: false, received: [2] });
-    await expect(receiveChunk(blobs, sha, fact, bytes.length, { index: 2, data: other })).rejects.toMatchObject({ code: 'chunk_conflict' });
-    expect(await receiveChunk(blobs, sha, fact, bytes.length, { index: 0, data: chunks[0]! })).toMatchObject({ complete: false });
-    await expect(receiveChunk(blobs, sha, fact, bytes.length, { index: 1, data: toBase64Url(bytesOf(BLOB_CHUNK_BYTES, 13)) })).rejects.toMatchObject({ code: 'blob_hash_mismatch' });
+    expect(await receiveChunk(blobs, sha, by(fact), bytes.length, { index: 2, data: chunks[2]! })).toMatchObject({ complete: false, received: [2] });
+    await expect(receiveChunk(blobs, sha, by(fact), bytes.length, { index: 2, data: other })).rejects.toMatchObject({ code: 'chunk_conflict' });
+    expect(await receiveChunk(blobs, sha, by(fact), bytes.length, { index: 0, data: chunks[0]! })).toMatchObject({ complete: false });
+    await expect(receiveChunk(blobs, sha, by(fact), bytes.length, { index: 1, data: toBase64Url(bytesOf(BLOB_CHUNK_BYTES, 13)) })).rejects.toMatchObject({ code: 'blob_hash_mismatch' });
     // A different last chunk while the others are staged is refused too, not assembled in place of the staged one.
-    for (const [index, data] of chunks.entries()) if (index < 2) await receiveChunk(blobs, sha, fact, bytes.length, { index, data });
-    await blobs.stage(sha, uploadKeyOf(fact), 2, chunks[2]!);
-    await expect(receiveChunk(blobs, sha, fact, bytes.length, { index: 2, data: other })).rejects.toMatchObject({ code: 'chunk_conflict' });
+    for (const [index, data] of chunks.entries()) if (index < 2) await receiveChunk(blobs, sha, by(fact), bytes.length, { index, data });
+    await blobs.stage(sha, by(fact).staging, 2, chunks[2]!);
+    await expect(receiveChunk(blobs, sha, by(fact), bytes.length, { index: 2, data: other })).rejects.toMatchObject({ code: 'chunk_conflict' });
     expect(await blobs.isComplete(sha)).toBe(false);
-    expect(await settleUpload(blobs, sha, fact, bytes.length)).toMatchObject({ complete: true });
+    expect(await settleUpload(blobs, sha, by(fact), bytes.length)).toMatchObject({ complete: true });
     expect(await read(sha, 3)).toEqual(chunks);
   });
 
@@ -189,11 +192,11 @@ describe('settling uploads into held bytes', () => {
     const fact = 'fact:attachment:store-fails';
     const chunks = chunksOf(bytes);
     const failing: BlobsRepo = { ...blobs, markHeld: () => storeDown() };
-    await receiveChunk(failing, sha, fact, bytes.length, { index: 0, data: chunks[0]! });
-    await expect(receiveChunk(failing, sha, fact, bytes.length, { index: 1, data: chunks[1]! })).rejects.toThrow('the store is down');
+    await receiveChunk(failing, sha, by(fact), bytes.length, { index: 0, data: chunks[0]! });
+    await expect(receiveChunk(failing, sha, by(fact), bytes.length, { index: 1, data: chunks[1]! })).rejects.toThrow('the store is down');
     // Both chunks are now staged: a check (the tablet's next question) completes the upload.
-    expect((await settleUpload(failing, sha, fact, bytes.length).catch(() => undefined))).toBeUndefined();
-    expect(await settleUpload(blobs, sha, fact, bytes.length)).toMatchObject({ complete: true });
+    expect((await settleUpload(failing, sha, by(fact), bytes.length).catch(() => undefined))).toBeUndefined();
+    expect(await settleUpload(blobs, sha, by(fact), bytes.length)).toMatchObject({ complete: true });
     expect(await read(sha, 2)).toEqual(chunks);
     expect(await ids(`part:${sha}:`)).toEqual([]);
   });
@@ -213,11 +216,11 @@ describe('settling uploads into held bytes', () => {
       stage: async (...args) => { await stageHeld.wait(); return blobs.stage(...args); },
       uploadState: async (...args) => { if (++reads === 3) await settleHeld.wait(); return blobs.uploadState(...args); },
     };
-    const r = receiveChunk(slowR, sha, fact, bytes.length, { index: 1, data: last });
+    const r = receiveChunk(slowR, sha, by(fact), bytes.length, { index: 1, data: last });
     await stageHeld.reached;
-    await receiveChunk(blobs, sha, fact, bytes.length, { index: 0, data: first });
+    await receiveChunk(blobs, sha, by(fact), bytes.length, { index: 0, data: first });
     // Q sends the last chunk again (a retry): it finds the first staged and assembles in hand.
-    const q = receiveChunk({ ...blobs, keepChunks: async (...args) => { await keepHeld.wait(); return blobs.keepChunks(...args); } }, sha, fact, bytes.length, { index: 1, data: last });
+    const q = receiveChunk({ ...blobs, keepChunks: async (...args) => { await keepHeld.wait(); return blobs.keepChunks(...args); } }, sha, by(fact), bytes.length, { index: 1, data: last });
     await keepHeld.reached;
     stageHeld.open();
     await settleHeld.reached;
@@ -231,11 +234,11 @@ describe('settling uploads into held bytes', () => {
     const other = bytesOf(BLOB_CHUNK_BYTES + 80, 26);
     const otherSha = toHex(await sha256(other));
     const [a, b] = chunksOf(other) as [string, string];
-    await receiveChunk(blobs, otherSha, fact, other.length, { index: 0, data: a });
+    await receiveChunk(blobs, otherSha, by(fact), other.length, { index: 0, data: a });
     const failingDrop: BlobsRepo = { ...blobs, dropParts: () => storeDown() };
-    await expect(receiveChunk(failingDrop, otherSha, fact, other.length, { index: 1, data: b })).rejects.toThrow('the store is down');
+    await expect(receiveChunk(failingDrop, otherSha, by(fact), other.length, { index: 1, data: b })).rejects.toThrow('the store is down');
     expect(await blobs.isProven(otherSha, uploadKeyOf(fact))).toBe(true);
-    expect(await settleUpload(blobs, otherSha, fact, other.length)).toMatchObject({ complete: true });
+    expect(await settleUpload(blobs, otherSha, by(fact), other.length)).toMatchObject({ complete: true });
     expect(await ids(`part:${otherSha}:`)).toEqual([]);
   });
 
@@ -244,11 +247,11 @@ describe('settling uploads into held bytes', () => {
     const sha = toHex(await sha256(bytes));
     const fact = 'fact:attachment:wrong-then-right';
     const [first, last] = chunksOf(bytes) as [string, string];
-    await receiveChunk(blobs, sha, fact, bytes.length, { index: 0, data: first });
+    await receiveChunk(blobs, sha, by(fact), bytes.length, { index: 0, data: first });
     const failingDrop: BlobsRepo = { ...blobs, dropParts: () => storeDown() };
-    await expect(receiveChunk(failingDrop, sha, fact, bytes.length, { index: 1, data: toBase64Url(bytesOf(60, 23)) })).rejects.toThrow('the store is down');
-    expect(await blobs.stagedChunk(sha, uploadKeyOf(fact), 1)).toBeUndefined();
-    expect(await receiveChunk(blobs, sha, fact, bytes.length, { index: 1, data: last })).toMatchObject({ complete: true });
+    await expect(receiveChunk(failingDrop, sha, by(fact), bytes.length, { index: 1, data: toBase64Url(bytesOf(60, 23)) })).rejects.toThrow('the store is down');
+    expect(await blobs.stagedChunk(sha, by(fact).staging, 1)).toBeUndefined();
+    expect(await receiveChunk(blobs, sha, by(fact), bytes.length, { index: 1, data: last })).toMatchObject({ complete: true });
     expect(await read(sha, 2)).toEqual(chunksOf(bytes));
   });
 
@@ -263,11 +266,11 @@ describe('settling uploads into held bytes', () => {
       const fact = `fact:attachment:mixed-${round}`;
       const sends: (() => Promise<unknown>)[] = [];
       for (const [index, data] of chunks.entries()) {
-        sends.push(() => receiveChunk(blobs, sha, fact, bytes.length, { index, data }));
-        if (random() < 0.5) sends.push(() => receiveChunk(blobs, sha, fact, bytes.length, { index, data }));
-        if (random() < 0.3) sends.push(() => receiveChunk(blobs, sha, fact, bytes.length, { index, data: toBase64Url(bytesOf(index === 3 ? 17 + round : BLOB_CHUNK_BYTES, 99 + index)) }));
+        sends.push(() => receiveChunk(blobs, sha, by(fact), bytes.length, { index, data }));
+        if (random() < 0.5) sends.push(() => receiveChunk(blobs, sha, by(fact), bytes.length, { index, data }));
+        if (random() < 0.3) sends.push(() => receiveChunk(blobs, sha, by(fact), bytes.length, { index, data: toBase64Url(bytesOf(index === 3 ? 17 + round : BLOB_CHUNK_BYTES, 99 + index)) }));
       }
-      if (random() < 0.5) sends.push(() => settleUpload(blobs, sha, fact, bytes.length));
+      if (random() < 0.5) sends.push(() => settleUpload(blobs, sha, by(fact), bytes.length));
       sends.sort(() => random() - 0.5);
       for (const result of await Promise.allSettled(sends.map((send) => send()))) {
         const code = result.status === 'rejected' ? (result.reason as { code?: string }).code : undefined;
@@ -277,11 +280,11 @@ describe('settling uploads into held bytes', () => {
       // The tablet's recovery: ask, send what the server lacks, until it says complete.
       let complete = false;
       for (let attempt = 0; attempt < 6 && !complete; attempt++) {
-        const status = await settleUpload(blobs, sha, fact, bytes.length).catch(() => undefined);
+        const status = await settleUpload(blobs, sha, by(fact), bytes.length).catch(() => undefined);
         complete = status?.complete === true;
         for (const [index, data] of chunks.entries()) {
           if (complete || status?.received.includes(index)) continue;
-          complete = (await receiveChunk(blobs, sha, fact, bytes.length, { index, data }).catch(() => undefined))?.complete === true;
+          complete = (await receiveChunk(blobs, sha, by(fact), bytes.length, { index, data }).catch(() => undefined))?.complete === true;
         }
       }
       if (!complete) problems.push(`round ${round}: never completed`);

@@ -1,10 +1,30 @@
 import { createHash } from 'node:crypto';
 import { BLOB_CHUNK_BYTES, fromBase64Url, sha256, toHex, type BlobStatus } from '@seal/shared';
 import { ApiError } from '../http/errors';
-import { chunkCount, type BlobsRepo, type StagedPart } from './blobsRepo';
+import { chunkCount, type BlobsRepo, type StagedPart, type UploadKeys } from './blobsRepo';
 
-/** The key of the upload made under one attachment fact (fixed length, whatever the row id). */
+/** The key of the uploads made under one attachment fact (fixed length, whatever the row id): what its proof is kept under. */
 export const uploadKeyOf = (factRowId: string): string => createHash('sha256').update(factRowId).digest('hex');
+
+/**
+ * One person's upload under one attachment fact. The fact's proof is the fact's (`proof`: any
+ * upload under it that delivers the bytes opens them to the fact's readers), but the chunks staged
+ * on the way are the uploader's own (`staging`): everyone the fact's unit covers may upload under
+ * it (the same content-addressed fact is recorded on every tablet that read a stamp), and a
+ * colleague who stages a wrong chunk under someone else's fact stages it in a place of their own,
+ * holding nobody's upload back.
+ */
+export interface Upload extends UploadKeys {
+  readonly fact: string;
+}
+
+/** The upload `userId` makes under the attachment fact `factRowId`. */
+export const uploadUnder = (factRowId: string, userId: string): Upload => ({
+  fact: factRowId,
+  proof: uploadKeyOf(factRowId),
+  // Both parts length-prefixed: no two (fact, user) pairs share a key.
+  staging: createHash('sha256').update(`${factRowId.length}:${factRowId}${userId.length}:${userId}`).digest('hex'),
+});
 
 /** A chunk of an upload as a request carries it. */
 export interface StagedChunk {
@@ -17,7 +37,7 @@ const allChunks = (size: number): number[] => Array.from({ length: chunkCount(si
 const doneStatus = (sha: string, size: number): BlobStatus => ({ sha256: sha, size, chunks: chunkCount(size), received: allChunks(size), complete: true });
 
 /**
- * Where the upload of `sha` under the attachment fact `factRowId` stands — and, if every chunk
+ * Where `upload` (one person's, under one attachment fact) of `sha` stands — and, if every chunk
  * has arrived but was never assembled (the request that stored the last one failed or the server
  * died before assembling), assembles it now. Called on every status check and by every chunk
  * upload that did not complete the upload itself (`receiveChunk`), so an upload completes however
@@ -30,8 +50,7 @@ const doneStatus = (sha: string, size: number): BlobStatus => ({ sha256: sha, si
  *
  * @param inHand - the chunk this very request staged: not read back from the store
  */
-export async function settleUpload(blobs: BlobsRepo, sha: string, factRowId: string, size: number, inHand?: StagedChunk): Promise<BlobStatus> {
-  const upload = uploadKeyOf(factRowId);
+export async function settleUpload(blobs: BlobsRepo, sha: string, upload: Upload, size: number, inHand?: StagedChunk): Promise<BlobStatus> {
   const indices = allChunks(size);
   // Which parts are staged (no data yet: most checks find the upload unfinished).
   const first = await blobs.uploadState(sha, upload, indices, false);
@@ -50,7 +69,7 @@ export async function settleUpload(blobs: BlobsRepo, sha: string, factRowId: str
   const staged = indices.map((i) => (i === inHand?.index ? first : state).parts.get(i)!);
   const parts = indices.map((i) => (i === inHand?.index ? inHand.data : state.parts.get(i)!.data!));
   await refuseUnlessWhole(blobs, sha, size, parts, staged);
-  return keep(blobs, sha, factRowId, size, parts, staged, state.complete);
+  return keep(blobs, sha, upload, size, parts, staged, state.complete);
 }
 
 /**
@@ -64,14 +83,13 @@ async function provenStatus(blobs: BlobsRepo, sha: string, size: number, staged:
 }
 
 /**
- * A chunk a request carries, under the attachment fact `factRowId` (whose bytes are `size` long):
+ * A chunk a request carries, of `upload` (whose bytes are `size` long):
  * when it is the one the upload still lacked, the upload is assembled from it and the staged
  * parts, and the chunk itself is never staged; otherwise it is staged and the upload settled as
  * any other (`settleUpload`). Refuses (409 `chunk_conflict`) a chunk that differs from the one
  * this upload already staged under its index.
  */
-export async function receiveChunk(blobs: BlobsRepo, sha: string, factRowId: string, size: number, chunk: StagedChunk): Promise<BlobStatus> {
-  const upload = uploadKeyOf(factRowId);
+export async function receiveChunk(blobs: BlobsRepo, sha: string, upload: Upload, size: number, chunk: StagedChunk): Promise<BlobStatus> {
   const indices = allChunks(size);
   // Chunks go up in order, so the last one usually completes the upload: it reads the other
   // parts (their data included) first, and is not staged if they are all there.
@@ -84,27 +102,27 @@ export async function receiveChunk(blobs: BlobsRepo, sha: string, factRowId: str
       const staged = [...state.parts.values()];
       await refuseUnlessWhole(blobs, sha, size, parts, staged);
       try {
-        return await keep(blobs, sha, factRowId, size, parts, staged, state.complete);
+        return await keep(blobs, sha, upload, size, parts, staged, state.complete);
       } catch (error) {
         // Keeping bytes that hash to their name failed (the store failed): the chunk is staged
         // after all, as far as the store lets it, so the upload resumes without sending it again
         // (the next check assembles it, or finds the upload proven and drops what is staged).
-        await blobs.stage(sha, upload, chunk.index, chunk.data).catch(() => undefined);
+        await blobs.stage(sha, upload.staging, chunk.index, chunk.data).catch(() => undefined);
         throw error;
       }
     }
   }
-  if (!(await blobs.stage(sha, upload, chunk.index, chunk.data))) {
+  if (!(await blobs.stage(sha, upload.staging, chunk.index, chunk.data))) {
     // The same chunk sent twice at once (a retry racing its first attempt): the other request
     // may have assembled the upload and dropped its parts between our write and our read.
-    if (await blobs.isProven(sha, upload)) return doneStatus(sha, size);
+    if (await blobs.isProven(sha, upload.proof)) return doneStatus(sha, size);
     // Or the parts were dropped as the assembled bytes did not hash to the name: staged afresh.
-    if (!(await blobs.stage(sha, upload, chunk.index, chunk.data))) {
-      throw new ApiError(409, 'chunk_conflict', `A different chunk ${chunk.index} of ${sha} is already held for this attachment fact`);
+    if (!(await blobs.stage(sha, upload.staging, chunk.index, chunk.data))) {
+      throw new ApiError(409, 'chunk_conflict', `A different chunk ${chunk.index} of ${sha} is already held for your upload under this attachment fact`);
     }
   }
   // Staged just now, exactly these characters (`stage` compared them): not read back.
-  return settleUpload(blobs, sha, factRowId, size, chunk);
+  return settleUpload(blobs, sha, upload, size, chunk);
 }
 
 /**
@@ -114,8 +132,7 @@ export async function receiveChunk(blobs: BlobsRepo, sha: string, factRowId: str
  * write, a read and a delete of each part first. Otherwise (the start or the middle of a larger
  * upload, or a resumed one missing parts) each is received as a single chunk would be, in order.
  */
-export async function receiveChunks(blobs: BlobsRepo, sha: string, factRowId: string, size: number, from: number, data: readonly string[]): Promise<BlobStatus> {
-  const upload = uploadKeyOf(factRowId);
+export async function receiveChunks(blobs: BlobsRepo, sha: string, upload: Upload, size: number, from: number, data: readonly string[]): Promise<BlobStatus> {
   const indices = allChunks(size);
   if (from + data.length === indices.length) {
     const state = await blobs.uploadState(sha, upload, indices, true);
@@ -128,18 +145,18 @@ export async function receiveChunks(blobs: BlobsRepo, sha: string, factRowId: st
       const staged = [...state.parts.values()];
       await refuseUnlessWhole(blobs, sha, size, parts, staged);
       try {
-        return await keep(blobs, sha, factRowId, size, parts, staged, state.complete);
+        return await keep(blobs, sha, upload, size, parts, staged, state.complete);
       } catch (error) {
         // The store failed keeping bytes that hash to their name: what this request carried is
         // staged after all, as far as the store lets it, so a retry resumes from what is missing.
-        for (const [offset, chunk] of data.entries()) await blobs.stage(sha, upload, from + offset, chunk).catch(() => undefined);
+        for (const [offset, chunk] of data.entries()) await blobs.stage(sha, upload.staging, from + offset, chunk).catch(() => undefined);
         throw error;
       }
     }
   }
   let status: BlobStatus | undefined;
   for (const [offset, chunk] of data.entries()) {
-    status = await receiveChunk(blobs, sha, factRowId, size, { index: from + offset, data: chunk });
+    status = await receiveChunk(blobs, sha, upload, size, { index: from + offset, data: chunk });
     if (status.complete) break;
   }
   return status!;
@@ -161,9 +178,9 @@ async function refuseUnlessWhole(blobs: BlobsRepo, sha: string, size: number, pa
  * Keeps bytes that hash to their name (once per hash: the first upload to get here writes the
  * chunks, later ones find them held), proves the upload, and drops its staged parts.
  */
-async function keep(blobs: BlobsRepo, sha: string, factRowId: string, size: number, parts: readonly string[], staged: readonly StagedPart[], complete: boolean): Promise<BlobStatus> {
+async function keep(blobs: BlobsRepo, sha: string, upload: Upload, size: number, parts: readonly string[], staged: readonly StagedPart[], complete: boolean): Promise<BlobStatus> {
   if (!complete && !(await blobs.keepChunks(sha, parts))) throw new Error(`a different chunk of ${sha} is held, yet both hash to the name`);
-  await blobs.markHeld(sha, size, uploadKeyOf(factRowId), factRowId, complete);
+  await blobs.markHeld(sha, size, upload.proof, upload.fact, complete);
   await blobs.dropParts(staged);
   return doneStatus(sha, size);
 }

@@ -9,7 +9,7 @@ import { ApiError } from '../errors';
 import { chunkCount, chunkLength, type BlobsRepo } from '../../sync/blobsRepo';
 import { covers } from '../../sync/pushContext';
 import type { RowsRepo } from '../../sync/rowsRepo';
-import { receiveChunk, receiveChunks, settleUpload, uploadKeyOf } from '../../sync/settleUpload';
+import { receiveChunk, receiveChunks, settleUpload, uploadKeyOf, uploadUnder } from '../../sync/settleUpload';
 import { requireReplicaUser } from '../../sync/requireReplicaUser';
 
 const shaParams = blobParamsSchema;
@@ -91,7 +91,7 @@ export function blobRoutes(api: Api, rows: RowsRepo, blobs: BlobsRepo): void {
     requireReplicaUser(request, signedIn);
     const meta = await attachmentFor(api, factOf, signedIn.user, query.fact, params.sha256);
     // A check also completes an upload whose chunks all arrived but were never assembled.
-    return settleUpload(blobs, params.sha256, query.fact, meta.size);
+    return settleUpload(blobs, params.sha256, uploadUnder(query.fact, signedIn.user.id), meta.size);
   });
 
   api.route({
@@ -103,7 +103,7 @@ export function blobRoutes(api: Api, rows: RowsRepo, blobs: BlobsRepo): void {
     requireReplicaUser(request, signedIn);
     const meta = await attachmentFor(api, factOf, signedIn.user, query.fact, params.sha256);
     checkChunk(meta, params.sha256, params.index, body.data);
-    return receiveChunk(blobs, params.sha256, query.fact, meta.size, { index: params.index, data: body.data });
+    return receiveChunk(blobs, params.sha256, uploadUnder(query.fact, signedIn.user.id), meta.size, { index: params.index, data: body.data });
   });
 
   api.route({
@@ -116,7 +116,7 @@ export function blobRoutes(api: Api, rows: RowsRepo, blobs: BlobsRepo): void {
     const meta = await attachmentFor(api, factOf, signedIn.user, query.fact, params.sha256);
     const from = Number(query.from);
     body.data.forEach((data, offset) => checkChunk(meta, params.sha256, from + offset, data));
-    return receiveChunks(blobs, params.sha256, query.fact, meta.size, from, body.data);
+    return receiveChunks(blobs, params.sha256, uploadUnder(query.fact, signedIn.user.id), meta.size, from, body.data);
   });
 
   api.route({
@@ -137,7 +137,7 @@ export function blobRoutes(api: Api, rows: RowsRepo, blobs: BlobsRepo): void {
     let offset = 0;
     const data = spans.lengths.map((length) => bytes.toString('base64url', offset, (offset += length)));
     if (from === 0) refuseUnlessDocumentType(meta, params.sha256, bytes.subarray(0, 16));
-    return receiveChunks(blobs, params.sha256, query.fact, meta.size, from, data);
+    return receiveChunks(blobs, params.sha256, uploadUnder(query.fact, signedIn.user.id), meta.size, from, data);
   });
 
   api.route({

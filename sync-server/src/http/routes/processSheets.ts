@@ -11,7 +11,7 @@ import { blobsRepo } from '../../sync/blobsRepo';
 import { pngPixels } from '../../sync/pngPixels';
 import { mergeChangeRows } from '../../sync/recordStates';
 import { rowsRepo, type RowsRepo } from '../../sync/rowsRepo';
-import { settleUpload, uploadKeyOf } from '../../sync/settleUpload';
+import { settleUpload, uploadUnder } from '../../sync/settleUpload';
 import type { Api } from '../api';
 import { ApiError } from '../errors';
 import { actorOf } from '../recordChange';
@@ -95,12 +95,12 @@ export function processSheetRoutes(api: Api, store: Store, onAccepted?: Accepted
     const planned = (await scans.get(requestId, sha)) ?? { ...fresh, id: (await attachmentRow(fresh)).id };
     const row = await attachmentRow(planned);
     // The bytes first (content-addressed, served to no one until a fact names them), staged under
-    // this fact's upload and settled as any upload is: checked against their hash.
-    const upload = uploadKeyOf(row.id);
+    // the filer's upload under this fact and settled as any upload is: checked against their hash.
+    const upload = uploadUnder(row.id, signedIn.user.id);
     for (let index = 0; index * BLOB_CHUNK_BYTES < bytes.length; index += 1) {
-      await blobs.stage(sha, upload, index, toBase64Url(bytes.subarray(index * BLOB_CHUNK_BYTES, (index + 1) * BLOB_CHUNK_BYTES)));
+      await blobs.stage(sha, upload.staging, index, toBase64Url(bytes.subarray(index * BLOB_CHUNK_BYTES, (index + 1) * BLOB_CHUNK_BYTES)));
     }
-    await settleUpload(blobs, sha, row.id, bytes.length);
+    await settleUpload(blobs, sha, upload, bytes.length);
     const filed = await ctx.changes.commit(async (tx) => {
       const held = await tx.read<ScanDoc>('scans', scanDocId(requestId, sha));
       if (held) return { result: held, audit: [] };
