@@ -161,9 +161,10 @@ describe('chunks uploaded as bytes', () => {
     expect(await put(staff, bytesPath(sha, fact, 0), span(bytes, 0, 2))).toMatchObject({ status: 200, body: { complete: false, received: [0, 1] } });
     expect(await put(staff, bytesPath(sha, fact, 2), span(bytes, 2, 4))).toMatchObject({ status: 200, body: { complete: true } });
     expect(await readBack(sha, fact, bytes.length)).toEqual(bytes);
-    // The fact is proven for everyone: the colleague's next word is "complete", and their staged chunks go.
-    expect(await blobCall(running, colleague, 'GET', status(sha, fact))).toMatchObject({ status: 200, body: { complete: true } });
+    // Proven, the fact's staged chunks are of no use, whoever staged them: gone with the owner's
+    // (the colleague may never come back), and the colleague's next word is "complete".
     expect(await idsUnder(`part:${sha}:`)).toEqual([]);
+    expect(await blobCall(running, colleague, 'GET', status(sha, fact))).toMatchObject({ status: 200, body: { complete: true } });
     // Finishing their wrong upload gets them nothing but the truth: the upload is complete, with the right bytes.
     expect(await put(colleague, bytesPath(sha, fact, 2), span(bytes, 2, 4))).toMatchObject({ status: 200, body: { complete: true } });
     expect(await readBack(sha, fact, bytes.length)).toEqual(bytes);

@@ -41,18 +41,18 @@ const UNUSED_PARTS = [
   // database, for checks that pass the store's administrator — the only caller behind the
   // credential check — without looking at them.
   'routes/security',
-  // Its access log: a line per request (two, with the headers, at debug) formatted on the store's
-  // thread and appended to `couch-log.txt` for ever — an eighth of that thread's time while a
-  // tablet sends photos, and a file that only grows. The sync-server logs every request it
-  // answers; the store's own warnings and errors still go to the file.
-  'routes/http-log',
+  // Its access log: a line per request (two, with the headers — the store credential's among
+  // them — at debug) formatted on the store's thread and appended to `couch-log.txt` for ever: an
+  // eighth of that thread's time while a tablet sends photos, and a file that only grows. The
+  // sync-server logs every request it answers, and the store's failures reach it as answers.
+  // Nothing else that is left writes to that file, so the logger goes too: no file at all.
+  'routes/http-log', 'logging-infrastructure',
 ];
 
 /** What the store's thread is started with (and its credential). */
 export interface StoreThreadData {
   readonly dbDir: string;
   readonly configPath: string;
-  readonly logPath: string;
   readonly unusedParts: readonly string[];
 }
 
@@ -96,7 +96,7 @@ async function startLocked(dataDir: string, log: ((line: string) => void) | unde
   await mkdir(dbDir, { recursive: true, mode: 0o700 });
   const credential: StoreCredential = await loadOrCreateStoreCredential(storeCredentialPath(dataDir), log);
   const data: StoreThreadData & { credential: StoreCredential } = {
-    dbDir, configPath: join(dataDir, 'couch-config.json'), logPath: join(dataDir, 'couch-log.txt'), unusedParts: UNUSED_PARTS, credential,
+    dbDir, configPath: join(dataDir, 'couch-config.json'), unusedParts: UNUSED_PARTS, credential,
   };
   const thread = new Worker(new URL('./embeddedStoreThread.mjs', import.meta.url), {
     workerData: { ...data, entry: new URL('./embeddedStoreWorker.ts', import.meta.url).href },

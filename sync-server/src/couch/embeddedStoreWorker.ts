@@ -12,7 +12,7 @@ import { carriesCredential, type StoreCredential } from './storeCredential';
 import type { StoreThreadAnswer, StoreThreadData } from './embeddedStore';
 
 const require = createRequire(import.meta.url);
-const { dbDir, configPath, logPath, credential, unusedParts } = workerData as StoreThreadData & { credential: StoreCredential };
+const { dbDir, configPath, credential, unusedParts } = workerData as StoreThreadData & { credential: StoreCredential };
 
 /** What every request without the credential gets, before any express-pouchdb handler runs. */
 function refuse(response: ServerResponse): void {
@@ -33,8 +33,8 @@ const expressPouchDB = require('express-pouchdb');
 const express = require('express');
 const OnDisk = PouchDB.defaults({ prefix: `${dbDir}/` });
 const app = express();
-// express-pouchdb writes its config and log files; keep them inside the data directory.
-app.use('/', expressPouchDB(OnDisk, { configPath, logPath, overrideMode: { exclude: unusedParts } }));
+// express-pouchdb writes its config file; keep it inside the data directory.
+app.use('/', expressPouchDB(OnDisk, { configPath, overrideMode: { exclude: unusedParts } }));
 /* eslint-enable @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-member-access */
 const pouchApp = app as (request: IncomingMessage, response: ServerResponse) => void;
 

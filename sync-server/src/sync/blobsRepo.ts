@@ -112,6 +112,11 @@ export interface BlobsRepo {
   markHeld(sha: string, size: number, proof: string, factRowId: string, complete: boolean): Promise<void>;
   /** Drops staged parts by id and revision: a part staged again since (a new revision) stays. */
   dropParts(parts: readonly StagedPart[]): Promise<void>;
+  /**
+   * Drops every part staged under the fact whose proof key is `proof`, by anyone (their staging
+   * keys begin with it, see `uploadUnder`): for a fact found proven, where none is of use.
+   */
+  dropStagedUnder(sha: string, proof: string): Promise<void>;
 }
 
 /** Inserts a document that is the same whoever writes it: an existing one is fine. */
@@ -209,6 +214,13 @@ export function blobsRepo(db: DocumentScope<BlobsDoc>): BlobsRepo {
     async dropParts(parts) {
       // Another request may be dropping them too: a conflict per document is fine.
       await deleteAll(db, parts);
+    },
+    async dropStagedUnder(sha, proof) {
+      // `part:<sha>:<proof>:` covers every uploader's parts, and those staged under the fact's
+      // own key before staging was per person (`part:<sha>:<proof>:<index>`).
+      const prefix = partPrefix(sha, proof);
+      const page = await db.list({ startkey: prefix, endkey: `${prefix}\ufff0` });
+      await deleteAll(db, page.rows.map((row) => ({ id: row.id, rev: row.value.rev })));
     },
   };
 }

@@ -201,6 +201,42 @@ describe('settling uploads into held bytes', () => {
     expect(await ids(`part:${sha}:`)).toEqual([]);
   });
 
+  it('stages each person\'s upload under a key of its own that begins with its fact\'s, and no two people or facts share one', () => {
+    const facts = ['fact:attachment:a', 'fact:attachment:b', 'fact:attachment:a:b'];
+    const users = ['usr_1', 'usr_2', 'usr_1:x', ''];
+    const keys = facts.flatMap((fact) => users.map((user) => uploadUnder(fact, user)));
+    expect(new Set(keys.map((k) => k.staging)).size).toBe(keys.length);
+    for (const key of keys) {
+      expect(key.proof).toBe(uploadKeyOf(key.fact));
+      expect(key.staging.startsWith(`${key.proof}:`)).toBe(true);
+      expect(key.staging).toMatch(/^[0-9a-f]{64}:[0-9a-f]{64}$/);
+    }
+  });
+
+  it('drops what anyone staged under a fact once it is proven: a colleague\'s abandoned upload, and parts staged under the fact\'s own key before staging was per person', async () => {
+    const bytes = bytesOf(3 * BLOB_CHUNK_BYTES + 40, 27);
+    const sha = toHex(await sha256(bytes));
+    const fact = 'fact:attachment:abandoned';
+    const chunks = chunksOf(bytes);
+    const colleague = uploadUnder(fact, 'usr_colleague');
+    expect(await receiveChunk(blobs, sha, colleague, bytes.length, { index: 0, data: chunks[0]! })).toMatchObject({ complete: false, received: [0] });
+    expect(await receiveChunk(blobs, sha, colleague, bytes.length, { index: 2, data: chunks[2]! })).toMatchObject({ complete: false, received: [0, 2] });
+    // A part as an older server staged it: under the fact's key itself.
+    expect(await blobs.stage(sha, uploadKeyOf(fact), 1, chunks[1]!)).toBe(true);
+    expect(await ids(`part:${sha}:`)).toHaveLength(3);
+    // The owner's upload sees none of them, and completes in two runs.
+    expect(await settleUpload(blobs, sha, by(fact), bytes.length)).toMatchObject({ complete: false, received: [] });
+    for (const index of [0, 1, 2]) await receiveChunk(blobs, sha, by(fact), bytes.length, { index, data: chunks[index]! });
+    expect(await receiveChunk(blobs, sha, by(fact), bytes.length, { index: 3, data: chunks[3]! })).toMatchObject({ complete: true });
+    expect(await ids(`part:${sha}:`)).toEqual([]);
+    expect(await read(sha, 4)).toEqual(chunks);
+    // Another fact naming the same bytes keeps its own staged parts: only a proven fact's go.
+    const elsewhere = uploadUnder('fact:attachment:elsewhere', 'usr_colleague');
+    await receiveChunk(blobs, sha, elsewhere, bytes.length, { index: 0, data: chunks[0]! });
+    expect(await settleUpload(blobs, sha, by(fact), bytes.length)).toMatchObject({ complete: true });
+    expect(await ids(`part:${sha}:${elsewhere.proof}:`)).toHaveLength(1);
+  });
+
   it('drops every part left under an upload once it is proven: a last chunk staged while another request assembled it in hand, or a drop that failed', async () => {
     const bytes = bytesOf(BLOB_CHUNK_BYTES + 50, 21);
     const sha = toHex(await sha256(bytes));
@@ -235,7 +271,7 @@ describe('settling uploads into held bytes', () => {
     const otherSha = toHex(await sha256(other));
     const [a, b] = chunksOf(other) as [string, string];
     await receiveChunk(blobs, otherSha, by(fact), other.length, { index: 0, data: a });
-    const failingDrop: BlobsRepo = { ...blobs, dropParts: () => storeDown() };
+    const failingDrop: BlobsRepo = { ...blobs, dropStagedUnder: () => storeDown() };
     await expect(receiveChunk(failingDrop, otherSha, by(fact), other.length, { index: 1, data: b })).rejects.toThrow('the store is down');
     expect(await blobs.isProven(otherSha, uploadKeyOf(fact))).toBe(true);
     expect(await settleUpload(blobs, otherSha, by(fact), other.length)).toMatchObject({ complete: true });

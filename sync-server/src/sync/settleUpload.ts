@@ -18,13 +18,15 @@ export interface Upload extends UploadKeys {
   readonly fact: string;
 }
 
-/** The upload `userId` makes under the attachment fact `factRowId`. */
-export const uploadUnder = (factRowId: string, userId: string): Upload => ({
-  fact: factRowId,
-  proof: uploadKeyOf(factRowId),
-  // Both parts length-prefixed: no two (fact, user) pairs share a key.
-  staging: createHash('sha256').update(`${factRowId.length}:${factRowId}${userId.length}:${userId}`).digest('hex'),
-});
+/**
+ * The upload `userId` makes under the attachment fact `factRowId`. Its staging key begins with the
+ * fact's (`<proof>:<user>`, each a fixed-length hash), so that everything staged under a fact, by
+ * anyone, is found in one range once the fact is proven (`dropStagedUnder`).
+ */
+export function uploadUnder(factRowId: string, userId: string): Upload {
+  const proof = uploadKeyOf(factRowId);
+  return { fact: factRowId, proof, staging: `${proof}:${createHash('sha256').update(userId).digest('hex')}` };
+}
 
 /** A chunk of an upload as a request carries it. */
 export interface StagedChunk {
@@ -54,15 +56,15 @@ export async function settleUpload(blobs: BlobsRepo, sha: string, upload: Upload
   const indices = allChunks(size);
   // Which parts are staged (no data yet: most checks find the upload unfinished).
   const first = await blobs.uploadState(sha, upload, indices, false);
-  if (first.proven) return provenStatus(blobs, sha, size, first.parts);
+  if (first.proven) return provenStatus(blobs, sha, size, upload);
   if (first.parts.size < indices.length) return { sha256: sha, size, chunks: indices.length, received: [...first.parts.keys()], complete: false };
   const others = indices.filter((i) => i !== inHand?.index);
   const state = others.length === 0 ? first : await blobs.uploadState(sha, upload, others, true);
-  if (state.proven) return provenStatus(blobs, sha, size, first.parts);
+  if (state.proven) return provenStatus(blobs, sha, size, upload);
   if (state.parts.size < others.length) {
     // Another request assembled (and dropped) them meanwhile.
     const now = await blobs.uploadState(sha, upload, indices, false);
-    if (now.proven) return provenStatus(blobs, sha, size, now.parts);
+    if (now.proven) return provenStatus(blobs, sha, size, upload);
     return { sha256: sha, size, chunks: indices.length, received: [...now.parts.keys()], complete: false };
   }
   // The part this request staged as the first read saw it; the others as read with their data.
@@ -73,12 +75,13 @@ export async function settleUpload(blobs: BlobsRepo, sha: string, upload: Upload
 }
 
 /**
- * The answer for an upload found proven: complete. Whatever is still staged under it (a late
- * retry's chunk, a part staged by a request that lost the race to assemble, parts a failed drop
- * left) is of no use any more and is dropped.
+ * The answer for an upload found proven: complete. Whatever is still staged under its fact, by
+ * anyone (a late retry's chunk, a part staged by a request that lost the race to assemble, parts
+ * a failed drop left, a colleague's abandoned upload, parts staged before staging was per person)
+ * is of no use any more and is dropped.
  */
-async function provenStatus(blobs: BlobsRepo, sha: string, size: number, staged: ReadonlyMap<number, StagedPart>): Promise<BlobStatus> {
-  if (staged.size > 0) await blobs.dropParts([...staged.values()]);
+async function provenStatus(blobs: BlobsRepo, sha: string, size: number, upload: Upload): Promise<BlobStatus> {
+  await blobs.dropStagedUnder(sha, upload.proof);
   return doneStatus(sha, size);
 }
 
@@ -95,7 +98,7 @@ export async function receiveChunk(blobs: BlobsRepo, sha: string, upload: Upload
   // parts (their data included) first, and is not staged if they are all there.
   if (chunk.index === indices.length - 1) {
     const state = await blobs.uploadState(sha, upload, indices, true);
-    if (state.proven) return provenStatus(blobs, sha, size, state.parts);
+    if (state.proven) return provenStatus(blobs, sha, size, upload);
     const mine = state.parts.get(chunk.index);
     if (indices.every((i) => i === chunk.index || state.parts.has(i)) && (mine === undefined || mine.data === chunk.data)) {
       const parts = indices.map((i) => (i === chunk.index ? chunk.data : state.parts.get(i)!.data!));
@@ -136,7 +139,7 @@ export async function receiveChunks(blobs: BlobsRepo, sha: string, upload: Uploa
   const indices = allChunks(size);
   if (from + data.length === indices.length) {
     const state = await blobs.uploadState(sha, upload, indices, true);
-    if (state.proven) return provenStatus(blobs, sha, size, state.parts);
+    if (state.proven) return provenStatus(blobs, sha, size, upload);
     const inHand = (i: number): string | undefined => (i >= from ? data[i - from] : undefined);
     // Every chunk before these is staged, and none of these is staged as something else.
     const whole = indices.every((i) => (i < from ? state.parts.has(i) : state.parts.get(i) === undefined || state.parts.get(i)!.data === inHand(i)));
@@ -176,11 +179,13 @@ async function refuseUnlessWhole(blobs: BlobsRepo, sha: string, size: number, pa
 
 /**
  * Keeps bytes that hash to their name (once per hash: the first upload to get here writes the
- * chunks, later ones find them held), proves the upload, and drops its staged parts.
+ * chunks, later ones find them held), proves the upload, and drops what is staged under its fact
+ * (by anyone: see `provenStatus`). An upload sent whole in one request staged nothing, and asks
+ * nothing more: what others staged under the fact goes when anyone next asks about it.
  */
 async function keep(blobs: BlobsRepo, sha: string, upload: Upload, size: number, parts: readonly string[], staged: readonly StagedPart[], complete: boolean): Promise<BlobStatus> {
   if (!complete && !(await blobs.keepChunks(sha, parts))) throw new Error(`a different chunk of ${sha} is held, yet both hash to the name`);
   await blobs.markHeld(sha, size, upload.proof, upload.fact, complete);
-  await blobs.dropParts(staged);
+  if (staged.length > 0) await blobs.dropStagedUnder(sha, upload.proof);
   return doneStatus(sha, size);
 }
