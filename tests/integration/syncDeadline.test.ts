@@ -1,8 +1,9 @@
 /**
  * A sync request that never gets an answer (a half-open connection: the tablet moved to another
  * network, the site's hotspot dropped) must not hold the sync forever, and the live stream must
- * notice when the server's heartbeat stops reaching it. Against real HTTP servers on loopback
- * that accept a request and then say nothing, or answer slowly.
+ * notice when the server's heartbeat stops reaching it; nor may a screen's API call hold its
+ * screen (or the sign-in) for ever. Against real HTTP servers on loopback that accept a request
+ * and then say nothing, or answer slowly.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,6 +13,8 @@ import { ApiError } from '../../app/src/api/ApiError';
 import { openHintStream } from '../../app/src/store/eventStream';
 import { deadlineMs, SyncClient } from '../../app/src/store/syncClient';
 import { probeHealth } from '../../app/src/api/reachability';
+import { apiRequest } from '../../app/src/api/request';
+import { unitsResponseSchema } from '@seal/shared';
 
 interface Seen {
   /** Requests the server received. */
@@ -183,3 +186,37 @@ describe('the health probe', () => {
     expect(await probeHealth(`${healthy.url}/healthz`, 300)).toBe(true);
   });
 });
+
+describe('an API call nobody answers', () => {
+  const quick = { baseMs: 150, bytesPerSecond: 100_000 };
+  const units = { units: [{ id: 'hq', name: 'HQ', kind: 'hq', parentId: null, createdAt: 1, updatedAt: 2 }] };
+  const failureOf = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error);
+
+  it('is given up as network, said to be late, when the server takes it and never answers, and its connection is closed', async () => {
+    const { url, seen } = await serve(() => undefined);
+    const error = await failureOf(apiRequest('GET', `${url}/api/units`, unitsResponseSchema, undefined, quick));
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ status: 0, code: 'network' });
+    expect((error as ApiError).message).toMatch(/GET .*\/api\/units got no answer from the server in time/);
+    expect(((error as ApiError).cause as DOMException).name).toBe('TimeoutError');
+    await expect.poll(() => seen.abandoned).toEqual(['GET /api/units']);
+  });
+
+  it('is given up when the answer starts and its body never ends', async () => {
+    const { url } = await serve((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.write('{"units": [');
+    });
+    expect(await failureOf(apiRequest('GET', `${url}/api/units`, unitsResponseSchema, undefined, quick))).toMatchObject({ status: 0, code: 'network' });
+  });
+
+  it('waits longer for a larger body: a slow answer to a large request still arrives, the same answer to a bare one does not', async () => {
+    const { url } = await serve((request, response) => {
+      // Later than the base deadline, well within the base plus the body's time (100 KB at 100 KB/s).
+      request.on('end', () => setTimeout(() => response.end(JSON.stringify(units)), 400));
+    });
+    await expect(apiRequest('POST', `${url}/api/units`, unitsResponseSchema, { note: 'x'.repeat(100_000) }, quick)).resolves.toEqual(units);
+    expect(await failureOf(apiRequest('GET', `${url}/api/units`, unitsResponseSchema, undefined, quick))).toMatchObject({ code: 'network' });
+  });
+});
+

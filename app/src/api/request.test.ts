@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { unitsResponseSchema } from '@seal/shared';
 import { ApiError, isReplicaHaltError, isSignedOutError } from './ApiError';
-import { apiRequest, onSignedOut } from './request';
+import { apiRequest, deadlineMs, onSignedOut, REQUEST_DEADLINE } from './request';
 
 /** `fetch` answering once with `body` (text, or JSON of a value) and `status`. */
 function answer(body: unknown, status = 200, headers: Record<string, string> = {}): void {
@@ -75,5 +75,14 @@ describe('apiRequest reads every answer with its schema', () => {
     const mismatch = new ApiError({ status: 401, code: 'replica_user_mismatch', message: 'another user', cause: undefined });
     expect(isSignedOutError(mismatch)).toBe(false);
     expect(isReplicaHaltError(mismatch)).toBe(true);
+  });
+});
+
+describe('apiRequest\'s deadline', () => {
+  it('gives every call 30 s, and a second more for each 8 KiB it carries (the rule replication follows too)', () => {
+    expect(deadlineMs(0)).toBe(REQUEST_DEADLINE.baseMs);
+    expect(REQUEST_DEADLINE.baseMs).toBe(30_000);
+    expect(deadlineMs(8 * 1024)).toBe(31_000);
+    expect(deadlineMs(80 * 1024)).toBe(40_000);
   });
 });

@@ -39,6 +39,34 @@ export function bytesRequestInit(method: string, body: Uint8Array): RequestInit 
 
 const isOffline = (): boolean => typeof navigator !== 'undefined' && !navigator.onLine;
 
+/**
+ * When a request to the server counts as unanswered: a base, plus time for its bytes at a slow
+ * site link's speed. One rule for the API's calls (`apiRequest`) and replication's (`SyncClient`).
+ */
+export interface RequestDeadline {
+  readonly baseMs: number;
+  readonly bytesPerSecond: number;
+}
+
+export const REQUEST_DEADLINE: RequestDeadline = { baseMs: 30_000, bytesPerSecond: 8 * 1024 };
+
+/** The deadline of a request carrying `bytes` (both ways). */
+export const deadlineMs = (bytes: number, deadline: RequestDeadline = REQUEST_DEADLINE): number => deadline.baseMs + Math.ceil((bytes * 1000) / deadline.bytesPerSecond);
+
+/** The UTF-8 length of `text`, without encoding it (a push or an upload is hundreds of KB). */
+export function utf8Length(text: string): number {
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    // Two bytes below U+0800, three above; a surrogate pair (four bytes) is two units of two.
+    if (code >= 0x80) bytes += code >= 0x800 && (code < 0xd800 || code > 0xdfff) ? 2 : 1;
+  }
+  return bytes;
+}
+
+/** Whether a request failed because its deadline passed (its signal aborted with a `TimeoutError`). */
+const isTimeout = (cause: unknown): boolean => cause instanceof DOMException && cause.name === 'TimeoutError';
+
 /** The body of an answer: `undefined` when empty, else its JSON (`bad_response` if it is none). */
 function parseBody(text: string, status: number, what: string): unknown {
   if (text === '') return undefined;
@@ -81,7 +109,8 @@ export async function readAnswer<S extends z.ZodType>(what: string, schema: S, s
     response = await noteOutcome(send());
     text = await response.text();
   } catch (cause) {
-    throw new ApiError({ status: 0, code: isOffline() ? 'offline' : 'network', message: `${what} got no answer from the server`, cause });
+    const late = isTimeout(cause) ? ' in time' : '';
+    throw new ApiError({ status: 0, code: isOffline() ? 'offline' : 'network', message: `${what} got no answer from the server${late}`, cause });
   }
   const body = parseBody(text, response.status, what);
   if (!response.ok) throw refusalOf(response, body, what);
@@ -95,14 +124,23 @@ type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 /**
  * One call to the sync-server's JSON API (same origin, session cookie included), its answer
  * read with `schema` (see {@link readAnswer}). Every listener of {@link onSignedOut} hears of
- * an answer saying the session is gone.
+ * an answer saying the session is gone. A call unanswered past its deadline (`deadlineMs` of its
+ * body: a stalled link, a site Wi-Fi with no way out) is given up as `network`, as one that could
+ * not be sent: the screen says so and the sign-in falls back to what this device holds, instead
+ * of waiting for ever.
  */
-export async function apiRequest<S extends z.ZodType>(method: Method, path: string, schema: S, body?: unknown): Promise<z.output<S>> {
+export async function apiRequest<S extends z.ZodType>(method: Method, path: string, schema: S, body?: unknown, deadline: RequestDeadline = REQUEST_DEADLINE): Promise<z.output<S>> {
+  const init = jsonRequestInit(method, body);
+  const timer = new AbortController();
+  const ms = deadlineMs(typeof init.body === 'string' ? utf8Length(init.body) : 0, deadline);
+  const due = setTimeout(() => timer.abort(new DOMException(`${method} ${path} got no answer in ${ms} ms`, 'TimeoutError')), ms);
   try {
-    return await readAnswer(`${method} ${path}`, schema, () => fetch(path, jsonRequestInit(method, body)));
+    return await readAnswer(`${method} ${path}`, schema, () => fetch(path, { ...init, signal: timer.signal }));
   } catch (error) {
     if (isSignedOutError(error)) for (const listener of signedOutListeners) listener(error);
     throw error;
+  } finally {
+    clearTimeout(due);
   }
 }
 

@@ -4,38 +4,22 @@ import {
   type BlobStatus, type PullResponse, type PushResponse, type SyncRow,
 } from '@seal/shared';
 import { ApiError } from '../api/ApiError';
-import { bytesRequestInit, jsonRequestInit, readAnswer } from '../api/request';
+import { bytesRequestInit, deadlineMs, jsonRequestInit, readAnswer, REQUEST_DEADLINE, utf8Length, type RequestDeadline } from '../api/request';
 
 /**
  * How long a sync request may go unanswered before it counts as lost and is tried again: a
  * half-open connection (the tablet moved to another network, the site's hotspot dropped, a proxy
  * stalled) never answers, and would hold the sync still forever. `baseMs`, plus the time the
  * request's and its answer's bytes take at `bytesPerSecond` — a slow site link (8 KiB/s, about
- * 64 kbit/s) still completes a large push, never timed out over and over.
+ * 64 kbit/s) still completes a large push, never timed out over and over. The API's one rule
+ * (`RequestDeadline` in api/request), which its other calls follow too.
  */
-export interface SyncDeadline {
-  readonly baseMs: number;
-  readonly bytesPerSecond: number;
-}
-
-export const SYNC_DEADLINE: SyncDeadline = { baseMs: 30_000, bytesPerSecond: 8 * 1024 };
+export type SyncDeadline = RequestDeadline;
+export const SYNC_DEADLINE: SyncDeadline = REQUEST_DEADLINE;
+export { deadlineMs };
 
 /** Most bytes a pulled row is counted at when a pull's deadline is set (facts are a few KiB at most). */
 const PULL_ROW_BYTES = 4 * 1024;
-
-/** The deadline of a request carrying `bytes` (both ways). */
-export const deadlineMs = (bytes: number, deadline: SyncDeadline = SYNC_DEADLINE): number => deadline.baseMs + Math.ceil((bytes * 1000) / deadline.bytesPerSecond);
-
-/** The UTF-8 length of `text`, without encoding it (a push or an upload is hundreds of KB). */
-function utf8Length(text: string): number {
-  let bytes = text.length;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    // Two bytes below U+0800, three above; a surrogate pair (four bytes) is two units of two.
-    if (code >= 0x80) bytes += code >= 0x800 && (code < 0xd800 || code > 0xdfff) ? 2 : 1;
-  }
-  return bytes;
-}
 
 /** How the store reaches the sync-server: injected, so the same code runs in the browser and in Node. */
 export interface SyncTransport {
