@@ -13,7 +13,7 @@ import { ApiError } from '../../app/src/api/ApiError';
 import { openHintStream } from '../../app/src/store/eventStream';
 import { deadlineMs, SyncClient } from '../../app/src/store/syncClient';
 import { probeHealth } from '../../app/src/api/reachability';
-import { apiRequest } from '../../app/src/api/request';
+import { apiRequest, noAnswer } from '../../app/src/api/request';
 import { unitsResponseSchema } from '@seal/shared';
 
 interface Seen {
@@ -208,6 +208,32 @@ describe('an API call nobody answers', () => {
       response.write('{"units": [');
     });
     expect(await failureOf(apiRequest('GET', `${url}/api/units`, unitsResponseSchema, undefined, quick))).toMatchObject({ status: 0, code: 'network' });
+  });
+
+  it('reads a large answer to its end however long it takes while it keeps arriving', async () => {
+    const { url } = await serve((request, response) => {
+      request.on('end', () => {
+        // Ten pieces, 100 ms apart: a second in all, well past the 150 ms the answer had to begin in.
+        const text = JSON.stringify(units);
+        response.writeHead(200, { 'content-type': 'application/json' });
+        let piece = 0;
+        const next = setInterval(() => {
+          const size = Math.ceil(text.length / 10);
+          response.write(text.slice(piece * size, (piece + 1) * size));
+          if (++piece === 10) {
+            clearInterval(next);
+            response.end();
+          }
+        }, 100);
+        response.once('close', () => clearInterval(next));
+      });
+    });
+    await expect(apiRequest('GET', `${url}/api/units`, unitsResponseSchema, undefined, quick)).resolves.toEqual(units);
+  });
+
+  it('takes an answer with no body (204) as it is', async () => {
+    const { url } = await serve((request, response) => request.on('end', () => response.writeHead(204).end()));
+    await expect(apiRequest('POST', `${url}/api/auth/logout`, noAnswer, undefined, quick)).resolves.toBeUndefined();
   });
 
   it('waits longer for a larger body: a slow answer to a large request still arrives, the same answer to a bare one does not', async () => {

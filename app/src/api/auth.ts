@@ -1,6 +1,6 @@
 import type { AuthenticationResponseJSON, PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/browser';
 import { loginVerifyResponseSchema, requestOptionsSchema, sessionResponseSchema, type SessionView } from '@seal/shared';
-import { apiRequest, noAnswer } from './request';
+import { apiRequest, noAnswer, STARTUP_DEADLINE } from './request';
 
 /**
  * `GET /api/auth/session`: who is signed in, or `null` for a visitor without a session cookie
@@ -9,7 +9,7 @@ import { apiRequest, noAnswer } from './request';
  * clears that cookie, so the next visit is an ordinary signed-out one.
  */
 export async function fetchSession(): Promise<SessionView | null> {
-  const { session } = await apiRequest('GET', '/api/auth/session', sessionResponseSchema);
+  const { session } = await apiRequest('GET', '/api/auth/session', sessionResponseSchema, undefined, STARTUP_DEADLINE);
   return session;
 }
 

@@ -37,7 +37,8 @@ export function bytesRequestInit(method: string, body: Uint8Array): RequestInit 
   };
 }
 
-const isOffline = (): boolean => typeof navigator !== 'undefined' && !navigator.onLine;
+// `=== false`: Node 21+ has a `navigator` without `onLine`, which says nothing about the network.
+const isOffline = (): boolean => typeof navigator !== 'undefined' && navigator.onLine === false;
 
 /**
  * When a request to the server counts as unanswered: a base, plus time for its bytes at a slow
@@ -49,6 +50,13 @@ export interface RequestDeadline {
 }
 
 export const REQUEST_DEADLINE: RequestDeadline = { baseMs: 30_000, bytesPerSecond: 8 * 1024 };
+
+/**
+ * For the small reads the app cannot start without (who is signed in, whether the organisation is
+ * set up): 10 s, as the health probe, so that with no way out the sign-in falls back to what this
+ * device holds soon rather than after half a minute.
+ */
+export const STARTUP_DEADLINE: RequestDeadline = { ...REQUEST_DEADLINE, baseMs: 10_000 };
 
 /** The deadline of a request carrying `bytes` (both ways). */
 export const deadlineMs = (bytes: number, deadline: RequestDeadline = REQUEST_DEADLINE): number => deadline.baseMs + Math.ceil((bytes * 1000) / deadline.bytesPerSecond);
@@ -124,18 +132,43 @@ type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 /**
  * One call to the sync-server's JSON API (same origin, session cookie included), its answer
  * read with `schema` (see {@link readAnswer}). Every listener of {@link onSignedOut} hears of
- * an answer saying the session is gone. A call unanswered past its deadline (`deadlineMs` of its
- * body: a stalled link, a site Wi-Fi with no way out) is given up as `network`, as one that could
- * not be sent: the screen says so and the sign-in falls back to what this device holds, instead
- * of waiting for ever.
+ * an answer saying the session is gone.
+ *
+ * A call is given up (`network`, its cause a `TimeoutError`) when its answer has not begun by its
+ * deadline (`deadlineMs` of what it sends), or when the answer, once begun, stalls for the
+ * deadline's base with no bytes arriving: a stalled link or a site Wi-Fi with no way out no longer
+ * holds a screen, or the sign-in's fall-back to this device's cache, for ever, while a large
+ * answer that keeps arriving (a countersigned PDF, an evidence bundle with its photos) is read to
+ * its end however long it takes. The server may have done what a call given up asked: the words
+ * shown say so (`describeError`).
  */
 export async function apiRequest<S extends z.ZodType>(method: Method, path: string, schema: S, body?: unknown, deadline: RequestDeadline = REQUEST_DEADLINE): Promise<z.output<S>> {
   const init = jsonRequestInit(method, body);
   const timer = new AbortController();
-  const ms = deadlineMs(typeof init.body === 'string' ? utf8Length(init.body) : 0, deadline);
-  const due = setTimeout(() => timer.abort(new DOMException(`${method} ${path} got no answer in ${ms} ms`, 'TimeoutError')), ms);
+  let due: ReturnType<typeof setTimeout> | undefined;
+  const giveUpIn = (ms: number, why: string): void => {
+    clearTimeout(due);
+    due = setTimeout(() => timer.abort(new DOMException(`${method} ${path}: ${why}`, 'TimeoutError')), ms);
+  };
+  const answerBegins = deadlineMs(typeof init.body === 'string' ? utf8Length(init.body) : 0, deadline);
+  giveUpIn(answerBegins, `no answer began within ${answerBegins} ms`);
+  const send = async (): Promise<Response> => {
+    const response = await fetch(path, { ...init, signal: timer.signal });
+    const stalled = `the answer stalled for ${deadline.baseMs} ms`;
+    giveUpIn(deadline.baseMs, stalled);
+    // A body-less answer (204, 304…) has nothing to watch, and may not be rebuilt with a body.
+    if (response.body === null || [101, 204, 205, 304].includes(response.status)) return response;
+    // Each piece of the answer puts the deadline off again (the signal also ends the body's read).
+    const watched = response.body.pipeThrough(new TransformStream<Uint8Array, Uint8Array>({
+      transform(piece, into) {
+        giveUpIn(deadline.baseMs, stalled);
+        into.enqueue(piece);
+      },
+    }));
+    return new Response(watched, { status: response.status, statusText: response.statusText, headers: response.headers });
+  };
   try {
-    return await readAnswer(`${method} ${path}`, schema, () => fetch(path, { ...init, signal: timer.signal }));
+    return await readAnswer(`${method} ${path}`, schema, send);
   } catch (error) {
     if (isSignedOutError(error)) for (const listener of signedOutListeners) listener(error);
     throw error;

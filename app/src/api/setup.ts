@@ -1,13 +1,13 @@
 import type { PublicKeyCredentialCreationOptionsJSON, RegistrationResponseJSON } from '@simplewebauthn/browser';
 import { creationOptionsSchema, setupStateResponseSchema, setupVerifyResponseSchema, type SetupOptionsBody, type SetupState } from '@seal/shared';
-import { apiRequest } from './request';
+import { apiRequest, STARTUP_DEADLINE } from './request';
 
 export type { SetupState };
 export type SetupRequest = SetupOptionsBody;
 
 /** `GET /api/setup`: whether the first administrator still has to set the organisation up. */
 export async function fetchSetupState(): Promise<SetupState> {
-  const { state } = await apiRequest('GET', '/api/setup', setupStateResponseSchema);
+  const { state } = await apiRequest('GET', '/api/setup', setupStateResponseSchema, undefined, STARTUP_DEADLINE);
   return state;
 }
 

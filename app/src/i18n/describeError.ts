@@ -18,6 +18,11 @@ export function describeError(t: Translate, err: unknown): string {
   if (err instanceof ApiError && err.code === 'rate_limited') {
     return err.retryAfterSeconds === undefined ? t('errors.rate_limited_soon') : t('errors.rate_limited', { seconds: err.retryAfterSeconds });
   }
+  // No answer in time: the server may have done what was asked (a write committed, its answer
+  // stuck on the link), so the words say so rather than "could not be reached".
+  if (err instanceof ApiError && err.code === 'network' && err.cause instanceof DOMException && err.cause.name === 'TimeoutError') {
+    return t('errors.network_timeout');
+  }
   if (err instanceof ApiError || err instanceof PasskeyError) {
     const key = isKnown(err.code) ? err.code : 'unknown';
     return t(`errors.${key}`, { detail: err.message });
