@@ -47,8 +47,9 @@ describe('loadConfig: WebAuthn relying party and sessions', () => {
   });
 
   it('reads session, invitation, challenge and rate-limit settings, refusing nonsense', () => {
-    const config = loadConfig({ SESSION_IDLE_MINUTES: '30', SESSION_MAX_HOURS: '24', INVITATION_TTL_HOURS: '48', CHALLENGE_TTL_SECONDS: '120', AUTH_RATE_LIMIT: '10' });
-    expect(config).toMatchObject({ sessionIdleMs: 1_800_000, sessionMaxMs: 86_400_000, invitationTtlMs: 172_800_000, challengeTtlMs: 120_000, authRateLimitPerMinute: 10 });
+    const config = loadConfig({ SESSION_IDLE_MINUTES: '30', SESSION_MAX_HOURS: '24', INVITATION_TTL_HOURS: '48', CHALLENGE_TTL_SECONDS: '120', AUTH_RATE_LIMIT: '10', STORE_ANSWER_SECONDS: '2.5' });
+    expect(config).toMatchObject({ sessionIdleMs: 1_800_000, sessionMaxMs: 86_400_000, invitationTtlMs: 172_800_000, challengeTtlMs: 120_000, authRateLimitPerMinute: 10, storeAnswerMs: 2_500 });
+    for (const nonsense of ['0', '-1', 'soon', '3601']) expect(() => loadConfig({ STORE_ANSWER_SECONDS: nonsense }), nonsense).toThrow(/STORE_ANSWER_SECONDS/);
     expect(loadConfig({})).toMatchObject({ sessionIdleMs: 12 * 3_600_000, invitationTtlMs: 72 * 3_600_000 });
     expect(() => loadConfig({ SESSION_IDLE_MINUTES: '-1' })).toThrow(new ConfigError('SESSION_IDLE_MINUTES must be a positive number of minutes, at most 525600 (a year), got "-1"'));
   });

@@ -48,6 +48,12 @@ export interface ServerConfig {
   /** Life of a WebAuthn challenge (CHALLENGE_TTL_SECONDS, default 300). */
   readonly challengeTtlMs: number;
   /**
+   * How long the server waits at start for each answer of the store it checks (STORE_ANSWER_SECONDS,
+   * default 30 s): a COUCHDB_URL pointing at a host that takes connections and says nothing ends
+   * the start with a message naming the store, instead of hanging.
+   */
+  readonly storeAnswerMs: number;
+  /**
    * AUTH_RATE_LIMIT (default 30): requests per client address per minute to the routes that check
    * a one-time code (setup and invitation codes), together. Sign-in and passkey ceremonies are
    * counted apart and get {@link CEREMONY_RATE_LIMIT_FACTOR} times as many, so that a site's

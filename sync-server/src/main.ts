@@ -49,7 +49,7 @@ async function main(): Promise<void> {
   const mac = await loadOrCreateStoreMac(config.storeMacKeyPath, log);
   // Nothing but this server may reach the store: refuse to run on one that answers anyone else
   // (Apache CouchDB left open; and the embedded store's own lock, checked as a client would).
-  const doors = await anonymousAccess(storeUrl, `${config.dbPrefix}meta`);
+  const doors = await anonymousAccess(storeUrl, `${config.dbPrefix}meta`, config.storeAnswerMs);
   if (doors.length > 0) {
     await embedded?.close();
     throw new Error(openStoreMessage(doors, embedded ? 'the embedded store' : undefined));

@@ -407,11 +407,11 @@ describe('documents written straight into the store (with the real credential) g
 });
 
 /** Runs the server against `COUCHDB_URL` until it exits; returns its exit code and output. */
-function runAgainst(couchUrl: string, dataDir: string): Promise<{ code: number | null; output: string }> {
+function runAgainst(couchUrl: string, dataDir: string, env: Record<string, string> = {}): Promise<{ code: number | null; output: string }> {
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'sync-server/src/main.ts'], {
       cwd: REPO_ROOT,
-      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', COUCHDB_URL: couchUrl, DATA_DIR: dataDir, STATIC_DIR: join(dataDir, 'no-app') },
+      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', COUCHDB_URL: couchUrl, DATA_DIR: dataDir, STATIC_DIR: join(dataDir, 'no-app'), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -477,6 +477,42 @@ describe('refusing to start on a store that answers anyone', () => {
       }
     }, 60_000);
   }
+});
+
+describe('a store that does not answer', () => {
+  it('ends the start with a message naming the store (not its password) when it takes connections and says nothing', async () => {
+    const silent = createServer(() => undefined);
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', () => r()));
+    const address = `127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    const dataDir = join(proc.dataDir, '..', `sealctl-silent-${randomBytes(4).toString('hex')}`);
+    try {
+      const { code, output } = await runAgainst(`http://admin:secret@${address}`, dataDir, { STORE_ANSWER_SECONDS: '1' });
+      expect(code, output).not.toBe(0);
+      expect(output).toMatch(new RegExp(`The store at http://${address} did not answer GET / within 1 s`));
+      expect(output).toMatch(/STORE_ANSWER_SECONDS/);
+      expect(output).not.toMatch(/secret|listening on/);
+    } finally {
+      silent.closeAllConnections();
+      silent.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('says the store cannot be reached, and why, when nothing listens there', async () => {
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', () => r()));
+    const address = `127.0.0.1:${(closed.address() as AddressInfo).port}`;
+    await new Promise((r) => closed.close(r));
+    const dataDir = join(proc.dataDir, '..', `sealctl-closed-${randomBytes(4).toString('hex')}`);
+    try {
+      const { code, output } = await runAgainst(`http://admin:secret@${address}`, dataDir);
+      expect(code, output).not.toBe(0);
+      expect(output).toMatch(new RegExp(`The store at http://${address} cannot be reached \\(ECONNREFUSED\\)`));
+      expect(output).not.toMatch(/secret|listening on/);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
 
 describe('a store written under another MAC key', () => {
