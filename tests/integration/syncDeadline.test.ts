@@ -207,7 +207,9 @@ describe('an API call nobody answers', () => {
       response.writeHead(200, { 'content-type': 'application/json' });
       response.write('{"units": [');
     });
-    expect(await failureOf(apiRequest('GET', `${url}/api/units`, unitsResponseSchema, undefined, quick))).toMatchObject({ status: 0, code: 'network' });
+    const error = await failureOf(apiRequest('GET', `${url}/api/units`, unitsResponseSchema, undefined, quick));
+    expect(error).toMatchObject({ status: 0, code: 'network' });
+    expect(((error as ApiError).cause as DOMException).name).toBe('TimeoutError');
   });
 
   it('reads a large answer to its end however long it takes while it keeps arriving', async () => {

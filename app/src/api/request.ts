@@ -42,7 +42,9 @@ const isOffline = (): boolean => typeof navigator !== 'undefined' && navigator.o
 
 /**
  * When a request to the server counts as unanswered: a base, plus time for its bytes at a slow
- * site link's speed. One rule for the API's calls (`apiRequest`) and replication's (`SyncClient`).
+ * site link's speed. The numbers the API's calls (`apiRequest`: for the answer to begin, then a
+ * stall of the base) and replication's (`SyncClient`: for the whole exchange, both ways, doubled
+ * after each request given up) both use.
  */
 export interface RequestDeadline {
   readonly baseMs: number;
@@ -159,13 +161,19 @@ export async function apiRequest<S extends z.ZodType>(method: Method, path: stri
     // A body-less answer (204, 304…) has nothing to watch, and may not be rebuilt with a body.
     if (response.body === null || [101, 204, 205, 304].includes(response.status)) return response;
     // Each piece of the answer puts the deadline off again (the signal also ends the body's read).
-    const watched = response.body.pipeThrough(new TransformStream<Uint8Array, Uint8Array>({
-      transform(piece, into) {
-        giveUpIn(deadline.baseMs, stalled);
-        into.enqueue(piece);
-      },
-    }));
-    return new Response(watched, { status: response.status, statusText: response.statusText, headers: response.headers });
+    try {
+      const watched = response.body.pipeThrough(new TransformStream<Uint8Array, Uint8Array>({
+        transform(piece, into) {
+          giveUpIn(deadline.baseMs, stalled);
+          into.enqueue(piece);
+        },
+      }));
+      return new Response(watched, { status: response.status, statusText: response.statusText, headers: response.headers });
+    } catch (error) {
+      // An answer no Response can be made of (a proxy's status past 599): its read is ended too.
+      timer.abort(error);
+      throw error;
+    }
   };
   try {
     return await readAnswer(`${method} ${path}`, schema, send);

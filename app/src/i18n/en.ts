@@ -611,7 +611,7 @@ export const en: Dictionary = {
   errors: {
     offline: 'No network: the server cannot be reached. Try again once you are online.',
     network: 'The server could not be reached. Check the network and try again.',
-    network_timeout: 'The server did not answer in time. What you sent may have been saved: look before you send it again.',
+    network_timeout: 'The server did not answer in time. If you were saving something, it may have been saved: look before you send it again.',
     bad_response: 'The server sent an answer this app does not understand. Try again later.',
     internal_error: 'Something went wrong on the server. Try again; if it keeps failing, tell your administrator.',
     store_unreachable: 'The server cannot reach its database right now. Try again later.',

@@ -612,7 +612,7 @@ export const zhCN = {
   errors: {
     offline: '没有网络，无法连接服务器。请联网后重试。',
     network: '无法连接服务器。请检查网络，稍后重试。',
-    network_timeout: '服务器没有及时应答。您提交的内容可能已经保存，请先查看，再决定是否重新提交。',
+    network_timeout: '服务器没有及时应答。如果您刚才在提交内容，它可能已经保存，请先查看，再决定是否重新提交。',
     bad_response: '服务器的回复无法识别。请稍后重试。',
     internal_error: '服务器出错了。请稍后重试；如果一直出错，请联系管理员。',
     store_unreachable: '服务器暂时无法访问数据库。请稍后重试。',

@@ -4,7 +4,7 @@
  * directory stays held until it is closed. (What its own thread buys is measured by the catch-up
  * bench, not here.)
  */
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nano from 'nano';
@@ -76,5 +76,15 @@ describe('the embedded store on its own thread', () => {
     await store.close();
     // No log file at all: express-pouchdb's is couch-log.txt, where a line per request used to go.
     expect((await readdir(dir)).filter((file) => file.endsWith('.txt'))).toEqual([]);
+  });
+
+  it('removes the access log an older version left in the data directory (it could hold the credential\'s header)', async () => {
+    const dir = await freshDir();
+    await writeFile(join(dir, 'couch-log.txt'), "[debug] Headers: [{'Authorization', Basic c2VjcmV0}]\n");
+    const said: string[] = [];
+    const store = await startEmbeddedStore(dir, (line) => said.push(line));
+    await store.close();
+    expect(await readdir(dir)).not.toContain('couch-log.txt');
+    expect(said.join('\n')).toMatch(/Removed .*couch-log\.txt/);
   });
 });

@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { lockDataDir } from './dataDirLock';
@@ -95,6 +95,13 @@ async function startLocked(dataDir: string, log: ((line: string) => void) | unde
   const dbDir = join(dataDir, 'couch');
   await mkdir(dbDir, { recursive: true, mode: 0o700 });
   const credential: StoreCredential = await loadOrCreateStoreCredential(storeCredentialPath(dataDir), log);
+  // The access log the store kept before (stop 31): nothing writes it any more, and at debug it
+  // held the store credential's header. Removed from a data directory that still has it.
+  const oldLog = join(dataDir, 'couch-log.txt');
+  if (await stat(oldLog).then(() => true, () => false)) {
+    await rm(oldLog, { force: true });
+    log?.(`Removed ${oldLog}: the store's old access log (the store keeps none now)`);
+  }
   const data: StoreThreadData & { credential: StoreCredential } = {
     dbDir, configPath: join(dataDir, 'couch-config.json'), unusedParts: UNUSED_PARTS, credential,
   };

@@ -89,7 +89,7 @@ export const SYNC_DESIGN_DOCS: Readonly<Record<string, readonly VersionedDesignD
   }],
   // Held bytes are written once, enforced by the store itself: a checked chunk, the mark that a
   // blob is complete and an upload's proof are never rewritten or deleted, whatever a server
-  // instance does. Staged parts (`part:`) are not held bytes: they are dropped once their fact is proven.
+  // instance does. Staged parts (`part:`) are not held bytes: dropped on a failed hash check, and once their fact is proven.
   blobs: [{
     _id: '_design/blobs', version: 1, language: 'javascript',
     validate_doc_update: [
