@@ -283,7 +283,9 @@ describe('headquarters, end to end: an auditor audits a real history', () => {
     await page.reload();
     await expect.poll(() => page.getByTestId('case-status').textContent(), { timeout: 30_000 }).toBe('Resolved');
     expect(await page.getByTestId('case-resolution').textContent()).toContain(note);
-    expect(await page.getByTestId('case-resolution').textContent()).toContain(`resolved by ${NAMES.auditor}`);
+    // Names come from the signed roster, checked after a reload beside the case's own load: the
+    // person's name replaces their id once it is in (a full suite's load can order them either way).
+    await expect.poll(() => page.getByTestId('case-resolution').textContent(), { timeout: 30_000 }).toContain(`resolved by ${NAMES.auditor}`);
   });
 
   it('downloads the PDF report from the dashboard: it renders, with its Chinese text', async () => {
