@@ -50,5 +50,14 @@ export const isSignedOutError = (err: unknown): err is ApiError => isCode(err, [
  */
 export const isReplicaHaltError = (err: unknown): err is ApiError => isCode(err, ['unauthenticated', 'session_expired', 'replica_user_mismatch']);
 
+/** Whether a request failed because its deadline passed: its signal aborted with a `TimeoutError`. */
+export const isTimeoutCause = (cause: unknown): boolean => cause instanceof DOMException && cause.name === 'TimeoutError';
+
+/**
+ * Whether a call was given up past its deadline (`network`, its cause a `TimeoutError`): the server
+ * may have done what it asked, only its answer did not come in time.
+ */
+export const isGivenUpError = (err: unknown): err is ApiError => isCode(err, ['network']) && isTimeoutCause(err.cause);
+
 /** Whether no answer came: the device is offline or the server could not be reached. */
 export const isUnreachableError = (err: unknown): err is ApiError => isCode(err, ['offline', 'network']);

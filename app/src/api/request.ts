@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { apiErrorBodySchema, BLOB_BYTES_MEDIA_TYPE } from '@seal/shared';
-import { ApiError, isSignedOutError } from './ApiError';
+import { ApiError, isSignedOutError, isTimeoutCause } from './ApiError';
 import { noteOutcome } from './reachability';
 
 type SignedOutListener = (err: ApiError) => void;
@@ -74,9 +74,6 @@ export function utf8Length(text: string): number {
   return bytes;
 }
 
-/** Whether a request failed because its deadline passed (its signal aborted with a `TimeoutError`). */
-const isTimeout = (cause: unknown): boolean => cause instanceof DOMException && cause.name === 'TimeoutError';
-
 /** The body of an answer: `undefined` when empty, else its JSON (`bad_response` if it is none). */
 function parseBody(text: string, status: number, what: string): unknown {
   if (text === '') return undefined;
@@ -119,7 +116,7 @@ export async function readAnswer<S extends z.ZodType>(what: string, schema: S, s
     response = await noteOutcome(send());
     text = await response.text();
   } catch (cause) {
-    const late = isTimeout(cause) ? ' in time' : '';
+    const late = isTimeoutCause(cause) ? ' in time' : '';
     throw new ApiError({ status: 0, code: isOffline() ? 'offline' : 'network', message: `${what} got no answer from the server${late}`, cause });
   }
   const body = parseBody(text, response.status, what);

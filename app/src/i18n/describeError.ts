@@ -1,5 +1,5 @@
 import { SealDeviceError, TransportError } from '@seal/device-bridge';
-import { ApiError } from '../api/ApiError';
+import { ApiError, isGivenUpError } from '../api/ApiError';
 import { PasskeyError } from '../auth/PasskeyError';
 import type { Translate } from './I18nProvider';
 import { zhCN, type Dictionary } from './zh-CN';
@@ -20,7 +20,7 @@ export function describeError(t: Translate, err: unknown): string {
   }
   // No answer in time: the server may have done what was asked (a write committed, its answer
   // stuck on the link), so the words say so rather than "could not be reached".
-  if (err instanceof ApiError && err.code === 'network' && err.cause instanceof DOMException && err.cause.name === 'TimeoutError') {
+  if (isGivenUpError(err)) {
     return t('errors.network_timeout');
   }
   if (err instanceof ApiError || err instanceof PasskeyError) {
