@@ -50,11 +50,13 @@ export interface BlobEntry {
 /** What each kind of device-local entry holds in `data`. */
 export interface LocalData {
   /**
-   * A row made here the server has not answered yet (what "waiting to go up" counts). Key: row id.
-   * `seq`: the order rows go up in (the order they were made; `null` in entries of older versions:
-   * their `at`, in ms, orders them).
+   * Rows made here the server has not answered yet (what "waiting to go up" counts): one entry per
+   * write, `ids` the rows it made, in order, each leaving as the server answers it; the entry goes
+   * with its last. `seq`: the order entries go up in (the order they were made). Entries of older
+   * versions stand for one row each: key the row id, no `ids`, `seq` `null` in the oldest (their
+   * `at`, in ms, orders them).
    */
-  outbox: { readonly seq: number } | null;
+  outbox: { readonly seq: number; readonly ids?: readonly string[] } | null;
   /** Key: row id. */
   refusal: Refusal;
   /** Key: SHA-256 of the bytes. */

@@ -1,0 +1,173 @@
+/**
+ * The outbox keeps one entry per write, not one per row: the rows of a write leave it as the
+ * server answers them, in any order and from any caller, the entry going with its last; entries
+ * of older versions (one per row) are read and answered alike; and an answered batch costs the
+ * outbox a write or two, not a write per row (the browser's IndexedDB paid a tombstone per row).
+ */
+import { indexedDB, IDBKeyRange } from 'fake-indexeddb';
+import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
+import { createRevision, now as rxNow } from 'rxdb/plugins/utils';
+import type { RxDocumentData } from 'rxdb';
+import { describe, expect, it } from 'vitest';
+import { openLocalStore, type OpenedLocalStore } from '../../app/src/store/localStore';
+import { localId, type LocalDoc } from '../../app/src/store/collections';
+import { ORPHAN_AGE_MS } from '../../app/src/store/localBook';
+import { loadAutomergeInNode } from './harness';
+
+const USER = 'usr_outboxentries00001';
+const UNIT = 'unit_outboxentriessite';
+let counter = 0;
+
+const fact = (i: number) => ({ sha256: i.toString(16).padStart(64, '0'), about: `request:req-${i % 7}`, mime: 'image/jpeg' as const, size: 1_000 + i, at: 1_790_000_000_000 + i });
+
+async function withStore(run: (store: OpenedLocalStore, clock: { ms: number }) => Promise<void>): Promise<void> {
+  const clock = { ms: 1_790_000_000_000 };
+  const store = await openLocalStore({
+    userId: USER, storage: getRxStorageDexie({ indexedDB, IDBKeyRange }), loadAutomerge: loadAutomergeInNode,
+    databaseName: `outbox-entries-${process.pid}-${++counter}`, now: () => clock.ms,
+  });
+  try {
+    await run(store, clock);
+  } finally {
+    await store.close();
+  }
+}
+
+/** Records `n` facts in one write; their row ids, in order. */
+async function write(store: OpenedLocalStore, from: number, n: number): Promise<string[]> {
+  const outcomes = await store.facts.appendMany('attachment', Array.from({ length: n }, (_, k) => fact(from + k)), UNIT);
+  return outcomes.map((o) => o.row.id);
+}
+
+describe('the outbox', () => {
+  it('lets the rows of one write leave one by one, in the order made, and counts rows, not writes', async () => {
+    await withStore(async (store, clock) => {
+      const first = await write(store, 0, 3);
+      clock.ms += 1_000;
+      const second = await write(store, 10, 2);
+      expect(await store.book.outboxInOrder()).toEqual([...first, ...second]);
+      await expect.poll(() => store.status.get().pending).toBe(5);
+
+      const answered: string[] = [];
+      const watching = store.book.answered$().subscribe((id) => answered.push(id));
+      try {
+        // The middle row of the first write, then the first of the second: the rest keep their order.
+        await store.book.removeFromOutbox([first[1]!]);
+        await store.book.removeFromOutbox([second[0]!, 'fact:attachment:never-waited']);
+        expect(await store.book.outboxInOrder()).toEqual([first[0], first[2], second[1]]);
+        expect(await store.book.waitingAmong([...first, ...second])).toEqual([first[0], first[2], second[1]]);
+        expect(await store.book.isWaiting(first[1]!)).toBe(false);
+        await expect.poll(() => store.status.get().pending).toBe(3);
+        // The oldest row still waiting is of the first write.
+        expect(store.status.get().pendingSince).toBe(1_790_000_000_000);
+
+        // The first write's last rows: its entry goes, and "since" moves on to the second.
+        await store.book.removeFromOutbox([first[0]!, first[2]!]);
+        await expect.poll(() => store.status.get().pendingSince).toBe(1_790_000_001_000);
+        await store.book.removeFromOutbox([second[1]!]);
+        await expect.poll(() => store.status.get().pending).toBe(0);
+        expect(await store.book.outboxIds()).toEqual([]);
+        // No entry is left behind, empty or not.
+        expect(await store.db.local.count({ selector: { type: 'outbox' } }).exec()).toBe(0);
+        await expect.poll(() => [...answered].sort()).toEqual([...first, ...second].sort());
+      } finally {
+        watching.unsubscribe();
+      }
+    });
+  });
+
+  it('keeps both of two removals from one write made at once', async () => {
+    await withStore(async (store) => {
+      const ids = await write(store, 0, 6);
+      // The push answering one batch while a pull finds two rows already on the server, and the
+      // fact log giving up a third: four removals of one entry at the same time.
+      await Promise.all([
+        store.book.removeFromOutbox([ids[0]!]),
+        store.book.removeFromOutbox([ids[2]!, ids[3]!]),
+        store.book.removeFromOutbox([ids[5]!]),
+        store.book.removeFromOutbox([ids[2]!]),
+      ]);
+      expect(await store.book.outboxInOrder()).toEqual([ids[1], ids[4]]);
+    });
+  });
+
+  it('keeps what another tab removed from the same entry while this one removed other rows', async () => {
+    await withStore(async (store) => {
+      const ids = await write(store, 0, 4);
+      const storage = store.db.local.storageInstance;
+      const original = storage.bulkWrite.bind(storage);
+      let otherTabWrote = false;
+      // Just before this tab's write lands, another tab (the same database) takes row 0 out of
+      // the entry: this tab's write was prepared from the entry as it was before.
+      (storage as { bulkWrite: typeof original }).bulkWrite = async (rows, context) => {
+        if (!otherTabWrote && rows.some((r) => (r.document as unknown as LocalDoc).type === 'outbox' && r.previous !== undefined)) {
+          otherTabWrote = true;
+          const previous = rows[0]!.previous as RxDocumentData<LocalDoc<'outbox'>>;
+          const data = previous.data!;
+          const document = {
+            ...previous, data: { ...data, ids: data.ids!.filter((id) => id !== ids[0]) },
+            _rev: createRevision(`other-tab-${counter}`, previous), _meta: { ...previous._meta, lwt: rxNow() },
+          };
+          const other = await original([{ previous, document }], 'other-tab');
+          expect(other.error).toEqual([]);
+        }
+        return original(rows, context);
+      };
+      await store.book.removeFromOutbox([ids[2]!]);
+      expect(otherTabWrote).toBe(true);
+      // Neither removal undid the other: row 0 does not come back.
+      expect(await store.book.outboxInOrder()).toEqual([ids[1], ids[3]]);
+    });
+  });
+
+  it('reads entries of older versions (one per row) in their order among the new, and answers them alike', async () => {
+    await withStore(async (store, clock) => {
+      // Two rows recorded by an older version: one entry each, keyed by the row id (the oldest
+      // kind without `seq`, ordered by its time), written before the new version's.
+      const older = await write(store, 100, 2);
+      await store.book.removeFromOutbox(older);
+      await store.db.local.bulkInsert([
+        { id: localId('outbox', older[1]!), type: 'outbox', key: older[1]!, at: clock.ms - 5_000, data: null },
+        { id: localId('outbox', older[0]!), type: 'outbox', key: older[0]!, at: clock.ms - 9_000, data: { seq: (clock.ms - 9_000) * 1000 } },
+      ] as never);
+      const newer = await write(store, 200, 2);
+      expect(await store.book.outboxInOrder()).toEqual([older[0], older[1], ...newer]);
+      await expect.poll(() => store.status.get().pending).toBe(4);
+
+      await store.book.removeFromOutbox([older[1]!, newer[0]!]);
+      expect(await store.book.outboxInOrder()).toEqual([older[0], newer[1]]);
+    });
+  });
+
+  it('sweeps an entry whose rows were never written, once it is old enough, and only their ids', async () => {
+    await withStore(async (store, clock) => {
+      const written = await write(store, 0, 2);
+      // A write that ended before its rows (the app closed between the two writes): the entry
+      // names two rows that never were, beside one that is.
+      await store.book.addToOutbox(['fact:attachment:never-written-1', written[1]!, 'fact:attachment:never-written-2']);
+      await store.book.sweepOrphans();
+      expect(await store.book.outboxInOrder()).toHaveLength(4);
+      clock.ms += ORPHAN_AGE_MS + 1;
+      await store.book.sweepOrphans();
+      expect(await store.book.outboxInOrder()).toEqual(written);
+    });
+  });
+
+  it('answers a batch of 500 rows in a write or two of the outbox, not one per row', async () => {
+    await withStore(async (store) => {
+      const ids = await write(store, 0, 500);
+      const more = await write(store, 1_000, 10);
+      const writes: string[] = [];
+      const watching = store.db.local.$.subscribe((event) => writes.push(event.operation));
+      try {
+        await store.book.removeFromOutbox(ids);
+        await store.book.removeFromOutbox(more.slice(0, 5));
+        await expect.poll(() => writes.length).toBe(2);
+      } finally {
+        watching.unsubscribe();
+      }
+      expect(writes).toEqual(['DELETE', 'UPDATE']);
+      expect(await store.book.outboxInOrder()).toEqual(more.slice(5));
+    });
+  });
+});
