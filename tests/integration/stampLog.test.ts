@@ -194,4 +194,21 @@ describe("a seal device's log reaches HQ through the staff member's tablet", () 
     await syncAll([custodianTablet]);
     expect(custodianTablet.store.status.get().refusals.map((r) => r.code)).toEqual(['bad_signature']);
   });
+
+  it('names an entry the tablet holds with another body (a fork) and records the rest of the same read', async () => {
+    const custodianTablet = await replica(custodian, 'custodian3');
+    await custodianTablet.start().awaitInSync();
+    const device = await registeredDevice(custodianTablet.store, DEVICE_ID);
+    const held = await heldLogHead(custodianTablet.store, DEVICE_ID);
+    const events = await deviceEvents(custodianTablet);
+    // The read brings back a held seq with another body, and one entry past the head.
+    const forked: DeviceEvent = { ...events[0]!, at: events[0]!.at + 1 };
+    const next = { ...events.at(-1)!, seq: held!.seq + 1, prevHash: held!.hash, type: 'low_battery', payload: { percent: 4 } } as DeviceEvent;
+    const outcome = await captureDeviceLog(custodianTablet.store, { device: device!, entries: [forked, next], held, photoOf: () => Promise.resolve(null) });
+    expect(outcome.problems.filter((p) => p.kind === 'fork').map((p) => p.seq)).toEqual([events[0]!.seq]);
+    expect(outcome.recorded).toBe(1);
+    // The held entry keeps its body; the new one waits to go up.
+    expect((await deviceEvents(custodianTablet)).find((e) => e.seq === events[0]!.seq)).toEqual(events[0]);
+    expect(await custodianTablet.store.book.outboxInOrder()).toHaveLength(1);
+  });
 });

@@ -71,18 +71,26 @@ export async function captureDeviceLog(store: LocalStore, input: CaptureInput): 
   });
   if (!checked.ok) problems.push(...checked.error.problems);
 
+  // One write for the whole log read (one outbox entry per hundred rows, not one per entry). A
+  // conflict refuses the whole write before anything is written: then entry by entry, so the
+  // entries that fork are named and the others recorded.
   let recorded = 0;
-  for (const entry of entries) {
-    try {
-      const [outcome] = await store.facts.appendMany('device_event', [entry], device.unitId);
-      if (outcome?.added) recorded++;
-    } catch (error) {
-      // The device signed another body for a seq this tablet already holds: its history forked.
-      if (error instanceof StoreError && error.code === 'fact_conflict') {
-        problems.push({ kind: 'fork', alarmKind: 'log_fork', seq: entry.seq, message: `entry ${entry.seq} differs from the one this tablet holds` });
-        continue;
+  try {
+    recorded = (await store.facts.appendMany('device_event', entries, device.unitId)).filter((outcome) => outcome.added).length;
+  } catch (error) {
+    if (!(error instanceof StoreError && error.code === 'fact_conflict')) throw error;
+    for (const entry of entries) {
+      try {
+        const [outcome] = await store.facts.appendMany('device_event', [entry], device.unitId);
+        if (outcome?.added) recorded++;
+      } catch (error) {
+        // The device signed another body for a seq this tablet already holds: its history forked.
+        if (error instanceof StoreError && error.code === 'fact_conflict') {
+          problems.push({ kind: 'fork', alarmKind: 'log_fork', seq: entry.seq, message: `entry ${entry.seq} differs from the one this tablet holds` });
+          continue;
+        }
+        throw error;
       }
-      throw error;
     }
   }
 

@@ -50,13 +50,11 @@ export interface BlobEntry {
 /** What each kind of device-local entry holds in `data`. */
 export interface LocalData {
   /**
-   * Rows made here the server has not answered yet (what "waiting to go up" counts): one entry per
-   * write, `ids` the rows it made, in order, each leaving as the server answers it; the entry goes
-   * with its last. `seq`: the order entries go up in (the order they were made). Entries of older
-   * versions stand for one row each: key the row id, no `ids`, `seq` `null` in the oldest (their
-   * `at`, in ms, orders them).
+   * Written by versions before stop 32 (read, answered and swept still; never written now: see
+   * `OutboxDoc`): one row made here the server has not answered yet. Key: row id. `seq`: the
+   * order rows go up in (`null` in the oldest: their `at`, in ms, orders them).
    */
-  outbox: { readonly seq: number; readonly ids?: readonly string[] } | null;
+  outbox: { readonly seq: number } | null;
   /** Key: row id. */
   refusal: Refusal;
   /** Key: SHA-256 of the bytes. */
@@ -80,6 +78,27 @@ export interface LocalDoc<T extends LocalType = LocalType> {
   readonly at: number;
   readonly data: LocalData[T];
 }
+
+/**
+ * The outbox: rows made here the server has not answered yet (what "waiting to go up" counts), one
+ * entry per write (at most `OUTBOX_ENTRY_ROWS` rows: a longer write takes consecutive entries),
+ * kept in `local` as a `state` entry keyed `outbox~<seq>-<random>`. `ids`: the rows, in the order
+ * made, each leaving as the server answers it; the entry goes with its last. `seq`: the order
+ * entries go up in (the clock in µs, or one past the last). Not an `outbox` entry: a build from
+ * before stop 32 reads every `outbox` entry's key as a row id, and would sweep these as orphans
+ * (a tab left on it, or a rollback, would lose what waits); it never reads these states. Nor a
+ * collection of its own: RxDB's open core allows 16 collections in one process.
+ */
+export interface OutboxEntry {
+  readonly seq: number;
+  readonly ids: readonly string[];
+}
+
+/** Where outbox entries are kept among the `state` entries (see `OutboxEntry`). */
+export const OUTBOX_STATE_PREFIX = 'outbox~';
+
+/** The most rows one outbox entry holds (the app's push batch): an answer mostly removes whole entries. */
+export const OUTBOX_ENTRY_ROWS = 100;
 
 export interface SealCollections {
   rows: RxCollection<RowDoc>;

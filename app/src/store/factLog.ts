@@ -93,7 +93,7 @@ export class FactLog {
     if (fresh.size > 0) {
       const added = [...fresh.values()];
       // The outbox entries first: a crash between the two writes leaves stale entries (swept at open), never an uncounted row.
-      await this.book.addToOutbox(added.map((row) => row.id));
+      const entries = await this.book.addToOutbox(added.map((row) => row.id));
       const { error } = await this.db.rows.bulkInsert(added);
       // A pull wrote some of these ids between the look above and this write (the same fact,
       // recorded on another replica first — e.g. a content-addressed grant): the held copy is the
@@ -101,7 +101,9 @@ export class FactLog {
       // "waiting to sync" for ever.
       const taken = error.filter((e) => e.status === 409).map((e) => e.documentId);
       if (taken.length > 0) {
-        await this.book.removeFromOutbox(taken);
+        // Only from this write's own entries: another write noting the same id (another tab
+        // recording the same fact, whose row went in first) keeps its entry.
+        await this.book.removeFromOutbox(taken, { entries });
         const now = await this.db.rows.findByIds(taken).exec();
         for (const [i, outcome] of outcomes.entries()) {
           const winner = now.get(outcome.row.id);
@@ -115,7 +117,7 @@ export class FactLog {
       }
       const failed = error.filter((e) => e.status !== 409);
       if (failed.length > 0) {
-        await this.book.removeFromOutbox(failed.map((e) => e.documentId));
+        await this.book.removeFromOutbox(failed.map((e) => e.documentId), { entries });
         throw new StoreError('write_failed', `could not record ${failed.length} fact(s): ${failed.map((e) => `${e.documentId} (${e.status})`).join(', ')}`);
       }
     }

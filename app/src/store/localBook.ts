@@ -1,7 +1,7 @@
 import type { Observable } from 'rxjs';
-import { filter, map, mergeMap } from 'rxjs';
+import { combineLatest, filter, map, merge, mergeMap } from 'rxjs';
 import type { SyncRow } from '@seal/shared';
-import { localId, type BlobEntry, type LocalData, type LocalDoc, type LocalType, type Refusal, type SealDatabase } from './collections';
+import { localId, OUTBOX_ENTRY_ROWS, OUTBOX_STATE_PREFIX, type BlobEntry, type LocalData, type LocalDoc, type LocalType, type OutboxEntry, type Refusal, type SealDatabase } from './collections';
 
 /** How old an outbox entry without its row must be to count as left by a crash, not a write under way. */
 export const ORPHAN_AGE_MS = 60_000;
@@ -34,36 +34,52 @@ export class LocalBook {
   }
 
   // The outbox: rows made here that the server has not answered, in the order they go up. One
-  // entry per write (a group: the ids of the rows that write made, in order), not one per row:
-  // an answer to a batch leaves the outbox in a write or two, where a write per row cost the
-  // browser's IndexedDB a tombstone per row (half the push's time in the browser bench: ADR 003).
-  // Entries of older versions, one per row (key: the row id, no `ids`), are read alike.
+  // entry per write (`OutboxEntry`, a `state` entry), not one per row: an answered batch leaves
+  // the outbox in a write or two, where a write per row cost the browser's IndexedDB a read and a
+  // tombstone per row (half the push's time in the browser bench: ADR 003). Entries written by
+  // older versions, one per row in `local`, are read, answered and swept alike.
   /** The last outbox order given (microseconds of the clock, or one past the last: strictly increasing). */
   #lastSeq = 0;
-  addToOutbox(rowIds: readonly string[]): Promise<unknown> {
-    if (rowIds.length === 0) return Promise.resolve();
-    this.#lastSeq = Math.max(this.now() * 1000, this.#lastSeq + 1);
-    // Another tab may take the same microsecond: the key carries a random part, never another write's.
-    const key = `~${String(this.#lastSeq).padStart(17, '0')}~${randomHex()}`;
-    return this.put('outbox', [{ key, data: { seq: this.#lastSeq, ids: [...rowIds] } }]);
+  /**
+   * Notes `rowIds` (one write's rows, in the order made) as waiting to go up; the keys of the
+   * entries written (what `removeFromOutbox` may be limited to). Written before the rows
+   * themselves, so that a row is never left uncounted.
+   */
+  async addToOutbox(rowIds: readonly string[]): Promise<string[]> {
+    const at = this.now();
+    const entries: LocalDoc<'state'>[] = [];
+    for (let from = 0; from < rowIds.length; from += OUTBOX_ENTRY_ROWS) {
+      this.#lastSeq = Math.max(at * 1000, this.#lastSeq + 1);
+      // Another tab may take the same microsecond: the key carries a random part besides.
+      const key = `${OUTBOX_STATE_PREFIX}${String(this.#lastSeq).padStart(17, '0')}-${randomHex()}`;
+      const data: OutboxEntry = { seq: this.#lastSeq, ids: rowIds.slice(from, from + OUTBOX_ENTRY_ROWS) };
+      entries.push({ id: localId('state', key), type: 'state', key, at, data });
+    }
+    if (entries.length === 0) return [];
+    // Inserted, never upserted: an entry is never written over another's.
+    const { error } = await this.local.bulkInsert(entries);
+    if (error.length > 0) throw new Error(`could not note ${error.length} outbox entr${error.length === 1 ? 'y' : 'ies'} (${error.map((e) => e.status).join(', ')})`);
+    return entries.map((entry) => entry.key);
   }
   /** Every row id waiting to go up, in the order they were made (one read). */
   async outboxInOrder(): Promise<string[]> {
     return (await this.outboxEntries()).map((entry) => entry.key);
   }
-  /** The outbox's rows in the order they were made (key: the row id), with when each was written. */
+  /** The rows waiting to go up in the order they were made (key: the row id), with when each was noted. */
   async outboxEntries(): Promise<{ key: string; at: number }[]> {
-    const docs = await this.list('outbox');
-    for (const doc of docs) this.#lastSeq = Math.max(this.#lastSeq, outboxOrder(doc));
-    return outboxRows(docs);
+    const [entries, older] = await Promise.all([this.outboxQuery().exec(), this.list('outbox')]);
+    const rows = waitingRows(entries.map(asEntry), older);
+    for (const row of rows) this.#lastSeq = Math.max(this.#lastSeq, row.seq);
+    return rows.map(({ key, at }) => ({ key, at }));
   }
   /**
-   * Removes the outbox entries among `ids` written before `before`: entries whose row was never
-   * written (the app closed between the two writes; an entry is written first). A younger one may
-   * belong to a write under way, here or in another tab of the same database: it is left alone.
+   * Takes out of the outbox the rows among `entries` noted before `before`: rows never written (the
+   * app closed between the two writes; the entry is written first). Only from entries that old: a
+   * younger entry naming the same row may be a write under way (the same fact recorded again), here
+   * or in another tab of the same database.
    */
   async removeOrphans(entries: readonly { key: string; at: number }[], before: number): Promise<void> {
-    await this.removeFromOutbox(entries.filter((entry) => entry.at < before).map((entry) => entry.key));
+    await this.removeFromOutbox(entries.filter((entry) => entry.at < before).map((entry) => entry.key), { notedBefore: before });
   }
   /** Every outbox entry left without its row by a crash (see `removeOrphans`): what opening the store sweeps. */
   async sweepOrphans(): Promise<void> {
@@ -72,63 +88,80 @@ export class LocalBook {
     await this.removeOrphans(waiting.filter((entry) => !written.has(entry.key)), this.now() - ORPHAN_AGE_MS);
   }
   /**
-   * Takes `rowIds` out of the outbox: each entry holding some of them loses them, and goes once it
-   * holds none. Applied to each entry's latest state (RxDB's incremental writes: a conflict with
-   * another tab's write is retried on what that tab wrote), so two removals never undo each
-   * other. An entry only ever shrinks, so one whose every id is being removed goes whatever it
-   * holds now.
+   * Takes `rowIds` out of the outbox (the server answered them): each entry holding some of them
+   * loses them, and goes once it holds none. `only.entries`: only from these entries (a write
+   * taking back its own); `only.notedBefore`: only from entries noted before then. Applied to each
+   * entry as it is now (RxDB's incremental writes: on a conflict with another tab's write, to what
+   * that tab wrote), so two removals never undo each other. An entry only ever shrinks, so one whose
+   * every id is being removed goes, whatever it holds now.
    */
-  async removeFromOutbox(rowIds: readonly string[]): Promise<void> {
+  async removeFromOutbox(rowIds: readonly string[], only: { readonly entries?: readonly string[]; readonly notedBefore?: number } = {}): Promise<void> {
     if (rowIds.length === 0) return;
     const gone = new Set(rowIds);
-    const docs = await this.local.find({ selector: { type: 'outbox' } }).exec();
-    await Promise.all(docs.filter((doc) => idsOf(doc.toJSON() as LocalDoc<'outbox'>).some((id) => gone.has(id))).map((doc) =>
-      doc.incrementalModify((data) => {
-        if ((data as { _deleted?: boolean })._deleted === true) return data;
-        const left = idsOf(data as LocalDoc<'outbox'>).filter((id) => !gone.has(id));
-        if (left.length === 0) return Object.assign(data, { _deleted: true });
-        return { ...data, data: { ...(data.data as object), ids: left } };
-      })));
+    const inScope = (at: number, key?: string) => (only.notedBefore === undefined || at < only.notedBefore) && (only.entries === undefined || (key !== undefined && only.entries.includes(key)));
+    const [entries, older] = await Promise.all([this.outboxQuery().exec(), this.list('outbox')]);
+    const olderGone = older.filter((doc) => gone.has(doc.key) && inScope(doc.at));
+    await Promise.all([
+      ...entries.filter((doc) => inScope(doc.at, doc.key) && asEntry(doc).ids.some((id) => gone.has(id))).map((doc) =>
+        doc.incrementalModify((stored) => {
+          if (stored._deleted) return stored;
+          const left = asEntry(stored).ids.filter((id) => !gone.has(id));
+          return left.length === 0 ? Object.assign(stored, { _deleted: true }) : { ...stored, data: { ...(stored.data as OutboxEntry), ids: left } };
+        })),
+      olderGone.length > 0 ? this.local.bulkRemove(olderGone.map((doc) => doc.id)) : undefined,
+    ]);
   }
   async outboxIds(): Promise<string[]> {
-    return (await this.outboxEntries()).map((entry) => entry.key);
+    return this.outboxInOrder();
   }
-  /** Which of `rowIds` wait to go up (one read, however many). */
+  /** Which of `rowIds` wait to go up (one read of the outbox's entries, however many ids). */
   async waitingAmong(rowIds: readonly string[]): Promise<string[]> {
     if (rowIds.length === 0) return [];
-    const waiting = new Set(await this.outboxIds());
+    const waiting = new Set(await this.outboxInOrder());
     return rowIds.filter((id) => waiting.has(id));
   }
   async isWaiting(rowId: string): Promise<boolean> {
     return (await this.waitingAmong([rowId])).length > 0;
   }
+  /** The outbox's entries (`OutboxEntry`: `state` entries under their prefix). */
+  private outboxQuery() {
+    return this.local.find({ selector: { type: 'state', key: { $gte: OUTBOX_STATE_PREFIX, $lt: `${OUTBOX_STATE_PREFIX}\uffff` } } });
+  }
+  /** The rows waiting to go up, live (see `outboxEntries`). */
+  private waitingRows$(): Observable<{ key: string; at: number }[]> {
+    return combineLatest([this.outboxQuery().$, this.local.find({ selector: { type: 'outbox' } }).$]).pipe(
+      map(([entries, older]) => waitingRows(entries.map(asEntry), older.map((doc) => doc.toJSON() as LocalDoc<'outbox'>))),
+    );
+  }
   /** The ids `outboxIds` answers, live. */
   outboxIds$(): Observable<string[]> {
-    return this.local.find({ selector: { type: 'outbox' } }).$.pipe(map((docs) => outboxRows(docs.map((doc) => doc.toJSON() as LocalDoc<'outbox'>)).map((entry) => entry.key)));
+    return this.waitingRows$().pipe(map((rows) => rows.map((row) => row.key)));
   }
   pending$(): Observable<number> {
-    return this.outboxIds$().pipe(map((ids) => ids.length));
+    return this.waitingRows$().pipe(map((rows) => rows.length));
   }
   /** How many rows wait to go up, and since when the oldest of them waits (`null`: none waits), live. */
   waiting$(): Observable<{ count: number; since: number | null }> {
-    return this.local.find({ selector: { type: 'outbox' } }).$.pipe(
-      map((docs) => {
-        const entries = outboxRows(docs.map((doc) => doc.toJSON() as LocalDoc<'outbox'>));
-        return { count: entries.length, since: entries.length === 0 ? null : Math.min(...docs.map((doc) => doc.at)) };
-      }),
-    );
+    return this.waitingRows$().pipe(map((rows) => ({ count: rows.length, since: rows.length === 0 ? null : Math.min(...rows.map((row) => row.at)) })));
   }
-  /** Emits the id of each row the server answered (it left the outbox), in this tab or another. */
+  /** Emits the id of each row that left the outbox (the server answered it), in this tab or another. */
   answered$(): Observable<string> {
-    return this.local.$.pipe(
-      filter((event) => (event.documentData as LocalDoc | undefined)?.type === 'outbox' && event.operation !== 'INSERT'),
+    const left = this.local.$.pipe(
+      // A removal that met another tab's (a tombstone written over a tombstone) answered nothing new.
+      filter((event) => event.operation !== 'INSERT' && isOutboxEntry(event.documentData) && event.previousDocumentData?._deleted !== true),
       mergeMap((event) => {
-        const before = event.previousDocumentData ? idsOf(event.previousDocumentData as LocalDoc<'outbox'>) : [];
-        if (event.operation === 'DELETE') return before.length > 0 ? before : idsOf(event.documentData as LocalDoc<'outbox'>);
-        const after = new Set(idsOf(event.documentData as LocalDoc<'outbox'>));
+        const before = asEntry(event.previousDocumentData ?? event.documentData).ids;
+        if (event.operation === 'DELETE') return before;
+        const after = new Set(asEntry(event.documentData).ids);
         return before.filter((id) => !after.has(id));
       }),
     );
+    const olderLeft = this.local.remove$.pipe(
+      map((event) => event.documentData as LocalDoc),
+      filter((doc) => doc.type === 'outbox'),
+      map((doc) => doc.key),
+    );
+    return merge(left, olderLeft);
   }
 
   // Refusals.
@@ -197,27 +230,29 @@ export class LocalBook {
   }
 }
 
-/** The rows an outbox entry stands for: a group's ids, or an older version's one row (its key). */
-function idsOf(doc: Pick<LocalDoc<'outbox'>, 'key' | 'data'>): readonly string[] {
-  const ids = (doc.data as { ids?: unknown } | null)?.ids;
-  return Array.isArray(ids) ? (ids as string[]) : [doc.key];
+/**
+ * The rows waiting to go up, from the outbox's entries and those of older versions (one per row),
+ * in the order they go up (an entry's `seq`, then the row's place in it), each once: a row noted
+ * again (the same fact recorded again after a write that never ended) goes where, and counts
+ * from when, it was noted last, as an older version's entry, written again, did.
+ */
+function waitingRows(entries: readonly { key: string; at: number; seq: number; ids: readonly string[] }[], older: readonly LocalDoc<'outbox'>[]): { key: string; at: number; seq: number }[] {
+  const noted: { key: string; at: number; seq: number; place: number }[] = [];
+  for (const doc of older) noted.push({ key: doc.key, at: doc.at, seq: doc.data?.seq ?? doc.at * 1000, place: 0 });
+  for (const entry of entries) entry.ids.forEach((key, place) => noted.push({ key, at: entry.at, seq: entry.seq, place }));
+  noted.sort((a, b) => a.seq - b.seq || a.place - b.place);
+  const last = new Map(noted.map((row, i) => [row.key, i]));
+  return noted.filter((row, i) => last.get(row.key) === i).map(({ key, at, seq }) => ({ key, at, seq }));
 }
 
-/** Where an outbox entry goes in the order rows go up (older versions' entries without `seq`: their `at`). */
-const outboxOrder = (doc: LocalDoc<'outbox'>): number => doc.data?.seq ?? doc.at * 1000;
+/** Whether a local entry is an outbox entry (see `OutboxEntry`). */
+export const isOutboxEntry = (doc: Pick<LocalDoc, 'type' | 'key'> | undefined): boolean => doc?.type === 'state' && doc.key.startsWith(OUTBOX_STATE_PREFIX);
 
-/** The rows of outbox entries, in the order they go up, each once (key: the row id, at: when its entry was written). */
-function outboxRows(docs: readonly LocalDoc<'outbox'>[]): { key: string; at: number }[] {
-  const seen = new Set<string>();
-  const rows: { key: string; at: number }[] = [];
-  for (const doc of [...docs].sort((a, b) => outboxOrder(a) - outboxOrder(b))) {
-    for (const key of idsOf(doc)) {
-      if (seen.has(key)) continue;
-      seen.add(key);
-      rows.push({ key, at: doc.at });
-    }
-  }
-  return rows;
+/** An outbox entry's key, time, order and rows (ids that are not strings, written by no version of this app, are left out). */
+function asEntry(doc: Pick<LocalDoc, 'key' | 'at' | 'data'>): { key: string; at: number; seq: number; ids: readonly string[] } {
+  const data = doc.data as Partial<OutboxEntry> | null;
+  const ids = Array.isArray(data?.ids) ? data.ids.filter((id): id is string => typeof id === 'string') : [];
+  return { key: doc.key, at: doc.at, seq: typeof data?.seq === 'number' ? data.seq : doc.at * 1000, ids };
 }
 
 /** Eight random hex digits (an outbox entry's key apart from another tab's in the same microsecond). */

@@ -1,6 +1,6 @@
 import type { SealDatabase } from './collections';
 import { HeldUnits } from './heldUnits';
-import type { LocalBook } from './localBook';
+import { isOutboxEntry, type LocalBook } from './localBook';
 import { Loop, SignedOutGate } from './replicationParts';
 import { pullPass } from './replicationPull';
 import { pushPass } from './replicationPush';
@@ -90,7 +90,7 @@ export function startRowReplication(options: RowReplicationOptions): RowReplicat
   // Rows made here go up as they are recorded: asked by the outbox entry, and by the row's own
   // write (the entry is written first, and a pass that read it before the row waits for it).
   const outboxGrows = db.local.insert$.subscribe((event) => {
-    if ((event.documentData as { type?: string }).type === 'outbox') push.nudge();
+    if (isOutboxEntry(event.documentData)) push.nudge();
   });
   const rowsWritten = db.rows.insert$.subscribe(() => push.nudge());
   const online = () => {
