@@ -207,8 +207,17 @@ describe("a seal device's log reaches HQ through the staff member's tablet", () 
     const outcome = await captureDeviceLog(custodianTablet.store, { device: device!, entries: [forked, next], held, photoOf: () => Promise.resolve(null) });
     expect(outcome.problems.filter((p) => p.kind === 'fork').map((p) => p.seq)).toEqual([events[0]!.seq]);
     expect(outcome.recorded).toBe(1);
-    // The held entry keeps its body; the new one waits to go up.
-    expect((await deviceEvents(custodianTablet)).find((e) => e.seq === events[0]!.seq)).toEqual(events[0]);
-    expect(await custodianTablet.store.book.outboxInOrder()).toHaveLength(1);
+    // The held entry keeps its body; the new one is recorded.
+    const now = await deviceEvents(custodianTablet);
+    expect(now.find((e) => e.seq === events[0]!.seq)).toEqual(events[0]);
+    expect(now.find((e) => e.seq === next.seq)).toEqual(next);
+
+    // A read whose later entry is not a valid entry at all: the one before it is recorded, as it
+    // was entry by entry, and the read fails saying why.
+    const valid = { ...next, seq: next.seq + 1, payload: { percent: 5 } } as DeviceEvent;
+    const invalid = { ...next, seq: next.seq + 2, payload: { percent: 'low' } } as unknown as DeviceEvent;
+    await expect(captureDeviceLog(custodianTablet.store, { device: device!, entries: [valid, invalid], held: await heldLogHead(custodianTablet.store, DEVICE_ID), photoOf: () => Promise.resolve(null) }))
+      .rejects.toMatchObject({ code: 'invalid_fact' });
+    expect((await deviceEvents(custodianTablet)).find((e) => e.seq === valid.seq)).toEqual(valid);
   });
 });

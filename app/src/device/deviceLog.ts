@@ -71,14 +71,17 @@ export async function captureDeviceLog(store: LocalStore, input: CaptureInput): 
   });
   if (!checked.ok) problems.push(...checked.error.problems);
 
-  // One write for the whole log read (one outbox entry per hundred rows, not one per entry). A
-  // conflict refuses the whole write before anything is written: then entry by entry, so the
-  // entries that fork are named and the others recorded.
+  // One write for the whole log read (one outbox entry per hundred rows, not one per entry). An
+  // entry that forks from one held, or that is not a valid entry, refuses the whole write before
+  // anything is written: then entry by entry, so the entries that fork are named and those before
+  // an invalid one recorded, as they were one by one. (A fork met while writing — the server's copy
+  // of an entry arriving with another body meanwhile — is refused after the others were written:
+  // entry by entry they are then held already, and not counted as recorded by this read.)
   let recorded = 0;
   try {
     recorded = (await store.facts.appendMany('device_event', entries, device.unitId)).filter((outcome) => outcome.added).length;
   } catch (error) {
-    if (!(error instanceof StoreError && error.code === 'fact_conflict')) throw error;
+    if (!(error instanceof StoreError && (error.code === 'fact_conflict' || error.code === 'invalid_fact'))) throw error;
     for (const entry of entries) {
       try {
         const [outcome] = await store.facts.appendMany('device_event', [entry], device.unitId);

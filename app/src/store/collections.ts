@@ -51,7 +51,7 @@ export interface BlobEntry {
 export interface LocalData {
   /**
    * Written by versions before stop 32 (read, answered and swept still; never written now: see
-   * `OutboxDoc`): one row made here the server has not answered yet. Key: row id. `seq`: the
+   * `OutboxEntry`): one row made here the server has not answered yet. Key: row id. `seq`: the
    * order rows go up in (`null` in the oldest: their `at`, in ms, orders them).
    */
   outbox: { readonly seq: number } | null;
@@ -87,7 +87,7 @@ export interface LocalDoc<T extends LocalType = LocalType> {
  * entries go up in (the clock in µs, or one past the last). Not an `outbox` entry: a build from
  * before stop 32 reads every `outbox` entry's key as a row id, and would sweep these as orphans
  * (a tab left on it, or a rollback, would lose what waits); it never reads these states. Nor a
- * collection of its own: RxDB's open core allows 16 collections in one process.
+ * collection of its own: RxDB's open core caps the collections of a process (see COLLECTION_SCHEMAS).
  */
 export interface OutboxEntry {
   readonly seq: number;

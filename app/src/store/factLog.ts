@@ -100,10 +100,12 @@ export class FactLog {
       // server's and nothing of ours waits to go up. Left in the outbox, such an id would count as
       // "waiting to sync" for ever.
       const taken = error.filter((e) => e.status === 409).map((e) => e.documentId);
+      const failed = error.filter((e) => e.status !== 409);
+      // Neither waits to go up (taken: held already; failed: not written): both leave the outbox
+      // before anything below can throw. Only from this write's own entries: another write
+      // noting the same id (another tab recording the same fact, whose row went in first) keeps its entry.
+      await this.book.removeFromOutbox([...taken, ...failed.map((e) => e.documentId)], { entries });
       if (taken.length > 0) {
-        // Only from this write's own entries: another write noting the same id (another tab
-        // recording the same fact, whose row went in first) keeps its entry.
-        await this.book.removeFromOutbox(taken, { entries });
         const now = await this.db.rows.findByIds(taken).exec();
         for (const [i, outcome] of outcomes.entries()) {
           const winner = now.get(outcome.row.id);
@@ -115,9 +117,7 @@ export class FactLog {
           outcomes[i] = { row: held, added: false };
         }
       }
-      const failed = error.filter((e) => e.status !== 409);
       if (failed.length > 0) {
-        await this.book.removeFromOutbox(failed.map((e) => e.documentId), { entries });
         throw new StoreError('write_failed', `could not record ${failed.length} fact(s): ${failed.map((e) => `${e.documentId} (${e.status})`).join(', ')}`);
       }
     }
