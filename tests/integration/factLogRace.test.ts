@@ -63,4 +63,35 @@ describe('a fact recorded here as the same fact arrives from the server', () => 
     expect(await store.book.outboxIds()).toEqual([]);
     await store.close();
   });
+
+  it('leaves waiting the same fact as another writer here noted it, when that writer\'s row went in first', async () => {
+    const store = await tablet();
+    const move = sealMove('seal-race-3', null, 'active', USER, 'custodian', 1_790_000_000_700);
+    const other = await tablet();
+    const { row: sameFact } = await other.facts.append('seal_status_change', move, UNIT);
+    await other.close();
+    // Another tab of this database recorded the same fact: its entry is written, then its row,
+    // which lands just before this write's own.
+    await store.book.addToOutbox([sameFact.id]);
+    pullWritesFirst(store, sameFact);
+    const outcome = await store.facts.append('seal_status_change', move, UNIT);
+    expect(outcome.added).toBe(false);
+    // This write took the id back from its own entry only: the other writer's row still goes up.
+    expect(await store.book.outboxIds()).toEqual([sameFact.id]);
+    await store.close();
+  });
+
+  it('keeps nothing waiting for a row the store could not write', async () => {
+    const store = await tablet();
+    const rows = store.db.rows;
+    const original = rows.bulkInsert.bind(rows);
+    rows.bulkInsert = ((docs: { id: string }[]) => {
+      rows.bulkInsert = original;
+      return Promise.resolve({ success: [], error: docs.map((doc) => ({ status: 500, documentId: doc.id, isError: true, writeRow: { document: doc } })) });
+    }) as never;
+    const attempt = store.facts.append('seal_status_change', sealMove('seal-race-4', null, 'active', USER, 'custodian', 1_790_000_000_800), UNIT);
+    await expect(attempt).rejects.toMatchObject({ code: 'write_failed' });
+    expect(await store.book.outboxIds()).toEqual([]);
+    await store.close();
+  });
 });

@@ -179,6 +179,19 @@ describe('the outbox', () => {
     });
   });
 
+  it('sweeps an orphan only from entries that old, though a younger entry came in since it was read', async () => {
+    await withStore(async (store, clock) => {
+      const x = 'fact:device_event:swept-while-noted';
+      await store.book.addToOutbox([x]);
+      const old = clock.ms;
+      clock.ms += ORPHAN_AGE_MS + 1;
+      // The sweep read X in its old entry; meanwhile a write under way noted X again.
+      await store.book.addToOutbox([x]);
+      await store.book.removeOrphans([{ key: x, at: old }], clock.ms - ORPHAN_AGE_MS);
+      expect(await store.book.outboxInOrder()).toEqual([x]);
+    });
+  });
+
   it('lets a write take back only its own entries\' rows', async () => {
     await withStore(async (store) => {
       const x = 'fact:device_event:two-writers';

@@ -61,7 +61,7 @@ export interface LocalData {
   blob: BlobEntry;
   /** One chunk of an attachment's bytes, base64url. Key: `sha256:index` (index zero-padded). */
   chunk: { readonly data: string };
-  /** A small named value (last successful sync…). Key: its name. */
+  /** A small named value (last successful sync…), or an outbox entry (`OutboxEntry`, key `outbox~…`). Key: its name. */
   state: unknown;
 }
 export type LocalType = keyof LocalData;
@@ -87,7 +87,7 @@ export interface LocalDoc<T extends LocalType = LocalType> {
  * entries go up in (the clock in µs, or one past the last). Not an `outbox` entry: a build from
  * before stop 32 reads every `outbox` entry's key as a row id, and would sweep these as orphans
  * (a tab left on it, or a rollback, would lose what waits); it never reads these states. Nor a
- * collection of its own: RxDB's open core caps the collections of a process (see COLLECTION_SCHEMAS).
+ * collection of its own: RxDB's open core caps the collections of a process (ADR 003: the three collections).
  */
 export interface OutboxEntry {
   readonly seq: number;
@@ -97,7 +97,7 @@ export interface OutboxEntry {
 /** Where outbox entries are kept among the `state` entries (see `OutboxEntry`). */
 export const OUTBOX_STATE_PREFIX = 'outbox~';
 
-/** The most rows one outbox entry holds (the app's push batch): an answer mostly removes whole entries. */
+/** The most rows one outbox entry holds (the app's push batch): an answer to a long write mostly removes whole entries. */
 export const OUTBOX_ENTRY_ROWS = 100;
 
 export interface SealCollections {

@@ -144,7 +144,7 @@ export class LocalBook {
   waiting$(): Observable<{ count: number; since: number | null }> {
     return this.waitingRows$().pipe(map((rows) => ({ count: rows.length, since: rows.length === 0 ? null : Math.min(...rows.map((row) => row.at)) })));
   }
-  /** Emits the id of each row that left the outbox (the server answered it), in this tab or another. */
+  /** Emits the id of each row that left the outbox (answered by the server, taken back by its write, or swept), in this tab or another: a wake-up. */
   answered$(): Observable<string> {
     const left = this.local.$.pipe(
       // A removal that met another tab's (a tombstone written over a tombstone) answered nothing new.
