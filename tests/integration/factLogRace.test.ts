@@ -6,10 +6,10 @@
  */
 import { indexedDB, IDBKeyRange } from 'fake-indexeddb';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { openLocalStore, type OpenedLocalStore } from '../../app/src/store/localStore';
 import { StoreError } from '../../app/src/store/StoreError';
-import { sealMove } from './fixtures';
+import { sealMove, sealRecord } from './fixtures';
 import { loadAutomergeInNode } from './harness';
 
 const USER = 'usr_factlograce00001';
@@ -93,5 +93,27 @@ describe('a fact recorded here as the same fact arrives from the server', () => 
     await expect(attempt).rejects.toMatchObject({ code: 'write_failed' });
     expect(await store.book.outboxIds()).toEqual([]);
     await store.close();
+  });
+
+  it('makes a refused creation again without failing: the same change, held once, refused as before, nothing new waiting', async () => {
+    // A creation refused by the server drops out of what the store shows; made again in the same
+    // second by the same store, it is the same Automerge change under the same id (the
+    // convergence run met this and failed on RxDB's conflict).
+    const store = await tablet();
+    const now = vi.spyOn(Date, 'now').mockReturnValue(1_790_000_000_900);
+    try {
+      const record = sealRecord('seal-race-5', UNIT, USER);
+      const first = await store.records.create('seal', record);
+      await store.book.removeFromOutbox([first.id]);
+      await store.book.putRefusals([{ code: 'stale_transition', message: 'refused for the test', row: first }]);
+      const again = await store.records.create('seal', record);
+      expect(again.id).toBe(first.id);
+      expect(await store.book.outboxIds()).toEqual([]);
+      expect((await store.db.rows.find().exec()).map((d) => d.id)).toEqual([first.id]);
+      expect([...(await store.book.refusalsOf([first.id])).keys()]).toEqual([first.id]);
+    } finally {
+      now.mockRestore();
+      await store.close();
+    }
   });
 });

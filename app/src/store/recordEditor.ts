@@ -7,6 +7,7 @@ import type { SealDatabase } from './collections';
 import type { LocalBook } from './localBook';
 import { mergeRows } from './mergeRows';
 import { subjectRows } from './projector';
+import { asRow } from './rowCodec';
 import { StoreError } from './StoreError';
 
 /** Plain JSON (no `undefined` members), as an Automerge document takes it. */
@@ -85,9 +86,21 @@ export class RecordEditor {
       bytes: toBase64Url(change),
     };
     // The outbox entry first: a crash between the two leaves a stale entry (swept at open), never an unsynced row uncounted.
-    await this.book.addToOutbox([row.id]);
-    await this.db.rows.insert(row);
-    return row;
+    const entries = await this.book.addToOutbox([row.id]);
+    const { error } = await this.db.rows.bulkInsert([row]);
+    const failure = error[0];
+    if (failure === undefined) return row;
+    const held = failure.status === 409 ? (failure.documentInDb as (ChangeRow & { _deleted?: boolean }) | undefined) : undefined;
+    if (held?._deleted === true) {
+      // Held once and dropped (its unit left the scope and came back): written again, and it waits.
+      await this.db.rows.upsert(row);
+      return row;
+    }
+    // Not ours to send: the same change is held already (its id is its hash: pulled from the
+    // server, or made by another tab of this person, whose entry sends it), or it was not written.
+    await this.book.removeFromOutbox([row.id], { entries });
+    if (held !== undefined) return asRow(held) as ChangeRow;
+    throw new StoreError('write_failed', `could not record the change "${row.id}" (${failure.status})`);
   }
 
   private serial<T>(task: () => Promise<T>): Promise<T> {
