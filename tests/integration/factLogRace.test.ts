@@ -107,7 +107,7 @@ describe('a fact recorded here as the same fact arrives from the server', () => 
       await store.book.removeFromOutbox([first.id]);
       await store.book.putRefusals([{ code: 'stale_transition', message: 'refused for the test', row: first }]);
       const again = await store.records.create('seal', record);
-      expect(again.id).toBe(first.id);
+      expect(again).toEqual(first);
       expect(await store.book.outboxIds()).toEqual([]);
       expect((await store.db.rows.find().exec()).map((d) => d.id)).toEqual([first.id]);
       expect([...(await store.book.refusalsOf([first.id])).keys()]).toEqual([first.id]);

@@ -85,20 +85,20 @@ export class RecordEditor {
       createdAt: this.now(),
       bytes: toBase64Url(change),
     };
+    // The same change held already (its id is its hash; the actor is this store's own, so it is an
+    // earlier write of this store: refused, which hides it, and made again in the same second):
+    // the held copy stands, and nothing is noted as waiting (a refused row is not sent again).
+    const already = await this.db.rows.findOne(row.id).exec();
+    if (already !== null) return asRow(already.toJSON()) as ChangeRow;
     // The outbox entry first: a crash between the two leaves a stale entry (swept at open), never an unsynced row uncounted.
     const entries = await this.book.addToOutbox([row.id]);
     const { error } = await this.db.rows.bulkInsert([row]);
     const failure = error[0];
     if (failure === undefined) return row;
-    const held = failure.status === 409 ? (failure.documentInDb as (ChangeRow & { _deleted?: boolean }) | undefined) : undefined;
-    if (held?._deleted === true) {
-      // Held once and dropped (its unit left the scope and came back): written again, and it waits.
-      await this.db.rows.upsert(row);
-      return row;
-    }
-    // Not ours to send: the same change is held already (its id is its hash: pulled from the
-    // server, or made by another tab of this person, whose entry sends it), or it was not written.
+    // Written meanwhile (the same change pulled back between the look above and this write), or
+    // not written: either way nothing of this write waits to go up.
     await this.book.removeFromOutbox([row.id], { entries });
+    const held = failure.status === 409 ? failure.documentInDb : undefined;
     if (held !== undefined) return asRow(held) as ChangeRow;
     throw new StoreError('write_failed', `could not record the change "${row.id}" (${failure.status})`);
   }
