@@ -1,6 +1,6 @@
 import type { Observable } from 'rxjs';
 import { combineLatest, filter, map, merge, mergeMap } from 'rxjs';
-import type { SyncRow } from '@seal/shared';
+import { toHex, type SyncRow } from '@seal/shared';
 import { localId, OUTBOX_ENTRY_ROWS, OUTBOX_STATE_PREFIX, type BlobEntry, type LocalData, type LocalDoc, type LocalType, type OutboxEntry, type Refusal, type SealDatabase } from './collections';
 
 /** How old an outbox entry without its row must be to count as left by a crash, not a write under way. */
@@ -51,7 +51,7 @@ export class LocalBook {
     for (let from = 0; from < rowIds.length; from += OUTBOX_ENTRY_ROWS) {
       this.#lastSeq = Math.max(at * 1000, this.#lastSeq + 1);
       // Another tab may take the same microsecond: the key carries a random part besides.
-      const key = `${OUTBOX_STATE_PREFIX}${String(this.#lastSeq).padStart(17, '0')}-${randomHex()}`;
+      const key = `${OUTBOX_STATE_PREFIX}${String(this.#lastSeq).padStart(17, '0')}-${toHex(crypto.getRandomValues(new Uint8Array(4)))}`;
       const data: OutboxEntry = { seq: this.#lastSeq, ids: rowIds.slice(from, from + OUTBOX_ENTRY_ROWS) };
       entries.push({ id: localId('state', key), type: 'state', key, at, data });
     }
@@ -254,8 +254,5 @@ function asEntry(doc: Pick<LocalDoc, 'key' | 'at' | 'data'>): { key: string; at:
   const ids = Array.isArray(data?.ids) ? data.ids.filter((id): id is string => typeof id === 'string') : [];
   return { key: doc.key, at: doc.at, seq: typeof data?.seq === 'number' ? data.seq : doc.at * 1000, ids };
 }
-
-/** Eight random hex digits (an outbox entry's key apart from another tab's in the same microsecond). */
-const randomHex = (): string => Array.from(crypto.getRandomValues(new Uint8Array(4)), (b) => b.toString(16).padStart(2, '0')).join('');
 
 const chunkKey = (sha: string, index: number): string => `${sha}:${String(index).padStart(6, '0')}`;
