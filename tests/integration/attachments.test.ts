@@ -203,7 +203,7 @@ describe('the same chunk sent several times at once (a retry racing its first at
       const tablet = await replicas.open(staff, `site-camera-race-${seed}`);
       const { sha256: sha, factRowId } = await tablet.store.attachments.add({ bytes, about: 'request:req-race', mime: 'image/jpeg' }, world.siteId);
       // The fact reaches the server (the tablet's own upload held back); its bytes go up by hand, each chunk sixteen times at once.
-      tablet.network.intercept = (path) => { if (path.startsWith('/api/sync/blobs/')) throw new TypeError('held back by the test'); };
+      tablet.network.intercept = (path) => { if (path.startsWith('/api/sync/blobs')) throw new TypeError('held back by the test'); };
       await syncAll([tablet]);
       const chunks = Math.ceil(size / BLOB_CHUNK_BYTES);
       const answers = await Promise.all(Array.from({ length: chunks * 16 }, async (_, k) => {
@@ -242,7 +242,7 @@ describe('several uploads at once', () => {
       if (goodShas.every((other) => sha < other)) refused = candidate;
     }
     // Queued while the bytes' route is down: their facts go up, the bytes wait.
-    tablet.network.blockPaths = /^\/api\/sync\/blobs\//;
+    tablet.network.blockPaths = /^\/api\/sync\/blobs(\/|$)/;
     tablet.start();
     const refusedUpload = await tablet.store.attachments.add({ bytes: refused, about: 'request:req-batch-0', mime: 'image/jpeg' }, world.siteId);
     const uploads = [];

@@ -54,7 +54,7 @@ export async function blobIdsUnder(running: RunningSync, prefix: string): Promis
 export async function factWithoutBytes(replicas: ReplicaPool, person: Person, unitId: string, bytes: Uint8Array, name: string, about: string): Promise<{ sha: string; fact: string }> {
   const tablet = await replicas.open(person, name);
   // The tablet's own upload is held back: the test sends the bytes by hand.
-  tablet.network.intercept = (path) => { if (path.startsWith('/api/sync/blobs/')) throw new TypeError('held back by the test'); };
+  tablet.network.intercept = (path) => { if (path.startsWith('/api/sync/blobs')) throw new TypeError('held back by the test'); };
   const added = await tablet.store.attachments.add({ bytes, about, mime: 'image/jpeg' }, unitId);
   await syncAll([tablet]);
   await replicas.close(tablet);

@@ -100,7 +100,7 @@ describe('attachments', () => {
     // Two requests' worth of chunks (a request carries up to BLOB_CHUNKS_PER_REQUEST).
     const bytes = photo((BLOB_CHUNKS_PER_REQUEST + 2) * BLOB_CHUNK_BYTES + 1234, 7);
     // The bytes' route is down: the fact still goes up, the bytes wait.
-    tablet.network.blockPaths = /^\/api\/sync\/blobs\//;
+    tablet.network.blockPaths = /^\/api\/sync\/blobs(\/|$)/;
     const { factRowId, sha256 } = await tablet.store.attachments.add({ bytes, about: 'request:req-photo', mime: 'image/jpeg', name: 'page-1.jpg' }, world.siteId);
     await tablet.sync!.awaitInSync();
     expect(await tablet.store.book.outboxIds()).toEqual([]);

@@ -127,7 +127,7 @@ describe('chunks uploaded as bytes', () => {
   it('refuses a request document that is not the type its fact names, by its first bytes', async () => {
     const bytes = Uint8Array.from({ length: BLOB_CHUNK_BYTES + 10 }, (_, i) => (i * 7) % 200);
     const tablet = await replicas.open(staff, 'bytes-not-jpeg');
-    tablet.network.intercept = (path) => { if (path.startsWith('/api/sync/blobs/')) throw new TypeError('held back by the test'); };
+    tablet.network.intercept = (path) => { if (path.startsWith('/api/sync/blobs')) throw new TypeError('held back by the test'); };
     const added = await tablet.store.attachments.add({ bytes, about: 'request:req-bytes-type', mime: 'image/jpeg' }, world.siteId);
     await syncAll([tablet]);
     await replicas.close(tablet);

@@ -113,7 +113,7 @@ describe('several chunks in one request', () => {
   it('refuses a request document that is not the type its fact names, by the first chunk of the run', async () => {
     const bytes = Uint8Array.from({ length: BLOB_CHUNK_BYTES + 10 }, (_, i) => (i * 7) % 200);
     const tablet = await replicas.open(staff, 'runs-not-jpeg');
-    tablet.network.intercept = (path) => { if (path.startsWith('/api/sync/blobs/')) throw new TypeError('held back by the test'); };
+    tablet.network.intercept = (path) => { if (path.startsWith('/api/sync/blobs')) throw new TypeError('held back by the test'); };
     const added = await tablet.store.attachments.add({ bytes, about: 'request:req-runs-type', mime: 'image/jpeg' }, world.siteId);
     await syncAll([tablet]);
     const answer = await raw(staff, 'PUT', run(added.sha256, added.factRowId, 0), { data: chunksOf(bytes) });

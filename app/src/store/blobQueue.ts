@@ -9,6 +9,7 @@ import type { SyncClient } from './syncClient';
 import type { SyncStatus } from './syncStatus';
 import { UploadProgress } from './uploadProgress';
 import { missingRuns } from './missingRuns';
+import { BlobNotCompleteError, concat, uploadsOf, uploadWhole, type Queued } from './wholeUploads';
 
 /** What to attach: the bytes, what they belong to, their type. */
 export interface AttachmentInput {
@@ -25,15 +26,6 @@ export interface AttachmentInput {
   readonly at?: number;
 }
 
-/** The server holds an upload but has not (yet) confirmed its bytes: the queue tries again later. */
-class BlobNotCompleteError extends Error {
-  override readonly name = 'BlobNotCompleteError';
-  constructor(readonly sha256: string, readonly received: number, readonly chunks: number) {
-    super(`the server holds ${received} of ${chunks} chunks of ${sha256} but has not confirmed the bytes yet`);
-  }
-}
-
-
 /** How many attachments go up at once (see `BlobQueue.drain`). */
 export const UPLOADS_IN_FLIGHT = 8;
 
@@ -48,16 +40,6 @@ const chunkLength = (size: number, index: number): number => Math.min(BLOB_CHUNK
 function isAboutThisBlob(error: unknown): boolean {
   if (error instanceof BlobNotCompleteError || error instanceof StoreError) return true;
   return error instanceof ApiError && error.status >= 400 && error.status < 500 && error.status !== 401 && error.status !== 429;
-}
-
-function concat(parts: readonly Uint8Array[], size: number): Uint8Array {
-  const whole = new Uint8Array(size);
-  let offset = 0;
-  for (const part of parts) {
-    whole.set(part, offset);
-    offset += part.length;
-  }
-  return whole;
 }
 
 /**
@@ -184,26 +166,37 @@ export class BlobQueue {
       this.progress.publish(status);
       const ready = await this.readyAmong(queued);
       if (ready.length === 0) return;
+      const uploads = uploadsOf(ready);
       let next = 0;
       let failure: { readonly error: unknown } | undefined;
       let stopped = false;
+      /** What became of one attachment: up (or queued again under the next fact naming it), or failed. */
+      const settled = (sha: string, size: number, outcome: { again: boolean } | { error: unknown }): void => {
+        if ('error' in outcome) {
+          this.progress.failed(sha);
+          failure ??= { error: outcome.error };
+          if (!isAboutThisBlob(outcome.error)) stopped = true;
+        } else if (outcome.again) {
+          // Queued again under the next fact naming the same bytes: still waiting, counted as such.
+          this.progress.failed(sha);
+        } else {
+          this.progress.finished(sha, size);
+        }
+      };
       const uploader = async (): Promise<void> => {
-        while (!stopped && !this.stopped && next < ready.length) {
-          const blob = ready[next++]!;
-          try {
-            const again = await this.upload(blob.sha, blob.entry, client, status);
-            // Queued again under the next fact naming the same bytes: still waiting, counted as such.
-            if (again) this.progress.failed(blob.sha);
-            else this.progress.finished(blob.sha, blob.entry.size);
-          } catch (error) {
-            this.progress.failed(blob.sha);
-            failure ??= { error };
-            if (!isAboutThisBlob(error)) stopped = true;
+        while (!stopped && !this.stopped && next < uploads.length) {
+          const upload = uploads[next++]!;
+          if ('one' in upload) {
+            const { sha, entry } = upload.one;
+            settled(sha, entry.size, await this.upload(sha, entry, client, status).then((again) => ({ again }), (error: unknown) => ({ error })));
+          } else {
+            const outcomes = await uploadWhole(this.book, client, upload.batch, (done) => this.uploaded(done)).catch((error: unknown) => upload.batch.map(() => ({ error })));
+            upload.batch.forEach(({ sha, entry }, i) => settled(sha, entry.size, outcomes[i]!));
           }
           this.progress.publish(status);
         }
       };
-      await Promise.all(Array.from({ length: Math.min(UPLOADS_IN_FLIGHT, ready.length) }, uploader));
+      await Promise.all(Array.from({ length: Math.min(UPLOADS_IN_FLIGHT, uploads.length) }, uploader));
       if (failure !== undefined) throw failure.error;
       if (this.stopped) return;
     }
@@ -278,12 +271,24 @@ export class BlobQueue {
     }
     // Still not complete: the queue waits and asks again (the loop's retry), nothing is resent blindly.
     if (!server.complete) throw new BlobNotCompleteError(sha, server.received.length, server.chunks);
-    // Read again: another fact naming these bytes may have been queued behind this one meanwhile.
-    const now = (await this.book.blob(sha)) ?? blob;
-    const [next, ...rest] = now.alsoUnder ?? [];
-    const { alsoUnder: _done, startedUnder: _started, ...uploaded } = now;
-    await this.book.putBlob(sha, next === undefined ? { ...uploaded, state: 'uploaded' } : { ...uploaded, factRowId: next, ...(rest.length > 0 ? { alsoUnder: rest } : {}), state: 'queued' });
-    return next !== undefined;
+    return (await this.uploaded([{ sha, entry: blob }]))[0]!;
+  }
+
+  /**
+   * Notes attachments up under their fact (the server said complete): each is uploaded, or queued
+   * again under the next fact made here that names the same bytes (`true`). Read again first:
+   * such a fact may have been queued behind the one just done meanwhile.
+   */
+  private async uploaded(done: readonly Queued[]): Promise<boolean[]> {
+    const now = await this.book.blobs(done.map((blob) => blob.sha));
+    const entries = done.map(({ sha, entry }) => {
+      const held = now.get(sha) ?? entry;
+      const [next, ...rest] = held.alsoUnder ?? [];
+      const { alsoUnder: _done, startedUnder: _started, ...uploaded } = held;
+      return { sha, entry: next === undefined ? { ...uploaded, state: 'uploaded' as const } : { ...uploaded, factRowId: next, ...(rest.length > 0 ? { alsoUnder: rest } : {}), state: 'queued' as const } };
+    });
+    await this.book.putBlobs(entries);
+    return entries.map(({ entry }) => entry.state === 'queued');
   }
 
   private async localBytes(sha: string): Promise<Uint8Array | undefined> {

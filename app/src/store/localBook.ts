@@ -193,6 +193,15 @@ export class LocalBook {
   putBlob(sha: string, entry: BlobEntry): Promise<unknown> {
     return this.put('blob', [{ key: sha, data: entry }]);
   }
+  /** Several attachments' entries, in one read. */
+  async blobs(shas: readonly string[]): Promise<Map<string, BlobEntry>> {
+    const docs = await this.getMany('blob', shas);
+    return new Map([...docs].map(([key, doc]) => [key, doc.data]));
+  }
+  /** Several attachments' entries, in one write. */
+  putBlobs(entries: readonly { readonly sha: string; readonly entry: BlobEntry }[]): Promise<unknown> {
+    return this.put('blob', entries.map(({ sha, entry }) => ({ key: sha, data: entry })));
+  }
   queuedBlobs(): Promise<{ sha: string; entry: BlobEntry }[]> {
     return this.list('blob').then((docs) => docs.filter((d) => d.data.state === 'queued').map((d) => ({ sha: d.key, entry: d.data })));
   }

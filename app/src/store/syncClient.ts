@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import {
-  BLOB_CHUNK_BYTES, blobChunkResponseSchema, blobStatusSchema, pullResponseSchema, pushResponseSchema, REPLICA_USER_HEADER,
-  type BlobStatus, type PullResponse, type PushResponse, type SyncRow,
+  BLOB_CHUNK_BYTES, blobBatchResponseSchema, blobChunkResponseSchema, blobStatusSchema, pullResponseSchema, pushResponseSchema, REPLICA_USER_HEADER,
+  type BlobBatchResponse, type BlobStatus, type PullResponse, type PushResponse, type SyncRow,
 } from '@seal/shared';
 import { ApiError } from '../api/ApiError';
 import { bytesRequestInit, deadlineMs, jsonRequestInit, readAnswer, REQUEST_DEADLINE, utf8Length, type RequestDeadline } from '../api/request';
@@ -71,6 +71,14 @@ export class SyncClient {
    */
   putBytes(sha256: string, from: number, factRowId: string, bytes: Uint8Array): Promise<BlobStatus> {
     return this.call('PUT', `/api/sync/blobs/${sha256}/bytes?fact=${encodeURIComponent(factRowId)}&from=${from}`, blobStatusSchema, bytes);
+  }
+
+  /**
+   * Whole attachments in one request (`attachments` as `blobBatchQuery` names them), their bytes
+   * one after the other: one answer each, in order.
+   */
+  putWholeBlobs(attachments: string, bytes: Uint8Array): Promise<BlobBatchResponse> {
+    return this.call('PUT', `/api/sync/blobs?attachments=${encodeURIComponent(attachments)}`, blobBatchResponseSchema, bytes);
   }
 
   async getChunk(sha256: string, index: number, factRowId: string): Promise<string> {

@@ -44,5 +44,16 @@ export const blobStatusSchema = z.object({
   complete: z.boolean(),
 });
 export const blobChunkResponseSchema = z.object({ data: z.string() });
+/**
+ * `PUT /api/sync/blobs`: one answer per attachment, in the order named: its status, or why it
+ * alone was refused (the HTTP status and `{ error, message }` a request of its own would get).
+ */
+export const blobBatchResponseSchema = z.object({
+  results: z.array(z.discriminatedUnion('ok', [
+    z.object({ fact: z.string(), ok: z.literal(true), status: blobStatusSchema }),
+    z.object({ fact: z.string(), ok: z.literal(false), httpStatus: z.int().min(400).max(499), error: z.string().min(1), message: z.string() }),
+  ])),
+});
+export type BlobBatchResponse = z.infer<typeof blobBatchResponseSchema>;
 /** `GET /api/sync/stream` answers server-sent events, not JSON. */
 export const eventStreamSchema = z.string().describe('text/event-stream: `ready` once connected, then `changes` hints');

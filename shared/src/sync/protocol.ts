@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { decodableBase64UrlSchema } from '../domain/primitives';
 import { toBase64Url } from '../encoding/base64url';
 import { sha256 } from '../encoding/canonical';
-import type { SyncRow } from './rows';
+import { factRowId, type SyncRow } from './rows';
 import type { GrantRefusalCode } from '../domain/grantRefusal';
 import type { ImpressionRefusalCode } from '../domain/judgeImpression';
 
@@ -198,6 +198,46 @@ export function chunkSpans(size: number, from: number, length: number): { readon
     return { ok: false, reason: `${length} bytes from chunk ${from} are not 1 to ${BLOB_CHUNKS_PER_REQUEST} whole chunks of ${size} bytes (of ${BLOB_CHUNK_BYTES} bytes each, the last ${size - (chunks - 1) * BLOB_CHUNK_BYTES})` };
   }
   return { ok: true, lengths };
+}
+
+/**
+ * `PUT /api/sync/blobs?attachments=…`: several whole attachments in one request, their bytes one
+ * after the other (`BLOB_BYTES_MEDIA_TYPE`). A catch-up's photos are mostly small and each a
+ * request of its own spent more on the request (the session, the fact, the store's round trips)
+ * than on its bytes. At most this many attachments, and this many bytes, in one request.
+ */
+export const BLOB_BATCH_ATTACHMENTS = 16;
+export const BLOB_BATCH_BYTES = 4 * 1024 * 1024;
+
+/** One attachment of a batch in its query: the id of its fact (`fact:attachment:<id>`), a dot, its size in bytes. */
+const BATCH_ITEM = '[0-9a-f]{64}\\.[1-9][0-9]{0,7}';
+
+/** The query of `PUT /api/sync/blobs`: `attachments=<fact id>.<size>,…`, in the order of the bytes. */
+export const blobBatchQuerySchema = z.strictObject({
+  attachments: z.string().regex(new RegExp(`^${BATCH_ITEM}(,${BATCH_ITEM}){0,${BLOB_BATCH_ATTACHMENTS - 1}}$`), {
+    message: `expected 1 to ${BLOB_BATCH_ATTACHMENTS} attachments as <fact id>.<size>, separated by commas (the fact id: 64 lowercase hex characters; the size: digits, without leading zeros)`,
+  }),
+});
+
+/** One attachment of a batch: the row id of its fact and its size. */
+export interface BlobBatchItem {
+  readonly factRowId: string;
+  readonly size: number;
+}
+
+/** The attachments a batch's query names, in order (the query as `blobBatchQuerySchema` took it). */
+export const parseBlobBatch = (attachments: string): BlobBatchItem[] =>
+  attachments.split(',').map((item) => {
+    const [id, size] = item.split('.');
+    return { factRowId: factRowId('attachment', id!), size: Number(size) };
+  });
+
+/** The query value naming `items` (attachment facts, by row id `fact:attachment:<id>`), or `undefined` if one cannot be named so. */
+export function blobBatchQuery(items: readonly BlobBatchItem[]): string | undefined {
+  const prefix = factRowId('attachment', '');
+  const named = items.map(({ factRowId: id, size }) => (id.startsWith(prefix) ? `${id.slice(prefix.length)}.${size}` : ''));
+  const query = named.join(',');
+  return blobBatchQuerySchema.safeParse({ attachments: query }).success ? query : undefined;
 }
 
 /** Events on `GET /api/sync/stream` (server-sent events). */

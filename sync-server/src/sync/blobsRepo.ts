@@ -76,6 +76,8 @@ export interface UploadState {
 export { chunkCount };
 /** The byte length of chunk `index` of an attachment of `size` bytes. */
 export const chunkLength = (size: number, index: number): number => Math.min(BLOB_CHUNK_BYTES, size - index * BLOB_CHUNK_BYTES);
+/** The indices of every chunk of an attachment of `size` bytes. */
+export const allChunks = (size: number): number[] => Array.from({ length: chunkCount(size) }, (_, i) => i);
 
 /**
  * Attachment bytes. Uploads are staged per uploader and attachment fact (`stage…`), so an
@@ -106,6 +108,18 @@ export interface BlobsRepo {
    */
   keepChunks(sha: string, chunks: readonly string[]): Promise<boolean>;
   /**
+   * `uploadState` of several whole uploads (every chunk, with its data), in one read: a batch of
+   * attachments (`PUT /api/sync/blobs`) asks the store once, not once per attachment.
+   */
+  uploadStates(uploads: readonly { readonly sha: string; readonly upload: UploadKeys; readonly size: number }[]): Promise<UploadState[]>;
+  /** `keepChunks` of several blobs, in one write; for each, whether its chunks are held as given. */
+  keepChunksOf(blobs: readonly { readonly sha: string; readonly chunks: readonly string[] }[]): Promise<boolean[]>;
+  /**
+   * `markHeld` of several uploads: the blobs not yet complete marked so in one write, and only
+   * then (a bulk write is not all or nothing) the uploads proven, in another.
+   */
+  markHeldAll(uploads: readonly { readonly sha: string; readonly size: number; readonly proof: string; readonly factRowId: string; readonly complete: boolean }[]): Promise<void>;
+  /**
    * Marks the blob complete (unless `complete` says it is already), then the upload proven: only
    * once every chunk is kept, as a proof opens the chunks to the fact's readers.
    */
@@ -119,6 +133,18 @@ export interface BlobsRepo {
   dropStagedUnder(sha: string, proof: string): Promise<void>;
 }
 
+const partId = (sha: string, staging: string, index: number) => `${partPrefix(sha, staging)}${pad(index)}`;
+/** The ids an upload's state is read from: its fact's proof, the blob, and its own parts among `indices`. */
+const idsOf = (sha: string, { proof, staging }: UploadKeys, indices: readonly number[]) => [proofId(sha, proof), `blob:${sha}`, ...indices.map((i) => partId(sha, staging, i))];
+/** An upload's state as read (`idsOf`), with the data of its parts among `indices`. */
+const stateIn = (docs: ReadonlyMap<string, { rev: string; doc: BlobsDoc }>, sha: string, { proof, staging }: UploadKeys, indices: readonly number[]): UploadState => {
+  const parts = new Map<number, StagedPart>();
+  for (const index of indices) {
+    const found = docs.get(partId(sha, staging, index));
+    if (found?.doc.type === 'part') parts.set(index, { id: partId(sha, staging, index), rev: found.rev, data: found.doc.data });
+  }
+  return { proven: docs.get(proofId(sha, proof))?.doc.type === 'proof', complete: docs.get(`blob:${sha}`)?.doc.type === 'blob', parts };
+};
 /** Inserts a document that is the same whoever writes it: an existing one is fine. */
 async function insertOnce(db: DocumentScope<BlobsDoc>, { _id, ...doc }: BlobsDoc & { _id: string }): Promise<void> {
   await createDoc(db, _id, doc);
@@ -146,6 +172,24 @@ export function blobsRepo(db: DocumentScope<BlobsDoc>): BlobsRepo {
     return docs;
   };
   const markComplete = (sha: string, size: number) => insertOnce(db, { type: 'blob', sha256: sha, size, chunks: chunkCount(size), _id: `blob:${sha}` });
+  /** Keeps the chunks of several blobs in one write; for each, whether every chunk is held as given. */
+  const keepAll = async (blobs: readonly { readonly sha: string; readonly chunks: readonly string[] }[]): Promise<boolean[]> => {
+    const docs = new Map<string, ChunkDoc & { _id: string }>();
+    for (const { sha, chunks } of blobs) chunks.forEach((data, index) => docs.set(chunkId(sha, index), { _id: chunkId(sha, index), type: 'chunk', sha256: sha, index, data }));
+    const written = [...docs.values()];
+    const taken = new Set((await createMany(db, written)).map((position) => written[position]!._id));
+    const kept: boolean[] = [];
+    for (const { sha, chunks } of blobs) {
+      let same = true;
+      for (const [index, data] of chunks.entries()) {
+        if (!taken.has(chunkId(sha, index))) continue;
+        const held = await getDoc(db, chunkId(sha, index));
+        if (held?.type !== 'chunk' || held.data !== data) same = false;
+      }
+      kept.push(same);
+    }
+    return kept;
+  };
   return {
     async stage(sha, staging, index, data) {
       const id = `${partPrefix(sha, staging)}${pad(index)}`;
@@ -178,38 +222,35 @@ export function blobsRepo(db: DocumentScope<BlobsDoc>): BlobsRepo {
       return (await getDoc(db, proofId(sha, proof))) !== undefined;
     },
     async uploadState(sha, { proof, staging }, indices, withData) {
-      const partId = (index: number) => `${partPrefix(sha, staging)}${pad(index)}`;
       // The proof and the blob are read as documents (their MACs checked); parts only need
       // their revisions unless their data is wanted (their bytes are checked against the name).
-      const held = [proofId(sha, proof), `blob:${sha}`];
-      const [docs, partList] = withData
-        ? [await readById([...held, ...indices.map(partId)]), undefined]
-        : await Promise.all([readById(held), partIds(sha, staging)]);
+      if (withData) return stateIn(await readById(idsOf(sha, { proof, staging }, indices)), sha, { proof, staging }, indices);
+      const [docs, partList] = await Promise.all([readById([proofId(sha, proof), `blob:${sha}`]), partIds(sha, staging)]);
       const parts = new Map<number, StagedPart>();
       const wanted = new Set(indices);
-      if (partList) {
-        for (const part of partList) if (wanted.has(part.index)) parts.set(part.index, { id: part.id, rev: part.rev });
-      } else {
-        for (const index of indices) {
-          const found = docs.get(partId(index));
-          if (found?.doc.type === 'part') parts.set(index, { id: partId(index), rev: found.rev, data: found.doc.data });
-        }
-      }
-      return { proven: docs.get(proofId(sha, proof))?.doc.type === 'proof', complete: docs.get(`blob:${sha}`)?.doc.type === 'blob', parts };
+      for (const part of partList) if (wanted.has(part.index)) parts.set(part.index, { id: part.id, rev: part.rev });
+      return { ...stateIn(docs, sha, { proof, staging }, []), parts };
+    },
+    async uploadStates(uploads) {
+      const docs = await readById(uploads.flatMap(({ sha, upload, size }) => idsOf(sha, upload, allChunks(size))));
+      return uploads.map(({ sha, upload, size }) => stateIn(docs, sha, upload, allChunks(size)));
     },
     async keepChunks(sha, chunks) {
-      const taken = await createMany(db, chunks.map((data, index) => ({ _id: chunkId(sha, index), type: 'chunk' as const, sha256: sha, index, data })));
-      for (const index of taken) {
-        const held = await getDoc(db, chunkId(sha, index));
-        if (held?.type !== 'chunk' || held.data !== chunks[index]) return false;
-      }
-      return true;
+      return (await keepAll([{ sha, chunks }]))[0]!;
     },
+    keepChunksOf: keepAll,
     async markHeld(sha, size, proof, factRowId, complete) {
       // One after the other (a bulk write is not all or nothing): a proof is never written for
       // bytes not marked complete. Taken ids are fine: the same document whoever writes it.
       if (!complete) await markComplete(sha, size);
       await insertOnce(db, { _id: proofId(sha, proof), type: 'proof', sha256: sha, upload: proof, factRowId });
+    },
+    async markHeldAll(uploads) {
+      // Taken ids are fine (`createMany` compares nothing here): the same document whoever writes it.
+      const blobs = new Map(uploads.filter((u) => !u.complete).map(({ sha, size }) => [sha, { _id: `blob:${sha}`, type: 'blob' as const, sha256: sha, size, chunks: chunkCount(size) }]));
+      await createMany(db, [...blobs.values()]);
+      const proofs = new Map(uploads.map(({ sha, proof, factRowId }) => [proofId(sha, proof), { _id: proofId(sha, proof), type: 'proof' as const, sha256: sha, upload: proof, factRowId }]));
+      await createMany(db, [...proofs.values()]);
     },
     async dropParts(parts) {
       // Another request may be dropping them too: a conflict per document is fine.

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { BLOB_CHUNK_BYTES, fromBase64Url, sha256, toHex, type BlobStatus } from '@seal/shared';
 import { ApiError } from '../http/errors';
-import { chunkCount, type BlobsRepo, type StagedPart, type UploadKeys } from './blobsRepo';
+import { allChunks, chunkCount, type BlobsRepo, type StagedPart, type UploadKeys } from './blobsRepo';
 
 /** The key of the uploads made under one attachment fact (fixed length, whatever the row id): what its proof is kept under. */
 export const uploadKeyOf = (factRowId: string): string => createHash('sha256').update(factRowId).digest('hex');
@@ -33,8 +33,6 @@ export interface StagedChunk {
   readonly index: number;
   readonly data: string;
 }
-
-const allChunks = (size: number): number[] => Array.from({ length: chunkCount(size) }, (_, i) => i);
 
 const doneStatus = (sha: string, size: number): BlobStatus => ({ sha256: sha, size, chunks: chunkCount(size), received: allChunks(size), complete: true });
 
@@ -165,6 +163,51 @@ export async function receiveChunks(blobs: BlobsRepo, sha: string, upload: Uploa
     if (status.complete) break;
   }
   return status!;
+}
+
+/** A whole attachment a batch carries (`PUT /api/sync/blobs`), its bytes already checked against their name. */
+export interface WholeUpload {
+  readonly sha: string;
+  readonly upload: Upload;
+  readonly size: number;
+  /** Its chunks, base64url, as the chunks' text keeps them. */
+  readonly parts: readonly string[];
+}
+
+/**
+ * Several whole attachments of one request, each already checked against its name: their
+ * uploads are read in one request, the chunks of those not held yet kept in one write, the blobs
+ * marked complete in one and the uploads proven in another — a handful of store requests for the
+ * batch, not several for each attachment. An upload found proven is complete (and drops what it
+ * staged itself, as `provenStatus` does); one that finds parts of its own staged (a chunked
+ * upload it began earlier) is received as a single request's would be (`receiveChunks`), so a
+ * staged part that differs is refused as there. Each answer is a status, or the refusal of that
+ * attachment alone; a store failure fails the whole request.
+ */
+export async function receiveWholes(blobs: BlobsRepo, uploads: readonly WholeUpload[]): Promise<(BlobStatus | ApiError)[]> {
+  if (uploads.length === 0) return [];
+  const states = await blobs.uploadStates(uploads);
+  const answers: (BlobStatus | ApiError | undefined)[] = uploads.map(() => undefined);
+  const fresh: number[] = [];
+  for (const [i, { sha, upload, size, parts }] of uploads.entries()) {
+    const state = states[i]!;
+    if (state.proven) answers[i] = state.parts.size > 0 ? await provenStatus(blobs, sha, size, upload) : doneStatus(sha, size);
+    else if (state.parts.size > 0) answers[i] = await receiveChunks(blobs, sha, upload, size, 0, parts).catch((error: unknown) => refusalOrThrow(error));
+    else fresh.push(i);
+  }
+  const unheld = fresh.filter((i) => !states[i]!.complete);
+  const kept = await blobs.keepChunksOf(unheld.map((i) => ({ sha: uploads[i]!.sha, chunks: uploads[i]!.parts })));
+  const broken = unheld.find((_, k) => !kept[k]);
+  if (broken !== undefined) throw new Error(`a different chunk of ${uploads[broken]!.sha} is held, yet both hash to the name`);
+  await blobs.markHeldAll(fresh.map((i) => ({ sha: uploads[i]!.sha, size: uploads[i]!.size, proof: uploads[i]!.upload.proof, factRowId: uploads[i]!.upload.fact, complete: states[i]!.complete })));
+  for (const i of fresh) answers[i] = doneStatus(uploads[i]!.sha, uploads[i]!.size);
+  return answers.map((answer) => answer!);
+}
+
+/** A refusal of one attachment (an `ApiError`) as its answer; anything else (the store failing) fails the request. */
+function refusalOrThrow(error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  throw error;
 }
 
 /**

@@ -1,15 +1,17 @@
 import {
   BLOB_BYTES_MEDIA_TYPE, BLOB_CHUNK_BYTES, BLOB_CHUNKS_PER_REQUEST, chunkSpans, blobChunkBodySchema, blobChunksBodySchema, blobChunksQuerySchema, blobChunkParamsSchema, blobChunkResponseSchema, blobParamsSchema, blobQuerySchema, blobStatusSchema,
+  BLOB_BATCH_ATTACHMENTS, BLOB_BATCH_BYTES, blobBatchQuerySchema, blobBatchResponseSchema, parseBlobBatch, type BlobBatchResponse, type BlobStatus,
   base64UrlByteLength, factBodySchemas, fromBase64Url, type AttachmentMeta, parseSubject, sniffRequestDocumentType,
 } from '@seal/shared';
 import type { UserDoc } from '../../couch/model';
-import { loadUnitTree } from '../../auth/scope';
+import { createHash } from 'node:crypto';
+import { loadUnitTree, type UnitTree } from '../../auth/scope';
 import type { Api } from '../api';
 import { ApiError } from '../errors';
 import { chunkCount, chunkLength, type BlobsRepo } from '../../sync/blobsRepo';
 import { covers } from '../../sync/pushContext';
 import type { RowsRepo } from '../../sync/rowsRepo';
-import { receiveChunk, receiveChunks, settleUpload, uploadKeyOf, uploadUnder } from '../../sync/settleUpload';
+import { receiveChunk, receiveChunks, receiveWholes, settleUpload, uploadKeyOf, uploadUnder, type WholeUpload } from '../../sync/settleUpload';
 import { requireReplicaUser } from '../../sync/requireReplicaUser';
 
 const shaParams = blobParamsSchema;
@@ -20,36 +22,57 @@ const FACTS_IN_HAND = 2_000;
 
 type AttachmentFact = { readonly scopeUnitId: string; readonly meta: AttachmentMeta };
 
+/** Attachment facts by row id, read from the store (MAC checked, bodies parsed): one, or several in one read. */
+interface AttachmentFacts {
+  (factRowId: string): Promise<AttachmentFact | undefined>;
+  many(factRowIds: readonly string[]): Promise<Map<string, AttachmentFact>>;
+}
+
 /**
  * Attachment facts by row id, as read from the store (MAC checked, body parsed). A stored fact
  * never changes (the rows database refuses any rewrite), so a fact read once holds for good; only
  * facts found are kept, so a fact pushed after a miss is read then.
  */
-function attachmentFacts(rows: RowsRepo): (factRowId: string) => Promise<AttachmentFact | undefined> {
+function attachmentFacts(rows: RowsRepo): AttachmentFacts {
   const held = new Map<string, AttachmentFact>();
-  return async (factRowId) => {
-    const kept = held.get(factRowId);
-    if (kept !== undefined) return kept;
-    const row = (await rows.getMany([factRowId])).get(factRowId);
-    if (row?.type !== 'fact' || row.kind !== 'attachment') return undefined;
-    const fact = { scopeUnitId: row.scopeUnitId, meta: factBodySchemas.attachment.parse(row.body) };
-    if (held.size >= FACTS_IN_HAND) held.delete(held.keys().next().value!);
-    held.set(factRowId, fact);
-    return fact;
+  const many = async (factRowIds: readonly string[]): Promise<Map<string, AttachmentFact>> => {
+    const found = new Map<string, AttachmentFact>();
+    const missing = factRowIds.filter((id) => {
+      const kept = held.get(id);
+      if (kept !== undefined) found.set(id, kept);
+      return kept === undefined;
+    });
+    if (missing.length === 0) return found;
+    for (const [id, row] of await rows.getMany(missing)) {
+      if (row.type !== 'fact' || row.kind !== 'attachment') continue;
+      const fact = { scopeUnitId: row.scopeUnitId, meta: factBodySchemas.attachment.parse(row.body) };
+      if (held.size >= FACTS_IN_HAND) held.delete(held.keys().next().value!);
+      held.set(id, fact);
+      found.set(id, fact);
+    }
+    return found;
   };
+  return Object.assign(async (factRowId: string) => (await many([factRowId])).get(factRowId), { many });
 }
 
-/** The attachment fact a blob request is made under: stored, naming these bytes, in the user's scope. */
-async function attachmentFor(api: Api, factOf: (factRowId: string) => Promise<AttachmentFact | undefined>, user: UserDoc, factRowId: string, sha: string) {
-  const row = await factOf(factRowId);
+/**
+ * The attachment fact `row` (read under `factRowId`) opened to `user` for the bytes `sha`: it
+ * is stored, names these bytes, and the user's scope covers its unit; refused otherwise.
+ */
+function openedFact(row: AttachmentFact | undefined, user: UserDoc, tree: UnitTree, factRowId: string, sha: string): AttachmentMeta {
   if (row === undefined) {
     throw new ApiError(409, 'fact_not_synced', `The attachment fact "${factRowId}" is not on the server yet: push the fact first, then its bytes`);
   }
   const { meta } = row;
   if (meta.sha256 !== sha) throw new ApiError(400, 'invalid_query', `The attachment fact "${factRowId}" names bytes ${meta.sha256}, not ${sha}`);
-  const scope = covers(user, row.scopeUnitId, await loadUnitTree(api.ctx.repos.units));
+  const scope = covers(user, row.scopeUnitId, tree);
   if (!scope.ok) throw new ApiError(403, 'out_of_scope', scope.error.message);
   return meta;
+}
+
+/** The attachment fact a blob request is made under: stored, naming these bytes, in the user's scope. */
+async function attachmentFor(api: Api, factOf: AttachmentFacts, user: UserDoc, factRowId: string, sha: string) {
+  return openedFact(await factOf(factRowId), user, await loadUnitTree(api.ctx.repos.units), factRowId, sha);
 }
 
 /**
@@ -68,11 +91,69 @@ function checkChunk(meta: AttachmentMeta, sha: string, index: number, data: stri
   if (index === 0) refuseUnlessDocumentType(meta, sha, fromBase64Url(data.slice(0, 16)));
 }
 
+/** `bytes` cut into the attachment's chunks, each as the chunks' text keeps it (base64url). */
+function chunked(bytes: Buffer): string[] {
+  const parts: string[] = [];
+  for (let from = 0; from < bytes.length; from += BLOB_CHUNK_BYTES) parts.push(bytes.toString('base64url', from, Math.min(bytes.length, from + BLOB_CHUNK_BYTES)));
+  return parts;
+}
+
 /** A request's document must be what its fact says (a PDF, JPEG or PNG), by its first bytes. */
 function refuseUnlessDocumentType(meta: AttachmentMeta, sha: string, firstBytes: Uint8Array): void {
   if (parseSubject(meta.about)?.kind === 'request' && sniffRequestDocumentType(firstBytes) !== meta.mime) {
     throw new ApiError(415, 'unsupported_media_type', `The bytes of ${sha} are not a ${meta.mime} file: a request's document must be a PDF, JPEG or PNG`);
   }
+}
+
+/**
+ * `PUT /api/sync/blobs`: several whole attachments in one request, each judged as a request of
+ * its own would be (its fact, the user's scope, its size, its type, its hash) and answered on its
+ * own; what passes is kept with a handful of store requests for the whole batch (`receiveWholes`).
+ */
+function blobBatchRoute(api: Api, factOf: AttachmentFacts, blobs: BlobsRepo): void {
+  api.route({
+    method: 'PUT', url: '/api/sync/blobs', tag: 'sync', auth: 'session', query: blobBatchQuerySchema,
+    bytesBody: { description: `The bytes of 1 to ${BLOB_BATCH_ATTACHMENTS} whole attachments, one after the other, in the order \`attachments\` names them (each as long as its size there)` },
+    bodyLimit: BLOB_BATCH_BYTES,
+    summary: `Upload up to ${BLOB_BATCH_ATTACHMENTS} whole attachments in one request (${BLOB_BYTES_MEDIA_TYPE}, ${BLOB_BATCH_BYTES} bytes at most), each under its fact: each is kept once its bytes hash to the name its fact gives them, and answered on its own — complete, or refused with the status and code a request of its own would get (403 out_of_scope, 409 fact_not_synced, 415, 422 blob_hash_mismatch…)`,
+    responses: { 200: blobBatchResponseSchema, 400: 'invalid_body | invalid_query', 401: 'unauthenticated | replica_user_mismatch' },
+  }, async ({ query, request, signedIn }) => {
+    requireReplicaUser(request, signedIn);
+    const items = parseBlobBatch(query.attachments);
+    const named = new Set(items.map((item) => item.factRowId));
+    if (named.size < items.length) throw new ApiError(400, 'invalid_query', 'An attachment fact is named twice: name each once');
+    const bytes = request.body as Buffer;
+    const total = items.reduce((sum, item) => sum + item.size, 0);
+    if (total !== bytes.length) throw new ApiError(400, 'invalid_body', `The body is ${bytes.length} bytes, but the attachments named add up to ${total}`);
+    const [facts, tree] = await Promise.all([factOf.many([...named]), loadUnitTree(api.ctx.repos.units)]);
+    const answers: (BlobStatus | ApiError | undefined)[] = items.map(() => undefined);
+    const wholes: { readonly at: number; readonly upload: WholeUpload }[] = [];
+    let offset = 0;
+    for (const [at, { factRowId, size }] of items.entries()) {
+      const whole = bytes.subarray(offset, (offset += size));
+      try {
+        const fact = facts.get(factRowId);
+        const sha = fact?.meta.sha256 ?? '';
+        const meta = openedFact(fact, signedIn.user, tree, factRowId, sha);
+        if (meta.size !== size) throw new ApiError(400, 'invalid_body', `The attachment fact "${factRowId}" names ${meta.size} bytes, not ${size}`);
+        refuseUnlessDocumentType(meta, sha, whole.subarray(0, 16));
+        if (createHash('sha256').update(whole).digest('hex') !== sha) {
+          throw new ApiError(422, 'blob_hash_mismatch', `The uploaded bytes do not hash to ${sha}: they were discarded, upload again`);
+        }
+        wholes.push({ at, upload: { sha, upload: uploadUnder(factRowId, signedIn.user.id), size, parts: chunked(whole) } });
+      } catch (error) {
+        if (!(error instanceof ApiError)) throw error;
+        answers[at] = error;
+      }
+    }
+    const received = await receiveWholes(blobs, wholes.map((w) => w.upload));
+    wholes.forEach(({ at }, k) => (answers[at] = received[k]));
+    const results: BlobBatchResponse['results'] = items.map(({ factRowId }, at) => {
+      const answer = answers[at]!;
+      return answer instanceof ApiError ? { fact: factRowId, ok: false, httpStatus: answer.statusCode, error: answer.code, message: answer.message } : { fact: factRowId, ok: true, status: { ...answer, received: [...answer.received] } };
+    });
+    return { results };
+  });
 }
 
 /**
@@ -139,6 +220,8 @@ export function blobRoutes(api: Api, rows: RowsRepo, blobs: BlobsRepo): void {
     if (from === 0) refuseUnlessDocumentType(meta, params.sha256, bytes.subarray(0, 16));
     return receiveChunks(blobs, params.sha256, uploadUnder(query.fact, signedIn.user.id), meta.size, from, data);
   });
+
+  blobBatchRoute(api, factOf, blobs);
 
   api.route({
     method: 'GET', url: '/api/sync/blobs/:sha256/chunks/:index', tag: 'sync', auth: 'session', params: chunkParams, query: blobQuerySchema,

@@ -1,0 +1,117 @@
+/**
+ * Attachments sent several whole to a request (`PUT /api/sync/blobs`): which go so, and how one
+ * such request goes. The upload queue (`BlobQueue`) hands them out beside single uploads.
+ */
+import { BLOB_BATCH_ATTACHMENTS, BLOB_BATCH_BYTES, BLOB_CHUNK_BYTES, BLOB_CHUNKS_PER_REQUEST, blobBatchQuery, fromBase64Url } from '@seal/shared';
+import { ApiError } from '../api/ApiError';
+import type { BlobEntry } from './collections';
+import type { LocalBook } from './localBook';
+import { StoreError } from './StoreError';
+import type { SyncClient } from './syncClient';
+
+/** The server holds an upload but has not (yet) confirmed its bytes: the queue tries again later. */
+export class BlobNotCompleteError extends Error {
+  override readonly name = 'BlobNotCompleteError';
+  constructor(readonly sha256: string, readonly received: number, readonly chunks: number) {
+    super(`the server holds ${received} of ${chunks} chunks of ${sha256} but has not confirmed the bytes yet`);
+  }
+}
+
+/** `parts` one after the other, `size` bytes in all. */
+export function concat(parts: readonly Uint8Array[], size: number): Uint8Array {
+  const whole = new Uint8Array(size);
+  let offset = 0;
+  for (const part of parts) {
+    whole.set(part, offset);
+    offset += part.length;
+  }
+  return whole;
+}
+
+/** A queued attachment: its bytes' hash and its entry. */
+export interface Queued {
+  readonly sha: string;
+  readonly entry: BlobEntry;
+}
+
+/** What one uploader takes at a time: an attachment on its own, or several whole ones in one request. */
+export type Upload = { readonly one: Queued } | { readonly batch: readonly Queued[] };
+
+/**
+ * How the ready attachments go up, in their order: those that can go whole in one request and
+ * whose upload has not begun yet (a begun one asks the server first what it holds) are gathered
+ * several to a request (`PUT /api/sync/blobs`, at most `BLOB_BATCH_ATTACHMENTS` and
+ * `BLOB_BATCH_BYTES`); the others go up on their own, chunk by chunk. A batch of one goes on its own.
+ */
+export function uploadsOf(ready: readonly Queued[]): Upload[] {
+  const uploads: Upload[] = [];
+  let batch: Queued[] = [];
+  let bytes = 0;
+  const close = () => {
+    if (batch.length === 1) uploads.push({ one: batch[0]! });
+    else if (batch.length > 1) uploads.push({ batch });
+    batch = [];
+    bytes = 0;
+  };
+  for (const blob of ready) {
+    const { entry } = blob;
+    const batchable = entry.startedUnder !== entry.factRowId && entry.size <= BLOB_CHUNKS_PER_REQUEST * BLOB_CHUNK_BYTES
+      && blobBatchQuery([{ factRowId: entry.factRowId, size: entry.size }]) !== undefined;
+    if (!batchable) {
+      uploads.push({ one: blob });
+      continue;
+    }
+    if (batch.length === BLOB_BATCH_ATTACHMENTS || bytes + entry.size > BLOB_BATCH_BYTES) close();
+    batch.push(blob);
+    bytes += entry.size;
+  }
+  close();
+  return uploads;
+}
+
+/**
+ * Several whole attachments whose upload has not begun, in one request (`PUT /api/sync/blobs`):
+ * each is noted as begun first (cut off, its next attempt asks the server what it holds, on its
+ * own), then its bytes go up with the others'. What became of each, in order: up (or queued
+ * again under its next fact), or the failure of that one alone (the server refused it, or has
+ * not confirmed it). A failure of the request itself (offline, signed out, the server failing)
+ * is thrown, for all of them.
+ */
+export async function uploadWhole(book: LocalBook, client: SyncClient, batch: readonly Queued[], uploaded: (done: readonly Queued[]) => Promise<boolean[]>): Promise<({ again: boolean } | { error: unknown })[]> {
+  const outcomes: ({ again: boolean } | { error: unknown } | undefined)[] = batch.map(() => undefined);
+  const held = await book.blobs(batch.map((blob) => blob.sha));
+  const going: { readonly at: number; readonly blob: Queued; readonly bytes: Uint8Array }[] = [];
+  for (const [at, blob] of batch.entries()) {
+    const now = held.get(blob.sha);
+    // Up already, or queued under another fact meanwhile (that one goes up in a later pass).
+    if (now?.state !== 'queued' || now.factRowId !== blob.entry.factRowId) {
+      outcomes[at] = { again: now?.state === 'queued' };
+      continue;
+    }
+    const chunks = await book.chunks(blob.sha);
+    if (chunks.length !== blob.entry.chunks) {
+      outcomes[at] = { error: new StoreError('invalid_fact', `chunks of ${blob.sha} are missing here`) };
+      continue;
+    }
+    going.push({ at, blob: { sha: blob.sha, entry: now }, bytes: concat(chunks.map(fromBase64Url), now.size) });
+  }
+  if (going.length > 0) {
+    // Noted before anything is sent: if this upload is cut off, its next attempt asks first.
+    await book.putBlobs(going.map(({ blob }) => ({ sha: blob.sha, entry: { ...blob.entry, startedUnder: blob.entry.factRowId } })));
+    const attachments = blobBatchQuery(going.map(({ blob }) => ({ factRowId: blob.entry.factRowId, size: blob.entry.size })));
+    if (attachments === undefined) throw new StoreError('invalid_fact', 'these attachments cannot be named in one request');
+    const { results } = await client.putWholeBlobs(attachments, concat(going.map((g) => g.bytes), going.reduce((sum, g) => sum + g.bytes.length, 0)));
+    if (results.length !== going.length) throw new StoreError('write_failed', `the server answered ${results.length} of ${going.length} attachments`);
+    const done: { readonly at: number; readonly blob: Queued }[] = [];
+    going.forEach(({ at, blob }, k) => {
+      const result = results[k]!;
+      if (result.fact !== blob.entry.factRowId) outcomes[at] = { error: new StoreError('write_failed', `the server answered for ${result.fact}, not ${blob.entry.factRowId}`) };
+      else if (!result.ok) outcomes[at] = { error: new ApiError({ status: result.httpStatus, code: result.error, message: result.message, cause: result }) };
+      else if (!result.status.complete) outcomes[at] = { error: new BlobNotCompleteError(blob.sha, result.status.received.length, result.status.chunks) };
+      else done.push({ at, blob });
+    });
+    const again = done.length > 0 ? await uploaded(done.map((d) => d.blob)) : [];
+    done.forEach(({ at }, k) => (outcomes[at] = { again: again[k]! }));
+  }
+  return outcomes.map((outcome) => outcome!);
+}
