@@ -91,6 +91,12 @@ const send = (person: Person, items: readonly Attachment[], bytes?: readonly Uin
   putBatch(person, `?attachments=${named(items.map((a) => ({ fact: a.fact, size: a.bytes.length })))}`, concat(bytes ?? items.map((a) => a.bytes)));
 
 const idsUnder = (prefix: string) => blobIdsUnder(running, prefix);
+/** The blobs database's documents under a prefix, with their revisions (a rewrite changes one). */
+async function revsUnder(prefix: string): Promise<Record<string, string>> {
+  const db = running.server.store.couch.use(running.server.store.dbName('blobs'));
+  const page = await db.list({ startkey: prefix, endkey: `${prefix}\ufff0` });
+  return Object.fromEntries(page.rows.map((row) => [row.id, row.value.rev]));
+}
 const readBack = (a: Attachment) => readBlobBack(running, staff, a.sha, a.fact, a.bytes.length);
 /** Whether anything (chunks, parts, proofs, the blob) is held for these bytes. */
 const heldFor = async (sha: string) => [...await idsUnder(`chunk:${sha}:`), ...await idsUnder(`part:${sha}:`), ...await idsUnder(`proof:${sha}:`), ...await idsUnder(`blob:${sha}`)];
@@ -108,11 +114,12 @@ describe('several whole attachments in one request', () => {
       expect(await idsUnder(`part:${a.sha}:`)).toEqual([]);
       expect(await readBack(a)).toEqual(a.bytes);
     }
-    const chunksBefore = await Promise.all(items.map((a) => idsUnder(`chunk:${a.sha}:`)));
-    // Sent again (a retry whose answer was lost): complete, and the same chunks.
+    const before = await Promise.all(items.flatMap((a) => [revsUnder(`chunk:${a.sha}:`), revsUnder(`proof:${a.sha}:`), revsUnder(`blob:${a.sha}`)]));
+    expect(Object.keys(before[0]!)).toHaveLength(1);
+    // Sent again (a retry whose answer was lost): complete, and not a document written again.
     const again = await send(staff, items);
     expect(again.body.results.map((r) => r.ok && r.status.complete)).toEqual(items.map(() => true));
-    expect(await Promise.all(items.map((a) => idsUnder(`chunk:${a.sha}:`)))).toEqual(chunksBefore);
+    expect(await Promise.all(items.flatMap((a) => [revsUnder(`chunk:${a.sha}:`), revsUnder(`proof:${a.sha}:`), revsUnder(`blob:${a.sha}`)]))).toEqual(before);
     // What a chunk-by-chunk check says of each: complete.
     for (const a of items) expect(await blobCall(running, staff, 'GET', `/api/sync/blobs/${a.sha}?fact=${encodeURIComponent(a.fact)}`)).toMatchObject({ status: 200, body: { complete: true } });
   });
@@ -226,6 +233,27 @@ describe('several whole attachments in one request', () => {
     expect(await readBack(beside!)).toEqual(beside!.bytes);
     expect(await idsUnder(`chunk:${spoilt!.sha}:`)).toEqual([]);
   });
+
+  it('proves only the facts whose own item passed when one batch names the same bytes under several facts', async () => {
+    const bytes = photo(BLOB_CHUNK_BYTES + 700, 60);
+    const [mine] = await factsFor(staff, world.siteId, [bytes], 'batch-same-1', 'request:req-same-1');
+    const [alsoMine] = await factsFor(staff, world.siteId, [bytes], 'batch-same-2', 'request:req-same-2');
+    const [theirs] = await factsFor(stranger, otherSiteId, [bytes], 'batch-same-3', 'request:req-same-3');
+    expect(new Set([mine!.sha, alsoMine!.sha, theirs!.sha]).size).toBe(1);
+    expect(new Set([mine!.fact, alsoMine!.fact, theirs!.fact]).size).toBe(3);
+    // Staff send the bytes under all three facts: another site's fact is refused, and stays unproven.
+    const answer = await send(staff, [mine!, theirs!, alsoMine!]);
+    expect(answer.body.results.map((r) => (r.ok ? r.status.complete : r.error))).toEqual([true, 'out_of_scope', true]);
+    expect(await idsUnder(`chunk:${mine!.sha}:`)).toHaveLength(2);
+    expect(await idsUnder(`proof:${mine!.sha}:`)).toHaveLength(2);
+    expect(await readBack(mine!)).toEqual(bytes);
+    expect(await readBack(alsoMine!)).toEqual(bytes);
+    // The stranger's fact opens nothing until an upload under it delivers the bytes.
+    const chunk = `/api/sync/blobs/${theirs!.sha}/chunks/0?fact=${encodeURIComponent(theirs!.fact)}`;
+    expect(await blobCall(running, stranger, 'GET', chunk)).toMatchObject({ status: 404, body: { error: 'not_found' } });
+    expect((await send(stranger, [theirs!])).body.results).toMatchObject([{ ok: true, status: { complete: true } }]);
+    expect((await blobCall(running, stranger, 'GET', chunk)).status).toBe(200);
+  });
 });
 
 describe("the app's upload queue", () => {
@@ -261,10 +289,52 @@ describe("the app's upload queue", () => {
     // Twenty photos in two requests; the sixteen whose request was cut off then go up on their own,
     // each asking the server first what it holds (none is sent blind twice in a batch).
     expect(dropped).toBe(true);
-    expect(sent.filter((s) => s.startsWith('batch')).sort()).toEqual([`batch of ${BLOB_BATCH_ATTACHMENTS}`, 'batch of 4']);
+    expect({ sent, batches: sent.filter((s) => s.startsWith('batch')).sort() }).toMatchObject({ batches: [`batch of ${BLOB_BATCH_ATTACHMENTS}`, 'batch of 4'] });
     expect(sent.filter((s) => s === 'status')).toHaveLength(BLOB_BATCH_ATTACHMENTS);
     expect(sent.filter((s) => s === 'bytes')).toHaveLength(BLOB_BATCH_ATTACHMENTS);
     for (const [i, { sha256, factRowId }] of added.entries()) expect(await readBlobBack(running, staff, sha256, factRowId, photos[i]!.length)).toEqual(photos[i]);
     expect(tablet.store.status.get().attachments).toMatchObject({ queued: 0 });
+  });
+
+  it('asks the server, and sends nothing again, after a batch whose answer was lost once the server kept it; and uploads bytes again under a second fact', async () => {
+    const tablet = await replicas.open(staff, 'batch-lost-answer');
+    const photos = Array.from({ length: 4 }, (_, i) => photo(2000 + i, 70 + i));
+    tablet.network.setOnline(false);
+    const added = [];
+    for (const bytes of photos) added.push(await tablet.store.attachments.add({ bytes, about: 'request:req-lost-answer', mime: 'image/jpeg' }, world.siteId));
+    // The first photo again, about another request: a second fact, queued behind the first.
+    const second = await tablet.store.attachments.add({ bytes: photos[0]!, about: 'request:req-lost-answer-2', mime: 'image/jpeg' }, world.siteId);
+    expect(second.sha256).toBe(added[0]!.sha256);
+    const sent: string[] = [];
+    let lost = false;
+    tablet.network.intercept = async (path, init, url) => {
+      if (!path.startsWith('/api/sync/blobs')) return;
+      const attachments = new URL(url).searchParams.get('attachments');
+      sent.push(attachments === null ? (path.endsWith('/bytes') ? 'bytes' : 'status') : `batch of ${attachments.split(',').length}`);
+      if (attachments === null || lost) return;
+      lost = true;
+      // The server gets the request and keeps the bytes; its answer never comes back.
+      const kept = await fetch(url, { ...init, headers: { ...(init.headers as Record<string, string>), cookie: staff.cookie, 'sec-fetch-site': 'same-origin' } });
+      expect(kept.status).toBe(200);
+      throw new TypeError('fetch failed: the answer was lost');
+    };
+    tablet.network.setOnline(true);
+    tablet.start();
+    tablet.sync!.syncNow();
+    const both = [...added, second];
+    for (const { sha256, factRowId } of both) {
+      for (let i = 0; ; i++) {
+        const entry = await tablet.store.book.blob(sha256);
+        if (entry?.state === 'uploaded') break;
+        if (i > 1500) throw new Error(`photo ${sha256} under ${factRowId} did not go up: ${sent.join('; ')}`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    }
+    // Four in one batch (lost): each then asked the server and found it complete, bytes not sent
+    // again; the second fact's upload then went up (its own request: possession is per fact).
+    expect(sent.slice(0, 5)).toEqual(['batch of 4', 'status', 'status', 'status', 'status']);
+    expect(sent.slice(5)).toEqual(['bytes']);
+    for (const [i, { sha256, factRowId }] of added.entries()) expect(await readBlobBack(running, staff, sha256, factRowId, photos[i]!.length)).toEqual(photos[i]);
+    expect(await readBlobBack(running, staff, second.sha256, second.factRowId, photos[0]!.length)).toEqual(photos[0]);
   });
 });

@@ -7,7 +7,7 @@
  * requests, which every replica in scope then holds.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { UseRequest } from '@seal/shared';
+import { REPLICA_USER_HEADER, type UseRequest } from '@seal/shared';
 import type { AuditRecord } from '../../sync-server/src/couch/model';
 import { signIn } from '../../sync-server/src/testing/testServer';
 import { sealRecord } from './fixtures';
@@ -100,6 +100,11 @@ describe('deactivating someone who left', () => {
 
     // Their session is over, their passkey no longer signs in, the roster drops it.
     expect((await running.server.call('GET', '/api/auth/session', { cookie: leaver.cookie })).statusCode).toBe(401);
+    // Their sync requests too, whichever user they name as their replica's (that user is read beside the session).
+    for (const named of [leaver.userId, custodian.userId, 'user-nobody']) {
+      const pull = await running.server.call('GET', '/api/sync/pull', { cookie: leaver.cookie, headers: { [REPLICA_USER_HEADER]: named } });
+      expect({ named, status: pull.statusCode, error: pull.json<{ error: string }>().error }).toEqual({ named, status: 401, error: 'session_expired' });
+    }
     const again = await signIn(running.server, leaver.authenticator, leaver.credentialId);
     expect({ status: again.statusCode, error: again.json<{ error: string }>().error }).toEqual({ status: 403, error: 'user_deactivated' });
     const roster = (await call('GET', '/api/roster', custodian)).body.roster as { users: { id: string }[]; revokedCredentials: { id: string; userId: string }[] };

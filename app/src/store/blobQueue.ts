@@ -1,4 +1,4 @@
-import type { Subscription } from 'rxjs';
+import { auditTime, type Subscription } from 'rxjs';
 import { Backoff, BLOB_CHUNK_BYTES, chunkCount, sleep, fromBase64Url, sha256, toBase64Url, toHex, type AttachmentMeta, type BlobStatus } from '@seal/shared';
 import type { BlobEntry } from './collections';
 import type { FactLog } from './factLog';
@@ -26,6 +26,8 @@ export interface AttachmentInput {
   readonly at?: number;
 }
 
+/** How long the queue lets answers gather before a pass (see the constructor). */
+const ANSWERS_TOGETHER_MS = 20;
 /** How many attachments go up at once (see `BlobQueue.drain`). */
 export const UPLOADS_IN_FLIGHT = 8;
 
@@ -68,8 +70,9 @@ export class BlobQueue {
     private readonly facts: FactLog,
     private readonly now: () => number,
   ) {
-    // An answered fact may let its bytes go.
-    this.subscription = book.answered$().subscribe(() => this.wakeUp());
+    // An answered fact may let its bytes go. A push's answers leave the outbox in several writes:
+    // taken together, so that a pass does not see only the first write's facts ready.
+    this.subscription = book.answered$().pipe(auditTime(ANSWERS_TOGETHER_MS)).subscribe(() => this.wakeUp());
   }
 
   /** Keeps the bytes, records the attachment fact, and queues the bytes to go up after it. */
@@ -276,19 +279,16 @@ export class BlobQueue {
 
   /**
    * Notes attachments up under their fact (the server said complete): each is uploaded, or queued
-   * again under the next fact made here that names the same bytes (`true`). Read again first:
-   * such a fact may have been queued behind the one just done meanwhile.
+   * again under the next fact made here that names the same bytes (`true`). Each entry is changed
+   * as it stands when written: such a fact may be queued behind the one just done meanwhile.
    */
   private async uploaded(done: readonly Queued[]): Promise<boolean[]> {
-    const now = await this.book.blobs(done.map((blob) => blob.sha));
-    const entries = done.map(({ sha, entry }) => {
-      const held = now.get(sha) ?? entry;
+    const left = await this.book.changeBlobs(done.map((blob) => blob.sha), (_sha, held) => {
       const [next, ...rest] = held.alsoUnder ?? [];
       const { alsoUnder: _done, startedUnder: _started, ...uploaded } = held;
-      return { sha, entry: next === undefined ? { ...uploaded, state: 'uploaded' as const } : { ...uploaded, factRowId: next, ...(rest.length > 0 ? { alsoUnder: rest } : {}), state: 'queued' as const } };
+      return next === undefined ? { ...uploaded, state: 'uploaded' } : { ...uploaded, factRowId: next, ...(rest.length > 0 ? { alsoUnder: rest } : {}), state: 'queued' };
     });
-    await this.book.putBlobs(entries);
-    return entries.map(({ entry }) => entry.state === 'queued');
+    return done.map(({ sha }) => left.get(sha)?.state === 'queued');
   }
 
   private async localBytes(sha: string): Promise<Uint8Array | undefined> {

@@ -193,14 +193,22 @@ export class LocalBook {
   putBlob(sha: string, entry: BlobEntry): Promise<unknown> {
     return this.put('blob', [{ key: sha, data: entry }]);
   }
-  /** Several attachments' entries, in one read. */
-  async blobs(shas: readonly string[]): Promise<Map<string, BlobEntry>> {
-    const docs = await this.getMany('blob', shas);
-    return new Map([...docs].map(([key, doc]) => [key, doc.data]));
-  }
-  /** Several attachments' entries, in one write. */
-  putBlobs(entries: readonly { readonly sha: string; readonly entry: BlobEntry }[]): Promise<unknown> {
-    return this.put('blob', entries.map(({ sha, entry }) => ({ key: sha, data: entry })));
+  /**
+   * Changes attachments' entries, each as it stands when written: another write meanwhile (a
+   * fact queued behind an upload under way) is changed too, never undone. `change` answers the
+   * next entry, or `undefined` to leave it as it is; the entries as left, by hash.
+   */
+  async changeBlobs(shas: readonly string[], change: (sha: string, entry: BlobEntry) => BlobEntry | undefined): Promise<Map<string, BlobEntry>> {
+    const docs = await this.local.findByIds(shas.map((sha) => localId('blob', sha))).exec();
+    const left = new Map<string, BlobEntry>();
+    await Promise.all([...docs.values()].map(async (doc) => {
+      const after = await doc.incrementalModify((stored) => {
+        const next = change(stored.key, stored.data as BlobEntry);
+        return next === undefined ? stored : { ...stored, at: this.now(), data: next };
+      });
+      left.set(after.key, (after.toJSON() as LocalDoc<'blob'>).data);
+    }));
+    return left;
   }
   queuedBlobs(): Promise<{ sha: string; entry: BlobEntry }[]> {
     return this.list('blob').then((docs) => docs.filter((d) => d.data.state === 'queued').map((d) => ({ sha: d.key, entry: d.data })));

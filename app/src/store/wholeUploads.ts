@@ -79,25 +79,25 @@ export function uploadsOf(ready: readonly Queued[]): Upload[] {
  */
 export async function uploadWhole(book: LocalBook, client: SyncClient, batch: readonly Queued[], uploaded: (done: readonly Queued[]) => Promise<boolean[]>): Promise<({ again: boolean } | { error: unknown })[]> {
   const outcomes: ({ again: boolean } | { error: unknown } | undefined)[] = batch.map(() => undefined);
-  const held = await book.blobs(batch.map((blob) => blob.sha));
+  const bytes = new Map<string, Uint8Array>();
+  for (const [at, { sha, entry }] of batch.entries()) {
+    const chunks = await book.chunks(sha);
+    if (chunks.length === entry.chunks) bytes.set(sha, concat(chunks.map(fromBase64Url), entry.size));
+    else outcomes[at] = { error: new StoreError('invalid_fact', `chunks of ${sha} are missing here`) };
+  }
+  // Noted before anything is sent (if this upload is cut off, its next attempt asks first), on
+  // each entry as it stands: one up already, or queued under another fact meanwhile, is left (the
+  // other fact goes up in a later pass).
+  const under = new Map(batch.map(({ sha, entry }) => [sha, entry.factRowId]));
+  const begun = await book.changeBlobs([...bytes.keys()], (sha, held) => (held.state === 'queued' && held.factRowId === under.get(sha) ? { ...held, startedUnder: held.factRowId } : undefined));
   const going: { readonly at: number; readonly blob: Queued; readonly bytes: Uint8Array }[] = [];
-  for (const [at, blob] of batch.entries()) {
-    const now = held.get(blob.sha);
-    // Up already, or queued under another fact meanwhile (that one goes up in a later pass).
-    if (now?.state !== 'queued' || now.factRowId !== blob.entry.factRowId) {
-      outcomes[at] = { again: now?.state === 'queued' };
-      continue;
-    }
-    const chunks = await book.chunks(blob.sha);
-    if (chunks.length !== blob.entry.chunks) {
-      outcomes[at] = { error: new StoreError('invalid_fact', `chunks of ${blob.sha} are missing here`) };
-      continue;
-    }
-    going.push({ at, blob: { sha: blob.sha, entry: now }, bytes: concat(chunks.map(fromBase64Url), now.size) });
+  for (const [at, { sha, entry }] of batch.entries()) {
+    if (outcomes[at] !== undefined) continue;
+    const now = begun.get(sha);
+    if (now?.state === 'queued' && now.factRowId === entry.factRowId) going.push({ at, blob: { sha, entry: now }, bytes: bytes.get(sha)! });
+    else outcomes[at] = { again: now?.state === 'queued' };
   }
   if (going.length > 0) {
-    // Noted before anything is sent: if this upload is cut off, its next attempt asks first.
-    await book.putBlobs(going.map(({ blob }) => ({ sha: blob.sha, entry: { ...blob.entry, startedUnder: blob.entry.factRowId } })));
     const attachments = blobBatchQuery(going.map(({ blob }) => ({ factRowId: blob.entry.factRowId, size: blob.entry.size })));
     if (attachments === undefined) throw new StoreError('invalid_fact', 'these attachments cannot be named in one request');
     const { results } = await client.putWholeBlobs(attachments, concat(going.map((g) => g.bytes), going.reduce((sum, g) => sum + g.bytes.length, 0)));

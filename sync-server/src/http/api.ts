@@ -3,7 +3,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { apiErrorBodySchema, BLOB_BYTES_MEDIA_TYPE } from '@seal/shared';
 import type { ServerContext } from '../context';
-import { readSession, type SignedIn } from '../auth/sessions';
+import { hasSessionCookie, readSession, type SignedIn } from '../auth/sessions';
+import { loadUnitTree, type UnitTree } from '../auth/scope';
 import { ApiError } from './errors';
 
 export type { ServerContext };
@@ -58,6 +59,11 @@ export interface RouteDef<B extends z.ZodType | undefined, Q extends z.ZodType |
    * what they are, for the API's document. Exclusive with `body`.
    */
   readonly bytesBody?: { readonly description: string };
+  /**
+   * The route judges scope on every request (the sync routes): the organisation's tree is read
+   * beside the session, not after it (`RouteInput.unitTree`) — once a session cookie is there.
+   */
+  readonly readsUnitTree?: true;
 }
 
 /** A route that takes bytes, as the API's document describes it. */
@@ -77,6 +83,8 @@ export interface RouteInput<B, Q, P, S> {
   readonly signedIn: S;
   readonly request: FastifyRequest;
   readonly reply: FastifyReply;
+  /** The organisation's tree, as `loadUnitTree` reads it (already on its way for a route that `readsUnitTree`). */
+  readonly unitTree: () => Promise<UnitTree>;
 }
 
 /** The routes of one server, registered with Fastify (which documents them, see `registerOpenApi`). */
@@ -205,10 +213,14 @@ export function createApi(app: FastifyInstance, ctx: ServerContext, rateLimits: 
           if (UNSAFE.has(def.method) && origin !== undefined && !ctx.config.origins.includes(origin)) {
             throw new ApiError(403, 'origin_not_allowed', `Requests from origin "${origin}" are not accepted, expected one of ${ctx.config.origins.join(', ')}`);
           }
+          const early = def.readsUnitTree && def.auth === 'session' && hasSessionCookie(ctx, request) ? loadUnitTree(ctx.repos.units) : undefined;
+          // Left unread when the session is refused: its failure then belongs to no one.
+          early?.catch(() => undefined);
           const signedIn = def.auth === 'session' ? await readSession(ctx, request, reply) : undefined;
           if (request.validationError) throw validationRefusal(request.validationError);
           if (def.bytesBody && !Buffer.isBuffer(request.body)) throw new ApiError(400, 'invalid_body', `The request body is empty: expected bytes (${BLOB_BYTES_MEDIA_TYPE})`);
-          const input = { body: request.body, query: request.query, params: request.params, signedIn, request, reply };
+          const unitTree = () => early ?? loadUnitTree(ctx.repos.units);
+          const input = { body: request.body, query: request.query, params: request.params, signedIn, request, reply, unitTree };
           const result = await handler(input as Parameters<typeof handler>[0]);
           if (reply.sent) return reply;
           if (result === undefined) return reply.status(204).send();

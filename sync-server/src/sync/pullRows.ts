@@ -147,20 +147,26 @@ async function pullAnswer(user: UserDoc, tree: UnitTree, rows: RowsRepo, checkpo
   const delivering = (unitId: string) => allowed.has(unitId) && isDelivered(unitId);
   // While nothing is delivered there is no feed to follow: the position is wherever a back-fill ends.
   const nothingDelivered = plan.delivered !== 'all' && plan.delivered.length === 0;
+  // The store's sequence for the estimates of what is owed: read once a request, from its start,
+  // beside the reads it bounds rather than after them (one round trip to the store fewer, or
+  // three, on the path of every page). Rows written while the request runs are then counted by
+  // the next answer.
+  const storeSeq = rows.updateSeq();
+  storeSeq.catch(() => undefined);
   const feedOwed = async (cursor: string): Promise<number> => {
     if (nothingDelivered) return 0;
-    const changes = Math.max(0, seqNumber(await rows.updateSeq()) - seqNumber(cursor));
+    const changes = Math.max(0, seqNumber(await storeSeq) - seqNumber(cursor));
     if (changes === 0 || plan.delivered === 'all') return changes;
     // The index as it stands (it may lag the feed: rows it has not taken in are counted as owed).
     const indexed = await rows.indexedCounts(today.filter(delivering));
-    const unindexed = indexed.indexSeq === null ? changes : Math.max(0, seqNumber(await rows.updateSeq()) - seqNumber(indexed.indexSeq));
+    const unindexed = indexed.indexSeq === null ? changes : Math.max(0, seqNumber(await storeSeq) - seqNumber(indexed.indexSeq));
     return Math.min(changes, indexed.count + unindexed);
   };
 
   const feed: Feed = options.readAhead ?? { read: (since, size) => rows.changesSince(since, size) };
   if (plan.fill) {
     const reading = { feed, limit, maxScan, staleIndexFrom: options.staleIndexFrom ?? DEFAULT_STALE_INDEX_FROM, orderedSeqs: options.orderedSeqs ?? false };
-    return backFill(rows, checkpoint, plan as PullPlan & { fill: NonNullable<PullPlan['fill']> }, reading, feedOwed, everything(today, roots, tree));
+    return backFill(rows, checkpoint, plan as PullPlan & { fill: NonNullable<PullPlan['fill']> }, reading, { feedOwed, tailOwed: async (from) => tailOwed(await storeSeq, from) }, everything(today, roots, tree));
   }
 
   const { replica } = options;
@@ -181,8 +187,8 @@ const everything = (today: readonly string[], roots: readonly string[], tree: Un
  * unless the index was read lagging (then at most `STALE_INDEX_LIMIT`) or the store is written
  * to while the fill runs.
  */
-async function tailOwed(rows: RowsRepo, from: string): Promise<number> {
-  return Math.max(0, seqNumber(await rows.updateSeq()) - seqNumber(from));
+function tailOwed(storeSeq: string, from: string): number {
+  return Math.max(0, seqNumber(storeSeq) - seqNumber(from));
 }
 
 /**
@@ -221,7 +227,7 @@ async function indexReadFor(rows: RowsRepo, snap: string | null, staleIndexFrom:
  * join the delivered ones at the checkpoint's position (the feed scan re-sends what the fill sent
  * past it: harmless, rows never change) — or, when none were delivered, at the end of the feed.
  */
-async function backFill(rows: RowsRepo, checkpoint: PullCheckpoint, plan: PullPlan & { fill: NonNullable<PullPlan['fill']> }, { feed, limit, maxScan, staleIndexFrom, orderedSeqs }: { feed: Feed; limit: number; maxScan: number; staleIndexFrom: number; orderedSeqs: boolean }, feedOwed: (cursor: string) => Promise<number>, whole: boolean): Promise<PullResponse> {
+async function backFill(rows: RowsRepo, checkpoint: PullCheckpoint, plan: PullPlan & { fill: NonNullable<PullPlan['fill']> }, { feed, limit, maxScan, staleIndexFrom, orderedSeqs }: { feed: Feed; limit: number; maxScan: number; staleIndexFrom: number; orderedSeqs: boolean }, { feedOwed, tailOwed: tailOwedFrom }: { feedOwed: (cursor: string) => Promise<number>; tailOwed: (from: string) => Promise<number> }, whole: boolean): Promise<PullResponse> {
   const { fill } = plan;
   const answer = (found: SyncRow[], next: PullCheckpoint, owed: number): PullResponse =>
     ({ rows: found, checkpoint: encodePullCheckpoint(next), left: plan.left, remaining: owed, more: true });
@@ -234,13 +240,13 @@ async function backFill(rows: RowsRepo, checkpoint: PullCheckpoint, plan: PullPl
     const snap = fill.snap ?? read.snap ?? (how.fresh || indexSeq === null ? await rows.updateSeq() : indexSeq);
     const owed = read.done ? 0 : Math.max(0, owedBefore - read.read);
     const nextFill: Fill = { units: fill.units, at: read.at, snap, seq: read.done ? snap : null, owed };
-    return answer(read.found, { seq: checkpoint.seq, units: plan.delivered, fill: nextFill }, owed + (await tailOwed(rows, snap)) + (await feedOwed(checkpoint.seq)));
+    return answer(read.found, { seq: checkpoint.seq, units: plan.delivered, fill: nextFill }, owed + (await tailOwedFrom(snap)) + (await feedOwed(checkpoint.seq)));
   }
 
   // The tail: rows of the joining units written since the index was read.
   const joining = new Set(fill.unitIds);
   const scan = await scanFeed(feed, fill.seq, limit, maxScan, ({ row }) => joining.has(row.scopeUnitId));
-  if (!scan.end) return answer(scan.found, { seq: checkpoint.seq, units: plan.delivered, fill: { ...fill, seq: scan.cursor } }, (await tailOwed(rows, scan.cursor)) + (await feedOwed(checkpoint.seq)));
+  if (!scan.end) return answer(scan.found, { seq: checkpoint.seq, units: plan.delivered, fill: { ...fill, seq: scan.cursor } }, (await tailOwedFrom(scan.cursor)) + (await feedOwed(checkpoint.seq)));
   const nothingDelivered = plan.delivered !== 'all' && plan.delivered.length === 0;
   const units: UnitSet = whole ? 'all' : [...(plan.delivered === 'all' ? [] : plan.delivered), ...fill.units];
   const next: PullCheckpoint = { seq: nothingDelivered ? scan.cursor : checkpoint.seq, units, fill: null };

@@ -5,7 +5,7 @@ import {
 } from '@seal/shared';
 import type { UserDoc } from '../../couch/model';
 import { createHash } from 'node:crypto';
-import { loadUnitTree, type UnitTree } from '../../auth/scope';
+import type { UnitTree } from '../../auth/scope';
 import type { Api } from '../api';
 import { ApiError } from '../errors';
 import { chunkCount, chunkLength, type BlobsRepo } from '../../sync/blobsRepo';
@@ -71,8 +71,9 @@ function openedFact(row: AttachmentFact | undefined, user: UserDoc, tree: UnitTr
 }
 
 /** The attachment fact a blob request is made under: stored, naming these bytes, in the user's scope. */
-async function attachmentFor(api: Api, factOf: AttachmentFacts, user: UserDoc, factRowId: string, sha: string) {
-  return openedFact(await factOf(factRowId), user, await loadUnitTree(api.ctx.repos.units), factRowId, sha);
+async function attachmentFor(unitTree: () => Promise<UnitTree>, factOf: AttachmentFacts, user: UserDoc, factRowId: string, sha: string) {
+  const [fact, tree] = await Promise.all([factOf(factRowId), unitTree()]);
+  return openedFact(fact, user, tree, factRowId, sha);
 }
 
 /**
@@ -112,12 +113,12 @@ function refuseUnlessDocumentType(meta: AttachmentMeta, sha: string, firstBytes:
  */
 function blobBatchRoute(api: Api, factOf: AttachmentFacts, blobs: BlobsRepo): void {
   api.route({
-    method: 'PUT', url: '/api/sync/blobs', tag: 'sync', auth: 'session', query: blobBatchQuerySchema,
+    method: 'PUT', url: '/api/sync/blobs', tag: 'sync', auth: 'session', readsUnitTree: true, query: blobBatchQuerySchema,
     bytesBody: { description: `The bytes of 1 to ${BLOB_BATCH_ATTACHMENTS} whole attachments, one after the other, in the order \`attachments\` names them (each as long as its size there)` },
     bodyLimit: BLOB_BATCH_BYTES,
     summary: `Upload up to ${BLOB_BATCH_ATTACHMENTS} whole attachments in one request (${BLOB_BYTES_MEDIA_TYPE}, ${BLOB_BATCH_BYTES} bytes at most), each under its fact: each is kept once its bytes hash to the name its fact gives them, and answered on its own — complete, or refused with the status and code a request of its own would get (403 out_of_scope, 409 fact_not_synced, 415, 422 blob_hash_mismatch…)`,
     responses: { 200: blobBatchResponseSchema, 400: 'invalid_body | invalid_query', 401: 'unauthenticated | replica_user_mismatch' },
-  }, async ({ query, request, signedIn }) => {
+  }, async ({ query, request, signedIn, unitTree }) => {
     requireReplicaUser(request, signedIn);
     const items = parseBlobBatch(query.attachments);
     const named = new Set(items.map((item) => item.factRowId));
@@ -125,7 +126,7 @@ function blobBatchRoute(api: Api, factOf: AttachmentFacts, blobs: BlobsRepo): vo
     const bytes = request.body as Buffer;
     const total = items.reduce((sum, item) => sum + item.size, 0);
     if (total !== bytes.length) throw new ApiError(400, 'invalid_body', `The body is ${bytes.length} bytes, but the attachments named add up to ${total}`);
-    const [facts, tree] = await Promise.all([factOf.many([...named]), loadUnitTree(api.ctx.repos.units)]);
+    const [facts, tree] = await Promise.all([factOf.many([...named]), unitTree()]);
     const answers: (BlobStatus | ApiError | undefined)[] = items.map(() => undefined);
     const wholes: { readonly at: number; readonly upload: WholeUpload }[] = [];
     let offset = 0;
@@ -165,50 +166,50 @@ function blobBatchRoute(api: Api, factOf: AttachmentFacts, blobs: BlobsRepo): vo
 export function blobRoutes(api: Api, rows: RowsRepo, blobs: BlobsRepo): void {
   const factOf = attachmentFacts(rows);
   api.route({
-    method: 'GET', url: '/api/sync/blobs/:sha256', tag: 'sync', auth: 'session', params: shaParams, query: blobQuerySchema,
+    method: 'GET', url: '/api/sync/blobs/:sha256', tag: 'sync', auth: 'session', readsUnitTree: true, params: shaParams, query: blobQuerySchema,
     summary: 'Which chunks of an upload under this attachment fact the server holds (to resume it); assembles it if they all are. `complete`: an upload under this fact delivered the bytes',
     responses: { 200: blobStatusSchema, 401: 'unauthenticated | replica_user_mismatch', 403: 'out_of_scope', 409: 'fact_not_synced', 422: 'blob_hash_mismatch' },
-  }, async ({ params, query, signedIn, request }) => {
+  }, async ({ params, query, signedIn, request, unitTree }) => {
     requireReplicaUser(request, signedIn);
-    const meta = await attachmentFor(api, factOf, signedIn.user, query.fact, params.sha256);
+    const meta = await attachmentFor(unitTree, factOf, signedIn.user, query.fact, params.sha256);
     // A check also completes an upload whose chunks all arrived but were never assembled.
     return settleUpload(blobs, params.sha256, uploadUnder(query.fact, signedIn.user.id), meta.size);
   });
 
   api.route({
-    method: 'PUT', url: '/api/sync/blobs/:sha256/chunks/:index', tag: 'sync', auth: 'session', params: chunkParams, query: blobQuerySchema, body: blobChunkBodySchema,
+    method: 'PUT', url: '/api/sync/blobs/:sha256/chunks/:index', tag: 'sync', auth: 'session', readsUnitTree: true, params: chunkParams, query: blobQuerySchema, body: blobChunkBodySchema,
     bodyLimit: 2 * BLOB_CHUNK_BYTES,
     summary: 'Upload one chunk of an attachment under its fact; the upload completes once every chunk is in and the bytes hash to their name',
     responses: { 200: blobStatusSchema, 400: 'invalid_body', 401: 'unauthenticated | replica_user_mismatch', 403: 'out_of_scope', 409: 'fact_not_synced | chunk_conflict', 415: 'unsupported_media_type', 422: 'blob_hash_mismatch' },
-  }, async ({ params, query, body, signedIn, request }) => {
+  }, async ({ params, query, body, signedIn, request, unitTree }) => {
     requireReplicaUser(request, signedIn);
-    const meta = await attachmentFor(api, factOf, signedIn.user, query.fact, params.sha256);
+    const meta = await attachmentFor(unitTree, factOf, signedIn.user, query.fact, params.sha256);
     checkChunk(meta, params.sha256, params.index, body.data);
     return receiveChunk(blobs, params.sha256, uploadUnder(query.fact, signedIn.user.id), meta.size, { index: params.index, data: body.data });
   });
 
   api.route({
-    method: 'PUT', url: '/api/sync/blobs/:sha256/chunks', tag: 'sync', auth: 'session', params: shaParams, query: blobChunksQuerySchema, body: blobChunksBodySchema,
+    method: 'PUT', url: '/api/sync/blobs/:sha256/chunks', tag: 'sync', auth: 'session', readsUnitTree: true, params: shaParams, query: blobChunksQuerySchema, body: blobChunksBodySchema,
     bodyLimit: 2 * BLOB_CHUNKS_PER_REQUEST * BLOB_CHUNK_BYTES,
     summary: `Upload up to ${BLOB_CHUNKS_PER_REQUEST} consecutive chunks of an attachment under its fact, the first being chunk \`from\`: an attachment that fits goes up in one request, kept at once; the upload completes once every chunk is in and the bytes hash to their name`,
     responses: { 200: blobStatusSchema, 400: 'invalid_body | invalid_query', 401: 'unauthenticated | replica_user_mismatch', 403: 'out_of_scope', 409: 'fact_not_synced | chunk_conflict', 415: 'unsupported_media_type', 422: 'blob_hash_mismatch' },
-  }, async ({ params, query, body, signedIn, request }) => {
+  }, async ({ params, query, body, signedIn, request, unitTree }) => {
     requireReplicaUser(request, signedIn);
-    const meta = await attachmentFor(api, factOf, signedIn.user, query.fact, params.sha256);
+    const meta = await attachmentFor(unitTree, factOf, signedIn.user, query.fact, params.sha256);
     const from = Number(query.from);
     body.data.forEach((data, offset) => checkChunk(meta, params.sha256, from + offset, data));
     return receiveChunks(blobs, params.sha256, uploadUnder(query.fact, signedIn.user.id), meta.size, from, body.data);
   });
 
   api.route({
-    method: 'PUT', url: '/api/sync/blobs/:sha256/bytes', tag: 'sync', auth: 'session', params: shaParams, query: blobChunksQuerySchema,
+    method: 'PUT', url: '/api/sync/blobs/:sha256/bytes', tag: 'sync', auth: 'session', readsUnitTree: true, params: shaParams, query: blobChunksQuerySchema,
     bytesBody: { description: `The bytes of 1 to ${BLOB_CHUNKS_PER_REQUEST} whole consecutive chunks of the attachment, the first being chunk \`from\`, one after the other` },
     bodyLimit: BLOB_CHUNKS_PER_REQUEST * BLOB_CHUNK_BYTES,
     summary: `Upload up to ${BLOB_CHUNKS_PER_REQUEST} consecutive chunks of an attachment under its fact, as bytes (${BLOB_BYTES_MEDIA_TYPE}): what \`…/chunks\` takes as base64url JSON, a third smaller and parsed by neither side; the upload completes once every chunk is in and the bytes hash to their name`,
     responses: { 200: blobStatusSchema, 400: 'invalid_body | invalid_query', 401: 'unauthenticated | replica_user_mismatch', 403: 'out_of_scope', 409: 'fact_not_synced | chunk_conflict', 415: 'unsupported_media_type', 422: 'blob_hash_mismatch' },
-  }, async ({ params, query, request, signedIn }) => {
+  }, async ({ params, query, request, signedIn, unitTree }) => {
     requireReplicaUser(request, signedIn);
-    const meta = await attachmentFor(api, factOf, signedIn.user, query.fact, params.sha256);
+    const meta = await attachmentFor(unitTree, factOf, signedIn.user, query.fact, params.sha256);
     const from = Number(query.from);
     if (from >= chunkCount(meta.size)) throw new ApiError(400, 'invalid_query', `Chunk ${from} is past the last chunk (${chunkCount(meta.size) - 1}) of ${meta.size} bytes`);
     const bytes = request.body as Buffer;
@@ -224,12 +225,12 @@ export function blobRoutes(api: Api, rows: RowsRepo, blobs: BlobsRepo): void {
   blobBatchRoute(api, factOf, blobs);
 
   api.route({
-    method: 'GET', url: '/api/sync/blobs/:sha256/chunks/:index', tag: 'sync', auth: 'session', params: chunkParams, query: blobQuerySchema,
+    method: 'GET', url: '/api/sync/blobs/:sha256/chunks/:index', tag: 'sync', auth: 'session', readsUnitTree: true, params: chunkParams, query: blobQuerySchema,
     summary: 'Download one chunk of an attachment, under a fact whose own upload delivered it',
     responses: { 200: blobChunkResponseSchema.describe('{ data }: the chunk, base64url'), 401: 'unauthenticated | replica_user_mismatch', 403: 'out_of_scope', 404: 'not_found', 409: 'fact_not_synced' },
-  }, async ({ params, query, signedIn, reply, request }) => {
+  }, async ({ params, query, signedIn, reply, request, unitTree }) => {
     requireReplicaUser(request, signedIn);
-    await attachmentFor(api, factOf, signedIn.user, query.fact, params.sha256);
+    await attachmentFor(unitTree, factOf, signedIn.user, query.fact, params.sha256);
     // Only a fact whose own upload delivered the bytes opens them: the same answer whether or not
     // someone else's upload did, so a hash named in a fact of one's own reveals nothing.
     if (!(await blobs.isProven(params.sha256, uploadKeyOf(query.fact)))) {

@@ -57,16 +57,16 @@ export function syncRoutes(api: Api, store: Store, onAccepted?: AcceptedRowsList
   });
 
   api.route({
-    method: 'POST', url: '/api/sync/push', tag: 'sync', auth: 'session', body: pushRequestSchema, bodyLimit: PUSH_BODY_LIMIT,
+    method: 'POST', url: '/api/sync/push', tag: 'sync', auth: 'session', body: pushRequestSchema, bodyLimit: PUSH_BODY_LIMIT, readsUnitTree: true,
     summary: 'Push a batch of rows (facts and Automerge changes); each is answered accepted, duplicate or refused with a reason',
     responses: { 200: pushResponseSchema.describe('Each row answered accepted, duplicate or refused, in the order pushed'), 400: 'invalid_body', 401: 'unauthenticated | session_expired | replica_user_mismatch', 413: 'payload_too_large' },
-  }, async ({ body, signedIn, request }) => {
+  }, async ({ body, signedIn, request, unitTree }) => {
     requireReplicaUser(request, signedIn);
     let roster: Promise<Roster> | undefined;
     let routes: Promise<ConfiguredRoute[]> | undefined;
     const pushCtx = {
       user: signedIn.user,
-      tree: await loadUnitTree(ctx.repos.units),
+      tree: await unitTree(),
       actorPrefix: await actorPrefix(signedIn.user.id),
       records: new RecordStates(rows),
       deviceKeys: new Map(),
@@ -79,17 +79,17 @@ export function syncRoutes(api: Api, store: Store, onAccepted?: AcceptedRowsList
   });
 
   api.route({
-    method: 'GET', url: '/api/sync/pull', tag: 'sync', auth: 'session', query: pullQuerySchema,
+    method: 'GET', url: '/api/sync/pull', tag: 'sync', auth: 'session', query: pullQuerySchema, readsUnitTree: true,
     summary: 'Rows in the user\'s scope after a checkpoint (opaque: the units delivered, a position in the store\'s change feed and in its scope index)',
     responses: { 200: pullResponseSchema, 400: 'invalid_query', 401: 'unauthenticated | session_expired | replica_user_mismatch' },
-  }, async ({ query, signedIn, reply, request }) => {
+  }, async ({ query, signedIn, reply, request, unitTree }) => {
     requireReplicaUser(request, signedIn);
     reply.header('cache-control', 'no-store');
     const unitSets = unitSetStore(metaDb, signedIn.user.id);
     const inlined = await inlineUnitSets(query.since, unitSets);
     const checkpoint = decodePullCheckpoint(inlined.since);
     if (!checkpoint.ok) throw new ApiError(400, 'invalid_query', `The query string is not valid: since: ${checkpoint.message}`);
-    const tree = await loadUnitTree(ctx.repos.units);
+    const tree = await unitTree();
     const since = 'legacy' in checkpoint.value ? fromLegacy(checkpoint.value.legacy, tree) : checkpoint.value;
     const answer = await pullRows(signedIn.user, tree, rows, since, query.limit ?? DEFAULT_PULL_LIMIT, { replica: query.replica, scopeRef: query.scopeRef, maxScan: ctx.config.pullScanLimit, staleIndexFrom: ctx.config.pullStaleIndexFrom, orderedSeqs: store.kind === 'embedded', readAhead });
     // A set no longer held (or never written): what the replica holds is unknown, so every unit
