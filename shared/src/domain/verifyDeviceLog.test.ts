@@ -84,6 +84,20 @@ describe('verifyDeviceLog', () => {
     expect(broken.ok ? [] : broken.error.problems.map((p) => [p.kind, p.seq])).toEqual([['fork', 3]]);
   });
 
+  it("checks only the chain when the caller verified every signature already (the server's audit), finding the same gaps and forks", async () => {
+    const log = await chain(5);
+    const forged = await sign({ deviceId: DEVICE, seq: 5, prevHash: await deviceEventHash(log[4]!), at: 5, type: 'low_battery', payload: { percent: 1 } }, other);
+    const trusting = await verifyDeviceLog([...log, forged], key.publicJwk, { signaturesVerified: true });
+    expect(trusting.ok).toBe(true);
+    // Signed entries with a branch and a hole: the same verdict as when every signature is checked.
+    const branch = await chain(2, 1, await deviceEventHash(log[0]!), 55);
+    const entries = [log[0], log[1], log[3], log[4], ...branch];
+    const problems = (result: Awaited<ReturnType<typeof verifyDeviceLog>>) => (result.ok ? [] : result.error.problems.map((p) => [p.kind, p.seq]));
+    const checked = problems(await verifyDeviceLog(entries, key.publicJwk));
+    expect(checked.filter(([kind]) => kind === 'fork').length).toBeGreaterThan(0);
+    expect(problems(await verifyDeviceLog(entries, key.publicJwk, { signaturesVerified: true }))).toEqual(checked);
+  });
+
   it('refuses malformed entries and entries of another device, without throwing', async () => {
     const log = await chain(2);
     const foreign = { ...log[1]!, deviceId: 'dev-2' };

@@ -69,7 +69,9 @@ async function forksAround(run: Run, below: FactRow | undefined, after: FactRow 
   const jwk = (await source.publicKeyOf(run.deviceId)) as P256PublicJwk;
   // From the entry below (its own link was checked when it arrived), from 0 (a log starts at the
   // genesis hash), or from the run itself when the entry below is missing (nothing to link to).
-  const verdict = await verifyDeviceLog(entries, jwk, { expectedFromSeq: below ? entryOf(below).seq : run.from, deviceId: run.deviceId as DeviceId });
+  // Every entry here was judged on its way in (its signature verified): the run by this push,
+  // its neighbours by the push that stored them. Only the chain is left to check.
+  const verdict = await verifyDeviceLog(entries, jwk, { expectedFromSeq: below ? entryOf(below).seq : run.from, deviceId: run.deviceId as DeviceId, signaturesVerified: true });
   return (verdict.ok ? [] : verdict.error.problems).flatMap((problem) => deviceLogAlarm(run.deviceId, problem, run.entries[0]!.scopeUnitId, at) ?? []);
 }
 
