@@ -42,6 +42,8 @@ const BROWSER_ROUNDS = Number(process.env.SYNC_BENCH_BROWSER_ROUNDS ?? 3);
 /** Rows pushed and pulled through the server, and through the raw store, per round. */
 const SERVER_DOCS = Number(process.env.SYNC_BENCH_SERVER_DOCS ?? 10_000);
 /** Which parts run (`SYNC_BENCH_PARTS=node,raw,browser`, default all): to re-measure one part alone. */
+/** Which side of the server-against-raw rounds goes first (`SYNC_BENCH_RAW_ORDER=first|second|alternate`, default alternate). */
+const RAW_ORDER = process.env.SYNC_BENCH_RAW_ORDER ?? 'alternate';
 const PARTS = new Set((process.env.SYNC_BENCH_PARTS ?? 'node,raw,browser').split(','));
 const require = createRequire(import.meta.url);
 
@@ -187,15 +189,20 @@ async function serverAgainstRaw(store: TestStore, servers: TestServer[]): Promis
     const rows = (await local.db.rows.find().exec()).map((d) => d.toJSON() as SyncRow);
     await local.close();
     const raw = await rawDatabase(store.embedded.url, `bench_raw_${process.pid}_${dbCounter}`);
+    // Each side in turn goes first: the store compacts LevelDB in the background after a side's
+    // 10,000 writes, and the side that follows pays for it (RAW_ORDER to fix the order).
+    const rawFirst = RAW_ORDER === 'first' || (RAW_ORDER === 'alternate' && round % 2 === 0);
+    const pushMs = rawFirst ? undefined : await serverPush(url, who, rows);
     const rawPushMs = await rawBulkDocs(raw, rows);
-    const pushMs = await serverPush(url, who, rows);
-    const rawPull = await rawChanges(raw);
-    const pulled = await serverPull(url, who);
+    const ourPushMs = pushMs ?? await serverPush(url, who, rows);
+    const pulled = rawFirst ? undefined : await serverPull(url, who);
+    const rawPulled = await rawChanges(raw);
+    const ourPull = pulled ?? await serverPull(url, who);
     await indexCaughtUp(server);
-    if (pulled.rows < rows.length) throw new Error(`the server pull brought ${pulled.rows} rows, expected ${rows.length}`);
-    push.push(rawPushMs / pushMs);
-    pull.push(rawPull.ms / pulled.ms);
-    console.log(`server vs raw, round ${round + 1}: push ${Math.round(rows.length / (pushMs / 1000))} rows/s vs _bulk_docs ${Math.round(rows.length / (rawPushMs / 1000))} docs/s; pull ${Math.round(pulled.rows / (pulled.ms / 1000))} rows/s vs _changes ${Math.round(rawPull.rows / (rawPull.ms / 1000))} docs/s`);
+    if (ourPull.rows < rows.length) throw new Error(`the server pull brought ${ourPull.rows} rows, expected ${rows.length}`);
+    push.push(rawPushMs / ourPushMs);
+    pull.push(rawPulled.ms / ourPull.ms);
+    console.log(`server vs raw, round ${round + 1} (${rawFirst ? 'raw' : 'server'} first): push ${Math.round(rows.length / (ourPushMs / 1000))} rows/s vs _bulk_docs ${Math.round(rows.length / (rawPushMs / 1000))} docs/s; pull ${Math.round(ourPull.rows / (ourPull.ms / 1000))} rows/s vs _changes ${Math.round(rawPulled.rows / (rawPulled.ms / 1000))} docs/s`);
   }
   mergeResult('sync', { push_vs_raw_bulk_docs: Number(median(push).toFixed(3)), pull_vs_raw_changes: Number(median(pull).toFixed(3)) });
 }

@@ -100,7 +100,7 @@ describe('deactivating someone who left', () => {
 
     // Their session is over, their passkey no longer signs in, the roster drops it.
     expect((await running.server.call('GET', '/api/auth/session', { cookie: leaver.cookie })).statusCode).toBe(401);
-    // Their sync requests too, whichever user they name as their replica's (that user is read beside the session).
+    // Their sync requests too, whichever user they name as their replica's.
     for (const named of [leaver.userId, custodian.userId, 'user-nobody']) {
       const pull = await running.server.call('GET', '/api/sync/pull', { cookie: leaver.cookie, headers: { [REPLICA_USER_HEADER]: named } });
       expect({ named, status: pull.statusCode, error: pull.json<{ error: string }>().error }).toEqual({ named, status: 401, error: 'session_expired' });

@@ -9,7 +9,7 @@ import type { SyncClient } from './syncClient';
 import type { SyncStatus } from './syncStatus';
 import { UploadProgress } from './uploadProgress';
 import { missingRuns } from './missingRuns';
-import { BlobNotCompleteError, concat, uploadsOf, uploadWhole, type Queued } from './wholeUploads';
+import { BlobNotCompleteError, concat, noteUploaded, uploadsOf, uploadWhole } from './wholeUploads';
 
 /** What to attach: the bytes, what they belong to, their type. */
 export interface AttachmentInput {
@@ -96,14 +96,16 @@ export class BlobQueue {
    * readers of a fact whose own upload delivered them, so every fact made here must upload.
    */
   private async queueUnder(sha: string, factRowId: string, shape: Pick<BlobEntry, 'mime' | 'size' | 'chunks'>): Promise<void> {
-    const held = await this.book.blob(sha);
-    if (held === undefined || held.state !== 'queued') {
-      if (held?.factRowId === factRowId && held.state === 'uploaded') return;
+    if ((await this.book.blob(sha)) === undefined) {
       await this.book.putBlob(sha, { ...shape, factRowId, state: 'queued' });
       return;
     }
-    if (held.factRowId === factRowId || held.alsoUnder?.includes(factRowId)) return;
-    await this.book.putBlob(sha, { ...held, alsoUnder: [...(held.alsoUnder ?? []), factRowId] });
+    // On the entry as it stands: an upload under way may note it up meanwhile, and this fact must not be lost.
+    await this.book.changeBlobs([sha], (_sha, held) => {
+      if (held.state !== 'queued') return held.factRowId === factRowId && held.state === 'uploaded' ? undefined : { ...shape, factRowId, state: 'queued' };
+      if (held.factRowId === factRowId || held.alsoUnder?.includes(factRowId)) return undefined;
+      return { ...held, alsoUnder: [...(held.alsoUnder ?? []), factRowId] };
+    });
   }
 
   /** The bytes of an attachment: held here, or fetched from the server chunk by chunk, checked and kept. */
@@ -193,7 +195,7 @@ export class BlobQueue {
             const { sha, entry } = upload.one;
             settled(sha, entry.size, await this.upload(sha, entry, client, status).then((again) => ({ again }), (error: unknown) => ({ error })));
           } else {
-            const outcomes = await uploadWhole(this.book, client, upload.batch, (done) => this.uploaded(done)).catch((error: unknown) => upload.batch.map(() => ({ error })));
+            const outcomes = await uploadWhole(this.book, client, upload.batch).catch((error: unknown) => upload.batch.map(() => ({ error })));
             upload.batch.forEach(({ sha, entry }, i) => settled(sha, entry.size, outcomes[i]!));
           }
           this.progress.publish(status);
@@ -251,10 +253,11 @@ export class BlobQueue {
     if (blob.startedUnder === blob.factRowId) {
       server = await client.blobStatus(sha, blob.factRowId);
     } else {
-      // Noted before anything is sent: if this upload is cut off, its next attempt asks first.
-      const held = await this.book.blob(sha);
-      if (held?.state !== 'queued' || held.factRowId !== blob.factRowId) return held?.state === 'queued';
-      await this.book.putBlob(sha, { ...held, startedUnder: blob.factRowId });
+      // Noted before anything is sent (if this upload is cut off, its next attempt asks first), on
+      // the entry as it stands: one up already, or queued under another fact meanwhile, is left.
+      const ours = (held: BlobEntry) => held.state === 'queued' && held.factRowId === blob.factRowId;
+      const now = (await this.book.changeBlobs([sha], (_sha, held) => (ours(held) ? { ...held, startedUnder: blob.factRowId } : undefined))).get(sha);
+      if (now === undefined || !ours(now)) return now?.state === 'queued';
     }
     if (server?.complete !== true) {
       for (const run of missingRuns(blob.chunks, server?.received ?? [])) {
@@ -274,21 +277,7 @@ export class BlobQueue {
     }
     // Still not complete: the queue waits and asks again (the loop's retry), nothing is resent blindly.
     if (!server.complete) throw new BlobNotCompleteError(sha, server.received.length, server.chunks);
-    return (await this.uploaded([{ sha, entry: blob }]))[0]!;
-  }
-
-  /**
-   * Notes attachments up under their fact (the server said complete): each is uploaded, or queued
-   * again under the next fact made here that names the same bytes (`true`). Each entry is changed
-   * as it stands when written: such a fact may be queued behind the one just done meanwhile.
-   */
-  private async uploaded(done: readonly Queued[]): Promise<boolean[]> {
-    const left = await this.book.changeBlobs(done.map((blob) => blob.sha), (_sha, held) => {
-      const [next, ...rest] = held.alsoUnder ?? [];
-      const { alsoUnder: _done, startedUnder: _started, ...uploaded } = held;
-      return next === undefined ? { ...uploaded, state: 'uploaded' } : { ...uploaded, factRowId: next, ...(rest.length > 0 ? { alsoUnder: rest } : {}), state: 'queued' };
-    });
-    return done.map(({ sha }) => left.get(sha)?.state === 'queued');
+    return (await noteUploaded(this.book, [{ sha, entry: blob }]))[0]!;
   }
 
   private async localBytes(sha: string): Promise<Uint8Array | undefined> {

@@ -202,11 +202,17 @@ export class LocalBook {
     const docs = await this.local.findByIds(shas.map((sha) => localId('blob', sha))).exec();
     const left = new Map<string, BlobEntry>();
     await Promise.all([...docs.values()].map(async (doc) => {
+      const entry = (doc.toJSON() as LocalDoc<'blob'>).data;
+      // Left as it is: not written (an RxDB modification writes a revision even when nothing changed).
+      if (doc.deleted || change(doc.key, entry) === undefined) {
+        if (!doc.deleted) left.set(doc.key, entry);
+        return;
+      }
       const after = await doc.incrementalModify((stored) => {
-        const next = change(stored.key, stored.data as BlobEntry);
+        const next = stored._deleted ? undefined : change(stored.key, stored.data as BlobEntry);
         return next === undefined ? stored : { ...stored, at: this.now(), data: next };
       });
-      left.set(after.key, (after.toJSON() as LocalDoc<'blob'>).data);
+      if (!after.deleted) left.set(after.key, (after.toJSON() as LocalDoc<'blob'>).data);
     }));
     return left;
   }

@@ -70,6 +70,23 @@ export function uploadsOf(ready: readonly Queued[]): Upload[] {
 }
 
 /**
+ * Notes attachments up under their fact (the server said complete): each is uploaded, or queued
+ * again under the next fact made here that names the same bytes (`true`). Each entry is changed
+ * as it stands when written: such a fact may be queued behind the one just done meanwhile.
+ */
+export async function noteUploaded(book: LocalBook, done: readonly Queued[]): Promise<boolean[]> {
+  const under = new Map(done.map(({ sha, entry }) => [sha, entry.factRowId]));
+  const left = await book.changeBlobs(done.map((blob) => blob.sha), (sha, held) => {
+    // Moved on meanwhile (another tab's queue did it): left as it stands.
+    if (held.state !== 'queued' || held.factRowId !== under.get(sha)) return undefined;
+    const [next, ...rest] = held.alsoUnder ?? [];
+    const { alsoUnder: _done, startedUnder: _started, ...uploaded } = held;
+    return next === undefined ? { ...uploaded, state: 'uploaded' } : { ...uploaded, factRowId: next, ...(rest.length > 0 ? { alsoUnder: rest } : {}), state: 'queued' };
+  });
+  return done.map(({ sha }) => left.get(sha)?.state === 'queued');
+}
+
+/**
  * Several whole attachments whose upload has not begun, in one request (`PUT /api/sync/blobs`):
  * each is noted as begun first (cut off, its next attempt asks the server what it holds, on its
  * own), then its bytes go up with the others'. What became of each, in order: up (or queued
@@ -77,7 +94,7 @@ export function uploadsOf(ready: readonly Queued[]): Upload[] {
  * not confirmed it). A failure of the request itself (offline, signed out, the server failing)
  * is thrown, for all of them.
  */
-export async function uploadWhole(book: LocalBook, client: SyncClient, batch: readonly Queued[], uploaded: (done: readonly Queued[]) => Promise<boolean[]>): Promise<({ again: boolean } | { error: unknown })[]> {
+export async function uploadWhole(book: LocalBook, client: SyncClient, batch: readonly Queued[]): Promise<({ again: boolean } | { error: unknown })[]> {
   const outcomes: ({ again: boolean } | { error: unknown } | undefined)[] = batch.map(() => undefined);
   const bytes = new Map<string, Uint8Array>();
   for (const [at, { sha, entry }] of batch.entries()) {
@@ -110,7 +127,7 @@ export async function uploadWhole(book: LocalBook, client: SyncClient, batch: re
       else if (!result.status.complete) outcomes[at] = { error: new BlobNotCompleteError(blob.sha, result.status.received.length, result.status.chunks) };
       else done.push({ at, blob });
     });
-    const again = done.length > 0 ? await uploaded(done.map((d) => d.blob)) : [];
+    const again = done.length > 0 ? await noteUploaded(book, done.map((d) => d.blob)) : [];
     done.forEach(({ at }, k) => (outcomes[at] = { again: again[k]! }));
   }
   return outcomes.map((outcome) => outcome!);

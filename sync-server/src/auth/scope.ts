@@ -53,9 +53,16 @@ export function requireAnyRole(user: UserDoc, roles: readonly Role[], doing: str
   }
 }
 
+/** The tree of each list of units kept (`withKeptList`): built once a change of the units, not once a request. */
+const treesOfKept = new WeakMap<readonly UnitDoc[], UnitTree>();
+
 /** Reads the organisation tree from the store (small: one document per unit). */
-export async function loadUnitTree(units: { list(): Promise<UnitDoc[]> }): Promise<UnitTree> {
-  return unitTree(await units.list());
+export async function loadUnitTree(units: { list(): Promise<UnitDoc[]>; listKept?(): Promise<readonly UnitDoc[]> }): Promise<UnitTree> {
+  if (units.listKept === undefined) return unitTree(await units.list());
+  const kept = await units.listKept();
+  let tree = treesOfKept.get(kept);
+  if (tree === undefined) treesOfKept.set(kept, (tree = unitTree(kept)));
+  return tree;
 }
 
 /** Our stored user as the domain policy sees it (same fields; the ids are checked on the way in). */

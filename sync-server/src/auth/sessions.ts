@@ -1,5 +1,4 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { REPLICA_USER_HEADER, userIdSchema } from '@seal/shared';
 import type { ServerContext } from '../context';
 import { ApiError } from '../http/errors';
 import type { SessionDoc, UserDoc } from '../couch/model';
@@ -71,12 +70,6 @@ export async function readSession(ctx: ServerContext, request: FastifyRequest, r
     return new ApiError(401, 'session_expired', message);
   };
   const sessionId = hashSecret(token);
-  // The user a sync request names (its replica's, `REPLICA_USER_HEADER`) is read beside the
-  // session, not after it: one round trip to the store instead of two on every sync request. It
-  // stands only if the session turns out to be that user's; otherwise the session's user is read.
-  const named = namedUser(request);
-  const early = named === undefined ? undefined : ctx.repos.users.get(named);
-  early?.catch(() => undefined);
   const session = await ctx.repos.sessions.get(sessionId);
   if (!session) throw ended('This session is unknown (it may have expired and been cleared): sign in again');
   if (session.revokedAt !== undefined) throw ended('This session was ended (signed out, passkey revoked or account deactivated): sign in again');
@@ -84,18 +77,12 @@ export async function readSession(ctx: ServerContext, request: FastifyRequest, r
   if (now >= session.expiresAt || now >= session.idleExpiresAt) {
     throw ended(`This session expired at ${new Date(Math.min(session.expiresAt, session.idleExpiresAt)).toISOString()}: sign in again`);
   }
-  const user = await (named === session.userId && early !== undefined ? early : ctx.repos.users.get(session.userId));
+  const user = await ctx.repos.users.get(session.userId);
   if (!user?.active) throw ended('This account is deactivated');
   if (now - session.lastSeenAt >= TOUCH_EVERY_MS) {
     await ctx.repos.sessions.touch(sessionId, now, Math.min(ctx.config.sessionIdleMs, session.expiresAt - now));
   }
   return { user, session, credentialId: session.credentialId, sessionId };
-}
-
-/** The well-formed user id a request names as its replica's (`REPLICA_USER_HEADER`), if any. */
-function namedUser(request: FastifyRequest): string | undefined {
-  const header = request.headers[REPLICA_USER_HEADER];
-  return typeof header === 'string' && userIdSchema.safeParse(header).success ? header : undefined;
 }
 
 /** Ends the current session (if any) and clears its cookie. */

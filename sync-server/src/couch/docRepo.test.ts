@@ -1,7 +1,9 @@
 import Nano from 'nano';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStore, type TestStore } from '../testing/testServer';
+import { loadUnitTree } from '../auth/scope';
 import { docRepo, withKeptList, type DocRepo } from './docRepo';
+import type { UnitDoc } from './model';
 import { connectStore, type Store } from './store';
 
 interface Thing {
@@ -59,5 +61,23 @@ describe('a list kept until its database changes', () => {
     await expect(flaky.list()).rejects.toThrow('the store hung up');
     fail = false;
     expect((await flaky.list()).map((t) => t.id)).toEqual(['a']);
+  });
+
+  it('builds the organisation tree once a change of the units, not once a request, and again after a write', async () => {
+    await store.ensureDatabases(['units']);
+    const db = store.couch.use<UnitDoc>(store.dbName('units'));
+    const units = withKeptList(db, docRepo<UnitDoc>(db));
+    const unit = (id: string, parentId: string | null): UnitDoc => ({ type: 'unit', id, name: id, kind: parentId === null ? 'hq' : 'site', parentId, createdAt: 1, updatedAt: 1 });
+    await units.create(unit('hq', null));
+    const first = await loadUnitTree(units);
+    expect([...first.keys()]).toEqual(['hq']);
+    expect(await loadUnitTree(units)).toBe(first);
+    // A plain repository (no kept list) builds it each time, as before.
+    expect(await loadUnitTree(docRepo<UnitDoc>(db))).not.toBe(first);
+    await units.create(unit('site-1', 'hq'));
+    const after = await loadUnitTree(units);
+    expect(after).not.toBe(first);
+    expect([...after.keys()].sort()).toEqual(['hq', 'site-1']);
+    expect(after.get('site-1' as never)?.parentId).toBe('hq');
   });
 });

@@ -31,6 +31,11 @@ export function docRepo<T extends { readonly id: string }>(db: DocumentScope<T>)
   };
 }
 
+/** A repository whose list is kept (`withKeptList`): `listKept` answers the kept list itself, the same array until the database changes. */
+export interface KeptListRepo<T extends { readonly id: string }> extends DocRepo<T> {
+  listKept(): Promise<readonly T[]>;
+}
+
 /** `value` frozen through and through (a document kept for every caller must not change under them). */
 function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
@@ -49,22 +54,20 @@ function deepFreeze<T>(value: T): T {
  * reads to judge scope: an organisation of hundreds of units was hundreds of documents read and
  * MAC-checked per request.
  */
-export function withKeptList<T extends { readonly id: string }>(db: DocumentScope<T>, repo: DocRepo<T>): DocRepo<T> {
+export function withKeptList<T extends { readonly id: string }>(db: DocumentScope<T>, repo: DocRepo<T>): KeptListRepo<T> {
   let kept: { readonly seq: string; readonly docs: Promise<readonly T[]> } | undefined;
-  return {
-    ...repo,
-    async list() {
-      const seq = JSON.stringify((await db.info()).update_seq);
-      let current = kept;
-      if (current?.seq !== seq) {
-        const mine = { seq, docs: repo.list().then((listed) => deepFreeze(listed) as readonly T[]) };
-        current = kept = mine;
-        // A failed read is not kept: the next call reads again.
-        mine.docs.catch(() => {
-          if (kept === mine) kept = undefined;
-        });
-      }
-      return [...(await current.docs)];
-    },
+  const listKept = async (): Promise<readonly T[]> => {
+    const seq = JSON.stringify((await db.info()).update_seq);
+    let current = kept;
+    if (current?.seq !== seq) {
+      const mine = { seq, docs: repo.list().then((listed) => deepFreeze(listed) as readonly T[]) };
+      current = kept = mine;
+      // A failed read is not kept: the next call reads again.
+      mine.docs.catch(() => {
+        if (kept === mine) kept = undefined;
+      });
+    }
+    return current.docs;
   };
+  return { ...repo, listKept, list: async () => [...(await listKept())] };
 }

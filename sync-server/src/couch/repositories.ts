@@ -6,7 +6,7 @@ import { UnverifiedDocumentError } from './macScope';
 import { auditLog, type AuditLog } from './auditLog';
 import { challengesRepo, type ChallengesRepo } from './challengesRepo';
 import { credentialsRepo, type CredentialsRepo } from './credentialsRepo';
-import { docRepo, withKeptList, type DocRepo } from './docRepo';
+import { docRepo, withKeptList, type DocRepo, type KeptListRepo } from './docRepo';
 import { evidenceArchive, type EvidenceArchive } from './evidenceArchive';
 import { revocationsArchive, type RevocationsArchive } from './revocationsArchive';
 import { invitationsRepo, type InvitationsRepo } from './invitationsRepo';
@@ -23,7 +23,7 @@ export interface Repositories {
   /** The people who may sign in: profile, roles and whether they are disabled. */
   readonly users: DocRepo<UserDoc>;
   /** The organisation tree: headquarters at the root, branches and sites below. */
-  readonly units: DocRepo<UnitDoc>;
+  readonly units: KeptListRepo<UnitDoc>;
   readonly credentials: CredentialsRepo;
   readonly sessions: SessionsRepo;
   readonly challenges: ChallengesRepo;

@@ -147,26 +147,31 @@ async function pullAnswer(user: UserDoc, tree: UnitTree, rows: RowsRepo, checkpo
   const delivering = (unitId: string) => allowed.has(unitId) && isDelivered(unitId);
   // While nothing is delivered there is no feed to follow: the position is wherever a back-fill ends.
   const nothingDelivered = plan.delivered !== 'all' && plan.delivered.length === 0;
-  // The store's sequence for the estimates of what is owed: read once a request, from its start,
-  // beside the reads it bounds rather than after them (one round trip to the store fewer, or
-  // three, on the path of every page). Rows written while the request runs are then counted by
-  // the next answer.
+  // The store's sequence for the estimates of what is owed: read from the request's start, beside
+  // the reads it bounds rather than after them (one round trip to the store fewer, or three, on
+  // the path of every page) — and read again when a read went as far or past it (rows written
+  // while the request ran), so that a feed that goes on is never said to owe nothing.
   const storeSeq = rows.updateSeq();
   storeSeq.catch(() => undefined);
+  const seqPast = async (cursor: string): Promise<string> => {
+    const seq = await storeSeq;
+    return seqNumber(seq) <= seqNumber(cursor) ? rows.updateSeq() : seq;
+  };
   const feedOwed = async (cursor: string): Promise<number> => {
     if (nothingDelivered) return 0;
-    const changes = Math.max(0, seqNumber(await storeSeq) - seqNumber(cursor));
+    const seq = await seqPast(cursor);
+    const changes = Math.max(0, seqNumber(seq) - seqNumber(cursor));
     if (changes === 0 || plan.delivered === 'all') return changes;
     // The index as it stands (it may lag the feed: rows it has not taken in are counted as owed).
     const indexed = await rows.indexedCounts(today.filter(delivering));
-    const unindexed = indexed.indexSeq === null ? changes : Math.max(0, seqNumber(await storeSeq) - seqNumber(indexed.indexSeq));
+    const unindexed = indexed.indexSeq === null ? changes : Math.max(0, seqNumber(seq) - seqNumber(indexed.indexSeq));
     return Math.min(changes, indexed.count + unindexed);
   };
 
   const feed: Feed = options.readAhead ?? { read: (since, size) => rows.changesSince(since, size) };
   if (plan.fill) {
     const reading = { feed, limit, maxScan, staleIndexFrom: options.staleIndexFrom ?? DEFAULT_STALE_INDEX_FROM, orderedSeqs: options.orderedSeqs ?? false };
-    return backFill(rows, checkpoint, plan as PullPlan & { fill: NonNullable<PullPlan['fill']> }, reading, { feedOwed, tailOwed: async (from) => tailOwed(await storeSeq, from) }, everything(today, roots, tree));
+    return backFill(rows, checkpoint, plan as PullPlan & { fill: NonNullable<PullPlan['fill']> }, reading, { feedOwed, tailOwed: async (from) => tailOwed(await seqPast(from), from) }, everything(today, roots, tree));
   }
 
   const { replica } = options;

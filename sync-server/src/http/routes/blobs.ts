@@ -153,6 +153,9 @@ function blobBatchRoute(api: Api, factOf: AttachmentFacts, blobs: BlobsRepo): vo
       const answer = answers[at]!;
       return answer instanceof ApiError ? { fact: factRowId, ok: false, httpStatus: answer.statusCode, error: answer.code, message: answer.message } : { fact: factRowId, ok: true, status: { ...answer, received: [...answer.received] } };
     });
+    // The answer is 200 whatever became of each: the refusals are logged as a request of their own would show them.
+    const refused = results.flatMap((r) => (r.ok ? [] : [{ fact: r.fact, status: r.httpStatus, error: r.error }]));
+    if (refused.length > 0) request.log.info({ refused }, `${refused.length} of ${results.length} attachments refused`);
     return { results };
   });
 }
