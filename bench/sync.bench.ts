@@ -41,9 +41,10 @@ const BROWSER_DOCS = Number(process.env.SYNC_BENCH_BROWSER_DOCS ?? 10_000);
 const BROWSER_ROUNDS = Number(process.env.SYNC_BENCH_BROWSER_ROUNDS ?? 3);
 /** Rows pushed and pulled through the server, and through the raw store, per round. */
 const SERVER_DOCS = Number(process.env.SYNC_BENCH_SERVER_DOCS ?? 10_000);
-/** Which parts run (`SYNC_BENCH_PARTS=node,raw,browser`, default all): to re-measure one part alone. */
 /** Which side of the server-against-raw rounds goes first (`SYNC_BENCH_RAW_ORDER=first|second|alternate`, default alternate). */
 const RAW_ORDER = process.env.SYNC_BENCH_RAW_ORDER ?? 'alternate';
+if (!['first', 'second', 'alternate'].includes(RAW_ORDER)) throw new Error(`SYNC_BENCH_RAW_ORDER must be first, second or alternate, not "${RAW_ORDER}"`);
+/** Which parts run (`SYNC_BENCH_PARTS=node,raw,browser`, default all): to re-measure one part alone. */
 const PARTS = new Set((process.env.SYNC_BENCH_PARTS ?? 'node,raw,browser').split(','));
 const require = createRequire(import.meta.url);
 

@@ -9,7 +9,7 @@ import type { SyncClient } from './syncClient';
 import type { SyncStatus } from './syncStatus';
 import { UploadProgress } from './uploadProgress';
 import { missingRuns } from './missingRuns';
-import { BlobNotCompleteError, concat, noteUploaded, uploadsOf, uploadWhole } from './wholeUploads';
+import { BlobNotCompleteError, concat, noteUploaded, uploadsOf, uploadWholes } from './wholeUploads';
 
 /** What to attach: the bytes, what they belong to, their type. */
 export interface AttachmentInput {
@@ -28,7 +28,7 @@ export interface AttachmentInput {
 
 /** How long the queue lets answers gather before a pass (see the constructor). */
 const ANSWERS_TOGETHER_MS = 20;
-/** How many attachments go up at once (see `BlobQueue.drain`). */
+/** How many uploads are in flight at once: an attachment, or a batch of up to `BLOB_BATCH_ATTACHMENTS` (see `BlobQueue.drain`). */
 export const UPLOADS_IN_FLIGHT = 8;
 
 /** The byte length of chunk `index` of an attachment of `size` bytes. */
@@ -47,8 +47,9 @@ function isAboutThisBlob(error: unknown): boolean {
 /**
  * Attachment bytes (photos, PDFs): kept locally in chunks, described by an `attachment` fact that
  * replicates with the other rows, and uploaded by their own queue only once the server answered
- * that fact — so bytes never hold up facts — chunk by chunk, asking the server first which chunks
- * it holds, so that an upload interrupted at any point resumes where it stopped.
+ * that fact — so bytes never hold up facts. Small ones not yet begun go several whole to a request
+ * (`wholeUploads.ts`), others run by run; an upload cut off asks the server first which chunks it
+ * holds, so that an upload interrupted at any point resumes where it stopped.
  */
 export class BlobQueue {
   private running = false;
@@ -157,7 +158,8 @@ export class BlobQueue {
 
   /**
    * Uploads every queued attachment whose fact the server accepted; resolves when none of those is
-   * left. Several go up at once (`UPLOADS_IN_FLIGHT`), each its chunks in order: an upload spends
+   * left. Several uploads are in flight at once (`UPLOADS_IN_FLIGHT`), each an attachment's chunks
+   * in order or a batch of whole attachments (`uploadsOf`): an upload spends
    * most of its time waiting on the network and the server's store, so one at a time leaves both
    * idle. An attachment the server refuses (or has not assembled yet) does not hold the others
    * up; a failure that is not about one attachment (offline, signed out, the server failing)
@@ -195,7 +197,7 @@ export class BlobQueue {
             const { sha, entry } = upload.one;
             settled(sha, entry.size, await this.upload(sha, entry, client, status).then((again) => ({ again }), (error: unknown) => ({ error })));
           } else {
-            const outcomes = await uploadWhole(this.book, client, upload.batch).catch((error: unknown) => upload.batch.map(() => ({ error })));
+            const outcomes = await uploadWholes(this.book, client, upload.batch).catch((error: unknown) => upload.batch.map(() => ({ error })));
             upload.batch.forEach(({ sha, entry }, i) => settled(sha, entry.size, outcomes[i]!));
           }
           this.progress.publish(status);

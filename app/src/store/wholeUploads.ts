@@ -94,7 +94,7 @@ export async function noteUploaded(book: LocalBook, done: readonly Queued[]): Pr
  * not confirmed it). A failure of the request itself (offline, signed out, the server failing)
  * is thrown, for all of them.
  */
-export async function uploadWhole(book: LocalBook, client: SyncClient, batch: readonly Queued[]): Promise<({ again: boolean } | { error: unknown })[]> {
+export async function uploadWholes(book: LocalBook, client: SyncClient, batch: readonly Queued[]): Promise<({ again: boolean } | { error: unknown })[]> {
   const outcomes: ({ again: boolean } | { error: unknown } | undefined)[] = batch.map(() => undefined);
   const bytes = new Map<string, Uint8Array>();
   for (const [at, { sha, entry }] of batch.entries()) {

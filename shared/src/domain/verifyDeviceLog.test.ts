@@ -89,11 +89,12 @@ describe('verifyDeviceLog', () => {
     const forged = await sign({ deviceId: DEVICE, seq: 5, prevHash: await deviceEventHash(log[4]!), at: 5, type: 'low_battery', payload: { percent: 1 } }, other);
     const trusting = await verifyDeviceLog([...log, forged], key.publicJwk, { signaturesVerified: true });
     expect(trusting.ok).toBe(true);
-    // Signed entries with a branch and a hole: the same verdict as when every signature is checked.
+    // Signed entries with a branch (seqs 1–2) and a hole (seq 3): the same verdict as when every signature is checked.
     const branch = await chain(2, 1, await deviceEventHash(log[0]!), 55);
-    const entries = [log[0], log[1], log[3], log[4], ...branch];
+    const entries = [log[0], log[1], log[2], log[4], ...branch];
     const problems = (result: Awaited<ReturnType<typeof verifyDeviceLog>>) => (result.ok ? [] : result.error.problems.map((p) => [p.kind, p.seq]));
     const checked = problems(await verifyDeviceLog(entries, key.publicJwk));
+    expect(checked).toContainEqual(['gap', 3]);
     expect(checked.filter(([kind]) => kind === 'fork').length).toBeGreaterThan(0);
     expect(problems(await verifyDeviceLog(entries, key.publicJwk, { signaturesVerified: true }))).toEqual(checked);
   });

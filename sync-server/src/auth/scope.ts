@@ -56,7 +56,11 @@ export function requireAnyRole(user: UserDoc, roles: readonly Role[], doing: str
 /** The tree of each list of units kept (`withKeptList`): built once a change of the units, not once a request. */
 const treesOfKept = new WeakMap<readonly UnitDoc[], UnitTree>();
 
-/** Reads the organisation tree from the store (small: one document per unit). */
+/**
+ * Reads the organisation tree from the store (small: one document per unit). From a repository
+ * that keeps its list (`withKeptList`), the tree is built once per list and shared by every
+ * request until the units change: read-only, as its type says.
+ */
 export async function loadUnitTree(units: { list(): Promise<UnitDoc[]>; listKept?(): Promise<readonly UnitDoc[]> }): Promise<UnitTree> {
   if (units.listKept === undefined) return unitTree(await units.list());
   const kept = await units.listKept();

@@ -116,8 +116,8 @@ function blobBatchRoute(api: Api, factOf: AttachmentFacts, blobs: BlobsRepo): vo
     method: 'PUT', url: '/api/sync/blobs', tag: 'sync', auth: 'session', readsUnitTree: true, query: blobBatchQuerySchema,
     bytesBody: { description: `The bytes of 1 to ${BLOB_BATCH_ATTACHMENTS} whole attachments, one after the other, in the order \`attachments\` names them (each as long as its size there)` },
     bodyLimit: BLOB_BATCH_BYTES,
-    summary: `Upload up to ${BLOB_BATCH_ATTACHMENTS} whole attachments in one request (${BLOB_BYTES_MEDIA_TYPE}, ${BLOB_BATCH_BYTES} bytes at most), each under its fact: each is kept once its bytes hash to the name its fact gives them, and answered on its own — complete, or refused with the status and code a request of its own would get (403 out_of_scope, 409 fact_not_synced, 415, 422 blob_hash_mismatch…)`,
-    responses: { 200: blobBatchResponseSchema, 400: 'invalid_body | invalid_query', 401: 'unauthenticated | replica_user_mismatch' },
+    summary: `Upload up to ${BLOB_BATCH_ATTACHMENTS} whole attachments in one request (${BLOB_BYTES_MEDIA_TYPE}, ${BLOB_BATCH_BYTES} bytes at most), each under its fact: each is kept once its bytes hash to the name its fact gives them, and answered on its own — complete, or refused with the status and code a request of its own would get (403 out_of_scope, 409 fact_not_synced, 415 unsupported_media_type, 422 blob_hash_mismatch…)`,
+    responses: { 200: blobBatchResponseSchema, 400: 'invalid_body | invalid_query', 401: 'unauthenticated | replica_user_mismatch', 413: 'payload_too_large', 415: 'unsupported_media_type' },
   }, async ({ query, request, signedIn, unitTree }) => {
     requireReplicaUser(request, signedIn);
     const items = parseBlobBatch(query.attachments);
@@ -134,6 +134,7 @@ function blobBatchRoute(api: Api, factOf: AttachmentFacts, blobs: BlobsRepo): vo
       const whole = bytes.subarray(offset, (offset += size));
       try {
         const fact = facts.get(factRowId);
+        // The bytes are the ones the fact names (the check of `sha` against the fact cannot fail here).
         const sha = fact?.meta.sha256 ?? '';
         const meta = openedFact(fact, signedIn.user, tree, factRowId, sha);
         if (meta.size !== size) throw new ApiError(400, 'invalid_body', `The attachment fact "${factRowId}" names ${meta.size} bytes, not ${size}`);
