@@ -4,7 +4,9 @@
  * decoded on every upload). Checked in real Chromium against Node's own encoder: the same text
  * for the same bytes both ways, at every length around the native threshold and for whole
  * chunks; and what the browser's decoder would take but ours must not (whitespace, padding, `+`
- * and `/`, stray bits in the last character, a length of 4n+1) still refused.
+ * and `/`, stray bits in the last character, a length of 4n+1) still refused. Decoding into a
+ * place in a larger array (`setFromBase64`: an upload's body) writes those bytes there and
+ * nothing else, and refuses the same texts.
  */
 import { build } from 'esbuild';
 import fc from 'fast-check';
@@ -14,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 let browser: Browser;
 let page: Page;
 
-type InPage = { b64: { fromBase64Url(text: string): Uint8Array; toBase64Url(bytes: Uint8Array): string } };
+type InPage = { b64: { fromBase64Url(text: string): Uint8Array; toBase64Url(bytes: Uint8Array): string; decodeBase64UrlInto(text: string, target: Uint8Array): number } };
 
 beforeAll(async () => {
   const bundle = await build({
@@ -74,5 +76,39 @@ describe('base64url in the browser', () => {
     }), hostile);
     expect(refused).toEqual(hostile.map(() => true));
     expect(strayBits).not.toBe(good);
+  });
+
+  it('decodes into a place in a larger array with the browser\'s own decoder: the bytes there, nothing else touched', async () => {
+    expect(await page.evaluate(() => typeof (Uint8Array.prototype as unknown as { setFromBase64?: unknown }).setFromBase64)).toBe('function');
+    const lengths = [255, 256, 1000, 128 * 1024, 200_001];
+    const inputs = lengths.map((length, k) => Buffer.from(Array.from({ length }, (_, i) => (i * 37 + k) % 256)).toString('base64url'));
+    const good = inputs[2]!;
+    const hostile = [`${good}=`, `${good.slice(0, 600)} ${good.slice(600)}`, `${good.slice(0, 600)}+${good.slice(601)}`, `${good}AAA`, `${good.slice(0, -1)}_`];
+    expect(hostile.map((text) => text.length % 4)).toContain(1);
+    const answers = await page.evaluate(({ texts, refused }) => {
+      const { b64 } = globalThis as unknown as InPage;
+      const placed = texts.map((text) => {
+        const target = new Uint8Array(7 + text.length).fill(0xee);
+        const written = b64.decodeBase64UrlInto(text, target.subarray(7));
+        return { written, around: [...target.subarray(0, 7), ...target.subarray(7 + written)].every((b) => b === 0xee), bytes: Array.from(target.subarray(7, 7 + written)) };
+      });
+      const outcome = (text: string, room: number) => {
+        const target = new Uint8Array(room).fill(0xee);
+        try {
+          b64.decodeBase64UrlInto(text, target);
+          return 'written';
+        } catch {
+          return target.every((b) => b === 0xee) ? 'refused, nothing written' : 'refused, written';
+        }
+      };
+      return { placed, hostile: refused.map((text) => outcome(text, text.length)), tooShort: outcome(texts[3]!, 128 * 1024 - 1) };
+    }, { texts: inputs, refused: hostile });
+    answers.placed.forEach(({ written, around, bytes }, k) => {
+      expect(written, `length ${lengths[k]}`).toBe(lengths[k]);
+      expect(around).toBe(true);
+      expect(Buffer.from(bytes)).toEqual(Buffer.from(inputs[k]!, 'base64url'));
+    });
+    expect(answers.hostile).toEqual(hostile.map(() => 'refused, nothing written'));
+    expect(answers.tooShort).toBe('refused, nothing written');
   });
 });

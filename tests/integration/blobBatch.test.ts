@@ -360,4 +360,36 @@ describe("the app's upload queue", () => {
     for (const [i, { sha256, factRowId }] of added.entries()) expect(await readBlobBack(running, staff, sha256, factRowId, photos[i]!.length)).toEqual(photos[i]);
     expect(await readBlobBack(running, staff, second.sha256, second.factRowId, photos[0]!.length)).toEqual(photos[0]);
   });
+
+  it('leaves out a photo whose bytes held here do not add up to its size, and sends the others together', async () => {
+    const tablet = await replicas.open(staff, 'batch-bad-local');
+    const photos = Array.from({ length: 4 }, (_, i) => photo(4000 + i, 90 + i));
+    tablet.network.setOnline(false);
+    const added = [];
+    for (const bytes of photos) added.push(await tablet.store.attachments.add({ bytes, about: 'request:req-bad-local', mime: 'image/jpeg' }, world.siteId));
+    // The tablet's own copy of one photo spoilt: its chunk now spells more bytes than its entry says.
+    const [spoilt, ...good] = added;
+    await tablet.store.book.putChunks(spoilt!.sha256, [toBase64Url(new Uint8Array([...photos[0]!, 1, 2, 3]))]);
+    const what = sentBy(added);
+    const sent: Sent[] = [];
+    tablet.network.intercept = (path, _init, url) => {
+      const request = what(path, url);
+      if (request !== undefined) sent.push(request);
+    };
+    tablet.network.setOnline(true);
+    tablet.start();
+    tablet.sync!.syncNow();
+    await untilUploaded(tablet, good.map((a) => a.sha256), sent);
+    // The others went up, each once, at least two of them in one request; the spoilt one in none of theirs.
+    for (const { sha256 } of good) expect({ sha256, sent: count(sent, 'batch', sha256) + count(sent, 'bytes', sha256) }).toEqual({ sha256, sent: 1 });
+    expect(sent.some((s) => s.kind === 'batch' && s.shas.length > 1)).toBe(true);
+    expect(count(sent, 'batch', spoilt!.sha256)).toBe(0);
+    for (const [i, { sha256, factRowId }] of added.entries()) {
+      if (i > 0) expect(await readBlobBack(running, staff, sha256, factRowId, photos[i]!.length)).toEqual(photos[i]);
+    }
+    // Nothing of the spoilt photo is held by the server, and the tablet still has it waiting.
+    expect((await blobCall(running, staff, 'GET', `/api/sync/blobs/${spoilt!.sha256}/chunks/0?fact=${encodeURIComponent(spoilt!.factRowId)}`)).status).not.toBe(200);
+    expect((await tablet.store.book.blob(spoilt!.sha256))?.state).toBe('queued');
+  });
 });
+

@@ -167,6 +167,9 @@ export class TestNetwork {
   };
 }
 
+/** How many bytes a request's body of bytes holds (the app sends them as a `Blob`). */
+const bodySize = (body: RequestInit['body']): number => (body instanceof Blob ? body.size : (body as Uint8Array).length);
+
 /**
  * The attachment chunks a request uploads, read from the request (its URL, its body) as it goes: the chunk of
  * `PUT …/chunks/:index`, or the run of `PUT …/bytes?from=…` or `PUT …/chunks?from=…` (several in one request).
@@ -180,7 +183,7 @@ export function chunksSent(address: string, init: RequestInit): { readonly sha: 
   const from = Number(url.searchParams.get('from'));
   // Chunks as bytes, one after the other: every one whole but the attachment's last.
   const bytes = /^\/api\/sync\/blobs\/([0-9a-f]{64})\/bytes$/.exec(url.pathname);
-  if (bytes) return { sha: bytes[1]!, indices: Array.from({ length: Math.ceil((init.body as Uint8Array).length / BLOB_CHUNK_BYTES) }, (_, i) => from + i) };
+  if (bytes) return { sha: bytes[1]!, indices: Array.from({ length: Math.ceil(bodySize(init.body) / BLOB_CHUNK_BYTES) }, (_, i) => from + i) };
   const run = /^\/api\/sync\/blobs\/([0-9a-f]{64})\/chunks$/.exec(url.pathname);
   if (!run) return undefined;
   const { data } = JSON.parse(typeof init.body === 'string' ? init.body : '') as { data: string[] };

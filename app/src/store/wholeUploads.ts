@@ -2,7 +2,7 @@
  * Attachments sent several whole to a request (`PUT /api/sync/blobs`): which go so, and how one
  * such request goes. The upload queue (`BlobQueue`) hands them out beside single uploads.
  */
-import { BLOB_BATCH_ATTACHMENTS, BLOB_BATCH_BYTES, BLOB_CHUNK_BYTES, BLOB_CHUNKS_PER_REQUEST, blobBatchQuery, fromBase64Url } from '@seal/shared';
+import { BLOB_BATCH_ATTACHMENTS, BLOB_BATCH_BYTES, BLOB_CHUNK_BYTES, BLOB_CHUNKS_PER_REQUEST, base64UrlByteLength, blobBatchQuery, decodeBase64UrlInto } from '@seal/shared';
 import { ApiError } from '../api/ApiError';
 import type { BlobEntry } from './collections';
 import type { LocalBook } from './localBook';
@@ -26,6 +26,16 @@ export function concat(parts: readonly Uint8Array[], size: number): Uint8Array {
     offset += part.length;
   }
   return whole;
+}
+
+/** Base64url `chunks` decoded one after the other into `place`; how many bytes they spell (-1: more than it holds). */
+function decodeInto(chunks: readonly string[], place: Uint8Array): number {
+  let written = 0;
+  for (const chunk of chunks) {
+    if (base64UrlByteLength(chunk) > place.length - written) return -1;
+    written += decodeBase64UrlInto(chunk, place.subarray(written));
+  }
+  return written;
 }
 
 /** A queued attachment: its bytes' hash and its entry. */
@@ -96,11 +106,17 @@ export async function noteUploaded(book: LocalBook, done: readonly Queued[]): Pr
  */
 export async function uploadWholes(book: LocalBook, client: SyncClient, batch: readonly Queued[]): Promise<({ again: boolean } | { error: unknown })[]> {
   const outcomes: ({ again: boolean } | { error: unknown } | undefined)[] = batch.map(() => undefined);
+  // Every photo's bytes decoded straight into its place in one body (no array per chunk, nor per photo).
+  const body = new Uint8Array(batch.reduce((sum, { entry }) => sum + entry.size, 0));
   const bytes = new Map<string, Uint8Array>();
+  let offset = 0;
   for (const [at, { sha, entry }] of batch.entries()) {
+    const place = body.subarray(offset, offset + entry.size);
+    offset += entry.size;
     const chunks = await book.chunks(sha);
-    if (chunks.length === entry.chunks) bytes.set(sha, concat(chunks.map(fromBase64Url), entry.size));
-    else outcomes[at] = { error: new StoreError('invalid_fact', `chunks of ${sha} are missing here`) };
+    if (chunks.length !== entry.chunks) outcomes[at] = { error: new StoreError('invalid_fact', `chunks of ${sha} are missing here`) };
+    else if (decodeInto(chunks, place) !== entry.size) outcomes[at] = { error: new StoreError('invalid_fact', `chunks of ${sha} do not add up to its ${entry.size} bytes here`) };
+    else bytes.set(sha, place);
   }
   // Noted before anything is sent (if this upload is cut off, its next attempt asks first), on
   // each entry as it stands: one up already, or queued under another fact meanwhile, is left (the
@@ -117,7 +133,9 @@ export async function uploadWholes(book: LocalBook, client: SyncClient, batch: r
   if (going.length > 0) {
     const attachments = blobBatchQuery(going.map(({ blob }) => ({ factRowId: blob.entry.factRowId, size: blob.entry.size })));
     if (attachments === undefined) throw new StoreError('invalid_fact', 'these attachments cannot be named in one request');
-    const { results } = await client.putWholeBlobs(attachments, concat(going.map((g) => g.bytes), going.reduce((sum, g) => sum + g.bytes.length, 0)));
+    // The body as decoded when every photo goes (the usual case); else the ones going, together.
+    const sent = going.length === batch.length ? body : concat(going.map((g) => g.bytes), going.reduce((sum, g) => sum + g.bytes.length, 0));
+    const { results } = await client.putWholeBlobs(attachments, sent);
     if (results.length !== going.length) throw new StoreError('write_failed', `the server answered ${results.length} of ${going.length} attachments`);
     const done: { readonly at: number; readonly blob: Queued }[] = [];
     going.forEach(({ at, blob }, k) => {

@@ -7,7 +7,7 @@
 import { base64urlnopad } from '@scure/base';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fromBase64Url, toBase64Url } from './base64url';
+import { decodeBase64UrlInto, fromBase64Url, toBase64Url } from './base64url';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 /** What the library makes of a text: its bytes, or that it throws. */
@@ -76,5 +76,39 @@ describe('base64url (native on Node, strict everywhere)', () => {
     const bytes = fromBase64Url(toBase64Url(new Uint8Array(600).fill(1)));
     expect(bytes.byteOffset).toBe(0);
     expect(bytes.buffer.byteLength).toBe(600);
+  });
+
+  it('decodes into a place in a larger array: its bytes there, nothing around them touched, refusals as fromBase64Url\'s', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 0, maxLength: 3000 }), fc.nat(64), fc.nat(64), fc.constantFrom('', '=', ' ', '+', 'A', 'AA'), (bytes, before, after, spoil) => {
+        const text = toBase64Url(bytes) + spoil;
+        const target = new Uint8Array(before + bytes.length + 2 + after).fill(0xee);
+        const expected = strict(text);
+        let written: number | 'throws';
+        try {
+          written = decodeBase64UrlInto(text, target.subarray(before));
+        } catch {
+          written = 'throws';
+        }
+        if (expected === 'throws') {
+          expect(written).toBe('throws');
+          expect(target.every((b) => b === 0xee)).toBe(true);
+          return;
+        }
+        expect(written).toBe(expected.length);
+        expect(target.subarray(before, before + expected.length)).toEqual(expected);
+        expect(target.subarray(0, before).every((b) => b === 0xee)).toBe(true);
+        expect(target.subarray(before + expected.length).every((b) => b === 0xee)).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('refuses bytes that do not fit where they are to go, writing none of them', () => {
+    for (const length of [10, 300, 5000]) {
+      const target = new Uint8Array(length - 1).fill(0xee);
+      expect(() => decodeBase64UrlInto(toBase64Url(new Uint8Array(length).fill(1)), target)).toThrow(RangeError);
+      expect(target.every((b) => b === 0xee)).toBe(true);
+    }
   });
 });

@@ -21,6 +21,9 @@ interface BrowserBase64 {
   fromBase64?(text: string, options: { alphabet: 'base64url'; lastChunkHandling: 'loose' }): Uint8Array;
 }
 const browserFrom = onNode ? undefined : (Uint8Array as unknown as BrowserBase64).fromBase64?.bind(Uint8Array);
+/** `Uint8Array.prototype.setFromBase64` (Chromium since 140): decodes into an array that is already there. */
+type SetFromBase64 = (this: Uint8Array, text: string, options: { alphabet: 'base64url'; lastChunkHandling: 'loose' }) => { read: number; written: number };
+const browserSetFrom = onNode ? undefined : (Uint8Array.prototype as unknown as { setFromBase64?: SetFromBase64 }).setFromBase64;
 const browserTo = onNode ? undefined : (Uint8Array.prototype as unknown as { toBase64?: (this: Uint8Array, options: { alphabet: 'base64url'; omitPadding: true }) => string }).toBase64;
 
 /** Unpadded base64url (RFC 4648 §5), the form WebAuthn and JOSE use for bytes in JSON. */
@@ -69,6 +72,24 @@ export const fromBase64Url = (text: string): Uint8Array => {
   }
   if (browserFrom !== undefined && text.length >= NATIVE_FROM && isDecodableBase64Url(text)) return browserFrom(text, { alphabet: 'base64url', lastChunkHandling: 'loose' });
   return base64urlnopad.decode(text);
+};
+
+/**
+ * Decodes unpadded base64url `text` into `target`, from its start; how many bytes it wrote. What
+ * it accepts and refuses is `fromBase64Url`'s; it throws too when `target` is shorter than the
+ * bytes. In a browser the bytes go straight into `target` (no array of their own to copy): an
+ * upload of several photos decodes each chunk into its place in the request's body.
+ */
+export const decodeBase64UrlInto = (text: string, target: Uint8Array): number => {
+  if (browserSetFrom !== undefined && text.length >= NATIVE_FROM && isDecodableBase64Url(text)) {
+    const length = base64UrlByteLength(text);
+    if (length > target.length) throw new RangeError(`${length} bytes do not fit in ${target.length}`);
+    return browserSetFrom.call(target, text, { alphabet: 'base64url', lastChunkHandling: 'loose' }).written;
+  }
+  const bytes = fromBase64Url(text);
+  if (bytes.length > target.length) throw new RangeError(`${bytes.length} bytes do not fit in ${target.length}`);
+  target.set(bytes);
+  return bytes.length;
 };
 
 export const toHex = (bytes: Uint8Array): string => hex.encode(bytes);
