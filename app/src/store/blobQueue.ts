@@ -9,7 +9,7 @@ import type { SyncClient } from './syncClient';
 import type { SyncStatus } from './syncStatus';
 import { UploadProgress } from './uploadProgress';
 import { missingRuns } from './missingRuns';
-import { BlobNotCompleteError, concat, noteUploaded, uploadsOf, uploadWholes } from './wholeUploads';
+import { BlobNotCompleteError, concat, decodeInto, noteUploaded, uploadsOf, uploadWholes } from './wholeUploads';
 
 /** What to attach: the bytes, what they belong to, their type. */
 export interface AttachmentInput {
@@ -286,6 +286,9 @@ export class BlobQueue {
     const blob = await this.book.blob(sha);
     if (!blob) return undefined;
     const chunks = await this.book.chunks(sha);
-    return chunks.length === blob.chunks ? concat(chunks.map(fromBase64Url), blob.size) : undefined;
+    if (chunks.length !== blob.chunks) return undefined;
+    // Bytes that do not add up to the entry's size are no copy of it: as good as none held.
+    const whole = new Uint8Array(blob.size);
+    return decodeInto(chunks, whole) === blob.size ? whole : undefined;
   }
 }

@@ -29,7 +29,7 @@ export function concat(parts: readonly Uint8Array[], size: number): Uint8Array {
 }
 
 /** Base64url `chunks` decoded one after the other into `place`; how many bytes they spell (-1: more than it holds). */
-function decodeInto(chunks: readonly string[], place: Uint8Array): number {
+export function decodeInto(chunks: readonly string[], place: Uint8Array): number {
   let written = 0;
   for (const chunk of chunks) {
     if (base64UrlByteLength(chunk) > place.length - written) return -1;
