@@ -77,10 +77,10 @@ async function writeDirect(dataDir: string, mac: StoreMac, total: number, log: (
   await mkdir(dbDir, { recursive: true, mode: 0o700 });
   /* eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- untyped CommonJS package */
   const PouchDB: new (name: string, options: object) => DirectDb = require('pouchdb-node');
-  // The same LevelDB the embedded store opens (`PouchDB.defaults({ prefix: DATA_DIR/couch/ })`),
+  // The same LevelDB the embedded store opens (`PouchDB.defaults({ prefix: DATA_DIR/couch/, deterministic_revs: false })`),
   // through a PouchDB instance without express-pouchdb's validation wrapper; the index build
   // reads the feed in large steps (PouchDB's default is 50 changes).
-  const db = new PouchDB(`${FIXTURE_PREFIX}rows`, { prefix: `${dbDir}/`, view_update_changes_batch_size: BATCH });
+  const db = new PouchDB(`${FIXTURE_PREFIX}rows`, { prefix: `${dbDir}/`, deterministic_revs: false, view_update_changes_batch_size: BATCH });
   try {
     for (const design of SYNC_DESIGN_DOCS.rows!) await db.put({ ...design });
     const started = performance.now();

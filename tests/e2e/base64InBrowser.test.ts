@@ -25,6 +25,17 @@ beforeAll(async () => {
   });
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-dev-shm-usage'] });
   page = await browser.newPage();
+  // Counts the browser's own decodes into an array (taken by the bundle as it loads): the tests
+  // below show the native path was the one taken.
+  await page.evaluate(() => {
+    const proto = Uint8Array.prototype as unknown as { setFromBase64: (...args: unknown[]) => unknown };
+    const native = proto.setFromBase64;
+    (globalThis as unknown as { nativeDecodes: number }).nativeDecodes = 0;
+    proto.setFromBase64 = function (this: Uint8Array, ...args: unknown[]) {
+      (globalThis as unknown as { nativeDecodes: number }).nativeDecodes++;
+      return native.apply(this, args);
+    };
+  });
   await page.addScriptTag({ content: bundle.outputFiles[0]!.text });
 }, 60_000);
 afterAll(async () => browser?.close());
@@ -101,8 +112,17 @@ describe('base64url in the browser', () => {
           return target.every((b) => b === 0xee) ? 'refused, nothing written' : 'refused, written';
         }
       };
-      return { placed, hostile: refused.map((text) => outcome(text, text.length)), tooShort: outcome(texts[3]!, 128 * 1024 - 1) };
+      // Several chunks one after the other into an array of exactly their size (an upload's body).
+      const chunks = texts.slice(1, 4);
+      const body = new Uint8Array(chunks.reduce((sum, text) => sum + Math.floor((text.length * 3) / 4), 0));
+      let at = 0;
+      for (const text of chunks) at += b64.decodeBase64UrlInto(text, body.subarray(at));
+      const native = (globalThis as unknown as { nativeDecodes: number }).nativeDecodes;
+      return { placed, hostile: refused.map((text) => outcome(text, text.length)), tooShort: outcome(texts[3]!, 128 * 1024 - 1), exact: { at, size: body.length, bytes: Array.from(body) }, native };
     }, { texts: inputs, refused: hostile });
+    expect(answers.native).toBeGreaterThanOrEqual(inputs.length + 3);
+    expect(answers.exact.at).toBe(answers.exact.size);
+    expect(Buffer.from(answers.exact.bytes)).toEqual(Buffer.concat(inputs.slice(1, 4).map((text) => Buffer.from(text, 'base64url'))));
     answers.placed.forEach(({ written, around, bytes }, k) => {
       expect(written, `length ${lengths[k]}`).toBe(lengths[k]);
       expect(around).toBe(true);

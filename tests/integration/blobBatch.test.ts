@@ -361,15 +361,20 @@ describe("the app's upload queue", () => {
     expect(await readBlobBack(running, staff, second.sha256, second.factRowId, photos[0]!.length)).toEqual(photos[0]);
   });
 
-  it('leaves out a photo whose bytes held here do not add up to its size, and sends the others together', async () => {
-    const tablet = await replicas.open(staff, 'batch-bad-local');
-    const photos = Array.from({ length: 4 }, (_, i) => photo(4000 + i, 90 + i));
+  // The tablet's own copy of one photo spoilt: its chunk spells more bytes than its entry says, fewer, or is not base64url.
+  const spoilings: [string, (bytes: Uint8Array) => string][] = [
+    ['more bytes', (bytes) => toBase64Url(new Uint8Array([...bytes, 1, 2, 3]))],
+    ['fewer bytes', (bytes) => toBase64Url(bytes.subarray(0, bytes.length - 5))],
+    ['not base64url', (bytes) => `${toBase64Url(bytes).slice(0, -4)}!!!!`],
+  ];
+  it.each(spoilings)('leaves out a photo whose copy here is damaged (%s), and sends the others together', async (how, spoil) => {
+    const tablet = await replicas.open(staff, `batch-bad-local-${how.replaceAll(' ', '-')}`);
+    const photos = Array.from({ length: 4 }, (_, i) => photo(4000 + i, 90 + i + how.length));
     tablet.network.setOnline(false);
     const added = [];
     for (const bytes of photos) added.push(await tablet.store.attachments.add({ bytes, about: 'request:req-bad-local', mime: 'image/jpeg' }, world.siteId));
-    // The tablet's own copy of one photo spoilt: its chunk now spells more bytes than its entry says.
     const [spoilt, ...good] = added;
-    await tablet.store.book.putChunks(spoilt!.sha256, [toBase64Url(new Uint8Array([...photos[0]!, 1, 2, 3]))]);
+    await tablet.store.book.putChunks(spoilt!.sha256, [spoil(photos[0]!)]);
     const what = sentBy(added);
     const sent: Sent[] = [];
     tablet.network.intercept = (path, _init, url) => {
@@ -390,6 +395,7 @@ describe("the app's upload queue", () => {
     // Nothing of the spoilt photo is held by the server, and the tablet still has it waiting.
     expect((await blobCall(running, staff, 'GET', `/api/sync/blobs/${spoilt!.sha256}/chunks/0?fact=${encodeURIComponent(spoilt!.factRowId)}`)).status).not.toBe(200);
     expect((await tablet.store.book.blob(spoilt!.sha256))?.state).toBe('queued');
+    // Opened for a screen, the damaged copy is said to be damaged, not shown.
+    await expect(tablet.store.attachments.open(spoilt!.sha256, spoilt!.factRowId)).rejects.toThrow(/damaged/);
   });
 });
-

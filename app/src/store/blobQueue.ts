@@ -119,8 +119,8 @@ export class BlobQueue {
     if (!status.complete) throw new StoreError('not_uploaded', `the bytes of ${sha} are not on the server yet`);
     const parts: string[] = [];
     for (let index = 0; index < status.chunks; index++) parts.push(await client.getChunk(sha, index, factRowId));
-    const whole = concat(parts.map(fromBase64Url), status.size);
-    if (toHex(await sha256(whole)) !== sha) throw new StoreError('invalid_fact', `the downloaded bytes do not hash to ${sha}`);
+    const whole = new Uint8Array(status.size);
+    if (decodeInto(parts, whole) !== status.size || toHex(await sha256(whole)) !== sha) throw new StoreError('invalid_fact', `the downloaded bytes do not hash to ${sha}`);
     await this.book.putChunks(sha, parts);
     await this.book.putBlob(sha, { factRowId, mime: 'application/octet-stream', size: status.size, chunks: status.chunks, state: 'downloaded' });
     return whole;
@@ -287,8 +287,10 @@ export class BlobQueue {
     if (!blob) return undefined;
     const chunks = await this.book.chunks(sha);
     if (chunks.length !== blob.chunks) return undefined;
-    // Bytes that do not add up to the entry's size are no copy of it: as good as none held.
+    // A copy whose chunks do not spell its size is damaged: said so, never shown (nor replaced
+    // by a download, which would write over the entry of an upload still queued).
     const whole = new Uint8Array(blob.size);
-    return decodeInto(chunks, whole) === blob.size ? whole : undefined;
+    if (decodeInto(chunks, whole) !== blob.size) throw new StoreError('invalid_fact', `the copy of ${sha} held here is damaged`);
+    return whole;
   }
 }

@@ -28,12 +28,20 @@ export function concat(parts: readonly Uint8Array[], size: number): Uint8Array {
   return whole;
 }
 
-/** Base64url `chunks` decoded one after the other into `place`; how many bytes they spell (-1: more than it holds). */
+/**
+ * Base64url `chunks` decoded one after the other into `place`: how many bytes they spell, or -1
+ * when they are not base64url or spell more than `place` holds (what was decoded before may then
+ * be in `place`).
+ */
 export function decodeInto(chunks: readonly string[], place: Uint8Array): number {
   let written = 0;
-  for (const chunk of chunks) {
-    if (base64UrlByteLength(chunk) > place.length - written) return -1;
-    written += decodeBase64UrlInto(chunk, place.subarray(written));
+  try {
+    for (const chunk of chunks) {
+      if (base64UrlByteLength(chunk) > place.length - written) return -1;
+      written += decodeBase64UrlInto(chunk, place.subarray(written));
+    }
+  } catch {
+    return -1;
   }
   return written;
 }
@@ -101,8 +109,9 @@ export async function noteUploaded(book: LocalBook, done: readonly Queued[]): Pr
  * each is noted as begun first (cut off, its next attempt asks the server what it holds, on its
  * own), then its bytes go up with the others'. What became of each, in order: up (or queued
  * again under its next fact), or the failure of that one alone (the server refused it, or has
- * not confirmed it). A failure of the request itself (offline, signed out, the server failing)
- * is thrown, for all of them.
+ * not confirmed it), or its copy here is damaged (chunks missing, or not spelling its size: it
+ * is left out of the request). A failure of the request itself (offline, signed out, the server
+ * failing) is thrown, for all of them.
  */
 export async function uploadWholes(book: LocalBook, client: SyncClient, batch: readonly Queued[]): Promise<({ again: boolean } | { error: unknown })[]> {
   const outcomes: ({ again: boolean } | { error: unknown } | undefined)[] = batch.map(() => undefined);
@@ -127,7 +136,7 @@ export async function uploadWholes(book: LocalBook, client: SyncClient, batch: r
   for (const [at, { sha, entry }] of batch.entries()) {
     if (outcomes[at] !== undefined) continue;
     const now = begun.get(sha);
-    if (now?.state === 'queued' && now.factRowId === entry.factRowId) going.push({ at, blob: { sha, entry: now }, bytes: bytes.get(sha)! });
+    if (now?.state === 'queued' && now.factRowId === entry.factRowId && now.size === entry.size) going.push({ at, blob: { sha, entry: now }, bytes: bytes.get(sha)! });
     else outcomes[at] = { again: now?.state === 'queued' };
   }
   if (going.length > 0) {

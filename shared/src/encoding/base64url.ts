@@ -84,7 +84,9 @@ export const decodeBase64UrlInto = (text: string, target: Uint8Array): number =>
   if (browserSetFrom !== undefined && text.length >= NATIVE_FROM && isDecodableBase64Url(text)) {
     const length = base64UrlByteLength(text);
     if (length > target.length) throw new RangeError(`${length} bytes do not fit in ${target.length}`);
-    return browserSetFrom.call(target, text, { alphabet: 'base64url', lastChunkHandling: 'loose' }).written;
+    const { read, written } = browserSetFrom.call(target, text, { alphabet: 'base64url', lastChunkHandling: 'loose' });
+    if (read !== text.length || written !== length) throw new RangeError(`decoded ${written} of ${length} bytes`);
+    return written;
   }
   const bytes = fromBase64Url(text);
   if (bytes.length > target.length) throw new RangeError(`${bytes.length} bytes do not fit in ${target.length}`);

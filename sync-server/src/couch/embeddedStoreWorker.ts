@@ -31,9 +31,9 @@ function refuse(response: ServerResponse): void {
 const PouchDB = require('pouchdb-node');
 const expressPouchDB = require('express-pouchdb');
 const express = require('express');
-// Revisions are random, not the MD5 of the document (PouchDB's default since 7.2, as CouchDB's):
-// nothing here compares two stores' revisions, and hashing every document written was ~1 s of this
-// thread in a catch-up's photos (each chunk ~270 KB of JSON, hashed whole for its revision).
+// Revision ids are random. PouchDB's default (since 7.2, like CouchDB's) is the MD5 of the
+// document: nothing here compares two stores' revisions, and hashing every document written was
+// ~1 s of this thread in a catch-up's photos (each chunk ~270 KB of JSON). See ADR 002.
 const OnDisk = PouchDB.defaults({ prefix: `${dbDir}/`, deterministic_revs: false });
 const app = express();
 // express-pouchdb writes its config file; keep it inside the data directory.
