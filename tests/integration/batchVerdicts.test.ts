@@ -128,27 +128,4 @@ describe('a batch is judged exactly as its rows one by one', () => {
     for (const id of acceptedIds) expect(held.has(id), id).toBe(true);
     for (const id of together.rows.map(idOf).filter((id) => !acceptedIds.has(id))) expect(held.has(id), id).toBe(false);
   });
-
-  it('judges device log entries around an attempt to change their device\'s key in the batch as one by one', async () => {
-    // The server checks a push's device signatures ahead, against the keys held before the push.
-    // A device's key is fixed at its creation (a change of it is refused), so an entry signed with
-    // another key is refused in a batch as on its own.
-    const copies: SyncRow[][] = [];
-    for (const tag of ['rekey-batch', 'rekey-alone']) {
-      const before = await deviceWithLog(`dev-${tag}`, world.siteId, 1);
-      const after = await deviceWithLog(`dev-${tag}`, world.siteId, 2);
-      const registered = await creation(custodian, 'device', before.record);
-      expect(outcomes(await push(running, custodian, [registered.row]))).toEqual(['accepted']);
-      const rekeyed = await edit(custodian, 'device', registered.doc, world.siteId, (d) => { d.publicKeyJwk = (after.record as { publicKeyJwk: unknown }).publicKeyJwk; });
-      const signedBefore = await factRowOf(custodian, 'device_event', before.log[0] as never, world.siteId);
-      const signedAfter = await factRowOf(custodian, 'device_event', after.log[1] as never, world.siteId);
-      copies.push([signedBefore, rekeyed.row, signedAfter]);
-    }
-    const batched = outcomes(await push(running, custodian, copies[0]!));
-    const oneByOne: PushResult[] = [];
-    for (const row of copies[1]!) oneByOne.push(...(await push(running, custodian, [row])));
-    expect(batched).toEqual(['accepted', 'refused:invalid_record', 'refused:bad_signature']);
-    expect(outcomes(oneByOne)).toEqual(batched);
-  });
 });
-

@@ -1,15 +1,7 @@
-import { canonicalBytes, deviceEventSigningBody, fromBase64Url, importP256PublicKey, type DeviceEvent, type SyncRow } from '@seal/shared';
+import { canonicalBytes, deviceEventSigningBody, fromBase64Url, importP256PublicKey, type DeviceEvent } from '@seal/shared';
 
 /** Device keys imported once per push (importing a JWK costs twice what verifying with it does). */
 export type DeviceKeyCache = Map<string, Promise<CryptoKey | undefined>>;
-
-/**
- * The signature checks of a push's device log entries, started together before the rows are
- * judged in turn, by row: each with the key it used. Each check is a WebCrypto job on Node's
- * thread pool; awaited one by one, as the entries are judged, the push spent most of its time
- * waiting for each answer in turn (~150–280 ms of a 500-entry push, the server's thread idle).
- */
-export type DeviceVerdicts = Map<SyncRow, { readonly key: string; readonly verdict: Promise<boolean> }>;
 
 /** The 64 raw signature bytes of a device entry, or `undefined` when it is not base64url of 64 bytes. */
 function decodeSignature(text: string): Uint8Array<ArrayBuffer> | undefined {

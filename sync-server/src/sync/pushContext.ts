@@ -5,7 +5,7 @@ import {
 import type { UserDoc } from '../couch/model';
 import { asPolicyUser, type UnitTree } from '../auth/scope';
 import type { CertificatesRepo } from '../couch/certificatesRepo';
-import type { DeviceKeyCache, DeviceVerdicts } from './deviceSignature';
+import type { DeviceKeyCache } from './deviceSignature';
 import type { RecordStates } from './recordStates';
 import type { RowsRepo } from './rowsRepo';
 
@@ -18,8 +18,6 @@ export interface PushContext {
   readonly records: RecordStates;
   /** Device keys imported so far in this push. */
   readonly deviceKeys: DeviceKeyCache;
-  /** Signature checks of this push's device log entries, started ahead (see `verifyDeviceEntriesAhead`). */
-  readonly deviceVerdicts?: DeviceVerdicts;
   roster(): Promise<Roster>;
   /** The stored rows (facts an impression is judged against: its grant, the request's impressions). */
   readonly rows: RowsRepo;

@@ -5,7 +5,6 @@ import {
 import { auditDeviceLogs } from './auditDeviceLogs';
 import { covers, refuseRow, type PushContext, type RowVerdict } from './pushContext';
 import { prefetchBatch } from './prefetchBatch';
-import { verifyDeviceEntriesAhead } from './deviceVerdicts';
 import type { RowsRepo } from './rowsRepo';
 import { deviceEntryRef, serverAlarmRow } from './serverAlarm';
 import { validateChange } from './validateChange';
@@ -113,10 +112,8 @@ export async function pushRows(rawRows: readonly unknown[], ctx: PushContext, ro
   const inBatch = new Map<string, SyncRow>();
   const alarms = new Map<string, FactRow>();
   const forged = new ForgedEntries();
-  // Every lookup the batch needs, and its device log entries' signature checks, at once (see
-  // prefetchBatch, verifyDeviceEntriesAhead); the rows are then judged in order.
+  // Every lookup the batch needs, at once (see prefetchBatch); the rows are then judged in order.
   await prefetchBatch(parsed, ctx);
-  await verifyDeviceEntriesAhead(parsed, ctx);
   for (const [index, row] of parsed.entries()) {
     if (!row) continue;
     if (row.author !== ctx.user.id) {

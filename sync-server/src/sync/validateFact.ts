@@ -6,7 +6,6 @@ import {
 import { judgePushedGrant } from './judgePushedGrant';
 import { judgePushedElectronicGrant, judgePushedImpression } from './judgePushedImpression';
 import { verifyDeviceSignature } from './deviceSignature';
-import { deviceVerdict } from './deviceVerdicts';
 import { nodeSha256Hex } from './nodeHash';
 import { ACCEPT, allowed, covers, refuseRow, type PushContext, type RowVerdict } from './pushContext';
 
@@ -100,8 +99,7 @@ const CHECKS: Readonly<Record<Exclude<FactKind, ServerFactKind>, Checker>> = {
     // the device's unit covers may raise one.
     const inScope = covers(ctx.user, row.scopeUnitId, ctx.tree);
     if (!inScope.ok) return inScope;
-    const { publicKeyJwk } = device.json;
-    if (!(await deviceVerdict(ctx, row, publicKeyJwk, () => verifyDeviceSignature(ctx.deviceKeys, body.deviceId, publicKeyJwk, body)))) {
+    if (!(await verifyDeviceSignature(ctx.deviceKeys, body.deviceId, device.json.publicKeyJwk, body))) {
       return refuseRow('bad_signature', `device event ${body.deviceId}:${body.seq}: the signature does not verify with the key of device "${body.deviceId}"`);
     }
     return ACCEPT;

@@ -70,7 +70,6 @@ export function syncRoutes(api: Api, store: Store, onAccepted?: AcceptedRowsList
       actorPrefix: await actorPrefix(signedIn.user.id),
       records: new RecordStates(rows),
       deviceKeys: new Map(),
-      deviceVerdicts: new Map(),
       roster: () => (roster ??= buildRoster(ctx.repos, ctx.config, ctx.orgKey, ctx.now())),
       rows, certificates, pushed: new Map(),
       routes: () => (routes ??= governance.routes()),
