@@ -388,7 +388,13 @@ describe("the app's upload queue", () => {
     // The others went up, each once, at least two of them in one request; the spoilt one in none of theirs.
     for (const { sha256 } of good) expect({ sha256, sent: count(sent, 'batch', sha256) + count(sent, 'bytes', sha256) }).toEqual({ sha256, sent: 1 });
     expect(sent.some((s) => s.kind === 'batch' && s.shas.length > 1)).toBe(true);
-    expect(count(sent, 'batch', spoilt!.sha256)).toBe(0);
+    // Tried on its own once (noted as begun, so the next try asks the server first): its damaged
+    // bytes are sent neither in a batch nor on their own.
+    for (let i = 0; count(sent, 'status', spoilt!.sha256) === 0; i++) {
+      if (i > 1500) throw new Error(`the damaged photo was not tried on its own: ${JSON.stringify(sent)}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(count(sent, 'batch', spoilt!.sha256) + count(sent, 'bytes', spoilt!.sha256)).toBe(0);
     for (const [i, { sha256, factRowId }] of added.entries()) {
       if (i > 0) expect(await readBlobBack(running, staff, sha256, factRowId, photos[i]!.length)).toEqual(photos[i]);
     }

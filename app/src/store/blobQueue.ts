@@ -1,5 +1,5 @@
 import { auditTime, type Subscription } from 'rxjs';
-import { Backoff, BLOB_CHUNK_BYTES, chunkCount, sleep, fromBase64Url, sha256, toBase64Url, toHex, type AttachmentMeta, type BlobStatus } from '@seal/shared';
+import { Backoff, BLOB_CHUNK_BYTES, chunkCount, sleep, sha256, toBase64Url, toHex, type AttachmentMeta, type BlobStatus } from '@seal/shared';
 import type { BlobEntry } from './collections';
 import type { FactLog } from './factLog';
 import type { LocalBook } from './localBook';
@@ -9,7 +9,7 @@ import type { SyncClient } from './syncClient';
 import type { SyncStatus } from './syncStatus';
 import { UploadProgress } from './uploadProgress';
 import { missingRuns } from './missingRuns';
-import { BlobNotCompleteError, concat, decodeInto, noteUploaded, uploadsOf, uploadWholes } from './wholeUploads';
+import { BlobNotCompleteError, decodeInto, noteUploaded, uploadsOf, uploadWholes } from './wholeUploads';
 
 /** What to attach: the bytes, what they belong to, their type. */
 export interface AttachmentInput {
@@ -264,13 +264,16 @@ export class BlobQueue {
     if (server?.complete !== true) {
       for (const run of missingRuns(blob.chunks, server?.received ?? [])) {
         // Sent as bytes, a third smaller than their text and parsed by neither side.
-        const parts: Uint8Array[] = [];
+        const chunks: string[] = [];
         for (const index of run) {
           const chunk = await this.book.chunk(sha, index);
           if (chunk === undefined) throw new StoreError('invalid_fact', `chunk ${index} of ${sha} is missing here`);
-          parts.push(fromBase64Url(chunk));
+          chunks.push(chunk);
         }
-        server = await client.putBytes(sha, run[0]!, blob.factRowId, concat(parts, parts.reduce((sum, part) => sum + part.length, 0)));
+        // Each chunk decoded into its place; a copy here that does not spell the run's length is damaged, and not sent.
+        const bytes = new Uint8Array(run.reduce((sum, index) => sum + chunkLength(blob.size, index), 0));
+        if (decodeInto(chunks, bytes) !== bytes.length) throw new StoreError('invalid_fact', `chunks ${run[0]!}–${run.at(-1)!} of ${sha} are damaged here`);
+        server = await client.putBytes(sha, run[0]!, blob.factRowId, bytes);
         if (server.complete) break;
         this.progress.sent(sha, run.reduce((sum, index) => sum + chunkLength(blob.size, index), 0));
         this.progress.publish(status);

@@ -2,7 +2,7 @@
  * Attachments sent several whole to a request (`PUT /api/sync/blobs`): which go so, and how one
  * such request goes. The upload queue (`BlobQueue`) hands them out beside single uploads.
  */
-import { BLOB_BATCH_ATTACHMENTS, BLOB_BATCH_BYTES, BLOB_CHUNK_BYTES, BLOB_CHUNKS_PER_REQUEST, base64UrlByteLength, blobBatchQuery, decodeBase64UrlInto } from '@seal/shared';
+import { BLOB_BATCH_ATTACHMENTS, BLOB_BATCH_BYTES, BLOB_CHUNK_BYTES, BLOB_CHUNKS_PER_REQUEST, blobBatchQuery, decodeBase64UrlInto } from '@seal/shared';
 import { ApiError } from '../api/ApiError';
 import type { BlobEntry } from './collections';
 import type { LocalBook } from './localBook';
@@ -18,7 +18,7 @@ export class BlobNotCompleteError extends Error {
 }
 
 /** `parts` one after the other, `size` bytes in all. */
-export function concat(parts: readonly Uint8Array[], size: number): Uint8Array {
+function concat(parts: readonly Uint8Array[], size: number): Uint8Array {
   const whole = new Uint8Array(size);
   let offset = 0;
   for (const part of parts) {
@@ -36,10 +36,7 @@ export function concat(parts: readonly Uint8Array[], size: number): Uint8Array {
 export function decodeInto(chunks: readonly string[], place: Uint8Array): number {
   let written = 0;
   try {
-    for (const chunk of chunks) {
-      if (base64UrlByteLength(chunk) > place.length - written) return -1;
-      written += decodeBase64UrlInto(chunk, place.subarray(written));
-    }
+    for (const chunk of chunks) written += decodeBase64UrlInto(chunk, place.subarray(written));
   } catch {
     return -1;
   }

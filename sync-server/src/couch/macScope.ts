@@ -68,10 +68,11 @@ export function macScope<T>(db: DocumentScope<T>, database: string, mac: StoreMa
     // functions out as text), which keeps V8 off its fast path, and hands undici a string it then
     // measures and encodes again (~1 ms of a 500-row push). Marked documents carry no functions;
     // a batch with machinery (design documents may) goes nano's way.
-    bulk: async (body: { docs: Doc[] } & Record<string, unknown>, params?: Record<string, unknown>) =>
-      body.docs.some((doc) => isMachinery(doc._id))
-        ? db.bulk({ ...body, docs: body.docs.map(mark) }, params as never)
-        : db.server.relax({ db: db.config.db, path: '_bulk_docs', method: 'POST', body: Buffer.from(JSON.stringify({ ...body, docs: body.docs.map(mark) })), ...(params ? { qs: params } : {}) }) as Promise<unknown>,
+    bulk: async (body: { docs: Doc[] } & Record<string, unknown>, params?: Record<string, unknown>) => {
+      const marked = { ...body, docs: body.docs.map(mark) };
+      if (body.docs.some((doc) => isMachinery(doc._id))) return db.bulk(marked, params as never);
+      return db.server.relax({ db: db.config.db, path: '_bulk_docs', method: 'POST', body: Buffer.from(JSON.stringify(marked)), ...(params ? { qs: params } : {}) }) as Promise<unknown>;
+    },
     get: async (id: string, params?: unknown) => {
       const ok = verified(await db.get(id, params as never));
       if (!ok) throw new UnverifiedDocumentError(database, id);
