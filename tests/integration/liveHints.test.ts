@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUnit } from '../../sync-server/src/testing/testServer';
+import { deviceWithLog } from './fixtures';
 import { replicaPool, setUpWorld, startSyncServer, type Person, type Replica, type RunningSync, type World } from './harness';
 
 let running: RunningSync;
@@ -33,10 +34,11 @@ interface Listener {
   close(): void;
 }
 
-/** Opens `GET /api/sync/stream` as `person` and records the events it receives. */
-async function listen(person: Person): Promise<Listener> {
+/** Opens `GET /api/sync/stream` as `person` (as the replica `replica`, if given) and records the events it receives. */
+async function listen(person: Person, replica?: string): Promise<Listener> {
   const abort = new AbortController();
-  const res = await fetch(`${running.url}/api/sync/stream`, { headers: { cookie: person.cookie }, signal: abort.signal });
+  const query = replica === undefined ? '' : `?replica=${encodeURIComponent(replica)}`;
+  const res = await fetch(`${running.url}/api/sync/stream${query}`, { headers: { cookie: person.cookie }, signal: abort.signal });
   expect(res.status).toBe(200);
   const events: string[] = [];
   const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
@@ -144,4 +146,68 @@ describe('live hints follow scope', () => {
     a.close();
     b.close();
   }, 60_000);
+});
+
+describe('live hints leave out what the listening replica pushed itself', () => {
+  it('a replica that names itself hears nothing of its own pushes; the same person\'s other replica, and a stream that names none, do', async () => {
+    const tablet = await replicas.open(atA, 'tablet-own');
+    const other = await replicas.open(atA, 'tablet-other');
+    tablet.start();
+    other.start();
+    await tablet.sync!.awaitInSync();
+    await other.sync!.awaitInSync();
+    const own = await listen(atA, tablet.store.replicaId);
+    const sibling = await listen(atA, other.store.replicaId);
+    const bare = await listen(atA);
+
+    own.events.push('mark: own pushes');
+    for (let i = 1; i <= 3; i++) {
+      const [siblingBefore, bareBefore] = [sibling.hints(), bare.hints()];
+      await pushAt(tablet, siteA);
+      await until(() => sibling.hints() > siblingBefore && bare.hints() > bareBefore, `the hints of the tablet's push ${i}`);
+    }
+    // The other replica's push is news to the tablet: its hint comes after any hint of the
+    // tablet's own pushes would have, on the same connection.
+    own.events.push('mark: the other replica pushes');
+    await pushAt(other, siteA);
+    await until(() => between(own, 'mark: the other replica pushes').includes('changes'), 'the hint of the other replica\'s push');
+    expect(between(own, 'mark: own pushes', 'mark: the other replica pushes')).toEqual([]);
+
+    // And the tablet itself pulls what the other replica pushed, hinted by its own stream.
+    const pulls = tablet.network.counts.get('/api/sync/pull') ?? 0;
+    await pushAt(other, siteA);
+    await until(() => (tablet.network.counts.get('/api/sync/pull') ?? 0) > pulls, 'the tablet\'s pull after the hint');
+    for (const listener of [own, sibling, bare]) listener.close();
+  }, 60_000);
+
+  it('a row the server makes of the replica\'s own push (an alarm) is news to it, and hinted', async () => {
+    const custodian = await world.person(siteA, ['custodian'], 'Custodian at A');
+    const device = await deviceWithLog('dev-live-own', siteA, 6);
+    const tablet = await replicas.open(custodian, 'tablet-own-alarm');
+    tablet.start();
+    await tablet.store.records.create('device', device.record);
+    await tablet.sync!.awaitInSync();
+    const own = await listen(custodian, tablet.store.replicaId);
+    // Entry 3 never reached the tablet: the server raises a log_gap alarm, its own row.
+    await tablet.store.facts.appendMany('device_event', device.log.filter((entry) => entry.seq !== 3), siteA);
+    await tablet.sync!.awaitInSync();
+    await until(() => own.hints() > 0, 'the hint of the alarm raised on the tablet\'s push');
+    await tablet.sync!.awaitInSync();
+    const alarms = (await tablet.store.db.rows.find({ selector: { kind: 'alarm' } }).exec()).map((d) => (d.toJSON() as unknown as { body: { kind: string; ref: string } }).body);
+    expect(alarms).toContainEqual(expect.objectContaining({ kind: 'log_gap', ref: 'dev-live-own:3' }));
+    own.close();
+  }, 60_000);
+
+  it.each([
+    ['not a replica id', '?replica=no!'],
+    ['an empty replica id', '?replica='],
+    ['a replica id too long', `?replica=${'r'.repeat(65)}`],
+    ['a second replica', '?replica=replica-one&replica=replica-two'],
+    ['anything else', '?replica=replica-one&since=0'],
+  ])('refuses a stream query with %s (400 invalid_query), opening nothing', async (_what, query) => {
+    const res = await fetch(`${running.url}/api/sync/stream${query}`, { headers: { cookie: atA.cookie } });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(((await res.json()) as { error: string }).error).toBe('invalid_query');
+  });
 });

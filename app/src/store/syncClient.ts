@@ -87,7 +87,9 @@ export class SyncClient {
 
   /** Opens the live stream (the caller reads it; see `openHintStream`). */
   openStream(signal: AbortSignal): Promise<Response> {
-    return this.transport.fetch(`${this.transport.baseUrl}/api/sync/stream`, {
+    // Named, the replica is not hinted about rows it pushed itself (its pulls leave them out).
+    const query = this.replicaId ? `?${new URLSearchParams({ replica: this.replicaId }).toString()}` : '';
+    return this.transport.fetch(`${this.transport.baseUrl}/api/sync/stream${query}`, {
       headers: { accept: 'text/event-stream', ...this.bindingHeader() },
       credentials: 'same-origin',
       cache: 'no-store',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { hashRecordHex } from '../encoding/canonical';
+import { hashRecordHex, type Sha256HexFunction } from '../encoding/canonical';
 import { geofenceSchema, positionSchema } from './geo';
 import { deviceEventIdSchema, deviceIdSchema, grantIdSchema, requestIdSchema, sealIdSchema, userIdSchema, type DeviceEventId } from './ids';
 import { base64UrlSchema, millisSchema, sha256HexSchema } from './primitives';
@@ -97,8 +97,9 @@ export function deviceEventSigningBody(event: DeviceEvent): UnsignedDeviceEvent 
 
 /**
  * The hash that links the next entry to this one: `hashRecordHex` of the WHOLE entry, signature
- * included, so a re-signed or altered entry breaks the chain after it.
+ * included, so a re-signed or altered entry breaks the chain after it. `sha256Hex`: the digest to
+ * use (a server may pass a synchronous one); WebCrypto's by default.
  */
-export function deviceEventHash(event: DeviceEvent): Promise<string> {
-  return hashRecordHex(event);
+export function deviceEventHash(event: DeviceEvent, sha256Hex?: Sha256HexFunction): Promise<string> {
+  return hashRecordHex(event, sha256Hex);
 }

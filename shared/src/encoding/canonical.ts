@@ -95,7 +95,13 @@ export async function hashRecord(value: unknown): Promise<Uint8Array> {
   return sha256(canonicalBytes(value));
 }
 
-/** `hashRecord` as lowercase hex, for ids and display. */
-export async function hashRecordHex(value: unknown): Promise<string> {
-  return toHex(await hashRecord(value));
+/** SHA-256 as lowercase hex. The default is WebCrypto's; a server may pass a synchronous one (same digest, less overhead per call). */
+export type Sha256HexFunction = (bytes: Uint8Array) => string | Promise<string>;
+
+/** WebCrypto's SHA-256 as lowercase hex: the default `Sha256HexFunction`. */
+export const webCryptoSha256Hex: Sha256HexFunction = async (bytes) => toHex(await sha256(bytes));
+
+/** `hashRecord` as lowercase hex, for ids and display (with `sha256Hex`, when given, for the digest). */
+export async function hashRecordHex(value: unknown, sha256Hex?: Sha256HexFunction): Promise<string> {
+  return sha256Hex ? sha256Hex(canonicalBytes(value)) : toHex(await hashRecord(value));
 }

@@ -7,8 +7,7 @@ import { grantSchema } from '../domain/grant';
 import { electronicGrantSchema } from '../domain/electronicGrant';
 import { countersignatureSchema, impressionSchema } from '../domain/impression';
 import { millisSchema, sha256HexSchema } from '../domain/primitives';
-import { toHex } from '../encoding/base64url';
-import { canonicalBytes, sha256 } from '../encoding/canonical';
+import { canonicalBytes, webCryptoSha256Hex, type Sha256HexFunction } from '../encoding/canonical';
 import { sealStatusChangeId, sealStatusChangeSchema } from '../domain/sealStatusChange';
 import type { FactKind } from './kinds';
 import { refuse, type Refusal, type Result } from '../result';
@@ -76,10 +75,6 @@ const withoutId = (body: { readonly id: string }): object => {
   return rest;
 };
 
-/** SHA-256 as lowercase hex. The default is WebCrypto's; a server may pass a synchronous one (same digest, less overhead per call). */
-export type Sha256HexFunction = (bytes: Uint8Array) => string | Promise<string>;
-
-const webCryptoSha256Hex: Sha256HexFunction = async (bytes) => toHex(await sha256(bytes));
 
 /**
  * A fact's id as its kind defines it: the `contentId` of the body (decisions, grants, electronic grants,

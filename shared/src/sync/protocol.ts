@@ -91,6 +91,13 @@ export const pullQuerySchema = z.strictObject({
   scopeRef: z.string().regex(/^[A-Za-z0-9_-]{43}$/).optional(),
 });
 
+/**
+ * `GET /api/sync/stream`: the replica listening, if it says. Rows it pushed itself are no reason
+ * to hint it (its pulls leave them out), so a change made only of those sends it nothing.
+ * Nothing else is accepted.
+ */
+export const streamQuerySchema = z.strictObject({ replica: replicaIdSchema.optional() });
+
 /** A scope's reference (`PullResponse.scopeRef`): SHA-256, base64url, of its units sorted, one per line. */
 export async function scopeRefOf(units: readonly string[]): Promise<string> {
   return toBase64Url(await sha256(new TextEncoder().encode([...units].sort().join('\n'))));

@@ -4,6 +4,7 @@ import {
 } from '@seal/shared';
 import { consecutiveRuns, type SeqRun } from './consecutiveRuns';
 import type { RowsRepo } from './rowsRepo';
+import { nodeSha256Hex } from './nodeHash';
 import { deviceEntryRef, serverAlarmResolutionRow, serverAlarmRow } from './serverAlarm';
 
 /** What the audit reads and writes: the stored rows, and a device's public key as its record holds it. */
@@ -71,7 +72,7 @@ async function forksAround(run: Run, below: FactRow | undefined, after: FactRow 
   // genesis hash), or from the run itself when the entry below is missing (nothing to link to).
   // Every entry here was judged on its way in (its signature verified): the run by this push,
   // its neighbours by the push that stored them. Only the chain is left to check.
-  const verdict = await verifyDeviceLog(entries, jwk, { expectedFromSeq: below ? entryOf(below).seq : run.from, deviceId: run.deviceId as DeviceId, signaturesVerified: true });
+  const verdict = await verifyDeviceLog(entries, jwk, { expectedFromSeq: below ? entryOf(below).seq : run.from, deviceId: run.deviceId as DeviceId, signaturesVerified: true, sha256Hex: nodeSha256Hex });
   return (verdict.ok ? [] : verdict.error.problems).flatMap((problem) => deviceLogAlarm(run.deviceId, problem, run.entries[0]!.scopeUnitId, at) ?? []);
 }
 

@@ -9,8 +9,19 @@ const RETRY_MS = 1_000;
 /** Changes read per page when finding out which units a change touched. */
 const PAGE = 500;
 
-/** What a batch of changes touched: the scope unit of each changed row (nothing else). */
-export type ChangedUnits = ReadonlySet<string>;
+/**
+ * What a batch of changes touched: the scope unit of each changed row, with the replicas that
+ * pushed the rows changed there (`null` for a row no replica pushed: one the server made, such as
+ * an alarm). Nothing else.
+ */
+export type ChangedUnits = ReadonlyMap<string, ReadonlySet<string | null>>;
+
+/** Adds one changed row (its unit, the replica that pushed it) to `units`. */
+function noteChange(units: Map<string, Set<string | null>>, unitId: string, origin: string | null): void {
+  const origins = units.get(unitId);
+  if (origins) origins.add(origin);
+  else units.set(unitId, new Set([origin]));
+}
 
 /**
  * One long-poll of the store's `_changes` per server process, shared by every live stream, run
@@ -23,7 +34,7 @@ export class ChangeFeed {
   private running = false;
   private closed = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
-  private pending = new Set<string>();
+  private pending = new Map<string, Set<string | null>>();
 
   constructor(private readonly rows: RowsRepo, private readonly onError: (error: unknown) => void) {}
 
@@ -41,24 +52,24 @@ export class ChangeFeed {
     clearTimeout(this.timer);
   }
 
-  private announce(units: Iterable<string>): void {
-    for (const unit of units) this.pending.add(unit);
+  private announce(units: ChangedUnits): void {
+    for (const [unit, origins] of units) for (const origin of origins) noteChange(this.pending, unit, origin);
     if (this.timer !== undefined || this.pending.size === 0) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       const batch = this.pending;
-      this.pending = new Set();
+      this.pending = new Map();
       for (const listener of [...this.listeners]) listener(batch);
     }, COALESCE_MS);
   }
 
-  /** Reads the changes after `since` (with their rows) and returns the units they touched and where they end. */
-  private async unitsAfter(since: string): Promise<{ units: Set<string>; last: string }> {
-    const units = new Set<string>();
+  /** Reads the changes after `since` (with their rows) and returns the units they touched, by whom, and where they end. */
+  private async unitsAfter(since: string): Promise<{ units: ChangedUnits; last: string }> {
+    const units = new Map<string, Set<string | null>>();
     let cursor = since;
     for (;;) {
       const page = await this.rows.changesSince(cursor, PAGE);
-      for (const entry of page.entries) if (entry.row) units.add(entry.row.scopeUnitId);
+      for (const entry of page.entries) if (entry.row) noteChange(units, entry.row.scopeUnitId, entry.origin ?? null);
       if (page.entries.length === 0) return { units, last: cursor };
       cursor = page.lastSeq;
       if (page.entries.length < PAGE) return { units, last: cursor };

@@ -11,15 +11,29 @@ export interface ScopeSource {
   tree(): Promise<UnitTree>;
 }
 
+/** Who listens on a stream: the signed-in user, and the replica listening if it said (`?replica=`). */
+interface Listener {
+  readonly userId: string;
+  readonly replica: string | undefined;
+}
+
 /**
- * The open live streams, each with its user, and the rule that picks who hears of a batch: a
- * stream gets a hint only when one of the changed units lies in its user's scope (the subtrees of
- * their grants, as the pull serves them). The user and the tree are read afresh for every batch,
- * so a grant given or revoked, or a unit added, counts from the next change on; a deactivated
- * user's stream is ended.
+ * Whether `units` hold a change `replica` does not hold yet: any change when it did not say who
+ * it is, otherwise one it did not push itself (its pulls leave out the rows it pushed, so a batch
+ * of only those would send it to pull for nothing).
+ */
+const newTo = (origins: ReadonlySet<string | null>, replica: string | undefined): boolean =>
+  replica === undefined || origins.size > 1 || !origins.has(replica);
+
+/**
+ * The open live streams, each with its user (and replica), and the rule that picks who hears of
+ * a batch: a stream gets a hint only when one of the changed units lies in its user's scope (the
+ * subtrees of their grants, as the pull serves them) and changed by someone other than the
+ * stream's own replica. The user and the tree are read afresh for every batch, so a grant given
+ * or revoked, or a unit added, counts from the next change on; a deactivated user's stream is ended.
  */
 export class ScopedHints {
-  private readonly streams = new Map<ServerResponse, string>();
+  private readonly streams = new Map<ServerResponse, Listener>();
   private unsubscribe: (() => void) | undefined;
 
   constructor(
@@ -29,8 +43,8 @@ export class ScopedHints {
   ) {}
 
   /** Adds a stream; the feed runs while at least one stream is open (one listener for them all). */
-  add(stream: ServerResponse, userId: string): void {
-    this.streams.set(stream, userId);
+  add(stream: ServerResponse, userId: string, replica?: string): void {
+    this.streams.set(stream, { userId, replica });
     this.unsubscribe ??= this.feed.subscribe((units) => this.deliver(units));
   }
 
@@ -57,14 +71,14 @@ export class ScopedHints {
     const users = new Map<string, Promise<UserDoc | undefined>>();
     const userOf = (id: string) => users.get(id) ?? users.set(id, this.source.user(id)).get(id)!;
     const streams = [...this.streams];
-    const scoped = await Promise.all(streams.map(async ([stream, userId]) => [stream, await userOf(userId)] as const));
-    for (const [stream, user] of scoped) {
+    const scoped = await Promise.all(streams.map(async ([stream, { userId, replica }]) => [stream, await userOf(userId), replica] as const));
+    for (const [stream, user, replica] of scoped) {
       if (stream.writableEnded || stream.destroyed) continue;
       if (user === undefined || !user.active) {
         stream.end();
         continue;
       }
-      if ([...units].some((unitId) => covers(user, unitId, tree).ok)) stream.write(`event: ${SYNC_STREAM_EVENTS.changes}\ndata: {}\n\n`);
+      if ([...units].some(([unitId, origins]) => newTo(origins, replica) && covers(user, unitId, tree).ok)) stream.write(`event: ${SYNC_STREAM_EVENTS.changes}\ndata: {}\n\n`);
     }
   }
 }

@@ -1,4 +1,4 @@
-import { actorPrefix, eventStreamSchema, pullQuerySchema, pullResponseSchema, pushRequestSchema, pushResponseSchema, SYNC_STREAM_EVENTS, SYNC_STREAM_HEARTBEAT_MS, type ConfiguredRoute, type Roster } from '@seal/shared';
+import { actorPrefix, eventStreamSchema, pullQuerySchema, pullResponseSchema, pushRequestSchema, pushResponseSchema, streamQuerySchema, SYNC_STREAM_EVENTS, SYNC_STREAM_HEARTBEAT_MS, type ConfiguredRoute, type Roster } from '@seal/shared';
 import type { Store } from '../../couch/store';
 import { buildRoster } from '../../auth/roster';
 import { loadUnitTree } from '../../auth/scope';
@@ -99,16 +99,16 @@ export function syncRoutes(api: Api, store: Store, onAccepted?: AcceptedRowsList
   });
 
   api.route({
-    method: 'GET', url: '/api/sync/stream', tag: 'sync', auth: 'session',
-    summary: 'Server-sent events: `ready` once connected, `changes` whenever rows in the user\'s scope changed (then pull)',
-    responses: { 200: eventStreamSchema, 401: 'unauthenticated | session_expired | replica_user_mismatch' },
-  }, ({ request, reply, signedIn }) => {
+    method: 'GET', url: '/api/sync/stream', tag: 'sync', auth: 'session', query: streamQuerySchema,
+    summary: 'Server-sent events: `ready` once connected, `changes` whenever rows in the user\'s scope changed (then pull); none for rows only the `replica` listening pushed',
+    responses: { 200: eventStreamSchema, 400: 'invalid_query', 401: 'unauthenticated | session_expired | replica_user_mismatch' },
+  }, ({ query, request, reply, signedIn }) => {
     requireReplicaUser(request, signedIn);
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
     res.write(`retry: 3000\nevent: ${SYNC_STREAM_EVENTS.ready}\ndata: {}\n\n`);
-    streams.add(res, signedIn.user.id);
+    streams.add(res, signedIn.user.id, query.replica);
     const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), SYNC_STREAM_HEARTBEAT_MS);
     request.raw.once('close', () => {
       clearInterval(heartbeat);
