@@ -198,6 +198,32 @@ describe('live hints leave out what the listening replica pushed itself', () => 
     own.close();
   }, 60_000);
 
+  it('a replica id is only its own user\'s: a row another person pushed naming it is news to that replica, hinted and pulled', async () => {
+    const colleague = await world.person(siteA, ['staff'], 'Colleague at A');
+    const tablet = await replicas.open(atA, 'tablet-named');
+    tablet.start();
+    await tablet.sync!.awaitInSync();
+    const own = await listen(atA, tablet.store.replicaId);
+    // The colleague's row, made on a tablet of theirs that never syncs, pushed by hand under the
+    // id of atA's replica (read off a shared tablet, or a log).
+    const theirs = await replicas.open(colleague, 'tablet-borrowed-id');
+    const n = ++at;
+    const { row } = await theirs.store.facts.append('attachment', { sha256: n.toString(16).padStart(64, '0'), about: 'request:req-live', mime: 'image/jpeg', size: 10, at: n }, siteA);
+    const pushed = await fetch(`${running.url}/api/sync/push`, {
+      method: 'POST',
+      headers: { cookie: colleague.cookie, 'content-type': 'application/json', 'sec-fetch-site': 'same-origin' },
+      body: JSON.stringify({ rows: [row], replica: tablet.store.replicaId }),
+    });
+    expect(pushed.status).toBe(200);
+    expect(((await pushed.json()) as { results: { status: string }[] }).results.map((r) => r.status)).toEqual(['accepted']);
+    await until(() => own.hints() > 0, 'the hint of the colleague\'s row');
+    const held = async () => (await tablet.store.db.rows.findOne(row.id).exec()) !== null;
+    const deadline = Date.now() + 15_000;
+    while (!(await held()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(await held(), 'the colleague\'s row reached the replica whose id it named').toBe(true);
+    own.close();
+  }, 60_000);
+
   it.each([
     ['not a replica id', '?replica=no!'],
     ['an empty replica id', '?replica='],

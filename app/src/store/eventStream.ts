@@ -5,7 +5,7 @@ import type { SyncClient } from './syncClient';
 export interface HintHandlers {
   /** Connected (again): pull now, something may have been missed while away. */
   onReady(): void;
-  /** The server's store changed: pull now. */
+  /** Rows in scope changed, other than those this replica pushed itself: pull now. */
   onChanges(): void;
   /** The stream dropped; it reconnects by itself. */
   onDrop(error: unknown): void;

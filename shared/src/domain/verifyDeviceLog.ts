@@ -179,7 +179,7 @@ export async function verifyDeviceLog(
 
   const headOf = async (run: readonly DeviceEvent[]): Promise<DeviceLogHead | null> => {
     const tail = run.at(-1);
-    return tail === undefined ? null : { seq: tail.seq, hash: await deviceEventHash(tail) };
+    return tail === undefined ? null : { seq: tail.seq, hash: await deviceEventHash(tail, options.sha256Hex) };
   };
   if (problems.length === 0) return ok({ entries: chain, head: await headOf(chain) });
   const trusted = chain.slice(0, trustedCount ?? chain.length);

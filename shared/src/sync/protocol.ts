@@ -53,7 +53,8 @@ export type SyncRefusalCode =
 
 /**
  * A replica's own id (random, kept with its local database): the server notes it with the rows
- * the replica pushed and leaves those out of the replica's pulls — it holds them already.
+ * the replica pushed and leaves those out of the replica's pulls and live hints — it holds them
+ * already. Only rows its own user pushed count as its own: the id is the client's word.
  */
 export const replicaIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, { message: 'expected a replica id of 8–64 characters from A-Z a-z 0-9 _ -' });
 

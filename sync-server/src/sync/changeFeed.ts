@@ -10,11 +10,18 @@ const RETRY_MS = 1_000;
 const PAGE = 500;
 
 /**
- * What a batch of changes touched: the scope unit of each changed row, with the replicas that
- * pushed the rows changed there (`null` for a row no replica pushed: one the server made, such as
- * an alarm). Nothing else.
+ * What a batch of changes touched: the scope unit of each changed row, with who pushed the rows
+ * changed there, from which replica (`pushedBy`; `null` for a row no replica pushed: one the
+ * server made, such as an alarm). Nothing else.
  */
 export type ChangedUnits = ReadonlyMap<string, ReadonlySet<string | null>>;
+
+/**
+ * Who pushed a row from which replica, as one key: the row's author (the pushing user: the push
+ * refuses any other) with the replica it named. A replica id is the client's word, so a row is a
+ * replica's own only when its own user pushed it from there too.
+ */
+export const pushedBy = (userId: string, replica: string): string => `${userId}\n${replica}`;
 
 /** Adds one changed row (its unit, the replica that pushed it) to `units`. */
 function noteChange(units: Map<string, Set<string | null>>, unitId: string, origin: string | null): void {
@@ -69,7 +76,7 @@ export class ChangeFeed {
     let cursor = since;
     for (;;) {
       const page = await this.rows.changesSince(cursor, PAGE);
-      for (const entry of page.entries) if (entry.row) noteChange(units, entry.row.scopeUnitId, entry.origin ?? null);
+      for (const entry of page.entries) if (entry.row) noteChange(units, entry.row.scopeUnitId, entry.origin === undefined ? null : pushedBy(entry.row.author, entry.origin));
       if (page.entries.length === 0) return { units, last: cursor };
       cursor = page.lastSeq;
       if (page.entries.length < PAGE) return { units, last: cursor };

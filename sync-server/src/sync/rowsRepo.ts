@@ -6,7 +6,8 @@ import { DEVICE_LOG_VIEW, DOCUMENTS_VIEW, SCOPE_DESIGN, SCOPE_VIEW } from '../co
 
 /**
  * A row as stored: the row itself under `_id` = row id (no field of ours starts with `_`), and
- * `origin`, the replica that pushed it (kept out of that replica's pulls; never sent to clients).
+ * `origin`, the replica that pushed it (kept out of that replica's pulls when its author is the
+ * replica's user, and out of its live hints; never sent to clients).
  */
 type StoredRow = SyncRow & { readonly _id: string; readonly _rev?: string; readonly origin?: string };
 

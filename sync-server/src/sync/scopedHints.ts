@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { SYNC_STREAM_EVENTS } from '@seal/shared';
 import type { UserDoc } from '../couch/model';
 import type { UnitTree } from '../auth/scope';
-import type { ChangedUnits } from './changeFeed';
+import { pushedBy, type ChangedUnits } from './changeFeed';
 import { covers } from './pushContext';
 
 /** Where a stream's user and the organisation tree are read from, fresh for each batch. */
@@ -18,12 +18,13 @@ interface Listener {
 }
 
 /**
- * Whether `units` hold a change `replica` does not hold yet: any change when it did not say who
- * it is, otherwise one it did not push itself (its pulls leave out the rows it pushed, so a batch
- * of only those would send it to pull for nothing).
+ * Whether a unit's changes (`origins`: see `ChangedUnits`) hold one the listener does not hold
+ * yet: any change when it did not say which replica it is, otherwise one it did not push itself
+ * from that replica (its pulls leave out those rows, so a batch of only those would send it to
+ * pull for nothing).
  */
-const newTo = (origins: ReadonlySet<string | null>, replica: string | undefined): boolean =>
-  replica === undefined || origins.size > 1 || !origins.has(replica);
+const newTo = (origins: ReadonlySet<string | null>, { userId, replica }: Listener): boolean =>
+  replica === undefined || origins.size > 1 || !origins.has(pushedBy(userId, replica));
 
 /**
  * The open live streams, each with its user (and replica), and the rule that picks who hears of
@@ -71,14 +72,14 @@ export class ScopedHints {
     const users = new Map<string, Promise<UserDoc | undefined>>();
     const userOf = (id: string) => users.get(id) ?? users.set(id, this.source.user(id)).get(id)!;
     const streams = [...this.streams];
-    const scoped = await Promise.all(streams.map(async ([stream, { userId, replica }]) => [stream, await userOf(userId), replica] as const));
-    for (const [stream, user, replica] of scoped) {
+    const scoped = await Promise.all(streams.map(async ([stream, listener]) => [stream, await userOf(listener.userId), listener] as const));
+    for (const [stream, user, listener] of scoped) {
       if (stream.writableEnded || stream.destroyed) continue;
       if (user === undefined || !user.active) {
         stream.end();
         continue;
       }
-      if ([...units].some(([unitId, origins]) => newTo(origins, replica) && covers(user, unitId, tree).ok)) stream.write(`event: ${SYNC_STREAM_EVENTS.changes}\ndata: {}\n\n`);
+      if ([...units].some(([unitId, origins]) => newTo(origins, listener) && covers(user, unitId, tree).ok)) stream.write(`event: ${SYNC_STREAM_EVENTS.changes}\ndata: {}\n\n`);
     }
   }
 }
