@@ -175,6 +175,42 @@ describe('webhooks', () => {
   }, 60_000);
 });
 
+describe('a device\'s alarms in its log', () => {
+  it('are one notification per person for the entries one push brought, each entry still a webhook event', async () => {
+    const created = await call('POST', '/api/hq/webhooks', world.admin.cookie, { url: receiver.url, unitId: world.siteId, eventKinds: ['alarm'], alarmKinds: ['low_battery'], description: 'battery watch' });
+    expect(created.statusCode, created.body).toBe(201);
+    const { webhook } = created.json<{ webhook: { id: string } }>();
+    // A week of the device's log: booted, then 29 low-battery readings.
+    const device = await deviceWithLog('dev-week-1', world.siteId, 30);
+    const tablet = await replicas.open(custodian, 'week-tablet');
+    tablet.start();
+    await tablet.store.records.create('device', device.record);
+    await tablet.sync!.awaitInSync();
+    await tablet.store.facts.appendMany('device_event', device.log, world.siteId);
+    tablet.sync!.syncNow();
+    await tablet.sync!.awaitInSync();
+    expect(tablet.store.status.get().refusals).toEqual([]);
+
+    const readings = device.log.filter((entry) => entry.type === 'low_battery').map((entry) => `fact:device_event:dev-week-1:${entry.seq}`);
+    expect(readings).toHaveLength(29);
+    await vi.waitFor(async () => {
+      const res = await call('GET', `/api/hq/webhooks/${webhook.id}/deliveries`, world.admin.cookie);
+      const delivered = res.json<{ deliveries: { eventId: string; status: string }[] }>().deliveries.filter((d) => d.status === 'delivered').map((d) => d.eventId);
+      expect(delivered.sort()).toEqual([...readings].sort());
+    }, { timeout: 30_000, interval: 100 });
+
+    type Seen = { eventId: string; kind: string; deviceId: string | null; summary: string; at: number };
+    for (const person of [custodian, world.admin]) {
+      const page = (await call('GET', '/api/notifications?limit=100', person.cookie)).json<{ notifications: Seen[] }>();
+      const aboutDevice = page.notifications.filter((n) => n.deviceId === 'dev-week-1');
+      expect(aboutDevice, person.userId).toHaveLength(1);
+      expect(aboutDevice[0]).toMatchObject({ kind: 'alarm', eventId: readings[0], at: device.log.at(-1)!.at });
+      expect(aboutDevice[0]!.summary).toContain('reported low battery 29 times');
+      expect(aboutDevice[0]!.summary).toContain('entries 1, 2, 3, 4, 5 … 28, 29');
+    }
+  }, 60_000);
+});
+
 describe('the PDF audit report', () => {
   // From before the device's entries (its clock) to after the server raised the gap (the server's clock).
   const period = { from: 1_790_000_000_000 - 86_400_000, to: () => running.server.clock.now() + 86_400_000 };

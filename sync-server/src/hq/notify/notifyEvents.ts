@@ -103,3 +103,43 @@ export async function notifyEventsOf(rows: readonly SyncRow[], store: RowsRepo):
   }
   return events;
 }
+
+/** A device log entry's seq, from its row id (`fact:device_event:<deviceId>:<seq>`). */
+const seqOfEntry = (rowId: string): number => Number(rowId.slice(rowId.lastIndexOf(':') + 1));
+
+/**
+ * The notices to tell people of in the app: one per device, alarm kind and unit for the log
+ * entries that are alarms in themselves (low battery, tamper, geofence breach) among `notices`,
+ * instead of one per entry — a week of a device's log read in one go may hold hundreds of
+ * low-battery readings, which are one thing to look at, not hundreds that bury the rest. The
+ * notice keeps the first entry's event id (each row is reported once, so the notification's id
+ * stays unique), the latest entry's time, and says how many entries and which. Every other
+ * notice is kept as it is; webhooks still get each entry's event.
+ */
+export function oneNoticePerDeviceAlarm(notices: readonly NotifyEvent[]): NotifyEvent[] {
+  const byKey = new Map<string, NotifyEvent[]>();
+  const order: (NotifyEvent | NotifyEvent[])[] = [];
+  for (const notice of notices) {
+    const { event } = notice;
+    if (event.kind !== 'alarm' || event.deviceId === null || !event.id.startsWith(factRowId('device_event', ''))) {
+      order.push(notice);
+      continue;
+    }
+    const key = [event.deviceId, event.alarmKind, event.unitId].join('\n');
+    const group = byKey.get(key);
+    if (group) group.push(notice);
+    else {
+      byKey.set(key, [notice]);
+      order.push(byKey.get(key)!);
+    }
+  }
+  return order.map((item) => {
+    if (!Array.isArray(item)) return item;
+    const [first] = item as [NotifyEvent, ...NotifyEvent[]];
+    if (item.length === 1) return first;
+    const seqs = item.map((n) => seqOfEntry(n.event.id)).sort((a, b) => a - b);
+    const listed = seqs.length <= 10 ? seqs.join(', ') : `${seqs.slice(0, 5).join(', ')} … ${seqs.slice(-2).join(', ')}`;
+    const summary = `device ${first.event.deviceId ?? ''} reported ${(first.event.alarmKind ?? 'an alarm').replace('_', ' ')} ${item.length} times (entries ${listed})`;
+    return { ...first, event: { ...first.event, at: Math.max(...item.map((n) => n.event.at)), summary: summary.slice(0, 1000) } };
+  });
+}
