@@ -3,7 +3,10 @@ import type { DocumentScope } from 'nano';
 import type { AppNotification, WebhookEvent } from '@seal/shared';
 import { getDoc, type Stored } from '../../couch/docs';
 
-/** A notification as stored: one per person and event (the id says so). */
+/**
+ * A notification as stored: one per person and event (the id says so); a device's low-battery
+ * readings one push brought are one event, the latest reading's (`oneNoticePerBatteryDevice`).
+ */
 export interface NotificationDoc extends Omit<AppNotification, 'read'> {
   readonly type: 'notification';
   readonly userId: string;

@@ -11,7 +11,7 @@ import type { AcceptedRowsListener } from '../../sync/acceptedRows';
 import { deliveriesRepo, type DeliveriesRepo, type DeliveryDoc } from './deliveriesRepo';
 import { DeliveryDispatcher } from './deliveryDispatcher';
 import { NOTIFY_DATABASES, NOTIFY_DESIGN_DOCS } from './notifyDatabases';
-import { notifyEventsOf, oneNoticePerDeviceAlarm, type NotifyEvent } from './notifyEvents';
+import { notifyEventsOf, oneNoticePerBatteryDevice, type NotifyEvent } from './notifyEvents';
 import { notificationsRepo, type NotificationsRepo } from './notificationsRepo';
 import { loadOrCreateSecretBox, type SecretBox } from './secretBox';
 import { webhooksRepo, type WebhookDoc, type WebhooksRepo } from './webhooksRepo';
@@ -93,7 +93,7 @@ export async function startNotifier({ store, repos, settings, now, warn, log }: 
     const allHooks = await hooks.list();
     const queued: DeliveryDoc[] = [];
     const told: { event: NotifyEvent['event']; userIds: string[] }[] = [];
-    for (const notice of oneNoticePerDeviceAlarm(notices)) told.push({ event: notice.event, userIds: await recipientsOf(notice, users, tree) });
+    for (const notice of oneNoticePerBatteryDevice(notices)) told.push({ event: notice.event, userIds: await recipientsOf(notice, users, tree) });
     // Webhooks get every event (the systems behind them count and file each entry).
     for (const notice of notices) {
       for (const hook of allHooks) {

@@ -108,24 +108,23 @@ export async function notifyEventsOf(rows: readonly SyncRow[], store: RowsRepo):
 const seqOfEntry = (rowId: string): number => Number(rowId.slice(rowId.lastIndexOf(':') + 1));
 
 /**
- * The notices to tell people of in the app: one per device, alarm kind and unit for the log
- * entries that are alarms in themselves (low battery, tamper, geofence breach) among `notices`,
- * instead of one per entry — a week of a device's log read in one go may hold hundreds of
- * low-battery readings, which are one thing to look at, not hundreds that bury the rest. The
- * notice keeps the first entry's event id (each row is reported once, so the notification's id
- * stays unique), the latest entry's time, and says how many entries and which. Every other
- * notice is kept as it is; webhooks still get each entry's event.
+ * The in-app notices for `notices`: the low-battery readings one push brought from one device
+ * are one notice, not one each — a week of a device's log goes up a few hundred entries a push,
+ * and hundreds of "low battery" notifications would bury the rest. It is the latest reading's
+ * (its event id, its time: each row is reported once, so the notification's id stays unique) and
+ * says how many readings and which. Every other notice is kept as it is: a tamper or a geofence
+ * breach is each its own notification, with its own time. Webhooks get every entry's event.
  */
-export function oneNoticePerDeviceAlarm(notices: readonly NotifyEvent[]): NotifyEvent[] {
+export function oneNoticePerBatteryDevice(notices: readonly NotifyEvent[]): NotifyEvent[] {
   const byKey = new Map<string, NotifyEvent[]>();
   const order: (NotifyEvent | NotifyEvent[])[] = [];
   for (const notice of notices) {
     const { event } = notice;
-    if (event.kind !== 'alarm' || event.deviceId === null || !event.id.startsWith(factRowId('device_event', ''))) {
+    if (event.kind !== 'alarm' || event.alarmKind !== 'low_battery' || event.deviceId === null || !event.id.startsWith(factRowId('device_event', ''))) {
       order.push(notice);
       continue;
     }
-    const key = [event.deviceId, event.alarmKind, event.unitId].join('\n');
+    const key = [event.deviceId, event.unitId].join('\n');
     const group = byKey.get(key);
     if (group) group.push(notice);
     else {
@@ -135,11 +134,12 @@ export function oneNoticePerDeviceAlarm(notices: readonly NotifyEvent[]): Notify
   }
   return order.map((item) => {
     if (!Array.isArray(item)) return item;
-    const [first] = item as [NotifyEvent, ...NotifyEvent[]];
-    if (item.length === 1) return first;
-    const seqs = item.map((n) => seqOfEntry(n.event.id)).sort((a, b) => a - b);
-    const listed = seqs.length <= 10 ? seqs.join(', ') : `${seqs.slice(0, 5).join(', ')} … ${seqs.slice(-2).join(', ')}`;
-    const summary = `device ${first.event.deviceId ?? ''} reported ${(first.event.alarmKind ?? 'an alarm').replace('_', ' ')} ${item.length} times (entries ${listed})`;
-    return { ...first, event: { ...first.event, at: Math.max(...item.map((n) => n.event.at)), summary: summary.slice(0, 1000) } };
+    const sorted = [...item].sort((a, b) => seqOfEntry(a.event.id) - seqOfEntry(b.event.id));
+    const latest = sorted.at(-1)!;
+    if (sorted.length === 1) return latest;
+    const seqs = sorted.map((n) => seqOfEntry(n.event.id));
+    const listed = seqs.length <= 10 ? seqs.join(', ') : `${seqs.slice(0, 5).join(', ')} and ${seqs.length - 5} more, to ${seqs.at(-1)!}`;
+    const summary = `device ${latest.event.deviceId ?? ''} reported low battery ${sorted.length} times (entries ${listed}); the latest at entry ${seqs.at(-1)!}`;
+    return { ...latest, event: { ...latest.event, summary: summary.slice(0, 1000) } };
   });
 }
