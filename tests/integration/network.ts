@@ -49,7 +49,12 @@ export class TestNetwork {
   inFlight = 0;
   /** Called with every push answer the replica receives (what the server acknowledged). */
   onPushAnswer: ((answer: { results: { id: string; status: string }[] }) => void) | undefined;
-  /** Push answers to lose after the server handled the push, one-shot (besides `faults.dropAnswer`). */
+  /**
+   * Push answers to lose after the server handled the push, one-shot (besides `faults.dropAnswer`).
+   * Only a push the server took (2xx) counts: an error answer (a store slow to answer on a loaded
+   * machine) is passed on, and the next one the server took is lost instead — so the retry a test
+   * expects to come back `duplicate` does.
+   */
   dropNextAnswers = 0;
   /**
    * Answers to hold back, one-shot, for requests whose path matches: the request reaches the
@@ -135,7 +140,7 @@ export class TestNetwork {
       await untilAborted(init.signal);
     }
     if (!this.online) throw new TypeError('fetch failed: the test network went offline');
-    const dropPush = path === '/api/sync/push' && this.dropNextAnswers > 0;
+    const dropPush = path === '/api/sync/push' && response.ok && this.dropNextAnswers > 0;
     if (dropPush || this.random() < this.faults.dropAnswer) {
       pushedIds.forEach((id) => note(id, 'answer-lost'));
       if (dropPush) this.dropNextAnswers--;
