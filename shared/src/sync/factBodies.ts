@@ -75,7 +75,6 @@ const withoutId = (body: { readonly id: string }): object => {
   return rest;
 };
 
-
 /**
  * A fact's id as its kind defines it: the `contentId` of the body (decisions, grants, electronic grants,
  * attachments: SHA-256 of its canonical JSON without `id` — the WHOLE body, so pass the body as

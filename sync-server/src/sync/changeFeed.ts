@@ -1,3 +1,4 @@
+import { pushedBy } from './ownRows';
 import type { RowsRepo } from './rowsRepo';
 
 /** How long one long-poll of the store's change feed waits before asking again. */
@@ -15,13 +16,6 @@ const PAGE = 500;
  * server made, such as an alarm). Nothing else.
  */
 export type ChangedUnits = ReadonlyMap<string, ReadonlySet<string | null>>;
-
-/**
- * Who pushed a row from which replica, as one key: the row's author (the pushing user: the push
- * refuses any other) with the replica it named. A replica id is the client's word, so a row is a
- * replica's own only when its own user pushed it from there too.
- */
-export const pushedBy = (userId: string, replica: string): string => `${userId}\n${replica}`;
 
 /** Adds one changed row (its unit, the replica that pushed it) to `units`. */
 function noteChange(units: Map<string, Set<string | null>>, unitId: string, origin: string | null): void {

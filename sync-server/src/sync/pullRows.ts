@@ -1,3 +1,4 @@
+import { isOwnRow } from './ownRows';
 import { scopeRefOf, type PullResponse, type SyncRow, type UnitId } from '@seal/shared';
 import type { UserDoc } from '../couch/model';
 import type { UnitTree } from '../auth/scope';
@@ -176,10 +177,8 @@ async function pullAnswer(user: UserDoc, tree: UnitTree, rows: RowsRepo, checkpo
 
   const { replica } = options;
   if (nothingDelivered) return { rows: [], checkpoint: encodePullCheckpoint({ seq: checkpoint.seq, units: [], fill: null }), left: plan.left, remaining: 0, more: false };
-  // A replica's own rows are not sent back to it: it holds them already. Own means its user
-  // pushed them from it: only a push records an origin, and a push refuses rows authored by
-  // anyone but the pusher; the replica id alone is only the client's word.
-  const scan = await scanFeed(feed, checkpoint.seq, limit, maxScan, ({ row, origin }) => (replica === undefined || origin !== replica || row.author !== user.id) && delivering(row.scopeUnitId));
+  // A replica's own rows (its user pushed them from it: see ownRows) are not sent back to it: it holds them already.
+  const scan = await scanFeed(feed, checkpoint.seq, limit, maxScan, ({ row, origin }) => !isOwnRow(row, origin, user.id, replica) && delivering(row.scopeUnitId));
   const next: PullCheckpoint = { seq: scan.cursor, units: plan.delivered, fill: null };
   return { rows: scan.found, checkpoint: encodePullCheckpoint(next), left: plan.left, remaining: scan.end ? 0 : await feedOwed(scan.cursor), more: !scan.end };
 }

@@ -2,7 +2,8 @@ import type { ServerResponse } from 'node:http';
 import { SYNC_STREAM_EVENTS } from '@seal/shared';
 import type { UserDoc } from '../couch/model';
 import type { UnitTree } from '../auth/scope';
-import { pushedBy, type ChangedUnits } from './changeFeed';
+import type { ChangedUnits } from './changeFeed';
+import { pushedBy } from './ownRows';
 import { covers } from './pushContext';
 
 /** Where a stream's user and the organisation tree are read from, fresh for each batch. */

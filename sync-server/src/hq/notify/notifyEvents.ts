@@ -128,8 +128,9 @@ export function oneNoticePerBatteryDevice(notices: readonly NotifyEvent[]): Noti
     const group = byKey.get(key);
     if (group) group.push(notice);
     else {
-      byKey.set(key, [notice]);
-      order.push(byKey.get(key)!);
+      const fresh = [notice];
+      byKey.set(key, fresh);
+      order.push(fresh);
     }
   }
   return order.map((item) => {
