@@ -78,7 +78,9 @@ describe('a server killed mid-push', () => {
       // Once a third is acknowledged, the next push is cut short: the server dies while handling it.
       replica.network.onPushSent = () => {
         if (killed || acknowledged.size < ROWS / 3) return;
-        killed = new Promise((r) => setTimeout(r, 8)).then(() => {
+        killed = new Promise((r) => setTimeout(r, 8)).then(async () => {
+          // Between two pushes nothing is in flight: the server dies while it handles the next one.
+          while (replica.network.inFlight === 0) await new Promise((r) => setImmediate(r));
           inFlightAtKill = replica.network.inFlight;
           return proc.kill('SIGKILL');
         });

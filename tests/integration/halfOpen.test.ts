@@ -28,11 +28,15 @@ describe('a sync request whose answer never comes', () => {
     const siteId = await createUnit(running.server, world.admin.cookie, world.branchId, 'Half-open push', 'site');
     const custodian = await world.person(siteId, ['custodian'], 'Half-open custodian');
     const tablet = await replicas.open(custodian, 'half-open-push', { deadline: DEADLINE });
-    await tablet.store.records.create('seal', sealRecord('seal-half-open', siteId, custodian.userId));
-    await tablet.store.facts.append('seal_status_change', sealMove('seal-half-open', null, 'active', custodian.userId, 'custodian', ++clock), siteId);
+    // Caught up first: a fresh replica's back-fill brings its own rows too, so the held push's rows
+    // could come back by the pull and never be sent again (see durability.test.ts).
+    tablet.start();
+    await tablet.sync!.awaitInSync();
     const answers: string[] = [];
     tablet.network.onPushAnswer = (answer) => answers.push(...answer.results.map((r) => r.status));
     tablet.network.holdNextAnswers = { path: /^\/api\/sync\/push$/, count: 1 };
+    await tablet.store.records.create('seal', sealRecord('seal-half-open', siteId, custodian.userId));
+    await tablet.store.facts.append('seal_status_change', sealMove('seal-half-open', null, 'active', custodian.userId, 'custodian', ++clock), siteId);
     await syncAll([tablet]);
     expect(tablet.network.holdNextAnswers.count, 'the first push was held').toBe(0);
     // The held push was stored; its rows came back `duplicate` when sent again.

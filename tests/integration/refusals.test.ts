@@ -170,9 +170,10 @@ describe('validation refusals, shown in the app', () => {
     await tablet.store.records.create('seal', sealRecord('seal-twice', world.siteId, custodian.userId));
     await syncAll([tablet, phone]);
     const at = tick();
+    // Offline before the tablet records it: the phone must not pull the first body before recording its own.
+    phone.network.setOnline(false);
     const first = await tablet.store.facts.append('seal_status_change', sealMove('seal-twice', null, 'active', custodian.userId, 'custodian', at), world.siteId);
     await tablet.sync!.awaitInSync();
-    phone.network.setOnline(false);
     const second = await phone.store.facts.append('seal_status_change', { ...sealMove('seal-twice', null, 'active', custodian.userId, 'custodian', at), reason: 'another reason' }, world.siteId);
     expect(second.row.id).toBe(first.row.id);
     phone.network.setOnline(true);
