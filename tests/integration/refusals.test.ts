@@ -186,4 +186,43 @@ describe('validation refusals, shown in the app', () => {
     const alarms = (await hq.store.db.rows.find({ selector: { kind: 'alarm' } }).exec()).map((d) => (d.toJSON() as unknown as { body: { kind: string; ref: string } }).body);
     expect(alarms).toContainEqual(expect.objectContaining({ kind: 'fact_conflict', ref: first.row.id }));
   });
+
+  it('a second body still waiting to go up when the pull brings the first goes up all the same: refused, alarmed, then the server\'s copy takes its place, across a restart', async () => {
+    const tablet = await replica(custodian, 'tablet-first');
+    const phone = await replica(custodian, 'phone-pulls-first');
+    const hq = await replica({ ...world.admin }, 'hq-pull-first');
+    await tablet.store.records.create('seal', sealRecord('seal-pulled-first', world.siteId, custodian.userId));
+    await syncAll([tablet, phone]);
+    const at = tick();
+    phone.network.setOnline(false);
+    const first = await tablet.store.facts.append('seal_status_change', sealMove('seal-pulled-first', null, 'active', custodian.userId, 'custodian', at), world.siteId);
+    await tablet.sync!.awaitInSync();
+    const second = await phone.store.facts.append('seal_status_change', { ...sealMove('seal-pulled-first', null, 'active', custodian.userId, 'custodian', at), reason: 'the phone\'s reason' }, world.siteId);
+    expect(second.row.id).toBe(first.row.id);
+
+    // Back online, its pushes failing before they leave: the pull brings the tablet's body first.
+    phone.network.intercept = (path) => {
+      if (path === '/api/sync/push') throw new TypeError('fetch failed: pushes do not get through');
+    };
+    const syncedBefore = phone.store.status.get().lastSyncAt;
+    phone.network.setOnline(true);
+    phone.sync!.syncNow();
+    await expect.poll(() => phone.store.status.get().lastSyncAt, { timeout: 15_000 }).not.toBe(syncedBefore);
+    expect(phone.network.pullAnswers.some((answer) => answer.includes(first.row.id)), 'the pull brought the first body').toBe(true);
+    // The phone's body is neither dropped nor replaced unseen: it still waits to go up.
+    expect(await phone.store.book.outboxIds()).toContain(second.row.id);
+    expect((await phone.store.db.rows.findOne(second.row.id).exec())?.toJSON()).toMatchObject({ body: { reason: 'the phone\'s reason' } });
+
+    // The app closes before the push; started again, it pushes and is refused.
+    await phone.stop();
+    phone.network.intercept = undefined;
+    phone.start();
+    await phone.sync!.awaitInSync();
+    expect(refusalOf(phone, second.row.id)?.code).toBe('fact_conflict');
+    expect(await phone.store.book.outboxIds()).toEqual([]);
+    expect((await phone.store.db.rows.findOne(first.row.id).exec())?.toJSON()).toMatchObject({ body: first.row.body });
+    await syncAll([hq]);
+    const alarms = (await hq.store.db.rows.find({ selector: { kind: 'alarm' } }).exec()).map((d) => (d.toJSON() as unknown as { body: { kind: string; ref: string } }).body);
+    expect(alarms).toContainEqual(expect.objectContaining({ kind: 'fact_conflict', ref: first.row.id }));
+  });
 });

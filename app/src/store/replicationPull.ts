@@ -4,6 +4,8 @@ import type { LocalBook } from './localBook';
 import type { PassContext } from './replicationContext';
 import { asRow, isRefusedRow, sameRow } from './rowCodec';
 import { exclusive } from './exclusive';
+import type { HeldUnits } from './heldUnits';
+import { holdBackServerCopies, takeServerCopies } from './serverCopies';
 import { ApiError, isReplicaHaltError } from '../api/ApiError';
 
 /** How often a request in the middle of a multi-request pull is tried before the pass gives up (its progress is kept). */
@@ -29,19 +31,29 @@ async function rowsLeavingScope(db: SealDatabase, book: LocalBook, units: readon
 /**
  * Writes pulled rows: rows are immutable, so new ones are inserted in one write; an id held
  * already keeps its copy when it is the same row, and takes the server's otherwise (another
- * replica recorded the same fact first: the server's copy is the row everywhere).
+ * replica recorded the same fact first: the server's copy is the row everywhere) — once the
+ * local one went up, when it still waits to (see serverCopies). Answers the ids kept aside so.
  */
-async function storePulled(db: SealDatabase, rows: readonly SyncRow[]): Promise<void> {
-  if (rows.length === 0) return;
+async function storePulled(db: SealDatabase, book: LocalBook, held: HeldUnits, rows: readonly SyncRow[]): Promise<ReadonlySet<string>> {
+  if (rows.length === 0) return new Set();
   const { error } = await db.rows.bulkInsert(rows.map((row) => asRow(row)));
   const byId = new Map(rows.map((row) => [row.id, row]));
-  const replace = error.flatMap((failure) => {
+  const differing = error.flatMap((failure) => {
     const row = byId.get(failure.documentId);
     if (failure.status !== 409 || row === undefined) throw new Error(`could not keep the pulled row "${failure.documentId}" (${failure.status})`);
-    const held = failure.documentInDb as unknown as (RowDoc & { _deleted?: boolean }) | undefined;
-    return held === undefined || held._deleted === true || !sameRow(held, row) ? [asRow(row)] : [];
+    const local = failure.documentInDb as unknown as (RowDoc & { _deleted?: boolean }) | undefined;
+    return local === undefined || local._deleted === true || !sameRow(local, row) ? [asRow(row)] : [];
   });
+  if (differing.length === 0) return new Set();
+  const waiting = new Set(await book.waitingAmong(differing.map((row) => row.id)));
+  const replace = differing.filter((row) => !waiting.has(row.id));
   if (replace.length > 0) await db.rows.bulkUpsert(replace);
+  await holdBackServerCopies(book, differing.filter((row) => waiting.has(row.id)));
+  // A push answered meanwhile (between the look and the write) took them out of the outbox before
+  // the copies were there for it to take: they are taken here.
+  const stillWaiting = new Set(await book.waitingAmong([...waiting]));
+  await takeServerCopies(db, book, held, [...waiting].filter((id) => !stillWaiting.has(id)));
+  return stillWaiting;
 }
 
 /**
@@ -133,10 +145,11 @@ export function pullPass({ db, book, client, status, gate, now, retryMs, stopped
       const ids = new Set(response.rows.map((row) => row.id));
       if (left.length > 0) await dropRowsOf(left, ids);
       await held.note(response.rows.map((row) => row.scopeUnitId));
-      await storePulled(db, response.rows);
+      const keptAside = await storePulled(db, book, held, response.rows);
       // A row the server sent is on the server: if this replica still waits to push a row of that
-      // id (it recorded the same fact, and the server's copy came down first), it waits for nothing.
-      if (ids.size > 0 && status.get().pending > 0) await book.removeFromOutbox(await book.waitingAmong([...ids]));
+      // id (it recorded the same fact, and the server's copy came down first), it waits for nothing
+      // — unless its body is another, which goes up to be judged (see serverCopies).
+      if (ids.size > 0 && status.get().pending > 0) await book.removeFromOutbox((await book.waitingAmong([...ids])).filter((id) => !keptAside.has(id)));
       since = response.checkpoint;
       await book.setState(checkpointName, since);
       pulled += response.rows.length;

@@ -3,6 +3,7 @@ import type { Refusal, RowDoc } from './collections';
 import { ORPHAN_AGE_MS } from './localBook';
 import type { PassContext } from './replicationContext';
 import { asRow, sameRow } from './rowCodec';
+import { takeServerCopies } from './serverCopies';
 
 /**
  * The push pass: the outbox, in the order rows were made, a batch per request, one request at a
@@ -58,6 +59,9 @@ export function pushPass({ db, book, client, status, gate, now, stopped, ready, 
         await held.note(serverCopies.map((row) => row.scopeUnitId), () => db.rows.bulkUpsert(serverCopies));
       }
       await book.removeFromOutbox(response.results.map((result) => result.id));
+      // A row whose server copy a pull kept aside (another body under its id) was answered: the
+      // server's copy takes its place now. Never one answered `accepted`: the server held none.
+      await takeServerCopies(db, book, held, response.results.filter((result) => result.status !== 'accepted').map((result) => result.id));
     })();
     written.catch(() => undefined);
     return { written };
