@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actorPrefix, changeRowId, subjectOf, toBase64Url, type ChangeRow, type SyncRow, type UnitId, type UserId } from '@seal/shared';
 import { createUnit } from '../../sync-server/src/testing/testServer';
 import { decision, deviceWithLog, sealMove, sealRecord, useRequest } from './fixtures';
-import { replicaPool, setUpWorld, startSyncServer, syncAll, type Person, type Replica, type RunningSync, type World } from './harness';
+import { replicaPool, setUpWorld, startSyncServer, syncAll, type Person, type Replica, type ReplicaOptions, type RunningSync, type World } from './harness';
 
 let running: RunningSync;
 let world: World;
@@ -34,8 +34,8 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => running?.close());
 
-async function replica(person: Person, name: string): Promise<Replica> {
-  const opened = await replicas.open(person, name);
+async function replica(person: Person, name: string, options: ReplicaOptions = {}): Promise<Replica> {
+  const opened = await replicas.open(person, name, options);
   opened.start();
   return opened;
 }
@@ -213,16 +213,68 @@ describe('validation refusals, shown in the app', () => {
     expect(await phone.store.book.outboxIds()).toContain(second.row.id);
     expect((await phone.store.db.rows.findOne(second.row.id).exec())?.toJSON()).toMatchObject({ body: { reason: 'the phone\'s reason' } });
 
-    // The app closes before the push; started again, it pushes and is refused.
-    await phone.stop();
-    phone.network.intercept = undefined;
-    phone.start();
-    await phone.sync!.awaitInSync();
-    expect(refusalOf(phone, second.row.id)?.code).toBe('fact_conflict');
-    expect(await phone.store.book.outboxIds()).toEqual([]);
-    expect((await phone.store.db.rows.findOne(first.row.id).exec())?.toJSON()).toMatchObject({ body: first.row.body });
+    // The app closes before the push; opened again on the same database, it pushes and is refused.
+    const databaseName = phone.store.db.name;
+    await replicas.close(phone);
+    const reopened = await replica(custodian, 'phone-reopened', { databaseName });
+    await reopened.sync!.awaitInSync();
+    expect(refusalOf(reopened, second.row.id)?.code).toBe('fact_conflict');
+    expect(await reopened.store.book.outboxIds()).toEqual([]);
+    expect((await reopened.store.db.rows.findOne(first.row.id).exec())?.toJSON()).toMatchObject({ body: first.row.body });
+    expect(await reopened.store.book.statesUnder('serverCopy:'), 'nothing left kept aside').toEqual([]);
     await syncAll([hq]);
     const alarms = (await hq.store.db.rows.find({ selector: { kind: 'alarm' } }).exec()).map((d) => (d.toJSON() as unknown as { body: { kind: string; ref: string } }).body);
     expect(alarms).toContainEqual(expect.objectContaining({ kind: 'fact_conflict', ref: first.row.id }));
+  });
+
+  it('a server copy kept aside whose row was answered while the app closed before taking it is taken when it opens again', async () => {
+    const tablet = await replica(custodian, 'tablet-swept');
+    const phone = await replica(custodian, 'phone-swept');
+    await tablet.store.records.create('seal', sealRecord('seal-swept', world.siteId, custodian.userId));
+    await syncAll([tablet, phone]);
+    const at = tick();
+    phone.network.setOnline(false);
+    const first = await tablet.store.facts.append('seal_status_change', sealMove('seal-swept', null, 'active', custodian.userId, 'custodian', at), world.siteId);
+    await tablet.sync!.awaitInSync();
+    await phone.store.facts.append('seal_status_change', { ...sealMove('seal-swept', null, 'active', custodian.userId, 'custodian', at), reason: 'the phone\'s reason' }, world.siteId);
+    phone.network.intercept = (path) => {
+      if (path === '/api/sync/push') throw new TypeError('fetch failed: pushes do not get through');
+    };
+    phone.network.setOnline(true);
+    phone.sync!.syncNow();
+    await expect.poll(async () => (await phone.store.book.statesUnder('serverCopy:')).length, { timeout: 15_000 }).toBe(1);
+    // What a push answer writes first — the row leaves the outbox — and then the app is gone.
+    await phone.stop();
+    await phone.store.book.removeFromOutbox([first.row.id]);
+    const databaseName = phone.store.db.name;
+    await replicas.close(phone);
+    const reopened = await replica(custodian, 'phone-swept-again', { databaseName });
+    await reopened.sync!.awaitInSync();
+    expect((await reopened.store.db.rows.findOne(first.row.id).exec())?.toJSON()).toMatchObject({ body: first.row.body });
+    expect(await reopened.store.book.statesUnder('serverCopy:')).toEqual([]);
+  });
+
+  it('the same fact recorded on two replicas (another time, the same body) leaves the outbox when the pull brings it: nothing refused', async () => {
+    const tablet = await replica(custodian, 'tablet-same');
+    const phone = await replica(custodian, 'phone-same');
+    await tablet.store.records.create('seal', sealRecord('seal-same-fact', world.siteId, custodian.userId));
+    await syncAll([tablet, phone]);
+    const at = tick();
+    phone.network.setOnline(false);
+    const first = await tablet.store.facts.append('seal_status_change', sealMove('seal-same-fact', null, 'active', custodian.userId, 'custodian', at), world.siteId);
+    await tablet.sync!.awaitInSync();
+    await new Promise((r) => setTimeout(r, 5));
+    const same = await phone.store.facts.append('seal_status_change', sealMove('seal-same-fact', null, 'active', custodian.userId, 'custodian', at), world.siteId);
+    expect(same.row.id).toBe(first.row.id);
+    expect(same.row.createdAt).not.toBe(first.row.createdAt);
+    phone.network.intercept = (path) => {
+      if (path === '/api/sync/push') throw new TypeError('fetch failed: pushes do not get through');
+    };
+    phone.network.setOnline(true);
+    phone.sync!.syncNow();
+    await expect.poll(() => phone.store.book.outboxIds(), { timeout: 15_000 }).toEqual([]);
+    expect((await phone.store.db.rows.findOne(first.row.id).exec())?.toJSON()).toMatchObject({ createdAt: first.row.createdAt });
+    expect(refusalOf(phone, first.row.id)).toBeUndefined();
+    expect(await phone.store.book.statesUnder('serverCopy:')).toEqual([]);
   });
 });

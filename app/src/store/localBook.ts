@@ -240,6 +240,10 @@ export class LocalBook {
   async statesHeld(names: readonly string[]): Promise<Set<string>> {
     return names.length === 0 ? new Set() : new Set((await this.getMany('state', names)).keys());
   }
+  /** The small values held under `names` (one read), by name. */
+  async statesNamed(names: readonly string[]): Promise<Map<string, unknown>> {
+    return names.length === 0 ? new Map() : new Map([...(await this.getMany('state', names))].map(([name, doc]) => [name, doc.data]));
+  }
   /** Several small values in one write. */
   setStates(states: readonly { name: string; value: unknown }[]): Promise<unknown> {
     return this.put('state', states.map(({ name, value }) => ({ key: name, data: value })));

@@ -55,8 +55,9 @@ export interface RowReplication {
  *   restart resumes there, never from the start); the next request is on its way while an answer
  *   is written. Units that left the scope (`left`) lose their rows here; once the pull ends, so do
  *   the units noted as held outside the scope it names (`scope`). A pulled row still waiting here
- *   leaves the outbox (it is on the server), unless its body is another: that one goes up first,
- *   to be judged and alarmed, and the server's copy takes its place after (`serverCopies`).
+ *   leaves the outbox (it is on the server), unless it is another fact under that id (another
+ *   body: `sameIdentity`): that one goes up first, to be judged, and the server's copy takes its
+ *   place after (`serverCopies`).
  */
 export function startRowReplication(options: RowReplicationOptions): RowReplication {
   const { db, book, client, status } = options;

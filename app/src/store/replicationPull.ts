@@ -1,11 +1,11 @@
-import { retry, scopeRefOf, type PullResponse, type SyncRow } from '@seal/shared';
+import { retry, sameIdentity, scopeRefOf, type PullResponse, type SyncRow } from '@seal/shared';
 import type { RowDoc, SealDatabase } from './collections';
 import type { LocalBook } from './localBook';
 import type { PassContext } from './replicationContext';
 import { asRow, isRefusedRow, sameRow } from './rowCodec';
 import { exclusive } from './exclusive';
 import type { HeldUnits } from './heldUnits';
-import { holdBackServerCopies, takeServerCopies } from './serverCopies';
+import { holdBackServerCopies, sweepServerCopies, takeServerCopies } from './serverCopies';
 import { ApiError, isReplicaHaltError } from '../api/ApiError';
 
 /** How often a request in the middle of a multi-request pull is tried before the pass gives up (its progress is kept). */
@@ -31,24 +31,29 @@ async function rowsLeavingScope(db: SealDatabase, book: LocalBook, units: readon
 /**
  * Writes pulled rows: rows are immutable, so new ones are inserted in one write; an id held
  * already keeps its copy when it is the same row, and takes the server's otherwise (another
- * replica recorded the same fact first: the server's copy is the row everywhere) — once the
- * local one went up, when it still waits to (see serverCopies). Answers the ids kept aside so.
+ * replica recorded the same fact first: the server's copy is the row everywhere) — but a row
+ * still waiting to go up with another identity goes up first (see serverCopies). Answers the ids
+ * kept aside so.
  */
 async function storePulled(db: SealDatabase, book: LocalBook, held: HeldUnits, rows: readonly SyncRow[]): Promise<ReadonlySet<string>> {
   if (rows.length === 0) return new Set();
   const { error } = await db.rows.bulkInsert(rows.map((row) => asRow(row)));
   const byId = new Map(rows.map((row) => [row.id, row]));
-  const differing = error.flatMap((failure) => {
+  const replace: SyncRow[] = [];
+  const conflicting: SyncRow[] = [];
+  for (const failure of error) {
     const row = byId.get(failure.documentId);
     if (failure.status !== 409 || row === undefined) throw new Error(`could not keep the pulled row "${failure.documentId}" (${failure.status})`);
     const local = failure.documentInDb as unknown as (RowDoc & { _deleted?: boolean }) | undefined;
-    return local === undefined || local._deleted === true || !sameRow(local, row) ? [asRow(row)] : [];
-  });
-  if (differing.length === 0) return new Set();
-  const waiting = new Set(await book.waitingAmong(differing.map((row) => row.id)));
-  const replace = differing.filter((row) => !waiting.has(row.id));
+    if (local === undefined || local._deleted === true) replace.push(asRow(row));
+    else if (!sameIdentity(asRow(local), row)) conflicting.push(asRow(row));
+    else if (!sameRow(local, row)) replace.push(asRow(row));
+  }
+  const waiting = new Set(await book.waitingAmong(conflicting.map((row) => row.id)));
+  replace.push(...conflicting.filter((row) => !waiting.has(row.id)));
   if (replace.length > 0) await db.rows.bulkUpsert(replace);
-  await holdBackServerCopies(book, differing.filter((row) => waiting.has(row.id)));
+  if (waiting.size === 0) return new Set();
+  await holdBackServerCopies(book, conflicting.filter((row) => waiting.has(row.id)));
   // A push answered meanwhile (between the look and the write) took them out of the outbox before
   // the copies were there for it to take: they are taken here.
   const stillWaiting = new Set(await book.waitingAmong([...waiting]));
@@ -129,6 +134,7 @@ export function pullPass({ db, book, client, status, gate, now, retryMs, stopped
   async function pass(): Promise<void> {
     await ready;
     await readKnownScope();
+    await sweepServerCopies(db, book, held);
     const kept = await book.state(checkpointName);
     let since = typeof kept === 'string' ? kept : undefined;
     // Progress carries on across passes of one catch-up (a pass cut short by a failure).

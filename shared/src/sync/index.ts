@@ -7,3 +7,4 @@ export * from './recordRules';
 export * from './actor';
 export * from './projection';
 export * from './protocol';
+export * from './rowIdentity';

@@ -1,5 +1,5 @@
 import {
-  CanonicalEncodingError, canonicalJson, hashRecordHex, parseRecord, syncRowSchema,
+  CanonicalEncodingError, canonicalJson, hashRecordHex, parseRecord, sameIdentity, syncRowSchema,
   type DeviceEvent, type FactRow, type PushResult, type SyncRow,
 } from '@seal/shared';
 import { auditDeviceLogs } from './auditDeviceLogs';
@@ -10,12 +10,9 @@ import { deviceEntryRef, serverAlarmRow } from './serverAlarm';
 import { validateChange } from './validateChange';
 import { validateFact } from './validateFact';
 
-/** What a row's identity is: a fact's body, a change's bytes (the envelope may differ between replicas). */
-const identity = (row: SyncRow): string => (row.type === 'fact' ? canonicalJson({ kind: row.kind, body: row.body }) : `${row.kind}:${row.bytes}`);
-
-/** The answer for a row the server already holds: the same fact again, or a second body under its id. */
+/** The answer for a row the server already holds: the same fact again, or a second body under its id (`sameIdentity`). */
 function compareWithStored(row: SyncRow, stored: SyncRow): PushResult {
-  if (identity(row) !== identity(stored)) {
+  if (!sameIdentity(row, stored)) {
     return { id: row.id, status: 'refused', code: 'fact_conflict', message: `"${row.id}" is already held with a different body: an id always carries the same bytes` };
   }
   return canonicalJson(row) === canonicalJson(stored) ? { id: row.id, status: 'duplicate' } : { id: row.id, status: 'duplicate', stored };
