@@ -40,6 +40,33 @@ async function replica(person: Person, name: string, options: ReplicaOptions = {
   return opened;
 }
 
+/**
+ * A seal both the tablet and the phone hold; the tablet records its first move and pushes it while
+ * the phone, offline, records that move too — with `phoneReason`, another body; without, the same
+ * body (at a later time). The phone then comes back online with its pushes failing before they
+ * leave: its pull brings the tablet's copy first.
+ */
+async function recordedTwiceThenPulledFirst(name: string, phoneReason?: string) {
+  const tablet = await replica(custodian, `tablet-${name}`);
+  const phone = await replica(custodian, `phone-${name}`);
+  await tablet.store.records.create('seal', sealRecord(`seal-${name}`, world.siteId, custodian.userId));
+  await syncAll([tablet, phone]);
+  const move = sealMove(`seal-${name}`, null, 'active', custodian.userId, 'custodian', tick());
+  phone.network.setOnline(false);
+  const first = await tablet.store.facts.append('seal_status_change', move, world.siteId);
+  await tablet.sync!.awaitInSync();
+  await new Promise((r) => setTimeout(r, 5));
+  const second = await phone.store.facts.append('seal_status_change', phoneReason === undefined ? move : { ...move, reason: phoneReason }, world.siteId);
+  expect(second.row.id).toBe(first.row.id);
+  phone.network.intercept = (path) => {
+    if (path === '/api/sync/push') throw new TypeError('fetch failed: pushes do not get through');
+  };
+  const syncedBefore = phone.store.status.get().lastSyncAt;
+  phone.network.setOnline(true);
+  phone.sync!.syncNow();
+  return { phone, first, second, syncedBefore };
+}
+
 /** Writes a row straight into a replica, as a tampered or buggy client would, and waits for its answer. */
 async function smuggle(into: Replica, row: SyncRow): Promise<void> {
   await into.store.book.addToOutbox([row.id]);
@@ -188,25 +215,8 @@ describe('validation refusals, shown in the app', () => {
   });
 
   it('a second body still waiting to go up when the pull brings the first goes up all the same: refused, alarmed, then the server\'s copy takes its place, across a restart', async () => {
-    const tablet = await replica(custodian, 'tablet-first');
-    const phone = await replica(custodian, 'phone-pulls-first');
     const hq = await replica({ ...world.admin }, 'hq-pull-first');
-    await tablet.store.records.create('seal', sealRecord('seal-pulled-first', world.siteId, custodian.userId));
-    await syncAll([tablet, phone]);
-    const at = tick();
-    phone.network.setOnline(false);
-    const first = await tablet.store.facts.append('seal_status_change', sealMove('seal-pulled-first', null, 'active', custodian.userId, 'custodian', at), world.siteId);
-    await tablet.sync!.awaitInSync();
-    const second = await phone.store.facts.append('seal_status_change', { ...sealMove('seal-pulled-first', null, 'active', custodian.userId, 'custodian', at), reason: 'the phone\'s reason' }, world.siteId);
-    expect(second.row.id).toBe(first.row.id);
-
-    // Back online, its pushes failing before they leave: the pull brings the tablet's body first.
-    phone.network.intercept = (path) => {
-      if (path === '/api/sync/push') throw new TypeError('fetch failed: pushes do not get through');
-    };
-    const syncedBefore = phone.store.status.get().lastSyncAt;
-    phone.network.setOnline(true);
-    phone.sync!.syncNow();
+    const { phone, first, second, syncedBefore } = await recordedTwiceThenPulledFirst('pulled-first', 'the phone\'s reason');
     await expect.poll(() => phone.store.status.get().lastSyncAt, { timeout: 15_000 }).not.toBe(syncedBefore);
     expect(phone.network.pullAnswers.some((answer) => answer.includes(first.row.id)), 'the pull brought the first body').toBe(true);
     // The phone's body is neither dropped nor replaced unseen: it still waits to go up.
@@ -228,20 +238,7 @@ describe('validation refusals, shown in the app', () => {
   });
 
   it('a server copy kept aside whose row was answered while the app closed before taking it is taken when it opens again', async () => {
-    const tablet = await replica(custodian, 'tablet-swept');
-    const phone = await replica(custodian, 'phone-swept');
-    await tablet.store.records.create('seal', sealRecord('seal-swept', world.siteId, custodian.userId));
-    await syncAll([tablet, phone]);
-    const at = tick();
-    phone.network.setOnline(false);
-    const first = await tablet.store.facts.append('seal_status_change', sealMove('seal-swept', null, 'active', custodian.userId, 'custodian', at), world.siteId);
-    await tablet.sync!.awaitInSync();
-    await phone.store.facts.append('seal_status_change', { ...sealMove('seal-swept', null, 'active', custodian.userId, 'custodian', at), reason: 'the phone\'s reason' }, world.siteId);
-    phone.network.intercept = (path) => {
-      if (path === '/api/sync/push') throw new TypeError('fetch failed: pushes do not get through');
-    };
-    phone.network.setOnline(true);
-    phone.sync!.syncNow();
+    const { phone, first } = await recordedTwiceThenPulledFirst('swept', 'the phone\'s reason');
     await expect.poll(async () => (await phone.store.book.statesUnder('serverCopy:')).length, { timeout: 15_000 }).toBe(1);
     // What a push answer writes first — the row leaves the outbox — and then the app is gone.
     await phone.stop();
@@ -255,23 +252,8 @@ describe('validation refusals, shown in the app', () => {
   });
 
   it('the same fact recorded on two replicas (another time, the same body) leaves the outbox when the pull brings it: nothing refused', async () => {
-    const tablet = await replica(custodian, 'tablet-same');
-    const phone = await replica(custodian, 'phone-same');
-    await tablet.store.records.create('seal', sealRecord('seal-same-fact', world.siteId, custodian.userId));
-    await syncAll([tablet, phone]);
-    const at = tick();
-    phone.network.setOnline(false);
-    const first = await tablet.store.facts.append('seal_status_change', sealMove('seal-same-fact', null, 'active', custodian.userId, 'custodian', at), world.siteId);
-    await tablet.sync!.awaitInSync();
-    await new Promise((r) => setTimeout(r, 5));
-    const same = await phone.store.facts.append('seal_status_change', sealMove('seal-same-fact', null, 'active', custodian.userId, 'custodian', at), world.siteId);
-    expect(same.row.id).toBe(first.row.id);
-    expect(same.row.createdAt).not.toBe(first.row.createdAt);
-    phone.network.intercept = (path) => {
-      if (path === '/api/sync/push') throw new TypeError('fetch failed: pushes do not get through');
-    };
-    phone.network.setOnline(true);
-    phone.sync!.syncNow();
+    const { phone, first, second } = await recordedTwiceThenPulledFirst('same-fact');
+    expect(second.row.createdAt).not.toBe(first.row.createdAt);
     await expect.poll(() => phone.store.book.outboxIds(), { timeout: 15_000 }).toEqual([]);
     expect((await phone.store.db.rows.findOne(first.row.id).exec())?.toJSON()).toMatchObject({ createdAt: first.row.createdAt });
     expect(refusalOf(phone, first.row.id)).toBeUndefined();
