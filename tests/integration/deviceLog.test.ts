@@ -197,6 +197,30 @@ describe('device log audit', { timeout: 60_000 }, () => {
     ]);
   });
 
+  it('raises log_fork for a rolled-back entry whose held twin the tablet pulls before it pushes: its entry goes up all the same, then the held one takes its place', async () => {
+    const device = await deviceWithLog('dev-pull-first', world.siteId, 6);
+    const tablet = await tabletWith(device, 'pull-first');
+    await pushEntries(tablet, device.log);
+    const other5 = await signed(device, { ...unsignedOf(device.log[5]!), at: device.log[5]!.at + 60_000, payload: { percent: 42 } } as UnsignedDeviceEvent);
+    const phone = await otherTablet('pull-first-phone');
+    await phone.store.facts.appendMany('device_event', [other5], world.siteId);
+    // Back online with its pushes failing: its pull brings the server's entry 5 first.
+    phone.network.intercept = (path) => {
+      if (path === '/api/sync/push') throw new TypeError('fetch failed: pushes do not get through');
+    };
+    phone.network.setOnline(true);
+    phone.sync!.syncNow();
+    await expect.poll(() => phone.store.status.get().lastSyncAt, { timeout: 15_000 }).not.toBeNull();
+    expect(phone.network.pullAnswers.some((answer) => answer.includes(rowIdOf(device.log[5]!))), 'the pull brought the held entry 5').toBe(true);
+    expect(await phone.store.book.outboxIds()).toContain(rowIdOf(other5));
+    phone.network.intercept = undefined;
+    phone.sync!.syncNow();
+    await phone.sync!.awaitInSync();
+    expect(refusalOf(phone, rowIdOf(other5))?.code).toBe('fact_conflict');
+    expect((await phone.store.db.rows.findOne(rowIdOf(other5)).exec())?.toJSON()).toMatchObject({ body: device.log[5] });
+    expect(kindsAndRefs(await alarmsSeenAtHq('dev-pull-first'))).toEqual([{ kind: 'log_fork', ref: 'dev-pull-first:5', severity: 'critical' }]);
+  });
+
   it('raises log_fork for two signed bodies of one seq in the same push', async () => {
     const device = await deviceWithLog('dev-same-push', world.siteId, 3);
     const tablet = await tabletWith(device, 'same-push');
