@@ -305,6 +305,26 @@ describe('a branch replica when sites move', () => {
   });
 });
 
+describe('an organisation-wide replica (the root\'s grant)', () => {
+  it('receives the rows of a site created and written to during its first back-fill', async () => {
+    const hq = new Puller({ ...world.admin });
+    let made: string[] = [];
+    // Between the fill's second and third requests a site is made under a branch, and written to.
+    const first = await hq.all(7, async (request) => {
+      if (request !== 1) return;
+      const site = await createUnit(running.server, world.admin.cookie, east, 'Made during a fill', 'site');
+      made = await write(site, 4);
+    });
+    expect(made).toHaveLength(4);
+    const next = await hq.all(7);
+    const received = new Set([...first.ids, ...next.ids]);
+    expect(made.filter((id) => !received.has(id)), 'rows of the site made during the fill').toEqual([]);
+    // And from there on, every new row of it.
+    const later = await write(unitOfRow.get(made[0]!)!, 2);
+    expect(distinct((await hq.all(7)).ids)).toEqual([...later].sort());
+  });
+});
+
 describe('rows written into the store by someone else (no valid MAC)', () => {
   it('are never sent, and a back-fill goes on past them to the unit\'s other rows, whatever the page size', async () => {
     const site = await createUnit(running.server, world.admin.cookie, east, 'East forged', 'site');

@@ -145,7 +145,11 @@ async function pullAnswer(user: UserDoc, tree: UnitTree, rows: RowsRepo, checkpo
   const today = unitsUnder(roots, tree);
   const isDelivered = isIn(plan.delivered);
   const allowed = new Set(today);
-  const delivering = (unitId: string) => allowed.has(unitId) && isDelivered(unitId);
+  // Whoever holds the organisation's root holds every unit, also one created after this request
+  // read the tree (a row of it may already be in the feed): its rows are never skipped past.
+  const orgWide = everything(today, roots, tree);
+  const unknownUnit = (unitId: string) => orgWide && !tree.has(unitId as UnitId);
+  const delivering = (unitId: string) => (allowed.has(unitId) && isDelivered(unitId)) || unknownUnit(unitId);
   // While nothing is delivered there is no feed to follow: the position is wherever a back-fill ends.
   const nothingDelivered = plan.delivered !== 'all' && plan.delivered.length === 0;
   // The store's sequence for the estimates of what is owed: read from the request's start, beside
@@ -172,7 +176,11 @@ async function pullAnswer(user: UserDoc, tree: UnitTree, rows: RowsRepo, checkpo
   const feed: Feed = options.readAhead ?? { read: (since, size) => rows.changesSince(since, size) };
   if (plan.fill) {
     const reading = { feed, limit, maxScan, staleIndexFrom: options.staleIndexFrom ?? DEFAULT_STALE_INDEX_FROM, orderedSeqs: options.orderedSeqs ?? false };
-    return backFill(rows, checkpoint, plan as PullPlan & { fill: NonNullable<PullPlan['fill']> }, reading, { feedOwed, tailOwed: async (from) => tailOwed(await seqPast(from), from) }, everything(today, roots, tree));
+    // The fill ends on `'all'` only when no unit of today's scope is left out of both: a unit
+    // created during it (its rows written meanwhile) is back-filled next, never taken as delivered.
+    const filling = new Set(plan.fill.unitIds);
+    const whole = orgWide && today.every((unitId) => isDelivered(unitId) || filling.has(unitId));
+    return backFill(rows, checkpoint, plan as PullPlan & { fill: NonNullable<PullPlan['fill']> }, { ...reading, unknownUnit }, { feedOwed, tailOwed: async (from) => tailOwed(await seqPast(from), from) }, whole);
   }
 
   const { replica } = options;
@@ -233,7 +241,7 @@ async function indexReadFor(rows: RowsRepo, snap: string | null, staleIndexFrom:
  * join the delivered ones at the checkpoint's position (the feed scan re-sends what the fill sent
  * past it: harmless, rows never change) — or, when none were delivered, at the end of the feed.
  */
-async function backFill(rows: RowsRepo, checkpoint: PullCheckpoint, plan: PullPlan & { fill: NonNullable<PullPlan['fill']> }, { feed, limit, maxScan, staleIndexFrom, orderedSeqs }: { feed: Feed; limit: number; maxScan: number; staleIndexFrom: number; orderedSeqs: boolean }, { feedOwed, tailOwed: tailOwedFrom }: { feedOwed: (cursor: string) => Promise<number>; tailOwed: (from: string) => Promise<number> }, whole: boolean): Promise<PullResponse> {
+async function backFill(rows: RowsRepo, checkpoint: PullCheckpoint, plan: PullPlan & { fill: NonNullable<PullPlan['fill']> }, { feed, limit, maxScan, staleIndexFrom, orderedSeqs, unknownUnit }: { feed: Feed; limit: number; maxScan: number; staleIndexFrom: number; orderedSeqs: boolean; unknownUnit: (unitId: string) => boolean }, { feedOwed, tailOwed: tailOwedFrom }: { feedOwed: (cursor: string) => Promise<number>; tailOwed: (from: string) => Promise<number> }, whole: boolean): Promise<PullResponse> {
   const { fill } = plan;
   const answer = (found: SyncRow[], next: PullCheckpoint, owed: number): PullResponse =>
     ({ rows: found, checkpoint: encodePullCheckpoint(next), left: plan.left, remaining: owed, more: true });
@@ -251,7 +259,7 @@ async function backFill(rows: RowsRepo, checkpoint: PullCheckpoint, plan: PullPl
 
   // The tail: rows of the joining units written since the index was read.
   const joining = new Set(fill.unitIds);
-  const scan = await scanFeed(feed, fill.seq, limit, maxScan, ({ row }) => joining.has(row.scopeUnitId));
+  const scan = await scanFeed(feed, fill.seq, limit, maxScan, ({ row }) => joining.has(row.scopeUnitId) || unknownUnit(row.scopeUnitId));
   if (!scan.end) return answer(scan.found, { seq: checkpoint.seq, units: plan.delivered, fill: { ...fill, seq: scan.cursor } }, (await tailOwedFrom(scan.cursor)) + (await feedOwed(checkpoint.seq)));
   const nothingDelivered = plan.delivered !== 'all' && plan.delivered.length === 0;
   const units: UnitSet = whole ? 'all' : [...(plan.delivered === 'all' ? [] : plan.delivered), ...fill.units];
