@@ -325,3 +325,41 @@ describe('a grant added, revoked and added again', () => {
     await expectSameAsFresh(tablet);
   }, 120_000);
 });
+
+describe('a unit that leaves the scope', () => {
+  it('keeps its rows until the checkpoint that no longer covers it is kept: a write cut short, then granted again, loses nothing', async () => {
+    const siteA = await createUnit(running.server, world.admin.cookie, world.branchId, 'Kept A', 'site');
+    const siteB = await createUnit(running.server, world.admin.cookie, world.otherBranchId, 'Kept B', 'site');
+    const person = await world.person(siteA, ['custodian'], 'Kept custodian');
+    await changeGrant(running.server, world.admin, person, 'grant', 'custodian', siteB);
+    const tablet = await replicas.open(person, 'kept-tablet');
+    await activeSeal(tablet, 'seal-kept-b', siteB, 'B 公章');
+    await syncAll([tablet]);
+    const heldOfB = (await serverRows(running.server, siteB)).map((row) => row.id).sort();
+    expect(heldOfB.length).toBeGreaterThan(0);
+
+    // Revoked; the next checkpoint's write fails once (the tab closed mid-write), and the pulls
+    // stop getting through until the grant is given back.
+    await changeGrant(running.server, world.admin, person, 'revoke', 'custodian', siteB);
+    const { book } = tablet.store;
+    const setState = book.setState.bind(book);
+    let cut = false;
+    book.setState = async (name, value) => {
+      if (!cut && name.startsWith('rowsCheckpoint@') && !/:(units|scope)$/.test(name)) {
+        cut = true;
+        tablet.network.blockPaths = /^\/api\/sync\/pull$/;
+        throw new Error('the write was cut short');
+      }
+      return setState(name, value);
+    };
+    tablet.sync!.syncNow();
+    await expect.poll(() => cut, { timeout: 15_000 }).toBe(true);
+    await changeGrant(running.server, world.admin, person, 'grant', 'custodian', siteB);
+    tablet.network.blockPaths = undefined;
+    tablet.sync!.syncNow();
+    await tablet.sync!.awaitInSync();
+    const local = (await replicaRows(tablet)).filter((row) => row.scopeUnitId === siteB).map((row) => row.id).sort();
+    expect(local).toEqual(heldOfB);
+    await expectSameAsFresh(tablet);
+  }, 60_000);
+});

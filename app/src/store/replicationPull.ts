@@ -149,7 +149,6 @@ export function pullPass({ db, book, client, status, gate, now, retryMs, stopped
       }
       const left = response.left ?? [];
       const ids = new Set(response.rows.map((row) => row.id));
-      if (left.length > 0) await dropRowsOf(left, ids);
       await held.note(response.rows.map((row) => row.scopeUnitId));
       const keptAside = await storePulled(db, book, held, response.rows);
       // A row the server sent is on the server: if this replica still waits to push a row of that
@@ -158,6 +157,11 @@ export function pullPass({ db, book, client, status, gate, now, retryMs, stopped
       if (ids.size > 0 && status.get().pending > 0) await book.removeFromOutbox((await book.waitingAmong([...ids])).filter((id) => !keptAside.has(id)));
       since = response.checkpoint;
       await book.setState(checkpointName, since);
+      // Only once the checkpoint that no longer covers them is kept: dropped before it, and the
+      // write cut short (the tab closed, storage full), the old checkpoint would still count them
+      // delivered — granted again meanwhile, they would never come back. Kept past a cut here,
+      // they are still noted held, and go when the pull ends (`dropOutside`).
+      if (left.length > 0) await dropRowsOf(left, ids);
       pulled += response.rows.length;
       const caughtUp = !response.more;
       const scope = caughtUp ? await scopeOf(response) : undefined;
