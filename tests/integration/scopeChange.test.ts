@@ -362,4 +362,35 @@ describe('a unit that leaves the scope', () => {
     expect(local).toEqual(heldOfB);
     await expectSameAsFresh(tablet);
   }, 60_000);
+
+  it('whose rows were not dropped when the checkpoint was kept (the app closed in between) loses them when the pull ends', async () => {
+    const siteA = await createUnit(running.server, world.admin.cookie, world.branchId, 'Dropped A', 'site');
+    const siteB = await createUnit(running.server, world.admin.cookie, world.otherBranchId, 'Dropped B', 'site');
+    const person = await world.person(siteA, ['custodian'], 'Dropped custodian');
+    await changeGrant(running.server, world.admin, person, 'grant', 'custodian', siteB);
+    const tablet = await replicas.open(person, 'dropped-tablet');
+    await activeSeal(tablet, 'seal-dropped-a', siteA, 'A 公章');
+    await activeSeal(tablet, 'seal-dropped-b', siteB, 'B 公章');
+    await syncAll([tablet]);
+    const ofB = async () => (await replicaRows(tablet)).filter((row) => row.scopeUnitId === siteB);
+    expect((await ofB()).length).toBeGreaterThan(0);
+
+    // Revoked; the drop after the checkpoint is kept fails once, as if the app had closed there.
+    await changeGrant(running.server, world.admin, person, 'revoke', 'custodian', siteB);
+    const rows = tablet.store.db.rows;
+    const bulkRemove = rows.bulkRemove.bind(rows);
+    let cut = false;
+    rows.bulkRemove = ((ids: Parameters<typeof bulkRemove>[0]) => {
+      if (cut) return bulkRemove(ids);
+      cut = true;
+      return Promise.reject(new Error('the app closed before the rows were dropped'));
+    });
+    tablet.sync!.syncNow();
+    await expect.poll(() => cut, { timeout: 15_000 }).toBe(true);
+    tablet.sync!.syncNow();
+    await tablet.sync!.awaitInSync();
+    expect(await ofB()).toEqual([]);
+    expect((await replicaRows(tablet)).filter((row) => row.scopeUnitId === siteA).length).toBeGreaterThan(0);
+    await expectSameAsFresh(tablet);
+  }, 60_000);
 });
