@@ -327,14 +327,21 @@ describe('a grant added, revoked and added again', () => {
 });
 
 describe('a unit that leaves the scope', () => {
-  it('keeps its rows until the checkpoint that no longer covers it is kept: a write cut short, then granted again, loses nothing', async () => {
-    const siteA = await createUnit(running.server, world.admin.cookie, world.branchId, 'Kept A', 'site');
-    const siteB = await createUnit(running.server, world.admin.cookie, world.otherBranchId, 'Kept B', 'site');
-    const person = await world.person(siteA, ['custodian'], 'Kept custodian');
+  /** A custodian of site A, granted site B in another branch too; their tablet holds a seal of each, synced. */
+  async function custodianOfTwoSites(name: string) {
+    const siteA = await createUnit(running.server, world.admin.cookie, world.branchId, `${name} A`, 'site');
+    const siteB = await createUnit(running.server, world.admin.cookie, world.otherBranchId, `${name} B`, 'site');
+    const person = await world.person(siteA, ['custodian'], `${name} custodian`);
     await changeGrant(running.server, world.admin, person, 'grant', 'custodian', siteB);
-    const tablet = await replicas.open(person, 'kept-tablet');
-    await activeSeal(tablet, 'seal-kept-b', siteB, 'B 公章');
+    const tablet = await replicas.open(person, `${name}-tablet`);
+    await activeSeal(tablet, `seal-${name}-a`, siteA, 'A 公章');
+    await activeSeal(tablet, `seal-${name}-b`, siteB, 'B 公章');
     await syncAll([tablet]);
+    return { siteA, siteB, person, tablet };
+  }
+
+  it('keeps its rows until the checkpoint that no longer covers it is kept: a write cut short, then granted again, loses nothing', async () => {
+    const { siteB, person, tablet } = await custodianOfTwoSites('kept');
     const heldOfB = (await serverRows(running.server, siteB)).map((row) => row.id).sort();
     expect(heldOfB.length).toBeGreaterThan(0);
 
@@ -364,14 +371,7 @@ describe('a unit that leaves the scope', () => {
   }, 60_000);
 
   it('whose rows were not dropped when the checkpoint was kept (the app closed in between) loses them when the pull ends', async () => {
-    const siteA = await createUnit(running.server, world.admin.cookie, world.branchId, 'Dropped A', 'site');
-    const siteB = await createUnit(running.server, world.admin.cookie, world.otherBranchId, 'Dropped B', 'site');
-    const person = await world.person(siteA, ['custodian'], 'Dropped custodian');
-    await changeGrant(running.server, world.admin, person, 'grant', 'custodian', siteB);
-    const tablet = await replicas.open(person, 'dropped-tablet');
-    await activeSeal(tablet, 'seal-dropped-a', siteA, 'A 公章');
-    await activeSeal(tablet, 'seal-dropped-b', siteB, 'B 公章');
-    await syncAll([tablet]);
+    const { siteA, siteB, person, tablet } = await custodianOfTwoSites('dropped');
     const ofB = async () => (await replicaRows(tablet)).filter((row) => row.scopeUnitId === siteB);
     expect((await ofB()).length).toBeGreaterThan(0);
 
