@@ -15,6 +15,7 @@ import { openLocalStore, type OpenedLocalStore } from '../../app/src/store/local
 import { localId, OUTBOX_ENTRY_ROWS, type LocalDoc, type OutboxEntry } from '../../app/src/store/collections';
 import { isOutboxEntry, ORPHAN_AGE_MS } from '../../app/src/store/localBook';
 import { loadAutomergeInNode } from './harness';
+import { sealRecord } from './fixtures';
 
 const USER = 'usr_outboxentries00001';
 const UNIT = 'unit_outboxentriessite';
@@ -222,6 +223,75 @@ describe('the outbox', () => {
       }
       expect(writes).toEqual([...Array.from({ length: 500 / OUTBOX_ENTRY_ROWS }, () => 'DELETE'), 'UPDATE']);
       expect(await store.book.outboxInOrder()).toEqual(more.slice(5));
+    });
+  });
+
+  describe('a write frozen between its outbox entry and its rows (a locked screen, a background tab, the clock jumping on)', () => {
+    /**
+     * Lets the clock run past `ORPHAN_AGE_MS` between the write's outbox entry and its rows, with
+     * `during` run then (the rows not in yet) and `after` once they are, before the write ends.
+     */
+    function freezeRowWrite(store: OpenedLocalStore, clock: { ms: number }, hooks: { during?: () => Promise<void>; after?: () => Promise<void> }): void {
+      const original = store.db.rows.bulkInsert.bind(store.db.rows);
+      let frozen = false;
+      (store.db.rows as { bulkInsert: typeof original }).bulkInsert = async (docs) => {
+        if (frozen) return original(docs);
+        frozen = true;
+        clock.ms += ORPHAN_AGE_MS + 1;
+        await hooks.during?.();
+        const written = await original(docs);
+        await hooks.after?.();
+        return written;
+      };
+    }
+
+    it('keeps the facts waiting though a sweep took their entry for a crash\'s leftover before they were in', async () => {
+      await withStore(async (store, clock) => {
+        const before = await write(store, 0, 2);
+        freezeRowWrite(store, clock, { during: () => store.book.sweepOrphans() });
+        const frozen = await write(store, 10, 3);
+        // The sweep did take the entry (a minute old, its rows not written): the write notes them again.
+        expect(await store.book.outboxInOrder()).toEqual([...before, ...frozen]);
+        await expect.poll(() => store.status.get().pending).toBe(5);
+      });
+    });
+
+    it('keeps the facts waiting though the sweep read the outbox before they were in and took the entry after', async () => {
+      await withStore(async (store, clock) => {
+        let seen: { key: string; at: number }[] = [];
+        let sweptBefore = 0;
+        freezeRowWrite(store, clock, {
+          during: async () => {
+            // A push pass (or another tab's open) reads the entry and finds no row…
+            seen = await store.book.outboxEntries();
+            sweptBefore = clock.ms - ORPHAN_AGE_MS;
+          },
+          // …and takes it out only once the rows are in.
+          after: () => store.book.removeOrphans(seen, sweptBefore),
+        });
+        const frozen = await write(store, 0, 3);
+        expect(seen.map((entry) => entry.key)).toEqual(frozen);
+        expect(await store.book.outboxInOrder()).toEqual(frozen);
+      });
+    });
+
+    it('keeps a record\'s change waiting though a sweep took its entry before it was in', async () => {
+      await withStore(async (store, clock) => {
+        freezeRowWrite(store, clock, { during: () => store.book.sweepOrphans() });
+        await store.records.create('seal', sealRecord('seal-frozen-write', UNIT, USER));
+        const rows = await store.db.rows.find().exec();
+        expect(rows).toHaveLength(1);
+        expect(await store.book.outboxInOrder()).toEqual([rows[0]!.id]);
+      });
+    });
+
+    it('notes nothing twice for a write that took no time', async () => {
+      await withStore(async (store) => {
+        await write(store, 0, 3);
+        await store.records.create('seal', sealRecord('seal-quick-write', UNIT, USER));
+        expect(await entryCount(store)).toBe(2);
+        expect(await store.book.outboxInOrder()).toHaveLength(4);
+      });
     });
   });
 });

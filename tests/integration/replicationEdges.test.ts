@@ -1,6 +1,7 @@
 /**
  * The edges of the app's own replication loops (ADR 003, "Bookkeeping per batch"), each found by
- * a hostile review of the first cut: a second tab opening mid-write does not lose a row; a replica
+ * a hostile review of the first cut: a second tab opening mid-write, or a tab frozen mid-write for
+ * over a minute, does not lose a row; a replica
  * upgraded from RxDB's replication (no checkpoint of ours) still drops units that left its scope,
  * and two tabs of one store noting the units they hold keep each other's note;
  * stopping stops a pull under way; waiting for sync ends when syncing stops; an outbox entry
@@ -48,6 +49,32 @@ describe('the replication loops', () => {
     };
     const { row } = await tab.store.facts.append('seal_status_change', sealMove('seal-two-tabs', null, 'active', custodian.userId, 'custodian', ++clock), world.siteId);
     expect(swept).toBe(true);
+    await syncAll([tab]);
+    expect(tab.store.status.get().pending).toBe(0);
+    expect((await serverRows(running.server, world.siteId)).map((r) => r.id)).toContain(row.id);
+  }, 60_000);
+
+  it('push a row recorded by a tab frozen for over a minute between its outbox entry and its row, while a push pass met the entry alone', async () => {
+    const custodian = await world.person(world.siteId, ['custodian'], 'Frozen-tab custodian');
+    let jumped = 0;
+    const tab = await replicas.open(custodian, 'frozen-tab', { now: () => Date.now() + jumped });
+    await tab.store.records.create('seal', sealRecord('seal-frozen-tab', world.siteId, custodian.userId));
+    await syncAll([tab]);
+    // The screen locks after the entry is noted: over a minute passes before the row is written,
+    // and meanwhile the tab's push pass runs (woken by the entry) and finds the entry without its row.
+    const { db } = tab.store;
+    const original = db.rows.bulkInsert.bind(db.rows);
+    let passes = 0;
+    (db.rows as { bulkInsert: typeof original }).bulkInsert = async (docs) => {
+      if (passes === 0) {
+        jumped += 61_000;
+        passes++;
+        await syncAll([tab]);
+      }
+      return original(docs);
+    };
+    const { row } = await tab.store.facts.append('seal_status_change', sealMove('seal-frozen-tab', null, 'active', custodian.userId, 'custodian', ++clock), world.siteId);
+    expect(passes).toBe(1);
     await syncAll([tab]);
     expect(tab.store.status.get().pending).toBe(0);
     expect((await serverRows(running.server, world.siteId)).map((r) => r.id)).toContain(row.id);

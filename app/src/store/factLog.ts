@@ -93,6 +93,7 @@ export class FactLog {
     if (fresh.size > 0) {
       const added = [...fresh.values()];
       // The outbox entries first: a crash between the two writes leaves stale entries (swept at open), never an uncounted row.
+      const notedAt = this.now();
       const entries = await this.book.addToOutbox(added.map((row) => row.id));
       const { error } = await this.db.rows.bulkInsert(added);
       // A pull wrote some of these ids between the look above and this write (the same fact,
@@ -105,6 +106,8 @@ export class FactLog {
       // before anything below can throw. Only from this write's own entries: another write
       // noting the same id (another tab recording the same fact, whose row went in first) keeps its entry.
       await this.book.removeFromOutbox([...taken, ...failed.map((e) => e.documentId)], { entries });
+      const notWritten = new Set(error.map((e) => e.documentId));
+      await this.book.noteAgainIfSlow(added.map((row) => row.id).filter((id) => !notWritten.has(id)), notedAt);
       if (taken.length > 0) {
         const now = await this.db.rows.findByIds(taken).exec();
         for (const [i, outcome] of outcomes.entries()) {

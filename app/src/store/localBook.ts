@@ -81,6 +81,16 @@ export class LocalBook {
   async removeOrphans(entries: readonly { key: string; at: number }[], before: number): Promise<void> {
     await this.removeFromOutbox(entries.filter((entry) => entry.at < before).map((entry) => entry.key), { notedBefore: before });
   }
+  /**
+   * After a write's rows are in: notes `rowIds` again when the write took so long since its entries
+   * were noted (`notedAt`; half of `ORPHAN_AGE_MS`, or the clock went back) that a sweep may have
+   * taken them for a crash's leftovers (a tab frozen between the two writes): a row written is never
+   * left out of the outbox. Sent again if it had gone up meanwhile, it is answered `duplicate`.
+   */
+  async noteAgainIfSlow(rowIds: readonly string[], notedAt: number): Promise<void> {
+    const took = this.now() - notedAt;
+    if (rowIds.length > 0 && (took >= ORPHAN_AGE_MS / 2 || took < 0)) await this.addToOutbox(rowIds);
+  }
   /** Every outbox entry left without its row by a crash (see `removeOrphans`): what opening the store sweeps. */
   async sweepOrphans(): Promise<void> {
     const waiting = await this.outboxEntries();

@@ -91,10 +91,14 @@ export class RecordEditor {
     const already = await this.db.rows.findOne(row.id).exec();
     if (already !== null) return asRow(already.toJSON()) as ChangeRow;
     // The outbox entry first: a crash between the two leaves a stale entry (swept at open), never an unsynced row uncounted.
+    const notedAt = this.now();
     const entries = await this.book.addToOutbox([row.id]);
     const { error } = await this.db.rows.bulkInsert([row]);
     const failure = error[0];
-    if (failure === undefined) return row;
+    if (failure === undefined) {
+      await this.book.noteAgainIfSlow([row.id], notedAt);
+      return row;
+    }
     // Written meanwhile (the same change pulled back between the look above and this write), or
     // not written: either way nothing of this write waits to go up.
     await this.book.removeFromOutbox([row.id], { entries });
