@@ -33,7 +33,7 @@ export interface LocalStore {
   readonly userId: UserId;
   /** This store's Automerge actor: the user's prefix and a suffix of its own. */
   readonly actorId: string;
-  /** This local database's own id (random, kept with it): the server leaves rows it pushed out of its pulls. */
+  /** This opening of the store's own id (random, never kept: a copy of the database never shares it): the server leaves rows it pushed out of its pulls. */
   readonly replicaId: string;
   /** What is held, as plain values (live or once): the database itself stays inside `store/`. */
   readonly query: StoreQueries;
@@ -91,11 +91,12 @@ export async function openLocalStore(options: LocalStoreOptions): Promise<Opened
 
   const loadAutomerge = onceLoader(options.loadAutomerge);
   const actorId = await newActorId(userId);
-  let replicaId = await book.state('replicaId');
-  if (typeof replicaId !== 'string') {
-    replicaId = toBase64Url(crypto.getRandomValues(new Uint8Array(16)));
-    await book.setState('replicaId', replicaId);
-  }
+  // A name for this opening of the store, never kept in it: the server leaves the rows a replica
+  // pushed out of its pulls, and a copy of this database (a profile restored from a backup, a
+  // cloned tablet image) that kept the name would never be sent the rows the original pushed
+  // after the copy was taken (restoredCopy.test.ts). A new opening gets back, once, what the last
+  // one pushed after its last pull.
+  const replicaId = toBase64Url(crypto.getRandomValues(new Uint8Array(16)));
   const status = new SyncStatus();
   const lastSync = await book.state('lastSyncAt');
   if (typeof lastSync === 'number') status.update({ lastSyncAt: lastSync });
@@ -110,7 +111,7 @@ export async function openLocalStore(options: LocalStoreOptions): Promise<Opened
   return {
     userId,
     actorId,
-    replicaId: replicaId as string,
+    replicaId,
     db,
     query: new StoreQueries(db, book),
     book,

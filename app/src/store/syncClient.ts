@@ -37,7 +37,7 @@ export class SyncClient {
   #patience = 1;
 
   /**
-   * @param replicaId - this local database's id: the server leaves the rows it pushed out of its pulls
+   * @param replicaId - this opening of the local store's id: the server leaves the rows it pushed out of its pulls
    * @param userId - the user this replica belongs to, sent with every request: the server refuses
    *   (401 `replica_user_mismatch`) a session of anyone else, e.g. after another tab signed in
    */
