@@ -10,6 +10,7 @@ import { indexedDB, IDBKeyRange } from 'fake-indexeddb';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { createRevision, now as rxNow } from 'rxdb/plugins/utils';
 import type { RxDocumentData } from 'rxdb';
+import type { SyncRow } from '@seal/shared';
 import { describe, expect, it } from 'vitest';
 import { openLocalStore, type OpenedLocalStore } from '../../app/src/store/localStore';
 import { localId, OUTBOX_ENTRY_ROWS, type LocalDoc, type OutboxEntry } from '../../app/src/store/collections';
@@ -282,6 +283,58 @@ describe('the outbox', () => {
         const rows = await store.db.rows.find().exec();
         expect(rows).toHaveLength(1);
         expect(await store.book.outboxInOrder()).toEqual([rows[0]!.id]);
+      });
+    });
+
+    it('does not send again a row refused while its write was frozen', async () => {
+      await withStore(async (store, clock) => {
+        freezeRowWrite(store, clock, {
+          // Another tab pushed the row as soon as it was in; the server refused it.
+          after: async () => {
+            const row = (await store.db.rows.find().exec())[0]!.toJSON() as unknown as SyncRow;
+            await store.book.putRefusals([{ code: 'out_of_scope', message: 'refused', row }]);
+            await store.book.removeFromOutbox([row.id]);
+          },
+        });
+        const [id] = await write(store, 0, 1);
+        expect((await store.book.refusalsOf([id!])).size).toBe(1);
+        expect(await store.book.outboxInOrder()).toEqual([]);
+      });
+    });
+
+    it('keeps a row written quickly though a sweep that read the outbox before it stalled for over a minute after', async () => {
+      await withStore(async (store, clock) => {
+        // The write is held at its row until the sweep has read the outbox and found no row.
+        const original = store.db.rows.bulkInsert.bind(store.db.rows);
+        let atRowWrite!: () => void;
+        const reachedRowWrite = new Promise<void>((done) => (atRowWrite = done));
+        let rowGo!: () => void;
+        const mayWriteRow = new Promise<void>((done) => (rowGo = done));
+        (store.db.rows as { bulkInsert: typeof original }).bulkInsert = async (docs) => {
+          atRowWrite();
+          await mayWriteRow;
+          return original(docs);
+        };
+        const writing = write(store, 0, 1);
+        await reachedRowWrite;
+        const read = store.db.rows.findByIds.bind(store.db.rows);
+        (store.db.rows as { findByIds: typeof read }).findByIds = (ids) => {
+          const query = read(ids);
+          return Object.assign(Object.create(query) as typeof query, {
+            exec: async () => {
+              const found = await query.exec();
+              // The sweep saw no row. The write ends at once (it took no time: nothing to note
+              // again), then the sweeping tab is frozen for over a minute before it goes on.
+              rowGo();
+              await writing;
+              clock.ms += ORPHAN_AGE_MS + 1;
+              return found;
+            },
+          });
+        };
+        await store.book.sweepOrphans();
+        const [id] = await writing;
+        expect(await store.book.outboxInOrder()).toEqual([id]);
       });
     });
 

@@ -82,20 +82,23 @@ export class LocalBook {
     await this.removeFromOutbox(entries.filter((entry) => entry.at < before).map((entry) => entry.key), { notedBefore: before });
   }
   /**
-   * After a write's rows are in: notes `rowIds` again when the write took so long since its entries
-   * were noted (`notedAt`; half of `ORPHAN_AGE_MS`, or the clock went back) that a sweep may have
-   * taken them for a crash's leftovers (a tab frozen between the two writes): a row written is never
-   * left out of the outbox. Sent again if it had gone up meanwhile, it is answered `duplicate`.
+   * After a write's rows are in: notes `rowIds` again (but those refused meanwhile) when the write
+   * took so long since its entries were noted (`notedAt`; half of `ORPHAN_AGE_MS`, or the clock went
+   * back) that a sweep may have taken them for a crash's leftovers (a tab frozen between the two
+   * writes). Sent again if it had gone up meanwhile, a row is answered `duplicate`.
    */
   async noteAgainIfSlow(rowIds: readonly string[], notedAt: number): Promise<void> {
     const took = this.now() - notedAt;
-    if (rowIds.length > 0 && (took >= ORPHAN_AGE_MS / 2 || took < 0)) await this.addToOutbox(rowIds);
+    if (rowIds.length === 0 || (took < ORPHAN_AGE_MS / 2 && took >= 0)) return;
+    const refused = await this.refusalsOf(rowIds);
+    if (refused.size < rowIds.length) await this.addToOutbox(rowIds.filter((id) => !refused.has(id)));
   }
-  /** Every outbox entry left without its row by a crash (see `removeOrphans`): what opening the store sweeps. */
+  /** Every outbox entry left without its row by a crash (`removeOrphans`), aged from before the rows are read (a stalled sweep takes none noted since): what opening the store sweeps. */
   async sweepOrphans(): Promise<void> {
+    const before = this.now() - ORPHAN_AGE_MS;
     const waiting = await this.outboxEntries();
     const written = await this.db.rows.findByIds(waiting.map((entry) => entry.key)).exec();
-    await this.removeOrphans(waiting.filter((entry) => !written.has(entry.key)), this.now() - ORPHAN_AGE_MS);
+    await this.removeOrphans(waiting.filter((entry) => !written.has(entry.key)), before);
   }
   /**
    * Takes `rowIds` out of the outbox (the server answered them): each entry holding some of them

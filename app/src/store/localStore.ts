@@ -1,5 +1,5 @@
 import { createRxDatabase, type RxStorage } from 'rxdb';
-import { newActorId, sha256, toBase64Url, toHex, type UserId } from '@seal/shared';
+import { newActorId, sha256, toHex, type UserId } from '@seal/shared';
 import { onceLoader, type AutomergeLoader } from './automerge';
 import { BlobQueue } from './blobQueue';
 import { COLLECTION_SCHEMAS, type RecordDoc, type Refusal, type SealCollections, type SealDatabase } from './collections';
@@ -7,6 +7,7 @@ import { KeptAnswers } from './keptAnswers';
 import { LocalBook } from './localBook';
 import { FactLog } from './factLog';
 import { Projector } from './projector';
+import { replicaNameFor } from './replicaName';
 import { RecordEditor } from './recordEditor';
 import { StoreQueries } from './queries';
 import { SyncStatus, type RefusedRowView } from './syncStatus';
@@ -33,7 +34,7 @@ export interface LocalStore {
   readonly userId: UserId;
   /** This store's Automerge actor: the user's prefix and a suffix of its own. */
   readonly actorId: string;
-  /** This opening of the store's own id (random, never kept: a copy of the database never shares it): the server leaves rows it pushed out of its pulls. */
+  /** The replica id of the tabs open on this database (random; new when none was open: `replicaNameFor`): the server leaves rows it pushed out of its pulls. */
   readonly replicaId: string;
   /** What is held, as plain values (live or once): the database itself stays inside `store/`. */
   readonly query: StoreQueries;
@@ -91,12 +92,9 @@ export async function openLocalStore(options: LocalStoreOptions): Promise<Opened
 
   const loadAutomerge = onceLoader(options.loadAutomerge);
   const actorId = await newActorId(userId);
-  // A name for this opening of the store, never kept in it: the server leaves the rows a replica
-  // pushed out of its pulls, and a copy of this database (a profile restored from a backup, a
-  // cloned tablet image) that kept the name would never be sent the rows the original pushed
-  // after the copy was taken (restoredCopy.test.ts). A new opening gets back, once, what the last
-  // one pushed after its last pull.
-  const replicaId = toBase64Url(crypto.getRandomValues(new Uint8Array(16)));
+  // Shared by the tabs open on this database at once, new when none is (replicaName.ts): a copy
+  // of the database never goes on under the id of the one it was taken from (restoredCopy.test.ts).
+  const replica = await replicaNameFor(db.name, book);
   const status = new SyncStatus();
   const lastSync = await book.state('lastSyncAt');
   if (typeof lastSync === 'number') status.update({ lastSyncAt: lastSync });
@@ -111,7 +109,7 @@ export async function openLocalStore(options: LocalStoreOptions): Promise<Opened
   return {
     userId,
     actorId,
-    replicaId,
+    replicaId: replica.id,
     db,
     query: new StoreQueries(db, book),
     book,
@@ -132,6 +130,7 @@ export async function openLocalStore(options: LocalStoreOptions): Promise<Opened
       subscriptions.forEach((s) => s.unsubscribe());
       await projector.whenIdle().catch(() => undefined);
       await db.close();
+      replica.release();
     },
   };
 }

@@ -20,8 +20,10 @@ export function pushPass({ db, book, client, status, gate, now, stopped, ready, 
    * asks for; one without a row for a minute was left by a crash, and waits for nothing.
    */
   async function readBatch(entries: readonly { key: string; at: number }[]): Promise<SyncRow[]> {
+    // The age first: a pass stalled after the read below must not take an entry whose row came since.
+    const before = now() - ORPHAN_AGE_MS;
     const found = await db.rows.findByIds(entries.map((entry) => entry.key)).exec();
-    if (found.size < entries.length) await book.removeOrphans(entries.filter((entry) => !found.has(entry.key)), now() - ORPHAN_AGE_MS);
+    if (found.size < entries.length) await book.removeOrphans(entries.filter((entry) => !found.has(entry.key)), before);
     return entries.flatMap((entry) => {
       const doc = found.get(entry.key);
       return doc ? [asRow(doc.toJSON())] : [];
