@@ -55,8 +55,8 @@ const photoName = (deviceId: string, seq: number) => `stamp-${deviceId}-${seq}.p
 
 /**
  * Records entries pulled from a seal device as `device_event` facts in the device's unit, and
- * each stamp's photo as an attachment about the device (its bytes go up after the facts, through
- * the attachment queue). Checks the chain and signatures here first, so the holder learns at once
+ * each stamp's photo (kept first) as an attachment about the device (its bytes go up after the
+ * facts, through the attachment queue). Checks the chain and signatures here first, so the holder learns at once
  * when the device's log is not sound; what is recorded is exactly what the device signed.
  * A fact already held (a pull that overlapped) is not recorded twice.
  */
@@ -70,6 +70,21 @@ export async function captureDeviceLog(store: LocalStore, input: CaptureInput): 
     ...(held === null ? {} : { expectedPrevHash: held.hash }),
   });
   if (!checked.ok) problems.push(...checked.error.problems);
+
+  // The stamps' photos first: the next read starts after the last entry held, so an entry recorded
+  // before its photo was kept (the read cut short, storage full) would leave the photo unread for
+  // good. Kept first, a read cut short records no entry, and the next reads them all again (a
+  // photo's fact is made at its stamp's time: read twice, it is recorded once).
+  let photos = 0;
+  const photoProblems: DeviceLogProblem[] = [];
+  for (const entry of entries) {
+    if (entry.type !== 'stamp' || entry.payload.photoSha256 === null) continue;
+    const bytes = await input.photoOf(entry.seq);
+    if (bytes === null) continue;
+    const problem = await attachStampPhoto(store, device, entry, bytes);
+    if (problem !== null) photoProblems.push(problem);
+    photos++;
+  }
 
   // One write for the whole log read (one outbox entry per hundred rows, not one per entry). An
   // entry that forks from one held, or that is not a valid entry, refuses the whole write before
@@ -97,16 +112,7 @@ export async function captureDeviceLog(store: LocalStore, input: CaptureInput): 
     }
   }
 
-  let photos = 0;
-  for (const entry of entries) {
-    if (entry.type !== 'stamp' || entry.payload.photoSha256 === null) continue;
-    const bytes = await input.photoOf(entry.seq);
-    if (bytes === null) continue;
-    const problem = await attachStampPhoto(store, device, entry, bytes);
-    if (problem !== null) problems.push(problem);
-    photos++;
-  }
-  return { recorded, photos, problems };
+  return { recorded, photos, problems: [...problems, ...photoProblems] };
 }
 
 /**

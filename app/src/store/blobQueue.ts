@@ -96,7 +96,7 @@ export class BlobQueue {
    * downloaded under another fact) go up again under this one: the server opens bytes only to the
    * readers of a fact whose own upload delivered them, so every fact made here must upload.
    */
-  private async queueUnder(sha: string, factRowId: string, shape: Pick<BlobEntry, 'mime' | 'size' | 'chunks'>): Promise<void> {
+  async queueUnder(sha: string, factRowId: string, shape: Pick<BlobEntry, 'mime' | 'size' | 'chunks'>): Promise<void> {
     if ((await this.book.blob(sha)) === undefined) {
       await this.book.putBlob(sha, { ...shape, factRowId, state: 'queued' });
       return;

@@ -8,6 +8,7 @@ import { LocalBook } from './localBook';
 import { FactLog } from './factLog';
 import { Projector } from './projector';
 import { replicaNameFor } from './replicaName';
+import { requeueAttachments } from './requeueAttachments';
 import { RecordEditor } from './recordEditor';
 import { StoreQueries } from './queries';
 import { SyncStatus, type RefusedRowView } from './syncStatus';
@@ -106,6 +107,8 @@ export async function openLocalStore(options: LocalStoreOptions): Promise<Opened
     book.refusals$().subscribe((refusals) => status.update({ refusals: refusals.map(refusalView) })),
   ];
   const attachments = new BlobQueue(book, facts, now);
+  // An attachment whose fact was written and whose bytes were not queued yet when the app closed.
+  await requeueAttachments(db, book, (sha, rowId, shape) => attachments.queueUnder(sha, rowId, shape));
   return {
     userId,
     actorId,
