@@ -9,7 +9,7 @@ import type { SyncClient } from './syncClient';
 import type { SyncStatus } from './syncStatus';
 import { UploadProgress } from './uploadProgress';
 import { missingRuns } from './missingRuns';
-import { BlobNotCompleteError, decodeInto, noteUploaded, uploadsOf, uploadWholes } from './wholeUploads';
+import { BlobNotCompleteError, decodeInto, noteUploaded, passOverRefused, uploadsOf, uploadWholes } from './wholeUploads';
 
 /** What to attach: the bytes, what they belong to, their type. */
 export interface AttachmentInput {
@@ -97,11 +97,8 @@ export class BlobQueue {
    * readers of a fact whose own upload delivered them, so every fact made here must upload.
    */
   async queueUnder(sha: string, factRowId: string, shape: Pick<BlobEntry, 'mime' | 'size' | 'chunks'>): Promise<void> {
-    if ((await this.book.blob(sha)) === undefined) {
-      await this.book.putBlob(sha, { ...shape, factRowId, state: 'queued' });
-      return;
-    }
-    // On the entry as it stands: an upload under way may note it up meanwhile, and this fact must not be lost.
+    // Or, held already (another tab's write too), on the entry as it stands: an upload under way may note it up meanwhile, and this fact must not be lost.
+    if ((await this.book.blob(sha)) === undefined && (await this.book.putBlob(sha, { ...shape, factRowId, state: 'queued' }))) return;
     await this.book.changeBlobs([sha], (_sha, held) => {
       if (held.state !== 'queued') return held.factRowId === factRowId && held.state === 'uploaded' ? undefined : { ...shape, factRowId, state: 'queued' };
       if (held.factRowId === factRowId || held.alsoUnder?.includes(factRowId)) return undefined;
@@ -122,6 +119,7 @@ export class BlobQueue {
     const whole = new Uint8Array(status.size);
     if (decodeInto(parts, whole) !== status.size || toHex(await sha256(whole)) !== sha) throw new StoreError('invalid_fact', `the downloaded bytes do not hash to ${sha}`);
     await this.book.putChunks(sha, parts);
+    // Never over an entry written meanwhile (the same bytes queued to go up in another tab).
     await this.book.putBlob(sha, { factRowId, mime: 'application/octet-stream', size: status.size, chunks: status.chunks, state: 'downloaded' });
     return whole;
   }
@@ -209,13 +207,13 @@ export class BlobQueue {
     }
   }
 
-  /** The queued attachments whose fact the server accepted (two reads, however many are queued). */
+  /** The queued attachments whose fact the server accepted and is held here (a unit out of scope waits for it); past refused facts (`passOverRefused`). */
   private async readyAmong(queued: readonly { sha: string; entry: BlobEntry }[]): Promise<{ sha: string; entry: BlobEntry }[]> {
     if (queued.length === 0) return [];
-    const facts = queued.map((blob) => blob.entry.factRowId);
-    const waiting = new Set(await this.book.waitingAmong(facts));
-    const refused = await this.book.refusalsOf(facts);
-    return queued.filter((blob) => !waiting.has(blob.entry.factRowId) && !refused.has(blob.entry.factRowId));
+    const facts = queued.flatMap((blob) => [blob.entry.factRowId, ...(blob.entry.alsoUnder ?? [])]);
+    const [waiting, refused, held] = await Promise.all([this.book.waitingAmong(facts).then((ids) => new Set(ids)), this.book.refusalsOf(facts), this.facts.heldAmong(facts)]);
+    const moved = await passOverRefused(this.book, queued.filter((blob) => refused.has(blob.entry.factRowId)), new Set(refused.keys()));
+    return [...queued.filter((blob) => !refused.has(blob.entry.factRowId)), ...moved].filter(({ entry }) => !waiting.has(entry.factRowId) && held.has(entry.factRowId));
   }
 
   private async loop(client: SyncClient, status: SyncStatus, backoff: Backoff): Promise<void> {

@@ -32,8 +32,8 @@ export interface BlobEntry {
   readonly mime: string;
   readonly size: number;
   readonly chunks: number;
-  /** `queued` → `uploaded` here; `downloaded` once fetched from the server. */
-  readonly state: 'queued' | 'uploaded' | 'downloaded';
+  /** `queued` → `uploaded` here, or `refused` (every fact made here naming them was refused); `downloaded` once fetched from the server. */
+  readonly state: 'queued' | 'uploaded' | 'downloaded' | 'refused';
   /**
    * Further attachment facts made here that name the same bytes, to upload under next: the
    * server opens bytes only to readers of a fact whose own upload delivered them.

@@ -67,6 +67,11 @@ export class FactLog {
     };
   }
 
+  /** Which of `rowIds` this replica holds (a row of a unit that left its scope is no longer held). */
+  async heldAmong(rowIds: readonly string[]): Promise<Set<string>> {
+    return new Set((await this.db.rows.findByIds([...rowIds]).exec()).keys());
+  }
+
   /** Records one fact. */
   async append<K extends LocalFactKind>(kind: K, input: FactInput<K>, scopeUnitId: string): Promise<AppendOutcome> {
     const [outcome] = await this.appendMany(kind, [input], scopeUnitId);

@@ -199,12 +199,14 @@ export class LocalBook {
     );
   }
 
-  // Attachment bytes.
   blob(sha: string): Promise<BlobEntry | undefined> {
     return this.get('blob', sha).then((doc) => doc?.data);
   }
-  putBlob(sha: string, entry: BlobEntry): Promise<unknown> {
-    return this.put('blob', [{ key: sha, data: entry }]);
+  /** Writes the first entry of `sha`'s bytes: `false` (nothing written) when one is there already (another tab's). */
+  async putBlob(sha: string, entry: BlobEntry): Promise<boolean> {
+    const { error } = await this.local.bulkInsert([{ id: localId('blob', sha), type: 'blob', key: sha, at: this.now(), data: entry }]);
+    if (error.some((e) => e.status !== 409)) throw new Error(`could not keep the entry of ${sha} (${error.map((e) => e.status).join(', ')})`);
+    return error.length === 0;
   }
   /**
    * Changes attachments' entries, each as it stands when written: another write meanwhile (a

@@ -148,6 +148,9 @@ export class Projector {
       }
     }
     while (this.dirty.size > 0) {
+      // Closed meanwhile (the store closing, or opened again in this tab): what is marked is
+      // projected at the next opening, from the checkpoint this flush then never moves.
+      if (this.db.closed) return;
       const subjects = [...this.dirty].slice(0, FLUSH_BATCH);
       subjects.forEach((s) => this.dirty.delete(s));
       try {
@@ -170,6 +173,7 @@ export class Projector {
         if (docs.length > 0) await this.db.records.bulkUpsert(docs);
         if (gone.length > 0) await this.db.records.bulkRemove(gone);
       } catch (error) {
+        if (this.db.closed) return;
         this.failure = error instanceof Error ? error : new Error(String(error));
         console.error('Projecting records failed', error);
       }

@@ -85,6 +85,23 @@ export function uploadsOf(ready: readonly Queued[]): Upload[] {
 }
 
 /**
+ * Moves each of `stuck` (queued under a fact the server refused) on to the next fact made here
+ * naming the same bytes that was not refused, or, with none, ends its upload (`refused`: the bytes
+ * stay here; nothing goes up). Before, a refused fact kept its bytes queued for ever, and every
+ * later fact naming them behind it. The entries queued now, as they stand.
+ */
+export async function passOverRefused(book: LocalBook, stuck: readonly Queued[], refused: ReadonlySet<string>): Promise<Queued[]> {
+  if (stuck.length === 0) return [];
+  const left = await book.changeBlobs(stuck.map((blob) => blob.sha), (_sha, held) => {
+    if (held.state !== 'queued' || !refused.has(held.factRowId)) return undefined;
+    const [next, ...rest] = (held.alsoUnder ?? []).filter((id) => !refused.has(id));
+    const { alsoUnder: _passed, startedUnder: _started, ...kept } = held;
+    return next === undefined ? { ...kept, state: 'refused' } : { ...kept, factRowId: next, ...(rest.length > 0 ? { alsoUnder: rest } : {}), state: 'queued' };
+  });
+  return [...left].filter(([, entry]) => entry.state === 'queued').map(([sha, entry]) => ({ sha, entry }));
+}
+
+/**
  * Notes attachments up under their fact (the server said complete): each is uploaded, or queued
  * again under the next fact made here that names the same bytes (`true`). Each entry is changed
  * as it stands when written: such a fact may be queued behind the one just done meanwhile.
