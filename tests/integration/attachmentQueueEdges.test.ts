@@ -3,7 +3,8 @@
  * - bytes queued under a fact the server refused move on to the next fact made here naming them
  *   (which then goes up), or end — they no longer wait for ever, holding the next fact behind them;
  * - bytes whose fact left the replica with its unit (the person lost the role) wait, sending
- *   nothing the server would refuse, and go up once the unit is back;
+ *   nothing the server would refuse, and go up once the unit is back — without holding back the
+ *   same bytes under a fact still held;
  * - a download of the same bytes ending while they are queued to go up (another tab) does not
  *   write over the queue's entry.
  */
@@ -50,6 +51,7 @@ describe('the upload queue', () => {
     await syncAll([tablet]);
     await tablet.sync!.drainAttachments();
     expect(await tablet.store.book.queuedBlobs()).toEqual([]);
+    expect(tablet.store.status.get().attachments.queued).toBe(0);
     expect(await tablet.store.attachments.open(only.sha256, only.factRowId)).toEqual(alone);
   });
 
@@ -67,6 +69,8 @@ describe('the upload queue', () => {
     };
     const bytes = image();
     const added = await tablet.store.attachments.add({ bytes, about: 'request:req-site-b', mime: 'image/jpeg' }, siteB);
+    // The same bytes, attached next at the person's own site: they must not wait for site B.
+    const atHome = await tablet.store.attachments.add({ bytes, about: 'request:req-home', mime: 'image/jpeg' }, world.siteId);
     await syncAll([tablet]);
 
     // The role on site B goes; the tablet pulls, and site B's rows (the fact among them) go with it.
@@ -76,8 +80,13 @@ describe('the upload queue', () => {
     held = false;
     await tablet.sync!.drainAttachments();
     await tablet.sync!.drainAttachments();
-    expect(sent).toEqual([]);
+    // Only under the fact still held: the bytes go up for the home site's readers.
+    expect(sent.length).toBeGreaterThan(0);
+    const underSiteB = (path: string) => path.includes(added.factRowId) || path.includes(encodeURIComponent(added.factRowId));
+    expect(sent.filter(underSiteB)).toEqual([]);
+    expect(await readBlobBack(running, colleague, atHome.sha256, atHome.factRowId, bytes.length)).toEqual(bytes);
     expect(tablet.store.status.get().attachments.queued).toBe(1);
+    sent.length = 0;
 
     // The role comes back: the fact with it, and the bytes go up.
     await changeGrant(running.server, world.admin, person, 'grant', 'custodian', siteB);

@@ -9,7 +9,8 @@ import type { SyncClient } from './syncClient';
 import type { SyncStatus } from './syncStatus';
 import { UploadProgress } from './uploadProgress';
 import { missingRuns } from './missingRuns';
-import { BlobNotCompleteError, decodeInto, noteUploaded, passOverRefused, uploadsOf, uploadWholes } from './wholeUploads';
+import { queueBytesUnder } from './requeueAttachments';
+import { BlobNotCompleteError, decodeInto, noteUploaded, passOver, uploadsOf, uploadWholes } from './wholeUploads';
 
 /** What to attach: the bytes, what they belong to, their type. */
 export interface AttachmentInput {
@@ -91,19 +92,9 @@ export class BlobQueue {
     return { factRowId: row.id, sha256: sha };
   }
 
-  /**
-   * Queues the bytes to go up under the fact `factRowId`. Bytes held here already (uploaded or
-   * downloaded under another fact) go up again under this one: the server opens bytes only to the
-   * readers of a fact whose own upload delivered them, so every fact made here must upload.
-   */
-  async queueUnder(sha: string, factRowId: string, shape: Pick<BlobEntry, 'mime' | 'size' | 'chunks'>): Promise<void> {
-    // Or, held already (another tab's write too), on the entry as it stands: an upload under way may note it up meanwhile, and this fact must not be lost.
-    if ((await this.book.blob(sha)) === undefined && (await this.book.putBlob(sha, { ...shape, factRowId, state: 'queued' }))) return;
-    await this.book.changeBlobs([sha], (_sha, held) => {
-      if (held.state !== 'queued') return held.factRowId === factRowId && held.state === 'uploaded' ? undefined : { ...shape, factRowId, state: 'queued' };
-      if (held.factRowId === factRowId || held.alsoUnder?.includes(factRowId)) return undefined;
-      return { ...held, alsoUnder: [...(held.alsoUnder ?? []), factRowId] };
-    });
+  /** Queues the bytes to go up under the fact `factRowId` (`queueBytesUnder`). */
+  queueUnder(sha: string, factRowId: string, shape: Pick<BlobEntry, 'mime' | 'size' | 'chunks'>): Promise<void> {
+    return queueBytesUnder(this.book, sha, factRowId, shape);
   }
 
   /** The bytes of an attachment: held here, or fetched from the server chunk by chunk, checked and kept. */
@@ -169,7 +160,8 @@ export class BlobQueue {
       const queued = await this.book.queuedBlobs();
       this.progress.begin(queued.map((blob) => blob.entry.size));
       this.progress.publish(status);
-      const ready = await this.readyAmong(queued);
+      const { ready, moved } = await this.readyAmong(queued);
+      if (ready.length === 0 && moved) continue;
       if (ready.length === 0) return;
       const uploads = uploadsOf(ready);
       let next = 0;
@@ -207,13 +199,20 @@ export class BlobQueue {
     }
   }
 
-  /** The queued attachments whose fact the server accepted and is held here (a unit out of scope waits for it); past refused facts (`passOverRefused`). */
-  private async readyAmong(queued: readonly { sha: string; entry: BlobEntry }[]): Promise<{ sha: string; entry: BlobEntry }[]> {
-    if (queued.length === 0) return [];
+  /**
+   * The queued attachments whose fact the server accepted and this replica holds (one whose unit
+   * left the scope waits for it), having moved bytes on past refused facts and facts not held
+   * (`passOver`); `moved` when it did (the queue then reads its entries again).
+   */
+  private async readyAmong(queued: readonly { sha: string; entry: BlobEntry }[]): Promise<{ ready: { sha: string; entry: BlobEntry }[]; moved: boolean }> {
+    if (queued.length === 0) return { ready: [], moved: false };
     const facts = queued.flatMap((blob) => [blob.entry.factRowId, ...(blob.entry.alsoUnder ?? [])]);
     const [waiting, refused, held] = await Promise.all([this.book.waitingAmong(facts).then((ids) => new Set(ids)), this.book.refusalsOf(facts), this.facts.heldAmong(facts)]);
-    const moved = await passOverRefused(this.book, queued.filter((blob) => refused.has(blob.entry.factRowId)), new Set(refused.keys()));
-    return [...queued.filter((blob) => !refused.has(blob.entry.factRowId)), ...moved].filter(({ entry }) => !waiting.has(entry.factRowId) && held.has(entry.factRowId));
+    const heldElsewhere = (entry: BlobEntry) => (entry.alsoUnder ?? []).some((id) => held.has(id) && !refused.has(id));
+    const stuck = queued.filter(({ entry }) => refused.has(entry.factRowId) || (!held.has(entry.factRowId) && heldElsewhere(entry)));
+    const moved = await passOver(this.book, stuck, new Set(refused.keys()), held);
+    const ready = [...queued.filter((blob) => !stuck.includes(blob)), ...moved].filter(({ entry }) => !waiting.has(entry.factRowId) && held.has(entry.factRowId));
+    return { ready, moved: stuck.length > 0 };
   }
 
   private async loop(client: SyncClient, status: SyncStatus, backoff: Backoff): Promise<void> {

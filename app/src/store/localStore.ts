@@ -8,7 +8,6 @@ import { LocalBook } from './localBook';
 import { FactLog } from './factLog';
 import { Projector } from './projector';
 import { replicaNameFor } from './replicaName';
-import { requeueAttachments } from './requeueAttachments';
 import { RecordEditor } from './recordEditor';
 import { StoreQueries } from './queries';
 import { SyncStatus, type RefusedRowView } from './syncStatus';
@@ -95,9 +94,10 @@ export async function openLocalStore(options: LocalStoreOptions): Promise<Opened
   const actorId = await newActorId(userId);
   // Shared by the tabs open on this database at once, new when none is (replicaName.ts): a copy
   // of the database never goes on under the id of the one it was taken from (restoredCopy.test.ts).
+  // Named last of what may fail: nothing after it awaits, so an opening that fails holds no lock.
+  const lastSync = await book.state('lastSyncAt');
   const replica = await replicaNameFor(db.name, book);
   const status = new SyncStatus();
-  const lastSync = await book.state('lastSyncAt');
   if (typeof lastSync === 'number') status.update({ lastSyncAt: lastSync });
   const facts = new FactLog(db, book, userId, now);
   const projector = new Projector(db, book, loadAutomerge);
@@ -107,8 +107,6 @@ export async function openLocalStore(options: LocalStoreOptions): Promise<Opened
     book.refusals$().subscribe((refusals) => status.update({ refusals: refusals.map(refusalView) })),
   ];
   const attachments = new BlobQueue(book, facts, now);
-  // An attachment whose fact was written and whose bytes were not queued yet when the app closed.
-  await requeueAttachments(db, book, (sha, rowId, shape) => attachments.queueUnder(sha, rowId, shape));
   return {
     userId,
     actorId,
@@ -132,8 +130,7 @@ export async function openLocalStore(options: LocalStoreOptions): Promise<Opened
       projector.stop();
       subscriptions.forEach((s) => s.unsubscribe());
       await projector.whenIdle().catch(() => undefined);
-      await db.close();
-      replica.release();
+      await db.close().finally(() => replica.release());
     },
   };
 }

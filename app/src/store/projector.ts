@@ -149,8 +149,9 @@ export class Projector {
     }
     while (this.dirty.size > 0) {
       // Closed meanwhile (the store closing, or opened again in this tab): what is marked is
-      // projected at the next opening, from the checkpoint this flush then never moves.
-      if (this.db.closed) return;
+      // projected at the next opening, from the checkpoint this flush then never moves. The marks
+      // go (kept, they would start a flush of a closed database for ever).
+      if (this.db.closed) return this.dirty.clear();
       const subjects = [...this.dirty].slice(0, FLUSH_BATCH);
       subjects.forEach((s) => this.dirty.delete(s));
       try {
@@ -173,7 +174,7 @@ export class Projector {
         if (docs.length > 0) await this.db.records.bulkUpsert(docs);
         if (gone.length > 0) await this.db.records.bulkRemove(gone);
       } catch (error) {
-        if (this.db.closed) return;
+        if (this.db.closed) return this.dirty.clear();
         this.failure = error instanceof Error ? error : new Error(String(error));
         console.error('Projecting records failed', error);
       }

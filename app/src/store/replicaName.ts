@@ -48,7 +48,8 @@ export async function replicaNameFor(dbName: string, book: ReplicaIdBook): Promi
     const { held = [] } = await locks.query();
     const kept = held.some((lock) => lock.name === open) ? await book.state(STATE_KEY) : undefined;
     const id = typeof kept === 'string' ? kept : newId();
-    if (id !== kept) await book.setState(STATE_KEY, id);
+    // Not kept (storage full): the tabs opening next take ids of their own — rows echoed back to them, nothing lost.
+    if (id !== kept) await book.setState(STATE_KEY, id).catch(() => undefined);
     let release!: () => void;
     const closed = new Promise<void>((done) => (release = done));
     await new Promise<void>((granted) => {

@@ -3,6 +3,7 @@ import type { Refusal, RowDoc } from './collections';
 import { ORPHAN_AGE_MS } from './localBook';
 import type { PassContext } from './replicationContext';
 import { asRow, sameRow } from './rowCodec';
+import { queueBytesOf } from './requeueAttachments';
 import { takeServerCopies } from './serverCopies';
 
 /**
@@ -33,8 +34,9 @@ export function pushPass({ db, book, client, status, gate, now, stopped, ready, 
   /** Sends a batch; resolves once the server answered, with the write of what the answer means locally (not awaited). */
   async function send(sent: readonly SyncRow[]): Promise<{ readonly written: Promise<void> }> {
     gate.refuseWhileSignedOut();
-    // Accepted, a row is the server's like any pulled row: its unit is noted before it goes.
-    await held.note(sent.map((row) => row.scopeUnitId));
+    // Accepted, a row is the server's like any pulled row: its unit is noted before it goes. An
+    // attachment fact goes only with its bytes queued (`queueBytesOf`).
+    await Promise.all([held.note(sent.map((row) => row.scopeUnitId)), queueBytesOf(book, sent)]);
     const sentIn = gate.epoch;
     let response;
     try {

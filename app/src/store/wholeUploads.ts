@@ -85,17 +85,22 @@ export function uploadsOf(ready: readonly Queued[]): Upload[] {
 }
 
 /**
- * Moves each of `stuck` (queued under a fact the server refused) on to the next fact made here
- * naming the same bytes that was not refused, or, with none, ends its upload (`refused`: the bytes
- * stay here; nothing goes up). Before, a refused fact kept its bytes queued for ever, and every
- * later fact naming them behind it. The entries queued now, as they stand.
+ * Moves the bytes of each of `stuck` on from the fact they wait under: past facts the server
+ * refused (for good), to the first fact naming them that this replica holds, the others behind it
+ * (a fact whose unit left the scope waits there until it is back); with no fact left, their
+ * upload ends (`refused`: the bytes stay here, nothing goes up). Before, bytes under a refused
+ * fact, or one whose unit had left, waited for ever, and every later fact naming them behind it.
+ * The entries queued now, as they stand.
  */
-export async function passOverRefused(book: LocalBook, stuck: readonly Queued[], refused: ReadonlySet<string>): Promise<Queued[]> {
+export async function passOver(book: LocalBook, stuck: readonly Queued[], refused: ReadonlySet<string>, held: ReadonlySet<string>): Promise<Queued[]> {
   if (stuck.length === 0) return [];
-  const left = await book.changeBlobs(stuck.map((blob) => blob.sha), (_sha, held) => {
-    if (held.state !== 'queued' || !refused.has(held.factRowId)) return undefined;
-    const [next, ...rest] = (held.alsoUnder ?? []).filter((id) => !refused.has(id));
-    const { alsoUnder: _passed, startedUnder: _started, ...kept } = held;
+  const left = await book.changeBlobs(stuck.map((blob) => blob.sha), (_sha, entry) => {
+    if (entry.state !== 'queued') return undefined;
+    const facts = [entry.factRowId, ...(entry.alsoUnder ?? [])].filter((id) => !refused.has(id));
+    const next = facts.find((id) => held.has(id)) ?? facts[0];
+    if (next === entry.factRowId) return undefined;
+    const { alsoUnder: _passed, ...kept } = entry;
+    const rest = facts.filter((id) => id !== next);
     return next === undefined ? { ...kept, state: 'refused' } : { ...kept, factRowId: next, ...(rest.length > 0 ? { alsoUnder: rest } : {}), state: 'queued' };
   });
   return [...left].filter(([, entry]) => entry.state === 'queued').map(([sha, entry]) => ({ sha, entry }));
