@@ -40,8 +40,14 @@ describe('an attachment whose bytes were not queued', () => {
       const image = photo(bytes, databases);
       const adding = tablet.store.attachments.add({ bytes: image, about: `request:req-requeue-${databases}`, mime: 'image/jpeg', name: 'receipt.jpg' }, world.siteId);
       await expect(adding).rejects.toThrow('the app closed');
-      tablet.store.book.putBlob = queueWrite;
       const [factRowId] = (await tablet.store.db.rows.find({ selector: { kind: 'attachment' } }).exec()).map((doc) => doc.id);
+      if (!reopen) {
+        // While the queue cannot be written, the fact does not go up without its bytes, and the status says why.
+        tablet.sync!.syncNow();
+        await expect.poll(() => tablet.store.status.get().lastError, { timeout: 10_000 }).toContain('the app closed');
+        expect(await tablet.store.book.isWaiting(factRowId!)).toBe(true);
+      }
+      tablet.store.book.putBlob = queueWrite;
 
       let synced = tablet;
       if (reopen) {

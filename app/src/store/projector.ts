@@ -143,7 +143,7 @@ export class Projector {
         break;
       } catch (error) {
         if (attempt === 0) console.warn('Projecting records waits for Automerge to load', error);
-        if (this.db.closed) return;
+        if (this.db.closed) return this.dirty.clear();
         await new Promise((resolve) => setTimeout(resolve, Math.min(AUTOMERGE_RETRY_MS * 2 ** attempt, AUTOMERGE_RETRY_MAX_MS)));
       }
     }

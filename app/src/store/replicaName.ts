@@ -48,8 +48,9 @@ export async function replicaNameFor(dbName: string, book: ReplicaIdBook): Promi
     const { held = [] } = await locks.query();
     const kept = held.some((lock) => lock.name === open) ? await book.state(STATE_KEY) : undefined;
     const id = typeof kept === 'string' ? kept : newId();
-    // Not kept (storage full): the tabs opening next take ids of their own — rows echoed back to them, nothing lost.
-    if (id !== kept) await book.setState(STATE_KEY, id).catch(() => undefined);
+    // Not kept (storage full): this tab is not counted as open, so the tabs opening next take ids
+    // of their own (rows echoed back to them, nothing lost) rather than the stale one kept.
+    if (id !== kept && !(await book.setState(STATE_KEY, id).then(() => true, () => false))) return { id, release: () => undefined };
     let release!: () => void;
     const closed = new Promise<void>((done) => (release = done));
     await new Promise<void>((granted) => {

@@ -2,6 +2,7 @@ import type { PushResult, SyncRow } from '@seal/shared';
 import type { Refusal, RowDoc } from './collections';
 import { ORPHAN_AGE_MS } from './localBook';
 import type { PassContext } from './replicationContext';
+import { failed } from './replicationParts';
 import { asRow, sameRow } from './rowCodec';
 import { queueBytesOf } from './requeueAttachments';
 import { takeServerCopies } from './serverCopies';
@@ -36,7 +37,8 @@ export function pushPass({ db, book, client, status, gate, now, stopped, ready, 
     gate.refuseWhileSignedOut();
     // Accepted, a row is the server's like any pulled row: its unit is noted before it goes. An
     // attachment fact goes only with its bytes queued (`queueBytesOf`).
-    await Promise.all([held.note(sent.map((row) => row.scopeUnitId)), queueBytesOf(book, sent)]);
+    // A write that fails here (storage full) fails the pass, and says so in the status.
+    await Promise.all([held.note(sent.map((row) => row.scopeUnitId)), queueBytesOf(book, sent).catch((error: unknown) => failed(status, error))]);
     const sentIn = gate.epoch;
     let response;
     try {
