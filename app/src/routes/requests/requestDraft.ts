@@ -1,10 +1,11 @@
 import { useNavigate } from '@solidjs/router';
-import { can, compareText, isInSubtree, requestDocumentProblem, sniffRequestDocumentType, subjectOf, type RequestDocumentType } from '@seal/shared';
+import { can, compareText, isInSubtree, requestDocumentProblem, sniffRequestDocumentType, type RequestDocumentType } from '@seal/shared';
 import { createEffect, createMemo, createSignal, on, type Accessor } from 'solid-js';
 import type { SessionView as Session } from '@seal/shared';
 import { useDirectory } from '../../org/DirectoryProvider';
 import { createAction } from '../../primitives/createAction';
 import { countPdfPages } from '../../documents/pdfPages';
+import { fileRequest } from '../../requests/fileRequest';
 import { fileSha256 } from '../../requests/fileSha256';
 import { buildRequest, toLocalDateTime, type FieldProblem, type RequestField } from '../../requests/requestForm';
 import { useRequests } from '../../requests/RequestsProvider';
@@ -135,10 +136,8 @@ export function createRequestDraft(session: Accessor<Session>) {
       return;
     }
     setProblems({});
-    const chosen = file()!;
-    await store.records.create('request', result.request);
-    // The document goes with the request (its bytes upload after the request, when online).
-    await store.attachments.add({ bytes: chosen.bytes, about: subjectOf('request', result.request.id), mime: chosen.mime, name: chosen.name.slice(0, 200) }, result.request.unitId);
+    // The document goes with the request (its bytes upload when online).
+    await fileRequest(store, result.request, file()!);
     navigate(`/requests/${result.request.id}?submitted=1`);
   });
 

@@ -1,0 +1,85 @@
+/**
+ * Filing a request with its document on a site tablet (`fileRequest`, what the new-request form
+ * does on submit), when the app is closed — or storage fills — between its two writes: a request
+ * never reaches approvers without the document they are to judge, and submitting again files one
+ * request, with its document, bytes and all.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { firstValueFrom } from 'rxjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { subjectOf, type UseRequest } from '@seal/shared';
+import { fileRequest, type RequestDocument } from '../../app/src/requests/fileRequest';
+import type { LocalStore } from '../../app/src/store/localStore';
+import { useRequest } from './fixtures';
+import { replicaPool, setUpWorld, startSyncServer, syncAll, type Person, type Replica, type RunningSync, type World } from './harness';
+
+let running: RunningSync;
+let world: World;
+let staff: Person;
+let approver: Person;
+const replicas = replicaPool(() => running.url);
+
+const PDF = new Uint8Array(readFileSync(join(import.meta.dirname, '../fixtures/documents/fontconfig-user.pdf')));
+const SHA = createHash('sha256').update(PDF).digest('hex');
+const DOCUMENT: RequestDocument = { bytes: PDF, mime: 'application/pdf', name: 'subcontract.pdf' };
+
+beforeAll(async () => {
+  running = await startSyncServer();
+  world = await setUpWorld(running.server);
+  staff = await world.person(world.siteId, ['staff'], 'Site staff');
+  approver = await world.person(world.branchId, ['approver'], 'Branch approver');
+}, 60_000);
+afterAll(async () => running?.close());
+
+const request = (id: string): UseRequest => {
+  const built = useRequest(id, staff.userId, world.siteId, 'seal-filing');
+  return { ...built, document: { ...built.document, sha256: SHA } };
+};
+
+/**
+ * `store` as seen by `fileRequest`, where the second of its writes never happens (whichever it
+ * is): the app was closed, or the storage refused, right after the first one.
+ */
+function cutAfterFirstWrite(store: LocalStore): Pick<LocalStore, 'records' | 'attachments'> {
+  let writes = 0;
+  const cut = <A extends unknown[], R>(write: (...args: A) => Promise<R>) => async (...args: A): Promise<R> => {
+    if (++writes > 1) throw new Error('the app was closed');
+    return write(...args);
+  };
+  return {
+    records: { create: cut(store.records.create.bind(store.records)) },
+    attachments: { add: cut(store.attachments.add.bind(store.attachments)) },
+  } as unknown as Pick<LocalStore, 'records' | 'attachments'>;
+}
+
+/** Every request `replica` holds, each with the attachment facts about it. */
+async function heldRequests(replica: Replica): Promise<{ id: string; documents: string[] }[]> {
+  await replica.store.whenProjected();
+  const held = await firstValueFrom(replica.store.query.records$('request'));
+  const attachments = await replica.store.query.facts('attachment');
+  return held.map(({ record }) => ({ id: record.id, documents: attachments.filter((a) => a.about === subjectOf('request', record.id)).map((a) => a.sha256) }));
+}
+
+describe('filing a request with its document', () => {
+  it('closed between its two writes, files no request without the document; submitting again files one, with it', async () => {
+    const databaseName = `request-filing-${process.pid}`;
+    let tablet = await replicas.open(staff, 'staff-tablet', { databaseName });
+    await expect(fileRequest(cutAfterFirstWrite(tablet.store), request('req-filing-1'), DOCUMENT)).rejects.toThrow('the app was closed');
+    // The app opened again on the same storage, and the form submitted again (a new request id).
+    await replicas.close(tablet);
+    tablet = await replicas.open(staff, 'staff-tablet-again', { databaseName });
+    expect(await heldRequests(tablet)).toEqual([]);
+    await fileRequest(tablet.store, request('req-filing-2'), DOCUMENT);
+
+    const office = await replicas.open(approver, 'approver-office');
+    await syncAll([tablet, office]);
+    // The approver holds one request, with its document, whose bytes they can open.
+    expect(await heldRequests(office)).toEqual([{ id: 'req-filing-2', documents: [SHA] }]);
+    const [fact] = await office.store.db.rows.find({ selector: { type: 'fact', kind: 'attachment', subject: subjectOf('request', 'req-filing-2') } }).exec();
+    const bytes = await office.store.attachments.open(SHA, fact!.id);
+    expect(bytes && createHash('sha256').update(bytes).digest('hex')).toBe(SHA);
+  }, 90_000);
+
+});
