@@ -263,7 +263,7 @@ export class BlobQueue {
         // Sent as bytes, a third smaller than their text and parsed by neither side.
         const chunks: string[] = [];
         for (const index of run) {
-          const chunk = await this.book.chunk(sha, index);
+          const chunk = (await this.book.chunksAt(new Map([[sha, index]]))).get(sha);
           if (chunk === undefined) throw new StoreError('invalid_fact', `chunk ${index} of ${sha} is missing here`);
           chunks.push(chunk);
         }

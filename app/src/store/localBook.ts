@@ -124,9 +124,7 @@ export class LocalBook {
       olderGone.length > 0 ? this.local.bulkRemove(olderGone.map((doc) => doc.id)) : undefined,
     ]);
   }
-  async outboxIds(): Promise<string[]> {
-    return this.outboxInOrder();
-  }
+  outboxIds = (): Promise<string[]> => this.outboxInOrder();
   /** Which of `rowIds` wait to go up (one read of the outbox's entries, however many ids). */
   async waitingAmong(rowIds: readonly string[]): Promise<string[]> {
     if (rowIds.length === 0) return [];
@@ -237,8 +235,9 @@ export class LocalBook {
   putChunks(sha: string, chunks: readonly string[]): Promise<unknown> {
     return this.put('chunk', chunks.map((data, index) => ({ key: chunkKey(sha, index), data: { data } })));
   }
-  chunk(sha: string, index: number): Promise<string | undefined> {
-    return this.get('chunk', chunkKey(sha, index)).then((doc) => doc?.data.data);
+  /** The chunk at `index` of each hash `at` names, those held here, by hash (one read, however many). */
+  chunksAt(at: ReadonlyMap<string, number>): Promise<Map<string, string>> {
+    return this.getMany('chunk', [...at].map(([sha, index]) => chunkKey(sha, index))).then((held) => new Map([...held.values()].map((doc) => [doc.key.split(':')[0]!, doc.data.data])));
   }
   chunks(sha: string): Promise<string[]> {
     return this.list('chunk', `${sha}:`).then((docs) => docs.map((d) => d.data.data));

@@ -26,19 +26,22 @@ export function pushPass({ db, book, client, status, gate, now, stopped, ready, 
     const before = now() - ORPHAN_AGE_MS;
     const found = await db.rows.findByIds(entries.map((entry) => entry.key)).exec();
     if (found.size < entries.length) await book.removeOrphans(entries.filter((entry) => !found.has(entry.key)), before);
-    return entries.flatMap((entry) => {
+    const rows = entries.flatMap((entry) => {
       const doc = found.get(entry.key);
       return doc ? [asRow(doc.toJSON())] : [];
     });
+    // An attachment fact goes only with its bytes queued (`queueBytesOf`): done as its batch is
+    // read, while the batch before it is on its way. A write that fails here (storage full) fails
+    // the pass, and says so in the status.
+    await queueBytesOf(book, rows).catch((error: unknown) => failed(status, error));
+    return rows;
   }
 
   /** Sends a batch; resolves once the server answered, with the write of what the answer means locally (not awaited). */
   async function send(sent: readonly SyncRow[]): Promise<{ readonly written: Promise<void> }> {
     gate.refuseWhileSignedOut();
-    // Accepted, a row is the server's like any pulled row: its unit is noted before it goes. An
-    // attachment fact goes only with its bytes queued (`queueBytesOf`).
-    // A write that fails here (storage full) fails the pass, and says so in the status.
-    await Promise.all([held.note(sent.map((row) => row.scopeUnitId)), queueBytesOf(book, sent).catch((error: unknown) => failed(status, error))]);
+    // Accepted, a row is the server's like any pulled row: its unit is noted before it goes.
+    await held.note(sent.map((row) => row.scopeUnitId));
     const sentIn = gate.epoch;
     let response;
     try {

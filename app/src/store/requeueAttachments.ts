@@ -41,12 +41,14 @@ export async function queueBytesOf(book: LocalBook, rows: readonly SyncRow[]): P
   if (facts.length === 0) return;
   // The entries as they stand (changing none).
   const entries = await book.changeBlobs([...new Set(facts.map((fact) => fact.sha256))], () => undefined);
-  for (const { id, sha256: sha, mime, size } of facts) {
-    const entry = entries.get(sha);
-    if (entry !== undefined && underFact(entry, id)) continue;
-    const chunks = chunkCount(size);
-    // Only bytes held here whole (a fact made here always kept them first).
-    if ((await book.chunk(sha, chunks - 1)) === undefined) continue;
-    await queueBytesUnder(book, sha, id, { mime, size, chunks });
+  const unqueued = facts.filter(({ id, sha256 }) => {
+    const entry = entries.get(sha256);
+    return entry === undefined || !underFact(entry, id);
+  });
+  if (unqueued.length === 0) return;
+  // Only bytes held here whole (a fact made here always kept them first): their last chunks, in one read.
+  const whole = await book.chunksAt(new Map(unqueued.map(({ sha256, size }) => [sha256, chunkCount(size) - 1])));
+  for (const { id, sha256: sha, mime, size } of unqueued) {
+    if (whole.has(sha)) await queueBytesUnder(book, sha, id, { mime, size, chunks: chunkCount(size) });
   }
 }
