@@ -3,8 +3,10 @@
  * it had raised REQUESTS use requests (synced). During the week the office approved each of them
  * (decisions signed with the approver's passkey, pushed from the office replica: they are owed to
  * the tablet), while the tablet recorded DEVICE_EVENTS entries of its smart seal's log and PHOTOS
- * photos of PHOTO_BYTES each. Measured: from the moment the tablet is online again until it is
- * fully reconciled — nothing waiting to go up, every photo's bytes on the server, every decision
+ * photos of PHOTO_BYTES each, a read of the log a day, each day's photos kept before its entries
+ * as the app keeps a read's (`catchUpWeek.ts`; until stop 38 the whole log first, then every
+ * photo, so no photo could go up before the last entries had). Measured: from the moment the
+ * tablet is online again until it is fully reconciled — nothing waiting to go up, every photo's bytes on the server, every decision
  * held — on loopback, through the app's own store and sync code (RxDB on fake-indexeddb in Node),
  * the tablet in a process of its own (`catchUpTablet.ts`): it is another machine, and on two
  * cores it gets one while the server (with its embedded store) has the other. The office's

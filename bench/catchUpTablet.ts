@@ -8,6 +8,7 @@ import { openReplica, syncAll, type Person, type Replica } from '../tests/integr
 import { useRequest } from '../tests/integration/fixtures';
 import type { DeviceEvent } from '../shared/src';
 import { catchUpPhoto as photo } from './catchUpPhoto';
+import { dailyReads, recordWeek } from './catchUpWeek';
 
 /** What the bench asks, in order. */
 export type TabletStep =
@@ -43,13 +44,16 @@ async function handle(message: TabletStep): Promise<TabletAnswer> {
     case 'week': {
       // Offline for the week: the device's log and the photos are recorded here only.
       tablet!.network.setOnline(false);
-      for (let i = 0; i < message.log.length; i += 250) await tablet!.store.facts.appendMany('device_event', message.log.slice(i, i + 250), siteId);
       photos = [];
-      for (let i = 0; i < message.photos; i++) {
-        const about = `request:${requestIds[i % requestIds.length]!}`;
-        const { sha256 } = await tablet!.store.attachments.add({ bytes: photo(run * 100_000 + i, message.photoBytes), about, mime: 'image/jpeg', name: `photo-${i}.jpg` }, siteId);
-        photos.push(sha256);
-      }
+      // A read of the device's log a day, each keeping its photos first (`catchUpWeek.ts`).
+      await recordWeek(dailyReads(message.log, message.photos), {
+        photo: async (i) => {
+          const about = `request:${requestIds[i % requestIds.length]!}`;
+          const { sha256 } = await tablet!.store.attachments.add({ bytes: photo(run * 100_000 + i, message.photoBytes), about, mime: 'image/jpeg', name: `photo-${i}.jpg` }, siteId);
+          photos.push(sha256);
+        },
+        entries: async (entries) => void (await tablet!.store.facts.appendMany('device_event', entries, siteId)),
+      });
       return { step: 'week', photos };
     }
     case 'back': {

@@ -9,6 +9,7 @@ import type { DeviceEvent, UseRequest } from '../../shared/src';
 import { openLocalStore, type OpenedLocalStore } from '../../app/src/store/localStore';
 import { startSync, type SyncEngine } from '../../app/src/store/syncEngine';
 import { catchUpPhoto as photo } from '../catchUpPhoto';
+import { dailyReads, recordWeek } from '../catchUpWeek';
 
 let store: OpenedLocalStore | undefined;
 let sync: SyncEngine | undefined;
@@ -40,16 +41,18 @@ async function open(options: { userId: string; siteId: string; run: number; requ
   await settle(sync, store);
 }
 
-/** Offline for the week: the device's log and the photos are recorded here only. */
+/** Offline for the week: the device's log and the photos are recorded here only, a read a day (`catchUpWeek.ts`). */
 async function week(options: { log: readonly DeviceEvent[]; photos: number; photoBytes: number; run: number; requestIds: readonly string[] }): Promise<string[]> {
   online = false;
-  for (let i = 0; i < options.log.length; i += 250) await store!.facts.appendMany('device_event', options.log.slice(i, i + 250), siteId);
   photos = [];
-  for (let i = 0; i < options.photos; i++) {
-    const about = `request:${options.requestIds[i % options.requestIds.length]!}`;
-    const { sha256 } = await store!.attachments.add({ bytes: photo(options.run * 100_000 + i, options.photoBytes), about, mime: 'image/jpeg', name: `photo-${i}.jpg` }, siteId);
-    photos.push(sha256);
-  }
+  await recordWeek(dailyReads(options.log, options.photos), {
+    photo: async (i) => {
+      const about = `request:${options.requestIds[i % options.requestIds.length]!}`;
+      const { sha256 } = await store!.attachments.add({ bytes: photo(options.run * 100_000 + i, options.photoBytes), about, mime: 'image/jpeg', name: `photo-${i}.jpg` }, siteId);
+      photos.push(sha256);
+    },
+    entries: async (entries) => void (await store!.facts.appendMany('device_event', entries, siteId)),
+  });
   return photos;
 }
 
