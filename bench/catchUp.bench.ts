@@ -3,9 +3,9 @@
  * it had raised REQUESTS use requests (synced). During the week the office approved each of them
  * (decisions signed with the approver's passkey, pushed from the office replica: they are owed to
  * the tablet), while the tablet recorded DEVICE_EVENTS entries of its smart seal's log and PHOTOS
- * photos of PHOTO_BYTES each, a read of the log a day, each day's photos kept before its entries
- * as the app keeps a read's (`catchUpWeek.ts`; until stop 38 the whole log first, then every
- * photo, so no photo could go up before the last entries had). Measured: from the moment the
+ * photos of PHOTO_BYTES each, read from the device once a day, each day's photos kept before its
+ * entries as the app keeps a read's (`catchUpWeek.ts`; until stop 38 the whole log first, then
+ * every photo, so no photo could go up before the last entries had). Measured: from the moment the
  * tablet is online again until it is fully reconciled — nothing waiting to go up, every photo's bytes on the server, every decision
  * held — on loopback, through the app's own store and sync code (RxDB on fake-indexeddb in Node),
  * the tablet in a process of its own (`catchUpTablet.ts`): it is another machine, and on two
@@ -23,6 +23,7 @@ import { decision, deviceWithLog, sealMove, sealRecord, useRequest } from '../te
 import { openReplica, setUpWorld, startSyncServer, syncAll, type Person, type Replica } from '../tests/integration/harness';
 import { openDrivenBrowser, type DrivenBrowser } from './browserSync';
 import type { TabletAnswer, TabletStep } from './catchUpTablet';
+import { WEEK_DAYS } from './catchUpWeek';
 import { median, mergeResult } from './stats';
 
 /** The repository root, where `--import tsx` resolves. */
@@ -164,7 +165,8 @@ async function measure(name: string, tablet: Tablet): Promise<number> {
 const PARTS = new Set((process.env.CATCH_UP_PARTS ?? 'browser,node').split(','));
 
 export async function run(): Promise<void> {
-  const shape = { catch_up_device_events: DEVICE_EVENTS, catch_up_requests: REQUESTS, catch_up_photos: PHOTOS, catch_up_photo_bytes: PHOTO_BYTES };
+  // How the week was recorded (`catchUpWeek.ts`): figures of earlier stops recorded the whole log, then every photo.
+  const shape = { catch_up_device_events: DEVICE_EVENTS, catch_up_requests: REQUESTS, catch_up_photos: PHOTOS, catch_up_photo_bytes: PHOTO_BYTES, catch_up_week: `${WEEK_DAYS} daily reads, each day's photos before its entries` };
   // The tablet as users hold it: a browser on its IndexedDB.
   if (PARTS.has('browser')) mergeResult('sync', { catch_up_7_days_s: Number((await measure('tablet in Chromium', browserTablet())).toFixed(3)), ...shape });
   // The same tablet code in Node on fake-indexeddb (whose cursors cost O(n) a step: see ADR 010).

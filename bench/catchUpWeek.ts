@@ -1,10 +1,15 @@
 /**
  * How the catch-up bench's tablet records its week offline (`catchUpTablet.ts` in Node,
- * `browser/tablet.ts` in Chromium): as the app records a device's log, one read of it a day, each
- * read keeping that day's photos first and its entries after (`captureDeviceLog`: a read cut
- * short then records no entry, and the next read asks for every photo again). The photos stand
- * for the stamps' photos: spread over the days as the entries are.
+ * `browser/tablet.ts` in Chromium): the device's log read once a day (an assumption: the app reads
+ * it whenever the tablet connects), each read keeping that day's photos first and its entries
+ * after, in that order as `captureDeviceLog` does (a read cut short then records no entry, and the
+ * next read asks for every photo again). Unlike the app, the entries go in writes of 250 (the app
+ * writes a read's in one), and the photos are request documents (JPEG) rather than the stamps'
+ * own (`about` the device, grey-map): the same bytes and rows up, judged alike by the server but
+ * for the first bytes it checks of a request's document. Spread over the days as the entries are.
  */
+/** Days in the week offline: one read of the device's log each. */
+export const WEEK_DAYS = 7;
 import type { DeviceEvent } from '../shared/src';
 
 /** What one day's read of the device log records: photos `[from, to)` of the week's, then these entries. */
@@ -14,7 +19,7 @@ export interface DayRead {
 }
 
 /** The week's `log` and `photos` photos as `days` daily reads, in the order recorded. */
-export function dailyReads(log: readonly DeviceEvent[], photos: number, days = 7): DayRead[] {
+export function dailyReads(log: readonly DeviceEvent[], photos: number, days = WEEK_DAYS): DayRead[] {
   const at = (count: number, day: number) => Math.round((count * day) / days);
   return Array.from({ length: days }, (_, day) => ({
     photos: { from: at(photos, day), to: at(photos, day + 1) },

@@ -45,7 +45,7 @@ describe('an attachment whose bytes were not queued', () => {
         // While the queue cannot be written, the fact does not go up without its bytes, and the status says why.
         tablet.sync!.syncNow();
         await expect.poll(() => tablet.store.status.get().lastError, { timeout: 10_000 }).toContain('the app closed');
-        expect(await tablet.store.book.isWaiting(factRowId!)).toBe(true);
+        expect(await tablet.store.book.waitingAmong([factRowId!])).toEqual([factRowId]);
       }
       tablet.store.book.putBlob = queueWrite;
 

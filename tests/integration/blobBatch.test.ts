@@ -20,6 +20,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BLOB_BATCH_ATTACHMENTS, BLOB_BATCH_BYTES, BLOB_CHUNK_BYTES, toBase64Url, type BlobBatchResponse } from '@seal/shared';
 import { blobCall, blobIdsUnder, photo, readBlobBack, setUpBlobWorld } from './blobWorld';
+import { localId } from '../../app/src/store/collections';
 import { replicaPool, startSyncServer, syncAll, type Person, type RunningSync, type World } from './harness';
 
 let running: RunningSync;
@@ -361,11 +362,13 @@ describe("the app's upload queue", () => {
     expect(await readBlobBack(running, staff, second.sha256, second.factRowId, photos[0]!.length)).toEqual(photos[0]);
   });
 
-  // The tablet's own copy of one photo spoilt: its chunk spells more bytes than its entry says, fewer, or is not base64url.
-  const spoilings: [string, (bytes: Uint8Array) => string][] = [
+  // The tablet's own copy of one photo spoilt: its chunk spells more bytes than its entry says,
+  // fewer, is not base64url, or is gone (`null`: storage lost it).
+  const spoilings: [string, (bytes: Uint8Array) => string | null][] = [
     ['more bytes', (bytes) => toBase64Url(new Uint8Array([...bytes, 1, 2, 3]))],
     ['fewer bytes', (bytes) => toBase64Url(bytes.subarray(0, bytes.length - 5))],
     ['not base64url', (bytes) => `${toBase64Url(bytes).slice(0, -4)}!!!!`],
+    ['its chunk missing', () => null],
   ];
   it.each(spoilings)('leaves out a photo whose copy here is damaged (%s), and sends the others together', async (how, spoil) => {
     const tablet = await replicas.open(staff, `batch-bad-local-${how.replaceAll(' ', '-')}`);
@@ -374,7 +377,9 @@ describe("the app's upload queue", () => {
     const added = [];
     for (const bytes of photos) added.push(await tablet.store.attachments.add({ bytes, about: 'request:req-bad-local', mime: 'image/jpeg' }, world.siteId));
     const [spoilt, ...good] = added;
-    await tablet.store.book.putChunks(spoilt!.sha256, [spoil(photos[0]!)]);
+    const spoilt0 = spoil(photos[0]!);
+    if (spoilt0 === null) await tablet.store.db.local.bulkRemove([localId('chunk', `${spoilt!.sha256}:000000`)]);
+    else await tablet.store.book.putChunks(spoilt!.sha256, [spoilt0]);
     const what = sentBy(added);
     const sent: Sent[] = [];
     tablet.network.intercept = (path, _init, url) => {
@@ -401,7 +406,8 @@ describe("the app's upload queue", () => {
     // Nothing of the spoilt photo is held by the server, and the tablet still has it waiting.
     expect((await blobCall(running, staff, 'GET', `/api/sync/blobs/${spoilt!.sha256}/chunks/0?fact=${encodeURIComponent(spoilt!.factRowId)}`)).status).not.toBe(200);
     expect((await tablet.store.book.blob(spoilt!.sha256))?.state).toBe('queued');
-    // Opened for a screen, the damaged copy is said to be damaged, not shown.
-    await expect(tablet.store.attachments.open(spoilt!.sha256, spoilt!.factRowId)).rejects.toThrow(/damaged/);
+    // Opened for a screen, the damaged copy is said to be damaged, not shown; one missing a chunk is
+    // not held here whole, and the server does not hold it either.
+    await expect(tablet.store.attachments.open(spoilt!.sha256, spoilt!.factRowId)).rejects.toThrow(spoilt0 === null ? /not on the server yet/ : /damaged/);
   });
 });

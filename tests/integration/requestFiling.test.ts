@@ -80,6 +80,21 @@ describe('filing a request with its document', () => {
     const [fact] = await office.store.db.rows.find({ selector: { type: 'fact', kind: 'attachment', subject: subjectOf('request', 'req-filing-2') } }).exec();
     const bytes = await office.store.attachments.open(SHA, fact!.id);
     expect(bytes && createHash('sha256').update(bytes).digest('hex')).toBe(SHA);
+    // Nothing of either attempt is left waiting, refused or unsent on the tablet.
+    await tablet.sync!.drainAttachments();
+    expect(await tablet.store.book.outboxIds()).toEqual([]);
+    expect(tablet.store.status.get().refusals).toEqual([]);
+    expect(tablet.store.status.get().attachments.queued).toBe(0);
   }, 90_000);
+
+  it('refused by the record rules, writes nothing: no document is left behind, nothing waits to go up', async () => {
+    const tablet = await replicas.open(staff, 'staff-tablet-refused');
+    // A request the form's checks would not let through, given to the filing directly: its purpose is not text.
+    const refused = { ...request('req-filing-3'), purpose: 42 } as unknown as UseRequest;
+    await expect(fileRequest(tablet.store, refused, DOCUMENT)).rejects.toMatchObject({ code: 'invalid_record' });
+    expect(await tablet.store.query.facts('attachment')).toEqual([]);
+    expect(await tablet.store.book.outboxIds()).toEqual([]);
+    expect(await tablet.store.book.blob(SHA)).toBeUndefined();
+  }, 60_000);
 
 });

@@ -261,15 +261,12 @@ export class BlobQueue {
     if (server?.complete !== true) {
       for (const run of missingRuns(blob.chunks, server?.received ?? [])) {
         // Sent as bytes, a third smaller than their text and parsed by neither side.
-        const chunks: string[] = [];
-        for (const index of run) {
-          const chunk = (await this.book.chunksAt(new Map([[sha, index]]))).get(sha);
-          if (chunk === undefined) throw new StoreError('invalid_fact', `chunk ${index} of ${sha} is missing here`);
-          chunks.push(chunk);
-        }
+        const chunks = await this.book.chunksAt(run.map((index) => ({ sha, index })));
+        const missing = chunks.indexOf(undefined);
+        if (missing !== -1) throw new StoreError('invalid_fact', `chunk ${run[missing]!} of ${sha} is missing here`);
         // Each chunk decoded into its place; a copy here that does not spell the run's length is damaged, and not sent.
         const bytes = new Uint8Array(run.reduce((sum, index) => sum + chunkLength(blob.size, index), 0));
-        if (decodeInto(chunks, bytes) !== bytes.length) throw new StoreError('invalid_fact', `chunks ${run[0]!}–${run.at(-1)!} of ${sha} are damaged here`);
+        if (decodeInto(chunks as string[], bytes) !== bytes.length) throw new StoreError('invalid_fact', `chunks ${run[0]!}–${run.at(-1)!} of ${sha} are damaged here`);
         server = await client.putBytes(sha, run[0]!, blob.factRowId, bytes);
         if (server.complete) break;
         this.progress.sent(sha, run.reduce((sum, index) => sum + chunkLength(blob.size, index), 0));

@@ -124,15 +124,14 @@ export class LocalBook {
       olderGone.length > 0 ? this.local.bulkRemove(olderGone.map((doc) => doc.id)) : undefined,
     ]);
   }
-  outboxIds = (): Promise<string[]> => this.outboxInOrder();
+  async outboxIds(): Promise<string[]> {
+    return this.outboxInOrder();
+  }
   /** Which of `rowIds` wait to go up (one read of the outbox's entries, however many ids). */
   async waitingAmong(rowIds: readonly string[]): Promise<string[]> {
     if (rowIds.length === 0) return [];
     const waiting = new Set(await this.outboxInOrder());
     return rowIds.filter((id) => waiting.has(id));
-  }
-  async isWaiting(rowId: string): Promise<boolean> {
-    return (await this.waitingAmong([rowId])).length > 0;
   }
   /** The outbox's entries (`OutboxEntry`: `state` entries under their prefix). */
   private outboxQuery() {
@@ -235,9 +234,9 @@ export class LocalBook {
   putChunks(sha: string, chunks: readonly string[]): Promise<unknown> {
     return this.put('chunk', chunks.map((data, index) => ({ key: chunkKey(sha, index), data: { data } })));
   }
-  /** The chunk at `index` of each hash `at` names, those held here, by hash (one read, however many). */
-  chunksAt(at: ReadonlyMap<string, number>): Promise<Map<string, string>> {
-    return this.getMany('chunk', [...at].map(([sha, index]) => chunkKey(sha, index))).then((held) => new Map([...held.values()].map((doc) => [doc.key.split(':')[0]!, doc.data.data])));
+  /** The chunks `at` names (a hash and an index each), in the order named, `undefined` where not held here (one read, however many). */
+  chunksAt(at: readonly { readonly sha: string; readonly index: number }[]): Promise<(string | undefined)[]> {
+    return this.getMany('chunk', at.map(({ sha, index }) => chunkKey(sha, index))).then((held) => at.map(({ sha, index }) => held.get(chunkKey(sha, index))?.data.data));
   }
   chunks(sha: string): Promise<string[]> {
     return this.list('chunk', `${sha}:`).then((docs) => docs.map((d) => d.data.data));

@@ -32,8 +32,8 @@ export function pushPass({ db, book, client, status, gate, now, stopped, ready, 
     });
     // An attachment fact goes only with its bytes queued (`queueBytesOf`): done as its batch is
     // read, while the batch before it is on its way. A write that fails here (storage full) fails
-    // the pass, and says so in the status.
-    await queueBytesOf(book, rows).catch((error: unknown) => failed(status, error));
+    // the pass when the batch is taken to be sent, and says so in the status then.
+    await queueBytesOf(book, rows);
     return rows;
   }
 
@@ -93,7 +93,7 @@ export function pushPass({ db, book, client, status, gate, now, stopped, ready, 
     let written: Promise<void> = Promise.resolve();
     try {
       for (let from = 0; next !== undefined && !stopped(); from += pushBatch) {
-        const batch = await next;
+        const batch = await next.catch((error: unknown) => failed(status, error));
         next = read(from + pushBatch);
         if (batch.length === 0) continue;
         const answered = await send(batch);

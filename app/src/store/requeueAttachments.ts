@@ -46,9 +46,9 @@ export async function queueBytesOf(book: LocalBook, rows: readonly SyncRow[]): P
     return entry === undefined || !underFact(entry, id);
   });
   if (unqueued.length === 0) return;
-  // Only bytes held here whole (a fact made here always kept them first): their last chunks, in one read.
-  const whole = await book.chunksAt(new Map(unqueued.map(({ sha256, size }) => [sha256, chunkCount(size) - 1])));
-  for (const { id, sha256: sha, mime, size } of unqueued) {
-    if (whole.has(sha)) await queueBytesUnder(book, sha, id, { mime, size, chunks: chunkCount(size) });
+  // Only bytes held here whole (a fact made here always kept them first): each fact's last chunk by its own size, in one read.
+  const last = await book.chunksAt(unqueued.map(({ sha256, size }) => ({ sha: sha256, index: chunkCount(size) - 1 })));
+  for (const [at, { id, sha256: sha, mime, size }] of unqueued.entries()) {
+    if (last[at] !== undefined) await queueBytesUnder(book, sha, id, { mime, size, chunks: chunkCount(size) });
   }
 }
