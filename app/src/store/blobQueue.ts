@@ -1,4 +1,4 @@
-import { auditTime, type Subscription } from 'rxjs';
+import { auditTime, filter, merge, type Subscription } from 'rxjs';
 import { Backoff, BLOB_CHUNK_BYTES, chunkCount, sleep, sha256, toBase64Url, toHex, type AttachmentMeta, type BlobStatus } from '@seal/shared';
 import type { BlobEntry } from './collections';
 import type { FactLog } from './factLog';
@@ -65,6 +65,8 @@ export class BlobQueue {
   /** The client of the running sync (set by `start`), for bytes not held here. */
   private client: SyncClient | undefined;
   private readonly subscription: Subscription;
+  /** Whether the last pass left bytes waiting for a fact not held here (see `readyAmong`). */
+  private waitForFacts = false;
   private readonly progress = new UploadProgress();
 
   constructor(
@@ -74,7 +76,10 @@ export class BlobQueue {
   ) {
     // An answered fact may let its bytes go. A push's answers leave the outbox in several writes:
     // taken together, so that a pass does not see only the first write's facts ready.
-    this.subscription = book.answered$().pipe(auditTime(ANSWERS_TOGETHER_MS)).subscribe(() => this.wakeUp());
+    // Bytes that wait for their fact to be held here (it left with its unit) may go once it is
+    // back: a pull bringing attachment facts wakes the queue too, while any bytes wait so.
+    const factsBack = facts.attachmentsArrived$().pipe(filter(() => this.waitForFacts));
+    this.subscription = merge(book.answered$(), factsBack).pipe(auditTime(ANSWERS_TOGETHER_MS)).subscribe(() => this.wakeUp());
   }
 
   /** Keeps the bytes, records the attachment fact, and queues the bytes to go up after it. */
@@ -205,14 +210,16 @@ export class BlobQueue {
    * (`passOver`); `moved` when it did (the queue then reads its entries again).
    */
   private async readyAmong(queued: readonly { sha: string; entry: BlobEntry }[]): Promise<{ ready: { sha: string; entry: BlobEntry }[]; moved: boolean }> {
+    this.waitForFacts = false;
     if (queued.length === 0) return { ready: [], moved: false };
     const facts = queued.flatMap((blob) => [blob.entry.factRowId, ...(blob.entry.alsoUnder ?? [])]);
     const [waiting, refused, held] = await Promise.all([this.book.waitingAmong(facts).then((ids) => new Set(ids)), this.book.refusalsOf(facts), this.facts.heldAmong(facts)]);
     const heldElsewhere = (entry: BlobEntry) => (entry.alsoUnder ?? []).some((id) => held.has(id) && !refused.has(id));
     const stuck = queued.filter(({ entry }) => refused.has(entry.factRowId) || (!held.has(entry.factRowId) && heldElsewhere(entry)));
     const moved = await passOver(this.book, stuck, new Set(refused.keys()), held);
-    const ready = [...queued.filter((blob) => !stuck.includes(blob)), ...moved].filter(({ entry }) => !waiting.has(entry.factRowId) && held.has(entry.factRowId));
-    return { ready, moved: stuck.length > 0 };
+    const left = [...queued.filter((blob) => !stuck.includes(blob)), ...moved];
+    this.waitForFacts = left.some(({ entry }) => !held.has(entry.factRowId) && !waiting.has(entry.factRowId));
+    return { ready: left.filter(({ entry }) => !waiting.has(entry.factRowId) && held.has(entry.factRowId)), moved: stuck.length > 0 };
   }
 
   private async loop(client: SyncClient, status: SyncStatus, backoff: Backoff): Promise<void> {

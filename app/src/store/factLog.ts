@@ -2,6 +2,7 @@ import {
   canonicalJson, factBodySchemas, factIdOf, factRowId, factSubjectOf, parseRecord,
   type FactBody, type FactKind, type FactRow, type ServerFactKind, type UnitId, type UserId,
 } from '@seal/shared';
+import { filter, type Observable } from 'rxjs';
 import type { SealDatabase } from './collections';
 import type { LocalBook } from './localBook';
 import { asRow } from './rowCodec';
@@ -70,6 +71,11 @@ export class FactLog {
   /** Which of `rowIds` this replica holds (a row of a unit that left its scope is no longer held). */
   async heldAmong(rowIds: readonly string[]): Promise<Set<string>> {
     return new Set((await this.db.rows.findByIds([...rowIds]).exec()).keys());
+  }
+
+  /** Emits as attachment facts arrive here (pulled, brought back with their unit, or made here): bytes waiting for one may go. */
+  attachmentsArrived$(): Observable<unknown> {
+    return this.db.rows.$.pipe(filter((event) => event.operation !== 'DELETE' && event.documentData.type === 'fact' && event.documentData.kind === 'attachment'));
   }
 
   /** Records one fact. */
