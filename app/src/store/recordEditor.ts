@@ -1,6 +1,6 @@
 import {
   changeRowId, judgeRecordEdit, scopeOfRecord, subjectOf, toBase64Url,
-  type ChangeRow, type RecordKind, type RecordOf, type UnitId, type UserId,
+  type ChangeRow, type FactRow, type RecordKind, type RecordOf, type UnitId, type UserId,
 } from '@seal/shared';
 import type { AutomergeLoader } from './automerge';
 import type { SealDatabase } from './collections';
@@ -33,9 +33,11 @@ export class RecordEditor {
 
   /**
    * Creates a record: refused if this replica already holds a change of it, and judged by the
-   * same record rules the server applies (`judgeRecordEdit`: strict schema, plain JSON).
+   * same record rules the server applies (`judgeRecordEdit`: strict schema, plain JSON). `facts`
+   * (rows built by `FactLog.rowOf`, e.g. a seal's creation move) are written in the same write,
+   * after it: the app closing between two writes cannot leave the record without them.
    */
-  create<K extends RecordKind>(kind: K, record: RecordOf<K>): Promise<ChangeRow> {
+  create<K extends RecordKind>(kind: K, record: RecordOf<K>, facts: readonly FactRow[] = []): Promise<ChangeRow> {
     return this.serial(async () => {
       const recordId = (record as { id: string }).id;
       const held = await subjectRows(this.db, this.book, subjectOf(kind, recordId));
@@ -44,7 +46,7 @@ export class RecordEditor {
       const after = plain(record);
       this.judge(kind, recordId, true, before, after);
       const doc = automerge.from(after, { actor: this.actorId });
-      return this.write(kind, recordId, scopeOfRecord(record), automerge.getLastLocalChange(doc)!, automerge);
+      return this.write(kind, recordId, scopeOfRecord(record), automerge.getLastLocalChange(doc)!, automerge, facts);
     });
   }
 
@@ -73,7 +75,7 @@ export class RecordEditor {
     if (!judged.ok) throw new StoreError(judged.error.code, judged.error.message);
   }
 
-  private async write(kind: RecordKind, recordId: string, scopeUnitId: string, change: Uint8Array, automerge: Awaited<ReturnType<AutomergeLoader>>): Promise<ChangeRow> {
+  private async write(kind: RecordKind, recordId: string, scopeUnitId: string, change: Uint8Array, automerge: Awaited<ReturnType<AutomergeLoader>>, facts: readonly FactRow[] = []): Promise<ChangeRow> {
     const { hash } = automerge.decodeChange(change);
     const row: ChangeRow = {
       id: changeRowId(kind, recordId, hash),
@@ -92,11 +94,15 @@ export class RecordEditor {
     if (already !== null) return asRow(already.toJSON()) as ChangeRow;
     // The outbox entry first: a crash between the two leaves a stale entry (swept at open), never an unsynced row uncounted.
     const notedAt = this.now();
-    const entries = await this.book.addToOutbox([row.id]);
-    const { error } = await this.db.rows.bulkInsert([row]);
-    const failure = error[0];
+    const entries = await this.book.addToOutbox([row.id, ...facts.map((fact) => fact.id)]);
+    const { error } = await this.db.rows.bulkInsert([row, ...facts]);
+    const failure = error.find((e) => e.documentId === row.id);
+    // A fact held already (409: the same fact) or not written waits for nothing.
+    const factsLeft = error.filter((e) => e.documentId !== row.id);
+    if (factsLeft.length > 0) await this.book.removeFromOutbox(factsLeft.map((e) => e.documentId), { entries });
+    if (factsLeft.some((e) => e.status !== 409)) throw new StoreError('write_failed', `could not record the facts written with ${kind} "${recordId}"`);
     if (failure === undefined) {
-      await this.book.noteAgainIfSlow([row.id], notedAt);
+      await this.book.noteAgainIfSlow([row.id, ...facts.map((fact) => fact.id).filter((id) => !factsLeft.some((e) => e.documentId === id))], notedAt);
       return row;
     }
     // Written meanwhile (the same change pulled back between the look above and this write), or

@@ -37,8 +37,8 @@ function freeDevice(devices: readonly Device[], deviceId: string, sealId: string
 
 /**
  * Makes a seal: `createSeal` validates it and the actor's permission and gives its creation
- * change; the record is written first, then the change (the server wants the seal before facts
- * about it), then — for a seal locked in a device (one of the held `devices`, free) — the
+ * change; the record and the change are written together, the record first (the server wants
+ * the seal before facts about it), then — for a seal locked in a device (one of the held `devices`, free) — the
  * device's record names the seal. With `awaitingApproval` (making a seal of this kind here goes
  * through an approval route, ADR 009) the creation change is NOT written: the server writes it
  * once the approvers approve the `create` governance request.
@@ -48,8 +48,10 @@ export async function makeSeal(store: LocalStore, input: NewSeal, actor: User, r
   if (!made.ok) throw new SealActionError(made.error.code, made.error.message);
   const record = recordOf(made.value.seal);
   if (record.form === 'physical' && record.deviceId !== null) freeDevice(devices, record.deviceId, record.id);
-  await store.records.create('seal', record);
-  if (!awaitingApproval) await store.facts.append('seal_status_change', made.value.change, record.unitId);
+  // The seal and its creation move in one write: the app closing between two would leave a seal
+  // whose status nobody can tell, nor move.
+  const creation = awaitingApproval ? [] : [await store.facts.rowOf('seal_status_change', made.value.change, record.unitId)];
+  await store.records.create('seal', record, creation);
   if (record.form === 'physical' && record.deviceId !== null) await store.records.update('device', record.deviceId, holding(record.id));
   return record;
 }
