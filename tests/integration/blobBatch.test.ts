@@ -18,7 +18,7 @@
  *   resumes on its own, asking the server first.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BLOB_BATCH_ATTACHMENTS, BLOB_BATCH_BYTES, BLOB_CHUNK_BYTES, toBase64Url, type BlobBatchResponse } from '@seal/shared';
+import { BLOB_BATCH_ATTACHMENTS, BLOB_BATCH_BYTES, BLOB_CHUNK_BYTES, BLOB_CHUNKS_PER_REQUEST, toBase64Url, type BlobBatchResponse } from '@seal/shared';
 import { blobCall, blobIdsUnder, photo, readBlobBack, setUpBlobWorld } from './blobWorld';
 import { localId } from '../../app/src/store/collections';
 import { replicaPool, startSyncServer, syncAll, type Person, type RunningSync, type World } from './harness';
@@ -360,6 +360,39 @@ describe("the app's upload queue", () => {
     expect(twice.batch + twice.bytes).toBe(2);
     for (const [i, { sha256, factRowId }] of added.entries()) expect(await readBlobBack(running, staff, sha256, factRowId, photos[i]!.length)).toEqual(photos[i]);
     expect(await readBlobBack(running, staff, second.sha256, second.factRowId, photos[0]!.length)).toEqual(photos[0]);
+  });
+
+  it('sends none of a large photo missing a middle chunk here, and the others go up', async () => {
+    const tablet = await replicas.open(staff, 'batch-missing-middle');
+    tablet.network.setOnline(false);
+    // Five chunks: more than one request carries whole, so it goes on its own, run by run.
+    const large = photo(BLOB_CHUNKS_PER_REQUEST * BLOB_CHUNK_BYTES + 100, 77);
+    const small = photo(3000, 78);
+    const broken = await tablet.store.attachments.add({ bytes: large, about: 'request:req-missing-middle', mime: 'image/jpeg' }, world.siteId);
+    const good = await tablet.store.attachments.add({ bytes: small, about: 'request:req-missing-middle', mime: 'image/jpeg' }, world.siteId);
+    await tablet.store.db.local.bulkRemove([localId('chunk', `${broken.sha256}:000002`)]);
+    const what = sentBy([broken, good]);
+    const sent: Sent[] = [];
+    tablet.network.intercept = (path, _init, url) => {
+      const request = what(path, url);
+      if (request !== undefined) sent.push(request);
+    };
+    const failures: string[] = [];
+    const logged = console.warn;
+    console.warn = (...args: unknown[]) => void failures.push(args.map(String).join(' '));
+    try {
+      tablet.network.setOnline(true);
+      tablet.start();
+      tablet.sync!.syncNow();
+      await untilUploaded(tablet, [good.sha256], sent);
+      await expect.poll(() => failures.some((line) => line.includes(`chunk 2 of ${broken.sha256} is missing here`)), { timeout: 15_000 }).toBe(true);
+    } finally {
+      console.warn = logged;
+    }
+    // Not a byte of it went: the run holding the missing chunk is not sent, nor any run of it.
+    expect(count(sent, 'bytes', broken.sha256) + count(sent, 'batch', broken.sha256)).toBe(0);
+    expect((await tablet.store.book.blob(broken.sha256))?.state).toBe('queued');
+    expect(await readBlobBack(running, staff, good.sha256, good.factRowId, small.length)).toEqual(small);
   });
 
   // The tablet's own copy of one photo spoilt: its chunk spells more bytes than its entry says,

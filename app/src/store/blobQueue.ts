@@ -10,7 +10,8 @@ import type { SyncStatus } from './syncStatus';
 import { UploadProgress } from './uploadProgress';
 import { missingRuns } from './missingRuns';
 import { queueBytesUnder } from './requeueAttachments';
-import { BlobNotCompleteError, decodeInto, noteUploaded, passOver, uploadsOf, uploadWholes } from './wholeUploads';
+import { FactsAwaited, readyAmong } from './readyUploads';
+import { BlobNotCompleteError, decodeInto, noteUploaded, uploadsOf, uploadWholes } from './wholeUploads';
 
 /** What to attach: the bytes, what they belong to, their type. */
 export interface AttachmentInput {
@@ -65,8 +66,8 @@ export class BlobQueue {
   /** The client of the running sync (set by `start`), for bytes not held here. */
   private client: SyncClient | undefined;
   private readonly subscription: Subscription;
-  /** Whether the last pass left bytes waiting for a fact not held here (see `readyAmong`). */
-  private waitForFacts = false;
+  /** The facts bytes wait for, not held here (see `readyAmong`). */
+  private readonly awaited = new FactsAwaited();
   private readonly progress = new UploadProgress();
 
   constructor(
@@ -78,7 +79,7 @@ export class BlobQueue {
     // taken together, so that a pass does not see only the first write's facts ready.
     // Bytes that wait for their fact to be held here (it left with its unit) may go once it is
     // back: a pull bringing attachment facts wakes the queue too, while any bytes wait so.
-    const factsBack = facts.attachmentsArrived$().pipe(filter(() => this.waitForFacts));
+    const factsBack = facts.attachmentsArrived$().pipe(filter((factRowId) => this.awaited.arrived(factRowId)));
     this.subscription = merge(book.answered$(), factsBack).pipe(auditTime(ANSWERS_TOGETHER_MS)).subscribe(() => this.wakeUp());
   }
 
@@ -165,7 +166,8 @@ export class BlobQueue {
       const queued = await this.book.queuedBlobs();
       this.progress.begin(queued.map((blob) => blob.entry.size));
       this.progress.publish(status);
-      const { ready, moved } = await this.readyAmong(queued);
+      const { ready, moved, again } = await readyAmong(this.book, this.facts, this.awaited, queued);
+      if (again) this.wakeUp();
       if (ready.length === 0 && moved) continue;
       if (ready.length === 0) return;
       const uploads = uploadsOf(ready);
@@ -202,24 +204,6 @@ export class BlobQueue {
       if (failure !== undefined) throw failure.error;
       if (this.stopped) return;
     }
-  }
-
-  /**
-   * The queued attachments whose fact the server accepted and this replica holds (one whose unit
-   * left the scope waits for it), having moved bytes on past refused facts and facts not held
-   * (`passOver`); `moved` when it did (the queue then reads its entries again).
-   */
-  private async readyAmong(queued: readonly { sha: string; entry: BlobEntry }[]): Promise<{ ready: { sha: string; entry: BlobEntry }[]; moved: boolean }> {
-    this.waitForFacts = false;
-    if (queued.length === 0) return { ready: [], moved: false };
-    const facts = queued.flatMap((blob) => [blob.entry.factRowId, ...(blob.entry.alsoUnder ?? [])]);
-    const [waiting, refused, held] = await Promise.all([this.book.waitingAmong(facts).then((ids) => new Set(ids)), this.book.refusalsOf(facts), this.facts.heldAmong(facts)]);
-    const heldElsewhere = (entry: BlobEntry) => (entry.alsoUnder ?? []).some((id) => held.has(id) && !refused.has(id));
-    const stuck = queued.filter(({ entry }) => refused.has(entry.factRowId) || (!held.has(entry.factRowId) && heldElsewhere(entry)));
-    const moved = await passOver(this.book, stuck, new Set(refused.keys()), held);
-    const left = [...queued.filter((blob) => !stuck.includes(blob)), ...moved];
-    this.waitForFacts = left.some(({ entry }) => !held.has(entry.factRowId) && !waiting.has(entry.factRowId));
-    return { ready: left.filter(({ entry }) => !waiting.has(entry.factRowId) && held.has(entry.factRowId)), moved: stuck.length > 0 };
   }
 
   private async loop(client: SyncClient, status: SyncStatus, backoff: Backoff): Promise<void> {

@@ -2,7 +2,7 @@ import {
   canonicalJson, factBodySchemas, factIdOf, factRowId, factSubjectOf, parseRecord,
   type FactBody, type FactKind, type FactRow, type ServerFactKind, type UnitId, type UserId,
 } from '@seal/shared';
-import { filter, type Observable } from 'rxjs';
+import { filter, map, type Observable } from 'rxjs';
 import type { SealDatabase } from './collections';
 import type { LocalBook } from './localBook';
 import { asRow } from './rowCodec';
@@ -73,9 +73,12 @@ export class FactLog {
     return new Set((await this.db.rows.findByIds([...rowIds]).exec()).keys());
   }
 
-  /** Emits as attachment facts arrive here (pulled, brought back with their unit, or made here): bytes waiting for one may go. */
-  attachmentsArrived$(): Observable<unknown> {
-    return this.db.rows.$.pipe(filter((event) => event.operation !== 'DELETE' && event.documentData.type === 'fact' && event.documentData.kind === 'attachment'));
+  /** The row id of each attachment fact arriving here (pulled, brought back with its unit, or made here): bytes waiting for one may go. */
+  attachmentsArrived$(): Observable<string> {
+    return this.db.rows.$.pipe(
+      filter((event) => event.operation !== 'DELETE' && event.documentData.type === 'fact' && event.documentData.kind === 'attachment'),
+      map((event) => event.documentId),
+    );
   }
 
   /** Records one fact. */

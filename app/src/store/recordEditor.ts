@@ -1,5 +1,5 @@
 import {
-  changeRowId, judgeRecordEdit, scopeOfRecord, subjectOf, toBase64Url,
+  canonicalJson, changeRowId, judgeRecordEdit, scopeOfRecord, subjectOf, toBase64Url,
   type ChangeRow, type FactRow, type RecordKind, type RecordOf, type UnitId, type UserId,
 } from '@seal/shared';
 import type { AutomergeLoader } from './automerge';
@@ -35,7 +35,8 @@ export class RecordEditor {
    * Creates a record: refused if this replica already holds a change of it, and judged by the
    * same record rules the server applies (`judgeRecordEdit`: strict schema, plain JSON). `facts`
    * (rows built by `FactLog.rowOf`, e.g. a seal's creation move) are written in the same write,
-   * after it: the app closing between two writes cannot leave the record without them.
+   * after it (one IndexedDB transaction: the app closing cannot leave the record without them;
+   * unless an id among them was held and removed before, which RxDB writes apart).
    */
   create<K extends RecordKind>(kind: K, record: RecordOf<K>, facts: readonly FactRow[] = []): Promise<ChangeRow> {
     return this.serial(async () => {
@@ -91,26 +92,28 @@ export class RecordEditor {
     // earlier write of this store: refused, which hides it, and made again in the same second):
     // the held copy stands, and nothing is noted as waiting (a refused row is not sent again).
     const already = await this.db.rows.findOne(row.id).exec();
+    // Facts to go with it are not dropped silently: that write cannot be made again as one.
+    if (already !== null && facts.length > 0) throw new StoreError('write_failed', `the change "${row.id}" is held already: the facts to go with it were not recorded`);
     if (already !== null) return asRow(already.toJSON()) as ChangeRow;
     // The outbox entry first: a crash between the two leaves a stale entry (swept at open), never an unsynced row uncounted.
     const notedAt = this.now();
     const entries = await this.book.addToOutbox([row.id, ...facts.map((fact) => fact.id)]);
     const { error } = await this.db.rows.bulkInsert([row, ...facts]);
-    const failure = error.find((e) => e.documentId === row.id);
-    // A fact held already (409: the same fact) or not written waits for nothing.
-    const factsLeft = error.filter((e) => e.documentId !== row.id);
-    if (factsLeft.length > 0) await this.book.removeFromOutbox(factsLeft.map((e) => e.documentId), { entries });
-    if (factsLeft.some((e) => e.status !== 409)) throw new StoreError('write_failed', `could not record the facts written with ${kind} "${recordId}"`);
-    if (failure === undefined) {
-      await this.book.noteAgainIfSlow([row.id, ...facts.map((fact) => fact.id).filter((id) => !factsLeft.some((e) => e.documentId === id))], notedAt);
-      return row;
+    // Whatever was not written (or is held already: the same row pulled back between the look
+    // above and this write) waits for nothing: all of it leaves this write's entries first.
+    const notWritten = new Set(error.map((e) => e.documentId));
+    if (notWritten.size > 0) await this.book.removeFromOutbox([...notWritten], { entries });
+    await this.book.noteAgainIfSlow([row.id, ...facts.map((fact) => fact.id)].filter((id) => !notWritten.has(id)), notedAt);
+    let held: ChangeRow | undefined;
+    for (const e of error) {
+      if (e.status !== 409) throw new StoreError('write_failed', `could not record "${e.documentId}" (${e.status})`);
+      const stored = asRow(e.documentInDb);
+      const fact = facts.find((f) => f.id === e.documentId);
+      // A fact's id names its body: another body held under it is a conflict, as `FactLog` says.
+      if (fact !== undefined && (stored.type !== 'fact' || canonicalJson(stored.body) !== canonicalJson(fact.body))) throw new StoreError('fact_conflict', `"${fact.id}" is already held with a different body`);
+      if (e.documentId === row.id) held = stored as ChangeRow;
     }
-    // Written meanwhile (the same change pulled back between the look above and this write), or
-    // not written: either way nothing of this write waits to go up.
-    await this.book.removeFromOutbox([row.id], { entries });
-    const held = failure.status === 409 ? failure.documentInDb : undefined;
-    if (held !== undefined) return asRow(held) as ChangeRow;
-    throw new StoreError('write_failed', `could not record the change "${row.id}" (${failure.status})`);
+    return held ?? row;
   }
 
   private serial<T>(task: () => Promise<T>): Promise<T> {
