@@ -11,7 +11,7 @@ import { firstValueFrom } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { subjectOf, type UseRequest } from '@seal/shared';
 import { fileRequest, type RequestDocument } from '../../app/src/requests/fileRequest';
-import type { LocalStore } from '../../app/src/store/localStore';
+import { closedAfterWrites } from './appClosed';
 import { useRequest } from './fixtures';
 import { replicaPool, setUpWorld, startSyncServer, syncAll, type Person, type Replica, type RunningSync, type World } from './harness';
 
@@ -38,22 +38,6 @@ const request = (id: string): UseRequest => {
   return { ...built, document: { ...built.document, sha256: SHA } };
 };
 
-/**
- * `store` as seen by `fileRequest`, where the second of its writes never happens (whichever it
- * is): the app was closed, or the storage refused, right after the first one.
- */
-function cutAfterFirstWrite(store: LocalStore): Pick<LocalStore, 'records' | 'attachments'> {
-  let writes = 0;
-  const cut = <A extends unknown[], R>(write: (...args: A) => Promise<R>) => async (...args: A): Promise<R> => {
-    if (++writes > 1) throw new Error('the app was closed');
-    return write(...args);
-  };
-  return {
-    records: { create: cut(store.records.create.bind(store.records)) },
-    attachments: { add: cut(store.attachments.add.bind(store.attachments)) },
-  } as unknown as Pick<LocalStore, 'records' | 'attachments'>;
-}
-
 /** Every request `replica` holds, each with the attachment facts about it. */
 async function heldRequests(replica: Replica): Promise<{ id: string; documents: string[] }[]> {
   await replica.store.whenProjected();
@@ -66,7 +50,7 @@ describe('filing a request with its document', () => {
   it('closed between its two writes, files no request without the document; submitting again files one, with it', async () => {
     const databaseName = `request-filing-${process.pid}`;
     let tablet = await replicas.open(staff, 'staff-tablet', { databaseName });
-    await expect(fileRequest(cutAfterFirstWrite(tablet.store), request('req-filing-1'), DOCUMENT)).rejects.toThrow('the app was closed');
+    await expect(fileRequest(closedAfterWrites(tablet.store), request('req-filing-1'), DOCUMENT)).rejects.toThrow('the app was closed');
     // The app opened again on the same storage, and the form submitted again (a new request id).
     await replicas.close(tablet);
     tablet = await replicas.open(staff, 'staff-tablet-again', { databaseName });

@@ -7,7 +7,7 @@ import { firstValueFrom } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { subjectOf, type NewSeal, type OrgUnit, type User } from '@seal/shared';
 import { makeSeal } from '../../app/src/routes/seals/sealActions';
-import type { LocalStore } from '../../app/src/store/localStore';
+import { closedAfterWrites } from './appClosed';
 import { sealRecord } from './fixtures';
 import { replicaPool, setUpWorld, startSyncServer, syncAll, type Replica, type RunningSync, type World } from './harness';
 
@@ -27,20 +27,6 @@ afterAll(async () => running?.close());
 /** The administrator as the policy sees them (an admin grant on the root unit). */
 const admin = (): User => ({ id: world.admin.userId, name: 'Administrator', unitId: world.admin.rootUnitId, grants: [{ role: 'admin', unitId: world.admin.rootUnitId }], active: true }) as User;
 
-/** `store` as `makeSeal` sees it, where every write after the first never happens: the app was closed. */
-function closedAfterFirstWrite(store: LocalStore): LocalStore {
-  let writes = 0;
-  const cut = <A extends unknown[], R>(write: (...args: A) => Promise<R>) => async (...args: A): Promise<R> => {
-    if (++writes > 1) throw new Error('the app was closed');
-    return write(...args);
-  };
-  return {
-    ...store,
-    records: { ...store.records, create: cut(store.records.create.bind(store.records)), update: cut(store.records.update.bind(store.records)) },
-    facts: { ...store.facts, rowOf: store.facts.rowOf.bind(store.facts), append: cut(store.facts.append.bind(store.facts)), appendMany: cut(store.facts.appendMany.bind(store.facts)) },
-  } as unknown as LocalStore;
-}
-
 /** Every seal `replica` holds, with how many lifecycle moves it holds of each. */
 async function heldSeals(replica: Replica): Promise<{ id: string; moves: number }[]> {
   await replica.store.whenProjected();
@@ -53,7 +39,7 @@ describe('making a seal', () => {
     const databaseName = `seal-making-${process.pid}`;
     let tablet = await replicas.open(world.admin, 'admin-tablet', { databaseName });
     const input = sealRecord('seal-making-1', world.siteId, world.admin.userId, '合同专用章') as unknown as NewSeal;
-    await makeSeal(closedAfterFirstWrite(tablet.store), input, admin(), 'new contract seal for the site', units, []).catch(() => undefined);
+    await makeSeal(closedAfterWrites(tablet.store), input, admin(), 'new contract seal for the site', units, []).catch(() => undefined);
     await replicas.close(tablet);
     tablet = await replicas.open(world.admin, 'admin-tablet-again', { databaseName });
     // Whatever the first write was, it held the seal with its move, or nothing of it.

@@ -78,7 +78,7 @@ export class BlobQueue {
     // An answered fact may let its bytes go. A push's answers leave the outbox in several writes:
     // taken together, so that a pass does not see only the first write's facts ready.
     // Bytes that wait for their fact to be held here (it left with its unit) may go once it is
-    // back: a pull bringing attachment facts wakes the queue too, while any bytes wait so.
+    // back: a pull bringing back one of the facts they wait for wakes the queue too (`FactsAwaited`).
     const factsBack = facts.attachmentsArrived$().pipe(filter((factRowId) => this.awaited.arrived(factRowId)));
     this.subscription = merge(book.answered$(), factsBack).pipe(auditTime(ANSWERS_TOGETHER_MS)).subscribe(() => this.wakeUp());
   }
