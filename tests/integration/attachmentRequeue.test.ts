@@ -64,3 +64,60 @@ describe('an attachment whose bytes were not queued', () => {
     });
   }
 });
+
+describe('which facts a push checks for bytes to queue', () => {
+  it('an entry written before writes were marked is checked: its photo still goes up', async () => {
+    const databaseName = `attachment-requeue-${process.pid}-${++databases}`;
+    const tablet = await replicas.open(staff, 'requeue-unmarked', { databaseName });
+    const queueWrite = tablet.store.book.putBlob.bind(tablet.store.book);
+    tablet.store.book.putBlob = () => Promise.reject(new Error('the app closed'));
+    const image = photo(200_000, databases);
+    await expect(tablet.store.attachments.add({ bytes: image, about: `request:req-unmarked-${databases}`, mime: 'image/jpeg' }, world.siteId)).rejects.toThrow('the app closed');
+    tablet.store.book.putBlob = queueWrite;
+    // The outbox entry as a version before the mark wrote it: no `bytesKept`.
+    const entries = await tablet.store.db.local.find({ selector: { type: 'state' } }).exec();
+    const outbox = entries.filter((doc) => doc.key.startsWith('outbox~'));
+    expect(outbox).toHaveLength(1);
+    const { bytesKept, ...before } = outbox[0]!.toJSON().data as { bytesKept?: boolean };
+    expect(bytesKept).toBe(true);
+    await outbox[0]!.incrementalModify((stored) => ({ ...stored, data: before }));
+    await replicas.close(tablet);
+    const reopened = await replicas.open(staff, 'requeue-unmarked-after', { databaseName });
+    const [factRowId] = (await reopened.store.db.rows.find({ selector: { kind: 'attachment' } }).exec()).map((doc) => doc.id);
+    await syncAll([reopened]);
+    await reopened.sync!.drainAttachments();
+    const sha = ((await reopened.store.db.rows.findOne(factRowId).exec())!.toJSON() as unknown as { body: { sha256: string } }).body.sha256;
+    expect(await readBlobBack(running, colleague, sha, factRowId!, image.length)).toEqual(image);
+  });
+
+  it('facts whose bytes are not kept here cost no read of the queue; a photo among them still goes up with its bytes', async () => {
+    const tablet = await replicas.open(staff, 'requeue-mixed', { databaseName: `attachment-requeue-${process.pid}-${++databases}` });
+    const described = (i: number) => ({ sha256: (databases * 10_000 + i).toString(16).padStart(64, '0'), about: `request:req-mixed-${i}`, mime: 'image/jpeg' as const, size: 1_000 + i, at: 1_790_000_000_000 + i });
+    await tablet.store.facts.appendMany('attachment', Array.from({ length: 300 }, (_, i) => described(i)), world.siteId, { bytesKept: false });
+    // Between them, a photo made here whose queue write failed (the app closed, then opened again).
+    const queueWrite = tablet.store.book.putBlob.bind(tablet.store.book);
+    tablet.store.book.putBlob = () => Promise.reject(new Error('the app closed'));
+    const image = photo(150_000, databases);
+    const adding = tablet.store.attachments.add({ bytes: image, about: `request:req-mixed-photo-${databases}`, mime: 'image/jpeg' }, world.siteId);
+    await expect(adding).rejects.toThrow('the app closed');
+    tablet.store.book.putBlob = queueWrite;
+    await tablet.store.facts.appendMany('attachment', Array.from({ length: 300 }, (_, i) => described(300 + i)), world.siteId, { bytesKept: false });
+    // What the push asks of the queue: the entries of the facts it checks.
+    const looked: string[][] = [];
+    const changeBlobs = tablet.store.book.changeBlobs.bind(tablet.store.book);
+    tablet.store.book.changeBlobs = (shas, change) => {
+      looked.push([...shas]);
+      return changeBlobs(shas, change);
+    };
+    await syncAll([tablet]);
+    await tablet.sync!.drainAttachments();
+    const photoFact = (await tablet.store.db.rows.find({ selector: { kind: 'attachment' } }).exec())
+      .map((doc) => doc.toJSON() as unknown as { id: string; body: { sha256: string; size: number } })
+      .find((row) => row.body.size === image.length)!;
+    expect(await tablet.store.book.waitingAmong([photoFact.id])).toEqual([]);
+    expect(await readBlobBack(running, colleague, photoFact.body.sha256, photoFact.id, image.length)).toEqual(image);
+    // Of the 601 facts, only the photo's bytes were looked up (and queued) by the push.
+    expect(looked.flat().filter((sha) => sha !== photoFact.body.sha256)).toEqual([]);
+    expect(looked.flat()).toContain(photoFact.body.sha256);
+  });
+});

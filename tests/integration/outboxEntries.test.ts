@@ -14,7 +14,8 @@ import type { SyncRow } from '@seal/shared';
 import { describe, expect, it } from 'vitest';
 import { openLocalStore, type OpenedLocalStore } from '../../app/src/store/localStore';
 import { localId, OUTBOX_ENTRY_ROWS, type LocalDoc, type OutboxEntry } from '../../app/src/store/collections';
-import { isOutboxEntry, ORPHAN_AGE_MS } from '../../app/src/store/localBook';
+import { ORPHAN_AGE_MS } from '../../app/src/store/localBook';
+import { isOutboxEntry } from '../../app/src/store/outboxRows';
 import { loadAutomergeInNode } from './harness';
 import { sealRecord } from './fixtures';
 

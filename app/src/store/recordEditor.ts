@@ -97,13 +97,15 @@ export class RecordEditor {
     if (already !== null) return asRow(already.toJSON()) as ChangeRow;
     // The outbox entry first: a crash between the two leaves a stale entry (swept at open), never an unsynced row uncounted.
     const notedAt = this.now();
-    const entries = await this.book.addToOutbox([row.id, ...facts.map((fact) => fact.id)]);
+    // Bytes are checked only for attachments among the facts (none of the app's record writes carries one).
+    const bytesKept = facts.some((fact) => fact.kind === 'attachment');
+    const entries = await this.book.addToOutbox([row.id, ...facts.map((fact) => fact.id)], bytesKept);
     const { error } = await this.db.rows.bulkInsert([row, ...facts]);
     // Whatever was not written (or is held already: the same row pulled back between the look
     // above and this write) waits for nothing: all of it leaves this write's entries first.
     const notWritten = new Set(error.map((e) => e.documentId));
     if (notWritten.size > 0) await this.book.removeFromOutbox([...notWritten], { entries });
-    await this.book.noteAgainIfSlow([row.id, ...facts.map((fact) => fact.id)].filter((id) => !notWritten.has(id)), notedAt);
+    await this.book.noteAgainIfSlow([row.id, ...facts.map((fact) => fact.id)].filter((id) => !notWritten.has(id)), notedAt, bytesKept);
     let held: ChangeRow | undefined;
     for (const e of error) {
       if (e.status !== 409) throw new StoreError('write_failed', `could not record "${e.documentId}" (${e.status})`);

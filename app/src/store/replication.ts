@@ -1,6 +1,7 @@
 import type { SealDatabase } from './collections';
 import { HeldUnits } from './heldUnits';
-import { isOutboxEntry, type LocalBook } from './localBook';
+import type { LocalBook } from './localBook';
+import { isOutboxEntry } from './outboxRows';
 import { Loop, SignedOutGate } from './replicationParts';
 import { pullPass } from './replicationPull';
 import { pushPass } from './replicationPush';
