@@ -13,7 +13,7 @@ export function closedAfterWrites(store: LocalStore, writes = 1): LocalStore {
   };
   return {
     ...store,
-    records: { create: cut(store.records.create.bind(store.records)), update: cut(store.records.update.bind(store.records)) },
+    records: { create: cut(store.records.create.bind(store.records)), update: cut(store.records.update.bind(store.records)), updateTogether: cut(store.records.updateTogether.bind(store.records)) },
     facts: { rowOf: store.facts.rowOf.bind(store.facts), append: cut(store.facts.append.bind(store.facts)), appendMany: cut(store.facts.appendMany.bind(store.facts)) },
     attachments: { add: cut(store.attachments.add.bind(store.attachments)) },
   } as unknown as LocalStore;

@@ -2,13 +2,16 @@
  * Making a seal on a tablet (`makeSeal`, what the new-seal form does), when the app is closed
  * right after its first write: the seal is never left without its creation move — a seal whose
  * status nobody can tell, and nobody can move — and what was made reaches the office active.
+ * A seal locked in a device, made or moved to another device (`bindSeal`), is never left naming
+ * a device that does not name it back, nor a device naming a seal that left it.
  */
 import { firstValueFrom } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { subjectOf, type NewSeal, type OrgUnit, type User } from '@seal/shared';
-import { makeSeal } from '../../app/src/routes/seals/sealActions';
+import { subjectOf, type Device, type NewSeal, type OrgUnit, type User } from '@seal/shared';
+import { bindSeal, makeSeal } from '../../app/src/routes/seals/sealActions';
+import type { RecordUpdate } from '../../app/src/store/recordEditor';
 import { closedAfterWrites } from './appClosed';
-import { sealRecord } from './fixtures';
+import { deviceWithLog, sealRecord } from './fixtures';
 import { replicaPool, setUpWorld, startSyncServer, syncAll, type Replica, type RunningSync, type World } from './harness';
 
 let running: RunningSync;
@@ -51,4 +54,92 @@ describe('making a seal', () => {
     expect(tablet.store.status.get().refusals).toEqual([]);
     expect(await tablet.store.book.outboxIds()).toEqual([]);
   }, 90_000);
+
+  /** The seals and devices `replica` holds, as who names whom: each seal's device, each device's seal and state. */
+  async function locks(replica: Replica): Promise<{ seals: Record<string, string | null>; devices: Record<string, [string | null, string]> }> {
+    await replica.store.whenProjected();
+    const seals = await firstValueFrom(replica.store.query.records$('seal'));
+    const devices = await firstValueFrom(replica.store.query.records$('device'));
+    return {
+      seals: Object.fromEntries(seals.map(({ record }) => [record.id, (record as { deviceId?: string | null }).deviceId ?? null])),
+      devices: Object.fromEntries(devices.map(({ record }) => [record.id, [(record).sealId, (record).state]])),
+    };
+  }
+
+  /** `seals` and `devices` agree: a seal names a device iff that device names it back (and is bound). */
+  function agree({ seals, devices }: Awaited<ReturnType<typeof locks>>): void {
+    for (const [sealId, deviceId] of Object.entries(seals)) {
+      if (deviceId !== null && devices[deviceId] !== undefined) expect(devices[deviceId], `${sealId} names ${deviceId}`).toEqual([sealId, 'bound']);
+    }
+    for (const [deviceId, [sealId, state]] of Object.entries(devices)) {
+      if (sealId !== null) expect(seals[sealId], `${deviceId} names ${sealId}`).toBe(deviceId);
+      else expect(state, `${deviceId} holds no seal`).toBe('provisioned');
+    }
+  }
+
+  it('locked in a device, made or moved to another, closed after its first write: seal and devices name each other, or nothing changed', async () => {
+    const databaseName = `seal-locking-${process.pid}`;
+    let tablet = await replicas.open(world.admin, 'admin-locking', { databaseName });
+    const [first, second] = [await deviceWithLog('dev-lock-a', world.siteId, 1), await deviceWithLog('dev-lock-b', world.siteId, 1)];
+    await tablet.store.records.create('device', first.record);
+    await tablet.store.records.create('device', second.record);
+    const devices = async () => (await firstValueFrom(tablet.store.query.records$('device'))).map(({ record }) => record);
+    const input = { ...(sealRecord('seal-locked-1', world.siteId, world.admin.userId, '项目部公章') as object), kind: 'contract', form: 'physical', antiCounterfeitCode: '3301020012345', deviceId: 'dev-lock-a' } as unknown as NewSeal;
+    await makeSeal(closedAfterWrites(tablet.store), input, admin(), 'a seal locked in a device', units, await devices()).catch(() => undefined);
+    const made = await locks(tablet);
+    expect(made.seals).toEqual({ 'seal-locked-1': 'dev-lock-a' });
+    agree(made);
+
+    // Moved to the other device, the app closed after its first write: all of it, or none.
+    const seal = (await firstValueFrom(tablet.store.query.records$('seal'))).find(({ record }) => record.id === 'seal-locked-1')!.record;
+    await bindSeal(closedAfterWrites(tablet.store), seal, 'dev-lock-b', await devices()).catch(() => undefined);
+    await replicas.close(tablet);
+    tablet = await replicas.open(world.admin, 'admin-locking-again', { databaseName });
+    const moved = await locks(tablet);
+    expect(moved.seals['seal-locked-1']).toBe('dev-lock-b');
+    expect(moved.devices).toEqual({ 'dev-lock-a': [null, 'provisioned'], 'dev-lock-b': ['seal-locked-1', 'bound'] });
+    agree(moved);
+
+    // As the office sees it once synced: the same, nothing refused.
+    const office = await replicas.open(world.admin, 'office-locking');
+    await syncAll([tablet, office]);
+    expect(tablet.store.status.get().refusals).toEqual([]);
+    const seen = await locks(office);
+    expect(seen.devices).toEqual(moved.devices);
+    agree(seen);
+  }, 90_000);
+
+  it('edits of several records written together: judged first, all or nothing; two edits of one record are one change', async () => {
+    const tablet = await replicas.open(world.admin, 'admin-together');
+    const [one, two] = [await deviceWithLog('dev-together-a', world.siteId, 1), await deviceWithLog('dev-together-b', world.siteId, 1)];
+    await tablet.store.records.create('device', one.record);
+    await tablet.store.records.create('device', two.record);
+    const rowsNow = async () => (await tablet.store.db.rows.find().exec()).map((doc) => doc.id).sort();
+    const before = { rows: await rowsNow(), outbox: await tablet.store.book.outboxIds() };
+    const named = (deviceId: string, name: string) => ({ kind: 'device', recordId: deviceId, edit: (doc: Device) => void (doc.serial = name) }) as unknown as RecordUpdate;
+    // One of them breaks the rules (a device's key is fixed at its creation): neither is written.
+    const rekeyed = { kind: 'device', recordId: 'dev-together-b', edit: (doc: Device) => void (doc.publicKeyJwk = JSON.parse(JSON.stringify((one.record as Device).publicKeyJwk)) as Device['publicKeyJwk']) } as unknown as RecordUpdate;
+    await expect(tablet.store.records.updateTogether([named('dev-together-a', 'SN-renamed'), rekeyed])).rejects.toThrow(/expected device "dev-together-b" to keep/);
+    // Nor when one of them names a record not held here.
+    await expect(tablet.store.records.updateTogether([named('dev-together-a', 'SN-renamed'), named('dev-nowhere', 'SN-x')])).rejects.toThrow(/not held here/);
+    expect({ rows: await rowsNow(), outbox: await tablet.store.book.outboxIds() }).toEqual(before);
+
+    // Two edits of one record and one of another: two changes, in one outbox write, both kept.
+    const state = { kind: 'device', recordId: 'dev-together-a', edit: (doc: Device) => void (doc.state = 'retired') } as unknown as RecordUpdate;
+    const [first, second, third] = await tablet.store.records.updateTogether([named('dev-together-a', 'SN-renamed'), named('dev-together-b', 'SN-b2'), state]);
+    expect(first).not.toBeNull();
+    expect(third).toEqual(first);
+    expect(second!.id).not.toBe(first!.id);
+    expect(await rowsNow()).toEqual([...before.rows, first!.id, second!.id].sort());
+    await tablet.store.whenProjected();
+    const devices = Object.fromEntries((await firstValueFrom(tablet.store.query.records$('device'))).map(({ record }) => [record.id, record]));
+    expect([devices['dev-together-a']!.serial, devices['dev-together-a']!.state, devices['dev-together-b']!.serial]).toEqual(['SN-renamed', 'retired', 'SN-b2']);
+    // An edit that changes nothing is no change, and nothing is written.
+    const rowsBefore = await rowsNow();
+    expect(await tablet.store.records.updateTogether([{ kind: 'device', recordId: 'dev-together-b', edit: () => undefined }])).toEqual([null]);
+    expect(await rowsNow()).toEqual(rowsBefore);
+    await syncAll([tablet]);
+    expect(tablet.store.status.get().refusals).toEqual([]);
+  }, 60_000);
 });
+

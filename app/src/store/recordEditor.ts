@@ -10,6 +10,13 @@ import { subjectRows } from './projector';
 import { asRow } from './rowCodec';
 import { StoreError } from './StoreError';
 
+/** An edit of a record held here, written with others (`RecordEditor.create`'s `then`, `updateTogether`). */
+export interface RecordUpdate<K extends RecordKind = RecordKind> {
+  readonly kind: K;
+  readonly recordId: string;
+  readonly edit: (doc: RecordOf<K>) => void;
+}
+
 /** Plain JSON (no `undefined` members), as an Automerge document takes it. */
 const plain = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
@@ -34,11 +41,13 @@ export class RecordEditor {
   /**
    * Creates a record: refused if this replica already holds a change of it, and judged by the
    * same record rules the server applies (`judgeRecordEdit`: strict schema, plain JSON). `facts`
-   * (rows built by `FactLog.rowOf`, e.g. a seal's creation move) are written in the same write,
-   * after it (one IndexedDB transaction: the app closing cannot leave the record without them;
-   * unless an id among them was held and removed before, which RxDB writes apart).
+   * (rows built by `FactLog.rowOf`, e.g. a seal's creation move), then the changes of `then`
+   * (edits of other records held here, e.g. the device a new seal is locked in naming it), are
+   * written in the same write, after it (one IndexedDB transaction: the app closing cannot leave
+   * the record without them; unless an id among them was held and removed before, which RxDB
+   * writes apart).
    */
-  create<K extends RecordKind>(kind: K, record: RecordOf<K>, facts: readonly FactRow[] = []): Promise<ChangeRow> {
+  create<K extends RecordKind>(kind: K, record: RecordOf<K>, facts: readonly FactRow[] = [], then: readonly RecordUpdate[] = []): Promise<ChangeRow> {
     return this.serial(async () => {
       const recordId = (record as { id: string }).id;
       const held = await subjectRows(this.db, this.book, subjectOf(kind, recordId));
@@ -47,7 +56,10 @@ export class RecordEditor {
       const after = plain(record);
       this.judge(kind, recordId, true, before, after);
       const doc = automerge.from(after, { actor: this.actorId });
-      return this.write(kind, recordId, scopeOfRecord(record), automerge.getLastLocalChange(doc)!, automerge, facts);
+      const row = this.changeRow(kind, recordId, scopeOfRecord(record), automerge.getLastLocalChange(doc)!, automerge);
+      const others = await this.changesOf(then, automerge);
+      const [written] = await this.write([row], facts, others.flatMap((other) => (other === null ? [] : [other])));
+      return written!;
     });
   }
 
@@ -56,18 +68,50 @@ export class RecordEditor {
    * when the edit changed nothing. The result must pass the record rules (`judgeRecordEdit`):
    * its strict schema, and the fields fixed at creation unchanged.
    */
-  update<K extends RecordKind>(kind: K, recordId: string, edit: (doc: RecordOf<K>) => void): Promise<ChangeRow | null> {
+  async update<K extends RecordKind>(kind: K, recordId: string, edit: (doc: RecordOf<K>) => void): Promise<ChangeRow | null> {
+    const [row] = await this.updateTogether([{ kind, recordId, edit } as RecordUpdate]);
+    return row ?? null;
+  }
+
+  /**
+   * Edits several records held here in one write (a seal and the devices it leaves and enters):
+   * all of them or none are kept, whenever the app closes. Each is judged as `update` judges it
+   * before anything is written; edits of one record are one change. Resolves with each edit's
+   * change row, in order (`null`: it changed nothing; an edit of a record named before answers its
+   * change too).
+   */
+  updateTogether(updates: readonly RecordUpdate[]): Promise<(ChangeRow | null)[]> {
     return this.serial(async () => {
       const automerge = await this.loadAutomerge();
-      const merged = mergeRows(automerge, await subjectRows(this.db, this.book, subjectOf(kind, recordId)), this.actorId);
-      if (merged.document === null || merged.scopeUnitId === null) throw new StoreError('unknown_record', `${kind} "${recordId}" is not held here`);
-      const headsBefore = automerge.getHeads(merged.doc as never).join();
-      const next = automerge.change(merged.doc as never, (doc: RecordOf<K>) => edit(doc));
-      const change = automerge.getLastLocalChange(next);
-      if (change === undefined || automerge.getHeads(next).join() === headsBefore) return null;
-      this.judge(kind, recordId, false, merged.document.json, automerge.toJS(next));
-      return this.write(kind, recordId, merged.scopeUnitId, change, automerge);
+      const rows = await this.changesOf(updates, automerge);
+      // Each record's change once (an edit of a record named before answers its change again).
+      const made = [...new Set(rows.flatMap((row) => (row === null ? [] : [row])))];
+      if (made.length === 0) return rows;
+      const written = await this.write(made, [], []);
+      return rows.map((row) => (row === null ? null : written[made.indexOf(row)]!));
     });
+  }
+
+  /** The change rows of `updates` (not written), each judged; edits of one record are made as one change. */
+  private async changesOf(updates: readonly RecordUpdate[], automerge: Awaited<ReturnType<AutomergeLoader>>): Promise<(ChangeRow | null)[]> {
+    const key = (update: RecordUpdate) => `${update.kind}\u0000${update.recordId}`;
+    const byRecord = new Map<string, ChangeRow | null>();
+    for (const update of updates) {
+      if (byRecord.has(key(update))) continue;
+      const edits = updates.filter((other) => key(other) === key(update));
+      const merged = mergeRows(automerge, await subjectRows(this.db, this.book, subjectOf(update.kind, update.recordId)), this.actorId);
+      if (merged.document === null || merged.scopeUnitId === null) throw new StoreError('unknown_record', `${update.kind} "${update.recordId}" is not held here`);
+      const headsBefore = automerge.getHeads(merged.doc as never).join();
+      const next = automerge.change(merged.doc as never, (doc: never) => edits.forEach((edit) => edit.edit(doc)));
+      const change = automerge.getLastLocalChange(next);
+      if (change === undefined || automerge.getHeads(next).join() === headsBefore) {
+        byRecord.set(key(update), null);
+        continue;
+      }
+      this.judge(update.kind, update.recordId, false, merged.document.json, automerge.toJS(next));
+      byRecord.set(key(update), this.changeRow(update.kind, update.recordId, merged.scopeUnitId, change, automerge));
+    }
+    return updates.map((update) => byRecord.get(key(update)) ?? null);
   }
 
   /** The record rules the server applies to the same change (`judgeRecordEdit`), before anything is written. */
@@ -76,9 +120,9 @@ export class RecordEditor {
     if (!judged.ok) throw new StoreError(judged.error.code, judged.error.message);
   }
 
-  private async write(kind: RecordKind, recordId: string, scopeUnitId: string, change: Uint8Array, automerge: Awaited<ReturnType<AutomergeLoader>>, facts: readonly FactRow[] = []): Promise<ChangeRow> {
+  private changeRow(kind: RecordKind, recordId: string, scopeUnitId: string, change: Uint8Array, automerge: Awaited<ReturnType<AutomergeLoader>>): ChangeRow {
     const { hash } = automerge.decodeChange(change);
-    const row: ChangeRow = {
+    return {
       id: changeRowId(kind, recordId, hash),
       type: 'change',
       kind,
@@ -88,34 +132,47 @@ export class RecordEditor {
       createdAt: this.now(),
       bytes: toBase64Url(change),
     };
+  }
+
+  /**
+   * Writes `changes`, then `facts`, then `after` (more changes) in one write, in that order (the
+   * order they go up in: the server judges a record's creation before facts about it). Answers
+   * the change rows of `changes` then `after` as held.
+   */
+  private async write(changes: readonly ChangeRow[], facts: readonly FactRow[], after: readonly ChangeRow[]): Promise<ChangeRow[]> {
+    const all = [...changes, ...facts, ...after];
+    const ids = all.map((row) => row.id);
     // The same change held already (its id is its hash; the actor is this store's own, so it is an
     // earlier write of this store: refused, which hides it, and made again in the same second):
     // the held copy stands, and nothing is noted as waiting (a refused row is not sent again).
-    const already = await this.db.rows.findOne(row.id).exec();
-    // Facts to go with it are not dropped silently: that write cannot be made again as one.
-    if (already !== null && facts.length > 0) throw new StoreError('write_failed', `the change "${row.id}" is held already: the facts to go with it were not recorded`);
-    if (already !== null) return asRow(already.toJSON()) as ChangeRow;
+    const already = await this.db.rows.findByIds(ids).exec();
+    if (already.size > 0) {
+      const [only] = changes;
+      // What was to go with it is not dropped silently: that write cannot be made again as one.
+      if (all.length > 1 || only === undefined) throw new StoreError('write_failed', `"${[...already.keys()].join('", "')}" is held already: the rows to go with it were not recorded`);
+      return [asRow(already.get(only.id)!.toJSON()) as ChangeRow];
+    }
     // The outbox entry first: a crash between the two leaves a stale entry (swept at open), never an unsynced row uncounted.
     const notedAt = this.now();
     // Bytes are checked only for attachments among the facts (none of the app's record writes carries one).
     const bytesKept = facts.some((fact) => fact.kind === 'attachment');
-    const entries = await this.book.addToOutbox([row.id, ...facts.map((fact) => fact.id)], bytesKept);
-    const { error } = await this.db.rows.bulkInsert([row, ...facts]);
+    const entries = await this.book.addToOutbox(ids, bytesKept);
+    const { error } = await this.db.rows.bulkInsert(all);
     // Whatever was not written (or is held already: the same row pulled back between the look
     // above and this write) waits for nothing: all of it leaves this write's entries first.
     const notWritten = new Set(error.map((e) => e.documentId));
     if (notWritten.size > 0) await this.book.removeFromOutbox([...notWritten], { entries });
-    await this.book.noteAgainIfSlow([row.id, ...facts.map((fact) => fact.id)].filter((id) => !notWritten.has(id)), notedAt, bytesKept);
-    let held: ChangeRow | undefined;
+    await this.book.noteAgainIfSlow(ids.filter((id) => !notWritten.has(id)), notedAt, bytesKept);
+    const held = new Map<string, ChangeRow>();
     for (const e of error) {
       if (e.status !== 409) throw new StoreError('write_failed', `could not record "${e.documentId}" (${e.status})`);
       const stored = asRow(e.documentInDb);
       const fact = facts.find((f) => f.id === e.documentId);
       // A fact's id names its body: another body held under it is a conflict, as `FactLog` says.
       if (fact !== undefined && (stored.type !== 'fact' || canonicalJson(stored.body) !== canonicalJson(fact.body))) throw new StoreError('fact_conflict', `"${fact.id}" is already held with a different body`);
-      if (e.documentId === row.id) held = stored as ChangeRow;
+      if (fact === undefined) held.set(e.documentId, stored as ChangeRow);
     }
-    return held ?? row;
+    return [...changes, ...after].map((row) => held.get(row.id) ?? row);
   }
 
   private serial<T>(task: () => Promise<T>): Promise<T> {

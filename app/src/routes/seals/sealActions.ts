@@ -1,8 +1,9 @@
 import {
   createSeal, transitionSeal,
-  type CreateSealRefusalCode, type Device, type Millis, type NewSeal, type Seal, type SealRecord, type SealStatus, type SealTransitionRefusalCode, type Units, type User,
+  type CreateSealRefusalCode, type Device, type Millis, type NewSeal, type RecordOf, type Seal, type SealRecord, type SealStatus, type SealTransitionRefusalCode, type Units, type User,
 } from '@seal/shared';
 import type { LocalStore } from '../../store/localStore';
+import type { RecordUpdate } from '../../store/recordEditor';
 
 /** Why the app would not make a seal change (nothing was written). */
 export type SealActionCode = CreateSealRefusalCode | SealTransitionRefusalCode | 'device_unavailable' | 'not_physical';
@@ -26,6 +27,9 @@ const holding = (sealId: string | null) => (doc: Device): void => {
   doc.sealId = sealId as Device['sealId'];
 };
 
+/** The edit of the device `deviceId` holding `sealId` (or none), to be written with the seal's. */
+const deviceHolding = (deviceId: string, sealId: string | null): RecordUpdate => ({ kind: 'device', recordId: deviceId, edit: holding(sealId) } as RecordUpdate);
+
 /** The held device a seal may be locked in: in service, and holding no other seal. */
 function freeDevice(devices: readonly Device[], deviceId: string, sealId: string): Device {
   const device = devices.find((d) => d.id === deviceId);
@@ -37,22 +41,21 @@ function freeDevice(devices: readonly Device[], deviceId: string, sealId: string
 
 /**
  * Makes a seal: `createSeal` validates it and the actor's permission and gives its creation
- * change; the record and the change are written together, the record first (the server wants
- * the seal before facts about it), then — for a seal locked in a device (one of the held `devices`, free) — the
- * device's record names the seal. With `awaitingApproval` (making a seal of this kind here goes
- * through an approval route, ADR 009) the creation change is NOT written: the server writes it
- * once the approvers approve the `create` governance request.
+ * change. One write holds the record, then its creation move (the server wants the seal before
+ * facts about it), then — for a seal locked in a device (one of the held `devices`, free) — the
+ * device's record naming the seal: the app closing cannot leave a seal whose status nobody can
+ * tell, nor a seal naming a device that does not name it back. With `awaitingApproval` (making a
+ * seal of this kind here goes through an approval route, ADR 009) the creation change is NOT
+ * written: the server writes it once the approvers approve the `create` governance request.
  */
 export async function makeSeal(store: LocalStore, input: NewSeal, actor: User, reason: string, units: Units, devices: readonly Device[], awaitingApproval = false): Promise<SealRecord> {
   const made = createSeal(input, actor, reason, store.now(), units);
   if (!made.ok) throw new SealActionError(made.error.code, made.error.message);
   const record = recordOf(made.value.seal);
   if (record.form === 'physical' && record.deviceId !== null) freeDevice(devices, record.deviceId, record.id);
-  // The seal and its creation move in one write: the app closing between two would leave a seal
-  // whose status nobody can tell, nor move.
   const creation = awaitingApproval ? [] : [await store.facts.rowOf('seal_status_change', made.value.change, record.unitId)];
-  await store.records.create('seal', record, creation);
-  if (record.form === 'physical' && record.deviceId !== null) await store.records.update('device', record.deviceId, holding(record.id));
+  const lockedIn = record.form === 'physical' && record.deviceId !== null ? [deviceHolding(record.deviceId, record.id)] : [];
+  await store.records.create('seal', record, creation, lockedIn);
   return record;
 }
 
@@ -78,10 +81,13 @@ export async function bindSeal(store: LocalStore, seal: SealRecord, deviceId: st
   const next = deviceId === null ? undefined : freeDevice(devices, deviceId, seal.id);
   const previous = seal.deviceId;
   if (previous === deviceId) return;
-  await store.records.update('seal', seal.id, (doc) => {
-    if (doc.form === 'physical') doc.deviceId = deviceId as typeof doc.deviceId;
-  });
   const left = previous === null ? undefined : devices.find((d) => d.id === previous);
-  if (left !== undefined && left.sealId === seal.id) await store.records.update('device', left.id, holding(null));
-  if (next !== undefined && next.sealId !== seal.id) await store.records.update('device', next.id, holding(seal.id));
+  // One write: the seal, the device it leaves and the one it enters change together or not at all.
+  await store.records.updateTogether([
+    { kind: 'seal', recordId: seal.id, edit: (doc: RecordOf<'seal'>) => {
+      if (doc.form === 'physical') doc.deviceId = deviceId as typeof doc.deviceId;
+    } } as RecordUpdate,
+    ...(left !== undefined && left.sealId === seal.id ? [deviceHolding(left.id, null)] : []),
+    ...(next !== undefined && next.sealId !== seal.id ? [deviceHolding(next.id, seal.id)] : []),
+  ]);
 }
