@@ -56,7 +56,7 @@ interface PouchLike {
 }
 type PouchCtor = new (name: string) => PouchLike;
 
-/** Facts as the site tablet records them: attachment descriptions (content-addressed, ~300 B of JSON), their bytes not kept here (`bytesKept: false`). */
+/** Facts as the site tablet records them: attachment descriptions (content-addressed, ~300 B of JSON). */
 const facts = (i: number) => ({ sha256: i.toString(16).padStart(64, '0'), about: `request:req-${i % 97}`, mime: 'image/jpeg' as const, size: 20_000 + i, at: 1_790_000_000_000 + i });
 
 let dbCounter = 0;
@@ -78,7 +78,7 @@ async function ours(url: string, { userId, cookie, siteId }: { userId: string; c
   const fetchWithCookie: typeof fetch = (input, init = {}) => fetch(input, { ...init, headers: { ...Object.fromEntries(new Headers(init.headers)), cookie, 'sec-fetch-site': 'same-origin' } });
   const open = () => openLocalStore({ userId, storage: storage(), loadAutomerge: () => import('@automerge/automerge'), databaseName: `bench-${process.pid}-${++dbCounter}` });
   const a = await open();
-  for (let i = 0; i < N; i += 100) await a.facts.appendMany('attachment', Array.from({ length: Math.min(100, N - i) }, (_, k) => facts(dbCounter * 1_000_000 + i + k)), siteId, { bytesKept: false });
+  for (let i = 0; i < N; i += 100) await a.facts.appendMany('attachment', Array.from({ length: Math.min(100, N - i) }, (_, k) => facts(dbCounter * 1_000_000 + i + k)), siteId);
   const rows = (await a.db.rows.find().exec()).map((d) => d.toJSON() as SyncRow);
   const options = { baseUrl: url, fetch: fetchWithCookie, live: false, pushBatchSize: 500, pullBatchSize: 1000, retryTimeMs: 200 };
   const started = performance.now();
@@ -188,7 +188,7 @@ async function serverAgainstRaw(store: TestStore, servers: TestServer[]): Promis
     const { server, url, who } = await freshServer(store);
     servers.push(server);
     const local = await openLocalStore({ userId: who.userId, storage: getRxStorageMemory() as RxStorage<unknown, unknown>, loadAutomerge: () => import('@automerge/automerge'), databaseName: `bench-raw-${process.pid}-${++dbCounter}` });
-    for (let i = 0; i < SERVER_DOCS; i += 500) await local.facts.appendMany('attachment', Array.from({ length: Math.min(500, SERVER_DOCS - i) }, (_, k) => facts(round * 100_000 + i + k)), who.siteId, { bytesKept: false });
+    for (let i = 0; i < SERVER_DOCS; i += 500) await local.facts.appendMany('attachment', Array.from({ length: Math.min(500, SERVER_DOCS - i) }, (_, k) => facts(round * 100_000 + i + k)), who.siteId);
     const rows = (await local.db.rows.find().exec()).map((d) => d.toJSON() as SyncRow);
     await local.close();
     const raw = await rawDatabase(store.embedded.url, `bench_raw_${process.pid}_${dbCounter}`);

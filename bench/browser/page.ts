@@ -14,11 +14,7 @@ import { tablet } from './tablet';
 
 PouchDB.plugin(indexeddb);
 
-/**
- * The bench's facts: attachment descriptions, as the Node bench records them. Their bytes are not
- * kept here (`bytesKept: false`): a push has none of them to queue. A tablet's own photos are
- * recorded with their bytes, and each push of them reads their queue's entries (`queueBytesOf`).
- */
+/** The bench's facts: attachment descriptions, as the Node bench and a site tablet record them. */
 const fact = (i: number) => ({ sha256: i.toString(16).padStart(64, '0'), about: `request:req-${i % 97}`, mime: 'image/jpeg' as const, size: 20_000 + i, at: 1_790_000_000_000 + i });
 
 let rows: SyncRow[] = [];
@@ -35,7 +31,7 @@ async function ours(options: { userId: string; siteId: string; docs: number; fir
   const { userId, siteId, docs, first } = options;
   const a = await open(userId, `bench-a-${++counter}-${first}`);
   for (let i = 0; i < docs; i += 500) {
-    await a.facts.appendMany('attachment', Array.from({ length: Math.min(500, docs - i) }, (_, k) => fact(first + i + k)), siteId, { bytesKept: false });
+    await a.facts.appendMany('attachment', Array.from({ length: Math.min(500, docs - i) }, (_, k) => fact(first + i + k)), siteId);
   }
   rows = (await a.db.rows.find().exec()).map((d) => d.toJSON() as SyncRow);
   const sync = { baseUrl: '', fetch: globalThis.fetch.bind(globalThis), live: false, pushBatchSize: options.pushBatchSize, pullBatchSize: options.pullBatchSize, retryTimeMs: 200 };

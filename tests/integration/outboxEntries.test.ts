@@ -14,8 +14,7 @@ import type { SyncRow } from '@seal/shared';
 import { describe, expect, it } from 'vitest';
 import { openLocalStore, type OpenedLocalStore } from '../../app/src/store/localStore';
 import { localId, OUTBOX_ENTRY_ROWS, type LocalDoc, type OutboxEntry } from '../../app/src/store/collections';
-import { ORPHAN_AGE_MS } from '../../app/src/store/localBook';
-import { isOutboxEntry } from '../../app/src/store/outboxRows';
+import { isOutboxEntry, ORPHAN_AGE_MS } from '../../app/src/store/localBook';
 import { loadAutomergeInNode } from './harness';
 import { sealRecord } from './fixtures';
 

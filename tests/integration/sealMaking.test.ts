@@ -37,6 +37,12 @@ async function heldSeals(replica: Replica): Promise<{ id: string; moves: number 
   return Promise.all(seals.map(async ({ record }) => ({ id: record.id, moves: (await replica.store.query.facts('seal_status_change', { subject: subjectOf('seal', record.id) })).length })));
 }
 
+/** The outbox's entries (one per write), as the rows each holds. */
+async function outboxWrites(replica: Replica): Promise<string[][]> {
+  const states = await replica.store.db.local.find({ selector: { type: 'state' } }).exec();
+  return states.filter((doc) => doc.key.startsWith('outbox~')).map((doc) => [...(doc.toJSON().data as { ids: string[] }).ids]);
+}
+
 describe('making a seal', () => {
   it('closed after its first write, leaves no seal without its creation move; the seal made reaches the office active', async () => {
     const databaseName = `seal-making-${process.pid}`;
@@ -85,7 +91,12 @@ describe('making a seal', () => {
     await tablet.store.records.create('device', second.record);
     const devices = async () => (await firstValueFrom(tablet.store.query.records$('device'))).map(({ record }) => record);
     const input = { ...(sealRecord('seal-locked-1', world.siteId, world.admin.userId, '项目部公章') as object), kind: 'contract', form: 'physical', antiCounterfeitCode: '3301020012345', deviceId: 'dev-lock-a' } as unknown as NewSeal;
+    const writesBefore = (await outboxWrites(tablet)).length;
     await makeSeal(closedAfterWrites(tablet.store), input, admin(), 'a seal locked in a device', units, await devices()).catch(() => undefined);
+    // One write: the seal, its creation move, the device naming it — in the order they go up.
+    const [lastWrite] = (await outboxWrites(tablet)).slice(writesBefore);
+    expect((await outboxWrites(tablet)).length).toBe(writesBefore + 1);
+    expect(lastWrite!.map((id) => id.split(':').slice(0, 2).join(':'))).toEqual(['change:seal', 'fact:seal_status_change', 'change:device']);
     const made = await locks(tablet);
     expect(made.seals).toEqual({ 'seal-locked-1': 'dev-lock-a' });
     agree(made);
@@ -126,7 +137,9 @@ describe('making a seal', () => {
 
     // Two edits of one record and one of another: two changes, in one outbox write, both kept.
     const state = { kind: 'device', recordId: 'dev-together-a', edit: (doc: Device) => void (doc.state = 'retired') } as unknown as RecordUpdate;
+    const writesBefore = await outboxWrites(tablet);
     const [first, second, third] = await tablet.store.records.updateTogether([named('dev-together-a', 'SN-renamed'), named('dev-together-b', 'SN-b2'), state]);
+    expect((await outboxWrites(tablet)).slice(writesBefore.length)).toEqual([[first!.id, second!.id]]);
     expect(first).not.toBeNull();
     expect(third).toEqual(first);
     expect(second!.id).not.toBe(first!.id);
@@ -140,6 +153,26 @@ describe('making a seal', () => {
     expect(await rowsNow()).toEqual(rowsBefore);
     await syncAll([tablet]);
     expect(tablet.store.status.get().refusals).toEqual([]);
+  }, 60_000);
+
+  it('moving a seal to a device the screen showed free, which took another seal since, writes nothing', async () => {
+    const tablet = await replicas.open(world.admin, 'admin-stale');
+    for (const id of ['dev-stale-c', 'dev-stale-d']) await tablet.store.records.create('device', (await deviceWithLog(id, world.siteId, 1)).record);
+    const devices = async () => (await firstValueFrom(tablet.store.query.records$('device'))).map(({ record }) => record);
+    const physical = (id: string, deviceId: string) => ({ ...(sealRecord(id, world.siteId, world.admin.userId, '合同专用章') as object), form: 'physical', antiCounterfeitCode: '3301020012345', deviceId }) as unknown as NewSeal;
+    const seal = await makeSeal(tablet.store, physical('seal-stale-1', 'dev-stale-c'), admin(), 'first seal', units, await devices());
+    await tablet.store.whenProjected();
+    // The screen's list, then another seal locked in D (another tab, or a pull) before the move is made.
+    const shown = await devices();
+    await makeSeal(tablet.store, physical('seal-stale-2', 'dev-stale-d'), admin(), 'second seal', units, await devices());
+    await tablet.store.whenProjected();
+    const rows = async () => (await tablet.store.db.rows.find().exec()).map((doc) => doc.id).sort();
+    const before = await rows();
+    await expect(bindSeal(tablet.store, seal, 'dev-stale-d', shown)).rejects.toMatchObject({ code: 'device_unavailable' });
+    expect(await rows()).toEqual(before);
+    const now = await locks(tablet);
+    expect(now.seals).toEqual({ 'seal-stale-1': 'dev-stale-c', 'seal-stale-2': 'dev-stale-d' });
+    agree(now);
   }, 60_000);
 });
 

@@ -88,15 +88,10 @@ export interface LocalDoc<T extends LocalType = LocalType> {
  * before stop 32 reads every `outbox` entry's key as a row id, and would sweep these as orphans
  * (a tab left on it, or a rollback, would lose what waits); it never reads these states. Nor a
  * collection of its own: RxDB's open core caps the collections of a process (ADR 003: the three collections).
- * `bytesKept`: whether the write may have kept attachment bytes here before its facts, so that a
- * push checks those facts' bytes are queued (`queueBytesOf`); `false` for a write that kept none
- * (most: device entries, decisions, moves, facts describing bytes held elsewhere). An entry written
- * before the field existed has none, and is checked.
  */
 export interface OutboxEntry {
   readonly seq: number;
   readonly ids: readonly string[];
-  readonly bytesKept?: boolean;
 }
 
 /** Where outbox entries are kept among the `state` entries (see `OutboxEntry`). */

@@ -25,16 +25,6 @@ function plainCopy<T>(value: T): T {
 /** A fact to record; content-addressed kinds may leave `id` out (it is computed). */
 export type FactInput<K extends LocalFactKind> = K extends 'decision' | 'grant' | 'electronic_grant' | 'attachment' ? Omit<FactBody<K>, 'id'> & { id?: string } : FactBody<K>;
 
-/** How facts are recorded. */
-export interface AppendOptions {
-  /**
-   * For attachment facts: `false` when their bytes are not kept here (facts describing bytes
-   * held elsewhere), so a push has nothing of theirs to check; by default they may be, and a push
-   * checks their bytes are queued (`queueBytesOf`).
-   */
-  readonly bytesKept?: boolean;
-}
-
 /** What recording a fact came to: a new row, or the same fact already held (pulled, or recorded before). */
 export interface AppendOutcome {
   readonly row: FactRow;
@@ -92,15 +82,13 @@ export class FactLog {
   }
 
   /** Records one fact. */
-  async append<K extends LocalFactKind>(kind: K, input: FactInput<K>, scopeUnitId: string, options?: AppendOptions): Promise<AppendOutcome> {
-    const [outcome] = await this.appendMany(kind, [input], scopeUnitId, options);
+  async append<K extends LocalFactKind>(kind: K, input: FactInput<K>, scopeUnitId: string): Promise<AppendOutcome> {
+    const [outcome] = await this.appendMany(kind, [input], scopeUnitId);
     return outcome!;
   }
 
   /** Records many facts of one kind in one write (a device log, a backlog). */
-  async appendMany<K extends LocalFactKind>(kind: K, inputs: readonly FactInput<K>[], scopeUnitId: string, options: AppendOptions = {}): Promise<AppendOutcome[]> {
-    // Only attachments have bytes to check, and only those whose bytes may be kept here (`OutboxEntry`).
-    const bytesKept = kind === 'attachment' && options.bytesKept !== false;
+  async appendMany<K extends LocalFactKind>(kind: K, inputs: readonly FactInput<K>[], scopeUnitId: string): Promise<AppendOutcome[]> {
     const rows = await Promise.all(inputs.map((input) => this.rowOf(kind, input, scopeUnitId)));
     const held = await this.db.rows.findByIds(rows.map((row) => row.id)).exec();
     const fresh = new Map<string, FactRow>();
@@ -120,7 +108,7 @@ export class FactLog {
       const added = [...fresh.values()];
       // The outbox entries first: a crash between the two writes leaves stale entries (swept at open), never an uncounted row.
       const notedAt = this.now();
-      const entries = await this.book.addToOutbox(added.map((row) => row.id), bytesKept);
+      const entries = await this.book.addToOutbox(added.map((row) => row.id));
       const { error } = await this.db.rows.bulkInsert(added);
       // A pull wrote some of these ids between the look above and this write (the same fact,
       // recorded on another replica first — e.g. a content-addressed grant): the held copy is the
@@ -133,7 +121,7 @@ export class FactLog {
       // noting the same id (another tab recording the same fact, whose row went in first) keeps its entry.
       await this.book.removeFromOutbox([...taken, ...failed.map((e) => e.documentId)], { entries });
       const notWritten = new Set(error.map((e) => e.documentId));
-      await this.book.noteAgainIfSlow(added.map((row) => row.id).filter((id) => !notWritten.has(id)), notedAt, bytesKept);
+      await this.book.noteAgainIfSlow(added.map((row) => row.id).filter((id) => !notWritten.has(id)), notedAt);
       if (taken.length > 0) {
         const now = await this.db.rows.findByIds(taken).exec();
         for (const [i, outcome] of outcomes.entries()) {

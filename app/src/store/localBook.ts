@@ -2,7 +2,6 @@ import type { Observable } from 'rxjs';
 import { combineLatest, filter, map, merge, mergeMap } from 'rxjs';
 import { toHex, type SyncRow } from '@seal/shared';
 import { localId, OUTBOX_ENTRY_ROWS, OUTBOX_STATE_PREFIX, type BlobEntry, type LocalData, type LocalDoc, type LocalType, type OutboxEntry, type Refusal, type SealDatabase } from './collections';
-import { asEntry, isOutboxEntry, waitingRows, type WaitingRow } from './outboxRows';
 
 /** How old an outbox entry without its row must be to count as left by a crash, not a write under way. */
 export const ORPHAN_AGE_MS = 60_000;
@@ -44,17 +43,16 @@ export class LocalBook {
   /**
    * Notes `rowIds` (one write's rows, in the order made) as waiting to go up; the keys of the
    * entries written (what `removeFromOutbox` may be limited to). Written before the rows
-   * themselves, so that a row is never left uncounted. `bytesKept`: see `OutboxEntry` (when
-   * unsure, `true`: the push checks).
+   * themselves, so that a row is never left uncounted.
    */
-  async addToOutbox(rowIds: readonly string[], bytesKept = true): Promise<string[]> {
+  async addToOutbox(rowIds: readonly string[]): Promise<string[]> {
     const at = this.now();
     const entries: LocalDoc<'state'>[] = [];
     for (let from = 0; from < rowIds.length; from += OUTBOX_ENTRY_ROWS) {
       this.#lastSeq = Math.max(at * 1000, this.#lastSeq + 1);
       // Another tab may take the same microsecond: the key carries a random part besides.
       const key = `${OUTBOX_STATE_PREFIX}${String(this.#lastSeq).padStart(17, '0')}-${toHex(crypto.getRandomValues(new Uint8Array(4)))}`;
-      const data: OutboxEntry = { seq: this.#lastSeq, ids: rowIds.slice(from, from + OUTBOX_ENTRY_ROWS), bytesKept };
+      const data: OutboxEntry = { seq: this.#lastSeq, ids: rowIds.slice(from, from + OUTBOX_ENTRY_ROWS) };
       entries.push({ id: localId('state', key), type: 'state', key, at, data });
     }
     if (entries.length === 0) return [];
@@ -67,12 +65,12 @@ export class LocalBook {
   async outboxInOrder(): Promise<string[]> {
     return (await this.outboxEntries()).map((entry) => entry.key);
   }
-  /** The rows waiting to go up in the order they were made (key: the row id), with when each was noted and whether its bytes are to be checked. */
-  async outboxEntries(): Promise<Omit<WaitingRow, 'seq'>[]> {
+  /** The rows waiting to go up in the order they were made (key: the row id), with when each was noted. */
+  async outboxEntries(): Promise<{ key: string; at: number }[]> {
     const [entries, older] = await Promise.all([this.outboxQuery().exec(), this.list('outbox')]);
     const rows = waitingRows(entries.map(asEntry), older);
     for (const row of rows) this.#lastSeq = Math.max(this.#lastSeq, row.seq);
-    return rows.map(({ key, at, bytesKept }) => ({ key, at, bytesKept }));
+    return rows.map(({ key, at }) => ({ key, at }));
   }
   /**
    * Takes out of the outbox the rows among `entries` noted before `before`: rows never written (the
@@ -89,11 +87,11 @@ export class LocalBook {
    * back) that a sweep may have taken them for a crash's leftovers (a tab frozen between the two
    * writes). Sent again if it had gone up meanwhile, a row is answered `duplicate`.
    */
-  async noteAgainIfSlow(rowIds: readonly string[], notedAt: number, bytesKept: boolean): Promise<void> {
+  async noteAgainIfSlow(rowIds: readonly string[], notedAt: number): Promise<void> {
     const took = this.now() - notedAt;
     if (rowIds.length === 0 || (took < ORPHAN_AGE_MS / 2 && took >= 0)) return;
     const refused = await this.refusalsOf(rowIds);
-    if (refused.size < rowIds.length) await this.addToOutbox(rowIds.filter((id) => !refused.has(id)), bytesKept);
+    if (refused.size < rowIds.length) await this.addToOutbox(rowIds.filter((id) => !refused.has(id)));
   }
   /** Every outbox entry left without its row by a crash (`removeOrphans`), aged from before the rows are read (a stalled sweep takes none noted since): what opening the store sweeps. */
   async sweepOrphans(): Promise<void> {
@@ -270,6 +268,31 @@ export class LocalBook {
   async removeStates(names: readonly string[]): Promise<void> {
     if (names.length > 0) await this.local.bulkRemove(names.map((name) => localId('state', name)));
   }
+}
+
+/**
+ * The rows waiting to go up, from the outbox's entries and those of older versions (one per row),
+ * in the order they go up (an entry's `seq`, then the row's place in it), each once: a row noted
+ * again (the same fact recorded again after a write that never ended) goes where, and counts
+ * from when, it was noted last, as an older version's entry, written again, did.
+ */
+function waitingRows(entries: readonly { key: string; at: number; seq: number; ids: readonly string[] }[], older: readonly LocalDoc<'outbox'>[]): { key: string; at: number; seq: number }[] {
+  const noted: { key: string; at: number; seq: number; place: number }[] = [];
+  for (const doc of older) noted.push({ key: doc.key, at: doc.at, seq: doc.data?.seq ?? doc.at * 1000, place: 0 });
+  for (const entry of entries) entry.ids.forEach((key, place) => noted.push({ key, at: entry.at, seq: entry.seq, place }));
+  noted.sort((a, b) => a.seq - b.seq || a.place - b.place);
+  const last = new Map(noted.map((row, i) => [row.key, i]));
+  return noted.filter((row, i) => last.get(row.key) === i).map(({ key, at, seq }) => ({ key, at, seq }));
+}
+
+/** Whether a local entry is an outbox entry (see `OutboxEntry`). */
+export const isOutboxEntry = (doc: Pick<LocalDoc, 'type' | 'key'> | undefined): boolean => doc?.type === 'state' && doc.key.startsWith(OUTBOX_STATE_PREFIX);
+
+/** An outbox entry's key, time, order and rows (ids that are not strings, written by no version of this app, are left out). */
+function asEntry(doc: Pick<LocalDoc, 'key' | 'at' | 'data'>): { key: string; at: number; seq: number; ids: readonly string[] } {
+  const data = doc.data as Partial<OutboxEntry> | null;
+  const ids = Array.isArray(data?.ids) ? data.ids.filter((id): id is string => typeof id === 'string') : [];
+  return { key: doc.key, at: doc.at, seq: typeof data?.seq === 'number' ? data.seq : doc.at * 1000, ids };
 }
 
 const chunkKey = (sha: string, index: number): string => `${sha}:${String(index).padStart(6, '0')}`;

@@ -145,7 +145,8 @@ export class RecordEditor {
     // The same change held already (its id is its hash; the actor is this store's own, so it is an
     // earlier write of this store: refused, which hides it, and made again in the same second):
     // the held copy stands, and nothing is noted as waiting (a refused row is not sent again).
-    const already = await this.db.rows.findByIds(ids).exec();
+    // A fact held already is the same fact (its id names it) and goes through the write below.
+    const already = await this.db.rows.findByIds([...changes, ...after].map((row) => row.id)).exec();
     if (already.size > 0) {
       const [only] = changes;
       // What was to go with it is not dropped silently: that write cannot be made again as one.
@@ -154,15 +155,13 @@ export class RecordEditor {
     }
     // The outbox entry first: a crash between the two leaves a stale entry (swept at open), never an unsynced row uncounted.
     const notedAt = this.now();
-    // Bytes are checked only for attachments among the facts (none of the app's record writes carries one).
-    const bytesKept = facts.some((fact) => fact.kind === 'attachment');
-    const entries = await this.book.addToOutbox(ids, bytesKept);
+    const entries = await this.book.addToOutbox(ids);
     const { error } = await this.db.rows.bulkInsert(all);
     // Whatever was not written (or is held already: the same row pulled back between the look
     // above and this write) waits for nothing: all of it leaves this write's entries first.
     const notWritten = new Set(error.map((e) => e.documentId));
     if (notWritten.size > 0) await this.book.removeFromOutbox([...notWritten], { entries });
-    await this.book.noteAgainIfSlow(ids.filter((id) => !notWritten.has(id)), notedAt, bytesKept);
+    await this.book.noteAgainIfSlow(ids.filter((id) => !notWritten.has(id)), notedAt);
     const held = new Map<string, ChangeRow>();
     for (const e of error) {
       if (e.status !== 409) throw new StoreError('write_failed', `could not record "${e.documentId}" (${e.status})`);

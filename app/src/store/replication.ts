@@ -1,7 +1,6 @@
 import type { SealDatabase } from './collections';
 import { HeldUnits } from './heldUnits';
-import type { LocalBook } from './localBook';
-import { isOutboxEntry } from './outboxRows';
+import { isOutboxEntry, type LocalBook } from './localBook';
 import { Loop, SignedOutGate } from './replicationParts';
 import { pullPass } from './replicationPull';
 import { pushPass } from './replicationPush';

@@ -21,7 +21,7 @@ export function pushPass({ db, book, client, status, gate, now, stopped, ready, 
    * never left uncounted): one whose row is not written yet goes up in the pass its row's write
    * asks for; one without a row for a minute was left by a crash, and waits for nothing.
    */
-  async function readBatch(entries: readonly { key: string; at: number; bytesKept: boolean }[]): Promise<SyncRow[]> {
+  async function readBatch(entries: readonly { key: string; at: number }[]): Promise<SyncRow[]> {
     // The age first: a pass stalled after the read below must not take an entry whose row came since.
     const before = now() - ORPHAN_AGE_MS;
     const found = await db.rows.findByIds(entries.map((entry) => entry.key)).exec();
@@ -30,12 +30,10 @@ export function pushPass({ db, book, client, status, gate, now, stopped, ready, 
       const doc = found.get(entry.key);
       return doc ? [asRow(doc.toJSON())] : [];
     });
-    // An attachment fact whose bytes may be kept here goes only with them queued (`queueBytesOf`;
-    // the others have none to queue: `OutboxEntry.bytesKept`): done as its batch is read, while
-    // the batch before it is on its way. A write that fails here (storage full) fails the pass
-    // when the batch is taken to be sent, and says so in the status then.
-    const checked = new Set(entries.filter((entry) => entry.bytesKept).map((entry) => entry.key));
-    await queueBytesOf(book, rows.filter((row) => checked.has(row.id)));
+    // An attachment fact goes only with its bytes queued (`queueBytesOf`): done as its batch is
+    // read, while the batch before it is on its way. A write that fails here (storage full) fails
+    // the pass when the batch is taken to be sent, and says so in the status then.
+    await queueBytesOf(book, rows);
     return rows;
   }
 

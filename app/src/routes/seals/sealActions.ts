@@ -22,13 +22,28 @@ const recordOf = (seal: Seal): SealRecord => {
 };
 
 /** The device's record once it holds `sealId` (or, with `null`, none). */
-const holding = (sealId: string | null) => (doc: Device): void => {
-  doc.state = sealId === null ? 'provisioned' : 'bound';
+/**
+ * The edit of a device record taking the seal `sealId` in, or letting the seal `leaving` go (with
+ * `sealId` null). Made on the device as held when the write is made, not as the screen showed
+ * it: a device that holds another seal by then refuses the write (nothing of it is kept), and a
+ * device that no longer names the seal leaving is left as it is.
+ */
+const holding = (sealId: string | null, leaving?: string) => (doc: Device): void => {
+  if (sealId === null) {
+    if (doc.sealId !== leaving) return;
+    // A device retired or lost with the seal in it stays so; one in service is free again.
+    if (doc.state === 'bound') doc.state = 'provisioned';
+    doc.sealId = null;
+    return;
+  }
+  if (doc.sealId !== null && doc.sealId !== sealId) throw new SealActionError('device_unavailable', `device "${doc.id}" holds the seal "${doc.sealId}" now`);
+  if (doc.state === 'retired' || doc.state === 'lost') throw new SealActionError('device_unavailable', `device "${doc.id}" is ${doc.state}`);
+  doc.state = 'bound';
   doc.sealId = sealId as Device['sealId'];
 };
 
 /** The edit of the device `deviceId` holding `sealId` (or none), to be written with the seal's. */
-const deviceHolding = (deviceId: string, sealId: string | null): RecordUpdate => ({ kind: 'device', recordId: deviceId, edit: holding(sealId) } as RecordUpdate);
+const deviceHolding = (deviceId: string, sealId: string | null, leaving?: string): RecordUpdate => ({ kind: 'device', recordId: deviceId, edit: holding(sealId, leaving) } as RecordUpdate);
 
 /** The held device a seal may be locked in: in service, and holding no other seal. */
 function freeDevice(devices: readonly Device[], deviceId: string, sealId: string): Device {
@@ -87,7 +102,7 @@ export async function bindSeal(store: LocalStore, seal: SealRecord, deviceId: st
     { kind: 'seal', recordId: seal.id, edit: (doc: RecordOf<'seal'>) => {
       if (doc.form === 'physical') doc.deviceId = deviceId as typeof doc.deviceId;
     } } as RecordUpdate,
-    ...(left !== undefined && left.sealId === seal.id ? [deviceHolding(left.id, null)] : []),
+    ...(left !== undefined && left.sealId === seal.id ? [deviceHolding(left.id, null, seal.id)] : []),
     ...(next !== undefined && next.sealId !== seal.id ? [deviceHolding(next.id, seal.id)] : []),
   ]);
 }
