@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import canonicalize from 'canonicalize';
-import { canonicalJson, hashRecordHex, CanonicalEncodingError } from './canonical';
+import { canonicalJson, canonicalJsonPieces, hashRecordHex, CanonicalEncodingError } from './canonical';
 import { fromBase64Url, toBase64Url } from './base64url';
 
 describe('canonical encoding (RFC 8785)', () => {
@@ -45,6 +45,33 @@ describe('canonical encoding (RFC 8785)', () => {
     // Keys that sort differently by code unit than by code point, astral text, escapes, numbers at their edges.
     const edges = { '\u{1F600}': 1, '\uFB33': 2, é: [1e21, 1e-7, -0, 5e-324, 1.7976931348623157e308, 0.1 + 0.2], '\u0000\u001f"\\': '\u2028\u2029\u{10FFFF}' };
     expect(canonicalJson(edges)).toBe(canonicalize(edges));
+  });
+
+  it('in pieces, joins to the canonical text for any JSON value, large strings that need no escaping each a piece as given (property)', () => {
+    const long = fc.oneof(fc.string({ minLength: 40, maxLength: 80 }), fc.string({ minLength: 40, maxLength: 80, unit: 'binary' }), fc.stringMatching(/^[A-Za-z0-9_-]{40,80}$/));
+    const value = fc.letrec((tie) => ({
+      any: fc.oneof({ depthSize: 'small' }, fc.jsonValue({ maxDepth: 1 }), long, fc.array(tie('any'), { maxLength: 4 }), fc.dictionary(fc.string({ maxLength: 6 }), tie('any'), { maxKeys: 4 })),
+    })).any;
+    fc.assert(
+      fc.property(value, (v) => {
+        const pieces = canonicalJsonPieces(v, 40);
+        expect(pieces.join('')).toBe(canonicalJson(v));
+        expect(pieces.join('')).toBe(canonicalize(v));
+        // Every piece but the text around them is a string value, unescaped, as long as asked.
+        for (let i = 1; i < pieces.length - 1; i += 2) {
+          expect(pieces[i]!.length).toBeGreaterThanOrEqual(40);
+          expect(JSON.stringify(pieces[i])).toBe(`"${pieces[i]!}"`);
+        }
+      }),
+      { numRuns: 500 },
+    );
+    const chunk = toBase64Url(Uint8Array.from({ length: 3000 }, (_, i) => (i * 31) % 256));
+    const pieces = canonicalJsonPieces({ id: 'blob:x:000001', data: chunk, note: `"${'q'.repeat(5000)}"`, ctl: `${'c'.repeat(5000)}\u0001` }, 1024);
+    // The chunk is a piece of its own, the very string given; text that needs escaping is not.
+    expect(pieces).toHaveLength(3);
+    expect(pieces[1]).toBe(chunk);
+    expect(canonicalJsonPieces({ a: chunk })).toEqual([canonicalJson({ a: chunk })]);
+    expect(() => canonicalJsonPieces({ data: `${'x'.repeat(20_000)}\ud800` }, 1024)).toThrow(CanonicalEncodingError);
   });
 
   it('refuses a lone surrogate in a value or a key, wherever it sits', () => {

@@ -22,32 +22,59 @@ const pathOf = (segments: readonly (string | number)[]): string =>
   segments.reduce<string>((path, segment) => (typeof segment === 'number' ? `${path}[${segment}]` : `${path}.${segment}`), '$');
 
 /**
- * The RFC 8785 text of `value`, byte for byte what the `canonicalize` library gives (its tests
- * hold the two to each other), in one pass that also refuses what has no single JSON form. The
- * library checks strings for lone surrogates one UTF-16 unit at a time in JavaScript: on the
+ * Where the encoder writes: `text`, the text since the last piece; `parts`, the pieces before it
+ * (only strings of at least `piece` characters that need no escaping are pieces of their own:
+ * handed on as they are, never copied into a larger string).
+ */
+interface Sink {
+  readonly parts: string[];
+  text: string;
+  readonly piece: number;
+}
+
+/**
+ * Writes the RFC 8785 text of `value`, byte for byte what the `canonicalize` library gives (its
+ * tests hold the two to each other), in one pass that also refuses what has no single JSON form.
+ * The library checks strings for lone surrogates one UTF-16 unit at a time in JavaScript: on the
  * server that was a tenth of an attachment upload's CPU (each 128 KiB chunk is MAC'd as JSON).
  */
-function encode(value: unknown, at: (string | number)[]): string {
-  if (value === null) return 'null';
+function write(value: unknown, at: (string | number)[], sink: Sink): void {
+  if (value === null) {
+    sink.text += 'null';
+    return;
+  }
   switch (typeof value) {
-    case 'string':
+    case 'string': {
       if (!wellFormed(value)) throw new CanonicalEncodingError(`${pathOf(at)} holds a lone surrogate: it has no UTF-8 form`);
-      return JSON.stringify(value);
+      const json = JSON.stringify(value);
+      // Written as it is when nothing in it was escaped (an escape only ever lengthens the text).
+      if (value.length >= sink.piece && json.length === value.length + 2) {
+        sink.parts.push(`${sink.text}"`, value);
+        sink.text = '"';
+      } else {
+        sink.text += json;
+      }
+      return;
+    }
     case 'boolean':
-      return value ? 'true' : 'false';
+      sink.text += value ? 'true' : 'false';
+      return;
     case 'number':
       if (!Number.isFinite(value)) throw new CanonicalEncodingError(`${pathOf(at)} is ${value}: only finite numbers are allowed`);
       // ECMAScript's Number-to-String, which RFC 8785 adopts (-0 is written 0).
-      return JSON.stringify(value);
+      sink.text += JSON.stringify(value);
+      return;
     case 'object': {
       if (Array.isArray(value)) {
-        let text = '[';
+        sink.text += '[';
         for (let i = 0; i < value.length; i++) {
           at.push(i);
-          text += (i === 0 ? '' : ',') + encode(value[i], at);
+          if (i > 0) sink.text += ',';
+          write(value[i], at, sink);
           at.pop();
         }
-        return `${text}]`;
+        sink.text += ']';
+        return;
       }
       const proto = Object.getPrototypeOf(value) as unknown;
       if (proto !== Object.prototype && proto !== null) {
@@ -56,7 +83,7 @@ function encode(value: unknown, at: (string | number)[]): string {
       const record = value as Record<string, unknown>;
       // Sorted by UTF-16 code units, as RFC 8785 says (and as Array#sort compares strings).
       const keys = Object.keys(record).sort();
-      let text = '{';
+      sink.text += '{';
       for (let i = 0; i < keys.length; i++) {
         const key = keys[i]!;
         at.push(key);
@@ -65,10 +92,12 @@ function encode(value: unknown, at: (string | number)[]): string {
         // verifier never disagree on what was signed.
         if (item === undefined) throw new CanonicalEncodingError(`${pathOf(at)} is undefined`);
         if (!wellFormed(key)) throw new CanonicalEncodingError(`${pathOf(at)}: the key holds a lone surrogate`);
-        text += `${i === 0 ? '' : ','}${JSON.stringify(key)}:${encode(item, at)}`;
+        sink.text += `${i === 0 ? '' : ','}${JSON.stringify(key)}:`;
+        write(item, at, sink);
         at.pop();
       }
-      return `${text}}`;
+      sink.text += '}';
+      return;
     }
     default:
       throw new CanonicalEncodingError(value === undefined ? `${pathOf(at)} is undefined` : `${pathOf(at)} is a ${typeof value}: not a JSON value`);
@@ -77,7 +106,22 @@ function encode(value: unknown, at: (string | number)[]): string {
 
 /** The canonical JSON text of a record. Throws `CanonicalEncodingError` on a non-JSON value. */
 export function canonicalJson(value: unknown): string {
-  return encode(value, []);
+  const sink: Sink = { parts: [], text: '', piece: Infinity };
+  write(value, [], sink);
+  return sink.text;
+}
+
+/**
+ * The canonical JSON text of a record in pieces that join to `canonicalJson(value)`: each string
+ * value of at least `piece` characters that needs no escaping (an attachment chunk's base64url)
+ * is a piece of its own, the very string given; the text around them is one piece each. For a
+ * hash or MAC fed piece by piece: on the server, a chunk's text copied into the whole and that
+ * handed to the HMAC cost ~1.1 ms a 128 KiB chunk, the pieces ~0.3 ms.
+ */
+export function canonicalJsonPieces(value: unknown, piece = 16_384): string[] {
+  const sink: Sink = { parts: [], text: '', piece };
+  write(value, [], sink);
+  return [...sink.parts, sink.text];
 }
 
 /** The canonical bytes of a record (UTF-8 of its canonical JSON). */

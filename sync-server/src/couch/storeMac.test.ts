@@ -1,8 +1,9 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { canonicalJson } from '@seal/shared';
 import { loadOrCreateStoreMac, MAC_FIELD, storeMac } from './storeMac';
 
 const session = { type: 'session', userId: 'usr_a', credentialId: 'c1', createdAt: 1, lastSeenAt: 1, expiresAt: 9, idleExpiresAt: 9 };
@@ -24,6 +25,20 @@ describe('the store MAC', () => {
     expect(mac.verify('users', 'h1', marked)).toBeUndefined();
     expect(mac.verify('sessions', 'h1', { ...marked, [MAC_FIELD]: 'AAAA' })).toBeUndefined();
     expect(mac.verify('sessions', 'h1', { ...marked, [MAC_FIELD]: 42 })).toBeUndefined();
+  });
+
+  it('is the HMAC-SHA256 of the canonical JSON of database, id and fields: documents stored before still verify, a chunk\'s text changed by one character does not', () => {
+    const key = randomBytes(32);
+    const keyed = storeMac(key);
+    const chunk = { type: 'chunk', sha: 'ab'.repeat(32), index: 1, data: randomBytes(128 * 1024).toString('base64url') };
+    const escaped = { ...chunk, data: `${chunk.data}"\\\n` };
+    for (const [database, id, doc] of [['sessions', 'h1', session], ['blobs', 'chunk:ab:000001', chunk], ['blobs', 'chunk:ab:000002', escaped]] as const) {
+      const expected = createHmac('sha256', key).update(canonicalJson({ database, id, body: doc }), 'utf8').digest('base64url');
+      expect(keyed.mark(database, id, doc)[MAC_FIELD]).toBe(expected);
+      expect(keyed.verify(database, id, { ...doc, [MAC_FIELD]: expected })).toEqual(doc);
+    }
+    const flipped = `${chunk.data.slice(0, 1000)}${chunk.data[1000] === 'A' ? 'B' : 'A'}${chunk.data.slice(1001)}`;
+    expect(keyed.verify('blobs', 'chunk:ab:000001', { ...keyed.mark('blobs', 'chunk:ab:000001', chunk), data: flipped })).toBeUndefined();
   });
 
   it('refuses a document marked under another key', () => {

@@ -1,5 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { CanonicalEncodingError, canonicalJson } from '@seal/shared';
+import { CanonicalEncodingError, canonicalJsonPieces } from '@seal/shared';
 import { readOrCreateSecretFile } from './secretFile';
 
 /** The field of a stored document that carries its MAC (CouchDB reserves names starting with `_`). */
@@ -23,10 +23,12 @@ export interface StoreMac {
 }
 
 /**
- * What the MAC covers: the logical database, the id, and the document's own fields as JSON.
- * `parsed`: the document was just parsed from the store's JSON text, so it holds JSON values only.
+ * What the MAC covers: the logical database, the id, and the document's own fields as canonical
+ * JSON — in pieces (`canonicalJsonPieces`: a chunk's text is hashed as it is, not copied into the
+ * whole first; the same bytes). `parsed`: the document was just parsed from the store's JSON
+ * text, so it holds JSON values only.
  */
-function macInput(database: string, id: string, doc: object, parsed: boolean): string {
+function macInput(database: string, id: string, doc: object, parsed: boolean): string[] {
   const body: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(doc)) {
     if (!key.startsWith('_') && key !== MAC_FIELD) body[key] = value;
@@ -35,18 +37,21 @@ function macInput(database: string, id: string, doc: object, parsed: boolean): s
   // sides: one that is not plain JSON goes through JSON first. One read back from the store is that
   // text already parsed, and most to write are plain JSON already (a chunk's 128 KiB need no copy).
   try {
-    return canonicalJson({ database, id, body });
+    return canonicalJsonPieces({ database, id, body });
   } catch (error) {
     if (parsed || !(error instanceof CanonicalEncodingError)) throw error;
-    return canonicalJson({ database, id, body: JSON.parse(JSON.stringify(body)) as unknown });
+    return canonicalJsonPieces({ database, id, body: JSON.parse(JSON.stringify(body)) as unknown });
   }
 }
 
 /** A `StoreMac` under `key` (at least 32 bytes). */
 export function storeMac(key: Uint8Array): StoreMac {
   if (key.length < KEY_BYTES) throw new Error(`the store MAC key must be at least ${KEY_BYTES} bytes, got ${key.length}`);
-  const macOf = (database: string, id: string, doc: object, parsed: boolean): Buffer =>
-    createHmac('sha256', key).update(macInput(database, id, doc, parsed), 'utf8').digest();
+  const macOf = (database: string, id: string, doc: object, parsed: boolean): Buffer => {
+    const hmac = createHmac('sha256', key);
+    for (const piece of macInput(database, id, doc, parsed)) hmac.update(piece, 'utf8');
+    return hmac.digest();
+  };
   return {
     mark(database, id, doc) {
       return { ...doc, [MAC_FIELD]: macOf(database, id, doc, false).toString('base64url') };

@@ -1,0 +1,39 @@
+import { randomBytes } from 'node:crypto';
+
+/** Strings at least this long among a document's own fields are copied into the bytes as they are. */
+const PIECE = 16_384;
+
+/**
+ * `JSON.stringify(body)` as UTF-8 bytes, the same bytes, for a `_bulk_docs` body: each of the
+ * documents' own string fields of at least `PIECE` characters that needs no escaping (an
+ * attachment chunk's base64url text) is copied into the bytes as it is, beside the JSON of the
+ * rest, rather than through the whole body's text. On the server that text (~175 KB a 128 KiB
+ * chunk), built and then encoded, cost ~1.4 ms a chunk; in pieces ~0.7 ms.
+ */
+export function jsonBytes(body: { readonly docs: readonly object[] } & Record<string, unknown>): Buffer {
+  // Each large string stands in the text as a placeholder no JSON value of ours can hold by chance.
+  const nonce = randomBytes(12).toString('hex');
+  const pieces: string[] = [];
+  const docs = body.docs.map((doc) => {
+    let copy: Record<string, unknown> | undefined;
+    for (const [key, value] of Object.entries(doc)) {
+      // Needs no escaping: JSON.stringify only ever lengthens a string by escaping it.
+      if (typeof value !== 'string' || value.length < PIECE || JSON.stringify(value).length !== value.length + 2) continue;
+      copy ??= { ...doc };
+      copy[key] = `\u0000${nonce}:${pieces.length}`;
+      pieces.push(value);
+    }
+    return copy ?? doc;
+  });
+  const text = JSON.stringify({ ...body, docs });
+  if (pieces.length === 0) return Buffer.from(text);
+  // Split on the placeholders as written: text, index, text, index, …, text.
+  const parts = text.split(new RegExp(`"\\\\u0000${nonce}:(\\d+)"`));
+  if (parts.length !== 2 * pieces.length + 1) return Buffer.from(JSON.stringify(body));
+  const buffers: Buffer[] = [];
+  for (let i = 0; i < parts.length; i++) {
+    if (i % 2 === 0) buffers.push(Buffer.from(parts[i]!));
+    else buffers.push(Buffer.from('"'), Buffer.from(pieces[Number(parts[i])]!), Buffer.from('"'));
+  }
+  return Buffer.concat(buffers);
+}
