@@ -63,8 +63,7 @@ export async function readDevice(client: SealDeviceClient, from: number, wantPho
 
 /**
  * Opens reads of photos on this link with the person's passkey over the device's fresh nonce,
- * then reads the photos the device withheld. Photos still refused, or that the device no longer
- * has, are left out.
+ * then reads the photos the device withheld. Photos still refused are left out.
  */
 export async function readWithheldPhotos(client: SealDeviceClient, pending: readonly DeviceEvent[]): Promise<Map<number, Uint8Array>> {
   await client.nonce();
@@ -72,7 +71,7 @@ export async function readWithheldPhotos(client: SealDeviceClient, pending: read
   const got = new Map<number, Uint8Array>();
   for (const entry of pending) {
     const bytes = await client.photo(entry.seq).catch((error: unknown) => {
-      if (isWithheld(error) || (error instanceof SealDeviceError && error.code === 'no_such_entry')) return null;
+      if (isWithheld(error)) return null;
       throw error;
     });
     if (bytes !== null) got.set(entry.seq, bytes);

@@ -59,11 +59,8 @@ export function createStampSession(store: Accessor<LocalStore | undefined> = () 
     const held = local === undefined ? undefined : await revocationsToCarry(local);
     if (await carryRevocations(client, who, held).catch(() => null) !== null) who = await client.info();
     await capture.prepare(who.deviceId);
-    // Photos withheld before (the app closed since, or another tablet's link) are asked for again.
-    const awaiting = await capture.awaitingPhotos();
     batch(() => {
       view.begin(who);
-      view.awaitPhotos(awaiting);
       dispatch('linked');
     });
     await polling.readNow();
@@ -93,7 +90,6 @@ export function createStampSession(store: Accessor<LocalStore | undefined> = () 
         if (local === undefined || who === undefined) return;
         await registerDevice(local, who, unitId);
         await capture.prepare(who.deviceId);
-        view.awaitPhotos(await capture.awaitingPhotos());
         await polling.readNow();
       }),
     /** Web Bluetooth: the chooser, then the link (it resumes by itself after a drop). */

@@ -43,11 +43,6 @@ export function createStampView() {
     });
   }
 
-  /** Stamps recorded before this session whose photos no tablet read yet: pending like those withheld now. */
-  function awaitPhotos(entries: readonly DeviceEvent[]): void {
-    if (entries.length > 0) setWithheld((w) => new Map([...w, ...entries.map((e) => [e.seq, e] as const)]));
-  }
-
   /** Photos the device first withheld, now read: shown on their stamps, no longer pending. */
   function photosRead(read: ReadonlyMap<number, Uint8Array>): void {
     batch(() => {
@@ -66,7 +61,6 @@ export function createStampView() {
     withheld,
     begin,
     show,
-    awaitPhotos,
     photosRead,
     /** The first entry not shown yet. */
     unshownFrom: (): number => Math.max(shownFrom, nextShown),
