@@ -157,7 +157,7 @@ describe('making a seal', () => {
 
   it('moving a seal to a device the screen showed free, which took another seal since, writes nothing', async () => {
     const tablet = await replicas.open(world.admin, 'admin-stale');
-    for (const id of ['dev-stale-c', 'dev-stale-d']) await tablet.store.records.create('device', (await deviceWithLog(id, world.siteId, 1)).record);
+    for (const id of ['dev-stale-c', 'dev-stale-d', 'dev-stale-e', 'dev-stale-f']) await tablet.store.records.create('device', (await deviceWithLog(id, world.siteId, 1)).record);
     const devices = async () => (await firstValueFrom(tablet.store.query.records$('device'))).map(({ record }) => record);
     const physical = (id: string, deviceId: string) => ({ ...(sealRecord(id, world.siteId, world.admin.userId, '合同专用章') as object), form: 'physical', antiCounterfeitCode: '3301020012345', deviceId }) as unknown as NewSeal;
     const seal = await makeSeal(tablet.store, physical('seal-stale-1', 'dev-stale-c'), admin(), 'first seal', units, await devices());
@@ -173,6 +173,17 @@ describe('making a seal', () => {
     const now = await locks(tablet);
     expect(now.seals).toEqual({ 'seal-stale-1': 'dev-stale-c', 'seal-stale-2': 'dev-stale-d' });
     agree(now);
+
+    // The seal itself moved since the screen showed it (to E, in another tab): a move from where the screen showed it (C) to F is refused too.
+    await bindSeal(tablet.store, seal, 'dev-stale-e', await devices());
+    await tablet.store.whenProjected();
+    const movedSince = await rows();
+    await expect(bindSeal(tablet.store, seal, 'dev-stale-f', await devices())).rejects.toMatchObject({ code: 'device_unavailable' });
+    expect(await rows()).toEqual(movedSince);
+    const after = await locks(tablet);
+    expect(after.seals['seal-stale-1']).toBe('dev-stale-e');
+    expect(after.devices['dev-stale-f']).toEqual([null, 'provisioned']);
+    agree(after);
   }, 60_000);
 });
 

@@ -29,5 +29,9 @@ describe('a _bulk_docs body as bytes', () => {
     const bytes = jsonBytes({ docs });
     expect(bytes.equals(Buffer.from(JSON.stringify({ docs })))).toBe(true);
     expect(JSON.parse(bytes.toString('utf8'))).toEqual({ docs });
+    // Documents that are not plain objects are written as JSON.stringify writes them.
+    class Dated { constructor(readonly data: string) {} toJSON() { return { dated: this.data.length }; } }
+    const odd = { docs: [[chunk], null, new Dated(chunk), Object.assign(Object.create({ inherited: chunk }) as object, { own: chunk })], other: chunk };
+    expect(jsonBytes(odd as never).equals(Buffer.from(JSON.stringify(odd)))).toBe(true);
   });
 });

@@ -15,6 +15,8 @@ export function jsonBytes(body: { readonly docs: readonly object[] } & Record<st
   const nonce = randomBytes(12).toString('hex');
   const pieces: string[] = [];
   const docs = body.docs.map((doc) => {
+    // Only plain objects are taken apart (an array, null or a class instance is written as JSON.stringify writes it).
+    if (doc === null || typeof doc !== 'object' || Array.isArray(doc) || Object.getPrototypeOf(doc) !== Object.prototype) return doc;
     let copy: Record<string, unknown> | undefined;
     for (const [key, value] of Object.entries(doc)) {
       // Needs no escaping: JSON.stringify only ever lengthens a string by escaping it.

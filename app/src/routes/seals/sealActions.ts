@@ -25,17 +25,18 @@ const recordOf = (seal: Seal): SealRecord => {
 /**
  * The edit of a device record taking the seal `sealId` in, or letting the seal `leaving` go (with
  * `sealId` null). Made on the device as held when the write is made, not as the screen showed
- * it: a device that holds another seal by then refuses the write (nothing of it is kept), and a
- * device that no longer names the seal leaving is left as it is.
+ * it: a device that holds another seal by then refuses the write (nothing of it is kept), a device
+ * that no longer names the seal leaving is left as it is, and one already holding the seal too.
  */
 const holding = (sealId: string | null, leaving?: string) => (doc: Device): void => {
   if (sealId === null) {
-    if (doc.sealId !== leaving) return;
+    if (leaving === undefined || doc.sealId !== leaving) return;
     // A device retired or lost with the seal in it stays so; one in service is free again.
     if (doc.state === 'bound') doc.state = 'provisioned';
     doc.sealId = null;
     return;
   }
+  if (doc.sealId === sealId && doc.state === 'bound') return;
   if (doc.sealId !== null && doc.sealId !== sealId) throw new SealActionError('device_unavailable', `device "${doc.id}" holds the seal "${doc.sealId}" now`);
   if (doc.state === 'retired' || doc.state === 'lost') throw new SealActionError('device_unavailable', `device "${doc.id}" is ${doc.state}`);
   doc.state = 'bound';
@@ -96,13 +97,16 @@ export async function bindSeal(store: LocalStore, seal: SealRecord, deviceId: st
   const next = deviceId === null ? undefined : freeDevice(devices, deviceId, seal.id);
   const previous = seal.deviceId;
   if (previous === deviceId) return;
-  const left = previous === null ? undefined : devices.find((d) => d.id === previous);
-  // One write: the seal, the device it leaves and the one it enters change together or not at all.
+  // One write: the seal, the device it leaves and the one it enters change together or not at all,
+  // each as held when the write is made (the seal moved meanwhile, in another tab or by a pull:
+  // the whole move is refused, rather than made from where the screen last showed it).
   await store.records.updateTogether([
     { kind: 'seal', recordId: seal.id, edit: (doc: RecordOf<'seal'>) => {
-      if (doc.form === 'physical') doc.deviceId = deviceId as typeof doc.deviceId;
+      if (doc.form !== 'physical') return;
+      if ((doc.deviceId ?? null) !== previous) throw new SealActionError('device_unavailable', `the seal "${seal.id}" is locked in "${doc.deviceId ?? 'no device'}" now, not "${previous ?? 'no device'}"`);
+      doc.deviceId = deviceId as typeof doc.deviceId;
     } } as RecordUpdate,
-    ...(left !== undefined && left.sealId === seal.id ? [deviceHolding(left.id, null, seal.id)] : []),
-    ...(next !== undefined && next.sealId !== seal.id ? [deviceHolding(next.id, seal.id)] : []),
+    ...(previous === null || devices.every((d) => d.id !== previous) ? [] : [deviceHolding(previous, null, seal.id)]),
+    ...(next === undefined ? [] : [deviceHolding(next.id, seal.id)]),
   ]);
 }
