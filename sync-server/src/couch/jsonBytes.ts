@@ -18,7 +18,11 @@ export function jsonBytes(body: { readonly docs: readonly object[] } & Record<st
     // Only plain objects are taken apart (an array, null or a class instance is written as JSON.stringify writes it).
     if (doc === null || typeof doc !== 'object' || Array.isArray(doc) || Object.getPrototypeOf(doc) !== Object.prototype) return doc;
     let copy: Record<string, unknown> | undefined;
-    for (const [key, value] of Object.entries(doc)) {
+    const fields = doc as Record<string, unknown>;
+    // Own enumerable keys, as Object.entries gives them, without building the pairs (most documents are small rows).
+    for (const key in fields) {
+      if (!Object.hasOwn(fields, key)) continue;
+      const value = fields[key];
       // Needs no escaping: JSON.stringify only ever lengthens a string by escaping it.
       if (typeof value !== 'string' || value.length < PIECE || JSON.stringify(value).length !== value.length + 2) continue;
       copy ??= { ...doc };
