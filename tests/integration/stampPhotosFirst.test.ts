@@ -10,7 +10,7 @@ import { indexedDB, IDBKeyRange } from 'fake-indexeddb';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { describe, expect, it } from 'vitest';
 import { deviceEventHash, exportPublicJwk, GENESIS_PREV_HASH, sha256, subjectOf, toHex, type Device, type DeviceEvent, type UnsignedDeviceEvent } from '@seal/shared';
-import { attachStampPhoto, captureDeviceLog, heldLogHead, stampsAwaitingPhotos } from '../../app/src/device/deviceLog';
+import { captureDeviceLog, heldLogHead } from '../../app/src/device/deviceLog';
 import { openLocalStore, type OpenedLocalStore } from '../../app/src/store/localStore';
 import { signDeviceEntry } from './fixtures';
 import { loadAutomergeInNode } from './harness';
@@ -20,8 +20,8 @@ const UNIT = 'unit_stampphotosfirst1';
 const DEVICE_ID = 'dev-photos-first';
 let counter = 0;
 
-/** A device with a signed log: boot, then `stamps` stamps, each naming its photo (but those of `noPhoto`: none taken); and the photos. */
-async function deviceWithStamps(stamps: number, noPhoto: readonly number[] = []): Promise<{ device: Device; log: DeviceEvent[]; photos: Map<number, Uint8Array> }> {
+/** A device with a signed log: boot, then `stamps` stamps, each naming its photo; and the photos. */
+async function deviceWithStamps(stamps: number): Promise<{ device: Device; log: DeviceEvent[]; photos: Map<number, Uint8Array> }> {
   const keys = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify']);
   const device = { id: DEVICE_ID, serial: `SN-${DEVICE_ID}`, publicKeyJwk: await exportPublicJwk(keys.publicKey), unitId: UNIT, state: 'bound', sealId: 'seal-photos-first', provisionedAt: 1_790_000_000_000 } as unknown as Device;
   const log: DeviceEvent[] = [];
@@ -32,9 +32,8 @@ async function deviceWithStamps(stamps: number, noPhoto: readonly number[] = [])
     let unsigned: unknown = { deviceId: DEVICE_ID, seq, prevHash, at, type: 'boot', payload: { firmware: '1.0.0' } };
     if (seq > 0) {
       const photo = new TextEncoder().encode(`P5\n4 4\n255\n${'x'.repeat(16)}stamp ${seq}`);
-      if (!noPhoto.includes(seq)) photos.set(seq, photo);
-      const photoSha256 = noPhoto.includes(seq) ? null : toHex(await sha256(photo));
-      unsigned = { deviceId: DEVICE_ID, seq, prevHash, at, type: 'stamp', payload: { requestId: null, grantId: null, useIndex: null, photoSha256 } };
+      photos.set(seq, photo);
+      unsigned = { deviceId: DEVICE_ID, seq, prevHash, at, type: 'stamp', payload: { requestId: null, grantId: null, useIndex: null, photoSha256: toHex(await sha256(photo)) } };
     }
     const event = await signDeviceEntry(keys.privateKey, unsigned as UnsignedDeviceEvent);
     log.push(event);
@@ -43,8 +42,8 @@ async function deviceWithStamps(stamps: number, noPhoto: readonly number[] = [])
   return { device, log, photos };
 }
 
-async function withStore(run: (store: OpenedLocalStore) => Promise<void>, databaseName = `stamp-photos-first-${process.pid}-${++counter}`): Promise<void> {
-  const store = await openLocalStore({ userId: USER, storage: getRxStorageDexie({ indexedDB, IDBKeyRange }), loadAutomerge: loadAutomergeInNode, databaseName });
+async function withStore(run: (store: OpenedLocalStore) => Promise<void>): Promise<void> {
+  const store = await openLocalStore({ userId: USER, storage: getRxStorageDexie({ indexedDB, IDBKeyRange }), loadAutomerge: loadAutomergeInNode, databaseName: `stamp-photos-first-${process.pid}-${++counter}` });
   try {
     await run(store);
   } finally {
@@ -92,25 +91,4 @@ describe('reading a device log cut short', () => {
       });
     });
   }
-
-  it('photos the device withheld from the link are still asked for after the app was closed, until one is read', async () => {
-    // Stamp 4 took no photo (its entry names none): nothing to ask for.
-    const { device, log: entries, photos } = await deviceWithStamps(4, [4]);
-    const databaseName = `stamp-photos-withheld-${process.pid}-${++counter}`;
-    // The device gave stamp 1's photo and withheld 2's and 3's from this link (read as none).
-    await withStore(async (store) => {
-      const read = await captureDeviceLog(store, { device, entries, held: null, photoOf: (seq) => Promise.resolve(seq === 1 ? photos.get(1)! : null) });
-      expect(read).toMatchObject({ recorded: 5, photos: 1, problems: [] });
-      expect((await stampsAwaitingPhotos(store, DEVICE_ID)).map((entry) => entry.seq)).toEqual([2, 3]);
-    }, databaseName);
-    // The app closed; opened again, the same stamps still await their photos, until one is read.
-    await withStore(async (store) => {
-      const awaiting = await stampsAwaitingPhotos(store, DEVICE_ID);
-      expect(awaiting.map((entry) => entry.seq)).toEqual([2, 3]);
-      expect(await attachStampPhoto(store, device, awaiting[0]!, photos.get(2)!)).toBeNull();
-      expect((await stampsAwaitingPhotos(store, DEVICE_ID)).map((entry) => entry.seq)).toEqual([3]);
-      expect(await stampsAwaitingPhotos(store, 'dev-another')).toEqual([]);
-    }, databaseName);
-  });
 });
-

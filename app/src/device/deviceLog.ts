@@ -22,22 +22,6 @@ export async function heldLogHead(store: LocalStore, deviceId: string): Promise<
   return last === undefined ? null : { seq: last.seq, hash: await deviceEventHash(last) };
 }
 
-/**
- * The stamps of `deviceId` whose photo its log names but no tablet has recorded (as this replica
- * holds the facts), oldest first: photos the device withheld from a link no one with a right to
- * them confirmed on — in this session or any before it, on this tablet or another. Derived from
- * what is held, not kept apart: the app closing, or another tablet reading a photo, loses or
- * leaves nothing to clear.
- */
-export async function stampsAwaitingPhotos(store: LocalStore, deviceId: string): Promise<DeviceEvent[]> {
-  const subject = subjectOf('device', deviceId);
-  const [entries, photos] = await Promise.all([store.query.facts('device_event', { subject }), store.query.facts('attachment', { subject })]);
-  const recorded = new Set(photos.map((photo) => photo.name));
-  return entries
-    .filter((entry) => entry.type === 'stamp' && entry.payload.photoSha256 !== null && !recorded.has(photoName(deviceId, entry.seq)))
-    .sort((a, b) => a.seq - b.seq);
-}
-
 /** The device's record as this replica holds it, if it is registered (and the record is valid). */
 export async function registeredDevice(store: LocalStore, deviceId: string): Promise<Device | undefined> {
   const projection = await store.projection(subjectOf('device', deviceId));

@@ -1,7 +1,7 @@
 import { deviceEventHash, type Device, type DeviceEvent, type DeviceLogProblem } from '@seal/shared';
 import { createSignal, type Accessor } from 'solid-js';
 import type { LocalStore } from '../../store/localStore';
-import { attachStampPhoto, captureDeviceLog, heldLogHead, registeredDevice, stampsAwaitingPhotos, type HeldLogHead } from '../deviceLog';
+import { attachStampPhoto, captureDeviceLog, heldLogHead, registeredDevice, type HeldLogHead } from '../deviceLog';
 
 /**
  * What becomes of the device's log on this tablet: recorded (to sync) once the device is
@@ -76,16 +76,9 @@ export function createLogCapture(store: Accessor<LocalStore | undefined>) {
     if (attached > 0 || problems.length > 0) setRecording((r) => ({ ...r, photos: r.photos + attached, problems: [...r.problems, ...problems] }));
   }
 
-  /** The held stamps of a registered device whose photos no tablet recorded yet (`stampsAwaitingPhotos`) that `mayRead`; none for an unregistered one. */
-  async function awaitingPhotos(mayRead: (entry: DeviceEvent) => boolean): Promise<DeviceEvent[]> {
-    const local = store();
-    return local === undefined || device === undefined ? [] : (await stampsAwaitingPhotos(local, device.id)).filter(mayRead);
-  }
-
   return {
     recording,
     recordFrom,
-    awaitingPhotos,
     /** Whether the device is registered here (its log is recorded, backlog included). */
     registered: (): boolean => device !== undefined,
     /** A registration (or the store) may arrive by sync during the session: recording starts then. */

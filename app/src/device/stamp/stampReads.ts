@@ -63,27 +63,20 @@ export async function readDevice(client: SealDeviceClient, from: number, wantPho
 
 /**
  * Opens reads of photos on this link with the person's passkey over the device's fresh nonce,
- * then reads the photos the device withheld: `read`, the photos given; `gone`, the stamps whose
- * photo the device no longer has (no one will read them: HQ's photo check shows them missing).
- * Photos still refused are in neither.
+ * then reads the photos the device withheld. Photos still refused are left out.
  */
-export async function readWithheldPhotos(client: SealDeviceClient, pending: readonly DeviceEvent[]): Promise<{ read: Map<number, Uint8Array>; gone: Set<number> }> {
+export async function readWithheldPhotos(client: SealDeviceClient, pending: readonly DeviceEvent[]): Promise<Map<number, Uint8Array>> {
   await client.nonce();
   await client.openReads(await holderAssertion(client.readRecord()));
-  const read = new Map<number, Uint8Array>();
-  const gone = new Set<number>();
+  const got = new Map<number, Uint8Array>();
   for (const entry of pending) {
     const bytes = await client.photo(entry.seq).catch((error: unknown) => {
       if (isWithheld(error)) return null;
-      if (error instanceof SealDeviceError && error.code === 'no_such_entry') {
-        gone.add(entry.seq);
-        return null;
-      }
       throw error;
     });
-    if (bytes !== null) read.set(entry.seq, bytes);
+    if (bytes !== null) got.set(entry.seq, bytes);
   }
-  return { read, gone };
+  return got;
 }
 
 /** The stamps among `entries`, with the photos read. */

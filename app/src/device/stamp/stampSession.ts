@@ -1,5 +1,5 @@
 import { connectWebBluetooth, SealDeviceClient, type Transport } from '@seal/device-bridge';
-import type { DeviceEvent, Grant } from '@seal/shared';
+import type { Grant } from '@seal/shared';
 import { batch, onCleanup, type Accessor } from 'solid-js';
 import type { LocalStore } from '../../store/localStore';
 import { holderAssertion } from '../holderAssertion';
@@ -12,23 +12,13 @@ import { createPolling } from './stampPolling';
 import { createLinkQueue, readDevice, readWithheldPhotos } from './stampReads';
 import { createStampView } from './stampView';
 
-export interface StampSessionOptions {
-  /**
-   * Which stamps recorded before this link, whose photos no tablet recorded yet, this person may
-   * read (their own, as the holder): those are asked for again with a passkey, after the app
-   * closed too. None by default: asking a device for a photo one may not read is refused, and the
-   * refusal logged, which HQ counts among refused unlocks.
-   */
-  readonly mayReadPhoto?: (entry: DeviceEvent) => boolean;
-}
-
 /**
  * One stamping session with one device: connect, watch its state, unlock with the holder's
  * passkey, count the stamps (with their photos) while unlocked, lock, and pull the log. The phase
  * moves only as `STAMP_TRANSITIONS` allows; what is shown, the polling and the log's recording
  * live in their own modules.
  */
-export function createStampSession(store: Accessor<LocalStore | undefined> = () => undefined, { mayReadPhoto = () => false }: StampSessionOptions = {}) {
+export function createStampSession(store: Accessor<LocalStore | undefined> = () => undefined) {
   const view = createStampView();
   const capture = createLogCapture(store);
   const exclusive = createLinkQueue();
@@ -69,11 +59,8 @@ export function createStampSession(store: Accessor<LocalStore | undefined> = () 
     const held = local === undefined ? undefined : await revocationsToCarry(local);
     if (await carryRevocations(client, who, held).catch(() => null) !== null) who = await client.info();
     await capture.prepare(who.deviceId);
-    // Photos withheld before (the app closed since, or another tablet's link) that this person may read are asked for again.
-    const awaiting = await capture.awaitingPhotos(mayReadPhoto);
     batch(() => {
       view.begin(who);
-      view.awaitPhotos(awaiting);
       dispatch('linked');
     });
     await polling.readNow();
@@ -103,7 +90,6 @@ export function createStampSession(store: Accessor<LocalStore | undefined> = () 
         if (local === undefined || who === undefined) return;
         await registerDevice(local, who, unitId);
         await capture.prepare(who.deviceId);
-        view.awaitPhotos(await capture.awaitingPhotos(mayReadPhoto));
         await polling.readNow();
       }),
     /** Web Bluetooth: the chooser, then the link (it resumes by itself after a drop). */
@@ -133,9 +119,9 @@ export function createStampSession(store: Accessor<LocalStore | undefined> = () 
       act(async () => {
         const c = client!;
         const pending = [...view.withheld().values()];
-        const { read, gone } = await exclusive(() => readWithheldPhotos(c, pending));
+        const read = await exclusive(() => readWithheldPhotos(c, pending));
         await capture.attachPhotos(pending, read);
-        view.photosRead(read, gone);
+        view.photosRead(read);
       }),
     disconnect: async () => {
       polling.stop();

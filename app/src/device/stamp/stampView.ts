@@ -25,8 +25,6 @@ export function createStampView() {
   function begin(who: DeviceInfo): void {
     shownFrom = who.logHead === null ? 0 : who.logHead.seq + 1;
     nextShown = shownFrom;
-    // What another device (or an earlier link) withheld is not this device's to give.
-    setWithheld(new Map());
     setInfo(who);
   }
 
@@ -45,15 +43,10 @@ export function createStampView() {
     });
   }
 
-  /** Stamps recorded before this session whose photos no tablet read yet: pending like those withheld now. */
-  function awaitPhotos(entries: readonly DeviceEvent[]): void {
-    if (entries.length > 0) setWithheld((w) => new Map([...w, ...entries.map((e) => [e.seq, e] as const)]));
-  }
-
-  /** Photos the device first withheld, now read: shown on their stamps, no longer pending; nor are those it no longer has (`gone`). */
-  function photosRead(read: ReadonlyMap<number, Uint8Array>, gone: ReadonlySet<number> = new Set()): void {
+  /** Photos the device first withheld, now read: shown on their stamps, no longer pending. */
+  function photosRead(read: ReadonlyMap<number, Uint8Array>): void {
     batch(() => {
-      setWithheld((w) => new Map([...w].filter(([seq]) => !read.has(seq) && !gone.has(seq))));
+      setWithheld((w) => new Map([...w].filter(([seq]) => !read.has(seq))));
       setShots((list) => list.map((shot) => (read.has(shot.seq) && shot.photo === null ? { ...shot, photo: pgmToDataUrl(read.get(shot.seq)!) } : shot)));
     });
   }
@@ -68,7 +61,6 @@ export function createStampView() {
     withheld,
     begin,
     show,
-    awaitPhotos,
     photosRead,
     /** The first entry not shown yet. */
     unshownFrom: (): number => Math.max(shownFrom, nextShown),

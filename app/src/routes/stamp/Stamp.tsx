@@ -28,6 +28,7 @@ export function Stamp() {
 function StampScreen(props: { session: Session }) {
   const { t } = useI18n();
   const sync = useSync();
+  const session = createStampSession(sync.store);
   const names = createStampNames();
   const [grant, setGrant] = createSignal<Grant>();
   const book = useRequests();
@@ -40,11 +41,6 @@ function StampScreen(props: { session: Session }) {
     return view === undefined || (!UNUSABLE.has(view.status) && !(view.usesApproved > 0 && view.usesRemaining <= 0));
   };
   const grants = createFacts('grant');
-  // Stamps made under this person's own grants are theirs to read (the holder's right on the
-  // device): their photos, withheld from an earlier link, are asked for again.
-  const session = createStampSession(sync.store, {
-    mayReadPhoto: (entry) => entry.type === 'stamp' && grants().some((g) => g.id === entry.payload.grantId && g.holderId === props.session.user.id),
-  });
   const myGrants = createMemo(() =>
     grants()
       .filter((g) => g.holderId === props.session.user.id && usable(g.requestId))
