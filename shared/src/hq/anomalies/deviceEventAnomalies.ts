@@ -81,6 +81,15 @@ function photoAnomalies(cases: DeviceCases, stamp: DeviceEventOf<'stamp'>, conte
   }
 }
 
+/**
+ * Refusals a device logs for photo reads that an honest tablet meets in its routine: a link with
+ * no read session asking for a stamp's photo (a tablet recording a backlog does, for every stamp
+ * in it), and a reader whose right covers other photos only. They are not refused unlocks, and are
+ * not counted in bursts (the entries stay in the log, read as they are). A read with a passkey
+ * that does not verify, or by someone unknown or revoked, still counts.
+ */
+const ROUTINE_READ_REFUSALS: ReadonlySet<string> = new Set(['read_unauthenticated', 'reader_not_entitled']);
+
 /** Refusals each within the window of the one before, at least `count` of them: one case per burst. */
 function refusalBursts(cases: DeviceCases, refusals: readonly DeviceEvent[], rules: AnomalyRules): void {
   const sorted = [...refusals].sort((a, b) => a.at - b.at || a.seq - b.seq);
@@ -124,7 +133,7 @@ export function deviceEventAnomalies(device: HistoryDevice, entries: readonly He
       case 'seal_bound': boundSeal = event.payload.sealId; break;
       case 'unlock': session = { unlockSeq: event.seq, offHoursAnchor: null }; break;
       case 'lock': session = null; break;
-      case 'refusal': refusals.push(event); break;
+      case 'refusal': if (!ROUTINE_READ_REFUSALS.has(event.payload.code)) refusals.push(event); break;
       case 'tamper': cases.add('tamper', String(event.seq), event, `tamper: ${event.payload.detail}`, { sealId: boundSeal }); break;
       case 'geofence_breach': cases.add('geofence_breach', String(event.seq), event, 'the device left its geofence while unlocked', { sealId: boundSeal }); break;
       case 'time_set': {
