@@ -83,12 +83,13 @@ function photoAnomalies(cases: DeviceCases, stamp: DeviceEventOf<'stamp'>, conte
 
 /**
  * Refusals a device logs for photo reads that an honest tablet meets in its routine: a link with
- * no read session asking for a stamp's photo (a tablet recording a backlog does, for every stamp
- * in it), and a reader whose right covers other photos only. They are not refused unlocks, and are
- * not counted in bursts (the entries stay in the log, read as they are). A read with a passkey
- * that does not verify, or by someone unknown or revoked, still counts.
+ * no read session (or an expired one) asking for a stamp's photo — a tablet recording a backlog
+ * does, for every stamp in it. They are not refused unlocks, and are not counted in bursts (the
+ * entries stay in the log, read as they are). Every other refusal counts: a reader refused a right
+ * (`reader_not_entitled`, after a passkey that verified), one unknown or revoked, an assertion
+ * that does not verify, and every refused unlock or press.
  */
-const ROUTINE_READ_REFUSALS: ReadonlySet<string> = new Set(['read_unauthenticated', 'reader_not_entitled']);
+const ROUTINE_READ_REFUSALS: ReadonlySet<string> = new Set(['read_unauthenticated']);
 
 /** Refusals each within the window of the one before, at least `count` of them: one case per burst. */
 function refusalBursts(cases: DeviceCases, refusals: readonly DeviceEvent[], rules: AnomalyRules): void {
