@@ -21,7 +21,6 @@ const recordOf = (seal: Seal): SealRecord => {
   return record;
 };
 
-/** The device's record once it holds `sealId` (or, with `null`, none). */
 /**
  * The edit of a device record taking the seal `sealId` in, or letting the seal `leaving` go (with
  * `sealId` null). Made on the device as held when the write is made, not as the screen showed
