@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import canonicalize from 'canonicalize';
-import { canonicalJson, canonicalJsonPieces, hashRecordHex, CanonicalEncodingError } from './canonical';
+import { canonicalJson, canonicalJsonPieces, hashRecordHex, CanonicalEncodingError, LONG_TEXT, plainLongText } from './canonical';
 import { fromBase64Url, toBase64Url } from './base64url';
 
 describe('canonical encoding (RFC 8785)', () => {
@@ -72,6 +72,21 @@ describe('canonical encoding (RFC 8785)', () => {
     expect(pieces[1]).toBe(chunk);
     expect(canonicalJsonPieces({ a: chunk })).toEqual([canonicalJson({ a: chunk })]);
     expect(() => canonicalJsonPieces({ data: `${'x'.repeat(20_000)}\ud800` }, 1024)).toThrow(CanonicalEncodingError);
+  });
+
+  it('tells a long text JSON writes as it is (the rule the MAC pieces and the server\'s _bulk_docs bytes share)', () => {
+    const base64 = 'AZaz09-_'.repeat(LONG_TEXT / 8);
+    expect(plainLongText(base64)).toEqual({ plain: true, json: `"${base64}"` });
+    // Shorter than asked: not a piece, whatever it holds.
+    expect(plainLongText(base64.slice(1)).plain).toBe(false);
+    expect(plainLongText('abc', 3)).toEqual({ plain: true, json: '"abc"' });
+    // Anything JSON escapes keeps a text out of the pieces: a quote, a backslash, a control character, a lone surrogate.
+    for (const odd of ['"', '\\', '\n', '\u0001', '\ud800']) {
+      const text = `${base64}${odd}`;
+      expect(plainLongText(text)).toEqual({ plain: false, json: JSON.stringify(text) });
+    }
+    // Non-ASCII that JSON leaves as it is stays plain.
+    expect(plainLongText(`${base64}印章`).plain).toBe(true);
   });
 
   it('refuses a lone surrogate in a value or a key, wherever it sits', () => {
