@@ -90,6 +90,20 @@ describe('JSON depth and duplicate keys, before parsing', () => {
     expect(codeOf(scanJsonText('["a","a"]'))).toBe('ok');
   });
 
+  it('ends each string at its closing quote, however many backslashes and quotes it holds', () => {
+    // Keys and values built of the characters that decide where a string ends, and of brackets
+    // that must not count inside one: a key named twice is found exactly when it is, and the
+    // brackets inside strings never deepen the text.
+    const tricky = fc.array(fc.constantFrom('\\', '"', 'a', '[', '{', '}', ']', ',', ':', '\\"', '\u0001'), { maxLength: 8 }).map((parts) => parts.join(''));
+    fc.assert(fc.property(fc.array(fc.tuple(tricky, tricky), { maxLength: 6 }), (pairs) => {
+      const text = `[{${pairs.map(([key, value]) => `${JSON.stringify(key)}:${JSON.stringify(value)}`).join(',')}}]`;
+      const named = pairs.map(([key]) => key);
+      expect(codeOf(scanJsonText(text, { maxDepth: 2 }))).toBe(new Set(named).size === named.length ? 'ok' : 'duplicate_key');
+    }), { numRuns: 2_000 });
+    expect(codeOf(scanJsonText('{"a\\\\":1,"a\\\\":2}'))).toBe('duplicate_key');
+    expect(codeOf(scanJsonText('{"\\"":{"\\"":1},"\\\\":2}'))).toBe('ok');
+  });
+
   it('agrees with a reference depth on random JSON', () => {
     const depthOf = (value: unknown): number =>
       value !== null && typeof value === 'object' ? 1 + Math.max(0, ...Object.values(value).map(depthOf)) : 0;

@@ -9,14 +9,23 @@ interface Frame {
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 
-/** The index of the quote that ends the string starting at `start`, or -1 if it never ends. */
+/**
+ * The index of the quote that ends the string starting at `start`, or -1 if it never ends: the
+ * next quote not escaped, i.e. not preceded by an odd run of backslashes. Found with `indexOf`
+ * (native) rather than a character-by-character loop: a photo chunk's 175 KB of base64url text
+ * took ~0.3 ms a chunk to walk in JavaScript on the server, the search ~0.01 ms.
+ */
 function stringEnd(text: string, start: number): number {
-  for (let j = start + 1; j < text.length; j++) {
-    const c = text.charCodeAt(j);
-    if (c === BACKSLASH) j++;
-    else if (c === QUOTE) return j;
+  let from = start + 1;
+  for (;;) {
+    const quote = text.indexOf('"', from);
+    if (quote < 0) return -1;
+    let before = quote - 1;
+    while (before > start && text.charCodeAt(before) === BACKSLASH) before--;
+    // An even number of backslashes before the quote escape one another, not the quote.
+    if ((quote - 1 - before) % 2 === 0) return quote;
+    from = quote + 1;
   }
-  return -1;
 }
 
 /**
