@@ -49,6 +49,7 @@ export const en: Dictionary = {
       missing_dependency: 'A change it builds on was refused or is missing',
       illegal_transition: 'The seal cannot move between these states',
       stale_transition: "The seal's status changed before this move reached the server: it was made from a status the seal has left",
+      future_time: 'The move is dated more than a day ahead of the server\'s clock: check the clock of the device that made it',
       record_exists: 'A record with this id already exists: it is created once, then edited',
       not_permitted: 'Your roles do not allow this',
       out_of_scope: 'Outside the units you are responsible for',

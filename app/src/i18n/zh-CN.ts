@@ -50,6 +50,7 @@ export const zhCN = {
       missing_dependency: '它所依据的更改被拒绝或缺失',
       illegal_transition: '印章状态不能这样变更',
       stale_transition: '这项状态变更到达服务器之前，印章状态已经改变：它所依据的状态已不是印章的当前状态',
+      future_time: '这项变更的时间比服务器时间晚一天以上，请检查做出变更的设备的时间',
       record_exists: '该编号的记录已经存在：记录只能创建一次，之后只能修改',
       not_permitted: '您的角色不允许这项操作',
       out_of_scope: '超出了您的管辖单位',

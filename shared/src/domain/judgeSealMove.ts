@@ -14,6 +14,23 @@ export interface SealLifecycleState {
 /** Why a lifecycle move does not apply: not a move of the table for its role, or not from where the seal is. */
 export type SealMoveRefusalCode = 'illegal_transition' | 'stale_transition';
 
+/**
+ * How far ahead of the server's clock a lifecycle move may be dated: a tablet's clock set a few
+ * hours wrong still works, while a move dated years ahead — which would make every later move,
+ * an administrator's revocation included, "no later than the seal's last move" and so refused
+ * for good — is refused when pushed.
+ */
+export const MAX_MOVE_AHEAD_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * `future_time` when a lifecycle move is dated more than {@link MAX_MOVE_AHEAD_MS} after
+ * `serverNow`: the server judges each pushed move by it before its place in the seal's chain.
+ */
+export function judgeMoveTime(change: Pick<SealStatusChange, 'from' | 'to' | 'at'>, serverNow: Millis): Result<void, Refusal<'future_time'>> {
+  if (change.at <= serverNow + MAX_MOVE_AHEAD_MS) return ok(undefined);
+  return refuse('future_time', `expected a move dated at most a day after the server's clock (${serverNow}), got ${moveText(change)} dated ${change.at}: check the clock of the device that made it`);
+}
+
 const moveText = (change: Pick<SealStatusChange, 'from' | 'to'>): string => `${change.from ?? 'new'} → ${change.to}`;
 
 /**

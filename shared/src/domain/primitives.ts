@@ -2,10 +2,17 @@ import { z } from 'zod';
 import { BASE64URL_CHARACTERS, hasCanonicalTail, spellsWholeBytes } from '../encoding/base64url';
 
 /**
- * A point in time: integer milliseconds since the Unix epoch (UTC). Never a `Date`: records must
- * be plain JSON so that `hashRecord` gives every replica the same bytes.
+ * The last millisecond of the year 9999 (UTC): the latest time a record may name. Every time up
+ * to it has a `Date` and a four-digit ISO year; a time far beyond (up to 2^53) made HQ's day
+ * buckets and the public verification page throw on one pushed row.
  */
-export const millisSchema = z.int().nonnegative();
+export const MAX_MILLIS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+/**
+ * A point in time: integer milliseconds since the Unix epoch (UTC), at most {@link MAX_MILLIS}.
+ * Never a `Date`: records must be plain JSON so that `hashRecord` gives every replica the same bytes.
+ */
+export const millisSchema = z.int().min(0).max(MAX_MILLIS);
 /** See {@link millisSchema}. */
 export type Millis = z.infer<typeof millisSchema>;
 

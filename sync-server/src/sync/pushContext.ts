@@ -13,6 +13,8 @@ import type { RowsRepo } from './rowsRepo';
 export interface PushContext {
   readonly user: UserDoc;
   readonly tree: UnitTree;
+  /** The server's clock when the push arrived (what dated rules judge against). */
+  readonly now: number;
   /** The Automerge actor prefix of the session user (see `actorPrefix`). */
   readonly actorPrefix: string;
   readonly records: RecordStates;

@@ -1,5 +1,6 @@
 import {
   canonicalJson,
+  MAX_MILLIS,
   REVOCATION_LIST_REFRESH_MS,
   sealLifecycleStateOf,
   sealStatusTimeline,
@@ -57,7 +58,7 @@ export async function revocationContent(rows: RowsRepo, repos: Pick<Repositories
   const requests: RevocationList['requests'] = [];
   for (const [requestId, since] of firstCancel) {
     // A request the server holds no window for is kept for good: nothing says when it ends.
-    const notAfter = (await latestWindowEnd(rows, requestId)) ?? Number.MAX_SAFE_INTEGER;
+    const notAfter = (await latestWindowEnd(rows, requestId)) ?? MAX_MILLIS;
     if (notAfter >= now) requests.push({ requestId: requestId as never, since, notAfter });
   }
   return {

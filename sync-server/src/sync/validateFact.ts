@@ -1,5 +1,5 @@
 import {
-  factActorOf, factIdOf, governanceActionOfMove, routeFor, unitChain, isRequestDocumentType, MAX_REQUEST_DOCUMENT_BYTES, parseSubject, factRowId, factSubjectOf, judgeSealMove, judgeSealMoveInTable, parseFactBody, sealLifecycleStateOf, sealStatusTimeline,
+  factActorOf, factIdOf, governanceActionOfMove, routeFor, unitChain, isRequestDocumentType, MAX_REQUEST_DOCUMENT_BYTES, parseSubject, factRowId, factSubjectOf, judgeSealMove, judgeSealMoveInTable, judgeMoveTime, parseFactBody, sealLifecycleStateOf, sealStatusTimeline,
   PUSHABLE_FACT_KINDS, verifyAssertionWithRoster,
   type Decision, type FactBody, type SealKind, type UnitId, type FactKind, type FactRow, type ServerFactKind, type UserId,
 } from '@seal/shared';
@@ -72,6 +72,8 @@ const CHECKS: Readonly<Record<Exclude<FactKind, ServerFactKind>, Checker>> = {
     if (seal.scopeUnitId !== row.scopeUnitId) return refuseRow('wrong_scope', `expected the scope of seal "${body.sealId}" ("${seal.scopeUnitId}"), got "${row.scopeUnitId}"`);
     const legal = judgeSealMoveInTable(body);
     if (!legal.ok) return refuseRow(legal.error.code, legal.error.message);
+    const dated = judgeMoveTime(body, ctx.now);
+    if (!dated.ok) return refuseRow(dated.error.code, dated.error.message);
     // The recorded role must be one the actor holds over the seal: judge with that role's grants only.
     const asRole = { ...ctx.user, grants: ctx.user.grants.filter((g) => g.role === body.actorRole) };
     const target = { unitId: row.scopeUnitId, sealCustodianId: seal.json.custodianId as UserId, transition: { from: body.from, to: body.to } };

@@ -66,6 +66,7 @@ export function syncRoutes(api: Api, store: Store, onAccepted?: AcceptedRowsList
     let routes: Promise<ConfiguredRoute[]> | undefined;
     const pushCtx = {
       user: signedIn.user,
+      now: ctx.now(),
       tree: await unitTree(),
       actorPrefix: await actorPrefix(signedIn.user.id),
       records: new RecordStates(rows),
