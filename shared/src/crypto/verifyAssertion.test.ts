@@ -155,9 +155,14 @@ describe('verifyAssertion refusals (each reports its own check)', () => {
     expect((await refusalOf(input)).code).toBe('credential_mismatch');
   });
 
-  it('malformed_assertion / malformed_client_data / malformed_authenticator_data', async () => {
+  it('malformed_assertion / malformed_client_data (a challenge not base64url included) / malformed_authenticator_data', async () => {
     expect((await refusalOf(decisionInput({ assertion: { ...decisionAssertion.response, signature: 'not base64url!' } }))).code).toBe('malformed_assertion');
     expect((await refusalOf(decisionInput({ assertion: editClientData((json) => json.slice(1)) }))).code).toBe('malformed_client_data');
+    // A challenge that is not base64url (a store path, a query) is malformed, whatever else holds.
+    for (const challenge of ['x_local/../_changes?feed=continuous', 'a b', '', 'A'.repeat(513), 'ok=']) {
+      const odd = editClientData((json) => JSON.stringify({ ...(JSON.parse(json) as object), challenge }));
+      expect((await refusalOf(decisionInput({ assertion: odd }))).code, challenge).toBe('malformed_client_data');
+    }
     const short = editAssertion('authenticatorData', (bytes) => bytes.subarray(0, 36));
     expect((await refusalOf(decisionInput({ assertion: short }))).code).toBe('malformed_authenticator_data');
   });
