@@ -5,12 +5,13 @@
  * a destroyed seal, dated before the last move). Each is refused with its code and never stored;
  * the moves that are accepted give every replica the same timeline.
  */
+import * as Automerge from '@automerge/automerge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PushResult } from '@seal/shared';
 import { createUnit } from '../../sync-server/src/testing/testServer';
 import { deviceWithLog, sealMove, sealRecord, useRequest } from './fixtures';
 import { replicaPool, setUpWorld, startSyncServer, syncAll, type Person, type Replica, type RunningSync, type World } from './harness';
-import { creation, edit, factRowOf, outcomes, push } from './hostileClient';
+import { changeRowOf, creation, edit, factRowOf, outcomes, push } from './hostileClient';
 import { serverRows } from './serverView';
 
 let running: RunningSync;
@@ -87,6 +88,37 @@ describe('a record is created once', () => {
     const askedAgain = await creation(staff, 'request', { ...request, usesRequested: 50, purpose: 'more uses, same id' });
     expect(outcomes(await push(running, staff, [askedAgain.row]))).toEqual(['refused:record_exists']);
     expect(await stored(askedAgain.row.id)).toBe(false);
+  });
+
+  it('refuses a second change under a sequence number its actor used, after, in one batch or pushed side by side; the record still loads', async () => {
+    /** Two edits of the held seal by its maker's actor, each its next change: one sequence number, two bodies. */
+    const twins = async (sealId: string) => {
+      const made = await creation(custodian, 'seal', sealRecord(sealId, world.siteId, custodian.userId));
+      expect(outcomes(await push(running, custodian, [made.row]))).toEqual(['accepted']);
+      const docs = ['甲', '乙'].map((name) => Automerge.change(Automerge.clone(made.doc, { actor: Automerge.getActorId(made.doc) }), (d) => void (d.name = `合同专用章${name}`)));
+      return { docs, rows: docs.map((doc) => changeRowOf(custodian, 'seal', sealId, world.siteId, Automerge.getLastLocalChange(doc)!)) };
+    };
+    const after = await twins('seal-seq-after');
+    expect(outcomes(await push(running, custodian, [after.rows[0]]))).toEqual(['accepted']);
+    const [second] = await push(running, custodian, [after.rows[1]]);
+    expect(refusal(second)).toMatchObject({ code: 'invalid_change', message: expect.stringContaining('does not apply') as unknown });
+
+    const together = await twins('seal-seq-batch');
+    expect(outcomes(await push(running, custodian, together.rows))).toEqual(['accepted', 'refused:invalid_change']);
+
+    // Side by side, each judged against the store as it was before either wrote, both would pass
+    // and the record would hold two changes no document can take: every later load would fail.
+    // Three seals, each raced: one pair alone may happen to be judged one after the other.
+    for (const sealId of ['seal-seq-race-1', 'seal-seq-race-2', 'seal-seq-race-3']) {
+      const raced = await twins(sealId);
+      const answers = await Promise.all(raced.rows.map((row) => push(running, custodian, [row])));
+      const taken = answers.map((answer) => outcomes(answer)[0]);
+      expect([...taken].sort(), sealId).toEqual(['accepted', 'refused:invalid_change']);
+      const kept = raced.docs[taken.indexOf('accepted')]!;
+      const next = await edit(admin, 'seal', kept, world.siteId, (d) => void (d.name = '合同专用章（新）'));
+      expect(outcomes(await push(running, admin, [next.row]))).toEqual(['accepted']);
+      for (const [i, row] of raced.rows.entries()) expect(await stored(row.id)).toBe(taken[i] === 'accepted');
+    }
   });
 
   it('refuses a second creation of a profile', async () => {

@@ -78,7 +78,14 @@ export async function validateChange(row: ChangeRow, ctx: PushContext): Promise<
   // it a duplicate (see pushRows); judging it again would call its own creation a second one.
   if (before.doc !== null && Automerge.hasHeads(before.doc, [decoded.change.hash])) return ACCEPT;
   const base = before.doc === null ? Automerge.init<unknown>() : Automerge.clone(before.doc);
-  const [doc] = Automerge.applyChanges(base, [decoded.bytes]);
+  let doc: Automerge.Doc<unknown>;
+  try {
+    [doc] = Automerge.applyChanges(base, [decoded.bytes]);
+  } catch (error) {
+    // A change the document cannot take: a second change under a sequence number its actor used
+    // already (Automerge's DuplicateSeqNumber), say. The row's fault: refused, never a 500.
+    return refuseRow('invalid_change', `change ${decoded.change.hash} does not apply to ${row.subject} as the server holds it: ${error instanceof Error ? error.message : String(error)}`.slice(0, 500));
+  }
   const missing = Automerge.getMissingDeps(doc, []);
   if (missing.length > 0) return refuseRow('missing_dependency', `change ${decoded.change.hash} depends on ${missing.join(', ')}, which this server does not hold (refused or never pushed)`);
   const json = Automerge.toJS(doc) as Record<string, unknown>;

@@ -21,6 +21,7 @@ import { revokeSealCertificates } from '../../sync/revokeSealCertificates';
 import { actorOf } from '../recordChange';
 import { governanceRepo } from '../../couch/governanceRepo';
 import { reportingAcceptedRows, type AcceptedRowsListener } from '../../sync/acceptedRows';
+import { KeyedLocks, pushLockKeys } from '../../sync/keyedLocks';
 
 /** Pushes carry up to 500 rows: facts of a few KiB (a grant carries its decisions). */
 const PUSH_BODY_LIMIT = 8 * 1024 * 1024;
@@ -56,6 +57,7 @@ export function syncRoutes(api: Api, store: Store, onAccepted?: AcceptedRowsList
     done();
   });
 
+  const pushLocks = new KeyedLocks();
   api.route({
     method: 'POST', url: '/api/sync/push', tag: 'sync', auth: 'session', body: pushRequestSchema, bodyLimit: PUSH_BODY_LIMIT, readsUnitTree: true,
     summary: 'Push a batch of rows (facts and Automerge changes); each is answered accepted, duplicate or refused with a reason',
@@ -76,7 +78,10 @@ export function syncRoutes(api: Api, store: Store, onAccepted?: AcceptedRowsList
       routes: () => (routes ??= governance.routes()),
       revokeSealCertificates: (sealId: string, reason: string) => revokeSealCertificates(certificatesDb, ctx.changes, sealId, reason, actorOf(signedIn), ctx.now()),
     };
-    return { results: await pushRows(body.rows, pushCtx, rows, ctx.now(), body.replica) };
+    // Judged and written one push at a time per unit and record: two pushes judged side by side
+    // would each be judged against the store without the other (two creations of one record, two
+    // changes under one actor's sequence number, two moves from one status, all accepted).
+    return { results: await pushLocks.run(pushLockKeys(body.rows), () => pushRows(body.rows, pushCtx, rows, ctx.now(), body.replica)) };
   });
 
   api.route({
