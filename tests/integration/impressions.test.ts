@@ -48,7 +48,7 @@ async function holderSigner(person: Person, sealId: string) {
 
 /** What the tablet does offline: sign the stamped PDF and record the impression (the stamping screen draws seal and QR first). */
 async function stamp(holder: Awaited<ReturnType<typeof holderSigner>>, over: Partial<Impression> = {}, claimedAt = Date.now(), pdf = source) {
-  const id = `impression-${process.pid}-${++counter}`.padEnd(22, '0');
+  const id = `impression-${process.pid}-${String(++counter).padStart(5, '0')}`.padEnd(22, '0');
   const signed = await signPdf(pdf, holder.signer, { name: `seal:${grant.sealId}:${id}`, signedAt: new Date(claimedAt), reason: 'Electronic seal' });
   const impression: Impression = {
     id: id as Impression['id'], grantId: grant.id, requestId: request.id, sealId: grant.sealId, holderId: grant.holderId, sourceSha256: sha(pdf), signedSha256: sha(signed),
@@ -57,8 +57,8 @@ async function stamp(holder: Awaited<ReturnType<typeof holderSigner>>, over: Par
   return { signed, impression };
 }
 
-const rowOf = (kind: 'impression' | 'electronic_grant', body: { id: string }, author: Person) => ({
-  id: factRowId(kind, body.id), type: 'fact', kind, subject: subjectOf('request', request.id), scopeUnitId: world.siteId, author: author.userId, createdAt: Date.now(), body,
+const rowOf = (kind: 'impression' | 'electronic_grant', body: { id: string; requestId?: string }, author: Person) => ({
+  id: factRowId(kind, body.id), type: 'fact', kind, subject: subjectOf('request', body.requestId ?? request.id), scopeUnitId: world.siteId, author: author.userId, createdAt: Date.now(), body,
 });
 async function push(kind: 'impression' | 'electronic_grant', body: object, author: Person = staff) {
   const answer = await call('POST', '/api/sync/push', author, { rows: [rowOf(kind, body as { id: string }, author)] });
@@ -191,6 +191,13 @@ describe('electronic impressions', () => {
     expect(await push('impression', third.impression)).toMatchObject({ status: 'accepted' });
     const beyond = await countersign(third.impression.id, third.signed);
     expect({ status: beyond.statusCode, error: beyond.json<{ error: string }>().error }).toEqual({ status: 422, error: 'impression_beyond_uses' });
+    // Claimed before the two countersigned ones, an impression would take the first use's place by
+    // the impression rule alone: the organisation countersigns no more than the uses approved.
+    const backdated = await stamp(holder, {}, Date.now() - 4 * 60_000);
+    expect(await push('impression', backdated.impression)).toMatchObject({ status: 'accepted' });
+    const twice = await countersign(backdated.impression.id, backdated.signed);
+    expect({ status: twice.statusCode, error: twice.json<{ error: string }>().error, message: twice.json<{ message: string }>().message })
+      .toMatchObject({ status: 422, error: 'not_countersignable', message: expect.stringContaining('are countersigned already') as unknown });
     const byCode = await call('GET', `/api/verify/${third.impression.verificationCode}`);
     expect(byCode.json()).toMatchObject({ record: { impression: { authorised: false, problems: ['impression_beyond_uses'] }, countersignature: { status: 'awaiting' } } });
 
@@ -221,6 +228,46 @@ describe('electronic impressions', () => {
     const status = (await call('GET', `/api/documents/signing-certificates/${holder.serial}`)).json<{ record: { revokedAt: string | null; revocationReason: string | null } }>().record;
     expect(status.revokedAt).not.toBeNull();
     expect(status.revocationReason).toContain('suspended');
+  });
+
+  it('countersigns nothing under a request another approver has since rejected, or cancelled before the impression was made', async () => {
+    const now = Date.now();
+    const second = await world.person(world.branchId, ['approver'], 'Second approver 第二审批人');
+    const asked = ['req-e-veto', 'req-e-cancel'].map((id) => ({ ...request, id, createdAt: now - HOUR }) as UseRequest);
+    const staffTablet = await openReplica(running.url, staff, 'staff-withdraws');
+    const approverTablet = await openReplica(running.url, approver, 'approver-approves');
+    const secondTablet = await openReplica(running.url, second, 'second-rejects');
+    for (const r of asked) await staffTablet.store.records.create('request', r);
+    await syncAll([staffTablet, approverTablet, secondTablet]);
+    const grants: ElectronicGrant[] = [];
+    for (const r of asked) {
+      const approval = (await withContentId(await decision(approver, r, 'approve', now - 20 * 60_000))) as Decision;
+      await approverTablet.store.facts.append('decision', approval, world.siteId);
+      const body = electronicGrantBody(r, { id: 'eseal-1' as never, form: 'electronic' }, [approval]);
+      if (!body.ok) throw new Error(body.error.message);
+      grants.push((await withContentId(body.value)) as ElectronicGrant);
+    }
+    await syncAll([approverTablet]);
+    for (const g of grants) expect(await push('electronic_grant', g)).toMatchObject({ status: 'accepted' });
+    // Then the second approver rejects the first request, and the requester withdraws the second.
+    await secondTablet.store.facts.append('decision', (await withContentId(await decision(second, asked[0]!, 'reject', now - 10 * 60_000))), world.siteId);
+    const at = now - 60_000;
+    await staffTablet.store.facts.append('cancellation', { id: `${asked[1]!.id}:cancel:${staff.userId}:${at}`, requestId: asked[1]!.id, actorId: staff.userId, reason: '不再需要', at } as never, world.siteId);
+    await syncAll([staffTablet, secondTablet]);
+    await Promise.all([staffTablet.close(), approverTablet.close(), secondTablet.close()]);
+
+    const holder = await holderSigner(staff, 'eseal-1');
+    const answers: string[] = [];
+    for (const [i, r] of asked.entries()) {
+      const made = await stamp(holder, { grantId: grants[i]!.id, requestId: r.id });
+      const pushed = await push('impression', made.impression);
+      expect(pushed, JSON.stringify(pushed)).toMatchObject({ status: 'accepted' });
+      const answer = await countersign(made.impression.id, made.signed);
+      expect(answer.statusCode, answer.body).toBe(422);
+      answers.push(answer.json<{ message: string }>().message);
+    }
+    expect(answers[0]).toContain('was rejected');
+    expect(answers[1]).toContain('was cancelled');
   });
 
   it('/verify answers an unknown code 404 and a mistyped one 400, plainly', async () => {

@@ -31,10 +31,13 @@ export const impressionCertificateOf = (doc: CertificateDoc): ImpressionCertific
 /** The impression facts of a request the store holds (and those pushed before in this batch). */
 export async function impressionsOfRequest(requestId: string, sources: Pick<ImpressionSources, 'rows' | 'pushed'>): Promise<Impression[]> {
   const rows = [...(await sources.rows.documentRows(['request', requestId])), ...(sources.pushed?.values() ?? [])].filter((r) => r.type === 'fact' && r.kind === 'impression');
-  return rows.flatMap((row) => {
+  // Once per id: a row held and also accepted earlier in the push is one impression, not two uses.
+  const byId = new Map<string, Impression>();
+  for (const row of rows) {
     const parsed = impressionSchema.safeParse(row.type === 'fact' ? row.body : undefined);
-    return parsed.success && parsed.data.requestId === requestId ? [parsed.data] : [];
-  });
+    if (parsed.success && parsed.data.requestId === requestId) byId.set(parsed.data.id, parsed.data);
+  }
+  return [...byId.values()];
 }
 
 /**

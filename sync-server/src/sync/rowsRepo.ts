@@ -38,8 +38,8 @@ export interface RowsRepo {
   changesOf(kind: RecordKind, recordId: string): Promise<SyncRow[]>;
   /** Every change row of every record of one kind (an `_all_docs` key range; for administrative scans). */
   changesOfKind(kind: RecordKind): Promise<SyncRow[]>;
-  /** Every stored fact of one kind (an `_all_docs` key range over `fact:kind:`; for administrative scans). */
-  factsOfKind(kind: FactKind): Promise<FactRow[]>;
+  /** Every stored fact of one kind whose id starts with `idsFrom` (an `_all_docs` key range over `fact:kind:idsFrom`). */
+  factsOfKind(kind: FactKind, idsFrom?: string): Promise<FactRow[]>;
   /** Every stored lifecycle change of one seal (an `_all_docs` key range over `fact:seal_status_change:sealId:`). */
   lifecycleOf(sealId: string): Promise<FactRow[]>;
   /**
@@ -145,8 +145,8 @@ export function rowsRepo(db: DocumentScope<SyncRow>): RowsRepo {
       const page = await db.list({ include_docs: true, startkey: prefix, endkey: `${prefix}\ufff0` });
       return page.rows.filter((r) => r.doc).map((r) => rowFromDoc(r.doc as unknown as StoredRow));
     },
-    async factsOfKind(kind) {
-      const prefix = factRowId(kind, '');
+    async factsOfKind(kind, idsFrom = '') {
+      const prefix = factRowId(kind, idsFrom);
       const page = await db.list({ include_docs: true, startkey: prefix, endkey: `${prefix}\ufff0` });
       return page.rows.filter((r) => r.doc).map((r) => rowFromDoc(r.doc as unknown as StoredRow) as FactRow);
     },

@@ -13,6 +13,8 @@ import { orgCaOf } from '../../auth/orgCaLoader';
 import { blobsRepo } from '../../sync/blobsRepo';
 import { keepDocument, readDocument } from '../../sync/documentBlobs';
 import { loadImpressionRecords } from '../../sync/impressionRecords';
+import { KeyedLocks } from '../../sync/keyedLocks';
+import { countersignWithdrawn } from '../../sync/requestStanding';
 import { RecordStates } from '../../sync/recordStates';
 import { rowsRepo } from '../../sync/rowsRepo';
 import type { Api } from '../api';
@@ -39,6 +41,7 @@ export function countersignRoutes(api: Api, store: Store): void {
   const blobs = blobsRepo(store.couch.use(store.dbName('blobs')));
   const certificates = certificatesRepo(store.couch.use(store.dbName('certificates')));
   const signer = countersigner(() => orgCaOf(ctx), ctx.config.rpName, ctx.now);
+  const countersignLocks = new KeyedLocks();
 
   api.route({
     method: 'POST', url: '/api/documents/impressions/:id/countersign', tag: 'documents', auth: 'session',
@@ -57,57 +60,63 @@ export function countersignRoutes(api: Api, store: Store): void {
     // An impression the person may not see is answered as absent.
     if (!parsed.success || !row || !mayAsk) throw notFound(`Impression "${params.id}"`);
     const impression: Impression = parsed.data;
-    const unitId = row.scopeUnitId;
-    const audit = (action: string, after: unknown) => recordChange(ctx, { actor: actorOf(signedIn), action, target: { kind: 'impression', id: impression.id }, unitId, after });
-    const refuse = async (code: ApiErrorCode, message: string): Promise<never> => {
-      await audit('document.countersign_refused', { code, message });
-      throw new ApiError(422, code, `Not countersigned: ${message}`);
-    };
+    // One countersigning at a time per request: two impressions judged side by side would each
+    // find the other's use free and both be countersigned.
+    return countersignLocks.run([impression.requestId], async () => {
+      const unitId = row.scopeUnitId;
+      const audit = (action: string, after: unknown) => recordChange(ctx, { actor: actorOf(signedIn), action, target: { kind: 'impression', id: impression.id }, unitId, after });
+      const refuse = async (code: ApiErrorCode, message: string): Promise<never> => {
+        await audit('document.countersign_refused', { code, message });
+        throw new ApiError(422, code, `Not countersigned: ${message}`);
+      };
 
-    const pdf = new Uint8Array(Buffer.from(body.pdf, 'base64'));
-    const sha = sha256Hex(pdf);
-    if (sha !== impression.signedSha256) return refuse('pdf_mismatch', `this PDF (SHA-256 ${sha}) is not the one impression ${impression.verificationCode} recorded (${impression.signedSha256}): a byte differs`);
+      const pdf = new Uint8Array(Buffer.from(body.pdf, 'base64'));
+      const sha = sha256Hex(pdf);
+      if (sha !== impression.signedSha256) return refuse('pdf_mismatch', `this PDF (SHA-256 ${sha}) is not the one impression ${impression.verificationCode} recorded (${impression.signedSha256}): a byte differs`);
 
-    const held = (await rows.documentRows(['countersignature', impression.id]))[0];
-    if (held) return answerHeld(held, impression);
+      const held = (await rows.documentRows(['countersignature', impression.id]))[0];
+      if (held) return answerHeld(held, impression);
 
-    const ca = await orgCaOf(ctx);
-    const checks = await checkPdfSignatures(pdf, [ca.certificate]).catch((error: unknown) => refuse('not_countersignable', `the file is not a readable PDF: ${(error as Error).message}`));
-    const record = await certificates.get(impression.certificateSerial);
-    const reason = countersignRefusal(checks, record);
-    if (reason !== undefined) return refuse('not_countersignable', reason);
-    const seal = checks[0]!;
-    const serial = signerSerial(seal);
-    if (serial !== impression.certificateSerial) return refuse('not_countersignable', `the PDF is signed with certificate ${serial ?? '(none)'}, the impression names ${impression.certificateSerial}`);
-    const signedAt = seal.signedAt === undefined ? Number.NaN : Date.parse(seal.signedAt);
-    if (!(Math.abs(signedAt - impression.claimedAt) <= CLOCK_SLACK_MS)) return refuse('not_countersignable', `the signature's time ${seal.signedAt ?? '(none)'} is not the impression's claimed time ${new Date(impression.claimedAt).toISOString()}`);
+      const ca = await orgCaOf(ctx);
+      const checks = await checkPdfSignatures(pdf, [ca.certificate]).catch((error: unknown) => refuse('not_countersignable', `the file is not a readable PDF: ${(error as Error).message}`));
+      const record = await certificates.get(impression.certificateSerial);
+      const reason = countersignRefusal(checks, record);
+      if (reason !== undefined) return refuse('not_countersignable', reason);
+      const seal = checks[0]!;
+      const serial = signerSerial(seal);
+      if (serial !== impression.certificateSerial) return refuse('not_countersignable', `the PDF is signed with certificate ${serial ?? '(none)'}, the impression names ${impression.certificateSerial}`);
+      const signedAt = seal.signedAt === undefined ? Number.NaN : Date.parse(seal.signedAt);
+      if (!(Math.abs(signedAt - impression.claimedAt) <= CLOCK_SLACK_MS)) return refuse('not_countersignable', `the signature's time ${seal.signedAt ?? '(none)'} is not the impression's claimed time ${new Date(impression.claimedAt).toISOString()}`);
 
-    const records = await loadImpressionRecords(impression, { rows, records: new RecordStates(rows), certificates, roster: () => buildRoster(ctx.repos, ctx.config, ctx.orgKey, ctx.now()) });
-    if (!records.ok) return refuse('not_countersignable', records.error.message);
-    const judged = await judgeImpression(impression, records.value);
-    if (!judged.ok) return refuse(judged.error.code, judged.error.message);
+      const records = await loadImpressionRecords(impression, { rows, records: new RecordStates(rows), certificates, roster: () => buildRoster(ctx.repos, ctx.config, ctx.orgKey, ctx.now()) });
+      if (!records.ok) return refuse('not_countersignable', records.error.message);
+      const judged = await judgeImpression(impression, records.value);
+      if (!judged.ok) return refuse(judged.error.code, judged.error.message);
+      const withdrawn = await countersignWithdrawn(impression, records.value, rows);
+      if (withdrawn !== undefined) return refuse('not_countersignable', withdrawn);
 
-    const now = ctx.now();
-    const countersigning = await signer();
-    const countersigned = await signPdf(pdf, countersigning, { name: 'org-countersignature', signedAt: new Date(now), reason: `Impression ${impression.verificationCode}: grant ${impression.grantId} and signature checked` });
-    const countersignedSha256 = sha256Hex(countersigned);
-    await keepDocument(blobs, countersignedSha256, countersigned);
-    const fact: Countersignature = {
-      id: countersignatureId(impression.id), impressionId: impression.id, requestId: impression.requestId, sealId: impression.sealId,
-      signedSha256: impression.signedSha256, countersignedSha256, countersignerSerial: serialHexOf(readCertificate(countersigning.certificate)), at: now,
-    };
-    const factRow: FactRow = {
-      id: factRowId('countersignature', fact.id), type: 'fact', kind: 'countersignature', subject: subjectOf('request', impression.requestId),
-      scopeUnitId: row.scopeUnitId, author: SERVER_AUTHOR as UserId, createdAt: now, body: fact,
-    };
-    const [outcome] = await rows.createMany([factRow]);
-    if (outcome !== 'written') {
-      // Another instance countersigned it meanwhile: its countersignature is the one on record.
-      const winner = (await rows.documentRows(['countersignature', impression.id]))[0];
-      if (winner) return answerHeld(winner, impression);
-    }
-    await audit('document.countersign', { countersignedSha256, signedSha256: impression.signedSha256, grantId: impression.grantId, certificateSerial: impression.certificateSerial, ordinal: judged.value.ordinal });
-    return { impressionId: impression.id, sha256: countersignedSha256, pdf: Buffer.from(countersigned).toString('base64'), countersignedAt: new Date(now).toISOString() };
+      const now = ctx.now();
+      const countersigning = await signer();
+      const countersigned = await signPdf(pdf, countersigning, { name: 'org-countersignature', signedAt: new Date(now), reason: `Impression ${impression.verificationCode}: grant ${impression.grantId} and signature checked` });
+      const countersignedSha256 = sha256Hex(countersigned);
+      await keepDocument(blobs, countersignedSha256, countersigned);
+      const fact: Countersignature = {
+        id: countersignatureId(impression.id), impressionId: impression.id, requestId: impression.requestId, sealId: impression.sealId,
+        signedSha256: impression.signedSha256, countersignedSha256, countersignerSerial: serialHexOf(readCertificate(countersigning.certificate)), at: now,
+      };
+      const factRow: FactRow = {
+        id: factRowId('countersignature', fact.id), type: 'fact', kind: 'countersignature', subject: subjectOf('request', impression.requestId),
+        scopeUnitId: row.scopeUnitId, author: SERVER_AUTHOR as UserId, createdAt: now, body: fact,
+      };
+      const [outcome] = await rows.createMany([factRow]);
+      if (outcome !== 'written') {
+        // Another instance countersigned it meanwhile: its countersignature is the one on record.
+        const winner = (await rows.documentRows(['countersignature', impression.id]))[0];
+        if (winner) return answerHeld(winner, impression);
+      }
+      await audit('document.countersign', { countersignedSha256, signedSha256: impression.signedSha256, grantId: impression.grantId, certificateSerial: impression.certificateSerial, ordinal: judged.value.ordinal });
+      return { impressionId: impression.id, sha256: countersignedSha256, pdf: Buffer.from(countersigned).toString('base64'), countersignedAt: new Date(now).toISOString() };
+    });
   });
 
   /** The countersignature already on record, with its kept PDF (a retry, or another instance's). */
