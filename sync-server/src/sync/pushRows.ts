@@ -10,12 +10,18 @@ import { deviceEntryRef, serverAlarmRow } from './serverAlarm';
 import { validateChange } from './validateChange';
 import { validateFact } from './validateFact';
 
-/** The answer for a row the server already holds: the same fact again, or a second body under its id (`sameIdentity`). */
-function compareWithStored(row: SyncRow, stored: SyncRow): PushResult {
+/**
+ * The answer for a row the server already holds: the same fact again, or a second body under its
+ * id (`sameIdentity`). The server's copy goes back only to someone who may read it: a fact first
+ * recorded in a unit the pusher does not cover (the same body, filed elsewhere) is a duplicate
+ * whose copy — its unit, author and time — stays where it is.
+ */
+function compareWithStored(row: SyncRow, stored: SyncRow, ctx: PushContext): PushResult {
   if (!sameIdentity(row, stored)) {
     return { id: row.id, status: 'refused', code: 'fact_conflict', message: `"${row.id}" is already held with a different body: an id always carries the same bytes` };
   }
-  return canonicalJson(row) === canonicalJson(stored) ? { id: row.id, status: 'duplicate' } : { id: row.id, status: 'duplicate', stored };
+  if (canonicalJson(row) === canonicalJson(stored) || !covers(ctx.user, stored.scopeUnitId, ctx.tree).ok) return { id: row.id, status: 'duplicate' };
+  return { id: row.id, status: 'duplicate', stored };
 }
 
 const isDeviceEntry = (row: SyncRow): row is FactRow => row.type === 'fact' && row.kind === 'device_event';
@@ -152,7 +158,7 @@ export async function pushRows(rawRows: readonly unknown[], ctx: PushContext, ro
   for (const { index, row } of held) {
     const winner = stored.get(row.id);
     if (!winner) throw new Error(`the store said "${row.id}" exists but does not return it`);
-    results[index] = compareWithStored(row, winner);
+    results[index] = compareWithStored(row, winner, ctx);
     if (results[index].status !== 'refused') continue;
     const alarm = await conflictAlarm(winner, ctx.user.id, now);
     alarms.set(alarm.id, alarm);
@@ -171,7 +177,7 @@ export async function pushRows(rawRows: readonly unknown[], ctx: PushContext, ro
     if (!winner) continue;
     if (canonicalJson(row) === canonicalJson(winner)) results[index] = { id: row.id, status: 'duplicate' };
     else if (results[index]?.status === 'refused' && results[index].code === 'stale_transition' && row.type === 'fact') {
-      results[index] = compareWithStored(row, winner);
+      results[index] = compareWithStored(row, winner, ctx);
       if (results[index].status !== 'refused') continue;
       const alarm = await conflictAlarm(winner, ctx.user.id, now);
       alarms.set(alarm.id, alarm);
@@ -181,7 +187,7 @@ export async function pushRows(rawRows: readonly unknown[], ctx: PushContext, ro
   // batches, once the second body passes validation itself (a device key signed both: a fork).
   for (const { index, row } of repeats) {
     const first = stored.get(row.id) ?? inBatch.get(row.id)!;
-    results[index] = compareWithStored(row, first);
+    results[index] = compareWithStored(row, first, ctx);
     if (results[index].status !== 'refused' || row.type !== 'fact') continue;
     const verdict = await validateFact(row, ctx).catch(() => refuseRow('invalid_row', 'does not validate'));
     if (!verdict.ok) {
