@@ -80,6 +80,22 @@ describe('deactivating someone who left', () => {
     expect((await running.server.repos.users.get(leaver.userId))?.active).toBe(true);
   });
 
+  it('is refused to a branch administrator for someone of the branch who also holds a role above it, and so is revoking their passkey', async () => {
+    // Someone who lives in the branch, later made an administrator of the whole organisation.
+    const promoted = await world.person(world.branchId, ['admin'], 'Promoted 升任总部管理员');
+    const granted = await call('POST', `/api/users/${promoted.userId}/grants`, world.admin, { role: 'admin', unitId: world.admin.rootUnitId });
+    expect(granted.status, JSON.stringify(granted.body)).toBeLessThan(300);
+    await refused('POST', `/api/users/${promoted.userId}/deactivate`, branchAdmin, 403, 'out_of_scope');
+    await refused('POST', `/api/credentials/${encodeURIComponent(promoted.credentialId)}/revoke`, branchAdmin, 403, 'out_of_scope');
+    expect((await running.server.repos.users.get(promoted.userId))?.active).toBe(true);
+    expect((await running.server.repos.credentials.get(promoted.credentialId))?.revokedAt).toBeUndefined();
+    // Someone of the branch with roles in the branch only stays the branch administrator's to manage.
+    const colleague = await world.person(world.branchId, ['approver'], 'Colleague 同事');
+    expect((await call('POST', `/api/credentials/${encodeURIComponent(colleague.credentialId)}/revoke`, branchAdmin)).status).toBe(200);
+    // The organisation's administrator reaches both.
+    expect((await call('POST', `/api/users/${promoted.userId}/deactivate`, world.admin)).status).toBe(200);
+  });
+
   it('stops their passkeys and session and withdraws their open requests, with an audit record', async () => {
     const now = running.server.clock.now();
     const custody = await replicas.open(custodian, 'custody');

@@ -99,5 +99,15 @@ export function requirePermission(
   throw new ApiError(403, outcome.error.code === 'out_of_scope' ? 'out_of_scope' : 'forbidden', outcome.error.message);
 }
 
+/**
+ * What someone needs to act on a person's account (deactivate it, revoke their passkeys): the
+ * right to manage users over the person's home unit and over every unit the person holds a role
+ * on. An administrator of a branch manages the branch's people, not a head-office administrator
+ * who happens to live in the branch. Throws 403 like `requirePermission`.
+ */
+export function requireManageOf(user: UserDoc, target: Pick<UserDoc, 'unitId' | 'grants'>, tree: UnitTree): void {
+  for (const unitId of new Set([target.unitId, ...target.grants.map((grant) => grant.unitId)])) requirePermission(user, 'user.manage', { unitId }, tree);
+}
+
 /** Whether the unit was closed (kept in the tree for history; it takes nothing new). */
 export const isClosed = (tree: UnitTree, unitId: string): boolean => (tree.get(unitId as never) as { closedAt?: number } | undefined)?.closedAt !== undefined;

@@ -1,7 +1,7 @@
 import { credentialIdParamsSchema, credentialResponseSchema, credentialsResponseSchema, creationOptionsSchema, registerVerifyBodySchema } from '@seal/shared';
 import { credentialDocId } from '../../couch/credentialsRepo';
 import type { CredentialDoc } from '../../couch/model';
-import { loadUnitTree, requirePermission } from '../../auth/scope';
+import { loadUnitTree, requireManageOf } from '../../auth/scope';
 import { consumeCeremonyChallenge, registrationOptions, verifyRegistration } from '../../auth/webauthn';
 import type { Api } from '../api';
 import { ApiError, notFound } from '../errors';
@@ -66,7 +66,7 @@ export function passkeyRoutes(api: Api): void {
     const owner = await ctx.repos.users.get(credential.userId);
     if (!owner) throw notFound(`The owner of passkey "${params.id}"`);
     const own = owner.id === signedIn.user.id;
-    if (!own) requirePermission(signedIn.user, 'user.manage', { unitId: owner.unitId }, await loadUnitTree(ctx.repos.units));
+    if (!own) requireManageOf(signedIn.user, owner, await loadUnitTree(ctx.repos.units));
     if (credential.revokedAt !== undefined) return { credential: credentialView(credential) };
     if (own) {
       const active = (await ctx.repos.credentials.ofUser(owner.id)).filter((c) => c.revokedAt === undefined);

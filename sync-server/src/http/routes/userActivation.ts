@@ -1,6 +1,6 @@
 import { deactivationResponseSchema, idParamsSchema, userResponseSchema } from '@seal/shared';
 import type { UserDoc } from '../../couch/model';
-import { loadUnitTree, requirePermission } from '../../auth/scope';
+import { loadUnitTree, requireManageOf } from '../../auth/scope';
 import type { SignedIn } from '../../auth/sessions';
 import type { Store } from '../../couch/store';
 import { haltRequestsOf } from '../../sync/haltRequestsOf';
@@ -27,7 +27,7 @@ export function userActivationRoutes(api: Api, store: Store, rows: RowsRepo): vo
     const target = await ctx.repos.users.get(id);
     if (!target) throw notFound(`User "${id}"`);
     const tree = await loadUnitTree(ctx.repos.units);
-    requirePermission(signedIn.user, 'user.manage', { unitId: target.unitId }, tree);
+    requireManageOf(signedIn.user, target, tree);
     const now = ctx.now();
     const next: UserDoc = active ? (({ deactivatedAt: _d, ...u }) => ({ ...u, active: true }))(target) : { ...target, active: false, deactivatedAt: now };
     if (!active) await keepOneSystemAdmin(ctx, tree, next);
