@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signPdf, verifiedImpressionSchema, verifyPdfResponseSchema } from '@seal/shared';
+import { signPdf, toPem, verificationCodeOf, verifiedImpressionSchema, verifyPdfResponseSchema } from '@seal/shared';
 import { makeTestPki } from '@seal/shared/testing';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, REPO_ROOT } from './harness';
 import { joinAs, newPerson, newVisitor, openInvitation, unexpectedErrors, watchErrors, type Person } from './people';
@@ -167,9 +167,11 @@ describe('/verify, for whoever holds a stamped document', () => {
   it('a stamped PDF found by its hash shows its record and signatures, and prints an anti-counterfeit copy with the code on every page', async () => {
     const pki = await makeTestPki();
     const signer = await pki.signer({ commonName: '合同专用章', serialNumber: 'seal1' });
-    const signed = Buffer.from(await signPdf(readFileSync(join(REPO_ROOT, 'tests/fixtures/documents/fontconfig-user.pdf')), signer, { name: 'seal:seal-e:imp', signedAt: new Date(), reason: 'Electronic seal', rect: [420, 80, 530, 190] }));
+    const impressionId = 'impression-e2e-verify-0001';
+    const source = readFileSync(join(REPO_ROOT, 'tests/fixtures/documents/fontconfig-user.pdf'));
+    const signed = Buffer.from(await signPdf(source, signer, { name: `seal:seal-e:${impressionId}`, signedAt: new Date(), reason: 'Electronic seal', rect: [420, 80, 530, 190] }));
     const sha = createHash('sha256').update(signed).digest('hex');
-    const code = 'ABXJKP5NSHC';
+    const code = await verificationCodeOf(impressionId);
     const record = verifiedImpressionSchema.parse({
       kind: 'electronic', organisation: { name: VERIFY_NAMES.organisation },
       seal: { name: '东方建设集团合同专用章', kind: 'contract', form: 'electronic', code: null, organisationName: VERIFY_NAMES.organisation, status: 'active' },
@@ -187,6 +189,8 @@ describe('/verify, for whoever holds a stamped document', () => {
       asked.push(route.request().postDataJSON());
       await route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(answer) });
     });
+    // The organisation CA the page checks signatures against: the test CA that issued the seal's certificate.
+    await page.route('**/api/documents/ca', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ certificate: toPem('CERTIFICATE', pki.caCertificate) }) }));
     await page.goto(`${suite.server().url}/verify`);
     await page.getByTestId('pdf-file').setInputFiles({ name: 'contract.pdf', mimeType: 'application/pdf', buffer: signed });
     await expect.poll(() => page.getByTestId('verify-result').getAttribute('data-verdict'), { timeout: 30_000 }).toBe('awaiting');
@@ -209,6 +213,18 @@ describe('/verify, for whoever holds a stamped document', () => {
       expect(text).toContain(code);
       expect(text).toContain(VERIFY_NAMES.organisation);
     }
+
+    // A file whose fingerprint a holder recorded, but which no seal signed: the record is not shown as its proof.
+    const unsigned = Buffer.concat([source, Buffer.from('\n% never signed\n')]);
+    const unsignedSha = createHash('sha256').update(unsigned).digest('hex');
+    const claimedOnly = verifyPdfResponseSchema.parse({ ...answer, sha256: unsignedSha, record: { ...record, impression: { ...record.impression, signedSha256: unsignedSha } } });
+    const second = await visitor.context.newPage();
+    await second.route('**/api/verify/pdf', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(claimedOnly) }));
+    await second.route('**/api/documents/ca', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ certificate: toPem('CERTIFICATE', pki.caCertificate) }) }));
+    await second.goto(`${suite.server().url}/verify`);
+    await second.getByTestId('pdf-file').setInputFiles({ name: 'not-signed.pdf', mimeType: 'application/pdf', buffer: unsigned });
+    await expect.poll(() => second.getByTestId('verify-refused').textContent(), { timeout: 30_000 }).toContain('no intact seal signature');
+    expect(await second.getByTestId('pdf-matches').count()).toBe(0);
     await visitor.context.close();
   });
 

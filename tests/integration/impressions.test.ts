@@ -149,6 +149,9 @@ describe('electronic impressions', () => {
     const byPdf = await call('POST', '/api/verify/pdf', undefined, { pdf: body.pdf });
     expect(byPdf.json()).toMatchObject({ match: 'countersigned', record: { impression: { verificationCode: impression.verificationCode } } });
     expect((await call('POST', '/api/verify/pdf', undefined, { sha256: impression.signedSha256 })).json()).toMatchObject({ match: 'signed' });
+    // The holder's signed file itself: its seal signature bears the record out.
+    expect((await call('POST', '/api/verify/pdf', undefined, { pdf: Buffer.from(signed).toString('base64') })).json())
+      .toMatchObject({ match: 'signed', message: expect.stringContaining('seal signature is intact') as unknown, record: { impression: { verificationCode: impression.verificationCode } } });
     const changed = Buffer.from(twice);
     changed[4000] = changed[4000]! ^ 0x01;
     const refused = await call('POST', '/api/verify/pdf', undefined, { pdf: changed.toString('base64') });
@@ -268,6 +271,20 @@ describe('electronic impressions', () => {
     }
     expect(answers[0]).toContain('was rejected');
     expect(answers[1]).toContain('was cancelled');
+  });
+
+  it('vouches for no file on a holder\'s word: an impression recording the hash of a file the seal never signed', async () => {
+    const holder = await holderSigner(staff, 'eseal-1');
+    const honest = await stamp(holder);
+    // The impression is genuine in all but one field: it names the hash of an unsigned file.
+    const unsigned = new Uint8Array([...source, ...new TextEncoder().encode('\n% not signed by any seal\n')]);
+    const forged = { ...honest.impression, signedSha256: sha(unsigned) };
+    expect(await push('impression', forged)).toMatchObject({ status: 'accepted' });
+    const byFile = await call('POST', '/api/verify/pdf', undefined, { pdf: Buffer.from(unsigned).toString('base64') });
+    expect(byFile.json()).toMatchObject({ match: 'none', record: null });
+    // By its hash alone, the answer says the record proves nothing until the signature is checked.
+    expect((await call('POST', '/api/verify/pdf', undefined, { sha256: sha(unsigned) })).json())
+      .toMatchObject({ match: 'signed', message: expect.stringContaining('does not prove the seal signed it') as unknown });
   });
 
   it('/verify answers an unknown code 404 and a mistyped one 400, plainly', async () => {

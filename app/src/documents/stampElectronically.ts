@@ -1,5 +1,5 @@
 import {
-  err, fromPem, judgeImpression, ok, refuse, signPdf, toHex, verificationCodeOf, sha256,
+  err, fromPem, sealSignatureField, judgeImpression, ok, refuse, signPdf, toHex, verificationCodeOf, sha256,
   type ElectronicGrant, type Impression, type ImpressionId, type ImpressionRecords, type Refusal, type Result,
 } from '@seal/shared';
 import { impressionCertificateOf, validCredential } from './signingKeys';
@@ -73,7 +73,7 @@ export async function stampElectronically(args: StampElectronicallyArgs, ctx: St
     privateKey: credential.privateKey,
     certificate: fromPem('CERTIFICATE', credential.certificate.pem)[0]!,
     chain: credential.certificate.chain.flatMap((pem) => fromPem('CERTIFICATE', pem)),
-  }, { name: `seal:${grant.sealId}:${args.impressionId}`, signedAt: new Date(claimedAt), reason: 'Electronic seal impression' });
+  }, { name: sealSignatureField(grant.sealId, args.impressionId), signedAt: new Date(claimedAt), reason: 'Electronic seal impression' });
   const impression: Impression = { ...draft, signedSha256: await hexSha256(signedPdf) };
   // The signed PDF is kept before the fact goes out: the countersignature needs both.
   await ctx.db.countersign.put({ impressionId: impression.id, signedPdf, signedSha256: impression.signedSha256, queuedAt: claimedAt });

@@ -35,6 +35,7 @@ export const publicVerifyEn: PublicVerifyDictionary = {
   notHeldOffline: 'This device is offline and does not hold a record for {{ code }}. Connect to the internet and check again.',
   noSource: 'The organisation’s server cannot be reached and this device holds no records. Connect to the internet and check again.',
   pdfNoMatch: 'This file does not match any stamped document. Either it was never stamped, or it was changed after stamping (even one changed byte counts). Do not rely on it: ask the sender for the original file.',
+  pdfNotSigned: 'This file’s fingerprint is on record, but the file carries no intact seal signature for that record: a record alone does not prove a seal signed it. Do not rely on it: ask the sender for the signed original.',
   pdfNoMatchOffline: 'This device is offline and holds no stamped document with this file’s fingerprint. Connect to the internet to check it against all records.',
   pdfMatches: 'This file is exactly the stamped document on record: not one byte was changed.',
   fingerprint: 'Fingerprint (SHA-256)',

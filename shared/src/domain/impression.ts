@@ -80,3 +80,21 @@ export type Countersignature = z.infer<typeof countersignatureSchema>;
 
 /** The id of an impression's countersignature fact. */
 export const countersignatureId = (impressionId: string): string => `countersign:${impressionId}`;
+
+/** The signature field a seal's signature is made in: it names the seal and the impression (`stampElectronically`). */
+export const sealSignatureField = (sealId: string, impressionId: string): string => `seal:${sealId}:${impressionId}`;
+
+/** The impression a seal's signature field names, or `undefined` for any other field. */
+export function impressionIdOfSealField(field: string): string | undefined {
+  return /^seal:[^:]+:([A-Za-z0-9_-]{16,64})$/.exec(field)?.[1];
+}
+
+/**
+ * Whether a PDF's own signatures bear out an impression on record: a seal signature, intact and
+ * chained to the organisation CA, made in the field that names the impression. Bytes that match
+ * a record's hash but carry no such signature were recorded by a holder, never signed by the
+ * seal: the record's hash alone vouches for nothing. The app and `/api/verify/pdf` both ask it.
+ */
+export function signaturesBearOut(checks: readonly { readonly field: string; readonly intact: boolean; readonly chained: boolean }[], impressionId: string): boolean {
+  return checks.some((check) => check.intact && check.chained && impressionIdOfSealField(check.field) === impressionId);
+}

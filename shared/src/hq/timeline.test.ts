@@ -58,3 +58,13 @@ describe('timelineEventsOf', () => {
     expect(timelineEventsOf(change('profile:u-req'), { change: { first: true } })).toEqual([]);
   });
 });
+
+describe('a time no record may name', () => {
+  it('falls back to the row\'s own time, else to the epoch, so HQ never meets a date it cannot write', () => {
+    const photo = (at: number, createdAt: number): SyncRow => ({ ...row('attachment', `p-${at}-${createdAt}`, { sha256: HASH, about: 'seal:S1', mime: 'image/jpeg', size: 1, at }), createdAt });
+    expect(timelineEventsOf(photo(T, T + 5))[0]!.at).toBe(T);
+    expect(timelineEventsOf(photo(9_000_000_000_000_000, T + 5))[0]!.at).toBe(T + 5);
+    expect(timelineEventsOf(photo(Number.MAX_SAFE_INTEGER, 9_000_000_000_000_000))[0]!.at).toBe(0);
+    for (const event of [photo(9e15, 9e15), photo(253_402_300_800_000, T)].flatMap((r) => timelineEventsOf(r))) expect(() => new Date(event.at + 8 * 3_600_000).toISOString()).not.toThrow();
+  });
+});

@@ -3,6 +3,7 @@ import { parseSubject } from '../sync/subject';
 import { SERVER_AUTHOR, type ChangeRow, type FactRow, type SyncRow } from '../sync/rows';
 import type { TimelineEvent, TimelineEventKind, TimelineSummary } from './event';
 import { deviceEventSummary } from './deviceSummary';
+import { MAX_MILLIS } from '../domain/primitives';
 
 export { timelineEventSchema, type TimelineEvent } from './event';
 
@@ -47,10 +48,13 @@ interface Parts {
   readonly summary: TimelineSummary;
 }
 
+const isRecordTime = (at: number): boolean => Number.isSafeInteger(at) && at >= 0 && at <= MAX_MILLIS;
+
 function eventOf(row: SyncRow, parts: Parts): TimelineEvent {
   const event: TimelineEvent = {
     id: row.id,
-    at: Number.isSafeInteger(parts.at) && parts.at >= 0 ? parts.at : row.createdAt,
+    // A time no record may name (rows stored before times were bounded) falls back to the row's, else to the epoch: never a date HQ cannot write.
+    at: isRecordTime(parts.at) ? parts.at : isRecordTime(row.createdAt) ? row.createdAt : 0,
     kind: parts.kind,
     unitId: row.scopeUnitId,
     personIds: people(...parts.personIds, row.author),

@@ -8,3 +8,4 @@ export * from './actor';
 export * from './projection';
 export * from './protocol';
 export * from './rowIdentity';
+export * from './applyChangeRows';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { unitIdSchema, userIdSchema } from '../domain/ids';
-import { base64UrlSchema, millisSchema } from '../domain/primitives';
+import { base64UrlSchema } from '../domain/primitives';
 import { factKindSchema, recordKindSchema, type FactKind, type RecordKind } from './kinds';
 import { subjectSchema } from './subject';
 
@@ -18,8 +18,12 @@ const envelope = {
   scopeUnitId: unitIdSchema,
   /** The user who made the row: the session user when pushed. */
   author: userIdSchema,
-  /** The author's clock when the row was made (informational: never part of a fact's identity). */
-  createdAt: millisSchema,
+  /**
+   * The author's clock when the row was made (informational: never part of a fact's identity).
+   * Not bounded like a record's times (`millisSchema`): rows stored before that bound came must
+   * still pull; nothing computes a date from it.
+   */
+  createdAt: z.int().nonnegative(),
 };
 
 /**

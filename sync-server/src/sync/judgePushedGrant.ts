@@ -1,5 +1,4 @@
-import { judgeGrant, ok, parseRecord, refuse, sealRecordSchema, useRequestSchema, type Decision, type Grant, type GrantRecords, type Refusal, type Result, type SyncRefusalCode } from '@seal/shared';
-import { heldDecisions, vetoOf } from './requestStanding';
+import { judgeGrant, ok, parseRecord, refuse, sealRecordSchema, useRequestSchema, type Grant, type GrantRecords, type Refusal, type Result, type SyncRefusalCode } from '@seal/shared';
 import { ACCEPT, refuseRow, type PushContext, type RowVerdict } from './pushContext';
 
 /** The records a pushed grant (device or electronic) is judged against: the request as stored, its seal's record and the current roster. */
@@ -23,15 +22,5 @@ export async function judgePushedGrant(grant: Grant, requestJson: Record<string,
   const records = await storedGrantRecords(grant.requestId, requestJson, ctx);
   if (!records.ok) return records;
   const verdict = await judgeGrant(grant, records.value);
-  if (!verdict.ok) return refuseRow(verdict.error.code, verdict.error.message);
-  return notVetoed(grant, records.value, ctx);
-}
-
-/**
- * A grant carries the approvals it was issued from; a reject the server holds on the request (a
- * veto: `vetoOf`) makes it worthless, whatever it carries — refused as `grant_rejected`.
- */
-export async function notVetoed(grant: { readonly requestId: string; readonly decisions: readonly Decision[] }, records: GrantRecords, ctx: PushContext): Promise<RowVerdict> {
-  const veto = vetoOf(records, [...(await heldDecisions(grant.requestId, ctx)), ...grant.decisions]);
-  return veto === undefined ? ACCEPT : refuseRow('grant_rejected', `request "${grant.requestId}" was rejected after the approvals this grant carries: ${veto}`);
+  return verdict.ok ? ACCEPT : refuseRow(verdict.error.code, verdict.error.message);
 }

@@ -3,7 +3,7 @@ import {
   type ElectronicGrant, type Impression,
 } from '@seal/shared';
 import { loadImpressionRecords } from './impressionRecords';
-import { notVetoed, storedGrantRecords } from './judgePushedGrant';
+import { storedGrantRecords } from './judgePushedGrant';
 import { ACCEPT, refuseRow, type PushContext, type RowVerdict } from './pushContext';
 
 /** A pushed electronic grant, judged by the shared rule (`judgeElectronicGrant`) against the request, its seal and the roster. */
@@ -11,7 +11,7 @@ export async function judgePushedElectronicGrant(grant: ElectronicGrant, request
   const records = await storedGrantRecords(grant.requestId, requestJson, ctx);
   if (!records.ok) return records;
   const verdict = await judgeElectronicGrant(grant, records.value);
-  return verdict.ok ? notVetoed(grant, records.value, ctx) : refuseRow(verdict.error.code, verdict.error.message);
+  return verdict.ok ? ACCEPT : refuseRow(verdict.error.code, verdict.error.message);
 }
 
 /**

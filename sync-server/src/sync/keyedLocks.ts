@@ -34,17 +34,17 @@ export class KeyedLocks {
 }
 
 /**
- * What a pushed batch is judged against and writes, as keys: each row's unit and subject (the
- * record it changes, the request a grant or decision is about, the seal a move is of, the device
- * whose log an entry extends), read from the rows as sent (judging has not begun). Two batches
- * that share none read and write nothing of each other's.
+ * What a pushed batch is judged against and writes, as keys: each row's subject (the record it
+ * changes, the request a grant, decision or impression is about, the seal a move is of, the
+ * device whose log an entry extends — validation holds each row to the subject its body names),
+ * read from the rows as sent (judging has not begun). Two batches that share none read and write
+ * nothing of each other's judgement.
  */
 export function pushLockKeys(rows: readonly unknown[]): string[] {
   const keys = new Set<string>();
   for (const row of rows) {
     if (row === null || typeof row !== 'object') continue;
-    const { scopeUnitId, subject } = row as { scopeUnitId?: unknown; subject?: unknown };
-    if (typeof scopeUnitId === 'string' && scopeUnitId.length <= 200) keys.add(`unit:${scopeUnitId}`);
+    const { subject } = row as { subject?: unknown };
     if (typeof subject === 'string' && subject.length <= 300) keys.add(`subject:${subject}`);
   }
   return [...keys];

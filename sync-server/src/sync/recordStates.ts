@@ -1,5 +1,5 @@
 import * as Automerge from '@automerge/automerge';
-import { fromBase64Url, type ChangeRow, type RecordKind, type SealStatusChange, type SyncRow } from '@seal/shared';
+import { applyChangeRows, type ChangeRow, type RecordKind, type SealStatusChange, type SyncRow } from '@seal/shared';
 import type { RowsRepo } from './rowsRepo';
 
 /** A record as the server holds it: its merged Automerge document and its scope. */
@@ -17,7 +17,7 @@ const EMPTY: RecordState = { doc: null, json: null, scopeUnitId: null };
 export function mergeChangeRows(rows: readonly SyncRow[]): RecordState {
   const changes = rows.filter((row): row is ChangeRow => row.type === 'change');
   if (changes.length === 0) return EMPTY;
-  const [doc] = Automerge.applyChanges(Automerge.init<unknown>(), changes.map((row) => fromBase64Url(row.bytes)));
+  const { doc } = applyChangeRows((bytes) => Automerge.applyChanges(Automerge.init<unknown>(), [...bytes])[0], changes);
   return { doc, json: Automerge.toJS(doc) as Record<string, unknown>, scopeUnitId: changes[0]!.scopeUnitId };
 }
 

@@ -85,6 +85,7 @@ function summaryOf(state: VerifyState, t: T): string {
 function refusalOf(state: Extract<VerifyState, { type: 'code' | 'pdf' }>, t: T): string {
   const { outcome } = state;
   if (outcome.type === 'no_source') return t('publicVerify.noSource');
+  if (state.type === 'pdf' && state.unsigned === true) return t('publicVerify.pdfNotSigned');
   if (state.type === 'pdf') return outcome.type === 'not_held' ? t('publicVerify.pdfNoMatchOffline') : t('publicVerify.pdfNoMatch');
   return outcome.type === 'not_held' ? t('publicVerify.notHeldOffline', { code: state.code }) : t('publicVerify.notFound', { code: state.code });
 }

@@ -1,4 +1,5 @@
 import { createSignal, type Accessor } from 'solid-js';
+import { impressionIdOfSealField, signaturesBearOut, verificationCodeOf } from '@seal/shared';
 import { useDirectory } from '../../org/DirectoryProvider';
 import { useRequests } from '../../requests/RequestsProvider';
 import { useSync } from '../../sync/SyncProvider';
@@ -15,7 +16,8 @@ export type VerifyState =
   | { readonly type: 'busy' }
   | { readonly type: 'invalid'; readonly reason: Extract<VerifyInput, { kind: 'invalid' }>['reason'] }
   | { readonly type: 'code'; readonly code: string; readonly outcome: LookupOutcome }
-  | { readonly type: 'pdf'; readonly pdf: PdfFinding; readonly bytes: Uint8Array; readonly roots: TrustedRoots; readonly outcome: LookupOutcome }
+  /** `unsigned`: the file's hash is on record, but the file carries no intact seal signature for that record (a holder's word alone). */
+  | { readonly type: 'pdf'; readonly pdf: PdfFinding; readonly bytes: Uint8Array; readonly roots: TrustedRoots; readonly outcome: LookupOutcome; readonly unsigned?: boolean }
   | { readonly type: 'failed'; readonly message: string };
 
 export interface Verifier {
@@ -80,8 +82,27 @@ export function createVerifier(): Verifier {
         // The CA certificate: fetched now when the server answers (and kept), else the one kept here.
         const roots = await loadTrustedRoots();
         const pdf = await checkPdfFile({ name: file.name, size: bytes.length, arrayBuffer: () => Promise.resolve(bytes.slice().buffer) }, roots.roots);
-        setState({ type: 'pdf', pdf, bytes, roots, outcome: await lookUpPdfHash(pdf.sha256, lookups()) });
+        const outcome = await lookUpPdfHash(pdf.sha256, lookups());
+        // A record found by the file's hash counts only when the file's own seal signature bears it out.
+        if (outcome.type === 'found' && outcome.finding.record.kind === 'electronic' && !(await signedAsRecorded(pdf, outcome.finding.record.impression.verificationCode))) {
+          setState({ type: 'pdf', pdf, bytes, roots, outcome: { type: 'not_found' }, unsigned: true });
+          return;
+        }
+        setState({ type: 'pdf', pdf, bytes, roots, outcome });
       });
     },
   };
+}
+
+/**
+ * Whether the file's own signatures bear out the impression with this verification code: an
+ * intact seal signature, chained to the organisation CA, in the field naming that impression
+ * (`signaturesBearOut`, the rule the server applies to a file it is sent).
+ */
+async function signedAsRecorded(pdf: PdfFinding, verificationCode: string): Promise<boolean> {
+  for (const signature of pdf.signatures ?? []) {
+    const impressionId = impressionIdOfSealField(signature.field);
+    if (impressionId !== undefined && signaturesBearOut([signature], impressionId) && (await verificationCodeOf(impressionId)) === verificationCode) return true;
+  }
+  return false;
 }

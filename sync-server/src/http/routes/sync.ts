@@ -78,7 +78,7 @@ export function syncRoutes(api: Api, store: Store, onAccepted?: AcceptedRowsList
       routes: () => (routes ??= governance.routes()),
       revokeSealCertificates: (sealId: string, reason: string) => revokeSealCertificates(certificatesDb, ctx.changes, sealId, reason, actorOf(signedIn), ctx.now()),
     };
-    // Judged and written one push at a time per unit and record: two pushes judged side by side
+    // Judged and written one push at a time per record (in this process): two pushes judged side by side
     // would each be judged against the store without the other (two creations of one record, two
     // changes under one actor's sequence number, two moves from one status, all accepted).
     return { results: await pushLocks.run(pushLockKeys(body.rows), () => pushRows(body.rows, pushCtx, rows, ctx.now(), body.replica)) };

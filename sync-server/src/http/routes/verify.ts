@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import {
-  checkPdfSignatures, parseProcessSheetCode, parseVerificationCode, PROCESS_SHEET_PREFIX, verifyCodeParamsSchema, verifyCodeResponseSchema,
+  checkPdfSignatures, impressionIdOfSealField, signaturesBearOut, parseProcessSheetCode, parseVerificationCode, PROCESS_SHEET_PREFIX, verifyCodeParamsSchema, verifyCodeResponseSchema,
   verifyPdfBodySchema, verifyPdfResponseSchema, verifyPhotoParamsSchema, type FactRow, type VerifiedImpression,
 } from '@seal/shared';
 import { buildRoster } from '../../auth/roster';
@@ -107,9 +107,17 @@ export function verifyRoutes(api: Api, store: Store): void {
       const record = await recordOf(impression as FactRow | undefined);
       return { sha256, match: 'countersigned' as const, message: 'This is the document as the organisation countersigned it: not one byte differs.', record, claimed: null };
     }
-    const signed = (await rows.documentRows(['signed', sha256]))[0];
+    // A holder's record of the bytes they signed: with the file at hand, its own seal signature
+    // must bear the record out (a holder could record any file's hash); with its hash alone, the
+    // answer says the signature is for the asker to check (the verification page does, in the browser).
+    const held = await rows.documentRows(['signed', sha256]);
+    const checks = pdf === undefined || held.length === 0 ? undefined : await checkPdfSignatures(pdf, [(await orgCaOf(ctx)).certificate]).catch(() => []);
+    const signed = checks === undefined ? held[0] : held.find((row) => signaturesBearOut(checks, (row.body as { id: string }).id));
     if (signed) {
-      return { sha256, match: 'signed' as const, message: "This is the document as the seal's holder signed it: not one byte differs.", record: await recordOf(signed), claimed: null };
+      const message = checks === undefined
+        ? "A seal's holder recorded a document with these bytes. Check its seal signature (the verification page does, in your browser): the record alone does not prove the seal signed it."
+        : "This is the document as the seal's holder signed it: not one byte differs, and its seal signature is intact.";
+      return { sha256, match: 'signed' as const, message, record: await recordOf(signed), claimed: null };
     }
     return {
       sha256, match: 'none' as const, record: null, claimed: pdf === undefined ? null : await claimedRecord(pdf, from),
@@ -122,9 +130,9 @@ export function verifyRoutes(api: Api, store: Store): void {
     const ca = await orgCaOf(ctx);
     const checks = await checkPdfSignatures(pdf, [ca.certificate]).catch(() => []);
     for (const check of checks) {
-      const match = /^seal:[^:]+:([A-Za-z0-9_-]{16,64})$/.exec(check.field);
-      if (!match) continue;
-      const row = (await rows.getMany([`fact:impression:${match[1]!}`])).get(`fact:impression:${match[1]!}`);
+      const impressionId = impressionIdOfSealField(check.field);
+      if (impressionId === undefined) continue;
+      const row = (await rows.getMany([`fact:impression:${impressionId}`])).get(`fact:impression:${impressionId}`);
       if (row?.type === 'fact') return (await impressionRecord(row, from)) ?? null;
     }
     return null;
