@@ -233,10 +233,10 @@ describe('electronic impressions', () => {
     expect(status.revocationReason).toContain('suspended');
   });
 
-  it('countersigns nothing under a request another approver has since rejected, or cancelled before the impression was made', async () => {
+  it('countersigns nothing under a request another approver has since rejected, or cancelled before the impression was made (one made before it is countersigned)', async () => {
     const now = Date.now();
     const second = await world.person(world.branchId, ['approver'], 'Second approver 第二审批人');
-    const asked = ['req-e-veto', 'req-e-cancel'].map((id) => ({ ...request, id, createdAt: now - HOUR }) as UseRequest);
+    const asked = ['req-e-veto', 'req-e-cancel', 'req-e-cancel-later'].map((id) => ({ ...request, id, createdAt: now - HOUR }) as UseRequest);
     const staffTablet = await openReplica(running.url, staff, 'staff-withdraws');
     const approverTablet = await openReplica(running.url, approver, 'approver-approves');
     const secondTablet = await openReplica(running.url, second, 'second-rejects');
@@ -255,13 +255,13 @@ describe('electronic impressions', () => {
     // Then the second approver rejects the first request, and the requester withdraws the second.
     await secondTablet.store.facts.append('decision', (await withContentId(await decision(second, asked[0]!, 'reject', now - 10 * 60_000))), world.siteId);
     const at = now - 60_000;
-    await staffTablet.store.facts.append('cancellation', { id: `${asked[1]!.id}:cancel:${staff.userId}:${at}`, requestId: asked[1]!.id, actorId: staff.userId, reason: '不再需要', at } as never, world.siteId);
+    for (const r of asked.slice(1)) await staffTablet.store.facts.append('cancellation', { id: `${r.id}:cancel:${staff.userId}:${at}`, requestId: r.id, actorId: staff.userId, reason: '不再需要', at } as never, world.siteId);
     await syncAll([staffTablet, secondTablet]);
     await Promise.all([staffTablet.close(), approverTablet.close(), secondTablet.close()]);
 
     const holder = await holderSigner(staff, 'eseal-1');
     const answers: string[] = [];
-    for (const [i, r] of asked.entries()) {
+    for (const [i, r] of asked.slice(0, 2).entries()) {
       const made = await stamp(holder, { grantId: grants[i]!.id, requestId: r.id });
       const pushed = await push('impression', made.impression);
       expect(pushed, JSON.stringify(pushed)).toMatchObject({ status: 'accepted' });
@@ -271,6 +271,11 @@ describe('electronic impressions', () => {
     }
     expect(answers[0]).toContain('was rejected');
     expect(answers[1]).toContain('was cancelled');
+    // Made before the cancellation (offline, say), an impression is still the organisation's to countersign.
+    const before = await stamp(holder, { grantId: grants[2]!.id, requestId: asked[2]!.id }, at - 60_000);
+    expect(await push('impression', before.impression)).toMatchObject({ status: 'accepted' });
+    const countersigned = await countersign(before.impression.id, before.signed);
+    expect(countersigned.statusCode, countersigned.body).toBe(200);
   });
 
   it('vouches for no file on a holder\'s word: an impression recording the hash of a file the seal never signed', async () => {
