@@ -118,7 +118,7 @@ describe('live hints follow scope', () => {
     for (const listener of [a, b, hq]) listener.close();
   }, 60_000);
 
-  it('follows grants as they change: a role at B opens B\'s hints to A\'s stream, revoking it closes them', async () => {
+  it('follows grants as they change: granting or revoking a role tells the stream within seconds, and the running replica takes or drops that unit\'s rows; a role at B opens B\'s hints to A\'s stream, revoking it closes them', async () => {
     const tabletA = await replicas.open(atA, 'tablet-a2');
     const tabletB = await replicas.open(atB, 'tablet-b2');
     tabletA.start();
@@ -128,12 +128,21 @@ describe('live hints follow scope', () => {
     const a = await listen(atA);
     const grants = (mode: 'grants' | 'grants/revoke') => running.server.call('POST', `/api/users/${atA.userId}/${mode}`, { cookie: world.admin.cookie, body: { role: 'staff', unitId: siteB } });
 
+    // A role changes no row: the stream is told all the same, so the replica pulls what the role brings.
+    a.events.push('mark: granting');
     expect((await grants('grants')).statusCode).toBe(200);
+    await until(() => between(a, 'mark: granting').includes('changes'), 'a hint that A\'s scope changed (granted)');
     a.events.push('mark: granted');
     await pushAt(tabletB, siteB);
     await until(() => between(a, 'mark: granted').includes('changes'), 'a hint of B\'s push after the grant');
+    const heldAtB = async () => (await tabletA.store.db.rows.find({ selector: { scopeUnitId: siteB as never } }).exec()).length;
+    await expect.poll(heldAtB, { timeout: 15_000 }).toBeGreaterThan(0);
 
+    a.events.push('mark: revoking');
     expect((await grants('grants/revoke')).statusCode).toBe(200);
+    await until(() => between(a, 'mark: revoking').includes('changes'), 'a hint that A\'s scope changed (revoked): the replica drops B\'s rows');
+    // Nothing at B changed: the hint alone sends the running replica to pull, and it drops B's rows.
+    await expect.poll(heldAtB, { timeout: 15_000 }).toBe(0);
     a.events.push('mark: revoked');
     const b = await listen(atB);
     const bBefore = b.hints();

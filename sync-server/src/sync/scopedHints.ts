@@ -10,7 +10,19 @@ import { covers } from './pushContext';
 export interface ScopeSource {
   user(id: string): Promise<UserDoc | undefined>;
   tree(): Promise<UnitTree>;
+  /**
+   * The roster's version: it moves whenever someone's roles, activity or place in the tree
+   * change (on any server instance). Read every `SCOPE_CHECK_MS` while streams are open.
+   */
+  rosterVersion?(): Promise<number>;
 }
+
+/**
+ * How often the roster's version is read while streams are open: a role granted or revoked
+ * changes no row, so no row hint tells the replicas; a moved version hints every stream, and each
+ * replica's next pull brings a unit granted, or drops one revoked, within this long.
+ */
+export const SCOPE_CHECK_MS = 5_000;
 
 /** Who listens on a stream: the signed-in user, and the replica listening if it said (`?replica=`). */
 interface Listener {
@@ -37,6 +49,8 @@ const newTo = (origins: ReadonlySet<string | null>, { userId, replica }: Listene
 export class ScopedHints {
   private readonly streams = new Map<ServerResponse, Listener>();
   private unsubscribe: (() => void) | undefined;
+  private scopeTimer: ReturnType<typeof setInterval> | undefined;
+  private rosterSeen: number | undefined;
 
   constructor(
     private readonly feed: { subscribe(listener: (units: ChangedUnits) => void): () => void },
@@ -48,6 +62,12 @@ export class ScopedHints {
   add(stream: ServerResponse, userId: string, replica?: string): void {
     this.streams.set(stream, { userId, replica });
     this.unsubscribe ??= this.feed.subscribe((units) => this.deliver(units));
+    if (this.scopeTimer === undefined && this.source.rosterVersion) {
+      const check = () => void this.checkScope().catch(this.onError);
+      this.scopeTimer = setInterval(check, SCOPE_CHECK_MS);
+      this.scopeTimer.unref();
+      check();
+    }
   }
 
   remove(stream: ServerResponse): void {
@@ -55,6 +75,20 @@ export class ScopedHints {
     if (this.streams.size > 0) return;
     this.unsubscribe?.();
     this.unsubscribe = undefined;
+    clearInterval(this.scopeTimer);
+    this.scopeTimer = undefined;
+    this.rosterSeen = undefined;
+  }
+
+  /** Hints every open stream when the roster's version moved since it was last read (see `SCOPE_CHECK_MS`). */
+  private async checkScope(): Promise<void> {
+    const version = await this.source.rosterVersion!();
+    const seen = this.rosterSeen;
+    this.rosterSeen = version;
+    if (seen === undefined || seen === version || this.scopeTimer === undefined) return;
+    for (const stream of this.streams.keys()) {
+      if (!stream.writableEnded && !stream.destroyed) stream.write(`event: ${SYNC_STREAM_EVENTS.changes}\ndata: {}\n\n`);
+    }
   }
 
   /** Every open stream (to end them when the server closes). */

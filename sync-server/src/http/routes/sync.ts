@@ -48,7 +48,7 @@ export function syncRoutes(api: Api, store: Store, onAccepted?: AcceptedRowsList
   const feed = new ChangeFeed(rows, (error) => api.app.log.warn({ err: error }, 'the store change feed failed; retrying'));
   const streams = new ScopedHints(
     feed,
-    { user: (id) => ctx.repos.users.get(id), tree: () => loadUnitTree(ctx.repos.units) },
+    { user: (id) => ctx.repos.users.get(id), tree: () => loadUnitTree(ctx.repos.units), rosterVersion: () => ctx.repos.meta.rosterVersion() },
     (error) => api.app.log.warn({ err: error }, 'live hints failed for one batch of changes'),
   );
   api.app.addHook('preClose', (done) => {
