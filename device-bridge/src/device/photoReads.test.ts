@@ -7,7 +7,7 @@ import { SealDeviceError } from '../client/SealDeviceError';
 import type { RequestOf } from '../protocol/messages';
 import { readRecord } from '../protocol/readRecord';
 import { MemoryTransport } from '../transport/memoryTransport';
-import { approve, createSealWorld, defaultGrant, grantFor, HOUR, ORIGIN, RP_ID, T0, worldRoster, type SealWorld } from './sealWorld.testing';
+import { approve, createSealWorld, defaultGrant, grantFor, HOUR, ORIGIN, RP_ID, T0, worldRevocations, worldRoster, type SealWorld } from './sealWorld.testing';
 
 /**
  * Photos of stamped pages are read only by a client with a right to them (issue 10 §5): anyone in
@@ -166,6 +166,17 @@ describe('photos of stamped pages: only to a client with a right to them', () =>
       expect(toHex(await sha256(photo))).toBe(await loggedPhotoHash(client, stampSeq));
       transport.drop();
     }
+  });
+
+  it('someone deactivated since the roster was installed reads nothing: the revocation list names them', async () => {
+    // The auditor leaves; the device's roster still holds her passkey, the newer revocation list names her.
+    await world.client.installRevocations(await worldRevocations(world.org, 2, (l) => ({ ...l, users: [{ userId: asId(userIdSchema, 'auditor-hq'), since: T0 }] }), T0 + HOUR));
+    const { client } = await newLink();
+    await expectRefusedOn(client, openReadsAs(client, extra.auditor), 'reader_revoked');
+    await expectRefusedOn(client, client.photo(stampSeq), 'read_unauthenticated');
+    // Whoever the list does not name reads as before.
+    const custodian = await newLink();
+    expect((await openReadsAs(custodian.client, world.passkeys.custodian)).scope).toBe(0);
   });
 
   it('a holder reads the photos of their own stamps only', async () => {

@@ -44,6 +44,10 @@ export async function openReads(core: DeviceCore, body: RequestOf<'open_reads'>,
   if (roster === null) return refuse('roster_missing', 'no roster is installed: no reader can be recognised');
   const reader = await checkReader(roster.roster, roster.view, binding.record, readRecord(core.deviceId!, body.nonce), body.reader, (id) => holdsStampsHere(core, id));
   if (!reader.ok) return refuse(reader.error.code, reader.error.message);
+  // Someone deactivated since the roster was installed: the revocation list names them (it
+  // reaches devices whose roster is older), and they read nothing, as they unlock nothing.
+  const deactivated = core.revocations?.list.users.find((user) => user.userId === reader.value.readerId);
+  if (deactivated !== undefined) return refuse('reader_revoked', `"${reader.value.readerId}" was deactivated at ${deactivated.since} (revocations v${core.revocations!.list.version})`);
   link.reader = { ...reader.value, expiresAt: now + core.settings.readSessionMs };
   return encodeOkReply('open_reads', { readerId: reader.value.readerId, scope: reader.value.scope === 'device' ? 0 : 1, expiresAt: link.reader.expiresAt });
 }
