@@ -5,7 +5,7 @@
  * each keyed by the entry it is about, raised once however often the problem comes back.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deviceEventHash, type Alarm, type DeviceEvent, type UnsignedDeviceEvent } from '@seal/shared';
+import { deviceEventHash, twinForms, type Alarm, type DeviceEvent, type UnsignedDeviceEvent } from '@seal/shared';
 import { createUnit } from '../../sync-server/src/testing/testServer';
 import { deviceWithLog, signDeviceEntry } from './fixtures';
 import { replicaPool, setUpWorld, startSyncServer, syncAll, type Person, type Replica, type RunningSync, type World } from './harness';
@@ -178,6 +178,21 @@ describe('device log audit', { timeout: 60_000 }, () => {
     // Keyed by the missing entry just below the held ones: its arrival is what resolves the alarm.
     expect(kindsAndRefs(alarms)).toEqual([{ kind: 'log_gap', ref: 'dev-headless:1', severity: 'critical' }]);
     expect(alarms[0]!.message).toContain('entries 0–1 are missing below entry 2');
+  });
+
+  it('takes an entry whose signature was turned into its ECDSA twin (anyone can, without the key) as the same entry: no fork, no broken chain', async () => {
+    const device = await deviceWithLog('dev-twin', world.siteId, 6);
+    const twinOf = (entry: DeviceEvent): DeviceEvent => ({ ...entry, signature: twinForms(entry.signature).find((form) => form !== entry.signature)! });
+    expect(twinOf(device.log[2]!).signature).not.toBe(device.log[2]!.signature);
+    // A hostile tablet holds entries 0–3 with entry 2's signature twinned, and pushes them first.
+    const hostile = await tabletWith(device, 'twin-hostile');
+    await pushEntries(hostile, [device.log[0]!, device.log[1]!, twinOf(device.log[2]!), device.log[3]!]);
+    expect(hostile.store.status.get().refusals).toEqual([]);
+    // The honest tablet brings the device's own copies and the rest of the log, chained to the device's own entry 2.
+    const honest = await otherTablet('twin-honest');
+    await pushEntries(honest, [...device.log.slice(0, 5), twinOf(device.log[5]!)]);
+    expect(honest.store.status.get().refusals).toEqual([]);
+    expect(kindsAndRefs(await alarmsSeenAtHq('dev-twin'))).toEqual([]);
   });
 
   it('raises log_fork when a rolled-back device signs a different entry at a held seq, and goes on from it', async () => {

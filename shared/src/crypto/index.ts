@@ -16,3 +16,4 @@ export * from './verifyAssertion';
 export * from './verifyAssertionWithRoster';
 export * from './verifyRecordSignature';
 export * from './verifySignedRoster';
+export * from './signatureTwin';

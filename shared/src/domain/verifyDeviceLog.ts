@@ -2,6 +2,7 @@ import { canonicalJson, type Sha256HexFunction } from '../encoding/canonical';
 import type { P256PublicJwk } from '../crypto/p256PublicJwk';
 import { importP256PublicKey } from '../crypto/importP256PublicKey';
 import { verifyRecordSignatureWithKey } from '../crypto/verifyRecordSignature';
+import { lowSForm, twinForms } from '../crypto/signatureTwin';
 import { err, ok, type Refusal, type Result } from '../result';
 import type { AlarmKind } from './alarm';
 import { deviceEventHash, deviceEventSchema, deviceEventSigningBody, GENESIS_PREV_HASH, type DeviceEvent } from './deviceEvent';
@@ -79,7 +80,8 @@ export interface VerifyDeviceLogOptions {
 
 interface Candidate {
   readonly event: DeviceEvent;
-  readonly hash: string;
+  /** The hash of the entry as held, and of it with its signature's twin (`twinForms`): the next entry may chain to either. */
+  readonly hashes: readonly string[];
   readonly signed: boolean;
 }
 
@@ -108,10 +110,13 @@ async function candidatesBySeq(entries: readonly unknown[], jwk: P256PublicJwk, 
     }
     if (event.seq < from) continue;
     const copies = bySeq.get(event.seq) ?? new Map<string, Candidate>();
-    const body = canonicalJson(event);
+    // A copy whose signature is the other of the twin pair (ECDSA is malleable: anyone can make
+    // it, without the key) is the same entry, and the next entry chains to either form.
+    const body = canonicalJson({ ...event, signature: lowSForm(event.signature) });
     if (!copies.has(body)) {
       const signed = signaturesVerified || (await verifyRecordSignatureWithKey(key.value, deviceEventSigningBody(event), event.signature)).ok;
-      copies.set(body, { event, hash: await deviceEventHash(event, sha256Hex), signed });
+      const hashes = await Promise.all(twinForms(event.signature).map((signature) => deviceEventHash({ ...event, signature }, sha256Hex)));
+      copies.set(body, { event, hashes, signed });
     }
     bySeq.set(event.seq, copies);
   }
@@ -140,7 +145,7 @@ export async function verifyDeviceLog(
 
   const chain: DeviceEvent[] = [];
   let trustedCount: number | null = problems.length > 0 ? 0 : null;
-  let expectedPrev: string | null = options.expectedPrevHash ?? (from === 0 ? GENESIS_PREV_HASH : null);
+  let expectedPrev: readonly string[] | null = options.expectedPrevHash !== undefined ? [options.expectedPrevHash] : from === 0 ? [GENESIS_PREV_HASH] : null;
   let previousFlagged = false;
   let last = from - 1;
   for (const seq of bySeq.keys()) last = Math.max(last, seq);
@@ -156,10 +161,10 @@ export async function verifyDeviceLog(
       continue;
     }
     const next = [...(bySeq.get(seq + 1)?.values() ?? [])].filter((c) => c.signed);
-    const chainsToNext = (c: Candidate) => next.some((n) => n.event.prevHash === c.hash);
+    const chainsToNext = (c: Candidate) => next.some((n) => c.hashes.includes(n.event.prevHash));
     if (found.length > 1) report('fork', seq, `${found.length} different entries for seq ${seq}`);
     // Of several, follow the one that is signed, chains from the last one and to the next.
-    const score = (c: Candidate) => (c.signed ? 4 : 0) + (c.event.prevHash === expectedPrev ? 2 : 0) + (chainsToNext(c) ? 1 : 0);
+    const score = (c: Candidate) => (c.signed ? 4 : 0) + (expectedPrev?.includes(c.event.prevHash) ? 2 : 0) + (chainsToNext(c) ? 1 : 0);
     const chosen = found.reduce((best, c) => (score(c) > score(best) ? c : best));
     let flagged = found.length > 1;
     if (!chosen.signed) {
@@ -167,13 +172,13 @@ export async function verifyDeviceLog(
       report(tampered ? 'tampered' : 'bad_signature', seq, tampered ? `entry ${seq} was altered after signing: its signature fails and entry ${seq + 1} chains to another body` : `entry ${seq}: signature does not verify with the device key`);
       flagged = true;
     }
-    if (expectedPrev !== null && chosen.event.prevHash !== expectedPrev && !previousFlagged) {
-      report('fork', seq, `entry ${seq}: prevHash ${chosen.event.prevHash.slice(0, 12)}… is not the hash ${expectedPrev.slice(0, 12)}… of entry ${seq - 1}`);
+    if (expectedPrev !== null && !expectedPrev.includes(chosen.event.prevHash) && !previousFlagged) {
+      report('fork', seq, `entry ${seq}: prevHash ${chosen.event.prevHash.slice(0, 12)}… is not the hash ${expectedPrev[0]!.slice(0, 12)}… of entry ${seq - 1}`);
       flagged = true;
     }
     if (flagged) trustedCount ??= chain.length;
     chain.push(chosen.event);
-    expectedPrev = chosen.hash;
+    expectedPrev = chosen.hashes;
     previousFlagged = flagged;
   }
 
