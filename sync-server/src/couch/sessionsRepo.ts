@@ -15,12 +15,29 @@ export interface SessionsRepo {
   sweep(now: number): Promise<number>;
 }
 
+/** How many times a revocation reads again and retries sessions that changed under it. */
+const REVOKE_ROUNDS = 5;
+
 export function sessionsRepo(db: DocumentScope<SessionDoc>): SessionsRepo {
+  /**
+   * Marks sessions revoked. A session touched meanwhile (its idle deadline moved: a request of
+   * its user landing at that moment) answers `conflict`: it is read again and revoked again, so a
+   * revocation never leaves a session alive. Throws if one still conflicts after a few rounds.
+   */
   const revokeDocs = async (docs: (SessionDoc & Stored)[], now: number): Promise<number> => {
-    const live = docs.filter((d) => d.revokedAt === undefined);
-    if (live.length === 0) return 0;
-    const results = await db.bulk({ docs: live.map((d) => ({ ...d, revokedAt: now })) });
-    return results.filter((r) => !r.error).length;
+    let revoked = 0;
+    let pending = docs.filter((d) => d.revokedAt === undefined);
+    for (let round = 0; pending.length > 0; round++) {
+      if (round === REVOKE_ROUNDS) throw new Error(`${pending.length} session(s) kept changing while being revoked: try again`);
+      const results = await db.bulk({ docs: pending.map((d) => ({ ...d, revokedAt: now })) });
+      revoked += results.filter((r) => !r.error).length;
+      const conflicted = results.filter((r) => r.error === 'conflict').map((r) => r.id);
+      const other = results.find((r) => r.error && r.error !== 'conflict');
+      if (other) throw new Error(`the store refused to revoke session ${String(other.id).slice(0, 8)}…: ${other.error}`);
+      const again = await Promise.all(conflicted.map((id) => getDoc(db, id)));
+      pending = again.filter((d): d is SessionDoc & Stored => d !== undefined && d.revokedAt === undefined);
+    }
+    return revoked;
   };
   return {
     async get(tokenHash) {
