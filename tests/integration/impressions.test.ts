@@ -204,6 +204,10 @@ describe('electronic impressions', () => {
     const byCode = await call('GET', `/api/verify/${third.impression.verificationCode}`);
     expect(byCode.json()).toMatchObject({ record: { impression: { authorised: false, problems: ['impression_beyond_uses'] }, countersignature: { status: 'awaiting' } } });
 
+    // A certificate the organisation never issued is refused even on an impression that is an
+    // anomaly anyway (outside the window): it is not kept as a fact naming any serial it likes.
+    const unknownSerial = await stamp(holder, { certificateSerial: 'f'.repeat(32) }, request.window.notBefore - HOUR);
+    expect(await push('impression', unknownSerial.impression)).toMatchObject({ status: 'refused', code: 'impression_unknown_certificate' });
     const early = await stamp(holder, {}, request.window.notBefore - HOUR);
     expect(await push('impression', early.impression)).toMatchObject({ status: 'accepted' });
     const outside = await countersign(early.impression.id, early.signed);

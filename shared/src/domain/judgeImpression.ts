@@ -107,12 +107,13 @@ export async function judgeImpression(impression: Impression, records: Impressio
   if (impression.sourceSha256 !== grant.documentSha256) {
     return no('impression_wrong_document', `this is not the document that was approved: its SHA-256 is ${impression.sourceSha256}, the approvers signed ${grant.documentSha256}`);
   }
-  if (!isWithinWindow(at, grant.window)) return no('impression_outside_window', `claimed at ${new Date(at).toISOString()}, outside the grant's window ${new Date(grant.window.notBefore).toISOString()}–${new Date(grant.window.notAfter).toISOString()}`);
-  const status = records.sealChanges.length > 0 ? sealStatusAt(sealStatusTimeline(records.sealChanges.filter((c) => c.sealId === grant.sealId)), at) : ('status' in records.seal ? records.seal.status : 'active');
-  if (status !== 'active') return no('impression_seal_inactive', `seal "${grant.sealId}" was ${status ?? 'not yet created'} at ${new Date(at).toISOString()}`);
+  // Whose certificate first: a forged one is refused, whatever else (an anomaly kept as a fact) is wrong too.
   if (certificate === null || certificate.serial !== impression.certificateSerial) return no('impression_unknown_certificate', `expected a signing certificate the organisation issued, got serial ${impression.certificateSerial}, which it does not know`);
   if (certificate.sealId !== grant.sealId) return no('impression_wrong_certificate', `certificate ${certificate.serial} was issued for seal "${certificate.sealId}", not "${grant.sealId}"`);
   if (certificate.holderId !== grant.holderId) return no('impression_wrong_certificate', `certificate ${certificate.serial} was issued to another holder than the grant's`);
+  if (!isWithinWindow(at, grant.window)) return no('impression_outside_window', `claimed at ${new Date(at).toISOString()}, outside the grant's window ${new Date(grant.window.notBefore).toISOString()}–${new Date(grant.window.notAfter).toISOString()}`);
+  const status = records.sealChanges.length > 0 ? sealStatusAt(sealStatusTimeline(records.sealChanges.filter((c) => c.sealId === grant.sealId)), at) : ('status' in records.seal ? records.seal.status : 'active');
+  if (status !== 'active') return no('impression_seal_inactive', `seal "${grant.sealId}" was ${status ?? 'not yet created'} at ${new Date(at).toISOString()}`);
   if (at < certificate.notBefore || at > certificate.notAfter) {
     return no('impression_certificate_expired', `claimed at ${new Date(at).toISOString()}, outside certificate ${certificate.serial}'s validity ${new Date(certificate.notBefore).toISOString()}–${new Date(certificate.notAfter).toISOString()}`);
   }
