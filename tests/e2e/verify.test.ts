@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signPdf, toPem, verificationCodeOf, verifiedImpressionSchema, verifyPdfResponseSchema } from '@seal/shared';
+import { readCertificate, serialHexOf, signPdf, toPem, verificationCodeOf, verifiedImpressionSchema, verifyPdfResponseSchema } from '@seal/shared';
 import { makeTestPki } from '@seal/shared/testing';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, REPO_ROOT } from './harness';
 import { joinAs, newPerson, newVisitor, openInvitation, unexpectedErrors, watchErrors, type Person } from './people';
@@ -179,7 +179,7 @@ describe('/verify, for whoever holds a stamped document', () => {
       approvals: [{ approverName: VERIFY_NAMES.approver, role: 'approver', at: new Date().toISOString(), verified: true }],
       impression: { verificationCode: code, holderName: VERIFY_NAMES.staff, claimedAt: new Date().toISOString(), pages: [1], sourceSha256: 'ab'.repeat(32), signedSha256: sha, authorised: false, problems: [] },
       countersignature: { status: 'awaiting', at: null, countersignedSha256: null },
-      certificate: { serial: '0'.repeat(32), status: 'valid', notBefore: null, notAfter: null, revokedAt: null },
+      certificate: { serial: serialHexOf(readCertificate(signer.certificate)), status: 'valid', notBefore: null, notAfter: null, revokedAt: null },
     });
     const answer = verifyPdfResponseSchema.parse({ sha256: sha, match: 'signed', message: 'This PDF is the stamped document as signed by the seal holder.', record, claimed: null });
     const visitor = await newVisitor(suite.browser(), 'en');

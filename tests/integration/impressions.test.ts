@@ -294,6 +294,17 @@ describe('electronic impressions', () => {
     // By its hash alone, the answer says the record proves nothing until the signature is checked.
     expect((await call('POST', '/api/verify/pdf', undefined, { sha256: sha(unsigned) })).json())
       .toMatchObject({ match: 'signed', message: expect.stringContaining('does not prove the seal signed it') as unknown });
+
+    // A genuinely signed file with bytes appended after the seal's signature (an edit no signature covers).
+    const signedThenEdited = await stamp(holder);
+    const edited = new Uint8Array([...signedThenEdited.signed, ...new TextEncoder().encode('\n% appended after signing\n')]);
+    expect(await push('impression', { ...signedThenEdited.impression, signedSha256: sha(edited) })).toMatchObject({ status: 'accepted' });
+    expect((await call('POST', '/api/verify/pdf', undefined, { pdf: Buffer.from(edited).toString('base64') })).json()).toMatchObject({ match: 'none', record: null });
+    // Signed in the impression's field, but with another certificate than the one it names.
+    const other = await holderSigner(staff, 'eseal-1');
+    const byOther = await stamp(other);
+    expect(await push('impression', { ...byOther.impression, certificateSerial: holder.serial })).toMatchObject({ status: 'accepted' });
+    expect((await call('POST', '/api/verify/pdf', undefined, { pdf: Buffer.from(byOther.signed).toString('base64') })).json()).toMatchObject({ match: 'none', record: null });
   });
 
   it('/verify answers an unknown code 404 and a mistyped one 400, plainly', async () => {

@@ -1,7 +1,5 @@
-import { checkPdfSignatures, sha256, toHex, type PdfSignatureCheck } from '@seal/shared';
+import { checkPdfSignatures, ORG_COUNTERSIGNATURE_FIELD, sha256, signerSerialOf, toHex, type PdfSignatureCheck } from '@seal/shared';
 
-/** The field the server's countersignature is made in (sync-server/src/auth/countersign.ts); a seal's is `seal:…`. */
-export const ORG_COUNTERSIGNATURE_FIELD = 'org-countersignature';
 
 /** One signature of a dropped PDF, as the page shows it. */
 export interface SignatureFinding {
@@ -14,6 +12,12 @@ export interface SignatureFinding {
   /** The organisation's countersignature, rather than a seal holder's signature. */
   readonly organisation: boolean;
   readonly problems: readonly string[];
+  /** Nothing was appended after it (the last signature in the file). */
+  readonly coversWholeDocument: boolean;
+  /** The length of the revision it covers. */
+  readonly signedLength: number;
+  /** The serial (hex) of the certificate it carries. */
+  readonly signerSerial: string | undefined;
 }
 
 /** What the dropped file itself says, before any record is looked up. */
@@ -32,6 +36,7 @@ export const MAX_PDF_BYTES = 64 * 1024 * 1024;
 
 const findingOf = (check: PdfSignatureCheck): SignatureFinding => ({
   field: check.field, signedAt: check.signedAt, intact: check.intact, chained: check.chained, organisation: check.field === ORG_COUNTERSIGNATURE_FIELD, problems: check.problems,
+  coversWholeDocument: check.coversWholeDocument, signedLength: check.signedLength, signerSerial: signerSerialOf(check),
 });
 
 /**

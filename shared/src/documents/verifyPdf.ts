@@ -1,6 +1,7 @@
 import { PDFArray, PDFDict, PDFHexString, PDFName, PDFNumber, PDFRef, PDFString } from '@cantoo/pdf-lib';
 import type * as pkijs from 'pkijs';
-import { readCertificate } from './certificates';
+import { impressionIdOfSealField } from '../domain/impression';
+import { readCertificate, serialHexOf } from './certificates';
 import { readSignedData, signingCertificateHash } from './cms';
 import { hexOf, sha256 } from './der';
 import { loadForUpdate } from './incrementalUpdate';
@@ -103,11 +104,16 @@ async function checkOne(pdf: Uint8Array, dict: PDFDict, field: string, trusted: 
   return { ...base, intact, certificate: certificateDer, chained, problems };
 }
 
+/** The most signatures `checkPdfSignatures` checks in one file. */
+export const MAX_PDF_SIGNATURES = 32;
+
 /**
  * Every signature of a PDF, in file order (a signature added later covers a longer revision),
  * checked against the trusted roots (DER). Revocation is not judged here: the caller holds the
- * list of revoked certificates and the grants (see ADR 008).
+ * list of revoked certificates and the grants (see ADR 008). Throws for a file holding more than
+ * `MAX_PDF_SIGNATURES`.
  */
+
 export async function checkPdfSignatures(pdf: Uint8Array, trustedRoots: readonly Uint8Array[]): Promise<PdfSignatureCheck[]> {
   const doc = await loadForUpdate(pdf);
   const names = fieldNames(doc);
@@ -115,7 +121,45 @@ export async function checkPdfSignatures(pdf: Uint8Array, trustedRoots: readonly
   const checks: PdfSignatureCheck[] = [];
   for (const [ref, object] of doc.context.enumerateIndirectObjects()) {
     if (!(object instanceof PDFDict) || object.get(PDFName.of('ByteRange')) === undefined || object.get(PDFName.of('Contents')) === undefined) continue;
+    // Each signature hashes what it covers (the whole file, often): a file with thousands would
+    // hash gigabytes. A stamped document holds a seal's and the organisation's.
+    if (checks.length === MAX_PDF_SIGNATURES) throw new Error(`the file holds more than ${MAX_PDF_SIGNATURES} signatures: not checked`);
     checks.push(await checkOne(pdf, object, names.get(ref) ?? '', trusted));
   }
   return checks.sort((a, b) => a.signedLength - b.signedLength);
 }
+
+/** The field the organisation's countersignature is made in (a seal's is `seal:<sealId>:<impressionId>`). */
+export const ORG_COUNTERSIGNATURE_FIELD = 'org-countersignature';
+
+/** The serial (hex) of the certificate a signature carries, when it carries one. */
+export const signerSerialOf = (check: Pick<PdfSignatureCheck, 'certificate'>): string | undefined =>
+  check.certificate === undefined ? undefined : serialHexOf(readCertificate(check.certificate));
+
+/** What `signaturesBearOut` reads of each signature (a `PdfSignatureCheck`, or the app's finding of one). */
+export interface SignatureFacts {
+  readonly field: string;
+  readonly intact: boolean;
+  readonly chained: boolean;
+  readonly coversWholeDocument: boolean;
+  readonly signedLength: number;
+  readonly signerSerial: string | undefined;
+}
+
+/**
+ * Whether a PDF's own signatures bear out an impression on record: a seal signature, intact and
+ * chained to the organisation CA, made with the impression's certificate in the field that names
+ * the impression, and covering the whole file — or followed only by the organisation's
+ * countersignature, intact, chained and covering the whole file. Bytes that match a record's hash
+ * but carry no such signature were recorded by a holder, never signed by the seal (the record's
+ * hash alone vouches for nothing); an edit appended after the seal's signature (a page changed,
+ * the field renamed) is not borne out either. `/api/verify/pdf` and the verification page both ask it.
+ */
+export function signaturesBearOut(signatures: readonly SignatureFacts[], impression: { readonly id: string; readonly certificateSerial: string }): boolean {
+  return signatures.some((seal) => {
+    if (!seal.intact || !seal.chained || impressionIdOfSealField(seal.field) !== impression.id || seal.signerSerial !== impression.certificateSerial) return false;
+    if (seal.coversWholeDocument) return true;
+    return signatures.some((org) => org.field === ORG_COUNTERSIGNATURE_FIELD && org.intact && org.chained && org.coversWholeDocument && org.signedLength > seal.signedLength);
+  });
+}
+

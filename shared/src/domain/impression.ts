@@ -89,12 +89,3 @@ export function impressionIdOfSealField(field: string): string | undefined {
   return /^seal:[^:]+:([A-Za-z0-9_-]{16,64})$/.exec(field)?.[1];
 }
 
-/**
- * Whether a PDF's own signatures bear out an impression on record: a seal signature, intact and
- * chained to the organisation CA, made in the field that names the impression. Bytes that match
- * a record's hash but carry no such signature were recorded by a holder, never signed by the
- * seal: the record's hash alone vouches for nothing. The app and `/api/verify/pdf` both ask it.
- */
-export function signaturesBearOut(checks: readonly { readonly field: string; readonly intact: boolean; readonly chained: boolean }[], impressionId: string): boolean {
-  return checks.some((check) => check.intact && check.chained && impressionIdOfSealField(check.field) === impressionId);
-}

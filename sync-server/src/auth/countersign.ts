@@ -1,4 +1,4 @@
-import { checkPdfSignatures, generateSigningKeyPair, issueSigningCertificate, newSerialNumber, readCertificate, readSigningRequest, createSigningRequest, serialHexOf, signPdf, type Issuer, type PdfSignatureCheck, type Signer } from '@seal/shared';
+import { checkPdfSignatures, ORG_COUNTERSIGNATURE_FIELD, generateSigningKeyPair, issueSigningCertificate, newSerialNumber, readCertificate, readSigningRequest, createSigningRequest, serialHexOf, signPdf, type Issuer, type PdfSignatureCheck, type Signer } from '@seal/shared';
 import type { CertificateDoc } from '../couch/certificatesRepo';
 
 const DAY_MS = 86_400_000;
@@ -68,6 +68,6 @@ export async function countersignPdf(
   if (record) await mayAsk(record);
   const reason = countersignRefusal(checks, record);
   if (reason !== undefined || !record) return { ok: false as const, reason: reason ?? 'no certificate record' };
-  const signed = await signPdf(pdf, await signer(), { name: 'org-countersignature', signedAt: at, reason: `Seal ${record.sealId}: signature and certificate ${record.serial} checked` });
+  const signed = await signPdf(pdf, await signer(), { name: ORG_COUNTERSIGNATURE_FIELD, signedAt: at, reason: `Seal ${record.sealId}: signature and certificate ${record.serial} checked` });
   return { ok: true as const, pdf: signed, record, seal: checks[0]! };
 }

@@ -1,5 +1,5 @@
 import { createSignal, type Accessor } from 'solid-js';
-import { impressionIdOfSealField, signaturesBearOut, verificationCodeOf } from '@seal/shared';
+import { impressionIdOfSealField, signaturesBearOut, verificationCodeOf, type VerifiedRecord } from '@seal/shared';
 import { useDirectory } from '../../org/DirectoryProvider';
 import { useRequests } from '../../requests/RequestsProvider';
 import { useSync } from '../../sync/SyncProvider';
@@ -83,8 +83,10 @@ export function createVerifier(): Verifier {
         const roots = await loadTrustedRoots();
         const pdf = await checkPdfFile({ name: file.name, size: bytes.length, arrayBuffer: () => Promise.resolve(bytes.slice().buffer) }, roots.roots);
         const outcome = await lookUpPdfHash(pdf.sha256, lookups());
-        // A record found by the file's hash counts only when the file's own seal signature bears it out.
-        if (outcome.type === 'found' && outcome.finding.record.kind === 'electronic' && !(await signedAsRecorded(pdf, outcome.finding.record.impression.verificationCode))) {
+        // A record found by the file's hash counts only when the file's own seal signature bears it
+        // out. With no CA certificate at hand (never fetched here, offline) no signature can be
+        // judged: the record shows, and the signature list says the chain was not checked.
+        if (outcome.type === 'found' && outcome.finding.record.kind === 'electronic' && roots.roots.length > 0 && !(await signedAsRecorded(pdf, outcome.finding.record))) {
           setState({ type: 'pdf', pdf, bytes, roots, outcome: { type: 'not_found' }, unsigned: true });
           return;
         }
@@ -95,14 +97,16 @@ export function createVerifier(): Verifier {
 }
 
 /**
- * Whether the file's own signatures bear out the impression with this verification code: an
- * intact seal signature, chained to the organisation CA, in the field naming that impression
- * (`signaturesBearOut`, the rule the server applies to a file it is sent).
+ * Whether the file's own signatures bear out the impression on record (`signaturesBearOut`, the
+ * rule `/api/verify/pdf` applies to a file it is sent): the record names its impression by
+ * verification code, so the impression a seal signature's field names is found by its code.
  */
-async function signedAsRecorded(pdf: PdfFinding, verificationCode: string): Promise<boolean> {
-  for (const signature of pdf.signatures ?? []) {
+async function signedAsRecorded(pdf: PdfFinding, record: Extract<VerifiedRecord, { kind: 'electronic' }>): Promise<boolean> {
+  const signatures = pdf.signatures ?? [];
+  for (const signature of signatures) {
     const impressionId = impressionIdOfSealField(signature.field);
-    if (impressionId !== undefined && signaturesBearOut([signature], impressionId) && (await verificationCodeOf(impressionId)) === verificationCode) return true;
+    if (impressionId === undefined || (await verificationCodeOf(impressionId)) !== record.impression.verificationCode) continue;
+    if (signaturesBearOut(signatures, { id: impressionId, certificateSerial: record.certificate.serial })) return true;
   }
   return false;
 }

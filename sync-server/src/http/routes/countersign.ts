@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import {
-  checkPdfSignatures, countersignatureId, countersignImpressionBodySchema, countersignImpressionResponseSchema, factRowId, impressionParamsSchema,
+  checkPdfSignatures, ORG_COUNTERSIGNATURE_FIELD, countersignatureId, countersignImpressionBodySchema, countersignImpressionResponseSchema, factRowId, impressionParamsSchema,
   impressionSchema, judgeImpression, readCertificate, SERVER_AUTHOR, serialHexOf, signPdf, subjectOf,
   type ApiErrorCode, type Countersignature, type FactRow, type Impression, type UserId,
 } from '@seal/shared';
@@ -19,6 +19,7 @@ import { RecordStates } from '../../sync/recordStates';
 import { rowsRepo } from '../../sync/rowsRepo';
 import type { Api } from '../api';
 import { ApiError, notFound, requireSigningEnabled } from '../errors';
+import { pdfWithinBounds } from '../pdfBounds';
 import { recordChange, actorOf } from '../recordChange';
 
 const sha256Hex = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
@@ -78,6 +79,7 @@ export function countersignRoutes(api: Api, store: Store): void {
       if (held) return answerHeld(held, impression);
 
       const ca = await orgCaOf(ctx);
+      if (!pdfWithinBounds(pdf)) return refuse('not_countersignable', 'the file\'s compressed streams inflate past what a stamped document holds: not read');
       const checks = await checkPdfSignatures(pdf, [ca.certificate]).catch((error: unknown) => refuse('not_countersignable', `the file is not a readable PDF: ${(error as Error).message}`));
       const record = await certificates.get(impression.certificateSerial);
       const reason = countersignRefusal(checks, record);
@@ -97,7 +99,7 @@ export function countersignRoutes(api: Api, store: Store): void {
 
       const now = ctx.now();
       const countersigning = await signer();
-      const countersigned = await signPdf(pdf, countersigning, { name: 'org-countersignature', signedAt: new Date(now), reason: `Impression ${impression.verificationCode}: grant ${impression.grantId} and signature checked` });
+      const countersigned = await signPdf(pdf, countersigning, { name: ORG_COUNTERSIGNATURE_FIELD, signedAt: new Date(now), reason: `Impression ${impression.verificationCode}: grant ${impression.grantId} and signature checked` });
       const countersignedSha256 = sha256Hex(countersigned);
       await keepDocument(blobs, countersignedSha256, countersigned);
       const fact: Countersignature = {

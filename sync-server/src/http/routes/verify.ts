@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import {
-  checkPdfSignatures, impressionIdOfSealField, signaturesBearOut, parseProcessSheetCode, parseVerificationCode, PROCESS_SHEET_PREFIX, verifyCodeParamsSchema, verifyCodeResponseSchema,
+  checkPdfSignatures, impressionIdOfSealField, signaturesBearOut, signerSerialOf, parseProcessSheetCode, parseVerificationCode, PROCESS_SHEET_PREFIX, verifyCodeParamsSchema, verifyCodeResponseSchema,
   verifyPdfBodySchema, verifyPdfResponseSchema, verifyPhotoParamsSchema, type FactRow, type VerifiedImpression,
 } from '@seal/shared';
 import { buildRoster } from '../../auth/roster';
@@ -14,6 +14,7 @@ import { rowsRepo } from '../../sync/rowsRepo';
 import { impressionRecord, physicalRecord, type VerifySources } from '../../sync/verifyRecords';
 import type { Api } from '../api';
 import { ApiError, notFound } from '../errors';
+import { pdfWithinBounds } from '../pdfBounds';
 
 /** A photo's media type from its first bytes: PNG, a device's grey PGM, else JPEG (what device cameras store). */
 const imageTypeOf = (bytes: Buffer): string => {
@@ -111,8 +112,9 @@ export function verifyRoutes(api: Api, store: Store): void {
     // must bear the record out (a holder could record any file's hash); with its hash alone, the
     // answer says the signature is for the asker to check (the verification page does, in the browser).
     const held = await rows.documentRows(['signed', sha256]);
-    const checks = pdf === undefined || held.length === 0 ? undefined : await checkPdfSignatures(pdf, [(await orgCaOf(ctx)).certificate]).catch(() => []);
-    const signed = checks === undefined ? held[0] : held.find((row) => signaturesBearOut(checks, (row.body as { id: string }).id));
+    const checks = pdf === undefined || held.length === 0 ? undefined : pdfWithinBounds(pdf) ? await checkPdfSignatures(pdf, [(await orgCaOf(ctx)).certificate]).catch(() => []) : [];
+    const facts = checks?.map((check) => ({ ...check, signerSerial: signerSerialOf(check) }));
+    const signed = facts === undefined ? held[0] : held.find((row) => signaturesBearOut(facts, row.body as { id: string; certificateSerial: string }));
     if (signed) {
       const message = checks === undefined
         ? "A seal's holder recorded a document with these bytes. Check its seal signature (the verification page does, in your browser): the record alone does not prove the seal signed it."
@@ -127,6 +129,7 @@ export function verifyRoutes(api: Api, store: Store): void {
 
   /** The impression a PDF names in its seal's signature field (`seal:<sealId>:<impressionId>`), for comparison when its bytes match nothing. */
   async function claimedRecord(pdf: Uint8Array, from: VerifySources): Promise<VerifiedImpression | null> {
+    if (!pdfWithinBounds(pdf)) return null;
     const ca = await orgCaOf(ctx);
     const checks = await checkPdfSignatures(pdf, [ca.certificate]).catch(() => []);
     for (const check of checks) {
