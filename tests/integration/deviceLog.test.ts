@@ -188,8 +188,11 @@ describe('device log audit', { timeout: 60_000 }, () => {
     const hostile = await tabletWith(device, 'twin-hostile');
     await pushEntries(hostile, [device.log[0]!, device.log[1]!, twinOf(device.log[2]!), device.log[3]!]);
     expect(hostile.store.status.get().refusals).toEqual([]);
-    // The honest tablet brings the device's own copies and the rest of the log, chained to the device's own entry 2.
-    const honest = await otherTablet('twin-honest');
+    // The honest tablet first pulls the server's copies (entry 2 in its twin form), then records
+    // the device's own copies and the rest of the log, chained to the device's own entry 2.
+    const honest = await replica(custodian, 'twin-honest');
+    await honest.sync!.awaitInSync();
+    expect((await honest.store.query.facts('device_event')).find((e) => e.deviceId === 'dev-twin' && e.seq === 2)?.signature).toBe(twinOf(device.log[2]!).signature);
     await pushEntries(honest, [...device.log.slice(0, 5), twinOf(device.log[5]!)]);
     expect(honest.store.status.get().refusals).toEqual([]);
     expect(kindsAndRefs(await alarmsSeenAtHq('dev-twin'))).toEqual([]);

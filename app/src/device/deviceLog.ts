@@ -1,5 +1,5 @@
 import {
-  deviceEventHash, sha256, subjectOf, toHex, verifyDeviceLog,
+  deviceEventHash, deviceEventHashes, sha256, subjectOf, toHex, verifyDeviceLog,
   type DeviceEvent, type DeviceLogProblem, type Device,
 } from '@seal/shared';
 import type { LocalStore } from '../store/localStore';
@@ -9,6 +9,8 @@ import { StoreError } from '../store/StoreError';
 export interface HeldLogHead {
   readonly seq: number;
   readonly hash: string;
+  /** Every hash the device's next entry may chain to (`deviceEventHashes`: the held form and its signature's twin). */
+  readonly hashes?: readonly string[];
 }
 
 /**
@@ -19,7 +21,7 @@ export async function heldLogHead(store: LocalStore, deviceId: string): Promise<
   const bodies = await store.query.facts('device_event', { subject: subjectOf('device', deviceId) });
   let last: DeviceEvent | undefined;
   for (const body of bodies) if (last === undefined || body.seq > last.seq) last = body;
-  return last === undefined ? null : { seq: last.seq, hash: await deviceEventHash(last) };
+  return last === undefined ? null : { seq: last.seq, hash: await deviceEventHash(last), hashes: await deviceEventHashes(last) };
 }
 
 /** The device's record as this replica holds it, if it is registered (and the record is valid). */
@@ -67,7 +69,7 @@ export async function captureDeviceLog(store: LocalStore, input: CaptureInput): 
   const checked = await verifyDeviceLog(entries, device.publicKeyJwk, {
     deviceId: device.id,
     expectedFromSeq: held === null ? 0 : held.seq + 1,
-    ...(held === null ? {} : { expectedPrevHash: held.hash }),
+    ...(held === null ? {} : { expectedPrevHash: held.hashes ?? held.hash }),
   });
   if (!checked.ok) problems.push(...checked.error.problems);
 

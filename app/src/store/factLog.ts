@@ -1,5 +1,5 @@
 import {
-  canonicalJson, factBodySchemas, factIdOf, factRowId, factSubjectOf, parseRecord,
+  factBodySchemas, sameIdentity, factIdOf, factRowId, factSubjectOf, parseRecord,
   type FactBody, type FactKind, type FactRow, type ServerFactKind, type UnitId, type UserId,
 } from '@seal/shared';
 import { filter, map, type Observable } from 'rxjs';
@@ -99,7 +99,8 @@ export class FactLog {
         fresh.set(row.id, row);
         return { row, added: true };
       }
-      if (prior.type !== 'fact' || canonicalJson(prior.body) !== canonicalJson(row.body)) {
+      // The same fact, by the rule the server's push applies (`sameIdentity`: a device entry's ECDSA twin is the entry).
+      if (prior.type !== 'fact' || !sameIdentity(prior, row)) {
         throw new StoreError('fact_conflict', `"${row.id}" is already held with a different body`);
       }
       return { row: prior, added: false };
@@ -128,7 +129,7 @@ export class FactLog {
           const winner = now.get(outcome.row.id);
           if (!outcome.added || winner === undefined) continue;
           const held = asRow(winner.toJSON());
-          if (held.type !== 'fact' || canonicalJson(held.body) !== canonicalJson(outcome.row.body)) {
+          if (held.type !== 'fact' || !sameIdentity(held, outcome.row)) {
             throw new StoreError('fact_conflict', `"${outcome.row.id}" arrived from the server with a different body while it was being recorded here`);
           }
           outcomes[i] = { row: held, added: false };

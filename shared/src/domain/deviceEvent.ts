@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { twinForms } from '../crypto/signatureTwin';
 import { hashRecordHex, type Sha256HexFunction } from '../encoding/canonical';
 import { geofenceSchema, positionSchema } from './geo';
 import { deviceEventIdSchema, deviceIdSchema, grantIdSchema, requestIdSchema, sealIdSchema, userIdSchema, type DeviceEventId } from './ids';
@@ -102,4 +103,13 @@ export function deviceEventSigningBody(event: DeviceEvent): UnsignedDeviceEvent 
  */
 export function deviceEventHash(event: DeviceEvent, sha256Hex?: Sha256HexFunction): Promise<string> {
   return hashRecordHex(event, sha256Hex);
+}
+
+/**
+ * The hashes the next entry may chain to: the entry's as held, and its with the signature's ECDSA
+ * twin (`twinForms`): a copy held in the twin form (anyone can make one, without the key) is the
+ * entry the device signed, and the device chained its next entry to its own form.
+ */
+export function deviceEventHashes(event: DeviceEvent, sha256Hex?: Sha256HexFunction): Promise<string[]> {
+  return Promise.all(twinForms(event.signature).map((signature) => deviceEventHash({ ...event, signature }, sha256Hex)));
 }

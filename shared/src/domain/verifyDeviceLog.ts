@@ -2,10 +2,10 @@ import { canonicalJson, type Sha256HexFunction } from '../encoding/canonical';
 import type { P256PublicJwk } from '../crypto/p256PublicJwk';
 import { importP256PublicKey } from '../crypto/importP256PublicKey';
 import { verifyRecordSignatureWithKey } from '../crypto/verifyRecordSignature';
-import { lowSForm, twinForms } from '../crypto/signatureTwin';
+import { lowSForm } from '../crypto/signatureTwin';
 import { err, ok, type Refusal, type Result } from '../result';
 import type { AlarmKind } from './alarm';
-import { deviceEventHash, deviceEventSchema, deviceEventSigningBody, GENESIS_PREV_HASH, type DeviceEvent } from './deviceEvent';
+import { deviceEventHash, deviceEventHashes, deviceEventSchema, deviceEventSigningBody, GENESIS_PREV_HASH, type DeviceEvent } from './deviceEvent';
 import type { DeviceId } from './ids';
 
 /**
@@ -62,7 +62,7 @@ export interface VerifyDeviceLogOptions {
   /** The seq the batch must start at (the next one the verifier lacks). Default 0. */
   readonly expectedFromSeq?: number;
   /** The hash of entry `expectedFromSeq − 1` the verifier holds; `GENESIS_PREV_HASH` at seq 0. */
-  readonly expectedPrevHash?: string;
+  readonly expectedPrevHash?: string | readonly string[];
   /** The device the entries must belong to. Default: the first well-formed entry's. */
   readonly deviceId?: DeviceId;
   /**
@@ -115,7 +115,7 @@ async function candidatesBySeq(entries: readonly unknown[], jwk: P256PublicJwk, 
     const body = canonicalJson({ ...event, signature: lowSForm(event.signature) });
     if (!copies.has(body)) {
       const signed = signaturesVerified || (await verifyRecordSignatureWithKey(key.value, deviceEventSigningBody(event), event.signature)).ok;
-      const hashes = await Promise.all(twinForms(event.signature).map((signature) => deviceEventHash({ ...event, signature }, sha256Hex)));
+      const hashes = await deviceEventHashes(event, sha256Hex);
       copies.set(body, { event, hashes, signed });
     }
     bySeq.set(event.seq, copies);
@@ -145,7 +145,8 @@ export async function verifyDeviceLog(
 
   const chain: DeviceEvent[] = [];
   let trustedCount: number | null = problems.length > 0 ? 0 : null;
-  let expectedPrev: readonly string[] | null = options.expectedPrevHash !== undefined ? [options.expectedPrevHash] : from === 0 ? [GENESIS_PREV_HASH] : null;
+  const given = options.expectedPrevHash;
+  let expectedPrev: readonly string[] | null = given !== undefined ? (typeof given === 'string' ? [given] : given) : from === 0 ? [GENESIS_PREV_HASH] : null;
   let previousFlagged = false;
   let last = from - 1;
   for (const seq of bySeq.keys()) last = Math.max(last, seq);

@@ -1,4 +1,4 @@
-import { deviceEventHash, type Device, type DeviceEvent, type DeviceLogProblem } from '@seal/shared';
+import { deviceEventHash, deviceEventHashes, type Device, type DeviceEvent, type DeviceLogProblem } from '@seal/shared';
 import { createSignal, type Accessor } from 'solid-js';
 import type { LocalStore } from '../../store/localStore';
 import { attachStampPhoto, captureDeviceLog, heldLogHead, registeredDevice, type HeldLogHead } from '../deviceLog';
@@ -55,7 +55,7 @@ export function createLogCapture(store: Accessor<LocalStore | undefined>) {
     if (fresh.length === 0) return;
     const outcome = await captureDeviceLog(local, { device, entries: fresh, held, photoOf: (seq) => Promise.resolve(photos.get(seq) ?? null) });
     const last = fresh.at(-1)!;
-    held = { seq: last.seq, hash: await deviceEventHash(last) };
+    held = { seq: last.seq, hash: await deviceEventHash(last), hashes: await deviceEventHashes(last) };
     setRecording((r) => ({
       state: 'recording', heldSeq: last.seq, recorded: r.recorded + outcome.recorded, photos: r.photos + outcome.photos, problems: [...r.problems, ...outcome.problems],
     }));
