@@ -164,6 +164,28 @@ describe('a record keeps what it was created with', () => {
   });
 });
 
+describe('someone else\'s profile', () => {
+  it('is edited only by whoever manages users over every unit its person holds a role on', async () => {
+    const branchAdmin = await world.person(world.branchId, ['admin'], 'Branch admin 分公司管理员');
+    // Someone who lives in the branch and is also an administrator of the whole organisation.
+    const promoted = await world.person(world.branchId, ['admin'], 'Promoted 升任总部管理员');
+    const granted = await running.server.call('POST', `/api/users/${promoted.userId}/grants`, { cookie: world.admin.cookie, body: { role: 'admin', unitId: world.admin.rootUnitId } });
+    expect(granted.statusCode, granted.body).toBe(200);
+    const profile = await creation(promoted, 'profile', { id: promoted.userId, name: 'Promoted 升任总部管理员', unitId: world.branchId });
+    expect(outcomes(await push(running, promoted, [profile.row]))).toEqual(['accepted']);
+    const byBranch = await edit(branchAdmin, 'profile', profile.doc, world.branchId, (d) => void (d.name = 'Renamed by the branch'));
+    expect(outcomes(await push(running, branchAdmin, [byBranch.row]))).toEqual(['refused:out_of_scope']);
+    const byHq = await edit(admin, 'profile', profile.doc, world.branchId, (d) => void (d.name = 'Renamed by HQ'));
+    expect(outcomes(await push(running, admin, [byHq.row]))).toEqual(['accepted']);
+    // A colleague whose roles all lie in the branch stays the branch administrator's to edit.
+    const colleague = await world.person(world.branchId, ['approver'], 'Colleague 同事');
+    const theirs = await creation(colleague, 'profile', { id: colleague.userId, name: 'Colleague 同事', unitId: world.branchId });
+    expect(outcomes(await push(running, colleague, [theirs.row]))).toEqual(['accepted']);
+    const fixed = await edit(branchAdmin, 'profile', theirs.doc, world.branchId, (d) => void (d.name = 'Colleague（审批）'));
+    expect(outcomes(await push(running, branchAdmin, [fixed.row]))).toEqual(['accepted']);
+  });
+});
+
 describe('a device is named on site', () => {
   it('takes a name from its unit\'s custodian or an admin, and refuses one from staff, an empty or padded name, or one too long', async () => {
     const device = await deviceWithLog('dev-named', world.siteId, 0);

@@ -98,6 +98,15 @@ export async function validateChange(row: ChangeRow, ctx: PushContext): Promise<
   if (scope !== row.scopeUnitId) return refuseRow('wrong_scope', `expected the row's scope "${row.scopeUnitId}" to be the record's unit, got "${scope}"`);
   const permitted = checkPolicy(row, before, json, ctx);
   if (!permitted.ok) return permitted;
+  if (row.kind === 'profile' && json.id !== row.author) {
+    // Someone else's profile: the right to manage users over every unit they hold a role on too,
+    // as for their account (`requireManageOf`): a branch administrator does not rename a
+    // head-office administrator who happens to live in the branch.
+    for (const role of (await ctx.roster()).users.find((user) => user.id === json.id)?.roles ?? []) {
+      const over = allowed(ctx.user, 'user.manage', { unitId: role.unitId as UnitId }, ctx.tree);
+      if (!over.ok) return over;
+    }
+  }
   if (row.kind === 'seal' && before.json !== null) {
     const reviewed = await editNeedsGovernance(before.json, json, ctx);
     if (!reviewed.ok) return reviewed;
