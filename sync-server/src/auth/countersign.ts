@@ -1,4 +1,4 @@
-import { checkPdfSignatures, ORG_COUNTERSIGNATURE_FIELD, generateSigningKeyPair, issueSigningCertificate, newSerialNumber, readCertificate, readSigningRequest, createSigningRequest, serialHexOf, signPdf, type Issuer, type PdfSignatureCheck, type Signer } from '@seal/shared';
+import { checkPdfSignatures, ORG_COUNTERSIGNATURE_FIELD, signerSerialOf, generateSigningKeyPair, issueSigningCertificate, newSerialNumber, readSigningRequest, createSigningRequest, signPdf, type Issuer, type PdfSignatureCheck, type Signer } from '@seal/shared';
 import type { CertificateDoc } from '../couch/certificatesRepo';
 
 const DAY_MS = 86_400_000;
@@ -45,10 +45,6 @@ export function countersignRefusal(checks: readonly PdfSignatureCheck[], record:
   return undefined;
 }
 
-/** The serial (hex) of the certificate that made a checked signature. */
-export const signerSerial = (check: PdfSignatureCheck): string | undefined =>
-  check.certificate === undefined ? undefined : serialHexOf(readCertificate(check.certificate));
-
 /**
  * Checks a stamped PDF and, when the seal's signature stands and `mayAsk` lets the caller have this
  * certificate's documents countersigned (it throws otherwise), appends the organisation's countersignature.
@@ -63,7 +59,7 @@ export async function countersignPdf(
   } catch (error) {
     return { ok: false as const, reason: `the file is not a readable PDF: ${(error as Error).message}` };
   }
-  const serial = checks.length === 1 ? signerSerial(checks[0]!) : undefined;
+  const serial = checks.length === 1 ? signerSerialOf(checks[0]!) : undefined;
   const record = serial === undefined ? undefined : await lookup(serial);
   if (record) await mayAsk(record);
   const reason = countersignRefusal(checks, record);

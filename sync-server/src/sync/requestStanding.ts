@@ -4,12 +4,6 @@ import {
 } from '@seal/shared';
 import type { RowsRepo } from './rowsRepo';
 
-/** Where the server reads a request's standing: the store, and the rows accepted earlier in the same push. */
-export interface StandingSources {
-  readonly rows: RowsRepo;
-  readonly pushed?: ReadonlyMap<string, SyncRow>;
-}
-
 /** The facts of `kind` about a request among `rows`, parsed, once per id. */
 function factsOf<T extends { id: string }>(rows: Iterable<SyncRow>, kind: 'decision' | 'cancellation', parse: (body: unknown) => T | undefined, requestId: string, requestIdOf: (fact: T) => string): T[] {
   const byId = new Map<string, T>();
@@ -21,25 +15,22 @@ function factsOf<T extends { id: string }>(rows: Iterable<SyncRow>, kind: 'decis
   return [...byId.values()];
 }
 
-/** Every decision on the request the server holds, with those accepted earlier in this push. */
-export async function heldDecisions(requestId: string, sources: StandingSources): Promise<Decision[]> {
-  const rows = [...(await sources.rows.documentRows(['request', requestId])), ...(sources.pushed?.values() ?? [])];
-  return factsOf(rows, 'decision', (body) => decisionSchema.safeParse(body).data, requestId, (d) => d.payload.requestId);
+/** Every decision on the request the server holds. */
+async function heldDecisions(requestId: string, rows: RowsRepo): Promise<Decision[]> {
+  return factsOf(await rows.documentRows(['request', requestId]), 'decision', (body) => decisionSchema.safeParse(body).data, requestId, (d) => d.payload.requestId);
 }
 
-/** Every cancellation of the request the server holds (ids `requestId:cancel:…`), with those accepted earlier in this push. */
-export async function heldCancellations(requestId: string, sources: StandingSources): Promise<Cancellation[]> {
-  const rows = [...(await sources.rows.factsOfKind('cancellation', `${requestId}:cancel:`)), ...(sources.pushed?.values() ?? [])];
-  return factsOf(rows, 'cancellation', (body) => cancellationSchema.safeParse(body).data, requestId, (c) => c.requestId);
+/** Every cancellation of the request the server holds (ids `requestId:cancel:…`). */
+async function heldCancellations(requestId: string, rows: RowsRepo): Promise<Cancellation[]> {
+  return factsOf(await rows.factsOfKind('cancellation', `${requestId}:cancel:`), 'cancellation', (body) => cancellationSchema.safeParse(body).data, requestId, (c) => c.requestId);
 }
 
 /**
  * Who vetoed the request, by the shared route rule (`countedApprovals`, as `deriveRequestStatus`
- * counts it) over every decision the server holds on it and `also` (a grant's own): a counted
- * reject rejects the request whatever else was approved, so no grant of it is valid and no
- * impression under it is countersigned. `undefined` when nobody did.
+ * counts it) over every decision the server holds on it: a counted reject rejects the request
+ * whatever else was approved, so no impression under it is countersigned. `undefined` when nobody did.
  */
-export function vetoOf(records: GrantRecords, decisions: readonly Decision[]): string | undefined {
+function vetoOf(records: GrantRecords, decisions: readonly Decision[]): string | undefined {
   const counted = countedApprovals(records, decisions);
   return !counted.ok && counted.error.code === 'grant_rejected' ? counted.error.message : undefined;
 }
@@ -51,9 +42,9 @@ export function vetoOf(records: GrantRecords, decisions: readonly Decision[]): s
  * claimed earlier than one countersigned would otherwise take its use and be countersigned too).
  */
 export async function countersignWithdrawn(impression: Impression, records: GrantRecords & { readonly grant: { readonly uses: number }; readonly impressions: readonly Impression[] }, rows: RowsRepo): Promise<string | undefined> {
-  const veto = vetoOf(records, await heldDecisions(impression.requestId, { rows }));
+  const veto = vetoOf(records, await heldDecisions(impression.requestId, rows));
   if (veto !== undefined) return `request "${impression.requestId}" was rejected: ${veto}`;
-  const cancelled = (await heldCancellations(impression.requestId, { rows })).filter((c) => c.at <= impression.claimedAt).sort((a, b) => a.at - b.at)[0];
+  const cancelled = (await heldCancellations(impression.requestId, rows)).filter((c) => c.at <= impression.claimedAt).sort((a, b) => a.at - b.at)[0];
   if (cancelled !== undefined) return `request "${impression.requestId}" was cancelled at ${new Date(cancelled.at).toISOString()}, before this impression (${new Date(impression.claimedAt).toISOString()})`;
   const others = records.impressions.filter((other) => other.id !== impression.id);
   const countersigned = await rows.getMany(others.map((other) => factRowId('countersignature', countersignatureId(other.id))));

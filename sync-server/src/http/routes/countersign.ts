@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import {
-  checkPdfSignatures, ORG_COUNTERSIGNATURE_FIELD, countersignatureId, countersignImpressionBodySchema, countersignImpressionResponseSchema, factRowId, impressionParamsSchema,
+  checkPdfSignatures, ORG_COUNTERSIGNATURE_FIELD, signerSerialOf, countersignatureId, countersignImpressionBodySchema, countersignImpressionResponseSchema, factRowId, impressionParamsSchema,
   impressionSchema, judgeImpression, readCertificate, SERVER_AUTHOR, serialHexOf, signPdf, subjectOf,
   type ApiErrorCode, type Countersignature, type FactRow, type Impression, type UserId,
 } from '@seal/shared';
@@ -8,7 +8,7 @@ import { buildRoster } from '../../auth/roster';
 import { loadUnitTree, permission } from '../../auth/scope';
 import type { Store } from '../../couch/store';
 import { certificatesRepo } from '../../couch/certificatesRepo';
-import { countersigner, countersignRefusal, signerSerial } from '../../auth/countersign';
+import { countersigner, countersignRefusal } from '../../auth/countersign';
 import { orgCaOf } from '../../auth/orgCaLoader';
 import { blobsRepo } from '../../sync/blobsRepo';
 import { keepDocument, readDocument } from '../../sync/documentBlobs';
@@ -83,7 +83,7 @@ export function countersignRoutes(api: Api, store: Store): void {
       const reason = countersignRefusal(checks, record);
       if (reason !== undefined) return refuse('not_countersignable', reason);
       const seal = checks[0]!;
-      const serial = signerSerial(seal);
+      const serial = signerSerialOf(seal);
       if (serial !== impression.certificateSerial) return refuse('not_countersignable', `the PDF is signed with certificate ${serial ?? '(none)'}, the impression names ${impression.certificateSerial}`);
       const signedAt = seal.signedAt === undefined ? Number.NaN : Date.parse(seal.signedAt);
       if (!(Math.abs(signedAt - impression.claimedAt) <= CLOCK_SLACK_MS)) return refuse('not_countersignable', `the signature's time ${seal.signedAt ?? '(none)'} is not the impression's claimed time ${new Date(impression.claimedAt).toISOString()}`);

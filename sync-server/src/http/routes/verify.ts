@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import {
   checkPdfSignatures, impressionIdOfSealField, signaturesBearOut, signerSerialOf, parseProcessSheetCode, parseVerificationCode, PROCESS_SHEET_PREFIX, verifyCodeParamsSchema, verifyCodeResponseSchema,
-  verifyPdfBodySchema, verifyPdfResponseSchema, verifyPhotoParamsSchema, type FactRow, type VerifiedImpression,
+  verifyPdfBodySchema, verifyPdfResponseSchema, verifyPhotoParamsSchema, type FactRow, type PdfSignatureCheck, type VerifiedImpression,
 } from '@seal/shared';
 import { buildRoster } from '../../auth/roster';
 import { loadUnitTree, rootUnitId } from '../../auth/scope';
@@ -111,7 +111,7 @@ export function verifyRoutes(api: Api, store: Store): void {
     // must bear the record out (a holder could record any file's hash); with its hash alone, the
     // answer says the signature is for the asker to check (the verification page does, in the browser).
     const held = await rows.documentRows(['signed', sha256]);
-    const checks = pdf === undefined || held.length === 0 ? undefined : await checkPdfSignatures(pdf, [(await orgCaOf(ctx)).certificate]).catch(() => []);
+    const checks = pdf === undefined || held.length === 0 ? undefined : await signaturesOf(pdf);
     const facts = checks?.map((check) => ({ ...check, signerSerial: signerSerialOf(check) }));
     const signed = facts === undefined ? held[0] : held.find((row) => signaturesBearOut(facts, row.body as { id: string; certificateSerial: string }));
     if (signed) {
@@ -121,15 +121,18 @@ export function verifyRoutes(api: Api, store: Store): void {
       return { sha256, match: 'signed' as const, message, record: await recordOf(signed), claimed: null };
     }
     return {
-      sha256, match: 'none' as const, record: null, claimed: pdf === undefined ? null : await claimedRecord(pdf, from),
+      sha256, match: 'none' as const, record: null, claimed: pdf === undefined ? null : await claimedRecord(checks ?? await signaturesOf(pdf), from),
       message: 'No stamped document on record has these bytes. If this PDF carries a seal of ours, it has been changed since it was stamped (even one byte), or it was never stamped here.',
     };
   });
 
+  /** A PDF's signatures checked against the organisation CA (none when it is not a PDF that can be read). */
+  async function signaturesOf(pdf: Uint8Array): Promise<PdfSignatureCheck[]> {
+    return checkPdfSignatures(pdf, [(await orgCaOf(ctx)).certificate]).catch(() => []);
+  }
+
   /** The impression a PDF names in its seal's signature field (`seal:<sealId>:<impressionId>`), for comparison when its bytes match nothing. */
-  async function claimedRecord(pdf: Uint8Array, from: VerifySources): Promise<VerifiedImpression | null> {
-    const ca = await orgCaOf(ctx);
-    const checks = await checkPdfSignatures(pdf, [ca.certificate]).catch(() => []);
+  async function claimedRecord(checks: readonly PdfSignatureCheck[], from: VerifySources): Promise<VerifiedImpression | null> {
     for (const check of checks) {
       const impressionId = impressionIdOfSealField(check.field);
       if (impressionId === undefined) continue;
