@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import {
-  createSigningRequest, electronicGrantBody, factRowId, fromPem, generateSigningKeyPair, signPdf, subjectOf, toPem, verificationCodeOf, withContentId,
+  checkPdfSignatures, createSigningRequest, electronicGrantBody, ORG_COUNTERSIGNATURE_FIELD, factRowId, fromPem, generateSigningKeyPair, signPdf, subjectOf, toPem, verificationCodeOf, withContentId,
   type Decision, type ElectronicGrant, type Impression, type UseRequest,
 } from '@seal/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -32,6 +32,8 @@ let source: Uint8Array;
 let request: UseRequest;
 let grant: ElectronicGrant;
 let counter = 0;
+/** The organisation CA's certificate (DER). */
+let ca: Uint8Array;
 
 const sha = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 const call = (method: 'GET' | 'POST', url: string, person?: Person, body?: unknown) => running.server.call(method, url, { ...(person ? { cookie: person.cookie } : {}), ...(body === undefined ? {} : { body }) });
@@ -74,6 +76,7 @@ beforeAll(async () => {
   staff = await world.person(world.siteId, ['staff'], 'Staff 经办人');
   approver = await world.person(world.branchId, ['approver'], 'Approver 审批人');
   source = new Uint8Array(await readFile(FIXTURE));
+  ca = fromPem('CERTIFICATE', (await call('GET', '/api/documents/ca')).json<{ certificate: string }>().certificate)[0]!;
   const now = Date.now();
   request = {
     id: 'req-e-1', requesterId: staff.userId, unitId: world.siteId, sealId: 'eseal-1', document: { title: '分包合同 Subcontract', sha256: sha(source), pages: 1 },
@@ -115,6 +118,9 @@ describe('electronic impressions', () => {
     const twice = Buffer.from(body.pdf, 'base64');
     expect(twice.subarray(0, signed.length).equals(Buffer.from(signed))).toBe(true);
     expect(sha(twice)).toBe(body.sha256);
+    // The organisation's signature is told by its certificate's purpose, which no seal holder's carries.
+    expect((await checkPdfSignatures(twice, [ca])).map((c) => ({ field: c.field, chained: c.chained, countersigner: c.countersigner })))
+      .toEqual([{ field: `seal:eseal-1:${impression.id}`, chained: true, countersigner: false }, { field: ORG_COUNTERSIGNATURE_FIELD, chained: true, countersigner: true }]);
 
     const nss = join(dir, 'nss');
     await run('mkdir', ['-p', nss]);
@@ -305,6 +311,17 @@ describe('electronic impressions', () => {
     const byOther = await stamp(other);
     expect(await push('impression', { ...byOther.impression, certificateSerial: holder.serial })).toMatchObject({ status: 'accepted' });
     expect((await call('POST', '/api/verify/pdf', undefined, { pdf: Buffer.from(byOther.signed).toString('base64') })).json()).toMatchObject({ match: 'none', record: null });
+    // An edit appended after the seal's signature, then signed by the holder in a field named as the
+    // organisation's countersignature: their certificate chains to the organisation CA, but it is a
+    // seal holder's, not one issued for countersigning.
+    const sealed = await stamp(holder);
+    const changedClause = new Uint8Array([...sealed.signed, ...new TextEncoder().encode('\n% clause 7 changed after signing\n')]);
+    const selfCountersigned = await signPdf(changedClause, holder.signer, { name: ORG_COUNTERSIGNATURE_FIELD, signedAt: new Date(), reason: 'Countersigned' });
+    const checks = await checkPdfSignatures(selfCountersigned, [ca]);
+    expect(checks.map((c) => ({ field: c.field, intact: c.intact, chained: c.chained, countersigner: c.countersigner })))
+      .toEqual([{ field: `seal:eseal-1:${sealed.impression.id}`, intact: true, chained: true, countersigner: false }, { field: ORG_COUNTERSIGNATURE_FIELD, intact: true, chained: true, countersigner: false }]);
+    expect(await push('impression', { ...sealed.impression, signedSha256: sha(selfCountersigned) })).toMatchObject({ status: 'accepted' });
+    expect((await call('POST', '/api/verify/pdf', undefined, { pdf: Buffer.from(selfCountersigned).toString('base64') })).json()).toMatchObject({ match: 'none', record: null });
   });
 
   it('/verify answers an unknown code 404 and a mistyped one 400, plainly', async () => {

@@ -1,4 +1,4 @@
-import { checkPdfSignatures, ORG_COUNTERSIGNATURE_FIELD, sha256, signerSerialOf, toHex, type PdfSignatureCheck } from '@seal/shared';
+import { checkPdfSignatures, sha256, signerSerialOf, toHex, type PdfSignatureCheck } from '@seal/shared';
 
 
 /** One signature of a dropped PDF, as the page shows it. */
@@ -9,8 +9,10 @@ export interface SignatureFinding {
   readonly intact: boolean;
   /** Its certificate was issued by the organisation CA, and was valid at the claimed time. */
   readonly chained: boolean;
-  /** The organisation's countersignature, rather than a seal holder's signature. */
+  /** The organisation's countersignature, rather than a seal holder's signature: its certificate carries the CA's countersignature purpose. */
   readonly organisation: boolean;
+  /** The same, as `signaturesBearOut` reads it. */
+  readonly countersigner: boolean;
   readonly problems: readonly string[];
   /** Nothing was appended after it (the last signature in the file). */
   readonly coversWholeDocument: boolean;
@@ -35,7 +37,7 @@ export interface PdfFinding {
 export const MAX_PDF_BYTES = 64 * 1024 * 1024;
 
 const findingOf = (check: PdfSignatureCheck): SignatureFinding => ({
-  field: check.field, signedAt: check.signedAt, intact: check.intact, chained: check.chained, organisation: check.field === ORG_COUNTERSIGNATURE_FIELD, problems: check.problems,
+  field: check.field, signedAt: check.signedAt, intact: check.intact, chained: check.chained, organisation: check.countersigner, countersigner: check.countersigner, problems: check.problems,
   coversWholeDocument: check.coversWholeDocument, signedLength: check.signedLength, signerSerial: signerSerialOf(check),
 });
 

@@ -20,7 +20,19 @@ const OID = {
   keyUsage: '2.5.29.15',
   subjectKeyIdentifier: '2.5.29.14',
   authorityKeyIdentifier: '2.5.29.35',
+  extKeyUsage: '2.5.29.37',
 } as const;
+
+const DOCUMENT_SIGNING = '1.3.6.1.5.5.7.3.36';
+const EMAIL_PROTECTION = '1.3.6.1.5.5.7.3.4';
+
+/**
+ * The key purpose (extended key usage) the organisation CA writes into its countersigning
+ * certificates and never into a seal holder's (ADR 008): a signature is the organisation's
+ * countersignature only when its certificate carries it, whatever its field is called. An OID under
+ * 2.25 (ITU-T X.667: a UUID as an integer), so no registry needed to be asked for an arc.
+ */
+export const COUNTERSIGNATURE_PURPOSE = '2.25.17845025006374906641913353813238979302';
 
 /** Attributes of a distinguished name, in the order written. */
 export interface NameParts {
@@ -81,6 +93,8 @@ interface CertificateTerms {
   readonly subject: NameParts;
   readonly notBefore: Date;
   readonly notAfter: Date;
+  /** Extended key usages (OIDs) to write; none for a seal holder's certificate. */
+  readonly purposes?: readonly string[];
 }
 
 async function buildCertificate(
@@ -102,6 +116,12 @@ async function buildCertificate(
     new pkijs.Extension({ extnID: OID.subjectKeyIdentifier, extnValue: subjectKeyId.toBER(false) }),
     new pkijs.Extension({ extnID: OID.authorityKeyIdentifier, extnValue: authority.toSchema().toBER(false) }),
   ];
+  if (terms.purposes !== undefined && terms.purposes.length > 0) {
+    // With the extension present, verifiers accept a document signature only for a purpose they
+    // know (NSS, and so pdfsig: email protection; Adobe: document signing, RFC 9336): both go first.
+    const usage = new pkijs.ExtKeyUsage({ keyPurposes: [DOCUMENT_SIGNING, EMAIL_PROTECTION, ...terms.purposes] });
+    cert.extensions.push(new pkijs.Extension({ extnID: OID.extKeyUsage, extnValue: usage.toSchema().toBER(false) }));
+  }
   await cert.sign(issuer.privateKey, 'SHA-256');
   return new Uint8Array(cert.toSchema(true).toBER(false));
 }
@@ -159,6 +179,24 @@ export async function issueSigningCertificate(issuer: Issuer, request: pkijs.Cer
 export function readCertificate(der: Uint8Array): pkijs.Certificate {
   return new pkijs.Certificate({ schema: parseDer(der, 'the certificate') });
 }
+
+/**
+ * Whether a certificate names `purpose` (an OID) among its extended key usages. Compared as DER:
+ * asn1js spells an arc past 2^53 (as under 2.25) in a form of its own when it reads one back.
+ */
+export function carriesPurpose(cert: pkijs.Certificate, purpose: string): boolean {
+  const extension = cert.extensions?.find((e) => e.extnID === OID.extKeyUsage);
+  if (extension === undefined) return false;
+  const wanted = hexOfBer(new asn1js.ObjectIdentifier({ value: purpose }));
+  try {
+    const usages = parseDer(extension.extnValue.valueBlock.valueHexView, 'the extended key usage');
+    return usages instanceof asn1js.Sequence && usages.valueBlock.value.some((usage) => usage instanceof asn1js.ObjectIdentifier && hexOfBer(usage) === wanted);
+  } catch {
+    return false;
+  }
+}
+
+const hexOfBer = (value: asn1js.BaseBlock): string => Array.from(new Uint8Array(value.toBER(false)), (b) => b.toString(16).padStart(2, '0')).join('');
 
 /** Hex of a certificate's serial number (lower case, as issued). */
 export const serialHexOf = (cert: pkijs.Certificate): string =>

@@ -1,7 +1,7 @@
 import { PDFArray, PDFDict, PDFHexString, PDFName, PDFNumber, PDFRef, PDFString } from '@cantoo/pdf-lib';
 import type * as pkijs from 'pkijs';
 import { impressionIdOfSealField } from '../domain/impression';
-import { readCertificate, serialHexOf } from './certificates';
+import { carriesPurpose, COUNTERSIGNATURE_PURPOSE, readCertificate, serialHexOf } from './certificates';
 import { readSignedData, signingCertificateHash } from './cms';
 import { hexOf, sha256 } from './der';
 import { loadForUpdate } from './incrementalUpdate';
@@ -24,6 +24,12 @@ export interface PdfSignatureCheck {
   readonly certificate: Uint8Array | undefined;
   /** The signer certificate is issued (signed) by one of the trusted roots and valid at the claimed time. */
   readonly chained: boolean;
+  /**
+   * The signer certificate carries the organisation's countersignature purpose
+   * (`COUNTERSIGNATURE_PURPOSE`): only the organisation CA's countersigning certificates do, so
+   * with `chained` this is the organisation's countersignature, whatever the field is called.
+   */
+  readonly countersigner: boolean;
   /** Plain-language reasons for every false above. */
   readonly problems: readonly string[];
 }
@@ -66,7 +72,7 @@ async function checkOne(pdf: Uint8Array, dict: PDFDict, field: string, trusted: 
     pdf[gapStart] === 0x3c && pdf[gapEnd - 1] === 0x3e;
   const base = { field, subFilter, byteRange: range, signedAt, signedLength: sane ? gapEnd + tail : 0, coversWholeDocument: sane && gapEnd + tail === pdf.length };
   if (!sane || !(contents instanceof PDFHexString)) {
-    return { ...base, intact: false, certificate: undefined, chained: false, problems: ['the signature does not say which bytes it covers (its byte range is malformed)'] };
+    return { ...base, intact: false, certificate: undefined, chained: false, countersigner: false, problems: ['the signature does not say which bytes it covers (its byte range is malformed)'] };
   }
   const covered = new Uint8Array(gapStart + tail);
   covered.set(pdf.subarray(0, gapStart));
@@ -101,7 +107,8 @@ async function checkOne(pdf: Uint8Array, dict: PDFDict, field: string, trusted: 
       problems.push('the claimed signing time is outside the signer certificate\'s validity');
     }
   }
-  return { ...base, intact, certificate: certificateDer, chained, problems };
+  const countersigner = certificate !== undefined && carriesPurpose(certificate, COUNTERSIGNATURE_PURPOSE);
+  return { ...base, intact, certificate: certificateDer, chained, countersigner, problems };
 }
 
 /** The most signatures `checkPdfSignatures` checks in one file. */
@@ -144,13 +151,15 @@ export interface SignatureFacts {
   readonly coversWholeDocument: boolean;
   readonly signedLength: number;
   readonly signerSerial: string | undefined;
+  readonly countersigner: boolean;
 }
 
 /**
  * Whether a PDF's own signatures bear out an impression on record: a seal signature, intact and
  * chained to the organisation CA, made with the impression's certificate in the field that names
  * the impression, and covering the whole file — or followed only by the organisation's
- * countersignature, intact, chained and covering the whole file. Bytes that match a record's hash
+ * countersignature (a certificate the CA issued for countersigning: a seal holder cannot make one,
+ * whatever field they sign in), intact, chained and covering the whole file. Bytes that match a record's hash
  * but carry no such signature were recorded by a holder, never signed by the seal (the record's
  * hash alone vouches for nothing); an edit appended after the seal's signature (a page changed,
  * the field renamed) is not borne out either. `/api/verify/pdf` and the verification page both ask it.
@@ -159,7 +168,7 @@ export function signaturesBearOut(signatures: readonly SignatureFacts[], impress
   return signatures.some((seal) => {
     if (!seal.intact || !seal.chained || impressionIdOfSealField(seal.field) !== impression.id || seal.signerSerial !== impression.certificateSerial) return false;
     if (seal.coversWholeDocument) return true;
-    return signatures.some((org) => org.field === ORG_COUNTERSIGNATURE_FIELD && org.intact && org.chained && org.coversWholeDocument && org.signedLength > seal.signedLength);
+    return signatures.some((org) => org.field === ORG_COUNTERSIGNATURE_FIELD && org.countersigner && org.intact && org.chained && org.coversWholeDocument && org.signedLength > seal.signedLength);
   });
 }
 

@@ -1,4 +1,4 @@
-import { checkPdfSignatures, ORG_COUNTERSIGNATURE_FIELD, signerSerialOf, generateSigningKeyPair, issueSigningCertificate, newSerialNumber, readSigningRequest, createSigningRequest, signPdf, type Issuer, type PdfSignatureCheck, type Signer } from '@seal/shared';
+import { checkPdfSignatures, COUNTERSIGNATURE_PURPOSE, ORG_COUNTERSIGNATURE_FIELD, signerSerialOf, generateSigningKeyPair, issueSigningCertificate, newSerialNumber, readSigningRequest, createSigningRequest, signPdf, type Issuer, type PdfSignatureCheck, type Signer } from '@seal/shared';
 import type { CertificateDoc } from '../couch/certificatesRepo';
 
 const DAY_MS = 86_400_000;
@@ -19,6 +19,7 @@ export function countersigner(ca: () => Promise<Issuer>, organization: string, n
     const at = now();
     const certificate = await issueSigningCertificate(issuer, await readSigningRequest(await createSigningRequest(keys, subject)), {
       serialNumber: newSerialNumber(), subject, notBefore: new Date(at - 5 * 60_000), notAfter: new Date(at + COUNTERSIGNER_DAYS * DAY_MS),
+      purposes: [COUNTERSIGNATURE_PURPOSE],
     });
     const signer = { privateKey: keys.privateKey, certificate, chain: [issuer.certificate] };
     current = { signer, renewAt: at + (COUNTERSIGNER_DAYS - 1) * DAY_MS };
