@@ -17,6 +17,7 @@ export * from './sealStatusTimeline';
 export * from './transitionSeal';
 export * from './createSeal';
 export * from './device';
+export * from './sealLock';
 export * from './useRequest';
 export * from './requestDocumentFile';
 export * from './approvalRoute';

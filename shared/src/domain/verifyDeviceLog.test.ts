@@ -72,6 +72,15 @@ describe('verifyDeviceLog', () => {
     expect(late.ok ? [] : late.error.problems.map((p) => [p.kind, p.seq])).toEqual([['gap', 0]]);
   });
 
+  it('crosses a gap of any width in one step: an entry claiming seq 10^14 is a gap, found at once', async () => {
+    const log = await chain(3);
+    const far = await sign({ deviceId: DEVICE, seq: 1e14, prevHash: 'ab'.repeat(32), at: 9, type: 'low_battery', payload: { percent: 5 } });
+    const beyond = await sign({ deviceId: DEVICE, seq: 1e14 + 1, prevHash: await deviceEventHash(far), at: 10, type: 'low_battery', payload: { percent: 4 } });
+    const result = await verifyDeviceLog([...log, far, beyond], key.publicJwk);
+    expect(result.ok ? [] : result.error.problems.map((p) => [p.kind, p.seq, p.message])).toEqual([['gap', 3, `entries 3–${1e14 - 1} are missing`]]);
+    if (!result.ok) expect(result.error.trusted.head?.seq).toBe(2);
+  });
+
   it('detects a fork: two signed entries for one seq, and a prevHash that does not match', async () => {
     const log = await chain(3);
     const branch = await chain(2, 1, await deviceEventHash(log[0]!), 55); // same seqs 1–2, other bodies

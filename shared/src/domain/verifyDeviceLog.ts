@@ -148,13 +148,16 @@ export async function verifyDeviceLog(
   const given = options.expectedPrevHash;
   let expectedPrev: readonly string[] | null = given !== undefined ? (typeof given === 'string' ? [given] : given) : from === 0 ? [GENESIS_PREV_HASH] : null;
   let previousFlagged = false;
-  let last = from - 1;
-  for (const seq of bySeq.keys()) last = Math.max(last, seq);
+  // The seqs present, in order: a gap is crossed in one step, however wide (a pushed seq of 10^14
+  // must not be walked to one seq at a time).
+  const present = [...bySeq.keys()].filter((seq) => seq >= from).sort((a, b) => a - b);
+  const last = present.at(-1) ?? from - 1;
+  let ahead = 0;
   for (let seq = from; seq <= last; seq++) {
+    while (present[ahead]! < seq) ahead++;
     const found = [...(bySeq.get(seq)?.values() ?? [])];
     if (found.length === 0) {
-      let end = seq;
-      while (end + 1 <= last && !bySeq.has(end + 1)) end++;
+      const end = present[ahead]! - 1;
       report('gap', seq, end === seq ? `entry ${seq} is missing` : `entries ${seq}–${end} are missing`);
       trustedCount ??= chain.length;
       expectedPrev = null;

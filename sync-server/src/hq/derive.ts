@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { factRowId, timelineEventsOf, type FactBody, type FactRow, type SyncRow } from '@seal/shared';
 import type { RowsRepo } from '../sync/rowsRepo';
+import { storedBetween } from '../sync/storedRows';
 import { changeFactsOf } from './changeFacts';
 import { bindingsDocId, type BindingsDoc, type EventDoc, type HqStore } from './hqStore';
 
@@ -42,6 +43,8 @@ function addBinding(list: Bindings, seq: number, sealId: string): void {
 
 /** Ids read per request when a binding reaches back. */
 const REACH_BACK_PAGE = 500;
+/** The widest span of seqs read back by id (one id per seq); a wider one is read through the view. */
+const REACH_BACK_BY_ID = 20_000;
 
 /**
  * The seal each device entry of a batch was made with: the device's binding (`seal_bound`) in
@@ -69,15 +72,21 @@ async function sealsOf(rows: readonly SyncRow[], hq: HqStore, rowsRepo: RowsRepo
   // device's next binding and to the greatest seq indexed so far.
   const inBatch = new Set(rows.map((row) => row.id));
   const reachBack: string[] = [];
+  const covered: SyncRow[] = [];
   for (const e of batchBindings) {
     const next = cache.bindings.get(e.deviceId)!.find(([at]) => at > e.seq)?.[0] ?? Number.POSITIVE_INFINITY;
     const last = Math.min(cache.indexedTo.get(e.deviceId)!, next - 1);
+    if (last - e.seq > REACH_BACK_BY_ID) {
+      // A span wider than any honest log (a device's seqs are pushed, and one entry can claim
+      // 10^14): read what is stored in it through the device_log view, never one id per seq.
+      covered.push(...(await storedBetween(rowsRepo, e.deviceId, e.seq + 1, last)).filter((row) => !inBatch.has(row.id)));
+      continue;
+    }
     for (let seq = e.seq + 1; seq <= last; seq++) {
       const id = factRowId('device_event', `${e.deviceId}:${seq}`);
       if (!inBatch.has(id)) reachBack.push(id);
     }
   }
-  const covered: SyncRow[] = [];
   for (let i = 0; i < reachBack.length; i += REACH_BACK_PAGE) {
     const found = await rowsRepo.getMany(reachBack.slice(i, i + REACH_BACK_PAGE));
     covered.push(...found.values());

@@ -1,4 +1,4 @@
-import type { SyncRow } from '@seal/shared';
+import type { FactRow, SyncRow } from '@seal/shared';
 
 /**
  * A row as stored: the row itself under `_id` = row id (no field of ours starts with `_`), and
@@ -20,4 +20,25 @@ export const seqText = (seq: unknown): string => (typeof seq === 'string' ? seq 
 export function seqNumber(seq: string): number {
   const n = Number.parseInt(seq.replace(/^"/, ''), 10);
   return Number.isFinite(n) ? n : 0;
+}
+
+/** How many entries one read of the `device_log` view brings. */
+const DEVICE_LOG_PAGE = 500;
+
+/**
+ * A device's stored entries from `fromSeq` to `toSeq`, in seq order, through the `device_log` view
+ * a page at a time: what is stored, however wide the span (never one read per seq).
+ */
+export async function storedBetween(
+  rows: { deviceEntries(deviceId: string, fromSeq: number, toSeq: number, limit: number): Promise<FactRow[]> }, deviceId: string, fromSeq: number, toSeq: number,
+): Promise<FactRow[]> {
+  const found: FactRow[] = [];
+  for (let from = fromSeq; from <= toSeq;) {
+    const page = await rows.deviceEntries(deviceId, from, toSeq, DEVICE_LOG_PAGE);
+    found.push(...page);
+    const lastSeq = (page.at(-1)?.body as { seq?: unknown } | undefined)?.seq;
+    if (page.length < DEVICE_LOG_PAGE || typeof lastSeq !== 'number') break;
+    from = lastSeq + 1;
+  }
+  return found;
 }

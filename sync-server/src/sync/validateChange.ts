@@ -1,6 +1,6 @@
 import * as Automerge from '@automerge/automerge';
 import {
-  changeRowId, fromBase64Url, isActorOf, judgeRecordEdit, parseSubject, RECORD_ACTIONS, routeFor, scopeOfRecord, sealEditActions, unitChain,
+  changeRowId, deviceSchema, fromBase64Url, isActorOf, judgeRecordEdit, parseSubject, RECORD_ACTIONS, routeFor, scopeOfRecord, sealEditActions, sealLockRefusal, unitChain,
   type ChangeRow, type SealKind, type UnitId,
 } from '@seal/shared';
 import { ACCEPT, allowed, refuseRow, type PushContext, type RowVerdict } from './pushContext';
@@ -51,6 +51,27 @@ async function editNeedsGovernance(before: Record<string, unknown>, after: Recor
     if (route !== null) return refuseRow('governance_required', `a ${action === 'rename' ? 'rename' : 'change of custodian'} of a ${String(before.kind)} seal here goes through its approval route (${route.minApprovals} approval(s)): ask for it with a governance request`);
   }
   return ACCEPT;
+}
+
+/**
+ * A physical seal newly locked in a device (`deviceId` set or changed): a device on record must be
+ * free for it and in its unit's subtree (`sealLockRefusal`), and the pusher must be allowed to bind
+ * devices in the device's own unit. Otherwise a
+ * custodian of one site could point their seal at another site's device: HQ's evidence for their
+ * seal would show that device's log, and the server would sign a binding that takes it over.
+ */
+async function lockedIn(before: Record<string, unknown> | null, after: Record<string, unknown>, ctx: PushContext): Promise<RowVerdict> {
+  const deviceId = after.deviceId;
+  if (typeof deviceId !== 'string' || deviceId === before?.deviceId) return ACCEPT;
+  const device = await ctx.records.get('device', deviceId);
+  // A device not on record yet (its registration still on its way) is judged when it is bound:
+  // the binding route checks it then, and a device never recorded has no log here to show.
+  if (device.json === null) return ACCEPT;
+  const held = deviceSchema.safeParse(device.json);
+  if (!held.success) return refuseRow('invalid_record', `device "${deviceId}" is not a device record`);
+  const refusal = sealLockRefusal(held.data, { id: String(after.id), unitId: String(after.unitId) }, ctx.tree);
+  if (refusal !== undefined) return refuseRow('wrong_scope', `a seal is not locked in this device: ${refusal}`);
+  return allowed(ctx.user, RECORD_ACTIONS.device.update, { unitId: held.data.unitId }, ctx.tree);
 }
 
 /**
@@ -110,6 +131,10 @@ export async function validateChange(row: ChangeRow, ctx: PushContext): Promise<
   if (row.kind === 'seal' && before.json !== null) {
     const reviewed = await editNeedsGovernance(before.json, json, ctx);
     if (!reviewed.ok) return reviewed;
+  }
+  if (row.kind === 'seal') {
+    const locked = await lockedIn(before.json, json, ctx);
+    if (!locked.ok) return locked;
   }
   ctx.records.set(row.kind, subject.recordId, { doc, json, scopeUnitId: row.scopeUnitId });
   return ACCEPT;

@@ -1,5 +1,5 @@
 import {
-  can, changeRowPrefix, dedupeById, factRowId, isInSubtree, nextSealStatuses, sealLifecycleStateOf, sealStatusTimeline, subjectOf,
+  can, changeRowPrefix, dedupeById, factRowId, isInSubtree, nextSealStatuses, sealLifecycleStateOf, sealLockRefusal, sealStatusTimeline, subjectOf,
   type Device, type Millis, type OrgUnit, type SealRecord, type SealStatus, type SealStatusChange, type Units, type User,
 } from '@seal/shared';
 import { sealStatusOf, statusChangeRowId } from '../../requests/sealStatusOf';
@@ -102,9 +102,7 @@ export function custodiansFor(unitId: string, users: readonly User[], units: Uni
  */
 export function bindableDevices(devices: readonly Device[], seal: Pick<SealRecord, 'id' | 'unitId'>, actor: User, units: Units): Device[] {
   return devices
-    .filter((device) => device.state === 'provisioned' || (device.state === 'bound' && device.sealId === seal.id))
-    .filter((device) => isInSubtree(device.unitId, seal.unitId, units))
-    .filter((device) => can(actor, 'device.bind', { unitId: device.unitId }, units).ok)
+    .filter((device) => sealLockRefusal(device, seal, units) === undefined && can(actor, 'device.bind', { unitId: device.unitId }, units).ok)
     .sort((a, b) => a.serial.localeCompare(b.serial) || a.id.localeCompare(b.id));
 }
 

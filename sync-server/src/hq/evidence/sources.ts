@@ -1,14 +1,17 @@
 import {
   chunkCount, deviceEventSchema, deviceSchema, factRowId, fromBase64Url, grantSchema, MAX_ATTACHMENT_BYTES, sealRecordSchema, sha256, toBase64Url, toHex, useRequestSchema,
-  type BundlePhoto, type Device, type DeviceEvent, type Grant, type RecordKind, type SealRecord, type UseRequest,
+  type BundlePhoto, type Device, type DeviceEvent, type Grant, type RecordKind, type SealRecord, type SyncRow, type UseRequest,
 } from '@seal/shared';
 import type { z } from 'zod';
 import type { BlobsRepo } from '../../sync/blobsRepo';
 import { mergeChangeRows } from '../../sync/recordStates';
 import type { RowsRepo } from '../../sync/rowsRepo';
+import { storedBetween } from '../../sync/storedRows';
 
 /** How many row ids one `_all_docs` fetch asks for. */
 const FETCH_BATCH = 500;
+/** The longest log read by id (one id per seq); a longer one is read through the device_log view. */
+const MAX_LOG_BY_ID = 100_000;
 
 /** The store's replicated rows and attachment bytes, read as the records evidence is made of. */
 export interface EvidenceSources {
@@ -59,14 +62,20 @@ export function evidenceSources(rows: RowsRepo, blobs: BlobsRepo): EvidenceSourc
     },
     async log(deviceId, toSeq) {
       const entries: DeviceEvent[] = [];
+      const keep = (row: SyncRow | undefined) => {
+        const parsed = deviceEventSchema.safeParse(row?.type === 'fact' ? row.body : undefined);
+        if (parsed.success) entries.push(parsed.data);
+      };
+      // A head far beyond any honest log (a pushed seq can claim 10^14): what is stored, through
+      // the device_log view, never one id per seq.
+      if (toSeq > MAX_LOG_BY_ID) {
+        for (const row of await storedBetween(rows, deviceId, 0, toSeq)) keep(row);
+        return entries;
+      }
       for (let from = 0; from <= toSeq; from += FETCH_BATCH) {
         const ids = Array.from({ length: Math.min(FETCH_BATCH, toSeq - from + 1) }, (_, i) => factRowId('device_event', `${deviceId}:${from + i}`));
         const found = await rows.getMany(ids);
-        for (const id of ids) {
-          const row = found.get(id);
-          const parsed = deviceEventSchema.safeParse(row?.type === 'fact' ? row.body : undefined);
-          if (parsed.success) entries.push(parsed.data);
-        }
+        for (const id of ids) keep(found.get(id));
       }
       return entries;
     },

@@ -1,0 +1,62 @@
+/**
+ * A seal device belongs to a unit. A custodian of another unit must not point their seal at it:
+ * HQ would show that device's log as their seal's evidence, and the server would sign them a
+ * binding that turns the device over to their seal, their custodian and their approvals.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deviceWithLog } from './fixtures';
+import { setUpWorld, startSyncServer, type Person, type RunningSync, type World } from './harness';
+import { creation, edit, factRowOf, outcomes, push } from './hostileClient';
+
+let running: RunningSync;
+let world: World;
+let siteCustodian: Person;
+let otherCustodian: Person;
+
+beforeAll(async () => {
+  running = await startSyncServer();
+  world = await setUpWorld(running.server);
+  siteCustodian = await world.person(world.siteId, ['custodian'], 'Site custodian 保管员');
+  otherCustodian = await world.person(world.otherBranchId, ['custodian'], 'Other custodian 保管员');
+}, 60_000);
+afterAll(async () => running?.close());
+
+const physical = (id: string, unitId: string, custodianId: string, deviceId: string | null) =>
+  ({ id, name: '合同专用章', kind: 'contract', unitId, custodianId, createdAt: 1_790_000_000_000, form: 'physical', antiCounterfeitCode: '3301020012345', deviceId });
+
+describe("another unit's seal device", () => {
+  it('takes no seal of theirs, by creation or by edit, and the server signs them no binding for it', async () => {
+    const device = await deviceWithLog('dev-site-cabinet', world.siteId, 2);
+    const registered = await creation(siteCustodian, 'device', device.record);
+    const entries = await Promise.all(device.log.map((event) => factRowOf(siteCustodian, 'device_event', event as never, world.siteId)));
+    expect(outcomes(await push(running, siteCustodian, [registered.row, ...entries]))).toEqual(['accepted', 'accepted', 'accepted']);
+
+    // Created locked in it, or edited to be: refused, and the seal (unlocked) stays as it was.
+    const grabbing = await creation(otherCustodian, 'seal', physical('seal-other-grab', world.otherBranchId, otherCustodian.userId, 'dev-site-cabinet'));
+    const own = await creation(otherCustodian, 'seal', physical('seal-other-own', world.otherBranchId, otherCustodian.userId, null));
+    const pointed = await edit(otherCustodian, 'seal', own.doc, world.otherBranchId, (d) => { d.deviceId = 'dev-site-cabinet'; });
+    expect(outcomes(await push(running, otherCustodian, [grabbing.row, own.row, pointed.row]))).toEqual(['refused:wrong_scope', 'accepted', 'refused:wrong_scope']);
+
+    // The binding route judges the device too: its unit is not theirs.
+    const bind = await running.server.call('POST', '/api/devices/dev-site-cabinet/binding', {
+      cookie: otherCustodian.cookie, body: { sealId: 'seal-other-own', sealKind: 'contract', minApprovals: 1, custodianId: otherCustodian.userId, unitId: world.otherBranchId },
+    });
+    expect(bind.statusCode, bind.body).toBe(403);
+    // HQ shows them nothing of the device's log under their seal.
+    const evidence = await running.server.call('GET', '/api/hq/evidence/seals/seal-other-own', { cookie: otherCustodian.cookie });
+    expect(evidence.body).not.toContain('dev-site-cabinet');
+
+    // The site's own custodian locks a site seal in it as before.
+    const siteSeal = await creation(siteCustodian, 'seal', physical('seal-site-cabinet', world.siteId, siteCustodian.userId, 'dev-site-cabinet'));
+    expect(outcomes(await push(running, siteCustodian, [siteSeal.row]))).toEqual(['accepted']);
+    const siteBind = await running.server.call('POST', '/api/devices/dev-site-cabinet/binding', {
+      cookie: siteCustodian.cookie, body: { sealId: 'seal-site-cabinet', sealKind: 'contract', minApprovals: 1, custodianId: siteCustodian.userId, unitId: world.siteId },
+    });
+    expect(siteBind.statusCode, siteBind.body).toBe(200);
+    // A second seal is not locked in a device that holds one.
+    const second = await creation(siteCustodian, 'seal', physical('seal-site-second', world.siteId, siteCustodian.userId, null));
+    const held = await edit(siteCustodian, 'device', registered.doc, world.siteId, (d) => { d.state = 'bound'; d.sealId = 'seal-site-cabinet'; });
+    const crowding = await edit(siteCustodian, 'seal', second.doc, world.siteId, (d) => { d.deviceId = 'dev-site-cabinet'; });
+    expect(outcomes(await push(running, siteCustodian, [second.row, held.row, crowding.row]))).toEqual(['accepted', 'accepted', 'refused:wrong_scope']);
+  });
+});
