@@ -67,6 +67,17 @@ describe('the approver inbox', () => {
     expect(decidedBy(entries, approverB1.id).map((e) => [e.request.id, e.view?.status])).toEqual([['req-2', 'rejected']]);
   });
 
+  it('asks again for an approval given to terms the request no longer has; a rejection stays given', () => {
+    // Both decided the earlier version (two uses fewer); then the requester changed the request.
+    const before: UseRequest = { ...request, usesRequested: request.usesRequested + 2 };
+    const approved = requestEntries(book({ requests: [request], decisions: [decide(request, approverB1, 'approve', T0, before)] }), NOW);
+    expect(awaitingDecision(approved, approverB1, UNITS).map((e) => [e.request.id, e.view?.status])).toEqual([['req-1', 'pending']]);
+    expect(decidedBy(approved, approverB1.id)).toEqual([]);
+    const entries = requestEntries(book({ requests: [request], decisions: [decide(request, approverB1, 'approve', T0, before), decide(request, approverHQ, 'reject', T0, before)] }), NOW);
+    expect(awaitingDecision(entries, approverHQ, UNITS)).toEqual([]);
+    expect(decidedBy(entries, approverHQ.id).map((e) => [e.request.id, e.view?.status])).toEqual([['req-1', 'rejected']]);
+  });
+
   it('leaves out requests outside the approver scope', () => {
     const elsewhere = { ...approverB1, id: 'approver-b2' as typeof approverB1.id, grants: [{ role: 'approver' as const, unitId: 'B2' as typeof approverB1.unitId }] };
     expect(awaitingDecision(requestEntries(book(), NOW), elsewhere, UNITS)).toEqual([]);

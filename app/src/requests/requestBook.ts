@@ -1,5 +1,5 @@
 import {
-  approvalRouteFor, can, compareText, deriveRequestStatus,
+  approvalRouteFor, can, canonicalJson, compareText, decisionPayload, deriveRequestStatus,
   type Decision, type DeviceEvent, type ElectronicGrant, type Grant, type Impression, type Millis, type OrgUnit, type RequestFacts, type RequestView,
   type Seal, type SealRecord, type SealStatus, type StampEvent, type UseRequest, type User, type Verdict,
 } from '@seal/shared';
@@ -105,11 +105,16 @@ export function mayDecide(user: User, entry: RequestEntry, units: readonly OrgUn
   return can(user, 'request.decide', { ...target, unitId: request.unitId }, units).ok && can(user, 'request.decide', { ...target, unitId: seal.unitId }, units).ok;
 }
 
-/** The verdict `userId` gave on the request (a reject outweighs an approve, as `checkApprovals` counts), if any. */
+/**
+ * The verdict `userId` gave on the request as `checkApprovals` counts it, if any: a reject
+ * outweighs an approve and stands whatever terms it signed; an approve counts only for the
+ * request's current terms (edited since, the request asks them again, and is in their inbox).
+ */
 export function verdictOf(entry: RequestEntry, userId: string): Verdict | undefined {
   const own = entry.decisions.filter((d) => d.approverId === userId);
-  if (own.length === 0) return undefined;
-  return own.some((d) => d.payload.verdict === 'reject') ? 'reject' : 'approve';
+  if (own.some((d) => d.payload.verdict === 'reject')) return 'reject';
+  const current = canonicalJson(decisionPayload(entry.request, 'approve'));
+  return own.some((d) => canonicalJson(d.payload) === current) ? 'approve' : undefined;
 }
 
 /** An approver's inbox: pending requests they may decide, not their own, not decided by them yet; oldest first. */

@@ -98,10 +98,20 @@ describe('checkApprovals: separation of duties', () => {
     }
   });
 
-  it('ignores decisions over terms the request no longer has', () => {
+  it('ignores approvals over terms the request no longer has', () => {
     const before = { ...request, usesRequested: 1 };
     const result = check([decide(request, approverB1, 'approve', 1, before)]);
     expect(result).toMatchObject({ outcome: 'pending', ignored: [{ reason: 'stale_terms' }] });
+  });
+
+  it('keeps a rejection whatever terms it signed: editing the request after a veto does not lift it', () => {
+    // The requester moved the window by a millisecond after approver B1 rejected the request.
+    const before = { ...request, window: { ...request.window, notAfter: request.window.notAfter - 1 } };
+    const vetoed = check([decide(request, approverB1, 'reject', 1, before), decide(request, approverHQ, 'approve', 2)]);
+    expect(vetoed).toMatchObject({ outcome: 'rejected', rejectedBy: ['approver-b1'], ignored: [] });
+    // Edited back to the terms B1 had approved before rejecting the next version: the reject stands.
+    const revived = check([decide(request, approverB1, 'approve', 1), decide(request, approverB1, 'reject', 2, before), decide(request, approverHQ, 'approve', 3)]);
+    expect(revived).toMatchObject({ outcome: 'rejected', rejectedBy: ['approver-b1'] });
   });
 
   it('ignores unknown and deactivated approvers, and other requests’ decisions', () => {

@@ -59,7 +59,9 @@ export interface ApprovalCheck {
  *
  * A decision is held to the request first: it is about this request and its signed payload is
  * `input.terms` with its verdict — the terms approved are the terms requested (`stale_terms`
- * otherwise: the request changed). The rest is the rule every request shares (`tallyApprovals`):
+ * otherwise: the request changed). A rejection counts whatever terms it signed: a request edited
+ * after a veto stays vetoed (ADR 001: the requester asks again), or a requester could move its
+ * window by a millisecond to drop a rejection and ask the next approver. The rest is the rule every request shares (`tallyApprovals`):
  * the approver's authority on the SEAL's unit, never the requester, each approver once with a
  * reject winning, the route's steps in order, and at least one approver not the seal's custodian.
  *
@@ -75,7 +77,7 @@ export function checkApprovals(input: ApprovalInput, decisions: readonly Decisio
     const { approverId, payload } = decision;
     if (payload.requestId !== terms.requestId) {
       early.push({ decisionId: decision.id, approverId, reason: 'other_request', message: `expected a decision on request "${terms.requestId}", got one on "${payload.requestId}"` });
-    } else if (canonicalJson(payload) !== canonicalJson({ ...terms, verdict: payload.verdict })) {
+    } else if (payload.verdict !== 'reject' && canonicalJson(payload) !== canonicalJson({ ...terms, verdict: payload.verdict })) {
       early.push({ decisionId: decision.id, approverId, reason: 'stale_terms', message: `expected the decision to sign the request's current terms, got different terms (document, seal, uses, window or place changed)` });
     } else {
       ballots.push({ decisionId: decision.id, approverId, verdict: payload.verdict, at: decision.at });
