@@ -112,6 +112,7 @@ export function mayDecide(user: User, entry: RequestEntry, units: readonly OrgUn
  */
 export function verdictOf(entry: RequestEntry, userId: string): Verdict | undefined {
   const own = entry.decisions.filter((d) => d.approverId === userId);
+  if (own.length === 0) return undefined;
   if (own.some((d) => d.payload.verdict === 'reject')) return 'reject';
   const current = canonicalJson(decisionPayload(entry.request, 'approve'));
   return own.some((d) => canonicalJson(d.payload) === current) ? 'approve' : undefined;
