@@ -50,7 +50,9 @@ function record(event: TimelineEvent, unitName: (id: string) => string): Record<
  * with it), one page of events at a time, so its size has no bound but the log's.
  */
 export function eventsCsv(pages: AsyncIterable<readonly TimelineEvent[]>, unitName: (id: string) => string): Readable {
-  const csv = stringify({ bom: true, header: true, columns: COLUMNS, record_delimiter: 'windows' });
+  // A cell a spreadsheet would run as a formula (=, +, -, @, tab, CR first: a unit named
+  // `=HYPERLINK(…)` by a branch administrator) is written with a leading apostrophe.
+  const csv = stringify({ bom: true, header: true, columns: COLUMNS, record_delimiter: 'windows', escape_formulas: true });
   async function* records(): AsyncGenerator<Record<string, string>> {
     for await (const page of pages) for (const event of page) yield record(event, unitName);
   }
