@@ -541,6 +541,8 @@ export const en: Dictionary = {
     labelHint: 'To tell your devices apart, e.g. "Site tablet".',
     add: 'Add passkey',
     added: 'Added "{{ label }}".',
+    confirming: 'Confirm it is you: use one of your passkeys (your sign-in is more than 10 minutes old)…',
+    otherPerson: 'Another person\'s passkey was used: nothing was changed, and you are signed in as that person now.',
   },
   invitations: {
     title: 'Invite people',
@@ -620,6 +622,7 @@ export const en: Dictionary = {
     rate_limited_soon: 'Too many attempts. Try again in a minute.',
     unauthenticated: 'You are not signed in (or were signed out). Sign in again.',
     session_expired: 'Your session has ended (it expired, or was ended elsewhere: signed out, passkey revoked or account deactivated). Sign in again with your passkey.',
+    reauth_required: 'Confirm it is you: use your passkey again to add or revoke a passkey (your sign-in is more than 10 minutes old).',
     forbidden: 'You do not hold a role that allows this.',
     out_of_scope: 'This unit is outside the units you manage.',
     origin_not_allowed: 'The server refuses requests from this address. Open Seal Control at the address your administrator gave you.',

@@ -542,6 +542,8 @@ export const zhCN = {
     labelHint: '用来区分设备，例如“工地平板”。',
     add: '添加通行密钥',
     added: '已添加“{{ label }}”。',
+    confirming: '请用您的一个通行密钥确认是您本人（您的登录已超过 10 分钟）……',
+    otherPerson: '刚才使用的是他人的通行密钥：未做任何更改，现在登录的是该用户。'
   },
   invitations: {
     title: '邀请成员',
@@ -621,6 +623,7 @@ export const zhCN = {
     rate_limited_soon: '尝试次数过多，请稍后再试。',
     unauthenticated: '您尚未登录或已退出登录。请重新登录。',
     session_expired: '您的登录已结束（已过期，或在别处退出、通行密钥被吊销、账号被停用）。请重新用通行密钥登录。',
+    reauth_required: '为保护您的账号，添加或吊销通行密钥前，请再次用您的通行密钥确认是您本人（您的登录已超过 10 分钟）。',
     forbidden: '您没有执行这个操作的角色。',
     out_of_scope: '这个单位不在您的管理范围内。',
     origin_not_allowed: '服务器拒绝了来自这个地址的请求。请使用管理员提供的地址打开印章管控。',

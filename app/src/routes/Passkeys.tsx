@@ -2,6 +2,7 @@ import { For, Show, createSignal } from 'solid-js';
 import { addPasskeyOptions, addPasskeyVerify, fetchPasskeys, revokePasskey } from '../api/passkeys';
 import type { CredentialView as Credential, SessionView as Session } from '@seal/shared';
 import { useAuth } from '../auth/AuthProvider';
+import { IdentityNotConfirmed, withConfirmedIdentity } from '../auth/confirmIdentity';
 import { createPasskey } from '../auth/passkeyCeremonies';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { ErrorAlert } from '../components/ErrorAlert';
@@ -60,14 +61,28 @@ function PasskeyManager(props: { session: Session }) {
   const passkeys = createLoad(fetchPasskeys);
   // Empty on purpose: the new passkey is usually on ANOTHER device, which only the person can name.
   const [label, setLabel] = createSignal('');
-  const [adding, setAdding] = createSignal<'passkey' | 'verifying'>();
+  const [adding, setAdding] = createSignal<'confirming' | 'passkey' | 'verifying'>();
   const [notice, setNotice] = createSignal<string>();
   const [toRevoke, setToRevoke] = createSignal<Credential>();
+
+  /** Runs a passkey change; an old sign-in is confirmed first with a passkey (`withConfirmedIdentity`). */
+  const confirming = async <T,>(action: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await withConfirmedIdentity(props.session.user.id, action, () => setAdding('confirming'));
+    } catch (error) {
+      if (!(error instanceof IdentityNotConfirmed)) throw error;
+      // Someone else's passkey answered: the session is theirs now; nothing was changed.
+      setNotice(t('passkeys.otherPerson'));
+      await auth.refresh();
+      return undefined;
+    }
+  };
 
   const add = createAction(async () => {
     setNotice(undefined);
     try {
-      const options = await addPasskeyOptions();
+      const options = await confirming(addPasskeyOptions);
+      if (options === undefined) return;
       setAdding('passkey');
       const response = await createPasskey(options);
       setAdding('verifying');
@@ -80,8 +95,9 @@ function PasskeyManager(props: { session: Session }) {
   });
 
   const revoke = createAction(async (credential: Credential) => {
-    await revokePasskey(credential.id);
+    const revoked = await confirming(() => revokePasskey(credential.id)).finally(() => setAdding(undefined));
     setToRevoke(undefined);
+    if (revoked === undefined) return;
     setNotice(t('passkeys.revoked', { label: credential.label }));
     // Revoking the passkey of this session ends the session on the server.
     if (credential.id === props.session.credentialId) await auth.refresh();
@@ -129,7 +145,7 @@ function PasskeyManager(props: { session: Session }) {
           <p class="muted">{t('passkeys.addLead')}</p>
           <TextField id="passkey-label" label={t('passkeys.labelLabel')} hint={t('passkeys.labelHint')} required maxLength={100} value={label()} onInput={setLabel} disabled={add.pending()} />
           <FormSubmit label={t('passkeys.add')} disabled={add.pending()} error={add.error()} />
-          <Progress message={adding() === 'passkey' ? t('ceremony.creatingPasskey') : adding() === 'verifying' ? t('ceremony.verifying') : undefined} />
+          <Progress message={adding() === 'confirming' ? t('passkeys.confirming') : adding() === 'passkey' ? t('ceremony.creatingPasskey') : adding() === 'verifying' ? t('ceremony.verifying') : undefined} />
         </form>
       </div>
       <ConfirmDialog

@@ -37,6 +37,9 @@ export type ApiErrorCode =
   // sessions and permissions
   | 'unauthenticated'
   | 'session_expired'
+  // adding or revoking a passkey needs a sign-in of the last minutes (a session left open on a
+  // shared tablet must not add a stranger's passkey to the account, then revoke the owner's)
+  | 'reauth_required'
   // the session is another person's than the local replica asking (another tab signed in): the
   // replica stops as if signed out, keeping what waits to go up
   | 'replica_user_mismatch'

@@ -139,6 +139,30 @@ describe('passkey sign-in, sessions and passkey management', () => {
     expect(again.json()).toMatchObject({ error: 'revoked_credential' });
   });
 
+  it('adds or revokes a passkey only on a sign-in of the last 10 minutes: a session left open on a tablet does not take the account over', async () => {
+    const branch = await createUnit(server, admin.cookie, admin.rootUnitId, 'Shared-tablet branch');
+    const owner = await inviteAndRegister(server, admin.cookie, branch, ['approver'], 'Wang Owner');
+    const add = async (cookie: string) => {
+      const options = await server.call('POST', '/api/auth/passkeys/options', { cookie });
+      return options.statusCode === 200 ? server.call('POST', '/api/auth/passkeys/verify', { cookie, body: { response: await server.authenticator().register(options.json()) } }) : options;
+    };
+    const spare = await add(owner.cookie);
+    expect(spare.statusCode, spare.body).toBe(201);
+    // The owner walks away; eleven minutes later someone else holds the tablet.
+    server.clock.advance(11 * 60_000);
+    const stranger = await add(owner.cookie);
+    expect({ status: stranger.statusCode, error: stranger.json<{ error: string }>().error }).toEqual({ status: 403, error: 'reauth_required' });
+    const revoke = await server.call('POST', `/api/credentials/${owner.credentialId}/revoke`, { cookie: owner.cookie });
+    expect({ status: revoke.statusCode, error: revoke.json<{ error: string }>().error }).toEqual({ status: 403, error: 'reauth_required' });
+    expect((await server.call('GET', '/api/auth/passkeys', { cookie: owner.cookie })).json<{ credentials: { revokedAt?: number }[] }>().credentials.filter((c) => c.revokedAt === undefined)).toHaveLength(2);
+    // The owner signs in again with their passkey: a fresh session may.
+    const again = await signIn(server, owner.authenticator);
+    expect(again.statusCode).toBe(200);
+    const fresh = sessionCookieOf(again);
+    expect((await add(fresh)).statusCode).toBe(201);
+    expect((await server.call('POST', `/api/credentials/${owner.credentialId}/revoke`, { cookie: fresh })).statusCode).toBe(200);
+  });
+
   it('answers a signed-out visitor (no cookie) with 200 { session: null }, not an error', async () => {
     const res = await server.call('GET', '/api/auth/session');
     expect(res.statusCode).toBe(200);
@@ -211,4 +235,5 @@ describe('passkey sign-in, sessions and passkey management', () => {
     expect(swept.sessions).toBeGreaterThan(0);
     expect(swept.challenges).toBeGreaterThan(0);
   });
+
 });

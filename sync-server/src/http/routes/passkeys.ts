@@ -3,11 +3,26 @@ import { credentialDocId } from '../../couch/credentialsRepo';
 import type { CredentialDoc } from '../../couch/model';
 import { loadUnitTree, requireManageOf } from '../../auth/scope';
 import { consumeCeremonyChallenge, registrationOptions, verifyRegistration } from '../../auth/webauthn';
+import type { SignedIn } from '../../auth/sessions';
 import type { Api } from '../api';
 import { ApiError, notFound } from '../errors';
 import { actorOf } from '../recordChange';
 import { newPasskey, refuseKnownPasskey } from './newPasskey';
 import { credentialView } from '../views';
+
+/** How recent a sign-in adding or revoking a passkey needs. */
+export const RECENT_SIGN_IN_MS = 10 * 60_000;
+
+/**
+ * A session opened in the last minutes, or `reauth_required`: a session left open on a shared
+ * tablet must not let whoever holds it add their own passkey to the account and then revoke the
+ * owner's (the account would be theirs for good). The app signs in again, then retries.
+ */
+function requireRecentSignIn(signedIn: SignedIn, now: number): void {
+  if (now - signedIn.session.createdAt > RECENT_SIGN_IN_MS) {
+    throw new ApiError(403, 'reauth_required', 'Confirm it is you: sign in again with one of your passkeys to add or revoke a passkey (your sign-in is more than 10 minutes old)');
+  }
+}
 
 /** A signed-in user's passkeys: add another, list them, revoke a lost one. */
 export function passkeyRoutes(api: Api): void {
@@ -22,8 +37,9 @@ export function passkeyRoutes(api: Api): void {
   api.route({
     method: 'POST', url: '/api/auth/passkeys/options', tag: 'passkeys', auth: 'session', rateLimited: 'ceremonies',
     summary: 'Registration options for another passkey of the signed-in user (existing ones excluded)',
-    responses: { 200: creationOptionsSchema, 401: 'unauthenticated | session_expired', 429: 'rate_limited' },
+    responses: { 200: creationOptionsSchema, 401: 'unauthenticated | session_expired', 403: 'reauth_required', 429: 'rate_limited' },
   }, async ({ signedIn }) => {
+    requireRecentSignIn(signedIn, ctx.now());
     const existing = (await ctx.repos.credentials.ofUser(signedIn.user.id)).filter((c) => c.revokedAt === undefined);
     return registrationOptions(ctx, signedIn.user, existing, { purpose: 'add-passkey', userId: signedIn.user.id });
   });
@@ -31,8 +47,9 @@ export function passkeyRoutes(api: Api): void {
   api.route({
     method: 'POST', url: '/api/auth/passkeys/verify', tag: 'passkeys', auth: 'session', rateLimited: 'ceremonies', body: registerVerifyBodySchema,
     summary: 'Register another passkey for the signed-in user',
-    responses: { 201: credentialResponseSchema, 400: 'challenge or registration refused', 401: 'unauthenticated | session_expired', 409: 'credential_exists', 429: 'rate_limited' },
+    responses: { 201: credentialResponseSchema, 400: 'challenge or registration refused', 401: 'unauthenticated | session_expired', 403: 'reauth_required', 409: 'credential_exists', 429: 'rate_limited' },
   }, async ({ body, signedIn, reply }) => {
+    requireRecentSignIn(signedIn, ctx.now());
     const { clientData, challenge } = await consumeCeremonyChallenge(ctx, body.response.response.clientDataJSON, 'webauthn.create', ['add-passkey']);
     if (challenge.userId !== signedIn.user.id) {
       throw new ApiError(400, 'challenge_mismatch', 'This challenge was issued to another user\'s session');
@@ -57,7 +74,7 @@ export function passkeyRoutes(api: Api): void {
     method: 'POST', url: '/api/credentials/:id/revoke', tag: 'passkeys', auth: 'session', params: credentialIdParamsSchema,
     summary: 'Revoke a passkey (your own, or as an admin over its owner\'s unit); ends the sessions it opened',
     responses: {
-      200: credentialResponseSchema, 401: 'unauthenticated | session_expired', 403: 'forbidden | out_of_scope',
+      200: credentialResponseSchema, 401: 'unauthenticated | session_expired', 403: 'forbidden | out_of_scope | reauth_required',
       404: 'no such passkey', 409: 'last_passkey (your only active passkey)',
     },
   }, async ({ params, signedIn }) => {
@@ -68,6 +85,7 @@ export function passkeyRoutes(api: Api): void {
     const own = owner.id === signedIn.user.id;
     if (!own) requireManageOf(signedIn.user, owner, await loadUnitTree(ctx.repos.units));
     if (credential.revokedAt !== undefined) return { credential: credentialView(credential) };
+    requireRecentSignIn(signedIn, ctx.now());
     if (own) {
       const active = (await ctx.repos.credentials.ofUser(owner.id)).filter((c) => c.revokedAt === undefined);
       if (active.length <= 1) throw new ApiError(409, 'last_passkey', 'This is your only passkey: add another before revoking it, or ask an administrator');
