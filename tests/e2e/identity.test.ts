@@ -468,4 +468,27 @@ describe('identity with passkeys', () => {
     expect(outOfScope.stdout).toBe('');
     expect(await pageFetch(page, '/api/decisions/verify', { payload, assertion })).toMatchObject({ status: 422, body: { error: 'signer_out_of_scope' } });
   });
+
+  it('signed out without a network, the session ends once the network is back: relaunched online, nobody is signed in', async () => {
+    const { context, errors } = state.approver!;
+    const page = watchErrors(await context.newPage(), errors);
+    await page.goto(server!.url);
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 30_000 });
+    await expect.poll(() => heading(page).textContent()).toBe('Welcome, Li Approver');
+    const cookie = (await context.cookies()).filter((c) => c.name.endsWith('sealctl_session')).map((c) => `${c.name}=${c.value}`).join('; ');
+    expect(cookie).not.toBe('');
+    await context.setOffline(true);
+    try {
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await expect.poll(() => heading(page).textContent()).toBe('Sign in with a passkey');
+    } finally {
+      await context.setOffline(false);
+    }
+    // Relaunched with the network back: the sign-out is finished before anything else.
+    await page.reload();
+    await expect.poll(() => heading(page).textContent()).toBe('Sign in with a passkey');
+    await expect.poll(async () => (await fetch(`${server!.url}/api/auth/session`, { headers: { cookie } })).status).toBe(401);
+    expect(await pageFetch(page, '/api/auth/session')).toEqual({ status: 200, body: { session: null } });
+    await page.close();
+  });
 });

@@ -1,6 +1,7 @@
 import type { AuthenticationResponseJSON, PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/browser';
 import { loginVerifyResponseSchema, requestOptionsSchema, sessionResponseSchema, type SessionView } from '@seal/shared';
-import { apiRequest, noAnswer, STARTUP_DEADLINE } from './request';
+import { apiRequest, STARTUP_DEADLINE } from './request';
+import { sessionStarted } from './pendingLogout';
 
 /**
  * `GET /api/auth/session`: who is signed in, or `null` for a visitor without a session cookie
@@ -19,7 +20,6 @@ export const loginOptions = (): Promise<PublicKeyCredentialRequestOptionsJSON> =
 
 /** `POST /api/auth/login/verify`: checks the assertion and opens a session. */
 export const loginVerify = (response: AuthenticationResponseJSON) =>
-  apiRequest('POST', '/api/auth/login/verify', loginVerifyResponseSchema, { response });
+  apiRequest('POST', '/api/auth/login/verify', loginVerifyResponseSchema, { response }).then(sessionStarted);
 
-/** `POST /api/auth/logout`: ends the session on the server and clears its cookie. */
-export const logout = (): Promise<void> => apiRequest('POST', '/api/auth/logout', noAnswer);
+export { logout } from './pendingLogout';

@@ -4,6 +4,7 @@ import {
   registerVerifyResponseSchema, type InvitationPreview, type InvitationView, type NewInvitation as NewInvitationBody, type Role,
 } from '@seal/shared';
 import { apiRequest } from './request';
+import { sessionStarted } from './pendingLogout';
 
 /** An invitation to make (`POST /api/invitations`'s body), as a form holds it. */
 export type NewInvitation = Omit<NewInvitationBody, 'roles'> & { readonly roles: readonly Role[] };
@@ -33,4 +34,4 @@ export const registerOptions = (invitationCode: string, name: string): Promise<P
 
 /** `POST /api/auth/register/verify`: uses the invitation up, creates the user, signs them in. */
 export const registerVerify = (response: RegistrationResponseJSON, label: string) =>
-  apiRequest('POST', '/api/auth/register/verify', registerVerifyResponseSchema, { response, label });
+  apiRequest('POST', '/api/auth/register/verify', registerVerifyResponseSchema, { response, label }).then(sessionStarted);

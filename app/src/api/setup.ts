@@ -1,6 +1,7 @@
 import type { PublicKeyCredentialCreationOptionsJSON, RegistrationResponseJSON } from '@simplewebauthn/browser';
 import { creationOptionsSchema, setupStateResponseSchema, setupVerifyResponseSchema, type SetupOptionsBody, type SetupState } from '@seal/shared';
 import { apiRequest, STARTUP_DEADLINE } from './request';
+import { sessionStarted } from './pendingLogout';
 
 export type { SetupState };
 export type SetupRequest = SetupOptionsBody;
@@ -17,4 +18,4 @@ export const setupOptions = (request: SetupRequest): Promise<PublicKeyCredential
 
 /** `POST /api/setup/verify`: registers the passkey, creates HQ and the administrator, signs them in. */
 export const setupVerify = (response: RegistrationResponseJSON, label: string) =>
-  apiRequest('POST', '/api/setup/verify', setupVerifyResponseSchema, { response, label });
+  apiRequest('POST', '/api/setup/verify', setupVerifyResponseSchema, { response, label }).then(sessionStarted);

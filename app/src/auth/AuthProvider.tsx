@@ -1,6 +1,7 @@
 import { createContext, createEffect, createSignal, on, onCleanup, onMount, untrack, useContext, type Accessor, type ParentProps } from 'solid-js';
 import { ApiError, isSignedOutError } from '../api/ApiError';
-import { fetchSession, logout } from '../api/auth';
+import { fetchSession } from '../api/auth';
+import { endPendingLogout, logoutPending, signOutOfServer } from '../api/pendingLogout';
 import { quiesceRequests } from '../api/reachability';
 import { onSignedOut } from '../api/request';
 import { fetchSetupState, type SetupState } from '../api/setup';
@@ -66,6 +67,15 @@ export function AuthProvider(props: ParentProps) {
       useCache();
       return;
     }
+    // A sign-out made offline is finished first: its session must not come back as signed in.
+    if (logoutPending()) {
+      const ended = await endPendingLogout();
+      if (mine !== generation) return;
+      if (ended === 'pending') {
+        setSession(null);
+        return;
+      }
+    }
     try {
       const state = await fetchSetupState();
       if (mine !== generation) return;
@@ -100,12 +110,8 @@ export function AuthProvider(props: ParentProps) {
     // refused "signed out" after the logout, which would read as a session that ended by itself.
     const quiesced = await quiesceRequests();
     try {
-      try {
-        await logout();
-      } catch (err) {
-        // Signed out here all the same; the server session ends by itself (idle timeout).
-        console.warn('Sign-out did not reach the server', err);
-      }
+      // Signed out here whatever the server answers (a sign-out it did not get is finished later).
+      await signOutOfServer();
       setSession(null);
       setSessionEnded(false);
     } finally {

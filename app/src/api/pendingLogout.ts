@@ -1,0 +1,80 @@
+import { isSignedOutError } from './ApiError';
+import { apiRequest, noAnswer } from './request';
+
+/**
+ * A sign-out that did not reach the server (no network): its session still lives there, and its
+ * httpOnly cookie here, until this device ends it. Noted in localStorage until it is ended, or
+ * until a new sign-in replaces the cookie (`sessionStarted`); meanwhile the device counts as
+ * signed out, and relaunched online it ends that session before asking who is signed in.
+ */
+const LOGOUT_KEY = 'seal-control.logout-pending';
+
+function storage(): Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> | undefined {
+  try {
+    return window.localStorage;
+  } catch {
+    return undefined;
+  }
+}
+
+function markLogoutPending(): void {
+  try {
+    storage()?.setItem(LOGOUT_KEY, '1');
+  } catch (err) {
+    console.warn('Could not note the sign-out to finish', err);
+  }
+}
+
+export const logoutPending = (): boolean => {
+  try {
+    return (storage()?.getItem(LOGOUT_KEY) ?? null) !== null;
+  } catch {
+    return false;
+  }
+};
+
+function clearLogoutPending(): void {
+  try {
+    storage()?.removeItem(LOGOUT_KEY);
+  } catch (err) {
+    console.warn('Could not clear the sign-out to finish', err);
+  }
+}
+
+/** `POST /api/auth/logout`: ends the session on the server and clears its cookie (and any sign-out left to finish). */
+export async function logout(): Promise<void> {
+  await apiRequest('POST', '/api/auth/logout', noAnswer);
+  clearLogoutPending();
+}
+
+/** Ends a sign-out made offline: `pending` while the server still cannot be reached. */
+export async function endPendingLogout(): Promise<'ended' | 'pending'> {
+  try {
+    await logout();
+  } catch (err) {
+    // Gone already (expired, ended elsewhere): nothing is left to end.
+    if (!isSignedOutError(err)) return 'pending';
+    clearLogoutPending();
+  }
+  return 'ended';
+}
+
+/** A sign-in, registration or setup answered: its new cookie replaced the one a pending sign-out was to end. */
+export function sessionStarted<T>(answer: T): T {
+  clearLogoutPending();
+  return answer;
+}
+
+/**
+ * Ends the session on the server; when the server cannot be reached, notes the sign-out to finish:
+ * the session (and its cookie here) would otherwise live on, and the app relaunched online would
+ * find the person who signed out still signed in.
+ */
+export async function signOutOfServer(): Promise<void> {
+  try {
+    await logout();
+  } catch (err) {
+    if (!isSignedOutError(err)) markLogoutPending();
+    console.warn('Sign-out did not reach the server', err);
+  }
+}
