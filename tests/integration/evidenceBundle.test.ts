@@ -15,6 +15,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromBase64Url, toBase64Url, type EvidenceBundle, type EvidenceResponse } from '@seal/shared';
 import { seedEvidence } from './evidenceSeed';
 import { setUpWorld, startSyncServer, type Person, type RunningSync, type World } from './harness';
+import { sealRecord, useRequest } from './fixtures';
+import { creation, outcomes, push } from './hostileClient';
 import { httpApi } from './httpWorld';
 
 const DEVICE_ID = 'dev-evidence-1';
@@ -167,5 +169,19 @@ describe('evidence through the API', () => {
     expect(unknown.json()).toMatchObject({ error: 'not_found' });
     const unknownRequest = await running.server.call('GET', '/api/hq/bundles/requests/req-nowhere', { cookie: auditor.cookie });
     expect(unknownRequest.statusCode).toBe(404);
+  }, 60_000);
+
+  it("refuses a reader outside the seal's scope before assembling anything: the same 403 whether or not the evidence is complete", async () => {
+    const outsider = await world.person(world.otherBranchId, ['auditor'], 'Other auditor 审计');
+    // A request on an electronic seal: no device log, so a bundle cannot be assembled (409 in scope).
+    const seal = await creation(custodian, 'seal', sealRecord('seal-evidence-e', world.siteId, custodian.userId));
+    const request = await creation(staff, 'request', useRequest('req-evidence-e', staff.userId, world.siteId, 'seal-evidence-e'));
+    expect(outcomes(await push(running, custodian, [seal.row]))).toEqual(['accepted']);
+    expect(outcomes(await push(running, staff, [request.row]))).toEqual(['accepted']);
+    expect((await running.server.call('GET', '/api/hq/bundles/requests/req-evidence-e', { cookie: auditor.cookie })).statusCode).toBe(409);
+    for (const path of ['/api/hq/bundles/requests/req-evidence-e', '/api/hq/evidence/requests/req-evidence-e', `/api/hq/bundles/requests/${stamps.requestId}`, `/api/hq/evidence/stamps/${stamps.honest}`, `/api/hq/bundles/stamps/${stamps.honest}`]) {
+      const refused = await running.server.call('GET', path, { cookie: outsider.cookie });
+      expect({ path, status: refused.statusCode, error: refused.json<{ error: string }>().error }).toEqual({ path, status: 403, error: 'out_of_scope' });
+    }
   }, 60_000);
 });

@@ -43,6 +43,26 @@ export function hqEvidenceRoutes(api: Api, store: Store): void {
     if (request === undefined) throw new ApiError(404, 'not_found', `No request "${requestId}" is recorded`);
     return request;
   };
+  /**
+   * Refuses, before a bundle is assembled (a device's whole log read, every photo hashed, the
+   * bundle signed), a caller outside the scope of the request's seal (its unit; the request's
+   * when the seal is not recorded): a request id printed on a process sheet costs them a 403, not
+   * the server that work.
+   */
+  const mayHave = async (user: UserDoc, action: Action, request: { readonly sealId: string; readonly unitId: string }): Promise<void> => {
+    const seal = await maker.sources.seal(request.sealId);
+    requirePermission(user, action, { unitId: seal?.unitId ?? request.unitId }, await loadUnitTree(ctx.repos.units));
+  };
+  /** The request a stamp was made under, when the stamp and its request are recorded (the bundle says what is missing otherwise). */
+  const requestOfStamp = async (deviceEventId: string) => {
+    const split = deviceEventId.lastIndexOf(':');
+    const entry = await maker.sources.entry(deviceEventId.slice(0, split), Number(deviceEventId.slice(split + 1)));
+    return entry?.type === 'stamp' && entry.payload.requestId !== null ? maker.sources.request(entry.payload.requestId) : undefined;
+  };
+  const mayHaveStamp = async (user: UserDoc, action: Action, deviceEventId: string): Promise<void> => {
+    const request = await requestOfStamp(deviceEventId);
+    if (request !== undefined) await mayHave(user, action, request);
+  };
   const withReport = async (bundle: EvidenceBundle) => ({ report: await verifyBundle(bundle, ctx.orgKey.publicJwk), bundle });
   const download = (reply: { header(name: string, value: string): unknown }, name: string) => {
     reply.header('content-disposition', `attachment; filename="evidence-${name.replace(/[^A-Za-z0-9._-]/g, '-')}.json"`);
@@ -55,6 +75,7 @@ export function hqEvidenceRoutes(api: Api, store: Store): void {
     responses: { 200: evidenceResponseSchema, ...REFUSALS },
   }, async ({ params, signedIn }) => {
     requireAnyRole(signedIn.user, READERS, 'read evidence');
+    await mayHaveStamp(signedIn.user, 'log.read', params.deviceEventId);
     return withReport(await inScope(signedIn.user, 'log.read', await stampBundle(maker, params.deviceEventId)));
   });
 
@@ -64,7 +85,9 @@ export function hqEvidenceRoutes(api: Api, store: Store): void {
     responses: { 200: evidenceResponseSchema, ...REFUSALS },
   }, async ({ params, signedIn }) => {
     requireAnyRole(signedIn.user, READERS, 'read evidence');
-    return withReport(await inScope(signedIn.user, 'log.read', await requestBundle(maker, await requestOf(params.requestId))));
+    const request = await requestOf(params.requestId);
+    await mayHave(signedIn.user, 'log.read', request);
+    return withReport(await inScope(signedIn.user, 'log.read', await requestBundle(maker, request)));
   });
 
   api.route({
@@ -85,6 +108,7 @@ export function hqEvidenceRoutes(api: Api, store: Store): void {
     responses: { 200: evidenceBundleResponseSchema, ...REFUSALS },
   }, async ({ params, signedIn, reply }) => {
     requireAnyRole(signedIn.user, EXPORTERS, 'export evidence');
+    await mayHaveStamp(signedIn.user, 'export', params.deviceEventId);
     const bundle = await inScope(signedIn.user, 'export', await stampBundle(maker, params.deviceEventId));
     download(reply, `stamp-${params.deviceEventId}`);
     return bundle;
@@ -96,7 +120,9 @@ export function hqEvidenceRoutes(api: Api, store: Store): void {
     responses: { 200: evidenceBundleResponseSchema, ...REFUSALS },
   }, async ({ params, signedIn, reply }) => {
     requireAnyRole(signedIn.user, EXPORTERS, 'export evidence');
-    const bundle = await inScope(signedIn.user, 'export', await requestBundle(maker, await requestOf(params.requestId)));
+    const request = await requestOf(params.requestId);
+    await mayHave(signedIn.user, 'export', request);
+    const bundle = await inScope(signedIn.user, 'export', await requestBundle(maker, request));
     download(reply, `request-${params.requestId}`);
     return bundle;
   });
