@@ -23,7 +23,8 @@ const sameEvidence = (a: readonly string[], b: readonly string[]): boolean => a.
 /**
  * Detects the anomalies of a unit's subtree and upserts their cases by case key: a root cause
  * seen for the first time opens a case (`case.open`, audited); one already known keeps its case
- * and status, and only a change in its evidence is written (`case.evidence`, audited). Scanning
+ * and status, and only a change in its evidence is written (`case.evidence`, audited) — but a
+ * resolved case with new evidence opens again (`case.reopen`, audited). Scanning
  * twice opens nothing the second time; two servers scanning at once write each case once (the
  * journal re-plans a write that lost a race, and then finds the case there).
  */
@@ -60,9 +61,20 @@ export async function scanCases(ctx: ServerContext, store: Store, unitId: string
   return { unit: unitId, devices: history.devices.length, entries, anomalies: anomalies.length, opened, updated };
 }
 
-/** What to write for an anomaly: a new case, its case with new evidence, or nothing. */
-function planCase(held: CaseDoc | undefined, anomaly: Anomaly, now: number): { after: CaseDoc; action: string } | undefined {
+/**
+ * What to write for an anomaly: a new case, its case with new evidence, or nothing. A resolved
+ * case that gains evidence it did not have when it was resolved opens again (`case.reopen`): one
+ * resolution ("the extra copy was approved afterwards") must not hide every later stamp under the
+ * same request or grant from HQ's open cases, counts and reports.
+ */
+export function planCase(held: CaseDoc | undefined, anomaly: Anomaly, now: number): { after: CaseDoc; action: string } | undefined {
   if (!held) return { after: newCase(anomaly, now), action: 'case.open' };
   if (sameEvidence(held.evidence, anomaly.evidence)) return undefined;
-  return { after: { ...held, evidence: [...anomaly.evidence], message: anomaly.message, lastSeenAt: now }, action: 'case.evidence' };
+  const updated: CaseDoc = { ...held, evidence: [...anomaly.evidence], message: anomaly.message, lastSeenAt: now };
+  const known = new Set(held.evidence);
+  if (held.status === 'resolved' && anomaly.evidence.some((piece) => !known.has(piece))) {
+    const { acknowledgedAt: _a, acknowledgedBy: _b, resolvedAt: _r, resolvedBy: _s, resolution: _n, ...open } = updated;
+    return { after: { ...open, status: 'open' }, action: 'case.reopen' };
+  }
+  return { after: updated, action: 'case.evidence' };
 }
