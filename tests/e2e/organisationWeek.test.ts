@@ -430,6 +430,16 @@ describe("an organisation's week", () => {
     await nav(page, 'home').click();
     await walkAway();
     expect(await page.evaluate(() => navigator.onLine)).toBe(false);
+    // Signing out now would strand the stamp and the log on this tablet: the app says what waits
+    // and signs out only if told to; kept signed in, it all goes up on Thursday.
+    await page.getByRole('button', { name: '退出登录' }).click();
+    const waitingNote = page.getByTestId('sign-out-waiting');
+    await waitingNote.waitFor({ timeout: 20_000 });
+    expect(await waitingNote.textContent()).toMatch(/^您有 \d+ 项更改（记录或照片）还没有上传到服务器/);
+    await shot(page, 'staff', 'sign-out-waiting');
+    await page.getByRole('button', { name: '取消' }).click();
+    await expect.poll(() => waitingNote.isVisible()).toBe(false);
+    expect(await page.getByTestId('account').count()).toBe(1);
   }, 180_000);
 
   it('Wednesday: HQ asks to suspend the 公章; both approvers approve with passkeys and the server suspends it', async () => {

@@ -136,6 +136,10 @@ export const zhCN = {
     label: '当前用户',
     signOut: '退出登录',
     signIn: '登录',
+    sendingFirst: '正在上传您的更改……',
+    waitingTitle: '您的更改还没有上传到服务器',
+    waiting: '您有 {{ count }} 项更改（记录或照片）还没有上传到服务器：当前没有网络。如果现在退出登录，这些更改会留在本设备上，只有您在本设备重新登录后才会上传；在此之前，其他人都看不到（包括驳回和撤销）。',
+    signOutAnyway: '仍然退出登录',
   },
   roles: {
     admin: '系统管理员',
