@@ -67,6 +67,16 @@ async function push(kind: 'impression' | 'electronic_grant', body: object, autho
   expect(answer.statusCode, answer.body).toBe(200);
   return answer.json<{ results: { status: string; code?: string; message?: string }[] }>().results[0]!;
 }
+/** Every audit record, as an administrator reads them page by page. */
+async function auditRecords(): Promise<{ action: string; target: { id: string }; after?: unknown }[]> {
+  const all: { action: string; target: { id: string }; after?: unknown }[] = [];
+  for (let after = 0; ;) {
+    const page = (await call('GET', `/api/audit?limit=500&after=${after}`, world.admin)).json<{ records: typeof all; nextAfter: number }>();
+    all.push(...page.records);
+    if (page.nextAfter === after) return all;
+    after = page.nextAfter;
+  }
+}
 const countersign = (id: string, pdf: Uint8Array, person: Person = staff) => call('POST', `/api/documents/impressions/${id}/countersign`, person, { pdf: Buffer.from(pdf).toString('base64') });
 
 beforeAll(async () => {
@@ -281,6 +291,16 @@ describe('electronic impressions', () => {
     }
     expect(answers[0]).toContain('was rejected');
     expect(answers[1]).toContain('was cancelled');
+    // Asked again and again, a refusal is audited once; a file that is not the impression's (a
+    // hash compared, nothing judged) is not audited at all: a loop grows no audit chain.
+    const first = await stamp(holder, { grantId: grants[0]!.id, requestId: asked[0]!.id });
+    expect(await push('impression', first.impression)).toMatchObject({ status: 'accepted' });
+    for (let i = 0; i < 3; i++) {
+      expect((await countersign(first.impression.id, first.signed)).statusCode).toBe(422);
+      expect((await countersign(first.impression.id, new Uint8Array([...first.signed, 0x0a]))).json()).toMatchObject({ error: 'pdf_mismatch' });
+    }
+    const refusals = (await auditRecords()).filter((r) => r.action === 'document.countersign_refused' && r.target.id === first.impression.id);
+    expect(refusals.map((r) => (r.after as { code: string }).code)).toEqual(['not_countersignable']);
     // Made before the cancellation (offline, say), an impression is still the organisation's to countersign.
     const before = await stamp(holder, { grantId: grants[2]!.id, requestId: asked[2]!.id }, at - 60_000);
     expect(await push('impression', before.impression)).toMatchObject({ status: 'accepted' });

@@ -13,6 +13,7 @@ import { orgCaOf } from '../../auth/orgCaLoader';
 import { blobsRepo } from '../../sync/blobsRepo';
 import { keepDocument, readDocument } from '../../sync/documentBlobs';
 import { loadImpressionRecords } from '../../sync/impressionRecords';
+import { RecentKeys } from '../../sync/recentKeys';
 import { KeyedLocks } from '../../sync/keyedLocks';
 import { countersignWithdrawn } from '../../sync/requestStanding';
 import { RecordStates } from '../../sync/recordStates';
@@ -42,6 +43,7 @@ export function countersignRoutes(api: Api, store: Store): void {
   const certificates = certificatesRepo(store.couch.use(store.dbName('certificates')));
   const signer = countersigner(() => orgCaOf(ctx), ctx.config.rpName, ctx.now);
   const countersignLocks = new KeyedLocks();
+  const refusalsAudited = new RecentKeys(60 * 60_000, 10_000);
 
   api.route({
     method: 'POST', url: '/api/documents/impressions/:id/countersign', tag: 'documents', auth: 'session',
@@ -65,8 +67,11 @@ export function countersignRoutes(api: Api, store: Store): void {
     return countersignLocks.run([impression.requestId], async () => {
       const unitId = row.scopeUnitId;
       const audit = (action: string, after: unknown) => recordChange(ctx, { actor: actorOf(signedIn), action, target: { kind: 'impression', id: impression.id }, unitId, after });
+      // A refusal is audited once an hour per impression and reason (a holder looping on one
+      // refusal would otherwise grow the audit chain without bound and crowd out administrators'
+      // appends); a file that is not the impression's (a hash compared, nothing judged) is not.
       const refuse = async (code: ApiErrorCode, message: string): Promise<never> => {
-        await audit('document.countersign_refused', { code, message });
+        if (code !== 'pdf_mismatch' && refusalsAudited.firstIn(`${impression.id}\n${code}\n${message}`, ctx.now())) await audit('document.countersign_refused', { code, message });
         throw new ApiError(422, code, `Not countersigned: ${message}`);
       };
 
