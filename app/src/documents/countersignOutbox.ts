@@ -15,8 +15,9 @@ const fromBase64 = (text: string): Uint8Array => fromBase64Url(text.replace(/\+/
  * the next round; one the server refuses (422) is marked refused and not sent again. Returns how
  * many were countersigned this round.
  */
-export async function flushCountersignatures(db: SigningDb): Promise<number> {
-  const waiting = (await db.countersign.toArray()).filter((p) => p.countersigned === undefined && p.refused === undefined);
+export async function flushCountersignatures(db: SigningDb, userId: string): Promise<number> {
+  // A tablet several people share: each one's signed PDFs go up under their own session only.
+  const waiting = (await db.countersign.toArray()).filter((p) => p.countersigned === undefined && p.refused === undefined && (p.holderId === undefined || p.holderId === userId));
   let done = 0;
   for (const pending of waiting) {
     try {
@@ -35,16 +36,18 @@ export async function flushCountersignatures(db: SigningDb): Promise<number> {
 let round: (() => void) | undefined;
 
 /**
- * Runs `flushCountersignatures` when the browser comes online and every `everyMs` while it is
+ * Runs `flushCountersignatures` for whoever is signed in (`currentUser`; nobody: no round, so no
+ * refusal for want of a session) when the browser comes online and every `everyMs` while it is
  * (once per page); one round at a time. Returns what starts a round now (after a new signature).
  */
-export function startCountersignOutbox(db: SigningDb, everyMs = 15_000): () => void {
+export function startCountersignOutbox(db: SigningDb, currentUser: () => string | undefined, everyMs = 15_000): () => void {
   if (round !== undefined || typeof window === 'undefined') return round ?? (() => undefined);
   let running = false;
   const next = (): void => {
-    if (running || !navigator.onLine) return;
+    const userId = currentUser();
+    if (running || !navigator.onLine || userId === undefined) return;
     running = true;
-    void flushCountersignatures(db).catch(() => 0).finally(() => { running = false; });
+    void flushCountersignatures(db, userId).catch(() => 0).finally(() => { running = false; });
   };
   round = next;
   window.addEventListener('online', next);

@@ -18,8 +18,8 @@ export interface TabletSigner extends ImpressionSigner {
  * on the pages), then `stampElectronically` (document hash, `judgeImpression`, the PAdES
  * signature with this tablet's key, the impression fact, the countersignature queue).
  */
-export function impressionSigner(context: Omit<StampingContext, 'db' | 'now'>, db: SigningDb = signingDb(), now: () => number = Date.now): TabletSigner {
-  const sendCountersignatures = startCountersignOutbox(db);
+export function impressionSigner(context: Omit<StampingContext, 'db' | 'now'> & { readonly currentUser: () => string | undefined }, db: SigningDb = signingDb(), now: () => number = Date.now): TabletSigner {
+  const sendCountersignatures = startCountersignOutbox(db, context.currentUser);
   const ctx: StampingContext = { ...context, db, now };
   return {
     async begin() {

@@ -28,6 +28,8 @@ export interface HeldCredential {
 /** A signed PDF queued for the countersignature, and what came back. */
 export interface PendingCountersign {
   readonly impressionId: string;
+  /** Whose impression it is: sent only under their session (absent in entries queued before it was kept: anyone's). */
+  readonly holderId?: string;
   readonly signedPdf: Uint8Array;
   readonly signedSha256: string;
   readonly queuedAt: number;

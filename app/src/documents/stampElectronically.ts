@@ -76,7 +76,7 @@ export async function stampElectronically(args: StampElectronicallyArgs, ctx: St
   }, { name: sealSignatureField(grant.sealId, args.impressionId), signedAt: new Date(claimedAt), reason: 'Electronic seal impression' });
   const impression: Impression = { ...draft, signedSha256: await hexSha256(signedPdf) };
   // The signed PDF is kept before the fact goes out: the countersignature needs both.
-  await ctx.db.countersign.put({ impressionId: impression.id, signedPdf, signedSha256: impression.signedSha256, queuedAt: claimedAt });
+  await ctx.db.countersign.put({ impressionId: impression.id, holderId: impression.holderId, signedPdf, signedSha256: impression.signedSha256, queuedAt: claimedAt });
   await ctx.recordImpression(impression, grant);
   return ok({ impression, signedPdf });
 }

@@ -1,5 +1,6 @@
 import type { ElectronicGrant, SealLook } from '@seal/shared';
 import { For, Show, Suspense, lazy } from 'solid-js';
+import { useAuth } from '../../auth/AuthProvider';
 import { impressionSigner } from '../../documents/impressionSigner';
 import { useI18n } from '../../i18n/I18nProvider';
 import { useDirectory } from '../../org/DirectoryProvider';
@@ -14,7 +15,8 @@ const ElectronicStamp = lazy(() => import('./ElectronicStamp'));
 export function ElectronicGrantsCard(props: { grants: readonly ElectronicGrant[]; chosen: ElectronicGrant | undefined; onChoose: (grant: ElectronicGrant) => void; names: StampNames }) {
   const { t } = useI18n();
   const directory = useDirectory();
-  const signer = impressionSigner(useStampingContext());
+  const auth = useAuth();
+  const signer = impressionSigner({ ...useStampingContext(), currentUser: () => auth.session()?.user.id });
   const window = (g: ElectronicGrant): string => `${props.names.date(g.window.notBefore)} – ${props.names.date(g.window.notAfter)}`;
   const look = (g: ElectronicGrant): SealLook => {
     const seal = props.names.sealOf(g.sealId);
