@@ -1,6 +1,7 @@
 import { createContext, createSignal, useContext, type Accessor, type ParentProps } from 'solid-js';
 import type { LocalStore } from '../store/localStore';
 import { useAuth } from '../auth/AuthProvider';
+import { createSessionRecheck } from '../auth/sessionRecheck';
 import { createStoragePersistence, type Persistence } from './createStoragePersistence';
 import { createSyncStatus, type SyncStatusHandle } from './createSyncStatus';
 
@@ -20,6 +21,7 @@ const SyncContext = createContext<SyncContextValue>();
  */
 export function SyncProvider(props: ParentProps) {
   const auth = useAuth();
+  createSessionRecheck(auth);
   const [store, setStore] = createSignal<LocalStore>();
   const handle = createSyncStatus(() => auth.session()?.user.id, setStore, { onSignedOut: () => void auth.refresh(), session: auth.session });
   const persistence = createStoragePersistence(() => (auth.session() ?? null) !== null);
