@@ -184,4 +184,21 @@ describe('revocation reaches the device', () => {
     expect(anonymous.statusCode).toBe(401);
     expect(anonymous.json<{ error: string }>().error).toMatch(/^\w+$/);
   });
+
+  it('a request approved, granted and then rejected is on the revocation list the devices enforce, as a withdrawn one is', async () => {
+    const staffTablet = await replicas.open(staff, 'staff-3');
+    const approverTablet = await replicas.open(approver, 'approver-3');
+    const request = { ...requestFor('req-revoke-3'), window: { notBefore: T, notAfter: Date.now() + 48 * HOUR } };
+    await approvedGrant(staffTablet, approverTablet, request);
+    expect((await revocations(custodian)).list.requests.map((r) => r.requestId)).not.toContain(request.id);
+    // A second approver of the branch changes the verdict: a veto, after the grant was issued.
+    const second = await world.person(world.branchId, ['approver'], 'Second approver 审批人');
+    const secondTablet = await replicas.open(second, 'approver-3b');
+    await syncAll([secondTablet]);
+    const vetoAt = T + HOUR;
+    await secondTablet.store.facts.append('decision', await decision(second, request, 'reject', vetoAt), world.siteId);
+    await syncAll([secondTablet]);
+    expect(secondTablet.store.status.get().refusals).toEqual([]);
+    expect((await revocations(custodian)).list.requests).toContainEqual(expect.objectContaining({ requestId: request.id, since: vetoAt }));
+  });
 });

@@ -6,6 +6,7 @@ import {
   sealStatusTimeline,
   signRevocationList,
   type Cancellation,
+  type Decision,
   type RevocationList,
   type SealStatusChange,
   type SignedRevocationList,
@@ -35,11 +36,13 @@ async function latestWindowEnd(rows: RowsRepo, requestId: string): Promise<numbe
 /**
  * What the organisation has stopped, from the store: every seal whose lifecycle ends anywhere but
  * `active` (its last applied change, whatever its clock says: a stop takes effect at once);
- * every cancelled request, until the latest end of any window it was approved under (after that
+ * every cancelled or rejected request, until the latest end of any window it was approved under (after that
  * the device refuses its grants by their window anyway); every deactivated person.
  */
 export async function revocationContent(rows: RowsRepo, repos: Pick<Repositories, 'users'>, now: number): Promise<Content> {
-  const [changeRows, cancellationRows, users] = await Promise.all([rows.factsOfKind('seal_status_change'), rows.factsOfKind('cancellation'), repos.users.list()]);
+  const [changeRows, cancellationRows, decisionRows, users] = await Promise.all([
+    rows.factsOfKind('seal_status_change'), rows.factsOfKind('cancellation'), rows.factsOfKind('decision'), repos.users.list(),
+  ]);
   const bySeal = new Map<string, SealStatusChange[]>();
   for (const row of changeRows) {
     const change = row.body as unknown as SealStatusChange;
@@ -54,6 +57,14 @@ export async function revocationContent(rows: RowsRepo, repos: Pick<Repositories
   for (const row of cancellationRows) {
     const c = row.body as unknown as Cancellation;
     firstCancel.set(c.requestId, Math.min(c.at, firstCancel.get(c.requestId) ?? Infinity));
+  }
+  // A rejection stops a request as a cancellation does, whenever it came: a device holding the
+  // grant issued before it (approved, then vetoed) must refuse the uses left. The server accepted
+  // the decision from an approver who may decide the request; a veto counts whatever terms it
+  // signed (`checkApprovals`).
+  for (const row of decisionRows) {
+    const d = row.body as unknown as Decision;
+    if (d.payload.verdict === 'reject') firstCancel.set(d.payload.requestId, Math.min(d.at, firstCancel.get(d.payload.requestId) ?? Infinity));
   }
   const requests: RevocationList['requests'] = [];
   for (const [requestId, since] of firstCancel) {
