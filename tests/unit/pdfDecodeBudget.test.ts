@@ -6,7 +6,8 @@ import { checkPdfSignatures } from '@seal/shared';
 /**
  * pdf-lib inflates a document's object and cross-reference streams while it parses, and did so
  * without a limit: a few kilobytes of Flate could ask for gigabytes. The patch
- * (patches/@cantoo+pdf-lib) gives one document's parse a budget of decoded bytes (8 MiB). These
+ * (patches/@cantoo+pdf-lib) gives one document's parse a budget of decoded bytes (four times the
+ * file, at least 16 MiB), shared by every stream and every stage of a filter chain. These
  * PDFs are written by hand, byte by byte, so nothing here relies on pdf-lib to build them.
  */
 
@@ -15,8 +16,10 @@ const MiB = 1024 * 1024;
 interface ObjectStream {
   /** What the stream decodes to after its object-number header: one object, padded with spaces. */
   readonly decodedBytes: number;
-  /** Filters, outermost first, each applied with Flate (a chain inflates each stage). */
+  /** Filters, each Flate (a chain inflates each stage). */
   readonly flateTimes: number;
+  /** The inner layers stored, not compressed (each stage then inflates to the whole size): only the outermost layer is compressed. */
+  readonly stored?: boolean;
   readonly title: string;
 }
 
@@ -41,7 +44,7 @@ function pdfWithObjectStreams(streams: readonly ObjectStream[]): Uint8Array {
     const header = `${inner} 0 `;
     const dict = `<< /Title (${stream.title}) >>`;
     let data: Buffer = Buffer.concat([Buffer.from(header + dict), Buffer.alloc(Math.max(0, stream.decodedBytes - header.length - dict.length), 0x20)]);
-    for (let i = 0; i < stream.flateTimes; i++) data = deflateSync(data, { level: 9 });
+    for (let i = 0; i < stream.flateTimes; i++) data = deflateSync(data, { level: stream.stored === true && i < stream.flateTimes - 1 ? 0 : 9 });
     const filters = Array.from({ length: stream.flateTimes }, () => '/FlateDecode').join(' ');
     object(4 + index, Buffer.concat([
       Buffer.from(`<< /Type /ObjStm /N 1 /First ${header.length} /Filter [${filters}] /Length ${data.length} >>\nstream\n`, 'latin1'),
@@ -92,9 +95,20 @@ describe('decoding PDF streams has a budget per document', () => {
   });
 
   it('counts every stream of the document: many streams each under the budget still overrun it together', async () => {
-    const each = { decodedBytes: 3 * MiB, flateTimes: 1 };
+    const each = { decodedBytes: 5 * MiB, flateTimes: 1 };
     await expect(load(pdfWithObjectStreams([{ ...each, title: 'a' }, { ...each, title: 'b' }]))).resolves.toBeDefined();
     await expect(load(pdfWithObjectStreams(['a', 'b', 'c', 'd', 'e'].map((title) => ({ ...each, title }))))).rejects.toThrow();
+  });
+
+  it('counts every stage of a filter chain: stages each under the budget overrun it together, and a long chain is refused', async () => {
+    // Stored (uncompressed) inner layers: each stage inflates to the whole 7 MiB, from a file of kilobytes.
+    const chained = pdfWithObjectStreams([{ decodedBytes: 7 * MiB, flateTimes: 4, stored: true, title: 'chained' }]);
+    expect(chained.length).toBeLessThan(100_000);
+    await expect(load(chained)).rejects.toThrow();
+    const long = pdfWithObjectStreams([{ decodedBytes: 1 * MiB, flateTimes: 40, stored: true, title: 'long' }]);
+    await expect(load(long)).rejects.toThrow();
+    // Two stages of an ordinary size still read.
+    expect(titles(await load(pdfWithObjectStreams([{ decodedBytes: 3 * MiB, flateTimes: 2, stored: true, title: 'two' }])))).toEqual(['two']);
   });
 
   it('budgets each document on its own: one refused bomb leaves the next document whole', async () => {
@@ -104,7 +118,7 @@ describe('decoding PDF streams has a budget per document', () => {
   });
 
   it('the signature check answers a bomb as a file it cannot read, not by exhausting memory', async () => {
-    const pdf = pdfWithObjectStreams(['a', 'b', 'c', 'd'].map((title) => ({ decodedBytes: 60 * MiB, flateTimes: 1, title })));
-    await expect(checkPdfSignatures(pdf, [])).rejects.toThrow();
+    const bomb = pdfWithObjectStreams(['a', 'b', 'c', 'd'].map((title) => ({ decodedBytes: 60 * MiB, flateTimes: 1, title })));
+    await expect(checkPdfSignatures(bomb, [])).rejects.toThrow();
   });
 });
