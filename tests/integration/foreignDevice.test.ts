@@ -35,7 +35,7 @@ describe("another unit's seal device", () => {
     const grabbing = await creation(otherCustodian, 'seal', physical('seal-other-grab', world.otherBranchId, otherCustodian.userId, 'dev-site-cabinet'));
     const own = await creation(otherCustodian, 'seal', physical('seal-other-own', world.otherBranchId, otherCustodian.userId, null));
     const pointed = await edit(otherCustodian, 'seal', own.doc, world.otherBranchId, (d) => { d.deviceId = 'dev-site-cabinet'; });
-    expect(outcomes(await push(running, otherCustodian, [grabbing.row, own.row, pointed.row]))).toEqual(['refused:wrong_scope', 'accepted', 'refused:wrong_scope']);
+    expect(outcomes(await push(running, otherCustodian, [grabbing.row, own.row, pointed.row]))).toEqual(['refused:out_of_scope', 'accepted', 'refused:out_of_scope']);
 
     // The binding route judges the device too: its unit is not theirs.
     const bind = await running.server.call('POST', '/api/devices/dev-site-cabinet/binding', {

@@ -291,8 +291,8 @@ describe('electronic impressions', () => {
     }
     expect(answers[0]).toContain('was rejected');
     expect(answers[1]).toContain('was cancelled');
-    // Asked again and again, a refusal is audited once; a file that is not the impression's (a
-    // hash compared, nothing judged) is not audited at all: a loop grows no audit chain.
+    // Asked again and again, a refusal is audited once an hour per impression and code (a file
+    // that is not the impression's included): a loop grows no audit chain.
     const first = await stamp(holder, { grantId: grants[0]!.id, requestId: asked[0]!.id });
     expect(await push('impression', first.impression)).toMatchObject({ status: 'accepted' });
     for (let i = 0; i < 3; i++) {
@@ -300,7 +300,7 @@ describe('electronic impressions', () => {
       expect((await countersign(first.impression.id, new Uint8Array([...first.signed, 0x0a]))).json()).toMatchObject({ error: 'pdf_mismatch' });
     }
     const refusals = (await auditRecords()).filter((r) => r.action === 'document.countersign_refused' && r.target.id === first.impression.id);
-    expect(refusals.map((r) => (r.after as { code: string }).code)).toEqual(['not_countersignable']);
+    expect(refusals.map((r) => (r.after as { code: string }).code).sort()).toEqual(['not_countersignable', 'pdf_mismatch']);
     // Made before the cancellation (offline, say), an impression is still the organisation's to countersign.
     const before = await stamp(holder, { grantId: grants[2]!.id, requestId: asked[2]!.id }, at - 60_000);
     expect(await push('impression', before.impression)).toMatchObject({ status: 'accepted' });

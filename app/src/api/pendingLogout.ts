@@ -1,5 +1,5 @@
-import { isSignedOutError } from './ApiError';
-import { apiRequest, noAnswer } from './request';
+import { isSignedOutError, isUnreachableError } from './ApiError';
+import { apiRequest, noAnswer, STARTUP_DEADLINE, type RequestDeadline } from './request';
 
 /**
  * A sign-out that did not reach the server (no network): its session still lives there, and its
@@ -42,15 +42,16 @@ function clearLogoutPending(): void {
 }
 
 /** `POST /api/auth/logout`: ends the session on the server and clears its cookie (and any sign-out left to finish). */
-export async function logout(): Promise<void> {
-  await apiRequest('POST', '/api/auth/logout', noAnswer);
+export async function logout(deadline?: RequestDeadline): Promise<void> {
+  await apiRequest('POST', '/api/auth/logout', noAnswer, undefined, deadline);
   clearLogoutPending();
 }
 
 /** Ends a sign-out made offline: `pending` while the server still cannot be reached. */
 export async function endPendingLogout(): Promise<'ended' | 'pending'> {
   try {
-    await logout();
+    // At start-up: a site network with no way out must not hold the app for long.
+    await logout(STARTUP_DEADLINE);
   } catch (err) {
     // Gone already (expired, ended elsewhere): nothing is left to end.
     if (!isSignedOutError(err)) return 'pending';
@@ -74,7 +75,8 @@ export async function signOutOfServer(): Promise<void> {
   try {
     await logout();
   } catch (err) {
-    if (!isSignedOutError(err)) markLogoutPending();
+    // Only when the server was not reached: another answer (a refusal) means it got the request.
+    if (isUnreachableError(err)) markLogoutPending();
     console.warn('Sign-out did not reach the server', err);
   }
 }

@@ -15,11 +15,13 @@ const fromBase64 = (text: string): Uint8Array => fromBase64Url(text.replace(/\+/
  * the next round; one the server refuses (422) is marked refused and not sent again. Returns how
  * many were countersigned this round.
  */
-export async function flushCountersignatures(db: SigningDb, userId: string): Promise<number> {
+export async function flushCountersignatures(db: SigningDb, userId: string, stillSignedIn: () => boolean = () => true): Promise<number> {
   // A tablet several people share: each one's signed PDFs go up under their own session only.
   const waiting = (await db.countersign.toArray()).filter((p) => p.countersigned === undefined && p.refused === undefined && (p.holderId === undefined || p.holderId === userId));
   let done = 0;
   for (const pending of waiting) {
+    // Signed out (or another person signed in) mid-round: the rest waits for its holder.
+    if (!stillSignedIn()) break;
     try {
       const answer = await countersignImpression(pending.impressionId, toBase64(pending.signedPdf));
       await db.countersign.put({ ...pending, countersigned: { sha256: answer.sha256, pdf: fromBase64(answer.pdf), at: answer.countersignedAt } });
@@ -47,7 +49,7 @@ export function startCountersignOutbox(db: SigningDb, currentUser: () => string 
     const userId = currentUser();
     if (running || !navigator.onLine || userId === undefined) return;
     running = true;
-    void flushCountersignatures(db, userId).catch(() => 0).finally(() => { running = false; });
+    void flushCountersignatures(db, userId, () => currentUser() === userId).catch(() => 0).finally(() => { running = false; });
   };
   round = next;
   window.addEventListener('online', next);

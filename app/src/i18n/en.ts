@@ -137,7 +137,7 @@ export const en: Dictionary = {
     signIn: 'Sign in',
     sendingFirst: 'Sending your changes…',
     waitingTitle: 'Your changes have not reached the server',
-    waiting: '{{ count }} of your changes (records or photos) have not reached the server: there is no network. If you sign out, they stay on this device and go up only when you sign in here again; until then nobody else sees them (a rejection or a cancellation included).',
+    waiting: '{{ count }} of your changes (records or photos) have not reached the server yet. If you sign out, they stay on this device and go up only when you sign in here again; until then nobody else sees them (a rejection or a cancellation included).',
     signOutAnyway: 'Sign out anyway',
   },
   roles: {

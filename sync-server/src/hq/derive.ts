@@ -43,7 +43,7 @@ function addBinding(list: Bindings, seq: number, sealId: string): void {
 
 /** Ids read per request when a binding reaches back. */
 const REACH_BACK_PAGE = 500;
-/** The widest span of seqs read back by id (one id per seq); a wider one is read through the view. */
+/** How many seqs one batch reads back by id (one id per seq), all bindings together; wider spans are read through the view. */
 const REACH_BACK_BY_ID = 20_000;
 
 /**
@@ -73,15 +73,19 @@ async function sealsOf(rows: readonly SyncRow[], hq: HqStore, rowsRepo: RowsRepo
   const inBatch = new Set(rows.map((row) => row.id));
   const reachBack: string[] = [];
   const covered: SyncRow[] = [];
+  // One budget of ids per batch, not per binding: a thousand bindings 20,000 seqs apart must not
+  // make twenty million reads by id.
+  let byIdLeft = REACH_BACK_BY_ID;
   for (const e of batchBindings) {
     const next = cache.bindings.get(e.deviceId)!.find(([at]) => at > e.seq)?.[0] ?? Number.POSITIVE_INFINITY;
     const last = Math.min(cache.indexedTo.get(e.deviceId)!, next - 1);
-    if (last - e.seq > REACH_BACK_BY_ID) {
+    if (last - e.seq > byIdLeft) {
       // A span wider than any honest log (a device's seqs are pushed, and one entry can claim
       // 10^14): read what is stored in it through the device_log view, never one id per seq.
       covered.push(...(await storedBetween(rowsRepo, e.deviceId, e.seq + 1, last)).filter((row) => !inBatch.has(row.id)));
       continue;
     }
+    byIdLeft -= Math.max(0, last - e.seq);
     for (let seq = e.seq + 1; seq <= last; seq++) {
       const id = factRowId('device_event', `${e.deviceId}:${seq}`);
       if (!inBatch.has(id)) reachBack.push(id);

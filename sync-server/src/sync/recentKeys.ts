@@ -1,5 +1,5 @@
 /**
- * Keys seen in the last `windowMs`, at most `capacity` of them (the oldest forgotten first): to do
+ * Keys noted in the last `windowMs`, at most `capacity` of them (the oldest forgotten first): to do
  * something once per key and window in this process (audit a repeated refusal once, say).
  */
 export class RecentKeys {
@@ -7,13 +7,16 @@ export class RecentKeys {
 
   constructor(private readonly windowMs: number, private readonly capacity: number) {}
 
-  /** True the first time `key` is seen in the window (and it is noted); false while it is remembered. */
-  firstIn(key: string, now: number): boolean {
+  /** Whether `key` was noted less than the window ago. */
+  has(key: string, now: number): boolean {
     const at = this.seen.get(key);
-    if (at !== undefined && now - at < this.windowMs) return false;
+    return at !== undefined && now - at < this.windowMs;
+  }
+
+  /** Notes `key` as done at `now` (after the thing done once succeeded). */
+  note(key: string, now: number): void {
     this.seen.delete(key);
     this.seen.set(key, now);
     while (this.seen.size > this.capacity) this.seen.delete(this.seen.keys().next().value as string);
-    return true;
   }
 }

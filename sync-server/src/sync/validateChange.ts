@@ -69,9 +69,11 @@ async function lockedIn(before: Record<string, unknown> | null, after: Record<st
   if (device.json === null) return ACCEPT;
   const held = deviceSchema.safeParse(device.json);
   if (!held.success) return refuseRow('invalid_record', `device "${deviceId}" is not a device record`);
+  // Who may first: a refusal must not tell someone outside the device's unit its state or seal.
+  const permitted = allowed(ctx.user, RECORD_ACTIONS.device.update, { unitId: held.data.unitId }, ctx.tree);
+  if (!permitted.ok) return permitted;
   const refusal = sealLockRefusal(held.data, { id: String(after.id), unitId: String(after.unitId) }, ctx.tree);
-  if (refusal !== undefined) return refuseRow('wrong_scope', `a seal is not locked in this device: ${refusal}`);
-  return allowed(ctx.user, RECORD_ACTIONS.device.update, { unitId: held.data.unitId }, ctx.tree);
+  return refusal === undefined ? ACCEPT : refuseRow('wrong_scope', `a seal is not locked in this device: ${refusal}`);
 }
 
 /**

@@ -86,7 +86,11 @@ export function createVerifier(): Verifier {
         // A record found by the file's hash counts only when the file's own seal signature bears it
         // out. With no CA certificate at hand (never fetched here, offline) no signature can be
         // judged: the record shows, and the signature list says the chain was not checked.
-        if (outcome.type === 'found' && outcome.finding.record.kind === 'electronic' && roots.roots.length > 0 && !(await signedAsRecorded(pdf, outcome.finding.record))) {
+        // The very bytes the organisation's countersignature record names need no second judging:
+        // the server made them (countersignatures from before the countersigning certificates
+        // carried their purpose included).
+        if (outcome.type === 'found' && outcome.finding.record.kind === 'electronic' && roots.roots.length > 0 &&
+          outcome.finding.record.countersignature.countersignedSha256 !== pdf.sha256 && !(await signedAsRecorded(pdf, outcome.finding.record))) {
           setState({ type: 'pdf', pdf, bytes, roots, outcome: { type: 'not_found' }, unsigned: true });
           return;
         }

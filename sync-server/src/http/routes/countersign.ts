@@ -67,11 +67,15 @@ export function countersignRoutes(api: Api, store: Store): void {
     return countersignLocks.run([impression.requestId], async () => {
       const unitId = row.scopeUnitId;
       const audit = (action: string, after: unknown) => recordChange(ctx, { actor: actorOf(signedIn), action, target: { kind: 'impression', id: impression.id }, unitId, after });
-      // A refusal is audited once an hour per impression and reason (a holder looping on one
-      // refusal would otherwise grow the audit chain without bound and crowd out administrators'
-      // appends); a file that is not the impression's (a hash compared, nothing judged) is not.
+      // A refusal is audited once an hour per impression and code: a holder looping on one
+      // refusal (a changed file sent again and again) would otherwise grow the audit chain without
+      // bound and crowd out administrators' appends.
       const refuse = async (code: ApiErrorCode, message: string): Promise<never> => {
-        if (code !== 'pdf_mismatch' && refusalsAudited.firstIn(`${impression.id}\n${code}\n${message}`, ctx.now())) await audit('document.countersign_refused', { code, message });
+        const key = `${impression.id}\n${code}`;
+        if (!refusalsAudited.has(key, ctx.now())) {
+          await audit('document.countersign_refused', { code, message });
+          refusalsAudited.note(key, ctx.now());
+        }
         throw new ApiError(422, code, `Not countersigned: ${message}`);
       };
 
