@@ -59,4 +59,22 @@ describe("another unit's seal device", () => {
     const crowding = await edit(siteCustodian, 'seal', second.doc, world.siteId, (d) => { d.deviceId = 'dev-site-cabinet'; });
     expect(outcomes(await push(running, siteCustodian, [second.row, held.row, crowding.row]))).toEqual(['accepted', 'accepted', 'refused:wrong_scope']);
   });
+
+  it("a seal pointed at a device before it was registered (its id is the serial on its case) does not make the device's log that seal's evidence", async () => {
+    const early = await creation(otherCustodian, 'seal', physical('seal-other-early', world.otherBranchId, otherCustodian.userId, 'dev-site-new'));
+    expect(outcomes(await push(running, otherCustodian, [early.row]))).toEqual(['accepted']);
+    // The site registers its new cabinet, locks its own seal in it, and the device logs.
+    const device = await deviceWithLog('dev-site-new', world.siteId, 2);
+    const registered = await creation(siteCustodian, 'device', device.record);
+    const siteSeal = await creation(siteCustodian, 'seal', physical('seal-site-new', world.siteId, siteCustodian.userId, 'dev-site-new'));
+    const bound = await edit(siteCustodian, 'device', registered.doc, world.siteId, (d) => { d.state = 'bound'; d.sealId = 'seal-site-new'; });
+    const entries = await Promise.all(device.log.map((event) => factRowOf(siteCustodian, 'device_event', event as never, world.siteId)));
+    expect(outcomes(await push(running, siteCustodian, [registered.row, siteSeal.row, bound.row, ...entries]))).toEqual(['accepted', 'accepted', 'accepted', 'accepted', 'accepted']);
+    const theirs = await running.server.call('GET', '/api/hq/evidence/seals/seal-other-early', { cookie: otherCustodian.cookie });
+    expect(theirs.statusCode, theirs.body).toBe(200);
+    expect(theirs.json()).toMatchObject({ deviceId: null, entries: [] });
+    // The site's own seal shows its device's log.
+    const ours = await running.server.call('GET', '/api/hq/evidence/seals/seal-site-new', { cookie: siteCustodian.cookie });
+    expect(ours.json<{ entries: unknown[] }>().entries).toHaveLength(2);
+  });
 });

@@ -1,5 +1,5 @@
 import {
-  attestBundle, hashRecordHex, type Decision, type DeviceEvent, type EvidenceBundle, type Grant, type SignedRoster, type StampEvent, type UseRequest,
+  attestBundle, hashRecordHex, type Decision, type DeviceEvent, type EvidenceBundle, type Grant, type SealRecord, type SignedRoster, type StampEvent, type UseRequest,
 } from '@seal/shared';
 import type { OrgKey } from '../../auth/orgKey';
 import type { EvidenceArchive } from '../../couch/evidenceArchive';
@@ -85,10 +85,21 @@ export async function stampBundle(maker: BundleMaker, deviceEventId: string): Pr
   return assembleBundle(maker, 'stamp', request, deviceId, [entry], entry.seq);
 }
 
+/**
+ * The device a seal's record names, unless the device's own record says it holds another seal: a
+ * seal record pointed at a device before that device was registered (its id is the serial printed
+ * on its case) must not make another unit's log this seal's evidence.
+ */
+export async function deviceOfSeal(maker: Pick<BundleMaker, 'sources'>, seal: SealRecord | undefined): Promise<string | null> {
+  const deviceId = seal?.form === 'physical' ? seal.deviceId : null;
+  if (deviceId === null || seal === undefined) return null;
+  const device = await maker.sources.device(deviceId);
+  return device !== undefined && device.sealId !== null && device.sealId !== seal.id ? null : deviceId;
+}
+
 /** The stamps of a request in its seal's device log (all of that log is read: no index by request). */
 export async function requestStamps(maker: BundleMaker, request: UseRequest): Promise<{ deviceId: string | null; stamps: StampEvent[]; head: number }> {
-  const seal = await maker.sources.seal(request.sealId);
-  const deviceId = seal?.form === 'physical' ? seal.deviceId : null;
+  const deviceId = await deviceOfSeal(maker, await maker.sources.seal(request.sealId));
   if (deviceId === null) return { deviceId, stamps: [], head: -1 };
   const head = await maker.sources.head(deviceId);
   const log = await maker.sources.log(deviceId, head);

@@ -1,6 +1,6 @@
 import { deviceEventId, verifyBundle, type SealLedgerResponse } from '@seal/shared';
 import { ApiError } from '../../http/errors';
-import { requestBundle, type BundleMaker } from './bundles';
+import { deviceOfSeal, requestBundle, type BundleMaker } from './bundles';
 
 /**
  * A seal's ledger over a period (by the device's clock): every entry its device logged then, and
@@ -10,7 +10,7 @@ import { requestBundle, type BundleMaker } from './bundles';
 export async function sealLedger(maker: BundleMaker, sealId: string, from: number | undefined, to: number | undefined): Promise<SealLedgerResponse> {
   const seal = await maker.sources.seal(sealId);
   if (seal === undefined) throw new ApiError(404, 'not_found', `No seal "${sealId}" is recorded`);
-  const deviceId = seal.form === 'physical' ? seal.deviceId : null;
+  const deviceId = await deviceOfSeal(maker, seal);
   const base = { sealId: seal.id, deviceId, from: from ?? null, to: to ?? null };
   if (deviceId === null) return { ...base, entries: [], requests: [], stampsWithoutRequest: 0 };
   const log = await maker.sources.log(deviceId, await maker.sources.head(deviceId));
