@@ -48,15 +48,28 @@ export async function auditRecordHash(record: Omit<AuditRecord, 'hash'> & { hash
 
 /** Checks a run of records starting at seq 1 (tests and `GET /api/audit/verify`). */
 export async function verifyAuditChain(records: readonly AuditRecord[]): Promise<ChainCheck> {
+  return verifyAuditPages([records]);
+}
+
+/**
+ * Checks records page after page from seq 1, holding one page at a time: the chain of a busy
+ * organisation is never read into memory whole.
+ */
+export async function verifyAuditPages(pages: AsyncIterable<readonly AuditRecord[]> | Iterable<readonly AuditRecord[]>): Promise<ChainCheck> {
   let prevHash = AUDIT_GENESIS;
-  for (const [index, record] of records.entries()) {
-    if (record.seq !== index + 1) return { ok: false, seq: record.seq, code: 'sequence_gap', message: `Expected seq ${index + 1}, found ${record.seq}` };
-    if (record.prevHash !== prevHash) return { ok: false, seq: record.seq, code: 'broken_link', message: `Record ${record.seq} does not follow record ${record.seq - 1}` };
-    const hash = await auditRecordHash(record);
-    if (hash !== record.hash) return { ok: false, seq: record.seq, code: 'hash_mismatch', message: `Record ${record.seq} was altered: its hash is ${hash}, it says ${record.hash}` };
-    prevHash = record.hash;
+  let length = 0;
+  for await (const page of pages) {
+    for (const record of page) {
+      const expected = length + 1;
+      if (record.seq !== expected) return { ok: false, seq: record.seq, code: 'sequence_gap', message: `Expected seq ${expected}, found ${record.seq}` };
+      if (record.prevHash !== prevHash) return { ok: false, seq: record.seq, code: 'broken_link', message: `Record ${record.seq} does not follow record ${record.seq - 1}` };
+      const hash = await auditRecordHash(record);
+      if (hash !== record.hash) return { ok: false, seq: record.seq, code: 'hash_mismatch', message: `Record ${record.seq} was altered: its hash is ${hash}, it says ${record.hash}` };
+      prevHash = record.hash;
+      length = expected;
+    }
   }
-  return { ok: true, length: records.length, headHash: prevHash };
+  return { ok: true, length, headHash: prevHash };
 }
 
 export function auditLog(db: DocumentScope<AuditRecord>, now: () => number): AuditLog {
@@ -100,14 +113,15 @@ export function auditLog(db: DocumentScope<AuditRecord>, now: () => number): Aud
     },
     headSeq: async () => (await head())?.seq ?? 0,
     list,
-    async verify() {
-      const all: AuditRecord[] = [];
-      for (;;) {
-        const page = await list(all.length, 1000);
-        all.push(...page);
-        if (page.length < 1000) break;
-      }
-      return verifyAuditChain(all);
+    verify() {
+      return verifyAuditPages((async function* () {
+        for (let after = 0; ;) {
+          const page = await list(after, 1000);
+          yield page;
+          if (page.length < 1000) return;
+          after = page.at(-1)!.seq;
+        }
+      })());
     },
   };
 }
