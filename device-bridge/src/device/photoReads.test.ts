@@ -179,6 +179,19 @@ describe('photos of stamped pages: only to a client with a right to them', () =>
     expect((await openReadsAs(custodian.client, world.passkeys.custodian)).scope).toBe(0);
   });
 
+  it('a read session ends when a revocation list installed meanwhile (by another tablet) names its reader', async () => {
+    const reading = await newLink();
+    expect((await openReadsAs(reading.client, world.passkeys.custodian)).scope).toBe(0);
+    expect((await reading.client.photo(stampSeq)).length).toBeGreaterThan(0);
+    await world.client.installRevocations(await worldRevocations(world.org, 3, (l) => ({ ...l, users: [{ userId: asId(userIdSchema, 'custodian'), since: T0 }] }), T0 + 2 * HOUR));
+    await expectRefusedOn(reading.client, reading.client.photo(stampSeq), 'reader_revoked');
+    await expectRefusedOn(reading.client, reading.client.photo(stampSeq), 'read_unauthenticated');
+    // Named no more in the next list: the custodian opens reads again.
+    await world.client.installRevocations(await worldRevocations(world.org, 4, (l) => l, T0 + 3 * HOUR));
+    const again = await newLink();
+    expect((await openReadsAs(again.client, world.passkeys.custodian)).scope).toBe(0);
+  });
+
   it('a holder reads the photos of their own stamps only', async () => {
     // holder-2 stamps under a request of her own.
     const request2 = { ...world.request, id: asId(requestIdSchema, 'req-h2'), requesterId: asId(userIdSchema, 'holder-2'), usesRequested: 1 };

@@ -70,6 +70,13 @@ export async function photoReadRefusal(core: DeviceCore, link: LinkState, seq: n
     link.reader = null;
     return core.refuse('read_unauthenticated', `get_photo ${seq}: the read session of "${session.readerId}" expired at ${session.expiresAt}, device clock ${now}`);
   }
+  // A revocation list installed since the session opened (another tablet carried it) names the
+  // reader: the session ends at once, not when it would have expired.
+  const deactivated = core.revocations?.list.users.find((user) => user.userId === session.readerId);
+  if (deactivated !== undefined) {
+    link.reader = null;
+    return core.refuse('reader_revoked', `get_photo ${seq}: "${session.readerId}" was deactivated at ${deactivated.since} (revocations v${core.revocations!.list.version}): the read session ended`);
+  }
   if (session.scope === 'device') return null;
   const [entry] = await core.log.read(seq, 1);
   if (entry?.type !== 'stamp') return encodeErrorReply('no_such_entry', { message: `no photo for log entry ${seq}` });
