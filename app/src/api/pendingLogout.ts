@@ -9,42 +9,28 @@ import { apiRequest, noAnswer, STARTUP_DEADLINE, type RequestDeadline } from './
  */
 const LOGOUT_KEY = 'seal-control.logout-pending';
 
-function storage(): Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> | undefined {
+/** Notes (or forgets) the sign-out to finish; storage refused (private mode): nothing is kept, as before. */
+function keepPending(pending: boolean): void {
   try {
-    return window.localStorage;
-  } catch {
-    return undefined;
-  }
-}
-
-function markLogoutPending(): void {
-  try {
-    storage()?.setItem(LOGOUT_KEY, '1');
+    if (pending) localStorage.setItem(LOGOUT_KEY, '1');
+    else localStorage.removeItem(LOGOUT_KEY);
   } catch (err) {
-    console.warn('Could not note the sign-out to finish', err);
+    console.warn('Could not keep the sign-out to finish', err);
   }
 }
 
 export const logoutPending = (): boolean => {
   try {
-    return (storage()?.getItem(LOGOUT_KEY) ?? null) !== null;
+    return localStorage.getItem(LOGOUT_KEY) !== null;
   } catch {
     return false;
   }
 };
 
-function clearLogoutPending(): void {
-  try {
-    storage()?.removeItem(LOGOUT_KEY);
-  } catch (err) {
-    console.warn('Could not clear the sign-out to finish', err);
-  }
-}
-
 /** `POST /api/auth/logout`: ends the session on the server and clears its cookie (and any sign-out left to finish). */
 export async function logout(deadline?: RequestDeadline): Promise<void> {
   await apiRequest('POST', '/api/auth/logout', noAnswer, undefined, deadline);
-  clearLogoutPending();
+  keepPending(false);
 }
 
 /** Ends a sign-out made offline: `pending` while the server still cannot be reached. */
@@ -55,14 +41,14 @@ export async function endPendingLogout(): Promise<'ended' | 'pending'> {
   } catch (err) {
     // Gone already (expired, ended elsewhere): nothing is left to end.
     if (!isSignedOutError(err)) return 'pending';
-    clearLogoutPending();
+    keepPending(false);
   }
   return 'ended';
 }
 
 /** A sign-in, registration or setup answered: its new cookie replaced the one a pending sign-out was to end. */
 export function sessionStarted<T>(answer: T): T {
-  clearLogoutPending();
+  keepPending(false);
   return answer;
 }
 
@@ -76,7 +62,7 @@ export async function signOutOfServer(): Promise<void> {
     await logout();
   } catch (err) {
     // Only when the server was not reached: another answer (a refusal) means it got the request.
-    if (isUnreachableError(err)) markLogoutPending();
+    if (isUnreachableError(err)) keepPending(true);
     console.warn('Sign-out did not reach the server', err);
   }
 }

@@ -10,8 +10,6 @@ export interface SignatureFinding {
   /** Its certificate was issued by the organisation CA, and was valid at the claimed time. */
   readonly chained: boolean;
   /** The organisation's countersignature, rather than a seal holder's signature: its certificate carries the CA's countersignature purpose. */
-  readonly organisation: boolean;
-  /** The same, as `signaturesBearOut` reads it. */
   readonly countersigner: boolean;
   readonly problems: readonly string[];
   /** Nothing was appended after it (the last signature in the file). */
@@ -37,7 +35,7 @@ export interface PdfFinding {
 export const MAX_PDF_BYTES = 64 * 1024 * 1024;
 
 const findingOf = (check: PdfSignatureCheck): SignatureFinding => ({
-  field: check.field, signedAt: check.signedAt, intact: check.intact, chained: check.chained, organisation: check.countersigner, countersigner: check.countersigner, problems: check.problems,
+  field: check.field, signedAt: check.signedAt, intact: check.intact, chained: check.chained, countersigner: check.countersigner, problems: check.problems,
   coversWholeDocument: check.coversWholeDocument, signedLength: check.signedLength, signerSerial: signerSerialOf(check),
 });
 
@@ -55,7 +53,7 @@ export async function checkPdfFile(file: { name: string; size: number; arrayBuff
   } catch {
     signatures = undefined;
   }
-  const seal = signatures?.findIndex((s) => !s.organisation) ?? -1;
-  const countersigned = seal >= 0 && (signatures ?? []).slice(seal + 1).some((s) => s.organisation && s.intact && s.chained);
+  const seal = signatures?.findIndex((s) => !s.countersigner) ?? -1;
+  const countersigned = seal >= 0 && (signatures ?? []).slice(seal + 1).some((s) => s.countersigner && s.intact && s.chained);
   return { fileName: file.name, size: bytes.length, sha256: hash, signatures, countersigned };
 }

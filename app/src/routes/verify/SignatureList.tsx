@@ -21,7 +21,7 @@ export function SignatureList(props: { pdf: PdfFinding; roots: TrustedRoots }) {
               <For each={signatures()}>
                 {(s) => (
                   <li data-testid="pdf-signature" data-intact={String(s.intact)} data-chained={String(s.chained)}>
-                    <strong>{s.organisation ? t('publicVerify.signatureOrg') : t('publicVerify.signatureSeal')}</strong>
+                    <strong>{s.countersigner ? t('publicVerify.signatureOrg') : t('publicVerify.signatureSeal')}</strong>
                     <span class="muted"> · {t('publicVerify.signedAt', { at: when(s.signedAt) })}</span>
                     <ul class="verify-checks">
                       <li classList={{ ok: s.intact, bad: !s.intact }}>{s.intact ? `✓ ${t('publicVerify.intact')}` : `✗ ${t('publicVerify.notIntact')}`}</li>
@@ -31,7 +31,7 @@ export function SignatureList(props: { pdf: PdfFinding; roots: TrustedRoots }) {
                 )}
               </For>
             </ul>
-            <Show when={signatures().some((s) => !s.organisation)}>
+            <Show when={signatures().some((s) => !s.countersigner)}>
               <p classList={{ 'verify-countersign': true, ok: props.pdf.countersigned }} data-testid="pdf-countersigned" data-countersigned={String(props.pdf.countersigned)}>
                 {props.pdf.countersigned ? t('publicVerify.countersigned') : t('publicVerify.awaitingCountersign')}
               </p>
