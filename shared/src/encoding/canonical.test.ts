@@ -47,6 +47,23 @@ describe('canonical encoding (RFC 8785)', () => {
     expect(canonicalJson(edges)).toBe(canonicalize(edges));
   });
 
+  it('writes every short string and key as the library does, escapes and surrogate pairs included, and refuses a lone surrogate in either (property)', () => {
+    // Code units chosen to hit every branch: plain text, what JSON escapes, DEL and U+2028 (not
+    // escaped), both halves of a surrogate pair, alone or together.
+    const unit = fc.constantFrom('a', 'é', '"', '\\', '\u0000', '\n', '\u001f', '\u007f', '\u2028', '\ud83d', '\ude00', '\ud83d\ude00', '/');
+    fc.assert(
+      fc.property(fc.array(unit, { maxLength: 8 }).map((units) => units.join('')), (text) => {
+        const value = { [text]: text, list: [text], n: 1 };
+        if (!/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(text)) expect(canonicalJson(value)).toBe(canonicalize(value));
+        else {
+          expect(() => canonicalJson({ k: text })).toThrow(CanonicalEncodingError);
+          expect(() => canonicalJson({ [text]: 1 })).toThrow(CanonicalEncodingError);
+        }
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
   it('in pieces, joins to the canonical text for any JSON value, large strings that need no escaping each a piece as given (property)', () => {
     const long = fc.oneof(fc.string({ minLength: 40, maxLength: 80 }), fc.string({ minLength: 40, maxLength: 80, unit: 'binary' }), fc.stringMatching(/^[A-Za-z0-9_-]{40,80}$/));
     const value = fc.letrec((tie) => ({

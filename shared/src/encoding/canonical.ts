@@ -40,6 +40,13 @@ export function plainLongText(value: string, min = LONG_TEXT): { plain: boolean;
 }
 
 /**
+ * A character JSON escapes (a control character, `"`, `\\`) or a UTF-16 surrogate (one of a pair,
+ * or lone: no UTF-8 form). A string without any is its own JSON text between quotes.
+ */
+// eslint-disable-next-line no-control-regex -- the control characters are what it looks for
+const NEEDS_CARE = /[\u0000-\u001f"\\\ud800-\udfff]/;
+
+/**
  * Where the encoder writes: `text`, the text since the last piece; `parts`, the pieces before it
  * (only strings of at least `piece` characters that need no escaping are pieces of their own:
  * handed on as they are, never copied into a larger string).
@@ -63,6 +70,11 @@ function write(value: unknown, at: (string | number)[], sink: Sink): void {
   }
   switch (typeof value) {
     case 'string': {
+      // Most strings need no escape and hold no surrogate: written between quotes as they are.
+      if (value.length < sink.piece && !NEEDS_CARE.test(value)) {
+        sink.text += `"${value}"`;
+        return;
+      }
       if (!wellFormed(value)) throw new CanonicalEncodingError(`${pathOf(at)} holds a lone surrogate: it has no UTF-8 form`);
       const long = plainLongText(value, sink.piece);
       if (long.plain) {
@@ -79,7 +91,7 @@ function write(value: unknown, at: (string | number)[], sink: Sink): void {
     case 'number':
       if (!Number.isFinite(value)) throw new CanonicalEncodingError(`${pathOf(at)} is ${value}: only finite numbers are allowed`);
       // ECMAScript's Number-to-String, which RFC 8785 adopts (-0 is written 0).
-      sink.text += JSON.stringify(value);
+      sink.text += String(value);
       return;
     case 'object': {
       if (Array.isArray(value)) {
@@ -108,8 +120,12 @@ function write(value: unknown, at: (string | number)[], sink: Sink): void {
         // An undefined property would silently vanish from the bytes; refuse it so signer and
         // verifier never disagree on what was signed.
         if (item === undefined) throw new CanonicalEncodingError(`${pathOf(at)} is undefined`);
-        if (!wellFormed(key)) throw new CanonicalEncodingError(`${pathOf(at)}: the key holds a lone surrogate`);
-        sink.text += `${i === 0 ? '' : ','}${JSON.stringify(key)}:`;
+        if (NEEDS_CARE.test(key)) {
+          if (!wellFormed(key)) throw new CanonicalEncodingError(`${pathOf(at)}: the key holds a lone surrogate`);
+          sink.text += `${i === 0 ? '' : ','}${JSON.stringify(key)}:`;
+        } else {
+          sink.text += `${i === 0 ? '"' : ',"'}${key}":`;
+        }
         write(item, at, sink);
         at.pop();
       }

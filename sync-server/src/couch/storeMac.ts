@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, randomBytes, timingSafeEqual } from 'node:crypto';
 import { CanonicalEncodingError, canonicalJsonPieces } from '@seal/shared';
 import { readOrCreateSecretFile } from './secretFile';
 
@@ -47,8 +47,10 @@ function macInput(database: string, id: string, doc: object, parsed: boolean): s
 /** A `StoreMac` under `key` (at least 32 bytes). */
 export function storeMac(key: Uint8Array): StoreMac {
   if (key.length < KEY_BYTES) throw new Error(`the store MAC key must be at least ${KEY_BYTES} bytes, got ${key.length}`);
+  // One key object for every MAC: made from the raw bytes, it was made again for each document.
+  const secret = createSecretKey(key);
   const macOf = (database: string, id: string, doc: object, parsed: boolean): Buffer => {
-    const hmac = createHmac('sha256', key);
+    const hmac = createHmac('sha256', secret);
     for (const piece of macInput(database, id, doc, parsed)) hmac.update(piece, 'utf8');
     return hmac.digest();
   };
