@@ -31,6 +31,31 @@ const loneSurrogate = (where: string, text: string, at: number): Result<never, R
  * path by the server, and by the app on what it reads from outside.
  */
 export function checkJsonValue(value: unknown, limits: JsonLimits = JSON_LIMITS): Result<void, Refusal<JsonValueProblem>> {
+  return isClean(value, 0, limits.maxDepth) ? ok(undefined) : findProblem(value, limits);
+}
+
+/**
+ * Whether `value` holds nothing {@link checkJsonValue} refuses: the common case, said without
+ * building a path for every value (recursive, at most `maxDepth` deep). Only a value that fails
+ * is walked again to say where.
+ */
+function isClean(value: unknown, depth: number, maxDepth: number): boolean {
+  if (typeof value === 'string') return firstLoneSurrogate(value) < 0;
+  if (typeof value === 'number') return Number.isFinite(value);
+  if (value === null || typeof value !== 'object') return true;
+  if (depth >= maxDepth) return false;
+  if (Array.isArray(value)) {
+    for (const item of value as unknown[]) if (!isClean(item, depth + 1, maxDepth)) return false;
+    return true;
+  }
+  for (const key of Object.keys(value)) {
+    if (FORBIDDEN_KEYS.has(key) || firstLoneSurrogate(key) >= 0 || !isClean((value as Record<string, unknown>)[key], depth + 1, maxDepth)) return false;
+  }
+  return true;
+}
+
+/** The first thing {@link checkJsonValue} refuses in `value`, with its path (iterative: no depth is too deep to say). */
+function findProblem(value: unknown, limits: JsonLimits): Result<void, Refusal<JsonValueProblem>> {
   const stack: { value: unknown; depth: number; path: PathLink | undefined }[] = [{ value, depth: 0, path: undefined }];
   while (stack.length > 0) {
     const { value: current, depth, path } = stack.pop()!;

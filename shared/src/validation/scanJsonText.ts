@@ -45,12 +45,15 @@ export function scanJsonText(text: string, limits: JsonLimits = JSON_LIMITS): Re
       if (end < 0) return ok(undefined);
       const top = frames.at(-1);
       if (top?.keys && top.expectKey) {
-        let key: string;
-        try {
-          key = JSON.parse(text.slice(i, end + 1)) as string;
-        } catch {
-          // A malformed key: JSON.parse will name the problem with its position.
-          return ok(undefined);
+        // A key without a backslash is its text between the quotes (no JSON.parse per key).
+        let key = text.slice(i + 1, end);
+        if (key.includes('\\')) {
+          try {
+            key = JSON.parse(text.slice(i, end + 1)) as string;
+          } catch {
+            // A malformed key: JSON.parse will name the problem with its position.
+            return ok(undefined);
+          }
         }
         if (top.keys.has(key)) return refuse('duplicate_key', `The JSON names the key ${JSON.stringify(key)} twice in one object (at character ${i}): expected each key once`);
         top.keys.add(key);
