@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { createSeal, type NewSeal, type OrgUnit, type User } from '@seal/shared';
 import type { RunningServer } from './harness';
+import { deviceRecord } from '../integration/fixtures';
 import { replicaOf } from './replicas';
 import { invite, newPerson, organisationWithSite, type Locale, type Person, type SessionUser } from './people';
 
@@ -48,7 +49,8 @@ export async function setUpRequestWorld(browser: Browser, server: RunningServer,
 
 /**
  * The administrator's replica makes the site's contract seal (record + its creation fact, as
- * `createSeal` builds them), bound to a seal device, kept by the administrator, and pushes it.
+ * `createSeal` builds them), bound to a seal device registered there first, kept by the
+ * administrator, and pushes it.
  */
 async function createSiteSeal(server: RunningServer, world: Pick<RequestWorld, 'admin' | 'adminUser' | 'hqId' | 'siteId'>, names: WorldNames): Promise<void> {
   const now = Date.now();
@@ -66,6 +68,8 @@ async function createSiteSeal(server: RunningServer, world: Pick<RequestWorld, '
   const { status: _status, ...record } = made.value.seal;
   const tablet = await replicaOf(server, world.admin, world.adminUser.id, 'e2e-admin-seals');
   try {
+    // The device is registered first: the server takes a seal only in a device on record.
+    await tablet.store.records.create('device', await deviceRecord(DEVICE_ID, world.siteId) as never);
     await tablet.store.records.create('seal', record);
     await tablet.store.facts.append('seal_status_change', made.value.change, world.siteId);
     await tablet.start({ live: false }).awaitInSync();

@@ -137,19 +137,27 @@ describe('stamping with a seal device over Web Bluetooth', () => {
     // The approver signs a decision in their page over a request by the staff member.
     const now = Date.now();
     const { grant, seal } = await approvedGrant('req-e2e-stamp-1', staffUser.id, siteId, approver, approverUser.id, approverUser.credentialId, adminUser.id);
-    // The administrator records the seal, locked in the device: the server signs bindings only for recorded seals.
-    const sealTablet = await replicaOf(admin, adminUser.id, 'e2e-admin-seals');
+    // The reference device, provisioned with the org key, registered by the administrator from
+    // their tablet (its id and public key); then the seal recorded locked in it (the server takes
+    // a seal only in a registered device, and signs bindings only for recorded seals).
+    const orgKey = (await pageFetch<{ publicJwk: P256PublicJwk }>(admin.page, '/api/org-key')).body;
+    const hardware = new SimulatedHardware({ position: { lat: SITE.lat, lon: SITE.lon, accuracyM: 10 }, batteryPercent: 76 });
+    const device: SealDevice = await createSealDevice({ storage: new MemoryStorage(), clock: new SimulatedClock(now - 3_600_000), hardware, keys: new MemoryKeys() });
+    const setup = new SealDeviceClient(new MemoryTransport(device.gatt, { frameSize: 185 }));
+    await setup.provision(grant.deviceId, orgKey.publicJwk);
+    const adminTablet = await replicaOf(admin, adminUser.id, 'e2e-admin-tablet');
     try {
+      await registerDevice(adminTablet.store, await setup.info(), siteId);
       const { status: _status, ...sealRecord } = seal;
-      await sealTablet.store.records.create('seal', sealRecord);
-      await sealTablet.start({ live: false }).awaitInSync();
-      expect(sealTablet.store.status.get().refusals).toEqual([]);
+      await adminTablet.store.records.create('seal', sealRecord);
+      await adminTablet.store.records.update('device', grant.deviceId, (d) => { d.state = 'bound'; d.sealId = seal.id; });
+      await adminTablet.start({ live: false }).awaitInSync();
+      expect(adminTablet.store.status.get().refusals).toEqual([]);
     } finally {
-      await sealTablet.close();
+      await adminTablet.close();
     }
 
-    // The reference device, provisioned with records the server signs with the org key.
-    const orgKey = (await pageFetch<{ publicJwk: P256PublicJwk }>(admin.page, '/api/org-key')).body;
+    // The device takes records the server signs with the org key.
     const roster = (await pageFetch<SignedRoster>(admin.page, '/api/roster')).body;
     const binding = await pageFetch<Signed<SealBinding>>(admin.page, `/api/devices/${DEVICE_ID}/binding`, {
       sealId: seal.id, sealKind: 'contract', minApprovals: 1, custodianId: adminUser.id, unitId: siteId,
@@ -160,23 +168,9 @@ describe('stamping with a seal device over Web Bluetooth', () => {
     expect(time.status, JSON.stringify(time.body)).toBe(200);
     // Staff may not have records signed for devices.
     expect((await pageFetch(staff.page, `/api/devices/${DEVICE_ID}/time`, {})).status).toBe(403);
-
-    const hardware = new SimulatedHardware({ position: { lat: SITE.lat, lon: SITE.lon, accuracyM: 10 }, batteryPercent: 76 });
-    const device: SealDevice = await createSealDevice({ storage: new MemoryStorage(), clock: new SimulatedClock(now - 3_600_000), hardware, keys: new MemoryKeys() });
-    const setup = new SealDeviceClient(new MemoryTransport(device.gatt, { frameSize: 185 }));
-    await setup.provision(grant.deviceId, orgKey.publicJwk);
     await setup.setTime(time.body);
     await setup.bindSeal(binding.body);
     await setup.installRoster(roster);
-    // The administrator registers the device (its id and public key) from their tablet.
-    const adminTablet = await replicaOf(admin, adminUser.id, 'e2e-admin-tablet');
-    try {
-      await registerDevice(adminTablet.store, await setup.info(), siteId);
-      await adminTablet.start({ live: false }).awaitInSync();
-      expect(adminTablet.store.status.get().refusals).toEqual([]);
-    } finally {
-      await adminTablet.close();
-    }
     await setup.transport.close();
 
     // The staff member's tablet: /stamp, import the grant file, connect over Web Bluetooth.
@@ -270,7 +264,15 @@ describe('stamping with a seal device over Web Bluetooth', () => {
     const keeper = await person('en');
     const keeperUser = await invite(state.admin!, keeper, server!.url, state.siteId!, ['custodian', 'staff'], 'Sun Keeper');
     const { page } = keeper;
-    const { request, seal, grant } = await approvedGrant('req-e2e-sim-1', keeperUser.id, state.siteId!, state.approver!, state.approverId!, state.approverCredentialId!, keeperUser.id, 'dev-e2e-sim');
+    // On the keeper's tablet first: a simulated seal device, registered at the site (the server
+    // takes a seal only in a registered device).
+    await page.goto(`${server!.url}/devices`);
+    await page.getByRole('button', { name: 'Add simulated device' }).click();
+    const simulatedRow = page.locator(`[data-testid="device-list"] li:not([data-device-id="${DEVICE_ID}"])`).first();
+    await simulatedRow.waitFor({ timeout: 20_000 });
+    const simulatedId = (await simulatedRow.getAttribute('data-device-id'))!;
+    await expect.poll(() => page.locator('.sync-status').getAttribute('data-pending'), { timeout: 30_000 }).toBe('0');
+    const { request, seal, grant } = await approvedGrant('req-e2e-sim-1', keeperUser.id, state.siteId!, state.approver!, state.approverId!, state.approverCredentialId!, keeperUser.id, simulatedId);
     // The grant reaches the tablet by sync: the request, the approver's decision and the grant,
     // each pushed to the server by its author's replica.
     const requester = await replicaOf(keeper, keeperUser.id, 'e2e-requester');
@@ -306,9 +308,7 @@ describe('stamping with a seal device over Web Bluetooth', () => {
     await page.getByTestId('device-state').waitFor();
     // Bound (from the seal's record) to the seal the grant names, shown by its name.
     await expect.poll(() => page.getByTestId('device-state').textContent(), { timeout: 10_000 }).toContain('Site contract seal');
-    // A device nobody registered keeps its log; the administrator registers it, and its log is recorded from seq 0.
-    await expect.poll(() => page.getByTestId('device-log').getAttribute('data-state'), { timeout: 10_000 }).toBe('unregistered');
-    await page.getByRole('button', { name: "Register this device at the grant's unit" }).click();
+    // Registered on /devices: its log is recorded from seq 0.
     await expect.poll(() => page.getByTestId('device-log').getAttribute('data-state'), { timeout: 10_000 }).toBe('recording');
     await page.getByRole('button', { name: 'Confirm identity and unlock' }).click();
     await expect

@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SealRecord } from '@seal/shared';
+import { deviceRecord } from './fixtures';
 import { replicaPool, setUpWorld, startSyncServer, syncAll, type Person, type RunningSync, type World } from './harness';
 
 let running: RunningSync;
@@ -30,6 +31,8 @@ describe('signed seal bindings follow the seal records', () => {
       id: 'seal-site-official', name: '项目部公章', kind: 'official', form: 'physical', unitId: world.siteId, custodianId: custodian.userId,
       createdAt: 0, antiCounterfeitCode: '3301020012345', deviceId: 'dev-official',
     } as unknown as SealRecord;
+    // Registered first: a seal is locked only in a device on record.
+    for (const deviceId of ['dev-official', 'dev-other']) await tablet.store.records.create('device', await deviceRecord(deviceId, world.siteId) as never);
     await tablet.store.records.create('seal', official);
     await tablet.store.records.create('seal', { ...official, id: 'seal-site-e', name: '电子章', form: 'electronic', deviceId: undefined } as unknown as SealRecord);
     await syncAll([tablet]);
@@ -45,6 +48,7 @@ describe('signed seal bindings follow the seal records', () => {
       ['another kind', 'dev-official', { ...asked, sealKind: 'contract', minApprovals: 1 }, /is of kind official, not contract/],
       ['another custodian', 'dev-official', { ...asked, custodianId: world.admin.userId }, /custodian/],
       ['a device the seal is not locked in', 'dev-other', asked, /locked in device "dev-official", not "dev-other"/],
+      ['a device nobody registered', 'dev-nowhere', asked, /"dev-nowhere" is not registered/],
       ['a seal nobody recorded', 'dev-official', { ...asked, sealId: 'seal-nowhere' }, /not recorded here/],
       ['an electronic seal', 'dev-official', { ...asked, sealId: 'seal-site-e' }, /electronic/],
     ];

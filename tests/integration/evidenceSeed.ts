@@ -105,23 +105,28 @@ export async function seedEvidence(api: SeedApi, cast: EvidenceCast, plan: Evide
   };
   try {
     const custodianTablet = await open(custodian, 'custodian');
-    await custodianTablet.store.records.create('seal', seal);
-    await syncAll([custodianTablet]);
 
-    // The device: provisioned with the org key, bound, rostered and set to the server's time, all over the API.
+    // The device: provisioned with the org key and registered at the site; then the seal is
+    // recorded locked in it (the server takes a seal only in a device on record), and the device
+    // is bound, rostered and set to the server's time, all over the API.
     const hardware = new SimulatedHardware({ position: { lat: plan.fence.lat, lon: plan.fence.lon, accuracyM: 10 }, batteryPercent: 90 });
     const device = await createSealDevice({ storage: new MemoryStorage(), clock: new SimulatedClock(now + (plan.clock?.offsetMs ?? -HOUR), { manual: plan.clock?.manual ?? true }), hardware, keys: new MemoryKeys() });
     const client = new SealDeviceClient(new MemoryTransport(device.gatt, { frameSize: 185 }), { sleep: () => Promise.resolve() });
     const orgKey = await api.call<{ publicJwk: P256PublicJwk }>('GET', '/api/org-key', custodian.cookie);
     await client.provision(asId(deviceIdSchema, plan.deviceId), orgKey.publicJwk);
+    await registerDevice(custodianTablet.store, await client.info(), plan.siteId);
+    await custodianTablet.store.records.create('seal', seal);
+    // As the app records it: the device now holds the seal.
+    await custodianTablet.store.records.update('device', plan.deviceId, (d) => { d.state = 'bound'; d.sealId = seal.id; });
+    await syncAll([custodianTablet]);
+    const refused = custodianTablet.store.status.get().refusals;
+    if (refused.length > 0) throw new Error(`the device or the seal was refused: ${JSON.stringify(refused)}`);
     await client.bindSeal(await api.call<Signed<SealBinding>>('POST', `/api/devices/${plan.deviceId}/binding`, custodian.cookie, {
       sealId: seal.id, sealKind: 'contract', minApprovals: 1, custodianId: custodian.userId, unitId: plan.siteId,
     }));
     await client.installRoster(await api.call<SignedRoster>('GET', '/api/roster', custodian.cookie));
     await client.installRevocations(await api.call<SignedRevocationList>('GET', '/api/revocations', custodian.cookie));
     await client.setTime(await api.call<Signed<TimeRecord>>('POST', `/api/devices/${plan.deviceId}/time`, custodian.cookie));
-    await registerDevice(custodianTablet.store, await client.info(), plan.siteId);
-    await syncAll([custodianTablet]);
 
     const staffTablet = await open(staff, 'staff');
     const approverTablet = await open(approver, 'approver');

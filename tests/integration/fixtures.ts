@@ -35,6 +35,15 @@ export async function signDeviceEntry(privateKey: CryptoKey, unsigned: UnsignedD
   return { ...unsigned, signature: await signRecord(privateKey, unsigned) };
 }
 
+/**
+ * A smart-seal device's record as registration writes it (provisioned, holding no seal), with a
+ * fresh public key: a seal is locked only in a device on record (`sealLockRefusal`).
+ */
+export async function deviceRecord(deviceId: string, unitId: string): Promise<Record<string, unknown>> {
+  const keys = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify']);
+  return { id: deviceId, serial: `SN-${deviceId}`, publicKeyJwk: await exportPublicJwk(keys.publicKey), unitId, state: 'provisioned', sealId: null, provisionedAt: 1_790_000_000_000 };
+}
+
 /** A smart-seal device with a fresh key, and a signed, chained log of `length` entries. */
 export async function deviceWithLog(deviceId: string, unitId: string, length: number) {
   const keys = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify']);

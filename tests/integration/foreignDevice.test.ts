@@ -60,9 +60,19 @@ describe("another unit's seal device", () => {
     expect(outcomes(await push(running, siteCustodian, [second.row, held.row, crowding.row]))).toEqual(['accepted', 'accepted', 'refused:wrong_scope']);
   });
 
-  it("a seal pointed at a device before it was registered (its id is the serial on its case) does not make the device's log that seal's evidence", async () => {
+  it('takes no seal, and gets no binding, before it is registered (its id is only the serial on its case): a device registered later under that id is not claimed', async () => {
+    // Created locked in a device nobody registered, or edited to be: refused, the seal (unlocked) kept.
     const early = await creation(otherCustodian, 'seal', physical('seal-other-early', world.otherBranchId, otherCustodian.userId, 'dev-site-new'));
-    expect(outcomes(await push(running, otherCustodian, [early.row]))).toEqual(['accepted']);
+    const own = await creation(otherCustodian, 'seal', physical('seal-other-waiting', world.otherBranchId, otherCustodian.userId, null));
+    const pointed = await edit(otherCustodian, 'seal', own.doc, world.otherBranchId, (d) => { d.deviceId = 'dev-site-new'; });
+    expect(outcomes(await push(running, otherCustodian, [early.row, own.row, pointed.row]))).toEqual(['refused:unknown_record', 'accepted', 'refused:unknown_record']);
+    // No binding for it either, whatever the body says (the seal it names is theirs, and in their unit).
+    const preBind = await running.server.call('POST', '/api/devices/dev-site-new/binding', {
+      cookie: otherCustodian.cookie, body: { sealId: 'seal-other-waiting', sealKind: 'contract', minApprovals: 1, custodianId: otherCustodian.userId, unitId: world.otherBranchId },
+    });
+    expect(preBind.statusCode, preBind.body).toBe(409);
+    expect(preBind.json()).toMatchObject({ error: 'binding_mismatch', message: expect.stringContaining('not registered') as unknown });
+
     // The site registers its new cabinet, locks its own seal in it, and the device logs.
     const device = await deviceWithLog('dev-site-new', world.siteId, 2);
     const registered = await creation(siteCustodian, 'device', device.record);
@@ -70,7 +80,8 @@ describe("another unit's seal device", () => {
     const bound = await edit(siteCustodian, 'device', registered.doc, world.siteId, (d) => { d.state = 'bound'; d.sealId = 'seal-site-new'; });
     const entries = await Promise.all(device.log.map((event) => factRowOf(siteCustodian, 'device_event', event as never, world.siteId)));
     expect(outcomes(await push(running, siteCustodian, [registered.row, siteSeal.row, bound.row, ...entries]))).toEqual(['accepted', 'accepted', 'accepted', 'accepted', 'accepted']);
-    const theirs = await running.server.call('GET', '/api/hq/evidence/seals/seal-other-early', { cookie: otherCustodian.cookie });
+    // The other unit's seal never pointed at it: its evidence names no device and no entry.
+    const theirs = await running.server.call('GET', '/api/hq/evidence/seals/seal-other-waiting', { cookie: otherCustodian.cookie });
     expect(theirs.statusCode, theirs.body).toBe(200);
     expect(theirs.json()).toMatchObject({ deviceId: null, entries: [] });
     // The site's own seal shows its device's log.

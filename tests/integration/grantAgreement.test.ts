@@ -28,7 +28,7 @@ import {
 import { DEFAULT_TIMING, exchange } from '@seal/device-bridge/testing';
 import { judgeHeldGrant } from '../../app/src/requests/grantIssuer';
 import type { RequestEntry } from '../../app/src/requests/requestBook';
-import { decision as signedDecision } from './fixtures';
+import { decision as signedDecision, deviceRecord } from './fixtures';
 import { replicaPool, setUpWorld, startSyncServer, syncAll, type Person, type RunningSync, type World } from './harness';
 
 const HOUR = 3_600_000;
@@ -203,6 +203,8 @@ describe('one grant rule: the app, the server and the seal device agree on every
     const staffTablet = await replicas.open(staff, 'staff');
     const selfTablet = await replicas.open(selfApprover, 'self');
     for (const s of [contractSeal, officialSeal]) {
+      // Each device registered before its seal is locked in it.
+      await custodianTablet.store.records.create('device', await deviceRecord(s.deviceId!, world.siteId) as never);
       const { status: _s, ...record } = s;
       await custodianTablet.store.records.create('seal', record);
     }

@@ -48,20 +48,24 @@ async function get<T>(url: string, cookie: string, body?: unknown): Promise<T> {
   return response.json<T>();
 }
 
-/** The seal at the site, its device provisioned and bound by the org key, and the server's roster. */
-async function provisionedDevice(seal: PhysicalSeal): Promise<{ hardware: SimulatedHardware; client: SealDeviceClient }> {
+/** The device at the site, provisioned with the server's org key (not yet holding a seal). */
+async function provisionedDevice(): Promise<{ hardware: SimulatedHardware; client: SealDeviceClient }> {
   const hardware = new SimulatedHardware({ position: { lat: FENCE.lat, lon: FENCE.lon, accuracyM: 10 }, batteryPercent: 90 });
   const device = await createSealDevice({ storage: new MemoryStorage(), clock: new SimulatedClock(T + 3_600_000, { manual: true }), hardware, keys: new MemoryKeys() });
   const client = new SealDeviceClient(new MemoryTransport(device.gatt, { frameSize: 185 }), { sleep: () => Promise.resolve() });
   const orgKey = await get<{ publicJwk: P256PublicJwk }>('/api/org-key', custodian.cookie);
+  await client.provision(asId(deviceIdSchema, DEVICE_ID), orgKey.publicJwk);
+  return { hardware, client };
+}
+
+/** The seal's binding signed by the org key (for a seal recorded in a registered device), and the server's roster, installed on the device. */
+async function bindDevice(client: SealDeviceClient, seal: PhysicalSeal): Promise<void> {
   const binding = await get<Signed<SealBinding>>(`/api/devices/${DEVICE_ID}/binding`, custodian.cookie, {
     sealId: seal.id, sealKind: 'contract', minApprovals: 1, custodianId: custodian.userId, unitId: world.siteId,
   });
-  await client.provision(asId(deviceIdSchema, DEVICE_ID), orgKey.publicJwk);
   await client.bindSeal(binding);
   await client.installRoster(await get<SignedRoster>('/api/roster', custodian.cookie));
   await client.installRevocations(await get<SignedRevocationList>('/api/revocations', custodian.cookie));
-  return { hardware, client };
 }
 
 /** A request by the staff member, approved on the server by the approver's passkey, and its grant. */
@@ -99,17 +103,18 @@ describe("a seal device's log reaches HQ through the staff member's tablet", () 
       id: 'seal-site-7', name: '项目部合同章', kind: 'contract', form: 'physical', unitId: world.siteId, custodianId: custodian.userId,
       status: 'active', createdAt: 0, antiCounterfeitCode: '3301020012345', deviceId: DEVICE_ID,
     } as unknown as PhysicalSeal;
-    // The custodian records the seal, locked in the device (the server signs bindings only for recorded seals).
+    // The custodian registers the provisioned device (its public key) from their tablet, then
+    // records the seal locked in it: the server takes a seal only in a device on record, and signs
+    // bindings only for recorded seals.
     const custodianTablet = await replica(custodian, 'custodian');
+    const { hardware, client } = await provisionedDevice();
+    const registered = await registerDevice(custodianTablet.store, await client.info(), world.siteId);
+    expect(registered).toMatchObject({ id: DEVICE_ID, state: 'provisioned', sealId: null, unitId: world.siteId });
     const { status: _status, ...sealRecord } = seal;
     await custodianTablet.store.records.create('seal', sealRecord);
     await syncAll([custodianTablet]);
-    const { hardware, client } = await provisionedDevice(seal);
-
-    // The custodian registers the device (its public key) from their tablet.
-    const registered = await registerDevice(custodianTablet.store, await client.info(), world.siteId);
-    expect(registered).toMatchObject({ id: DEVICE_ID, state: 'bound', sealId: seal.id, unitId: world.siteId });
-    await syncAll([custodianTablet]);
+    expect(custodianTablet.store.status.get().refusals).toEqual([]);
+    await bindDevice(client, seal);
 
     // The staff member's tablet: the grant, the unlock with their passkey, two stamps.
     const staffTablet = await replica(staff, 'staff');

@@ -5,7 +5,8 @@ import { isInSubtree, type TreeUnit, type Units } from './orgTree';
  * Why a physical seal may not be locked in `device`, or `undefined` when it may: the device is
  * free (provisioned) or holds this very seal, and it lies in the seal's unit or below it. Who may
  * do it is the policy's (`device.bind` in the device's own unit). The app offers only such devices
- * (`bindableDevices`); the server refuses a seal record pointed at any other (`validateChange`):
+ * (`bindableDevices`); the server refuses a seal record pointed at any other, or at a device not
+ * on record at all (`validateChange`; the binding route likewise signs for registered devices only):
  * otherwise a custodian of one site could point their seal at another site's device, see its log
  * as their seal's evidence, and have the server sign a binding that takes it over.
  */

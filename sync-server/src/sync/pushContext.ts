@@ -2,12 +2,16 @@ import {
   can, isInSubtree, refuse, ok,
   type Action, type ConfiguredRoute, type PolicyRefusalCode, type PolicyTarget, type Refusal, type Result, type Roster, type SyncRefusalCode, type SyncRow, type UnitId, type User,
 } from '@seal/shared';
+import type { AuditEntry } from '../couch/auditLog';
 import type { UserDoc } from '../couch/model';
 import { asPolicyUser, type UnitTree } from '../auth/scope';
 import type { CertificatesRepo } from '../couch/certificatesRepo';
 import type { DeviceKeyCache } from './deviceSignature';
 import type { RecordStates } from './recordStates';
 import type { RowsRepo } from './rowsRepo';
+
+/** The audit record of one pushed row, less its actor (the pusher's session). */
+export type RowAudit = Omit<AuditEntry, 'actor' | 'change'>;
 
 /** What validating one push needs: who pushes, the tree, the records touched, the roster (lazily). */
 export interface PushContext {
@@ -29,6 +33,14 @@ export interface PushContext {
   readonly pushed: Map<string, SyncRow>;
   /** The approval routes administrators set (ADR 009); none when absent (the defaults apply). */
   routes?(): Promise<readonly ConfiguredRoute[]>;
+  /**
+   * The audit records of the rows judged acceptable, by row id: what a seal's or a device's record
+   * became (created, edited) and a seal's lifecycle moves. Noted while judging; appended once the
+   * store took the row for the first time (see pushRows), never for a copy it held already.
+   */
+  readonly audits?: Map<string, RowAudit>;
+  /** Appends one of `audits` to the audit log, as the pusher. */
+  appendAudit?(entry: RowAudit): Promise<void>;
   /** Revokes a seal's live signing certificates (the seal left `active`; ADR 008), audited as the pusher. */
   revokeSealCertificates?(sealId: string, reason: string): Promise<number>;
 }

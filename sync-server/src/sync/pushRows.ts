@@ -149,6 +149,12 @@ export async function pushRows(rawRows: readonly unknown[], ctx: PushContext, ro
   }
   const outcomes = await rows.createMany(pending.map((p) => p.row), replica);
   const held = pending.filter((_, i) => outcomes[i] === 'exists');
+  // What the store took for the first time is audited (seal and device records, seal moves), in
+  // the order pushed; a copy it held already was audited when it was first taken.
+  for (const [i, { row }] of pending.entries()) {
+    const audit = outcomes[i] === 'written' ? ctx.audits?.get(row.id) : undefined;
+    if (audit) await ctx.appendAudit?.(audit);
+  }
   pending.forEach(({ index, row }, i) => {
     if (outcomes[i] === 'written') results[index] = { id: row.id, status: 'accepted' };
     if (outcomes[i] === 'foreign') results[index] = { id: row.id, status: 'refused', code: 'fact_conflict', message: `the store holds a document under "${row.id}" that this server did not write: refused (operators: the store was written to directly)` };

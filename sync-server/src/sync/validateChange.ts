@@ -64,9 +64,10 @@ async function lockedIn(before: Record<string, unknown> | null, after: Record<st
   const deviceId = after.deviceId;
   if (typeof deviceId !== 'string' || deviceId === before?.deviceId) return ACCEPT;
   const device = await ctx.records.get('device', deviceId);
-  // A device not on record yet (its registration still on its way) is judged when it is bound:
-  // the binding route checks it then, and a device never recorded has no log here to show.
-  if (device.json === null) return ACCEPT;
+  // A device not on record is no device to lock a seal in: its id is only a serial someone typed,
+  // which a device registered later (anywhere) could carry. The app offers registered devices
+  // only, and a registration made on the same tablet goes up before the seal (the outbox's order).
+  if (device.json === null) return refuseRow('unknown_record', `expected device "${deviceId}" to be registered on the server first, got no such device`);
   const held = deviceSchema.safeParse(device.json);
   if (!held.success) return refuseRow('invalid_record', `device "${deviceId}" is not a device record`);
   // Who may first: a refusal must not tell someone outside the device's unit its state or seal.
@@ -137,6 +138,10 @@ export async function validateChange(row: ChangeRow, ctx: PushContext): Promise<
   if (row.kind === 'seal') {
     const locked = await lockedIn(before.json, json, ctx);
     if (!locked.ok) return locked;
+  }
+  if (row.kind === 'seal' || row.kind === 'device') {
+    const action = before.json !== null ? 'update' : row.kind === 'seal' ? 'create' : 'register';
+    ctx.audits?.set(row.id, { action: `${row.kind}.${action}`, target: { kind: row.kind, id: subject.recordId }, unitId: row.scopeUnitId, before: before.json, after: json });
   }
   ctx.records.set(row.kind, subject.recordId, { doc, json, scopeUnitId: row.scopeUnitId });
   return ACCEPT;

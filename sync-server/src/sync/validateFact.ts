@@ -91,6 +91,10 @@ const CHECKS: Readonly<Record<Exclude<FactKind, ServerFactKind>, Checker>> = {
     if (!current.ok) return refuseRow(current.error.code, current.error.message);
     ctx.records.addLifecycleChange(body);
     if (body.to !== 'active') await ctx.revokeSealCertificates?.(body.sealId, `seal ${body.from ?? 'new'} → ${body.to}: ${body.reason}`.slice(0, 500));
+    ctx.audits?.set(row.id, {
+      action: 'seal.status_change', target: { kind: 'seal', id: body.sealId }, unitId: row.scopeUnitId,
+      before: { status: body.from }, after: { status: body.to, reason: body.reason, actorRole: body.actorRole, at: body.at },
+    });
     return ACCEPT;
   },
   async device_event(row, body: FactBody<'device_event'>, ctx) {

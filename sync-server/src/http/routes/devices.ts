@@ -48,14 +48,14 @@ export function deviceRoutes(api: Api, store: Store): void {
     if (!tree.has(body.unitId as UnitId)) throw new ApiError(400, 'unit_invalid', `Unit "${body.unitId}" does not exist`);
     requirePermission(signedIn.user, 'device.bind', { unitId: body.unitId }, tree);
     // The device too: on record, in a unit where the caller binds devices, and holding no other
-    // seal (a seal record pointed at another unit's device must not take that device over).
-    // (A device not on record yet, registered on its way, has only the seal record's word.)
+    // seal (a seal record pointed at another unit's device must not take that device over). A
+    // device not on record gets no binding: nothing says which unit it is in, and a device
+    // registered later under that id, anywhere, would take it.
     const device = deviceSchema.safeParse(mergeChangeRows(await rows.changesOf('device', params.id)).json);
-    if (device.success) {
-      requirePermission(signedIn.user, 'device.bind', { unitId: device.data.unitId }, tree);
-      const refusal = sealLockRefusal(device.data, { id: body.sealId, unitId: body.unitId }, tree);
-      if (refusal !== undefined) throw new ApiError(409, 'binding_mismatch', `No binding signed: ${refusal}`);
-    }
+    if (!device.success) throw new ApiError(409, 'binding_mismatch', `No binding signed: device "${params.id}" is not registered on the server`);
+    requirePermission(signedIn.user, 'device.bind', { unitId: device.data.unitId }, tree);
+    const refusal = sealLockRefusal(device.data, { id: body.sealId, unitId: body.unitId }, tree);
+    if (refusal !== undefined) throw new ApiError(409, 'binding_mismatch', `No binding signed: ${refusal}`);
     const mismatch = bindingMismatch(params.id, body, mergeChangeRows(await rows.changesOf('seal', body.sealId)).json);
     if (mismatch !== undefined) throw new ApiError(409, 'binding_mismatch', `No binding signed: ${mismatch}`);
     const path: UnitId[] = [];

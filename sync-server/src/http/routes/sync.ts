@@ -13,6 +13,7 @@ import { ScopedHints } from '../../sync/scopedHints';
 import { pullRows } from '../../sync/pullRows';
 import { denseSeqGuess, FeedReadAhead } from '../../sync/feedReadAhead';
 import { pushRows } from '../../sync/pushRows';
+import type { RowAudit } from '../../sync/pushContext';
 import { RecordStates } from '../../sync/recordStates';
 import { requireReplicaUser } from '../../sync/requireReplicaUser';
 import { rowsRepo } from '../../sync/rowsRepo';
@@ -75,6 +76,8 @@ export function syncRoutes(api: Api, store: Store, onAccepted?: AcceptedRowsList
       deviceKeys: new Map(),
       roster: () => (roster ??= buildRoster(ctx.repos, ctx.config, ctx.orgKey, ctx.now())),
       rows, certificates, pushed: new Map(),
+      audits: new Map(),
+      appendAudit: async (entry: RowAudit) => { await ctx.repos.audit.append({ ...entry, actor: actorOf(signedIn) }); },
       routes: () => (routes ??= governance.routes()),
       revokeSealCertificates: (sealId: string, reason: string) => revokeSealCertificates(certificatesDb, ctx.changes, sealId, reason, actorOf(signedIn), ctx.now()),
     };
