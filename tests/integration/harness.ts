@@ -28,9 +28,9 @@ export interface RunningSync {
 }
 
 /** Starts a store and a sync-server listening on a free loopback port; `env` overrides its configuration (e.g. `PULL_SCAN_LIMIT`). */
-export async function startSyncServer(env: Record<string, string> = {}): Promise<RunningSync> {
+export async function startSyncServer(env: Record<string, string> = {}, deps: Parameters<typeof startTestServer>[2] = {}): Promise<RunningSync> {
   const store = await startTestStore();
-  const server = await startTestServer(store, env);
+  const server = await startTestServer(store, env, deps);
   await server.app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = server.app.server.address() as AddressInfo;
   return {

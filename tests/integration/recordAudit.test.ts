@@ -7,7 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deviceRecord, sealMove } from './fixtures';
 import { setUpWorld, startSyncServer, type Person, type RunningSync, type World } from './harness';
-import { creation, edit, factRowOf, outcomes, push } from './hostileClient';
+import type { AuditLog } from '../../sync-server/src/couch/auditLog';
+import { creation, edit, factRowOf, outcomes, push, pushRaw } from './hostileClient';
 
 interface AuditRow {
   readonly seq: number;
@@ -94,5 +95,55 @@ describe('pushed seal and device records are audited', () => {
     // The chain still verifies with the new records in it.
     const verified = await running.server.call('GET', '/api/audit/verify', { cookie: world.admin.cookie });
     expect(verified.json()).toMatchObject({ ok: true });
+  });
+
+  it('leaves no stored row unaudited when the audit log fails after the write: the record is chained later, once', async () => {
+    // A second server whose audit log can be made to refuse after some appends (the store's audit
+    // database failing part-way through a push's records).
+    let appendsLeft = Infinity;
+    const failable = (log: AuditLog): AuditLog => ({
+      ...log,
+      append: (entry) => (appendsLeft-- <= 0 ? Promise.reject(new Error('the audit database refused the write (test)')) : log.append(entry)),
+    });
+    const other = await startSyncServer({}, { auditLog: failable });
+    try {
+      const otherWorld = await setUpWorld(other.server);
+      const keeper = await otherWorld.person(otherWorld.siteId, ['custodian'], 'Keeper 保管员');
+      const audit = async (after: number) => {
+        const page = (await other.server.call('GET', `/api/audit?limit=500&after=${after}`, { cookie: otherWorld.admin.cookie })).json<{ records: AuditRow[] }>();
+        return aboutRecords(page.records);
+      };
+      const device = await creation(keeper, 'device', await deviceRecord('dev-audit-fail', otherWorld.siteId));
+      const seal = { id: 'seal-audit-fail', name: '合同专用章', kind: 'contract', unitId: otherWorld.siteId, custodianId: keeper.userId, createdAt: 1_790_000_000_000, form: 'physical', antiCounterfeitCode: '3301020012345', deviceId: 'dev-audit-fail' };
+      const made = await creation(keeper, 'seal', seal);
+
+      // The device's record is chained, then the audit log fails before the seal's.
+      appendsLeft = 1;
+      const failed = await pushRaw(other, keeper, JSON.stringify({ rows: [device.row, made.row] }));
+      expect(failed.status).toBe(500);
+      appendsLeft = Infinity;
+      // The rows were written before the audit failed: a retry finds them held, and adds no record itself.
+      expect(outcomes(await push(other, keeper, [device.row, made.row]))).toEqual(['duplicate', 'duplicate']);
+      expect((await audit(0)).map((r) => r.action)).toEqual(['device.register']);
+
+      // Past the grace period, the next push with records owed chains those left owing first, once each.
+      other.server.clock.advance(60_000);
+      const renamed = await edit(keeper, 'seal', made.doc, otherWorld.siteId, (d) => { d.name = '项目部合同专用章'; });
+      expect(outcomes(await push(other, keeper, [renamed.row]))).toEqual(['accepted']);
+      const records = await audit(0);
+      expect(records.map((r) => [r.action, r.target.id, r.actor.userId])).toEqual([
+        ['device.register', 'dev-audit-fail', keeper.userId],
+        ['seal.create', 'seal-audit-fail', keeper.userId],
+        ['seal.update', 'seal-audit-fail', keeper.userId],
+      ]);
+      // Nothing is owed any more: another push chains nothing twice.
+      other.server.clock.advance(60_000);
+      const again = await edit(keeper, 'seal', renamed.doc, otherWorld.siteId, (d) => { d.name = '项目部合同章'; });
+      expect(outcomes(await push(other, keeper, [again.row]))).toEqual(['accepted']);
+      expect((await audit(0)).map((r) => r.action)).toEqual(['device.register', 'seal.create', 'seal.update', 'seal.update']);
+      expect((await other.server.call('GET', '/api/audit/verify', { cookie: otherWorld.admin.cookie })).json()).toMatchObject({ ok: true });
+    } finally {
+      await other.close();
+    }
   });
 });

@@ -196,7 +196,8 @@ describe('governance: the honest paths', () => {
       if (records.length < 500) break;
       after = records.at(-1)!.seq;
     }
-    expect(audit.filter((r) => r.target.id === 'gov-two').map((r) => r.action)).toEqual(['seal_governance.request', 'seal_governance.decide', 'seal_governance.decide', 'seal_governance.apply']);
+    // The seal's making and first move (pushed from a tablet) are audited too, before the review's records.
+    expect(audit.filter((r) => r.target.id === 'gov-two').map((r) => r.action)).toEqual(['seal.create', 'seal.status_change', 'seal_governance.request', 'seal_governance.decide', 'seal_governance.decide', 'seal_governance.apply']);
   });
 
   it('a loss report stops the seal at once (an urgent suspension) and stays open for review', async () => {

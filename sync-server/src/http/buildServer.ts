@@ -12,6 +12,7 @@ import type { Store } from '../couch/store';
 import { openRepositories } from '../couch/repositories';
 import type { AuditLog } from '../couch/auditLog';
 import { changeJournal, INTENT_GRACE_MS } from '../couch/changeJournal';
+import { rowAudits } from '../couch/rowAudits';
 import { loadOrCreateOrgKey, type OrgKey } from '../auth/orgKey';
 import { createApi, serializerCompiler, validatorCompiler, type Api, type BytesRoute, type ServerContext } from './api';
 import { errorReplyOf, type ApiError } from './errors';
@@ -100,19 +101,22 @@ export async function buildServer({ config, store, orgKey, now = Date.now, audit
   const opened = openRepositories(store, now);
   const repos = auditLog ? { ...opened, audit: auditLog(opened.audit) } : opened;
   const changes = changeJournal(store, repos.audit, repos.meta, now, (err, intent) => app.log.warn({ err, intent }, 'a journalled change could not be settled yet'));
+  const owedAudits = rowAudits(store, repos.audit, now, (err, intent) => app.log.warn({ err, intent }, "a pushed row's audit record could not be chained yet"));
   // A change left half-made by a crash is finished or undone before this server makes new ones.
   await changes.reconcile().catch((err: unknown) => app.log.warn({ err }, 'journalled changes could not be reconciled at start'));
+  await owedAudits.reconcile().catch((err: unknown) => app.log.warn({ err }, "pushed rows' audit records could not be reconciled at start"));
   // And again while running: an intent another instance left behind when it died is settled
   // once it is older than the grace period, even if no new change comes to trigger it.
   const reconciler = setInterval(() => {
     changes.reconcile().catch((err: unknown) => app.log.warn({ err }, 'journalled changes could not be reconciled'));
+    owedAudits.reconcile().catch((err: unknown) => app.log.warn({ err }, "pushed rows' audit records could not be reconciled"));
   }, INTENT_GRACE_MS);
   reconciler.unref();
   app.addHook('onClose', (_instance, done) => {
     clearInterval(reconciler);
     done();
   });
-  const ctx: ServerContext = { config, repos, changes, orgKey: orgKey ?? (await loadOrCreateOrgKey(config.orgKeyPath)), now };
+  const ctx: ServerContext = { config, repos, changes, rowAudits: owedAudits, orgKey: orgKey ?? (await loadOrCreateOrgKey(config.orgKeyPath)), now };
   const api = createApi(app, ctx, {
     codes: { max: config.authRateLimitPerMinute, timeWindow: 60_000 },
     ceremonies: { max: config.authRateLimitPerMinute * CEREMONY_RATE_LIMIT_FACTOR, timeWindow: 60_000 },

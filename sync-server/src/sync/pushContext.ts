@@ -39,8 +39,12 @@ export interface PushContext {
    * store took the row for the first time (see pushRows), never for a copy it held already.
    */
   readonly audits?: Map<string, RowAudit>;
-  /** Appends one of `audits` to the audit log, as the pusher. */
-  appendAudit?(entry: RowAudit): Promise<void>;
+  /**
+   * Writes the batch's rows through `write`, and chains the audit records `owed` for the rows it
+   * wrote, as the pusher — owed noted before the write, so that neither a failed audit log nor a
+   * crash between the two leaves a stored row unaudited (see `RowAudits`).
+   */
+  auditRows?<T>(owed: readonly { readonly rowId: string; readonly audit: RowAudit }[], write: () => Promise<{ readonly result: T; readonly written: ReadonlySet<string> }>): Promise<T>;
   /** Revokes a seal's live signing certificates (the seal left `active`; ADR 008), audited as the pusher. */
   revokeSealCertificates?(sealId: string, reason: string): Promise<number>;
 }

@@ -147,14 +147,19 @@ export async function pushRows(rawRows: readonly unknown[], ctx: PushContext, ro
     inBatch.set(row.id, row);
     ctx.pushed.set(row.id, row);
   }
-  const outcomes = await rows.createMany(pending.map((p) => p.row), replica);
-  const held = pending.filter((_, i) => outcomes[i] === 'exists');
-  // What the store took for the first time is audited (seal and device records, seal moves), in
+  const toWrite = pending.map((p) => p.row);
+  const writeRows = async () => {
+    const result = await rows.createMany(toWrite, replica);
+    return { result, written: new Set(toWrite.filter((_, i) => result[i] === 'written').map((row) => row.id)) };
+  };
+  // What the store takes for the first time is audited (seal and device records, seal moves), in
   // the order pushed; a copy it held already was audited when it was first taken.
-  for (const [i, { row }] of pending.entries()) {
-    const audit = outcomes[i] === 'written' ? ctx.audits?.get(row.id) : undefined;
-    if (audit) await ctx.appendAudit?.(audit);
-  }
+  const owed = toWrite.flatMap((row) => {
+    const audit = ctx.audits?.get(row.id);
+    return audit ? [{ rowId: row.id, audit }] : [];
+  });
+  const outcomes = owed.length > 0 && ctx.auditRows ? await ctx.auditRows(owed, writeRows) : (await writeRows()).result;
+  const held = pending.filter((_, i) => outcomes[i] === 'exists');
   pending.forEach(({ index, row }, i) => {
     if (outcomes[i] === 'written') results[index] = { id: row.id, status: 'accepted' };
     if (outcomes[i] === 'foreign') results[index] = { id: row.id, status: 'refused', code: 'fact_conflict', message: `the store holds a document under "${row.id}" that this server did not write: refused (operators: the store was written to directly)` };

@@ -77,7 +77,11 @@ export function syncRoutes(api: Api, store: Store, onAccepted?: AcceptedRowsList
       roster: () => (roster ??= buildRoster(ctx.repos, ctx.config, ctx.orgKey, ctx.now())),
       rows, certificates, pushed: new Map(),
       audits: new Map(),
-      appendAudit: async (entry: RowAudit) => { await ctx.repos.audit.append({ ...entry, actor: actorOf(signedIn) }); },
+      auditRows: async <T>(owed: readonly { readonly rowId: string; readonly audit: RowAudit }[], write: () => Promise<{ readonly result: T; readonly written: ReadonlySet<string> }>) => {
+        // Records another push left owing (its server died, or the audit log failed) are chained first.
+        await ctx.rowAudits.reconcile().catch((err: unknown) => api.app.log.warn({ err }, "pushed rows' audit records could not be reconciled"));
+        return ctx.rowAudits.around(owed.map(({ rowId, audit }) => ({ rowId, entry: { ...audit, actor: actorOf(signedIn) } })), write);
+      },
       routes: () => (routes ??= governance.routes()),
       revokeSealCertificates: (sealId: string, reason: string) => revokeSealCertificates(certificatesDb, ctx.changes, sealId, reason, actorOf(signedIn), ctx.now()),
     };
