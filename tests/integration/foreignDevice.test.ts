@@ -88,4 +88,21 @@ describe("another unit's seal device", () => {
     const ours = await running.server.call('GET', '/api/hq/evidence/seals/seal-site-new', { cookie: siteCustodian.cookie });
     expect(ours.json<{ entries: unknown[] }>().entries).toHaveLength(2);
   });
+
+  it('a seal recorded before registration was required, naming a serial registered later at another site, does not get that log as its evidence', async () => {
+    // Written into the store as an older server took it (no device check then): the other unit's
+    // seal names the serial "dev-legacy" before anyone registered it.
+    const legacy = await creation(otherCustodian, 'seal', physical('seal-other-legacy', world.otherBranchId, otherCustodian.userId, 'dev-legacy'));
+    const rowsDb = running.server.store.couch.use(running.server.store.dbName('rows'));
+    await rowsDb.bulk({ docs: [{ ...legacy.row, _id: legacy.row.id }] });
+    // The site registers the device with that serial and records its log; it holds no seal yet.
+    const device = await deviceWithLog('dev-legacy', world.siteId, 2);
+    const registered = await creation(siteCustodian, 'device', device.record);
+    const entries = await Promise.all(device.log.map((event) => factRowOf(siteCustodian, 'device_event', event as never, world.siteId)));
+    expect(outcomes(await push(running, siteCustodian, [registered.row, ...entries]))).toEqual(['accepted', 'accepted', 'accepted']);
+    const theirs = await running.server.call('GET', '/api/hq/evidence/seals/seal-other-legacy', { cookie: otherCustodian.cookie });
+    expect(theirs.statusCode, theirs.body).toBe(200);
+    expect(theirs.json()).toMatchObject({ deviceId: null, entries: [] });
+    expect(theirs.body).not.toContain('dev-legacy:');
+  });
 });

@@ -1,5 +1,5 @@
 import {
-  attestBundle, hashRecordHex, type Decision, type DeviceEvent, type EvidenceBundle, type Grant, type SealRecord, type SignedRoster, type StampEvent, type UseRequest,
+  attestBundle, hashRecordHex, isInSubtree, type Decision, type TreeUnit, type Units, type DeviceEvent, type EvidenceBundle, type Grant, type SealRecord, type SignedRoster, type StampEvent, type UseRequest,
 } from '@seal/shared';
 import type { OrgKey } from '../../auth/orgKey';
 import type { EvidenceArchive } from '../../couch/evidenceArchive';
@@ -17,6 +17,8 @@ export interface BundleMaker {
   readonly now: () => number;
   /** The current signed roster (archiving it if it is not yet). */
   readonly currentRoster: () => Promise<SignedRoster>;
+  /** The organisation's units (a seal's device must lie in its unit's subtree: see `deviceOfSeal`). */
+  readonly units?: () => Promise<Units<TreeUnit>>;
 }
 
 const incomplete = (message: string) => new ApiError(409, 'evidence_incomplete', message);
@@ -86,15 +88,18 @@ export async function stampBundle(maker: BundleMaker, deviceEventId: string): Pr
 }
 
 /**
- * The device a seal's record names, unless the device's own record says it holds another seal: a
- * seal record pointed at a device before that device was registered (its id is the serial printed
- * on its case) must not make another unit's log this seal's evidence.
+ * The device a seal's record names, unless the device's own record says it holds another seal or
+ * lies outside the seal's unit: a seal record pointed at a device before that device was
+ * registered (its id is the serial printed on its case; the server refuses that now, but older
+ * records may say so) must not make another unit's log this seal's evidence.
  */
-export async function deviceOfSeal(maker: Pick<BundleMaker, 'sources'>, seal: SealRecord | undefined): Promise<string | null> {
+export async function deviceOfSeal(maker: Pick<BundleMaker, 'sources' | 'units'>, seal: SealRecord | undefined): Promise<string | null> {
   const deviceId = seal?.form === 'physical' ? seal.deviceId : null;
   if (deviceId === null || seal === undefined) return null;
   const device = await maker.sources.device(deviceId);
-  return device !== undefined && device.sealId !== null && device.sealId !== seal.id ? null : deviceId;
+  if (device === undefined) return deviceId;
+  if (device.sealId !== null && device.sealId !== seal.id) return null;
+  return maker.units && !isInSubtree(device.unitId, seal.unitId, await maker.units()) ? null : deviceId;
 }
 
 /** The stamps of a request in its seal's device log (all of that log is read: no index by request). */

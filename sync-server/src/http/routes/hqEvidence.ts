@@ -32,6 +32,7 @@ export function hqEvidenceRoutes(api: Api, store: Store): void {
     orgKey: ctx.orgKey,
     now: ctx.now,
     currentRoster: () => currentSignedRoster(ctx.repos, ctx.config, ctx.orgKey, ctx.now()),
+    units: () => loadUnitTree(ctx.repos.units),
   };
   /** Refuses before any work those whose roles never allow it (403), then out of the seal's scope after the lookup (403 out_of_scope). */
   const inScope = async (user: UserDoc, action: Action, bundle: EvidenceBundle): Promise<EvidenceBundle> => {
