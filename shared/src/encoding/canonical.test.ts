@@ -54,10 +54,14 @@ describe('canonical encoding (RFC 8785)', () => {
     fc.assert(
       fc.property(fc.array(unit, { maxLength: 8 }).map((units) => units.join('')), (text) => {
         const value = { [text]: text, list: [text], n: 1 };
-        if (!/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(text)) expect(canonicalJson(value)).toBe(canonicalize(value));
-        else {
+        if (!/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(text)) {
+          expect(canonicalJson(value)).toBe(canonicalize(value));
+          // In pieces too, with the piece length at, below and above the text's.
+          for (const piece of [1, text.length, text.length + 1]) expect(canonicalJsonPieces(value, Math.max(piece, 1)).join('')).toBe(canonicalize(value));
+        } else {
           expect(() => canonicalJson({ k: text })).toThrow(CanonicalEncodingError);
           expect(() => canonicalJson({ [text]: 1 })).toThrow(CanonicalEncodingError);
+          expect(() => canonicalJsonPieces({ k: text }, 1)).toThrow(CanonicalEncodingError);
         }
       }),
       { numRuns: 1000 },
