@@ -46,6 +46,10 @@ export function rowAudits(store: Store, audit: AuditLog, now: () => number, onSe
   const meta = store.couch.use<RowAuditIntentDoc>(store.dbName('meta'));
   const rows = store.couch.use<object>(store.dbName('rows'));
   const docId = (id: string): string => `row-audit:${id}`;
+  /** Notes of pushes still running here: never settled under them, however long they take. */
+  const inFlight = new Set<string>();
+  /** The reconcile running here, if any: a second one (the timer's beside a push's) waits for it instead of settling the same notes twice. */
+  let reconciling: Promise<number> | undefined;
 
   const remove = async (id: string): Promise<void> => {
     const stored = await getDoc(meta, docId(id));
@@ -77,24 +81,34 @@ export function rowAudits(store: Store, audit: AuditLog, now: () => number, onSe
     async around(entries, write) {
       if (entries.length === 0) return (await write()).result;
       const intent: RowAuditIntentDoc = { type: 'row-audit-intent', id: randomUUID(), createdAt: now(), afterSeq: await audit.headSeq(), entries: [...entries] };
-      if (!(await createDoc(meta, docId(intent.id), intent))) throw new Error(`the audit note ${intent.id} exists already`);
-      const { result, written } = await write();
-      await chain(intent, entries.flatMap((entry, index) => (written.has(entry.rowId) ? [index] : [])));
-      await remove(intent.id);
-      return result;
-    },
-    async reconcile(olderThanMs = INTENT_GRACE_MS) {
-      const stale = (await listDocs(meta, 'row-audit:')).filter((doc) => doc.type === 'row-audit-intent' && doc.createdAt <= now() - olderThanMs);
-      let settled = 0;
-      for (const intent of stale) {
-        try {
-          await settle(intent);
-          settled++;
-        } catch (error) {
-          onSettleError(error, intent.id);
-        }
+      inFlight.add(intent.id);
+      try {
+        if (!(await createDoc(meta, docId(intent.id), intent))) throw new Error(`the audit note ${intent.id} exists already`);
+        const { result, written } = await write();
+        await chain(intent, entries.flatMap((entry, index) => (written.has(entry.rowId) ? [index] : [])));
+        await remove(intent.id);
+        return result;
+      } finally {
+        inFlight.delete(intent.id);
       }
-      return settled;
+    },
+    reconcile(olderThanMs = INTENT_GRACE_MS) {
+      reconciling ??= (async () => {
+        const stale = (await listDocs(meta, 'row-audit:')).filter((doc) => doc.type === 'row-audit-intent' && doc.createdAt <= now() - olderThanMs && !inFlight.has(doc.id));
+        let settled = 0;
+        for (const intent of stale) {
+          try {
+            await settle(intent);
+            settled++;
+          } catch (error) {
+            onSettleError(error, intent.id);
+          }
+        }
+        return settled;
+      })().finally(() => {
+        reconciling = undefined;
+      });
+      return reconciling;
     },
   };
 }
