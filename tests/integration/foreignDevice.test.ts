@@ -80,10 +80,8 @@ describe("another unit's seal device", () => {
     const bound = await edit(siteCustodian, 'device', registered.doc, world.siteId, (d) => { d.state = 'bound'; d.sealId = 'seal-site-new'; });
     const entries = await Promise.all(device.log.map((event) => factRowOf(siteCustodian, 'device_event', event as never, world.siteId)));
     expect(outcomes(await push(running, siteCustodian, [registered.row, siteSeal.row, bound.row, ...entries]))).toEqual(['accepted', 'accepted', 'accepted', 'accepted', 'accepted']);
-    // The other unit's seal never pointed at it: its evidence names no device and no entry.
-    const theirs = await running.server.call('GET', '/api/hq/evidence/seals/seal-other-waiting', { cookie: otherCustodian.cookie });
-    expect(theirs.statusCode, theirs.body).toBe(200);
-    expect(theirs.json()).toMatchObject({ deviceId: null, entries: [] });
+    // Registered now, it is the site's: the other unit's edit, pushed again, is refused for that.
+    expect(outcomes(await push(running, otherCustodian, [pointed.row]))).toEqual(['refused:out_of_scope']);
     // The site's own seal shows its device's log.
     const ours = await running.server.call('GET', '/api/hq/evidence/seals/seal-site-new', { cookie: siteCustodian.cookie });
     expect(ours.json<{ entries: unknown[] }>().entries).toHaveLength(2);

@@ -127,7 +127,7 @@ describe('pushed seal and device records are audited', () => {
       expect((await audit(0)).map((r) => r.action)).toEqual(['device.register']);
 
       // Past the grace period, the next push with records owed chains those left owing first, once each.
-      other.server.clock.advance(60_000);
+      other.server.clock.advance(6 * 60_000);
       const renamed = await edit(keeper, 'seal', made.doc, otherWorld.siteId, (d) => { d.name = '项目部合同专用章'; });
       expect(outcomes(await push(other, keeper, [renamed.row]))).toEqual(['accepted']);
       const records = await audit(0);
@@ -137,7 +137,7 @@ describe('pushed seal and device records are audited', () => {
         ['seal.update', 'seal-audit-fail', keeper.userId],
       ]);
       // Nothing is owed any more: another push chains nothing twice.
-      other.server.clock.advance(60_000);
+      other.server.clock.advance(6 * 60_000);
       const again = await edit(keeper, 'seal', renamed.doc, otherWorld.siteId, (d) => { d.name = '项目部合同章'; });
       expect(outcomes(await push(other, keeper, [again.row]))).toEqual(['accepted']);
       expect((await audit(0)).map((r) => r.action)).toEqual(['device.register', 'seal.create', 'seal.update', 'seal.update']);

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { AuditEntry, AuditLog } from './auditLog';
-import { INTENT_GRACE_MS } from './changeJournal';
 import { createDoc, getDoc, listDocs } from './docs';
 import type { Store } from './store';
 
@@ -35,12 +34,23 @@ export interface RowAudits {
    * audit log throws: the note stays for `reconcile`.
    */
   around<T>(entries: readonly RowAuditEntry[], write: () => Promise<{ readonly result: T; readonly written: ReadonlySet<string> }>): Promise<T>;
-  /** Settles notes older than `olderThanMs` (default: the journal's grace period); returns how many. */
+  /** Settles notes older than `olderThanMs` (default {@link ROW_AUDIT_GRACE_MS}); returns how many. */
   reconcile(olderThanMs?: number): Promise<number>;
 }
 
-/** An audit record's `change`: the note and the entry's place in it, so `reconcile` knows which are chained. */
-const tagOf = (intentId: string, index: number): string => `row-audit:${intentId}#${index}`;
+/**
+ * An audit record's `change`: the row it is about. A row is audited once, whichever push or note
+ * chains it: `reconcile` skips a row whose record is in the chain already — chained by the push
+ * that noted it, or by a retry that wrote the row after that push failed before writing it.
+ */
+const tagOf = (rowId: string): string => `row:${rowId}`;
+
+/**
+ * How old a note must be before `reconcile` settles it: far longer than any push runs (a push
+ * settled under itself by another server would chain nothing for rows not yet written, and drop
+ * the note); only a crashed or failed push leaves one that old.
+ */
+export const ROW_AUDIT_GRACE_MS = 5 * 60_000;
 
 export function rowAudits(store: Store, audit: AuditLog, now: () => number, onSettleError: (error: unknown, intentId: string) => void): RowAudits {
   const meta = store.couch.use<RowAuditIntentDoc>(store.dbName('meta'));
@@ -56,14 +66,17 @@ export function rowAudits(store: Store, audit: AuditLog, now: () => number, onSe
     if (stored) await meta.destroy(docId(id), stored._rev);
   };
   const chain = async (intent: RowAuditIntentDoc, indexes: readonly number[]): Promise<void> => {
-    for (const index of indexes) await audit.append({ ...intent.entries[index]!.entry, change: tagOf(intent.id, index) });
+    for (const index of indexes) {
+      const { rowId, entry } = intent.entries[index]!;
+      await audit.append({ ...entry, change: tagOf(rowId) });
+    }
   };
-  /** The tags of an intent's records already in the chain. */
+  /** The rows whose record is in the chain after the note was written (any push's). */
   const chainedTags = async (intent: RowAuditIntentDoc): Promise<Set<string>> => {
     const tags = new Set<string>();
     for (let after = intent.afterSeq; ;) {
       const page = await audit.list(after, 500);
-      for (const record of page) if (record.change?.startsWith(`row-audit:${intent.id}#`)) tags.add(record.change);
+      for (const record of page) if (record.change?.startsWith('row:')) tags.add(record.change);
       if (page.length < 500) return tags;
       after = page.at(-1)!.seq;
     }
@@ -73,7 +86,7 @@ export function rowAudits(store: Store, audit: AuditLog, now: () => number, onSe
     const chained = await chainedTags(intent);
     const held = await rows.fetch({ keys: [...new Set(intent.entries.map((e) => e.rowId))] });
     const stored = new Set(held.rows.flatMap((row) => ('doc' in row && row.doc ? [row.id] : [])));
-    await chain(intent, intent.entries.flatMap((entry, index) => (stored.has(entry.rowId) && !chained.has(tagOf(intent.id, index)) ? [index] : [])));
+    await chain(intent, intent.entries.flatMap((entry, index) => (stored.has(entry.rowId) && !chained.has(tagOf(entry.rowId)) ? [index] : [])));
     await remove(intent.id);
   };
 
@@ -92,7 +105,7 @@ export function rowAudits(store: Store, audit: AuditLog, now: () => number, onSe
         inFlight.delete(intent.id);
       }
     },
-    reconcile(olderThanMs = INTENT_GRACE_MS) {
+    reconcile(olderThanMs = ROW_AUDIT_GRACE_MS) {
       reconciling ??= (async () => {
         const stale = (await listDocs(meta, 'row-audit:')).filter((doc) => doc.type === 'row-audit-intent' && doc.createdAt <= now() - olderThanMs && !inFlight.has(doc.id));
         let settled = 0;

@@ -18,7 +18,7 @@ export interface BundleMaker {
   /** The current signed roster (archiving it if it is not yet). */
   readonly currentRoster: () => Promise<SignedRoster>;
   /** The organisation's units (a seal's device must lie in its unit's subtree: see `deviceOfSeal`). */
-  readonly units?: () => Promise<Units<TreeUnit>>;
+  readonly units: () => Promise<Units<TreeUnit>>;
 }
 
 const incomplete = (message: string) => new ApiError(409, 'evidence_incomplete', message);
@@ -99,7 +99,7 @@ export async function deviceOfSeal(maker: Pick<BundleMaker, 'sources' | 'units'>
   const device = await maker.sources.device(deviceId);
   if (device === undefined) return deviceId;
   if (device.sealId !== null && device.sealId !== seal.id) return null;
-  return maker.units && !isInSubtree(device.unitId, seal.unitId, await maker.units()) ? null : deviceId;
+  return isInSubtree(device.unitId, seal.unitId, await maker.units()) ? deviceId : null;
 }
 
 /** The stamps of a request in its seal's device log (all of that log is read: no index by request). */
