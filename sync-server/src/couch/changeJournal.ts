@@ -67,6 +67,23 @@ export interface ChangeJournal {
   reconcile(olderThanMs?: number): Promise<number>;
 }
 
+/**
+ * Settles each of `notes` in turn; one that fails is told to `onError` and left for next time.
+ * How many were settled.
+ */
+export async function settleEach<N extends { readonly id: string }>(notes: readonly N[], settle: (note: N) => Promise<void>, onError: (error: unknown, id: string) => void): Promise<number> {
+  let settled = 0;
+  for (const note of notes) {
+    try {
+      await settle(note);
+      settled++;
+    } catch (error) {
+      onError(error, note.id);
+    }
+  }
+  return settled;
+}
+
 /** Intents younger than this belong to a request still running (on this or another server). */
 export const INTENT_GRACE_MS = 30_000;
 const MAX_PLAN_ATTEMPTS = 8;
@@ -177,16 +194,7 @@ export function changeJournal(store: Store, audit: AuditLog, meta: MetaRepo, now
 
   const reconcile = async (olderThanMs = INTENT_GRACE_MS): Promise<number> => {
     const stale = (await listDocs(intents, 'intent:')).filter((i) => i.type === 'change-intent' && i.createdAt <= now() - olderThanMs);
-    let settled = 0;
-    for (const intent of stale) {
-      try {
-        await settle(intent);
-        settled++;
-      } catch (error) {
-        onSettleError(error, intent.id);
-      }
-    }
-    return settled;
+    return settleEach(stale, settle, onSettleError);
   };
 
   /** Applies an intent's writes over the revisions its plan read; on a failure undoes them and drops the intent. */

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AuditEntry, AuditLog } from './auditLog';
+import { settleEach } from './changeJournal';
 import { createDoc, getDoc, listDocs } from './docs';
 import type { Store } from './store';
 
@@ -108,16 +109,7 @@ export function rowAudits(store: Store, audit: AuditLog, now: () => number, onSe
     reconcile(olderThanMs = ROW_AUDIT_GRACE_MS) {
       reconciling ??= (async () => {
         const stale = (await listDocs(meta, 'row-audit:')).filter((doc) => doc.type === 'row-audit-intent' && doc.createdAt <= now() - olderThanMs && !inFlight.has(doc.id));
-        let settled = 0;
-        for (const intent of stale) {
-          try {
-            await settle(intent);
-            settled++;
-          } catch (error) {
-            onSettleError(error, intent.id);
-          }
-        }
-        return settled;
+        return settleEach(stale, settle, onSettleError);
       })().finally(() => {
         reconciling = undefined;
       });
