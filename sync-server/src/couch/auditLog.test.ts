@@ -29,6 +29,14 @@ describe('audit log under concurrency', () => {
     expect(made.sort()).toEqual(Array.from({ length: 10 }, (_, i) => `${i % 2 === 0 ? 'invitation' : 'unit'}.create parallel ${i}`).sort());
   });
 
+  it("chains 120 appends one server makes at once (a flood of pushed seal edits): none is lost to the server's own races", async () => {
+    const audit = org.server.repos.audit;
+    const before = await audit.headSeq();
+    const appended = await Promise.all(Array.from({ length: 120 }, (_, i) => audit.append({ actor: { userId: 'u-flood' }, action: 'seal.update', target: { kind: 'seal', id: `seal-${i}` }, unitId: org.east })));
+    expect(appended.map((r) => r.seq).sort((a, b) => a - b)).toEqual(Array.from({ length: 120 }, (_, i) => before + 1 + i));
+    expect(await audit.verify()).toMatchObject({ ok: true, length: before + 120 });
+  });
+
   it('reports a taken audit id as taken, but still throws the store\'s other refusals', async () => {
     const db = org.server.store.couch.use<Partial<AuditRecord>>(org.server.store.dbName('audit'));
     const [first] = await org.server.repos.audit.list(0, 1);

@@ -84,32 +84,43 @@ export function auditLog(db: DocumentScope<AuditRecord>, now: () => number): Aud
       return record;
     });
   };
+  /**
+   * Appends one record. Several servers may append at once: the record id is its sequence
+   * number, so only one of them gets each number and the loser re-reads the head and chains after
+   * the winner. (createDoc says `false` for a lost race whether the store answers 409 or, as the
+   * embedded store does, 403 from the append-only validator.)
+   */
+  const appendOne = async (entry: AuditEntry): Promise<AuditRecord> => {
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const last = await head();
+      const body: Omit<AuditRecord, 'hash'> = {
+        type: 'audit',
+        seq: (last?.seq ?? 0) + 1,
+        at: now(),
+        actor: asJson(entry.actor) as Actor,
+        action: entry.action,
+        target: { kind: entry.target.kind, id: entry.target.id },
+        unitId: entry.unitId,
+        before: asJson(entry.before),
+        after: asJson(entry.after),
+        // Only when set, so records written without a journal keep the form (and hash) they had.
+        ...(entry.change === undefined ? {} : { change: entry.change }),
+        prevHash: last?.hash ?? AUDIT_GENESIS,
+      };
+      const record: AuditRecord = { ...body, hash: await auditRecordHash(body) };
+      if (await createDoc(db, docId(record.seq), record)) return record;
+    }
+    throw new Error('could not append to the audit log: too many concurrent writers');
+  };
+  // This server's appends go one at a time: they would only race one another for the head (many
+  // pushes of seal edits at once could make an administrator's journalled change lose 50 races
+  // and be undone); races are left to other servers' appends.
+  let queue: Promise<unknown> = Promise.resolve();
   return {
-    async append(entry) {
-      // Several servers may append at once: the record id is its sequence number, so only one
-      // of them gets each number and the loser re-reads the head and chains after the winner.
-      // (createDoc says `false` for a lost race whether the store answers 409 or, as the embedded
-      // store does, 403 from the append-only validator.)
-      for (let attempt = 0; attempt < 50; attempt++) {
-        const last = await head();
-        const body: Omit<AuditRecord, 'hash'> = {
-          type: 'audit',
-          seq: (last?.seq ?? 0) + 1,
-          at: now(),
-          actor: asJson(entry.actor) as Actor,
-          action: entry.action,
-          target: { kind: entry.target.kind, id: entry.target.id },
-          unitId: entry.unitId,
-          before: asJson(entry.before),
-          after: asJson(entry.after),
-          // Only when set, so records written without a journal keep the form (and hash) they had.
-          ...(entry.change === undefined ? {} : { change: entry.change }),
-          prevHash: last?.hash ?? AUDIT_GENESIS,
-        };
-        const record: AuditRecord = { ...body, hash: await auditRecordHash(body) };
-        if (await createDoc(db, docId(record.seq), record)) return record;
-      }
-      throw new Error('could not append to the audit log: too many concurrent writers');
+    append(entry) {
+      const appended = queue.then(() => appendOne(entry));
+      queue = appended.catch(() => undefined);
+      return appended;
     },
     headSeq: async () => (await head())?.seq ?? 0,
     list,
