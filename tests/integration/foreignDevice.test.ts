@@ -24,6 +24,12 @@ afterAll(async () => running?.close());
 const physical = (id: string, unitId: string, custodianId: string, deviceId: string | null) =>
   ({ id, name: '合同专用章', kind: 'contract', unitId, custodianId, createdAt: 1_790_000_000_000, form: 'physical', antiCounterfeitCode: '3301020012345', deviceId });
 
+/** Asks the server, as `person`, for a binding of their contract seal `sealId` in `unitId` to the device. */
+const bindingFor = (person: Person, deviceId: string, sealId: string, unitId: string) =>
+  running.server.call('POST', `/api/devices/${deviceId}/binding`, {
+    cookie: person.cookie, body: { sealId, sealKind: 'contract', minApprovals: 1, custodianId: person.userId, unitId },
+  });
+
 describe("another unit's seal device", () => {
   it('takes no seal of theirs, by creation or by edit, and the server signs them no binding for it', async () => {
     const device = await deviceWithLog('dev-site-cabinet', world.siteId, 2);
@@ -38,9 +44,7 @@ describe("another unit's seal device", () => {
     expect(outcomes(await push(running, otherCustodian, [grabbing.row, own.row, pointed.row]))).toEqual(['refused:out_of_scope', 'accepted', 'refused:out_of_scope']);
 
     // The binding route judges the device too: its unit is not theirs.
-    const bind = await running.server.call('POST', '/api/devices/dev-site-cabinet/binding', {
-      cookie: otherCustodian.cookie, body: { sealId: 'seal-other-own', sealKind: 'contract', minApprovals: 1, custodianId: otherCustodian.userId, unitId: world.otherBranchId },
-    });
+    const bind = await bindingFor(otherCustodian, 'dev-site-cabinet', 'seal-other-own', world.otherBranchId);
     expect(bind.statusCode, bind.body).toBe(403);
     // HQ shows them nothing of the device's log under their seal.
     const evidence = await running.server.call('GET', '/api/hq/evidence/seals/seal-other-own', { cookie: otherCustodian.cookie });
@@ -49,9 +53,7 @@ describe("another unit's seal device", () => {
     // The site's own custodian locks a site seal in it as before.
     const siteSeal = await creation(siteCustodian, 'seal', physical('seal-site-cabinet', world.siteId, siteCustodian.userId, 'dev-site-cabinet'));
     expect(outcomes(await push(running, siteCustodian, [siteSeal.row]))).toEqual(['accepted']);
-    const siteBind = await running.server.call('POST', '/api/devices/dev-site-cabinet/binding', {
-      cookie: siteCustodian.cookie, body: { sealId: 'seal-site-cabinet', sealKind: 'contract', minApprovals: 1, custodianId: siteCustodian.userId, unitId: world.siteId },
-    });
+    const siteBind = await bindingFor(siteCustodian, 'dev-site-cabinet', 'seal-site-cabinet', world.siteId);
     expect(siteBind.statusCode, siteBind.body).toBe(200);
     // A second seal is not locked in a device that holds one.
     const second = await creation(siteCustodian, 'seal', physical('seal-site-second', world.siteId, siteCustodian.userId, null));
@@ -67,9 +69,7 @@ describe("another unit's seal device", () => {
     const pointed = await edit(otherCustodian, 'seal', own.doc, world.otherBranchId, (d) => { d.deviceId = 'dev-site-new'; });
     expect(outcomes(await push(running, otherCustodian, [early.row, own.row, pointed.row]))).toEqual(['refused:unknown_record', 'accepted', 'refused:unknown_record']);
     // No binding for it either, whatever the body says (the seal it names is theirs, and in their unit).
-    const preBind = await running.server.call('POST', '/api/devices/dev-site-new/binding', {
-      cookie: otherCustodian.cookie, body: { sealId: 'seal-other-waiting', sealKind: 'contract', minApprovals: 1, custodianId: otherCustodian.userId, unitId: world.otherBranchId },
-    });
+    const preBind = await bindingFor(otherCustodian, 'dev-site-new', 'seal-other-waiting', world.otherBranchId);
     expect(preBind.statusCode, preBind.body).toBe(409);
     expect(preBind.json()).toMatchObject({ error: 'binding_mismatch', message: expect.stringContaining('not registered') as unknown });
 
