@@ -254,6 +254,9 @@ async function backFill(rows: RowsRepo, checkpoint: PullCheckpoint, plan: PullPl
     const snap = fill.snap ?? read.snap ?? (how.fresh || indexSeq === null ? await rows.updateSeq() : indexSeq);
     const owed = read.done ? 0 : Math.max(0, owedBefore - read.read);
     const nextFill: Fill = { units: fill.units, at: read.at, snap, seq: read.done ? snap : null, owed };
+    // The replica asks for the tail from `snap` next, a page of this size: start reading it now
+    // (a fresh replica whose index read found little waits on the store for nothing else).
+    if (read.done) feed.ahead?.(snap, Math.min(limit, maxScan));
     return answer(read.found, { seq: checkpoint.seq, units: plan.delivered, fill: nextFill }, owed + (await tailOwedFrom(snap)) + (await feedOwed(checkpoint.seq)));
   }
 
