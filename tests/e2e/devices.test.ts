@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import type { SealRecord } from '@seal/shared';
 import { REPO_ROOT } from './harness';
 import { invite, newPerson, organisationWithSite, pageFetch, unexpectedErrors } from './people';
+import { holdingSeal } from '../integration/fixtures';
 import { replicaOf } from './replicas';
 import { serverAndBrowser } from './suite';
 
@@ -50,8 +51,12 @@ describe('seal devices', () => {
         id: 'seal-site-9', name: 'Site 9 contract seal', kind: 'contract', form: 'physical', unitId: siteId, custodianId: adminUser.id,
         createdAt: Date.now(), antiCounterfeitCode: '3301020012345', deviceId,
       } as unknown as SealRecord;
-      await tablet.store.records.create('seal', seal);
-      await tablet.start({ live: false }).awaitInSync();
+      // The device's record first (pulled), so that it names the seal back in the same write, as the app's.
+      const sync = tablet.start({ live: false });
+      await sync.awaitInSync();
+      await tablet.store.records.create('seal', seal, [], [holdingSeal(deviceId, 'seal-site-9')]);
+      sync.syncNow();
+      await sync.awaitInSync();
       expect(tablet.store.status.get().refusals).toEqual([]);
     } finally {
       await tablet.close();

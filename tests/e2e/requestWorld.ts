@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { createSeal, type NewSeal, type OrgUnit, type User } from '@seal/shared';
 import type { RunningServer } from './harness';
-import { deviceRecord } from '../integration/fixtures';
+import { deviceRecord, holdingSeal } from '../integration/fixtures';
 import { replicaOf } from './replicas';
 import { invite, newPerson, organisationWithSite, type Locale, type Person, type SessionUser } from './people';
 
@@ -68,9 +68,10 @@ async function createSiteSeal(server: RunningServer, world: Pick<RequestWorld, '
   const { status: _status, ...record } = made.value.seal;
   const tablet = await replicaOf(server, world.admin, world.adminUser.id, 'e2e-admin-seals');
   try {
-    // The device is registered first: the server takes a seal only in a device on record.
+    // The device is registered first (the server takes a seal only in a device on record), and
+    // its record names the seal back, as the app writes it (the server signs a binding only then).
     await tablet.store.records.create('device', await deviceRecord(DEVICE_ID, world.siteId) as never);
-    await tablet.store.records.create('seal', record);
+    await tablet.store.records.create('seal', record, [], [holdingSeal(DEVICE_ID, SEAL_ID)]);
     await tablet.store.facts.append('seal_status_change', made.value.change, world.siteId);
     await tablet.start({ live: false }).awaitInSync();
     const refusals = tablet.store.status.get().refusals;

@@ -51,6 +51,7 @@ import {
 import { EmulatedPeripheral, gattServerHandler } from './bluetooth/emulatedPeripheral';
 import { launchBrowser, REPO_ROOT, startServer, type RunningServer } from './harness';
 import { registerDevice } from '../../app/src/device/registerDevice';
+import { holdingSeal } from '../integration/fixtures';
 import type { Replica } from '../integration/harness';
 import { invite, newPerson, pageFetch, setUpOrganisation, signInPage, unexpectedErrors, type Person } from './people';
 import { replicaOf as replicaOfPerson } from './replicas';
@@ -279,10 +280,14 @@ describe('stamping with a seal device over Web Bluetooth', () => {
     const approving = await replicaOf(state.approver!, state.approverId!, 'e2e-approver');
     try {
       // The seal's record (the simulated device's binding is made from it) and the request.
+      // The device's record first (pulled), so that it names the seal back in the same write, as the app's.
+      const requesterSync = requester.start({ live: false });
+      await requesterSync.awaitInSync();
       const { status: _status, ...sealRecord } = seal;
-      await requester.store.records.create('seal', sealRecord);
+      await requester.store.records.create('seal', sealRecord, [], [holdingSeal(simulatedId, seal.id)]);
       await requester.store.records.create('request', request);
-      await requester.start({ live: false }).awaitInSync();
+      requesterSync.syncNow();
+      await requesterSync.awaitInSync();
       await approving.store.facts.append('decision', grant.decisions[0]!, state.siteId!);
       await approving.start({ live: false }).awaitInSync();
       await requester.store.facts.append('grant', grant, state.siteId!);

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SealRecord } from '@seal/shared';
-import { deviceRecord } from './fixtures';
+import { deviceRecord, holdingSeal } from './fixtures';
 import { replicaPool, setUpWorld, startSyncServer, syncAll, type Person, type RunningSync, type World } from './harness';
 
 let running: RunningSync;
@@ -33,7 +33,7 @@ describe('signed seal bindings follow the seal records', () => {
     } as unknown as SealRecord;
     // Registered first: a seal is locked only in a device on record.
     for (const deviceId of ['dev-official', 'dev-other']) await tablet.store.records.create('device', await deviceRecord(deviceId, world.siteId) as never);
-    await tablet.store.records.create('seal', official);
+    await tablet.store.records.create('seal', official, [], [holdingSeal('dev-official', 'seal-site-official')]);
     await tablet.store.records.create('seal', { ...official, id: 'seal-site-e', name: '电子章', form: 'electronic', deviceId: undefined } as unknown as SealRecord);
     await syncAll([tablet]);
     expect(tablet.store.status.get().refusals).toEqual([]);
@@ -49,8 +49,9 @@ describe('signed seal bindings follow the seal records', () => {
       ['another custodian', 'dev-official', { ...asked, custodianId: world.admin.userId }, /custodian/],
       ['a device the seal is not locked in', 'dev-other', asked, /locked in device "dev-official", not "dev-other"/],
       ['a device nobody registered', 'dev-nowhere', asked, /"dev-nowhere" is not registered/],
-      ['a seal nobody recorded', 'dev-official', { ...asked, sealId: 'seal-nowhere' }, /not recorded here/],
-      ['an electronic seal', 'dev-official', { ...asked, sealId: 'seal-site-e' }, /electronic/],
+      ['a seal nobody recorded', 'dev-other', { ...asked, sealId: 'seal-nowhere' }, /not recorded here/],
+      ['a seal the device does not hold', 'dev-official', { ...asked, sealId: 'seal-nowhere' }, /is bound with seal "seal-site-official", not free/],
+      ['an electronic seal', 'dev-other', { ...asked, sealId: 'seal-site-e' }, /electronic/],
     ];
     for (const [what, deviceId, body, message] of refusals) {
       const response = await bind(deviceId, body);

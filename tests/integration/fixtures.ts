@@ -4,6 +4,7 @@ import {
   type DeviceEvent, type Role, type UnsignedDeviceEvent, type SealStatus, type UseRequest, type Verdict,
 } from '@seal/shared';
 import type { FactInput } from '../../app/src/store/factLog';
+import type { RecordUpdate } from '../../app/src/store/recordEditor';
 import type { Person } from './harness';
 
 export const sealRecord = (id: string, unitId: string, custodianId: string, name = '合同专用章') => ({
@@ -43,6 +44,18 @@ export async function deviceRecord(deviceId: string, unitId: string): Promise<Re
   const keys = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify']);
   return { id: deviceId, serial: `SN-${deviceId}`, publicKeyJwk: await exportPublicJwk(keys.publicKey), unitId, state: 'provisioned', sealId: null, provisionedAt: 1_790_000_000_000 };
 }
+
+/**
+ * The device record's edit taking the seal `sealId` in, written with the seal's record as the app
+ * writes it (`makeSeal`: `records.create('seal', record, facts, [holdingSeal(…)])`): the server
+ * signs a binding, and HQ reads a device's log as a seal's, only for a device holding that seal by
+ * its own record (`holdsSeal`).
+ */
+export const holdingSeal = (deviceId: string, sealId: string): RecordUpdate =>
+  ({ kind: 'device', recordId: deviceId, edit: (doc: { state: string; sealId: string | null }) => {
+    doc.state = 'bound';
+    doc.sealId = sealId;
+  } }) as unknown as RecordUpdate;
 
 /** A smart-seal device with a fresh key, and a signed, chained log of `length` entries. */
 export async function deviceWithLog(deviceId: string, unitId: string, length: number) {

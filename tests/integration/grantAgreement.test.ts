@@ -28,7 +28,7 @@ import {
 import { DEFAULT_TIMING, exchange } from '@seal/device-bridge/testing';
 import { judgeHeldGrant } from '../../app/src/requests/grantIssuer';
 import type { RequestEntry } from '../../app/src/requests/requestBook';
-import { decision as signedDecision, deviceRecord } from './fixtures';
+import { decision as signedDecision, deviceRecord, holdingSeal } from './fixtures';
 import { replicaPool, setUpWorld, startSyncServer, syncAll, type Person, type RunningSync, type World } from './harness';
 
 const HOUR = 3_600_000;
@@ -206,7 +206,7 @@ describe('one grant rule: the app, the server and the seal device agree on every
       // Each device registered before its seal is locked in it.
       await custodianTablet.store.records.create('device', await deviceRecord(s.deviceId!, world.siteId) as never);
       const { status: _s, ...record } = s;
-      await custodianTablet.store.records.create('seal', record);
+      await custodianTablet.store.records.create('seal', record, [], [holdingSeal(s.deviceId!, s.id)]);
     }
     for (const r of [r1, r2, r3, r4]) await staffTablet.store.records.create('request', r);
     await selfTablet.store.records.create('request', r5);

@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { GENESIS_PREV_HASH, deviceEventHash, type DeviceEvent, type UnsignedDeviceEvent } from '@seal/shared';
-import { deviceWithLog, sealRecord, signDeviceEntry } from './fixtures';
+import { deviceWithLog, holdingSeal, sealRecord, signDeviceEntry } from './fixtures';
 import { replicaPool, setUpWorld, startSyncServer, type Person, type RunningSync, type World } from './harness';
 
 interface Received {
@@ -111,8 +111,9 @@ describe('webhooks', () => {
     const seal = sealRecord('seal-hook-1', world.siteId, custodian.userId) as unknown as Record<string, unknown>;
     const tablet = await replicas.open(custodian, 'hook-tablet');
     tablet.start();
-    await tablet.store.records.create('seal', seal as never);
-    await tablet.store.records.create('device', { ...(device.record as Record<string, unknown>), state: 'bound', sealId: 'seal-hook-1' } as never);
+    // The device registered, then the seal locked in it (the device's record naming it back).
+    await tablet.store.records.create('device', device.record);
+    await tablet.store.records.create('seal', { ...seal, form: 'physical', antiCounterfeitCode: '3301020012345', deviceId: 'dev-hook-1' } as never, [], [holdingSeal('dev-hook-1', 'seal-hook-1')]);
     await tablet.sync!.awaitInSync();
     // The tablet read the device's log but lost entry 3: the server accepts the rest and raises a gap.
     await tablet.store.facts.appendMany('device_event', [...device.log.slice(0, 3), device.log[4]!], world.siteId);

@@ -15,7 +15,7 @@ import {
   asId, cancellationId, contentId, deviceIdSchema, grantBody, hashRecordHex, requestIdSchema, unitIdSchema, userIdSchema, verifySignedRevocationList,
   type Grant, type P256PublicJwk, type PhysicalSeal, type SignedRevocationList, type SignedRoster, type UseRequest,
 } from '@seal/shared';
-import { decision, deviceRecord, sealMove } from './fixtures';
+import { decision, deviceRecord, sealMove, holdingSeal } from './fixtures';
 import { replicaPool, setUpWorld, startSyncServer, syncAll, type Person, type Replica, type RunningSync, type World } from './harness';
 
 const DEVICE_ID = 'dev-revoke-1';
@@ -94,7 +94,7 @@ describe('revocation reaches the device', () => {
     const custodianTablet = await replicas.open(custodian, 'custodian');
     // The device is registered before the seal is locked in it.
     await custodianTablet.store.records.create('device', await deviceRecord(DEVICE_ID, world.siteId) as never);
-    await custodianTablet.store.records.create('seal', seal);
+    await custodianTablet.store.records.create('seal', seal, [], [holdingSeal(DEVICE_ID, seal.id)]);
     await custodianTablet.store.facts.append('seal_status_change', sealMove(seal.id, null, 'active', custodian.userId, 'custodian', T - 2 * HOUR), world.siteId);
     await syncAll([custodianTablet]);
 

@@ -17,7 +17,7 @@ import {
 } from '@seal/shared';
 import { captureDeviceLog, heldLogHead, registeredDevice } from '../../app/src/device/deviceLog';
 import { registerDevice } from '../../app/src/device/registerDevice';
-import { decision } from './fixtures';
+import { decision, holdingSeal } from './fixtures';
 import { replicaPool, setUpWorld, startSyncServer, syncAll, type Person, type Replica, type RunningSync, type World } from './harness';
 
 const DEVICE_ID = 'dev-site-7';
@@ -111,7 +111,7 @@ describe("a seal device's log reaches HQ through the staff member's tablet", () 
     const registered = await registerDevice(custodianTablet.store, await client.info(), world.siteId);
     expect(registered).toMatchObject({ id: DEVICE_ID, state: 'provisioned', sealId: null, unitId: world.siteId });
     const { status: _status, ...sealRecord } = seal;
-    await custodianTablet.store.records.create('seal', sealRecord);
+    await custodianTablet.store.records.create('seal', sealRecord, [], [holdingSeal(DEVICE_ID, sealRecord.id)]);
     await syncAll([custodianTablet]);
     expect(custodianTablet.store.status.get().refusals).toEqual([]);
     await bindDevice(client, seal);

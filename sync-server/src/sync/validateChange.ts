@@ -1,6 +1,6 @@
 import * as Automerge from '@automerge/automerge';
 import {
-  changeRowId, deviceSchema, fromBase64Url, isActorOf, judgeRecordEdit, parseSubject, RECORD_ACTIONS, routeFor, scopeOfRecord, sealEditActions, sealLockRefusal, unitChain,
+  changeRowId, deviceHoldRefusal, deviceSchema, fromBase64Url, isActorOf, judgeRecordEdit, parseSubject, RECORD_ACTIONS, routeFor, scopeOfRecord, sealEditActions, sealLockRefusal, sealRecordSchema, unitChain,
   type ChangeRow, type SealKind, type UnitId,
 } from '@seal/shared';
 import { ACCEPT, allowed, refuseRow, type PushContext, type RowVerdict } from './pushContext';
@@ -78,6 +78,22 @@ async function lockedIn(before: Record<string, unknown> | null, after: Record<st
 }
 
 /**
+ * A device record newly holding a seal (`sealId` set or changed): the seal's record, as held with
+ * the rows of the batch before, must name this device (`deviceHoldRefusal`). A device's holding is
+ * what the server signs a binding for and what makes its log a seal's evidence: a client pointing
+ * it at a seal locked elsewhere, or at another seal while it holds one, would take that seal over.
+ */
+async function holding(before: Record<string, unknown> | null, after: Record<string, unknown>, ctx: PushContext): Promise<RowVerdict> {
+  const device = deviceSchema.safeParse(after);
+  if (!device.success) return refuseRow('invalid_record', `device "${String(after.id)}" is not a device record`);
+  const beforeSealId = typeof before?.sealId === 'string' ? before.sealId : null;
+  if (device.data.sealId === null || device.data.sealId === beforeSealId) return ACCEPT;
+  const seal = sealRecordSchema.safeParse((await ctx.records.get('seal', device.data.sealId)).json);
+  const refusal = deviceHoldRefusal(beforeSealId, device.data, seal.success ? seal.data : undefined, ctx.tree);
+  return refusal === undefined ? ACCEPT : refuseRow(seal.success ? 'wrong_scope' : 'unknown_record', `a device holds no seal this way: ${refusal}`);
+}
+
+/**
  * Checks one Automerge change row: it decodes, its id is its hash, its actor is the session
  * user's, it applies on top of what the server holds (dependencies present), and the edit passes
  * the record rules the app's editor applies too (`judgeRecordEdit`: one creation per record, a
@@ -138,6 +154,10 @@ export async function validateChange(row: ChangeRow, ctx: PushContext): Promise<
   if (row.kind === 'seal') {
     const locked = await lockedIn(before.json, json, ctx);
     if (!locked.ok) return locked;
+  }
+  if (row.kind === 'device') {
+    const held = await holding(before.json, json, ctx);
+    if (!held.ok) return held;
   }
   if (row.kind === 'seal' || row.kind === 'device') {
     const action = before.json !== null ? 'update' : row.kind === 'seal' ? 'create' : 'register';

@@ -1,5 +1,5 @@
 import {
-  attestBundle, hashRecordHex, isInSubtree, type Decision, type TreeUnit, type Units, type DeviceEvent, type EvidenceBundle, type Grant, type SealRecord, type SignedRoster, type StampEvent, type UseRequest,
+  attestBundle, hashRecordHex, holdsSeal, isInSubtree, type Decision, type TreeUnit, type Units, type DeviceEvent, type EvidenceBundle, type Grant, type SealRecord, type SignedRoster, type StampEvent, type UseRequest,
 } from '@seal/shared';
 import type { OrgKey } from '../../auth/orgKey';
 import type { EvidenceArchive } from '../../couch/evidenceArchive';
@@ -97,8 +97,9 @@ export async function deviceOfSeal(maker: Pick<BundleMaker, 'sources' | 'units'>
   const deviceId = seal?.form === 'physical' ? seal.deviceId : null;
   if (deviceId === null || seal === undefined) return null;
   const device = await maker.sources.device(deviceId);
-  if (device === undefined) return deviceId;
-  if (device.sealId !== null && device.sealId !== seal.id) return null;
+  // The device's own record must say it holds this seal: a seal record alone (two of them may
+  // name one device whose record was left free) does not make that device's log its evidence.
+  if (device === undefined || !holdsSeal(device, seal.id)) return null;
   return isInSubtree(device.unitId, seal.unitId, await maker.units()) ? deviceId : null;
 }
 

@@ -1,5 +1,5 @@
 import {
-  approvalRouteFor, deviceSchema, idParamsSchema, sealLockRefusal, sealBindingBodySchema, sealRecordSchema, signedSealBindingSchema, signedTimeRecordSchema, type SealBindingBody, signSealBinding, signTimeRecord, type DeviceId, type SealId, type UnitId, type UserId } from '@seal/shared';
+  approvalRouteFor, deviceSchema, holdsSeal, idParamsSchema, sealLockRefusal, sealBindingBodySchema, sealRecordSchema, signedSealBindingSchema, signedTimeRecordSchema, type SealBindingBody, signSealBinding, signTimeRecord, type DeviceId, type SealId, type UnitId, type UserId } from '@seal/shared';
 import { loadUnitTree, requirePermission } from '../../auth/scope';
 import type { Store } from '../../couch/store';
 import { mergeChangeRows } from '../../sync/recordStates';
@@ -58,6 +58,9 @@ export function deviceRoutes(api: Api, store: Store): void {
     if (refusal !== undefined) throw new ApiError(409, 'binding_mismatch', `No binding signed: ${refusal}`);
     const mismatch = bindingMismatch(params.id, body, mergeChangeRows(await rows.changesOf('seal', body.sealId)).json);
     if (mismatch !== undefined) throw new ApiError(409, 'binding_mismatch', `No binding signed: ${mismatch}`);
+    // And the device's own record must say it holds this seal: two seal records naming one free device (a
+    // client that left the device's record as it was) would otherwise both have it signed over.
+    if (!holdsSeal(device.data, body.sealId)) throw new ApiError(409, 'binding_mismatch', `No binding signed: device "${params.id}" does not hold seal "${body.sealId}" by its record (${device.data.state}): record the device holding the seal first`);
     const path: UnitId[] = [];
     for (let id: UnitId | null = body.unitId as UnitId; id !== null && path.length < 16; id = tree.get(id)?.parentId ?? null) path.push(id);
     const now = ctx.now();

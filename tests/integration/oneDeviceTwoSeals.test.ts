@@ -1,0 +1,90 @@
+/**
+ * One seal device holds one seal. A client that records two seals locked in the same free device,
+ * and leaves the device's own record as it was (the app writes both records together), must not
+ * get the device signed over to either, nor make its log either seal's evidence; and a device's
+ * record takes only a seal whose record names it, one seal at a time.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deviceWithLog } from './fixtures';
+import { setUpWorld, startSyncServer, type Person, type RunningSync, type World } from './harness';
+import { creation, edit, factRowOf, outcomes, push } from './hostileClient';
+
+let running: RunningSync;
+let world: World;
+let custodian: Person;
+
+beforeAll(async () => {
+  running = await startSyncServer();
+  world = await setUpWorld(running.server);
+  custodian = await world.person(world.siteId, ['custodian'], 'Site custodian 保管员');
+}, 60_000);
+afterAll(async () => running?.close());
+
+const physical = (id: string, deviceId: string | null) =>
+  ({ id, name: '合同专用章', kind: 'contract', unitId: world.siteId, custodianId: custodian.userId, createdAt: 1_790_000_000_000, form: 'physical', antiCounterfeitCode: '3301020012345', deviceId });
+
+const bindingFor = (deviceId: string, sealId: string) =>
+  running.server.call('POST', `/api/devices/${deviceId}/binding`, {
+    cookie: custodian.cookie, body: { sealId, sealKind: 'contract', minApprovals: 1, custodianId: custodian.userId, unitId: world.siteId },
+  });
+
+/** The device HQ reads as the seal's (its ledger), and how many of its entries. */
+async function evidenceOf(sealId: string): Promise<{ deviceId: string | null; entries: number }> {
+  const response = await running.server.call('GET', `/api/hq/evidence/seals/${sealId}`, { cookie: world.admin.cookie });
+  expect(response.statusCode, response.body).toBe(200);
+  const body = response.json<{ deviceId: string | null; entries: unknown[] }>();
+  return { deviceId: body.deviceId, entries: body.entries.length };
+}
+
+describe('one device, two seal records', () => {
+  it('signs a binding and shows the log only for the seal the device record holds, and the device record takes one seal at a time', async () => {
+    const device = await deviceWithLog('dev-shared', world.siteId, 3);
+    const registered = await creation(custodian, 'device', device.record);
+    const entries = await Promise.all(device.log.map((event) => factRowOf(custodian, 'device_event', event as never, world.siteId)));
+    expect(outcomes(await push(running, custodian, [registered.row, ...entries]))).toEqual(['accepted', 'accepted', 'accepted', 'accepted']);
+
+    // Two seals recorded locked in the free device, its record left free: both records stand (a
+    // seal may name a free device), but neither seal has the device.
+    const first = await creation(custodian, 'seal', physical('seal-first', 'dev-shared'));
+    const second = await creation(custodian, 'seal', physical('seal-second', 'dev-shared'));
+    const elsewhere = await creation(custodian, 'seal', physical('seal-elsewhere', null));
+    expect(outcomes(await push(running, custodian, [first.row, second.row, elsewhere.row]))).toEqual(['accepted', 'accepted', 'accepted']);
+    for (const sealId of ['seal-first', 'seal-second']) {
+      const refused = await bindingFor('dev-shared', sealId);
+      expect(refused.statusCode, refused.body).toBe(409);
+      expect(refused.json()).toMatchObject({ error: 'binding_mismatch', message: expect.stringContaining('does not hold seal') as unknown });
+      expect(await evidenceOf(sealId)).toEqual({ deviceId: null, entries: 0 });
+    }
+
+    // The device's record takes no seal whose record does not name it, and none nobody recorded.
+    const toElsewhere = await edit(custodian, 'device', registered.doc, world.siteId, (d) => { d.state = 'bound'; d.sealId = 'seal-elsewhere'; });
+    const toNowhere = await edit(custodian, 'device', registered.doc, world.siteId, (d) => { d.state = 'bound'; d.sealId = 'seal-nowhere'; });
+    expect(outcomes(await push(running, custodian, [toElsewhere.row, toNowhere.row]))).toEqual(['refused:wrong_scope', 'refused:unknown_record']);
+
+    // It takes the first seal: that seal has its binding and its log; the second has neither.
+    const holdsFirst = await edit(custodian, 'device', registered.doc, world.siteId, (d) => { d.state = 'bound'; d.sealId = 'seal-first'; });
+    expect(outcomes(await push(running, custodian, [holdsFirst.row]))).toEqual(['accepted']);
+    expect((await bindingFor('dev-shared', 'seal-first')).statusCode).toBe(200);
+    expect((await bindingFor('dev-shared', 'seal-second')).statusCode).toBe(409);
+    expect(await evidenceOf('seal-first')).toEqual({ deviceId: 'dev-shared', entries: 3 });
+    expect(await evidenceOf('seal-second')).toEqual({ deviceId: null, entries: 0 });
+
+    // Straight from the first seal to the second: refused; it lets the first go before it takes another.
+    const swapped = await edit(custodian, 'device', holdsFirst.doc, world.siteId, (d) => { d.sealId = 'seal-second'; });
+    expect(outcomes(await push(running, custodian, [swapped.row]))).toEqual(['refused:wrong_scope']);
+    const freed = await edit(custodian, 'device', holdsFirst.doc, world.siteId, (d) => { d.state = 'provisioned'; d.sealId = null; });
+    const holdsSecond = await edit(custodian, 'device', freed.doc, world.siteId, (d) => { d.state = 'bound'; d.sealId = 'seal-second'; });
+    expect(outcomes(await push(running, custodian, [freed.row, holdsSecond.row]))).toEqual(['accepted', 'accepted']);
+    expect((await bindingFor('dev-shared', 'seal-second')).statusCode).toBe(200);
+    expect((await bindingFor('dev-shared', 'seal-first')).statusCode).toBe(409);
+    expect(await evidenceOf('seal-second')).toEqual({ deviceId: 'dev-shared', entries: 3 });
+    expect(await evidenceOf('seal-first')).toEqual({ deviceId: null, entries: 0 });
+  });
+
+  it('registers no device already holding a seal whose record does not name it', async () => {
+    const elsewhere = await creation(custodian, 'seal', physical('seal-unnamed', null));
+    const device = await deviceWithLog('dev-claiming', world.siteId, 1);
+    const claiming = await creation(custodian, 'device', { ...(device.record as Record<string, unknown>), state: 'bound', sealId: 'seal-unnamed' });
+    expect(outcomes(await push(running, custodian, [elsewhere.row, claiming.row]))).toEqual(['accepted', 'refused:wrong_scope']);
+  });
+});
