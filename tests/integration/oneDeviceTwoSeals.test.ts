@@ -5,8 +5,10 @@
  * record takes only a seal whose record names it, one seal at a time.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deviceWithLog } from './fixtures';
-import { setUpWorld, startSyncServer, type Person, type RunningSync, type World } from './harness';
+import { deviceRecord, deviceWithLog } from './fixtures';
+import type { DeviceInfo } from '@seal/device-bridge';
+import { registerDevice } from '../../app/src/device/registerDevice';
+import { openReplica, setUpWorld, startSyncServer, syncAll, type Person, type RunningSync, type World } from './harness';
 import { creation, edit, factRowOf, outcomes, push } from './hostileClient';
 
 let running: RunningSync;
@@ -72,9 +74,16 @@ describe('one device, two seal records', () => {
     // Straight from the first seal to the second: refused; it lets the first go before it takes another.
     const swapped = await edit(custodian, 'device', holdsFirst.doc, world.siteId, (d) => { d.sealId = 'seal-second'; });
     expect(outcomes(await push(running, custodian, [swapped.row]))).toEqual(['refused:wrong_scope']);
+    // Nor does it let the first go while the first seal's record still names it: that would hide
+    // the log of a seal still locked in it from the seal's evidence.
+    const freedEarly = await edit(custodian, 'device', holdsFirst.doc, world.siteId, (d) => { d.state = 'provisioned'; d.sealId = null; });
+    expect(outcomes(await push(running, custodian, [freedEarly.row]))).toEqual(['refused:wrong_scope']);
+    expect(await evidenceOf('seal-first')).toEqual({ deviceId: 'dev-shared', entries: 3 });
+    // Once the first seal is locked in no device (as the app writes it: the seal's record, then the device's), it may.
+    const unlocked = await edit(custodian, 'seal', first.doc, world.siteId, (d) => { d.deviceId = null; });
     const freed = await edit(custodian, 'device', holdsFirst.doc, world.siteId, (d) => { d.state = 'provisioned'; d.sealId = null; });
     const holdsSecond = await edit(custodian, 'device', freed.doc, world.siteId, (d) => { d.state = 'bound'; d.sealId = 'seal-second'; });
-    expect(outcomes(await push(running, custodian, [freed.row, holdsSecond.row]))).toEqual(['accepted', 'accepted']);
+    expect(outcomes(await push(running, custodian, [unlocked.row, freed.row, holdsSecond.row]))).toEqual(['accepted', 'accepted', 'accepted']);
     expect((await bindingFor('dev-shared', 'seal-second')).statusCode).toBe(200);
     expect((await bindingFor('dev-shared', 'seal-first')).statusCode).toBe(409);
     expect(await evidenceOf('seal-second')).toEqual({ deviceId: 'dev-shared', entries: 3 });
@@ -86,5 +95,32 @@ describe('one device, two seal records', () => {
     const device = await deviceWithLog('dev-claiming', world.siteId, 1);
     const claiming = await creation(custodian, 'device', { ...(device.record as Record<string, unknown>), state: 'bound', sealId: 'seal-unnamed' });
     expect(outcomes(await push(running, custodian, [elsewhere.row, claiming.row]))).toEqual(['accepted', 'refused:wrong_scope']);
+  });
+
+  it('registers a device found bound to a seal as holding it only when the seal record names it, and free otherwise', async () => {
+    // A seal recorded locked in serial "dev-early" before registration was required (written into
+    // the store as an older server took it), and another locked in no device.
+    const early = await creation(custodian, 'seal', physical('seal-early', 'dev-early'));
+    const rowsDb = running.server.store.couch.use(running.server.store.dbName('rows'));
+    await rowsDb.bulk({ docs: [{ ...early.row, _id: early.row.id }] });
+    const loose = await creation(custodian, 'seal', physical('seal-loose', null));
+    expect(outcomes(await push(running, custodian, [loose.row]))).toEqual(['accepted']);
+
+    const tablet = await openReplica(running.url, custodian, 'register-tablet');
+    try {
+      await syncAll([tablet]);
+      const found = async (deviceId: string, sealId: string): Promise<DeviceInfo> => ({ deviceId, sealId, publicKey: (await deviceRecord(deviceId, world.siteId)).publicKeyJwk } as unknown as DeviceInfo);
+      // Each device says it holds a seal (its binding, installed before it was registered here).
+      const named = await registerDevice(tablet.store, await found('dev-early', 'seal-early'), world.siteId);
+      const unnamed = await registerDevice(tablet.store, await found('dev-loose', 'seal-loose'), world.siteId);
+      await syncAll([tablet]);
+      expect(tablet.store.status.get().refusals).toEqual([]);
+      expect(named).toMatchObject({ state: 'bound', sealId: 'seal-early' });
+      expect(unnamed).toMatchObject({ state: 'provisioned', sealId: null });
+      expect((await bindingFor('dev-early', 'seal-early')).statusCode).toBe(200);
+      expect((await bindingFor('dev-loose', 'seal-loose')).statusCode).toBe(409);
+    } finally {
+      await tablet.close();
+    }
   });
 });

@@ -25,25 +25,43 @@ export function sealLockRefusal(device: Pick<Device, 'id' | 'unitId' | 'state' |
  */
 export const holdsSeal = (device: Pick<Device, 'state' | 'sealId'>, sealId: string): boolean => device.state === 'bound' && device.sealId === sealId;
 
+/** A seal's record as the device rule reads it: its form and, for a physical seal, the device it names. */
+export interface HeldSealRecord {
+  readonly id: string;
+  readonly form: string;
+  readonly unitId: string;
+  readonly deviceId?: string | null;
+}
+
+const namesDevice = (seal: HeldSealRecord | undefined, deviceId: string): boolean => seal?.form === 'physical' && seal.deviceId === deviceId;
+
 /**
- * Why a device record may not come to hold the seal it names (`after.sealId`, other than
- * `beforeSealId`), or `undefined` when it may: a device lets one seal go before it takes another,
- * and it takes only a recorded physical seal locked in it (`seal`, as recorded, names this device),
- * of a unit whose subtree holds the device. The app writes the seal's record before the device's
- * (`makeSeal`, one write), so the seal is there when the device's change is judged. Otherwise a
- * client could point a device at any seal and have the server sign a binding taking it over.
+ * Why a device record may not change the seal it holds from `before` (`beforeSealId`, with that
+ * seal's record `letGo`) to `after.sealId` (with that seal's record `taken`), or `undefined` when
+ * it may. A device takes only a recorded physical seal whose record names it, of a unit whose
+ * subtree holds the device, and lets one seal go before it takes another; it lets a seal go only
+ * once that seal's record no longer names it (the seal was locked elsewhere, or in none). The app
+ * writes the seal's record before the devices' in one write (`makeSeal`, `bindSeal`), so the seal
+ * is as it should be when the device's change is judged. Otherwise a client could point a device
+ * at any seal and have the server sign a binding taking it over, or free a device still holding
+ * a seal in use, which would hide that device's log from the seal's evidence.
  */
 export function deviceHoldRefusal(
   beforeSealId: string | null,
   after: Pick<Device, 'id' | 'unitId' | 'sealId'>,
-  seal: { readonly id: string; readonly form: string; readonly unitId: string; readonly deviceId?: string | null } | undefined,
+  records: { readonly letGo: HeldSealRecord | undefined; readonly taken: HeldSealRecord | undefined },
   units: Units<TreeUnit>,
 ): string | undefined {
   const sealId = after.sealId;
-  if (sealId === null || sealId === beforeSealId) return undefined;
-  if (beforeSealId !== null) return `device "${after.id}" holds seal "${beforeSealId}": it lets that seal go before it takes seal "${sealId}"`;
+  if (sealId === beforeSealId) return undefined;
+  if (beforeSealId !== null) {
+    if (sealId !== null) return `device "${after.id}" holds seal "${beforeSealId}": it lets that seal go before it takes seal "${sealId}"`;
+    return namesDevice(records.letGo, after.id) ? `seal "${beforeSealId}" is still locked in device "${after.id}": lock the seal in another device, or in none, before the device lets it go` : undefined;
+  }
+  if (sealId === null) return undefined;
+  const seal = records.taken;
   if (seal === undefined) return `seal "${sealId}" is not recorded: record the seal locked in device "${after.id}" first`;
-  if (seal.form !== 'physical' || seal.deviceId !== after.id) {
+  if (!namesDevice(seal, after.id)) {
     return `seal "${sealId}" is locked in ${seal.form !== 'physical' ? 'no device (electronic)' : typeof seal.deviceId === 'string' ? `device "${seal.deviceId}"` : 'no device'}, not "${after.id}"`;
   }
   if (!isInSubtree(after.unitId, seal.unitId, units)) return `device "${after.id}" belongs to unit "${after.unitId}", outside seal "${sealId}"'s unit "${seal.unitId}"`;

@@ -78,19 +78,28 @@ async function lockedIn(before: Record<string, unknown> | null, after: Record<st
 }
 
 /**
- * A device record newly holding a seal (`sealId` set or changed): the seal's record, as held with
- * the rows of the batch before, must name this device (`deviceHoldRefusal`). A device's holding is
- * what the server signs a binding for and what makes its log a seal's evidence: a client pointing
- * it at a seal locked elsewhere, or at another seal while it holds one, would take that seal over.
+ * A device record changing the seal it holds (`sealId` set, changed or cleared): judged against the
+ * records of the seal taken and the seal let go, as held with the rows of the batch before
+ * (`deviceHoldRefusal`). A device's holding is what the server signs a binding for and what makes
+ * its log a seal's evidence: a client pointing it at a seal locked elsewhere would take that seal
+ * over, and one freeing it while the seal is still locked in it would hide the seal's stamps.
  */
 async function holding(before: Record<string, unknown> | null, after: Record<string, unknown>, ctx: PushContext): Promise<RowVerdict> {
   const device = deviceSchema.safeParse(after);
   if (!device.success) return refuseRow('invalid_record', `device "${String(after.id)}" is not a device record`);
   const beforeSealId = typeof before?.sealId === 'string' ? before.sealId : null;
-  if (device.data.sealId === null || device.data.sealId === beforeSealId) return ACCEPT;
-  const seal = sealRecordSchema.safeParse((await ctx.records.get('seal', device.data.sealId)).json);
-  const refusal = deviceHoldRefusal(beforeSealId, device.data, seal.success ? seal.data : undefined, ctx.tree);
-  return refusal === undefined ? ACCEPT : refuseRow(seal.success ? 'wrong_scope' : 'unknown_record', `a device holds no seal this way: ${refusal}`);
+  const afterSealId = device.data.sealId;
+  if (afterSealId === beforeSealId) return ACCEPT;
+  const sealRecord = async (sealId: string | null) => {
+    if (sealId === null) return undefined;
+    const parsed = sealRecordSchema.safeParse((await ctx.records.get('seal', sealId)).json);
+    return parsed.success ? parsed.data : undefined;
+  };
+  const letGo = await sealRecord(beforeSealId);
+  const taken = await sealRecord(afterSealId);
+  const refusal = deviceHoldRefusal(beforeSealId, device.data, { letGo, taken }, ctx.tree);
+  if (refusal === undefined) return ACCEPT;
+  return refuseRow(afterSealId !== null && beforeSealId === null && taken === undefined ? 'unknown_record' : 'wrong_scope', `a device holds no seal this way: ${refusal}`);
 }
 
 /**
