@@ -1,5 +1,5 @@
 import {
-  electronicGrantSchema, factRowId, impressionSchema, judgeImpression, parseRecord, sealLifecycleStateOf, sealOrganisationName, sealRecordSchema,
+  electronicGrantSchema, factRowId, grantSchema, impressionSchema, judgeImpression, parseRecord, sealLifecycleStateOf, sealOrganisationName, sealRecordSchema,
   sealStatusTimeline, useRequestSchema, verifyAssertionWithRoster,
   type Countersignature, type Decision, type FactRow, type Roster, type StampEvent, type VerifiedImpression, type VerifiedPhysical,
 } from '@seal/shared';
@@ -85,6 +85,26 @@ export async function impressionRecord(row: FactRow, sources: VerifySources): Pr
 }
 
 
+/**
+ * The stamps logged under a request that are the request's: made under one of its grants by the
+ * device that grant names, or (no grant: an anomaly shown as such) by the device its seal's record
+ * names. A stamp entry's request is only what the device that logged it says, and anyone who may
+ * register a device in some unit chooses its key: a device of theirs logging stamps that name
+ * another unit's request must neither show as that request's stamps nor count against its uses.
+ */
+async function stampsOfRequest(requestId: string, claimed: readonly StampEvent[], rows: RowsRepo, sealJson: Record<string, unknown> | null): Promise<StampEvent[]> {
+  const grantIds = [...new Set(claimed.flatMap((e) => (e.payload.grantId === null ? [] : [e.payload.grantId])))];
+  const grants = await rows.getMany(grantIds.map((id) => factRowId('grant', id)));
+  const deviceOfGrant = new Map<string, string>();
+  for (const row of grants.values()) {
+    const grant = grantSchema.safeParse(row.type === 'fact' && row.kind === 'grant' ? row.body : undefined);
+    if (grant.success && grant.data.requestId === requestId) deviceOfGrant.set(grant.data.id, grant.data.deviceId);
+  }
+  const seal = sealRecordSchema.safeParse(sealJson);
+  const sealDevice = seal.success && seal.data.form === 'physical' ? seal.data.deviceId : null;
+  return claimed.filter((e) => (e.payload.grantId === null ? e.deviceId === sealDevice : deviceOfGrant.get(e.payload.grantId) === e.deviceId));
+}
+
 /** The public record of a physical request, found by its process sheet's code: approvals, and each stamp with its device log entry and photo. */
 export async function physicalRecord(requestId: string, sources: VerifySources, photoHeld: (sha256: string) => Promise<boolean>): Promise<VerifiedPhysical | undefined> {
   const records = new RecordStates(sources.rows);
@@ -95,7 +115,8 @@ export async function physicalRecord(requestId: string, sources: VerifySources, 
   const roster = await sources.roster();
   const facts = await sources.rows.documentRows(['request', requestId]);
   const decisions = facts.filter((r) => r.kind === 'decision').map((r) => r.body as unknown as Decision).filter((d) => d.payload.verdict === 'approve' && d.payload.requestId === requestId);
-  const stamps = facts.filter((r) => r.kind === 'device_event').map((r) => r.body as unknown as StampEvent).sort((a, b) => a.at - b.at || a.seq - b.seq);
+  const claimed = facts.filter((r) => r.kind === 'device_event').map((r) => r.body as unknown as StampEvent);
+  const stamps = (await stampsOfRequest(requestId, claimed, sources.rows, (await records.get('seal', request.value.sealId)).json)).sort((a, b) => a.at - b.at || a.seq - b.seq);
   return {
     kind: 'physical',
     organisation: { name: sources.organisationName },
