@@ -33,8 +33,13 @@ const ACTIONS = ['editSeal', 'editSeal', 'sealMove', 'sealMove', 'request', 'req
 type Action = (typeof ACTIONS)[number];
 interface Op { readonly who: number; readonly action: Action; readonly pick: number }
 
-/** What replicas that raced offline may be refused: the second creation of a record, edits built on it, the second of two moves from one status. */
-const RACE_REFUSALS: ReadonlySet<string> = new Set(['record_exists', 'missing_dependency', 'stale_transition']);
+/**
+ * What replicas that raced offline may be refused: the second creation of a record, edits built on
+ * it, the second of two moves from one status, and a request's purpose edited after an approver
+ * decided on it (the site tablet had not seen the decision, or edited all the same: it stays as
+ * the approvers read it).
+ */
+const RACE_REFUSALS: ReadonlySet<string> = new Set(['record_exists', 'missing_dependency', 'stale_transition', 'request_decided']);
 
 /** Which replicas may do an action: 0, 1 the custodian's tablet and phone, 2 the site tablet (staff), 3 the approver's phone. */
 const ACTORS: Readonly<Record<Action, readonly number[]>> = {

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contentId, grantBody, withContentId, type Decision, type Grant, type PhysicalSeal, type UseRequest } from '@seal/shared';
-import { decision as signedDecision, deviceRecord, useRequest } from './fixtures';
+import { decision as signedDecision, deviceRecord, holdingSeal, useRequest } from './fixtures';
 import { replicaPool, setUpWorld, startSyncServer, syncAll, type Person, type Replica, type RunningSync, type World } from './harness';
 
 let running: RunningSync;
@@ -53,7 +53,7 @@ describe('forged grants pushed by a tablet', () => {
     const phone = await replicas.open(approver, 'phone');
     const { status: _status, ...sealRecord } = seal;
     await custody.store.records.create('device', await deviceRecord(seal.deviceId!, world.siteId) as never);
-    await custody.store.records.create('seal', sealRecord);
+    await custody.store.records.create('seal', sealRecord, [], [holdingSeal(seal.deviceId!, seal.id)]);
     const request = { ...useRequest('req-grant-forge', staff.userId, world.siteId, seal.id), place: { unitId: world.siteId, geofence: { lat: 31.23, lon: 121.47, radiusM: 300 } } } as UseRequest;
     const other = useRequest('req-grant-other', staff.userId, world.siteId, seal.id);
     await tablet.store.records.create('request', request);

@@ -48,3 +48,23 @@ export const useRequestSchema = z.strictObject({
   createdAt: millisSchema,
 });
 export type UseRequest = z.infer<typeof useRequestSchema>;
+
+/**
+ * What approvers read of a request but do not sign (see `decisionTerms`): its document's title and
+ * pages, the copies and the purpose. Once anyone has decided on the request these stay as they
+ * read them (`requestEditAfterDecision`): the signed terms may still change, which leaves every
+ * approval stale and asks the approvers again, but an approval must never come to stand for a
+ * purpose nobody approved.
+ */
+const describedAs = (request: Partial<UseRequest>) => ({ title: request.document?.title, pages: request.document?.pages, copies: request.copies, purpose: request.purpose });
+
+/**
+ * Why an edit of a request may not be made now that someone decided on it, or `undefined` when it
+ * may: the parts approvers read but do not sign are as they read them (see {@link describedAs}).
+ */
+export function requestEditAfterDecision(before: Partial<UseRequest>, after: Partial<UseRequest>): string | undefined {
+  const was = describedAs(before);
+  const now = describedAs(after);
+  const changed = (Object.keys(was) as (keyof typeof was)[]).filter((field) => was[field] !== now[field]);
+  return changed.length === 0 ? undefined : `expected the ${changed.join(', ')} of request "${String(after.id)}" to stay as its approvers read them, got changed after a decision: file a new request`;
+}

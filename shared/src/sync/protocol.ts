@@ -43,6 +43,8 @@ export type SyncRefusalCode =
   | 'not_permitted'
   | 'out_of_scope'
   | 'not_own_request'
+  /** An edit of what approvers read but do not sign (title, pages, copies, purpose) after a decision: see `requestEditAfterDecision`. */
+  | 'request_decided'
   | 'self_decision'
   | 'seal_custodian_excluded'
   | 'inactive_user'

@@ -1,6 +1,6 @@
 import * as Automerge from '@automerge/automerge';
 import {
-  changeRowId, deviceHoldRefusal, deviceSchema, fromBase64Url, isActorOf, judgeRecordEdit, parseSubject, RECORD_ACTIONS, routeFor, scopeOfRecord, sealEditActions, sealLockRefusal, sealRecordSchema, unitChain,
+  changeRowId, deviceHoldRefusal, deviceSchema, fromBase64Url, isActorOf, judgeRecordEdit, requestEditAfterDecision, parseSubject, RECORD_ACTIONS, routeFor, scopeOfRecord, sealEditActions, sealLockRefusal, sealRecordSchema, unitChain,
   type ChangeRow, type SealKind, type UnitId,
 } from '@seal/shared';
 import { ACCEPT, allowed, refuseRow, type PushContext, type RowVerdict } from './pushContext';
@@ -103,6 +103,21 @@ async function holding(before: Record<string, unknown> | null, after: Record<str
 }
 
 /**
+ * An edit of a request someone has decided on (a decision stored, or accepted earlier in this
+ * push): what its approvers read but do not sign stays as they read it (`requestEditAfterDecision`).
+ * The decisions are looked up only for an edit that changes those parts: the app never edits a
+ * request after filing it.
+ */
+async function decidedEdit(requestId: string, before: Record<string, unknown>, after: Record<string, unknown>, ctx: PushContext): Promise<RowVerdict> {
+  const refusal = requestEditAfterDecision(before, after);
+  if (refusal === undefined) return ACCEPT;
+  const decidedOn = (row: { readonly type: string; readonly kind: string; readonly body?: unknown }) =>
+    row.type === 'fact' && row.kind === 'decision' && (row.body as { payload?: { requestId?: unknown } } | undefined)?.payload?.requestId === requestId;
+  const decided = [...ctx.pushed.values()].some(decidedOn) || (await ctx.rows.documentRows(['request', requestId])).some(decidedOn);
+  return decided ? refuseRow('request_decided', refusal) : ACCEPT;
+}
+
+/**
  * Checks one Automerge change row: it decodes, its id is its hash, its actor is the session
  * user's, it applies on top of what the server holds (dependencies present), and the edit passes
  * the record rules the app's editor applies too (`judgeRecordEdit`: one creation per record, a
@@ -155,6 +170,10 @@ export async function validateChange(row: ChangeRow, ctx: PushContext): Promise<
       const over = allowed(ctx.user, 'user.manage', { unitId: role.unitId as UnitId }, ctx.tree);
       if (!over.ok) return over;
     }
+  }
+  if (row.kind === 'request' && before.json !== null) {
+    const frozen = await decidedEdit(subject.recordId, before.json, json, ctx);
+    if (!frozen.ok) return frozen;
   }
   if (row.kind === 'seal' && before.json !== null) {
     const reviewed = await editNeedsGovernance(before.json, json, ctx);

@@ -1,5 +1,5 @@
 import { Show, createEffect, createMemo, createSignal, on } from 'solid-js';
-import { can, deviceLabel, type Device, type SealRecord, type SealStatus, type User } from '@seal/shared';
+import { can, deviceLabel, holdsSeal, type Device, type SealRecord, type SealStatus, type User } from '@seal/shared';
 import { useI18n } from '../../i18n/I18nProvider';
 import { useDirectory } from '../../org/DirectoryProvider';
 import { createAction } from '../../primitives/createAction';
@@ -62,6 +62,12 @@ export function SealBinding(props: { seal: PhysicalSealRecord; status: SealStatu
               </button>
             </div>
           </Show>
+        </Show>
+        <Show when={current() !== undefined && !holdsSeal(current()!, props.seal.id) && current()!.sealId === null}>
+          <p class="muted" data-testid="device-not-holding">{t('seals.deviceNotHolding')}</p>
+          <button type="button" class="button button-primary" disabled={change.pending()} onClick={() => void change.run(props.seal.deviceId)}>
+            {t('seals.confirmHolding')}
+          </button>
         </Show>
         <Show when={props.seal.deviceId !== null}>
           <button type="button" class="button button-secondary" disabled={change.pending()} onClick={() => void change.run(null)}>

@@ -1,5 +1,5 @@
 import {
-  createSeal, transitionSeal,
+  createSeal, holdsSeal, transitionSeal,
   type CreateSealRefusalCode, type Device, type Millis, type NewSeal, type RecordOf, type Seal, type SealRecord, type SealStatus, type SealTransitionRefusalCode, type Units, type User,
 } from '@seal/shared';
 import type { LocalStore } from '../../store/localStore';
@@ -95,7 +95,13 @@ export async function bindSeal(store: LocalStore, seal: SealRecord, deviceId: st
   if (seal.form !== 'physical') throw new SealActionError('not_physical', `expected a physical seal to bind, got the electronic seal "${seal.id}"`);
   const next = deviceId === null ? undefined : freeDevice(devices, deviceId, seal.id);
   const previous = seal.deviceId;
-  if (previous === deviceId) return;
+  if (previous === deviceId) {
+    // Locked in it already, but the device's record does not name the seal back (a write cut off
+    // before both were one, or the device registered on a tablet that did not hold the seal yet):
+    // its record takes the seal now, without which the server signs it no binding and no grant.
+    if (next !== undefined && !holdsSeal(next, seal.id)) await store.records.updateTogether([deviceHolding(next.id, seal.id)]);
+    return;
+  }
   // One write: the seal, the device it leaves and the one it enters change together or not at all,
   // each as held when the write is made (the seal moved meanwhile, in another tab or by a pull:
   // the whole move is refused, rather than made from where the screen last showed it).
