@@ -5,9 +5,9 @@
  * record takes only a seal whose record names it, one seal at a time.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decision, deviceRecord, deviceWithLog, useRequest } from './fixtures';
+import { deviceRecord, deviceWithLog } from './fixtures';
 import type { DeviceInfo } from '@seal/device-bridge';
-import { contentId, grantBody, withContentId, type Decision, type Device, type PhysicalSeal, type SealRecord } from '@seal/shared';
+import type { Device, SealRecord } from '@seal/shared';
 import { registerDevice } from '../../app/src/device/registerDevice';
 import { bindSeal } from '../../app/src/routes/seals/sealActions';
 import { openReplica, setUpWorld, startSyncServer, syncAll, type Person, type RunningSync, type World } from './harness';
@@ -126,14 +126,14 @@ describe('one device, two seal records', () => {
     }
   });
 
-  it('issues no grant for a seal pointed back at a device whose record was freed meanwhile, until the device holds it again', async () => {
-    const staff = await world.person(world.siteId, ['staff'], 'Staff 员工');
-    const approver = await world.person(world.branchId, ['approver'], 'Approver 审批人');
-    const device = await deviceWithLog('dev-dodged', world.siteId, 1);
+  it('gives a seal pointed back at a device whose record was freed meanwhile no binding and no evidence, until the seal screen names it in the device record', async () => {
+    const device = await deviceWithLog('dev-dodged', world.siteId, 2);
     const registered = await creation(custodian, 'device', device.record);
+    const entries = await Promise.all(device.log.map((event) => factRowOf(custodian, 'device_event', event as never, world.siteId)));
     const seal = await creation(custodian, 'seal', physical('seal-dodged', 'dev-dodged'));
     const held = await edit(custodian, 'device', registered.doc, world.siteId, (d) => { d.state = 'bound'; d.sealId = 'seal-dodged'; });
-    expect(outcomes(await push(running, custodian, [registered.row, seal.row, held.row]))).toEqual(['accepted', 'accepted', 'accepted']);
+    expect(outcomes(await push(running, custodian, [registered.row, ...entries, seal.row, held.row]))).toEqual(['accepted', 'accepted', 'accepted', 'accepted', 'accepted']);
+    expect(await evidenceOf('seal-dodged')).toEqual({ deviceId: 'dev-dodged', entries: 2 });
 
     // In one push: the seal taken out, the device freed (the seal no longer names it), the seal put
     // back. Each step is allowed; it ends with the seal naming a device whose record is free.
@@ -141,21 +141,11 @@ describe('one device, two seal records', () => {
     const freed = await edit(custodian, 'device', held.doc, world.siteId, (d) => { d.state = 'provisioned'; d.sealId = null; });
     const back = await edit(custodian, 'seal', out.doc, world.siteId, (d) => { d.deviceId = 'dev-dodged'; });
     expect(outcomes(await push(running, custodian, [out.row, freed.row, back.row]))).toEqual(['accepted', 'accepted', 'accepted']);
-
-    // An approved request on the seal: its grant for that device is refused while the device's record is free.
-    const request = useRequest('req-dodged-1', staff.userId, world.siteId, 'seal-dodged');
-    const asked = await creation(staff, 'request', request);
-    expect(outcomes(await push(running, staff, [asked.row]))).toEqual(['accepted']);
-    const approval = (await withContentId(await decision(approver, request, 'approve', 1_790_000_100_000))) as unknown as Decision;
-    expect(outcomes(await push(running, approver, [await factRowOf(approver, 'decision', approval as never, world.siteId)]))).toEqual(['accepted']);
-    const body = grantBody(request, { ...(back.doc as unknown as PhysicalSeal), status: 'active' }, [approval]);
-    if (!body.ok) throw new Error(body.error.message);
-    const grant = { ...body.value, id: await contentId(body.value) };
-    const grantRow = await factRowOf(staff, 'grant', grant as never, world.siteId);
-    expect(outcomes(await push(running, staff, [grantRow]))).toEqual(['refused:grant_wrong_device']);
+    expect((await bindingFor('dev-dodged', 'seal-dodged')).statusCode).toBe(409);
+    expect(await evidenceOf('seal-dodged')).toEqual({ deviceId: null, entries: 0 });
 
     // The seal screen's repair (binding the seal to the device it names already) writes the device's
-    // record taking it: then the grant goes through.
+    // record taking it: the binding is signed again, and HQ reads the device's log as the seal's.
     const tablet = await openReplica(running.url, custodian, 'repair-tablet');
     try {
       await syncAll([tablet]);
@@ -169,7 +159,7 @@ describe('one device, two seal records', () => {
     } finally {
       await tablet.close();
     }
-    expect(outcomes(await push(running, staff, [grantRow]))).toEqual(['accepted']);
     expect((await bindingFor('dev-dodged', 'seal-dodged')).statusCode).toBe(200);
+    expect(await evidenceOf('seal-dodged')).toEqual({ deviceId: 'dev-dodged', entries: 2 });
   });
 });

@@ -1,4 +1,4 @@
-import { deviceSchema, holdsSeal, judgeGrant, ok, parseRecord, refuse, sealRecordSchema, useRequestSchema, type Grant, type GrantRecords, type Refusal, type Result, type SyncRefusalCode } from '@seal/shared';
+import { judgeGrant, ok, parseRecord, refuse, sealRecordSchema, useRequestSchema, type Grant, type GrantRecords, type Refusal, type Result, type SyncRefusalCode } from '@seal/shared';
 import { ACCEPT, refuseRow, type PushContext, type RowVerdict } from './pushContext';
 
 /** The records a pushed grant (device or electronic) is judged against: the request as stored, its seal's record and the current roster. */
@@ -22,13 +22,5 @@ export async function judgePushedGrant(grant: Grant, requestJson: Record<string,
   const records = await storedGrantRecords(grant.requestId, requestJson, ctx);
   if (!records.ok) return records;
   const verdict = await judgeGrant(grant, records.value);
-  if (!verdict.ok) return refuseRow(verdict.error.code, verdict.error.message);
-  // The device's own record must hold the seal too (`holdsSeal`), as for its binding and its log as
-  // evidence: a seal record pointed back at a device whose record was freed meanwhile (or at one
-  // never taking it) gets no grant that device would stamp under while HQ reads no log for it.
-  const device = deviceSchema.safeParse((await ctx.records.get('device', grant.deviceId)).json);
-  if (!device.success || !holdsSeal(device.data, grant.sealId)) {
-    return refuseRow('grant_wrong_device', `expected device "${grant.deviceId}" to hold seal "${grant.sealId}" by its record, got ${device.success ? `a ${device.data.state} device${device.data.sealId === null ? '' : ` holding "${device.data.sealId}"`}` : 'no device on record'}`);
-  }
-  return ACCEPT;
+  return verdict.ok ? ACCEPT : refuseRow(verdict.error.code, verdict.error.message);
 }

@@ -29,6 +29,9 @@ export function SealBinding(props: { seal: PhysicalSealRecord; status: SealStatu
   const current = createMemo(() => (props.seal.deviceId === null ? undefined : props.devices.find((d) => d.id === props.seal.deviceId)));
   const mayChange = createMemo(() => can(props.actor, 'seal.update', { unitId: props.seal.unitId }, directory.units()).ok);
   const choices = createMemo(() => bindableDevices(props.devices, props.seal, props.actor, directory.units()).filter((d) => d.id !== props.seal.deviceId));
+  // Locked in a device whose record does not name the seal back (a write cut off before both were
+  // one; a device registered on a tablet that did not hold the seal yet): its record can take it.
+  const repairable = createMemo(() => BINDABLE.includes(props.status) && bindableDevices(props.devices, props.seal, props.actor, directory.units()).some((d) => d.id === props.seal.deviceId && !holdsSeal(d, props.seal.id)));
   const [choice, setChoice] = createSignal('');
   createEffect(on(choices, (list) => {
     if (!list.some((d) => d.id === choice())) setChoice(list[0]?.id ?? '');
@@ -63,7 +66,7 @@ export function SealBinding(props: { seal: PhysicalSealRecord; status: SealStatu
             </div>
           </Show>
         </Show>
-        <Show when={current() !== undefined && !holdsSeal(current()!, props.seal.id) && current()!.sealId === null}>
+        <Show when={repairable()}>
           <p class="muted" data-testid="device-not-holding">{t('seals.deviceNotHolding')}</p>
           <button type="button" class="button button-primary" disabled={change.pending()} onClick={() => void change.run(props.seal.deviceId)}>
             {t('seals.confirmHolding')}
