@@ -1,5 +1,5 @@
 import type { DeviceInfo } from '@seal/device-bridge';
-import type { Device, UnitId } from '@seal/shared';
+import { sealNamesDevice, type Device, type UnitId } from '@seal/shared';
 import type { LocalStore } from '../store/localStore';
 import { StoreError } from '../store/StoreError';
 
@@ -28,8 +28,8 @@ export async function registerDevice(store: LocalStore, info: DeviceInfo, unitId
   await store.records.create('device', device);
   const sealId = info.sealId;
   if (sealId !== null) {
-    const seal = (await store.projection(`seal:${sealId}`))?.record as { readonly form?: unknown; readonly deviceId?: unknown } | undefined;
-    if (seal?.form === 'physical' && seal.deviceId === device.id) {
+    const seal = (await store.projection(`seal:${sealId}`))?.record as Parameters<typeof sealNamesDevice>[0];
+    if (sealNamesDevice(seal, device.id)) {
       await store.records.update('device', device.id, (doc) => {
         doc.state = 'bound';
         doc.sealId = sealId;

@@ -33,7 +33,8 @@ export interface HeldSealRecord {
   readonly deviceId?: string | null;
 }
 
-const namesDevice = (seal: HeldSealRecord | undefined, deviceId: string): boolean => seal?.form === 'physical' && seal.deviceId === deviceId;
+/** Whether a seal's record (`undefined`: none held) says the seal is locked in the device `deviceId`. */
+export const sealNamesDevice = (seal: Pick<HeldSealRecord, 'form' | 'deviceId'> | undefined, deviceId: string): boolean => seal?.form === 'physical' && seal.deviceId === deviceId;
 
 /**
  * Why a device record may not change the seal it holds from `before` (`beforeSealId`, with that
@@ -56,12 +57,12 @@ export function deviceHoldRefusal(
   if (sealId === beforeSealId) return undefined;
   if (beforeSealId !== null) {
     if (sealId !== null) return `device "${after.id}" holds seal "${beforeSealId}": it lets that seal go before it takes seal "${sealId}"`;
-    return namesDevice(records.letGo, after.id) ? `seal "${beforeSealId}" is still locked in device "${after.id}": lock the seal in another device, or in none, before the device lets it go` : undefined;
+    return sealNamesDevice(records.letGo, after.id) ? `seal "${beforeSealId}" is still locked in device "${after.id}": lock the seal in another device, or in none, before the device lets it go` : undefined;
   }
   if (sealId === null) return undefined;
   const seal = records.taken;
   if (seal === undefined) return `seal "${sealId}" is not recorded: record the seal locked in device "${after.id}" first`;
-  if (!namesDevice(seal, after.id)) {
+  if (!sealNamesDevice(seal, after.id)) {
     return `seal "${sealId}" is locked in ${seal.form !== 'physical' ? 'no device (electronic)' : typeof seal.deviceId === 'string' ? `device "${seal.deviceId}"` : 'no device'}, not "${after.id}"`;
   }
   if (!isInSubtree(after.unitId, seal.unitId, units)) return `device "${after.id}" belongs to unit "${after.unitId}", outside seal "${sealId}"'s unit "${seal.unitId}"`;

@@ -28,10 +28,11 @@ export function SealBinding(props: { seal: PhysicalSealRecord; status: SealStatu
   const directory = useDirectory();
   const current = createMemo(() => (props.seal.deviceId === null ? undefined : props.devices.find((d) => d.id === props.seal.deviceId)));
   const mayChange = createMemo(() => can(props.actor, 'seal.update', { unitId: props.seal.unitId }, directory.units()).ok);
-  const choices = createMemo(() => bindableDevices(props.devices, props.seal, props.actor, directory.units()).filter((d) => d.id !== props.seal.deviceId));
+  const bindable = createMemo(() => bindableDevices(props.devices, props.seal, props.actor, directory.units()));
+  const choices = createMemo(() => bindable().filter((d) => d.id !== props.seal.deviceId));
   // Locked in a device whose record does not name the seal back (a write cut off before both were
   // one; a device registered on a tablet that did not hold the seal yet): its record can take it.
-  const repairable = createMemo(() => BINDABLE.includes(props.status) && bindableDevices(props.devices, props.seal, props.actor, directory.units()).some((d) => d.id === props.seal.deviceId && !holdsSeal(d, props.seal.id)));
+  const repairable = createMemo(() => BINDABLE.includes(props.status) && bindable().some((d) => d.id === props.seal.deviceId && !holdsSeal(d, props.seal.id)));
   const [choice, setChoice] = createSignal('');
   createEffect(on(choices, (list) => {
     if (!list.some((d) => d.id === choice())) setChoice(list[0]?.id ?? '');

@@ -88,10 +88,10 @@ export async function stampBundle(maker: BundleMaker, deviceEventId: string): Pr
 }
 
 /**
- * The device a seal's record names, unless the device's own record says it holds another seal or
- * lies outside the seal's unit: a seal record pointed at a device before that device was
- * registered (its id is the serial printed on its case; the server refuses that now, but older
- * records may say so) must not make another unit's log this seal's evidence.
+ * The device a seal's record names, when the device's own record holds that seal (`holdsSeal`) and
+ * lies in the seal's unit subtree: two seal records naming one device, or a seal record pointed at
+ * a serial before that device was registered (older records may), must not make a log that is not
+ * this seal's its evidence.
  */
 export async function deviceOfSeal(maker: Pick<BundleMaker, 'sources' | 'units'>, seal: SealRecord | undefined): Promise<string | null> {
   const deviceId = seal?.form === 'physical' ? seal.deviceId : null;
