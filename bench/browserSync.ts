@@ -9,7 +9,7 @@
  * CouchDB behind the same origin would be reached by PouchDB).
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -208,9 +208,26 @@ export interface BrowserRun {
   readonly held: number;
 }
 
-/** Ours in the page: `docs` facts up and down again (see `bench/browser/page.ts`). */
-export function oursInPage(bench: BrowserBench, options: { userId: string; siteId: string; docs: number; first: number }): Promise<BrowserRun> {
-  return bench.page.evaluate((o) => (globalThis as unknown as { bench: { ours(o: object): Promise<BrowserRun> } }).bench.ours(o), { ...options, pushBatchSize: 500, pullBatchSize: 1000 });
+/** How many runs of ours were profiled (`BROWSER_PROF`). */
+let profiled = 0;
+
+/**
+ * Ours in the page: `docs` facts up and down again (see `bench/browser/page.ts`). With
+ * BROWSER_PROF=<dir>, the page's CPU profile of each run is written there (the page's JavaScript
+ * only: IndexedDB's own work is in the browser's process).
+ */
+export async function oursInPage(bench: BrowserBench, options: { userId: string; siteId: string; docs: number; first: number }): Promise<BrowserRun> {
+  const run = () => bench.page.evaluate((o) => (globalThis as unknown as { bench: { ours(o: object): Promise<BrowserRun> } }).bench.ours(o), { ...options, pushBatchSize: 500, pullBatchSize: 1000 });
+  const dir = process.env.BROWSER_PROF;
+  if (!dir) return run();
+  const session = await bench.page.context().newCDPSession(bench.page);
+  await session.send('Profiler.enable');
+  await session.send('Profiler.start');
+  const result = await run();
+  const { profile } = await session.send('Profiler.stop');
+  writeFileSync(join(dir, `ours-${++profiled}.cpuprofile`), JSON.stringify(profile));
+  await session.detach();
+  return result;
 }
 
 /** PouchDB in the page: the same documents the last `oursInPage` made, to `remote` and back. */
