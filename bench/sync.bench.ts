@@ -22,7 +22,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { indexedDB, IDBKeyRange } from 'fake-indexeddb';
-import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
+import { localStorageDexie } from '../app/src/store/fewerReads';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import type { RxStorage } from 'rxdb';
 import type { SyncRow } from '../shared/src';
@@ -128,7 +128,7 @@ export async function run(): Promise<void> {
   };
   try {
     if (PARTS.has('node')) {
-      const dexie = () => getRxStorageDexie({ indexedDB, IDBKeyRange }) as RxStorage<unknown, unknown>;
+      const dexie = () => localStorageDexie({ indexedDB, IDBKeyRange }) as RxStorage<unknown, unknown>;
       const memory = () => getRxStorageMemory() as RxStorage<unknown, unknown>;
       // A warm-up of each path (JIT, Automerge, connections), not counted.
       const warm = await measure(memory);

@@ -4,7 +4,7 @@
  * IndexedDB adapter) beside it, in one page of one origin; and the catch-up bench's site tablet
  * (`tablet.ts`). The driver calls `window.bench.*`.
  */
-import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
+import { localStorageDexie } from '../../app/src/store/fewerReads';
 import PouchDB from 'pouchdb-browser';
 import indexeddb from 'pouchdb-adapter-indexeddb';
 import type { SyncRow } from '../../shared/src';
@@ -21,7 +21,7 @@ let rows: SyncRow[] = [];
 let counter = 0;
 
 const open = (userId: string, name: string) =>
-  openLocalStore({ userId, storage: getRxStorageDexie(), loadAutomerge: () => import('@automerge/automerge'), databaseName: name });
+  openLocalStore({ userId, storage: localStorageDexie(), loadAutomerge: () => import('@automerge/automerge'), databaseName: name });
 
 /**
  * Ours: replica A holds `docs` facts (recorded before the clock starts); timed from starting its

@@ -4,8 +4,8 @@
  * `window.bench.tablet.*` step by step (open, week, back), as it drives the Node tablet
  * (`catchUpTablet.ts`). Offline is the page's network failing every request, as a browser's does.
  */
-import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import type { DeviceEvent, UseRequest } from '../../shared/src';
+import { localStorageDexie } from '../../app/src/store/fewerReads';
 import { openLocalStore, type OpenedLocalStore } from '../../app/src/store/localStore';
 import { startSync, type SyncEngine } from '../../app/src/store/syncEngine';
 import { catchUpPhoto as photo } from '../catchUpPhoto';
@@ -34,7 +34,7 @@ async function settle(engine: SyncEngine, opened: OpenedLocalStore): Promise<voi
 async function open(options: { userId: string; siteId: string; run: number; requests: readonly UseRequest[] }): Promise<void> {
   siteId = options.siteId;
   online = true;
-  store = await openLocalStore({ userId: options.userId, storage: getRxStorageDexie(), loadAutomerge: () => import('@automerge/automerge'), databaseName: `tablet-${options.run}-${Date.now()}` });
+  store = await openLocalStore({ userId: options.userId, storage: localStorageDexie(), loadAutomerge: () => import('@automerge/automerge'), databaseName: `tablet-${options.run}-${Date.now()}` });
   sync = startSync(store, { baseUrl: '', fetch: fetchOnline, live: true, pushBatchSize: 500, pullBatchSize: 1000, retryTimeMs: 100 });
   await settle(sync, store);
   for (const request of options.requests) await store.records.create('request', request);

@@ -5,7 +5,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import { indexedDB, IDBKeyRange } from 'fake-indexeddb';
-import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
+import { localStorageDexie } from '../../app/src/store/fewerReads';
 import { afterEach } from 'vitest';
 import {
   createUnit, inviteAndRegister, setUpOrganisation, startTestServer, startTestStore, type TestServer, type TestStore,
@@ -113,7 +113,7 @@ export interface ReplicaOpenOptions {
 export async function openReplica(url: string, person: Person, name: string, options: ReplicaOpenOptions = {}): Promise<Replica> {
   const store = await openLocalStore({
     userId: person.userId,
-    storage: getRxStorageDexie({ indexedDB, IDBKeyRange }),
+    storage: localStorageDexie({ indexedDB, IDBKeyRange }),
     loadAutomerge: loadAutomergeInNode,
     databaseName: options.databaseName ?? `replica-${process.pid}-${++replicaCounter}-${name.replace(/[^a-z0-9]/gi, '')}`.toLowerCase(),
     ...(options.now ? { now: options.now } : {}),

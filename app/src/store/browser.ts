@@ -1,5 +1,5 @@
-import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { loadAutomergeInBrowser } from './automergeBrowser';
+import { localStorageDexie } from './fewerReads';
 import { openLocalStore, type LocalStore } from './localStore';
 import { startSync, type SyncEngine } from './syncEngine';
 import { backgroundFetch, serverReachability } from '../api/reachability';
@@ -20,7 +20,7 @@ export interface BrowserSync {
  */
 export async function startBrowserSync(userId: string, onSignedOut: () => void = () => undefined): Promise<BrowserSync> {
   quietOpenCoreBanner();
-  const store = await openLocalStore({ userId, storage: getRxStorageDexie(), loadAutomerge: loadAutomergeInBrowser, multiInstance: true });
+  const store = await openLocalStore({ userId, storage: localStorageDexie(), loadAutomerge: loadAutomergeInBrowser, multiInstance: true });
   // While the server does not answer, fail at once rather than have the browser send (and log)
   // every retry; RxDB keeps retrying against the gate, and the server answering again wakes it.
   // The server answering signed out (or another person's session: another tab signed in) stops

@@ -1,0 +1,73 @@
+/**
+ * The local store's storage: RxDB on the browser's IndexedDB through Dexie, with one change to
+ * how Dexie reads many documents by key.
+ *
+ * RxDB reads every document of a write by key before writing it (`bulkGet`: is it new, or which
+ * revision does it replace?). Dexie's `getMany` sends one IndexedDB `get` per key. In Chromium
+ * each `get` is a request to the browser's process, ~0.1 ms of the page's time. A fresh
+ * replica's pull of 10,000 rows made 10,000 such requests, almost all of them for rows not held
+ * (measured in the browser bench: 2.1 s of the page's 9 s).
+ *
+ * `fewerReads` asks first which of the keys are held: it counts the keys in their range (one
+ * request, nothing sent back but a number) and, when the range holds at most `FEWER_READS_SPREAD`
+ * times as many keys as were asked for, lists them (one `getAllKeys`, keys only), then sends a
+ * `get` for each held key alone. A read of a few documents spread over a large store costs the
+ * one count more and goes key by key, as before. Measured in the browser bench (10,000 rows up,
+ * then a fresh replica pulling them): ours 6.1–7.7 s against 8.1–9.8 s before.
+ * It is the same transaction throughout: nothing can come or go between the list and the reads.
+ */
+import type { DBCore, DBCoreGetManyRequest, DBCoreKeyRange, DBCoreTable, Middleware } from 'dexie';
+import type Dexie from 'dexie';
+import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
+
+/** Reads of fewer keys than this go key by key: asking which are held would not save a request. */
+export const FEWER_READS_MIN_KEYS = 32;
+/** At most this many held keys a key asked for are listed (else each key is read on its own). */
+export const FEWER_READS_SPREAD = 16;
+
+/** `DBCoreRangeType.Range` (a const enum in Dexie's types, which isolated modules cannot read). */
+const RANGE = 2;
+
+/** The keys' range, when every key is a string (the only keys this store uses); else undefined. */
+function rangeOf(keys: readonly unknown[]): DBCoreKeyRange | undefined {
+  let lower: string | undefined;
+  let upper: string | undefined;
+  for (const key of keys) {
+    if (typeof key !== 'string') return undefined;
+    if (lower === undefined || key < lower) lower = key;
+    if (upper === undefined || key > upper) upper = key;
+  }
+  return lower === undefined ? undefined : { type: RANGE, lower, upper, lowerOpen: false, upperOpen: false };
+}
+
+/** `table` whose `getMany` asks which keys are held first (see above). */
+function withFewerReads(table: DBCoreTable): DBCoreTable {
+  return {
+    ...table,
+    async getMany(request: DBCoreGetManyRequest): Promise<unknown[]> {
+      const range = request.keys.length >= FEWER_READS_MIN_KEYS ? rangeOf(request.keys) : undefined;
+      if (range === undefined) return table.getMany(request);
+      const limit = request.keys.length * FEWER_READS_SPREAD;
+      const query = { index: table.schema.primaryKey, range };
+      if ((await table.count({ trans: request.trans, query })) >= limit) return table.getMany(request);
+      const listed = await table.query({ trans: request.trans, values: false, query });
+      const held = new Set(listed.result as string[]);
+      const wanted = (request.keys as string[]).filter((key) => held.has(key));
+      const found: unknown[] = wanted.length === 0 ? [] : await table.getMany({ ...request, keys: wanted });
+      const byKey = new Map(wanted.map((key, i) => [key, found[i]] as const));
+      return (request.keys as string[]).map((key) => byKey.get(key));
+    },
+  };
+}
+
+/** The Dexie middleware (see above). */
+export const fewerReads: Middleware<DBCore> = {
+  stack: 'dbcore',
+  name: 'sealctl-fewer-reads',
+  create: (down) => ({ ...down, table: (name) => withFewerReads(down.table(name)) }),
+};
+
+/** RxDB's Dexie storage for the app's local store, with `fewerReads` (options: Dexie's, e.g. another IndexedDB). */
+export function localStorageDexie(options: { indexedDB?: IDBFactory; IDBKeyRange?: typeof IDBKeyRange } = {}): ReturnType<typeof getRxStorageDexie> {
+  return getRxStorageDexie({ ...options, onCreate: (db: Dexie) => void db.use(fewerReads) });
+}
