@@ -396,12 +396,15 @@ describe("the app's upload queue", () => {
   });
 
   // The tablet's own copy of one photo spoilt: its chunk spells more bytes than its entry says,
-  // fewer, is not base64url, or is gone (`null`: storage lost it).
-  const spoilings: [string, (bytes: Uint8Array) => string | null][] = [
+  // fewer, is not base64url, or is gone (`null`: storage lost it); or its entry counts chunks its
+  // size does not make (`{ chunks }`: the copy is not held whole here).
+  const spoilings: [string, (bytes: Uint8Array) => string | null | { chunks: number }][] = [
     ['more bytes', (bytes) => toBase64Url(new Uint8Array([...bytes, 1, 2, 3]))],
     ['fewer bytes', (bytes) => toBase64Url(bytes.subarray(0, bytes.length - 5))],
     ['not base64url', (bytes) => `${toBase64Url(bytes).slice(0, -4)}!!!!`],
     ['its chunk missing', () => null],
+    ['its entry counting 3 chunks', () => ({ chunks: 3 })],
+    ['its entry counting no number of chunks', () => ({ chunks: Number.NaN })],
   ];
   it.each(spoilings)('leaves out a photo whose copy here is damaged (%s), and sends the others together', async (how, spoil) => {
     const tablet = await replicas.open(staff, `batch-bad-local-${how.replaceAll(' ', '-')}`);
@@ -412,6 +415,7 @@ describe("the app's upload queue", () => {
     const [spoilt, ...good] = added;
     const spoilt0 = spoil(photos[0]!);
     if (spoilt0 === null) await tablet.store.db.local.bulkRemove([localId('chunk', `${spoilt!.sha256}:000000`)]);
+    else if (typeof spoilt0 === 'object') await tablet.store.book.changeBlobs([spoilt!.sha256], (_sha, entry) => ({ ...entry, chunks: spoilt0.chunks }));
     else await tablet.store.book.putChunks(spoilt!.sha256, [spoilt0]);
     const what = sentBy(added);
     const sent: Sent[] = [];
@@ -441,6 +445,6 @@ describe("the app's upload queue", () => {
     expect((await tablet.store.book.blob(spoilt!.sha256))?.state).toBe('queued');
     // Opened for a screen, the damaged copy is said to be damaged, not shown; one missing a chunk is
     // not held here whole, and the server does not hold it either.
-    await expect(tablet.store.attachments.open(spoilt!.sha256, spoilt!.factRowId)).rejects.toThrow(spoilt0 === null ? /not on the server yet/ : /damaged/);
+    await expect(tablet.store.attachments.open(spoilt!.sha256, spoilt!.factRowId)).rejects.toThrow(typeof spoilt0 === 'string' ? /damaged/ : /not on the server yet/);
   });
 });

@@ -3,7 +3,6 @@
  * keys held (the point of it), on fake-indexeddb; and RxDB over it still tells new documents
  * from held ones (an insert of a held id is a conflict, an upsert replaces the revision).
  */
-import { randomBytes } from 'node:crypto';
 import Dexie from 'dexie';
 import { IDBKeyRange, IDBObjectStore, indexedDB } from 'fake-indexeddb';
 import { createRxDatabase, type RxCollection, type RxJsonSchema } from 'rxdb';
@@ -15,14 +14,16 @@ interface Doc {
   readonly n: number;
 }
 
-const hexId = (): string => randomBytes(16).toString('hex');
+const hexId = (): string => Array.from(crypto.getRandomValues(new Uint8Array(16)), (byte) => byte.toString(16).padStart(2, '0')).join('');
 let counter = 0;
+/** This run's databases (fake-indexeddb is per process, but a name is never used twice). */
+const run = hexId().slice(0, 8);
 const opened: Dexie[] = [];
 
 /** The same documents in two databases: one read through `fewerReads`, one through plain Dexie. */
 async function twoStores(docs: readonly Doc[]): Promise<{ ours: Dexie; plain: Dexie }> {
   const open = async (withMiddleware: boolean) => {
-    const db = new Dexie(`fewer-reads-${process.pid}-${++counter}`, { indexedDB, IDBKeyRange });
+    const db = new Dexie(`fewer-reads-${run}-${++counter}`, { indexedDB, IDBKeyRange });
     if (withMiddleware) db.use(fewerReads);
     db.version(1).stores({ docs: 'id', numbered: '++seq' });
     await db.open();
@@ -98,7 +99,7 @@ describe('RxDB on localStorageDexie', () => {
   const schema: RxJsonSchema<Doc> = { version: 0, primaryKey: 'id', type: 'object', properties: { id: { type: 'string', maxLength: 64 }, n: { type: 'number' } }, required: ['id', 'n'] };
 
   it('refuses an insert of a held id, replaces a held document on upsert, and inserts the new ones', async () => {
-    const db = await createRxDatabase<{ docs: RxCollection<Doc> }>({ name: `fewer-reads-rx-${process.pid}-${++counter}`, storage: localStorageDexie({ indexedDB, IDBKeyRange }) });
+    const db = await createRxDatabase<{ docs: RxCollection<Doc> }>({ name: `fewer-reads-rx-${run}-${++counter}`, storage: localStorageDexie({ indexedDB, IDBKeyRange }) });
     try {
       const { docs } = await db.addCollections({ docs: { schema } });
       const first: Doc[] = Array.from({ length: 300 }, (_, n) => ({ id: hexId(), n }));

@@ -8,12 +8,12 @@
  * replica's pull of 10,000 rows made 10,000 such requests, almost all of them for rows not held
  * (measured in the browser bench: 2.1 s of the page's 9 s).
  *
- * `fewerReads` asks first which of the keys are held: it counts the keys in their range (one
- * request, nothing sent back but a number) and, when the range holds at most `FEWER_READS_SPREAD`
- * times as many keys as were asked for, lists them (one `getAllKeys`, keys only), then sends a
- * `get` for each held key alone. A read of a few documents spread over a large store costs the
- * one count more and goes key by key, as before. Measured in the browser bench (10,000 rows up,
- * then a fresh replica pulling them): ours 6.1–7.7 s against 8.1–9.8 s before.
+ * `fewerReads` asks first which of the keys are held: it lists the keys in their range (one
+ * `getAllKeys`, keys only, at most `FEWER_READS_SPREAD` times as many as were asked for), then
+ * sends a `get` for each held key alone. When the range holds more (a read of a few documents
+ * spread over a large store), it reads key by key, as before, for the cost of the one listing,
+ * which stops at its limit whatever the store's size. Measured in the browser bench (10,000 rows
+ * up, then a fresh replica pulling them): ours 6.1–7.9 s against 8.6–9.8 s before.
  * It is the same transaction throughout: nothing can come or go between the list and the reads.
  */
 import type { DBCore, DBCoreGetManyRequest, DBCoreKeyRange, DBCoreTable, Middleware } from 'dexie';
@@ -40,22 +40,31 @@ function rangeOf(keys: readonly unknown[]): DBCoreKeyRange | undefined {
   return lower === undefined ? undefined : { type: RANGE, lower, upper, lowerOpen: false, upperOpen: false };
 }
 
-/** `table` whose `getMany` asks which keys are held first (see above). */
+/**
+ * `table` whose `getMany` asks which keys are held first (see above). Each step is chained on the
+ * promise the step below gives back (Dexie's own, which carries the transaction into its
+ * callbacks), as Dexie's own middlewares do, rather than awaited.
+ */
 function withFewerReads(table: DBCoreTable): DBCoreTable {
   return {
     ...table,
-    async getMany(request: DBCoreGetManyRequest): Promise<unknown[]> {
+    getMany(request: DBCoreGetManyRequest): Promise<unknown[]> {
       const range = request.keys.length >= FEWER_READS_MIN_KEYS ? rangeOf(request.keys) : undefined;
       if (range === undefined) return table.getMany(request);
-      const limit = request.keys.length * FEWER_READS_SPREAD;
-      const query = { index: table.schema.primaryKey, range };
-      if ((await table.count({ trans: request.trans, query })) >= limit) return table.getMany(request);
-      const listed = await table.query({ trans: request.trans, values: false, query });
-      const held = new Set(listed.result as string[]);
-      const wanted = (request.keys as string[]).filter((key) => held.has(key));
-      const found: unknown[] = wanted.length === 0 ? [] : await table.getMany({ ...request, keys: wanted });
-      const byKey = new Map(wanted.map((key, i) => [key, found[i]] as const));
-      return (request.keys as string[]).map((key) => byKey.get(key));
+      const keys = request.keys as string[];
+      const limit = keys.length * FEWER_READS_SPREAD;
+      return table.query({ trans: request.trans, values: false, limit, query: { index: table.schema.primaryKey, range } }).then((listed) => {
+        // The range holds too many others: read key by key, as Dexie does.
+        if (listed.result.length >= limit) return table.getMany(request);
+        const held = new Set(listed.result as string[]);
+        // In the order asked, repeats included (each gets its own copy, as from Dexie).
+        const wanted = keys.filter((key) => held.has(key));
+        if (wanted.length === 0) return keys.map(() => undefined);
+        return table.getMany({ ...request, keys: wanted }).then((found: unknown[]) => {
+          let next = 0;
+          return keys.map((key) => (held.has(key) ? found[next++] : undefined));
+        });
+      });
     },
   };
 }

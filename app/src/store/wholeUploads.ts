@@ -2,7 +2,7 @@
  * Attachments sent several whole to a request (`PUT /api/sync/blobs`): which go so, and how one
  * such request goes. The upload queue (`BlobQueue`) hands them out beside single uploads.
  */
-import { BLOB_BATCH_ATTACHMENTS, BLOB_BATCH_BYTES, BLOB_CHUNK_BYTES, BLOB_CHUNKS_PER_REQUEST, blobBatchQuery, decodeBase64UrlInto } from '@seal/shared';
+import { BLOB_BATCH_ATTACHMENTS, BLOB_BATCH_BYTES, BLOB_CHUNK_BYTES, BLOB_CHUNKS_PER_REQUEST, blobBatchQuery, chunkCount, decodeBase64UrlInto } from '@seal/shared';
 import { ApiError } from '../api/ApiError';
 import type { BlobEntry } from './collections';
 import type { LocalBook } from './localBook';
@@ -139,14 +139,17 @@ export async function uploadWholes(book: LocalBook, client: SyncClient, batch: r
   const bytes = new Map<string, Uint8Array>();
   // Every chunk of the batch in one read of the local store (one read a photo cost the browser an
   // IndexedDB transaction and a query each).
-  const held = await book.chunksAt(batch.flatMap(({ sha, entry }) => Array.from({ length: entry.chunks }, (_, index) => ({ sha, index }))));
+  // Each photo's chunks as its size counts them; an entry counting others is damaged (left out).
+  const counts = batch.map(({ entry }) => (entry.chunks === chunkCount(entry.size) ? entry.chunks : 0));
+  const read = await book.chunksAt(batch.flatMap(({ sha }, at) => Array.from({ length: counts[at]! }, (_, index) => ({ sha, index }))));
   let offset = 0;
   let next = 0;
   for (const [at, { sha, entry }] of batch.entries()) {
     const place = body.subarray(offset, offset + entry.size);
     offset += entry.size;
-    const chunks = held.slice(next, (next += entry.chunks));
-    if (chunks.includes(undefined)) outcomes[at] = { error: new StoreError('invalid_fact', `chunks of ${sha} are missing here`) };
+    const chunks = read.slice(next, (next += counts[at]!));
+    if (counts[at] !== entry.chunks) outcomes[at] = { error: new StoreError('invalid_fact', `${sha} is noted here as ${entry.chunks} chunks, not the ${chunkCount(entry.size)} its ${entry.size} bytes make`) };
+    else if (chunks.includes(undefined)) outcomes[at] = { error: new StoreError('invalid_fact', `chunks of ${sha} are missing here`) };
     else if (decodeInto(chunks as string[], place) !== entry.size) outcomes[at] = { error: new StoreError('invalid_fact', `chunks of ${sha} do not add up to its ${entry.size} bytes here`) };
     else bytes.set(sha, place);
   }
