@@ -5,7 +5,7 @@
  * of ours is then waiting to go up: the tablet must not show it as "waiting to sync" for ever.
  */
 import { indexedDB, IDBKeyRange } from 'fake-indexeddb';
-import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
+import { localStorageDexie } from '../../app/src/store/fewerReads';
 import { describe, expect, it, vi } from 'vitest';
 import { openLocalStore, type OpenedLocalStore } from '../../app/src/store/localStore';
 import { StoreError } from '../../app/src/store/StoreError';
@@ -17,7 +17,7 @@ const UNIT = 'unit_factlogracesite1';
 let counter = 0;
 
 async function tablet(): Promise<OpenedLocalStore> {
-  return openLocalStore({ userId: USER, storage: getRxStorageDexie({ indexedDB, IDBKeyRange }), loadAutomerge: loadAutomergeInNode, databaseName: `factlog-race-${process.pid}-${++counter}` });
+  return openLocalStore({ userId: USER, storage: localStorageDexie({ indexedDB, IDBKeyRange }), loadAutomerge: loadAutomergeInNode, databaseName: `factlog-race-${process.pid}-${++counter}` });
 }
 
 /** Makes the next write to `rows` find `row` written just before it, as a pull would. */

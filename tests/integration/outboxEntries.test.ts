@@ -7,7 +7,7 @@
  * paid a read and a tombstone per row).
  */
 import { indexedDB, IDBKeyRange } from 'fake-indexeddb';
-import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
+import { localStorageDexie } from '../../app/src/store/fewerReads';
 import { createRevision, now as rxNow } from 'rxdb/plugins/utils';
 import type { RxDocumentData } from 'rxdb';
 import type { SyncRow } from '@seal/shared';
@@ -27,7 +27,7 @@ const fact = (i: number) => ({ sha256: i.toString(16).padStart(64, '0'), about: 
 async function withStore(run: (store: OpenedLocalStore, clock: { ms: number }) => Promise<void>): Promise<void> {
   const clock = { ms: 1_790_000_000_000 };
   const store = await openLocalStore({
-    userId: USER, storage: getRxStorageDexie({ indexedDB, IDBKeyRange }), loadAutomerge: loadAutomergeInNode,
+    userId: USER, storage: localStorageDexie({ indexedDB, IDBKeyRange }), loadAutomerge: loadAutomergeInNode,
     databaseName: `outbox-entries-${process.pid}-${++counter}`, now: () => clock.ms,
   });
   try {

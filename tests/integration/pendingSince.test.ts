@@ -3,7 +3,7 @@
  * waiting was made here, which moves on as the server answers the older ones.
  */
 import { indexedDB, IDBKeyRange } from 'fake-indexeddb';
-import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
+import { localStorageDexie } from '../../app/src/store/fewerReads';
 import { describe, expect, it } from 'vitest';
 import { openLocalStore } from '../../app/src/store/localStore';
 import { sealMove } from './fixtures';
@@ -15,7 +15,7 @@ const UNIT = 'unit_pendingsincesite1';
 describe('rows waiting to go up', () => {
   it('are counted with the time the oldest of them was made', async () => {
     let clock = 1_790_000_000_000;
-    const store = await openLocalStore({ userId: USER, storage: getRxStorageDexie({ indexedDB, IDBKeyRange }), loadAutomerge: loadAutomergeInNode, databaseName: `pending-since-${process.pid}`, now: () => clock });
+    const store = await openLocalStore({ userId: USER, storage: localStorageDexie({ indexedDB, IDBKeyRange }), loadAutomerge: loadAutomergeInNode, databaseName: `pending-since-${process.pid}`, now: () => clock });
     try {
       expect(store.status.get()).toMatchObject({ pending: 0, pendingSince: null });
       const first = await store.facts.append('seal_status_change', sealMove('seal-a', null, 'active', USER, 'custodian', clock), UNIT);

@@ -6,14 +6,14 @@
  */
 import { indexedDB, IDBKeyRange } from 'fake-indexeddb';
 import { createRxDatabase } from 'rxdb';
-import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
+import { localStorageDexie } from '../../app/src/store/fewerReads';
 import { describe, expect, it } from 'vitest';
 import { COLLECTION_SCHEMAS, type SealCollections } from '../../app/src/store/collections';
 import { openLocalStore } from '../../app/src/store/localStore';
 import { sealMove, sealRecord } from './fixtures';
 import { loadAutomergeInNode } from './harness';
 
-const storage = () => getRxStorageDexie({ indexedDB, IDBKeyRange });
+const storage = () => localStorageDexie({ indexedDB, IDBKeyRange });
 const USER = 'usr_projectorrestart1';
 const UNIT = 'unit_projectorsite01';
 

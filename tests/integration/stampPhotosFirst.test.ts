@@ -7,7 +7,7 @@
  * is made at its stamp's time: nothing is recorded twice).
  */
 import { indexedDB, IDBKeyRange } from 'fake-indexeddb';
-import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
+import { localStorageDexie } from '../../app/src/store/fewerReads';
 import { describe, expect, it } from 'vitest';
 import { deviceEventHash, exportPublicJwk, GENESIS_PREV_HASH, sha256, subjectOf, toHex, type Device, type DeviceEvent, type UnsignedDeviceEvent } from '@seal/shared';
 import { captureDeviceLog, heldLogHead } from '../../app/src/device/deviceLog';
@@ -43,7 +43,7 @@ async function deviceWithStamps(stamps: number): Promise<{ device: Device; log: 
 }
 
 async function withStore(run: (store: OpenedLocalStore) => Promise<void>): Promise<void> {
-  const store = await openLocalStore({ userId: USER, storage: getRxStorageDexie({ indexedDB, IDBKeyRange }), loadAutomerge: loadAutomergeInNode, databaseName: `stamp-photos-first-${process.pid}-${++counter}` });
+  const store = await openLocalStore({ userId: USER, storage: localStorageDexie({ indexedDB, IDBKeyRange }), loadAutomerge: loadAutomergeInNode, databaseName: `stamp-photos-first-${process.pid}-${++counter}` });
   try {
     await run(store);
   } finally {
