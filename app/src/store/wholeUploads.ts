@@ -138,8 +138,8 @@ export async function uploadWholes(book: LocalBook, client: SyncClient, batch: r
   const body = new Uint8Array(batch.reduce((sum, { entry }) => sum + entry.size, 0));
   const bytes = new Map<string, Uint8Array>();
   // Every chunk of the batch in one read of the local store (one read a photo cost the browser an
-  // IndexedDB transaction and a query each).
-  // Each photo's chunks as its size counts them; an entry counting others is damaged (left out).
+  // IndexedDB transaction and a query each), each photo's as its size counts them: an entry
+  // counting others is damaged, and left out.
   const counts = batch.map(({ entry }) => (entry.chunks === chunkCount(entry.size) ? entry.chunks : 0));
   const read = await book.chunksAt(batch.flatMap(({ sha }, at) => Array.from({ length: counts[at]! }, (_, index) => ({ sha, index }))));
   let offset = 0;

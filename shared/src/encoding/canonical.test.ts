@@ -98,21 +98,21 @@ describe('canonical encoding (RFC 8785)', () => {
   it('tells a long text JSON writes as it is (the rule the MAC pieces and the server\'s _bulk_docs bytes share)', () => {
     const base64 = 'AZaz09-_'.repeat(LONG_TEXT / 8);
     // Plain: JSON writes it as it is, between quotes (JSON.stringify, not the code under test, says so).
-    expect(plainLongText(base64).plain).toBe(true);
+    expect(plainLongText(base64)).toBe(true);
     expect(JSON.stringify(base64)).toBe(`"${base64}"`);
     // Shorter than asked: not a piece, whatever it holds.
-    expect(plainLongText(base64.slice(1)).plain).toBe(false);
-    expect(plainLongText('abc', 3).plain).toBe(true);
+    expect(plainLongText(base64.slice(1))).toBe(false);
+    expect(plainLongText('abc', 3)).toBe(true);
     // Anything JSON escapes keeps a text out of the pieces: a quote, a backslash, a control character, a lone surrogate.
     for (const odd of ['"', '\\', '\n', '\u0001', '\u001f', '\ud800', '\udfff']) {
       const text = `${base64}${odd}`;
       expect(JSON.stringify(text)).not.toBe(`"${text}"`);
-      expect(plainLongText(text).plain).toBe(false);
+      expect(plainLongText(text)).toBe(false);
     }
     // Non-ASCII that JSON leaves as it is stays plain; a pair of surrogates (an emoji) is left to
     // JSON.stringify, which writes it as it is: the same bytes either way.
-    expect(plainLongText(`${base64}印章`).plain).toBe(true);
-    expect(plainLongText(`${base64}😀`).plain).toBe(false);
+    expect(plainLongText(`${base64}印章`)).toBe(true);
+    expect(plainLongText(`${base64}😀`)).toBe(false);
     expect(canonicalJsonPieces({ data: `${base64}😀`, n: 1 }).join('')).toBe(canonicalJson({ data: `${base64}😀`, n: 1 }));
     expect(canonicalJsonPieces({ data: `${base64}印章`, n: 1 }).join('')).toBe(JSON.stringify({ data: `${base64}印章`, n: 1 }));
   });

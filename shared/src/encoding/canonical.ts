@@ -42,8 +42,8 @@ const NEEDS_CARE = /[\u0000-\u001f"\\\ud800-\udfff]/;
  * nothing built: JSON.stringify of an attachment chunk's ~175 KB to compare lengths took three
  * times as long, and the server asks twice a chunk (its MAC, its `_bulk_docs` bytes).
  */
-export function plainLongText(value: string, min = LONG_TEXT): { plain: boolean } {
-  return { plain: value.length >= min && !NEEDS_CARE.test(value) };
+export function plainLongText(value: string, min = LONG_TEXT): boolean {
+  return value.length >= min && !NEEDS_CARE.test(value);
 }
 
 /**
@@ -76,8 +76,7 @@ function write(value: unknown, at: (string | number)[], sink: Sink): void {
         return;
       }
       if (!wellFormed(value)) throw new CanonicalEncodingError(`${pathOf(at)} holds a lone surrogate: it has no UTF-8 form`);
-      const long = plainLongText(value, sink.piece);
-      if (long.plain) {
+      if (plainLongText(value, sink.piece)) {
         sink.parts.push(`${sink.text}"`, value);
         sink.text = '"';
       } else {

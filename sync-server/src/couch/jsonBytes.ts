@@ -22,7 +22,7 @@ export function jsonBytes(body: { readonly docs: readonly object[] } & Record<st
     for (const key in fields) {
       if (!Object.hasOwn(fields, key)) continue;
       const value = fields[key];
-      if (typeof value !== 'string' || !plainLongText(value).plain) continue;
+      if (typeof value !== 'string' || !plainLongText(value)) continue;
       copy ??= { ...doc };
       copy[key] = `\u0000${nonce}:${pieces.length}`;
       pieces.push(value);
