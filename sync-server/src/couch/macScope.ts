@@ -30,6 +30,21 @@ interface BulkGetAnswer {
   results: { id: string; docs: ({ ok: Doc } | { error: unknown })[] }[];
 }
 
+/** What `_bulk_docs` answers: one result per document. */
+type BulkAnswer = { id?: string; error?: string; reason?: string }[];
+
+/**
+ * A batch to write, as parts: whole below 200 documents; above, a fifth first, then the rest. The
+ * first part is written while the rest is marked and encoded (~15 µs a row on the server's thread,
+ * against ~90 µs a row of the store's write): the store starts sooner, and that work is no longer
+ * on the write's path.
+ */
+function writeParts<D>(docs: readonly D[]): (readonly D[])[] {
+  if (docs.length < 200) return [docs];
+  const first = Math.ceil(docs.length / 5);
+  return [docs.slice(0, first), docs.slice(first)];
+}
+
 /** Design and local documents are the store's machinery, not data: they carry no MAC. */
 const isMachinery = (id: unknown): boolean => typeof id === 'string' && (id.startsWith('_design/') || id.startsWith('_local/'));
 
@@ -71,9 +86,25 @@ export function macScope<T>(db: DocumentScope<T>, database: string, mac: StoreMa
     // it is (`jsonBytes`). Marked documents carry no functions; a batch with machinery (design
     // documents may) goes nano's way.
     bulk: async (body: { docs: Doc[] } & Record<string, unknown>, params?: Record<string, unknown>) => {
-      const marked = { ...body, docs: body.docs.map(mark) };
-      if (body.docs.some((doc) => isMachinery(doc._id))) return db.bulk(marked, params as never);
-      return db.server.relax({ db: db.config.db, path: '_bulk_docs', method: 'POST', body: jsonBytes(marked), ...(params ? { qs: params } : {}) }) as Promise<unknown>;
+      if (body.docs.some((doc) => isMachinery(doc._id))) return db.bulk({ ...body, docs: body.docs.map(mark) }, params as never);
+      const encode = (docs: readonly Doc[]) => jsonBytes({ ...body, docs: docs.map(mark) });
+      const post = (bytes: Buffer) => db.server.relax({ db: db.config.db, path: '_bulk_docs', method: 'POST', body: bytes, ...(params ? { qs: params } : {}) }) as Promise<BulkAnswer>;
+      // A large batch goes in two parts, each once the one before is answered (the store takes
+      // them in the order given); the second is marked and encoded while the first is written.
+      const parts = writeParts(body.docs);
+      const answers: BulkAnswer[] = [];
+      let bytes = encode(parts[0]!);
+      for (let i = 0; i < parts.length; i++) {
+        const answer = post(bytes);
+        if (i + 1 < parts.length) {
+          // Its failure is met at the await below; the request goes out before the next part is encoded.
+          answer.catch(() => undefined);
+          await new Promise(setImmediate);
+          bytes = encode(parts[i + 1]!);
+        }
+        answers.push(await answer);
+      }
+      return answers.flat();
     },
     get: async (id: string, params?: unknown) => {
       const ok = verified(await db.get(id, params as never));
