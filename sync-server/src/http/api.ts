@@ -64,13 +64,6 @@ export interface RouteDef<B extends z.ZodType | undefined, Q extends z.ZodType |
    * beside the session, not after it (`RouteInput.unitTree`) — once a session cookie is there.
    */
   readonly readsUnitTree?: true;
-  /**
-   * Answers checked on their way out against a lighter schema than the one documented, by status:
-   * for an answer whose parts are checked where they are taken in and were checked when they came
-   * in (a pull's rows: each judged by the row schema when pushed, MAC-checked when read back, and
-   * parsed again by the client with the documented schema).
-   */
-  readonly answerChecks?: Readonly<Record<number, z.ZodType>>;
 }
 
 /** A route that takes bytes, as the API's document describes it. */
@@ -115,26 +108,16 @@ export const validatorCompiler: FastifySchemaCompiler<z.ZodType> = ({ schema }) 
   return result.success ? { value: result.data } : { error: result.error };
 };
 
-/** Routes' lighter answer checks (`RouteDef.answerChecks`), by method, path and status. */
-const answerChecks = new Map<string, z.ZodType>();
-const answerKey = (method: string, url: string, status: string | number | undefined) => `${method} ${url} ${String(status)}`;
-
 /**
  * Answers are checked against their schema before they leave (a mismatch is the server's bug:
  * 500, logged), and sent as the handler made them: a schema never strips or rewrites an answer
- * (a signed roster must reach the client byte for byte as it was signed). A route may name a
- * lighter check for an answer (`RouteDef.answerChecks`).
+ * (a signed roster must reach the client byte for byte as it was signed).
  */
-export const serializerCompiler: FastifySerializerCompiler<z.ZodType> = ({ schema, method, url, httpStatus }) => {
-  const check = answerChecks.get(answerKey(method, url, httpStatus)) ?? schema;
-  return (data) => serialize(check, data, method, url);
-};
-
-function serialize(check: z.ZodType, data: unknown, method: string, url: string): string {
-  const result = check.safeParse(data);
+export const serializerCompiler: FastifySerializerCompiler<z.ZodType> = ({ schema, method, url }) => (data) => {
+  const result = schema.safeParse(data);
   if (!result.success) throw new ApiError(500, 'internal_error', `The answer of ${method} ${url} does not match its schema`, { cause: result.error });
   return JSON.stringify(data);
-}
+};
 
 const where = { body: ['invalid_body', 'request body'], querystring: ['invalid_query', 'query string'], params: ['invalid_query', 'path'] } as const;
 
@@ -232,7 +215,6 @@ export function createApi(app: FastifyInstance, ctx: ServerContext, rateLimits: 
         }
         return payload;
       };
-      for (const [status, check] of Object.entries(def.answerChecks ?? {})) answerChecks.set(answerKey(def.method, def.url, status), check);
       if (def.bytesBody) {
         if (def.body) throw new Error(`${def.method} ${def.url} takes bytes or JSON, not both`);
         bytesRoutes.push({ method: def.method, url: def.url, description: def.bytesBody.description });
