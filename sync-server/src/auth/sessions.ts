@@ -73,37 +73,59 @@ function rememberOwner(ctx: ServerContext, sessionId: string, userId: string): v
   if (map.size > OWNERS_KEPT) map.delete(map.keys().next().value!);
 }
 
+/** A session cookie that opens no session: 401 `session_expired`, and the cookie is cleared (see `settleSession`). */
+class SessionEnded extends ApiError {
+  constructor(message: string) {
+    super(401, 'session_expired', message);
+  }
+}
+
 /**
  * Resolves the session cookie to a signed-in user. Throws 401 `unauthenticated` when no cookie
  * was sent; 401 `session_expired` when one was sent but opens no session (past its idle or
  * absolute deadline, ended by sign-out, a revoked passkey or a deactivation, or unknown here),
  * and then also clears the cookie, so the next visit is an ordinary signed-out one.
  */
-export async function readSession(ctx: ServerContext, request: FastifyRequest, reply: FastifyReply): Promise<SignedIn> {
+export function readSession(ctx: ServerContext, request: FastifyRequest, reply: FastifyReply): Promise<SignedIn> {
+  return settleSession(ctx, lookUpSession(ctx, request), reply);
+}
+
+/**
+ * `readSession` without its effect on the answer: the session as the store has it now (marked as
+ * seen when it was not for a minute), or the refusal — whose cookie `settleSession` clears once
+ * the request is answered by it.
+ */
+export async function lookUpSession(ctx: ServerContext, request: FastifyRequest): Promise<SignedIn> {
   const token = request.cookies[sessionCookieName(ctx)];
   if (!token) throw new ApiError(401, 'unauthenticated', 'Sign in with a passkey first');
-  const ended = (message: string): ApiError => {
-    clearSessionCookie(ctx, reply);
-    return new ApiError(401, 'session_expired', message);
-  };
   const sessionId = hashSecret(token);
   // Whose session it is never changes: once known, that user's document is read beside the
   // session's (both read fresh every time), one round trip to the store instead of two.
   const known = ownerOf(ctx).get(sessionId);
   const [session, knownUser] = await Promise.all([ctx.repos.sessions.get(sessionId), known === undefined ? undefined : ctx.repos.users.get(known)]);
-  if (!session) throw ended('This session is unknown (it may have expired and been cleared): sign in again');
+  if (!session) throw new SessionEnded('This session is unknown (it may have expired and been cleared): sign in again');
   rememberOwner(ctx, sessionId, session.userId);
-  if (session.revokedAt !== undefined) throw ended('This session was ended (signed out, passkey revoked or account deactivated): sign in again');
+  if (session.revokedAt !== undefined) throw new SessionEnded('This session was ended (signed out, passkey revoked or account deactivated): sign in again');
   const now = ctx.now();
   if (now >= session.expiresAt || now >= session.idleExpiresAt) {
-    throw ended(`This session expired at ${new Date(Math.min(session.expiresAt, session.idleExpiresAt)).toISOString()}: sign in again`);
+    throw new SessionEnded(`This session expired at ${new Date(Math.min(session.expiresAt, session.idleExpiresAt)).toISOString()}: sign in again`);
   }
   const user = known === session.userId ? knownUser : await ctx.repos.users.get(session.userId);
-  if (!user?.active) throw ended('This account is deactivated');
+  if (!user?.active) throw new SessionEnded('This account is deactivated');
   if (now - session.lastSeenAt >= TOUCH_EVERY_MS) {
     await ctx.repos.sessions.touch(sessionId, now, Math.min(ctx.config.sessionIdleMs, session.expiresAt - now));
   }
   return { user, session, credentialId: session.credentialId, sessionId };
+}
+
+/** A session looked up (`lookUpSession`), answered as `readSession` answers it: one that ended clears the cookie on `reply`. */
+export async function settleSession(ctx: ServerContext, lookedUp: Promise<SignedIn>, reply: FastifyReply): Promise<SignedIn> {
+  try {
+    return await lookedUp;
+  } catch (error) {
+    if (error instanceof SessionEnded) clearSessionCookie(ctx, reply);
+    throw error;
+  }
 }
 
 /** Ends the current session (if any) and clears its cookie. */

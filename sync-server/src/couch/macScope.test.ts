@@ -1,7 +1,7 @@
 import Nano from 'nano';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStore, type TestStore } from '../testing/testServer';
-import { macScope, type BulkGetter } from './macScope';
+import { macScope, PartlyWritten, type BulkGetter, type PartWriter } from './macScope';
 import { connectStore, type Store } from './store';
 import { MAC_FIELD } from './storeMac';
 
@@ -86,52 +86,83 @@ describe('a MAC-checked database', () => {
   });
 });
 
-/** A large batch goes to the store in parts (the second marked while the first is written). */
-describe('a MAC-checked bulk write of many documents', () => {
+/** A large batch of rows goes to the store in parts (the second marked while the first is written). */
+describe('a MAC-checked write in parts', () => {
   let testStore: TestStore;
   let store: Store;
   const raw = (name: string) => Nano(testStore.embedded.url).use<Record<string, unknown>>(`macparts_${name}`);
   const docs = (from: number, n: number) => Array.from({ length: n }, (_, i) => ({ _id: `doc-${String(from + i).padStart(5, '0')}`, n: from + i, text: `第${from + i}条` }));
+  const writer = (name: string) => store.couch.use<Record<string, unknown>>(store.dbName(name)) as unknown as PartWriter & BulkGetter<Record<string, unknown>>;
+  /** The database `name` through a MAC-checked scope whose requests to the store go through `relax`. */
+  const through = (name: string, relax: (real: (options: never) => Promise<unknown>, options: never) => Promise<unknown>) => {
+    const real = Nano(testStore.embedded.url).use<Record<string, unknown>>(`macparts_${name}`);
+    const realRelax = real.server.relax.bind(real.server) as (options: never) => Promise<unknown>;
+    return macScope({ ...real, server: { ...real.server, relax: (options: never) => relax(realRelax, options) } }, name, testStore.mac);
+  };
 
   beforeAll(async () => {
     testStore = await startTestStore();
     store = connectStore(testStore.embedded.url, 'embedded', 'macparts_', testStore.mac);
-    await store.ensureDatabases(['many', 'held', 'failing']);
+    await store.ensureDatabases(['many', 'held', 'failing', 'second', 'small']);
   }, 60_000);
   afterAll(async () => testStore?.close());
 
   it('writes every document once, answers in the order given, and the store takes them in that order', async () => {
-    const many = store.couch.use<Record<string, unknown>>(store.dbName('many'));
     // Given out of id order: the change feed must follow the order given, not the ids.
     const given = docs(0, 500).reverse();
-    const answers = await many.bulk({ docs: given });
+    const answers = await writer('many').writeInParts(given);
     expect(answers.map((a) => a.id)).toEqual(given.map((d) => d._id));
     expect(answers.every((a) => !a.error && typeof a.rev === 'string')).toBe(true);
     const feed = await raw('many').changes({ since: 0 });
     expect(feed.results.map((r) => r.id)).toEqual(given.map((d) => d._id));
     // Each carries a MAC that verifies: read back through the check, all 500, as written.
-    const back = await (many as unknown as BulkGetter<Record<string, unknown>>).bulkGet(given.map((d) => d._id));
+    const back = await writer('many').bulkGet(given.map((d) => d._id));
     expect(back.size).toBe(500);
     for (const doc of given) expect(back.get(doc._id)).toMatchObject({ n: doc.n, text: doc.text });
   });
 
   it('answers a held id in either part as a conflict, and writes the rest', async () => {
-    const held = store.couch.use<Record<string, unknown>>(store.dbName('held'));
-    await held.bulk({ docs: [docs(3, 1)[0]!, docs(450, 1)[0]!] });
-    const answers = await held.bulk({ docs: docs(0, 500) });
+    await writer('held').writeInParts([docs(3, 1)[0]!, docs(450, 1)[0]!]);
+    const answers = await writer('held').writeInParts(docs(0, 500));
     expect(answers).toHaveLength(500);
-    const refused = answers.filter((a) => a.error).map((a) => a.id);
-    expect(refused).toEqual(['doc-00003', 'doc-00450']);
+    expect(answers.filter((a) => a.error).map((a) => a.id)).toEqual(['doc-00003', 'doc-00450']);
     expect((await raw('held').info()).doc_count).toBe(500);
   });
 
-  it('sends nothing more once a part fails, and fails the write', async () => {
-    const real = Nano(testStore.embedded.url).use<Record<string, unknown>>('macparts_failing');
+  it('sends nothing more once the first part fails, and fails the write', async () => {
     const sent: unknown[] = [];
-    const failing = { ...real, server: { ...real.server, relax: (options: unknown) => { sent.push(options); return Promise.reject(new Error('connection reset')); } } } as typeof real;
-    const db = macScope(failing, 'failing', testStore.mac);
-    await expect(db.bulk({ docs: docs(0, 500) })).rejects.toThrow(/connection reset/);
+    const db = through('failing', (_real, options) => {
+      sent.push(options);
+      return Promise.reject(new Error('connection reset'));
+    });
+    const failed = db.writeInParts(docs(0, 500));
+    await expect(failed).rejects.toThrow(/connection reset/);
+    await expect(failed).rejects.not.toBeInstanceOf(PartlyWritten);
     expect(sent).toHaveLength(1);
     expect((await raw('failing').info()).doc_count).toBe(0);
+  });
+
+  it('says which documents were written when a later part fails', async () => {
+    let calls = 0;
+    const db = through('second', (real, options) => (++calls === 1 ? real(options) : Promise.reject(new Error('store restarted'))));
+    const error = await db.writeInParts(docs(0, 500)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PartlyWritten);
+    const answered = (error as PartlyWritten).answered;
+    const held = (await raw('second').list()).rows.map((r) => r.id);
+    expect(answered.length).toBeGreaterThan(0);
+    expect(answered.length).toBeLessThan(500);
+    expect(answered.map((a) => a.id).sort()).toEqual(held.sort());
+  });
+
+  it('writes a small batch in one request, and refuses a document without an id before sending anything', async () => {
+    let calls = 0;
+    const db = through('small', (real, options) => {
+      calls++;
+      return real(options);
+    });
+    expect(await db.writeInParts(docs(0, 150))).toHaveLength(150);
+    expect(calls).toBe(1);
+    await expect(db.writeInParts([...docs(1000, 400), { n: 1 } as never])).rejects.toThrow(/must carry its _id/);
+    expect(calls).toBe(1);
   });
 });

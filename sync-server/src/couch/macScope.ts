@@ -25,13 +25,32 @@ export interface BulkGetter<T> {
   bulkGet(ids: readonly string[]): Promise<Map<string, T>>;
 }
 
+/**
+ * A MAC-checked database's write of many documents in parts (see `writeParts`): each part is a
+ * `_bulk_docs` sent once the one before is answered, so the store takes them in the order given;
+ * the answers, one per document, in that order. A part that fails fails the write; the parts
+ * before it stay written (as a `_bulk_docs` cut short may leave some of its documents written),
+ * and the error says which ({@link PartlyWritten}).
+ */
+export interface PartWriter {
+  writeInParts(docs: readonly (Record<string, unknown> & { _id: string })[]): Promise<{ id?: string; rev?: string; error?: string; reason?: string }[]>;
+}
+
+/** A write in parts that failed after a part was written: the answers of the parts written, and why the next failed. */
+export class PartlyWritten extends Error {
+  override readonly name = 'PartlyWritten';
+  constructor(readonly answered: readonly { readonly id?: string; readonly error?: string }[], cause: unknown) {
+    super(`a write in parts failed after ${answered.length} documents were answered: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
+}
+
 /** What `_bulk_get` answers (without `rev`s asked: the winning revision of each id). */
 interface BulkGetAnswer {
   results: { id: string; docs: ({ ok: Doc } | { error: unknown })[] }[];
 }
 
 /** What `_bulk_docs` answers: one result per document. */
-type BulkAnswer = { id?: string; error?: string; reason?: string }[];
+type BulkAnswer = { id?: string; rev?: string; error?: string; reason?: string }[];
 
 /**
  * A batch to write, as parts: whole below 200 documents; above, a fifth first, then the rest. The
@@ -45,12 +64,39 @@ function writeParts<D>(docs: readonly D[]): (readonly D[])[] {
   return [docs.slice(0, first), docs.slice(first)];
 }
 
+/** `PartWriter.writeInParts`, over a database's `mark` and `_bulk_docs` (`post`). */
+async function writeInParts(docs: readonly Doc[], database: string, mark: (doc: Doc) => Doc, post: (bytes: Buffer) => Promise<BulkAnswer>): Promise<BulkAnswer> {
+  if (docs.some((doc) => isMachinery(doc._id))) throw new Error(`writeInParts takes documents, not design or local documents, in "${database}"`);
+  // Anything marking would refuse is refused before a part goes.
+  for (const doc of docs) if (typeof doc._id !== 'string') throw new Error(`a document written to "${database}" must carry its _id (the MAC covers it)`);
+  const encode = (part: readonly Doc[]) => jsonBytes({ docs: part.map(mark) });
+  const parts = writeParts(docs);
+  const answers: BulkAnswer[] = [];
+  let bytes = encode(parts[0]!);
+  for (let i = 0; i < parts.length; i++) {
+    const answer = post(bytes);
+    if (i + 1 < parts.length) {
+      // Its failure is met at the await below. A turn of the loop first lets the request start.
+      answer.catch(() => undefined);
+      await new Promise(setImmediate);
+      bytes = encode(parts[i + 1]!);
+    }
+    try {
+      answers.push(await answer);
+    } catch (error) {
+      if (i === 0) throw error;
+      throw new PartlyWritten(answers.flat(), error);
+    }
+  }
+  return answers.flat();
+}
+
 /** Design and local documents are the store's machinery, not data: they carry no MAC. */
 const isMachinery = (id: unknown): boolean => typeof id === 'string' && (id.startsWith('_design/') || id.startsWith('_local/'));
 
 /**
  * `db` with a MAC on every document written and a check on every document read, so that every
- * repository over it (and any code added later) gets both: `insert` and `bulk` mark; `get` answers
+ * repository over it (and any code added later) gets both: `insert`, `bulk` and `writeInParts` (ours) mark; `get` answers
  * 404 for a document whose MAC fails; `list`, `view` and `fetch` with documents leave such rows
  * out (`fetch` answers `not_found` for them); `bulkGet` (ours, not nano's) leaves them out of its
  * map; `changes` keeps the change (its sequence moves on) without the document. Documents come
@@ -58,7 +104,7 @@ const isMachinery = (id: unknown): boolean => typeof id === 'string' && (id.star
  *
  * @param database - the logical database name the MACs are bound to (`rows`, not `sealctl_rows`)
  */
-export function macScope<T>(db: DocumentScope<T>, database: string, mac: StoreMac): DocumentScope<T> & BulkGetter<T> {
+export function macScope<T>(db: DocumentScope<T>, database: string, mac: StoreMac): DocumentScope<T> & BulkGetter<T> & PartWriter {
   const mark = (doc: Doc): Doc => {
     if (doc._deleted === true || isMachinery(doc._id)) return doc;
     if (typeof doc._id !== 'string') throw new Error(`a document written to "${database}" must carry its _id (the MAC covers it)`);
@@ -78,6 +124,9 @@ export function macScope<T>(db: DocumentScope<T>, database: string, mac: StoreMa
       return doc ? [{ ...row, doc }] : [];
     });
 
+  /** A `_bulk_docs` of bytes already encoded (marked documents). */
+  const post = (bytes: Buffer, params?: Record<string, unknown>) => db.server.relax({ db: db.config.db, path: '_bulk_docs', method: 'POST', body: bytes, ...(params ? { qs: params } : {}) }) as Promise<BulkAnswer>;
+
   const overrides: Record<string, (...args: never[]) => Promise<unknown>> = {
     insert: async (doc: Doc, params?: unknown) => db.insert(mark(doc) as never, params as never),
     // Sent as bytes, not through nano's `bulk`: that stringifies with a replacer (to write
@@ -86,26 +135,11 @@ export function macScope<T>(db: DocumentScope<T>, database: string, mac: StoreMa
     // it is (`jsonBytes`). Marked documents carry no functions; a batch with machinery (design
     // documents may) goes nano's way.
     bulk: async (body: { docs: Doc[] } & Record<string, unknown>, params?: Record<string, unknown>) => {
-      if (body.docs.some((doc) => isMachinery(doc._id))) return db.bulk({ ...body, docs: body.docs.map(mark) }, params as never);
-      const encode = (docs: readonly Doc[]) => jsonBytes({ ...body, docs: docs.map(mark) });
-      const post = (bytes: Buffer) => db.server.relax({ db: db.config.db, path: '_bulk_docs', method: 'POST', body: bytes, ...(params ? { qs: params } : {}) }) as Promise<BulkAnswer>;
-      // A large batch goes in two parts, each once the one before is answered (the store takes
-      // them in the order given); the second is marked and encoded while the first is written.
-      const parts = writeParts(body.docs);
-      const answers: BulkAnswer[] = [];
-      let bytes = encode(parts[0]!);
-      for (let i = 0; i < parts.length; i++) {
-        const answer = post(bytes);
-        if (i + 1 < parts.length) {
-          // Its failure is met at the await below; the request goes out before the next part is encoded.
-          answer.catch(() => undefined);
-          await new Promise(setImmediate);
-          bytes = encode(parts[i + 1]!);
-        }
-        answers.push(await answer);
-      }
-      return answers.flat();
+      const marked = { ...body, docs: body.docs.map(mark) };
+      if (body.docs.some((doc) => isMachinery(doc._id))) return db.bulk(marked, params as never);
+      return post(jsonBytes(marked), params);
     },
+    writeInParts: async (docs: readonly Doc[]) => writeInParts(docs, database, mark, post),
     get: async (id: string, params?: unknown) => {
       const ok = verified(await db.get(id, params as never));
       if (!ok) throw new UnverifiedDocumentError(database, id);
@@ -167,7 +201,7 @@ export function macScope<T>(db: DocumentScope<T>, database: string, mac: StoreMa
       return { ...page, results };
     },
   };
-  return new Proxy(db as DocumentScope<T> & BulkGetter<T>, {
+  return new Proxy(db as DocumentScope<T> & BulkGetter<T> & PartWriter, {
     get(target, property, receiver) {
       if (typeof property === 'string' && Object.hasOwn(overrides, property)) return overrides[property];
       // Methods that would read or write documents in ways not covered above are refused, not passed by.

@@ -3,13 +3,19 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { apiErrorBodySchema, BLOB_BYTES_MEDIA_TYPE } from '@seal/shared';
 import type { ServerContext } from '../context';
-import { hasSessionCookie, readSession, type SignedIn } from '../auth/sessions';
+import { hasSessionCookie, lookUpSession, settleSession, type SignedIn } from '../auth/sessions';
 import { loadUnitTree, type UnitTree } from '../auth/scope';
 import { ApiError } from './errors';
 
 export type { ServerContext };
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+
+/**
+ * How long (ms) a session route's reads made while its body arrived stay good for its handler
+ * (see `readAhead` in {@link createApi}): past that they are made again.
+ */
+export const READ_AHEAD_FRESH_MS = 250;
 
 /**
  * The rate-limit groups of the auth routes, each one counter per client address shared by
@@ -190,7 +196,7 @@ export function createApi(app: FastifyInstance, ctx: ServerContext, rateLimits: 
   const limiters: Record<RateLimitGroup, ReturnType<typeof limiter>> = { codes: limiter('codes'), ceremonies: limiter('ceremonies') };
   const typed = app.withTypeProvider<ZodTypeProvider>();
   /** The reads a session route started before its body was parsed (see `readAhead`). */
-  const readsAhead = new WeakMap<FastifyRequest, { readonly session: Promise<SignedIn>; readonly tree: Promise<UnitTree> | undefined }>();
+  const readsAhead = new WeakMap<FastifyRequest, { readonly session: Promise<SignedIn>; readonly tree: Promise<UnitTree> | undefined; readonly at: number }>();
   return {
     ctx,
     app,
@@ -198,20 +204,24 @@ export function createApi(app: FastifyInstance, ctx: ServerContext, rateLimits: 
       /**
        * A session route's reads start as soon as its headers are in (after the origin guard, the
        * rate limit and the input guards; before the body is read and parsed): the session with its
-       * user and, for a route that reads it, the unit tree come from the store while the body is
-       * parsed, not after it (a push waited ~3 ms a batch for them). Nothing is decided here: the
-       * handler awaits them where it read them before, so refusals come in the same order. Only a
-       * request carrying a session cookie reads anything; one whose body is then refused (400,
-       * 413, 415) has read its session for nothing, and the outcome is dropped.
+       * user and, for a route that reads it, the unit tree come from the store while the body
+       * arrives and is parsed, not after it (a push waited ~3 ms a batch for them). The handler
+       * takes them where it read them before, so refusals come in the same order, and only while
+       * they are fresh ({@link READ_AHEAD_FRESH_MS}): a body that took longer to arrive (a slow
+       * link, or a client holding it back) gets both read again, so a sign-out, revocation or
+       * role change meanwhile counts as it did before. Only a request carrying a session cookie
+       * reads anything. One whose body is refused (400, 413, 415) has looked its session up for
+       * nothing (marking it seen, as any request of its holder does); its answer is untouched
+       * (an ended session's cookie is cleared only by the refusal that says so).
        */
-      const readAhead = async (request: FastifyRequest, reply: FastifyReply, payload: RequestPayload): Promise<RequestPayload> => {
+      const readAhead = async (request: FastifyRequest, _reply: FastifyReply, payload: RequestPayload): Promise<RequestPayload> => {
         if (hasSessionCookie(ctx, request)) {
-          const session = readSession(ctx, request, reply);
+          const session = lookUpSession(ctx, request);
           const tree = def.readsUnitTree ? loadUnitTree(ctx.repos.units) : undefined;
-          // Left unread when the request is refused before its handler: their failures then belong to no one.
+          // Left unread when the request is refused before its handler, or its body came late: their failures then belong to no one.
           session.catch(() => undefined);
           tree?.catch(() => undefined);
-          readsAhead.set(request, { session, tree });
+          readsAhead.set(request, { session, tree, at: performance.now() });
         }
         return payload;
       };
@@ -236,9 +246,15 @@ export function createApi(app: FastifyInstance, ctx: ServerContext, rateLimits: 
           if (UNSAFE.has(def.method) && origin !== undefined && !ctx.config.origins.includes(origin)) {
             throw new ApiError(403, 'origin_not_allowed', `Requests from origin "${origin}" are not accepted, expected one of ${ctx.config.origins.join(', ')}`);
           }
-          const ahead = readsAhead.get(request);
-          const early = def.readsUnitTree ? ahead?.tree : undefined;
-          const signedIn = def.auth === 'session' ? await (ahead?.session ?? readSession(ctx, request, reply)) : undefined;
+          const read = readsAhead.get(request);
+          const ahead = read && performance.now() - read.at <= READ_AHEAD_FRESH_MS ? read : undefined;
+          let early = def.readsUnitTree ? ahead?.tree : undefined;
+          if (def.readsUnitTree && !ahead && def.auth === 'session' && hasSessionCookie(ctx, request)) {
+            early = loadUnitTree(ctx.repos.units);
+            // Left unread when the session is refused: its failure then belongs to no one.
+            early.catch(() => undefined);
+          }
+          const signedIn = def.auth === 'session' ? await settleSession(ctx, ahead?.session ?? lookUpSession(ctx, request), reply) : undefined;
           if (request.validationError) throw validationRefusal(request.validationError);
           if (def.bytesBody && !Buffer.isBuffer(request.body)) throw new ApiError(400, 'invalid_body', `The request body is empty: expected bytes (${BLOB_BYTES_MEDIA_TYPE})`);
           const unitTree = () => early ?? loadUnitTree(ctx.repos.units);

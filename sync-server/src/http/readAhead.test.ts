@@ -1,6 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { hashSecret } from '../auth/secrets';
+import { READ_AHEAD_FRESH_MS } from './api';
 import { sessionCookieOf, setUpOrganisation, signIn, startTestServer, startTestStore, type TestServer, type TestStore } from '../testing/testServer';
 
 /**
@@ -13,6 +14,7 @@ describe('session reads started before the body', () => {
   let cookie: string;
   let rootUnitId: string;
   let ended: string;
+  let adminAuthenticator: Awaited<ReturnType<typeof setUpOrganisation>>['authenticator'];
 
   beforeAll(async () => {
     testStore = await startTestStore();
@@ -20,6 +22,7 @@ describe('session reads started before the body', () => {
     const admin = await setUpOrganisation(server);
     cookie = admin.cookie;
     rootUnitId = admin.rootUnitId;
+    adminAuthenticator = admin.authenticator;
     // A second session of the same person, then signed out: its cookie opens nothing.
     const other = sessionCookieOf(await signIn(server, admin.authenticator));
     expect((await server.call('POST', '/api/auth/logout', { cookie: other })).statusCode).toBe(204);
@@ -46,6 +49,29 @@ describe('session reads started before the body', () => {
     expect(res.statusCode).toBe(201);
   });
 
+  it('reads the session again when the body came late: a sign-out meanwhile counts', async () => {
+    const late = sessionCookieOf(await signIn(server, adminAuthenticator));
+    const sessionId = hashSecret(late.slice(late.indexOf('=') + 1));
+    const before = (await server.repos.sessions.get(sessionId))!.lastSeenAt;
+    server.clock.advance(61_000);
+    const body = new PassThrough();
+    const answer = server.app.inject({
+      method: 'POST', url: '/api/units', payload: body,
+      headers: { origin: server.config.origins[0]!, cookie: late, 'content-type': 'application/json' },
+    });
+    // Its session was read (and found open) before the body; then its holder signs out elsewhere.
+    await vi.waitFor(async () => expect((await server.repos.sessions.get(sessionId))!.lastSeenAt).toBeGreaterThan(before), { timeout: 5000 });
+    expect((await server.call('POST', '/api/auth/logout', { cookie: late })).statusCode).toBe(204);
+    await new Promise((resolve) => setTimeout(resolve, READ_AHEAD_FRESH_MS + 100));
+    body.end(JSON.stringify({ name: 'Site after sign-out', kind: 'site', parentId: rootUnitId }));
+    const res = await answer;
+    expect(res.statusCode).toBe(401);
+    expect(res.json()).toMatchObject({ error: 'session_expired' });
+    expect(res.cookies.find((c) => c.name === 'sealctl_session')?.value).toBe('');
+    const units = await server.call('GET', '/api/units', { cookie });
+    expect(JSON.stringify(units.json())).not.toContain('Site after sign-out');
+  });
+
   it('still refuses a foreign origin first (the origin guard), without reading the session', async () => {
     const sessionId = hashSecret(cookie.slice(cookie.indexOf('=') + 1));
     const before = (await server.repos.sessions.get(sessionId))!.lastSeenAt;
@@ -70,6 +96,10 @@ describe('session reads started before the body', () => {
       const res = await server.app.inject({ method: 'POST', url: '/api/units', headers: { origin: server.config.origins[0]!, cookie: ended, 'content-type': 'application/json' }, payload });
       expect(res.statusCode, payload).toBe(400);
     }
+    // A refusal of the body says nothing about the session: its cookie is left as it is.
+    const refused = await server.app.inject({ method: 'POST', url: '/api/units', headers: { origin: server.config.origins[0]!, cookie: ended, 'content-type': 'application/json' }, payload: '{"name":' });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(refused.headers['set-cookie']).toBeUndefined();
     const wrongType = await server.app.inject({ method: 'POST', url: '/api/units', headers: { origin: server.config.origins[0]!, cookie: ended, 'content-type': 'text/plain' }, payload: 'hello' });
     expect(wrongType.statusCode).toBe(415);
     // The server is still answering, and the live session still works.

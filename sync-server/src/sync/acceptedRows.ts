@@ -1,5 +1,5 @@
 import type { SyncRow } from '@seal/shared';
-import type { RowsRepo } from './rowsRepo';
+import { RowsPartlyWritten, type RowsRepo } from './rowsRepo';
 
 /**
  * Told of rows the store took for the first time: facts and changes a push was answered
@@ -18,7 +18,15 @@ export function reportingAcceptedRows(repo: RowsRepo, listener: AcceptedRowsList
   return {
     ...repo,
     async createMany(rows, origin) {
-      const outcomes = await repo.createMany(rows, origin);
+      let outcomes;
+      try {
+        outcomes = await repo.createMany(rows, origin);
+      } catch (error) {
+        // Those stored before the write failed are new to the store all the same: told now, as
+        // the retry will find them held.
+        if (error instanceof RowsPartlyWritten && error.written.length > 0) await listener(error.written).catch(onError);
+        throw error;
+      }
       const written = rows.filter((_, i) => outcomes[i] === 'written');
       if (written.length > 0) await listener(written).catch(onError);
       return outcomes;

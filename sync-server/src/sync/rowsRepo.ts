@@ -1,7 +1,7 @@
 import type { DocumentScope } from 'nano';
 import { changeRowPrefix, factRowId, type FactKind, type FactRow, type RecordKind, type SyncRow } from '@seal/shared';
 import { statusOf } from '../couch/docs';
-import type { BulkGetter } from '../couch/macScope';
+import { PartlyWritten, type BulkGetter, type PartWriter } from '../couch/macScope';
 import { DEVICE_LOG_VIEW, DOCUMENTS_VIEW } from '../couch/syncDatabases';
 import { scopeIndex, type ScopeIndex } from './scopeIndex';
 import { rowFromDoc, seqText, type StoredRow } from './storedRows';
@@ -29,7 +29,11 @@ export interface RowChangesPage {
 export interface RowsRepo extends ScopeIndex {
   /** The stored rows among `ids` (missing ids are absent from the map). */
   getMany(ids: readonly string[]): Promise<Map<string, SyncRow>>;
-  /** Writes new rows (distinct ids) in one `_bulk_docs`; resolves only once the store has answered for each. */
+  /**
+   * Writes new rows (distinct ids), in the order given: a large batch in two `_bulk_docs` on a
+   * MAC-checked database (`writeInParts`), else in one. Resolves only once the store has answered
+   * for each; a write that fails after its first part was stored throws {@link RowsPartlyWritten}.
+   */
   createMany(rows: readonly SyncRow[], origin?: string): Promise<RowWriteOutcome[]>;
   /** Every change row of one record (an `_all_docs` key range: nothing a client sends reaches a query). */
   changesOf(kind: RecordKind, recordId: string): Promise<SyncRow[]>;
@@ -62,9 +66,21 @@ export interface RowsRepo extends ScopeIndex {
   waitForChange(since: string, timeoutMs: number): Promise<string>;
 }
 
+/**
+ * A write of rows that failed after some of them were stored: those rows (the push fails and is
+ * sent again; they come back as duplicates then), for whoever tells of rows stored
+ * (`reportingAcceptedRows`), which would otherwise never hear of them.
+ */
+export class RowsPartlyWritten extends Error {
+  override readonly name = 'RowsPartlyWritten';
+  constructor(readonly written: readonly SyncRow[], cause: unknown) {
+    super(`the store took ${written.length} of the rows before the write failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
+}
+
 export function rowsRepo(db: DocumentScope<SyncRow>): RowsRepo {
   // A MAC-checked database (`Store.couch.use`) reads by id through `_bulk_get`; another, by `_all_docs` keys.
-  const { bulkGet } = db as Partial<BulkGetter<StoredRow>>;
+  const { bulkGet, writeInParts } = db as Partial<BulkGetter<StoredRow> & PartWriter>;
   const getMany = async (ids: readonly string[]): Promise<Map<string, SyncRow>> => {
     const found = new Map<string, SyncRow>();
     if (ids.length === 0) return found;
@@ -82,7 +98,16 @@ export function rowsRepo(db: DocumentScope<SyncRow>): RowsRepo {
     getMany,
     async createMany(rows, origin) {
       if (rows.length === 0) return [];
-      const results = await db.bulk({ docs: rows.map((row) => ({ ...row, _id: row.id, ...(origin ? { origin } : {}) })) });
+      const docs = rows.map((row) => ({ ...row, _id: row.id, ...(origin ? { origin } : {}) }));
+      let results: { id?: string; error?: string; reason?: string }[];
+      try {
+        // A MAC-checked database writes a large batch in parts (`writeInParts`); another, in one `_bulk_docs`.
+        results = writeInParts ? await writeInParts(docs) : await db.bulk({ docs });
+      } catch (error) {
+        if (!(error instanceof PartlyWritten)) throw error;
+        const stored = new Set(error.answered.filter((answer) => !answer.error).map((answer) => answer.id));
+        throw new RowsPartlyWritten(rows.filter((row) => stored.has(row.id)), error.cause);
+      }
       // Matched by id, not position: the embedded stand-in lists refused documents first (the
       // property test caught a row reported written that the store had refused).
       const byId = new Map(results.map((result) => [result.id, result]));

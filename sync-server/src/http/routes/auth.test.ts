@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashSecret, newSessionToken } from '../../auth/secrets';
 import { createUnit, inviteAndRegister, sessionCookieOf, setUpOrganisation, signIn, startTestServer, startTestStore, type TestServer, type TestStore } from '../../testing/testServer';
 
 describe('passkey sign-in, sessions and passkey management', () => {
@@ -137,6 +138,23 @@ describe('passkey sign-in, sessions and passkey management', () => {
     const again = await signIn(server, user.authenticator);
     expect(again.statusCode).toBe(401);
     expect(again.json()).toMatchObject({ error: 'revoked_credential' });
+  });
+
+  it('a revocation asked again ends any session of the passkey still open (the first one\'s end failed part way)', async () => {
+    const branch = await createUnit(server, admin.cookie, admin.rootUnitId, 'Half-ended branch');
+    const user = await inviteAndRegister(server, admin.cookie, branch, ['staff'], 'Zhou Left-open');
+    const token = user.cookie.slice(user.cookie.indexOf('=') + 1);
+    const opened = (await server.repos.sessions.get(hashSecret(token)))!;
+    expect((await server.call('POST', `/api/credentials/${user.credentialId}/revoke`, { cookie: admin.cookie })).statusCode).toBe(200);
+    // A session of that passkey the revocation did not reach (as if its end had failed part way).
+    const leftOpen = newSessionToken();
+    await server.repos.sessions.create(hashSecret(leftOpen), { ...opened, revokedAt: undefined, lastSeenAt: server.clock.now(), idleExpiresAt: server.clock.now() + 60_000 });
+    const cookie = `${user.cookie.slice(0, user.cookie.indexOf('='))}=${leftOpen}`;
+    expect((await server.call('GET', '/api/auth/session', { cookie })).statusCode).toBe(200);
+    expect((await server.call('POST', `/api/credentials/${user.credentialId}/revoke`, { cookie: admin.cookie })).statusCode).toBe(200);
+    const after = await server.call('GET', '/api/auth/session', { cookie });
+    expect(after.statusCode).toBe(401);
+    expect(after.json()).toMatchObject({ error: 'session_expired' });
   });
 
   it('adds or revokes a passkey only on a sign-in of the last 10 minutes: a session left open on a tablet does not take the account over', async () => {

@@ -85,7 +85,12 @@ export function passkeyRoutes(api: Api): void {
     if (!owner) throw notFound(`The owner of passkey "${params.id}"`);
     const own = owner.id === signedIn.user.id;
     if (!own) requireManageOf(signedIn.user, owner, await loadUnitTree(ctx.repos.units));
-    if (credential.revokedAt !== undefined) return { credential: credentialView(credential) };
+    if (credential.revokedAt !== undefined) {
+      // Asked again: any session of it still open (the first revocation's end of its sessions
+      // failed part way) is ended now. Sessions are not checked against their passkey per request.
+      await ctx.repos.sessions.revokeWhere({ credentialId: credential.id }, ctx.now());
+      return { credential: credentialView(credential) };
+    }
     requireRecentSignIn(signedIn, ctx.now());
     if (own) {
       const active = (await ctx.repos.credentials.ofUser(owner.id)).filter((c) => c.revokedAt === undefined);
@@ -104,7 +109,8 @@ export function passkeyRoutes(api: Api): void {
         roster: true,
       };
     });
-    // Its sessions end once the revocation stands (readSession refuses a revoked passkey meanwhile).
+    // Its sessions end once the revocation stands; until then they still open (a session is not
+    // checked against its passkey on each request), and if this fails the revocation asked again ends them.
     await ctx.repos.sessions.revokeWhere({ credentialId: credential.id }, now);
     return { credential: credentialView(after) };
   });
