@@ -103,7 +103,7 @@ describe('a MAC-checked write in parts', () => {
   beforeAll(async () => {
     testStore = await startTestStore();
     store = connectStore(testStore.embedded.url, 'embedded', 'macparts_', testStore.mac);
-    await store.ensureDatabases(['many', 'held', 'failing', 'second', 'small']);
+    await store.ensureDatabases(['many', 'held', 'failing', 'second', 'small', 'encode']);
   }, 60_000);
   afterAll(async () => testStore?.close());
 
@@ -152,6 +152,16 @@ describe('a MAC-checked write in parts', () => {
     expect(answered.length).toBeGreaterThan(0);
     expect(answered.length).toBeLessThan(500);
     expect(answered.map((a) => a.id).sort()).toEqual(held.sort());
+  });
+
+  it('fails as partly written when the second part cannot be encoded after the first went', async () => {
+    const given = docs(0, 500);
+    (given[450] as Record<string, unknown>).n = 10n; // no JSON for a BigInt: its part cannot be encoded
+    const error = await writer('encode').writeInParts(given).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PartlyWritten);
+    const answered = (error as PartlyWritten).answered.map((a) => a.id);
+    expect(answered).toEqual(given.slice(0, 100).map((d) => d._id));
+    expect((await raw('encode').info()).doc_count).toBe(100);
   });
 
   it('writes a small batch in one request, and refuses a document without an id before sending anything', async () => {

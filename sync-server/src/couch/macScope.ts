@@ -38,7 +38,7 @@ export interface PartWriter {
 
 /** A write in parts that failed after a part was written: the answers of the parts written, and why the next failed. */
 export class PartlyWritten extends Error {
-  override readonly name = 'PartlyWritten';
+  override readonly name: string = 'PartlyWritten';
   constructor(readonly answered: readonly { readonly id?: string; readonly error?: string }[], cause: unknown) {
     super(`a write in parts failed after ${answered.length} documents were answered: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
   }
@@ -67,7 +67,8 @@ function writeParts<D>(docs: readonly D[]): (readonly D[])[] {
 /** `PartWriter.writeInParts`, over a database's `mark` and `_bulk_docs` (`post`). */
 async function writeInParts(docs: readonly Doc[], database: string, mark: (doc: Doc) => Doc, post: (bytes: Buffer) => Promise<BulkAnswer>): Promise<BulkAnswer> {
   if (docs.some((doc) => isMachinery(doc._id))) throw new Error(`writeInParts takes documents, not design or local documents, in "${database}"`);
-  // Anything marking would refuse is refused before a part goes.
+  // A document without an id is refused before a part goes (what else marking or encoding
+  // refuses is met after a part went: the write then fails as partly written, below).
   for (const doc of docs) if (typeof doc._id !== 'string') throw new Error(`a document written to "${database}" must carry its _id (the MAC covers it)`);
   const encode = (part: readonly Doc[]) => jsonBytes({ docs: part.map(mark) });
   const parts = writeParts(docs);
@@ -75,11 +76,16 @@ async function writeInParts(docs: readonly Doc[], database: string, mark: (doc: 
   let bytes = encode(parts[0]!);
   for (let i = 0; i < parts.length; i++) {
     const answer = post(bytes);
+    let unencoded: { readonly error: unknown } | undefined;
     if (i + 1 < parts.length) {
       // Its failure is met at the await below. A turn of the loop first lets the request start.
       answer.catch(() => undefined);
       await new Promise(setImmediate);
-      bytes = encode(parts[i + 1]!);
+      try {
+        bytes = encode(parts[i + 1]!);
+      } catch (error) {
+        unencoded = { error };
+      }
     }
     try {
       answers.push(await answer);
@@ -87,6 +93,7 @@ async function writeInParts(docs: readonly Doc[], database: string, mark: (doc: 
       if (i === 0) throw error;
       throw new PartlyWritten(answers.flat(), error);
     }
+    if (unencoded) throw new PartlyWritten(answers.flat(), unencoded.error);
   }
   return answers.flat();
 }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, startTestStore, type TestServer, type TestStore } from '../testing/testServer';
 import type { AuditEntry } from './auditLog';
+import { PartlyWritten } from './macScope';
 import { ROW_AUDIT_GRACE_MS, rowAudits, type RowAudits } from './rowAudits';
 
 /**
@@ -60,5 +61,26 @@ describe('audit notes of pushed rows', () => {
     expect(await recordsOf('row-c')).toHaveLength(0);
     expect(await audits.reconcile()).toBe(0);
     expect((await server.repos.audit.verify()).ok).toBe(true);
+  });
+  it('a write that failed after storing part of its rows chains their records at once, in the order pushed; the retry chains the rest', async () => {
+    const before = (await server.repos.audit.list(0, 10_000)).length;
+    const failed = audits.around([{ rowId: 'row-d', entry: entry('seal-d') }, { rowId: 'row-e', entry: entry('seal-e') }, { rowId: 'row-f', entry: entry('seal-f') }], async () => {
+      await writeRow('row-d');
+      await writeRow('row-f');
+      // The store took row-d and row-f (its first part), then the rest failed.
+      throw new PartlyWritten([{ id: 'row-d' }, { id: 'row-f' }], new Error('store restarted (test)'));
+    });
+    await expect(failed).rejects.toBeInstanceOf(PartlyWritten);
+    const chained = (await server.repos.audit.list(0, 10_000)).slice(before).map((r) => r.change);
+    expect(chained).toEqual(['row:row-d', 'row:row-f']);
+    // The retry writes row-e (the others come back held): it chains only that.
+    await audits.around([{ rowId: 'row-d', entry: entry('seal-d') }, { rowId: 'row-e', entry: entry('seal-e') }, { rowId: 'row-f', entry: entry('seal-f') }], async () => {
+      await writeRow('row-e');
+      return { result: undefined, written: new Set(['row-e']) };
+    });
+    server.clock.advance(ROW_AUDIT_GRACE_MS + 1);
+    await audits.reconcile();
+    for (const id of ['row-d', 'row-e', 'row-f']) expect(await recordsOf(id)).toHaveLength(1);
+    expect(settleErrors).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AuditEntry, AuditLog } from './auditLog';
 import { settleEach } from './changeJournal';
 import { createDoc, getDoc, listDocs } from './docs';
+import { PartlyWritten } from './macScope';
 import type { Store } from './store';
 
 /** The audit record owed for one row a push writes (the row's id). */
@@ -98,7 +99,20 @@ export function rowAudits(store: Store, audit: AuditLog, now: () => number, onSe
       inFlight.add(intent.id);
       try {
         if (!(await createDoc(meta, docId(intent.id), intent))) throw new Error(`the audit note ${intent.id} exists already`);
-        const { result, written } = await write();
+        let outcome: Awaited<ReturnType<typeof write>>;
+        try {
+          outcome = await write();
+        } catch (error) {
+          // Written in part before it failed (`PartlyWritten`): what the store took is chained now,
+          // in the order pushed, not left for a settling minutes later behind rows pushed after
+          // it. The note stays for the rest (the retry chains what it writes; settling, the others).
+          if (error instanceof PartlyWritten) {
+            const stored = new Set(error.answered.flatMap((answer) => (answer.error === undefined && answer.id !== undefined ? [answer.id] : [])));
+            await chain(intent, entries.flatMap((entry, index) => (stored.has(entry.rowId) ? [index] : [])));
+          }
+          throw error;
+        }
+        const { result, written } = outcome;
         await chain(intent, entries.flatMap((entry, index) => (written.has(entry.rowId) ? [index] : [])));
         await remove(intent.id);
         return result;

@@ -67,14 +67,14 @@ export interface RowsRepo extends ScopeIndex {
 }
 
 /**
- * A write of rows that failed after some of them were stored: those rows (the push fails and is
- * sent again; they come back as duplicates then), for whoever tells of rows stored
- * (`reportingAcceptedRows`), which would otherwise never hear of them.
+ * A write of rows that failed after some of them were stored: those rows, for whoever tells of
+ * rows stored (`reportingAcceptedRows`), which would otherwise never hear of them (a push that
+ * failed is sent again, and they come back as duplicates then).
  */
-export class RowsPartlyWritten extends Error {
+export class RowsPartlyWritten extends PartlyWritten {
   override readonly name = 'RowsPartlyWritten';
-  constructor(readonly written: readonly SyncRow[], cause: unknown) {
-    super(`the store took ${written.length} of the rows before the write failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  constructor(readonly written: readonly SyncRow[], failed: PartlyWritten) {
+    super(failed.answered, failed.cause);
   }
 }
 
@@ -106,7 +106,7 @@ export function rowsRepo(db: DocumentScope<SyncRow>): RowsRepo {
       } catch (error) {
         if (!(error instanceof PartlyWritten)) throw error;
         const stored = new Set(error.answered.filter((answer) => !answer.error).map((answer) => answer.id));
-        throw new RowsPartlyWritten(rows.filter((row) => stored.has(row.id)), error.cause);
+        throw new RowsPartlyWritten(rows.filter((row) => stored.has(row.id)), error);
       }
       // Matched by id, not position: the embedded stand-in lists refused documents first (the
       // property test caught a row reported written that the store had refused).
