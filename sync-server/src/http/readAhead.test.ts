@@ -33,17 +33,25 @@ describe('session reads started before the body', () => {
     await testStore?.close();
   });
 
-  it('reads the session while the body has not arrived yet, and answers once it has', async () => {
-    // A minute on, a request marks the session as seen: a write to the store anyone can watch for.
-    const sessionId = hashSecret(cookie.slice(cookie.indexOf('=') + 1));
+  /**
+   * A POST whose body is held back, once its session was read: a minute on, a request marks its
+   * session as seen, a write to the store the test can watch for.
+   */
+  async function bodyHeldBack(withCookie: string) {
+    const sessionId = hashSecret(withCookie.slice(withCookie.indexOf('=') + 1));
     const before = (await server.repos.sessions.get(sessionId))!.lastSeenAt;
     server.clock.advance(61_000);
     const body = new PassThrough();
     const answer = server.app.inject({
       method: 'POST', url: '/api/units', payload: body,
-      headers: { origin: server.config.origins[0]!, cookie, 'content-type': 'application/json' },
+      headers: { origin: server.config.origins[0]!, cookie: withCookie, 'content-type': 'application/json' },
     });
     await vi.waitFor(async () => expect((await server.repos.sessions.get(sessionId))!.lastSeenAt).toBeGreaterThan(before), { timeout: 5000 });
+    return { body, answer };
+  }
+
+  it('reads the session while the body has not arrived yet, and answers once it has', async () => {
+    const { body, answer } = await bodyHeldBack(cookie);
     body.end(JSON.stringify({ name: 'Site read ahead', kind: 'site', parentId: rootUnitId }));
     const res = await answer;
     expect(res.statusCode).toBe(201);
@@ -51,16 +59,8 @@ describe('session reads started before the body', () => {
 
   it('reads the session again when the body came late: a sign-out meanwhile counts', async () => {
     const late = sessionCookieOf(await signIn(server, adminAuthenticator));
-    const sessionId = hashSecret(late.slice(late.indexOf('=') + 1));
-    const before = (await server.repos.sessions.get(sessionId))!.lastSeenAt;
-    server.clock.advance(61_000);
-    const body = new PassThrough();
-    const answer = server.app.inject({
-      method: 'POST', url: '/api/units', payload: body,
-      headers: { origin: server.config.origins[0]!, cookie: late, 'content-type': 'application/json' },
-    });
     // Its session was read (and found open) before the body; then its holder signs out elsewhere.
-    await vi.waitFor(async () => expect((await server.repos.sessions.get(sessionId))!.lastSeenAt).toBeGreaterThan(before), { timeout: 5000 });
+    const { body, answer } = await bodyHeldBack(late);
     expect((await server.call('POST', '/api/auth/logout', { cookie: late })).statusCode).toBe(204);
     await new Promise((resolve) => setTimeout(resolve, READ_AHEAD_FRESH_MS + 100));
     body.end(JSON.stringify({ name: 'Site after sign-out', kind: 'site', parentId: rootUnitId }));
