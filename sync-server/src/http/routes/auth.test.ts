@@ -150,6 +150,10 @@ describe('passkey sign-in, sessions and passkey management', () => {
     const leftOpen = newSessionToken();
     await server.repos.sessions.create(hashSecret(leftOpen), { ...opened, revokedAt: undefined, lastSeenAt: server.clock.now(), idleExpiresAt: server.clock.now() + 60_000 });
     const cookie = `${user.cookie.slice(0, user.cookie.indexOf('='))}=${leftOpen}`;
+    // Someone who may not manage its owner asks first: refused, and the session stays as it is.
+    const bystander = await inviteAndRegister(server, admin.cookie, branch, ['staff'], 'Wu Bystander');
+    const refused = await server.call('POST', `/api/credentials/${user.credentialId}/revoke`, { cookie: bystander.cookie });
+    expect(refused.statusCode).toBe(403);
     expect((await server.call('GET', '/api/auth/session', { cookie })).statusCode).toBe(200);
     expect((await server.call('POST', `/api/credentials/${user.credentialId}/revoke`, { cookie: admin.cookie })).statusCode).toBe(200);
     const after = await server.call('GET', '/api/auth/session', { cookie });
