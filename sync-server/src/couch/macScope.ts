@@ -33,7 +33,7 @@ export interface BulkGetter<T> {
  * and the error says which ({@link PartlyWritten}).
  */
 export interface PartWriter {
-  writeInParts(docs: readonly (Record<string, unknown> & { _id: string })[]): Promise<{ id?: string; rev?: string; error?: string; reason?: string }[]>;
+  writeInParts(docs: readonly (Record<string, unknown> & { _id: string })[]): Promise<BulkAnswer>;
 }
 
 /** A write in parts that failed after a part was written: the answers of the parts written, and why the next failed. */
@@ -66,36 +66,33 @@ function writeParts<D>(docs: readonly D[]): (readonly D[])[] {
 
 /** `PartWriter.writeInParts`, over a database's `mark` and `_bulk_docs` (`post`). */
 async function writeInParts(docs: readonly Doc[], database: string, mark: (doc: Doc) => Doc, post: (bytes: Buffer) => Promise<BulkAnswer>): Promise<BulkAnswer> {
-  if (docs.some((doc) => isMachinery(doc._id))) throw new Error(`writeInParts takes documents, not design or local documents, in "${database}"`);
-  // A document without an id is refused before a part goes (what else marking or encoding
-  // refuses is met after a part went: the write then fails as partly written, below).
-  for (const doc of docs) if (typeof doc._id !== 'string') throw new Error(`a document written to "${database}" must carry its _id (the MAC covers it)`);
-  const encode = (part: readonly Doc[]) => jsonBytes({ docs: part.map(mark) });
-  const parts = writeParts(docs);
-  const answers: BulkAnswer[] = [];
-  let bytes = encode(parts[0]!);
-  for (let i = 0; i < parts.length; i++) {
-    const answer = post(bytes);
-    let unencoded: { readonly error: unknown } | undefined;
-    if (i + 1 < parts.length) {
-      // Its failure is met at the await below. A turn of the loop first lets the request start.
-      answer.catch(() => undefined);
-      await new Promise(setImmediate);
-      try {
-        bytes = encode(parts[i + 1]!);
-      } catch (error) {
-        unencoded = { error };
-      }
-    }
-    try {
-      answers.push(await answer);
-    } catch (error) {
-      if (i === 0) throw error;
-      throw new PartlyWritten(answers.flat(), error);
-    }
-    if (unencoded) throw new PartlyWritten(answers.flat(), unencoded.error);
+  // Refused before anything goes (what else marking or encoding refuses is met once the first
+  // part went: the write then fails as partly written, below).
+  for (const doc of docs) {
+    if (isMachinery(doc._id)) throw new Error(`writeInParts takes documents, not design or local documents, in "${database}"`);
+    if (typeof doc._id !== 'string') throw new Error(`a document written to "${database}" must carry its _id (the MAC covers it)`);
   }
-  return answers.flat();
+  const encode = (part: readonly Doc[]) => jsonBytes({ docs: part.map(mark) });
+  const [first, rest] = writeParts(docs);
+  const firstAnswer = post(encode(first!));
+  if (rest === undefined) return firstAnswer;
+  // Its failure is met at the await below; a turn first lets the request start.
+  firstAnswer.catch(() => undefined);
+  await new Promise(setImmediate);
+  let restBytes: Buffer | undefined;
+  let unencoded: unknown;
+  try {
+    restBytes = encode(rest);
+  } catch (error) {
+    unencoded = error;
+  }
+  const answered = await firstAnswer;
+  if (restBytes === undefined) throw new PartlyWritten(answered, unencoded);
+  try {
+    return [...answered, ...(await post(restBytes))];
+  } catch (error) {
+    throw new PartlyWritten(answered, error);
+  }
 }
 
 /** Design and local documents are the store's machinery, not data: they carry no MAC. */
