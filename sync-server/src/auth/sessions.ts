@@ -24,7 +24,13 @@ const cookieIsSecure = (ctx: Pick<ServerContext, 'config'>): boolean => ctx.conf
 const sessionCookieName = (ctx: Pick<ServerContext, 'config'>): string =>
   cookieIsSecure(ctx) ? '__Host-sealctl_session' : 'sealctl_session';
 
-/** Opens a session for a user who just proved a passkey, and sets its cookie. */
+/**
+ * Opens a session for a user who just proved a passkey, and sets its cookie. The passkey is read
+ * again once the session is stored: a revocation that landed after the caller's check ended the
+ * passkey's sessions before this one existed, so this one is ended here (401 `revoked_credential`,
+ * no cookie). Either that read sees the revocation, or the session was stored before the
+ * revocation was, and its end of the passkey's sessions finds it.
+ */
 export async function startSession(ctx: ServerContext, reply: FastifyReply, userId: string, credentialId: string): Promise<SessionDoc> {
   const token = newSessionToken();
   const now = ctx.now();
@@ -37,7 +43,17 @@ export async function startSession(ctx: ServerContext, reply: FastifyReply, user
     expiresAt: now + ctx.config.sessionMaxMs,
     idleExpiresAt: Math.min(now + ctx.config.sessionIdleMs, now + ctx.config.sessionMaxMs),
   };
-  await ctx.repos.sessions.create(hashSecret(token), session);
+  const tokenHash = hashSecret(token);
+  await ctx.repos.sessions.create(tokenHash, session);
+  const credential = await ctx.repos.credentials.get(credentialId);
+  if (!credential || credential.userId !== userId) {
+    await ctx.repos.sessions.revoke(tokenHash, ctx.now());
+    throw new ApiError(401, 'unknown_credential', `Passkey "${credentialId}" is not registered here to this user: no session was opened`);
+  }
+  if (credential.revokedAt !== undefined) {
+    await ctx.repos.sessions.revoke(tokenHash, ctx.now());
+    throw new ApiError(401, 'revoked_credential', `Passkey "${credentialId}" was revoked at ${new Date(credential.revokedAt).toISOString()}, while signing in: no session was opened`);
+  }
   reply.setCookie(sessionCookieName(ctx), token, {
     httpOnly: true,
     sameSite: 'strict',

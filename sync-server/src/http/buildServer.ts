@@ -11,6 +11,7 @@ import { CEREMONY_RATE_LIMIT_FACTOR, type ServerConfig } from '../config';
 import type { Store } from '../couch/store';
 import { openRepositories } from '../couch/repositories';
 import type { AuditLog } from '../couch/auditLog';
+import type { SessionsRepo } from '../couch/sessionsRepo';
 import { changeJournal, INTENT_GRACE_MS } from '../couch/changeJournal';
 import { rowAudits } from '../couch/rowAudits';
 import { loadOrCreateOrgKey, type OrgKey } from '../auth/orgKey';
@@ -64,6 +65,8 @@ export interface ServerDeps {
   readonly now?: () => number;
   /** Wraps the audit log (tests: one that fails, to show a change never stands without its record). */
   readonly auditLog?: (log: AuditLog) => AuditLog;
+  /** Wraps the sessions (tests: a session write held back, to land a passkey's revocation before it is stored). */
+  readonly sessions?: (repo: SessionsRepo) => SessionsRepo;
   /** Headquarters' index: paging, checkpoints, the anomaly detector's hook. */
   readonly hq?: HqOptions;
 }
@@ -72,7 +75,7 @@ export interface ServerDeps {
 export const DEFAULT_BODY_LIMIT = 256 * 1024;
 
 /** The HTTP face of the sync-server: API routes, `/healthz`, and the built PWA. */
-export async function buildServer({ config, store, orgKey, now = Date.now, auditLog, hq }: ServerDeps): Promise<FastifyInstance> {
+export async function buildServer({ config, store, orgKey, now = Date.now, auditLog, sessions, hq }: ServerDeps): Promise<FastifyInstance> {
   const app = Fastify({
     bodyLimit: DEFAULT_BODY_LIMIT,
     logger: config.logLevel ? { level: config.logLevel } : false,
@@ -99,7 +102,7 @@ export async function buildServer({ config, store, orgKey, now = Date.now, audit
   await app.register(fastifyRateLimit, { global: false });
 
   const opened = openRepositories(store, now);
-  const repos = auditLog ? { ...opened, audit: auditLog(opened.audit) } : opened;
+  const repos = { ...opened, audit: auditLog ? auditLog(opened.audit) : opened.audit, sessions: sessions ? sessions(opened.sessions) : opened.sessions };
   const changes = changeJournal(store, repos.audit, repos.meta, now, (err, intent) => app.log.warn({ err, intent }, 'a journalled change could not be settled yet'));
   const owedAudits = rowAudits(store, repos.audit, now, (err, intent) => app.log.warn({ err, intent }, "a pushed row's audit record could not be chained yet"));
   // A change left half-made by a crash is finished or undone before this server makes new ones.

@@ -55,8 +55,8 @@ export async function startTestStore(): Promise<TestStore> {
   };
 }
 
-/** Starts a server (fresh databases) on a test store; `env` overrides configuration, `deps` wraps parts (a failing audit log). */
-export async function startTestServer(testStore: TestStore, env: Record<string, string> = {}, deps: Pick<ServerDeps, 'auditLog'> = {}): Promise<TestServer> {
+/** Starts a server (fresh databases) on a test store; `env` overrides configuration, `deps` wraps parts (a failing audit log, a session write held back). */
+export async function startTestServer(testStore: TestStore, env: Record<string, string> = {}, deps: Pick<ServerDeps, 'auditLog' | 'sessions'> = {}): Promise<TestServer> {
   // A run's own databases, unless `env.DB_PREFIX` names existing ones (a bench's stored organisation).
   const prefix = env.DB_PREFIX ?? `t${process.pid}_${++prefixCounter}_`;
   // The sign-in rate limit is real time and per process: tests that want it set AUTH_RATE_LIMIT.

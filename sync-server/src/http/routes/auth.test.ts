@@ -259,3 +259,59 @@ describe('passkey sign-in, sessions and passkey management', () => {
   });
 
 });
+
+describe('a passkey revoked while its owner signs in', () => {
+  let testStore: TestStore;
+  let server: TestServer;
+  /** Runs before the next session of `credentialId` is stored, once; the hashes of the sessions stored. */
+  let heldBack: { credentialId: string; meanwhile: () => Promise<void> } | undefined;
+  const stored: { tokenHash: string; credentialId: string }[] = [];
+
+  beforeAll(async () => {
+    testStore = await startTestStore();
+    server = await startTestServer(testStore, {}, {
+      sessions: (repo) => ({
+        ...repo,
+        async create(tokenHash, session) {
+          const hold = heldBack?.credentialId === session.credentialId ? heldBack : undefined;
+          if (hold) {
+            heldBack = undefined;
+            await hold.meanwhile();
+          }
+          await repo.create(tokenHash, session);
+          stored.push({ tokenHash, credentialId: session.credentialId });
+        },
+      }),
+    });
+  });
+  afterAll(async () => {
+    await server?.close();
+    await testStore?.close();
+  });
+
+  it('opens no session when the revocation lands between the sign-in\'s check and its session', async () => {
+    const admin = await setUpOrganisation(server);
+    const branch = await createUnit(server, admin.cookie, admin.rootUnitId, 'Stolen-phone branch');
+    const user = await inviteAndRegister(server, admin.cookie, branch, ['staff'], 'Qian Stolen');
+    let revocation = 0;
+    heldBack = {
+      credentialId: user.credentialId,
+      // The sign-in has found the passkey valid and verified its assertion; the revocation
+      // (ending every session the passkey has opened) lands before this sign-in's session is stored.
+      meanwhile: async () => { revocation = (await server.call('POST', `/api/credentials/${user.credentialId}/revoke`, { cookie: admin.cookie })).statusCode; },
+    };
+    const res = await signIn(server, user.authenticator);
+    expect(revocation).toBe(200);
+    expect({ status: res.statusCode, error: res.json<{ error: string }>().error }).toEqual({ status: 401, error: 'revoked_credential' });
+    expect(res.cookies.filter((c) => c.name.endsWith('sealctl_session') && c.value !== '')).toEqual([]);
+    // Every session the passkey opened, this sign-in's included, is ended in the store.
+    const ofPasskey = stored.filter((s) => s.credentialId === user.credentialId);
+    expect(ofPasskey).toHaveLength(2); // the registration's and this sign-in's
+    for (const { tokenHash } of ofPasskey) expect((await server.repos.sessions.get(tokenHash))?.revokedAt).toBeDefined();
+    expect((await server.call('GET', '/api/auth/session', { cookie: user.cookie })).statusCode).toBe(401);
+    // Another passkey's sign-in at the same time is not touched.
+    const other = await signIn(server, admin.authenticator);
+    expect(other.statusCode).toBe(200);
+    expect((await server.call('GET', '/api/auth/session', { cookie: sessionCookieOf(other) })).statusCode).toBe(200);
+  });
+});
