@@ -17,6 +17,12 @@ export interface UserDoc {
   /** A deactivated user keeps the record (history names them) but can do nothing. */
   readonly active: boolean;
   readonly deactivatedAt?: number;
+  /**
+   * Set by the commit that deactivates, removed once what a deactivation sets off (sessions ended,
+   * requests withdrawn, certificates revoked, the withdrawals recorded) is all done: see
+   * `sync/deactivation.ts`. `at` is `deactivatedAt`; `by`, who deactivated.
+   */
+  readonly followUpsOwed?: { readonly at: number; readonly by: { readonly userId: string; readonly credentialId?: string } };
   /** WebAuthn user handle (base64url of 16 random bytes), what discoverable passkeys return. */
   readonly webauthnUserId: string;
   readonly createdAt: number;

@@ -35,6 +35,7 @@ import { userRoutes } from './routes/users';
 import { userActivationRoutes } from './routes/userActivation';
 import { reportingAcceptedRows } from '../sync/acceptedRows';
 import { rowsRepo } from '../sync/rowsRepo';
+import { deactivationFollowUps } from '../sync/deactivation';
 import { processSheetRoutes } from './routes/processSheets';
 import { archiveRoutes } from './routes/archive';
 import { syncRoutes } from './routes/sync';
@@ -74,6 +75,16 @@ export interface ServerDeps {
 /** Default bound on request bodies; endpoints that take more (attachments) raise their own. */
 export const DEFAULT_BODY_LIMIT = 256 * 1024;
 
+/** Runs `task` every `ms` until the server closes (the timer keeps no process alive). */
+function everyWhileOpen(app: FastifyInstance, ms: number, task: () => void): void {
+  const timer = setInterval(task, ms);
+  timer.unref();
+  app.addHook('onClose', (_instance, done) => {
+    clearInterval(timer);
+    done();
+  });
+}
+
 /** The HTTP face of the sync-server: API routes, `/healthz`, and the built PWA. */
 export async function buildServer({ config, store, orgKey, now = Date.now, auditLog, sessions, hq }: ServerDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -110,14 +121,9 @@ export async function buildServer({ config, store, orgKey, now = Date.now, audit
   await owedAudits.reconcile().catch((err: unknown) => app.log.warn({ err }, "pushed rows' audit records could not be reconciled at start"));
   // And again while running: an intent another instance left behind when it died is settled
   // once it is older than the grace period, even if no new change comes to trigger it.
-  const reconciler = setInterval(() => {
+  everyWhileOpen(app, INTENT_GRACE_MS, () => {
     changes.reconcile().catch((err: unknown) => app.log.warn({ err }, 'journalled changes could not be reconciled'));
     owedAudits.reconcile().catch((err: unknown) => app.log.warn({ err }, "pushed rows' audit records could not be reconciled"));
-  }, INTENT_GRACE_MS);
-  reconciler.unref();
-  app.addHook('onClose', (_instance, done) => {
-    clearInterval(reconciler);
-    done();
   });
   const ctx: ServerContext = { config, repos, changes, rowAudits: owedAudits, orgKey: orgKey ?? (await loadOrCreateOrgKey(config.orgKeyPath)), now };
   const api = createApi(app, ctx, {
@@ -140,7 +146,18 @@ export async function buildServer({ config, store, orgKey, now = Date.now, audit
   revocationRoutes(api, store);
   syncRoutes(api, store, notifier.onAccepted);
   userRoutes(api, store);
-  userActivationRoutes(api, store, reportingAcceptedRows(rowsRepo(store.couch.use(store.dbName('rows'))), notifier.onAccepted, (err) => app.log.warn({ err }, 'accepted rows could not be passed on')));
+  const followUps = deactivationFollowUps({
+    repos, changes, now,
+    rows: reportingAcceptedRows(rowsRepo(store.couch.use(store.dbName('rows'))), notifier.onAccepted, (err) => app.log.warn({ err }, 'accepted rows could not be passed on')),
+    certificates: store.couch.use<object>(store.dbName('certificates')),
+  });
+  userActivationRoutes(api, followUps);
+  // A deactivation cut short (the store failed, or a server stopped, between its commit and its
+  // follow-ups) is finished at start, and by whichever server's round comes first after the grace.
+  const finishDeactivations = (olderThanMs?: number) =>
+    followUps.reconcile(olderThanMs).catch((err: unknown) => app.log.warn({ err }, 'deactivations cut short could not be finished yet'));
+  await finishDeactivations(0);
+  everyWhileOpen(app, INTENT_GRACE_MS, () => void finishDeactivations());
   processSheetRoutes(api, store, notifier.onAccepted);
   archiveRoutes(api, store);
   hqCaseRoutes(api, store);
