@@ -25,11 +25,12 @@ const sessionCookieName = (ctx: Pick<ServerContext, 'config'>): string =>
   cookieIsSecure(ctx) ? '__Host-sealctl_session' : 'sealctl_session';
 
 /**
- * Opens a session for a user who just proved a passkey, and sets its cookie. The passkey is read
- * again once the session is stored: a revocation that landed after the caller's check ended the
- * passkey's sessions before this one existed, so this one is ended here (401 `revoked_credential`,
- * no cookie). Either that read sees the revocation, or the session was stored before the
- * revocation was, and its end of the passkey's sessions finds it.
+ * Opens a session for a user who just proved a passkey, and sets its cookie. The passkey and the
+ * user are read again once the session is stored: a revocation or a deactivation that landed
+ * after the caller's checks ended their sessions before this one existed, so this one is ended
+ * here (401 `revoked_credential` or 403 `user_deactivated`, no cookie). Either those reads see it,
+ * or the session was stored before it and its end of the sessions finds this one too (and
+ * `lookUpSession` refuses a revoked passkey's or an inactive user's session whatever happens).
  */
 export async function startSession(ctx: ServerContext, reply: FastifyReply, userId: string, credentialId: string): Promise<SessionDoc> {
   const token = newSessionToken();
@@ -45,7 +46,11 @@ export async function startSession(ctx: ServerContext, reply: FastifyReply, user
   };
   const tokenHash = hashSecret(token);
   await ctx.repos.sessions.create(tokenHash, session);
-  const credential = await ctx.repos.credentials.get(credentialId);
+  const [credential, user] = await Promise.all([ctx.repos.credentials.get(credentialId), ctx.repos.users.get(userId)]);
+  if (!user?.active) {
+    await ctx.repos.sessions.revoke(tokenHash, ctx.now());
+    throw new ApiError(403, 'user_deactivated', 'This account was deactivated while signing in: ask an administrator');
+  }
   if (!credential || credential.userId !== userId) {
     await ctx.repos.sessions.revoke(tokenHash, ctx.now());
     throw new ApiError(401, 'unknown_credential', `Passkey "${credentialId}" is not registered here to this user: no session was opened`);
@@ -72,20 +77,25 @@ const clearSessionCookie = (ctx: Pick<ServerContext, 'config'>, reply: FastifyRe
   reply.clearCookie(sessionCookieName(ctx), { path: '/', httpOnly: true, sameSite: 'strict', secure: cookieIsSecure(ctx) });
 };
 
-/** Sessions remembered with their user, per server (see `readSession`); the oldest are forgotten past this. */
+/** Sessions remembered with their user and passkey, per server (see `readSession`); the oldest are forgotten past this. */
 const OWNERS_KEPT = 10_000;
-const owners = new WeakMap<object, Map<string, string>>();
+interface Owner {
+  readonly userId: string;
+  readonly credentialId: string;
+}
+const owners = new WeakMap<object, Map<string, Owner>>();
 
-const ownerOf = (ctx: ServerContext): Map<string, string> => {
+const ownerOf = (ctx: ServerContext): Map<string, Owner> => {
   let map = owners.get(ctx.repos);
-  if (!map) owners.set(ctx.repos, (map = new Map<string, string>()));
+  if (!map) owners.set(ctx.repos, (map = new Map<string, Owner>()));
   return map;
 };
 
-function rememberOwner(ctx: ServerContext, sessionId: string, userId: string): void {
+function rememberOwner(ctx: ServerContext, sessionId: string, owner: Owner): void {
   const map = ownerOf(ctx);
-  if (map.get(sessionId) === userId) return;
-  map.set(sessionId, userId);
+  const known = map.get(sessionId);
+  if (known?.userId === owner.userId && known.credentialId === owner.credentialId) return;
+  map.set(sessionId, owner);
   if (map.size > OWNERS_KEPT) map.delete(map.keys().next().value!);
 }
 
@@ -115,19 +125,32 @@ export async function lookUpSession(ctx: ServerContext, request: FastifyRequest)
   const token = request.cookies[sessionCookieName(ctx)];
   if (!token) throw new ApiError(401, 'unauthenticated', 'Sign in with a passkey first');
   const sessionId = hashSecret(token);
-  // Whose session it is never changes: once known, that user's document is read beside the
-  // session's (both read fresh every time), one round trip to the store instead of two.
+  // Whose session it is, and which passkey opened it, never change: once known, that user's and
+  // that passkey's documents are read beside the session's (all read fresh every time), one round
+  // trip to the store instead of two.
   const known = ownerOf(ctx).get(sessionId);
-  const [session, knownUser] = await Promise.all([ctx.repos.sessions.get(sessionId), known === undefined ? undefined : ctx.repos.users.get(known)]);
+  const [session, knownUser, knownCredential] = await Promise.all([
+    ctx.repos.sessions.get(sessionId),
+    known && ctx.repos.users.get(known.userId),
+    known && ctx.repos.credentials.get(known.credentialId),
+  ]);
   if (!session) throw new SessionEnded('This session is unknown (it may have expired and been cleared): sign in again');
-  rememberOwner(ctx, sessionId, session.userId);
+  rememberOwner(ctx, sessionId, { userId: session.userId, credentialId: session.credentialId });
   if (session.revokedAt !== undefined) throw new SessionEnded('This session was ended (signed out, passkey revoked or account deactivated): sign in again');
   const now = ctx.now();
   if (now >= session.expiresAt || now >= session.idleExpiresAt) {
     throw new SessionEnded(`This session expired at ${new Date(Math.min(session.expiresAt, session.idleExpiresAt)).toISOString()}: sign in again`);
   }
-  const user = known === session.userId ? knownUser : await ctx.repos.users.get(session.userId);
+  const isKnown = known?.userId === session.userId && known.credentialId === session.credentialId;
+  const [user, credential] = isKnown
+    ? [knownUser, knownCredential]
+    : await Promise.all([ctx.repos.users.get(session.userId), ctx.repos.credentials.get(session.credentialId)]);
   if (!user?.active) throw new SessionEnded('This account is deactivated');
+  // A revoked passkey's sessions are ended when it is revoked; this holds even where that missed
+  // one (a session stored as the revocation landed, read from a lagging copy of a cluster's view).
+  if (!credential || credential.revokedAt !== undefined || credential.userId !== session.userId) {
+    throw new SessionEnded('The passkey this session was opened with was revoked: sign in again with another');
+  }
   if (now - session.lastSeenAt >= TOUCH_EVERY_MS) {
     await ctx.repos.sessions.touch(sessionId, now, Math.min(ctx.config.sessionIdleMs, session.expiresAt - now));
   }

@@ -150,15 +150,17 @@ describe('passkey sign-in, sessions and passkey management', () => {
     const leftOpen = newSessionToken();
     await server.repos.sessions.create(hashSecret(leftOpen), { ...opened, revokedAt: undefined, lastSeenAt: server.clock.now(), idleExpiresAt: server.clock.now() + 60_000 });
     const cookie = `${user.cookie.slice(0, user.cookie.indexOf('='))}=${leftOpen}`;
-    // Someone who may not manage its owner asks first: refused, and the session stays as it is.
+    // It opens nothing: a session is refused once the passkey it was opened with is revoked.
+    const refusedSession = await server.call('GET', '/api/auth/session', { cookie });
+    expect({ status: refusedSession.statusCode, error: refusedSession.json<{ error: string }>().error }).toEqual({ status: 401, error: 'session_expired' });
+    // Someone who may not manage its owner asks first: refused, and the session stays as it is in the store.
     const bystander = await inviteAndRegister(server, admin.cookie, branch, ['staff'], 'Wu Bystander');
     const refused = await server.call('POST', `/api/credentials/${user.credentialId}/revoke`, { cookie: bystander.cookie });
     expect(refused.statusCode).toBe(403);
-    expect((await server.call('GET', '/api/auth/session', { cookie })).statusCode).toBe(200);
+    expect((await server.repos.sessions.get(hashSecret(leftOpen)))?.revokedAt).toBeUndefined();
+    // Asked again by someone who may, the revocation ends it in the store too.
     expect((await server.call('POST', `/api/credentials/${user.credentialId}/revoke`, { cookie: admin.cookie })).statusCode).toBe(200);
-    const after = await server.call('GET', '/api/auth/session', { cookie });
-    expect(after.statusCode).toBe(401);
-    expect(after.json()).toMatchObject({ error: 'session_expired' });
+    expect((await server.repos.sessions.get(hashSecret(leftOpen)))?.revokedAt).toBeDefined();
   });
 
   it('adds or revokes a passkey only on a sign-in of the last 10 minutes: a session left open on a tablet does not take the account over', async () => {
@@ -289,8 +291,11 @@ describe('a passkey revoked while its owner signs in', () => {
     await testStore?.close();
   });
 
+  let organisation: Awaited<ReturnType<typeof setUpOrganisation>> | undefined;
+  const setUpOrganisationOnce = async () => (organisation ??= await setUpOrganisation(server));
+
   it('opens no session when the revocation lands between the sign-in\'s check and its session', async () => {
-    const admin = await setUpOrganisation(server);
+    const admin = await setUpOrganisationOnce();
     const branch = await createUnit(server, admin.cookie, admin.rootUnitId, 'Stolen-phone branch');
     const user = await inviteAndRegister(server, admin.cookie, branch, ['staff'], 'Qian Stolen');
     let revocation = 0;
@@ -313,5 +318,24 @@ describe('a passkey revoked while its owner signs in', () => {
     const other = await signIn(server, admin.authenticator);
     expect(other.statusCode).toBe(200);
     expect((await server.call('GET', '/api/auth/session', { cookie: sessionCookieOf(other) })).statusCode).toBe(200);
+  });
+
+  it('opens no session when the owner is deactivated between the sign-in\'s check and its session', async () => {
+    const admin = await setUpOrganisationOnce();
+    const branch = await createUnit(server, admin.cookie, admin.rootUnitId, `Leaving branch ${stored.length}`);
+    const user = await inviteAndRegister(server, admin.cookie, branch, ['staff'], 'Sun Leaving');
+    let deactivation = 0;
+    heldBack = { credentialId: user.credentialId, meanwhile: async () => { deactivation = (await server.call('POST', `/api/users/${user.userId}/deactivate`, { cookie: admin.cookie })).statusCode; } };
+    const res = await signIn(server, user.authenticator);
+    expect(deactivation).toBe(200);
+    expect({ status: res.statusCode, error: res.json<{ error: string }>().error }).toEqual({ status: 403, error: 'user_deactivated' });
+    expect(res.cookies.filter((c) => c.name.endsWith('sealctl_session') && c.value !== '')).toEqual([]);
+    const ofPasskey = stored.filter((s) => s.credentialId === user.credentialId);
+    expect(ofPasskey).toHaveLength(2);
+    for (const { tokenHash } of ofPasskey) expect((await server.repos.sessions.get(tokenHash))?.revokedAt).toBeDefined();
+    // Reactivated, they sign in again: nothing of the refused sign-in comes back to life.
+    expect((await server.call('POST', `/api/users/${user.userId}/activate`, { cookie: admin.cookie })).statusCode).toBe(200);
+    expect((await server.call('GET', '/api/auth/session', { cookie: user.cookie })).statusCode).toBe(401);
+    expect((await signIn(server, user.authenticator)).statusCode).toBe(200);
   });
 });
