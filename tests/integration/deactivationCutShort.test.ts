@@ -146,6 +146,10 @@ describe('a deactivation cut short', () => {
     // Two repeats at once (a retry and a second administrator's click).
     const both = await Promise.all([deactivate(running.server, leaver), deactivate(running.server, leaver)]);
     expect(both.map((r) => r.statusCode)).toEqual([200, 200]);
+    // Each says what the deactivation withdrew, or (finding it all done already) nothing more.
+    const lists = both.map((r) => r.json<{ haltedRequests: string[] }>().haltedRequests);
+    expect(lists).toContainEqual(requestIds);
+    for (const list of lists) expect([requestIds, []]).toContainEqual(list);
     expect(await cancellationsOf(requestIds)).toEqual(Object.fromEntries(requestIds.map((id) => [id, 1])));
     const records = await recordsAbout(leaver.userId);
     expect(records.map((r) => r.action)).toEqual(['user.deactivate', 'user.requests_halted']);
@@ -185,5 +189,60 @@ describe('a deactivation cut short', () => {
     } finally {
       await restarted.close();
     }
+  });
+
+  it('cut before its record, then the administrator who deactivated loses the role: the requests they withdrew are still recorded as theirs', async () => {
+    const { leaver, requestIds } = await leaverWithRequests('Leaver E 离职戊', 2);
+    const branchAdmin = await world.person(world.branchId, ['admin'], 'Branch admin 分公司管理员');
+    failNext.haltedRecord = true;
+    const cut = await running.server.call('POST', `/api/users/${leaver.userId}/deactivate`, { cookie: branchAdmin.cookie });
+    expect(cut.statusCode).toBeGreaterThanOrEqual(500);
+    expect(await cancellationsOf(requestIds)).toEqual(Object.fromEntries(requestIds.map((id) => [id, 1])));
+    const demoted = await running.server.call('POST', `/api/users/${branchAdmin.userId}/grants/revoke`, { cookie: world.admin.cookie, body: { role: 'admin', unitId: world.branchId } });
+    expect(demoted.statusCode).toBe(200);
+    // The organisation's administrator asks again: the record names the withdrawals, in the branch administrator's name.
+    const again = await deactivate(running.server, leaver);
+    expect(again.json()).toMatchObject({ haltedRequests: requestIds, requestsOutOfScope: [] });
+    const records = await recordsAbout(leaver.userId);
+    expect(records.map((r) => r.action)).toEqual(['user.deactivate', 'user.requests_halted']);
+    expect(records[1]!.after).toEqual({ haltedRequests: requestIds, requestsOutOfScope: [] });
+    expect(records.every((r) => 'userId' in r.actor && r.actor.userId === branchAdmin.userId)).toBe(true);
+    expect(await cancellationsOf(requestIds)).toEqual(Object.fromEntries(requestIds.map((id) => [id, 1])));
+  });
+
+  it('cut before its record, then reactivated: the reactivation records the withdrawals already made', async () => {
+    const { leaver, requestIds } = await leaverWithRequests('Leaver F 离职己', 2);
+    failNext.haltedRecord = true;
+    expect((await deactivate(running.server, leaver)).statusCode).toBeGreaterThanOrEqual(500);
+    expect((await running.server.call('POST', `/api/users/${leaver.userId}/activate`, { cookie: world.admin.cookie })).statusCode).toBe(200);
+    const records = await recordsAbout(leaver.userId);
+    expect(records.map((r) => r.action)).toEqual(['user.deactivate', 'user.requests_halted', 'user.activate']);
+    expect(records[1]!.after).toEqual({ haltedRequests: requestIds, requestsOutOfScope: [] });
+    expect(await marked(leaver.userId)).toBe(false);
+  });
+
+  it('at a start, one deactivation that still cannot be finished does not hold up the others', async () => {
+    const stuck = await leaverWithRequests('Leaver G 离职庚', 1);
+    const next = await leaverWithRequests('Leaver H 离职辛', 1);
+    for (const { leaver } of [stuck, next]) {
+      failNext.revokeWhere = true;
+      expect((await deactivate(running.server, leaver)).statusCode).toBeGreaterThanOrEqual(500);
+    }
+    // A server whose store keeps failing to end the first one's sessions (in id order, it may come first or last).
+    const restarted = await startTestServer(running.store, { DB_PREFIX: running.server.config.dbPrefix }, {
+      sessions: (repo) => ({
+        ...repo,
+        revokeWhere: (by, at) => ('userId' in by && by.userId === stuck.leaver.userId ? Promise.reject(new Error('the store went away (test)')) : repo.revokeWhere(by, at)),
+      }),
+    });
+    try {
+      expect(await marked(stuck.leaver.userId)).toBe(true);
+      expect(await marked(next.leaver.userId)).toBe(false);
+      expect(await cancellationsOf(next.requestIds)).toEqual({ [next.requestIds[0]!]: 1 });
+    } finally {
+      await restarted.close();
+    }
+    // The next server that can finishes it.
+    expect((await deactivate(running.server, stuck.leaver)).json()).toMatchObject({ haltedRequests: stuck.requestIds });
   });
 });

@@ -150,6 +150,7 @@ export async function buildServer({ config, store, orgKey, now = Date.now, audit
     repos, changes, now,
     rows: reportingAcceptedRows(rowsRepo(store.couch.use(store.dbName('rows'))), notifier.onAccepted, (err) => app.log.warn({ err }, 'accepted rows could not be passed on')),
     certificates: store.couch.use<object>(store.dbName('certificates')),
+    onError: (err, userId) => app.log.warn({ err, userId }, 'a deactivation cut short could not be finished yet'),
   });
   userActivationRoutes(api, followUps);
   // A deactivation cut short (the store failed, or a server stopped, between its commit and its

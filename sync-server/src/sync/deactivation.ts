@@ -1,10 +1,11 @@
 import type { DocumentScope } from 'nano';
 import type { ChangeJournal } from '../couch/changeJournal';
 import { INTENT_GRACE_MS } from '../couch/changeJournal';
+import type { AuditEntry } from '../couch/auditLog';
 import type { UserDoc } from '../couch/model';
 import type { Repositories } from '../couch/repositories';
 import { loadUnitTree } from '../auth/scope';
-import { haltRequestsOf, type HaltedRequests } from './haltRequestsOf';
+import { haltRequestsOf, requestsWithdrawnBy, type HaltedRequests } from './haltRequestsOf';
 import { revokeHolderCertificates } from './revokeSealCertificates';
 import type { RowsRepo } from './rowsRepo';
 
@@ -30,8 +31,13 @@ export interface DeactivationFollowUps {
    * unknown, or done). Throws when the store fails: the mark stays, and a later run finishes.
    */
   finish(userId: string): Promise<HaltedRequests | undefined>;
-  /** Finishes every deactivation whose steps have been owed for longer than `olderThanMs`; how many it finished. */
+  /**
+   * Finishes every deactivation whose steps have been owed for longer than `olderThanMs`; how many
+   * it finished. One that fails is told to `onError` and stays owed; the others go on.
+   */
   reconcile(olderThanMs?: number): Promise<number>;
+  /** The requests a deactivation still owing its follow-ups has withdrawn so far (for the record of a reactivation cutting it off). */
+  withdrawnSoFar(user: UserDoc): Promise<string[]>;
 }
 
 /** The mark a deactivating commit leaves on the user document, until its follow-ups are done. */
@@ -52,14 +58,13 @@ export function deactivationFollowUps(deps: {
   readonly rows: RowsRepo;
   readonly certificates: DocumentScope<object>;
   readonly now: () => number;
+  /** Told of a deactivation `reconcile` could not finish now (the store failed): it stays owed. */
+  readonly onError: (error: unknown, userId: string) => void;
 }): DeactivationFollowUps {
-  const { repos, changes, rows, certificates, now } = deps;
+  const { repos, changes, rows, certificates, now, onError } = deps;
 
-  /** Whether `userId` still owes the follow-ups of the deactivation at `at`. */
-  const stillOwed = async (userId: string, at: number): Promise<UserDoc | undefined> => {
-    const user = await repos.users.get(userId);
-    return owedOf(user)?.at === at ? user : undefined;
-  };
+  /** Whether `userId` still owes the follow-ups of the deactivation at `at` (not finished by another run, not reactivated). */
+  const stillOwed = async (userId: string, at: number): Promise<boolean> => owedOf(await repos.users.get(userId))?.at === at;
 
   const finish = async (userId: string): Promise<HaltedRequests | undefined> => {
     const user = await repos.users.get(userId);
@@ -69,39 +74,56 @@ export function deactivationFollowUps(deps: {
     await repos.sessions.revokeWhere({ userId }, now());
     const [admin, tree] = await Promise.all([repos.users.get(by.userId), loadUnitTree(repos.units)]);
     if (!(await stillOwed(userId, at))) return undefined;
-    // An administrator no longer on record withdraws nothing: the requests count as out of their scope.
+    // An administrator no longer on record withdraws nothing more: the rest count as out of their scope.
     const withdrawn = await haltRequestsOf(rows, user, admin ?? { ...user, id: by.userId, grants: [] }, tree, at);
-    if (!(await stillOwed(userId, at))) return undefined;
-    // Their tablets' signing keys stop too: every live certificate they hold is revoked (audited).
-    await revokeHolderCertificates(certificates, changes, userId, () => false, `holder ${userId} deactivated`, by, at);
-    if (withdrawn.halted.length === 0) {
-      await repos.users.update(userId, (current) => (owedOf(current)?.at === at ? withoutFollowUps(current) : undefined));
-      return withdrawn;
-    }
-    // The cancellations are fact rows (they replicate); the record of them says who and why, and
-    // is chained in the commit that removes the mark, so it is written once however many runs.
+    if (!(await stillOwed(userId, at))) return withdrawn;
+    // Their tablets' signing keys stop too: every live certificate they held then is revoked (audited).
+    await revokeHolderCertificates(certificates, changes, userId, (doc) => Date.parse(doc.issuedAt) > at, `holder ${userId} deactivated`, by, at);
+    // The cancellations are fact rows (they replicate); the record of what the deactivation did to
+    // the requests is chained in the commit that removes the mark, so it is written once however
+    // many runs (one that finds the mark gone writes nothing).
     await changes.commit(async (tx) => {
       const current = await tx.read<UserDoc>('users', userId);
       if (owedOf(current)?.at !== at) return { result: undefined, audit: [] };
       tx.write('users', userId, withoutFollowUps(current!));
-      return {
-        result: undefined,
-        audit: [{
-          actor: by, action: 'user.requests_halted', target: { kind: 'user', id: userId }, unitId: user.unitId,
-          before: null, after: { haltedRequests: withdrawn.halted, requestsOutOfScope: withdrawn.outOfScope },
-        }],
-      };
+      return { result: undefined, audit: [withdrawalsRecord(by, user, withdrawn)] };
     });
     return withdrawn;
   };
 
+  let reconciling: Promise<number> | undefined;
+  const reconcileOnce = async (olderThanMs: number): Promise<number> => {
+    const owing = (await repos.users.list()).filter((u) => (owedOf(u)?.at ?? Infinity) <= now() - olderThanMs);
+    let finished = 0;
+    for (const user of owing) {
+      try {
+        if (await finish(user.id)) finished++;
+      } catch (error) {
+        onError(error, user.id);
+      }
+    }
+    return finished;
+  };
+
   return {
     finish,
-    async reconcile(olderThanMs = INTENT_GRACE_MS) {
-      const owing = (await repos.users.list()).filter((u) => (owedOf(u)?.at ?? Infinity) <= now() - olderThanMs);
-      let finished = 0;
-      for (const user of owing) if (await finish(user.id)) finished++;
-      return finished;
+    reconcile(olderThanMs = INTENT_GRACE_MS) {
+      // One round at a time: a round still running when the next is due is the next.
+      reconciling ??= reconcileOnce(olderThanMs).finally(() => { reconciling = undefined; });
+      return reconciling;
+    },
+    withdrawnSoFar: (user) => {
+      const owed = owedOf(user);
+      return owed ? requestsWithdrawnBy(rows, user, owed.by.userId, owed.at) : Promise.resolve([]);
     },
   };
 }
+
+/**
+ * The audit record of what a deactivation did to the requests: those it withdrew, and those open
+ * outside the administrator's scope, left for an administrator of theirs.
+ */
+export const withdrawalsRecord = (by: FollowUpsOwed['by'], user: UserDoc, withdrawn: HaltedRequests): AuditEntry => ({
+  actor: by, action: 'user.requests_halted', target: { kind: 'user', id: user.id }, unitId: user.unitId,
+  before: null, after: { haltedRequests: withdrawn.halted, requestsOutOfScope: withdrawn.outOfScope },
+});

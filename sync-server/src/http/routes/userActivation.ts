@@ -2,7 +2,7 @@ import { deactivationResponseSchema, idParamsSchema, userResponseSchema } from '
 import type { UserDoc } from '../../couch/model';
 import { loadUnitTree, requireManageOf } from '../../auth/scope';
 import type { SignedIn } from '../../auth/sessions';
-import { owingFollowUps, withoutFollowUps, type DeactivationFollowUps } from '../../sync/deactivation';
+import { owingFollowUps, withdrawalsRecord, withoutFollowUps, type DeactivationFollowUps } from '../../sync/deactivation';
 import type { Api } from '../api';
 import { ApiError, notFound } from '../errors';
 import { userView } from '../views';
@@ -34,9 +34,16 @@ export function userActivationRoutes(api: Api, followUps: DeactivationFollowUps)
       if (user.active === active) return { result: { after: user, changed: false }, audit: [] };
       const changedUser = change(user);
       tx.write('users', id, changedUser);
+      // A reactivation that cuts off a deactivation's follow-ups records the withdrawals it had
+      // already written (that record is otherwise written when they are all done).
+      const owed = active ? user.followUpsOwed : undefined;
+      const withdrawnSoFar = owed ? await followUps.withdrawnSoFar(user) : [];
       return {
         result: { after: changedUser, changed: true },
-        audit: [{ actor: by, action: `user.${mode}`, target: { kind: 'user', id }, unitId: target.unitId, before: userView(user), after: userView(changedUser) }],
+        audit: [
+          ...(owed && withdrawnSoFar.length > 0 ? [withdrawalsRecord(owed.by, user, { halted: withdrawnSoFar, outOfScope: [] })] : []),
+          { actor: by, action: `user.${mode}`, target: { kind: 'user', id }, unitId: target.unitId, before: userView(user), after: userView(changedUser) },
+        ],
         roster: true,
       };
     });
