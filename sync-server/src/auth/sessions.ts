@@ -59,6 +59,7 @@ export async function startSession(ctx: ServerContext, reply: FastifyReply, user
     await ctx.repos.sessions.revoke(tokenHash, ctx.now());
     throw new ApiError(401, 'revoked_credential', `Passkey "${credentialId}" was revoked at ${new Date(credential.revokedAt).toISOString()}, while signing in: no session was opened`);
   }
+  rememberOwner(ctx, tokenHash, { userId, credentialId });
   reply.setCookie(sessionCookieName(ctx), token, {
     httpOnly: true,
     sameSite: 'strict',

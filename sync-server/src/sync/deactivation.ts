@@ -76,18 +76,23 @@ export function deactivationFollowUps(deps: {
     if (!(await stillOwed(userId, at))) return undefined;
     // An administrator no longer on record withdraws nothing more: the rest count as out of their scope.
     const withdrawn = await haltRequestsOf(rows, user, admin ?? { ...user, id: by.userId, grants: [] }, tree, at);
-    if (!(await stillOwed(userId, at))) return withdrawn;
-    // Their tablets' signing keys stop too: every live certificate they held then is revoked (audited).
-    await revokeHolderCertificates(certificates, changes, userId, (doc) => Date.parse(doc.issuedAt) > at, `holder ${userId} deactivated`, by, at);
+    // Their tablets' signing keys stop too: every live certificate they hold is revoked (audited),
+    // unless a reactivation came first (a round that still finds the mark revokes any issued since).
+    if (await stillOwed(userId, at)) await revokeHolderCertificates(certificates, changes, userId, () => false, `holder ${userId} deactivated`, by, at);
     // The cancellations are fact rows (they replicate); the record of what the deactivation did to
     // the requests is chained in the commit that removes the mark, so it is written once however
     // many runs (one that finds the mark gone writes nothing).
-    await changes.commit(async (tx) => {
+    const recorded = await changes.commit(async (tx) => {
       const current = await tx.read<UserDoc>('users', userId);
-      if (owedOf(current)?.at !== at) return { result: undefined, audit: [] };
+      if (owedOf(current)?.at !== at) return { result: false, audit: [] };
       tx.write('users', userId, withoutFollowUps(current!));
-      return { result: undefined, audit: [withdrawalsRecord(by, user, withdrawn)] };
+      return { result: true, audit: [withdrawalsRecord(by, user, withdrawn)] };
     });
+    // A reactivation removed the mark while this run was writing cancellations: it recorded those
+    // it saw, and these are recorded here (one named twice is better than one never named).
+    if (!recorded && withdrawn.writtenNow.length > 0 && (await repos.users.get(userId))?.active) {
+      await repos.audit.append(withdrawalsRecord(by, user, { halted: withdrawn.writtenNow }));
+    }
     return withdrawn;
   };
 
@@ -108,7 +113,7 @@ export function deactivationFollowUps(deps: {
   return {
     finish,
     reconcile(olderThanMs = INTENT_GRACE_MS) {
-      // One round at a time: a round still running when the next is due is the next.
+      // One round at a time: a call while a round runs gets that round (whatever its `olderThanMs`).
       reconciling ??= reconcileOnce(olderThanMs).finally(() => { reconciling = undefined; });
       return reconciling;
     },
@@ -120,10 +125,10 @@ export function deactivationFollowUps(deps: {
 }
 
 /**
- * The audit record of what a deactivation did to the requests: those it withdrew, and those open
- * outside the administrator's scope, left for an administrator of theirs.
+ * The audit record of what a deactivation did to the requests: those it withdrew, and (when
+ * known) those open outside the administrator's scope, left for an administrator of theirs.
  */
-export const withdrawalsRecord = (by: FollowUpsOwed['by'], user: UserDoc, withdrawn: HaltedRequests): AuditEntry => ({
+export const withdrawalsRecord = (by: FollowUpsOwed['by'], user: UserDoc, withdrawn: { readonly halted: readonly string[]; readonly outOfScope?: readonly string[] }): AuditEntry => ({
   actor: by, action: 'user.requests_halted', target: { kind: 'user', id: user.id }, unitId: user.unitId,
-  before: null, after: { haltedRequests: withdrawn.halted, requestsOutOfScope: withdrawn.outOfScope },
+  before: null, after: { haltedRequests: withdrawn.halted, ...(withdrawn.outOfScope ? { requestsOutOfScope: withdrawn.outOfScope } : {}) },
 });

@@ -13,6 +13,8 @@ export interface HaltedRequests {
   readonly halted: readonly string[];
   /** Open requests outside that administrator's scope: left for an administrator of theirs. */
   readonly outOfScope: readonly string[];
+  /** Those of `halted` whose cancellation this call wrote (another run, or an earlier one, wrote the rest). */
+  readonly writtenNow: readonly string[];
 }
 
 /** The stored requests of one requester, each merged from its change rows. */
@@ -70,7 +72,7 @@ export async function requestsWithdrawnBy(rows: RowsRepo, person: UserDoc, admin
 export async function haltRequestsOf(rows: RowsRepo, person: UserDoc, admin: UserDoc, tree: UnitTree, at: number): Promise<HaltedRequests> {
   const { open, ownId, byThis } = await survey(rows, person, admin.id, at);
   const toWithdraw = open.filter((r) => !byThis(r) && holdsRoleOn(admin, ['admin'], r.unitId, tree));
-  await rows.createMany(toWithdraw.map((request): FactRow => {
+  const outcomes = await rows.createMany(toWithdraw.map((request): FactRow => {
     const cancellation: Cancellation = {
       id: ownId(request), requestId: request.id, actorId: admin.id as UserId,
       reason: `The requester ${person.name} was deactivated`.slice(0, 500), at,
@@ -81,5 +83,9 @@ export async function haltRequestsOf(rows: RowsRepo, person: UserDoc, admin: Use
     };
   }));
   const halted = open.filter((r) => byThis(r) || toWithdraw.includes(r));
-  return { halted: halted.map((r) => r.id).sort(), outOfScope: open.filter((r) => !halted.includes(r)).map((r) => r.id).sort() };
+  return {
+    halted: halted.map((r) => r.id).sort(),
+    outOfScope: open.filter((r) => !halted.includes(r)).map((r) => r.id).sort(),
+    writtenNow: toWithdraw.filter((_, i) => outcomes[i] === 'written').map((r) => r.id).sort(),
+  };
 }

@@ -23,7 +23,7 @@ export function authRoutes(api: Api): void {
       200: loginVerifyResponseSchema.describe('The user and when the session ends; a session cookie is set'),
       400: 'challenge_unknown | challenge_used | challenge_expired | challenge_mismatch | origin_mismatch | wrong_type | malformed_client_data',
       401: 'unknown_credential | revoked_credential | user_handle_mismatch | assertion_refused | counter_regressed',
-      403: 'user_deactivated',
+      403: 'user_deactivated (also when deactivated as the session opened)',
       429: 'rate_limited',
     },
   }, async ({ body, reply }) => {

@@ -151,7 +151,7 @@ function redeemingRoutes(api: Api): void {
   api.route({
     method: 'POST', url: '/api/auth/register/verify', tag: 'invitations', auth: 'public', rateLimited: 'ceremonies', body: registerVerifyBodySchema,
     summary: 'Register the invitee\'s passkey: uses up the invitation, creates the user with its roles, signs them in',
-    responses: { 201: registerVerifyResponseSchema.describe('The new user and their passkey; a session cookie is set'), 400: 'challenge or registration refused', 403: 'invitation_invalid', 409: 'invitation_used | credential_exists', 410: 'invitation_expired | invitation_revoked', 429: 'rate_limited' },
+    responses: { 201: registerVerifyResponseSchema.describe('The new user and their passkey; a session cookie is set'), 400: 'challenge or registration refused', 401: 'revoked_credential | unknown_credential (the passkey was revoked as the session opened)', 403: 'invitation_invalid | user_deactivated (deactivated as the session opened)', 409: 'invitation_used | credential_exists', 410: 'invitation_expired | invitation_revoked', 429: 'rate_limited' },
   }, async ({ body, reply }) => {
     const { clientData, challenge } = await consumeCeremonyChallenge(ctx, body.response.response.clientDataJSON, 'webauthn.create', ['invitation']);
     const registered = await verifyRegistration(ctx, body.response, clientData.challenge);

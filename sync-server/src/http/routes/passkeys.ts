@@ -87,7 +87,8 @@ export function passkeyRoutes(api: Api): void {
     if (!own) requireManageOf(signedIn.user, owner, await loadUnitTree(ctx.repos.units));
     if (credential.revokedAt !== undefined) {
       // Asked again: any session of it still open (the first revocation's end of its sessions
-      // failed part way) is ended now. Sessions are not checked against their passkey per request.
+      // failed part way) is ended now. Each request refuses such a session already (its passkey
+      // is read beside it); this ends it in the store too.
       await ctx.repos.sessions.revokeWhere({ credentialId: credential.id }, ctx.now());
       return { credential: credentialView(credential) };
     }
@@ -109,8 +110,8 @@ export function passkeyRoutes(api: Api): void {
         roster: true,
       };
     });
-    // Its sessions end once the revocation stands; until then they still open (a session is not
-    // checked against its passkey on each request), and if this fails the revocation asked again ends them.
+    // Its sessions end once the revocation stands (each request refuses them from then on, its
+    // passkey being read beside its session); if this fails, the revocation asked again ends them.
     await ctx.repos.sessions.revokeWhere({ credentialId: credential.id }, now);
     return { credential: credentialView(after) };
   });

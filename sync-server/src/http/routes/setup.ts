@@ -44,7 +44,7 @@ export function setupRoutes(api: Api): void {
   api.route({
     method: 'POST', url: '/api/setup/verify', tag: 'setup', auth: 'public', rateLimited: 'ceremonies', body: registerVerifyBodySchema,
     summary: 'Register the first passkey: creates the HQ unit and the system administrator, and signs them in',
-    responses: { 201: setupVerifyResponseSchema.describe('The administrator, the HQ unit and the passkey; a session cookie is set'), 400: 'challenge or registration refused', 403: 'setup_code_invalid', 409: 'setup_already_done', 429: 'rate_limited' },
+    responses: { 201: setupVerifyResponseSchema.describe('The administrator, the HQ unit and the passkey; a session cookie is set'), 400: 'challenge or registration refused', 401: 'revoked_credential | unknown_credential (the passkey was revoked as the session opened)', 403: 'setup_code_invalid | user_deactivated (deactivated as the session opened)', 409: 'setup_already_done', 429: 'rate_limited' },
   }, async ({ body, reply }) => {
     const { clientData, challenge } = await consumeCeremonyChallenge(ctx, body.response.response.clientDataJSON, 'webauthn.create', ['setup']);
     if ((await ctx.repos.meta.getSetup())?.state === 'done') throw alreadyDone();

@@ -28,20 +28,22 @@ export function userActivationRoutes(api: Api, followUps: DeactivationFollowUps)
     const change = (user: UserDoc): UserDoc => (active ? withoutFollowUps((({ deactivatedAt: _d, ...u }) => ({ ...u, active: true }))(user)) : owingFollowUps(user, by, now));
     if (!active) await keepOneSystemAdmin(ctx, tree, change(target));
     if (!active && target.id === signedIn.user.id) throw new ApiError(403, 'self_deactivation', 'Nobody deactivates themselves: ask another administrator');
+    // A reactivation that cuts off a deactivation's follow-ups records the withdrawals already
+    // written (that record is otherwise written once they are all done). Looked up before the
+    // commit (a scan of the requests), used if the plan finds the same deactivation still owed.
+    const owedBefore = active && !target.active ? target.followUpsOwed : undefined;
+    const withdrawnSoFar = owedBefore ? await followUps.withdrawnSoFar(target) : [];
     return ctx.changes.commit(async (tx) => {
       const user = await tx.read<UserDoc>('users', id);
       if (!user) throw notFound(`User "${id}"`);
       if (user.active === active) return { result: { after: user, changed: false }, audit: [] };
       const changedUser = change(user);
       tx.write('users', id, changedUser);
-      // A reactivation that cuts off a deactivation's follow-ups records the withdrawals it had
-      // already written (that record is otherwise written when they are all done).
-      const owed = active ? user.followUpsOwed : undefined;
-      const withdrawnSoFar = owed ? await followUps.withdrawnSoFar(user) : [];
+      const owed = active && user.followUpsOwed?.at === owedBefore?.at ? user.followUpsOwed : undefined;
       return {
         result: { after: changedUser, changed: true },
         audit: [
-          ...(owed && withdrawnSoFar.length > 0 ? [withdrawalsRecord(owed.by, user, { halted: withdrawnSoFar, outOfScope: [] })] : []),
+          ...(owed && withdrawnSoFar.length > 0 ? [withdrawalsRecord(owed.by, user, { halted: withdrawnSoFar })] : []),
           { actor: by, action: `user.${mode}`, target: { kind: 'user', id }, unitId: target.unitId, before: userView(user), after: userView(changedUser) },
         ],
         roster: true,
