@@ -9,6 +9,7 @@ import { orgCaOf } from '../../auth/orgCaLoader';
 import { certificateDocId, certificatesRepo, certificateView, type CertificateDoc } from '../../couch/certificatesRepo';
 import { mergeChangeRows } from '../../sync/recordStates';
 import { rowsRepo } from '../../sync/rowsRepo';
+import { revokeHolderCertificates } from '../../sync/revokeSealCertificates';
 import type { Api } from '../api';
 import { ApiError, notFound, requireSigningEnabled } from '../errors';
 import { actorOf } from '../recordChange';
@@ -24,7 +25,8 @@ const DEFAULT_DAYS = 3;
 export function signingCertificateRoutes(api: Api, store: Store): void {
   const { ctx } = api;
   const rows = rowsRepo(store.couch.use(store.dbName('rows')));
-  const certificates = certificatesRepo(store.couch.use(store.dbName('certificates')));
+  const certificatesDb = store.couch.use<object>(store.dbName('certificates'));
+  const certificates = certificatesRepo(certificatesDb);
   const orgCa = (): Promise<Issuer> => orgCaOf(ctx);
 
   api.route({
@@ -37,7 +39,7 @@ export function signingCertificateRoutes(api: Api, store: Store): void {
     method: 'POST', url: '/api/documents/signing-certificates', tag: 'documents', auth: 'session', body: signingCertificateBodySchema,
     summary: "A short-lived certificate for a tablet's P-256 key to sign PDFs with one electronic seal offline; audited",
     responses: {
-      200: signingCertificateResponseSchema, 400: 'invalid_body | signing_request_invalid', 401: 'unauthenticated', 403: 'forbidden | signing_disabled',
+      200: signingCertificateResponseSchema, 400: 'invalid_body | signing_request_invalid', 401: 'unauthenticated', 403: 'forbidden | signing_disabled | user_deactivated (while it was issued: revoked)',
       404: 'not_found', 409: 'seal_not_signable',
     },
   }, async ({ body, signedIn, reply }) => {
@@ -78,6 +80,22 @@ export function signingCertificateRoutes(api: Api, store: Store): void {
       tx.write('certificates', certificateDocId(doc.serial), doc);
       return { result: doc, audit: [{ actor: actorOf(signedIn), action: 'signing_certificate.issue', target: { kind: 'signing_certificate', id: doc.serial }, unitId: doc.unitId, after: certificateView(doc) }] };
     });
+    // A deactivation, a role taken back or the seal leaving `active` while this was issued revoked
+    // the certificates live then, not this one: read again now that it is stored, it is revoked
+    // here if any of them landed (either this read sees it, or it saw the stored certificate).
+    const [holder, lifecycle] = await Promise.all([ctx.repos.users.get(signedIn.user.id), rows.lifecycleOf(body.sealId)]);
+    const sealNow = sealLifecycleStateOf(sealStatusTimeline(lifecycle.map((r) => r.body as SealStatusChange))).status;
+    const refusal = !holder?.active
+      ? new ApiError(403, 'user_deactivated', 'This account was deactivated while the certificate was issued: it is revoked')
+      : !permission(holder, 'request.create', { unitId: seal.data.unitId }, await loadUnitTree(ctx.repos.units)).ok
+        ? new ApiError(403, 'forbidden', `The role to stamp with seal "${body.sealId}" was taken back while the certificate was issued: it is revoked`)
+        : sealNow !== 'active'
+          ? new ApiError(409, 'seal_not_signable', `Seal "${body.sealId}" became ${sealNow ?? 'unknown'} while the certificate was issued: it is revoked`)
+          : undefined;
+    if (refusal) {
+      await revokeHolderCertificates(certificatesDb, ctx.changes, signedIn.user.id, (held) => held.serial !== doc.serial, `${refusal.code} while issued`, { system: true }, ctx.now());
+      throw refusal;
+    }
     reply.header('cache-control', 'no-store');
     return { record: certificateView(doc), certificate: doc.pem, chain: [toPem('CERTIFICATE', issuer.certificate)] };
   });
