@@ -54,6 +54,17 @@ export interface ServerConfig {
    */
   readonly storeAnswerMs: number;
   /**
+   * REQUEST_SECONDS (default 1800): the most time a request's headers and body may take to arrive.
+   * Past it the server answers 408 and closes the connection, so a client trickling a body in
+   * holds nothing for good. The default lets the largest body (8 MB) arrive at 4.5 KB/s.
+   */
+  readonly requestMs: number;
+  /**
+   * IDLE_SECONDS (default 300): a connection on which nothing moves for this long, either way, is
+   * closed (the sync stream's heartbeat is every 15 s). Headers must arrive within a minute.
+   */
+  readonly idleMs: number;
+  /**
    * AUTH_RATE_LIMIT (default 30): requests per client address per minute to the routes that check
    * a one-time code (setup and invitation codes), together. Sign-in and passkey ceremonies are
    * counted apart and get {@link CEREMONY_RATE_LIMIT_FACTOR} times as many, so that a site's

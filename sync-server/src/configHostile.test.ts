@@ -76,7 +76,7 @@ describe('loadConfig: an empty variable means its default, never "here" or "noth
       rpId: 'localhost', rpName: 'Seal Control 印章管控', origins: ['http://localhost:8080'],
       orgKeyPath: '/srv/seal/data/org-key.pem', orgCaPath: '/srv/seal/data/org-ca.pem', storeMacKeyPath: '/srv/seal/data/store-mac.key',
       sessionIdleMs: 720 * 60_000, sessionMaxMs: 168 * 3_600_000, invitationTtlMs: 72 * 3_600_000, challengeTtlMs: 300_000, storeAnswerMs: 30_000,
-      authRateLimitPerMinute: 30, pullScanLimit: 20_000, pullStaleIndexFrom: 1_000, electronicSigning: true, logLevel: undefined,
+      requestMs: 1_800_000, idleMs: 300_000, authRateLimitPerMinute: 30, pullScanLimit: 20_000, pullStaleIndexFrom: 1_000, electronicSigning: true, logLevel: undefined,
       webhooks: { keyPath: '/srv/seal/data/webhook-secrets.key', allowPrivateAddresses: false, retryBaseMs: 30_000, maxAttempts: 8 },
     });
   });

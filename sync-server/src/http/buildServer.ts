@@ -89,6 +89,14 @@ function everyWhileOpen(app: FastifyInstance, ms: number, task: () => void): voi
 export async function buildServer({ config, store, orgKey, now = Date.now, auditLog, sessions, hq }: ServerDeps): Promise<FastifyInstance> {
   const app = Fastify({
     bodyLimit: DEFAULT_BODY_LIMIT,
+    // A request gets REQUEST_SECONDS to arrive whole (408 past it), a connection IDLE_SECONDS
+    // without a byte either way; Node checks how long requests have taken a few times per limit.
+    requestTimeout: config.requestMs,
+    connectionTimeout: config.idleMs,
+    http: {
+      headersTimeout: Math.min(60_000, config.requestMs),
+      connectionsCheckingInterval: Math.max(50, Math.min(30_000, Math.round(Math.min(config.requestMs, 60_000) / 4))),
+    },
     logger: config.logLevel ? { level: config.logLevel } : false,
     trustProxy: false,
     frameworkErrors: answerFrameworkError,
