@@ -75,6 +75,19 @@ export interface ServerDeps {
 /** Default bound on request bodies; endpoints that take more (attachments) raise their own. */
 export const DEFAULT_BODY_LIMIT = 256 * 1024;
 
+/**
+ * A request gets REQUEST_SECONDS to arrive whole (408 past it), a connection IDLE_SECONDS without a
+ * byte either way, headers a minute; Node checks how long requests have taken a few times per limit.
+ */
+const timeouts = (config: ServerConfig) => ({
+  requestTimeout: config.requestMs,
+  connectionTimeout: config.idleMs,
+  http: {
+    headersTimeout: Math.min(60_000, config.requestMs),
+    connectionsCheckingInterval: Math.max(50, Math.min(30_000, Math.round(Math.min(config.requestMs, 60_000) / 4))),
+  },
+});
+
 /** Runs `task` every `ms` until the server closes (the timer keeps no process alive). */
 function everyWhileOpen(app: FastifyInstance, ms: number, task: () => void): void {
   const timer = setInterval(task, ms);
@@ -89,14 +102,7 @@ function everyWhileOpen(app: FastifyInstance, ms: number, task: () => void): voi
 export async function buildServer({ config, store, orgKey, now = Date.now, auditLog, sessions, hq }: ServerDeps): Promise<FastifyInstance> {
   const app = Fastify({
     bodyLimit: DEFAULT_BODY_LIMIT,
-    // A request gets REQUEST_SECONDS to arrive whole (408 past it), a connection IDLE_SECONDS
-    // without a byte either way; Node checks how long requests have taken a few times per limit.
-    requestTimeout: config.requestMs,
-    connectionTimeout: config.idleMs,
-    http: {
-      headersTimeout: Math.min(60_000, config.requestMs),
-      connectionsCheckingInterval: Math.max(50, Math.min(30_000, Math.round(Math.min(config.requestMs, 60_000) / 4))),
-    },
+    ...timeouts(config),
     logger: config.logLevel ? { level: config.logLevel } : false,
     trustProxy: false,
     frameworkErrors: answerFrameworkError,
