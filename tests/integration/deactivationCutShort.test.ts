@@ -11,7 +11,7 @@ import type { AuditLog } from '../../sync-server/src/couch/auditLog';
 import type { AuditRecord } from '../../sync-server/src/couch/model';
 import type { SessionsRepo } from '../../sync-server/src/couch/sessionsRepo';
 import { rowsRepo } from '../../sync-server/src/sync/rowsRepo';
-import { startTestServer, type TestServer } from '../../sync-server/src/testing/testServer';
+import { signIn, startTestServer, type TestServer } from '../../sync-server/src/testing/testServer';
 import { sealRecord, useRequest } from './fixtures';
 import { replicaPool, setUpWorld, startSyncServer, syncAll, type Person, type RunningSync, type World } from './harness';
 
@@ -174,7 +174,7 @@ describe('a deactivation cut short', () => {
     }
   });
 
-  it('is not finished once they were reactivated: their requests stay open, their new session stays', async () => {
+  it('is not finished once they were reactivated: their requests stay open; the session from before opens nothing, a new sign-in does', async () => {
     const { leaver, requestIds } = await leaverWithRequests('Leaver D 离职丁', 2);
     failNext.revokeWhere = true;
     expect((await deactivate(running.server, leaver)).statusCode).toBeGreaterThanOrEqual(500);
@@ -183,7 +183,10 @@ describe('a deactivation cut short', () => {
     expect(await marked(leaver.userId)).toBe(false);
     const restarted = await startTestServer(running.store, { DB_PREFIX: running.server.config.dbPrefix });
     try {
+      // Not ended in the store (the deactivation's follow-ups never ran), yet over: it predates the deactivation.
       expect(await sessionOpen(leaver)).toBe(true);
+      expect((await running.server.call('GET', '/api/auth/session', { cookie: leaver.cookie })).statusCode).toBe(401);
+      expect((await signIn(running.server, leaver.authenticator)).statusCode).toBe(200);
       expect(await cancellationsOf(requestIds)).toEqual(Object.fromEntries(requestIds.map((id) => [id, 0])));
       expect((await recordsAbout(leaver.userId)).map((r) => r.action)).toEqual(['user.deactivate', 'user.activate']);
     } finally {

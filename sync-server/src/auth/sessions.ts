@@ -147,6 +147,9 @@ export async function lookUpSession(ctx: ServerContext, request: FastifyRequest)
     ? [knownUser, knownCredential]
     : await Promise.all([ctx.repos.users.get(session.userId), ctx.repos.credentials.get(session.credentialId)]);
   if (!user?.active) throw new SessionEnded('This account is deactivated');
+  if (user.sessionsFrom !== undefined && session.createdAt <= user.sessionsFrom) {
+    throw new SessionEnded('This session was opened before the account was deactivated: sign in again');
+  }
   // A revoked passkey's sessions are ended when it is revoked; this holds even where that missed
   // one (a session stored as the revocation landed, read from a lagging copy of a cluster's view).
   if (!credential || credential.revokedAt !== undefined || credential.userId !== session.userId) {

@@ -18,6 +18,12 @@ export interface UserDoc {
   readonly active: boolean;
   readonly deactivatedAt?: number;
   /**
+   * Sessions opened at or before this time are over: set by each deactivation and kept through a
+   * reactivation, so a reactivation never brings back a session the deactivation had not yet
+   * ended in the store (its follow-ups cut short, or overtaken by the reactivation).
+   */
+  readonly sessionsFrom?: number;
+  /**
    * Set by the commit that deactivates, removed once what a deactivation sets off (sessions ended,
    * requests withdrawn, certificates revoked, the withdrawals recorded) is all done: see
    * `sync/deactivation.ts`. `at` is `deactivatedAt`; `by`, who deactivated.

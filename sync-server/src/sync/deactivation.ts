@@ -45,7 +45,7 @@ export type FollowUpsOwed = NonNullable<UserDoc['followUpsOwed']>;
 
 /** The user deactivated at `at` by `by`, marked as owing the follow-ups. */
 export const owingFollowUps = (user: UserDoc, by: FollowUpsOwed['by'], at: number): UserDoc =>
-  ({ ...user, active: false, deactivatedAt: at, followUpsOwed: { at, by } });
+  ({ ...user, active: false, deactivatedAt: at, sessionsFrom: at, followUpsOwed: { at, by } });
 
 /** A user document without the mark (a reactivation, or the follow-ups done). */
 export const withoutFollowUps = ({ followUpsOwed: _owed, ...user }: UserDoc): UserDoc => user;
