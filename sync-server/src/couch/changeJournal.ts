@@ -86,6 +86,19 @@ export async function settleEach<N extends { readonly id: string }>(notes: reado
 
 /** Intents younger than this belong to a request still running (on this or another server). */
 export const INTENT_GRACE_MS = 30_000;
+
+/**
+ * For a rule over several documents (at least one active system administrator; a person keeps a
+ * passkey): call at the start of the plan, before reading what the rule counts, and call what it
+ * returns after the plan's other writes. Two commits doing so under one `key` conflict on
+ * `meta/guard:<key>`, so the later one's plan runs again, and (the guard being written last)
+ * counts what the earlier one wrote.
+ */
+export async function serialisedOn(tx: ChangeTx, key: string): Promise<() => void> {
+  const id = `guard:${key}`;
+  const current = await tx.read<{ n?: number }>('meta', id);
+  return () => tx.write('meta', id, { type: 'guard', key, n: (current?.n ?? 0) + 1 });
+}
 const MAX_PLAN_ATTEMPTS = 8;
 
 type AnyDoc = Record<string, unknown>;

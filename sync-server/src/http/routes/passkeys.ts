@@ -4,6 +4,7 @@ import type { CredentialDoc } from '../../couch/model';
 import { loadUnitTree, requireManageOf } from '../../auth/scope';
 import { consumeCeremonyChallenge, registrationOptions, verifyRegistration } from '../../auth/webauthn';
 import type { SignedIn } from '../../auth/sessions';
+import { serialisedOn } from '../../couch/changeJournal';
 import type { Api } from '../api';
 import { ApiError, notFound } from '../errors';
 import { actorOf } from '../recordChange';
@@ -99,11 +100,17 @@ export function passkeyRoutes(api: Api): void {
     }
     const now = ctx.now();
     const after = await ctx.changes.commit(async (tx) => {
+      // Two of one's own passkeys revoked at once: the later one counts the earlier's revocation.
+      const lastPasskeyGuard = own ? await serialisedOn(tx, `passkeys:${owner.id}`) : undefined;
       const current = await tx.read<CredentialDoc>('credentials', credentialDocId(credential.id));
       if (!current) throw notFound(`Passkey "${params.id}"`);
       if (current.revokedAt !== undefined) return { result: current, audit: [] };
+      if (own && (await ctx.repos.credentials.ofUser(owner.id)).filter((c) => c.revokedAt === undefined && c.id !== credential.id).length === 0) {
+        throw new ApiError(409, 'last_passkey', 'This is your only passkey: add another before revoking it, or ask an administrator');
+      }
       const revoked: CredentialDoc = { ...current, revokedAt: now, revokedBy: signedIn.user.id };
       tx.write('credentials', credentialDocId(credential.id), revoked);
+      lastPasskeyGuard?.();
       return {
         result: revoked,
         audit: [{ actor: actorOf(signedIn), action: 'credential.revoke', target: { kind: 'credential', id: credential.id }, unitId: owner.unitId, before: credentialView(current), after: credentialView(revoked) }],

@@ -4,6 +4,7 @@ import {
   type RoleGrantChange, type UnitId,
 } from '@seal/shared';
 import type { UserDoc } from '../../couch/model';
+import { serialisedOn } from '../../couch/changeJournal';
 import { asPolicyUser, holdsRoleOn, isClosed, isSystemAdmin, loadUnitTree, permission, requireAnyRole, requirePermission, requireRoleOn, rootUnitId, type UnitTree } from '../../auth/scope';
 import type { Store } from '../../couch/store';
 import { revokeHolderCertificates } from '../../sync/revokeSealCertificates';
@@ -82,7 +83,10 @@ export function userRoutes(api: Api, store: Store): void {
       await keepOneSystemAdmin(ctx, tree, { ...target, grants: target.grants.filter((g) => !same(g)) });
     }
     // The new grants and their audit record are written together (see ChangeJournal).
+    const takesSystemAdmin = mode === 'revoke' && grant.role === 'admin' && grant.unitId === rootUnitId(tree);
     return ctx.changes.commit(async (tx) => {
+      // Two system administrators taking the role from each other at once: the later one counts the earlier's change.
+      const lastAdminGuard = takesSystemAdmin ? await serialisedOn(tx, 'system-admins') : undefined;
       const user = await tx.read<UserDoc>('users', id);
       if (!user) throw notFound(`User "${id}"`);
       check(user);
@@ -91,7 +95,9 @@ export function userRoutes(api: Api, store: Store): void {
         ? (has ? undefined : { ...user, grants: [...user.grants, { role: grant.role, unitId: grant.unitId } as UserDoc['grants'][number]] })
         : (has ? { ...user, grants: user.grants.filter((g) => !same(g)) } : undefined);
       if (!after) return { result: { user: userView(user) }, audit: [] };
+      if (takesSystemAdmin) await keepOneSystemAdmin(ctx, tree, after);
       tx.write('users', id, after);
+      lastAdminGuard?.();
       return {
         result: { user: userView(after) },
         audit: [{ actor: actorOf(signedIn), action: `user.${mode}_role`, target: { kind: 'user', id }, unitId: grant.unitId, before: userView(user), after: userView(after) }],
