@@ -102,6 +102,9 @@ function everyWhileOpen(app: FastifyInstance, ms: number, task: () => void): voi
 export async function buildServer({ config, store, orgKey, now = Date.now, auditLog, sessions, hq }: ServerDeps): Promise<FastifyInstance> {
   const app = Fastify({
     bodyLimit: DEFAULT_BODY_LIMIT,
+    // A path parameter as long as the longest id a schema takes (a passkey's id: up to 1,364
+    // characters), so that the schema judges it, not the router (Fastify's default stops at 100).
+    maxParamLength: 2048,
     ...timeouts(config),
     logger: config.logLevel ? { level: config.logLevel } : false,
     trustProxy: false,

@@ -122,6 +122,15 @@ describe('passkey sign-in, sessions and passkey management', () => {
     expect(res.json<{ credential: object }>().credential).not.toHaveProperty('lastUsedAt'); // added, not yet used to sign in
   });
 
+  it('judges a long passkey id by its schema, not the router: an unknown one of 128 or 1,364 characters is 404, one past the bound 400 invalid_query', async () => {
+    for (const length of [128, 1364]) {
+      const res = await server.call('POST', `/api/credentials/${'A'.repeat(length)}/revoke`, { cookie: admin.cookie });
+      expect({ length, status: res.statusCode, error: res.json<{ error: string }>().error }).toEqual({ length, status: 404, error: 'not_found' });
+    }
+    const tooLong = await server.call('POST', `/api/credentials/${'A'.repeat(1365)}/revoke`, { cookie: admin.cookie });
+    expect({ status: tooLong.statusCode, error: tooLong.json<{ error: string }>().error }).toEqual({ status: 400, error: 'invalid_query' });
+  });
+
   it('revoking a passkey refuses it at sign-in and ends the sessions it opened', async () => {
     const branch = await createUnit(server, admin.cookie, admin.rootUnitId, 'Lost-phone branch');
     const user = await inviteAndRegister(server, admin.cookie, branch, ['staff'], 'Li Lost');
