@@ -89,6 +89,29 @@ describe('invitations', () => {
     }
   });
 
+  it('stands only while its maker may still invite: a maker deactivated, or who lost the admin role, leaves it withdrawn (410)', async () => {
+    const rogue = await org.invite(org.admin.rootUnitId, ['admin'], 'Rogue HQ admin');
+    const ahead = (await invite(rogue.cookie, org.admin.rootUnitId, ['admin'])).json<{ code: string }>();
+    const demoted = await org.invite(org.east, ['admin'], 'Demoted East admin');
+    const fromDemoted = (await invite(demoted.cookie, org.east, ['staff'])).json<{ code: string }>();
+    const standing = (await invite(org.admin.cookie, org.east, ['staff'])).json<{ code: string }>();
+    // Taken with options before the maker's end: the registration is refused all the same.
+    const options = (await registerOptions(ahead.code)).json<never>();
+    expect((await org.server.call('POST', `/api/users/${rogue.userId}/deactivate`, { cookie: org.admin.cookie })).statusCode).toBe(200);
+    expect((await org.server.call('POST', `/api/users/${demoted.userId}/grants/revoke`, { cookie: org.admin.cookie, body: { role: 'admin', unitId: org.east } })).statusCode).toBe(200);
+    const usersBefore = (await org.server.repos.users.list()).length;
+    const verify = await org.server.call('POST', '/api/auth/register/verify', { body: { response: await org.server.authenticator().register(options) } });
+    expect({ status: verify.statusCode, error: verify.json<{ error: string }>().error }).toEqual({ status: 410, error: 'invitation_revoked' });
+    for (const code of [ahead.code, fromDemoted.code]) {
+      const check = await org.server.call('POST', '/api/invitations/check', { body: { invitationCode: code } });
+      expect({ status: check.statusCode, error: check.json<{ error: string }>().error }).toEqual({ status: 410, error: 'invitation_revoked' });
+      expect((await registerOptions(code)).json()).toMatchObject({ error: 'invitation_revoked' });
+    }
+    expect((await org.server.repos.users.list()).length).toBe(usersBefore);
+    // One whose maker still may is used as ever.
+    expect((await registerOptions(standing.code)).statusCode).toBe(200);
+  });
+
   it('lets a unit admin invite within their subtree only (403 out_of_scope elsewhere)', async () => {
     const eastAdmin = await org.invite(org.east, ['admin'], 'East Admin');
     const site = await createUnit(org.server, eastAdmin.cookie, org.east, 'East site 1', 'site');

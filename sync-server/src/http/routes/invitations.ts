@@ -26,6 +26,20 @@ function invitationRefusal(invitation: InvitationDoc, now: number): ApiError | u
   return undefined;
 }
 
+/**
+ * An invitation is only as good as its maker's authority now: one made by an administrator since
+ * deactivated, or who no longer may invite to that unit with those roles (a role taken back, the
+ * unit moved out of their reach, or closed), is refused as withdrawn (410 `invitation_revoked`).
+ */
+async function makerRefusal(ctx: ServerContext, invitation: InvitationDoc): Promise<ApiError | undefined> {
+  const [maker, tree] = await Promise.all([ctx.repos.users.get(invitation.createdBy), loadUnitTree(ctx.repos.units)]);
+  const withdrawn = (why: string) => new ApiError(410, 'invitation_revoked', `This invitation no longer stands: ${why}. Ask for a new one`);
+  if (!maker?.active) return withdrawn('the administrator who made it was deactivated');
+  if (isClosed(tree, invitation.unitId)) return withdrawn('its unit was closed');
+  if (!checkInvitationRoles(asPolicyUser(maker), invitation.unitId as UnitId, invitation.roles, tree).ok) return withdrawn('the administrator who made it may no longer invite to that unit with those roles');
+  return undefined;
+}
+
 /** A code that opens no invitation: 403, like a wrong setup code (see errors.ts). */
 const invalidCode = (message: string): ApiError => new ApiError(403, 'invitation_invalid', message);
 
@@ -33,7 +47,7 @@ async function findByCode(ctx: ServerContext, code: string): Promise<Invitation>
   const hash = normaliseOneTimeCode(code) === undefined ? undefined : hashOneTimeCode(code);
   const invitation = hash === undefined ? undefined : await ctx.repos.invitations.get(hash);
   if (!invitation) throw invalidCode('No invitation has this code: check it, or ask for a new one');
-  const refusal = invitationRefusal(invitation, ctx.now());
+  const refusal = invitationRefusal(invitation, ctx.now()) ?? (await makerRefusal(ctx, invitation));
   if (refusal) throw refusal;
   return invitation;
 }
@@ -164,7 +178,7 @@ function redeemingRoutes(api: Api): void {
     const { user, credential } = await ctx.changes.commit(async (tx) => {
       const current = await tx.read<InvitationDoc>('invitations', invitationId);
       if (!current) throw invalidCode('The invitation no longer exists');
-      const refusal = invitationRefusal(current, now);
+      const refusal = invitationRefusal(current, now) ?? (await makerRefusal(ctx, current));
       if (refusal) throw refusal;
       // Registering signs the invitee in: this is the passkey's first use.
       const credential = newPasskey(registered, userId, body.label, 1, now, true);
