@@ -108,6 +108,9 @@ describe('invitations', () => {
       expect((await registerOptions(code)).json()).toMatchObject({ error: 'invitation_revoked' });
     }
     expect((await org.server.repos.users.list()).length).toBe(usersBefore);
+    // The list says so too.
+    const listed = (await org.server.call('GET', '/api/invitations', { cookie: org.admin.cookie })).json<{ invitations: { createdBy: string; state: string }[] }>().invitations;
+    for (const maker of [rogue.userId, demoted.userId]) expect(listed.filter((i) => i.createdBy === maker).map((i) => i.state)).toEqual(['revoked']);
     // One whose maker still may is used as ever.
     expect((await registerOptions(standing.code)).statusCode).toBe(200);
   });

@@ -8,7 +8,7 @@ import { credentialDocId } from '../../couch/credentialsRepo';
 import type { InvitationDoc, UserDoc } from '../../couch/model';
 import type { Invitation } from '../../couch/invitationsRepo';
 import { hashOneTimeCode, hashSecret, newId, newOneTimeCode, normaliseOneTimeCode } from '../../auth/secrets';
-import { asPolicyUser, holdsRoleOn, loadUnitTree, requireAnyRole, requirePermission, isClosed } from '../../auth/scope';
+import { asPolicyUser, holdsRoleOn, loadUnitTree, requireAnyRole, requirePermission, isClosed, type UnitTree } from '../../auth/scope';
 import { startSession } from '../../auth/sessions';
 import { consumeCeremonyChallenge, registrationOptions, verifyRegistration } from '../../auth/webauthn';
 import type { Api, ServerContext } from '../api';
@@ -29,15 +29,20 @@ function invitationRefusal(invitation: InvitationDoc, now: number): ApiError | u
 /**
  * An invitation is only as good as its maker's authority now: one made by an administrator since
  * deactivated, or who no longer may invite to that unit with those roles (a role taken back, the
- * unit moved out of their reach, or closed), is refused as withdrawn (410 `invitation_revoked`).
+ * unit moved out of their reach), or to a unit since closed, no longer stands. Why, or `undefined`.
  */
+function makerGone(maker: UserDoc | undefined, invitation: InvitationDoc, tree: UnitTree): string | undefined {
+  if (!maker?.active) return 'the administrator who made it was deactivated';
+  if (isClosed(tree, invitation.unitId)) return 'its unit was closed';
+  if (!checkInvitationRoles(asPolicyUser(maker), invitation.unitId as UnitId, invitation.roles, tree).ok) return 'the administrator who made it may no longer invite to that unit with those roles';
+  return undefined;
+}
+
+/** {@link makerGone} as a refusal: 410 `invitation_revoked`, as a withdrawn one. */
 async function makerRefusal(ctx: ServerContext, invitation: InvitationDoc): Promise<ApiError | undefined> {
   const [maker, tree] = await Promise.all([ctx.repos.users.get(invitation.createdBy), loadUnitTree(ctx.repos.units)]);
-  const withdrawn = (why: string) => new ApiError(410, 'invitation_revoked', `This invitation no longer stands: ${why}. Ask for a new one`);
-  if (!maker?.active) return withdrawn('the administrator who made it was deactivated');
-  if (isClosed(tree, invitation.unitId)) return withdrawn('its unit was closed');
-  if (!checkInvitationRoles(asPolicyUser(maker), invitation.unitId as UnitId, invitation.roles, tree).ok) return withdrawn('the administrator who made it may no longer invite to that unit with those roles');
-  return undefined;
+  const why = makerGone(maker, invitation, tree);
+  return why === undefined ? undefined : new ApiError(410, 'invitation_revoked', `This invitation no longer stands: ${why}. Ask for a new one`);
 }
 
 /** A code that opens no invitation: 403, like a wrong setup code (see errors.ts). */
@@ -101,8 +106,15 @@ function issuingRoutes(api: Api): void {
     requireAnyRole(signedIn.user, ['admin'], 'see invitations');
     const tree = await loadUnitTree(ctx.repos.units);
     const now = ctx.now();
-    const visible = (await ctx.repos.invitations.list()).filter((i) => holdsRoleOn(signedIn.user, ['admin'], i.unitId, tree));
-    return { invitations: visible.sort((a, b) => b.createdAt - a.createdAt).map((i) => invitationView(i, now)) };
+    const [all, users] = await Promise.all([ctx.repos.invitations.list(), ctx.repos.users.list()]);
+    const byId = new Map(users.map((u) => [u.id, u]));
+    const visible = all.filter((i) => holdsRoleOn(signedIn.user, ['admin'], i.unitId, tree));
+    // One whose maker no longer stands is shown as withdrawn: that is how it is refused.
+    const shown = (i: Invitation) => {
+      const view = invitationView(i, now);
+      return view.state === 'open' && makerGone(byId.get(i.createdBy), i, tree) !== undefined ? { ...view, state: 'revoked' as const } : view;
+    };
+    return { invitations: visible.sort((a, b) => b.createdAt - a.createdAt).map(shown) };
   });
 
   api.route({
