@@ -54,9 +54,9 @@ export interface ServerConfig {
    */
   readonly storeAnswerMs: number;
   /**
-   * REQUEST_SECONDS (default 1800): the most time a request's headers and body may take to arrive.
+   * REQUEST_SECONDS (default 3600): the most time a request's headers and body may take to arrive.
    * Past it the server answers 408 and closes the connection, so a client trickling a body in
-   * holds nothing for good. The default lets the largest body (8 MB) arrive at 4.5 KB/s.
+   * holds nothing for good. The default lets the largest body (a scan, ~11.2 MB) arrive at 3.2 KB/s.
    */
   readonly requestMs: number;
   /**

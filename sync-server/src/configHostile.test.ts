@@ -76,9 +76,18 @@ describe('loadConfig: an empty variable means its default, never "here" or "noth
       rpId: 'localhost', rpName: 'Seal Control 印章管控', origins: ['http://localhost:8080'],
       orgKeyPath: '/srv/seal/data/org-key.pem', orgCaPath: '/srv/seal/data/org-ca.pem', storeMacKeyPath: '/srv/seal/data/store-mac.key',
       sessionIdleMs: 720 * 60_000, sessionMaxMs: 168 * 3_600_000, invitationTtlMs: 72 * 3_600_000, challengeTtlMs: 300_000, storeAnswerMs: 30_000,
-      requestMs: 1_800_000, idleMs: 300_000, authRateLimitPerMinute: 30, pullScanLimit: 20_000, pullStaleIndexFrom: 1_000, electronicSigning: true, logLevel: undefined,
+      requestMs: 3_600_000, idleMs: 300_000, authRateLimitPerMinute: 30, pullScanLimit: 20_000, pullStaleIndexFrom: 1_000, electronicSigning: true, logLevel: undefined,
       webhooks: { keyPath: '/srv/seal/data/webhook-secrets.key', allowPrivateAddresses: false, retryBaseMs: 30_000, maxAttempts: 8 },
     });
+  });
+});
+
+describe('loadConfig: the request timeouts cannot be switched off by a tiny value', () => {
+  it('refuses REQUEST_SECONDS and IDLE_SECONDS under a second (0.0004 s would round to 0 ms: no limit at all), takes 1', () => {
+    for (const variable of ['REQUEST_SECONDS', 'IDLE_SECONDS']) {
+      for (const value of ['0.0004', '0.5', '0']) expectOneSentence({ [variable]: value }, variable, value);
+    }
+    expect(loadConfig({ REQUEST_SECONDS: '1', IDLE_SECONDS: '1' }, '/x')).toMatchObject({ requestMs: 1000, idleMs: 1000 });
   });
 });
 

@@ -92,7 +92,8 @@ function parseBody(text: string, status: number, what: string): unknown {
 function refusalOf(response: Response, body: unknown, what: string): ApiError {
   const parsed = apiErrorBodySchema.safeParse(body);
   if (!parsed.success) {
-    const code = response.status === 429 ? 'rate_limited' : response.status >= 500 ? 'internal_error' : 'bad_response';
+    // 408: the server stopped waiting for the request to arrive (REQUEST_SECONDS): a slow link, as when no answer comes.
+    const code = response.status === 429 ? 'rate_limited' : response.status === 408 ? 'network' : response.status >= 500 ? 'internal_error' : 'bad_response';
     return new ApiError({ status: response.status, code, message: `${what} answered ${response.status} without an error body`, cause: parsed.error });
   }
   const retryAfter = Number(response.headers.get('retry-after'));

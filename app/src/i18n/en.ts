@@ -639,7 +639,7 @@ export const en: Dictionary = {
     invitation_invalid: 'No invitation has this code. Check it, or ask your administrator for a new one.',
     invitation_expired: 'This invitation has expired. Ask your administrator for a new one.',
     invitation_used: 'This invitation was already used: each code registers one person once. If it was you, sign in instead.',
-    invitation_revoked: 'This invitation was withdrawn by an administrator. Ask for a new one.',
+    invitation_revoked: 'This invitation was withdrawn, or no longer stands (the administrator who made it has left or lost the role). Ask for a new one.',
     challenge_expired: 'That took too long. Try again.',
     challenge_used: 'This confirmation was already used. Try again.',
     challenge_unknown: 'The server does not know this confirmation (it may have timed out). Try again.',

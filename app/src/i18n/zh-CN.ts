@@ -640,7 +640,7 @@ export const zhCN = {
     invitation_invalid: '没有这个邀请码。请核对后重试，或向管理员索取新的邀请。',
     invitation_expired: '这个邀请已过期。请向管理员索取新的邀请。',
     invitation_used: '这个邀请已被使用，每个邀请码只能注册一次。如果是您本人注册的，请直接登录。',
-    invitation_revoked: '这个邀请已被管理员撤回。请向管理员索取新的邀请。',
+    invitation_revoked: '这个邀请已被撤回或已失效（发出邀请的管理员已离职或不再担任管理员）。请向管理员索取新的邀请。',
     challenge_expired: '操作超时。请重试。',
     challenge_used: '这次验证已经用过了。请重试。',
     challenge_unknown: '服务器不认识这次验证（可能已超时）。请重试。',

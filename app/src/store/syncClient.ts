@@ -123,7 +123,8 @@ export class SyncClient {
       this.#patience = 1;
       return answer;
     } catch (error) {
-      if (timedOut) this.#patience = Math.min(MAX_PATIENCE, this.#patience * 2);
+      // Given up here, or by the server waiting for the request to arrive (408): a slower link than assumed.
+      if (timedOut || (error instanceof ApiError && error.status === 408)) this.#patience = Math.min(MAX_PATIENCE, this.#patience * 2);
       else if (error instanceof ApiError && error.status !== 0) this.#patience = 1;
       throw error;
     } finally {

@@ -60,8 +60,11 @@ export function passkeyRoutes(api: Api): void {
     const count = (await ctx.repos.credentials.ofUser(signedIn.user.id)).length;
     const credential = newPasskey(registered, signedIn.user.id, body.label, count + 1, ctx.now(), false);
     await ctx.changes.commit(async (tx) => {
+      // A revocation counting this passkey conflicts with it being undone (see serialisedOn).
+      const passkeysGuard = await serialisedOn(tx, `passkeys:${signedIn.user.id}`);
       await refuseKnownPasskey(tx, credential);
       tx.write('credentials', credentialDocId(credential.id), credential);
+      passkeysGuard();
       return {
         result: undefined,
         audit: [{ actor: actorOf(signedIn), action: 'credential.register', target: { kind: 'credential', id: credential.id }, unitId: signedIn.user.unitId, after: credentialView(credential) }],

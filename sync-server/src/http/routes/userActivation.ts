@@ -1,6 +1,6 @@
 import { deactivationResponseSchema, idParamsSchema, userResponseSchema } from '@seal/shared';
 import type { UserDoc } from '../../couch/model';
-import { isSystemAdmin, loadUnitTree, requireManageOf } from '../../auth/scope';
+import { loadUnitTree, requireManageOf } from '../../auth/scope';
 import { serialisedOn } from '../../couch/changeJournal';
 import type { SignedIn } from '../../auth/sessions';
 import { owingFollowUps, withdrawalsRecord, withoutFollowUps, type DeactivationFollowUps } from '../../sync/deactivation';
@@ -26,7 +26,11 @@ export function userActivationRoutes(api: Api, followUps: DeactivationFollowUps)
     requireManageOf(signedIn.user, target, tree);
     const now = ctx.now();
     const by = { userId: signedIn.user.id, credentialId: signedIn.credentialId };
-    const change = (user: UserDoc): UserDoc => (active ? withoutFollowUps((({ deactivatedAt: _d, ...u }) => ({ ...u, active: true }))(user)) : owingFollowUps(user, by, now));
+    // Reactivated, only sessions opened from now on count: any older one was opened before the
+    // deactivation landed (or refused by the sign-in's re-read), whatever its clock said.
+    const change = (user: UserDoc): UserDoc => (active
+      ? withoutFollowUps((({ deactivatedAt: _d, ...u }) => ({ ...u, active: true, sessionsFrom: Math.max(u.sessionsFrom ?? 0, now) }))(user))
+      : owingFollowUps(user, by, now));
     if (!active) await keepOneSystemAdmin(ctx, tree, change(target));
     if (!active && target.id === signedIn.user.id) throw new ApiError(403, 'self_deactivation', 'Nobody deactivates themselves: ask another administrator');
     // A reactivation that cuts off a deactivation's follow-ups records the withdrawals already
@@ -35,8 +39,10 @@ export function userActivationRoutes(api: Api, followUps: DeactivationFollowUps)
     const owedBefore = active && !target.active ? target.followUpsOwed : undefined;
     const withdrawnSoFar = owedBefore ? await followUps.withdrawnSoFar(target) : [];
     return ctx.changes.commit(async (tx) => {
-      // Two administrators deactivating each other at once: the later one counts the earlier's change.
-      const lastAdminGuard = !active && isSystemAdmin(target, tree) ? await serialisedOn(tx, 'system-admins') : undefined;
+      // Two administrators deactivating each other at once: the later one counts the earlier's
+      // change. Every activation change takes it (whether the stored user is a system
+      // administrator is known only once read, after it), and each is rare.
+      const lastAdminGuard = await serialisedOn(tx, 'system-admins');
       const user = await tx.read<UserDoc>('users', id);
       if (!user) throw notFound(`User "${id}"`);
       if (user.active === active) return { result: { after: user, changed: false }, audit: [] };
@@ -45,7 +51,7 @@ export function userActivationRoutes(api: Api, followUps: DeactivationFollowUps)
       const changedUser = change(user);
       if (!active) await keepOneSystemAdmin(ctx, tree, changedUser);
       tx.write('users', id, changedUser);
-      lastAdminGuard?.();
+      lastAdminGuard();
       const owed = active && user.followUpsOwed?.at === owedBefore?.at ? user.followUpsOwed : undefined;
       return {
         result: { after: changedUser, changed: true },

@@ -84,9 +84,11 @@ export function userRoutes(api: Api, store: Store): void {
     }
     // The new grants and their audit record are written together (see ChangeJournal).
     const takesSystemAdmin = mode === 'revoke' && grant.role === 'admin' && grant.unitId === rootUnitId(tree);
+    // Granting it too: a revocation that counted this grant conflicts with it being undone.
+    const touchesSystemAdmins = grant.role === 'admin' && grant.unitId === rootUnitId(tree);
     return ctx.changes.commit(async (tx) => {
       // Two system administrators taking the role from each other at once: the later one counts the earlier's change.
-      const lastAdminGuard = takesSystemAdmin ? await serialisedOn(tx, 'system-admins') : undefined;
+      const lastAdminGuard = touchesSystemAdmins ? await serialisedOn(tx, 'system-admins') : undefined;
       const user = await tx.read<UserDoc>('users', id);
       if (!user) throw notFound(`User "${id}"`);
       check(user);
