@@ -56,9 +56,11 @@ describe('apiRequest reads every answer with its schema', () => {
     expect(await refusal(apiRequest('GET', '/api/units', unitsResponseSchema))).toMatchObject({ status: 502, code: 'internal_error' });
   });
 
-  it('takes a 408 without a body (the server stopped waiting for the request to arrive) as a slow link: network, retried', async () => {
-    answer('', 408);
-    expect(await refusal(apiRequest('GET', '/api/units', unitsResponseSchema))).toMatchObject({ status: 408, code: 'network' });
+  it('takes a 408 (the server stopped waiting for the request to arrive) as a slow link: network, retried, with or without the server\'s body', async () => {
+    for (const body of ['', { error: 'bad_request', message: 'The request did not arrive in time' }]) {
+      answer(body, 408);
+      expect(await refusal(apiRequest('GET', '/api/units', unitsResponseSchema))).toMatchObject({ status: 408, code: 'network' });
+    }
   });
 
   it('rejects with network when no answer came, the fetch error as its cause', async () => {

@@ -1,6 +1,6 @@
 import { deactivationResponseSchema, idParamsSchema, userResponseSchema } from '@seal/shared';
 import type { UserDoc } from '../../couch/model';
-import { loadUnitTree, requireManageOf } from '../../auth/scope';
+import { isSystemAdmin, loadUnitTree, requireManageOf } from '../../auth/scope';
 import { serialisedOn } from '../../couch/changeJournal';
 import type { SignedIn } from '../../auth/sessions';
 import { owingFollowUps, withdrawalsRecord, withoutFollowUps, type DeactivationFollowUps } from '../../sync/deactivation';
@@ -39,19 +39,19 @@ export function userActivationRoutes(api: Api, followUps: DeactivationFollowUps)
     const owedBefore = active && !target.active ? target.followUpsOwed : undefined;
     const withdrawnSoFar = owedBefore ? await followUps.withdrawnSoFar(target) : [];
     return ctx.changes.commit(async (tx) => {
-      // Two administrators deactivating each other at once: the later one counts the earlier's
-      // change. Every activation change takes it (whether the stored user is a system
-      // administrator is known only once read, after it), and each is rare.
-      const lastAdminGuard = await serialisedOn(tx, 'system-admins');
       const user = await tx.read<UserDoc>('users', id);
       if (!user) throw notFound(`User "${id}"`);
       if (user.active === active) return { result: { after: user, changed: false }, audit: [] };
+      // Two system administrators deactivating each other at once: the later one counts the
+      // earlier's change. Judged on the stored user (its write is checked against this read, so a
+      // role granted meanwhile makes this plan run again); taken before the others are counted.
+      const lastAdminGuard = isSystemAdmin(user, tree) ? await serialisedOn(tx, 'system-admins') : undefined;
       // Checked again on the stored user: a role granted meanwhile may put them out of this admin's reach.
       requireManageOf(signedIn.user, user, tree);
       const changedUser = change(user);
       if (!active) await keepOneSystemAdmin(ctx, tree, changedUser);
       tx.write('users', id, changedUser);
-      lastAdminGuard();
+      lastAdminGuard?.();
       const owed = active && user.followUpsOwed?.at === owedBefore?.at ? user.followUpsOwed : undefined;
       return {
         result: { after: changedUser, changed: true },
