@@ -90,12 +90,11 @@ function parseBody(text: string, status: number, what: string): unknown {
 
 /** The refusal a failed answer carries (`{ error, message }`), or one made from its status. */
 function refusalOf(response: Response, body: unknown, what: string): ApiError {
+  const parsed = apiErrorBodySchema.safeParse(body);
   // 408: the server stopped waiting for the request to arrive (REQUEST_SECONDS; Node's own answer
   // has no body, the server's says `bad_request`): a slow link, as when no answer comes at all.
-  if (response.status === 408) return new ApiError({ status: 408, code: 'network', message: `${what} did not reach the server in time (408): the link is slow`, cause: body });
-  const parsed = apiErrorBodySchema.safeParse(body);
-  if (!parsed.success) {
-    const code = response.status === 429 ? 'rate_limited' : response.status >= 500 ? 'internal_error' : 'bad_response';
+  if (!parsed.success || response.status === 408) {
+    const code = response.status === 429 ? 'rate_limited' : response.status === 408 ? 'network' : response.status >= 500 ? 'internal_error' : 'bad_response';
     return new ApiError({ status: response.status, code, message: `${what} answered ${response.status} without an error body`, cause: parsed.error });
   }
   const retryAfter = Number(response.headers.get('retry-after'));
