@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UseRequest } from '@seal/shared';
+import { hashSecret } from '../../sync-server/src/auth/secrets';
 import type { AuditLog } from '../../sync-server/src/couch/auditLog';
 import type { AuditRecord } from '../../sync-server/src/couch/model';
 import type { SessionsRepo } from '../../sync-server/src/couch/sessionsRepo';
@@ -103,7 +104,6 @@ async function recordsAbout(userId: string): Promise<AuditRecord[]> {
 const marked = async (userId: string): Promise<boolean> => (await running.server.repos.users.get(userId))?.followUpsOwed !== undefined;
 const sessionOpen = async (who: Person): Promise<boolean> => {
   const token = who.cookie.slice(who.cookie.indexOf('=') + 1);
-  const { hashSecret } = await import('../../sync-server/src/auth/secrets');
   const session = await running.server.repos.sessions.get(hashSecret(token));
   return session !== undefined && session.revokedAt === undefined;
 };
