@@ -103,6 +103,66 @@ describe('quiesceRequests (before a sign-out)', () => {
     expect((await after).status).toBe(200);
   });
 
+  it('gives up the background requests still unanswered at its deadline (not a screen\'s), so none is answered "signed out"', async () => {
+    const signals: AbortSignal[] = [];
+    const fetch = vi.fn((_input: string, init?: RequestInit) => new Promise<Response>((_resolve, reject) => {
+      const signal = init?.signal;
+      if (signal) signals.push(signal);
+      signal?.addEventListener('abort', () => reject(signal.reason as Error));
+    }));
+    vi.stubGlobal('fetch', fetch);
+    const pull = api.backgroundFetch('/api/sync/pull');
+    const pullFailed = expect(pull).rejects.toMatchObject({ name: 'AbortError' });
+    const own = new AbortController();
+    const pushed = api.backgroundFetch('/api/sync/push', { signal: own.signal });
+    const pushFailed = expect(pushed).rejects.toMatchObject({ name: 'AbortError' });
+    const read = api.noteOutcome(globalThis.fetch('/api/requests'));
+    const q = await api.quiesceRequests(20);
+    await pullFailed;
+    await pushFailed;
+    expect(signals.map((signal) => signal.aborted)).toEqual([true, true]);
+    expect(own.signal.aborted).toBe(false);
+    // The screen's own request is its own to end.
+    let readSettled = false;
+    void read.finally(() => { readSettled = true; });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(readSettled).toBe(false);
+    q.done();
+    // The next session's background requests are not given up.
+    void api.backgroundFetch('/api/sync/pull');
+    expect(signals.at(-1)?.aborted).toBe(false);
+  });
+
+  it('after done(), holds background requests back until the work stopping with the session has stopped', async () => {
+    const { held, fetch } = heldFetch();
+    vi.stubGlobal('fetch', fetch);
+    let stopped!: () => void;
+    api.stoppingWithSession(new Promise<void>((resolve) => { stopped = resolve; }));
+    const q = await api.quiesceRequests(10);
+    q.done();
+    await expect(api.backgroundFetch('/api/sync/pull')).rejects.toThrow(/signing out/);
+    expect(api.signingOut()).toBe(true);
+    stopped();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(api.signingOut()).toBe(false);
+    const after = api.backgroundFetch('/api/sync/pull');
+    held[0]!.answer(200);
+    expect((await after).status).toBe(200);
+  });
+
+  it('does not hold background requests back for ever for work that never stops', async () => {
+    vi.useFakeTimers();
+    try {
+      api.stoppingWithSession(new Promise<void>(() => undefined));
+      (await api.quiesceRequests(10).then((q) => q)).done();
+      expect(api.signingOut()).toBe(true);
+      await vi.advanceTimersByTimeAsync(10_000);
+      expect(api.signingOut()).toBe(false);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('waits for nothing when nothing is in flight, and a failed request counts as settled', async () => {
     vi.stubGlobal('fetch', vi.fn(() => Promise.reject(new TypeError('network down'))));
     await expect(api.backgroundFetch('/api/sync/push')).rejects.toThrow('network down');

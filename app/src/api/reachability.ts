@@ -49,6 +49,21 @@ const isAbort = (error: unknown): boolean => error instanceof DOMException && er
 const inFlight = new Set<Promise<unknown>>();
 /** Sign-outs under way: while any is, background work sends nothing (its answer would be a refusal of the ended session). */
 let quieting = 0;
+/** Aborts the background requests in flight (those a sign-out gave up waiting for); replaced once used. */
+let backgroundAbort = new AbortController();
+/** Work of the session that is stopping (the store's sync): a sign-out's silence lasts until it is done. */
+const stopping = new Set<Promise<unknown>>();
+
+/**
+ * Notes work that ends with the session and is still stopping (the store's sync, whose replication
+ * may send once more between its session's end and its own). A sign-out under way holds background
+ * requests back until it has stopped, not only until the sign-out's own steps are done.
+ */
+export function stoppingWithSession(work: Promise<unknown>): void {
+  const settled = work.then(() => undefined, () => undefined);
+  stopping.add(settled);
+  void settled.then(() => stopping.delete(settled));
+}
 
 /**
  * Before the session ends: stops background requests and waits (at most `maxMs`) for those in
@@ -62,7 +77,9 @@ export async function quiesceRequests(maxMs = 3000): Promise<{ done(): void }> {
   const done = (): void => {
     if (released) return;
     released = true;
-    quieting--;
+    // Background work of the ended session may still be stopping: silent until it has (10 s at most).
+    if (stopping.size === 0) quieting--;
+    else void Promise.race([Promise.all(stopping), new Promise((resolve) => setTimeout(resolve, 10_000))]).then(() => quieting--);
   };
   let timer: ReturnType<typeof setTimeout> | undefined;
   let waited = false;
@@ -78,6 +95,12 @@ export async function quiesceRequests(maxMs = 3000): Promise<{ done(): void }> {
     while (inFlight.size > 0 && !waited) await Promise.race([Promise.allSettled([...inFlight]), deadline]);
   } finally {
     clearTimeout(timer);
+  }
+  // Background requests still unanswered (a slow pull under load) are given up rather than
+  // answered "signed out" once the session has ended; their work retries in the next session.
+  if (waited) {
+    backgroundAbort.abort(new DOMException('signing out: a background request still unanswered was given up', 'AbortError'));
+    backgroundAbort = new AbortController();
   }
   return { done };
 }
@@ -117,5 +140,6 @@ export const backgroundFetch: typeof fetch = (input, init) => {
   if (reachability !== undefined && !reachability.mayRequest()) {
     return Promise.reject(new TypeError('the server does not answer: waiting for its health probe before trying again'));
   }
-  return noteOutcome(fetch(input, init));
+  const signOut = backgroundAbort.signal;
+  return noteOutcome(fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, signOut]) : signOut }));
 };

@@ -1,6 +1,6 @@
 import { createEffect, type Accessor } from 'solid-js';
 import { unwrap } from 'solid-js/store';
-import { issueElectronicGrant, issueGrant, judgeElectronicGrant, judgeGrant, type Grant, type GrantRefusal, type Result, type Roster } from '@seal/shared';
+import type { Grant, GrantRefusal, Result, Roster } from '@seal/shared';
 import type { LocalStore } from '../store/localStore';
 import { verdictOf, type RequestEntry } from './requestBook';
 
@@ -22,6 +22,7 @@ const issuesFor = (entry: RequestEntry, userId: string): boolean => entry.reques
  */
 export async function judgeHeldGrant(entry: RequestEntry, roster: Roster, grant: Grant): Promise<Result<unknown, GrantRefusal>> {
   if (entry.seal === undefined) return { ok: false, error: { code: 'grant_wrong_seal', message: `seal "${entry.request.sealId}" of request "${entry.request.id}" is not held here` } };
+  const { judgeGrant } = await import('./passkeyRules');
   return judgeGrant(grant, { request: entry.request, seal: entry.seal, roster });
 }
 
@@ -40,6 +41,7 @@ export type IssueOutcome = 'issued' | 'held' | GrantRefusal;
 export async function issueMissingGrant(store: LocalStore, entry: RequestEntry, roster: Roster): Promise<IssueOutcome> {
   if (entry.seal === undefined) return { code: 'grant_wrong_seal', message: `seal "${entry.request.sealId}" is not held here` };
   const records = { request: entry.request, seal: entry.seal, roster };
+  const { issueElectronicGrant, issueGrant, judgeElectronicGrant } = await import('./passkeyRules');
   if (entry.seal.form === 'electronic') {
     // An electronic seal: the grant binds the approved document's hash and no device (ADR 008).
     for (const held of entry.electronicGrants) if ((await judgeElectronicGrant(held, records)).ok) return 'held';

@@ -1,5 +1,5 @@
 import {
-  assertionChallenge, CodedError, decisionPayload, toBase64Url, verifyAssertionWithRoster,
+  assertionChallenge, CodedError, decisionPayload, toBase64Url,
   type Decision, type Roster, type UseRequest, type UserId, type Verdict, type WebAuthnAssertion,
 } from '@seal/shared';
 import { usePasskey } from '../auth/passkeyCeremonies';
@@ -57,6 +57,7 @@ export async function signDecision(options: {
   // Whose passkey it was is checked below, against the held roster.
   const assertion = await assertWithPasskey(payload, options.roster?.rpId ?? location.hostname);
   if (options.roster !== undefined) {
+    const { verifyAssertionWithRoster } = await import('./passkeyRules');
     const verified = await verifyAssertionWithRoster({ assertion, expected: { record: payload } }, options.roster);
     if (verified.ok && verified.value.userId !== options.approverId) {
       throw new DecisionSigningError('not_your_passkey', `expected a passkey of "${options.approverId}", got one of "${verified.value.userId}"`);

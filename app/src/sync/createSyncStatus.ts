@@ -1,5 +1,5 @@
 import { createEffect, createSignal, on, onCleanup, type Accessor } from 'solid-js';
-import { serverReachability } from '../api/reachability';
+import { serverReachability, stoppingWithSession } from '../api/reachability';
 import { createQuery } from '../primitives/createQuery';
 import type { SyncStatusSnapshot } from '../store/syncStatus';
 import type { BrowserSync } from '../store/browser';
@@ -40,6 +40,8 @@ export function createSyncStatus(userId: Accessor<string | undefined>, onStore: 
     const previous = running;
     running = Promise.resolve(undefined);
     closed = previous.then((sync) => sync?.stop()).catch((error: unknown) => console.warn('Stopping sync failed', error));
+    // A sign-out under way keeps background requests back until this store's sync has stopped.
+    stoppingWithSession(closed);
   };
 
   createEffect(on(userId, (id) => {
