@@ -21,7 +21,7 @@ async function heldDecisions(requestId: string, rows: RowsRepo): Promise<Decisio
 }
 
 /** Every cancellation of the request the server holds (ids `requestId:cancel:…`). */
-async function heldCancellations(requestId: string, rows: RowsRepo): Promise<Cancellation[]> {
+export async function heldCancellations(requestId: string, rows: RowsRepo): Promise<Cancellation[]> {
   return factsOf(await rows.factsOfKind('cancellation', `${requestId}:cancel:`), 'cancellation', (body) => cancellationSchema.safeParse(body).data, requestId, (c) => c.requestId);
 }
 

@@ -1,11 +1,12 @@
 import {
-  electronicGrantSchema, factRowId, grantSchema, impressionSchema, judgeImpression, parseRecord, sealLifecycleStateOf, sealOrganisationName, sealRecordSchema,
+  countedApprovals, electronicGrantSchema, factRowId, grantSchema, impressionSchema, judgeImpression, parseRecord, sealLifecycleStateOf, sealOrganisationName, sealRecordSchema,
   sealStatusTimeline, useRequestSchema, verifyAssertionWithRoster,
-  type Countersignature, type Decision, type FactRow, type Roster, type StampEvent, type VerifiedImpression, type VerifiedPhysical,
+  type Countersignature, type Decision, type FactRow, type Roster, type StampEvent, type UseRequest, type VerifiedImpression, type VerifiedPhysical,
 } from '@seal/shared';
 import type { CertificatesRepo } from '../couch/certificatesRepo';
 import { impressionCertificateOf, loadImpressionRecords } from './impressionRecords';
 import { RecordStates } from './recordStates';
+import { heldCancellations } from './requestStanding';
 import type { RowsRepo } from './rowsRepo';
 
 /** What building a public record needs. */
@@ -105,6 +106,24 @@ async function stampsOfRequest(requestId: string, claimed: readonly StampEvent[]
   return claimed.filter((e) => (e.payload.grantId === null ? e.deviceId === sealDevice : deviceOfGrant.get(e.payload.grantId) === e.deviceId));
 }
 
+/**
+ * A physical request's status as a stranger holding the document is told it: `cancelled` once
+ * withdrawn; `rejected` when an approver the seal's route counts said no; `approved` when the
+ * decisions held meet the route (the shared rule, `countedApprovals`, against the current roster),
+ * or when a stamp was made under a grant the server holds for it (the server judged that grant's
+ * approvals when it was pushed: a roster changed since, an approver who left, does not turn a
+ * document stamped then into a pending one); otherwise `pending` — one approval of the two a
+ * 公章 needs is not an approval.
+ */
+async function physicalStatus(request: UseRequest, sealJson: Record<string, unknown> | null, decisions: readonly Decision[], stamps: readonly StampEvent[], sources: VerifySources, roster: Roster) {
+  const seal = sealRecordSchema.safeParse(sealJson);
+  const counted = seal.success ? countedApprovals({ request, seal: seal.data, roster }, decisions) : undefined;
+  const rejected = counted !== undefined && !counted.ok && counted.error.code === 'grant_rejected';
+  const approved = !rejected && (counted?.ok === true || stamps.some((e) => e.payload.grantId !== null));
+  const cancelled = (await heldCancellations(request.id, sources.rows)).length > 0;
+  return { status: cancelled ? 'cancelled' : rejected ? 'rejected' : approved ? 'approved' : 'pending', usesApproved: approved ? request.usesRequested : 0 };
+}
+
 /** The public record of a physical request, found by its process sheet's code: approvals, and each stamp with its device log entry and photo. */
 export async function physicalRecord(requestId: string, sources: VerifySources, photoHeld: (sha256: string) => Promise<boolean>): Promise<VerifiedPhysical | undefined> {
   const records = new RecordStates(sources.rows);
@@ -114,16 +133,20 @@ export async function physicalRecord(requestId: string, sources: VerifySources, 
   if (!seal) return undefined;
   const roster = await sources.roster();
   const facts = await sources.rows.documentRows(['request', requestId]);
-  const decisions = facts.filter((r) => r.kind === 'decision').map((r) => r.body as unknown as Decision).filter((d) => d.payload.verdict === 'approve' && d.payload.requestId === requestId);
+  const held = facts.filter((r) => r.kind === 'decision').map((r) => r.body as unknown as Decision).filter((d) => d.payload.requestId === requestId);
+  const decisions = held.filter((d) => d.payload.verdict === 'approve');
   const claimed = facts.filter((r) => r.kind === 'device_event').map((r) => r.body as unknown as StampEvent);
-  const stamps = (await stampsOfRequest(requestId, claimed, sources.rows, (await records.get('seal', request.value.sealId)).json)).sort((a, b) => a.at - b.at || a.seq - b.seq);
+  const sealJson = (await records.get('seal', request.value.sealId)).json;
+  // Stamps made under a grant the server holds for this request, by the device it names (or, with no grant, by the seal's device).
+  const stamps = (await stampsOfRequest(requestId, claimed, sources.rows, sealJson)).sort((a, b) => a.at - b.at || a.seq - b.seq);
+  const { status, usesApproved } = await physicalStatus(request.value, sealJson, held, stamps, sources, roster);
   return {
     kind: 'physical',
     organisation: { name: sources.organisationName },
     seal,
     request: {
       title: request.value.document.title, documentSha256: request.value.document.sha256, pages: request.value.document.pages,
-      unitName: sources.unitName(request.value.unitId), usesApproved: request.value.usesRequested, status: decisions.length > 0 ? 'approved' : 'pending',
+      unitName: sources.unitName(request.value.unitId), usesApproved, status,
     },
     approvals: await publicApprovals(decisions, roster),
     stamps: await Promise.all(stamps.map(async (e, index) => {
