@@ -97,6 +97,8 @@ export interface BlobsRepo {
   markComplete(sha: string, size: number): Promise<void>;
   /** An upload under the fact whose proof key (`uploadKeyOf`) is `proof` delivered the bytes. */
   isProven(sha: string, proof: string): Promise<boolean>;
+  /** The row ids of the attachment facts whose uploads delivered the bytes (each proof read MAC-checked). */
+  provenFacts(sha: string): Promise<string[]>;
   /**
    * The proof of the upload's fact, the blob's completeness and the upload's own staged parts
    * among `indices` (with their data when `withData`), in one read.
@@ -220,6 +222,10 @@ export function blobsRepo(db: DocumentScope<BlobsDoc>): BlobsRepo {
     markComplete,
     async isProven(sha, proof) {
       return (await getDoc(db, proofId(sha, proof))) !== undefined;
+    },
+    async provenFacts(sha) {
+      const page = await db.list({ startkey: proofId(sha, ''), endkey: proofId(sha, '\ufff0') });
+      return [...(await readById(page.rows.map((row) => row.id))).values()].flatMap(({ doc }) => (doc.type === 'proof' && doc.sha256 === sha ? [doc.factRowId] : []));
     },
     async uploadState(sha, { proof, staging }, indices, withData) {
       // The proof and the blob are read as documents (their MACs checked); parts only need

@@ -125,7 +125,7 @@ async function physicalStatus(request: UseRequest, sealJson: Record<string, unkn
 }
 
 /** The public record of a physical request, found by its process sheet's code: approvals, and each stamp with its device log entry and photo. */
-export async function physicalRecord(requestId: string, sources: VerifySources, photoHeld: (sha256: string) => Promise<boolean>): Promise<VerifiedPhysical | undefined> {
+export async function physicalRecord(requestId: string, sources: VerifySources, photoHeld: (sha256: string, deviceId: string) => Promise<boolean>): Promise<VerifiedPhysical | undefined> {
   const records = new RecordStates(sources.rows);
   const request = parseRecord(useRequestSchema, (await records.get('request', requestId)).json, `request "${requestId}"`);
   if (!request.ok) return undefined;
@@ -153,7 +153,7 @@ export async function physicalRecord(requestId: string, sources: VerifySources, 
       const anomalies = [...(e.payload.grantId === null ? ['stamp_without_grant'] : []), ...(index >= request.value.usesRequested ? ['stamp_beyond_approved_uses'] : [])];
       return {
         deviceId: e.deviceId, seq: e.seq, at: iso(e.at), authorised: anomalies.length === 0, anomalies,
-        photoSha256: e.payload.photoSha256, photoHeld: e.payload.photoSha256 === null ? false : await photoHeld(e.payload.photoSha256),
+        photoSha256: e.payload.photoSha256, photoHeld: e.payload.photoSha256 === null ? false : await photoHeld(e.payload.photoSha256, e.deviceId),
       };
     })),
   };

@@ -65,7 +65,7 @@ export async function assembleBundle(maker: BundleMaker, kind: EvidenceBundle['k
   if (binding === undefined) throw incomplete(`No seal binding signed for seal "${seal.id}" in device "${deviceId}" is archived (bound before bindings were archived?): bind it again`);
   const setTimes = log.flatMap((e) => (e.type === 'time_set' ? [e.at] : []));
   const timeRecords = (await archive.timeRecordsOf(deviceId)).filter((t) => setTimes.some((at) => at >= t.record.at && at - t.record.at <= TIME_SET_SLACK_MS));
-  const photos = await Promise.all(stamps.map(async (s) => (s.payload.photoSha256 === null ? null : sources.photo(s.payload.photoSha256))));
+  const photos = await Promise.all(stamps.map(async (s) => (s.payload.photoSha256 === null ? null : sources.photo(s.payload.photoSha256, s.deviceId))));
   return attestBundle(maker.orgKey.privateKey, {
     format: 'seal-control-evidence', version: 1, kind, exportedAt: maker.now(), orgPublicKey: maker.orgKey.publicJwk,
     request, seal, device, binding, timeRecords,

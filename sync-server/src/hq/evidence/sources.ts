@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import type { BlobsRepo } from '../../sync/blobsRepo';
 import { mergeChangeRows } from '../../sync/recordStates';
 import type { RowsRepo } from '../../sync/rowsRepo';
+import { stampPhotoHeld } from '../../sync/stampPhotos';
 import { storedBetween } from '../../sync/storedRows';
 
 /** How many row ids one `_all_docs` fetch asks for. */
@@ -25,8 +26,11 @@ export interface EvidenceSources {
   head(deviceId: string): Promise<number>;
   /** The device's stored entries 0 … `toSeq`, in seq order (a missing one is simply absent). */
   log(deviceId: string, toSeq: number): Promise<DeviceEvent[]>;
-  /** The photo whose bytes hash to `sha`, or null when the store does not hold them. */
-  photo(sha: string): Promise<BundlePhoto | null>;
+  /**
+   * The photo whose bytes hash to `sha`, taken by device `deviceId`: null when the store does not
+   * hold them as that device's photo (`stampPhotoHeld`: a hash alone opens nothing).
+   */
+  photo(sha: string, deviceId: string): Promise<BundlePhoto | null>;
 }
 
 /** The type of a photo from its first bytes (the attachment's recorded type is not indexed by hash). */
@@ -79,8 +83,8 @@ export function evidenceSources(rows: RowsRepo, blobs: BlobsRepo): EvidenceSourc
       }
       return entries;
     },
-    async photo(sha) {
-      if (!(await blobs.isComplete(sha))) return null;
+    async photo(sha, deviceId) {
+      if (!(await stampPhotoHeld(sha, deviceId, blobs, rows))) return null;
       const parts: Uint8Array[] = [];
       for (let index = 0; index < chunkCount(MAX_ATTACHMENT_BYTES); index++) {
         const data = await blobs.getChunk(sha, index);

@@ -11,6 +11,7 @@ import { orgCaOf } from '../../auth/orgCaLoader';
 import { blobsRepo } from '../../sync/blobsRepo';
 import { readDocument } from '../../sync/documentBlobs';
 import { rowsRepo } from '../../sync/rowsRepo';
+import { stampPhotoHeld } from '../../sync/stampPhotos';
 import { impressionRecord, physicalRecord, type VerifySources } from '../../sync/verifyRecords';
 import type { Api } from '../api';
 import { ApiError, notFound } from '../errors';
@@ -56,7 +57,7 @@ export function verifyRoutes(api: Api, store: Store): void {
     if (params.code.startsWith(PROCESS_SHEET_PREFIX)) {
       const requestId = parseProcessSheetCode(params.code);
       if (!requestId.ok) throw new ApiError(400, 'verification_code_malformed', requestId.error.message);
-      const record = await physicalRecord(requestId.value, from, (sha) => blobs.isComplete(sha));
+      const record = await physicalRecord(requestId.value, from, (sha, deviceId) => stampPhotoHeld(sha, deviceId, blobs, rows));
       if (!record) throw unknownCode(params.code);
       return { record };
     }
@@ -76,7 +77,7 @@ export function verifyRoutes(api: Api, store: Store): void {
     if (!params.code.startsWith(PROCESS_SHEET_PREFIX)) throw unknownCode(params.code);
     const requestId = parseProcessSheetCode(params.code);
     if (!requestId.ok) throw new ApiError(400, 'verification_code_malformed', requestId.error.message);
-    const record = await physicalRecord(requestId.value, await sources(), (sha) => blobs.isComplete(sha));
+    const record = await physicalRecord(requestId.value, await sources(), (sha, deviceId) => stampPhotoHeld(sha, deviceId, blobs, rows));
     if (!record) throw unknownCode(params.code);
     const size = record.stamps.some((s) => s.photoSha256 === params.sha256 && s.photoHeld) ? await blobs.completeSize(params.sha256) : undefined;
     if (size === undefined) throw notFound(`A photo ${params.sha256.slice(0, 12)}… among the stamps of ${params.code}`);
