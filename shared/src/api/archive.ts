@@ -1,20 +1,8 @@
 import { z } from 'zod';
 import { recordIdParamSchema } from './ids';
+import { queryTimeSchema } from './queryTime';
 import { filedScanSchema } from './processSheets';
 
-/** A day or a moment in a query: epoch milliseconds or an ISO 8601 date / date-time. */
-const queryTimeSchema = z
-  .string()
-  .max(40)
-  .transform((text, ctx) => {
-    const value = /^\d{1,15}$/.test(text) ? Number(text) : /^\d{4}-\d{2}-\d{2}/.test(text) ? Date.parse(text) : Number.NaN;
-    if (!Number.isSafeInteger(value) || value < 0) {
-      ctx.addIssue({ code: 'custom', message: 'expected epoch milliseconds or an ISO 8601 date' });
-      return z.NEVER;
-    }
-    return value;
-  })
-  .describe('Epoch milliseconds, or an ISO 8601 date / date-time');
 
 /**
  * `GET /api/archive`: stamped documents in the reader's scope (`log.read`), newest first. Every

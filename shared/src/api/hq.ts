@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { timelineEventKindSchema, timelineEventSchema } from '../hq/event';
 import { recordIdParamSchema } from './ids';
+import { queryTimeSchema } from './queryTime';
 
 /**
  * Headquarters' merged log and dashboard (`/api/hq/...`). Times are integer milliseconds since
@@ -9,19 +10,6 @@ import { recordIdParamSchema } from './ids';
  */
 const millis = z.int().nonnegative();
 
-/** A time in a query string: epoch milliseconds, or an ISO 8601 date / date-time. */
-const queryTimeSchema = z
-  .string()
-  .max(40)
-  .transform((text, ctx) => {
-    const value = /^\d{1,15}$/.test(text) ? Number(text) : /^\d{4}-\d{2}-\d{2}/.test(text) ? Date.parse(text) : Number.NaN;
-    if (!Number.isSafeInteger(value) || value < 0) {
-      ctx.addIssue({ code: 'custom', message: 'expected epoch milliseconds or an ISO 8601 date' });
-      return z.NEVER;
-    }
-    return value;
-  })
-  .describe('Epoch milliseconds, or an ISO 8601 date / date-time');
 
 /** Event kinds: the parameter repeated (`kind=stamp&kind=unlock`) or a comma list (`kind=stamp,unlock`). */
 const kindListSchema = z

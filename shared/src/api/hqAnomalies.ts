@@ -3,6 +3,7 @@ import { millisSchema, reasonSchema } from '../domain/primitives';
 import { anomalyKindSchema, anomalyRulesSchema, anomalySeveritySchema } from '../hq/anomalies/anomalyRules';
 import { MAX_SPOT_CHECK_SIZE } from '../hq/anomalies/drawSpotCheckSample';
 import { recordIdParamSchema } from './ids';
+import { queryMillisSchema } from './queryTime';
 
 /** Where a case is in its life: open → acknowledged → resolved (with a note). */
 export const caseStatusSchema = z.enum(['open', 'acknowledged', 'resolved']);
@@ -73,7 +74,7 @@ export const requestReconciliationResponseSchema = z.object({
   stamps: z.array(reconciledStamp), holders: z.array(z.string()), photos: photoCounts, counters: z.array(counterCheck),
   verdict: z.enum(['balanced', 'over_use', 'ungranted_stamps', 'photo_problems']),
 }).describe('Approved uses against the stamps the devices recorded, photos, document hash, holders, device counters');
-export const sealReconciliationQuerySchema = z.strictObject({ from: z.coerce.number().int().nonnegative(), to: z.coerce.number().int().nonnegative() })
+export const sealReconciliationQuerySchema = z.strictObject({ from: queryMillisSchema, to: queryMillisSchema })
   .refine((q) => q.from <= q.to, { message: 'expected from ≤ to', path: ['to'] });
 export const sealReconciliationResponseSchema = z.object({
   sealId: z.string(), from: millisSchema, to: millisSchema, stamps: z.int(), granted: z.int(), ungranted: z.int(),

@@ -3,6 +3,7 @@ import { evidenceBundleSchema } from '../evidence/bundleSchema';
 import { deviceEventIdSchema, requestIdSchema, sealIdSchema } from '../domain/ids';
 import { millisSchema } from '../domain/primitives';
 import { recordIdParamSchema } from './ids';
+import { queryMillisSchema } from './queryTime';
 
 /** `:deviceEventId` — a device log entry's key, `deviceId:seq`. */
 export const deviceEventIdParamsSchema = z.strictObject({
@@ -13,8 +14,8 @@ export const sealIdParamsSchema = z.strictObject({ sealId: recordIdParamSchema }
 
 /** A seal's ledger period (device clock, ms; both ends included). Default: all of it. */
 export const sealLedgerQuerySchema = z.strictObject({
-  from: z.coerce.number().int().nonnegative().max(8_640_000_000_000_000).optional(),
-  to: z.coerce.number().int().nonnegative().max(8_640_000_000_000_000).optional(),
+  from: queryMillisSchema.optional(),
+  to: queryMillisSchema.optional(),
 });
 
 /** One check of a bundle (see `verifyBundle`). */

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { recordIdParamSchema } from './ids';
+import { queryMillisSchema } from './queryTime';
 
-const millis = z.coerce.number().int().min(0).max(8_640_000_000_000_000);
+const millis = queryMillisSchema;
 const MAX_SPAN_MS = 400 * 86_400_000;
 
 /** `GET /api/hq/report.pdf`: the unit whose subtree it covers, and the period `[from, to)` (counted in whole HQ days, China time, as the dashboard). */

@@ -19,3 +19,4 @@ export * from './processSheets';
 export * from './archive';
 export * from './verify';
 export * from './governance';
+export * from './queryTime';

@@ -87,7 +87,8 @@ export async function dashboard(hq: HqStore, anomalies: AnomalyHook, scope: Dash
   latencies.sort((a, b) => a - b);
   return {
     unitId: scope.unitId,
-    from: hqDayStart(fromDay),
+    // The first China-time day of 1970 began 8 h before the epoch: no time before 0 is answered.
+    from: Math.max(0, hqDayStart(fromDay)),
     to: hqDayStart(toDay) + DAY_MS,
     usesPerDay: [...perDay].map(([day, stamps]) => ({ day, stamps })),
     usesByUnit: [...byUnit.values()].sort((a, b) => b.stamps - a.stamps || a.unitId.localeCompare(b.unitId)),
