@@ -71,6 +71,9 @@ describe('/verify, for whoever holds a stamped document', () => {
     await page.goto(`${suite.server().url}/verify?code=${encodeURIComponent(sheetCode())}`);
     await expect.poll(() => page.getByTestId('verify-result').getAttribute('data-source'), { timeout: 30_000 }).toBe('server');
     expect(await page.getByTestId('verify-title').textContent()).toBe(VERIFY_NAMES.title);
+    // Its one approved use made: the request is told as completed.
+    expect(await page.getByTestId('verify-request-status').getAttribute('data-status')).toBe('completed');
+    expect(await page.getByTestId('verify-request-status').textContent()).toBe('Approved for 1 use(s), all used.');
     // The photo the device took of the stamped page shows, served for this code only, byte for byte what the device logged.
     const photo = page.getByTestId('verify-stamp-photo').first();
     await expect.poll(() => photo.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0), { timeout: 30_000 }).toBe(true);
@@ -95,6 +98,8 @@ describe('/verify, for whoever holds a stamped document', () => {
     expect(await page.getByTestId('verify-organisation').textContent()).toBe(VERIFY_NAMES.organisation);
     expect(await page.getByTestId('verify-source').textContent()).toContain('From this device’s own copy (offline)');
     expect(await page.locator('[data-testid="verify-approvals"] li').evaluateAll((items) => items.map((li) => li.getAttribute('data-verified')))).toEqual(['true']);
+    // The tablet's own reading of the request (the shared rule) names it as the server does.
+    expect(await page.getByTestId('verify-request-status').getAttribute('data-status')).toBe('completed');
     expect(await page.locator('[data-testid="verify-stamps"] li').count()).toBe(1);
     expect(await page.locator('[data-testid="verify-stamps"] li').first().textContent()).toContain('dev-hz-01');
     await expect.poll(() => page.getByTestId('verify-answer').evaluate((el) => el === document.activeElement)).toBe(true);

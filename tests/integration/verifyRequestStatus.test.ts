@@ -66,14 +66,15 @@ async function publicRequest(requestId: string): Promise<{ status: string; usesA
 }
 
 describe("a physical request's status on /verify", () => {
-  it('is approved for a document stamped under its grant, also once the approver\'s passkey is revoked', async () => {
-    expect(await publicRequest(seeded.requestId)).toEqual({ status: 'approved', usesApproved: 1 });
+  it('is completed for a document stamped under its grant for its one use, also once its approver\'s passkey is revoked and they left', async () => {
+    // Its one approved use made: completed.
+    expect(await publicRequest(seeded.requestId)).toEqual({ status: 'completed', usesApproved: 1 });
     // Request 2 was approved by the late approver, stamped, and their passkey then revoked; they
     // then leave: their approval no longer counts by today's roster, the stamp's grant still does.
-    expect(await publicRequest('req-status-2')).toEqual({ status: 'approved', usesApproved: 1 });
+    expect(await publicRequest('req-status-2')).toEqual({ status: 'completed', usesApproved: 1 });
     const left = await running.server.call('POST', `/api/users/${lateApprover.userId}/deactivate`, { cookie: world.admin.cookie });
     expect(left.statusCode, left.body).toBe(200);
-    expect(await publicRequest('req-status-2')).toEqual({ status: 'approved', usesApproved: 1 });
+    expect(await publicRequest('req-status-2')).toEqual({ status: 'completed', usesApproved: 1 });
   });
 
   it('counts approvals by the seal\'s route: one of the two a 公章 needs is pending, both approve it', async () => {
@@ -100,6 +101,19 @@ describe("a physical request's status on /verify", () => {
     expect(two.store.status.get().refusals).toEqual([]);
     expect(await publicRequest(half.id)).toEqual({ status: 'pending', usesApproved: 0 });
     expect(await publicRequest(full.id)).toEqual({ status: 'approved', usesApproved: 2 });
+  });
+
+  it('is expired when approved but its window closed before its uses were made', async () => {
+    const staffTablet = await tablet(staff, 'staff-3');
+    const one = await tablet(approver, 'approver-3');
+    const now = Date.now();
+    const late = { ...requestOn('seal-status-1', 'req-status-late', 1), window: { notBefore: now - 2 * HOUR, notAfter: now - 60_000 } };
+    await staffTablet.store.records.create('request', late);
+    await syncAll([staffTablet, one]);
+    await one.store.facts.append('decision', await decision(approver, late, 'approve', now - 90 * 60_000), world.siteId);
+    await syncAll([one]);
+    expect(one.store.status.get().refusals).toEqual([]);
+    expect(await publicRequest(late.id)).toEqual({ status: 'expired', usesApproved: 1 });
   });
 
   it('is rejected when an approver said no, whatever else was approved, and cancelled once withdrawn', async () => {

@@ -108,12 +108,13 @@ async function stampsOfRequest(requestId: string, claimed: readonly StampEvent[]
 
 /**
  * A physical request's status as a stranger holding the document is told it: `cancelled` once
- * withdrawn; `rejected` when an approver the seal's route counts said no; `approved` when the
+ * withdrawn; `rejected` when an approver the seal's route counts said no; approved when the
  * decisions held meet the route (the shared rule, `countedApprovals`, against the current roster),
  * or when a stamp was made under a grant the server holds for it (the server judged that grant's
  * approvals when it was pushed: a roster changed since, an approver who left, does not turn a
- * document stamped then into a pending one); otherwise `pending` — one approval of the two a
- * 公章 needs is not an approval.
+ * document stamped then into a pending one) — `approved`, `in_use`, `completed` or `expired` by
+ * its granted stamps and its window; otherwise `pending`: one approval of the two a 公章 needs is
+ * not an approval.
  */
 async function physicalStatus(request: UseRequest, sealJson: Record<string, unknown> | null, decisions: readonly Decision[], stamps: readonly StampEvent[], sources: VerifySources, roster: Roster) {
   const seal = sealRecordSchema.safeParse(sealJson);
@@ -121,7 +122,12 @@ async function physicalStatus(request: UseRequest, sealJson: Record<string, unkn
   const rejected = counted !== undefined && !counted.ok && counted.error.code === 'grant_rejected';
   const approved = !rejected && (counted?.ok === true || stamps.some((e) => e.payload.grantId !== null));
   const cancelled = (await heldCancellations(request.id, sources.rows)).length > 0;
-  return { status: cancelled ? 'cancelled' : rejected ? 'rejected' : approved ? 'approved' : 'pending', usesApproved: approved ? request.usesRequested : 0 };
+  const usesApproved = approved ? request.usesRequested : 0;
+  if (cancelled || rejected || !approved) return { status: cancelled ? 'cancelled' : rejected ? 'rejected' : 'pending', usesApproved };
+  // Approved: named as the request screens and the offline check name it (`deriveRequestStatus`).
+  const used = stamps.filter((e) => e.payload.grantId !== null).length;
+  const status = used >= request.usesRequested ? 'completed' : sources.now > request.window.notAfter ? 'expired' : used > 0 ? 'in_use' : 'approved';
+  return { status, usesApproved };
 }
 
 /** The public record of a physical request, found by its process sheet's code: approvals, and each stamp with its device log entry and photo. */

@@ -4,6 +4,7 @@ import { SealImage } from '../../components/SealImage';
 import type { StampFinding } from '../../verify/finding';
 import { printAntiCounterfeitCopy } from '../../verify/printDownload';
 import { formatDateTime } from '../../i18n/format';
+import { publicVerifyEn } from '../../i18n/publicVerify.en';
 import { usePublicVerifyText } from '../../i18n/publicVerifyText';
 import { StampPhoto } from './StampPhoto';
 
@@ -97,10 +98,23 @@ function ElectronicParts(props: { record: Electronic }) {
 /** Where the organisation's server serves a stamp's photo to whoever holds the process sheet's code. */
 const photoUrlOf = (code: string) => (sha256: string): string => `/api/verify/${encodeURIComponent(code)}/photos/${sha256}`;
 
+/** The request states the page has words for (a newer server may answer another: shown as it is). */
+const REQUEST_STATES = publicVerifyEn.requestStates;
+/** Request states a stranger is warned about: the stamp was never approved. */
+const UNAPPROVED = new Set(['pending', 'rejected']);
+
 function PhysicalParts(props: { record: Physical; photoUrl: ((sha256: string) => string) | undefined }) {
   const { t, locale } = usePublicVerifyText();
+  const state = () => props.record.request.status;
+  const known = () => (Object.hasOwn(REQUEST_STATES, state()) ? (state() as keyof typeof REQUEST_STATES) : undefined);
   return (
     <>
+      <dl class="verify-facts">
+        <dt>{t('publicVerify.requestState')}</dt>
+        <dd classList={{ bad: UNAPPROVED.has(state()) }} data-testid="verify-request-status" data-status={state()}>
+          {known() === undefined ? state() : t(`publicVerify.requestStates.${known()!}`, { uses: String(props.record.request.usesApproved) })}
+        </dd>
+      </dl>
       <h3>{t('publicVerify.deviceLog')}</h3>
       <Show when={props.record.stamps.length > 0} fallback={<p class="muted">{t('publicVerify.notStampedYet')}</p>}>
         <ol class="verify-stamps" data-testid="verify-stamps">
