@@ -58,6 +58,11 @@ function requestOn(sealId: string, id: string, uses: number): UseRequest {
   };
 }
 
+async function publicStamps(requestId: string): Promise<{ authorised: boolean; anomalies: string[] }[]> {
+  const response = await running.server.call('GET', `/api/verify/${encodeURIComponent(processSheetCode(requestId as RequestId))}`);
+  return response.json<{ record: { stamps: { authorised: boolean; anomalies: string[] }[] } }>().record.stamps.map(({ authorised, anomalies }) => ({ authorised, anomalies }));
+}
+
 async function publicRequest(requestId: string): Promise<{ status: string; usesApproved: number }> {
   const response = await running.server.call('GET', `/api/verify/${encodeURIComponent(processSheetCode(requestId as RequestId))}`);
   expect(response.statusCode, response.body).toBe(200);
@@ -135,5 +140,24 @@ describe("a physical request's status on /verify", () => {
     await syncAll([staffTablet]);
     expect(staffTablet.store.status.get().refusals).toEqual([]);
     expect(await publicRequest(withdrawn.id)).toEqual({ status: 'cancelled', usesApproved: 1 });
+  });
+
+  it('stays completed when withdrawn after its use was made; a no said after the stamp rejects it and unauthorises the stamp', async () => {
+    const staffTablet = await tablet(staff, 'staff-4');
+    const two = await tablet(second, 'second-4');
+    await syncAll([staffTablet, two]);
+    const at = Date.now();
+    await staffTablet.store.facts.append('cancellation', { id: `${seeded.requestId}:cancel:${staff.userId}:${at}`, requestId: seeded.requestId, actorId: staff.userId, reason: '补录', at } as never, world.siteId);
+    // A no counts whatever terms it signed (checkApprovals): its request id is what matters.
+    await two.store.facts.append('decision', await decision(second, requestOn('seal-status-1', 'req-status-2', 1), 'reject', at), world.siteId);
+    await syncAll([staffTablet, two]);
+    expect(staffTablet.store.status.get().refusals).toEqual([]);
+    expect(two.store.status.get().refusals).toEqual([]);
+    // What was done properly is not undone by a later withdrawal (deriveRequestStatus, ADR 001).
+    expect(await publicRequest(seeded.requestId)).toEqual({ status: 'completed', usesApproved: 1 });
+    expect(await publicStamps(seeded.requestId)).toEqual([{ authorised: true, anomalies: [] }]);
+    // A counted no rejects the request, whatever was stamped: its stamp is not an approved one.
+    expect(await publicRequest('req-status-2')).toEqual({ status: 'rejected', usesApproved: 0 });
+    expect(await publicStamps('req-status-2')).toEqual([{ authorised: false, anomalies: ['stamp_without_approval'] }]);
   });
 });

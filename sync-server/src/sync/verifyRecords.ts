@@ -1,7 +1,7 @@
 import {
-  countedApprovals, electronicGrantSchema, factRowId, grantSchema, impressionSchema, judgeImpression, parseRecord, sealLifecycleStateOf, sealOrganisationName, sealRecordSchema,
+  approvalRouteFor, deriveRequestStatus, electronicGrantSchema, factRowId, rosterView, grantSchema, impressionSchema, judgeImpression, parseRecord, sealLifecycleStateOf, sealOrganisationName, sealRecordSchema,
   sealStatusTimeline, useRequestSchema, verifyAssertionWithRoster,
-  type Countersignature, type Decision, type FactRow, type Roster, type StampEvent, type UseRequest, type VerifiedImpression, type VerifiedPhysical,
+  type Cancellation, type Countersignature, type Decision, type FactRow, type Grant, type RequestView, type Roster, type Seal, type SealStatusChange, type StampEvent, type UseRequest, type User, type VerifiedImpression, type VerifiedPhysical,
 } from '@seal/shared';
 import type { CertificatesRepo } from '../couch/certificatesRepo';
 import { impressionCertificateOf, loadImpressionRecords } from './impressionRecords';
@@ -93,41 +93,46 @@ export async function impressionRecord(row: FactRow, sources: VerifySources): Pr
  * register a device in some unit chooses its key: a device of theirs logging stamps that name
  * another unit's request must neither show as that request's stamps nor count against its uses.
  */
-async function stampsOfRequest(requestId: string, claimed: readonly StampEvent[], rows: RowsRepo, sealJson: Record<string, unknown> | null): Promise<StampEvent[]> {
+async function stampsOfRequest(requestId: string, claimed: readonly StampEvent[], rows: RowsRepo, sealJson: Record<string, unknown> | null): Promise<{ stamps: StampEvent[]; grants: Grant[] }> {
   const grantIds = [...new Set(claimed.flatMap((e) => (e.payload.grantId === null ? [] : [e.payload.grantId])))];
-  const grants = await rows.getMany(grantIds.map((id) => factRowId('grant', id)));
-  const deviceOfGrant = new Map<string, string>();
-  for (const row of grants.values()) {
+  const held = await rows.getMany(grantIds.map((id) => factRowId('grant', id)));
+  const grants = new Map<string, Grant>();
+  for (const row of held.values()) {
     const grant = grantSchema.safeParse(row.type === 'fact' && row.kind === 'grant' ? row.body : undefined);
-    if (grant.success && grant.data.requestId === requestId) deviceOfGrant.set(grant.data.id, grant.data.deviceId);
+    if (grant.success && grant.data.requestId === requestId) grants.set(grant.data.id, grant.data);
   }
   const seal = sealRecordSchema.safeParse(sealJson);
   const sealDevice = seal.success && seal.data.form === 'physical' ? seal.data.deviceId : null;
-  return claimed.filter((e) => (e.payload.grantId === null ? e.deviceId === sealDevice : deviceOfGrant.get(e.payload.grantId) === e.deviceId));
+  const stamps = claimed.filter((e) => (e.payload.grantId === null ? e.deviceId === sealDevice : grants.get(e.payload.grantId)?.deviceId === e.deviceId));
+  return { stamps, grants: [...grants.values()] };
 }
 
 /**
- * A physical request's status as a stranger holding the document is told it: `cancelled` once
- * withdrawn; `rejected` when an approver the seal's route counts said no; approved when the
- * decisions held meet the route (the shared rule, `countedApprovals`, against the current roster),
- * or when a stamp was made under a grant the server holds for it (the server judged that grant's
- * approvals when it was pushed: a roster changed since, an approver who left, does not turn a
- * document stamped then into a pending one) — `approved`, `in_use`, `completed` or `expired` by
- * its granted stamps and its window; otherwise `pending`: one approval of the two a 公章 needs is
- * not an approval.
+ * A physical request as a stranger holding the document is told it: its status and each stamp's
+ * anomalies by the shared rule (`deriveRequestStatus`, as the request screens and the tablet's
+ * offline check derive them), over what the server holds — the decisions, cancellations, the
+ * grants its stamps name, those stamps, the seal's lifecycle — with the seal kind's route and the
+ * current roster. One approval of the two a 公章 needs is `pending`, and its stamps unauthorised.
+ *
+ * An approver who has left since is not in the current roster; the server judged their approval
+ * when it took a grant carrying it, so the approvers of the grants held are counted as approvers
+ * of the seal's unit: a document stamped under such a grant does not turn into a pending one.
  */
-async function physicalStatus(request: UseRequest, sealJson: Record<string, unknown> | null, decisions: readonly Decision[], stamps: readonly StampEvent[], sources: VerifySources, roster: Roster) {
-  const seal = sealRecordSchema.safeParse(sealJson);
-  const counted = seal.success ? countedApprovals({ request, seal: seal.data, roster }, decisions) : undefined;
-  const rejected = counted !== undefined && !counted.ok && counted.error.code === 'grant_rejected';
-  const approved = !rejected && (counted?.ok === true || stamps.some((e) => e.payload.grantId !== null));
-  const cancelled = (await heldCancellations(request.id, sources.rows)).length > 0;
-  const usesApproved = approved ? request.usesRequested : 0;
-  if (cancelled || rejected || !approved) return { status: cancelled ? 'cancelled' : rejected ? 'rejected' : 'pending', usesApproved };
-  // Approved: named as the request screens and the offline check name it (`deriveRequestStatus`).
-  const used = stamps.filter((e) => e.payload.grantId !== null).length;
-  const status = used >= request.usesRequested ? 'completed' : sources.now > request.window.notAfter ? 'expired' : used > 0 ? 'in_use' : 'approved';
-  return { status, usesApproved };
+function derivedRecord(input: {
+  request: UseRequest; seal: Seal; decisions: readonly Decision[]; cancellations: readonly Cancellation[]; grants: readonly Grant[];
+  stamps: readonly StampEvent[]; sealChanges: readonly SealStatusChange[]; roster: Roster; now: number;
+}): RequestView {
+  const view = rosterView(input.roster);
+  const known = new Set<string>(view.users.map((u) => u.id));
+  const departed = new Map<string, User>();
+  for (const d of input.grants.flatMap((g) => g.decisions)) {
+    if (known.has(d.approverId) || departed.has(d.approverId)) continue;
+    departed.set(d.approverId, { id: d.approverId, name: d.approverId, unitId: input.seal.unitId, grants: [{ role: 'approver', unitId: input.seal.unitId }], active: true });
+  }
+  return deriveRequestStatus({
+    request: input.request, seal: input.seal, route: approvalRouteFor(input.seal.kind), users: [...view.users, ...departed.values()], units: view.units,
+    decisions: input.decisions, cancellations: input.cancellations, grants: input.grants, deviceEvents: input.stamps, sealChanges: input.sealChanges,
+  }, input.now);
 }
 
 /** The public record of a physical request, found by its process sheet's code: approvals, and each stamp with its device log entry and photo. */
@@ -140,25 +145,31 @@ export async function physicalRecord(requestId: string, sources: VerifySources, 
   const roster = await sources.roster();
   const facts = await sources.rows.documentRows(['request', requestId]);
   const held = facts.filter((r) => r.kind === 'decision').map((r) => r.body as unknown as Decision).filter((d) => d.payload.requestId === requestId);
-  const decisions = held.filter((d) => d.payload.verdict === 'approve');
   const claimed = facts.filter((r) => r.kind === 'device_event').map((r) => r.body as unknown as StampEvent);
-  const sealJson = (await records.get('seal', request.value.sealId)).json;
+  const sealRecord = parseRecord(sealRecordSchema, (await records.get('seal', request.value.sealId)).json, `seal "${request.value.sealId}"`);
+  if (!sealRecord.ok) return undefined;
   // Stamps made under a grant the server holds for this request, by the device it names (or, with no grant, by the seal's device).
-  const stamps = (await stampsOfRequest(requestId, claimed, sources.rows, sealJson)).sort((a, b) => a.at - b.at || a.seq - b.seq);
-  const { status, usesApproved } = await physicalStatus(request.value, sealJson, held, stamps, sources, roster);
+  const { stamps, grants } = await stampsOfRequest(requestId, claimed, sources.rows, sealRecord.value);
+  const sealChanges = await records.lifecycleOf(request.value.sealId);
+  const view = derivedRecord({
+    request: request.value, seal: { ...sealRecord.value, status: sealLifecycleStateOf(sealStatusTimeline(sealChanges)).status ?? 'active' },
+    decisions: held, cancellations: await heldCancellations(requestId, sources.rows), grants, stamps, sealChanges, roster, now: sources.now,
+  });
+  const judged = new Map(view.stamps.map((v) => [`${v.deviceId}:${v.seq}`, v]));
+  const ordered = [...stamps].sort((a, b) => a.at - b.at || a.seq - b.seq);
   return {
     kind: 'physical',
     organisation: { name: sources.organisationName },
     seal,
     request: {
       title: request.value.document.title, documentSha256: request.value.document.sha256, pages: request.value.document.pages,
-      unitName: sources.unitName(request.value.unitId), usesApproved, status,
+      unitName: sources.unitName(request.value.unitId), usesApproved: view.usesApproved, status: view.status,
     },
-    approvals: await publicApprovals(decisions, roster),
-    stamps: await Promise.all(stamps.map(async (e, index) => {
-      const anomalies = [...(e.payload.grantId === null ? ['stamp_without_grant'] : []), ...(index >= request.value.usesRequested ? ['stamp_beyond_approved_uses'] : [])];
+    approvals: await publicApprovals(held.filter((d) => d.payload.verdict === 'approve'), roster),
+    stamps: await Promise.all(ordered.map(async (e) => {
+      const anomalies = judged.get(`${e.deviceId}:${e.seq}`)?.anomalies ?? ['stamp_without_approval'];
       return {
-        deviceId: e.deviceId, seq: e.seq, at: iso(e.at), authorised: anomalies.length === 0, anomalies,
+        deviceId: e.deviceId, seq: e.seq, at: iso(e.at), authorised: anomalies.length === 0, anomalies: [...anomalies],
         photoSha256: e.payload.photoSha256, photoHeld: e.payload.photoSha256 === null ? false : await photoHeld(e.payload.photoSha256, e.deviceId),
       };
     })),
