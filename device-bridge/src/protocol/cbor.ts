@@ -1,10 +1,13 @@
 import { Decoder, Encoder } from 'cbor-x';
-import { definiteLengthProblem } from './cborDefinite';
+import { protocolCborProblem } from './cborDefinite';
 
 /**
- * CBOR (RFC 8949) as the protocol uses it: definite lengths, integer map keys for protocol
- * structures, byte strings untagged, integers as CBOR integers (uint64 for times), non-integers
- * as float64. Maps decode as `Map` (never plain objects, so no key can touch a prototype).
+ * CBOR (RFC 8949) as the protocol uses it: definite lengths, no tags, integer map keys for
+ * protocol structures, byte strings untagged, integers as CBOR integers (uint64 for times),
+ * non-integers as float64. Maps decode as `Map` (never plain objects, so no key can touch a
+ * prototype). cbor-x's decoder acts on the tags it knows (value sharing, records, typed arrays…)
+ * and offers no option to turn them off, so `decodeCbor` never hands it a tag: the walk of
+ * `cborDefinite.ts` refuses them first.
  */
 const encoder = new Encoder({ useRecords: false, mapsAsObjects: false, tagUint8Array: false, variableMapSize: true, pack: false });
 // `int64AsNumber` is a decoder option cbor-x supports but does not declare in its types.
@@ -23,12 +26,12 @@ export class CborError extends Error {
 
 /**
  * Decodes exactly one CBOR item; throws {@link CborError} on anything else (garbage, truncation,
- * trailing bytes, nesting deep enough to exhaust the stack) and on indefinite lengths or a
- * stray break byte, which the protocol does not allow (`cborDefinite.ts`).
+ * trailing bytes, nesting deep enough to exhaust the stack) and on indefinite lengths, a stray
+ * break byte or a tag, which the protocol does not allow (`cborDefinite.ts`).
  */
 export function decodeCbor(bytes: Uint8Array): unknown {
-  const problem = definiteLengthProblem(bytes);
-  if (problem !== null) throw new CborError(`not one definite-length CBOR item: ${problem}`);
+  const problem = protocolCborProblem(bytes);
+  if (problem !== null) throw new CborError(`not one CBOR item as the protocol spells it: ${problem}`);
   try {
     return decoder.decode(bytes);
   } catch (error) {
