@@ -133,6 +133,38 @@ describe('quiesceRequests (before a sign-out)', () => {
     expect(signals.at(-1)?.aborted).toBe(false);
   });
 
+  it('gives them up the same way in a browser without AbortSignal.any, leaving no listener behind', async () => {
+    const any = Object.getOwnPropertyDescriptor(AbortSignal, 'any')!;
+    Object.defineProperty(AbortSignal, 'any', { value: undefined, configurable: true, writable: true });
+    try {
+      const signals: AbortSignal[] = [];
+      const fetch = vi.fn((_input: string, init?: RequestInit) => new Promise<Response>((resolve, reject) => {
+        const signal = init!.signal!;
+        signals.push(signal);
+        signal.addEventListener('abort', () => reject(signal.reason as Error));
+        if (_input.endsWith('answered')) resolve(new Response(null, { status: 200 }));
+      }));
+      vi.stubGlobal('fetch', fetch);
+      const own = new AbortController();
+      const removed = vi.spyOn(own.signal, 'removeEventListener');
+      expect((await api.backgroundFetch('/api/sync/answered', { signal: own.signal })).status).toBe(200);
+      await Promise.resolve();
+      expect(removed).toHaveBeenCalledWith('abort', expect.any(Function));
+      // The request's own deadline still ends it.
+      const timed = new AbortController();
+      const deadline = api.backgroundFetch('/api/sync/pull', { signal: timed.signal });
+      timed.abort(new DOMException('late', 'TimeoutError'));
+      await expect(deadline).rejects.toMatchObject({ name: 'TimeoutError' });
+      // And a sign-out gives up what is left.
+      const pull = api.backgroundFetch('/api/sync/pull', { signal: new AbortController().signal });
+      const failed = expect(pull).rejects.toMatchObject({ name: 'AbortError' });
+      (await api.quiesceRequests(20)).done();
+      await failed;
+    } finally {
+      Object.defineProperty(AbortSignal, 'any', any);
+    }
+  });
+
   it('after done(), holds background requests back until the work stopping with the session has stopped', async () => {
     const { held, fetch } = heldFetch();
     vi.stubGlobal('fetch', fetch);

@@ -140,6 +140,31 @@ export const backgroundFetch: typeof fetch = (input, init) => {
   if (reachability !== undefined && !reachability.mayRequest()) {
     return Promise.reject(new TypeError('the server does not answer: waiting for its health probe before trying again'));
   }
-  const signOut = backgroundAbort.signal;
-  return noteOutcome(fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, signOut]) : signOut }));
+  const { signal, release } = eitherSignal(backgroundAbort.signal, init?.signal ?? undefined);
+  const sending = noteOutcome(fetch(input, { ...init, signal }));
+  void sending.then(release, release);
+  return sending;
 };
+
+/**
+ * A signal that aborts when either does. Browsers before Chrome 116 / Safari 17.4 lack
+ * `AbortSignal.any`: there, one controller follows both, its listeners removed by `release` once
+ * the request settles (the sign-out signal lives for the whole session).
+ */
+export function eitherSignal(first: AbortSignal, second: AbortSignal | undefined): { signal: AbortSignal; release: () => void } {
+  if (second === undefined) return { signal: first, release: () => undefined };
+  if (typeof AbortSignal.any === 'function') return { signal: AbortSignal.any([first, second]), release: () => undefined };
+  const both = new AbortController();
+  const follow = (event: Event) => both.abort((event.target as AbortSignal).reason);
+  for (const signal of [first, second]) {
+    if (signal.aborted) both.abort(signal.reason);
+    else signal.addEventListener('abort', follow, { once: true });
+  }
+  return {
+    signal: both.signal,
+    release: () => {
+      first.removeEventListener('abort', follow);
+      second.removeEventListener('abort', follow);
+    },
+  };
+}

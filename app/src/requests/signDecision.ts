@@ -54,10 +54,14 @@ export async function signDecision(options: {
   readonly now: () => number;
 }): Promise<DecisionBody> {
   const payload = decisionPayload(options.request, options.verdict);
+  // The check's code (a lazy chunk) starts loading before the prompt: it is ready once the
+  // approver has confirmed, and is not loaded at all when there is no roster to check against.
+  const rules = options.roster === undefined ? undefined : import('./passkeyRules');
+  rules?.catch(() => undefined);
   // Whose passkey it was is checked below, against the held roster.
   const assertion = await assertWithPasskey(payload, options.roster?.rpId ?? location.hostname);
-  if (options.roster !== undefined) {
-    const { verifyAssertionWithRoster } = await import('./passkeyRules');
+  if (options.roster !== undefined && rules !== undefined) {
+    const { verifyAssertionWithRoster } = await rules;
     const verified = await verifyAssertionWithRoster({ assertion, expected: { record: payload } }, options.roster);
     if (verified.ok && verified.value.userId !== options.approverId) {
       throw new DecisionSigningError('not_your_passkey', `expected a passkey of "${options.approverId}", got one of "${verified.value.userId}"`);
