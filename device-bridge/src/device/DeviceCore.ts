@@ -56,6 +56,8 @@ export interface Session {
   readonly requestId: RequestId;
   readonly grantId: GrantId;
   readonly holderId: UserId;
+  /** Who approved the grant (their approvals verified): a revocation list naming one ends the session. */
+  readonly approvedBy: readonly string[];
   readonly usesAllowed: number;
   readonly notAfter: number;
   /** The end of the request's approved window (what the approvers signed): the counter's lifetime. */

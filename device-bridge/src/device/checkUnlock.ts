@@ -18,7 +18,7 @@ import { unlockRecord } from '../protocol/unlockRecord';
 import { asDeviceRefusal, checkApprovalsOffline, evidenceApprovals } from './checkApprovalsOffline';
 import { checkHolder } from './checkHolder';
 import { checkNonce } from './checkNonce';
-import { bindingGrantSeal } from './rosterPolicy';
+import { bindingGrantSeal, credentialOwner } from './rosterPolicy';
 
 /** What the device knows when an unlock arrives: all of it its own. */
 export interface UnlockContext {
@@ -52,8 +52,9 @@ const no = (code: DeviceErrorCode, message: string): Outcome => err({ code, mess
  * the useful one): nonce; binding and roster present; grant names this device and its seal and
  * keeps to the approved terms (the shared `grantTermsRefusal`); window by the device clock; uses
  * left by the device counter; geofence by the device position; the revocation list (the shared
- * `revocationRefusal`: held, fresh, and naming neither the seal, the request nor the holder); the
- * holder's assertion; the approvals (the shared `judgeGrantEvidence`, the rule the app and the server run too).
+ * `revocationRefusal`: held, fresh, and naming neither the seal, the request, the holder nor an
+ * approver); the holder's assertion; the approvals (the shared `judgeGrantEvidence`, the rule the
+ * app and the server run too).
  */
 export async function checkUnlock(ctx: UnlockContext, command: RequestOf<'unlock'>): Promise<Outcome> {
   const nonceRefusal = checkNonce(ctx, command.nonce);
@@ -77,8 +78,13 @@ export async function checkUnlock(ctx: UnlockContext, command: RequestOf<'unlock
     if (!isInsideGeofence(ctx.position, g.geofence)) return no('outside_geofence', `position ${ctx.position.lat},${ctx.position.lon} ±${ctx.position.accuracyM ?? 0} m is outside the geofence`);
   }
 
-  // What the organisation stopped since the approvals: the list any tablet carried here.
-  const revoked = revocationRefusal(ctx.revocations, { sealId: binding.sealId, requestId: g.requestId, holderId: g.holderId }, ctx.now);
+  // What the organisation stopped since the approvals: the list any tablet carried here. The
+  // approvals travel bare, so their approvers are the roster owners of the passkeys they name (as
+  // the holder is the grant's, both before any signature is checked): an approval verifies only
+  // with its owner's passkey, and every approval carried must count, so a listed owner stops the
+  // grant whatever the signatures say.
+  const approverIds = command.approvals.flatMap((a) => credentialOwner(roster, a.credentialId)?.id ?? []);
+  const revoked = revocationRefusal(ctx.revocations, { sealId: binding.sealId, requestId: g.requestId, holderId: g.holderId, approverIds }, ctx.now);
   if (revoked !== null) return err(revoked);
 
   // The holder and the approvals are independent: checked together, the holder's refusal first.

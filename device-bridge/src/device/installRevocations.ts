@@ -7,7 +7,8 @@ import { sameRecord, type DeviceCore } from './DeviceCore';
  * `install_revocations`: an org-signed revocation list, newer than the one in force (the same one
  * again is an ok no-op; another list under the held version is `revocations_conflict`; an older
  * one `revocations_stale`). Any tablet may bring it: it is signed, and only ever moves forward.
- * A list that stops the session in progress (its seal, request or holder) locks the device at once.
+ * A list that stops the session in progress (its seal, request, holder or an approver of its
+ * grant) locks the device at once.
  */
 export async function installRevocations(core: DeviceCore, body: RequestOf<'install_revocations'>): Promise<Uint8Array> {
   const held = core.revocations?.list;
@@ -24,7 +25,7 @@ export async function installRevocations(core: DeviceCore, body: RequestOf<'inst
   const session = core.session;
   if (session !== null && core.binding !== null) {
     // Only what the list names stops the session here; an old list merely blocks the next unlock.
-    const stop = revocationRefusal(list, { sealId: core.binding.record.sealId, requestId: session.requestId, holderId: session.holderId }, list.issuedAt);
+    const stop = revocationRefusal(list, { sealId: core.binding.record.sealId, requestId: session.requestId, holderId: session.holderId, approverIds: session.approvedBy }, list.issuedAt);
     if (stop !== null) await core.lock('remote');
   }
   return encodeOkReply('install_revocations', { version: list.version, seq: entry.seq });

@@ -104,6 +104,17 @@ describe('unlock checks the list', () => {
     await expectRefused(world, unlockWith(await defaultGrant(world)), 'holder_deactivated');
   });
 
+  it('a deactivated approver: refused (approver_deactivated), logged, on a device whose roster still holds their passkey', async () => {
+    // Deactivated half an hour after they approved (T0 - 30 min): being listed is what counts.
+    await world.client.installRevocations(await worldRevocations(world.org, 2, (l) => ({ ...l, users: [{ userId: asId(userIdSchema, 'approver'), since: T0 + HOUR / 2 }] }), T0 + HOUR));
+    expect((await world.client.info()).rosterVersion).toBe(1);
+    const refusal = await expectRefused(world, unlockWith(await defaultGrant(world)), 'approver_deactivated');
+    expect(refusal.message).toContain('"approver"');
+    // Another approver of the seal's unit still makes a grant that unlocks.
+    const byHq = await grantFor(world.request, [await approve(world.request, 'approver-hq', world.passkeys.approverHq)]);
+    expect((await unlockWith(byHq)).usesLeft).toBe(2);
+  });
+
   it('no list held: refused (revocations_missing)', async () => {
     await world.storage.delete('revocations');
     world = await rebootWorld(world);
@@ -130,6 +141,15 @@ describe('unlock checks the list', () => {
     const log = await world.client.readLogSince(0);
     expect(log.slice(-2).map((e) => [e.type, e.type === 'lock' ? e.payload.cause : null])).toEqual([['revocations_installed', null], ['lock', 'remote']]);
     expect(await world.hardware.press(2)).toMatchObject({ stamped: false, code: 'locked' });
+  });
+
+  it('a list naming an approver of the session in progress locks the device at once; the next press is refused', async () => {
+    await unlockWith(await defaultGrant(world));
+    await world.client.installRevocations(await worldRevocations(world.org, 2, (l) => ({ ...l, users: [{ userId: asId(userIdSchema, 'approver'), since: T0 + HOUR }] })));
+    expect((await world.client.status()).locked).toBe(true);
+    const log = await world.client.readLogSince(0);
+    expect(log.slice(-2).map((e) => [e.type, e.type === 'lock' ? e.payload.cause : null])).toEqual([['revocations_installed', null], ['lock', 'remote']]);
+    expect(await world.hardware.press(1)).toMatchObject({ stamped: false, code: 'locked' });
   });
 
   it('a list naming only other seals, requests and people leaves the session open', async () => {

@@ -93,6 +93,8 @@ export const DEVICE_CODES = {
   request_withdrawn: 0x86,
   /** The grant's holder was deactivated. */
   holder_deactivated: 0x87,
+  /** One of the grant's approvers was deactivated (their approval does not count). */
+  approver_deactivated: 0x88,
 } as const;
 
 /** A reply status by name. */

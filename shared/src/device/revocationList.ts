@@ -91,20 +91,24 @@ export async function verifySignedRevocationList(signed: unknown, orgPublicJwk: 
   return ok(parsed.data);
 }
 
-export type RevocationRefusalCode = 'revocations_missing' | 'revocations_expired' | 'seal_revoked' | 'request_withdrawn' | 'holder_deactivated';
+export type RevocationRefusalCode = 'revocations_missing' | 'revocations_expired' | 'seal_revoked' | 'request_withdrawn' | 'holder_deactivated' | 'approver_deactivated';
 
 /** What a grant names that a list can stop. */
 export interface RevocableUse {
   readonly sealId: string;
   readonly requestId: string;
   readonly holderId: string;
+  /** Whoever approved it: every approval the grant carries must count, so one listed approver stops it. */
+  readonly approverIds: readonly string[];
 }
 
 /**
  * The revocation rule the device runs before it unlocks (one place, in shared/, for any tablet
- * or server that wants to tell in advance what the device will say): refused when no list is held, when the grant's seal, request or holder is on it, or
+ * or server that wants to tell in advance what the device will say): refused when no list is held, when the grant's seal, request, holder or any approver is on it, or
  * when the list is older than {@link REVOCATION_LIST_MAX_AGE_MS} at `now` (what is on a list is
- * reported first, it is the more useful reason).
+ * reported first, it is the more useful reason). Being listed is what counts, not `since`: a
+ * deactivated person's approvals stop whenever they were given, as they do once a newer roster
+ * drops their passkeys (the list reaches devices whose roster is older).
  */
 export function revocationRefusal(list: RevocationList | null, use: RevocableUse, now: number): Refusal<RevocationRefusalCode> | null {
   if (list === null) return { code: 'revocations_missing', message: 'no revocation list is installed: a tablet that synced must connect first' };
@@ -114,6 +118,8 @@ export function revocationRefusal(list: RevocationList | null, use: RevocableUse
   if (request !== undefined) return { code: 'request_withdrawn', message: `request "${use.requestId}" was withdrawn at ${request.since} (revocations v${list.version})` };
   const user = list.users.find((u) => u.userId === use.holderId);
   if (user !== undefined) return { code: 'holder_deactivated', message: `"${use.holderId}" was deactivated at ${user.since} (revocations v${list.version})` };
+  const approver = list.users.find((u) => use.approverIds.includes(u.userId));
+  if (approver !== undefined) return { code: 'approver_deactivated', message: `approver "${approver.userId}" was deactivated at ${approver.since} (revocations v${list.version}): their approval does not count` };
   if (now - list.issuedAt > REVOCATION_LIST_MAX_AGE_MS) {
     return { code: 'revocations_expired', message: `revocation list v${list.version} issued at ${list.issuedAt} is older than ${REVOCATION_LIST_MAX_AGE_MS / 3_600_000} h at ${now}: a tablet that synced must connect` };
   }
