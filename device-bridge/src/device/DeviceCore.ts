@@ -15,6 +15,7 @@ import {
 } from '@seal/shared';
 import { FRAMING_CODES, type DeviceErrorCode } from '../protocol/codes';
 import { encodeErrorReply } from '../protocol/envelope';
+import { wellFormedText } from '../protocol/wellFormedText';
 import type { SealBinding, Signed } from '../protocol/orgRecords';
 import { DeviceLog } from './DeviceLog';
 import { clockStateSchema, countersSchema, identitySchema, metaSchema, storedBindingSchema, storedRevocationsSchema, storedRosterSchema, type ClockState, type Identity, type Meta, type UseCounters } from './persisted';
@@ -142,10 +143,13 @@ export class DeviceCore {
     return this.log.append(this.identity.deviceId, this.now(), type, payload);
   }
 
-  /** Logs a refusal (when it is of a logged kind and the device can log) and returns its seq. */
+  /**
+   * Logs a refusal (when it is of a logged kind and the device can log) and returns its seq. The
+   * message may quote what the sender sent, so it is made well-formed before the log encodes it.
+   */
   async logRefusal(code: DeviceErrorCode, message: string, context: RefusalContext = {}): Promise<number | undefined> {
     if (this.identity === null || NOT_LOGGED.includes(code)) return undefined;
-    const entry = await this.record('refusal', { code, message: message.slice(0, 500), requestId: context.requestId ?? null, grantId: context.grantId ?? null });
+    const entry = await this.record('refusal', { code, message: wellFormedText(message, 500), requestId: context.requestId ?? null, grantId: context.grantId ?? null });
     return entry.seq;
   }
 

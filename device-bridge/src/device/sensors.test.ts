@@ -29,6 +29,13 @@ describe('simulated hardware', () => {
     expect(await world.hardware.press(1)).toMatchObject({ stamped: false, code: 'locked' });
   });
 
+  it('a tamper detail cut at 500 characters inside an emoji is still logged (cut before it) and still locks', async () => {
+    await unlock();
+    await world.hardware.openCase(`${'x'.repeat(499)}😀`);
+    expect(world.hardware.locked).toBe(true);
+    expect(await lastEntries(2)).toMatchObject([{ type: 'tamper', payload: { detail: 'x'.repeat(499) } }, { type: 'lock', payload: { cause: 'tamper' } }]);
+  });
+
   it('leaving the geofence while unlocked logs a breach and locks', async () => {
     await unlock();
     const away = { lat: 30.3, lon: 120.17, accuracyM: 5 };

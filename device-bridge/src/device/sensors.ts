@@ -1,4 +1,5 @@
 import { isInsideGeofence, sha256, toHex } from '@seal/shared';
+import { wellFormedText } from '../protocol/wellFormedText';
 import type { DeviceCore } from './DeviceCore';
 import type { PressOutcome } from './ports';
 
@@ -66,7 +67,7 @@ export async function press(core: DeviceCore, page: number): Promise<PressOutcom
 /** The case was opened: a `tamper` entry, and the device locks. */
 export async function caseOpened(core: DeviceCore, detail: string): Promise<void> {
   if (core.identity === null) return;
-  await core.record('tamper', { detail: detail.slice(0, 500) || 'case opened' });
+  await core.record('tamper', { detail: wellFormedText(detail, 500) || 'case opened' });
   await core.lock('tamper');
 }
 

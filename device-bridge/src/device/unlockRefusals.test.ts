@@ -1,4 +1,4 @@
-import { asId, fromBase64Url, sealIdSchema, toBase64Url, deviceIdSchema, userIdSchema, type Grant } from '@seal/shared';
+import { asId, fromBase64Url, isWellFormedUnicode, sealIdSchema, toBase64Url, deviceIdSchema, userIdSchema, type Grant } from '@seal/shared';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { exchange, DEFAULT_TIMING } from '../client/exchange';
 import { SealDeviceClient } from '../client/SealDeviceClient';
@@ -152,6 +152,46 @@ describe('unlock refusals: each refused, logged as a refusal and surfaced with i
     const assertion = await holderConfirms(world, grant);
     world.clock.advance(10 * 60_000);
     await expectRefused(world, world.client.unlock(grant, assertion), 'nonce_expired');
+  });
+
+  it('a refusal whose text carries a lone surrogate (attacker JSON) is still logged, its text made well-formed', async () => {
+    const grant = await defaultGrant(world);
+    const real = await holderConfirms(world, grant);
+    const before = (await world.client.info()).logHead!.seq;
+    await world.client.nonce();
+    // The holder's real passkey id, a clientDataJSON whose type is the escape of a lone high surrogate.
+    const clientDataJSON = toBase64Url(new TextEncoder().encode('{"type":"\\ud800","challenge":"AAAA","origin":"x"}'));
+    const refusal = await expectRefused(world, world.client.unlock(grant, { ...real, clientDataJSON }), 'holder_assertion_invalid');
+    expect(refusal.seq).toBe(before + 1);
+    const [entry] = (await world.client.readLog(refusal.seq!, 1)).entries;
+    const logged = entry?.type === 'refusal' ? entry.payload.message : '';
+    expect(logged).toContain('\ufffd');
+    expect(isWellFormedUnicode(logged)).toBe(true);
+    expect(isWellFormedUnicode(refusal.message)).toBe(true);
+    // Not only unlock: open_reads refuses the same passkey trick, logged the same way.
+    await world.client.nonce();
+    const reader = await world.passkeys.custodian.assertRecord(world.client.readRecord());
+    const unread = await expectRefused(world, world.client.openReads({ ...reader, clientDataJSON }), 'reader_assertion_invalid');
+    expect(unread.seq).toBe(before + 2);
+  });
+
+  it('a refusal text cut to the log and reply limits is cut on whole characters, never inside an emoji', async () => {
+    const grant = await defaultGrant(world);
+    const real = await holderConfirms(world, grant);
+    // Emoji after an even and an odd prefix: one of the two puts the 500th and the 200th unit inside an emoji.
+    for (const lead of ['', 'x']) {
+      await world.client.nonce();
+      const clientDataJSON = toBase64Url(new TextEncoder().encode(JSON.stringify({ type: lead + '😀'.repeat(230), challenge: 'AAAA', origin: 'x' })));
+      const refusal = await expectRefused(world, world.client.unlock(grant, { ...real, clientDataJSON }), 'holder_assertion_invalid');
+      const [entry] = (await world.client.readLog(refusal.seq!, 1)).entries;
+      const logged = entry?.type === 'refusal' ? entry.payload.message : '';
+      expect(logged.length, lead).toBeGreaterThanOrEqual(499);
+      expect(logged.length, lead).toBeLessThanOrEqual(500);
+      expect(isWellFormedUnicode(logged), lead).toBe(true);
+      expect(logged, lead).not.toContain('\ufffd');
+      expect(refusal.message.length, lead).toBeGreaterThanOrEqual(199);
+      expect(isWellFormedUnicode(refusal.message), lead).toBe(true);
+    }
   });
 
   it('an unprovisioned device answers not_provisioned (and logs nothing: it has no identity yet)', async () => {

@@ -40,6 +40,19 @@ describe('envelope', () => {
     );
   });
 
+  it('an error reply carries well-formed UTF-8: a lone surrogate becomes U+FFFD, the 200-character cut never halves an emoji', () => {
+    const messageOf = (bytes: Uint8Array) => {
+      const reply = decodeReply('unlock', bytes);
+      return reply.ok ? null : reply.body.message;
+    };
+    // cbor-x would write a lone surrogate as the three bytes ed a0 80, which are not UTF-8.
+    const lone = encodeErrorReply('holder_assertion_invalid', { message: 'type "\ud800"' });
+    expect(Buffer.from(lone).toString('hex')).not.toContain('eda080');
+    expect(messageOf(lone)).toBe('type "\ufffd"');
+    expect(messageOf(encodeErrorReply('holder_assertion_invalid', { message: `${'x'.repeat(199)}😀` }))).toBe('x'.repeat(199));
+    expect(messageOf(encodeErrorReply('holder_assertion_invalid', { message: `${'x'.repeat(198)}😀` }))).toBe(`${'x'.repeat(198)}😀`);
+  });
+
   it('numbers its codes uniquely', () => {
     const numbers = Object.values(DEVICE_CODES);
     expect(new Set(numbers).size).toBe(numbers.length);

@@ -2,6 +2,7 @@ import { decodeCbor, CborError, encodeCbor } from './cbor';
 import { uint, WireError } from './codec';
 import { DEVICE_CODES, deviceCodeOf, type DeviceCode, type DeviceErrorCode } from './codes';
 import { commandOf, COMMANDS, errorBodyCodec, PROTOCOL_VERSION, SUPPORTED_VERSIONS, type CommandName, type ErrorBody, type ReplyOf, type RequestOf } from './messages';
+import { wellFormedText } from './wellFormedText';
 
 /**
  * The envelope of every message: a CBOR array `[version, op-or-status, body]`. A command carries
@@ -50,9 +51,9 @@ export function encodeOkReply<C extends CommandName>(name: C, body: ReplyOf<C>):
   return encodeCbor([PROTOCOL_VERSION, DEVICE_CODES.ok, (COMMANDS[name].reply as { encode(v: unknown): unknown }).encode(body)]);
 }
 
-/** An error reply; the message is cut to 200 characters. */
+/** An error reply; the message is made well-formed and cut to 200 characters (`wellFormedText`). */
 export function encodeErrorReply(code: DeviceErrorCode, body: ErrorBody = {}): Uint8Array {
-  const message = body.message === undefined ? undefined : body.message.slice(0, 200);
+  const message = body.message === undefined ? undefined : wellFormedText(body.message, 200);
   return encodeCbor([PROTOCOL_VERSION, DEVICE_CODES[code], errorBodyCodec.encode({ ...body, ...(message === undefined ? {} : { message }) })]);
 }
 
