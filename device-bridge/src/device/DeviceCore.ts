@@ -57,6 +57,8 @@ export interface Session {
   readonly requestId: RequestId;
   readonly grantId: GrantId;
   readonly holderId: UserId;
+  /** The passkey the holder unlocked with: a newer roster that revokes it, or drops the holder, ends the session. */
+  readonly holderCredentialId: string;
   /** Who approved the grant (their approvals verified): a revocation list naming one ends the session. */
   readonly approvedBy: readonly string[];
   readonly usesAllowed: number;

@@ -1,8 +1,8 @@
-import { asId, deviceIdSchema, generateOrgKeyPair, signRecord } from '@seal/shared';
+import { asId, deviceIdSchema, generateOrgKeyPair, signRecord, type Roster } from '@seal/shared';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { signSealBinding } from '../protocol/orgRecords';
 import { expectRefused } from './refusalExpect.testing';
-import { createSealWorld, DEVICE_ID, HOUR, SEAL, T0, timeRecord, worldRoster, type SealWorld } from './sealWorld.testing';
+import { createSealWorld, defaultGrant, DEVICE_ID, holderConfirms, HOUR, SEAL, T0, timeRecord, worldRoster, type SealWorld } from './sealWorld.testing';
 
 let world: SealWorld;
 beforeEach(async () => {
@@ -25,6 +25,35 @@ describe('install_roster', () => {
     await expectRefused(world, world.client.installRoster(await worldRoster(stranger, world.passkeys, 5)), 'roster_invalid');
     const other = await worldRoster(world.org, world.passkeys, 1, (r) => ({ ...r, issuedAt: r.issuedAt + 1 }));
     await expectRefused(world, world.client.installRoster(other), 'roster_conflict');
+  });
+});
+
+describe('install_roster during a session', () => {
+  const unlockDefault = async () => {
+    const grant = await defaultGrant(world);
+    await world.client.unlock(grant, await holderConfirms(world, grant));
+  };
+  const revokedHolderKey = (r: Roster): Roster['revokedCredentials'] => [...r.revokedCredentials, { id: world.passkeys.holder.id, revokedAt: T0 + HOUR, userId: 'holder' }];
+
+  it.each([
+    ['revokes the passkey the holder unlocked with', (r: Roster): Roster => ({ ...r, users: r.users.map((u) => (u.id === 'holder' ? { ...u, credentials: [] } : u)), revokedCredentials: revokedHolderKey(r) })],
+    ['deactivates the holder', (r: Roster): Roster => ({ ...r, users: r.users.filter((u) => u.id !== 'holder'), revokedCredentials: revokedHolderKey(r) })],
+    ['takes away the holder\'s staff role', (r: Roster): Roster => ({ ...r, users: r.users.map((u) => (u.id === 'holder' ? { ...u, roles: [] } : u)) })],
+  ])('a newer roster that %s locks the device at once (logged); the next press is refused', async (_, edit) => {
+    await unlockDefault();
+    expect((await world.hardware.press(1)).stamped).toBe(true);
+    await world.client.installRoster(await worldRoster(world.org, world.passkeys, 2, edit));
+    expect((await world.client.status()).locked).toBe(true);
+    const log = await world.client.readLogSince(0);
+    expect(log.slice(-2).map((e) => [e.type, e.type === 'lock' ? e.payload.cause : null])).toEqual([['roster_installed', null], ['lock', 'remote']]);
+    expect(await world.hardware.press(2)).toMatchObject({ stamped: false, code: 'locked' });
+  });
+
+  it('a newer roster that still lets the holder stamp leaves the session open', async () => {
+    await unlockDefault();
+    await world.client.installRoster(await worldRoster(world.org, world.passkeys, 2, (r) => ({ ...r, users: r.users.filter((u) => u.id !== 'outsider') })));
+    expect((await world.client.status()).locked).toBe(false);
+    expect(await world.hardware.press(1)).toMatchObject({ stamped: true, useIndex: 1 });
   });
 });
 

@@ -2,6 +2,7 @@ import { jwkThumbprint, verifyRecordSignature, verifySignedRoster } from '@seal/
 import { encodeErrorReply, encodeOkReply } from '../protocol/envelope';
 import type { RequestOf } from '../protocol/messages';
 import { sealBindingSchema, TIME_RECORD_PURPOSE, type TimeRecord } from '../protocol/orgRecords';
+import { holderStandingRefusal } from './checkHolder';
 import { installedRoster, sameRecord, type DeviceCore } from './DeviceCore';
 
 /**
@@ -46,7 +47,12 @@ export async function bindSeal(core: DeviceCore, body: RequestOf<'bind_seal'>): 
   return encodeOkReply('bind_seal', { sealId: binding.sealId, version: binding.version, seq: entry.seq });
 }
 
-/** `install_roster`: an org-signed roster, never older than the one in force; the same one again is a no-op. */
+/**
+ * `install_roster`: an org-signed roster, never older than the one in force; the same one again is
+ * a no-op. A roster that no longer lets the holder of the session in progress stamp (the passkey
+ * they unlocked with revoked or gone, the holder deactivated or without `staff`) locks the device
+ * at once, as a revocation list naming them does.
+ */
 export async function installRoster(core: DeviceCore, body: RequestOf<'install_roster'>): Promise<Uint8Array> {
   const held = core.roster?.roster;
   const verified = await verifySignedRoster(body.signedRoster, core.identity!.orgPublicJwk, held === undefined ? {} : { minVersion: held.version });
@@ -63,6 +69,8 @@ export async function installRoster(core: DeviceCore, body: RequestOf<'install_r
   core.roster = await installedRoster({ roster, signature });
   await core.save('roster');
   const entry = await core.record('roster_installed', { rosterVersion: roster.version, rosterSha256: core.roster.sha256 });
+  const session = core.session;
+  if (session !== null && holderStandingRefusal(roster, session.holderId, session.holderCredentialId) !== null) await core.lock('remote');
   return encodeOkReply('install_roster', { version: roster.version, seq: entry.seq });
 }
 

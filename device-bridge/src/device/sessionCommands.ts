@@ -73,6 +73,7 @@ export async function unlock(core: DeviceCore, body: RequestOf<'unlock'>, link: 
     requestId: g.requestId,
     grantId: g.id,
     holderId: g.holderId,
+    holderCredentialId: body.holder.credentialId,
     approvedBy: verdict.value.approvedBy,
     usesAllowed: g.uses,
     notAfter: g.window.notAfter,
