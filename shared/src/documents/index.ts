@@ -12,3 +12,4 @@ export * from './processSheet';
 export * from './impressionLayout';
 export * from './impressionPdf';
 export * from './printCopy';
+export * from './firstRevision';

@@ -35,19 +35,31 @@ function vetoOf(records: GrantRecords, decisions: readonly Decision[]): string |
   return !counted.ok && counted.error.code === 'grant_rejected' ? counted.error.message : undefined;
 }
 
+/** Why an impression no longer stands, beyond the impression rule. */
+export interface ImpressionWithdrawal {
+  readonly code: 'request_rejected' | 'request_cancelled' | 'uses_countersigned';
+  readonly message: string;
+}
+
 /**
- * Why the organisation may not countersign this impression, by what the server holds beyond the
- * impression rule (`judgeImpression`): the request was vetoed; it was cancelled at or before the
- * impression's claimed time; or its approved uses are all countersigned already (an impression
- * claimed earlier than one countersigned would otherwise take its use and be countersigned too).
+ * Why an impression does not stand by what the server holds beyond the impression rule
+ * (`judgeImpression`): the request was vetoed; it was cancelled at or before the impression's
+ * claimed time; or its approved uses are all countersigned already by other impressions (one
+ * claimed earlier than one countersigned would otherwise take its use). What the organisation
+ * refuses to countersign, and what `/verify` tells a stranger.
  */
-export async function countersignWithdrawn(impression: Impression, records: GrantRecords & { readonly grant: { readonly uses: number }; readonly impressions: readonly Impression[] }, rows: RowsRepo): Promise<string | undefined> {
+export async function impressionWithdrawal(impression: Impression, records: GrantRecords & { readonly grant: { readonly uses: number }; readonly impressions: readonly Impression[] }, rows: RowsRepo): Promise<ImpressionWithdrawal | undefined> {
   const veto = vetoOf(records, await heldDecisions(impression.requestId, rows));
-  if (veto !== undefined) return `request "${impression.requestId}" was rejected: ${veto}`;
+  if (veto !== undefined) return { code: 'request_rejected', message: `request "${impression.requestId}" was rejected: ${veto}` };
   const cancelled = (await heldCancellations(impression.requestId, rows)).filter((c) => c.at <= impression.claimedAt).sort((a, b) => a.at - b.at)[0];
-  if (cancelled !== undefined) return `request "${impression.requestId}" was cancelled at ${new Date(cancelled.at).toISOString()}, before this impression (${new Date(impression.claimedAt).toISOString()})`;
+  if (cancelled !== undefined) return { code: 'request_cancelled', message: `request "${impression.requestId}" was cancelled at ${new Date(cancelled.at).toISOString()}, before this impression (${new Date(impression.claimedAt).toISOString()})` };
   const others = records.impressions.filter((other) => other.id !== impression.id);
   const countersigned = await rows.getMany(others.map((other) => factRowId('countersignature', countersignatureId(other.id))));
-  if (countersigned.size >= records.grant.uses) return `all ${records.grant.uses} use(s) approved for request "${impression.requestId}" are countersigned already`;
+  if (countersigned.size >= records.grant.uses) return { code: 'uses_countersigned', message: `all ${records.grant.uses} use(s) approved for request "${impression.requestId}" are countersigned already` };
   return undefined;
+}
+
+/** Why the organisation may not countersign this impression (see {@link impressionWithdrawal}). */
+export async function countersignWithdrawn(impression: Impression, records: GrantRecords & { readonly grant: { readonly uses: number }; readonly impressions: readonly Impression[] }, rows: RowsRepo): Promise<string | undefined> {
+  return (await impressionWithdrawal(impression, records, rows))?.message;
 }

@@ -6,7 +6,7 @@ import {
 import type { CertificatesRepo } from '../couch/certificatesRepo';
 import { impressionCertificateOf, loadImpressionRecords } from './impressionRecords';
 import { RecordStates } from './recordStates';
-import { heldCancellations } from './requestStanding';
+import { heldCancellations, impressionWithdrawal } from './requestStanding';
 import type { RowsRepo } from './rowsRepo';
 
 /** What building a public record needs. */
@@ -58,11 +58,18 @@ export async function impressionRecord(row: FactRow, sources: VerifySources): Pr
   const grant = electronicGrantSchema.safeParse(grantRow?.type === 'fact' ? grantRow.body : undefined);
   const loaded = await loadImpressionRecords(i, { rows: sources.rows, records, certificates: sources.certificates, roster: () => Promise.resolve(roster) });
   const judged = loaded.ok ? await judgeImpression(i, loaded.value) : undefined;
-  const problems = judged === undefined ? [loaded.ok ? 'unknown' : loaded.error.code] : judged.ok ? [] : [judged.error.code];
+  const counter = (await sources.rows.documentRows(['countersignature', i.id]))[0]?.body as Countersignature | undefined;
+  // A countersigned impression took its use when the organisation countersigned it (one at a
+  // time per request, never past the uses): one claimed earlier but never countersigned does not
+  // push it beyond them — that one is the use too many (`uses_countersigned` below).
+  const ruled = judged === undefined ? [loaded.ok ? 'unknown' : loaded.error.code] : judged.ok || (counter !== undefined && judged.error.code === 'impression_beyond_uses') ? [] : [judged.error.code];
+  // What the server holds beyond the impression rule: a veto, a cancellation before it, its uses taken.
+  const withdrawal = loaded.ok ? await impressionWithdrawal(i, loaded.value, sources.rows) : undefined;
+  const problems = [...ruled, ...(withdrawal === undefined ? [] : [withdrawal.code])];
+  const status = withdrawal?.code === 'request_rejected' ? 'rejected' : (await heldCancellations(i.requestId, sources.rows)).length > 0 ? 'cancelled' : grant.success ? 'approved' : 'not_approved';
   const cert = await sources.certificates.get(i.certificateSerial);
   const c = cert === undefined ? undefined : impressionCertificateOf(cert);
   const certificateStatus = c === undefined ? 'unknown' : c.revokedAt !== null && c.revokedAt <= sources.now ? 'revoked' : c.notAfter < sources.now ? 'expired' : 'valid';
-  const counter = (await sources.rows.documentRows(['countersignature', i.id]))[0]?.body as Countersignature | undefined;
   const holder = roster.users.find((u) => u.id === i.holderId);
   return {
     kind: 'electronic',
@@ -70,7 +77,7 @@ export async function impressionRecord(row: FactRow, sources: VerifySources): Pr
     seal,
     request: {
       title: request.value.document.title, documentSha256: request.value.document.sha256, pages: request.value.document.pages,
-      unitName: sources.unitName(request.value.unitId), usesApproved: grant.success ? grant.data.uses : 0, status: grant.success ? 'approved' : 'not_approved',
+      unitName: sources.unitName(request.value.unitId), usesApproved: grant.success && status !== 'rejected' ? grant.data.uses : 0, status,
     },
     approvals: grant.success ? await publicApprovals(grant.data.decisions, roster) : [],
     impression: {

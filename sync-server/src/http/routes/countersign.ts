@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import {
   checkPdfSignatures, ORG_COUNTERSIGNATURE_FIELD, signerSerialOf, countersignatureId, countersignImpressionBodySchema, countersignImpressionResponseSchema, factRowId, impressionParamsSchema,
-  impressionSchema, judgeImpression, readCertificate, SERVER_AUTHOR, serialHexOf, signPdf, subjectOf,
+  impressionSchema, judgeImpression, readCertificate, SERVER_AUTHOR, serialHexOf, signPdf, startsWithDocument, subjectOf,
   type ApiErrorCode, type Countersignature, type FactRow, type Impression, type UserId,
 } from '@seal/shared';
 import { buildRoster } from '../../auth/roster';
@@ -94,6 +94,11 @@ export function countersignRoutes(api: Api, store: Store): void {
       const seal = checks[0]!;
       const serial = signerSerialOf(seal);
       if (serial !== impression.certificateSerial) return refuse('not_countersignable', `the PDF is signed with certificate ${serial ?? '(none)'}, the impression names ${impression.certificateSerial}`);
+      // The approved document's bytes, as they were, must be the file's first revision (the
+      // seal's marks and signature appended after): the impression's source hash is only a claim.
+      if (!(await startsWithDocument(pdf, impression.sourceSha256, seal.byteRange[1] ?? pdf.length))) {
+        return refuse('not_countersignable', `this PDF does not begin with the approved document (SHA-256 ${impression.sourceSha256}) as it was: the seal must be applied to the approved file itself`);
+      }
       const signedAt = seal.signedAt === undefined ? Number.NaN : Date.parse(seal.signedAt);
       if (!(Math.abs(signedAt - impression.claimedAt) <= CLOCK_SLACK_MS)) return refuse('not_countersignable', `the signature's time ${seal.signedAt ?? '(none)'} is not the impression's claimed time ${new Date(impression.claimedAt).toISOString()}`);
 
