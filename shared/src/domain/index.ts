@@ -18,6 +18,7 @@ export * from './transitionSeal';
 export * from './createSeal';
 export * from './device';
 export * from './sealLock';
+export * from './sealCustodian';
 export * from './useRequest';
 export * from './requestDocumentFile';
 export * from './approvalRoute';

@@ -1,6 +1,7 @@
 import * as Automerge from '@automerge/automerge';
 import {
-  changeRowId, deviceHoldRefusal, deviceSchema, fromBase64Url, isActorOf, judgeRecordEdit, requestEditAfterDecision, parseSubject, RECORD_ACTIONS, routeFor, scopeOfRecord, sealEditActions, sealLockRefusal, sealRecordSchema, unitChain,
+  changeRowId, deviceHoldRefusal, deviceSchema, fromBase64Url, isActorOf, judgeRecordEdit, judgeSealCustodian, requestEditAfterDecision, parseSubject, RECORD_ACTIONS, rosterView, routeFor, scopeOfRecord,
+  sealEditActions, sealLockRefusal, sealRecordSchema, unitChain,
   type ChangeRow, type SealKind, type UnitId,
 } from '@seal/shared';
 import { ACCEPT, allowed, refuseRow, type PushContext, type RowVerdict } from './pushContext';
@@ -51,6 +52,21 @@ async function editNeedsGovernance(before: Record<string, unknown>, after: Recor
     if (route !== null) return refuseRow('governance_required', `a ${action === 'rename' ? 'rename' : 'change of custodian'} of a ${String(before.kind)} seal here goes through its approval route (${route.minApprovals} approval(s)): ask for it with a governance request`);
   }
   return ACCEPT;
+}
+
+/**
+ * The custodian a seal record is changed to by a pushed change (`judgeSealCustodian`, the shared
+ * rule): someone who may keep seals of the seal's unit (an active user holding the custodian role
+ * over it, as a `change_custodian` governance request must propose), and never handed away by the
+ * seal's own custodian. Otherwise a keeper who also approves would name a made-up or another
+ * custodian and approve their own seal's use or moves alone. A change that leaves the custodian as
+ * it was is not judged (the roster is not read for it).
+ */
+async function custodianNamed(before: Record<string, unknown>, after: Record<string, unknown>, ctx: PushContext): Promise<RowVerdict> {
+  if (before.custodianId === after.custodianId) return ACCEPT;
+  const judged = judgeSealCustodian({ actorId: ctx.user.id, before, after, users: rosterView(await ctx.roster()).users, units: ctx.tree });
+  if (judged.ok) return ACCEPT;
+  return refuseRow(judged.error.code === 'not_a_custodian' ? 'invalid_record' : 'seal_custodian_excluded', judged.error.message);
 }
 
 /**
@@ -178,6 +194,8 @@ export async function validateChange(row: ChangeRow, ctx: PushContext): Promise<
   if (row.kind === 'seal' && before.json !== null) {
     const reviewed = await editNeedsGovernance(before.json, json, ctx);
     if (!reviewed.ok) return reviewed;
+    const custody = await custodianNamed(before.json, json, ctx);
+    if (!custody.ok) return custody;
   }
   if (row.kind === 'seal') {
     const locked = await lockedIn(before.json, json, ctx);

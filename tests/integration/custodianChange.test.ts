@@ -1,0 +1,158 @@
+/**
+ * Who a seal record names as its custodian, pushed as Automerge changes by a hostile client
+ * against the real server. Separation of duties hangs on that name (a seal's custodian is never
+ * its only approver and never declares their own lost seal found), so an edit that changes it must
+ * name an active custodian of the seal's unit (`judgeSealCustodian`, the rule a `change_custodian`
+ * governance request is held to), and a custodian never hands their own seal away by an edit. Shown as the tester ran it: a keeper who also approves renaming the
+ * custodian to a made-up user and then approving a suspension, or a use of their seal, alone; an
+ * administrator who keeps a seal declaring it found. Then what still works: another custodian or
+ * an administrator handing the seal over, to someone who may keep it.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  electronicGrantBody, factRowId, governanceDecisionPayload, subjectOf, withContentId,
+  type Decision, type ElectronicGrant, type GovernanceRequest, type UseRequest,
+} from '@seal/shared';
+import { decision, sealMove, useRequest } from './fixtures';
+import { changeGrant, setUpWorld, startSyncServer, type Person, type RunningSync, type World } from './harness';
+import { creation, edit, factRowOf, outcomes, push } from './hostileClient';
+import { serverProjections, serverRows } from './serverView';
+import type * as Automerge from '@automerge/automerge';
+
+const GHOST = 'usr_ghostghostghost';
+
+let running: RunningSync;
+let world: World;
+let keeper: Person;
+let custodian: Person;
+let colleague: Person;
+let chief: Person;
+let siteHead: Person;
+let staff: Person;
+let elsewhere: Person;
+let clock = 1_790_100_000_000;
+const tick = () => (clock += 10);
+
+beforeAll(async () => {
+  running = await startSyncServer();
+  world = await setUpWorld(running.server);
+  keeper = await world.person(world.siteId, ['custodian', 'approver'], 'Keeper who approves');
+  custodian = await world.person(world.siteId, ['custodian'], 'Custodian 保管员');
+  colleague = await world.person(world.siteId, ['custodian'], 'Colleague 保管员');
+  chief = await world.person(world.siteId, ['admin', 'custodian'], 'Site admin who keeps seals');
+  siteHead = await world.person(world.siteId, ['approver'], 'Head of site 项目经理');
+  staff = await world.person(world.siteId, ['staff'], 'Staff 经办人');
+  elsewhere = await world.person(world.otherBranchId, ['custodian'], 'Custodian of another branch');
+}, 60_000);
+afterAll(async () => running?.close());
+
+interface Answer { status: number; json: Record<string, unknown> }
+async function call(person: Person, method: string, path: string, body?: unknown): Promise<Answer> {
+  const response = await fetch(`${running.url}${path}`, {
+    method,
+    headers: { cookie: person.cookie, origin: running.server.config.origins[0]!, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  return { status: response.status, json: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+}
+
+type Doc = Automerge.Doc<Record<string, unknown>>;
+
+/** An active electronic seal on the server, made and kept by `k`. */
+async function activeSeal(id: string, kind: 'official' | 'contract', k: Person): Promise<Doc> {
+  const made = await creation(k, 'seal', { id, name: id, kind, unitId: world.siteId, custodianId: k.userId, createdAt: 1_790_000_000_000, form: 'electronic' });
+  const first = await factRowOf(k, 'seal_status_change', sealMove(id, null, 'active', k.userId, 'custodian', tick()) as never, world.siteId);
+  expect(outcomes(await push(running, k, [made.row, first]))).toEqual(['accepted', 'accepted']);
+  return made.doc;
+}
+
+/** The pushed edit of the seal's custodian, by `person`, on top of `doc`. */
+const handOver = (person: Person, doc: Doc, custodianId: string) => edit(person, 'seal', doc, world.siteId, (d) => { d.custodianId = custodianId; });
+
+/** The custodian the seal's record names, as the server's stored changes merge it. */
+async function custodianOf(sealId: string): Promise<unknown> {
+  const projection = serverProjections(await serverRows(running.server)).find((p) => p.id === `seal:${sealId}`) as { record?: Record<string, unknown> } | undefined;
+  return projection?.record?.custodianId;
+}
+
+async function setRoute(id: string, sealKind: string, purpose: string): Promise<void> {
+  expect((await call(world.admin, 'PUT', `/api/approval-routes/${id}`, { sealKind, unitId: world.siteId, purpose, steps: [{ count: 1 }] })).status).toBe(200);
+}
+
+describe('a seal\'s custodian cannot be renamed away to escape separation of duties', () => {
+  it('a keeper who approves cannot name a made-up or another custodian and then approve a suspension of their seal alone', async () => {
+    await setRoute('custodian-suspend', 'official', 'suspend');
+    const doc = await activeSeal('s-keeper', 'official', keeper);
+    const asked = await call(custodian, 'POST', '/api/seals/s-keeper/governance-requests', { action: 'suspend', reason: 'Quarterly audit 季度检查' });
+    expect(asked.status).toBe(201);
+    const ghost = await handOver(keeper, doc, GHOST);
+    const toColleague = await handOver(keeper, doc, colleague.userId);
+    expect(outcomes(await push(running, keeper, [ghost.row, toColleague.row]))).toEqual(['refused:invalid_record', 'refused:seal_custodian_excluded']);
+    expect(await custodianOf('s-keeper')).toBe(keeper.userId);
+    // The keeper's approval counts, but the seal's custodian never carries a move alone.
+    const request = asked.json.request as GovernanceRequest;
+    const payload = governanceDecisionPayload(request, 'approve');
+    const decided = await call(keeper, 'POST', `/api/governance-requests/${request.id}/decisions`, { payload, assertion: await keeper.authenticator.signRecord(payload, keeper.credentialId) });
+    expect([decided.status, (decided.json.request as GovernanceRequest).state, decided.json.seal]).toEqual([200, 'pending', expect.objectContaining({ status: 'active' })]);
+  });
+
+  it('a keeper who approves cannot become the only approver of a use of their seal (the grant stays refused)', async () => {
+    const doc = await activeSeal('s-keeper-use', 'contract', keeper);
+    const now = Date.now();
+    const request: UseRequest = { ...useRequest('req-keeper-use', staff.userId, world.siteId, 's-keeper-use'), window: { notBefore: now - 3_600_000, notAfter: now + 86_400_000 }, createdAt: now - 3_600_000 };
+    const filed = await creation(staff, 'request', request);
+    expect(outcomes(await push(running, staff, [filed.row]))).toEqual(['accepted']);
+    const approval = await factRowOf(keeper, 'decision', await decision(keeper, request, 'approve', now - 60_000) as never, world.siteId);
+    expect(outcomes(await push(running, keeper, [approval]))).toEqual(['accepted']);
+    const body = electronicGrantBody(request, { id: 's-keeper-use' as never, form: 'electronic' }, [approval.body as unknown as Decision]);
+    if (!body.ok) throw new Error(body.error.message);
+    const grant = (await withContentId(body.value)) as ElectronicGrant;
+    const grantRow = { id: factRowId('electronic_grant', grant.id), type: 'fact', kind: 'electronic_grant', subject: subjectOf('request', request.id), scopeUnitId: world.siteId, author: staff.userId, createdAt: now, body: grant };
+    expect(outcomes(await push(running, staff, [grantRow]))).toEqual(['refused:grant_insufficient_approvals']);
+    expect(outcomes(await push(running, keeper, [(await handOver(keeper, doc, GHOST)).row]))).toEqual(['refused:invalid_record']);
+    expect(outcomes(await push(running, staff, [grantRow]))).toEqual(['refused:grant_insufficient_approvals']);
+  });
+
+  it('an administrator who keeps a seal cannot rename the custodian away and declare their own lost seal found', async () => {
+    const doc = await activeSeal('s-chief', 'contract', chief);
+    const lost = await factRowOf(chief, 'seal_status_change', sealMove('s-chief', 'active', 'lost', chief.userId, 'custodian', tick()) as never, world.siteId);
+    expect(outcomes(await push(running, chief, [lost]))).toEqual(['accepted']);
+    const ghost = await handOver(chief, doc, GHOST);
+    const toColleague = await handOver(chief, doc, colleague.userId);
+    expect(outcomes(await push(running, chief, [ghost.row, toColleague.row]))).toEqual(['refused:invalid_record', 'refused:seal_custodian_excluded']);
+    const found = await factRowOf(chief, 'seal_status_change', sealMove('s-chief', 'lost', 'active', chief.userId, 'admin', tick()) as never, world.siteId);
+    expect(outcomes(await push(running, chief, [found]))).toEqual(['refused:seal_custodian_excluded']);
+  });
+
+  it('refuses naming, as the new custodian, anyone who may not keep seals of the unit: unknown, not a custodian, another branch\'s, or one whose role was taken away', async () => {
+    const doc = await activeSeal('s-named', 'contract', custodian);
+    const formerly = await world.person(world.siteId, ['custodian'], 'Former custodian');
+    await changeGrant(running.server, world.admin, formerly, 'revoke', 'custodian', world.siteId);
+    const edits = [
+      await handOver(world.admin, doc, GHOST),
+      await handOver(world.admin, doc, siteHead.userId),
+      await handOver(world.admin, doc, elsewhere.userId),
+      await handOver(world.admin, doc, formerly.userId),
+    ];
+    expect(outcomes(await push(running, world.admin, edits.map((e) => e.row)))).toEqual(Array(4).fill('refused:invalid_record'));
+    expect(await custodianOf('s-named')).toBe(custodian.userId);
+  });
+});
+
+describe('handing a seal over, as the app does it, still works', () => {
+  it('an administrator, or another custodian of the unit, hands a seal to someone who may keep it; other edits by its custodian pass', async () => {
+    const doc = await activeSeal('s-handed', 'contract', keeper);
+    const coded = await edit(keeper, 'seal', doc, world.siteId, (d) => { d.name = '项目部合同专用章'; });
+    expect(outcomes(await push(running, keeper, [coded.row]))).toEqual(['accepted']);
+    const byAdmin = await handOver(world.admin, coded.doc, custodian.userId);
+    expect(outcomes(await push(running, world.admin, [byAdmin.row]))).toEqual(['accepted']);
+    expect(await custodianOf('s-handed')).toBe(custodian.userId);
+    // The colleague takes it over from the custodian, who no longer keeps it; the former keeper, not its custodian any more, hands it back.
+    const taken = await handOver(colleague, byAdmin.doc, colleague.userId);
+    expect(outcomes(await push(running, colleague, [taken.row]))).toEqual(['accepted']);
+    const back = await handOver(keeper, taken.doc, keeper.userId);
+    expect(outcomes(await push(running, keeper, [back.row]))).toEqual(['accepted']);
+    expect(await custodianOf('s-handed')).toBe(keeper.userId);
+  });
+});
