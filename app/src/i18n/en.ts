@@ -835,7 +835,7 @@ export const en: Dictionary = {
     visitOther: 'This is another seal device ({{ id }}). Go to its own page, or choose this device when connecting.',
     visitDisconnect: 'Disconnect',
     refusalReasons: {
-      seal_revoked: 'the seal is out of service', request_withdrawn: 'the request was withdrawn', holder_deactivated: 'the holder was deactivated',
+      seal_revoked: 'the seal is out of service', request_withdrawn: 'the request was withdrawn', holder_deactivated: 'the holder was deactivated', approver_deactivated: 'an approver was deactivated',
       revocations_missing: 'no revocation list on the device', revocations_expired: 'revocation list more than a day old',
       window_expired: 'outside the approved time', uses_exhausted: 'all approved uses made', outside_geofence: 'outside the approved place',
       locked: 'pressed while locked', holder_revoked: 'passkey revoked', approval_invalid: 'approval not valid', other: 'refused',
@@ -1009,6 +1009,7 @@ export const en: Dictionary = {
       seal_revoked: "This seal is out of service (suspended, lost, confiscated or revoked): the device refuses to unlock.",
       request_withdrawn: "This request was withdrawn: the device refuses to unlock.",
       holder_deactivated: "The holder was deactivated: the device refuses to unlock.",
+      approver_deactivated: "An approver of this request was deactivated: the device refuses to unlock.",
       below_watermark: "The device no longer keeps a use counter for requests whose approved window ended this early, so it refuses this one. Ask for a new request.",
       read_unauthenticated: "The device shows photos only after someone with a right to them confirms with a passkey: confirm to read the photos.",
       reader_unknown: "Your passkey is not in the device's roster: sync the roster first.",

@@ -836,7 +836,7 @@ export const zhCN = {
     visitOther: '这是另一台印章设备（{{ id }}）。请您打开它自己的页面，或连接时选择本设备。',
     visitDisconnect: '断开连接',
     refusalReasons: {
-      seal_revoked: '印章已停止使用', request_withdrawn: '申请已撤回', holder_deactivated: '用印人已停用',
+      seal_revoked: '印章已停止使用', request_withdrawn: '申请已撤回', holder_deactivated: '用印人已停用', approver_deactivated: '审批人已停用',
       revocations_missing: '设备上没有停用清单', revocations_expired: '停用清单已超过一天',
       window_expired: '不在审批的用印时间内', uses_exhausted: '审批的次数已用完', outside_geofence: '不在审批的用印地点',
       locked: '锁定时按压', holder_revoked: '通行密钥已吊销', approval_invalid: '审批无效', other: '拒绝',
@@ -1010,6 +1010,7 @@ export const zhCN = {
       seal_revoked: "这枚印章已停止使用（暂停、遗失、收缴或作废），设备拒绝解锁。",
       request_withdrawn: "此申请已撤回，设备拒绝解锁。",
       holder_deactivated: "用印人已停用，设备拒绝解锁。",
+      approver_deactivated: "此申请的审批人已停用，设备拒绝解锁。",
       below_watermark: "设备已不再保存审批时间段这么早结束的申请的用印计数，因此拒绝此申请。请您重新提交申请。",
       read_unauthenticated: "只有有权查看的人用通行密钥确认后，设备才显示照片：请您确认身份后查看。",
       reader_unknown: "您的通行密钥不在设备的名册中：请您先同步名册。",

@@ -104,7 +104,7 @@ function DevicePage(props: { session: Session }) {
 
 /** Refusal reasons the device page names in words; any other is "refused". */
 const REASONS = {
-  seal_revoked: 1, request_withdrawn: 1, holder_deactivated: 1, revocations_missing: 1, revocations_expired: 1,
+  seal_revoked: 1, request_withdrawn: 1, holder_deactivated: 1, approver_deactivated: 1, revocations_missing: 1, revocations_expired: 1,
   window_expired: 1, uses_exhausted: 1, outside_geofence: 1, locked: 1, holder_revoked: 1, approval_invalid: 1,
 } as const;
 type Reason = keyof typeof REASONS;
