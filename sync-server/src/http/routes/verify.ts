@@ -8,9 +8,9 @@ import { loadUnitTree, rootUnitId } from '../../auth/scope';
 import { certificatesRepo } from '../../couch/certificatesRepo';
 import type { Store } from '../../couch/store';
 import { orgCaOf } from '../../auth/orgCaLoader';
-import { blobsRepo } from '../../sync/blobsRepo';
+import { blobsRepo, type BlobsRepo } from '../../sync/blobsRepo';
 import { readDocument } from '../../sync/documentBlobs';
-import { rowsRepo } from '../../sync/rowsRepo';
+import { rowsRepo, type RowsRepo } from '../../sync/rowsRepo';
 import { stampPhotoHeld } from '../../sync/stampPhotos';
 import { impressionRecord, physicalRecord, type VerifySources } from '../../sync/verifyRecords';
 import type { Api } from '../api';
@@ -22,6 +22,21 @@ const imageTypeOf = (bytes: Buffer): string => {
   if (bytes.subarray(0, 2).toString('latin1') === 'P5') return 'image/x-portable-graymap';
   return 'image/jpeg';
 };
+
+/**
+ * Whether each stamp's photo may be shown (`stampPhotoHeld`), each hash and device looked up once
+ * per answer however many stamps name it; with `only`, every other hash is not looked up.
+ */
+function photosHeld(blobs: BlobsRepo, rows: RowsRepo, only?: string): (sha: string, deviceId: string) => Promise<boolean> {
+  const asked = new Map<string, Promise<boolean>>();
+  return (sha, deviceId) => {
+    if (only !== undefined && sha !== only) return Promise.resolve(false);
+    const key = `${sha}\n${deviceId}`;
+    let held = asked.get(key);
+    if (held === undefined) asked.set(key, (held = stampPhotoHeld(sha, deviceId, blobs, rows)));
+    return held;
+  };
+}
 
 /**
  * Public verification (`/verify`, no sign-in; ADR 008): by an impression's verification code, by a
@@ -57,7 +72,7 @@ export function verifyRoutes(api: Api, store: Store): void {
     if (params.code.startsWith(PROCESS_SHEET_PREFIX)) {
       const requestId = parseProcessSheetCode(params.code);
       if (!requestId.ok) throw new ApiError(400, 'verification_code_malformed', requestId.error.message);
-      const record = await physicalRecord(requestId.value, from, (sha, deviceId) => stampPhotoHeld(sha, deviceId, blobs, rows));
+      const record = await physicalRecord(requestId.value, from, photosHeld(blobs, rows));
       if (!record) throw unknownCode(params.code);
       return { record };
     }
@@ -77,7 +92,8 @@ export function verifyRoutes(api: Api, store: Store): void {
     if (!params.code.startsWith(PROCESS_SHEET_PREFIX)) throw unknownCode(params.code);
     const requestId = parseProcessSheetCode(params.code);
     if (!requestId.ok) throw new ApiError(400, 'verification_code_malformed', requestId.error.message);
-    const record = await physicalRecord(requestId.value, await sources(), (sha, deviceId) => stampPhotoHeld(sha, deviceId, blobs, rows));
+    // Only the photo asked for is looked up (a record may list many stamps naming others).
+    const record = await physicalRecord(requestId.value, await sources(), photosHeld(blobs, rows, params.sha256));
     if (!record) throw unknownCode(params.code);
     const size = record.stamps.some((s) => s.photoSha256 === params.sha256 && s.photoHeld) ? await blobs.completeSize(params.sha256) : undefined;
     if (size === undefined) throw notFound(`A photo ${params.sha256.slice(0, 12)}… among the stamps of ${params.code}`);
