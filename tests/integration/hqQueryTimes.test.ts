@@ -74,6 +74,10 @@ describe("HQ's query times", () => {
     const early = JSON.parse((await get('/api/hq/dashboard?from=0&to=1')).body) as { from: number; to: number };
     expect(early.from).toBe(0);
     expect(early.to).toBe(Date.UTC(1970, 0, 1, 16));
+    // The 30-day default before a `to` near the epoch starts at the epoch, its days with it.
+    const near = JSON.parse((await get('/api/hq/dashboard?to=1000')).body) as { from: number; usesPerDay: { day: string }[] };
+    expect(near.from).toBe(0);
+    expect(near.usesPerDay.map((d) => d.day)).toEqual(['1970-01-01']);
   });
 
   it('counts no event before `from`, whatever the year', async () => {

@@ -67,7 +67,7 @@ export function hqRoutes(api: Api, store: Store, options: HqOptions = {}): HqSer
     responses: { 200: hqDashboardResponseSchema, 401: 'unauthenticated', 403: 'forbidden | out_of_scope', 404: 'not_found' },
   }, async ({ query, signedIn }) => {
     const to = query.to ?? ctx.now();
-    const from = query.from ?? to - DEFAULT_PERIOD_MS;
+    const from = query.from ?? Math.max(0, to - DEFAULT_PERIOD_MS);
     if (from >= to) throw new ApiError(400, 'invalid_query', '`from` must be before `to`');
     if (to - from > 400 * DAY_MS) throw new ApiError(400, 'invalid_query', 'The period is at most 400 days');
     const scope = await readScope(ctx.repos.units, signedIn.user, 'report.view', query.unit);
