@@ -122,6 +122,27 @@ export function governanceActionOfMove(from: SealStatus | null, to: SealStatus):
   }
 }
 
+/**
+ * Why a governance request's lifecycle move no longer applies as its approvers signed it, or
+ * `undefined` when it does (and for a rename or change of custodian, which move nothing). The
+ * approvers sign the proposal `{ from, to }` (`governanceDecisionPayload`): a move is carried out
+ * only from the status it was asked from. A seal that moved meanwhile (resumed from `lost` where
+ * a resume from `suspended` was approved, say) is not moved on the strength of approvals given
+ * for another state: the request fails, and is asked again from where the seal is.
+ */
+export function staleGovernanceMove(request: Pick<GovernanceRequest, 'id' | 'action' | 'proposal'>, status: SealStatus | null): string | undefined {
+  const to = governanceTarget(request.action);
+  if (to === undefined) return undefined;
+  const { from, to: proposedTo } = request.proposal;
+  if (from === undefined || proposedTo !== to) {
+    return `request "${request.id}" (${request.action}) does not propose the move it makes (${from === undefined ? '?' : from ?? 'new'} → ${proposedTo ?? '?'}, expected → ${to})`;
+  }
+  if (from !== status) {
+    return `request "${request.id}" was approved to move the seal ${from ?? 'new'} → ${to}, but the seal is ${status ?? 'not made'} now: ask again from where it is`;
+  }
+  return undefined;
+}
+
 /** The governance actions that edit a seal's record rather than move it. */
 export type RecordEditAction = Extract<GovernanceAction, 'rename' | 'change_custodian'>;
 

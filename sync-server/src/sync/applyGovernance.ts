@@ -1,6 +1,7 @@
 import * as Automerge from '@automerge/automerge';
 import {
-  changeRowId, createSeal, factRowId, governanceTarget, judgeRecordEdit, judgeSealMove, newActorId, sealLifecycleStateOf, sealStatusTimeline, subjectOf, toBase64Url, transitionSeal,
+  changeRowId, createSeal, factRowId, governanceTarget, judgeRecordEdit, judgeSealMove, newActorId, sealLifecycleStateOf, sealStatusTimeline, staleGovernanceMove, subjectOf, toBase64Url,
+  transitionSeal,
   type ChangeRow, type FactRow, type GovernanceRequest, type NewSeal, type Result, type Seal, type SealStatusChange, type UnitId, type UserId,
 } from '@seal/shared';
 import type { UserDoc } from '../couch/model';
@@ -23,6 +24,9 @@ export const governanceTag = (requestId: string): string => `[governance ${reque
  * `createSeal` makes it (the requester must still hold a role the lifecycle table lists) — judged
  * against the seal's stored timeline by the rule every replica replays it with
  * (`judgeSealMove`), then written as a `seal_status_change` fact that replicates like any other.
+ * Only from the status the request was asked from, the `from` its approvers signed
+ * (`staleGovernanceMove`): a seal that has moved since is refused `stale_transition`, and the
+ * request fails, rather than moving the seal from a state nobody approved a move from.
  * Idempotent: a change already tagged with the request is returned, not written again.
  */
 export async function applyGovernanceMove(
@@ -34,6 +38,8 @@ export async function applyGovernanceMove(
   if (done !== undefined) return { ok: true, value: done };
   const to = governanceTarget(request.action);
   const state = sealLifecycleStateOf(sealStatusTimeline(held));
+  const stale = staleGovernanceMove(request, state.status);
+  if (stale !== undefined) return { ok: false, error: { code: 'stale_transition', message: stale } };
   const making = request.action === 'create';
   if (to === undefined || (making ? state.status !== null : state.status === null)) {
     return { ok: false, error: { code: 'illegal_transition', message: `request "${request.id}" (${request.action}) does not fit a ${state.status ?? 'new'} seal` } };

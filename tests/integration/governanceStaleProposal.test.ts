@@ -1,0 +1,100 @@
+/**
+ * An approved governance move is carried out only from the status its approvers signed (the
+ * proposal's `from`, `staleGovernanceMove`), against the real server: a resume approved as
+ * `suspended → active` after the custodian meanwhile moved the seal `suspended → lost` does not
+ * turn a lost seal active (the hostile tester's case) — the request fails, audited with its
+ * reason, the seal stays lost, and a new request can be asked from where the seal is.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { governanceDecisionPayload, type GovernanceRequest } from '@seal/shared';
+import { sealMove } from './fixtures';
+import { setUpWorld, startSyncServer, type Person, type RunningSync, type World } from './harness';
+import { creation, factRowOf, outcomes, push } from './hostileClient';
+import { serverRows } from './serverView';
+
+let running: RunningSync;
+let world: World;
+let custodian: Person;
+let siteHead: Person;
+let clock = 1_790_100_000_000;
+const tick = () => (clock += 10);
+
+beforeAll(async () => {
+  running = await startSyncServer();
+  world = await setUpWorld(running.server);
+  custodian = await world.person(world.siteId, ['custodian'], 'Custodian 保管员');
+  siteHead = await world.person(world.siteId, ['approver'], 'Head of site 项目经理');
+  const route = await call(world.admin, 'PUT', '/api/approval-routes/site-contract-resume', { sealKind: 'contract', unitId: world.siteId, purpose: 'resume', steps: [{ count: 1 }] });
+  expect(route.status).toBe(200);
+}, 60_000);
+afterAll(async () => running?.close());
+
+interface Answer { status: number; json: Record<string, unknown> }
+async function call(person: Person, method: string, path: string, body?: unknown): Promise<Answer> {
+  const response = await fetch(`${running.url}${path}`, {
+    method,
+    headers: { cookie: person.cookie, origin: running.server.config.origins[0]!, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  return { status: response.status, json: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+}
+
+/** A contract seal made active, then suspended, by its custodian. */
+async function suspendedSeal(id: string): Promise<void> {
+  const made = await creation(custodian, 'seal', { id, name: id, kind: 'contract', unitId: world.siteId, custodianId: custodian.userId, createdAt: 1_790_000_000_000, form: 'electronic' });
+  const first = await factRowOf(custodian, 'seal_status_change', sealMove(id, null, 'active', custodian.userId, 'custodian', tick()) as never, world.siteId);
+  const suspended = await factRowOf(custodian, 'seal_status_change', sealMove(id, 'active', 'suspended', custodian.userId, 'custodian', tick()) as never, world.siteId);
+  expect(outcomes(await push(running, custodian, [made.row, first, suspended]))).toEqual(['accepted', 'accepted', 'accepted']);
+}
+
+/** The seal's moves as the server holds them, in order. */
+async function movesOf(sealId: string): Promise<string[]> {
+  return (await serverRows(running.server))
+    .filter((row) => row.type === 'fact' && row.kind === 'seal_status_change' && row.subject === `seal:${sealId}`)
+    .map((row) => (row as unknown as { body: { from: string | null; to: string; at: number } }).body)
+    .sort((a, b) => a.at - b.at)
+    .map((move) => `${move.from ?? 'new'}→${move.to}`);
+}
+
+async function approve(approver: Person, request: GovernanceRequest): Promise<Answer> {
+  const payload = governanceDecisionPayload(request, 'approve');
+  return call(approver, 'POST', `/api/governance-requests/${request.id}/decisions`, { payload, assertion: await approver.authenticator.signRecord(payload, approver.credentialId) });
+}
+
+async function auditOf(action: string, sealId: string): Promise<{ after?: unknown }[]> {
+  const page = await call(world.admin, 'GET', '/api/audit?limit=500');
+  return (page.json.records as { action: string; target: { id: string }; after?: unknown }[]).filter((r) => r.action === action && r.target.id === sealId);
+}
+
+describe('an approved governance move whose seal has moved since', () => {
+  it('a resume approved from suspended does not make a seal lost meanwhile active: the request fails (stale_transition), audited', async () => {
+    await suspendedSeal('seal-stale-resume');
+    const asked = await call(world.admin, 'POST', '/api/seals/seal-stale-resume/governance-requests', { action: 'resume', reason: '审计完成 Audit done' });
+    expect([asked.status, (asked.json.request as GovernanceRequest).proposal]).toEqual([201, { from: 'suspended', to: 'active' }]);
+    const request = asked.json.request as GovernanceRequest;
+    // Meanwhile the custodian reports it lost (a move their role may make directly).
+    const lost = await factRowOf(custodian, 'seal_status_change', sealMove('seal-stale-resume', 'suspended', 'lost', custodian.userId, 'custodian', tick()) as never, world.siteId);
+    expect(outcomes(await push(running, custodian, [lost]))).toEqual(['accepted']);
+
+    const decided = await approve(siteHead, request);
+    expect(decided.status).toBe(200);
+    expect(decided.json).toMatchObject({ request: { state: 'failed' }, seal: { status: 'lost' } });
+    expect((decided.json.request as GovernanceRequest).appliedChangeId).toBeUndefined();
+    expect(await movesOf('seal-stale-resume')).toEqual(['new→active', 'active→suspended', 'suspended→lost']);
+    const failed = (await auditOf('seal_governance.apply_failed', 'seal-stale-resume')).map((r) => r.after as { requestId: string; code: string; message: string });
+    expect(failed.map((f) => [f.requestId, f.code])).toEqual([[request.id, 'stale_transition']]);
+    expect(failed[0]!.message).toMatch(/suspended → active, but the seal is lost now/);
+    expect(await auditOf('seal_governance.apply', 'seal-stale-resume')).toEqual([]);
+    // Settled: a further decision is refused, and nothing moves.
+    expect((await approve(world.admin, request)).json.error).toBe('request_settled');
+  });
+
+  it('the same resume, the seal still suspended, is applied as signed', async () => {
+    await suspendedSeal('seal-fresh-resume');
+    const asked = await call(world.admin, 'POST', '/api/seals/seal-fresh-resume/governance-requests', { action: 'resume', reason: '审计完成 Audit done' });
+    expect(asked.status).toBe(201);
+    expect((await approve(siteHead, asked.json.request as GovernanceRequest)).json).toMatchObject({ request: { state: 'applied' }, seal: { status: 'active' } });
+    expect(await movesOf('seal-fresh-resume')).toEqual(['new→active', 'active→suspended', 'suspended→active']);
+  });
+});
