@@ -35,6 +35,15 @@ describe('startsWithDocument (an electronic seal applied to the approved file it
     expect(await startsWithDocument(join(source, UPDATE), (await hash(source)).toUpperCase())).toBe(true);
   });
 
+  it('with the document\'s length known, finds it whatever follows its %%EOF, in one hash', async () => {
+    const source = bytes(`%PDF-1.7\n%%EOF\n${'\n'.repeat(100)}trailing line\x1a`);
+    const signed = join(source, UPDATE);
+    expect(await startsWithDocument(signed, await hash(source))).toBe(false);
+    expect(await startsWithDocument(signed, await hash(source), signed.length, source.length)).toBe(true);
+    expect(await startsWithDocument(signed, await hash(source), source.length - 1, source.length)).toBe(false);
+    expect(await startsWithDocument(signed, await hash(source), signed.length, source.length - 1)).toBe(false);
+  });
+
   it('lists each end once, in file order, within the bound', () => {
     const pdf = bytes('%%EOF\r\n%%EOF');
     expect(revisionEnds(pdf)).toEqual([5, 6, 7, 12]);

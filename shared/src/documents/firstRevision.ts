@@ -26,12 +26,15 @@ export function revisionEnds(pdf: Uint8Array, before = pdf.length): number[] {
 
 /**
  * Whether `pdf` begins with the document whose SHA-256 is `sha256Hex` as a whole revision ending
- * before `before` (the signed revision's start, say): what an electronic seal's impression must
+ * before `before` (the signed revision's start, say) — of `size` bytes when its length is known,
+ * else ending at one of {@link revisionEnds}: what an electronic seal's impression must
  * be — the approved document's bytes as they were, the seal's marks appended after them. A PDF
  * that merely claims the approved hash does not pass.
  */
-export async function startsWithDocument(pdf: Uint8Array, sha256Hex: string, before = pdf.length): Promise<boolean> {
+export async function startsWithDocument(pdf: Uint8Array, sha256Hex: string, before = pdf.length, size?: number): Promise<boolean> {
   const wanted = sha256Hex.toLowerCase();
+  // Its length known (the approved file is held): one hash, whatever its last bytes are.
+  if (size !== undefined) return size <= before && hexOf(await sha256(pdf.subarray(0, size))) === wanted;
   for (const end of revisionEnds(pdf, before).reverse().slice(0, MAX_TRIED)) if (hexOf(await sha256(pdf.subarray(0, end))) === wanted) return true;
   return false;
 }

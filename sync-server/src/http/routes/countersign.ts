@@ -96,7 +96,7 @@ export function countersignRoutes(api: Api, store: Store): void {
       if (serial !== impression.certificateSerial) return refuse('not_countersignable', `the PDF is signed with certificate ${serial ?? '(none)'}, the impression names ${impression.certificateSerial}`);
       // The approved document's bytes, as they were, must be the file's first revision (the
       // seal's marks and signature appended after): the impression's source hash is only a claim.
-      if (!(await startsWithDocument(pdf, impression.sourceSha256, seal.byteRange[1] ?? pdf.length))) {
+      if (!(await startsWithDocument(pdf, impression.sourceSha256, seal.byteRange[1] ?? pdf.length, await blobs.completeSize(impression.sourceSha256)))) {
         return refuse('not_countersignable', `this PDF does not begin with the approved document (SHA-256 ${impression.sourceSha256}) as it was: the seal must be applied to the approved file itself`);
       }
       const signedAt = seal.signedAt === undefined ? Number.NaN : Date.parse(seal.signedAt);
