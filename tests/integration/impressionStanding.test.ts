@@ -172,5 +172,9 @@ describe("an electronic seal's impression", () => {
     expect((await countersign(earlier.impression.id, earlier.signed)).statusCode).toBe(422);
     expect(await publicImpression(first.impression.verificationCode)).toEqual({ request: { status: 'approved', usesApproved: 1 }, impression: { authorised: true, problems: [] } });
     expect(await publicImpression(earlier.impression.verificationCode)).toEqual({ request: { status: 'approved', usesApproved: 1 }, impression: { authorised: false, problems: ['uses_countersigned'] } });
+    // Its approver leaves: the countersigned impression still stands (its grant was judged when taken).
+    const left = await running.server.call('POST', `/api/users/${approver.userId}/deactivate`, { cookie: world.admin.cookie });
+    expect(left.statusCode, left.body).toBe(200);
+    expect(await publicImpression(first.impression.verificationCode)).toEqual({ request: { status: 'approved', usesApproved: 1 }, impression: { authorised: true, problems: [] } });
   });
 });

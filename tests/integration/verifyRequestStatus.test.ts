@@ -159,5 +159,9 @@ describe("a physical request's status on /verify", () => {
     // A counted no rejects the request, whatever was stamped: its stamp is not an approved one.
     expect(await publicRequest('req-status-2')).toEqual({ status: 'rejected', usesApproved: 0 });
     expect(await publicStamps('req-status-2')).toEqual([{ authorised: false, anomalies: ['stamp_without_approval'] }]);
+    // The one who said no leaves: their no still stands (the server judged it when it took it).
+    const left = await running.server.call('POST', `/api/users/${second.userId}/deactivate`, { cookie: world.admin.cookie });
+    expect(left.statusCode, left.body).toBe(200);
+    expect(await publicRequest('req-status-2')).toEqual({ status: 'rejected', usesApproved: 0 });
   });
 });

@@ -2,6 +2,7 @@ import {
   cancellationSchema, countedApprovals, decisionSchema, factRowId, countersignatureId,
   type Cancellation, type Decision, type GrantRecords, type Impression, type SyncRow,
 } from '@seal/shared';
+import { rosterWithDeparted } from './departedParticipants';
 import type { RowsRepo } from './rowsRepo';
 
 /** The facts of `kind` about a request among `rows`, parsed, once per id. */
@@ -49,9 +50,13 @@ export interface ImpressionWithdrawal {
  * refuses to countersign, and what `/verify` tells a stranger.
  */
 export async function impressionWithdrawal(impression: Impression, records: GrantRecords & { readonly grant: { readonly uses: number }; readonly impressions: readonly Impression[] }, rows: RowsRepo): Promise<ImpressionWithdrawal | undefined> {
-  const veto = vetoOf(records, await heldDecisions(impression.requestId, rows));
+  const decisions = await heldDecisions(impression.requestId, rows);
+  const cancellations = await heldCancellations(impression.requestId, rows);
+  // A veto by someone who has left since stands (the server judged it when it took it).
+  const roster = rosterWithDeparted(records.roster, { decisions, cancellations, sealUnitId: records.seal.unitId, requestUnitId: records.request.unitId });
+  const veto = vetoOf({ ...records, roster }, decisions);
   if (veto !== undefined) return { code: 'request_rejected', message: `request "${impression.requestId}" was rejected: ${veto}` };
-  const cancelled = (await heldCancellations(impression.requestId, rows)).filter((c) => c.at <= impression.claimedAt).sort((a, b) => a.at - b.at)[0];
+  const cancelled = cancellations.filter((c) => c.at <= impression.claimedAt).sort((a, b) => a.at - b.at)[0];
   if (cancelled !== undefined) return { code: 'request_cancelled', message: `request "${impression.requestId}" was cancelled at ${new Date(cancelled.at).toISOString()}, before this impression (${new Date(impression.claimedAt).toISOString()})` };
   const others = records.impressions.filter((other) => other.id !== impression.id);
   const countersigned = await rows.getMany(others.map((other) => factRowId('countersignature', countersignatureId(other.id))));

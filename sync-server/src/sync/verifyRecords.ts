@@ -1,11 +1,12 @@
 import {
   approvalRouteFor, deriveRequestStatus, electronicGrantSchema, factRowId, rosterView, grantSchema, impressionSchema, judgeImpression, parseRecord, sealLifecycleStateOf, sealOrganisationName, sealRecordSchema,
   sealStatusTimeline, useRequestSchema, verifyAssertionWithRoster,
-  type Cancellation, type Countersignature, type Decision, type FactRow, type Grant, type RequestView, type Roster, type Seal, type SealStatusChange, type StampEvent, type UseRequest, type User, type VerifiedImpression, type VerifiedPhysical,
+  type Cancellation, type Countersignature, type Decision, type FactRow, type Grant, type RequestView, type Roster, type Seal, type SealStatusChange, type StampEvent, type UseRequest, type VerifiedImpression, type VerifiedPhysical,
 } from '@seal/shared';
 import type { CertificatesRepo } from '../couch/certificatesRepo';
 import { impressionCertificateOf, loadImpressionRecords } from './impressionRecords';
 import { RecordStates } from './recordStates';
+import { rosterWithDeparted } from './departedParticipants';
 import { heldCancellations, impressionWithdrawal } from './requestStanding';
 import type { RowsRepo } from './rowsRepo';
 
@@ -42,6 +43,14 @@ export async function publicSeal(records: RecordStates, sealId: string, sources:
 }
 
 /**
+ * What judging a held grant's approvals against today's roster finds when approvers changed since
+ * (a passkey revoked, someone who left or lost the role): the server judged the grant's approvals
+ * against the roster of the time when it took the grant, so an impression under it is not shown
+ * unauthorised for these.
+ */
+const ROSTER_DRIFT = new Set<string>(['grant_approver_revoked', 'grant_approver_unknown', 'grant_approver_not_entitled', 'grant_approval_invalid', 'grant_insufficient_approvals']);
+
+/**
  * The public record of one impression (`/verify`): what the stamped page claims, made checkable —
  * and nothing more (no person ids, no geofence, no purpose; ADR 008 "What a stranger may see").
  */
@@ -62,7 +71,7 @@ export async function impressionRecord(row: FactRow, sources: VerifySources): Pr
   // A countersigned impression took its use when the organisation countersigned it (one at a
   // time per request, never past the uses): one claimed earlier but never countersigned does not
   // push it beyond them — that one is the use too many (`uses_countersigned` below).
-  const ruled = judged === undefined ? [loaded.ok ? 'unknown' : loaded.error.code] : judged.ok || (counter !== undefined && judged.error.code === 'impression_beyond_uses') ? [] : [judged.error.code];
+  const ruled = judged === undefined ? [loaded.ok ? 'unknown' : loaded.error.code] : judged.ok || (counter !== undefined && judged.error.code === 'impression_beyond_uses') || ROSTER_DRIFT.has(judged.error.code) ? [] : [judged.error.code];
   // What the server holds beyond the impression rule: a veto, a cancellation before it, its uses taken.
   const withdrawal = loaded.ok ? await impressionWithdrawal(i, loaded.value, sources.rows) : undefined;
   const problems = [...ruled, ...(withdrawal === undefined ? [] : [withdrawal.code])];
@@ -121,23 +130,20 @@ async function stampsOfRequest(requestId: string, claimed: readonly StampEvent[]
  * grants its stamps name, those stamps, the seal's lifecycle — with the seal kind's route and the
  * current roster. One approval of the two a 公章 needs is `pending`, and its stamps unauthorised.
  *
- * An approver who has left since is not in the current roster; the server judged their approval
- * when it took a grant carrying it, so the approvers of the grants held are counted as approvers
- * of the seal's unit: a document stamped under such a grant does not turn into a pending one.
+ * Someone who took part and has left since is not in the current roster; the server judged their
+ * decision or withdrawal when it took it, so they count as they did (`rosterWithDeparted`): a
+ * document stamped under an approval of theirs does not turn into a pending one, and a veto or a
+ * withdrawal of theirs stands.
  */
 function derivedRecord(input: {
   request: UseRequest; seal: Seal; decisions: readonly Decision[]; cancellations: readonly Cancellation[]; grants: readonly Grant[];
   stamps: readonly StampEvent[]; sealChanges: readonly SealStatusChange[]; roster: Roster; now: number;
 }): RequestView {
-  const view = rosterView(input.roster);
-  const known = new Set<string>(view.users.map((u) => u.id));
-  const departed = new Map<string, User>();
-  for (const d of input.grants.flatMap((g) => g.decisions)) {
-    if (known.has(d.approverId) || departed.has(d.approverId)) continue;
-    departed.set(d.approverId, { id: d.approverId, name: d.approverId, unitId: input.seal.unitId, grants: [{ role: 'approver', unitId: input.seal.unitId }], active: true });
-  }
+  // Who took part and left since counts as the server judged them when it took their facts.
+  const participants = [...input.decisions, ...input.grants.flatMap((g) => g.decisions)];
+  const view = rosterView(rosterWithDeparted(input.roster, { decisions: participants, cancellations: input.cancellations, sealUnitId: input.seal.unitId, requestUnitId: input.request.unitId }));
   return deriveRequestStatus({
-    request: input.request, seal: input.seal, route: approvalRouteFor(input.seal.kind), users: [...view.users, ...departed.values()], units: view.units,
+    request: input.request, seal: input.seal, route: approvalRouteFor(input.seal.kind), users: view.users, units: view.units,
     decisions: input.decisions, cancellations: input.cancellations, grants: input.grants, deviceEvents: input.stamps, sealChanges: input.sealChanges,
   }, input.now);
 }

@@ -81,7 +81,7 @@ function ElectronicParts(props: { record: Electronic }) {
       <p classList={{ 'verify-countersign': true, ok: r().countersignature.status === 'present' }} data-testid="verify-countersign" data-status={r().countersignature.status}>
         {r().countersignature.status === 'present' ? t('publicVerify.countersigned') : t('publicVerify.awaitingCountersign')}
       </p>
-      <Show when={!r().impression.authorised && r().countersignature.status === 'present'}>
+      <Show when={!r().impression.authorised}>
         <p class="alert alert-error">{t('publicVerify.unauthorisedBecause', { problems: r().impression.problems.join(', ') })}</p>
       </Show>
       <dl class="verify-facts">
