@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { judgeSealMove } from './judgeSealMove';
+import { judgeMoveTime, judgeSealMove, MAX_MOVE_AHEAD_MS } from './judgeSealMove';
 import { SEAL_STATUSES, type SealStatus } from './seal';
 import type { SealStatusChange } from './sealStatusChange';
 import { SEAL_TRANSITIONS } from './sealTransitions';
@@ -60,5 +60,19 @@ describe('judgeSealMove', () => {
         expect(sealLifecycleStateOf(timeline)).toEqual(state);
       }),
     );
+  });
+});
+
+describe('judgeMoveTime', () => {
+  const now = 1_790_000_000_000;
+  it('takes a move dated up to a few minutes after the server\'s clock (jitter), or any time before it', () => {
+    expect(MAX_MOVE_AHEAD_MS).toBe(5 * 60 * 1000);
+    for (const at of [now - 86_400_000, now, now + 60_000, now + MAX_MOVE_AHEAD_MS]) expect(judgeMoveTime(sealChange('active', 'suspended', at), now).ok, String(at)).toBe(true);
+  });
+
+  it('refuses a move dated further ahead (future_time): a custodian\'s moves a day ahead would hold every later move back for that day', () => {
+    for (const at of [now + MAX_MOVE_AHEAD_MS + 1, now + 23 * 60 * 60 * 1000, Number.MAX_SAFE_INTEGER]) {
+      expect(judgeMoveTime(sealChange('active', 'suspended', at), now)).toMatchObject({ ok: false, error: { code: 'future_time', message: expect.stringMatching(/at most 5 minutes after the server's clock/) as unknown } });
+    }
   });
 });

@@ -15,12 +15,20 @@ export interface SealLifecycleState {
 export type SealMoveRefusalCode = 'illegal_transition' | 'stale_transition';
 
 /**
- * How far ahead of the server's clock a lifecycle move may be dated: a tablet's clock set a few
- * hours wrong still works, while a move dated years ahead — which would make every later move,
- * an administrator's revocation included, "no later than the seal's last move" and so refused
- * for good — is refused when pushed.
+ * How far ahead of the server's clock a lifecycle move may be dated when pushed: clock jitter
+ * between a tablet and the server, not a wrong clock (HQ's default clock-skew alarm for seal
+ * devices is 5 minutes, too).
+ * A move must be made after the seal's last one (`judgeSealMove`), so a move dated ahead holds
+ * the seal's life cycle in the future: every later move — an administrator's confiscation or
+ * revocation made now — is refused as no later than it, or (the app dates a move just after the
+ * last one) takes effect only once that time comes. A custodian pushing `active → suspended` and
+ * `suspended → active` a day ahead kept the seal active and out of anyone else's reach for a day.
+ * The trade-off: a tablet whose clock runs more than this fast has its moves refused
+ * (`future_time`, "check the clock") when it pushes them before the server's clock has come within
+ * this of their date; one that made them offline and pushes them later, or whose clock is slow,
+ * is not (a slow clock's move is dated just after the seal's last one by the app).
  */
-export const MAX_MOVE_AHEAD_MS = 24 * 60 * 60 * 1000;
+export const MAX_MOVE_AHEAD_MS = 5 * 60 * 1000;
 
 /**
  * `future_time` when a lifecycle move is dated more than {@link MAX_MOVE_AHEAD_MS} after
@@ -28,7 +36,7 @@ export const MAX_MOVE_AHEAD_MS = 24 * 60 * 60 * 1000;
  */
 export function judgeMoveTime(change: Pick<SealStatusChange, 'from' | 'to' | 'at'>, serverNow: Millis): Result<void, Refusal<'future_time'>> {
   if (change.at <= serverNow + MAX_MOVE_AHEAD_MS) return ok(undefined);
-  return refuse('future_time', `expected a move dated at most a day after the server's clock (${serverNow}), got ${moveText(change)} dated ${change.at}: check the clock of the device that made it`);
+  return refuse('future_time', `expected a move dated at most ${MAX_MOVE_AHEAD_MS / 60_000} minutes after the server's clock (${serverNow}), got ${moveText(change)} dated ${change.at}: check the clock of the device that made it`);
 }
 
 const moveText = (change: Pick<SealStatusChange, 'from' | 'to'>): string => `${change.from ?? 'new'} → ${change.to}`;
