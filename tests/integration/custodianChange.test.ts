@@ -1,9 +1,10 @@
 /**
  * Who a seal record names as its custodian, pushed as Automerge changes by a hostile client
  * against the real server. Separation of duties hangs on that name (a seal's custodian is never
- * its only approver and never declares their own lost seal found), so an edit that changes it must
- * name an active custodian of the seal's unit (`judgeSealCustodian`, the rule a `change_custodian`
- * governance request is held to), and a custodian never hands their own seal away by an edit. Shown as the tester ran it: a keeper who also approves renaming the
+ * its only approver and never declares their own lost seal found), so a record made, or an edit
+ * that changes it, must name an active custodian of the seal's unit (`judgeSealCustodian`, the
+ * rule a `change_custodian` governance request is held to), and a custodian never hands their own
+ * seal away by an edit. Shown as the tester ran it: a keeper who also approves renaming the
  * custodian to a made-up user and then approving a suspension, or a use of their seal, alone; an
  * administrator who keeps a seal declaring it found. Then what still works: another custodian or
  * an administrator handing the seal over, to someone who may keep it.
@@ -137,6 +138,21 @@ describe('a seal\'s custodian cannot be renamed away to escape separation of dut
     ];
     expect(outcomes(await push(running, world.admin, edits.map((e) => e.row)))).toEqual(Array(4).fill('refused:invalid_record'));
     expect(await custodianOf('s-named')).toBe(custodian.userId);
+  });
+
+  it('refuses a seal made naming someone else who may not keep it; one made for another custodian of the unit, or kept by its maker, is taken', async () => {
+    const record = (id: string, custodianId: string) => ({ id, name: id, kind: 'contract', unitId: world.siteId, custodianId, createdAt: 1_790_000_000_000, form: 'electronic' });
+    const made = [
+      await creation(keeper, 'seal', record('s-made-ghost', GHOST)),
+      await creation(keeper, 'seal', record('s-made-approver', siteHead.userId)),
+      await creation(keeper, 'seal', record('s-made-admin', world.admin.userId)),
+      await creation(keeper, 'seal', record('s-made-elsewhere', elsewhere.userId)),
+      await creation(keeper, 'seal', record('s-made-colleague', colleague.userId)),
+    ];
+    expect(outcomes(await push(running, keeper, made.map((m) => m.row)))).toEqual(['refused:invalid_record', 'refused:invalid_record', 'refused:invalid_record', 'refused:invalid_record', 'accepted']);
+    // An administrator keeping the seal they make: naming oneself frees nobody (an administrator never approves).
+    const kept = await creation(world.admin, 'seal', record('s-made-by-admin', world.admin.userId));
+    expect(outcomes(await push(running, world.admin, [kept.row]))).toEqual(['accepted']);
   });
 });
 

@@ -41,6 +41,12 @@ describe('judgeSealCustodian', () => {
     expect(code({ actorId: 'admin', before: seal('keeper'), after: { custodianId: 'colleague' } })).toBe('not_a_custodian');
   });
 
+  it('lets whoever makes a seal name themselves its keeper (an administrator keeping a small organisation\'s seals), never take one over by an edit', () => {
+    expect(code({ actorId: 'admin', before: null, after: seal('admin') })).toBe('ok');
+    expect(code({ actorId: 'admin', before: seal('keeper'), after: seal('admin') })).toBe('not_a_custodian');
+    expect(code({ actorId: 'approver', before: null, after: seal('admin') })).toBe('not_a_custodian');
+  });
+
   it('refuses the seal\'s own custodian handing it to anyone else (seal_custodian_excluded)', () => {
     expect(code({ actorId: 'keeper', before: seal('keeper'), after: seal('colleague') })).toBe('seal_custodian_excluded');
     expect(code({ actorId: 'keeper', before: seal('keeper'), after: seal('branch') })).toBe('seal_custodian_excluded');

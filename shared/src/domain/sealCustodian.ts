@@ -41,7 +41,10 @@ export interface SealCustodianEdit {
  * never declares their own lost seal found. So:
  * 1. `not_a_custodian` — a record made, or one whose custodian changes, must name someone who
  *    may keep seals of its unit ({@link mayKeepSealsOf}): never a made-up id, a deactivated user,
- *    or someone without the custodian role over the unit.
+ *    or someone without the custodian role over the unit. One exception: whoever makes a seal
+ *    (an administrator or custodian over its unit, as `seal.create` requires) may name themselves,
+ *    an administrator keeping the seals of a small organisation: naming oneself only adds one's
+ *    own exclusions, and frees nobody (an administrator never approves either).
  * 2. `seal_custodian_excluded` — a seal's custodian does not hand their own seal to someone else
  *    by an edit: another person who may edit the seal (an administrator or another custodian over
  *    its unit) changes its custodian, or an approved governance request does. Otherwise a keeper
@@ -53,7 +56,8 @@ export function judgeSealCustodian(edit: SealCustodianEdit): Result<void, Refusa
   const { before, after } = edit;
   if (before !== null && before.custodianId === after.custodianId) return ok(undefined);
   const named = edit.users.find((user) => user.id === after.custodianId);
-  if (named === undefined || typeof after.unitId !== 'string' || !mayKeepSealsOf(named, after.unitId, edit.units)) {
+  const makerKeepsIt = before === null && after.custodianId === edit.actorId;
+  if (!makerKeepsIt && (named === undefined || typeof after.unitId !== 'string' || !mayKeepSealsOf(named, after.unitId, edit.units))) {
     const who = named === undefined ? 'no user here' : !named.active ? 'a deactivated user' : 'someone without the custodian role over the unit';
     return refuse('not_a_custodian', `expected an active custodian of unit "${String(after.unitId)}" as the seal's custodian, got "${String(after.custodianId)}" (${who})`);
   }

@@ -55,15 +55,16 @@ async function editNeedsGovernance(before: Record<string, unknown>, after: Recor
 }
 
 /**
- * The custodian a seal record is changed to by a pushed change (`judgeSealCustodian`, the shared
- * rule): someone who may keep seals of the seal's unit (an active user holding the custodian role
- * over it, as a `change_custodian` governance request must propose), and never handed away by the
- * seal's own custodian. Otherwise a keeper who also approves would name a made-up or another
- * custodian and approve their own seal's use or moves alone. A change that leaves the custodian as
- * it was is not judged (the roster is not read for it).
+ * The custodian a seal record is made with, or changed to, by a pushed change (`judgeSealCustodian`,
+ * the shared rule): someone who may keep seals of the seal's unit (an active user holding the
+ * custodian role over it, as a `change_custodian` governance request must propose) — or, for a
+ * seal being made, its maker themselves — and never handed away by the seal's own custodian.
+ * Otherwise a keeper who also approves would make their seal naming, or rename its custodian to,
+ * a made-up or another person and approve its use or moves alone. A change that leaves the
+ * custodian as it was is not judged (the roster is not read for it).
  */
-async function custodianNamed(before: Record<string, unknown>, after: Record<string, unknown>, ctx: PushContext): Promise<RowVerdict> {
-  if (before.custodianId === after.custodianId) return ACCEPT;
+async function custodianNamed(before: Record<string, unknown> | null, after: Record<string, unknown>, ctx: PushContext): Promise<RowVerdict> {
+  if (before !== null && before.custodianId === after.custodianId) return ACCEPT;
   const judged = judgeSealCustodian({ actorId: ctx.user.id, before, after, users: rosterView(await ctx.roster()).users, units: ctx.tree });
   if (judged.ok) return ACCEPT;
   return refuseRow(judged.error.code === 'not_a_custodian' ? 'invalid_record' : 'seal_custodian_excluded', judged.error.message);
@@ -194,10 +195,10 @@ export async function validateChange(row: ChangeRow, ctx: PushContext): Promise<
   if (row.kind === 'seal' && before.json !== null) {
     const reviewed = await editNeedsGovernance(before.json, json, ctx);
     if (!reviewed.ok) return reviewed;
-    const custody = await custodianNamed(before.json, json, ctx);
-    if (!custody.ok) return custody;
   }
   if (row.kind === 'seal') {
+    const custody = await custodianNamed(before.json, json, ctx);
+    if (!custody.ok) return custody;
     const locked = await lockedIn(before.json, json, ctx);
     if (!locked.ok) return locked;
   }
