@@ -36,7 +36,7 @@ export type SyncRefusalCode =
   | 'illegal_transition'
   /** A lifecycle move made from a status the seal has left (offline, concurrently): see `judgeSealMove`. */
   | 'stale_transition'
-  /** A lifecycle move dated more than a day ahead of the server's clock: see `judgeMoveTime`. */
+  /** A lifecycle move dated more than 5 minutes ahead of the server's clock: see `judgeMoveTime`. */
   | 'future_time'
   /** A second creation of a record the server holds: see `judgeRecordEdit`. */
   | 'record_exists'

@@ -40,6 +40,9 @@ export function SealRecordEdit(props: { seal: SealRecord; status: SealStatus | n
   }));
   const routeOf = (action: RecordEditAction) => editRoutes()[action];
   const routed = createMemo(() => changed().filter((action) => routeOf(action) !== null));
+  // A seal's own custodian does not hand it to someone else by an edit (judgeSealCustodian): only
+  // through a reviewed change, where one is set up.
+  const ownCustody = () => props.seal.custodianId === props.actor.id && routeOf('change_custodian') === null;
 
   const save = createAction(async () => {
     const newName = name().trim();
@@ -80,8 +83,11 @@ export function SealRecordEdit(props: { seal: SealRecord; status: SealStatus | n
         </Field>
         <FieldProblem id="seal-edit-name-problem" code={problem() === 'name' ? 'required' : undefined} text={problem() === 'name' ? t('sealEdit.nameRequired') : undefined} />
         <Field id="seal-edit-custodian" label={t('sealEdit.custodian')}>
-          <Select id="seal-edit-custodian" value={custodianId()} options={custodians().map((person) => ({ value: person.id, label: person.name }))} onChange={setCustodianId} disabled={save.pending() || custodians().length === 0} />
+          <Select id="seal-edit-custodian" value={custodianId()} options={custodians().map((person) => ({ value: person.id, label: person.name }))} onChange={setCustodianId} disabled={save.pending() || custodians().length === 0 || ownCustody()} />
         </Field>
+        <Show when={ownCustody()}>
+          <p class="note" data-testid="own-custody">{t('sealEdit.ownCustody')}</p>
+        </Show>
         <For each={routed()}>
           {(action) => (
             <p class="note" data-testid="edit-route">
