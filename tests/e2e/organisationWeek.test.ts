@@ -255,7 +255,9 @@ describe("an organisation's week", () => {
     await page.locator('#unit-parent').selectOption(w.hqId);
     await page.getByRole('button', { name: 'Add unit' }).click();
     const branch = page.locator('[data-testid="unit-tree"] li[data-kind="branch"]');
-    await branch.waitFor({ timeout: 20_000 });
+    // The suite's first minutes (lint and the build beside two browsers and their servers) are
+    // its busiest on 2 cores: the first write and reload once took longer than 20 s there.
+    await branch.waitFor({ timeout: 60_000 });
     w.branchId = (await branch.getAttribute('data-unit-id'))!;
     await page.getByRole('radio', { name: 'Site' }).check();
     await page.locator('#unit-name').fill('Pudong Site 3');
@@ -266,7 +268,7 @@ describe("an organisation's week", () => {
     await page.locator('#fence-radius').fill(String(FENCE.radiusM));
     await page.getByRole('button', { name: 'Add unit' }).click();
     const site = page.locator('[data-testid="unit-tree"] li[data-kind="site"]');
-    await site.waitFor({ timeout: 20_000 });
+    await site.waitFor({ timeout: 60_000 });
     w.siteId = (await site.getAttribute('data-unit-id'))!;
     expect(await site.textContent()).toContain('Geofence 31.23040, 121.47370 · radius 300 m');
     await shot(page, 'admin', 'units');
