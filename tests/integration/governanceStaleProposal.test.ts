@@ -97,4 +97,17 @@ describe('an approved governance move whose seal has moved since', () => {
     expect((await approve(siteHead, asked.json.request as GovernanceRequest)).json).toMatchObject({ request: { state: 'applied' }, seal: { status: 'active' } });
     expect(await movesOf('seal-fresh-resume')).toEqual(['new→active', 'active→suspended', 'suspended→active']);
   });
+
+  it("a move pushed with a pending request's tag in its reason is refused, and does not pass for that request carried out", async () => {
+    await suspendedSeal('seal-forged-tag');
+    const asked = await call(world.admin, 'POST', '/api/seals/seal-forged-tag/governance-requests', { action: 'resume', reason: '审计完成 Audit done' });
+    expect(asked.status).toBe(201);
+    const request = asked.json.request as GovernanceRequest;
+    // The custodian loses it, claiming in the reason that the request made the move.
+    const forged = await factRowOf(custodian, 'seal_status_change', { ...sealMove('seal-forged-tag', 'suspended', 'lost', custodian.userId, 'custodian', tick()), reason: `丢失 [governance ${request.id}]` }, world.siteId);
+    expect(outcomes(await push(running, custodian, [forged]))).toEqual(['refused:invalid_row']);
+    // Approved, the request is carried out as signed: the seal is resumed, by the server's own tagged move.
+    expect((await approve(siteHead, request)).json).toMatchObject({ request: { state: 'applied' }, seal: { status: 'active' } });
+    expect(await movesOf('seal-forged-tag')).toEqual(['new→active', 'active→suspended', 'suspended→active']);
+  });
 });

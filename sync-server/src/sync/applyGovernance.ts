@@ -6,6 +6,7 @@ import {
 } from '@seal/shared';
 import type { UserDoc } from '../couch/model';
 import { asPolicyUser, type UnitTree } from '../auth/scope';
+import { governanceTag } from './governanceTag';
 import { mergeChangeRows } from './recordStates';
 import type { RowsRepo } from './rowsRepo';
 
@@ -15,8 +16,7 @@ export interface ApplyRefusal {
   readonly message: string;
 }
 
-/** The tag a lifecycle change carries in its reason: which governance request made it. */
-export const governanceTag = (requestId: string): string => `[governance ${requestId}]`;
+export { governanceTag };
 
 /**
  * Carries out a governance request's lifecycle move: the change the requester asked for, as
@@ -34,9 +34,10 @@ export async function applyGovernanceMove(
 ): Promise<Result<SealStatusChange, ApplyRefusal>> {
   const held = (await rows.lifecycleOf(seal.id)).map((row) => row.body as unknown as SealStatusChange);
   const tag = governanceTag(request.id);
-  const done = held.find((change) => change.reason.endsWith(tag));
-  if (done !== undefined) return { ok: true, value: done };
   const to = governanceTarget(request.action);
+  // Carried out already: the move this server tagged with the request, to where it asked.
+  const done = held.find((change) => change.reason.endsWith(tag) && change.to === to);
+  if (done !== undefined) return { ok: true, value: done };
   const state = sealLifecycleStateOf(sealStatusTimeline(held));
   const stale = staleGovernanceMove(request, state.status);
   if (stale !== undefined) return { ok: false, error: { code: 'stale_transition', message: stale } };

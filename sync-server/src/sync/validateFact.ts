@@ -3,6 +3,7 @@ import {
   PUSHABLE_FACT_KINDS, verifyAssertionWithRoster,
   type Decision, type FactBody, type SealKind, type UnitId, type FactKind, type FactRow, type ServerFactKind, type UserId,
 } from '@seal/shared';
+import { GOVERNANCE_TAG_START } from './governanceTag';
 import { judgePushedGrant } from './judgePushedGrant';
 import { judgePushedElectronicGrant, judgePushedImpression } from './judgePushedImpression';
 import { verifyDeviceSignature } from './deviceSignature';
@@ -85,6 +86,9 @@ const CHECKS: Readonly<Record<Exclude<FactKind, ServerFactKind>, Checker>> = {
     // Its id already held: a copy (a duplicate) or a second body (a conflict, alarmed) — for the
     // store's answer to tell apart (see pushRows), not a move to judge again.
     if (held.some((change) => change.id === body.id)) return ACCEPT;
+    // The governance tag marks the moves the server writes for approved requests (its own come
+    // back above, as copies): a pushed move carrying one would pass for a request carried out.
+    if (body.reason.includes(GOVERNANCE_TAG_START)) return refuseRow('invalid_row', `a move's reason may not carry "${GOVERNANCE_TAG_START}…]": the server tags the moves it makes for approved governance requests`);
     const reviewed = await needsGovernance(seal.json, body, ctx);
     if (!reviewed.ok) return reviewed;
     const current = judgeSealMove(sealLifecycleStateOf(sealStatusTimeline(held)), body);
