@@ -140,7 +140,7 @@ describe('a seal\'s custodian cannot be renamed away to escape separation of dut
     expect(await custodianOf('s-named')).toBe(custodian.userId);
   });
 
-  it('refuses a seal made naming someone else who may not keep it; one made for another custodian of the unit, or kept by its maker, is taken', async () => {
+  it('refuses a seal made naming someone else who may not keep it, or made by a custodian for a colleague; one kept by its maker, or made for a custodian by an administrator, is taken', async () => {
     const record = (id: string, custodianId: string) => ({ id, name: id, kind: 'contract', unitId: world.siteId, custodianId, createdAt: 1_790_000_000_000, form: 'electronic' });
     const made = [
       await creation(keeper, 'seal', record('s-made-ghost', GHOST)),
@@ -149,7 +149,9 @@ describe('a seal\'s custodian cannot be renamed away to escape separation of dut
       await creation(keeper, 'seal', record('s-made-elsewhere', elsewhere.userId)),
       await creation(keeper, 'seal', record('s-made-colleague', colleague.userId)),
     ];
-    expect(outcomes(await push(running, keeper, made.map((m) => m.row)))).toEqual(['refused:invalid_record', 'refused:invalid_record', 'refused:invalid_record', 'refused:invalid_record', 'accepted']);
+    expect(outcomes(await push(running, keeper, made.map((m) => m.row)))).toEqual(['refused:invalid_record', 'refused:invalid_record', 'refused:invalid_record', 'refused:invalid_record', 'refused:seal_custodian_excluded']);
+    const forColleague = await creation(world.admin, 'seal', record('s-made-for-colleague', colleague.userId));
+    expect(outcomes(await push(running, world.admin, [forColleague.row]))).toEqual(['accepted']);
     // An administrator keeping the seal they make: naming oneself frees nobody (an administrator never approves).
     const kept = await creation(world.admin, 'seal', record('s-made-by-admin', world.admin.userId));
     expect(outcomes(await push(running, world.admin, [kept.row]))).toEqual(['accepted']);
@@ -157,18 +159,19 @@ describe('a seal\'s custodian cannot be renamed away to escape separation of dut
 });
 
 describe('handing a seal over, as the app does it, still works', () => {
-  it('an administrator, or another custodian of the unit, hands a seal to someone who may keep it; other edits by its custodian pass', async () => {
+  it('an administrator, or a third custodian of the unit, hands a seal to someone who may keep it; nobody takes one over themselves; other edits by its custodian pass', async () => {
     const doc = await activeSeal('s-handed', 'contract', keeper);
     const coded = await edit(keeper, 'seal', doc, world.siteId, (d) => { d.name = '项目部合同专用章'; });
     expect(outcomes(await push(running, keeper, [coded.row]))).toEqual(['accepted']);
     const byAdmin = await handOver(world.admin, coded.doc, custodian.userId);
     expect(outcomes(await push(running, world.admin, [byAdmin.row]))).toEqual(['accepted']);
     expect(await custodianOf('s-handed')).toBe(custodian.userId);
-    // The colleague takes it over from the custodian, who no longer keeps it; the former keeper, not its custodian any more, hands it back.
+    // The colleague may not take it over themselves (that would free its keeper without their say);
+    // a third person (the colleague, for the former keeper) hands it on.
     const taken = await handOver(colleague, byAdmin.doc, colleague.userId);
-    expect(outcomes(await push(running, colleague, [taken.row]))).toEqual(['accepted']);
-    const back = await handOver(keeper, taken.doc, keeper.userId);
-    expect(outcomes(await push(running, keeper, [back.row]))).toEqual(['accepted']);
+    expect(outcomes(await push(running, colleague, [taken.row]))).toEqual(['refused:seal_custodian_excluded']);
+    const back = await handOver(colleague, byAdmin.doc, keeper.userId);
+    expect(outcomes(await push(running, colleague, [back.row]))).toEqual(['accepted']);
     expect(await custodianOf('s-handed')).toBe(keeper.userId);
   });
 });

@@ -26,11 +26,17 @@ describe('who may keep a seal (the rule the app offers custodians by and the ser
 });
 
 describe('judgeSealCustodian', () => {
-  it('takes a seal made for, or handed by someone else to, anyone who may keep it', () => {
+  it('takes a seal made by its keeper, made for a custodian by an administrator, or handed over by a third person', () => {
     expect(code({ actorId: 'keeper', before: null, after: seal('keeper') })).toBe('ok');
-    expect(code({ actorId: 'keeper', before: null, after: seal('branch') })).toBe('ok');
+    expect(code({ actorId: 'admin', before: null, after: seal('branch') })).toBe('ok');
     expect(code({ actorId: 'admin', before: seal('keeper'), after: seal('colleague') })).toBe('ok');
-    expect(code({ actorId: 'colleague', before: seal('keeper'), after: seal('colleague') })).toBe('ok');
+    expect(code({ actorId: 'branch', before: seal('keeper'), after: seal('colleague') })).toBe('ok');
+  });
+
+  it('refuses a custodian making a seal for someone else, and anyone taking a seal over themselves (seal_custodian_excluded)', () => {
+    expect(code({ actorId: 'keeper', before: null, after: seal('branch') })).toBe('seal_custodian_excluded');
+    expect(code({ actorId: 'keeper', before: null, after: seal('colleague') })).toBe('seal_custodian_excluded');
+    expect(code({ actorId: 'colleague', before: seal('keeper'), after: seal('colleague') })).toBe('seal_custodian_excluded');
   });
 
   it('refuses naming someone who may not keep it: unknown, deactivated, no custodian role, another branch\'s, no unit', () => {

@@ -46,9 +46,12 @@ export interface SealCustodianEdit {
  *    an administrator keeping the seals of a small organisation: naming oneself only adds one's
  *    own exclusions, and frees nobody (an administrator never approves either).
  * 2. `seal_custodian_excluded` — a seal's custodian does not hand their own seal to someone else
- *    by an edit: another person who may edit the seal (an administrator or another custodian over
- *    its unit) changes its custodian, or an approved governance request does. Otherwise a keeper
- *    who also approves would rename the custodian away and then approve alone.
+ *    by an edit, nor does anyone take a seal over themselves: a third person who may edit the
+ *    seal (an administrator, or another custodian over its unit) changes its custodian, or an
+ *    approved governance request does. And a custodian who makes a seal keeps it themselves (a
+ *    seal made for another custodian is made by an administrator). Otherwise a keeper who also
+ *    approves would rename the custodian away, or make the seal naming a colleague, and then
+ *    approve its use alone; or a colleague taking it over would free its keeper without their say.
  * A record whose custodian stays as it was passes, whoever it names (a custodian who has since
  * left does not freeze the record's other fields).
  */
@@ -63,6 +66,13 @@ export function judgeSealCustodian(edit: SealCustodianEdit): Result<void, Refusa
   }
   if (before !== null && before.custodianId === edit.actorId) {
     return refuse('seal_custodian_excluded', `expected someone other than the seal's own custodian "${edit.actorId}" to hand it to another custodian (an administrator or another custodian of the unit, or an approved change_custodian request)`);
+  }
+  if (before !== null && after.custodianId === edit.actorId) {
+    return refuse('seal_custodian_excluded', `expected someone other than the new custodian "${edit.actorId}" to hand the seal over (an administrator, or an approved change_custodian request): taking a seal over oneself frees its keeper without their say`);
+  }
+  const actor = edit.users.find((user) => user.id === edit.actorId);
+  if (before === null && after.custodianId !== edit.actorId && actor !== undefined && typeof after.unitId === 'string' && mayKeepSealsOf(actor, after.unitId, edit.units)) {
+    return refuse('seal_custodian_excluded', `expected a custodian who makes a seal to keep it themselves, got "${String(after.custodianId)}": a seal made for another custodian is made by an administrator (a keeper naming a colleague would approve its use alone)`);
   }
   return ok(undefined);
 }

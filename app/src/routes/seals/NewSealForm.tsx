@@ -16,7 +16,7 @@ import { installBindingOnSimulatedDevice } from '../../device/installBindingOnSi
 import { makeSeal } from './sealActions';
 import { checkSealDraft, codeProblemOnInput, type DraftProblems } from './sealDraft';
 import { FieldProblem, SealErrorAlert } from './SealErrorAlert';
-import { bindableDevices, custodiansFor, unitsWhereMayCreate } from './sealViews';
+import { bindableDevices, custodiansForNewSeal, unitsWhereMayCreate } from './sealViews';
 import { UnitSelect } from '../../components/UnitSelect';
 import { Select } from '../../components/Select';
 import { ChoiceGroup } from '../../components/ChoiceGroup';
@@ -105,7 +105,7 @@ export function NewSealForm(props: { session: Session; data: SealData; routes: r
     const allowed = new Set(unitsWhereMayCreate(props.data.actor(), rows.map((r) => r.unit), directory.units()).map((u) => u.id));
     return rows.filter((row) => allowed.has(row.unit.id));
   });
-  const custodians = createMemo(() => (unitId() === '' ? [] : custodiansFor(unitId(), directory.users(), directory.units())));
+  const custodians = createMemo(() => (unitId() === '' ? [] : custodiansForNewSeal(unitId(), directory.users(), directory.units(), props.data.actor()?.id)));
   const devices = createMemo(() => (unitId() === '' ? [] : bindableDevices(props.data.devices(), { id: '' as SealId, unitId: unitId() as NewSeal['unitId'] }, props.data.actor(), directory.units())));
 
   createEffect(() => {

@@ -4,7 +4,7 @@ import {
   type Device, type DeviceId, type OrgUnit, type Role, type SealId, type SealRecord, type SealStatus, type SealStatusChange, type UnitId, type User,
 } from '@seal/shared';
 import {
-  bindableDevices, changesBySeal, countByStatus, custodiansFor, filterByStatus, isFinalMove, moveName, movesFor,
+  bindableDevices, changesBySeal, countByStatus, custodiansFor, custodiansForNewSeal, filterByStatus, isFinalMove, moveName, movesFor,
   normalizeAntiCounterfeitCode, sealIsWaiting, sealViews, statusChangeRowId, timelineEntries, unitsWhereMayCreate,
 } from './sealViews';
 import { actorFromSession } from '../../auth/actorFromSession';
@@ -119,6 +119,12 @@ describe('who and what the new-seal form offers', () => {
     const users = [staff, custodian, branchCustodian, gone, admin];
     expect(custodiansFor('S1', users, UNITS).map((u) => u.id)).toEqual(['bob', 'cat']);
     expect(custodiansFor('S2', users, UNITS)).toEqual([]);
+  });
+
+  it('offers a custodian making a seal only themselves, an administrator every custodian', () => {
+    const users = [staff, custodian, branchCustodian, admin];
+    expect(custodiansForNewSeal('S1', users, UNITS, custodian.id).map((u) => u.id)).toEqual([custodian.id]);
+    expect(custodiansForNewSeal('S1', users, UNITS, admin.id).map((u) => u.id)).toEqual(['bob', 'cat']);
   });
 
   it('offers free devices in service, in the subtree of the seal, that the actor may bind', () => {

@@ -95,6 +95,17 @@ export function custodiansFor(unitId: string, users: readonly User[], units: Uni
 }
 
 /**
+ * The custodians a new seal of `unitId` may name when `actorId` makes it: a custodian who makes a
+ * seal keeps it themselves (`judgeSealCustodian`), so they are offered only themselves; an
+ * administrator is offered every custodian of the unit.
+ */
+export function custodiansForNewSeal(unitId: string, users: readonly User[], units: Units, actorId: string | undefined): User[] {
+  const all = custodiansFor(unitId, users, units);
+  const self = all.find((person) => person.id === actorId);
+  return self === undefined ? all : [self];
+}
+
+/**
  * Registered devices a seal may be locked in: in service (not retired or lost), free or already
  * holding this seal, registered in the seal's unit or below it (where its users hold the device's
  * records), and on a unit where `actor` may bind devices (`device.bind`, what the server requires
