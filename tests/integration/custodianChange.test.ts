@@ -17,6 +17,7 @@ import {
 import { decision, sealMove, useRequest } from './fixtures';
 import { changeGrant, setUpWorld, startSyncServer, type Person, type RunningSync, type World } from './harness';
 import { creation, edit, factRowOf, outcomes, push } from './hostileClient';
+import { httpCall } from './httpWorld';
 import { serverProjections, serverRows } from './serverView';
 import type * as Automerge from '@automerge/automerge';
 
@@ -48,14 +49,9 @@ beforeAll(async () => {
 afterAll(async () => running?.close());
 
 interface Answer { status: number; json: Record<string, unknown> }
-async function call(person: Person, method: string, path: string, body?: unknown): Promise<Answer> {
-  const response = await fetch(`${running.url}${path}`, {
-    method,
-    headers: { cookie: person.cookie, origin: running.server.config.origins[0]!, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, json: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+async function call(person: Person, method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<Answer> {
+  const answer = await httpCall(running.url, method, path, { cookie: person.cookie, body, origin: running.server.config.origins[0]! });
+  return { status: answer.status, json: answer.text ? answer.json<Record<string, unknown>>() : {} };
 }
 
 type Doc = Automerge.Doc<Record<string, unknown>>;

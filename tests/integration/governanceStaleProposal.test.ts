@@ -10,6 +10,7 @@ import { governanceDecisionPayload, type GovernanceRequest } from '@seal/shared'
 import { sealMove } from './fixtures';
 import { setUpWorld, startSyncServer, type Person, type RunningSync, type World } from './harness';
 import { creation, factRowOf, outcomes, push } from './hostileClient';
+import { httpCall } from './httpWorld';
 import { serverRows } from './serverView';
 
 let running: RunningSync;
@@ -30,14 +31,9 @@ beforeAll(async () => {
 afterAll(async () => running?.close());
 
 interface Answer { status: number; json: Record<string, unknown> }
-async function call(person: Person, method: string, path: string, body?: unknown): Promise<Answer> {
-  const response = await fetch(`${running.url}${path}`, {
-    method,
-    headers: { cookie: person.cookie, origin: running.server.config.origins[0]!, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, json: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+async function call(person: Person, method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<Answer> {
+  const answer = await httpCall(running.url, method, path, { cookie: person.cookie, body, origin: running.server.config.origins[0]! });
+  return { status: answer.status, json: answer.text ? answer.json<Record<string, unknown>>() : {} };
 }
 
 /** A contract seal made active, then suspended, by its custodian. */

@@ -109,7 +109,7 @@ export async function impressionRecord(row: FactRow, sources: VerifySources): Pr
  * register a device in some unit chooses its key: a device of theirs logging stamps that name
  * another unit's request must neither show as that request's stamps nor count against its uses.
  */
-async function stampsOfRequest(requestId: string, claimed: readonly StampEvent[], rows: RowsRepo, sealJson: Record<string, unknown> | null): Promise<{ stamps: StampEvent[]; grants: Grant[] }> {
+async function stampsOfRequest(requestId: string, claimed: readonly StampEvent[], rows: RowsRepo, sealDevice: string | null): Promise<{ stamps: StampEvent[]; grants: Grant[] }> {
   const grantIds = [...new Set(claimed.flatMap((e) => (e.payload.grantId === null ? [] : [e.payload.grantId])))];
   const held = await rows.getMany(grantIds.map((id) => factRowId('grant', id)));
   const grants = new Map<string, Grant>();
@@ -117,8 +117,6 @@ async function stampsOfRequest(requestId: string, claimed: readonly StampEvent[]
     const grant = grantSchema.safeParse(row.type === 'fact' && row.kind === 'grant' ? row.body : undefined);
     if (grant.success && grant.data.requestId === requestId) grants.set(grant.data.id, grant.data);
   }
-  const seal = sealRecordSchema.safeParse(sealJson);
-  const sealDevice = seal.success && seal.data.form === 'physical' ? seal.data.deviceId : null;
   const stamps = claimed.filter((e) => (e.payload.grantId === null ? e.deviceId === sealDevice : grants.get(e.payload.grantId)?.deviceId === e.deviceId));
   return { stamps, grants: [...grants.values()] };
 }
@@ -162,7 +160,7 @@ export async function physicalRecord(requestId: string, sources: VerifySources, 
   const sealRecord = parseRecord(sealRecordSchema, (await records.get('seal', request.value.sealId)).json, `seal "${request.value.sealId}"`);
   if (!sealRecord.ok) return undefined;
   // Stamps made under a grant the server holds for this request, by the device it names (or, with no grant, by the seal's device).
-  const { stamps, grants } = await stampsOfRequest(requestId, claimed, sources.rows, sealRecord.value);
+  const { stamps, grants } = await stampsOfRequest(requestId, claimed, sources.rows, sealRecord.value.form === 'physical' ? sealRecord.value.deviceId : null);
   const sealChanges = await records.lifecycleOf(request.value.sealId);
   const view = derivedRecord({
     request: request.value, seal: { ...sealRecord.value, status: sealLifecycleStateOf(sealStatusTimeline(sealChanges)).status ?? 'active' },
