@@ -2,7 +2,7 @@
  * An electronic seal's impression stands only as what the organisation approved. The server
  * countersigns a PDF only when the approved document's bytes, as they were, are its first
  * revision (an impression's source hash is only the holder's claim: a wholly different PDF
- * claiming it is refused). And `/verify` tells a stranger what the countersignature route
+ * claiming it is refused; what a later revision may add is impressionContent.test.ts's). And `/verify` tells a stranger what the countersignature route
  * decides: an impression under a vetoed request, or made after the request was withdrawn, is not
  * authorised; of two impressions for one approved use, the one countersigned is, the one claimed
  * earlier but never countersigned is not.
@@ -11,10 +11,11 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import {
-  createSigningRequest, electronicGrantBody, factRowId, fromPem, generateSigningKeyPair, signPdf, subjectOf, toPem, verificationCodeOf, withContentId,
+  createSigningRequest, electronicGrantBody, factRowId, fromPem, generateSigningKeyPair, subjectOf, toPem, verificationCodeOf, withContentId,
   type Decision, type ElectronicGrant, type Impression, type UseRequest,
 } from '@seal/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stampAsTheApp } from '../stampedPdfs';
 import { decision, sealMove, sealRecord } from './fixtures';
 import { openReplica, setUpWorld, startSyncServer, syncAll, type Person, type RunningSync, type World } from './harness';
 
@@ -32,12 +33,16 @@ async function holderSigner(person: Person, sealId: string) {
   const body = issued.json<{ record: { serial: string }; certificate: string; chain: string[] }>();
   return { signer: { privateKey: keys.privateKey, certificate: fromPem('CERTIFICATE', body.certificate)[0]!, chain: body.chain.map((p) => fromPem('CERTIFICATE', p)[0]!) }, serial: body.record.serial };
 }
+/** The tablet's impression: seal and QR drawn as the app draws them (layout recorded), signed, recorded. */
 async function stamp(holder: Awaited<ReturnType<typeof holderSigner>>, over: Partial<Impression> = {}, claimedAt = Date.now(), pdf = source, g = grant) {
   const id = `imp-${process.pid}-${String(++counter).padStart(5, '0')}`.padEnd(22, '0');
-  const signed = await signPdf(pdf, holder.signer, { name: `seal:${g.sealId}:${id}`, signedAt: new Date(claimedAt), reason: 'Electronic seal' });
+  const at = Math.floor(claimedAt / 1000) * 1000;
+  const code = await verificationCodeOf(id);
+  const layout = { placements: [{ page: 0, x: 150, y: 200 }], origin: running.server.config.origins[0]! };
+  const signed = await stampAsTheApp(pdf, { look: { kind: 'contract', name: '合同专用章' }, unitName: 'Site 项目部', layout, code }, holder.signer, { id, sealId: g.sealId, claimedAt: at });
   const impression: Impression = {
     id: id as Impression['id'], grantId: g.id, requestId: g.requestId, sealId: g.sealId, holderId: g.holderId, sourceSha256: sha(pdf), signedSha256: sha(signed),
-    certificateSerial: holder.serial, claimedAt: Math.floor(claimedAt / 1000) * 1000, pages: [1], verificationCode: await verificationCodeOf(id), ...over,
+    certificateSerial: holder.serial, claimedAt: at, pages: [1], verificationCode: code, layout, ...over,
   };
   return { signed, impression };
 }

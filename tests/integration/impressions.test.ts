@@ -15,6 +15,7 @@ import {
   type Decision, type ElectronicGrant, type Impression, type UseRequest,
 } from '@seal/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stampAsTheApp } from '../stampedPdfs';
 import { decision, sealMove, sealRecord } from './fixtures';
 import { openReplica, setUpWorld, startSyncServer, syncAll, type Person, type RunningSync, type World } from './harness';
 
@@ -48,13 +49,16 @@ async function holderSigner(person: Person, sealId: string) {
   return { signer: { privateKey: keys.privateKey, certificate: fromPem('CERTIFICATE', body.certificate)[0]!, chain: body.chain.map((p) => fromPem('CERTIFICATE', p)[0]!) }, serial: body.record.serial };
 }
 
-/** What the tablet does offline: sign the stamped PDF and record the impression (the stamping screen draws seal and QR first). */
+/** What the tablet does offline: draw the seal and QR as the app does (its layout recorded), sign, and record the impression. */
 async function stamp(holder: Awaited<ReturnType<typeof holderSigner>>, over: Partial<Impression> = {}, claimedAt = Date.now(), pdf = source) {
   const id = `impression-${process.pid}-${String(++counter).padStart(5, '0')}`.padEnd(22, '0');
-  const signed = await signPdf(pdf, holder.signer, { name: `seal:${grant.sealId}:${id}`, signedAt: new Date(claimedAt), reason: 'Electronic seal' });
+  const at = Math.floor(claimedAt / 1000) * 1000;
+  const code = await verificationCodeOf(id);
+  const layout = { placements: [{ page: 0, x: 150, y: 200 }], origin: running.server.config.origins[0]! };
+  const signed = await stampAsTheApp(pdf, { look: { kind: 'contract', name: '合同专用章' }, unitName: 'Site 项目部', layout, code }, holder.signer, { id, sealId: grant.sealId, claimedAt: at });
   const impression: Impression = {
     id: id as Impression['id'], grantId: grant.id, requestId: request.id, sealId: grant.sealId, holderId: grant.holderId, sourceSha256: sha(pdf), signedSha256: sha(signed),
-    certificateSerial: holder.serial, claimedAt: Math.floor(claimedAt / 1000) * 1000, pages: [1], verificationCode: await verificationCodeOf(id), ...over,
+    certificateSerial: holder.serial, claimedAt: at, pages: [1], verificationCode: code, layout, ...over,
   };
   return { signed, impression };
 }

@@ -1,4 +1,7 @@
-import { drawImpression, err, formatVerificationCode, ok, refuse, sealAppearance, sealOrganisationName, verificationUrl, type ImpressionPlacement, type Refusal, type Result, type SealLook, type SeamPlacement, type ElectronicGrant } from '@seal/shared';
+import {
+  drawImpression, err, impressionDrawing, ok, refuse, sealAppearance, sealOrganisationName, stampedPagesOf,
+  type ElectronicGrant, type ImpressionLayoutRecord, type ImpressionPlacement, type Refusal, type Result, type SealLook, type SeamPlacement,
+} from '@seal/shared';
 import { fileSha256 } from '../requests/fileSha256';
 import { openPdfPages, type PdfPages } from './pdfPages';
 import { loadSealFont } from './sealFont';
@@ -57,7 +60,18 @@ export interface ImpressionStart {
 /** The signing and recording step (see `impressionSigner.ts`). */
 export interface ImpressionSigner {
   begin(): Promise<ImpressionStart>;
-  sign(args: { grant: ElectronicGrantView; sourcePdf: Uint8Array; stampedPdf: Uint8Array; impression: ImpressionStart; pages: readonly number[] }): Promise<Result<Uint8Array, Refusal>>;
+  sign(args: { grant: ElectronicGrantView; sourcePdf: Uint8Array; stampedPdf: Uint8Array; impression: ImpressionStart; pages: readonly number[]; layout: ImpressionLayoutRecord }): Promise<Result<Uint8Array, Refusal>>;
+}
+
+/** The layout as the impression records it: the placements and seam as chosen (nothing else), and this app's origin. */
+function layoutRecordOf(request: Pick<StampRequest, 'placements' | 'seam' | 'origin'>): ImpressionLayoutRecord {
+  const size = (s: number | undefined) => (s === undefined ? {} : { size: s });
+  const { seam } = request;
+  return {
+    placements: request.placements.map((p) => ({ page: p.page, x: p.x, y: p.y, ...size(p.size) })),
+    ...(seam === undefined ? {} : { seam: { ...(seam.pages === undefined ? {} : { pages: [...seam.pages] }), y: seam.y, ...size(seam.size) } }),
+    origin: request.origin,
+  };
 }
 
 /** Draws the impression and has it signed and recorded; `onStep` reports each slow step. */
@@ -69,16 +83,12 @@ export async function stampDocument(request: StampRequest, signer: ImpressionSig
   const impression = await signer.begin();
   const code = impression.code;
   const appearance = sealAppearance(request.seal, sealOrganisationName(request.seal, request.unitName));
-  const stampedPdf = await drawImpression(request.source, {
-    appearance,
-    font: () => Promise.resolve(font),
-    placements: request.placements,
-    ...(request.seam === undefined ? {} : { seam: request.seam }),
-    verification: { url: verificationUrl(request.origin, code), code: formatVerificationCode(code) },
-  });
+  // Recorded with the impression: the server draws it again from the approved bytes and
+  // countersigns only the very PDF that gives (judgeStampedPdf), so nothing else rides along.
+  const layout = layoutRecordOf(request);
+  const stampedPdf = await drawImpression(request.source, impressionDrawing(layout, { appearance, font: () => Promise.resolve(font), code }));
   onStep('signing');
-  const pages = [...new Set([...request.placements.map((p) => p.page), ...(request.seam === undefined ? [] : (request.seam.pages ?? Array.from({ length: request.pageCount }, (_, i) => i)))])];
-  const signed = await signer.sign({ grant: request.grant, sourcePdf: request.source, stampedPdf, impression, pages: pages.sort((a, b) => a - b).map((p) => p + 1) });
+  const signed = await signer.sign({ grant: request.grant, sourcePdf: request.source, stampedPdf, impression, pages: stampedPagesOf(layout, request.pageCount), layout });
   return signed.ok ? ok({ pdf: signed.value, code, impressionId: impression.impressionId }) : err(signed.error);
 }
 

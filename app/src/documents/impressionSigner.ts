@@ -26,9 +26,9 @@ export function impressionSigner(context: Omit<StampingContext, 'db' | 'now'> & 
       const impressionId = newImpressionId();
       return { impressionId, code: await verificationCodeOf(impressionId) };
     },
-    async sign({ grant, sourcePdf, stampedPdf, impression, pages }) {
+    async sign({ grant, sourcePdf, stampedPdf, impression, pages, layout }) {
       if (grant.decisions === undefined) return refuse('grant_incomplete', 'this grant is not held in full on this tablet');
-      const made = await stampElectronically({ grant: grant as ElectronicGrant, sourcePdf, stampedPdf, impressionId: impression.impressionId as ImpressionId, pages }, ctx);
+      const made = await stampElectronically({ grant: grant as ElectronicGrant, sourcePdf, stampedPdf, impressionId: impression.impressionId as ImpressionId, pages, layout }, ctx);
       if (!made.ok) return made;
       // Online, the signed PDF goes for the countersignature at once (retried until its fact has synced).
       sendCountersignatures();

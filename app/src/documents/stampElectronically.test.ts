@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { SigningDb } from './signingDb';
 import { stampElectronically, type StampingContext } from './stampElectronically';
 
+const LAYOUT = { placements: [{ page: 0, x: 100, y: 100 }], origin: 'https://seal.example' };
 const pdf = (text: string) => new TextEncoder().encode(`%PDF-1.7\n% ${text}\n%%EOF\n`);
 
 function harness() {
@@ -30,7 +31,7 @@ describe('stampElectronically', () => {
     const { db, ctx, recorded, asked } = harness();
     const approved = pdf('the contract as approved');
     const other = pdf('the contract with one clause changed');
-    const result = await stampElectronically({ grant: await grantFor(approved), sourcePdf: other, stampedPdf: other, impressionId: newImpressionId(), pages: [1] }, ctx);
+    const result = await stampElectronically({ grant: await grantFor(approved), sourcePdf: other, stampedPdf: other, impressionId: newImpressionId(), pages: [1], layout: LAYOUT }, ctx);
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.error.code).toBe('impression_wrong_document');
@@ -44,7 +45,7 @@ describe('stampElectronically', () => {
   it('refuses the approved PDF when this tablet holds no valid certificate for the seal (offline beyond it)', async () => {
     const { db, ctx, recorded } = harness();
     const approved = pdf('the contract as approved');
-    const result = await stampElectronically({ grant: await grantFor(approved), sourcePdf: approved, stampedPdf: approved, impressionId: newImpressionId(), pages: [1] }, ctx);
+    const result = await stampElectronically({ grant: await grantFor(approved), sourcePdf: approved, stampedPdf: approved, impressionId: newImpressionId(), pages: [1], layout: LAYOUT }, ctx);
     expect(result).toMatchObject({ ok: false, error: { code: 'no_valid_certificate' } });
     expect(recorded).toEqual([]);
     expect(await db.countersign.count()).toBe(0);

@@ -1,6 +1,6 @@
 import {
-  err, fromPem, sealSignatureField, judgeImpression, ok, refuse, signPdf, toHex, verificationCodeOf, sha256,
-  type ElectronicGrant, type Impression, type ImpressionId, type ImpressionRecords, type Refusal, type Result,
+  err, fromPem, impressionSignatureField, judgeImpression, ok, refuse, signPdf, toHex, verificationCodeOf, sha256,
+  type ElectronicGrant, type Impression, type ImpressionId, type ImpressionLayoutRecord, type ImpressionRecords, type Refusal, type Result,
 } from '@seal/shared';
 import { impressionCertificateOf, validCredential } from './signingKeys';
 import type { SigningDb } from './signingDb';
@@ -31,6 +31,8 @@ export interface StampElectronicallyArgs {
   readonly impressionId: ImpressionId;
   /** The 1-based pages stamped, ascending. */
   readonly pages: readonly number[];
+  /** How `stampedPdf` was drawn (recorded with the impression: the server draws it again to check the PDF). */
+  readonly layout: ImpressionLayoutRecord;
 }
 
 export interface StampedImpression {
@@ -65,7 +67,7 @@ export async function stampElectronically(args: StampElectronicallyArgs, ctx: St
   const draft: Impression = {
     id: args.impressionId, grantId: grant.id, requestId: grant.requestId, sealId: grant.sealId, holderId: grant.holderId,
     sourceSha256, signedSha256: '0'.repeat(64), certificateSerial: credential.certificate.serial,
-    claimedAt, pages: [...args.pages], verificationCode: await verificationCodeOf(args.impressionId),
+    claimedAt, pages: [...args.pages], verificationCode: await verificationCodeOf(args.impressionId), layout: args.layout,
   };
   const judged = await judgeImpression(draft, { ...records.value, grant, certificate: impressionCertificateOf(credential) });
   if (!judged.ok) return err(judged.error);
@@ -73,7 +75,7 @@ export async function stampElectronically(args: StampElectronicallyArgs, ctx: St
     privateKey: credential.privateKey,
     certificate: fromPem('CERTIFICATE', credential.certificate.pem)[0]!,
     chain: credential.certificate.chain.flatMap((pem) => fromPem('CERTIFICATE', pem)),
-  }, { name: sealSignatureField(grant.sealId, args.impressionId), signedAt: new Date(claimedAt), reason: 'Electronic seal impression' });
+  }, impressionSignatureField(draft));
   const impression: Impression = { ...draft, signedSha256: await hexSha256(signedPdf) };
   // The signed PDF is kept before the fact goes out: the countersignature needs both.
   await ctx.db.countersign.put({ impressionId: impression.id, holderId: impression.holderId, signedPdf, signedSha256: impression.signedSha256, queuedAt: claimedAt });

@@ -911,6 +911,7 @@ export const en: Dictionary = {
     countersignWaiting: "Waiting for the organisation's countersignature: this tablet sends the signed PDF as soon as it is online. The PDF above is already signed by you and valid.",
     countersigned: 'Countersigned by the organisation on {{ at }}.',
     countersignRefused: 'The organisation did not countersign this impression: {{ detail }} It is on record and flagged for review; do not hand this PDF out as authorised.',
+    countersignNotAsStamped: "this PDF adds to the approved document something besides the seal's impression, or another version of the app than the server's drew it (update the app, then stamp the approved document again).",
     downloadCountersigned: 'Download the countersigned PDF',
   },
   stamp: {

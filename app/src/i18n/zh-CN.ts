@@ -912,6 +912,7 @@ export const zhCN = {
     countersignWaiting: '等待单位加签：本平板联网后会立即发送已签名的 PDF。上面的 PDF 已由您签名，现已有效。',
     countersigned: '单位已于 {{ at }} 加签。',
     countersignRefused: '单位未对此次用印加签：{{ detail }} 此次用印已登记并标记待核查；请勿将此 PDF 作为已授权文件交付他人。',
+    countersignNotAsStamped: '此 PDF 在批准的文件上除印章外还添加或更改了其他内容，或绘制它的应用版本与服务器不同（请您更新应用后，对批准的文件重新用印）。',
     downloadCountersigned: '下载单位加签后的 PDF',
   },
   stamp: {

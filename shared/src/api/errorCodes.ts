@@ -9,6 +9,7 @@
  */
 import type { RosterAssertionRefusalCode } from '../crypto/verifyAssertionWithRoster';
 import type { ImpressionRefusalCode } from '../domain/judgeImpression';
+import type { StampedPdfRefusalCode } from '../documents/judgeStampedPdf';
 import type { VerificationCodeRefusalCode } from '../domain/verificationCode';
 
 export type ApiErrorCode =
@@ -115,8 +116,10 @@ export type ApiErrorCode =
   | 'not_countersignable'
   // electronic signing is off on this server (ELECTRONIC_SIGNING)
   | 'signing_disabled'
-  // a PDF sent for an impression's countersignature is not the one the impression recorded
+  // a PDF sent for an impression's countersignature is not the one the impression recorded; or it
+  // adds to the approved document more than the impression its recorded layout draws (`judgeStampedPdf`)
   | 'pdf_mismatch'
+  | StampedPdfRefusalCode
   // an impression the shared rule (`judgeImpression`) does not authorise, so it is not countersigned
   | ImpressionRefusalCode
   // /verify: a code that names no record; a code that does not check (mistyped)

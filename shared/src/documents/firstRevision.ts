@@ -32,9 +32,17 @@ export function revisionEnds(pdf: Uint8Array, before = pdf.length): number[] {
  * that merely claims the approved hash does not pass.
  */
 export async function startsWithDocument(pdf: Uint8Array, sha256Hex: string, before = pdf.length, size?: number): Promise<boolean> {
+  return (await documentEnd(pdf, sha256Hex, before, size)) !== undefined;
+}
+
+/**
+ * Where the document whose SHA-256 is `sha256Hex` ends in `pdf`, when `pdf` begins with it as
+ * {@link startsWithDocument} says; `undefined` when it does not.
+ */
+export async function documentEnd(pdf: Uint8Array, sha256Hex: string, before = pdf.length, size?: number): Promise<number | undefined> {
   const wanted = sha256Hex.toLowerCase();
   // Its length known (the approved file is held): one hash, whatever its last bytes are.
-  if (size !== undefined) return size <= before && hexOf(await sha256(pdf.subarray(0, size))) === wanted;
-  for (const end of revisionEnds(pdf, before).reverse().slice(0, MAX_TRIED)) if (hexOf(await sha256(pdf.subarray(0, end))) === wanted) return true;
-  return false;
+  if (size !== undefined) return size <= before && hexOf(await sha256(pdf.subarray(0, size))) === wanted ? size : undefined;
+  for (const end of revisionEnds(pdf, before).reverse().slice(0, MAX_TRIED)) if (hexOf(await sha256(pdf.subarray(0, end))) === wanted) return end;
+  return undefined;
 }

@@ -1,7 +1,7 @@
 import { clip, endPath, popGraphicsState, pushGraphicsState, rectangle, rgb, PDFDocument, type PDFFont, type PDFPage } from '@cantoo/pdf-lib';
 import QRCode from 'qrcode';
 import { layoutImpression, type Box, type ImpressionPlacement, type QrMark, type SeamPlacement } from './impressionLayout';
-import { drawSealOnPage, embedSealFont, type SealFontLoader } from './sealPdf';
+import { drawSealOnPage, embedSealFont, subsetTagOf, type SealFontLoader } from './sealPdf';
 import type { SealAppearance } from './sealAppearance';
 
 /** What an electronic impression draws on a document, and with which font. */
@@ -65,7 +65,9 @@ function drawVerificationText(page: PDFPage, mark: QrMark, font: PDFFont, verifi
  * bytes are kept as they are and the marks appended as an incremental update (ISO 32000-1
  * §7.5.6): the first revision still hashes to the approved SHA-256, and the result is what the
  * tablet signs. Runs in the browser and in Node (no Buffer, no file access: the font is loaded
- * by `layout.font`). Throws on a layout `layoutImpression` refuses.
+ * by `layout.font`). Throws on a layout `layoutImpression` refuses. Deterministic: the same
+ * source and layout give the same bytes, which is how the server checks what a stamped PDF adds
+ * (`judgeStampedPdf`).
  */
 export async function drawImpression(source: Uint8Array, layout: ImpressionLayout): Promise<Uint8Array> {
   const doc = await PDFDocument.load(source, { forIncrementalUpdate: true, updateMetadata: false, throwOnInvalidObject: true });
@@ -77,7 +79,8 @@ export async function drawImpression(source: Uint8Array, layout: ImpressionLayou
   if (turned !== -1) throw new Error(`page ${turned + 1} is turned by /Rotate ${pages[turned]!.getRotation().angle}: stamping turned pages is not supported`);
   const marks = layoutImpression(boxes, layout.appearance, layout.placements, layout.seam);
   if (!marks.ok) throw new Error(`cannot stamp this layout (${marks.error.code}): ${marks.error.message}`);
-  const font = await embedSealFont(doc, layout.font);
+  // The subset's tag follows from the code: the same impression drawn again is the same bytes.
+  const font = await embedSealFont(doc, layout.font, undefined, await subsetTagOf(layout.verification.code));
   for (const mark of marks.value.seals) {
     const page = pages[mark.page]!;
     const origin = boxes[mark.page]!;

@@ -13,3 +13,5 @@ export * from './impressionLayout';
 export * from './impressionPdf';
 export * from './printCopy';
 export * from './firstRevision';
+export * from './impressionStamp';
+export * from './judgeStampedPdf';

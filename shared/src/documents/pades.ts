@@ -46,14 +46,20 @@ const indexOf = (haystack: Uint8Array, needle: string, from: number): number => 
   return -1;
 };
 
+/** A document with its signature's update appended and its place made: what {@link signPdf} fills in. */
+export interface PreparedSignature {
+  /** The document, the update with its /ByteRange written and /Contents all zeros. */
+  readonly bytes: Uint8Array;
+  /** Where the /Contents hex string lies: its `<` at `start`, its `>` at `end - 1`; the signature covers every other byte. */
+  readonly contents: { readonly start: number; readonly end: number };
+}
+
 /**
- * Signs a PDF (PAdES baseline B-B: CMS detached, /SubFilter /ETSI.CAdES.detached) as an
- * incremental update: the document's bytes are kept as they are and a signature field, its widget
- * on the page, and a signature dictionary are appended. Signing an already signed document adds a
- * second signature and leaves the first valid. Runs wherever WebCrypto does (browser or Node):
- * the private key may be non-extractable.
+ * The update {@link signPdf} appends for `field`, its signature not yet made: deterministic (the
+ * same document and field, the same bytes), so a signed PDF can be compared with it byte for
+ * byte outside the signature's value (`judgeStampedPdf`).
  */
-export async function signPdf(pdf: Uint8Array, signer: Signer, field: SignatureField): Promise<Uint8Array> {
+export async function prepareSignature(pdf: Uint8Array, field: SignatureField): Promise<PreparedSignature> {
   const doc = await loadForUpdate(pdf);
   const { context } = doc;
   const page = doc.getPage(field.page ?? 0);
@@ -90,7 +96,19 @@ export async function signPdf(pdf: Uint8Array, signer: Signer, field: SignatureF
   const range = [0, contentsStart, contentsEnd, out.length - contentsEnd];
   const rangeText = `[${range.join(' ')}]`.padEnd(BYTE_RANGE_PLACEHOLDER.length, ' ');
   out.set(new TextEncoder().encode(rangeText), rangeAt);
+  return { bytes: out, contents: { start: contentsStart, end: contentsEnd } };
+}
 
+/**
+ * Signs a PDF (PAdES baseline B-B: CMS detached, /SubFilter /ETSI.CAdES.detached) as an
+ * incremental update: the document's bytes are kept as they are and a signature field, its widget
+ * on the page, and a signature dictionary are appended. Signing an already signed document adds a
+ * second signature and leaves the first valid. Runs wherever WebCrypto does (browser or Node):
+ * the private key may be non-extractable.
+ */
+export async function signPdf(pdf: Uint8Array, signer: Signer, field: SignatureField): Promise<Uint8Array> {
+  const { bytes: out, contents: { start: contentsStart, end: contentsEnd } } = await prepareSignature(pdf, field);
+  const range = [0, contentsStart, contentsEnd, out.length - contentsEnd];
   const signed = new Uint8Array(range[1]! + range[3]!);
   signed.set(out.subarray(0, contentsStart));
   signed.set(out.subarray(contentsEnd), contentsStart);

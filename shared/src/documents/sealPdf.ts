@@ -9,6 +9,7 @@ import {
   type PDFPage,
 } from '@cantoo/pdf-lib';
 import fontkit from '@cantoo/fontkit';
+import { sha256 } from './der';
 import type { SealAppearance } from './sealAppearance';
 
 /**
@@ -27,18 +28,32 @@ export const POINTS_PER_MM = 72 / 25.4;
  */
 const GLYPH_CENTRE_EM = 0.38;
 
+const tagOf = (bytes: Uint8Array): string => Array.from(bytes.subarray(0, 6), (b) => String.fromCharCode(65 + (b % 26))).join('');
+
+/**
+ * A font subset's tag drawn from `seed` (six capitals, ISO 32000-1 §9.6.4): the same seed, the
+ * same tag. An impression's drawing takes it from its verification code, so that the server can
+ * draw the impression again byte for byte (`judgeStampedPdf`), while two impressions on one file
+ * still name their subsets apart.
+ */
+export async function subsetTagOf(seed: string): Promise<string> {
+  return tagOf(await sha256(new TextEncoder().encode(`seal-font-subset:${seed}`)));
+}
+
 /**
  * Embeds the seal's font into `doc` as a subset: only the glyphs the document draws go into the
  * file (about 5 KB a seal rather than the 8 MB font). Uses `@cantoo/fontkit`, which subsets CFF
  * (OTF) CJK fonts correctly where `@pdf-lib/fontkit` draws tofu (see shared/STACK-NOTES "PDF").
+ * `tag` names the subset (random when absent; see {@link subsetTagOf}).
  */
-export async function embedSealFont(doc: PDFDocument, load: SealFontLoader, fontName = 'NotoSansSC-Bold'): Promise<PDFFont> {
+export async function embedSealFont(doc: PDFDocument, load: SealFontLoader, fontName = 'NotoSansSC-Bold', tag?: string): Promise<PDFFont> {
   doc.registerFontkit(fontkit);
   const bytes = await load();
   // A subset's name starts with a tag of six capitals and a plus (ISO 32000-1, 9.6.4): readers
   // (pdffonts among them) tell a subset by it, and two subsets in one file must not share a name.
-  const tag = Array.from(crypto.getRandomValues(new Uint8Array(6)), (b) => String.fromCharCode(65 + (b % 26))).join('');
-  return doc.embedFont(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes), { subset: true, customName: `${tag}+${fontName}` });
+  const name = tag ?? tagOf(crypto.getRandomValues(new Uint8Array(6)));
+  if (!/^[A-Z]{6}$/.test(name)) throw new Error(`a font subset's tag is six capitals, got "${name}"`);
+  return doc.embedFont(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes), { subset: true, customName: `${name}+${fontName}` });
 }
 
 function hexToRgb(hex: string): ReturnType<typeof rgb> {

@@ -23,6 +23,26 @@ export const certificateSerialHexSchema = z.string().regex(/^[0-9a-f]{32}$/, { m
 /** The most pages one impression may stamp (a 骑缝章 across a long document stamps every page). */
 export const MAX_IMPRESSION_PAGES = 2000;
 
+/** A length on a page, in mm, as a placement gives it (bounded: a page is at most a few metres). */
+const mmSchema = z.number().min(-10_000).max(10_000);
+const pageIndexSchema = z.int().min(0).max(1_000_000);
+
+/**
+ * How an impression was drawn on the approved document, as the person placed it (the
+ * `ImpressionPlacement`s and `SeamPlacement` `drawImpression` takes) and the origin of the
+ * verification address its QR carries. With the seal's look, the seal font and the impression's
+ * code, it is all `drawImpression` needs: the server draws the impression again from the approved
+ * bytes and countersigns only a PDF that is exactly that, plus the seal's signature
+ * (`judgeStampedPdf`).
+ */
+export const impressionLayoutRecordSchema = z.strictObject({
+  placements: z.array(z.strictObject({ page: pageIndexSchema, x: mmSchema, y: mmSchema, size: mmSchema.optional() })).max(200),
+  seam: z.strictObject({ pages: z.array(pageIndexSchema).min(2).max(MAX_IMPRESSION_PAGES).optional(), y: mmSchema, size: mmSchema.optional() }).optional(),
+  /** The app's origin (`https://seal.example.com`): the QR carries `verificationUrl(origin, code)`. */
+  origin: z.string().max(200).regex(/^https?:\/\/[^/?#\s]+$/, { message: 'expected an origin: http(s)://host[:port], nothing after it' }),
+});
+export type ImpressionLayoutRecord = z.infer<typeof impressionLayoutRecordSchema>;
+
 /**
  * An impression (电子用印): one application of an electronic seal to a PDF under an electronic
  * grant, made and signed on the holder's tablet (offline if need be) and replicated as an
@@ -37,7 +57,10 @@ export const MAX_IMPRESSION_PAGES = 2000;
  * - `certificateSerial`: the holder's signing certificate that made the signature;
  * - `claimedAt`: the tablet's clock when it signed (the signature's `/M`): it must lie in the
  *   grant's window and in the certificate's validity, before any revocation;
- * - `pages`: the 1-based pages stamped, ascending.
+ * - `pages`: the 1-based pages stamped, ascending;
+ * - `layout`: where and how the seal and QR were drawn ({@link impressionLayoutRecordSchema}).
+ *   Absent on impressions made by an app before it was recorded: those are never countersigned,
+ *   since what their later revision draws cannot be checked.
  */
 export const impressionSchema = z.strictObject({
   id: impressionIdSchema,
@@ -55,6 +78,7 @@ export const impressionSchema = z.strictObject({
     .max(MAX_IMPRESSION_PAGES)
     .refine((pages) => pages.every((page, i) => i === 0 || page > pages[i - 1]!), { message: 'expected the stamped pages ascending, each once' }),
   verificationCode: verificationCodeSchema,
+  layout: impressionLayoutRecordSchema.optional(),
 });
 export type Impression = z.infer<typeof impressionSchema>;
 

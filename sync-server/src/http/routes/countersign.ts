@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import {
   checkPdfSignatures, ORG_COUNTERSIGNATURE_FIELD, signerSerialOf, countersignatureId, countersignImpressionBodySchema, countersignImpressionResponseSchema, factRowId, impressionParamsSchema,
-  impressionSchema, judgeImpression, readCertificate, SERVER_AUTHOR, serialHexOf, signPdf, startsWithDocument, subjectOf,
+  documentEnd, impressionSchema, judgeImpression, readCertificate, SERVER_AUTHOR, serialHexOf, signPdf, subjectOf,
   type ApiErrorCode, type Countersignature, type FactRow, type Impression, type UserId,
 } from '@seal/shared';
 import { buildRoster } from '../../auth/roster';
@@ -16,6 +16,7 @@ import { loadImpressionRecords } from '../../sync/impressionRecords';
 import { RecentKeys } from '../../sync/recentKeys';
 import { KeyedLocks } from '../../sync/keyedLocks';
 import { countersignWithdrawn } from '../../sync/requestStanding';
+import { stampedAsRecorded } from '../../sync/stampedAsRecorded';
 import { RecordStates } from '../../sync/recordStates';
 import { rowsRepo } from '../../sync/rowsRepo';
 import type { Api } from '../api';
@@ -32,7 +33,9 @@ const CLOCK_SLACK_MS = 1_000;
  * checks that these are the bytes the impression recorded, the seal's signature (intact, chained
  * to the CA, by the certificate the impression names, not revoked before the claimed time), and
  * the impression itself by the shared rule (`judgeImpression`: grant, approved document, window,
- * uses, seal active, certificate of that seal and holder). Then it appends its countersignature,
+ * uses, seal active, certificate of that seal and holder), and that the PDF adds to the approved
+ * document nothing but the impression its recorded layout draws (`judgeStampedPdf`: the approved
+ * bytes stamped again here must give this very PDF, but for the signature's value). Then it appends its countersignature,
  * keeps the countersigned PDF as a blob, and records its hash in a `countersignature` fact. Every
  * outcome is audited; a refusal answers the rule's code, never a 5xx.
  */
@@ -51,7 +54,7 @@ export function countersignRoutes(api: Api, store: Store): void {
     summary: "The organisation's countersignature on the PDF an impression recorded, once the impression, its grant and the seal's signature are checked; audited",
     responses: {
       200: countersignImpressionResponseSchema, 400: 'invalid_body', 401: 'unauthenticated', 403: 'signing_disabled', 404: 'not_found', 413: 'payload_too_large',
-      422: 'pdf_mismatch | not_countersignable | impression_* (the judgeImpression code)',
+      422: 'pdf_mismatch | not_countersignable | pdf_not_as_stamped (it adds more than the impression its layout draws) | impression_* (the judgeImpression code)',
     },
   }, async ({ params, body, signedIn }) => {
     requireSigningEnabled(ctx.config);
@@ -96,7 +99,8 @@ export function countersignRoutes(api: Api, store: Store): void {
       if (serial !== impression.certificateSerial) return refuse('not_countersignable', `the PDF is signed with certificate ${serial ?? '(none)'}, the impression names ${impression.certificateSerial}`);
       // The approved document's bytes, as they were, must be the file's first revision (the
       // seal's marks and signature appended after): the impression's source hash is only a claim.
-      if (!(await startsWithDocument(pdf, impression.sourceSha256, seal.byteRange[1] ?? pdf.length, await blobs.completeSize(impression.sourceSha256)))) {
+      const sourceLength = await documentEnd(pdf, impression.sourceSha256, seal.byteRange[1] ?? pdf.length, await blobs.completeSize(impression.sourceSha256));
+      if (sourceLength === undefined) {
         return refuse('not_countersignable', `this PDF does not begin with the approved document (SHA-256 ${impression.sourceSha256}) as it was: the seal must be applied to the approved file itself`);
       }
       const signedAt = seal.signedAt === undefined ? Number.NaN : Date.parse(seal.signedAt);
@@ -108,6 +112,9 @@ export function countersignRoutes(api: Api, store: Store): void {
       if (!judged.ok) return refuse(judged.error.code, judged.error.message);
       const withdrawn = await countersignWithdrawn(impression, records.value, rows);
       if (withdrawn !== undefined) return refuse('not_countersignable', withdrawn);
+      // Last, being the dearest: the later revisions add nothing but the impression (nothing paints over, replaces or adds content).
+      const drawn = await stampedAsRecorded(pdf, impression, { sourceLength, seal: records.value.seal, unitName: (id) => tree.get(id as never)?.name ?? '', origins: ctx.config.origins });
+      if (!drawn.ok) return refuse(drawn.error.code, drawn.error.message);
 
       const now = ctx.now();
       const countersigning = await signer();
