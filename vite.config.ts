@@ -129,11 +129,16 @@ export default defineConfig({
         server: { deps: { inline: [/solid-js/] } },
       }, solidInBrowserBuild),
       // Tests that start the server in-process on a real embedded store (sync-server/src/testing),
-      // open a local store, and the cross-part rules in tests/unit: each file in its own module graph.
+      // open a local store, and the cross-part rules in tests/unit. These projects too share a
+      // worker's module cache between files (isolate: false): importing the server, the app's store
+      // and RxDB again for every file took ~12 s a file on two loaded cores (4 integration files:
+      // 50 s of imports isolated, 21 s shared; the suite spent 478 s in imports). What a file opens
+      // it closes (the leak check fails it otherwise), and a file that spies on a global restores it.
       project('unit', ['sync-server/src/**/*.test.ts', ...STORE_UNIT_TESTS, 'tests/unit/**/*.test.ts', ...leakFixtures], {
         testTimeout: 20_000,
         // Starting and closing a real store on 2 loaded cores can take a while.
         hookTimeout: 60_000,
+        isolate: false,
         server: { deps: { inline: [/solid-js/] } },
       }, solidInBrowserBuild),
       // The real server over HTTP (or as a process) with app replicas and devices: tests/integration.
@@ -142,11 +147,12 @@ export default defineConfig({
         expect: { poll: { timeout: 10_000 } },
         // Integration tests start and stop real servers; on 2 loaded cores closing one can take a while.
         hookTimeout: 60_000,
+        isolate: false,
       }),
       // Browser tests run two files at a time beside the others. A page on 2 busy cores can take more
       // than expect.poll's default second to show what it will show: polls wait up to 15 s unless
       // they say otherwise (a wrong value still fails, only later).
-      project('e2e', ['tests/e2e/**/*.test.ts'], { testTimeout: 120_000, hookTimeout: 120_000, expect: { poll: { timeout: 15_000 } } }),
+      project('e2e', ['tests/e2e/**/*.test.ts'], { testTimeout: 120_000, hookTimeout: 120_000, isolate: false, expect: { poll: { timeout: 15_000 } } }),
     ],
   },
 });
