@@ -3,8 +3,8 @@
  * its replications), a server, a socket or a child process open fails, naming what it left.
  *
  * Every vitest project loads this file first in each test file (`setupFiles` in vite.config.ts),
- * so the check runs in `npm test`. Files share a worker one after another, so one "last test" per project would
- * see nothing of the others: the check is the file's last hook instead (after hooks run in
+ * so the check runs in `npm test`. A worker runs several files one after another and several
+ * workers run side by side, so no one "last test" sees every file: the check is each file's last hook instead (after hooks run in
  * reverse order, and this one is registered before any of the file's own). What was open before
  * the file started (the worker's stdio and IPC channel) is not counted. Closing is asynchronous
  * (a closed server's sockets end a moment later), so the check waits a little before it fails.
