@@ -24,6 +24,16 @@ export const SCOPE_DESIGN = 'scope';
  */
 export const SCOPE_VIEW = 'by_scope';
 
+/** The design document of the attachments index (its own: adding it re-indexed nothing else). */
+export const ATTACHMENTS_DESIGN = 'attachments';
+/**
+ * The `rows` view that finds the attachment facts filed about a record under a hash: key
+ * `[about, sha256]` (`['device:dev-1', '9f…']`), no value. HQ looks up, for every stamp of a
+ * scope at once, the facts about the stamping device that name its photo (`stampPhotosHeld`),
+ * then their uploads' proofs by id — never a read per stamp.
+ */
+export const ATTACHMENTS_VIEW = 'by_subject';
+
 /**
  * `rows` is append-only, enforced by the store itself: a row, once written, is never rewritten or
  * deleted, whatever a server instance does. A second write under an id comes back `forbidden`
@@ -84,6 +94,18 @@ export const SYNC_DESIGN_DOCS: Readonly<Record<string, readonly VersionedDesignD
           '}',
         ].join('\n'),
         reduce: '_count',
+      },
+    },
+  }, {
+    _id: `_design/${ATTACHMENTS_DESIGN}`, version: 1, language: 'javascript',
+    views: {
+      [ATTACHMENTS_VIEW]: {
+        map: [
+          'function (doc) {',
+          '  if (doc.type === "fact" && doc.kind === "attachment" && doc.body && typeof doc.body.about === "string" && typeof doc.body.sha256 === "string")',
+          '    emit([doc.body.about, doc.body.sha256], null);',
+          '}',
+        ].join('\n'),
       },
     },
   }],

@@ -44,6 +44,8 @@ interface ProofDoc {
 
 type BlobsDoc = PartDoc | ChunkDoc | BlobDoc | ProofDoc;
 
+/** The most documents one read by id asks for. */
+const READ_BATCH = 2_000;
 const pad = (index: number): string => String(index).padStart(6, '0');
 const chunkId = (sha: string, index: number): string => `chunk:${sha}:${pad(index)}`;
 const partPrefix = (sha: string, staging: string): string => `part:${sha}:${staging}:`;
@@ -97,8 +99,12 @@ export interface BlobsRepo {
   markComplete(sha: string, size: number): Promise<void>;
   /** An upload under the fact whose proof key (`uploadKeyOf`) is `proof` delivered the bytes. */
   isProven(sha: string, proof: string): Promise<boolean>;
-  /** The row ids of the attachment facts whose uploads delivered the bytes (each proof read MAC-checked). */
-  provenFacts(sha: string): Promise<string[]>;
+  /**
+   * For each of `uploads` (a hash and an attachment fact, with the fact's proof key): whether an
+   * upload under that fact delivered the bytes and they are held whole. Proofs and blobs are read
+   * by id, MAC-checked, many in one request (`READ_BATCH`).
+   */
+  heldUnder(uploads: readonly { readonly sha: string; readonly proof: string; readonly factRowId: string }[]): Promise<boolean[]>;
   /**
    * The proof of the upload's fact, the blob's completeness and the upload's own staged parts
    * among `indices` (with their data when `withData`), in one read.
@@ -147,6 +153,20 @@ const stateIn = (docs: ReadonlyMap<string, { rev: string; doc: BlobsDoc }>, sha:
   }
   return { proven: docs.get(proofId(sha, proof))?.doc.type === 'proof', complete: docs.get(`blob:${sha}`)?.doc.type === 'blob', parts };
 };
+/** `BlobsRepo.heldUnder`: the blobs and proofs read by id (`READ_BATCH` a request), then judged. */
+async function heldUnder(
+  readById: (ids: readonly string[]) => Promise<ReadonlyMap<string, { doc: BlobsDoc }>>,
+  uploads: readonly { readonly sha: string; readonly proof: string; readonly factRowId: string }[],
+): Promise<boolean[]> {
+  const ids = [...new Set(uploads.flatMap(({ sha, proof }) => [`blob:${sha}`, proofId(sha, proof)]))];
+  const docs = new Map<string, BlobsDoc>();
+  for (let i = 0; i < ids.length; i += READ_BATCH) for (const [id, { doc }] of await readById(ids.slice(i, i + READ_BATCH))) docs.set(id, doc);
+  return uploads.map(({ sha, proof, factRowId }) => {
+    const proven = docs.get(proofId(sha, proof));
+    return docs.get(`blob:${sha}`)?.type === 'blob' && proven?.type === 'proof' && proven.sha256 === sha && proven.factRowId === factRowId;
+  });
+}
+
 /** Inserts a document that is the same whoever writes it: an existing one is fine. */
 async function insertOnce(db: DocumentScope<BlobsDoc>, { _id, ...doc }: BlobsDoc & { _id: string }): Promise<void> {
   await createDoc(db, _id, doc);
@@ -223,10 +243,7 @@ export function blobsRepo(db: DocumentScope<BlobsDoc>): BlobsRepo {
     async isProven(sha, proof) {
       return (await getDoc(db, proofId(sha, proof))) !== undefined;
     },
-    async provenFacts(sha) {
-      const page = await db.list({ startkey: proofId(sha, ''), endkey: proofId(sha, '\ufff0') });
-      return [...(await readById(page.rows.map((row) => row.id))).values()].flatMap(({ doc }) => (doc.type === 'proof' && doc.sha256 === sha ? [doc.factRowId] : []));
-    },
+    heldUnder: (uploads) => heldUnder(readById, uploads),
     async uploadState(sha, { proof, staging }, indices, withData) {
       // The proof and the blob are read as documents (their MACs checked); parts only need
       // their revisions unless their data is wanted (their bytes are checked against the name).

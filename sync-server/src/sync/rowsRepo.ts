@@ -2,7 +2,7 @@ import type { DocumentScope } from 'nano';
 import { changeRowPrefix, factRowId, type FactKind, type FactRow, type RecordKind, type SyncRow } from '@seal/shared';
 import { statusOf } from '../couch/docs';
 import { PartlyWritten, type BulkGetter, type PartWriter } from '../couch/macScope';
-import { DEVICE_LOG_VIEW, DOCUMENTS_VIEW } from '../couch/syncDatabases';
+import { ATTACHMENTS_DESIGN, ATTACHMENTS_VIEW, DEVICE_LOG_VIEW, DOCUMENTS_VIEW } from '../couch/syncDatabases';
 import { scopeIndex, type ScopeIndex } from './scopeIndex';
 import { rowFromDoc, seqText, type StoredRow } from './storedRows';
 
@@ -58,6 +58,11 @@ export interface RowsRepo extends ScopeIndex {
   documentRows(key: readonly [string, string]): Promise<FactRow[]>;
   /** Every impression row (the `documents` view's `['code', …]` keys), in code order. */
   impressionRows(): Promise<FactRow[]>;
+  /**
+   * The attachment facts filed about `about` under `sha256`, for every pair in `keys` (the
+   * `attachments` view, up to `VIEW_KEYS` pairs a request), each read MAC-checked.
+   */
+  attachmentsAbout(keys: readonly (readonly [about: string, sha256: string])[]): Promise<FactRow[]>;
   /** The change feed after `since`, with documents. */
   changesSince(since: string, limit: number): Promise<RowChangesPage>;
   /** The store's current update sequence (for progress estimates and the live feed). */
@@ -76,6 +81,19 @@ export class RowsPartlyWritten extends PartlyWritten {
   constructor(readonly written: readonly SyncRow[], failed: PartlyWritten) {
     super(failed.answered, failed.cause);
   }
+}
+
+/** The most keys one multi-key view request carries. */
+const VIEW_KEYS = 1_000;
+
+/** `RowsRepo.attachmentsAbout`: the `attachments` view, many keys a request, each row's document MAC-checked. */
+async function attachmentsAbout(db: DocumentScope<SyncRow>, keys: readonly (readonly [string, string])[]): Promise<FactRow[]> {
+  const found = new Map<string, FactRow>();
+  for (let i = 0; i < keys.length; i += VIEW_KEYS) {
+    const page = await db.view(ATTACHMENTS_DESIGN, ATTACHMENTS_VIEW, { keys: keys.slice(i, i + VIEW_KEYS).map((key) => [...key]), include_docs: true });
+    for (const r of page.rows) if (r.doc) found.set(r.id, rowFromDoc(r.doc) as FactRow);
+  }
+  return [...found.values()];
 }
 
 export function rowsRepo(db: DocumentScope<SyncRow>): RowsRepo {
@@ -166,6 +184,7 @@ export function rowsRepo(db: DocumentScope<SyncRow>): RowsRepo {
       const page = await db.view('rows', DOCUMENTS_VIEW, { startkey: ['code'], endkey: ['code', {}], include_docs: true });
       return page.rows.filter((r) => r.doc).map((r) => rowFromDoc(r.doc!) as FactRow);
     },
+    attachmentsAbout: (keys) => attachmentsAbout(db, keys),
     ...scopeIndex(db),
     async changesSince(since, limit) {
       const page = await db.changes({ since, limit, include_docs: true } as never);

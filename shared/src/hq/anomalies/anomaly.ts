@@ -32,11 +32,24 @@ export interface HistorySeal {
   readonly deviceId: DeviceId | null;
 }
 
-/** A photo held: the name it is filed under and the SHA-256 of the bytes actually held. */
+/**
+ * A photo held as the photo of one device's stamps: the name it is filed under, that device, and
+ * the SHA-256 of the bytes actually held. Held for a device, never by its hash alone: bytes
+ * delivered for another device, or for a request's document, are not this device's photo (a
+ * stamp of a device of someone's making may name any hash).
+ */
 export interface HistoryPhoto {
+  readonly deviceId: DeviceId;
   readonly sha256: string;
   readonly contentSha256: string;
 }
+
+/** The key a stamp's photo is looked up by: the stamping device and the hash its entry names. */
+export const stampPhotoKey = (deviceId: string, sha256: string): string => `${deviceId}\u0000${sha256}`;
+
+/** The held photos by `stampPhotoKey`, as detection and reconciliation look them up. */
+export const photosByStamp = (photos: readonly HistoryPhoto[]): ReadonlyMap<string, HistoryPhoto> =>
+  new Map(photos.map((p) => [stampPhotoKey(p.deviceId, p.sha256), p]));
 
 /** Everything detection reads: device logs, seals and their bindings, requests, decisions, grants, photos. */
 export interface AnomalyHistory {

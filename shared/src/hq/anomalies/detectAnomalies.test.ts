@@ -58,6 +58,21 @@ describe('detectAnomalies over a generated history', () => {
     expect((await detectAnomalies(doubled, rules, now)).map((a) => a.caseKey)).toEqual(first.map((a) => a.caseKey));
   }, 120_000);
 
+  it("takes a stamp's photo as held only when it is held for the stamping device, never by its hash alone", async () => {
+    const { history, rules, now } = generated;
+    const device = history.devices[0]!.id;
+    const other = history.devices[1]!.id;
+    expect(history.photos.some((p) => p.deviceId === device)).toBe(true);
+    const heldElsewhere = { ...history, photos: history.photos.map((p) => (p.deviceId === device ? { ...p, deviceId: other } : p)) };
+    const before = await detectAnomalies(history, rules, now);
+    const after = await detectAnomalies(heldElsewhere, rules, now);
+    const opened = after.filter((a) => !before.some((b) => b.caseKey === a.caseKey));
+    expect(opened.length).toBeGreaterThan(0);
+    expect(opened.every((a) => a.kind === 'photo_missing' && a.deviceId === device)).toBe(true);
+    // The other device's own stamps are judged as before: holding more hashes opens nothing for them.
+    expect(after.filter((a) => a.deviceId !== device)).toEqual(before.filter((a) => a.deviceId !== device));
+  }, 120_000);
+
   it('honours the thresholds: a disabled kind is not raised, a longer silence threshold keeps a device quiet', async () => {
     const { history, rules, now } = generated;
     const found = await detectAnomalies(history, { ...rules, disabledKinds: ['off_hours'], silenceDays: 60 }, now);

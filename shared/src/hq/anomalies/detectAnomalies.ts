@@ -1,7 +1,7 @@
 import type { UseRequest } from '../../domain/useRequest';
 import { changeRowPrefix, factRowId } from '../../sync/rows';
 import { ANOMALY_SEVERITY, type AnomalyRules } from './anomalyRules';
-import { deviceEntryRowId, type Anomaly, type AnomalyHistory, type HistoryDevice } from './anomaly';
+import { deviceEntryRowId, photosByStamp, type Anomaly, type AnomalyHistory, type HistoryDevice } from './anomaly';
 import { deviceEventAnomalies, type CountedUse } from './deviceEventAnomalies';
 import { deviceLogAnomalies, type HeldEntry } from './deviceLogAnomalies';
 
@@ -58,7 +58,7 @@ function silence(device: HistoryDevice, entries: readonly HeldEntry[], rules: An
  */
 export async function detectAnomalies(history: AnomalyHistory, rules: AnomalyRules, now: number): Promise<Anomaly[]> {
   const grants = new Map(history.grants.map((g) => [g.id as string, g]));
-  const photos = new Map(history.photos.map((p) => [p.sha256, p]));
+  const photos = photosByStamp(history.photos);
   const found: Anomaly[] = [];
   const usesByRequest = new Map<string, CountedUse[]>();
   const devices = [...history.devices].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

@@ -4,7 +4,7 @@ import type { GrantId, RequestId, SealId } from '../../domain/ids';
 import { isWithinWindow } from '../../domain/useRequest';
 import { factRowId } from '../../sync/rows';
 import { ANOMALY_SEVERITY, isWithinWorkingHours, type AnomalyKind, type AnomalyRules } from './anomalyRules';
-import { deviceEntryRowId, type Anomaly, type HistoryDevice, type HistoryPhoto } from './anomaly';
+import { deviceEntryRowId, stampPhotoKey, type Anomaly, type HistoryDevice, type HistoryPhoto } from './anomaly';
 import type { HeldEntry } from './deviceLogAnomalies';
 
 /** A stamp made under a valid grant: a use of its request, counted against the approved uses. */
@@ -18,6 +18,7 @@ export interface CountedUse {
 
 export interface DeviceEventContext {
   readonly grants: ReadonlyMap<string, Grant>;
+  /** Photos held for a device's stamps, by `stampPhotoKey` (device and hash). */
   readonly photos: ReadonlyMap<string, HistoryPhoto>;
   readonly rules: AnomalyRules;
   readonly now: number;
@@ -71,7 +72,7 @@ function photoAnomalies(cases: DeviceCases, stamp: DeviceEventOf<'stamp'>, conte
     cases.add('photo_missing', anchor, stamp, `stamp ${stamp.seq} recorded no photo`, { requestId, sealId });
     return;
   }
-  const photo = context.photos.get(photoSha256);
+  const photo = context.photos.get(stampPhotoKey(stamp.deviceId, photoSha256));
   if (photo === undefined) {
     if (context.now - stamp.at > context.rules.photoGraceHours * 3_600_000) {
       cases.add('photo_missing', anchor, stamp, `the photo ${photoSha256.slice(0, 12)}… of stamp ${stamp.seq} never arrived`, { requestId, sealId });

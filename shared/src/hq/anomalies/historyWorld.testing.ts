@@ -134,13 +134,13 @@ export class HistoryFacts {
     return { request, grant };
   }
 
-  /** A fresh photo hash; held (with matching bytes) unless told otherwise. */
-  async photo(held: 'held' | 'missing' | 'corrupt' = 'held'): Promise<string> {
+  /** A fresh photo hash of a stamp of `deviceId`; held for that device (with matching bytes) unless told otherwise. */
+  async photo(deviceId: DeviceId, held: 'held' | 'missing' | 'corrupt' = 'held'): Promise<string> {
     this.photoCount += 1;
     const sha256 = await hashRecordHex({ photo: this.photoCount });
     if (held === 'missing') return sha256;
     const content = held === 'held' ? { photo: this.photoCount } : { corrupt: this.photoCount };
-    this.photos.push({ sha256, contentSha256: await hashRecordHex(content) });
+    this.photos.push({ deviceId, sha256, contentSha256: await hashRecordHex(content) });
     this.photoBytes.set(sha256, canonicalBytes(content));
     return sha256;
   }
@@ -169,7 +169,7 @@ export async function writeSession(device: WorldDevice, facts: HistoryFacts, gra
     const grantId = as.grantId === undefined ? grant.id : as.grantId === null ? null : asId(grantIdSchema, as.grantId);
     const requestId = as.requestId === undefined ? grant.requestId : as.requestId === null ? null : asId(requestIdSchema, as.requestId);
     seqs.push(log.nextSeq);
-    await log.append('stamp', { requestId, grantId, useIndex: grantId === null ? null : i + 1, photoSha256: await facts.photo(as.photo) }, at, received(at));
+    await log.append('stamp', { requestId, grantId, useIndex: grantId === null ? null : i + 1, photoSha256: await facts.photo(device.id, as.photo) }, at, received(at));
   }
   await log.append('lock', { cause: 'holder' }, at + MINUTE, received(at + MINUTE));
   return seqs;

@@ -81,7 +81,7 @@ export const PLANTS = {
     const { grant } = await morning(ctx, 'forced', 3);
     await writeSession(ctx.device, ctx.facts, grant, { stamps: 2, at: localTime(ctx.day, 9, 20) });
     const seq = ctx.device.log.nextSeq;
-    await ctx.device.log.append('stamp', { requestId: grant.requestId, grantId: grant.id, useIndex: 3, photoSha256: await ctx.facts.photo() }, localTime(ctx.day, 10, 30));
+    await ctx.device.log.append('stamp', { requestId: grant.requestId, grantId: grant.id, useIndex: 3, photoSha256: await ctx.facts.photo(ctx.device.id) }, localTime(ctx.day, 10, 30));
     return planted('forced_open', `forced_open:${ctx.device.id}:${seq}`, 'a stamp after the lock, with no unlock');
   },
   log_gap: async (ctx) => {

@@ -34,6 +34,17 @@ describe('reconciliation', async () => {
     expect({ recorded: gap.usesRecorded, approved: gap.usesApproved }).toEqual({ recorded: 0, approved: 2 });
   });
 
+  it("counts a photo as held only for the device whose stamp names it: the same hash held for another device is missing", () => {
+    const request = history.requests.find((r) => /-d\d+$/.test(r.id))!;
+    const { stamps } = reconcileRequest(history, request);
+    const device = stamps[0]!.deviceId;
+    const other = history.devices.find((d) => d.id !== device)!.id;
+    const heldElsewhere = { ...history, photos: history.photos.map((p) => (p.deviceId === device ? { ...p, deviceId: other } : p)) };
+    const moved = reconcileRequest(heldElsewhere, request);
+    expect(moved.stamps.map((s) => s.photo)).toEqual(stamps.map(() => 'missing'));
+    expect(moved.verdict).toBe('photo_problems');
+  });
+
   it('reconciles a seal over a period: every stamp of its device in the period, by request', () => {
     const seal = history.seals[0]!;
     const all = reconcileSeal(history, seal.id, 0, Number.MAX_SAFE_INTEGER);

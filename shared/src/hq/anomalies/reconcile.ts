@@ -1,6 +1,6 @@
 import type { DeviceId } from '../../domain/ids';
 import { isWithinWindow, type UseRequest } from '../../domain/useRequest';
-import type { AnomalyHistory, HistoryPhoto } from './anomaly';
+import { photosByStamp, stampPhotoKey, type AnomalyHistory, type HistoryPhoto } from './anomaly';
 import { stampsOf, type StampRecord } from './stampsOf';
 
 /** What became of a stamp's photo: held and matching, held with other bytes, absent, or never taken. */
@@ -53,9 +53,9 @@ export interface SealReconciliation {
   readonly counters: readonly CounterCheck[];
 }
 
-const photoState = (sha: string | null, photos: ReadonlyMap<string, HistoryPhoto>): PhotoState => {
-  if (sha === null) return 'none';
-  const held = photos.get(sha);
+const photoState = (stamp: StampRecord, photos: ReadonlyMap<string, HistoryPhoto>): PhotoState => {
+  if (stamp.photoSha256 === null) return 'none';
+  const held = photos.get(stampPhotoKey(stamp.deviceId, stamp.photoSha256));
   return held === undefined ? 'missing' : held.contentSha256 === held.sha256 ? 'matched' : 'mismatched';
 };
 
@@ -67,11 +67,11 @@ const countPhotos = (stamps: readonly ReconciledStamp[]): Record<PhotoState, num
 
 function reconciledStamps(history: AnomalyHistory, keep: (s: StampRecord) => boolean): ReconciledStamp[] {
   const grants = new Map(history.grants.map((g) => [g.id as string, g]));
-  const photos = new Map(history.photos.map((p) => [p.sha256, p]));
+  const photos = photosByStamp(history.photos);
   return stampsOf(history.devices).filter(keep).map((s) => {
     const grant = s.grantId === null ? undefined : grants.get(s.grantId);
     const granted = grant !== undefined && grant.deviceId === s.deviceId && grant.requestId === s.requestId && (s.sealId === null || grant.sealId === s.sealId) && isWithinWindow(s.at, grant.window);
-    return { ...s, photo: photoState(s.photoSha256, photos), granted };
+    return { ...s, photo: photoState(s, photos), granted };
   });
 }
 

@@ -1,13 +1,16 @@
 import { createHash } from 'node:crypto';
 import type { DocumentScope } from 'nano';
 import {
-  changeRowPrefix, deviceSchema, fromBase64Url, factRowId, grantSchema, sealRecordSchema, useRequestSchema,
-  type AnomalyHistory, type Grant, type HistoryDevice, type HistoryPhoto, type HistorySeal, type RecordKind, type SyncRow, type UseRequest,
+  changeRowPrefix, deviceSchema, fromBase64Url, factRowId, grantSchema, sealRecordSchema, stampPhotoKey, useRequestSchema,
+  type AnomalyHistory, type DeviceId, type Grant, type HistoryDevice, type HistoryPhoto, type HistorySeal, type RecordKind, type SyncRow, type UseRequest,
 } from '@seal/shared';
 import type { Store } from '../../couch/store';
 import { DEVICE_LOG_VIEW } from '../../couch/syncDatabases';
 import { ApiError } from '../../http/errors';
+import { blobsRepo } from '../../sync/blobsRepo';
 import { mergeChangeRows } from '../../sync/recordStates';
+import { rowsRepo } from '../../sync/rowsRepo';
+import { stampPhotosHeld } from '../../sync/stampPhotos';
 
 /** The most device log entries one scan or sample reads (beyond it: narrow the unit). */
 export const MAX_HISTORY_ENTRIES = 300_000;
@@ -71,15 +74,21 @@ async function requestsById(db: DocumentScope<SyncRow>, ids: readonly string[]):
   return found;
 }
 
-/** The ids a device log names (grants, requests, photos), for loading only what the scope refers to. */
-function referencesOf(devices: readonly HistoryDevice[]): { grants: Set<string>; requests: Set<string>; photos: Set<string> } {
-  const refs = { grants: new Set<string>(), requests: new Set<string>(), photos: new Set<string>() };
+/** A photo a stamp names: the device whose log names it and its hash. */
+interface NamedPhoto {
+  readonly deviceId: DeviceId;
+  readonly sha256: string;
+}
+
+/** The ids a device log names (grants, requests, photos by device), for loading only what the scope refers to. */
+function referencesOf(devices: readonly HistoryDevice[]): { grants: Set<string>; requests: Set<string>; photos: Map<string, NamedPhoto> } {
+  const refs = { grants: new Set<string>(), requests: new Set<string>(), photos: new Map<string, NamedPhoto>() };
   for (const device of devices) {
     for (const { event } of device.entries) {
       const payload = (event as { payload?: Record<string, unknown> }).payload ?? {};
       if (typeof payload.grantId === 'string') refs.grants.add(payload.grantId);
       if (typeof payload.requestId === 'string') refs.requests.add(payload.requestId);
-      if (typeof payload.photoSha256 === 'string') refs.photos.add(payload.photoSha256);
+      if (typeof payload.photoSha256 === 'string') refs.photos.set(stampPhotoKey(device.id, payload.photoSha256), { deviceId: device.id, sha256: payload.photoSha256 });
     }
   }
   return refs;
@@ -87,38 +96,45 @@ function referencesOf(devices: readonly HistoryDevice[]): { grants: Set<string>;
 
 interface BlobDoc { readonly type: string; readonly chunks?: number; readonly data?: string }
 
-/**
- * The photos held among `shas`: a complete blob is held. The server stores a blob only once its
- * bytes hashed to its name, so its content hash is its name — unless `rehash`, which reads the
- * chunks back and hashes them (finds storage corrupted since; costs every photo's bytes).
- */
-async function heldPhotos(store: Store, shas: readonly string[], rehash: boolean): Promise<HistoryPhoto[]> {
-  if (shas.length === 0) return [];
+/** The SHA-256 of the bytes held under each of `shas`, read back chunk by chunk (`chunk-missing` when one is gone). */
+async function contentHashes(store: Store, shas: readonly string[]): Promise<Map<string, string>> {
   const blobs = store.couch.use<BlobDoc>(store.dbName('blobs'));
-  const held: { sha256: string; chunks: number }[] = [];
+  const hashes = new Map<string, string>();
   for (let i = 0; i < shas.length; i += PAGE) {
     for (const row of (await blobs.fetch({ keys: shas.slice(i, i + PAGE).map((sha) => `blob:${sha}`) })).rows) {
-      if ('doc' in row && row.doc?.type === 'blob') held.push({ sha256: row.key.slice(5), chunks: row.doc.chunks ?? 0 });
+      if (!('doc' in row) || row.doc?.type !== 'blob') continue;
+      const sha256 = row.key.slice(5);
+      const keys = Array.from({ length: row.doc.chunks ?? 0 }, (_, n) => `chunk:${sha256}:${String(n).padStart(6, '0')}`);
+      const parts = keys.length === 0 ? [] : (await blobs.fetch({ keys })).rows.map((chunk) => ('doc' in chunk && chunk.doc?.type === 'chunk' ? chunk.doc.data : undefined));
+      const hash = createHash('sha256');
+      for (const part of parts) if (part !== undefined) hash.update(fromBase64Url(part));
+      hashes.set(sha256, parts.includes(undefined) ? 'chunk-missing' : hash.digest('hex'));
     }
   }
-  if (!rehash) return held.map(({ sha256 }) => ({ sha256, contentSha256: sha256 }));
-  const photos: HistoryPhoto[] = [];
-  for (const { sha256, chunks } of held) {
-    const keys = Array.from({ length: chunks }, (_, i) => `chunk:${sha256}:${String(i).padStart(6, '0')}`);
-    const parts = keys.length === 0 ? [] : (await blobs.fetch({ keys })).rows.map((row) => ('doc' in row && row.doc?.type === 'chunk' ? row.doc.data : undefined));
-    const hash = createHash('sha256');
-    for (const part of parts) if (part !== undefined) hash.update(fromBase64Url(part));
-    photos.push({ sha256, contentSha256: parts.includes(undefined) ? 'chunk-missing' : hash.digest('hex') });
-  }
-  return photos;
+  return hashes;
+}
+
+/**
+ * The photos held among those the stamps name, each for the device whose stamp names it: held as
+ * `/verify` and evidence bundles hold it (`stampPhotosHeld`: bytes delivered by an upload under an
+ * attachment fact about that device), looked up for every stamp at once. A hash held for another
+ * device or another unit's file is not held here. The server keeps bytes only once they hashed to
+ * their name, so the content hash is the name — unless `rehash`, which reads the chunks back and
+ * hashes them (finds storage corrupted since; costs every photo's bytes).
+ */
+async function heldPhotos(store: Store, named: readonly NamedPhoto[], rehash: boolean): Promise<HistoryPhoto[]> {
+  const held = await stampPhotosHeld(named, blobsRepo(store.couch.use(store.dbName('blobs'))), rowsRepo(store.couch.use(store.dbName('rows'))));
+  const photos = named.filter((p) => held.has(stampPhotoKey(p.deviceId, p.sha256)));
+  const contents = rehash ? await contentHashes(store, [...new Set(photos.map((p) => p.sha256))]) : undefined;
+  return photos.map(({ deviceId, sha256 }) => ({ deviceId, sha256, contentSha256: contents ? contents.get(sha256) ?? 'chunk-missing' : sha256 }));
 }
 
 /**
  * Loads what detection reads for the devices of a scope (`keepDevice`, by default those in `inScope`): the device and seal records (merged
  * from their change rows), each device's log through the `device_log` view, then only the grants,
  * requests and photos those logs name (by id). Cost is linear in the scope's entries, bounded by
- * `MAX_HISTORY_ENTRIES` (422 `scope_too_large` beyond). Photos count as held when the blob is
- * complete: the server stores a blob only once its bytes hashed to its name (see `BlobsRepo`).
+ * `MAX_HISTORY_ENTRIES` (422 `scope_too_large` beyond). A photo counts as held for the device
+ * whose stamp names it only as `/verify` would show it (`heldPhotos`).
  */
 export async function loadHistory(
   store: Store,
@@ -156,7 +172,7 @@ export async function loadHistory(
   }
   for (const g of grants) refs.requests.add(g.requestId);
   const requests = await requestsById(db, [...refs.requests].sort());
-  const photos = await heldPhotos(store, [...refs.photos], rehashPhotos);
+  const photos = await heldPhotos(store, [...refs.photos.values()], rehashPhotos);
   const decisions = grants.flatMap((g) => g.decisions);
   return { history: { devices, seals, requests, decisions, grants, photos }, entries };
 }
