@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { documentEnd, judgeStampedPdf, sealAppearance, sealOrganisationName, startsWithDocument, verificationCodeOf, type Signer, type StampedPdfExpectation } from '@seal/shared';
 import { makeTestPki } from '@seal/shared/testing';
 import { ATTACKS, drawAsTheApp, sealFont, signAsTheApp, type StampParts } from '../stampedPdfs';
@@ -46,6 +46,26 @@ describe('judgeStampedPdf (what a countersigned PDF may add to the approved docu
     expect(await startsWithDocument(signed, sha(source))).toBe(true);
     expect(await documentEnd(signed, sha(source))).toBe(source.length);
     expect(await judgeStampedPdf(signed, expectation())).toEqual({ ok: true, value: { pages: [1, 2, 3] } });
+  });
+
+  it('draws the same bytes when sine, cosine, atan2 and hypot differ in their last bit, as engines do (Chromium and Node did)', async () => {
+    const nudged = (f: (...a: number[]) => number) => (...a: number[]): number => {
+      const v = new Float64Array([f(...a)]);
+      const bits = new BigInt64Array(v.buffer);
+      // Results engines agree on (sin 0, cos 0 = 1, whole numbers) stay; any other moves by one unit in the last place.
+      if (Number.isFinite(v[0]) && !Number.isInteger(v[0])) bits[0]! += 1n;
+      return v[0]!;
+    };
+    const spies = (['sin', 'cos', 'atan2', 'hypot'] as const).map((name) => {
+      const real = Math[name].bind(Math);
+      return vi.spyOn(Math, name).mockImplementation(nudged(real));
+    });
+    try {
+      expect(sha(await drawAsTheApp(source, parts))).toBe(sha(drawn));
+      expect(Math.sin(1)).not.toBe(0.8414709848078965);
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
   });
 
   it('passes a seam seal over every page when the layout lists none (all pages recorded)', async () => {

@@ -72,6 +72,11 @@ function drawVerificationText(page: PDFPage, mark: QrMark, font: PDFFont, verifi
 export async function drawImpression(source: Uint8Array, layout: ImpressionLayout): Promise<Uint8Array> {
   const doc = await PDFDocument.load(source, { forIncrementalUpdate: true, updateMetadata: false, throwOnInvalidObject: true });
   if (doc.context.trailerInfo.Encrypt !== undefined) throw new Error('the PDF is encrypted: it cannot be stamped');
+  // pdf-lib names each font and graphics state it adds to a page with a "random" suffix drawn from
+  // Math.sin(1), Math.sin(2)…, whose last bits may differ between engines: a count names them the
+  // same on the tablet and on the server (pdf-lib still skips a name the page already uses).
+  let named = 0;
+  doc.context.addRandomSuffix = (prefix: string, digits = 4): string => `${prefix}-${String(++named).padStart(digits, '0')}`;
   const pages = doc.getPages();
   const boxes = pages.map((p) => p.getCropBox());
   // Placements are in the page's own frame; a page shown turned (/Rotate) would put the seal elsewhere than chosen.

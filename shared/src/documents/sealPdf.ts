@@ -73,27 +73,39 @@ export interface SealPlacement {
 }
 
 /**
+ * A number as the seal is drawn with it: to 1/10,000 (of a point, or of a matrix entry). The
+ * seal's shape comes from sines and cosines, whose last bit differs between JavaScript engines
+ * (the tablet's Chromium and the server's Node gave 0.…492 and 0.…493); rounded, they give the
+ * same bytes, so the server can draw an impression again exactly as the tablet did
+ * (`judgeStampedPdf`). Far below what any printer or screen shows.
+ */
+const fixed = (value: number): number => Math.round(value * 10_000) / 10_000;
+
+/**
  * Draws the seal on a PDF page as vectors: the rim, the star as a path, each character as text in
  * the embedded font (so it stays selectable, searchable and sharp at any zoom). `font` comes from
- * {@link embedSealFont} on the page's document.
+ * {@link embedSealFont} on the page's document. Every number drawn is {@link fixed}.
  */
 export function drawSealOnPage(page: PDFPage, appearance: SealAppearance, font: PDFFont, at: SealPlacement): void {
   const k = at.scale ?? POINTS_PER_MM;
   const color = hexToRgb(appearance.color);
   const ink = { opacity: at.opacity ?? 0.92, blendMode: BlendMode.Multiply };
   const { rim } = appearance;
+  const x = fixed(at.x);
+  const y = fixed(at.y);
+  const border = { borderColor: color, borderWidth: fixed(rim.strokeWidth * k), borderOpacity: ink.opacity, blendMode: ink.blendMode };
   if (appearance.shape === 'square') {
-    page.drawRectangle({ x: at.x - rim.rx * k, y: at.y - rim.ry * k, width: rim.rx * 2 * k, height: rim.ry * 2 * k, borderColor: color, borderWidth: rim.strokeWidth * k, borderOpacity: ink.opacity, blendMode: ink.blendMode });
+    page.drawRectangle({ x: fixed(at.x - rim.rx * k), y: fixed(at.y - rim.ry * k), width: fixed(rim.rx * 2 * k), height: fixed(rim.ry * 2 * k), ...border });
   } else {
-    page.drawEllipse({ x: at.x, y: at.y, xScale: rim.rx * k, yScale: rim.ry * k, borderColor: color, borderWidth: rim.strokeWidth * k, borderOpacity: ink.opacity, blendMode: ink.blendMode });
+    page.drawEllipse({ x, y, xScale: fixed(rim.rx * k), yScale: fixed(rim.ry * k), ...border });
   }
   if (appearance.star !== null) {
     // drawSvgPath takes y downwards, as the model does.
-    const path = `${appearance.star.map(([x, y], i) => `${i === 0 ? 'M' : 'L'}${x} ${y}`).join(' ')} Z`;
-    page.drawSvgPath(path, { x: at.x, y: at.y, scale: k, color, borderWidth: 0, ...ink });
+    const path = `${appearance.star.map(([px, py], i) => `${i === 0 ? 'M' : 'L'}${fixed(px)} ${fixed(py)}`).join(' ')} Z`;
+    page.drawSvgPath(path, { x, y, scale: k, color, borderWidth: 0, ...ink });
   }
   for (const glyph of appearance.glyphs) {
-    const size = glyph.size * k;
+    const size = fixed(glyph.size * k);
     const width = font.widthOfTextAtSize(glyph.char, size);
     const angle = (-glyph.rotate * Math.PI) / 180;
     const cos = Math.cos(angle);
@@ -102,9 +114,9 @@ export function drawSealOnPage(page: PDFPage, appearance: SealAppearance, font: 
     // glyph with its centre on the origin.
     page.pushOperators(
       pushGraphicsState(),
-      concatTransformationMatrix(cos * glyph.scaleX, sin * glyph.scaleX, -sin, cos, at.x + glyph.x * k, at.y - glyph.y * k),
+      concatTransformationMatrix(fixed(cos * glyph.scaleX), fixed(sin * glyph.scaleX), fixed(-sin), fixed(cos), fixed(at.x + glyph.x * k), fixed(at.y - glyph.y * k)),
     );
-    page.drawText(glyph.char, { x: -width / 2, y: -GLYPH_CENTRE_EM * size, size, font, color, ...ink });
+    page.drawText(glyph.char, { x: fixed(-width / 2), y: fixed(-GLYPH_CENTRE_EM * size), size, font, color, ...ink });
     page.pushOperators(popGraphicsState());
   }
 }
