@@ -43,7 +43,8 @@ function newestMtime(path: string): number {
 export function ensureAppBuilt(): void {
   const index = join(DIST_APP, 'index.html');
   if (existsSync(index)) {
-    const sources = ['app', 'public', 'vite.config.ts'].map((p) => newestMtime(join(REPO_ROOT, p)));
+    // The bundle takes in shared/ (the rules, the drawing of a seal) and parts of device-bridge/ too.
+    const sources = ['app', 'public', 'shared/src', 'device-bridge/src', 'vite.config.ts'].map((p) => newestMtime(join(REPO_ROOT, p)));
     if (Math.max(...sources) <= statSync(index).mtimeMs) return;
   }
   // A production build, whatever vitest set NODE_ENV to ('test'): otherwise import.meta.env.PROD
