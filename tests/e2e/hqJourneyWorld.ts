@@ -76,7 +76,10 @@ export async function seedHqJourney(server: RunningServer): Promise<HqJourneyWor
   const sealId = 'seal-sh-contract';
   const documentSha256 = 'cd'.repeat(32);
   const seeded = await seedEvidence(org.api, { custodian, staff, approver }, {
-    siteId: siteA, fence: FENCE, deviceId, seal: { id: sealId, name: NAMES.seal }, document: { title: '分包合同 Subcontract', sha256: documentSha256 }, refusedPresses: 3, clock: { offsetMs: 0, manual: false },
+    siteId: siteA, fence: FENCE, deviceId, seal: { id: sealId, name: NAMES.seal }, document: { title: '分包合同 Subcontract', sha256: documentSha256 }, refusedPresses: 3,
+    // Running, 10 s slow: the server's time record (issued, then carried over) must be ahead of the
+    // device's clock when it arrives (a device clock is never set back), and within the skew tolerance.
+    clock: { offsetMs: -10_000, manual: false },
   });
 
   const generated = await generateHistory({ seed: 7, branches: 1, sitesPerBranch: 1, devicesPerSite: 3, weeks: 2, siteUnits: [siteB], plants: ['tamper', 'over_use'] });

@@ -40,7 +40,9 @@ export async function seedVerifyWorld(server: RunningServer): Promise<VerifyWorl
   const approver = await org.person(org.admin.rootUnitId, ['approver'], VERIFY_NAMES.approver);
   const seeded = await seedEvidence(org.api, { custodian, staff, approver }, {
     siteId, fence, deviceId: 'dev-hz-01', seal: { id: 'seal-hz-contract', name: VERIFY_NAMES.seal }, document: { title: VERIFY_NAMES.title, sha256: 'ab'.repeat(32) },
-    clock: { offsetMs: 0, manual: false },
+    // Running, 10 s slow: the server's time record (issued, then carried over) must be ahead of the
+    // device's clock when it arrives (a device clock is never set back), and within the skew tolerance.
+    clock: { offsetMs: -10_000, manual: false },
   });
   const tabletInvitation = await org.invitation(siteId, ['staff'], VERIFY_NAMES.tablet);
   return { siteId, seeded, tabletInvitation };
