@@ -36,10 +36,16 @@ export const governanceTarget = (action: GovernanceAction): SealStatus | undefin
  */
 export const takesEffectAtOnce = (action: GovernanceAction): boolean => action === 'report_lost';
 
-/** What a governance request proposes: the move (`from` the status when asked, `to`), or the record's new name / custodian. */
+/**
+ * What a governance request proposes: the move (`from` the status when asked, `to`, and
+ * `fromMoveId`, the seal's last lifecycle move when asked — `null` when it had none), or the
+ * record's new name / custodian. Its approvers sign all of it: a move approved from one state of
+ * the seal is never made from another that merely has the same status.
+ */
 export const governanceProposalSchema = z.strictObject({
   from: sealStatusSchema.nullable().optional(),
   to: sealStatusSchema.optional(),
+  fromMoveId: z.string().min(1).max(512).nullable().optional(),
   name: z.string().min(1).max(200).optional(),
   custodianId: userIdSchema.optional(),
 });
@@ -122,23 +128,39 @@ export function governanceActionOfMove(from: SealStatus | null, to: SealStatus):
   }
 }
 
+/** Where a seal's life cycle stands, as a governance move is judged against it: its status and its last applied move (`null`: none). */
+export interface SealMoveState {
+  readonly status: SealStatus | null;
+  readonly lastMoveId: string | null;
+}
+
 /**
  * Why a governance request's lifecycle move no longer applies as its approvers signed it, or
  * `undefined` when it does (and for a rename or change of custodian, which move nothing). The
- * approvers sign the proposal `{ from, to }` (`governanceDecisionPayload`): a move is carried out
- * only from the status it was asked from. A seal that moved meanwhile (resumed from `lost` where
- * a resume from `suspended` was approved, say) is not moved on the strength of approvals given
- * for another state: the request fails, and is asked again from where the seal is.
+ * approvers sign the proposal `{ from, to, fromMoveId }` (`governanceDecisionPayload`): a move is
+ * carried out only from the state of the seal it was asked from — the same status reached by the
+ * same last move. A seal that moved meanwhile is not moved on the strength of approvals given for
+ * another state, even one with the same status: a resume asked while the seal was suspended for
+ * one reason does not lift a suspension made since for another (resumed and suspended again, or
+ * lost and found and suspended). The request fails, and is asked again from where the seal is. A
+ * request that does not record the move it was asked after (asked before the server recorded it)
+ * is stale too: nobody can tell which suspension its approvers meant to lift.
  */
-export function staleGovernanceMove(request: Pick<GovernanceRequest, 'id' | 'action' | 'proposal'>, status: SealStatus | null): string | undefined {
+export function staleGovernanceMove(request: Pick<GovernanceRequest, 'id' | 'action' | 'proposal'>, state: SealMoveState): string | undefined {
   const to = governanceTarget(request.action);
   if (to === undefined) return undefined;
-  const { from, to: proposedTo } = request.proposal;
+  const { from, to: proposedTo, fromMoveId } = request.proposal;
   if (from === undefined || proposedTo !== to) {
     return `request "${request.id}" (${request.action}) does not propose the move it makes (${from === undefined ? '?' : from ?? 'new'} → ${proposedTo ?? '?'}, expected → ${to})`;
   }
-  if (from !== status) {
-    return `request "${request.id}" was approved to move the seal ${from ?? 'new'} → ${to}, but the seal is ${status ?? 'not made'} now: ask again from where it is`;
+  if (from !== state.status) {
+    return `request "${request.id}" was approved to move the seal ${from ?? 'new'} → ${to}, but the seal is ${state.status ?? 'not made'} now: ask again from where it is`;
+  }
+  if (fromMoveId === undefined) {
+    return `request "${request.id}" does not record the seal's last move when it was asked, so the state its approvers signed cannot be told from today's: ask again from where the seal is`;
+  }
+  if (fromMoveId !== state.lastMoveId) {
+    return `request "${request.id}" was approved to move the seal ${from ?? 'new'} → ${to} after its move "${fromMoveId ?? 'none'}", but the seal has moved since (its last move is "${state.lastMoveId ?? 'none'}", ${state.status ?? 'not made'} again): ask again from where it is`;
   }
   return undefined;
 }

@@ -1,11 +1,12 @@
 import * as Automerge from '@automerge/automerge';
 import {
-  changeRowId, createSeal, factRowId, governanceTarget, judgeRecordEdit, judgeSealMove, newActorId, sealLifecycleStateOf, sealStatusTimeline, staleGovernanceMove, subjectOf, toBase64Url,
+  changeRowId, createSeal, factRowId, governanceTarget, judgeRecordEdit, judgeSealMove, newActorId, staleGovernanceMove, subjectOf, toBase64Url,
   transitionSeal,
   type ChangeRow, type FactRow, type GovernanceRequest, type NewSeal, type Result, type Seal, type SealStatusChange, type UnitId, type UserId,
 } from '@seal/shared';
 import type { UserDoc } from '../couch/model';
 import { asPolicyUser, type UnitTree } from '../auth/scope';
+import { sealMoveStateOf } from './governanceState';
 import { governanceTag } from './governanceTag';
 import { mergeChangeRows } from './recordStates';
 import type { RowsRepo } from './rowsRepo';
@@ -24,9 +25,10 @@ export { governanceTag };
  * `createSeal` makes it (the requester must still hold a role the lifecycle table lists) — judged
  * against the seal's stored timeline by the rule every replica replays it with
  * (`judgeSealMove`), then written as a `seal_status_change` fact that replicates like any other.
- * Only from the status the request was asked from, the `from` its approvers signed
- * (`staleGovernanceMove`): a seal that has moved since is refused `stale_transition`, and the
- * request fails, rather than moving the seal from a state nobody approved a move from.
+ * Only from the state the request was asked from, the `from` and `fromMoveId` its approvers
+ * signed (`staleGovernanceMove`): a seal that has moved since — even back to the same status — is
+ * refused `stale_transition`, and the request fails, rather than moving the seal from a state
+ * nobody approved a move from.
  * Idempotent: a change already tagged with the request is returned, not written again.
  */
 export async function applyGovernanceMove(
@@ -38,8 +40,8 @@ export async function applyGovernanceMove(
   // Carried out already: the move this server tagged with the request, to where it asked.
   const done = held.find((change) => change.reason.endsWith(tag) && change.to === to);
   if (done !== undefined) return { ok: true, value: done };
-  const state = sealLifecycleStateOf(sealStatusTimeline(held));
-  const stale = staleGovernanceMove(request, state.status);
+  const state = sealMoveStateOf(held);
+  const stale = staleGovernanceMove(request, state);
   if (stale !== undefined) return { ok: false, error: { code: 'stale_transition', message: stale } };
   const making = request.action === 'create';
   if (to === undefined || (making ? state.status !== null : state.status === null)) {

@@ -1,25 +1,33 @@
 import {
   checkGovernanceApprovals, rosterView, routeFor, sealLifecycleStateOf, sealStatusTimeline, unitChain,
-  type ApprovalRoute, type ConfiguredRoute, type GovernanceCheck, type GovernanceDecision, type GovernanceRequest, type Roster, type Seal, type SealStatus,
-  type SealStatusChange,
+  type ApprovalRoute, type ConfiguredRoute, type GovernanceCheck, type GovernanceDecision, type GovernanceRequest, type Roster, type Seal, type SealLifecycleState,
+  type SealMoveState, type SealStatus, type SealStatusChange,
 } from '@seal/shared';
 import type { UnitTree } from '../auth/scope';
 import { mergeChangeRows } from './recordStates';
 import type { RowsRepo } from './rowsRepo';
 
-/** A seal as the server holds it: its merged record, the scope its rows are in, and its status by its stored timeline. */
+/** A seal as the server holds it: its merged record, the scope its rows are in, its status by its stored timeline and the last move of it. */
 export interface SealOnServer {
   readonly record: Omit<Seal, 'status'>;
   readonly scopeUnitId: string;
   readonly status: SealStatus | null;
+  /** The id of the last move applied on its timeline (`null`: none): what a governance move is asked after. */
+  readonly lastMoveId: string | null;
+}
+
+/** Where a seal's stored moves leave it: status, since when, and by which move (`staleGovernanceMove` judges against it). */
+export function sealMoveStateOf(changes: readonly SealStatusChange[]): SealLifecycleState & SealMoveState {
+  const timeline = sealStatusTimeline(changes);
+  return { ...sealLifecycleStateOf(timeline), lastMoveId: timeline.steps.at(-1)?.changeId ?? null };
 }
 
 /** The seal's record and status from the stored rows, or `undefined` when the server holds no record of it. */
 export async function sealOnServer(rows: RowsRepo, sealId: string): Promise<SealOnServer | undefined> {
   const state = mergeChangeRows(await rows.changesOf('seal', sealId));
   if (state.json === null || state.scopeUnitId === null) return undefined;
-  const changes = (await rows.lifecycleOf(sealId)).map((row) => row.body as unknown as SealStatusChange);
-  return { record: state.json as unknown as Omit<Seal, 'status'>, scopeUnitId: state.scopeUnitId, status: sealLifecycleStateOf(sealStatusTimeline(changes)).status };
+  const moves = sealMoveStateOf((await rows.lifecycleOf(sealId)).map((row) => row.body as unknown as SealStatusChange));
+  return { record: state.json as unknown as Omit<Seal, 'status'>, scopeUnitId: state.scopeUnitId, status: moves.status, lastMoveId: moves.lastMoveId };
 }
 
 /** The route a governance request on this seal goes through (`routeFor`, the shared rule), or `null` when none applies. */

@@ -30,7 +30,8 @@ type AskBody = z.output<typeof createGovernanceRequestBodySchema>;
  * seal whose record is held without one (`seal.create` on its unit); for `rename` /
  * `change_custodian`, the new name / a custodian of the seal's unit, different from today's
  * (`seal.update`); for a lifecycle move, one the table allows from the seal's status and the
- * asker may make. Anything else is a 4xx.
+ * asker may make, recorded with the seal's last move (`fromMoveId`: the state its approvers sign
+ * a move from). Anything else is a 4xx.
  */
 async function proposalOf(ctx: Api['ctx'], body: AskBody, seal: SealOnServer, user: UserDoc, tree: UnitTree): Promise<GovernanceProposal> {
   const refused = (code: 'out_of_scope' | 'not_permitted', message: string) => new ApiError(403, code, message);
@@ -43,7 +44,7 @@ async function proposalOf(ctx: Api['ctx'], body: AskBody, seal: SealOnServer, us
   if (body.action === 'create') {
     if (seal.status !== null) throw new ApiError(422, 'illegal_transition', `Seal "${seal.record.id}" is made already (${seal.status})`);
     permit('seal.create');
-    return { from: null, to: 'active' };
+    return { from: null, to: 'active', fromMoveId: seal.lastMoveId };
   }
   if (edit) {
     if (seal.status === 'destroyed') throw new ApiError(422, 'illegal_transition', `Seal "${seal.record.id}" is destroyed: its record no longer changes`);
@@ -65,7 +66,7 @@ async function proposalOf(ctx: Api['ctx'], body: AskBody, seal: SealOnServer, us
   if (seal.status === null || findSealTransition(seal.status, to) === undefined) throw new ApiError(422, 'illegal_transition', `A ${seal.status ?? 'new'} seal cannot be moved to ${to}`);
   const allowedMove = can(asPolicyUser(user), 'seal.transition', { unitId: seal.record.unitId, sealCustodianId: seal.record.custodianId, transition: { from: seal.status, to } }, tree);
   if (!allowedMove.ok) throw refused(allowedMove.error.code === 'out_of_scope' ? 'out_of_scope' : 'not_permitted', `You may not ask to move seal "${seal.record.id}" from ${seal.status} to ${to}: ${allowedMove.error.message}`);
-  return { from: seal.status, to };
+  return { from: seal.status, to, fromMoveId: seal.lastMoveId };
 }
 
 /** What the governance routes share: the stores, and the view, visibility and apply steps. */
