@@ -7,7 +7,9 @@
  * seal away by an edit. Shown as the tester ran it: a keeper who also approves renaming the
  * custodian to a made-up user and then approving a suspension, or a use of their seal, alone; an
  * administrator who keeps a seal declaring it found. Then what still works: another custodian or
- * an administrator handing the seal over, to someone who may keep it.
+ * an administrator handing the seal over, to someone who may keep it. And an approved
+ * `change_custodian` request is judged by the same rule again when the server carries it out: the
+ * person it names may have lost the role, left or moved units while it was reviewed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -57,7 +59,7 @@ async function call(person: Person, method: 'GET' | 'POST' | 'PUT', path: string
 type Doc = Automerge.Doc<Record<string, unknown>>;
 
 /** An active electronic seal on the server, made and kept by `k`. */
-async function activeSeal(id: string, kind: 'official' | 'contract', k: Person): Promise<Doc> {
+async function activeSeal(id: string, kind: 'official' | 'contract' | 'invoice', k: Person): Promise<Doc> {
   const made = await creation(k, 'seal', { id, name: id, kind, unitId: world.siteId, custodianId: k.userId, createdAt: 1_790_000_000_000, form: 'electronic' });
   const first = await factRowOf(k, 'seal_status_change', sealMove(id, null, 'active', k.userId, 'custodian', tick()) as never, world.siteId);
   expect(outcomes(await push(running, k, [made.row, first]))).toEqual(['accepted', 'accepted']);
@@ -169,5 +171,55 @@ describe('handing a seal over, as the app does it, still works', () => {
     const back = await handOver(colleague, byAdmin.doc, keeper.userId);
     expect(outcomes(await push(running, colleague, [back.row]))).toEqual(['accepted']);
     expect(await custodianOf('s-handed')).toBe(keeper.userId);
+  });
+});
+
+describe('an approved change of custodian is judged again when the server carries it out', () => {
+  /** A change of an invoice seal's custodian to `to`, asked by an administrator under a one-approver route. */
+  async function askHandOver(sealId: string, to: Person): Promise<GovernanceRequest> {
+    await setRoute('invoice-change-custodian', 'invoice', 'change_custodian');
+    await activeSeal(sealId, 'invoice', custodian);
+    const asked = await call(world.admin, 'POST', `/api/seals/${sealId}/governance-requests`, { action: 'change_custodian', reason: 'Rotation 轮岗', proposal: { custodianId: to.userId } });
+    expect(asked.status).toBe(201);
+    return asked.json.request as GovernanceRequest;
+  }
+
+  async function approve(request: GovernanceRequest): Promise<Answer> {
+    const payload = governanceDecisionPayload(request, 'approve');
+    return call(siteHead, 'POST', `/api/governance-requests/${request.id}/decisions`, { payload, assertion: await siteHead.authenticator.signRecord(payload, siteHead.credentialId) });
+  }
+
+  async function auditOf(action: string, sealId: string): Promise<Record<string, unknown>[]> {
+    const page = await call(world.admin, 'GET', '/api/audit?limit=500');
+    return (page.json.records as { action: string; target: { id: string }; after: Record<string, unknown> }[]).filter((r) => r.action === action && r.target.id === sealId).map((r) => r.after);
+  }
+
+  const cases: [string, (person: Person) => Promise<void>, RegExp][] = [
+    ['lost the custodian role', (person) => changeGrant(running.server, world.admin, person, 'revoke', 'custodian', world.siteId), /someone without the custodian role over the unit/],
+    ['left (deactivated)', async (person) => expect((await call(world.admin, 'POST', `/api/users/${person.userId}/deactivate`)).status).toBe(200), /a deactivated user/],
+    ['moved to another branch', async (person) => {
+      await changeGrant(running.server, world.admin, person, 'grant', 'custodian', world.otherBranchId);
+      await changeGrant(running.server, world.admin, person, 'revoke', 'custodian', world.siteId);
+    }, /someone without the custodian role over the unit/],
+  ];
+  for (const [i, [what, meanwhile, who]] of cases.entries()) {
+    it(`refuses to hand the seal to someone who ${what} since it was asked (not_a_custodian, audited); the seal keeps its custodian`, async () => {
+      const successor = await world.person(world.siteId, ['custodian'], `Successor ${i}`);
+      const request = await askHandOver(`s-handover-${i}`, successor);
+      await meanwhile(successor);
+      const decided = await approve(request);
+      expect([decided.status, (decided.json.request as GovernanceRequest).state, (decided.json.request as GovernanceRequest).appliedChangeId]).toEqual([200, 'failed', undefined]);
+      expect(await custodianOf(`s-handover-${i}`)).toBe(custodian.userId);
+      const failed = await auditOf('seal_governance.apply_failed', `s-handover-${i}`);
+      expect(failed.map((f) => [f.requestId, f.code])).toEqual([[request.id, 'not_a_custodian']]);
+      expect(failed[0]!.message).toMatch(who);
+      expect(await auditOf('seal_governance.apply', `s-handover-${i}`)).toEqual([]);
+    });
+  }
+
+  it('hands the seal over as approved when the person named may still keep it', async () => {
+    const request = await askHandOver('s-handover-ok', colleague);
+    expect((await approve(request)).json).toMatchObject({ request: { state: 'applied' } });
+    expect(await custodianOf('s-handover-ok')).toBe(colleague.userId);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { person, UNITS } from './fixtures.testing';
-import { judgeSealCustodian, mayKeepSealsOf, sealCustodiansOf, type SealCustodianEdit } from './sealCustodian';
+import { judgeNewCustodian, judgeSealCustodian, mayKeepSealsOf, sealCustodiansOf, type SealCustodianEdit } from './sealCustodian';
 
 const keeper = person('keeper', 'custodian@S1', 'approver@S1');
 const colleague = person('colleague', 'custodian@S1');
@@ -22,6 +22,19 @@ describe('who may keep a seal (the rule the app offers custodians by and the ser
     expect(USERS.filter((user) => mayKeepSealsOf(user, 'S1', UNITS)).map((user) => user.id)).toEqual(['keeper', 'colleague', 'branch']);
     expect(sealCustodiansOf('S2', USERS, UNITS).map((user) => user.id)).toEqual(['elsewhere']);
     expect(mayKeepSealsOf(keeper, 'no-such-unit', UNITS)).toBe(false);
+  });
+
+  it('judges the person a seal is handed to by that rule, saying who they are otherwise (judgeNewCustodian)', () => {
+    expect(judgeNewCustodian('colleague', 'S1', USERS, UNITS).ok).toBe(true);
+    const refusal = (custodianId: string, unitId: unknown = 'S1') => {
+      const judged = judgeNewCustodian(custodianId, unitId, USERS, UNITS);
+      return judged.ok ? 'ok' : `${judged.error.code}: ${judged.error.message}`;
+    };
+    expect(refusal('usr_ghostghostghost')).toMatch(/^not_a_custodian: .*\(no user here\)$/);
+    expect(refusal('gone')).toMatch(/\(a deactivated user\)$/);
+    expect(refusal('approver')).toMatch(/\(someone without the custodian role over the unit\)$/);
+    expect(refusal('elsewhere')).toMatch(/\(someone without the custodian role over the unit\)$/);
+    expect(refusal('colleague', null)).toMatch(/^not_a_custodian/);
   });
 });
 

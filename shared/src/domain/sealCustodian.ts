@@ -19,6 +19,21 @@ export function sealCustodiansOf<U extends Pick<User, 'id' | 'name' | 'active' |
   return users.filter((user) => mayKeepSealsOf(user, unitId, units)).sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
 }
 
+/**
+ * Whether `custodianId` names someone who may keep a seal of `unitId` now ({@link mayKeepSealsOf}),
+ * with a refusal that says who they are instead: no user here, a deactivated user, or someone
+ * without the custodian role over the unit. The one check of the person a seal is handed to — a
+ * pushed record naming its custodian (`judgeSealCustodian`), a `change_custodian` governance
+ * request when it is asked, and again when it is carried out (the person named may have lost the
+ * role, left or moved units while it was reviewed).
+ */
+export function judgeNewCustodian(custodianId: unknown, unitId: unknown, users: readonly Pick<User, 'id' | 'active' | 'grants'>[], units: Units<TreeUnit>): Result<void, Refusal<'not_a_custodian'>> {
+  const named = users.find((user) => user.id === custodianId);
+  if (named !== undefined && typeof unitId === 'string' && mayKeepSealsOf(named, unitId, units)) return ok(undefined);
+  const who = named === undefined ? 'no user here' : !named.active ? 'a deactivated user' : 'someone without the custodian role over the unit';
+  return refuse('not_a_custodian', `expected an active custodian of unit "${String(unitId)}" as the seal's custodian, got "${String(custodianId)}" (${who})`);
+}
+
 /** Why a seal record may not name its custodian as an edit names it. */
 export type SealCustodianRefusalCode = 'not_a_custodian' | 'seal_custodian_excluded';
 
@@ -40,7 +55,7 @@ export interface SealCustodianEdit {
  * duties hangs on who the record names: a seal's custodian never counts as its only approver and
  * never declares their own lost seal found. So:
  * 1. `not_a_custodian` — a record made, or one whose custodian changes, must name someone who
- *    may keep seals of its unit ({@link mayKeepSealsOf}): never a made-up id, a deactivated user,
+ *    may keep seals of its unit ({@link judgeNewCustodian}): never a made-up id, a deactivated user,
  *    or someone without the custodian role over the unit. One exception: whoever makes a seal
  *    (an administrator or custodian over its unit, as `seal.create` requires) may name themselves,
  *    an administrator keeping the seals of a small organisation: naming oneself only adds one's
@@ -58,11 +73,10 @@ export interface SealCustodianEdit {
 export function judgeSealCustodian(edit: SealCustodianEdit): Result<void, Refusal<SealCustodianRefusalCode>> {
   const { before, after } = edit;
   if (before !== null && before.custodianId === after.custodianId) return ok(undefined);
-  const named = edit.users.find((user) => user.id === after.custodianId);
   const makerKeepsIt = before === null && after.custodianId === edit.actorId;
-  if (!makerKeepsIt && (named === undefined || typeof after.unitId !== 'string' || !mayKeepSealsOf(named, after.unitId, edit.units))) {
-    const who = named === undefined ? 'no user here' : !named.active ? 'a deactivated user' : 'someone without the custodian role over the unit';
-    return refuse('not_a_custodian', `expected an active custodian of unit "${String(after.unitId)}" as the seal's custodian, got "${String(after.custodianId)}" (${who})`);
+  if (!makerKeepsIt) {
+    const named = judgeNewCustodian(after.custodianId, after.unitId, edit.users, edit.units);
+    if (!named.ok) return named;
   }
   if (before !== null && before.custodianId === edit.actorId) {
     return refuse('seal_custodian_excluded', `expected someone other than the seal's own custodian "${edit.actorId}" to hand it to another custodian (an administrator or another custodian of the unit, or an approved change_custodian request)`);

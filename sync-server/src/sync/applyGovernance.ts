@@ -1,6 +1,6 @@
 import * as Automerge from '@automerge/automerge';
 import {
-  changeRowId, createSeal, factRowId, governanceTarget, judgeRecordEdit, judgeSealMove, newActorId, staleGovernanceMove, subjectOf, toBase64Url,
+  changeRowId, createSeal, factRowId, governanceTarget, judgeNewCustodian, judgeRecordEdit, judgeSealMove, newActorId, staleGovernanceMove, subjectOf, toBase64Url,
   transitionSeal,
   type ChangeRow, type FactRow, type GovernanceRequest, type NewSeal, type Result, type Seal, type SealStatusChange, type UnitId, type UserId,
 } from '@seal/shared';
@@ -11,9 +11,12 @@ import { governanceTag } from './governanceTag';
 import { mergeChangeRows } from './recordStates';
 import type { RowsRepo } from './rowsRepo';
 
-/** Why an approved request could not be carried out (the seal moved meanwhile, the requester lost the role). */
+/**
+ * Why an approved request could not be carried out: the seal moved meanwhile (`stale_transition`),
+ * the requester lost the role, or the custodian it names may no longer keep the seal (`not_a_custodian`).
+ */
 export interface ApplyRefusal {
-  readonly code: 'illegal_transition' | 'not_permitted' | 'stale_transition' | 'invalid_record';
+  readonly code: 'illegal_transition' | 'not_permitted' | 'stale_transition' | 'invalid_record' | 'not_a_custodian';
   readonly message: string;
 }
 
@@ -71,14 +74,24 @@ const mapMade = <E>(made: Result<{ change: SealStatusChange }, E>): Result<SealS
  * theirs, as the server writes a reviewed move in the requester's name), on top of every change
  * it holds, judged by the record rules every replica applies (`judgeRecordEdit`), and stored as a
  * change row that replicates like any other. Idempotent: a record that already reads as proposed
- * is left as it is. Ok with the change row's id (or `undefined` when nothing was written).
+ * is left as it is. A new custodian is judged again as when the request was asked
+ * (`judgeNewCustodian`, with `named` as the server holds them now): someone who lost the custodian
+ * role over the seal's unit, left or moved units while it was reviewed is refused
+ * `not_a_custodian`, and the record stays as it was. Ok with the change row's id (or `undefined`
+ * when nothing was written).
  */
-export async function applyGovernanceEdit(request: GovernanceRequest, sealId: string, requester: UserDoc, rows: RowsRepo, now: number): Promise<Result<{ id: string | undefined }, ApplyRefusal>> {
+export async function applyGovernanceEdit(
+  request: GovernanceRequest, sealId: string, requester: UserDoc, rows: RowsRepo, now: number, custody: { readonly named: UserDoc | undefined; readonly tree: UnitTree },
+): Promise<Result<{ id: string | undefined }, ApplyRefusal>> {
   const state = mergeChangeRows(await rows.changesOf('seal', sealId));
   if (state.doc === null || state.json === null || state.scopeUnitId === null) return { ok: false, error: { code: 'invalid_record', message: `seal "${sealId}" is not held` } };
   const { name, custodianId } = request.proposal;
   const wanted = request.action === 'rename' ? { name } : { custodianId };
   if (Object.entries(wanted).every(([field, value]) => value === undefined || state.json![field] === value)) return { ok: true, value: { id: undefined } };
+  if (request.action === 'change_custodian') {
+    const named = judgeNewCustodian(custodianId, state.json.unitId, custody.named === undefined ? [] : [asPolicyUser(custody.named)], custody.tree);
+    if (!named.ok) return { ok: false, error: { code: 'not_a_custodian', message: `request "${request.id}" is not carried out: ${named.error.message}` } };
+  }
   const base = Automerge.clone<Record<string, unknown>>(state.doc, { actor: await newActorId(requester.id) });
   const next = Automerge.change(base, { message: governanceTag(request.id), time: Math.floor(now / 1000) }, (doc) => {
     if (request.action === 'rename' && name !== undefined) doc.name = name;

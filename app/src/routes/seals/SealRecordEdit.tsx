@@ -1,5 +1,5 @@
 import { For, Show, createEffect, createMemo, createSignal, on, untrack } from 'solid-js';
-import { can, isReason, sealEditActions, type ConfiguredRoute, type RecordEditAction, type SealRecord, type SealStatus, type User } from '@seal/shared';
+import { can, isReason, sealCustodiansOf, sealEditActions, type ConfiguredRoute, type RecordEditAction, type SealRecord, type SealStatus, type User } from '@seal/shared';
 import { askGovernance } from '../../api/governance';
 import { Field } from '../../components/Field';
 import { FormSubmit } from '../../components/FormSubmit';
@@ -12,7 +12,6 @@ import { useSync } from '../../sync/SyncProvider';
 import { governanceRoute } from './approvalRoutes';
 import { routeText } from './routeText';
 import { FieldProblem, SealErrorAlert } from './SealErrorAlert';
-import { custodiansFor } from './sealViews';
 
 /**
  * Editing a seal's name and custodian (whoever may `seal.update` on its unit). A change whose
@@ -32,7 +31,8 @@ export function SealRecordEdit(props: { seal: SealRecord; status: SealStatus | n
   createEffect(on(() => props.seal.name, (value) => setName(value), { defer: true }));
   createEffect(on(() => props.seal.custodianId, (value) => setCustodianId(value), { defer: true }));
   const mayEdit = () => props.status !== 'destroyed' && can(props.actor, 'seal.update', { unitId: props.seal.unitId }, directory.units()).ok;
-  const custodians = createMemo(() => custodiansFor(props.seal.unitId, directory.users(), directory.units()));
+  // Who may keep the seal: the shared rule the server judges the new custodian by.
+  const custodians = createMemo(() => sealCustodiansOf(props.seal.unitId, directory.users(), directory.units()));
   const changed = createMemo(() => sealEditActions(props.seal, { name: name().trim(), custodianId: custodianId() }));
   const editRoutes = createMemo(() => ({
     rename: governanceRoute(props.seal.kind, props.seal.unitId, 'rename', directory.units(), props.routes),

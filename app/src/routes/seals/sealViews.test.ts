@@ -4,7 +4,7 @@ import {
   type Device, type DeviceId, type OrgUnit, type Role, type SealId, type SealRecord, type SealStatus, type SealStatusChange, type UnitId, type User,
 } from '@seal/shared';
 import {
-  bindableDevices, changesBySeal, countByStatus, custodiansFor, custodiansForNewSeal, filterByStatus, isFinalMove, moveName, movesFor,
+  bindableDevices, changesBySeal, countByStatus, custodiansForNewSeal, filterByStatus, isFinalMove, moveName, movesFor,
   normalizeAntiCounterfeitCode, sealIsWaiting, sealViews, statusChangeRowId, timelineEntries, unitsWhereMayCreate,
 } from './sealViews';
 import { actorFromSession } from '../../auth/actorFromSession';
@@ -114,11 +114,11 @@ describe('who and what the new-seal form offers', () => {
     expect(unitsWhereMayCreate(staff, UNITS, UNITS)).toEqual([]);
   });
 
-  it('lists active custodians over the unit (held on it or above), by name', () => {
+  it('offers an administrator the active custodians over the unit (held on it or above), by name: the shared sealCustodiansOf', () => {
     const gone = { ...person('zed', 'custodian@S1'), active: false };
     const users = [staff, custodian, branchCustodian, gone, admin];
-    expect(custodiansFor('S1', users, UNITS).map((u) => u.id)).toEqual(['bob', 'cat']);
-    expect(custodiansFor('S2', users, UNITS)).toEqual([]);
+    expect(custodiansForNewSeal('S1', users, UNITS, admin.id).map((u) => u.id)).toEqual(['bob', 'cat']);
+    expect(custodiansForNewSeal('S2', users, UNITS, admin.id)).toEqual([]);
   });
 
   it('offers a custodian making a seal only themselves, an administrator every custodian', () => {

@@ -1,5 +1,5 @@
 import {
-  can, changeRowPrefix, dedupeById, factRowId, isInSubtree, nextSealStatuses, sealLifecycleStateOf, sealLockRefusal, sealStatusTimeline, subjectOf,
+  can, changeRowPrefix, dedupeById, factRowId, nextSealStatuses, sealCustodiansOf, sealLifecycleStateOf, sealLockRefusal, sealStatusTimeline, subjectOf,
   type Device, type Millis, type OrgUnit, type SealRecord, type SealStatus, type SealStatusChange, type Units, type User,
 } from '@seal/shared';
 import { sealStatusOf, statusChangeRowId } from '../../requests/sealStatusOf';
@@ -87,20 +87,14 @@ export function unitsWhereMayCreate<U extends { readonly id: string }>(actor: Us
   return listed.filter((unit) => can(actor, 'seal.create', { unitId: unit.id as OrgUnit['id'] }, units).ok);
 }
 
-/** People who hold `custodian` on the unit or above it (a role covers its subtree), by name. */
-export function custodiansFor(unitId: string, users: readonly User[], units: Units): User[] {
-  return users
-    .filter((user) => user.active && user.grants.some((grant) => grant.role === 'custodian' && isInSubtree(unitId as OrgUnit['id'], grant.unitId, units)))
-    .sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
-}
-
 /**
- * The custodians a new seal of `unitId` may name when `actorId` makes it: a custodian who makes a
+ * The custodians a new seal of `unitId` may name when `actorId` makes it: those who may keep its
+ * seals (`sealCustodiansOf`, the rule the server judges by), and of them a custodian who makes a
  * seal keeps it themselves (`judgeSealCustodian`), so they are offered only themselves; an
  * administrator is offered every custodian of the unit.
  */
 export function custodiansForNewSeal(unitId: string, users: readonly User[], units: Units, actorId: string | undefined): User[] {
-  const all = custodiansFor(unitId, users, units);
+  const all = sealCustodiansOf(unitId, users, units);
   const self = all.find((person) => person.id === actorId);
   return self === undefined ? all : [self];
 }

@@ -1,7 +1,7 @@
 import {
   can, canonicalJson, findSealTransition, governanceDecisionBodySchema, governanceDecisionPayload, governanceRequestResponseSchema,
   governanceRequestsQuerySchema, governanceRequestsResponseSchema, governanceTarget, createGovernanceRequestBodySchema, idParamsSchema,
-  takesEffectAtOnce, verifyAssertionWithRoster,
+  judgeNewCustodian, takesEffectAtOnce, verifyAssertionWithRoster,
   type GovernanceDecision, type GovernanceProposal, type GovernanceRequest, type GovernanceRequestId, type UserId,
 } from '@seal/shared';
 import type { z } from 'zod';
@@ -28,10 +28,10 @@ type AskBody = z.output<typeof createGovernanceRequestBodySchema>;
 /**
  * What a request proposes, once the asker may ask it (ADR 009): for `create`, the first move of a
  * seal whose record is held without one (`seal.create` on its unit); for `rename` /
- * `change_custodian`, the new name / a custodian of the seal's unit, different from today's
- * (`seal.update`); for a lifecycle move, one the table allows from the seal's status and the
- * asker may make, recorded with the seal's last move (`fromMoveId`: the state its approvers sign
- * a move from). Anything else is a 4xx.
+ * `change_custodian`, the new name / someone who may keep the seal (`judgeNewCustodian`, the
+ * shared rule), different from today's custodian (`seal.update`); for a lifecycle move, one the
+ * table allows from the seal's status and the asker may make, recorded with the seal's last move
+ * (`fromMoveId`: the state its approvers sign a move from). Anything else is a 4xx.
  */
 async function proposalOf(ctx: Api['ctx'], body: AskBody, seal: SealOnServer, user: UserDoc, tree: UnitTree): Promise<GovernanceProposal> {
   const refused = (code: 'out_of_scope' | 'not_permitted', message: string) => new ApiError(403, code, message);
@@ -57,9 +57,8 @@ async function proposalOf(ctx: Api['ctx'], body: AskBody, seal: SealOnServer, us
     const custodianId = body.proposal?.custodianId;
     if (custodianId === undefined || custodianId === seal.record.custodianId) throw new ApiError(422, 'invalid_proposal', `expected a new custodian for seal "${seal.record.id}", got ${JSON.stringify(custodianId ?? null)}`);
     const custodian = await ctx.repos.users.get(custodianId);
-    if (!custodian || !custodian.active || !holdsRoleOn(custodian, ['custodian'], seal.record.unitId, tree)) {
-      throw new ApiError(422, 'invalid_proposal', `expected an active custodian of the seal's unit as its new custodian, got "${custodianId}"`);
-    }
+    const named = judgeNewCustodian(custodianId, seal.record.unitId, custodian ? [asPolicyUser(custodian)] : [], tree);
+    if (!named.ok) throw new ApiError(422, 'invalid_proposal', named.error.message);
     return { custodianId };
   }
   const to = governanceTarget(body.action)!;
@@ -101,7 +100,8 @@ function governanceDeps(api: Api, store: Store, onAccepted?: AcceptedRowsListene
     const requester = await ctx.repos.users.get(request.requesterId);
     if (!requester) return { ok: false as const, error: { code: 'not_permitted' as const, message: `the requester "${request.requesterId}" is no longer a user here` } };
     if (request.action === 'rename' || request.action === 'change_custodian') {
-      const edited = await applyGovernanceEdit(request, seal.record.id, requester, rows, ctx.now());
+      const named = request.proposal.custodianId === undefined ? undefined : await ctx.repos.users.get(request.proposal.custodianId);
+      const edited = await applyGovernanceEdit(request, seal.record.id, requester, rows, ctx.now(), { named: named ?? undefined, tree });
       return edited.ok ? { ok: true as const, value: { id: edited.value.id ?? `unchanged:${request.id}`, change: { id: edited.value.id, proposal: request.proposal } } } : edited;
     }
     const moved = await applyGovernanceMove(request, seal.record, seal.scopeUnitId, requester, rows, tree, ctx.now());
