@@ -39,6 +39,7 @@ import { deactivationFollowUps } from '../sync/deactivation';
 import { processSheetRoutes } from './routes/processSheets';
 import { archiveRoutes } from './routes/archive';
 import { syncRoutes } from './routes/sync';
+import { KeyedLocks } from '../sync/keyedLocks';
 import { hqCaseRoutes } from './routes/hqCases';
 import { hqReconciliationRoutes } from './routes/hqReconciliation';
 import { hqRoutes } from './routes/hq';
@@ -161,7 +162,9 @@ export async function buildServer({ config, store, orgKey, now = Date.now, audit
   deviceRoutes(api, store);
   hqEvidenceRoutes(api, store);
   revocationRoutes(api, store);
-  syncRoutes(api, store, notifier.onAccepted);
+  // A seal's moves and edits are judged and written one at a time, pushed or carried out by the server.
+  const subjectLocks = new KeyedLocks();
+  syncRoutes(api, store, subjectLocks, notifier.onAccepted);
   userRoutes(api, store);
   const followUps = deactivationFollowUps({
     repos, changes, now,
@@ -181,7 +184,7 @@ export async function buildServer({ config, store, orgKey, now = Date.now, audit
   hqCaseRoutes(api, store);
   signingCertificateRoutes(api, store);
   countersignRoutes(api, store);
-  governanceRoutes(api, store, notifier.onAccepted);
+  governanceRoutes(api, store, subjectLocks, notifier.onAccepted);
   approvalRouteRoutes(api, store);
   verifyRoutes(api, store);
   hqReconciliationRoutes(api, store);

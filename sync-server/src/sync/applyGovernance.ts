@@ -31,7 +31,8 @@ export { governanceTag };
  * Only from the state the request was asked from, the `from` and `fromMoveId` its approvers
  * signed (`staleGovernanceMove`): a seal that has moved since — even back to the same status — is
  * refused `stale_transition`, and the request fails, rather than moving the seal from a state
- * nobody approved a move from.
+ * nobody approved a move from. The caller holds the seal's push lock around it (the judging and
+ * the write), as a push of a move does.
  * Idempotent: a change already tagged with the request is returned, not written again.
  */
 export async function applyGovernanceMove(

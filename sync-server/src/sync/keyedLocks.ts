@@ -34,6 +34,13 @@ export class KeyedLocks {
 }
 
 /**
+ * The lock key of one subject (`seal:<id>`, `request:<id>`…): what a push of rows about it and the
+ * server's own write about it (a governance request carried out) both hold while they judge and
+ * write, so that neither is judged without the other.
+ */
+export const subjectLockKey = (subject: string): string => `subject:${subject}`;
+
+/**
  * What a pushed batch is judged against and writes, as keys: each row's subject (the record it
  * changes, the request a grant, decision or impression is about, the seal a move is of, the
  * device whose log an entry extends — validation holds each row to the subject its body names),
@@ -45,7 +52,7 @@ export function pushLockKeys(rows: readonly unknown[]): string[] {
   for (const row of rows) {
     if (row === null || typeof row !== 'object') continue;
     const { subject } = row as { subject?: unknown };
-    if (typeof subject === 'string' && subject.length <= 300) keys.add(`subject:${subject}`);
+    if (typeof subject === 'string' && subject.length <= 300) keys.add(subjectLockKey(subject));
   }
   return [...keys];
 }

@@ -1,7 +1,7 @@
 import {
   can, canonicalJson, findSealTransition, governanceDecisionBodySchema, governanceDecisionPayload, governanceRequestResponseSchema,
   governanceRequestsQuerySchema, governanceRequestsResponseSchema, governanceTarget, createGovernanceRequestBodySchema, idParamsSchema,
-  judgeNewCustodian, takesEffectAtOnce, verifyAssertionWithRoster,
+  judgeNewCustodian, subjectOf, takesEffectAtOnce, verifyAssertionWithRoster,
   type GovernanceDecision, type GovernanceProposal, type GovernanceRequest, type GovernanceRequestId, type UserId,
 } from '@seal/shared';
 import type { z } from 'zod';
@@ -14,6 +14,7 @@ import type { Store } from '../../couch/store';
 import { reportingAcceptedRows, type AcceptedRowsListener } from '../../sync/acceptedRows';
 import { applyGovernanceEdit, applyGovernanceMove } from '../../sync/applyGovernance';
 import { governanceRouteOf, sealOnServer, tallyGovernance, type SealOnServer } from '../../sync/governanceState';
+import { subjectLockKey, type KeyedLocks } from '../../sync/keyedLocks';
 import { revokeSealCertificates } from '../../sync/revokeSealCertificates';
 import { rowsRepo } from '../../sync/rowsRepo';
 import type { Api } from '../api';
@@ -69,7 +70,7 @@ async function proposalOf(ctx: Api['ctx'], body: AskBody, seal: SealOnServer, us
 }
 
 /** What the governance routes share: the stores, and the view, visibility and apply steps. */
-function governanceDeps(api: Api, store: Store, onAccepted?: AcceptedRowsListener) {
+function governanceDeps(api: Api, store: Store, locks: KeyedLocks, onAccepted?: AcceptedRowsListener) {
   const { ctx } = api;
   const stored = rowsRepo(store.couch.use(store.dbName('rows')));
   const rows = onAccepted ? reportingAcceptedRows(stored, onAccepted, (err) => api.app.log.warn({ err }, 'accepted rows could not be passed on')) : stored;
@@ -94,9 +95,13 @@ function governanceDeps(api: Api, store: Store, onAccepted?: AcceptedRowsListene
   };
   /**
    * Carries the request out: the move (revoking the seal's signing certificates if it left
-   * `active`), or the edit of its record. Ok with the id of what was written.
+   * `active`), or the edit of its record. Ok with the id of what was written. Judged and written
+   * under the seal's push lock (the lock a push of the seal's moves and edits holds): a move pushed
+   * beside it is judged before or after it, never against the same state.
    */
-  const apply = async (request: GovernanceRequest, seal: SealOnServer, tree: UnitTree, signedIn: SignedIn) => {
+  const apply = (request: GovernanceRequest, seal: SealOnServer, tree: UnitTree, signedIn: SignedIn) =>
+    locks.run([subjectLockKey(subjectOf('seal', seal.record.id))], () => applyUnlocked(request, seal, tree, signedIn));
+  const applyUnlocked = async (request: GovernanceRequest, seal: SealOnServer, tree: UnitTree, signedIn: SignedIn) => {
     const requester = await ctx.repos.users.get(request.requesterId);
     if (!requester) return { ok: false as const, error: { code: 'not_permitted' as const, message: `the requester "${request.requesterId}" is no longer a user here` } };
     if (request.action === 'rename' || request.action === 'change_custodian') {
@@ -122,8 +127,8 @@ type GovernanceDeps = ReturnType<typeof governanceDeps>;
  * `seal_status_change` fact; a loss report stops the seal at once and is reviewed after. Every
  * request, decision and move is audited.
  */
-export function governanceRoutes(api: Api, store: Store, onAccepted?: AcceptedRowsListener): void {
-  const deps = governanceDeps(api, store, onAccepted);
+export function governanceRoutes(api: Api, store: Store, locks: KeyedLocks, onAccepted?: AcceptedRowsListener): void {
+  const deps = governanceDeps(api, store, locks, onAccepted);
   requestRoutes(api, deps);
   decisionRoute(api, deps);
 }

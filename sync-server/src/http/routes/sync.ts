@@ -22,7 +22,7 @@ import { revokeSealCertificates } from '../../sync/revokeSealCertificates';
 import { actorOf } from '../recordChange';
 import { governanceRepo } from '../../couch/governanceRepo';
 import { reportingAcceptedRows, type AcceptedRowsListener } from '../../sync/acceptedRows';
-import { KeyedLocks, pushLockKeys } from '../../sync/keyedLocks';
+import { pushLockKeys, type KeyedLocks } from '../../sync/keyedLocks';
 
 /** Pushes carry up to 500 rows: facts of a few KiB (a grant carries its decisions). */
 const PUSH_BODY_LIMIT = 8 * 1024 * 1024;
@@ -31,9 +31,10 @@ const DEFAULT_PULL_LIMIT = 200;
 /**
  * Replication endpoints: batched push (every row validated), checkpointed pull (scoped in
  * Node), a live stream of "pull now" hints (server-sent events), and attachment bytes. Nothing is
- * kept between requests but what the store holds.
+ * kept between requests but what the store holds. `pushLocks` are the per-subject locks a push
+ * is judged and written under, shared with every other writer of pushed kinds of rows.
  */
-export function syncRoutes(api: Api, store: Store, onAccepted?: AcceptedRowsListener): void {
+export function syncRoutes(api: Api, store: Store, pushLocks: KeyedLocks, onAccepted?: AcceptedRowsListener): void {
   const { ctx } = api;
   const stored = rowsRepo(store.couch.use(store.dbName('rows')));
   // Checkpoints' large unit sets (ADR 010), a few per person, in the meta database.
@@ -58,7 +59,6 @@ export function syncRoutes(api: Api, store: Store, onAccepted?: AcceptedRowsList
     done();
   });
 
-  const pushLocks = new KeyedLocks();
   api.route({
     method: 'POST', url: '/api/sync/push', tag: 'sync', auth: 'session', body: pushRequestSchema, bodyLimit: PUSH_BODY_LIMIT, readsUnitTree: true,
     summary: 'Push a batch of rows (facts and Automerge changes); each is answered accepted, duplicate or refused with a reason',
@@ -87,7 +87,8 @@ export function syncRoutes(api: Api, store: Store, onAccepted?: AcceptedRowsList
     };
     // Judged and written one push at a time per record (in this process): two pushes judged side by side
     // would each be judged against the store without the other (two creations of one record, two
-    // changes under one actor's sequence number, two moves from one status, all accepted).
+    // changes under one actor's sequence number, two moves from one status, all accepted). The
+    // server's own moves and edits of a seal (governance requests carried out) hold the same locks.
     return { results: await pushLocks.run(pushLockKeys(body.rows), () => pushRows(body.rows, pushCtx, rows, ctx.now(), body.replica)) };
   });
 
