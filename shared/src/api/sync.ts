@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { sha256HexSchema } from '../domain/primitives';
+import { millisSchema, sha256HexSchema } from '../domain/primitives';
 import type { SyncRefusalCode } from '../sync/protocol';
 import { syncRowSchema } from '../sync/rows';
 
@@ -20,7 +20,15 @@ export const pushResultSchema = z.discriminatedUnion('status', [
   z.object({ id: z.string(), status: z.literal('duplicate'), stored: syncRowSchema.optional() }),
   z.object({ id: z.string(), status: z.literal('refused'), code: refusalCode, message: z.string() }),
 ]);
-export const pushResponseSchema = z.object({ results: z.array(pushResultSchema) });
+/**
+ * The server's clock when it answered (ms since the epoch), on every push and pull answer: the app
+ * dates the rows it makes by its own clock corrected by this (`ServerClock` in app/src/store), so
+ * a site tablet whose clock runs fast is not refused `future_time`. Optional for an app reading a
+ * server from before it (it then keeps the correction it has).
+ */
+const serverTime = millisSchema.optional().describe("The server's clock when it answered (ms since the epoch)");
+
+export const pushResponseSchema = z.object({ results: z.array(pushResultSchema), serverTime });
 
 export const pullResponseSchema = z.object({
   rows: z.array(syncRowSchema),
@@ -32,6 +40,7 @@ export const pullResponseSchema = z.object({
   scope: z.union([z.array(z.string()), z.literal('all')]).optional(),
   /** See `PullResponse.scopeRef`. */
   scopeRef: z.string().optional(),
+  serverTime,
 });
 
 export const blobParamsSchema = z.strictObject({ sha256: sha256HexSchema });

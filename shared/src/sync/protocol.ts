@@ -74,6 +74,8 @@ export type PushResult =
 
 export interface PushResponse {
   readonly results: readonly PushResult[];
+  /** The server's clock when it answered (see `PullResponse.serverTime`). */
+  readonly serverTime?: number;
 }
 
 /** Most characters of a pull checkpoint: the store's sequence (long on a CouchDB cluster) and the units it covers. */
@@ -146,6 +148,11 @@ export interface PullResponse {
    * of units is not sent again with every pull that finds nothing new.
    */
   readonly scopeRef?: string;
+  /**
+   * The server's clock when it answered (ms since the epoch). The app learns from it how far its
+   * own clock is off, and dates the rows it makes by its clock so corrected (ADR 003, *Clocks*).
+   */
+  readonly serverTime?: number;
 }
 
 /** `GET /api/sync/blobs/:sha256`: which chunks of an attachment the server holds. */

@@ -89,7 +89,9 @@ export function syncRoutes(api: Api, store: Store, pushLocks: KeyedLocks, onAcce
     // would each be judged against the store without the other (two creations of one record, two
     // changes under one actor's sequence number, two moves from one status, all accepted). The
     // server's own moves and edits of a seal (governance requests carried out) hold the same locks.
-    return { results: await pushLocks.run(pushLockKeys(body.rows), () => pushRows(body.rows, pushCtx, rows, ctx.now(), body.replica)) };
+    const results = await pushLocks.run(pushLockKeys(body.rows), () => pushRows(body.rows, pushCtx, rows, ctx.now(), body.replica));
+    // The clock as the answer leaves: the app learns its own clock's error from it (ADR 003, *Clocks*).
+    return { results, serverTime: ctx.now() };
   });
 
   api.route({
@@ -109,7 +111,7 @@ export function syncRoutes(api: Api, store: Store, pushLocks: KeyedLocks, onAcce
     // A set no longer held (or never written): what the replica holds is unknown, so every unit
     // outside today's scope is named as left (the replica drops any rows of those it holds).
     const left = inlined.unknown ? unitsOutside(signedIn.user, tree) : answer.left;
-    return { ...answer, left, checkpoint: await externaliseUnitSets(answer.checkpoint, unitSets) };
+    return { ...answer, left, checkpoint: await externaliseUnitSets(answer.checkpoint, unitSets), serverTime: ctx.now() };
   });
 
   api.route({
