@@ -118,8 +118,9 @@ export function RequestsProvider(props: ParentProps) {
   const directory = useDirectory();
   const rows = createRowStates();
   const { book, sealRecords, sealChanges } = createBook(rows);
-  const [now, setNow] = createSignal(Date.now());
-  const timer = setInterval(() => setNow(Date.now()), TICK_MS);
+  // The store's clock (the server's, as learned): a fact made here is dated by it.
+  const [now, setNow] = createSignal(sync.now());
+  const timer = setInterval(() => setNow(sync.now()), TICK_MS);
   onCleanup(() => clearInterval(timer));
 
   const me = createMemo((): DomainUser | undefined => {
@@ -127,7 +128,7 @@ export function RequestsProvider(props: ParentProps) {
     return user === undefined ? undefined : actorFromSession(user);
   });
   // The clock is read afresh whenever a fact arrives (one just made here is dated now), and by the tick.
-  const clock = (): number => Math.max(now(), Date.now());
+  const clock = (): number => Math.max(now(), sync.now());
   const entries = createKeptList(() => requestEntries(book(), clock()));
   const byId = createMemo(() => new Map(entries().map((e) => [e.id, e])));
   const seals = createKeptList((): HeldSeal[] => {

@@ -23,7 +23,19 @@ export interface Refusal {
   readonly code: SyncRefusalCode;
   readonly message: string;
   readonly row: SyncRow;
+  /** What became of a lifecycle move refused `future_time` (dated by a clock that ran fast): see `remakeFutureMoves`. */
+  readonly remade?: RemadeMove;
 }
+
+/**
+ * What became of a lifecycle move refused `future_time`: made again as a new row dated by the
+ * corrected clock (`remade`), or left refused because the seal moved since (`seal_moved`: the
+ * person decides whether to make it again). `offsetMs`: the correction, the server's clock minus
+ * this device's (negative: the device ran fast).
+ */
+export type RemadeMove =
+  | { readonly outcome: 'remade'; readonly rowId: string; /** When the new row says the move was made (the refused one's time, corrected). */ readonly at: number; readonly offsetMs: number }
+  | { readonly outcome: 'seal_moved'; readonly offsetMs: number };
 
 /** An attachment's bytes, queued to go up after the fact that describes it. */
 export interface BlobEntry {

@@ -37,6 +37,7 @@ export interface AppendOutcome {
  * different body under a held id is refused (`fact_conflict`) and nothing is written.
  */
 export class FactLog {
+  /** @param now - the clock facts are dated by (`store.now`: the device's, corrected by the server's answers) */
   constructor(private readonly db: SealDatabase, private readonly book: LocalBook, private readonly userId: UserId, private readonly now: () => number) {}
 
   /** Builds the row of a fact, checking its body against its kind's schema. */
@@ -108,7 +109,7 @@ export class FactLog {
     if (fresh.size > 0) {
       const added = [...fresh.values()];
       // The outbox entries first: a crash between the two writes leaves stale entries (swept at open), never an uncounted row.
-      const notedAt = this.now();
+      const notedAt = this.book.now();
       const entries = await this.book.addToOutbox(added.map((row) => row.id));
       const { error } = await this.db.rows.bulkInsert(added);
       // A pull wrote some of these ids between the look above and this write (the same fact,

@@ -8,7 +8,8 @@ export const ORPHAN_AGE_MS = 60_000;
 
 /** Typed access to the `local` collection. */
 export class LocalBook {
-  constructor(private readonly db: SealDatabase, private readonly now: () => number) {}
+  /** @param now - the device's own clock (never corrected): the book's ages and order are this device's, compared only with each other */
+  constructor(private readonly db: SealDatabase, readonly now: () => number) {}
 
   private get local() {
     return this.db.local;

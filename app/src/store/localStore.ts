@@ -10,6 +10,7 @@ import { Projector } from './projector';
 import { replicaNameFor } from './replicaName';
 import { RecordEditor } from './recordEditor';
 import { StoreQueries } from './queries';
+import { parseCorrection, SERVER_CLOCK_STATE, ServerClock } from './serverClock';
 import { SyncStatus, type RefusedRowView } from './syncStatus';
 
 export interface LocalStoreOptions {
@@ -22,6 +23,10 @@ export interface LocalStoreOptions {
   readonly databaseName?: string;
   /** Several tabs sharing the database (the browser); default false. */
   readonly multiInstance?: boolean;
+  /**
+   * The device's clock (default `Date.now`): the book's bookkeeping runs on it, and rows are dated
+   * by it corrected by the server's answers (`clock`).
+   */
   readonly now?: () => number;
 }
 
@@ -47,7 +52,13 @@ export interface LocalStore {
   readonly kept: KeptAnswers;
   readonly status: SyncStatus;
   readonly loadAutomerge: AutomergeLoader;
+  /**
+   * The time to date anything recorded now by — every row, every time a fact names: the device's
+   * clock corrected by the server's answers (`clock.now`), the one clock rows are dated by.
+   */
   readonly now: () => number;
+  /** How far the device's clock is off the server's, as learned and kept (ADR 003, *Clocks*). */
+  readonly clock: ServerClock;
   /** The projection of one record (`seal:S1`), if held. */
   projection(subject: string): Promise<RecordDoc | undefined>;
   /** Resolves once every row that arrived so far is reflected in `records`. */
@@ -70,11 +81,12 @@ async function databaseNameFor(userId: string): Promise<string> {
 
 const refusalView = ({ refusal, at }: { refusal: Refusal; at: number }): RefusedRowView => ({
   id: refusal.row.id, kind: refusal.row.kind, subject: refusal.row.subject, code: refusal.code, message: refusal.message, refusedAt: at,
+  ...(refusal.remade === undefined ? {} : { remade: refusal.remade }),
 });
 
 /** Opens (creating if needed) a user's local store. */
 export async function openLocalStore(options: LocalStoreOptions): Promise<OpenedLocalStore> {
-  const now = options.now ?? Date.now;
+  const deviceNow = options.now ?? Date.now;
   const userId = options.userId as UserId;
   const db: SealDatabase = await createRxDatabase<SealCollections>({
     name: options.databaseName ?? (await databaseNameFor(userId)),
@@ -84,7 +96,7 @@ export async function openLocalStore(options: LocalStoreOptions): Promise<Opened
     closeDuplicates: true,
   });
   await db.addCollections(COLLECTION_SCHEMAS);
-  const book = new LocalBook(db, now);
+  const book = new LocalBook(db, deviceNow);
   // An outbox entry whose row was never written (the app closed between the two writes) waits for
   // nothing; one written in the last minute may be another tab's write under way. (This also reads
   // the outbox in order: the book continues its order after the entries held.)
@@ -95,13 +107,17 @@ export async function openLocalStore(options: LocalStoreOptions): Promise<Opened
   // Shared by the tabs open on this database at once, new when none is (replicaName.ts): a copy
   // of the database never goes on under the id of the one it was taken from (restoredCopy.test.ts).
   // Named last of what may fail: nothing after it awaits, so an opening that fails holds no lock.
-  const lastSync = await book.state('lastSyncAt');
+  const [lastSync, heldCorrection] = await Promise.all([book.state('lastSyncAt'), book.state(SERVER_CLOCK_STATE)]);
+  // As learned from the server's answers, kept across reloads and days offline.
+  const clock = new ServerClock(deviceNow, parseCorrection(heldCorrection), (correction) => book.setState(SERVER_CLOCK_STATE, correction));
+  const now = clock.now;
   const replica = await replicaNameFor(db.name, book);
   const status = new SyncStatus();
   if (typeof lastSync === 'number') status.update({ lastSyncAt: lastSync });
   const facts = new FactLog(db, book, userId, now);
   const projector = new Projector(db, book, loadAutomerge);
   void projector.start();
+  const unwatchClock = clock.subscribe((correction) => status.update({ clock: correction }));
   const subscriptions = [
     book.waiting$().subscribe(({ count, since }) => status.update({ pending: count, pendingSince: since })),
     book.refusals$().subscribe((refusals) => status.update({ refusals: refusals.map(refusalView) })),
@@ -121,6 +137,7 @@ export async function openLocalStore(options: LocalStoreOptions): Promise<Opened
     status,
     loadAutomerge,
     now,
+    clock,
     async projection(subject) {
       return (await db.records.findOne(subject).exec())?.toJSON();
     },
@@ -129,6 +146,7 @@ export async function openLocalStore(options: LocalStoreOptions): Promise<Opened
       attachments.stop();
       projector.stop();
       subscriptions.forEach((s) => s.unsubscribe());
+      unwatchClock();
       await projector.whenIdle().catch(() => undefined);
       await db.close().finally(() => replica.release());
     },

@@ -35,6 +35,7 @@ export class RecordEditor {
     private readonly loadAutomerge: AutomergeLoader,
     private readonly userId: UserId,
     private readonly actorId: string,
+    /** The clock change rows are dated by (`store.now`: the device's, corrected by the server's answers). */
     private readonly now: () => number,
   ) {}
 
@@ -154,7 +155,7 @@ export class RecordEditor {
       return [asRow(already.get(only.id)!.toJSON()) as ChangeRow];
     }
     // The outbox entry first: a crash between the two leaves a stale entry (swept at open), never an unsynced row uncounted.
-    const notedAt = this.now();
+    const notedAt = this.book.now();
     const entries = await this.book.addToOutbox(ids);
     const { error } = await this.db.rows.bulkInsert(all);
     // Whatever was not written (or is held already: the same row pulled back between the look

@@ -1,4 +1,4 @@
-import type { SealDatabase } from './collections';
+import type { Refusal, SealDatabase } from './collections';
 import { HeldUnits } from './heldUnits';
 import { isOutboxEntry, type LocalBook } from './localBook';
 import { Loop, SignedOutGate } from './replicationParts';
@@ -25,6 +25,8 @@ export interface RowReplicationOptions {
   readonly retryTimeMs?: number;
   /** Called once when the server answers signed out (or another person's session): syncing stops until `resume`. */
   readonly onSignedOut?: (error: ApiError) => void;
+  /** Called with each push answer's refusals once they are kept (before the pass goes on): moves refused for their date are made again there. */
+  readonly afterRefusals?: (refusals: readonly Refusal[]) => Promise<unknown>;
 }
 
 /** The running replication of `rows`. */
@@ -81,7 +83,7 @@ export function startRowReplication(options: RowReplicationOptions): RowReplicat
       resolve();
     };
   });
-  const context = { db, book, client, status, gate, held, now: options.now, retryMs, stopped: () => cancelled };
+  const context = { db, book, client, status, gate, held, now: options.now, retryMs, stopped: () => cancelled, ...(options.afterRefusals ? { afterRefusals: options.afterRefusals } : {}) };
   const push: Loop = new Loop(pushPass({ ...context, ready: ready.then(() => pulledFirst), batchSize: options.pushBatchSize ?? 100 }), retryMs, shut);
   // Cancelling gives up a pull pass still waiting for another tab's (see `pullPass`).
   const giveUp = new AbortController();

@@ -1,4 +1,4 @@
-import type { SealDatabase } from './collections';
+import type { Refusal, SealDatabase } from './collections';
 import type { HeldUnits } from './heldUnits';
 import type { LocalBook } from './localBook';
 import type { SignedOutGate } from './replicationParts';
@@ -23,4 +23,6 @@ export interface PassContext {
   readonly onAnswer?: () => void;
   /** Whether syncing stopped (`cancel`): a pass ends before its next request. */
   readonly stopped: () => boolean;
+  /** Called with a push answer's refusals once kept (see `RowReplicationOptions.afterRefusals`). */
+  readonly afterRefusals?: (refusals: readonly Refusal[]) => Promise<unknown>;
 }

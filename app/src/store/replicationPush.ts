@@ -15,7 +15,7 @@ import { takeServerCopies } from './serverCopies';
  * local copy — the server's wins. A batch that fails ends the pass: it and everything after it go
  * up again, in order.
  */
-export function pushPass({ db, book, client, status, gate, now, stopped, ready, held, batchSize: pushBatch }: PassContext): () => Promise<void> {
+export function pushPass({ db, book, client, status, gate, now, stopped, ready, held, batchSize: pushBatch, afterRefusals }: PassContext): () => Promise<void> {
   /**
    * The rows of a batch of outbox entries. An entry is written before its row (so that a row is
    * never left uncounted): one whose row is not written yet goes up in the pass its row's write
@@ -71,6 +71,9 @@ export function pushPass({ db, book, client, status, gate, now, stopped, ready, 
       // A row whose server copy a pull kept aside (another body under its id) was answered: the
       // server's copy takes its place now. Never one answered `accepted`: the server held none.
       await takeServerCopies(db, book, held, response.results.filter((result) => result.status !== 'accepted').map((result) => result.id));
+      // Moves refused for their date are made again, dated by the clock this answer corrected
+      // (`remakeFutureMoves`); what fails there is tried again at the next pass, never fails this one.
+      if (refusals.length > 0) await afterRefusals?.(refusals).catch(() => undefined);
     })();
     written.catch(() => undefined);
     return { written };

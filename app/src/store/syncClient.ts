@@ -5,6 +5,7 @@ import {
 } from '@seal/shared';
 import { ApiError } from '../api/ApiError';
 import { bytesRequestInit, deadlineMs, jsonRequestInit, readAnswer, REQUEST_DEADLINE, utf8Length, type RequestDeadline } from '../api/request';
+import type { ServerClock } from './serverClock';
 
 /**
  * How long a sync request may go unanswered before it counts as lost and is tried again: a
@@ -40,21 +41,22 @@ export class SyncClient {
    * @param replicaId - this opening of the local store's id: the server leaves the rows it pushed out of its pulls
    * @param userId - the user this replica belongs to, sent with every request: the server refuses
    *   (401 `replica_user_mismatch`) a session of anyone else, e.g. after another tab signed in
+   * @param clock - learns the server's clock from the push and pull answers (`serverTime`)
    */
-  constructor(private readonly transport: SyncTransport, private readonly replicaId?: string, private readonly userId?: string) {}
+  constructor(private readonly transport: SyncTransport, private readonly replicaId?: string, private readonly userId?: string, private readonly clock?: Pick<ServerClock, 'deviceTime' | 'observe'>) {}
 
   get baseUrl(): string {
     return this.transport.baseUrl;
   }
 
   push(rows: readonly SyncRow[]): Promise<PushResponse> {
-    return this.call('POST', '/api/sync/push', pushResponseSchema, { rows, ...(this.replicaId ? { replica: this.replicaId } : {}) });
+    return this.call('POST', '/api/sync/push', pushResponseSchema, { rows, ...(this.replicaId ? { replica: this.replicaId } : {}) }, 0, true);
   }
 
   /** @param scopeRef - the `scopeRef` of the scope this replica holds, if any */
   pull(since: string | undefined, limit: number, scopeRef?: string): Promise<PullResponse> {
     const query = new URLSearchParams({ limit: String(limit), ...(since === undefined ? {} : { since }), ...(this.replicaId ? { replica: this.replicaId } : {}), ...(scopeRef ? { scopeRef } : {}) });
-    return this.call('GET', `/api/sync/pull?${query.toString()}`, pullResponseSchema, undefined, limit * PULL_ROW_BYTES);
+    return this.call('GET', `/api/sync/pull?${query.toString()}`, pullResponseSchema, undefined, limit * PULL_ROW_BYTES, true);
   }
 
   blobStatus(sha256: string, factRowId: string): Promise<BlobStatus> {
@@ -106,9 +108,11 @@ export class SyncClient {
    * also when it went unanswered past its deadline (the body's bytes and `answerBytes`). Each
    * request given up so doubles the next ones' deadlines (up to {@link MAX_PATIENCE}×) until one
    * is answered: a link slower than the deadline assumes still gets its requests through, rather
-   * than sending the same request to the same end over and over.
+   * than sending the same request to the same end over and over. With `tellsTime`, the server's
+   * time in the answer (`serverTime`) teaches the clock, when the answer came from where it was
+   * asked (not redirected, not another origin's): the sync routes answer only a signed-in replica.
    */
-  private async call<S extends z.ZodType>(method: 'GET' | 'POST' | 'PUT', path: string, schema: S, body?: unknown, answerBytes = 0): Promise<z.output<S>> {
+  private async call<S extends z.ZodType>(method: 'GET' | 'POST' | 'PUT', path: string, schema: S, body?: unknown, answerBytes = 0, tellsTime = false): Promise<z.output<S>> {
     const init = body instanceof Uint8Array ? bytesRequestInit(method, body) : jsonRequestInit(method, body);
     const bytes = (typeof init.body === 'string' ? utf8Length(init.body) : body instanceof Uint8Array ? body.length : 0) + answerBytes;
     const deadline = new AbortController();
@@ -117,10 +121,19 @@ export class SyncClient {
       timedOut = true;
       deadline.abort(new DOMException('the sync request got no answer in time', 'TimeoutError'));
     }, deadlineMs(bytes, this.transport.deadline) * this.#patience);
+    let fromHere = false;
+    const sentAt = this.clock?.deviceTime();
     try {
-      const answer = await readAnswer(`${method} ${path}`, schema, () =>
-        this.transport.fetch(`${this.transport.baseUrl}${path}`, { ...init, signal: deadline.signal, headers: { ...(init.headers as Record<string, string>), ...this.bindingHeader() } }));
+      const answer = await readAnswer(`${method} ${path}`, schema, async () => {
+        const response = await this.transport.fetch(`${this.transport.baseUrl}${path}`, { ...init, signal: deadline.signal, headers: { ...(init.headers as Record<string, string>), ...this.bindingHeader() } });
+        fromHere = !response.redirected && (response.type === 'basic' || response.type === 'default');
+        return response;
+      });
       this.#patience = 1;
+      const serverTime = (answer as { serverTime?: unknown }).serverTime;
+      if (tellsTime && fromHere && this.clock !== undefined && sentAt !== undefined && typeof serverTime === 'number') {
+        this.clock.observe({ sentAt, receivedAt: this.clock.deviceTime(), serverTime });
+      }
       return answer;
     } catch (error) {
       // Given up here, or by the server waiting for the request to arrive (408): a slower link than assumed.

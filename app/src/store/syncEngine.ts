@@ -2,6 +2,7 @@ import { openHintStream } from './eventStream';
 import type { OpenedLocalStore } from './localStore';
 import { startRowReplication, type RowReplication } from './replication';
 import type { ApiError } from '../api/ApiError';
+import { MoveRemaker } from './remakeMoves';
 import { SyncClient, type SyncTransport } from './syncClient';
 
 export interface SyncOptions extends SyncTransport {
@@ -34,10 +35,19 @@ export interface SyncEngine {
  * a reconnect, triggers a pull from the checkpoint), and the attachment queue.
  */
 export function startSync(store: OpenedLocalStore, options: SyncOptions): SyncEngine {
-  // Every request names the store's user: a session of anyone else is refused, never used.
-  const client = new SyncClient(options, store.replicaId, store.userId);
+  // Every request names the store's user: a session of anyone else is refused, never used. Its
+  // push and pull answers teach the store's clock the server's (`serverTime`).
+  const client = new SyncClient(options, store.replicaId, store.userId, store.clock);
+  // Lifecycle moves refused for a date this device's fast clock gave them are made again, dated
+  // by the corrected clock: after the answer that refused them, and whenever the correction
+  // changes (at start too: a pass a crash cut short).
+  const remaker = new MoveRemaker({ db: store.db, book: store.book, facts: store.facts, clock: store.clock, userId: store.userId });
+  const remake = () => remaker.run().catch(() => 0);
+  const unwatchClock = store.clock.subscribe(() => void remake());
   const replication = startRowReplication({
-    db: store.db, book: store.book, client, status: store.status, now: store.now,
+    afterRefusals: (refusals) => (refusals.some((refusal) => refusal.code === 'future_time') ? remake() : Promise.resolve(0)),
+    // The book's clock (the device's): replication's ages are the outbox's, and compared with them.
+    db: store.db, book: store.book, client, status: store.status, now: store.book.now,
     ...(options.pullBatchSize ? { pullBatchSize: options.pullBatchSize } : {}),
     ...(options.pushBatchSize ? { pushBatchSize: options.pushBatchSize } : {}),
     ...(options.retryTimeMs ? { retryTimeMs: options.retryTimeMs } : {}),
@@ -61,8 +71,10 @@ export function startSync(store: OpenedLocalStore, options: SyncOptions): SyncEn
     drainAttachments: () => store.attachments.drain(client, store.status),
     async stop() {
       closeStream();
+      unwatchClock();
       store.attachments.stop();
       await replication.cancel();
+      await remaker.whenIdle();
     },
   };
 }

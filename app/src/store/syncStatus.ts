@@ -1,4 +1,6 @@
 import type { SyncRefusalCode } from '@seal/shared';
+import type { RemadeMove } from './collections';
+import type { ClockCorrection } from './serverClock';
 
 /** A refused row as the user sees it. */
 export interface RefusedRowView {
@@ -8,6 +10,8 @@ export interface RefusedRowView {
   readonly code: SyncRefusalCode;
   readonly message: string;
   readonly refusedAt: number;
+  /** A lifecycle move refused for its date (`future_time`) made again, dated by the corrected clock. */
+  readonly remade?: RemadeMove;
 }
 
 /** A long catch-up from the server, while it runs. */
@@ -42,6 +46,8 @@ export interface SyncStatusSnapshot {
   readonly refusals: readonly RefusedRowView[];
   /** The last failure, for a tooltip (`null` after a success). */
   readonly lastError: string | null;
+  /** How far this device's clock is off the server's, as learned (`null`: not yet); rows are dated corrected by it. */
+  readonly clock: ClockCorrection | null;
 }
 
 const INITIAL_STATUS: SyncStatusSnapshot = {
@@ -53,6 +59,7 @@ const INITIAL_STATUS: SyncStatusSnapshot = {
   attachments: { queued: 0, bytesTotal: 0, bytesSent: 0 },
   refusals: [],
   lastError: null,
+  clock: null,
 };
 
 /** A tiny observable value (no DOM, no framework): the UI adapts it (see app/src/sync). */

@@ -11,6 +11,12 @@ export interface SyncContextValue extends SyncStatusHandle {
   readonly store: Accessor<LocalStore | undefined>;
   /** Whether the browser agreed to keep this device's data (asked after sign-in). */
   readonly persistence: Accessor<Persistence>;
+  /**
+   * The time to date anything recorded now by, and to judge statuses at: the store's clock
+   * (`store.now`: the device's, corrected by the server's answers). The device's own only while no
+   * store is open, when nothing is recorded.
+   */
+  readonly now: () => number;
 }
 
 const SyncContext = createContext<SyncContextValue>();
@@ -25,7 +31,8 @@ export function SyncProvider(props: ParentProps) {
   const [store, setStore] = createSignal<LocalStore>();
   const handle = createSyncStatus(() => auth.session()?.user.id, setStore, { onSignedOut: () => void auth.refresh(), session: auth.session });
   const persistence = createStoragePersistence(() => (auth.session() ?? null) !== null);
-  return <SyncContext.Provider value={{ ...handle, store, persistence }}>{props.children}</SyncContext.Provider>;
+  const now = (): number => store()?.now() ?? Date.now();
+  return <SyncContext.Provider value={{ ...handle, store, persistence, now }}>{props.children}</SyncContext.Provider>;
 }
 
 export function useSync(): SyncContextValue {

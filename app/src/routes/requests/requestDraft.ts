@@ -46,7 +46,7 @@ export function createRequestDraft(session: Accessor<Session>) {
   const directory = useDirectory();
   const requests = useRequests();
   const navigate = useNavigate();
-  const now = Date.now();
+  const now = sync.now();
   const fields = {
     sealId: draftValue(''),
     unitId: draftValue(''),

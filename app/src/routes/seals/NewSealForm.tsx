@@ -146,7 +146,7 @@ export function NewSealForm(props: { session: Session; data: SealData; routes: r
     const checked = checkSealDraft(
       { name: name(), kind: kind(), form: form(), unitId: unitId(), custodianId: custodianId(), antiCounterfeitCode: code(), deviceId: deviceId(), reason: reason() },
       `seal-${crypto.randomUUID()}` as SealId,
-      Date.now(),
+      sync.now(),
     );
     if (!checked.ok) {
       setProblems(checked.problems);

@@ -5,6 +5,7 @@ import { createFacts } from '../../sync/createFacts';
 import { createRecords } from '../../sync/createRecords';
 import { actorFromSession } from '../../auth/actorFromSession';
 import { createRowStates, type RowStates } from '../../sync/createRowStates';
+import { useSync } from '../../sync/SyncProvider';
 import { sealViews, type SealView } from './sealViews';
 
 /** What the seal screens read, all from this device: seals, devices, lifecycle facts, row states. */
@@ -26,11 +27,13 @@ export function createSealData(session: Accessor<Session>): SealData {
   const deviceRecords = createRecords('device');
   const changes = createFacts('seal_status_change');
   const rows = createRowStates();
-  const [now, setNow] = createSignal(Date.now());
-  const timer = setInterval(() => setNow(Date.now()), TICK_MS);
+  const sync = useSync();
+  // The store's clock (the server's, as learned): a change made here is dated by it.
+  const [now, setNow] = createSignal(sync.now());
+  const timer = setInterval(() => setNow(sync.now()), TICK_MS);
   onCleanup(() => clearInterval(timer));
   // The clock is read afresh whenever a fact arrives (a change just made here is dated now), and by the tick.
-  const views = createMemo(() => sealViews(seals().map((held) => held.record), changes(), rows.refusedIds(), Math.max(now(), Date.now())));
+  const views = createMemo(() => sealViews(seals().map((held) => held.record), changes(), rows.refusedIds(), Math.max(now(), sync.now())));
   const devices = createMemo(() => deviceRecords().map((held) => held.record));
   const actor = createMemo(() => actorFromSession(session().user));
   return { views, devices, changes, rows, actor };

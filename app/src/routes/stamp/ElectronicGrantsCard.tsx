@@ -4,6 +4,7 @@ import { useAuth } from '../../auth/AuthProvider';
 import { impressionSigner } from '../../documents/impressionSigner';
 import { useI18n } from '../../i18n/I18nProvider';
 import { useDirectory } from '../../org/DirectoryProvider';
+import { useSync } from '../../sync/SyncProvider';
 import type { StampNames } from './stampNames';
 import { useStampingContext } from './stampingContext';
 import './stampPdf.css';
@@ -16,7 +17,9 @@ export function ElectronicGrantsCard(props: { grants: readonly ElectronicGrant[]
   const { t } = useI18n();
   const directory = useDirectory();
   const auth = useAuth();
-  const signer = impressionSigner({ ...useStampingContext(), currentUser: () => auth.session()?.user.id });
+  const sync = useSync();
+  // Impressions are claimed, and certificates judged, by the store's clock (the server's, as learned).
+  const signer = impressionSigner({ ...useStampingContext(), currentUser: () => auth.session()?.user.id }, undefined, sync.now);
   const window = (g: ElectronicGrant): string => `${props.names.date(g.window.notBefore)} – ${props.names.date(g.window.notAfter)}`;
   const look = (g: ElectronicGrant): SealLook => {
     const seal = props.names.sealOf(g.sealId);
