@@ -16,6 +16,7 @@ import {
 import { FRAMING_CODES, type DeviceErrorCode } from '../protocol/codes';
 import { encodeErrorReply } from '../protocol/envelope';
 import { wellFormedText } from '../protocol/wellFormedText';
+import type { UnlockEvidence } from '../protocol/grantWire';
 import type { SealBinding, Signed } from '../protocol/orgRecords';
 import { DeviceLog } from './DeviceLog';
 import { clockStateSchema, countersSchema, identitySchema, metaSchema, storedBindingSchema, storedRevocationsSchema, storedRosterSchema, type ClockState, type Identity, type Meta, type UseCounters } from './persisted';
@@ -61,6 +62,11 @@ export interface Session {
   readonly holderCredentialId: string;
   /** Who approved the grant (their approvals verified): a revocation list naming one ends the session. */
   readonly approvedBy: readonly string[];
+  /**
+   * The grant and approvals it was opened with: a newer roster or binding re-judges them by the
+   * unlock's own rule (`sessionStandingRefusal`), and a grant that would no longer unlock ends it.
+   */
+  readonly evidence: UnlockEvidence;
   readonly usesAllowed: number;
   readonly notAfter: number;
   /** The end of the request's approved window (what the approvers signed): the counter's lifetime. */

@@ -2,8 +2,8 @@ import { jwkThumbprint, verifyRecordSignature, verifySignedRoster } from '@seal/
 import { encodeErrorReply, encodeOkReply } from '../protocol/envelope';
 import type { RequestOf } from '../protocol/messages';
 import { sealBindingSchema, TIME_RECORD_PURPOSE, type TimeRecord } from '../protocol/orgRecords';
-import { holderStandingRefusal } from './checkHolder';
 import { installedRoster, sameRecord, type DeviceCore } from './DeviceCore';
+import { sessionStandingRefusal } from './sessionStanding';
 
 /**
  * Commands that change what the device trusts: provisioning (once), the seal binding, the
@@ -26,7 +26,11 @@ export async function provision(core: DeviceCore, body: RequestOf<'provision'>):
   return encodeOkReply('provision', { publicKey: core.key.publicJwk });
 }
 
-/** `bind_seal`: an org-signed binding for this device, newer than the one in force. */
+/**
+ * `bind_seal`: an org-signed binding for this device, newer than the one in force. A binding under
+ * which the session in progress would no longer unlock (another seal, or a route its approvals no
+ * longer meet) locks the device.
+ */
 export async function bindSeal(core: DeviceCore, body: RequestOf<'bind_seal'>): Promise<Uint8Array> {
   const identity = core.identity!;
   const verified = await verifyRecordSignature(identity.orgPublicJwk, body.binding, body.signature);
@@ -40,18 +44,23 @@ export async function bindSeal(core: DeviceCore, body: RequestOf<'bind_seal'>): 
     if (sameRecord(binding, current)) return encodeOkReply('bind_seal', { sealId: binding.sealId, version: binding.version });
     return core.refuse('binding_stale', `binding version ${binding.version}, version ${current.version} is in force`);
   }
-  if (current !== undefined && current.sealId !== binding.sealId) await core.lock('remote');
   core.binding = { record: binding, signature: body.signature };
   await core.save('binding');
   const entry = await core.record('seal_bound', { sealId: binding.sealId });
+  // Another seal ends the session; the same seal under a new route, custodian or unit ends it when
+  // its grant would no longer unlock (more approvals asked, an approver now the custodian).
+  const session = core.session;
+  if (session !== null && (current?.sealId !== binding.sealId || core.roster === null || (await sessionStandingRefusal(core.roster.roster, binding, session)) !== null)) await core.lock('remote');
   return encodeOkReply('bind_seal', { sealId: binding.sealId, version: binding.version, seq: entry.seq });
 }
 
 /**
  * `install_roster`: an org-signed roster, never older than the one in force; the same one again is
- * a no-op. A roster that no longer lets the holder of the session in progress stamp (the passkey
- * they unlocked with revoked or gone, the holder deactivated or without `staff`) locks the device
- * at once, as a revocation list naming them does.
+ * a no-op. A roster under which the session in progress would no longer unlock locks the device
+ * at once, as a revocation list naming its holder or an approver does: the holder's passkey
+ * revoked or gone, the holder deactivated or without `staff`, or an approval that no longer
+ * counts (its approver's passkey revoked, the approver gone or without authority over the seal's
+ * unit) — judged by the unlock's rules (`sessionStandingRefusal`).
  */
 export async function installRoster(core: DeviceCore, body: RequestOf<'install_roster'>): Promise<Uint8Array> {
   const held = core.roster?.roster;
@@ -70,7 +79,7 @@ export async function installRoster(core: DeviceCore, body: RequestOf<'install_r
   await core.save('roster');
   const entry = await core.record('roster_installed', { rosterVersion: roster.version, rosterSha256: core.roster.sha256 });
   const session = core.session;
-  if (session !== null && holderStandingRefusal(roster, session.holderId, session.holderCredentialId) !== null) await core.lock('remote');
+  if (session !== null && core.binding !== null && (await sessionStandingRefusal(roster, core.binding.record, session)) !== null) await core.lock('remote');
   return encodeOkReply('install_roster', { version: roster.version, seq: entry.seq });
 }
 

@@ -75,6 +75,7 @@ export async function unlock(core: DeviceCore, body: RequestOf<'unlock'>, link: 
     holderId: g.holderId,
     holderCredentialId: body.holder.credentialId,
     approvedBy: verdict.value.approvedBy,
+    evidence: { grant: g, approvals: body.approvals },
     usesAllowed: g.uses,
     notAfter: g.window.notAfter,
     approvedNotAfter,
