@@ -2,6 +2,7 @@ import { For, Show, createMemo, createSignal } from 'solid-js';
 import type { SyncRefusalCode } from '@seal/shared';
 import { formatDateTime } from '../i18n/format';
 import { useI18n } from '../i18n/I18nProvider';
+import { clockNote, futureMoveNote } from './clockText';
 import { useSync } from './SyncProvider';
 import './syncStatus.css';
 
@@ -10,8 +11,9 @@ const PERSISTENCE_NOTED = 'seal.persistenceRefusalNoted';
 
 /**
  * What the user sees of sync, beside the online pill: when this device last had everything, how
- * many rows wait to go up, the progress of a long catch-up and of attachment uploads, and the
- * rows the server refused — kept here, with the reason.
+ * many rows wait to go up, the progress of a long catch-up and of attachment uploads, how far this
+ * device's clock is off the server's when it is (times recorded here are corrected), and the rows
+ * the server refused — kept here, with the reason.
  */
 export function SyncStatus() {
   const { t, locale } = useI18n();
@@ -47,6 +49,9 @@ export function SyncStatus() {
             <Show when={status().connection === 'offline'}>
               <span class="sync-warning">{t('sync.serverUnreachable')}</span>
             </Show>
+            <Show when={clockNote(t, status().clock)}>
+              {(note) => <span class="sync-warning" data-testid="clock-off">{note()}</span>}
+            </Show>
             <Show when={sync.persistence() === 'refused' && !persistenceNoted()}>
               <span class="sync-warning" data-testid="persistence-refused" title={t('sync.persistenceRefusedHint')}>{t('sync.persistenceRefused')}</span>
               <button type="button" class="sync-now sync-ack" data-testid="persistence-noted" onClick={notePersistence}>{t('sync.persistenceNoted')}</button>
@@ -78,6 +83,9 @@ export function SyncStatus() {
                       <strong>{reason(refusal.code)}</strong>
                       <span class="sync-refusal-what">{refusal.subject} · {refusal.kind}</span>
                       <span class="sync-refusal-detail">{refusal.message}</span>
+                      <Show when={futureMoveNote(t, locale(), refusal, status().clock)}>
+                        {(note) => <span class="sync-refusal-detail" data-testid="refusal-remade">{note()}</span>}
+                      </Show>
                     </li>
                   )}
                 </For>

@@ -2,6 +2,8 @@ import { For, Show } from 'solid-js';
 import type { SealStatus, SealStatusChange } from '@seal/shared';
 import { useI18n } from '../../i18n/I18nProvider';
 import type { RefusedRowView } from '../../store/syncStatus';
+import { futureMoveNote } from '../../sync/clockText';
+import { useSync } from '../../sync/SyncProvider';
 import { statusChangeRowId } from './sealViews';
 
 const ROW_KINDS = ['seal', 'seal_status_change', 'device'] as const;
@@ -20,9 +22,12 @@ export interface StaleMoveContext {
  * Rows about seals (or their devices) the server refused: they take no effect; the reason is said
  * here, beside the seal. A lifecycle move refused as stale (`stale_transition`) also says which
  * status it was made from and which status the seal is in now, so the person can make it again.
+ * One refused for its date (`future_time`: this device's clock ran fast) says it was made again
+ * by itself with the corrected time, or why not.
  */
 export function SealRefusals(props: { refusals: readonly RefusedRowView[]; stale?: StaleMoveContext }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
+  const sync = useSync();
   const staleDetail = (refusal: RefusedRowView): string | undefined => {
     if (refusal.code !== 'stale_transition' || props.stale === undefined) return undefined;
     const change = props.stale.changes.find((c) => statusChangeRowId(c) === refusal.id);
@@ -44,6 +49,7 @@ export function SealRefusals(props: { refusals: readonly RefusedRowView[]; stale
                 {t(`sync.refusal.${refusal.code}`)}{' '}
                 <span class="seal-refusal-what">({isRowKind(refusal.kind) ? t(`seals.rowKinds.${refusal.kind}`) : refusal.kind} · {refusal.subject})</span>
                 <Show when={staleDetail(refusal)}>{(detail) => <span class="seal-refusal-detail"> {detail()}</span>}</Show>
+                <Show when={futureMoveNote(t, locale(), refusal, sync.status()?.clock)}>{(note) => <span class="seal-refusal-detail" data-testid="seal-refusal-remade"> {note()}</span>}</Show>
               </li>
             )}
           </For>
