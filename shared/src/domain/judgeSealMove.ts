@@ -23,10 +23,10 @@ export type SealMoveRefusalCode = 'illegal_transition' | 'stale_transition';
  * revocation made now — is refused as no later than it, or (the app dates a move just after the
  * last one) takes effect only once that time comes. A custodian pushing `active → suspended` and
  * `suspended → active` a day ahead kept the seal active and out of anyone else's reach for a day.
- * The trade-off: a tablet whose clock runs more than this fast has its moves refused
+ * The trade-off: a tablet whose clock runs more than this fast would have its moves refused
  * (`future_time`, "check the clock") when it pushes them before the server's clock has come within
- * this of their date; one that made them offline and pushes them later, or whose clock is slow,
- * is not (a slow clock's move is dated just after the seal's last one by the app).
+ * this of their date. So the app dates rows by its clock corrected by the server's answers, and
+ * makes a move refused so again with the corrected date while it still applies (ADR 003, *Clocks*).
  */
 export const MAX_MOVE_AHEAD_MS = 5 * 60 * 1000;
 
