@@ -105,6 +105,7 @@ function rogueEvidence(grant: Grant): { grant: GrantEvidence; approvals: Asserti
       documentSha256: approved.documentSha256, placeUnitId: approved.place.unitId,
       ...(approved.uses === grant.uses ? {} : { approvedUses: approved.uses }),
       ...(sameWindow ? {} : { approvedWindow: approved.window }),
+      decisions: grant.decisions.map(({ at, comment, assertion: { userHandle } }) => ({ at, ...(comment === undefined ? {} : { comment }), ...(userHandle === undefined ? {} : { userHandle }) })),
     },
     approvals: grant.decisions.map((d) => d.assertion),
   };
@@ -281,9 +282,9 @@ describe('one grant rule: the app, the server and the seal device agree on every
       { name: '公章 with one approver (two needed)', ...o, grant: await handMade(r4, officialSeal, [a4]), records: 'grant_insufficient_approvals', device: 'insufficient_approvals' },
       { name: '公章 with one approver counted twice (two of their decisions)', ...o, grant: await handMade(r4, officialSeal, [a4, a4again].sort((x, y) => (x.id < y.id ? -1 : 1))), records: 'grant_duplicate_approver', device: 'grant_mismatch' },
       { name: '公章 with one decision carried twice', ...o, grant: await forged(valid4, (g) => ({ ...g, decisions: [a4, a4] })), records: 'grant_duplicate_approver', device: 'grant_mismatch' },
-      { name: 'an approval signed by A that names B as its approver', ...c, grant: await forged(valid1, (g) => ({ ...g, decisions: [misnamed] })), records: 'grant_approval_invalid', device: 'accepted', beyondDevice: 'approvals travel to the device as bare assertions: it knows the signer, not the name a decision gave' },
+      { name: 'an approval signed by A that names B as its approver', ...c, grant: await forged(valid1, (g) => ({ ...g, decisions: [misnamed] })), records: 'grant_approval_invalid', device: 'grant_mismatch' },
       { name: 'approvals over terms the request had before an edit', request: r3now, seal: contractSeal, holder: staff, grant: await handMade(r3, contractSeal, [a3]), records: 'grant_stale_terms', device: 'accepted', beyondDevice: 'the device has no request record: it holds the signed terms, not the edit' },
-      { name: 'a grant id that is not its content address', ...c, grant: { ...both, id: 'f'.repeat(64) as never }, records: 'grant_id_mismatch', device: 'accepted', beyondDevice: 'the device gets no decision bodies to recompute the address from' },
+      { name: 'a grant id that is not its content address', ...c, grant: { ...both, id: 'f'.repeat(64) as never }, records: 'grant_id_mismatch', device: 'grant_mismatch' },
       { name: 'valid approvals in another order than issuing gives', ...c, grant: await forged(both, (g) => ({ ...g, decisions: [...g.decisions].reverse() })), records: 'grant_not_as_issued', device: 'accepted', beyondDevice: 'order carries no authority: each approval verifies on its own' },
     ];
 

@@ -14,6 +14,7 @@ import {
 import type { DeviceErrorCode } from '../protocol/codes';
 import type { RequestOf } from '../protocol/messages';
 import type { SealBinding } from '../protocol/orgRecords';
+import { evidenceGrantId } from '../protocol/grantWire';
 import { unlockRecord } from '../protocol/unlockRecord';
 import { asDeviceRefusal, checkApprovalsOffline, evidenceApprovals } from './checkApprovalsOffline';
 import { checkHolder } from './checkHolder';
@@ -54,7 +55,8 @@ const no = (code: DeviceErrorCode, message: string): Outcome => err({ code, mess
  * left by the device counter; geofence by the device position; the revocation list (the shared
  * `revocationRefusal`: held, fresh, and naming neither the seal, the request, the holder nor an
  * approver); the holder's assertion; the approvals (the shared `judgeGrantEvidence`, the rule the
- * app and the server run too).
+ * app and the server run too); last, that the grant's id is its content address, rebuilt from
+ * the terms and the decisions (`grant_mismatch`, "grant_id_mismatch").
  */
 export async function checkUnlock(ctx: UnlockContext, command: RequestOf<'unlock'>): Promise<Outcome> {
   const nonceRefusal = checkNonce(ctx, command.nonce);
@@ -94,5 +96,9 @@ export async function checkUnlock(ctx: UnlockContext, command: RequestOf<'unlock
   ]);
   if (!holder.ok) return holder;
   if (!approvals.ok) return approvals;
+  // The id the device logs its unlock and stamps under must be the grant these approvals make
+  // (its content address), not one the tablet chose: the records find a stamp's grant by it.
+  const ownId = await evidenceGrantId(g, command.approvals, command.approvals.map((a) => credentialOwner(roster, a.credentialId)?.id ?? ''));
+  if (ownId !== g.id) return no('grant_mismatch', `grant_id_mismatch: expected the grant's id to be the content address of its terms and decisions${ownId === null ? ` (${g.decisions.length} decision(s) described for ${command.approvals.length} approval(s))` : ` "${ownId}"`}, got "${g.id}"`);
   return ok({ usesLeft: g.uses - used, approvedBy: approvals.value });
 }

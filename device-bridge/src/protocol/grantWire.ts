@@ -1,5 +1,6 @@
 import {
   canonicalJson,
+  contentId,
   decisionPayload,
   err,
   ok,
@@ -55,6 +56,7 @@ export function grantEvidence(grant: Grant): Result<UnlockEvidence, Refusal<Gran
     placeUnitId: terms.place.unitId,
     ...(terms.uses === grant.uses ? {} : { approvedUses: terms.uses }),
     ...(sameWindow(terms.window, grant.window) ? {} : { approvedWindow: terms.window }),
+    decisions: grant.decisions.map(({ at, comment, assertion: { userHandle } }) => ({ at, ...(comment === undefined ? {} : { comment }), ...(userHandle === undefined ? {} : { userHandle }) })),
   };
   return ok({ grant: evidence, approvals: grant.decisions.map((d) => d.assertion) });
 }
@@ -83,3 +85,36 @@ export function approvedRequest(evidence: GrantEvidence): UseRequest {
 
 /** The decision payload every approval of this evidence must have signed. */
 export const approvedPayload = (evidence: GrantEvidence): DecisionPayload => decisionPayload(approvedRequest(evidence), 'approve');
+
+/**
+ * The content address of the grant this evidence stands for (device side): its decisions rebuilt
+ * from the approved payload, each bare approval and its approver (`approverIds`, in the
+ * approvals' order: the roster owners of the passkeys that signed them) and what
+ * `evidence.decisions` adds (time, note, user handle),
+ * in the order carried; then the grant's body as `grantBody` makes it. An honest tablet's
+ * evidence gives the grant's own `id`; a made-up or borrowed id gives another, and so does any
+ * decision left out, added or reordered. `null` when the counts do not agree.
+ */
+export async function evidenceGrantId(evidence: GrantEvidence, approvals: readonly AssertionFields[], approverIds: readonly string[]): Promise<string | null> {
+  if (evidence.decisions.length !== approvals.length || approverIds.length !== approvals.length) return null;
+  const payload = approvedPayload(evidence);
+  const decisions = await Promise.all(
+    approvals.map(async (assertion, i) => {
+      const { at, comment, userHandle } = evidence.decisions[i]!;
+      const signed = userHandle === undefined ? assertion : { ...assertion, userHandle };
+      const body = { approverId: approverIds[i]!, payload, assertion: signed, ...(comment === undefined ? {} : { comment }), at };
+      return { ...body, id: await contentId(body) };
+    }),
+  );
+  const body = {
+    requestId: evidence.requestId,
+    sealId: evidence.sealId,
+    deviceId: evidence.deviceId,
+    holderId: evidence.holderId,
+    uses: evidence.uses,
+    window: evidence.window,
+    decisions,
+    ...(evidence.geofence === undefined ? {} : { geofence: evidence.geofence }),
+  };
+  return contentId(body);
+}

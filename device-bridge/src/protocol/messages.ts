@@ -1,6 +1,7 @@
 import {
   deviceIdSchema,
   grantIdSchema,
+  MAX_REASON_LENGTH,
   MAX_USES_PER_REQUEST,
   requestIdSchema,
   sealIdSchema,
@@ -42,6 +43,13 @@ const grantEvidenceCodec = struct({
   placeUnitId: req(9, idField(unitIdSchema)),
   approvedUses: opt(10, uint(MAX_USES_PER_REQUEST)),
   approvedWindow: opt(11, windowField()),
+  /**
+   * What each approving decision carries besides its payload and bare assertion, in the order of
+   * the approvals: when it was made, its note, its assertion's user handle. With the approvals
+   * they rebuild the grant's decisions, so the device checks `id` is the grant's content address
+   * (`grantWire.ts`, `evidenceGrantId`).
+   */
+  decisions: req(12, list(struct({ at: req(0, uint()), comment: opt(1, text(MAX_REASON_LENGTH)), userHandle: opt(2, base64UrlBytes({ min: 1, max: 64 })) }), 10)),
 });
 export type GrantEvidence = ValueOf<typeof grantEvidenceCodec>;
 
