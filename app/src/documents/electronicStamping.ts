@@ -1,6 +1,6 @@
 import {
-  drawImpression, err, impressionDrawing, ok, refuse, sealAppearance, sealOrganisationName, stampedPagesOf,
-  type ElectronicGrant, type ImpressionLayoutRecord, type ImpressionPlacement, type Refusal, type Result, type SealLook, type SeamPlacement,
+  drawImpression, err, impressionDrawing, ok, refuse, sealAppearance, sealOrganisationName, stampedPagesOf, unambiguousPdf,
+  type ElectronicGrant, type ImpressionLayoutRecord, type ImpressionPlacement, type PdfStructureRefusalCode, type Refusal, type Result, type SealLook, type SeamPlacement,
 } from '@seal/shared';
 import { fileSha256 } from '../requests/fileSha256';
 import { openPdfPages, type PdfPages } from './pdfPages';
@@ -92,12 +92,16 @@ export async function stampDocument(request: StampRequest, signer: ImpressionSig
   return signed.ok ? ok({ pdf: signed.value, code, impressionId: impression.impressionId }) : err(signed.error);
 }
 
-export type OpenDocumentRefusalCode = DocumentCheckRefusalCode | 'unreadable' | 'rotated';
+export type OpenDocumentRefusalCode = DocumentCheckRefusalCode | PdfStructureRefusalCode | 'unreadable' | 'rotated';
 
 /** The chosen file, checked against the grant and opened for the preview (PDF.js), or why not. */
 export async function openChosenDocument(file: Blob, grant: ElectronicGrantView): Promise<Result<{ bytes: Uint8Array; pages: PdfPages }, Refusal<OpenDocumentRefusalCode>>> {
   const checked = await checkChosenDocument(file, grant);
   if (!checked.ok) return checked;
+  // Stamping redraws pages as pdf-lib reads them; the approvers saw them as a viewer does. The
+  // server refuses to countersign a document the two could read differently: say so before stamping.
+  const structure = unambiguousPdf(checked.value.bytes);
+  if (!structure.ok) return structure;
   const pages = await openPdfPages(checked.value.bytes).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
   if (pages instanceof Error) return refuse('unreadable', pages.message);
   if (pages.sizes.some((size) => size.rotation % 360 !== 0)) {

@@ -884,6 +884,7 @@ export const en: Dictionary = {
     notPdf: 'The approved document is not a PDF: it cannot be stamped electronically.',
     unreadable: 'This PDF cannot be opened: {{ detail }}',
     rotated: 'This PDF has turned pages (/Rotate): electronic stamping does not support them yet.',
+    ambiguous: 'This PDF is built so that it could show one thing in a PDF viewer and another once stamped (an object is defined twice, or outside its cross-reference). It cannot be stamped electronically; please have it exported or printed to PDF again and approved anew.',
     opening: 'Opening the document and preparing the preview…',
     accepted: '“{{ name }}” is the approved document ({{ pages }} pages). Place the seal.',
     pages: 'Pages',

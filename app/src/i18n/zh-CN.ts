@@ -885,6 +885,7 @@ export const zhCN = {
     notPdf: '审批的文件不是 PDF，无法电子用印。',
     unreadable: '无法打开此 PDF：{{ detail }}',
     rotated: '此 PDF 有旋转的页面，暂不支持电子用印。',
+    ambiguous: '此 PDF 的结构有歧义：在阅读器中显示的内容可能与用印后显示的不同（某个对象被定义了两次，或不在交叉引用表中）。无法电子用印，请您重新导出或打印为 PDF，并重新提交审批。',
     opening: '正在打开文件并生成预览…',
     accepted: '“{{ name }}”与审批的文件一致（共 {{ pages }} 页）。请放置印章。',
     pages: '页面',

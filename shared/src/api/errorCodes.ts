@@ -117,7 +117,8 @@ export type ApiErrorCode =
   // electronic signing is off on this server (ELECTRONIC_SIGNING)
   | 'signing_disabled'
   // a PDF sent for an impression's countersignature is not the one the impression recorded; or it
-  // adds to the approved document more than the impression its recorded layout draws (`judgeStampedPdf`)
+  // adds to the approved document more than the impression its recorded layout draws (`judgeStampedPdf`); or
+  // its approved document reads differently to pdf-lib and to a viewer (`pdf_ambiguous`, `unambiguousPdf`)
   | 'pdf_mismatch'
   | StampedPdfRefusalCode
   // an impression the shared rule (`judgeImpression`) does not authorise, so it is not countersigned

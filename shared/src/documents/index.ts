@@ -15,3 +15,4 @@ export * from './printCopy';
 export * from './firstRevision';
 export * from './impressionStamp';
 export * from './judgeStampedPdf';
+export * from './unambiguousPdf';

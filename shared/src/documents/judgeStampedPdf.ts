@@ -6,8 +6,9 @@ import { impressionDrawing, impressionSignatureField, stampedPagesOf } from './i
 import { prepareSignature, type PreparedSignature } from './pades';
 import type { SealAppearance } from './sealAppearance';
 import type { SealFontLoader } from './sealPdf';
+import { unambiguousPdf, type PdfStructureRefusalCode } from './unambiguousPdf';
 
-export type StampedPdfRefusalCode = 'pdf_not_as_stamped';
+export type StampedPdfRefusalCode = 'pdf_not_as_stamped' | PdfStructureRefusalCode;
 
 /** What a signed impression's PDF is judged against: the approved document in it, and everything its drawing took. */
 export interface StampedPdfExpectation {
@@ -46,7 +47,10 @@ function firstDeparture(pdf: Uint8Array, prepared: PreparedSignature): number | 
  * over a page, add a page, redefine an object, or add an annotation, an action or a mark outside
  * the recorded layout: anything the impression would not draw departs from those bytes. The
  * recorded pages must be the pages the layout stamps. The drawing is deterministic
- * (`subsetTagOf`), so an honest PDF passes wherever it was drawn.
+ * (`subsetTagOf`), so an honest PDF passes wherever it was drawn. The approved document must
+ * also read the same to pdf-lib and to a viewer (`unambiguousPdf`): the redrawing parses it with
+ * pdf-lib, so a byte comparison alone would pass a page that pdf-lib and the approvers' viewer read
+ * differently (`pdf_ambiguous`).
  */
 export async function judgeStampedPdf(pdf: Uint8Array, expected: StampedPdfExpectation): Promise<Result<{ readonly pages: readonly number[] }, Refusal<StampedPdfRefusalCode>>> {
   const { impression } = expected;
@@ -59,6 +63,8 @@ export async function judgeStampedPdf(pdf: Uint8Array, expected: StampedPdfExpec
   // A plain view (not Node's Buffer), as the browser hands the font over: fontkit sees the same bytes the same way.
   const fontBytes = loaded instanceof Uint8Array ? new Uint8Array(loaded.buffer, loaded.byteOffset, loaded.byteLength) : new Uint8Array(loaded);
   const source = pdf.slice(0, expected.sourceLength);
+  const structure = unambiguousPdf(source);
+  if (!structure.ok) return structure;
   let prepared: PreparedSignature;
   let drawnLength: number;
   try {

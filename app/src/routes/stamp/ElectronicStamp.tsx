@@ -53,7 +53,8 @@ export default function ElectronicStamp(props: { grant: ElectronicGrantView; sea
     setOpening(false);
     if (!opened.ok) {
       const { code, message } = opened.error;
-      setRefusal(code === 'document_mismatch' ? t('stampPdf.wrongDocument', { name: file.name }) : code === 'unreadable' ? t('stampPdf.unreadable', { detail: message }) : t(`stampPdf.${code === 'rotated' ? 'rotated' : 'notPdf'}`));
+      setRefusal(code === 'document_mismatch' ? t('stampPdf.wrongDocument', { name: file.name }) : code === 'unreadable' ? t('stampPdf.unreadable', { detail: message })
+        : t(`stampPdf.${code === 'rotated' ? 'rotated' : code === 'pdf_ambiguous' ? 'ambiguous' : 'notPdf'}`));
       return;
     }
     const pages = opened.value.pages;
