@@ -174,7 +174,7 @@ export const ATTACKS: readonly Attack[] = [
   },
   {
     name: 'the seal drawn elsewhere than the layout the impression records',
-    make: ({ source, parts }) => drawAsTheApp(source, { ...parts, layout: { ...parts.layout, placements: parts.layout.placements.map((p) => ({ ...p, x: p.x - 90, y: p.y + 60 })) } }),
+    make: ({ source, parts }) => drawAsTheApp(source, { ...parts, layout: { ...parts.layout, placements: parts.layout.placements.map((p) => ({ ...p, x: p.x - 90, y: p.y - 60 })) } }),
   },
   {
     name: 'a second seal drawn beside the one the impression records',

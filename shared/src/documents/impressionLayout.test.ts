@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { layoutImpression, sealMarkBox, type Box } from './impressionLayout';
+import { layoutImpression, qrMarkBox, sealMarkBox, type Box } from './impressionLayout';
 
 /** A4 in points, and the size of a 40 mm contract seal: figures written out, not taken from the code. */
 const A4 = { width: 595.28, height: 841.89 };
 const SEAL = { width: 40, height: 40 };
 const PT = 72 / 25.4;
 
+const code = (r: ReturnType<typeof layoutImpression>): string => (r.ok ? 'ok' : r.error.code);
 const overlaps = (a: Box, b: Box): boolean => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 
 describe('layoutImpression', () => {
@@ -34,16 +35,40 @@ describe('layoutImpression', () => {
     }
   });
 
-  it('moves the verification block to a free corner when a seal sits where it would go', () => {
-    const marks = layoutImpression([A4], SEAL, [{ page: 0, x: 30, y: 280 }]);
-    if (!marks.ok) throw new Error(marks.error.message);
-    const seal = sealMarkBox(marks.value.seals[0]!, SEAL);
-    const qr = marks.value.qrs[0]!;
-    const block = { x: qr.qr.x, y: qr.qr.y, width: qr.text.x + qr.text.width - qr.qr.x, height: qr.qr.height };
-    expect(overlaps(block, seal)).toBe(false);
-    // Still at the bottom: the bottom-right corner was free.
-    expect(qr.qr.y).toBeLessThan(50);
-    expect(qr.qr.x).toBeGreaterThan(A4.width / 2);
+  it('puts the verification block in the bottom-left corner whatever the seals, and refuses a seal over it', () => {
+    // Seals over the two right corners: the block stays where it always goes (seals cannot steer its white square over text).
+    const marks = layoutImpression([A4], SEAL, [{ page: 0, x: 185, y: 20 }, { page: 0, x: 185, y: 280 }]);
+    const stacked = layoutImpression([A4, A4], SEAL, [{ page: 0, x: 185, y: 20 }, { page: 0, x: 185, y: 280 }, { page: 1, x: 25, y: 280 }]);
+    const lone = layoutImpression([A4], SEAL, [{ page: 0, x: 150, y: 200 }]);
+    if (!marks.ok || !lone.ok) throw new Error('refused');
+    for (const q of [marks.value.qrs[0]!, lone.value.qrs[0]!]) {
+      expect(q.qr.x).toBeCloseTo(6 * PT, 6);
+      expect(q.qr.y).toBeCloseTo(6 * PT, 6);
+    }
+    for (const s of marks.value.seals) expect(overlaps(qrMarkBox(marks.value.qrs[0]!), sealMarkBox(s, SEAL))).toBe(false);
+    // A seal in the bottom-left corner is refused, not dodged.
+    expect(stacked.ok ? 'ok' : stacked.error.code).toBe('covers_qr');
+    expect(code(layoutImpression([A4], SEAL, [{ page: 0, x: 30, y: 280 }]))).toBe('covers_qr');
+  });
+
+  it('refuses more seals than a real document takes: a seam over a page twice, three on a page, more than one a page and two', () => {
+    expect(code(layoutImpression([A4, A4], SEAL, [], { pages: [0, 1, 0], y: 100 }))).toBe('seam_page_twice');
+    expect(code(layoutImpression([A4, A4], SEAL, [], { pages: [0, 0], y: 100, size: 10 }))).toBe('seam_page_twice');
+    const three = [{ page: 0, x: 30, y: 50 }, { page: 0, x: 100, y: 50 }, { page: 0, x: 170, y: 50 }];
+    expect(code(layoutImpression([A4, A4, A4, A4], SEAL, three))).toBe('too_many_seals');
+    expect(code(layoutImpression([A4, A4, A4, A4], SEAL, three.slice(0, 2)))).toBe('ok');
+    // Two pages: four seals at most, even two a page apart.
+    const spread = [0, 1].flatMap((page) => [{ page, x: 50, y: 50 }, { page, x: 150, y: 50 }]);
+    expect(code(layoutImpression([A4, A4], SEAL, spread))).toBe('ok');
+    expect(code(layoutImpression([A4, A4, A4], SEAL, [...spread, { page: 2, x: 50, y: 50 }, { page: 2, x: 150, y: 50 }]))).toBe('too_many_seals');
+  });
+
+  it('refuses seals that overlap: two placed ones, or a placed one over the seam slice', () => {
+    expect(code(layoutImpression([A4], SEAL, [{ page: 0, x: 100, y: 100 }, { page: 0, x: 100, y: 100 }]))).toBe('seals_overlap');
+    expect(code(layoutImpression([A4], SEAL, [{ page: 0, x: 100, y: 100 }, { page: 0, x: 139, y: 100 }]))).toBe('seals_overlap');
+    expect(code(layoutImpression([A4], SEAL, [{ page: 0, x: 100, y: 100 }, { page: 0, x: 141, y: 100 }]))).toBe('ok');
+    expect(code(layoutImpression([A4, A4], SEAL, [{ page: 0, x: 195, y: 100 }], { y: 100 }))).toBe('seals_overlap');
+    expect(code(layoutImpression([A4, A4], SEAL, [{ page: 0, x: 150, y: 100 }], { y: 100 }))).toBe('ok');
   });
 
   it('cuts a seam seal into one slice a page, each at the right edge, together the whole seal from left to right', () => {
@@ -79,7 +104,6 @@ describe('layoutImpression', () => {
   });
 
   it('refuses, saying why: nothing placed, a page the document lacks, a centre off the page, a seam over one page, an absurd size', () => {
-    const code = (r: ReturnType<typeof layoutImpression>): string => (r.ok ? 'ok' : r.error.code);
     expect(code(layoutImpression([A4], SEAL, []))).toBe('nothing_to_stamp');
     expect(code(layoutImpression([A4], SEAL, [{ page: 1, x: 10, y: 10 }]))).toBe('no_such_page');
     expect(code(layoutImpression([A4], SEAL, [{ page: 0, x: 211, y: 10 }]))).toBe('off_page');

@@ -1,4 +1,5 @@
 import { ok, refuse, type Refusal, type Result } from '../result';
+import { MAX_PLACEMENTS_PER_PAGE } from '../domain/impression';
 import { POINTS_PER_MM } from './sealPdf';
 
 /**
@@ -68,7 +69,15 @@ export interface ImpressionMarks {
   readonly qrs: readonly QrMark[];
 }
 
-export type ImpressionLayoutRefusalCode = 'nothing_to_stamp' | 'no_such_page' | 'off_page' | 'seam_needs_two_pages' | 'bad_size';
+export type ImpressionLayoutRefusalCode =
+  | 'nothing_to_stamp' | 'no_such_page' | 'off_page' | 'seam_needs_two_pages' | 'bad_size'
+  | 'seam_page_twice' | 'too_many_seals' | 'seals_overlap' | 'covers_qr';
+
+/**
+ * How many placements beyond one per page of the document an impression may make (a contract
+ * sealed on every page, and twice on its signature page or two).
+ */
+export const EXTRA_PLACEMENTS = 2;
 
 /** The QR's side, the gap to its text, the text's width and the margin to the page's edges, mm. */
 export const QR_BLOCK_MM = { qr: 18, gap: 2, text: 46, margin: 6 } as const;
@@ -84,24 +93,19 @@ export function sealMarkBox(mark: SealMark, seal: { readonly width: number; read
 }
 
 /**
- * The verification block for a page: in the first corner (bottom-left, bottom-right, top-left,
- * top-right) where it covers none of the page's seals; bottom-left if every corner is taken.
- * Scaled down on a page too narrow for it.
+ * The verification block for a page: always in its bottom-left corner, at the margin, whatever
+ * the seals' placement (`layoutImpression` refuses a seal over it): were it to move out of the
+ * seals' way, seals placed in three corners would steer its opaque square over the text the
+ * holder chose. Scaled down on a page too narrow for it.
  */
-export function qrBlockFor(page: number, size: PageSize, taken: readonly Box[]): QrMark {
+export function qrBlockFor(page: number, size: PageSize): QrMark {
   const k = POINTS_PER_MM;
   const full = (QR_BLOCK_MM.qr + QR_BLOCK_MM.gap + QR_BLOCK_MM.text) * k;
   const fit = Math.min(1, (size.width - 2 * QR_BLOCK_MM.margin * k) / full, (size.height - 2 * QR_BLOCK_MM.margin * k) / (QR_BLOCK_MM.qr * k));
   const s = Math.max(fit, 0.2) * k;
   const block = { width: full * (s / k), height: QR_BLOCK_MM.qr * s };
   const m = QR_BLOCK_MM.margin * s;
-  const corners: Box[] = [
-    { x: m, y: m, ...block },
-    { x: size.width - m - block.width, y: m, ...block },
-    { x: m, y: size.height - m - block.height, ...block },
-    { x: size.width - m - block.width, y: size.height - m - block.height, ...block },
-  ];
-  const at = corners.find((c) => !taken.some((t) => overlaps(c, t))) ?? corners[0]!;
+  const at: Box = { x: m, y: m, ...block };
   const qrSide = QR_BLOCK_MM.qr * s;
   const textSize = 2.6 * s;
   return {
@@ -120,6 +124,8 @@ function scaleOf(size: number | undefined, sealWidth: number): Result<number, Re
 /** The seam seal's slices: slice i (from the seal's left) at the right edge of the i-th page listed. */
 function seamMarks(seam: SeamPlacement, pages: readonly PageSize[], seal: PageSize): Result<SealMark[], Refusal<ImpressionLayoutRefusalCode>> {
   const list = seam.pages ?? pages.map((_, i) => i);
+  const twice = list.find((page, i) => list.indexOf(page) !== i);
+  if (twice !== undefined) return refuse('seam_page_twice', `a seam seal runs over each page once, page ${twice + 1} is listed twice`);
   if (list.length < 2) return refuse('seam_needs_two_pages', `a seam seal runs over two pages or more, got ${list.length}`);
   const scale = scaleOf(seam.size, seal.width);
   if (!scale.ok) return scale;
@@ -139,9 +145,38 @@ function seamMarks(seam: SeamPlacement, pages: readonly PageSize[], seal: PageSi
   return ok(marks);
 }
 
+/** The block a QR mark covers: its square and its text. */
+export const qrMarkBox = (q: QrMark): Box => ({ x: q.qr.x, y: q.qr.y, width: q.text.x + q.text.width - q.qr.x, height: q.qr.height });
+
+/** Whether the placements are more than a real document takes ({@link MAX_PLACEMENTS_PER_PAGE}, {@link EXTRA_PLACEMENTS}). */
+function tooMany(placements: readonly ImpressionPlacement[], pageCount: number): Refusal<'too_many_seals'> | undefined {
+  if (placements.length > pageCount + EXTRA_PLACEMENTS) {
+    return { code: 'too_many_seals', message: `at most ${pageCount + EXTRA_PLACEMENTS} seals on a ${pageCount}-page document (one a page and ${EXTRA_PLACEMENTS} more), got ${placements.length}` };
+  }
+  const perPage = new Map<number, number>();
+  for (const p of placements) perPage.set(p.page, (perPage.get(p.page) ?? 0) + 1);
+  const crowded = [...perPage].find(([, n]) => n > MAX_PLACEMENTS_PER_PAGE);
+  return crowded === undefined ? undefined : { code: 'too_many_seals', message: `at most ${MAX_PLACEMENTS_PER_PAGE} seals on a page, got ${crowded[1]} on page ${crowded[0] + 1}` };
+}
+
+/** Why the marks on a page may not be drawn: two seals overlapping (stacked, they black out what is under them), or a seal over the QR block. */
+function crowding(seals: readonly SealMark[], qrs: readonly QrMark[], seal: { readonly width: number; readonly height: number }): Refusal<'seals_overlap' | 'covers_qr'> | undefined {
+  const onPage = new Map<number, Box[]>();
+  for (const s of seals) onPage.set(s.page, [...(onPage.get(s.page) ?? []), sealMarkBox(s, seal)]);
+  for (const q of qrs) {
+    const boxes = onPage.get(q.page) ?? [];
+    if (boxes.some((a, i) => boxes.some((b, j) => j > i && overlaps(a, b)))) return { code: 'seals_overlap', message: `two seals overlap on page ${q.page + 1}: place each clear of the others` };
+    if (boxes.some((b) => overlaps(b, qrMarkBox(q)))) {
+      return { code: 'covers_qr', message: `a seal on page ${q.page + 1} covers the verification QR and code in the page's bottom-left corner: place it clear of them` };
+    }
+  }
+  return undefined;
+}
+
 /**
  * Every mark of an impression, page by page, or why it cannot be made: a placement on a page the
- * document lacks, a centre off its page, a seam over fewer than two pages.
+ * document lacks, a centre off its page, a seam over fewer than two pages or over a page twice,
+ * more seals than a real document takes, two seals overlapping, a seal over the QR block.
  */
 export function layoutImpression(
   pages: readonly PageSize[],
@@ -150,6 +185,8 @@ export function layoutImpression(
   seam?: SeamPlacement,
 ): Result<ImpressionMarks, Refusal<ImpressionLayoutRefusalCode>> {
   if (placements.length === 0 && seam === undefined) return refuse('nothing_to_stamp', 'place the seal on a page, or across the page edges, first');
+  const many = tooMany(placements, pages.length);
+  if (many !== undefined) return { ok: false, error: many };
   const seals: SealMark[] = [];
   for (const p of placements) {
     const size = pages[p.page];
@@ -167,6 +204,8 @@ export function layoutImpression(
     seals.push(...slices.value);
   }
   const stamped = [...new Set(seals.map((s) => s.page))].sort((a, b) => a - b);
-  const qrs = stamped.map((page) => qrBlockFor(page, pages[page]!, seals.filter((s) => s.page === page).map((s) => sealMarkBox(s, seal))));
+  const qrs = stamped.map((page) => qrBlockFor(page, pages[page]!));
+  const crowded = crowding(seals, qrs, seal);
+  if (crowded !== undefined) return { ok: false, error: crowded };
   return ok({ seals, qrs });
 }

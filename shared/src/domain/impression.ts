@@ -23,6 +23,14 @@ export const certificateSerialHexSchema = z.string().regex(/^[0-9a-f]{32}$/, { m
 /** The most pages one impression may stamp (a 骑缝章 across a long document stamps every page). */
 export const MAX_IMPRESSION_PAGES = 2000;
 
+/**
+ * The most seals placed on one page of an impression: a document is sealed once where it is
+ * signed, and a second mark on a page (a second signature block) is the most a real one takes.
+ * With the seam's one slice a page carries at most three seals: drawing grows with the square of
+ * the seals on a page (each adds names to the page's resources), so this is what bounds it.
+ */
+export const MAX_PLACEMENTS_PER_PAGE = 2;
+
 /** A length on a page, in mm, as a placement gives it (bounded: a page is at most a few metres). */
 const mmSchema = z.number().min(-10_000).max(10_000);
 const pageIndexSchema = z.int().min(0).max(1_000_000);
@@ -36,8 +44,27 @@ const pageIndexSchema = z.int().min(0).max(1_000_000);
  * (`judgeStampedPdf`).
  */
 export const impressionLayoutRecordSchema = z.strictObject({
-  placements: z.array(z.strictObject({ page: pageIndexSchema, x: mmSchema, y: mmSchema, size: mmSchema.optional() })).max(200),
-  seam: z.strictObject({ pages: z.array(pageIndexSchema).min(2).max(MAX_IMPRESSION_PAGES).optional(), y: mmSchema, size: mmSchema.optional() }).optional(),
+  // At most two a page (`MAX_PLACEMENTS_PER_PAGE`; `layoutImpression` also caps them by the
+  // document's pages and refuses overlaps): drawing grows with the square of the seals on a page,
+  // so a row with hundreds stacked on one would cost the server minutes to judge.
+  placements: z
+    .array(z.strictObject({ page: pageIndexSchema, x: mmSchema, y: mmSchema, size: mmSchema.optional() }))
+    .max(200)
+    .refine((list) => list.every((p, i) => list.filter((q, j) => j <= i && q.page === p.page).length <= MAX_PLACEMENTS_PER_PAGE), {
+      message: `expected at most ${MAX_PLACEMENTS_PER_PAGE} seals placed on a page`,
+    }),
+  seam: z
+    .strictObject({
+      pages: z
+        .array(pageIndexSchema)
+        .min(2)
+        .max(MAX_IMPRESSION_PAGES)
+        .refine((pages) => new Set(pages).size === pages.length, { message: 'expected a seam over each page once' })
+        .optional(),
+      y: mmSchema,
+      size: mmSchema.optional(),
+    })
+    .optional(),
   /** The app's origin (`https://seal.example.com`): the QR carries `verificationUrl(origin, code)`. */
   origin: z.string().max(200).regex(/^https?:\/\/[^/?#\s]+$/, { message: 'expected an origin: http(s)://host[:port], nothing after it' }),
 });

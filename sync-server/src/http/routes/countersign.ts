@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import {
   checkPdfSignatures, ORG_COUNTERSIGNATURE_FIELD, signerSerialOf, countersignatureId, countersignImpressionBodySchema, countersignImpressionResponseSchema, factRowId, impressionParamsSchema,
   documentEnd, impressionSchema, judgeImpression, readCertificate, SERVER_AUTHOR, serialHexOf, signPdf, subjectOf,
-  type ApiErrorCode, type Countersignature, type FactRow, type Impression, type UserId,
+  type ApiErrorCode, type Countersignature, type FactRow, type Impression, type Refusal, type UserId,
 } from '@seal/shared';
 import { buildRoster } from '../../auth/roster';
 import { loadUnitTree, permission } from '../../auth/scope';
@@ -24,6 +24,46 @@ import { ApiError, notFound, requireSigningEnabled } from '../errors';
 import { recordChange, actorOf } from '../recordChange';
 
 const sha256Hex = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+const MINUTE = 60_000;
+/** How long a refused drawing's verdict is remembered per (impression, signed PDF): the seal's look or the origins could change. */
+const VERDICT_MS = 60 * MINUTE;
+
+/**
+ * Each countersigning may draw the document again (the dearest check): a person may ask `max`
+ * times a minute (AUTH_RATE_LIMIT), counted per user whatever their sessions or addresses, in a
+ * window from their first ask; 429 past it.
+ */
+function countersignLimiter(max: number, now: () => number): (userId: string) => void {
+  const windows = new Map<string, { start: number; count: number }>();
+  return (userId) => {
+    const at = now();
+    if (windows.size > 10_000) for (const [k, w] of windows) if (at - w.start >= MINUTE) windows.delete(k);
+    const w = windows.get(userId);
+    if (w === undefined || at - w.start >= MINUTE) return void windows.set(userId, { start: at, count: 1 });
+    w.count += 1;
+    if (w.count > max) throw new ApiError(429, 'rate_limited', `Too many countersignings asked: at most ${max} a minute; try again in ${Math.ceil((w.start + MINUTE - at) / 1000)} s`);
+  };
+}
+
+/** What drawing found for an impression and signed PDF it refused, for {@link VERDICT_MS}: asked again, it is not drawn again. */
+function refusedDrawings() {
+  const seen = new Map<string, { readonly at: number; readonly refusal: Refusal<ApiErrorCode> }>();
+  return {
+    /** The refusal remembered, its message saying when it was found (this PDF is not drawn again). */
+    get: (id: string, sha: string, now: number): Refusal<ApiErrorCode> | undefined => {
+      const held = seen.get(`${id}\n${sha}`);
+      if (held === undefined || now - held.at >= VERDICT_MS) return undefined;
+      return { code: held.refusal.code, message: `${held.refusal.message} (as found when this PDF was drawn at ${new Date(held.at).toISOString()}: it is not drawn again)` };
+    },
+    note: (id: string, sha: string, now: number, refusal: Refusal<ApiErrorCode>): Refusal<ApiErrorCode> => {
+      seen.delete(`${id}\n${sha}`);
+      seen.set(`${id}\n${sha}`, { at: now, refusal });
+      while (seen.size > 10_000) seen.delete(seen.keys().next().value as string);
+      return refusal;
+    },
+  };
+}
+
 /** The PDF's /M has whole seconds; the impression's claimed time is in ms. */
 const CLOCK_SLACK_MS = 1_000;
 
@@ -47,6 +87,8 @@ export function countersignRoutes(api: Api, store: Store): void {
   const signer = countersigner(() => orgCaOf(ctx), ctx.config.rpName, ctx.now);
   const countersignLocks = new KeyedLocks();
   const refusalsAudited = new RecentKeys(60 * 60_000, 10_000);
+  const limitCountersigns = countersignLimiter(ctx.config.authRateLimitPerMinute, ctx.now);
+  const drawnRefusals = refusedDrawings();
 
   api.route({
     method: 'POST', url: '/api/documents/impressions/:id/countersign', tag: 'documents', auth: 'session',
@@ -54,10 +96,12 @@ export function countersignRoutes(api: Api, store: Store): void {
     summary: "The organisation's countersignature on the PDF an impression recorded, once the impression, its grant and the seal's signature are checked; audited",
     responses: {
       200: countersignImpressionResponseSchema, 400: 'invalid_body', 401: 'unauthenticated', 403: 'signing_disabled', 404: 'not_found', 413: 'payload_too_large',
+      429: 'rate_limited (more than AUTH_RATE_LIMIT countersignings asked by one user in a minute)',
       422: 'pdf_mismatch | not_countersignable | pdf_not_as_stamped (it adds more than the impression its layout draws) | impression_* (the judgeImpression code)',
     },
   }, async ({ params, body, signedIn }) => {
     requireSigningEnabled(ctx.config);
+    limitCountersigns(signedIn.user.id);
     const row = (await rows.getMany([factRowId('impression', params.id)])).get(factRowId('impression', params.id));
     const parsed = impressionSchema.safeParse(row?.type === 'fact' ? row.body : undefined);
     const tree = await loadUnitTree(ctx.repos.units);
@@ -113,8 +157,10 @@ export function countersignRoutes(api: Api, store: Store): void {
       const withdrawn = await countersignWithdrawn(impression, records.value, rows);
       if (withdrawn !== undefined) return refuse('not_countersignable', withdrawn);
       // Last, being the dearest: the later revisions add nothing but the impression (nothing paints over, replaces or adds content).
+      const remembered = drawnRefusals.get(impression.id, sha, ctx.now());
+      if (remembered !== undefined) return refuse(remembered.code, remembered.message);
       const drawn = await stampedAsRecorded(pdf, impression, { sourceLength, seal: records.value.seal, unitName: (id) => tree.get(id as never)?.name ?? '', origins: ctx.config.origins });
-      if (!drawn.ok) return refuse(drawn.error.code, drawn.error.message);
+      if (!drawn.ok) return refuse(drawn.error.code, drawnRefusals.note(impression.id, sha, ctx.now(), drawn.error).message);
 
       const now = ctx.now();
       const countersigning = await signer();
