@@ -82,6 +82,8 @@ describe('unambiguousPdf', () => {
     // A trailer dictionary before the real one, the one startxref names being the first reached.
     const twoTrailers = text.replace(/startxref\n(\d+)\n%%EOF\n$/, 'trailer\n<< /Size 8 /Root 7 0 R >>\nstartxref\n$1\n%%EOF\n');
     expect(refused(latin1(twoTrailers))).toMatch(/another catalog/);
+    // A /Root that is not a catalog: pdf-lib would go looking for one, a viewer would not.
+    expect(refused(latin1(handmade([], '2 0 R').text))).toMatch(/not a catalog/);
   });
 
   it('refuses an object defined both in an object stream and as a plain object the xref does not choose', async () => {

@@ -1,4 +1,4 @@
-import { decodePDFRawStream, PDFContext, PDFDict, PDFName, PDFNumber, PDFObjectParser, PDFRawStream, PDFXRefStreamParser, type PDFObject } from '@cantoo/pdf-lib';
+import { decodePDFRawStream, PDFContext, PDFDict, PDFName, PDFNumber, PDFObjectParser, PDFRawStream, PDFRef, PDFXRefStreamParser, type PDFObject } from '@cantoo/pdf-lib';
 import { ok, refuse, type Refusal, type Result } from '../result';
 
 export type PdfStructureRefusalCode = 'pdf_ambiguous';
@@ -6,7 +6,7 @@ export type PdfStructureRefusalCode = 'pdf_ambiguous';
 /** Where the newest cross-reference section that names an object says it is. */
 type XrefEntry = { readonly kind: 'plain'; readonly offset: number; readonly generation: number } | { readonly kind: 'in_stream'; readonly stream: number } | { readonly kind: 'free' };
 /** A definition of an object as pdf-lib's parser meets it: a plain `N G obj` at `at`, or a member of the object stream defined at `at`. */
-interface Definition { readonly at: number; readonly generation: number; readonly inStream: boolean }
+interface Definition { readonly at: number; readonly generation: number; readonly inStream: boolean; readonly object?: PDFObject }
 
 class Ambiguous extends Error {}
 const fail = (message: string): never => { throw new Ambiguous(message); };
@@ -25,13 +25,14 @@ function plainHeaders(text: string): { readonly num: number; readonly generation
   return [...text.matchAll(HEADER)].map((m) => ({ num: Number(m[1]), generation: Number(m[2]), at: m.index, bodyAt: m.index + m[0].length }));
 }
 
-/** The object numbers an object stream defines, in order (its header's pairs). */
-function membersOf(stream: PDFRawStream): number[] {
+/** The objects an object stream defines, in order (its header's pairs), each read by pdf-lib's object parser. */
+function membersOf(stream: PDFRawStream): { readonly num: number; readonly object: PDFObject }[] {
   const count = stream.dict.lookup(PDFName.of('N'), PDFNumber).asNumber();
   const first = stream.dict.lookup(PDFName.of('First'), PDFNumber).asNumber();
-  const numbers = latin1(decodePDFRawStream(stream).decode().subarray(0, first)).trim().split(/[\0\t\n\f\r ]+/).map(Number);
+  const decoded = decodePDFRawStream(stream).decode();
+  const numbers = latin1(decoded.subarray(0, first)).trim().split(/[\0\t\n\f\r ]+/).map(Number);
   if (numbers.length < 2 * count || numbers.some((n) => !Number.isInteger(n))) fail('an object stream\'s header is malformed');
-  return Array.from({ length: count }, (_, i) => numbers[2 * i]!);
+  return Array.from({ length: count }, (_, i) => ({ num: numbers[2 * i]!, object: objectAt(decoded, first + numbers[2 * i + 1]!) }));
 }
 
 const isOfType = (object: PDFObject, type: string): object is PDFRawStream => object instanceof PDFRawStream && object.dict.lookup(PDFName.of('Type')) === PDFName.of(type);
@@ -119,19 +120,23 @@ function check(bytes: Uint8Array): void {
   const kept = new Map<number, Definition>();
   const objects = new Map<number, PDFObject>();
   for (const header of headers) {
-    kept.set(header.num, { at: header.at, generation: header.generation, inStream: false });
-    let object: PDFObject;
-    try { object = objectAt(bytes, header.bodyAt); } catch { continue; }
+    let object: PDFObject | undefined;
+    try { object = objectAt(bytes, header.bodyAt); } catch { object = undefined; }
+    kept.set(header.num, { at: header.at, generation: header.generation, inStream: false, ...(object === undefined ? {} : { object }) });
+    if (object === undefined) continue;
     objects.set(header.at, object);
     if (isOfType(object, 'ObjStm')) {
       const members = membersOf(object);
-      if (new Set(members).size !== members.length) fail(`the object stream at byte ${header.at} defines an object twice`);
-      for (const num of members) kept.set(num, { at: header.at, generation: 0, inStream: true });
+      if (new Set(members.map((m) => m.num)).size !== members.length) fail(`the object stream at byte ${header.at} defines an object twice`);
+      for (const m of members) kept.set(m.num, { at: header.at, generation: 0, inStream: true, object: m.object });
     }
   }
   kept.delete(0);
   const view = crossReferenceView(bytes, text, headers);
   if (String(view.root) !== String(linearRoot(bytes, text, headers, objects))) fail('the trailer startxref points to names another catalog than the last trailer in the file');
+  // pdf-lib looks for another catalog when /Root is not one (maybeRecoverRoot); a viewer does not.
+  const catalog = view.root instanceof PDFRef ? kept.get(view.root.objectNumber)?.object : undefined;
+  if (!(catalog instanceof PDFDict && catalog.lookup(PDFName.of('Type')) === PDFName.of('Catalog'))) fail('its /Root is not a catalog dictionary');
   for (const [num, entry] of view.entries) {
     if (num === 0) continue;
     const def = kept.get(num);
@@ -156,7 +161,8 @@ function check(bytes: Uint8Array): void {
  * this refuses a PDF unless, for every object number, the definition pdf-lib keeps is the one the
  * newest cross-reference entry names (a plain object at that very offset, or a member of the
  * object stream named there), no object is defined that no entry names or that the newest entry
- * frees, and both views take the same catalog. It is conservative: it reads every `N G obj` in
+ * frees, and both views take the same catalog, a dictionary of /Type /Catalog (else pdf-lib looks
+ * for another one). It is conservative: it reads every `N G obj` in
  * the file, even inside a stream, and refuses encrypted PDFs and ones it cannot read.
  */
 export function unambiguousPdf(pdf: Uint8Array): Result<void, Refusal<PdfStructureRefusalCode>> {
