@@ -97,7 +97,7 @@ export function countersignRoutes(api: Api, store: Store): void {
     responses: {
       200: countersignImpressionResponseSchema, 400: 'invalid_body', 401: 'unauthenticated', 403: 'signing_disabled', 404: 'not_found', 413: 'payload_too_large',
       429: 'rate_limited (more than AUTH_RATE_LIMIT countersignings asked by one user in a minute)',
-      422: 'pdf_mismatch | not_countersignable | pdf_not_as_stamped (it adds more than the impression its layout draws) | impression_* (the judgeImpression code)',
+      422: 'pdf_mismatch | not_countersignable | pdf_not_as_stamped (it adds more than the impression its layout draws, or the layout is out of bounds) | pdf_ambiguous (the approved document reads differently by its cross-reference table and by a front-to-back parse) | impression_* (the judgeImpression code)',
     },
   }, async ({ params, body, signedIn }) => {
     requireSigningEnabled(ctx.config);
