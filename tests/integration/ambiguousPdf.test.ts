@@ -12,16 +12,12 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  createSigningRequest, electronicGrantBody, factRowId, fromPem, generateSigningKeyPair, subjectOf, toPem, verificationCodeOf, withContentId,
-  type Decision, type ElectronicGrant, type Impression, type ImpressionLayoutRecord, type UseRequest,
-} from '@seal/shared';
+import { factRowId, subjectOf, verificationCodeOf, type ElectronicGrant, type Impression, type ImpressionLayoutRecord } from '@seal/shared';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { drawAsTheApp, signAsTheApp } from '../stampedPdfs';
-import { decision, sealMove, sealRecord } from './fixtures';
-import { openReplica, setUpWorld, startSyncServer, syncAll, type Person, type RunningSync, type World } from './harness';
+import { ELECTRONIC_SEAL_ID, electronicGrantWorld, holderSigner } from './electronicGrantWorld';
+import { startSyncServer, type Person, type RunningSync, type World } from './harness';
 
-const HOUR = 3_600_000;
 const LOOK = { kind: 'contract', name: '合同专用章' } as const;
 let running: RunningSync; let world: World; let staff: Person; let grant: ElectronicGrant;
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
@@ -62,45 +58,14 @@ function textOf(pdf: Uint8Array): string {
 
 beforeAll(async () => {
   running = await startSyncServer();
-  world = await setUpWorld(running.server);
-  const custodian = await world.person(world.siteId, ['custodian'], 'Custodian');
-  staff = await world.person(world.siteId, ['staff'], 'Staff');
-  const approver = await world.person(world.branchId, ['approver'], 'Approver');
-  const now = Date.now();
-  const request = {
-    id: 'req-e-ambiguous', requesterId: staff.userId, unitId: world.siteId, sealId: 'eseal-1', document: { title: 'Approved doc', sha256: sha(source), pages: 1 },
-    copies: 1, purpose: 'sign', usesRequested: 2, window: { notBefore: now - HOUR, notAfter: now + 24 * HOUR }, place: { unitId: world.siteId }, createdAt: now - HOUR,
-  } as UseRequest;
-  const [ct, st, at] = await Promise.all([openReplica(running.url, custodian, 'ct'), openReplica(running.url, staff, 'st'), openReplica(running.url, approver, 'at')]);
-  try {
-    await ct.store.records.create('seal', sealRecord('eseal-1', world.siteId, custodian.userId));
-    await ct.store.facts.append('seal_status_change', sealMove('eseal-1', null, 'active', custodian.userId, 'custodian', now - 2 * HOUR), world.siteId);
-    await syncAll([ct]);
-    await st.store.records.create('request', request);
-    await syncAll([st, at]);
-    const approval = (await withContentId(await decision(approver, request, 'approve', now - 30 * 60_000))) as Decision;
-    await at.store.facts.append('decision', approval, world.siteId);
-    await syncAll([ct, st, at]);
-    const body = electronicGrantBody(request, { id: 'eseal-1' as never, form: 'electronic' }, [approval]);
-    if (!body.ok) throw new Error(body.error.message);
-    grant = (await withContentId(body.value)) as ElectronicGrant;
-  } finally {
-    await Promise.all([ct.close(), st.close(), at.close()]);
-  }
-  const pushed = await call('POST', '/api/sync/push', staff, { rows: [{
-    id: factRowId('electronic_grant', grant.id), type: 'fact', kind: 'electronic_grant', subject: subjectOf('request', grant.requestId), scopeUnitId: world.siteId, author: staff.userId, createdAt: Date.now(), body: grant,
-  }] });
-  expect(pushed.json<{ results: { status: string }[] }>().results[0], pushed.body).toMatchObject({ status: 'accepted' });
+  ({ world, staff, grant } = await electronicGrantWorld(running, { requestId: 'req-e-ambiguous', source, pages: 1, uses: 2 }));
 });
 afterAll(async () => {
   await running?.close();
 });
 
 it("refuses to countersign the app's stamping of an approved PDF that a viewer and pdf-lib read differently", async () => {
-  const keys = await generateSigningKeyPair({ extractable: false });
-  const csr = toPem('CERTIFICATE REQUEST', await createSigningRequest(keys, { commonName: 'tablet', organization: 'o' }));
-  const issued = (await call('POST', '/api/documents/signing-certificates', staff, { sealId: 'eseal-1', csr })).json<{ record: { serial: string }; certificate: string; chain: string[] }>();
-  const signer = { privateKey: keys.privateKey, certificate: fromPem('CERTIFICATE', issued.certificate)[0]!, chain: issued.chain.map((p) => fromPem('CERTIFICATE', p)[0]!) };
+  const { signer, serial } = await holderSigner(running, staff, ELECTRONIC_SEAL_ID);
   const id = `ambiguous-${process.pid}`.padEnd(22, '0');
   const code = await verificationCodeOf(id);
   const claimedAt = Math.floor(Date.now() / 1000) * 1000;
@@ -112,7 +77,7 @@ it("refuses to countersign the app's stamping of an approved PDF that a viewer a
   expect(sha(signed.subarray(0, source.length))).toBe(sha(source));
   const impression: Impression = {
     id: id as Impression['id'], grantId: grant.id, requestId: grant.requestId, sealId: grant.sealId, holderId: grant.holderId, sourceSha256: sha(source), signedSha256: sha(signed),
-    certificateSerial: issued.record.serial, claimedAt, pages: [1], verificationCode: code, layout,
+    certificateSerial: serial, claimedAt, pages: [1], verificationCode: code, layout,
   };
   const pushed = await call('POST', '/api/sync/push', staff, { rows: [{
     id: factRowId('impression', id), type: 'fact', kind: 'impression', subject: subjectOf('request', grant.requestId), scopeUnitId: world.siteId, author: staff.userId, createdAt: Date.now(), body: impression,

@@ -10,36 +10,23 @@
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import {
-  createSigningRequest, electronicGrantBody, factRowId, fromPem, generateSigningKeyPair, subjectOf, toPem, verificationCodeOf, withContentId,
-  type Decision, type ElectronicGrant, type Impression, type ImpressionLayoutRecord, type UseRequest,
-} from '@seal/shared';
+import { factRowId, subjectOf, verificationCodeOf, type ElectronicGrant, type Impression, type ImpressionLayoutRecord } from '@seal/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pdfsigReports } from '../pdfChecks';
 import { ATTACKS, drawAsTheApp, signAsTheApp, type Attack, type StampParts } from '../stampedPdfs';
-import { decision, sealMove, sealRecord } from './fixtures';
-import { openReplica, setUpWorld, startSyncServer, syncAll, type Person, type RunningSync, type World } from './harness';
+import { ELECTRONIC_SEAL_ID, electronicGrantWorld, holderSigner } from './electronicGrantWorld';
+import { startSyncServer, type Person, type RunningSync, type World } from './harness';
 
 const FIXTURE = new URL('../fixtures/documents/fontconfig-user.pdf', import.meta.url);
-const HOUR = 3_600_000;
 /** The seal as the server holds it (`sealRecord`: a contract seal named 合同专用章) and the site it belongs to. */
 const LOOK = { kind: 'contract', name: '合同专用章' } as const;
 const SITE_NAME = 'Site 项目部';
 
-let running: RunningSync; let world: World; let staff: Person; let custodian: Person; let approver: Person;
+let running: RunningSync; let world: World; let staff: Person;
 let source: Uint8Array; let grant: ElectronicGrant; let counter = 0;
 let holder: Awaited<ReturnType<typeof holderSigner>>;
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 const call = (method: 'GET' | 'POST', url: string, person?: Person, body?: unknown) => running.server.call(method, url, { ...(person ? { cookie: person.cookie } : {}), ...(body === undefined ? {} : { body }) });
-
-async function holderSigner(person: Person, sealId: string) {
-  const keys = await generateSigningKeyPair({ extractable: false });
-  const csr = toPem('CERTIFICATE REQUEST', await createSigningRequest(keys, { commonName: 'tablet', organization: 'o' }));
-  const issued = await call('POST', '/api/documents/signing-certificates', person, { sealId, csr });
-  expect(issued.statusCode, issued.body).toBe(200);
-  const body = issued.json<{ record: { serial: string }; certificate: string; chain: string[] }>();
-  return { signer: { privateKey: keys.privateKey, certificate: fromPem('CERTIFICATE', body.certificate)[0]!, chain: body.chain.map((p) => fromPem('CERTIFICATE', p)[0]!) }, serial: body.record.serial };
-}
 
 /**
  * An impression as the tablet makes it — the seal on page 1, its layout recorded — but the PDF
@@ -70,40 +57,10 @@ const countersign = (id: string, pdf: Uint8Array) => call('POST', `/api/document
 
 beforeAll(async () => {
   running = await startSyncServer();
-  world = await setUpWorld(running.server);
-  custodian = await world.person(world.siteId, ['custodian'], 'Custodian');
-  staff = await world.person(world.siteId, ['staff'], 'Staff');
-  approver = await world.person(world.branchId, ['approver'], 'Approver');
   source = new Uint8Array(await readFile(FIXTURE));
-  const now = Date.now();
   // Uses enough for every impression below: each is refused for what it shows, not for a use spent.
-  const request = {
-    id: 'req-e-content', requesterId: staff.userId, unitId: world.siteId, sealId: 'eseal-1', document: { title: 'Approved doc', sha256: sha(source), pages: 15 },
-    copies: 1, purpose: 'sign', usesRequested: ATTACKS.length + 5, window: { notBefore: now - HOUR, notAfter: now + 24 * HOUR }, place: { unitId: world.siteId }, createdAt: now - HOUR,
-  } as UseRequest;
-  const ct = await openReplica(running.url, custodian, 'ct');
-  const st = await openReplica(running.url, staff, 'st');
-  const at = await openReplica(running.url, approver, 'at');
-  try {
-    await ct.store.records.create('seal', sealRecord('eseal-1', world.siteId, custodian.userId));
-    await ct.store.facts.append('seal_status_change', sealMove('eseal-1', null, 'active', custodian.userId, 'custodian', now - 2 * HOUR), world.siteId);
-    await syncAll([ct]);
-    await st.store.records.create('request', request);
-    await syncAll([st, at]);
-    const approval = (await withContentId(await decision(approver, request, 'approve', now - 30 * 60_000))) as Decision;
-    await at.store.facts.append('decision', approval, world.siteId);
-    await syncAll([ct, st, at]);
-    const body = electronicGrantBody(request, { id: 'eseal-1' as never, form: 'electronic' }, [approval]);
-    if (!body.ok) throw new Error(body.error.message);
-    grant = (await withContentId(body.value)) as ElectronicGrant;
-  } finally {
-    await Promise.all([ct.close(), st.close(), at.close()]);
-  }
-  const pushed = await call('POST', '/api/sync/push', staff, { rows: [{
-    id: factRowId('electronic_grant', grant.id), type: 'fact', kind: 'electronic_grant', subject: subjectOf('request', grant.requestId), scopeUnitId: world.siteId, author: staff.userId, createdAt: Date.now(), body: grant,
-  }] });
-  expect(pushed.json<{ results: { status: string }[] }>().results[0], pushed.body).toMatchObject({ status: 'accepted' });
-  holder = await holderSigner(staff, 'eseal-1');
+  ({ world, staff, grant } = await electronicGrantWorld(running, { requestId: 'req-e-content', source, pages: 15, uses: ATTACKS.length + 5 }));
+  holder = await holderSigner(running, staff, ELECTRONIC_SEAL_ID);
 });
 afterAll(async () => {
   await running?.close();

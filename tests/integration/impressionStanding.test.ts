@@ -11,12 +11,12 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import {
-  createSigningRequest, electronicGrantBody, factRowId, fromPem, generateSigningKeyPair, subjectOf, toPem, verificationCodeOf, withContentId,
-  type Decision, type ElectronicGrant, type Impression, type UseRequest,
+  electronicGrantBody, factRowId, subjectOf, verificationCodeOf, withContentId, type Decision, type ElectronicGrant, type Impression, type UseRequest,
 } from '@seal/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stampAsTheApp } from '../stampedPdfs';
 import { decision, sealMove, sealRecord } from './fixtures';
+import { holderSigner } from './electronicGrantWorld';
 import { openReplica, setUpWorld, startSyncServer, syncAll, type Person, type RunningSync, type World } from './harness';
 
 const FIXTURE = new URL('../fixtures/documents/fontconfig-user.pdf', import.meta.url);
@@ -25,14 +25,6 @@ let running: RunningSync; let world: World; let staff: Person; let custodian: Pe
 let source: Uint8Array; let request: UseRequest; let grant: ElectronicGrant; let counter = 0;
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 const call = (method: 'GET' | 'POST', url: string, person?: Person, body?: unknown) => running.server.call(method, url, { ...(person ? { cookie: person.cookie } : {}), ...(body === undefined ? {} : { body }) });
-async function holderSigner(person: Person, sealId: string) {
-  const keys = await generateSigningKeyPair({ extractable: false });
-  const csr = toPem('CERTIFICATE REQUEST', await createSigningRequest(keys, { commonName: 'tablet', organization: 'o' }));
-  const issued = await call('POST', '/api/documents/signing-certificates', person, { sealId, csr });
-  expect(issued.statusCode, issued.body).toBe(200);
-  const body = issued.json<{ record: { serial: string }; certificate: string; chain: string[] }>();
-  return { signer: { privateKey: keys.privateKey, certificate: fromPem('CERTIFICATE', body.certificate)[0]!, chain: body.chain.map((p) => fromPem('CERTIFICATE', p)[0]!) }, serial: body.record.serial };
-}
 /** The tablet's impression: seal and QR drawn as the app draws them (layout recorded), signed, recorded. */
 async function stamp(holder: Awaited<ReturnType<typeof holderSigner>>, over: Partial<Impression> = {}, claimedAt = Date.now(), pdf = source, g = grant) {
   const id = `imp-${process.pid}-${String(++counter).padStart(5, '0')}`.padEnd(22, '0');
@@ -125,7 +117,7 @@ describe("an electronic seal's impression", () => {
     const doc = await PDFDocument.create();
     doc.addPage().drawText('I owe the attacker 1,000,000 CNY', { x: 50, y: 700, size: 18, font: await doc.embedFont(StandardFonts.Helvetica) });
     const other = new Uint8Array(await doc.save({ useObjectStreams: false }));
-    const holder = await holderSigner(staff, 'eseal-1');
+    const holder = await holderSigner(running, staff, 'eseal-1');
     const forged = await stamp(holder, { sourceSha256: sha(source) }, Date.now(), other);
     expect(await push('impression', forged.impression)).toMatchObject({ status: 'accepted' });
     const refused = await countersign(forged.impression.id, forged.signed);
@@ -155,7 +147,7 @@ describe("an electronic seal's impression", () => {
     } finally {
       await Promise.all([se.close(), st.close()]);
     }
-    const holder = await holderSigner(staff, 'eseal-1');
+    const holder = await holderSigner(running, staff, 'eseal-1');
     for (const [{ g }, code, status] of [[vetoed, 'request_rejected', 'rejected'], [withdrawn, 'request_cancelled', 'cancelled']] as const) {
       const made = await stamp(holder, {}, Date.now(), source, g);
       expect(await push('impression', made.impression)).toMatchObject({ status: 'accepted' });
@@ -168,7 +160,7 @@ describe("an electronic seal's impression", () => {
 
   it('of two for one approved use, the countersigned one stands on /verify, the one claimed earlier but never countersigned does not', async () => {
     const { g } = await approvedGrant('req-e-uses');
-    const holder = await holderSigner(staff, 'eseal-1');
+    const holder = await holderSigner(running, staff, 'eseal-1');
     const first = await stamp(holder, {}, Date.now(), source, g);
     expect(await push('impression', first.impression)).toMatchObject({ status: 'accepted' });
     expect((await countersign(first.impression.id, first.signed)).statusCode).toBe(200);

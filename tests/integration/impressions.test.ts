@@ -11,12 +11,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import {
-  checkPdfSignatures, createSigningRequest, electronicGrantBody, ORG_COUNTERSIGNATURE_FIELD, factRowId, fromPem, generateSigningKeyPair, signPdf, subjectOf, toPem, verificationCodeOf, withContentId,
-  type Decision, type ElectronicGrant, type Impression, type UseRequest,
+  checkPdfSignatures, electronicGrantBody, ORG_COUNTERSIGNATURE_FIELD, factRowId, fromPem, signPdf, subjectOf, verificationCodeOf, withContentId, type Decision, type ElectronicGrant, type Impression, type UseRequest,
 } from '@seal/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stampAsTheApp } from '../stampedPdfs';
 import { decision, sealMove, sealRecord } from './fixtures';
+import { holderSigner } from './electronicGrantWorld';
 import { openReplica, setUpWorld, startSyncServer, syncAll, type Person, type RunningSync, type World } from './harness';
 
 const run = promisify(execFile);
@@ -40,14 +40,6 @@ const sha = (bytes: Uint8Array): string => createHash('sha256').update(bytes).di
 const call = (method: 'GET' | 'POST', url: string, person?: Person, body?: unknown) => running.server.call(method, url, { ...(person ? { cookie: person.cookie } : {}), ...(body === undefined ? {} : { body }) });
 
 /** A holder's signer for a seal: a fresh non-extractable key and the certificate the server issued for it. */
-async function holderSigner(person: Person, sealId: string) {
-  const keys = await generateSigningKeyPair({ extractable: false });
-  const csr = toPem('CERTIFICATE REQUEST', await createSigningRequest(keys, { commonName: 'tablet', organization: 'o' }));
-  const issued = await call('POST', '/api/documents/signing-certificates', person, { sealId, csr });
-  expect(issued.statusCode, issued.body).toBe(200);
-  const body = issued.json<{ record: { serial: string }; certificate: string; chain: string[] }>();
-  return { signer: { privateKey: keys.privateKey, certificate: fromPem('CERTIFICATE', body.certificate)[0]!, chain: body.chain.map((p) => fromPem('CERTIFICATE', p)[0]!) }, serial: body.record.serial };
-}
 
 /** What the tablet does offline: draw the seal and QR as the app does (its layout recorded), sign, and record the impression. */
 async function stamp(holder: Awaited<ReturnType<typeof holderSigner>>, over: Partial<Impression> = {}, claimedAt = Date.now(), pdf = source) {
@@ -123,7 +115,7 @@ afterAll(async () => {
 
 describe('electronic impressions', () => {
   it('an honest impression syncs, is countersigned, and pdfsig finds both signatures valid; /verify finds it by code and by hash', async () => {
-    const holder = await holderSigner(staff, 'eseal-1');
+    const holder = await holderSigner(running, staff, 'eseal-1');
     const { signed, impression } = await stamp(holder);
     expect(await push('impression', impression)).toMatchObject({ status: 'accepted' });
     const answer = await countersign(impression.id, signed);
@@ -179,7 +171,7 @@ describe('electronic impressions', () => {
   });
 
   it('refuses a PDF other than the approved one on push, and a changed byte, an unknown impression or forged fields at countersignature', async () => {
-    const holder = await holderSigner(staff, 'eseal-1');
+    const holder = await holderSigner(running, staff, 'eseal-1');
     // The same PDF with one more byte at its end: still a PDF, not the approved one.
     const other = new Uint8Array([...source, 0x0a]);
     const wrong = await stamp(holder, {}, Date.now(), other);
@@ -204,11 +196,11 @@ describe('electronic impressions', () => {
   });
 
   it('refuses another seal\'s certificate, a use beyond the approved ones, and a claim outside the window', async () => {
-    const otherSeal = await holderSigner(staff, 'eseal-2');
+    const otherSeal = await holderSigner(running, staff, 'eseal-2');
     const foreign = await stamp(otherSeal);
     expect(await push('impression', foreign.impression)).toMatchObject({ status: 'refused', code: 'impression_wrong_certificate' });
 
-    const holder = await holderSigner(staff, 'eseal-1');
+    const holder = await holderSigner(running, staff, 'eseal-1');
     // Two uses are approved; both were used above. A third happened (offline): kept, flagged, never countersigned.
     const third = await stamp(holder);
     expect(await push('impression', third.impression)).toMatchObject({ status: 'accepted' });
@@ -237,7 +229,7 @@ describe('electronic impressions', () => {
   });
 
   it('a revoked certificate signs nothing the organisation countersigns after its revocation', async () => {
-    const holder = await holderSigner(staff, 'eseal-1');
+    const holder = await holderSigner(running, staff, 'eseal-1');
     const revoked = await call('POST', `/api/documents/signing-certificates/${holder.serial}/revoke`, custodian, { reason: 'tablet lost' });
     expect(revoked.statusCode).toBe(200);
     const late = await stamp(holder, {}, Date.now() + 2000);
@@ -248,7 +240,7 @@ describe('electronic impressions', () => {
   });
 
   it('suspending the seal revokes its live certificates, with the move as the reason (impressions claimed after it are then refused: see the revoked-certificate test)', async () => {
-    const holder = await holderSigner(staff, 'eseal-2');
+    const holder = await holderSigner(running, staff, 'eseal-2');
     const tablet = await openReplica(running.url, custodian, 'custodian-suspends');
     await tablet.store.facts.append('seal_status_change', sealMove('eseal-2', 'active', 'suspended', custodian.userId, 'custodian', Date.now()), world.siteId);
     await syncAll([tablet]);
@@ -284,7 +276,7 @@ describe('electronic impressions', () => {
     await syncAll([staffTablet, secondTablet]);
     await Promise.all([staffTablet.close(), approverTablet.close(), secondTablet.close()]);
 
-    const holder = await holderSigner(staff, 'eseal-1');
+    const holder = await holderSigner(running, staff, 'eseal-1');
     const answers: string[] = [];
     for (const [i, r] of asked.slice(0, 2).entries()) {
       const made = await stamp(holder, { grantId: grants[i]!.id, requestId: r.id });
@@ -314,7 +306,7 @@ describe('electronic impressions', () => {
   });
 
   it('vouches for no file on a holder\'s word: an impression recording the hash of a file the seal never signed', async () => {
-    const holder = await holderSigner(staff, 'eseal-1');
+    const holder = await holderSigner(running, staff, 'eseal-1');
     const honest = await stamp(holder);
     // The impression is genuine in all but one field: it names the hash of an unsigned file.
     const unsigned = new Uint8Array([...source, ...new TextEncoder().encode('\n% not signed by any seal\n')]);
@@ -332,7 +324,7 @@ describe('electronic impressions', () => {
     expect(await push('impression', { ...signedThenEdited.impression, signedSha256: sha(edited) })).toMatchObject({ status: 'accepted' });
     expect((await call('POST', '/api/verify/pdf', undefined, { pdf: Buffer.from(edited).toString('base64') })).json()).toMatchObject({ match: 'none', record: null });
     // Signed in the impression's field, but with another certificate than the one it names.
-    const other = await holderSigner(staff, 'eseal-1');
+    const other = await holderSigner(running, staff, 'eseal-1');
     const byOther = await stamp(other);
     expect(await push('impression', { ...byOther.impression, certificateSerial: holder.serial })).toMatchObject({ status: 'accepted' });
     expect((await call('POST', '/api/verify/pdf', undefined, { pdf: Buffer.from(byOther.signed).toString('base64') })).json()).toMatchObject({ match: 'none', record: null });
