@@ -1,6 +1,7 @@
 /**
  * The document travels with the request, in real Chromium: staff at a site choose a real PDF on
- * the new-request form (a file over 20 MB, and one that is not a PDF, JPEG or PNG, are refused in
+ * the new-request form (a file over 20 MB, one that is not a PDF, JPEG or PNG, and a PDF that could
+ * read one way in a viewer and another once stamped are refused in
  * words first), submit while the site has no network, and the bytes go up when it returns; the
  * approver opens the request, sees the PDF's page drawn by PDF.js and the app's word that these
  * bytes are the ones whose fingerprint they sign, and approves with their passkey.
@@ -18,6 +19,15 @@ import { serverAndBrowser } from './suite';
 const suite = serverAndBrowser();
 const FIXTURE = join(import.meta.dirname, '../fixtures/documents/fontconfig-user.pdf');
 const SHOTS = join(import.meta.dirname, '../../test-results/request-documents');
+
+/** `pdf` with a second `3 0 obj` (a page) written before its last cross-reference section, which does not name it. */
+function shadowed(pdf: Buffer): Buffer {
+  const text = pdf.toString('latin1');
+  const end = /startxref\s+(\d+)\s*%%EOF\s*$/.exec(text)!;
+  const at = Number(end[1]);
+  const shadow = '3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>\nendobj\n';
+  return Buffer.from(`${text.slice(0, at)}${shadow}${text.slice(at, end.index)}startxref\n${at + shadow.length}\n%%EOF\n`, 'latin1');
+}
 
 describe('the document travels with the request', () => {
   it('staff attach a PDF (offline), the approver sees its page, verified, and approves with a passkey', async () => {
@@ -44,6 +54,10 @@ describe('the document travels with the request', () => {
     await staff.page.locator('.field-problem[data-field="file"]', { hasText: 'larger than 20 MB' }).waitFor();
     await staff.page.locator('#request-file').setInputFiles({ name: 'contract.docx', mimeType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', buffer: Buffer.from('PK\u0003\u0004 word/document.xml') });
     await staff.page.locator('.field-problem[data-field="file"]', { hasText: 'not a PDF, JPEG or PNG' }).waitFor();
+    // A PDF with a shadow page (a second definition of an object, which its cross-reference does not
+    // name) could show the approvers one thing and be stamped as another: refused before anyone approves it.
+    await staff.page.locator('#request-file').setInputFiles({ name: 'contract.pdf', mimeType: 'application/pdf', buffer: shadowed(pdf) });
+    await staff.page.locator('.field-problem[data-field="file"]', { hasText: 'show one thing in a viewer and another once stamped' }).waitFor();
     expect(await staff.page.getByTestId('document-sha256').count()).toBe(0);
     await staff.page.screenshot({ path: join(SHOTS, 'en-new-request-refused-file.png'), fullPage: true });
 

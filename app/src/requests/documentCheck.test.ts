@@ -5,6 +5,7 @@ describe('approving on the document seen', () => {
   it('is offered only when the bytes were fetched and hash to the request', () => {
     expect(approvalHold({ state: 'verified' })).toBeUndefined();
     expect(approvalHold({ state: 'mismatch' })).toBe('document_mismatch');
+    expect(approvalHold({ state: 'ambiguous' })).toBe('document_ambiguous');
     expect(approvalHold({ state: 'loading' })).toBe('document_loading');
     // Not here yet, or no attachment at all: nothing was seen, nothing is signed.
     expect(approvalHold({ state: 'not_yet' })).toBe('document_missing');

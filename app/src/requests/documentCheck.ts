@@ -3,7 +3,7 @@
  * signed on it. One rule for the decision panel: an approver approves only a document they could
  * see here, whose bytes hash to the fingerprint they sign. A rejection needs no document.
  */
-export type DocumentCheckState = 'none' | 'loading' | 'not_yet' | 'mismatch' | 'verified';
+export type DocumentCheckState = 'none' | 'loading' | 'not_yet' | 'mismatch' | 'ambiguous' | 'verified';
 
 export interface DocumentCheck {
   readonly state: DocumentCheckState;
@@ -12,7 +12,7 @@ export interface DocumentCheck {
 }
 
 /** Why approving is not offered yet, or `undefined` when the document was seen and matches. */
-export type ApprovalHold = 'document_missing' | 'document_loading' | 'document_mismatch';
+export type ApprovalHold = 'document_missing' | 'document_loading' | 'document_mismatch' | 'document_ambiguous';
 
 export function approvalHold(check: DocumentCheck): ApprovalHold | undefined {
   switch (check.state) {
@@ -20,6 +20,9 @@ export function approvalHold(check: DocumentCheck): ApprovalHold | undefined {
       return undefined;
     case 'mismatch':
       return 'document_mismatch';
+    case 'ambiguous':
+      // The right bytes, but a PDF that could read one way here and another once stamped.
+      return 'document_ambiguous';
     case 'loading':
       return 'document_loading';
     case 'none':

@@ -30,7 +30,7 @@ export type RequestField =
   | 'sealId' | 'unitId' | 'file' | 'title' | 'pages' | 'copies' | 'purpose' | 'uses' | 'notBefore' | 'notAfter' | 'place' | 'geofence' | 'form';
 
 /** What is wrong with a field: `invalid` (missing or out of range), or something more specific. */
-export type FieldProblem = 'invalid' | 'window_order' | 'window_past' | 'file_type' | 'file_size' | 'pages_mismatch' | `geofence_${GeofenceProblem}`;
+export type FieldProblem = 'invalid' | 'window_order' | 'window_past' | 'file_type' | 'file_size' | 'file_ambiguous' | 'pages_mismatch' | `geofence_${GeofenceProblem}`;
 
 export type RequestFormResult =
   | { readonly ok: true; readonly request: UseRequest }

@@ -139,7 +139,7 @@ function DecideActions(props: { hold: ApprovalHold | undefined; pending: boolean
     <>
       <Show when={props.hold}>
         {(why) => (
-          <p id="approve-hold" class={why() === 'document_mismatch' ? 'alert alert-error' : 'note note-warn'} data-testid="approve-hold" data-hold={why()}>
+          <p id="approve-hold" class={why() === 'document_mismatch' || why() === 'document_ambiguous' ? 'alert alert-error' : 'note note-warn'} data-testid="approve-hold" data-hold={why()}>
             {t(`approvals.hold.${why()}`)}
           </p>
         )}

@@ -9,7 +9,7 @@ import { useSync } from '../../sync/SyncProvider';
 /** What the preview found: the checked bytes, or why there are none to show. */
 type Opened =
   | { readonly state: 'verified'; readonly bytes: Uint8Array; readonly meta: AttachmentMeta }
-  | { readonly state: 'mismatch' | 'not_yet' };
+  | { readonly state: 'mismatch' | 'ambiguous' | 'not_yet' };
 
 /**
  * The document a request carries, as its approvers see it before deciding: its bytes (held here,
@@ -35,6 +35,9 @@ export function DocumentPreview(props: { request: UseRequest; onCheck?: (check: 
       if (bytes === undefined) return { state: 'not_yet' };
       // Checked here, against the request the approver signs: not against the attachment's own word.
       if (toHex(await sha256(bytes)) !== expected) return { state: 'mismatch' };
+      // The fingerprint's bytes, but a PDF a viewer and the stamping code could read differently:
+      // not drawn (what PDF.js shows is not what would be stamped), and not approvable.
+      if (meta.mime === 'application/pdf' && (await import('../../documents/pdfStructure')).isAmbiguousPdf(bytes)) return { state: 'ambiguous' };
       return { state: 'verified', bytes, meta };
     },
   );
@@ -66,6 +69,12 @@ export function DocumentPreview(props: { request: UseRequest; onCheck?: (check: 
           <p class="alert alert-error" role="alert" data-testid="document-mismatch">
             <span aria-hidden="true">⚠ </span>
             {t('requests.preview.mismatch')}
+          </p>
+        </Match>
+        <Match when={opened()?.state === 'ambiguous'}>
+          <p class="alert alert-error" role="alert" data-testid="document-ambiguous">
+            <span aria-hidden="true">⚠ </span>
+            {t('requests.preview.ambiguous')}
           </p>
         </Match>
         <Match when={opened()?.state === 'verified' ? (opened() as Extract<Opened, { state: 'verified' }>) : undefined}>

@@ -18,6 +18,7 @@ function createProblemWords(draft: () => RequestDraft) {
     const problem = draft().problems()[field];
     if (problem === undefined) return undefined;
     if (problem === 'window_order' || problem === 'window_past') return t(`requests.problems.${problem}`);
+    if (problem === 'file_ambiguous') return t('requests.problems.file_ambiguous');
     if (problem === 'pages_mismatch') return t('requests.problems.pages_mismatch', { actual: String(draft().filePages() ?? '') });
     if (problem === 'file_type' || problem === 'file_size') return t(`requests.problems.${problem}`, { mb: String(MAX_REQUEST_DOCUMENT_MB) });
     if (problem.startsWith('geofence_')) {

@@ -97,17 +97,15 @@ export function createRequestDraft(session: Accessor<Session>) {
     ),
   );
 
-  // The file is checked (type by its first bytes, size) before it is read whole, then fingerprinted.
+  // The file is checked (type by its first bytes, size, a PDF's structure), then fingerprinted.
   const hash = createAction(async (chosen: File) => {
-    const head = new Uint8Array(await chosen.slice(0, 16).arrayBuffer());
-    const mime = sniffRequestDocumentType(head);
-    const problem = mime === undefined ? 'type' : requestDocumentProblem({ mime, size: chosen.size, head });
-    if (mime === undefined || problem !== undefined) {
+    const read = await readRequestDocument(chosen);
+    if (!read.ok) {
       setFile(undefined);
-      setProblems((before) => ({ ...before, file: problem === 'size' ? 'file_size' : 'file_type' }));
+      setProblems((before) => ({ ...before, file: read.problem }));
       return;
     }
-    const bytes = new Uint8Array(await chosen.arrayBuffer());
+    const { bytes, mime } = read;
     const sha256 = await fileSha256(new Blob([bytes]));
     const previous = file()?.name;
     setFile({ name: chosen.name, sha256, bytes, mime });
@@ -158,3 +156,19 @@ export function createRequestDraft(session: Accessor<Session>) {
   };
 }
 export type RequestDraft = ReturnType<typeof createRequestDraft>;
+
+/**
+ * A chosen file as a request's document: its type by its first bytes and its size, checked before
+ * it is read whole; then a PDF that reads one way by its cross-reference table and another front
+ * to back (it could show the approvers one thing and be stamped as another: the server refuses to
+ * countersign it) is refused too, before anyone approves it.
+ */
+async function readRequestDocument(chosen: File): Promise<{ ok: true; bytes: Uint8Array<ArrayBuffer>; mime: RequestDocumentType } | { ok: false; problem: 'file_type' | 'file_size' | 'file_ambiguous' }> {
+  const head = new Uint8Array(await chosen.slice(0, 16).arrayBuffer());
+  const mime = sniffRequestDocumentType(head);
+  const problem = mime === undefined ? 'type' : requestDocumentProblem({ mime, size: chosen.size, head });
+  if (mime === undefined || problem !== undefined) return { ok: false, problem: problem === 'size' ? 'file_size' : 'file_type' };
+  const bytes = new Uint8Array(await chosen.arrayBuffer());
+  if (mime === 'application/pdf' && (await import('../../documents/pdfStructure')).isAmbiguousPdf(bytes)) return { ok: false, problem: 'file_ambiguous' };
+  return { ok: true, bytes, mime };
+}

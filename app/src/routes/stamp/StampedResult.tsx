@@ -1,5 +1,6 @@
 import { formatVerificationCode } from '@seal/shared';
 import { Match, Switch, onCleanup } from 'solid-js';
+import { countersignRefusalText } from '../../documents/countersignRefusal';
 import { createCountersignState } from '../../documents/countersignState';
 import type { StampedDocument } from '../../documents/electronicStamping';
 import { formatDateTime } from '../../i18n/format';
@@ -52,7 +53,7 @@ export function StampedResult(props: { stamped: StampedDocument; sourceName: str
           )}
         </Match>
         <Match when={(() => { const c = countersign(); return c.state === 'refused' ? c : undefined; })()}>
-          {(c) => <p class="alert alert-error" role="alert" data-testid="countersign-refused" data-code={c().code}>{t('stampPdf.countersignRefused', { detail: c().code === 'pdf_not_as_stamped' ? t('stampPdf.countersignNotAsStamped') : c().message })}</p>}
+          {(c) => <p class="alert alert-error" role="alert" data-testid="countersign-refused" data-code={c().code}>{t('stampPdf.countersignRefused', { detail: countersignRefusalText(t, c().code, c().message) })}</p>}
         </Match>
         <Match when={countersign().state === 'waiting'}>
           <p class="muted" data-testid="countersign-waiting" role="status">{t('stampPdf.countersignWaiting')}</p>
