@@ -898,6 +898,7 @@ export const en: Dictionary = {
     rendering: 'Showing the page…',
     renderFailed: 'This page cannot be shown.',
     sealHandle: 'Seal position: drag it, or move it with the arrow keys',
+    qrHint: 'Verification QR and code print here',
     position: '{{ x }} mm from the left, {{ y }} mm from the top',
     placeTitle: 'Seal position (drag the seal on the page, or type the numbers)',
     sealPage: 'Page',

@@ -899,6 +899,7 @@ export const zhCN = {
     rendering: '正在显示页面…',
     renderFailed: '无法显示此页面。',
     sealHandle: '印章位置：拖动或用方向键移动',
+    qrHint: '验证二维码和验证码印在这里',
     position: '距页面左边 {{ x }} 毫米，距上边 {{ y }} 毫米',
     placeTitle: '印章位置（拖动页面上的印章，或输入数值）',
     sealPage: '页码',

@@ -65,7 +65,7 @@ export default function ElectronicStamp(props: { grant: ElectronicGrantView; sea
     setChosen({ name: file.name, bytes: opened.value.bytes, pages });
   }
 
-  const choice = createMemo(() => (chosen() === undefined || placement() === undefined ? undefined : impressionChoice(placement()!, seam(), chosen()!.pages.sizes)));
+  const choice = createMemo(() => (chosen() === undefined || placement() === undefined ? undefined : impressionChoice(placement()!, seam(), chosen()!.pages.sizes, sealMm())));
 
   async function stamp(): Promise<void> {
     const c = chosen();

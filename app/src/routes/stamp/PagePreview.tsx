@@ -2,13 +2,14 @@ import type { ImpressionPlacement, SealLook } from '@seal/shared';
 import { Show, createEffect, createSignal, on, onCleanup } from 'solid-js';
 import { SealImage } from '../../components/SealImage';
 import type { PdfPages } from '../../documents/pdfPages';
-import { clampToPage, previewToMm } from '../../documents/sealPlacement';
+import { clampToPage, previewToMm, qrBlockMm } from '../../documents/sealPlacement';
 import { useI18n } from '../../i18n/I18nProvider';
 
 /**
  * One page of the document, drawn by PDF.js, with the seal on it where it will be stamped: drag
  * it (mouse, finger or pen), tap the page to put it there, or move it with the arrow keys. With
- * the seam seal on, the page shows its slice at its right edge.
+ * the seam seal on, the page shows its slice at its right edge. Where the verification QR and code
+ * will be printed (bottom left) is outlined: the seal is kept clear of it.
  */
 export function PagePreview(props: {
   pages: PdfPages;
@@ -120,6 +121,9 @@ export function PagePreview(props: {
           <SealImage seal={props.seal} unitName={props.unitName} size="100%" />
         </div>
       </Show>
+      <Show when={onThisPage() || props.seamY !== undefined}>
+        <QrBlockHint size={size()} />
+      </Show>
       <Show when={props.seamY}>{(y) => <SeamSliceHint pages={props.pages} page={props.page} y={y()} sealMm={props.sealMm} seal={props.seal} unitName={props.unitName} />}</Show>
     </div>
   );
@@ -134,6 +138,22 @@ function SeamSliceHint(props: { pages: PdfPages; page: number; y: number; sealMm
       <div style={{ width: `${props.pages.count * 100}%`, 'margin-left': `${-props.page * 100}%` }}>
         <SealImage seal={props.seal} unitName={props.unitName} size="100%" />
       </div>
+    </div>
+  );
+}
+
+/** The corner the impression prints its verification QR and code in, outlined (`qrBlockMm`, the layout's own rule). */
+function QrBlockHint(props: { size: { width: number; height: number; rotation: number } }) {
+  const { t } = useI18n();
+  const box = () => qrBlockMm(props.size);
+  const pct = (mm: number, of: number): string => `${(mm / of) * 100}%`;
+  return (
+    <div
+      class="qr-block-hint"
+      data-testid="qr-block-hint"
+      style={{ left: pct(box().left, props.size.width), top: pct(box().top, props.size.height), width: pct(box().right - box().left, props.size.width), height: pct(box().bottom - box().top, props.size.height) }}
+    >
+      <span>{t('stampPdf.qrHint')}</span>
     </div>
   );
 }
