@@ -217,6 +217,25 @@ describe('an approved change of custodian is judged again when the server carrie
     });
   }
 
+  it('carries out no rename or change of custodian whose requester may no longer edit the seal (not_permitted, audited)', async () => {
+    await setRoute('invoice-rename', 'invoice', 'rename');
+    for (const [i, action] of (['rename', 'change_custodian'] as const).entries()) {
+      const sealId = `s-asker-left-${i}`;
+      await activeSeal(sealId, 'invoice', custodian);
+      const asker = await world.person(world.siteId, ['admin'], `Site admin who asks ${i}`);
+      const proposal = action === 'rename' ? { name: '改过的名字' } : { custodianId: colleague.userId };
+      const asked = await call(asker, 'POST', `/api/seals/${sealId}/governance-requests`, { action, reason: 'Asked before leaving the post', proposal });
+      expect(asked.status).toBe(201);
+      // The asker loses the role over the seal's unit while the request waits for approval.
+      await changeGrant(running.server, world.admin, asker, 'revoke', 'admin', world.siteId);
+      const decided = await approve(asked.json.request as GovernanceRequest);
+      expect([decided.status, (decided.json.request as GovernanceRequest).state]).toEqual([200, 'failed']);
+      const record = serverProjections(await serverRows(running.server)).find((p) => p.id === `seal:${sealId}`) as { record?: Record<string, unknown> } | undefined;
+      expect([record?.record?.name, record?.record?.custodianId]).toEqual([sealId, custodian.userId]);
+      expect((await auditOf('seal_governance.apply_failed', sealId)).map((f) => f.code)).toEqual(['not_permitted']);
+    }
+  });
+
   it('hands the seal over as approved when the person named may still keep it', async () => {
     const request = await askHandOver('s-handover-ok', colleague);
     expect((await approve(request)).json).toMatchObject({ request: { state: 'applied' } });

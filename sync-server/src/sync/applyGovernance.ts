@@ -1,6 +1,6 @@
 import * as Automerge from '@automerge/automerge';
 import {
-  changeRowId, createSeal, factRowId, governanceTarget, judgeNewCustodian, judgeRecordEdit, judgeSealMove, newActorId, staleGovernanceMove, subjectOf, toBase64Url,
+  can, changeRowId, createSeal, factRowId, governanceTarget, judgeNewCustodian, judgeRecordEdit, judgeSealMove, newActorId, staleGovernanceMove, subjectOf, toBase64Url,
   transitionSeal,
   type ChangeRow, type FactRow, type GovernanceRequest, type NewSeal, type Result, type Seal, type SealStatusChange, type UnitId, type UserId,
 } from '@seal/shared';
@@ -75,7 +75,8 @@ const mapMade = <E>(made: Result<{ change: SealStatusChange }, E>): Result<SealS
  * theirs, as the server writes a reviewed move in the requester's name), on top of every change
  * it holds, judged by the record rules every replica applies (`judgeRecordEdit`), and stored as a
  * change row that replicates like any other. Idempotent: a record that already reads as proposed
- * is left as it is. A new custodian is judged again as when the request was asked
+ * is left as it is. The requester must still hold `seal.update` over the seal's unit (refused
+ * `not_permitted`, as a lifecycle move whose requester lost the role is). A new custodian is judged again as when the request was asked
  * (`judgeNewCustodian`, with `named` as the server holds them now): someone who lost the custodian
  * role over the seal's unit, left or moved units while it was reviewed is refused
  * `not_a_custodian`, and the record stays as it was. Ok with the change row's id (or `undefined`
@@ -89,6 +90,10 @@ export async function applyGovernanceEdit(
   const { name, custodianId } = request.proposal;
   const wanted = request.action === 'rename' ? { name } : { custodianId };
   if (Object.entries(wanted).every(([field, value]) => value === undefined || state.json![field] === value)) return { ok: true, value: { id: undefined } };
+  // The change is written in the requester's name: they must still be allowed to edit the seal
+  // (`seal.update` over its unit), as a move carried out must still be theirs to make.
+  const allowed = can(asPolicyUser(requester), 'seal.update', { unitId: state.json.unitId as UnitId }, custody.tree);
+  if (!allowed.ok) return { ok: false, error: { code: 'not_permitted', message: `request "${request.id}" is not carried out: its requester may no longer edit seal "${sealId}" (${allowed.error.message})` } };
   if (request.action === 'change_custodian') {
     const named = judgeNewCustodian(custodianId, state.json.unitId, custody.named === undefined ? [] : [asPolicyUser(custody.named)], custody.tree);
     if (!named.ok) return { ok: false, error: { code: 'not_a_custodian', message: `request "${request.id}" is not carried out: ${named.error.message}` } };
