@@ -36,8 +36,24 @@ export async function checkReader(
     const mapped = code === 'revoked_credential' ? 'reader_revoked' : code === 'unknown_credential' ? 'reader_unknown' : 'reader_assertion_invalid';
     return err({ code: mapped, message: `reader assertion: ${code}: ${message}` });
   }
-  const user = view.user(verified.value.userId);
-  if (user === undefined) return err({ code: 'reader_unknown', message: `roster user "${verified.value.userId}" is not a valid user (roster v${roster.version})` });
+  return readerStanding(roster, view, binding, verified.value.userId, holdsStamps);
+}
+
+/**
+ * What `userId` may read under `roster` (its view) — `device`, `own`, or refused — the part of
+ * `checkReader` after the passkey: also how a read session opened under an older roster is judged
+ * again once a newer one is installed. With `credentialId`, a passkey the roster revokes ends it too.
+ */
+export function readerStanding(
+  roster: Roster, view: RosterView, binding: SealBinding, userId: string, holdsStamps: (userId: string) => boolean, credentialId?: string,
+): Result<Reader, Refusal<ReaderRefusalCode>> {
+  const revoked = credentialId === undefined ? undefined : roster.revokedCredentials.find((r) => r.id === credentialId);
+  if (revoked !== undefined) return err({ code: 'reader_revoked', message: `passkey "${credentialId}" of "${userId}" was revoked (roster v${roster.version})` });
+  if (credentialId !== undefined && !roster.users.some((u) => u.id === userId && u.credentials.some((c) => c.id === credentialId))) {
+    return err({ code: 'reader_revoked', message: `passkey "${credentialId}" is no longer one of "${userId}"'s (roster v${roster.version})` });
+  }
+  const user = view.user(userId);
+  if (user === undefined) return err({ code: 'reader_unknown', message: `roster user "${userId}" is not a valid user (roster v${roster.version})` });
   // The binding signs the seal's unit and its ancestors: all the scope check reads of the tree.
   const sealUnit = binding.sealUnitPath[0]!;
   if (can(user, 'log.read', { unitId: sealUnit }, chainUnits(binding.sealUnitPath)).ok) return ok({ readerId: user.id, scope: 'device' });

@@ -4,6 +4,10 @@ import type { Reader } from './checkReader';
 export interface ReadSession extends Reader {
   /** Device clock after which the session no longer reads. */
   readonly expiresAt: number;
+  /** The roster it was opened under: a newer one judges the reader again (`readerStanding`). */
+  readonly rosterVersion?: number;
+  /** The passkey that opened it (not for the holder's unlock, whose passkey the unlock judged). */
+  readonly credentialId?: string;
 }
 
 /** What the device keeps about the link it serves (RAM; reset when the link drops). */

@@ -75,7 +75,7 @@ async function expectRefusedOn(client: SealDeviceClient, call: Promise<unknown>,
     (e: unknown) => e,
   );
   expect(error).toBeInstanceOf(SealDeviceError);
-  expect((error as SealDeviceError).code).toBe(code);
+  expect((error as SealDeviceError).code, (error as Error).message).toBe(code);
   const seq = (error as SealDeviceError).seq;
   expect(seq).toBeTypeOf('number');
   expect((await client.readLog(seq!, 1)).entries[0]).toMatchObject({ type: 'refusal', payload: { code } });
@@ -190,6 +190,39 @@ describe('photos of stamped pages: only to a client with a right to them', () =>
     await world.client.installRevocations(await worldRevocations(world.org, 4, (l) => l, T0 + 3 * HOUR));
     const again = await newLink();
     expect((await openReadsAs(again.client, world.passkeys.custodian)).scope).toBe(0);
+  });
+
+  it('a read session is judged again when a newer roster is installed meanwhile (over the same link): a role taken away or a passkey revoked ends it', async () => {
+    // The auditor reads; v3 keeps her passkey but takes her role away.
+    const auditor = await newLink();
+    expect((await openReadsAs(auditor.client, extra.auditor)).scope).toBe(0);
+    const auditorWithoutRole = { id: 'auditor-hq', displayName: 'auditor-hq', roles: [], credentials: [extra.auditor.rosterCredential(T0 - HOUR)] };
+    await auditor.client.installRoster(await worldRoster(world.org, world.passkeys, 3, (r) => ({ ...r, users: [...r.users, auditorWithoutRole] })));
+    await expectRefusedOn(auditor.client, auditor.client.photo(stampSeq), 'reader_not_entitled');
+    await expectRefusedOn(auditor.client, auditor.client.photo(stampSeq), 'read_unauthenticated');
+    auditor.transport.drop();
+
+    // The custodian reads under v3; v4 revokes the passkey she opened the session with.
+    const custodian = await newLink();
+    expect((await openReadsAs(custodian.client, world.passkeys.custodian)).scope).toBe(0);
+    const revokedId = world.passkeys.custodian.id;
+    await custodian.client.installRoster(
+      await worldRoster(world.org, world.passkeys, 4, (r) => ({
+        ...r,
+        users: [...r.users.map((u) => (u.id === 'custodian' ? { ...u, credentials: u.credentials.filter((c) => c.id !== revokedId) } : u)), auditorWithoutRole],
+        revokedCredentials: [...r.revokedCredentials, { id: revokedId, userId: 'custodian', revokedAt: T0 }],
+      })),
+    );
+    await expectRefusedOn(custodian.client, custodian.client.photo(stampSeq), 'reader_revoked');
+    await expectRefusedOn(custodian.client, custodian.client.photo(stampSeq), 'read_unauthenticated');
+  });
+
+  it('a newer roster that changes only other people leaves a read session open', async () => {
+    const reading = await newLink();
+    expect((await openReadsAs(reading.client, world.passkeys.custodian)).scope).toBe(0);
+    await reading.client.installRoster(await worldRoster(world.org, world.passkeys, 3, (r) => r));
+    const photo = await reading.client.photo(stampSeq);
+    expect(toHex(await sha256(photo))).toBe(await loggedPhotoHash(reading.client, stampSeq));
   });
 
   it('a holder reads the photos of their own stamps only', async () => {

@@ -5,9 +5,9 @@ import { encodeErrorReply, encodeOkReply } from '../protocol/envelope';
 import type { RequestOf } from '../protocol/messages';
 import { readRecord } from '../protocol/readRecord';
 import { checkNonce } from './checkNonce';
-import { checkReader } from './checkReader';
+import { checkReader, readerStanding } from './checkReader';
 import type { DeviceCore } from './DeviceCore';
-import type { LinkState } from './linkState';
+import type { LinkState, ReadSession } from './linkState';
 export type { ReadSession } from './linkState';
 
 /**
@@ -48,13 +48,13 @@ export async function openReads(core: DeviceCore, body: RequestOf<'open_reads'>,
   // reaches devices whose roster is older), and they read nothing, as they unlock nothing.
   const deactivated = core.revocations?.list.users.find((user) => user.userId === reader.value.readerId);
   if (deactivated !== undefined) return refuse('reader_revoked', `"${reader.value.readerId}" was deactivated at ${deactivated.since} (revocations v${core.revocations!.list.version})`);
-  link.reader = { ...reader.value, expiresAt: now + core.settings.readSessionMs };
+  link.reader = { ...reader.value, expiresAt: now + core.settings.readSessionMs, rosterVersion: roster.roster.version, credentialId: body.reader.credentialId };
   return encodeOkReply('open_reads', { readerId: reader.value.readerId, scope: reader.value.scope === 'device' ? 0 : 1, expiresAt: link.reader.expiresAt });
 }
 
 /** The holder's unlock is a passkey over a fresh nonce too: it opens reads of their own stamps on that link. */
 export function openHolderReads(core: DeviceCore, link: LinkState, holderId: UserId): void {
-  link.reader = { readerId: holderId, scope: 'own', expiresAt: core.now() + core.settings.readSessionMs };
+  link.reader = { readerId: holderId, scope: 'own', expiresAt: core.now() + core.settings.readSessionMs, ...(core.roster === null ? {} : { rosterVersion: core.roster.roster.version }) };
 }
 
 /**
@@ -77,11 +77,35 @@ export async function photoReadRefusal(core: DeviceCore, link: LinkState, seq: n
     link.reader = null;
     return core.refuse('reader_revoked', `get_photo ${seq}: "${session.readerId}" was deactivated at ${deactivated.since} (revocations v${core.revocations!.list.version}): the read session ended`);
   }
-  if (session.scope === 'device') return null;
+  const standing = standingUnderNewerRoster(core, link, session);
+  if (standing !== null) return core.refuse(standing.code, `get_photo ${seq}: ${standing.message}: the read session ended`);
+  const current = link.reader!;
+  if (current.scope === 'device') return null;
   const [entry] = await core.log.read(seq, 1);
   if (entry?.type !== 'stamp') return encodeErrorReply('no_such_entry', { message: `no photo for log entry ${seq}` });
   const requestId = entry.payload.requestId;
   const holder = requestId === null ? undefined : core.counters.requests[requestId]?.holderId;
-  if (holder === session.readerId) return null;
+  if (holder === current.readerId) return null;
   return core.refuse('reader_not_entitled', `get_photo ${seq}: "${session.readerId}" may read the photos of their own stamps only; this one is under request "${requestId ?? 'none'}"`);
+}
+
+/**
+ * A read session opened under an older roster than the one installed now (another tablet, or this
+ * one, carried a newer roster since): the reader is judged again by the new roster — gone, without
+ * the role, or the passkey that opened it revoked ends the session at once (`null` link reader,
+ * the refusal returned); one whose right narrowed from every photo to their own stamps' keeps
+ * reading those only. `null` when the session stands.
+ */
+function standingUnderNewerRoster(core: DeviceCore, link: LinkState, session: ReadSession): { code: DeviceErrorCode; message: string } | null {
+  const { roster, binding } = core;
+  if (roster === null || binding === null || session.rosterVersion === roster.roster.version) return null;
+  const judged = readerStanding(roster.roster, roster.view, binding.record, session.readerId, (id) => holdsStampsHere(core, id), session.credentialId);
+  if (!judged.ok) {
+    link.reader = null;
+    return { code: judged.error.code, message: `roster v${roster.roster.version} was installed since the read session opened: ${judged.error.message}` };
+  }
+  // The holder's own session stays `own` (their unlock opened it, whatever else they may read).
+  const scope = session.scope === 'own' ? 'own' : judged.value.scope;
+  link.reader = { ...session, scope, rosterVersion: roster.roster.version };
+  return null;
 }
