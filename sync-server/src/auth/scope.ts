@@ -1,5 +1,5 @@
 import {
-  can, indexUnits, isInSubtree,
+  can, checkManageOf, indexUnits, isInSubtree,
   type Action, type OrgUnit, type PolicyRefusalCode, type PolicyTarget, type Permit, type Refusal, type Result, type Role, type UnitId, type UnitIndex, type User, type UserId,
 } from '@seal/shared';
 import type { UnitDoc, UserDoc } from '../couch/model';
@@ -103,10 +103,12 @@ export function requirePermission(
  * What someone needs to act on a person's account (deactivate it, revoke their passkeys): the
  * right to manage users over the person's home unit and over every unit the person holds a role
  * on. An administrator of a branch manages the branch's people, not a head-office administrator
- * who happens to live in the branch. Throws 403 like `requirePermission`.
+ * who happens to live in the branch. The shared rule (`checkManageOf`), as for role grants.
+ * Throws 403 like `requirePermission`.
  */
 export function requireManageOf(user: UserDoc, target: Pick<UserDoc, 'unitId' | 'grants'>, tree: UnitTree): void {
-  for (const unitId of new Set([target.unitId, ...target.grants.map((grant) => grant.unitId)])) requirePermission(user, 'user.manage', { unitId }, tree);
+  const outcome = checkManageOf(asPolicyUser(user), target as unknown as Pick<User, 'unitId' | 'grants'>, tree);
+  if (!outcome.ok) throw new ApiError(403, outcome.error.code === 'out_of_scope' ? 'out_of_scope' : 'forbidden', outcome.error.message);
 }
 
 /** Whether the unit was closed (kept in the tree for history; it takes nothing new). */

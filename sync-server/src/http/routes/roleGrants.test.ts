@@ -152,6 +152,27 @@ describe('role grants: separation of duties and the reported bypasses', () => {
     expect((await org.server.repos.users.get(westie.userId))!.grants).toEqual([{ role: 'staff', unitId: org.west }]);
   });
 
+  it('a branch administrator changes no role of a head-office administrator who lives in the branch', async () => {
+    const eastAdmin = await org.invite(org.east, ['admin'], 'East admin 4');
+    const hqAdmin = await org.invite(org.east, ['custodian'], 'HQ admin living in East');
+    const plain = await org.invite(org.east, ['custodian'], 'Plain East custodian');
+    expect((await grant(org.admin.cookie, hqAdmin.userId, 'admin', org.admin.rootUnitId)).statusCode).toBe(200);
+    const eastSite = await createUnit(org.server, org.admin.cookie, org.east, 'East site (grants)', 'site');
+    const revoke = (userId: string) => org.server.call('POST', `/api/users/${userId}/grants/revoke`, { cookie: eastAdmin.cookie, body: { role: 'custodian', unitId: org.east } });
+    // As deactivating them is refused (requireManageOf): the same rule.
+    expect((await org.server.call('POST', `/api/users/${hqAdmin.userId}/deactivate`, { cookie: eastAdmin.cookie })).json()).toMatchObject({ error: 'out_of_scope' });
+    const revoked = await revoke(hqAdmin.userId);
+    expect(revoked.statusCode, revoked.body).toBe(403);
+    expect(revoked.json()).toMatchObject({ error: 'out_of_scope' });
+    const granted = await grant(eastAdmin.cookie, hqAdmin.userId, 'custodian', eastSite);
+    expect(granted.statusCode, granted.body).toBe(403);
+    expect(granted.json()).toMatchObject({ error: 'out_of_scope' });
+    expect((await org.server.repos.users.get(hqAdmin.userId))!.grants).toEqual([{ role: 'custodian', unitId: org.east }, { role: 'admin', unitId: org.admin.rootUnitId }]);
+    // A custodian of the branch with no head-office role stays the branch administrator's to manage.
+    expect((await grant(eastAdmin.cookie, plain.userId, 'custodian', eastSite)).statusCode).toBe(200);
+    expect((await revoke(plain.userId)).statusCode).toBe(200);
+  });
+
   it('refuses role combinations one person may not hold, whoever grants them', async () => {
     const pairs: [string, string, boolean][] = [
       ['auditor', 'admin', false], ['auditor', 'custodian', false], ['auditor', 'approver', false], ['auditor', 'staff', false],
