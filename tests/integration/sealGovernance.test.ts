@@ -154,6 +154,30 @@ describe('hostile: an official seal does not move without its route', () => {
     expect((await call(world.admin, 'DELETE', '/api/approval-routes/site-contract-suspend')).status).toBe(204);
   });
 
+  it('lets a branch administrator make the route its unit inherits stricter, never looser (route_below_floor); HQ may lower it', async () => {
+    const branchAdmin = await world.person(world.branchId, ['admin'], 'Branch admin 分公司管理员');
+    const put = (who: Person, id: string, unitId: string, sealKind: string, purpose: string, steps: unknown[]) => call(who, 'PUT', `/api/approval-routes/${id}`, { sealKind, unitId, purpose, steps });
+    const root = world.admin.rootUnitId;
+    // The default for suspending a 公章 is two approvers: one is refused, three are taken.
+    const looser = await put(branchAdmin, 'floor-site-official-suspend', world.siteId, 'official', 'suspend', [{ count: 1 }]);
+    expect([looser.status, looser.json.error]).toEqual([422, 'route_below_floor']);
+    expect((await put(branchAdmin, 'floor-site-official-suspend', world.siteId, 'official', 'suspend', [{ count: 3 }])).status).toBe(200);
+    // ...and once set, not lowered again by its own author either.
+    expect((await put(branchAdmin, 'floor-site-official-suspend', world.siteId, 'official', 'suspend', [{ count: 1 }])).json.error).toBe('route_below_floor');
+    // No review by default for a contract seal's suspension: any route is stricter.
+    expect((await put(branchAdmin, 'floor-branch-contract-suspend', world.branchId, 'contract', 'suspend', [{ count: 1 }])).status).toBe(200);
+    // HQ asks its own approver to revoke a 公章: a branch route leaving HQ's approver out is refused, one keeping it is taken.
+    expect((await put(world.admin, 'floor-root-official-revoke', root, 'official', 'revoke', [{ count: 1 }, { count: 1, approverUnitId: root }])).status).toBe(200);
+    const withoutHq = await put(branchAdmin, 'floor-branch-official-revoke', world.branchId, 'official', 'revoke', [{ count: 3 }]);
+    expect([withoutHq.status, withoutHq.json.error]).toEqual([422, 'route_below_floor']);
+    expect((await put(branchAdmin, 'floor-branch-official-revoke', world.branchId, 'official', 'revoke', [{ count: 1, approverUnitId: root }, { count: 1 }])).status).toBe(200);
+    // HQ's administrator may lower what applies below HQ.
+    expect((await put(world.admin, 'floor-site-official-suspend', world.siteId, 'official', 'suspend', [{ count: 1 }])).status).toBe(200);
+    for (const id of ['floor-site-official-suspend', 'floor-branch-contract-suspend', 'floor-root-official-revoke', 'floor-branch-official-revoke']) {
+      expect((await call(world.admin, 'DELETE', `/api/approval-routes/${id}`)).status).toBe(204);
+    }
+  });
+
   it('refuses hostile inputs to the route and request APIs with 4xx: non-admins, unknown units, bad actions, a second open request', async () => {
     await activeSeal('gov-inputs', 'official');
     const answers = [

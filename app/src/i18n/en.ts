@@ -638,6 +638,7 @@ export const en: Dictionary = {
     store_unreachable: 'The server cannot reach its database right now. Try again later.',
     rate_limited: 'Too many attempts. Try again in {{ seconds }} s.',
     rate_limited_soon: 'Too many attempts. Try again in a minute.',
+    route_below_floor: 'This route asks fewer approvals than the one this unit inherits from above (or the default): only an administrator of the unit that sets that one may lower it. Ask for at least as many approvals.',
     unauthenticated: 'You are not signed in (or were signed out). Sign in again.',
     session_expired: 'Your session has ended (it expired, or was ended elsewhere: signed out, passkey revoked or account deactivated). Sign in again with your passkey.',
     reauth_required: 'Confirm it is you: use your passkey again to add or revoke a passkey (your sign-in is more than 10 minutes old).',

@@ -638,6 +638,7 @@ export const zhCN = {
     internal_error: '服务器出错了。请稍后重试；如果一直出错，请联系管理员。',
     store_unreachable: '服务器暂时无法访问数据库。请稍后重试。',
     rate_limited: '尝试次数过多，请 {{ seconds }} 秒后再试。',
+    route_below_floor: '此审批流程要求的审批人数少于本单位从上级（或默认）继承的流程：只有设定该流程的上级单位管理员才能降低。请您至少要求同样多的审批。',
     rate_limited_soon: '尝试次数过多，请稍后再试。',
     unauthenticated: '您尚未登录或已退出登录。请重新登录。',
     session_expired: '您的登录已结束（已过期，或在别处退出、通行密钥被吊销、账号被停用）。请重新用通行密钥登录。',

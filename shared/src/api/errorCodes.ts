@@ -137,6 +137,8 @@ export type ApiErrorCode =
   | 'stale_terms'
   | 'request_settled'
   | 'action_unsupported'
+  // an approval route set below the one its unit inherits, by someone who may not manage where that one is set
+  | 'route_below_floor'
   | 'invalid_proposal'
   | 'not_in_route'
   | 'seal_custodian_only'

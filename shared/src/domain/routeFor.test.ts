@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { routeSteps } from './approvalRoute';
-import { routeFor, type ConfiguredRoute } from './routeFor';
+import { inheritedRoute, routeFloorProblem, routeFor, type ConfiguredRoute } from './routeFor';
 import { unit } from './fixtures.testing';
 import type { RouteId } from './ids';
 
@@ -45,5 +45,25 @@ describe('routeFor: configured routes', () => {
     expect(routeFor('contract', chainS1, 'revoke', [s1Contract])).toBeNull();
     expect(routeFor('contract', chainS2, 'suspend', [s1Contract])).toBeNull();
     expect(routeFor('contract', chainS1, 'use', [configured('u', 'B1', 'use', [1, 1])])?.minApprovals).toBe(2);
+  });
+});
+
+describe('the floor a unit\'s own route may not go below', () => {
+  it('is the route above it (nearest first) or the default, decided by the unit it is set on, or the organisation for a default', () => {
+    expect(inheritedRoute('official', chainS1, 'suspend', [])).toEqual({ route: { sealKind: 'official', minApprovals: 2 }, from: unit('HQ') });
+    expect(inheritedRoute('contract', chainS1, 'suspend', [])).toEqual({ route: null, from: unit('HQ') });
+    const routes = [configured('hq', 'HQ', 'suspend', [3], 'official'), configured('b1', 'B1', 'suspend', [4], 'official'), configured('s1', 'S1', 'suspend', [1], 'official')];
+    // S1's own route is left out: the floor is B1's, the nearest above.
+    expect(inheritedRoute('official', chainS1, 'suspend', routes)).toMatchObject({ route: { minApprovals: 4 }, from: unit('B1') });
+    expect(inheritedRoute('official', chainS2, 'suspend', routes)).toMatchObject({ route: { minApprovals: 3 }, from: unit('HQ') });
+  });
+
+  it('is met by as many approvals or more, and by keeping the approvals a step asks on a named unit', () => {
+    expect(routeFloorProblem([{ count: 1 }], { sealKind: 'official', minApprovals: 2 })).toMatch(/1 approval.*asks 2/);
+    expect(routeFloorProblem([{ count: 2 }], { sealKind: 'official', minApprovals: 2 })).toBeUndefined();
+    expect(routeFloorProblem([{ count: 1 }], null)).toBeUndefined();
+    const hqStep = { sealKind: 'official' as const, minApprovals: 2, steps: [{ count: 1 }, { count: 1, approverUnitId: unit('HQ') }] };
+    expect(routeFloorProblem([{ count: 5 }], hqStep)).toMatch(/on unit "HQ"/);
+    expect(routeFloorProblem([{ count: 1, approverUnitId: unit('HQ') }, { count: 1, approverUnitId: unit('B1') }], hqStep)).toBeUndefined();
   });
 });

@@ -53,3 +53,37 @@ export function routeFor(sealKind: SealKind, sealUnitChain: readonly UnitId[], p
   }
   return best !== undefined ? steppedRoute(sealKind, best.steps) : defaultRouteFor(sealKind, purpose);
 }
+
+/**
+ * The route a unit would have without its own: the nearest configured route above it (for that
+ * seal kind and purpose), else the default — and the unit that decides it (`from`: the unit the
+ * configured route is set on; the chain's top, the organisation, for a default).
+ */
+export function inheritedRoute(
+  sealKind: SealKind, unitChain: readonly UnitId[], purpose: RoutePurpose, configured: readonly ConfiguredRoute[],
+): { readonly route: ApprovalRoute | null; readonly from: UnitId | undefined } {
+  const above = unitChain.slice(1);
+  const own = unitChain[0];
+  const candidates = configured.filter((r) => r.unitId !== own && r.sealKind === sealKind && r.purpose === purpose && above.includes(r.unitId));
+  const nearest = candidates.sort((a, b) => above.indexOf(a.unitId) - above.indexOf(b.unitId) || (a.id < b.id ? -1 : 1))[0];
+  return { route: routeFor(sealKind, above, purpose, candidates), from: nearest?.unitId ?? unitChain.at(-1) };
+}
+
+/**
+ * Why `steps`, set on a unit, would ask less than the route it inherits (`inheritedRoute`): fewer
+ * approvals in all, or fewer from a unit a step of the inherited route names (HQ's own approver
+ * left out). `undefined` when it asks at least as much. Whoever may manage the unit the inherited
+ * route comes from may lower it; an administrator below it may only make it stricter — so a
+ * branch cannot set one approver for revoking its 公章 where HQ, or the default, asks two.
+ */
+export function routeFloorProblem(steps: readonly { readonly count: number; readonly approverUnitId?: UnitId | undefined }[], inherited: ApprovalRoute | null): string | undefined {
+  if (inherited === null) return undefined;
+  const total = steps.reduce((sum, step) => sum + step.count, 0);
+  if (total < inherited.minApprovals) return `it asks ${total} approval(s) where the route above asks ${inherited.minApprovals}`;
+  for (const step of inherited.steps ?? []) {
+    if (step.approverUnitId === undefined) continue;
+    const there = steps.filter((s) => s.approverUnitId === step.approverUnitId).reduce((sum, s) => sum + s.count, 0);
+    if (there < step.count) return `it asks ${there} approval(s) on unit "${step.approverUnitId}" where the route above asks ${step.count}`;
+  }
+  return undefined;
+}

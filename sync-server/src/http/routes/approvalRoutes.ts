@@ -1,8 +1,9 @@
 import {
+  can, inheritedRoute, routeFloorProblem, unitChain,
   approvalRouteResponseSchema, approvalRoutesResponseSchema, configuredRouteSchema, idParamsSchema, noContentSchema, setApprovalRouteBodySchema,
-  type ConfiguredRoute,
+  type ConfiguredRoute, type UnitId,
 } from '@seal/shared';
-import { loadUnitTree, requirePermission } from '../../auth/scope';
+import { asPolicyUser, loadUnitTree, requirePermission } from '../../auth/scope';
 import { governanceRepo, routeDocId, type RouteDoc } from '../../couch/governanceRepo';
 import type { Store } from '../../couch/store';
 import type { Api } from '../api';
@@ -13,7 +14,9 @@ import { actorOf } from '../recordChange';
  * Approval routes set by administrators (ADR 009): for a seal kind and a purpose (use or a
  * governance action) on a unit, applying to the unit's subtree (`routeFor`: the nearest unit's
  * route wins). Everyone signed in reads them (the app shows what a request will go through);
- * an admin over the unit sets or removes one; every change is audited.
+ * an admin over the unit sets or removes one; every change is audited. A route asking less than the
+ * one its unit inherits (`routeFloorProblem`) is set only by someone who may manage the unit that
+ * one comes from (`inheritedRoute`): a branch makes HQ's route, or the default, stricter, never looser.
  */
 export function approvalRouteRoutes(api: Api, store: Store): void {
   const { ctx } = api;
@@ -28,7 +31,7 @@ export function approvalRouteRoutes(api: Api, store: Store): void {
   api.route({
     method: 'PUT', url: '/api/approval-routes/:id', tag: 'governance', auth: 'session', params: idParamsSchema, body: setApprovalRouteBodySchema,
     summary: 'Set the route for a seal kind and purpose on a unit (and its subtree): steps in order, each with its number of approvers and optionally the unit they must approve on',
-    responses: { 200: approvalRouteResponseSchema, 400: 'invalid_body', 401: 'unauthenticated', 403: 'forbidden | out_of_scope', 422: 'unit_invalid | action_unsupported' },
+    responses: { 200: approvalRouteResponseSchema, 400: 'invalid_body', 401: 'unauthenticated', 403: 'forbidden | out_of_scope', 422: 'unit_invalid | action_unsupported | route_below_floor' },
   }, async ({ params, body, signedIn }) => {
     const tree = await loadUnitTree(ctx.repos.units);
     if (!tree.has(body.unitId as never)) throw new ApiError(422, 'unit_invalid', `Unit "${body.unitId}" does not exist`);
@@ -39,6 +42,11 @@ export function approvalRouteRoutes(api: Api, store: Store): void {
     // routes, only governance routes may be set (ADR 009).
     if (body.purpose === 'use') throw new ApiError(422, 'action_unsupported', 'Routes for use requests keep their defaults for now: set routes for governance actions');
     requirePermission(signedIn.user, 'unit.manage', { unitId: body.unitId }, tree);
+    const { route: inherited, from } = inheritedRoute(body.sealKind, unitChain(body.unitId as UnitId, tree), body.purpose, (await repo.routes()).filter((r) => r.id !== params.id));
+    const floor = from === undefined || can(asPolicyUser(signedIn.user), 'unit.manage', { unitId: from }, tree).ok ? undefined : routeFloorProblem(body.steps, inherited);
+    if (floor !== undefined) {
+      throw new ApiError(422, 'route_below_floor', `This route asks less than the one unit "${from}" sets, or the default, for these seals (${floor}): only an administrator over "${from}" may lower it`);
+    }
     const route: ConfiguredRoute = configuredRouteSchema.parse({ id: params.id, ...body, updatedAt: ctx.now() });
     await ctx.changes.commit(async (tx) => {
       const before = await tx.read<RouteDoc>('governance', routeDocId(params.id));
