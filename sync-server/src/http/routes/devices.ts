@@ -1,6 +1,6 @@
 import {
   approvalRouteFor, deviceSchema, holdsSeal, idParamsSchema, sealLockRefusal, sealBindingBodySchema, sealRecordSchema, signedSealBindingSchema, signedTimeRecordSchema, type SealBindingBody, signSealBinding, signTimeRecord, type DeviceId, type SealId, type UnitId, type UserId } from '@seal/shared';
-import { loadUnitTree, requirePermission } from '../../auth/scope';
+import { loadUnitTree, permission, requirePermission } from '../../auth/scope';
 import type { Store } from '../../couch/store';
 import { mergeChangeRows } from '../../sync/recordStates';
 import { rowsRepo } from '../../sync/rowsRepo';
@@ -56,7 +56,12 @@ export function deviceRoutes(api: Api, store: Store): void {
     requirePermission(signedIn.user, 'device.bind', { unitId: device.data.unitId }, tree);
     const refusal = sealLockRefusal(device.data, { id: body.sealId, unitId: body.unitId }, tree);
     if (refusal !== undefined) throw new ApiError(409, 'binding_mismatch', `No binding signed: ${refusal}`);
-    const mismatch = bindingMismatch(params.id, body, mergeChangeRows(await rows.changesOf('seal', body.sealId)).json);
+    // A seal outside the caller's `device.bind` scope is answered as one not recorded: naming it
+    // must not tell them it exists, nor which device it is locked in.
+    const sealJson = mergeChangeRows(await rows.changesOf('seal', body.sealId)).json;
+    const seal = sealRecordSchema.safeParse(sealJson);
+    const bindable = seal.success && permission(signedIn.user, 'device.bind', { unitId: seal.data.unitId }, tree).ok;
+    const mismatch = bindingMismatch(params.id, body, bindable ? sealJson : null);
     if (mismatch !== undefined) throw new ApiError(409, 'binding_mismatch', `No binding signed: ${mismatch}`);
     // And the device's own record must say it holds this seal: two seal records naming one free device (a
     // client that left the device's record as it was) would otherwise both have it signed over.

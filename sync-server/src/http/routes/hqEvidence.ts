@@ -1,22 +1,38 @@
 import {
-  deviceEventIdParamsSchema, evidenceBundleResponseSchema, evidenceResponseSchema, requestIdParamsSchema, sealIdParamsSchema, sealLedgerQuerySchema,
+  deviceEventIdParamsSchema, evidenceBundleResponseSchema, evidenceResponseSchema, factRowId, requestIdParamsSchema, sealIdParamsSchema, sealLedgerQuerySchema,
   sealLedgerResponseSchema, verifyBundle, type Action, type EvidenceBundle, type Role,
 } from '@seal/shared';
 import { currentSignedRoster } from '../../auth/roster';
-import { loadUnitTree, requireAnyRole, requirePermission } from '../../auth/scope';
+import { loadUnitTree, permission, requireAnyRole, requirePermission, type UnitTree } from '../../auth/scope';
 import type { UserDoc } from '../../couch/model';
 import type { Store } from '../../couch/store';
 import { requestBundle, stampBundle, type BundleMaker } from '../../hq/evidence/bundles';
 import { sealLedger } from '../../hq/evidence/ledger';
 import { evidenceSources } from '../../hq/evidence/sources';
 import { blobsRepo } from '../../sync/blobsRepo';
-import { rowsRepo } from '../../sync/rowsRepo';
+import { rowsRepo, type RowsRepo } from '../../sync/rowsRepo';
 import type { Api } from '../api';
 import { ApiError } from '../errors';
 
 const READERS: readonly Role[] = ['admin', 'custodian', 'auditor'];
 const EXPORTERS: readonly Role[] = ['admin', 'auditor'];
 const REFUSALS = { 401: 'unauthenticated | session_expired', 403: 'forbidden | out_of_scope', 404: 'not_found', 409: 'evidence_incomplete' } as const;
+
+/**
+ * Decides, before anything of the entry `deviceId:seq` is looked at or said, whether the caller may
+ * have it: `action` over the unit of its device as the server holds the device's record, and over
+ * the scope of the entry's row when one is stored. Someone out of either scope, or asking of a device
+ * the server does not hold, gets the 404 a stamp not recorded gets, whatever the entry is: which
+ * entries are stamps, made under what request (recorded or not), is said only within scope.
+ */
+async function requireStampScope(maker: BundleMaker, rows: RowsRepo, tree: UnitTree, user: UserDoc, action: Action, deviceEventId: string): Promise<void> {
+  const deviceId = deviceEventId.slice(0, deviceEventId.lastIndexOf(':'));
+  const notFound = new ApiError(404, 'not_found', `No stamp "${deviceEventId}" is recorded`);
+  const device = await maker.sources.device(deviceId);
+  if (device === undefined || !permission(user, action, { unitId: device.unitId }, tree).ok) throw notFound;
+  const row = (await rows.getMany([factRowId('device_event', deviceEventId)])).get(factRowId('device_event', deviceEventId));
+  if (row !== undefined && !permission(user, action, { unitId: row.scopeUnitId }, tree).ok) throw notFound;
+}
 
 /**
  * Headquarters' evidence: a stamp's, a request's (all its stamps) and a seal's ledger, each piece
@@ -26,8 +42,9 @@ const REFUSALS = { 401: 'unauthenticated | session_expired', 403: 'forbidden | o
  */
 export function hqEvidenceRoutes(api: Api, store: Store): void {
   const { ctx } = api;
+  const rows = rowsRepo(store.couch.use(store.dbName('rows')));
   const maker: BundleMaker = {
-    sources: evidenceSources(rowsRepo(store.couch.use(store.dbName('rows'))), blobsRepo(store.couch.use(store.dbName('blobs')))),
+    sources: evidenceSources(rows, blobsRepo(store.couch.use(store.dbName('blobs')))),
     archive: ctx.repos.archive,
     orgKey: ctx.orgKey,
     now: ctx.now,
@@ -61,6 +78,7 @@ export function hqEvidenceRoutes(api: Api, store: Store): void {
     return entry?.type === 'stamp' && entry.payload.requestId !== null ? maker.sources.request(entry.payload.requestId) : undefined;
   };
   const mayHaveStamp = async (user: UserDoc, action: Action, deviceEventId: string): Promise<void> => {
+    await requireStampScope(maker, rows, await loadUnitTree(ctx.repos.units), user, action, deviceEventId);
     const request = await requestOfStamp(deviceEventId);
     if (request !== undefined) await mayHave(user, action, request);
   };
