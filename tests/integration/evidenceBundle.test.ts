@@ -179,9 +179,14 @@ describe('evidence through the API', () => {
     expect(outcomes(await push(running, custodian, [seal.row]))).toEqual(['accepted']);
     expect(outcomes(await push(running, staff, [request.row]))).toEqual(['accepted']);
     expect((await running.server.call('GET', '/api/hq/bundles/requests/req-evidence-e', { cookie: auditor.cookie })).statusCode).toBe(409);
-    for (const path of ['/api/hq/bundles/requests/req-evidence-e', '/api/hq/evidence/requests/req-evidence-e', `/api/hq/bundles/requests/${stamps.requestId}`, `/api/hq/evidence/stamps/${stamps.honest}`, `/api/hq/bundles/stamps/${stamps.honest}`]) {
+    for (const path of ['/api/hq/bundles/requests/req-evidence-e', '/api/hq/evidence/requests/req-evidence-e', `/api/hq/bundles/requests/${stamps.requestId}`]) {
       const refused = await running.server.call('GET', path, { cookie: outsider.cookie });
       expect({ path, status: refused.statusCode, error: refused.json<{ error: string }>().error }).toEqual({ path, status: 403, error: 'out_of_scope' });
+    }
+    // A stamp of a device outside their scope: the 404 of any entry there (crossUnitLeaks.test.ts).
+    for (const path of [`/api/hq/evidence/stamps/${stamps.honest}`, `/api/hq/bundles/stamps/${stamps.honest}`]) {
+      const refused = await running.server.call('GET', path, { cookie: outsider.cookie });
+      expect({ path, status: refused.statusCode, error: refused.json<{ error: string }>().error }).toEqual({ path, status: 404, error: 'not_found' });
     }
   }, 60_000);
 });
