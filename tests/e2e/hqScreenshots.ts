@@ -1,6 +1,6 @@
 /**
  * Screenshots of the headquarters screens for a human look (screenshots/hq-*.png, gitignored):
- * the filtered merged log, the dashboard, a stamp's evidence, the verifier, the cases and a case,
+ * the filtered merged log, the dashboard, a stamp's evidence, the verifier, the cases, a seal's ledger,
  * in zh-CN and en, on a laptop (1280×800), a tablet upright (800×1280) and a phone. Each screen
  * must fit its width (no horizontal scroll). Run by the journey with SEAL_SCREENSHOTS=1.
  */
@@ -25,6 +25,8 @@ export async function shootHqScreens(browser: Browser, server: RunningServer, au
     { name: 'stamp', path: `/hq/stamps/${encodeURIComponent(world.seeded.honest)}`, ready: (p) => p.getByTestId('evidence-verdict').waitFor({ timeout: 30_000 }) },
     { name: 'verify', path: '/hq/verify', ready: (p) => p.getByTestId('org-key-thumbprint').waitFor({ timeout: 30_000 }) },
     { name: 'cases', path: '/hq/cases', ready: (p) => p.getByTestId('cases-total').waitFor({ timeout: 30_000 }) },
+    // The seal's ledger: a wide table of its device's log, which must scroll inside its panel on a phone.
+    { name: 'ledger', path: `/hq/seals/${encodeURIComponent(world.sealId)}/ledger`, ready: (p) => p.getByTestId('ledger-entries').waitFor({ timeout: 30_000 }) },
   ];
   for (const locale of ['zh-CN', 'en'] as const) {
     for (const device of DEVICES) {

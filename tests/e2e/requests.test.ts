@@ -48,7 +48,11 @@ describe('seal requests and passkey approvals', () => {
     await staff.page.locator('.request-form button[type="submit"]').click();
     await staff.page.locator('.field-problem[data-field="purpose"]', { hasText: 'Say what the seal is for' }).waitFor();
     expect(await staff.page.locator('.field-problem').count()).toBe(1);
+    // The field with the problem takes the focus (so it is in view, not the words 1,000 px above
+    // the button), and its words go once it is changed.
+    await expect.poll(() => staff.page.evaluate(() => document.activeElement?.id)).toBe('request-purpose');
     await staff.page.locator('#request-purpose').fill(contract.purpose);
+    expect(await staff.page.locator('.field-problem').count()).toBe(0);
     const firstId = await submitRequestForm(staff.page);
     await staff.page.locator('main [role="status"]', { hasText: 'Request kept on this device' }).waitFor();
     expect(await staff.page.getByTestId('request-status').textContent()).toBe('Awaiting approval');

@@ -1,3 +1,4 @@
+import { A } from '@solidjs/router';
 import { For, Show, createSignal } from 'solid-js';
 import type { AppNotification } from '@seal/shared';
 import { fetchNotifications, markNotificationsRead } from '../../api/notifications';
@@ -8,24 +9,28 @@ import { Screen } from '../../components/Screen';
 import { formatDateTime } from '../../i18n/format';
 import { useI18n } from '../../i18n/I18nProvider';
 import { createAction } from '../../primitives/createAction';
+import { createStampNames, type StampNames } from '../stamp/stampNames';
 
 /** The signed-in person's notifications: stamps of their seals, alarms in their scope. */
 export function Notifications() {
   return <RequireSession>{() => <NotificationList />}</RequireSession>;
 }
 
-function NotificationItem(props: { item: AppNotification; onRead: () => void }) {
+function NotificationItem(props: { item: AppNotification; names: StampNames; onRead: () => void }) {
   const { t, locale } = useI18n();
   const n = () => props.item;
+  // Names from the records this device holds (the id itself when not held).
   const where = () => [
-    n().sealId && t('notifications.seal', { seal: n().sealId! }),
+    n().sealId && t('notifications.seal', { seal: props.names.sealName(n().sealId!) }),
     n().deviceId && t('notifications.device', { device: n().deviceId! }),
-    n().requestId && t('notifications.request', { request: n().requestId! }),
   ].filter(Boolean).join(' · ');
   return (
     <li class={n().read ? 'notification' : 'notification notification-unread'} data-notification-kind={n().kind}>
       <div class="notification-main">
-        <strong>{t(`notifications.kinds.${n().kind}`)}</strong>
+        <strong>
+          {t(`notifications.kinds.${n().kind}`)}
+          <Show when={n().alarmKind}>{(kind) => <>{' · '}{t(`webhooks.alarmKinds.${kind()}`)}</>}</Show>
+        </strong>
         <Show when={!n().read}>
           <span class="badge">{t('notifications.unread')}</span>
         </Show>
@@ -34,7 +39,17 @@ function NotificationItem(props: { item: AppNotification; onRead: () => void }) 
       <Show when={where()}>
         <p class="notification-where">{where()}</p>
       </Show>
-      <p class="muted notification-summary">{n().summary}</p>
+      <Show when={n().requestId}>
+        {(id) => (
+          <p class="notification-where">
+            {t('notifications.requestLabel')} <A href={`/requests/${encodeURIComponent(id())}`}>{props.names.requestTitle(id())}</A>
+          </p>
+        )}
+      </Show>
+      {/* The server's own sentence is English: shown to English readers, the words above say it to others. */}
+      <Show when={locale() === 'en'}>
+        <p class="muted notification-summary" lang="en">{n().summary}</p>
+      </Show>
       <Show when={!n().read}>
         <button type="button" class="button button-secondary button-small" onClick={() => props.onRead()}>
           {t('notifications.markRead')}
@@ -46,6 +61,7 @@ function NotificationItem(props: { item: AppNotification; onRead: () => void }) 
 
 function NotificationList() {
   const { t } = useI18n();
+  const names = createStampNames();
   const [items, setItems] = createSignal<AppNotification[]>([]);
   const [next, setNext] = createSignal<string | null>(null);
   const load = createAction(async (cursor?: string) => {
@@ -77,7 +93,7 @@ function NotificationList() {
       <Show when={!load.pending() || items().length > 0} fallback={<p class="loading">{t('common.loading')}</p>}>
         <Show when={items().length > 0} fallback={<p class="muted">{t('notifications.empty')}</p>}>
           <ul class="card-list notification-list">
-            <For each={items()}>{(item) => <NotificationItem item={item} onRead={() => void mark.run({ ids: [item.id] })} />}</For>
+            <For each={items()}>{(item) => <NotificationItem item={item} names={names} onRead={() => void mark.run({ ids: [item.id] })} />}</For>
           </ul>
         </Show>
       </Show>

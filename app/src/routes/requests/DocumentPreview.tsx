@@ -17,7 +17,7 @@ type Opened =
  * the request names (the hash the approver signs). A PDF is drawn by PDF.js (loaded on demand),
  * an image shown as it is.
  */
-export function DocumentPreview(props: { request: UseRequest; onCheck?: (check: DocumentCheck) => void }) {
+export function DocumentPreview(props: { request: UseRequest; /** The reader filed the request (the words speak to the requester, not an approver). */ own?: boolean; onCheck?: (check: DocumentCheck) => void }) {
   const { t } = useI18n();
   const sync = useSync();
   const attachments = createFacts('attachment', () => subjectOf('request', props.request.id));
@@ -82,7 +82,7 @@ export function DocumentPreview(props: { request: UseRequest; onCheck?: (check: 
             <>
               <p class="alert alert-ok" role="status" data-testid="document-verified">
                 <span aria-hidden="true">✓ </span>
-                {t('requests.preview.verified')}
+                {t(props.own ? 'requests.preview.verifiedOwn' : 'requests.preview.verified')}
               </p>
               <Show when={pagesWrong()}>
                 {(wrong) => (

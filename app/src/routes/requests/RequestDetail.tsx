@@ -82,7 +82,7 @@ function RequestScreen(props: { session: Session }) {
                   <h2 id="terms-title">{t('requests.termsTitle')}</h2>
                   <RequestTerms request={e().request} seal={e().seal} />
                 </section>
-                <DocumentPreview request={e().request} onCheck={setDocumentCheck} />
+                <DocumentPreview request={e().request} own={e().request.requesterId === props.session.user.id} onCheck={setDocumentCheck} />
                 <Decisions entry={e()} />
                 <Uses entry={e()} />
               </div>

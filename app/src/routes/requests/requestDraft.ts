@@ -27,13 +27,18 @@ export interface DraftValue {
   readonly set: (value: string) => void;
 }
 
-const draftValue = (initial: string): DraftValue => {
-  const [value, set] = createSignal(initial);
+/** A field's value; `changed` runs when it is set to something new (its problem is cleared). */
+const draftValue = (initial: string, changed: () => void): DraftValue => {
+  const [value, setValue] = createSignal(initial);
   return {
     get value() {
       return value();
     },
-    set,
+    set: (next: string) => {
+      if (next === value()) return;
+      setValue(next);
+      changed();
+    },
   };
 };
 
@@ -47,25 +52,13 @@ export function createRequestDraft(session: Accessor<Session>) {
   const requests = useRequests();
   const navigate = useNavigate();
   const now = sync.now();
-  const fields = {
-    sealId: draftValue(''),
-    unitId: draftValue(''),
-    title: draftValue(''),
-    pages: draftValue('1'),
-    copies: draftValue('1'),
-    purpose: draftValue(''),
-    uses: draftValue('1'),
-    notBefore: draftValue(toLocalDateTime(now)),
-    notAfter: draftValue(toLocalDateTime(now + DEFAULT_DAYS * 86_400_000)),
-    placeUnitId: draftValue(''),
-    fenceLat: draftValue(''),
-    fenceLon: draftValue(''),
-    fenceRadius: draftValue(''),
-  };
+  const [problems, setProblems] = createSignal<Partial<Record<RequestField, FieldProblem>>>({});
+  // A problem shown beside a field goes once the person changes that field (submit judges it again).
+  const clears = (...names: RequestField[]) => () => setProblems((before) => Object.fromEntries(Object.entries(before).filter(([name]) => !names.includes(name as RequestField))));
+  const fields = draftFields(now, clears);
   const [file, setFile] = createSignal<ChosenDocument>();
   // The chosen PDF's page count (PDF.js, loaded on demand): fills the pages field and is checked on submit.
   const [filePages, setFilePages] = createSignal<number>();
-  const [problems, setProblems] = createSignal<Partial<Record<RequestField, FieldProblem>>>({});
 
   const units = () => directory.units();
   // Units the user may apply for (request.create), and places within their reach.
@@ -130,7 +123,13 @@ export function createRequestDraft(session: Accessor<Session>) {
     const result = built.ok && counted !== undefined && built.request.document.pages !== counted ? { ok: false as const, problems: { pages: 'pages_mismatch' as const } } : built;
     if (!result.ok) {
       setProblems(result.problems);
-      document.querySelector<HTMLElement>('.request-form [aria-invalid="true"]')?.focus();
+      // Once the fields are marked (the next frame), the first one with a problem takes the focus,
+      // which brings it into view: the words are beside it, not above the submit button.
+      requestAnimationFrame(() => {
+        const first = document.querySelector<HTMLElement>('.request-form [aria-invalid="true"]');
+        first?.focus();
+        first?.scrollIntoView({ block: 'center' });
+      });
       return;
     }
     setProblems({});
@@ -171,4 +170,23 @@ async function readRequestDocument(chosen: File): Promise<{ ok: true; bytes: Uin
   const bytes = new Uint8Array(await chosen.arrayBuffer());
   if (mime === 'application/pdf' && (await import('../../documents/pdfStructure')).isAmbiguousPdf(bytes)) return { ok: false, problem: 'file_ambiguous' };
   return { ok: true, bytes, mime };
+}
+
+/** The form's fields, starting empty (or at a use window of {@link DEFAULT_DAYS} days from `now`); each clears its problems when changed. */
+function draftFields(now: number, clears: (...names: RequestField[]) => () => void) {
+  return {
+    sealId: draftValue('', clears('sealId', 'form')),
+    unitId: draftValue('', clears('unitId', 'form')),
+    title: draftValue('', clears('title')),
+    pages: draftValue('1', clears('pages')),
+    copies: draftValue('1', clears('copies')),
+    purpose: draftValue('', clears('purpose')),
+    uses: draftValue('1', clears('uses')),
+    notBefore: draftValue(toLocalDateTime(now), clears('notBefore', 'notAfter')),
+    notAfter: draftValue(toLocalDateTime(now + DEFAULT_DAYS * 86_400_000), clears('notBefore', 'notAfter')),
+    placeUnitId: draftValue('', clears('place')),
+    fenceLat: draftValue('', clears('geofence')),
+    fenceLon: draftValue('', clears('geofence')),
+    fenceRadius: draftValue('', clears('geofence')),
+  };
 }

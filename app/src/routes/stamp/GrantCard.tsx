@@ -1,4 +1,5 @@
 import type { ElectronicGrant, Grant } from '@seal/shared';
+import { A } from '@solidjs/router';
 import { For, Show, createSignal } from 'solid-js';
 import { useI18n } from '../../i18n/I18nProvider';
 import { parseGrantFile } from './grantFile';
@@ -33,7 +34,8 @@ export function GrantCard(props: {
   return (
     <div class="card" data-testid="grant-card">
       <h2>{t('stamp.grantTitle')}</h2>
-      <Show when={props.grant} fallback={<p class="muted">{t('stamp.noGrant')}</p>}>
+      {/* Asked to choose only when there is something to choose from (else the list below says why not). */}
+      <Show when={props.grant} fallback={<Show when={props.grants.length > 0}><p class="muted">{t('stamp.noGrant')}</p></Show>}>
         {(g) => (
           <dl class="stamp-facts" data-testid="grant">
             <dt>{t('stamp.request')}</dt>
@@ -50,7 +52,14 @@ export function GrantCard(props: {
         )}
       </Show>
       <h3>{t('stamp.myGrants')}</h3>
-      <Show when={props.grants.length > 0} fallback={<p class="muted">{t('stamp.noGrantsHeld')}</p>}>
+      <Show
+        when={props.grants.length > 0}
+        fallback={
+          <p class="muted" data-testid="no-grants-held">
+            {t('stamp.noGrantsHeld')} <A href="/requests/new">{t('requests.newRequest')}</A>
+          </p>
+        }
+      >
         <ul class="grant-list" data-testid="my-grants">
           <For each={props.grants}>
             {(g) => (

@@ -25,7 +25,7 @@ export function VerdictMark(props: { verdict: Verdict }) {
   );
 }
 
-/** One check: its mark, what it checked, what that means in words, and the verifier's own finding. */
+/** One check: its mark, what it checked, what that means in words, and the verifier's own finding (folded). */
 export function CheckRow(props: { check: EvidenceCheck }) {
   const { t } = useI18n();
   const verdict = () => checkVerdict(props.check);
@@ -38,10 +38,11 @@ export function CheckRow(props: { check: EvidenceCheck }) {
         <Show when={sentence()}>
           <p class="check-sentence">{sentence()}</p>
         </Show>
-        <p class="check-detail">
-          <span class="muted">{t('evidence.technical')}: </span>
-          {props.check.detail}
-        </p>
+        {/* The verifier's own finding (ids, times in UTC, in English): folded, for whoever must look deeper. */}
+        <details class="check-detail">
+          <summary class="muted">{t('evidence.technical')}</summary>
+          <p lang="en">{props.check.detail}</p>
+        </details>
       </div>
     </li>
   );
