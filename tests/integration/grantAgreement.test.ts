@@ -209,6 +209,8 @@ describe('one grant rule: the app, the server and the seal device agree on every
       const { status: _s, ...record } = s;
       await custodianTablet.store.records.create('seal', record, [], [holdingSeal(s.deviceId!, s.id)]);
     }
+    // The seals are on the server before anyone asks for them (a request names a recorded seal).
+    await syncAll([custodianTablet]);
     for (const r of [r1, r2, r3, r4]) await staffTablet.store.records.create('request', r);
     await selfTablet.store.records.create('request', r5);
     await syncAll([custodianTablet, staffTablet, selfTablet]);

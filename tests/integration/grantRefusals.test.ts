@@ -54,6 +54,8 @@ describe('forged grants pushed by a tablet', () => {
     const { status: _status, ...sealRecord } = seal;
     await custody.store.records.create('device', await deviceRecord(seal.deviceId!, world.siteId) as never);
     await custody.store.records.create('seal', sealRecord, [], [holdingSeal(seal.deviceId!, seal.id)]);
+    // The seal is on the server before anyone asks for it (a request names a recorded seal).
+    await syncAll([custody]);
     const request = { ...useRequest('req-grant-forge', staff.userId, world.siteId, seal.id), place: { unitId: world.siteId, geofence: { lat: 31.23, lon: 121.47, radiusM: 300 } } } as UseRequest;
     const other = useRequest('req-grant-other', staff.userId, world.siteId, seal.id);
     await tablet.store.records.create('request', request);

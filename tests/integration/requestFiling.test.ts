@@ -12,8 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { subjectOf, type UseRequest } from '@seal/shared';
 import { fileRequest, type RequestDocument } from '../../app/src/requests/fileRequest';
 import { closedAfterWrites } from './appClosed';
-import { useRequest } from './fixtures';
+import { sealRecord, useRequest } from './fixtures';
 import { replicaPool, setUpWorld, startSyncServer, syncAll, type Person, type Replica, type RunningSync, type World } from './harness';
+import { creation, outcomes, push } from './hostileClient';
 
 let running: RunningSync;
 let world: World;
@@ -30,6 +31,10 @@ beforeAll(async () => {
   world = await setUpWorld(running.server);
   staff = await world.person(world.siteId, ['staff'], 'Site staff');
   approver = await world.person(world.branchId, ['approver'], 'Branch approver');
+  // The seal asked for, recorded on the server (a request names a recorded seal).
+  const custodian = await world.person(world.siteId, ['custodian'], 'Site custodian');
+  const seal = await creation(custodian, 'seal', sealRecord('seal-filing', world.siteId, custodian.userId));
+  expect(outcomes(await push(running, custodian, [seal.row]))).toEqual(['accepted']);
 }, 60_000);
 afterAll(async () => running?.close());
 

@@ -4,3 +4,4 @@ export * from './can';
 export * from './roleCombination';
 export * from './checkRoleGrantChange';
 export * from './rosterView';
+export * from './checkRequestSeal';

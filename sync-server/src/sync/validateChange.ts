@@ -1,9 +1,10 @@
 import * as Automerge from '@automerge/automerge';
 import {
-  changeRowId, deviceHoldRefusal, deviceSchema, fromBase64Url, isActorOf, judgeRecordEdit, judgeSealCustodian, requestEditAfterDecision, parseSubject, RECORD_ACTIONS, rosterView, routeFor, scopeOfRecord,
+  changeRowId, checkRequestSeal, deviceHoldRefusal, deviceSchema, fromBase64Url, isActorOf, judgeRecordEdit, judgeSealCustodian, requestEditAfterDecision, parseSubject, RECORD_ACTIONS, rosterView, routeFor, scopeOfRecord,
   sealEditActions, sealLockRefusal, sealRecordSchema, unitChain,
   type ChangeRow, type SealKind, type UnitId,
 } from '@seal/shared';
+import { asPolicyUser } from '../auth/scope';
 import { ACCEPT, allowed, refuseRow, type PushContext, type RowVerdict } from './pushContext';
 import type { RecordState } from './recordStates';
 
@@ -120,6 +121,22 @@ async function holding(before: Record<string, unknown> | null, after: Record<str
 }
 
 /**
+ * The seal a request names (`checkRequestSeal`, the shared rule): recorded on the server — before
+ * this push, or by a row earlier in it, as a seal made offline goes up before the request made for
+ * it (the outbox's order) — and in a unit where the requester may ask for seals. Otherwise staff of
+ * one branch could file a request for another's seal, and its public verification page and HQ's
+ * log would show that seal's card.
+ */
+async function requestedSeal(after: Record<string, unknown>, ctx: PushContext): Promise<RowVerdict> {
+  const sealId = String(after.sealId);
+  const held = sealRecordSchema.safeParse((await ctx.records.get('seal', sealId)).json);
+  const judged = checkRequestSeal(asPolicyUser(ctx.user), sealId, held.success ? held.data : undefined, ctx.tree);
+  if (judged.ok) return ACCEPT;
+  const { code, message } = judged.error;
+  return refuseRow(code === 'unknown_seal' ? 'unknown_record' : code === 'out_of_scope' || code === 'inactive_user' ? code : 'not_permitted', message);
+}
+
+/**
  * An edit of a request someone has decided on (a decision stored, or accepted earlier in this
  * push): what its approvers read but do not sign stays as they read it (`requestEditAfterDecision`).
  * The decisions are looked up only for an edit that changes those parts: the app never edits a
@@ -187,6 +204,10 @@ export async function validateChange(row: ChangeRow, ctx: PushContext): Promise<
       const over = allowed(ctx.user, 'user.manage', { unitId: role.unitId as UnitId }, ctx.tree);
       if (!over.ok) return over;
     }
+  }
+  if (row.kind === 'request') {
+    const sealed = await requestedSeal(json, ctx);
+    if (!sealed.ok) return sealed;
   }
   if (row.kind === 'request' && before.json !== null) {
     const frozen = await decidedEdit(subject.recordId, before.json, json, ctx);

@@ -1,5 +1,5 @@
 import { useNavigate } from '@solidjs/router';
-import { can, compareText, isInSubtree, requestDocumentProblem, sniffRequestDocumentType, type RequestDocumentType } from '@seal/shared';
+import { can, checkRequestSeal, compareText, isInSubtree, requestDocumentProblem, sniffRequestDocumentType, type RequestDocumentType } from '@seal/shared';
 import { createEffect, createMemo, createSignal, on, type Accessor } from 'solid-js';
 import type { SessionView as Session } from '@seal/shared';
 import { useDirectory } from '../../org/DirectoryProvider';
@@ -67,7 +67,14 @@ export function createRequestDraft(session: Accessor<Session>) {
     return user === undefined ? [] : units().filter((u) => can(user, 'request.create', { unitId: u.id }, units()).ok);
   });
   const placeUnits = createMemo(() => units().filter((u) => session().user.grants.some((g) => isInSubtree(u.id, g.unitId as typeof u.id, units()))));
-  const activeSeals = createMemo(() => requests.seals().filter((s) => s.status === 'active').sort((a, b) => compareText(a.name, b.name)));
+  // Active seals the user may ask for (`checkRequestSeal`, as the server judges the request).
+  const activeSeals = createMemo(() => {
+    const user = requests.me();
+    if (user === undefined) return [];
+    return requests.seals()
+      .filter((s) => s.status === 'active' && checkRequestSeal(user, s.id, s, units()).ok)
+      .sort((a, b) => compareText(a.name, b.name));
+  });
 
   createEffect(() => {
     const options = requestUnits();
