@@ -1,6 +1,7 @@
 import { For, Show } from 'solid-js';
 import type { TimelineEvent } from '@seal/shared';
 import { summaryItems } from '../../hq/eventSummary';
+import { summaryWords } from '../../hq/summaryWords';
 import { formatChinaDateTime } from '../../i18n/format';
 import { useI18n } from '../../i18n/I18nProvider';
 import type { HqChoices } from './hqChoices';
@@ -22,6 +23,7 @@ export function HqEventRow(props: { event: TimelineEvent; choices: HqChoices }) 
       nameOf: props.choices.nameOf,
       moment: (ms) => formatChinaDateTime(ms, locale()),
       yesNo: (value) => (value ? t('hq.yes') : t('hq.no')),
+      ...summaryWords(t),
     });
   return (
     <li class="hq-event" classList={{ 'is-alert': ALERT_KINDS.has(e().kind) }} data-testid="hq-event" data-event-id={e().id} data-kind={e().kind}>
