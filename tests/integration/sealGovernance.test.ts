@@ -171,6 +171,10 @@ describe('hostile: an official seal does not move without its route', () => {
     const withoutHq = await put(branchAdmin, 'floor-branch-official-revoke', world.branchId, 'official', 'revoke', [{ count: 3 }]);
     expect([withoutHq.status, withoutHq.json.error]).toEqual([422, 'route_below_floor']);
     expect((await put(branchAdmin, 'floor-branch-official-revoke', world.branchId, 'official', 'revoke', [{ count: 1, approverUnitId: root }, { count: 1 }])).status).toBe(200);
+    // The branch's own route on the branch is no floor for a looser one on its site (the reviewer's
+    // bypass): HQ's still is, for the site's seals as for the branch's.
+    const viaBranch = await put(branchAdmin, 'floor-site-official-revoke', world.siteId, 'official', 'revoke', [{ count: 1 }]);
+    expect([viaBranch.status, viaBranch.json.error]).toEqual([422, 'route_below_floor']);
     // HQ's administrator may lower what applies below HQ.
     expect((await put(world.admin, 'floor-site-official-suspend', world.siteId, 'official', 'suspend', [{ count: 1 }])).status).toBe(200);
     for (const id of ['floor-site-official-suspend', 'floor-branch-contract-suspend', 'floor-root-official-revoke', 'floor-branch-official-revoke']) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { routeSteps } from './approvalRoute';
-import { inheritedRoute, routeFloorProblem, routeFor, type ConfiguredRoute } from './routeFor';
+import { routeFloorFor, routeFloorProblem, routeFor, type ConfiguredRoute } from './routeFor';
 import { unit } from './fixtures.testing';
 import type { RouteId } from './ids';
 
@@ -49,13 +49,17 @@ describe('routeFor: configured routes', () => {
 });
 
 describe('the floor a unit\'s own route may not go below', () => {
-  it('is the route above it (nearest first) or the default, decided by the unit it is set on, or the organisation for a default', () => {
-    expect(inheritedRoute('official', chainS1, 'suspend', [])).toEqual({ route: { sealKind: 'official', minApprovals: 2 }, from: unit('HQ') });
-    expect(inheritedRoute('contract', chainS1, 'suspend', [])).toEqual({ route: null, from: unit('HQ') });
+  it('is what holds at the first unit of the chain its setter may not manage: its own route, the nearest above, or the default', () => {
+    const branchAdmin = (u: string) => u === 'S1' || u === 'B1';
+    expect(routeFloorFor('official', chainS1, 'suspend', [], branchAdmin)).toEqual({ route: { sealKind: 'official', minApprovals: 2 }, from: unit('HQ') });
+    expect(routeFloorFor('contract', chainS1, 'suspend', [], branchAdmin)).toEqual({ route: null, from: unit('HQ') });
     const routes = [configured('hq', 'HQ', 'suspend', [3], 'official'), configured('b1', 'B1', 'suspend', [4], 'official'), configured('s1', 'S1', 'suspend', [1], 'official')];
-    // S1's own route is left out: the floor is B1's, the nearest above.
-    expect(inheritedRoute('official', chainS1, 'suspend', routes)).toMatchObject({ route: { minApprovals: 4 }, from: unit('B1') });
-    expect(inheritedRoute('official', chainS2, 'suspend', routes)).toMatchObject({ route: { minApprovals: 3 }, from: unit('HQ') });
+    // The branch's own route on B1 is not the floor for its site: HQ's is.
+    expect(routeFloorFor('official', chainS1, 'suspend', routes, branchAdmin)).toMatchObject({ route: { minApprovals: 3 }, from: unit('HQ') });
+    // A site administrator's floor is what holds at the branch (its route).
+    expect(routeFloorFor('official', chainS1, 'suspend', routes, (u) => u === 'S1')).toMatchObject({ route: { minApprovals: 4 }, from: unit('B1') });
+    // HQ's administrators manage the whole chain: no floor.
+    expect(routeFloorFor('official', chainS1, 'suspend', routes, () => true)).toBeUndefined();
   });
 
   it('is met by as many approvals or more, and by keeping the approvals a step asks on a named unit', () => {

@@ -55,26 +55,27 @@ export function routeFor(sealKind: SealKind, sealUnitChain: readonly UnitId[], p
 }
 
 /**
- * The route a unit would have without its own: the nearest configured route above it (for that
- * seal kind and purpose), else the default — and the unit that decides it (`from`: the unit the
- * configured route is set on; the chain's top, the organisation, for a default).
+ * The least a route set on the first unit of `unitChain` (the unit, then its ancestors up to the
+ * organisation) may ask, for whoever sets it: the route that holds at the first unit of the chain
+ * they may NOT manage (`manages`) — its own configured route, else the nearest above it, else the
+ * default — and that unit (`from`). `undefined` when they manage the whole chain (the
+ * organisation's administrators): they may set any route. Taken from the first unit out of their
+ * hands, not the nearest route above: a branch administrator's own route on the branch cannot
+ * serve as the floor for a looser one on its site.
  */
-export function inheritedRoute(
-  sealKind: SealKind, unitChain: readonly UnitId[], purpose: RoutePurpose, configured: readonly ConfiguredRoute[],
-): { readonly route: ApprovalRoute | null; readonly from: UnitId | undefined } {
-  const above = unitChain.slice(1);
-  const own = unitChain[0];
-  const candidates = configured.filter((r) => r.unitId !== own && r.sealKind === sealKind && r.purpose === purpose && above.includes(r.unitId));
-  const nearest = candidates.sort((a, b) => above.indexOf(a.unitId) - above.indexOf(b.unitId) || (a.id < b.id ? -1 : 1))[0];
-  return { route: routeFor(sealKind, above, purpose, candidates), from: nearest?.unitId ?? unitChain.at(-1) };
+export function routeFloorFor(
+  sealKind: SealKind, unitChain: readonly UnitId[], purpose: RoutePurpose, configured: readonly ConfiguredRoute[], manages: (unitId: UnitId) => boolean,
+): { readonly route: ApprovalRoute | null; readonly from: UnitId } | undefined {
+  const k = unitChain.findIndex((unitId) => !manages(unitId));
+  if (k === -1) return undefined;
+  return { route: routeFor(sealKind, unitChain.slice(k), purpose, configured), from: unitChain[k]! };
 }
 
 /**
- * Why `steps`, set on a unit, would ask less than the route it inherits (`inheritedRoute`): fewer
- * approvals in all, or fewer from a unit a step of the inherited route names (HQ's own approver
- * left out). `undefined` when it asks at least as much. Whoever may manage the unit the inherited
- * route comes from may lower it; an administrator below it may only make it stricter — so a
- * branch cannot set one approver for revoking its 公章 where HQ, or the default, asks two.
+ * Why `steps`, set on a unit, would ask less than its floor (`routeFloorFor`): fewer
+ * approvals in all, or fewer from a unit a step of the floor names (HQ's own approver left out).
+ * `undefined` when it asks at least as much: a branch cannot set one approver for revoking its
+ * 公章, or its sites', where HQ, or the default, asks two.
  */
 export function routeFloorProblem(steps: readonly { readonly count: number; readonly approverUnitId?: UnitId | undefined }[], inherited: ApprovalRoute | null): string | undefined {
   if (inherited === null) return undefined;

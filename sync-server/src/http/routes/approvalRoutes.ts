@@ -1,5 +1,5 @@
 import {
-  can, inheritedRoute, routeFloorProblem, unitChain,
+  can, routeFloorFor, routeFloorProblem, unitChain,
   approvalRouteResponseSchema, approvalRoutesResponseSchema, configuredRouteSchema, idParamsSchema, noContentSchema, setApprovalRouteBodySchema,
   type ConfiguredRoute, type UnitId,
 } from '@seal/shared';
@@ -14,9 +14,9 @@ import { actorOf } from '../recordChange';
  * Approval routes set by administrators (ADR 009): for a seal kind and a purpose (use or a
  * governance action) on a unit, applying to the unit's subtree (`routeFor`: the nearest unit's
  * route wins). Everyone signed in reads them (the app shows what a request will go through);
- * an admin over the unit sets or removes one; every change is audited. A route asking less than the
- * one its unit inherits (`routeFloorProblem`) is set only by someone who may manage the unit that
- * one comes from (`inheritedRoute`): a branch makes HQ's route, or the default, stricter, never looser.
+ * an admin over the unit sets or removes one; every change is audited. A route asks at least what
+ * holds at the first unit above it its setter may not manage (`routeFloorFor`, `routeFloorProblem`):
+ * a branch makes HQ's route, or the default, stricter for its sites, never looser.
  */
 export function approvalRouteRoutes(api: Api, store: Store): void {
   const { ctx } = api;
@@ -42,10 +42,11 @@ export function approvalRouteRoutes(api: Api, store: Store): void {
     // routes, only governance routes may be set (ADR 009).
     if (body.purpose === 'use') throw new ApiError(422, 'action_unsupported', 'Routes for use requests keep their defaults for now: set routes for governance actions');
     requirePermission(signedIn.user, 'unit.manage', { unitId: body.unitId }, tree);
-    const { route: inherited, from } = inheritedRoute(body.sealKind, unitChain(body.unitId as UnitId, tree), body.purpose, (await repo.routes()).filter((r) => r.id !== params.id));
-    const floor = from === undefined || can(asPolicyUser(signedIn.user), 'unit.manage', { unitId: from }, tree).ok ? undefined : routeFloorProblem(body.steps, inherited);
-    if (floor !== undefined) {
-      throw new ApiError(422, 'route_below_floor', `This route asks less than the one unit "${from}" sets, or the default, for these seals (${floor}): only an administrator over "${from}" may lower it`);
+    const manages = (unitId: UnitId) => can(asPolicyUser(signedIn.user), 'unit.manage', { unitId }, tree).ok;
+    const floor = routeFloorFor(body.sealKind, unitChain(body.unitId as UnitId, tree), body.purpose, (await repo.routes()).filter((r) => r.id !== params.id), manages);
+    const below = floor === undefined ? undefined : routeFloorProblem(body.steps, floor.route);
+    if (below !== undefined) {
+      throw new ApiError(422, 'route_below_floor', `This route asks less than what holds at unit "${floor!.from}" for these seals (${below}): only an administrator over "${floor!.from}" may lower it`);
     }
     const route: ConfiguredRoute = configuredRouteSchema.parse({ id: params.id, ...body, updatedAt: ctx.now() });
     await ctx.changes.commit(async (tx) => {
