@@ -354,6 +354,8 @@ export const en: Dictionary = {
     sealLabel: 'Seal to use',
     sealChoose: 'Choose a seal…',
     sealNone: 'No seal of your units is on this device yet. Sync, then try again.',
+    sealSyncing: 'Fetching the seals of your units…',
+    mayNotApply: 'Your roles do not include applying to use a seal (staff do). An administrator can give you that role; administrators and auditors apply with another account, as separation of duties asks.',
     sealNotBound: 'This seal is not in a seal device yet: the request can be approved, but no grant can be issued until it is.',
     sealElectronic: 'Electronic seal: once approved it is applied to the electronic document; no seal device is needed.',
     unitLabel: 'Applying for',

@@ -1,7 +1,9 @@
 import { For, Show, createSignal } from 'solid-js';
-import { ROLES, unitsResponseSchema, usersResponseSchema, type Role, type SessionView as Session, type UnitView as Unit, type UserWithCredentials } from '@seal/shared';
+import { checkManageOf, ROLES, unitsResponseSchema, usersResponseSchema, type Role, type SessionView as Session, type UnitView as Unit, type UserWithCredentials } from '@seal/shared';
 import { changeRole, deactivatePerson, fetchPeople, reactivatePerson } from '../../api/people';
 import { fetchUnits } from '../../api/units';
+import { actorFromSession } from '../../auth/actorFromSession';
+import { useDirectory } from '../../org/DirectoryProvider';
 import { holdsRole, unitsCoveredBy } from '../../auth/roles';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorAlert } from '../../components/ErrorAlert';
@@ -34,7 +36,12 @@ function PeopleList(props: { session: Session }) {
   const [notice, setNotice] = createSignal<string>();
   const [leaving, setLeaving] = createSignal<UserWithCredentials>();
   // Changes are made on the server: offered only on the list the server just gave.
+  const directory = useDirectory();
   const manages = () => holdsRole(props.session, 'admin') && people.source().kind === 'fresh';
+  // The server's own rule (`checkManageOf`): the person's home unit and every unit they hold a role
+  // on must be within the administrator's; a head-office administrator living in a branch is not the branch's to manage.
+  const managesPerson = (person: UserWithCredentials): boolean =>
+    manages() && checkManageOf(actorFromSession(props.session.user), actorFromSession(person), directory.units()).ok;
   const unitName = (id: string) => units.data()?.find((u) => u.id === id)?.name ?? id;
   const grantable = (): Unit[] => unitsCoveredBy(props.session, 'admin', units.data() ?? []).filter((u) => u.closedAt === undefined);
 
@@ -93,13 +100,13 @@ function PeopleList(props: { session: Session }) {
                     <PersonGrants
                       person={person}
                       unitName={unitName}
-                      editable={manages() && person.active && !self()}
+                      editable={managesPerson(person) && person.active && !self()}
                       units={grantable()}
                       roles={ROLES}
                       pending={grant.pending()}
                       onChange={(mode, role, unitId) => void grant.run(person, mode, role, unitId)}
                     />
-                    <Show when={manages() && !self()}>
+                    <Show when={managesPerson(person) && !self()}>
                       <div class="form-actions">
                         <Show
                           when={person.active}

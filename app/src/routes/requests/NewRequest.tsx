@@ -37,6 +37,9 @@ function RequestForm(props: { session: Session }) {
       <Show when={draft.directoryUnavailable()}>
         <p class="note note-warn">{t('requests.noDirectory')}</p>
       </Show>
+      <Show when={draft.mayApply() === false}>
+        <p class="note note-warn" data-testid="may-not-apply">{t('requests.mayNotApply')}</p>
+      </Show>
       <div class="columns">
         <form class="panel form request-form column-main" aria-labelledby="new-request-title" onSubmit={onSubmit} novalidate>
           <SealSection draft={draft} />

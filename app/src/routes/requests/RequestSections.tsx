@@ -46,7 +46,11 @@ export function SealSection(props: { draft: RequestDraft }) {
         <Select id="request-seal" value={d().fields.sealId.value} placeholder={t('requests.sealChoose')} options={d().activeSeals().map((seal) => ({ value: seal.id, label: `${seal.name} · ${t(`sealKinds.${seal.kind}`)}` }))} onChange={d().fields.sealId.set} disabled={d().busy()} {...problem.invalid('sealId')} />
         <Problem field="sealId" text={problem.text('sealId')} />
         <Show when={d().activeSeals().length === 0}>
-          <p class="field-hint">{t('requests.sealNone')}</p>
+          <Show when={d().sealsStillComing()} fallback={<p class="field-hint">{t('requests.sealNone')}</p>}>
+            <p class="field-hint" role="status" data-testid="seals-syncing">
+              <span class="spinner" aria-hidden="true" /> {t('requests.sealSyncing')}
+            </p>
+          </Show>
         </Show>
         <Show when={d().chosenSeal()}>
           {(seal) => (

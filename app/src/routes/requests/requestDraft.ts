@@ -159,6 +159,10 @@ export function createRequestDraft(session: Accessor<Session>) {
     busy: (): boolean => submit.pending() || hash.pending(),
     canSubmit: (): boolean => sync.store() !== undefined,
     directoryUnavailable: (): boolean => directory.state() === 'unavailable',
+    /** Whether the person may apply for any unit (`request.create`): `undefined` while who they are is still loading. */
+    mayApply: (): boolean | undefined => (requests.me() === undefined ? undefined : requestUnits().length > 0),
+    /** No seal listed because this device has not yet finished its first sync (not because there is none). */
+    sealsStillComing: (): boolean => activeSeals().length === 0 && sync.status()?.lastSyncAt === null && sync.status()?.connection !== 'offline',
   };
 }
 export type RequestDraft = ReturnType<typeof createRequestDraft>;
