@@ -1512,6 +1512,7 @@ export const en: Dictionary = {
     seal: 'Seal {{ seal }}',
     device: 'Device {{ device }}',
     requestLabel: 'Seal request:',
+    serverDetail: 'Details (English)',
     kinds: {
       stamp: 'Stamp',
       unlock: 'Unlocked',

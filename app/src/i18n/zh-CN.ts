@@ -1513,6 +1513,7 @@ export const zhCN = {
     seal: '印章 {{ seal }}',
     device: '设备 {{ device }}',
     requestLabel: '用印申请：',
+    serverDetail: '详情（英文）',
     kinds: {
       stamp: '用印',
       unlock: '解锁',

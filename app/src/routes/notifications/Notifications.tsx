@@ -46,8 +46,17 @@ function NotificationItem(props: { item: AppNotification; names: StampNames; onR
           </p>
         )}
       </Show>
-      {/* The server's own sentence is English: shown to English readers, the words above say it to others. */}
-      <Show when={locale() === 'en'}>
+      {/* The server's own sentence (English): in full for English readers, folded for others (it
+          still carries what the words above do not: a verdict, a move's from and to, a refusal's code). */}
+      <Show
+        when={locale() === 'en'}
+        fallback={
+          <details class="notification-summary">
+            <summary class="muted">{t('notifications.serverDetail')}</summary>
+            <p class="muted" lang="en">{n().summary}</p>
+          </details>
+        }
+      >
         <p class="muted notification-summary" lang="en">{n().summary}</p>
       </Show>
       <Show when={!n().read}>
