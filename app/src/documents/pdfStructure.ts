@@ -5,10 +5,16 @@
  */
 import { unambiguousPdf } from '@seal/shared';
 
-/** Whether the file's last kilobyte names a cross-reference (`startxref`): a PDF with one to disagree with. */
+/** Whether the file names a cross-reference anywhere (`startxref`): a PDF with one to disagree with (viewers look for it well before the end). */
 function declaresXref(bytes: Uint8Array): boolean {
-  const tail = bytes.subarray(Math.max(0, bytes.length - 1024));
-  return new TextDecoder('latin1').decode(tail).includes('startxref');
+  return new TextDecoder('latin1').decode(bytes).includes('startxref');
+}
+
+/** The file without the NUL and white-space padding some scanners and mail gateways add after `%%EOF`. */
+function withoutPadding(bytes: Uint8Array): Uint8Array {
+  let end = bytes.length;
+  while (end > 0 && [0x00, 0x09, 0x0a, 0x0c, 0x0d, 0x20].includes(bytes[end - 1]!)) end -= 1;
+  return bytes.subarray(0, end);
 }
 
 /**
@@ -16,6 +22,6 @@ function declaresXref(bytes: Uint8Array): boolean {
  * code keeps) could read differently. A file with no cross-reference at all (a scan's bare
  * `%PDF-` bytes, a broken export) is not judged here: there is no second reading to disagree
  * with, the approvers see whatever it shows (or that it cannot be drawn), and electronic stamping
- * refuses it on its own.
+ * refuses it on its own. Padding after the last `%%EOF` is not held against it.
  */
-export const isAmbiguousPdf = (bytes: Uint8Array): boolean => declaresXref(bytes) && !unambiguousPdf(bytes).ok;
+export const isAmbiguousPdf = (bytes: Uint8Array): boolean => declaresXref(bytes) && !unambiguousPdf(withoutPadding(bytes)).ok;
