@@ -53,6 +53,25 @@ describe('wherever the seal is dropped, the layout rule takes what the preview c
   const NARROW = { width: 90, height: 200, rotation: 0 };
   const seals = [{ width: 42, height: 42 }, { width: 45, height: 30 }, { width: 38, height: 38 }];
 
+  it('on documents of mixed page sizes (A4 with a 90 mm page, with A5 landscape, with Letter), the seam seal over them all', () => {
+    const refused: string[] = [];
+    for (const mix of [[A4, NARROW], [NARROW, A4, A4], [A4, A5_LANDSCAPE], [LETTER, A4, NARROW]]) {
+      for (const seal of seals) {
+        const sealMm = Math.max(seal.width, seal.height);
+        for (const [index, page] of mix.entries()) {
+          for (let x = -10; x <= page.width + 10; x += 8) {
+            for (let y = -10; y <= page.height + 10; y += 8) {
+              const placement = { page: index, ...clampToPage({ x, y }, page, sealMm) };
+              const verdict = layoutAccepts(mix, seal, impressionChoice(placement, true, mix, sealMm));
+              if (verdict !== 'ok') refused.push(`${mix.map((p) => p.width).join('+')} page ${index} (${x}, ${y}) → (${placement.x}, ${placement.y}), seal ${seal.width}x${seal.height}: ${verdict}`);
+            }
+          }
+        }
+      }
+    }
+    expect(refused.slice(0, 5)).toEqual([]);
+  });
+
   for (const page of [A4, LETTER, A5_LANDSCAPE, NARROW]) {
     it(`on a ${page.width} x ${page.height} mm page, with and without the seam seal over 2 to 4 pages`, () => {
       const refused: string[] = [];

@@ -52,9 +52,10 @@ export function defaultPlacement(page: number, size: PageSizeMm, sealMm: number)
 /** What the person chose, as `drawImpression` takes it: the seal where placed and, if asked, across every page's edge. */
 export function impressionChoice(placement: ImpressionPlacement, seam: boolean, sizes: readonly PageSizeMm[], sealMm: number): { placements: ImpressionPlacement[]; seam?: SeamPlacement } {
   if (!seam || sizes.length < 2) return { placements: [placement] };
-  // The seam seal at the height of the placed one, clamped to the shortest page...
-  const shortest = Math.min(...sizes.map((s) => s.height));
-  const y = Math.min(placement.y, shortest - 25);
+  // The seam seal at the height of the placed one, no lower than 25 mm above the shortest page's
+  // bottom, nor, on a page so narrow that its slice reaches over the QR block, over that block...
+  const lowest = Math.min(...sizes.map((p) => (p.width - sealMm / sizes.length < qrBlockMm(p).right + CLEARANCE_MM ? qrBlockMm(p).top - sealMm / 2 - CLEARANCE_MM : p.height - 25)));
+  const y = Math.min(placement.y, lowest);
   // ...unless the placed seal reaches its slice at the page's right edge (two seals overlapping
   // are refused, `seals_overlap`): then a seal's height and more above it, or below where there is no room above.
   const page = sizes[placement.page];
@@ -62,5 +63,5 @@ export function impressionChoice(placement: ImpressionPlacement, seam: boolean, 
   if (!reachesSlice) return { placements: [placement], seam: { y } };
   const above = placement.y - sealMm - 2 * CLEARANCE_MM;
   const below = placement.y + sealMm + 2 * CLEARANCE_MM;
-  return { placements: [placement], seam: { y: round(above - sealMm / 2 >= 0 ? above : Math.min(below, shortest - sealMm / 2)) } };
+  return { placements: [placement], seam: { y: round(above - sealMm / 2 >= 0 ? above : Math.min(below, lowest)) } };
 }
