@@ -32,16 +32,22 @@ beforeAll(async () => {
 afterAll(async () => running?.close());
 
 describe("a request naming another unit's seal", () => {
-  it('is refused out_of_scope, and its code verifies nothing', async () => {
+  it('is refused as a seal nobody recorded (the same code and words), and its code verifies nothing', async () => {
     const outsider = await world.person(world.otherBranchId, ['staff'], 'Staff elsewhere');
     const request = await creation(outsider, 'request', useRequest('req-scope-foreign', outsider.userId, world.otherBranchId, 'seal-scope-site'));
-    expect(outcomes(await push(running, outsider, [request.row]))).toEqual(['refused:out_of_scope']);
+    const foreign = await push(running, outsider, [request.row]);
+    expect(outcomes(foreign)).toEqual(['refused:unknown_record']);
     const answer = await verify('req-scope-foreign');
     expect(answer.statusCode, answer.body).toBe(404);
     expect(answer.body).not.toContain('项目部合同章');
     // A seal nobody recorded: refused too, as a record it refers to that is not on the server.
     const madeUp = await creation(outsider, 'request', useRequest('req-scope-nowhere', outsider.userId, world.otherBranchId, 'seal-scope-nowhere'));
-    expect(outcomes(await push(running, outsider, [madeUp.row]))).toEqual(['refused:unknown_record']);
+    const nowhere = await push(running, outsider, [madeUp.row]);
+    expect(outcomes(nowhere)).toEqual(['refused:unknown_record']);
+    // Nothing tells the existing seal from the made-up one: not its unit, not the words.
+    const words = (results: typeof foreign, sealId: string) => JSON.stringify({ ...results[0], id: undefined }).replaceAll(sealId, 'SEAL');
+    expect(words(foreign, 'seal-scope-site')).toBe(words(nowhere, 'seal-scope-nowhere'));
+    expect(JSON.stringify(foreign)).not.toContain(world.siteId);
   }, 60_000);
 
   it('is refused when an own request is edited to name it', async () => {
@@ -50,7 +56,7 @@ describe("a request naming another unit's seal", () => {
     const request = await creation(keeper, 'request', useRequest('req-scope-switch', keeper.userId, world.otherBranchId, 'seal-scope-other'));
     expect(outcomes(await push(running, keeper, [own.row, request.row]))).toEqual(['accepted', 'accepted']);
     const switched = await edit(keeper, 'request', request.doc, world.otherBranchId, (d) => { d.sealId = 'seal-scope-site'; });
-    expect(outcomes(await push(running, keeper, [switched.row]))).toEqual(['refused:out_of_scope']);
+    expect(outcomes(await push(running, keeper, [switched.row]))).toEqual(['refused:unknown_record']);
     expect((await verify('req-scope-switch')).body).not.toContain('项目部合同章');
   }, 60_000);
 });

@@ -125,7 +125,7 @@ async function holding(before: Record<string, unknown> | null, after: Record<str
  * this push, or by a row earlier in it, as a seal made offline goes up before the request made for
  * it (the outbox's order) — and in a unit where the requester may ask for seals. Otherwise staff of
  * one branch could file a request for another's seal, and its public verification page and HQ's
- * log would show that seal's card.
+ * log would show that seal's card. Refused `unknown_record` either way, in the same words.
  */
 async function requestedSeal(after: Record<string, unknown>, ctx: PushContext): Promise<RowVerdict> {
   const sealId = String(after.sealId);
@@ -133,7 +133,10 @@ async function requestedSeal(after: Record<string, unknown>, ctx: PushContext): 
   const judged = checkRequestSeal(asPolicyUser(ctx.user), sealId, held.success ? held.data : undefined, ctx.tree);
   if (judged.ok) return ACCEPT;
   const { code, message } = judged.error;
-  return refuseRow(code === 'unknown_seal' ? 'unknown_record' : code === 'out_of_scope' || code === 'inactive_user' ? code : 'not_permitted', message);
+  if (code === 'inactive_user') return refuseRow(code, message);
+  // Another unit's seal is answered as a seal nobody recorded: the refusal says nothing of whether
+  // it exists or where (as the evidence and binding routes do).
+  return refuseRow('unknown_record', `seal "${sealId}" is not recorded in a unit you may ask for seals in`);
 }
 
 /**
