@@ -6,7 +6,7 @@ export interface ReadSession extends Reader {
   readonly expiresAt: number;
   /** The roster it was opened under: a newer one judges the reader again (`readerStanding`). */
   readonly rosterVersion?: number;
-  /** The passkey that opened it (not for the holder's unlock, whose passkey the unlock judged). */
+  /** The passkey that opened it (the reader's over `open_reads`, or the holder's unlock). */
   readonly credentialId?: string;
 }
 

@@ -276,4 +276,25 @@ describe('photos of stamped pages: only to a client with a right to them', () =>
     expect((await client.status()).locked).toBe(true);
     expect(toHex(await sha256(await client.photo(pressed.seq)))).toBe(await loggedPhotoHash(client, pressed.seq));
   });
+
+  it('the holder\'s own read session outlives a newer roster that leaves them be, and ends with one that revokes the passkey they unlocked with', async () => {
+    const { client } = await newLink();
+    const request = { ...world.request, id: asId(requestIdSchema, 'req-own'), usesRequested: 1 };
+    const grant = await grantFor(request, [await approve(request, 'approver', world.passkeys.approver)]);
+    await client.nonce();
+    await client.unlock(grant, await world.passkeys.holder.assertRecord(client.unlockRecord(grant)));
+    const pressed = await world.hardware.press(2);
+    if (!pressed.stamped) throw new Error(`expected a stamp, got ${pressed.code}`);
+    await client.installRoster(await worldRoster(world.org, world.passkeys, 3, (r) => r));
+    expect(toHex(await sha256(await client.photo(pressed.seq)))).toBe(await loggedPhotoHash(client, pressed.seq));
+    const revokedId = world.passkeys.holder.id;
+    await client.installRoster(
+      await worldRoster(world.org, world.passkeys, 4, (r) => ({
+        ...r,
+        users: r.users.map((u) => (u.id === 'holder' ? { ...u, credentials: u.credentials.filter((c) => c.id !== revokedId) } : u)),
+        revokedCredentials: [...r.revokedCredentials, { id: revokedId, userId: 'holder', revokedAt: T0 }],
+      })),
+    );
+    await expectRefusedOn(client, client.photo(pressed.seq), 'reader_revoked');
+  });
 });

@@ -53,8 +53,8 @@ export async function openReads(core: DeviceCore, body: RequestOf<'open_reads'>,
 }
 
 /** The holder's unlock is a passkey over a fresh nonce too: it opens reads of their own stamps on that link. */
-export function openHolderReads(core: DeviceCore, link: LinkState, holderId: UserId): void {
-  link.reader = { readerId: holderId, scope: 'own', expiresAt: core.now() + core.settings.readSessionMs, ...(core.roster === null ? {} : { rosterVersion: core.roster.roster.version }) };
+export function openHolderReads(core: DeviceCore, link: LinkState, holderId: UserId, credentialId: string): void {
+  link.reader = { readerId: holderId, scope: 'own', expiresAt: core.now() + core.settings.readSessionMs, credentialId, ...(core.roster === null ? {} : { rosterVersion: core.roster.roster.version }) };
 }
 
 /**
@@ -99,7 +99,9 @@ export async function photoReadRefusal(core: DeviceCore, link: LinkState, seq: n
 function standingUnderNewerRoster(core: DeviceCore, link: LinkState, session: ReadSession): { code: DeviceErrorCode; message: string } | null {
   const { roster, binding } = core;
   if (roster === null || binding === null || session.rosterVersion === roster.roster.version) return null;
-  const judged = readerStanding(roster.roster, roster.view, binding.record, session.readerId, (id) => holdsStampsHere(core, id), session.credentialId);
+  // A holder's own session was opened by their unlock: they hold stamps here by it, even before the first.
+  const holds = (id: string) => (session.scope === 'own' && id === session.readerId) || holdsStampsHere(core, id);
+  const judged = readerStanding(roster.roster, roster.view, binding.record, session.readerId, holds, session.credentialId);
   if (!judged.ok) {
     link.reader = null;
     return { code: judged.error.code, message: `roster v${roster.roster.version} was installed since the read session opened: ${judged.error.message}` };

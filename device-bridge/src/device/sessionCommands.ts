@@ -85,7 +85,7 @@ export async function unlock(core: DeviceCore, body: RequestOf<'unlock'>, link: 
   const position = core.hardware.position();
   const entry = await core.record('unlock', { grantId: g.id, requestId: g.requestId, holderId: g.holderId, ...(position === null ? {} : { position }) });
   core.hardware.setLocked(false);
-  openHolderReads(core, link, g.holderId);
+  openHolderReads(core, link, g.holderId, body.holder.credentialId);
   remember(DEVICE_CODES.ok, entry.seq);
   return encodeOkReply('unlock', { usesLeft: verdict.value.usesLeft, seq: entry.seq });
 }
