@@ -93,7 +93,7 @@ export async function applyGovernanceEdit(
   // The change is written in the requester's name: they must still be allowed to edit the seal
   // (`seal.update` over its unit), as a move carried out must still be theirs to make.
   const allowed = can(asPolicyUser(requester), 'seal.update', { unitId: state.json.unitId as UnitId }, custody.tree);
-  if (!allowed.ok) return { ok: false, error: { code: 'not_permitted', message: `request "${request.id}" is not carried out: its requester may no longer edit seal "${sealId}" (${allowed.error.message})` } };
+  if (!allowed.ok) return { ok: false, error: { code: 'not_permitted', message: `request "${request.id}" is not carried out: its requester may no longer edit seal "${sealId}" (${allowed.error.message}): someone who may (an administrator over its unit, another custodian) can ask for it again` } };
   if (request.action === 'change_custodian') {
     const named = judgeNewCustodian(custodianId, state.json.unitId, custody.named === undefined ? [] : [asPolicyUser(custody.named)], custody.tree);
     if (!named.ok) return { ok: false, error: { code: 'not_a_custodian', message: `request "${request.id}" is not carried out: ${named.error.message}` } };
