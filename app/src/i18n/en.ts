@@ -1224,7 +1224,7 @@ export const en: Dictionary = {
     scanDone: 'Scan finished: {{ count }} new case(s) opened.',
     total: '{{ count }} case(s)',
     more: 'The {{ shown }} most recent of {{ total }} are shown: narrow the filters to see the others.',
-    none: 'No case matches these filters.',
+    none: 'No case matches these filters. Cases are opened by a scan: press "Scan for anomalies" to look at the latest logs, requests and photos.',
     listLabel: 'Cases',
     back: '← All cases',
     caseTitle: 'Case',

@@ -1225,7 +1225,7 @@ export const zhCN = {
     scanDone: '扫描完成：新增 {{ count }} 个异常。',
     total: '共 {{ count }} 个异常',
     more: '显示最近的 {{ shown }} 个，共 {{ total }} 个：请缩小筛选范围查看其余。',
-    none: '没有符合筛选条件的异常。',
+    none: '没有符合筛选条件的异常。异常由扫描产生：请您点击“扫描异常”，检查最新的设备日志、申请和照片。',
     listLabel: '异常',
     back: '← 全部异常',
     caseTitle: '异常详情',
