@@ -7,6 +7,7 @@ import { RequireSession } from '../../../components/RequireSession';
 import { formatDateTime } from '../../../i18n/format';
 import { useI18n } from '../../../i18n/I18nProvider';
 import { createLoad } from '../../../primitives/createLoad';
+import { createStampNames } from '../../stamp/stampNames';
 import { checkText, VerdictMark } from './EvidenceChecks';
 import './evidence.css';
 
@@ -26,6 +27,8 @@ export function SealLedger() {
 function SealLedgerScreen() {
   const { t, locale } = useI18n();
   const params = useParams<{ sealId: string }>();
+  // Requests by their document's title where this device holds them (the id otherwise).
+  const names = createStampNames();
   const [search, setSearch] = useSearchParams<{ from?: string; to?: string }>();
   const [from, setFrom] = createSignal(search.from ?? '');
   const [to, setTo] = createSignal(search.to ?? '');
@@ -77,7 +80,7 @@ function SealLedgerScreen() {
                     {(request) => (
                       <li data-request-id={request.requestId} data-valid={String(request.valid)}>
                         <VerdictMark verdict={!request.valid ? 'failed' : request.warnings.length > 0 ? 'warning' : 'ok'} />{' '}
-                        <A href={`/hq/requests/${encodeURIComponent(request.requestId)}/evidence`}>{request.requestId}</A>{' '}
+                        <A href={`/hq/requests/${encodeURIComponent(request.requestId)}/evidence`}>{names.requestTitle(request.requestId)}</A>{' '}
                         <span class="muted">{t('evidence.ledger.stamps', { count: String(request.stamps) })}</span>
                         <Show when={request.failed.length > 0}>
                           <p class="report-failed">{t('evidence.failedList', { list: request.failed.map((code) => checkText(t, code, 'title')).join('、') })}</p>
