@@ -8,8 +8,7 @@
  * seal id tells them: not recorded, with no device id.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deviceEventHash, GENESIS_PREV_HASH, type DeviceEvent, type UnsignedDeviceEvent } from '@seal/shared';
-import { deviceRecord, deviceWithLog, sealRecord, signDeviceEntry, useRequest } from './fixtures';
+import { chainedLog, deviceRecord, deviceWithLog, sealRecord, useRequest } from './fixtures';
 import { setUpWorld, startSyncServer, type Person, type RunningSync, type World } from './harness';
 import { creation, edit, factRowOf, outcomes, push } from './hostileClient';
 
@@ -41,13 +40,7 @@ async function siteDeviceLog(): Promise<void> {
   const bodies = [
     { type: 'boot', payload: { firmware: '1.0.0' } }, stamp(null), stamp('reqGhostSecret'), stamp('reqRecorded'), { type: 'low_battery', payload: { percent: 12 } },
   ];
-  const log: DeviceEvent[] = [];
-  let prevHash = GENESIS_PREV_HASH;
-  for (const [seq, body] of bodies.entries()) {
-    const entry = await signDeviceEntry(privateKey, { deviceId: 'devL', seq, prevHash, at: AT + seq, ...body } as UnsignedDeviceEvent);
-    log.push(entry);
-    prevHash = await deviceEventHash(entry);
-  }
+  const log = await chainedLog(privateKey, 'devL', bodies, AT);
   const pushed = await push(running, custodian, await Promise.all(log.map((e) => factRowOf(custodian, 'device_event', e as never, world.siteId))));
   expect(outcomes(pushed), JSON.stringify(pushed)).toEqual(log.map(() => 'accepted'));
 }

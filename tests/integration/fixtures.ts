@@ -57,19 +57,23 @@ export const holdingSeal = (deviceId: string, sealId: string): RecordUpdate =>
     doc.sealId = sealId;
   } }) as unknown as RecordUpdate;
 
+/** A device's log as the device signs it: `bodies` (type and payload) in order from seq 0, each chained to the one before, at `at + seq` ms. */
+export async function chainedLog(privateKey: CryptoKey, deviceId: string, bodies: readonly { readonly type: string; readonly payload: unknown }[], at = 1_790_000_000_000): Promise<DeviceEvent[]> {
+  const log: DeviceEvent[] = [];
+  let prevHash = GENESIS_PREV_HASH;
+  for (const [seq, body] of bodies.entries()) {
+    const event = await signDeviceEntry(privateKey, { deviceId, seq, prevHash, at: at + seq, ...body } as UnsignedDeviceEvent);
+    log.push(event);
+    prevHash = await deviceEventHash(event);
+  }
+  return log;
+}
+
 /** A smart-seal device with a fresh key, and a signed, chained log of `length` entries. */
 export async function deviceWithLog(deviceId: string, unitId: string, length: number) {
   const keys = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify']);
   const record = { id: deviceId, serial: `SN-${deviceId}`, publicKeyJwk: await exportPublicJwk(keys.publicKey), unitId, state: 'provisioned', sealId: null, provisionedAt: 1_790_000_000_000 } as never;
-  const log: DeviceEvent[] = [];
-  let prevHash = GENESIS_PREV_HASH;
-  for (let seq = 0; seq < length; seq++) {
-    const unsigned = seq === 0
-      ? { deviceId, seq, prevHash, at: 1_790_000_000_000 + seq, type: 'boot', payload: { firmware: '1.0.0' } }
-      : { deviceId, seq, prevHash, at: 1_790_000_000_000 + seq, type: 'low_battery', payload: { percent: 100 - (seq % 100) } };
-    const event = await signDeviceEntry(keys.privateKey, unsigned as UnsignedDeviceEvent);
-    log.push(event);
-    prevHash = await deviceEventHash(event);
-  }
+  const bodies = Array.from({ length }, (_, seq) => (seq === 0 ? { type: 'boot', payload: { firmware: '1.0.0' } } : { type: 'low_battery', payload: { percent: 100 - (seq % 100) } }));
+  const log = await chainedLog(keys.privateKey, deviceId, bodies);
   return { record, log, privateKey: keys.privateKey };
 }
