@@ -181,3 +181,15 @@ export const ATTACKS: readonly Attack[] = [
     make: ({ source, parts }) => drawAsTheApp(source, { ...parts, layout: { ...parts.layout, placements: [...parts.layout.placements, { page: 1, x: 100, y: 100 }] } }),
   },
 ];
+
+/**
+ * `pdf` with a shadow page: a second `3 0 obj` written before its last cross-reference section,
+ * which does not name it (pdf-lib keeps it, a viewer does not): the ambiguity `unambiguousPdf` refuses.
+ */
+export function shadowedPdf(pdf: Uint8Array): Uint8Array {
+  const text = Buffer.from(pdf).toString('latin1');
+  const end = /startxref\s+(\d+)\s*%%EOF\s*$/.exec(text)!;
+  const at = Number(end[1]);
+  const shadow = '3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>\nendobj\n';
+  return new Uint8Array(Buffer.from(`${text.slice(0, at)}${shadow}${text.slice(at, end.index)}startxref\n${at + shadow.length}\n%%EOF\n`, 'latin1'));
+}

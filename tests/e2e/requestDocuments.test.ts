@@ -15,19 +15,11 @@ import { describe, expect, it } from 'vitest';
 import { MAX_REQUEST_DOCUMENT_BYTES } from '@seal/shared';
 import { SEAL_ID, setUpRequestWorld } from './requestWorld';
 import { serverAndBrowser } from './suite';
+import { shadowedPdf } from '../stampedPdfs';
 
 const suite = serverAndBrowser();
 const FIXTURE = join(import.meta.dirname, '../fixtures/documents/fontconfig-user.pdf');
 const SHOTS = join(import.meta.dirname, '../../test-results/request-documents');
-
-/** `pdf` with a second `3 0 obj` (a page) written before its last cross-reference section, which does not name it. */
-function shadowed(pdf: Buffer): Buffer {
-  const text = pdf.toString('latin1');
-  const end = /startxref\s+(\d+)\s*%%EOF\s*$/.exec(text)!;
-  const at = Number(end[1]);
-  const shadow = '3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>\nendobj\n';
-  return Buffer.from(`${text.slice(0, at)}${shadow}${text.slice(at, end.index)}startxref\n${at + shadow.length}\n%%EOF\n`, 'latin1');
-}
 
 describe('the document travels with the request', () => {
   it('staff attach a PDF (offline), the approver sees its page, verified, and approves with a passkey', async () => {
@@ -56,7 +48,7 @@ describe('the document travels with the request', () => {
     await staff.page.locator('.field-problem[data-field="file"]', { hasText: 'not a PDF, JPEG or PNG' }).waitFor();
     // A PDF with a shadow page (a second definition of an object, which its cross-reference does not
     // name) could show the approvers one thing and be stamped as another: refused before anyone approves it.
-    await staff.page.locator('#request-file').setInputFiles({ name: 'contract.pdf', mimeType: 'application/pdf', buffer: shadowed(pdf) });
+    await staff.page.locator('#request-file').setInputFiles({ name: 'contract.pdf', mimeType: 'application/pdf', buffer: Buffer.from(shadowedPdf(pdf)) });
     await staff.page.locator('.field-problem[data-field="file"]', { hasText: 'show one thing in a viewer and another once stamped' }).waitFor();
     expect(await staff.page.getByTestId('document-sha256').count()).toBe(0);
     await staff.page.screenshot({ path: join(SHOTS, 'en-new-request-refused-file.png'), fullPage: true });
