@@ -42,7 +42,7 @@ async function countedByReading(db: CountedDb, params: Record<string, unknown>, 
   const { rows } = await db.view('probe', 'by_unit', { ...params, reduce: false });
   const counts: Record<string, number> = {};
   for (const row of rows) {
-    const key = JSON.stringify(level === undefined ? null : (row.key as unknown[]).slice(0, level));
+    const key = JSON.stringify(level === undefined ? null : (row.key as unknown as unknown[]).slice(0, level));
     counts[key] = (counts[key] ?? 0) + 1;
   }
   return counts;
