@@ -182,6 +182,34 @@ describe('hostile: an official seal does not move without its route', () => {
     }
   });
 
+  it('keeps a route HQ set on a branch out of the branch administrator\'s hands: not replaced, removed, or undercut beside it or below', async () => {
+    const branchAdmin = await world.person(world.branchId, ['admin'], 'Branch admin 分公司管理员');
+    const put = (who: Person, id: string, unitId: string, steps: unknown[]) => call(who, 'PUT', `/api/approval-routes/${id}`, { sealKind: 'official', unitId, purpose: 'suspend', steps });
+    // HQ asks three approvers to suspend the branch's 公章 (the default asks two).
+    expect((await put(world.admin, 'zz-hq-branch-official-suspend', world.branchId, [{ count: 3 }])).status).toBe(200);
+    const replaced = await put(branchAdmin, 'zz-hq-branch-official-suspend', world.branchId, [{ count: 2 }]);
+    expect([replaced.status, replaced.json.error]).toEqual([403, 'forbidden']);
+    const removed = await call(branchAdmin, 'DELETE', '/api/approval-routes/zz-hq-branch-official-suspend');
+    expect([removed.status, removed.json.error]).toEqual([403, 'forbidden']);
+    // A second route on the branch (its id sorts first, so it would be the one that holds) or one
+    // on the site may not ask less than HQ's; as much or more is the branch's to set, and to drop.
+    const beside = await put(branchAdmin, 'aa-branch-official-suspend', world.branchId, [{ count: 2 }]);
+    expect([beside.status, beside.json.error]).toEqual([422, 'route_below_floor']);
+    const below = await put(branchAdmin, 'aa-site-official-suspend', world.siteId, [{ count: 1 }, { count: 1 }]);
+    expect([below.status, below.json.error]).toEqual([422, 'route_below_floor']);
+    expect((await put(branchAdmin, 'aa-site-official-suspend', world.siteId, [{ count: 3 }])).status).toBe(200);
+    expect((await put(branchAdmin, 'aa-site-official-suspend', world.siteId, [{ count: 4 }])).status).toBe(200);
+    expect((await call(branchAdmin, 'DELETE', '/api/approval-routes/aa-site-official-suspend')).status).toBe(204);
+    // What everyone reads is the route alone, not who answers for it; HQ changes and removes its own.
+    const listed = await call(branchAdmin, 'GET', '/api/approval-routes');
+    expect(listed.status).toBe(200);
+    const hqRoute = (listed.json.routes as Record<string, unknown>[]).find((r) => r.id === 'zz-hq-branch-official-suspend');
+    expect(hqRoute).toMatchObject({ unitId: world.branchId, steps: [{ count: 3 }] });
+    expect(Object.keys(hqRoute!).sort()).toEqual(['id', 'purpose', 'sealKind', 'steps', 'unitId', 'updatedAt']);
+    expect((await put(world.admin, 'zz-hq-branch-official-suspend', world.branchId, [{ count: 2 }])).status).toBe(200);
+    expect((await call(world.admin, 'DELETE', '/api/approval-routes/zz-hq-branch-official-suspend')).status).toBe(204);
+  });
+
   it('refuses hostile inputs to the route and request APIs with 4xx: non-admins, unknown units, bad actions, a second open request', async () => {
     await activeSeal('gov-inputs', 'official');
     const answers = [

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { routeSteps } from './approvalRoute';
-import { routeFloorFor, routeFloorProblem, routeFor, type ConfiguredRoute } from './routeFor';
+import { routeFloorFor, routeFloorProblem, routeFor, routeOutOfHands, routeOwnerFor, type ConfiguredRoute } from './routeFor';
 import { unit } from './fixtures.testing';
 import type { RouteId } from './ids';
 
@@ -60,6 +60,33 @@ describe('the floor a unit\'s own route may not go below', () => {
     expect(routeFloorFor('official', chainS1, 'suspend', routes, (u) => u === 'S1')).toMatchObject({ route: { minApprovals: 4 }, from: unit('B1') });
     // HQ's administrators manage the whole chain: no floor.
     expect(routeFloorFor('official', chainS1, 'suspend', routes, () => true)).toBeUndefined();
+  });
+
+  it('counts routes set on the setter\'s own units by an administrator above them, and never their own', () => {
+    const branchAdmin = (u: string) => u === 'S1' || u === 'B1';
+    const hqOnBranch = configured('hq-b1', 'B1', 'suspend', [4], 'official');
+    const branchOwn = configured('b1-own', 'B1', 'suspend', [2], 'official');
+    const owners: Record<string, string> = { 'hq-b1': 'HQ', 'b1-own': 'B1' };
+    const ownerOf = (r: ConfiguredRoute) => unit(owners[r.id] ?? r.unitId);
+    // HQ's route on the branch bounds the branch administrator on the branch and on its site; HQ answers for it.
+    expect(routeFloorFor('official', chainS1, 'suspend', [hqOnBranch, branchOwn], branchAdmin, ownerOf)).toMatchObject({ route: { minApprovals: 4 }, from: unit('HQ') });
+    expect(routeFloorFor('official', [unit('B1'), unit('HQ')], 'suspend', [branchOwn, hqOnBranch], branchAdmin, ownerOf)).toMatchObject({ route: { minApprovals: 4 }, from: unit('HQ') });
+    // Without owners (routes set before they were recorded) a route on a managed unit is the setter's own.
+    expect(routeFloorFor('official', chainS1, 'suspend', [hqOnBranch], branchAdmin)).toMatchObject({ route: { minApprovals: 2 }, from: unit('HQ') });
+    // Another kind or purpose, or a unit off the chain, bounds nothing.
+    const elsewhere = [configured('x', 'B1', 'revoke', [5], 'official'), configured('y', 'B1', 'suspend', [5], 'contract'), configured('z', 'B2', 'suspend', [5], 'official')];
+    expect(routeFloorFor('official', chainS1, 'suspend', elsewhere, branchAdmin, () => unit('HQ'))).toMatchObject({ route: { minApprovals: 2 }, from: unit('HQ') });
+  });
+
+  it('records who answers for a route as the setter\'s reach over its unit, and keeps other reaches\' routes out of their hands', () => {
+    expect(routeOwnerFor(chainS1, (u) => u === 'S1' || u === 'B1')).toBe('B1');
+    expect(routeOwnerFor(chainS1, (u) => u === 'S1')).toBe('S1');
+    expect(routeOwnerFor(chainS1, () => true)).toBe('HQ');
+    const onBranch = configured('r', 'B1', 'suspend', [2], 'official');
+    expect(routeOutOfHands(onBranch, unit('HQ'), (u) => u === 'S1' || u === 'B1')).toBe(true);
+    expect(routeOutOfHands(onBranch, unit('B1'), (u) => u === 'S1' || u === 'B1')).toBe(false);
+    expect(routeOutOfHands(onBranch, unit('B1'), (u) => u === 'S1')).toBe(true);
+    expect(routeOutOfHands(onBranch, unit('HQ'), () => true)).toBe(false);
   });
 
   it('is met by as many approvals or more, and by keeping the approvals a step asks on a named unit', () => {

@@ -55,20 +55,49 @@ export function routeFor(sealKind: SealKind, sealUnitChain: readonly UnitId[], p
 }
 
 /**
+ * Who answers for a route set on the first unit of `unitChain` by someone who manages what
+ * `manages` says: the highest unit of the chain they manage (their reach over it: the
+ * organisation for HQ's administrators, the branch for a branch's). Recorded with the route, so
+ * that only an administrator over that unit may replace or remove it (`routeOutOfHands`): a route
+ * HQ set on a branch is HQ's, not the branch administrator's to loosen or drop.
+ */
+export function routeOwnerFor(unitChain: readonly UnitId[], manages: (unitId: UnitId) => boolean): UnitId {
+  const k = unitChain.findIndex((unitId) => !manages(unitId));
+  return unitChain[k === -1 ? unitChain.length - 1 : Math.max(0, k - 1)]!;
+}
+
+/**
+ * Whether a route set (`route`, answered for by `ownerUnitId`, see `routeOwnerFor`) is out of the
+ * hands of someone who manages what `manages` says: on a unit they may not manage, or set by an
+ * administrator above them. They may not replace or remove it, and it bounds the routes they set.
+ */
+export function routeOutOfHands(route: ConfiguredRoute, ownerUnitId: UnitId, manages: (unitId: UnitId) => boolean): boolean {
+  return !manages(route.unitId) || !manages(ownerUnitId);
+}
+
+/**
  * The least a route set on the first unit of `unitChain` (the unit, then its ancestors up to the
- * organisation) may ask, for whoever sets it: the route that holds at the first unit of the chain
- * they may NOT manage (`manages`) — its own configured route, else the nearest above it, else the
- * default — and that unit (`from`). `undefined` when they manage the whole chain (the
- * organisation's administrators): they may set any route. Taken from the first unit out of their
- * hands, not the nearest route above: a branch administrator's own route on the branch cannot
- * serve as the floor for a looser one on its site.
+ * organisation) may ask, for whoever sets it: the route that holds there when only the routes out
+ * of their hands count (`routeOutOfHands`: on a unit they may not manage, or set by an
+ * administrator above them, `ownerOf`; by default a route is answered for by its own unit) — the
+ * nearest such route, else the default — and the unit that answers for it (`from`). `undefined`
+ * when they manage the whole chain (the organisation's administrators): they may set any route.
+ * Their own routes never count: a branch administrator's route on the branch cannot serve as the
+ * floor for a looser one on its site, while HQ's route on the branch bounds both.
  */
 export function routeFloorFor(
   sealKind: SealKind, unitChain: readonly UnitId[], purpose: RoutePurpose, configured: readonly ConfiguredRoute[], manages: (unitId: UnitId) => boolean,
+  ownerOf: (route: ConfiguredRoute) => UnitId = (route) => route.unitId,
 ): { readonly route: ApprovalRoute | null; readonly from: UnitId } | undefined {
   const k = unitChain.findIndex((unitId) => !manages(unitId));
   if (k === -1) return undefined;
-  return { route: routeFor(sealKind, unitChain.slice(k), purpose, configured), from: unitChain[k]! };
+  const bounding = configured.filter((route) => route.sealKind === sealKind && route.purpose === purpose && unitChain.includes(route.unitId) && routeOutOfHands(route, ownerOf(route), manages));
+  const route = routeFor(sealKind, unitChain, purpose, bounding);
+  // The route that holds among them (nearest the unit; between two on one unit, routeFor's choice).
+  const depth = (r: ConfiguredRoute) => unitChain.indexOf(r.unitId);
+  const held = [...bounding].sort((a, b) => depth(a) - depth(b) || (a.id < b.id ? -1 : 1))[0];
+  if (held === undefined) return { route, from: unitChain[k]! };
+  return { route, from: manages(held.unitId) ? ownerOf(held) : held.unitId };
 }
 
 /**

@@ -1,9 +1,9 @@
 import {
-  can, routeFloorFor, routeFloorProblem, unitChain,
+  can, routeFloorFor, routeFloorProblem, routeOutOfHands, routeOwnerFor, unitChain,
   approvalRouteResponseSchema, approvalRoutesResponseSchema, configuredRouteSchema, idParamsSchema, noContentSchema, setApprovalRouteBodySchema,
   type ConfiguredRoute, type UnitId,
 } from '@seal/shared';
-import { asPolicyUser, loadUnitTree, requirePermission } from '../../auth/scope';
+import { asPolicyUser, loadUnitTree, requirePermission, type UnitTree } from '../../auth/scope';
 import { governanceRepo, routeDocId, type RouteDoc } from '../../couch/governanceRepo';
 import type { Store } from '../../couch/store';
 import type { Api } from '../api';
@@ -15,8 +15,10 @@ import { actorOf } from '../recordChange';
  * governance action) on a unit, applying to the unit's subtree (`routeFor`: the nearest unit's
  * route wins). Everyone signed in reads them (the app shows what a request will go through);
  * an admin over the unit sets or removes one; every change is audited. A route asks at least what
- * holds at the first unit above it its setter may not manage (`routeFloorFor`, `routeFloorProblem`):
- * a branch makes HQ's route, or the default, stricter for its sites, never looser.
+ * holds there when only routes out of its setter's hands count (`routeFloorFor`, `routeFloorProblem`):
+ * a branch makes HQ's route, or the default, stricter for its sites, never looser. A route is
+ * answered for by its setter's reach (`routeOwnerFor`): only an administrator over that unit may
+ * replace or remove it, so a route HQ set on a branch is not the branch administrator's to drop.
  */
 export function approvalRouteRoutes(api: Api, store: Store): void {
   const { ctx } = api;
@@ -43,7 +45,10 @@ export function approvalRouteRoutes(api: Api, store: Store): void {
     if (body.purpose === 'use') throw new ApiError(422, 'action_unsupported', 'Routes for use requests keep their defaults for now: set routes for governance actions');
     requirePermission(signedIn.user, 'unit.manage', { unitId: body.unitId }, tree);
     const manages = (unitId: UnitId) => can(asPolicyUser(signedIn.user), 'unit.manage', { unitId }, tree).ok;
-    const floor = routeFloorFor(body.sealKind, unitChain(body.unitId as UnitId, tree), body.purpose, (await repo.routes()).filter((r) => r.id !== params.id), manages);
+    const chain = unitChain(body.unitId as UnitId, tree);
+    const owned = (await repo.ownedRoutes()).filter((r) => r.route.id !== params.id);
+    const owners = new Map(owned.map((r) => [r.route.id, r.ownerUnitId]));
+    const floor = routeFloorFor(body.sealKind, chain, body.purpose, owned.map((r) => r.route), manages, (r) => owners.get(r.id) ?? r.unitId);
     const below = floor === undefined ? undefined : routeFloorProblem(body.steps, floor.route);
     if (below !== undefined) {
       throw new ApiError(422, 'route_below_floor', `This route asks less than what holds at unit "${floor!.from}" for these seals (${below}): only an administrator over "${floor!.from}" may lower it`);
@@ -51,8 +56,8 @@ export function approvalRouteRoutes(api: Api, store: Store): void {
     const route: ConfiguredRoute = configuredRouteSchema.parse({ id: params.id, ...body, updatedAt: ctx.now() });
     await ctx.changes.commit(async (tx) => {
       const before = await tx.read<RouteDoc>('governance', routeDocId(params.id));
-      if (before && before.unitId !== route.unitId) requirePermission(signedIn.user, 'unit.manage', { unitId: before.unitId }, tree);
-      tx.write('governance', routeDocId(params.id), { type: 'approval-route', ...route } satisfies RouteDoc);
+      if (before && before.removedAt === undefined) requireRouteInHands(before, signedIn.user, tree);
+      tx.write('governance', routeDocId(params.id), { type: 'approval-route', ...route, ownerUnitId: routeOwnerFor(chain, manages) } satisfies RouteDoc);
       return { result: undefined, audit: [{ actor: actorOf(signedIn), action: 'approval_route.set', target: { kind: 'approval_route', id: params.id }, unitId: route.unitId, ...(before ? { before } : {}), after: route }] };
     });
     return { route };
@@ -67,11 +72,24 @@ export function approvalRouteRoutes(api: Api, store: Store): void {
     await ctx.changes.commit(async (tx) => {
       const before = await tx.read<RouteDoc>('governance', routeDocId(params.id));
       if (!before || before.removedAt !== undefined) throw notFound(`Route "${params.id}"`);
-      requirePermission(signedIn.user, 'unit.manage', { unitId: before.unitId }, tree);
+      requireRouteInHands(before, signedIn.user, tree);
       // Kept, marked removed: the journal undoes writes, never deletions, and the audit names it.
       tx.write('governance', routeDocId(params.id), { ...before, removedAt: ctx.now() } satisfies RouteDoc);
       return { result: undefined, audit: [{ actor: actorOf(signedIn), action: 'approval_route.remove', target: { kind: 'approval_route', id: params.id }, unitId: before.unitId, before }] };
     });
     reply.status(204);
   });
+}
+
+/**
+ * Refuses (403) replacing or removing a route out of the user's hands (`routeOutOfHands`): on a
+ * unit they may not manage, or answered for by a unit above their reach.
+ */
+function requireRouteInHands(before: RouteDoc, user: Parameters<typeof asPolicyUser>[0], tree: UnitTree): void {
+  requirePermission(user, 'unit.manage', { unitId: before.unitId }, tree);
+  const { type: _type, removedAt: _removed, ownerUnitId, ...route } = before;
+  const manages = (unitId: UnitId) => can(asPolicyUser(user), 'unit.manage', { unitId }, tree).ok;
+  if (routeOutOfHands(route, ownerUnitId ?? before.unitId, manages)) {
+    throw new ApiError(403, 'forbidden', `This route was set by an administrator over unit "${ownerUnitId}": only an administrator over that unit may change or remove it`);
+  }
 }
