@@ -171,7 +171,7 @@ describe('evidence through the API', () => {
     expect(unknownRequest.statusCode).toBe(404);
   }, 60_000);
 
-  it("refuses a reader outside the seal's scope before assembling anything: the same 403 whether or not the evidence is complete", async () => {
+  it("refuses a reader outside the seal's scope before assembling anything: the 404 of a request not recorded, whether or not the evidence is complete", async () => {
     const outsider = await world.person(world.otherBranchId, ['auditor'], 'Other auditor 审计');
     // A request on an electronic seal: no device log, so a bundle cannot be assembled (409 in scope).
     const seal = await creation(custodian, 'seal', sealRecord('seal-evidence-e', world.siteId, custodian.userId));
@@ -181,7 +181,7 @@ describe('evidence through the API', () => {
     expect((await running.server.call('GET', '/api/hq/bundles/requests/req-evidence-e', { cookie: auditor.cookie })).statusCode).toBe(409);
     for (const path of ['/api/hq/bundles/requests/req-evidence-e', '/api/hq/evidence/requests/req-evidence-e', `/api/hq/bundles/requests/${stamps.requestId}`]) {
       const refused = await running.server.call('GET', path, { cookie: outsider.cookie });
-      expect({ path, status: refused.statusCode, error: refused.json<{ error: string }>().error }).toEqual({ path, status: 403, error: 'out_of_scope' });
+      expect({ path, status: refused.statusCode, error: refused.json<{ error: string }>().error }).toEqual({ path, status: 404, error: 'not_found' });
     }
     // A stamp of a device outside their scope: the 404 of any entry there (crossUnitLeaks.test.ts).
     for (const path of [`/api/hq/evidence/stamps/${stamps.honest}`, `/api/hq/bundles/stamps/${stamps.honest}`]) {

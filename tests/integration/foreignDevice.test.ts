@@ -43,9 +43,11 @@ describe("another unit's seal device", () => {
     const pointed = await edit(otherCustodian, 'seal', own.doc, world.otherBranchId, (d) => { d.deviceId = 'dev-site-cabinet'; });
     expect(outcomes(await push(running, otherCustodian, [grabbing.row, own.row, pointed.row]))).toEqual(['refused:out_of_scope', 'accepted', 'refused:out_of_scope']);
 
-    // The binding route judges the device too: its unit is not theirs.
+    // The binding route judges the device too: its unit is not theirs, answered as a device not
+    // registered (existenceOracles.test.ts: it must not tell them the device exists elsewhere).
     const bind = await bindingFor(otherCustodian, 'dev-site-cabinet', 'seal-other-own', world.otherBranchId);
-    expect(bind.statusCode, bind.body).toBe(403);
+    expect(bind.statusCode, bind.body).toBe(409);
+    expect(bind.json()).toMatchObject({ error: 'binding_mismatch', message: expect.stringContaining('not registered') as unknown });
     // HQ shows them nothing of the device's log under their seal.
     const evidence = await running.server.call('GET', '/api/hq/evidence/seals/seal-other-own', { cookie: otherCustodian.cookie });
     expect(evidence.body).not.toContain('dev-site-cabinet');

@@ -75,14 +75,32 @@ export async function assembleBundle(maker: BundleMaker, kind: EvidenceBundle['k
   });
 }
 
-/** The evidence bundle of one stamp (`deviceId:seq`); 404 when no stamp of a recorded request is stored under it. */
-export async function stampBundle(maker: BundleMaker, deviceEventId: string): Promise<EvidenceBundle> {
+/**
+ * Where a request's evidence lies, as scope is judged over it: its seal's unit, or its own when
+ * the seal is not recorded.
+ */
+export async function requestScopeUnit(maker: Pick<BundleMaker, 'sources'>, request: Pick<UseRequest, 'sealId' | 'unitId'>): Promise<string> {
+  return (await maker.sources.seal(request.sealId))?.unitId ?? request.unitId;
+}
+
+/**
+ * The evidence bundle of one stamp (`deviceId:seq`); 404 when no stamp is stored under it, 409
+ * when it names no recorded request. Scope (`visible`) is judged here too, rather than trusting
+ * that the callers did: a device in no unit `visible` allows gets that 404 before its entry is
+ * read, and a request outside it (a device's log may name any request id) that 409 of a request
+ * not recorded.
+ */
+export async function stampBundle(maker: BundleMaker, deviceEventId: string, visible: (unitId: string) => boolean): Promise<EvidenceBundle> {
+  const notFound = new ApiError(404, 'not_found', `No stamp "${deviceEventId}" is recorded`);
   const split = deviceEventId.lastIndexOf(':');
   const deviceId = deviceEventId.slice(0, split);
+  const device = await maker.sources.device(deviceId);
+  if (device === undefined || !visible(device.unitId)) throw notFound;
   const entry = await maker.sources.entry(deviceId, Number(deviceEventId.slice(split + 1)));
-  if (entry?.type !== 'stamp') throw new ApiError(404, 'not_found', `No stamp "${deviceEventId}" is recorded`);
+  if (entry?.type !== 'stamp') throw notFound;
   if (entry.payload.requestId === null) throw incomplete(`Stamp "${deviceEventId}" was made without a request: there is no approval to show`);
-  const request = await maker.sources.request(entry.payload.requestId);
+  const recorded = await maker.sources.request(entry.payload.requestId);
+  const request = recorded !== undefined && visible(await requestScopeUnit(maker, recorded)) ? recorded : undefined;
   if (request === undefined) throw incomplete(`The request "${entry.payload.requestId}" of stamp "${deviceEventId}" is not recorded`);
   return assembleBundle(maker, 'stamp', request, deviceId, [entry], entry.seq);
 }

@@ -50,10 +50,13 @@ export function deviceRoutes(api: Api, store: Store): void {
     // The device too: on record, in a unit where the caller binds devices, and holding no other
     // seal (a seal record pointed at another unit's device must not take that device over). A
     // device not on record gets no binding: nothing says which unit it is in, and a device
-    // registered later under that id, anywhere, would take it.
+    // registered later under that id, anywhere, would take it. A device outside the caller's
+    // `device.bind` scope is answered exactly as one not on record (same status, code and
+    // message): naming a device id must not tell them it exists elsewhere.
     const device = deviceSchema.safeParse(mergeChangeRows(await rows.changesOf('device', params.id)).json);
-    if (!device.success) throw new ApiError(409, 'binding_mismatch', `No binding signed: device "${params.id}" is not registered on the server`);
-    requirePermission(signedIn.user, 'device.bind', { unitId: device.data.unitId }, tree);
+    if (!device.success || !permission(signedIn.user, 'device.bind', { unitId: device.data.unitId }, tree).ok) {
+      throw new ApiError(409, 'binding_mismatch', `No binding signed: device "${params.id}" is not registered on the server in a unit where you bind devices`);
+    }
     const refusal = sealLockRefusal(device.data, { id: body.sealId, unitId: body.unitId }, tree);
     if (refusal !== undefined) throw new ApiError(409, 'binding_mismatch', `No binding signed: ${refusal}`);
     // A seal outside the caller's `device.bind` scope is answered as one not recorded: naming it
