@@ -111,6 +111,8 @@ describe('headquarters, end to end: an auditor audits a real history', () => {
     expect(new Set(await page.getByTestId('hq-event-unit').allTextContents())).toEqual(new Set([NAMES.siteA]));
     expect(new Set(await page.getByTestId('hq-event-device').allTextContents())).toEqual(new Set([world.deviceId]));
     await expect.poll(() => page.getByTestId('hq-event-seal').first().textContent(), { timeout: 30_000 }).toBe(NAMES.seal);
+    // The stamp names its request by the document's title, not its id.
+    await expect.poll(() => page.locator('[data-kind="stamp"] [data-testid="hq-event-request"]').textContent(), { timeout: 30_000 }).toContain('分包合同 Subcontract');
 
     const shared = page.url();
     await page.reload();

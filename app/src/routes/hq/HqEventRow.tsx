@@ -65,7 +65,7 @@ export function HqEventRow(props: { event: TimelineEvent; choices: HqChoices }) 
             <div>
               <dt>{t('hq.eventRequest')}</dt>
               <dd>
-                <a href={`/requests/${encodeURIComponent(requestId())}`}>{requestId()}</a>
+                <a href={`/requests/${encodeURIComponent(requestId())}`} data-testid="hq-event-request">{props.choices.requestTitle(requestId())}</a>
               </dd>
             </div>
           )}

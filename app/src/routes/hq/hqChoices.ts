@@ -18,6 +18,8 @@ export interface HqChoices {
   readonly unitName: (id: string) => string;
   readonly sealName: (id: string) => string;
   readonly personName: (id: string) => string;
+  /** A request's document title (and purpose) for its id, if this device holds the request; else the id. */
+  readonly requestTitle: (id: string) => string;
 }
 
 const byLabel = (a: SelectOption, b: SelectOption): number => a.label.localeCompare(b.label);
@@ -31,6 +33,7 @@ export function createHqChoices(session: Accessor<Session>): HqChoices {
   const directory = useDirectory();
   const seals = createRecords('seal');
   const devices = createRecords('device');
+  const requests = createRecords('request');
   const units = createMemo(() => {
     const named = directory.directory()?.units ?? [];
     return unitTreeRows(unitsFor(session(), 'log.read', named));
@@ -38,6 +41,7 @@ export function createHqChoices(session: Accessor<Session>): HqChoices {
   const sealNames = createMemo(() => new Map(seals().map((s) => [s.recordId, s.record.name])));
   const userNames = createMemo(() => new Map(directory.users().map((u) => [u.id as string, u.name])));
   const unitNames = createMemo(() => new Map(directory.units().map((u) => [u.id as string, u.name])));
+  const requestTitles = createMemo(() => new Map(requests().map((r) => [r.recordId, `${r.record.document.title} · ${r.record.purpose}`])));
   const nameOf = (id: string): string | undefined => userNames().get(id) ?? sealNames().get(id) ?? unitNames().get(id);
   const sealOptions = createMemo(() => seals().map((s) => ({ value: s.recordId, label: s.record.name })).sort(byLabel));
   const deviceOptions = createMemo(() => devices().map((d) => ({ value: d.recordId, label: d.recordId })).sort(byLabel));
@@ -51,6 +55,7 @@ export function createHqChoices(session: Accessor<Session>): HqChoices {
     unitName: (id) => unitNames().get(id) ?? id,
     sealName: (id) => sealNames().get(id) ?? id,
     personName: (id) => userNames().get(id) ?? id,
+    requestTitle: (id) => requestTitles().get(id) ?? id,
   };
 }
 

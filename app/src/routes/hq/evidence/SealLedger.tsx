@@ -118,7 +118,11 @@ function SealLedgerScreen() {
                                 </A>
                               </Show>
                             </td>
-                            <td>{entry.requestId ?? ''}</td>
+                            <td>
+                              <Show when={entry.requestId}>
+                                {(requestId) => <A href={`/hq/requests/${encodeURIComponent(requestId())}/evidence`}>{names.requestTitle(requestId())}</A>}
+                              </Show>
+                            </td>
                           </tr>
                         )}
                       </For>
