@@ -154,7 +154,7 @@ describe('webhooks', () => {
       }
     }
     const stamp = JSON.parse(receiver.received.find((r) => r.headers['x-seal-event-id'] === stampId)!.body) as Record<string, unknown>;
-    expect(stamp).toMatchObject({ kind: 'stamp', sealId: 'seal-hook-1', at: device.log[2]!.at });
+    expect(stamp).toMatchObject({ kind: 'stamp', sealId: 'seal-hook-1', at: device.log[2]!.at, detail: { useIndex: null } });
     const gap = JSON.parse(receiver.received.find((r) => r.headers['x-seal-event-id'] === gapId)!.body) as Record<string, unknown>;
     expect(gap).toMatchObject({ kind: 'alarm', alarmKind: 'log_gap' });
     // Nothing else was sent: the low battery entries are alarms of a kind this hook did not ask for.
@@ -164,7 +164,7 @@ describe('webhooks', () => {
     const mine = await call('GET', '/api/notifications', custodian.cookie);
     expect(mine.statusCode, mine.body).toBe(200);
     const page = mine.json<{ notifications: { id: string; eventId: string; kind: string; sealId: string | null; read: boolean }[]; unread: number }>();
-    expect(page.notifications.find((n) => n.eventId === stampId)).toMatchObject({ kind: 'stamp', sealId: 'seal-hook-1', read: false });
+    expect(page.notifications.find((n) => n.eventId === stampId)).toMatchObject({ kind: 'stamp', sealId: 'seal-hook-1', read: false, detail: { useIndex: null } });
     expect(page.notifications.some((n) => n.eventId === gapId)).toBe(true);
     expect(page.unread).toBe(page.notifications.length);
     const read = await call('POST', '/api/notifications/read', custodian.cookie, { upTo: page.notifications[0]!.id });

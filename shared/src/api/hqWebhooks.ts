@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { alarmKindSchema } from '../domain/alarm';
+import { sealStatusSchema } from '../domain/seal';
 import { recordIdParamSchema } from './ids';
 
 /**
@@ -73,6 +74,21 @@ export const webhookDeliveriesResponseSchema = z.object({ deliveries: z.array(we
  * receivers deduplicate by it), `x-seal-timestamp` (Unix seconds of this attempt) and
  * `x-seal-signature`: `sha256=` + hex HMAC-SHA256(secret, timestamp + "." + raw body).
  */
+/**
+ * What an event says beyond its ids, as fields (its `summary` says it too, in an English sentence):
+ * a decision's verdict, a seal's move, the code a device refused with, a stamp's use, why a device
+ * locked. So that a reader in another language is told it in words, not only in the sentence.
+ */
+export const eventDetailSchema = z.object({
+  verdict: z.enum(['approve', 'reject']).optional(),
+  from: sealStatusSchema.nullable().optional().describe('A seal move\'s status before (null: a new seal)'),
+  to: sealStatusSchema.optional(),
+  code: z.string().max(64).optional().describe('The code a device refused with'),
+  useIndex: z.number().int().nullable().optional().describe('Which use of its grant a stamp was'),
+  cause: z.string().max(64).optional().describe('Why a device locked'),
+});
+export type EventDetail = z.infer<typeof eventDetailSchema>;
+
 export const webhookEventSchema = z.object({
   id: z.string().describe('The event id: the same on every retry'),
   kind: webhookEventKindSchema,
@@ -83,6 +99,7 @@ export const webhookEventSchema = z.object({
   deviceId: z.string().nullable(),
   requestId: z.string().nullable(),
   summary: z.string(),
+  detail: eventDetailSchema.optional(),
 });
 export type WebhookEvent = z.infer<typeof webhookEventSchema>;
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { alarmKindSchema } from '../domain/alarm';
-import { webhookEventKindSchema } from './hqWebhooks';
+import { eventDetailSchema, webhookEventKindSchema } from './hqWebhooks';
 
 /** One thing the signed-in person was told of: a stamp of their seal, an alarm in their scope. */
 export const notificationSchema = z.object({
@@ -14,6 +14,8 @@ export const notificationSchema = z.object({
   deviceId: z.string().nullable(),
   requestId: z.string().nullable(),
   summary: z.string(),
+  /** Absent on notifications stored before events carried it. */
+  detail: eventDetailSchema.optional(),
   read: z.boolean(),
 });
 export type AppNotification = z.infer<typeof notificationSchema>;

@@ -9,6 +9,7 @@ import { Screen } from '../../components/Screen';
 import { formatDateTime } from '../../i18n/format';
 import { useI18n } from '../../i18n/I18nProvider';
 import { createAction } from '../../primitives/createAction';
+import { zhCN } from '../../i18n/zh-CN';
 import { createStampNames, type StampNames } from '../stamp/stampNames';
 
 /** The signed-in person's notifications: stamps of their seals, alarms in their scope. */
@@ -24,6 +25,19 @@ function NotificationItem(props: { item: AppNotification; names: StampNames; onR
     n().sealId && t('notifications.seal', { seal: props.names.sealName(n().sealId!) }),
     n().deviceId && t('notifications.device', { device: n().deviceId! }),
   ].filter(Boolean).join(' · ');
+  // What the event says beyond its ids, in the reader's words: a verdict, a move, a refusal, a use, a lock's cause.
+  const detail = () => {
+    const d = n().detail;
+    if (!d) return '';
+    const cause = d.cause;
+    return [
+      d.verdict && t(`requests.verdict_${d.verdict}`),
+      d.to && `${d.from ? t(`sealStatuses.${d.from}`) : '—'} → ${t(`sealStatuses.${d.to}`)}`,
+      d.code && props.names.codeText(d.code),
+      typeof d.useIndex === 'number' && t('stamp.useN', { n: String(d.useIndex) }),
+      cause && (Object.hasOwn(zhCN.stamp.lockCause, cause) ? t(`stamp.lockCause.${cause as 'holder'}`) : cause),
+    ].filter(Boolean).join(' · ');
+  };
   return (
     <li class={n().read ? 'notification' : 'notification notification-unread'} data-notification-kind={n().kind}>
       <div class="notification-main">
@@ -36,6 +50,9 @@ function NotificationItem(props: { item: AppNotification; names: StampNames; onR
         </Show>
         <span class="muted">{formatDateTime(n().at, locale())}</span>
       </div>
+      <Show when={detail()}>
+        <p class="notification-detail" data-testid="notification-detail">{detail()}</p>
+      </Show>
       <Show when={where()}>
         <p class="notification-where">{where()}</p>
       </Show>
@@ -46,8 +63,8 @@ function NotificationItem(props: { item: AppNotification; names: StampNames; onR
           </p>
         )}
       </Show>
-      {/* The server's own sentence (English): in full for English readers, folded for others (it
-          still carries what the words above do not: a verdict, a move's from and to, a refusal's code). */}
+      {/* The server's own sentence (English): in full for English readers, folded for others (what
+          it says is above in words; the sentence adds the ids of who acted). */}
       <Show
         when={locale() === 'en'}
         fallback={

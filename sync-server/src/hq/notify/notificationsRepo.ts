@@ -69,7 +69,7 @@ export function notificationsRepo(db: DocumentScope<NotificationDoc>): Notificat
     async notifyAll(notices, now) {
       const docs = notices.flatMap(({ event, userIds }) => [...new Set(userIds)].map((userId): NotificationDoc & { _id: string } => {
         const id = notificationId(userId, event.id);
-        return { _id: id, id, type: 'notification', userId, eventId: event.id, kind: event.kind, alarmKind: event.alarmKind, at: event.at, unitId: event.unitId, sealId: event.sealId, deviceId: event.deviceId, requestId: event.requestId, summary: event.summary, createdAt: now, readAt: null };
+        return { _id: id, id, type: 'notification', userId, eventId: event.id, kind: event.kind, alarmKind: event.alarmKind, at: event.at, unitId: event.unitId, sealId: event.sealId, deviceId: event.deviceId, requestId: event.requestId, summary: event.summary, ...(event.detail ? { detail: event.detail } : {}), createdAt: now, readAt: null };
       }));
       for (let start = 0; start < docs.length; start += NOTIFY_BATCH) {
         const results = await db.bulk({ docs: docs.slice(start, start + NOTIFY_BATCH) });

@@ -56,14 +56,14 @@ async function deviceEvent(row: FactRow, entry: DeviceEvent, look: Lookups): Pro
       const approvers = (grant?.decisions ?? []).map((d) => d.approverId as string);
       const use = entry.payload.useIndex === null ? '' : `, use ${entry.payload.useIndex}`;
       const summary = `seal ${sealId ?? '(unknown)'} stamped by device ${entry.deviceId}${entry.payload.requestId ? ` for request ${entry.payload.requestId}${use}` : ' without a grant'}`;
-      return { event: { ...base(row, 'stamp', entry.at, summary), ...where, sealId, requestId: entry.payload.requestId }, named: [...new Set([custodian, ...approvers].filter((id): id is string => !!id))], toScope: false };
+      return { event: { ...base(row, 'stamp', entry.at, summary), ...where, sealId, requestId: entry.payload.requestId, detail: { useIndex: entry.payload.useIndex } }, named: [...new Set([custodian, ...approvers].filter((id): id is string => !!id))], toScope: false };
     }
     case 'unlock':
       return { event: { ...base(row, 'unlock', entry.at, `device ${entry.deviceId} unlocked for request ${entry.payload.requestId} (holder ${entry.payload.holderId})`), ...where, requestId: entry.payload.requestId, sealId: await look.field('device', entry.deviceId, 'sealId') }, named: [], toScope: false };
     case 'lock':
-      return { event: { ...base(row, 'lock', entry.at, `device ${entry.deviceId} locked (${entry.payload.cause})`), ...where, sealId: await look.field('device', entry.deviceId, 'sealId') }, named: [], toScope: false };
+      return { event: { ...base(row, 'lock', entry.at, `device ${entry.deviceId} locked (${entry.payload.cause})`), ...where, detail: { cause: entry.payload.cause }, sealId: await look.field('device', entry.deviceId, 'sealId') }, named: [], toScope: false };
     case 'refusal':
-      return { event: { ...base(row, 'refusal', entry.at, `device ${entry.deviceId} refused: ${entry.payload.code}`), ...where, requestId: entry.payload.requestId, sealId: await look.field('device', entry.deviceId, 'sealId') }, named: [], toScope: false };
+      return { event: { ...base(row, 'refusal', entry.at, `device ${entry.deviceId} refused: ${entry.payload.code}`), ...where, detail: { code: entry.payload.code.slice(0, 64) }, requestId: entry.payload.requestId, sealId: await look.field('device', entry.deviceId, 'sealId') }, named: [], toScope: false };
     default:
       return undefined;
   }
@@ -81,11 +81,11 @@ async function eventOf(row: FactRow, look: Lookups): Promise<NotifyEvent | undef
     case 'decision': {
       const { payload, approverId } = row.body as unknown as Decision;
       const requestId = payload.requestId;
-      return { event: { ...base(row, 'request_decided', row.createdAt, `request ${requestId}: ${payload.verdict} by ${approverId}`), requestId, sealId: await look.field('request', requestId, 'sealId') }, named: [], toScope: false };
+      return { event: { ...base(row, 'request_decided', row.createdAt, `request ${requestId}: ${payload.verdict} by ${approverId}`), requestId, detail: { verdict: payload.verdict }, sealId: await look.field('request', requestId, 'sealId') }, named: [], toScope: false };
     }
     case 'seal_status_change': {
       const move = row.body as unknown as SealStatusChange;
-      return { event: { ...base(row, 'seal_moved', move.at, `seal ${move.sealId}: ${move.from ?? 'new'} → ${move.to} by ${move.actorId}`), sealId: move.sealId }, named: [], toScope: false };
+      return { event: { ...base(row, 'seal_moved', move.at, `seal ${move.sealId}: ${move.from ?? 'new'} → ${move.to} by ${move.actorId}`), sealId: move.sealId, detail: { from: move.from ?? null, to: move.to } }, named: [], toScope: false };
     }
     default:
       return undefined;
