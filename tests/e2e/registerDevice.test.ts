@@ -42,6 +42,7 @@ describe('registering a seal device over Bluetooth', () => {
     const url = suite.server().url;
     const { admin, adminUser, siteId } = await organisationWithSite(suite.browser(), suite.server(), { admin: 'Wang Admin', site: 'Site 9' }, SITE);
     const { page } = admin;
+    Object.assign(state, { admin, siteId });
 
     // A real device as it leaves provisioning: its id, its own key, the organisation's key.
     const orgKey = (await pageFetch<{ publicJwk: P256PublicJwk }>(page, '/api/org-key')).body;
@@ -114,7 +115,6 @@ describe('registering a seal device over Bluetooth', () => {
     peripheral = undefined;
 
     expect(unexpectedErrors(admin.errors)).toEqual([]);
-    Object.assign(state, { admin, siteId });
   });
 
   it('in a browser without Web Bluetooth (Firefox, iPad) the screen says so, and offers no dead button', async () => {
