@@ -64,6 +64,9 @@ describe('everyone finds what concerns them', () => {
     await expect.poll(() => page.locator('.link-card[data-card="seals"]').textContent()).toContain('See each seal');
     expect(await page.locator('main').textContent()).not.toMatch(/Make seals/);
     expect(await page.locator('.link-card[data-card="stamp"]').count()).toBe(0);
+    // People: read, not managed.
+    expect(await page.locator('.link-card[data-card="people"]').textContent()).toContain('read only');
+    expect(await page.locator('.link-card[data-card="people"]').textContent()).not.toMatch(/grant or take back|deactivate/);
     // The rail: visible at the left, with the auditor's places only.
     const rail = page.locator('.app-nav-rail');
     await rail.waitFor();

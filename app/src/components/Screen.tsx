@@ -1,4 +1,4 @@
-import type { JSX } from 'solid-js';
+import { Show, type JSX } from 'solid-js';
 import { Notice } from './Notice';
 
 /**
@@ -9,7 +9,8 @@ export function Screen(props: {
   /** Prefix of the title's id (`${id}-title`), which labels the section. */
   id: string;
   title: string;
-  lead: string;
+  /** Left out where it would promise what the reader may not do (the screen then says why). */
+  lead?: string | undefined;
   class?: string;
   /** What the header offers beside the title (a jump to a form). */
   actions?: JSX.Element;
@@ -20,7 +21,9 @@ export function Screen(props: {
     <section class={props.class === undefined ? 'screen' : `screen ${props.class}`} aria-labelledby={`${props.id}-title`}>
       <header class="screen-header">
         <h1 id={`${props.id}-title`}>{props.title}</h1>
-        <p class="lead">{props.lead}</p>
+        <Show when={props.lead}>
+          <p class="lead">{props.lead}</p>
+        </Show>
         {props.actions}
       </header>
       <Notice message={props.notice} />

@@ -1479,6 +1479,7 @@ export const en: Dictionary = {
     lead: 'The people of the units you are responsible for: roles, unit, passkeys and last sign-in. Deactivate someone here when they leave.',
     readOnly: 'You can see people but not change them.',
     homeBody: 'See people’s roles, passkeys and last sign-in; grant or take back roles; deactivate someone who left.',
+    homeBodyReader: 'See people’s roles, passkeys and last sign-in (read only).',
     offline: 'The people list needs a connection.',
     listLabel: 'People',
     homeUnit: 'Unit: {{ unit }}',

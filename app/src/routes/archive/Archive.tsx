@@ -40,7 +40,7 @@ function ArchiveScreen(props: { session: Session }) {
   void search.run(false);
   const units = () => directory.units().map((unit) => ({ unit }));
   return (
-    <Screen id="archive" title={t('archive.title')} lead={t('archive.lead')} class="archive">
+    <Screen id="archive" title={t('archive.title')} lead={mayReadArchive(props.session) ? t('archive.lead') : undefined} class="archive">
       <Show when={mayReadArchive(props.session)} fallback={<p class="note note-warn">{t('errors.forbidden')}</p>}>
         <form class="panel archive-filters" aria-label={t('archive.filters')} onSubmit={(ev) => { ev.preventDefault(); void search.run(false); }}>
           <TextField id="archive-filter-title" label={t('archive.titleFilter')} value={filter().title ?? ''} onInput={(v) => set({ title: v })} />

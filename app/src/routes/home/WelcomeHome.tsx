@@ -37,7 +37,7 @@ export function WelcomeHome(props: { session: Session }) {
       case 'stamp': return t('stamp.homeBody');
       case 'seals': return keeps() ? t('seals.homeBody') : t('seals.homeBodyReader');
       case 'devices': return t('devices.homeBody');
-      case 'people': return t('peopleScreen.homeBody');
+      case 'people': return mayAnywhere(props.session, 'user.manage') ? t('peopleScreen.homeBody') : t('peopleScreen.homeBodyReader');
       case 'invitations': return t('home.invitationsBody');
       case 'units': return t('home.unitsBody');
       case 'routes': return t('approvalRoutes.homeBody');
