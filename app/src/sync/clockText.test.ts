@@ -24,7 +24,7 @@ describe("what the sync status says of this device's clock", () => {
   it('how far fast or slow it is, and that times are corrected, in both languages (您 where it asks something of the reader)', () => {
     expect(clockNote(tEn, { offsetMs: -12 * MINUTE, clamped: false, checkedAt: T })).toBe("This device's clock is 12 min fast; times recorded here are corrected to the server's");
     expect(clockNote(tEn, { offsetMs: 3 * 60 * MINUTE + 5 * MINUTE, clamped: false, checkedAt: T })).toBe("This device's clock is 3 h 5 min slow; times recorded here are corrected to the server's");
-    expect(clockNote(tZh, { offsetMs: -12 * MINUTE, clamped: false, checkedAt: T })).toBe('这台设备的时钟快了 12 分钟，本机记录的时间已按服务器时间自动校正');
+    expect(clockNote(tZh, { offsetMs: -12 * MINUTE, clamped: false, checkedAt: T })).toBe('本机的时钟快了 12 分钟，本机记录的时间已按服务器时间自动校正');
     expect(clockNote(tZh, { offsetMs: -24 * 60 * MINUTE, clamped: true, checkedAt: T })).toMatch(/超过一天.*请您/);
   });
 
