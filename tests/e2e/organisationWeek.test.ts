@@ -186,7 +186,7 @@ async function makeSeal(): Promise<string> {
   await page.locator(`#seal-device option[value="${DEVICE_ID}"]`).waitFor({ state: 'attached', timeout: 30_000 });
   await page.locator('#seal-device').selectOption(DEVICE_ID);
   await page.locator('#seal-reason').fill('The site opens: its official seal, engraved and registered with the PSB');
-  expect(await page.getByTestId('make-route').textContent()).toContain('2 approver(s)');
+  expect(await page.getByTestId('make-route').textContent()).toContain('2 approvers');
   await shot(page, 'custodian', 'new-seal');
   await form.getByRole('button', { name: 'Make seal' }).click();
   const card = page.locator('[data-testid="seal-list"] a.seal-card', { hasText: SEAL_NAME });
@@ -454,7 +454,7 @@ describe("an organisation's week", () => {
     expect(await ask.getAttribute('data-apply')).toBe('true');
     await ask.click();
     const dialog = page.getByTestId('reason-dialog');
-    expect(await dialog.getByTestId('apply-route').textContent()).toContain('2 approval(s)');
+    expect(await dialog.getByTestId('apply-route').textContent()).toContain('2 approvals');
     await page.locator('#reason-dialog-reason').fill('The site is under inspection: stop the 公章 until it is done');
     await shot(page, 'admin', 'seal-apply-suspend');
     await dialog.getByRole('button', { name: 'Apply: Suspend' }).click();

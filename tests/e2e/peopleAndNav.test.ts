@@ -138,7 +138,7 @@ describe('people and units in the screens', () => {
     await page.locator('dialog[open]').waitFor();
     await shot(page, 'admin-deactivate-dialog-en-1280x800');
     await page.locator('dialog[open] .button-danger').click();
-    await page.getByText('Zhang Staff is deactivated. 1 open request(s) withdrawn.').waitFor({ timeout: 20_000 });
+    await page.getByText('Zhang Staff is deactivated. 1 open request withdrawn.').waitFor({ timeout: 20_000 });
     await page.locator(`[data-person-id="${world.staffUser.id}"][data-active="false"]`).waitFor();
     expect(await card.getByTestId('person-state').textContent()).toMatch(/Deactivated/);
     await shot(page, 'admin-people-after-en-1280x800');
@@ -177,7 +177,7 @@ describe('people and units in the screens', () => {
     const summary = page.getByTestId('move-effect-summary');
     await summary.waitFor();
     // The approver and the deactivated staff member are elsewhere or inactive: the seal and no open request move.
-    expect(await summary.textContent()).toBe('Moving West Site 西区项目部 under 华东分公司 East Branch gives 0 people’s roles a new place in the tree; 1 seal(s) and 0 open request(s) move with it.');
+    expect(await summary.textContent()).toBe('Moving West Site 西区项目部 under 华东分公司 East Branch gives 0 people’s roles a new place in the tree; 1 seal and 0 open requests move with it.');
     await shot(page, 'admin-unit-move-en-1280x800');
     await page.locator('[data-testid="move-form"] button[type="submit"]').click();
     await page.getByText('Moved under 华东分公司 East Branch.').waitFor();

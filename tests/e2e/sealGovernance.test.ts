@@ -93,7 +93,7 @@ describe('a 公章 made through its approval route', () => {
     const route = page.locator('[data-testid="approval-route"][data-purpose="create"][data-seal-kind="official"]');
     await route.waitFor();
     expect(await route.getAttribute('data-unit-id')).toBe(siteId);
-    expect(await route.getByTestId('route-steps').textContent()).toBe('2 approver(s)');
+    expect(await route.getByTestId('route-steps').textContent()).toBe('2 approvers');
     // Editing fills the form with the route's steps; a second step can be added and taken away again.
     await route.getByRole('button', { name: /^Edit/ }).click();
     await page.getByRole('heading', { name: 'Edit the route' }).waitFor();
@@ -120,14 +120,14 @@ describe('a 公章 made through its approval route', () => {
     expect(await note.textContent()).toMatch(/^Making a seal of this kind \(.+\) here goes through its approval route: 2 approver\(s\)\. The seal is saved at once and shows “Awaiting approval” until they approve with their passkeys\.$/);
     await page.locator('#seal-reason').fill('New site office 新项目部开工');
     await form.getByRole('button', { name: 'Make seal' }).click();
-    await page.locator('main [role="status"]', { hasText: `Seal “${SEAL_NAME}” saved. It awaits approval by 2 approver(s) and becomes active once they approve.` }).waitFor({ timeout: 30_000 });
+    await page.locator('main [role="status"]', { hasText: `Seal “${SEAL_NAME}” saved. It awaits approval by 2 approvers and becomes active once they approve.` }).waitFor({ timeout: 30_000 });
     const card = page.locator('[data-testid="seal-list"] a.seal-card', { hasText: SEAL_NAME });
     await expect.poll(() => card.getAttribute('data-status')).toBe('awaiting_approval');
     expect(await card.locator('.seal-status').textContent()).toBe('Awaiting approval');
     await card.click();
     await expect.poll(() => statusOf(page)).toBe('awaiting_approval');
     const panel = page.getByTestId('seal-make-approval');
-    expect(await panel.textContent()).toContain('This seal awaits approval before it can be used: 2 approver(s).');
+    expect(await panel.textContent()).toContain('This seal awaits approval before it can be used: 2 approvers.');
     await panel.getByText('The request to make it is with the approvers.').waitFor();
     expect(await seriousViolations(page)).toEqual([]);
     // Asked already: no second request is offered; the custodian cannot decide it.
@@ -137,7 +137,7 @@ describe('a 公章 made through its approval route', () => {
 
   it('two approvers find it in their approvals list and approve with their passkeys; the seal becomes active', async () => {
     await approveFromList(siteApprover, 'Seal changes awaiting your decision', 'Approve with passkey');
-    await expect.poll(() => siteApprover.page.locator('[data-testid="governance-request"]').textContent()).toContain('1 approval(s) still needed');
+    await expect.poll(() => siteApprover.page.locator('[data-testid="governance-request"]').textContent()).toContain('1 approval still needed');
     // Decided: no second decision is offered to the same approver.
     expect(await siteApprover.page.locator('[data-governance-verdict]').count()).toBe(0);
     await approveFromList(hqApprover, '待您审批的印章变更', '用通行密钥同意');

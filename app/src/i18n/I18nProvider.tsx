@@ -9,6 +9,7 @@ import {
   type ParentProps,
 } from 'solid-js';
 import { initialLocale, storeLocale, type Locale, type LocaleStorage } from './locale';
+import { resolveWithPlurals } from './plurals';
 import { zhCN, type Dictionary } from './zh-CN';
 
 // The default language ships in the main bundle; English is its own chunk, fetched before the
@@ -46,9 +47,9 @@ export interface I18n {
 
 const I18nContext = createContext<I18n>();
 
-/** A translator that follows `dict`; `{{ name }}` placeholders are filled from the arguments. */
+/** A translator that follows `dict`; `{{ name }}` placeholders are filled from the arguments, then English counts take their singular or plural (`resolvePlurals`). */
 function createTranslator(dict: Accessor<FlatDictionary>): Translate {
-  return i18n.translator(dict, i18n.resolveTemplate);
+  return i18n.translator(dict, resolveWithPlurals);
 }
 
 function browserStorage(): LocaleStorage {
