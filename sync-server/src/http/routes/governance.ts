@@ -25,6 +25,7 @@ import type { SignedIn } from '../../auth/sessions';
 const ALL_ROLES = ['admin', 'custodian', 'approver', 'staff', 'auditor'] as const;
 
 type AskBody = z.output<typeof createGovernanceRequestBodySchema>;
+type DecisionBody = z.output<typeof governanceDecisionBodySchema>;
 
 /**
  * What a request proposes, once the asker may ask it (ADR 009): for `create`, the first move of a
@@ -115,9 +116,19 @@ function governanceDeps(api: Api, store: Store, locks: KeyedLocks, onAccepted?: 
     }
     return moved.ok ? { ok: true as const, value: { id: moved.value.id, change: moved.value } } : moved;
   };
-  return { rows, repo, view, visibleSeal, apply };
+  return { rows, repo, view, visibleSeal, apply, locks };
 }
 type GovernanceDeps = ReturnType<typeof governanceDeps>;
+
+/**
+ * The lock a governance request's decisions are judged, applied and recorded under: two approvers
+ * deciding at once are taken one after the other, so a move is never made for a decision the
+ * record then drops (the hostile tester's race: an approval applied, then refused as a conflict
+ * beside a rejection that was recorded). Per process, like every lock here (ADR 003).
+ */
+const governanceRequestLock = (requestId: string): string => `governance-request:${requestId}`;
+/** The lock asking for a governance action on a seal is judged and recorded under: one open request per seal and action. */
+const governanceAskLock = (sealId: string, action: string): string => `governance-ask:${sealId}:${action}`;
 
 /**
  * Seal governance (ADR 009): a lifecycle move of a seal whose route asks for a review is a
@@ -134,7 +145,7 @@ export function governanceRoutes(api: Api, store: Store, locks: KeyedLocks, onAc
 }
 
 /** Asking, listing and reading governance requests. */
-function requestRoutes(api: Api, { repo, view, visibleSeal, apply }: GovernanceDeps): void {
+function requestRoutes(api: Api, { repo, view, visibleSeal, apply, locks }: GovernanceDeps): void {
   const { ctx } = api;
   api.route({
     method: 'POST', url: '/api/seals/:id/governance-requests', tag: 'governance', auth: 'session', params: idParamsSchema, body: createGovernanceRequestBodySchema,
@@ -149,6 +160,12 @@ function requestRoutes(api: Api, { repo, view, visibleSeal, apply }: GovernanceD
     const proposal = await proposalOf(ctx, body, seal, signedIn.user, tree);
     const route = governanceRouteOf(seal, body.action, tree, await repo.routes());
     if (route === null) throw new ApiError(422, 'no_review_needed', `${body.action} of a ${seal.record.kind} seal needs no review here: make the change directly`);
+    // Judged and recorded one ask at a time per seal and action: two asks side by side both found none open.
+    const request = await locks.run([governanceAskLock(seal.record.id, body.action)], () => ask(seal, body, proposal, route, tree, signedIn));
+    reply.status(201);
+    return view(request, tree);
+  });
+  const ask = async (seal: SealOnServer, body: AskBody, proposal: GovernanceProposal, route: NonNullable<ReturnType<typeof governanceRouteOf>>, tree: UnitTree, signedIn: SignedIn): Promise<GovernanceRequest> => {
     const open = (await repo.requests()).find((r) => r.sealId === seal.record.id && r.state === 'pending' && r.action === body.action);
     if (open) throw new ApiError(409, 'request_open', `Request "${open.id}" to ${body.action} this seal is already open`);
     const now = ctx.now();
@@ -168,9 +185,8 @@ function requestRoutes(api: Api, { repo, view, visibleSeal, apply }: GovernanceD
       tx.write('governance', governanceDocId(request.id), { type: 'governance-request', ...request } satisfies GovernanceDoc);
       return { result: undefined, audit };
     });
-    reply.status(201);
-    return view(request, tree);
-  });
+    return request;
+  };
 
   api.route({
     method: 'GET', url: '/api/governance-requests', tag: 'governance', auth: 'session', query: governanceRequestsQuerySchema,
@@ -199,7 +215,7 @@ function requestRoutes(api: Api, { repo, view, visibleSeal, apply }: GovernanceD
 }
 
 /** An approver's decision; the move once the route is met. */
-function decisionRoute(api: Api, { rows, repo, view, apply }: GovernanceDeps): void {
+function decisionRoute(api: Api, { rows, repo, view, apply, locks }: GovernanceDeps): void {
   const { ctx } = api;
   api.route({
     method: 'POST', url: '/api/governance-requests/:id/decisions', tag: 'governance', auth: 'session', params: idParamsSchema, body: governanceDecisionBodySchema,
@@ -210,8 +226,12 @@ function decisionRoute(api: Api, { rows, repo, view, apply }: GovernanceDeps): v
     },
   }, async ({ params, body, signedIn }) => {
     const tree = await loadUnitTree(ctx.repos.units);
-    const request = await repo.request(params.id);
-    if (!request || !holdsRoleOn(signedIn.user, ALL_ROLES, request.unitId, tree)) throw notFound(`Governance request "${params.id}"`);
+    const { next, seal } = await locks.run([governanceRequestLock(params.id)], () => decide(params.id, body, tree, signedIn));
+    return view(next, tree, seal);
+  });
+  const decide = async (requestId: string, body: DecisionBody, tree: UnitTree, signedIn: SignedIn) => {
+    const request = await repo.request(requestId);
+    if (!request || !holdsRoleOn(signedIn.user, ALL_ROLES, request.unitId, tree)) throw notFound(`Governance request "${requestId}"`);
     if (request.state !== 'pending') throw new ApiError(409, 'request_settled', `Request "${request.id}" is ${request.state} already`);
     const roster = await buildRoster(ctx.repos, ctx.config, ctx.orgKey, ctx.now());
     const verified = await verifyAssertionWithRoster({ assertion: body.assertion, expected: { record: body.payload } }, roster);
@@ -251,6 +271,6 @@ function decisionRoute(api: Api, { rows, repo, view, apply }: GovernanceDeps): v
       tx.write('governance', governanceDocId(request.id), { type: 'governance-request', ...next } satisfies GovernanceDoc);
       return { result: undefined, audit };
     });
-    return view(next, tree, await sealOnServer(rows, request.sealId));
-  });
+    return { next, seal: await sealOnServer(rows, request.sealId) };
+  };
 }
