@@ -112,7 +112,7 @@ function PeopleList(props: { session: Session }) {
                           when={person.active}
                           fallback={<button type="button" class="button button-secondary" disabled={reactivate.pending()} onClick={() => void reactivate.run(person)}>{t('peopleScreen.reactivate')}</button>}
                         >
-                          <button type="button" class="button button-danger" data-testid="deactivate" onClick={() => { deactivate.clearError(); setLeaving(person); }}>
+                          <button type="button" class="button button-secondary button-danger-text" data-testid="deactivate" onClick={() => { deactivate.clearError(); setLeaving(person); }}>
                             {t('peopleScreen.deactivate')}
                           </button>
                         </Show>
