@@ -16,7 +16,7 @@ export interface HttpAnswer {
 }
 
 /** One request as a page of the app at `origin` would send it (Origin header, the session cookie). */
-export async function httpCall(base: string, method: 'GET' | 'POST' | 'PUT', path: string, options: { cookie?: string; body?: unknown; origin?: string } = {}): Promise<HttpAnswer> {
+export async function httpCall(base: string, method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, options: { cookie?: string; body?: unknown; origin?: string } = {}): Promise<HttpAnswer> {
   const response = await fetch(`${base}${path}`, {
     method,
     headers: {

@@ -10,7 +10,13 @@ export type GovernanceRequestView = z.output<typeof governanceRequestResponseSch
 
 /** `GET /api/approval-routes`: the routes administrators set (defaults apply elsewhere). */
 export async function fetchApprovalRoutes(): Promise<ConfiguredRoute[]> {
-  return (await apiRequest('GET', '/api/approval-routes', approvalRoutesResponseSchema)).routes;
+  return (await fetchApprovalRouteList()).routes;
+}
+
+/** `GET /api/approval-routes` whole: the routes, and the ids of those the person may change (set within their reach). */
+export async function fetchApprovalRouteList(): Promise<{ routes: ConfiguredRoute[]; managed: ReadonlySet<string> }> {
+  const answer = await apiRequest('GET', '/api/approval-routes', approvalRoutesResponseSchema);
+  return { routes: answer.routes, managed: new Set(answer.managed ?? answer.routes.map((route) => route.id)) };
 }
 
 /** `GET /api/governance-requests`: those on the seals in the person's scope. */

@@ -139,6 +139,8 @@ export type ApiErrorCode =
   | 'action_unsupported'
   // an approval route set below the one its unit inherits, by someone who may not manage where that one is set
   | 'route_below_floor'
+  // moving a unit out from under an approval route set above the mover's reach
+  | 'route_left_behind'
   | 'invalid_proposal'
   | 'not_in_route'
   | 'seal_custodian_only'

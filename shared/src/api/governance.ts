@@ -11,7 +11,10 @@ import { reasonSchema } from '../domain/primitives';
 import { recordIdParamSchema } from './ids';
 
 /** `GET /api/approval-routes`: the routes administrators set (the defaults apply wherever none is set). */
-export const approvalRoutesResponseSchema = z.object({ routes: z.array(configuredRouteSchema) });
+export const approvalRoutesResponseSchema = z.object({
+  routes: z.array(configuredRouteSchema),
+  managed: z.array(z.string()).optional().describe('The ids of the routes the signed-in person may change or remove (routes set above their reach are not)'),
+});
 
 /** `PUT /api/approval-routes/:id`: sets one route for a seal kind and purpose on a unit (and its subtree). */
 export const setApprovalRouteBodySchema = z.strictObject({

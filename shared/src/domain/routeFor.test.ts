@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { routeSteps } from './approvalRoute';
-import { routeFloorFor, routeFloorProblem, routeFor, routeOutOfHands, routeOwnerFor, type ConfiguredRoute } from './routeFor';
+import { routeFloorFor, routeFloorProblem, routeFor, routeInForce, routeOutOfHands, routeOwnerFor, routesLeftBehind, type ConfiguredRoute, type OwnedRoute } from './routeFor';
 import { unit } from './fixtures.testing';
 import type { RouteId } from './ids';
 
@@ -96,5 +96,42 @@ describe('the floor a unit\'s own route may not go below', () => {
     const hqStep = { sealKind: 'official' as const, minApprovals: 2, steps: [{ count: 1 }, { count: 1, approverUnitId: unit('HQ') }] };
     expect(routeFloorProblem([{ count: 5 }], hqStep)).toMatch(/on unit "HQ"/);
     expect(routeFloorProblem([{ count: 1, approverUnitId: unit('HQ') }, { count: 1, approverUnitId: unit('B1') }], hqStep)).toBeUndefined();
+  });
+});
+
+describe('the route in force', () => {
+  // HQ > B1 > S1 (and B1 > A1 > S2 for moves).
+  const parents: Record<string, string | null> = { HQ: null, B1: 'HQ', S1: 'B1', A1: 'B1', S2: 'A1' };
+  const chainOf = (u: string): ReturnType<typeof unit>[] => {
+    const chain: ReturnType<typeof unit>[] = [];
+    for (let at: string | null = u; at !== null; at = parents[at] ?? null) chain.push(unit(at));
+    return chain;
+  };
+  const owned = (id: string, unitId: string, counts: number[], owner: string | null): OwnedRoute => ({ route: configured(id, unitId, 'suspend', counts, 'official'), ownerUnitId: owner === null ? null : unit(owner) });
+
+  it('is the nearest route, held to the routes and the default out of its owner\'s hands', () => {
+    // The branch's own looser route on the branch, set before HQ's there (its id sorts first): HQ's holds.
+    expect(routeInForce('official', chainS1, 'suspend', [owned('0-b', 'B1', [3], 'B1'), owned('z-hq', 'B1', [4], 'HQ')], chainOf)?.minApprovals).toBe(4);
+    // A route HQ set before owners were recorded is HQ's.
+    expect(routeInForce('official', chainS1, 'suspend', [owned('s1', 'S1', [3], 'B1'), owned('legacy', 'HQ', [5], null)], chainOf)?.minApprovals).toBe(5);
+    // The default bounds a branch's route; HQ's own route below itself may ask less.
+    expect(routeInForce('official', chainS1, 'suspend', [owned('s1', 'S1', [1], 'B1')], chainOf)?.minApprovals).toBe(2);
+    expect(routeInForce('official', chainS1, 'suspend', [owned('s1', 'S1', [1], 'HQ')], chainOf)?.minApprovals).toBe(1);
+    // A stricter route of the branch stands; the branch's own routes never bound each other.
+    expect(routeInForce('official', chainS1, 'suspend', [owned('s1', 'S1', [6], 'B1'), owned('hq', 'HQ', [4], 'HQ')], chainOf)?.minApprovals).toBe(6);
+    expect(routeInForce('official', chainS1, 'suspend', [owned('s1', 'S1', [3], 'B1'), owned('b1', 'B1', [5], 'B1')], chainOf)?.minApprovals).toBe(3);
+    // None on the chain: the default.
+    expect(routeInForce('contract', chainS1, 'suspend', [], chainOf)).toBeNull();
+    expect(routeInForce('official', chainS1, 'suspend', [], chainOf)?.minApprovals).toBe(2);
+  });
+
+  it('is not left behind by a move of a branch administrator', () => {
+    const onArea = [owned('hq-a1', 'A1', [4], 'HQ'), owned('b-a1', 'A1', [3], 'B1')];
+    const branchAdmin = (u: string) => u !== 'HQ';
+    const before = chainOf('S2');
+    const after = [unit('S2'), unit('B1'), unit('HQ')];
+    expect(routesLeftBehind(before, after, onArea, branchAdmin, (o) => o.ownerUnitId ?? unit('HQ')).map((o) => o.route.id)).toEqual(['hq-a1']);
+    expect(routesLeftBehind(before, after, onArea, () => true, (o) => o.ownerUnitId ?? unit('HQ'))).toEqual([]);
+    expect(routesLeftBehind(before, before, onArea, branchAdmin, (o) => o.ownerUnitId ?? unit('HQ'))).toEqual([]);
   });
 });

@@ -100,6 +100,53 @@ export function routeFloorFor(
   return { route, from: manages(held.unitId) ? ownerOf(held) : held.unitId };
 }
 
+/** A route set and the unit that answers for it (`routeOwnerFor`); `null` for a route set before owners were recorded: the organisation answers for it. */
+export interface OwnedRoute {
+  readonly route: ConfiguredRoute;
+  readonly ownerUnitId: UnitId | null;
+}
+
+/**
+ * The route a governance request on a seal goes through: the configured route nearest the seal
+ * (`routeFor`), held to every route out of its owner's hands — a route on the chain set on a
+ * unit, or answered for by a unit, outside the subtree of the unit answering for the nearest one
+ * (`chainOf(unit)`: the unit and its ancestors, as the tree stands), and the default unless the
+ * organisation answers for the nearest route. Wherever the nearest route asks less than such a
+ * route (`routeFloorProblem`), that route holds instead. So a branch's route asks at least what
+ * HQ's routes on the chain ask, however the branch's was set: before HQ's, or before the unit was
+ * moved under it. `null` when no route is set on the chain and the default asks no review.
+ */
+export function routeInForce(sealKind: SealKind, sealUnitChain: readonly UnitId[], purpose: RoutePurpose, owned: readonly OwnedRoute[], chainOf: (unitId: UnitId) => readonly UnitId[]): ApprovalRoute | null {
+  const root = sealUnitChain[sealUnitChain.length - 1];
+  const ownerOf = (o: OwnedRoute): UnitId | undefined => o.ownerUnitId ?? root;
+  const depth = (o: OwnedRoute) => sealUnitChain.indexOf(o.route.unitId);
+  const onChain = owned.filter((o) => o.route.sealKind === sealKind && o.route.purpose === purpose && depth(o) !== -1)
+    .sort((a, b) => depth(a) - depth(b) || (a.route.id < b.route.id ? -1 : 1));
+  const nearest = onChain[0];
+  if (nearest === undefined) return defaultRouteFor(sealKind, purpose);
+  const owner = ownerOf(nearest);
+  const within = (unitId: UnitId | undefined) => unitId !== undefined && owner !== undefined && chainOf(unitId).includes(owner);
+  const bounds: ApprovalRoute[] = onChain.slice(1).filter((o) => !within(o.route.unitId) || !within(ownerOf(o))).map((o) => steppedRoute(sealKind, o.route.steps));
+  const byDefault = defaultRouteFor(sealKind, purpose);
+  if (owner !== root && byDefault !== null) bounds.push(byDefault);
+  let held = steppedRoute(sealKind, nearest.route.steps);
+  for (const bound of bounds) {
+    if (routeFloorProblem(held.steps ?? [{ count: held.minApprovals }], bound) !== undefined) held = bound;
+  }
+  return held;
+}
+
+/**
+ * The routes out of the mover's hands (`routeOutOfHands`, owners as `ownerOf` says) that a unit
+ * would leave behind if moved: set on a unit of its chain today (`chainBefore`) that is not on its
+ * chain after the move (`chainAfter`). A branch administrator who moves a site out from under a
+ * unit where HQ set a route would take the site's seals out of that route: refused unless the
+ * list is empty (HQ's administrators, who manage everything, leave none behind).
+ */
+export function routesLeftBehind(chainBefore: readonly UnitId[], chainAfter: readonly UnitId[], owned: readonly OwnedRoute[], manages: (unitId: UnitId) => boolean, ownerOf: (o: OwnedRoute) => UnitId): OwnedRoute[] {
+  return owned.filter((o) => chainBefore.includes(o.route.unitId) && !chainAfter.includes(o.route.unitId) && routeOutOfHands(o.route, ownerOf(o), manages));
+}
+
 /**
  * Why `steps`, set on a unit, would ask less than its floor (`routeFloorFor`): fewer
  * approvals in all, or fewer from a unit a step of the floor names (HQ's own approver left out).

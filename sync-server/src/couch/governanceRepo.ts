@@ -1,18 +1,13 @@
 import type { DocumentScope } from 'nano';
-import type { ConfiguredRoute, GovernanceRequest, UnitId } from '@seal/shared';
+import type { ConfiguredRoute, GovernanceRequest, OwnedRoute, UnitId } from '@seal/shared';
 
 /**
  * `governance/route:<id>`: a route an administrator set (ADR 009), with the unit that answers for
- * it (`routeOwnerFor`: the setter's reach; absent on routes set before it was recorded, which
- * their own unit answers for).
+ * it (`routeOwnerFor`: the setter's reach; absent on routes set before it was recorded, which the
+ * organisation answers for: only HQ's administrators change those).
  */
 export type RouteDoc = ConfiguredRoute & { readonly type: 'approval-route'; readonly removedAt?: number; readonly ownerUnitId?: UnitId };
 
-/** A route in force and the unit that answers for it. */
-export interface OwnedRoute {
-  readonly route: ConfiguredRoute;
-  readonly ownerUnitId: UnitId;
-}
 /** `governance/request:<id>`: a governance request with its decisions (ADR 009). */
 export type GovernanceDoc = GovernanceRequest & { readonly type: 'governance-request' };
 
@@ -27,7 +22,7 @@ const strip = <T>(doc: T & { _id?: string; _rev?: string; type?: string }): T =>
 /** Reads of the governance database (writes go through the change journal, with their audit records). */
 export interface GovernanceRepo {
   routes(): Promise<ConfiguredRoute[]>;
-  /** The routes in force, each with the unit that answers for it. */
+  /** The routes set (not removed), each with the unit that answers for it (`null`: recorded before owners were). */
   ownedRoutes(): Promise<OwnedRoute[]>;
   requests(): Promise<GovernanceRequest[]>;
   request(id: string): Promise<GovernanceRequest | undefined>;
@@ -41,7 +36,7 @@ async function listPrefix<T>(db: DocumentScope<object>, prefix: string): Promise
 export function governanceRepo(db: DocumentScope<object>): GovernanceRepo {
   const ownedRoutes = async (): Promise<OwnedRoute[]> => {
     const docs = await listPrefix<ConfiguredRoute & { removedAt?: number; ownerUnitId?: UnitId }>(db, 'route:');
-    return docs.filter((doc) => doc.removedAt === undefined).map(({ removedAt: _removed, ownerUnitId, ...route }) => ({ route, ownerUnitId: ownerUnitId ?? route.unitId }));
+    return docs.filter((doc) => doc.removedAt === undefined).map(({ removedAt: _removed, ownerUnitId, ...route }) => ({ route, ownerUnitId: ownerUnitId ?? null }));
   };
   return {
     routes: async () => (await ownedRoutes()).map((owned) => owned.route),

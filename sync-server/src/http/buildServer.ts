@@ -148,9 +148,7 @@ export async function buildServer({ config, store, orgKey, now = Date.now, audit
     codes: { max: config.authRateLimitPerMinute, timeWindow: 60_000 },
     ceremonies: { max: config.authRateLimitPerMinute * CEREMONY_RATE_LIMIT_FACTOR, timeWindow: 60_000 },
   }, bytesRoutes);
-  for (const register of [setupRoutes, authRoutes, passkeyRoutes, invitationRoutes, unitRoutes, unitMoveRoutes, rosterRoutes, decisionRoutes, auditRoutes]) {
-    register(api);
-  }
+  for (const register of [setupRoutes, authRoutes, passkeyRoutes, invitationRoutes, unitRoutes, (withApi: typeof api) => unitMoveRoutes(withApi, store), rosterRoutes, decisionRoutes, auditRoutes]) register(api);
   const notifier = await startNotifier({
     store, repos, settings: config.webhooks, now,
     warn: (err, message) => app.log.warn({ err }, message),

@@ -1,6 +1,6 @@
 import {
-  checkGovernanceApprovals, rosterView, routeFor, sealLifecycleStateOf, sealStatusTimeline, unitChain,
-  type ApprovalRoute, type ConfiguredRoute, type GovernanceCheck, type GovernanceDecision, type GovernanceRequest, type Roster, type Seal, type SealLifecycleState,
+  checkGovernanceApprovals, rosterView, routeInForce, sealLifecycleStateOf, sealStatusTimeline, unitChain,
+  type ApprovalRoute, type GovernanceCheck, type GovernanceDecision, type GovernanceRequest, type OwnedRoute, type Roster, type Seal, type SealLifecycleState,
   type SealMoveState, type SealStatus, type SealStatusChange,
 } from '@seal/shared';
 import type { UnitTree } from '../auth/scope';
@@ -30,9 +30,12 @@ export async function sealOnServer(rows: RowsRepo, sealId: string): Promise<Seal
   return { record: state.json as unknown as Omit<Seal, 'status'>, scopeUnitId: state.scopeUnitId, status: moves.status, lastMoveId: moves.lastMoveId };
 }
 
-/** The route a governance request on this seal goes through (`routeFor`, the shared rule), or `null` when none applies. */
-export function governanceRouteOf(seal: SealOnServer, action: GovernanceRequest['action'], tree: UnitTree, configured: readonly ConfiguredRoute[]): ApprovalRoute | null {
-  return routeFor(seal.record.kind, unitChain(seal.record.unitId, tree), action, configured);
+/**
+ * The route a governance request on this seal goes through (`routeInForce`, the shared rule: the
+ * nearest route, held to the routes out of its owner's hands), or `null` when none applies.
+ */
+export function governanceRouteOf(seal: SealOnServer, action: GovernanceRequest['action'], tree: UnitTree, owned: readonly OwnedRoute[]): ApprovalRoute | null {
+  return routeInForce(seal.record.kind, unitChain(seal.record.unitId, tree), action, owned, (unitId) => unitChain(unitId, tree));
 }
 
 /** Where a request's decisions stand on its route, judged by the shared rule against the roster. */

@@ -1,6 +1,6 @@
 import { For, Index, Show, createMemo, createSignal } from 'solid-js';
 import { can, GOVERNANCE_ACTIONS, SEAL_KINDS, steppedRoute, type ConfiguredRoute, type GovernanceAction, type SealKind, type SessionView as Session, type UnitId } from '@seal/shared';
-import { fetchApprovalRoutes, removeApprovalRoute, saveApprovalRoute } from '../../api/governance';
+import { fetchApprovalRouteList, removeApprovalRoute, saveApprovalRoute } from '../../api/governance';
 import { actorFromSession } from '../../auth/actorFromSession';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorAlert } from '../../components/ErrorAlert';
@@ -34,7 +34,7 @@ const blankStep = (): StepDraft => ({ count: '1', approverUnitId: '' });
 function RouteManager(props: { session: Session }) {
   const { t } = useI18n();
   const directory = useDirectory();
-  const routes = createLoad(fetchApprovalRoutes);
+  const routes = createLoad(fetchApprovalRouteList);
   const actor = createMemo(() => actorFromSession(props.session.user));
   const [notice, setNotice] = createSignal<string>();
   const [editing, setEditing] = createSignal<string>();
@@ -47,7 +47,7 @@ function RouteManager(props: { session: Session }) {
   const allRows = createMemo(() => unitTreeRows(directory.directory()?.units ?? []));
   const managed = createMemo(() => allRows().filter((row) => can(actor(), 'unit.manage', { unitId: row.unit.id as UnitId }, directory.units()).ok));
   const chosenUnit = () => (unitId() !== '' ? unitId() : (managed()[0]?.unit.id ?? ''));
-  const listed = createMemo(() => [...(routes.data() ?? [])].sort((a, b) =>
+  const listed = createMemo(() => [...(routes.data()?.routes ?? [])].sort((a, b) =>
     directory.unitName(a.unitId).localeCompare(directory.unitName(b.unitId)) || a.sealKind.localeCompare(b.sealKind) || GOVERNANCE_ACTIONS.indexOf(a.purpose as GovernanceAction) - GOVERNANCE_ACTIONS.indexOf(b.purpose as GovernanceAction)));
   const purposeName = (p: string) => t(`governance.action_${p as GovernanceAction}`);
   const kindName = (k: SealKind) => t(`sealKinds.${k}`);
@@ -67,9 +67,14 @@ function RouteManager(props: { session: Session }) {
 
   const save = createAction(async () => {
     const unit = chosenUnit();
-    // One route per unit, kind and change: setting it again replaces the one there.
-    const existing = (routes.data() ?? []).find((r) => r.unitId === unit && r.sealKind === sealKind() && r.purpose === purpose());
-    const id = editing() ?? existing?.id ?? `${unit}.${sealKind()}.${purpose()}`.slice(0, 128);
+    // One route per unit, kind and change: setting it again replaces the one there — when it is the
+    // person's to change. One set above their reach (HQ's on a branch) stays; theirs goes beside it,
+    // and asks at least as much (the server holds it to that).
+    const mine = routes.data()?.managed ?? new Set<string>();
+    const existing = (routes.data()?.routes ?? []).find((r) => r.unitId === unit && r.sealKind === sealKind() && r.purpose === purpose() && mine.has(r.id));
+    const fresh = `${unit}.${sealKind()}.${purpose()}`.slice(0, 120);
+    const taken = (id: string) => (routes.data()?.routes ?? []).some((r) => r.id === id);
+    const id = editing() ?? existing?.id ?? (taken(fresh) ? `${fresh}.${crypto.getRandomValues(new Uint32Array(1))[0]!.toString(36)}` : fresh);
     await saveApprovalRoute(id, {
       sealKind: sealKind(), unitId: unit, purpose: purpose(),
       steps: steps().map((step) => ({ count: Number(step.count), ...(step.approverUnitId !== '' ? { approverUnitId: step.approverUnitId as UnitId } : {}) })),
@@ -99,7 +104,7 @@ function RouteManager(props: { session: Session }) {
         <section class="column-main" aria-labelledby="routes-list-title">
           <h2 id="routes-list-title" class="section-title">{t('approvalRoutes.listTitle')}</h2>
           <ErrorAlert error={routes.error()} />
-          <RouteList routes={listed()} onEdit={startEdit} onRemove={(route) => { remove.clearError(); setToRemove(route); }} />
+          <RouteList routes={listed()} managed={routes.data()?.managed ?? new Set()} onEdit={startEdit} onRemove={(route) => { remove.clearError(); setToRemove(route); }} />
         </section>
         <form class="column-side panel form" aria-labelledby="route-form-title" onSubmit={onSubmit} novalidate data-testid="route-form">
           <h2 id="route-form-title">{editing() === undefined ? t('approvalRoutes.formTitleNew') : t('approvalRoutes.formTitleEdit')}</h2>
@@ -182,7 +187,7 @@ function StepsEditor(props: { steps: readonly StepDraft[]; units: readonly UnitC
 }
 
 /** The routes set, each with its unit, kind, change and steps, to edit or remove. */
-function RouteList(props: { routes: readonly ConfiguredRoute[]; onEdit: (route: ConfiguredRoute) => void; onRemove: (route: ConfiguredRoute) => void }) {
+function RouteList(props: { routes: readonly ConfiguredRoute[]; managed: ReadonlySet<string>; onEdit: (route: ConfiguredRoute) => void; onRemove: (route: ConfiguredRoute) => void }) {
   const { t, locale } = useI18n();
   const directory = useDirectory();
   const purposeName = (p: string) => t(`governance.action_${p as GovernanceAction}`);
@@ -197,6 +202,7 @@ function RouteList(props: { routes: readonly ConfiguredRoute[]; onEdit: (route: 
               <p>{t('approvalRoutes.unit')}: {directory.unitName(route.unitId)}</p>
               <p data-testid="route-steps">{routeText(t, steppedRoute(route.sealKind, route.steps), (id) => directory.unitName(id))}</p>
               <p class="muted">{t('approvalRoutes.updated', { date: formatDateTime(route.updatedAt, locale()) })}</p>
+              <Show when={props.managed.has(route.id)} fallback={<p class="muted" data-testid="route-set-above">{t('approvalRoutes.setAbove')}</p>}>
               <div class="form-actions">
                 <button type="button" class="button button-secondary" aria-label={`${t('approvalRoutes.edit')}: ${t('approvalRoutes.line', { purpose: purposeName(route.purpose), kind: kindName(route.sealKind) })} · ${directory.unitName(route.unitId)}`} onClick={() => props.onEdit(route)}>
                   {t('approvalRoutes.edit')}
@@ -205,6 +211,7 @@ function RouteList(props: { routes: readonly ConfiguredRoute[]; onEdit: (route: 
                   {t('approvalRoutes.remove')}
                 </button>
               </div>
+              </Show>
             </li>
           )}
         </For>

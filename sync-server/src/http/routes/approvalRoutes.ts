@@ -3,7 +3,7 @@ import {
   approvalRouteResponseSchema, approvalRoutesResponseSchema, configuredRouteSchema, idParamsSchema, noContentSchema, setApprovalRouteBodySchema,
   type ConfiguredRoute, type UnitId,
 } from '@seal/shared';
-import { asPolicyUser, loadUnitTree, requirePermission, type UnitTree } from '../../auth/scope';
+import { asPolicyUser, loadUnitTree, requirePermission, rootUnitId, type UnitTree } from '../../auth/scope';
 import { governanceRepo, routeDocId, type RouteDoc } from '../../couch/governanceRepo';
 import type { Store } from '../../couch/store';
 import type { Api } from '../api';
@@ -26,9 +26,21 @@ export function approvalRouteRoutes(api: Api, store: Store): void {
 
   api.route({
     method: 'GET', url: '/api/approval-routes', tag: 'governance', auth: 'session',
-    summary: 'The approval routes administrators set (the defaults apply wherever none is set)',
+    summary: 'The approval routes administrators set (the defaults apply wherever none is set), and which of them the signed-in person may change',
     responses: { 200: approvalRoutesResponseSchema, 401: 'unauthenticated' },
-  }, async () => ({ routes: (await repo.routes()).sort((a, b) => (a.id < b.id ? -1 : 1)) }));
+  }, async ({ signedIn }) => {
+    const tree = await loadUnitTree(ctx.repos.units);
+    const owned = (await repo.ownedRoutes()).sort((a, b) => (a.route.id < b.route.id ? -1 : 1));
+    const mayChange = (o: (typeof owned)[number]) => {
+      try {
+        requireRouteInHands({ type: 'approval-route', ...o.route, ...(o.ownerUnitId === null ? {} : { ownerUnitId: o.ownerUnitId }) }, signedIn.user, tree);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    return { routes: owned.map((o) => o.route), managed: owned.filter(mayChange).map((o) => o.route.id) };
+  });
 
   api.route({
     method: 'PUT', url: '/api/approval-routes/:id', tag: 'governance', auth: 'session', params: idParamsSchema, body: setApprovalRouteBodySchema,
@@ -48,7 +60,9 @@ export function approvalRouteRoutes(api: Api, store: Store): void {
     const chain = unitChain(body.unitId as UnitId, tree);
     const owned = (await repo.ownedRoutes()).filter((r) => r.route.id !== params.id);
     const owners = new Map(owned.map((r) => [r.route.id, r.ownerUnitId]));
-    const floor = routeFloorFor(body.sealKind, chain, body.purpose, owned.map((r) => r.route), manages, (r) => owners.get(r.id) ?? r.unitId);
+    // A route recorded before owners were is the organisation's.
+    const root = (rootUnitId(tree) ?? chain[chain.length - 1]) as UnitId;
+    const floor = routeFloorFor(body.sealKind, chain, body.purpose, owned.map((r) => r.route), manages, (r) => owners.get(r.id) ?? root);
     const below = floor === undefined ? undefined : routeFloorProblem(body.steps, floor.route);
     if (below !== undefined) {
       throw new ApiError(422, 'route_below_floor', `This route asks less than what holds at unit "${floor!.from}" for these seals (${below}): only an administrator over "${floor!.from}" may lower it`);
@@ -89,7 +103,9 @@ function requireRouteInHands(before: RouteDoc, user: Parameters<typeof asPolicyU
   requirePermission(user, 'unit.manage', { unitId: before.unitId }, tree);
   const { type: _type, removedAt: _removed, ownerUnitId, ...route } = before;
   const manages = (unitId: UnitId) => can(asPolicyUser(user), 'unit.manage', { unitId }, tree).ok;
-  if (routeOutOfHands(route, ownerUnitId ?? before.unitId, manages)) {
-    throw new ApiError(403, 'forbidden', `This route was set by an administrator over unit "${ownerUnitId}": only an administrator over that unit may change or remove it`);
+  // A route recorded before owners were is the organisation's: only HQ's administrators change it.
+  const owner = ownerUnitId ?? (rootUnitId(tree) as UnitId | undefined) ?? before.unitId;
+  if (routeOutOfHands(route, owner, manages)) {
+    throw new ApiError(403, 'forbidden', `This route is answered for at unit "${owner}": only an administrator over that unit may change or remove it`);
   }
 }

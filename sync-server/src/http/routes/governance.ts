@@ -158,7 +158,7 @@ function requestRoutes(api: Api, { repo, view, visibleSeal, apply, locks }: Gove
     const tree = await loadUnitTree(ctx.repos.units);
     const seal = await visibleSeal(params.id, signedIn.user, tree);
     const proposal = await proposalOf(ctx, body, seal, signedIn.user, tree);
-    const route = governanceRouteOf(seal, body.action, tree, await repo.routes());
+    const route = governanceRouteOf(seal, body.action, tree, await repo.ownedRoutes());
     if (route === null) throw new ApiError(422, 'no_review_needed', `${body.action} of a ${seal.record.kind} seal needs no review here: make the change directly`);
     // Judged and recorded one ask at a time per seal and action: two asks side by side both found none open.
     const request = await locks.run([governanceAskLock(seal.record.id, body.action)], () => ask(seal, body, proposal, route, tree, signedIn));

@@ -1,6 +1,8 @@
-import { idParamsSchema, isInSubtree, moveUnitBodySchema, unitResponseSchema, type UnitId } from '@seal/shared';
+import { can, idParamsSchema, isInSubtree, moveUnitBodySchema, routesLeftBehind, unitChain, unitResponseSchema, type UnitId } from '@seal/shared';
 import type { UnitDoc } from '../../couch/model';
-import { requirePermission, unitTree } from '../../auth/scope';
+import { asPolicyUser, requirePermission, rootUnitId, unitTree } from '../../auth/scope';
+import { governanceRepo } from '../../couch/governanceRepo';
+import type { Store } from '../../couch/store';
 import type { Api } from '../api';
 import { ApiError, notFound } from '../errors';
 import { actorOf } from '../recordChange';
@@ -8,15 +10,16 @@ import { unitView } from '../views';
 import { checkUnit } from './units';
 
 /** Moving a unit under another, and closing one: both change who covers what, so both are new roster versions. */
-export function unitMoveRoutes(api: Api): void {
+export function unitMoveRoutes(api: Api, store: Store): void {
   const { ctx } = api;
+  const governance = governanceRepo(store.couch.use(store.dbName('governance')));
 
   api.route({
     method: 'POST', url: '/api/units/:id/move', tag: 'units', auth: 'session', params: idParamsSchema, body: moveUnitBodySchema,
     summary: 'Move a branch or site (with its subtree, people\'s grants and seals) under another unit; the admin must cover both the unit and its new parent',
     responses: {
       200: unitResponseSchema, 400: 'invalid_body | unit_invalid (the HQ; a site as parent)', 401: 'unauthenticated', 403: 'forbidden | out_of_scope',
-      404: 'not_found', 409: 'unit_cycle (under itself or its own subtree) | unit_closed',
+      404: 'not_found', 409: 'unit_cycle (under itself or its own subtree) | unit_closed | route_left_behind (an approval route set above the mover\'s reach would no longer apply to it)',
     },
   }, async ({ params, body, signedIn }) => {
     const units = await ctx.repos.units.list();
@@ -33,6 +36,14 @@ export function unitMoveRoutes(api: Api): void {
     }
     if (parent.closedAt !== undefined || current.closedAt !== undefined) throw new ApiError(409, 'unit_closed', 'A closed unit is neither moved nor given new units');
     if (current.parentId === body.parentId) return { unit: unitView(current) };
+    // Its seals keep every approval route set above the mover's reach (ADR 009).
+    const manages = (unitId: UnitId) => can(asPolicyUser(signedIn.user), 'unit.manage', { unitId }, tree).ok;
+    const root = rootUnitId(tree) as UnitId;
+    const moved = unitTree(units.map((u) => (u.id === params.id ? { ...u, parentId: body.parentId } : u)));
+    const left = routesLeftBehind(unitChain(params.id as UnitId, tree), unitChain(params.id as UnitId, moved), await governance.ownedRoutes(), manages, (o) => o.ownerUnitId ?? root);
+    if (left.length > 0) {
+      throw new ApiError(409, 'route_left_behind', `Moving "${current.name}" would take its seals out of ${left.length === 1 ? 'an approval route' : `${left.length} approval routes`} set above your reach (on ${[...new Set(left.map((o) => o.route.unitId))].map((id) => `"${tree.get(id)?.name ?? id}"`).join(', ')}): an administrator over that unit may move it`);
+    }
     const now = ctx.now();
     const after = await ctx.changes.commit(async (tx) => {
       const unit = await tx.read<UnitDoc>('units', params.id);
