@@ -20,6 +20,9 @@ describe('English counts', () => {
     const t = i18n.translator(() => i18n.flatten(en), resolveWithPlurals);
     expect(t('sync.attachments', { count: '1' })).toBe('1 attachment waiting to go up');
     expect(t('sync.attachments', { count: '4' })).toBe('4 attachments waiting to go up');
+    // A name someone typed is never rewritten.
+    expect(t('sync.attachments', { count: '1' }).length).toBeGreaterThan(0);
+    expect(i18n.translator(() => ({ line: 'Seal {{ name }}: {{ count }} stamp(s)' }), resolveWithPlurals)('line', { name: '合同 3 copy(s) 章', count: '1' })).toBe('Seal 合同 3 copy(s) 章: 1 stamp');
     const zh = i18n.translator(() => i18n.flatten(zhCN), resolveWithPlurals);
     expect(zh('sync.attachments', { count: '1' })).toBe(i18n.resolveTemplate(zhCN.sync.attachments, { count: '1' }));
   });

@@ -15,5 +15,19 @@ export function resolvePlurals(text: string): string {
   });
 }
 
-/** `i18n.resolveTemplate`, then {@link resolvePlurals}: the app's translators fill placeholders and then choose singular or plural. */
-export const resolveWithPlurals: i18n.TemplateResolver = (template, ...args) => resolvePlurals(i18n.resolveTemplate(template, ...args));
+/**
+ * The app's translators' resolver: the counts (placeholders given a number) go into the template
+ * and its words marked `(s)` are resolved ({@link resolvePlurals}) before the other placeholders are
+ * filled, so that a name someone typed ("3 copy(s)") is never rewritten.
+ */
+export const resolveWithPlurals: i18n.TemplateResolver = (template, ...args) => {
+  const values = (args[0] ?? {}) as Record<string, unknown>;
+  const counted = template.includes('(s)')
+    ? resolvePlurals(template.replace(/{{\s*(\w+)\s*}}/g, (placeholder, key: string) => {
+      const value = values[key];
+      const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value : '';
+      return /^\d[\d,]*$/.test(text) ? text : placeholder;
+    }))
+    : template;
+  return i18n.resolveTemplate(counted, ...args);
+};
