@@ -26,8 +26,11 @@ export function ElectronicGrantsCard(props: { grants: readonly ElectronicGrant[]
     return seal === undefined ? { kind: 'contract', name: props.names.sealName(g.sealId) } : seal;
   };
 
+  // The grant in use stays open once its last use is made (it leaves the list then): its stamped
+  // PDF and code are on the screen below until the person leaves it.
   return (
-    <Show when={props.grants.length > 0}>
+    <Show when={props.grants.length > 0 || props.chosen !== undefined}>
+      <Show when={props.grants.length > 0}>
       <div class="card" data-testid="electronic-grants">
         <h2>{t('stampPdf.electronicGrants')}</h2>
         <ul class="grant-list">
@@ -51,6 +54,7 @@ export function ElectronicGrantsCard(props: { grants: readonly ElectronicGrant[]
           </For>
         </ul>
       </div>
+      </Show>
       <Show when={props.chosen} keyed>
         {(g) => (
           <Suspense fallback={<p class="loading">{t('stampPdf.opening')}</p>}>
