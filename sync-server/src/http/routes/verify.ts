@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   checkPdfSignatures, impressionIdOfSealField, signaturesBearOut, signerSerialOf, parseProcessSheetCode, parseVerificationCode, PROCESS_SHEET_PREFIX, verifyCodeParamsSchema, verifyCodeResponseSchema,
   verifyPdfBodySchema, verifyPdfResponseSchema, verifyPhotoParamsSchema, type FactRow, type PdfSignatureCheck, type VerifiedImpression,
@@ -22,6 +23,42 @@ const imageTypeOf = (bytes: Buffer): string => {
   if (bytes.subarray(0, 2).toString('latin1') === 'P5') return 'image/x-portable-graymap';
   return 'image/jpeg';
 };
+
+/** How a seal's field name (`seal:…`) may be written: as stamping writes it (UTF-16 hex, pdf-lib's text string; either case), or as a literal string. */
+const SEAL_FIELD_MARKS = ['FEFF007300650061006C003A', 'feff007300650061006c003a', 'seal:'].map((mark) => Buffer.from(mark, 'latin1'));
+const BYTE_RANGE_MARK = Buffer.from('/ByteRange', 'latin1');
+
+/**
+ * Whether a PDF's bytes could hold a signature made by a seal here: stamping appends the seal's
+ * signature dictionary (with its /ByteRange) and its field (named `seal:<sealId>:<impressionId>`)
+ * uncompressed, in an update of their own (see pades.ts), so both are plain in the file. A file
+ * without them holds no signature `signaturesBearOut` or the claimed record could use.
+ */
+function mayCarryASealSignature(pdf: Uint8Array): boolean {
+  const bytes = Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength);
+  return bytes.includes(BYTE_RANGE_MARK) && SEAL_FIELD_MARKS.some((mark) => bytes.includes(mark));
+}
+
+/**
+ * A PDF's signatures checked against the organisation CA (none when it is not a PDF that can be
+ * read, or declares more objects than pdf-lib's patched parse reads). A file without the marks of
+ * a seal's signature is not parsed at all: `/api/verify/pdf` is public, and a parse costs what the
+ * file declares. Parses are limited per client address, on top of the route's `ceremonies` limit
+ * (429 past it): each may cost up to half a second of CPU under pdf-lib's budget of declared objects.
+ */
+function signatureChecker(api: Api): (pdf: Uint8Array, request: FastifyRequest, reply: FastifyReply) => Promise<PdfSignatureCheck[]> {
+  const { ctx } = api;
+  const parseLimit = api.app.createRateLimit({ max: ctx.config.authRateLimitPerMinute, timeWindow: 60_000, keyGenerator: (request) => `verify-pdf-parse:${request.ip}` });
+  return async (pdf, request, reply) => {
+    if (!mayCarryASealSignature(pdf)) return [];
+    const verdict = await parseLimit(request);
+    if (!verdict.isAllowed && verdict.isExceeded) {
+      reply.header('retry-after', String(verdict.ttlInSeconds));
+      throw new ApiError(429, 'rate_limited', `Too many signed PDFs checked from this address: at most ${verdict.max} a minute; try again in ${verdict.ttlInSeconds} s`);
+    }
+    return checkPdfSignatures(pdf, [(await orgCaOf(ctx)).certificate]).catch(() => []);
+  };
+}
 
 /**
  * Whether each stamp's photo may be shown (`stampPhotoHeld`), each hash and device looked up once
@@ -60,6 +97,7 @@ export function verifyRoutes(api: Api, store: Store): void {
       roster: () => (roster ??= buildRoster(ctx.repos, ctx.config, ctx.orgKey, ctx.now())),
     };
   };
+  const checkSignatures = signatureChecker(api);
   const unknownCode = (code: string) => new ApiError(404, 'unknown_code', `No stamped document has the code ${code}: check it against the page, or ask whoever gave you the document`);
 
   api.route({
@@ -111,8 +149,9 @@ export function verifyRoutes(api: Api, store: Store): void {
     method: 'POST', url: '/api/verify/pdf', tag: 'verify', auth: 'public', rateLimited: 'ceremonies', body: verifyPdfBodySchema, bodyLimit: 6_200_000,
     summary: 'Whether a PDF (its bytes or SHA-256) is a recorded stamped document: any changed byte answers match "none", plainly',
     responses: { 200: verifyPdfResponseSchema, 400: 'invalid_body', 413: 'payload_too_large' },
-  }, async ({ body, reply }) => {
+  }, async ({ body, request, reply }) => {
     reply.header('cache-control', 'no-store');
+    const signaturesOf = (bytes: Uint8Array) => checkSignatures(bytes, request, reply);
     const pdf = body.pdf === undefined ? undefined : new Uint8Array(Buffer.from(body.pdf, 'base64'));
     const sha256 = body.sha256 ?? createHash('sha256').update(pdf!).digest('hex');
     const from = await sources();
@@ -142,11 +181,6 @@ export function verifyRoutes(api: Api, store: Store): void {
       message: 'No stamped document on record has these bytes. If this PDF carries a seal of ours, it has been changed since it was stamped (even one byte), or it was never stamped here.',
     };
   });
-
-  /** A PDF's signatures checked against the organisation CA (none when it is not a PDF that can be read). */
-  async function signaturesOf(pdf: Uint8Array): Promise<PdfSignatureCheck[]> {
-    return checkPdfSignatures(pdf, [(await orgCaOf(ctx)).certificate]).catch(() => []);
-  }
 
   /** The impression a PDF names in its seal's signature field (`seal:<sealId>:<impressionId>`), for comparison when its bytes match nothing. */
   async function claimedRecord(checks: readonly PdfSignatureCheck[], from: VerifySources): Promise<VerifiedImpression | null> {
