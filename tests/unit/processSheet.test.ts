@@ -13,7 +13,8 @@ import { fileURLToPath } from 'node:url';
 import { degrees, PDFDocument } from '@cantoo/pdf-lib';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  asId, drawProcessSheet, drawSealOnPage, embedSealFont, parseProcessSheetCode, readProcessSheet, requestIdSchema, sealAppearance, type RgbaPixels,
+  asId, drawProcessSheet, drawSealOnPage, embedSealFont, parseProcessSheetCode, readProcessSheet, requestIdSchema, sealAppearance, sheetSearchImages, SHEET_READ_PIXELS, SHEET_READ_SIDE,
+  type RgbaPixels,
 } from '@seal/shared';
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -32,8 +33,8 @@ async function sheet(requestId: string): Promise<Uint8Array> {
   return doc.save();
 }
 
-/** The sheet as a scan: turned by `turn` degrees on a larger page, stamped, rendered at 100 dpi. */
-async function scanOf(sheetPdf: Uint8Array, turn: number, name: string): Promise<RgbaPixels> {
+/** The sheet as a scan: turned by `turn` degrees on a larger page, stamped, rendered at `dpi` (100 unless said). */
+async function scanOf(sheetPdf: Uint8Array, turn: number, name: string, dpi = 100): Promise<RgbaPixels> {
   const doc = await PDFDocument.create();
   const page = doc.addPage([680, 920]);
   const [embedded] = await doc.embedPdf(sheetPdf);
@@ -41,8 +42,8 @@ async function scanOf(sheetPdf: Uint8Array, turn: number, name: string): Promise
   // The paper stamped by hand in the stamp box, a little askew.
   drawSealOnPage(page, { ...seal, glyphs: seal.glyphs.map((g) => ({ ...g, rotate: g.rotate + 8 })) }, await embedSealFont(doc, loadFont), { x: 300, y: 200 });
   writeFileSync(join(work, `${name}.pdf`), await doc.save());
-  execFileSync('pdftoppm', ['-r', '100', '-singlefile', join(work, `${name}.pdf`), join(work, name)]);
-  execFileSync('pdftoppm', ['-png', '-r', '100', '-singlefile', join(work, `${name}.pdf`), join(REPO_ROOT, 'screenshots', `sheet-${name}`)]);
+  execFileSync('pdftoppm', ['-r', String(dpi), '-singlefile', join(work, `${name}.pdf`), join(work, name)]);
+  if (dpi === 100) execFileSync('pdftoppm', ['-png', '-r', '100', '-singlefile', join(work, `${name}.pdf`), join(REPO_ROOT, 'screenshots', `sheet-${name}`)]);
   const bytes = readFileSync(join(work, `${name}.ppm`));
   const header = /^P6\s+(\d+)\s+(\d+)\s+255\s/.exec(bytes.subarray(0, 40).toString('latin1'))!;
   const [width, height] = [Number(header[1]), Number(header[2])];
@@ -67,5 +68,29 @@ describe('a process sheet, printed, stamped and scanned', () => {
     expect(readProcessSheet(blank)).toMatchObject({ ok: false, error: { code: 'no_code_found' } });
     expect(parseProcessSheetCode('https://example.com/invoice/77')).toMatchObject({ ok: false, error: { code: 'not_a_sheet_code' } });
     expect(parseProcessSheetCode('SEALCTL:REQ:')).toMatchObject({ ok: false, error: { code: 'not_a_sheet_code' } });
+  });
+
+  it('searches a bounded image however large the scan: first at most SHEET_READ_PIXELS, then at most SHEET_READ_SIDE long', () => {
+    const sizes = (width: number, height: number) => sheetSearchImages({ data: new Uint8ClampedArray(width * height * 4).fill(255), width, height }).map((i) => [i.width, i.height]);
+    // The largest scan allowed (12 megapixels, random noise took 145 s searched whole).
+    expect(sizes(4000, 3000)).toEqual([[1000, 750], [2000, 1500]]);
+    // An A4 page at 300 dpi: its first search is the page at 100 dpi.
+    expect(sizes(2480, 3508)).toEqual([[826, 1169], [1240, 1754]]);
+    expect(sizes(1200, 900)).toEqual([[600, 450], [1200, 900]]);
+    expect(sizes(800, 600)).toEqual([[800, 600]]);
+    expect(sizes(12_000, 1000)).toEqual([[2000, 166]]);
+    for (const [w, h] of [[4000, 3000], [2480, 3508], [3464, 3464], [1001, 1001], [12_000, 1000]] as const) {
+      const [first, ...rest] = sizes(w, h);
+      expect(first![0]! * first![1]!).toBeLessThanOrEqual(SHEET_READ_PIXELS);
+      for (const [sw, sh] of [first!, ...rest]) expect(Math.max(sw!, sh!)).toBeLessThanOrEqual(SHEET_READ_SIDE);
+      expect(rest.length).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it('reads a sheet scanned at 300 dpi, searched shrunk to 100 dpi', async () => {
+    const pdf = await sheet('req-hz-0300');
+    const scan = await scanOf(pdf, 2, 'at-300-dpi', 300);
+    expect(scan.width * scan.height).toBeGreaterThan(8_000_000);
+    expect(readProcessSheet(scan)).toEqual({ ok: true, value: 'req-hz-0300' });
   });
 });

@@ -1,7 +1,10 @@
-import { processSheetCode, readProcessSheet, type RequestId } from '@seal/shared';
+import { processSheetCode, readProcessSheet, SHEET_READ_SIDE, type RequestId } from '@seal/shared';
 
-/** The longest side a scan is read and sent at: enough for the sheet's QR, small enough to send. */
-const MAX_SIDE = 2000;
+/**
+ * The longest side a scan is read and sent at: enough for the sheet's QR, small enough to send,
+ * and the largest the shared reader searches (the server reads the same pixels with it).
+ */
+const MAX_SIDE = SHEET_READ_SIDE;
 /** Also tried when the full size finds nothing: a QR photographed from close up reads better smaller. */
 const SMALLER_SIDE = 1000;
 

@@ -54,6 +54,10 @@ export type ApiErrorCode =
   | 'wrong_request'
   | 'no_code_found'
   | 'not_an_image'
+  // a scan too busy to search for its QR within the time (its reading was cut off)
+  | 'scan_too_complex'
+  // the caller's previous scan, or too many others, are still being read
+  | 'scan_busy'
   | 'origin_not_allowed'
   // bootstrap and invitations
   | 'setup_already_done'

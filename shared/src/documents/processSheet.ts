@@ -15,13 +15,64 @@ export interface RgbaPixels {
 }
 
 /**
+ * The most pixels the QR is first searched in: the scan is box-filtered down to this (an A4
+ * sheet at about 100 dpi, where its QR's cells are still 6 pixels wide). jsQR's search grows
+ * faster than the pixels on a busy image (random noise is full of finder-pattern look-alikes:
+ * about a second a megapixel), so it is never given a 12-megapixel scan whole.
+ */
+export const SHEET_READ_PIXELS = 1_000_000;
+/**
+ * The longest side a scan is searched at when the first search finds nothing (a photo where the
+ * sheet fills only part of the frame): the size the app reads and sends a photo at, too.
+ */
+export const SHEET_READ_SIDE = 2000;
+
+/** The image box-filtered by a whole `factor` (each `factor` × `factor` block one grey pixel, in RGBA); itself at 1. */
+function shrunk(image: RgbaPixels, factor: number): RgbaPixels {
+  if (factor <= 1) return image;
+  const [width, height] = [Math.floor(image.width / factor), Math.floor(image.height / factor)];
+  const data = new Uint8ClampedArray(width * height * 4);
+  const source = image.data;
+  const area = factor * factor;
+  for (let y = 0; y < height; y += 1) {
+    for (let x = 0; x < width; x += 1) {
+      let sum = 0;
+      for (let dy = 0; dy < factor; dy += 1) {
+        let at = ((y * factor + dy) * image.width + x * factor) * 4;
+        for (let dx = 0; dx < factor; dx += 1, at += 4) sum += 77 * source[at]! + 150 * source[at + 1]! + 29 * source[at + 2]!;
+      }
+      const o = (y * width + x) * 4;
+      data[o] = data[o + 1] = data[o + 2] = sum / (area * 256);
+      data[o + 3] = 255;
+    }
+  }
+  return { data, width, height };
+}
+
+/**
+ * The images a scan is searched in, smallest first, each at most `SHEET_READ_SIDE` long: the
+ * scan shrunk to about `SHEET_READ_PIXELS`, then, if that is smaller than it, to the read side.
+ */
+export function sheetSearchImages(image: RgbaPixels): RgbaPixels[] {
+  const first = Math.max(1, Math.ceil(Math.sqrt((image.width * image.height) / SHEET_READ_PIXELS)), Math.ceil(Math.max(image.width, image.height) / SHEET_READ_SIDE));
+  const second = Math.max(1, Math.ceil(Math.max(image.width, image.height) / SHEET_READ_SIDE));
+  // A QR is at least 21 modules wide: an image shrunk narrower than that holds none.
+  return (second < first ? [first, second] : [first]).filter((f) => image.width / f >= 21 && image.height / f >= 21).map((f) => shrunk(image, f));
+}
+
+/**
  * Reads a sheet's code from a scan or a photo (jsQR: it finds the QR's finder patterns, so a
- * sheet turned a little, or photographed at a slant, still reads), then parses it.
+ * sheet turned a little, or photographed at a slant, still reads), then parses it. The search is
+ * bounded whatever the image (see `sheetSearchImages`): at most two searches, of at most
+ * `SHEET_READ_PIXELS` and then `SHEET_READ_SIDE` × `SHEET_READ_SIDE`, and only for dark ink on
+ * light paper (an inverted image is not looked at: that would double the work on noise).
  */
 export function readProcessSheet(image: RgbaPixels): Result<RequestId, Refusal<ProcessSheetRefusalCode>> {
-  const found = jsQR(image.data, image.width, image.height, { inversionAttempts: 'attemptBoth' });
-  if (found === null) return refuse('no_code_found', `found no QR code in the ${image.width} × ${image.height} image: scan the whole sheet, flat and in focus`);
-  return parseProcessSheetCode(found.data);
+  for (const searched of sheetSearchImages(image)) {
+    const found = jsQR(searched.data, searched.width, searched.height, { inversionAttempts: 'dontInvert' });
+    if (found !== null) return parseProcessSheetCode(found.data);
+  }
+  return refuse('no_code_found', `found no QR code in the ${image.width} × ${image.height} image: scan the whole sheet, flat and in focus`);
 }
 
 /** What a process sheet says besides its code. */

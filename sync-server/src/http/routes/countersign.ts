@@ -21,29 +21,13 @@ import { RecordStates } from '../../sync/recordStates';
 import { rowsRepo } from '../../sync/rowsRepo';
 import type { Api } from '../api';
 import { ApiError, notFound, requireSigningEnabled } from '../errors';
+import { perUserLimit } from '../perUserLimit';
 import { recordChange, actorOf } from '../recordChange';
 
 const sha256Hex = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 const MINUTE = 60_000;
 /** How long a refused drawing's verdict is remembered per (impression, signed PDF): the seal's look or the origins could change. */
 const VERDICT_MS = 60 * MINUTE;
-
-/**
- * Each countersigning may draw the document again (the dearest check): a person may ask `max`
- * times a minute (AUTH_RATE_LIMIT), counted per user whatever their sessions or addresses, in a
- * window from their first ask; 429 past it.
- */
-function countersignLimiter(max: number, now: () => number): (userId: string) => void {
-  const windows = new Map<string, { start: number; count: number }>();
-  return (userId) => {
-    const at = now();
-    if (windows.size > 10_000) for (const [k, w] of windows) if (at - w.start >= MINUTE) windows.delete(k);
-    const w = windows.get(userId);
-    if (w === undefined || at - w.start >= MINUTE) return void windows.set(userId, { start: at, count: 1 });
-    w.count += 1;
-    if (w.count > max) throw new ApiError(429, 'rate_limited', `Too many countersignings asked: at most ${max} a minute; try again in ${Math.ceil((w.start + MINUTE - at) / 1000)} s`);
-  };
-}
 
 /** What drawing found for an impression and signed PDF it refused, for {@link VERDICT_MS}: asked again, it is not drawn again. */
 function refusedDrawings() {
@@ -87,7 +71,7 @@ export function countersignRoutes(api: Api, store: Store): void {
   const signer = countersigner(() => orgCaOf(ctx), ctx.config.rpName, ctx.now);
   const countersignLocks = new KeyedLocks();
   const refusalsAudited = new RecentKeys(60 * 60_000, 10_000);
-  const limitCountersigns = countersignLimiter(ctx.config.authRateLimitPerMinute, ctx.now);
+  const limitCountersigns = perUserLimit(ctx.config.authRateLimitPerMinute, ctx.now, 'countersignings asked');
   const drawnRefusals = refusedDrawings();
 
   api.route({

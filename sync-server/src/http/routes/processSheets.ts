@@ -1,6 +1,6 @@
 import {
   BLOB_CHUNK_BYTES, factIdOf, factRowId, factSubjectOf, fromBase64Url, parseProcessSheetCode, processSheetCode, processSheetScanBodySchema, processSheetScanResponseSchema,
-  readProcessSheet, sha256, toBase64Url, toHex, useRequestSchema, MAX_SCAN_BYTES, type AttachmentMeta, type FactRow, type RequestId, type UnitId, type UseRequest, type UserId,
+  sha256, toBase64Url, toHex, useRequestSchema, MAX_SCAN_BYTES, type AttachmentMeta, type FactRow, type RequestId, type UnitId, type UseRequest, type UserId,
 } from '@seal/shared';
 import { loadUnitTree, requirePermission } from '../../auth/scope';
 import { notoSansScRegular } from '../../hq/report/cjkFont';
@@ -8,12 +8,14 @@ import { scanDocId, scansRepo, type ScanDoc } from '../../couch/scansRepo';
 import type { Store } from '../../couch/store';
 import { reportingAcceptedRows, type AcceptedRowsListener } from '../../sync/acceptedRows';
 import { blobsRepo } from '../../sync/blobsRepo';
-import { pngPixels } from '../../sync/pngPixels';
 import { mergeChangeRows } from '../../sync/recordStates';
 import { rowsRepo, type RowsRepo } from '../../sync/rowsRepo';
+import { scanReader, type ScanReader } from '../../sync/scanReader';
+import { CEREMONY_RATE_LIMIT_FACTOR } from '../../config';
 import { settleUpload, uploadUnder } from '../../sync/settleUpload';
 import type { Api } from '../api';
 import { ApiError } from '../errors';
+import { perUserLimit } from '../perUserLimit';
 import { actorOf } from '../recordChange';
 
 /** The attachment fact a filed scan is, rebuilt from its document (the same every time: its id is its content's). */
@@ -26,15 +28,24 @@ async function attachmentRow(doc: ScanDoc): Promise<FactRow> {
   };
 }
 
-/** The image's own QR must be the code sent: the server reads it from the pixels, it does not take the client's word. */
-function checkImage(bytes: Uint8Array, requestId: RequestId): void {
+/**
+ * The image's own QR must be the code sent: the server reads it from the pixels, it does not take
+ * the client's word. The reading is the scan reader's (a thread of its own, bounded in time).
+ */
+async function checkImage(reader: ScanReader, bytes: Uint8Array, requestId: RequestId): Promise<void> {
   if (bytes.length === 0 || bytes.length > MAX_SCAN_BYTES) throw new ApiError(400, 'invalid_body', `A scan must be 1 to ${MAX_SCAN_BYTES} bytes, got ${bytes.length}`);
-  const pixels = pngPixels(bytes);
-  if (!pixels.ok) throw new ApiError(400, 'not_an_image', `The scan is not a PNG the server can read: ${pixels.error}`);
-  const read = readProcessSheet(pixels.value);
-  if (!read.ok && read.error.code === 'no_code_found') throw new ApiError(400, 'no_code_found', `No QR code was found in the scan: ${read.error.message}`);
-  if (!read.ok) throw new ApiError(400, 'code_mismatch', `The scan's QR code is not a process sheet's, but "${processSheetCode(requestId)}" was sent with it: nothing was filed`);
-  if (read.value !== requestId) throw new ApiError(400, 'code_mismatch', `The scan's QR code names request "${read.value}", but "${processSheetCode(requestId)}" was sent with it: nothing was filed`);
+  const read = await reader.read(bytes);
+  if (read.ok) {
+    if (read.requestId !== requestId) throw new ApiError(400, 'code_mismatch', `The scan's QR code names request "${read.requestId}", but "${processSheetCode(requestId)}" was sent with it: nothing was filed`);
+    return;
+  }
+  switch (read.code) {
+    case 'not_an_image': throw new ApiError(400, 'not_an_image', `The scan is not a PNG the server can read: ${read.message}`);
+    case 'no_code_found': throw new ApiError(400, 'no_code_found', `No QR code was found in the scan: ${read.message}`);
+    case 'too_complex': throw new ApiError(422, 'scan_too_complex', `The scan is too busy to search for its QR code (${read.message}): scan the sheet alone, flat, on a plain background`);
+    case 'busy': throw new ApiError(429, 'scan_busy', `Other scans are being read (${read.message}): try again in a few seconds`);
+    default: throw new ApiError(400, 'code_mismatch', `The scan's QR code is not a process sheet's, but "${processSheetCode(requestId)}" was sent with it: nothing was filed`);
+  }
 }
 
 /** The request a sheet names, and its seal's name, as recorded; 404 when the request is not. */
@@ -60,6 +71,13 @@ export function processSheetRoutes(api: Api, store: Store, onAccepted?: Accepted
   const rows = onAccepted ? reportingAcceptedRows(stored, onAccepted, (err) => api.app.log.warn({ err }, 'accepted rows could not be passed on')) : stored;
   const blobs = blobsRepo(store.couch.use(store.dbName('blobs')));
   const scans = scansRepo(store.couch.use(store.dbName('scans')));
+  const reader = scanReader();
+  api.app.addHook('onClose', () => reader.close());
+  /** Who has a scan being read: one at a time each (a second is refused, 429 scan_busy). */
+  const reading = new Set<string>();
+  // Each scan is decoded and searched (the dearest part, on the reader's thread) and its bytes kept:
+  // AUTH_RATE_LIMIT × 4 a minute per user, as many as sign-in ceremonies from one address.
+  const limitScans = perUserLimit(ctx.config.authRateLimitPerMinute * CEREMONY_RATE_LIMIT_FACTOR, ctx.now, 'scans filed');
 
   api.route({
     method: 'POST', url: '/api/process-sheets/scans', tag: 'sync', auth: 'session', body: processSheetScanBodySchema,
@@ -72,6 +90,8 @@ export function processSheetRoutes(api: Api, store: Store, onAccepted?: Accepted
       403: 'forbidden | out_of_scope',
       404: 'unknown_request',
       409: 'wrong_request',
+      422: 'scan_too_complex',
+      429: 'scan_busy | rate_limited',
     },
   }, async ({ body, signedIn, reply }) => {
     const code = parseProcessSheetCode(body.code);
@@ -85,7 +105,14 @@ export function processSheetRoutes(api: Api, store: Store, onAccepted?: Accepted
       throw new ApiError(409, 'wrong_request', `The sheet is request "${requestId}"'s, not "${body.requestId}"'s, which it was filed from: file it from its own request`);
     }
     const bytes = fromBase64Url(body.data);
-    checkImage(bytes, requestId);
+    limitScans(signedIn.user.id);
+    if (reading.has(signedIn.user.id)) throw new ApiError(429, 'scan_busy', 'Another scan of yours is being read: send one scan at a time');
+    reading.add(signedIn.user.id);
+    try {
+      await checkImage(reader, bytes, requestId);
+    } finally {
+      reading.delete(signedIn.user.id);
+    }
 
     const sha = toHex(await sha256(bytes));
     const fresh: ScanDoc = {
