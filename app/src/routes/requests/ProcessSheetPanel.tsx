@@ -26,7 +26,8 @@ type Progress = { readonly step: 'idle' } | { readonly step: 'reading' | 'upload
  * image before it files it); the filed scans are listed with who filed them and when.
  */
 export function ProcessSheetPanel(props: { entry: RequestEntry; session: Session }) {
-  const approved = () => ['approved', 'in_use', 'completed'].includes(props.entry.view?.status ?? '');
+  // Paper only: a PDF stamped with an electronic seal carries its own code.
+  const approved = () => ['approved', 'in_use', 'completed'].includes(props.entry.view?.status ?? '') && props.entry.seal?.form !== 'electronic';
   return (
     <Show when={approved()}>
       <SheetPanel entry={props.entry} session={props.session} />

@@ -175,7 +175,14 @@ function GrantPanel(props: { entry: RequestEntry; session: Session }) {
     <Show when={approved()}>
       <section class="panel" aria-labelledby="grant-title" data-testid="grant-panel">
         <h2 id="grant-title">{t('requests.grantTitle')}</h2>
-        <Show when={grant()} fallback={<p class="muted">{possible() ? t('requests.grantNone') : t('requests.grantNotPossible')}</p>}>
+        <Show when={props.entry.seal?.form === 'electronic'}>
+          {/* An electronic seal has no device: the approved PDF is stamped on the stamping screen. */}
+          <p data-testid="electronic-approved">{props.entry.request.requesterId === props.session.user.id ? t('requests.electronicStampYours') : t('requests.electronicStampTheirs')}</p>
+          <Show when={props.entry.request.requesterId === props.session.user.id}>
+            <A href="/stamp" class="button button-primary">{t('requests.goStamp')}</A>
+          </Show>
+        </Show>
+        <Show when={grant()} fallback={<Show when={props.entry.seal?.form !== 'electronic'}><p class="muted">{possible() ? t('requests.grantNone') : t('requests.grantNotPossible')}</p></Show>}>
           {(g) => (
             <>
               <p data-testid="grant-issued" data-grant-id={g().id}>
