@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { DIST_APP, ensureAppBuilt, launchBrowser, startServer, type RunningServer } from './harness';
 
 const TEXT = {
-  'zh-CN': { title: '这台设备上还没有设置组织', online: '在线', offline: '离线', offlineReady: '已可离线使用' },
+  'zh-CN': { title: '本机上还没有设置组织', online: '在线', offline: '离线', offlineReady: '已可离线使用' },
   en: { title: 'No organisation is set up on this device yet', online: 'Online', offline: 'Offline' },
 } as const;
 

@@ -122,7 +122,7 @@ describe('identity with passkeys', () => {
     state.admin = admin;
     const { page } = admin;
     await page.goto(server!.url);
-    await expect.poll(() => heading(page).textContent()).toBe('这台设备上还没有设置组织');
+    await expect.poll(() => heading(page).textContent()).toBe('本机上还没有设置组织');
     await page.getByRole('link', { name: '开始设置' }).click();
     await expect.poll(() => heading(page).textContent()).toBe('设置组织');
 
