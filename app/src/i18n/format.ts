@@ -42,3 +42,6 @@ export function formatChinaMoment(ms: number, locale: Locale, now = Date.now()):
 
 /** An HQ day (`YYYY-MM-DD`, China Standard Time) as the locale writes a date. */
 export const formatChinaDay = (day: string, locale: Locale): string => chinaFormatter(locale, 'day').format(Date.parse(`${day}T12:00:00+08:00`));
+
+/** What separates a label from its value: a full-width colon in Chinese (事由：…), ': ' in English. */
+export const colon = (locale: Locale): string => (locale === 'zh-CN' ? '：' : ': ');

@@ -9,7 +9,7 @@ import { RequireSession } from '../../components/RequireSession';
 import { Screen } from '../../components/Screen';
 import { Select } from '../../components/Select';
 import { UnitSelect } from '../../components/UnitSelect';
-import { formatDateTime } from '../../i18n/format';
+import { colon, formatDateTime } from '../../i18n/format';
 import { useI18n } from '../../i18n/I18nProvider';
 import { useDirectory } from '../../org/DirectoryProvider';
 import { createAction } from '../../primitives/createAction';
@@ -199,7 +199,7 @@ function RouteList(props: { routes: readonly ConfiguredRoute[]; managed: Readonl
           {(route) => (
             <li class="card" data-testid="approval-route" data-route-id={route.id} data-purpose={route.purpose} data-seal-kind={route.sealKind} data-unit-id={route.unitId}>
               <p class="card-title">{t('approvalRoutes.line', { purpose: purposeName(route.purpose), kind: kindName(route.sealKind) })}</p>
-              <p>{t('approvalRoutes.unit')}: {directory.unitName(route.unitId)}</p>
+              <p>{t('approvalRoutes.unit')}{colon(locale())}{directory.unitName(route.unitId)}</p>
               <p data-testid="route-steps">{routeText(t, steppedRoute(route.sealKind, route.steps), (id) => directory.unitName(id))}</p>
               <p class="muted">{t('approvalRoutes.updated', { date: formatDateTime(route.updatedAt, locale()) })}</p>
               <Show when={props.managed.has(route.id)} fallback={<p class="muted" data-testid="route-set-above">{t('approvalRoutes.setAbove')}</p>}>

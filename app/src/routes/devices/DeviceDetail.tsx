@@ -4,7 +4,7 @@ import { can, deviceHealth, deviceLabel, subjectOf, type Device, type DeviceEven
 import { actorFromSession } from '../../auth/actorFromSession';
 import { RequireSession } from '../../components/RequireSession';
 import { Screen } from '../../components/Screen';
-import { formatDateTime } from '../../i18n/format';
+import { colon, formatDateTime } from '../../i18n/format';
 import { useI18n } from '../../i18n/I18nProvider';
 import { useDirectory } from '../../org/DirectoryProvider';
 import { createFacts } from '../../sync/createFacts';
@@ -46,7 +46,7 @@ function DevicePage(props: { session: Session }) {
     const what = t(`eventKinds.${e.type}`);
     switch (e.type) {
       case 'refusal':
-        return `${what}: ${t(`deviceDetail.refusalReasons.${e.payload.code in REASONS ? (e.payload.code as Reason) : 'other'}`)}`;
+        return `${what}${colon(locale())}${t(`deviceDetail.refusalReasons.${e.payload.code in REASONS ? (e.payload.code as Reason) : 'other'}`)}`;
       case 'stamp':
         return e.payload.useIndex === null ? `${what} (${t('deviceDetail.withoutGrant')})` : `${what} · ${t('deviceDetail.useIndex', { n: e.payload.useIndex })}`;
       case 'low_battery':

@@ -2,6 +2,7 @@ import type { ElectronicGrant, SealLook } from '@seal/shared';
 import { For, Show, Suspense, lazy } from 'solid-js';
 import { useAuth } from '../../auth/AuthProvider';
 import { impressionSigner } from '../../documents/impressionSigner';
+import { colon } from '../../i18n/format';
 import { useI18n } from '../../i18n/I18nProvider';
 import { useDirectory } from '../../org/DirectoryProvider';
 import { useSync } from '../../sync/SyncProvider';
@@ -14,7 +15,7 @@ const ElectronicStamp = lazy(() => import('./ElectronicStamp'));
 
 /** The electronic seal grants this person holds on this tablet, and the stamping of a PDF under the one chosen. */
 export function ElectronicGrantsCard(props: { grants: readonly ElectronicGrant[]; chosen: ElectronicGrant | undefined; onChoose: (grant: ElectronicGrant) => void; names: StampNames }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const directory = useDirectory();
   const auth = useAuth();
   const sync = useSync();
@@ -42,7 +43,7 @@ export function ElectronicGrantsCard(props: { grants: readonly ElectronicGrant[]
                 </span>
                 <span class="muted">{window(g)}</span>
                 <span class="muted">
-                  {t('stampPdf.approvedDocument')}: <code>{g.documentSha256.slice(0, 16)}…</code>
+                  {t('stampPdf.approvedDocument')}{colon(locale())}<code>{g.documentSha256.slice(0, 16)}…</code>
                 </span>
                 <Show when={props.chosen?.id !== g.id} fallback={<span class="grant-in-use">{t('stamp.grantInUse')}</span>}>
                   <button type="button" class="button button-secondary" data-testid="use-electronic-grant" onClick={() => props.onChoose(g)}>

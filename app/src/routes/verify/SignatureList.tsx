@@ -1,7 +1,7 @@
 import { For, Show } from 'solid-js';
 import type { TrustedRoots } from '../../verify/caCache';
 import type { PdfFinding } from '../../verify/pdfCheck';
-import { formatDateTime } from '../../i18n/format';
+import { colon, formatDateTime } from '../../i18n/format';
 import { usePublicVerifyText } from '../../i18n/publicVerifyText';
 
 /** The file's own evidence: its fingerprint and each digital signature, checked in this browser. */
@@ -12,7 +12,7 @@ export function SignatureList(props: { pdf: PdfFinding; roots: TrustedRoots }) {
     <section class="panel verify-signatures" aria-labelledby="verify-signatures-title" data-testid="pdf-signatures">
       <h2 id="verify-signatures-title">{t('publicVerify.signatures')}</h2>
       <p class="muted verify-hash">
-        {props.pdf.fileName} · {t('publicVerify.fingerprint')}: <code data-testid="pdf-sha256">{props.pdf.sha256}</code>
+        {props.pdf.fileName} · {t('publicVerify.fingerprint')}{colon(locale())}<code data-testid="pdf-sha256">{props.pdf.sha256}</code>
       </p>
       <Show when={props.pdf.signatures} fallback={<p class="alert alert-error">{t('publicVerify.notAPdf')}</p>}>
         {(signatures) => (

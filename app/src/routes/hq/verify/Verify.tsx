@@ -3,6 +3,7 @@ import { jwkThumbprint } from '@seal/shared';
 import { RequireSession } from '../../../components/RequireSession';
 import { EVIDENCE_SECTIONS, checksIn, stampsOf } from '../../../hq/evidence/evidenceView';
 import { verifyBundleFile, type FileVerification } from '../../../hq/evidence/verifyFile';
+import { colon } from '../../../i18n/format';
 import { useI18n } from '../../../i18n/I18nProvider';
 import { useDirectory } from '../../../org/DirectoryProvider';
 import { CheckList, EvidencePanel, ReportSummary } from '../evidence/EvidenceChecks';
@@ -19,7 +20,7 @@ export function Verify() {
 }
 
 function VerifyScreen() {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const directory = useDirectory();
   const orgKey = () => directory.directory()?.orgPublicJwk;
   const [thumbprint] = createResource(orgKey, (key) => jwkThumbprint(key));
@@ -68,7 +69,7 @@ function VerifyScreen() {
           </label>
           <span class="muted">{t('evidence.verify.drop')}</span>
           <p class="muted verify-key">
-            {t('evidence.verify.orgKey')}: <code data-testid="org-key-thumbprint">{thumbprint() ?? '…'}</code>
+            {t('evidence.verify.orgKey')}{colon(locale())}<code data-testid="org-key-thumbprint">{thumbprint() ?? '…'}</code>
           </p>
         </div>
       </Show>
