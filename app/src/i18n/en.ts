@@ -459,7 +459,7 @@ export const en: Dictionary = {
   },
   approvals: {
     homeBody: 'Requests waiting for your decision: approve or reject with your passkey.',
-    homeCount: '{{ count }} waiting for your decision',
+    homeCount: '{{ count }} seal request(s) waiting for your decision; changes of seals are listed inside',
     title: 'Approvals',
     lead: 'Approve or reject with your passkey. Your signature covers the document fingerprint, seal, uses, time window and place, and the seal device checks it offline.',
     waitingTitle: 'Seal requests awaiting your decision',

@@ -460,7 +460,7 @@ export const zhCN = {
   },
   approvals: {
     homeBody: '查看等待您审批的用印申请，用通行密钥同意或驳回。',
-    homeCount: '{{ count }} 条等待您审批',
+    homeCount: '{{ count }} 条用印申请等待您审批；印章变更请进入后查看',
     title: '审批',
     lead: '用通行密钥同意或驳回。您的签名覆盖文件指纹、印章、次数、时间和地点，印章设备离线也能核验。',
     waitingTitle: '待您审批的用印申请',
