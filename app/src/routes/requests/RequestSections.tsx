@@ -137,7 +137,7 @@ export function UseSection(props: { draft: RequestDraft }) {
         </Field>
         <div class="form-grid">
           <NumberField id="request-copies" label={t('requests.copiesLabel')} value={d().fields.copies.value} onInput={d().fields.copies.set} disabled={d().busy()} problem={problem.text('copies')} field="copies" invalid={problem.invalid('copies')} />
-          <NumberField id="request-uses" label={t('requests.usesLabel')} hint={t('requests.usesHint')} value={d().fields.uses.value} onInput={d().fields.uses.set} disabled={d().busy()} problem={problem.text('uses')} field="uses" invalid={problem.invalid('uses')} />
+          <NumberField id="request-uses" label={t('requests.usesLabel')} hint={d().chosenSeal()?.form === 'electronic' ? t('requests.usesHintElectronic') : t('requests.usesHint')} value={d().fields.uses.value} onInput={d().fields.uses.set} disabled={d().busy()} problem={problem.text('uses')} field="uses" invalid={problem.invalid('uses')} />
         </div>
       </fieldset>
 
@@ -170,7 +170,7 @@ export function PlaceSection(props: { draft: RequestDraft }) {
         <UnitSelect id="request-place" value={d().fields.placeUnitId.value} units={d().placeUnits().map((unit) => ({ unit }))} onChange={d().fields.placeUnitId.set} disabled={d().busy()} {...problem.invalid('place')} />
         <Problem field="place" text={problem.text('place')} />
       </Field>
-      <GeofenceFields idPrefix="request-fence" hintId="request-fence-hint" hint={t('requests.geofenceHint')} lat={d().fields.fenceLat} lon={d().fields.fenceLon} radius={d().fields.fenceRadius} disabled={d().busy()} invalid={problem.invalid('geofence')}>
+      <GeofenceFields idPrefix="request-fence" hintId="request-fence-hint" hint={d().chosenSeal()?.form === 'electronic' ? t('requests.geofenceHintElectronic') : t('requests.geofenceHint')} lat={d().fields.fenceLat} lon={d().fields.fenceLon} radius={d().fields.fenceRadius} disabled={d().busy()} invalid={problem.invalid('geofence')}>
         <Problem field="geofence" text={problem.text('geofence')} />
       </GeofenceFields>
     </fieldset>
