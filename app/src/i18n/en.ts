@@ -1400,6 +1400,8 @@ export const en: Dictionary = {
     refusal: {
       not_an_image: 'This file cannot be read: upload a photo or a scanned image (JPEG, PNG).',
       no_code_found: 'No QR code was found in the image: photograph the whole sheet, flat and in focus, and try again.',
+      scan_too_complex: 'The image is too busy to find the sheet’s QR code in time: photograph the sheet alone, flat, on a plain background.',
+      scan_busy: 'Your previous scan is still being read: try again in a few seconds.',
       not_a_sheet_code: 'The QR code in the image is not a process sheet’s. Nothing was filed: upload a sheet printed by Seal Control.',
       code_mismatch: 'The server read another QR code in the image than the one sent. Nothing was filed: take the picture again.',
       wrong_request: 'This process sheet belongs to another request, not this one. Nothing was filed: file it from its own request.',

@@ -13,7 +13,7 @@ import type { RequestEntry } from '../../requests/requestBook';
 import { CameraCapture } from './CameraCapture';
 
 /** The refusals a scan may meet, in the browser or from the server, that this panel words itself. */
-const SCAN_REFUSALS = ['not_an_image', 'no_code_found', 'not_a_sheet_code', 'code_mismatch', 'wrong_request', 'unknown_request', 'out_of_scope', 'forbidden'] as const;
+const SCAN_REFUSALS = ['not_an_image', 'no_code_found', 'scan_too_complex', 'scan_busy', 'not_a_sheet_code', 'code_mismatch', 'wrong_request', 'unknown_request', 'out_of_scope', 'forbidden'] as const;
 type ScanRefusal = (typeof SCAN_REFUSALS)[number];
 const isScanRefusal = (code: string): code is ScanRefusal => (SCAN_REFUSALS as readonly string[]).includes(code);
 
