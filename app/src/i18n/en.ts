@@ -988,6 +988,7 @@ export const en: Dictionary = {
     deviceTitle: "Seal device",
     connect: "Connect seal device (Bluetooth)",
     connectSimulated: "Use simulated device (demo)",
+    simulatedElsewhere: "No simulated device {{ device }} is kept in this browser: a simulated device works only in the browser that added it. Connect the real device, or stamp from that browser.",
     sealId: "Seal",
     battery: "Battery",
     clock: "Device clock",

@@ -989,6 +989,7 @@ export const zhCN = {
     deviceTitle: "印章设备",
     connect: "连接印章设备（蓝牙）",
     connectSimulated: "使用模拟设备（演示）",
+    simulatedElsewhere: "本浏览器中没有模拟设备 {{ device }}：模拟设备只能在添加它的浏览器中使用。请您连接真实的印章设备，或在那个浏览器中用印。",
     sealId: "印章",
     battery: "电量",
     clock: "设备时钟",

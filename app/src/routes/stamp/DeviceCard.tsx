@@ -1,6 +1,7 @@
 import type { Grant } from '@seal/shared';
-import { Show } from 'solid-js';
+import { Show, createResource } from 'solid-js';
 import { ApiError } from '../../api/ApiError';
+import { simulatedDeviceIds } from '../../device/simulatedDeviceIds';
 import type { StampPhase } from '../../device/stamp/stampPhases';
 import type { StampSession } from '../../device/stamp/stampSession';
 import { describeError } from '../../i18n/describeError';
@@ -18,6 +19,10 @@ export function DeviceCard(props: {
 }) {
   const { t } = useI18n();
   const s = () => props.session;
+  // A simulated device lives in the browser that added it (its key and log are kept there): made
+  // afresh here it would sign with another key, and HQ would see its log as forged.
+  const [kept] = createResource(simulatedDeviceIds, { initialValue: [] });
+  const simulatedHere = () => kept().includes(props.grant.deviceId);
   const phaseIs = (...phases: StampPhase[]): boolean => phases.includes(s().phase());
   /** A server refusal (while provisioning the simulated device) in its own words; a device code by its translation. */
   const errorText = (code: string): string => {
@@ -32,10 +37,13 @@ export function DeviceCard(props: {
           <button type="button" class="button button-primary" disabled={phaseIs('connecting')} onClick={() => void s().connectBluetooth()}>
             {t('stamp.connect')}
           </button>
-          <button type="button" class="button button-secondary" disabled={phaseIs('connecting')} onClick={() => props.onConnectSimulated()}>
+          <button type="button" class="button button-secondary" disabled={phaseIs('connecting') || !simulatedHere()} onClick={() => props.onConnectSimulated()}>
             {t('stamp.connectSimulated')}
           </button>
         </div>
+        <Show when={kept.state === 'ready' && !simulatedHere()}>
+          <p class="field-hint" data-testid="simulated-elsewhere">{t('stamp.simulatedElsewhere', { device: props.grant.deviceId })}</p>
+        </Show>
       </Show>
       <Show when={s().info()}>
         {(info) => (
