@@ -2,6 +2,7 @@ import { For, Show, createMemo, createSignal } from 'solid-js';
 import type { SyncRefusalCode } from '@seal/shared';
 import { formatDateTime } from '../i18n/format';
 import { useI18n } from '../i18n/I18nProvider';
+import { createOnlineStatus } from '../primitives/createOnlineStatus';
 import { clockNote, futureMoveNote } from './clockText';
 import { useSync } from './SyncProvider';
 import './syncStatus.css';
@@ -18,6 +19,8 @@ const PERSISTENCE_NOTED = 'seal.persistenceRefusalNoted';
 export function SyncStatus() {
   const { t, locale } = useI18n();
   const sync = useSync();
+  // With no network the banner above says so, and that changes are kept here: not said twice, and nothing to sync now.
+  const online = createOnlineStatus();
   const percent = (done: number, total: number): number => (total <= 0 ? 0 : Math.min(100, Math.round((done / total) * 100)));
   const catchUpPercent = createMemo(() => {
     const catchUp = sync.status()?.catchUp;
@@ -46,7 +49,7 @@ export function SyncStatus() {
             <Show when={status().connection === 'signed_out'}>
               <span class="sync-warning">{status().signedOutCode === 'replica_user_mismatch' ? t('sync.anotherUser') : t('sync.signedOut')}</span>
             </Show>
-            <Show when={status().connection === 'offline'}>
+            <Show when={status().connection === 'offline' && online()}>
               <span class="sync-warning">{t('sync.serverUnreachable')}</span>
             </Show>
             <Show when={clockNote(t, status().clock)}>
@@ -56,7 +59,9 @@ export function SyncStatus() {
               <span class="sync-warning" data-testid="persistence-refused" title={t('sync.persistenceRefusedHint')}>{t('sync.persistenceRefused')}</span>
               <button type="button" class="sync-now sync-ack" data-testid="persistence-noted" onClick={notePersistence}>{t('sync.persistenceNoted')}</button>
             </Show>
-            <button type="button" class="sync-now" onClick={() => sync.syncNow()}>{t('sync.syncNow')}</button>
+            <Show when={online()}>
+              <button type="button" class="sync-now" onClick={() => sync.syncNow()}>{t('sync.syncNow')}</button>
+            </Show>
           </p>
           <Show when={status().catchUp}>
             {(catchUp) => (
