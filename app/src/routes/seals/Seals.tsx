@@ -36,7 +36,9 @@ function SealsScreen(props: { session: Session }) {
   const filters = createMemo((): StatusFilter[] => (['all', ...SEAL_STATUSES, 'unknown'] as const).filter((f) => f === 'all' || f === filter() || (counts().get(f) ?? 0) > 0));
   const devices = createMemo(() => new Map(data.devices().map((d) => [d.id as string, d])));
   const mayCreate = createMemo(() => unitsWhereMayCreate(data.actor(), directory.units(), directory.units()).length > 0);
-  const filterLabel = (f: StatusFilter): string => (f === 'all' ? t('seals.filterAll') : f === 'unknown' ? t('seals.statusUnknown') : t(`sealStatuses.${f}`));
+  // Seals with no status yet: said as their cards say it — awaiting approval when each of them is.
+  const noStatusAwaits = createMemo(() => data.views().filter((view) => view.status === null).every(awaiting));
+  const filterLabel = (f: StatusFilter): string => (f === 'all' ? t('seals.filterAll') : f === 'unknown' ? (noStatusAwaits() ? t('seals.awaitingApproval') : t('seals.statusUnknown')) : t(`sealStatuses.${f}`));
   let form: HTMLDivElement | undefined;
 
   return (
