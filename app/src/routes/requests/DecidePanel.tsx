@@ -96,7 +96,7 @@ export function DecidePanel(props: { session: Session; entry: RequestEntry; docu
           </Match>
           <Match when={true}>
             <p class="muted">{t('approvals.decideLead')}</p>
-            <Field id="decision-comment" label={t('approvals.commentLabel')} hint={t('approvals.commentHint')}>
+            <Field id="decision-comment" label={t('approvals.commentLabel')} hint={reasonMissing() ? undefined : t('approvals.commentHint')}>
               <textarea
                 id="decision-comment"
                 class="input"
