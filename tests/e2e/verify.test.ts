@@ -73,7 +73,7 @@ describe('/verify, for whoever holds a stamped document', () => {
     expect(await page.getByTestId('verify-title').textContent()).toBe(VERIFY_NAMES.title);
     // Its one approved use made: the request is told as completed.
     expect(await page.getByTestId('verify-request-status').getAttribute('data-status')).toBe('completed');
-    expect(await page.getByTestId('verify-request-status').textContent()).toBe('Approved for 1 use(s), all used.');
+    expect(await page.getByTestId('verify-request-status').textContent()).toBe('Approved for 1 use, all used.');
     // The photo the device took of the stamped page shows, served for this code only, byte for byte what the device logged.
     const photo = page.getByTestId('verify-stamp-photo').first();
     await expect.poll(() => photo.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0), { timeout: 30_000 }).toBe(true);

@@ -1,6 +1,7 @@
 import * as i18n from '@solid-primitives/i18n';
 import { createMemo, type Accessor } from 'solid-js';
 import { useI18n } from './I18nProvider';
+import { resolveWithPlurals } from './plurals';
 import { publicVerifyEn } from './publicVerify.en';
 import { publicVerifyZhCN, type PublicVerifyDictionary } from './publicVerify.zh-CN';
 
@@ -8,7 +9,7 @@ type Words = { readonly publicVerify: PublicVerifyDictionary };
 const words = { 'zh-CN': { publicVerify: publicVerifyZhCN }, en: { publicVerify: publicVerifyEn } } satisfies Record<ReturnType<ReturnType<typeof useI18n>['locale']>, Words>;
 
 type FlatWords = i18n.Flatten<Words>;
-const translatorOf = (dict: Accessor<FlatWords>) => i18n.translator(dict, i18n.resolveTemplate);
+const translatorOf = (dict: Accessor<FlatWords>) => i18n.translator(dict, resolveWithPlurals);
 
 /**
  * `t('publicVerify.…')` for the verification page, in the app's current language (the language
