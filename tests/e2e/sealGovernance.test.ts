@@ -117,7 +117,7 @@ describe('a 公章 made through its approval route', () => {
     await form.getByText('Electronic', { exact: true }).click();
     const note = page.getByTestId('make-route');
     await note.waitFor();
-    expect(await note.textContent()).toMatch(/^Making a seal of this kind \(.+\) here goes through its approval route: 2 approver\(s\)\. The seal is saved at once and shows “Awaiting approval” until they approve with their passkeys\.$/);
+    expect(await note.textContent()).toMatch(/^Making a seal of this kind \(.+\) here goes through its approval route: 2 approvers\. The seal is saved at once and shows “Awaiting approval” until they approve with their passkeys\.$/);
     await page.locator('#seal-reason').fill('New site office 新项目部开工');
     await form.getByRole('button', { name: 'Make seal' }).click();
     await page.locator('main [role="status"]', { hasText: `Seal “${SEAL_NAME}” saved. It awaits approval by 2 approvers and becomes active once they approve.` }).waitFor({ timeout: 30_000 });
