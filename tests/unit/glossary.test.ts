@@ -18,7 +18,7 @@ function rejectedWords(): string[] {
 }
 
 /** The English words the glossary allows on Chinese screens. */
-const ALLOWED = new Set(['PDF', 'JPEG', 'PNG', 'MB', 'Excel', 'Chrome', 'Edge', 'Safari', 'Android', 'Windows', 'ChromeOS', 'iOS', 'iPadOS']);
+const ALLOWED = new Set(['PDF', 'JPEG', 'PNG', 'MB', 'Excel', 'Chrome', 'Edge', 'Firefox', 'Safari', 'Android', 'Windows', 'ChromeOS', 'iOS', 'iPadOS']);
 
 /**
  * Codes shown letter for letter (what is printed on paper, typed, or set in another system),

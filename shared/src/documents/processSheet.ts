@@ -60,6 +60,9 @@ export function sheetSearchImages(image: RgbaPixels): RgbaPixels[] {
   return (second < first ? [first, second] : [first]).filter((f) => image.width / f >= 21 && image.height / f >= 21).map((f) => shrunk(image, f));
 }
 
+/** The QR search `readProcessSheet` runs (jsQR's signature; a test watches what it is given). */
+export type QrSearch = (data: Uint8ClampedArray, width: number, height: number, options: { inversionAttempts: 'dontInvert' }) => { data: string } | null;
+
 /**
  * Reads a sheet's code from a scan or a photo (jsQR: it finds the QR's finder patterns, so a
  * sheet turned a little, or photographed at a slant, still reads), then parses it. The search is
@@ -67,9 +70,9 @@ export function sheetSearchImages(image: RgbaPixels): RgbaPixels[] {
  * `SHEET_READ_PIXELS` and then `SHEET_READ_SIDE` × `SHEET_READ_SIDE`, and only for dark ink on
  * light paper (an inverted image is not looked at: that would double the work on noise).
  */
-export function readProcessSheet(image: RgbaPixels): Result<RequestId, Refusal<ProcessSheetRefusalCode>> {
+export function readProcessSheet(image: RgbaPixels, search: QrSearch = jsQR): Result<RequestId, Refusal<ProcessSheetRefusalCode>> {
   for (const searched of sheetSearchImages(image)) {
-    const found = jsQR(searched.data, searched.width, searched.height, { inversionAttempts: 'dontInvert' });
+    const found = search(searched.data, searched.width, searched.height, { inversionAttempts: 'dontInvert' });
     if (found !== null) return parseProcessSheetCode(found.data);
   }
   return refuse('no_code_found', `found no QR code in the ${image.width} × ${image.height} image: scan the whole sheet, flat and in focus`);
