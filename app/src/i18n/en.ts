@@ -227,6 +227,7 @@ export const en: Dictionary = {
     deviceNone: 'Not bound yet',
     noDevices: 'No registered seal device is free in this unit. Register one first on the Seal devices screen (administrators and custodians do it there; for a demo, add a simulated device).',
     reasonLabel: 'Reason',
+    viaGovernance: 'made by the server once its request was approved',
     createReasonHint: 'Recorded with the change, e.g. "New contract seal for Site 3".',
     moveReasonHint: 'Recorded with the change, with your name, role and the time.',
     create: 'Make seal',

@@ -228,6 +228,7 @@ export const zhCN = {
     deviceNone: '暂不绑定',
     noDevices: '本单位没有空闲的已登记印章设备。请先在“印章设备”页面登记设备（系统管理员和印章管理员在那里操作；演示时可添加模拟设备）。',
     reasonLabel: '事由',
+    viaGovernance: '审批通过后由系统执行',
     createReasonHint: '随本次变更一并记录，例如“三号项目部新刻合同专用章”。',
     moveReasonHint: '随本次变更一并记录：您的姓名、角色、时间和事由。',
     create: '刻制印章',

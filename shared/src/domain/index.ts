@@ -51,3 +51,4 @@ export * from './grantTermsRefusal';
 export * from './judgeGrantEvidence';
 export * from './issueGrant';
 export * from './judgeGrant';
+export * from './governanceTag';

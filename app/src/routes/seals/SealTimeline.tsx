@@ -1,4 +1,5 @@
 import { For, Show } from 'solid-js';
+import { reasonWithoutTag } from '@seal/shared';
 import { formatDateTime } from '../../i18n/format';
 import { useI18n } from '../../i18n/I18nProvider';
 import { useDirectory } from '../../org/DirectoryProvider';
@@ -43,7 +44,10 @@ export function SealTimeline(props: { entries: readonly TimelineEntry[]; refusal
               </p>
               <p class="seal-step-reason">
                 <span class="visually-hidden">{t('seals.reasonLabel')}: </span>
-                {entry.change.reason}
+                {reasonWithoutTag(entry.change.reason).text}
+                <Show when={reasonWithoutTag(entry.change.reason).requestId}>
+                  <span class="muted"> · {t('seals.viaGovernance')}</span>
+                </Show>
               </p>
               <Show when={props.approversOf?.(entry.change.id)}>
                 {(approvers) => (
