@@ -1,3 +1,4 @@
+import { reasonWithoutTag } from '@seal/shared';
 import type { TimelineEvent, TimelineSummary } from '@seal/shared';
 
 /** One line of an event's summary as a row shows it. */
@@ -41,6 +42,8 @@ export function summaryItems(summary: TimelineSummary, names: SummaryNames): Sum
 function summaryValue(name: string, value: string | number | boolean | null, names: SummaryNames): string {
   if (typeof value === 'boolean') return names.yesNo(value);
   if (typeof value === 'number') return MOMENT_FIELD.test(name) && PLAUSIBLE_MOMENT(value) ? names.moment(value) : String(value);
+  // A reason the server tagged with the governance request that made the move: the words only (the id is not for reading).
+  if (name === 'reason' && value !== null) return reasonWithoutTag(value).text;
   return names.nameOf(value ?? '') ?? names.code?.(name, value ?? '') ?? String(value);
 }
 
