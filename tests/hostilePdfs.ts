@@ -3,6 +3,8 @@
  * stranger can post to the public `/api/verify/pdf`. pdf-lib's parse, unpatched, makes an object
  * and an interned ref for each declared one (see patches/@cantoo+pdf-lib).
  */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { deflateSync } from 'node:zlib';
 
 /** What an object stream or cross-reference stream declares. */
@@ -65,4 +67,25 @@ export function manyObjectsPdf(streams: readonly HostileStream[], markers = fals
   for (let num = 1; num < count; num++) rows.push(`${String(offsets[num]).padStart(10, '0')} 00000 n \n`);
   push(Buffer.from(`xref\n0 ${count}\n${rows.join('')}trailer\n<< /Size ${count} /Root 1 0 R >>\nstartxref\n${xrefAt}\n%%EOF\n`, 'latin1'));
   return new Uint8Array(Buffer.concat(parts));
+}
+
+/** A full garbage collection now (V8's `gc`, exposed on first use). */
+export function collectGarbage(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+}
+
+/**
+ * Collects garbage until `poolSize` (pdf-lib's weakly held ref or name pools) stops shrinking — their
+ * entries go when their finalisers run, after a collection — and returns it.
+ */
+export async function settledPools(poolSize: () => number): Promise<number> {
+  let steady = 0;
+  for (let round = 0, size = poolSize(); round < 30 && steady < 3; round++) {
+    collectGarbage();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    steady = poolSize() < size ? 0 : steady + 1;
+    size = poolSize();
+  }
+  return poolSize();
 }

@@ -9,15 +9,11 @@
  * unknown file is: 200, match "none".
  */
 import { createHash } from 'node:crypto';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { PDFObjectStreamParser, PDFRef } from '@cantoo/pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { manyObjectsPdf, type HostileStream } from '../hostilePdfs';
+import { collectGarbage, manyObjectsPdf, settledPools, type HostileStream } from '../hostilePdfs';
 import { startSyncServer, type RunningSync } from './harness';
 
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
 const poolSize = (): number => (PDFRef as unknown as { poolSize(): number }).poolSize();
 const charged = (): number => (PDFObjectStreamParser as unknown as { objectsChargedInAll: number }).objectsChargedInAll;
 /** pdf-lib's patched budget of what one parse may declare. */
@@ -28,17 +24,6 @@ let running: RunningSync;
 beforeAll(async () => { running = await startSyncServer(); });
 afterAll(async () => { await running?.close(); });
 
-/** Collects garbage until pdf-lib's ref pool stops shrinking (its entries go when their finalisers run). */
-async function settledPool(): Promise<number> {
-  let steady = 0;
-  for (let round = 0, size = poolSize(); round < 30 && steady < 3; round++) {
-    gc();
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    steady = poolSize() < size ? 0 : steady + 1;
-    size = poolSize();
-  }
-  return poolSize();
-}
 
 /** Posts `pdf` as a stranger (no session), over HTTP; answers the status, body, and the objects pdf-lib was made to read. */
 async function verify(pdf: Uint8Array, server = running): Promise<{ status: number; body: Record<string, unknown>; objectsRead: number }> {
@@ -80,8 +65,8 @@ describe('a stranger posts PDFs declaring hundreds of thousands of objects to /a
   });
 
   it('several different ones under the budget, parsed in full, leave no ref behind in the pool', async () => {
-    const pool = await settledPool();
-    gc();
+    const pool = await settledPools(poolSize);
+    collectGarbage();
     const heap = process.memoryUsage().heapUsed;
     for (let variant = 0; variant < 4; variant++) {
       const pdf = manyObjectsPdf([{ kind: 'objects', count: 40_000, first: 20_000_000 + variant * 1_000_000 }], true);
@@ -90,7 +75,7 @@ describe('a stranger posts PDFs declaring hundreds of thousands of objects to /a
       expect(answer.objectsRead).toBeGreaterThan(40_000);
     }
     // 160,000 refs were made: the pool (a process-wide map) keeps none of them.
-    expect(await settledPool() - pool).toBeLessThan(5_000);
+    expect(await settledPools(poolSize) - pool).toBeLessThan(5_000);
     console.info(`verifyPdfHostile: heap retained after four parsed variants: ${((process.memoryUsage().heapUsed - heap) / 1e6).toFixed(1)} MB`);
   });
 });
