@@ -19,7 +19,7 @@ import {
 import { decision, sealMove, useRequest } from './fixtures';
 import { changeGrant, setUpWorld, startSyncServer, type Person, type RunningSync, type World } from './harness';
 import { creation, edit, factRowOf, outcomes, push } from './hostileClient';
-import { httpCall } from './httpWorld';
+import { personCall, type JsonAnswer } from './httpWorld';
 import { serverProjections, serverRows } from './serverView';
 import type * as Automerge from '@automerge/automerge';
 
@@ -50,11 +50,8 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => running?.close());
 
-interface Answer { status: number; json: Record<string, unknown> }
-async function call(person: Person, method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<Answer> {
-  const answer = await httpCall(running.url, method, path, { cookie: person.cookie, body, origin: running.server.config.origins[0]! });
-  return { status: answer.status, json: answer.text ? answer.json<Record<string, unknown>>() : {} };
-}
+type Answer = JsonAnswer;
+const call = (person: Person, method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<Answer> => personCall(running.url, running.server.config.origins[0]!, person, method, path, body);
 
 type Doc = Automerge.Doc<Record<string, unknown>>;
 

@@ -11,8 +11,8 @@ import { governanceDecisionPayload, type GovernanceRequest } from '@seal/shared'
 import { sealMove } from './fixtures';
 import { setUpWorld, startSyncServer, type Person, type RunningSync, type World } from './harness';
 import { creation, factRowOf, outcomes, push } from './hostileClient';
-import { httpCall } from './httpWorld';
-import { serverRows } from './serverView';
+import { personCall, type JsonAnswer } from './httpWorld';
+import { sealMovesOf } from './serverView';
 
 const ROUNDS = 24;
 
@@ -34,11 +34,8 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => running?.close());
 
-interface Answer { status: number; json: Record<string, unknown> }
-async function call(person: Person, method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<Answer> {
-  const answer = await httpCall(running.url, method, path, { cookie: person.cookie, body, origin: running.server.config.origins[0]! });
-  return { status: answer.status, json: answer.text ? answer.json<Record<string, unknown>>() : {} };
-}
+type Answer = JsonAnswer;
+const call = (person: Person, method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<Answer> => personCall(running.url, running.server.config.origins[0]!, person, method, path, body);
 
 /** An active contract seal kept by the custodian, with a revocation asked by an administrator and not yet decided. */
 async function sealAwaitingRevocation(id: string): Promise<GovernanceRequest> {
@@ -50,14 +47,7 @@ async function sealAwaitingRevocation(id: string): Promise<GovernanceRequest> {
   return asked.json.request as GovernanceRequest;
 }
 
-/** The seal's moves as the server holds them, in order. */
-async function movesOf(sealId: string): Promise<string[]> {
-  return (await serverRows(running.server))
-    .filter((row) => row.type === 'fact' && row.kind === 'seal_status_change' && row.subject === `seal:${sealId}`)
-    .map((row) => (row as unknown as { body: { from: string | null; to: string; at: number } }).body)
-    .sort((a, b) => a.at - b.at)
-    .map((move) => `${move.from ?? 'new'}→${move.to}`);
-}
+const movesOf = (sealId: string): Promise<string[]> => sealMovesOf(running.server, sealId);
 
 const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 

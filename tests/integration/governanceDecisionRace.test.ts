@@ -13,8 +13,8 @@ import { governanceDecisionPayload, type GovernanceRequest } from '@seal/shared'
 import { sealMove } from './fixtures';
 import { setUpWorld, startSyncServer, type Person, type RunningSync, type World } from './harness';
 import { creation, factRowOf, outcomes, push } from './hostileClient';
-import { httpCall } from './httpWorld';
-import { serverRows } from './serverView';
+import { personCall, type JsonAnswer } from './httpWorld';
+import { sealMovesOf } from './serverView';
 
 const ROUNDS = 8;
 
@@ -38,11 +38,8 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => running?.close());
 
-interface Answer { status: number; json: Record<string, unknown> }
-async function call(person: Person, method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<Answer> {
-  const answer = await httpCall(running.url, method, path, { cookie: person.cookie, body, origin: running.server.config.origins[0]! });
-  return { status: answer.status, json: answer.text ? answer.json<Record<string, unknown>>() : {} };
-}
+type Answer = JsonAnswer;
+const call = (person: Person, method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<Answer> => personCall(running.url, running.server.config.origins[0]!, person, method, path, body);
 
 /** An active contract seal kept by the custodian. */
 async function activeSeal(id: string): Promise<void> {
@@ -51,13 +48,7 @@ async function activeSeal(id: string): Promise<void> {
   expect(outcomes(await push(running, custodian, [made.row, first]))).toEqual(['accepted', 'accepted']);
 }
 
-async function movesOf(sealId: string): Promise<string[]> {
-  return (await serverRows(running.server))
-    .filter((row) => row.type === 'fact' && row.kind === 'seal_status_change' && row.subject === `seal:${sealId}`)
-    .map((row) => (row as unknown as { body: { from: string | null; to: string; at: number } }).body)
-    .sort((a, b) => a.at - b.at)
-    .map((move) => `${move.from ?? 'new'}→${move.to}`);
-}
+const movesOf = (sealId: string): Promise<string[]> => sealMovesOf(running.server, sealId);
 
 /** The audit actions about a governance request (its decisions, its apply). */
 async function auditedActionsOf(requestId: string): Promise<string[]> {

@@ -13,8 +13,8 @@ import { governanceDecisionPayload, type GovernanceRequest, type SealStatus } fr
 import { sealMove } from './fixtures';
 import { setUpWorld, startSyncServer, type Person, type RunningSync, type World } from './harness';
 import { creation, factRowOf, outcomes, push } from './hostileClient';
-import { httpCall } from './httpWorld';
-import { serverRows } from './serverView';
+import { personCall, type JsonAnswer } from './httpWorld';
+import { sealMovesOf } from './serverView';
 
 let running: RunningSync;
 let world: World;
@@ -33,11 +33,8 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => running?.close());
 
-interface Answer { status: number; json: Record<string, unknown> }
-async function call(person: Person, method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<Answer> {
-  const answer = await httpCall(running.url, method, path, { cookie: person.cookie, body, origin: running.server.config.origins[0]! });
-  return { status: answer.status, json: answer.text ? answer.json<Record<string, unknown>>() : {} };
-}
+type Answer = JsonAnswer;
+const call = (person: Person, method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<Answer> => personCall(running.url, running.server.config.origins[0]!, person, method, path, body);
 
 /** A contract seal made active, then suspended, by its custodian. */
 async function suspendedSeal(id: string): Promise<void> {
@@ -47,14 +44,7 @@ async function suspendedSeal(id: string): Promise<void> {
   expect(outcomes(await push(running, custodian, [made.row, first, suspended]))).toEqual(['accepted', 'accepted', 'accepted']);
 }
 
-/** The seal's moves as the server holds them, in order. */
-async function movesOf(sealId: string): Promise<string[]> {
-  return (await serverRows(running.server))
-    .filter((row) => row.type === 'fact' && row.kind === 'seal_status_change' && row.subject === `seal:${sealId}`)
-    .map((row) => (row as unknown as { body: { from: string | null; to: string; at: number } }).body)
-    .sort((a, b) => a.at - b.at)
-    .map((move) => `${move.from ?? 'new'}→${move.to}`);
-}
+const movesOf = (sealId: string): Promise<string[]> => sealMovesOf(running.server, sealId);
 
 async function approve(approver: Person, request: GovernanceRequest): Promise<Answer> {
   const payload = governanceDecisionPayload(request, 'approve');

@@ -31,6 +31,15 @@ export async function httpCall(base: string, method: 'GET' | 'POST' | 'PUT' | 'D
   return { status: response.status, text, cookie: session, json: <T>() => JSON.parse(text) as T };
 }
 
+/** An answer as the integration tests read it: the status, and the JSON body (`{}` when empty). */
+export interface JsonAnswer { status: number; json: Record<string, unknown> }
+
+/** `person` calls the running server at `url` from the app's origin, with their session. */
+export async function personCall(url: string, origin: string, person: { readonly cookie: string }, method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<JsonAnswer> {
+  const answer = await httpCall(url, method, path, { cookie: person.cookie, body, origin });
+  return { status: answer.status, json: answer.text ? answer.json<Record<string, unknown>>() : {} };
+}
+
 /** What the seeding needs of a server: its address and a call that throws unless the answer is 2xx. */
 export interface SeedApi {
   readonly url: string;

@@ -13,7 +13,7 @@ import { createUnit } from '../../sync-server/src/testing/testServer';
 import { sealMove } from './fixtures';
 import { setUpWorld, startSyncServer, type Person, type RunningSync, type World } from './harness';
 import { creation, factRowOf, outcomes, push } from './hostileClient';
-import { httpCall } from './httpWorld';
+import { personCall, type JsonAnswer } from './httpWorld';
 
 let running: RunningSync;
 let world: World;
@@ -30,11 +30,8 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => running?.close());
 
-interface Answer { status: number; json: Record<string, unknown> }
-async function call(person: Person, method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<Answer> {
-  const answer = await httpCall(running.url, method, path, { cookie: person.cookie, body, origin: running.server.config.origins[0]! });
-  return { status: answer.status, json: answer.text ? answer.json<Record<string, unknown>>() : {} };
-}
+type Answer = JsonAnswer;
+const call = (person: Person, method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<Answer> => personCall(running.url, running.server.config.origins[0]!, person, method, path, body);
 const put = (who: Person, id: string, unitId: string, count: number) => call(who, 'PUT', `/api/approval-routes/${id}`, { sealKind: 'official', unitId, purpose: 'suspend', steps: [{ count }] });
 
 /** An active 公章 at `unitId`, kept by the custodian. */

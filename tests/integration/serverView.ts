@@ -81,3 +81,12 @@ export async function replicaView(replica: Replica): Promise<{ rows: SyncRow[]; 
   const projections = (await replicaProjections(replica)).filter((p) => subjects.has(p.id as string));
   return { rows, projections };
 }
+
+/** A seal's moves as the server holds them, in order, as `from→to` (`new` for a first move). */
+export async function sealMovesOf(server: TestServer, sealId: string): Promise<string[]> {
+  return (await serverRows(server))
+    .filter((row) => row.type === 'fact' && row.kind === 'seal_status_change' && row.subject === `seal:${sealId}`)
+    .map((row) => (row as unknown as { body: { from: string | null; to: string; at: number } }).body)
+    .sort((a, b) => a.at - b.at)
+    .map((move) => `${move.from ?? 'new'}→${move.to}`);
+}
