@@ -31,15 +31,8 @@ export function approvalRouteRoutes(api: Api, store: Store): void {
   }, async ({ signedIn }) => {
     const tree = await loadUnitTree(ctx.repos.units);
     const owned = (await repo.ownedRoutes()).sort((a, b) => (a.route.id < b.route.id ? -1 : 1));
-    const mayChange = (o: (typeof owned)[number]) => {
-      try {
-        requireRouteInHands({ type: 'approval-route', ...o.route, ...(o.ownerUnitId === null ? {} : { ownerUnitId: o.ownerUnitId }) }, signedIn.user, tree);
-        return true;
-      } catch {
-        return false;
-      }
-    };
-    return { routes: owned.map((o) => o.route), managed: owned.filter(mayChange).map((o) => o.route.id) };
+    const managed = owned.filter((o) => routeInHands(o.route, ownerOfDoc({ ...o.route, ownerUnitId: o.ownerUnitId ?? undefined }, tree), signedIn.user, tree));
+    return { routes: owned.map((o) => o.route), managed: managed.map((o) => o.route.id) };
   });
 
   api.route({
@@ -95,17 +88,24 @@ export function approvalRouteRoutes(api: Api, store: Store): void {
   });
 }
 
+/** The unit that answers for a stored route: a route recorded before owners were is the organisation's. */
+const ownerOfDoc = (before: Pick<RouteDoc, 'ownerUnitId' | 'unitId'>, tree: UnitTree): UnitId =>
+  before.ownerUnitId ?? (rootUnitId(tree) as UnitId | undefined) ?? (before.unitId);
+
+/** Whether `user` may replace or remove a route answered for by `owner` (`routeOutOfHands`, the shared rule). */
+function routeInHands(route: ConfiguredRoute, owner: UnitId, user: Parameters<typeof asPolicyUser>[0], tree: UnitTree): boolean {
+  return !routeOutOfHands(route, owner, (unitId: UnitId) => can(asPolicyUser(user), 'unit.manage', { unitId }, tree).ok);
+}
+
 /**
  * Refuses (403) replacing or removing a route out of the user's hands (`routeOutOfHands`): on a
  * unit they may not manage, or answered for by a unit above their reach.
  */
 function requireRouteInHands(before: RouteDoc, user: Parameters<typeof asPolicyUser>[0], tree: UnitTree): void {
   requirePermission(user, 'unit.manage', { unitId: before.unitId }, tree);
-  const { type: _type, removedAt: _removed, ownerUnitId, ...route } = before;
-  const manages = (unitId: UnitId) => can(asPolicyUser(user), 'unit.manage', { unitId }, tree).ok;
-  // A route recorded before owners were is the organisation's: only HQ's administrators change it.
-  const owner = ownerUnitId ?? (rootUnitId(tree) as UnitId | undefined) ?? before.unitId;
-  if (routeOutOfHands(route, owner, manages)) {
+  const { type: _type, removedAt: _removed, ownerUnitId: _owner, ...route } = before;
+  const owner = ownerOfDoc(before, tree);
+  if (!routeInHands(route, owner, user, tree)) {
     throw new ApiError(403, 'forbidden', `This route is answered for at unit "${owner}": only an administrator over that unit may change or remove it`);
   }
 }
