@@ -64,22 +64,22 @@ async function post(person: Person, png: Uint8Array): Promise<{ status: number; 
 }
 
 /**
- * Asks another route again and again until `until` settles, pausing 50 ms between asks; the
- * longest ask with its pause (ms). The test and the server share one event loop: an ask, or a
- * pause, that the server's thread holds up (a scan searched on it) shows as a long round.
+ * Asks another route again and again until `until` settles, pausing 50 ms between asks; how many
+ * were answered before it settled. The test and the server share one event loop: a scan searched
+ * on the server's thread holds every ask until it ends (one answered at most), while a scan read on
+ * its own thread leaves them answered all along.
  */
-async function slowestProbe(person: Person, until: Promise<unknown>): Promise<number> {
+async function answeredMeanwhile(person: Person, until: Promise<unknown>): Promise<number> {
   let settled = false;
   void until.finally(() => (settled = true));
-  let slowest = 0;
+  let answered = 0;
   while (!settled) {
-    const started = performance.now();
     const res = await fetch(`${running.url}/api/units`, { headers: { cookie: person.cookie, 'sec-fetch-site': 'same-origin' } });
     expect(res.status).toBe(200);
+    if (!settled) answered += 1;
     await new Promise((resolve) => setTimeout(resolve, 50));
-    slowest = Math.max(slowest, performance.now() - started);
   }
-  return slowest;
+  return answered;
 }
 
 /** The request's sheet, turned 3° on a larger page with a seal stamped on it, scanned at 300 dpi in colour. */
@@ -103,14 +103,13 @@ async function scanAt300Dpi(): Promise<Uint8Array> {
 describe('a hostile scan', { timeout: 120_000 }, () => {
   it('of noise at the largest size is cut off on its own thread (422), while the server answers others', async () => {
     const noise = noisePng(4000, 3000);
-    const started = performance.now();
     const scan = post(staff, noise);
-    const slowest = await slowestProbe(other, scan);
+    const answered = await answeredMeanwhile(other, scan);
     // Cut off (422) on this machine (over 5 s of work against the reader's 3 s); a much faster
     // one might finish the search (400 no_code_found). Either way a 4xx, and the server answered.
     expect(['422 scan_too_complex', '400 no_code_found']).toContain(`${(await scan).status} ${String((await scan).body['error'])}`);
-    expect(performance.now() - started).toBeLessThan(60_000);
-    expect(slowest).toBeLessThan(2000);
+    // Seconds of search on the reader's thread: the server went on answering meanwhile.
+    expect(answered).toBeGreaterThanOrEqual(5);
   });
 
   it('is one at a time per person: a second while one is read is refused (429), never 5xx', async () => {
